@@ -1,0 +1,3 @@
+from hotjar_cli.cli import main
+
+main()

@@ -1,0 +1,124 @@
+"""Turning one line of a Segment log into messages, or into the reason it holds none.
+
+The decoder reads only the fields the rules need: `context`, usually half of a message, is skipped without
+building Python objects, and `properties` is kept as raw JSON because Hotjar only ever needs its keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import orjson
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""Longer lines are reported, not parsed: Segment's own cap is 32 KB a message and 500 KB a batch."""
+
+
+class SegmentMessage(msgspec.Struct, frozen=True):
+    """The fields of a Segment message that decide what Hotjar receives. Types are checked by the rules."""
+
+    type: Any = None
+    userId: Any = None
+    anonymousId: Any = None
+    event: Any = None
+    traits: Any = None
+    properties: msgspec.Raw = msgspec.Raw(b"")
+    integrations: Any = None
+    messageId: Any = None
+    timestamp: Any = None
+    originalTimestamp: Any = None
+    receivedAt: Any = None
+    batch: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A line or batch item that holds no message, with the rule that says why."""
+
+    code: str
+    detail: str
+
+
+Parsed = SegmentMessage | Unreadable
+
+_decoder = msgspec.json.Decoder(SegmentMessage)
+_properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_json_types = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+               float: "a number", type(None): "null"}
+
+
+def json_type(value: Any) -> str:
+    """`a list`, `a string`...: how a finding names the type of a value."""
+    return _json_types.get(type(value), "a value")
+
+
+def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
+    """The messages on one line (one, or each item of a batch envelope), or why there are none.
+
+    The flag says whether the line was a batch envelope, whose items are numbered in reports.
+    """
+    if len(raw) > MAX_LINE_BYTES:
+        return [Unreadable("HJ001", f"the line is over the {MAX_LINE_BYTES:,}-byte limit")], False
+    try:
+        message = _decoder.decode(raw)
+    except msgspec.ValidationError:
+        return [_not_a_message(raw)], False
+    except (msgspec.DecodeError, UnicodeDecodeError) as error:
+        return [Unreadable("HJ001", _json_error(error))], False
+    if message.batch is not None:
+        return _unbatch(message), True
+    return [message], False
+
+
+def properties_keys(message: SegmentMessage) -> list[str] | None:
+    """The keys of a non-empty `properties` object, `[]` for an empty one, None when it is not an object."""
+    raw = bytes(message.properties)
+    if not raw.lstrip().startswith(b"{"):
+        return None
+    return list(_properties_keys.decode(raw))
+
+
+def properties_value(message: SegmentMessage) -> Any:
+    """The decoded `properties`, for reports; None when absent."""
+    raw = bytes(message.properties)
+    return orjson.loads(raw) if raw else None
+
+
+def _not_a_message(raw: bytes) -> Unreadable:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        return Unreadable("HJ001", _json_error(error))
+    if isinstance(value, dict):
+        # The schema-typed decode refused a value orjson accepts: a number outside a double's range.
+        return Unreadable("HJ001", "a number is outside the range JavaScript can hold")
+    return Unreadable("HJ002", f"the line is {json_type(value)}, not a message object")
+
+
+def _json_error(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not valid UTF-8"
+    text = str(error)
+    if "out of range" in text or "infinity" in text:
+        return "a number is outside the range JavaScript can hold"
+    return text.split(":", 1)[0] if isinstance(error, orjson.JSONDecodeError) else text
+
+
+def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
+    items = envelope.batch
+    if not isinstance(items, list) or not items:
+        what = "an empty list" if isinstance(items, list) else json_type(items)
+        return [Unreadable("HJ004", f"`batch` is {what}")]
+    shared = envelope.integrations if isinstance(envelope.integrations, dict) else {}
+    parsed: list[Parsed] = []
+    for item in items:
+        if not isinstance(item, dict):
+            parsed.append(Unreadable("HJ002", f"the batch item is {json_type(item)}, not a message object"))
+            continue
+        own = item.get("integrations")
+        if shared:
+            item = {**item, "integrations": {**shared, **own} if isinstance(own, dict) else shared}
+        parsed.append(_decoder.decode(msgspec.json.encode(item)))
+    return parsed

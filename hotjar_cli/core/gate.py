@@ -1,0 +1,55 @@
+"""The data-quality gate: from a summary and the user's bar to an exit code and the reasons for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hotjar_cli.core.model import Severity
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.summary import Summary
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+@dataclass(frozen=True)
+class Gate:
+    """When a run fails: findings at or above `fail_on` (None: never), or a rule's rate above its maximum.
+
+    A rule with a maximum rate fails only by its rate, whatever its severity.
+    """
+
+    fail_on: Severity | None = Severity.ERROR
+    max_rates: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The exit code and, one line each, why the run failed."""
+
+    exit_code: int
+    reasons: tuple[str, ...]
+    failing_codes: frozenset[str]
+
+
+def judge(summary: Summary, gate: Gate) -> Verdict:
+    """The verdict for a summary: exit 2 when a file could not be read, 1 when the bar is broken, else 0."""
+    reasons: list[str] = []
+    failing: set[str] = set()
+    for code, count in summary.sorted_rules():
+        rule = RULES[code]
+        if code in gate.max_rates:
+            rate = summary.affected.get(code, 0) / summary.events if summary.events else 0.0
+            if rate > gate.max_rates[code]:
+                failing.add(code)
+                reasons.append(f"{rule.title}: {rate:.2%} of events, above the maximum of "
+                               f"{gate.max_rates[code]:.2%}")
+        elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
+            failing.add(code)
+            reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
+    for error in summary.errors:
+        reasons.append(f"{error.file}:{error.line}: {error.message}")
+    if summary.errors:
+        return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing))
+    return Verdict(EXIT_FINDINGS if failing else EXIT_CLEAN, tuple(reasons), frozenset(failing))

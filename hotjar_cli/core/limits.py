@@ -1,0 +1,43 @@
+"""Hotjar's limits as one settings object, so the values with medium confidence can be changed by the user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""JavaScript's Number.MAX_SAFE_INTEGER: larger numbers cannot be held exactly in the browser."""
+
+DEFAULT_EVENT_NAME_CHARACTERS = r"A-Za-z0-9 _\-.:|/"
+"""Hotjar's current rule: ASCII letters, digits, space and `_ - . : | /` (the 2022 docs allowed `A-Za-z0-9-_`)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the core enforces. Lengths are counted as JavaScript does (UTF-16 code units)."""
+
+    max_attribute_name_length: int = 50
+    max_attribute_value_length: int = 200
+    max_event_name_length: int = 250
+    event_name_characters: str = DEFAULT_EVENT_NAME_CHARACTERS
+    max_attributes: int = 100
+    max_events: int = 10_000
+    _disallowed: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("max_attribute_name_length", "max_attribute_value_length", "max_event_name_length",
+                     "max_attributes", "max_events"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name.replace('_', '-')} must not be negative")
+        try:
+            pattern = re.compile(f"[^{self.event_name_characters}]")
+        except re.error as error:
+            raise ValueError(
+                f"event-name-characters {self.event_name_characters!r} is not a regular-expression "
+                f"character class body: {error}"
+            ) from None
+        object.__setattr__(self, "_disallowed", pattern)
+
+    def disallowed_characters(self, name: str) -> list[str]:
+        """The distinct characters of an event name that Hotjar does not allow, in order of appearance."""
+        return list(dict.fromkeys(self._disallowed.findall(name)))

@@ -1,0 +1,257 @@
+"""The mapping core: for one Segment message, the Hotjar call Segment's integration makes and what Hotjar keeps.
+
+Pure: no I/O, no terminal, no clock. The only state is the `Site`, folded over messages in input order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type, properties_keys
+from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
+from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
+from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.site import Site
+
+MESSAGE_TYPES = frozenset({"identify", "track", "page", "screen", "group", "alias"})
+UNSUPPORTED_TYPES = frozenset({"page", "screen", "group", "alias"})
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_HIGH_CARDINALITY = (
+    ("an email address", _EMAIL),
+    ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
+    ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)")),
+    ("a number of 9 or more digits", re.compile(r"\d{9,}")),
+    ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_OUTCOME_OF_EFFECT = {
+    Effect.INVALID: Outcome.INVALID,
+    Effect.IGNORED: Outcome.IGNORED,
+    Effect.REJECTED: Outcome.REJECTED,
+    Effect.DROPPED: Outcome.MODIFIED,
+    Effect.COERCED: Outcome.MODIFIED,
+    Effect.NOTED: Outcome.ACCEPTED,
+}
+_OUTCOME_ORDER = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
+_ACCEPTED = Decision(Outcome.ACCEPTED, None)
+
+
+def json_path(parent: str, key: str) -> str:
+    """`$.traits.plan`, or `$.traits["first name"]` where the key is not an identifier."""
+    if _IDENTIFIER.match(key):
+        return f"{parent}.{key}"
+    return f"{parent}[{_quote(key)}]"
+
+
+def _quote(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def user_key(message: SegmentMessage) -> str | None:
+    """The Segment user a message belongs to: its userId as Hotjar sees it, else its anonymousId."""
+    if is_truthy(message.userId):
+        return js_string(message.userId)
+    if is_truthy(message.anonymousId):
+        return js_string(message.anonymousId)
+    return None
+
+
+class Mapper:
+    """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
+
+    __slots__ = ("limits", "site", "_event_names")
+
+    def __init__(self, limits: Limits, site: Site | None = None) -> None:
+        self.limits = limits
+        self.site = site if site is not None else Site(limits.max_attributes, limits.max_events)
+        # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them.
+        self._event_names: dict[str, tuple[Finding, ...]] = {}
+
+    def decide(self, parsed: Parsed) -> Decision:
+        """The decision for one parsed line or batch item."""
+        if isinstance(parsed, Unreadable):
+            return _decision((Finding(parsed.code, "$", parsed.detail),), None)
+        kind = parsed.type
+        if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+            return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
+        spec = _spec_findings(parsed)
+        disabled = _disabled_for_hotjar(parsed.integrations)
+        if disabled:
+            return _decision((*spec, Finding("HJ102", disabled, "")), None)
+        if kind in UNSUPPORTED_TYPES:
+            return _decision((*spec, Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar")), None)
+        if kind == "identify":
+            return self._identify(parsed, spec)
+        return self._track(parsed, spec)
+
+    def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
+        user_id = message.userId
+        if not is_truthy(user_id):
+            findings.append(Finding("HJ103", "$.userId", _falsy_user_id(user_id)))
+            return _decision(findings, None)
+        traits = message.traits
+        if traits is not None and not isinstance(traits, dict):
+            findings.append(Finding("HJ107", "$.traits", f"traits is {json_type(traits)}"))
+            return _decision(findings, None)
+        if isinstance(user_id, str):
+            if "@" in user_id and _EMAIL.search(user_id):
+                findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
+        else:
+            findings.append(Finding("HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its "
+                                                         "JavaScript string form"))
+            user_id = js_string(user_id)
+        attributes: dict[str, Any] = {}
+        if traits:
+            limits = self.limits
+            admit = self.site.admit_attribute
+            for name, value in traits.items():
+                problem = _trait_problem(name, value, limits)
+                if problem is not None:
+                    findings.append(problem)
+                elif admit(name):
+                    attributes[name] = value
+                else:
+                    findings.append(Finding("HJ206", json_path("$.traits", name),
+                                            f"the site already has {limits.max_attributes} attribute names"))
+        return _decision(findings, HotjarCall("identify", user_id=user_id, attributes=attributes))
+
+    def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
+        name = message.event
+        if not is_truthy(name):
+            findings.append(Finding("HJ104", "$.event", _falsy_event(name)))
+            return _decision(findings, None)
+        if not isinstance(name, str):
+            findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
+            return _decision(findings, None)
+        name_findings = self._event_names.get(name)
+        if name_findings is None:
+            name_findings = _event_name_findings(name, self.limits)
+            if len(self._event_names) < 100_000:
+                self._event_names[name] = name_findings
+        findings.extend(name_findings)
+        if name_findings and RULES[name_findings[0].code].effect is Effect.REJECTED:
+            return _decision(findings, None)
+        if message.properties:
+            dropped = _dropped_properties(message)
+            if dropped is not None:
+                findings.append(dropped)
+        if not self.site.admit_event(name):
+            findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
+            return _decision(findings, None)
+        return _decision(findings, HotjarCall("event", event=name))
+
+
+def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
+    if not findings:
+        return Decision(Outcome.ACCEPTED, call) if call is not None else _ACCEPTED
+    outcomes = {_OUTCOME_OF_EFFECT[RULES[finding.code].effect] for finding in findings}
+    outcome = next(candidate for candidate in _OUTCOME_ORDER if candidate in outcomes)
+    if outcome is not Outcome.ACCEPTED and outcome is not Outcome.MODIFIED:
+        call = None
+    return Decision(outcome, call, tuple(findings))
+
+
+def _unknown_type(kind: Any) -> str:
+    if kind is None:
+        return "the message has no type"
+    if isinstance(kind, str):
+        hint = f"; types are lowercase: {kind.lower()!r}" if kind.lower() in MESSAGE_TYPES else ""
+        return f"type {kind!r} is not a Segment message type{hint}"
+    return f"type is {json_type(kind)}, not a string"
+
+
+def _spec_findings(message: SegmentMessage) -> list[Finding]:
+    findings = []
+    if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
+        findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))
+    message_id = message.messageId
+    if message_id is not None and not (isinstance(message_id, str) and utf16_length(message_id) <= 100):
+        what = f"{utf16_length(message_id)} characters long" if isinstance(message_id, str) else json_type(message_id)
+        findings.append(Finding("HJ005", "$.messageId", f"messageId is {what}; at most 100 characters allowed"))
+    if message.timestamp is not None and not isinstance(message.timestamp, str):
+        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string"))
+    return findings
+
+
+def _disabled_for_hotjar(integrations: Any) -> str:
+    """The path of the setting that keeps a message from Hotjar, or "" when it is enabled."""
+    if not isinstance(integrations, dict) or not integrations:
+        return ""
+    if "Hotjar" in integrations:
+        return "$.integrations.Hotjar" if integrations["Hotjar"] is False else ""
+    return "$.integrations.All" if integrations.get("All") is False else ""
+
+
+def _falsy_user_id(user_id: Any) -> str:
+    if user_id is None:
+        return "userId is missing or null"
+    if user_id == "":
+        return "userId is an empty string"
+    return f"userId is {_falsy_text(user_id)}"
+
+
+def _falsy_event(name: Any) -> str:
+    if name is None:
+        return "event is missing or null"
+    if name == "":
+        return "event is an empty string"
+    return f"event is {_falsy_text(name)}"
+
+
+def _falsy_text(value: Any) -> str:
+    return "false" if value is False else "0"
+
+
+def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
+    """The rule a single trait breaks, checked in catalogue order: one finding per value at most."""
+    if name == "id":
+        return Finding("HJ105", "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
+    if isinstance(value, dict):
+        return Finding("HJ201", json_path("$.traits", name),
+                       f"an object with {len(value)} key{'' if len(value) == 1 else 's'}")
+    if isinstance(value, list):
+        return Finding("HJ202", json_path("$.traits", name),
+                       f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
+    if utf16_length(name) > limits.max_attribute_name_length:
+        return Finding("HJ203", json_path("$.traits", name), f"the name is {utf16_length(name)} characters long; "
+                       f"the limit is {limits.max_attribute_name_length}")
+    if isinstance(value, str):
+        if len(value) > limits.max_attribute_value_length and utf16_length(value) > limits.max_attribute_value_length:
+            return Finding("HJ204", json_path("$.traits", name), f"the value is {utf16_length(value)} characters "
+                           f"long; the limit is {limits.max_attribute_value_length}")
+    elif isinstance(value, (int, float)) and value is not True and value is not False:
+        if abs(value) > MAX_SAFE_INTEGER:
+            return Finding("HJ205", json_path("$.traits", name),
+                           "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly")
+    return None
+
+
+def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
+    length = utf16_length(name)
+    if length > limits.max_event_name_length:
+        return (Finding("HJ302", "$.event", f"the name is {length} characters long; "
+                        f"the limit is {limits.max_event_name_length}"),)
+    bad = limits.disallowed_characters(name)
+    if bad:
+        shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
+        return (Finding("HJ303", "$.event", f"characters Hotjar does not allow: {shown}"),)
+    for what, pattern in _HIGH_CARDINALITY:
+        if pattern.search(name):
+            return (Finding("HJ305", "$.event", f"the name contains {what}"),)
+    return ()
+
+
+def _dropped_properties(message: SegmentMessage) -> Finding | None:
+    keys = properties_keys(message)
+    if keys is None:
+        raw = bytes(message.properties).strip()
+        if raw == b"null":
+            return None
+        return Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
+    if not keys:
+        return None
+    shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
+    return Finding("HJ301", "$.properties", f"{len(keys)} dropped: {shown}")

@@ -1,0 +1,98 @@
+"""The values the mapping core works with: outcomes, findings, Hotjar calls and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding matters for a data-quality gate."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: info 1, warning 2, error 3."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Effect(str, Enum):
+    """What a finding did to the value or message it concerns."""
+
+    INVALID = "message-invalid"
+    IGNORED = "message-ignored"
+    REJECTED = "message-rejected"
+    DROPPED = "value-dropped"
+    COERCED = "value-coerced"
+    NOTED = "noted"
+
+
+class Outcome(str, Enum):
+    """What happened to one Segment message, exactly one per event."""
+
+    ACCEPTED = "accepted"
+    MODIFIED = "modified"
+    REJECTED = "rejected"
+    IGNORED = "ignored"
+    INVALID = "invalid"
+
+
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule that fired on one value: the rule's code, the JSON path of the value, and a detail.
+
+    The detail never contains a trait or property value, so findings are safe to print in public logs.
+    """
+
+    code: str
+    path: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HotjarCall:
+    """One call Segment's Hotjar integration makes in the browser: `hj('identify', ...)` or `hj('event', ...)`."""
+
+    kind: str
+    user_id: str | None = None
+    attributes: dict[str, Any] | None = None
+    event: str | None = None
+
+    @property
+    def args(self) -> list[Any]:
+        """The exact arguments of the `hj` call, as JSON-ready values."""
+        if self.kind == "identify":
+            return ["identify", self.user_id, self.attributes]
+        return ["event", self.event]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the core decided for one Segment message."""
+
+    outcome: Outcome
+    call: HotjarCall | None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where an event came from: the file as the user named it, the 1-based line, and the index in a batch."""
+
+    file: str
+    line: int
+    index: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return where if self.index is None else f"{where} (batch item {self.index})"

@@ -1,0 +1,142 @@
+"""Counting what happened: small summaries that merge associatively, so the split of the work never shows.
+
+`earlier.merge(later)` is the summary of the two inputs read one after the other; examples keep the first
+ones in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
+from hotjar_cli.core.model import Decision, Finding, Outcome, Position
+
+
+@dataclass(frozen=True)
+class Example:
+    """One event shown in a report: where it is, what Segment had and what Hotjar receives."""
+
+    position: Position
+    message_id: str | None
+    type: str | None
+    outcome: Outcome
+    findings: tuple[Finding, ...]
+    payload: dict[str, Any]
+    """The part of the Segment message the rules read (`userId` and `traits`, `event` and `properties`...)."""
+    call: list[Any] | None
+    """The `hj` arguments Hotjar receives, or None when no call is made."""
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """A file that could not be read to its end: it is reported and makes the run exit 2."""
+
+    file: str
+    line: int
+    message: str
+
+
+@dataclass
+class Summary:
+    """What a run saw: lines, events, outcomes, findings per rule, examples and unreadable files."""
+
+    example_limit: int = 3
+    files: int = 0
+    lines: int = 0
+    blank_lines: int = 0
+    events: int = 0
+    filtered: int = 0
+    outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    calls: dict[str, int] = field(default_factory=lambda: {"identify": 0, "event": 0})
+    rules: dict[str, int] = field(default_factory=dict)
+    """Findings per rule code."""
+    affected: dict[str, int] = field(default_factory=dict)
+    """Events with at least one finding per rule code: the numerator of `--max-rate`."""
+    examples: dict[str, list[Example]] = field(default_factory=dict)
+    errors: list[SourceError] = field(default_factory=list)
+
+    def add(self, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
+        """Count one decided event."""
+        self.events += 1
+        self.outcomes[decision.outcome] += 1
+        if decision.call is not None:
+            self.calls[decision.call.kind] += 1
+        if not decision.findings:
+            return
+        rules, affected, examples = self.rules, self.affected, self.examples
+        seen: set[str] = set()
+        for finding in decision.findings:
+            code = finding.code
+            rules[code] = rules.get(code, 0) + 1
+            if code in seen:
+                continue
+            seen.add(code)
+            affected[code] = affected.get(code, 0) + 1
+            shown = examples.setdefault(code, [])
+            if len(shown) < self.example_limit:
+                shown.append(make_example(position, parsed, decision, raw))
+
+    def merge(self, later: Summary) -> Summary:
+        """The summary of this input followed by `later`'s."""
+        merged = Summary(example_limit=self.example_limit)
+        for name in ("files", "lines", "blank_lines", "events", "filtered"):
+            setattr(merged, name, getattr(self, name) + getattr(later, name))
+        merged.outcomes = {key: self.outcomes[key] + later.outcomes[key] for key in Outcome}
+        merged.calls = {key: self.calls[key] + later.calls[key] for key in self.calls}
+        merged.rules = _add_counts(self.rules, later.rules)
+        merged.affected = _add_counts(self.affected, later.affected)
+        merged.examples = {
+            code: (self.examples.get(code, []) + later.examples.get(code, []))[: self.example_limit]
+            for code in sorted(set(self.examples) | set(later.examples))
+        }
+        merged.errors = self.errors + later.errors
+        return merged
+
+    def sorted_rules(self) -> list[tuple[str, int]]:
+        """Findings per rule, in code order."""
+        return sorted(self.rules.items())
+
+
+def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    total = dict(first)
+    for key, count in second.items():
+        total[key] = total.get(key, 0) + count
+    return dict(sorted(total.items()))
+
+
+def make_example(position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> Example:
+    """An example of one event, holding only the part of the message the rules read."""
+    if isinstance(parsed, Unreadable):
+        text = raw[:300].decode("utf-8", "replace") + ("…" if len(raw) > 300 else "")
+        return Example(position, None, None, decision.outcome, decision.findings, {"line": text}, None)
+    message_id = parsed.messageId if isinstance(parsed.messageId, str) else None
+    kind = parsed.type if isinstance(parsed.type, str) else None
+    return Example(position, message_id, kind, decision.outcome, decision.findings, _payload(parsed),
+                   decision.call.args if decision.call is not None else None)
+
+
+def _payload(message: SegmentMessage) -> dict[str, Any]:
+    payload: dict[str, Any] = {"type": message.type}
+    if message.type == "track":
+        payload["event"] = message.event
+        properties = _safe_properties(message)
+        if properties is not None:
+            payload["properties"] = properties
+    elif message.traits is not None:
+        payload["traits"] = message.traits
+    for key in ("userId", "anonymousId", "integrations"):
+        value = getattr(message, key)
+        if value is not None:
+            payload[key] = value
+    return payload
+
+
+def _safe_properties(message: SegmentMessage) -> Any:
+    try:
+        return properties_value(message)
+    except orjson.JSONDecodeError:
+        # The decoder skipped properties without checking its UTF-8; show what can be shown.
+        return bytes(message.properties).decode("utf-8", "replace")

@@ -1,0 +1,131 @@
+"""Running the core over sources: read lines, parse, filter, decide, count. Shared by every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage, parse_line
+from hotjar_cli.core.jsvalues import is_truthy, js_string
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core.site import Site
+from hotjar_cli.core.summary import SourceError, Summary
+from hotjar_cli.reader import InputError, ReadError, Source, open_source, read_lines
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which messages a run looks at. Unreadable lines are always kept: they are problems in the input."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    types: frozenset[str] = frozenset()
+    users: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.since or self.until or self.types or self.users)
+
+    def keep(self, message: SegmentMessage) -> bool:
+        """Whether the message passes every filter; a message without a readable timestamp fails a time filter."""
+        if self.types and message.type not in self.types:
+            return False
+        if self.users and not (_as_text(message.userId) in self.users or _as_text(message.anonymousId) in self.users):
+            return False
+        if self.since or self.until:
+            moment = message_time(message)
+            if moment is None:
+                return False
+            if self.since and moment < self.since:
+                return False
+            if self.until and moment >= self.until:
+                return False
+        return True
+
+
+def _as_text(value: object) -> str | None:
+    return js_string(value) if is_truthy(value) else None
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO-8601 date or date-time; without a zone it is UTC. Raises ValueError."""
+    moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def message_time(message: SegmentMessage) -> datetime | None:
+    """When the event happened: `timestamp`, else `originalTimestamp`, else `receivedAt`."""
+    for value in (message.timestamp, message.originalTimestamp, message.receivedAt):
+        if isinstance(value, str):
+            try:
+                return parse_time(value)
+            except ValueError:
+                continue
+    return None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One decided event, as streaming consumers (line-by-line reports, the dry run, replay) receive it."""
+
+    position: Position
+    message: Parsed
+    decision: Decision
+
+
+@dataclass
+class Run:
+    """The settings of one pass over the input."""
+
+    limits: Limits = field(default_factory=Limits)
+    filters: Filters = field(default_factory=Filters)
+    selected: Callable[[str], bool] = lambda code: True
+    example_limit: int = 3
+
+
+def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None = None,
+        site: Site | None = None, on_line: Callable[[], None] | None = None) -> Summary:
+    """Read every source in order and fold each event into a summary; `on_event` sees each event as decided."""
+    mapper = Mapper(settings.limits, site)
+    summary = Summary(example_limit=settings.example_limit)
+    decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
+    filtering = settings.filters.active
+    for source in sources:
+        summary.files += 1
+        line_number = 0
+        try:
+            with open_source(source) as stream:
+                for line_number, raw in enumerate(read_lines(stream), 1):
+                    if on_line is not None:
+                        on_line()
+                    if not raw or raw.isspace():
+                        summary.blank_lines += 1
+                        continue
+                    parsed_items, batched = parse_line(raw)
+                    for index, parsed in enumerate(parsed_items):
+                        if filtering and isinstance(parsed, SegmentMessage) and not keep(parsed):
+                            summary.events += 1
+                            summary.filtered += 1
+                            continue
+                        decision = decide(parsed)
+                        if decision.findings:
+                            decision = _only_selected(decision, selected)
+                        position = Position(source.name, line_number, index if batched else None)
+                        summary.add(position, parsed, decision, raw)
+                        if on_event is not None:
+                            on_event(Event(position, parsed, decision))
+        except (ReadError, InputError) as error:
+            summary.errors.append(SourceError(source.name, line_number + 1, str(error)))
+        summary.lines += line_number
+    return summary
+
+
+def _only_selected(decision: Decision, selected: Callable[[str], bool]) -> Decision:
+    kept = tuple(finding for finding in decision.findings if selected(finding.code))
+    if len(kept) == len(decision.findings):
+        return decision
+    return Decision(decision.outcome, decision.call, kept)
