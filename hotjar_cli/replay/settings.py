@@ -1,0 +1,31 @@
+"""What `hotjar-cli replay` is asked to do, parsed from the command line into one object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ReplaySettings:
+    """Options of a real replay (everything but the reading, filtering and mapping shared with validate)."""
+
+    site_id: int
+    page_url: str
+    """The site's own address, where the replay page is served by request interception."""
+    script_url: str | None = None
+    """The tracking script; None means Hotjar's `https://static.hotjar.com/c/hotjar-<site id>.js?sv=6`."""
+    browser_path: Path | None = None
+    """Chromium to drive; None means the system's (Debian's `chromium`)."""
+    concurrency: int = 2
+    rate: float | None = None
+    """Calls per second over all workers; None for no limit."""
+    retries: int = 3
+    settle_seconds: float = 2.0
+    """How long a page is watched for failed Hotjar requests after its calls ran."""
+    dead_letter: Path | None = None
+    checkpoint: Path | None = None
+    latest_traits: bool = False
+    report_json: bool = False
+    show_values: bool = False
+    """Whether progress and logs may print attribute values."""
