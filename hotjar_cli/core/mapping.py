@@ -219,9 +219,11 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
         return Finding("HJ203", json_path("$.traits", name), f"the name is {utf16_length(name)} characters long; "
                        f"the limit is {limits.max_attribute_name_length}")
     if isinstance(value, str):
-        if len(value) > limits.max_attribute_value_length and utf16_length(value) > limits.max_attribute_value_length:
+        limit = limits.max_attribute_value_length
+        # A character is at most two UTF-16 code units, so only strings over half the limit need counting.
+        if 2 * len(value) > limit and utf16_length(value) > limit:
             return Finding("HJ204", json_path("$.traits", name), f"the value is {utf16_length(value)} characters "
-                           f"long; the limit is {limits.max_attribute_value_length}")
+                           f"long; the limit is {limit}")
     elif isinstance(value, (int, float)) and value is not True and value is not False:
         if abs(value) > MAX_SAFE_INTEGER:
             return Finding("HJ205", json_path("$.traits", name),
