@@ -77,7 +77,11 @@ def properties_keys(message: SegmentMessage) -> list[str] | None:
     raw = bytes(message.properties)
     if not raw.lstrip().startswith(b"{"):
         return None
-    return list(_properties_keys.decode(raw))
+    try:
+        return list(_properties_keys.decode(raw))
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
+        return list(_properties_keys.decode(raw.decode("utf-8", "replace").encode()))
 
 
 def properties_value(message: SegmentMessage) -> Any:
