@@ -105,14 +105,17 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[byt
     skipping = False
     first = True
     while True:
-        try:
-            block = stream.read(block_bytes)
-        except (OSError, EOFError, zlib.error) as error:
-            raise ReadError(_describe(error)) from None
+        block = _read(stream, block_bytes)
         if not block:
             break
         if first:
             first = False
+            # A short read may end inside the byte-order mark; it must be whole to be recognised.
+            while len(block) < len(UTF8_BOM) and UTF8_BOM.startswith(block):
+                more = _read(stream, block_bytes)
+                if not more:
+                    break
+                block += more
             if block.startswith(UTF8_BOM):
                 block = block[len(UTF8_BOM):]
         parts = block.split(b"\n")
@@ -130,6 +133,13 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[byt
             skipping = True
     if rest:
         yield rest
+
+
+def _read(stream: BinaryIO, size: int) -> bytes:
+    try:
+        return stream.read(size)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ReadError(_describe(error)) from None
 
 
 def _describe(error: BaseException) -> str:
