@@ -1,0 +1,44 @@
+"""Shared helpers for the core and reader tests: deciding NDJSON text, and running the engine over paths."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from hotjar_cli.core.decode import parse_line
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Decision
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.engine import Event, Run, run
+from hotjar_cli.reader import resolve
+
+
+def decide_text(text: str, limits: Limits | None = None) -> list[list[Decision]]:
+    """The decisions for each non-blank line of NDJSON text, all through one mapper, in input order."""
+    mapper = Mapper(limits if limits is not None else Limits())
+    decided = []
+    for line in text.splitlines():
+        if line.strip():
+            messages, _ = parse_line(line.encode())
+            decided.append([mapper.decide(message) for message in messages])
+    return decided
+
+
+@pytest.fixture
+def decide_lines() -> Callable[..., list[list[Decision]]]:
+    """`decide_lines(text, limits=None)`: one list of decisions per non-blank line (a batch gives several)."""
+    return decide_text
+
+
+@pytest.fixture
+def run_paths() -> Callable[..., tuple[Summary, list[Event]]]:
+    """`run_paths(paths, **run_settings)`: resolve the paths, run the engine, return the summary and events."""
+
+    def run_them(paths: list[Any], **settings: Any) -> tuple[Summary, list[Event]]:
+        events: list[Event] = []
+        summary = run(resolve([str(path) for path in paths]), Run(**settings), on_event=events.append)
+        return summary, events
+
+    return run_them
