@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Protocol
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, parse_line
 from hotjar_cli.core.jsvalues import is_truthy, js_string
@@ -87,21 +87,38 @@ class Run:
     example_limit: int = 3
 
 
+class Observer(Protocol):
+    """Watches a run from outside the hot path, to show progress."""
+
+    def watch(self, summary: Summary) -> None:
+        """The summary being filled."""
+
+    def source(self, source: Source) -> None:
+        """A source is about to be read."""
+
+    def wrap(self, stream: BinaryIO) -> BinaryIO:
+        """The stream to read instead (one that counts bytes, say)."""
+
+
 def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None = None,
-        site: Site | None = None, on_line: Callable[[], None] | None = None) -> Summary:
+        site: Site | None = None, observer: Observer | None = None) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided."""
     mapper = Mapper(settings.limits, site)
     summary = Summary(example_limit=settings.example_limit)
+    if observer is not None:
+        observer.watch(summary)
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
     filtering = settings.filters.active
     for source in sources:
         summary.files += 1
         line_number = 0
+        if observer is not None:
+            observer.source(source)
         try:
             with open_source(source) as stream:
+                if observer is not None:
+                    stream = observer.wrap(stream)
                 for line_number, raw in enumerate(read_lines(stream), 1):
-                    if on_line is not None:
-                        on_line()
                     if not raw or raw.isspace():
                         summary.blank_lines += 1
                         continue

@@ -15,6 +15,9 @@ from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, propertie
 from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
 
+EXAMPLE_LINE_BYTES = 64 * 1024
+
+
 @dataclass(frozen=True)
 class Example:
     """One event shown in a report: where it is, what Segment had and what Hotjar receives."""
@@ -28,6 +31,10 @@ class Example:
     """The part of the Segment message the rules read (`userId` and `traits`, `event` and `properties`...)."""
     call: list[Any] | None
     """The `hj` arguments Hotjar receives, or None when no call is made."""
+    line_text: str = ""
+    """The start of the source line, for explaining the message against Segment's schemas. Never printed."""
+    explanation: tuple[str, ...] = ()
+    """Why the message breaks Segment's spec, filled in by the shell for the rules that ask for it."""
 
 
 @dataclass(frozen=True)
@@ -109,13 +116,14 @@ def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]
 
 def make_example(position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> Example:
     """An example of one event, holding only the part of the message the rules read."""
+    line_text = raw[:EXAMPLE_LINE_BYTES].decode("utf-8", "replace")
     if isinstance(parsed, Unreadable):
         text = raw[:300].decode("utf-8", "replace") + ("…" if len(raw) > 300 else "")
-        return Example(position, None, None, decision.outcome, decision.findings, {"line": text}, None)
+        return Example(position, None, None, decision.outcome, decision.findings, {"line": text}, None, line_text)
     message_id = parsed.messageId if isinstance(parsed.messageId, str) else None
     kind = parsed.type if isinstance(parsed.type, str) else None
     return Example(position, message_id, kind, decision.outcome, decision.findings, _payload(parsed),
-                   decision.call.args if decision.call is not None else None)
+                   decision.call.args if decision.call is not None else None, line_text)
 
 
 def _payload(message: SegmentMessage) -> dict[str, Any]:

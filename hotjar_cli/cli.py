@@ -1,0 +1,402 @@
+"""The command line: parse options into settings, build the parts, run, exit with the code the run returns."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional, TextIO
+
+import msgspec
+import typer
+from rich.console import Console
+
+from hotjar_cli import __version__
+from hotjar_cli.config import ConfigError, Selection, find_config, load_config, parse_rates, split_list
+from hotjar_cli.core.gate import EXIT_ERROR, Gate, judge
+from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
+from hotjar_cli.core.mapping import MESSAGE_TYPES, user_key
+from hotjar_cli.core.model import Severity
+from hotjar_cli.core.rules import CATALOGUE, find_rule
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.engine import Event, Filters, Run, message_time, parse_time, run
+from hotjar_cli.progress import RunProgress
+from hotjar_cli.reader import InputError, Source, resolve
+from hotjar_cli.report import Format, Report, make_reporter
+from hotjar_cli.report.records import position_record
+
+app = typer.Typer(
+    name="hotjar-cli", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
+)
+EXPLAINED_CODES = ("HJ003", "HJ005")
+
+
+class FailOn(str, Enum):
+    """The lowest severity that fails the run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+
+class MessageType(str, Enum):
+    """Segment message types, for `--type`."""
+
+    IDENTIFY = "identify"
+    TRACK = "track"
+    PAGE = "page"
+    SCREEN = "screen"
+    GROUP = "group"
+    ALIAS = "alias"
+
+
+class UsageError(Exception):
+    """An option or path the run cannot use: one line, exit 2."""
+
+
+# Options shared by every command that reads logs.
+Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, or - for stdin. "
+                                                 "Plain or gzipped NDJSON, Segment batch envelopes too.",
+                                            show_default=False)]
+Since = Annotated[Optional[str], typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).",
+                                              rich_help_panel="Filters")]
+Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.",
+                                              rich_help_panel="Filters")]
+Types = Annotated[Optional[list[MessageType]], typer.Option("--type", help="Only these message types (repeatable).",
+                                                            rich_help_panel="Filters")]
+Users = Annotated[Optional[list[str]], typer.Option("--user", help="Only these users, by userId or anonymousId "
+                                                                   "(repeatable).", rich_help_panel="Filters")]
+ConfigPath = Annotated[Optional[Path], typer.Option("--config", help="A pyproject.toml with [tool.hotjar-cli] "
+                                                                     "(default: the nearest one upwards).")]
+NameLength = Annotated[Optional[int], typer.Option(help="Longest attribute name Hotjar keeps [default: 50].",
+                                                   rich_help_panel="Hotjar limits", show_default=False)]
+ValueLength = Annotated[Optional[int], typer.Option(help="Longest string attribute value [default: 200].",
+                                                    rich_help_panel="Hotjar limits", show_default=False)]
+EventLength = Annotated[Optional[int], typer.Option(help="Longest event name [default: 250].",
+                                                    rich_help_panel="Hotjar limits", show_default=False)]
+EventCharacters = Annotated[Optional[str], typer.Option(
+    help=f"Characters allowed in event names, as a regular-expression class body [default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
+    rich_help_panel="Hotjar limits", show_default=False)]
+MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute names per site [default: 100].",
+                                                      rich_help_panel="Hotjar limits", show_default=False)]
+MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site [default: 10000].",
+                                                  rich_help_panel="Hotjar limits", show_default=False)]
+
+
+@dataclass(frozen=True)
+class Common:
+    """What every log-reading command shares: the sources and the settings of the pass over them."""
+
+    sources: list[Source]
+    run: Run
+
+
+def _common(paths: list[str], since: str | None, until: str | None, types: list[MessageType] | None,
+            users: list[str] | None, config: dict[str, Any], limits: dict[str, Any],
+            selection: Selection = Selection(), example_limit: int = 3) -> Common:
+    merged = {key: config.get(key.replace("_", "-")) for key in limits}
+    merged.update({key: value for key, value in limits.items() if value is not None})
+    try:
+        limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    filters = Filters(since=_time("--since", since), until=_time("--until", until),
+                      types=frozenset(kind.value for kind in types or ()), users=frozenset(users or ()))
+    try:
+        sources = resolve(paths)
+    except InputError as error:
+        raise UsageError(str(error)) from None
+    return Common(sources, Run(limit_settings, filters, selection, example_limit))
+
+
+def _config(config_path: Path | None) -> dict[str, Any]:
+    path = config_path or find_config(Path.cwd())
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    return load_config(path)
+
+
+def _time(option: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)") from None
+
+
+def _limits(name_length: int | None, value_length: int | None, event_length: int | None,
+            event_characters: str | None, max_attributes: int | None, max_events: int | None) -> dict[str, Any]:
+    return {"max_attribute_name_length": name_length, "max_attribute_value_length": value_length,
+            "max_event_name_length": event_length, "event_name_characters": event_characters,
+            "max_attributes": max_attributes, "max_events": max_events}
+
+
+def _guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """Turns the domain's exceptions into one line on stderr and exit 2, and the command's result into the exit code."""
+    def wrapper(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        try:
+            code = command(*args, **kwargs)
+        except (UsageError, ConfigError, InputError) as error:
+            _stderr().print(f"hotjar-cli: error: {error}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(code)
+    return functools.wraps(command)(wrapper)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
+
+
+@app.command()
+@_guarded
+def validate(
+    paths: Paths,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TEXT,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
+                                                                          "instead of stdout.")] = None,
+    examples: Annotated[Optional[int], typer.Option(help="Examples shown per rule [default: 3].",
+                                                    show_default=False)] = None,
+    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask trait and property values "
+                                                   "and user ids in every format.", show_default=False)] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that fails the run [default: error].",
+                                                      rich_help_panel="Gate", show_default=False)] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, prefixes (HJ2) or names; "
+                                                        "repeatable or comma-separated.", rich_help_panel="Gate")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
+    max_rate: Annotated[Optional[list[str]], typer.Option(help="CODE=FRACTION: the rule fails the run only when more "
+                                                          "than this share of events has it (HJ103=0.01 or HJ103=1%).",
+                                                          rich_help_panel="Gate")] = None,
+    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
+    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
+    config: ConfigPath = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
+                                                                             "terminal.")] = True,
+) -> int:
+    """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
+    file_config = _config(config)
+    selection = Selection(split_list(select) or split_list(file_config.get("select")),
+                          split_list(ignore) or split_list(file_config.get("ignore")))
+    example_limit = _pick(examples, file_config.get("examples"), 3)
+    if example_limit < 0:
+        raise UsageError("--examples must not be negative")
+    common = _common(paths, since, until, type, user, file_config, _limits(
+        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
+        max_attributes, max_events), selection, example_limit)
+    fail_level = FailOn(_pick(fail_on.value if fail_on else None, file_config.get("fail-on"), "error"))
+    gate = Gate(None if fail_level is FailOn.NEVER else Severity(fail_level.value),
+                parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
+    redacting = bool(_pick(redact, file_config.get("redact"), False))
+    with _open_output(output) as out:
+        reporter = make_reporter(format, out, redacting)
+        with RunProgress(len(common.sources), _stderr(), progress) as shown:
+            summary = run(common.sources, common.run, reporter.event if reporter.streams else None, observer=shown)
+        summary = _explained(summary, redacting)
+        verdict = judge(summary, gate)
+        reporter.finish(Report(summary, verdict, gate, redacting))
+    return verdict.exit_code
+
+
+def _pick(cli: Any, configured: Any, default: Any) -> Any:
+    return cli if cli is not None else configured if configured is not None else default
+
+
+class _open_output:
+    """stdout, or the file named by --output (created with its folders)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.file = path, None
+
+    def __enter__(self) -> TextIO:
+        if self.path is None:
+            return sys.stdout
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as error:
+            raise UsageError(f"{self.path}: {error.strerror or error}") from None
+        return self.file
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _explained(summary: Summary, redacting: bool) -> Summary:
+    """Examples of spec problems, explained against Segment's JSON Schemas (off the hot path: examples only)."""
+    if redacting or not any(code in summary.examples for code in EXPLAINED_CODES):
+        return summary
+    from hotjar_cli.explain import explain_line
+
+    for code in EXPLAINED_CODES:
+        if code in summary.examples:
+            summary.examples[code] = [replace(example, explanation=explain_line(example.line_text, example.position.index))
+                                      for example in summary.examples[code]]
+    return summary
+
+
+@app.command()
+@_guarded
+def replay(
+    paths: Paths,
+    site_id: Annotated[Optional[str], typer.Option(help="The Hotjar site id (Account settings > Sites & "
+                                                        "Organizations).", rich_help_panel="Hotjar site")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="Dry-run output format: jsonl.")] = "jsonl",
+    page_url: Annotated[Optional[str], typer.Option(help="The site's own address; the replay page is served "
+                                                         "there by interception.", rich_help_panel="Hotjar site")] = None,
+    script_url: Annotated[Optional[str], typer.Option(help="Tracking script to load instead of Hotjar's "
+                                                           "(a staging or test copy).", rich_help_panel="Hotjar site")] = None,
+    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive [default: the system's chromium].",
+                                                         rich_help_panel="Delivery", show_default=False)] = None,
+    concurrency: Annotated[int, typer.Option(help="Browser workers.", rich_help_panel="Delivery", min=1)] = 2,
+    rate: Annotated[Optional[float], typer.Option(help="At most this many calls per second.",
+                                                  rich_help_panel="Delivery")] = None,
+    retries: Annotated[int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery",
+                                         min=0)] = 3,
+    settle: Annotated[float, typer.Option(help="Seconds a page is watched for failed Hotjar requests after its "
+                                               "calls ran.", rich_help_panel="Delivery", min=0)] = 2.0,
+    dead_letter: Annotated[Optional[Path], typer.Option(help="NDJSON file for the messages that could not be "
+                                                             "delivered (replay accepts it as input).",
+                                                        rich_help_panel="Delivery")] = None,
+    checkpoint: Annotated[Optional[Path], typer.Option(help="Record delivered users here; the same command run "
+                                                            "again skips them.", rich_help_panel="Delivery")] = None,
+    latest_traits: Annotated[bool, typer.Option("--latest-traits", help="One identify per user with all its "
+                                                "traits merged in time order (backfill after an outage).")] = False,
+    report: Annotated[Optional[str], typer.Option("--report", help="`json`: print the delivery summary as JSON on "
+                                                                   "stdout.")] = None,
+    show_values: Annotated[bool, typer.Option("--show-values", help="Allow progress and logs to print attribute "
+                                                                    "values.")] = False,
+    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
+    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
+    config: ConfigPath = None,
+) -> int:
+    """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
+    common = _common(paths, since, until, type, user, _config(config), _limits(
+        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
+        max_attributes, max_events))
+    if dry_run:
+        if format != "jsonl":
+            raise UsageError(f"--format {format!r}: the dry run prints jsonl")
+        return _dry_run(common)
+    if report not in (None, "json"):
+        raise UsageError(f"--report {report!r}: the only report is json")
+    if site_id is None or not site_id.strip().isdigit():
+        raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
+                         "Organizations); use --dry-run to only see the calls")
+    from hotjar_cli.replay import ReplaySetupError, run_replay
+    from hotjar_cli.replay.settings import ReplaySettings
+
+    settings = ReplaySettings(
+        site_id=int(site_id), page_url=page_url or "", script_url=script_url, browser_path=browser_path,
+        concurrency=concurrency, rate=rate, retries=retries, settle_seconds=settle, dead_letter=dead_letter,
+        checkpoint=checkpoint, latest_traits=latest_traits, report_json=report == "json", show_values=show_values)
+    planned: list[Event] = []
+    summary = run(common.sources, common.run, lambda event: event.decision.call and planned.append(event))
+    if summary.errors:
+        for error in summary.errors:
+            _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False)
+        return EXIT_ERROR
+    try:
+        result = run_replay(planned, settings, _stderr())
+    except ReplaySetupError as error:
+        raise UsageError(str(error)) from None
+    if settings.report_json:
+        sys.stdout.write(result.to_json() + "\n")
+    return result.exit_code
+
+
+def _dry_run(common: Common) -> int:
+    out = sys.stdout
+    encode = msgspec.json.encode
+
+    def emit(event: Event) -> None:
+        call = event.decision.call
+        if call is None:
+            return
+        message = event.message
+        record = position_record(event.position)
+        record["messageId"] = message.messageId if isinstance(message.messageId, str) else None  # type: ignore[union-attr]
+        record["user"] = user_key(message)  # type: ignore[arg-type]
+        moment = message_time(message)  # type: ignore[arg-type]
+        record["timestamp"] = moment.isoformat().replace("+00:00", "Z") if moment else None
+        record["call"] = call.args
+        out.write(encode(record).decode() + "\n")
+
+    summary = run(common.sources, common.run, emit)
+    calls = summary.calls
+    not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
+    _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
+                    f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
+                    f"(`hotjar-cli validate` says why).", markup=False, highlight=False)
+    for error in summary.errors:
+        _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False)
+    return EXIT_ERROR if summary.errors else 0
+
+
+@app.command("rules")
+def list_rules(
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, name, severity, effect and message."""
+    if format == "json":
+        sys.stdout.write(msgspec.json.encode([
+            {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
+             "message": rule.message, "confidence": rule.confidence} for rule in CATALOGUE]).decode() + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("code", "name", "severity", "effect", "message"):
+        table.add_column(column)
+    for rule in CATALOGUE:
+        table.add_row(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message)
+    Console(no_color="NO_COLOR" in os.environ).print(table)
+
+
+@app.command("rule")
+def show_rule(code: Annotated[str, typer.Argument(help="A rule code (HJ103) or name (missing-user-id).")]) -> None:
+    """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
+    rule = find_rule(code)
+    if rule is None:
+        _stderr().print(f"hotjar-cli: error: no rule {code!r} (see `hotjar-cli rules`)", markup=False)
+        raise typer.Exit(EXIT_ERROR)
+    sys.stdout.write(rule.documentation())
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"hotjar-cli {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar."""
+
+
+def main() -> None:
+    """The `hotjar-cli` console script."""
+    try:
+        app(prog_name="hotjar-cli")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+__all__ = ["app", "main", "MESSAGE_TYPES"]

@@ -1,0 +1,123 @@
+"""Settings from `[tool.hotjar-cli]` of a pyproject.toml, and the parsing shared with command-line options."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hotjar_cli.core.rules import CATALOGUE, RULES_BY_NAME
+
+KEYS = {
+    "fail-on", "select", "ignore", "max-rate", "examples", "redact",
+    "max-attribute-name-length", "max-attribute-value-length", "max-event-name-length",
+    "event-name-characters", "max-attributes", "max-events",
+}
+"""The keys `[tool.hotjar-cli]` accepts: the long names of the matching options."""
+
+
+class ConfigError(Exception):
+    """A setting (from the command line or a pyproject.toml) that cannot be used; the message says which and why."""
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "hotjar-cli" in _read(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """The `[tool.hotjar-cli]` table of a pyproject.toml, with its keys checked."""
+    table = _read(path).get("tool", {}).get("hotjar-cli", {})
+    unknown = sorted(set(table) - KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in [tool.hotjar-cli]: "
+                          f"{', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+    return table
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            return tomllib.load(file)
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules are reported: `--select` and `--ignore` take codes, code prefixes (`HJ2`) or names."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for entry in (*self.select, *self.ignore):
+            if not any(_matches(entry, rule.code) for rule in CATALOGUE):
+                raise ConfigError(f"{entry!r} names no rule (see `hotjar-cli rules`)")
+
+    def __call__(self, code: str) -> bool:
+        """Whether findings of this rule are reported."""
+        if self.select and not any(_matches(entry, code) for entry in self.select):
+            return False
+        return not any(_matches(entry, code) for entry in self.ignore)
+
+    @property
+    def everything(self) -> bool:
+        """Whether every rule is reported."""
+        return not self.select and not self.ignore
+
+
+def _matches(entry: str, code: str) -> bool:
+    rule = RULES_BY_NAME.get(entry.strip().lower())
+    if rule is not None:
+        return rule.code == code
+    return code.startswith(entry.strip().upper()) and entry.strip() != ""
+
+
+def split_list(values: list[str] | str | None) -> tuple[str, ...]:
+    """Repeated options and comma-separated lists alike: `--select HJ1,HJ2 --select HJ305`."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
+
+
+def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, float]:
+    """`HJ103=0.01` or `HJ103=1%` (or a TOML table `{HJ103 = 0.01}`) as `{"HJ103": 0.01}`."""
+    if not values:
+        return {}
+    pairs = values.items() if isinstance(values, dict) else (_split_rate(text) for text in values)
+    rates: dict[str, float] = {}
+    for key, raw in pairs:
+        code = _rule_code(str(key))
+        text = str(raw).strip()
+        try:
+            rate = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise ConfigError(f"max-rate for {key}: {raw!r} is not a fraction (0.01) or a percentage (1%)") from None
+        if not 0 <= rate <= 1:
+            raise ConfigError(f"max-rate for {key}: {raw!r} is not between 0 and 1")
+        rates[code] = rate
+    return rates
+
+
+def _split_rate(text: str) -> tuple[str, str]:
+    code, separator, rate = text.partition("=")
+    if not separator:
+        raise ConfigError(f"max-rate {text!r} is not CODE=FRACTION (for example HJ103=0.01)")
+    return code.strip(), rate
+
+
+def _rule_code(entry: str) -> str:
+    for rule in CATALOGUE:
+        if rule.code == entry.strip().upper() or rule.name == entry.strip().lower():
+            return rule.code
+    raise ConfigError(f"{entry!r} names no rule (see `hotjar-cli rules`)")

@@ -1,0 +1,97 @@
+"""An example as a diff: the Segment payload line by line, marked with what Hotjar keeps and which rule dropped the rest.
+
+Shared by the human formats (text and markdown), so both tell the same story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import msgspec
+
+from hotjar_cli.core.mapping import json_path
+from hotjar_cli.core.model import Effect, Outcome
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.summary import Example
+
+VALUE_WIDTH = 80
+
+
+class Mark(str, Enum):
+    """What happened to one line of the payload."""
+
+    KEPT = "kept"
+    DROPPED = "dropped"
+    COERCED = "coerced"
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of the payload: its text, what happened to it and the rule responsible."""
+
+    mark: Mark
+    text: str
+    code: str = ""
+
+
+def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
+    """Compact JSON of a value, cut to `width` characters."""
+    text = msgspec.json.encode(value).decode()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def hj_call(call: list[Any] | None) -> str:
+    """`hj('identify', "u1", {...})` as Hotjar receives it, or a plain sentence when no call is made."""
+    if call is None:
+        return "Hotjar receives nothing"
+    return "Hotjar receives hj(" + ", ".join(short_json(argument, 200) for argument in call) + ")"
+
+
+def diff_lines(example: Example) -> list[DiffLine]:
+    """The example's payload, one line per field (and per trait), marked kept, dropped or coerced.
+
+    Each rule is named on the line of the value it concerns; a rule that stops the whole message strikes every
+    line and is named where its path points (or on the first line when it concerns the message as a whole).
+    """
+    by_path = {finding.path: finding.code for finding in example.findings}
+    whole = _message_level_code(example)
+    payload = example.payload
+    if "line" in payload:
+        return [DiffLine(Mark.DROPPED, str(payload["line"]), whole)]
+    lines: list[DiffLine] = []
+    for key, value in payload.items():
+        if key in ("traits", "properties") and isinstance(value, dict) and value and f"$.{key}" not in by_path:
+            lines.append(DiffLine(Mark.DROPPED if whole else Mark.KEPT, f"{key}:"))
+            for name, item in value.items():
+                code = by_path.get(json_path(f"$.{key}", name), "")
+                mark = Mark.DROPPED if whole or code else Mark.KEPT
+                lines.append(DiffLine(mark, f"  {_name(name)}: {short_json(item)}", code))
+            continue
+        code = by_path.get(f"$.{key}", "")
+        text = f"{key}: {short_json(value)}"
+        if code and RULES[code].effect is Effect.COERCED and example.call is not None:
+            lines.append(DiffLine(Mark.COERCED, f"{text} → {short_json(example.call[1])}", code))
+        elif whole or (code and RULES[code].effect is not Effect.NOTED):
+            lines.append(DiffLine(Mark.DROPPED, text, code))
+        else:
+            lines.append(DiffLine(Mark.KEPT, text, code))
+    if whole and lines and not any(line.code == whole for line in lines):
+        lines[0] = DiffLine(lines[0].mark, lines[0].text, whole)
+    return lines
+
+
+def _name(name: str) -> str:
+    return name if name.isidentifier() else msgspec.json.encode(name).decode()
+
+
+def _message_level_code(example: Example) -> str:
+    """The rule that stopped the whole message, when the outcome is not accepted or modified."""
+    if example.outcome in (Outcome.ACCEPTED, Outcome.MODIFIED):
+        return ""
+    wanted = {Outcome.INVALID: Effect.INVALID, Outcome.IGNORED: Effect.IGNORED, Outcome.REJECTED: Effect.REJECTED}
+    for finding in example.findings:
+        if RULES[finding.code].effect is wanted[example.outcome]:
+            return finding.code
+    return example.findings[0].code if example.findings else ""

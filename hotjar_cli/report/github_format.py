@@ -1,0 +1,50 @@
+"""`--format github`: GitHub Actions workflow commands that annotate the log files at the offending lines.
+
+GitHub shows only a few annotations per step, so each rule's examples are annotated (`--examples` of them) and
+one notice carries the totals.
+"""
+
+from __future__ import annotations
+
+from hotjar_cli.core.model import Severity
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.report.interface import Report, Reporter
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """One annotation per example finding, then a notice with the counts and the verdict."""
+
+    def finish(self, report: Report) -> None:
+        """Write the workflow commands."""
+        summary = report.summary
+        for code, examples in sorted(summary.examples.items()):
+            rule = RULES[code]
+            for example in examples:
+                for finding in example.findings:
+                    if finding.code != code:
+                        continue
+                    position = example.position
+                    where = f" (batch item {position.index})" if position.index is not None else ""
+                    message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message
+                    self.out.write(
+                        f"::{COMMANDS[rule.severity]} file={_property(position.file)},line={position.line},"
+                        f"title={_property(rule.title)}::{_data(f'{message} at {finding.path}{where}')}\n"
+                    )
+        for error in summary.errors:
+            self.out.write(f"::error file={_property(error.file)},line={error.line},"
+                           f"title=hotjar-cli could not read the file::{_data(error.message)}\n")
+        outcomes = ", ".join(f"{count:,} {outcome.value}" for outcome, count in summary.outcomes.items())
+        rules = ", ".join(f"{code} {count:,}" for code, count in summary.sorted_rules()) or "no findings"
+        verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"
+        totals = f"{summary.events:,} events ({outcomes}). Findings: {rules}. Gate {verdict}."
+        self.out.write(f"::notice title=hotjar-cli validate::{_data(totals)}\n")

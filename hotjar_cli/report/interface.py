@@ -1,0 +1,38 @@
+"""The one interface every report format implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TextIO
+
+from hotjar_cli.core.gate import Gate, Verdict
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.engine import Event
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a format may show once the run is over."""
+
+    summary: Summary
+    verdict: Verdict
+    gate: Gate
+    redact: bool = False
+
+
+class Reporter(ABC):
+    """A report format. Formats that print line by line set `streams` and receive every event as it is decided."""
+
+    streams: bool = False
+
+    def __init__(self, out: TextIO, redact: bool = False) -> None:
+        self.out = out
+        self.redact = redact
+
+    def event(self, event: Event) -> None:
+        """One decided event; only called when `streams` is set."""
+
+    @abstractmethod
+    def finish(self, report: Report) -> None:
+        """Write the report for the whole run."""

@@ -1,0 +1,32 @@
+"""`--format jsonl`: one JSON line per event that has findings, in input order, as it is decided."""
+
+from __future__ import annotations
+
+import msgspec
+
+from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.engine import Event
+from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.records import finding_record, position_record
+
+
+class JsonLinesReporter(Reporter):
+    """Streams `{"file", "line", ["index"], "messageId", "type", "outcome", "findings"}` per event with findings."""
+
+    streams = True
+
+    def event(self, event: Event) -> None:
+        """Write the event's line when it has findings."""
+        if not event.decision.findings:
+            return
+        record = position_record(event.position)
+        message = event.message
+        is_message = isinstance(message, SegmentMessage)
+        record["messageId"] = message.messageId if is_message and isinstance(message.messageId, str) else None
+        record["type"] = message.type if is_message and isinstance(message.type, str) else None
+        record["outcome"] = event.decision.outcome.value
+        record["findings"] = [finding_record(finding) for finding in event.decision.findings]
+        self.out.write(msgspec.json.encode(record).decode() + "\n")
+
+    def finish(self, report: Report) -> None:
+        """Nothing more: the lines were written as events came."""

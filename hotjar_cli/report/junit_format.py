@@ -1,0 +1,57 @@
+"""`--format junit`: one test case per rule, failing when the rule breaks the gate, with examples in the failure."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+
+from hotjar_cli.core.rules import CATALOGUE
+from hotjar_cli.core.summary import Example
+from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.redact import redact_example
+
+
+def _example_text(example: Example, code: str) -> str:
+    details = "; ".join(f"{finding.path}: {finding.detail}".rstrip(": ")
+                        for finding in example.findings if finding.code == code)
+    message_id = f" messageId={example.message_id}" if example.message_id else ""
+    return f"{example.position}{message_id}: {details}"
+
+
+class JunitReporter(Reporter):
+    """A JUnit XML document CI systems show as tests: every rule of the catalogue is a test case."""
+
+    def finish(self, report: Report) -> None:
+        """Write the document."""
+        summary, verdict = report.summary, report.verdict
+        suites = ElementTree.Element("testsuites", name="hotjar-cli")
+        suite = ElementTree.SubElement(suites, "testsuite", name="hotjar-cli validate")
+        failures = 0
+        for rule in CATALOGUE:
+            case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.rules", name=rule.title)
+            count = summary.rules.get(rule.code, 0)
+            examples = [redact_example(example) if report.redact else example
+                        for example in summary.examples.get(rule.code, [])]
+            body = "\n".join(_example_text(example, rule.code) for example in examples)
+            if rule.code in verdict.failing_codes:
+                failures += 1
+                failure = ElementTree.SubElement(
+                    case, "failure", type=rule.severity.value,
+                    message=f"{count:,} finding{'s' if count != 1 else ''} in "
+                            f"{summary.affected.get(rule.code, 0):,} of {summary.events:,} events: {rule.message}")
+                failure.text = body
+            elif count:
+                ElementTree.SubElement(case, "system-out").text = (
+                    f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}")
+        if summary.errors:
+            case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input is readable")
+            error = ElementTree.SubElement(case, "error", message=f"{len(summary.errors)} file(s) could not be read")
+            error.text = "\n".join(f"{item.file}:{item.line}: {item.message}" for item in summary.errors)
+        suite.set("tests", str(len(suite)))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(1 if summary.errors else 0))
+        suites.set("tests", suite.get("tests", "0"))
+        suites.set("failures", str(failures))
+        suites.set("errors", suite.get("errors", "0"))
+        ElementTree.indent(suites)
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.out.write(ElementTree.tostring(suites, encoding="unicode") + "\n")

@@ -1,0 +1,35 @@
+"""Masking trait and property values so a report can go into a public CI log."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from hotjar_cli.core.summary import Example
+
+MASKS = {str: "‹string›", bool: "‹boolean›", int: "‹number›", float: "‹number›"}
+
+
+def mask(value: Any) -> Any:
+    """The value with every scalar replaced by a marker of its type; keys, nesting and nulls stay."""
+    if isinstance(value, dict):
+        return {key: mask(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask(item) for item in value]
+    if value is None:
+        return None
+    return MASKS.get(type(value), "‹value›")
+
+
+def redact_example(example: Example) -> Example:
+    """The example with user ids, traits, properties, attributes and the raw line masked; event names stay."""
+    payload = dict(example.payload)
+    for key in ("userId", "anonymousId", "traits", "properties"):
+        if key in payload:
+            payload[key] = mask(payload[key])
+    if "line" in payload:
+        payload["line"] = "‹line›"
+    call = example.call
+    if call is not None and call[0] == "identify":
+        call = ["identify", mask(call[1]), mask(call[2])]
+    return replace(example, payload=payload, call=call, line_text="", explanation=())

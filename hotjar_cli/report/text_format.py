@@ -1,0 +1,86 @@
+"""`--format text` (the default): a rich report for a person at a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from hotjar_cli.core.model import Outcome, Severity
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.report.diff import Mark, diff_lines, hj_call
+from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.redact import redact_example
+
+OUTCOME_STYLES = {Outcome.ACCEPTED: "green", Outcome.MODIFIED: "yellow", Outcome.REJECTED: "red",
+                  Outcome.IGNORED: "dim", Outcome.INVALID: "bold red"}
+SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+MARK_STYLES = {Mark.KEPT: "green", Mark.DROPPED: "red strike", Mark.COERCED: "yellow"}
+SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
+
+
+class TextReporter(Reporter):
+    """Outcome and rule tables, examples as diffs with dropped values struck out, then the verdict."""
+
+    def __init__(self, out, redact: bool = False, console: Console | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(out, redact)
+        self.console = console or Console(file=out, highlight=False, soft_wrap=False)
+
+    def finish(self, report: Report) -> None:
+        """Print the report."""
+        summary, verdict, console = report.summary, report.verdict, self.console
+        filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
+        console.print(Text.assemble(
+            ("hotjar-cli validate", "bold"),
+            f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
+            f"file{'s' if summary.files != 1 else ''}{filtered}"))
+        outcomes = Table(title="What Hotjar does with each event", title_justify="left")
+        outcomes.add_column("outcome")
+        outcomes.add_column("events", justify="right")
+        outcomes.add_column("share", justify="right")
+        decided = summary.events - summary.filtered
+        for outcome, count in summary.outcomes.items():
+            share = f"{count / decided:.1%}" if decided else "-"
+            outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
+        console.print(outcomes)
+        if summary.rules:
+            rules = Table(title="Findings by rule", title_justify="left")
+            for column, justify in (("rule", "left"), ("name", "left"), ("severity", "left"),
+                                    ("findings", "right"), ("events", "right"), ("gate", "left")):
+                rules.add_column(column, justify=justify)  # type: ignore[arg-type]
+            for code, count in summary.sorted_rules():
+                rule = RULES[code]
+                rules.add_row(code, rule.name, Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
+                              f"{count:,}", f"{summary.affected.get(code, 0):,}",
+                              Text("fails", "bold red") if code in verdict.failing_codes else "")
+            console.print(rules)
+        for code, examples in sorted(summary.examples.items()):
+            self._examples(code, examples, report.redact)
+        for error in summary.errors:
+            console.print(Text(f"{error.file}:{error.line}: could not read on: {error.message}", "bold red"))
+        if verdict.exit_code:
+            console.print(Text("Gate failed:", "bold red"))
+            for reason in verdict.reasons:
+                console.print(f"  {reason}", markup=False)
+        else:
+            console.print(Text("Gate passed.", "bold green"))
+
+    def _examples(self, code: str, examples, redact: bool) -> None:  # type: ignore[no-untyped-def]
+        rule, console = RULES[code], self.console
+        console.print()
+        console.print(Text.assemble((f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
+                                    f"  {rule.message}  (hotjar-cli rule {code})"))
+        for example in examples:
+            if redact:
+                example = redact_example(example)
+            details = "; ".join(f"{finding.path} {finding.detail}".rstrip()
+                                for finding in example.findings if finding.code == code)
+            message_id = f"  messageId {example.message_id}" if example.message_id else ""
+            console.print(Text.assemble(("  " + str(example.position), "bold"), message_id, f": {details}"))
+            for line in diff_lines(example):
+                rule_note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
+                console.print(Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
+                                            (rule_note, "dim")), overflow="ellipsis", no_wrap=True)
+            console.print(Text("    " + hj_call(example.call), "dim"), overflow="ellipsis", no_wrap=True)
+            for explanation in example.explanation:
+                console.print(Text(f"    schema: {explanation}", "dim"))
