@@ -1,0 +1,491 @@
+"""Throughput of `hotjar-cli validate` against reading and parsing the same file, side by side in one run.
+
+    .venv/bin/python benchmarks/throughput.py              # the full run: 500 MB, best of 3
+    .venv/bin/python benchmarks/throughput.py --quick      # about 20 MB, a smoke run
+    .venv/bin/python benchmarks/throughput.py --size 100MB --runs 1
+
+Prints a Markdown table to stdout (progress goes to stderr) and writes benchmarks/results.json.
+benchmarks/README.md says what each row measures and why the parse-only loop is the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (a sibling script, not an installed module)
+
+DATA = HERE / "data"
+RESULTS = HERE / "results.json"
+JQ_FILTER = HERE / "validate.jq"
+MEMORY_TARGET_MB = 150
+
+# The baseline: what any tool reading this file must at least do in Python, on one core.
+PARSE_LOOP = """
+import sys, orjson
+loads, error = orjson.loads, orjson.JSONDecodeError
+lines = broken = 0
+with open(sys.argv[1], "rb") as stream:
+    for line in stream:
+        lines += 1
+        try:
+            loads(line)
+        except error:
+            broken += 1
+print(lines, broken)
+"""
+
+# Used only where GNU time is missing: a fresh child per measurement, so RUSAGE_CHILDREN covers just one command.
+RUSAGE_WRAPPER = """
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump({"maxrss_kb": usage.ru_maxrss, "user": usage.ru_utime, "sys": usage.ru_stime, "code": code}, out)
+sys.exit(code)
+"""
+
+
+@dataclass
+class Measurement:
+    """One timed run of one command."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    total_pss_mb: float
+    returncode: int
+    complaint: str = ""
+
+
+@dataclass
+class Row:
+    """One line of the table: a command, its runs, and what its output said."""
+
+    name: str
+    command: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    runs: list[Measurement] = field(default_factory=list)
+    skipped: str | None = None
+    failed: str | None = None
+    output: dict | None = None
+
+    @property
+    def best(self) -> Measurement | None:
+        """The fastest run: the one least disturbed by anything else on the machine."""
+        return min(self.runs, key=lambda run: run.wall) if self.runs else None
+
+    @property
+    def max_rss_mb(self) -> float:
+        """The largest resident set of any single process, over all runs."""
+        return max(run.max_rss_mb for run in self.runs)
+
+    @property
+    def total_pss_mb(self) -> float:
+        """The largest sampled sum of proportional set sizes over the whole process tree, over all runs."""
+        return max(run.total_pss_mb for run in self.runs)
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants while it runs.
+
+    GNU time reports the largest single process; with worker processes the machine holds all of them at once,
+    so the sum matters too. PSS rather than RSS, so pages forked workers share are not counted twice.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self._root = pid
+        self._interval = interval
+        self._stop = threading.Event()
+        self.peak_kb = 0
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(self._root)))
+            self._stop.wait(self._interval)
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                # The command name may hold spaces and parentheses: the parent id follows the last ")".
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measure(command: list[str], stdout_path: Path) -> Measurement:
+    """Run a command once, its stdout to a file, and time it; memory from GNU time, else from getrusage."""
+    with tempfile.NamedTemporaryFile("r", suffix=".usage") as usage:
+        gnu_time = shutil.which("time", path="/usr/bin:/bin")
+        if gnu_time:
+            wrapped = [gnu_time, "-v", "-o", usage.name, *command]
+        else:
+            wrapped = [sys.executable, "-c", RUSAGE_WRAPPER, usage.name, *command]
+        with open(stdout_path, "wb") as out:
+            started = time.perf_counter()
+            process = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.PIPE)
+            with TreeMemory(process.pid) as memory:
+                _, errors = process.communicate()
+            wall = time.perf_counter() - started
+        report = Path(usage.name).read_text()
+    if gnu_time:
+        rss_kb = int(_field(report, r"Maximum resident set size \(kbytes\): (\d+)"))
+        cpu = float(_field(report, r"User time \(seconds\): ([\d.]+)")) + float(
+            _field(report, r"System time \(seconds\): ([\d.]+)"))
+    else:
+        numbers = json.loads(report or "{}")
+        rss_kb, cpu = numbers.get("maxrss_kb", 0), numbers.get("user", 0.0) + numbers.get("sys", 0.0)
+    said = errors.decode(errors="replace").strip().splitlines()
+    return Measurement(wall, cpu, rss_kb / 1024, memory.peak_kb / 1024, process.returncode, said[-1] if said else "")
+
+
+def _field(report: str, pattern: str) -> str:
+    match = re.search(pattern, report)
+    return match.group(1) if match else "0"
+
+
+def time_startup(command: list[str], runs: int, ok_codes: tuple[int, ...] = (0,)) -> float | None:
+    """Best wall time of a short command over `runs` runs, output discarded; None if it fails."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - started)
+        if done.returncode not in ok_codes:
+            return None
+    return best
+
+
+def find_cli(explicit: str | None) -> str | None:
+    """`--cli`, else the hotjar-cli beside this Python (the project's virtualenv), else the one on PATH."""
+    if explicit:
+        return explicit
+    beside = Path(sys.executable).parent / "hotjar-cli"
+    return str(beside) if beside.exists() else shutil.which("hotjar-cli")
+
+
+def validate_help(cli: str) -> str | None:
+    """The text of `hotjar-cli validate --help`, or None when the command does not run."""
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+    try:
+        done = subprocess.run([cli, "validate", "--help"], capture_output=True, text=True, env=env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def dataset(size: int | None, events: int | None, seed: int) -> tuple[Path, dict]:
+    """The generated input, made once per size, seed and generator version, and reused after that."""
+    version = hashlib.sha1((HERE / "generate.py").read_bytes()).hexdigest()[:8]
+    amount = f"{events}ev" if events is not None else f"{size}B"
+    path = DATA / f"events-{amount}-{seed}-{version}.ndjson"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists():
+        return path, json.loads(meta_path.read_text())
+    print(f"generating {path.name} ...", file=sys.stderr)
+    meta = generate.write(path, size, events, seed=seed)
+    meta_path.write_text(json.dumps(meta, indent=2))
+    return path, meta
+
+
+def one_line_file() -> Path:
+    """A file with a single identify call: what a pre-commit hook or a small CI check reads."""
+    path = DATA / "one-line.ndjson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"type":"identify","userId":"usr_000001","traits":{"email":"ada@example.com",'
+                    '"plan":"pro"},"messageId":"m-1","timestamp":"2024-03-01T00:00:00.000Z"}\n')
+    return path
+
+
+def build_rows(path: Path, cli: str | None, help_text: str | None) -> list[Row]:
+    """Every row of the table, the unavailable ones marked as skipped."""
+    jq = shutil.which("jq") or "/usr/bin/jq"
+    rows = [
+        Row("parse-only loop (orjson.loads, 1 core)", [sys.executable, "-c", PARSE_LOOP, str(path)]),
+        Row("jq filter (benchmarks/validate.jq)", [jq, "-nRc", "-f", str(JQ_FILTER), str(path)]),
+    ]
+    validate = [cli or "hotjar-cli", "validate", str(path), "--format", "json"]
+    # Exit 1 only means findings were reported, which is the expected answer on this data.
+    found = (0, 1)
+    has_jobs = help_text is not None and "--jobs" in help_text
+    has_dask = help_text is not None and "--engine" in help_text and "dask" in help_text
+    for jobs in (1, 2):
+        row = Row(f"hotjar-cli validate --jobs {jobs}", [*validate, "--jobs", str(jobs)], found)
+        if help_text is None:
+            row.skipped = "hotjar-cli not usable"
+        elif not has_jobs:
+            row.skipped = "not available"
+        rows.append(row)
+    if not has_jobs and help_text is not None:
+        rows.append(Row("hotjar-cli validate (no --jobs option)", validate, found))
+    dask = Row("hotjar-cli validate --engine dask", [*validate, "--engine", "dask"], found)
+    if not has_dask:
+        dask.skipped = "not available"
+    rows.append(dask)
+    if not shutil.which(jq):
+        rows[1].skipped = "jq not installed"
+    return rows
+
+
+def run_rows(rows: list[Row], runs: int, scratch: Path) -> None:
+    """Best of `runs`, interleaved so a busy moment on the shared machine does not land on one row only."""
+    for round_number in range(1, runs + 1):
+        for index, row in enumerate(rows):
+            if row.skipped or row.failed:
+                continue
+            print(f"[{round_number}/{runs}] {row.name} ...", file=sys.stderr, flush=True)
+            out = scratch / f"row-{index}.out"
+            measurement = measure(row.command, out)
+            if measurement.returncode not in row.ok_codes:
+                row.failed = f"failed (exit {measurement.returncode})"
+                print(f"    exit {measurement.returncode}: {measurement.complaint}", file=sys.stderr)
+                continue
+            row.runs.append(measurement)
+            print(f"    {measurement.wall:.2f} s", file=sys.stderr, flush=True)
+            row.output = _read_output(out)
+
+
+def _read_output(out: Path) -> dict | None:
+    text = out.read_text(errors="replace").strip()
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        numbers = text.split()
+        if len(numbers) == 2 and all(number.isdigit() for number in numbers):
+            return {"lines": int(numbers[0]), "broken": int(numbers[1])}
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def outcome_counts(row: Row) -> dict | None:
+    """The outcome counts a validate or jq row reported, for checking the rows answered the same question."""
+    output = row.output or {}
+    summary = output.get("summary", output)  # validate nests its counts under `summary`, the jq filter does not
+    counts = summary.get("outcomes") if isinstance(summary, dict) else None
+    if not isinstance(counts, dict):
+        return None
+    return {key: value for key, value in sorted(counts.items()) if value}
+
+
+def summarise(rows: list[Row], meta: dict, startup: dict) -> dict:
+    """The numbers behind the table, with the issue's targets checked."""
+    megabytes = meta["bytes"] / 1e6
+    base = rows[0].best
+    jq = rows[1].best
+    table = []
+    for row in rows:
+        entry: dict = {"name": row.name,
+                       "command": ["<parse_loop>" if part == PARSE_LOOP else part for part in row.command]}
+        if row.skipped or row.failed or row.best is None:
+            entry["status"] = row.skipped or row.failed or "no run"
+            table.append(entry)
+            continue
+        best = row.best
+        entry.update(status="ok", seconds=best.wall, cpu_seconds=best.cpu, events_per_second=meta["events"] / best.wall,
+                     mb_per_second=megabytes / best.wall, max_rss_mb=row.max_rss_mb, total_pss_mb=row.total_pss_mb,
+                     vs_parse=best.wall / base.wall if base else None, vs_jq=best.wall / jq.wall if jq else None,
+                     all_seconds=[run.wall for run in row.runs], outcomes=outcome_counts(row))
+        table.append(entry)
+    by_name = {entry["name"]: entry for entry in table}
+    targets = _targets(by_name, startup)
+    return {"input": meta, "megabytes": megabytes, "rows": table, "startup": startup, "targets": targets}
+
+
+def _targets(by_name: dict, startup: dict) -> list[dict]:
+    def ratio(name: str, key: str) -> float | None:
+        entry = by_name.get(name, {})
+        return entry.get(key) if entry.get("status") == "ok" else None
+
+    one, two = "hotjar-cli validate --jobs 1", "hotjar-cli validate --jobs 2"
+    validates = [entry for name, entry in by_name.items() if name.startswith("hotjar-cli") and entry.get("status") == "ok"]
+    memory = max((max(entry["max_rss_mb"], entry["total_pss_mb"]) for entry in validates), default=None)
+    fastest = min((entry["vs_jq"] for entry in validates if entry.get("vs_jq")), default=None)
+    checks = [
+        ("validate --jobs 1 ÷ parse-only ≤ 1.0", ratio(one, "vs_parse"), 1.0),
+        ("validate --jobs 2 ÷ parse-only ≤ 0.6", ratio(two, "vs_parse"), 0.6),
+        ("fastest validate ÷ jq ≤ 0.1 (10× faster)", fastest, 0.1),
+        (f"peak memory of validate < {MEMORY_TARGET_MB} MB", memory, MEMORY_TARGET_MB),
+        ("one-line validate ÷ python -c pass ≤ 10", startup.get("ratio"), 10.0),
+    ]
+    return [{"target": text, "measured": value, "limit": limit,
+             "met": None if value is None else value <= limit} for text, value, limit in checks]
+
+
+def markdown(result: dict, runs: int) -> str:
+    """The table for the README."""
+    meta = result["input"]
+    lines = [
+        f"Input: {meta['events']:,} generated analytics.js messages, {result['megabytes']:,.0f} MB "
+        f"(seed {meta['seed']}); best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}.",
+        "",
+        "| command | wall s | CPU s | events/s | MB/s | peak RSS MB | peak total MB | ÷ parse-only | ÷ jq |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for entry in result["rows"]:
+        if entry["status"] != "ok":
+            lines.append(f"| {entry['name']} | {entry['status']} | | | | | | | |")
+            continue
+        lines.append(
+            f"| {entry['name']} | {entry['seconds']:.2f} | {entry['cpu_seconds']:.2f} | "
+            f"{entry['events_per_second']:,.0f} | {entry['mb_per_second']:,.1f} | {entry['max_rss_mb']:,.0f} | "
+            f"{entry['total_pss_mb']:,.0f} | {_ratio(entry['vs_parse'])} | {_ratio(entry['vs_jq'])} |")
+    startup = result["startup"]
+    lines += ["", "| start-up | best of | wall ms |", "| --- | ---: | ---: |",
+              f"| python -c pass | {startup['runs']} | {startup['python'] * 1000:.0f} |"]
+    if startup.get("validate") is not None:
+        lines.append(f"| hotjar-cli validate on a one-line file | {startup['runs']} | "
+                     f"{startup['validate'] * 1000:.0f} ({startup['ratio']:.1f}× python) |")
+    else:
+        lines.append("| hotjar-cli validate on a one-line file | | not available |")
+    lines += ["", "| target | measured | met |", "| --- | ---: | --- |"]
+    for target in result["targets"]:
+        value = target["measured"]
+        shown = "n/a" if value is None else f"{value:.2f}"
+        met = "n/a" if target["met"] is None else ("yes" if target["met"] else "**no**")
+        lines.append(f"| {target['target']} | {shown} | {met} |")
+    agreement = result.get("agreement")
+    if agreement:
+        lines += ["", agreement]
+    return "\n".join(lines)
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}×"
+
+
+def _agreement(rows: list[Row]) -> str:
+    """Say whether jq and every validate row counted the same outcomes: a fast wrong answer is no result."""
+    counted = {row.name: outcome_counts(row) for row in rows[1:] if row.runs}
+    counted = {name: counts for name, counts in counted.items() if counts}
+    if len(counted) < 2:
+        return ""
+    distinct = {json.dumps(counts, sort_keys=True) for counts in counted.values()}
+    if len(distinct) == 1:
+        return f"Outcome counts agree across {', '.join(counted)}: {next(iter(distinct))}."
+    listing = "; ".join(f"{name}: {json.dumps(counts, sort_keys=True)}" for name, counts in counted.items())
+    return f"**Outcome counts differ**: {listing}."
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    amount = parser.add_mutually_exclusive_group()
+    amount.add_argument("--size", type=generate.parse_size, help="input size, e.g. 500MB (the default)")
+    amount.add_argument("--events", type=int, help="input as a number of messages instead of a size")
+    amount.add_argument("--quick", action="store_true", help="about 20 MB, for a smoke run")
+    amount.add_argument("--input", type=Path, help="an existing NDJSON file instead of generated data")
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs per row (default 3)")
+    parser.add_argument("--startup-runs", type=int, default=10, help="best of this many for start-up")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--cli", help="the hotjar-cli executable (default: the one beside this Python)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.startup_runs < 1:
+        parser.error("--runs and --startup-runs must be at least 1")
+
+    if args.input:
+        path = args.input
+        with open(path, "rb") as stream:
+            count = sum(1 for _ in stream)
+        meta = {"path": str(path), "events": count, "bytes": path.stat().st_size, "seed": None}
+    else:
+        size = generate.parse_size("20MB") if args.quick else args.size
+        if size is None and args.events is None:
+            size = generate.parse_size("500MB")
+        path, meta = dataset(size, args.events, args.seed)
+    with open(path, "rb") as stream:  # into the page cache, so no row pays for the disk alone
+        while stream.read(1 << 24):
+            pass
+
+    cli = find_cli(args.cli)
+    help_text = validate_help(cli) if cli else None
+    if help_text is None:
+        print("hotjar-cli is not usable here: its rows are skipped", file=sys.stderr)
+    rows = build_rows(path, cli, help_text)
+    with tempfile.TemporaryDirectory(prefix="hotjar-bench-") as scratch:
+        run_rows(rows, args.runs, Path(scratch))
+
+    python_start = time_startup([sys.executable, "-c", "pass"], args.startup_runs) or 0.0
+    startup: dict = {"runs": args.startup_runs, "python": python_start, "validate": None, "ratio": None}
+    if help_text is not None:
+        validate_start = time_startup([cli, "validate", str(one_line_file()), "--format", "json"], args.startup_runs,
+                                      (0, 1))
+        if validate_start is not None and python_start:
+            startup.update(validate=validate_start, ratio=validate_start / python_start)
+
+    result = summarise(rows, meta, startup)
+    result["agreement"] = _agreement(rows)
+    result["runs"] = args.runs
+    result["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
+                         "platform": platform.platform(), "jq": _version([shutil.which("jq") or "jq", "--version"]),
+                         "commit": _version(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"])}
+    result["parse_loop"] = PARSE_LOOP.strip()
+    args.results.write_text(json.dumps(result, indent=2, default=_plain) + "\n")
+    print(markdown(result, args.runs))
+    print(f"\nwrote {args.results}", file=sys.stderr)
+    return 0
+
+
+def _version(command: list[str]) -> str | None:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def _plain(value: object) -> object:
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
