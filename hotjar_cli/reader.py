@@ -22,6 +22,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
+SKIPPED_SUFFIXES = frozenset({".md", ".py"})
+"""Documentation and scripts kept beside logs (a README, the script that made them); skipped when walking."""
 
 STDIN = "-"
 
@@ -73,7 +75,7 @@ def _walk(directory: Path) -> Iterator[Path]:
     for root, folders, files in os.walk(directory):
         folders[:] = [folder for folder in folders if not folder.startswith(".")]
         for name in files:
-            if not name.startswith(".") and name not in SKIPPED_NAMES:
+            if not name.startswith(".") and name not in SKIPPED_NAMES and Path(name).suffix not in SKIPPED_SUFFIXES:
                 yield Path(root, name)
 
 
