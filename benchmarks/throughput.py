@@ -334,6 +334,8 @@ def summarise(rows: list[Row], meta: dict, startup: dict) -> dict:
                      mb_per_second=megabytes / best.wall, max_rss_mb=row.max_rss_mb, total_pss_mb=row.total_pss_mb,
                      vs_parse=best.wall / base.wall if base else None, vs_jq=best.wall / jq.wall if jq else None,
                      all_seconds=[run.wall for run in row.runs], outcomes=outcome_counts(row))
+        if row.output and "lines" in row.output:  # the parse-only loop's own count, to check the input size
+            entry.update(lines_read=row.output["lines"], broken_json=row.output["broken"])
         table.append(entry)
     by_name = {entry["name"]: entry for entry in table}
     targets = _targets(by_name, startup)
