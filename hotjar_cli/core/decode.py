@@ -68,7 +68,8 @@ def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
     except (msgspec.DecodeError, UnicodeDecodeError) as error:
         return [Unreadable("HJ001", _json_error(error))], False
     if message.batch is not None:
-        return _unbatch(message), True
+        # An envelope without a list of messages has no items to number: its finding is about the whole line.
+        return _unbatch(message), isinstance(message.batch, list) and bool(message.batch)
     return [message], False
 
 
