@@ -34,7 +34,9 @@ class TextReporter(Reporter):
             ("hotjar-cli validate", "bold"),
             f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
             f"file{'s' if summary.files != 1 else ''}{filtered}"))
-        outcomes = Table(title="What Hotjar does with each event", title_justify="left")
+        title = "What Hotjar does with each event"
+        # A table's title wraps at the table's width, and this table is narrower than its title.
+        outcomes = Table(title=title, title_justify="left", min_width=len(title))
         outcomes.add_column("outcome")
         outcomes.add_column("events", justify="right")
         outcomes.add_column("share", justify="right")
