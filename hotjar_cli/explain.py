@@ -142,7 +142,8 @@ def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:
                 yield json_path(path, name), "is required but missing"
     elif keyword == "type":
         wanted = [expected] if isinstance(expected, str) else list(expected)
-        text = f"{_show(value, redact)} is {_json_type(value)}, not {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}"
+        subject = "" if value is None else _show(value, redact) + " "
+        text = f"{subject}is {_json_type(value)}, not {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}"
         if path in _USER_ID_PATHS and isinstance(value, (int, float)) and not isinstance(value, bool):
             received = "a string" if redact else repr(js_string(value))
             text += f" (some libraries send numbers; Hotjar receives {received})"

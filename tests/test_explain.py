@@ -131,7 +131,7 @@ MISTAKES = [
     pytest.param({"type": "alias", "anonymousId": "a1", "previousId": ""},
                  ("$.previousId: is an empty string", "$.userId: is required but missing"), id="alias-no-ids"),
     pytest.param({"type": "page", "anonymousId": "a1", "context": {"page": {"url": None}, "ip": 3}},
-                 ("$.context.ip: 3 is a number, not a string", "$.context.page.url: null is null, not a string"),
+                 ("$.context.ip: 3 is a number, not a string", "$.context.page.url: is null, not a string"),
                  id="context-types"),
 ]
 
