@@ -15,18 +15,19 @@ import typer
 from rich.console import Console
 
 from hotjar_cli import __version__
-from hotjar_cli.config import ConfigError, Selection, find_config, load_config, parse_rates, split_list
+from hotjar_cli.config import ConfigError, find_config, load_config, parse_rates, split_list
+from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.gate import EXIT_ERROR, Gate, judge
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
-from hotjar_cli.core.mapping import MESSAGE_TYPES, user_key
+from hotjar_cli.core.mapping import MESSAGE_TYPES
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import CATALOGUE, find_rule
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Event, Filters, Run, message_time, parse_time, run
+from hotjar_cli.engine import Event, Filters, Run, parse_time, run
+from hotjar_cli.parallel import Stream, available_cores, run_jobs
 from hotjar_cli.progress import RunProgress
 from hotjar_cli.reader import InputError, Source, resolve
 from hotjar_cli.report import Format, Report, make_reporter
-from hotjar_cli.report.records import position_record
 
 app = typer.Typer(
     name="hotjar-cli", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -60,6 +61,8 @@ class UsageError(Exception):
 
 
 # Options shared by every command that reads logs.
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes [default: all cores]. The "
+                                             "answer is the same for any number.", show_default=False)]
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, or - for stdin. "
                                                  "Plain or gzipped NDJSON, Segment batch envelopes too.",
                                             show_default=False)]
@@ -181,11 +184,15 @@ def validate(
     config: ConfigPath = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
                                                                              "terminal.")] = True,
+    jobs: Jobs = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
     file_config = _config(config)
-    selection = Selection(split_list(select) or split_list(file_config.get("select")),
-                          split_list(ignore) or split_list(file_config.get("ignore")))
+    try:
+        selection = Selection(split_list(select) or split_list(file_config.get("select")),
+                              split_list(ignore) or split_list(file_config.get("ignore")))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     example_limit = _pick(examples, file_config.get("examples"), 3)
     if example_limit < 0:
         raise UsageError("--examples must not be negative")
@@ -198,12 +205,21 @@ def validate(
     redacting = bool(_pick(redact, file_config.get("redact"), False))
     with _open_output(output) as out:
         reporter = make_reporter(format, out, redacting)
+        stream = Stream.FINDINGS if reporter.streams else Stream.NONE
         with RunProgress(len(common.sources), _stderr(), progress) as shown:
-            summary = run(common.sources, common.run, reporter.event if reporter.streams else None, observer=shown)
+            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown)
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
         reporter.finish(Report(summary, verdict, gate, redacting))
     return verdict.exit_code
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return available_cores()
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return jobs
 
 
 def _pick(cli: Any, configured: Any, default: Any) -> Any:
@@ -281,6 +297,7 @@ def replay(
     max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
     max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
     config: ConfigPath = None,
+    jobs: Jobs = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     common = _common(paths, since, until, type, user, _config(config), _limits(
@@ -289,7 +306,7 @@ def replay(
     if dry_run:
         if format != "jsonl":
             raise UsageError(f"--format {format!r}: the dry run prints jsonl")
-        return _dry_run(common)
+        return _dry_run(common, _jobs(jobs))
     if report not in (None, "json"):
         raise UsageError(f"--report {report!r}: the only report is json")
     if site_id is None or not site_id.strip().isdigit():
@@ -317,24 +334,8 @@ def replay(
     return result.exit_code
 
 
-def _dry_run(common: Common) -> int:
-    out = sys.stdout
-    encode = msgspec.json.encode
-
-    def emit(event: Event) -> None:
-        call = event.decision.call
-        if call is None:
-            return
-        message = event.message
-        record = position_record(event.position)
-        record["messageId"] = message.messageId if isinstance(message.messageId, str) else None  # type: ignore[union-attr]
-        record["user"] = user_key(message)  # type: ignore[arg-type]
-        moment = message_time(message)  # type: ignore[arg-type]
-        record["timestamp"] = moment.isoformat().replace("+00:00", "Z") if moment else None
-        record["call"] = call.args
-        out.write(encode(record).decode() + "\n")
-
-    summary = run(common.sources, common.run, emit)
+def _dry_run(common: Common, jobs: int) -> int:
+    summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout)
     calls = summary.calls
     not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
     _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotjar_cli.core.rules import CATALOGUE, RULES_BY_NAME
+from hotjar_cli.core.rules import CATALOGUE
 
 KEYS = {
     "fail-on", "select", "ignore", "max-rate", "examples", "redact",
@@ -48,37 +47,6 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which rules are reported: `--select` and `--ignore` take codes, code prefixes (`HJ2`) or names."""
-
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for entry in (*self.select, *self.ignore):
-            if not any(_matches(entry, rule.code) for rule in CATALOGUE):
-                raise ConfigError(f"{entry!r} names no rule (see `hotjar-cli rules`)")
-
-    def __call__(self, code: str) -> bool:
-        """Whether findings of this rule are reported."""
-        if self.select and not any(_matches(entry, code) for entry in self.select):
-            return False
-        return not any(_matches(entry, code) for entry in self.ignore)
-
-    @property
-    def everything(self) -> bool:
-        """Whether every rule is reported."""
-        return not self.select and not self.ignore
-
-
-def _matches(entry: str, code: str) -> bool:
-    rule = RULES_BY_NAME.get(entry.strip().lower())
-    if rule is not None:
-        return rule.code == code
-    return code.startswith(entry.strip().upper()) and entry.strip() != ""
 
 
 def split_list(values: list[str] | str | None) -> tuple[str, ...]:

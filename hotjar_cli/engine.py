@@ -11,9 +11,10 @@ from hotjar_cli.core.jsvalues import is_truthy, js_string
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
-from hotjar_cli.reader import InputError, ReadError, Source, open_source, read_lines
+from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_lines
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Run:
 
     limits: Limits = field(default_factory=Limits)
     filters: Filters = field(default_factory=Filters)
-    selected: Callable[[str], bool] = lambda code: True
+    selected: Selection = field(default_factory=Selection)
     example_limit: int = 3
 
 
@@ -110,7 +111,9 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
     filtering = settings.filters.active
     for source in sources:
-        summary.files += 1
+        if source.start == 0:
+            summary.files += 1
+        line_offset = lines_before(source)
         line_number = 0
         if observer is not None:
             observer.source(source)
@@ -118,7 +121,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             with open_source(source) as stream:
                 if observer is not None:
                     stream = observer.wrap(stream)
-                for line_number, raw in enumerate(read_lines(stream), 1):
+                for line_number, raw in enumerate(read_lines(stream, file_start=source.start == 0), 1):
                     if not raw or raw.isspace():
                         summary.blank_lines += 1
                         continue
@@ -131,17 +134,17 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                         decision = decide(parsed)
                         if decision.findings:
                             decision = _only_selected(decision, selected)
-                        position = Position(source.name, line_number, index if batched else None)
+                        position = Position(source.name, line_offset + line_number, index if batched else None)
                         summary.add(position, parsed, decision, raw)
                         if on_event is not None:
                             on_event(Event(position, parsed, decision))
         except (ReadError, InputError) as error:
-            summary.errors.append(SourceError(source.name, line_number + 1, str(error)))
+            summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
     return summary
 
 
-def _only_selected(decision: Decision, selected: Callable[[str], bool]) -> Decision:
+def _only_selected(decision: Decision, selected: Selection) -> Decision:
     kept = tuple(finding for finding in decision.findings if selected(finding.code))
     if len(kept) == len(decision.findings):
         return decision

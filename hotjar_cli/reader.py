@@ -38,11 +38,22 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """One input: the name as the user will see it in reports, and where to read it."""
+    """One input: the name as the user will see it in reports, where to read it, and which bytes of it.
+
+    A plain file may be split into byte ranges that start at line starts, so several processes share it.
+    """
 
     name: str
     path: Path | None = None
     """None for standard input."""
+    start: int = 0
+    end: int | None = None
+    """Where the range ends (exclusive); None for the end of the file."""
+
+    @property
+    def whole(self) -> bool:
+        """Whether this is the whole file rather than a later range of it."""
+        return self.start == 0 and self.end is None
 
 
 def resolve(paths: list[str]) -> list[Source]:
@@ -87,6 +98,10 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
     except OSError as error:
         raise InputError(f"{source.name}: {error.strerror or error}") from None
     try:
+        if not source.whole:
+            raw.seek(source.start)
+            yield _Range(raw, source.end)  # type: ignore[misc]
+            return
         buffered = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[arg-type]
         if buffered.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]
             yield gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
@@ -97,15 +112,70 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
             raw.close()
 
 
-def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Every physical line of a stream, without its line end; a leading UTF-8 byte-order mark is removed.
+class _Range:
+    """A plain file read from where it was positioned up to `end`."""
+
+    def __init__(self, file: BinaryIO, end: int | None) -> None:
+        self._file = file
+        self._left = None if end is None else end - file.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left is None:
+            return self._file.read(size)
+        block = self._file.read(min(size, self._left) if size >= 0 else self._left)
+        self._left -= len(block)
+        return block
+
+
+def split_ranges(source: Source, parts: int) -> list[Source]:
+    """A plain file as up to `parts` byte ranges of about equal size, each starting at a line start."""
+    assert source.path is not None
+    size = source.path.stat().st_size
+    starts = [0]
+    with open(source.path, "rb") as file:
+        for part in range(1, parts):
+            file.seek(max(size * part // parts - 1, starts[-1]))
+            file.readline()
+            position = file.tell()
+            if position >= size:
+                break
+            if position > starts[-1]:
+                starts.append(position)
+    ends = [*starts[1:], None]
+    return [Source(source.name, source.path, start, end) for start, end in zip(starts, ends)]
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether a file starts with gzip's magic bytes."""
+    with open(path, "rb") as file:
+        return file.read(2) == GZIP_MAGIC
+
+
+def lines_before(source: Source) -> int:
+    """How many lines of the file come before the range, for numbering its lines as the whole file would."""
+    if source.start == 0 or source.path is None:
+        return 0
+    count = 0
+    with open(source.path, "rb") as file:
+        left = source.start
+        while left:
+            block = file.read(min(BLOCK_BYTES * 8, left))
+            if not block:
+                break
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
+
+
+def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[bytes]:
+    """Every physical line of a stream, without its line end; a byte-order mark that starts the file is removed.
 
     A line longer than `MAX_LINE_BYTES` is cut there (the decoder reports it); the rest of it is skipped
     without being held in memory.
     """
     rest = b""
     skipping = False
-    first = True
+    first = file_start
     while True:
         block = _read(stream, block_bytes)
         if not block:

@@ -8,12 +8,17 @@ from typing import Iterable
 class Site:
     """The attribute and event names a site has stored so far. Folded over messages in input order.
 
-    A name is admitted while the site has room, or when it already holds it. `known_*` seeds a site with
-    names admitted earlier in the input (by another worker, for instance), which gives the same answer
-    as having folded over that earlier input.
+    A name is admitted while the site has room, or when it already holds it. `known_*` seeds a site with the
+    names admitted earlier in the input (by another worker, say): folding the rest of the input over that
+    seeded site gives the same answer as folding over all of it.
+
+    A site also remembers, up to its limit, the names it turned away, in order. For a site that started empty,
+    `*_candidates()` is then the order in which distinct names asked to be admitted, which is what it takes to
+    combine the parts of an input that were folded separately (see `hotjar_cli.parallel`).
     """
 
-    __slots__ = ("max_attributes", "max_events", "attributes", "events", "attributes_full", "events_full")
+    __slots__ = ("max_attributes", "max_events", "attributes", "events", "attributes_full", "events_full",
+                 "refused_attributes", "refused_events")
 
     def __init__(self, max_attributes: int, max_events: int,
                  known_attributes: Iterable[str] = (), known_events: Iterable[str] = ()) -> None:
@@ -23,12 +28,16 @@ class Site:
         self.events: dict[str, None] = dict.fromkeys(known_events)
         self.attributes_full = len(self.attributes) >= max_attributes
         self.events_full = len(self.events) >= max_events
+        self.refused_attributes: dict[str, None] = {}
+        self.refused_events: dict[str, None] = {}
 
     def admit_attribute(self, name: str) -> bool:
         """Whether the site stores an attribute of this name, recording it when it is new and fits."""
         if name in self.attributes:
             return True
         if self.attributes_full:
+            if len(self.refused_attributes) < self.max_attributes:
+                self.refused_attributes[name] = None
             return False
         self.attributes[name] = None
         self.attributes_full = len(self.attributes) >= self.max_attributes
@@ -39,7 +48,17 @@ class Site:
         if name in self.events:
             return True
         if self.events_full:
+            if len(self.refused_events) < self.max_events:
+                self.refused_events[name] = None
             return False
         self.events[name] = None
         self.events_full = len(self.events) >= self.max_events
         return True
+
+    def attribute_candidates(self) -> list[str]:
+        """Distinct attribute names in the order they first asked to be admitted (admitted ones first)."""
+        return [*self.attributes, *self.refused_attributes]
+
+    def event_candidates(self) -> list[str]:
+        """Distinct event names in the order they first asked to be admitted (admitted ones first)."""
+        return [*self.events, *self.refused_events]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from hotjar_cli import __version__
+from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Finding, Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example, Summary
+from hotjar_cli.engine import Event, message_time
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
 
@@ -65,3 +68,16 @@ def report_record(report: Report) -> dict[str, Any]:
                     "fail_on": report.gate.fail_on.value if report.gate.fail_on else "never",
                     "max_rates": dict(sorted(report.gate.max_rates.items())), "reasons": list(verdict.reasons)},
     }
+
+
+def call_record(event: Event) -> dict[str, Any]:
+    """One line of `replay --dry-run`: position, messageId, the Segment user, the event time and the `hj` call."""
+    message = event.message
+    assert isinstance(message, SegmentMessage) and event.decision.call is not None
+    record = position_record(event.position)
+    record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
+    record["user"] = user_key(message)
+    moment = message_time(message)
+    record["timestamp"] = moment.isoformat().replace("+00:00", "Z") if moment else None
+    record["call"] = event.decision.call.args
+    return record
