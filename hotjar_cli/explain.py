@@ -28,7 +28,6 @@ _MAX_ERRORS = 200
 
 _TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
                "object": "an object", "array": "a list", "null": "null"}
-_USER_ID_PATHS = frozenset({"$.userId"})
 
 
 def schema_dir() -> Path:
@@ -43,8 +42,8 @@ def explain(message: object, *, redact: bool = False) -> tuple[str, ...]:
     """Short lines saying how a decoded message breaks Segment's spec, sorted by path; `()` when it does not.
 
     The message is checked against the schema of its type, or against `message.json` when the type is
-    unknown. At most `MAX_LINES` lines; values longer than `MAX_VALUE_CHARS` are cut, and `redact` replaces
-    every value by its JSON type.
+    unknown. At most `MAX_LINES` lines; values longer than `MAX_VALUE_CHARS` are cut, and with `redact`
+    no value is shown at all, only its JSON type.
     """
     validators = _validators()
     kind = message.get("type") if isinstance(message, dict) else None
@@ -144,7 +143,7 @@ def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:
         wanted = [expected] if isinstance(expected, str) else list(expected)
         subject = "" if value is None else _show(value, redact) + " "
         text = f"{subject}is {_json_type(value)}, not {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}"
-        if path in _USER_ID_PATHS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if path == "$.userId" and isinstance(value, (int, float)) and not isinstance(value, bool):
             received = "a string" if redact else repr(js_string(value))
             text += f" (some libraries send numbers; Hotjar receives {received})"
         yield path, text
