@@ -1,0 +1,113 @@
+"""`--jobs N` gives the same report and the same dry-run call stream, byte for byte, as one process."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hotjar_cli.parallel as parallel
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.engine import Run
+from hotjar_cli.reader import resolve, split_ranges
+from hotjar_cli.report.records import example_record, summary_record
+
+
+def _log(count: int, names: int, seed: int) -> str:
+    """Identify and track messages whose attribute and event names spread wide enough to cross small limits."""
+    rng = random.Random(seed)
+    lines = []
+    for number in range(count):
+        roll = rng.random()
+        if roll < 0.4:
+            traits = {f"trait_{rng.randint(0, names)}": number, "address": {"city": "Berlin"}}
+            if rng.random() < 0.1:
+                traits["bio"] = "x" * 300
+            lines.append(json.dumps({"type": "identify", "userId": f"u{number % 40}", "traits": traits}))
+        elif roll < 0.93:
+            lines.append(json.dumps({"type": "track", "userId": f"u{number % 40}",
+                                     "event": f"Event {rng.randint(0, names)}", "properties": {"plan": "pro"}}))
+        elif roll < 0.96:
+            lines.append(json.dumps({"type": "page", "anonymousId": "a1"}))
+        else:
+            lines.append("{not json")
+        if rng.random() < 0.02:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("logs")
+    (folder / "a.jsonl").write_text("\ufeff" + _log(2500, 60, 1), encoding="utf-8")
+    with gzip.open(folder / "b.jsonl.gz", "wt", encoding="utf-8") as file:
+        file.write(_log(1500, 90, 2))
+    (folder / "c.jsonl").write_text(_log(4000, 140, 3), encoding="utf-8")
+    return folder
+
+
+def _pass(folder: Path, limits: Limits, jobs: int, stream: parallel.Stream) -> tuple[str, str]:
+    out = io.StringIO()
+    summary = parallel.run_jobs(resolve([str(folder)]), Run(limits=limits), jobs, stream, out)
+    report = json.dumps([summary_record(summary),
+                         {code: [example_record(example, False) for example in examples]
+                          for code, examples in summary.examples.items()}], sort_keys=True)
+    return report, out.getvalue()
+
+
+@pytest.mark.parametrize("limits", [Limits(), Limits(max_attributes=30, max_events=25),
+                                    Limits(max_attributes=75, max_events=120), Limits(max_attributes=0, max_events=1)],
+                         ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"])
+@pytest.mark.parametrize("stream", [parallel.Stream.FINDINGS, parallel.Stream.CALLS])
+def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: parallel.Stream,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    alone = _pass(logs, limits, 1, stream)
+    for jobs in (2, 3, 7):
+        assert parallel.plan_units(resolve([str(logs)]), jobs), "the input must really be split"
+        assert _pass(logs, limits, jobs, stream) == alone
+
+
+def test_site_limits_are_really_crossed_by_the_inputs(logs: Path) -> None:
+    report, _ = _pass(logs, Limits(max_attributes=30, max_events=25), 1, parallel.Stream.NONE)
+    rules = json.loads(report)[0]["rules"]
+    assert rules["HJ206"] > 0 and rules["HJ304"] > 0
+
+
+def test_ranges_start_at_line_starts_and_cover_the_file(logs: Path) -> None:
+    path = logs / "c.jsonl"
+    data = path.read_bytes()
+    for parts in (2, 3, 10, 1000):
+        ranges = split_ranges(resolve([str(path)])[0], parts)
+        assert ranges[0].start == 0 and ranges[-1].end is None
+        for before, after in zip(ranges, ranges[1:]):
+            assert before.end == after.start and data[after.start - 1:after.start] == b"\n"
+
+
+def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
+    assert parallel.plan_units(resolve([str(logs)]), 2) is None
+    assert parallel.plan_units(resolve(["-"]), 2) is None
+
+
+def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    chunk = _log(4000, 400, 4)
+    with open(big, "w", encoding="utf-8") as file:
+        while file.tell() < parallel.PARALLEL_MIN_BYTES + 1_000_000:
+            file.write(chunk)
+    outputs = {}
+    for jobs in ("1", "2"):
+        for arguments in (["validate", str(big), "--format", "json"], ["validate", str(big), "--format", "jsonl"],
+                          ["replay", str(big), "--dry-run"]):
+            done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments, "--jobs", jobs],
+                                  capture_output=True, check=False)
+            outputs[(jobs, arguments[-1] if arguments[0] == "validate" else "dry-run")] = (done.returncode, done.stdout)
+    for kind in ("json", "jsonl", "dry-run"):
+        assert outputs[("1", kind)] == outputs[("2", kind)]
+        assert outputs[("1", kind)][1]
