@@ -13,7 +13,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 
@@ -176,15 +176,18 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
     rest = b""
     skipping = False
     first = file_start
+    # `read1` hands over what is decompressed so far, so a truncated gzip file still yields every line before
+    # the cut; `read` would fill the whole block first and lose up to a block of lines with the error.
+    read = getattr(stream, "read1", stream.read)
     while True:
-        block = _read(stream, block_bytes)
+        block = _read(read, block_bytes)
         if not block:
             break
         if first:
             first = False
             # A short read may end inside the byte-order mark; it must be whole to be recognised.
             while len(block) < len(UTF8_BOM) and UTF8_BOM.startswith(block):
-                more = _read(stream, block_bytes)
+                more = _read(read, block_bytes)
                 if not more:
                     break
                 block += more
@@ -207,9 +210,9 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
         yield rest
 
 
-def _read(stream: BinaryIO, size: int) -> bytes:
+def _read(read: Callable[[int], bytes], size: int) -> bytes:
     try:
-        return stream.read(size)
+        return read(size)
     except (OSError, EOFError, zlib.error) as error:
         raise ReadError(_describe(error)) from None
 
