@@ -33,7 +33,7 @@ class Filters:
 
     def keep(self, message: SegmentMessage) -> bool:
         """Whether the message passes every filter; a message without a readable timestamp fails a time filter."""
-        if self.types and message.type not in self.types:
+        if self.types and not (isinstance(message.type, str) and message.type in self.types):
             return False
         if self.users and not (_as_text(message.userId) in self.users or _as_text(message.anonymousId) in self.users):
             return False
