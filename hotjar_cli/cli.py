@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Callable, ContextManager, Optional, TextIO
 
 import msgspec
 import typer
-from rich.console import Console
 
 from hotjar_cli import __version__
 from hotjar_cli.config import ConfigError, find_config, load_config, parse_rates, split_list
@@ -25,9 +25,11 @@ from hotjar_cli.core.rules import CATALOGUE, find_rule
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event, Filters, Run, parse_time, run
 from hotjar_cli.parallel import Stream, available_cores, run_jobs
-from hotjar_cli.progress import RunProgress
 from hotjar_cli.reader import InputError, Source, resolve
 from hotjar_cli.report import Format, Report, make_reporter
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="hotjar-cli", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -155,7 +157,18 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
+
+
+def _progress(total_files: int, wanted: bool) -> ContextManager[Any]:
+    """A progress display on stderr when it is a terminal and the user did not turn it off; else nothing."""
+    if not (wanted and sys.stderr.isatty()):
+        return contextlib.nullcontext()
+    from hotjar_cli.progress import RunProgress
+
+    return RunProgress(total_files, _stderr(), True)
 
 
 @app.command()
@@ -206,7 +219,7 @@ def validate(
     with _open_output(output) as out:
         reporter = make_reporter(format, out, redacting)
         stream = Stream.FINDINGS if reporter.streams else Stream.NONE
-        with RunProgress(len(common.sources), _stderr(), progress) as shown:
+        with _progress(len(common.sources), progress) as shown:
             summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown)
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
@@ -356,6 +369,7 @@ def list_rules(
             {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
              "message": rule.message, "confidence": rule.confidence} for rule in CATALOGUE]).decode() + "\n")
         return
+    from rich.console import Console
     from rich.table import Table
 
     table = Table(show_edge=False)

@@ -14,11 +14,7 @@ reach a site limit and pay nothing for this.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from functools import reduce
@@ -89,6 +85,12 @@ def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, ou
     units = plan_units(sources, jobs)
     if units is None:
         return run(sources, settings, stream_writer(stream, out, redact), observer=observer)
+    # Imported here: a run small enough for one process does not pay for starting a pool.
+    import multiprocessing
+    import shutil
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+
     limits = settings.limits
     with tempfile.TemporaryDirectory(prefix="hotjar-cli-") as folder, ProcessPoolExecutor(
             max_workers=min(jobs, len(units)), mp_context=multiprocessing.get_context("fork")) as pool:

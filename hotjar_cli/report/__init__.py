@@ -1,17 +1,15 @@
-"""Report formats: one module per format, one enum member each; adding a format is one module and one member."""
+"""Report formats: one module per format, one enum member each; adding a format is one module and one member.
+
+Each format's module is imported only when it is chosen, so a run pays for one format only.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 from typing import TextIO
 
-from hotjar_cli.report.github_format import GithubReporter
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.json_format import JsonReporter
-from hotjar_cli.report.jsonl_format import JsonLinesReporter
-from hotjar_cli.report.junit_format import JunitReporter
-from hotjar_cli.report.markdown_format import MarkdownReporter
-from hotjar_cli.report.text_format import TextReporter
 
 
 class Format(str, Enum):
@@ -25,19 +23,27 @@ class Format(str, Enum):
     MARKDOWN = "markdown"
 
 
-REPORTERS: dict[Format, type[Reporter]] = {
-    Format.TEXT: TextReporter,
-    Format.JSON: JsonReporter,
-    Format.JSONL: JsonLinesReporter,
-    Format.JUNIT: JunitReporter,
-    Format.GITHUB: GithubReporter,
-    Format.MARKDOWN: MarkdownReporter,
+REPORTERS: dict[Format, str] = {
+    Format.TEXT: "hotjar_cli.report.text_format:TextReporter",
+    Format.JSON: "hotjar_cli.report.json_format:JsonReporter",
+    Format.JSONL: "hotjar_cli.report.jsonl_format:JsonLinesReporter",
+    Format.JUNIT: "hotjar_cli.report.junit_format:JunitReporter",
+    Format.GITHUB: "hotjar_cli.report.github_format:GithubReporter",
+    Format.MARKDOWN: "hotjar_cli.report.markdown_format:MarkdownReporter",
 }
+"""Where each format's reporter lives, as `module:class`."""
+
+
+def reporter_class(format: Format) -> type[Reporter]:
+    """The reporter class of a format."""
+    module, _, name = REPORTERS[format].partition(":")
+    reporter: type[Reporter] = getattr(import_module(module), name)
+    return reporter
 
 
 def make_reporter(format: Format, out: TextIO, redact: bool = False) -> Reporter:
     """The reporter for a format, writing to `out`."""
-    return REPORTERS[format](out, redact)
+    return reporter_class(format)(out, redact)
 
 
-__all__ = ["Format", "Report", "Reporter", "REPORTERS", "make_reporter"]
+__all__ = ["Format", "Report", "Reporter", "REPORTERS", "make_reporter", "reporter_class"]
