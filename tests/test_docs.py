@@ -1,0 +1,76 @@
+"""The README agrees with the tool: commands, the rule table, the settings, and the commands CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from hotjar_cli.cli import app
+from hotjar_cli.config import KEYS
+from hotjar_cli.core.rules import CATALOGUE, Rule
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+COMMANDS: dict[str, Any] = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+def sh_blocks() -> list[str]:
+    """The README's ```sh blocks, in order."""
+    return re.findall(r"^```sh\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+
+
+def rule_table() -> dict[str, tuple[str, str]]:
+    """The README's rule table: code to (name, severity)."""
+    rows = re.findall(r"^\| (HJ\d{3}) \| ([a-z0-9-]+) \| ([a-z]+) \|", README, flags=re.MULTILINE)
+    return {code: (name, severity) for code, name, severity in rows}
+
+
+def test_the_app_has_the_commands_users_know() -> None:
+    assert {"validate", "replay", "rules", "rule"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert re.search(rf"hotjar-cli {re.escape(command)}\b", README), f"`hotjar-cli {command}` is not in README.md"
+
+
+@pytest.mark.parametrize("rule", CATALOGUE, ids=lambda rule: rule.code)
+def test_every_rule_is_in_the_readme_table(rule: Rule) -> None:
+    table = rule_table()
+    assert rule.code in table, f"{rule.code} is missing from README.md's rule table"
+    assert table[rule.code] == (rule.name, rule.severity.value)
+
+
+def test_the_readme_table_holds_only_real_rules() -> None:
+    assert list(rule_table()) == [rule.code for rule in CATALOGUE]
+
+
+@pytest.mark.parametrize("key", sorted(KEYS))
+def test_every_pyproject_key_is_a_validate_option(key: str) -> None:
+    options = {option for parameter in COMMANDS["validate"].params for option in parameter.opts}
+    assert f"--{key}" in options
+
+
+def test_the_readme_settings_example_uses_known_keys() -> None:
+    example = re.search(r"^```toml\n\[tool\.hotjar-cli\]\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+    assert example is not None
+    keys = re.findall(r"^([a-z-]+) =", example.group(1), flags=re.MULTILINE)
+    assert keys and set(keys) <= KEYS
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    blocks = sh_blocks()
+    assert len(blocks) >= 2
+    command = blocks[1].strip()
+    assert "\n" not in command and "pytest" in command
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_first_readme_command_validates_the_samples() -> None:
+    command = sh_blocks()[0]
+    assert "hotjar-cli validate" in command
+    assert "sample_events/" in command
