@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import CATALOGUE
 
 KEYS = {
@@ -14,6 +15,15 @@ KEYS = {
     "event-name-characters", "max-attributes", "max-events",
 }
 """The keys `[tool.hotjar-cli]` accepts: the long names of the matching options."""
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "fail-on": (str,), "select": (str, list), "ignore": (str, list), "max-rate": (dict,), "examples": (int,),
+    "redact": (bool,), "max-attribute-name-length": (int,), "max-attribute-value-length": (int,),
+    "max-event-name-length": (int,), "event-name-characters": (str,), "max-attributes": (int,),
+    "max-events": (int,),
+}
+_KIND_WORDS = {str: "a string", list: "a list", dict: "a table", int: "a whole number", bool: "true or false"}
+FAIL_LEVELS = (*(severity.value for severity in Severity), "never")
 
 
 class ConfigError(Exception):
@@ -32,11 +42,27 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path) -> dict[str, Any]:
     """The `[tool.hotjar-cli]` table of a pyproject.toml, with its keys checked."""
     table = _read(path).get("tool", {}).get("hotjar-cli", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.hotjar-cli] is not a table")
     unknown = sorted(set(table) - KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in [tool.hotjar-cli]: "
                           f"{', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+    for key, value in table.items():
+        _check(path, key, value)
     return table
+
+
+def _check(path: Path, key: str, value: Any) -> None:
+    """A value of the wrong TOML type would otherwise fail deep inside the run, far from the setting."""
+    kinds = _KINDS[key]
+    # TOML's booleans are Python ints too; `examples = true` is a mistake, not 1.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        wanted = " or ".join(_KIND_WORDS[kind] for kind in kinds)
+        raise ConfigError(f"{path}: [tool.hotjar-cli] {key} must be {wanted}, not {value!r}")
+    if key == "fail-on" and value not in FAIL_LEVELS:
+        raise ConfigError(f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, "
+                          f"not {value!r}")
 
 
 def _read(path: Path) -> dict[str, Any]:
