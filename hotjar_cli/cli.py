@@ -207,12 +207,16 @@ def validate(
     except ValueError as error:
         raise UsageError(str(error)) from None
     example_limit = _pick(examples, file_config.get("examples"), 3)
-    if example_limit < 0:
-        raise UsageError("--examples must not be negative")
+    if not isinstance(example_limit, int) or isinstance(example_limit, bool) or example_limit < 0:
+        raise UsageError(f"examples {example_limit!r} is not a whole number of at least 0")
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), selection, example_limit)
-    fail_level = FailOn(_pick(fail_on.value if fail_on else None, file_config.get("fail-on"), "error"))
+    level = _pick(fail_on.value if fail_on else None, file_config.get("fail-on"), "error")
+    try:
+        fail_level = FailOn(level)
+    except ValueError:
+        raise UsageError(f"fail-on {level!r} is not one of error, warning, info, never") from None
     gate = Gate(None if fail_level is FailOn.NEVER else Severity(fail_level.value),
                 parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
     redacting = bool(_pick(redact, file_config.get("redact"), False))

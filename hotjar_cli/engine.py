@@ -110,10 +110,13 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
         observer.watch(summary)
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
     filtering = settings.filters.active
+    selecting = not selected.everything
+    add = summary.add_at
     for source in sources:
         if source.start == 0:
             summary.files += 1
         line_offset = lines_before(source)
+        name = source.name
         line_number = 0
         if observer is not None:
             observer.source(source)
@@ -132,12 +135,12 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                             summary.filtered += 1
                             continue
                         decision = decide(parsed)
-                        if decision.findings:
+                        if selecting and decision.findings:
                             decision = _only_selected(decision, selected)
-                        position = Position(source.name, line_offset + line_number, index if batched else None)
-                        summary.add(position, parsed, decision, raw)
+                        line = line_offset + line_number
+                        add(name, line, index if batched else None, parsed, decision, raw)
                         if on_event is not None:
-                            on_event(Event(position, parsed, decision))
+                            on_event(Event(Position(name, line, index if batched else None), parsed, decision))
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number

@@ -75,12 +75,12 @@ def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
 
 def properties_keys(message: SegmentMessage) -> list[str] | None:
     """The keys of a non-empty `properties` object, `[]` for an empty one, None when it is not an object."""
-    raw = bytes(message.properties)
-    if not raw.lstrip().startswith(b"{"):
-        return None
     try:
-        return list(_properties_keys.decode(raw))
+        return list(_properties_keys.decode(message.properties))
+    except msgspec.ValidationError:
+        return None
     except (msgspec.DecodeError, UnicodeDecodeError):
+        raw = bytes(message.properties)
         # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
         return list(_properties_keys.decode(raw.decode("utf-8", "replace").encode()))
 

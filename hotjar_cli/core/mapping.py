@@ -37,6 +37,9 @@ _OUTCOME_OF_EFFECT = {
 }
 _OUTCOME_ORDER = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
 _ACCEPTED = Decision(Outcome.ACCEPTED, None)
+_STRENGTH_OF_CODE = {code: len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(_OUTCOME_OF_EFFECT[rule.effect])
+                     for code, rule in RULES.items()}
+_MODIFIED_STRENGTH = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
 
 
 def json_path(parent: str, key: str) -> str:
@@ -147,9 +150,10 @@ class Mapper:
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
     if not findings:
         return Decision(Outcome.ACCEPTED, call) if call is not None else _ACCEPTED
-    outcomes = {_OUTCOME_OF_EFFECT[RULES[finding.code].effect] for finding in findings}
-    outcome = next(candidate for candidate in _OUTCOME_ORDER if candidate in outcomes)
-    if outcome is not Outcome.ACCEPTED and outcome is not Outcome.MODIFIED:
+    # The strongest outcome any finding leads to: invalid over ignored over rejected over modified.
+    strength = max(_STRENGTH_OF_CODE[finding.code] for finding in findings)
+    outcome = _OUTCOME_ORDER[-1 - strength]
+    if strength > _MODIFIED_STRENGTH:
         call = None
     return Decision(outcome, call, tuple(findings))
 
@@ -164,6 +168,10 @@ def _unknown_type(kind: Any) -> str:
 
 
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
+    message_id, timestamp = message.messageId, message.timestamp
+    if (type(message.userId) is str and message.userId and (message_id is None or (
+            type(message_id) is str and len(message_id) <= 50)) and (timestamp is None or type(timestamp) is str)):
+        return []  # the common case, decided without the checks below
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
         findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))

@@ -19,6 +19,11 @@ class Selection:
             if not any(_matches(entry, rule.code) for rule in CATALOGUE):
                 raise ValueError(f"{entry!r} names no rule (see `hotjar-cli rules`)")
 
+    @property
+    def everything(self) -> bool:
+        """Whether every rule is reported."""
+        return not self.select and not self.ignore
+
     def __call__(self, code: str) -> bool:
         """Whether findings of this rule are reported."""
         if self.select and not any(_matches(entry, code) for entry in self.select):

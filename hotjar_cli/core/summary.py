@@ -67,24 +67,28 @@ class Summary:
 
     def add(self, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         """Count one decided event."""
+        self.add_at(position.file, position.line, position.index, parsed, decision, raw)
+
+    def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
+        """Count one decided event found at `file`, `line` (and `index` in a batch)."""
         self.events += 1
         self.outcomes[decision.outcome] += 1
         if decision.call is not None:
             self.calls[decision.call.kind] += 1
-        if not decision.findings:
+        findings = decision.findings
+        if not findings:
             return
         rules, affected, examples = self.rules, self.affected, self.examples
-        seen: set[str] = set()
-        for finding in decision.findings:
-            code = finding.code
-            rules[code] = rules.get(code, 0) + 1
-            if code in seen:
-                continue
-            seen.add(code)
+        codes = {finding.code for finding in findings} if len(findings) > 1 else (findings[0].code,)
+        for finding in findings:
+            rules[finding.code] = rules.get(finding.code, 0) + 1
+        for code in codes:
             affected[code] = affected.get(code, 0) + 1
-            shown = examples.setdefault(code, [])
+            shown = examples.get(code)
+            if shown is None:
+                shown = examples[code] = []
             if len(shown) < self.example_limit:
-                shown.append(make_example(position, parsed, decision, raw))
+                shown.append(make_example(Position(file, line, index), parsed, decision, raw))
 
     def merge(self, later: Summary) -> Summary:
         """The summary of this input followed by `later`'s."""
