@@ -88,6 +88,14 @@ def test_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPat
     compare(golden_path(format), stdout)
 
 
+@pytest.mark.parametrize("jobs", ["1", "3"])
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_report_does_not_depend_on_the_number_of_processes(format: Format, jobs: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    _, stdout, _ = validate(format, "--jobs", jobs, monkeypatch=monkeypatch)
+    assert stdout == golden_path(format).read_bytes()
+
+
 @pytest.mark.parametrize("format", [Format.JSON, Format.TEXT], ids=lambda format: format.value)
 def test_redacted_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stdout, _ = validate(format, "--redact", monkeypatch=monkeypatch)
