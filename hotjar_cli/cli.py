@@ -228,7 +228,15 @@ def validate(
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
         reporter.finish(Report(summary, verdict, gate, redacting))
+    _say_errors(summary)
     return verdict.exit_code
+
+
+def _say_errors(summary: Summary) -> None:
+    """Files that could not be read to their end, one line each on stderr, whatever the report format."""
+    for error in summary.errors:
+        _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False,
+                        highlight=False)
 
 
 def _jobs(jobs: int | None) -> int:
@@ -339,8 +347,7 @@ def replay(
     planned: list[Event] = []
     summary = run(common.sources, common.run, lambda event: event.decision.call and planned.append(event))
     if summary.errors:
-        for error in summary.errors:
-            _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False)
+        _say_errors(summary)
         return EXIT_ERROR
     try:
         result = run_replay(planned, settings, _stderr())
@@ -358,8 +365,7 @@ def _dry_run(common: Common, jobs: int) -> int:
     _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
                     f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
                     f"(`hotjar-cli validate` says why).", markup=False, highlight=False)
-    for error in summary.errors:
-        _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False)
+    _say_errors(summary)
     return EXIT_ERROR if summary.errors else 0
 
 
