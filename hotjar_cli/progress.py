@@ -56,7 +56,13 @@ class _Counting:
         self._stream, self._progress = stream, progress
 
     def read(self, size: int = -1) -> bytes:
-        block = self._stream.read(size)
+        return self._count(self._stream.read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        # The reader prefers read1, so a truncated gzip file yields the same lines with progress shown as without.
+        return self._count(getattr(self._stream, "read1", self._stream.read)(size))
+
+    def _count(self, block: bytes) -> bytes:
         self._progress._bytes += len(block)
         self._progress._refresh()
         return block
