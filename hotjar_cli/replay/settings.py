@@ -29,3 +29,13 @@ class ReplaySettings:
     report_json: bool = False
     show_values: bool = False
     """Whether progress and logs may print attribute values."""
+    request_timeout_seconds: float = 15.0
+    """How long the page, and each request to a Hotjar host, may take before the delivery counts as failed."""
+    backoff_seconds: float = 1.0
+    """The first retry waits up to this long (full jitter); each further retry doubles the ceiling."""
+    backoff_max_seconds: float = 30.0
+    """The ceiling of a retry's wait."""
+    breaker_failures: int = 5
+    """Consecutive failed deliveries after which the circuit breaker opens and replay pauses."""
+    breaker_pause_seconds: float = 10.0
+    """How long an open breaker pauses before probing with one user; doubles after each failed probe."""

@@ -1,0 +1,141 @@
+"""Replay: send the calls the mapping core accepted to Hotjar through a real browser, losing nothing.
+
+`run_replay(events, settings, stderr_console)` plans the accepted calls of the engine's events per user,
+skips users the checkpoint says were delivered, sends the rest (one fresh Chromium context per user), writes
+the dead-letter file and returns a `ReplayReport`. Setup problems raise `ReplaySetupError` before anything is
+sent. Playwright is loaded only when a replay actually sends.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import urlsplit
+
+from rich.console import Console
+
+from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.mapping import user_key
+from hotjar_cli.engine import Event, message_time
+from hotjar_cli.reader import STDIN
+from hotjar_cli.replay.accounting import ReplayReport, Tally
+from hotjar_cli.replay.checkpoint import Checkpoint
+from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
+from hotjar_cli.replay.errors import ReplaySetupError
+from hotjar_cli.replay.interface import Delivery, Failure, Transport
+from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
+from hotjar_cli.replay.settings import ReplaySettings
+
+__all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "Transport",
+           "UserPlan", "check_settings", "plan_events", "run_replay"]
+
+MAX_SITE_ID = 2**31 - 1
+
+
+def check_settings(settings: ReplaySettings) -> None:
+    """Raise ReplaySetupError for settings no replay can start with; cheap, so callers may check first."""
+    if isinstance(settings.site_id, bool) or not isinstance(settings.site_id, int) \
+            or not 0 < settings.site_id <= MAX_SITE_ID:
+        raise ReplaySetupError(f"invalid site id {settings.site_id!r}: use the number Hotjar shows as the "
+                               "Site ID (Sites & Organizations), e.g. --site-id 1234567")
+    _check_url("page url", settings.page_url, "--page-url https://www.example.com/")
+    if settings.script_url is not None:
+        _check_url("script url", settings.script_url, "leave --script-url out to load Hotjar's own script")
+    if settings.concurrency < 1:
+        raise ReplaySetupError(f"--concurrency must be at least 1, not {settings.concurrency}")
+    if settings.rate is not None and settings.rate <= 0:
+        raise ReplaySetupError(f"--rate must be a positive number of calls per second, not {settings.rate}")
+    if settings.retries < 0:
+        raise ReplaySetupError(f"--retries cannot be negative ({settings.retries})")
+    if settings.settle_seconds < 0 or settings.request_timeout_seconds <= 0:
+        raise ReplaySetupError("the settle time cannot be negative and the request timeout must be positive")
+    for option, path in (("--dead-letter", settings.dead_letter), ("--checkpoint", settings.checkpoint)):
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            raise ReplaySetupError(f"{option} {path}: its directory does not exist")
+        if path is not None and Path(path).is_dir():
+            raise ReplaySetupError(f"{option} {path} is a directory; name a file")
+    from hotjar_cli.replay.browser import chromium_path
+
+    chromium_path(settings)
+
+
+def _check_url(what: str, url: str, hint: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ReplaySetupError(f"the {what} {url!r} is not an http(s) address: {hint}")
+
+
+def plan_events(events: Iterable[Event], latest_traits: bool = False) -> Plan:
+    """The per-user plan of every event whose decision carries a call, in the order users first appear."""
+    planner = Planner(latest_traits=latest_traits)
+    for event in events:
+        call = event.decision.call
+        message = event.message
+        if call is None or not isinstance(message, SegmentMessage):
+            continue
+        key = user_key(message)
+        if key is None:
+            # A message with neither id is a visitor of its own: grouping them would invent one person.
+            key = f"\x00no-user:{message.messageId if isinstance(message.messageId, str) else event.position}"
+        origin = origin_of(event.position, message, keep_json=event.position.file == STDIN)
+        planner.add(key, call, origin, message_time(message))
+    return planner.plan()
+
+
+def run_replay(events: Iterable[Event], settings: ReplaySettings, stderr_console: Console,
+               transport_factory: Callable[[], Transport] | None = None) -> ReplayReport:
+    """Plan, send and account for a replay; progress and warnings go to `stderr_console`.
+
+    Raises ReplaySetupError for a setup problem (no Chromium, invalid site id or page address, a checkpoint
+    that belongs to another site or is in use). `transport_factory` replaces the browser transport.
+    """
+    check_settings(settings)
+    checkpoint = Checkpoint(Path(settings.checkpoint), settings.site_id) if settings.checkpoint else None
+    try:
+        plan = plan_events(events, settings.latest_traits)
+        skipped = [user for user in plan.users if checkpoint is not None and user.key in checkpoint]
+        todo = [user for user in plan.users if checkpoint is None or user.key not in checkpoint]
+        dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
+        started = time.monotonic()
+        tally, interrupted, opened = Tally(), False, 0
+        if todo:
+            from hotjar_cli.replay.browser import BrowserTransport
+            from hotjar_cli.replay.runner import run_users
+
+            factory = transport_factory or (lambda: BrowserTransport(settings))
+            tally, runner = run_users(settings, factory, todo, checkpoint, dead_letter, stderr_console)
+            interrupted, opened = runner.interrupted, runner.breaker.opened
+        elapsed = time.monotonic() - started
+    finally:
+        if checkpoint is not None:
+            checkpoint.close()
+    written, error = _write_dead_letter(dead_letter, stderr_console)
+    return ReplayReport(
+        planned=plan.calls, sent=tally.calls_sent, dead_lettered=tally.calls_dead_lettered,
+        skipped=sum(len(user.calls) for user in skipped),
+        users_planned=len(plan.users), users_sent=tally.users_sent,
+        users_dead_lettered=tally.users_dead_lettered, users_skipped=len(skipped),
+        interrupted=interrupted,
+        failures=tuple(sorted(((failure.value, count) for failure, count in tally.failures.items()),
+                              key=lambda item: (-item[1], item[0]))),
+        retries=tally.retries, breaker_opened=opened,
+        dead_letter=str(written.path) if written.path is not None else None,
+        dead_letter_messages=written.messages, dead_letter_rebuilt=written.rebuilt, dead_letter_error=error,
+        elapsed_seconds=elapsed,
+    )
+
+
+def _write_dead_letter(dead_letter: DeadLetter, console: Console) -> tuple[DeadLetterResult, str | None]:
+    try:
+        written = dead_letter.write()
+    except OSError as error:
+        message = f"{dead_letter.path}: {error.strerror or error}"
+        console.print(f"replay: the dead-letter file could not be written: {message}", markup=False,
+                      highlight=False)
+        return DeadLetterResult(None), message
+    if written.rebuilt:
+        console.print(f"replay: {written.rebuilt} dead-lettered message(s) could not be read again from their "
+                      "input (it changed or is gone) and were rebuilt from their Hotjar call", markup=False,
+                      highlight=False)
+    return written, None

@@ -1,0 +1,132 @@
+"""What a replay did: counts of calls and users planned, sent, dead-lettered and skipped.
+
+planned = sent + dead_lettered + skipped holds for calls and for users, whatever happened:
+- sent: delivered in a page whose tracking script loaded and where no Hotjar request failed;
+- skipped: the checkpoint says an earlier run delivered the user;
+- dead_lettered: everything else. That is users whose retries ran out, and also, when the replay was
+  interrupted (Ctrl-C), the users in flight and those never started: they were not sent, they are written to
+  the dead-letter file when one was given, and they are not in the checkpoint, so resuming sends them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from hotjar_cli.replay.interface import Failure
+from hotjar_cli.replay.plan import UserPlan
+
+
+@dataclass
+class Tally:
+    """The running counts of one replay; turned into a ReplayReport at the end."""
+
+    users_sent: int = 0
+    calls_sent: int = 0
+    users_dead_lettered: int = 0
+    calls_dead_lettered: int = 0
+    retries: int = 0
+    failures: Counter[Failure] = field(default_factory=Counter)
+
+    def sent(self, user: UserPlan) -> None:
+        """Count a delivered user."""
+        self.users_sent += 1
+        self.calls_sent += len(user.calls)
+
+    def dead_lettered(self, user: UserPlan, failure: Failure) -> None:
+        """Count a user given up on, by the reason of its last failure."""
+        self.users_dead_lettered += 1
+        self.calls_dead_lettered += len(user.calls)
+        self.failures[failure] += 1
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """The outcome of a replay, for the summary, `--report json` and the exit code."""
+
+    planned: int
+    sent: int
+    dead_lettered: int
+    skipped: int
+    users_planned: int
+    users_sent: int
+    users_dead_lettered: int
+    users_skipped: int
+    interrupted: bool = False
+    """Stopped by Ctrl-C (or SIGTERM): the unsent users are counted as dead-lettered."""
+    failures: tuple[tuple[str, int], ...] = ()
+    """Dead-lettered users by the reason of their last failure (`Failure` values)."""
+    retries: int = 0
+    breaker_opened: int = 0
+    dead_letter: str | None = None
+    """The dead-letter file written, or None when no `--dead-letter` was given."""
+    dead_letter_messages: int = 0
+    dead_letter_rebuilt: int = 0
+    """Messages that could not be read again from their input and were rebuilt from their call."""
+    dead_letter_error: str | None = None
+    elapsed_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.planned != self.sent + self.dead_lettered + self.skipped:
+            raise ValueError(f"calls do not add up: {self.planned} planned, {self.sent} sent, "
+                             f"{self.dead_lettered} dead-lettered, {self.skipped} skipped")
+        if self.users_planned != self.users_sent + self.users_dead_lettered + self.users_skipped:
+            raise ValueError("users do not add up")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything planned was sent (or skipped as already sent), 1 when anything was dead-lettered."""
+        return 1 if self.dead_lettered or self.users_dead_lettered else 0
+
+    @property
+    def users_per_second(self) -> float:
+        """Delivered users per second of the replay's sending phase."""
+        return self.users_sent / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+
+    @property
+    def calls_per_second(self) -> float:
+        """Delivered calls per second of the replay's sending phase."""
+        return self.sent / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready values, with stable keys."""
+        data = asdict(self)
+        data["failures"] = dict(self.failures)
+        data["elapsed_seconds"] = round(self.elapsed_seconds, 3)
+        data["exit_code"] = self.exit_code
+        return data
+
+    def to_json(self) -> str:
+        """The report as a JSON document (`--report json`)."""
+        return json.dumps(self.as_dict(), indent=2)
+
+    def to_text(self) -> str:
+        """The human summary: a few lines, no attribute values."""
+        lines = [
+            f"calls: {self.planned} planned, {self.sent} sent, {self.dead_lettered} dead-lettered, "
+            f"{self.skipped} skipped (already delivered)",
+            f"users: {self.users_planned} planned, {self.users_sent} sent, {self.users_dead_lettered} "
+            f"dead-lettered, {self.users_skipped} skipped",
+        ]
+        if self.elapsed_seconds > 0 and self.users_sent:
+            lines.append(f"speed: {self.users_per_second:.1f} users/s, {self.calls_per_second:.1f} calls/s "
+                         f"over {self.elapsed_seconds:.1f} s")
+        if self.failures:
+            lines.append("dead-lettered users by reason: "
+                         + ", ".join(f"{reason} {count}" for reason, count in self.failures))
+        if self.interrupted:
+            lines.append("interrupted: users not yet sent are counted as dead-lettered; run the same command "
+                         "with the same --checkpoint to send them")
+        if self.dead_letter_error:
+            lines.append(f"the dead-letter file could not be written: {self.dead_letter_error}")
+        elif self.dead_lettered and self.dead_letter is None:
+            lines.append("no --dead-letter file was given: the dead-lettered calls were not written anywhere "
+                         "(they are not in the checkpoint, so a run with --checkpoint retries them)")
+        elif self.dead_letter is not None and self.dead_lettered:
+            rebuilt = f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed)" \
+                if self.dead_letter_rebuilt else ""
+            lines.append(f"dead letters: {self.dead_letter_messages} messages in {self.dead_letter}{rebuilt}; "
+                         "replay that file to send them")
+        return "\n".join(lines)

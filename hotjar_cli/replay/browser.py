@@ -1,0 +1,294 @@
+"""The browser transport: each user's calls run as `hj(...)` in headless Chromium, one fresh context per user.
+
+Hotjar's Identify and Events APIs exist only in a page running its tracking code, so this is the only way to
+send them. The page is the site's own address, answered by request interception with a minimal document that
+holds Hotjar's standard tracking code: Hotjar sees its own site's domain and the site's server is never asked.
+
+Playwright is imported here only, when a replay starts: validate and the core never load it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
+
+from hotjar_cli.replay.errors import ReplaySetupError
+from hotjar_cli.replay.interface import SENT, Delivery, Failure, Transport
+from hotjar_cli.replay.plan import UserPlan
+from hotjar_cli.replay.settings import ReplaySettings
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Playwright, Request, Response, Route
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+
+
+def default_script_url(site_id: int) -> str:
+    """Hotjar's tracking script for a site, as its standard tracking code loads it."""
+    return f"https://static.hotjar.com/c/hotjar-{site_id}.js?sv=6"
+
+
+def chromium_path(settings: ReplaySettings) -> str:
+    """The Chromium executable to drive: `--browser-path`, else the system's. Raises ReplaySetupError."""
+    if settings.browser_path is not None:
+        chosen = Path(settings.browser_path)
+        if chosen.is_file() and os.access(chosen, os.X_OK):
+            return str(chosen)
+        found = shutil.which(str(chosen))
+        if found:
+            return found
+        raise ReplaySetupError(f"no Chromium at {chosen}: pass --browser-path with the path of an executable "
+                               "Chromium or Chrome")
+    found = shutil.which("chromium") or (SYSTEM_CHROMIUM if os.access(SYSTEM_CHROMIUM, os.X_OK) else None)
+    if found is None:
+        raise ReplaySetupError("no Chromium found: install the system's (Debian: `apt-get install chromium`) "
+                               "or pass --browser-path")
+    return found
+
+
+def tracking_page(site_id: int, script_url: str) -> str:
+    """The page every user visits: Hotjar's standard tracking code, loading `script_url`.
+
+    The only addition to Hotjar's snippet is a note on the window of whether the script loaded, which the
+    transport reads before it runs any call.
+    """
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>hotjar-cli replay</title>
+<script>
+(function(h,o,u){{
+  h.hj=h.hj||function(){{(h.hj.q=h.hj.q||[]).push(arguments)}};
+  h._hjSettings={{hjid:{site_id},hjsv:6}};
+  var a=o.getElementsByTagName('head')[0];
+  var r=o.createElement('script');r.async=1;r.src=u;
+  r.onload=function(){{h.__hotjarCliScript='loaded'}};
+  r.onerror=function(){{h.__hotjarCliScript='failed'}};
+  a.appendChild(r);
+}})(window,document,{json.dumps(script_url)});
+</script></head><body></body></html>"""
+
+
+# Segment's integration hands Hotjar ISO-8601 date strings as Date objects (analytics.js' facade converts
+# every trait that is a full date, time optional), so the replay does the same before calling `hj`.
+RUN_CALLS = """calls => {
+  if (window.__hotjarCliScript !== 'loaded') return window.__hotjarCliScript || 'pending';
+  const full = /^\\d{4}-\\d{2}-\\d{2}/;
+  const iso = /^(\\d{4})-?(\\d{2})-?(\\d{2})(?:([ T])(\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[,.](\\d+))?)?(?:(Z)|([+-])(\\d{2})(?::?(\\d{2}))?)?)?$/;
+  const toDate = text => {
+    const m = iso.exec(text);
+    const year = +m[1], month = +m[2] - 1, day = +m[3];
+    if (m[4] === undefined) return new Date(year, month, day);
+    let offset = 0;
+    if (m[9] === undefined && m[10] !== undefined) {
+      offset = (+m[11]) * 60 + (+(m[12] || 0));
+      if (m[10] === '+') offset = -offset;
+    }
+    const millis = m[8] ? +(m[8] + '00').slice(0, 3) : 0;
+    return new Date(Date.UTC(year, month, day, +m[5], +m[6] + offset, +(m[7] || 0), millis));
+  };
+  const dated = value => typeof value === 'string' && full.test(value) && iso.test(value) ? toDate(value) : value;
+  for (const args of calls) {
+    if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') {
+      const attributes = {};
+      for (const name of Object.keys(args[2])) attributes[name] = dated(args[2][name]);
+      args[2] = attributes;
+    }
+    window.hj.apply(window, args);
+  }
+  return 'loaded';
+}"""
+
+
+class BrowserTransport(Transport):
+    """One headless Chromium for the whole replay; each user gets a new context (a fresh visitor)."""
+
+    def __init__(self, settings: ReplaySettings) -> None:
+        self.settings = settings
+        self.executable = chromium_path(settings)
+        self.script_url = settings.script_url or default_script_url(settings.site_id)
+        self.page_url = settings.page_url.split("#", 1)[0]
+        self.page = tracking_page(settings.site_id, self.script_url)
+        self.script_host = (urlsplit(self.script_url).hostname or "").lower()
+        page_parts = urlsplit(self.page_url)
+        origin = f"{page_parts.scheme}://{page_parts.netloc}"
+        if self.is_hotjar(self.page_url):
+            # The page shares its origin with Hotjar (a test or staging copy): intercept the page alone.
+            self.route_pattern = re.compile("^" + re.escape(self.page_url) + "(#.*)?$")
+        else:
+            self.route_pattern = re.compile("^" + re.escape(origin) + "([/?#].*)?$")
+        self.timeout = settings.request_timeout_seconds
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._launching = asyncio.Lock()
+        self._user_agent = ""
+
+    def is_hotjar(self, url: str) -> bool:
+        """Whether a request goes to Hotjar: the tracking script's host, or any host under Hotjar's domains."""
+        host = (urlsplit(url).hostname or "").lower()
+        return host == self.script_host or any(host == domain or host.endswith("." + domain)
+                                               for domain in HOTJAR_DOMAINS)
+
+    async def start(self) -> None:
+        """Launch the browser. Raises ReplaySetupError when Chromium cannot start."""
+        await self._ensure_browser()
+
+    async def _ensure_browser(self) -> Browser:
+        async with self._launching:
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
+            from playwright.async_api import Error as PlaywrightError
+            from playwright.async_api import async_playwright
+
+            if self._playwright is None:
+                self._playwright = await async_playwright().start()
+            try:
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=self.executable, args=CHROMIUM_ARGS, handle_sigint=False,
+                    timeout=max(30_000, self.timeout * 1000))
+            except PlaywrightError as error:
+                first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+                raise ReplaySetupError(f"Chromium at {self.executable} did not start ({first_line}); "
+                                       "pass --browser-path with a working Chromium") from None
+            # Hotjar should see an ordinary Chrome, not one that announces itself as headless.
+            major = self._browser.version.split(".", 1)[0]
+            self._user_agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                f"Chrome/{major}.0.0.0 Safari/537.36")
+            return self._browser
+
+    async def deliver(self, user: UserPlan) -> Delivery:
+        """Open a fresh context at the page, run the user's calls, and watch Hotjar's requests settle."""
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        browser = await self._ensure_browser()
+        try:
+            context = await browser.new_context(user_agent=self._user_agent, service_workers="block")
+        except PlaywrightError as error:
+            return Delivery(Failure.BROWSER_ERROR, _first_line(error))
+        watch = _Watch(self.is_hotjar)
+        try:
+            context.on("request", watch.on_request)
+            context.on("response", watch.on_response)
+            context.on("requestfailed", watch.on_failed)
+            context.on("requestfinished", watch.on_finished)
+            await context.route(self.route_pattern, self._serve)
+            page = await context.new_page()
+            try:
+                await page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
+            except PlaywrightTimeout:
+                return watch.problem or Delivery(Failure.TIMEOUT, f"the page did not finish loading within "
+                                                                  f"{self.timeout:g} s (the tracking script did "
+                                                                  "not arrive)")
+            state = await page.evaluate(RUN_CALLS, [planned.args for planned in user.calls])
+            if state != "loaded":
+                reason = watch.problem.detail if watch.problem else f"script state {state}"
+                return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
+            await asyncio.sleep(self.settings.settle_seconds)
+            if watch.problem is None and not await watch.drained(self.timeout):
+                return Delivery(Failure.TIMEOUT, f"{watch.pending_description()} had no answer "
+                                                 f"{self.timeout:g} s after the settle time")
+            return watch.problem or SENT
+        except PlaywrightError as error:
+            return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
+        finally:
+            watch.closed = True
+            try:
+                await asyncio.shield(context.close())
+            except (PlaywrightError, asyncio.CancelledError):
+                pass
+
+    async def _serve(self, route: Route) -> None:
+        url = route.request.url.split("#", 1)[0]
+        if url == self.page_url:
+            await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.page)
+        elif self.is_hotjar(url):
+            await route.fallback()
+        else:
+            # Anything else the page asks of the site's own origin (a favicon) never reaches the real server.
+            await route.fulfill(status=404, body="")
+
+    async def close(self) -> None:
+        """Close the browser and the Playwright driver."""
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        except PlaywrightError:
+            pass
+        finally:
+            self._browser = None
+            if self._playwright is not None:
+                await self._playwright.stop()
+                self._playwright = None
+
+
+class _Watch:
+    """Hotjar's requests made by one context: the first failure, and those still waiting for an answer."""
+
+    def __init__(self, is_hotjar: Callable[[str], bool]) -> None:
+        self.is_hotjar = is_hotjar
+        self.problem: Delivery | None = None
+        self.pending: set[Any] = set()
+        self.closed = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def on_request(self, request: Request) -> None:
+        if not self.closed and self.is_hotjar(request.url):
+            self.pending.add(request)
+            self._idle.clear()
+
+    def on_response(self, response: Response) -> None:
+        if not self.closed and response.status >= 400 and self.is_hotjar(response.url):
+            self._fail(Failure.HTTP_ERROR, f"HTTP {response.status} from {response.request.method} "
+                                           f"{_strip_query(response.url)}")
+
+    def on_failed(self, request: Request) -> None:
+        self._done(request)
+        if not self.closed and self.is_hotjar(request.url):
+            self._fail(Failure.REQUEST_FAILED, f"{request.failure or 'failed'} for {request.method} "
+                                               f"{_strip_query(request.url)}")
+
+    def on_finished(self, request: Request) -> None:
+        self._done(request)
+
+    def _done(self, request: Request) -> None:
+        self.pending.discard(request)
+        if not self.pending:
+            self._idle.set()
+
+    def _fail(self, failure: Failure, detail: str) -> None:
+        if self.problem is None:
+            self.problem = Delivery(failure, detail)
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait until no Hotjar request is in flight; False when some are still waiting after `timeout`."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    def pending_description(self) -> str:
+        urls = sorted({_strip_query(request.url) for request in self.pending})
+        return f"{len(self.pending)} request{'s' if len(self.pending) != 1 else ''} to " + ", ".join(urls[:3])
+
+
+def _strip_query(url: str) -> str:
+    """A URL without its query or fragment, which may carry attribute values."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

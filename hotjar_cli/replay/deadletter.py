@@ -1,0 +1,158 @@
+"""The dead-letter file: the original Segment messages of every call a replay did not deliver.
+
+It is NDJSON that `hotjar-cli replay` accepts as input, so replaying it once the fault is gone sends the rest.
+
+The plan does not hold messages, so they are read again from their files when the replay ends, one pass per
+file, in input order. A line is copied byte for byte; a batch item is written as a message of its own, with
+the envelope's `context` and `integrations` under its own (as Segment applies them). Messages from standard
+input were kept as JSON when planned (only the fields that decide the call). When a file changed or
+vanished in the meantime (a line is missing or its messageId differs), the call is written as a message built
+from the call itself, and a warning says how many.
+
+The file is written beside its final name and renamed into place when complete, so it may also be the input
+of the replay that rewrites it, and a killed replay leaves the previous file whole. It holds the calls of
+this run only: users it lists were not added to the checkpoint, so a resumed run retries them as well.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import orjson
+
+from hotjar_cli.core.model import HotjarCall
+from hotjar_cli.reader import STDIN, InputError, ReadError, Source, open_source, read_lines
+from hotjar_cli.replay.plan import Origin, UserPlan
+
+
+@dataclass(frozen=True)
+class DeadLetterResult:
+    """What the dead-letter file received."""
+
+    path: Path | None
+    messages: int = 0
+    rebuilt: int = 0
+    """Messages that could not be read again and were rebuilt from their call."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    origin: Origin
+    call: HotjarCall
+    user: str
+
+
+class DeadLetter:
+    """Collects the users a replay gave up on, and writes their messages when it ends."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.users: list[UserPlan] = []
+
+    def add(self, user: UserPlan) -> None:
+        """Give up on one user: all of its calls go to the dead-letter file."""
+        self.users.append(user)
+
+    def write(self) -> DeadLetterResult:
+        """Write the file (when a path was given). Raises OSError when it cannot be written."""
+        if self.path is None:
+            return DeadLetterResult(None)
+        partial = self.path.with_name(self.path.name + ".partial")
+        messages = rebuilt = 0
+        with open(partial, "wb") as out:
+            for line, was_rebuilt in self._lines():
+                out.write(line + b"\n")
+                messages += 1
+                rebuilt += was_rebuilt
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, self.path)
+        return DeadLetterResult(self.path, messages, rebuilt)
+
+    def _lines(self) -> Iterable[tuple[bytes, bool]]:
+        by_file: dict[str, list[_Wanted]] = defaultdict(list)
+        for user in self.users:
+            for planned in user.calls:
+                for origin in planned.origins:
+                    by_file[origin.position.file].append(_Wanted(origin, planned.call, user.key))
+        for name, wanted in by_file.items():
+            wanted.sort(key=lambda item: (item.origin.position.line, item.origin.position.index or 0))
+            if name == STDIN:
+                for item in wanted:
+                    if item.origin.saved is not None:
+                        yield item.origin.saved, False
+                    else:
+                        yield rebuild(item.call, item.user, item.origin), True
+            else:
+                yield from _read_again(name, wanted)
+
+
+def _read_again(name: str, wanted: list[_Wanted]) -> Iterable[tuple[bytes, bool]]:
+    by_line: dict[int, list[_Wanted]] = defaultdict(list)
+    for item in wanted:
+        by_line[item.origin.position.line].append(item)
+    found: dict[int, bytes] = {}
+    last = max(by_line)
+    try:
+        with open_source(Source(name, Path(name))) as stream:
+            for number, raw in enumerate(read_lines(stream), 1):
+                if number in by_line:
+                    found[number] = bytes(raw)
+                    if number == last:
+                        break
+    except (InputError, ReadError, OSError):
+        pass
+    for number, items in by_line.items():
+        raw = found.get(number)
+        for item in items:
+            message = _original(raw, item.origin) if raw is not None else None
+            if message is None:
+                yield rebuild(item.call, item.user, item.origin), True
+            else:
+                yield message, False
+
+
+def _original(raw: bytes, origin: Origin) -> bytes | None:
+    """The message at `origin` on its line, or None when the line no longer holds it."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    index = origin.position.index
+    if index is None:
+        return raw if _same_message(value, origin) else None
+    items = value.get("batch")
+    if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], dict):
+        return None
+    item = dict(items[index])
+    for shared in ("context", "integrations"):
+        outer = value.get(shared)
+        if isinstance(outer, dict) and outer:
+            own = item.get(shared)
+            item[shared] = {**outer, **own} if isinstance(own, dict) else outer
+    return orjson.dumps(item) if _same_message(item, origin) else None
+
+
+def _same_message(value: dict[str, Any], origin: Origin) -> bool:
+    if origin.message_id is None:
+        return True
+    return value.get("messageId") == origin.message_id
+
+
+def rebuild(call: HotjarCall, user: str, origin: Origin) -> bytes:
+    """A Segment message that makes the same call for the same user, for a message that cannot be read again."""
+    message: dict[str, Any]
+    if call.kind == "identify":
+        message = {"type": "identify", "userId": call.user_id, "traits": call.attributes or {}}
+    else:
+        message = {"type": "track", "userId": user, "event": call.event}
+    if origin.message_id is not None:
+        message["messageId"] = origin.message_id
+    return orjson.dumps(message)
+

@@ -1,0 +1,147 @@
+"""What a replay will send, user by user: grouping, ordering and the latest-traits merge. Pure: no I/O.
+
+A Segment user (userId as Hotjar sees it, else anonymousId) becomes one fresh browser visitor. Its calls run
+in timestamp order, ties in input order, every identify before any event, because Hotjar attaches events to
+the user identified before them. Messages without a readable timestamp sort after the timed ones, in input
+order.
+
+Memory: a planned call keeps the `HotjarCall` (its arguments), where it came from and its messageId, never
+the message itself. Only messages read from standard input, which cannot be read a second time, also keep
+their JSON so that a failed call can still be written to the dead-letter file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import msgspec
+import orjson
+
+from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.model import HotjarCall, Position
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The Segment message a planned call came from."""
+
+    position: Position
+    message_id: str | None = None
+    saved: bytes | None = None
+    """The message as JSON, kept only when its input cannot be read again (standard input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCall:
+    """One `hj(...)` call a replay will make, and the message or messages it stands for."""
+
+    call: HotjarCall
+    origins: tuple[Origin, ...]
+    """One message, or every identify a `--latest-traits` merge folded into this call."""
+
+    @property
+    def args(self) -> list[Any]:
+        """The arguments of the `hj` call."""
+        return self.call.args
+
+
+@dataclass(frozen=True, slots=True)
+class UserPlan:
+    """The calls of one Segment user, in the order they will run in that user's own browser context."""
+
+    key: str
+    calls: tuple[PlannedCall, ...]
+
+    @property
+    def first(self) -> Position:
+        """Where the user's first planned call came from: how progress and logs name a user without its id."""
+        return self.calls[0].origins[0].position
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every user a replay will visit, in the order their first message appeared in the input."""
+
+    users: tuple[UserPlan, ...]
+
+    @property
+    def calls(self) -> int:
+        """How many `hj` calls the plan makes."""
+        return sum(len(user.calls) for user in self.users)
+
+
+@dataclass(slots=True)
+class _Pending:
+    call: HotjarCall
+    origin: Origin
+    moment: datetime | None
+    sequence: int
+
+
+@dataclass
+class Planner:
+    """Collects the accepted calls of a run, then plans them per user. Feed it with `add`, finish with `plan`."""
+
+    latest_traits: bool = False
+    _users: dict[str, list[_Pending]] = field(default_factory=dict)
+    _sequence: int = 0
+
+    def add(self, key: str, call: HotjarCall, origin: Origin, moment: datetime | None) -> None:
+        """Record one call of the user `key`; `moment` is when its message happened (None when unknown)."""
+        self._sequence += 1
+        self._users.setdefault(key, []).append(_Pending(call, origin, moment, self._sequence))
+
+    def plan(self) -> Plan:
+        """The users and their ordered calls; with `latest_traits`, one merged identify per user."""
+        return Plan(tuple(UserPlan(key, self._order(pending)) for key, pending in self._users.items()))
+
+    def _order(self, pending: list[_Pending]) -> tuple[PlannedCall, ...]:
+        pending.sort(key=_chronological)
+        identifies = [item for item in pending if item.call.kind == "identify"]
+        events = [item for item in pending if item.call.kind != "identify"]
+        planned: list[PlannedCall] = []
+        if self.latest_traits and identifies:
+            planned.append(merge_identifies(identifies))
+        else:
+            planned.extend(PlannedCall(item.call, (item.origin,)) for item in identifies)
+        planned.extend(PlannedCall(item.call, (item.origin,)) for item in events)
+        return tuple(planned)
+
+
+_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _chronological(item: _Pending) -> tuple[bool, datetime, int]:
+    return (item.moment is None, item.moment or _NO_TIME, item.sequence)
+
+
+def merge_identifies(identifies: list[_Pending]) -> PlannedCall:
+    """One identify carrying every attribute of a user's identifies, later values winning (already ordered)."""
+    attributes: dict[str, Any] = {}
+    for item in identifies:
+        attributes.update(item.call.attributes or {})
+    last = identifies[-1].call
+    return PlannedCall(HotjarCall("identify", user_id=last.user_id, attributes=attributes),
+                       tuple(item.origin for item in identifies))
+
+
+def origin_of(position: Position, message: SegmentMessage, keep_json: bool) -> Origin:
+    """The origin of a planned call; `keep_json` keeps the message's JSON for inputs that cannot be re-read."""
+    message_id = message.messageId if isinstance(message.messageId, str) else None
+    return Origin(position, message_id, message_json(message) if keep_json else None)
+
+
+def message_json(message: SegmentMessage) -> bytes:
+    """The fields of a message the mapping reads, as one JSON line: replaying it makes the same call."""
+    fields: dict[str, Any] = {}
+    for name in message.__struct_fields__:
+        value = getattr(message, name)
+        if isinstance(value, msgspec.Raw):
+            raw = bytes(value)
+            if raw:
+                fields[name] = orjson.loads(raw)
+        elif value is not None:
+            fields[name] = value
+    return orjson.dumps(fields)

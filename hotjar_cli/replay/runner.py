@@ -1,0 +1,256 @@
+"""Sending a plan: `concurrency` workers, a rate limit, retries with backoff, the breaker, Ctrl-C and progress.
+
+Each worker takes the next user, delivers it (retrying failed attempts after an exponential backoff with full
+jitter), then records it in the checkpoint (sent) or the dead-letter list (given up). A worker holds its user
+while it waits between attempts, so at most `concurrency` users are ever in flight: that bounds what a killed
+replay repeats.
+
+The first Ctrl-C stops taking new users and lets the users in flight finish; a second one (or SIGTERM)
+abandons them. Either way every user not sent is counted as dead-lettered (see `accounting`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import threading
+import time
+from collections import deque
+from typing import Callable
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from hotjar_cli.replay.accounting import Tally
+from hotjar_cli.replay.breaker import Breaker
+from hotjar_cli.replay.checkpoint import Checkpoint
+from hotjar_cli.replay.deadletter import DeadLetter
+from hotjar_cli.replay.interface import Delivery, Failure, Transport
+from hotjar_cli.replay.plan import UserPlan
+from hotjar_cli.replay.settings import ReplaySettings
+
+LOGGED_FAILURES = 10
+"""Users given up on that are named one by one on stderr; the rest are only counted."""
+
+
+class RateLimit:
+    """At most `rate` calls per second over all workers, without bursts: each user reserves its share of time."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self._next = 0.0
+
+    async def acquire(self, calls: int) -> None:
+        """Wait until `calls` more calls fit under the rate."""
+        if not self.rate:
+            return
+        now = time.monotonic()
+        start = max(now, self._next)
+        self._next = start + calls / self.rate
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+def backoff(attempt: int, base: float, ceiling: float) -> float:
+    """The wait before retry number `attempt` (1, 2, ...): full jitter under an exponential ceiling."""
+    return random.uniform(0, min(ceiling, base * 2 ** (attempt - 1)))
+
+
+class _Rates(ProgressColumn):
+    """users/s and calls/s since the replay started sending."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        if elapsed <= 0:
+            return Text("- users/s  - calls/s", style="progress.data.speed")
+        calls = task.fields.get("calls", 0)
+        return Text(f"{task.completed / elapsed:.1f} users/s  {calls / elapsed:.1f} calls/s",
+                    style="progress.data.speed")
+
+
+def progress_bar(console: Console) -> Progress:
+    """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
+    return Progress(
+        TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} users"), _Rates(),
+        TextColumn("[red]{task.fields[failed]} dead-lettered"), TextColumn("ETA"), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+
+
+class Runner:
+    """One replay's sending phase."""
+
+    def __init__(self, settings: ReplaySettings, transport: Transport, checkpoint: Checkpoint | None,
+                 dead_letter: DeadLetter, console: Console) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.checkpoint = checkpoint
+        self.dead_letter = dead_letter
+        self.console = console
+        self.tally = Tally()
+        self.interrupted = False
+        self.breaker = Breaker(settings.breaker_failures, settings.breaker_pause_seconds, self.say)
+        self.rate = RateLimit(settings.rate)
+        self._pending: deque[UserPlan] = deque()
+        self._workers: list[asyncio.Task[None]] = []
+        self._delivering: set[asyncio.Task[None] | None] = set()
+        self._stopping = False
+        self._progress: Progress | None = None
+        self._task_id = None
+        self._logged = 0
+
+    def say(self, line: str) -> None:
+        """One line on stderr, above the progress bar."""
+        console = self._progress.console if self._progress is not None else self.console
+        console.print(f"replay: {line}", markup=False, highlight=False)
+
+    async def run(self, users: list[UserPlan]) -> Tally:
+        """Deliver every user (or account for it as dead-lettered) and return the counts."""
+        self._pending = deque(users)
+        loop = asyncio.get_running_loop()
+        handled = self._handle_signals(loop)
+        progress = progress_bar(self.console)
+        self._progress = progress
+        self._task_id = progress.add_task("replay", total=len(users), calls=0, failed=0)
+        try:
+            with progress:
+                workers = min(self.settings.concurrency, len(users)) or 1
+                self._workers = [asyncio.create_task(self._work()) for _ in range(workers)]
+                await asyncio.gather(*self._workers, return_exceptions=True)
+        finally:
+            for signum in handled:
+                loop.remove_signal_handler(signum)
+            self._progress = None
+        while self._pending:
+            self._give_up(self._pending.popleft(), Delivery(Failure.INTERRUPTED, "not started"))
+        return self.tally
+
+    def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[int]:
+        if threading.current_thread() is not threading.main_thread():
+            return []
+        handled = []
+        for signum, handler in ((signal.SIGINT, self._on_interrupt), (signal.SIGTERM, self.abandon)):
+            try:
+                loop.add_signal_handler(signum, handler)
+                handled.append(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        return handled
+
+    def _on_interrupt(self) -> None:
+        if self._stopping:
+            self.abandon()
+            return
+        self.stop()
+        in_flight = len(self._delivering)
+        self.say(f"stopping: finishing the {in_flight} user{'s' if in_flight != 1 else ''} in flight; "
+                 "press Ctrl-C again to abandon them")
+
+    def stop(self) -> None:
+        """Take no new users; the users being delivered finish, those waiting to retry are abandoned."""
+        self._stopping = True
+        self.interrupted = True
+        for worker in self._workers:
+            if worker not in self._delivering:
+                worker.cancel()
+
+    def abandon(self) -> None:
+        """Stop now: the users in flight are abandoned and counted as dead-lettered."""
+        self.stop()
+        self.say("stopping now: abandoning the users in flight")
+        for worker in self._workers:
+            worker.cancel()
+
+    async def _work(self) -> None:
+        while self._pending and not self._stopping:
+            user = self._pending.popleft()
+            try:
+                delivery = await self._deliver(user)
+            except asyncio.CancelledError:
+                self._give_up(user, Delivery(Failure.INTERRUPTED, "abandoned in flight"))
+                raise
+            if delivery.sent:
+                if self.checkpoint is not None:
+                    self.checkpoint.record(user.key)
+                self.tally.sent(user)
+                self._advance()
+            else:
+                self._give_up(user, delivery)
+
+    async def _deliver(self, user: UserPlan) -> Delivery:
+        settings = self.settings
+        hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30
+        delivery = Delivery(Failure.INTERRUPTED, "not started")
+        for attempt in range(settings.retries + 1):
+            if attempt:
+                if self._stopping:
+                    return Delivery(Failure.INTERRUPTED, f"stopped before retry {attempt} ({delivery})")
+                self.tally.retries += 1
+                await asyncio.sleep(backoff(attempt, settings.backoff_seconds, settings.backoff_max_seconds))
+            probe = await self.breaker.admit()
+            await self.rate.acquire(len(user.calls))
+            if self._stopping:
+                return Delivery(Failure.INTERRUPTED, "stopped before it was sent")
+            worker = asyncio.current_task()
+            self._delivering.add(worker)
+            try:
+                delivery = await asyncio.wait_for(self.transport.deliver(user), hard_limit)
+            except asyncio.TimeoutError:
+                delivery = Delivery(Failure.TIMEOUT, f"the delivery took over {hard_limit:g} s")
+            except asyncio.CancelledError:
+                if probe:
+                    self.breaker.record(False, True, "interrupted")
+                raise
+            except Exception as error:  # a transport must not take the replay down with it
+                delivery = Delivery(Failure.BROWSER_ERROR, _first_line(error))
+            finally:
+                self._delivering.discard(worker)
+            self.breaker.record(delivery.sent, probe, str(delivery))
+            if delivery.sent:
+                return delivery
+        return delivery
+
+    def _give_up(self, user: UserPlan, delivery: Delivery) -> None:
+        failure = delivery.failure or Failure.BROWSER_ERROR
+        self.tally.dead_lettered(user, failure)
+        self.dead_letter.add(user)
+        if failure is not Failure.INTERRUPTED:
+            if self._logged < LOGGED_FAILURES:
+                who = f"{user.key!r} " if self.settings.show_values else ""
+                calls = f"{len(user.calls)} call{'s' if len(user.calls) != 1 else ''}"
+                self.say(f"dead-lettered the user {who}first seen at {user.first} ({calls}): {delivery}")
+            elif self._logged == LOGGED_FAILURES:
+                self.say("further dead-lettered users are only counted")
+            self._logged += 1
+        self._advance()
+
+    def _advance(self) -> None:
+        if self._progress is None or self._task_id is None:
+            return
+        self._progress.update(self._task_id, advance=1, calls=self.tally.calls_sent,
+                              failed=self.tally.users_dead_lettered)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transport], users: list[UserPlan],
+              checkpoint: Checkpoint | None, dead_letter: DeadLetter, console: Console) -> tuple[Tally, Runner]:
+    """Run the sending phase in its own event loop; the transport is built, started and closed inside it."""
+
+    async def main() -> tuple[Tally, Runner]:
+        transport = transport_factory()
+        start = getattr(transport, "start", None)
+        try:
+            if start is not None:
+                await start()
+            runner = Runner(settings, transport, checkpoint, dead_letter, console)
+            return await runner.run(users), runner
+        finally:
+            await transport.close()
+
+    return asyncio.run(main())
