@@ -374,12 +374,9 @@ def write(path: Path, size: int | None, events: int | None, *, compress: bool = 
 def _fill_file(out: IO[bytes], lines: Iterator[str], size: int | None, events: int | None) -> tuple[int, int]:
     count = length = 0
     chunk: list[bytes] = []
-    for line in lines:
-        if events is not None and count >= events:
-            break
-        if size is not None and length >= size:
-            break
-        data = line.encode()
+    # Check before taking a line: a line taken and not written would be missing from the next file.
+    while (events is None or count < events) and (size is None or length < size):
+        data = next(lines).encode()
         chunk.append(data)
         count += 1
         length += len(data)

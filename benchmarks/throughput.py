@@ -84,6 +84,8 @@ class Row:
     skipped: str | None = None
     failed: str | None = None
     output: dict | None = None
+    input: dict | None = None
+    """What this row reads when it is not the main file: its own event and byte counts."""
 
     @property
     def best(self) -> Measurement | None:
@@ -221,16 +223,24 @@ def validate_help(cli: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def dataset(size: int | None, events: int | None, seed: int) -> tuple[Path, dict]:
-    """The generated input, made once per size, seed and generator version, and reused after that."""
+def dataset(size: int | None, events: int | None, seed: int, gzip_files: int = 0) -> tuple[Path, dict]:
+    """The generated input, made once per size, seed, layout and generator version, and reused after that.
+
+    With `gzip_files`, that many gzipped files in a directory; given the same number of events as a plain file,
+    they hold exactly its lines, since the generator's stream does not depend on where files are cut.
+    """
     version = hashlib.sha1((HERE / "generate.py").read_bytes()).hexdigest()[:8]
     amount = f"{events}ev" if events is not None else f"{size}B"
-    path = DATA / f"events-{amount}-{seed}-{version}.ndjson"
-    meta_path = path.with_suffix(".json")
+    if gzip_files:
+        path = DATA / f"archive-{amount}-{seed}-{version}-{gzip_files}gz"
+        meta_path = path.with_name(path.name + ".json")
+    else:
+        path = DATA / f"events-{amount}-{seed}-{version}.ndjson"
+        meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
         return path, json.loads(meta_path.read_text())
     print(f"generating {path.name} ...", file=sys.stderr)
-    meta = generate.write(path, size, events, seed=seed)
+    meta = generate.write(path, size, events, seed=seed, compress=bool(gzip_files), files=max(gzip_files, 1))
     meta_path.write_text(json.dumps(meta, indent=2))
     return path, meta
 
@@ -244,8 +254,9 @@ def one_line_file() -> Path:
     return path
 
 
-def build_rows(path: Path, cli: str | None, help_text: str | None) -> list[Row]:
-    """Every row of the table, the unavailable ones marked as skipped."""
+def build_rows(path: Path, cli: str | None, help_text: str | None,
+               archive: tuple[Path, dict] | None = None) -> list[Row]:
+    """Every row of the table, the unavailable ones marked as skipped; `archive` adds rows on gzipped files."""
     jq = shutil.which("jq") or "/usr/bin/jq"
     rows = [
         Row("parse-only loop (orjson.loads, 1 core)", [sys.executable, "-c", PARSE_LOOP, str(path)]),
@@ -269,6 +280,12 @@ def build_rows(path: Path, cli: str | None, help_text: str | None) -> list[Row]:
     if not has_dask:
         dask.skipped = "not available"
     rows.append(dask)
+    if archive is not None and help_text is not None:
+        directory, meta = archive
+        for jobs in (1, 2) if has_jobs else (None,):
+            name = f"hotjar-cli validate, {len(meta['files'])} gzipped files" + (f", --jobs {jobs}" if jobs else "")
+            command = [cli or "hotjar-cli", "validate", str(directory), "--format", "json"]
+            rows.append(Row(name, command + (["--jobs", str(jobs)] if jobs else []), found, input=meta))
     if not shutil.which(jq):
         rows[1].skipped = "jq not installed"
     return rows
@@ -330,8 +347,10 @@ def summarise(rows: list[Row], meta: dict, startup: dict) -> dict:
             table.append(entry)
             continue
         best = row.best
-        entry.update(status="ok", seconds=best.wall, cpu_seconds=best.cpu, events_per_second=meta["events"] / best.wall,
-                     mb_per_second=megabytes / best.wall, max_rss_mb=row.max_rss_mb, total_pss_mb=row.total_pss_mb,
+        own = row.input or meta  # MB/s of gzipped input counts the uncompressed bytes, like the other rows
+        entry.update(status="ok", seconds=best.wall, cpu_seconds=best.cpu, events=own["events"],
+                     events_per_second=own["events"] / best.wall, mb_per_second=own["bytes"] / 1e6 / best.wall,
+                     max_rss_mb=row.max_rss_mb, total_pss_mb=row.total_pss_mb,
                      vs_parse=best.wall / base.wall if base else None, vs_jq=best.wall / jq.wall if jq else None,
                      all_seconds=[run.wall for run in row.runs], outcomes=outcome_counts(row))
         if row.output and "lines" in row.output:  # the parse-only loop's own count, to check the input size
@@ -426,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     amount.add_argument("--events", type=int, help="input as a number of messages instead of a size")
     amount.add_argument("--quick", action="store_true", help="about 20 MB, for a smoke run")
     amount.add_argument("--input", type=Path, help="an existing NDJSON file instead of generated data")
+    parser.add_argument("--gzip-files", type=int, default=0, metavar="K",
+                        help="also validate the same messages split into K gzipped files (e.g. 100)")
     parser.add_argument("--runs", type=int, default=3, help="best of this many runs per row (default 3)")
     parser.add_argument("--startup-runs", type=int, default=10, help="best of this many for start-up")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
@@ -435,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.startup_runs < 1:
         parser.error("--runs and --startup-runs must be at least 1")
 
+    archive = None
     if args.input:
         path = args.input
         with open(path, "rb") as stream:
@@ -445,15 +467,19 @@ def main(argv: list[str] | None = None) -> int:
         if size is None and args.events is None:
             size = generate.parse_size("500MB")
         path, meta = dataset(size, args.events, args.seed)
-    with open(path, "rb") as stream:  # into the page cache, so no row pays for the disk alone
-        while stream.read(1 << 24):
-            pass
+        if args.gzip_files:
+            archive = dataset(None, meta["events"], args.seed, args.gzip_files)
+    # Into the page cache, so no row pays for the disk alone.
+    for file in [path, *(Path(name) for name in (archive[1]["files"] if archive else []))]:
+        with open(file, "rb") as stream:
+            while stream.read(1 << 24):
+                pass
 
     cli = find_cli(args.cli)
     help_text = validate_help(cli) if cli else None
     if help_text is None:
         print("hotjar-cli is not usable here: its rows are skipped", file=sys.stderr)
-    rows = build_rows(path, cli, help_text)
+    rows = build_rows(path, cli, help_text, archive)
     with tempfile.TemporaryDirectory(prefix="hotjar-bench-") as scratch:
         run_rows(rows, args.runs, Path(scratch))
 

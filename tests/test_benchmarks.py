@@ -96,3 +96,10 @@ def test_gzipped_directory_of_files(tmp_path: Path) -> None:
         assert file.read_bytes()[:2] == b"\x1f\x8b"
         counts.append(len(gzip.decompress(file.read_bytes()).splitlines()))
     assert counts == [50, 50, 50, 50]
+
+
+def test_split_files_hold_exactly_the_lines_of_one_file(tmp_path: Path) -> None:
+    _generate(tmp_path, "--events", "500", "one.ndjson")
+    _generate(tmp_path, "--events", "500", "--gzip", "--files", "7", "archive")
+    joined = b"".join(gzip.decompress(file.read_bytes()) for file in sorted((tmp_path / "archive").iterdir()))
+    assert joined == (tmp_path / "one.ndjson").read_bytes()
