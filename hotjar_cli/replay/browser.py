@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
+_POLL = 0.05
 
 
 def default_script_url(site_id: int) -> str:
@@ -191,10 +193,9 @@ class BrowserTransport(Transport):
             if state != "loaded":
                 reason = watch.problem.detail if watch.problem else f"script state {state}"
                 return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
-            await asyncio.sleep(self.settings.settle_seconds)
-            if watch.problem is None and not await watch.drained(self.timeout):
-                return Delivery(Failure.TIMEOUT, f"{watch.pending_description()} had no answer "
-                                                 f"{self.timeout:g} s after the settle time")
+            if not await watch.settle(self.settings.settle_seconds, self.timeout):
+                return Delivery(Failure.TIMEOUT, f"{watch.pending_description()} had no answer within "
+                                                 f"{self.timeout:g} s")
             return watch.problem or SENT
         except PlaywrightError as error:
             return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
@@ -239,15 +240,17 @@ class _Watch:
         self.problem: Delivery | None = None
         self.pending: set[Any] = set()
         self.closed = False
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self.last_activity = time.monotonic()
 
     def on_request(self, request: Request) -> None:
         if not self.closed and self.is_hotjar(request.url):
             self.pending.add(request)
-            self._idle.clear()
+            self.last_activity = time.monotonic()
 
     def on_response(self, response: Response) -> None:
+        # An answer is what counts: Chromium reports a request finished only once the page read its body,
+        # and a script need not read the body of a post.
+        self._done(response.request)
         if not self.closed and response.status >= 400 and self.is_hotjar(response.url):
             self._fail(Failure.HTTP_ERROR, f"HTTP {response.status} from {response.request.method} "
                                            f"{_strip_query(response.url)}")
@@ -262,20 +265,30 @@ class _Watch:
         self._done(request)
 
     def _done(self, request: Request) -> None:
-        self.pending.discard(request)
-        if not self.pending:
-            self._idle.set()
+        if request in self.pending:
+            self.pending.discard(request)
+            self.last_activity = time.monotonic()
 
     def _fail(self, failure: Failure, detail: str) -> None:
         if self.problem is None:
             self.problem = Delivery(failure, detail)
 
-    async def drained(self, timeout: float) -> bool:
-        """Wait until no Hotjar request is in flight; False when some are still waiting after `timeout`."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except asyncio.TimeoutError:
-            return False
+    async def settle(self, quiet: float, timeout: float) -> bool:
+        """Wait until Hotjar's requests have been quiet for `quiet` seconds with none in flight, or a failure.
+
+        The quiet time restarts with every request and answer, so a request the browser was slow to start
+        (a busy machine) is still watched. False when requests are still unanswered after `timeout` more.
+        """
+        self.last_activity = time.monotonic()
+        deadline = self.last_activity + quiet + timeout
+        while self.problem is None:
+            now = time.monotonic()
+            if not self.pending and now - self.last_activity >= quiet:
+                break
+            if now >= deadline:
+                return not self.pending
+            remaining = quiet - (now - self.last_activity) if not self.pending else _POLL
+            await asyncio.sleep(min(max(remaining, 0.005), _POLL, deadline - now))
         return True
 
     def pending_description(self) -> str:
