@@ -385,9 +385,11 @@ def markdown(result: dict, runs: int) -> str:
     """The table for the README."""
     meta = result["input"]
     lines = [
-        f"Input: {meta['events']:,} generated analytics.js messages, {result['megabytes']:,.0f} MB "
-        f"(seed {meta['seed']}); best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}.",
+        f"Input: {meta['events']:,} "
+        + (f"generated analytics.js messages (seed {meta['seed']})" if meta.get("seed") is not None else "lines")
+        + f", {result['megabytes']:,.0f} MB; best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; load average {result['load_average']['before']:.1f} before, "
+        f"{result['load_average']['after']:.1f} after.",
         "",
         "| command | wall s | CPU s | events/s | MB/s | peak RSS MB | peak total MB | ÷ parse-only | ÷ jq |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -475,6 +477,10 @@ def main(argv: list[str] | None = None) -> int:
             while stream.read(1 << 24):
                 pass
 
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5:
+        print(f"the machine is busy (load {load_before:.1f}): wall times will be high; the CPU column less so",
+              file=sys.stderr)
     cli = find_cli(args.cli)
     help_text = validate_help(cli) if cli else None
     if help_text is None:
@@ -494,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     result = summarise(rows, meta, startup)
     result["agreement"] = _agreement(rows)
     result["runs"] = args.runs
+    result["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}
     result["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
                          "platform": platform.platform(), "jq": _version([shutil.which("jq") or "jq", "--version"]),
                          "commit": _version(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"])}
