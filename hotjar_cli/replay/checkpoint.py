@@ -96,6 +96,12 @@ class Checkpoint:
             os.close(self._fd)
             self._fd = -1
 
+    def __enter__(self) -> Checkpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _header(line: bytes) -> int | None:
     try:
