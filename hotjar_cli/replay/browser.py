@@ -60,12 +60,16 @@ def chromium_path(settings: ReplaySettings) -> str:
 def tracking_page(site_id: int, script_url: str) -> str:
     """The page every user visits: Hotjar's standard tracking code, loading `script_url`.
 
-    The only addition to Hotjar's snippet is a note on the window of whether the script loaded, which the
-    transport reads before it runs any call.
+    Two additions, both for the transport's eyes only: a note on the window of whether the script loaded,
+    and a count of the page's own requests to Hotjar (fetch, XMLHttpRequest, sendBeacon) with their
+    failures. The page knows the moment a request starts, while the browser's network events can arrive
+    late on a busy machine; judging by them alone could close a page whose last request had not left yet.
     """
+    script_host = urlsplit(script_url).hostname or ""
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>hotjar-cli replay</title>
 <script>
+{PAGE_WATCH % {"script_host": json.dumps(script_host.lower())}}
 (function(h,o,u){{
   h.hj=h.hj||function(){{(h.hj.q=h.hj.q||[]).push(arguments)}};
   h._hjSettings={{hjid:{site_id},hjsv:6}};
@@ -76,6 +80,75 @@ def tracking_page(site_id: int, script_url: str) -> str:
   a.appendChild(r);
 }})(window,document,{json.dumps(script_url)});
 </script></head><body></body></html>"""
+
+
+PAGE_WATCH = r"""(function (w) {
+  var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: []};
+  var scriptHost = %(script_host)s;
+  function isHotjar(url) {
+    try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
+    return host === scriptHost || /(^|\.)hotjar\.(com|io)$/.test(host);
+  }
+  function where(method, url) {
+    var parts = new URL(url, location.href);
+    return method + ' ' + parts.origin + parts.pathname;
+  }
+  function begin() { watch.inflight++; watch.last = performance.now(); }
+  function end(problem) {
+    watch.inflight--; watch.last = performance.now();
+    if (problem) watch.failures.push(problem);
+  }
+  var fetch = w.fetch;
+  if (fetch) w.fetch = function (input, init) {
+    var url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    if (!isHotjar(url)) return fetch.apply(this, arguments);
+    var method = (init && init.method) || (input && input.method) || 'GET';
+    begin();
+    return fetch.apply(this, arguments).then(function (response) {
+      end(response.status >= 400 ? ['http-error', 'HTTP ' + response.status + ' from ' + where(method, url)] : null);
+      return response;
+    }, function (error) {
+      end(['request-failed', 'network error for ' + where(method, url)]);
+      throw error;
+    });
+  };
+  var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.__hotjarCli = isHotjar(url) ? where(method, url) : null;
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    var request = this, label = this.__hotjarCli;
+    if (label) {
+      begin();
+      this.addEventListener('loadend', function () {
+        end(request.status === 0 ? ['request-failed', 'network error for ' + label]
+          : request.status >= 400 ? ['http-error', 'HTTP ' + request.status + ' from ' + label] : null);
+      });
+    }
+    return send.apply(this, arguments);
+  };
+  var beacon = navigator.sendBeacon;
+  if (beacon) navigator.sendBeacon = function (url) {
+    if (isHotjar(url)) { watch.last = performance.now(); }
+    return beacon.apply(this, arguments);
+  };
+})(window);"""
+
+# Waits inside the page until its Hotjar requests have all been answered and none started for `quiet` ms.
+PAGE_SETTLE = """([quiet, timeout]) => new Promise(resolve => {
+  const watch = window.__hotjarCliWatch, started = performance.now();
+  const check = () => {
+    const now = performance.now();
+    if (watch.failures.length || (watch.inflight === 0 && now - watch.last >= quiet) || now - started > timeout) {
+      resolve({inflight: watch.inflight, failures: watch.failures});
+    } else {
+      setTimeout(check, Math.max(5, Math.min(50, quiet - (now - watch.last))));
+    }
+  };
+  watch.last = Math.max(watch.last, performance.now());
+  check();
+})"""
 
 
 # Segment's integration hands Hotjar ISO-8601 date strings as Date objects (analytics.js' facade converts
@@ -193,7 +266,16 @@ class BrowserTransport(Transport):
             if state != "loaded":
                 reason = watch.problem.detail if watch.problem else f"script state {state}"
                 return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
-            if not await watch.settle(self.settings.settle_seconds, self.timeout):
+            settled = await page.evaluate(PAGE_SETTLE, [self.settings.settle_seconds * 1000,
+                                                         (self.settings.settle_seconds + self.timeout) * 1000])
+            if settled["failures"]:
+                kind, detail = settled["failures"][0]
+                return watch.problem or Delivery(Failure(kind), detail)
+            if settled["inflight"]:
+                return Delivery(Failure.TIMEOUT, f"{settled['inflight']} request(s) to Hotjar had no answer "
+                                                 f"within {self.timeout:g} s")
+            # What the page cannot see (the requests of elements, beacons' answers) the browser reports.
+            if not await watch.settle(min(self.settings.settle_seconds, 0.05), self.timeout):
                 return Delivery(Failure.TIMEOUT, f"{watch.pending_description()} had no answer within "
                                                  f"{self.timeout:g} s")
             return watch.problem or SENT

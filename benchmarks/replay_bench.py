@@ -1,0 +1,88 @@
+"""Throughput of replay: users/s and calls/s into the fake Hotjar of the tests, in real headless Chromium.
+
+    .venv/bin/python benchmarks/replay_bench.py                      # 300 users, concurrency 4 and 8
+    .venv/bin/python benchmarks/replay_bench.py --users 100 --concurrency 2,4 --settle 0.2
+
+Prints a Markdown table to stdout. The last row is the ceiling Chromium itself puts on a replay that gives
+every user a fresh visitor: new browser contexts with one page each, opened and closed as fast as the
+machine allows, with nothing loaded in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from fake_hotjar import FakeHotjar  # noqa: E402
+from replay_support import events_of, generate_log, settings_for  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from hotjar_cli.replay import run_replay  # noqa: E402
+from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+
+def measure(users: int, concurrency: int, settle: float) -> tuple[int, int, float]:
+    """One replay of a generated log into a fresh fake: users sent, calls sent, seconds spent sending."""
+    with tempfile.TemporaryDirectory() as folder, FakeHotjar() as fake:
+        log = generate_log(Path(folder) / "log.ndjson", users=users)
+        settings = replace(settings_for(fake), concurrency=concurrency, settle_seconds=settle, retries=0)
+        report = run_replay(events_of(log.path), settings, Console(file=io.StringIO()))
+        if report.sent != log.calls or len(fake.received()) != log.calls:
+            raise SystemExit(f"the replay lost calls: {report.to_text()}")
+        return report.users_sent, report.sent, report.elapsed_seconds
+
+
+async def context_ceiling(concurrency: int, rounds: int) -> float:
+    """Fresh contexts with one blank page per second, opened and closed by `concurrency` workers."""
+    from playwright.async_api import async_playwright
+
+    from hotjar_cli.replay.settings import ReplaySettings
+
+    executable = chromium_path(ReplaySettings(site_id=1, page_url="http://127.0.0.1/"))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+        async def worker() -> None:
+            for _ in range(rounds // concurrency):
+                context = await browser.new_context()
+                await context.new_page()
+                await context.close()
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+        await browser.close()
+    return (rounds // concurrency) * concurrency / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--concurrency", default="4,8", help="comma-separated worker counts")
+    parser.add_argument("--settle", type=float, default=0.2, help="settle seconds (the fake answers at once)")
+    options = parser.parse_args()
+    print(f"replay into the fake Hotjar: {options.users} users, settle {options.settle:g} s, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
+    print("| concurrency | users | calls | seconds | users/s | calls/s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for concurrency in (int(value) for value in options.concurrency.split(",")):
+        users, calls, seconds = measure(options.users, concurrency, options.settle)
+        print(f"| {concurrency} | {users} | {calls} | {seconds:.1f} | {users / seconds:.1f} | "
+              f"{calls / seconds:.1f} |", flush=True)
+    ceiling = asyncio.run(context_ceiling(4, 60))
+    print(f"| ceiling: empty fresh contexts, 4 workers | | | | {ceiling:.1f} | |")
+
+
+if __name__ == "__main__":
+    main()
