@@ -23,7 +23,7 @@ from hotjar_cli.core.mapping import MESSAGE_TYPES
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import CATALOGUE, find_rule
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Event, Filters, Run, parse_time, run
+from hotjar_cli.engine import Filters, Run, parse_time, run
 from hotjar_cli.parallel import Stream, available_cores, run_jobs
 from hotjar_cli.reader import InputError, Source, resolve
 from hotjar_cli.report import Format, Report, make_reporter
@@ -337,22 +337,28 @@ def replay(
     if site_id is None or not site_id.strip().isdigit():
         raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
                          "Organizations); use --dry-run to only see the calls")
-    from hotjar_cli.replay import ReplaySetupError, run_replay
+    if page_url is None:
+        raise UsageError("--page-url is required: the site's own address, where Hotjar's tracking code runs "
+                         "(for example https://www.example.com/)")
+    from hotjar_cli.replay import EventPlanner, ReplaySetupError, check_settings, run_replay
     from hotjar_cli.replay.settings import ReplaySettings
 
     settings = ReplaySettings(
         site_id=int(site_id), page_url=page_url or "", script_url=script_url, browser_path=browser_path,
         concurrency=concurrency, rate=rate, retries=retries, settle_seconds=settle, dead_letter=dead_letter,
         checkpoint=checkpoint, latest_traits=latest_traits, report_json=report == "json", show_values=show_values)
-    planned: list[Event] = []
-    summary = run(common.sources, common.run, lambda event: event.decision.call and planned.append(event))
-    if summary.errors:
-        _say_errors(summary)
-        return EXIT_ERROR
+    console = _stderr()
     try:
-        result = run_replay(planned, settings, _stderr())
+        check_settings(settings)  # before reading the logs: a typo should not wait for a large archive
+        planner = EventPlanner(settings.latest_traits)
+        summary = run(common.sources, common.run, planner)
+        if summary.errors:
+            _say_errors(summary)
+            return EXIT_ERROR
+        result = run_replay(planner.plan(), settings, console)
     except ReplaySetupError as error:
         raise UsageError(str(error)) from None
+    console.print(result.to_text(), markup=False, highlight=False)
     if settings.report_json:
         sys.stdout.write(result.to_json() + "\n")
     return result.exit_code

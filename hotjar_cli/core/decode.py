@@ -75,14 +75,18 @@ def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
 
 def properties_keys(message: SegmentMessage) -> list[str] | None:
     """The keys of a non-empty `properties` object, `[]` for an empty one, None when it is not an object."""
+    return properties_keys_of(message.properties)
+
+
+def properties_keys_of(raw: bytes | msgspec.Raw) -> list[str] | None:
+    """The keys of the raw JSON `properties`, `[]` for an empty object, None when it is not an object."""
     try:
-        return list(_properties_keys.decode(message.properties))
+        return list(_properties_keys.decode(raw))
     except msgspec.ValidationError:
         return None
     except (msgspec.DecodeError, UnicodeDecodeError):
-        raw = bytes(message.properties)
         # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
-        return list(_properties_keys.decode(raw.decode("utf-8", "replace").encode()))
+        return list(_properties_keys.decode(bytes(raw).decode("utf-8", "replace").encode()))
 
 
 def properties_value(message: SegmentMessage) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type, properties_keys
+from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type, properties_keys_of
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
@@ -44,6 +44,21 @@ _MODIFIED_STRENGTH = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODI
 
 def json_path(parent: str, key: str) -> str:
     """`$.traits.plan`, or `$.traits["first name"]` where the key is not an identifier."""
+    if parent == "$.traits":
+        path = _TRAIT_PATHS.get(key)
+        if path is None:
+            path = _json_path(parent, key)
+            if len(_TRAIT_PATHS) < 10_000:
+                _TRAIT_PATHS[key] = path
+        return path
+    return _json_path(parent, key)
+
+
+_TRAIT_PATHS: dict[str, str] = {}
+"""Trait names repeat across messages; their paths are worked out once."""
+
+
+def _json_path(parent: str, key: str) -> str:
     if _IDENTIFIER.match(key):
         return f"{parent}.{key}"
     return f"{parent}[{_quote(key)}]"
@@ -65,27 +80,31 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names")
+    __slots__ = ("limits", "site", "_event_names", "_short_name", "_short_value")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
         self.site = site if site is not None else Site(limits.max_attributes, limits.max_events)
-        # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them.
-        self._event_names: dict[str, tuple[Finding, ...]] = {}
+        # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
+        # with the call a name makes (None when the name itself is rejected).
+        self._event_names: dict[str, tuple[tuple[Finding, ...], HotjarCall | None]] = {}
+        # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
+        self._short_name = limits.max_attribute_name_length // 2
+        self._short_value = limits.max_attribute_value_length // 2
 
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
-        if isinstance(parsed, Unreadable):
-            return _decision((Finding(parsed.code, "$", parsed.detail),), None)
-        kind = parsed.type
-        if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+        if parsed.__class__ is Unreadable:
+            return _decision((Finding(parsed.code, "$", parsed.detail),), None)  # type: ignore[union-attr]
+        kind = parsed.type  # type: ignore[union-attr]
+        if kind.__class__ is not str or kind not in MESSAGE_TYPES:
             return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
-        spec = _spec_findings(parsed)
-        disabled = _disabled_for_hotjar(parsed.integrations)
+        spec = _spec_findings(parsed)  # type: ignore[arg-type]
+        disabled = _disabled_for_hotjar(parsed.integrations) if parsed.integrations else ""  # type: ignore[union-attr]
         if disabled:
-            return _decision((*spec, Finding("HJ102", disabled, "")), None)
+            return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
         if kind in UNSUPPORTED_TYPES:
-            return _decision((*spec, Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar")), None)
+            return _decision((*spec, _UNSUPPORTED[kind]), None) if spec else _IGNORED_BY[kind]
         if kind == "identify":
             return self._identify(parsed, spec)
         return self._track(parsed, spec)
@@ -110,11 +129,19 @@ class Mapper:
         if traits:
             limits = self.limits
             admit = self.site.admit_attribute
+            stored = self.site.attributes
+            short_name, short_value = self._short_name, self._short_value
             for name, value in traits.items():
-                problem = _trait_problem(name, value, limits)
+                kind = value.__class__
+                if len(name) <= short_name and name != "id" and (
+                        value is None or kind is bool or (kind is str and len(value) <= short_value)
+                        or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
+                    problem = None  # the common case: a plain value under every limit
+                else:
+                    problem = _trait_problem(name, value, limits)
                 if problem is not None:
                     findings.append(problem)
-                elif admit(name):
+                elif name in stored or admit(name):
                     attributes[name] = value
                 else:
                     findings.append(Finding("HJ206", json_path("$.traits", name),
@@ -123,39 +150,56 @@ class Mapper:
 
     def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         name = message.event
-        if not is_truthy(name):
-            findings.append(Finding("HJ104", "$.event", _falsy_event(name)))
+        if name.__class__ is not str or not name:
+            if not is_truthy(name):
+                findings.append(Finding("HJ104", "$.event", _falsy_event(name)))
+            else:
+                findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
             return _decision(findings, None)
-        if not isinstance(name, str):
-            findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
-            return _decision(findings, None)
-        name_findings = self._event_names.get(name)
-        if name_findings is None:
-            name_findings = _event_name_findings(name, self.limits)
-            if len(self._event_names) < 100_000:
-                self._event_names[name] = name_findings
-        findings.extend(name_findings)
-        if name_findings and RULES[name_findings[0].code].effect is Effect.REJECTED:
+        known = self._event_names.get(name)
+        if known is None:
+            known = self._learn_event_name(name)
+        name_findings, call = known
+        if name_findings:
+            findings.extend(name_findings)
+        if call is None:
             return _decision(findings, None)
         if message.properties:
             dropped = _dropped_properties(message)
             if dropped is not None:
                 findings.append(dropped)
-        if not self.site.admit_event(name):
+        if name not in self.site.events and not self.site.admit_event(name):
             findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
             return _decision(findings, None)
-        return _decision(findings, HotjarCall("event", event=name))
+        return _decision(findings, call) if findings else Decision(Outcome.ACCEPTED, call)
+
+    def _learn_event_name(self, name: str) -> tuple[tuple[Finding, ...], HotjarCall | None]:
+        name_findings = _event_name_findings(name, self.limits)
+        rejected = bool(name_findings) and RULES[name_findings[0].code].effect is Effect.REJECTED
+        known = (name_findings, None if rejected else HotjarCall("event", event=name))
+        if len(self._event_names) < 100_000:
+            self._event_names[name] = known
+        return known
 
 
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
     if not findings:
         return Decision(Outcome.ACCEPTED, call) if call is not None else _ACCEPTED
     # The strongest outcome any finding leads to: invalid over ignored over rejected over modified.
-    strength = max(_STRENGTH_OF_CODE[finding.code] for finding in findings)
+    if len(findings) == 1:
+        strength = _STRENGTH_OF_CODE[findings[0].code]
+    else:
+        strength = max(_STRENGTH_OF_CODE[finding.code] for finding in findings)
     outcome = _OUTCOME_ORDER[-1 - strength]
     if strength > _MODIFIED_STRENGTH:
         call = None
     return Decision(outcome, call, tuple(findings))
+
+
+_DISABLED = {path: Finding("HJ102", path, "") for path in ("$.integrations.Hotjar", "$.integrations.All")}
+_UNSUPPORTED = {kind: Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar") for kind in UNSUPPORTED_TYPES}
+_IGNORED_BY = {key: _decision((finding,), None) for key, finding in (*_DISABLED.items(), *_UNSUPPORTED.items())}
+"""Messages that are ignored with no other finding share one decision each: decisions are immutable."""
 
 
 def _unknown_type(kind: Any) -> str:
@@ -255,13 +299,49 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
 
 
 def _dropped_properties(message: SegmentMessage) -> Finding | None:
-    keys = properties_keys(message)
-    if keys is None:
-        raw = bytes(message.properties).strip()
-        if raw == b"null":
-            return None
-        return Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
-    if not keys:
+    """HJ301 for a `properties` that is not null, not absent and not an empty object."""
+    raw = bytes(message.properties)  # the value exactly, with no white space around it
+    if raw == b"null":
         return None
-    shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
-    return Finding("HJ301", "$.properties", f"{len(keys)} dropped: {shown}")
+    if raw[:1] == b"{":
+        if len(raw) == 2 or not raw[1:-1].strip():
+            return None
+        return _PropertiesDropped(raw)
+    return Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
+
+
+class _PropertiesDropped(Finding):
+    """HJ301 whose detail, naming the dropped keys, is worked out only when a report reads it.
+
+    Nearly every track has properties, and most runs print few of these findings: decoding the keys of each
+    would cost more than the rest of the message's rules. It compares, hashes and pickles as the plain finding.
+    """
+
+    __slots__ = ("_raw",)
+    code = "HJ301"  # type: ignore[misc]
+    path = "$.properties"  # type: ignore[misc]
+
+    def __init__(self, raw: bytes) -> None:  # noqa: D107
+        object.__setattr__(self, "_raw", raw)
+
+    @property  # type: ignore[override]
+    def detail(self) -> str:
+        """`3 dropped: plan, seats, address`."""
+        keys = properties_keys_of(self._raw) or []
+        shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
+        return f"{len(keys)} dropped: {shown}"
+
+    def _plain(self) -> Finding:
+        return Finding(self.code, self.path, self.detail)
+
+    def __eq__(self, other: object) -> bool:
+        return self._plain() == other
+
+    def __hash__(self) -> int:
+        return hash(self._plain())
+
+    def __repr__(self) -> str:
+        return repr(self._plain())
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[str, str, str]]:
+        return Finding, (self.code, self.path, self.detail)

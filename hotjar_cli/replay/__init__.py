@@ -28,7 +28,7 @@ from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
 
 __all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "Transport",
-           "UserPlan", "check_settings", "plan_events", "run_replay"]
+           "UserPlan", "EventPlanner", "check_settings", "plan_events", "run_replay"]
 
 MAX_SITE_ID = 2**31 - 1
 
@@ -66,24 +66,39 @@ def _check_url(what: str, url: str, hint: str) -> None:
         raise ReplaySetupError(f"the {what} {url!r} is not an http(s) address: {hint}")
 
 
-def plan_events(events: Iterable[Event], latest_traits: bool = False) -> Plan:
-    """The per-user plan of every event whose decision carries a call, in the order users first appear."""
-    planner = Planner(latest_traits=latest_traits)
-    for event in events:
+class EventPlanner:
+    """Plans events one at a time as the engine decides them, keeping only what delivery needs of each call."""
+
+    def __init__(self, latest_traits: bool = False) -> None:
+        self._planner = Planner(latest_traits=latest_traits)
+
+    def __call__(self, event: Event) -> None:
+        """Add one event; events without a call are not planned."""
         call = event.decision.call
         message = event.message
         if call is None or not isinstance(message, SegmentMessage):
-            continue
+            return
         key = user_key(message)
         if key is None:
             # A message with neither id is a visitor of its own: grouping them would invent one person.
             key = f"\x00no-user:{message.messageId if isinstance(message.messageId, str) else event.position}"
         origin = origin_of(event.position, message, keep_json=event.position.file == STDIN)
-        planner.add(key, call, origin, message_time(message))
+        self._planner.add(key, call, origin, message_time(message))
+
+    def plan(self) -> Plan:
+        """The per-user plan, users in the order they first appeared."""
+        return self._planner.plan()
+
+
+def plan_events(events: Iterable[Event], latest_traits: bool = False) -> Plan:
+    """The per-user plan of every event whose decision carries a call, in the order users first appear."""
+    planner = EventPlanner(latest_traits)
+    for event in events:
+        planner(event)
     return planner.plan()
 
 
-def run_replay(events: Iterable[Event], settings: ReplaySettings, stderr_console: Console,
+def run_replay(events: Iterable[Event] | Plan, settings: ReplaySettings, stderr_console: Console,
                transport_factory: Callable[[], Transport] | None = None) -> ReplayReport:
     """Plan, send and account for a replay; progress and warnings go to `stderr_console`.
 
@@ -93,7 +108,7 @@ def run_replay(events: Iterable[Event], settings: ReplaySettings, stderr_console
     check_settings(settings)
     checkpoint = Checkpoint(Path(settings.checkpoint), settings.site_id) if settings.checkpoint else None
     try:
-        plan = plan_events(events, settings.latest_traits)
+        plan = events if isinstance(events, Plan) else plan_events(events, settings.latest_traits)
         skipped = [user for user in plan.users if checkpoint is not None and user.key in checkpoint]
         todo = [user for user in plan.users if checkpoint is None or user.key not in checkpoint]
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
