@@ -24,8 +24,8 @@ from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import CATALOGUE, find_rule
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Filters, Run, parse_time, run
-from hotjar_cli.parallel import Stream, available_cores, run_jobs
-from hotjar_cli.reader import InputError, Source, resolve
+from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, available_cores, run_jobs
+from hotjar_cli.reader import InputError, Source, Window, resolve
 from hotjar_cli.report import Format, Report, make_reporter
 
 if TYPE_CHECKING:
@@ -58,6 +58,13 @@ class MessageType(str, Enum):
     ALIAS = "alias"
 
 
+class EngineName(str, Enum):
+    """Where a pass runs, for `--engine`."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
 class UsageError(Exception):
     """An option or path the run cannot use: one line, exit 2."""
 
@@ -65,9 +72,19 @@ class UsageError(Exception):
 # Options shared by every command that reads logs.
 Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes [default: all cores]. The "
                                              "answer is the same for any number.", show_default=False)]
-Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, or - for stdin. "
-                                                 "Plain or gzipped NDJSON, Segment batch envelopes too.",
-                                            show_default=False)]
+Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, s3://bucket/prefix "
+                                                 "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
+                                                 "envelopes too.", show_default=False)]
+EngineOption = Annotated[Optional[EngineName], typer.Option(
+    "--engine", help="Where the work runs: this machine's processes, or a Dask cluster (pip install "
+                     "'hotjar-cli[dask]') [default: local].", rich_help_panel="Scale", show_default=False)]
+Scheduler = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
+                                           "a local cluster of --jobs processes is started.", rich_help_panel="Scale")]
+EndpointUrl = Annotated[Optional[str], typer.Option(
+    "--endpoint-url", envvar="AWS_ENDPOINT_URL", metavar="URL", help="An S3-compatible store for s3:// paths "
+                                                                   "(MinIO, R2, ...) instead of AWS.",
+    rich_help_panel="Scale")]
 Since = Annotated[Optional[str], typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).",
                                               rich_help_panel="Filters")]
 Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.",
@@ -103,7 +120,7 @@ class Common:
 
 def _common(paths: list[str], since: str | None, until: str | None, types: list[MessageType] | None,
             users: list[str] | None, config: dict[str, Any], limits: dict[str, Any],
-            selection: Selection = Selection(), example_limit: int = 3) -> Common:
+            selection: Selection = Selection(), example_limit: int = 3, endpoint_url: str | None = None) -> Common:
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
     try:
@@ -113,7 +130,7 @@ def _common(paths: list[str], since: str | None, until: str | None, types: list[
     filters = Filters(since=_time("--since", since), until=_time("--until", until),
                       types=frozenset(kind.value for kind in types or ()), users=frozenset(users or ()))
     try:
-        sources = resolve(paths)
+        sources = resolve(paths, endpoint_url or None, Window(filters.since, filters.until))
     except InputError as error:
         raise UsageError(str(error)) from None
     return Common(sources, Run(limit_settings, filters, selection, example_limit))
@@ -149,7 +166,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401
         try:
             code = command(*args, **kwargs)
-        except (UsageError, ConfigError, InputError) as error:
+        except (UsageError, ConfigError, InputError, EngineError) as error:
             _stderr().print(f"hotjar-cli: error: {error}", markup=False, highlight=False)
             raise typer.Exit(EXIT_ERROR) from None
         raise typer.Exit(code)
@@ -197,7 +214,7 @@ def validate(
     config: ConfigPath = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
                                                                              "terminal.")] = True,
-    jobs: Jobs = None,
+    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
     file_config = _config(config)
@@ -211,7 +228,8 @@ def validate(
         raise UsageError(f"examples {example_limit!r} is not a whole number of at least 0")
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), selection, example_limit)
+        max_attributes, max_events), selection, example_limit, endpoint_url)
+    chosen = _engine(engine, scheduler, jobs)
     level = _pick(fail_on.value if fail_on else None, file_config.get("fail-on"), "error")
     try:
         fail_level = FailOn(level)
@@ -224,7 +242,7 @@ def validate(
         reporter = make_reporter(format, out, redacting)
         stream = Stream.FINDINGS if reporter.streams else Stream.NONE
         with _progress(len(common.sources), progress) as shown:
-            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown)
+            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown, chosen)
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
         reporter.finish(Report(summary, verdict, gate, redacting))
@@ -237,6 +255,17 @@ def _say_errors(summary: Summary) -> None:
     for error in summary.errors:
         _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False,
                         highlight=False)
+
+
+def _engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:
+    """The engine the options name; dask is imported only when its cluster starts."""
+    if scheduler is not None and engine is EngineName.LOCAL:
+        raise UsageError("--scheduler is for --engine dask")
+    if engine is EngineName.DASK or scheduler is not None:
+        from hotjar_cli.dask_engine import DaskEngine
+
+        return DaskEngine(_jobs(jobs), scheduler)
+    return LocalEngine(_jobs(jobs))
 
 
 def _jobs(jobs: int | None) -> int:
@@ -274,13 +303,14 @@ class _open_output:
 
 def _explained(summary: Summary, redacting: bool) -> Summary:
     """Examples of spec problems, explained against Segment's JSON Schemas (off the hot path: examples only)."""
-    if redacting or not any(code in summary.examples for code in EXPLAINED_CODES):
+    if not any(code in summary.examples for code in EXPLAINED_CODES):
         return summary
     from hotjar_cli.explain import explain_line
 
     for code in EXPLAINED_CODES:
         if code in summary.examples:
-            summary.examples[code] = [replace(example, explanation=explain_line(example.line_text, example.position.index))
+            summary.examples[code] = [replace(example, explanation=explain_line(example.line_text, example.position.index,
+                                                                        redact=redacting))
                                       for example in summary.examples[code]]
     return summary
 
@@ -322,16 +352,19 @@ def replay(
     max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
     max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
     config: ConfigPath = None,
-    jobs: Jobs = None,
+    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     common = _common(paths, since, until, type, user, _config(config), _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events))
+        max_attributes, max_events), endpoint_url=endpoint_url)
+    chosen = _engine(engine, scheduler, jobs)
     if dry_run:
         if format != "jsonl":
             raise UsageError(f"--format {format!r}: the dry run prints jsonl")
-        return _dry_run(common, _jobs(jobs))
+        return _dry_run(common, _jobs(jobs), chosen)
+    if not isinstance(chosen, LocalEngine):
+        raise UsageError("--engine dask runs validate and replay --dry-run; a replay sends from this machine")
     if report not in (None, "json"):
         raise UsageError(f"--report {report!r}: the only report is json")
     if site_id is None or not site_id.strip().isdigit():
@@ -364,8 +397,8 @@ def replay(
     return result.exit_code
 
 
-def _dry_run(common: Common, jobs: int) -> int:
-    summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout)
+def _dry_run(common: Common, jobs: int, engine: Engine) -> int:
+    summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout, engine=engine)
     calls = summary.calls
     not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
     _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
@@ -420,14 +453,28 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 def main() -> None:
     """The `hotjar-cli` console script."""
+    import click
+
     try:
-        app(prog_name="hotjar-cli")
-    except KeyboardInterrupt:
+        code = app(prog_name="hotjar-cli", standalone_mode=False)
+    except click.UsageError as error:
+        # One line, like every other error of ours, instead of the usage box. (No arguments at all printed
+        # the help already.)
+        command = error.ctx.command_path if error.ctx is not None else "hotjar-cli"
+        if error.format_message():
+            _stderr().print(f"hotjar-cli: error: {error.format_message()} (see `{command} --help`)",
+                            markup=False, highlight=False)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        _stderr().print(f"hotjar-cli: error: {error.format_message()}", markup=False, highlight=False)
+        sys.exit(EXIT_ERROR)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         sys.exit(130)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main", "MESSAGE_TYPES"]

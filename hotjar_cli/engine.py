@@ -60,10 +60,21 @@ def parse_time(text: str) -> datetime:
 
 def message_time(message: SegmentMessage) -> datetime | None:
     """When the event happened: `timestamp`, else `originalTimestamp`, else `receivedAt`."""
+    found = _message_time(message)
+    return found[0] if found else None
+
+
+def message_time_text(message: SegmentMessage) -> str | None:
+    """The time of the event as the message wrote it, from the field `message_time` reads."""
+    found = _message_time(message)
+    return found[1] if found else None
+
+
+def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:
     for value in (message.timestamp, message.originalTimestamp, message.receivedAt):
         if isinstance(value, str):
             try:
-                return parse_time(value)
+                return parse_time(value), value
             except ValueError:
                 continue
     return None
@@ -115,12 +126,14 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
     for source in sources:
         if source.start == 0:
             summary.files += 1
-        line_offset = lines_before(source)
+        line_offset = 0
         name = source.name
         line_number = 0
         if observer is not None:
             observer.source(source)
         try:
+            # Inside the try: counting the lines before a range reads the file, which can fail like any read.
+            line_offset = lines_before(source)
             with open_source(source) as stream:
                 if observer is not None:
                     stream = observer.wrap(stream)

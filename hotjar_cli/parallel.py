@@ -1,35 +1,48 @@
-"""Running one pass over several processes with the same answer, byte for byte, as one process.
+"""Running one pass over several processes, or a Dask cluster, with the same answer, byte for byte, as one process.
 
 The input is cut into units: whole files, and byte ranges of large plain files that start at line starts. Each
-worker process reads its own units from disk (no line crosses a process boundary), runs the same core, and
-returns a small summary, the site-limit candidates it met, and the path of a temporary file holding its
-streamed output (jsonl findings or dry-run calls).
+worker reads its own units (from disk or S3: no line crosses a process boundary), runs the same core, and returns
+a small summary, the site-limit candidates it met, and its streamed output (jsonl findings or dry-run calls):
+the path of a temporary file when the workers share this machine's disk, else the text itself, compressed when
+large.
 
 The site-wide limits (HJ206, HJ304) depend on everything before a message. Each unit is first folded over an
 empty site; then the units' candidate names are folded in input order, which tells exactly which names the
 site held before each unit. A unit whose result could differ from the one-process run (because the site
 turned a name away in it, in either run) is folded again over a site seeded with those names. Most inputs never
 reach a site limit and pay nothing for this.
+
+Where the units run is an `Engine`: this machine's processes (`LocalEngine`) or a Dask cluster
+(`hotjar_cli.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
+future with `.result()`), and everything else, the planning aside, is this module's, shared: so the answer does
+not depend on the engine.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
+import shutil
+from abc import ABC, abstractmethod
+from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import Enum
 from functools import reduce
-from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, Callable, ContextManager, Protocol, TextIO
 
 import msgspec
 
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event, Observer, Run, run
-from hotjar_cli.reader import Source, is_gzip, split_ranges
+from hotjar_cli.reader import Source, is_gzip, size_of, split_ranges
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
-"""Below this much input, starting processes costs more than it saves."""
+"""Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
+SPOOL_PLAIN_CHARACTERS = 1 << 20
+"""Streamed output a worker returns in its result is compressed past this much, to cross the network small."""
 
 
 def available_cores() -> int:
@@ -38,6 +51,10 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+class EngineError(Exception):
+    """The chosen engine cannot run here (a missing extra, an unreachable scheduler, input it cannot read)."""
 
 
 class Stream(str, Enum):
@@ -69,6 +86,73 @@ def stream_writer(stream: Stream, out: TextIO, redact: bool = False) -> Callable
     return write_call
 
 
+class Future(Protocol):
+    """A unit's result to come."""
+
+    def result(self) -> Any:  # noqa: ANN401
+        """Wait for the result, or raise what the unit raised."""
+
+    def done(self) -> bool:
+        """Whether the result is ready."""
+
+
+class Executor(Protocol):
+    """Runs a function on some worker: `concurrent.futures.ProcessPoolExecutor` and dask's `Client` both do."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
+        """Start `fn(*args)` and return its future."""
+
+
+class Engine(ABC):
+    """Where the units of a pass run."""
+
+    shares_disk: bool = True
+    """Whether workers can leave their streamed output in temporary files this process reads."""
+
+    @abstractmethod
+    def plan(self, sources: list[Source]) -> list[Source] | None:
+        """The units of work, in input order; None when this process alone is the better choice."""
+
+    @abstractmethod
+    def executor(self, units: int) -> ContextManager[Executor]:
+        """Workers for that many units, released when the context ends."""
+
+
+class LocalEngine(Engine):
+    """Processes forked on this machine, up to `jobs` at once."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def plan(self, sources: list[Source]) -> list[Source] | None:
+        """See `plan_units`."""
+        return plan_units(sources, self.jobs)
+
+    def executor(self, units: int) -> ContextManager[Executor]:
+        """A process pool; imported here, so a run small enough for one process does not pay for it."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"))
+
+
+@dataclass(frozen=True)
+class Output:
+    """A unit's streamed output: in a temporary file the worker wrote, or carried in the result itself."""
+
+    path: str | None = None
+    data: bytes | None = None
+    gzipped: bool = False
+
+    def copy_to(self, out: TextIO) -> None:
+        """Write the output to `out`."""
+        if self.path is not None:
+            with open(self.path, encoding="utf-8") as piece:
+                shutil.copyfileobj(piece, out)
+        elif self.data is not None:
+            out.write((gzip.decompress(self.data) if self.gzipped else self.data).decode("utf-8"))
+
+
 @dataclass(frozen=True)
 class Partial:
     """What one worker returns for one unit."""
@@ -76,71 +160,99 @@ class Partial:
     summary: Summary
     attribute_candidates: list[str]
     event_candidates: list[str]
-    output: str | None
+    output: Output | None
 
 
 def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, out: TextIO,
-             redact: bool = False, observer: Observer | None = None) -> Summary:
-    """One pass over the sources with up to `jobs` processes; the summary and `out` are as with one process."""
-    units = plan_units(sources, jobs)
+             redact: bool = False, observer: Observer | None = None, engine: Engine | None = None) -> Summary:
+    """One pass over the sources on an engine (default: up to `jobs` local processes).
+
+    The summary and what is written to `out` are those of one process reading the sources in order.
+    """
+    engine = engine if engine is not None else LocalEngine(jobs)
+    units = engine.plan(sources)
     if units is None:
         return run(sources, settings, stream_writer(stream, out, redact), observer=observer)
-    # Imported here: a run small enough for one process does not pay for starting a pool.
-    import multiprocessing
-    import shutil
-    import tempfile
-    from concurrent.futures import ProcessPoolExecutor
+    with ExitStack() as stack:
+        folder = None
+        if engine.shares_disk and stream is not Stream.NONE:
+            import tempfile
 
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
+        executor = stack.enter_context(engine.executor(len(units)))
+        return _run_units(units, settings, stream, redact, out, observer, executor, folder)
+
+
+def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool, out: TextIO,
+               observer: Observer | None, executor: Executor, folder: str | None) -> Summary:
+    """The two passes over the units and the ordered merge: the part every engine shares."""
     limits = settings.limits
-    with tempfile.TemporaryDirectory(prefix="hotjar-cli-") as folder, ProcessPoolExecutor(
-            max_workers=min(jobs, len(units)), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_work, unit, settings, stream, redact, f"{folder}/{number}.jsonl", None)
-                   for number, unit in enumerate(units)]
-        partials: list[Partial] = []
-        for future in futures:
-            partials.append(future.result())
-            if observer is not None:
-                observer.source(units[len(partials) - 1])
-        attributes: dict[str, None] = {}
-        events: dict[str, None] = {}
-        again = {}
-        for number, partial in enumerate(partials):
-            seeds = (list(attributes), list(events))
-            turned_away = _fold(attributes, partial.attribute_candidates, limits.max_attributes)
-            turned_away |= _fold(events, partial.event_candidates, limits.max_events)
-            if turned_away:
-                again[number] = pool.submit(_work, units[number], settings, stream, redact,
-                                            f"{folder}/{number}.again.jsonl", seeds)
-        for number, future in again.items():
-            partials[number] = future.result()
-        for partial in partials:
-            if partial.output is not None:
-                with open(partial.output, encoding="utf-8") as piece:
-                    shutil.copyfileobj(piece, out)
-    return reduce(Summary.merge, (partial.summary for partial in partials))
+
+    def submit(number: int, seeds: tuple[list[str], list[str]] | None) -> Future:
+        spool = None if folder is None else f"{folder}/{number}{'.again' if seeds else ''}.jsonl"
+        return executor.submit(_work, units[number], settings, stream, redact, spool, seeds)
+
+    firsts: list[Future | None] = [submit(number, None) for number in range(len(units))]
+    summaries: list[Summary | None] = [None] * len(units)
+    # Finished units wait here, in input order, until every unit before them is final: output is written in order.
+    waiting: deque[tuple[int, Partial | Future]] = deque()
+    attributes: dict[str, None] = {}
+    events: dict[str, None] = {}
+    for number in range(len(units)):
+        partial: Partial = firsts[number].result()  # type: ignore[union-attr]
+        firsts[number] = None  # a cluster may forget it now
+        if observer is not None:
+            observer.source(units[number])
+        seeds = (list(attributes), list(events))
+        turned_away = _fold(attributes, partial.attribute_candidates, limits.max_attributes)
+        turned_away |= _fold(events, partial.event_candidates, limits.max_events)
+        waiting.append((number, submit(number, seeds) if turned_away else partial))
+        _write_ready(waiting, summaries, out, wait=False)
+    _write_ready(waiting, summaries, out, wait=True)
+    return reduce(Summary.merge, summaries)  # type: ignore[arg-type]
+
+
+def _write_ready(waiting: deque[tuple[int, Partial | Future]], summaries: list[Summary | None], out: TextIO,
+                 wait: bool) -> None:
+    while waiting:
+        number, item = waiting[0]
+        if not isinstance(item, Partial):
+            if not wait and not item.done():
+                return
+            item = item.result()
+        waiting.popleft()
+        summaries[number] = item.summary
+        if item.output is not None:
+            item.output.copy_to(out)
 
 
 def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
-    """The units of work, in input order; None when one process is the better choice."""
-    if jobs <= 1 or any(source.path is None for source in sources):
+    """The units of work for local processes, in input order; None when one process is the better choice."""
+    if jobs <= 1 or any(source.is_stdin for source in sources):
         return None
-    sizes = [_size(source.path) for source in sources]  # type: ignore[arg-type]
+    sizes = [size_of(source) for source in sources]
     if sum(sizes) < PARALLEL_MIN_BYTES:
         return None
     units: list[Source] = []
     for source, size in zip(sources, sizes):
-        if size >= PARALLEL_MIN_BYTES and not is_gzip(source.path):  # type: ignore[arg-type]
+        if splittable(source, size):
             units.extend(split_ranges(source, jobs))
         else:
             units.append(source)
     return units if len(units) > 1 else None
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def splittable(source: Source, size: int) -> bool:
+    """Whether a source is a plain file large enough to be cut into byte ranges.
+
+    A remote object named `.gz` is taken at its name: not splitting a plain one only costs parallelism, while
+    looking at every object's first bytes would cost a request each before any work starts.
+    """
+    if size < PARALLEL_MIN_BYTES:
+        return False
+    if source.remote is not None and source.name.endswith((".gz", ".gzip")):
+        return False
+    return not is_gzip(source)
 
 
 def _fold(admitted: dict[str, None], candidates: list[str], limit: int) -> bool:
@@ -156,16 +268,50 @@ def _fold(admitted: dict[str, None], candidates: list[str], limit: int) -> bool:
     return len(candidates) > limit
 
 
-def _work(unit: Source, settings: Run, stream: Stream, redact: bool, output: str,
+class _Spool(io.TextIOBase):
+    """Streamed output kept in memory for the result, compressed once it grows past `SPOOL_PLAIN_CHARACTERS`."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._characters = 0
+        self._buffer: io.BytesIO | None = None
+        self._gzip: gzip.GzipFile | None = None
+
+    def write(self, text: str) -> int:
+        if self._gzip is not None:
+            self._gzip.write(text.encode("utf-8"))
+            return len(text)
+        self._parts.append(text)
+        self._characters += len(text)
+        if self._characters > SPOOL_PLAIN_CHARACTERS:
+            self._buffer = io.BytesIO()
+            self._gzip = gzip.GzipFile(fileobj=self._buffer, mode="wb", compresslevel=1, mtime=0)
+            self._gzip.write("".join(self._parts).encode("utf-8"))
+            self._parts = []
+        return len(text)
+
+    def output(self) -> Output:
+        if self._gzip is None or self._buffer is None:
+            return Output(data="".join(self._parts).encode("utf-8"))
+        self._gzip.close()
+        return Output(data=self._buffer.getvalue(), gzipped=True)
+
+
+def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str | None,
           seeds: tuple[list[str], list[str]] | None) -> Partial:
+    """One unit on one worker: its summary, its site candidates, and its streamed output (to `spool` if given)."""
     limits = settings.limits
     known_attributes, known_events = seeds or ((), ())
     site = Site(limits.max_attributes, limits.max_events, known_attributes, known_events)
+    output = None
     if stream is Stream.NONE:
         summary = run([unit], settings, site=site)
-        written = None
-    else:
-        with open(output, "w", encoding="utf-8") as file:
+    elif spool is not None:
+        with open(spool, "w", encoding="utf-8") as file:
             summary = run([unit], settings, stream_writer(stream, file, redact), site=site)
-        written = output
-    return Partial(summary, site.attribute_candidates(), site.event_candidates(), written)
+        output = Output(path=spool)
+    else:
+        kept = _Spool()
+        summary = run([unit], settings, stream_writer(stream, kept, redact), site=site)  # type: ignore[arg-type]
+        output = kept.output()
+    return Partial(summary, site.attribute_candidates(), site.event_candidates(), output)

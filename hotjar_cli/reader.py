@@ -1,6 +1,7 @@
-"""Reading Segment logs: files, directories, globs and stdin; plain or gzipped, detected by magic bytes.
+"""Reading Segment logs: files, directories, globs, stdin and s3:// objects; plain or gzipped, detected by magic bytes.
 
-Lines are streamed in blocks, so memory stays flat whatever the size of the input.
+Lines are streamed in blocks, so memory stays flat whatever the size of the input. Objects in S3 are read through
+`hotjar_cli.s3`, imported only when an s3:// path is named, so the base install needs no S3 library.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import gzip
 import os
 import sys
 import zlib
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 
@@ -26,6 +29,18 @@ SKIPPED_SUFFIXES = frozenset({".md", ".py"})
 """Documentation and scripts kept beside logs (a README, the script that made them); skipped when walking."""
 
 STDIN = "-"
+S3_SCHEME = "s3://"
+
+RECEIVED_DAY_MARGIN = timedelta(days=1)
+"""How far an event's own time may lie outside the day Segment received it and still be looked for there.
+
+A received-day folder is skipped by `--since`/`--until` only when the whole day, widened by this much on each
+side, is outside the window. Events that reached Segment later than this after they happened (a device offline
+for days, a backfill with explicit timestamps) can sit in a skipped folder: name the folders to read them all.
+"""
+_DAY = timedelta(days=1)
+_DATE_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EPOCH_MS_FOLDER = re.compile(r"\d{13}")
 
 
 class InputError(Exception):
@@ -37,6 +52,18 @@ class ReadError(Exception):
 
 
 @dataclass(frozen=True)
+class Remote:
+    """An object in S3 or an S3-compatible store: all a process needs to read it, on this machine or a worker."""
+
+    url: str
+    """s3://bucket/key"""
+    endpoint_url: str | None = None
+    """An S3-compatible store's address; None for AWS (the usual configuration and credential chain applies)."""
+    size: int | None = None
+    """The object's size in bytes, as listed."""
+
+
+@dataclass(frozen=True)
 class Source:
     """One input: the name as the user will see it in reports, where to read it, and which bytes of it.
 
@@ -45,35 +72,96 @@ class Source:
 
     name: str
     path: Path | None = None
-    """None for standard input."""
+    """A local file; None for standard input and for remote objects."""
     start: int = 0
     end: int | None = None
     """Where the range ends (exclusive); None for the end of the file."""
+    remote: Remote | None = None
+    """An object in S3, named by its s3:// URL in reports."""
 
     @property
     def whole(self) -> bool:
         """Whether this is the whole file rather than a later range of it."""
         return self.start == 0 and self.end is None
 
+    @property
+    def is_stdin(self) -> bool:
+        """Whether this is standard input, which only this process can read, and only once."""
+        return self.path is None and self.remote is None
 
-def resolve(paths: list[str]) -> list[Source]:
-    """The files behind the paths the user named, in a stable order: directories walked, globs expanded."""
+
+@dataclass(frozen=True)
+class Window:
+    """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def excludes_folder(self, name: str) -> bool:
+        """Whether a folder named for a day Segment received events on certainly holds none in the window."""
+        day = received_day(name)
+        if day is None:
+            return False
+        if self.since is not None and day + _DAY + RECEIVED_DAY_MARGIN <= self.since:
+            return True
+        return self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
+
+
+def received_day(name: str) -> datetime | None:
+    """The UTC day a received-day folder stands for, or None for any other folder name.
+
+    Segment's S3 destination names these folders by the day's start in milliseconds since the epoch
+    (`1712016000000`); a copy kept by date (`2024-04-02`) is recognised too.
+    """
+    try:
+        if _EPOCH_MS_FOLDER.fullmatch(name):
+            return datetime.fromtimestamp(int(name) / 1000, tz=timezone.utc)
+        if _DATE_FOLDER.fullmatch(name):
+            return datetime.strptime(name, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+def is_log_name(name: str) -> bool:
+    """Whether a file met while walking a folder or expanding a glob is read as a log.
+
+    Dot-files, Segment's `dummy-object.txt` and documentation or scripts kept beside the logs are not.
+    """
+    return not name.startswith(".") and name not in SKIPPED_NAMES and PurePosixPath(name).suffix not in SKIPPED_SUFFIXES
+
+
+def walked(parts: Iterable[str], window: Window) -> bool:
+    """Whether the folders on the way from a walked root down to a file let it be read: none hidden, none skipped."""
+    return not any(part.startswith(".") or window.excludes_folder(part) for part in parts)
+
+
+def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = Window()) -> list[Source]:
+    """The files behind the paths the user named, in a stable order: directories walked, globs expanded.
+
+    s3:// paths are listed in S3 (`endpoint_url` for an S3-compatible store). Received-day folders that the
+    window certainly excludes are skipped below a named folder or a glob's fixed part, locally and in S3 alike.
+    """
     sources: list[Source] = []
     for text in paths:
         if text == STDIN:
             sources.append(Source(STDIN))
             continue
+        if text.startswith(S3_SCHEME):
+            from hotjar_cli import s3
+
+            sources.extend(s3.resolve(text, endpoint_url, window))
+            continue
         path = Path(text)
         if path.is_dir():
-            found = sorted(_walk(path))
+            found = sorted(_walk(path, window))
             if not found:
                 raise InputError(f"{text}: directory holds no files")
             sources.extend(Source(str(file), file) for file in found)
         elif path.exists():
             sources.append(Source(text, path))
         elif glob.has_magic(text):
-            matches = sorted(Path(match) for match in glob.glob(text, recursive=True))
-            files = [file for match in matches for file in (sorted(_walk(match)) if match.is_dir() else [match])]
+            files = _expand(text, window)
             if not files:
                 raise InputError(f"{text}: no file matches this pattern")
             sources.extend(Source(str(file), file) for file in files)
@@ -82,25 +170,52 @@ def resolve(paths: list[str]) -> list[Source]:
     return sources
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def glob_root(pattern: str) -> PurePosixPath:
+    """The part of a glob pattern before its first wildcard: what the user named as it is."""
+    parts = PurePosixPath(pattern).parts
+    fixed = next((index for index, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    return PurePosixPath(*parts[:fixed]) if fixed else PurePosixPath()
+
+
+def _expand(pattern: str, window: Window) -> list[Path]:
+    fixed = len(glob_root(pattern).parts)
+    files: dict[Path, None] = {}
+    for match in sorted(Path(found) for found in glob.glob(pattern, recursive=True)):
+        if not walked(match.parts[fixed:-1], window):
+            continue
+        if match.is_dir():
+            if walked((match.name,), window):
+                files.update(dict.fromkeys(sorted(_walk(match, window))))
+        elif is_log_name(match.name):
+            files[match] = None
+    return list(files)
+
+
+def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
     for root, folders, files in os.walk(directory):
-        folders[:] = [folder for folder in folders if not folder.startswith(".")]
+        folders[:] = [folder for folder in folders if walked((folder,), window)]
         for name in files:
-            if not name.startswith(".") and name not in SKIPPED_NAMES and Path(name).suffix not in SKIPPED_SUFFIXES:
+            if is_log_name(name):
                 yield Path(root, name)
 
 
 @contextmanager
 def open_source(source: Source) -> Iterator[BinaryIO]:
     """The decompressed bytes of a source; gzip is recognised by its magic bytes, whatever the name."""
-    try:
-        raw: BinaryIO = sys.stdin.buffer if source.path is None else open(source.path, "rb")  # noqa: SIM115
-    except OSError as error:
-        raise InputError(f"{source.name}: {error.strerror or error}") from None
+    if source.is_stdin:
+        raw: BinaryIO = sys.stdin.buffer
+    else:
+        raw = _open_raw(source)
     try:
         if not source.whole:
             raw.seek(source.start)
             yield _Range(raw, source.end)  # type: ignore[misc]
+            return
+        if source.remote is not None:
+            # A remote object is read through its own read-ahead buffer: look at its start and go back.
+            magic = _read(raw.read, 2)
+            raw.seek(0)
+            yield gzip.GzipFile(fileobj=raw, mode="rb") if magic == GZIP_MAGIC else raw  # type: ignore[misc]
             return
         buffered = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[arg-type]
         if buffered.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]
@@ -108,8 +223,21 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
         else:
             yield buffered
     finally:
-        if source.path is not None:
+        if not source.is_stdin:
             raw.close()
+
+
+def _open_raw(source: Source, block_bytes: int | None = None) -> BinaryIO:
+    """The raw bytes of a file or a remote object, not yet decompressed; InputError when it cannot be opened."""
+    if source.remote is not None:
+        from hotjar_cli import s3
+
+        return s3.open_object(source.remote, block_bytes)
+    assert source.path is not None
+    try:
+        return open(source.path, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise InputError(f"{source.name}: {error.strerror or error}") from None
 
 
 class _Range:
@@ -127,12 +255,32 @@ class _Range:
         return block
 
 
+SPLIT_PROBE_BYTES = 1 << 16
+"""How much of a remote object is fetched at each place a range may start: enough to reach a line end."""
+
+
+def size_of(source: Source) -> int:
+    """The size in bytes of a file or remote object; 0 when it cannot be known (it is then read as one unit)."""
+    if source.remote is not None:
+        if source.remote.size is not None:
+            return source.remote.size
+        from hotjar_cli import s3
+
+        return s3.object_size(source.remote)
+    if source.path is None:
+        return 0
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def split_ranges(source: Source, parts: int) -> list[Source]:
     """A plain file as up to `parts` byte ranges of about equal size, each starting at a line start."""
-    assert source.path is not None
-    size = source.path.stat().st_size
+    assert not source.is_stdin
+    size = size_of(source)
     starts = [0]
-    with open(source.path, "rb") as file:
+    with _open_raw(source, SPLIT_PROBE_BYTES) as file:
         for part in range(1, parts):
             file.seek(max(size * part // parts - 1, starts[-1]))
             file.readline()
@@ -142,24 +290,28 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
             if position > starts[-1]:
                 starts.append(position)
     ends = [*starts[1:], None]
-    return [Source(source.name, source.path, start, end) for start, end in zip(starts, ends)]
+    return [Source(source.name, source.path, start, end, source.remote) for start, end in zip(starts, ends)]
 
 
-def is_gzip(path: Path) -> bool:
-    """Whether a file starts with gzip's magic bytes."""
-    with open(path, "rb") as file:
-        return file.read(2) == GZIP_MAGIC
+def is_gzip(file: Path | Source) -> bool:
+    """Whether a file (or a source's object) starts with gzip's magic bytes."""
+    source = file if isinstance(file, Source) else Source(str(file), file)
+    with _open_raw(source, SPLIT_PROBE_BYTES) as raw:
+        return raw.read(2) == GZIP_MAGIC
 
 
 def lines_before(source: Source) -> int:
-    """How many lines of the file come before the range, for numbering its lines as the whole file would."""
-    if source.start == 0 or source.path is None:
+    """How many lines of the file come before the range, for numbering its lines as the whole file would.
+
+    The bytes before the range are read to count them: for a remote object that is a download of that part.
+    """
+    if source.start == 0 or source.is_stdin:
         return 0
     count = 0
-    with open(source.path, "rb") as file:
+    with _open_raw(source) as file:
         left = source.start
         while left:
-            block = file.read(min(BLOCK_BYTES * 8, left))
+            block = _read(file.read, min(BLOCK_BYTES * 8, left))
             if not block:
                 break
             count += block.count(b"\n")

@@ -40,7 +40,8 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
     for code, count in summary.sorted_rules():
         rule = RULES[code]
         if code in gate.max_rates:
-            rate = summary.affected.get(code, 0) / summary.events if summary.events else 0.0
+            decided = summary.events - summary.filtered  # events the filters let through
+            rate = summary.affected.get(code, 0) / decided if decided else 0.0
             if rate > gate.max_rates[code]:
                 failing.add(code)
                 reasons.append(f"{rule.title}: {rate:.2%} of events, above the maximum of "

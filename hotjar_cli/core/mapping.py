@@ -291,7 +291,7 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     bad = limits.disallowed_characters(name)
     if bad:
         shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
-        return (Finding("HJ303", "$.event", f"characters Hotjar does not allow: {shown}"),)
+        return (Finding("HJ303", "$.event", f"not allowed: {shown}"),)
     for what, pattern in _HIGH_CARDINALITY:
         if pattern.search(name):
             return (Finding("HJ305", "$.event", f"the name contains {what}"),)

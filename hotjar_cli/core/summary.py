@@ -126,7 +126,13 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
         return Example(position, None, None, decision.outcome, decision.findings, {"line": text}, None, line_text)
     message_id = parsed.messageId if isinstance(parsed.messageId, str) else None
     kind = parsed.type if isinstance(parsed.type, str) else None
-    return Example(position, message_id, kind, decision.outcome, decision.findings, _payload(parsed),
+    payload = _payload(parsed)
+    for finding in decision.findings:
+        # A spec problem in a field the payload leaves out: show that field too, so the diff can mark it.
+        field_name = finding.path[2:]
+        if finding.path in ("$.messageId", "$.timestamp") and field_name not in payload:
+            payload[field_name] = getattr(parsed, field_name)
+    return Example(position, message_id, kind, decision.outcome, decision.findings, payload,
                    decision.call.args if decision.call is not None else None, line_text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
@@ -38,6 +39,7 @@ class MarkdownReporter(Reporter):
                       f"{summary.affected.get(code, 0):,} | {gate} |\n")
         if verdict.reasons:
             write("\n**Why:**\n\n" + "".join(f"- {_cell(reason)}\n" for reason in verdict.reasons))
+        shown: dict[Position, str] = {}
         for code, examples in sorted(summary.examples.items()):
             rule = RULES[code]
             write(f"\n### `{code}` {rule.name}\n\n{rule.message}. Run `hotjar-cli rule {code}` for details.\n")
@@ -47,10 +49,15 @@ class MarkdownReporter(Reporter):
                 details = "; ".join(f"`{finding.path}` {finding.detail}".rstrip()
                                     for finding in example.findings if finding.code == code)
                 write(f"\n`{example.position}`{f' messageId `{example.message_id}`' if example.message_id else ''}"
-                      f": {_cell(details)}\n\n```diff\n")
+                      f": {_cell(details)}\n")
+                if example.position in shown:
+                    write(f"\n(the same event as under `{shown[example.position]}` above)\n")
+                    continue
+                shown[example.position] = code
+                write("\n```diff\n")
                 for line in diff_lines(example):
                     suffix = f"    # {line.code} {RULES[line.code].name}" if line.code else ""
                     write(f"{SIGNS[line.mark]} {line.text}{suffix}\n")
                 write(f"```\n{hj_call(example.call)}\n")
                 for explanation in example.explanation:
-                    write(f"- {_cell(explanation)}\n")
+                    write(f"- schema: {_cell(explanation)}\n")

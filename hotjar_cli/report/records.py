@@ -10,7 +10,7 @@ from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Finding, Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example, Summary
-from hotjar_cli.engine import Event, message_time
+from hotjar_cli.engine import Event, message_time_text
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
 
@@ -77,7 +77,6 @@ def call_record(event: Event) -> dict[str, Any]:
     record = position_record(event.position)
     record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
     record["user"] = user_key(message)
-    moment = message_time(message)
-    record["timestamp"] = moment.isoformat().replace("+00:00", "Z") if moment else None
+    record["timestamp"] = message_time_text(message)
     record["call"] = event.decision.call.args
     return record

@@ -22,14 +22,26 @@ def mask(value: Any) -> Any:
 
 
 def redact_example(example: Example) -> Example:
-    """The example with user ids, traits, properties, attributes and the raw line masked; event names stay."""
+    """The example with user ids, traits, properties, attributes and the raw line masked.
+
+    Event names stay, as the name of what users did, except a name a rule found fault with: that is where an
+    email, an IP address or an id slips in. Schema explanations were already made without values.
+    """
     payload = dict(example.payload)
     for key in ("userId", "anonymousId", "traits", "properties"):
         if key in payload:
             payload[key] = mask(payload[key])
     if "line" in payload:
         payload["line"] = "‹line›"
+    for key in ("messageId", "timestamp"):
+        if key in payload:
+            payload[key] = mask(payload[key])
+    faulty_name = any(finding.path == "$.event" for finding in example.findings)
+    if faulty_name and "event" in payload:
+        payload["event"] = mask(payload["event"])
     call = example.call
     if call is not None and call[0] == "identify":
         call = ["identify", mask(call[1]), mask(call[2])]
-    return replace(example, payload=payload, call=call, line_text="", explanation=())
+    elif call is not None and faulty_name:
+        call = ["event", mask(call[1])]
+    return replace(example, payload=payload, call=call, line_text="")

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hotjar_cli.core.model import Outcome, Severity
+from hotjar_cli.core.model import Outcome, Position, Severity
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
@@ -56,8 +56,9 @@ class TextReporter(Reporter):
                               f"{count:,}", f"{summary.affected.get(code, 0):,}",
                               Text("fails", "bold red") if code in verdict.failing_codes else "")
             console.print(rules)
+        shown: dict[Position, str] = {}
         for code, examples in sorted(summary.examples.items()):
-            self._examples(code, examples, report.redact)
+            self._examples(code, examples, report.redact, shown)
         for error in summary.errors:
             console.print(Text(f"{error.file}:{error.line}: could not read on: {error.message}", "bold red"))
         if verdict.exit_code:
@@ -67,7 +68,7 @@ class TextReporter(Reporter):
         else:
             console.print(Text("Gate passed.", "bold green"))
 
-    def _examples(self, code: str, examples, redact: bool) -> None:  # type: ignore[no-untyped-def]
+    def _examples(self, code: str, examples, redact: bool, shown: dict[Position, str]) -> None:  # type: ignore[no-untyped-def]
         rule, console = RULES[code], self.console
         console.print()
         console.print(Text.assemble((f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
@@ -79,6 +80,10 @@ class TextReporter(Reporter):
                                 for finding in example.findings if finding.code == code)
             message_id = f"  messageId {example.message_id}" if example.message_id else ""
             console.print(Text.assemble(("  " + str(example.position), "bold"), message_id, f": {details}"))
+            if example.position in shown:
+                console.print(Text(f"    (the same event as under {shown[example.position]} above)", "dim"))
+                continue
+            shown[example.position] = code
             for line in diff_lines(example):
                 rule_note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
                 console.print(Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),

@@ -1,0 +1,78 @@
+"""`--engine dask`: the units of a pass run on a Dask cluster, a running one or one started here for the run.
+
+Only the planning is Dask's own: the two passes, the site-limit fold and the ordered merge are
+`hotjar_cli.parallel`'s, shared with local processes, so the answer is the same by construction. Workers may be
+other machines, so they read every unit themselves (a local path must exist on them too: use s3:// paths or a
+shared disk), and hand streamed output back in their results instead of temporary files.
+
+dask.distributed is an optional extra and is imported only when this engine starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Iterator
+
+from hotjar_cli.parallel import Engine, EngineError, Executor, Future, splittable
+from hotjar_cli.reader import Source, size_of, split_ranges
+
+BLOCK_BYTES = 64 * 1024 * 1024
+"""A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size."""
+CONNECT_TIMEOUT = "10s"
+INSTALL_HINT = "pip install 'hotjar-cli[dask]'"
+
+
+class DaskEngine(Engine):
+    """Units as tasks on a Dask cluster: the scheduler at `scheduler`, else a local cluster of `jobs` processes."""
+
+    shares_disk = False
+
+    def __init__(self, jobs: int, scheduler: str | None = None) -> None:
+        self.jobs = jobs
+        self.scheduler = scheduler
+
+    def plan(self, sources: list[Source]) -> list[Source]:
+        """Every file a task, and every block of a large plain file; standard input cannot reach the workers."""
+        if any(source.is_stdin for source in sources):
+            raise EngineError("standard input cannot be read by Dask workers: save it to a file, or use "
+                              "--engine local")
+        units: list[Source] = []
+        for source in sources:
+            size = size_of(source)
+            parts = -(-size // BLOCK_BYTES)
+            if parts > 1 and splittable(source, size):
+                units.extend(split_ranges(source, parts))
+            else:
+                units.append(source)
+        return units
+
+    @contextlib.contextmanager
+    def executor(self, units: int) -> Iterator[Executor]:
+        """A client of the scheduler, or of a local cluster started for this run and closed after it."""
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError(f"--engine dask needs dask.distributed: {INSTALL_HINT}") from None
+        with contextlib.ExitStack() as stack:
+            if self.scheduler is not None:
+                try:
+                    client = stack.enter_context(Client(self.scheduler, timeout=CONNECT_TIMEOUT))
+                except (OSError, TimeoutError, ValueError) as error:
+                    raise EngineError(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler "
+                                      f"({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
+            else:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None))
+                client = stack.enter_context(Client(cluster))
+            yield _Tasks(client)
+
+
+class _Tasks:
+    """A Dask client as an `Executor`: every submission is a new task, never a cached result of an earlier one."""
+
+    def __init__(self, client: Any) -> None:  # noqa: ANN401 - dask is optional, so are its types
+        self._client = client
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
+        # Files can change between runs on a long-lived cluster: a task is never the same as an earlier one.
+        return self._client.submit(fn, *args, pure=False)

@@ -1,0 +1,168 @@
+"""Segment's S3 archive read where it lies: listing s3:// paths and streaming their objects, through fsspec and s3fs.
+
+Imported only when an s3:// path is named, so the base install needs neither. Credentials come from the usual
+AWS chain (environment, shared files, instance or container roles), which s3fs honours; `endpoint_url`, or
+`AWS_ENDPOINT_URL` in the environment, points at an S3-compatible store instead of AWS.
+
+A listing skips what a local walk skips (dot-files, Segment's `dummy-object.txt`, documentation and scripts)
+and the received-day folders the `--since`/`--until` window certainly excludes, before any object is read. Keys
+are ordered as a local walk orders paths, folder by folder, so a local copy of the archive reads the same.
+"""
+
+from __future__ import annotations
+
+import glob
+from typing import Any, BinaryIO, Iterator
+
+from hotjar_cli.reader import S3_SCHEME, InputError, ReadError, Remote, Source, Window, glob_root, is_log_name, walked
+
+STREAM_BLOCK_BYTES = 8 << 20
+"""Bytes fetched per ranged GET while streaming an object: few requests, and memory stays flat (s3fs reads
+50 MB at a time by default)."""
+
+INSTALL_HINT = "pip install 'hotjar-cli[s3]'"
+
+
+def filesystem(endpoint_url: str | None) -> Any:  # noqa: ANN401 - s3fs is optional, so its types are too
+    """The S3 file system for a store; s3fs keeps one per process and per settings."""
+    try:
+        import s3fs
+    except ImportError:
+        raise InputError(f"reading s3:// paths needs s3fs: {INSTALL_HINT}") from None
+    return s3fs.S3FileSystem(endpoint_url=endpoint_url) if endpoint_url else s3fs.S3FileSystem()
+
+
+def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> list[Source]:
+    """The log objects behind an s3:// path: one object, every log under a prefix, or what a glob matches."""
+    path = url[len(S3_SCHEME):].rstrip("/")
+    if not path:
+        raise InputError(f"{url}: name a bucket (s3://bucket/prefix)")
+    fs = filesystem(endpoint_url)
+    try:
+        if glob.has_magic(path):
+            keys = _expand(fs, path, window)
+            if not keys:
+                raise InputError(f"{url}: no object matches this pattern")
+        elif fs.isdir(path):
+            keys = _walk(fs, path, window)
+            if not keys:
+                raise InputError(f"{url}: no log objects under this prefix")
+        elif fs.isfile(path):
+            keys = [(path, fs.size(path))]
+        else:
+            raise InputError(f"{url}: no such object or prefix")
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001 - missing credentials, denied access, no such bucket, a network fault
+        raise InputError(f"{url}: {_describe(error)}") from None
+    return [Source(S3_SCHEME + key, remote=Remote(S3_SCHEME + key, endpoint_url, size)) for key, size in keys]
+
+
+def _parts(key: str) -> tuple[str, ...]:
+    """A key's folders and name: sorting on these orders keys as a local walk orders paths."""
+    return tuple(key.split("/"))
+
+
+def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:  # noqa: ANN401
+    """Every log object under a prefix, sorted; folders the window excludes are never listed."""
+    depth = len(_parts(root))
+    if window.since is None and window.until is None:
+        # No folder can be skipped, so one recursive listing (a page per thousand keys) beats one per folder.
+        found = fs.find(root, detail=True)
+        return sorted(((key, info.get("size") or 0) for key, info in found.items()
+                       if info.get("type") != "directory" and walked(_parts(key)[depth:-1], Window())
+                       and is_log_name(_parts(key)[-1])), key=lambda item: _parts(item[0]))
+    keys: list[tuple[str, int]] = []
+    for key, info in _listing(fs, root):
+        name = _parts(key)[-1]
+        if info.get("type") == "directory":
+            if walked((name,), window):
+                keys.extend(_walk(fs, key, window))
+        elif is_log_name(name):
+            keys.append((key, info.get("size") or 0))
+    return sorted(keys, key=lambda item: _parts(item[0]))
+
+
+def _listing(fs: Any, folder: str) -> Iterator[tuple[str, dict[str, Any]]]:  # noqa: ANN401
+    for info in fs.ls(folder, detail=True):
+        key = info["name"].rstrip("/")
+        if key != folder:
+            yield key, info
+
+
+def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:  # noqa: ANN401
+    """What a glob matches, as a local glob expands: folders walked, the window's folders and non-logs skipped."""
+    fixed = len(glob_root(pattern).parts)
+    keys: dict[str, int] = {}
+    matches = fs.glob(pattern, detail=True)
+    for key in sorted(matches, key=_parts):
+        info, parts = matches[key], _parts(key)
+        if not walked(parts[fixed:-1], window):
+            continue
+        if info.get("type") == "directory":
+            if walked(parts[-1:], window):
+                keys.update(_walk(fs, key, window))
+        elif is_log_name(parts[-1]):
+            keys[key] = info.get("size") or 0
+    return list(keys.items())
+
+
+def open_object(remote: Remote, block_bytes: int | None = None) -> BinaryIO:
+    """A remote object's raw bytes as a seekable stream, fetched in ranged GETs of `block_bytes` as it is read."""
+    fs = filesystem(remote.endpoint_url)
+    try:
+        return _Guarded(fs.open(remote.url, "rb", block_size=block_bytes or STREAM_BLOCK_BYTES,
+                                cache_type="readahead", size=remote.size))
+    except Exception as error:  # noqa: BLE001 - whatever the store answered, the object cannot be read
+        raise InputError(f"{remote.url}: {_describe(error)}") from None
+
+
+def object_size(remote: Remote) -> int:
+    """The size of a remote object, asked of the store."""
+    try:
+        return int(filesystem(remote.endpoint_url).size(remote.url))
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        raise InputError(f"{remote.url}: {_describe(error)}") from None
+
+
+class _Guarded:
+    """An S3 object whose failures mid-read are ReadErrors, whatever layer of the S3 stack raised them."""
+
+    def __init__(self, file: Any) -> None:  # noqa: ANN401
+        self._file = file
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._file.read(size)
+        except Exception as error:  # noqa: BLE001
+            raise ReadError(f"read failed: {_describe(error)}") from None
+
+    def readline(self) -> bytes:
+        try:
+            return self._file.readline()
+        except Exception as error:  # noqa: BLE001
+            raise ReadError(f"read failed: {_describe(error)}") from None
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> _Guarded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    if type(error).__name__ in ("NoCredentialsError", "PartialCredentialsError"):
+        return f"{text} (set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role applies)"
+    return text.splitlines()[0] if text else type(error).__name__
