@@ -97,6 +97,12 @@ class Window:
     since: datetime | None = None
     until: datetime | None = None
 
+    def hint(self) -> str:
+        """Words to add when nothing was found: the window may be why."""
+        if self.since is None and self.until is None:
+            return ""
+        return " (received-day folders outside --since/--until are skipped)"
+
     def excludes_folder(self, name: str) -> bool:
         """Whether a folder named for a day Segment received events on certainly holds none in the window."""
         day = received_day(name)
@@ -156,14 +162,14 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
         if path.is_dir():
             found = sorted(_walk(path, window))
             if not found:
-                raise InputError(f"{text}: directory holds no files")
+                raise InputError(f"{text}: directory holds no files{window.hint()}")
             sources.extend(Source(str(file), file) for file in found)
         elif path.exists():
             sources.append(Source(text, path))
         elif glob.has_magic(text):
             files = _expand(text, window)
             if not files:
-                raise InputError(f"{text}: no file matches this pattern")
+                raise InputError(f"{text}: no file matches this pattern{window.hint()}")
             sources.extend(Source(str(file), file) for file in files)
         else:
             raise InputError(f"{text}: no such file or directory")

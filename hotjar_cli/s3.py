@@ -42,11 +42,11 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
         if glob.has_magic(path):
             keys = _expand(fs, path, window)
             if not keys:
-                raise InputError(f"{url}: no object matches this pattern")
+                raise InputError(f"{url}: no object matches this pattern{window.hint()}")
         elif fs.isdir(path):
             keys = _walk(fs, path, window)
             if not keys:
-                raise InputError(f"{url}: no log objects under this prefix")
+                raise InputError(f"{url}: no log objects under this prefix{window.hint()}")
         elif fs.isfile(path):
             keys = [(path, fs.size(path))]
         else:
