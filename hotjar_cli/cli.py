@@ -76,8 +76,8 @@ Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recur
                                                  "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
                                                  "envelopes too.", show_default=False)]
 EngineOption = Annotated[Optional[EngineName], typer.Option(
-    "--engine", help="Where the work runs: this machine's processes, or a Dask cluster (pip install "
-                     "'hotjar-cli[dask]') [default: local].", rich_help_panel="Scale", show_default=False)]
+    "--engine", help="Where the work runs: this machine's processes (the default), or a Dask cluster, which "
+                     "needs the dask extra.", rich_help_panel="Scale", show_default=False)]
 Scheduler = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
                                            "a local cluster of --jobs processes is started.", rich_help_panel="Scale")]
