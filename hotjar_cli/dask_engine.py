@@ -11,6 +11,7 @@ dask.distributed is an optional extra and is imported only when this engine star
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 from hotjar_cli.parallel import Engine, EngineError, Executor, Future, splittable
@@ -38,6 +39,10 @@ class DaskEngine(Engine):
                               "--engine local")
         units: list[Source] = []
         for source in sources:
+            if source.path is not None:
+                # Workers run in their own folders, maybe on other machines: a relative path would name another
+                # file there. Reports keep the name as the user gave it.
+                source = replace(source, path=source.path.absolute())
             size = size_of(source)
             parts = -(-size // BLOCK_BYTES)
             if parts > 1 and splittable(source, size):

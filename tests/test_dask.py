@@ -69,10 +69,10 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
-def cli(*arguments: str) -> tuple[int, bytes]:
+def cli(*arguments: str, cwd: Path | None = None) -> tuple[int, bytes]:
     """The real command line in a fresh process: exit code and stdout."""
     done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments], capture_output=True, check=False,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=180)
+                          env={**os.environ, "NO_COLOR": "1"}, timeout=180, cwd=cwd)
     return done.returncode, done.stdout
 
 
@@ -87,10 +87,12 @@ LIMITS = ["--max-attributes", "30", "--max-events", "25"]
 ], ids=["json-crossed-early", "jsonl", "json-crossed-late", "dry-run"])
 def test_the_cluster_prints_the_one_process_bytes(logs: Path, scheduler: str, arguments: list[str]) -> None:
     command, *options = arguments
-    alone = cli(command, str(logs), *options, "--jobs", "1")
-    clustered = cli(command, str(logs), *options, "--engine", "dask", "--scheduler", scheduler)
+    # A relative path, from a folder the workers do not run in: they must still read the same files.
+    assert Path.cwd() != logs.parent
+    alone = cli(command, logs.name, *options, "--jobs", "1", cwd=logs.parent)
+    clustered = cli(command, logs.name, *options, "--engine", "dask", "--scheduler", scheduler, cwd=logs.parent)
     assert clustered == alone
-    assert alone[1].strip()
+    assert alone[1].strip() and b"No such file" not in alone[1]
 
 
 def test_the_inputs_really_cross_the_site_limits(logs: Path) -> None:
