@@ -23,12 +23,17 @@ from typing import Any
 SCRIPT = """(function () {
   var endpoint = %(endpoint)s;
   var queued = (window.hj && window.hj.q) || [];
+  // Like Hotjar, the visitor lives in local storage, a first-party cookie and session storage: a visitor is
+  // fresh only when none of the three remembers an earlier one.
   var visitor = localStorage.getItem('_fakeHotjarVisitor');
-  var fresh = !visitor;
+  var fresh = !visitor && document.cookie.indexOf('_fakeHjSessionUser=') < 0
+              && !sessionStorage.getItem('_fakeHotjarSession');
   if (!visitor) {
     visitor = Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
     localStorage.setItem('_fakeHotjarVisitor', visitor);
   }
+  document.cookie = '_fakeHjSessionUser=' + visitor + '; path=/; max-age=31536000';
+  sessionStorage.setItem('_fakeHotjarSession', visitor);
   var sequence = 0;
   function encode(key, value) {
     return this[key] instanceof Date ? {'$date': this[key].toISOString()} : value;

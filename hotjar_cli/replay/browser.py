@@ -83,6 +83,10 @@ def tracking_page(site_id: int, script_url: str) -> str:
 
 
 PAGE_WATCH = r"""(function (w) {
+  // Runs before Hotjar's script: a tab reused for the next user must start with nothing of the last one.
+  try {
+    w.__hotjarCliFresh = !document.cookie && localStorage.length === 0 && sessionStorage.length === 0;
+  } catch (e) { w.__hotjarCliFresh = false; }
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: []};
   var scriptHost = %(script_host)s;
   function isHotjar(url) {
@@ -135,6 +139,12 @@ PAGE_WATCH = r"""(function (w) {
   };
 })(window);"""
 
+# Forgets the user in the page's own storage; cookies and the rest are cleared through the browser.
+FORGET = """() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"""
+
+TAB_USES = 200
+"""Users one tab serves before it is closed and a new context opened, so nothing grows without bound."""
+
 # Waits inside the page until its Hotjar requests have all been answered and none started for `quiet` ms.
 PAGE_SETTLE = """([quiet, timeout]) => new Promise(resolve => {
   const watch = window.__hotjarCliWatch, started = performance.now();
@@ -154,6 +164,7 @@ PAGE_SETTLE = """([quiet, timeout]) => new Promise(resolve => {
 # Segment's integration hands Hotjar ISO-8601 date strings as Date objects (analytics.js' facade converts
 # every trait that is a full date, time optional), so the replay does the same before calling `hj`.
 RUN_CALLS = """calls => {
+  if (!window.__hotjarCliFresh) return 'stale';
   if (window.__hotjarCliScript !== 'loaded') return window.__hotjarCliScript || 'pending';
   const full = /^\\d{4}-\\d{2}-\\d{2}/;
   const iso = /^(\\d{4})-?(\\d{2})-?(\\d{2})(?:([ T])(\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[,.](\\d+))?)?(?:(Z)|([+-])(\\d{2})(?::?(\\d{2}))?)?)?$/;
@@ -182,8 +193,32 @@ RUN_CALLS = """calls => {
 }"""
 
 
+class _Tab:
+    """A context and its one page, reused user after user; the browser's events go to the current user's watch."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.page: Any = None
+        self.session: Any = None
+        self.watch: _Watch | None = None
+        self.uses = 0
+
+    def forward(self, event: str) -> Callable[[Any], None]:
+        def handler(item: Any) -> None:
+            if self.watch is not None:
+                getattr(self.watch, event)(item)
+        return handler
+
+
 class BrowserTransport(Transport):
-    """One headless Chromium for the whole replay; each user gets a new context (a fresh visitor)."""
+    """One headless Chromium for the whole replay, and a fresh visitor for every user.
+
+    A new browser context per user is what makes a visitor fresh, but Chromium opens only a handful a second
+    on a small machine. So each worker keeps its tab: after a user is delivered, the tab forgets it (cookies,
+    local and session storage, the origins' other storage) and loads the page again. The page checks, before
+    Hotjar's script runs, that it starts with no state; if anything survived, the user is delivered in a brand
+    new context instead, so one user's Hotjar visitor can never carry over to the next.
+    """
 
     def __init__(self, settings: ReplaySettings) -> None:
         self.settings = settings
@@ -194,6 +229,8 @@ class BrowserTransport(Transport):
         self.script_host = (urlsplit(self.script_url).hostname or "").lower()
         page_parts = urlsplit(self.page_url)
         origin = f"{page_parts.scheme}://{page_parts.netloc}"
+        script_parts = urlsplit(self.script_url)
+        self.origins = list(dict.fromkeys([origin, f"{script_parts.scheme}://{script_parts.netloc}"]))
         if self.is_hotjar(self.page_url):
             # The page shares its origin with Hotjar (a test or staging copy): intercept the page alone.
             self.route_pattern = re.compile("^" + re.escape(self.page_url) + "(#.*)?$")
@@ -204,6 +241,7 @@ class BrowserTransport(Transport):
         self._browser: Browser | None = None
         self._launching = asyncio.Lock()
         self._user_agent = ""
+        self._idle: list[_Tab] = []
 
     def is_hotjar(self, url: str) -> bool:
         """Whether a request goes to Hotjar: the tracking script's host, or any host under Hotjar's domains."""
@@ -222,6 +260,7 @@ class BrowserTransport(Transport):
             from playwright.async_api import Error as PlaywrightError
             from playwright.async_api import async_playwright
 
+            self._idle.clear()  # tabs of a browser that went away
             if self._playwright is None:
                 self._playwright = await async_playwright().start()
             try:
@@ -238,24 +277,72 @@ class BrowserTransport(Transport):
                                 f"Chrome/{major}.0.0.0 Safari/537.36")
             return self._browser
 
+    async def _new_tab(self) -> _Tab:
+        browser = await self._ensure_browser()
+        tab = _Tab(await browser.new_context(user_agent=self._user_agent, service_workers="block"))
+        for event, method in (("request", "on_request"), ("response", "on_response"),
+                              ("requestfailed", "on_failed"), ("requestfinished", "on_finished")):
+            tab.context.on(event, tab.forward(method))
+        await tab.context.route(self.route_pattern, self._serve)
+        tab.page = await tab.context.new_page()
+        tab.session = await tab.context.new_cdp_session(tab.page)
+        return tab
+
+    async def _forget(self, tab: _Tab) -> None:
+        """Clear everything the last user left in the tab, ready for the next."""
+        await tab.page.evaluate(FORGET)
+        await tab.page.goto("about:blank")  # the last user's scripts stop here, before anything is cleared
+        await tab.context.clear_cookies()
+        for origin in self.origins:
+            await tab.session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+
+    async def _close_tab(self, tab: _Tab) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            await asyncio.shield(tab.context.close())
+        except (PlaywrightError, asyncio.CancelledError):
+            pass
+
     async def deliver(self, user: UserPlan) -> Delivery:
-        """Open a fresh context at the page, run the user's calls, and watch Hotjar's requests settle."""
+        """Run the user's calls in a clean tab and watch Hotjar's requests settle."""
+        from playwright.async_api import Error as PlaywrightError
+
+        reused = bool(self._idle)
+        try:
+            tab = self._idle.pop() if reused else await self._new_tab()
+        except PlaywrightError as error:
+            return Delivery(Failure.BROWSER_ERROR, _first_line(error))
+        delivery = await self._deliver_in(tab, user)
+        if delivery is _STALE:
+            # Something of an earlier user survived the clean-up: start this one over in a new context.
+            await self._close_tab(tab)
+            try:
+                tab = await self._new_tab()
+            except PlaywrightError as error:
+                return Delivery(Failure.BROWSER_ERROR, _first_line(error))
+            delivery = await self._deliver_in(tab, user)
+            if delivery is _STALE:
+                delivery = Delivery(Failure.BROWSER_ERROR, "a new browser context did not start clean")
+        tab.uses += 1
+        if delivery is SENT and tab.uses < TAB_USES:
+            try:
+                await self._forget(tab)
+                self._idle.append(tab)
+                return delivery
+            except PlaywrightError:
+                pass
+        # A tab that failed, or served its share, is not trusted with another user.
+        await self._close_tab(tab)
+        return delivery
+
+    async def _deliver_in(self, tab: _Tab, user: UserPlan) -> Delivery:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-        browser = await self._ensure_browser()
+        watch = tab.watch = _Watch(self.is_hotjar)
+        page = tab.page
         try:
-            context = await browser.new_context(user_agent=self._user_agent, service_workers="block")
-        except PlaywrightError as error:
-            return Delivery(Failure.BROWSER_ERROR, _first_line(error))
-        watch = _Watch(self.is_hotjar)
-        try:
-            context.on("request", watch.on_request)
-            context.on("response", watch.on_response)
-            context.on("requestfailed", watch.on_failed)
-            context.on("requestfinished", watch.on_finished)
-            await context.route(self.route_pattern, self._serve)
-            page = await context.new_page()
             try:
                 await page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
             except PlaywrightTimeout:
@@ -263,6 +350,8 @@ class BrowserTransport(Transport):
                                                                   f"{self.timeout:g} s (the tracking script did "
                                                                   "not arrive)")
             state = await page.evaluate(RUN_CALLS, [planned.args for planned in user.calls])
+            if state == "stale":
+                return _STALE
             if state != "loaded":
                 reason = watch.problem.detail if watch.problem else f"script state {state}"
                 return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
@@ -283,10 +372,7 @@ class BrowserTransport(Transport):
             return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
         finally:
             watch.closed = True
-            try:
-                await asyncio.shield(context.close())
-            except (PlaywrightError, asyncio.CancelledError):
-                pass
+            tab.watch = None
 
     async def _serve(self, route: Route) -> None:
         url = route.request.url.split("#", 1)[0]
@@ -302,6 +388,7 @@ class BrowserTransport(Transport):
         """Close the browser and the Playwright driver."""
         from playwright.async_api import Error as PlaywrightError
 
+        self._idle.clear()
         try:
             if self._browser is not None:
                 await self._browser.close()
@@ -376,6 +463,10 @@ class _Watch:
     def pending_description(self) -> str:
         urls = sorted({_strip_query(request.url) for request in self.pending})
         return f"{len(self.pending)} request{'s' if len(self.pending) != 1 else ''} to " + ", ".join(urls[:3])
+
+
+_STALE = Delivery(Failure.BROWSER_ERROR, "the tab still held an earlier visitor's state")
+"""Not a result a user ever gets: the tab is replaced and the user delivered again."""
 
 
 def _strip_query(url: str) -> str:
