@@ -27,6 +27,7 @@ from hotjar_cli.engine import Filters, Run, parse_time, run
 from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, available_cores, run_jobs
 from hotjar_cli.reader import InputError, Source, Window, resolve
 from hotjar_cli.report import Format, Report, make_reporter
+from hotjar_cli.report.records import position_record
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -362,6 +363,8 @@ def replay(
     if dry_run:
         if format != "jsonl":
             raise UsageError(f"--format {format!r}: the dry run prints jsonl")
+        if latest_traits:
+            return _dry_run_plan(common)
         return _dry_run(common, _jobs(jobs), chosen)
     if not isinstance(chosen, LocalEngine):
         raise UsageError("--engine dask runs validate and replay --dry-run; a replay sends from this machine")
@@ -404,6 +407,30 @@ def _dry_run(common: Common, jobs: int, engine: Engine) -> int:
     _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
                     f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
                     f"(`hotjar-cli validate` says why).", markup=False, highlight=False)
+    _say_errors(summary)
+    return EXIT_ERROR if summary.errors else 0
+
+
+def _dry_run_plan(common: Common) -> int:
+    """`--dry-run --latest-traits`: the calls in the order the replay makes them, user by user, merged."""
+    from hotjar_cli.replay import EventPlanner
+
+    planner = EventPlanner(latest_traits=True)
+    summary = run(common.sources, common.run, planner)
+    plan = planner.plan()
+    encode = msgspec.json.encode
+    for user in plan.users:
+        for planned in user.calls:
+            latest = planned.origins[-1]
+            record = position_record(latest.position)
+            record["messageId"] = latest.message_id
+            record["user"] = None if user.key.startswith("\x00") else user.key
+            record["merged"] = len(planned.origins)
+            record["call"] = planned.args
+            sys.stdout.write(encode(record).decode() + "\n")
+    _stderr().print(f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
+                    "in the order the replay makes them (identify traits merged per user).", markup=False,
+                    highlight=False)
     _say_errors(summary)
     return EXIT_ERROR if summary.errors else 0
 

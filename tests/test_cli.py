@@ -530,3 +530,24 @@ def test_version() -> None:
     result = cli("--version")
     assert result.code == 0
     assert result.stdout == f"hotjar-cli {__version__}\n"
+
+
+def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path: Path) -> None:
+    log = tmp_path / "outage.jsonl"
+    log.write_text("\n".join(json.dumps(message) for message in [
+        {"type": "identify", "userId": "u1", "messageId": "m1", "timestamp": "2020-04-12T10:00:00Z",
+         "traits": {"plan": "pro", "seats": 3}},
+        {"type": "track", "userId": "u1", "event": "Upgraded", "timestamp": "2020-04-11T09:00:00Z"},
+        {"type": "identify", "userId": "u2", "traits": {"plan": "free"}},
+        {"type": "identify", "userId": "u1", "messageId": "m4", "timestamp": "2020-04-11T10:00:00Z",
+         "traits": {"plan": "free", "email": "a@example.com"}},
+    ]) + "\n")
+    result = cli("replay", log, "--dry-run", "--latest-traits")
+    assert result.code == 0
+    lines = result.lines()
+    assert [(line["user"], line["merged"], line["call"]) for line in lines] == [
+        ("u1", 2, ["identify", "u1", {"plan": "pro", "email": "a@example.com", "seats": 3}]),
+        ("u1", 1, ["event", "Upgraded"]),
+        ("u2", 1, ["identify", "u2", {"plan": "free"}]),
+    ]
+    assert (lines[0]["line"], lines[0]["messageId"]) == (1, "m1")
