@@ -243,3 +243,30 @@ def test_importing_replay_does_not_load_playwright() -> None:
     code = ("import sys, hotjar_cli.replay, hotjar_cli.engine; "
             "assert 'playwright' not in sys.modules, 'playwright was imported'")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_the_rate_limit_spaces_releases_and_never_bursts_to_catch_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a fake clock: each user's calls get their own slice of time, and a stall is not made up for."""
+    import hotjar_cli.replay.runner as runner
+
+    clock = [100.0]
+    releases: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(runner.asyncio, "sleep", fake_sleep)
+
+    async def schedule() -> None:
+        limit = RateLimit(10.0)
+        for calls in (2, 3, 1):
+            await limit.acquire(calls)
+            releases.append(clock[0])
+        clock[0] += 5.0  # the workers stall: nothing was sent for five seconds
+        for calls in (2, 2):
+            await limit.acquire(calls)
+            releases.append(clock[0])
+
+    asyncio.run(schedule())
+    assert releases == pytest.approx([100.0, 100.2, 100.5, 105.5, 105.7])
