@@ -71,7 +71,7 @@ class UsageError(Exception):
 
 
 # Options shared by every command that reads logs.
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes [default: all cores]. The "
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes \\[default: all cores]. The "
                                              "answer is the same for any number.", show_default=False)]
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, s3://bucket/prefix "
                                                  "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
@@ -94,20 +94,20 @@ Types = Annotated[Optional[list[MessageType]], typer.Option("--type", help="Only
                                                             rich_help_panel="Filters")]
 Users = Annotated[Optional[list[str]], typer.Option("--user", help="Only these users, by userId or anonymousId "
                                                                    "(repeatable).", rich_help_panel="Filters")]
-ConfigPath = Annotated[Optional[Path], typer.Option("--config", help="A pyproject.toml with [tool.hotjar-cli] "
+ConfigPath = Annotated[Optional[Path], typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] "
                                                                      "(default: the nearest one upwards).")]
-NameLength = Annotated[Optional[int], typer.Option(help="Longest attribute name Hotjar keeps [default: 50].",
+NameLength = Annotated[Optional[int], typer.Option(help="Longest attribute name Hotjar keeps \\[default: 50].",
                                                    rich_help_panel="Hotjar limits", show_default=False)]
-ValueLength = Annotated[Optional[int], typer.Option(help="Longest string attribute value [default: 200].",
+ValueLength = Annotated[Optional[int], typer.Option(help="Longest string attribute value \\[default: 200].",
                                                     rich_help_panel="Hotjar limits", show_default=False)]
-EventLength = Annotated[Optional[int], typer.Option(help="Longest event name [default: 250].",
+EventLength = Annotated[Optional[int], typer.Option(help="Longest event name \\[default: 250].",
                                                     rich_help_panel="Hotjar limits", show_default=False)]
 EventCharacters = Annotated[Optional[str], typer.Option(
-    help=f"Characters allowed in event names, as a regular-expression class body [default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
+    help=f"Characters allowed in event names, as a regular-expression class body \\[default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
     rich_help_panel="Hotjar limits", show_default=False)]
-MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute names per site [default: 100].",
+MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute names per site \\[default: 100].",
                                                       rich_help_panel="Hotjar limits", show_default=False)]
-MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site [default: 10000].",
+MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site \\[default: 10000].",
                                                   rich_help_panel="Hotjar limits", show_default=False)]
 
 
@@ -196,11 +196,11 @@ def validate(
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TEXT,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
                                                                           "instead of stdout.")] = None,
-    examples: Annotated[Optional[int], typer.Option(help="Examples shown per rule [default: 3].",
+    examples: Annotated[Optional[int], typer.Option(help="Examples shown per rule \\[default: 3].",
                                                     show_default=False)] = None,
     redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask trait and property values "
                                                    "and user ids in every format.", show_default=False)] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that fails the run [default: error].",
+    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that fails the run \\[default: error].",
                                                       rich_help_panel="Gate", show_default=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, prefixes (HJ2) or names; "
                                                         "repeatable or comma-separated.", rich_help_panel="Gate")] = None,
@@ -328,7 +328,7 @@ def replay(
                                                          "there by interception.", rich_help_panel="Hotjar site")] = None,
     script_url: Annotated[Optional[str], typer.Option(help="Tracking script to load instead of Hotjar's "
                                                            "(a staging or test copy).", rich_help_panel="Hotjar site")] = None,
-    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive [default: the system's chromium].",
+    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive \\[default: the system's chromium].",
                                                          rich_help_panel="Delivery", show_default=False)] = None,
     concurrency: Annotated[int, typer.Option(help="Browser workers.", rich_help_panel="Delivery", min=1)] = 2,
     rate: Annotated[Optional[float], typer.Option(help="At most this many calls per second.",
