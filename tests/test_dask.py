@@ -10,7 +10,6 @@ import gzip
 import io
 import json
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -23,25 +22,7 @@ import hotjar_cli.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.engine import Run
 from hotjar_cli.reader import resolve
-
-
-def _log(count: int, names: int, seed: int) -> str:
-    """Identify and track messages whose names spread wide enough to cross small limits, with broken lines."""
-    rng = random.Random(seed)
-    lines = []
-    for number in range(count):
-        roll = rng.random()
-        if roll < 0.4:
-            traits = {f"trait_{rng.randint(0, names)}": number, "address": {"city": "Berlin"}}
-            lines.append(json.dumps({"type": "identify", "userId": f"u{number % 40}", "traits": traits}))
-        elif roll < 0.93:
-            lines.append(json.dumps({"type": "track", "userId": f"u{number % 40}",
-                                     "event": f"Event {rng.randint(0, names)}", "properties": {"plan": "pro"}}))
-        elif roll < 0.96:
-            lines.append(json.dumps({"type": "page", "anonymousId": "a1"}))
-        else:
-            lines.append("{not json")
-    return "\n".join(lines) + "\n"
+from site_limit_logs import site_limit_log
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +32,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for number, (count, names) in enumerate([(1500, 60), (900, 90), (2500, 140), (600, 30)]):
         day = folder / str(1712016000000 + 86_400_000 * (number // 2))
         day.mkdir(parents=True, exist_ok=True)
-        text = _log(count, names, number)
+        text = site_limit_log(count, names, number)
         if number % 2:
             (day / f"part-{number}.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
         else:

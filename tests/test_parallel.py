@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -17,38 +16,16 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.engine import Run
 from hotjar_cli.reader import resolve, split_ranges
 from hotjar_cli.report.records import example_record, summary_record
-
-
-def _log(count: int, names: int, seed: int) -> str:
-    """Identify and track messages whose attribute and event names spread wide enough to cross small limits."""
-    rng = random.Random(seed)
-    lines = []
-    for number in range(count):
-        roll = rng.random()
-        if roll < 0.4:
-            traits = {f"trait_{rng.randint(0, names)}": number, "address": {"city": "Berlin"}}
-            if rng.random() < 0.1:
-                traits["bio"] = "x" * 300
-            lines.append(json.dumps({"type": "identify", "userId": f"u{number % 40}", "traits": traits}))
-        elif roll < 0.93:
-            lines.append(json.dumps({"type": "track", "userId": f"u{number % 40}",
-                                     "event": f"Event {rng.randint(0, names)}", "properties": {"plan": "pro"}}))
-        elif roll < 0.96:
-            lines.append(json.dumps({"type": "page", "anonymousId": "a1"}))
-        else:
-            lines.append("{not json")
-        if rng.random() < 0.02:
-            lines.append("")
-    return "\n".join(lines) + "\n"
+from site_limit_logs import site_limit_log
 
 
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("logs")
-    (folder / "a.jsonl").write_text("\ufeff" + _log(2500, 60, 1), encoding="utf-8")
+    (folder / "a.jsonl").write_text("\ufeff" + site_limit_log(2500, 60, 1), encoding="utf-8")
     with gzip.open(folder / "b.jsonl.gz", "wt", encoding="utf-8") as file:
-        file.write(_log(1500, 90, 2))
-    (folder / "c.jsonl").write_text(_log(4000, 140, 3), encoding="utf-8")
+        file.write(site_limit_log(1500, 90, 2))
+    (folder / "c.jsonl").write_text(site_limit_log(4000, 140, 3), encoding="utf-8")
     return folder
 
 
@@ -97,7 +74,7 @@ def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
 
 def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
-    chunk = _log(4000, 400, 4)
+    chunk = site_limit_log(4000, 400, 4)
     with open(big, "w", encoding="utf-8") as file:
         while file.tell() < parallel.PARALLEL_MIN_BYTES + 1_000_000:
             file.write(chunk)
