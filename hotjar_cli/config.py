@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "hotjar-cli" in _read(candidate).get("tool", {}):
+        if candidate.is_file() and _mentions_us(candidate) and "hotjar-cli" in _read(candidate).get("tool", {}):
             return candidate
     return None
 
@@ -65,7 +64,17 @@ def _check(path: Path, key: str, value: Any) -> None:
                           f"not {value!r}")
 
 
+def _mentions_us(path: Path) -> bool:
+    """Whether the file names hotjar-cli at all: most do not, and need no TOML parsing."""
+    try:
+        return b"hotjar-cli" in path.read_bytes()
+    except OSError:
+        return True  # let _read report it
+
+
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # here: most runs find no pyproject.toml that names hotjar-cli, and start faster without it
+
     try:
         with open(path, "rb") as file:
             return tomllib.load(file)

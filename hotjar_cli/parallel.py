@@ -23,7 +23,6 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import shutil
 from abc import ABC, abstractmethod
 from collections import deque
 from contextlib import ExitStack
@@ -148,7 +147,8 @@ class Output:
         """Write the output to `out`."""
         if self.path is not None:
             with open(self.path, encoding="utf-8") as piece:
-                shutil.copyfileobj(piece, out)
+                while chunk := piece.read(1 << 20):
+                    out.write(chunk)
         elif self.data is not None:
             out.write((gzip.decompress(self.data) if self.gzipped else self.data).decode("utf-8"))
 
