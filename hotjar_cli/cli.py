@@ -364,6 +364,9 @@ def replay(
         if format != "jsonl":
             raise UsageError(f"--format {format!r}: the dry run prints jsonl")
         if latest_traits:
+            if not isinstance(chosen, LocalEngine):
+                raise UsageError("--latest-traits merges each user's traits in one process: run this dry run "
+                                 "without --engine dask")
             return _dry_run_plan(common)
         return _dry_run(common, _jobs(jobs), chosen)
     if not isinstance(chosen, LocalEngine):
