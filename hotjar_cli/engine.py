@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO, Callable, Iterable, Protocol
 
+import msgspec
+
 from hotjar_cli.core.decode import Parsed, SegmentMessage, parse_line
 from hotjar_cli.core.jsvalues import is_truthy, js_string
 from hotjar_cli.core.limits import Limits
@@ -80,8 +82,7 @@ def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     """One decided event, as streaming consumers (line-by-line reports, the dry run, replay) receive it."""
 
     position: Position

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+import msgspec
+
 
 class Severity(str, Enum):
     """How much a finding matters for a data-quality gate."""
@@ -59,8 +61,7 @@ class Finding:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class HotjarCall:
+class HotjarCall(msgspec.Struct, frozen=True):
     """One call Segment's Hotjar integration makes in the browser: `hj('identify', ...)` or `hj('event', ...)`."""
 
     kind: str
@@ -76,17 +77,19 @@ class HotjarCall:
         return ["event", self.event]
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the core decided for one Segment message."""
+class Decision(msgspec.Struct, frozen=True):
+    """What the core decided for one Segment message.
+
+    Decisions and calls are made for every event, so they are msgspec Structs: as immutable as a frozen
+    dataclass, and several times cheaper to create.
+    """
 
     outcome: Outcome
     call: HotjarCall | None
     findings: tuple[Finding, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(msgspec.Struct, frozen=True):
     """Where an event came from: the file as the user named it, the 1-based line, and the index in a batch."""
 
     file: str
