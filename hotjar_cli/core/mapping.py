@@ -164,13 +164,14 @@ class Mapper:
             findings.extend(name_findings)
         if call is None:
             return _decision(findings, None)
+        if name not in self.site.events and not self.site.admit_event(name):
+            # Rejected whole, like a name Hotjar refuses: its properties are not a loss of their own.
+            findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
+            return _decision(findings, None)
         if message.properties:
             dropped = _dropped_properties(message)
             if dropped is not None:
                 findings.append(dropped)
-        if name not in self.site.events and not self.site.admit_event(name):
-            findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
-            return _decision(findings, None)
         return _decision(findings, call) if findings else Decision(Outcome.ACCEPTED, call)
 
     def _learn_event_name(self, name: str) -> tuple[tuple[Finding, ...], HotjarCall | None]:
