@@ -17,10 +17,9 @@ import typer
 from hotjar_cli import __version__
 from hotjar_cli.config import ConfigError, find_config, load_config, parse_rates, split_list
 from hotjar_cli.core.selection import Selection
-from hotjar_cli.core.gate import EXIT_ERROR, Gate, judge
+from hotjar_cli.core.gate import EXIT_ERROR, FailOn, Gate, judge
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
 from hotjar_cli.core.mapping import MESSAGE_TYPES
-from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import CATALOGUE, find_rule
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Filters, Run, parse_time, run
@@ -37,15 +36,6 @@ app = typer.Typer(
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )
 EXPLAINED_CODES = ("HJ003", "HJ005")
-
-
-class FailOn(str, Enum):
-    """The lowest severity that fails the run."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-    NEVER = "never"
 
 
 class MessageType(str, Enum):
@@ -224,20 +214,15 @@ def validate(
                               split_list(ignore) or split_list(file_config.get("ignore")))
     except ValueError as error:
         raise UsageError(str(error)) from None
-    example_limit = _pick(examples, file_config.get("examples"), 3)
-    if not isinstance(example_limit, int) or isinstance(example_limit, bool) or example_limit < 0:
-        raise UsageError(f"examples {example_limit!r} is not a whole number of at least 0")
+    example_limit = _pick(examples, file_config.get("examples"), 3)  # the pyproject's type is checked on load
+    if example_limit < 0:
+        raise UsageError(f"examples {example_limit} must not be negative")
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), selection, example_limit, endpoint_url)
     chosen = _engine(engine, scheduler, jobs)
-    level = _pick(fail_on.value if fail_on else None, file_config.get("fail-on"), "error")
-    try:
-        fail_level = FailOn(level)
-    except ValueError:
-        raise UsageError(f"fail-on {level!r} is not one of error, warning, info, never") from None
-    gate = Gate(None if fail_level is FailOn.NEVER else Severity(fail_level.value),
-                parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
+    fail_level = FailOn(_pick(fail_on, file_config.get("fail-on"), FailOn.ERROR))  # checked on load
+    gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
     redacting = bool(_pick(redact, file_config.get("redact"), False))
     with _open_output(output) as out:
         reporter = make_reporter(format, out, redacting)

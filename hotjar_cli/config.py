@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hotjar_cli.core.model import Severity
+from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.rules import CATALOGUE
 
 KEYS = {
@@ -22,7 +22,7 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "max-events": (int,),
 }
 _KIND_WORDS = {str: "a string", list: "a list", dict: "a table", int: "a whole number", bool: "true or false"}
-FAIL_LEVELS = (*(severity.value for severity in Severity), "never")
+FAIL_LEVELS = tuple(level.value for level in FailOn)
 
 
 class ConfigError(Exception):

@@ -151,10 +151,10 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                         decision = decide(parsed)
                         if selecting and decision.findings:
                             decision = _only_selected(decision, selected)
-                        line = line_offset + line_number
-                        add(name, line, index if batched else None, parsed, decision, raw)
+                        line, item = line_offset + line_number, index if batched else None
+                        add(name, line, item, parsed, decision, raw)
                         if on_event is not None:
-                            on_event(Event(Position(name, line, index if batched else None), parsed, decision))
+                            on_event(Event(Position(name, line, item), parsed, decision))
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number

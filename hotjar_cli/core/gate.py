@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import RULES
@@ -11,6 +12,20 @@ from hotjar_cli.core.summary import Summary
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+
+
+class FailOn(str, Enum):
+    """The lowest severity that fails a run, or never."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+    @property
+    def severity(self) -> Severity | None:
+        """The severity at and above which findings fail the run; None for never."""
+        return None if self is FailOn.NEVER else Severity(self.value)
 
 
 @dataclass(frozen=True)
