@@ -8,7 +8,7 @@ from typing import BinaryIO, Callable, Iterable, Protocol
 
 import msgspec
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, parse_line
+from hotjar_cli.core.decode import Parsed, SegmentMessage, decode_message, parse_line
 from hotjar_cli.core.jsvalues import is_truthy, js_string
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -139,10 +139,16 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                 if observer is not None:
                     stream = observer.wrap(stream)
                 for line_number, raw in enumerate(read_lines(stream, file_start=source.start == 0), 1):
-                    if not raw or raw.isspace():
+                    message = decode_message(raw)
+                    if message is not None:
+                        parsed_items: tuple[Parsed, ...] | list[Parsed] = (message,)
+                        batched = False
+                    elif not raw or raw.isspace():
                         summary.blank_lines += 1
                         continue
-                    parsed_items, batched = parse_line(raw)
+                    else:
+                        parsed_items, batched = parse_line(raw)
+                    line = line_offset + line_number
                     for index, parsed in enumerate(parsed_items):
                         if filtering and isinstance(parsed, SegmentMessage) and not keep(parsed):
                             summary.events += 1
@@ -151,7 +157,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                         decision = decide(parsed)
                         if selecting and decision.findings:
                             decision = _only_selected(decision, selected)
-                        line, item = line_offset + line_number, index if batched else None
+                        item = index if batched else None
                         add(name, line, item, parsed, decision, raw)
                         if on_event is not None:
                             on_event(Event(Position(name, line, item), parsed, decision))

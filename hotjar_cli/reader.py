@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import gzip
+import io
 import os
 import sys
 import zlib
@@ -351,16 +352,20 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
                 block += more
             if block.startswith(UTF8_BOM):
                 block = block[len(UTF8_BOM):]
-        parts = block.split(b"\n")
         if skipping:
-            if len(parts) == 1:
+            end = block.find(b"\n")
+            if end < 0:
                 continue
-            parts[0] = rest
+            yield rest
+            block = block[end + 1:]
             skipping = False
-        else:
-            parts[0] = rest + parts[0]
-        rest = parts.pop()
-        yield from parts
+        elif rest:
+            block = rest + block
+        # BytesIO finds line ends with memchr; bytes.split(b"\n") looks at every byte in turn, several times slower.
+        lines = io.BytesIO(block).readlines()
+        rest = lines.pop() if block and not block.endswith(b"\n") else b""
+        for line in lines:
+            yield line[:-1]
         if len(rest) > MAX_LINE_BYTES:
             rest = rest[: MAX_LINE_BYTES + 1]
             skipping = True

@@ -9,7 +9,7 @@ import pytest
 
 from hotjar_cli.core.decode import SegmentMessage, Unreadable, parse_line
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.mapping import Mapper, json_path, user_key
+from hotjar_cli.core.mapping import Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
 from hotjar_cli.core.rules import RULES
 
@@ -38,6 +38,13 @@ def identify(traits: Any = None, user_id: Any = "u1", **fields: Any) -> dict[str
 
 def track(event: Any = "Signed Up", **fields: Any) -> dict[str, Any]:
     return {"type": "track", "userId": "u1", "event": event, **fields}
+
+
+def shown_findings(message: Any) -> tuple[Finding, ...]:
+    """The findings of one message as a report shows them, details worked out."""
+    raw = message if isinstance(message, bytes) else json.dumps(message).encode()
+    parsed = parse_line(raw)[0][0]
+    return described(Mapper(Limits()).decide(parsed).findings, parsed)
 
 
 def codes(decision: Decision) -> list[str]:
@@ -516,16 +523,32 @@ def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> N
 
 
 def test_event_properties_are_one_finding_naming_the_keys() -> None:
-    decision = decide(track(properties={"plan": "pro", "seats": 3, "address": {"city": "x"}}))
+    message = track(properties={"plan": "pro", "seats": 3, "address": {"city": "x"}})
+    decision = decide(message)
     assert decision.outcome is Outcome.MODIFIED
-    assert decision.findings == (Finding("HJ301", "$.properties", "3 dropped: plan, seats, address"),)
+    assert shown_findings(message) == (Finding("HJ301", "$.properties", "3 dropped: plan, seats, address"),)
     assert decision.call.args == ["event", "Signed Up"]
 
 
 def test_event_properties_name_at_most_twenty_keys() -> None:
-    decision = decide(track(properties={f"k{index}": index for index in range(25)}))
     expected = "25 dropped: " + ", ".join(f"k{index}" for index in range(20)) + " and 5 more"
-    assert decision.findings == (Finding("HJ301", "$.properties", expected),)
+    assert shown_findings(track(properties={f"k{index}": index for index in range(25)})) == (
+        Finding("HJ301", "$.properties", expected),)
+
+
+def test_tracks_of_one_name_each_show_their_own_properties() -> None:
+    mapper = Mapper(Limits())
+    seen = [(track(properties={"plan": "pro"}), (Finding("HJ301", "$.properties", "1 dropped: plan"),)),
+            (track(properties={"seats": 3, "color": "red"}), (Finding("HJ301", "$.properties", "2 dropped: seats, color"),)),
+            (track(properties={}), ()),
+            (track(properties=[1]), (Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only "
+                                                                   "the event name"),)),
+            (track(), ()),
+            (track(properties={"plan": "pro"}, userId=None), (Finding("HJ005", "$", "neither userId nor anonymousId is set"),
+                                                             Finding("HJ301", "$.properties", "1 dropped: plan")))]
+    for message, expected in seen * 2:
+        parsed = parse_line(json.dumps(message).encode())[0][0]
+        assert described(mapper.decide(parsed).findings, parsed) == expected
 
 
 @pytest.mark.parametrize("properties", ["{}", "null", " {} "])
@@ -543,8 +566,7 @@ def test_properties_that_are_not_an_object_are_reported() -> None:
 
 def test_property_key_with_invalid_utf8_is_named_not_raised() -> None:
     line = b'{"type": "track", "userId": "u1", "event": "Signed Up", "properties": {"pl\xffan": 1}}'
-    decision = Mapper(Limits()).decide(parse_line(line)[0][0])
-    assert decision.findings == (Finding("HJ301", "$.properties", "1 dropped: pl\N{REPLACEMENT CHARACTER}an"),)
+    assert shown_findings(line) == (Finding("HJ301", "$.properties", "1 dropped: pl\N{REPLACEMENT CHARACTER}an"),)
 
 
 # Messages that are not for Hotjar, or not messages

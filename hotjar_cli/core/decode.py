@@ -54,6 +54,20 @@ def json_type(value: Any) -> str:
     return _json_types.get(type(value), "a value")
 
 
+def decode_message(raw: bytes) -> SegmentMessage | None:
+    """The message of a line that holds exactly one, or None; `parse_line` says what any other line holds.
+
+    Nearly every line is one message: this is that case, without the list `parse_line` builds.
+    """
+    if len(raw) > MAX_LINE_BYTES:
+        return None
+    try:
+        message = _decoder.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    return message if message.batch is None else None
+
+
 def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
     """The messages on one line (one, or each item of a batch envelope), or why there are none.
 
@@ -107,9 +121,10 @@ def _not_a_message(raw: bytes) -> Unreadable:
 
 
 def _json_error(error: Exception) -> str:
-    if isinstance(error, UnicodeDecodeError):
-        return "not valid UTF-8"
     text = str(error)
+    # Older msgspec releases raised UnicodeDecodeError here; newer ones say it in a DecodeError.
+    if isinstance(error, UnicodeDecodeError) or "UTF-8" in text:
+        return "not valid UTF-8"
     if "out of range" in text or "infinity" in text:
         return "a number is outside the range JavaScript can hold"
     return text.split(":", 1)[0] if isinstance(error, orjson.JSONDecodeError) else text

@@ -80,7 +80,7 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_short_name", "_short_value")
+    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_short_value")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
@@ -88,8 +88,13 @@ class Mapper:
         # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
         # with the call a name makes (None when the name itself is rejected).
         self._event_names: dict[str, tuple[tuple[Finding, ...], HotjarCall | None]] = {}
+        # A name the site has admitted stays admitted, so a track under it that breaks no spec rule has one of
+        # three decisions (properties absent or empty, dropped, not an object): made once and shared, since
+        # decisions are immutable.
+        self._admitted_events: dict[str, tuple[Decision, Decision, Decision]] = {}
+        # Trait names the site has stored and that break no rule of their own: only their values need checking.
+        self._ready_attributes: dict[str, None] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
-        self._short_name = limits.max_attribute_name_length // 2
         self._short_value = limits.max_attribute_value_length // 2
 
     def decide(self, parsed: Parsed) -> Decision:
@@ -130,19 +135,20 @@ class Mapper:
             limits = self.limits
             admit = self.site.admit_attribute
             stored = self.site.attributes
-            short_name, short_value = self._short_name, self._short_value
+            ready, short_value = self._ready_attributes, self._short_value
             for name, value in traits.items():
                 kind = value.__class__
-                if len(name) <= short_name and name != "id" and (
-                        value is None or kind is bool or (kind is str and len(value) <= short_value)
-                        or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
-                    problem = None  # the common case: a plain value under every limit
-                else:
-                    problem = _trait_problem(name, value, limits)
+                if name in ready and ((kind is str and len(value) <= short_value) or value is None or kind is bool
+                                      or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
+                    attributes[name] = value  # the common case: a stored name, a plain value under every limit
+                    continue
+                problem = _trait_problem(name, value, limits)
                 if problem is not None:
                     findings.append(problem)
                 elif name in stored or admit(name):
                     attributes[name] = value
+                    if len(ready) < 100_000:
+                        ready[name] = None
                 else:
                     findings.append(Finding("HJ206", json_path("$.traits", name),
                                             f"the site already has {limits.max_attributes} attribute names"))
@@ -156,6 +162,12 @@ class Mapper:
             else:
                 findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
             return _decision(findings, None)
+        if not findings:
+            shared = self._admitted_events.get(name)
+            if shared is not None:
+                dropped = _dropped_properties(message) if message.properties else None
+                return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
+        spec_found = bool(findings)
         known = self._event_names.get(name)
         if known is None:
             known = self._learn_event_name(name)
@@ -168,11 +180,14 @@ class Mapper:
             # Rejected whole, like a name Hotjar refuses: its properties are not a loss of their own.
             findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
             return _decision(findings, None)
-        if message.properties:
-            dropped = _dropped_properties(message)
-            if dropped is not None:
-                findings.append(dropped)
-        return _decision(findings, call) if findings else Decision(Outcome.ACCEPTED, call)
+        if not spec_found and len(self._admitted_events) < 100_000:
+            self._admitted_events[name] = tuple(  # type: ignore[assignment]
+                _decision((*name_findings, *dropped), call) for dropped in ((), (PROPERTIES_DROPPED,),
+                                                                            (_PROPERTIES_NOT_AN_OBJECT,)))
+        dropped = _dropped_properties(message) if message.properties else None
+        if dropped is not None:
+            findings.append(dropped)
+        return _decision(findings, call)
 
     def _learn_event_name(self, name: str) -> tuple[tuple[Finding, ...], HotjarCall | None]:
         name_findings = _event_name_findings(name, self.limits)
@@ -213,9 +228,11 @@ def _unknown_type(kind: Any) -> str:
 
 
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
-    message_id, timestamp = message.messageId, message.timestamp
-    if (type(message.userId) is str and message.userId and (message_id is None or (
-            type(message_id) is str and len(message_id) <= 50)) and (timestamp is None or type(timestamp) is str)):
+    user_id, anonymous_id, message_id, timestamp = (message.userId, message.anonymousId, message.messageId,
+                                                    message.timestamp)
+    if (((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
+            and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
+            and (timestamp is None or timestamp.__class__ is str)):
         return []  # the common case, decided without the checks below
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
@@ -299,50 +316,31 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     return ()
 
 
+PROPERTIES_DROPPED = Finding("HJ301", "$.properties")
+"""HJ301 for a non-empty `properties` object. Its detail, naming the dropped keys, is worked out by `described`
+for the events a report shows: nearly every track has properties, and decoding the keys of each would cost more
+than the rest of the message's rules."""
+_PROPERTIES_NOT_AN_OBJECT = Finding("HJ301", "$.properties",
+                                    "properties is not an object; Hotjar keeps only the event name")
+
+
 def _dropped_properties(message: SegmentMessage) -> Finding | None:
     """HJ301 for a `properties` that is not null, not absent and not an empty object."""
     raw = bytes(message.properties)  # the value exactly, with no white space around it
-    if raw == b"null":
-        return None
-    if raw[:1] == b"{":
-        if len(raw) == 2 or not raw[1:-1].strip():
-            return None
-        return _PropertiesDropped(raw)
-    return Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
+    if raw[0] == 123:  # {
+        # Compact JSON puts a key's quote right after the brace; only other objects need a closer look.
+        return PROPERTIES_DROPPED if raw[1] == 34 or raw[1:-1].strip() else None
+    return None if raw == b"null" else _PROPERTIES_NOT_AN_OBJECT
 
 
-class _PropertiesDropped(Finding):
-    """HJ301 whose detail, naming the dropped keys, is worked out only when a report reads it.
+def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:
+    """The findings as a report shows them, with the details that are worked out only then.
 
-    Nearly every track has properties, and most runs print few of these findings: decoding the keys of each
-    would cost more than the rest of the message's rules. It compares, hashes and pickles as the plain finding.
+    That is HJ301's: `3 dropped: plan, seats, address`, naming the keys of the message's properties.
     """
-
-    __slots__ = ("_raw",)
-    code = "HJ301"  # type: ignore[misc]
-    path = "$.properties"  # type: ignore[misc]
-
-    def __init__(self, raw: bytes) -> None:  # noqa: D107
-        object.__setattr__(self, "_raw", raw)
-
-    @property  # type: ignore[override]
-    def detail(self) -> str:
-        """`3 dropped: plan, seats, address`."""
-        keys = properties_keys_of(self._raw) or []
-        shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
-        return f"{len(keys)} dropped: {shown}"
-
-    def _plain(self) -> Finding:
-        return Finding(self.code, self.path, self.detail)
-
-    def __eq__(self, other: object) -> bool:
-        return self._plain() == other
-
-    def __hash__(self) -> int:
-        return hash(self._plain())
-
-    def __repr__(self) -> str:
-        return repr(self._plain())
-
-    def __reduce__(self) -> tuple[type[Finding], tuple[str, str, str]]:
-        return Finding, (self.code, self.path, self.detail)
+    if PROPERTIES_DROPPED not in findings or not isinstance(message, SegmentMessage):
+        return findings
+    keys = properties_keys_of(message.properties) or []
+    shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
+    detail = Finding("HJ301", "$.properties", f"{len(keys)} dropped: {shown}")
+    return tuple(detail if finding == PROPERTIES_DROPPED else finding for finding in findings)

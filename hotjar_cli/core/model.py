@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -49,8 +48,7 @@ class Outcome(str, Enum):
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     """One rule that fired on one value: the rule's code, the JSON path of the value, and a detail.
 
     The detail never contains a trait or property value, so findings are safe to print in public logs.

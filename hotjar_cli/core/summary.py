@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
+from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
 
@@ -64,6 +65,8 @@ class Summary:
     """Events with at least one finding per rule code: the numerator of `--max-rate`."""
     examples: dict[str, list[Example]] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
+    _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
+    """Rules that have all the examples a report shows: counting their findings needs nothing more."""
 
     def add(self, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         """Count one decided event."""
@@ -73,22 +76,33 @@ class Summary:
         """Count one decided event found at `file`, `line` (and `index` in a batch)."""
         self.events += 1
         self.outcomes[decision.outcome] += 1
-        if decision.call is not None:
-            self.calls[decision.call.kind] += 1
+        call = decision.call
+        if call is not None:
+            self.calls[call.kind] += 1
         findings = decision.findings
         if not findings:
             return
-        rules, affected, examples = self.rules, self.affected, self.examples
-        codes = {finding.code for finding in findings} if len(findings) > 1 else (findings[0].code,)
+        rules, affected = self.rules, self.affected
+        if len(findings) == 1:
+            code = findings[0].code
+            rules[code] = rules.get(code, 0) + 1
+            affected[code] = affected.get(code, 0) + 1
+            if code not in self._shown_enough:
+                self._add_example(code, Position(file, line, index), parsed, decision, raw)
+            return
         for finding in findings:
             rules[finding.code] = rules.get(finding.code, 0) + 1
-        for code in codes:
+        for code in {finding.code: None for finding in findings}:
             affected[code] = affected.get(code, 0) + 1
-            shown = examples.get(code)
-            if shown is None:
-                shown = examples[code] = []
-            if len(shown) < self.example_limit:
-                shown.append(make_example(Position(file, line, index), parsed, decision, raw))
+            if code not in self._shown_enough:
+                self._add_example(code, Position(file, line, index), parsed, decision, raw)
+
+    def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
+        shown = self.examples.setdefault(code, [])
+        if len(shown) < self.example_limit:
+            shown.append(make_example(position, parsed, decision, raw))
+        if len(shown) >= self.example_limit:
+            self._shown_enough.add(code)
 
     def merge(self, later: Summary) -> Summary:
         """The summary of this input followed by `later`'s."""
@@ -103,6 +117,7 @@ class Summary:
             code: (self.examples.get(code, []) + later.examples.get(code, []))[: self.example_limit]
             for code in sorted(set(self.examples) | set(later.examples))
         }
+        merged._shown_enough = {code for code, shown in merged.examples.items() if len(shown) >= self.example_limit}
         merged.errors = self.errors + later.errors
         return merged
 
@@ -121,18 +136,19 @@ def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]
 def make_example(position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> Example:
     """An example of one event, holding only the part of the message the rules read."""
     line_text = raw[:EXAMPLE_LINE_BYTES].decode("utf-8", "replace")
+    findings = described(decision.findings, parsed)
     if isinstance(parsed, Unreadable):
         text = raw[:300].decode("utf-8", "replace") + ("…" if len(raw) > 300 else "")
-        return Example(position, None, None, decision.outcome, decision.findings, {"line": text}, None, line_text)
+        return Example(position, None, None, decision.outcome, findings, {"line": text}, None, line_text)
     message_id = parsed.messageId if isinstance(parsed.messageId, str) else None
     kind = parsed.type if isinstance(parsed.type, str) else None
     payload = _payload(parsed)
-    for finding in decision.findings:
+    for finding in findings:
         # A spec problem in a field the payload leaves out: show that field too, so the diff can mark it.
         field_name = finding.path[2:]
         if finding.path in ("$.messageId", "$.timestamp") and field_name not in payload:
             payload[field_name] = getattr(parsed, field_name)
-    return Example(position, message_id, kind, decision.outcome, decision.findings, payload,
+    return Example(position, message_id, kind, decision.outcome, findings, payload,
                    decision.call.args if decision.call is not None else None, line_text)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.mapping import described
 from hotjar_cli.engine import Event
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import finding_record, position_record
@@ -25,7 +26,7 @@ class JsonLinesReporter(Reporter):
         record["messageId"] = message.messageId if is_message and isinstance(message.messageId, str) else None
         record["type"] = message.type if is_message and isinstance(message.type, str) else None
         record["outcome"] = event.decision.outcome.value
-        record["findings"] = [finding_record(finding) for finding in event.decision.findings]
+        record["findings"] = [finding_record(finding) for finding in described(event.decision.findings, message)]
         self.out.write(msgspec.json.encode(record).decode() + "\n")
 
     def finish(self, report: Report) -> None:
