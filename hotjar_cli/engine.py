@@ -124,6 +124,19 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
+
+    def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
+        if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):  # type: ignore[arg-type]
+            summary.events += 1
+            summary.filtered += 1
+            return
+        decision = decide(parsed)
+        if selecting and decision.findings:
+            decision = _only_selected(decision, selected)
+        add(name, line, item, parsed, decision, raw)
+        if on_event is not None:
+            on_event(Event(Position(name, line, item), parsed, decision))
+
     for source in sources:
         if source.start == 0:
             summary.files += 1
@@ -141,29 +154,17 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                 for line_number, raw in enumerate(read_lines(stream, file_start=source.start == 0), 1):
                     message = decode_message(raw)
                     if message is not None:
-                        parsed_items: tuple[Parsed, ...] | list[Parsed] = (message,)
-                        batched = False
+                        fold(name, line_offset + line_number, None, message, raw)
                     elif not raw or raw.isspace():
                         summary.blank_lines += 1
-                        continue
                     else:
                         parsed_items, batched = parse_line(raw)
-                    line = line_offset + line_number
-                    for index, parsed in enumerate(parsed_items):
-                        if filtering and isinstance(parsed, SegmentMessage) and not keep(parsed):
-                            summary.events += 1
-                            summary.filtered += 1
-                            continue
-                        decision = decide(parsed)
-                        if selecting and decision.findings:
-                            decision = _only_selected(decision, selected)
-                        item = index if batched else None
-                        add(name, line, item, parsed, decision, raw)
-                        if on_event is not None:
-                            on_event(Event(Position(name, line, item), parsed, decision))
+                        for index, parsed in enumerate(parsed_items):
+                            fold(name, line_offset + line_number, index if batched else None, parsed, raw)
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
+    summary.settle()
     return summary
 
 

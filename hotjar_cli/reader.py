@@ -352,18 +352,21 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
                 block += more
             if block.startswith(UTF8_BOM):
                 block = block[len(UTF8_BOM):]
+        buffer = io.BytesIO(block)
         if skipping:
             end = block.find(b"\n")
             if end < 0:
                 continue
             yield rest
-            block = block[end + 1:]
-            skipping = False
-        elif rest:
-            block = rest + block
+            rest, skipping = b"", False
+            buffer.seek(end + 1)
         # BytesIO finds line ends with memchr; bytes.split(b"\n") looks at every byte in turn, several times slower.
-        lines = io.BytesIO(block).readlines()
-        rest = lines.pop() if block and not block.endswith(b"\n") else b""
+        lines = buffer.readlines()
+        if not lines:
+            continue
+        if rest:
+            lines[0] = rest + lines[0]
+        rest = b"" if lines[-1].endswith(b"\n") else lines.pop()
         for line in lines:
             yield line[:-1]
         if len(rest) > MAX_LINE_BYTES:

@@ -15,7 +15,7 @@ from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision, Effect, Outcome
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.core.summary import Summary
+from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.engine import Event, Filters, Run, run
 from hotjar_cli.reader import GZIP_MAGIC, UTF8_BOM, ReadError, Source, open_source, read_lines
 
@@ -107,14 +107,37 @@ def check_summary(summary: Summary, events: list[Event]) -> None:
     for outcome in Outcome:
         assert summary.outcomes[outcome] == sum(1 for event in events if event.decision.outcome is outcome)
     assert sum(summary.calls.values()) == sum(1 for event in events if event.decision.call is not None)
-    for code, count in summary.affected.items():
-        assert count <= summary.rules[code]
+    findings: dict[str, int] = {}
+    affected: dict[str, int] = {}
+    for event in events:
+        for finding in event.decision.findings:
+            findings[finding.code] = findings.get(finding.code, 0) + 1
+        for code in {finding.code for finding in event.decision.findings}:
+            affected[code] = affected.get(code, 0) + 1
+    assert summary.rules == findings
+    assert summary.affected == affected
 
 
 def run_file(path: Path, settings_: Run | None = None) -> tuple[Summary, list[Event]]:
     events: list[Event] = []
     summary = run([Source(str(path), path)], settings_ or Run(), on_event=events.append)
     return summary, events
+
+
+def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Path) -> None:
+    names = REPEATS_HELD + 300
+    lines = []
+    for number in range(3 * names):
+        lines.append({"type": "track", "userId": "u1", "event": f"Step {number % names}", "properties": {"n": number}})
+        if number % 7 == 0:
+            lines.append({"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro", "address": {}}})
+        if number % 11 == 0:
+            lines.append({"type": "identify", "traits": {"plan": "pro"}})
+    path = tmp_path / "repeats.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    summary, events = run_file(path)
+    check_summary(summary, events)
+    assert summary.rules["HJ301"] == 3 * names
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 """Longer lines are reported, not parsed: Segment's own cap is 32 KB a message and 500 KB a batch."""
 
 
-class SegmentMessage(msgspec.Struct, frozen=True):
+class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
     """The fields of a Segment message that decide what Hotjar receives. Types are checked by the rules."""
 
     type: Any = None

@@ -6,6 +6,7 @@ Pure: no I/O, no terminal, no clock. The only state is the `Site`, folded over m
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Any
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type, properties_keys_of
@@ -80,7 +81,7 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_short_value")
+    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_short_value", "_by_type")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
@@ -96,23 +97,26 @@ class Mapper:
         self._ready_attributes: dict[str, None] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
+        self._by_type = {"identify": self._identify, "track": self._track,
+                         **dict.fromkeys(UNSUPPORTED_TYPES, self._unsupported)}
 
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
         if parsed.__class__ is Unreadable:
             return _decision((Finding(parsed.code, "$", parsed.detail),), None)  # type: ignore[union-attr]
         kind = parsed.type  # type: ignore[union-attr]
-        if kind.__class__ is not str or kind not in MESSAGE_TYPES:
+        decide_type = self._by_type.get(kind) if kind.__class__ is str else None
+        if decide_type is None:
             return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
         spec = _spec_findings(parsed)  # type: ignore[arg-type]
         disabled = _disabled_for_hotjar(parsed.integrations) if parsed.integrations else ""  # type: ignore[union-attr]
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
-        if kind in UNSUPPORTED_TYPES:
-            return _decision((*spec, _UNSUPPORTED[kind]), None) if spec else _IGNORED_BY[kind]
-        if kind == "identify":
-            return self._identify(parsed, spec)
-        return self._track(parsed, spec)
+        return decide_type(parsed, spec)
+
+    def _unsupported(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
+        kind = message.type
+        return _decision((*findings, _UNSUPPORTED[kind]), None) if findings else _IGNORED_BY[kind]
 
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         user_id = message.userId
@@ -198,6 +202,9 @@ class Mapper:
         return known
 
 
+_code = attrgetter("code")
+
+
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
     if not findings:
         return Decision(Outcome.ACCEPTED, call) if call is not None else _ACCEPTED
@@ -205,7 +212,7 @@ def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | 
     if len(findings) == 1:
         strength = _STRENGTH_OF_CODE[findings[0].code]
     else:
-        strength = max(_STRENGTH_OF_CODE[finding.code] for finding in findings)
+        strength = max(map(_STRENGTH_OF_CODE.__getitem__, map(_code, findings)))
     outcome = _OUTCOME_ORDER[-1 - strength]
     if strength > _MODIFIED_STRENGTH:
         call = None

@@ -17,6 +17,8 @@ from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
 
 EXAMPLE_LINE_BYTES = 64 * 1024
+REPEATS_HELD = 4096
+"""At most this many decisions are held for counting by identity; past that, those that did not repeat go."""
 
 
 @dataclass(frozen=True)
@@ -67,35 +69,59 @@ class Summary:
     errors: list[SourceError] = field(default_factory=list)
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
+    _repeats: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    """Decisions that need nothing but counting, by identity, with how often they came again since `settle`.
 
-    def add(self, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
-        """Count one decided event."""
-        self.add_at(position.file, position.line, position.index, parsed, decision, raw)
+    The core hands out one shared decision for most events (tracks under a known name, page views): counting
+    such an event is then one lookup. Holding each decision here keeps it alive, so its identity stays its own.
+    """
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
-        """Count one decided event found at `file`, `line` (and `index` in a batch)."""
+        """Count one decided event found at `file`, `line` (and `index` in a batch). Call `settle` when done."""
         self.events += 1
-        self.outcomes[decision.outcome] += 1
+        repeat = self._repeats.get(id(decision))
+        if repeat is not None:
+            repeat[1] += 1
+            return
+        self._count(decision, 1)
+        findings = decision.findings
+        if findings:
+            shown = False
+            for code in {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,):
+                if code not in self._shown_enough:
+                    self._add_example(code, Position(file, line, index), parsed, decision, raw)
+                    shown = True
+            if shown:
+                return  # the decision may be wanted as an example again
+        call = decision.call
+        # A decision carrying attributes is made for its event alone: it never comes again.
+        if call is None or call.attributes is None:
+            if len(self._repeats) >= REPEATS_HELD:
+                self.settle()
+            self._repeats[id(decision)] = [decision, 0]
+
+    def settle(self) -> None:
+        """Count the decisions that came again; those that did not since the last time are let go."""
+        for key, (decision, count) in list(self._repeats.items()):
+            if count:
+                self._count(decision, count)
+                self._repeats[key][1] = 0
+            else:
+                del self._repeats[key]
+
+    def _count(self, decision: Decision, times: int) -> None:
+        self.outcomes[decision.outcome] += times
         call = decision.call
         if call is not None:
-            self.calls[call.kind] += 1
+            self.calls[call.kind] += times
         findings = decision.findings
         if not findings:
             return
         rules, affected = self.rules, self.affected
-        if len(findings) == 1:
-            code = findings[0].code
-            rules[code] = rules.get(code, 0) + 1
-            affected[code] = affected.get(code, 0) + 1
-            if code not in self._shown_enough:
-                self._add_example(code, Position(file, line, index), parsed, decision, raw)
-            return
         for finding in findings:
-            rules[finding.code] = rules.get(finding.code, 0) + 1
-        for code in {finding.code: None for finding in findings}:
-            affected[code] = affected.get(code, 0) + 1
-            if code not in self._shown_enough:
-                self._add_example(code, Position(file, line, index), parsed, decision, raw)
+            rules[finding.code] = rules.get(finding.code, 0) + times
+        for code in {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,):
+            affected[code] = affected.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         shown = self.examples.setdefault(code, [])
@@ -106,6 +132,8 @@ class Summary:
 
     def merge(self, later: Summary) -> Summary:
         """The summary of this input followed by `later`'s."""
+        self.settle()
+        later.settle()
         merged = Summary(example_limit=self.example_limit)
         for name in ("files", "lines", "blank_lines", "events", "filtered"):
             setattr(merged, name, getattr(self, name) + getattr(later, name))
