@@ -81,7 +81,8 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_short_value", "_by_type")
+    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_nested_traits",
+                 "_short_value", "_by_type")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
@@ -95,6 +96,7 @@ class Mapper:
         self._admitted_events: dict[str, tuple[Decision, Decision, Decision]] = {}
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
+        self._nested_traits: dict[tuple[str, type, int], Finding | None] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
         self._by_type = {"identify": self._identify, "track": self._track,
@@ -139,14 +141,23 @@ class Mapper:
             limits = self.limits
             admit = self.site.admit_attribute
             stored = self.site.attributes
-            ready, short_value = self._ready_attributes, self._short_value
+            ready, nested, short_value = self._ready_attributes, self._nested_traits, self._short_value
             for name, value in traits.items():
                 kind = value.__class__
                 if name in ready and ((kind is str and len(value) <= short_value) or value is None or kind is bool
                                       or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
                     attributes[name] = value  # the common case: a stored name, a plain value under every limit
                     continue
-                problem = _trait_problem(name, value, limits)
+                if kind is dict or kind is list:
+                    # Objects and lists under one name are usually of one size: their findings are made once.
+                    shape = (name, kind, len(value))
+                    problem = nested.get(shape)
+                    if problem is None:
+                        problem = _trait_problem(name, value, limits)
+                        if len(nested) < 10_000:
+                            nested[shape] = problem
+                else:
+                    problem = _trait_problem(name, value, limits)
                 if problem is not None:
                     findings.append(problem)
                 elif name in stored or admit(name):
@@ -169,7 +180,10 @@ class Mapper:
         if not findings:
             shared = self._admitted_events.get(name)
             if shared is not None:
-                dropped = _dropped_properties(message) if message.properties else None
+                properties = message.properties
+                if not properties:
+                    return shared[0]
+                dropped = _dropped_properties(message)
                 return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
         spec_found = bool(findings)
         known = self._event_names.get(name)
