@@ -1,7 +1,7 @@
 """The command line: parse options into settings, build the parts, run, exit with the code the run returns."""
 
-from __future__ import annotations
-
+# Annotations here are evaluated when defined, not postponed (no `from __future__ import annotations`): Typer
+# reads a command's annotations four times while building it, and would evaluate postponed ones at every reading.
 import contextlib
 import functools
 import os
@@ -215,7 +215,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     return functools.wraps(command)(wrapper)
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
