@@ -323,6 +323,32 @@ def test_config_option_names_the_pyproject(logs: Any, tmp_path: Path) -> None:
     assert cli("replay", path, "--dry-run", "--config", elsewhere).code == 0
 
 
+@pytest.mark.parametrize("spelling", [
+    '[tool.hotjar-cli]\nfail-on = "never"\n',
+    '[tool."hotjar-cli"]\nfail-on = "never"\n',
+    "[ 'tool' . 'hotjar-cli' ]\nfail-on = 'never'\n",
+    '[tool.hotjar-cli.max-rate]\nHJ103 = 1.0\n[tool.hotjar-cli]\nfail-on = "never"\n',
+    '[tool]\nhotjar-cli.fail-on = "never"\n',
+    '[ tool ]  # tools\nhotjar-cli = { fail-on = "never" }\n',
+    'tool.hotjar-cli.fail-on = "never"\n',
+    'tool = { hotjar-cli = { fail-on = "never" } }\n',
+    '[tool."hotjar\\u002Dcli"]\nfail-on = "never"\n',
+])
+def test_the_table_is_found_however_toml_spells_it(logs: Any, tmp_path: Path, spelling: str) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(f'{spelling}\n[project]\nname = "analytics"\n'
+                                             'dependencies = ["hotjar-cli>=0.1"]\n')
+    assert cli("validate", path).code == 0  # fail-on never
+
+
+def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "analytics"\ndependencies = ["hotjar-cli>=0.1"]\n'
+                                             '[project.scripts]\nhotjar-cli = "analytics:main"\n'
+                                             '[tool.ruff]\nsrc = ["hotjar-cli"]\n')
+    assert cli("validate", path).code == 1
+
+
 def test_unknown_key_in_the_pyproject_exits_2(logs: Any, tmp_path: Path) -> None:
     path = logs("log.jsonl", CLEAN)
     pyproject(tmp_path, 'fail_on = "never"')
