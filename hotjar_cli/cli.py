@@ -6,7 +6,7 @@ import contextlib
 import functools
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from collections.abc import Iterator, MutableMapping
@@ -152,8 +152,7 @@ MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per
                                                   rich_help_panel="Hotjar limits", show_default=False)]
 
 
-@dataclass(frozen=True)
-class Common:
+class Common(msgspec.Struct, frozen=True):
     """What every log-reading command shares: the sources and the settings of the pass over them."""
 
     sources: list[Source]
