@@ -44,7 +44,8 @@ class _CommandsOnDemand(MutableMapping[str, click.Command]):
     also pay for `replay`'s options. Listing the names builds nothing; help, which shows them all, builds them all.
     """
 
-    def __init__(self, registry: typer.Typer, rich_markup_mode: Any, pretty_exceptions_short: bool) -> None:  # noqa: ANN401
+    def __init__(self, registry: typer.Typer, rich_markup_mode: Any,  # noqa: ANN401
+                 pretty_exceptions_short: bool) -> None:
         self._functions = {info.name or typer.main.get_command_name(info.callback.__name__): info
                            for info in registry.registered_commands if info.callback is not None}
         self._built: dict[str, click.Command] = {}

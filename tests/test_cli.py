@@ -387,6 +387,42 @@ def test_output_writes_the_report_to_a_file(logs: Any) -> None:
     assert Path("reports/hotjar.json").read_text() == on_stdout.stdout
 
 
+MODULES_AFTER_RUN = """
+import sys
+from hotjar_cli.cli import main
+listing, sys.argv = sys.argv[1], ["hotjar-cli", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+with open(listing, "w") as out:
+    out.write("\\n".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+
+def modules_imported_by(args: list[str], cwd: Path) -> set[str]:
+    """The modules a real `hotjar-cli ARGS` process has imported by the time it exits."""
+    listing = cwd / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", MODULES_AFTER_RUN, str(listing), *args], capture_output=True,
+                          cwd=cwd, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return set(listing.read_text().splitlines())
+
+
+def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None:
+    # A pre-commit hook or a CI check on a small file pays for every module at every run: the terminal
+    # renderer, Segment's schemas, the browser, the cluster, process pools and the TOML parser (for a
+    # pyproject that names hotjar-cli without settings for it) are for the runs that need them.
+    (tmp_path / "log.jsonl").write_text(identify())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "analytics"\ndependencies = ["hotjar-cli"]\n')
+    imported = modules_imported_by(["validate", "log.jsonl", "--format", "json"], tmp_path)
+    assert "hotjar_cli.core.mapping" in imported
+    heavy = ("rich", "jsonschema", "playwright", "dask", "distributed", "s3fs", "multiprocessing",
+             "concurrent.futures", "tomllib", "hotjar_cli.replay", "hotjar_cli.explain")
+    assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
+
+
 def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     path.write_text(MIXED * 2000)
