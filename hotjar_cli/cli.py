@@ -1,7 +1,16 @@
 """The command line: parse options into settings, build the parts, run, exit with the code the run returns."""
 
+# ruff: noqa: E402
 # Annotations here are evaluated when defined, not postponed (no `from __future__ import annotations`): Typer
 # reads a command's annotations four times while building it, and would evaluate postponed ones at every reading.
+
+import gc
+
+# Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
+# run over them again and again while starting and running. It is paused for the imports, and what they made is
+# set aside for good (gc.freeze) at the end of this module.
+gc.disable()
+
 import contextlib
 import functools
 import os
@@ -542,3 +551,7 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "MESSAGE_TYPES"]
+
+# What the imports made lives as long as the process: out of the collector's sight from here on.
+gc.freeze()
+gc.enable()
