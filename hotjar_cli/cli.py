@@ -1,16 +1,27 @@
 """The command line: parse options into settings, build the parts, run, exit with the code the run returns."""
 
-from __future__ import annotations
+# ruff: noqa: E402
+# Annotations here are evaluated when defined, not postponed (no `from __future__ import annotations`): Typer
+# reads a command's annotations four times while building it, and would evaluate postponed ones at every reading.
+
+import gc
+
+# Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
+# run over them again and again while starting and running. It is paused for the imports, and what they made is
+# set aside for good (gc.freeze) at the end of this module.
+gc.disable()
 
 import contextlib
 import functools
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
+from collections.abc import Iterator, MutableMapping
 from typing import TYPE_CHECKING, Annotated, Any, Callable, ContextManager, Optional, TextIO
 
+import click
 import msgspec
 import typer
 
@@ -31,8 +42,58 @@ from hotjar_cli.report.records import position_record
 if TYPE_CHECKING:
     from rich.console import Console
 
+commands = typer.Typer()
+"""The commands, kept apart from `app` so that each becomes a click command only when a run needs it."""
+
+
+class _CommandsOnDemand(MutableMapping[str, click.Command]):
+    """The group's commands by name, each built from its function the first time it is looked up.
+
+    Building a command reads its signature and makes every option: `validate` on one small file should not
+    also pay for `replay`'s options. Listing the names builds nothing; help, which shows them all, builds them all.
+    """
+
+    def __init__(self, registry: typer.Typer, rich_markup_mode: Any,  # noqa: ANN401
+                 pretty_exceptions_short: bool) -> None:
+        self._functions = {info.name or typer.main.get_command_name(info.callback.__name__): info
+                           for info in registry.registered_commands if info.callback is not None}
+        self._built: dict[str, click.Command] = {}
+        self._settings = {"rich_markup_mode": rich_markup_mode, "pretty_exceptions_short": pretty_exceptions_short}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._built:
+            self._built[name] = typer.main.get_command_from_info(self._functions[name], **self._settings)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._functions.pop(name, None)
+        self._built.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._functions or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._functions), **dict.fromkeys(self._built)})
+
+    def __len__(self) -> int:
+        return len(self._functions.keys() | self._built.keys())
+
+
+class _Group(typer.core.TyperGroup):
+    """hotjar-cli's command group: Typer's, with the commands built on demand."""
+
+    def __init__(self, **settings: Any) -> None:  # noqa: ANN401
+        super().__init__(**settings)
+        self.commands = _CommandsOnDemand(commands, self.rich_markup_mode, app.pretty_exceptions_short)
+
+
 app = typer.Typer(
-    name="hotjar-cli", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="hotjar-cli", cls=_Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )
 EXPLAINED_CODES = ("HJ003", "HJ005")
@@ -101,8 +162,7 @@ MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per
                                                   rich_help_panel="Hotjar limits", show_default=False)]
 
 
-@dataclass(frozen=True)
-class Common:
+class Common(msgspec.Struct, frozen=True):
     """What every log-reading command shares: the sources and the settings of the pass over them."""
 
     sources: list[Source]
@@ -164,7 +224,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     return functools.wraps(command)(wrapper)
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
@@ -179,7 +239,7 @@ def _progress(total_files: int, wanted: bool) -> ContextManager[Any]:
     return RunProgress(total_files, _stderr(), True)
 
 
-@app.command()
+@commands.command()
 @_guarded
 def validate(
     paths: Paths,
@@ -301,7 +361,7 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
     return summary
 
 
-@app.command()
+@commands.command()
 @_guarded
 def replay(
     paths: Paths,
@@ -423,7 +483,7 @@ def _dry_run_plan(common: Common) -> int:
     return EXIT_ERROR if summary.errors else 0
 
 
-@app.command("rules")
+@commands.command("rules")
 def list_rules(
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
@@ -444,7 +504,7 @@ def list_rules(
     Console(no_color="NO_COLOR" in os.environ).print(table)
 
 
-@app.command("rule")
+@commands.command("rule")
 def show_rule(code: Annotated[str, typer.Argument(help="A rule code (HJ103) or name (missing-user-id).")]) -> None:
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code)
@@ -468,8 +528,6 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 def main() -> None:
     """The `hotjar-cli` console script."""
-    import click
-
     try:
         code = app(prog_name="hotjar-cli", standalone_mode=False)
     except click.UsageError as error:
@@ -493,3 +551,7 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "MESSAGE_TYPES"]
+
+# What the imports made lives as long as the process: out of the collector's sight from here on.
+gc.freeze()
+gc.enable()

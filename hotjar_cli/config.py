@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _mentions_us(candidate) and "hotjar-cli" in _read(candidate).get("tool", {}):
+        if candidate.is_file() and _may_hold_our_table(candidate) and "hotjar-cli" in _read(candidate).get("tool", {}):
             return candidate
     return None
 
@@ -64,10 +65,18 @@ def _check(path: Path, key: str, value: Any) -> None:
                           f"not {value!r}")
 
 
-def _mentions_us(path: Path) -> bool:
-    """Whether the file names hotjar-cli at all: most do not, and need no TOML parsing."""
+# Every way TOML can spell the table tool.hotjar-cli, with any quoting and spacing: a `[tool.hotjar-cli]` header
+# or a `tool.hotjar-cli.key` dotted key; keys under a `[tool]` header; an inline `tool = {...}` table; and a
+# quoted key with escapes, which could spell either name.
+_OUR_TABLE = re.compile(rb"""tool["']?\s*\.\s*["']?hotjar-cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""",
+                        re.MULTILINE)
+
+
+def _may_hold_our_table(path: Path) -> bool:
+    """Whether the file could have a `[tool.hotjar-cli]` table: most cannot (even those naming hotjar-cli as a
+    dependency or a script), and need no TOML parsing."""
     try:
-        return b"hotjar-cli" in path.read_bytes()
+        return _OUR_TABLE.search(path.read_bytes()) is not None
     except OSError:
         return True  # let _read report it
 

@@ -11,8 +11,9 @@ dask.distributed is an optional extra and is imported only when this engine star
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 from typing import Any, Callable, Iterator
+
+import msgspec
 
 from hotjar_cli.parallel import Engine, EngineError, Executor, Future, splittable
 from hotjar_cli.reader import Source, size_of, split_ranges
@@ -42,7 +43,7 @@ class DaskEngine(Engine):
             if source.path is not None:
                 # Workers run in their own folders, maybe on other machines: a relative path would name another
                 # file there. Reports keep the name as the user gave it.
-                source = replace(source, path=source.path.absolute())
+                source = msgspec.structs.replace(source, path=source.path.absolute())
             size = size_of(source)
             parts = -(-size // BLOCK_BYTES)
             if parts > 1 and splittable(source, size):

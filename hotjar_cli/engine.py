@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO, Callable, Iterable, Protocol
 
@@ -19,8 +18,7 @@ from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_lines
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(msgspec.Struct, frozen=True):
     """Which messages a run looks at. Unreadable lines are always kept: they are problems in the input."""
 
     since: datetime | None = None
@@ -90,13 +88,12 @@ class Event(msgspec.Struct, frozen=True):
     decision: Decision
 
 
-@dataclass
-class Run:
+class Run(msgspec.Struct):
     """The settings of one pass over the input."""
 
-    limits: Limits = field(default_factory=Limits)
-    filters: Filters = field(default_factory=Filters)
-    selected: Selection = field(default_factory=Selection)
+    limits: Limits = msgspec.field(default_factory=Limits)
+    filters: Filters = msgspec.field(default_factory=Filters)
+    selected: Selection = msgspec.field(default_factory=Selection)
     example_limit: int = 3
 
 

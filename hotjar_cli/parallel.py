@@ -26,7 +26,6 @@ import os
 from abc import ABC, abstractmethod
 from collections import deque
 from contextlib import ExitStack
-from dataclasses import dataclass
 from enum import Enum
 from functools import reduce
 from typing import Any, Callable, ContextManager, Protocol, TextIO
@@ -135,8 +134,7 @@ class LocalEngine(Engine):
         return ProcessPoolExecutor(max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"))
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(msgspec.Struct, frozen=True):
     """A unit's streamed output: in a temporary file the worker wrote, or carried in the result itself."""
 
     path: str | None = None
@@ -153,8 +151,7 @@ class Output:
             out.write((gzip.decompress(self.data) if self.gzipped else self.data).decode("utf-8"))
 
 
-@dataclass(frozen=True)
-class Partial:
+class Partial(msgspec.Struct, frozen=True):
     """What one worker returns for one unit."""
 
     summary: Summary

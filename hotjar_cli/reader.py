@@ -14,10 +14,11 @@ import sys
 import zlib
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator
+
+import msgspec
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 
@@ -52,8 +53,7 @@ class ReadError(Exception):
     """A file stopped being readable part-way (a truncated or corrupt gzip stream, an I/O error)."""
 
 
-@dataclass(frozen=True)
-class Remote:
+class Remote(msgspec.Struct, frozen=True):
     """An object in S3 or an S3-compatible store: all a process needs to read it, on this machine or a worker."""
 
     url: str
@@ -64,8 +64,7 @@ class Remote:
     """The object's size in bytes, as listed."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     """One input: the name as the user will see it in reports, where to read it, and which bytes of it.
 
     A plain file may be split into byte ranges that start at line starts, so several processes share it.
@@ -91,8 +90,7 @@ class Source:
         return self.path is None and self.remote is None
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them."""
 
     since: datetime | None = None

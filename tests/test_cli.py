@@ -323,6 +323,32 @@ def test_config_option_names_the_pyproject(logs: Any, tmp_path: Path) -> None:
     assert cli("replay", path, "--dry-run", "--config", elsewhere).code == 0
 
 
+@pytest.mark.parametrize("spelling", [
+    '[tool.hotjar-cli]\nfail-on = "never"\n',
+    '[tool."hotjar-cli"]\nfail-on = "never"\n',
+    "[ 'tool' . 'hotjar-cli' ]\nfail-on = 'never'\n",
+    '[tool.hotjar-cli.max-rate]\nHJ103 = 1.0\n[tool.hotjar-cli]\nfail-on = "never"\n',
+    '[tool]\nhotjar-cli.fail-on = "never"\n',
+    '[ tool ]  # tools\nhotjar-cli = { fail-on = "never" }\n',
+    'tool.hotjar-cli.fail-on = "never"\n',
+    'tool = { hotjar-cli = { fail-on = "never" } }\n',
+    '[tool."hotjar\\u002Dcli"]\nfail-on = "never"\n',
+])
+def test_the_table_is_found_however_toml_spells_it(logs: Any, tmp_path: Path, spelling: str) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(f'{spelling}\n[project]\nname = "analytics"\n'
+                                             'dependencies = ["hotjar-cli>=0.1"]\n')
+    assert cli("validate", path).code == 0  # fail-on never
+
+
+def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "analytics"\ndependencies = ["hotjar-cli>=0.1"]\n'
+                                             '[project.scripts]\nhotjar-cli = "analytics:main"\n'
+                                             '[tool.ruff]\nsrc = ["hotjar-cli"]\n')
+    assert cli("validate", path).code == 1
+
+
 def test_unknown_key_in_the_pyproject_exits_2(logs: Any, tmp_path: Path) -> None:
     path = logs("log.jsonl", CLEAN)
     pyproject(tmp_path, 'fail_on = "never"')
@@ -359,6 +385,42 @@ def test_output_writes_the_report_to_a_file(logs: Any) -> None:
     assert to_file.code == on_stdout.code == 1
     assert to_file.stdout == ""
     assert Path("reports/hotjar.json").read_text() == on_stdout.stdout
+
+
+MODULES_AFTER_RUN = """
+import sys
+from hotjar_cli.cli import main
+listing, sys.argv = sys.argv[1], ["hotjar-cli", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+with open(listing, "w") as out:
+    out.write("\\n".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+
+def modules_imported_by(args: list[str], cwd: Path) -> set[str]:
+    """The modules a real `hotjar-cli ARGS` process has imported by the time it exits."""
+    listing = cwd / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", MODULES_AFTER_RUN, str(listing), *args], capture_output=True,
+                          cwd=cwd, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return set(listing.read_text().splitlines())
+
+
+def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None:
+    # A pre-commit hook or a CI check on a small file pays for every module at every run: the terminal
+    # renderer, Segment's schemas, the browser, the cluster, process pools and the TOML parser (for a
+    # pyproject that names hotjar-cli without settings for it) are for the runs that need them.
+    (tmp_path / "log.jsonl").write_text(identify())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "analytics"\ndependencies = ["hotjar-cli"]\n')
+    imported = modules_imported_by(["validate", "log.jsonl", "--format", "json"], tmp_path)
+    assert "hotjar_cli.core.mapping" in imported
+    heavy = ("rich", "jsonschema", "playwright", "dask", "distributed", "s3fs", "multiprocessing",
+             "concurrent.futures", "tomllib", "hotjar_cli.replay", "hotjar_cli.explain")
+    assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
 
 
 def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:

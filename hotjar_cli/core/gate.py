@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+
+import msgspec
 
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import RULES
@@ -28,19 +29,17 @@ class FailOn(str, Enum):
         return None if self is FailOn.NEVER else Severity(self.value)
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(msgspec.Struct, frozen=True):
     """When a run fails: findings at or above `fail_on` (None: never), or a rule's rate above its maximum.
 
     A rule with a maximum rate fails only by its rate, whatever its severity.
     """
 
     fail_on: Severity | None = Severity.ERROR
-    max_rates: dict[str, float] = field(default_factory=dict)
+    max_rates: dict[str, float] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(msgspec.Struct, frozen=True):
     """The exit code and, one line each, why the run failed."""
 
     exit_code: int

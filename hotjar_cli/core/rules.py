@@ -7,16 +7,16 @@ does not; the test suite runs both through the core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from hotjar_cli.core.model import Effect, Severity
 
 REFERENCE = "shared/hotjar-rules.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """One rule: identity, default severity, effect, a one-line message and ruff-style documentation."""
 
     code: str
@@ -30,7 +30,7 @@ class Rule:
     instead: str
     source: str
     confidence: str
-    example_limits: dict[str, Any] = field(default_factory=dict)
+    example_limits: dict[str, Any] = msgspec.field(default_factory=dict)
     """Limits the example runs under, where the real limit would make the example unreadably long."""
 
     @property

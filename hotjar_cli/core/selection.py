@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from hotjar_cli.core.rules import CATALOGUE, RULES_BY_NAME
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(msgspec.Struct, frozen=True):
     """The rules whose findings are reported. Raises ValueError for an entry that names no rule."""
 
     select: tuple[str, ...] = ()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import TextIO
+
+import msgspec
 
 from hotjar_cli.core.gate import Gate, Verdict
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(msgspec.Struct, frozen=True):
     """Everything a format may show once the run is over."""
 
     summary: Summary
