@@ -78,8 +78,8 @@ class HotjarCall(msgspec.Struct, frozen=True):
 class Decision(msgspec.Struct, frozen=True):
     """What the core decided for one Segment message.
 
-    Decisions and calls are made for every event, so they are msgspec Structs: as immutable as a frozen
-    dataclass, and several times cheaper to create.
+    Decisions, findings and calls are made for every event, so they are msgspec Structs: as immutable as a
+    frozen dataclass, and several times cheaper to create. Many events share one decision (see `Mapper`).
     """
 
     outcome: Outcome

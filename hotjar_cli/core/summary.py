@@ -18,7 +18,7 @@ from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
 EXAMPLE_LINE_BYTES = 64 * 1024
 REPEATS_HELD = 4096
-"""At most this many decisions are held for counting by identity; past that, those that did not repeat go."""
+"""At most this many decisions are held for counting by identity; past that, they are counted and let go."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Summary:
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
     _repeats: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
-    """Decisions that need nothing but counting, by identity, with how often they came again since `settle`.
+    """Decisions that need nothing but counting, by identity, with how often they came again before `settle`.
 
     The core hands out one shared decision for most events (tracks under a known name, page views): counting
     such an event is then one lookup. Holding each decision here keeps it alive, so its identity stays its own.
@@ -101,13 +101,11 @@ class Summary:
             self._repeats[id(decision)] = [decision, 0]
 
     def settle(self) -> None:
-        """Count the decisions that came again; those that did not since the last time are let go."""
-        for key, (decision, count) in list(self._repeats.items()):
+        """Count the decisions held for counting by identity, and let them go: every count is then complete."""
+        for decision, count in self._repeats.values():
             if count:
                 self._count(decision, count)
-                self._repeats[key][1] = 0
-            else:
-                del self._repeats[key]
+        self._repeats.clear()
 
     def _count(self, decision: Decision, times: int) -> None:
         self.outcomes[decision.outcome] += times
