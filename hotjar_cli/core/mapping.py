@@ -110,7 +110,14 @@ class Mapper:
         decide_type = self._by_type.get(kind) if kind.__class__ is str else None
         if decide_type is None:
             return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
-        spec = _spec_findings(parsed)  # type: ignore[arg-type]
+        user_id, anonymous_id, message_id, timestamp = (parsed.userId, parsed.anonymousId,  # type: ignore[union-attr]
+                                                        parsed.messageId, parsed.timestamp)  # type: ignore[union-attr]
+        if (((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
+                and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
+                and (timestamp is None or timestamp.__class__ is str)):
+            spec: list[Finding] = []  # the common case: Segment's spec is kept, as `_spec_findings` would find
+        else:
+            spec = _spec_findings(parsed)  # type: ignore[arg-type]
         disabled = _disabled_for_hotjar(parsed.integrations) if parsed.integrations else ""  # type: ignore[union-attr]
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
@@ -249,12 +256,6 @@ def _unknown_type(kind: Any) -> str:
 
 
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
-    user_id, anonymous_id, message_id, timestamp = (message.userId, message.anonymousId, message.messageId,
-                                                    message.timestamp)
-    if (((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
-            and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
-            and (timestamp is None or timestamp.__class__ is str)):
-        return []  # the common case, decided without the checks below
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
         findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))
