@@ -27,8 +27,12 @@ from hotjar_cli.replay.settings import ReplaySettings
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright, Request, Response, Route
 
+# Without site isolation Chromium keeps no spare renderer waiting for the next navigation: with a context per
+# worker, each navigation would otherwise start one for its own context and end another context's. Contexts
+# never share a renderer either way, and the page loads nothing but Hotjar's tracking code.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-site-isolation-trials"]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 _POLL = 0.05
