@@ -1,4 +1,4 @@
-"""The browser transport: each user's calls run as `hj(...)` in headless Chromium, one fresh context per user.
+"""The browser transport: each user's calls run as `hj(...)` in headless Chromium, one fresh visitor per user.
 
 Hotjar's Identify and Events APIs exist only in a page running its tracking code, so this is the only way to
 send them. The page is the site's own address, answered by request interception with a minimal document that
@@ -10,9 +10,9 @@ Playwright is imported here only, when a replay starts: validate and the core ne
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
-import re
 import shutil
 import time
 from pathlib import Path
@@ -25,10 +25,16 @@ from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Playwright, Request, Response, Route
+    from playwright.async_api import Browser, CDPSession, Playwright, Request, Response
 
+# Without site isolation Chromium keeps no spare renderer waiting for the next navigation: with a context per
+# worker, each navigation would otherwise start one for its own context and end another context's. Contexts
+# never share a renderer either way, and the page loads nothing but Hotjar's tracking code. The GPU service,
+# which composites every page's frames even headless, runs as a thread of the browser process rather than a
+# process of its own, sparing those frames a trip between processes.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-site-isolation-trials", "--in-process-gpu"]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 _POLL = 0.05
@@ -60,33 +66,42 @@ def chromium_path(settings: ReplaySettings) -> str:
 def tracking_page(site_id: int, script_url: str) -> str:
     """The page every user visits: Hotjar's standard tracking code, loading `script_url`.
 
-    Two additions, both for the transport's eyes only: a note on the window of whether the script loaded,
-    and a count of the page's own requests to Hotjar (fetch, XMLHttpRequest, sendBeacon) with their
-    failures. The page knows the moment a request starts, while the browser's network events can arrive
-    late on a busy machine; judging by them alone could close a page whose last request had not left yet.
+    The tracking code runs when the transport starts the page, once the tab has forgotten the last user:
+    a reused tab loads the page first, which ends the last user's page and its scripts for good, and is
+    cleared after. Starting checks that the page holds no cookie or storage before Hotjar's code runs.
+
+    Two additions, both for the transport's eyes only: a promise of whether the script loaded, and a count
+    of the page's own requests to Hotjar (fetch, XMLHttpRequest, sendBeacon) with their failures. The page
+    knows the moment a request starts, while the browser's network events can arrive late on a busy
+    machine; judging by them alone could close a page whose last request had not left yet.
     """
     script_host = urlsplit(script_url).hostname or ""
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>hotjar-cli replay</title>
 <script>
 {PAGE_WATCH % {"script_host": json.dumps(script_host.lower())}}
+window.__hotjarCliStart = function () {{
+  // Session storage belongs to the tab, which the browser's clearing does not reach.
+  try {{
+    sessionStorage.clear();
+    if (document.cookie || localStorage.length || sessionStorage.length) return null;
+  }} catch (e) {{ return null; }}
+  return new Promise(function (loaded) {{
 (function(h,o,u){{
   h.hj=h.hj||function(){{(h.hj.q=h.hj.q||[]).push(arguments)}};
   h._hjSettings={{hjid:{site_id},hjsv:6}};
   var a=o.getElementsByTagName('head')[0];
   var r=o.createElement('script');r.async=1;r.src=u;
-  r.onload=function(){{h.__hotjarCliScript='loaded'}};
-  r.onerror=function(){{h.__hotjarCliScript='failed'}};
+  r.onload=function(){{loaded('loaded')}};
+  r.onerror=function(){{loaded('failed')}};
   a.appendChild(r);
 }})(window,document,{json.dumps(script_url)});
+  }});
+}};
 </script></head><body></body></html>"""
 
 
 PAGE_WATCH = r"""(function (w) {
-  // Runs before Hotjar's script: a tab reused for the next user must start with nothing of the last one.
-  try {
-    w.__hotjarCliFresh = !document.cookie && localStorage.length === 0 && sessionStorage.length === 0;
-  } catch (e) { w.__hotjarCliFresh = false; }
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: []};
   var scriptHost = %(script_host)s;
   function isHotjar(url) {
@@ -139,33 +154,20 @@ PAGE_WATCH = r"""(function (w) {
   };
 })(window);"""
 
-# Forgets the user in the page's own storage; cookies and the rest are cleared through the browser.
-FORGET = """() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"""
-
 TAB_USES = 200
 """Users one tab serves before it is closed and a new context opened, so nothing grows without bound."""
 
-# Waits inside the page until its Hotjar requests have all been answered and none started for `quiet` ms.
-PAGE_SETTLE = """([quiet, timeout]) => new Promise(resolve => {
-  const watch = window.__hotjarCliWatch, started = performance.now();
-  const check = () => {
-    const now = performance.now();
-    if (watch.failures.length || (watch.inflight === 0 && now - watch.last >= quiet) || now - started > timeout) {
-      resolve({inflight: watch.inflight, failures: watch.failures});
-    } else {
-      setTimeout(check, Math.max(5, Math.min(50, quiet - (now - watch.last))));
-    }
-  };
-  watch.last = Math.max(watch.last, performance.now());
-  check();
-})"""
 
-
+# One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
+# wait for the script, run the calls, and wait inside the page until its Hotjar requests have all been
+# answered and none started for `quiet` ms.
 # Segment's integration hands Hotjar ISO-8601 date strings as Date objects (analytics.js' facade converts
 # every trait that is a full date, time optional), so the replay does the same before calling `hj`.
-RUN_CALLS = """calls => {
-  if (!window.__hotjarCliFresh) return 'stale';
-  if (window.__hotjarCliScript !== 'loaded') return window.__hotjarCliScript || 'pending';
+DELIVER = """async ([calls, loading, quiet, timeout]) => {
+  const started = window.__hotjarCliStart();
+  if (!started) return {state: 'stale'};
+  const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
+  if (state !== 'loaded') return {state};
   const full = /^\\d{4}-\\d{2}-\\d{2}/;
   const iso = /^(\\d{4})-?(\\d{2})-?(\\d{2})(?:([ T])(\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[,.](\\d+))?)?(?:(Z)|([+-])(\\d{2})(?::?(\\d{2}))?)?)?$/;
   const toDate = text => {
@@ -189,7 +191,14 @@ RUN_CALLS = """calls => {
     }
     window.hj.apply(window, args);
   }
-  return 'loaded';
+  const watch = window.__hotjarCliWatch, since = performance.now();
+  watch.last = Math.max(watch.last, since);
+  for (;;) {
+    const now = performance.now();
+    if (watch.failures.length || (watch.inflight === 0 && now - watch.last >= quiet) || now - since > timeout) break;
+    await new Promise(wake => setTimeout(wake, Math.max(5, Math.min(50, quiet - (now - watch.last)))));
+  }
+  return {state, inflight: watch.inflight, failures: watch.failures};
 }"""
 
 
@@ -214,10 +223,11 @@ class BrowserTransport(Transport):
     """One headless Chromium for the whole replay, and a fresh visitor for every user.
 
     A new browser context per user is what makes a visitor fresh, but Chromium opens only a handful a second
-    on a small machine. So each worker keeps its tab: after a user is delivered, the tab forgets it (cookies,
-    local and session storage, the origins' other storage) and loads the page again. The page checks, before
-    Hotjar's script runs, that it starts with no state; if anything survived, the user is delivered in a brand
-    new context instead, so one user's Hotjar visitor can never carry over to the next.
+    on a small machine. So each worker keeps its tab: for the next user it loads the page again, which ends
+    the last user's page, then forgets that user (cookies, local and session storage, the origins' other
+    storage) before the page starts Hotjar's tracking code. The page checks, before Hotjar's script runs, that
+    it holds no state; if anything survived, the user is delivered in a brand new context instead, so one
+    user's Hotjar visitor can never carry over to the next.
     """
 
     def __init__(self, settings: ReplaySettings) -> None:
@@ -233,9 +243,10 @@ class BrowserTransport(Transport):
         self.origins = list(dict.fromkeys([origin, f"{script_parts.scheme}://{script_parts.netloc}"]))
         if self.is_hotjar(self.page_url):
             # The page shares its origin with Hotjar (a test or staging copy): intercept the page alone.
-            self.route_pattern = re.compile("^" + re.escape(self.page_url) + "(#.*)?$")
+            self.intercepted = _wildcard_escape(self.page_url)
         else:
-            self.route_pattern = re.compile("^" + re.escape(origin) + "([/?#].*)?$")
+            self.intercepted = _wildcard_escape(origin) + "/*"
+        self.page_body = base64.b64encode(self.page.encode()).decode()
         self.timeout = settings.request_timeout_seconds
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
@@ -281,20 +292,20 @@ class BrowserTransport(Transport):
         browser = await self._ensure_browser()
         tab = _Tab(await browser.new_context(user_agent=self._user_agent, service_workers="block"))
         for event, method in (("request", "on_request"), ("response", "on_response"),
-                              ("requestfailed", "on_failed"), ("requestfinished", "on_finished")):
+                              ("requestfailed", "on_failed")):
             tab.context.on(event, tab.forward(method))
-        await tab.context.route(self.route_pattern, self._serve)
         tab.page = await tab.context.new_page()
-        tab.session = await tab.context.new_cdp_session(tab.page)
+        tab.session = session = await tab.context.new_cdp_session(tab.page)
+        # The browser asks about the site's own requests only: Hotjar's go straight to the network.
+        session.on("Fetch.requestPaused", lambda event: self._serve(session, event))
+        await session.send("Fetch.enable", {"patterns": [{"urlPattern": self.intercepted}]})
         return tab
 
     async def _forget(self, tab: _Tab) -> None:
-        """Clear everything the last user left in the tab, ready for the next."""
-        await tab.page.evaluate(FORGET)
-        await tab.page.goto("about:blank")  # the last user's scripts stop here, before anything is cleared
-        await tab.context.clear_cookies()
-        for origin in self.origins:
-            await tab.session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        """Clear the cookies and the origins' storage the last user left in the tab (its page is gone)."""
+        await asyncio.gather(tab.context.clear_cookies(), *(
+            tab.session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+            for origin in self.origins))
 
     async def _close_tab(self, tab: _Tab) -> None:
         from playwright.async_api import Error as PlaywrightError
@@ -326,12 +337,8 @@ class BrowserTransport(Transport):
                 delivery = Delivery(Failure.BROWSER_ERROR, "a new browser context did not start clean")
         tab.uses += 1
         if delivery is SENT and tab.uses < TAB_USES:
-            try:
-                await self._forget(tab)
-                self._idle.append(tab)
-                return delivery
-            except PlaywrightError:
-                pass
+            self._idle.append(tab)
+            return delivery
         # A tab that failed, or served its share, is not trusted with another user.
         await self._close_tab(tab)
         return delivery
@@ -347,16 +354,24 @@ class BrowserTransport(Transport):
                 await page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
             except PlaywrightTimeout:
                 return watch.problem or Delivery(Failure.TIMEOUT, f"the page did not finish loading within "
-                                                                  f"{self.timeout:g} s (the tracking script did "
-                                                                  "not arrive)")
-            state = await page.evaluate(RUN_CALLS, [planned.args for planned in user.calls])
+                                                                  f"{self.timeout:g} s")
+            if tab.uses:
+                try:
+                    await self._forget(tab)
+                except PlaywrightError:
+                    return _STALE
+            settled = await page.evaluate(DELIVER, [[planned.args for planned in user.calls],
+                                                    self.timeout * 1000, self.settings.settle_seconds * 1000,
+                                                    (self.settings.settle_seconds + self.timeout) * 1000])
+            state = settled["state"]
             if state == "stale":
                 return _STALE
+            if state == "pending":
+                return watch.problem or Delivery(Failure.TIMEOUT, f"the tracking script did not arrive within "
+                                                                  f"{self.timeout:g} s")
             if state != "loaded":
                 reason = watch.problem.detail if watch.problem else f"script state {state}"
                 return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
-            settled = await page.evaluate(PAGE_SETTLE, [self.settings.settle_seconds * 1000,
-                                                         (self.settings.settle_seconds + self.timeout) * 1000])
             if settled["failures"]:
                 kind, detail = settled["failures"][0]
                 return watch.problem or Delivery(Failure(kind), detail)
@@ -374,15 +389,19 @@ class BrowserTransport(Transport):
             watch.closed = True
             tab.watch = None
 
-    async def _serve(self, route: Route) -> None:
-        url = route.request.url.split("#", 1)[0]
-        if url == self.page_url:
-            await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.page)
-        elif self.is_hotjar(url):
-            await route.fallback()
+    async def _serve(self, session: CDPSession, event: dict[str, Any]) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        if event["request"]["url"] == self.page_url:
+            answer = {"responseCode": 200, "body": self.page_body,
+                      "responseHeaders": [{"name": "content-type", "value": "text/html; charset=utf-8"}]}
         else:
             # Anything else the page asks of the site's own origin (a favicon) never reaches the real server.
-            await route.fulfill(status=404, body="")
+            answer = {"responseCode": 404, "body": ""}
+        try:
+            await session.send("Fetch.fulfillRequest", {"requestId": event["requestId"], **answer})
+        except PlaywrightError:
+            pass  # the tab closed meanwhile
 
     async def close(self) -> None:
         """Close the browser and the Playwright driver."""
@@ -402,17 +421,23 @@ class BrowserTransport(Transport):
 
 
 class _Watch:
-    """Hotjar's requests made by one context: the first failure, and those still waiting for an answer."""
+    """Hotjar's requests made for one user: the first failure, and those still waiting for an answer.
+
+    Only requests that started while the user's page was being delivered count: the last user's page may
+    leave answered requests whose bodies it never read, which the browser aborts when the next page loads.
+    """
 
     def __init__(self, is_hotjar: Callable[[str], bool]) -> None:
         self.is_hotjar = is_hotjar
         self.problem: Delivery | None = None
+        self.seen: set[Any] = set()
         self.pending: set[Any] = set()
         self.closed = False
         self.last_activity = time.monotonic()
 
     def on_request(self, request: Request) -> None:
         if not self.closed and self.is_hotjar(request.url):
+            self.seen.add(request)
             self.pending.add(request)
             self.last_activity = time.monotonic()
 
@@ -420,18 +445,15 @@ class _Watch:
         # An answer is what counts: Chromium reports a request finished only once the page read its body,
         # and a script need not read the body of a post.
         self._done(response.request)
-        if not self.closed and response.status >= 400 and self.is_hotjar(response.url):
+        if not self.closed and response.status >= 400 and response.request in self.seen:
             self._fail(Failure.HTTP_ERROR, f"HTTP {response.status} from {response.request.method} "
                                            f"{_strip_query(response.url)}")
 
     def on_failed(self, request: Request) -> None:
         self._done(request)
-        if not self.closed and self.is_hotjar(request.url):
+        if not self.closed and request in self.seen:
             self._fail(Failure.REQUEST_FAILED, f"{request.failure or 'failed'} for {request.method} "
                                                f"{_strip_query(request.url)}")
-
-    def on_finished(self, request: Request) -> None:
-        self._done(request)
 
     def _done(self, request: Request) -> None:
         if request in self.pending:
@@ -467,6 +489,11 @@ class _Watch:
 
 _STALE = Delivery(Failure.BROWSER_ERROR, "the tab still held an earlier visitor's state")
 """Not a result a user ever gets: the tab is replaced and the user delivered again."""
+
+
+def _wildcard_escape(text: str) -> str:
+    """`text` as a literal in the browser's URL patterns, where `*` and `?` are wildcards."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
 
 
 def _strip_query(url: str) -> str:
