@@ -111,8 +111,12 @@ class Observer(Protocol):
 
 
 def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None = None,
-        site: Site | None = None, observer: Observer | None = None) -> Summary:
-    """Read every source in order and fold each event into a summary; `on_event` sees each event as decided."""
+        site: Site | None = None, observer: Observer | None = None, count_lines_before: bool = True) -> Summary:
+    """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
+
+    A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
+    without `count_lines_before` its lines count from the range's start (see `Summary.shifted`).
+    """
     mapper = Mapper(settings.limits, site)
     summary = Summary(example_limit=settings.example_limit)
     if observer is not None:
@@ -144,7 +148,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             observer.source(source)
         try:
             # Inside the try: counting the lines before a range reads the file, which can fail like any read.
-            line_offset = lines_before(source)
+            line_offset = lines_before(source) if count_lines_before else 0
             with open_source(source) as stream:
                 if observer is not None:
                     stream = observer.wrap(stream)

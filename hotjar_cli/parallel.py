@@ -35,7 +35,7 @@ import msgspec
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event, Observer, Run, run
-from hotjar_cli.reader import Source, is_gzip, size_of, split_ranges
+from hotjar_cli.reader import Source, is_gzip, lines_before, size_of, split_ranges
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
@@ -158,6 +158,8 @@ class Partial(msgspec.Struct, frozen=True):
     attribute_candidates: list[str]
     event_candidates: list[str]
     output: Output | None
+    lines_counted: bool = True
+    """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
 
 
 def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, out: TextIO,
@@ -193,6 +195,7 @@ def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool,
     summaries: list[Summary | None] = [None] * len(units)
     # Finished units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
+    numbering = _LineNumbers(units)
     attributes: dict[str, None] = {}
     events: dict[str, None] = {}
     for number in range(len(units)):
@@ -204,13 +207,13 @@ def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool,
         turned_away = _fold(attributes, partial.attribute_candidates, limits.max_attributes)
         turned_away |= _fold(events, partial.event_candidates, limits.max_events)
         waiting.append((number, submit(number, seeds) if turned_away else partial))
-        _write_ready(waiting, summaries, out, wait=False)
-    _write_ready(waiting, summaries, out, wait=True)
+        _write_ready(waiting, summaries, out, numbering, wait=False)
+    _write_ready(waiting, summaries, out, numbering, wait=True)
     return reduce(Summary.merge, summaries)  # type: ignore[arg-type]
 
 
 def _write_ready(waiting: deque[tuple[int, Partial | Future]], summaries: list[Summary | None], out: TextIO,
-                 wait: bool) -> None:
+                 numbering: _LineNumbers, wait: bool) -> None:
     while waiting:
         number, item = waiting[0]
         if not isinstance(item, Partial):
@@ -218,9 +221,35 @@ def _write_ready(waiting: deque[tuple[int, Partial | Future]], summaries: list[S
                 return
             item = item.result()
         waiting.popleft()
-        summaries[number] = item.summary
+        summaries[number] = numbering.place(number, item)
         if item.output is not None:
             item.output.copy_to(out)
+
+
+class _LineNumbers:
+    """Numbers each unit's lines as its whole file does, from the lines of the units before it, in input order.
+
+    A unit whose output is only its summary counts its lines from its own start: the lines before it are
+    known here once the units before it are done, and it need not read those bytes again to count them.
+    """
+
+    def __init__(self, units: list[Source]) -> None:
+        self._units = units
+        self._before = 0
+        self._known = True
+
+    def place(self, number: int, partial: Partial) -> Summary:
+        """The unit's summary, numbered as its file is."""
+        unit = self._units[number]
+        if unit.start == 0:
+            self._before, self._known = 0, True
+        summary = partial.summary
+        if not partial.lines_counted:
+            # A unit before this one that stopped reading early counted fewer lines than its range holds.
+            summary = summary.shifted(self._before if self._known else lines_before(unit))
+        self._before += partial.summary.lines
+        self._known = self._known and not partial.summary.errors
+        return summary
 
 
 def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
@@ -302,8 +331,9 @@ def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str 
     site = Site(limits.max_attributes, limits.max_events, known_attributes, known_events)
     output = None
     if stream is Stream.NONE:
-        summary = run([unit], settings, site=site)
-    elif spool is not None:
+        summary = run([unit], settings, site=site, count_lines_before=False)
+        return Partial(summary, site.attribute_candidates(), site.event_candidates(), None, lines_counted=False)
+    if spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
             summary = run([unit], settings, stream_writer(stream, file, redact), site=site)
         output = Output(path=spool)

@@ -41,7 +41,7 @@ def _pass(folder: Path, limits: Limits, jobs: int, stream: parallel.Stream) -> t
 @pytest.mark.parametrize("limits", [Limits(), Limits(max_attributes=30, max_events=25),
                                     Limits(max_attributes=75, max_events=120), Limits(max_attributes=0, max_events=1)],
                          ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"])
-@pytest.mark.parametrize("stream", [parallel.Stream.FINDINGS, parallel.Stream.CALLS])
+@pytest.mark.parametrize("stream", [parallel.Stream.NONE, parallel.Stream.FINDINGS, parallel.Stream.CALLS])
 def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: parallel.Stream,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
@@ -49,6 +49,19 @@ def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Lim
     for jobs in (2, 3, 7):
         assert parallel.plan_units(resolve([str(logs)]), jobs), "the input must really be split"
         assert _pass(logs, limits, jobs, stream) == alone
+
+
+def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    clean = json.dumps({"type": "track", "userId": "u1", "event": "Signed Up"})
+    late = json.dumps({"type": "identify", "traits": {"plan": "pro"}})
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(f"{late if number in (2900, 2950, 2990) else clean}\n" for number in range(3000)))
+    alone = _pass(tmp_path, Limits(), 1, parallel.Stream.NONE)
+    assert [example["line"] for example in json.loads(alone[0])[1]["HJ103"]] == [2901, 2951, 2991]
+    for jobs in (2, 5):
+        assert len(parallel.plan_units(resolve([str(path)]), jobs) or []) == jobs, "the file must really be split"
+        assert _pass(tmp_path, Limits(), jobs, parallel.Stream.NONE) == alone
 
 
 def test_site_limits_are_really_crossed_by_the_inputs(logs: Path) -> None:

@@ -6,7 +6,8 @@ ones in input order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -146,6 +147,15 @@ class Summary:
         merged._shown_enough = {code for code, shown in merged.examples.items() if len(shown) >= self.example_limit}
         merged.errors = self.errors + later.errors
         return merged
+
+    def shifted(self, lines: int) -> Summary:
+        """This summary with every line number in it moved on by `lines`: a part of a file read on its own."""
+        moved = copy.copy(self)
+        moved.examples = {code: [replace(example, position=Position(example.position.file, example.position.line + lines,
+                                                                  example.position.index)) for example in shown]
+                          for code, shown in self.examples.items()}
+        moved.errors = [replace(error, line=error.line + lines) for error in self.errors]
+        return moved
 
     def sorted_rules(self) -> list[tuple[str, int]]:
         """Findings per rule, in code order."""
