@@ -7,7 +7,8 @@ from typing import BinaryIO, Callable, Iterable, Protocol
 
 import msgspec
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, decode_message, parse_line
+from hotjar_cli.core.decode import (DECODE_ERRORS, MAX_LINE_BYTES, Parsed, SegmentMessage, decode_one, parse_batch,
+                                   parse_line)
 from hotjar_cli.core.jsvalues import is_truthy, js_string
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -153,13 +154,27 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
                 if observer is not None:
                     stream = observer.wrap(stream)
                 for line_number, raw in enumerate(read_lines(stream, file_start=source.start == 0), 1):
-                    message = decode_message(raw)
-                    if message is not None:
-                        fold(name, line_offset + line_number, None, message, raw)
+                    # Nearly every line is one message: it is decided here as `fold` would, without the calls.
+                    try:
+                        message = decode_one(raw)
+                    except DECODE_ERRORS:
+                        message = None
+                    if message is not None and message.batch is None and len(raw) <= MAX_LINE_BYTES:
+                        if filtering and not keep(message):
+                            summary.events += 1
+                            summary.filtered += 1
+                            continue
+                        decision = decide(message)
+                        if selecting and decision.findings:
+                            decision = _only_selected(decision, selected)
+                        add(name, line_offset + line_number, None, message, decision, raw)
+                        if on_event is not None:
+                            on_event(Event(Position(name, line_offset + line_number), message, decision))
                     elif not raw or raw.isspace():
                         summary.blank_lines += 1
                     else:
-                        parsed_items, batched = parse_line(raw)
+                        fits = message is not None and len(raw) <= MAX_LINE_BYTES
+                        parsed_items, batched = parse_batch(message) if fits else parse_line(raw)  # type: ignore[arg-type]
                         for index, parsed in enumerate(parsed_items):
                             fold(name, line_offset + line_number, index if batched else None, parsed, raw)
         except (ReadError, InputError) as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hotjar_cli import reader
+from hotjar_cli import engine, reader
 from hotjar_cli.core import decode
 from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.engine import Run, run
@@ -233,9 +233,10 @@ def test_batch_lines_number_their_items(tmp_path: Path, run_paths) -> None:
 
 @pytest.fixture
 def small_line_limit(monkeypatch: pytest.MonkeyPatch) -> int:
-    """A line limit of 100 bytes, in both the reader (which cuts) and the decoder (which reports)."""
+    """A line limit of 100 bytes, in the reader (which cuts), the decoder (which reports) and the engine."""
     monkeypatch.setattr(decode, "MAX_LINE_BYTES", 100)
     monkeypatch.setattr(reader, "MAX_LINE_BYTES", 100)
+    monkeypatch.setattr(engine, "MAX_LINE_BYTES", 100)
     return 100
 
 

@@ -44,6 +44,12 @@ class Unreadable:
 Parsed = SegmentMessage | Unreadable
 
 _decoder = msgspec.json.Decoder(SegmentMessage)
+decode_one = _decoder.decode
+"""The message on a line, with `batch` set for an envelope; raises one of `DECODE_ERRORS` for anything else.
+
+The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
+"""
+DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _json_types = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
                float: "a number", type(None): "null"}
@@ -52,20 +58,6 @@ _json_types = {dict: "an object", list: "a list", str: "a string", bool: "a bool
 def json_type(value: Any) -> str:
     """`a list`, `a string`...: how a finding names the type of a value."""
     return _json_types.get(type(value), "a value")
-
-
-def decode_message(raw: bytes) -> SegmentMessage | None:
-    """The message of a line that holds exactly one, or None; `parse_line` says what any other line holds.
-
-    Nearly every line is one message: this is that case, without the list `parse_line` builds.
-    """
-    if len(raw) > MAX_LINE_BYTES:
-        return None
-    try:
-        message = _decoder.decode(raw)
-    except (msgspec.DecodeError, UnicodeDecodeError):
-        return None
-    return message if message.batch is None else None
 
 
 def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
@@ -82,9 +74,14 @@ def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
     except (msgspec.DecodeError, UnicodeDecodeError) as error:
         return [Unreadable("HJ001", _json_error(error))], False
     if message.batch is not None:
-        # An envelope without a list of messages has no items to number: its finding is about the whole line.
-        return _unbatch(message), isinstance(message.batch, list) and bool(message.batch)
+        return parse_batch(message)
     return [message], False
+
+
+def parse_batch(envelope: SegmentMessage) -> tuple[list[Parsed], bool]:
+    """The items of a batch envelope, as `parse_line` gives them."""
+    # An envelope without a list of messages has no items to number: its finding is about the whole line.
+    return _unbatch(envelope), isinstance(envelope.batch, list) and bool(envelope.batch)
 
 
 def properties_keys(message: SegmentMessage) -> list[str] | None:
