@@ -35,7 +35,7 @@ import msgspec
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event, Observer, Run, run
-from hotjar_cli.reader import Source, is_gzip, lines_before, size_of, split_ranges
+from hotjar_cli.reader import InputError, ReadError, Source, is_gzip, lines_before, size_of, split_ranges
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
@@ -245,11 +245,17 @@ class _LineNumbers:
             self._before, self._known = 0, True
         summary = partial.summary
         if not partial.lines_counted:
-            # A unit before this one that stopped reading early counted fewer lines than its range holds.
-            summary = summary.shifted(self._before if self._known else lines_before(unit))
+            summary = summary.shifted(self._before if self._known else self._count_before(unit))
         self._before += partial.summary.lines
+        # A unit that stopped reading early (a read error, which the run reports) counted fewer lines than it holds.
         self._known = self._known and not partial.summary.errors
         return summary
+
+    def _count_before(self, unit: Source) -> int:
+        try:
+            return lines_before(unit)
+        except (ReadError, InputError):
+            return self._before  # the file failed again; the error already reported makes the run exit 2
 
 
 def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:

@@ -14,7 +14,8 @@ import pytest
 import hotjar_cli.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.engine import Run
-from hotjar_cli.reader import resolve, split_ranges
+from hotjar_cli.core.summary import SourceError, Summary
+from hotjar_cli.reader import Source, resolve, split_ranges
 from hotjar_cli.report.records import example_record, summary_record
 from site_limit_logs import site_limit_log
 
@@ -62,6 +63,22 @@ def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path, monkeyp
     for jobs in (2, 5):
         assert len(parallel.plan_units(resolve([str(path)]), jobs) or []) == jobs, "the file must really be split"
         assert _pass(tmp_path, Limits(), jobs, parallel.Stream.NONE) == alone
+
+
+def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "ten.jsonl"
+    path.write_bytes(b"".join(b'{"n": %d}\n' % number for number in range(10)))  # 10 bytes a line
+    units = [Source(str(path), path, 0, 30), Source(str(path), path, 30, 70), Source(str(path), path, 70, None)]
+    numbering = parallel._LineNumbers(units)
+
+    def partial(lines: int, error_line: int) -> parallel.Partial:
+        summary = Summary(lines=lines, errors=[SourceError(str(path), error_line, "read failed")])
+        return parallel.Partial(summary, [], [], None, lines_counted=False)
+
+    # The first part read 2 of its 3 lines before failing: the next part's lines are counted from the file.
+    assert numbering.place(0, partial(2, 3)).errors[0].line == 3
+    assert numbering.place(1, partial(4, 2)).errors[0].line == 5
+    assert numbering.place(2, partial(3, 1)).errors[0].line == 8
 
 
 def test_site_limits_are_really_crossed_by_the_inputs(logs: Path) -> None:
