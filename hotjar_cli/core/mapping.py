@@ -206,9 +206,9 @@ class Mapper:
             findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
             return _decision(findings, None)
         if not spec_found and len(self._admitted_events) < 100_000:
-            self._admitted_events[name] = tuple(  # type: ignore[assignment]
-                _decision((*name_findings, *dropped), call) for dropped in ((), (PROPERTIES_DROPPED,),
-                                                                            (_PROPERTIES_NOT_AN_OBJECT,)))
+            self._admitted_events[name] = (_decision(name_findings, call),
+                                           _decision((*name_findings, PROPERTIES_DROPPED), call),
+                                           _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
         dropped = _dropped_properties(message) if message.properties else None
         if dropped is not None:
             findings.append(dropped)
