@@ -16,7 +16,7 @@ from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
-from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_lines
+from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_blocks
 
 
 class Filters(msgspec.Struct, frozen=True):
@@ -153,30 +153,33 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             with open_source(source) as stream:
                 if observer is not None:
                     stream = observer.wrap(stream)
-                for line_number, raw in enumerate(read_lines(stream, file_start=source.start == 0), 1):
-                    # Nearly every line is one message: it is decided here as `fold` would, without the calls.
-                    try:
-                        message = decode_one(raw)
-                    except DECODE_ERRORS:
-                        message = None
-                    if message is not None and message.batch is None and len(raw) <= MAX_LINE_BYTES:
-                        if filtering and not keep(message):
-                            summary.events += 1
-                            summary.filtered += 1
-                            continue
-                        decision = decide(message)
-                        if selecting and decision.findings:
-                            decision = _only_selected(decision, selected)
-                        add(name, line_offset + line_number, None, message, decision, raw)
-                        if on_event is not None:
-                            on_event(Event(Position(name, line_offset + line_number), message, decision))
-                    elif not raw or raw.isspace():
-                        summary.blank_lines += 1
-                    else:
-                        fits = message is not None and len(raw) <= MAX_LINE_BYTES
-                        parsed_items, batched = parse_batch(message) if fits else parse_line(raw)  # type: ignore[arg-type]
-                        for index, parsed in enumerate(parsed_items):
-                            fold(name, line_offset + line_number, index if batched else None, parsed, raw)
+                for lines in read_blocks(stream, file_start=source.start == 0):
+                    for raw in lines:  # each with its line end, which JSON ignores
+                        line_number += 1
+                        # Nearly every line is one message: it is decided here as `fold` would, without the calls.
+                        try:
+                            message = decode_one(raw)
+                        except DECODE_ERRORS:
+                            message = None
+                        if message is not None and message.batch is None and len(raw) <= MAX_LINE_BYTES:
+                            if filtering and not keep(message):
+                                summary.events += 1
+                                summary.filtered += 1
+                                continue
+                            decision = decide(message)
+                            if selecting and decision.findings:
+                                decision = _only_selected(decision, selected)
+                            add(name, line_offset + line_number, None, message, decision, raw)
+                            if on_event is not None:
+                                on_event(Event(Position(name, line_offset + line_number), message, decision))
+                        elif raw.isspace() or not raw:
+                            summary.blank_lines += 1
+                        else:
+                            raw = raw[:-1] if raw.endswith(b"\n") else raw
+                            envelope = message is not None and message.batch is not None and len(raw) <= MAX_LINE_BYTES
+                            parsed_items, batched = parse_batch(message) if envelope else parse_line(raw)  # type: ignore[arg-type]
+                            for index, parsed in enumerate(parsed_items):
+                                fold(name, line_offset + line_number, index if batched else None, parsed, raw)
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number

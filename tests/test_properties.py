@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hotjar_cli.core.model import Decision, Effect, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.engine import Event, Filters, Run, run
-from hotjar_cli.reader import GZIP_MAGIC, UTF8_BOM, ReadError, Source, open_source, read_lines
+from hotjar_cli.reader import GZIP_MAGIC, UTF8_BOM, ReadError, Source, open_source, read_blocks, read_lines
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -247,6 +248,18 @@ def physical_lines(path: Path) -> tuple[int, bool]:
         except ReadError:
             return count, True
     return count, False
+
+
+@PROPERTY_SETTINGS
+@given(data=st.lists(st.sampled_from([b"\n", b"\r\n", b"{}", b"x" * 9, UTF8_BOM, b" "]), max_size=30).map(b"".join),
+       block_bytes=st.integers(min_value=1, max_value=40))
+def test_blocks_of_lines_hold_every_byte_once_whatever_the_block_size(data: bytes, block_bytes: int) -> None:
+    blocks = list(read_blocks(io.BytesIO(data), block_bytes))
+    lines = [line for block in blocks for line in block]
+    assert all(blocks), "no empty blocks"
+    assert b"".join(lines) == data.removeprefix(UTF8_BOM)
+    assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in lines[:-1])
+    assert list(read_lines(io.BytesIO(data), block_bytes)) == [line.removesuffix(b"\n") for line in lines]
 
 
 @PROPERTY_SETTINGS

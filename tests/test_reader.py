@@ -262,8 +262,8 @@ def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Pat
                                                                    monkeypatch: pytest.MonkeyPatch,
                                                                    block_bytes: int) -> None:
     monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
-    original = reader.read_lines
-    monkeypatch.setattr("hotjar_cli.engine.read_lines",
+    original = reader.read_blocks
+    monkeypatch.setattr("hotjar_cli.engine.read_blocks",
                         lambda stream, *args, **kwargs: original(stream, block_bytes, *args[1:], **kwargs))
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)

@@ -170,7 +170,9 @@ def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]
 
 
 def make_example(position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> Example:
-    """An example of one event, holding only the part of the message the rules read."""
+    """An example of one event, holding only the part of the message the rules read; `raw` may keep its line end."""
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
     line_text = raw[:EXAMPLE_LINE_BYTES].decode("utf-8", "replace")
     findings = described(decision.findings, parsed)
     if isinstance(parsed, Unreadable):
