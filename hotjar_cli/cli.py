@@ -373,7 +373,8 @@ def replay(
                                                          "there by interception.", rich_help_panel="Hotjar site")] = None,
     script_url: Annotated[Optional[str], typer.Option(help="Tracking script to load instead of Hotjar's "
                                                            "(a staging or test copy).", rich_help_panel="Hotjar site")] = None,
-    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive \\[default: the system's chromium].",
+    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive \\[default: the system's "
+                                                              "chromium-headless-shell, else chromium].",
                                                          rich_help_panel="Delivery", show_default=False)] = None,
     concurrency: Annotated[int, typer.Option(help="Browser workers.", rich_help_panel="Delivery", min=1)] = 2,
     rate: Annotated[Optional[float], typer.Option(help="At most this many calls per second.",

@@ -44,6 +44,18 @@ def test_every_call_arrives_once_in_user_order_as_a_fresh_visitor(tmp_path: Path
     assert dead.read_text() == ""
 
 
+def test_the_full_chromium_browser_delivers_as_the_headless_shell_does(tmp_path: Path, fake: FakeHotjar) -> None:
+    # The system's browser is Debian's headless shell when installed; `chromium` itself must work just as well.
+    from hotjar_cli.replay.browser import chromium_path
+
+    assert Path(chromium_path(settings_for(fake))).name == "chromium-headless-shell"
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    report = run_replay(events_of(log.path), settings_for(fake, browser_path=Path("/usr/bin/chromium")),
+                        quiet_console())
+    assert (report.planned, report.sent, report.users_sent) == (log.calls, log.calls, 20)
+    assert_complete_once(log, fake.received())
+
+
 def test_latest_traits_sends_one_merged_identify_per_user(tmp_path: Path, fake: FakeHotjar) -> None:
     log = tmp_path / "log.ndjson"
     log.write_text("\n".join(json.dumps(message) for message in [

@@ -31,12 +31,15 @@ if TYPE_CHECKING:
 # worker, each navigation would otherwise start one for its own context and end another context's. Contexts
 # never share a renderer either way, and the page loads nothing but Hotjar's tracking code. The GPU service,
 # which composites every page's frames even headless, runs as a thread of the browser process rather than a
-# process of its own, sparing those frames a trip between processes.
+# process of its own, sparing those frames a trip between processes. Each user's page load replaces the last
+# user's document in the same frame rather than building a new frame for it (RenderDocument): still a new
+# document and a new window, so nothing of the last page's scripts survives. Chromium merges this list of
+# disabled features with Playwright's own.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-site-isolation-trials", "--in-process-gpu"]
+                 "--disable-site-isolation-trials", "--in-process-gpu", "--disable-features=RenderDocument"]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
+SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
 _POLL = 0.05
 
 
@@ -46,7 +49,11 @@ def default_script_url(site_id: int) -> str:
 
 
 def chromium_path(settings: ReplaySettings) -> str:
-    """The Chromium executable to drive: `--browser-path`, else the system's. Raises ReplaySetupError."""
+    """The Chromium executable to drive: `--browser-path`, else the system's. Raises ReplaySetupError.
+
+    The system's is Debian's headless shell when it is installed (package `chromium-headless-shell`, the same
+    Chromium without the desktop browser around it: a page load costs a third of the CPU), else `chromium`.
+    """
     if settings.browser_path is not None:
         chosen = Path(settings.browser_path)
         if chosen.is_file() and os.access(chosen, os.X_OK):
@@ -56,11 +63,12 @@ def chromium_path(settings: ReplaySettings) -> str:
             return found
         raise ReplaySetupError(f"no Chromium at {chosen}: pass --browser-path with the path of an executable "
                                "Chromium or Chrome")
-    found = shutil.which("chromium") or (SYSTEM_CHROMIUM if os.access(SYSTEM_CHROMIUM, os.X_OK) else None)
-    if found is None:
-        raise ReplaySetupError("no Chromium found: install the system's (Debian: `apt-get install chromium`) "
-                               "or pass --browser-path")
-    return found
+    for name in SYSTEM_CHROMIUMS:
+        found = shutil.which(name) or (f"/usr/bin/{name}" if os.access(f"/usr/bin/{name}", os.X_OK) else None)
+        if found:
+            return found
+    raise ReplaySetupError("no Chromium found: install the system's (Debian: `apt-get install "
+                           "chromium-headless-shell`, or `chromium`) or pass --browser-path")
 
 
 def tracking_page(site_id: int, script_url: str) -> str:
