@@ -376,7 +376,8 @@ def replay(
     browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive \\[default: the system's "
                                                               "chromium-headless-shell, else chromium].",
                                                          rich_help_panel="Delivery", show_default=False)] = None,
-    concurrency: Annotated[int, typer.Option(help="Browser workers.", rich_help_panel="Delivery", min=1)] = 2,
+    concurrency: Annotated[int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery",
+                                             min=1)] = 16,
     rate: Annotated[Optional[float], typer.Option(help="At most this many calls per second.",
                                                   rich_help_panel="Delivery")] = None,
     retries: Annotated[int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery",

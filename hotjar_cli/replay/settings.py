@@ -16,8 +16,9 @@ class ReplaySettings:
     script_url: str | None = None
     """The tracking script; None means Hotjar's `https://static.hotjar.com/c/hotjar-<site id>.js?sv=6`."""
     browser_path: Path | None = None
-    """Chromium to drive; None means the system's (Debian's `chromium`)."""
-    concurrency: int = 2
+    """Chromium to drive; None means the system's (Debian's `chromium-headless-shell`, else `chromium`)."""
+    concurrency: int = 16
+    """Browser workers, each one tab: a user's page mostly waits out the settle time, so many keep two cores busy."""
     rate: float | None = None
     """Calls per second over all workers; None for no limit."""
     retries: int = 3
