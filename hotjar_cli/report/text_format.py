@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import Iterator
+
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -28,9 +30,11 @@ class TextReporter(Reporter):
 
     def finish(self, report: Report) -> None:
         """Print the report."""
-        summary, verdict, console = report.summary, report.verdict, self.console
+        summary, verdict = report.summary, report.verdict
+        # One print of the whole report: rich works out the console's size and style once per print.
+        parts: list[RenderableType] = []
         filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
-        console.print(Text.assemble(
+        parts.append(Text.assemble(
             ("hotjar-cli validate", "bold"),
             f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
             f"file{'s' if summary.files != 1 else ''}{filtered}"))
@@ -44,7 +48,7 @@ class TextReporter(Reporter):
         for outcome, count in summary.outcomes.items():
             share = f"{count / decided:.1%}" if decided else "-"
             outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
-        console.print(outcomes)
+        parts.append(outcomes)
         if summary.rules:
             rules = Table(title="Findings by rule", title_justify="left")
             for column, justify in (("rule", "left"), ("name", "left"), ("severity", "left"),
@@ -55,39 +59,46 @@ class TextReporter(Reporter):
                 rules.add_row(code, rule.name, Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
                               f"{count:,}", f"{summary.affected.get(code, 0):,}",
                               Text("fails", "bold red") if code in verdict.failing_codes else "")
-            console.print(rules)
+            parts.append(rules)
         shown: dict[Position, str] = {}
         for code, examples in sorted(summary.examples.items()):
-            self._examples(code, examples, report.redact, shown)
+            parts.extend(_examples(code, examples, report.redact, shown))
         for error in summary.errors:
-            console.print(Text(f"{error.file}:{error.line}: could not read on: {error.message}", "bold red"))
+            parts.append(Text(f"{error.file}:{error.line}: could not read on: {error.message}", "bold red"))
         if verdict.exit_code:
-            console.print(Text("Gate failed:", "bold red"))
-            for reason in verdict.reasons:
-                console.print(f"  {reason}", markup=False)
+            parts.append(Text("Gate failed:", "bold red"))
+            parts.extend(Text(f"  {reason}") for reason in verdict.reasons)
         else:
-            console.print(Text("Gate passed.", "bold green"))
+            parts.append(Text("Gate passed.", "bold green"))
+        self.console.print(Group(*parts))
 
-    def _examples(self, code: str, examples, redact: bool, shown: dict[Position, str]) -> None:  # type: ignore[no-untyped-def]
-        rule, console = RULES[code], self.console
-        console.print()
-        console.print(Text.assemble((f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
-                                    f"  {rule.message}  (hotjar-cli rule {code})"))
-        for example in examples:
-            if redact:
-                example = redact_example(example)
-            details = "; ".join(f"{finding.path} {finding.detail}".rstrip()
-                                for finding in example.findings if finding.code == code)
-            message_id = f"  messageId {example.message_id}" if example.message_id else ""
-            console.print(Text.assemble(("  " + str(example.position), "bold"), message_id, f": {details}"))
-            if example.position in shown:
-                console.print(Text(f"    (the same event as under {shown[example.position]} above)", "dim"))
-                continue
-            shown[example.position] = code
-            for line in diff_lines(example):
-                rule_note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
-                console.print(Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
-                                            (rule_note, "dim")), overflow="ellipsis", no_wrap=True)
-            console.print(Text("    " + hj_call(example.call), "dim"), overflow="ellipsis", no_wrap=True)
-            for explanation in example.explanation:
-                console.print(Text(f"    schema: {explanation}", "dim"))
+
+def _examples(code: str, examples, redact: bool, shown: dict[Position, str]) -> Iterator[Text]:  # type: ignore[no-untyped-def]
+    rule = RULES[code]
+    yield Text()
+    yield Text.assemble((f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
+                        f"  {rule.message}  (hotjar-cli rule {code})")
+    for example in examples:
+        if redact:
+            example = redact_example(example)
+        details = "; ".join(f"{finding.path} {finding.detail}".rstrip()
+                            for finding in example.findings if finding.code == code)
+        message_id = f"  messageId {example.message_id}" if example.message_id else ""
+        yield Text.assemble(("  " + str(example.position), "bold"), message_id, f": {details}")
+        if example.position in shown:
+            yield Text(f"    (the same event as under {shown[example.position]} above)", "dim")
+            continue
+        shown[example.position] = code
+        for line in diff_lines(example):
+            rule_note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
+            yield _one_line(Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
+                                          (rule_note, "dim")))
+        yield _one_line(Text("    " + hj_call(example.call), "dim"))
+        for explanation in example.explanation:
+            yield Text(f"    schema: {explanation}", "dim")
+
+
+def _one_line(text: Text) -> Text:
+    """A payload line: cut with an ellipsis at the console's width rather than wrapped."""
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
