@@ -17,19 +17,23 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
-    """The fields of a Segment message that decide what Hotjar receives. Types are checked by the rules."""
+    """The fields of a Segment message that decide what Hotjar receives. Types are checked by the rules.
 
+    The fields are in the order analytics.js and Segment's archives write them: the decoder looks for each key
+    from the field after the last one it matched, so this order finds most keys at the first try.
+    """
+
+    anonymousId: Any = None
+    integrations: Any = None
+    messageId: Any = None
+    originalTimestamp: Any = None
+    receivedAt: Any = None
+    timestamp: Any = None
     type: Any = None
     userId: Any = None
-    anonymousId: Any = None
     event: Any = None
     traits: Any = None
     properties: msgspec.Raw = msgspec.Raw(b"")
-    integrations: Any = None
-    messageId: Any = None
-    timestamp: Any = None
-    originalTimestamp: Any = None
-    receivedAt: Any = None
     batch: Any = None
 
 
