@@ -89,16 +89,16 @@ def _examples(code: str, examples, redact: bool, shown: dict[Position, str]) -> 
             yield Text(f"    (the same event as under {shown[example.position]} above)", "dim")
             continue
         shown[example.position] = code
-        for line in diff_lines(example):
-            rule_note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
-            yield _one_line(Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
-                                          (rule_note, "dim")))
-        yield _one_line(Text("    " + hj_call(example.call), "dim"))
+        lines = [Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
+                               (f"   ← {line.code} {RULES[line.code].name}" if line.code else "", "dim"))
+                 for line in diff_lines(example)]
+        lines.append(Text("    " + hj_call(example.call), "dim"))
+        yield _payload_lines(Text("\n").join(lines))
         for explanation in example.explanation:
             yield Text(f"    schema: {explanation}", "dim")
 
 
-def _one_line(text: Text) -> Text:
-    """A payload line: cut with an ellipsis at the console's width rather than wrapped."""
+def _payload_lines(text: Text) -> Text:
+    """The payload's lines, each cut with an ellipsis at the console's width rather than wrapped."""
     text.no_wrap, text.overflow = True, "ellipsis"
     return text
