@@ -134,6 +134,8 @@ def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Pat
             lines.append({"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro", "address": {}}})
         if number % 11 == 0:
             lines.append({"type": "identify", "traits": {"plan": "pro"}})
+        if number % 2 == 0:  # identifies are held by their findings: more kinds of findings than are held
+            lines.append({"type": "identify", "userId": "u2", "traits": {"plan": "pro", f"n{number // 2 % names}": {}}})
     path = tmp_path / "repeats.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     summary, events = run_file(path)

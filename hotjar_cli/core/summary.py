@@ -70,11 +70,13 @@ class Summary:
     errors: list[SourceError] = field(default_factory=list)
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
-    _repeats: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
-    """Decisions that need nothing but counting, by identity, with how often they came again before `settle`.
+    _repeats: dict[int | tuple[Finding, ...], list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    """Decisions that need nothing but counting, with how often they came again before `settle`.
 
-    The core hands out one shared decision for most events (tracks under a known name, page views): counting
-    such an event is then one lookup. Holding each decision here keeps it alive, so its identity stays its own.
+    The core hands out one shared decision for most events (tracks under a known name, page views): such a
+    decision is held by identity, and counting its event is then one lookup. Holding it keeps it alive, so its
+    identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
+    by its findings instead, since those decide everything it counts for.
     """
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
@@ -84,8 +86,16 @@ class Summary:
         if repeat is not None:
             repeat[1] += 1
             return
-        self._count(decision, 1)
+        call = decision.call
         findings = decision.findings
+        key: int | tuple[Finding, ...] = id(decision)
+        if call is not None and call.attributes is not None:
+            key = findings
+            repeat = self._repeats.get(key)
+            if repeat is not None:
+                repeat[1] += 1
+                return
+        self._count(decision, 1)
         if findings:
             shown = False
             for code in {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,):
@@ -94,15 +104,12 @@ class Summary:
                     shown = True
             if shown:
                 return  # the decision may be wanted as an example again
-        call = decision.call
-        # A decision carrying attributes is made for its event alone: it never comes again.
-        if call is None or call.attributes is None:
-            if len(self._repeats) >= REPEATS_HELD:
-                self.settle()
-            self._repeats[id(decision)] = [decision, 0]
+        if len(self._repeats) >= REPEATS_HELD:
+            self.settle()
+        self._repeats[key] = [decision, 0]
 
     def settle(self) -> None:
-        """Count the decisions held for counting by identity, and let them go: every count is then complete."""
+        """Count the decisions held for counting, and let them go: every count is then complete."""
         for decision, count in self._repeats.values():
             if count:
                 self._count(decision, count)
