@@ -558,6 +558,24 @@ def test_empty_or_null_properties_are_not_reported(properties: str) -> None:
     assert decision.findings == ()
 
 
+@pytest.mark.parametrize(("properties", "expected"), [
+    ("{}", None), ("{ }", None), ("{\n\t}", None), ("null", None),
+    ('{"a":1}', "1 dropped: a"), ('{ "a": 1 }', "1 dropped: a"), ('{\n"a": {"b": 2}}', "1 dropped: a"),
+    ("[]", "properties is not an object; Hotjar keeps only the event name"),
+    ('"x"', "properties is not an object; Hotjar keeps only the event name"),
+    ("7", "properties is not an object; Hotjar keeps only the event name"),
+    ("0", "properties is not an object; Hotjar keeps only the event name"),
+    ("true", "properties is not an object; Hotjar keeps only the event name"),
+])
+def test_properties_are_judged_alike_under_a_new_and_an_admitted_name(properties: str, expected: str | None) -> None:
+    mapper = Mapper(Limits())
+    line = f'{{"type": "track", "userId": "u1", "event": "Signed Up", "properties": {properties}}}'.encode()
+    first, again = (parse_line(line)[0][0] for _ in range(2))
+    for parsed in (first, again):  # the second time, the name is admitted and its decisions are shared
+        found = described(mapper.decide(parsed).findings, parsed)
+        assert found == (() if expected is None else (Finding("HJ301", "$.properties", expected),))
+
+
 def test_properties_that_are_not_an_object_are_reported() -> None:
     decision = decide(track(properties="plan=pro"))
     assert codes(decision) == ["HJ301"]

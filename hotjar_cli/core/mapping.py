@@ -188,9 +188,9 @@ class Mapper:
             shared = self._admitted_events.get(name)
             if shared is not None:
                 properties = message.properties
-                if not properties:
-                    return shared[0]
-                dropped = _dropped_properties(message)
+                if len(properties) > 1 and _first_two_bytes(properties)[0] == b'{"':
+                    return shared[1]  # nearly every track: properties is a compact, non-empty object
+                dropped = _dropped_properties(message) if properties else None
                 return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
         spec_found = bool(findings)
         known = self._event_names.get(name)
@@ -347,17 +347,16 @@ _PROPERTIES_NOT_AN_OBJECT = Finding("HJ301", "$.properties",
 
 def _dropped_properties(message: SegmentMessage) -> Finding | None:
     """HJ301 for a `properties` that is not null, not absent and not an empty object."""
-    properties = message.properties  # the value exactly, with no white space around it
-    if len(properties) > 1 and _first_two_bytes(properties)[0] == b'{"':
-        return PROPERTIES_DROPPED  # compact JSON, nearly every message: a key's quote right after the brace
-    raw = bytes(properties)
+    raw = bytes(message.properties)  # the value exactly, with no white space around it
     if raw[0] == 123:  # {
-        return PROPERTIES_DROPPED if raw[1:-1].strip() else None
+        # Compact JSON puts a key's quote right after the brace; only other objects need a closer look.
+        return PROPERTIES_DROPPED if raw[1] == 34 or raw[1:-1].strip() else None
     return None if raw == b"null" else _PROPERTIES_NOT_AN_OBJECT
 
 
 _first_two_bytes = struct.Struct("2s").unpack_from
-"""Reads the start of `properties` in place: copying the whole value would cost more than the rest of the rule."""
+"""Reads the start of `properties` in place, for a track under an admitted name: copying the whole value would
+cost more than the rest of its decision."""
 
 
 def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:
