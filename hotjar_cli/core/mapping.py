@@ -130,7 +130,7 @@ class Mapper:
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         user_id = message.userId
         if not (user_id.__class__ is str and user_id) and not is_truthy(user_id):
-            findings.append(Finding("HJ103", "$.userId", _falsy_user_id(user_id)))
+            findings.append(Finding("HJ103", "$.userId", _falsy("userId", user_id)))
             return _decision(findings, None)
         traits = message.traits
         if traits is not None and traits.__class__ is not dict:
@@ -180,7 +180,7 @@ class Mapper:
         name = message.event
         if name.__class__ is not str or not name:
             if not is_truthy(name):
-                findings.append(Finding("HJ104", "$.event", _falsy_event(name)))
+                findings.append(Finding("HJ104", "$.event", _falsy("event", name)))
             else:
                 findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
             return _decision(findings, None)
@@ -276,24 +276,13 @@ def _disabled_for_hotjar(integrations: Any) -> str:
     return "$.integrations.All" if integrations.get("All") is False else ""
 
 
-def _falsy_user_id(user_id: Any) -> str:
-    if user_id is None:
-        return "userId is missing or null"
-    if user_id == "":
-        return "userId is an empty string"
-    return f"userId is {_falsy_text(user_id)}"
-
-
-def _falsy_event(name: Any) -> str:
-    if name is None:
-        return "event is missing or null"
-    if name == "":
-        return "event is an empty string"
-    return f"event is {_falsy_text(name)}"
-
-
-def _falsy_text(value: Any) -> str:
-    return "false" if value is False else "0"
+def _falsy(field: str, value: Any) -> str:
+    """Why a falsy `userId` or `event` counts as missing, in the words of the value JavaScript sees."""
+    if value is None:
+        return f"{field} is missing or null"
+    if value == "":
+        return f"{field} is an empty string"
+    return f"{field} is {'false' if value is False else '0'}"
 
 
 def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
