@@ -7,7 +7,6 @@ Lines are streamed in blocks, so memory stays flat whatever the size of the inpu
 from __future__ import annotations
 
 import glob
-import gzip
 import io
 import os
 import sys
@@ -16,16 +15,31 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import msgspec
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 
+try:
+    # ISA-L inflates gzip over twice as fast as zlib, to the same bytes; where it has no build, zlib does it.
+    from isal.isal_zlib import decompressobj
+    from isal.isal_zlib import error as _isal_error
+
+    DECOMPRESS_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, _isal_error)
+except ImportError:  # a platform ISA-L is not built for
+    from zlib import decompressobj
+
+    DECOMPRESS_ERRORS = (EOFError, zlib.error)
+
 BLOCK_BYTES = 64 << 10
 """How much is read at once. A small block stays in the processor's cache while its lines are cut and decoded,
 and is reused by the allocator instead of being mapped afresh: about 10% faster than a megabyte."""
 GZIP_MAGIC = b"\x1f\x8b"
+GZIP_INPUT_BYTES = 16 << 10
+"""How much compressed input is inflated at once: about a block of lines."""
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+"""A deflate stream inside gzip's header and trailer."""
 UTF8_BOM = b"\xef\xbb\xbf"
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
@@ -222,11 +236,11 @@ def open_source(source: Source) -> Iterator[BinaryIO]:
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
             magic = _read(raw.read, 2)
             raw.seek(0)
-            yield gzip.GzipFile(fileobj=raw, mode="rb") if magic == GZIP_MAGIC else raw  # type: ignore[misc]
+            yield Gunzip(raw) if magic == GZIP_MAGIC else raw  # type: ignore[misc]
             return
         buffered = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[arg-type]
         if buffered.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]
-            yield gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+            yield Gunzip(buffered)  # type: ignore[misc]
         else:
             yield buffered
     finally:
@@ -260,6 +274,60 @@ class _Range:
         block = self._file.read(min(size, self._left) if size >= 0 else self._left)
         self._left -= len(block)
         return block
+
+
+class Gunzip:
+    """A gzip stream, inflated as it is read.
+
+    `read1` hands over what the compressed bytes read so far hold, so a truncated file still yields every line
+    before the cut (then raises EOFError). Members that follow one another are one stream, and zero bytes after
+    a member are padding, as gzip reads them. Each member's CRC and length are checked.
+    """
+
+    def __init__(self, raw: BinaryIO, inflater: Callable[[int], Any] = decompressobj) -> None:
+        self._read = raw.read
+        self._new = inflater
+        self._inflate = inflater(GZIP_WBITS)
+        self._input = b""
+        self._empty = True  # no byte read yet: a stream with none is empty, not cut
+
+    def read1(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (a block when negative); b"" only at the end of the stream."""
+        size = size if size > 0 else BLOCK_BYTES
+        while True:
+            if self._inflate.eof:
+                after = self._inflate.unused_data.lstrip(b"\0")
+                while not after:
+                    more = self._read(GZIP_INPUT_BYTES)
+                    if not more:
+                        return b""
+                    after = more.lstrip(b"\0")
+                self._inflate, self._input = self._new(GZIP_WBITS), after
+            data = self._input or self._read(GZIP_INPUT_BYTES)
+            if data:
+                self._empty = False
+            elif self._empty:
+                return b""
+            # Without input, the inflater still hands over what it holds back past the last `size`.
+            out = self._inflate.decompress(data, size)
+            self._input = self._inflate.unconsumed_tail
+            if out:
+                return out
+            if not data and not self._inflate.eof:
+                raise EOFError("the file ends inside a gzip member")
+
+    def read(self, size: int = -1) -> bytes:
+        """`size` bytes, fewer only at the end of the stream; everything left when negative."""
+        parts = []
+        left = size
+        while left != 0:
+            block = self.read1(left if left > 0 else BLOCK_BYTES)
+            if not block:
+                break
+            parts.append(block)
+            if left > 0:
+                left -= len(block)
+        return b"".join(parts)
 
 
 SPLIT_PROBE_BYTES = 1 << 16
@@ -388,11 +456,11 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
 def _read(read: Callable[[int], bytes], size: int) -> bytes:
     try:
         return read(size)
-    except (OSError, EOFError, zlib.error) as error:
+    except (OSError, *DECOMPRESS_ERRORS) as error:
         raise ReadError(_describe(error)) from None
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, (EOFError, gzip.BadGzipFile, zlib.error)):
+    if isinstance(error, DECOMPRESS_ERRORS):
         return f"the gzip stream is corrupt or truncated ({error})"
     return f"read failed: {getattr(error, 'strerror', None) or error}"

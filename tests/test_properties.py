@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,9 @@ from hotjar_cli.core.model import Decision, Effect, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.engine import Event, Filters, Run, run
-from hotjar_cli.reader import GZIP_MAGIC, UTF8_BOM, ReadError, Source, open_source, read_blocks, read_lines
+from hotjar_cli import reader
+from hotjar_cli.reader import (GZIP_MAGIC, UTF8_BOM, Gunzip, ReadError, Source, open_source, read_blocks,
+                               read_lines)
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -262,6 +266,40 @@ def test_blocks_of_lines_hold_every_byte_once_whatever_the_block_size(data: byte
     assert b"".join(lines) == data.removeprefix(UTF8_BOM)
     assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in lines[:-1])
     assert list(read_lines(io.BytesIO(data), block_bytes)) == [line.removesuffix(b"\n") for line in lines]
+
+
+def inflated(stream: Any, size: int) -> tuple[bytes, bool]:
+    """Everything a gzip stream hands over in reads of `size`, and whether it then failed."""
+    out = []
+    try:
+        while block := stream.read1(size):
+            out.append(block)
+    except (EOFError, gzip.BadGzipFile, *reader.DECOMPRESS_ERRORS):
+        return b"".join(out), True
+    return b"".join(out), False
+
+
+@PROPERTY_SETTINGS
+@given(members=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=70_000)), min_size=1, max_size=4),
+       padding=st.integers(min_value=0, max_value=3), cut=st.none() | st.floats(min_value=0, max_value=1),
+       size=st.integers(min_value=1, max_value=70_000), zlib_only=st.booleans())
+def test_gzip_streams_inflate_as_the_standard_library_does(members: list[tuple[bool, int]], padding: int,
+                                                          cut: float | None, size: int, zlib_only: bool) -> None:
+    # Members of random bytes, which barely compress, or of repeated ones, which compress a thousandfold.
+    contents = [hashlib.shake_128(bytes([index])).digest(length) if noisy else b"ab" * (length // 2)
+                for index, (noisy, length) in enumerate(members)]
+    data = b"".join(gzip.compress(content) for content in contents) + b"\0" * padding
+    if cut is not None:
+        data = data[: int(len(data) * cut)]
+    inflater = zlib.decompressobj if zlib_only else reader.decompressobj
+    # The standard library hands over all that a cut stream holds before it fails, and reads padding as the end.
+    expected = inflated(gzip.GzipFile(fileobj=io.BytesIO(data)), size)
+    assert inflated(Gunzip(io.BytesIO(data), inflater), size) == expected
+    if not expected[1]:
+        assert Gunzip(io.BytesIO(data), inflater).read() == expected[0]
+        assert Gunzip(io.BytesIO(data), inflater).read(size) == expected[0][:size]
+    if cut is None:
+        assert expected == (b"".join(contents), False)
 
 
 @PROPERTY_SETTINGS
