@@ -223,7 +223,6 @@ class Mapper:
         return known
 
 
-
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
     if not findings:
         return Decision(Outcome.ACCEPTED, call) if call is not None else _ACCEPTED
