@@ -190,7 +190,7 @@ class Mapper:
                 properties = message.properties
                 if len(properties) > 1 and _first_two_bytes(properties)[0] == b'{"':
                     return shared[1]  # nearly every track: properties is a compact, non-empty object
-                dropped = _dropped_properties(message) if properties else None
+                dropped = _dropped_properties(message)
                 return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
         spec_found = bool(findings)
         known = self._event_names.get(name)
@@ -209,7 +209,7 @@ class Mapper:
             self._admitted_events[name] = (_decision(name_findings, call),
                                            _decision((*name_findings, PROPERTIES_DROPPED), call),
                                            _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
-        dropped = _dropped_properties(message) if message.properties else None
+        dropped = _dropped_properties(message)
         if dropped is not None:
             findings.append(dropped)
         return _decision(findings, call)
@@ -335,7 +335,9 @@ _PROPERTIES_NOT_AN_OBJECT = Finding("HJ301", "$.properties",
 
 def _dropped_properties(message: SegmentMessage) -> Finding | None:
     """HJ301 for a `properties` that is not null, not absent and not an empty object."""
-    raw = bytes(message.properties)  # the value exactly, with no white space around it
+    raw = bytes(message.properties)  # the value exactly, with no white space around it; b"" when absent
+    if not raw:
+        return None
     if raw[0] == 123:  # {
         # Compact JSON puts a key's quote right after the brace; only other objects need a closer look.
         return PROPERTIES_DROPPED if raw[1] == 34 or raw[1:-1].strip() else None

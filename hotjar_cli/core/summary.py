@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 
@@ -98,7 +98,7 @@ class Summary:
         self._count(decision, 1)
         if findings:
             shown = False
-            for code in {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,):
+            for code in _distinct_codes(findings):
                 if code not in self._shown_enough:
                     self._add_example(code, Position(file, line, index), parsed, decision, raw)
                     shown = True
@@ -126,7 +126,7 @@ class Summary:
         rules, affected = self.rules, self.affected
         for finding in findings:
             rules[finding.code] = rules.get(finding.code, 0) + times
-        for code in {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,):
+        for code in _distinct_codes(findings):
             affected[code] = affected.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
@@ -167,6 +167,11 @@ class Summary:
     def sorted_rules(self) -> list[tuple[str, int]]:
         """Findings per rule, in code order."""
         return sorted(self.rules.items())
+
+
+def _distinct_codes(findings: tuple[Finding, ...]) -> Iterable[str]:
+    """The rule codes of some findings, each once, in order."""
+    return {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,)
 
 
 def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
