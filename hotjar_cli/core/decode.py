@@ -1,7 +1,8 @@
 """Turning one line of a Segment log into messages, or into the reason it holds none.
 
-The decoder reads only the fields the rules need: `context`, usually half of a message, is skipped without
-building Python objects, and `properties` is kept as raw JSON because Hotjar only ever needs its keys.
+The decoder reads only the fields the rules need. `context`, usually half of a message, is kept as raw JSON
+(a view of the line, no Python objects) because only replay reads anything of it, the user's time zone; and
+`properties` is kept as raw JSON because Hotjar only ever needs its keys.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
     """
 
     anonymousId: Any = None
+    context: msgspec.Raw = msgspec.Raw(b"")
     integrations: Any = None
     messageId: Any = None
     originalTimestamp: Any = None
@@ -46,6 +48,13 @@ class Unreadable:
 
 
 Parsed = SegmentMessage | Unreadable
+
+
+class _Context(msgspec.Struct, gc=False):
+    timezone: Any = None
+
+
+_context_decoder = msgspec.json.Decoder(_Context)
 
 _decoder = msgspec.json.Decoder(SegmentMessage)
 decode_one = _decoder.decode
@@ -102,6 +111,18 @@ def properties_keys_of(raw: bytes | msgspec.Raw) -> list[str] | None:
     except (msgspec.DecodeError, UnicodeDecodeError):
         # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
         return list(_properties_keys.decode(bytes(raw).decode("utf-8", "replace").encode()))
+
+
+def context_timezone(message: SegmentMessage) -> str | None:
+    """`context.timezone` when it is a string (analytics.js writes the browser's IANA zone name), else None."""
+    raw = bytes(message.context)
+    if not raw:
+        return None
+    try:
+        timezone = _context_decoder.decode(raw).timezone
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    return timezone if isinstance(timezone, str) else None
 
 
 def properties_value(message: SegmentMessage) -> Any:

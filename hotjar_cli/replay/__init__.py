@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 
-from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.decode import SegmentMessage, context_timezone
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.engine import Event, message_time
 from hotjar_cli.reader import STDIN
@@ -83,7 +83,7 @@ class EventPlanner:
             # A message with neither id is a visitor of its own: grouping them would invent one person.
             key = f"\x00no-user:{message.messageId if isinstance(message.messageId, str) else event.position}"
         origin = origin_of(event.position, message, keep_json=event.position.file == STDIN)
-        self._planner.add(key, call, origin, message_time(message))
+        self._planner.add(key, call, origin, message_time(message), context_timezone(message))
 
     def plan(self) -> Plan:
         """The per-user plan, users in the order they first appeared."""

@@ -5,6 +5,15 @@ in timestamp order, ties in input order, every identify before any event, becaus
 the user identified before them. Messages without a readable timestamp sort after the timed ones, in input
 order.
 
+Time zone: each user's replay runs in one browser time zone, `UserPlan.timezone`, because the page turns
+trait strings into `Date`s as analytics.js did in the user's own browser, and for a date-time written with a
+space that depends on the browser's zone (see `hotjar_cli.replay.dates`). It is the zone named by
+`context.timezone` (analytics.js writes the browser's IANA name, e.g. "Europe/Paris") of the user's latest
+identify that names a valid one, else of the user's latest message of any kind that does, in the plan's own
+order (timestamp, then input order); None, meaning UTC, when no message names one. Identify messages come
+first because only identify attributes are converted. A name counts only when the zone database knows it
+(`valid_timezone`), so the browser is never asked for a zone it would refuse.
+
 Memory: a planned call keeps the `HotjarCall` (its arguments), where it came from and its messageId, never
 the message itself. Only messages read from standard input, which cannot be read a second time, also keep
 their JSON so that a failed call can still be written to the dead-letter file.
@@ -14,12 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 import msgspec
 import orjson
 
-from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.decode import SegmentMessage, context_timezone
 from hotjar_cli.core.model import HotjarCall, Position
 
 
@@ -53,6 +64,8 @@ class UserPlan:
 
     key: str
     calls: tuple[PlannedCall, ...]
+    timezone: str | None = None
+    """The IANA time zone the user's browser context runs in; None for UTC (see the module's documentation)."""
 
     @property
     def first(self) -> Position:
@@ -78,6 +91,7 @@ class _Pending:
     origin: Origin
     moment: datetime | None
     sequence: int
+    timezone: str | None = None
 
 
 @dataclass
@@ -88,14 +102,19 @@ class Planner:
     _users: dict[str, list[_Pending]] = field(default_factory=dict)
     _sequence: int = 0
 
-    def add(self, key: str, call: HotjarCall, origin: Origin, moment: datetime | None) -> None:
-        """Record one call of the user `key`; `moment` is when its message happened (None when unknown)."""
+    def add(self, key: str, call: HotjarCall, origin: Origin, moment: datetime | None,
+            timezone: str | None = None) -> None:
+        """Record one call of the user `key`; `moment` is when its message happened (None when unknown).
+
+        `timezone` is the zone its message names (`context.timezone`), valid or not: `plan` chooses.
+        """
         self._sequence += 1
-        self._users.setdefault(key, []).append(_Pending(call, origin, moment, self._sequence))
+        self._users.setdefault(key, []).append(_Pending(call, origin, moment, self._sequence, timezone))
 
     def plan(self) -> Plan:
         """The users and their ordered calls; with `latest_traits`, one merged identify per user."""
-        return Plan(tuple(UserPlan(key, self._order(pending)) for key, pending in self._users.items()))
+        return Plan(tuple(UserPlan(key, self._order(pending), _user_timezone(pending))
+                          for key, pending in self._users.items()))
 
     def _order(self, pending: list[_Pending]) -> tuple[PlannedCall, ...]:
         pending.sort(key=_chronological)
@@ -111,6 +130,33 @@ class Planner:
 
 
 _NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _user_timezone(pending: list[_Pending]) -> str | None:
+    named = [item for item in pending if item.timezone is not None and valid_timezone(item.timezone)]
+    latest = max((item for item in named if item.call.kind == "identify"), key=_chronological, default=None) \
+        or max(named, key=_chronological, default=None)
+    return latest.timezone if latest is not None else None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    # The `posix/` and `right/` copies and `localtime` (the machine's own zone) are files of the zone database,
+    # not zone names: Chromium refuses `localtime`.
+    return frozenset(name for name in available_timezones()
+                     if not name.startswith(("posix/", "right/")) and name != "localtime")
+
+
+@lru_cache(maxsize=1024)
+def valid_timezone(name: str) -> bool:
+    """Whether `name` is an IANA time zone the zone database knows (and so a browser accepts)."""
+    if name not in _zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _chronological(item: _Pending) -> tuple[bool, datetime, int]:
@@ -134,11 +180,18 @@ def origin_of(position: Position, message: SegmentMessage, keep_json: bool) -> O
 
 
 def message_json(message: SegmentMessage) -> bytes:
-    """The fields of a message the mapping reads, as one JSON line: replaying it makes the same call."""
+    """The fields of a message the mapping and replay read, as one JSON line: replaying it makes the same call.
+
+    Of `context` only `timezone` is kept, the one part replay reads.
+    """
     fields: dict[str, Any] = {}
     for name in message.__struct_fields__:
         value = getattr(message, name)
-        if isinstance(value, msgspec.Raw):
+        if name == "context":
+            zone = context_timezone(message)
+            if zone is not None:
+                fields[name] = {"timezone": zone}
+        elif isinstance(value, msgspec.Raw):
             raw = bytes(value)
             if raw:
                 fields[name] = orjson.loads(raw)
