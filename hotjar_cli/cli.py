@@ -15,7 +15,7 @@ import contextlib
 import functools
 import os
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from enum import Enum
 from pathlib import Path
 from collections.abc import Iterator, MutableMapping
@@ -41,6 +41,7 @@ from hotjar_cli.report.records import position_record
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from hotjar_cli.replay.settings import ReplaySettings
 
 commands = typer.Typer()
 """The commands, kept apart from `app` so that each becomes a click command only when a run needs it."""
@@ -127,6 +128,9 @@ Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker proces
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, s3://bucket/prefix "
                                                  "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
                                                  "envelopes too.", show_default=False)]
+ReplayPaths = Annotated[Optional[list[str]], typer.Argument(
+    help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
+         "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.", show_default=False)]
 EngineOption = Annotated[Optional[EngineName], typer.Option(
     "--engine", help="Where the work runs: this machine's processes (the default), or a Dask cluster, which "
                      "needs the dask extra.", rich_help_panel="Scale", show_default=False)]
@@ -364,7 +368,7 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
 @commands.command()
 @_guarded
 def replay(
-    paths: Paths,
+    paths: ReplayPaths = None,
     site_id: Annotated[Optional[str], typer.Option(help="The Hotjar site id (Account settings > Sites & "
                                                         "Organizations).", rich_help_panel="Hotjar site")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")] = False,
@@ -395,6 +399,12 @@ def replay(
                                                                    "stdout.")] = None,
     show_values: Annotated[bool, typer.Option("--show-values", help="Allow progress and logs to print attribute "
                                                                     "values.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Only load the tracking page once, send nothing, and say "
+                                                        "whether Hotjar starts for the site and keeps user "
+                                                        "attributes.", rich_help_panel="Hotjar site")] = False,
+    give_up_after: Annotated[str, typer.Option(help="Stop when no delivery has succeeded for this long (90s, 10m, "
+                                                    "1h; 0 never); the users not sent are dead-lettered.",
+                                               rich_help_panel="Delivery")] = "10m",
     since: Since = None, until: Until = None, type: Types = None, user: Users = None,
     max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
     max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
@@ -403,6 +413,11 @@ def replay(
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
+    if check:
+        return _check_site(site_id, page_url, script_url, browser_path, report)
+    if not paths:
+        raise UsageError("give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+                         "--check to only check the site")
     common = _common(paths, since, until, type, user, _config(config), _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), endpoint_url=endpoint_url)
@@ -420,19 +435,17 @@ def replay(
         raise UsageError("--engine dask runs validate and replay --dry-run; a replay sends from this machine")
     if report not in (None, "json"):
         raise UsageError(f"--report {report!r}: the only report is json")
-    if site_id is None or not site_id.strip().isdigit():
-        raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
-                         "Organizations); use --dry-run to only see the calls")
-    if page_url is None:
-        raise UsageError("--page-url is required: the site's own address, where Hotjar's tracking code runs "
-                         "(for example https://www.example.com/)")
     from hotjar_cli.replay import EventPlanner, ReplaySetupError, check_settings, run_replay
-    from hotjar_cli.replay.settings import ReplaySettings
+    from hotjar_cli.replay.settings import parse_duration
 
-    settings = ReplaySettings(
-        site_id=int(site_id), page_url=page_url or "", script_url=script_url, browser_path=browser_path,
+    try:
+        give_up_seconds = parse_duration(give_up_after)
+    except ValueError as error:
+        raise UsageError(f"--give-up-after: {error}") from None
+    settings = replace(_site(site_id, page_url, script_url, browser_path),
         concurrency=concurrency, rate=rate, retries=retries, settle_seconds=settle, dead_letter=dead_letter,
-        checkpoint=checkpoint, latest_traits=latest_traits, report_json=report == "json", show_values=show_values)
+        checkpoint=checkpoint, latest_traits=latest_traits, report_json=report == "json", show_values=show_values,
+        give_up_after_seconds=give_up_seconds)
     console = _stderr()
     try:
         check_settings(settings)  # before reading the logs: a typo should not wait for a large archive
@@ -448,6 +461,58 @@ def replay(
     if settings.report_json:
         sys.stdout.write(result.to_json() + "\n")
     return result.exit_code
+
+
+def _site(site_id: str | None, page_url: str | None, script_url: str | None,
+          browser_path: Path | None) -> "ReplaySettings":
+    from hotjar_cli.replay.settings import ReplaySettings
+
+    if site_id is None or not site_id.strip().isdigit():
+        raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
+                         "Organizations); use --dry-run to only see the calls")
+    if page_url is None:
+        raise UsageError("--page-url is required: the site's own address, where Hotjar's tracking code runs "
+                         "(for example https://www.example.com/)")
+    return ReplaySettings(site_id=int(site_id), page_url=page_url, script_url=script_url, browser_path=browser_path)
+
+
+def _check_site(site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None,
+                report: str | None) -> int:
+    """`replay --check`: the preflight alone; exit 0 when a replay with identify calls could deliver."""
+    import json
+
+    from hotjar_cli.replay import ReplaySetupError, check_site
+
+    if report not in (None, "json"):
+        raise UsageError(f"--report {report!r}: the only report is json")
+    settings = _site(site_id, page_url, script_url, browser_path)
+    try:
+        found = check_site(settings)
+    except ReplaySetupError as error:
+        raise UsageError(str(error)) from None
+    problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
+    if report == "json":
+        sys.stdout.write(json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem},
+                                    indent=2) + "\n")
+        return 0 if problem is None else 1
+    attributes = {True: "on", False: "off: Hotjar would drop every identify", None: "unknown (the script "
+                  "does not say)"}[found.user_attributes]
+    lines = [f"site: {settings.site_id}"
+             + (f" (the script holds the settings of site {found.site_id})" if found.site_id not in
+                (None, settings.site_id) else ""),
+             f"script: {found.script_url} ({'loaded' if found.script_loaded else 'did not load'})",
+             f"page: {found.page_url}",
+             f"Hotjar started: {'yes' if found.started else 'no'}",
+             f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",
+             f"User Attributes: {attributes}"]
+    if problem is None:
+        lines.append("verdict: a replay could deliver")
+    elif found.refused is None and found.unreachable is None and found.user_attributes is False:
+        lines.append(f"verdict: identify calls could not be delivered ({problem}); events could")
+    else:
+        lines.append(f"verdict: a replay could not deliver: {problem}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0 if problem is None else 1
 
 
 def _dry_run(common: Common, jobs: int, engine: Engine) -> int:

@@ -23,12 +23,12 @@ from hotjar_cli.replay.accounting import ReplayReport, Tally
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
 from hotjar_cli.replay.errors import ReplaySetupError
-from hotjar_cli.replay.interface import Delivery, Failure, Transport
+from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
 
-__all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "Transport",
-           "UserPlan", "EventPlanner", "check_settings", "plan_events", "run_replay"]
+__all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "SiteCheck",
+           "Transport", "UserPlan", "EventPlanner", "check_settings", "check_site", "plan_events", "run_replay"]
 
 MAX_SITE_ID = 2**31 - 1
 
@@ -42,6 +42,12 @@ def check_settings(settings: ReplaySettings) -> None:
     _check_url("page url", settings.page_url, "--page-url https://www.example.com/")
     if settings.script_url is not None:
         _check_url("script url", settings.script_url, "leave --script-url out to load Hotjar's own script")
+    elif urlsplit(settings.page_url).scheme == "http":
+        raise ReplaySetupError(f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
+                               f"{settings.page_url!r}, so nothing would reach Hotjar; give the site's https:// "
+                               "address as --page-url")
+    if settings.give_up_after_seconds < 0:
+        raise ReplaySetupError("--give-up-after cannot be negative")
     if settings.concurrency < 1:
         raise ReplaySetupError(f"--concurrency must be at least 1, not {settings.concurrency}")
     if settings.rate is not None and settings.rate <= 0:
@@ -113,14 +119,13 @@ def run_replay(events: Iterable[Event] | Plan, settings: ReplaySettings, stderr_
         todo = [user for user in plan.users if checkpoint is None or user.key not in checkpoint]
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
         started = time.monotonic()
-        tally, interrupted, opened = Tally(), False, 0
+        tally, interrupted, opened, gave_up = Tally(), False, 0, None
         if todo:
-            from hotjar_cli.replay.browser import BrowserTransport
             from hotjar_cli.replay.runner import run_users
 
-            factory = transport_factory or (lambda: BrowserTransport(settings))
+            factory = transport_factory or _browser(settings)
             tally, runner = run_users(settings, factory, todo, checkpoint, dead_letter, stderr_console)
-            interrupted, opened = runner.interrupted, runner.breaker.opened
+            interrupted, opened, gave_up = runner.interrupted, runner.breaker.opened, runner.gave_up
         elapsed = time.monotonic() - started
     finally:
         if checkpoint is not None:
@@ -137,8 +142,27 @@ def run_replay(events: Iterable[Event] | Plan, settings: ReplaySettings, stderr_
         retries=tally.retries, breaker_opened=opened,
         dead_letter=str(written.path) if written.path is not None else None,
         dead_letter_messages=written.messages, dead_letter_rebuilt=written.rebuilt, dead_letter_error=error,
-        elapsed_seconds=elapsed,
+        elapsed_seconds=elapsed, gave_up=gave_up,
+        every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
+        checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
     )
+
+
+def check_site(settings: ReplaySettings, transport_factory: Callable[[], Transport] | None = None) -> SiteCheck:
+    """`replay --check`: load the tracking page once, send nothing, and say what Hotjar showed.
+
+    Raises ReplaySetupError for settings no replay can start with.
+    """
+    check_settings(settings)
+    from hotjar_cli.replay.runner import check_site as run_check
+
+    return run_check(transport_factory or _browser(settings))
+
+
+def _browser(settings: ReplaySettings) -> Callable[[], Transport]:
+    from hotjar_cli.replay.browser import BrowserTransport
+
+    return lambda: BrowserTransport(settings)
 
 
 def _write_dead_letter(dead_letter: DeadLetter, console: Console) -> tuple[DeadLetterResult, str | None]:

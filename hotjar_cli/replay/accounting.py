@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hotjar_cli.replay.interface import Failure
+from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.plan import UserPlan
 
 
@@ -29,6 +29,20 @@ class Tally:
     calls_dead_lettered: int = 0
     retries: int = 0
     failures: Counter[Failure] = field(default_factory=Counter)
+    attempts_failed: int = 0
+    first_failure: str | None = None
+    """The first failed attempt in words: when every attempt failed the same way, this is the reason."""
+    one_reason: bool = True
+    """Whether every failed attempt so far failed with the same words."""
+
+    def attempt_failed(self, delivery: Delivery) -> None:
+        """Count one failed delivery attempt (a retry may still send the user)."""
+        text = str(delivery)
+        self.attempts_failed += 1
+        if self.first_failure is None:
+            self.first_failure = text
+        elif text != self.first_failure:
+            self.one_reason = False
 
     def sent(self, user: UserPlan) -> None:
         """Count a delivered user."""
@@ -67,6 +81,12 @@ class ReplayReport:
     """Messages that could not be read again from their input and were rebuilt from their call."""
     dead_letter_error: str | None = None
     elapsed_seconds: float = 0.0
+    gave_up: str | None = None
+    """Why the replay stopped by itself on a failing Hotjar (`--give-up-after`), or None."""
+    every_attempt_failed_with: str | None = None
+    """When nothing was delivered and every attempt failed the same way: that way, in words."""
+    checkpoint: str | None = None
+    """The checkpoint file, when one was given: running the same command again resumes from it."""
 
     def __post_init__(self) -> None:
         if self.planned != self.sent + self.dead_lettered + self.skipped:
@@ -116,7 +136,12 @@ class ReplayReport:
         if self.failures:
             lines.append("dead-lettered users by reason: "
                          + ", ".join(f"{reason} {count}" for reason, count in self.failures))
-        if self.interrupted:
+        if self.every_attempt_failed_with:
+            lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")
+        if self.gave_up:
+            lines.append(f"gave up: {self.gave_up}, so the users not sent are counted as dead-lettered; once Hotjar "
+                         f"works again, {self._resume_hint()}")
+        elif self.interrupted:
             lines.append("interrupted: users not yet sent are counted as dead-lettered; run the same command "
                          "with the same --checkpoint to send them")
         if self.dead_letter_error:
@@ -130,3 +155,13 @@ class ReplayReport:
             lines.append(f"dead letters: {self.dead_letter_messages} messages in {self.dead_letter}{rebuilt}; "
                          "replay that file to send them")
         return "\n".join(lines)
+
+    def _resume_hint(self) -> str:
+        ways = []
+        if self.checkpoint is not None:
+            ways.append(f"run the same command with the same --checkpoint {self.checkpoint}")
+        if self.dead_letter is not None and self.dead_letter_error is None:
+            ways.append(f"replay the dead-letter file {self.dead_letter}")
+        if not ways:
+            return "run the same command again (with --checkpoint and --dead-letter, a run keeps its place)"
+        return " or ".join(ways) + " to send them"

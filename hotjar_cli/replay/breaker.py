@@ -85,6 +85,14 @@ class Breaker:
             self.announce(f"circuit breaker open: {self.failures} deliveries in a row failed (last: {reason}); "
                           f"pausing {self.pause:g} s, then probing with one user")
 
+    def status(self) -> str:
+        """What the breaker is doing, for the progress bar: empty while deliveries go ahead."""
+        if self.state is BreakerState.OPEN:
+            return f"Hotjar failing: paused, probing in {max(0.0, self._reopen_at - time.monotonic()):.0f} s"
+        if self.state is BreakerState.PROBING:
+            return "Hotjar failing: probing with one user"
+        return ""
+
     def _open(self) -> None:
         self.opened += 1
         self._reopen_at = time.monotonic() + self.pause

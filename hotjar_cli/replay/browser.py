@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
+from hotjar_cli.replay.dates import SEGMENT_DATES_JS
 from hotjar_cli.replay.errors import ReplaySetupError
-from hotjar_cli.replay.interface import SENT, Delivery, Failure, Transport
+from hotjar_cli.replay.interface import SENT, USER_ATTRIBUTES_HINT, Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-site-isolation-trials", "--in-process-gpu", "--disable-features=RenderDocument"]
-HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io")
+HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io", "contentsquare.com", "contentsquare.net")
+"""Hotjar's hosts; Hotjar is part of Contentsquare, whose script (`@hotjar/browser`) loads from its own hosts."""
 SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
 _POLL = 0.05
 
@@ -78,9 +80,10 @@ def tracking_page(site_id: int, script_url: str) -> str:
     a reused tab loads the page first, which ends the last user's page and its scripts for good, and is
     cleared after. Starting checks that the page holds no cookie or storage before Hotjar's code runs.
 
-    Two additions, both for the transport's eyes only: a promise of whether the script loaded, and a count
-    of the page's own requests to Hotjar (fetch, XMLHttpRequest, sendBeacon) with their failures. The page
-    knows the moment a request starts, while the browser's network events can arrive late on a busy
+    The rest is for the transport's eyes only: a promise of whether the script loaded; the page's own
+    requests and WebSockets to Hotjar with their failures, and what the page wrote to its console (see
+    `PAGE_WATCH`); and what Hotjar's script left in the page to show that it started and took the calls. The
+    page knows the moment a request starts, while the browser's network events can arrive late on a busy
     machine; judging by them alone could close a page whose last request had not left yet.
     """
     script_host = urlsplit(script_url).hostname or ""
@@ -104,17 +107,18 @@ window.__hotjarCliStart = function () {{
   r.onerror=function(){{loaded('failed')}};
   a.appendChild(r);
 }})(window,document,{json.dumps(script_url)});
+    window.__hotjarCliStub = window.hj;
   }});
 }};
 </script></head><body></body></html>"""
 
 
 PAGE_WATCH = r"""(function (w) {
-  var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: []};
+  var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: []};
   var scriptHost = %(script_host)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
-    return host === scriptHost || /(^|\.)hotjar\.(com|io)$/.test(host);
+    return host === scriptHost || /(^|\.)(hotjar\.(com|io)|contentsquare\.(com|net))$/.test(host);
   }
   function where(method, url) {
     var parts = new URL(url, location.href);
@@ -160,53 +164,111 @@ PAGE_WATCH = r"""(function (w) {
     if (isHotjar(url)) { watch.last = performance.now(); }
     return beacon.apply(this, arguments);
   };
+  // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time, and
+  // a close that is not a clean one (an error, a dropped connection: code 1006) is a failure.
+  var Socket = w.WebSocket;
+  if (Socket) {
+    var Watched = function (url, protocols) {
+      var socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
+      if (!isHotjar(url)) return socket;
+      var label = where('WebSocket', url), opened = false, sendOne = socket.send;
+      begin();
+      socket.addEventListener('open', function () { opened = true; end(null); });
+      socket.addEventListener('close', function (event) {
+        if (!opened) { end(['websocket-closed', label + ' did not open (code ' + event.code + ')']); return; }
+        watch.last = performance.now();
+        if (!event.wasClean || (event.code !== 1000 && event.code !== 1001))
+          watch.failures.push(['websocket-closed', label + ' closed abnormally (code ' + event.code + ')']);
+      });
+      socket.send = function () { watch.last = performance.now(); return sendOne.apply(socket, arguments); };
+      return socket;
+    };
+    Watched.prototype = Socket.prototype;
+    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (name) { Watched[name] = Socket[name]; });
+    w.WebSocket = Watched;
+  }
+  // The page holds nothing but Hotjar's code and this watch, so what reaches its console is Hotjar's.
+  function note(line) { if (watch.console.length < 10) watch.console.push(line.slice(0, 300)); }
+  ['warn', 'error'].forEach(function (level) {
+    var write = console[level];
+    console[level] = function () {
+      note(level + ': ' + Array.prototype.map.call(arguments, String).join(' '));
+      return write.apply(console, arguments);
+    };
+  });
+  w.addEventListener('error', function (event) { if (event.message) note('uncaught: ' + event.message); });
+  // Hotjar's client is a script its bootstrap adds: a failed load shows only as an error event on it.
+  w.addEventListener('error', function (event) {
+    var target = event.target;
+    if (target && target.tagName === 'SCRIPT' && target.src && isHotjar(target.src))
+      watch.failures.push(['script-not-loaded', where('GET', target.src) + ' did not load']);
+  }, true);
+  // What Hotjar's script leaves in the page: its bootstrap records the site in hjBootstrapCalled (it returns
+  // before that, with only a console warning, when it refuses to start), and its client replaces the queue
+  // stub of the tracking code and takes the calls waiting in hj.q.
+  w.__hotjarCliFound = function (siteId) {
+    var called = Array.isArray(w.hjBootstrapCalled) ? w.hjBootstrapCalled.map(String) : [];
+    var settings = w.hjSiteSettings && typeof w.hjSiteSettings === 'object' ? w.hjSiteSettings : {};
+    var attributes = settings.user_attributes_enabled;
+    return {started: called.indexOf(String(siteId)) >= 0,
+            site: settings.site_id === undefined || settings.site_id === null ? null : String(settings.site_id),
+            attributes: typeof attributes === 'boolean' ? attributes : null};
+  };
+  w.__hotjarCliTaken = function () {
+    var hj = w.hj;
+    return typeof hj !== 'undefined' && hj !== w.__hotjarCliStub && !(hj && hj.q && hj.q.length);
+  };
 })(window);"""
 
 TAB_USES = 200
 """Users one tab serves before it is closed and a new context opened, so nothing grows without bound."""
 
-
 # One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
-# wait for the script, run the calls, and wait inside the page until its Hotjar requests have all been
-# answered and none started for `quiet` ms.
-# Segment's integration hands Hotjar ISO-8601 date strings as Date objects (analytics.js' facade converts
-# every trait that is a full date, time optional), so the replay does the same before calling `hj`.
-DELIVER = """async ([calls, loading, quiet, timeout]) => {
+# wait for the script, check that Hotjar started for the site (and keeps attributes, when the user has an
+# identify), turn date strings into Dates as Segment's integration does (`dates`), run the calls, wait until Hotjar's client has taken them, then wait inside the page until its
+# Hotjar requests have all been answered and none started for `quiet` ms. Any failure, and anything Hotjar
+# writes to the console, ends the wait at once.
+DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
   if (state !== 'loaded') return {state};
-  const full = /^\\d{4}-\\d{2}-\\d{2}/;
-  const iso = /^(\\d{4})-?(\\d{2})-?(\\d{2})(?:([ T])(\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[,.](\\d+))?)?(?:(Z)|([+-])(\\d{2})(?::?(\\d{2}))?)?)?$/;
-  const toDate = text => {
-    const m = iso.exec(text);
-    const year = +m[1], month = +m[2] - 1, day = +m[3];
-    if (m[4] === undefined) return new Date(year, month, day);
-    let offset = 0;
-    if (m[9] === undefined && m[10] !== undefined) {
-      offset = (+m[11]) * 60 + (+(m[12] || 0));
-      if (m[10] === '+') offset = -offset;
-    }
-    const millis = m[8] ? +(m[8] + '00').slice(0, 3) : 0;
-    return new Date(Date.UTC(year, month, day, +m[5], +m[6] + offset, +(m[7] || 0), millis));
-  };
-  const dated = value => typeof value === 'string' && full.test(value) && iso.test(value) ? toDate(value) : value;
+  const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
+  const report = state => ({state, found, inflight: watch.inflight, failures: watch.failures,
+                            console: watch.console, queued: (window.hj && window.hj.q || []).length});
+  if (!found.started) return report('refused');
+  if (found.site !== null && found.site !== String(siteId)) return report('other-site');
+  if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
+  const toDates = %(to_dates)s;
   for (const args of calls) {
-    if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') {
-      const attributes = {};
-      for (const name of Object.keys(args[2])) attributes[name] = dated(args[2][name]);
-      args[2] = attributes;
-    }
+    if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2]);
     window.hj.apply(window, args);
   }
-  const watch = window.__hotjarCliWatch, since = performance.now();
-  watch.last = Math.max(watch.last, since);
+  const since = performance.now(), troubled = () => watch.failures.length || watch.console.length;
+  while (!window.__hotjarCliTaken() && !troubled() && performance.now() - since <= loading)
+    await new Promise(wake => setTimeout(wake, 10));
+  if (!window.__hotjarCliTaken()) return report('not-taken');
+  watch.last = Math.max(watch.last, performance.now());
   for (;;) {
     const now = performance.now();
-    if (watch.failures.length || (watch.inflight === 0 && now - watch.last >= quiet) || now - since > timeout) break;
+    if (troubled() || (watch.inflight === 0 && now - watch.last >= quiet) || now - since > timeout) break;
     await new Promise(wake => setTimeout(wake, Math.max(5, Math.min(50, quiet - (now - watch.last)))));
   }
-  return {state, inflight: watch.inflight, failures: watch.failures};
+  return report('taken');
+}""" % {"to_dates": SEGMENT_DATES_JS}
+
+# The preflight: the same page and start, no call; wait for Hotjar's client as a delivery would.
+CHECK = """async ([siteId, loading]) => {
+  const started = window.__hotjarCliStart();
+  if (!started) return {state: 'stale'};
+  const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
+  if (state !== 'loaded') return {state};
+  const watch = window.__hotjarCliWatch, since = performance.now();
+  while (window.__hotjarCliFound(siteId).started && !window.__hotjarCliTaken() && !watch.failures.length
+         && !watch.console.length && performance.now() - since <= loading)
+    await new Promise(wake => setTimeout(wake, 10));
+  return {state, found: window.__hotjarCliFound(siteId), taken: window.__hotjarCliTaken(),
+          failures: watch.failures, console: watch.console, queued: 0};
 }"""
 
 
@@ -353,36 +415,22 @@ class BrowserTransport(Transport):
 
     async def _deliver_in(self, tab: _Tab, user: UserPlan) -> Delivery:
         from playwright.async_api import Error as PlaywrightError
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         watch = tab.watch = _Watch(self.is_hotjar)
-        page = tab.page
         try:
-            try:
-                await page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
-            except PlaywrightTimeout:
-                return watch.problem or Delivery(Failure.TIMEOUT, f"the page did not finish loading within "
-                                                                  f"{self.timeout:g} s")
-            if tab.uses:
-                try:
-                    await self._forget(tab)
-                except PlaywrightError:
-                    return _STALE
-            settled = await page.evaluate(DELIVER, [[planned.args for planned in user.calls],
-                                                    self.timeout * 1000, self.settings.settle_seconds * 1000,
-                                                    (self.settings.settle_seconds + self.timeout) * 1000])
-            state = settled["state"]
-            if state == "stale":
-                return _STALE
-            if state == "pending":
-                return watch.problem or Delivery(Failure.TIMEOUT, f"the tracking script did not arrive within "
-                                                                  f"{self.timeout:g} s")
-            if state != "loaded":
-                reason = watch.problem.detail if watch.problem else f"script state {state}"
-                return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
-            if settled["failures"]:
-                kind, detail = settled["failures"][0]
-                return watch.problem or Delivery(Failure(kind), detail)
+            settled = await self._visit(tab, watch, DELIVER, [
+                str(self.settings.site_id), [planned.args for planned in user.calls], self.timeout * 1000,
+                self.settings.settle_seconds * 1000, (self.settings.settle_seconds + self.timeout) * 1000],
+                user.timezone)
+            if isinstance(settled, Delivery):
+                return settled
+            refused = self._refused(settled, watch)
+            if refused is not None:
+                return refused
+            if settled["state"] == "not-taken":
+                return watch.problem or Delivery(Failure.NOT_TAKEN, f"Hotjar started, but its client did not "
+                                                                    f"take the calls within {self.timeout:g} s "
+                                                                    f"({settled['queued']} still queued)")
             if settled["inflight"]:
                 return Delivery(Failure.TIMEOUT, f"{settled['inflight']} request(s) to Hotjar had no answer "
                                                  f"within {self.timeout:g} s")
@@ -396,6 +444,96 @@ class BrowserTransport(Transport):
         finally:
             watch.closed = True
             tab.watch = None
+
+    async def _visit(self, tab: _Tab, watch: _Watch, script: str, args: list[Any],
+                     timezone: str | None = None) -> dict[str, Any] | Delivery:
+        """Load the page in `tab` as a fresh visitor in `timezone` (None: UTC) and run `script` in it: what it
+        found, once the tracking script loaded, or why it did not. Raises Playwright's errors."""
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        # Before the page loads, so that Hotjar's script sees the user's zone from its first line. An empty
+        # name would mean the machine's zone, so no zone is UTC, as it is for Segment's date strings.
+        await tab.session.send("Emulation.setTimezoneOverride", {"timezoneId": timezone or "UTC"})
+        try:
+            await tab.page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
+        except PlaywrightTimeout:
+            return watch.problem or Delivery(Failure.TIMEOUT, f"the page did not finish loading within "
+                                                              f"{self.timeout:g} s")
+        if tab.uses:
+            try:
+                await self._forget(tab)
+            except PlaywrightError:
+                return _STALE
+        found: dict[str, Any] = await tab.page.evaluate(script, args)
+        state = found["state"]
+        if state == "stale":
+            return _STALE
+        if state == "pending":
+            return watch.problem or Delivery(Failure.TIMEOUT, f"the tracking script did not arrive within "
+                                                              f"{self.timeout:g} s")
+        if state != "loaded" and "found" not in found:
+            reason = watch.problem.detail if watch.problem else f"script state {state}"
+            return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
+        return found
+
+    def _refused(self, found: dict[str, Any], watch: _Watch) -> Delivery | None:
+        """Why the page shows that Hotjar did not start or took nothing, or that a request or socket failed."""
+        site_id = self.settings.site_id
+        if not found["found"]["started"]:
+            return Delivery(Failure.HOTJAR_REFUSED, refusal_reason(found["console"]))
+        if found["found"]["site"] not in (None, str(site_id)):
+            return Delivery(Failure.SITE_MISMATCH, f"the tracking script holds the settings of site "
+                                                   f"{printable(found['found']['site'])}, not of site {site_id}")
+        if found["state"] == "attributes-off":
+            return Delivery(Failure.USER_ATTRIBUTES_OFF, f"User Attributes are off for site {site_id}: Hotjar "
+                                                         f"drops every identify; {USER_ATTRIBUTES_HINT}")
+        if found["failures"]:
+            kind, detail = found["failures"][0]
+            return watch.problem or Delivery(Failure(kind), printable(detail))
+        if found["console"]:
+            return Delivery(Failure.HOTJAR_WARNING, f"Hotjar's script wrote to the page's console: "
+                                                    f"{printable(found['console'][0])}")
+        return None
+
+    async def check(self) -> SiteCheck:
+        """Load the tracking page once in a new context, make no call, and say what Hotjar showed."""
+        from playwright.async_api import Error as PlaywrightError
+
+        script_url = _strip_query(self.script_url)
+        tab = await self._new_tab()
+        watch = tab.watch = _Watch(self.is_hotjar)
+        try:
+            found = await self._visit(tab, watch, CHECK, [str(self.settings.site_id), self.timeout * 1000])
+        except PlaywrightError as error:
+            found = watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
+        finally:
+            watch.closed = True
+            tab.watch = None
+        # A tab that worked serves the first user, who starts, as every user of a reused tab does, forgotten.
+        tab.uses += 1
+        if isinstance(found, Delivery) or watch.problem is not None:
+            await self._close_tab(tab)
+        else:
+            self._idle.append(tab)
+        if isinstance(found, Delivery):
+            return SiteCheck(script_url, self.page_url, script_loaded=False, started=False, client_started=False,
+                             site_id=None, user_attributes=None, unreachable=str(found))
+        settings = found["found"]
+        problem = self._refused(found, watch)
+        unreachable = None
+        if problem is None and not found["taken"]:
+            problem = watch.problem or Delivery(Failure.NOT_TAKEN, f"Hotjar started, but its client did not load "
+                                                                   f"within {self.timeout:g} s")
+        if problem is not None and problem.failure not in (Failure.HOTJAR_REFUSED, Failure.SITE_MISMATCH):
+            problem, unreachable = None, str(problem)
+        site = settings["site"]
+        return SiteCheck(script_url, self.page_url, script_loaded=True, started=settings["started"],
+                         client_started=bool(found["taken"]),
+                         site_id=int(site) if site is not None and site.isdigit() else None,
+                         user_attributes=settings["attributes"],
+                         refused=problem.detail if problem is not None and problem.failure is Failure.HOTJAR_REFUSED
+                         else None, unreachable=unreachable)
 
     async def _serve(self, session: CDPSession, event: dict[str, Any]) -> None:
         from playwright.async_api import Error as PlaywrightError
@@ -508,6 +646,24 @@ def _strip_query(url: str) -> str:
     """A URL without its query or fragment, which may carry attribute values."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def refusal_reason(console: list[str]) -> str:
+    """Why Hotjar's script loaded but did not start, in words, from what it wrote to the page's console."""
+    said = " ".join(console)
+    if "suspicious userAgent" in said:
+        return "Hotjar refused to start: its script took the browser for a bot (a suspicious user agent)"
+    if "only works over HTTPS" in said:
+        return "Hotjar refused to start: it only works over HTTPS, and the page is http:"
+    if console:
+        return f"Hotjar's script loaded but did not start; the page's console says: {printable(console[0])}"
+    return "Hotjar's script loaded but did not start, and said nothing (window.hjBootstrapCalled lacks the site)"
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """`text` cut to `limit` characters, with every character a terminal could act on shown as an escape."""
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
 def _first_line(error: BaseException) -> str:

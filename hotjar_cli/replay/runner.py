@@ -6,7 +6,9 @@ while it waits between attempts, so at most `concurrency` users are ever in flig
 replay repeats.
 
 The first Ctrl-C stops taking new users and lets the users in flight finish; a second one (or SIGTERM)
-abandons them. Either way every user not sent is counted as dead-lettered (see `accounting`).
+abandons them. When no delivery has succeeded for `give_up_after_seconds` (Hotjar is down), the replay stops
+the same way by itself, giving the users in flight one request timeout to finish, so an outage ends the run
+in bounded time. Every user not sent is counted as dead-lettered (see `accounting`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from hotjar_cli.replay.accounting import Tally
 from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
-from hotjar_cli.replay.interface import Delivery, Failure, Transport
+from hotjar_cli.replay.errors import ReplaySetupError
+from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 
@@ -58,6 +61,21 @@ def backoff(attempt: int, base: float, ceiling: float) -> float:
     return random.uniform(0, min(ceiling, base * 2 ** (attempt - 1)))
 
 
+class _Remaining(ProgressColumn):
+    """The time left, or what the circuit breaker is doing while it holds deliveries back (no ETA then)."""
+
+    def __init__(self, breaker: Breaker) -> None:
+        super().__init__()
+        self.breaker = breaker
+        self.eta = TimeRemainingColumn()
+
+    def render(self, task: Task) -> Text:
+        status = self.breaker.status()
+        if status:
+            return Text(status, style="yellow")
+        return Text.assemble("ETA ", self.eta.render(task))
+
+
 class _Rates(ProgressColumn):
     """users/s and calls/s since the replay started sending."""
 
@@ -70,11 +88,11 @@ class _Rates(ProgressColumn):
                     style="progress.data.speed")
 
 
-def progress_bar(console: Console) -> Progress:
+def progress_bar(console: Console, breaker: Breaker) -> Progress:
     """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
     return Progress(
         TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} users"), _Rates(),
-        TextColumn("[red]{task.fields[failed]} dead-lettered"), TextColumn("ETA"), TimeRemainingColumn(),
+        TextColumn("[red]{task.fields[failed]} dead-lettered"), _Remaining(breaker),
         console=console, transient=False,
     )
 
@@ -91,7 +109,13 @@ class Runner:
         self.console = console
         self.tally = Tally()
         self.interrupted = False
-        self.breaker = Breaker(settings.breaker_failures, settings.breaker_pause_seconds, self.say)
+        self.gave_up: str | None = None
+        """Why the replay gave up on a failing Hotjar, or None."""
+        give_up = settings.give_up_after_seconds
+        # Several probes fit in the give-up time, so one that succeeds can still save the run.
+        self.breaker = Breaker(settings.breaker_failures, settings.breaker_pause_seconds, self.say,
+                               max_pause=max(settings.breaker_pause_seconds, min(300.0, give_up / 4))
+                               if give_up > 0 else None)
         self.rate = RateLimit(settings.rate)
         self._pending: deque[UserPlan] = deque()
         self._workers: list[asyncio.Task[None]] = []
@@ -100,6 +124,8 @@ class Runner:
         self._progress: Progress | None = None
         self._task_id = None
         self._logged = 0
+        self._last_sent = time.monotonic()
+        self._last_failure = ""
 
     def say(self, line: str) -> None:
         """One line on stderr, above the progress bar."""
@@ -111,21 +137,46 @@ class Runner:
         self._pending = deque(users)
         loop = asyncio.get_running_loop()
         handled = self._handle_signals(loop)
-        progress = progress_bar(self.console)
+        progress = progress_bar(self.console, self.breaker)
         self._progress = progress
         self._task_id = progress.add_task("replay", total=len(users), calls=0, failed=0)
+        self._last_sent = time.monotonic()
+        watchdog = asyncio.create_task(self._give_up_on_outage())
         try:
             with progress:
                 workers = min(self.settings.concurrency, len(users)) or 1
                 self._workers = [asyncio.create_task(self._work()) for _ in range(workers)]
                 await asyncio.gather(*self._workers, return_exceptions=True)
         finally:
+            watchdog.cancel()
             for signum in handled:
                 loop.remove_signal_handler(signum)
             self._progress = None
         while self._pending:
-            self._give_up(self._pending.popleft(), Delivery(Failure.INTERRUPTED, "not started"))
+            self._give_up(self._pending.popleft(), Delivery(self._stopped_as(), "not started"))
         return self.tally
+
+    def _stopped_as(self) -> Failure:
+        return Failure.GAVE_UP if self.gave_up else Failure.INTERRUPTED
+
+    async def _give_up_on_outage(self) -> None:
+        """Stop the replay once no delivery has succeeded for `give_up_after_seconds`."""
+        limit = self.settings.give_up_after_seconds
+        if limit <= 0:
+            return
+        while True:
+            quiet = time.monotonic() - self._last_sent
+            if quiet >= limit:
+                break
+            await asyncio.sleep(min(limit - quiet, 1.0))
+        self.gave_up = f"no user was delivered for {duration_text(limit)}"
+        last = f" (last failure: {self._last_failure})" if self._last_failure else ""
+        self.say(f"giving up: {self.gave_up}{last}; every user not sent is dead-lettered")
+        self._halt()
+        # The users in flight get one request timeout to finish, then are abandoned.
+        await asyncio.sleep(self.settings.request_timeout_seconds)
+        if self._delivering:
+            self.abandon()
 
     def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[int]:
         if threading.current_thread() is not threading.main_thread():
@@ -150,8 +201,11 @@ class Runner:
 
     def stop(self) -> None:
         """Take no new users; the users being delivered finish, those waiting to retry are abandoned."""
-        self._stopping = True
         self.interrupted = True
+        self._halt()
+
+    def _halt(self) -> None:
+        self._stopping = True
         for worker in self._workers:
             if worker not in self._delivering:
                 worker.cancel()
@@ -169,9 +223,10 @@ class Runner:
             try:
                 delivery = await self._deliver(user)
             except asyncio.CancelledError:
-                self._give_up(user, Delivery(Failure.INTERRUPTED, "abandoned in flight"))
+                self._give_up(user, Delivery(self._stopped_as(), "abandoned in flight"))
                 raise
             if delivery.sent:
+                self._last_sent = time.monotonic()
                 if self.checkpoint is not None:
                     self.checkpoint.record(user.key)
                 self.tally.sent(user)
@@ -186,13 +241,13 @@ class Runner:
         for attempt in range(settings.retries + 1):
             if attempt:
                 if self._stopping:
-                    return Delivery(Failure.INTERRUPTED, f"stopped before retry {attempt} ({delivery})")
+                    return Delivery(self._stopped_as(), f"stopped before retry {attempt} ({delivery})")
                 self.tally.retries += 1
                 await asyncio.sleep(backoff(attempt, settings.backoff_seconds, settings.backoff_max_seconds))
             probe = await self.breaker.admit()
             await self.rate.acquire(len(user.calls))
             if self._stopping:
-                return Delivery(Failure.INTERRUPTED, "stopped before it was sent")
+                return Delivery(self._stopped_as(), "stopped before it was sent")
             worker = asyncio.current_task()
             self._delivering.add(worker)
             try:
@@ -210,13 +265,15 @@ class Runner:
             self.breaker.record(delivery.sent, probe, str(delivery))
             if delivery.sent:
                 return delivery
+            self._last_failure = str(delivery)
+            self.tally.attempt_failed(delivery)
         return delivery
 
     def _give_up(self, user: UserPlan, delivery: Delivery) -> None:
         failure = delivery.failure or Failure.BROWSER_ERROR
         self.tally.dead_lettered(user, failure)
         self.dead_letter.add(user)
-        if failure is not Failure.INTERRUPTED:
+        if failure not in (Failure.INTERRUPTED, Failure.GAVE_UP):
             if self._logged < LOGGED_FAILURES:
                 who = f"{user.key!r} " if self.settings.show_values else ""
                 calls = f"{len(user.calls)} call{'s' if len(user.calls) != 1 else ''}"
@@ -233,6 +290,15 @@ class Runner:
                               failed=self.tally.users_dead_lettered)
 
 
+def duration_text(seconds: float) -> str:
+    """`90 s`, `10 min`, `1 h 30 min`: a duration as the options take it, for messages."""
+    whole = round(seconds)
+    if whole < 120 and whole % 60:
+        return f"{seconds:g} s"
+    hours, minutes = divmod(whole // 60, 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -240,7 +306,12 @@ def _first_line(error: BaseException) -> str:
 
 def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transport], users: list[UserPlan],
               checkpoint: Checkpoint | None, dead_letter: DeadLetter, console: Console) -> tuple[Tally, Runner]:
-    """Run the sending phase in its own event loop; the transport is built, started and closed inside it."""
+    """Run the sending phase in its own event loop; the transport is built, started and closed inside it.
+
+    The transport first checks the site (`Transport.check`). Raises ReplaySetupError, before any call is made,
+    when Hotjar would refuse the whole replay: it does not start, the script is another site's, or User
+    Attributes are off while the plan holds identify calls.
+    """
 
     async def main() -> tuple[Tally, Runner]:
         transport = transport_factory()
@@ -248,8 +319,34 @@ def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transpor
         try:
             if start is not None:
                 await start()
+            # Before the first user: a Hotjar that would refuse the whole replay stops it with nothing sent.
+            identifies = any(planned.call.kind == "identify" for user in users for planned in user.calls)
+            site = await transport.check()
+            refusal = site.refusal(settings.site_id, identifies)
+            if refusal is not None:
+                raise ReplaySetupError(f"Hotjar cannot take this replay, nothing was sent: {refusal}")
             runner = Runner(settings, transport, checkpoint, dead_letter, console)
+            if site.unreachable is not None:
+                runner.say(f"the first look at the site failed ({site.unreachable}); sending anyway, with "
+                           "retries" + (f", giving up after {duration_text(settings.give_up_after_seconds)} "
+                                        "without a delivery" if settings.give_up_after_seconds > 0 else ""))
             return await runner.run(users), runner
+        finally:
+            await transport.close()
+
+    return asyncio.run(main())
+
+
+def check_site(transport_factory: Callable[[], Transport]) -> SiteCheck:
+    """Only the preflight: start the transport, check the site, close."""
+
+    async def main() -> SiteCheck:
+        transport = transport_factory()
+        start = getattr(transport, "start", None)
+        try:
+            if start is not None:
+                await start()
+            return await transport.check()
         finally:
             await transport.close()
 

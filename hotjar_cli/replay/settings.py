@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in `90s`, `10m`, `1h`, `1h30m` or a bare number of seconds. Raises ValueError."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not text.strip() or match is None or not any(match.groups()):
+        raise ValueError(f"{text!r} is not a duration: write it like 90s, 10m or 1h")
+    hours, minutes, seconds = (float(part) if part else 0.0 for part in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 @dataclass(frozen=True)
@@ -38,5 +50,7 @@ class ReplaySettings:
     """The ceiling of a retry's wait."""
     breaker_failures: int = 5
     """Consecutive failed deliveries after which the circuit breaker opens and replay pauses."""
+    give_up_after_seconds: float = 600.0
+    """When no delivery has succeeded for this long, the replay stops and dead-letters every user not sent; 0 never."""
     breaker_pause_seconds: float = 10.0
     """How long an open breaker pauses before probing with one user; doubles after each failed probe."""
