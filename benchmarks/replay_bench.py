@@ -41,7 +41,7 @@ from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 SERVE = """
 import dataclasses, json, sys
 from fake_hotjar import FakeHotjar
-with FakeHotjar() as fake:
+with FakeHotjar(allow_http=True) as fake:
     print(json.dumps({"site_id": fake.site_id, "page_url": fake.page_url, "script_url": fake.script_url}), flush=True)
     sys.stdin.readline()
     print(json.dumps([dataclasses.astuple(call) for call in fake.received()]), flush=True)

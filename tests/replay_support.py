@@ -22,8 +22,21 @@ START = datetime(2020, 4, 11, 8, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def fake() -> Iterator[FakeHotjar]:
-    """A healthy fake Hotjar on loopback, stopped after the test."""
-    server = FakeHotjar()
+    """A healthy fake Hotjar on loopback, stopped after the test.
+
+    Its bootstrap starts on the tests' `http:` loopback page, as Hotjar's does with `_hjSettings.preview`; calls
+    go over HTTP posts."""
+    server = FakeHotjar(allow_http=True)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def websocket_fake() -> Iterator[FakeHotjar]:
+    """The same healthy fake Hotjar, whose client sends every call over a WebSocket."""
+    server = FakeHotjar(allow_http=True, channel="websocket")
     try:
         yield server
     finally:
