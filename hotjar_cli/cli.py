@@ -415,6 +415,28 @@ def replay(
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     if check:
         return _check_site(site_id, page_url, script_url, browser_path, report)
+    from hotjar_cli.replay import EventPlanner, ReplaySetupError, check_settings, run_replay
+
+    settings = None
+    if not dry_run:
+        # Before reading the logs: a typo should not wait for a large archive.
+        if report not in (None, "json"):
+            raise UsageError(f"--report {report!r}: the only report is json")
+        from hotjar_cli.replay.settings import parse_duration
+
+        try:
+            give_up_seconds = parse_duration(give_up_after)
+        except ValueError as error:
+            raise UsageError(f"--give-up-after: {error}") from None
+        settings = replace(
+            _site(site_id, page_url, script_url, browser_path), concurrency=concurrency, rate=rate,
+            retries=retries, settle_seconds=settle, dead_letter=dead_letter, checkpoint=checkpoint,
+            latest_traits=latest_traits, report_json=report == "json", show_values=show_values,
+            give_up_after_seconds=give_up_seconds)
+        try:
+            check_settings(settings)
+        except ReplaySetupError as error:
+            raise UsageError(str(error)) from None
     if not paths:
         raise UsageError("give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
                          "--check to only check the site")
@@ -422,7 +444,7 @@ def replay(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), endpoint_url=endpoint_url)
     chosen = _engine(engine, scheduler, jobs)
-    if dry_run:
+    if settings is None:
         if format != "jsonl":
             raise UsageError(f"--format {format!r}: the dry run prints jsonl")
         if latest_traits:
@@ -433,22 +455,8 @@ def replay(
         return _dry_run(common, _jobs(jobs), chosen)
     if not isinstance(chosen, LocalEngine):
         raise UsageError("--engine dask runs validate and replay --dry-run; a replay sends from this machine")
-    if report not in (None, "json"):
-        raise UsageError(f"--report {report!r}: the only report is json")
-    from hotjar_cli.replay import EventPlanner, ReplaySetupError, check_settings, run_replay
-    from hotjar_cli.replay.settings import parse_duration
-
-    try:
-        give_up_seconds = parse_duration(give_up_after)
-    except ValueError as error:
-        raise UsageError(f"--give-up-after: {error}") from None
-    settings = replace(_site(site_id, page_url, script_url, browser_path),
-        concurrency=concurrency, rate=rate, retries=retries, settle_seconds=settle, dead_letter=dead_letter,
-        checkpoint=checkpoint, latest_traits=latest_traits, report_json=report == "json", show_values=show_values,
-        give_up_after_seconds=give_up_seconds)
     console = _stderr()
     try:
-        check_settings(settings)  # before reading the logs: a typo should not wait for a large archive
         planner = EventPlanner(settings.latest_traits)
         summary = run(common.sources, common.run, planner)
         if summary.errors:

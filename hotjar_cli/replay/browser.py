@@ -34,11 +34,14 @@ if TYPE_CHECKING:
 # which composites every page's frames even headless, runs as a thread of the browser process rather than a
 # process of its own, sparing those frames a trip between processes. Each user's page load replaces the last
 # user's document in the same frame rather than building a new frame for it (RenderDocument): still a new
-# document and a new window, so nothing of the last page's scripts survives. Chromium merges this list of
-# disabled features with Playwright's own.
+# document and a new window, so nothing of the last page's scripts survives. The page, served by interception,
+# has no network address of its own and so counts as public: Local Network Access checks would then block its
+# WebSockets to a copy of Hotjar's script at a private or loopback address (`--script-url`, a staging copy).
+# Chromium merges this list of disabled features with Playwright's own.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-site-isolation-trials", "--in-process-gpu", "--disable-features=RenderDocument"]
+                 "--disable-site-isolation-trials", "--in-process-gpu",
+                 "--disable-features=RenderDocument,LocalNetworkAccessChecks"]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io", "contentsquare.com", "contentsquare.net")
 """Hotjar's hosts; Hotjar is part of Contentsquare, whose script (`@hotjar/browser`) loads from its own hosts."""
 SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
@@ -236,8 +239,8 @@ DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
   const report = state => ({state, found, inflight: watch.inflight, failures: watch.failures,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
-  if (!found.started) return report('refused');
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
+  if (!found.started) return report('refused');
   if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
   const toDates = %(to_dates)s;
   for (const args of calls) {
@@ -480,11 +483,12 @@ class BrowserTransport(Transport):
     def _refused(self, found: dict[str, Any], watch: _Watch) -> Delivery | None:
         """Why the page shows that Hotjar did not start or took nothing, or that a request or socket failed."""
         site_id = self.settings.site_id
-        if not found["found"]["started"]:
-            return Delivery(Failure.HOTJAR_REFUSED, refusal_reason(found["console"]))
+        # Another site's script starts for its own site, not for this one: say which, not that it refused.
         if found["found"]["site"] not in (None, str(site_id)):
             return Delivery(Failure.SITE_MISMATCH, f"the tracking script holds the settings of site "
                                                    f"{printable(found['found']['site'])}, not of site {site_id}")
+        if not found["found"]["started"]:
+            return Delivery(Failure.HOTJAR_REFUSED, refusal_reason(found["console"]))
         if found["state"] == "attributes-off":
             return Delivery(Failure.USER_ATTRIBUTES_OFF, f"User Attributes are off for site {site_id}: Hotjar "
                                                          f"drops every identify; {USER_ATTRIBUTES_HINT}")
