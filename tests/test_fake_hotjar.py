@@ -27,11 +27,12 @@ CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>shop</title>
 <script>
-window.__sockets = []; window.__closes = []; window.__messages = [];
+window.__sockets = []; window.__closes = []; window.__messages = []; window.__opened = [];
 (function (Socket) {
   window.WebSocket = function (url) {
-    var socket = new Socket(url);
+    var socket = new Socket(url), created = performance.now();
     window.__sockets.push(socket);
+    socket.addEventListener('open', function () { window.__opened.push(performance.now() - created); });
     socket.addEventListener('message', function (event) { window.__messages.push(JSON.parse(event.data)); });
     socket.addEventListener('close', function (event) {
       window.__closes.push({code: event.code, clean: event.wasClean});
@@ -313,13 +314,21 @@ def test_stopping_the_fake_closes_its_websockets(visit: Callable[..., Visit]) ->
     assert eventually(seen, lambda: seen.state()["closes"]) == [{"code": 1001, "clean": True}]
 
 
-def test_latency_delays_the_script_the_client_and_every_call(hotjar: FakeHotjar, visit: Callable[..., Visit]) -> None:
+@pytest.mark.parametrize("channel", ["http", "websocket"])
+def test_latency_delays_the_script_the_client_and_every_call(hotjar: FakeHotjar, visit: Callable[..., Visit],
+                                                             channel: str) -> None:
+    hotjar.channel = channel  # type: ignore[assignment]
     hotjar.faults.latency, hotjar.faults.client_latency = 0.4, 0.6
     seen = visit(hotjar)
-    identify, event = f"{hotjar.base}/api/identify", f"{hotjar.base}/api/event"
-    assert eventually(seen, lambda: {identify, event} <= set(seen.waits))
-    by_url = seen.waits
-    assert min(by_url[hotjar.script_url]) >= 400
-    assert min(by_url[hotjar.client_url]) >= 600
-    assert min(by_url[identify]) >= 400 and min(by_url[event]) >= 400
-    assert len(hotjar.received()) == 2
+    assert eventually(seen, lambda: len(hotjar.received()) == 2)
+    assert min(seen.waits[hotjar.script_url]) >= 400
+    assert min(seen.waits[hotjar.client_url]) >= 600
+    if channel == "http":
+        identify, event = f"{hotjar.base}/api/identify", f"{hotjar.base}/api/event"
+        assert eventually(seen, lambda: {identify, event} <= set(seen.waits))
+        assert min(seen.waits[identify]) >= 400 and min(seen.waits[event]) >= 400
+    else:
+        # The handshake waits, and each call's answer too: the socket answers its calls one after the other.
+        assert seen.page.evaluate("window.__opened")[0] >= 400
+        assert eventually(seen, lambda: len(seen.state()["messages"]) == 2)
+        assert hotjar.received()[1].at - hotjar.received()[0].at >= 0.4
