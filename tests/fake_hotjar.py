@@ -22,10 +22,15 @@ user was a fresh visitor, and the call's sequence number in its page, so a test 
 are sent as `{"$date": iso}`. A call is recorded only when the server accepted it (HTTP 200; over the WebSocket,
 answered with a `{"seq": n, "status": 200}` message), and an identify only while User Attributes are on.
 
-Unless told otherwise the fake refuses `http:` pages, as Hotjar does: tests that run on the fake's own loopback
-page pass `allow_http=True` (the `fake` fixture of `replay_support` does). Faults are switched per test on
-`server.faults` and `server.faults.clear()` turns them all off; `allow_http` and `channel` are not faults and
-stay as they are.
+Like Hotjar's hosts, the fake answers pages of any origin (CORS). Unless told otherwise it refuses `http:` pages,
+as Hotjar does: tests that run on the fake's own loopback page pass `allow_http=True` (the `fake` fixture of
+`replay_support` does). An `https:` page served by interception (any address, e.g. `https://www.example.com/`)
+starts it as is, once Chromium's Local Network Access checks are off (`--disable-features=LocalNetworkAccessChecks`):
+such a page counts as public, and a public page may not reach loopback.
+
+Faults are switched per test on `server.faults`, and `server.faults.clear()` turns them all off; `allow_http` and
+`channel` are not faults and stay as they are. `server.served()` counts the scripts, clients, WebSockets and calls
+answered.
 """
 
 from __future__ import annotations
