@@ -88,9 +88,9 @@ class Breaker:
     def status(self) -> str:
         """What the breaker is doing, for the progress bar: empty while deliveries go ahead."""
         if self.state is BreakerState.OPEN:
-            return f"Hotjar failing: paused, probing in {max(0.0, self._reopen_at - time.monotonic()):.0f} s"
+            return f"paused, probe in {max(0.0, self._reopen_at - time.monotonic()):.0f} s"
         if self.state is BreakerState.PROBING:
-            return "Hotjar failing: probing with one user"
+            return "probing Hotjar"
         return ""
 
     def _open(self) -> None:
