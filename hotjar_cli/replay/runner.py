@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections import deque
-from typing import Callable
+from typing import Awaitable, Callable, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -34,6 +34,7 @@ from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 
+T = TypeVar("T")
 LOGGED_FAILURES = 10
 """Users given up on that are named one by one on stderr; the rest are only counted."""
 
@@ -313,40 +314,37 @@ def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transpor
     Attributes are off while the plan holds identify calls.
     """
 
-    async def main() -> tuple[Tally, Runner]:
-        transport = transport_factory()
-        start = getattr(transport, "start", None)
-        try:
-            if start is not None:
-                await start()
-            # Before the first user: a Hotjar that would refuse the whole replay stops it with nothing sent.
-            identifies = any(planned.call.kind == "identify" for user in users for planned in user.calls)
-            site = await transport.check()
-            refusal = site.refusal(settings.site_id, identifies)
-            if refusal is not None:
-                raise ReplaySetupError(f"Hotjar cannot take this replay, nothing was sent: {refusal}")
-            runner = Runner(settings, transport, checkpoint, dead_letter, console)
-            if site.unreachable is not None:
-                runner.say(f"the first look at the site failed ({site.unreachable}); sending anyway, with "
-                           "retries" + (f", giving up after {duration_text(settings.give_up_after_seconds)} "
-                                        "without a delivery" if settings.give_up_after_seconds > 0 else ""))
-            return await runner.run(users), runner
-        finally:
-            await transport.close()
+    async def send(transport: Transport) -> tuple[Tally, Runner]:
+        identifies = any(planned.call.kind == "identify" for user in users for planned in user.calls)
+        site = await transport.check()
+        refusal = site.refusal(settings.site_id, identifies)
+        if refusal is not None:
+            raise ReplaySetupError(f"Hotjar cannot take this replay, nothing was sent: {refusal}")
+        runner = Runner(settings, transport, checkpoint, dead_letter, console)
+        if site.unreachable is not None:
+            runner.say(f"the first look at the site failed ({site.unreachable}); sending anyway, with retries"
+                       + (f", giving up after {duration_text(settings.give_up_after_seconds)} without a delivery"
+                          if settings.give_up_after_seconds > 0 else ""))
+        return await runner.run(users), runner
 
-    return asyncio.run(main())
+    return _with_transport(transport_factory, send)
 
 
 def check_site(transport_factory: Callable[[], Transport]) -> SiteCheck:
-    """Only the preflight: start the transport, check the site, close."""
+    """Only the look at the site that starts every replay: nothing is sent."""
+    return _with_transport(transport_factory, lambda transport: transport.check())
 
-    async def main() -> SiteCheck:
-        transport = transport_factory()
+
+def _with_transport(factory: Callable[[], Transport], use: Callable[[Transport], Awaitable[T]]) -> T:
+    """`use` a transport in an event loop of its own; the transport is built, started and closed inside it."""
+
+    async def main() -> T:
+        transport = factory()
         start = getattr(transport, "start", None)
         try:
             if start is not None:
                 await start()
-            return await transport.check()
+            return await use(transport)
         finally:
             await transport.close()
 
