@@ -1,0 +1,188 @@
+"""The mapping written the slow and obvious way: every rule checked in catalogue order, with no cache, no
+shared decision and no shortcut. Never used to run; the tests hold `mapping.Mapper`, which has all of those
+for speed, to the same answer on every message and every sequence of messages, site limits included, so a
+fast path can never skip a rule unnoticed.
+
+Only the words of each finding's detail are shared with `mapping` (they are the product's text, not a rule).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type
+from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
+from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
+from hotjar_cli.core.mapping import (_EMAIL, _HIGH_CARDINALITY, MESSAGE_TYPES, UNSUPPORTED_TYPES, _falsy,
+                                     _unknown_type, json_path)
+from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
+from hotjar_cli.core.rules import RULES
+
+_OUTCOME_OF_EFFECT = {Effect.INVALID: Outcome.INVALID, Effect.IGNORED: Outcome.IGNORED,
+                      Effect.REJECTED: Outcome.REJECTED, Effect.DROPPED: Outcome.MODIFIED,
+                      Effect.COERCED: Outcome.MODIFIED, Effect.NOTED: Outcome.ACCEPTED}
+_STRONGEST_FIRST = [Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED]
+
+
+class ReferenceMapper:
+    """Decides each message from scratch; the only state is the site's names, kept as plain ordered lists."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.attributes: list[str] = []
+        self.events: list[str] = []
+
+    def decide(self, parsed: Parsed) -> Decision:
+        """The decision for one parsed line or batch item."""
+        if isinstance(parsed, Unreadable):
+            return decision([Finding(parsed.code, "$", parsed.detail)], None)
+        message = parsed
+        if not isinstance(message.type, str) or message.type not in MESSAGE_TYPES:
+            return decision([Finding("HJ003", "$.type", _unknown_type(message.type))], None)
+        findings = spec_findings(message)
+        disabled = disabled_by(message.integrations)
+        if disabled is not None:
+            return decision([*findings, Finding("HJ102", disabled, "")], None)
+        if message.type in UNSUPPORTED_TYPES:
+            return decision([*findings, Finding("HJ101", "$.type", f"{message.type} calls are not sent to Hotjar")],
+                            None)
+        if message.type == "identify":
+            return self.identify(message, findings)
+        return self.track(message, findings)
+
+    def identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
+        """HJ103, HJ107, HJ108 or HJ106, then each trait's first broken rule, then the site's attribute limit."""
+        if not is_truthy(message.userId):
+            return decision([*findings, Finding("HJ103", "$.userId", _falsy("userId", message.userId))], None)
+        if message.traits is not None and not isinstance(message.traits, dict):
+            return decision([*findings, Finding("HJ107", "$.traits", f"traits is {json_type(message.traits)}")],
+                            None)
+        user_id = message.userId
+        if isinstance(user_id, str):
+            if _EMAIL.search(user_id):
+                findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
+        else:
+            findings.append(Finding("HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its "
+                                                         "JavaScript string form"))
+            user_id = js_string(user_id)
+        attributes: dict[str, Any] = {}
+        for name, value in (message.traits or {}).items():
+            problem = self.trait_problem(name, value)
+            if problem is None and not self.admit(self.attributes, name, self.limits.max_attributes):
+                problem = Finding("HJ206", json_path("$.traits", name),
+                                  f"the site already has {self.limits.max_attributes} attribute names")
+            if problem is None:
+                attributes[name] = value
+            else:
+                findings.append(problem)
+        return decision(findings, HotjarCall("identify", user_id, attributes))
+
+    def trait_problem(self, name: str, value: Any) -> Finding | None:
+        """The first rule, in catalogue order, that one trait breaks."""
+        path = json_path("$.traits", name)
+        if name == "id":
+            return Finding("HJ105", "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
+        if isinstance(value, dict):
+            return Finding("HJ201", path, f"an object with {len(value)} key{'' if len(value) == 1 else 's'}")
+        if isinstance(value, list):
+            return Finding("HJ202", path, f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
+        if utf16_length(name) > self.limits.max_attribute_name_length:
+            return Finding("HJ203", path, f"the name is {utf16_length(name)} characters long; the limit is "
+                                          f"{self.limits.max_attribute_name_length}")
+        if isinstance(value, str) and utf16_length(value) > self.limits.max_attribute_value_length:
+            return Finding("HJ204", path, f"the value is {utf16_length(value)} characters long; the limit is "
+                                          f"{self.limits.max_attribute_value_length}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+            return Finding("HJ205", path, "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly")
+        return None
+
+    def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
+        """HJ104 or a non-string name, the name's own rules, the site's event limit, then HJ301."""
+        name = message.event
+        if not is_truthy(name):
+            return decision([*findings, Finding("HJ104", "$.event", _falsy("event", name))], None)
+        if not isinstance(name, str):
+            return decision([*findings, Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a "
+                                                                    "string")], None)
+        name_problem = self.event_name_problem(name)
+        if name_problem is not None:
+            findings.append(name_problem)
+            if RULES[name_problem.code].effect is Effect.REJECTED:
+                return decision(findings, None)
+        if not self.admit(self.events, name, self.limits.max_events):
+            return decision([*findings, Finding("HJ304", "$.event", f"the site already has "
+                                                                    f"{self.limits.max_events} event names")], None)
+        properties = bytes(message.properties)
+        value = orjson.loads(properties) if properties else None
+        if isinstance(value, dict) and value:
+            findings.append(Finding("HJ301", "$.properties"))
+        elif value is not None and not isinstance(value, dict):
+            findings.append(Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the "
+                                                             "event name"))
+        return decision(findings, HotjarCall("event", event=name))
+
+    def event_name_problem(self, name: str) -> Finding | None:
+        """HJ302, HJ303 or HJ305, the first that applies."""
+        if utf16_length(name) > self.limits.max_event_name_length:
+            return Finding("HJ302", "$.event", f"the name is {utf16_length(name)} characters long; the limit is "
+                                               f"{self.limits.max_event_name_length}")
+        bad = []
+        for character in name:
+            if self.limits.disallowed_characters(character) and character not in bad:
+                bad.append(character)
+        if bad:
+            shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
+            return Finding("HJ303", "$.event", f"not allowed: {shown}")
+        for what, pattern in _HIGH_CARDINALITY:
+            if pattern.search(name):
+                return Finding("HJ305", "$.event", f"the name contains {what}")
+        return None
+
+    @staticmethod
+    def admit(names: list[str], name: str, limit: int) -> bool:
+        """Whether the site keeps `name`: it holds it already, or it still has room (and now holds it)."""
+        if name in names:
+            return True
+        if len(names) >= limit:
+            return False
+        names.append(name)
+        return True
+
+
+def spec_findings(message: SegmentMessage) -> list[Finding]:
+    """HJ005: where the message breaks Segment's spec in a way the rules read."""
+    findings = []
+    if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
+        findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))
+    message_id = message.messageId
+    if message_id is not None:
+        if not isinstance(message_id, str):
+            findings.append(Finding("HJ005", "$.messageId", f"messageId is {json_type(message_id)}; at most 100 "
+                                                            "characters allowed"))
+        elif utf16_length(message_id) > 100:
+            findings.append(Finding("HJ005", "$.messageId", f"messageId is {utf16_length(message_id)} characters "
+                                                            "long; at most 100 characters allowed"))
+    if message.timestamp is not None and not isinstance(message.timestamp, str):
+        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a "
+                                                        "string"))
+    return findings
+
+
+def disabled_by(integrations: Any) -> str | None:
+    """The path of the `integrations` setting that keeps the message from Hotjar, if one does."""
+    if not isinstance(integrations, dict):
+        return None
+    if "Hotjar" in integrations:
+        return "$.integrations.Hotjar" if integrations["Hotjar"] is False else None
+    return "$.integrations.All" if integrations.get("All") is False else None
+
+
+def decision(findings: list[Finding], call: HotjarCall | None) -> Decision:
+    """The strongest outcome the findings lead to; a call only while the message is at most modified."""
+    outcomes = [_OUTCOME_OF_EFFECT[RULES[finding.code].effect] for finding in findings] or [Outcome.ACCEPTED]
+    outcome = min(outcomes, key=_STRONGEST_FIRST.index)
+    if outcome not in (Outcome.ACCEPTED, Outcome.MODIFIED):
+        call = None
+    return Decision(outcome, call, tuple(findings))
