@@ -30,7 +30,9 @@ such a page counts as public, and a public page may not reach loopback.
 
 Faults are switched per test on `server.faults`, and `server.faults.clear()` turns them all off; `allow_http` and
 `channel` are not faults and stay as they are. `server.served()` counts the scripts, clients, WebSockets and calls
-answered.
+answered. Like Hotjar's, the tracking script is never cached and the client, named by its content's hash, is
+cached for good: a faulty client answer (HTTP 500) is never cached, but a browser context that already holds the
+healthy client keeps using it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ HTTPS_WARNING = ("For security reasons, Hotjar only works over HTTPS. Learn more
                  "https://help.hotjar.com/hc/en-us/articles/115011624047")
 
 TRACKING_SCRIPT = """window.hjSiteSettings = window.hjSiteSettings || %(settings)s;
+window._fakeHotjarClient = %(client)s;
 window.hj = window.hj || function () { (window.hj.q = window.hj.q || []).push(arguments); };
 window.hjBootstrap = window.hjBootstrap || function (scriptDomain, file, siteId) {
   var suspicious = new RegExp(%(pattern)s, 'i');
@@ -87,7 +90,7 @@ window.hjBootstrap(%(domain)s, %(file)s, %(site)s);
 """
 
 CLIENT = """(function () {
-  var config = %(config)s;
+  var config = window._fakeHotjarClient;
   var queued = (window.hj && window.hj.q) || [];
   // Like Hotjar, the visitor lives in local storage, a first-party cookie and session storage: a visitor is
   // fresh only when none of the three remembers an earlier one.
@@ -402,8 +405,10 @@ class _Handler(BaseHTTPRequestHandler):
             if faults.client_error:
                 self._answer(500, b"internal server error", "text/plain")
             else:
-                config = {"endpoint": self.fake.base, "socket": self.fake.socket_url, "channel": self.fake.channel}
-                self._answer(200, (CLIENT % {"config": json.dumps(config)}).encode(), "application/javascript")
+                # Hotjar's client is named by its content's hash and cached for good, as here; where to send
+                # calls comes from the tracking script, which is never cached, so a test can switch it at once.
+                self._answer(200, CLIENT.encode(), "application/javascript",
+                             cache="public, max-age=31536000, immutable")
         elif path == "/ws" and self.headers.get("upgrade", "").lower() == "websocket":
             self._websocket()
         else:
@@ -429,6 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
             "suspicious_warning": json.dumps(SUSPICIOUS_WARNING), "https_warning": json.dumps(HTTPS_WARNING),
             "allow_http": json.dumps(bool(self.fake.allow_http)), "domain": json.dumps(self.fake.base + "/"),
             "file": json.dumps(CLIENT_FILE), "site": json.dumps(str(site_id)),
+            "client": json.dumps({"endpoint": self.fake.base, "socket": self.fake.socket_url,
+                                  "channel": self.fake.channel}),
         }
 
     def do_POST(self) -> None:  # noqa: N802 - the base class names it so
@@ -568,11 +575,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("access-control-allow-credentials", "true")
             self.send_header("vary", "Origin")
 
-    def _answer(self, status: int, body: bytes, content_type: str) -> None:
+    def _answer(self, status: int, body: bytes, content_type: str, cache: str = "no-store") -> None:
         self.send_response(status)
         self._allow_origin()
         self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(body)))
-        self.send_header("cache-control", "no-store")
+        self.send_header("cache-control", cache)
         self.end_headers()
         self.wfile.write(body)

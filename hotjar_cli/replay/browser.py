@@ -93,7 +93,7 @@ def tracking_page(site_id: int, script_url: str) -> str:
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>hotjar-cli replay</title>
 <script>
-{PAGE_WATCH % {"script_host": json.dumps(script_host.lower())}}
+{PAGE_WATCH % {"script_host": json.dumps(script_host.lower()), "domains": json.dumps(HOTJAR_DOMAINS)}}
 window.__hotjarCliStart = function () {{
   // Session storage belongs to the tab, which the browser's clearing does not reach.
   try {{
@@ -118,10 +118,12 @@ window.__hotjarCliStart = function () {{
 
 PAGE_WATCH = r"""(function (w) {
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: []};
-  var scriptHost = %(script_host)s;
+  var scriptHost = %(script_host)s, domains = %(domains)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
-    return host === scriptHost || /(^|\.)(hotjar\.(com|io)|contentsquare\.(com|net))$/.test(host);
+    return host === scriptHost || domains.some(function (domain) {
+      return host === domain || host.slice(-domain.length - 1) === '.' + domain;
+    });
   }
   function where(method, url) {
     var parts = new URL(url, location.href);
