@@ -503,8 +503,8 @@ def _check_site(site_id: str | None, page_url: str | None, script_url: str | Non
         sys.stdout.write(json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem},
                                     indent=2) + "\n")
         return 0 if problem is None else 1
-    attributes = {True: "on", False: "off: Hotjar would drop every identify", None: "unknown (the script "
-                  "does not say)"}[found.user_attributes]
+    attributes = {True: "on", False: "off: Hotjar would drop every identify",
+                  None: "unknown" if found.script_loaded else "unknown (the script did not load)"}[found.user_attributes]
     lines = [f"site: {settings.site_id}"
              + (f" (the script holds the settings of site {found.site_id})" if found.site_id not in
                 (None, settings.site_id) else ""),
