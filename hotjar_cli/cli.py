@@ -280,8 +280,18 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
         except (UsageError, ConfigError, InputError, EngineError) as error:
             TALK.error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`| head -1`): it has what it wanted, which is no failure.
+            # (Left to click, a closed pipe exits 1.)
+            _drop_stdout()
+            raise typer.Exit(0) from None
         raise typer.Exit(code)
     return functools.wraps(command)(wrapper)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left of it at exit fails no more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _talk(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
@@ -691,7 +701,7 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -43,8 +43,9 @@ GZIP_WBITS = 16 + zlib.MAX_WBITS
 UTF8_BOM = b"\xef\xbb\xbf"
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
-SKIPPED_SUFFIXES = frozenset({".md", ".py"})
-"""Documentation and scripts kept beside logs (a README, the script that made them); skipped when walking."""
+SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
+"""Documentation and scripts kept beside logs (a README, the script that made or reads them), in any case;
+skipped when a folder is walked or a glob expanded. README.md lists the same suffixes."""
 
 STDIN = "-"
 S3_SCHEME = "s3://"
@@ -149,7 +150,8 @@ def is_log_name(name: str) -> bool:
 
     Dot-files, Segment's `dummy-object.txt` and documentation or scripts kept beside the logs are not.
     """
-    return not name.startswith(".") and name not in SKIPPED_NAMES and PurePosixPath(name).suffix not in SKIPPED_SUFFIXES
+    return (not name.startswith(".") and name not in SKIPPED_NAMES
+            and PurePosixPath(name).suffix.lower() not in SKIPPED_SUFFIXES)
 
 
 def walked(parts: Iterable[str], window: Window) -> bool:

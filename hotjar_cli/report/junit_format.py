@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
+from hotjar_cli.core.gate import NO_EVENTS
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.report.interface import Report, Reporter
@@ -44,6 +45,10 @@ class JunitReporter(Reporter):
             elif count:
                 ElementTree.SubElement(case, "system-out").text = (
                     f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}")
+        if NO_EVENTS in verdict.reasons:
+            failures += 1
+            case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input has events")
+            ElementTree.SubElement(case, "failure", type="empty", message=NO_EVENTS)
         if summary.errors:
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input is readable")
             error = ElementTree.SubElement(case, "error", message=f"{len(summary.errors)} file(s) could not be read")
