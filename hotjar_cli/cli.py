@@ -640,7 +640,8 @@ def list_rules(
     if format is RulesFormat.JSON:
         sys.stdout.write(msgspec.json.encode([
             {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
-             "message": rule.message, "confidence": rule.confidence} for rule in CATALOGUE]).decode() + "\n")
+             "message": rule.message, "confidence": rule.confidence, "references": list(rule.references)}
+            for rule in CATALOGUE]).decode() + "\n")
         return
     from rich.console import Console
     from rich.table import Table
