@@ -74,3 +74,20 @@ def test_the_first_readme_command_validates_the_samples() -> None:
     command = sh_blocks()[0]
     assert "hotjar-cli validate" in command
     assert "sample_events/" in command
+
+
+def test_the_first_readme_command_installs_no_extra() -> None:
+    # Trying `validate` should not cost the test stack or a browser driver.
+    command = sh_blocks()[0]
+    install = re.search(r"pip install (\S+)", command)
+    assert install is not None and install.group(1) in (".", "-e")
+    assert "[" not in command.split("&&")[1]
+
+
+def test_playwright_is_only_in_the_replay_extra() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(requirement.startswith("playwright") for requirement in project["dependencies"])
+    assert any(requirement.startswith("playwright") for requirement in project["optional-dependencies"]["replay"])
+    assert "replay" in sh_blocks()[1]  # the test suite drives the browser
