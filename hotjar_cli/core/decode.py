@@ -1,7 +1,8 @@
 """Turning one line of a Segment log into messages, or into the reason it holds none.
 
-The decoder reads only the fields the rules need: `context`, usually half of a message, is skipped without
-building Python objects, and `properties` is kept as raw JSON because Hotjar only ever needs its keys.
+The decoder reads only the fields the rules need: `context`, usually half of a message, and `properties` are kept
+as raw JSON, without building Python objects. Hotjar only ever needs the keys of `properties`, and of `context`
+only the library that sent the message, and that only for the rare message whose `integrations` it decides.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
     """
 
     anonymousId: Any = None
+    context: msgspec.Raw = msgspec.Raw(b"")
     integrations: Any = None
     messageId: Any = None
     originalTimestamp: Any = None
@@ -102,6 +104,30 @@ def properties_keys_of(raw: bytes | msgspec.Raw) -> list[str] | None:
     except (msgspec.DecodeError, UnicodeDecodeError):
         # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
         return list(_properties_keys.decode(bytes(raw).decode("utf-8", "replace").encode()))
+
+
+class _Library(msgspec.Struct):
+    version: Any = None
+
+
+class _Context(msgspec.Struct):
+    library: Any = None
+
+
+_context_decoder = msgspec.json.Decoder(_Context)
+
+
+def library_version(message: SegmentMessage) -> str | None:
+    """`context.library.version`: which Segment library sent the message (`next-1.84.1` is analytics-next)."""
+    raw = message.context
+    if not raw:
+        return None
+    try:
+        library = _context_decoder.decode(raw).library
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        return None
+    version = library.get("version") if isinstance(library, dict) else None
+    return version if isinstance(version, str) else None
 
 
 def properties_value(message: SegmentMessage) -> Any:

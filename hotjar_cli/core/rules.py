@@ -146,7 +146,9 @@ CATALOGUE: tuple[Rule, ...] = (
         "HJ102", "disabled-for-hotjar", "info", Effect.IGNORED, "Message is disabled for Hotjar",
         what_it_does="Notes a message whose `integrations.Hotjar` is `false`, or whose `integrations.All` "
         "is `false` with `Hotjar` unset. Keys are case-sensitive; `Hotjar: true` or a settings object "
-        "re-enables it.",
+        "re-enables it. A message sent by analytics-next (`context.library.version` starting with `next-` or "
+        "`npm:next-`) follows analytics-next's own rule, `Hotjar ?? (All !== false)`: `Hotjar: null` counts as "
+        "unset, and a falsy `Hotjar` (`0`, `\"\"`) disables it too.",
         why_it_matters="The message never reaches Segment's Hotjar integration. Segment's S3 archive "
         "ignores the `integrations` object, so archives hold such messages although Hotjar never got them.",
         example='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false}}',
