@@ -11,15 +11,14 @@ import threading
 from typing import Any
 
 from rich.console import Console
-from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.reader import Source, size_of
 
 
 class RunProgress:
-    """Megabytes read of the total with a percentage and an ETA, and events decided, refreshed by rich's thread.
+    """Megabytes read of the total with a percentage, events decided and an ETA, refreshed by rich's thread.
 
     `live` says whether worker processes will send their counts (local processes do, a Dask cluster does not).
     """
@@ -31,11 +30,11 @@ class RunProgress:
         self._live = live
         self._queue: Any = None
         self._drain: threading.Thread | None = None
+        # Short enough for 80 columns with ten million events: a CI log or a narrow terminal cuts nothing.
         self._progress = Progress(
-            TextColumn(f"[bold]{label}"), BarColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[megabytes]:,.1f} of {task.fields[total_mb]:,.1f} MB  "
-                       "{task.fields[events]:,} events"),
-            TextColumn("eta"), TimeRemainingColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+            TextColumn(f"[bold]{label}"), BarColumn(bar_width=12), TaskProgressColumn(),
+            TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
+            TextColumn("{task.fields[events]:,} events"), TextColumn("eta"), TimeRemainingColumn(),
             console=console, transient=True, refresh_per_second=8,
         )
         self._task = self._progress.add_task(label, total=total_bytes or None, megabytes=0.0,

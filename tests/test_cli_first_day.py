@@ -277,3 +277,14 @@ def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
     dry = subprocess.run([sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), "--dry-run"],
                          capture_output=True, timeout=60, check=False)
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize("width", ["60", "80"])
+def test_rules_never_cuts_a_rule_name(width: str) -> None:
+    from hotjar_cli.core.rules import CATALOGUE
+
+    done = subprocess.run([str(CLI), "rules"], capture_output=True, text=True, timeout=60, check=False,
+                          env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"})
+    rows = [line.split("│") for line in done.stdout.splitlines() if line.strip().startswith("HJ")]
+    assert [cells[1].strip() for cells in rows] == [rule.name for rule in CATALOGUE]
+    assert max(len(line) for line in done.stdout.splitlines()) <= int(width)

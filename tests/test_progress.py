@@ -65,4 +65,5 @@ def test_the_bar_shows_a_percentage_and_an_eta_that_move(large: Path, command: l
     assert percentages == sorted(percentages)
     assert "eta" in drawn
     total = sum(path.stat().st_size for path in large.iterdir()) / 1e6
-    assert f"of {total:,.1f} MB" in drawn
+    assert f"/{total:,.1f} MB" in drawn
+    assert re.search(r"eta \S*\d:\d\d:\d\d", drawn)  # a time, not cut at 80 columns
