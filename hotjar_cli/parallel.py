@@ -34,9 +34,9 @@ import msgspec
 
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.counting import attach, for_worker
 from hotjar_cli.engine import Event, Observer, Run, run
 from hotjar_cli.reader import InputError, ReadError, Source, is_gzip, lines_before, size_of, split_ranges
-from hotjar_cli.tally import attach, for_worker
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
@@ -123,7 +123,7 @@ class LocalEngine(Engine):
     """Processes forked on this machine, up to `jobs` at once.
 
     `progress`, when given, is called once the processes start, for the queue they send their counts to (see
-    `hotjar_cli.tally`).
+    `hotjar_cli.counting`).
     """
 
     def __init__(self, jobs: int, progress: Callable[[], Any] | None = None) -> None:

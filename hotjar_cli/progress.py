@@ -1,13 +1,18 @@
 """One progress bar on stderr for a pass, in one process or many: bytes read of the total, events decided, ETA.
 
 In one process the run tells the bar directly. Worker processes send their counts over a queue (see
-`hotjar_cli.tally`), which a thread of this process drains into the bar. A Dask cluster's workers cannot reach
+`hotjar_cli.counting`), which a thread of this process drains into the bar. A Dask cluster's workers cannot reach
 the queue: the bar then moves as each unit of work comes back.
+
+The bar is redrawn by whoever counts, never by a thread of rich's own: worker processes are forked while the bar
+is shown, and a child forked while another thread was writing to stderr would inherit that thread's lock on it,
+held for ever. The draining thread is idle when they are forked: no worker has sent anything yet.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from rich.console import Console
@@ -15,6 +20,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.reader import Source, size_of
+
+REDRAW_SECONDS = 0.125
 
 
 class RunProgress:
@@ -35,8 +42,10 @@ class RunProgress:
             TextColumn(f"[bold]{label}"), BarColumn(bar_width=12), TaskProgressColumn(),
             TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
             TextColumn("{task.fields[events]:,} events"), TextColumn("eta"), TimeRemainingColumn(),
-            console=console, transient=True, refresh_per_second=8,
+            # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
+            console=console, transient=True, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
         )
+        self._drawn = 0.0
         self._task = self._progress.add_task(label, total=total_bytes or None, megabytes=0.0,
                                              total_mb=total_bytes / 1e6, events=0)
 
@@ -92,6 +101,10 @@ class RunProgress:
     def _refresh(self) -> None:
         events = self._summary.events if self._summary is not None else self._events
         self._progress.update(self._task, completed=self._bytes, megabytes=self._bytes / 1e6, events=events)
+        now = time.monotonic()
+        if now - self._drawn >= REDRAW_SECONDS:
+            self._drawn = now
+            self._progress.refresh()
 
 
 def total_bytes(sources: list[Source]) -> int:

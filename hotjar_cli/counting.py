@@ -24,12 +24,12 @@ def attach(channel: Any) -> None:  # noqa: ANN401 - any queue with put()
     _channel = channel
 
 
-def for_worker() -> Tally | None:
-    """A tally sending to this worker's channel, or None when no display listens."""
-    return None if _channel is None else Tally(_channel.put)
+def for_worker() -> ProgressCounter | None:
+    """A counter sending to this worker's channel, or None when no display listens."""
+    return None if _channel is None else ProgressCounter(_channel.put)
 
 
-class Tally:
+class ProgressCounter:
     """Watches one pass (an `Observer` of `hotjar_cli.engine.run`) and sends `(bytes, events)` since the last send."""
 
     def __init__(self, send: Callable[[tuple[int, int]], None]) -> None:
