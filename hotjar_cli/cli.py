@@ -449,6 +449,7 @@ class _open_output:
 
     def __init__(self, path: Path | None) -> None:
         self.path, self.file = path, None
+        self.temporary = Path()
 
     def __enter__(self) -> TextIO:
         if self.path is None:
