@@ -94,3 +94,22 @@ def test_completion_can_be_installed_and_shown() -> None:
     result = CliRunner(env=ENV).invoke(app, ["--show-completion", "bash"])
     assert result.exit_code == 0
     assert "_HOTJAR_CLI_COMPLETE" in result.stdout
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("hotjar-cli val", ["validate"]),
+    ("hotjar-cli validate --fail", ["--fail-on"]),
+    ("hotjar-cli validate --format ", ["text", "json", "jsonl", "junit", "github", "markdown"]),
+])
+def test_the_shell_completes_commands_options_and_choices(words: str, expected: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "_HOTJAR_CLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    done = subprocess.run([str(Path(sys.executable).parent / "hotjar-cli")], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert done.stdout.split() == expected
