@@ -7,7 +7,11 @@ Typer below 0.23 with click 8.5 lost the help of every positional argument: this
 from __future__ import annotations
 
 import functools
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -102,11 +106,6 @@ def test_completion_can_be_installed_and_shown() -> None:
     ("hotjar-cli validate --format ", ["text", "json", "jsonl", "junit", "github", "markdown"]),
 ])
 def test_the_shell_completes_commands_options_and_choices(words: str, expected: list[str]) -> None:
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     env = {**os.environ, "_HOTJAR_CLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
            "COMP_CWORD": str(len(words.split(" ")) - 1)}
     done = subprocess.run([str(Path(sys.executable).parent / "hotjar-cli")], env=env, capture_output=True,
