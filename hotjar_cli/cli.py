@@ -15,6 +15,7 @@ import contextlib
 import functools
 import os
 import sys
+import time
 from dataclasses import asdict, replace
 from enum import Enum
 from pathlib import Path
@@ -38,9 +39,10 @@ from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, availa
 from hotjar_cli.reader import InputError, Source, Window, resolve
 from hotjar_cli.report import Format, Report, make_reporter
 from hotjar_cli.report.records import position_record
+from hotjar_cli.report.visible import visible_json
+from hotjar_cli.talk import ColorMode, Talk, Verbosity
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from hotjar_cli.replay.settings import ReplaySettings
 
 commands = typer.Typer()
@@ -94,7 +96,7 @@ class _Group(typer.core.TyperGroup):
 
 
 app = typer.Typer(
-    name="hotjar-cli", cls=_Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="hotjar-cli", cls=_Group, no_args_is_help=True, pretty_exceptions_enable=False,
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )
 EXPLAINED_CODES = ("HJ003", "HJ005")
@@ -118,8 +120,38 @@ class EngineName(str, Enum):
     DASK = "dask"
 
 
+class RulesFormat(str, Enum):
+    """The formats of `hotjar-cli rules`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class DryRunFormat(str, Enum):
+    """The formats of `replay --dry-run`."""
+
+    JSONL = "jsonl"
+
+
+class ReplayReport(str, Enum):
+    """The formats of `replay --report`."""
+
+    JSON = "json"
+
+
 class UsageError(Exception):
     """An option or path the run cannot use: one line, exit 2."""
+
+
+TALK = Talk()
+"""What the running command says on stderr; each command sets its own from -q, -v and --color."""
+REPLAY_INSTALL_HINT = "pip install 'hotjar-cli[replay]'"
+
+
+def _choices(enum: type[Enum]) -> str:
+    """An option's choices as help text: `text, json or jsonl`, which wraps between choices, never inside one."""
+    values = [member.value for member in enum]  # type: ignore[attr-defined]
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
 
 
 # Options shared by every command that reads logs.
@@ -132,8 +164,9 @@ ReplayPaths = Annotated[Optional[list[str]], typer.Argument(
     help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
          "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.", show_default=False)]
 EngineOption = Annotated[Optional[EngineName], typer.Option(
-    "--engine", help="Where the work runs: this machine's processes (the default), or a Dask cluster, which "
-                     "needs the dask extra.", rich_help_panel="Scale", show_default=False)]
+    "--engine", metavar="ENGINE", help="Where the work runs: local, this machine's processes (the default), or "
+                                       "dask, a Dask cluster, which needs the dask extra.",
+    rich_help_panel="Scale", show_default=False)]
 Scheduler = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
                                            "a local cluster of --jobs processes is started.", rich_help_panel="Scale")]
@@ -145,8 +178,9 @@ Since = Annotated[Optional[str], typer.Option(help="Only events at or after this
                                               rich_help_panel="Filters")]
 Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.",
                                               rich_help_panel="Filters")]
-Types = Annotated[Optional[list[MessageType]], typer.Option("--type", help="Only these message types (repeatable).",
-                                                            rich_help_panel="Filters")]
+Types = Annotated[Optional[list[MessageType]], typer.Option(
+    "--type", metavar="TYPE", help=f"Only these message types: {_choices(MessageType)} (repeatable).",
+    rich_help_panel="Filters")]
 Users = Annotated[Optional[list[str]], typer.Option("--user", help="Only these users, by userId or anonymousId "
                                                                    "(repeatable).", rich_help_panel="Filters")]
 ConfigPath = Annotated[Optional[Path], typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] "
@@ -164,6 +198,21 @@ MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute n
                                                       rich_help_panel="Hotjar limits", show_default=False)]
 MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site \\[default: 10000].",
                                                   rich_help_panel="Hotjar limits", show_default=False)]
+ProgressOption = Annotated[Optional[bool], typer.Option(
+    "--progress/--no-progress", help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
+                                     "is a terminal and not -q]. --progress draws it anywhere.",
+    rich_help_panel="Output", show_default=False)]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.",
+                                     rich_help_panel="Output")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr: the settings file, the input, "
+                                                               "how the work was split, the time taken.",
+                                       rich_help_panel="Output")]
+Color = Annotated[ColorMode, typer.Option(
+    "--color", metavar="WHEN", help=f"Colour: {_choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is "
+                                    "set).", rich_help_panel="Output")]
+StdinFilename = Annotated[Optional[str], typer.Option(
+    "--stdin-filename", metavar="NAME", help="The name standard input (-) has in reports \\[default: -].",
+    show_default=False)]
 
 
 class Common(msgspec.Struct, frozen=True):
@@ -175,7 +224,8 @@ class Common(msgspec.Struct, frozen=True):
 
 def _common(paths: list[str], since: str | None, until: str | None, types: list[MessageType] | None,
             users: list[str] | None, config: dict[str, Any], limits: dict[str, Any],
-            selection: Selection = Selection(), example_limit: int = 3, endpoint_url: str | None = None) -> Common:
+            selection: Selection = Selection(), example_limit: int = 3, endpoint_url: str | None = None,
+            stdin_filename: str | None = None) -> Common:
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
     try:
@@ -184,19 +234,29 @@ def _common(paths: list[str], since: str | None, until: str | None, types: list[
         raise UsageError(str(error)) from None
     filters = Filters(since=_time("--since", since), until=_time("--until", until),
                       types=frozenset(kind.value for kind in types or ()), users=frozenset(users or ()))
+    if filters.since is not None and filters.until is not None and filters.since >= filters.until:
+        raise UsageError(f"--since {since} is not before --until {until}: no event could be read")
     try:
         sources = resolve(paths, endpoint_url or None, Window(filters.since, filters.until))
     except InputError as error:
         raise UsageError(str(error)) from None
+    if any(source.is_stdin for source in sources):
+        if stdin_filename is not None:
+            sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
+        if sys.stdin.isatty():
+            TALK.say("hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
+                     "to read files, name them instead of -")
     return Common(sources, Run(limit_settings, filters, selection, example_limit))
 
 
 def _config(config_path: Path | None) -> dict[str, Any]:
     path = config_path or find_config(Path.cwd())
     if path is None:
+        TALK.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")
         return {}
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
+    TALK.detail(f"settings from {path}")
     return load_config(path)
 
 
@@ -219,46 +279,71 @@ def _limits(name_length: int | None, value_length: int | None, event_length: int
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     """Turns the domain's exceptions into one line on stderr and exit 2, and the command's result into the exit code."""
     def wrapper(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        global TALK
+        TALK = Talk()  # until the command sets its own
         try:
             code = command(*args, **kwargs)
         except (UsageError, ConfigError, InputError, EngineError) as error:
-            _stderr().print(f"hotjar-cli: error: {error}", markup=False, highlight=False)
+            TALK.error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`| head -1`): it has what it wanted, which is no failure.
+            # (Left to click, a closed pipe exits 1.)
+            _drop_stdout()
+            raise typer.Exit(0) from None
         raise typer.Exit(code)
     return functools.wraps(command)(wrapper)
 
 
-def _stderr() -> "Console":
-    from rich.console import Console
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left of it at exit fails no more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
+
+def _talk(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
+    """The command's voice on stderr, from -q, -v and --color."""
+    global TALK
+    if quiet and verbose:
+        raise UsageError("-q/--quiet and -v/--verbose cannot go together")
+    TALK = Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
+    return TALK
 
 
-def _progress(total_files: int, wanted: bool) -> ContextManager[Any]:
-    """A progress display on stderr when it is a terminal and the user did not turn it off; else nothing."""
-    if not (wanted and sys.stderr.isatty()):
+def _progress(label: str, sources: list[Source], wanted: bool | None) -> ContextManager[Any]:
+    """A progress bar on stderr, as `Talk.shows_progress` decides; else nothing."""
+    if not TALK.shows_progress(wanted):
         return contextlib.nullcontext()
-    from hotjar_cli.progress import RunProgress
+    from hotjar_cli.progress import RunProgress, total_bytes
 
-    return RunProgress(total_files, _stderr(), True)
+    return RunProgress(label, total_bytes(sources), TALK.progress_console(wanted))
 
 
 @commands.command()
 @_guarded
 def validate(
     paths: Paths,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.TEXT,
+    format: Annotated[Format, typer.Option("--format", "-f", metavar="FORMAT",
+                                           help=f"Report format: {_choices(Format)}.")] = Format.TEXT,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
-                                                                          "instead of stdout.")] = None,
+                                                   "instead of stdout (whole or not at all: written aside, then "
+                                                   "renamed).")] = None,
     examples: Annotated[Optional[int], typer.Option(help="Examples shown per rule \\[default: 3].",
                                                     show_default=False)] = None,
     redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask trait and property values "
                                                    "and user ids in every format.", show_default=False)] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that fails the run \\[default: error].",
-                                                      rich_help_panel="Gate", show_default=False)] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option(
+        metavar="LEVEL", help=f"Lowest severity that fails the run: {_choices(FailOn)} \\[default: error].",
+        rich_help_panel="Gate", show_default=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, prefixes (HJ2) or names; "
                                                         "repeatable or comma-separated.", rich_help_panel="Gate")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(
+        help="Rules to add to those --select or the pyproject selects.", rich_help_panel="Gate")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(
+        help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate")] = None,
+    allow_empty: Annotated[Optional[bool], typer.Option(
+        "--allow-empty/--no-allow-empty", help="Pass the gate when no event was read \\[default: an empty input "
+                                               "fails it].", rich_help_panel="Gate", show_default=False)] = None,
     max_rate: Annotated[Optional[list[str]], typer.Option(help="CODE=FRACTION: the rule fails the run only when more "
                                                           "than this share of events has it (HJ103=0.01 or HJ103=1%).",
                                                           rich_help_panel="Gate")] = None,
@@ -266,16 +351,16 @@ def validate(
     max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
     max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
     max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
-    config: ConfigPath = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
-                                                                             "terminal.")] = True,
+    config: ConfigPath = None, stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None, quiet: Quiet = False, verbose: Verbose = False, color: Color = ColorMode.AUTO,
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
+    talk = _talk(quiet, verbose, color)
     file_config = _config(config)
     try:
-        selection = Selection(split_list(select) or split_list(file_config.get("select")),
-                              split_list(ignore) or split_list(file_config.get("ignore")))
+        selection = Selection(_rule_list(select, extend_select, file_config, "select"),
+                              _rule_list(ignore, extend_ignore, file_config, "ignore"))
     except ValueError as error:
         raise UsageError(str(error)) from None
     example_limit = _pick(examples, file_config.get("examples"), 3)  # the pyproject's type is checked on load
@@ -283,28 +368,59 @@ def validate(
         raise UsageError(f"examples {example_limit} must not be negative")
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), selection, example_limit, endpoint_url)
+        max_attributes, max_events), selection, example_limit, endpoint_url, stdin_filename)
     chosen = _engine(engine, scheduler, jobs)
     fail_level = FailOn(_pick(fail_on, file_config.get("fail-on"), FailOn.ERROR))  # checked on load
-    gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
+    gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")),
+                allow_empty=bool(_pick(allow_empty, file_config.get("allow-empty"), False)))
     redacting = bool(_pick(redact, file_config.get("redact"), False))
+    started = time.monotonic()
     with _open_output(output) as out:
-        reporter = make_reporter(format, out, redacting)
+        reporter = make_reporter(format, out, redacting, color.forced)
         stream = Stream.FINDINGS if reporter.streams else Stream.NONE
-        with _progress(len(common.sources), progress) as shown:
-            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown, chosen)
+        with _progress("validate", common.sources, progress) as shown:
+            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown,
+                               _with_progress(chosen, shown))
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
         reporter.finish(Report(summary, verdict, gate, redacting))
     _say_errors(summary)
+    _say_done(talk, summary, started, chosen)
     return verdict.exit_code
+
+
+def _rule_list(given: list[str] | None, extended: list[str] | None, file_config: dict[str, Any],
+               key: str) -> tuple[str, ...]:
+    """--select (or --ignore), else the pyproject's list, plus --extend-select (or --extend-ignore) and the
+    pyproject's extend- list. Extending an empty selection, which is every rule, leaves every rule."""
+    base = split_list(given) or split_list(file_config.get(key))
+    extra = split_list(extended) + split_list(file_config.get(f"extend-{key}"))
+    if key == "select" and not base:
+        return ()
+    return base + tuple(item for item in extra if item not in base)
+
+
+def _with_progress(engine: Engine, shown: Any) -> Engine:  # noqa: ANN401
+    """The engine, its local processes sending their progress to the bar when one is shown."""
+    if shown is None or not isinstance(engine, LocalEngine):
+        return engine
+    return LocalEngine(engine.jobs, shown.channel)
 
 
 def _say_errors(summary: Summary) -> None:
     """Files that could not be read to their end, one line each on stderr, whatever the report format."""
     for error in summary.errors:
-        _stderr().print(f"hotjar-cli: error: {error.file}:{error.line}: {error.message}", markup=False,
-                        highlight=False)
+        TALK.error(f"{error.file}:{error.line}: {error.message}")
+
+
+def _say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> None:
+    """With -v: what was read, how, and how fast."""
+    seconds = time.monotonic() - started
+    where = (f"{engine.jobs} local process{'es' if engine.jobs != 1 else ''} at most"
+             if isinstance(engine, LocalEngine) else "a Dask cluster")
+    talk.detail(f"read {summary.files:,} file{'s' if summary.files != 1 else ''}, {summary.lines:,} lines, "
+                f"{summary.events:,} events in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
+                f"events/s) on {where}")
 
 
 def _engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:
@@ -331,24 +447,46 @@ def _pick(cli: Any, configured: Any, default: Any) -> Any:
 
 
 class _open_output:
-    """stdout, or the file named by --output (created with its folders)."""
+    """stdout, or the file named by --output (created with its folders), written whole or not at all.
+
+    The report is written to a temporary file beside the target and renamed over it once complete, so a run
+    that is interrupted or fails leaves the previous report as it was, never a half-written one.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path, self.file = path, None
+        self.temporary = Path()
 
     def __enter__(self) -> TextIO:
         if self.path is None:
             return sys.stdout
+        import tempfile
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            self.file = open(handle, "w", encoding="utf-8")  # noqa: SIM115
+            self.temporary = Path(name)
         except OSError as error:
             raise UsageError(f"{self.path}: {error.strerror or error}") from None
         return self.file
 
-    def __exit__(self, *exc: Any) -> None:
-        if self.file is not None:
-            self.file.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:  # noqa: ANN401
+        if self.file is None:
+            return
+        self.file.close()
+        if kind is not None:
+            self.temporary.unlink(missing_ok=True)
+            return
+        try:
+            # mkstemp makes the file readable by its owner only; the report gets the permissions a new file gets.
+            umask = os.umask(0)
+            os.umask(umask)
+            self.temporary.chmod(0o666 & ~umask)
+            os.replace(self.temporary, self.path)
+        except OSError as error:
+            self.temporary.unlink(missing_ok=True)
+            raise UsageError(f"{self.path}: {error.strerror or error}") from None
 
 
 def _explained(summary: Summary, redacting: bool) -> Summary:
@@ -372,7 +510,8 @@ def replay(
     site_id: Annotated[Optional[str], typer.Option(help="The Hotjar site id (Account settings > Sites & "
                                                         "Organizations).", rich_help_panel="Hotjar site")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="Dry-run output format: jsonl.")] = "jsonl",
+    format: Annotated[DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: "
+                                                 "jsonl.")] = DryRunFormat.JSONL,
     page_url: Annotated[Optional[str], typer.Option(help="The site's own address; the replay page is served "
                                                          "there by interception.", rich_help_panel="Hotjar site")] = None,
     script_url: Annotated[Optional[str], typer.Option(help="Tracking script to load instead of Hotjar's "
@@ -395,8 +534,8 @@ def replay(
                                                             "again skips them.", rich_help_panel="Delivery")] = None,
     latest_traits: Annotated[bool, typer.Option("--latest-traits", help="One identify per user with all its "
                                                 "traits merged in time order (backfill after an outage).")] = False,
-    report: Annotated[Optional[str], typer.Option("--report", help="`json`: print the delivery summary as JSON on "
-                                                                   "stdout.")] = None,
+    report: Annotated[Optional[ReplayReport], typer.Option("--report", metavar="FORMAT", help="json: print the "
+                                                           "delivery summary as JSON on stdout.")] = None,
     show_values: Annotated[bool, typer.Option("--show-values", help="Allow progress and logs to print attribute "
                                                                     "values.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Only load the tracking page once, send nothing, and say "
@@ -411,17 +550,17 @@ def replay(
     max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
     config: ConfigPath = None,
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+    stdin_filename: StdinFilename = None, progress: ProgressOption = None, quiet: Quiet = False,
+    verbose: Verbose = False, color: Color = ColorMode.AUTO,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
+    _talk(quiet, verbose, color)
     if check:
         return _check_site(site_id, page_url, script_url, browser_path, report)
-    from hotjar_cli.replay import EventPlanner, ReplaySetupError, check_settings, run_replay
-
     settings = None
     if not dry_run:
         # Before reading the logs: a typo should not wait for a large archive.
-        if report not in (None, "json"):
-            raise UsageError(f"--report {report!r}: the only report is json")
+        from hotjar_cli.replay import ReplaySetupError, check_settings
         from hotjar_cli.replay.settings import parse_duration
 
         try:
@@ -431,7 +570,7 @@ def replay(
         settings = replace(
             _site(site_id, page_url, script_url, browser_path), concurrency=concurrency, rate=rate,
             retries=retries, settle_seconds=settle, dead_letter=dead_letter, checkpoint=checkpoint,
-            latest_traits=latest_traits, report_json=report == "json", show_values=show_values,
+            latest_traits=latest_traits, report_json=report is ReplayReport.JSON, show_values=show_values,
             give_up_after_seconds=give_up_seconds)
         try:
             check_settings(settings)
@@ -442,20 +581,20 @@ def replay(
                          "--check to only check the site")
     common = _common(paths, since, until, type, user, _config(config), _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), endpoint_url=endpoint_url)
+        max_attributes, max_events), endpoint_url=endpoint_url, stdin_filename=stdin_filename)
     chosen = _engine(engine, scheduler, jobs)
     if settings is None:
-        if format != "jsonl":
-            raise UsageError(f"--format {format!r}: the dry run prints jsonl")
         if latest_traits:
             if not isinstance(chosen, LocalEngine):
                 raise UsageError("--latest-traits merges each user's traits in one process: run this dry run "
                                  "without --engine dask")
-            return _dry_run_plan(common)
-        return _dry_run(common, _jobs(jobs), chosen)
+            return _dry_run_plan(common, progress)
+        return _dry_run(common, _jobs(jobs), chosen, progress)
     if not isinstance(chosen, LocalEngine):
         raise UsageError("--engine dask runs validate and replay --dry-run; a replay sends from this machine")
-    console = _stderr()
+    from hotjar_cli.replay import EventPlanner, ReplaySetupError, run_replay
+
+    console = TALK.console
     try:
         planner = EventPlanner(settings.latest_traits)
         summary = run(common.sources, common.run, planner)
@@ -473,8 +612,13 @@ def replay(
 
 def _site(site_id: str | None, page_url: str | None, script_url: str | None,
           browser_path: Path | None) -> "ReplaySettings":
+    import importlib.util
+
     from hotjar_cli.replay.settings import ReplaySettings
 
+    if importlib.util.find_spec("playwright") is None:
+        raise UsageError(f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
+                         "(--dry-run needs nothing more)")
     if site_id is None or not site_id.strip().isdigit():
         raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
                          "Organizations); use --dry-run to only see the calls")
@@ -485,21 +629,19 @@ def _site(site_id: str | None, page_url: str | None, script_url: str | None,
 
 
 def _check_site(site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None,
-                report: str | None) -> int:
+                report: ReplayReport | None) -> int:
     """`replay --check`: the preflight alone; exit 0 when a replay with identify calls could deliver."""
     import json
 
     from hotjar_cli.replay import ReplaySetupError, check_site
 
-    if report not in (None, "json"):
-        raise UsageError(f"--report {report!r}: the only report is json")
     settings = _site(site_id, page_url, script_url, browser_path)
     try:
         found = check_site(settings)
     except ReplaySetupError as error:
         raise UsageError(str(error)) from None
     problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
-    if report == "json":
+    if report is ReplayReport.JSON:
         sys.stdout.write(json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem},
                                     indent=2) + "\n")
         return 0 if problem is None else 1
@@ -523,23 +665,28 @@ def _check_site(site_id: str | None, page_url: str | None, script_url: str | Non
     return 0 if problem is None else 1
 
 
-def _dry_run(common: Common, jobs: int, engine: Engine) -> int:
-    summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout, engine=engine)
+def _dry_run(common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
+    started = time.monotonic()
+    with _progress("dry run", common.sources, progress) as shown:
+        summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout, observer=shown,
+                           engine=_with_progress(engine, shown))
     calls = summary.calls
     not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
-    _stderr().print(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
-                    f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
-                    f"(`hotjar-cli validate` says why).", markup=False, highlight=False)
+    TALK.say(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
+             f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
+             f"(`hotjar-cli validate` says why).")
     _say_errors(summary)
+    _say_done(TALK, summary, started, engine)
     return EXIT_ERROR if summary.errors else 0
 
 
-def _dry_run_plan(common: Common) -> int:
+def _dry_run_plan(common: Common, progress: bool | None) -> int:
     """`--dry-run --latest-traits`: the calls in the order the replay makes them, user by user, merged."""
     from hotjar_cli.replay import EventPlanner
 
     planner = EventPlanner(latest_traits=True)
-    summary = run(common.sources, common.run, planner)
+    with _progress("dry run", common.sources, progress) as shown:
+        summary = run(common.sources, common.run, planner, observer=shown)
     plan = planner.plan()
     encode = msgspec.json.encode
     for user in plan.users:
@@ -550,33 +697,43 @@ def _dry_run_plan(common: Common) -> int:
             record["user"] = None if user.key.startswith("\x00") else user.key
             record["merged"] = len(planned.origins)
             record["call"] = planned.args
-            sys.stdout.write(encode(record).decode() + "\n")
-    _stderr().print(f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
-                    "in the order the replay makes them (identify traits merged per user).", markup=False,
-                    highlight=False)
+            sys.stdout.write(visible_json(encode(record).decode()) + "\n")
+    TALK.say(f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
+             "in the order the replay makes them (identify traits merged per user).")
     _say_errors(summary)
     return EXIT_ERROR if summary.errors else 0
 
 
 @commands.command("rules")
 def list_rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    format: Annotated[RulesFormat, typer.Option("--format", "-f", metavar="FORMAT",
+                                                help=f"Output format: {_choices(RulesFormat)}.")] = RulesFormat.TEXT,
+    color: Color = ColorMode.AUTO,
 ) -> None:
     """List every rule: code, name, severity, effect and message."""
-    if format == "json":
+    if format is RulesFormat.JSON:
         sys.stdout.write(msgspec.json.encode([
             {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
-             "message": rule.message, "confidence": rule.confidence} for rule in CATALOGUE]).decode() + "\n")
+             "message": rule.message, "confidence": rule.confidence, "references": list(rule.references)}
+            for rule in CATALOGUE]).decode() + "\n")
         return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(show_edge=False)
     for column in ("code", "name", "severity", "effect", "message"):
-        table.add_column(column)
+        # Codes, names, severities and effects are words to copy (--select takes names): never cut or wrapped.
+        table.add_column(column, no_wrap=column != "message",
+                         min_width=max(len(getattr(rule, column, "")) for rule in CATALOGUE)
+                         if column in ("code", "name") else None)
     for rule in CATALOGUE:
         table.add_row(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message)
-    Console(no_color="NO_COLOR" in os.environ).print(table)
+    forced = color.forced
+    if forced is None:
+        Console(no_color="NO_COLOR" in os.environ).print(table)
+    else:
+        Console(force_terminal=forced or None, no_color=not forced,
+                color_system="standard" if forced else None).print(table)
 
 
 @commands.command("rule")
@@ -584,7 +741,7 @@ def show_rule(code: Annotated[str, typer.Argument(help="A rule code (HJ103) or n
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code)
     if rule is None:
-        _stderr().print(f"hotjar-cli: error: no rule {code!r} (see `hotjar-cli rules`)", markup=False)
+        Talk().error(f"no rule {code!r} (see `hotjar-cli rules`)")
         raise typer.Exit(EXIT_ERROR)
     sys.stdout.write(rule.documentation())
 
@@ -596,7 +753,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+def _main(version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                                 help="Print the version and exit.")] = False) -> None:
     """See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar."""
 
@@ -610,17 +767,16 @@ def main() -> None:
         # the help already.)
         command = error.ctx.command_path if error.ctx is not None else "hotjar-cli"
         if error.format_message():
-            _stderr().print(f"hotjar-cli: error: {error.format_message()} (see `{command} --help`)",
-                            markup=False, highlight=False)
+            Talk().error(f"{error.format_message()} (see `{command} --help`)")
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
-        _stderr().print(f"hotjar-cli: error: {error.format_message()}", markup=False, highlight=False)
+        Talk().error(error.format_message())
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
         sys.exit(130)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
 

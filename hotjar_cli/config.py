@@ -10,15 +10,15 @@ from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.rules import CATALOGUE
 
 KEYS = {
-    "fail-on", "select", "ignore", "max-rate", "examples", "redact",
+    "fail-on", "select", "ignore", "extend-select", "extend-ignore", "max-rate", "examples", "redact", "allow-empty",
     "max-attribute-name-length", "max-attribute-value-length", "max-event-name-length",
     "event-name-characters", "max-attributes", "max-events",
 }
 """The keys `[tool.hotjar-cli]` accepts: the long names of the matching options."""
 
 _KINDS: dict[str, tuple[type, ...]] = {
-    "fail-on": (str,), "select": (str, list), "ignore": (str, list), "max-rate": (dict,), "examples": (int,),
-    "redact": (bool,), "max-attribute-name-length": (int,), "max-attribute-value-length": (int,),
+    "fail-on": (str,), "select": (str, list), "ignore": (str, list), "extend-select": (str, list),
+    "extend-ignore": (str, list), "max-rate": (dict,), "examples": (int,), "redact": (bool,), "allow-empty": (bool,), "max-attribute-name-length": (int,), "max-attribute-value-length": (int,),
     "max-event-name-length": (int,), "event-name-characters": (str,), "max-attributes": (int,),
     "max-events": (int,),
 }

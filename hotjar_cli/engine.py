@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import BinaryIO, Callable, Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import msgspec
 
@@ -107,8 +107,11 @@ class Observer(Protocol):
     def source(self, source: Source) -> None:
         """A source is about to be read."""
 
-    def wrap(self, stream: BinaryIO) -> BinaryIO:
-        """The stream to read instead (one that counts bytes, say)."""
+    def read(self, size: int) -> None:
+        """So many bytes of a source were read, before decompression."""
+
+    def done(self) -> None:
+        """The run is over: the summary is complete."""
 
 
 def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None = None,
@@ -150,9 +153,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
         try:
             # Inside the try: counting the lines before a range reads the file, which can fail like any read.
             line_offset = lines_before(source) if count_lines_before else 0
-            with open_source(source) as stream:
-                if observer is not None:
-                    stream = observer.wrap(stream)
+            with open_source(source, observer.read if observer is not None else None) as stream:
                 for lines in read_blocks(stream, file_start=source.start == 0):
                     for raw in lines:  # each with its line end, which JSON ignores
                         line_number += 1
@@ -174,6 +175,8 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
     summary.settle()
+    if observer is not None:
+        observer.done()
     return summary
 
 

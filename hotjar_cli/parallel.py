@@ -34,6 +34,7 @@ import msgspec
 
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.counting import attach, for_worker
 from hotjar_cli.engine import Event, Observer, Run, run
 from hotjar_cli.reader import InputError, ReadError, Source, is_gzip, lines_before, size_of, split_ranges
 
@@ -77,9 +78,11 @@ def stream_writer(stream: Stream, out: TextIO, redact: bool = False) -> Callable
 
     encode = msgspec.json.encode
 
+    from hotjar_cli.report.visible import visible_json
+
     def write_call(event: Event) -> None:
         if event.decision.call is not None:
-            out.write(encode(call_record(event)).decode() + "\n")
+            out.write(visible_json(encode(call_record(event)).decode()) + "\n")
 
     return write_call
 
@@ -117,10 +120,15 @@ class Engine(ABC):
 
 
 class LocalEngine(Engine):
-    """Processes forked on this machine, up to `jobs` at once."""
+    """Processes forked on this machine, up to `jobs` at once.
 
-    def __init__(self, jobs: int) -> None:
+    `progress`, when given, is called once the processes start, for the queue they send their counts to (see
+    `hotjar_cli.counting`).
+    """
+
+    def __init__(self, jobs: int, progress: Callable[[], Any] | None = None) -> None:
         self.jobs = jobs
+        self.progress = progress
 
     def plan(self, sources: list[Source]) -> list[Source] | None:
         """See `plan_units`."""
@@ -131,7 +139,9 @@ class LocalEngine(Engine):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"))
+        counting = {} if self.progress is None else {"initializer": attach, "initargs": (self.progress(),)}
+        return ProcessPoolExecutor(max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"),
+                                   **counting)
 
 
 class Output(msgspec.Struct, frozen=True):
@@ -336,15 +346,17 @@ def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str 
     known_attributes, known_events = seeds or ((), ())
     site = Site(limits.max_attributes, limits.max_events, known_attributes, known_events)
     output = None
+    observer = for_worker() if seeds is None else None  # a unit folded again was counted the first time
     if stream is Stream.NONE:
-        summary = run([unit], settings, site=site, count_lines_before=False)
+        summary = run([unit], settings, site=site, observer=observer, count_lines_before=False)
         return Partial(summary, site.attribute_candidates(), site.event_candidates(), None, lines_counted=False)
     if spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
-            summary = run([unit], settings, stream_writer(stream, file, redact), site=site)
+            summary = run([unit], settings, stream_writer(stream, file, redact), site=site, observer=observer)
         output = Output(path=spool)
     else:
         kept = _Spool()
-        summary = run([unit], settings, stream_writer(stream, kept, redact), site=site)  # type: ignore[arg-type]
+        summary = run([unit], settings, stream_writer(stream, kept, redact), site=site,  # type: ignore[arg-type]
+                      observer=observer)
         output = kept.output()
     return Partial(summary, site.attribute_candidates(), site.event_candidates(), output)

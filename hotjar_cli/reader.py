@@ -43,8 +43,9 @@ GZIP_WBITS = 16 + zlib.MAX_WBITS
 UTF8_BOM = b"\xef\xbb\xbf"
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
-SKIPPED_SUFFIXES = frozenset({".md", ".py"})
-"""Documentation and scripts kept beside logs (a README, the script that made them); skipped when walking."""
+SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
+"""Documentation and scripts kept beside logs (a README, the script that made or reads them), in any case;
+skipped when a folder is walked or a glob expanded. README.md lists the same suffixes."""
 
 STDIN = "-"
 S3_SCHEME = "s3://"
@@ -149,7 +150,8 @@ def is_log_name(name: str) -> bool:
 
     Dot-files, Segment's `dummy-object.txt` and documentation or scripts kept beside the logs are not.
     """
-    return not name.startswith(".") and name not in SKIPPED_NAMES and PurePosixPath(name).suffix not in SKIPPED_SUFFIXES
+    return (not name.startswith(".") and name not in SKIPPED_NAMES
+            and PurePosixPath(name).suffix.lower() not in SKIPPED_SUFFIXES)
 
 
 def walked(parts: Iterable[str], window: Window) -> bool:
@@ -221,31 +223,58 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
 
 
 @contextmanager
-def open_source(source: Source) -> Iterator[BinaryIO]:
-    """The decompressed bytes of a source; gzip is recognised by its magic bytes, whatever the name."""
+def open_source(source: Source, on_read: Callable[[int], None] | None = None) -> Iterator[BinaryIO]:
+    """The decompressed bytes of a source; gzip is recognised by its magic bytes, whatever the name.
+
+    `on_read`, when given, is told how many bytes of the source itself (compressed, as they lie on disk or in
+    S3) each read took: progress against the sizes of the files.
+    """
     if source.is_stdin:
         raw: BinaryIO = sys.stdin.buffer
     else:
         raw = _open_raw(source)
+
+    def counted(stream: Any) -> Any:  # noqa: ANN401
+        return stream if on_read is None else _Counted(stream, on_read)
+
     try:
         if not source.whole:
             raw.seek(source.start)
-            yield _Range(raw, source.end)  # type: ignore[misc]
+            yield counted(_Range(raw, source.end))
             return
         if source.remote is not None:
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
             magic = _read(raw.read, 2)
             raw.seek(0)
-            yield Gunzip(raw) if magic == GZIP_MAGIC else raw  # type: ignore[misc]
+            yield Gunzip(counted(raw)) if magic == GZIP_MAGIC else counted(raw)
             return
         buffered = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[arg-type]
         if buffered.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]
-            yield Gunzip(buffered)  # type: ignore[misc]
+            yield Gunzip(counted(buffered))  # type: ignore[misc]
         else:
-            yield buffered
+            yield counted(buffered)
     finally:
         if not source.is_stdin:
             raw.close()
+
+
+class _Counted:
+    """A stream that tells `on_read` the size of every block read from it."""
+
+    def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._stream, self._on_read = stream, on_read
+        if not hasattr(stream, "read1"):
+            self.read1 = self.read  # the reader prefers read1 where the stream has it, and only there
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._stream.read(size)
+        self._on_read(len(block))
+        return block
+
+    def read1(self, size: int = -1) -> bytes:
+        block = self._stream.read1(size)  # type: ignore[attr-defined]
+        self._on_read(len(block))
+        return block
 
 
 def _open_raw(source: Source, block_bytes: int | None = None) -> BinaryIO:

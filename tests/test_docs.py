@@ -74,3 +74,34 @@ def test_the_first_readme_command_validates_the_samples() -> None:
     command = sh_blocks()[0]
     assert "hotjar-cli validate" in command
     assert "sample_events/" in command
+
+
+def test_the_first_readme_command_installs_no_extra() -> None:
+    # Trying `validate` should not cost the test stack or a browser driver.
+    command = sh_blocks()[0]
+    install = re.search(r"pip install (\S+)", command)
+    assert install is not None and install.group(1) in (".", "-e")
+    assert "[" not in command.split("&&")[1]
+
+
+def test_playwright_is_only_in_the_replay_extra() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(requirement.startswith("playwright") for requirement in project["dependencies"])
+    assert any(requirement.startswith("playwright") for requirement in project["optional-dependencies"]["replay"])
+    assert "replay" in sh_blocks()[1]  # the test suite drives the browser
+
+
+@pytest.mark.parametrize("documented", [
+    "-V", "--install-completion", "--show-completion", "-q", "-v", "--color", "--stdin-filename",
+    "--extend-select", "--extend-ignore", "--allow-empty", "--progress", "hotjar-cli-validate", "action.yml",
+    "ci/github-action.sh",
+])
+def test_the_readme_documents_the_first_day_options_and_integrations(documented: str) -> None:
+    assert re.search(rf"(?<![\w-]){re.escape(documented)}(?![\w-])", README)
+
+
+def test_every_option_of_validate_is_in_the_readme() -> None:
+    for parameter in COMMANDS["validate"].params:
+        assert any(name in README for name in parameter.opts), parameter.opts

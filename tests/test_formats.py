@@ -57,11 +57,12 @@ def golden_path(format: Format, redacted: bool = False) -> Path:
     return EXPECTED / f"{format.value}{'-redacted' if redacted else ''}.{EXTENSIONS.get(format, 'txt')}"
 
 
-def validate(format: Format, *extra: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, bytes, str]:
+def validate(format: Format, *extra: str, monkeypatch: pytest.MonkeyPatch,
+             width: int = WIDTH) -> tuple[int, bytes, str]:
     """Run `hotjar-cli validate input --examples 2 --format FORMAT` in `tests/golden`, as a user would."""
     monkeypatch.chdir(GOLDEN)
-    result = CliRunner(env=ENV).invoke(app, ["validate", "input", "--examples", "2", "--format", format.value,
-                                             *extra])
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(
+        app, ["validate", "input", "--examples", "2", "--format", format.value, *extra])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout_bytes, result.stderr
 
@@ -222,3 +223,35 @@ def test_text_report_uses_the_terminal_width_and_no_colour() -> None:
     assert "\x1b[" not in text
     widths = [len(line) for line in text.splitlines()]
     assert 80 < max(widths) <= WIDTH  # COLUMNS=120 was honoured, not rich's default of 80
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_text_report_at_a_width_matches_its_golden(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 80 columns is every CI log and redirected output; 160 a wide terminal.
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    compare(EXPECTED / f"text-{width}.txt", stdout)
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    lines = stdout.decode().splitlines()
+    assert max(len(line) for line in lines) <= width
+    markers = [line.split("← ", 1)[1] for line in lines if "← " in line]
+    assert markers
+    assert all(marker in {rule.title for rule in RULES.values()} for marker in markers), markers
+    # A heading that does not fit goes on indented, never from the first column: only the report's own
+    # headings, tables and the verdict start there.
+    starts = [line for line in lines if line and not line.startswith(" ")]
+    assert all(re.match(r"(HJ\d{3} |hotjar-cli validate|What Hotjar|Findings by rule|[┏┃┡│└]|Gate )", line)
+               for line in starts), starts
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_text_report_never_cuts_a_rule_name_in_its_table(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    rows = [line.split("│") for line in stdout.decode().splitlines() if re.match(r"│ HJ\d{3} ", line)]
+    assert rows
+    for cells in rows:
+        assert cells[2].strip() == RULES[cells[1].strip()].name

@@ -232,6 +232,59 @@ def test_enabled_for_hotjar(integrations: Any) -> None:
     assert decision.call.args == ["event", "Signed Up"]
 
 
+# analytics-next reads `integrations` as `integrations.Hotjar ?? (integrations.All !== false)` (packages/core's
+# event queue): a null `Hotjar` falls through to `All`, a falsy one disables. Classic analytics.js keeps both.
+
+NEXT = {"library": {"name": "analytics.js", "version": "next-1.84.1"}}
+NEXT_FROM_NPM = {"library": {"name": "analytics.js", "version": "npm:next-1.84.1"}}
+CLASSIC = {"library": {"name": "analytics.js", "version": "4.1.0"}}
+
+
+@pytest.mark.parametrize("context", [NEXT, NEXT_FROM_NPM], ids=["cdn", "npm"])
+@pytest.mark.parametrize(("integrations", "path"), [
+    ({"All": False, "Hotjar": None}, "$.integrations.All"),
+    ({"Hotjar": 0}, "$.integrations.Hotjar"),
+    ({"All": True, "Hotjar": ""}, "$.integrations.Hotjar"),
+    ({"Hotjar": False}, "$.integrations.Hotjar"),
+    ({"All": False}, "$.integrations.All"),
+], ids=repr)
+def test_analytics_next_drops_what_its_rule_drops(context: dict[str, Any], integrations: dict[str, Any],
+                                                  path: str) -> None:
+    for message in (track(integrations=integrations, context=context),
+                    identify({"plan": "pro"}, integrations=integrations, context=context)):
+        decision = decide(message)
+        assert decision.outcome is Outcome.IGNORED
+        assert decision.findings == (Finding("HJ102", path, ""),)
+
+
+@pytest.mark.parametrize("context", [NEXT, NEXT_FROM_NPM], ids=["cdn", "npm"])
+@pytest.mark.parametrize("integrations", [
+    {"All": False, "Hotjar": True}, {"All": False, "Hotjar": {}}, {"All": True, "Hotjar": None}, {"Hotjar": None},
+    {"All": 0, "Hotjar": None},
+], ids=repr)
+def test_analytics_next_keeps_what_its_rule_keeps(context: dict[str, Any], integrations: dict[str, Any]) -> None:
+    assert decide(track(integrations=integrations, context=context)).outcome is Outcome.ACCEPTED
+
+
+@pytest.mark.parametrize("context", [None, {}, CLASSIC, {"library": "next-1.0"}, {"library": {"version": 1}},
+                                     {"library": {"version": "1.0-next-"}}, "next-"], ids=repr)
+@pytest.mark.parametrize("integrations", [{"All": False, "Hotjar": None}, {"Hotjar": 0}], ids=repr)
+def test_other_libraries_keep_the_classic_rule(context: Any, integrations: dict[str, Any]) -> None:
+    message = track(integrations=integrations)
+    if context is not None:
+        message["context"] = context
+    assert decide(message).outcome is Outcome.ACCEPTED
+
+
+def test_analytics_next_items_of_a_batch_are_read_with_the_envelope_integrations() -> None:
+    line = json.dumps({"batch": [{"type": "track", "userId": "u1", "event": "A", "context": NEXT,
+                                  "integrations": {"Hotjar": None}},
+                                 {"type": "track", "userId": "u1", "event": "B", "context": CLASSIC,
+                                  "integrations": {"Hotjar": None}}],
+                       "integrations": {"All": False}})
+    assert [decision.outcome for decision in decide_all(line)] == [Outcome.IGNORED, Outcome.ACCEPTED]
+
+
 # Traits Hotjar rejects
 
 

@@ -270,8 +270,8 @@ def test_only_valid_zone_names_count_and_none_means_utc() -> None:
     assert not any(valid_timezone(name) for name in ("", "posixrules", "localtime", "Europe/", "/etc/localtime"))
 
 
-def test_a_dead_letter_from_standard_input_keeps_the_time_zone_and_nothing_else_of_context() -> None:
+def test_a_dead_letter_from_standard_input_keeps_the_time_zone_with_the_rest_of_context() -> None:
     message = decode_one(json.dumps(identify("u1", "Europe/Paris", ip="1.2.3.4")).encode())
     assert context_timezone(message) == "Europe/Paris"
-    assert json.loads(message_json(message))["context"] == {"timezone": "Europe/Paris"}
-    assert "context" not in json.loads(message_json(decode_one(json.dumps(identify("u1", 5)).encode())))
+    assert json.loads(message_json(message))["context"] == {"locale": "fr-FR", "timezone": "Europe/Paris"}
+    assert json.loads(message_json(decode_one(json.dumps(identify("u1", 5)).encode())))["context"]["timezone"] == 5

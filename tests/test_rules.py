@@ -170,3 +170,17 @@ def test_find_rule_by_code_or_name() -> None:
     assert find_rule("Missing-User-Id") is RULES["HJ103"]
     assert find_rule("HJ999") is None
     assert find_rule("no-such-rule") is None
+
+
+@pytest.mark.parametrize("rule", CATALOGUE, ids=lambda rule: rule.code)
+def test_every_rule_cites_public_sources_by_url(rule: Rule) -> None:
+    assert rule.references, f"{rule.code} cites no public page"
+    assert all(re.fullmatch(r"https://[\w.-]+/\S+", url) for url in rule.references)
+    documentation = rule.documentation()
+    assert all(f"- {url}\n" in documentation for url in rule.references)
+
+
+@pytest.mark.parametrize("rule", CATALOGUE, ids=lambda rule: rule.code)
+def test_no_rule_refers_to_files_the_user_does_not_have(rule: Rule) -> None:
+    text = rule.documentation().lower()
+    assert not re.search(r"\bseeds?\b|hotjar-rules\.md|shared/", text)

@@ -1,8 +1,9 @@
 """Turning one line of a Segment log into messages, or into the reason it holds none.
 
-The decoder reads only the fields the rules need. `context`, usually half of a message, is kept as raw JSON
-(a view of the line, no Python objects) because only replay reads anything of it, the user's time zone; and
-`properties` is kept as raw JSON because Hotjar only ever needs its keys.
+The decoder reads only the fields the rules need: `context`, usually half of a message, and `properties` are kept
+as raw JSON (a view of the line), without building Python objects. Hotjar only ever needs the keys of
+`properties`; of `context`, only the library that sent the message (for the rare message whose `integrations` it
+decides) and, for replay, the user's time zone.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ Parsed = SegmentMessage | Unreadable
 
 
 class _Context(msgspec.Struct, gc=False):
+    """The parts of `context` anything reads: the library that sent the message, the browser's time zone."""
+
+    library: Any = None
     timezone: Any = None
 
 
@@ -113,16 +117,29 @@ def properties_keys_of(raw: bytes | msgspec.Raw) -> list[str] | None:
         return list(_properties_keys.decode(bytes(raw).decode("utf-8", "replace").encode()))
 
 
-def context_timezone(message: SegmentMessage) -> str | None:
-    """`context.timezone` when it is a string (analytics.js writes the browser's IANA zone name), else None."""
+def _context(message: SegmentMessage) -> _Context | None:
     raw = bytes(message.context)
     if not raw:
         return None
     try:
-        timezone = _context_decoder.decode(raw).timezone
+        return _context_decoder.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
+
+
+def context_timezone(message: SegmentMessage) -> str | None:
+    """`context.timezone` when it is a string (analytics.js writes the browser's IANA zone name), else None."""
+    context = _context(message)
+    timezone = context.timezone if context is not None else None
     return timezone if isinstance(timezone, str) else None
+
+
+def library_version(message: SegmentMessage) -> str | None:
+    """`context.library.version`: which Segment library sent the message (`next-1.84.1` is analytics-next)."""
+    context = _context(message)
+    library = context.library if context is not None else None
+    version = library.get("version") if isinstance(library, dict) else None
+    return version if isinstance(version, str) else None
 
 
 def properties_value(message: SegmentMessage) -> Any:

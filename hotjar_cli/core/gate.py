@@ -13,6 +13,7 @@ from hotjar_cli.core.summary import Summary
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+NO_EVENTS = "no events were read (--allow-empty passes an empty input)"
 
 
 class FailOn(str, Enum):
@@ -32,11 +33,13 @@ class FailOn(str, Enum):
 class Gate(msgspec.Struct, frozen=True):
     """When a run fails: findings at or above `fail_on` (None: never), or a rule's rate above its maximum.
 
-    A rule with a maximum rate fails only by its rate, whatever its severity.
+    A rule with a maximum rate fails only by its rate, whatever its severity. An input with no event at all fails
+    too, unless `allow_empty`: a daily export that came out empty is a problem a data-quality check must see.
     """
 
     fail_on: Severity | None = Severity.ERROR
     max_rates: dict[str, float] = msgspec.field(default_factory=dict)
+    allow_empty: bool = False
 
 
 class Verdict(msgspec.Struct, frozen=True):
@@ -63,8 +66,11 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
+    empty = summary.events == 0 and not gate.allow_empty
+    if empty:
+        reasons.append(NO_EVENTS)
     for error in summary.errors:
         reasons.append(f"{error.file}:{error.line}: {error.message}")
     if summary.errors:
         return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing))
-    return Verdict(EXIT_FINDINGS if failing else EXIT_CLEAN, tuple(reasons), frozenset(failing))
+    return Verdict(EXIT_FINDINGS if failing or empty else EXIT_CLEAN, tuple(reasons), frozenset(failing))

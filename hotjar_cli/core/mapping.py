@@ -9,7 +9,8 @@ import re
 import struct
 from typing import Any
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type, properties_keys_of
+from hotjar_cli.core.decode import (Parsed, SegmentMessage, Unreadable, json_type, library_version,
+                                   properties_keys_of)
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
@@ -118,7 +119,7 @@ class Mapper:
             spec: list[Finding] = []  # the common case: Segment's spec is kept, as `_spec_findings` would find
         else:
             spec = _spec_findings(parsed)  # type: ignore[arg-type]
-        disabled = _disabled_for_hotjar(parsed.integrations) if parsed.integrations else ""  # type: ignore[union-attr]
+        disabled = _disabled_for_hotjar(parsed) if parsed.integrations else ""  # type: ignore[arg-type]
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
         return decide_type(parsed, spec)
@@ -266,13 +267,35 @@ def _spec_findings(message: SegmentMessage) -> list[Finding]:
     return findings
 
 
-def _disabled_for_hotjar(integrations: Any) -> str:
-    """The path of the setting that keeps a message from Hotjar, or "" when it is enabled."""
+ANALYTICS_NEXT_VERSIONS = ("next-", "npm:next-")
+"""How analytics-next signs `context.library.version`: `next-1.84.1` from Segment's CDN, `npm:next-1.84.1` from npm."""
+
+
+def _disabled_for_hotjar(message: SegmentMessage) -> str:
+    """The path of the setting that keeps a message from Hotjar, or "" when it is enabled.
+
+    Classic analytics.js: `Hotjar: false` disables, and `All: false` does when the `Hotjar` key is absent; any other
+    value of `Hotjar` (null included) enables. analytics-next decides with `integrations.Hotjar ?? (integrations.All
+    !== false)` and keeps the message when the result is truthy: a null `Hotjar` falls through to `All`, and a falsy
+    one (`0`, `""`) disables.
+    """
+    integrations = message.integrations
     if not isinstance(integrations, dict) or not integrations:
         return ""
     if "Hotjar" in integrations:
-        return "$.integrations.Hotjar" if integrations["Hotjar"] is False else ""
+        value = integrations["Hotjar"]
+        if value is False:
+            return "$.integrations.Hotjar"
+        if is_truthy(value) or not _sent_by_analytics_next(message):
+            return ""
+        if value is not None:
+            return "$.integrations.Hotjar"
     return "$.integrations.All" if integrations.get("All") is False else ""
+
+
+def _sent_by_analytics_next(message: SegmentMessage) -> bool:
+    version = library_version(message)
+    return version is not None and version.startswith(ANALYTICS_NEXT_VERSIONS)
 
 
 def _falsy(field: str, value: Any) -> str:

@@ -13,7 +13,17 @@ import msgspec
 
 from hotjar_cli.core.model import Effect, Severity
 
-REFERENCE = "shared/hotjar-rules.md"
+SEGMENT_HOTJAR_DOCS = "https://segment.com/docs/connections/destinations/catalog/hotjar/"
+SEGMENT_INTEGRATION = "https://www.npmjs.com/package/@segment/analytics.js-integration-hotjar"
+ANALYTICS_NEXT = "https://github.com/segmentio/analytics-next/blob/master/packages/core/src/queue/event-queue.ts"
+SEGMENT_SPEC_COMMON = "https://segment.com/docs/connections/spec/common/"
+SEGMENT_SPEC_IDENTIFY = "https://segment.com/docs/connections/spec/identify/"
+SEGMENT_SPEC_TRACK = "https://segment.com/docs/connections/spec/track/"
+SEGMENT_HTTP_API = "https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/"
+HOTJAR_IDENTIFY_API = "https://help.hotjar.com/hc/en-us/articles/360033640653-Identify-API-Reference"
+HOTJAR_EVENTS_API = "https://help.hotjar.com/hc/en-us/articles/4405109971095-Events-API-Reference"
+JSON_RFC = "https://www.rfc-editor.org/rfc/rfc8259"
+SAFE_INTEGER = "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Number/MAX_SAFE_INTEGER"
 
 
 class Rule(msgspec.Struct, frozen=True):
@@ -30,6 +40,8 @@ class Rule(msgspec.Struct, frozen=True):
     instead: str
     source: str
     confidence: str
+    references: tuple[str, ...] = ()
+    """Public pages the rule rests on, by URL."""
     example_limits: dict[str, Any] = msgspec.field(default_factory=dict)
     """Limits the example runs under, where the real limit would make the example unreadably long."""
 
@@ -52,6 +64,7 @@ class Rule(msgspec.Struct, frozen=True):
             f"## Example\n{limits}```json\n{self.example}\n```\n\n"
             f"## Use instead\n```json\n{self.instead}\n```\n\n"
             f"## Source and confidence\n{self.source} Confidence: {self.confidence}.\n"
+            + "".join(f"\n- {url}" for url in self.references) + ("\n" if self.references else "")
         )
 
 
@@ -59,9 +72,11 @@ def _rule(code: str, name: str, severity: str, effect: Effect, message: str, **d
     return Rule(code, name, Severity(severity), effect, message, **docs)
 
 
-_SEGMENT_DOCS = "Segment's Hotjar destination documentation (seed `000_e857c362d843da87.txt`)."
-_INTEGRATION = "Segment's `analytics.js-integration-hotjar` 1.4.0, as summarised in " + REFERENCE + "."
-_SEGMENT_SPEC = "Segment's message spec (common fields, identify and track), as summarised in " + REFERENCE + "."
+_SEGMENT_DOCS = "Segment's documentation of its Hotjar destination."
+_INTEGRATION = "Segment's Hotjar integration for analytics.js, `@segment/analytics.js-integration-hotjar` 1.4.0."
+_SEGMENT_SPEC = "Segment's message spec (common fields, identify and track)."
+_SPEC_PAGES = (SEGMENT_SPEC_COMMON, SEGMENT_SPEC_IDENTIFY, SEGMENT_SPEC_TRACK)
+_INTEGRATION_PAGES = (SEGMENT_INTEGRATION, SEGMENT_HOTJAR_DOCS)
 
 CATALOGUE: tuple[Rule, ...] = (
     _rule(
@@ -73,6 +88,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"',
         instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
         source="RFC 8259 (JSON) and " + _SEGMENT_SPEC, confidence="high",
+        references=(JSON_RFC, SEGMENT_SPEC_COMMON),
     ),
     _rule(
         "HJ002", "not-an-object", "error", Effect.INVALID, "JSON value is not an object",
@@ -81,6 +97,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='["identify", "u1"]',
         instead='{"type": "identify", "userId": "u1"}',
         source=_SEGMENT_SPEC, confidence="high",
+        references=(SEGMENT_SPEC_COMMON,),
     ),
     _rule(
         "HJ003", "unknown-type", "error", Effect.INVALID, "Message type is missing or unknown",
@@ -90,6 +107,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "Identify", "userId": "u1"}',
         instead='{"type": "identify", "userId": "u1"}',
         source=_SEGMENT_SPEC, confidence="high",
+        references=_SPEC_PAGES,
     ),
     _rule(
         "HJ004", "invalid-batch", "error", Effect.INVALID, "Batch envelope has no list of messages",
@@ -97,8 +115,9 @@ CATALOGUE: tuple[Rule, ...] = (
         why_it_matters="Segment's batch endpoint takes a list of messages; anything else carries none.",
         example='{"batch": {"type": "identify", "userId": "u1"}}',
         instead='{"batch": [{"type": "identify", "userId": "u1"}]}',
-        source="Segment's HTTP Tracking API batch format, as summarised in " + REFERENCE + ".",
+        source="Segment's HTTP Tracking API batch format.",
         confidence="high",
+        references=(SEGMENT_HTTP_API,),
     ),
     _rule(
         "HJ005", "spec-violation", "warning", Effect.NOTED, "Message breaks Segment's spec",
@@ -111,6 +130,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "track", "event": "Signed Up"}',
         instead='{"type": "track", "event": "Signed Up", "anonymousId": "a1"}',
         source=_SEGMENT_SPEC, confidence="high",
+        references=_SPEC_PAGES,
     ),
     _rule(
         "HJ101", "unsupported-type", "info", Effect.IGNORED, "Hotjar's destination sends nothing for this type",
@@ -120,17 +140,21 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "page", "userId": "u1", "name": "Pricing"}',
         instead='{"type": "track", "userId": "u1", "event": "Pricing Viewed"}',
         source=_INTEGRATION, confidence="high",
+        references=_INTEGRATION_PAGES,
     ),
     _rule(
         "HJ102", "disabled-for-hotjar", "info", Effect.IGNORED, "Message is disabled for Hotjar",
         what_it_does="Notes a message whose `integrations.Hotjar` is `false`, or whose `integrations.All` "
         "is `false` with `Hotjar` unset. Keys are case-sensitive; `Hotjar: true` or a settings object "
-        "re-enables it.",
+        "re-enables it. A message sent by analytics-next (`context.library.version` starting with `next-` or "
+        "`npm:next-`) follows analytics-next's own rule, `Hotjar ?? (All !== false)`: `Hotjar: null` counts as "
+        "unset, and a falsy `Hotjar` (`0`, `\"\"`) disables it too.",
         why_it_matters="The message never reaches Segment's Hotjar integration. Segment's S3 archive "
         "ignores the `integrations` object, so archives hold such messages although Hotjar never got them.",
         example='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false}}',
         instead='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false, "Hotjar": true}}',
         source=_INTEGRATION, confidence="high",
+        references=(*_INTEGRATION_PAGES, SEGMENT_SPEC_COMMON, ANALYTICS_NEXT),
     ),
     _rule(
         "HJ103", "missing-user-id", "error", Effect.REJECTED, "Identify has no userId",
@@ -141,6 +165,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "anonymousId": "a1", "traits": {"plan": "pro"}}',
         instead='{"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": "pro"}}',
         source=_SEGMENT_DOCS + " " + _INTEGRATION, confidence="high",
+        references=_INTEGRATION_PAGES,
     ),
     _rule(
         "HJ104", "missing-event-name", "error", Effect.REJECTED, "Track has no event name",
@@ -149,6 +174,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "track", "userId": "u1", "properties": {"plan": "pro"}}',
         instead='{"type": "track", "userId": "u1", "event": "Plan Chosen"}',
         source=_INTEGRATION, confidence="high",
+        references=_INTEGRATION_PAGES,
     ),
     _rule(
         "HJ105", "reserved-trait-id", "warning", Effect.DROPPED, "Trait `id` is deleted before the call",
@@ -158,6 +184,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"id": "crm-42"}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"crm_id": "crm-42"}}',
         source=_INTEGRATION, confidence="high",
+        references=_INTEGRATION_PAGES,
     ),
     _rule(
         "HJ106", "non-string-user-id", "warning", Effect.COERCED, "userId is not a string",
@@ -167,8 +194,9 @@ CATALOGUE: tuple[Rule, ...] = (
         "`\"42.0\"`) makes a different user, and objects collapse into one user.",
         example='{"type": "identify", "userId": 42, "traits": {"plan": "pro"}}',
         instead='{"type": "identify", "userId": "42", "traits": {"plan": "pro"}}',
-        source="Hotjar's tracking-code snippet (the user id is a string or null), as summarised in "
-        + REFERENCE + ".", confidence="high",
+        source="Hotjar's tracking-code snippet and Identify API (the user id is a string or null).",
+        confidence="high",
+        references=(HOTJAR_IDENTIFY_API, SEGMENT_INTEGRATION),
     ),
     _rule(
         "HJ107", "invalid-traits", "error", Effect.REJECTED, "Identify traits are not an object",
@@ -177,6 +205,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": ["pro"]}',
         instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
         source=_INTEGRATION, confidence="high",
+        references=_INTEGRATION_PAGES,
     ),
     _rule(
         "HJ108", "email-as-user-id", "warning", Effect.NOTED, "userId looks like an email address",
@@ -185,7 +214,8 @@ CATALOGUE: tuple[Rule, ...] = (
         "and it puts personal data where Hotjar does not expect it. Send it as the `email` attribute.",
         example='{"type": "identify", "userId": "peter@example.com"}',
         instead='{"type": "identify", "userId": "u1", "traits": {"email": "peter@example.com"}}',
-        source="Hotjar's Identify API guidance, as summarised in " + REFERENCE + ".", confidence="medium",
+        source="Hotjar's Identify API guidance.", confidence="medium",
+        references=(HOTJAR_IDENTIFY_API,),
     ),
     _rule(
         "HJ201", "nested-trait", "warning", Effect.DROPPED, "Nested trait is dropped",
@@ -195,6 +225,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"address": {"city": "San Francisco"}}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"address_city": "San Francisco"}}',
         source=_SEGMENT_DOCS, confidence="high",
+        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
     ),
     _rule(
         "HJ202", "list-trait", "warning", Effect.DROPPED, "List trait is dropped",
@@ -203,6 +234,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"roles": ["admin", "editor"]}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"roles": "admin,editor"}}',
         source=_SEGMENT_DOCS, confidence="high",
+        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
     ),
     _rule(
         "HJ203", "attribute-name-too-long", "warning", Effect.DROPPED, "Attribute name is too long",
@@ -212,6 +244,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"number_of_projects_created_during_the_trial_period_x": 3}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"trial_projects_created": 3}}',
         source="Third-party reference notes citing Hotjar's current Identify API article.", confidence="medium",
+        references=(HOTJAR_IDENTIFY_API,),
     ),
     _rule(
         "HJ204", "attribute-value-too-long", "warning", Effect.DROPPED, "Attribute value is too long",
@@ -221,6 +254,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"bio": "' + "x" * 201 + '"}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"bio_length": 201}}',
         source="Hotjar's Identify API articles (sources disagree: 200 now, 100 earlier).", confidence="medium",
+        references=(HOTJAR_IDENTIFY_API,),
     ),
     _rule(
         "HJ205", "unsafe-number", "warning", Effect.DROPPED, "Number is outside JavaScript's safe range",
@@ -230,6 +264,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "identify", "userId": "u1", "traits": {"account_number": 12345678901234567890}}',
         instead='{"type": "identify", "userId": "u1", "traits": {"account_number": "12345678901234567890"}}',
         source="Third-party reference notes on Hotjar's attribute types.", confidence="medium",
+        references=(HOTJAR_IDENTIFY_API, SAFE_INTEGER),
     ),
     _rule(
         "HJ206", "attribute-limit-exceeded", "warning", Effect.DROPPED, "Site already has the maximum number of attributes",
@@ -244,6 +279,7 @@ CATALOGUE: tuple[Rule, ...] = (
         '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "seats": 1}}',
         example_limits={"max_attributes": 2},
         source="Hotjar's Identify API reference.", confidence="high",
+        references=(HOTJAR_IDENTIFY_API,),
     ),
     _rule(
         "HJ301", "event-properties-dropped", "info", Effect.DROPPED, "Event properties are dropped",
@@ -252,7 +288,8 @@ CATALOGUE: tuple[Rule, ...] = (
         "send it as a user attribute through identify, or fold a few low-cardinality values into the name.",
         example='{"type": "track", "userId": "u1", "event": "Experiment Viewed", "properties": {"variation_name": "variant"}}',
         instead='{"type": "track", "userId": "u1", "event": "Experiment Viewed"}',
-        source=_SEGMENT_DOCS + " Hotjar's Segment help page.", confidence="high",
+        source=_SEGMENT_DOCS + " Hotjar's Events API reference.", confidence="high",
+        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_EVENTS_API),
     ),
     _rule(
         "HJ302", "event-name-too-long", "error", Effect.REJECTED, "Event name is too long",
@@ -262,6 +299,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "track", "userId": "u1", "event": "' + "Clicked " * 32 + '"}',
         instead='{"type": "track", "userId": "u1", "event": "Clicked"}',
         source="Hotjar's Events API docs as quoted by two integrations.", confidence="medium",
+        references=(HOTJAR_EVENTS_API,),
     ),
     _rule(
         "HJ303", "event-name-invalid-characters", "error", Effect.REJECTED, "Event name has characters Hotjar does not allow",
@@ -272,6 +310,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "track", "userId": "u1", "event": "Checkout (step 2)"}',
         instead='{"type": "track", "userId": "u1", "event": "Checkout: step 2"}',
         source="Hotjar's Events API docs as quoted by two integrations.", confidence="medium",
+        references=(HOTJAR_EVENTS_API,),
     ),
     _rule(
         "HJ304", "event-limit-exceeded", "error", Effect.REJECTED, "Site already has the maximum number of events",
@@ -287,6 +326,7 @@ CATALOGUE: tuple[Rule, ...] = (
         '{"type": "track", "userId": "u2", "event": "Signed Up"}',
         example_limits={"max_events": 2},
         source="Hotjar's Events API docs.", confidence="medium",
+        references=(HOTJAR_EVENTS_API,),
     ),
     _rule(
         "HJ305", "event-name-high-cardinality", "warning", Effect.NOTED, "Event name holds an unbounded value",
@@ -297,6 +337,7 @@ CATALOGUE: tuple[Rule, ...] = (
         example='{"type": "track", "userId": "u1", "event": "Order 1234567890 Completed"}',
         instead='{"type": "track", "userId": "u1", "event": "Order Completed"}',
         source="Hotjar's Events API guidance.", confidence="medium",
+        references=(HOTJAR_EVENTS_API,),
     ),
 )
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 import orjson
 
-from hotjar_cli.core.decode import SegmentMessage, context_timezone
+from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.model import HotjarCall, Position
 
 
@@ -182,16 +182,13 @@ def origin_of(position: Position, message: SegmentMessage, keep_json: bool) -> O
 def message_json(message: SegmentMessage) -> bytes:
     """The fields of a message the mapping and replay read, as one JSON line: replaying it makes the same call.
 
-    Of `context` only `timezone` is kept, the one part replay reads.
+    `context` is kept whole: its library decides how analytics-next reads `integrations`, and its time zone is
+    the user's replay's.
     """
     fields: dict[str, Any] = {}
     for name in message.__struct_fields__:
         value = getattr(message, name)
-        if name == "context":
-            zone = context_timezone(message)
-            if zone is not None:
-                fields[name] = {"timezone": zone}
-        elif isinstance(value, msgspec.Raw):
+        if isinstance(value, msgspec.Raw):
             raw = bytes(value)
             if raw:
                 fields[name] = orjson.loads(raw)

@@ -41,9 +41,9 @@ def reporter_class(format: Format) -> type[Reporter]:
     return reporter
 
 
-def make_reporter(format: Format, out: TextIO, redact: bool = False) -> Reporter:
-    """The reporter for a format, writing to `out`."""
-    return reporter_class(format)(out, redact)
+def make_reporter(format: Format, out: TextIO, redact: bool = False, color: bool | None = None) -> Reporter:
+    """The reporter for a format, writing to `out`; `color` as `Reporter.color`."""
+    return reporter_class(format)(out, redact, color)
 
 
 __all__ = ["Format", "Report", "Reporter", "REPORTERS", "make_reporter", "reporter_class"]

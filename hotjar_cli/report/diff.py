@@ -15,6 +15,7 @@ from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Effect, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
+from hotjar_cli.report.visible import visible
 
 VALUE_WIDTH = 80
 
@@ -29,11 +30,15 @@ class Mark(str, Enum):
 
 @dataclass(frozen=True)
 class DiffLine:
-    """One line of the payload: its text, what happened to it and the rule responsible."""
+    """One line of the payload: its text (control characters made visible), what happened to it and the rule
+    responsible."""
 
     mark: Mark
     text: str
     code: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", visible(self.text))
 
 
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
@@ -46,7 +51,7 @@ def hj_call(call: list[Any] | None) -> str:
     """`hj('identify', "u1", {...})` as Hotjar receives it, or a plain sentence when no call is made."""
     if call is None:
         return "Hotjar receives nothing"
-    return "Hotjar receives hj(" + ", ".join(short_json(argument, 200) for argument in call) + ")"
+    return visible("Hotjar receives hj(" + ", ".join(short_json(argument, 200) for argument in call) + ")")
 
 
 def diff_lines(example: Example) -> list[DiffLine]:

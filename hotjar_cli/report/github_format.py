@@ -9,12 +9,14 @@ from __future__ import annotations
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.visible import visible
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Our own line breaks are escaped as GitHub reads them; any control character from the input is made visible.
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

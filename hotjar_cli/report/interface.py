@@ -26,9 +26,11 @@ class Reporter(ABC):
 
     streams: bool = False
 
-    def __init__(self, out: TextIO, redact: bool = False) -> None:
+    def __init__(self, out: TextIO, redact: bool = False, color: bool | None = None) -> None:
         self.out = out
         self.redact = redact
+        self.color = color
+        """Colour in a human format: True always, False never, None when `out` is a terminal and NO_COLOR is unset."""
 
     def event(self, event: Event) -> None:
         """One decided event; only called when `streams` is set."""

@@ -6,6 +6,7 @@ import msgspec
 
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
+from hotjar_cli.report.visible import visible_json
 
 
 class JsonReporter(Reporter):
@@ -14,4 +15,4 @@ class JsonReporter(Reporter):
     def finish(self, report: Report) -> None:
         """Write the document."""
         encoded = msgspec.json.format(msgspec.json.encode(report_record(report)), indent=2)
-        self.out.write(encoded.decode() + "\n")
+        self.out.write(visible_json(encoded.decode()) + "\n")

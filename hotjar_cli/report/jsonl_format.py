@@ -9,6 +9,7 @@ from hotjar_cli.core.mapping import described
 from hotjar_cli.engine import Event
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import finding_record, position_record
+from hotjar_cli.report.visible import visible_json
 
 
 class JsonLinesReporter(Reporter):
@@ -27,7 +28,7 @@ class JsonLinesReporter(Reporter):
         record["type"] = message.type if is_message and isinstance(message.type, str) else None
         record["outcome"] = event.decision.outcome.value
         record["findings"] = [finding_record(finding) for finding in described(event.decision.findings, message)]
-        self.out.write(msgspec.json.encode(record).decode() + "\n")
+        self.out.write(visible_json(msgspec.json.encode(record).decode()) + "\n")
 
     def finish(self, report: Report) -> None:
         """Nothing more: the lines were written as events came."""

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
+from hotjar_cli.core.gate import NO_EVENTS
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.visible import visible
 
 
 def _example_text(example: Example, code: str) -> str:
     details = "; ".join(f"{finding.path}: {finding.detail}".rstrip(": ")
                         for finding in example.findings if finding.code == code)
     message_id = f" messageId={example.message_id}" if example.message_id else ""
-    return f"{example.position}{message_id}: {details}"
+    # Control characters are not even allowed in XML 1.0: shown as escapes, they keep the document valid too.
+    return visible(f"{example.position}{message_id}: {details}")
 
 
 class JunitReporter(Reporter):
@@ -42,10 +45,14 @@ class JunitReporter(Reporter):
             elif count:
                 ElementTree.SubElement(case, "system-out").text = (
                     f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}")
+        if NO_EVENTS in verdict.reasons:
+            failures += 1
+            case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input has events")
+            ElementTree.SubElement(case, "failure", type="empty", message=NO_EVENTS)
         if summary.errors:
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input is readable")
             error = ElementTree.SubElement(case, "error", message=f"{len(summary.errors)} file(s) could not be read")
-            error.text = "\n".join(f"{item.file}:{item.line}: {item.message}" for item in summary.errors)
+            error.text = "\n".join(visible(f"{item.file}:{item.line}: {item.message}") for item in summary.errors)
         suite.set("tests", str(len(suite)))
         suite.set("failures", str(failures))
         suite.set("errors", str(1 if summary.errors else 0))

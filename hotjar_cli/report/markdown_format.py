@@ -7,12 +7,13 @@ from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.visible import visible
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text.replace("\n", " ")).replace("|", "\\|")
 
 
 class MarkdownReporter(Reporter):
@@ -48,8 +49,8 @@ class MarkdownReporter(Reporter):
                     example = redact_example(example)
                 details = "; ".join(f"`{finding.path}` {finding.detail}".rstrip()
                                     for finding in example.findings if finding.code == code)
-                write(f"\n`{example.position}`{f' messageId `{example.message_id}`' if example.message_id else ''}"
-                      f": {_cell(details)}\n")
+                message_id = f" messageId `{visible(example.message_id)}`" if example.message_id else ""
+                write(f"\n`{visible(str(example.position))}`{message_id}: {_cell(details)}\n")
                 if example.position in shown:
                     write(f"\n(the same event as under `{shown[example.position]}` above)\n")
                     continue

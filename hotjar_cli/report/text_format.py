@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from hotjar_cli.core.model import Outcome, Position, Severity
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.report.diff import Mark, diff_lines, hj_call
+from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.visible import visible
 
 OUTCOME_STYLES = {Outcome.ACCEPTED: "green", Outcome.MODIFIED: "yellow", Outcome.REJECTED: "red",
                   Outcome.IGNORED: "dim", Outcome.INVALID: "bold red"}
@@ -24,9 +26,16 @@ SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 class TextReporter(Reporter):
     """Outcome and rule tables, examples as diffs with dropped values struck out, then the verdict."""
 
-    def __init__(self, out, redact: bool = False, console: Console | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(out, redact)
-        self.console = console or Console(file=out, highlight=False, soft_wrap=False)
+    def __init__(self, out, redact: bool = False, color: bool | None = None,  # type: ignore[no-untyped-def]
+                 console: Console | None = None) -> None:
+        super().__init__(out, redact, color)
+        if console is None and color is None:
+            console = Console(file=out, highlight=False, soft_wrap=False)
+        elif console is None:
+            # `--color always` colours a pipe or a file too, whatever NO_COLOR says; `never` writes no escape at all.
+            console = Console(file=out, highlight=False, soft_wrap=False, force_terminal=color or None,
+                              no_color=not color, color_system="standard" if color else None)
+        self.console = console
 
     def finish(self, report: Report) -> None:
         """Print the report."""
@@ -53,7 +62,10 @@ class TextReporter(Reporter):
             rules = Table(title="Findings by rule", title_justify="left")
             for column, justify in (("rule", "left"), ("name", "left"), ("severity", "left"),
                                     ("findings", "right"), ("events", "right"), ("gate", "left")):
-                rules.add_column(column, justify=justify)  # type: ignore[arg-type]
+                # Rule names are what --select takes: never cut, never wrapped.
+                rules.add_column(column, justify=justify, no_wrap=column in ("rule", "name"),  # type: ignore[arg-type]
+                                 min_width=max(len(RULES[code].name) for code in summary.rules)
+                                 if column == "name" else None)
             for code, count in summary.sorted_rules():
                 rule = RULES[code]
                 rules.add_row(code, rule.name, Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
@@ -61,44 +73,106 @@ class TextReporter(Reporter):
                               Text("fails", "bold red") if code in verdict.failing_codes else "")
             parts.append(rules)
         shown: dict[Position, str] = {}
+        width = self.console.width
         for code, examples in sorted(summary.examples.items()):
-            parts.extend(_examples(code, examples, report.redact, shown))
+            parts.extend(_examples(code, examples, report.redact, shown, width))
         for error in summary.errors:
-            parts.append(Text(f"{error.file}:{error.line}: could not read on: {error.message}", "bold red"))
+            parts.append(_flow(width, 4, _words(visible(f"{error.file}:{error.line}: could not read on: "
+                                                        f"{error.message}"), "bold red")))
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))
-            parts.extend(Text(f"  {reason}") for reason in verdict.reasons)
+            parts.extend(_flow(width, 4, _words(visible(reason), "", lead="  ")) for reason in verdict.reasons)
         else:
             parts.append(Text("Gate passed.", "bold green"))
         self.console.print(Group(*parts))
 
 
-def _examples(code: str, examples, redact: bool, shown: dict[Position, str]) -> Iterator[Text]:  # type: ignore[no-untyped-def]
+Chunk = tuple[str, str]
+"""A piece of a line that is never broken, and its style. A piece starting with a space may begin a new line
+(without that space); any other piece stays glued to the one before it."""
+
+
+def _words(text: str, style: str, lead: str = "") -> list[Chunk]:
+    """Text as pieces that break at its spaces, the first one after `lead` (glued to what comes before, unless
+    `lead` starts with a space)."""
+    words = text.split(" ")
+    return [(lead + words[0], style), *((" " + word, style) for word in words[1:])]
+
+
+def _flow(width: int, indent: int, chunks: list[Chunk]) -> Text:
+    """Pieces laid out in lines of at most `width` cells, broken only where a piece starts with a space, each
+    further line indented: headings stay readable at 80 columns and never wrap back to the first column."""
+    lines: list[list[Chunk]] = [[]]
+    used = 0
+    for text, style in chunks:
+        size = cell_len(text)
+        if text.startswith(" ") and lines[-1] and used + size > width:
+            text = " " * indent + text.lstrip(" ")
+            size = cell_len(text)
+            lines.append([])
+            used = 0
+        lines[-1].append((text, style))
+        used += size
+    # A single piece wider than the line (a very long path) is folded where it must be.
+    flowed = Text("\n").join(Text.assemble(*line) for line in lines)
+    flowed.overflow = "fold"
+    return flowed
+
+
+def _examples(code: str, examples, redact: bool, shown: dict[Position, str],  # type: ignore[no-untyped-def]
+              width: int) -> Iterator[Text]:
     rule = RULES[code]
     yield Text()
-    yield Text.assemble((f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
-                        f"  {rule.message}  (hotjar-cli rule {code})")
+    yield _flow(width, 2, [(f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
+                           *_words(rule.message, "", lead="  "), (f"  (hotjar-cli rule {code})", "")])
     for example in examples:
         if redact:
             example = redact_example(example)
         details = "; ".join(f"{finding.path} {finding.detail}".rstrip()
                             for finding in example.findings if finding.code == code)
-        message_id = f"  messageId {example.message_id}" if example.message_id else ""
-        yield Text.assemble(("  " + str(example.position), "bold"), message_id, f": {details}")
+        heading: list[Chunk] = [("  " + visible(str(example.position)), "bold")]
+        if example.message_id:
+            heading.append((visible(f"  messageId {example.message_id}"), ""))
+        heading.append((":", ""))
+        heading.extend(_words(visible(details), "", lead=" "))
+        yield _flow(width, 6, heading)
         if example.position in shown:
             yield Text(f"    (the same event as under {shown[example.position]} above)", "dim")
             continue
         shown[example.position] = code
-        lines = [Text.assemble("    ", (f"{SIGNS[line.mark]} {line.text}", MARK_STYLES[line.mark]),
-                               (f"   ← {line.code} {RULES[line.code].name}" if line.code else "", "dim"))
-                 for line in diff_lines(example)]
+        lines = [_payload_line(line, width) for line in diff_lines(example)]
         lines.append(Text("    " + hj_call(example.call), "dim"))
-        yield _payload_lines(Text("\n").join(lines))
+        payload = Text("\n").join(lines)
+        payload.no_wrap, payload.overflow = True, "ellipsis"  # cut at the width, never wrapped
+        yield payload
         for explanation in example.explanation:
-            yield Text(f"    schema: {explanation}", "dim")
+            yield _flow(width, 8, _words(visible(explanation), "dim", lead="    schema: "))
 
 
-def _payload_lines(text: Text) -> Text:
-    """The payload's lines, each cut with an ellipsis at the console's width rather than wrapped."""
-    text.no_wrap, text.overflow = True, "ellipsis"
-    return text
+MARKER_MIN_ROOM = 12
+"""Cells of payload a line keeps beside its rule marker; below that the marker goes on a line of its own."""
+
+
+def _payload_line(line: DiffLine, width: int) -> Text:
+    """One line of the payload, cut with an ellipsis to fit the width, and its rule marker, which is never cut."""
+    marker = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
+    text = f"{SIGNS[line.mark]} {line.text}"
+    room = width - 4 - cell_len(marker)
+    if marker and room < MARKER_MIN_ROOM:
+        shown = Text.assemble("    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n",
+                              ("      " + marker.lstrip(), "dim"))
+    else:
+        shown = Text.assemble("    ", (_cut(text, room), MARK_STYLES[line.mark]), (marker, "dim"))
+    return shown
+
+
+def _cut(text: str, room: int) -> str:
+    """The text, ending in an ellipsis where it had to be cut to `room` cells."""
+    if cell_len(text) <= room:
+        return text
+    kept = ""
+    for character in text:
+        if cell_len(kept + character) > room - 1:
+            break
+        kept += character
+    return kept + "…"

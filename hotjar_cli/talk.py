@@ -1,0 +1,90 @@
+"""What the command line says on stderr: errors always, the rest as `-q` and `-v` ask, coloured as `--color` asks.
+
+stdout carries only the report. Everything said here that came from the input (a path, a file's error) is shown
+with its control characters made visible. rich is imported only when something is said.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum, IntEnum
+from typing import TYPE_CHECKING
+
+from hotjar_cli.report.visible import visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class ColorMode(str, Enum):
+    """`--color`: colour in the text report and on stderr."""
+
+    AUTO = "auto"
+    """On a terminal, unless NO_COLOR is set."""
+    ALWAYS = "always"
+    NEVER = "never"
+
+    @property
+    def forced(self) -> bool | None:
+        """True or False when the user decided, None to look at the terminal and NO_COLOR."""
+        return None if self is ColorMode.AUTO else self is ColorMode.ALWAYS
+
+
+class Verbosity(IntEnum):
+    """How much is said besides errors: `-q` nothing, `-v` detail."""
+
+    QUIET = 0
+    NORMAL = 1
+    VERBOSE = 2
+
+
+class Talk:
+    """The voice of one command on stderr."""
+
+    def __init__(self, verbosity: Verbosity = Verbosity.NORMAL, color: ColorMode = ColorMode.AUTO) -> None:
+        self.verbosity = verbosity
+        self.color = color
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        """stderr as a rich console, coloured as asked."""
+        if self._console is None:
+            from rich.console import Console
+
+            forced = self.color.forced
+            if forced is None:
+                self._console = Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
+            else:
+                self._console = Console(stderr=True, soft_wrap=True, force_terminal=forced or None,
+                                        no_color=not forced, color_system="standard" if forced else None)
+        return self._console
+
+    def error(self, text: str) -> None:
+        """`hotjar-cli: error: TEXT`, whatever -q says."""
+        self.console.print(f"hotjar-cli: error: {visible(text)}", markup=False, highlight=False)
+
+    def say(self, text: str) -> None:
+        """A line of talk, unless -q."""
+        if self.verbosity >= Verbosity.NORMAL:
+            self.console.print(visible(text), markup=False, highlight=False)
+
+    def detail(self, text: str) -> None:
+        """A line of detail, only with -v."""
+        if self.verbosity >= Verbosity.VERBOSE:
+            self.console.print(f"hotjar-cli: {visible(text)}", markup=False, highlight=False)
+
+    def shows_progress(self, wanted: bool | None) -> bool:
+        """Whether a progress bar is drawn: as `--progress`/`--no-progress` say, else on a terminal unless -q."""
+        if wanted is not None:
+            return wanted
+        return self.verbosity >= Verbosity.NORMAL and sys.stderr.isatty()
+
+    def progress_console(self, wanted: bool | None) -> Console:
+        """The console a progress bar draws on: stderr, treated as a terminal when `--progress` forces the bar."""
+        if wanted and not sys.stderr.isatty():
+            from rich.console import Console
+
+            return Console(stderr=True, force_terminal=True, no_color=self.color.forced is False)
+        return self.console

@@ -1,0 +1,114 @@
+"""`--help` at 80 columns, the width of every CI log: every parameter of every command shows its text, and a
+choice option's choices are never broken across lines.
+
+Typer below 0.23 with click 8.5 lost the help of every positional argument: this is the test that says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from hotjar_cli.cli import app
+
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None}
+GROUP: Any = typer.main.get_command(app)
+COMMANDS: dict[str, click.Command] = dict(GROUP.commands)
+BOX = re.compile(r"[│╭╮╰╯─┃]")
+
+
+@functools.lru_cache(maxsize=None)
+def help_text(*args: str) -> str:
+    """`hotjar-cli ARGS --help` at 80 columns."""
+    result = CliRunner(env=ENV).invoke(app, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a rendered help, without the boxes around them."""
+    return BOX.sub(" ", text.replace("\\[", "[")).split()
+
+
+def shows_in_order(words: list[str], shown: list[str], start: int) -> bool:
+    """Whether `words` appear in `shown` in order from `start` on, near each other (wrapped rows interleave
+    their columns, so other words may come between)."""
+    position = start
+    for word in words:
+        try:
+            found = shown.index(word, position)
+        except ValueError:
+            return False
+        if found - position > 12:
+            return False
+        position = found + 1
+    return True
+
+
+def parameters() -> list[tuple[str, click.Parameter]]:
+    """Every parameter of every command, and of the group itself."""
+    found = [("", parameter) for parameter in GROUP.params]
+    found += [(name, parameter) for name, command in sorted(COMMANDS.items()) for parameter in command.params]
+    return found
+
+
+def test_there_are_commands_and_parameters_to_check() -> None:
+    assert {"validate", "replay", "rules", "rule"} <= set(COMMANDS)
+    assert len(parameters()) > 60
+
+
+@pytest.mark.parametrize(("command", "parameter"), parameters(),
+                         ids=lambda item: item if isinstance(item, str) else item.name)
+def test_every_parameter_shows_its_help_at_80_columns(command: str, parameter: click.Parameter) -> None:
+    text = getattr(parameter, "help", None)
+    assert text, f"{command or 'hotjar-cli'} {parameter.name} has no help text"
+    shown = tokens(help_text(*([command] if command else [])))
+    name = parameter.opts[0] if isinstance(parameter, click.Option) else (parameter.name or "").lower()
+    starts = [index for index, token in enumerate(shown) if token == name]
+    assert starts, f"{name} is not in the help of {command or 'hotjar-cli'}"
+    words = tokens(text)
+    assert any(shows_in_order(words, shown, start) for start in starts), \
+        f"{command or 'hotjar-cli'} {name}: its help text is not shown whole"
+
+
+@pytest.mark.parametrize(("command", "parameter"),
+                         [(command, parameter) for command, parameter in parameters()
+                          if isinstance(parameter.type, click.Choice)],
+                         ids=lambda item: item if isinstance(item, str) else item.name)
+def test_every_choice_is_shown_whole(command: str, parameter: click.Parameter) -> None:
+    shown = help_text(*([command] if command else []))
+    for choice in parameter.type.choices:  # type: ignore[attr-defined]
+        assert re.search(rf"(?<![\w-]){re.escape(str(choice))}(?![\w-])", shown), \
+            f"{command} {parameter.name}: {choice} is not shown whole"
+
+
+def test_completion_can_be_installed_and_shown() -> None:
+    shown = tokens(help_text())
+    assert "--install-completion" in shown and "--show-completion" in shown
+    result = CliRunner(env=ENV).invoke(app, ["--show-completion", "bash"])
+    assert result.exit_code == 0
+    assert "_HOTJAR_CLI_COMPLETE" in result.stdout
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("hotjar-cli val", ["validate"]),
+    ("hotjar-cli validate --fail", ["--fail-on"]),
+    ("hotjar-cli validate --format ", ["text", "json", "jsonl", "junit", "github", "markdown"]),
+])
+def test_the_shell_completes_commands_options_and_choices(words: str, expected: list[str]) -> None:
+    env = {**os.environ, "_HOTJAR_CLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    done = subprocess.run([str(Path(sys.executable).parent / "hotjar-cli")], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert done.stdout.split() == expected

@@ -1,0 +1,107 @@
+"""Logs are untrusted input: no control character or bidirectional override from them reaches stdout raw.
+
+Every C0 control but tab, DEL, every C1 control, and U+202A–U+202E and U+2066–U+2069 go through every report
+format (the loop is over the format enum, so a new format cannot be forgotten), in every place the input shows
+up: the file name, message ids, user ids, trait names and values, event names, property names, an unknown type
+explained against the schemas, and the raw text of broken lines. The human formats show each as an escape; the
+JSON formats stay valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hotjar_cli.cli import app
+from hotjar_cli.report import Format
+from hotjar_cli.report.visible import visible, visible_json
+
+UNSAFE = [chr(code) for code in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0),
+                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "FORCE_COLOR": None}
+
+
+def hostile_log() -> str:
+    """Messages holding each unsafe character in each place the input shows up in a report."""
+    lines = []
+    for number, character in enumerate(UNSAFE):
+        text = f"x{character}y"
+        lines += [
+            json.dumps({"type": "identify", "messageId": f"m{number}{character}", "userId": f"u{text}",
+                        "traits": {f"nested{text}": {"a": 1}, f"list{text}": [1], "plain": text}}),
+            json.dumps({"type": "identify", "anonymousId": text, "traits": {"plan": text}}),
+            json.dumps({"type": "track", "userId": "u1", "event": f"Signed Up{character}",
+                        "properties": {f"key{text}": text}}),
+            json.dumps({"type": f"Identify{character}", "userId": text}),
+            json.dumps({"type": "identify", "userId": "peter@example.com", "traits": {"id": text}}),
+        ]
+        if character not in "\n\r":
+            # A broken line holds the raw character itself, not a JSON escape.
+            lines.append(f'{{"type": "identify", "userId": "{text}", "traits": {{"plan": "pro"')
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A folder holding the hostile log under a file name that carries some of the characters too."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "events\x1b[31m\u202e\x9b.jsonl").write_text(hostile_log(), encoding="utf-8")
+    return "logs"
+
+
+def raw_characters(text: str) -> list[str]:
+    """The unsafe characters in a text, as their escapes, for a readable failure."""
+    return sorted({f"U+{ord(character):04X}" for character in text if character in UNSAFE and character != "\n"})
+
+
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_no_unsafe_character_reaches_stdout_raw(format: Format, hostile: str) -> None:
+    result = CliRunner(env=ENV).invoke(app, ["validate", hostile, "--format", format.value, "--examples", "1000",
+                                             "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    shown = result.stdout
+    assert len(shown) > 1000
+    # Line ends are the report's own; any other unsafe character would be the input's.
+    assert raw_characters(shown) == []
+    assert "\\u001b" in shown or format is Format.JSONL  # the ESC of the file name and values, made visible
+    if format is Format.JSON:
+        json.loads(shown)
+    elif format is Format.JSONL:
+        assert all(json.loads(line) for line in shown.splitlines())
+    elif format is Format.JUNIT:
+        ElementTree.fromstring(shown.encode())
+    assert raw_characters(result.stderr) == []
+
+
+def test_the_dry_run_stays_json_with_nothing_raw(hostile: str) -> None:
+    result = CliRunner(env=ENV).invoke(app, ["replay", hostile, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    calls = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(calls) > len(UNSAFE)
+    assert raw_characters(result.stdout) == []
+    assert any("\x1b" in call["call"][1] for call in calls)  # the values themselves are kept, escaped in JSON
+
+
+def test_a_missing_path_with_escapes_is_named_safely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner(env=ENV).invoke(app, ["validate", "no\x1b[2Jsuch.jsonl"])
+    assert result.exit_code == 2
+    assert raw_characters(result.stderr) == [] and "\\u001b" in result.stderr
+
+
+@pytest.mark.parametrize("character", UNSAFE, ids=lambda character: f"U+{ord(character):04X}")
+def test_visible_escapes_each_character_as_json_does(character: str) -> None:
+    assert visible(f"a{character}b") == f"a\\u{ord(character):04x}b"
+    assert json.loads(visible_json(json.dumps(f"a{character}b", ensure_ascii=False))) == f"a{character}b"
+
+
+def test_tab_and_ordinary_text_stay_as_they_are() -> None:
+    text = "plan:\tpro — naïve 日本語 ✅"
+    assert visible(text) == text
+    assert visible_json(text) == text
