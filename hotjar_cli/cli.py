@@ -39,7 +39,7 @@ from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, availa
 from hotjar_cli.reader import InputError, Source, Window, resolve
 from hotjar_cli.report import Format, Report, make_reporter
 from hotjar_cli.report.records import position_record
-from hotjar_cli.report.visible import visible_json
+from hotjar_cli.report.visible import visible, visible_json
 from hotjar_cli.talk import ColorMode, Talk, Verbosity
 
 if TYPE_CHECKING:
@@ -571,7 +571,8 @@ def replay(
             _site(site_id, page_url, script_url, browser_path), concurrency=concurrency, rate=rate,
             retries=retries, settle_seconds=settle, dead_letter=dead_letter, checkpoint=checkpoint,
             latest_traits=latest_traits, report_json=report is ReplayReport.JSON, show_values=show_values,
-            give_up_after_seconds=give_up_seconds)
+            give_up_after_seconds=give_up_seconds, progress=TALK.shows_progress(progress),
+            quiet=TALK.verbosity is Verbosity.QUIET)
         try:
             check_settings(settings)
         except ReplaySetupError as error:
@@ -604,7 +605,8 @@ def replay(
         result = run_replay(planner.plan(), settings, console)
     except ReplaySetupError as error:
         raise UsageError(str(error)) from None
-    console.print(result.to_text(), markup=False, highlight=False)
+    for line in result.to_text().splitlines():
+        console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
         sys.stdout.write(result.to_json() + "\n")
     return result.exit_code

@@ -298,3 +298,19 @@ def test_a_duration_that_is_not_one_is_a_one_line_usage_error(text: str, tmp_pat
                  "--give-up-after", text)
     assert result.returncode == 2 and "--give-up-after" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_summary(tmp_path: Path,
+                                                                                      fake: FakeHotjar) -> None:
+    fake.faults.identify_disabled = True
+    log = generate_log(tmp_path / "log\x1b[31m\u202e.ndjson", users=2)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0")
+    assert result.returncode == 1
+    assert "dead-lettered the user first seen at" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "\\u001b[31m\\u202e.ndjson" in result.stderr
+
+    quiet = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0", "-q")
+    assert quiet.returncode == 1
+    assert "dead-lettered the user" not in quiet.stderr
+    assert "users: 2 planned, 0 sent, 2 dead-lettered" in quiet.stderr

@@ -26,6 +26,7 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
+from hotjar_cli.report.visible import visible
 
 __all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "SiteCheck",
            "Transport", "UserPlan", "EventPlanner", "check_settings", "check_site", "plan_events", "run_replay"]
@@ -170,7 +171,7 @@ def _write_dead_letter(dead_letter: DeadLetter, console: Console) -> tuple[DeadL
         written = dead_letter.write()
     except OSError as error:
         message = f"{dead_letter.path}: {error.strerror or error}"
-        console.print(f"replay: the dead-letter file could not be written: {message}", markup=False,
+        console.print(visible(f"replay: the dead-letter file could not be written: {message}"), markup=False,
                       highlight=False)
         return DeadLetterResult(None), message
     if written.rebuilt:

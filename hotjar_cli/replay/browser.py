@@ -488,7 +488,7 @@ class BrowserTransport(Transport):
         # Another site's script starts for its own site, not for this one: say which, not that it refused.
         if found["found"]["site"] not in (None, str(site_id)):
             return Delivery(Failure.SITE_MISMATCH, f"the tracking script holds the settings of site "
-                                                   f"{printable(found['found']['site'])}, not of site {site_id}")
+                                                   f"{_cut(found['found']['site'])}, not of site {site_id}")
         if not found["found"]["started"]:
             return Delivery(Failure.HOTJAR_REFUSED, refusal_reason(found["console"]))
         if found["state"] == "attributes-off":
@@ -496,10 +496,10 @@ class BrowserTransport(Transport):
                                                          f"drops every identify; {USER_ATTRIBUTES_HINT}")
         if found["failures"]:
             kind, detail = found["failures"][0]
-            return watch.problem or Delivery(Failure(kind), printable(detail))
+            return watch.problem or Delivery(Failure(kind), _cut(detail))
         if found["console"]:
             return Delivery(Failure.HOTJAR_WARNING, f"Hotjar's script wrote to the page's console: "
-                                                    f"{printable(found['console'][0])}")
+                                                    f"{_cut(found['console'][0])}")
         return None
 
     async def check(self) -> SiteCheck:
@@ -662,14 +662,13 @@ def refusal_reason(console: list[str]) -> str:
     if "only works over HTTPS" in said:
         return "Hotjar refused to start: it only works over HTTPS, and the page is http:"
     if console:
-        return f"Hotjar's script loaded but did not start; the page's console says: {printable(console[0])}"
+        return f"Hotjar's script loaded but did not start; the page's console says: {_cut(console[0])}"
     return "Hotjar's script loaded but did not start, and said nothing (window.hjBootstrapCalled lacks the site)"
 
 
-def printable(text: str, limit: int = 200) -> str:
-    """`text` cut to `limit` characters, with every character a terminal could act on shown as an escape."""
-    text = text[:limit] + ("…" if len(text) > limit else "")
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+def _cut(text: str, limit: int = 200) -> str:
+    """What the page said, cut short: whoever shows it to a person makes its control characters visible."""
+    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def _first_line(error: BaseException) -> str:

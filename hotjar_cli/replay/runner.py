@@ -33,6 +33,7 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
+from hotjar_cli.report.visible import visible
 
 T = TypeVar("T")
 LOGGED_FAILURES = 10
@@ -89,12 +90,12 @@ class _Rates(ProgressColumn):
                     style="progress.data.speed")
 
 
-def progress_bar(console: Console, breaker: Breaker) -> Progress:
+def progress_bar(console: Console, breaker: Breaker, shown: bool = True) -> Progress:
     """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
     return Progress(
         TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} users"), _Rates(),
         TextColumn("[red]{task.fields[failed]} dead-lettered"), _Remaining(breaker),
-        console=console, transient=False,
+        console=console, transient=False, disable=not shown,
     )
 
 
@@ -128,17 +129,23 @@ class Runner:
         self._last_sent = time.monotonic()
         self._last_failure = ""
 
-    def say(self, line: str) -> None:
-        """One line on stderr, above the progress bar."""
+    def say(self, line: str, always: bool = False) -> None:
+        """One line on stderr, above the progress bar; with `quiet`, only the lines that are `always` said.
+
+        Lines carry file names, what the page said and, with `--show-values`, user ids: their control
+        characters are made visible.
+        """
+        if self.settings.quiet and not always:
+            return
         console = self._progress.console if self._progress is not None else self.console
-        console.print(f"replay: {line}", markup=False, highlight=False)
+        console.print(visible(f"replay: {line}"), markup=False, highlight=False)
 
     async def run(self, users: list[UserPlan]) -> Tally:
         """Deliver every user (or account for it as dead-lettered) and return the counts."""
         self._pending = deque(users)
         loop = asyncio.get_running_loop()
         handled = self._handle_signals(loop)
-        progress = progress_bar(self.console, self.breaker)
+        progress = progress_bar(self.console, self.breaker, shown=self.settings.progress)
         self._progress = progress
         self._task_id = progress.add_task("replay", total=len(users), calls=0, failed=0)
         self._last_sent = time.monotonic()
@@ -172,7 +179,7 @@ class Runner:
             await asyncio.sleep(min(limit - quiet, 1.0))
         self.gave_up = f"no user was delivered for {duration_text(limit)}"
         last = f" (last failure: {self._last_failure})" if self._last_failure else ""
-        self.say(f"giving up: {self.gave_up}{last}; every user not sent is dead-lettered")
+        self.say(f"giving up: {self.gave_up}{last}; every user not sent is dead-lettered", always=True)
         self._halt()
         # The users in flight get one request timeout to finish, then are abandoned.
         await asyncio.sleep(self.settings.request_timeout_seconds)

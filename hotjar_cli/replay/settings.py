@@ -42,6 +42,10 @@ class ReplaySettings:
     report_json: bool = False
     show_values: bool = False
     """Whether progress and logs may print attribute values."""
+    progress: bool = True
+    """Whether a progress bar is drawn on stderr."""
+    quiet: bool = False
+    """Say on stderr only what stops the replay and its final summary (`-q`)."""
     request_timeout_seconds: float = 15.0
     """How long the page, and each request to a Hotjar host, may take before the delivery counts as failed."""
     backoff_seconds: float = 1.0
