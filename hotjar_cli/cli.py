@@ -165,6 +165,23 @@ MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute n
 MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site \\[default: 10000].",
                                                   rich_help_panel="Hotjar limits", show_default=False)]
 
+# --- The site view (issue 12): options shared by validate, inventory and replay. ---
+KnownAttributes = Annotated[Optional[Path], typer.Option(
+    "--known-attributes", metavar="FILE", help="Attribute names the Hotjar site already holds, one a line, in "
+                                               "the order it took them: they fill its first slots.",
+    rich_help_panel="Hotjar site")]
+KnownEvents = Annotated[Optional[Path], typer.Option(
+    "--known-events", metavar="FILE", help="Event names the Hotjar site already holds, one a line.",
+    rich_help_panel="Hotjar site")]
+
+
+class Resolution(str, Enum):
+    """The buckets of `validate --by`."""
+
+    DAY = "day"
+    HOUR = "hour"
+# --- end of the site view's options. ---
+
 
 class Common(msgspec.Struct, frozen=True):
     """What every log-reading command shares: the sources and the settings of the pass over them."""
@@ -270,6 +287,10 @@ def validate(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
                                                                              "terminal.")] = True,
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
+    by: Annotated[Optional[Resolution], typer.Option(help="Buckets of event time for the loss over time (the "
+                                                         "JSON and HTML reports carry it always, by day).",
+                                                    show_default=False)] = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
     file_config = _config(config)
@@ -284,6 +305,7 @@ def validate(
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), selection, example_limit, endpoint_url)
+    common = _with_site_view(common, format, by, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     fail_level = FailOn(_pick(fail_on, file_config.get("fail-on"), FailOn.ERROR))  # checked on load
     gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")))
@@ -295,9 +317,64 @@ def validate(
             summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown, chosen)
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
-        reporter.finish(Report(summary, verdict, gate, redacting))
+        reporter.finish(Report(summary, verdict, gate, redacting, by=by.value if by else "day"))
     _say_errors(summary)
     return verdict.exit_code
+
+
+# --- The site view (issue 12): `inventory`, and what validate and replay share with it. ---
+SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON})
+"""The validate formats that show the loss over time."""
+
+
+def _with_site_view(common: Common, format: Format | None, by: "Resolution | None", known_attributes: Path | None,
+                    known_events: Path | None) -> Common:
+    from hotjar_cli.core.views import View
+    from hotjar_cli.site_names import site_names, with_site_view
+
+    views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
+    return Common(common.sources, with_site_view(common.run, views, site_names(known_attributes, known_events)))
+
+
+@commands.command()
+@_guarded
+def inventory(
+    paths: Paths,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json, csv, markdown or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the inventory to this file "
+                                                                          "instead of stdout.")] = None,
+    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask event names a rule found "
+                                                   "fault with.", show_default=False)] = None,
+    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
+    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
+    config: ConfigPath = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress on stderr when it is a "
+                                                                             "terminal.")] = True,
+    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+) -> int:
+    """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
+    from hotjar_cli.inventory_command import run_inventory
+    from hotjar_cli.report.inventory_formats import InventoryFormat
+
+    try:
+        chosen_format = InventoryFormat(format)
+    except ValueError:
+        raise UsageError(f"--format {format!r}: choose text, json, csv, markdown or html") from None
+    file_config = _config(config)
+    common = _common(paths, since, until, type, user, file_config, _limits(
+        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
+        max_attributes, max_events), endpoint_url=endpoint_url)
+    common = _with_site_view(common, None, None, known_attributes, known_events)
+    chosen = _engine(engine, scheduler, jobs)
+    redacting = bool(_pick(redact, file_config.get("redact"), False))
+    with _open_output(output) as out, _progress(len(common.sources), progress) as shown:
+        summary = run_inventory(common.sources, common.run, _jobs(jobs), chosen, chosen_format, out, redacting, shown)
+    _say_errors(summary)
+    return EXIT_ERROR if summary.errors else 0
+# --- end of the site view's commands. ---
 
 
 def _say_errors(summary: Summary) -> None:
@@ -411,6 +488,7 @@ def replay(
     max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
     config: ConfigPath = None,
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     if check:
@@ -443,6 +521,7 @@ def replay(
     common = _common(paths, since, until, type, user, _config(config), _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), endpoint_url=endpoint_url)
+    common = _with_site_view(common, None, None, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     if settings is None:
         if format != "jsonl":

@@ -6,6 +6,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,21 @@ def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: P
     assert any(row["users_estimated"] for row in record["events"]["names"])
     for jobs in (2, 5):
         assert site_view(logs, settings, jobs) == alone
+
+
+def cli(*arguments: str) -> tuple[int, bytes]:
+    """The real command line in a fresh process: exit code and stdout."""
+    done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments], capture_output=True, check=False,
+                          env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    return done.returncode, done.stdout
+
+
+def test_dask_gives_the_same_inventory_and_report_bytes(logs: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    limits = ["--max-attributes", "30", "--max-events", "25", "--known-events", str(logs.parent / "known.txt")]
+    (logs.parent / "known.txt").write_text("Event 3\nSeeded\n")
+    for command in (["inventory", str(logs), "--format", "json"],
+                    ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"]):
+        alone = cli(*command, *limits, "--jobs", "1")
+        assert alone[0] == 0 and alone[1]
+        assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone

@@ -16,7 +16,7 @@ from hotjar_cli.report.redact import mask
 WEEK = 7 * 86400
 FATES = ("kept", "turned-away", "never-sent")
 USERS_NOTE = (f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
-              f"standard error {STANDARD_ERROR:.1%})")
+              f"standard error {STANDARD_ERROR * 100:.2f} %)")
 
 
 def seen_record(seen: Seen | None) -> dict[str, Any] | None:
@@ -70,6 +70,8 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
     for name, record in others:
         rows.append(_name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind,
                                  redact))
+    # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
+    distinct = names.all_names.count() if names.sampled else len(names.records)
     shown_messages = sum(record.messages for record in held.values())
     known = len(names.known)
     new = len(slots) - min(known, len(slots))
@@ -86,9 +88,9 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
     return {
         "budget": budget,
         "names": rows,
-        "distinct_names": names.all_names.count(),
-        "distinct_names_estimated": names.all_names.estimated,
-        "remainder": {"sampled": names.sampled, "names": max(0, names.all_names.count() - len(held)),
+        "distinct_names": distinct,
+        "distinct_names_estimated": names.sampled,
+        "remainder": {"sampled": names.sampled, "names": max(0, distinct - len(held)),
                       "occurrences": names.occurrences - shown_messages},
     }
 
