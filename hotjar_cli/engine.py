@@ -130,7 +130,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
     summary = Summary(example_limit=settings.example_limit)
     # The site view, only when a report shows it: it costs a little for every event.
     views = Views(settings.views, limits.max_attributes, limits.max_events, known) if settings.views else None
-    observe = views.observe if views is not None else None
+    observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
@@ -187,6 +187,8 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
     summary.settle()
+    if views is not None:
+        views.settle()
     summary.views = views
     return summary
 

@@ -7,10 +7,11 @@ Buckets are hours while the input spans at most `MAX_BUCKETS` of them, else days
 years: the span (from the earliest to the latest event time) decides, so memory and the report stay bounded, and
 every part of a split input is at most as coarse as the whole. Events with no readable time are counted apart.
 
-A rule *starts* in a bucket (a change point) when, in that bucket, its share of the messages is at least
-`START_JUMP` (5 percentage points) above and at least twice its share over the `START_BASELINE` buckets before
-(up to 7), both that bucket and those before holding at least `START_MESSAGES` messages. The report names the
-bucket and the rule's first event in it.
+A rule *starts* in a bucket (a change point) when its share of the bucket's messages is at least `START_JUMP`
+(5 percentage points) above, and at least twice, its highest share in any of the `START_BASELINE` buckets before
+(up to 7), counting only buckets of at least `START_MESSAGES` messages, with at least one such bucket before, and
+when it did not already start in one of those buckets (a rule that starts in the middle of a bucket and is at full
+strength in the next starts once). The report names the bucket and the rule's first event in it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 MAX_BUCKETS = 2_000
+PENDING_GROUPS = 4096
 RESOLUTIONS = ("hour", "day", "month", "year")
 START_JUMP = 0.05
 START_BASELINE = 7
@@ -85,7 +89,7 @@ class Bucket:
         self.affected: dict[str, int] = {}
         """Events with the rule per rule code."""
         self.first: dict[str, Seen] = {}
-        """Each rule's earliest event in the bucket (by time; a tie keeps the first in input order)."""
+        """Each rule's earliest event in the bucket (by time; ties by file name and line)."""
 
     @property
     def events(self) -> int:
@@ -119,22 +123,32 @@ def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
+def _first_key(seen: Seen) -> tuple[Any, ...]:
+    when, position = seen
+    return (when is None, when or 0, position.file, position.line, -1 if position.index is None else position.index)
+
+
+def _last_key(seen: Seen) -> tuple[Any, ...]:
+    when, position = seen
+    return (when is not None, when or 0, position.file, position.line, -1 if position.index is None else position.index)
+
+
 def _earlier(first: Seen | None, other: Seen) -> Seen:
-    if first is None:
-        return other
-    if other[0] is not None and (first[0] is None or other[0] < first[0]):
-        return other
-    return first
+    """The earlier sighting: by event time, a timed one before any untimed one, ties by file name and line (an
+    order that does not depend on how the input was split)."""
+    return other if first is None or _first_key(other) < _first_key(first) else first
 
 
 def _later(last: Seen | None, other: Seen) -> Seen:
-    if last is None:
-        return other
-    if other[0] is None and last[0] is not None:
-        return last
-    if other[0] is not None and last[0] is not None and other[0] < last[0]:
-        return last
-    return other
+    """The later sighting, in the order of `_earlier`."""
+    return other if last is None or _last_key(other) > _last_key(last) else last
+
+
+def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
+    """A grouped sighting, `(time as text or seconds, file, line, index)`, as `(seconds, Position)`."""
+    order = sighting[0]
+    when = text_seconds(order) if order.__class__ is str else order
+    return when, Position(sighting[1], sighting[2], sighting[3])
 
 
 def _shifted(seen: Seen, lines: int) -> Seen:
@@ -144,7 +158,7 @@ def _shifted(seen: Seen, lines: int) -> Seen:
 class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
-    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span")
+    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span", "_pending")
 
     def __init__(self) -> None:
         self.resolution = "hour"
@@ -153,31 +167,81 @@ class Timeline:
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
+        self._pending: dict[tuple[int | None, Any], list[Any]] = {}
+        """Events not yet counted into their buckets, grouped by bucket and decision, as `Summary` groups them:
+        `[decision, count, first (when, file, line, index), last (...)]`. `settle` counts them."""
 
-    def observe(self, file: str, line: int, index: int | None, decision: Decision, when: float | None) -> None:
-        """One decided event at its time (None when it has no readable time)."""
-        if when is None:
-            bucket = self.untimed
+    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
+        """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
+
+        Nearly every event costs a few operations here: events are grouped by hour and decision, as `Summary`
+        groups them, and a `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its
+        first 13 characters name its hour, and two such times of the same length compare as text.
+        """
+        text = parsed.timestamp if parsed.__class__ is SegmentMessage else None  # type: ignore[union-attr]
+        if text.__class__ is str and text[-1:] == "Z" and ((hour := text[:13]) in _HOURS or _hour_start(hour)):
+            order: Any = text
         else:
-            start = int(when // 3600) * 3600 if self.resolution == "hour" else bucket_start(when, self.resolution)
-            bucket = self.buckets.get(start)  # type: ignore[assignment]
-            if bucket is None:
-                bucket = self._new_bucket(start, when)
-        bucket.outcomes[_OUTCOME_INDEX[decision.outcome]] += 1
-        findings = decision.findings
-        if not findings:
+            order = event_seconds(parsed)
+            hour = None if order is None else int(order // 3600) * 3600
+        call = decision.call
+        # Shared decisions are grouped by identity; an identify's own decision by its findings, which decide
+        # everything it counts for (the first decision of the group is kept for its outcome).
+        key = (hour, decision.findings if call is not None and call.attributes is not None else id(decision))
+        group = self._pending.get(key)
+        if group is None:
+            if len(self._pending) >= PENDING_GROUPS:
+                self.settle()
+            self._pending[key] = [decision, 1, (order, file, line, index), (order, file, line, index)]
             return
-        rules, affected = bucket.rules, bucket.affected
-        for finding in findings:
-            rules[finding.code] = rules.get(finding.code, 0) + 1
-        seen = (when, Position(file, line, index))
-        firsts, first, last = bucket.first, self.first, self.last
-        for code in {finding.code: None for finding in findings}:
-            affected[code] = affected.get(code, 0) + 1
-            if code not in firsts or (when is not None and (firsts[code][0] is None or when < firsts[code][0])):
-                firsts[code] = seen
-            first[code] = _earlier(first.get(code), seen)
-            last[code] = _later(last.get(code), seen)
+        group[1] += 1
+        first, last = group[2], group[3]
+        if order is not None and order.__class__ is first[0].__class__ and (
+                order.__class__ is not str or len(order) == len(first[0]) == len(last[0])):
+            if order < first[0]:
+                group[2] = (order, file, line, index)
+            elif order > last[0]:
+                group[3] = (order, file, line, index)
+            elif order == first[0] or order == last[0]:
+                self._place(group, (order, file, line, index))
+        else:
+            self._place(group, (order, file, line, index))
+
+    @staticmethod
+    def _place(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+        """The slow way: `sighting` becomes the group's first or last by `_first_key` and `_last_key`."""
+        seen = _seen(sighting)
+        if _first_key(seen) < _first_key(_seen(group[2])):
+            group[2] = sighting
+        if _last_key(seen) > _last_key(_seen(group[3])):
+            group[3] = sighting
+
+    def settle(self) -> None:
+        """Count the events held in groups into their buckets: every count is then complete."""
+        pending, self._pending = self._pending, {}
+        for (hour, _), (decision, count, first_raw, last_raw) in pending.items():
+            if hour is None:
+                bucket = self.untimed
+            else:
+                start = _HOURS[hour] if hour.__class__ is str else hour
+                if self.resolution != "hour":
+                    start = bucket_start(start, self.resolution)
+                bucket = self.buckets.get(start)  # type: ignore[assignment]
+                if bucket is None:
+                    bucket = self._new_bucket(start, start)
+            bucket.outcomes[_OUTCOME_INDEX[decision.outcome]] += count
+            findings = decision.findings
+            if not findings:
+                continue
+            rules, affected, firsts = bucket.rules, bucket.affected, bucket.first
+            for finding in findings:
+                rules[finding.code] = rules.get(finding.code, 0) + count
+            first_seen, last_seen = _seen(first_raw), _seen(last_raw)
+            for code in {finding.code: None for finding in findings}:
+                affected[code] = affected.get(code, 0) + count
+                firsts[code] = _earlier(firsts.get(code), first_seen)
+                self.first[code] = _earlier(self.first.get(code), first_seen)
+                self.last[code] = _later(self.last.get(code), last_seen)
 
     def _new_bucket(self, start: int, when: float) -> Bucket:
         span = self._span
@@ -214,6 +278,8 @@ class Timeline:
 
     def merge(self, later_part: Timeline) -> Timeline:
         """This input's timeline followed by `later_part`'s."""
+        self.settle()
+        later_part.settle()
         mine, theirs = self._copy(), later_part._copy()
         coarser = max(RESOLUTIONS.index(mine.resolution), RESOLUTIONS.index(theirs.resolution))
         mine._regroup(RESOLUTIONS[coarser])
@@ -243,10 +309,12 @@ class Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
+        copy._pending = {}
         return copy
 
     def shifted(self, lines: int) -> Timeline:
         """Every sighting moved on by `lines`: a part of a file read on its own."""
+        self.settle()
         moved = self._copy()
         moved.buckets = {start: bucket.shifted(lines) for start, bucket in self.buckets.items()}
         moved.untimed = self.untimed.shifted(lines)
@@ -257,6 +325,7 @@ class Timeline:
     def series(self, by: str = "day") -> tuple[str, list[tuple[int, Bucket]]]:
         """The buckets at resolution `by` (or the timeline's own when it is coarser), every bucket from the first
         to the last included, empty ones too; with the resolution used."""
+        self.settle()
         resolution = RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution))]
         grouped: dict[int, Bucket] = {}
         for start in sorted(self.buckets):
@@ -276,19 +345,21 @@ class Timeline:
 def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
     found: list[tuple[int, Seen | None]] = []
+    last_start = -START_BASELINE - 1
     for number in range(1, len(series)):
         start, bucket = series[number]
         events = bucket.events
-        if events < START_MESSAGES:
+        if events < START_MESSAGES or number - last_start <= START_BASELINE:
             continue
-        before = series[max(0, number - START_BASELINE):number]
-        before_events = sum(earlier.events for _, earlier in before)
-        if before_events < START_MESSAGES:
+        before = [earlier.affected.get(code, 0) / earlier.events
+                  for _, earlier in series[max(0, number - START_BASELINE):number] if earlier.events >= START_MESSAGES]
+        if not before:
             continue
-        baseline = sum(earlier.affected.get(code, 0) for _, earlier in before) / before_events
+        baseline = max(before)
         share = bucket.affected.get(code, 0) / events
         if share >= baseline + START_JUMP and share >= 2 * baseline:
             found.append((start, bucket.first.get(code)))
+            last_start = number
     return found
 
 

@@ -7,6 +7,7 @@ A `Views` is folded over decided events in input order (`observe`) and merged li
 from __future__ import annotations
 
 from enum import Enum
+from typing import Callable
 
 import msgspec
 
@@ -44,11 +45,22 @@ class Views:
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event (filtered ones are not)."""
-        when = event_seconds(parsed)
         if self.timeline is not None:
-            self.timeline.observe(file, line, index, decision, when)
+            self.timeline.observe(file, line, index, parsed, decision)
         if self.inventory is not None:
-            self.inventory.observe(file, line, index, parsed, decision, when)
+            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed))
+
+    @property
+    def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:
+        """The function to call for each event: the timeline's own when it is the only view (the common case)."""
+        if self.inventory is None and self.timeline is not None:
+            return self.timeline.observe
+        return self.observe
+
+    def settle(self) -> None:
+        """Count what is held for counting: every view is then complete."""
+        if self.timeline is not None:
+            self.timeline.settle()
 
     def merge(self, later: Views) -> Views:
         """This input's views followed by `later`'s."""

@@ -35,7 +35,7 @@ def where(seen: dict[str, Any] | None) -> str:
     if seen is None:
         return "-"
     place = f"{seen['file']}:{seen['line']}" + (f" (batch item {seen['index']})" if "index" in seen else "")
-    return f"{seen['time'] or 'no time'} at {place}"
+    return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
 def _name_record(name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str,
