@@ -323,7 +323,7 @@ def validate(
 
 
 # --- The site view (issue 12): `inventory`, and what validate and replay share with it. ---
-SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON})
+SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})
 """The validate formats that show the loss over time."""
 
 
@@ -333,6 +333,8 @@ def _with_site_view(common: Common, format: Format | None, by: "Resolution | Non
     from hotjar_cli.site_names import site_names, with_site_view
 
     views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
+    if format is Format.HTML:
+        views |= {View.INVENTORY}  # the page shows the budgets and the inventory too
     return Common(common.sources, with_site_view(common.run, views, site_names(known_attributes, known_events)))
 
 

@@ -26,6 +26,7 @@ class InventoryFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 def printable(text: str) -> str:
@@ -184,5 +185,5 @@ def write_html(record: dict[str, Any], out: TextIO) -> None:
 
 WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], None]] = {
     InventoryFormat.TEXT: write_text, InventoryFormat.JSON: write_json, InventoryFormat.CSV: write_csv,
-    InventoryFormat.MARKDOWN: write_markdown,
+    InventoryFormat.MARKDOWN: write_markdown, InventoryFormat.HTML: write_html,
 }
