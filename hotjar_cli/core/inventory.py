@@ -27,7 +27,8 @@ from typing import Any, Iterable
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
-from hotjar_cli.core.sketch import DistinctUsers, user_hash
+from hotjar_cli.core import sketch
+from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
@@ -241,6 +242,34 @@ class Names:
         return moved
 
 
+_JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
+USERS_CACHED = 65_536
+"""Users whose hashes are remembered: a user's events tend to come together."""
+
+
+def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, int, int] | None) -> None:
+    """One message (or value) under a name, at `seen`, from `user`."""
+    record.messages += 1
+    first, last = record.first, record.last
+    if first is None or last is None or when is None or first[0] is None or last[0] is None:
+        record.first = earlier(first, seen)
+        record.last = later(last, seen)
+    else:
+        if when < first[0]:
+            record.first = seen
+        if when >= last[0]:
+            record.last = seen
+    if user is not None:
+        users = record.users
+        exact = users.exact
+        if exact is not None:
+            exact.add(user[0])
+            if len(exact) > sketch.EXACT_USERS:
+                users.add(user[0])  # becomes a sketch
+        elif user[2] > users.registers[user[1]]:  # type: ignore[index]
+            users.registers[user[1]] = user[2]  # type: ignore[index]
+
+
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
@@ -271,16 +300,18 @@ class Inventory:
         elif kind == "identify" and decision.call is not None and parsed.traits:  # type: ignore[union-attr]
             self._identify(file, line, index, parsed, decision, when)  # type: ignore[arg-type]
 
-    def _user(self, message: SegmentMessage) -> int | None:
+    def _user(self, message: SegmentMessage) -> tuple[int, int, int] | None:
+        """The user's hash, with its HyperLogLog register and rank, worked out once per event."""
         user = user_key(message)
         if user is None:
             return None
-        hashed = self._user_hashes.get(user)
-        if hashed is None:
-            if len(self._user_hashes) >= 4096:
+        found = self._user_hashes.get(user)
+        if found is None:
+            if len(self._user_hashes) >= USERS_CACHED:
                 self._user_hashes.clear()
-            hashed = self._user_hashes[user] = user_hash(user)
-        return hashed
+            hashed = user_hash(user)
+            found = self._user_hashes[user] = (hashed, *register_of(hashed))
+        return found
 
     def _track(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
                when: float | None) -> None:
@@ -297,23 +328,19 @@ class Inventory:
         names = self.events
         names.occurrences += 1
         seen = (when, Position(file, line, index))
-        if not dropped or dropped == "HJ304":
+        offered = not dropped or dropped == "HJ304"
+        if offered and len(names.offered) < names.limit:
             names.offer(name, seen)
         record = names.records.get(name)
         if record is None:
             record = names.record(name)
             if record is None:
                 return
-        record.messages += 1
-        record.first = earlier(record.first, seen)
-        record.last = later(record.last, seen)
-        if not dropped or dropped == "HJ304":
+        _count(record, seen, when, self._user(message))
+        if offered:
             record.offered = True
         for code in found:
             record.dropped[code] = record.dropped.get(code, 0) + 1
-        user = self._user(message)
-        if user is not None:
-            record.users.add(user)
 
     def _identify(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
                   when: float | None) -> None:
@@ -325,28 +352,28 @@ class Inventory:
         names = self.attributes
         seen = (when, Position(file, line, index))
         user = self._user(message)
+        offering = len(names.offered) < names.limit
+        records = names.records
+        names.occurrences += len(traits)
         for name, value in traits.items():
-            names.occurrences += 1
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
             offered = code is None or code == "HJ206"
-            if offered:
+            if offered and offering:
                 names.offer(name, seen)
-            record = names.records.get(name)
+            record = records.get(name)
             if record is None:
                 record = names.record(name)
+                records = names.records  # a sample may have been trimmed
                 if record is None:
                     continue
-            record.messages += 1
-            record.first = earlier(record.first, seen)
-            record.last = later(record.last, seen)
+            _count(record, seen, when, user)
             if offered:
                 record.offered = True
             if code is not None:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
-            kind = js_type(value)
-            record.types[kind] = record.types.get(kind, 0) + 1
-            if user is not None:
-                record.users.add(user)
+            kind = _JS_TYPES.get(value.__class__) or js_type(value)
+            types = record.types
+            types[kind] = types.get(kind, 0) + 1
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""

@@ -86,9 +86,12 @@ class DistinctUsers:
         return round(raw)
 
 
+def register_of(hashed: int) -> tuple[int, int]:
+    """The register a hash falls in and its rank there (the position of its first 1 bit after the index)."""
+    return hashed >> _VALUE_BITS, _VALUE_BITS - (hashed & _VALUE_MASK).bit_length() + 1
+
+
 def _add_to(registers: bytearray, hashed: int) -> None:
-    index = hashed >> _VALUE_BITS
-    rest = hashed & _VALUE_MASK
-    rank = _VALUE_BITS - rest.bit_length() + 1
+    index, rank = register_of(hashed)
     if rank > registers[index]:
         registers[index] = rank
