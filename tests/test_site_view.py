@@ -74,12 +74,13 @@ def cli(*arguments: str) -> tuple[int, bytes]:
     return done.returncode, done.stdout
 
 
-def test_dask_gives_the_same_inventory_and_report_bytes(logs: Path) -> None:
+def test_dask_gives_the_same_inventory_json_and_html_bytes(logs: Path) -> None:
     pytest.importorskip("dask.distributed")
     limits = ["--max-attributes", "30", "--max-events", "25", "--known-events", str(logs.parent / "known.txt")]
     (logs.parent / "known.txt").write_text("Event 3\nSeeded\n")
     for command in (["inventory", str(logs), "--format", "json"],
-                    ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"]):
+                    ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"],
+                    ["validate", str(logs), "--format", "html", "--fail-on", "never"]):
         alone = cli(*command, *limits, "--jobs", "1")
         assert alone[0] == 0 and alone[1]
         assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone

@@ -25,6 +25,8 @@ from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 MAX_BUCKETS = 2_000
 PENDING_GROUPS = 4096
+_NO_HOUR = "\x00"
+"""No timestamp starts with it: the hour before any event."""
 RESOLUTIONS = ("hour", "day", "month", "year")
 START_JUMP = 0.05
 START_BASELINE = 7
@@ -144,6 +146,17 @@ def _later(last: Seen | None, other: Seen) -> Seen:
     return other if last is None or _last_key(other) > _last_key(last) else last
 
 
+def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+    """A sighting at the same time as a group's first or last: ties go by file name, line and index."""
+    def place(item: tuple[Any, str, int, int | None]) -> tuple[str, int, int]:
+        return item[1], item[2], -1 if item[3] is None else item[3]
+
+    if sighting[0] == group[2][0] and place(sighting) < place(group[2]):
+        group[2] = sighting
+    if sighting[0] == group[3][0] and place(sighting) > place(group[3]):
+        group[3] = sighting
+
+
 def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
     """A grouped sighting, `(time as text or seconds, file, line, index)`, as `(seconds, Position)`."""
     order = sighting[0]
@@ -158,7 +171,8 @@ def _shifted(seen: Seen, lines: int) -> Seen:
 class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
-    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span", "_pending")
+    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span", "_pending", "_hour", "_length",
+                 "_groups", "_held")
 
     def __init__(self) -> None:
         self.resolution = "hour"
@@ -167,43 +181,74 @@ class Timeline:
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
-        self._pending: dict[tuple[int | None, Any], list[Any]] = {}
-        """Events not yet counted into their buckets, grouped by bucket and decision, as `Summary` groups them:
-        `[decision, count, first (when, file, line, index), last (...)]`. `settle` counts them."""
+        self._pending: dict[Any, dict[Any, list[Any]]] = {}
+        """Events not yet counted into their buckets, grouped by hour (its text and the times' length, or its
+        start in seconds, or None) and decision, as `Summary` groups them: `[decision, count, first (time, file,
+        line, index), last (...)]`. `settle` counts them."""
+        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
+        """The hour of the last event in Segment's form, its times' length and its groups; the groups held."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
 
         Nearly every event costs a few operations here: events are grouped by hour and decision, as `Summary`
         groups them, and a `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its
-        first 13 characters name its hour, and two such times of the same length compare as text.
+        first 13 characters name its hour, and two such times of the same length compare as text. An event in
+        the same hour as the one before, under a decision already met there, takes the first branch.
         """
         text = parsed.timestamp if parsed.__class__ is SegmentMessage else None  # type: ignore[union-attr]
-        if text.__class__ is str and text[-1:] == "Z" and ((hour := text[:13]) in _HOURS or _hour_start(hour)):
+        if text.__class__ is str and text.startswith(self._hour) and len(text) == self._length:
+            call = decision.call
+            group = self._groups.get(decision.findings if call is not None and call.attributes is not None
+                                     else id(decision))
+            if group is not None:
+                group[1] += 1
+                if text > group[3][0]:
+                    group[3] = (text, file, line, index)
+                elif text < group[2][0]:
+                    group[2] = (text, file, line, index)
+                elif text == group[2][0] or text == group[3][0]:
+                    _tie(group, (text, file, line, index))
+                return
+        self._observe_any(file, line, index, parsed, decision, text)
+
+    def _observe_any(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision,
+                     text: Any) -> None:  # noqa: ANN401
+        if text.__class__ is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
+            hour: Any = (prefix, len(text))  # times of one length compare as text
+            groups = self._pending.get(hour)
+            if groups is None:
+                groups = self._pending[hour] = {}
+            self._hour, self._length, self._groups = prefix, len(text), groups
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
+            groups = self._pending.get(hour)
+            if groups is None:
+                groups = self._pending[hour] = {}
         call = decision.call
         # Shared decisions are grouped by identity; an identify's own decision by its findings, which decide
         # everything it counts for (the first decision of the group is kept for its outcome).
-        key = (hour, decision.findings if call is not None and call.attributes is not None else id(decision))
-        group = self._pending.get(key)
+        key = decision.findings if call is not None and call.attributes is not None else id(decision)
+        group = groups.get(key)
         if group is None:
-            if len(self._pending) >= PENDING_GROUPS:
+            if self._held >= PENDING_GROUPS:
                 self.settle()
-            self._pending[key] = [decision, 1, (order, file, line, index), (order, file, line, index)]
+                self._observe_any(file, line, index, parsed, decision, text)
+                return
+            self._held += 1
+            groups[key] = [decision, 1, (order, file, line, index), (order, file, line, index)]
             return
         group[1] += 1
         first, last = group[2], group[3]
-        if order is not None and order.__class__ is first[0].__class__ and (
-                order.__class__ is not str or len(order) == len(first[0]) == len(last[0])):
+        if order is not None:
             if order < first[0]:
                 group[2] = (order, file, line, index)
             elif order > last[0]:
                 group[3] = (order, file, line, index)
             elif order == first[0] or order == last[0]:
-                self._place(group, (order, file, line, index))
+                _tie(group, (order, file, line, index))
         else:
             self._place(group, (order, file, line, index))
 
@@ -219,11 +264,13 @@ class Timeline:
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        for (hour, _), (decision, count, first_raw, last_raw) in pending.items():
+        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
+        for hour, (decision, count, first_raw, last_raw) in (
+                (hour, group) for hour, groups in pending.items() for group in groups.values()):
             if hour is None:
                 bucket = self.untimed
             else:
-                start = _HOURS[hour] if hour.__class__ is str else hour
+                start = _HOURS[hour[0]] if hour.__class__ is tuple else hour
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
                 bucket = self.buckets.get(start)  # type: ignore[assignment]
@@ -310,6 +357,7 @@ class Timeline:
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
         copy._pending = {}
+        copy._hour, copy._length, copy._groups, copy._held = _NO_HOUR, 0, {}, 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:
