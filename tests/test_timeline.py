@@ -96,3 +96,12 @@ def test_a_span_of_years_is_bucketed_coarser_and_stays_bounded(tmp_path: Path) -
     _, out = cli("validate", log, "--format", "json", "--by", "hour")
     timeline = json.loads(out)["timeline"]
     assert timeline["by"] == "month" and len(timeline["buckets"]) == 35 * 12 + 1
+
+
+def test_file_names_in_the_since_table_are_text_not_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "[bold red]logs"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"type": "identify", "traits": {"a": 1}, "timestamp": "2024-03-01T10:00:00Z"}\n')
+    _, text = cli("validate", folder, "--examples", "0")
+    table = text[text.index("When each rule occurs"):]
+    assert "[bold" in table and "red]logs" in table

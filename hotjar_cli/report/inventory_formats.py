@@ -127,7 +127,7 @@ CSV_COLUMNS = ("kind", "name", "fate", "slot", "messages", "users", "users_estim
 
 def _cell(value: Any) -> Any:  # noqa: ANN401
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

@@ -28,6 +28,7 @@ def since_lines(summary: Summary, by: str = "day") -> Iterator[Table]:
             continue
         started = "\n".join(f"on {start['bucket']}: first {printable(where(start['first_example']))}"
                             for start in rule["started"])
-        table.add_row(code, printable(where(rule["first_seen"])), printable(where(rule["last_seen"])),
+        # Text, not str: a file name is never read as rich markup.
+        table.add_row(code, Text(printable(where(rule["first_seen"]))), Text(printable(where(rule["last_seen"]))),
                       Text(started, "bold"))
     yield table
