@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 import hotjar_cli.parallel as parallel
 from hotjar_cli.cli import app
-from hotjar_cli.core.model import Position
 from hotjar_cli.report.inventory_formats import InventoryFormat
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,6 @@ from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
-SITE_LIMIT_CODES = {"attribute": "HJ206", "event": "HJ304"}
 _EVENT_NAME_CODES = frozenset({"HJ302", "HJ303", "HJ304", "HJ305"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 

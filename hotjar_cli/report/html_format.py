@@ -282,7 +282,7 @@ def validate_page(report: Report) -> str:
     failed = verdict.exit_code != 0
     reasons = "".join(f"<li>{_e(reason)}</li>" for reason in verdict.reasons)
     outcomes = " · ".join(f"{_e(outcome)} {count:,}" for outcome, count in record["summary"]["outcomes"].items())
-    sections = [f"<h1>What Hotjar keeps of these Segment logs</h1>",
+    sections = ["<h1>What Hotjar keeps of these Segment logs</h1>",
                 f'<p class="muted">hotjar-cli {_e(__version__)}: {summary.events:,} events in {summary.lines:,} lines '
                 f"of {summary.files:,} files</p>",
                 f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'

@@ -14,7 +14,6 @@ from hotjar_cli.core.timeline import Timeline, bucket_label, bucket_record, chan
 from hotjar_cli.report.redact import mask
 
 WEEK = 7 * 86400
-FATES = ("kept", "turned-away", "never-sent")
 USERS_NOTE = (f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
               f"standard error {STANDARD_ERROR * 100:.2f} %)")
 
