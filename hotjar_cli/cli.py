@@ -39,6 +39,7 @@ from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, availa
 from hotjar_cli.reader import InputError, Source, Window, resolve
 from hotjar_cli.report import Format, Report, make_reporter
 from hotjar_cli.report.records import position_record
+from hotjar_cli.report.inventory_formats import InventoryFormat
 from hotjar_cli.report.visible import visible, visible_json
 from hotjar_cli.talk import ColorMode, Talk, Verbosity
 
@@ -214,6 +215,23 @@ StdinFilename = Annotated[Optional[str], typer.Option(
     "--stdin-filename", metavar="NAME", help="The name standard input (-) has in reports \\[default: -].",
     show_default=False)]
 
+# --- The site view (issue 12): options shared by validate, inventory and replay. ---
+KnownAttributes = Annotated[Optional[Path], typer.Option(
+    "--known-attributes", metavar="FILE", help="Attribute names the Hotjar site already holds, one a line, in "
+                                               "the order it took them: they fill its first slots.",
+    rich_help_panel="Hotjar site")]
+KnownEvents = Annotated[Optional[Path], typer.Option(
+    "--known-events", metavar="FILE", help="Event names the Hotjar site already holds, one a line.",
+    rich_help_panel="Hotjar site")]
+
+
+class Resolution(str, Enum):
+    """The buckets of `validate --by`."""
+
+    DAY = "day"
+    HOUR = "hour"
+# --- end of the site view's options. ---
+
 
 class Common(msgspec.Struct, frozen=True):
     """What every log-reading command shares: the sources and the settings of the pass over them."""
@@ -354,6 +372,10 @@ def validate(
     config: ConfigPath = None, stdin_filename: StdinFilename = None,
     progress: ProgressOption = None, quiet: Quiet = False, verbose: Verbose = False, color: Color = ColorMode.AUTO,
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
+    by: Annotated[Optional[Resolution], typer.Option(help="Show the loss over time in buckets of event time, in "
+                                                         "the text and json reports (the html report shows it "
+                                                         "always, by day).", show_default=False)] = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
     talk = _talk(quiet, verbose, color)
@@ -369,6 +391,7 @@ def validate(
     common = _common(paths, since, until, type, user, file_config, _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), selection, example_limit, endpoint_url, stdin_filename)
+    common = _with_site_view(common, format, by, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     fail_level = FailOn(_pick(fail_on, file_config.get("fail-on"), FailOn.ERROR))  # checked on load
     gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")),
@@ -383,7 +406,7 @@ def validate(
                                _with_progress(chosen, shown))
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
-        reporter.finish(Report(summary, verdict, gate, redacting))
+        reporter.finish(Report(summary, verdict, gate, redacting, by=by.value if by else "day"))
     _say_errors(summary)
     _say_done(talk, summary, started, chosen)
     return verdict.exit_code
@@ -405,6 +428,64 @@ def _with_progress(engine: Engine, shown: Any) -> Engine:  # noqa: ANN401
     if shown is None or not isinstance(engine, LocalEngine):
         return engine
     return LocalEngine(engine.jobs, shown.channel)
+
+
+# --- The site view (issue 12): `inventory`, and what validate and replay share with it. ---
+SITE_VIEW_FORMATS = frozenset({Format.HTML})
+"""The validate formats that always show the loss over time; text and json show it with --by. Collecting it costs
+about a third more time per event, which a CI gate that never reads it should not pay."""
+
+
+def _with_site_view(common: Common, format: Format | None, by: "Resolution | None", known_attributes: Path | None,
+                    known_events: Path | None) -> Common:
+    from hotjar_cli.core.views import View
+    from hotjar_cli.site_names import site_names, with_site_view
+
+    views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
+    if format is Format.HTML:
+        views |= {View.INVENTORY}  # the page shows the budgets and the inventory too
+    return Common(common.sources, with_site_view(common.run, views, site_names(known_attributes, known_events)))
+
+
+@commands.command()
+@_guarded
+def inventory(
+    paths: Paths,
+    format: Annotated[InventoryFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Inventory format: "
+                                                    f"{_choices(InventoryFormat)}.")] = InventoryFormat.TEXT,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the inventory to this file "
+                                                   "instead of stdout (whole or not at all: written aside, then "
+                                                   "renamed).")] = None,
+    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask event names a rule found "
+                                                   "fault with.", show_default=False)] = None,
+    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
+    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
+    config: ConfigPath = None, stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None, quiet: Quiet = False, verbose: Verbose = False, color: Color = ColorMode.AUTO,
+    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+) -> int:
+    """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
+    from hotjar_cli.inventory_command import run_inventory
+
+    talk = _talk(quiet, verbose, color)
+    file_config = _config(config)
+    common = _common(paths, since, until, type, user, file_config, _limits(
+        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
+        max_attributes, max_events), endpoint_url=endpoint_url, stdin_filename=stdin_filename)
+    common = _with_site_view(common, None, None, known_attributes, known_events)
+    chosen = _engine(engine, scheduler, jobs)
+    redacting = bool(_pick(redact, file_config.get("redact"), False))
+    started = time.monotonic()
+    with _open_output(output) as out, _progress("inventory", common.sources, progress) as shown:
+        summary = run_inventory(common.sources, common.run, _jobs(jobs), _with_progress(chosen, shown), format,
+                                out, redacting, shown)
+    _say_errors(summary)
+    _say_done(talk, summary, started, chosen)
+    return EXIT_ERROR if summary.errors else 0
+# --- end of the site view's commands. ---
 
 
 def _say_errors(summary: Summary) -> None:
@@ -552,6 +633,7 @@ def replay(
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
     stdin_filename: StdinFilename = None, progress: ProgressOption = None, quiet: Quiet = False,
     verbose: Verbose = False, color: Color = ColorMode.AUTO,
+    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     _talk(quiet, verbose, color)
@@ -583,6 +665,7 @@ def replay(
     common = _common(paths, since, until, type, user, _config(config), _limits(
         max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
         max_attributes, max_events), endpoint_url=endpoint_url, stdin_filename=stdin_filename)
+    common = _with_site_view(common, None, None, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     if settings is None:
         if latest_traits:

@@ -16,6 +16,7 @@ from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
+from hotjar_cli.core.views import SiteNames, View, Views
 from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_blocks
 
 
@@ -96,6 +97,10 @@ class Run(msgspec.Struct):
     filters: Filters = msgspec.field(default_factory=Filters)
     selected: Selection = msgspec.field(default_factory=Selection)
     example_limit: int = 3
+    views: frozenset[View] = frozenset()
+    """The site view to collect beside the summary (`Summary.views`): the timeline, the inventory."""
+    site_names: SiteNames = msgspec.field(default_factory=SiteNames)
+    """The names the site held before these logs."""
 
 
 class Observer(Protocol):
@@ -121,8 +126,14 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
     without `count_lines_before` its lines count from the range's start (see `Summary.shifted`).
     """
-    mapper = Mapper(settings.limits, site)
+    limits, known = settings.limits, settings.site_names
+    if site is None and (known.attributes or known.events):
+        site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)
+    mapper = Mapper(limits, site)
     summary = Summary(example_limit=settings.example_limit)
+    # The site view, only when a report shows it: it costs a little for every event.
+    views = Views(settings.views, limits.max_attributes, limits.max_events, known) if settings.views else None
+    observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
@@ -139,6 +150,8 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
         if selecting and decision.findings:
             decision = _only_selected(decision, selected)
         add(name, line, item, parsed, decision, raw)
+        if observe is not None:
+            observe(name, line, item, parsed, decision)
         if on_event is not None:
             on_event(Event(Position(name, line, item), parsed, decision))
 
@@ -175,6 +188,9 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
     summary.settle()
+    if views is not None:
+        views.settle()
+    summary.views = views
     if observer is not None:
         observer.done()
     return summary

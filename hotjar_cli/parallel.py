@@ -206,8 +206,9 @@ def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool,
     # Finished units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
     numbering = _LineNumbers(units)
-    attributes: dict[str, None] = {}
-    events: dict[str, None] = {}
+    # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
+    attributes: dict[str, None] = dict.fromkeys(settings.site_names.attributes)
+    events: dict[str, None] = dict.fromkeys(settings.site_names.events)
     for number in range(len(units)):
         partial: Partial = firsts[number].result()  # type: ignore[union-attr]
         firsts[number] = None  # a cluster may forget it now
@@ -343,7 +344,7 @@ def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str 
           seeds: tuple[list[str], list[str]] | None) -> Partial:
     """One unit on one worker: its summary, its site candidates, and its streamed output (to `spool` if given)."""
     limits = settings.limits
-    known_attributes, known_events = seeds or ((), ())
+    known_attributes, known_events = seeds or (settings.site_names.attributes, settings.site_names.events)
     site = Site(limits.max_attributes, limits.max_events, known_attributes, known_events)
     output = None
     observer = for_worker() if seeds is None else None  # a unit folded again was counted the first time

@@ -34,7 +34,7 @@ UPDATING = os.environ.get("UPDATE_GOLDEN") == "1"
 WIDTH = 120
 
 EXTENSIONS = {Format.TEXT: "txt", Format.JSON: "json", Format.JSONL: "jsonl", Format.JUNIT: "xml",
-              Format.GITHUB: "log", Format.MARKDOWN: "md"}
+              Format.GITHUB: "log", Format.MARKDOWN: "md", Format.HTML: "html"}
 """A format missing here gets `.txt`; its golden is still required."""
 
 # Rich reads the width from COLUMNS and colour from NO_COLOR / FORCE_COLOR; a CI runner's own settings must not

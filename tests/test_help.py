@@ -20,6 +20,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from hotjar_cli.cli import app
+from hotjar_cli.report import Format
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None}
 GROUP: Any = typer.main.get_command(app)
@@ -103,7 +104,7 @@ def test_completion_can_be_installed_and_shown() -> None:
 @pytest.mark.parametrize(("words", "expected"), [
     ("hotjar-cli val", ["validate"]),
     ("hotjar-cli validate --fail", ["--fail-on"]),
-    ("hotjar-cli validate --format ", ["text", "json", "jsonl", "junit", "github", "markdown"]),
+    ("hotjar-cli validate --format ", [format.value for format in Format]),
 ])
 def test_the_shell_completes_commands_options_and_choices(words: str, expected: list[str]) -> None:
     env = {**os.environ, "_HOTJAR_CLI_COMPLETE": "complete_bash", "COMP_WORDS": words,

@@ -68,6 +68,8 @@ class Summary:
     """Events with at least one finding per rule code: the numerator of `--max-rate`."""
     examples: dict[str, list[Example]] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
+    views: Any = None
+    """The site view collected beside the counts, when a report asks for it (`hotjar_cli.core.views.Views`)."""
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
     _repeats: dict[int | tuple[Finding, ...], list[Any]] = field(default_factory=dict, repr=False, compare=False)
@@ -153,6 +155,7 @@ class Summary:
         }
         merged._shown_enough = {code for code, shown in merged.examples.items() if len(shown) >= self.example_limit}
         merged.errors = self.errors + later.errors
+        merged.views = self.views.merge(later.views) if self.views is not None and later.views is not None else None
         return merged
 
     def shifted(self, lines: int) -> Summary:
@@ -162,6 +165,7 @@ class Summary:
                                                                   example.position.index)) for example in shown]
                           for code, shown in self.examples.items()}
         moved.errors = [replace(error, line=error.line + lines) for error in self.errors]
+        moved.views = self.views.shifted(lines) if self.views is not None else None
         return moved
 
     def sorted_rules(self) -> list[tuple[str, int]]:

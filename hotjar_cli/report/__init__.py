@@ -21,6 +21,7 @@ class Format(str, Enum):
     JUNIT = "junit"
     GITHUB = "github"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 REPORTERS: dict[Format, str] = {
@@ -30,6 +31,7 @@ REPORTERS: dict[Format, str] = {
     Format.JUNIT: "hotjar_cli.report.junit_format:JunitReporter",
     Format.GITHUB: "hotjar_cli.report.github_format:GithubReporter",
     Format.MARKDOWN: "hotjar_cli.report.markdown_format:MarkdownReporter",
+    Format.HTML: "hotjar_cli.report.html_format:HtmlReporter",
 }
 """Where each format's reporter lives, as `module:class`."""
 

@@ -19,6 +19,8 @@ class Report(msgspec.Struct, frozen=True):
     verdict: Verdict
     gate: Gate
     redact: bool = False
+    by: str = "day"
+    """The buckets of the loss over time (`validate --by`)."""
 
 
 class Reporter(ABC):

@@ -13,6 +13,7 @@ from hotjar_cli.core.summary import Example, Summary
 from hotjar_cli.engine import Event, message_time_text
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.site_view import timeline_record
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def summary_record(summary: Summary) -> dict[str, Any]:
 def report_record(report: Report) -> dict[str, Any]:
     """The whole `--format json` document."""
     summary, verdict = report.summary, report.verdict
-    return {
+    record = {
         "tool": "hotjar-cli", "version": __version__,
         "summary": summary_record(summary),
         "rules": {code: {"name": RULES[code].name, "severity": RULES[code].severity.value, "findings": count,
@@ -68,6 +69,9 @@ def report_record(report: Report) -> dict[str, Any]:
                     "fail_on": report.gate.fail_on.value if report.gate.fail_on else "never",
                     "max_rates": dict(sorted(report.gate.max_rates.items())), "reasons": list(verdict.reasons)},
     }
+    if summary.views is not None and summary.views.timeline is not None:
+        record["timeline"] = timeline_record(summary.views.timeline, report.by)  # the loss over time
+    return record
 
 
 def call_record(event: Event) -> dict[str, Any]:

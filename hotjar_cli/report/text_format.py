@@ -14,6 +14,7 @@ from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.timeline_text import since_lines
 from hotjar_cli.report.visible import visible
 
 OUTCOME_STYLES = {Outcome.ACCEPTED: "green", Outcome.MODIFIED: "yellow", Outcome.REJECTED: "red",
@@ -72,6 +73,7 @@ class TextReporter(Reporter):
                               f"{count:,}", f"{summary.affected.get(code, 0):,}",
                               Text("fails", "bold red") if code in verdict.failing_codes else "")
             parts.append(rules)
+        parts.extend(since_lines(summary, report.by))  # the loss over time, when the run collected it
         shown: dict[Position, str] = {}
         width = self.console.width
         for code, examples in sorted(summary.examples.items()):

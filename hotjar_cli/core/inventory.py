@@ -1,0 +1,395 @@
+"""The site's names: every attribute and event name the input sends to Hotjar, and what became of it.
+
+Folded over decided events in input order, and merged associatively like `Summary`, so the answer is the same
+bytes for any split of the work. For each name: where and when it was first and last seen, messages, distinct
+users, the JavaScript types of an attribute's values and the values dropped by each rule, and its fate:
+
+- kept: one of the names the site holds, with its slot number (the order in which the site admitted it);
+- turned away: offered to the site (no other rule dropped it) only once the site was full (HJ206, HJ304);
+- never sent: every value or message under it was dropped by another rule.
+
+A name is *offered* to the site at the first value or message under it that no other rule drops: that is where
+Hotjar's site-wide limit is decided (see `Site`). Which names the site keeps follows from the names offered, in
+input order, after the names it already held (`--known-attributes`, `--known-events`), so each part of the input
+only remembers the first names it offered, up to the site's limit.
+
+Memory is bounded: past `NAMES_HELD` distinct names of a kind, the names held are those with the smallest
+hashes (a sample that does not depend on how the input was split, and whose counts are exact); the rest are
+counted as a remainder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Iterable
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.mapping import json_path, user_key
+from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core import sketch
+from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
+
+NAMES_HELD = {"attribute": 2_000, "event": 12_000}
+"""Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
+_EVENT_NAME_CODES = frozenset({"HJ302", "HJ303", "HJ304", "HJ305"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+
+Seen = tuple[float | None, Position]
+"""When (event time in seconds, None when unreadable) and where a name was seen."""
+
+
+def name_hash(name: str) -> int:
+    """A stable 64-bit hash of a name: it orders the sample held past `NAMES_HELD`."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def js_type(value: Any) -> str:  # noqa: ANN401
+    """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
+    kind = value.__class__
+    if kind is str:
+        return "date" if len(value) >= 10 and value[4:5] == "-" and _ISO_DATE.match(value) else "string"
+    if kind is bool:
+        return "boolean"
+    if kind is int or kind is float:
+        return "number"
+    if value is None:
+        return "null"
+    if kind is dict:
+        return "object"
+    if kind is list:
+        return "array"
+    return "value"
+
+
+def earlier(first: Seen | None, other: Seen | None) -> Seen | None:
+    """The earlier sighting by event time, a timed one before any untimed one; a tie keeps `first`."""
+    if other is None:
+        return first
+    if first is None:
+        return other
+    if other[0] is not None and (first[0] is None or other[0] < first[0]):
+        return other
+    return first
+
+
+def later(last: Seen | None, other: Seen | None) -> Seen | None:
+    """The later sighting by event time, a timed one after any untimed one; a tie takes `other`."""
+    if other is None:
+        return last
+    if last is None:
+        return other
+    if other[0] is None and last[0] is not None:
+        return last
+    if other[0] is not None and last[0] is not None and other[0] < last[0]:
+        return last
+    return other
+
+
+def shifted(seen: Seen | None, lines: int) -> Seen | None:
+    """A sighting in a part of a file read on its own, moved on by `lines` (see `Summary.shifted`)."""
+    if seen is None:
+        return seen
+    return seen[0], Position(seen[1].file, seen[1].line + lines, seen[1].index)
+
+
+class NameRecord:
+    """What the input says about one name."""
+
+    __slots__ = ("hash", "messages", "users", "first", "last", "offered", "types", "dropped")
+
+    def __init__(self, hashed: int) -> None:
+        self.hash = hashed
+        self.messages = 0
+        self.users = DistinctUsers()
+        self.first: Seen | None = None
+        self.last: Seen | None = None
+        self.offered = False
+        self.types: dict[str, int] = {}
+        self.dropped: dict[str, int] = {}
+        """Findings per rule code: an attribute's values dropped, an event name's messages rejected or noted."""
+
+    def merge(self, later_part: NameRecord) -> NameRecord:
+        """This name's record followed by `later_part`'s."""
+        merged = NameRecord(self.hash)
+        merged.messages = self.messages + later_part.messages
+        merged.users = self.users.merge(later_part.users)
+        merged.first = earlier(self.first, later_part.first)
+        merged.last = later(self.last, later_part.last)
+        merged.offered = self.offered or later_part.offered
+        merged.types = _added(self.types, later_part.types)
+        merged.dropped = _added(self.dropped, later_part.dropped)
+        return merged
+
+
+def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    total = dict(first)
+    for key, count in second.items():
+        total[key] = total.get(key, 0) + count
+    return dict(sorted(total.items()))
+
+
+class Names:
+    """The names of one kind (attributes or events): records, the names offered in order, and the remainder."""
+
+    __slots__ = ("kind", "limit", "known", "records", "offered", "threshold", "all_names", "occurrences")
+
+    def __init__(self, kind: str, limit: int, known: Iterable[str] = ()) -> None:
+        self.kind = kind
+        self.limit = limit
+        self.known: tuple[str, ...] = tuple(dict.fromkeys(known))
+        self.records: dict[str, NameRecord] = {}
+        self.offered: dict[str, Seen] = {}
+        """The first names offered to the site (not already known), in input order, up to `limit`, with where."""
+        self.threshold: int | None = None
+        """Once past `NAMES_HELD`, only names hashing at or below this are held."""
+        self.all_names = DistinctUsers()
+        """Every distinct name seen (a distinct count, whether held or not)."""
+        self.occurrences = 0
+        """Every message (or, for attributes, value) seen under any name, held or not."""
+
+    def record(self, name: str) -> NameRecord | None:
+        """The record of a name, made when new; None when the name falls outside the sample held."""
+        hashed = name_hash(name)
+        self.all_names.add(hashed)
+        threshold = self.threshold
+        if threshold is not None and hashed > threshold:
+            return None
+        made = self.records[name] = NameRecord(hashed)
+        if len(self.records) > NAMES_HELD[self.kind] * 5 // 4:
+            self._trim()
+        return made if name in self.records else None
+
+    def offer(self, name: str, seen: Seen) -> None:
+        """The site is asked to admit `name` here (no other rule dropped it)."""
+        offered = self.offered
+        if len(offered) < self.limit and name not in offered and name not in self.known:
+            offered[name] = seen
+
+    def _trim(self) -> None:
+        held = NAMES_HELD[self.kind]
+        if len(self.records) <= held:
+            return
+        kept = sorted(self.records.items(), key=lambda item: item[1].hash)[:held]
+        self.threshold = kept[-1][1].hash
+        self.records = dict(kept)
+
+    def held(self) -> dict[str, NameRecord]:
+        """The records a report shows: every name, or past `NAMES_HELD` the sample with the smallest hashes."""
+        if self.threshold is None:
+            return self.records
+        held = NAMES_HELD[self.kind]
+        return dict(sorted(self.records.items(), key=lambda item: item[1].hash)[:held])
+
+    @property
+    def sampled(self) -> bool:
+        """Whether some names are counted only in the remainder."""
+        return self.threshold is not None
+
+    def site(self) -> dict[str, Seen | None]:
+        """The names the site holds, in slot order, with where each was admitted (None for a known name)."""
+        slots: dict[str, Seen | None] = dict.fromkeys(self.known)
+        for name, seen in self.offered.items():
+            if len(slots) >= self.limit:
+                break
+            slots.setdefault(name, seen)
+        return slots
+
+    def full_at(self) -> Seen | None:
+        """Where the site filled up: where it admitted its last free slot; None when it has room (or was full
+        before these logs)."""
+        slots = self.site()
+        if len(slots) < self.limit or not slots:
+            return None
+        return list(slots.values())[-1]
+
+    def merge(self, later_part: Names) -> Names:
+        """These names followed by `later_part`'s."""
+        merged = Names(self.kind, self.limit, self.known)
+        records = dict(self.records)
+        for name, record in later_part.records.items():
+            mine = records.get(name)
+            records[name] = record if mine is None else mine.merge(record)
+        thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
+        if thresholds:
+            threshold = min(thresholds)
+            records = {name: record for name, record in records.items() if record.hash <= threshold}
+            merged.threshold = threshold
+        merged.records = records
+        merged._trim()
+        offered = dict(self.offered)
+        for name, seen in later_part.offered.items():
+            if len(offered) >= self.limit:
+                break
+            offered.setdefault(name, seen)
+        merged.offered = offered
+        merged.all_names = self.all_names.merge(later_part.all_names)
+        merged.occurrences = self.occurrences + later_part.occurrences
+        return merged
+
+    def shifted(self, lines: int) -> Names:
+        """Every sighting moved on by `lines`."""
+        moved = Names(self.kind, self.limit, self.known)
+        moved.threshold, moved.all_names, moved.occurrences = self.threshold, self.all_names, self.occurrences
+        for name, record in self.records.items():
+            copy = NameRecord(record.hash)
+            copy.messages, copy.users, copy.offered = record.messages, record.users, record.offered
+            copy.types, copy.dropped = record.types, record.dropped
+            copy.first, copy.last = shifted(record.first, lines), shifted(record.last, lines)
+            moved.records[name] = copy
+        moved.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]
+        return moved
+
+
+_JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
+USERS_CACHED = 65_536
+"""Users whose hashes are remembered: a user's events tend to come together."""
+
+
+def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, int, int] | None) -> None:
+    """One message (or value) under a name, at `seen`, from `user`."""
+    record.messages += 1
+    first, last = record.first, record.last
+    if first is None or last is None or when is None or first[0] is None or last[0] is None:
+        record.first = earlier(first, seen)
+        record.last = later(last, seen)
+    else:
+        if when < first[0]:
+            record.first = seen
+        if when >= last[0]:
+            record.last = seen
+    if user is not None:
+        users = record.users
+        exact = users.exact
+        if exact is not None:
+            exact.add(user[0])
+            if len(exact) > sketch.EXACT_USERS:
+                users.add(user[0])  # becomes a sketch
+        elif user[2] > users.registers[user[1]]:  # type: ignore[index]
+            users.registers[user[1]] = user[2]  # type: ignore[index]
+
+
+class Inventory:
+    """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
+
+    __slots__ = ("attributes", "events", "earliest", "latest", "_user_hashes")
+
+    def __init__(self, max_attributes: int, max_events: int, known_attributes: Iterable[str] = (),
+                 known_events: Iterable[str] = ()) -> None:
+        self.attributes = Names("attribute", max_attributes, known_attributes)
+        self.events = Names("event", max_events, known_events)
+        self.earliest: float | None = None
+        """The earliest and latest event time of any event: the span the pace of new names is measured over."""
+        self.latest: float | None = None
+        self._user_hashes: dict[str, int] = {}
+
+    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision,
+                when: float | None) -> None:
+        """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names."""
+        if when is not None:
+            if self.earliest is None or when < self.earliest:
+                self.earliest = when
+            if self.latest is None or when > self.latest:
+                self.latest = when
+        if parsed.__class__ is not SegmentMessage:
+            return
+        kind = parsed.type  # type: ignore[union-attr]
+        if kind == "track":
+            self._track(file, line, index, parsed, decision, when)  # type: ignore[arg-type]
+        elif kind == "identify" and decision.call is not None and parsed.traits:  # type: ignore[union-attr]
+            self._identify(file, line, index, parsed, decision, when)  # type: ignore[arg-type]
+
+    def _user(self, message: SegmentMessage) -> tuple[int, int, int] | None:
+        """The user's hash, with its HyperLogLog register and rank, worked out once per event."""
+        user = user_key(message)
+        if user is None:
+            return None
+        found = self._user_hashes.get(user)
+        if found is None:
+            if len(self._user_hashes) >= USERS_CACHED:
+                self._user_hashes.clear()
+            hashed = user_hash(user)
+            found = self._user_hashes[user] = (hashed, *register_of(hashed))
+        return found
+
+    def _track(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
+               when: float | None) -> None:
+        name = message.event
+        if name.__class__ is not str or not name:
+            return
+        # The name's own findings: rejected for its name (HJ302, HJ303) or by the site's limit (HJ304), or noted
+        # (HJ305). A track rejected for anything else sends no name.
+        found = [finding.code for finding in decision.findings if finding.path == "$.event"
+                 and finding.code in _EVENT_NAME_CODES] if decision.findings else []
+        if decision.call is None and not (found and found[0] in ("HJ302", "HJ303", "HJ304")):
+            return
+        dropped = found[0] if decision.call is None else ""
+        names = self.events
+        names.occurrences += 1
+        seen = (when, Position(file, line, index))
+        offered = not dropped or dropped == "HJ304"
+        if offered and len(names.offered) < names.limit:
+            names.offer(name, seen)
+        record = names.records.get(name)
+        if record is None:
+            record = names.record(name)
+            if record is None:
+                return
+        _count(record, seen, when, self._user(message))
+        if offered:
+            record.offered = True
+        for code in found:
+            record.dropped[code] = record.dropped.get(code, 0) + 1
+
+    def _identify(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
+                  when: float | None) -> None:
+        traits = message.traits
+        if traits.__class__ is not dict:
+            return
+        dropped_at = {finding.path: finding.code for finding in decision.findings
+                      if finding.path.startswith("$.traits")} if decision.findings else {}
+        names = self.attributes
+        seen = (when, Position(file, line, index))
+        user = self._user(message)
+        offering = len(names.offered) < names.limit
+        records = names.records
+        names.occurrences += len(traits)
+        for name, value in traits.items():
+            code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
+            offered = code is None or code == "HJ206"
+            if offered and offering:
+                names.offer(name, seen)
+            record = records.get(name)
+            if record is None:
+                record = names.record(name)
+                records = names.records  # a sample may have been trimmed
+                if record is None:
+                    continue
+            _count(record, seen, when, user)
+            if offered:
+                record.offered = True
+            if code is not None:
+                record.dropped[code] = record.dropped.get(code, 0) + 1
+            kind = _JS_TYPES.get(value.__class__) or js_type(value)
+            types = record.types
+            types[kind] = types.get(kind, 0) + 1
+
+    def merge(self, later_part: Inventory) -> Inventory:
+        """This input's names followed by `later_part`'s."""
+        merged = Inventory.__new__(Inventory)
+        merged.attributes = self.attributes.merge(later_part.attributes)
+        merged.events = self.events.merge(later_part.events)
+        merged.earliest = min((value for value in (self.earliest, later_part.earliest) if value is not None),
+                              default=None)
+        merged.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
+        merged._user_hashes = {}
+        return merged
+
+    def shifted(self, lines: int) -> Inventory:
+        """Every sighting moved on by `lines`: a part of a file read on its own."""
+        moved = Inventory.__new__(Inventory)
+        moved.attributes = self.attributes.shifted(lines)
+        moved.events = self.events.shifted(lines)
+        moved.earliest, moved.latest = self.earliest, self.latest
+        moved._user_hashes = {}
+        return moved

@@ -1,0 +1,97 @@
+"""Counting distinct users: exactly up to a bound, then with a HyperLogLog sketch that merges exactly.
+
+Both forms depend only on the set of users seen, never on the order or the split of the input: the exact form
+is a set of 64-bit hashes, and the sketch's registers each hold a maximum. So merging the parts of an input
+gives the same bytes as reading it whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+EXACT_USERS = 64
+"""Up to this many distinct users a count is exact; past it, the HyperLogLog sketch below estimates it."""
+PRECISION = 10
+"""2^10 = 1,024 one-byte registers: a standard error of 1.04 / √1024 ≈ 3.3 % (so within ±6.5 % 95 % of the time)."""
+REGISTERS = 1 << PRECISION
+STANDARD_ERROR = 1.04 / math.sqrt(REGISTERS)
+_ALPHA = 0.7213 / (1 + 1.079 / REGISTERS)
+_VALUE_BITS = 64 - PRECISION
+_VALUE_MASK = (1 << _VALUE_BITS) - 1
+
+
+def user_hash(user: str) -> int:
+    """A stable 64-bit hash of a user id (Python's `hash` of a string changes from one process to the next)."""
+    return int.from_bytes(hashlib.blake2b(user.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+class DistinctUsers:
+    """The distinct users of something: a set of hashes up to `EXACT_USERS`, then a HyperLogLog sketch."""
+
+    __slots__ = ("exact", "registers")
+
+    def __init__(self) -> None:
+        self.exact: set[int] | None = set()
+        self.registers: bytearray | None = None
+
+    def add(self, hashed: int) -> None:
+        """One user, by `user_hash`."""
+        exact = self.exact
+        if exact is not None:
+            exact.add(hashed)
+            if len(exact) > EXACT_USERS:
+                self._to_sketch()
+            return
+        _add_to(self.registers, hashed)  # type: ignore[arg-type]
+
+    def _to_sketch(self) -> None:
+        registers = bytearray(REGISTERS)
+        for hashed in self.exact or ():
+            _add_to(registers, hashed)
+        self.exact, self.registers = None, registers
+
+    def merge(self, other: DistinctUsers) -> DistinctUsers:
+        """The distinct users of both."""
+        merged = DistinctUsers()
+        if self.exact is not None and other.exact is not None:
+            merged.exact = self.exact | other.exact
+            if len(merged.exact) > EXACT_USERS:
+                merged._to_sketch()
+            return merged
+        registers = bytearray(REGISTERS)
+        for part in (self, other):
+            if part.registers is not None:
+                registers = bytearray(map(max, registers, part.registers))
+            else:
+                for hashed in part.exact or ():
+                    _add_to(registers, hashed)
+        merged.exact, merged.registers = None, registers
+        return merged
+
+    @property
+    def estimated(self) -> bool:
+        """Whether `count` is an estimate (past `EXACT_USERS`)."""
+        return self.exact is None
+
+    def count(self) -> int:
+        """The number of distinct users: exact, or HyperLogLog's estimate with small-range correction."""
+        if self.exact is not None:
+            return len(self.exact)
+        registers = self.registers or bytearray(REGISTERS)
+        raw = _ALPHA * REGISTERS * REGISTERS / sum(2.0 ** -value for value in registers)
+        zeros = registers.count(0)
+        if raw <= 2.5 * REGISTERS and zeros:
+            return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
+        return round(raw)
+
+
+def register_of(hashed: int) -> tuple[int, int]:
+    """The register a hash falls in and its rank there (the position of its first 1 bit after the index)."""
+    return hashed >> _VALUE_BITS, _VALUE_BITS - (hashed & _VALUE_MASK).bit_length() + 1
+
+
+def _add_to(registers: bytearray, hashed: int) -> None:
+    index, rank = register_of(hashed)
+    if rank > registers[index]:
+        registers[index] = rank

@@ -1,0 +1,418 @@
+"""Loss over time: per bucket of event time, messages by outcome and findings by rule; each rule's first and last
+sighting; and the buckets where a rule starts.
+
+Folded event by event and merged associatively, like `Summary`: the same bytes for any split of the work.
+
+Buckets are hours while the input spans at most `MAX_BUCKETS` of them, else days, else calendar months, else
+years: the span (from the earliest to the latest event time) decides, so memory and the report stay bounded, and
+every part of a split input is at most as coarse as the whole. Events with no readable time are counted apart.
+
+A rule *starts* in a bucket (a change point) when its share of the bucket's messages is at least `START_JUMP`
+(5 percentage points) above, and at least twice, its highest share in any of the `START_BASELINE` buckets before
+(up to 7), counting only buckets of at least `START_MESSAGES` messages, with at least one such bucket before, and
+when it did not already start in one of those buckets (a rule that starts in the middle of a bucket and is at full
+strength in the next starts once). The report names the bucket and the rule's first event in it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
+from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
+
+MAX_BUCKETS = 2_000
+PENDING_GROUPS = 4096
+_NO_HOUR = "\x00"
+"""No timestamp starts with it: the hour before any event."""
+RESOLUTIONS = ("hour", "day", "month", "year")
+START_JUMP = 0.05
+START_BASELINE = 7
+START_MESSAGES = 20
+_OUTCOME_INDEX = {outcome: number for number, outcome in enumerate(OUTCOMES)}
+
+Seen = tuple[float | None, Position]
+
+
+def bucket_start(seconds: float, resolution: str) -> int:
+    """The start, in seconds since the epoch, of the bucket holding a time."""
+    if resolution == "hour":
+        return int(seconds // 3600) * 3600
+    if resolution == "day":
+        return int(seconds // 86400) * 86400
+    moment = datetime.fromtimestamp(seconds, timezone.utc)
+    start = moment.replace(month=1 if resolution == "year" else moment.month, day=1, hour=0, minute=0, second=0,
+                           microsecond=0)
+    return int(start.timestamp())
+
+
+def next_bucket(start: int, resolution: str) -> int:
+    """The start of the bucket after the one starting at `start`."""
+    if resolution == "hour":
+        return start + 3600
+    if resolution == "day":
+        return start + 86400
+    moment = datetime.fromtimestamp(start, timezone.utc)
+    if resolution == "year":
+        return int(moment.replace(year=moment.year + 1).timestamp())
+    month = moment.month % 12 + 1
+    return int(moment.replace(year=moment.year + (moment.month == 12), month=month).timestamp())
+
+
+def bucket_count(first: int, last: int, resolution: str) -> int:
+    """How many buckets a span covers, its ends included."""
+    if resolution == "hour":
+        return (last - first) // 3600 + 1
+    if resolution == "day":
+        return (last - first) // 86400 + 1
+    one, other = datetime.fromtimestamp(first, timezone.utc), datetime.fromtimestamp(last, timezone.utc)
+    if resolution == "month":
+        return (other.year - one.year) * 12 + other.month - one.month + 1
+    return other.year - one.year + 1
+
+
+def bucket_label(start: int, resolution: str) -> str:
+    """`2024-03-01T10:00Z`, `2024-03-01`, `2024-03` or `2024`."""
+    moment = datetime.fromtimestamp(start, timezone.utc)
+    return moment.strftime({"hour": "%Y-%m-%dT%H:00Z", "day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[resolution])
+
+
+class Bucket:
+    """What happened in one bucket of event time."""
+
+    __slots__ = ("outcomes", "rules", "affected", "first")
+
+    def __init__(self) -> None:
+        self.outcomes = [0] * len(OUTCOMES)
+        self.rules: dict[str, int] = {}
+        """Findings per rule code."""
+        self.affected: dict[str, int] = {}
+        """Events with the rule per rule code."""
+        self.first: dict[str, Seen] = {}
+        """Each rule's earliest event in the bucket (by time; ties by file name and line)."""
+
+    @property
+    def events(self) -> int:
+        """Messages in the bucket, whatever their outcome."""
+        return sum(self.outcomes)
+
+    def merge(self, later_part: Bucket) -> Bucket:
+        """This bucket's counts followed by `later_part`'s."""
+        merged = Bucket()
+        merged.outcomes = [mine + theirs for mine, theirs in zip(self.outcomes, later_part.outcomes)]
+        merged.rules = _added(self.rules, later_part.rules)
+        merged.affected = _added(self.affected, later_part.affected)
+        first = dict(self.first)
+        for code, seen in later_part.first.items():
+            first[code] = _earlier(first.get(code), seen)  # type: ignore[assignment]
+        merged.first = dict(sorted(first.items()))
+        return merged
+
+    def shifted(self, lines: int) -> Bucket:
+        """Every sighting moved on by `lines`."""
+        moved = Bucket()
+        moved.outcomes, moved.rules, moved.affected = self.outcomes, self.rules, self.affected
+        moved.first = {code: _shifted(seen, lines) for code, seen in self.first.items()}
+        return moved
+
+
+def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    total = dict(first)
+    for key, count in second.items():
+        total[key] = total.get(key, 0) + count
+    return dict(sorted(total.items()))
+
+
+def _first_key(seen: Seen) -> tuple[Any, ...]:
+    when, position = seen
+    return (when is None, when or 0, position.file, position.line, -1 if position.index is None else position.index)
+
+
+def _last_key(seen: Seen) -> tuple[Any, ...]:
+    when, position = seen
+    return (when is not None, when or 0, position.file, position.line, -1 if position.index is None else position.index)
+
+
+def _earlier(first: Seen | None, other: Seen) -> Seen:
+    """The earlier sighting: by event time, a timed one before any untimed one, ties by file name and line (an
+    order that does not depend on how the input was split)."""
+    return other if first is None or _first_key(other) < _first_key(first) else first
+
+
+def _later(last: Seen | None, other: Seen) -> Seen:
+    """The later sighting, in the order of `_earlier`."""
+    return other if last is None or _last_key(other) > _last_key(last) else last
+
+
+def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+    """A sighting at the same time as a group's first or last: ties go by file name, line and index."""
+    def place(item: tuple[Any, str, int, int | None]) -> tuple[str, int, int]:
+        return item[1], item[2], -1 if item[3] is None else item[3]
+
+    if sighting[0] == group[2][0] and place(sighting) < place(group[2]):
+        group[2] = sighting
+    if sighting[0] == group[3][0] and place(sighting) > place(group[3]):
+        group[3] = sighting
+
+
+def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
+    """A grouped sighting, `(time as text or seconds, file, line, index)`, as `(seconds, Position)`."""
+    order = sighting[0]
+    when = text_seconds(order) if order.__class__ is str else order
+    return when, Position(sighting[1], sighting[2], sighting[3])
+
+
+def _shifted(seen: Seen, lines: int) -> Seen:
+    return seen[0], Position(seen[1].file, seen[1].line + lines, seen[1].index)
+
+
+class Timeline:
+    """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
+
+    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span", "_pending", "_hour", "_length",
+                 "_groups", "_held")
+
+    def __init__(self) -> None:
+        self.resolution = "hour"
+        self.buckets: dict[int, Bucket] = {}
+        self.untimed = Bucket()
+        self.first: dict[str, Seen] = {}
+        self.last: dict[str, Seen] = {}
+        self._span: tuple[int, int] | None = None
+        self._pending: dict[Any, dict[Any, list[Any]]] = {}
+        """Events not yet counted into their buckets, grouped by hour (its text and the times' length, or its
+        start in seconds, or None) and decision, as `Summary` groups them: `[decision, count, first (time, file,
+        line, index), last (...)]`. `settle` counts them."""
+        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
+        """The hour of the last event in Segment's form, its times' length and its groups; the groups held."""
+
+    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
+        """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
+
+        Nearly every event costs a few operations here: events are grouped by hour and decision, as `Summary`
+        groups them, and a `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its
+        first 13 characters name its hour, and two such times of the same length compare as text. An event in
+        the same hour as the one before, under a decision already met there, takes the first branch.
+        """
+        text = parsed.timestamp if parsed.__class__ is SegmentMessage else None  # type: ignore[union-attr]
+        if text.__class__ is str and text.startswith(self._hour) and len(text) == self._length:
+            call = decision.call
+            group = self._groups.get(decision.findings if call is not None and call.attributes is not None
+                                     else id(decision))
+            if group is not None:
+                group[1] += 1
+                if text > group[3][0]:
+                    group[3] = (text, file, line, index)
+                elif text < group[2][0]:
+                    group[2] = (text, file, line, index)
+                elif text == group[2][0] or text == group[3][0]:
+                    _tie(group, (text, file, line, index))
+                return
+        self._observe_any(file, line, index, parsed, decision, text)
+
+    def _observe_any(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision,
+                     text: Any) -> None:  # noqa: ANN401
+        if text.__class__ is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
+            order: Any = text
+            hour: Any = (prefix, len(text))  # times of one length compare as text
+            groups = self._pending.get(hour)
+            if groups is None:
+                groups = self._pending[hour] = {}
+            self._hour, self._length, self._groups = prefix, len(text), groups
+        else:
+            order = event_seconds(parsed)
+            hour = None if order is None else int(order // 3600) * 3600
+            groups = self._pending.get(hour)
+            if groups is None:
+                groups = self._pending[hour] = {}
+        call = decision.call
+        # Shared decisions are grouped by identity; an identify's own decision by its findings, which decide
+        # everything it counts for (the first decision of the group is kept for its outcome).
+        key = decision.findings if call is not None and call.attributes is not None else id(decision)
+        group = groups.get(key)
+        if group is None:
+            if self._held >= PENDING_GROUPS:
+                self.settle()
+                self._observe_any(file, line, index, parsed, decision, text)
+                return
+            self._held += 1
+            groups[key] = [decision, 1, (order, file, line, index), (order, file, line, index)]
+            return
+        group[1] += 1
+        first, last = group[2], group[3]
+        if order is not None:
+            if order < first[0]:
+                group[2] = (order, file, line, index)
+            elif order > last[0]:
+                group[3] = (order, file, line, index)
+            elif order == first[0] or order == last[0]:
+                _tie(group, (order, file, line, index))
+        else:
+            self._place(group, (order, file, line, index))
+
+    @staticmethod
+    def _place(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+        """The slow way: `sighting` becomes the group's first or last by `_first_key` and `_last_key`."""
+        seen = _seen(sighting)
+        if _first_key(seen) < _first_key(_seen(group[2])):
+            group[2] = sighting
+        if _last_key(seen) > _last_key(_seen(group[3])):
+            group[3] = sighting
+
+    def settle(self) -> None:
+        """Count the events held in groups into their buckets: every count is then complete."""
+        pending, self._pending = self._pending, {}
+        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
+        for hour, (decision, count, first_raw, last_raw) in (
+                (hour, group) for hour, groups in pending.items() for group in groups.values()):
+            if hour is None:
+                bucket = self.untimed
+            else:
+                start = _HOURS[hour[0]] if hour.__class__ is tuple else hour
+                if self.resolution != "hour":
+                    start = bucket_start(start, self.resolution)
+                bucket = self.buckets.get(start)  # type: ignore[assignment]
+                if bucket is None:
+                    bucket = self._new_bucket(start, start)
+            bucket.outcomes[_OUTCOME_INDEX[decision.outcome]] += count
+            findings = decision.findings
+            if not findings:
+                continue
+            rules, affected, firsts = bucket.rules, bucket.affected, bucket.first
+            for finding in findings:
+                rules[finding.code] = rules.get(finding.code, 0) + count
+            first_seen, last_seen = _seen(first_raw), _seen(last_raw)
+            for code in {finding.code: None for finding in findings}:
+                affected[code] = affected.get(code, 0) + count
+                firsts[code] = _earlier(firsts.get(code), first_seen)
+                self.first[code] = _earlier(self.first.get(code), first_seen)
+                self.last[code] = _later(self.last.get(code), last_seen)
+
+    def _new_bucket(self, start: int, when: float) -> Bucket:
+        span = self._span
+        span = (start, start) if span is None else (min(span[0], start), max(span[1], start))
+        self._span = span
+        if bucket_count(span[0], span[1], self.resolution) > MAX_BUCKETS:
+            self._coarsen(span)
+            start = bucket_start(when, self.resolution)
+            found = self.buckets.get(start)
+            if found is not None:
+                return found
+        bucket = self.buckets[start] = Bucket()
+        return bucket
+
+    def _coarsen(self, span: tuple[int, int]) -> None:
+        resolution = self.resolution
+        while bucket_count(bucket_start(span[0], resolution), bucket_start(span[1], resolution),
+                           resolution) > MAX_BUCKETS and resolution != RESOLUTIONS[-1]:
+            resolution = RESOLUTIONS[RESOLUTIONS.index(resolution) + 1]
+        self._regroup(resolution)
+
+    def _regroup(self, resolution: str) -> None:
+        if resolution == self.resolution:
+            return
+        regrouped: dict[int, Bucket] = {}
+        for start in sorted(self.buckets):
+            coarse = bucket_start(start, resolution)
+            found = regrouped.get(coarse)
+            regrouped[coarse] = self.buckets[start] if found is None else found.merge(self.buckets[start])
+        self.buckets = regrouped
+        self.resolution = resolution
+        if self._span is not None:
+            self._span = (bucket_start(self._span[0], resolution), bucket_start(self._span[1], resolution))
+
+    def merge(self, later_part: Timeline) -> Timeline:
+        """This input's timeline followed by `later_part`'s."""
+        self.settle()
+        later_part.settle()
+        mine, theirs = self._copy(), later_part._copy()
+        coarser = max(RESOLUTIONS.index(mine.resolution), RESOLUTIONS.index(theirs.resolution))
+        mine._regroup(RESOLUTIONS[coarser])
+        theirs._regroup(RESOLUTIONS[coarser])
+        merged = Timeline()
+        merged.resolution = mine.resolution
+        buckets = dict(mine.buckets)
+        for start, bucket in theirs.buckets.items():
+            found = buckets.get(start)
+            buckets[start] = bucket if found is None else found.merge(bucket)
+        merged.buckets = dict(sorted(buckets.items()))
+        merged.untimed = mine.untimed.merge(theirs.untimed)
+        first = dict(mine.first)
+        for code, seen in theirs.first.items():
+            first[code] = _earlier(first.get(code), seen)
+        last = dict(mine.last)
+        for code, seen in theirs.last.items():
+            last[code] = _later(last.get(code), seen)
+        merged.first, merged.last = dict(sorted(first.items())), dict(sorted(last.items()))
+        if merged.buckets:
+            starts = list(merged.buckets)
+            merged._span = (starts[0], starts[-1])
+            merged._coarsen(merged._span)
+        return merged
+
+    def _copy(self) -> Timeline:
+        copy = Timeline()
+        copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
+        copy.first, copy.last, copy._span = self.first, self.last, self._span
+        copy._pending = {}
+        copy._hour, copy._length, copy._groups, copy._held = _NO_HOUR, 0, {}, 0
+        return copy
+
+    def shifted(self, lines: int) -> Timeline:
+        """Every sighting moved on by `lines`: a part of a file read on its own."""
+        self.settle()
+        moved = self._copy()
+        moved.buckets = {start: bucket.shifted(lines) for start, bucket in self.buckets.items()}
+        moved.untimed = self.untimed.shifted(lines)
+        moved.first = {code: _shifted(seen, lines) for code, seen in self.first.items()}
+        moved.last = {code: _shifted(seen, lines) for code, seen in self.last.items()}
+        return moved
+
+    def series(self, by: str = "day") -> tuple[str, list[tuple[int, Bucket]]]:
+        """The buckets at resolution `by` (or the timeline's own when it is coarser), every bucket from the first
+        to the last included, empty ones too; with the resolution used."""
+        self.settle()
+        resolution = RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution))]
+        grouped: dict[int, Bucket] = {}
+        for start in sorted(self.buckets):
+            coarse = bucket_start(start, resolution)
+            found = grouped.get(coarse)
+            grouped[coarse] = self.buckets[start] if found is None else found.merge(self.buckets[start])
+        if not grouped:
+            return resolution, []
+        filled: list[tuple[int, Bucket]] = []
+        start, last = min(grouped), max(grouped)
+        while start <= last:
+            filled.append((start, grouped.get(start) or Bucket()))
+            start = next_bucket(start, resolution)
+        return resolution, filled
+
+
+def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
+    """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
+    found: list[tuple[int, Seen | None]] = []
+    last_start = -START_BASELINE - 1
+    for number in range(1, len(series)):
+        start, bucket = series[number]
+        events = bucket.events
+        if events < START_MESSAGES or number - last_start <= START_BASELINE:
+            continue
+        before = [earlier.affected.get(code, 0) / earlier.events
+                  for _, earlier in series[max(0, number - START_BASELINE):number] if earlier.events >= START_MESSAGES]
+        if not before:
+            continue
+        baseline = max(before)
+        share = bucket.affected.get(code, 0) / events
+        if share >= baseline + START_JUMP and share >= 2 * baseline:
+            found.append((start, bucket.first.get(code)))
+            last_start = number
+    return found
+
+
+def bucket_record(start: int, resolution: str, bucket: Bucket) -> dict[str, Any]:
+    """One bucket as the JSON report writes it."""
+    return {"start": bucket_label(start, resolution), "events": bucket.events,
+            "outcomes": {outcome.value: bucket.outcomes[_OUTCOME_INDEX[outcome]] for outcome in Outcome},
+            "rules": dict(sorted(bucket.rules.items())), "events_by_rule": dict(sorted(bucket.affected.items()))}

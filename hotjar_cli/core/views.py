@@ -1,0 +1,79 @@
+"""The site view a run collects beside its summary: the inventory of names and the timeline of event time.
+
+A `Views` is folded over decided events in input order (`observe`) and merged like `Summary`, which carries it
+(`Summary.views`), so `--jobs` and Dask give the same bytes as one process.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Callable
+
+import msgspec
+
+from hotjar_cli.core.decode import Parsed
+from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.inventory import Inventory
+from hotjar_cli.core.model import Decision
+from hotjar_cli.core.timeline import Timeline
+
+
+class View(str, Enum):
+    """What a run collects besides its summary."""
+
+    TIMELINE = "timeline"
+    INVENTORY = "inventory"
+
+
+class SiteNames(msgspec.Struct, frozen=True):
+    """The names the site held before these logs (`--known-attributes`, `--known-events`), in slot order."""
+
+    attributes: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+
+
+class Views:
+    """The views a run collects, each folded event by event."""
+
+    __slots__ = ("timeline", "inventory")
+
+    def __init__(self, wanted: frozenset[View], max_attributes: int = 100, max_events: int = 10_000,
+                 known: SiteNames = SiteNames()) -> None:
+        self.timeline = Timeline() if View.TIMELINE in wanted else None
+        self.inventory = (Inventory(max_attributes, max_events, known.attributes, known.events)
+                          if View.INVENTORY in wanted else None)
+
+    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
+        """One decided event (filtered ones are not)."""
+        if self.timeline is not None:
+            self.timeline.observe(file, line, index, parsed, decision)
+        if self.inventory is not None:
+            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed))
+
+    @property
+    def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:
+        """The function to call for each event: the timeline's own when it is the only view (the common case)."""
+        if self.inventory is None and self.timeline is not None:
+            return self.timeline.observe
+        return self.observe
+
+    def settle(self) -> None:
+        """Count what is held for counting: every view is then complete."""
+        if self.timeline is not None:
+            self.timeline.settle()
+
+    def merge(self, later: Views) -> Views:
+        """This input's views followed by `later`'s."""
+        merged = Views.__new__(Views)
+        merged.timeline = (self.timeline.merge(later.timeline)
+                           if self.timeline is not None and later.timeline is not None else None)
+        merged.inventory = (self.inventory.merge(later.inventory)
+                            if self.inventory is not None and later.inventory is not None else None)
+        return merged
+
+    def shifted(self, lines: int) -> Views:
+        """Every position moved on by `lines`: a part of a file read on its own."""
+        moved = Views.__new__(Views)
+        moved.timeline = self.timeline.shifted(lines) if self.timeline is not None else None
+        moved.inventory = self.inventory.shifted(lines) if self.inventory is not None else None
+        return moved

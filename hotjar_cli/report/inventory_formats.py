@@ -1,0 +1,189 @@
+"""`hotjar-cli inventory --format`: the site's names and budgets as text, JSON, CSV, Markdown or HTML.
+
+Every format renders the one record of `hotjar_cli.report.site_view.inventory_record`; adding a format is one
+function and one enum member.
+"""
+
+from __future__ import annotations
+
+import csv
+from enum import Enum
+from typing import Any, Callable, TextIO
+
+import msgspec
+
+from hotjar_cli import __version__
+from hotjar_cli.report.site_view import where
+
+TOP = 50
+"""Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
+
+
+class InventoryFormat(str, Enum):
+    """The formats `inventory --format` offers."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def printable(text: str) -> str:
+    """Text from the input, safe for a terminal: control, format (bidi) and other unprintable characters escaped."""
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else
+                   (f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
+                    if ord(character) < 0x10000 else f"\\U{ord(character):08x}") for character in text)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = printable(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def budget_line(label: str, budget: dict[str, Any]) -> str:
+    """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill."""
+    known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
+    line = f"{label}: {budget['used']:,} of {budget['limit']:,} slots used{known}"
+    if budget["full"]:
+        if budget["filled_at"] is not None:
+            return f"{line}; full since {where(budget['filled_at'])}"
+        return f"{line}; full before these logs"
+    if budget["new_per_week"]:
+        fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
+        return f"{line}; {budget['new_per_week']:,} new names a week{fill}"
+    return f"{line}; no new names over these logs' time span"
+
+
+def _top(kind: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    return sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[:count]
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return " ".join(f"{key}:{value:,}" for key, value in counts.items())
+
+
+def _fate(row: dict[str, Any]) -> str:
+    return f"kept #{row['slot']}" if row["fate"] == "kept" else row["fate"]
+
+
+def _users(row: dict[str, Any]) -> str:
+    if row["users"] is None:
+        return "-"
+    return f"≈{row['users']:,}" if row["users_estimated"] else f"{row['users']:,}"
+
+
+def _remainder_line(kind: dict[str, Any], shown: int) -> str | None:
+    hidden = len(kind["names"]) - shown + kind["remainder"]["names"]
+    if hidden <= 0:
+        return None
+    occurrences = kind["remainder"]["occurrences"] + sum(
+        row["messages"] or 0 for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:])
+    return f"… and {hidden:,} more names ({occurrences:,} values or messages)"
+
+
+def write_text(record: dict[str, Any], out: TextIO) -> None:
+    """Budgets, then the most frequent names of each kind in aligned columns."""
+    lines = [f"hotjar-cli inventory: {record['summary']['events']:,} events from {record['span']['first'] or '-'} "
+             f"to {record['span']['last'] or '-'}",
+             budget_line("attribute budget", record["attributes"]["budget"]),
+             budget_line("event budget", record["events"]["budget"])]
+    for label, key in (("Attributes", "attributes"), ("Events", "events")):
+        kind = record[key]
+        fates = {fate: sum(1 for row in kind["names"] if row["fate"] == fate) for fate in
+                 ("kept", "turned-away", "never-sent")}
+        lines += ["", f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
+                  f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
+                  f"{fates['never-sent']:,} never sent"]
+        rows = _top(kind, TOP)
+        drops = "dropped" if key == "attributes" else "findings"
+        table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops,
+                  "first seen", "last seen"]]
+        for row in rows:
+            table.append([_short(row["name"], 40), _fate(row), f"{row['messages'] or 0:,}", _users(row),
+                          *([_counts(row["types"])] if key == "attributes" else []), _counts(row[drops]) or "-",
+                          printable(where(row["first_seen"])), printable(where(row["last_seen"]))])
+        widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+        for line in table:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+        more = _remainder_line(kind, len(rows))
+        if more:
+            lines.append(more)
+    lines += ["", record["users_note"] + "."]
+    out.write("\n".join(lines) + "\n")
+
+
+def write_json(record: dict[str, Any], out: TextIO) -> None:
+    """The record as one indented JSON document."""
+    out.write(msgspec.json.format(msgspec.json.encode(record), indent=2).decode() + "\n")
+
+
+CSV_COLUMNS = ("kind", "name", "fate", "slot", "messages", "users", "users_estimated", "first_seen_time",
+               "first_seen_file", "first_seen_line", "last_seen_time", "last_seen_file", "last_seen_line", "types",
+               "findings")
+
+
+def _cell(value: Any) -> Any:  # noqa: ANN401
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
+    if isinstance(value, str) and len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(record: dict[str, Any], out: TextIO) -> None:
+    """One row per name (attributes, then events); counts as `code:count` pairs separated by spaces."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for kind in ("attributes", "events"):
+        for row in record[kind]["names"]:
+            first, last = row["first_seen"] or {}, row["last_seen"] or {}
+            writer.writerow([_cell(value) for value in (
+                kind[:-1], row["name"], row["fate"], row["slot"], row["messages"], row["users"],
+                row["users_estimated"], first.get("time"), first.get("file"), first.get("line"), last.get("time"),
+                last.get("file"), last.get("line"), _counts(row.get("types", {})),
+                _counts(row.get("dropped", row.get("findings", {}))))])
+
+
+def markdown_text(text: str) -> str:
+    """Text from the input, inert in Markdown: HTML and Markdown's own characters escaped, one line."""
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for character in "\\`*_[]|#!~":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def write_markdown(record: dict[str, Any], out: TextIO) -> None:
+    """Budgets and the most frequent names, for a CI step summary or a pull-request comment."""
+    lines = ["## Hotjar site inventory", "",
+             f"- {markdown_text(budget_line('Attribute budget', record['attributes']['budget']))}",
+             f"- {markdown_text(budget_line('Event budget', record['events']['budget']))}"]
+    for label, key in (("Attributes", "attributes"), ("Events", "events")):
+        kind = record[key]
+        drops = "dropped" if key == "attributes" else "findings"
+        lines += ["", f"### {label}", "", f"| name | fate | messages | users | {drops} | first seen | last seen |",
+                  "| --- | --- | ---: | ---: | --- | --- | --- |"]
+        rows = _top(kind, TOP)
+        for row in rows:
+            lines.append(f"| {markdown_text(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
+                         f"{_counts(row[drops]) or '-'} | {markdown_text(where(row['first_seen']))} | "
+                         f"{markdown_text(where(row['last_seen']))} |")
+        more = _remainder_line(kind, len(rows))
+        if more:
+            lines += ["", markdown_text(more)]
+    lines += ["", f"_{record['users_note']}; hotjar-cli {__version__}_"]
+    out.write("\n".join(lines) + "\n")
+
+
+def write_html(record: dict[str, Any], out: TextIO) -> None:
+    """The self-contained HTML page (see `hotjar_cli.report.html_format`)."""
+    from hotjar_cli.report.html_format import inventory_page
+
+    out.write(inventory_page(record))
+
+
+WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], None]] = {
+    InventoryFormat.TEXT: write_text, InventoryFormat.JSON: write_json, InventoryFormat.CSV: write_csv,
+    InventoryFormat.MARKDOWN: write_markdown, InventoryFormat.HTML: write_html,
+}

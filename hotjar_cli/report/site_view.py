@@ -1,0 +1,120 @@
+"""The site view as JSON-ready records: the inventory of names with the budgets, and the timeline. Stable and
+documented in the README; every format of `inventory`, and the timeline parts of `validate`'s reports, read these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotjar_cli.core.eventtime import iso
+from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR
+from hotjar_cli.core.timeline import Timeline, bucket_label, bucket_record, change_points
+from hotjar_cli.report.redact import mask
+
+WEEK = 7 * 86400
+USERS_NOTE = (f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
+              f"standard error {STANDARD_ERROR * 100:.2f} %)")
+
+
+def seen_record(seen: Seen | None) -> dict[str, Any] | None:
+    """`{"time", "file", "line"}` (and `"index"` in a batch) for a sighting; `time` is null when unreadable."""
+    if seen is None:
+        return None
+    when, position = seen
+    record: dict[str, Any] = {"time": iso(when), "file": position.file, "line": position.line}
+    if position.index is not None:
+        record["index"] = position.index
+    return record
+
+
+def where(seen: dict[str, Any] | None) -> str:
+    """`2024-03-01T10:00:00Z at logs/a.jsonl:12` for a sighting record."""
+    if seen is None:
+        return "-"
+    place = f"{seen['file']}:{seen['line']}" + (f" (batch item {seen['index']})" if "index" in seen else "")
+    return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
+
+
+def _name_record(name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str,
+                 redact: bool, sampled: bool = False) -> dict[str, Any]:
+    """One name's row; a kept name outside the sample held (`sampled`) has no counts (null)."""
+    findings = dict(sorted(record.dropped.items())) if record is not None else {}
+    if redact and kind == "event" and any(code in findings for code in ("HJ302", "HJ303", "HJ305")):
+        name = mask(name)  # a name a rule found fault with is where an email or an id slips in
+    row: dict[str, Any] = {"name": name, "fate": fate, "slot": slot,
+                           "messages": record.messages if record is not None else None if sampled else 0,
+                           "users": record.users.count() if record is not None else None if sampled else 0,
+                           "users_estimated": record.users.estimated if record is not None else False,
+                           "first_seen": seen_record(record.first) if record is not None else None,
+                           "last_seen": seen_record(record.last) if record is not None else None}
+    if kind == "attribute":
+        row["types"] = dict(sorted(record.types.items())) if record is not None else {}
+        row["dropped"] = findings
+    else:
+        row["findings"] = findings
+    return row
+
+
+def _names_record(names: Names, earliest: float | None, latest: float | None, redact: bool) -> dict[str, Any]:
+    slots = names.site()
+    slot_of = {name: number for number, name in enumerate(slots, start=1)}
+    held = names.held()
+    rows = []
+    for name, number in slot_of.items():
+        rows.append(_name_record(name, held.get(name), "kept", number, names.kind, redact, names.sampled))
+    others = sorted(((name, record) for name, record in held.items() if name not in slot_of),
+                    key=lambda item: (not item[1].offered, -item[1].messages, item[0]))
+    for name, record in others:
+        rows.append(_name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind,
+                                 redact))
+    # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
+    distinct = names.all_names.count() if names.sampled else len(names.records)
+    shown_messages = sum(record.messages for record in held.values())
+    known = len(names.known)
+    new = len(slots) - min(known, len(slots))
+    full_at = names.full_at()
+    budget: dict[str, Any] = {"limit": names.limit, "used": len(slots), "known_before": known,
+                              "admitted": new, "free": max(0, names.limit - len(slots)),
+                              "full": len(slots) >= names.limit,
+                              "filled_at": seen_record(full_at), "new_per_week": None, "projected_fill": None}
+    if full_at is None and new and earliest is not None and latest is not None and latest > earliest:
+        pace = new / ((latest - earliest) / WEEK)
+        budget["new_per_week"] = round(pace, 2)
+        if budget["free"]:
+            budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
+    return {
+        "budget": budget,
+        "names": rows,
+        "distinct_names": distinct,
+        "distinct_names_estimated": names.sampled,
+        "remainder": {"sampled": names.sampled, "names": max(0, distinct - len(held)),
+                      "occurrences": names.occurrences - shown_messages},
+    }
+
+
+def inventory_record(inventory: Inventory, redact: bool = False) -> dict[str, Any]:
+    """`{"attributes": {...}, "events": {...}, "span", "users_note"}`: each kind's budget, names and remainder."""
+    return {
+        "span": {"first": iso(inventory.earliest), "last": iso(inventory.latest)},
+        "attributes": _names_record(inventory.attributes, inventory.earliest, inventory.latest, redact),
+        "events": _names_record(inventory.events, inventory.earliest, inventory.latest, redact),
+        "users_note": USERS_NOTE,
+    }
+
+
+def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
+    """The time series (every bucket from the first to the last), the untimed events, and per rule its first
+    and last sighting and the buckets where it starts."""
+    resolution, series = timeline.series(by)
+    untimed = bucket_record(0, "day", timeline.untimed)
+    del untimed["start"]
+    rules = {}
+    for code in sorted(set(timeline.first) | set(timeline.last)):
+        rules[code] = {"name": RULES[code].name, "first_seen": seen_record(timeline.first.get(code)),
+                       "last_seen": seen_record(timeline.last.get(code)),
+                       "started": [{"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
+                                   for start, seen in change_points(series, code)]}
+    return {"by": resolution, "buckets": [bucket_record(start, resolution, bucket) for start, bucket in series],
+            "untimed": untimed, "rules": rules}
