@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 
 import msgspec
 
-from hotjar_cli.parallel import Engine, EngineError, Executor, Future, splittable
+from hotjar_cli.parallel import SPARE_UNITS_IN_FLIGHT, Engine, EngineError, Executor, Future, splittable
 from hotjar_cli.reader import Source, size_of, split_ranges
 
 BLOCK_BYTES = 64 * 1024 * 1024
@@ -72,6 +72,12 @@ class DaskEngine(Engine):
                 client = stack.enter_context(Client(cluster))
             yield _Tasks(client)
 
+    def in_flight(self, executor: Executor) -> int:
+        """One unit a worker thread of the cluster (its size is known only once connected), and a spare."""
+        if self.scheduler is None or not isinstance(executor, _Tasks):
+            return super().in_flight(executor)
+        return max(executor.threads(), 1) + SPARE_UNITS_IN_FLIGHT
+
 
 class _Tasks:
     """A Dask client as an `Executor`: every submission is a new task, never a cached result of an earlier one."""
@@ -82,3 +88,7 @@ class _Tasks:
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
         # Files can change between runs on a long-lived cluster: a task is never the same as an earlier one.
         return self._client.submit(fn, *args, pure=False)
+
+    def threads(self) -> int:
+        """The worker threads the cluster has now."""
+        return sum(self._client.nthreads().values())

@@ -88,15 +88,15 @@ class Mapper:
         self.limits = limits
         self.site = site if site is not None else Site(limits.max_attributes, limits.max_events)
         # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
-        # with the call a name makes (None when the name itself is rejected).
-        self._event_names: dict[str, tuple[tuple[Finding, ...], HotjarCall | None]] = {}
+        # with the call a name makes (None when the name itself is rejected). Pure, so shared by every mapper
+        # with the same limits: a process that folds many parts of an input learns each name once.
+        self._event_names, self._nested_traits = _pure_caches(limits)
         # A name the site has admitted stays admitted, so a track under it that breaks no spec rule has one of
         # three decisions (properties absent or empty, dropped, not an object): made once and shared, since
         # decisions are immutable.
         self._admitted_events: dict[str, tuple[Decision, Decision, Decision]] = {}
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
-        self._nested_traits: dict[tuple[str, type, int], Finding | None] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
         self._by_type = {"identify": self._identify, "track": self._track,
@@ -221,6 +221,21 @@ class Mapper:
         if len(self._event_names) < 100_000:
             self._event_names[name] = known
         return known
+
+
+_EventNames = dict[str, tuple[tuple[Finding, ...], HotjarCall | None]]
+_NestedTraits = dict[tuple[str, type, int], Finding | None]
+_PURE_CACHES: dict[Limits, tuple[_EventNames, _NestedTraits]] = {}
+
+
+def _pure_caches(limits: Limits) -> tuple[_EventNames, _NestedTraits]:
+    """What the checks that depend only on the limits found so far: event names, and nested traits by shape."""
+    caches = _PURE_CACHES.get(limits)
+    if caches is None:
+        if len(_PURE_CACHES) >= 8:
+            _PURE_CACHES.clear()
+        caches = _PURE_CACHES[limits] = ({}, {})
+    return caches
 
 
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
