@@ -18,8 +18,9 @@ import msgspec
 from hotjar_cli.parallel import SPARE_UNITS_IN_FLIGHT, Engine, EngineError, Executor, Future, splittable
 from hotjar_cli.reader import Source, size_of, split_ranges
 
-BLOCK_BYTES = 64 * 1024 * 1024
-"""A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size."""
+BLOCK_BYTES = 16 * 1024 * 1024
+"""A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size:
+small enough that the few tasks in flight when a site fills, which run again, are a small part of the work."""
 CONNECT_TIMEOUT = "10s"
 INSTALL_HINT = "pip install 'hotjar-cli[dask]'"
 
