@@ -81,8 +81,9 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_refused_events", "_ready_attributes",
-                 "_refused_attributes", "_nested_traits", "_short_value", "_by_type", "_event_limit")
+    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_track_decisions", "_refused_events",
+                 "_ready_attributes", "_refused_attributes", "_nested_traits", "_short_value", "_by_type",
+                 "_event_limit")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
@@ -90,10 +91,11 @@ class Mapper:
         # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
         # with the call a name makes (None when the name itself is rejected). Pure, so shared by every mapper
         # with the same limits: a process that folds many parts of an input learns each name once.
-        self._event_names, self._nested_traits = _pure_caches(limits)
-        # A name the site has admitted stays admitted, so a track under it that breaks no spec rule has one of
-        # three decisions (properties absent or empty, dropped, not an object): made once and shared, since
-        # decisions are immutable.
+        # A track under an admitted name that breaks no spec rule has one of three decisions (properties absent
+        # or empty, dropped, not an object), which depend only on the name: made once and shared, since decisions
+        # are immutable, by every mapper with the same limits (`_track_decisions`). A name the site has admitted
+        # stays admitted: `_admitted_events` holds those decisions for the names this site admitted.
+        self._event_names, self._nested_traits, self._track_decisions = _pure_caches(limits)
         self._admitted_events: dict[str, tuple[Decision, Decision, Decision]] = {}
         # A name a full site turned away stays turned away: a track under it with no spec finding has one
         # decision, made once.
@@ -227,9 +229,13 @@ class Mapper:
                 self._refused_events[name] = decision
             return decision
         if not spec_found and len(self._admitted_events) < 100_000:
-            self._admitted_events[name] = (_decision(name_findings, call),
-                                           _decision((*name_findings, PROPERTIES_DROPPED), call),
-                                           _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
+            shared = self._track_decisions.get(name)
+            if shared is None:
+                shared = (_decision(name_findings, call), _decision((*name_findings, PROPERTIES_DROPPED), call),
+                          _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
+                if len(self._track_decisions) < 100_000:
+                    self._track_decisions[name] = shared
+            self._admitted_events[name] = shared
         dropped = _dropped_properties(message)
         if dropped is not None:
             findings.append(dropped)
@@ -246,16 +252,18 @@ class Mapper:
 
 _EventNames = dict[str, tuple[tuple[Finding, ...], HotjarCall | None]]
 _NestedTraits = dict[tuple[str, type, int], Finding | None]
-_PURE_CACHES: dict[Limits, tuple[_EventNames, _NestedTraits]] = {}
+_TrackDecisions = dict[str, tuple[Decision, Decision, Decision]]
+_PURE_CACHES: dict[Limits, tuple[_EventNames, _NestedTraits, _TrackDecisions]] = {}
 
 
-def _pure_caches(limits: Limits) -> tuple[_EventNames, _NestedTraits]:
-    """What the checks that depend only on the limits found so far: event names, and nested traits by shape."""
+def _pure_caches(limits: Limits) -> tuple[_EventNames, _NestedTraits, _TrackDecisions]:
+    """What depends only on the limits, found so far: event names' own checks, nested traits by shape, and the
+    decisions of a track under an admitted name."""
     caches = _PURE_CACHES.get(limits)
     if caches is None:
         if len(_PURE_CACHES) >= 8:
             _PURE_CACHES.clear()
-        caches = _PURE_CACHES[limits] = ({}, {})
+        caches = _PURE_CACHES[limits] = ({}, {}, {})
     return caches
 
 
