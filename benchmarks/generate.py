@@ -3,10 +3,24 @@
     python benchmarks/generate.py --size 500MB benchmarks/data/events.ndjson
     python benchmarks/generate.py --events 200000 --gzip benchmarks/data/events.ndjson.gz
     python benchmarks/generate.py --size 1GB --gzip --files 100 benchmarks/data/archive/
+    python benchmarks/generate.py --profile short --size 300MB benchmarks/data/short.ndjson
 
-The mix follows a typical web product: about 15% identify, 65% track, 15% page and a few group, alias and
-screen calls, with full analytics.js context, nested traits, e-commerce properties and a small share of
-lines a real archive also holds (broken JSON, identifies without a userId, odd event names).
+Profiles (`--profile`):
+
+- `long` (the default): a web product through analytics.js. About 15% identify, 65% track, 15% page and a
+  few group, alias and screen calls, with full analytics.js context, nested traits, e-commerce properties and
+  a small share of lines a real archive also holds (broken JSON, identifies without a userId, odd event
+  names). Lines average about 1.2 KB. As a product grows, its identifies gain custom traits (feature flags,
+  experiments, CRM fields) and its tracks gain event names built from ids: new names keep arriving over time,
+  fast at first and then slower (as the square root of the messages so far), so a site crosses Hotjar's 100
+  attribute names after about 13 MB of input and ends with over 400, and its distinct event names reach
+  about 7,200 by 500 MB.
+- `short`: the shape server-side libraries send (analytics-python, -node, -go, -ruby): no page context, no
+  user agent, a few properties or traits, with the same growth of trait and event names. Nine lines in ten
+  are under 400 bytes, about 340 on average; the site crosses 100 attribute names after about 4 MB, and
+  10,000 event names at about four fifths of 300 MB.
+- `tidy`: `long` without the growth of names: no site limit is ever crossed (the benchmark's data before
+  the profiles existed).
 
 Serialising a fresh dict for every line would make the generator, not the disk, the slow part of a
 benchmark run: instead a pool of a few thousand distinct messages is serialised once, each cut at the
@@ -18,7 +32,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
+import math
 import random
 import re
 import sys
@@ -32,8 +48,19 @@ START_MS = 1_709_251_200_000  # 2024-03-01T00:00:00Z: a fixed start keeps the ou
 USERS = 20_000
 POOL_PER_KIND = {"identify": 900, "track": 2400, "page": 700, "group": 80, "alias": 40, "screen": 60}
 MIX = (("identify", 0.15), ("track", 0.65), ("page", 0.15), ("group", 0.02), ("alias", 0.01), ("screen", 0.02))
+SHORT_POOL_PER_KIND = {"identify": 600, "track": 2400, "page": 40, "group": 60, "alias": 20}
+SHORT_MIX = (("identify", 0.22), ("track", 0.72), ("page", 0.02), ("group", 0.03), ("alias", 0.01))
 BAD_LINE_SHARE = 0.004
 """Lines that are not JSON at all; identifies without userId and odd event names are part of the pools."""
+PROFILES = ("long", "short", "tidy")
+TRAIT_GROWTH = 2.0
+"""Custom trait names known after n identifies: TRAIT_GROWTH × √n (about 100 after 2,500, 500 after 64,000)."""
+EVENT_GROWTH = 24.0
+"""Event names built from ids known after n tracks that use one: EVENT_GROWTH × √n."""
+EVENT_SPRAWL_SHARE = 0.35
+"""The share of track templates whose event name is one of the growing names rather than a fixed one."""
+CUSTOM_TRAITS_PER_IDENTIFY = (0, 0, 0, 1, 1, 2, 2, 3, 4, 6)
+"""How many custom traits an identify carries, drawn uniformly from this list."""
 
 _SLOT = re.compile(r'"@@(\w+)@@"')
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
@@ -86,6 +113,16 @@ EVENTS = ["Product Viewed", "Product Added", "Product Removed", "Cart Viewed", "
           "Products Searched", "Product List Viewed", "Signed Up", "Signed In", "Signed Out", "Trial Started",
           "Subscription Upgraded", "Feature Used", "Button Clicked", "Form Submitted", "Video Playback Started",
           "Report Exported", "Invite Sent", "onboarding_step_completed", "settings:updated", "search/filter"]
+TRAIT_FAMILIES = ["feature", "exp", "onboarding", "crm", "billing", "pref", "flag", "integration", "survey",
+                  "hubspot", "salesforce", "intercom", "beta", "quota", "usage", "team", "workspace", "campaign"]
+TRAIT_WORDS = ["funnels", "heatmaps", "recordings", "dark_mode", "sso", "export", "api", "seats", "score", "tier",
+               "variant", "enabled", "completed", "opened", "count", "last_seen", "owner", "region", "source",
+               "status", "stage", "limit", "used", "invited"]
+EVENT_PATTERNS = ["Viewed Article {n}", "Opened Dashboard {n}", "Experiment {n} Viewed", "Clicked cta_{n}",
+                  "Form {n} Submitted", "Playlist {n} Started", "Report {n} Exported", "Template {n} Used",
+                  "Widget {n} Configured", "Step {n} Completed"]
+SERVER_LIBRARIES = [("analytics-python", "2.3.2"), ("analytics-node", "6.2.0"), ("analytics-go", "3.3.0"),
+                    ("analytics-ruby", "2.4.3"), ("analytics-java", "3.5.1")]
 ODD_EVENTS = ["Clicked 🚀 Launch", "user@example.com signed up", "Viewed page #42", "Added to cart (2)",
               "Ordered 4111111111111111", "déjà vu", "", "x" * 300, "Viewed https://acme.io/pricing",
               "Step 3 ✓"]
@@ -110,19 +147,30 @@ class Template:
 class Generator:
     """Deterministic source of analytics.js message lines for one seed."""
 
-    def __init__(self, seed: int = DEFAULT_SEED) -> None:
+    def __init__(self, seed: int = DEFAULT_SEED, profile: str = "long") -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
         self._rng = random.Random(seed)
         rng = self._rng
         self._user_ids = [json.dumps(_user_id(rng, n)) for n in range(USERS)]
         self._anonymous_ids = [json.dumps(_uuid(rng)) for _ in range(USERS)]
         self._ips = [json.dumps(f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}."
                                 f"{rng.randrange(1, 255)}") for _ in range(USERS)]
-        self._pools = {kind: [_template(kind, _message(kind, rng)) for _ in range(count)]
-                       for kind, count in POOL_PER_KIND.items()}
-        self._kinds = [kind for kind, _ in MIX]
-        self._weights = [share for _, share in MIX]
+        sprawl = profile != "tidy"
+        make, pools, mix = ((_server_message, SHORT_POOL_PER_KIND, SHORT_MIX) if profile == "short"
+                            else (_message, POOL_PER_KIND, MIX))
+        self._pools = {kind: [_template(kind, make(kind, rng, sprawl)) for _ in range(count)]
+                       for kind, count in pools.items()}
+        self._kinds = [kind for kind, _ in mix]
+        self._weights = [share for _, share in mix]
         self._clock = START_MS
         self._iso_cache: dict[int, str] = {}
+        # Names that arrive over time: a fixed, shuffled order, of which a growing prefix is in use.
+        self._trait_names = _custom_trait_names(rng)
+        self._event_names = [json.dumps(pattern.format(n=100 + index // len(EVENT_PATTERNS)))
+                             for index, pattern in zip(range(40_000), itertools.cycle(EVENT_PATTERNS))]
+        rng.shuffle(self._event_names)
+        self._identifies = self._sprawl_tracks = 0
 
     def lines(self) -> Iterator[str]:
         """Endless message lines, each ending in a newline."""
@@ -154,11 +202,35 @@ class Generator:
             "timestamp": self._iso(created + received - sent),
         }
         parts = template.parts
+        if len(parts) > 1 and template.kind in ("identify", "track"):
+            if "custom" in parts:
+                values["custom"] = self._custom_traits(rng)
+            if "event" in parts:
+                self._sprawl_tracks += 1
+                known = min(len(self._event_names), int(EVENT_GROWTH * math.sqrt(self._sprawl_tracks)))
+                values["event"] = self._event_names[int(rng.random() * known)]
         out = [parts[0]]
         for index in range(1, len(parts), 2):
             out.append(values[parts[index]])
             out.append(parts[index + 1])
         return "".join(out)
+
+    def _custom_traits(self, rng: random.Random) -> str:
+        """The custom traits of one identify, as JSON members with a leading comma (or nothing)."""
+        self._identifies += 1
+        known = min(len(self._trait_names), int(TRAIT_GROWTH * math.sqrt(self._identifies)))
+        count = min(known, CUSTOM_TRAITS_PER_IDENTIFY[int(rng.random() * len(CUSTOM_TRAITS_PER_IDENTIFY))])
+        members = []
+        for _ in range(count):
+            name, kind = self._trait_names[int(rng.random() * known)]
+            if kind == 0:
+                value = "true" if rng.random() < 0.5 else "false"
+            elif kind == 1:
+                value = str(int(rng.random() * 500))
+            else:
+                value = '"' + ("variant_b", "gold", "eu-west", "active", "trialing", "owner")[int(rng.random() * 6)] + '"'
+            members.append(f',"{name}":{value}')
+        return "".join(members)
 
     def _broken(self, rng: random.Random) -> str:
         """A line an archive really holds now and then: cut off mid-write, or not JSON at all."""
@@ -197,14 +269,23 @@ def _user_id(rng: random.Random, n: int) -> object:
 
 def _template(kind: str, message: dict) -> Template:
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    # The custom traits slot stands for whole members, its comma included: none at all is valid JSON too.
+    text = text.replace(',"@@custom@@":0', '"@@custom@@"')
     return Template(kind, tuple(_SLOT.split(text)))
+
+
+def _custom_trait_names(rng: random.Random) -> list[tuple[str, int]]:
+    """Custom trait names in the order a product adds them, each with the kind of value it holds."""
+    names = [f"{family}_{word}" for family in TRAIT_FAMILIES for word in TRAIT_WORDS]
+    rng.shuffle(names)
+    return [(name, index % 3) for index, name in enumerate(names)]
 
 
 def _slot(name: str) -> str:
     return f"@@{name}@@"
 
 
-def _message(kind: str, rng: random.Random) -> dict:
+def _message(kind: str, rng: random.Random, sprawl: bool = False) -> dict:
     """One analytics.js message with slots for the per-line values, in analytics.js key order."""
     anonymous = kind in ("track", "page", "screen") and rng.random() < 0.2
     message: dict = {"anonymousId": _slot("anonymousId"), "context": _context(rng), "integrations": {},
@@ -218,12 +299,16 @@ def _message(kind: str, rng: random.Random) -> dict:
                                               {"All": True, "Hotjar": True}])
     if kind == "identify":
         message["traits"] = _traits(rng)
+        if sprawl:
+            message["traits"][_slot("custom")] = 0
         if rng.random() < 0.03:  # identifies sent before login: Hotjar never receives them
             message["userId"] = rng.choice([None, ""])
             if rng.random() < 0.5:
                 del message["userId"]
     elif kind == "track":
         message["event"], message["properties"] = _track(rng)
+        if sprawl and rng.random() < EVENT_SPRAWL_SHARE:
+            message["event"] = _slot("event")
     elif kind == "page":
         path, title = rng.choice(PAGES)
         message["name"] = title.split(" | ")[0]
@@ -239,6 +324,53 @@ def _message(kind: str, rng: random.Random) -> dict:
     elif kind == "alias":
         message["previousId"] = _slot("anonymousId")
     message["version"] = 2 if kind != "alias" else 1
+    return message
+
+
+def _server_message(kind: str, rng: random.Random, sprawl: bool = True) -> dict:
+    """One message as a server-side library sends it: no page context, few fields, in the archive's key order."""
+    library, version = rng.choice(SERVER_LIBRARIES)
+    message: dict = {"context": {"library": {"name": library, "version": version}}}
+    if kind == "track":
+        event, properties = _track(rng)
+        message["event"] = _slot("event") if sprawl and rng.random() < EVENT_SPRAWL_SHARE else event
+    if rng.random() < 0.02:
+        message["integrations"] = rng.choice([{"Hotjar": False}, {"All": False, "Mixpanel": True}])
+    message["messageId"] = _slot("messageId")
+    if kind == "track":
+        keys = sorted(properties)[: rng.choice([1, 2, 2, 3, 3, 4])]
+        message["properties"] = {key: properties[key] for key in keys if not isinstance(properties[key], list)}
+        if rng.random() < 0.1:
+            message["properties"] = {}
+    elif kind == "page":
+        path, title = rng.choice(PAGES)
+        message["name"] = title.split(" | ")[0]
+        message["properties"] = {"path": path}
+    message["receivedAt"] = _slot("receivedAt")
+    message["timestamp"] = _slot("timestamp")
+    if kind == "identify":
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        traits: dict = {"email": f"{first.lower()}@{rng.choice(DOMAINS)}", "plan": rng.choice(PLANS)}
+        if rng.random() < 0.5:
+            traits["name"] = f"{first} {last}"
+        if rng.random() < 0.3:
+            traits["logins"] = rng.randrange(1, 400)
+        if rng.random() < 0.1:
+            traits["company"] = {"name": rng.choice(["Acme", "Globex", "Initech"]), "plan": rng.choice(PLANS)}
+        if rng.random() < 0.05:
+            traits["roles"] = rng.sample(["admin", "editor", "viewer"], rng.randrange(1, 3))
+        if sprawl:
+            traits[_slot("custom")] = 0
+        message["traits"] = traits
+    elif kind == "group":
+        message["groupId"] = f"org_{rng.randrange(10**5):05d}"
+        message["traits"] = {"name": rng.choice(["Acme", "Globex", "Initech"]), "plan": rng.choice(PLANS)}
+    elif kind == "alias":
+        message["previousId"] = _slot("anonymousId")
+    message["type"] = kind
+    message["userId"] = _slot("userId")
+    if kind == "identify" and rng.random() < 0.02:  # a backend job that forgot the user
+        del message["userId"]
     return message
 
 
@@ -344,9 +476,9 @@ def _track(rng: random.Random) -> tuple[object, dict]:
 
 
 def write(path: Path, size: int | None, events: int | None, *, compress: bool = False, files: int = 1,
-          seed: int = DEFAULT_SEED) -> dict:
+          seed: int = DEFAULT_SEED, profile: str = "long") -> dict:
     """Write the messages to `path` (a directory when `files` > 1) and return what was written."""
-    generator = Generator(seed)
+    generator = Generator(seed, profile)
     lines = generator.lines()
     if files > 1:
         path.mkdir(parents=True, exist_ok=True)
@@ -368,7 +500,7 @@ def write(path: Path, size: int | None, events: int | None, *, compress: bool = 
         written_lines += count
         written_bytes += length
     return {"path": str(path), "files": [str(target) for target in targets], "events": written_lines,
-            "bytes": written_bytes, "seed": seed, "gzip": compress}
+            "bytes": written_bytes, "seed": seed, "gzip": compress, "profile": profile}
 
 
 def _fill_file(out: IO[bytes], lines: Iterator[str], size: int | None, events: int | None) -> tuple[int, int]:
@@ -397,12 +529,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gzip", action="store_true", help="gzip each output file")
     parser.add_argument("--files", type=int, default=1, help="split into this many files in a directory")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="same seed, same bytes")
+    parser.add_argument("--profile", choices=PROFILES, default="long",
+                        help="long analytics.js messages (default), short server-side ones, or tidy (no site limit "
+                             "crossed)")
     args = parser.parse_args(argv)
     if args.files < 1 or (args.events is not None and args.events < 0):
         parser.error("--files must be at least 1 and --events not negative")
     size = args.size if args.size is not None or args.events is not None else parse_size("500MB")
     started = time.perf_counter()
-    result = write(args.output, size, args.events, compress=args.gzip, files=args.files, seed=args.seed)
+    result = write(args.output, size, args.events, compress=args.gzip, files=args.files, seed=args.seed,
+                   profile=args.profile)
     seconds = time.perf_counter() - started
     print(f"wrote {result['events']:,} lines, {result['bytes'] / 1e6:,.1f} MB uncompressed, to "
           f"{args.output} in {seconds:.1f} s", file=sys.stderr)

@@ -15,11 +15,12 @@ from typing import Any, Callable, Iterator
 
 import msgspec
 
-from hotjar_cli.parallel import Engine, EngineError, Executor, Future, splittable
+from hotjar_cli.parallel import SPARE_UNITS_IN_FLIGHT, Engine, EngineError, Executor, Future, splittable
 from hotjar_cli.reader import Source, size_of, split_ranges
 
-BLOCK_BYTES = 64 * 1024 * 1024
-"""A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size."""
+BLOCK_BYTES = 16 * 1024 * 1024
+"""A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size:
+small enough that the few tasks in flight when a site fills, which run again, are a small part of the work."""
 CONNECT_TIMEOUT = "10s"
 INSTALL_HINT = "pip install 'hotjar-cli[dask]'"
 
@@ -72,6 +73,12 @@ class DaskEngine(Engine):
                 client = stack.enter_context(Client(cluster))
             yield _Tasks(client)
 
+    def in_flight(self, executor: Executor) -> int:
+        """One unit a worker thread of the cluster (its size is known only once connected), and a spare."""
+        if self.scheduler is None or not isinstance(executor, _Tasks):
+            return super().in_flight(executor)
+        return max(executor.threads(), 1) + SPARE_UNITS_IN_FLIGHT
+
 
 class _Tasks:
     """A Dask client as an `Executor`: every submission is a new task, never a cached result of an earlier one."""
@@ -82,3 +89,7 @@ class _Tasks:
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
         # Files can change between runs on a long-lived cluster: a task is never the same as an earlier one.
         return self._client.submit(fn, *args, pure=False)
+
+    def threads(self) -> int:
+        """The worker threads the cluster has now."""
+        return sum(self._client.nthreads().values())

@@ -6,11 +6,15 @@ a small summary, the site-limit candidates it met, and its streamed output (json
 the path of a temporary file when the workers share this machine's disk, else the text itself, compressed when
 large.
 
-The site-wide limits (HJ206, HJ304) depend on everything before a message. Each unit is first folded over an
-empty site; then the units' candidate names are folded in input order, which tells exactly which names the
-site held before each unit. A unit whose result could differ from the one-process run (because the site
-turned a name away in it, in either run) is folded again over a site seeded with those names. Most inputs never
-reach a site limit and pay nothing for this.
+The site-wide limits (HJ206, HJ304) depend on everything before a message. The units are handed out in input
+order, a window of them at a time, and each is folded over a site seeded with the names the site held when it
+started (the names of every unit folded by then). Finished units are folded in input order: their new names,
+in the order they first asked to be admitted, tell exactly which names the site held before each unit. A unit
+that started before the site's names before it were complete, and whose result could differ from the
+one-process run (because the site turned a name away in it, in either run), is folded again over a site seeded
+with exactly those names. A site that is full never changes, so once a limit is reached every unit started
+after that is seeded with its final names and is exact: only the units in flight when a site filled can need a
+second run. Most inputs never reach a site limit and pay nothing for this.
 
 Where the units run is an `Engine`: this machine's processes (`LocalEngine`) or a Dask cluster
 (`hotjar_cli.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
@@ -28,7 +32,7 @@ from collections import deque
 from contextlib import ExitStack
 from enum import Enum
 from functools import reduce
-from typing import Any, Callable, ContextManager, Protocol, TextIO
+from typing import Any, Callable, ContextManager, Iterable, Protocol, TextIO
 
 import msgspec
 
@@ -40,6 +44,12 @@ from hotjar_cli.reader import InputError, ReadError, Source, is_gzip, lines_befo
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
+UNIT_BYTES = 8 * 1024 * 1024
+"""A large plain file is cut into ranges of about this size (and at least one per job): more units than
+processes, so that when a site fills, only the few units then in flight can need a second run."""
+SPARE_UNITS_IN_FLIGHT = 1
+"""Units handed out ahead of the fold beyond one a worker: enough to keep every worker busy while the units
+before finish, few enough that most units start with the site's names complete."""
 SPOOL_PLAIN_CHARACTERS = 1 << 20
 """Streamed output a worker returns in its result is compressed past this much, to cross the network small."""
 
@@ -109,6 +119,8 @@ class Engine(ABC):
 
     shares_disk: bool = True
     """Whether workers can leave their streamed output in temporary files this process reads."""
+    jobs: int = 1
+    """The workers it starts, when it starts them."""
 
     @abstractmethod
     def plan(self, sources: list[Source]) -> list[Source] | None:
@@ -117,6 +129,10 @@ class Engine(ABC):
     @abstractmethod
     def executor(self, units: int) -> ContextManager[Executor]:
         """Workers for that many units, released when the context ends."""
+
+    def in_flight(self, executor: Executor) -> int:  # noqa: ARG002 - an engine may ask its workers
+        """How many units to keep started ahead of the fold."""
+        return max(self.jobs, 1) + SPARE_UNITS_IN_FLIGHT
 
 
 class LocalEngine(Engine):
@@ -161,15 +177,33 @@ class Output(msgspec.Struct, frozen=True):
             out.write((gzip.decompress(self.data) if self.gzipped else self.data).decode("utf-8"))
 
 
+class Names(msgspec.Struct, frozen=True):
+    """The names of one site-wide limit a unit met beyond those it was seeded with."""
+
+    candidates: list[str]
+    """Distinct names in the order they first asked to be admitted (admitted ones first)."""
+    refused: bool
+    """Whether the unit's site turned any name away."""
+
+
 class Partial(msgspec.Struct, frozen=True):
     """What one worker returns for one unit."""
 
     summary: Summary
-    attribute_candidates: list[str]
-    event_candidates: list[str]
+    attributes: Names
+    events: Names
     output: Output | None
     lines_counted: bool = True
     """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
+
+
+class Seeds(msgspec.Struct, frozen=True):
+    """The names a unit's site starts with, and whether they are exactly those the site held before the unit."""
+
+    attributes: list[str]
+    events: list[str]
+    exact_attributes: bool
+    exact_events: bool
 
 
 def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, out: TextIO,
@@ -189,35 +223,47 @@ def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, ou
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        return _run_units(units, settings, stream, redact, out, observer, executor, folder)
+        return _run_units(units, settings, stream, redact, out, observer, executor, folder,
+                          engine.in_flight(executor))
 
 
 def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool, out: TextIO,
-               observer: Observer | None, executor: Executor, folder: str | None) -> Summary:
-    """The two passes over the units and the ordered merge: the part every engine shares."""
+               observer: Observer | None, executor: Executor, folder: str | None, in_flight: int) -> Summary:
+    """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares."""
     limits = settings.limits
 
-    def submit(number: int, seeds: tuple[list[str], list[str]] | None) -> Future:
-        spool = None if folder is None else f"{folder}/{number}{'.again' if seeds else ''}.jsonl"
-        return executor.submit(_work, units[number], settings, stream, redact, spool, seeds)
+    def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
+        spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
+        return executor.submit(_work, units[number], settings, stream, redact, spool, seeds, again)
 
-    firsts: list[Future | None] = [submit(number, None) for number in range(len(units))]
     summaries: list[Summary | None] = [None] * len(units)
-    # Finished units wait here, in input order, until every unit before them is final: output is written in order.
+    # Started units, in input order, with the seeds each started with.
+    started: deque[tuple[int, Future, Seeds]] = deque()
+    # Folded units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
     numbering = _LineNumbers(units)
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
-    attributes: dict[str, None] = dict.fromkeys(settings.site_names.attributes)
-    events: dict[str, None] = dict.fromkeys(settings.site_names.events)
-    for number in range(len(units)):
-        partial: Partial = firsts[number].result()  # type: ignore[union-attr]
-        firsts[number] = None  # a cluster may forget it now
+    attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
+    events = _SiteNames(limits.max_events, settings.site_names.events)
+    next_unit = 0
+    while started or next_unit < len(units):
+        # Second runs still running count as in flight too: they hold a worker like any unit.
+        busy = sum(not isinstance(item, Partial) and not item.done() for _, item in waiting)
+        while next_unit < len(units) and (not started or len(started) + busy < in_flight):
+            # With nothing started before it, a unit's seeds are the site's exact names before it.
+            everything_before = not started
+            seeds = Seeds(attributes.names(), events.names(), attributes.exact(everything_before),
+                          events.exact(everything_before))
+            started.append((next_unit, submit(next_unit, seeds), seeds))
+            next_unit += 1
+        number, future, seeds = started.popleft()
+        partial: Partial = future.result()
         if observer is not None:
             observer.source(units[number])
-        seeds = (list(attributes), list(events))
-        turned_away = _fold(attributes, partial.attribute_candidates, limits.max_attributes)
-        turned_away |= _fold(events, partial.event_candidates, limits.max_events)
-        waiting.append((number, submit(number, seeds) if turned_away else partial))
+        before = Seeds(attributes.names(), events.names(), True, True)
+        turned_away = attributes.fold(partial.attributes, seeds.exact_attributes)
+        turned_away |= events.fold(partial.events, seeds.exact_events)
+        waiting.append((number, submit(number, before, again=True) if turned_away else partial))
         _write_ready(waiting, summaries, out, numbering, wait=False)
     _write_ready(waiting, summaries, out, numbering, wait=True)
     return reduce(Summary.merge, summaries)  # type: ignore[arg-type]
@@ -279,7 +325,7 @@ def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
     units: list[Source] = []
     for source, size in zip(sources, sizes):
         if splittable(source, size):
-            units.extend(split_ranges(source, jobs))
+            units.extend(split_ranges(source, max(jobs, -(-size // UNIT_BYTES))))
         else:
             units.append(source)
     return units if len(units) > 1 else None
@@ -298,17 +344,40 @@ def splittable(source: Source, size: int) -> bool:
     return not is_gzip(source)
 
 
-def _fold(admitted: dict[str, None], candidates: list[str], limit: int) -> bool:
-    """Admit a unit's candidates in order into the site's names; whether the site turned any away."""
-    for name in candidates:
-        if name in admitted:
-            continue
-        if len(admitted) >= limit:
-            return True
-        admitted[name] = None
-    # A unit whose own candidates overflowed an empty site was turned away in its first fold, even if the
-    # names it met are already admitted by earlier units.
-    return len(candidates) > limit
+class _SiteNames:
+    """The names of one site-wide limit the site holds after the units folded so far, in the order it took them."""
+
+    def __init__(self, limit: int, known: Iterable[str] = ()) -> None:
+        self.limit = limit
+        self._admitted: dict[str, None] = dict.fromkeys(known)
+
+    def names(self) -> list[str]:
+        """The names held now, to seed a unit with."""
+        return list(self._admitted)
+
+    def exact(self, everything_before: bool) -> bool:
+        """Whether the names held now are those the site holds before the next unit to start.
+
+        They are when every unit before it is folded, and once the site is full: a full site never changes.
+        """
+        return everything_before or len(self._admitted) >= self.limit
+
+    def fold(self, names: Names, exact: bool) -> bool:
+        """Admit a unit's new names in order; whether its result could differ from the one-process run's.
+
+        A unit seeded with the exact names gave the one-process answer. Otherwise it gave it only if every name
+        it met was admitted in both runs: its own site turned none away, and none is turned away here.
+        """
+        admitted = self._admitted
+        turned_away = names.refused
+        for name in names.candidates:
+            if name in admitted:
+                continue
+            if len(admitted) >= self.limit:
+                turned_away = True
+                break
+            admitted[name] = None
+        return turned_away and not exact
 
 
 class _Spool(io.TextIOBase):
@@ -340,17 +409,18 @@ class _Spool(io.TextIOBase):
         return Output(data=self._buffer.getvalue(), gzipped=True)
 
 
-def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str | None,
-          seeds: tuple[list[str], list[str]] | None) -> Partial:
-    """One unit on one worker: its summary, its site candidates, and its streamed output (to `spool` if given)."""
+def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str | None, seeds: Seeds,
+          again: bool = False) -> Partial:
+    """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given).
+
+    `again` for a unit folded a second time, whose progress was counted the first time."""
     limits = settings.limits
-    known_attributes, known_events = seeds or (settings.site_names.attributes, settings.site_names.events)
-    site = Site(limits.max_attributes, limits.max_events, known_attributes, known_events)
+    site = Site(limits.max_attributes, limits.max_events, seeds.attributes, seeds.events)
     output = None
-    observer = for_worker() if seeds is None else None  # a unit folded again was counted the first time
+    observer = None if again else for_worker()  # a unit folded again was counted the first time
     if stream is Stream.NONE:
         summary = run([unit], settings, site=site, observer=observer, count_lines_before=False)
-        return Partial(summary, site.attribute_candidates(), site.event_candidates(), None, lines_counted=False)
+        return Partial(summary, *_new_names(site, seeds), None, lines_counted=False)
     if spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
             summary = run([unit], settings, stream_writer(stream, file, redact), site=site, observer=observer)
@@ -360,4 +430,10 @@ def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str 
         summary = run([unit], settings, stream_writer(stream, kept, redact), site=site,  # type: ignore[arg-type]
                       observer=observer)
         output = kept.output()
-    return Partial(summary, site.attribute_candidates(), site.event_candidates(), output)
+    return Partial(summary, *_new_names(site, seeds), output)
+
+
+def _new_names(site: Site, seeds: Seeds) -> tuple[Names, Names]:
+    """The names a unit's site met beyond its seeds: a site keeps its seeds first, in order."""
+    return (Names(site.attribute_candidates()[len(seeds.attributes):], bool(site.refused_attributes)),
+            Names(site.event_candidates()[len(seeds.events):], bool(site.refused_events)))

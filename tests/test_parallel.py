@@ -5,15 +5,20 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hotjar_cli.parallel as parallel
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.engine import Run
+from hotjar_cli.engine import Run, run
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.reader import Source, resolve, split_ranges
 from hotjar_cli.report.records import example_record, summary_record
@@ -73,7 +78,8 @@ def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path
 
     def partial(lines: int, error_line: int) -> parallel.Partial:
         summary = Summary(lines=lines, errors=[SourceError(str(path), error_line, "read failed")])
-        return parallel.Partial(summary, [], [], None, lines_counted=False)
+        return parallel.Partial(summary, parallel.Names([], False), parallel.Names([], False), None,
+                                lines_counted=False)
 
     # The first part read 2 of its 3 lines before failing: the next part's lines are counted from the file.
     assert numbering.place(0, partial(2, 3)).errors[0].line == 3
@@ -118,3 +124,92 @@ def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> 
     for kind in ("json", "jsonl", "dry-run"):
         assert outputs[("1", kind)] == outputs[("2", kind)]
         assert outputs[("1", kind)][1]
+
+
+class _Done:
+    def __init__(self, value: parallel.Partial, done: bool) -> None:
+        self._value, self._done = value, done
+
+    def result(self) -> parallel.Partial:
+        return self._value
+
+    def done(self) -> bool:
+        return self._done
+
+
+class _Inline:
+    """Runs each unit as it is submitted and says at random whether it is done yet: any timing of a real pool.
+
+    A unit's result depends only on what it is given, so running it at once changes nothing but the timing.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.runs: list[tuple[int | None, parallel.Seeds]] = []
+
+    def submit(self, fn: Any, /, *args: Any) -> _Done:  # noqa: ANN401
+        self.runs.append((args[0].start, next(arg for arg in args if isinstance(arg, parallel.Seeds))))
+        return _Done(fn(*args), self.rng.random() < 0.5)
+
+
+def _report(summary: Summary, streamed: str) -> tuple[str, str]:
+    return json.dumps([summary_record(summary),
+                       {code: [example_record(example, False) for example in examples]
+                        for code, examples in summary.examples.items()}], sort_keys=True), streamed
+
+
+def _in_units(path: Path, settings: Run, parts: int, in_flight: int, stream: parallel.Stream,
+              rng: random.Random) -> tuple[tuple[str, str], _Inline]:
+    units = split_ranges(resolve([str(path)])[0], parts)
+    executor = _Inline(rng)
+    out = io.StringIO()
+    summary = parallel._run_units(units, settings, stream, False, out, None, executor, None, in_flight)
+    return _report(summary, out.getvalue()), executor
+
+
+def _alone(path: Path, settings: Run, stream: parallel.Stream) -> tuple[str, str]:
+    out = io.StringIO()
+    summary = run(resolve([str(path)]), settings, parallel.stream_writer(stream, out))
+    return _report(summary, out.getvalue())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.integers(3, 120), seed=st.integers(0, 10_000), parts=st.integers(2, 24),
+       in_flight=st.integers(1, 6), max_attributes=st.integers(0, 70), max_events=st.integers(0, 70),
+       stream=st.sampled_from(list(parallel.Stream)))
+def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
+        names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int,
+        stream: parallel.Stream) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.jsonl"
+        path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
+        settings = Run(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
+        answer, _ = _in_units(path, settings, parts, in_flight, stream, random.Random(seed))
+        assert answer == _alone(path, settings, stream)
+
+
+@pytest.mark.parametrize("in_flight", [1, 2, 3, 5])
+@pytest.mark.parametrize("limits", [Limits(max_attributes=30, max_events=25), Limits(max_attributes=90, max_events=20),
+                                    Limits(max_attributes=20, max_events=115)], ids=["both-early", "events-early",
+                                                                                      "attributes-early"])
+def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits: Limits, in_flight: int) -> None:
+    # Names keep arriving through the whole log, so every unit meets names the site turns away once full.
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
+    settings = Run(limits=limits)
+    answer, executor = _in_units(path, settings, 40, in_flight, parallel.Stream.NONE, random.Random(in_flight))
+    assert answer == _alone(path, settings, parallel.Stream.NONE)
+    rules = json.loads(answer[0])[0]["rules"]
+    assert rules["HJ206"] > 0 and rules["HJ304"] > 0
+    starts = [start for start, _ in executor.runs]
+    second_runs = len(starts) - len(set(starts))
+    # Each of the two limits fills once: the unit that fills it and those then in flight can run again.
+    assert second_runs <= 2 * in_flight
+    # Every second run starts from the exact names; and once both sites are full, every unit starts exact.
+    seen: set[int | None] = set()
+    for start, seeds in executor.runs:
+        if start in seen:
+            assert seeds.exact_attributes and seeds.exact_events
+        seen.add(start)
+    last = executor.runs[-1][1]
+    assert last.exact_attributes and last.exact_events

@@ -82,22 +82,30 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_ready_attributes", "_nested_traits",
-                 "_short_value", "_by_type")
+    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_track_decisions", "_refused_events",
+                 "_ready_attributes", "_refused_attributes", "_nested_traits", "_short_value", "_by_type",
+                 "_event_limit")
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
         self.site = site if site is not None else Site(limits.max_attributes, limits.max_events)
         # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
-        # with the call a name makes (None when the name itself is rejected).
-        self._event_names: dict[str, tuple[tuple[Finding, ...], HotjarCall | None]] = {}
-        # A name the site has admitted stays admitted, so a track under it that breaks no spec rule has one of
-        # three decisions (properties absent or empty, dropped, not an object): made once and shared, since
-        # decisions are immutable.
+        # with the call a name makes (None when the name itself is rejected). Pure, so shared by every mapper
+        # with the same limits: a process that folds many parts of an input learns each name once.
+        # A track under an admitted name that breaks no spec rule has one of three decisions (properties absent
+        # or empty, dropped, not an object), which depend only on the name: made once and shared, since decisions
+        # are immutable, by every mapper with the same limits (`_track_decisions`). A name the site has admitted
+        # stays admitted: `_admitted_events` holds those decisions for the names this site admitted.
+        self._event_names, self._nested_traits, self._track_decisions = _pure_caches(limits)
         self._admitted_events: dict[str, tuple[Decision, Decision, Decision]] = {}
+        # A name a full site turned away stays turned away: a track under it with no spec finding has one
+        # decision, made once.
+        self._refused_events: dict[str, Decision] = {}
+        self._event_limit = Finding("HJ304", "$.event", f"the site already has {limits.max_events} event names")
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
-        self._nested_traits: dict[tuple[str, type, int], Finding | None] = {}
+        # Trait names that break no rule of their own but that a full site turned away, with their finding.
+        self._refused_attributes: dict[str, Finding] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
         self._by_type = {"identify": self._identify, "track": self._track,
@@ -149,15 +157,20 @@ class Mapper:
         # Every trait, less those a rule drops: copying them at once is cheaper than adding them one by one.
         attributes: dict[str, Any] = dict(traits)
         limits = self.limits
-        ready, nested, short_value = self._ready_attributes, self._nested_traits, self._short_value
+        ready, refused = self._ready_attributes, self._refused_attributes
+        nested, short_value = self._nested_traits, self._short_value
         for name, value in traits.items():
-            if name in ready:
-                kind = value.__class__
-                if ((kind is str and len(value) <= short_value) or value is None or kind is bool
-                        or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
-                    continue  # the common case: a stored name, a plain value under every limit
-            else:
-                kind = value.__class__
+            kind = value.__class__
+            if ((kind is str and len(value) <= short_value) or value is None or kind is bool
+                    or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
+                # A plain value under every limit: a name already judged needs nothing more.
+                if name in ready:
+                    continue  # the common case: a stored name
+                refusal = refused.get(name)
+                if refusal is not None:
+                    del attributes[name]
+                    findings.append(refusal)
+                    continue
             if kind is dict or kind is list:
                 # Objects and lists under one name are usually of one size: their findings are made once.
                 shape = (name, kind, len(value))
@@ -173,8 +186,12 @@ class Mapper:
                     ready[name] = None
                 continue
             del attributes[name]
-            findings.append(problem if problem is not None else Finding(
-                "HJ206", json_path("$.traits", name), f"the site already has {limits.max_attributes} attribute names"))
+            if problem is None:
+                problem = Finding("HJ206", json_path("$.traits", name),
+                                  f"the site already has {limits.max_attributes} attribute names")
+                if len(refused) < 100_000:
+                    refused[name] = problem
+            findings.append(problem)
         return _decision(findings, HotjarCall("identify", user_id, attributes))
 
     def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
@@ -193,6 +210,9 @@ class Mapper:
                     return shared[1]  # nearly every track: properties is a compact, non-empty object
                 dropped = _dropped_properties(message)
                 return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
+            refusal = self._refused_events.get(name)
+            if refusal is not None:
+                return refusal
         spec_found = bool(findings)
         known = self._event_names.get(name)
         if known is None:
@@ -204,12 +224,19 @@ class Mapper:
             return _decision(findings, None)
         if name not in self.site.events and not self.site.admit_event(name):
             # Rejected whole, like a name Hotjar refuses: its properties are not a loss of their own.
-            findings.append(Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names"))
-            return _decision(findings, None)
+            findings.append(self._event_limit)
+            decision = _decision(findings, None)
+            if not spec_found and len(self._refused_events) < 100_000:
+                self._refused_events[name] = decision
+            return decision
         if not spec_found and len(self._admitted_events) < 100_000:
-            self._admitted_events[name] = (_decision(name_findings, call),
-                                           _decision((*name_findings, PROPERTIES_DROPPED), call),
-                                           _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
+            shared = self._track_decisions.get(name)
+            if shared is None:
+                shared = (_decision(name_findings, call), _decision((*name_findings, PROPERTIES_DROPPED), call),
+                          _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
+                if len(self._track_decisions) < 100_000:
+                    self._track_decisions[name] = shared
+            self._admitted_events[name] = shared
         dropped = _dropped_properties(message)
         if dropped is not None:
             findings.append(dropped)
@@ -222,6 +249,23 @@ class Mapper:
         if len(self._event_names) < 100_000:
             self._event_names[name] = known
         return known
+
+
+_EventNames = dict[str, tuple[tuple[Finding, ...], HotjarCall | None]]
+_NestedTraits = dict[tuple[str, type, int], Finding | None]
+_TrackDecisions = dict[str, tuple[Decision, Decision, Decision]]
+_PURE_CACHES: dict[Limits, tuple[_EventNames, _NestedTraits, _TrackDecisions]] = {}
+
+
+def _pure_caches(limits: Limits) -> tuple[_EventNames, _NestedTraits, _TrackDecisions]:
+    """What depends only on the limits, found so far: event names' own checks, nested traits by shape, and the
+    decisions of a track under an admitted name."""
+    caches = _PURE_CACHES.get(limits)
+    if caches is None:
+        if len(_PURE_CACHES) >= 8:
+            _PURE_CACHES.clear()
+        caches = _PURE_CACHES[limits] = ({}, {}, {})
+    return caches
 
 
 def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | None) -> Decision:
