@@ -1,7 +1,8 @@
-"""Shared helpers for the core and reader tests: deciding NDJSON text, and running the engine over paths."""
+"""Shared helpers: deciding NDJSON text, running the engine over paths, and the system Chromium of the browser tests."""
 
 from __future__ import annotations
 
+import shutil
 from typing import Any, Callable
 
 import pytest
@@ -13,6 +14,15 @@ from hotjar_cli.core.model import Decision
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.engine import Event, Run, run
 from hotjar_cli.reader import resolve
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's headless shell, else its chromium: the browser tests fail without one (`.ci/run` installs both)."""
+    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+    if executable is None:
+        pytest.fail("no system Chromium: apt-get install chromium-headless-shell chromium, as .ci/run does")
+    return executable
 
 
 def decide_text(text: str, limits: Limits | None = None) -> list[list[Decision]]:

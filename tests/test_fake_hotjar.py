@@ -8,7 +8,6 @@ behaves as Hotjar's own script does ("What Hotjar's own script does when it load
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -88,12 +87,10 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(chromium_executable: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
-    if executable is None:
-        pytest.skip("no system Chromium")
+    executable = chromium_executable
     with sync_playwright() as playwright:
         # Chromium lets a page served over https (here by interception, at any address) load the fake's
         # scripts from loopback only without its Local Network Access checks.

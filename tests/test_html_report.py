@@ -38,12 +38,10 @@ def cli(*args: str | Path) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(chromium_executable: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
-    if executable is None:
-        pytest.skip("no system Chromium")
+    executable = chromium_executable
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
         yield launched
