@@ -37,7 +37,6 @@ from rich.console import Console  # noqa: E402
 from hotjar_cli.replay import run_replay  # noqa: E402
 from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
-
 SERVE = """
 import dataclasses, json, sys
 from fake_hotjar import FakeHotjar

@@ -10,10 +10,10 @@ import pytest
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.model import Decision
+from hotjar_cli.core.model import Decision, Event
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Event, Run, run
-from hotjar_cli.reader import resolve
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources.reader import resolve
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,10 @@ from typing import Any, Iterator
 import pytest
 from fake_hotjar import FakeHotjar, Received
 
-from hotjar_cli.engine import Event, Run, run
-from hotjar_cli.reader import resolve
+from hotjar_cli.core.model import Event
 from hotjar_cli.replay.settings import ReplaySettings
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources.reader import resolve
 
 START = datetime(2020, 4, 11, 8, 0, tzinfo=timezone.utc)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from test_cli import CLEAN, MIXED
 
 REPO = Path(__file__).resolve().parent.parent

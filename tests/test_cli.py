@@ -419,7 +419,7 @@ def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None
     imported = modules_imported_by(["validate", "log.jsonl", "--format", "json"], tmp_path)
     assert "hotjar_cli.core.mapping" in imported
     heavy = ("rich", "jsonschema", "playwright", "dask", "distributed", "s3fs", "multiprocessing",
-             "concurrent.futures", "tomllib", "hotjar_cli.replay", "hotjar_cli.explain")
+             "concurrent.futures", "tomllib", "hotjar_cli.replay", "hotjar_cli.report.explain")
     assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli import CLEAN, CLI, MIXED, cli, identify, logs, one_line, process, track  # noqa: F401 - fixture
 
 from hotjar_cli import __version__
-from hotjar_cli.reader import SKIPPED_SUFFIXES
-from test_cli import CLEAN, CLI, MIXED, cli, identify, logs, one_line, process, track  # noqa: F401 - fixture
+from hotjar_cli.sources.source import SKIPPED_SUFFIXES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

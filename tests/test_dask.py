@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
-import hotjar_cli.dask_engine as dask_engine
-import hotjar_cli.parallel as parallel
-from hotjar_cli.core.limits import Limits
-from hotjar_cli.engine import Run
-from hotjar_cli.reader import resolve
 from site_limit_logs import site_limit_log
+
+import hotjar_cli.run.dask_engine as dask_engine
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.report.lines import CallLines, FindingLines
+from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.parallel import Lines
+from hotjar_cli.sources.reader import resolve
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +92,8 @@ def test_without_a_scheduler_a_local_cluster_is_started_and_closed(logs: Path) -
     assert b"Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("stream", [parallel.Stream.FINDINGS, parallel.Stream.CALLS])
-def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: str, stream: parallel.Stream,
+@pytest.mark.parametrize("stream", [FindingLines(), CallLines()])
+def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: str, stream: Lines | None,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # Small enough blocks that every plain file is cut into ranges, and outputs large enough to travel gzipped.
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)

@@ -10,7 +10,7 @@ import pytest
 import typer.main
 
 from hotjar_cli.cli import app
-from hotjar_cli.config import KEYS
+from hotjar_cli.cli.config import KEYS
 from hotjar_cli.core.rules import CATALOGUE, Rule
 
 REPO = Path(__file__).resolve().parent.parent

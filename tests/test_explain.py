@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotjar_cli.explain import MAX_LINES, MAX_VALUE_CHARS, explain, explain_line, schema_dir
+from hotjar_cli.report.explain import (
+    MAX_LINES,
+    MAX_VALUE_CHARS,
+    explain,
+    explain_line,
+    schema_dir,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -226,7 +232,7 @@ def test_a_batch_without_messages_is_explained() -> None:
         "$.batch: is an object, not a non-empty list of messages",)
 
 
-@pytest.mark.parametrize("module", ["hotjar_cli.engine", "hotjar_cli.core.mapping", "hotjar_cli.explain"])
+@pytest.mark.parametrize("module", ["hotjar_cli.run.one_pass", "hotjar_cli.core.mapping", "hotjar_cli.report.explain"])
 def test_jsonschema_stays_off_the_path_of_valid_messages(module: str) -> None:
     code = f"import sys, {module}; print('jsonschema' in sys.modules, 'referencing' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 from typer.testing import CliRunner
 
-import hotjar_cli.parallel as parallel
+import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli import app
 
 pytest.importorskip("vl_convert")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import hotjar_cli.parallel as parallel
+import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli import app
 from hotjar_cli.report.inventory_formats import InventoryFormat
 

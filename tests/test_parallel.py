@@ -15,14 +15,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import hotjar_cli.parallel as parallel
-from hotjar_cli.core.limits import Limits
-from hotjar_cli.engine import Run, run
-from hotjar_cli.core.summary import SourceError, Summary
-from hotjar_cli.reader import Source, resolve, split_ranges
-from hotjar_cli.report.records import example_record, summary_record
 from site_limit_logs import site_limit_log
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.summary import SourceError, Summary
+from hotjar_cli.report.lines import CallLines, FindingLines
+from hotjar_cli.report.records import example_record, summary_record
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.parallel import Lines
+from hotjar_cli.sources.reader import resolve, split_ranges
+from hotjar_cli.sources.source import Source
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _pass(folder: Path, limits: Limits, jobs: int, stream: parallel.Stream) -> tuple[str, str]:
+def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tuple[str, str]:
     out = io.StringIO()
     summary = parallel.run_jobs(resolve([str(folder)]), Run(limits=limits), jobs, stream, out)
     report = json.dumps([summary_record(summary),
@@ -47,8 +50,8 @@ def _pass(folder: Path, limits: Limits, jobs: int, stream: parallel.Stream) -> t
 @pytest.mark.parametrize("limits", [Limits(), Limits(max_attributes=30, max_events=25),
                                     Limits(max_attributes=75, max_events=120), Limits(max_attributes=0, max_events=1)],
                          ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"])
-@pytest.mark.parametrize("stream", [parallel.Stream.NONE, parallel.Stream.FINDINGS, parallel.Stream.CALLS])
-def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: parallel.Stream,
+@pytest.mark.parametrize("stream", [None, FindingLines(), CallLines()])
+def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: Lines | None,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     alone = _pass(logs, limits, 1, stream)
@@ -63,11 +66,11 @@ def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path, monkeyp
     late = json.dumps({"type": "identify", "traits": {"plan": "pro"}})
     path = tmp_path / "late.jsonl"
     path.write_text("".join(f"{late if number in (2900, 2950, 2990) else clean}\n" for number in range(3000)))
-    alone = _pass(tmp_path, Limits(), 1, parallel.Stream.NONE)
+    alone = _pass(tmp_path, Limits(), 1, None)
     assert [example["line"] for example in json.loads(alone[0])[1]["HJ103"]] == [2901, 2951, 2991]
     for jobs in (2, 5):
         assert len(parallel.plan_units(resolve([str(path)]), jobs) or []) == jobs, "the file must really be split"
-        assert _pass(tmp_path, Limits(), jobs, parallel.Stream.NONE) == alone
+        assert _pass(tmp_path, Limits(), jobs, None) == alone
 
 
 def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path: Path) -> None:
@@ -88,7 +91,7 @@ def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path
 
 
 def test_site_limits_are_really_crossed_by_the_inputs(logs: Path) -> None:
-    report, _ = _pass(logs, Limits(max_attributes=30, max_events=25), 1, parallel.Stream.NONE)
+    report, _ = _pass(logs, Limits(max_attributes=30, max_events=25), 1, None)
     rules = json.loads(report)[0]["rules"]
     assert rules["HJ206"] > 0 and rules["HJ304"] > 0
 
@@ -158,28 +161,28 @@ def _report(summary: Summary, streamed: str) -> tuple[str, str]:
                         for code, examples in summary.examples.items()}], sort_keys=True), streamed
 
 
-def _in_units(path: Path, settings: Run, parts: int, in_flight: int, stream: parallel.Stream,
+def _in_units(path: Path, settings: Run, parts: int, in_flight: int, stream: Lines | None,
               rng: random.Random) -> tuple[tuple[str, str], _Inline]:
     units = split_ranges(resolve([str(path)])[0], parts)
     executor = _Inline(rng)
     out = io.StringIO()
-    summary = parallel._run_units(units, settings, stream, False, out, None, executor, None, in_flight)
+    summary = parallel._run_units(units, settings, stream, out, None, executor, None, in_flight)
     return _report(summary, out.getvalue()), executor
 
 
-def _alone(path: Path, settings: Run, stream: parallel.Stream) -> tuple[str, str]:
+def _alone(path: Path, settings: Run, stream: Lines | None) -> tuple[str, str]:
     out = io.StringIO()
-    summary = run(resolve([str(path)]), settings, parallel.stream_writer(stream, out))
+    summary = run(resolve([str(path)]), settings, None if stream is None else stream(out))
     return _report(summary, out.getvalue())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.integers(3, 120), seed=st.integers(0, 10_000), parts=st.integers(2, 24),
        in_flight=st.integers(1, 6), max_attributes=st.integers(0, 70), max_events=st.integers(0, 70),
-       stream=st.sampled_from(list(parallel.Stream)))
+       stream=st.sampled_from([None, FindingLines(), CallLines()]))
 def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
         names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int,
-        stream: parallel.Stream) -> None:
+        stream: Lines | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.jsonl"
         path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
@@ -197,8 +200,8 @@ def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits
     path = tmp_path / "sprawl.jsonl"
     path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
     settings = Run(limits=limits)
-    answer, executor = _in_units(path, settings, 40, in_flight, parallel.Stream.NONE, random.Random(in_flight))
-    assert answer == _alone(path, settings, parallel.Stream.NONE)
+    answer, executor = _in_units(path, settings, 40, in_flight, None, random.Random(in_flight))
+    assert answer == _alone(path, settings, None)
     rules = json.loads(answer[0])[0]["rules"]
     assert rules["HJ206"] > 0 and rules["HJ304"] > 0
     starts = [start for start, _ in executor.runs]

@@ -11,11 +11,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from hotjar_cli.engine import Run
-from hotjar_cli.parallel import PARALLEL_MIN_BYTES, LocalEngine, Stream, plan_units, run_jobs
-from hotjar_cli.reader import resolve
 from test_cli import CLI, track
+
+from hotjar_cli.report.lines import CallLines
+from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.parallel import (
+    PARALLEL_MIN_BYTES,
+    Lines,
+    LocalEngine,
+    plan_units,
+    run_jobs,
+)
+from hotjar_cli.sources.reader import resolve
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +36,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def counts_sent(folder: Path, stream: Stream) -> tuple[list[tuple[int, int]], int]:
+def counts_sent(folder: Path, stream: Lines | None) -> tuple[list[tuple[int, int]], int]:
     """What the workers sent over their queue while validating the folder with two processes, and the events."""
     queue = multiprocessing.get_context("fork").SimpleQueue()
     sources = resolve([str(folder)])
@@ -41,8 +48,8 @@ def counts_sent(folder: Path, stream: Stream) -> tuple[list[tuple[int, int]], in
     return sent, summary.events
 
 
-@pytest.mark.parametrize("stream", [Stream.NONE, Stream.CALLS])
-def test_every_worker_sends_every_byte_and_event(large: Path, stream: Stream) -> None:
+@pytest.mark.parametrize("stream", [None, CallLines()])
+def test_every_worker_sends_every_byte_and_event(large: Path, stream: Lines | None) -> None:
     sent, events = counts_sent(large, stream)
     # Bytes as they lie on disk: the gzipped file counts its compressed size, so the total is the files' sizes.
     assert sum(size for size, _ in sent) == sum(path.stat().st_size for path in large.iterdir())

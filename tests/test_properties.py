@@ -19,10 +19,12 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision, Effect, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
-from hotjar_cli.engine import Event, Filters, Run, run
-from hotjar_cli import reader
-from hotjar_cli.reader import (GZIP_MAGIC, UTF8_BOM, Gunzip, ReadError, Source, open_source, read_blocks,
-                               read_lines)
+from hotjar_cli.core.model import Event
+from hotjar_cli.core.filters import Filters
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources import reader
+from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, Gunzip, open_source, read_blocks, read_lines
+from hotjar_cli.sources.source import ReadError, Source
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from hotjar_cli import engine, reader
+from hotjar_cli.run import one_pass
+from hotjar_cli.sources import reader
 from hotjar_cli.core import decode
 from hotjar_cli.core.model import Outcome, Position
-from hotjar_cli.engine import Run, run
-from hotjar_cli.reader import InputError, Source, open_source, read_lines, resolve
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources.reader import open_source, read_lines, resolve
+from hotjar_cli.sources.source import InputError, Source
 
 IDENTIFY = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}
 TRACK = {"type": "track", "userId": "u1", "event": "Signed Up"}
@@ -236,7 +238,7 @@ def small_line_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     """A line limit of 100 bytes, in the reader (which cuts), the decoder (which reports) and the engine."""
     monkeypatch.setattr(decode, "MAX_LINE_BYTES", 100)
     monkeypatch.setattr(reader, "MAX_LINE_BYTES", 100)
-    monkeypatch.setattr(engine, "MAX_LINE_BYTES", 100)
+    monkeypatch.setattr(one_pass, "MAX_LINE_BYTES", 100)
     return 100
 
 
@@ -263,7 +265,7 @@ def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Pat
                                                                    block_bytes: int) -> None:
     monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
     original = reader.read_blocks
-    monkeypatch.setattr("hotjar_cli.engine.read_blocks",
+    monkeypatch.setattr("hotjar_cli.run.one_pass.read_blocks",
                         lambda stream, *args, **kwargs: original(stream, block_bytes, *args[1:], **kwargs))
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)

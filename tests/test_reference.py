@@ -17,9 +17,10 @@ from test_properties import PROPERTY_SETTINGS, log_values, segment_messages
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Event
 from hotjar_cli.core.reference import ReferenceMapper
-from hotjar_cli.engine import Event, Run, run
-from hotjar_cli.reader import Source
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources.source import Source
 
 # Small site limits, so that sequences cross them; short length limits, so that generated text crosses those.
 limits = st.builds(Limits, max_attribute_name_length=st.integers(0, 8), max_attribute_value_length=st.integers(0, 12),

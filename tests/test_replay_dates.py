@@ -23,8 +23,7 @@ import pytest
 from hotjar_cli.core.decode import context_timezone, decode_one, parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.model import Position
-from hotjar_cli.engine import Event
+from hotjar_cli.core.model import Event, Position
 from hotjar_cli.replay import plan_events
 from hotjar_cli.replay.dates import SEGMENT_DATES_JS
 from hotjar_cli.replay.plan import message_json, valid_timezone

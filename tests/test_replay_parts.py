@@ -19,9 +19,15 @@ from rich.console import Console
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.model import Position
-from hotjar_cli.engine import Event
-from hotjar_cli.replay import ReplayReport, ReplaySettings, ReplaySetupError, check_settings, plan_events, run_replay
+from hotjar_cli.core.model import Event, Position
+from hotjar_cli.replay import (
+    ReplayReport,
+    ReplaySettings,
+    ReplaySetupError,
+    check_settings,
+    plan_events,
+    run_replay,
+)
 from hotjar_cli.replay.breaker import Breaker, BreakerState
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
@@ -242,7 +248,7 @@ def test_the_rate_limit_and_backoff_keep_their_bounds() -> None:
 
 
 def test_importing_replay_does_not_load_playwright() -> None:
-    code = ("import sys, hotjar_cli.replay, hotjar_cli.engine; "
+    code = ("import sys, hotjar_cli.replay, hotjar_cli.run.one_pass; "
             "assert 'playwright' not in sys.modules, 'playwright was imported'")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

@@ -7,10 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-
-import hotjar_cli.replay.browser as browser
-from hotjar_cli.replay import run_replay
 from replay_support import (  # noqa: F401 - `fake` is a fixture
     assert_complete_once,
     events_of,
@@ -18,6 +14,10 @@ from replay_support import (  # noqa: F401 - `fake` is a fixture
     generate_log,
     settings_for,
 )
+from rich.console import Console
+
+import hotjar_cli.replay.browser as browser
+from hotjar_cli.replay import run_replay
 
 
 class Counts:

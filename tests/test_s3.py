@@ -22,10 +22,12 @@ from typing import Iterator
 
 import pytest
 
-import hotjar_cli.parallel as parallel
+import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.engine import Run
-from hotjar_cli.reader import InputError, Source, Window, received_day, resolve
+from hotjar_cli.report.lines import CallLines
+from hotjar_cli.run.one_pass import Run
+from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.source import InputError, Source, Window, received_day
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_events"
@@ -213,7 +215,7 @@ def test_processes_and_byte_ranges_over_s3_give_the_one_process_answer(store: di
     def answer(jobs: int) -> tuple[str, str]:
         out = io.StringIO()
         summary = parallel.run_jobs(sources, Run(limits=Limits(max_attributes=20, max_events=25)), jobs,
-                                    parallel.Stream.CALLS, out)
+                                    CallLines(), out)
         errors = [(error.file, error.line, error.message) for error in summary.errors]
         return json.dumps([summary.files, summary.lines, summary.rules, summary.calls, errors,
                            {code: [(e.position.file, e.position.line) for e in examples]
@@ -276,7 +278,7 @@ def test_a_remote_source_reads_through_open_source(store: dict, monkeypatch: pyt
     monkeypatch.setenv("AWS_ENDPOINT_URL", store["endpoint"])
     [source] = resolve([f"s3://{BUCKET}/segment-logs/srcB/{DAY1}/{DAY1}.generated.gz"])
     assert isinstance(source, Source) and source.path is None and not source.is_stdin
-    from hotjar_cli.reader import open_source
+    from hotjar_cli.sources.reader import open_source
 
     with open_source(source) as stream:
         assert stream.read().count(b"\n") == 400

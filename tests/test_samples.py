@@ -10,12 +10,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.model import Event, Outcome
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Event, Run, run
-from hotjar_cli.explain import explain
-from hotjar_cli.reader import resolve
+from hotjar_cli.report.explain import explain
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.sources.reader import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_events"

@@ -12,16 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from site_view_logs import timed_log
 
 import hotjar_cli.core.inventory as inventory_module
 import hotjar_cli.core.sketch as sketch
-import hotjar_cli.parallel as parallel
+import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
-from hotjar_cli.engine import Run
-from hotjar_cli.reader import resolve
 from hotjar_cli.report.site_view import inventory_record, timeline_record
-from site_view_logs import timed_log
+from hotjar_cli.run.one_pass import Run
+from hotjar_cli.sources.reader import resolve
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def site_view(folder: Path, settings: Run, jobs: int, by: str = "day") -> str:
-    summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, parallel.Stream.NONE, io.StringIO())
+    summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO())
     return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
 
 

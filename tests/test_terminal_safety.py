@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli import app
+from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report import Format
-from hotjar_cli.report.visible import visible, visible_json
 
 UNSAFE = [chr(code) for code in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0),
                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A))]

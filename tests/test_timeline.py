@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import hotjar_cli.parallel as parallel
+import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli import app
 
 START = datetime(2024, 3, 1, tzinfo=timezone.utc)

@@ -83,3 +83,31 @@ def iso(seconds: float | None) -> str | None:
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     milliseconds = moment.microsecond // 1000
     return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO-8601 date or date-time; without a zone it is UTC. Raises ValueError."""
+    moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def message_time(message: SegmentMessage) -> datetime | None:
+    """When the event happened: `timestamp`, else `originalTimestamp`, else `receivedAt`."""
+    found = _message_time(message)
+    return found[0] if found else None
+
+
+def message_time_text(message: SegmentMessage) -> str | None:
+    """The time of the event as the message wrote it, from the field `message_time` reads."""
+    found = _message_time(message)
+    return found[1] if found else None
+
+
+def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:
+    for value in (message.timestamp, message.originalTimestamp, message.receivedAt):
+        if isinstance(value, str):
+            try:
+                return parse_time(value), value
+            except ValueError:
+                continue
+    return None

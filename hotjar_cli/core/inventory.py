@@ -24,10 +24,10 @@ import hashlib
 import re
 from typing import Any, Iterable
 
+from hotjar_cli.core import sketch
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
-from hotjar_cli.core import sketch
 from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}

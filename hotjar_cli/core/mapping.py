@@ -9,8 +9,14 @@ import re
 import struct
 from typing import Any
 
-from hotjar_cli.core.decode import (Parsed, SegmentMessage, Unreadable, json_type, library_version,
-                                   properties_keys_of)
+from hotjar_cli.core.decode import (
+    Parsed,
+    SegmentMessage,
+    Unreadable,
+    json_type,
+    library_version,
+    properties_keys_of,
+)
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome

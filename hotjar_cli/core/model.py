@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from hotjar_cli.core.decode import Parsed
+
 
 class Severity(str, Enum):
     """How much a finding matters for a data-quality gate."""
@@ -97,3 +99,11 @@ class Position(msgspec.Struct, frozen=True):
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
         return where if self.index is None else f"{where} (batch item {self.index})"
+
+
+class Event(msgspec.Struct, frozen=True):
+    """One decided event, as streaming consumers (line-by-line reports, the dry run, replay) receive it."""
+
+    position: Position
+    message: Parsed
+    decision: Decision

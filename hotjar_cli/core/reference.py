@@ -15,8 +15,15 @@ import orjson
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.mapping import (_EMAIL, _HIGH_CARDINALITY, MESSAGE_TYPES, UNSUPPORTED_TYPES, _falsy,
-                                     _unknown_type, json_path)
+from hotjar_cli.core.mapping import (
+    _EMAIL,
+    _HIGH_CARDINALITY,
+    MESSAGE_TYPES,
+    UNSUPPORTED_TYPES,
+    _falsy,
+    _unknown_type,
+    json_path,
+)
 from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import RULES
 

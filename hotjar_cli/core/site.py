@@ -14,7 +14,7 @@ class Site:
 
     A site also remembers, up to its limit, the names it turned away, in order. For a site that started empty,
     `*_candidates()` is then the order in which distinct names asked to be admitted, which is what it takes to
-    combine the parts of an input that were folded separately (see `hotjar_cli.parallel`).
+    combine the parts of an input that were folded separately (see `hotjar_cli.run.parallel`).
     """
 
     __slots__ = ("max_attributes", "max_events", "attributes", "events", "attributes_full", "events_full",

@@ -16,7 +16,6 @@ from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, propertie
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
-
 EXAMPLE_LINE_BYTES = 64 * 1024
 REPEATS_HELD = 4096
 """At most this many decisions are held for counting by identity; past that, they are counted and let go."""

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from rich.console import Console
 
 from hotjar_cli.core.decode import SegmentMessage, context_timezone
+from hotjar_cli.core.eventtime import message_time
 from hotjar_cli.core.mapping import user_key
-from hotjar_cli.engine import Event, message_time
-from hotjar_cli.reader import STDIN
+from hotjar_cli.core.model import Event
+from hotjar_cli.core.visible import visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
@@ -26,7 +27,7 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
-from hotjar_cli.report.visible import visible
+from hotjar_cli.sources.source import STDIN
 
 __all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "SiteCheck",
            "Transport", "UserPlan", "EventPlanner", "check_settings", "check_site", "plan_events", "run_replay"]

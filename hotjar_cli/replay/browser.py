@@ -21,7 +21,14 @@ from urllib.parse import urlsplit
 
 from hotjar_cli.replay.dates import SEGMENT_DATES_JS
 from hotjar_cli.replay.errors import ReplaySetupError
-from hotjar_cli.replay.interface import SENT, USER_ATTRIBUTES_HINT, Delivery, Failure, SiteCheck, Transport
+from hotjar_cli.replay.interface import (
+    SENT,
+    USER_ATTRIBUTES_HINT,
+    Delivery,
+    Failure,
+    SiteCheck,
+    Transport,
+)
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 

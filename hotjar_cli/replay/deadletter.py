@@ -25,8 +25,9 @@ from typing import Any, Iterable
 import orjson
 
 from hotjar_cli.core.model import HotjarCall
-from hotjar_cli.reader import STDIN, InputError, ReadError, Source, open_source, read_lines
 from hotjar_cli.replay.plan import Origin, UserPlan
+from hotjar_cli.sources.reader import open_source, read_lines
+from hotjar_cli.sources.source import STDIN, InputError, ReadError, Source
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,17 @@ from collections import deque
 from typing import Awaitable, Callable, TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
+from hotjar_cli.core.visible import visible
 from hotjar_cli.replay.accounting import Tally
 from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.checkpoint import Checkpoint
@@ -33,7 +41,6 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
-from hotjar_cli.report.visible import visible
 
 T = TypeVar("T")
 LOGGED_FAILURES = 10

@@ -15,7 +15,7 @@ from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Effect, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
-from hotjar_cli.report.visible import visible
+from hotjar_cli.core.visible import visible
 
 VALUE_WIDTH = 80
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Severity
 from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.visible import visible
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -23,12 +23,12 @@ from hotjar_cli import __version__
 from hotjar_cli.core.model import OUTCOMES
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
+from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.records import report_record
+from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import inventory_record, where
-from hotjar_cli.report.visible import visible, visible_json
 
 POINTS_UP_TO = 200
 TABLE_ROWS = 1_000

@@ -8,8 +8,8 @@ from typing import TextIO
 import msgspec
 
 from hotjar_cli.core.gate import Gate, Verdict
+from hotjar_cli.core.model import Event
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Event
 
 
 class Report(msgspec.Struct, frozen=True):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from hotjar_cli.core.visible import visible_json
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
-from hotjar_cli.report.visible import visible_json
 
 
 class JsonReporter(Reporter):

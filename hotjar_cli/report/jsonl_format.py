@@ -6,10 +6,10 @@ import msgspec
 
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.mapping import described
-from hotjar_cli.engine import Event
+from hotjar_cli.core.model import Event
+from hotjar_cli.core.visible import visible_json
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import finding_record, position_record
-from hotjar_cli.report.visible import visible_json
 
 
 class JsonLinesReporter(Reporter):

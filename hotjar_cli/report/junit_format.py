@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ElementTree
 from hotjar_cli.core.gate import NO_EVENTS
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.visible import visible
 
 
 def _example_text(example: Example, code: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.visible import visible
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from hotjar_cli import __version__
 from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.mapping import user_key
-from hotjar_cli.core.model import Finding, Position
+from hotjar_cli.core.model import Event, Finding, Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example, Summary
-from hotjar_cli.engine import Event, message_time_text
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import timeline_record

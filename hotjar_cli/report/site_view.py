@@ -10,7 +10,12 @@ from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR
-from hotjar_cli.core.timeline import Timeline, bucket_label, bucket_record, change_points
+from hotjar_cli.core.timeline import (
+    Timeline,
+    bucket_label,
+    bucket_record,
+    change_points,
+)
 from hotjar_cli.report.redact import mask
 
 WEEK = 7 * 86400

@@ -11,11 +11,11 @@ from rich.text import Text
 
 from hotjar_cli.core.model import Outcome, Position, Severity
 from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
-from hotjar_cli.report.visible import visible
 
 OUTCOME_STYLES = {Outcome.ACCEPTED: "green", Outcome.MODIFIED: "yellow", Outcome.REJECTED: "red",
                   Outcome.IGNORED: "dim", Outcome.INVALID: "bold red"}

@@ -3,92 +3,29 @@
 from __future__ import annotations
 
 import gc
-from datetime import datetime, timezone
 from typing import Callable, Iterable, Protocol
 
 import msgspec
 
-from hotjar_cli.core.decode import (DECODE_ERRORS, MAX_LINE_BYTES, Parsed, SegmentMessage, decode_one, parse_batch,
-                                   parse_line)
-from hotjar_cli.core.jsvalues import is_truthy, js_string
+from hotjar_cli.core.decode import (
+    DECODE_ERRORS,
+    MAX_LINE_BYTES,
+    Parsed,
+    SegmentMessage,
+    decode_one,
+    parse_batch,
+    parse_line,
+)
+from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.core.views import SiteNames, View, Views
-from hotjar_cli.reader import InputError, ReadError, Source, lines_before, open_source, read_blocks
-
-
-class Filters(msgspec.Struct, frozen=True):
-    """Which messages a run looks at. Unreadable lines are always kept: they are problems in the input."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-    types: frozenset[str] = frozenset()
-    users: frozenset[str] = frozenset()
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter is set."""
-        return bool(self.since or self.until or self.types or self.users)
-
-    def keep(self, message: SegmentMessage) -> bool:
-        """Whether the message passes every filter; a message without a readable timestamp fails a time filter."""
-        if self.types and not (isinstance(message.type, str) and message.type in self.types):
-            return False
-        if self.users and not (_as_text(message.userId) in self.users or _as_text(message.anonymousId) in self.users):
-            return False
-        if self.since or self.until:
-            moment = message_time(message)
-            if moment is None:
-                return False
-            if self.since and moment < self.since:
-                return False
-            if self.until and moment >= self.until:
-                return False
-        return True
-
-
-def _as_text(value: object) -> str | None:
-    return js_string(value) if is_truthy(value) else None
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO-8601 date or date-time; without a zone it is UTC. Raises ValueError."""
-    moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def message_time(message: SegmentMessage) -> datetime | None:
-    """When the event happened: `timestamp`, else `originalTimestamp`, else `receivedAt`."""
-    found = _message_time(message)
-    return found[0] if found else None
-
-
-def message_time_text(message: SegmentMessage) -> str | None:
-    """The time of the event as the message wrote it, from the field `message_time` reads."""
-    found = _message_time(message)
-    return found[1] if found else None
-
-
-def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:
-    for value in (message.timestamp, message.originalTimestamp, message.receivedAt):
-        if isinstance(value, str):
-            try:
-                return parse_time(value), value
-            except ValueError:
-                continue
-    return None
-
-
-class Event(msgspec.Struct, frozen=True):
-    """One decided event, as streaming consumers (line-by-line reports, the dry run, replay) receive it."""
-
-    position: Position
-    message: Parsed
-    decision: Decision
+from hotjar_cli.sources.reader import lines_before, open_source, read_blocks
+from hotjar_cli.sources.source import InputError, ReadError, Source
 
 
 class Run(msgspec.Struct):
@@ -102,6 +39,11 @@ class Run(msgspec.Struct):
     """The site view to collect beside the summary (`Summary.views`): the timeline, the inventory."""
     site_names: SiteNames = msgspec.field(default_factory=SiteNames)
     """The names the site held before these logs."""
+
+
+def with_site_view(settings: Run, views: frozenset[View], names: SiteNames) -> Run:
+    """The settings of a pass that also collects `views`, over a site seeded with `names`."""
+    return msgspec.structs.replace(settings, views=settings.views | views, site_names=names)
 
 
 class Observer(Protocol):

@@ -10,7 +10,7 @@ import time
 from typing import Any, Callable
 
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.reader import Source
+from hotjar_cli.sources.source import Source
 
 SEND_EVERY_SECONDS = 0.1
 
@@ -30,7 +30,7 @@ def for_worker() -> ProgressCounter | None:
 
 
 class ProgressCounter:
-    """Watches one pass (an `Observer` of `hotjar_cli.engine.run`) and sends `(bytes, events)` since the last send."""
+    """Watches one pass (an `Observer` of `hotjar_cli.run.one_pass.run`) and sends `(bytes, events)` since the last send."""
 
     def __init__(self, send: Callable[[tuple[int, int]], None]) -> None:
         self._send = send

@@ -11,7 +11,7 @@ import sys
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING
 
-from hotjar_cli.report.visible import visible
+from hotjar_cli.core.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -16,32 +16,56 @@ import functools
 import os
 import sys
 import time
+from collections.abc import Iterator, MutableMapping
 from dataclasses import asdict, replace
 from enum import Enum
 from pathlib import Path
-from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Annotated, Any, Callable, ContextManager, Optional, TextIO
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Callable,
+    ContextManager,
+    Optional,
+    TextIO,
+)
 
 import click
 import msgspec
 import typer
 
 from hotjar_cli import __version__
-from hotjar_cli.config import ConfigError, find_config, load_config, parse_rates, split_list
-from hotjar_cli.core.selection import Selection
+from hotjar_cli.cli.config import (
+    ConfigError,
+    find_config,
+    load_config,
+    parse_rates,
+    split_list,
+)
+from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
+from hotjar_cli.core.eventtime import parse_time
+from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.gate import EXIT_ERROR, FailOn, Gate, judge
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
 from hotjar_cli.core.mapping import MESSAGE_TYPES
 from hotjar_cli.core.rules import CATALOGUE, find_rule
+from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.engine import Filters, Run, parse_time, run
-from hotjar_cli.parallel import Engine, EngineError, LocalEngine, Stream, available_cores, run_jobs
-from hotjar_cli.reader import InputError, Source, Window, resolve
+from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report import Format, Report, make_reporter
-from hotjar_cli.report.records import position_record
 from hotjar_cli.report.inventory_formats import InventoryFormat
-from hotjar_cli.report.visible import visible, visible_json
-from hotjar_cli.talk import ColorMode, Talk, Verbosity
+from hotjar_cli.report.lines import CallLines, FindingLines
+from hotjar_cli.report.records import position_record
+from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.parallel import (
+    Engine,
+    EngineError,
+    LocalEngine,
+    available_cores,
+    run_jobs,
+)
+from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.source import InputError, Source, Window
 
 if TYPE_CHECKING:
     from hotjar_cli.replay.settings import ReplaySettings
@@ -331,7 +355,7 @@ def _progress(label: str, sources: list[Source], wanted: bool | None) -> Context
     """A progress bar on stderr, as `Talk.shows_progress` decides; else nothing."""
     if not TALK.shows_progress(wanted):
         return contextlib.nullcontext()
-    from hotjar_cli.progress import RunProgress, total_bytes
+    from hotjar_cli.cli.progress import RunProgress, total_bytes
 
     return RunProgress(label, total_bytes(sources), TALK.progress_console(wanted))
 
@@ -400,9 +424,9 @@ def validate(
     started = time.monotonic()
     with _open_output(output) as out:
         reporter = make_reporter(format, out, redacting, color.forced)
-        stream = Stream.FINDINGS if reporter.streams else Stream.NONE
+        lines = FindingLines(redacting) if reporter.streams else None
         with _progress("validate", common.sources, progress) as shown:
-            summary = run_jobs(common.sources, common.run, _jobs(jobs), stream, out, redacting, shown,
+            summary = run_jobs(common.sources, common.run, _jobs(jobs), lines, out, shown,
                                _with_progress(chosen, shown))
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
@@ -439,7 +463,8 @@ about a third more time per event, which a CI gate that never reads it should no
 def _with_site_view(common: Common, format: Format | None, by: "Resolution | None", known_attributes: Path | None,
                     known_events: Path | None) -> Common:
     from hotjar_cli.core.views import View
-    from hotjar_cli.site_names import site_names, with_site_view
+    from hotjar_cli.run.one_pass import with_site_view
+    from hotjar_cli.sources.names import site_names
 
     views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
     if format is Format.HTML:
@@ -468,7 +493,7 @@ def inventory(
     jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
 ) -> int:
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
-    from hotjar_cli.inventory_command import run_inventory
+    from hotjar_cli.cli.inventory import run_inventory
 
     talk = _talk(quiet, verbose, color)
     file_config = _config(config)
@@ -509,7 +534,7 @@ def _engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) 
     if scheduler is not None and engine is EngineName.LOCAL:
         raise UsageError("--scheduler is for --engine dask")
     if engine is EngineName.DASK or scheduler is not None:
-        from hotjar_cli.dask_engine import DaskEngine
+        from hotjar_cli.run.dask_engine import DaskEngine
 
         return DaskEngine(_jobs(jobs), scheduler)
     return LocalEngine(_jobs(jobs))
@@ -574,7 +599,7 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
     """Examples of spec problems, explained against Segment's JSON Schemas (off the hot path: examples only)."""
     if not any(code in summary.examples for code in EXPLAINED_CODES):
         return summary
-    from hotjar_cli.explain import explain_line
+    from hotjar_cli.report.explain import explain_line
 
     for code in EXPLAINED_CODES:
         if code in summary.examples:
@@ -753,7 +778,7 @@ def _check_site(site_id: str | None, page_url: str | None, script_url: str | Non
 def _dry_run(common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
     started = time.monotonic()
     with _progress("dry run", common.sources, progress) as shown:
-        summary = run_jobs(common.sources, common.run, jobs, Stream.CALLS, sys.stdout, observer=shown,
+        summary = run_jobs(common.sources, common.run, jobs, CallLines(), sys.stdout, observer=shown,
                            engine=_with_progress(engine, shown))
     calls = summary.calls
     not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]

@@ -1,15 +1,11 @@
-"""The names a Hotjar site held before the logs (`--known-attributes`, `--known-events`), read from their files,
-and the settings of a pass that collects the site view."""
+"""The names a Hotjar site held before the logs (`--known-attributes`, `--known-events`), read from their files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import msgspec
-
-from hotjar_cli.core.views import SiteNames, View
-from hotjar_cli.engine import Run
-from hotjar_cli.reader import InputError
+from hotjar_cli.core.views import SiteNames
+from hotjar_cli.sources.source import InputError
 
 MAX_KNOWN_NAMES = 1_000_000
 """A seed file longer than this is not a list of a site's names."""
@@ -38,10 +34,3 @@ def read_names(option: str, path: Path | None) -> tuple[str, ...]:
 def site_names(attributes: Path | None, events: Path | None) -> SiteNames:
     """`--known-attributes` and `--known-events`: the names the site held before these logs, in slot order."""
     return SiteNames(read_names("--known-attributes", attributes), read_names("--known-events", events))
-
-
-def with_site_view(settings: Run, views: frozenset[View], names: SiteNames) -> Run:
-    """The settings of a pass that also collects `views`, over a site seeded with `names`."""
-    return msgspec.structs.replace(settings, views=settings.views | views, site_names=names)
-
-

@@ -1,7 +1,7 @@
 """One progress bar on stderr for a pass, in one process or many: bytes read of the total, events decided, ETA.
 
 In one process the run tells the bar directly. Worker processes send their counts over a queue (see
-`hotjar_cli.counting`), which a thread of this process drains into the bar. A Dask cluster's workers cannot reach
+`hotjar_cli.run.counting`), which a thread of this process drains into the bar. A Dask cluster's workers cannot reach
 the queue: the bar then moves as each unit of work comes back.
 
 The bar is redrawn by whoever counts, never by a thread of rich's own: worker processes are forked while the bar
@@ -16,10 +16,17 @@ import time
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.reader import Source, size_of
+from hotjar_cli.sources.reader import size_of
+from hotjar_cli.sources.source import Source
 
 REDRAW_SECONDS = 0.125
 
@@ -76,7 +83,7 @@ class RunProgress:
             self._events += counts[1]
             self._refresh()
 
-    # The `Observer` of a run in this process (see `hotjar_cli.engine`).
+    # The `Observer` of a run in this process (see `hotjar_cli.run.one_pass`).
 
     def watch(self, summary: Summary) -> None:
         """The summary being filled in this process: its events are read at each refresh."""

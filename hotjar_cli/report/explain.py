@@ -32,10 +32,11 @@ _TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an intege
 
 def schema_dir() -> Path:
     """Where the JSON Schemas are: inside the installed package, else the repository's `schemas/`."""
-    packaged = Path(__file__).resolve().parent / "schemas"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "schemas"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "schemas"
+    return package.parent / "schemas"
 
 
 def explain(message: object, *, redact: bool = False) -> tuple[str, ...]:

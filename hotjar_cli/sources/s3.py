@@ -14,7 +14,17 @@ from __future__ import annotations
 import glob
 from typing import Any, BinaryIO, Iterator
 
-from hotjar_cli.reader import S3_SCHEME, InputError, ReadError, Remote, Source, Window, glob_root, is_log_name, walked
+from hotjar_cli.sources.source import (
+    S3_SCHEME,
+    InputError,
+    ReadError,
+    Remote,
+    Source,
+    Window,
+    glob_root,
+    is_log_name,
+    walked,
+)
 
 STREAM_BLOCK_BYTES = 8 << 20
 """Bytes fetched per ranged GET while streaming an object: few requests, and memory stays flat (s3fs reads

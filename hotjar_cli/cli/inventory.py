@@ -13,11 +13,12 @@ import msgspec
 
 from hotjar_cli import __version__
 from hotjar_cli.core.views import View
-from hotjar_cli.engine import Observer, Run
-from hotjar_cli.parallel import Engine, Stream, run_jobs
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat
 from hotjar_cli.report.records import summary_record
 from hotjar_cli.report.site_view import inventory_record, timeline_record
+from hotjar_cli.run.one_pass import Observer, Run
+from hotjar_cli.run.parallel import Engine, run_jobs
+
 
 def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:  # noqa: ANN401
     """The whole `inventory --format json` document."""
@@ -34,7 +35,7 @@ def run_inventory(sources: list[Any], settings: Run, jobs: int, engine: Engine, 
                   out: TextIO, redact: bool = False, observer: Observer | None = None) -> Any:  # noqa: ANN401
     """Read the logs, write the inventory in `format` to `out`, and return the run's summary."""
     views = frozenset({View.INVENTORY, View.TIMELINE}) if format.value == "html" else frozenset({View.INVENTORY})
-    summary = run_jobs(sources, msgspec.structs.replace(settings, views=settings.views | views), jobs, Stream.NONE,
-                       io.StringIO(), redact, observer, engine)
+    summary = run_jobs(sources, msgspec.structs.replace(settings, views=settings.views | views), jobs, None,
+                       io.StringIO(), observer, engine)
     WRITERS[format](inventory_document(summary, redact), out)
     return summary

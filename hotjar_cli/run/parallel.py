@@ -17,7 +17,7 @@ after that is seeded with its final names and is exact: only the units in flight
 second run. Most inputs never reach a site limit and pay nothing for this.
 
 Where the units run is an `Engine`: this machine's processes (`LocalEngine`) or a Dask cluster
-(`hotjar_cli.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
+(`hotjar_cli.run.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
 future with `.result()`), and everything else, the planning aside, is this module's, shared: so the answer does
 not depend on the engine.
 """
@@ -30,17 +30,18 @@ import os
 from abc import ABC, abstractmethod
 from collections import deque
 from contextlib import ExitStack
-from enum import Enum
 from functools import reduce
 from typing import Any, Callable, ContextManager, Iterable, Protocol, TextIO
 
 import msgspec
 
+from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.counting import attach, for_worker
-from hotjar_cli.engine import Event, Observer, Run, run
-from hotjar_cli.reader import InputError, ReadError, Source, is_gzip, lines_before, size_of, split_ranges
+from hotjar_cli.run.counting import attach, for_worker
+from hotjar_cli.run.one_pass import Observer, Run, run
+from hotjar_cli.sources.reader import is_gzip, lines_before, size_of, split_ranges
+from hotjar_cli.sources.source import InputError, ReadError, Source
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
@@ -66,35 +67,14 @@ class EngineError(Exception):
     """The chosen engine cannot run here (a missing extra, an unreachable scheduler, input it cannot read)."""
 
 
-class Stream(str, Enum):
-    """What a pass writes line by line as it goes, besides its summary."""
+class Lines(Protocol):
+    """What a pass writes line by line as it goes, besides its summary (`--format jsonl`, the dry run's calls).
 
-    NONE = "none"
-    FINDINGS = "findings"
-    """`--format jsonl`: one line per event with findings."""
-    CALLS = "calls"
-    """`replay --dry-run`: one line per Hotjar call."""
+    Called with where to write, it returns what writes one event's line there. It is sent to every worker, so it
+    must pickle: the command builds it from the report layer, and this layer only calls it.
+    """
 
-
-def stream_writer(stream: Stream, out: TextIO, redact: bool = False) -> Callable[[Event], None] | None:
-    """The function that writes one event's line of a stream to `out`, or None for no stream."""
-    if stream is Stream.NONE:
-        return None
-    if stream is Stream.FINDINGS:
-        from hotjar_cli.report.jsonl_format import JsonLinesReporter
-
-        return JsonLinesReporter(out, redact).event
-    from hotjar_cli.report.records import call_record
-
-    encode = msgspec.json.encode
-
-    from hotjar_cli.report.visible import visible_json
-
-    def write_call(event: Event) -> None:
-        if event.decision.call is not None:
-            out.write(visible_json(encode(call_record(event)).decode()) + "\n")
-
-    return write_call
+    def __call__(self, out: TextIO) -> Callable[[Event], None]: ...
 
 
 class Future(Protocol):
@@ -139,7 +119,7 @@ class LocalEngine(Engine):
     """Processes forked on this machine, up to `jobs` at once.
 
     `progress`, when given, is called once the processes start, for the queue they send their counts to (see
-    `hotjar_cli.counting`).
+    `hotjar_cli.run.counting`).
     """
 
     def __init__(self, jobs: int, progress: Callable[[], Any] | None = None) -> None:
@@ -206,8 +186,8 @@ class Seeds(msgspec.Struct, frozen=True):
     exact_events: bool
 
 
-def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, out: TextIO,
-             redact: bool = False, observer: Observer | None = None, engine: Engine | None = None) -> Summary:
+def run_jobs(sources: list[Source], settings: Run, jobs: int, lines: Lines | None, out: TextIO,
+             observer: Observer | None = None, engine: Engine | None = None) -> Summary:
     """One pass over the sources on an engine (default: up to `jobs` local processes).
 
     The summary and what is written to `out` are those of one process reading the sources in order.
@@ -215,26 +195,26 @@ def run_jobs(sources: list[Source], settings: Run, jobs: int, stream: Stream, ou
     engine = engine if engine is not None else LocalEngine(jobs)
     units = engine.plan(sources)
     if units is None:
-        return run(sources, settings, stream_writer(stream, out, redact), observer=observer)
+        return run(sources, settings, None if lines is None else lines(out), observer=observer)
     with ExitStack() as stack:
         folder = None
-        if engine.shares_disk and stream is not Stream.NONE:
+        if engine.shares_disk and lines is not None:
             import tempfile
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        return _run_units(units, settings, stream, redact, out, observer, executor, folder,
+        return _run_units(units, settings, lines, out, observer, executor, folder,
                           engine.in_flight(executor))
 
 
-def _run_units(units: list[Source], settings: Run, stream: Stream, redact: bool, out: TextIO,
+def _run_units(units: list[Source], settings: Run, lines: Lines | None, out: TextIO,
                observer: Observer | None, executor: Executor, folder: str | None, in_flight: int) -> Summary:
     """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares."""
     limits = settings.limits
 
     def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
-        return executor.submit(_work, units[number], settings, stream, redact, spool, seeds, again)
+        return executor.submit(_work, units[number], settings, lines, spool, seeds, again)
 
     summaries: list[Summary | None] = [None] * len(units)
     # Started units, in input order, with the seeds each started with.
@@ -409,7 +389,7 @@ class _Spool(io.TextIOBase):
         return Output(data=self._buffer.getvalue(), gzipped=True)
 
 
-def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str | None, seeds: Seeds,
+def _work(unit: Source, settings: Run, lines: Lines | None, spool: str | None, seeds: Seeds,
           again: bool = False) -> Partial:
     """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given).
 
@@ -418,16 +398,16 @@ def _work(unit: Source, settings: Run, stream: Stream, redact: bool, spool: str 
     site = Site(limits.max_attributes, limits.max_events, seeds.attributes, seeds.events)
     output = None
     observer = None if again else for_worker()  # a unit folded again was counted the first time
-    if stream is Stream.NONE:
+    if lines is None:
         summary = run([unit], settings, site=site, observer=observer, count_lines_before=False)
         return Partial(summary, *_new_names(site, seeds), None, lines_counted=False)
     if spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
-            summary = run([unit], settings, stream_writer(stream, file, redact), site=site, observer=observer)
+            summary = run([unit], settings, lines(file), site=site, observer=observer)
         output = Output(path=spool)
     else:
         kept = _Spool()
-        summary = run([unit], settings, stream_writer(stream, kept, redact), site=site,  # type: ignore[arg-type]
+        summary = run([unit], settings, lines(kept), site=site,  # type: ignore[arg-type]
                       observer=observer)
         output = kept.output()
     return Partial(summary, *_new_names(site, seeds), output)

@@ -1,7 +1,7 @@
 """`--engine dask`: the units of a pass run on a Dask cluster, a running one or one started here for the run.
 
 Only the planning is Dask's own: the two passes, the site-limit fold and the ordered merge are
-`hotjar_cli.parallel`'s, shared with local processes, so the answer is the same by construction. Workers may be
+`hotjar_cli.run.parallel`'s, shared with local processes, so the answer is the same by construction. Workers may be
 other machines, so they read every unit themselves (a local path must exist on them too: use s3:// paths or a
 shared disk), and hand streamed output back in their results instead of temporary files.
 
@@ -15,8 +15,16 @@ from typing import Any, Callable, Iterator
 
 import msgspec
 
-from hotjar_cli.parallel import SPARE_UNITS_IN_FLIGHT, Engine, EngineError, Executor, Future, splittable
-from hotjar_cli.reader import Source, size_of, split_ranges
+from hotjar_cli.run.parallel import (
+    SPARE_UNITS_IN_FLIGHT,
+    Engine,
+    EngineError,
+    Executor,
+    Future,
+    splittable,
+)
+from hotjar_cli.sources.reader import size_of, split_ranges
+from hotjar_cli.sources.source import Source
 
 BLOCK_BYTES = 16 * 1024 * 1024
 """A large plain file is cut into byte ranges of about this size, one task each, whatever the cluster's size:

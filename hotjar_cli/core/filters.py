@@ -1,0 +1,45 @@
+"""Which messages a pass looks at: `--since`, `--until`, `--type`, `--user`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.eventtime import message_time
+from hotjar_cli.core.jsvalues import is_truthy, js_string
+
+
+class Filters(msgspec.Struct, frozen=True):
+    """Which messages a run looks at. Unreadable lines are always kept: they are problems in the input."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    types: frozenset[str] = frozenset()
+    users: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.since or self.until or self.types or self.users)
+
+    def keep(self, message: SegmentMessage) -> bool:
+        """Whether the message passes every filter; a message without a readable timestamp fails a time filter."""
+        if self.types and not (isinstance(message.type, str) and message.type in self.types):
+            return False
+        if self.users and not (_as_text(message.userId) in self.users or _as_text(message.anonymousId) in self.users):
+            return False
+        if self.since or self.until:
+            moment = message_time(message)
+            if moment is None:
+                return False
+            if self.since and moment < self.since:
+                return False
+            if self.until and moment >= self.until:
+                return False
+        return True
+
+
+def _as_text(value: object) -> str | None:
+    return js_string(value) if is_truthy(value) else None

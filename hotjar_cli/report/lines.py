@@ -1,0 +1,38 @@
+"""What a pass writes line by line while it runs (`Lines` of `hotjar_cli.run.parallel`): each is sent to every
+worker, which writes its units' lines with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, TextIO
+
+import msgspec
+
+from hotjar_cli.core.model import Event
+from hotjar_cli.core.visible import visible_json
+from hotjar_cli.report.jsonl_format import JsonLinesReporter
+from hotjar_cli.report.records import call_record
+
+
+@dataclass(frozen=True)
+class FindingLines:
+    """`--format jsonl`: one line per event with findings."""
+
+    redact: bool = False
+
+    def __call__(self, out: TextIO) -> Callable[[Event], None]:
+        return JsonLinesReporter(out, self.redact).event
+
+
+@dataclass(frozen=True)
+class CallLines:
+    """`replay --dry-run`: one line per Hotjar call."""
+
+    def __call__(self, out: TextIO) -> Callable[[Event], None]:
+        encode = msgspec.json.encode
+
+        def write_call(event: Event) -> None:
+            if event.decision.call is not None:
+                out.write(visible_json(encode(call_record(event)).decode()) + "\n")
+
+        return write_call

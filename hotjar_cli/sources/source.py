@@ -1,0 +1,136 @@
+"""What an input is: a local file, standard input, an S3 object or a byte range of one; which names a walk reads;
+and the two ways reading fails. Shared by the local reader and the S3 lister, which build on it."""
+
+from __future__ import annotations
+
+import glob
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+import msgspec
+
+SKIPPED_NAMES = frozenset({"dummy-object.txt"})
+"""Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
+SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
+"""Documentation and scripts kept beside logs (a README, the script that made or reads them), in any case;
+skipped when a folder is walked or a glob expanded. README.md lists the same suffixes."""
+
+STDIN = "-"
+S3_SCHEME = "s3://"
+
+RECEIVED_DAY_MARGIN = timedelta(days=1)
+"""How far an event's own time may lie outside the day Segment received it and still be looked for there.
+
+A received-day folder is skipped by `--since`/`--until` only when the whole day, widened by this much on each
+side, is outside the window. Events that reached Segment later than this after they happened (a device offline
+for days, a backfill with explicit timestamps) can sit in a skipped folder: name the folders to read them all.
+"""
+_DAY = timedelta(days=1)
+_DATE_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EPOCH_MS_FOLDER = re.compile(r"\d{13}")
+
+
+class InputError(Exception):
+    """A path the user named cannot be read at all (missing, empty directory, no match for a glob)."""
+
+
+class ReadError(Exception):
+    """A file stopped being readable part-way (a truncated or corrupt gzip stream, an I/O error)."""
+
+
+class Remote(msgspec.Struct, frozen=True):
+    """An object in S3 or an S3-compatible store: all a process needs to read it, on this machine or a worker."""
+
+    url: str
+    """s3://bucket/key"""
+    endpoint_url: str | None = None
+    """An S3-compatible store's address; None for AWS (the usual configuration and credential chain applies)."""
+    size: int | None = None
+    """The object's size in bytes, as listed."""
+
+
+class Source(msgspec.Struct, frozen=True):
+    """One input: the name as the user will see it in reports, where to read it, and which bytes of it.
+
+    A plain file may be split into byte ranges that start at line starts, so several processes share it.
+    """
+
+    name: str
+    path: Path | None = None
+    """A local file; None for standard input and for remote objects."""
+    start: int = 0
+    end: int | None = None
+    """Where the range ends (exclusive); None for the end of the file."""
+    remote: Remote | None = None
+    """An object in S3, named by its s3:// URL in reports."""
+
+    @property
+    def whole(self) -> bool:
+        """Whether this is the whole file rather than a later range of it."""
+        return self.start == 0 and self.end is None
+
+    @property
+    def is_stdin(self) -> bool:
+        """Whether this is standard input, which only this process can read, and only once."""
+        return self.path is None and self.remote is None
+
+
+class Window(msgspec.Struct, frozen=True):
+    """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def hint(self) -> str:
+        """Words to add when nothing was found: the window may be why."""
+        if self.since is None and self.until is None:
+            return ""
+        return " (received-day folders outside --since/--until are skipped)"
+
+    def excludes_folder(self, name: str) -> bool:
+        """Whether a folder named for a day Segment received events on certainly holds none in the window."""
+        day = received_day(name)
+        if day is None:
+            return False
+        if self.since is not None and day + _DAY + RECEIVED_DAY_MARGIN <= self.since:
+            return True
+        return self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
+
+
+def received_day(name: str) -> datetime | None:
+    """The UTC day a received-day folder stands for, or None for any other folder name.
+
+    Segment's S3 destination names these folders by the day's start in milliseconds since the epoch
+    (`1712016000000`); a copy kept by date (`2024-04-02`) is recognised too.
+    """
+    try:
+        if _EPOCH_MS_FOLDER.fullmatch(name):
+            return datetime.fromtimestamp(int(name) / 1000, tz=timezone.utc)
+        if _DATE_FOLDER.fullmatch(name):
+            return datetime.strptime(name, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+def is_log_name(name: str) -> bool:
+    """Whether a file met while walking a folder or expanding a glob is read as a log.
+
+    Dot-files, Segment's `dummy-object.txt` and documentation or scripts kept beside the logs are not.
+    """
+    return (not name.startswith(".") and name not in SKIPPED_NAMES
+            and PurePosixPath(name).suffix.lower() not in SKIPPED_SUFFIXES)
+
+
+def walked(parts: Iterable[str], window: Window) -> bool:
+    """Whether the folders on the way from a walked root down to a file let it be read: none hidden, none skipped."""
+    return not any(part.startswith(".") or window.excludes_folder(part) for part in parts)
+
+
+def glob_root(pattern: str) -> PurePosixPath:
+    """The part of a glob pattern before its first wildcard: what the user named as it is."""
+    parts = PurePosixPath(pattern).parts
+    fixed = next((index for index, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    return PurePosixPath(*parts[:fixed]) if fixed else PurePosixPath()
