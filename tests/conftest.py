@@ -12,7 +12,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Event
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
 
 
@@ -48,7 +48,7 @@ def run_paths() -> Callable[..., tuple[Summary, list[Event]]]:
 
     def run_them(paths: list[Any], **settings: Any) -> tuple[Summary, list[Event]]:
         events: list[Event] = []
-        summary = run(resolve([str(path) for path in paths]), Run(**settings), on_event=events.append)
+        summary = run_pass(resolve([str(path) for path in paths]), PassSettings(**settings), on_event=events.append)
         return summary, events
 
     return run_them

@@ -15,7 +15,7 @@ from fake_hotjar import FakeHotjar, Received
 
 from hotjar_cli.core.model import Event
 from hotjar_cli.replay.settings import ReplaySettings
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
 
 START = datetime(2020, 4, 11, 8, 0, tzinfo=timezone.utc)
@@ -56,7 +56,7 @@ def settings_for(fake: FakeHotjar, **overrides: Any) -> ReplaySettings:
 def events_of(*paths: Path | str) -> list[Event]:
     """The engine's events for the files, as the command line produces them."""
     events: list[Event] = []
-    run(resolve([str(path) for path in paths]), Run(), on_event=events.append)
+    run_pass(resolve([str(path) for path in paths]), PassSettings(), on_event=events.append)
     return events
 
 

@@ -22,7 +22,7 @@ import hotjar_cli.run.dask_engine as dask_engine
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.report.lines import CallLines, FindingLines
-from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve
 
@@ -103,7 +103,7 @@ def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: 
     engine = dask_engine.DaskEngine(2, scheduler)
     units = engine.plan(sources)
     assert len(units) > len(sources) and any(unit.start > 0 for unit in units)
-    settings = Run(limits=Limits(max_attributes=30, max_events=25))
+    settings = PassSettings(limits=Limits(max_attributes=30, max_events=25))
 
     def answer(**engine_choice: object) -> tuple[str, str]:
         out = io.StringIO()

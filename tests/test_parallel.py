@@ -22,7 +22,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.report.lines import CallLines, FindingLines
 from hotjar_cli.report.records import example_record, summary_record
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve, split_ranges
 from hotjar_cli.sources.source import Source
@@ -40,7 +40,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tuple[str, str]:
     out = io.StringIO()
-    summary = parallel.run_jobs(resolve([str(folder)]), Run(limits=limits), jobs, stream, out)
+    summary = parallel.run_jobs(resolve([str(folder)]), PassSettings(limits=limits), jobs, stream, out)
     report = json.dumps([summary_record(summary),
                          {code: [example_record(example, False) for example in examples]
                           for code, examples in summary.examples.items()}], sort_keys=True)
@@ -161,7 +161,7 @@ def _report(summary: Summary, streamed: str) -> tuple[str, str]:
                         for code, examples in summary.examples.items()}], sort_keys=True), streamed
 
 
-def _in_units(path: Path, settings: Run, parts: int, in_flight: int, stream: Lines | None,
+def _in_units(path: Path, settings: PassSettings, parts: int, in_flight: int, stream: Lines | None,
               rng: random.Random) -> tuple[tuple[str, str], _Inline]:
     units = split_ranges(resolve([str(path)])[0], parts)
     executor = _Inline(rng)
@@ -170,9 +170,9 @@ def _in_units(path: Path, settings: Run, parts: int, in_flight: int, stream: Lin
     return _report(summary, out.getvalue()), executor
 
 
-def _alone(path: Path, settings: Run, stream: Lines | None) -> tuple[str, str]:
+def _alone(path: Path, settings: PassSettings, stream: Lines | None) -> tuple[str, str]:
     out = io.StringIO()
-    summary = run(resolve([str(path)]), settings, None if stream is None else stream(out))
+    summary = run_pass(resolve([str(path)]), settings, None if stream is None else stream(out))
     return _report(summary, out.getvalue())
 
 
@@ -186,7 +186,7 @@ def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.jsonl"
         path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
-        settings = Run(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
+        settings = PassSettings(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
         answer, _ = _in_units(path, settings, parts, in_flight, stream, random.Random(seed))
         assert answer == _alone(path, settings, stream)
 
@@ -199,7 +199,7 @@ def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits
     # Names keep arriving through the whole log, so every unit meets names the site turns away once full.
     path = tmp_path / "sprawl.jsonl"
     path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
-    settings = Run(limits=limits)
+    settings = PassSettings(limits=limits)
     answer, executor = _in_units(path, settings, 40, in_flight, None, random.Random(in_flight))
     assert answer == _alone(path, settings, None)
     rules = json.loads(answer[0])[0]["rules"]

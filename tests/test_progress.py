@@ -14,7 +14,7 @@ import pytest
 from test_cli import CLI, track
 
 from hotjar_cli.report.lines import CallLines
-from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.run.parallel import (
     PARALLEL_MIN_BYTES,
     Lines,
@@ -41,7 +41,7 @@ def counts_sent(folder: Path, stream: Lines | None) -> tuple[list[tuple[int, int
     queue = multiprocessing.get_context("fork").SimpleQueue()
     sources = resolve([str(folder)])
     assert plan_units(sources, 2) is not None and len(plan_units(sources, 2) or []) >= 3
-    summary = run_jobs(sources, Run(), 2, stream, io.StringIO(), engine=LocalEngine(2, lambda: queue))
+    summary = run_jobs(sources, PassSettings(), 2, stream, io.StringIO(), engine=LocalEngine(2, lambda: queue))
     sent = []
     while not queue.empty():
         sent.append(queue.get())

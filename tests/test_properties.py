@@ -21,7 +21,7 @@ from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.filters import Filters
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, Gunzip, open_source, read_blocks, read_lines
 from hotjar_cli.sources.source import ReadError, Source
@@ -125,9 +125,9 @@ def check_summary(summary: Summary, events: list[Event]) -> None:
     assert summary.affected == affected
 
 
-def run_file(path: Path, settings_: Run | None = None) -> tuple[Summary, list[Event]]:
+def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary, list[Event]]:
     events: list[Event] = []
-    summary = run([Source(str(path), path)], settings_ or Run(), on_event=events.append)
+    summary = run_pass([Source(str(path), path)], settings_ or PassSettings(), on_event=events.append)
     return summary, events
 
 
@@ -198,7 +198,7 @@ def test_any_json_lines_are_each_counted_once(workdir: Path, values: list[Any], 
 def test_filtered_messages_are_counted_too(workdir: Path, values: list[Any], filters: Filters) -> None:
     path = workdir / "filtered.jsonl"
     path.write_bytes(b"".join(json.dumps(value).encode() + b"\n" for value in values))
-    summary, events = run_file(path, Run(filters=filters))
+    summary, events = run_file(path, PassSettings(filters=filters))
     assert summary.lines == len(values)
     assert summary.events == sum(expected_messages(value) for value in values)
     assert summary.events == sum(summary.outcomes.values()) + summary.filtered
@@ -216,7 +216,7 @@ def test_filtered_messages_are_counted_too(workdir: Path, values: list[Any], fil
 def test_any_limits_keep_decisions_consistent(workdir: Path, value: Any, limits: Limits) -> None:
     path = workdir / "limits.jsonl"
     path.write_bytes((json.dumps(value) + "\n").encode() * 3)
-    summary, events = run_file(path, Run(limits=limits))
+    summary, events = run_file(path, PassSettings(limits=limits))
     assert summary.lines == 3
     assert len(events) == 3 * expected_messages(value)
     for event in events:
@@ -346,7 +346,7 @@ def starts_no_file(line: bytes) -> bool:
     return not line.startswith((UTF8_BOM, GZIP_MAGIC))
 
 
-roomy = Run(limits=Limits(max_attributes=10**6, max_events=10**6), example_limit=2)
+roomy = PassSettings(limits=Limits(max_attributes=10**6, max_events=10**6), example_limit=2)
 
 
 @PROPERTY_SETTINGS
@@ -366,14 +366,14 @@ def test_summaries_merge_associatively_and_as_one_run(workdir: Path, values: lis
     whole = workdir / "whole.jsonl"
     whole.write_bytes(b"".join(line + b"\n" for line in lines))
 
-    first, second, third = (run([Source(str(path), path)], roomy) for path in paths)
+    first, second, third = (run_pass([Source(str(path), path)], roomy) for path in paths)
     left = first.merge(second).merge(third)
     right = first.merge(second.merge(third))
     field_by_field(left, right)
     # The same three files read in one run give the same summary, examples and all.
-    field_by_field(left, run([Source(str(path), path) for path in paths], roomy))
+    field_by_field(left, run_pass([Source(str(path), path) for path in paths], roomy))
     # One file holding all the lines gives the same counts.
-    together = run([Source(str(whole), whole)], roomy)
+    together = run_pass([Source(str(whole), whole)], roomy)
     for name in ("lines", "blank_lines", "events", "filtered", "outcomes", "calls", "rules", "affected"):
         assert getattr(together, name) == getattr(left, name), name
     assert {code: [(example.outcome, example.findings, example.call) for example in examples]
@@ -387,7 +387,7 @@ def test_summaries_merge_associatively_and_as_one_run(workdir: Path, values: lis
 def test_merging_an_empty_summary_changes_nothing(workdir: Path, values: list[Any]) -> None:
     path = workdir / "single.jsonl"
     path.write_bytes(b"".join(json.dumps(value).encode() + b"\n" for value in values))
-    summary = run([Source(str(path), path)], roomy)
+    summary = run_pass([Source(str(path), path)], roomy)
     empty = Summary(example_limit=roomy.example_limit)
     field_by_field(summary.merge(empty), summary)
     field_by_field(empty.merge(summary), summary)

@@ -15,7 +15,7 @@ from hotjar_cli.run import one_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.core import decode
 from hotjar_cli.core.model import Outcome, Position
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
 from hotjar_cli.sources.source import InputError, Source
 
@@ -161,7 +161,7 @@ def test_stdin_is_read_with_dash(monkeypatch: pytest.MonkeyPatch, compress: bool
     events = []
     sources = resolve(["-"])
     assert sources == [Source("-", None)]
-    summary = run(sources, Run(), on_event=events.append)
+    summary = run_pass(sources, PassSettings(), on_event=events.append)
     assert outcomes(events) == EXPECTED
     assert [event.position.file for event in events] == ["-"] * 3
     assert (summary.lines, summary.errors) == (3, [])
@@ -270,7 +270,7 @@ def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Pat
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)
     events = []
-    summary = run(resolve([str(path)]), Run(), on_event=events.append)
+    summary = run_pass(resolve([str(path)]), PassSettings(), on_event=events.append)
     found = [(event.position.line, [finding.code for finding in event.decision.findings]) for event in events]
     assert found == [(1, []), (2, ["HJ001"]), (3, []), (4, ["HJ001"]), (5, ["HJ101"]), (6, ["HJ001"]), (7, ["HJ001"])]
     assert "100-byte limit" in events[1].decision.findings[0].detail
@@ -376,6 +376,6 @@ def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(LOG)
     sources = resolve([str(path)])
     path.unlink()
-    summary = run(sources, Run())
+    summary = run_pass(sources, PassSettings())
     assert [(error.file, error.line) for error in summary.errors] == [(str(path), 1)]
     assert "gone.jsonl" in summary.errors[0].message

@@ -19,7 +19,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.reference import ReferenceMapper
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.source import Source
 
 # Small site limits, so that sequences cross them; short length limits, so that generated text crosses those.
@@ -84,7 +84,7 @@ def test_the_engine_decides_every_line_of_a_log_as_the_reference_does(tmp_path_f
     raws = lines_of(values)
     log.write_bytes(b"".join(raw + b"\n" for raw in raws))
     events: list[Event] = []
-    run([Source(str(log), log)], Run(limits=chosen), on_event=events.append)
+    run_pass([Source(str(log), log)], PassSettings(limits=chosen), on_event=events.append)
     slow = ReferenceMapper(chosen)
     expected = [slow.decide(parsed) for raw in raws for parsed in parse_line(raw)[0]]
     assert [event.decision for event in events] == expected

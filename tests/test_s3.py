@@ -25,7 +25,7 @@ import pytest
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.report.lines import CallLines
-from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
 from hotjar_cli.sources.source import InputError, Source, Window, received_day
 
@@ -214,7 +214,7 @@ def test_processes_and_byte_ranges_over_s3_give_the_one_process_answer(store: di
 
     def answer(jobs: int) -> tuple[str, str]:
         out = io.StringIO()
-        summary = parallel.run_jobs(sources, Run(limits=Limits(max_attributes=20, max_events=25)), jobs,
+        summary = parallel.run_jobs(sources, PassSettings(limits=Limits(max_attributes=20, max_events=25)), jobs,
                                     CallLines(), out)
         errors = [(error.file, error.line, error.message) for error in summary.errors]
         return json.dumps([summary.files, summary.lines, summary.rules, summary.calls, errors,

@@ -14,7 +14,7 @@ from hotjar_cli.core.model import Event, Outcome
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.report.explain import explain
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def readme_entries() -> dict[str, set[str]]:
 
 def validate(*paths: str) -> tuple[Summary, list[Event]]:
     events: list[Event] = []
-    summary = run(resolve(list(paths)), Run(), on_event=events.append)
+    summary = run_pass(resolve(list(paths)), PassSettings(), on_event=events.append)
     return summary, events
 
 

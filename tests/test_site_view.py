@@ -20,7 +20,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
 from hotjar_cli.report.site_view import inventory_record, timeline_record
-from hotjar_cli.run.one_pass import Run
+from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
 
 
@@ -34,7 +34,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def site_view(folder: Path, settings: Run, jobs: int, by: str = "day") -> str:
+def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") -> str:
     summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO())
     return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
 
@@ -46,7 +46,7 @@ def site_view(folder: Path, settings: Run, jobs: int, by: str = "day") -> str:
 def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits, known: SiteNames,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    settings = Run(limits=limits, views=frozenset(View), site_names=known)
+    settings = PassSettings(limits=limits, views=frozenset(View), site_names=known)
     alone = site_view(logs, settings, 1, "hour")
     for jobs in (2, 3, 7):
         assert site_view(logs, settings, jobs, "hour") == alone
@@ -58,7 +58,7 @@ def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: P
     monkeypatch.setitem(inventory_module.NAMES_HELD, "event", 40)
     monkeypatch.setitem(inventory_module.NAMES_HELD, "attribute", 20)
     monkeypatch.setattr(sketch, "EXACT_USERS", 8)
-    settings = Run(limits=Limits(max_attributes=30, max_events=25), views=frozenset(View))
+    settings = PassSettings(limits=Limits(max_attributes=30, max_events=25), views=frozenset(View))
     alone = site_view(logs, settings, 1)
     record = json.loads(alone)[0]
     assert record["events"]["remainder"]["sampled"] and record["events"]["remainder"]["names"] > 0

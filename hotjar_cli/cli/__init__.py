@@ -56,7 +56,7 @@ from hotjar_cli.report import Format, Report, make_reporter
 from hotjar_cli.report.inventory_formats import InventoryFormat
 from hotjar_cli.report.lines import CallLines, FindingLines
 from hotjar_cli.report.records import position_record
-from hotjar_cli.run.one_pass import Run, run
+from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.run.parallel import (
     Engine,
     EngineError,
@@ -261,7 +261,7 @@ class Common(msgspec.Struct, frozen=True):
     """What every log-reading command shares: the sources and the settings of the pass over them."""
 
     sources: list[Source]
-    run: Run
+    run: PassSettings
 
 
 def _common(paths: list[str], since: str | None, until: str | None, types: list[MessageType] | None,
@@ -288,7 +288,7 @@ def _common(paths: list[str], since: str | None, until: str | None, types: list[
         if sys.stdin.isatty():
             TALK.say("hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
                      "to read files, name them instead of -")
-    return Common(sources, Run(limit_settings, filters, selection, example_limit))
+    return Common(sources, PassSettings(limit_settings, filters, selection, example_limit))
 
 
 def _config(config_path: Path | None) -> dict[str, Any]:
@@ -706,7 +706,7 @@ def replay(
     console = TALK.console
     try:
         planner = EventPlanner(settings.latest_traits)
-        summary = run(common.sources, common.run, planner)
+        summary = run_pass(common.sources, common.run, planner)
         if summary.errors:
             _say_errors(summary)
             return EXIT_ERROR
@@ -796,7 +796,7 @@ def _dry_run_plan(common: Common, progress: bool | None) -> int:
 
     planner = EventPlanner(latest_traits=True)
     with _progress("dry run", common.sources, progress) as shown:
-        summary = run(common.sources, common.run, planner, observer=shown)
+        summary = run_pass(common.sources, common.run, planner, observer=shown)
     plan = planner.plan()
     encode = msgspec.json.encode
     for user in plan.users:

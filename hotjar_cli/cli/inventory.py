@@ -16,7 +16,7 @@ from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat
 from hotjar_cli.report.records import summary_record
 from hotjar_cli.report.site_view import inventory_record, timeline_record
-from hotjar_cli.run.one_pass import Observer, Run
+from hotjar_cli.run.one_pass import Observer, PassSettings
 from hotjar_cli.run.parallel import Engine, run_jobs
 
 
@@ -31,7 +31,7 @@ def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:  # noqa: A
     return record
 
 
-def run_inventory(sources: list[Any], settings: Run, jobs: int, engine: Engine, format: InventoryFormat,
+def run_inventory(sources: list[Any], settings: PassSettings, jobs: int, engine: Engine, format: InventoryFormat,
                   out: TextIO, redact: bool = False, observer: Observer | None = None) -> Any:  # noqa: ANN401
     """Read the logs, write the inventory in `format` to `out`, and return the run's summary."""
     views = frozenset({View.INVENTORY, View.TIMELINE}) if format.value == "html" else frozenset({View.INVENTORY})

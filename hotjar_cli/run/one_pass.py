@@ -28,7 +28,7 @@ from hotjar_cli.sources.reader import lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
 
-class Run(msgspec.Struct):
+class PassSettings(msgspec.Struct):
     """The settings of one pass over the input."""
 
     limits: Limits = msgspec.field(default_factory=Limits)
@@ -41,7 +41,7 @@ class Run(msgspec.Struct):
     """The names the site held before these logs."""
 
 
-def with_site_view(settings: Run, views: frozenset[View], names: SiteNames) -> Run:
+def with_site_view(settings: PassSettings, views: frozenset[View], names: SiteNames) -> PassSettings:
     """The settings of a pass that also collects `views`, over a site seeded with `names`."""
     return msgspec.structs.replace(settings, views=settings.views | views, site_names=names)
 
@@ -62,7 +62,7 @@ class Observer(Protocol):
         """The run is over: the summary is complete."""
 
 
-def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None = None,
+def run_pass(sources: Iterable[Source], settings: PassSettings, on_event: Callable[[Event], None] | None = None,
         site: Site | None = None, observer: Observer | None = None, count_lines_before: bool = True) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
@@ -82,7 +82,7 @@ def run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], No
             gc.enable()
 
 
-def _run(sources: Iterable[Source], settings: Run, on_event: Callable[[Event], None] | None, site: Site | None,
+def _run(sources: Iterable[Source], settings: PassSettings, on_event: Callable[[Event], None] | None, site: Site | None,
          observer: Observer | None, count_lines_before: bool) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):

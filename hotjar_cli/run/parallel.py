@@ -39,7 +39,7 @@ from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.run.counting import attach, for_worker
-from hotjar_cli.run.one_pass import Observer, Run, run
+from hotjar_cli.run.one_pass import Observer, PassSettings, run_pass
 from hotjar_cli.sources.reader import is_gzip, lines_before, size_of, split_ranges
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
@@ -186,7 +186,7 @@ class Seeds(msgspec.Struct, frozen=True):
     exact_events: bool
 
 
-def run_jobs(sources: list[Source], settings: Run, jobs: int, lines: Lines | None, out: TextIO,
+def run_jobs(sources: list[Source], settings: PassSettings, jobs: int, lines: Lines | None, out: TextIO,
              observer: Observer | None = None, engine: Engine | None = None) -> Summary:
     """One pass over the sources on an engine (default: up to `jobs` local processes).
 
@@ -195,7 +195,7 @@ def run_jobs(sources: list[Source], settings: Run, jobs: int, lines: Lines | Non
     engine = engine if engine is not None else LocalEngine(jobs)
     units = engine.plan(sources)
     if units is None:
-        return run(sources, settings, None if lines is None else lines(out), observer=observer)
+        return run_pass(sources, settings, None if lines is None else lines(out), observer=observer)
     with ExitStack() as stack:
         folder = None
         if engine.shares_disk and lines is not None:
@@ -207,7 +207,7 @@ def run_jobs(sources: list[Source], settings: Run, jobs: int, lines: Lines | Non
                           engine.in_flight(executor))
 
 
-def _run_units(units: list[Source], settings: Run, lines: Lines | None, out: TextIO,
+def _run_units(units: list[Source], settings: PassSettings, lines: Lines | None, out: TextIO,
                observer: Observer | None, executor: Executor, folder: str | None, in_flight: int) -> Summary:
     """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares."""
     limits = settings.limits
@@ -389,7 +389,7 @@ class _Spool(io.TextIOBase):
         return Output(data=self._buffer.getvalue(), gzipped=True)
 
 
-def _work(unit: Source, settings: Run, lines: Lines | None, spool: str | None, seeds: Seeds,
+def _work(unit: Source, settings: PassSettings, lines: Lines | None, spool: str | None, seeds: Seeds,
           again: bool = False) -> Partial:
     """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given).
 
@@ -399,15 +399,15 @@ def _work(unit: Source, settings: Run, lines: Lines | None, spool: str | None, s
     output = None
     observer = None if again else for_worker()  # a unit folded again was counted the first time
     if lines is None:
-        summary = run([unit], settings, site=site, observer=observer, count_lines_before=False)
+        summary = run_pass([unit], settings, site=site, observer=observer, count_lines_before=False)
         return Partial(summary, *_new_names(site, seeds), None, lines_counted=False)
     if spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
-            summary = run([unit], settings, lines(file), site=site, observer=observer)
+            summary = run_pass([unit], settings, lines(file), site=site, observer=observer)
         output = Output(path=spool)
     else:
         kept = _Spool()
-        summary = run([unit], settings, lines(kept), site=site,  # type: ignore[arg-type]
+        summary = run_pass([unit], settings, lines(kept), site=site,  # type: ignore[arg-type]
                       observer=observer)
         output = kept.output()
     return Partial(summary, *_new_names(site, seeds), output)
