@@ -65,67 +65,277 @@ CUSTOM_TRAITS_PER_IDENTIFY = (0, 0, 0, 1, 1, 2, 2, 3, 4, 6)
 _SLOT = re.compile(r'"@@(\w+)@@"')
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
 
-FIRST_NAMES = ["Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Ken", "Frances", "Dennis", "Radia",
-               "Tim", "Hedy", "Guido", "Katherine", "Edsger", "Annie", "Yukihiro", "Sophie", "Bjarne", "Joan",
-               "José", "Zoë", "Søren", "Łucja", "Ngozi", "Hiroshi", "Priya", "Mateus", "Aylin", "Chen"]
-LAST_NAMES = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Turing", "Liskov", "Thompson", "Allen", "Ritchie",
-              "Perlman", "Berners-Lee", "Lamarr", "van Rossum", "Johnson", "Dijkstra", "Easley", "Matsumoto",
-              "Wilson", "Stroustrup", "Clarke", "García", "Müller", "Kowalska", "Okafor", "Tanaka", "Sharma"]
+FIRST_NAMES = [
+    "Ada",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Alan",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Dennis",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "Guido",
+    "Katherine",
+    "Edsger",
+    "Annie",
+    "Yukihiro",
+    "Sophie",
+    "Bjarne",
+    "Joan",
+    "José",
+    "Zoë",
+    "Søren",
+    "Łucja",
+    "Ngozi",
+    "Hiroshi",
+    "Priya",
+    "Mateus",
+    "Aylin",
+    "Chen",
+]
+LAST_NAMES = [
+    "Lovelace",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Turing",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Ritchie",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "van Rossum",
+    "Johnson",
+    "Dijkstra",
+    "Easley",
+    "Matsumoto",
+    "Wilson",
+    "Stroustrup",
+    "Clarke",
+    "García",
+    "Müller",
+    "Kowalska",
+    "Okafor",
+    "Tanaka",
+    "Sharma",
+]
 DOMAINS = ["example.com", "acme.io", "globex.com", "initech.net", "umbrella.co", "hooli.com", "gmail.com"]
 PLANS = ["free", "starter", "pro", "business", "enterprise", None]
 INDUSTRIES = ["SaaS", "Retail", "Fintech", "Healthcare", "Media", "Education", "Logistics"]
-CITIES = [("San Francisco", "CA", "US", "94107"), ("Berlin", "BE", "DE", "10115"), ("London", "", "GB", "EC1A"),
-          ("Paris", "", "FR", "75002"), ("São Paulo", "SP", "BR", "01310"), ("Tokyo", "", "JP", "100-0001"),
-          ("Toronto", "ON", "CA", "M5V 2T6"), ("Warsaw", "", "PL", "00-001"), ("Lagos", "LA", "NG", "100001")]
-LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "pt-BR", "ja-JP", "pl-PL", "es-ES", "nl-NL"]
-TIMEZONES = ["America/Los_Angeles", "America/New_York", "Europe/Berlin", "Europe/London", "Europe/Paris",
-             "America/Sao_Paulo", "Asia/Tokyo", "Europe/Warsaw", "Africa/Lagos"]
-USER_AGENTS = [
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/122.0.0.0 Safari/537.36", "macOS", False, "Google Chrome", "122"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/121.0.0.0 Safari/537.36 Edg/121.0.0.0", "Windows", False, "Microsoft Edge", "121"),
-    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/122.0.6261.64 Mobile Safari/537.36", "Android", True, "Google Chrome", "122"),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.3.1 Mobile/15E148 Safari/604.1", None, True, None, None),
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.3; rv:123.0) Gecko/20100101 Firefox/123.0", None, False,
-     None, None),
-    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
-     "Linux", False, "Chromium", "122"),
+CITIES = [
+    ("San Francisco", "CA", "US", "94107"),
+    ("Berlin", "BE", "DE", "10115"),
+    ("London", "", "GB", "EC1A"),
+    ("Paris", "", "FR", "75002"),
+    ("São Paulo", "SP", "BR", "01310"),
+    ("Tokyo", "", "JP", "100-0001"),
+    ("Toronto", "ON", "CA", "M5V 2T6"),
+    ("Warsaw", "", "PL", "00-001"),
+    ("Lagos", "LA", "NG", "100001"),
 ]
-PAGES = [("/", "Acme - Analytics for teams"), ("/pricing", "Pricing | Acme"), ("/docs/getting-started",
-         "Getting started | Acme Docs"), ("/blog/2024/segment-to-hotjar", "Sending Segment data to Hotjar"),
-         ("/app/dashboard", "Dashboard"), ("/app/reports/funnels", "Funnels | Acme"), ("/signup", "Sign up"),
-         ("/checkout", "Checkout"), ("/products/widget-pro", "Widget Pro | Acme Store"), ("/cart", "Your cart"),
-         ("/app/settings/billing", "Billing settings"), ("/search", "Search results")]
-REFERRERS = ["", "https://www.google.com/", "https://news.ycombinator.com/", "https://twitter.com/",
-             "https://www.linkedin.com/", "https://duckduckgo.com/", "https://acme.io/blog"]
-CAMPAIGNS = [None, None, None, {"name": "spring_sale", "source": "newsletter", "medium": "email"},
-             {"name": "brand", "source": "google", "medium": "cpc", "term": "product analytics"},
-             {"name": "launch-week", "source": "twitter", "medium": "social", "content": "video"}]
-PRODUCTS = [("507f1f77bcf86cd799439011", "Widget Pro", "Widgets", 49.99), ("60d5ec49f1b2c8b1f8e4e1a1",
-            "Gadget Mini", "Gadgets", 19.0), ("5f8d0d55b54764421b7156c3", "Monopoly: 3rd Edition", "Games",
-            19.99), ("61a7b2c3d4e5f60718293a4b", "Uno Card Game", "Games", 3.5), ("6123abcd4567ef8901234567",
-            "Acme Hoodie", "Apparel", 59.0), ("64b0c1d2e3f405162738495a", "Sticker pack", "Accessories", 4.0)]
-EVENTS = ["Product Viewed", "Product Added", "Product Removed", "Cart Viewed", "Checkout Started",
-          "Checkout Step Completed", "Payment Info Entered", "Order Completed", "Coupon Applied",
-          "Products Searched", "Product List Viewed", "Signed Up", "Signed In", "Signed Out", "Trial Started",
-          "Subscription Upgraded", "Feature Used", "Button Clicked", "Form Submitted", "Video Playback Started",
-          "Report Exported", "Invite Sent", "onboarding_step_completed", "settings:updated", "search/filter"]
-TRAIT_FAMILIES = ["feature", "exp", "onboarding", "crm", "billing", "pref", "flag", "integration", "survey",
-                  "hubspot", "salesforce", "intercom", "beta", "quota", "usage", "team", "workspace", "campaign"]
-TRAIT_WORDS = ["funnels", "heatmaps", "recordings", "dark_mode", "sso", "export", "api", "seats", "score", "tier",
-               "variant", "enabled", "completed", "opened", "count", "last_seen", "owner", "region", "source",
-               "status", "stage", "limit", "used", "invited"]
-EVENT_PATTERNS = ["Viewed Article {n}", "Opened Dashboard {n}", "Experiment {n} Viewed", "Clicked cta_{n}",
-                  "Form {n} Submitted", "Playlist {n} Started", "Report {n} Exported", "Template {n} Used",
-                  "Widget {n} Configured", "Step {n} Completed"]
-SERVER_LIBRARIES = [("analytics-python", "2.3.2"), ("analytics-node", "6.2.0"), ("analytics-go", "3.3.0"),
-                    ("analytics-ruby", "2.4.3"), ("analytics-java", "3.5.1")]
-ODD_EVENTS = ["Clicked 🚀 Launch", "user@example.com signed up", "Viewed page #42", "Added to cart (2)",
-              "Ordered 4111111111111111", "déjà vu", "", "x" * 300, "Viewed https://acme.io/pricing",
-              "Step 3 ✓"]
+LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "pt-BR", "ja-JP", "pl-PL", "es-ES", "nl-NL"]
+TIMEZONES = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/Berlin",
+    "Europe/London",
+    "Europe/Paris",
+    "America/Sao_Paulo",
+    "Asia/Tokyo",
+    "Europe/Warsaw",
+    "Africa/Lagos",
+]
+USER_AGENTS = [
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/122.0.0.0 Safari/537.36",
+        "macOS",
+        False,
+        "Google Chrome",
+        "122",
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/121.0.0.0 Safari/537.36 Edg/121.0.0.0",
+        "Windows",
+        False,
+        "Microsoft Edge",
+        "121",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/122.0.6261.64 Mobile Safari/537.36",
+        "Android",
+        True,
+        "Google Chrome",
+        "122",
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.3.1 Mobile/15E148 Safari/604.1",
+        None,
+        True,
+        None,
+        None,
+    ),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.3; rv:123.0) Gecko/20100101 Firefox/123.0", None, False, None, None),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+        "Linux",
+        False,
+        "Chromium",
+        "122",
+    ),
+]
+PAGES = [
+    ("/", "Acme - Analytics for teams"),
+    ("/pricing", "Pricing | Acme"),
+    ("/docs/getting-started", "Getting started | Acme Docs"),
+    ("/blog/2024/segment-to-hotjar", "Sending Segment data to Hotjar"),
+    ("/app/dashboard", "Dashboard"),
+    ("/app/reports/funnels", "Funnels | Acme"),
+    ("/signup", "Sign up"),
+    ("/checkout", "Checkout"),
+    ("/products/widget-pro", "Widget Pro | Acme Store"),
+    ("/cart", "Your cart"),
+    ("/app/settings/billing", "Billing settings"),
+    ("/search", "Search results"),
+]
+REFERRERS = [
+    "",
+    "https://www.google.com/",
+    "https://news.ycombinator.com/",
+    "https://twitter.com/",
+    "https://www.linkedin.com/",
+    "https://duckduckgo.com/",
+    "https://acme.io/blog",
+]
+CAMPAIGNS = [
+    None,
+    None,
+    None,
+    {"name": "spring_sale", "source": "newsletter", "medium": "email"},
+    {"name": "brand", "source": "google", "medium": "cpc", "term": "product analytics"},
+    {"name": "launch-week", "source": "twitter", "medium": "social", "content": "video"},
+]
+PRODUCTS = [
+    ("507f1f77bcf86cd799439011", "Widget Pro", "Widgets", 49.99),
+    ("60d5ec49f1b2c8b1f8e4e1a1", "Gadget Mini", "Gadgets", 19.0),
+    ("5f8d0d55b54764421b7156c3", "Monopoly: 3rd Edition", "Games", 19.99),
+    ("61a7b2c3d4e5f60718293a4b", "Uno Card Game", "Games", 3.5),
+    ("6123abcd4567ef8901234567", "Acme Hoodie", "Apparel", 59.0),
+    ("64b0c1d2e3f405162738495a", "Sticker pack", "Accessories", 4.0),
+]
+EVENTS = [
+    "Product Viewed",
+    "Product Added",
+    "Product Removed",
+    "Cart Viewed",
+    "Checkout Started",
+    "Checkout Step Completed",
+    "Payment Info Entered",
+    "Order Completed",
+    "Coupon Applied",
+    "Products Searched",
+    "Product List Viewed",
+    "Signed Up",
+    "Signed In",
+    "Signed Out",
+    "Trial Started",
+    "Subscription Upgraded",
+    "Feature Used",
+    "Button Clicked",
+    "Form Submitted",
+    "Video Playback Started",
+    "Report Exported",
+    "Invite Sent",
+    "onboarding_step_completed",
+    "settings:updated",
+    "search/filter",
+]
+TRAIT_FAMILIES = [
+    "feature",
+    "exp",
+    "onboarding",
+    "crm",
+    "billing",
+    "pref",
+    "flag",
+    "integration",
+    "survey",
+    "hubspot",
+    "salesforce",
+    "intercom",
+    "beta",
+    "quota",
+    "usage",
+    "team",
+    "workspace",
+    "campaign",
+]
+TRAIT_WORDS = [
+    "funnels",
+    "heatmaps",
+    "recordings",
+    "dark_mode",
+    "sso",
+    "export",
+    "api",
+    "seats",
+    "score",
+    "tier",
+    "variant",
+    "enabled",
+    "completed",
+    "opened",
+    "count",
+    "last_seen",
+    "owner",
+    "region",
+    "source",
+    "status",
+    "stage",
+    "limit",
+    "used",
+    "invited",
+]
+EVENT_PATTERNS = [
+    "Viewed Article {n}",
+    "Opened Dashboard {n}",
+    "Experiment {n} Viewed",
+    "Clicked cta_{n}",
+    "Form {n} Submitted",
+    "Playlist {n} Started",
+    "Report {n} Exported",
+    "Template {n} Used",
+    "Widget {n} Configured",
+    "Step {n} Completed",
+]
+SERVER_LIBRARIES = [
+    ("analytics-python", "2.3.2"),
+    ("analytics-node", "6.2.0"),
+    ("analytics-go", "3.3.0"),
+    ("analytics-ruby", "2.4.3"),
+    ("analytics-java", "3.5.1"),
+]
+ODD_EVENTS = [
+    "Clicked 🚀 Launch",
+    "user@example.com signed up",
+    "Viewed page #42",
+    "Added to cart (2)",
+    "Ordered 4111111111111111",
+    "déjà vu",
+    "",
+    "x" * 300,
+    "Viewed https://acme.io/pricing",
+    "Step 3 ✓",
+]
 
 
 def parse_size(text: str) -> int:
@@ -154,21 +364,27 @@ class Generator:
         rng = self._rng
         self._user_ids = [json.dumps(_user_id(rng, n)) for n in range(USERS)]
         self._anonymous_ids = [json.dumps(_uuid(rng)) for _ in range(USERS)]
-        self._ips = [json.dumps(f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}."
-                                f"{rng.randrange(1, 255)}") for _ in range(USERS)]
+        self._ips = [
+            json.dumps(f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}")
+            for _ in range(USERS)
+        ]
         sprawl = profile != "tidy"
-        make, pools, mix = ((_server_message, SHORT_POOL_PER_KIND, SHORT_MIX) if profile == "short"
-                            else (_message, POOL_PER_KIND, MIX))
-        self._pools = {kind: [_template(kind, make(kind, rng, sprawl)) for _ in range(count)]
-                       for kind, count in pools.items()}
+        make, pools, mix = (
+            (_server_message, SHORT_POOL_PER_KIND, SHORT_MIX) if profile == "short" else (_message, POOL_PER_KIND, MIX)
+        )
+        self._pools = {
+            kind: [_template(kind, make(kind, rng, sprawl)) for _ in range(count)] for kind, count in pools.items()
+        }
         self._kinds = [kind for kind, _ in mix]
         self._weights = [share for _, share in mix]
         self._clock = START_MS
         self._iso_cache: dict[int, str] = {}
         # Names that arrive over time: a fixed, shuffled order, of which a growing prefix is in use.
         self._trait_names = _custom_trait_names(rng)
-        self._event_names = [json.dumps(pattern.format(n=100 + index // len(EVENT_PATTERNS)))
-                             for index, pattern in zip(range(40_000), itertools.cycle(EVENT_PATTERNS))]
+        self._event_names = [
+            json.dumps(pattern.format(n=100 + index // len(EVENT_PATTERNS)))
+            for index, pattern in zip(range(40_000), itertools.cycle(EVENT_PATTERNS))
+        ]
         rng.shuffle(self._event_names)
         self._identifies = self._sprawl_tracks = 0
 
@@ -228,7 +444,9 @@ class Generator:
             elif kind == 1:
                 value = str(int(rng.random() * 500))
             else:
-                value = '"' + ("variant_b", "gold", "eu-west", "active", "trialing", "owner")[int(rng.random() * 6)] + '"'
+                value = (
+                    '"' + ("variant_b", "gold", "eu-west", "active", "trialing", "owner")[int(rng.random() * 6)] + '"'
+                )
             members.append(f',"{name}":{value}')
         return "".join(members)
 
@@ -288,15 +506,23 @@ def _slot(name: str) -> str:
 def _message(kind: str, rng: random.Random, sprawl: bool = False) -> dict:
     """One analytics.js message with slots for the per-line values, in analytics.js key order."""
     anonymous = kind in ("track", "page", "screen") and rng.random() < 0.2
-    message: dict = {"anonymousId": _slot("anonymousId"), "context": _context(rng), "integrations": {},
-                     "messageId": _slot("messageId"), "originalTimestamp": _slot("originalTimestamp"),
-                     "receivedAt": _slot("receivedAt"), "sentAt": _slot("sentAt"),
-                     "timestamp": _slot("timestamp"), "type": kind}
+    message: dict = {
+        "anonymousId": _slot("anonymousId"),
+        "context": _context(rng),
+        "integrations": {},
+        "messageId": _slot("messageId"),
+        "originalTimestamp": _slot("originalTimestamp"),
+        "receivedAt": _slot("receivedAt"),
+        "sentAt": _slot("sentAt"),
+        "timestamp": _slot("timestamp"),
+        "type": kind,
+    }
     if not anonymous:
         message["userId"] = _slot("userId")
     if rng.random() < 0.02:
-        message["integrations"] = rng.choice([{"Hotjar": False}, {"All": False, "Mixpanel": True},
-                                              {"All": True, "Hotjar": True}])
+        message["integrations"] = rng.choice(
+            [{"Hotjar": False}, {"All": False, "Mixpanel": True}, {"All": True, "Hotjar": True}]
+        )
     if kind == "identify":
         message["traits"] = _traits(rng)
         if sprawl:
@@ -312,8 +538,13 @@ def _message(kind: str, rng: random.Random, sprawl: bool = False) -> dict:
     elif kind == "page":
         path, title = rng.choice(PAGES)
         message["name"] = title.split(" | ")[0]
-        message["properties"] = {"path": path, "referrer": rng.choice(REFERRERS), "search": "",
-                                 "title": title, "url": "https://acme.io" + path}
+        message["properties"] = {
+            "path": path,
+            "referrer": rng.choice(REFERRERS),
+            "search": "",
+            "title": title,
+            "url": "https://acme.io" + path,
+        }
     elif kind == "screen":
         message["name"] = rng.choice(["Home", "Settings", "Checkout", "Product"])
         message["properties"] = {"variation": rng.choice(["A", "B"])}
@@ -384,15 +615,25 @@ def _context(rng: random.Random) -> dict:
         "ip": _slot("ip"),
         "library": {"name": "analytics.js", "version": library},
         "locale": LOCALES[locale_index],
-        "page": {"path": path, "referrer": rng.choice(REFERRERS), "search": search, "title": title,
-                 "url": f"https://acme.io{path}{search}"},
+        "page": {
+            "path": path,
+            "referrer": rng.choice(REFERRERS),
+            "search": search,
+            "title": title,
+            "url": f"https://acme.io{path}{search}",
+        },
         "userAgent": agent,
     }
     if brand and library.startswith("next-"):  # only analytics.js 2.0 reads client hints
-        context["userAgentData"] = {"brands": [{"brand": "Not A(Brand", "version": "99"},
-                                               {"brand": brand, "version": major},
-                                               {"brand": "Chromium", "version": major}],
-                                    "mobile": mobile, "platform": platform}
+        context["userAgentData"] = {
+            "brands": [
+                {"brand": "Not A(Brand", "version": "99"},
+                {"brand": brand, "version": major},
+                {"brand": "Chromium", "version": major},
+            ],
+            "mobile": mobile,
+            "platform": platform,
+        }
     campaign = rng.choice(CAMPAIGNS)
     if campaign:
         context["campaign"] = dict(campaign)
@@ -401,9 +642,14 @@ def _context(rng: random.Random) -> dict:
 
 
 def _company(rng: random.Random) -> dict:
-    return {"id": f"org_{rng.randrange(10**5):05d}", "name": rng.choice(["Acme", "Globex", "Initech", "Hooli",
-            "Umbrella"]) + rng.choice([" Inc.", " GmbH", " Ltd", ""]), "industry": rng.choice(INDUSTRIES),
-            "employee_count": rng.choice([5, 12, 48, 230, 1800, 12000]), "plan": rng.choice(PLANS)}
+    return {
+        "id": f"org_{rng.randrange(10**5):05d}",
+        "name": rng.choice(["Acme", "Globex", "Initech", "Hooli", "Umbrella"])
+        + rng.choice([" Inc.", " GmbH", " Ltd", ""]),
+        "industry": rng.choice(INDUSTRIES),
+        "employee_count": rng.choice([5, 12, 48, 230, 1800, 12000]),
+        "plan": rng.choice(PLANS),
+    }
 
 
 def _traits(rng: random.Random) -> dict:
@@ -420,8 +666,16 @@ def _traits(rng: random.Random) -> dict:
         "logins": rng.randrange(1, 400),
     }
     optional = [
-        ("address", {"street": f"{rng.randrange(1, 999)} Market St", "city": city, "state": state,
-                     "postalCode": postal, "country": country}),
+        (
+            "address",
+            {
+                "street": f"{rng.randrange(1, 999)} Market St",
+                "city": city,
+                "state": state,
+                "postalCode": postal,
+                "country": country,
+            },
+        ),
         ("company", _company(rng)),
         ("roles", rng.sample(["admin", "editor", "viewer", "billing", "owner"], rng.randrange(0, 3))),
         ("title", rng.choice(["CTO", "Data Engineer", "Product Manager", "Designer", "Analyst"])),
@@ -458,16 +712,30 @@ def _track(rng: random.Random) -> tuple[object, dict]:
     product_id, name, category, price = rng.choice(PRODUCTS)
     quantity = rng.randrange(1, 4)
     candidates = {
-        "product_id": product_id, "sku": f"SKU-{rng.randrange(10**5):05d}", "name": name, "category": category,
-        "brand": "Acme", "variant": rng.choice(["red", "blue", "L", "XL", "standard"]), "price": price,
-        "quantity": quantity, "currency": rng.choice(["USD", "EUR", "GBP"]), "coupon": rng.choice(["", "SPRING10"]),
-        "position": rng.randrange(1, 24), "url": f"https://acme.io/products/{product_id}",
-        "image_url": f"https://cdn.acme.io/img/{product_id}.jpg", "value": round(price * quantity, 2),
-        "revenue": round(price * quantity * 0.9, 2), "tax": round(price * quantity * 0.08, 2),
-        "shipping": rng.choice([0, 4.99, 9.99]), "order_id": f"ord_{rng.getrandbits(32):08x}",
-        "checkout_id": f"chk_{rng.getrandbits(32):08x}", "step": rng.randrange(1, 5),
-        "query": rng.choice(["hoodie", "blue widget", "gift card"]), "list_id": "hot_deals_1",
-        "button": rng.choice(["cta-hero", "upgrade", "export-csv"]), "feature": rng.choice(["funnels", "heatmaps"]),
+        "product_id": product_id,
+        "sku": f"SKU-{rng.randrange(10**5):05d}",
+        "name": name,
+        "category": category,
+        "brand": "Acme",
+        "variant": rng.choice(["red", "blue", "L", "XL", "standard"]),
+        "price": price,
+        "quantity": quantity,
+        "currency": rng.choice(["USD", "EUR", "GBP"]),
+        "coupon": rng.choice(["", "SPRING10"]),
+        "position": rng.randrange(1, 24),
+        "url": f"https://acme.io/products/{product_id}",
+        "image_url": f"https://cdn.acme.io/img/{product_id}.jpg",
+        "value": round(price * quantity, 2),
+        "revenue": round(price * quantity * 0.9, 2),
+        "tax": round(price * quantity * 0.08, 2),
+        "shipping": rng.choice([0, 4.99, 9.99]),
+        "order_id": f"ord_{rng.getrandbits(32):08x}",
+        "checkout_id": f"chk_{rng.getrandbits(32):08x}",
+        "step": rng.randrange(1, 5),
+        "query": rng.choice(["hoodie", "blue widget", "gift card"]),
+        "list_id": "hot_deals_1",
+        "button": rng.choice(["cta-hero", "upgrade", "export-csv"]),
+        "feature": rng.choice(["funnels", "heatmaps"]),
         "experiment": {"id": "exp_12", "variant": rng.choice(["control", "b"])},
         "products": [{"product_id": product_id, "name": name, "price": price, "quantity": quantity}],
     }
@@ -475,8 +743,16 @@ def _track(rng: random.Random) -> tuple[object, dict]:
     return event, {key: candidates[key] for key in keys}
 
 
-def write(path: Path, size: int | None, events: int | None, *, compress: bool = False, files: int = 1,
-          seed: int = DEFAULT_SEED, profile: str = "long") -> dict:
+def write(
+    path: Path,
+    size: int | None,
+    events: int | None,
+    *,
+    compress: bool = False,
+    files: int = 1,
+    seed: int = DEFAULT_SEED,
+    profile: str = "long",
+) -> dict:
     """Write the messages to `path` (a directory when `files` > 1) and return what was written."""
     generator = Generator(seed, profile)
     lines = generator.lines()
@@ -499,8 +775,15 @@ def write(path: Path, size: int | None, events: int | None, *, compress: bool = 
                 count, length = _fill_file(out, lines, share_size, share_events)
         written_lines += count
         written_bytes += length
-    return {"path": str(path), "files": [str(target) for target in targets], "events": written_lines,
-            "bytes": written_bytes, "seed": seed, "gzip": compress, "profile": profile}
+    return {
+        "path": str(path),
+        "files": [str(target) for target in targets],
+        "events": written_lines,
+        "bytes": written_bytes,
+        "seed": seed,
+        "gzip": compress,
+        "profile": profile,
+    }
 
 
 def _fill_file(out: IO[bytes], lines: Iterator[str], size: int | None, events: int | None) -> tuple[int, int]:
@@ -529,19 +812,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gzip", action="store_true", help="gzip each output file")
     parser.add_argument("--files", type=int, default=1, help="split into this many files in a directory")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="same seed, same bytes")
-    parser.add_argument("--profile", choices=PROFILES, default="long",
-                        help="long analytics.js messages (default), short server-side ones, or tidy (no site limit "
-                             "crossed)")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="long",
+        help="long analytics.js messages (default), short server-side ones, or tidy (no site limit crossed)",
+    )
     args = parser.parse_args(argv)
     if args.files < 1 or (args.events is not None and args.events < 0):
         parser.error("--files must be at least 1 and --events not negative")
     size = args.size if args.size is not None or args.events is not None else parse_size("500MB")
     started = time.perf_counter()
-    result = write(args.output, size, args.events, compress=args.gzip, files=args.files, seed=args.seed,
-                   profile=args.profile)
+    result = write(
+        args.output, size, args.events, compress=args.gzip, files=args.files, seed=args.seed, profile=args.profile
+    )
     seconds = time.perf_counter() - started
-    print(f"wrote {result['events']:,} lines, {result['bytes'] / 1e6:,.1f} MB uncompressed, to "
-          f"{args.output} in {seconds:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {result['events']:,} lines, {result['bytes'] / 1e6:,.1f} MB uncompressed, to "
+        f"{args.output} in {seconds:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -52,8 +52,9 @@ class SeparateFake:
     compete with the replay for one interpreter, though they still share the machine's cores."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, cwd=TESTS)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=TESTS
+        )
         started = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
         self.site_id, self.page_url, self.script_url = started["site_id"], started["page_url"], started["script_url"]
 
@@ -110,14 +111,18 @@ def main() -> None:
     parser.add_argument("--concurrency", default="4,8,12,16", help="comma-separated worker counts")
     parser.add_argument("--settle", type=float, default=0.2, help="settle seconds (the fake answers at once)")
     options = parser.parse_args()
-    print(f"replay into the fake Hotjar: {options.users} users, settle {options.settle:g} s, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n")
+    print(
+        f"replay into the fake Hotjar: {options.users} users, settle {options.settle:g} s, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n"
+    )
     print("| concurrency | users | calls | seconds | users/s | calls/s |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for concurrency in (int(value) for value in options.concurrency.split(",")):
         users, calls, seconds = measure(options.users, concurrency, options.settle)
-        print(f"| {concurrency} | {users} | {calls} | {seconds:.1f} | {users / seconds:.1f} | "
-              f"{calls / seconds:.1f} |", flush=True)
+        print(
+            f"| {concurrency} | {users} | {calls} | {seconds:.1f} | {users / seconds:.1f} | {calls / seconds:.1f} |",
+            flush=True,
+        )
     ceiling = asyncio.run(context_ceiling(4, 60))
     print(f"| ceiling: empty fresh contexts, 4 workers | | | | {ceiling:.1f} | |")
 

@@ -27,8 +27,22 @@ from replay_support import assert_complete_once, generate_log  # noqa: E402
 
 
 def replay(log: Path, fake: FakeHotjar, *options: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    command = [sys.executable, "-m", "hotjar_cli", "replay", str(log), "--site-id", str(fake.site_id),
-               "--page-url", fake.page_url, "--script-url", fake.script_url, "--report", "json", *options]
+    command = [
+        sys.executable,
+        "-m",
+        "hotjar_cli",
+        "replay",
+        str(log),
+        "--site-id",
+        str(fake.site_id),
+        "--page-url",
+        fake.page_url,
+        "--script-url",
+        fake.script_url,
+        "--report",
+        "json",
+        *options,
+    ]
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True)
     return result, time.monotonic() - started
@@ -46,14 +60,30 @@ def main() -> int:
         fake.faults.script_error = fake.faults.client_error = True
         fake.faults.error_every = 1
         dead = work / "dead.ndjson"
-        result, elapsed = replay(log.path, fake, "--retries", "1", "--give-up-after", arguments.give_up_after,
-                                 "--dead-letter", str(dead), "--checkpoint", str(work / "checkpoint"))
+        result, elapsed = replay(
+            log.path,
+            fake,
+            "--retries",
+            "1",
+            "--give-up-after",
+            arguments.give_up_after,
+            "--dead-letter",
+            str(dead),
+            "--checkpoint",
+            str(work / "checkpoint"),
+        )
         report = json.loads(result.stdout)
-        print(f"outage: exit {result.returncode} after {elapsed:.1f} s; {report['users_dead_lettered']} of "
-              f"{report['users_planned']} users dead-lettered, {report['sent']} calls sent; gave up: "
-              f"{report['gave_up']}")
-        failed = result.returncode != 1 or report["users_dead_lettered"] != arguments.users or \
-            elapsed > arguments.limit or not report["gave_up"]
+        print(
+            f"outage: exit {result.returncode} after {elapsed:.1f} s; {report['users_dead_lettered']} of "
+            f"{report['users_planned']} users dead-lettered, {report['sent']} calls sent; gave up: "
+            f"{report['gave_up']}"
+        )
+        failed = (
+            result.returncode != 1
+            or report["users_dead_lettered"] != arguments.users
+            or elapsed > arguments.limit
+            or not report["gave_up"]
+        )
 
         fake.faults.clear()
         result, elapsed = replay(dead, fake, "--settle", "0.2")

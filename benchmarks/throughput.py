@@ -184,7 +184,8 @@ def measure(command: list[str], stdout_path: Path) -> Measurement:
     if gnu_time:
         rss_kb = int(_field(report, r"Maximum resident set size \(kbytes\): (\d+)"))
         cpu = float(_field(report, r"User time \(seconds\): ([\d.]+)")) + float(
-            _field(report, r"System time \(seconds\): ([\d.]+)"))
+            _field(report, r"System time \(seconds\): ([\d.]+)")
+        )
     else:
         numbers = json.loads(report or "{}")
         rss_kb, cpu = numbers.get("maxrss_kb", 0), numbers.get("user", 0.0) + numbers.get("sys", 0.0)
@@ -227,8 +228,9 @@ def validate_help(cli: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def dataset(size: int | None, events: int | None, seed: int, gzip_files: int = 0,
-            profile: str = "long") -> tuple[Path, dict]:
+def dataset(
+    size: int | None, events: int | None, seed: int, gzip_files: int = 0, profile: str = "long"
+) -> tuple[Path, dict]:
     """The generated input, made once per size, seed, layout and generator version, and reused after that.
 
     With `gzip_files`, that many gzipped files in a directory; given the same number of events as a plain file,
@@ -245,8 +247,9 @@ def dataset(size: int | None, events: int | None, seed: int, gzip_files: int = 0
     if path.exists() and meta_path.exists():
         return path, json.loads(meta_path.read_text())
     print(f"generating {path.name} ...", file=sys.stderr)
-    meta = generate.write(path, size, events, seed=seed, compress=bool(gzip_files), files=max(gzip_files, 1),
-                          profile=profile)
+    meta = generate.write(
+        path, size, events, seed=seed, compress=bool(gzip_files), files=max(gzip_files, 1), profile=profile
+    )
     meta_path.write_text(json.dumps(meta, indent=2))
     return path, meta
 
@@ -255,8 +258,10 @@ def one_line_file() -> Path:
     """A file with a single identify call: what a pre-commit hook or a small CI check reads."""
     path = DATA / "one-line.ndjson"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('{"type":"identify","userId":"usr_000001","traits":{"email":"ada@example.com",'
-                    '"plan":"pro"},"messageId":"m-1","timestamp":"2024-03-01T00:00:00.000Z"}\n')
+    path.write_text(
+        '{"type":"identify","userId":"usr_000001","traits":{"email":"ada@example.com",'
+        '"plan":"pro"},"messageId":"m-1","timestamp":"2024-03-01T00:00:00.000Z"}\n'
+    )
     return path
 
 
@@ -264,8 +269,9 @@ SITE_VIEW_BASE = "hotjar-cli validate --jobs 1 --format markdown (no time series
 INVENTORY_ROW = "hotjar-cli inventory --jobs 1"
 
 
-def build_rows(path: Path, cli: str | None, help_text: str | None,
-               archive: tuple[Path, dict] | None = None) -> list[Row]:
+def build_rows(
+    path: Path, cli: str | None, help_text: str | None, archive: tuple[Path, dict] | None = None
+) -> list[Row]:
     """Every row of the table, the unavailable ones marked as skipped; `archive` adds rows on gzipped files."""
     jq = shutil.which("jq") or "/usr/bin/jq"
     rows = [
@@ -292,10 +298,16 @@ def build_rows(path: Path, cli: str | None, help_text: str | None,
     rows.append(dask)
     if help_text is not None and "--by" in help_text:
         # The site view's cost: the JSON report above carries the time series; markdown does not collect it.
-        rows.append(Row(SITE_VIEW_BASE, [cli or "hotjar-cli", "validate", str(path), "--format", "markdown",
-                                         "--jobs", "1"], found))
-        rows.append(Row(INVENTORY_ROW, [cli or "hotjar-cli", "inventory", str(path), "--format", "json",
-                                        "--jobs", "1"]))
+        rows.append(
+            Row(
+                SITE_VIEW_BASE,
+                [cli or "hotjar-cli", "validate", str(path), "--format", "markdown", "--jobs", "1"],
+                found,
+            )
+        )
+        rows.append(
+            Row(INVENTORY_ROW, [cli or "hotjar-cli", "inventory", str(path), "--format", "json", "--jobs", "1"])
+        )
     if archive is not None and help_text is not None:
         directory, meta = archive
         for jobs in (1, 2) if has_jobs else (None,):
@@ -357,19 +369,31 @@ def summarise(rows: list[Row], meta: dict) -> dict:
     jq = rows[1].best
     table = []
     for row in rows:
-        entry: dict = {"name": row.name,
-                       "command": ["<parse_loop>" if part == PARSE_LOOP else part for part in row.command]}
+        entry: dict = {
+            "name": row.name,
+            "command": ["<parse_loop>" if part == PARSE_LOOP else part for part in row.command],
+        }
         if row.skipped or row.failed or row.best is None:
             entry["status"] = row.skipped or row.failed or "no run"
             table.append(entry)
             continue
         best = row.best
         own = row.input or meta  # MB/s of gzipped input counts the uncompressed bytes, like the other rows
-        entry.update(status="ok", seconds=best.wall, cpu_seconds=best.cpu, events=own["events"],
-                     events_per_second=own["events"] / best.wall, mb_per_second=own["bytes"] / 1e6 / best.wall,
-                     max_rss_mb=row.max_rss_mb, total_pss_mb=row.total_pss_mb,
-                     vs_parse=best.wall / base.wall if base else None, vs_jq=best.wall / jq.wall if jq else None,
-                     all_seconds=[run.wall for run in row.runs], outcomes=outcome_counts(row), sha256=row.digest)
+        entry.update(
+            status="ok",
+            seconds=best.wall,
+            cpu_seconds=best.cpu,
+            events=own["events"],
+            events_per_second=own["events"] / best.wall,
+            mb_per_second=own["bytes"] / 1e6 / best.wall,
+            max_rss_mb=row.max_rss_mb,
+            total_pss_mb=row.total_pss_mb,
+            vs_parse=best.wall / base.wall if base else None,
+            vs_jq=best.wall / jq.wall if jq else None,
+            all_seconds=[run.wall for run in row.runs],
+            outcomes=outcome_counts(row),
+            sha256=row.digest,
+        )
         if row.output and "lines" in row.output:  # the parse-only loop's own count, to check the input size
             entry.update(lines_read=row.output["lines"], broken_json=row.output["broken"])
         table.append(entry)
@@ -378,8 +402,11 @@ def summarise(rows: list[Row], meta: dict) -> dict:
 
 def _identical(table: list[dict], meta: dict) -> bool | None:
     """Whether every validate row on the profile's main file printed the same bytes (None: fewer than two)."""
-    digests = {entry["sha256"] for entry in table if entry["name"].startswith("hotjar-cli validate --")
-               and entry.get("status") == "ok" and entry.get("sha256")}
+    digests = {
+        entry["sha256"]
+        for entry in table
+        if entry["name"].startswith("hotjar-cli validate --") and entry.get("status") == "ok" and entry.get("sha256")
+    }
     counted = sum(1 for entry in table if entry["name"].startswith("hotjar-cli validate --") and entry.get("sha256"))
     return None if counted < 2 else len(digests) == 1
 
@@ -404,18 +431,27 @@ def targets(profiles: dict[str, dict], startup: dict) -> list[dict]:
         two = by_name.get("hotjar-cli validate --jobs 2", {})
         one_limit, two_limit, speedup_limit = PROFILE_TARGETS.get(profile, (None, None, None))
         if one_limit is not None:
-            checks.append((f"{profile}: validate --jobs 1 ÷ parse-only ≤ {one_limit}", one.get("vs_parse"),
-                           one_limit, False))
+            checks.append(
+                (f"{profile}: validate --jobs 1 ÷ parse-only ≤ {one_limit}", one.get("vs_parse"), one_limit, False)
+            )
         if two_limit is not None:
-            checks.append((f"{profile}: validate --jobs 2 ÷ parse-only ≤ {two_limit}", two.get("vs_parse"),
-                           two_limit, False))
+            checks.append(
+                (f"{profile}: validate --jobs 2 ÷ parse-only ≤ {two_limit}", two.get("vs_parse"), two_limit, False)
+            )
         if speedup_limit is not None:
             speedup = one["seconds"] / two["seconds"] if one and two else None
-            checks.append((f"{profile}: --jobs 2 at least {speedup_limit}× faster than --jobs 1", speedup,
-                           speedup_limit, True))
+            checks.append(
+                (f"{profile}: --jobs 2 at least {speedup_limit}× faster than --jobs 1", speedup, speedup_limit, True)
+            )
         identical = result.get("identical")
-        checks.append((f"{profile}: validate --jobs 1, 2 and --engine dask print the same bytes",
-                       None if identical is None else float(identical), 1.0, True))
+        checks.append(
+            (
+                f"{profile}: validate --jobs 1, 2 and --engine dask print the same bytes",
+                None if identical is None else float(identical),
+                1.0,
+                True,
+            )
+        )
         versus_jq = []
         for name, entry in by_name.items():
             if not name.startswith("hotjar-cli"):
@@ -423,30 +459,49 @@ def targets(profiles: dict[str, dict], startup: dict) -> list[dict]:
             # The memory bar is for validate on one machine, whatever --jobs is; a Dask cluster's scheduler and
             # workers are measured in their own line, not held to it.
             (cluster_memory if "--engine dask" in name else local_memory).append(
-                max(entry["max_rss_mb"], entry["total_pss_mb"]))
+                max(entry["max_rss_mb"], entry["total_pss_mb"])
+            )
             if entry.get("vs_jq"):
                 versus_jq.append(entry["vs_jq"])
         if versus_jq:
             fastest.append(min(versus_jq))
     checks += [
         ("fastest validate ÷ jq ≤ 0.1 (10× faster), every profile", max(fastest) if fastest else None, 0.1, False),
-        (f"peak memory of validate --jobs 1 and 2 < {MEMORY_TARGET_MB} MB", max(local_memory, default=None),
-         MEMORY_TARGET_MB, False),
+        (
+            f"peak memory of validate --jobs 1 and 2 < {MEMORY_TARGET_MB} MB",
+            max(local_memory, default=None),
+            MEMORY_TARGET_MB,
+            False,
+        ),
         ("one-line validate ÷ python -c pass ≤ 10", startup.get("ratio"), 10.0, False),
     ]
     base = by_name.get(SITE_VIEW_BASE, {})
     if base.get("status") == "ok":
-        for name, text in ((one, "validate --jobs 1 with its time series ÷ without ≤ 1.15"),
-                           (INVENTORY_ROW, "inventory --jobs 1 ÷ validate without the time series ≤ 1.15")):
+        for name, text in (
+            (one, "validate --jobs 1 with its time series ÷ without ≤ 1.15"),
+            (INVENTORY_ROW, "inventory --jobs 1 ÷ validate without the time series ≤ 1.15"),
+        ):
             entry = by_name.get(name, {})
             if entry.get("status") == "ok":
                 checks.append((text, entry["seconds"] / base["seconds"], 1.15))
-    results = [{"target": text, "measured": value, "limit": limit,
-                "met": None if value is None else (value >= limit if at_least else value <= limit)}
-               for text, value, limit, at_least in checks]
+    results = [
+        {
+            "target": text,
+            "measured": value,
+            "limit": limit,
+            "met": None if value is None else (value >= limit if at_least else value <= limit),
+        }
+        for text, value, limit, at_least in checks
+    ]
     if cluster_memory:
-        results.append({"target": "peak memory of --engine dask's local cluster (reported, no target)",
-                        "measured": max(cluster_memory), "limit": None, "met": None})
+        results.append(
+            {
+                "target": "peak memory of --engine dask's local cluster (reported, no target)",
+                "measured": max(cluster_memory),
+                "limit": None,
+                "met": None,
+            }
+        )
     return results
 
 
@@ -457,9 +512,11 @@ def markdown(result: dict, runs: int) -> str:
         lines += [f"**{profile}**: " + _input_line(measured, runs, result), "", *_profile_table(measured), ""]
         if measured.get("agreement"):
             lines += [measured["agreement"], ""]
-    lines += ["| profile | bytes a line | parse-only events/s | --jobs 1 events/s | --jobs 1 MB/s | --jobs 2 events/s "
-              "| --jobs 2 MB/s | --jobs 1 ÷ parse-only | --jobs 2 ÷ parse-only | --jobs 2 speed-up |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "| profile | bytes a line | parse-only events/s | --jobs 1 events/s | --jobs 1 MB/s | --jobs 2 events/s "
+        "| --jobs 2 MB/s | --jobs 1 ÷ parse-only | --jobs 2 ÷ parse-only | --jobs 2 speed-up |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for profile, measured in result["profiles"].items():
         by_name = {entry["name"]: entry for entry in measured["rows"] if entry.get("status") == "ok"}
         base = by_name.get("parse-only loop (orjson.loads, 1 core)", {})
@@ -467,17 +524,25 @@ def markdown(result: dict, runs: int) -> str:
         two = by_name.get("hotjar-cli validate --jobs 2", {})
         if not (base and one and two):
             continue
-        lines.append(f"| {profile} | {measured['input']['bytes'] / measured['input']['events']:,.0f} | "
-                     f"{base['events_per_second']:,.0f} | {one['events_per_second']:,.0f} | "
-                     f"{one['mb_per_second']:,.1f} | {two['events_per_second']:,.0f} | {two['mb_per_second']:,.1f} | "
-                     f"{_ratio(one['vs_parse'])} | {_ratio(two['vs_parse'])} | "
-                     f"{one['seconds'] / two['seconds']:.2f}× |")
+        lines.append(
+            f"| {profile} | {measured['input']['bytes'] / measured['input']['events']:,.0f} | "
+            f"{base['events_per_second']:,.0f} | {one['events_per_second']:,.0f} | "
+            f"{one['mb_per_second']:,.1f} | {two['events_per_second']:,.0f} | {two['mb_per_second']:,.1f} | "
+            f"{_ratio(one['vs_parse'])} | {_ratio(two['vs_parse'])} | "
+            f"{one['seconds'] / two['seconds']:.2f}× |"
+        )
     startup = result["startup"]
-    lines += ["", "| start-up | best of | wall ms |", "| --- | ---: | ---: |",
-              f"| python -c pass | {startup['runs']} | {startup['python'] * 1000:.0f} |"]
+    lines += [
+        "",
+        "| start-up | best of | wall ms |",
+        "| --- | ---: | ---: |",
+        f"| python -c pass | {startup['runs']} | {startup['python'] * 1000:.0f} |",
+    ]
     if startup.get("validate") is not None:
-        lines.append(f"| hotjar-cli validate on a one-line file | {startup['runs']} | "
-                     f"{startup['validate'] * 1000:.0f} ({startup['ratio']:.1f}× python) |")
+        lines.append(
+            f"| hotjar-cli validate on a one-line file | {startup['runs']} | "
+            f"{startup['validate'] * 1000:.0f} ({startup['ratio']:.1f}× python) |"
+        )
     else:
         lines.append("| hotjar-cli validate on a one-line file | | not available |")
     lines += ["", "| target | measured | met |", "| --- | ---: | --- |"]
@@ -494,18 +559,25 @@ def markdown(result: dict, runs: int) -> str:
 
 def _input_line(measured: dict, runs: int, result: dict) -> str:
     meta = measured["input"]
-    return (f"{meta['events']:,} "
-            + (f"generated messages (profile {meta.get('profile', 'long')}, seed {meta['seed']})"
-               if meta.get("seed") is not None else "lines")
-            + f", {measured['megabytes']:,.0f} MB, {meta['bytes'] / max(meta['events'], 1):,.0f} bytes a line; "
-            f"best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, Python {platform.python_version()}; "
-            f"load average {measured['load_average']['before']:.1f} before, {measured['load_average']['after']:.1f} "
-            "after.")
+    return (
+        f"{meta['events']:,} "
+        + (
+            f"generated messages (profile {meta.get('profile', 'long')}, seed {meta['seed']})"
+            if meta.get("seed") is not None
+            else "lines"
+        )
+        + f", {measured['megabytes']:,.0f} MB, {meta['bytes'] / max(meta['events'], 1):,.0f} bytes a line; "
+        f"best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {measured['load_average']['before']:.1f} before, {measured['load_average']['after']:.1f} "
+        "after."
+    )
 
 
 def _profile_table(measured: dict) -> list[str]:
-    lines = ["| command | wall s | CPU s | events/s | MB/s | peak RSS MB | peak total MB | ÷ parse-only | ÷ jq |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| command | wall s | CPU s | events/s | MB/s | peak RSS MB | peak total MB | ÷ parse-only | ÷ jq |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for entry in measured["rows"]:
         if entry["status"] != "ok":
             lines.append(f"| {entry['name']} | {entry['status']} | | | | | | | |")
@@ -513,7 +585,8 @@ def _profile_table(measured: dict) -> list[str]:
         lines.append(
             f"| {entry['name']} | {entry['seconds']:.2f} | {entry['cpu_seconds']:.2f} | "
             f"{entry['events_per_second']:,.0f} | {entry['mb_per_second']:,.1f} | {entry['max_rss_mb']:,.0f} | "
-            f"{entry['total_pss_mb']:,.0f} | {_ratio(entry['vs_parse'])} | {_ratio(entry['vs_jq'])} |")
+            f"{entry['total_pss_mb']:,.0f} | {_ratio(entry['vs_parse'])} | {_ratio(entry['vs_jq'])} |"
+        )
     return lines
 
 
@@ -542,8 +615,7 @@ def _agreement(rows: list[Row]) -> str:
         if json.dumps(counts, sort_keys=True) in distinct:
             said += f" The {name} counts the same."
         else:
-            said += (f" The {name}, which leaves out the site-wide limits, counts "
-                     f"{json.dumps(counts, sort_keys=True)}.")
+            said += f" The {name}, which leaves out the site-wide limits, counts {json.dumps(counts, sort_keys=True)}."
     return said
 
 
@@ -551,15 +623,26 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     amount = parser.add_mutually_exclusive_group()
-    amount.add_argument("--size", type=generate.parse_size,
-                        help="input size of every profile, e.g. 500MB (default: 500MB long, 300MB short)")
+    amount.add_argument(
+        "--size",
+        type=generate.parse_size,
+        help="input size of every profile, e.g. 500MB (default: 500MB long, 300MB short)",
+    )
     amount.add_argument("--events", type=int, help="input as a number of messages instead of a size")
     amount.add_argument("--quick", action="store_true", help="about 20 MB a profile, for a smoke run")
     amount.add_argument("--input", type=Path, help="an existing NDJSON file instead of generated data")
-    parser.add_argument("--profiles", default="long,short",
-                        help="generated profiles to measure, side by side (default long,short; also tidy)")
-    parser.add_argument("--gzip-files", type=int, default=0, metavar="K",
-                        help="also validate the same messages split into K gzipped files (e.g. 100)")
+    parser.add_argument(
+        "--profiles",
+        default="long,short",
+        help="generated profiles to measure, side by side (default long,short; also tidy)",
+    )
+    parser.add_argument(
+        "--gzip-files",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also validate the same messages split into K gzipped files (e.g. 100)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="best of this many runs per row (default 3)")
     parser.add_argument("--startup-runs", type=int, default=10, help="best of this many for start-up")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
@@ -596,8 +679,10 @@ def main(argv: list[str] | None = None) -> int:
                     pass
         load_before = os.getloadavg()[0]
         if load_before > 0.5:
-            print(f"the machine is busy (load {load_before:.1f}): wall times will be high; the CPU column less so",
-                  file=sys.stderr)
+            print(
+                f"the machine is busy (load {load_before:.1f}): wall times will be high; the CPU column less so",
+                file=sys.stderr,
+            )
         rows = build_rows(path, cli, help_text, archive)
         print(f"profile {profile}: {meta['events']:,} lines, {meta['bytes'] / 1e6:,.0f} MB", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="hotjar-bench-") as scratch:
@@ -609,22 +694,32 @@ def main(argv: list[str] | None = None) -> int:
     # `pip install` compiles the package's bytecode; an editable checkout run with PYTHONDONTWRITEBYTECODE set
     # (as on this project's machines) would compile every module at every start instead. Compile it once, so
     # start-up is measured as an installed tool starts.
-    subprocess.run([sys.executable, "-c", "import compileall, os, hotjar_cli; "
-                    "compileall.compile_dir(os.path.dirname(hotjar_cli.__file__), quiet=1)"], check=False,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import compileall, os, hotjar_cli; compileall.compile_dir(os.path.dirname(hotjar_cli.__file__), quiet=1)",
+        ],
+        check=False,
+        capture_output=True,
+    )
     python_start = time_startup([sys.executable, "-c", "pass"], args.startup_runs) or 0.0
     startup: dict = {"runs": args.startup_runs, "python": python_start, "validate": None, "ratio": None}
     if help_text is not None:
-        validate_start = time_startup([cli, "validate", str(one_line_file()), "--format", "json"], args.startup_runs,
-                                      (0, 1))
+        validate_start = time_startup(
+            [cli, "validate", str(one_line_file()), "--format", "json"], args.startup_runs, (0, 1)
+        )
         if validate_start is not None and python_start:
             startup.update(validate=validate_start, ratio=validate_start / python_start)
 
-    result: dict = {"profiles": profiles, "startup": startup, "targets": targets(profiles, startup),
-                    "runs": args.runs}
-    result["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(),
-                         "platform": platform.platform(), "jq": _version([shutil.which("jq") or "jq", "--version"]),
-                         "commit": _version(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"])}
+    result: dict = {"profiles": profiles, "startup": startup, "targets": targets(profiles, startup), "runs": args.runs}
+    result["machine"] = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "jq": _version([shutil.which("jq") or "jq", "--version"]),
+        "commit": _version(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"]),
+    }
     result["parse_loop"] = PARSE_LOOP.strip()
     args.results.write_text(json.dumps(result, indent=2, default=_plain) + "\n")
     print(markdown(result, args.runs))

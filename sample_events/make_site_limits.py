@@ -17,10 +17,23 @@ from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent / "volume-site-limits.jsonl.gz"
 START = datetime(2024, 4, 3, 6, 0, tzinfo=timezone.utc)
-AREAS = ("board", "timeline", "calendar", "reports", "billing", "invites", "search", "comments", "files",
-         "automations", "templates", "dashboard", "mobile", "integrations")
-VARIANTS = ("new_ui", "beta", "v2", "ai_assist", "bulk_edit", "dark_mode", "export", "sharing", "filters",
-            "shortcuts")
+AREAS = (
+    "board",
+    "timeline",
+    "calendar",
+    "reports",
+    "billing",
+    "invites",
+    "search",
+    "comments",
+    "files",
+    "automations",
+    "templates",
+    "dashboard",
+    "mobile",
+    "integrations",
+)
+VARIANTS = ("new_ui", "beta", "v2", "ai_assist", "bulk_edit", "dark_mode", "export", "sharing", "filters", "shortcuts")
 USERS = 20
 FLAGS_PER_USER = 7
 ARTICLES = 10_001
@@ -36,15 +49,28 @@ def messages() -> list[dict[str, object]]:
     for number in range(USERS):
         user = f"usr_{number:04d}"
         traits: dict[str, object] = {"email": f"member{number:02d}@example.com", "plan": plans[number % len(plans)]}
-        for flag in flags[number * FLAGS_PER_USER:(number + 1) * FLAGS_PER_USER]:
+        for flag in flags[number * FLAGS_PER_USER : (number + 1) * FLAGS_PER_USER]:
             traits[flag] = number % 3 != 0
-        out.append({"type": "identify", "userId": user, "traits": traits, "messageId": f"vol-id-{number:04d}",
-                    "timestamp": _iso(moment)})
+        out.append(
+            {
+                "type": "identify",
+                "userId": user,
+                "traits": traits,
+                "messageId": f"vol-id-{number:04d}",
+                "timestamp": _iso(moment),
+            }
+        )
         moment += timedelta(seconds=41)
     for article in range(1, ARTICLES + 1):
-        out.append({"type": "track", "userId": f"usr_{article * 7 % USERS:04d}",
-                    "event": f"Viewed Help Article {article}", "messageId": f"vol-ev-{article:05d}",
-                    "timestamp": _iso(moment)})
+        out.append(
+            {
+                "type": "track",
+                "userId": f"usr_{article * 7 % USERS:04d}",
+                "event": f"Viewed Help Article {article}",
+                "messageId": f"vol-ev-{article:05d}",
+                "timestamp": _iso(moment),
+            }
+        )
         moment += timedelta(seconds=3 + article % 11)
     return out
 

@@ -54,8 +54,10 @@ BOT_PATTERN = "bot|google|headless|baidu|bing|msn|duckduckbot|teoma|slurp|yandex
 """Hotjar's own pattern of user agents it will not start for."""
 
 SUSPICIOUS_WARNING = "Hotjar not launching due to suspicious userAgent:"
-HTTPS_WARNING = ("For security reasons, Hotjar only works over HTTPS. Learn more: "
-                 "https://help.hotjar.com/hc/en-us/articles/115011624047")
+HTTPS_WARNING = (
+    "For security reasons, Hotjar only works over HTTPS. Learn more: "
+    "https://help.hotjar.com/hc/en-us/articles/115011624047"
+)
 
 TRACKING_SCRIPT = """window.hjSiteSettings = window.hjSiteSettings || %(settings)s;
 window._fakeHotjarClient = %(client)s;
@@ -255,8 +257,7 @@ class FakeHotjar:
         self.server = _Server(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     @property
@@ -407,8 +408,9 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 # Hotjar's client is named by its content's hash and cached for good, as here; where to send
                 # calls comes from the tracking script, which is never cached, so a test can switch it at once.
-                self._answer(200, CLIENT.encode(), "application/javascript",
-                             cache="public, max-age=31536000, immutable")
+                self._answer(
+                    200, CLIENT.encode(), "application/javascript", cache="public, max-age=31536000, immutable"
+                )
         elif path == "/ws" and self.headers.get("upgrade", "").lower() == "websocket":
             self._websocket()
         else:
@@ -417,25 +419,46 @@ class _Handler(BaseHTTPRequestHandler):
     def _tracking_script(self, site_id: int) -> str:
         faults = self.state.faults
         settings = {
-            "site_id": site_id, "rec_value": 1.0, "state_change_listen_mode": "automatic", "record": True,
-            "continuous_capture_enabled": True, "recording_capture_keystrokes": True,
-            "session_capture_keystrokes": True, "anonymize_digits": True, "anonymize_emails": True,
-            "suppress_all": False, "suppress_all_on_specific_pages": [], "suppress_text": None,
-            "suppress_location": False, "user_attributes_enabled": faults.user_attributes_enabled,
-            "legal_name": None, "privacy_policy_url": None, "deferred_page_contents": [],
-            "record_targeting_rules": [], "heatmaps": [], "polls": [], "surveys": [],
+            "site_id": site_id,
+            "rec_value": 1.0,
+            "state_change_listen_mode": "automatic",
+            "record": True,
+            "continuous_capture_enabled": True,
+            "recording_capture_keystrokes": True,
+            "session_capture_keystrokes": True,
+            "anonymize_digits": True,
+            "anonymize_emails": True,
+            "suppress_all": False,
+            "suppress_all_on_specific_pages": [],
+            "suppress_text": None,
+            "suppress_location": False,
+            "user_attributes_enabled": faults.user_attributes_enabled,
+            "legal_name": None,
+            "privacy_policy_url": None,
+            "deferred_page_contents": [],
+            "record_targeting_rules": [],
+            "heatmaps": [],
+            "polls": [],
+            "surveys": [],
             "integrations": {"optimizely": {"tag_recordings": False}, "abtasty": {"tag_recordings": False}},
             "features": ["feedback.embeddable_widget", "settings.billing_v2", "survey.type_button"],
-            "tracking_code_verified": True, "r": 1.0, "csq_theme": None,
+            "tracking_code_verified": True,
+            "r": 1.0,
+            "csq_theme": None,
         }
         pattern = BOT_PATTERN + ("|" + faults.suspicious_user_agent if faults.suspicious_user_agent else "")
         return TRACKING_SCRIPT % {
-            "settings": json.dumps(settings), "pattern": json.dumps(pattern),
-            "suspicious_warning": json.dumps(SUSPICIOUS_WARNING), "https_warning": json.dumps(HTTPS_WARNING),
-            "allow_http": json.dumps(bool(self.fake.allow_http)), "domain": json.dumps(self.fake.base + "/"),
-            "file": json.dumps(CLIENT_FILE), "site": json.dumps(str(site_id)),
-            "client": json.dumps({"endpoint": self.fake.base, "socket": self.fake.socket_url,
-                                  "channel": self.fake.channel}),
+            "settings": json.dumps(settings),
+            "pattern": json.dumps(pattern),
+            "suspicious_warning": json.dumps(SUSPICIOUS_WARNING),
+            "https_warning": json.dumps(HTTPS_WARNING),
+            "allow_http": json.dumps(bool(self.fake.allow_http)),
+            "domain": json.dumps(self.fake.base + "/"),
+            "file": json.dumps(CLIENT_FILE),
+            "site": json.dumps(str(site_id)),
+            "client": json.dumps(
+                {"endpoint": self.fake.base, "socket": self.fake.socket_url, "channel": self.fake.channel}
+            ),
         }
 
     def do_POST(self) -> None:  # noqa: N802 - the base class names it so
@@ -474,8 +497,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self.state.refused += 1
             elif kind != "identify" or faults.user_attributes_enabled:
                 # With User Attributes off Hotjar keeps no identify, and still answers as if all were well.
-                self.state.received.append(Received(data["visitor"], data["fresh"], data["seq"], data.get("site"),
-                                                    data["page"], data["args"], time.monotonic(), channel))
+                self.state.received.append(
+                    Received(
+                        data["visitor"],
+                        data["fresh"],
+                        data["seq"],
+                        data.get("site"),
+                        data["page"],
+                        data["args"],
+                        time.monotonic(),
+                        channel,
+                    )
+                )
         return status
 
     def _websocket(self) -> None:

@@ -46,10 +46,19 @@ def websocket_fake() -> Iterator[FakeHotjar]:
 
 def settings_for(fake: FakeHotjar, **overrides: Any) -> ReplaySettings:
     """Settings that replay into `fake` quickly: short settle, quick retries and breaker."""
-    base = ReplaySettings(site_id=fake.site_id, page_url=fake.page_url, script_url=fake.script_url,
-                          concurrency=4, retries=2, settle_seconds=0.2, request_timeout_seconds=5.0,
-                          backoff_seconds=0.05, backoff_max_seconds=0.2, breaker_failures=0,
-                          breaker_pause_seconds=0.3)
+    base = ReplaySettings(
+        site_id=fake.site_id,
+        page_url=fake.page_url,
+        script_url=fake.script_url,
+        concurrency=4,
+        retries=2,
+        settle_seconds=0.2,
+        request_timeout_seconds=5.0,
+        backoff_seconds=0.05,
+        backoff_max_seconds=0.2,
+        breaker_failures=0,
+        breaker_pause_seconds=0.3,
+    )
     return replace(base, **overrides)
 
 
@@ -103,17 +112,36 @@ def generate_log(path: Path, users: int, seed: int = 7) -> Log:
         if not anonymous:
             for index in range(1 + number % 2):
                 moment = base + timedelta(seconds=next(offsets))
-                traits = {"plan": rng.choice(["free", "pro", "team"]), "seats": rng.randint(1, 50),
-                          "trial": rng.random() < 0.5, "signed_up": iso(START - timedelta(days=number))}
-                messages.append({"type": "identify", **ids, "traits": traits, "timestamp": iso(moment),
-                                 "messageId": f"id-{number}-{index}"})
+                traits = {
+                    "plan": rng.choice(["free", "pro", "team"]),
+                    "seats": rng.randint(1, 50),
+                    "trial": rng.random() < 0.5,
+                    "signed_up": iso(START - timedelta(days=number)),
+                }
+                messages.append(
+                    {
+                        "type": "identify",
+                        **ids,
+                        "traits": traits,
+                        "timestamp": iso(moment),
+                        "messageId": f"id-{number}-{index}",
+                    }
+                )
                 expected_traits = {**traits, "signed_up": {"$date": traits["signed_up"]}}
                 identifies.append((moment, ["identify", key, expected_traits]))
         for index in range(1 + number % 4):
             moment = base + timedelta(seconds=next(offsets))
             name = f"step {index} of {key}"
-            messages.append({"type": "track", **ids, "event": name, "properties": {"n": index},
-                             "timestamp": iso(moment), "messageId": f"tr-{number}-{index}"})
+            messages.append(
+                {
+                    "type": "track",
+                    **ids,
+                    "event": name,
+                    "properties": {"n": index},
+                    "timestamp": iso(moment),
+                    "messageId": f"tr-{number}-{index}",
+                }
+            )
             events.append((moment, ["event", name]))
             log.owner_of_event[name] = key
         # Messages that make no call: a page view, and an identify without a userId.
@@ -122,8 +150,9 @@ def generate_log(path: Path, users: int, seed: int = 7) -> Log:
             messages.append({"type": "identify", **ids, "traits": {"plan": "free"}, "timestamp": iso(base)})
         identifies.sort(key=lambda item: item[0])
         events.sort(key=lambda item: item[0])
-        log.message_ids[key] = {f"id-{number}-{index}" for index in range(len(identifies))} | \
-            {f"tr-{number}-{index}" for index in range(len(events))}
+        log.message_ids[key] = {f"id-{number}-{index}" for index in range(len(identifies))} | {
+            f"tr-{number}-{index}" for index in range(len(events))
+        }
         log.expected[key] = [args for _, args in identifies] + [args for _, args in events]
     rng.shuffle(messages)
     path.write_text("".join(json.dumps(message) + "\n" for message in messages))

@@ -18,8 +18,16 @@ def site_limit_log(count: int, names: int, seed: int) -> str:
                 traits["bio"] = "x" * 300
             lines.append(json.dumps({"type": "identify", "userId": f"u{number % 40}", "traits": traits}))
         elif roll < 0.93:
-            lines.append(json.dumps({"type": "track", "userId": f"u{number % 40}",
-                                     "event": f"Event {rng.randint(0, names)}", "properties": {"plan": "pro"}}))
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "track",
+                        "userId": f"u{number % 40}",
+                        "event": f"Event {rng.randint(0, names)}",
+                        "properties": {"plan": "pro"},
+                    }
+                )
+            )
         elif roll < 0.96:
             lines.append(json.dumps({"type": "page", "anonymousId": "a1"}))
         else:

@@ -18,14 +18,21 @@ def timed_log(count: int, names: int, seed: int, start: int = START, step: int =
         stamp = datetime.fromtimestamp(moment, timezone.utc).isoformat().replace("+00:00", "Z")
         roll = rng.random()
         if roll < 0.4:
-            traits = {f"trait_{rng.randint(0, names)}": rng.choice([number, "x", True, None, "2024-03-01"]),
-                      "address": {"city": "Berlin"}}
+            traits = {
+                f"trait_{rng.randint(0, names)}": rng.choice([number, "x", True, None, "2024-03-01"]),
+                "address": {"city": "Berlin"},
+            }
             if rng.random() < 0.1:
                 traits["bio"] = "x" * 300
             message = {"type": "identify", "userId": f"u{rng.randint(0, 200)}", "traits": traits, "timestamp": stamp}
         elif roll < 0.93:
-            message = {"type": "track", "userId": f"u{rng.randint(0, 200)}", "event": f"Event {rng.randint(0, names)}",
-                       "properties": {"plan": "pro"}, "timestamp": stamp}
+            message = {
+                "type": "track",
+                "userId": f"u{rng.randint(0, 200)}",
+                "event": f"Event {rng.randint(0, names)}",
+                "properties": {"plan": "pro"},
+                "timestamp": stamp,
+            }
             if rng.random() < 0.05:
                 message["event"] = f"Bad <name> {rng.randint(0, 5)}"
         elif roll < 0.96:

@@ -45,8 +45,16 @@ def test_generated_lines_have_the_mix_and_shape_of_a_real_product(tmp_path: Path
     assert 0.08 <= kinds["page"] / len(messages) <= 0.25
 
     for message in messages:
-        assert {"messageId", "anonymousId", "timestamp", "originalTimestamp", "sentAt", "receivedAt",
-                "context", "integrations"} <= set(message)
+        assert {
+            "messageId",
+            "anonymousId",
+            "timestamp",
+            "originalTimestamp",
+            "sentAt",
+            "receivedAt",
+            "context",
+            "integrations",
+        } <= set(message)
         assert {"ip", "library", "locale", "page", "userAgent", "timezone"} <= set(message["context"])
         assert set(message["context"]["page"]) == {"path", "referrer", "search", "title", "url"}
     assert len({message["messageId"] for message in messages}) == len(messages)
@@ -69,8 +77,12 @@ def test_bad_lines_are_part_of_the_data(tmp_path: Path) -> None:
     messages, broken = _parse(lines)
     assert broken > 0
     assert any(message["type"] == "identify" and not message.get("userId") for message in messages)
-    odd = [message["event"] for message in messages if message["type"] == "track"
-           and not (isinstance(message.get("event"), str) and message["event"].replace(" ", "").isalnum())]
+    odd = [
+        message["event"]
+        for message in messages
+        if message["type"] == "track"
+        and not (isinstance(message.get("event"), str) and message["event"].replace(" ", "").isalnum())
+    ]
     assert any(isinstance(event, str) and "@" in event for event in odd)
     assert any(event in (None, "") for event in odd)
 

@@ -20,6 +20,7 @@ ACTION_SCRIPT = REPO / "ci" / "github-action.sh"
 
 # pre-commit
 
+
 def git(folder: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, timeout=60)
 
@@ -39,12 +40,22 @@ def try_repo(tmp_path: Path, home: Path, files: dict[str, str]) -> subprocess.Co
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text)
     git(project, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-           "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+    }
     env.pop("FORCE_COLOR", None)
-    return subprocess.run([str(BIN / "pre-commit"), "try-repo", str(REPO), "hotjar-cli-validate", "--all-files",
-                           "--color", "never"], cwd=project, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "try-repo", str(REPO), "hotjar-cli-validate", "--all-files", "--color", "never"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 @pytest.mark.timeout(900)
@@ -70,13 +81,22 @@ def test_the_hook_runs_validate_once_over_every_log() -> None:
 
 # The GitHub Action
 
+
 def action_step(tmp_path: Path, paths: str, args: str = "") -> tuple[subprocess.CompletedProcess[str], str, str]:
     """The action's step script as GitHub runs it; its stdout, the step summary and the step's outputs."""
     summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
-    env = {**os.environ, "HOTJAR_CLI": str(BIN / "hotjar-cli"), "HOTJAR_CLI_PATHS": paths, "HOTJAR_CLI_ARGS": args,
-           "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs), "NO_COLOR": "1"}
-    done = subprocess.run(["bash", str(ACTION_SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    env = {
+        **os.environ,
+        "HOTJAR_CLI": str(BIN / "hotjar-cli"),
+        "HOTJAR_CLI_PATHS": paths,
+        "HOTJAR_CLI_ARGS": args,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+        "NO_COLOR": "1",
+    }
+    done = subprocess.run(
+        ["bash", str(ACTION_SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     return done, summary.read_text() if summary.exists() else "", outputs.read_text() if outputs.exists() else ""
 
 

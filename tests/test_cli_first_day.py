@@ -23,6 +23,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 # An empty input fails the gate
 
+
 @pytest.mark.parametrize("format", ["text", "json", "markdown", "github", "junit"])
 def test_an_empty_input_fails_the_gate(logs: Any, format: str) -> None:
     result = cli("validate", logs("empty.jsonl", ""), "--format", format)
@@ -50,6 +51,7 @@ def test_events_all_filtered_out_are_not_an_empty_input(logs: Any) -> None:
 
 # A closed pipe
 
+
 def first_line_then_close(*args: str | Path) -> tuple[int, bytes, bytes]:
     """Run hotjar-cli, read one line of its stdout and close the pipe, as `| head -1` does."""
     with subprocess.Popen([str(CLI), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as running:
@@ -73,12 +75,17 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, args: list[str]) -> 
 
 # -o is written whole or not at all
 
+
 def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     report.write_text("the previous report\n")
     # Reading from a pipe that stays open keeps the run going until it is interrupted.
-    with subprocess.Popen([str(CLI), "validate", "-", "-f", "json", "-o", str(report)], stdin=subprocess.PIPE,
-                          stderr=subprocess.PIPE, cwd=tmp_path) as running:
+    with subprocess.Popen(
+        [str(CLI), "validate", "-", "-f", "json", "-o", str(report)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    ) as running:
         assert running.stdin is not None
         running.stdin.write(identify().encode())
         running.stdin.flush()
@@ -106,10 +113,14 @@ def test_a_finished_run_replaces_the_report_with_ordinary_permissions(logs: Any)
 
 # Usage errors
 
-@pytest.mark.parametrize("args", [
-    ["--since", "2024-05-02", "--until", "2024-05-01"],
-    ["--since", "2024-05-01T10:00:00Z", "--until", "2024-05-01T10:00:00Z"],
-])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--since", "2024-05-02", "--until", "2024-05-01"],
+        ["--since", "2024-05-01T10:00:00Z", "--until", "2024-05-01T10:00:00Z"],
+    ],
+)
 @pytest.mark.parametrize("command", [["validate"], ["replay", "--dry-run"]])
 def test_since_after_until_is_a_usage_error(logs: Any, command: list[str], args: list[str]) -> None:
     result = cli(*command, logs("log.jsonl", CLEAN), *args)
@@ -118,13 +129,16 @@ def test_since_after_until_is_a_usage_error(logs: Any, command: list[str], args:
     assert "--since" in one_line(result.stderr) and "--until" in result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["rules", "--format", "yaml"],
-    ["replay", "log.jsonl", "--dry-run", "--format", "json"],
-    ["replay", "log.jsonl", "--report", "xml", "--site-id", "1", "--page-url", "https://example.com/"],
-    ["validate", "log.jsonl", "--color", "sometimes"],
-    ["validate", "log.jsonl", "-q", "-v"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rules", "--format", "yaml"],
+        ["replay", "log.jsonl", "--dry-run", "--format", "json"],
+        ["replay", "log.jsonl", "--report", "xml", "--site-id", "1", "--page-url", "https://example.com/"],
+        ["validate", "log.jsonl", "--color", "sometimes"],
+        ["validate", "log.jsonl", "-q", "-v"],
+    ],
+)
 def test_a_value_that_is_not_a_choice_exits_2_with_one_line(logs: Any, args: list[str]) -> None:
     logs("log.jsonl", CLEAN)
     result = cli(*args)
@@ -141,6 +155,7 @@ def test_a_bad_choice_names_the_choices(logs: Any, args: list[str]) -> None:
 
 
 # Scripts and documentation beside the logs
+
 
 @pytest.mark.parametrize("suffix", sorted(SKIPPED_SUFFIXES))
 def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: str) -> None:
@@ -161,11 +176,17 @@ def test_a_script_named_on_its_own_is_read(logs: Any) -> None:
 
 # Standard input
 
+
 def test_stdin_on_a_terminal_says_it_is_waiting(tmp_path: Path) -> None:
     controller, terminal = os.openpty()
     try:
-        with subprocess.Popen([str(CLI), "validate", "-", "-f", "json"], stdin=terminal, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, cwd=tmp_path) as running:
+        with subprocess.Popen(
+            [str(CLI), "validate", "-", "-f", "json"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        ) as running:
             os.write(controller, identify().encode() + b"\x04")  # a line, then Ctrl-D
             out, errors = running.communicate(timeout=60)
     finally:
@@ -181,15 +202,23 @@ def test_stdin_from_a_pipe_says_nothing(tmp_path: Path) -> None:
 
 
 def test_stdin_filename_names_standard_input_in_reports(tmp_path: Path) -> None:
-    result = process("validate", "-", "-f", "jsonl", "--stdin-filename", "exports/today.jsonl",
-                     input=identify(None).encode(), cwd=tmp_path)
+    result = process(
+        "validate",
+        "-",
+        "-f",
+        "jsonl",
+        "--stdin-filename",
+        "exports/today.jsonl",
+        input=identify(None).encode(),
+        cwd=tmp_path,
+    )
     assert [record["file"] for record in result.lines()] == ["exports/today.jsonl"]
-    calls = process("replay", "-", "--dry-run", "--stdin-filename", "today.jsonl", input=CLEAN.encode(),
-                    cwd=tmp_path)
+    calls = process("replay", "-", "--dry-run", "--stdin-filename", "today.jsonl", input=CLEAN.encode(), cwd=tmp_path)
     assert {record["file"] for record in calls.lines()} == {"today.jsonl"}
 
 
 # Talk on stderr, and colour
+
 
 def test_quiet_says_nothing_but_errors(logs: Any) -> None:
     path = logs("log.jsonl", MIXED)
@@ -201,7 +230,7 @@ def test_quiet_says_nothing_but_errors(logs: Any) -> None:
 
 def test_verbose_says_where_the_settings_come_from_and_how_the_run_went(logs: Any, tmp_path: Path) -> None:
     path = logs("log.jsonl", MIXED)
-    (tmp_path / "pyproject.toml").write_text("[tool.hotjar-cli]\nfail-on = \"warning\"\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.hotjar-cli]\nfail-on = "warning"\n')
     said = cli("validate", path, "-f", "json", "-v").stderr
     assert "settings from" in said and "pyproject.toml" in said
     assert "read 1 file, 3 lines, 3 events in" in said
@@ -270,12 +299,30 @@ main()
 
 def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
     path = logs("log.jsonl", CLEAN)
-    done = subprocess.run([sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), "--site-id", "1",
-                           "--page-url", "https://www.example.com/"], capture_output=True, timeout=60, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_PLAYWRIGHT,
+            "replay",
+            str(path),
+            "--site-id",
+            "1",
+            "--page-url",
+            "https://www.example.com/",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert "pip install 'hotjar-cli[replay]'" in one_line(done.stderr.decode())
-    dry = subprocess.run([sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), "--dry-run"],
-                         capture_output=True, timeout=60, check=False)
+    dry = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), "--dry-run"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
 
 
@@ -283,8 +330,14 @@ def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
 def test_rules_never_cuts_a_rule_name(width: str) -> None:
     from hotjar_cli.core.rules import CATALOGUE
 
-    done = subprocess.run([str(CLI), "rules"], capture_output=True, text=True, timeout=60, check=False,
-                          env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"})
+    done = subprocess.run(
+        [str(CLI), "rules"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
+    )
     rows = [line.split("│") for line in done.stdout.splitlines() if line.strip().startswith("HJ")]
     assert [cells[1].strip() for cells in rows] == [rule.name for rule in CATALOGUE]
     assert max(len(line) for line in done.stdout.splitlines()) <= int(width)

@@ -54,20 +54,30 @@ def scheduler() -> Iterator[str]:
 
 def cli(*arguments: str, cwd: Path | None = None) -> tuple[int, bytes]:
     """The real command line in a fresh process: exit code and stdout."""
-    done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments], capture_output=True, check=False,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=180, cwd=cwd)
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", *arguments],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=180,
+        cwd=cwd,
+    )
     return done.returncode, done.stdout
 
 
 LIMITS = ["--max-attributes", "30", "--max-events", "25"]
 
 
-@pytest.mark.parametrize("arguments", [
-    ["validate", "--format", "json", *LIMITS],
-    ["validate", "--format", "jsonl", *LIMITS],
-    ["validate", "--format", "json", "--max-attributes", "75", "--max-events", "120"],
-    ["replay", "--dry-run", *LIMITS],
-], ids=["json-crossed-early", "jsonl", "json-crossed-late", "dry-run"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["validate", "--format", "json", *LIMITS],
+        ["validate", "--format", "jsonl", *LIMITS],
+        ["validate", "--format", "json", "--max-attributes", "75", "--max-events", "120"],
+        ["replay", "--dry-run", *LIMITS],
+    ],
+    ids=["json-crossed-early", "jsonl", "json-crossed-late", "dry-run"],
+)
 def test_the_cluster_prints_the_one_process_bytes(logs: Path, scheduler: str, arguments: list[str]) -> None:
     command, *options = arguments
     # A relative path, from a folder the workers do not run in: they must still read the same files.
@@ -86,15 +96,32 @@ def test_the_inputs_really_cross_the_site_limits(logs: Path) -> None:
 
 def test_without_a_scheduler_a_local_cluster_is_started_and_closed(logs: Path) -> None:
     alone = cli("replay", str(logs), "--dry-run", *LIMITS, "--jobs", "1")
-    done = subprocess.run([sys.executable, "-m", "hotjar_cli", "replay", str(logs), "--dry-run", *LIMITS,
-                           "--engine", "dask", "--jobs", "2"], capture_output=True, check=False, timeout=180)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotjar_cli",
+            "replay",
+            str(logs),
+            "--dry-run",
+            *LIMITS,
+            "--engine",
+            "dask",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        check=False,
+        timeout=180,
+    )
     assert (done.returncode, done.stdout) == alone
     assert b"Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("stream", [FindingLines(), CallLines()])
-def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: str, stream: Lines | None,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_byte_ranges_and_large_outputs_cross_the_cluster(
+    logs: Path, scheduler: str, stream: Lines | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Small enough blocks that every plain file is cut into ranges, and outputs large enough to travel gzipped.
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 64 * 1024)
@@ -109,10 +136,23 @@ def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: 
         out = io.StringIO()
         summary = parallel.run_jobs(sources, settings, 1, stream, out, **engine_choice)  # type: ignore[arg-type]
         errors = [(error.file, error.line, error.message) for error in summary.errors]
-        return json.dumps([summary.files, summary.lines, summary.events, summary.rules, summary.calls, errors,
-                           {code: [(example.position.file, example.position.line, example.position.index)
-                                   for example in examples] for code, examples in summary.examples.items()}],
-                          sort_keys=True), out.getvalue()
+        return json.dumps(
+            [
+                summary.files,
+                summary.lines,
+                summary.events,
+                summary.rules,
+                summary.calls,
+                errors,
+                {
+                    code: [
+                        (example.position.file, example.position.line, example.position.index) for example in examples
+                    ]
+                    for code, examples in summary.examples.items()
+                },
+            ],
+            sort_keys=True,
+        ), out.getvalue()
 
     assert answer(engine=engine) == answer()
 
@@ -132,26 +172,52 @@ def test_spooled_output_is_compressed_only_when_large(monkeypatch: pytest.Monkey
 
 
 def test_standard_input_and_a_dead_scheduler_are_one_line_errors(logs: Path) -> None:
-    piped = subprocess.run([sys.executable, "-m", "hotjar_cli", "validate", "-", "--engine", "dask"],
-                           input=b'{"type":"track","event":"x","userId":"u"}\n', capture_output=True, timeout=60)
+    piped = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "validate", "-", "--engine", "dask"],
+        input=b'{"type":"track","event":"x","userId":"u"}\n',
+        capture_output=True,
+        timeout=60,
+    )
     assert piped.returncode == 2
-    assert piped.stderr.decode().splitlines() == ["hotjar-cli: error: standard input cannot be read by Dask workers: "
-                                                  "save it to a file, or use --engine local"]
-    dead = subprocess.run([sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--scheduler",
-                           "tcp://127.0.0.1:9"], capture_output=True, timeout=120)
+    assert piped.stderr.decode().splitlines() == [
+        "hotjar-cli: error: standard input cannot be read by Dask workers: save it to a file, or use --engine local"
+    ]
+    dead = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--scheduler", "tcp://127.0.0.1:9"],
+        capture_output=True,
+        timeout=120,
+    )
     lines = dead.stderr.decode().splitlines()
     assert dead.returncode == 2 and len(lines) == 1
     assert lines[0].startswith("hotjar-cli: error: --scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler")
-    local = subprocess.run([sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--engine", "local",
-                            "--scheduler", "tcp://127.0.0.1:9"], capture_output=True, timeout=60)
-    assert local.returncode == 2 and local.stderr.decode().strip() == "hotjar-cli: error: --scheduler is for --engine dask"
+    local = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotjar_cli",
+            "validate",
+            str(logs),
+            "--engine",
+            "local",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+        capture_output=True,
+        timeout=60,
+    )
+    assert (
+        local.returncode == 2 and local.stderr.decode().strip() == "hotjar-cli: error: --scheduler is for --engine dask"
+    )
 
 
 def test_without_dask_the_error_says_what_to_install(logs: Path) -> None:
-    code = ("import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
-            f"sys.argv = ['hotjar-cli', 'validate', {str(logs)!r}, '--engine', 'dask']; "
-            "from hotjar_cli.cli import main; main()")
+    code = (
+        "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+        f"sys.argv = ['hotjar-cli', 'validate', {str(logs)!r}, '--engine', 'dask']; "
+        "from hotjar_cli.cli import main; main()"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == ["hotjar-cli: error: --engine dask needs dask.distributed: "
-                                        "pip install 'hotjar-cli[dask]'"]
+    assert done.stderr.splitlines() == [
+        "hotjar-cli: error: --engine dask needs dask.distributed: pip install 'hotjar-cli[dask]'"
+    ]

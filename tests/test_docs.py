@@ -93,11 +93,25 @@ def test_playwright_is_only_in_the_replay_extra() -> None:
     assert "replay" in sh_blocks()[1]  # the test suite drives the browser
 
 
-@pytest.mark.parametrize("documented", [
-    "-V", "--install-completion", "--show-completion", "-q", "-v", "--color", "--stdin-filename",
-    "--extend-select", "--extend-ignore", "--allow-empty", "--progress", "hotjar-cli-validate", "action.yml",
-    "ci/github-action.sh",
-])
+@pytest.mark.parametrize(
+    "documented",
+    [
+        "-V",
+        "--install-completion",
+        "--show-completion",
+        "-q",
+        "-v",
+        "--color",
+        "--stdin-filename",
+        "--extend-select",
+        "--extend-ignore",
+        "--allow-empty",
+        "--progress",
+        "hotjar-cli-validate",
+        "action.yml",
+        "ci/github-action.sh",
+    ],
+)
 def test_the_readme_documents_the_first_day_options_and_integrations(documented: str) -> None:
     assert re.search(rf"(?<![\w-]){re.escape(documented)}(?![\w-])", README)
 

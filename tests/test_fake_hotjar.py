@@ -17,8 +17,7 @@ from fake_hotjar import CLIENT_FILE, HTTPS_WARNING, SUSPICIOUS_WARNING, FakeHotj
 
 pytestmark = pytest.mark.timeout(120)
 
-CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 "
-          "Safari/537.36")
+CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 """An ordinary Chrome's user agent, as replay presents itself."""
 
 # The page: a watch on the page's WebSockets (what a page can see of them), then Hotjar's standard tracking
@@ -94,8 +93,10 @@ def browser(chromium_executable: str) -> Iterator[Any]:
     with sync_playwright() as playwright:
         # Chromium lets a page served over https (here by interception, at any address) load the fake's
         # scripts from loopback only without its Local Network Access checks.
-        launched = playwright.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-features=LocalNetworkAccessChecks"])
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-features=LocalNetworkAccessChecks"],
+        )
         yield launched
         launched.close()
 
@@ -112,8 +113,15 @@ def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
     """`visit(fake, ...)`: open a page holding the tracking code for the fake's script, in a fresh context."""
     contexts: list[Any] = []
 
-    def open_page(fake: FakeHotjar, *, page_url: str | None = None, user_agent: str | None = CHROME,
-                  preview: bool = False, calls: str = CALLS, wait: str = "started") -> Visit:
+    def open_page(
+        fake: FakeHotjar,
+        *,
+        page_url: str | None = None,
+        user_agent: str | None = CHROME,
+        preview: bool = False,
+        calls: str = CALLS,
+        wait: str = "started",
+    ) -> Visit:
         context = browser.new_context(user_agent=user_agent) if user_agent else browser.new_context()
         contexts.append(context)
         settings: dict[str, Any] = {"hjid": fake.site_id, "hjsv": 6}
@@ -126,8 +134,12 @@ def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
         visit.page.on("console", lambda message: visit.console.append((message.type, message.text)))
         visit.page.on("request", lambda request: visit.requests.append(request.url))
         visit.page.on("response", lambda response: visit.responses.append((response.url, response.status)))
-        visit.page.on("response", lambda response: visit.waits.setdefault(response.url, []).append(
-            response.request.timing["responseStart"] - response.request.timing["requestStart"]))
+        visit.page.on(
+            "response",
+            lambda response: visit.waits.setdefault(response.url, []).append(
+                response.request.timing["responseStart"] - response.request.timing["requestStart"]
+            ),
+        )
         visit.page.goto(url)
         visit.page.wait_for_function("window.__script !== undefined", timeout=10_000)
         if wait == "started":
@@ -151,12 +163,15 @@ def eventually(seen: Visit, check: Callable[[], Any], timeout: float = 5.0) -> A
         seen.page.wait_for_timeout(20)
 
 
-EXPECTED = [["identify", "user-1", {"plan": "pro", "seats": 3, "signed_up": {"$date": "2020-04-11T08:00:00.000Z"}}],
-            ["event", "Upgraded"]]
+EXPECTED = [
+    ["identify", "user-1", {"plan": "pro", "seats": 3, "signed_up": {"$date": "2020-04-11T08:00:00.000Z"}}],
+    ["event", "Upgraded"],
+]
 
 
 def test_a_started_hotjar_sets_its_settings_loads_its_client_and_takes_the_queued_calls(
-        hotjar: FakeHotjar, visit: Callable[..., Visit]) -> None:
+    hotjar: FakeHotjar, visit: Callable[..., Visit]
+) -> None:
     seen = visit(hotjar)
     state = seen.state()
     settings = state["settings"]
@@ -169,13 +184,16 @@ def test_a_started_hotjar_sets_its_settings_loads_its_client_and_takes_the_queue
     received = sorted(hotjar.received(), key=lambda call: call.seq)
     assert [call.args for call in received] == EXPECTED
     assert {(call.channel, call.site, call.page, call.fresh) for call in received} == {
-        ("http", hotjar.site_id, hotjar.page_url, True)}
+        ("http", hotjar.site_id, hotjar.page_url, True)
+    }
     assert len({call.visitor for call in received}) == 1
     # The client is a second address, named by its content hash, next to the tracking script.
     assert f"{hotjar.base}/{CLIENT_FILE}" == hotjar.client_url and CLIENT_FILE.startswith("modules.")
     assert hotjar.client_url in seen.requests
-    assert [url for url in seen.requests if "/api/" in url] == [f"{hotjar.base}/api/identify",
-                                                                f"{hotjar.base}/api/event"]
+    assert [url for url in seen.requests if "/api/" in url] == [
+        f"{hotjar.base}/api/identify",
+        f"{hotjar.base}/api/event",
+    ]
     served = hotjar.served()
     assert (served.scripts, served.clients, served.websockets, served.posts, served.messages) == (1, 1, 0, 2, 0)
     assert seen.warnings() == []
@@ -188,8 +206,9 @@ def test_the_site_id_comes_from_the_script_address(hotjar: FakeHotjar, visit: Ca
 
 
 @pytest.mark.parametrize("case", ["http page", "headless user agent", "suspicious user agent"])
-def test_a_refused_bootstrap_only_warns_and_sends_nothing(hotjar: FakeHotjar, visit: Callable[..., Visit],
-                                                          case: str) -> None:
+def test_a_refused_bootstrap_only_warns_and_sends_nothing(
+    hotjar: FakeHotjar, visit: Callable[..., Visit], case: str
+) -> None:
     user_agent: str | None = CHROME
     if case == "http page":
         hotjar.allow_http = False
@@ -213,8 +232,9 @@ def test_a_refused_bootstrap_only_warns_and_sends_nothing(hotjar: FakeHotjar, vi
 
 
 @pytest.mark.parametrize("how", ["preview", "https page"])
-def test_an_http_refusal_is_lifted_by_preview_and_absent_on_https(hotjar: FakeHotjar, visit: Callable[..., Visit],
-                                                                  how: str) -> None:
+def test_an_http_refusal_is_lifted_by_preview_and_absent_on_https(
+    hotjar: FakeHotjar, visit: Callable[..., Visit], how: str
+) -> None:
     hotjar.allow_http = False
     if how == "preview":
         seen = visit(hotjar, preview=True)
@@ -226,7 +246,8 @@ def test_an_http_refusal_is_lifted_by_preview_and_absent_on_https(hotjar: FakeHo
 
 
 def test_with_user_attributes_off_identify_sends_nothing_and_events_still_arrive(
-        hotjar: FakeHotjar, visit: Callable[..., Visit]) -> None:
+    hotjar: FakeHotjar, visit: Callable[..., Visit]
+) -> None:
     hotjar.faults.user_attributes_enabled = False
     seen = visit(hotjar)
     state = seen.state()
@@ -260,18 +281,23 @@ def test_scripts_that_fail_to_load(hotjar: FakeHotjar, visit: Callable[..., Visi
 
 
 def test_calls_over_a_websocket_arrive_answered_and_the_socket_closes_cleanly(
-        hotjar: FakeHotjar, visit: Callable[..., Visit]) -> None:
+    hotjar: FakeHotjar, visit: Callable[..., Visit]
+) -> None:
     hotjar.channel = "websocket"
     # Payloads of each of the protocol's three length forms: short, 16-bit and 64-bit lengths.
-    calls = CALLS + "\nhj('identify', 'user-1', {note: 'x'.repeat(300)});\nhj('identify', 'user-1', " \
-                    "{note: 'y'.repeat(70000)});"
+    calls = (
+        CALLS + "\nhj('identify', 'user-1', {note: 'x'.repeat(300)});\nhj('identify', 'user-1', "
+        "{note: 'y'.repeat(70000)});"
+    )
     seen = visit(hotjar, calls=calls)
     assert eventually(seen, lambda: len(seen.state()["messages"]) == 4)
     state = seen.state()
     assert [message["status"] for message in state["messages"]] == [200] * 4
     received = sorted(hotjar.received(), key=lambda call: call.seq)
-    assert [call.args for call in received] == EXPECTED + [["identify", "user-1", {"note": "x" * 300}],
-                                                           ["identify", "user-1", {"note": "y" * 70000}]]
+    assert [call.args for call in received] == EXPECTED + [
+        ["identify", "user-1", {"note": "x" * 300}],
+        ["identify", "user-1", {"note": "y" * 70000}],
+    ]
     assert {call.channel for call in received} == {"websocket"}
     assert not [url for url in seen.requests if "/api/" in url]
     served = hotjar.served()
@@ -280,8 +306,9 @@ def test_calls_over_a_websocket_arrive_answered_and_the_socket_closes_cleanly(
     assert eventually(seen, lambda: seen.state()["closes"]) == [{"code": 1000, "clean": True}]
 
 
-@pytest.mark.parametrize("fault", ["websocket_drop_after", "drop_every", "websocket_refused", "error_every",
-                                   "identify_disabled"])
+@pytest.mark.parametrize(
+    "fault", ["websocket_drop_after", "drop_every", "websocket_refused", "error_every", "identify_disabled"]
+)
 def test_websocket_faults(hotjar: FakeHotjar, visit: Callable[..., Visit], fault: str) -> None:
     hotjar.channel = "websocket"
     setattr(hotjar.faults, fault, 2 if fault in ("websocket_drop_after", "drop_every") else True)
@@ -312,8 +339,9 @@ def test_stopping_the_fake_closes_its_websockets(visit: Callable[..., Visit]) ->
 
 
 @pytest.mark.parametrize("channel", ["http", "websocket"])
-def test_latency_delays_the_script_the_client_and_every_call(hotjar: FakeHotjar, visit: Callable[..., Visit],
-                                                             channel: str) -> None:
+def test_latency_delays_the_script_the_client_and_every_call(
+    hotjar: FakeHotjar, visit: Callable[..., Visit], channel: str
+) -> None:
     hotjar.channel = channel  # type: ignore[assignment]
     hotjar.faults.latency, hotjar.faults.client_latency = 0.4, 0.6
     seen = visit(hotjar)

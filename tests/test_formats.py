@@ -33,22 +33,57 @@ EXPECTED = GOLDEN / "expected"
 UPDATING = os.environ.get("UPDATE_GOLDEN") == "1"
 WIDTH = 120
 
-EXTENSIONS = {Format.TEXT: "txt", Format.JSON: "json", Format.JSONL: "jsonl", Format.JUNIT: "xml",
-              Format.GITHUB: "log", Format.MARKDOWN: "md", Format.HTML: "html"}
+EXTENSIONS = {
+    Format.TEXT: "txt",
+    Format.JSON: "json",
+    Format.JSONL: "jsonl",
+    Format.JUNIT: "xml",
+    Format.GITHUB: "log",
+    Format.MARKDOWN: "md",
+    Format.HTML: "html",
+}
 """A format missing here gets `.txt`; its golden is still required."""
 
 # Rich reads the width from COLUMNS and colour from NO_COLOR / FORCE_COLOR; a CI runner's own settings must not
 # leak into the goldens.
-ENV: dict[str, str | None] = {"NO_COLOR": "1", "COLUMNS": str(WIDTH), "LINES": "50", "FORCE_COLOR": None,
-                              "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None, "TERM": "dumb"}
+ENV: dict[str, str | None] = {
+    "NO_COLOR": "1",
+    "COLUMNS": str(WIDTH),
+    "LINES": "50",
+    "FORCE_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+    "TERM": "dumb",
+}
 
 KNOWN_SECRETS = (
     # userIds and anonymousIds, including those of lines that are not valid messages
-    "u-1001", "u-1005", "u-1006", "u-1008", "u-2001", "u-2003", "u-2004", "anon-7c1f", "4242", "linus@example.org",
+    "u-1001",
+    "u-1005",
+    "u-1006",
+    "u-1008",
+    "u-2001",
+    "u-2003",
+    "u-2004",
+    "anon-7c1f",
+    "4242",
+    "linus@example.org",
     # trait and property values
-    "grace.hopper@example.com", "ada.lovelace@example.com", "margaret.hamilton@example.com", "crm-5521",
-    "London", "NW1 6XE", "Analytical Engines Ltd", "Linus Secretname", "ultraviolet", "SPRING-SECRET",
-    "ord-99812", "129.5", "enterprise", "billing", "buy-now",
+    "grace.hopper@example.com",
+    "ada.lovelace@example.com",
+    "margaret.hamilton@example.com",
+    "crm-5521",
+    "London",
+    "NW1 6XE",
+    "Analytical Engines Ltd",
+    "Linus Secretname",
+    "ultraviolet",
+    "SPRING-SECRET",
+    "ord-99812",
+    "129.5",
+    "enterprise",
+    "billing",
+    "buy-now",
 )
 
 
@@ -57,12 +92,14 @@ def golden_path(format: Format, redacted: bool = False) -> Path:
     return EXPECTED / f"{format.value}{'-redacted' if redacted else ''}.{EXTENSIONS.get(format, 'txt')}"
 
 
-def validate(format: Format, *extra: str, monkeypatch: pytest.MonkeyPatch,
-             width: int = WIDTH) -> tuple[int, bytes, str]:
+def validate(
+    format: Format, *extra: str, monkeypatch: pytest.MonkeyPatch, width: int = WIDTH
+) -> tuple[int, bytes, str]:
     """Run `hotjar-cli validate input --examples 2 --format FORMAT` in `tests/golden`, as a user would."""
     monkeypatch.chdir(GOLDEN)
     result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(
-        app, ["validate", "input", "--examples", "2", "--format", format.value, *extra])
+        app, ["validate", "input", "--examples", "2", "--format", format.value, *extra]
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout_bytes, result.stderr
 
@@ -91,8 +128,9 @@ def test_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize("jobs", ["1", "3"])
 @pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
-def test_report_does_not_depend_on_the_number_of_processes(format: Format, jobs: str,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_does_not_depend_on_the_number_of_processes(
+    format: Format, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, stdout, _ = validate(format, "--jobs", jobs, monkeypatch=monkeypatch)
     assert stdout == golden_path(format).read_bytes()
 
@@ -111,8 +149,9 @@ def test_known_secrets_are_in_the_plain_reports(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
-def test_redacted_reports_hold_no_value_or_user_id_from_the_input(format: Format,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redacted_reports_hold_no_value_or_user_id_from_the_input(
+    format: Format, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, stdout, stderr = validate(format, "--redact", monkeypatch=monkeypatch)
     report = stdout.decode() + stderr
     secrets = set(KNOWN_SECRETS) | set(input_values())
@@ -152,8 +191,25 @@ def _scalars(value: Any) -> Iterator[str]:
 
 def test_input_exercises_the_promised_spread() -> None:
     report = json.loads(golden_path(Format.JSON).read_bytes())
-    assert {"HJ001", "HJ002", "HJ003", "HJ004", "HJ005", "HJ101", "HJ102", "HJ103", "HJ104", "HJ105", "HJ106",
-            "HJ108", "HJ201", "HJ202", "HJ301", "HJ303", "HJ305"} <= set(report["summary"]["rules"])
+    assert {
+        "HJ001",
+        "HJ002",
+        "HJ003",
+        "HJ004",
+        "HJ005",
+        "HJ101",
+        "HJ102",
+        "HJ103",
+        "HJ104",
+        "HJ105",
+        "HJ106",
+        "HJ108",
+        "HJ201",
+        "HJ202",
+        "HJ301",
+        "HJ303",
+        "HJ305",
+    } <= set(report["summary"]["rules"])
     assert all(report["summary"]["outcomes"][outcome.value] for outcome in Outcome)
     assert report["summary"]["blank_lines"] == 1
     assert [path.name for path in sorted(INPUT.iterdir()) if path.read_bytes()[:2] == b"\x1f\x8b"]
@@ -166,8 +222,17 @@ def test_json_report_has_the_documented_keys() -> None:
     report = json.loads(golden_path(Format.JSON).read_bytes())
     assert {"summary", "rules", "examples", "errors", "verdict"} <= set(report)
     summary = report["summary"]
-    assert {"files", "lines", "blank_lines", "events", "filtered", "outcomes", "calls", "rules",
-            "events_by_rule"} <= set(summary)
+    assert {
+        "files",
+        "lines",
+        "blank_lines",
+        "events",
+        "filtered",
+        "outcomes",
+        "calls",
+        "rules",
+        "events_by_rule",
+    } <= set(summary)
     assert set(summary["outcomes"]) == {outcome.value for outcome in Outcome}
     assert sum(summary["outcomes"].values()) == summary["events"] - summary["filtered"]
     assert summary["files"] == 3
@@ -233,8 +298,7 @@ def test_text_report_at_a_width_matches_its_golden(width: int, monkeypatch: pyte
 
 
 @pytest.mark.parametrize("width", [60, 80, 160])
-def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
     lines = stdout.decode().splitlines()
     assert max(len(line) for line in lines) <= width
@@ -244,8 +308,9 @@ def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int,
     # A heading that does not fit goes on indented, never from the first column: only the report's own
     # headings, tables and the verdict start there.
     starts = [line for line in lines if line and not line.startswith(" ")]
-    assert all(re.match(r"(HJ\d{3} |hotjar-cli validate|What Hotjar|Findings by rule|[┏┃┡│└]|Gate )", line)
-               for line in starts), starts
+    assert all(
+        re.match(r"(HJ\d{3} |hotjar-cli validate|What Hotjar|Findings by rule|[┏┃┡│└]|Gate )", line) for line in starts
+    ), starts
 
 
 @pytest.mark.parametrize("width", [60, 80])

@@ -68,8 +68,9 @@ def test_there_are_commands_and_parameters_to_check() -> None:
     assert len(parameters()) > 60
 
 
-@pytest.mark.parametrize(("command", "parameter"), parameters(),
-                         ids=lambda item: item if isinstance(item, str) else item.name)
+@pytest.mark.parametrize(
+    ("command", "parameter"), parameters(), ids=lambda item: item if isinstance(item, str) else item.name
+)
 def test_every_parameter_shows_its_help_at_80_columns(command: str, parameter: click.Parameter) -> None:
     text = getattr(parameter, "help", None)
     assert text, f"{command or 'hotjar-cli'} {parameter.name} has no help text"
@@ -78,19 +79,22 @@ def test_every_parameter_shows_its_help_at_80_columns(command: str, parameter: c
     starts = [index for index, token in enumerate(shown) if token == name]
     assert starts, f"{name} is not in the help of {command or 'hotjar-cli'}"
     words = tokens(text)
-    assert any(shows_in_order(words, shown, start) for start in starts), \
+    assert any(shows_in_order(words, shown, start) for start in starts), (
         f"{command or 'hotjar-cli'} {name}: its help text is not shown whole"
+    )
 
 
-@pytest.mark.parametrize(("command", "parameter"),
-                         [(command, parameter) for command, parameter in parameters()
-                          if isinstance(parameter.type, click.Choice)],
-                         ids=lambda item: item if isinstance(item, str) else item.name)
+@pytest.mark.parametrize(
+    ("command", "parameter"),
+    [(command, parameter) for command, parameter in parameters() if isinstance(parameter.type, click.Choice)],
+    ids=lambda item: item if isinstance(item, str) else item.name,
+)
 def test_every_choice_is_shown_whole(command: str, parameter: click.Parameter) -> None:
     shown = help_text(*([command] if command else []))
     for choice in parameter.type.choices:  # type: ignore[attr-defined]
-        assert re.search(rf"(?<![\w-]){re.escape(str(choice))}(?![\w-])", shown), \
+        assert re.search(rf"(?<![\w-]){re.escape(str(choice))}(?![\w-])", shown), (
             f"{command} {parameter.name}: {choice} is not shown whole"
+        )
 
 
 def test_completion_can_be_installed_and_shown() -> None:
@@ -101,15 +105,28 @@ def test_completion_can_be_installed_and_shown() -> None:
     assert "_HOTJAR_CLI_COMPLETE" in result.stdout
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("hotjar-cli val", ["validate"]),
-    ("hotjar-cli validate --fail", ["--fail-on"]),
-    ("hotjar-cli validate --format ", [format.value for format in Format]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("hotjar-cli val", ["validate"]),
+        ("hotjar-cli validate --fail", ["--fail-on"]),
+        ("hotjar-cli validate --format ", [format.value for format in Format]),
+    ],
+)
 def test_the_shell_completes_commands_options_and_choices(words: str, expected: list[str]) -> None:
-    env = {**os.environ, "_HOTJAR_CLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
-           "COMP_CWORD": str(len(words.split(" ")) - 1)}
-    done = subprocess.run([str(Path(sys.executable).parent / "hotjar-cli")], env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "_HOTJAR_CLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "hotjar-cli")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0
     assert done.stdout.split() == expected

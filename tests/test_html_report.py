@@ -27,8 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REFERENCE = Path(__file__).resolve().parent / "reference" / "report-1280.png"
 ENV = {"NO_COLOR": "1", "COLUMNS": "120"}
-HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", "</textarea><svg onload=alert(3)>",
-           "javascript:alert(4)", '"><iframe src="https://example.com/"></iframe>', "</script><script>alert(5)</script>"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    "</textarea><svg onload=alert(3)>",
+    "javascript:alert(4)",
+    '"><iframe src="https://example.com/"></iframe>',
+    "</script><script>alert(5)</script>",
+]
 
 
 def cli(*args: str | Path) -> tuple[int, str]:
@@ -57,7 +63,9 @@ class Opened:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page.on("console", lambda message: message.type in ("error", "warning") and self.errors.append(message.text))
+        self.page.on(
+            "console", lambda message: message.type in ("error", "warning") and self.errors.append(message.text)
+        )
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("request", lambda request: request.url != path.as_uri() and self.requests.append(request.url))
         self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
@@ -81,8 +89,9 @@ def open_report(browser: Any) -> Iterator[Any]:
         page.close()
 
 
-def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table(tmp_path: Path, open_report: Any,
-                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     report = tmp_path / "report.html"
     cli("validate", "sample_events/", "--format", "html", "-o", report)
@@ -103,7 +112,10 @@ def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table
     assert rows.count() > 100
 
     def column(index: int) -> list[str]:
-        return page.eval_on_selector_all("#inventory tbody tr", f"rows => rows.map(row => row.cells[{index}].getAttribute('data-value') || row.cells[{index}].textContent)")
+        return page.eval_on_selector_all(
+            "#inventory tbody tr",
+            f"rows => rows.map(row => row.cells[{index}].getAttribute('data-value') || row.cells[{index}].textContent)",
+        )
 
     header = page.locator("#inventory th", has_text="messages")
     header.click()
@@ -160,10 +172,19 @@ def hostile_log(path: Path) -> None:
     lines = []
     for number, text in enumerate(HOSTILE):
         moment = f"2024-03-0{number % 3 + 1}T10:00:00Z"
-        lines.append(json.dumps({"type": "identify", "userId": text, "timestamp": moment,
-                                 "traits": {text: text, "nested " + text: {text: text}, "plan": text}}))
-        lines.append(json.dumps({"type": "track", "userId": "u", "event": text, "timestamp": moment,
-                                 "properties": {text: text}}))
+        lines.append(
+            json.dumps(
+                {
+                    "type": "identify",
+                    "userId": text,
+                    "timestamp": moment,
+                    "traits": {text: text, "nested " + text: {text: text}, "plan": text},
+                }
+            )
+        )
+        lines.append(
+            json.dumps({"type": "track", "userId": "u", "event": text, "timestamp": moment, "properties": {text: text}})
+        )
         lines.append(json.dumps({"type": text, "userId": "u", "timestamp": moment}))
         lines.append(text)  # a broken line made of markup
     path.write_text("\n".join(lines) + "\n")
@@ -192,11 +213,30 @@ def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
         for number in range(40_000):
             moment = (start + timedelta(minutes=11 * number)).isoformat().replace("+00:00", "Z")
             if number % 2:
-                file.write(json.dumps({"type": "track", "userId": f"u{number}", "event": f"Event {number}",
-                                       "timestamp": moment, "properties": {"a": 1}}) + "\n")
+                file.write(
+                    json.dumps(
+                        {
+                            "type": "track",
+                            "userId": f"u{number}",
+                            "event": f"Event {number}",
+                            "timestamp": moment,
+                            "properties": {"a": 1},
+                        }
+                    )
+                    + "\n"
+                )
             else:
-                file.write(json.dumps({"type": "identify", "userId": f"u{number}", "timestamp": moment,
-                                       "traits": {f"trait_{number}": "x" * 300, "nested": {"a": number}}}) + "\n")
+                file.write(
+                    json.dumps(
+                        {
+                            "type": "identify",
+                            "userId": f"u{number}",
+                            "timestamp": moment,
+                            "traits": {f"trait_{number}": "x" * 300, "nested": {"a": number}},
+                        }
+                    )
+                    + "\n"
+                )
     for command in (["validate", "--by", "hour", "--fail-on", "never"], ["inventory"]):
         report = tmp_path / f"{command[0]}.html"
         cli(command[0], log, *command[1:], "--format", "html", "-o", report)
@@ -204,8 +244,9 @@ def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["validate", "--fail-on", "never"], ["inventory"]])
-def test_any_number_of_jobs_writes_the_same_page(tmp_path: Path, command: list[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_number_of_jobs_writes_the_same_page(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from site_view_logs import timed_log
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
@@ -214,7 +255,19 @@ def test_any_number_of_jobs_writes_the_same_page(tmp_path: Path, command: list[s
     pages = []
     for jobs in ("1", "3"):
         report = tmp_path / f"report-{jobs}.html"
-        cli(command[0], tmp_path / "a.jsonl", tmp_path / "b.jsonl", *command[1:], "--max-attributes", "30",
-            "--format", "html", "-o", report, "--jobs", jobs)
+        cli(
+            command[0],
+            tmp_path / "a.jsonl",
+            tmp_path / "b.jsonl",
+            *command[1:],
+            "--max-attributes",
+            "30",
+            "--format",
+            "html",
+            "-o",
+            report,
+            "--jobs",
+            jobs,
+        )
         pages.append(report.read_bytes())
     assert pages[0] == pages[1]

@@ -61,13 +61,19 @@ def lines_of(*messages: dict[str, Any]) -> str:
 
 def test_known_attributes_decide_the_same_names_in_inventory_validate_and_replay(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
-    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"a": 1, "b": 2}},
-                            {"type": "identify", "userId": "u2", "traits": {"c": 3, "a": 4}}))
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"a": 1, "b": 2}},
+            {"type": "identify", "userId": "u2", "traits": {"c": 3, "a": 4}},
+        )
+    )
     known = tmp_path / "known.txt"
     known.write_text("c\n\nseeded\n")
     limits = ["--max-attributes", "3"]
-    for seeds, kept, refused in (([], ["a", "b", "c"], set()), (["--known-attributes", known], ["c", "seeded", "a"],
-                                                                 {"b"})):
+    for seeds, kept, refused in (
+        ([], ["a", "b", "c"], set()),
+        (["--known-attributes", known], ["c", "seeded", "a"], {"b"}),
+    ):
         _, out, _ = cli("inventory", log, "--format", "json", *limits, *seeds)
         rows = json.loads(out)["attributes"]["names"]
         assert [row["name"] for row in rows if row["fate"] == "kept"] == kept
@@ -103,8 +109,9 @@ def filling_log(path: Path) -> list[dict[str, Any]]:
                 traits[f"long_{day}"] = "x" * 300  # dropped by HJ204: never offered to the site
             messages.append({"type": "identify", "userId": f"u{number % 50}", "traits": traits, "timestamp": moment})
         else:
-            messages.append({"type": "track", "userId": f"u{number % 50}", "event": f"Event {number // 2}",
-                             "timestamp": moment})
+            messages.append(
+                {"type": "track", "userId": f"u{number % 50}", "event": f"Event {number // 2}", "timestamp": moment}
+            )
     path.write_text(lines_of(*messages))
     return messages
 
@@ -115,8 +122,11 @@ def slow_site(messages: list[dict[str, Any]], limit: int, kind: str) -> tuple[li
     filled = None
     for line, message in enumerate(messages, start=1):
         if kind == "attributes" and message["type"] == "identify":
-            names = [name for name, value in message["traits"].items()
-                     if not isinstance(value, (dict, list)) and not (isinstance(value, str) and len(value) > 200)]
+            names = [
+                name
+                for name, value in message["traits"].items()
+                if not isinstance(value, (dict, list)) and not (isinstance(value, str) and len(value) > 200)
+            ]
         elif kind == "events" and message["type"] == "track":
             names = [message["event"]]
         else:
@@ -134,14 +144,16 @@ def test_slots_and_fill_date_match_a_slow_reference(tmp_path: Path, jobs: str, m
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     log = tmp_path / "filling.jsonl"
     messages = filling_log(log)
-    _, out, _ = cli("inventory", log, "--format", "json", "--max-attributes", "40", "--max-events", "500",
-                    "--jobs", jobs)
+    _, out, _ = cli(
+        "inventory", log, "--format", "json", "--max-attributes", "40", "--max-events", "500", "--jobs", jobs
+    )
     record = json.loads(out)
     for kind, limit in (("attributes", 40), ("events", 500)):
         slots, (time, line) = slow_site(messages, limit, kind)  # type: ignore[misc]
         rows = record[kind]["names"]
-        assert [row["name"] for row in sorted((row for row in rows if row["fate"] == "kept"),
-                                              key=lambda row: row["slot"])] == slots
+        assert [
+            row["name"] for row in sorted((row for row in rows if row["fate"] == "kept"), key=lambda row: row["slot"])
+        ] == slots
         assert record[kind]["budget"]["filled_at"] == {"time": time, "file": str(log), "line": line}
     never = {row["name"] for row in record["attributes"]["names"] if row["fate"] == "never-sent"}
     assert "nested" in never and any(name.startswith("long_") for name in never)
@@ -163,8 +175,12 @@ def test_a_site_with_room_says_its_pace_and_projected_fill(tmp_path: Path) -> No
 
 def test_names_reach_the_terminal_escaped(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
-    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"evil\x1b[31mred\u202e": 1}},
-                            {"type": "track", "userId": "u1", "event": "bell\x07"}))
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"evil\x1b[31mred\u202e": 1}},
+            {"type": "track", "userId": "u1", "event": "bell\x07"},
+        )
+    )
     for format in ("text", "markdown"):
         _, out, _ = cli("inventory", log, "--format", format)
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out

@@ -55,8 +55,16 @@ def codes(decision: Decision) -> list[str]:
 
 
 def test_identify_call_carries_user_id_and_every_scalar_trait() -> None:
-    traits = {"plan": "pro", "seats": 3, "trial": True, "score": 1.5, "churned_at": None,
-              "signup": "2020-04-10T21:07:00Z", "first name": "Peter", "negative": -(2**53 - 1)}
+    traits = {
+        "plan": "pro",
+        "seats": 3,
+        "trial": True,
+        "score": 1.5,
+        "churned_at": None,
+        "signup": "2020-04-10T21:07:00Z",
+        "first name": "Peter",
+        "negative": -(2**53 - 1),
+    }
     decision = decide(identify(traits))
     assert decision == Decision(Outcome.ACCEPTED, decision.call, ())
     assert decision.call.args == ["identify", "u1", traits]
@@ -118,17 +126,21 @@ def test_trait_id_is_removed_whatever_its_value_with_one_finding(value: Any) -> 
     assert decision.call.args == ["identify", "u1", {}]
 
 
-@pytest.mark.parametrize("line", [
-    '{"type": "identify", "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": null, "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": "", "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": 0, "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": -0, "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": 0.0, "traits": {"plan": "pro"}}',
-    '{"type": "identify", "userId": false, "traits": {"plan": "pro"}}',
-], ids=["missing", "null", "empty", "zero", "minus zero", "zero float", "false"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"type": "identify", "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": null, "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": "", "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": 0, "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": -0, "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": 0.0, "traits": {"plan": "pro"}}',
+        '{"type": "identify", "userId": false, "traits": {"plan": "pro"}}',
+    ],
+    ids=["missing", "null", "empty", "zero", "minus zero", "zero float", "false"],
+)
 def test_falsy_user_id_rejects_the_identify(line: str) -> None:
-    decision = decide(line.replace("{\"type\"", '{"anonymousId": "a1", "type"'))
+    decision = decide(line.replace('{"type"', '{"anonymousId": "a1", "type"'))
     assert decision.outcome is Outcome.REJECTED
     assert decision.call is None
     assert codes(decision) == ["HJ103"]
@@ -141,17 +153,21 @@ def test_falsy_user_id_is_not_replaced_by_anonymous_id() -> None:
     assert codes(decision) == ["HJ103"]
 
 
-@pytest.mark.parametrize(("user_id", "sent"), [
-    (42, "42"),
-    ([], ""),
-    ({}, "[object Object]"),
-    (True, "true"),
-    (1e21, "1e+21"),
-    (1.5, "1.5"),
-    (-7, "-7"),
-    ([1, [2, None]], "1,2,"),
-    (2**53 + 1, "9007199254740992"),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("user_id", "sent"),
+    [
+        (42, "42"),
+        ([], ""),
+        ({}, "[object Object]"),
+        (True, "true"),
+        (1e21, "1e+21"),
+        (1.5, "1.5"),
+        (-7, "-7"),
+        ([1, [2, None]], "1,2,"),
+        (2**53 + 1, "9007199254740992"),
+    ],
+    ids=repr,
+)
 def test_truthy_non_string_user_id_is_sent_as_javascript_string(user_id: Any, sent: str) -> None:
     decision = decide(identify({"plan": "pro"}, user_id=user_id))
     assert decision.outcome is Outcome.MODIFIED
@@ -195,37 +211,48 @@ def test_user_key_prefers_user_id_as_hotjar_sees_it() -> None:
 # Integrations
 
 
-@pytest.mark.parametrize(("integrations", "path"), [
-    ({"Hotjar": False}, "$.integrations.Hotjar"),
-    ({"All": False}, "$.integrations.All"),
-    ({"All": True, "Hotjar": False}, "$.integrations.Hotjar"),
-    ({"All": False, "hotjar": True}, "$.integrations.All"),
-    ({"All": False, "HOTJAR": {"a": 1}}, "$.integrations.All"),
-], ids=["Hotjar false", "All false", "All true Hotjar false", "lowercase hotjar", "uppercase HOTJAR"])
+@pytest.mark.parametrize(
+    ("integrations", "path"),
+    [
+        ({"Hotjar": False}, "$.integrations.Hotjar"),
+        ({"All": False}, "$.integrations.All"),
+        ({"All": True, "Hotjar": False}, "$.integrations.Hotjar"),
+        ({"All": False, "hotjar": True}, "$.integrations.All"),
+        ({"All": False, "HOTJAR": {"a": 1}}, "$.integrations.All"),
+    ],
+    ids=["Hotjar false", "All false", "All true Hotjar false", "lowercase hotjar", "uppercase HOTJAR"],
+)
 def test_disabled_for_hotjar_ignores_the_message(integrations: dict[str, Any], path: str) -> None:
-    for message in (track(integrations=integrations), identify({"a": {}}, integrations=integrations),
-                    identify(user_id=None, anonymousId="a1", integrations=integrations),
-                    {"type": "page", "userId": "u1", "integrations": integrations}):
+    for message in (
+        track(integrations=integrations),
+        identify({"a": {}}, integrations=integrations),
+        identify(user_id=None, anonymousId="a1", integrations=integrations),
+        {"type": "page", "userId": "u1", "integrations": integrations},
+    ):
         decision = decide(message)
         assert decision.outcome is Outcome.IGNORED
         assert decision.call is None
         assert decision.findings == (Finding("HJ102", path, ""),)
 
 
-@pytest.mark.parametrize("integrations", [
-    {"All": False, "Hotjar": True},
-    {"All": False, "Hotjar": {"trackingId": "123"}},
-    {"All": False, "Hotjar": {}},
-    {"hotjar": False},
-    {"All": True},
-    {"Hotjar": True},
-    {"Hotjar": 0},
-    {"All": 0},
-    {},
-    None,
-    "Hotjar",
-    ["Hotjar"],
-], ids=repr)
+@pytest.mark.parametrize(
+    "integrations",
+    [
+        {"All": False, "Hotjar": True},
+        {"All": False, "Hotjar": {"trackingId": "123"}},
+        {"All": False, "Hotjar": {}},
+        {"hotjar": False},
+        {"All": True},
+        {"Hotjar": True},
+        {"Hotjar": 0},
+        {"All": 0},
+        {},
+        None,
+        "Hotjar",
+        ["Hotjar"],
+    ],
+    ids=repr,
+)
 def test_enabled_for_hotjar(integrations: Any) -> None:
     decision = decide(track(integrations=integrations))
     assert decision.outcome is Outcome.ACCEPTED
@@ -241,33 +268,58 @@ CLASSIC = {"library": {"name": "analytics.js", "version": "4.1.0"}}
 
 
 @pytest.mark.parametrize("context", [NEXT, NEXT_FROM_NPM], ids=["cdn", "npm"])
-@pytest.mark.parametrize(("integrations", "path"), [
-    ({"All": False, "Hotjar": None}, "$.integrations.All"),
-    ({"Hotjar": 0}, "$.integrations.Hotjar"),
-    ({"All": True, "Hotjar": ""}, "$.integrations.Hotjar"),
-    ({"Hotjar": False}, "$.integrations.Hotjar"),
-    ({"All": False}, "$.integrations.All"),
-], ids=repr)
-def test_analytics_next_drops_what_its_rule_drops(context: dict[str, Any], integrations: dict[str, Any],
-                                                  path: str) -> None:
-    for message in (track(integrations=integrations, context=context),
-                    identify({"plan": "pro"}, integrations=integrations, context=context)):
+@pytest.mark.parametrize(
+    ("integrations", "path"),
+    [
+        ({"All": False, "Hotjar": None}, "$.integrations.All"),
+        ({"Hotjar": 0}, "$.integrations.Hotjar"),
+        ({"All": True, "Hotjar": ""}, "$.integrations.Hotjar"),
+        ({"Hotjar": False}, "$.integrations.Hotjar"),
+        ({"All": False}, "$.integrations.All"),
+    ],
+    ids=repr,
+)
+def test_analytics_next_drops_what_its_rule_drops(
+    context: dict[str, Any], integrations: dict[str, Any], path: str
+) -> None:
+    for message in (
+        track(integrations=integrations, context=context),
+        identify({"plan": "pro"}, integrations=integrations, context=context),
+    ):
         decision = decide(message)
         assert decision.outcome is Outcome.IGNORED
         assert decision.findings == (Finding("HJ102", path, ""),)
 
 
 @pytest.mark.parametrize("context", [NEXT, NEXT_FROM_NPM], ids=["cdn", "npm"])
-@pytest.mark.parametrize("integrations", [
-    {"All": False, "Hotjar": True}, {"All": False, "Hotjar": {}}, {"All": True, "Hotjar": None}, {"Hotjar": None},
-    {"All": 0, "Hotjar": None},
-], ids=repr)
+@pytest.mark.parametrize(
+    "integrations",
+    [
+        {"All": False, "Hotjar": True},
+        {"All": False, "Hotjar": {}},
+        {"All": True, "Hotjar": None},
+        {"Hotjar": None},
+        {"All": 0, "Hotjar": None},
+    ],
+    ids=repr,
+)
 def test_analytics_next_keeps_what_its_rule_keeps(context: dict[str, Any], integrations: dict[str, Any]) -> None:
     assert decide(track(integrations=integrations, context=context)).outcome is Outcome.ACCEPTED
 
 
-@pytest.mark.parametrize("context", [None, {}, CLASSIC, {"library": "next-1.0"}, {"library": {"version": 1}},
-                                     {"library": {"version": "1.0-next-"}}, "next-"], ids=repr)
+@pytest.mark.parametrize(
+    "context",
+    [
+        None,
+        {},
+        CLASSIC,
+        {"library": "next-1.0"},
+        {"library": {"version": 1}},
+        {"library": {"version": "1.0-next-"}},
+        "next-",
+    ],
+    ids=repr,
+)
 @pytest.mark.parametrize("integrations", [{"All": False, "Hotjar": None}, {"Hotjar": 0}], ids=repr)
 def test_other_libraries_keep_the_classic_rule(context: Any, integrations: dict[str, Any]) -> None:
     message = track(integrations=integrations)
@@ -277,25 +329,33 @@ def test_other_libraries_keep_the_classic_rule(context: Any, integrations: dict[
 
 
 def test_analytics_next_items_of_a_batch_are_read_with_the_envelope_integrations() -> None:
-    line = json.dumps({"batch": [{"type": "track", "userId": "u1", "event": "A", "context": NEXT,
-                                  "integrations": {"Hotjar": None}},
-                                 {"type": "track", "userId": "u1", "event": "B", "context": CLASSIC,
-                                  "integrations": {"Hotjar": None}}],
-                       "integrations": {"All": False}})
+    line = json.dumps(
+        {
+            "batch": [
+                {"type": "track", "userId": "u1", "event": "A", "context": NEXT, "integrations": {"Hotjar": None}},
+                {"type": "track", "userId": "u1", "event": "B", "context": CLASSIC, "integrations": {"Hotjar": None}},
+            ],
+            "integrations": {"All": False},
+        }
+    )
     assert [decision.outcome for decision in decide_all(line)] == [Outcome.IGNORED, Outcome.ACCEPTED]
 
 
 # Traits Hotjar rejects
 
 
-@pytest.mark.parametrize(("value", "code", "detail"), [
-    ({"city": "San Francisco", "zip": "94103"}, "HJ201", "an object with 2 keys"),
-    ({"city": "San Francisco"}, "HJ201", "an object with 1 key"),
-    ({}, "HJ201", "an object with 0 keys"),
-    (["admin", "editor"], "HJ202", "a list of 2 items"),
-    (["admin"], "HJ202", "a list of 1 item"),
-    ([], "HJ202", "a list of 0 items"),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("value", "code", "detail"),
+    [
+        ({"city": "San Francisco", "zip": "94103"}, "HJ201", "an object with 2 keys"),
+        ({"city": "San Francisco"}, "HJ201", "an object with 1 key"),
+        ({}, "HJ201", "an object with 0 keys"),
+        (["admin", "editor"], "HJ202", "a list of 2 items"),
+        (["admin"], "HJ202", "a list of 1 item"),
+        ([], "HJ202", "a list of 0 items"),
+    ],
+    ids=repr,
+)
 def test_nested_and_list_traits_are_dropped(value: Any, code: str, detail: str) -> None:
     decision = decide(identify({"plan": "pro", "x": value}))
     assert decision.outcome is Outcome.MODIFIED
@@ -306,23 +366,30 @@ def test_nested_and_list_traits_are_dropped(value: Any, code: str, detail: str) 
 def test_paths_quote_names_that_are_not_identifiers() -> None:
     decision = decide(identify({"home address": {}, 'say "hi"': [], "$ok_1": {}}))
     assert [finding.path for finding in decision.findings] == [
-        '$.traits["home address"]', '$.traits["say \\"hi\\""]', "$.traits.$ok_1"]
+        '$.traits["home address"]',
+        '$.traits["say \\"hi\\""]',
+        "$.traits.$ok_1",
+    ]
     assert json_path("$.traits", "1st") == '$.traits["1st"]'
 
 
 # Lengths are JavaScript's: UTF-16 code units
 
 
-@pytest.mark.parametrize(("name", "dropped"), [
-    ("n" * 50, False),
-    ("n" * 51, True),
-    (EMOJI * 25, False),
-    (EMOJI * 26, True),
-    ("n" * 49 + EMOJI, True),
-    ("n" * 48 + EMOJI, False),
-    ("é" * 50, False),
-    ("é" * 51, True),
-], ids=["50", "51", "25 emoji", "26 emoji", "49 + emoji", "48 + emoji", "50 accented", "51 accented"])
+@pytest.mark.parametrize(
+    ("name", "dropped"),
+    [
+        ("n" * 50, False),
+        ("n" * 51, True),
+        (EMOJI * 25, False),
+        (EMOJI * 26, True),
+        ("n" * 49 + EMOJI, True),
+        ("n" * 48 + EMOJI, False),
+        ("é" * 50, False),
+        ("é" * 51, True),
+    ],
+    ids=["50", "51", "25 emoji", "26 emoji", "49 + emoji", "48 + emoji", "50 accented", "51 accented"],
+)
 def test_attribute_name_length_boundary(name: str, dropped: bool) -> None:
     decision = decide(identify({name: 1}))
     if dropped:
@@ -339,16 +406,20 @@ def test_attribute_name_length_detail_counts_code_units() -> None:
     assert decision.findings[0].detail == "the name is 52 characters long; the limit is 50"
 
 
-@pytest.mark.parametrize(("value", "dropped"), [
-    ("v" * 200, False),
-    ("v" * 201, True),
-    (EMOJI * 100, False),
-    (EMOJI * 101, True),
-    ("v" * 199 + EMOJI, True),
-    ("v" * 198 + EMOJI, False),
-    ("日" * 200, False),
-    ("日" * 201, True),
-], ids=["200", "201", "100 emoji", "101 emoji", "199 + emoji", "198 + emoji", "200 CJK", "201 CJK"])
+@pytest.mark.parametrize(
+    ("value", "dropped"),
+    [
+        ("v" * 200, False),
+        ("v" * 201, True),
+        (EMOJI * 100, False),
+        (EMOJI * 101, True),
+        ("v" * 199 + EMOJI, True),
+        ("v" * 198 + EMOJI, False),
+        ("日" * 200, False),
+        ("日" * 201, True),
+    ],
+    ids=["200", "201", "100 emoji", "101 emoji", "199 + emoji", "198 + emoji", "200 CJK", "201 CJK"],
+)
 def test_attribute_value_length_boundary(value: str, dropped: bool) -> None:
     decision = decide(identify({"bio": value}))
     if dropped:
@@ -364,17 +435,22 @@ def test_attribute_value_length_detail_counts_code_units() -> None:
     assert decision.findings[0].detail == "the value is 202 characters long; the limit is 200"
 
 
-@pytest.mark.parametrize(("name", "rejected"), [
-    ("E" * 250, False),
-    ("E" * 251, True),
-    ("Clicked " * 31 + "Go", False),
-    ("Clicked " * 31 + "Go!", True),
-], ids=["250", "251", "250 in words", "251 in words"])
+@pytest.mark.parametrize(
+    ("name", "rejected"),
+    [
+        ("E" * 250, False),
+        ("E" * 251, True),
+        ("Clicked " * 31 + "Go", False),
+        ("Clicked " * 31 + "Go!", True),
+    ],
+    ids=["250", "251", "250 in words", "251 in words"],
+)
 def test_event_name_length_boundary(name: str, rejected: bool) -> None:
     decision = decide(track(name))
     if rejected:
-        assert decision == Decision(Outcome.REJECTED, None, (
-            Finding("HJ302", "$.event", "the name is 251 characters long; the limit is 250"),))
+        assert decision == Decision(
+            Outcome.REJECTED, None, (Finding("HJ302", "$.event", "the name is 251 characters long; the limit is 250"),)
+        )
     else:
         assert decision.outcome is Outcome.ACCEPTED
         assert decision.call.args == ["event", name]
@@ -391,23 +467,27 @@ def test_event_name_length_counts_code_units() -> None:
 # Numbers
 
 
-@pytest.mark.parametrize(("value", "dropped"), [
-    (MAX_SAFE_INTEGER, False),
-    (-MAX_SAFE_INTEGER, False),
-    (2**53, True),
-    (-(2**53), True),
-    (12345678901234567890, True),
-    (10**30, True),
-    (1e300, True),
-    (-1e300, True),
-    (1e16, True),
-    (9007199254740991.0, False),
-    (1.5, False),
-    (0, False),
-    (-0.0, False),
-    (True, False),
-    (False, False),
-], ids=repr)
+@pytest.mark.parametrize(
+    ("value", "dropped"),
+    [
+        (MAX_SAFE_INTEGER, False),
+        (-MAX_SAFE_INTEGER, False),
+        (2**53, True),
+        (-(2**53), True),
+        (12345678901234567890, True),
+        (10**30, True),
+        (1e300, True),
+        (-1e300, True),
+        (1e16, True),
+        (9007199254740991.0, False),
+        (1.5, False),
+        (0, False),
+        (-0.0, False),
+        (True, False),
+        (False, False),
+    ],
+    ids=repr,
+)
 def test_safe_integer_boundary(value: Any, dropped: bool) -> None:
     decision = decide(identify({"n": value}))
     if dropped:
@@ -451,8 +531,10 @@ def test_attribute_limit_counts_null_values() -> None:
 
 def test_attribute_limit_ignores_values_dropped_by_other_rules() -> None:
     mapper = Mapper(Limits(max_attributes=2))
-    dropped = decide(identify({"id": "x", "nested": {"a": 1}, "list": [1], "n" * 51: 1, "big": 2**53,
-                               "long": "v" * 201, "kept": 1}), mapper=mapper)
+    dropped = decide(
+        identify({"id": "x", "nested": {"a": 1}, "list": [1], "n" * 51: 1, "big": 2**53, "long": "v" * 201, "kept": 1}),
+        mapper=mapper,
+    )
     assert codes(dropped) == ["HJ105", "HJ201", "HJ202", "HJ203", "HJ205", "HJ204"]
     assert dropped.call.args == ["identify", "u1", {"kept": 1}]
     # The names whose values were dropped did not use up the site's room: "nested" is new here.
@@ -464,10 +546,12 @@ def test_attribute_limit_ignores_values_dropped_by_other_rules() -> None:
 
 def test_attribute_limit_ignores_rejected_and_ignored_messages() -> None:
     mapper = Mapper(Limits(max_attributes=2))
-    for message in (identify({"a": 1, "b": 1}, user_id=None),
-                    identify({"c": 1}, integrations={"Hotjar": False}),
-                    {"type": "group", "userId": "u1", "traits": {"d": 1}},
-                    {"type": "track", "userId": "u1", "event": "x", "traits": {"e": 1}}):
+    for message in (
+        identify({"a": 1, "b": 1}, user_id=None),
+        identify({"c": 1}, integrations={"Hotjar": False}),
+        {"type": "group", "userId": "u1", "traits": {"d": 1}},
+        {"type": "track", "userId": "u1", "event": "x", "traits": {"e": 1}},
+    ):
         decide(message, mapper=mapper)
     assert codes(decide('{"type": "identify", "userId": "u1", "traits": ["f"]}', mapper=mapper)) == ["HJ107"]
     decision = decide(identify({"x": 1, "y": 2}), mapper=mapper)
@@ -492,16 +576,23 @@ def test_event_limit_counts_distinct_names_in_input_order() -> None:
     assert decide(track("A"), mapper=mapper).outcome is Outcome.ACCEPTED
     assert decide(track("B"), mapper=mapper).outcome is Outcome.ACCEPTED
     over = decide(track("C"), mapper=mapper)
-    assert over == Decision(Outcome.REJECTED, None,
-                            (Finding("HJ304", "$.event", "the site already has 2 event names"),))
+    assert over == Decision(
+        Outcome.REJECTED, None, (Finding("HJ304", "$.event", "the site already has 2 event names"),)
+    )
     assert decide(track("A"), mapper=mapper).outcome is Outcome.ACCEPTED
     assert codes(decide(track("C"), mapper=mapper)) == ["HJ304"]
 
 
 def test_event_limit_counts_only_events_that_survive_every_other_rule() -> None:
     mapper = Mapper(Limits(max_events=1))
-    for message in (track("Checkout (step 2)"), track("E" * 251), track(""), track(None),
-                    track("Hidden", integrations={"All": False}), {"type": "page", "userId": "u1", "name": "P"}):
+    for message in (
+        track("Checkout (step 2)"),
+        track("E" * 251),
+        track(""),
+        track(None),
+        track("Hidden", integrations={"All": False}),
+        {"type": "page", "userId": "u1", "name": "P"},
+    ):
         decision = decide(message, mapper=mapper)
         assert "HJ304" not in codes(decision)
     assert decide(track("First"), mapper=mapper).outcome is Outcome.ACCEPTED
@@ -543,13 +634,16 @@ def test_event_names_hotjar_allows(event: str) -> None:
     assert decide(track(event)).call.args == ["event", event]
 
 
-@pytest.mark.parametrize(("event", "shown"), [
-    ("Checkout (step 2)", "'(' ')'"),
-    ("Café Visited", "'é'"),
-    ("tab\there", "'\\t'"),
-    ("a+b+c", "'+'"),
-    (EMOJI, repr(EMOJI)),
-])
+@pytest.mark.parametrize(
+    ("event", "shown"),
+    [
+        ("Checkout (step 2)", "'(' ')'"),
+        ("Café Visited", "'é'"),
+        ("tab\there", "'\\t'"),
+        ("a+b+c", "'+'"),
+        (EMOJI, repr(EMOJI)),
+    ],
+)
 def test_event_names_with_characters_hotjar_does_not_allow(event: str, shown: str) -> None:
     decision = decide(track(event, properties={"a": 1}))
     assert decision.outcome is Outcome.REJECTED
@@ -557,13 +651,16 @@ def test_event_names_with_characters_hotjar_does_not_allow(event: str, shown: st
     assert decision.findings == (Finding("HJ303", "$.event", f"not allowed: {shown}"),)
 
 
-@pytest.mark.parametrize(("event", "what"), [
-    ("Invited peter@example.com", "an email address"),
-    ("Login from 192.168.0.1", "an IP address"),
-    ("Visited https://example.com/pricing", "a URL"),
-    ("Order 123456789", "a number of 9 or more digits"),
-    ("Report 2020-04-10 21:07", "a timestamp"),
-])
+@pytest.mark.parametrize(
+    ("event", "what"),
+    [
+        ("Invited peter@example.com", "an email address"),
+        ("Login from 192.168.0.1", "an IP address"),
+        ("Visited https://example.com/pricing", "a URL"),
+        ("Order 123456789", "a number of 9 or more digits"),
+        ("Report 2020-04-10 21:07", "a timestamp"),
+    ],
+)
 def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> None:
     limits = Limits(event_name_characters=r"A-Za-z0-9 _\-.:|/@")
     decision = decide(track(event), limits)
@@ -586,19 +683,32 @@ def test_event_properties_are_one_finding_naming_the_keys() -> None:
 def test_event_properties_name_at_most_twenty_keys() -> None:
     expected = "25 dropped: " + ", ".join(f"k{index}" for index in range(20)) + " and 5 more"
     assert shown_findings(track(properties={f"k{index}": index for index in range(25)})) == (
-        Finding("HJ301", "$.properties", expected),)
+        Finding("HJ301", "$.properties", expected),
+    )
 
 
 def test_tracks_of_one_name_each_show_their_own_properties() -> None:
     mapper = Mapper(Limits())
-    seen = [(track(properties={"plan": "pro"}), (Finding("HJ301", "$.properties", "1 dropped: plan"),)),
-            (track(properties={"seats": 3, "color": "red"}), (Finding("HJ301", "$.properties", "2 dropped: seats, color"),)),
-            (track(properties={}), ()),
-            (track(properties=[1]), (Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only "
-                                                                   "the event name"),)),
-            (track(), ()),
-            (track(properties={"plan": "pro"}, userId=None), (Finding("HJ005", "$", "neither userId nor anonymousId is set"),
-                                                             Finding("HJ301", "$.properties", "1 dropped: plan")))]
+    seen = [
+        (track(properties={"plan": "pro"}), (Finding("HJ301", "$.properties", "1 dropped: plan"),)),
+        (
+            track(properties={"seats": 3, "color": "red"}),
+            (Finding("HJ301", "$.properties", "2 dropped: seats, color"),),
+        ),
+        (track(properties={}), ()),
+        (
+            track(properties=[1]),
+            (Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name"),),
+        ),
+        (track(), ()),
+        (
+            track(properties={"plan": "pro"}, userId=None),
+            (
+                Finding("HJ005", "$", "neither userId nor anonymousId is set"),
+                Finding("HJ301", "$.properties", "1 dropped: plan"),
+            ),
+        ),
+    ]
     for message, expected in seen * 2:
         parsed = parse_line(json.dumps(message).encode())[0][0]
         assert described(mapper.decide(parsed).findings, parsed) == expected
@@ -611,15 +721,23 @@ def test_empty_or_null_properties_are_not_reported(properties: str) -> None:
     assert decision.findings == ()
 
 
-@pytest.mark.parametrize(("properties", "expected"), [
-    ("{}", None), ("{ }", None), ("{\n\t}", None), ("null", None),
-    ('{"a":1}', "1 dropped: a"), ('{ "a": 1 }', "1 dropped: a"), ('{\n"a": {"b": 2}}', "1 dropped: a"),
-    ("[]", "properties is not an object; Hotjar keeps only the event name"),
-    ('"x"', "properties is not an object; Hotjar keeps only the event name"),
-    ("7", "properties is not an object; Hotjar keeps only the event name"),
-    ("0", "properties is not an object; Hotjar keeps only the event name"),
-    ("true", "properties is not an object; Hotjar keeps only the event name"),
-])
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        ("{}", None),
+        ("{ }", None),
+        ("{\n\t}", None),
+        ("null", None),
+        ('{"a":1}', "1 dropped: a"),
+        ('{ "a": 1 }', "1 dropped: a"),
+        ('{\n"a": {"b": 2}}', "1 dropped: a"),
+        ("[]", "properties is not an object; Hotjar keeps only the event name"),
+        ('"x"', "properties is not an object; Hotjar keeps only the event name"),
+        ("7", "properties is not an object; Hotjar keeps only the event name"),
+        ("0", "properties is not an object; Hotjar keeps only the event name"),
+        ("true", "properties is not an object; Hotjar keeps only the event name"),
+    ],
+)
 def test_properties_are_judged_alike_under_a_new_and_an_admitted_name(properties: str, expected: str | None) -> None:
     mapper = Mapper(Limits())
     line = f'{{"type": "track", "userId": "u1", "event": "Signed Up", "properties": {properties}}}'.encode()
@@ -646,47 +764,69 @@ def test_property_key_with_invalid_utf8_is_named_not_raised() -> None:
 @pytest.mark.parametrize("kind", ["page", "screen", "group", "alias"])
 def test_types_without_a_hotjar_handler_are_ignored(kind: str) -> None:
     decision = decide({"type": kind, "userId": "u1", "traits": {"a": {}}, "event": "x"})
-    assert decision == Decision(Outcome.IGNORED, None,
-                                (Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar"),))
+    assert decision == Decision(
+        Outcome.IGNORED, None, (Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar"),)
+    )
 
 
-@pytest.mark.parametrize(("line", "detail"), [
-    ('{"userId": "u1"}', "the message has no type"),
-    ('{"type": "Identify", "userId": "u1"}',
-     "type 'Identify' is not a Segment message type; types are lowercase: 'identify'"),
-    ('{"type": "purchase", "userId": "u1"}', "type 'purchase' is not a Segment message type"),
-    ('{"type": 5, "userId": "u1"}', "type is a number, not a string"),
-    ('{"type": ["track"], "userId": "u1"}', "type is a list, not a string"),
-    ('{"type": null, "userId": "u1"}', "the message has no type"),
-])
+@pytest.mark.parametrize(
+    ("line", "detail"),
+    [
+        ('{"userId": "u1"}', "the message has no type"),
+        (
+            '{"type": "Identify", "userId": "u1"}',
+            "type 'Identify' is not a Segment message type; types are lowercase: 'identify'",
+        ),
+        ('{"type": "purchase", "userId": "u1"}', "type 'purchase' is not a Segment message type"),
+        ('{"type": 5, "userId": "u1"}', "type is a number, not a string"),
+        ('{"type": ["track"], "userId": "u1"}', "type is a list, not a string"),
+        ('{"type": null, "userId": "u1"}', "the message has no type"),
+    ],
+)
 def test_unknown_type_makes_the_message_invalid(line: str, detail: str) -> None:
     assert decide(line) == Decision(Outcome.INVALID, None, (Finding("HJ003", "$.type", detail),))
 
 
-@pytest.mark.parametrize(("line", "what"), [
-    ('["identify", "u1"]', "a list"),
-    ('"identify"', "a string"),
-    ("42", "a number"),
-    ("1.5", "a number"),
-    ("true", "a boolean"),
-    ("null", "null"),
-])
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ('["identify", "u1"]', "a list"),
+        ('"identify"', "a string"),
+        ("42", "a number"),
+        ("1.5", "a number"),
+        ("true", "a boolean"),
+        ("null", "null"),
+    ],
+)
 def test_json_that_is_not_an_object_is_invalid(line: str, what: str) -> None:
-    assert decide(line) == Decision(Outcome.INVALID, None,
-                                    (Finding("HJ002", "$", f"the line is {what}, not a message object"),))
+    assert decide(line) == Decision(
+        Outcome.INVALID, None, (Finding("HJ002", "$", f"the line is {what}, not a message object"),)
+    )
 
 
-@pytest.mark.parametrize("line", [
-    b'{"type": "identify", "userId": "u1", "traits": {"plan": "pro"',
-    b'{"type": "identify", "userId": "u1"} trailing',
-    b"{type: identify}",
-    b'{"type": "identify", "userId": "u1", "traits": {"plan": "\xff"}}',
-    b'{"type": "identify", "userId": "\xc3"}',
-    b'{"type": "identify", "userId": "u1", "traits": {"n": -1e999}}',
-    b'{"type": "identify", "userId": "u1",}',
-    b"\x00",
-], ids=["truncated", "trailing text", "not JSON", "invalid UTF-8 in a trait", "invalid UTF-8 in the userId",
-        "number out of range", "trailing comma", "NUL"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"type": "identify", "userId": "u1", "traits": {"plan": "pro"',
+        b'{"type": "identify", "userId": "u1"} trailing',
+        b"{type: identify}",
+        b'{"type": "identify", "userId": "u1", "traits": {"plan": "\xff"}}',
+        b'{"type": "identify", "userId": "\xc3"}',
+        b'{"type": "identify", "userId": "u1", "traits": {"n": -1e999}}',
+        b'{"type": "identify", "userId": "u1",}',
+        b"\x00",
+    ],
+    ids=[
+        "truncated",
+        "trailing text",
+        "not JSON",
+        "invalid UTF-8 in a trait",
+        "invalid UTF-8 in the userId",
+        "number out of range",
+        "trailing comma",
+        "NUL",
+    ],
+)
 def test_lines_that_are_not_json_are_invalid(line: bytes) -> None:
     parsed, batched = parse_line(line)
     assert not batched
@@ -707,13 +847,17 @@ def test_invalid_utf8_outside_the_fields_the_rules_read_is_accepted() -> None:
 # Segment's spec
 
 
-@pytest.mark.parametrize(("message", "path"), [
-    ({"type": "track", "event": "Signed Up"}, "$"),
-    ({"type": "track", "userId": "", "anonymousId": None, "event": "Signed Up"}, "$"),
-    ({**track(), "messageId": "m" * 101}, "$.messageId"),
-    ({**track(), "messageId": 5}, "$.messageId"),
-    ({**track(), "timestamp": 1586552820}, "$.timestamp"),
-], ids=["no ids", "falsy ids", "long messageId", "numeric messageId", "numeric timestamp"])
+@pytest.mark.parametrize(
+    ("message", "path"),
+    [
+        ({"type": "track", "event": "Signed Up"}, "$"),
+        ({"type": "track", "userId": "", "anonymousId": None, "event": "Signed Up"}, "$"),
+        ({**track(), "messageId": "m" * 101}, "$.messageId"),
+        ({**track(), "messageId": 5}, "$.messageId"),
+        ({**track(), "timestamp": 1586552820}, "$.timestamp"),
+    ],
+    ids=["no ids", "falsy ids", "long messageId", "numeric messageId", "numeric timestamp"],
+)
 def test_spec_violations_are_noted_without_changing_the_call(message: dict[str, Any], path: str) -> None:
     decision = decide(message)
     assert decision.outcome is Outcome.ACCEPTED
@@ -797,7 +941,11 @@ def test_batch_items_are_decided_one_by_one_with_top_level_integrations() -> Non
     mapper = Mapper(Limits())
     decisions = [mapper.decide(item) for item in parsed]
     assert [decision.outcome for decision in decisions] == [
-        Outcome.ACCEPTED, Outcome.IGNORED, Outcome.ACCEPTED, Outcome.INVALID]
+        Outcome.ACCEPTED,
+        Outcome.IGNORED,
+        Outcome.ACCEPTED,
+        Outcome.INVALID,
+    ]
     assert decisions[0].call.args == ["identify", "u1", {"plan": "pro"}]
     assert decisions[1].findings == (Finding("HJ102", "$.integrations.All", ""),)
     assert decisions[3].findings == (Finding("HJ002", "$", "the batch item is a string, not a message object"),)
@@ -820,8 +968,9 @@ def test_batch_items_share_the_site() -> None:
     assert [codes(decision) for decision in decisions] == [[], ["HJ304"], []]
 
 
-@pytest.mark.parametrize(("batch", "what"), [
-    ("[]", "an empty list"), ("{}", "an object"), ('"x"', "a string"), ("5", "a number")])
+@pytest.mark.parametrize(
+    ("batch", "what"), [("[]", "an empty list"), ("{}", "an object"), ('"x"', "a string"), ("5", "a number")]
+)
 def test_batch_without_a_list_of_messages_is_invalid(batch: str, what: str) -> None:
     parsed, batched = parse_line(f'{{"batch": {batch}}}'.encode())
     decision = Mapper(Limits()).decide(parsed[0])
@@ -844,30 +993,44 @@ def test_event_name_characters_setting() -> None:
     assert codes(decide(track("a.b"), strict)) == ["HJ303"]
 
 
-@pytest.mark.parametrize(("limits", "message", "code"), [
-    (Limits(max_attribute_name_length=5), identify({"abcdef": 1}), "HJ203"),
-    (Limits(max_attribute_value_length=100), identify({"bio": "x" * 101}), "HJ204"),
-    (Limits(max_event_name_length=750), track("E" * 751), "HJ302"),
-    (Limits(max_attributes=0), identify({"a": 1}), "HJ206"),
-    (Limits(max_events=0), track("A"), "HJ304"),
-], ids=["name 5", "value 100", "event 750", "no attributes", "no events"])
+@pytest.mark.parametrize(
+    ("limits", "message", "code"),
+    [
+        (Limits(max_attribute_name_length=5), identify({"abcdef": 1}), "HJ203"),
+        (Limits(max_attribute_value_length=100), identify({"bio": "x" * 101}), "HJ204"),
+        (Limits(max_event_name_length=750), track("E" * 751), "HJ302"),
+        (Limits(max_attributes=0), identify({"a": 1}), "HJ206"),
+        (Limits(max_events=0), track("A"), "HJ304"),
+    ],
+    ids=["name 5", "value 100", "event 750", "no attributes", "no events"],
+)
 def test_limits_are_settings(limits: Limits, message: dict[str, Any], code: str) -> None:
     assert codes(decide(message, limits)) == [code]
 
 
-@pytest.mark.parametrize(("limits", "message"), [
-    (Limits(max_attribute_name_length=5), identify({"abcde": 1})),
-    (Limits(max_attribute_value_length=100), identify({"bio": "x" * 100})),
-    (Limits(max_event_name_length=750), track("E" * 750)),
-], ids=["name 5", "value 100", "event 750"])
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (Limits(max_attribute_name_length=5), identify({"abcde": 1})),
+        (Limits(max_attribute_value_length=100), identify({"bio": "x" * 100})),
+        (Limits(max_event_name_length=750), track("E" * 750)),
+    ],
+    ids=["name 5", "value 100", "event 750"],
+)
 def test_limits_are_inclusive(limits: Limits, message: dict[str, Any]) -> None:
     assert decide(message, limits).findings == ()
 
 
-@pytest.mark.parametrize("settings", [
-    {"max_attribute_name_length": -1}, {"max_events": -5}, {"event_name_characters": "z-a"},
-    {"event_name_characters": "\\"},
-], ids=repr)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"max_attribute_name_length": -1},
+        {"max_events": -5},
+        {"event_name_characters": "z-a"},
+        {"event_name_characters": "\\"},
+    ],
+    ids=repr,
+)
 def test_bad_limits_are_refused_naming_the_setting(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError) as error:
         Limits(**settings)

@@ -41,18 +41,33 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tuple[str, str]:
     out = io.StringIO()
     summary = parallel.run_jobs(resolve([str(folder)]), PassSettings(limits=limits), jobs, stream, out)
-    report = json.dumps([summary_record(summary),
-                         {code: [example_record(example, False) for example in examples]
-                          for code, examples in summary.examples.items()}], sort_keys=True)
+    report = json.dumps(
+        [
+            summary_record(summary),
+            {
+                code: [example_record(example, False) for example in examples]
+                for code, examples in summary.examples.items()
+            },
+        ],
+        sort_keys=True,
+    )
     return report, out.getvalue()
 
 
-@pytest.mark.parametrize("limits", [Limits(), Limits(max_attributes=30, max_events=25),
-                                    Limits(max_attributes=75, max_events=120), Limits(max_attributes=0, max_events=1)],
-                         ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"])
+@pytest.mark.parametrize(
+    "limits",
+    [
+        Limits(),
+        Limits(max_attributes=30, max_events=25),
+        Limits(max_attributes=75, max_events=120),
+        Limits(max_attributes=0, max_events=1),
+    ],
+    ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"],
+)
 @pytest.mark.parametrize("stream", [None, FindingLines(), CallLines()])
-def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: Lines | None,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_number_of_jobs_gives_the_one_process_answer(
+    logs: Path, limits: Limits, stream: Lines | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     alone = _pass(logs, limits, 1, stream)
     for jobs in (2, 3, 7):
@@ -81,8 +96,9 @@ def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path
 
     def partial(lines: int, error_line: int) -> parallel.Partial:
         summary = Summary(lines=lines, errors=[SourceError(str(path), error_line, "read failed")])
-        return parallel.Partial(summary, parallel.Names([], False), parallel.Names([], False), None,
-                                lines_counted=False)
+        return parallel.Partial(
+            summary, parallel.Names([], False), parallel.Names([], False), None, lines_counted=False
+        )
 
     # The first part read 2 of its 3 lines before failing: the next part's lines are counted from the file.
     assert numbering.place(0, partial(2, 3)).errors[0].line == 3
@@ -103,7 +119,7 @@ def test_ranges_start_at_line_starts_and_cover_the_file(logs: Path) -> None:
         ranges = split_ranges(resolve([str(path)])[0], parts)
         assert ranges[0].start == 0 and ranges[-1].end is None
         for before, after in zip(ranges, ranges[1:]):
-            assert before.end == after.start and data[after.start - 1:after.start] == b"\n"
+            assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
 
 
 def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
@@ -119,10 +135,14 @@ def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> 
             file.write(chunk)
     outputs = {}
     for jobs in ("1", "2"):
-        for arguments in (["validate", str(big), "--format", "json"], ["validate", str(big), "--format", "jsonl"],
-                          ["replay", str(big), "--dry-run"]):
-            done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments, "--jobs", jobs],
-                                  capture_output=True, check=False)
+        for arguments in (
+            ["validate", str(big), "--format", "json"],
+            ["validate", str(big), "--format", "jsonl"],
+            ["replay", str(big), "--dry-run"],
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", "hotjar_cli", *arguments, "--jobs", jobs], capture_output=True, check=False
+            )
             outputs[(jobs, arguments[-1] if arguments[0] == "validate" else "dry-run")] = (done.returncode, done.stdout)
     for kind in ("json", "jsonl", "dry-run"):
         assert outputs[("1", kind)] == outputs[("2", kind)]
@@ -156,13 +176,21 @@ class _Inline:
 
 
 def _report(summary: Summary, streamed: str) -> tuple[str, str]:
-    return json.dumps([summary_record(summary),
-                       {code: [example_record(example, False) for example in examples]
-                        for code, examples in summary.examples.items()}], sort_keys=True), streamed
+    return json.dumps(
+        [
+            summary_record(summary),
+            {
+                code: [example_record(example, False) for example in examples]
+                for code, examples in summary.examples.items()
+            },
+        ],
+        sort_keys=True,
+    ), streamed
 
 
-def _in_units(path: Path, settings: PassSettings, parts: int, in_flight: int, stream: Lines | None,
-              rng: random.Random) -> tuple[tuple[str, str], _Inline]:
+def _in_units(
+    path: Path, settings: PassSettings, parts: int, in_flight: int, stream: Lines | None, rng: random.Random
+) -> tuple[tuple[str, str], _Inline]:
     units = split_ranges(resolve([str(path)])[0], parts)
     executor = _Inline(rng)
     out = io.StringIO()
@@ -177,12 +205,18 @@ def _alone(path: Path, settings: PassSettings, stream: Lines | None) -> tuple[st
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(names=st.integers(3, 120), seed=st.integers(0, 10_000), parts=st.integers(2, 24),
-       in_flight=st.integers(1, 6), max_attributes=st.integers(0, 70), max_events=st.integers(0, 70),
-       stream=st.sampled_from([None, FindingLines(), CallLines()]))
+@given(
+    names=st.integers(3, 120),
+    seed=st.integers(0, 10_000),
+    parts=st.integers(2, 24),
+    in_flight=st.integers(1, 6),
+    max_attributes=st.integers(0, 70),
+    max_events=st.integers(0, 70),
+    stream=st.sampled_from([None, FindingLines(), CallLines()]),
+)
 def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
-        names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int,
-        stream: Lines | None) -> None:
+    names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int, stream: Lines | None
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "log.jsonl"
         path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
@@ -192,9 +226,15 @@ def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
 
 
 @pytest.mark.parametrize("in_flight", [1, 2, 3, 5])
-@pytest.mark.parametrize("limits", [Limits(max_attributes=30, max_events=25), Limits(max_attributes=90, max_events=20),
-                                    Limits(max_attributes=20, max_events=115)], ids=["both-early", "events-early",
-                                                                                      "attributes-early"])
+@pytest.mark.parametrize(
+    "limits",
+    [
+        Limits(max_attributes=30, max_events=25),
+        Limits(max_attributes=90, max_events=20),
+        Limits(max_attributes=20, max_events=115),
+    ],
+    ids=["both-early", "events-early", "attributes-early"],
+)
 def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits: Limits, in_flight: int) -> None:
     # Names keep arriving through the whole log, so every unit meets names the site turns away once full.
     path = tmp_path / "sprawl.jsonl"

@@ -15,24 +15,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.model import Decision, Effect, Outcome
+from hotjar_cli.core.model import Decision, Effect, Event, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
-from hotjar_cli.core.model import Event
-from hotjar_cli.core.filters import Filters
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, Gunzip, open_source, read_blocks, read_lines
 from hotjar_cli.sources.source import ReadError, Source
 
-PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY_SETTINGS = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 STRENGTH = {Outcome.ACCEPTED: 0, Outcome.MODIFIED: 1, Outcome.REJECTED: 2, Outcome.IGNORED: 3, Outcome.INVALID: 4}
-OUTCOME_OF_EFFECT = {Effect.NOTED: Outcome.ACCEPTED, Effect.COERCED: Outcome.MODIFIED,
-                     Effect.DROPPED: Outcome.MODIFIED, Effect.REJECTED: Outcome.REJECTED,
-                     Effect.IGNORED: Outcome.IGNORED, Effect.INVALID: Outcome.INVALID}
+OUTCOME_OF_EFFECT = {
+    Effect.NOTED: Outcome.ACCEPTED,
+    Effect.COERCED: Outcome.MODIFIED,
+    Effect.DROPPED: Outcome.MODIFIED,
+    Effect.REJECTED: Outcome.REJECTED,
+    Effect.IGNORED: Outcome.IGNORED,
+    Effect.INVALID: Outcome.INVALID,
+}
 
 # JSON values of every kind, including integers far beyond 64 bits and the extremes of doubles.
 scalars = st.one_of(
@@ -57,9 +62,14 @@ message_types = st.sampled_from(TYPES) | st.sampled_from(["Identify", "TRACK", "
 trait_names = st.sampled_from(["id", "plan", "email", "address", "roles", "n" * 51, "first name"]) | st.text(max_size=8)
 traits = st.dictionaries(trait_names, json_values, max_size=6) | json_values
 integrations = st.one_of(
-    st.fixed_dictionaries({}, optional={"All": st.booleans() | json_values,
-                                        "Hotjar": st.booleans() | st.dictionaries(st.text(max_size=5), scalars),
-                                        "hotjar": st.booleans()}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "All": st.booleans() | json_values,
+            "Hotjar": st.booleans() | st.dictionaries(st.text(max_size=5), scalars),
+            "hotjar": st.booleans(),
+        },
+    ),
     json_values,
 )
 segment_fields = {
@@ -92,8 +102,11 @@ def expected_messages(value: Any) -> int:
 def check_decision(event: Event) -> None:
     """An event's outcome follows from its findings, and a call is made exactly when the outcome allows one."""
     decision: Decision = event.decision
-    strongest = max((OUTCOME_OF_EFFECT[RULES[finding.code].effect] for finding in decision.findings),
-                    key=STRENGTH.__getitem__, default=Outcome.ACCEPTED)
+    strongest = max(
+        (OUTCOME_OF_EFFECT[RULES[finding.code].effect] for finding in decision.findings),
+        key=STRENGTH.__getitem__,
+        default=Outcome.ACCEPTED,
+    )
     assert decision.outcome is strongest, decision
     if decision.outcome in (Outcome.ACCEPTED, Outcome.MODIFIED):
         assert decision.call is not None
@@ -158,11 +171,15 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @PROPERTY_SETTINGS
-@given(values=st.lists(log_values | st.just(None), max_size=12),
-       blank_after=st.sets(st.integers(min_value=0, max_value=12), max_size=3),
-       ascii_only=st.booleans(), compress=st.booleans())
-def test_any_json_lines_are_each_counted_once(workdir: Path, values: list[Any], blank_after: set[int],
-                                              ascii_only: bool, compress: bool) -> None:
+@given(
+    values=st.lists(log_values | st.just(None), max_size=12),
+    blank_after=st.sets(st.integers(min_value=0, max_value=12), max_size=3),
+    ascii_only=st.booleans(),
+    compress=st.booleans(),
+)
+def test_any_json_lines_are_each_counted_once(
+    workdir: Path, values: list[Any], blank_after: set[int], ascii_only: bool, compress: bool
+) -> None:
     lines: list[str] = []
     messages_at: dict[int, int] = {}
     for position, value in enumerate(values):
@@ -189,12 +206,16 @@ def test_any_json_lines_are_each_counted_once(workdir: Path, values: list[Any], 
 
 
 @PROPERTY_SETTINGS
-@given(values=st.lists(log_values, min_size=1, max_size=10),
-       filters=st.sampled_from([
-           Filters(types=frozenset({"identify"})),
-           Filters(users=frozenset({"u1", "42"})),
-           Filters(since=None, until=None, types=frozenset({"track", "page"}), users=frozenset({"a1"})),
-       ]))
+@given(
+    values=st.lists(log_values, min_size=1, max_size=10),
+    filters=st.sampled_from(
+        [
+            Filters(types=frozenset({"identify"})),
+            Filters(users=frozenset({"u1", "42"})),
+            Filters(since=None, until=None, types=frozenset({"track", "page"}), users=frozenset({"a1"})),
+        ]
+    ),
+)
 def test_filtered_messages_are_counted_too(workdir: Path, values: list[Any], filters: Filters) -> None:
     path = workdir / "filtered.jsonl"
     path.write_bytes(b"".join(json.dumps(value).encode() + b"\n" for value in values))
@@ -208,11 +229,18 @@ def test_filtered_messages_are_counted_too(workdir: Path, values: list[Any], fil
 
 
 @PROPERTY_SETTINGS
-@given(value=log_values, limits=st.builds(Limits, max_attribute_name_length=st.integers(0, 60),
-                                          max_attribute_value_length=st.integers(0, 250),
-                                          max_event_name_length=st.integers(0, 300),
-                                          event_name_characters=st.sampled_from(["A-Za-z0-9_-", r"\s\S", "a"]),
-                                          max_attributes=st.integers(0, 5), max_events=st.integers(0, 3)))
+@given(
+    value=log_values,
+    limits=st.builds(
+        Limits,
+        max_attribute_name_length=st.integers(0, 60),
+        max_attribute_value_length=st.integers(0, 250),
+        max_event_name_length=st.integers(0, 300),
+        event_name_characters=st.sampled_from(["A-Za-z0-9_-", r"\s\S", "a"]),
+        max_attributes=st.integers(0, 5),
+        max_events=st.integers(0, 3),
+    ),
+)
 def test_any_limits_keep_decisions_consistent(workdir: Path, value: Any, limits: Limits) -> None:
     path = workdir / "limits.jsonl"
     path.write_bytes((json.dumps(value) + "\n").encode() * 3)
@@ -229,10 +257,25 @@ def test_any_limits_keep_decisions_consistent(workdir: Path, value: Any, limits:
 
 line_pieces = st.one_of(
     st.binary(max_size=40),
-    st.sampled_from([b"\n", b"\r\n", b"\r", b"\n\n", b" \t\n", UTF8_BOM, GZIP_MAGIC, b"\x00", b"\xff\xfe",
-                     b'{"type": "identify", "userId": "u1", "traits": {"a": "\xe9"}}\n',
-                     b'{"type": "track", "userId": "u1", "event": "E", "properties": {"\xc3": 1}}\n',
-                     b'{"batch": [{"type": "track", "event": "E"}, 1]}\n', b'{"type": "track"', b"[1,", b"1e999"]),
+    st.sampled_from(
+        [
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"\n\n",
+            b" \t\n",
+            UTF8_BOM,
+            GZIP_MAGIC,
+            b"\x00",
+            b"\xff\xfe",
+            b'{"type": "identify", "userId": "u1", "traits": {"a": "\xe9"}}\n',
+            b'{"type": "track", "userId": "u1", "event": "E", "properties": {"\xc3": 1}}\n',
+            b'{"batch": [{"type": "track", "event": "E"}, 1]}\n',
+            b'{"type": "track"',
+            b"[1,",
+            b"1e999",
+        ]
+    ),
     log_values.map(lambda value: json.dumps(value).encode()),
 )
 arbitrary_bytes = st.one_of(
@@ -242,7 +285,8 @@ arbitrary_bytes = st.one_of(
     st.lists(line_pieces, max_size=20).map(lambda pieces: UTF8_BOM + b"".join(pieces)),
     st.lists(line_pieces, max_size=20).map(lambda pieces: gzip.compress(b"".join(pieces))),
     st.tuples(st.lists(line_pieces, max_size=10).map(b"".join), st.integers(min_value=0, max_value=200)).map(
-        lambda pair: gzip.compress(pair[0])[: pair[1]]),
+        lambda pair: gzip.compress(pair[0])[: pair[1]]
+    ),
 )
 
 
@@ -259,8 +303,10 @@ def physical_lines(path: Path) -> tuple[int, bool]:
 
 
 @PROPERTY_SETTINGS
-@given(data=st.lists(st.sampled_from([b"\n", b"\r\n", b"{}", b"x" * 9, UTF8_BOM, b" "]), max_size=30).map(b"".join),
-       block_bytes=st.integers(min_value=1, max_value=40))
+@given(
+    data=st.lists(st.sampled_from([b"\n", b"\r\n", b"{}", b"x" * 9, UTF8_BOM, b" "]), max_size=30).map(b"".join),
+    block_bytes=st.integers(min_value=1, max_value=40),
+)
 def test_blocks_of_lines_hold_every_byte_once_whatever_the_block_size(data: bytes, block_bytes: int) -> None:
     blocks = list(read_blocks(io.BytesIO(data), block_bytes))
     lines = [line for block in blocks for line in block]
@@ -282,14 +328,21 @@ def inflated(stream: Any, size: int) -> tuple[bytes, bool]:
 
 
 @PROPERTY_SETTINGS
-@given(members=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=70_000)), min_size=1, max_size=4),
-       padding=st.integers(min_value=0, max_value=3), cut=st.none() | st.floats(min_value=0, max_value=1),
-       size=st.integers(min_value=1, max_value=70_000), zlib_only=st.booleans())
-def test_gzip_streams_inflate_as_the_standard_library_does(members: list[tuple[bool, int]], padding: int,
-                                                          cut: float | None, size: int, zlib_only: bool) -> None:
+@given(
+    members=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=70_000)), min_size=1, max_size=4),
+    padding=st.integers(min_value=0, max_value=3),
+    cut=st.none() | st.floats(min_value=0, max_value=1),
+    size=st.integers(min_value=1, max_value=70_000),
+    zlib_only=st.booleans(),
+)
+def test_gzip_streams_inflate_as_the_standard_library_does(
+    members: list[tuple[bool, int]], padding: int, cut: float | None, size: int, zlib_only: bool
+) -> None:
     # Members of random bytes, which barely compress, or of repeated ones, which compress a thousandfold.
-    contents = [hashlib.shake_128(bytes([index])).digest(length) if noisy else b"ab" * (length // 2)
-                for index, (noisy, length) in enumerate(members)]
+    contents = [
+        hashlib.shake_128(bytes([index])).digest(length) if noisy else b"ab" * (length // 2)
+        for index, (noisy, length) in enumerate(members)
+    ]
     data = b"".join(gzip.compress(content) for content in contents) + b"\0" * padding
     if cut is not None:
         data = data[: int(len(data) * cut)]
@@ -316,7 +369,7 @@ def test_any_bytes_never_raise_and_every_line_is_counted_once(workdir: Path, dat
     assert summary.lines == lines
     if not data.startswith(GZIP_MAGIC):
         # Without gzip the lines are simply the newline-separated pieces after a leading byte-order mark.
-        text = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+        text = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
         pieces = text.split(b"\n")
         assert summary.lines == len(pieces) - (1 if pieces[-1] == b"" else 0)
         assert not failed
@@ -350,10 +403,11 @@ roomy = PassSettings(limits=Limits(max_attributes=10**6, max_events=10**6), exam
 
 
 @PROPERTY_SETTINGS
-@given(values=st.lists(log_values | st.binary(max_size=20).filter(starts_no_file), max_size=15),
-       cuts=st.tuples(st.integers(min_value=0, max_value=15), st.integers(min_value=0, max_value=15)))
-def test_summaries_merge_associatively_and_as_one_run(workdir: Path, values: list[Any],
-                                                      cuts: tuple[int, int]) -> None:
+@given(
+    values=st.lists(log_values | st.binary(max_size=20).filter(starts_no_file), max_size=15),
+    cuts=st.tuples(st.integers(min_value=0, max_value=15), st.integers(min_value=0, max_value=15)),
+)
+def test_summaries_merge_associatively_and_as_one_run(workdir: Path, values: list[Any], cuts: tuple[int, int]) -> None:
     lines = [value if isinstance(value, bytes) else json.dumps(value).encode() for value in values]
     lines = [line.replace(b"\n", b" ") for line in lines]
     first_cut, second_cut = sorted(cut % (len(lines) + 1) for cut in cuts)
@@ -376,10 +430,13 @@ def test_summaries_merge_associatively_and_as_one_run(workdir: Path, values: lis
     together = run_pass([Source(str(whole), whole)], roomy)
     for name in ("lines", "blank_lines", "events", "filtered", "outcomes", "calls", "rules", "affected"):
         assert getattr(together, name) == getattr(left, name), name
-    assert {code: [(example.outcome, example.findings, example.call) for example in examples]
-            for code, examples in together.examples.items()} == {
+    assert {
         code: [(example.outcome, example.findings, example.call) for example in examples]
-        for code, examples in left.examples.items()}
+        for code, examples in together.examples.items()
+    } == {
+        code: [(example.outcome, example.findings, example.call) for example in examples]
+        for code, examples in left.examples.items()
+    }
 
 
 @PROPERTY_SETTINGS

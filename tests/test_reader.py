@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from hotjar_cli.run import one_pass
-from hotjar_cli.sources import reader
 from hotjar_cli.core import decode
 from hotjar_cli.core.model import Outcome, Position
+from hotjar_cli.run import one_pass
 from hotjar_cli.run.one_pass import PassSettings, run_pass
+from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
 from hotjar_cli.sources.source import InputError, Source
 
@@ -40,16 +40,21 @@ EXPECTED = [(1, Outcome.ACCEPTED), (2, Outcome.ACCEPTED), (3, Outcome.IGNORED)]
 # Plain and gzipped files
 
 
-@pytest.mark.parametrize(("name", "compress"), [
-    ("events.jsonl", False),
-    ("events.jsonl", True),
-    ("events.gz", True),
-    ("events.json", True),
-    ("events.gz", False),
-    ("no-extension", True),
-], ids=["plain", "gzipped .jsonl", "gzipped .gz", "gzipped .json", "decompressed .gz", "gzipped no extension"])
-def test_gzip_is_recognised_by_its_magic_bytes_not_its_name(tmp_path: Path, run_paths, name: str,
-                                                             compress: bool) -> None:
+@pytest.mark.parametrize(
+    ("name", "compress"),
+    [
+        ("events.jsonl", False),
+        ("events.jsonl", True),
+        ("events.gz", True),
+        ("events.json", True),
+        ("events.gz", False),
+        ("no-extension", True),
+    ],
+    ids=["plain", "gzipped .jsonl", "gzipped .gz", "gzipped .json", "decompressed .gz", "gzipped no extension"],
+)
+def test_gzip_is_recognised_by_its_magic_bytes_not_its_name(
+    tmp_path: Path, run_paths, name: str, compress: bool
+) -> None:
     path = tmp_path / name
     path.write_bytes(gzip.compress(LOG) if compress else LOG)
     summary, events = run_paths([path])
@@ -122,15 +127,23 @@ def test_several_paths_keep_the_order_given(tmp_path: Path, run_paths) -> None:
     second.write_bytes(json.dumps(TRACK).encode())
     summary, events = run_paths([first, second])
     assert [(event.position.file, event.position.line) for event in events] == [
-        (str(first), 1), (str(first), 2), (str(first), 3), (str(second), 1)]
+        (str(first), 1),
+        (str(first), 2),
+        (str(first), 3),
+        (str(second), 1),
+    ]
     assert summary.files == 2 and summary.lines == 4
 
 
-@pytest.mark.parametrize("make", [
-    lambda tmp: tmp / "missing.jsonl",
-    lambda tmp: tmp / "missing" / "*.gz",
-    lambda tmp: (tmp / "empty").mkdir() or tmp / "empty",
-], ids=["missing file", "glob without match", "empty directory"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: tmp / "missing.jsonl",
+        lambda tmp: tmp / "missing" / "*.gz",
+        lambda tmp: (tmp / "empty").mkdir() or tmp / "empty",
+    ],
+    ids=["missing file", "glob without match", "empty directory"],
+)
 def test_paths_that_name_nothing_are_input_errors(tmp_path: Path, make) -> None:
     path = make(tmp_path)
     with pytest.raises(InputError) as error:
@@ -172,8 +185,14 @@ def test_stdin_is_read_with_dash(monkeypatch: pytest.MonkeyPatch, compress: bool
 
 def test_byte_order_mark_crlf_blank_lines_and_missing_final_newline(tmp_path: Path, run_paths) -> None:
     path = tmp_path / "windows.jsonl"
-    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(IDENTIFY).encode() + b"\r\n\r\n   \t \r\n\n"
-                     + json.dumps(TRACK).encode() + b"\r\n" + json.dumps(PAGE).encode())
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(IDENTIFY).encode()
+        + b"\r\n\r\n   \t \r\n\n"
+        + json.dumps(TRACK).encode()
+        + b"\r\n"
+        + json.dumps(PAGE).encode()
+    )
     summary, events = run_paths([path])
     assert outcomes(events) == [(1, Outcome.ACCEPTED), (5, Outcome.ACCEPTED), (6, Outcome.IGNORED)]
     assert (summary.lines, summary.blank_lines, summary.events) == (6, 3, 3)
@@ -203,9 +222,9 @@ def test_invalid_utf8_in_a_read_field_is_an_invalid_json_finding(tmp_path: Path,
     assert bad.position == Position(str(path), 4)
     assert bad.decision.outcome is Outcome.INVALID
     assert [(finding.code, finding.detail) for finding in bad.decision.findings] == [("HJ001", "not valid UTF-8")]
-    assert outcomes(events[4:]) == [(line, outcome) for line, outcome in ((5, Outcome.ACCEPTED),
-                                                                          (6, Outcome.ACCEPTED),
-                                                                          (7, Outcome.IGNORED))]
+    assert outcomes(events[4:]) == [
+        (line, outcome) for line, outcome in ((5, Outcome.ACCEPTED), (6, Outcome.ACCEPTED), (7, Outcome.IGNORED))
+    ]
     assert summary.rules == {"HJ001": 1, "HJ101": 2}
 
 
@@ -214,7 +233,12 @@ def test_broken_lines_never_stop_the_run(tmp_path: Path, run_paths) -> None:
     path.write_bytes(b'{"type": "identify", "userId": "u1", "trai\n[1, 2]\n\x00\x01\x02\n"text"\n{}\n' + LOG)
     summary, events = run_paths([path])
     assert [(event.position.line, [f.code for f in event.decision.findings]) for event in events[:5]] == [
-        (1, ["HJ001"]), (2, ["HJ002"]), (3, ["HJ001"]), (4, ["HJ002"]), (5, ["HJ003"])]
+        (1, ["HJ001"]),
+        (2, ["HJ002"]),
+        (3, ["HJ001"]),
+        (4, ["HJ002"]),
+        (5, ["HJ003"]),
+    ]
     assert outcomes(events[5:]) == [(line + 5, outcome) for line, outcome in EXPECTED]
     assert summary.lines == summary.events == 8
     assert summary.outcomes[Outcome.INVALID] == 5
@@ -248,25 +272,29 @@ def line_of(length: int) -> bytes:
     return line.replace(b'""', b'"' + b"p" * (length - len(line)) + b'"')
 
 
-LONG_LOG = b"\n".join([
-    json.dumps(TRACK).encode(),
-    json.dumps({"type": "identify", "userId": "u1", "traits": {"bio": "x" * 5000}}).encode(),
-    line_of(100),
-    b"y" * 1000,
-    json.dumps(PAGE).encode(),
-    line_of(101),
-    b"z" * 101,
-])
+LONG_LOG = b"\n".join(
+    [
+        json.dumps(TRACK).encode(),
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"bio": "x" * 5000}}).encode(),
+        line_of(100),
+        b"y" * 1000,
+        json.dumps(PAGE).encode(),
+        line_of(101),
+        b"z" * 101,
+    ]
+)
 
 
 @pytest.mark.parametrize("block_bytes", [1, 7, 64, 101, 4096, reader.BLOCK_BYTES])
-def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Path, small_line_limit: int,
-                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                   block_bytes: int) -> None:
+def test_over_long_line_is_one_finding_and_the_next_lines_are_read(
+    tmp_path: Path, small_line_limit: int, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
     monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
     original = reader.read_blocks
-    monkeypatch.setattr("hotjar_cli.run.one_pass.read_blocks",
-                        lambda stream, *args, **kwargs: original(stream, block_bytes, *args[1:], **kwargs))
+    monkeypatch.setattr(
+        "hotjar_cli.run.one_pass.read_blocks",
+        lambda stream, *args, **kwargs: original(stream, block_bytes, *args[1:], **kwargs),
+    )
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)
     events = []
@@ -290,8 +318,9 @@ def test_over_long_line_is_cut_to_just_over_the_limit(tmp_path: Path, small_line
 # Block sizes
 
 
-AWKWARD = (b"\xef\xbb\xbf" + json.dumps(IDENTIFY).encode() + b"\r\n\n  \n" + b"\xff\xfe\n" + LOG
-           + json.dumps(TRACK).encode())
+AWKWARD = (
+    b"\xef\xbb\xbf" + json.dumps(IDENTIFY).encode() + b"\r\n\n  \n" + b"\xff\xfe\n" + LOG + json.dumps(TRACK).encode()
+)
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzipped"])
@@ -323,8 +352,7 @@ def test_read_lines_on_a_stream_of_short_reads() -> None:
 # Files that stop being readable
 
 
-def test_truncated_gzip_is_an_error_with_file_and_line_after_the_lines_before_it(tmp_path: Path,
-                                                                                 run_paths) -> None:
+def test_truncated_gzip_is_an_error_with_file_and_line_after_the_lines_before_it(tmp_path: Path, run_paths) -> None:
     body = b"".join(json.dumps({**TRACK, "messageId": f"m{index}"}).encode() + b"\n" for index in range(5000))
     whole = gzip.compress(body)
     cut = tmp_path / "cut.gz"
@@ -340,19 +368,24 @@ def test_truncated_gzip_is_an_error_with_file_and_line_after_the_lines_before_it
     assert (error.file, error.line) == (str(cut), readable_lines + 1)
     assert "gzip" in error.message
     assert [event.position.line for event in events if event.position.file == str(cut)] == list(
-        range(1, readable_lines + 1))
+        range(1, readable_lines + 1)
+    )
     # The next file is still read, and every line read is counted once.
     assert outcomes([event for event in events if event.position.file == str(good)]) == EXPECTED
     assert summary.lines == summary.events == readable_lines + 3
     assert summary.files == 2
 
 
-@pytest.mark.parametrize("content", [
-    b"\x1f\x8b",
-    b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage garbage garbage",
-    b"\x1f\x8bnot gzip at all\n" + LOG,
-    gzip.compress(LOG) + b"trailing junk",
-], ids=["magic only", "corrupt deflate", "bad header", "trailing junk"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x1f\x8b",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage garbage garbage",
+        b"\x1f\x8bnot gzip at all\n" + LOG,
+        gzip.compress(LOG) + b"trailing junk",
+    ],
+    ids=["magic only", "corrupt deflate", "bad header", "trailing junk"],
+)
 def test_corrupt_gzip_is_an_error_not_a_traceback(tmp_path: Path, run_paths, content: bytes) -> None:
     path = tmp_path / "corrupt.gz"
     path.write_bytes(content)

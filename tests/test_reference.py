@@ -23,22 +23,33 @@ from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.source import Source
 
 # Small site limits, so that sequences cross them; short length limits, so that generated text crosses those.
-limits = st.builds(Limits, max_attribute_name_length=st.integers(0, 8), max_attribute_value_length=st.integers(0, 12),
-                   max_event_name_length=st.integers(0, 12), max_attributes=st.integers(0, 4),
-                   max_events=st.integers(0, 4)) | st.just(Limits())
+limits = st.builds(
+    Limits,
+    max_attribute_name_length=st.integers(0, 8),
+    max_attribute_value_length=st.integers(0, 12),
+    max_event_name_length=st.integers(0, 12),
+    max_attributes=st.integers(0, 4),
+    max_events=st.integers(0, 4),
+) | st.just(Limits())
 # Messages that repeat names, so the fast path's memories are used: the same event under several shapes of
 # properties, the same traits with other values.
 names = st.sampled_from(["plan", "seats", "address", "id", "x" * 9, "first name", "é" * 7])
-repeated = st.fixed_dictionaries({
-    "type": st.sampled_from(["identify", "track"]),
-    "userId": st.sampled_from(["u1", "u2", 7, "", None]),
-    "anonymousId": st.sampled_from(["a1", None]),
-    "event": st.sampled_from(["Signed Up", "Viewed", "Order 123456789", "a/b", "bad!", "Signed Up"]),
-    "traits": st.dictionaries(names, st.sampled_from(["free", "x" * 13, 3, 2**60, None, True, {"a": 1}, [1], {}]),
-                              max_size=5),
-    "properties": st.sampled_from([{}, {"n": 1}, None, [], "text", {"a": {"b": 1}}]),
-}, optional={"messageId": st.sampled_from(["m1", "m" * 60, "m" * 101, 5]),
-             "integrations": st.sampled_from([{}, {"All": False}, {"All": False, "Hotjar": True}])})
+repeated = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["identify", "track"]),
+        "userId": st.sampled_from(["u1", "u2", 7, "", None]),
+        "anonymousId": st.sampled_from(["a1", None]),
+        "event": st.sampled_from(["Signed Up", "Viewed", "Order 123456789", "a/b", "bad!", "Signed Up"]),
+        "traits": st.dictionaries(
+            names, st.sampled_from(["free", "x" * 13, 3, 2**60, None, True, {"a": 1}, [1], {}]), max_size=5
+        ),
+        "properties": st.sampled_from([{}, {"n": 1}, None, [], "text", {"a": {"b": 1}}]),
+    },
+    optional={
+        "messageId": st.sampled_from(["m1", "m" * 60, "m" * 101, 5]),
+        "integrations": st.sampled_from([{}, {"All": False}, {"All": False, "Hotjar": True}]),
+    },
+)
 sequences = st.lists(st.one_of(repeated, repeated, repeated, segment_messages, log_values), min_size=1, max_size=40)
 MANY_EXAMPLES = settings(PROPERTY_SETTINGS, max_examples=400)
 
@@ -46,14 +57,29 @@ MANY_EXAMPLES = settings(PROPERTY_SETTINGS, max_examples=400)
 track = {"type": "track", "userId": "u1", "event": "Viewed"}
 identify = {"type": "identify", "userId": "u1"}
 REMEMBERED = [
-    [{**track, "properties": {"n": 1}}, {**track, "properties": {}}, {**track}, {**track, "properties": [1]},
-     {**track, "properties": None}, {**track, "messageId": 5, "properties": {"n": 1}}],
-    [{**identify, "traits": {"plan": "free"}}, {**identify, "traits": {"plan": "x" * 300}},
-     {**identify, "traits": {"plan": 2**60}}, {**identify, "traits": {"plan": {"a": 1}}},
-     {**identify, "traits": {"plan": [1]}}, {**identify, "traits": {"id": "free"}}],
-    [{**identify, "traits": {"a": {"x": 1}}}, {**identify, "traits": {"a": {"y": 1}}},
-     {**identify, "traits": {"b": [1, 2]}}, {**identify, "traits": {"b": [3, 4]}},
-     {**identify, "traits": {"c": {"z": 1}}}],
+    [
+        {**track, "properties": {"n": 1}},
+        {**track, "properties": {}},
+        {**track},
+        {**track, "properties": [1]},
+        {**track, "properties": None},
+        {**track, "messageId": 5, "properties": {"n": 1}},
+    ],
+    [
+        {**identify, "traits": {"plan": "free"}},
+        {**identify, "traits": {"plan": "x" * 300}},
+        {**identify, "traits": {"plan": 2**60}},
+        {**identify, "traits": {"plan": {"a": 1}}},
+        {**identify, "traits": {"plan": [1]}},
+        {**identify, "traits": {"id": "free"}},
+    ],
+    [
+        {**identify, "traits": {"a": {"x": 1}}},
+        {**identify, "traits": {"a": {"y": 1}}},
+        {**identify, "traits": {"b": [1, 2]}},
+        {**identify, "traits": {"b": [3, 4]}},
+        {**identify, "traits": {"c": {"z": 1}}},
+    ],
     [{**track, "event": "Order 123456789"}, {**track, "event": "Order 123456789", "anonymousId": "a"}],
 ]
 
@@ -78,8 +104,9 @@ def test_the_mapper_decides_every_sequence_as_the_reference_does(values: list[ob
 
 @given(values=sequences, chosen=limits)
 @PROPERTY_SETTINGS
-def test_the_engine_decides_every_line_of_a_log_as_the_reference_does(tmp_path_factory: object, values: list[object],
-                                                                      chosen: Limits) -> None:
+def test_the_engine_decides_every_line_of_a_log_as_the_reference_does(
+    tmp_path_factory: object, values: list[object], chosen: Limits
+) -> None:
     log = Path(tmp_path_factory.mktemp("log")) / "log.ndjson"  # type: ignore[attr-defined]
     raws = lines_of(values)
     log.write_bytes(b"".join(raw + b"\n" for raw in raws))

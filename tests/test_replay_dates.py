@@ -35,38 +35,105 @@ ZONES = ("UTC", "Europe/Paris", "America/New_York")
 
 STRINGS = [
     # A date alone: midnight UTC in every zone.
-    "2022-02-03", "1999-12-31", "2024-02-29", "1970-01-01", "9999-12-31",
+    "2022-02-03",
+    "1999-12-31",
+    "2024-02-29",
+    "1970-01-01",
+    "9999-12-31",
     # Out-of-range or zero months and days: 00 counts as 1, the rest rolls over through Date.UTC.
-    "2023-02-29", "2022-13-01", "2022-99-99", "2022-00-00", "2022-02-00", "2022-02-32", "2022-04-31",
+    "2023-02-29",
+    "2022-13-01",
+    "2022-99-99",
+    "2022-00-00",
+    "2022-02-00",
+    "2022-02-32",
+    "2022-04-31",
     # Two-digit years after Date.UTC: 0000 to 0099 are 1900 to 1999.
-    "0000-01-01", "0099-12-31", "0100-01-01",
+    "0000-01-01",
+    "0099-12-31",
+    "0100-01-01",
     # A time after T: UTC unless an offset says otherwise; seconds and separators optional.
-    "2022-02-03T10:11", "2022-02-03T1011", "2022-02-03T10:11:12", "2022-02-03T101112", "2022-02-03T10:11:12Z",
-    "2022-02-03T10:11Z", "20220203", "2022-0203", "2022-02-03T10:11:12+05", "2022-02-03T10:11:12+0530",
-    "2022-02-03T10:11:12+05:30", "2022-02-03T10:11:12-03:00", "2022-02-03T10:11:12-0000",
-    "2022-02-03T10:11+01", "2022-02-03T10:11:12+99:99", "2022-02-03T10:11:12-23:59",
+    "2022-02-03T10:11",
+    "2022-02-03T1011",
+    "2022-02-03T10:11:12",
+    "2022-02-03T101112",
+    "2022-02-03T10:11:12Z",
+    "2022-02-03T10:11Z",
+    "20220203",
+    "2022-0203",
+    "2022-02-03T10:11:12+05",
+    "2022-02-03T10:11:12+0530",
+    "2022-02-03T10:11:12+05:30",
+    "2022-02-03T10:11:12-03:00",
+    "2022-02-03T10:11:12-0000",
+    "2022-02-03T10:11+01",
+    "2022-02-03T10:11:12+99:99",
+    "2022-02-03T10:11:12-23:59",
     # Fractions of any length, after a dot or a comma: three digits kept, padded on the right.
-    "2022-02-03T10:11:12.5Z", "2022-02-03T10:11:12.12Z", "2022-02-03T10:11:12.123Z",
-    "2022-02-03T10:11:12.1234Z", "2022-02-03T10:11:12.123456Z", "2022-02-03T10:11:12.123456789Z",
-    "2022-02-03T10:11:12,5", "2022-02-03T10:11:12.000000001+02:00", "2022-02-03T10:11:12.999999999Z",
+    "2022-02-03T10:11:12.5Z",
+    "2022-02-03T10:11:12.12Z",
+    "2022-02-03T10:11:12.123Z",
+    "2022-02-03T10:11:12.1234Z",
+    "2022-02-03T10:11:12.123456Z",
+    "2022-02-03T10:11:12.123456789Z",
+    "2022-02-03T10:11:12,5",
+    "2022-02-03T10:11:12.000000001+02:00",
+    "2022-02-03T10:11:12.999999999Z",
     "2022-02-03T10:11:12.Z",
     # A space: the browser zone's offset now; an offset written after it is ignored, even Z.
-    "2022-02-03 10:11", "2022-02-03 10:11:12", "2022-02-03 10:11:12.5", "2022-02-03 10:11:12Z",
-    "2022-02-03 10:11:12+05:00", "2022-07-01 12:00:00", "2022-03-27 02:30:00", "2022-11-06 01:30:00",
+    "2022-02-03 10:11",
+    "2022-02-03 10:11:12",
+    "2022-02-03 10:11:12.5",
+    "2022-02-03 10:11:12Z",
+    "2022-02-03 10:11:12+05:00",
+    "2022-07-01 12:00:00",
+    "2022-03-27 02:30:00",
+    "2022-11-06 01:30:00",
     # Out-of-range times roll over.
-    "2022-02-03T24:00:00Z", "2022-02-03T99:99:99Z", "2022-12-31T23:59:60Z", "2022-12-31 23:59:60",
+    "2022-02-03T24:00:00Z",
+    "2022-02-03T99:99:99Z",
+    "2022-12-31T23:59:60Z",
+    "2022-12-31 23:59:60",
     # Strings the non-strict mode would convert but strict mode keeps.
-    "2022", "2022-02", "202202", "2022-02T10:00", "2022T10:00", "2022-02-0310:00",
+    "2022",
+    "2022-02",
+    "202202",
+    "2022-02T10:00",
+    "2022T10:00",
+    "2022-02-0310:00",
     # Not dates at all, or not quite.
-    "", "hello", "2022/02/03", "03/02/2022", "Feb 3 2022", "2022-02-03 ", " 2022-02-03", "2022-02-03\n",
-    "2022-02-03x", "2022-02-03T", "2022-02-03T10", "2022-02-03T10:1", "2022-02-03T10:11:12+5:30",
-    "2022-02-03t10:11", "2022-02-03T10:11:12z", "2022-02-03T10:11:12+05:30:00", "+002022-02-03",
-    "12345-01-01", "\uff12\uff10\uff12\uff12-02-03", "2022-02-03T10:11:12.5+", "Thu, 03 Feb 2022 10:11:12 GMT",
+    "",
+    "hello",
+    "2022/02/03",
+    "03/02/2022",
+    "Feb 3 2022",
+    "2022-02-03 ",
+    " 2022-02-03",
+    "2022-02-03\n",
+    "2022-02-03x",
+    "2022-02-03T",
+    "2022-02-03T10",
+    "2022-02-03T10:1",
+    "2022-02-03T10:11:12+5:30",
+    "2022-02-03t10:11",
+    "2022-02-03T10:11:12z",
+    "2022-02-03T10:11:12+05:30:00",
+    "+002022-02-03",
+    "12345-01-01",
+    "\uff12\uff10\uff12\uff12-02-03",
+    "2022-02-03T10:11:12.5+",
+    "Thu, 03 Feb 2022 10:11:12 GMT",
 ]
 
 ATTRIBUTES = {
-    "signed_up": "2022-02-03", "last_seen": "2022-02-03 10:11:12", "plan": "pro", "seats": 3, "paid": True,
-    "churned": None, "note": "2022-02", "__proto__": "2022-02-03T10:11:12Z",
+    "signed_up": "2022-02-03",
+    "last_seen": "2022-02-03 10:11:12",
+    "plan": "pro",
+    "seats": 3,
+    "paid": True,
+    "churned": None,
+    "note": "2022-02",
+    "__proto__": "2022-02-03T10:11:12Z",
     "address": {"since": "2021-05-06T07:08:09+02:00", "city": "Paris", "deep": {"at": "2020-01-01"}},
     "history": ["2022-02-03", 4, ["2022-13-01", "x"], {"on": "2022-02-03 00:00"}],
 }
@@ -79,7 +146,9 @@ TAG_JS = r"""const tag = value => value instanceof Date
       ? Object.fromEntries(Object.keys(value).map(key => [key, tag(value[key])]))
       : value;"""
 
-NODE_SCRIPT = TAG_JS + r"""
+NODE_SCRIPT = (
+    TAG_JS
+    + r"""
 const traverse = require('@segment/isodate-traverse');
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 // Facade calls traverse(message) with no second argument: strict mode.
@@ -88,8 +157,14 @@ const attributes = tag(traverse(JSON.parse(input.attributes)));
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 process.stdout.write(JSON.stringify({zone, strings, attributes}));
 """
+)
 
-BROWSER_SCRIPT = "input => {\n" + TAG_JS + "\nconst convert = " + SEGMENT_DATES_JS + r""";
+BROWSER_SCRIPT = (
+    "input => {\n"
+    + TAG_JS
+    + "\nconst convert = "
+    + SEGMENT_DATES_JS
+    + r""";
   const parsed = JSON.parse(input.attributes), before = JSON.stringify(parsed);
   const attributes = tag(convert(parsed));
   if (JSON.stringify(parsed) !== before) throw new Error('the attributes given were changed');
@@ -97,6 +172,7 @@ BROWSER_SCRIPT = "input => {\n" + TAG_JS + "\nconst convert = " + SEGMENT_DATES_
   return JSON.stringify({zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
                          strings: input.strings.map(text => tag(convert({value: text}).value)), attributes});
 }"""
+)
 
 
 @pytest.fixture(scope="session")
@@ -104,16 +180,24 @@ def segment_dates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """A folder with Segment's date packages installed from the npm registry, and the comparison script."""
     npm, node = shutil.which("npm"), shutil.which("node")
     if npm is None or node is None:
-        pytest.fail("these tests compare with Segment's own date parser, run with node: install Node.js and npm "
-                    "(https://nodejs.org/) so that `node` and `npm` are on PATH", pytrace=False)
+        pytest.fail(
+            "these tests compare with Segment's own date parser, run with node: install Node.js and npm "
+            "(https://nodejs.org/) so that `node` and `npm` are on PATH",
+            pytrace=False,
+        )
     name = "segment-dates-" + "-".join(f"{package.split('/')[1]}-{version}" for package, version in PACKAGES.items())
     cache = getattr(request.config, "cache", None)
     folder = cache.mkdir(name) if cache is not None else tmp_path_factory.mktemp(name)
     if not all(_installed(folder, package) == version for package, version in PACKAGES.items()):
         (folder / "package.json").write_text('{"name": "segment-dates", "private": true}\n')
         specs = [f"{package}@{version}" for package, version in PACKAGES.items()]
-        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
-                              cwd=folder, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             pytest.fail(f"npm could not install {', '.join(specs)} into {folder}:\n{done.stderr}", pytrace=False)
     (folder / "compare.js").write_text(NODE_SCRIPT)
@@ -129,9 +213,15 @@ def _installed(folder: Path, package: str) -> str | None:
 
 def run_segment(folder: Path, zone: str) -> dict[str, Any]:
     """What Segment's packages make of STRINGS and ATTRIBUTES, run with node in `zone`."""
-    done = subprocess.run(["node", "compare.js"], cwd=folder, env={**os.environ, "TZ": zone}, capture_output=True,
-                          text=True, timeout=60,
-                          input=json.dumps({"strings": STRINGS, "attributes": json.dumps(ATTRIBUTES)}))
+    done = subprocess.run(
+        ["node", "compare.js"],
+        cwd=folder,
+        env={**os.environ, "TZ": zone},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=json.dumps({"strings": STRINGS, "attributes": json.dumps(ATTRIBUTES)}),
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -143,7 +233,8 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=shutil.which("chromium-headless-shell") or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
         try:
             yield chromium
         finally:
@@ -165,14 +256,15 @@ def test_there_are_enough_strings_of_every_kind() -> None:
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_the_replay_page_converts_trait_strings_as_segment_does(segment_dates: Path, browser: Any,
-                                                                zone: str) -> None:
+def test_the_replay_page_converts_trait_strings_as_segment_does(segment_dates: Path, browser: Any, zone: str) -> None:
     segment = run_segment(segment_dates, zone)
     replay = run_replay_page(browser, zone)
     assert (segment["zone"], replay["zone"]) == (zone, zone)
-    differ = [(text, segment_value, replay_value)
-              for text, segment_value, replay_value in zip(STRINGS, segment["strings"], replay["strings"])
-              if segment_value != replay_value]
+    differ = [
+        (text, segment_value, replay_value)
+        for text, segment_value, replay_value in zip(STRINGS, segment["strings"], replay["strings"])
+        if segment_value != replay_value
+    ]
     assert differ == [], "(string, Segment's value, the replay page's value)"
     assert replay["attributes"] == segment["attributes"]
     # The comparison is not empty: these kinds are all present, in both.
@@ -183,10 +275,14 @@ def test_the_replay_page_converts_trait_strings_as_segment_does(segment_dates: P
 
 def test_the_zone_changes_only_space_separated_date_times(browser: Any) -> None:
     by_zone = {zone: run_replay_page(browser, zone)["strings"] for zone in ZONES}
-    changed = {text for index, text in enumerate(STRINGS)
-               if len({json.dumps(by_zone[zone][index]) for zone in ZONES}) > 1}
-    assert changed == {text for text in STRINGS if text.startswith("20") and text[10:11] == " " and
-                       isinstance(by_zone["UTC"][STRINGS.index(text)], dict)}
+    changed = {
+        text for index, text in enumerate(STRINGS) if len({json.dumps(by_zone[zone][index]) for zone in ZONES}) > 1
+    }
+    assert changed == {
+        text
+        for text in STRINGS
+        if text.startswith("20") and text[10:11] == " " and isinstance(by_zone["UTC"][STRINGS.index(text)], dict)
+    }
     assert changed  # so the zone really reached the page
 
 
@@ -194,16 +290,19 @@ def date(text: str, zone: str, browser: Any) -> Any:
     return run_replay_page(browser, zone)["strings"][STRINGS.index(text)]
 
 
-@pytest.mark.parametrize(("text", "iso"), [
-    ("2022-02-03", "2022-02-03T00:00:00+00:00"),
-    ("2022-00-00", "2022-01-01T00:00:00+00:00"),
-    ("2022-13-01", "2023-01-01T00:00:00+00:00"),
-    ("0099-12-31", "1999-12-31T00:00:00+00:00"),
-    ("2022-02-03T10:11:12.123456789Z", "2022-02-03T10:11:12.123000+00:00"),
-    ("2022-02-03T10:11:12,5", "2022-02-03T10:11:12.500000+00:00"),
-    ("2022-02-03T10:11:12+05:30", "2022-02-03T04:41:12+00:00"),
-    ("2022-02-03T24:00:00Z", "2022-02-04T00:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2022-02-03", "2022-02-03T00:00:00+00:00"),
+        ("2022-00-00", "2022-01-01T00:00:00+00:00"),
+        ("2022-13-01", "2023-01-01T00:00:00+00:00"),
+        ("0099-12-31", "1999-12-31T00:00:00+00:00"),
+        ("2022-02-03T10:11:12.123456789Z", "2022-02-03T10:11:12.123000+00:00"),
+        ("2022-02-03T10:11:12,5", "2022-02-03T10:11:12.500000+00:00"),
+        ("2022-02-03T10:11:12+05:30", "2022-02-03T04:41:12+00:00"),
+        ("2022-02-03T24:00:00Z", "2022-02-04T00:00:00+00:00"),
+    ],
+)
 def test_what_some_strings_become_in_paris(text: str, iso: str, browser: Any) -> None:
     from datetime import datetime
 
@@ -211,6 +310,7 @@ def test_what_some_strings_become_in_paris(text: str, iso: str, browser: Any) ->
 
 
 # The user's time zone in the plan.
+
 
 def events(*messages: dict[str, Any]) -> list[Event]:
     mapper = Mapper(Limits())
@@ -222,13 +322,25 @@ def events(*messages: dict[str, Any]) -> list[Event]:
 
 
 def identify(user: str, zone: Any, at: str | None = None, **fields: Any) -> dict[str, Any]:
-    return {"anonymousId": "a-" + user, "context": {"locale": "fr-FR", "timezone": zone}, "type": "identify",
-            "userId": user, "traits": {"plan": "pro"}, **({"timestamp": at} if at else {}), **fields}
+    return {
+        "anonymousId": "a-" + user,
+        "context": {"locale": "fr-FR", "timezone": zone},
+        "type": "identify",
+        "userId": user,
+        "traits": {"plan": "pro"},
+        **({"timestamp": at} if at else {}),
+        **fields,
+    }
 
 
 def track(user: str, zone: Any, at: str | None = None) -> dict[str, Any]:
-    return {"context": {"timezone": zone}, "type": "track", "userId": user, "event": "Signed In",
-            **({"timestamp": at} if at else {})}
+    return {
+        "context": {"timezone": zone},
+        "type": "track",
+        "userId": user,
+        "event": "Signed In",
+        **({"timestamp": at} if at else {}),
+    }
 
 
 def zones(*messages: dict[str, Any], latest_traits: bool = False) -> dict[str, str | None]:
@@ -236,34 +348,45 @@ def zones(*messages: dict[str, Any], latest_traits: bool = False) -> dict[str, s
 
 
 def test_a_user_replays_in_the_zone_of_their_latest_identify_by_time_not_input_order() -> None:
-    assert zones(identify("u1", "America/New_York", "2020-04-11T12:00:00Z"),
-                 identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z")) == {"u1": "America/New_York"}
-    assert zones(identify("u1", "America/New_York", "2020-04-11T12:00:00Z"),
-                 identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"), latest_traits=True) \
-        == {"u1": "America/New_York"}
+    assert zones(
+        identify("u1", "America/New_York", "2020-04-11T12:00:00Z"),
+        identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"),
+    ) == {"u1": "America/New_York"}
+    assert zones(
+        identify("u1", "America/New_York", "2020-04-11T12:00:00Z"),
+        identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"),
+        latest_traits=True,
+    ) == {"u1": "America/New_York"}
     # Ties and untimed messages: input order, untimed last, as the plan orders calls.
-    assert zones(identify("u1", "Asia/Tokyo"), identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z")) \
-        == {"u1": "Asia/Tokyo"}
+    assert zones(identify("u1", "Asia/Tokyo"), identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z")) == {
+        "u1": "Asia/Tokyo"
+    }
 
 
 def test_identify_zones_come_before_zones_of_other_calls() -> None:
-    assert zones(identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"),
-                 track("u1", "America/New_York", "2020-04-11T12:00:00Z")) == {"u1": "Europe/Paris"}
-    assert zones(identify("u1", None, "2020-04-11T09:00:00Z"),
-                 track("u1", "America/New_York", "2020-04-11T12:00:00Z"),
-                 track("u1", "Asia/Kolkata", "2020-04-11T10:00:00Z")) == {"u1": "America/New_York"}
+    assert zones(
+        identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"), track("u1", "America/New_York", "2020-04-11T12:00:00Z")
+    ) == {"u1": "Europe/Paris"}
+    assert zones(
+        identify("u1", None, "2020-04-11T09:00:00Z"),
+        track("u1", "America/New_York", "2020-04-11T12:00:00Z"),
+        track("u1", "Asia/Kolkata", "2020-04-11T10:00:00Z"),
+    ) == {"u1": "America/New_York"}
 
 
 def test_only_valid_zone_names_count_and_none_means_utc() -> None:
-    assert zones(identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"),
-                 identify("u1", "Mars/Olympus_Mons", "2020-04-11T12:00:00Z"),
-                 identify("u1", "localtime", "2020-04-11T13:00:00Z"),
-                 identify("u1", "../../etc/passwd", "2020-04-11T14:00:00Z"),
-                 identify("u1", 120, "2020-04-11T15:00:00Z"),
-                 identify("u2", "europe/paris"), identify("u3", None), identify("u4", ""),
-                 {"type": "identify", "userId": "u5", "traits": {}, "context": "Europe/Paris"},
-                 {"type": "identify", "userId": "u6", "traits": {}}) \
-        == {"u1": "Europe/Paris", "u2": None, "u3": None, "u4": None, "u5": None, "u6": None}
+    assert zones(
+        identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"),
+        identify("u1", "Mars/Olympus_Mons", "2020-04-11T12:00:00Z"),
+        identify("u1", "localtime", "2020-04-11T13:00:00Z"),
+        identify("u1", "../../etc/passwd", "2020-04-11T14:00:00Z"),
+        identify("u1", 120, "2020-04-11T15:00:00Z"),
+        identify("u2", "europe/paris"),
+        identify("u3", None),
+        identify("u4", ""),
+        {"type": "identify", "userId": "u5", "traits": {}, "context": "Europe/Paris"},
+        {"type": "identify", "userId": "u6", "traits": {}},
+    ) == {"u1": "Europe/Paris", "u2": None, "u3": None, "u4": None, "u5": None, "u6": None}
     # Names browsers write that are links in the zone database are valid too.
     assert all(valid_timezone(name) for name in ("Asia/Calcutta", "Asia/Kolkata", "UTC", "Etc/GMT+5", "US/Eastern"))
     assert not any(valid_timezone(name) for name in ("", "posixrules", "localtime", "Europe/", "/etc/localtime"))

@@ -50,30 +50,48 @@ def test_the_full_chromium_browser_delivers_as_the_headless_shell_does(tmp_path:
 
     assert Path(chromium_path(settings_for(fake))).name == "chromium-headless-shell"
     log = generate_log(tmp_path / "log.ndjson", users=20)
-    report = run_replay(events_of(log.path), settings_for(fake, browser_path=Path("/usr/bin/chromium")),
-                        quiet_console())
+    report = run_replay(
+        events_of(log.path), settings_for(fake, browser_path=Path("/usr/bin/chromium")), quiet_console()
+    )
     assert (report.planned, report.sent, report.users_sent) == (log.calls, log.calls, 20)
     assert_complete_once(log, fake.received())
 
 
 def test_latest_traits_sends_one_merged_identify_per_user(tmp_path: Path, fake: FakeHotjar) -> None:
     log = tmp_path / "log.ndjson"
-    log.write_text("\n".join(json.dumps(message) for message in [
-        {"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3},
-         "timestamp": "2020-04-12T10:00:00Z"},
-        {"type": "track", "userId": "u1", "event": "Upgraded", "timestamp": "2020-04-11T09:00:00Z"},
-        {"type": "identify", "userId": "u1", "traits": {"plan": "free", "email": "a@example.com"},
-         "timestamp": "2020-04-11T10:00:00Z"},
-    ]) + "\n")
+    log.write_text(
+        "\n".join(
+            json.dumps(message)
+            for message in [
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {"plan": "pro", "seats": 3},
+                    "timestamp": "2020-04-12T10:00:00Z",
+                },
+                {"type": "track", "userId": "u1", "event": "Upgraded", "timestamp": "2020-04-11T09:00:00Z"},
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {"plan": "free", "email": "a@example.com"},
+                    "timestamp": "2020-04-11T10:00:00Z",
+                },
+            ]
+        )
+        + "\n"
+    )
     report = run_replay(events_of(log), settings_for(fake, latest_traits=True), quiet_console())
     assert (report.planned, report.sent) == (2, 2)
     received = sorted(fake.received(), key=lambda call: call.seq)
     assert [call.args for call in received] == [
-        ["identify", "u1", {"plan": "pro", "seats": 3, "email": "a@example.com"}], ["event", "Upgraded"]]
+        ["identify", "u1", {"plan": "pro", "seats": 3, "email": "a@example.com"}],
+        ["event", "Upgraded"],
+    ]
 
 
-def replay_with_fault(tmp_path: Path, fake: FakeHotjar, users: int = 16, **settings: object) -> tuple[
-        ReplayReport, set[str], object]:
+def replay_with_fault(
+    tmp_path: Path, fake: FakeHotjar, users: int = 16, **settings: object
+) -> tuple[ReplayReport, set[str], object]:
     """Replay a log under the fake's current faults; check nothing was lost; then clear the faults and
     replay the dead-letter file, and check that everything has now arrived."""
     log = generate_log(tmp_path / "log.ndjson", users=users, seed=users)
@@ -86,8 +104,7 @@ def replay_with_fault(tmp_path: Path, fake: FakeHotjar, users: int = 16, **setti
     assert report.exit_code == (1 if dead_users else 0)
 
     fake.faults.clear()
-    again = run_replay(events_of(dead), settings_for(fake, dead_letter=tmp_path / "dead-2.ndjson"),
-                       quiet_console())
+    again = run_replay(events_of(dead), settings_for(fake, dead_letter=tmp_path / "dead-2.ndjson"), quiet_console())
     assert again.exit_code == 0
     assert (again.planned, again.sent) == (report.dead_lettered, report.dead_lettered)
     assert_nothing_lost(log, fake.received())
@@ -123,8 +140,11 @@ def test_a_script_that_does_not_load_dead_letters_every_user(tmp_path: Path, fak
     assert report.sent == 0 and len(dead_users) == 6
     assert dict(report.failures) == {"script-not-loaded": 6}
     messages = dead_letter_messages(tmp_path / "dead.ndjson")
-    original = {json.loads(line)["messageId"]: json.loads(line) for line in (tmp_path / "log.ndjson").read_text()
-                .splitlines() if "messageId" in json.loads(line)}
+    original = {
+        json.loads(line)["messageId"]: json.loads(line)
+        for line in (tmp_path / "log.ndjson").read_text().splitlines()
+        if "messageId" in json.loads(line)
+    }
     # The dead letters are the original messages, byte for byte the same objects.
     assert all(message == original[message["messageId"]] for message in messages)
 
@@ -148,9 +168,11 @@ def test_the_breaker_opens_pauses_probes_and_closes(tmp_path: Path, fake: FakeHo
     log = generate_log(tmp_path / "log.ndjson", users=12)
     dead = tmp_path / "dead.ndjson"
     started = time.monotonic()
-    report = run_replay(events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=4,
-                                                          breaker_failures=3, breaker_pause_seconds=0.5),
-                        quiet_console(stderr))
+    report = run_replay(
+        events_of(log.path),
+        settings_for(fake, dead_letter=dead, concurrency=2, retries=4, breaker_failures=3, breaker_pause_seconds=0.5),
+        quiet_console(stderr),
+    )
     said = stderr.getvalue()
     assert "circuit breaker open: 3 deliveries in a row failed (last: http-error: HTTP 500" in said
     assert "circuit breaker: probing Hotjar with one user" in said
@@ -178,8 +200,17 @@ def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.identify_disabled = True
     log = tmp_path / "log.ndjson"
-    log.write_text(json.dumps({"type": "identify", "userId": "secret-user", "messageId": "m1",
-                               "traits": {"email": "very-secret@example.com"}}) + "\n")
+    log.write_text(
+        json.dumps(
+            {
+                "type": "identify",
+                "userId": "secret-user",
+                "messageId": "m1",
+                "traits": {"email": "very-secret@example.com"},
+            }
+        )
+        + "\n"
+    )
     stderr = io.StringIO()
     report = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console(stderr))
     assert report.dead_lettered == 1

@@ -28,16 +28,36 @@ CONCURRENCY = 2
 
 def replay_command(log: Path, fake: FakeHotjar, checkpoint: Path, dead_letter: Path) -> list[str]:
     """The command line a user would run."""
-    return [sys.executable, "-m", "hotjar_cli", "replay", str(log), "--site-id", str(fake.site_id),
-            "--page-url", fake.page_url, "--script-url", fake.script_url, "--concurrency", str(CONCURRENCY),
-            "--settle", "0.2", "--checkpoint", str(checkpoint), "--dead-letter", str(dead_letter),
-            "--report", "json"]
+    return [
+        sys.executable,
+        "-m",
+        "hotjar_cli",
+        "replay",
+        str(log),
+        "--site-id",
+        str(fake.site_id),
+        "--page-url",
+        fake.page_url,
+        "--script-url",
+        fake.script_url,
+        "--concurrency",
+        str(CONCURRENCY),
+        "--settle",
+        "0.2",
+        "--checkpoint",
+        str(checkpoint),
+        "--dead-letter",
+        str(dead_letter),
+        "--report",
+        "json",
+    ]
 
 
 def start(command: list[str], tmp_path: Path) -> subprocess.Popen[bytes]:
     """Start the replay in its own session, as a terminal would run it in its own process group."""
-    return subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def checkpointed(checkpoint: Path) -> list[str]:
@@ -92,8 +112,9 @@ def test_a_replay_killed_with_sigkill_resumes_from_its_checkpoint(tmp_path: Path
     delivered_before = checkpointed(checkpoint)
     assert 15 <= len(delivered_before) < 40
     complete = delivered_users(log, fake.received())
-    assert all(log.expected[key] in complete[key] for key in delivered_before), \
+    assert all(log.expected[key] in complete[key] for key in delivered_before), (
         "the checkpoint names a user whose calls did not all arrive"
+    )
 
     code, report, said = finish(start(command, tmp_path))
     assert code == 0, said

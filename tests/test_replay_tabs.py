@@ -47,8 +47,9 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> Counts:
     return seen
 
 
-def test_each_worker_reuses_its_tab_and_every_user_is_a_fresh_visitor(tmp_path: Path, fake: Any,
-                                                                      counts: Counts) -> None:
+def test_each_worker_reuses_its_tab_and_every_user_is_a_fresh_visitor(
+    tmp_path: Path, fake: Any, counts: Counts
+) -> None:
     log = generate_log(tmp_path / "log.ndjson", users=40)
     report = run_replay(events_of(log.path), settings_for(fake, concurrency=3), Console(file=io.StringIO()))
     assert report.users_sent == 40
@@ -59,7 +60,8 @@ def test_each_worker_reuses_its_tab_and_every_user_is_a_fresh_visitor(tmp_path: 
 
 
 def test_a_tab_that_kept_an_earlier_visitor_is_replaced_before_any_call_runs(
-        tmp_path: Path, fake: Any, counts: Counts, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, fake: Any, counts: Counts, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def forget_nothing(self: Any, tab: Any) -> None:
         """A clean-up that fails silently: the next user would find the last one's cookie and storage."""
 

@@ -39,8 +39,7 @@ def quiet_console(file: io.StringIO | None = None) -> Console:
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hotjar_cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "hotjar_cli", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def site_options(fake: FakeHotjar) -> list[str]:
@@ -49,6 +48,7 @@ def site_options(fake: FakeHotjar) -> list[str]:
 
 def when(condition: Callable[[], bool], then: Callable[[], None], limit: float = 120) -> threading.Thread:
     """Run `then` once `condition` holds, from a thread, while a replay runs."""
+
     def watch() -> None:
         deadline = time.monotonic() + limit
         while not condition() and time.monotonic() < deadline:
@@ -61,6 +61,7 @@ def when(condition: Callable[[], bool], then: Callable[[], None], limit: float =
 
 
 # Hotjar refuses to start: nothing is sent, nothing is counted as sent.
+
 
 def test_an_http_page_url_with_hotjars_own_script_is_refused_at_once() -> None:
     started = time.monotonic()
@@ -81,8 +82,9 @@ def test_a_script_that_refuses_an_http_page_stops_the_replay_before_anything_is_
         assert strict.received() == [] and strict.served().clients == 0
 
 
-def test_a_user_agent_hotjar_takes_for_a_bot_stops_the_replay_before_anything_is_sent(tmp_path: Path,
-                                                                                    fake: FakeHotjar) -> None:
+def test_a_user_agent_hotjar_takes_for_a_bot_stops_the_replay_before_anything_is_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
     fake.faults.suspicious_user_agent = "Chrome"
     log = generate_log(tmp_path / "log.ndjson", users=5)
     with pytest.raises(ReplaySetupError, match="took the browser for a bot"):
@@ -90,8 +92,9 @@ def test_a_user_agent_hotjar_takes_for_a_bot_stops_the_replay_before_anything_is
     assert fake.received() == []
 
 
-def test_users_after_hotjar_starts_refusing_are_dead_lettered_not_counted_as_sent(tmp_path: Path,
-                                                                                 fake: FakeHotjar) -> None:
+def test_users_after_hotjar_starts_refusing_are_dead_lettered_not_counted_as_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
     log = generate_log(tmp_path / "log.ndjson", users=30)
     dead = tmp_path / "dead.ndjson"
 
@@ -100,8 +103,9 @@ def test_users_after_hotjar_starts_refusing_are_dead_lettered_not_counted_as_sen
 
     when(lambda: len(fake.received()) >= 10, refuse)
     said = io.StringIO()
-    report = run_replay(events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=1),
-                        quiet_console(said))
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=1), quiet_console(said)
+    )
     assert report.exit_code == 1
     assert 0 < report.users_sent < 30 and report.users_dead_lettered == 30 - report.users_sent
     assert dict(report.failures) == {"hotjar-refused": report.users_dead_lettered}
@@ -110,7 +114,8 @@ def test_users_after_hotjar_starts_refusing_are_dead_lettered_not_counted_as_sen
     assert len(dead_users) == report.users_dead_lettered
     # Every call counted as sent arrived; none of a refused user's calls did after the refusal began.
     assert report.sent == len(fake.received()) - sum(
-        1 for call in fake.received() if any(call.args in log.expected[user] for user in dead_users))
+        1 for call in fake.received() if any(call.args in log.expected[user] for user in dead_users)
+    )
 
 
 def test_another_sites_script_is_named_and_nothing_is_sent(tmp_path: Path, fake: FakeHotjar) -> None:
@@ -123,8 +128,10 @@ def test_another_sites_script_is_named_and_nothing_is_sent(tmp_path: Path, fake:
 
 # User Attributes off: Hotjar drops identifies without a word.
 
-def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_sent(tmp_path: Path,
-                                                                                   fake: FakeHotjar) -> None:
+
+def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
     fake.faults.user_attributes_enabled = False
     log = generate_log(tmp_path / "log.ndjson", users=6)
     result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2")
@@ -136,16 +143,14 @@ def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_s
 def test_user_attributes_off_lets_an_events_only_replay_go_ahead(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.user_attributes_enabled = False
     log = generate_log(tmp_path / "log.ndjson", users=6)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--type", "track",
-                 "--report", "json")
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--type", "track", "--report", "json")
     assert result.returncode == 0, result.stderr
     events = sum(1 for calls in log.expected.values() for args in calls if args[0] == "event")
     assert json.loads(result.stdout)["sent"] == events == len(fake.received())
     assert all(call.args[0] == "event" for call in fake.received())
 
 
-def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_path: Path,
-                                                                           fake: FakeHotjar) -> None:
+def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_path: Path, fake: FakeHotjar) -> None:
     log = generate_log(tmp_path / "log.ndjson", users=30)
     dead = tmp_path / "dead.ndjson"
 
@@ -154,8 +159,9 @@ def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_
 
     when(lambda: len(fake.received()) >= 10, switch_off)
     said = io.StringIO()
-    report = run_replay(events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=0),
-                        quiet_console(said))
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=0), quiet_console(said)
+    )
     assert report.exit_code == 1
     assert dict(report.failures) == {"user-attributes-off": report.users_dead_lettered}
     assert "User Attributes" in said.getvalue()
@@ -193,8 +199,8 @@ def test_check_reports_a_refused_start_and_an_unreachable_script() -> None:
 
 # Failures Hotjar's client and WebSocket show.
 
-def test_a_client_that_does_not_load_fails_every_user_and_says_so_plainly(tmp_path: Path,
-                                                                         fake: FakeHotjar) -> None:
+
+def test_a_client_that_does_not_load_fails_every_user_and_says_so_plainly(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.client_error = True
     log = generate_log(tmp_path / "log.ndjson", users=4)
     report = run_replay(events_of(log.path), settings_for(fake, retries=1), quiet_console())
@@ -206,7 +212,8 @@ def test_a_client_that_does_not_load_fails_every_user_and_says_so_plainly(tmp_pa
 
 
 def test_a_websocket_that_closes_abnormally_fails_the_user_and_the_retry_delivers(
-        tmp_path: Path, websocket_fake: FakeHotjar) -> None:
+    tmp_path: Path, websocket_fake: FakeHotjar
+) -> None:
     websocket_fake.faults.websocket_drop_after = 1
     log = generate_log(tmp_path / "log.ndjson", users=1)
 
@@ -217,8 +224,11 @@ def test_a_websocket_that_closes_abnormally_fails_the_user_and_the_retry_deliver
     # (the retry waits at least its backoff).
     healed = when(lambda: websocket_fake.refused >= 1, heal)
     said = io.StringIO()
-    report = run_replay(events_of(log.path), settings_for(websocket_fake, retries=2, backoff_seconds=1.0,
-                                                          backoff_max_seconds=1.0), quiet_console(said))
+    report = run_replay(
+        events_of(log.path),
+        settings_for(websocket_fake, retries=2, backoff_seconds=1.0, backoff_max_seconds=1.0),
+        quiet_console(said),
+    )
     healed.join(5)
     assert report.retries >= 1
     assert report.users_sent == 1 and report.exit_code == 0
@@ -227,7 +237,8 @@ def test_a_websocket_that_closes_abnormally_fails_the_user_and_the_retry_deliver
 
 
 def test_a_websocket_that_keeps_closing_dead_letters_the_user_as_websocket_closed(
-        tmp_path: Path, websocket_fake: FakeHotjar) -> None:
+    tmp_path: Path, websocket_fake: FakeHotjar
+) -> None:
     websocket_fake.faults.websocket_drop_after = 1
     log = generate_log(tmp_path / "log.ndjson", users=2)
     report = run_replay(events_of(log.path), settings_for(websocket_fake, retries=1), quiet_console())
@@ -238,17 +249,28 @@ def test_a_websocket_that_keeps_closing_dead_letters_the_user_as_websocket_close
 
 # An outage ends in bounded time, and what it dead-lettered is delivered once Hotjar is back.
 
+
 def test_an_outage_ends_in_bounded_time_and_the_dead_letters_deliver_once_hotjar_is_back(
-        tmp_path: Path, fake: FakeHotjar) -> None:
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
     fake.faults.script_error = True
     log = generate_log(tmp_path / "log.ndjson", users=60)
     dead = tmp_path / "dead.ndjson"
     said = io.StringIO()
     started = time.monotonic()
-    report = run_replay(events_of(log.path),
-                        settings_for(fake, dead_letter=dead, retries=1, give_up_after_seconds=6,
-                                     breaker_failures=5, breaker_pause_seconds=1.0, request_timeout_seconds=3.0),
-                        quiet_console(said))
+    report = run_replay(
+        events_of(log.path),
+        settings_for(
+            fake,
+            dead_letter=dead,
+            retries=1,
+            give_up_after_seconds=6,
+            breaker_failures=5,
+            breaker_pause_seconds=1.0,
+            request_timeout_seconds=3.0,
+        ),
+        quiet_console(said),
+    )
     elapsed = time.monotonic() - started
     assert elapsed < 6 + 3 + 20  # the give-up time, the users in flight's last request timeout, start-up
     assert report.exit_code == 1 and report.sent == 0 and report.users_dead_lettered == 60
@@ -282,8 +304,9 @@ def test_the_progress_bar_shows_the_breaker_instead_of_an_eta() -> None:
     assert probing == "probing Hotjar"
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("10m", 600), ("1h", 3600), ("1h30m", 5400),
-                                                ("45", 45), ("0", 0), ("1.5m", 90)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90s", 90), ("10m", 600), ("1h", 3600), ("1h30m", 5400), ("45", 45), ("0", 0), ("1.5m", 90)]
+)
 def test_durations_read_as_the_option_documents(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
@@ -294,14 +317,16 @@ def test_a_duration_that_is_not_one_is_a_one_line_usage_error(text: str, tmp_pat
         parse_duration(text)
     log = tmp_path / "log.ndjson"
     log.write_text("")
-    result = cli("replay", str(log), "--site-id", "1", "--page-url", "https://www.example.com/",
-                 "--give-up-after", text)
+    result = cli(
+        "replay", str(log), "--site-id", "1", "--page-url", "https://www.example.com/", "--give-up-after", text
+    )
     assert result.returncode == 2 and "--give-up-after" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_summary(tmp_path: Path,
-                                                                                      fake: FakeHotjar) -> None:
+def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_summary(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
     fake.faults.identify_disabled = True
     log = generate_log(tmp_path / "log\x1b[31m\u202e.ndjson", users=2)
     result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0")

@@ -45,8 +45,13 @@ ISSUE_TABLE = {
     "HJ304": ("event-limit-exceeded", Effect.REJECTED),
 }
 
-DOCUMENTATION_SECTIONS = ("## What it does", "## Why it matters", "## Example", "## Use instead",
-                          "## Source and confidence")
+DOCUMENTATION_SECTIONS = (
+    "## What it does",
+    "## Why it matters",
+    "## Example",
+    "## Use instead",
+    "## Source and confidence",
+)
 
 
 def expected_outcome(decision: Decision) -> Outcome:

@@ -39,12 +39,19 @@ def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") 
     return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
 
 
-@pytest.mark.parametrize("limits", [Limits(), Limits(max_attributes=30, max_events=25),
-                                    Limits(max_attributes=75, max_events=120)], ids=["defaults", "early", "late"])
-@pytest.mark.parametrize("known", [SiteNames(), SiteNames(("trait_3", "seeded"), ("Event 7", "Seeded event"))],
-                         ids=["empty-site", "known-names"])
-def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits, known: SiteNames,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "limits",
+    [Limits(), Limits(max_attributes=30, max_events=25), Limits(max_attributes=75, max_events=120)],
+    ids=["defaults", "early", "late"],
+)
+@pytest.mark.parametrize(
+    "known",
+    [SiteNames(), SiteNames(("trait_3", "seeded"), ("Event 7", "Seeded event"))],
+    ids=["empty-site", "known-names"],
+)
+def test_any_number_of_jobs_gives_the_same_site_view(
+    logs: Path, limits: Limits, known: SiteNames, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     settings = PassSettings(limits=limits, views=frozenset(View), site_names=known)
     alone = site_view(logs, settings, 1, "hour")
@@ -52,8 +59,9 @@ def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits,
         assert site_view(logs, settings, jobs, "hour") == alone
 
 
-def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(
+    logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setitem(inventory_module.NAMES_HELD, "event", 40)
     monkeypatch.setitem(inventory_module.NAMES_HELD, "attribute", 20)
@@ -69,8 +77,13 @@ def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: P
 
 def cli(*arguments: str) -> tuple[int, bytes]:
     """The real command line in a fresh process: exit code and stdout."""
-    done = subprocess.run([sys.executable, "-m", "hotjar_cli", *arguments], capture_output=True, check=False,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", *arguments],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+    )
     return done.returncode, done.stdout
 
 
@@ -78,9 +91,11 @@ def test_dask_gives_the_same_inventory_json_and_html_bytes(logs: Path) -> None:
     pytest.importorskip("dask.distributed")
     limits = ["--max-attributes", "30", "--max-events", "25", "--known-events", str(logs.parent / "known.txt")]
     (logs.parent / "known.txt").write_text("Event 3\nSeeded\n")
-    for command in (["inventory", str(logs), "--format", "json"],
-                    ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"],
-                    ["validate", str(logs), "--format", "html", "--fail-on", "never"]):
+    for command in (
+        ["inventory", str(logs), "--format", "json"],
+        ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"],
+        ["validate", str(logs), "--format", "html", "--fail-on", "never"],
+    ):
         alone = cli(*command, *limits, "--jobs", "1")
         assert alone[0] == 0 and alone[1]
         assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone

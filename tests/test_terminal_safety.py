@@ -20,8 +20,16 @@ from hotjar_cli.cli import app
 from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report import Format
 
-UNSAFE = [chr(code) for code in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0),
-                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+UNSAFE = [
+    chr(code)
+    for code in (
+        *range(0x00, 0x09),
+        *range(0x0A, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+]
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "FORCE_COLOR": None}
 
 
@@ -31,11 +39,18 @@ def hostile_log() -> str:
     for number, character in enumerate(UNSAFE):
         text = f"x{character}y"
         lines += [
-            json.dumps({"type": "identify", "messageId": f"m{number}{character}", "userId": f"u{text}",
-                        "traits": {f"nested{text}": {"a": 1}, f"list{text}": [1], "plain": text}}),
+            json.dumps(
+                {
+                    "type": "identify",
+                    "messageId": f"m{number}{character}",
+                    "userId": f"u{text}",
+                    "traits": {f"nested{text}": {"a": 1}, f"list{text}": [1], "plain": text},
+                }
+            ),
             json.dumps({"type": "identify", "anonymousId": text, "traits": {"plan": text}}),
-            json.dumps({"type": "track", "userId": "u1", "event": f"Signed Up{character}",
-                        "properties": {f"key{text}": text}}),
+            json.dumps(
+                {"type": "track", "userId": "u1", "event": f"Signed Up{character}", "properties": {f"key{text}": text}}
+            ),
             json.dumps({"type": f"Identify{character}", "userId": text}),
             json.dumps({"type": "identify", "userId": "peter@example.com", "traits": {"id": text}}),
         ]
@@ -62,8 +77,9 @@ def raw_characters(text: str) -> list[str]:
 
 @pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
 def test_no_unsafe_character_reaches_stdout_raw(format: Format, hostile: str) -> None:
-    result = CliRunner(env=ENV).invoke(app, ["validate", hostile, "--format", format.value, "--examples", "1000",
-                                             "--fail-on", "never"])
+    result = CliRunner(env=ENV).invoke(
+        app, ["validate", hostile, "--format", format.value, "--examples", "1000", "--fail-on", "never"]
+    )
     assert result.exit_code == 0, result.output
     shown = result.stdout
     assert len(shown) > 1000

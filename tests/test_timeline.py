@@ -26,8 +26,16 @@ def changing_log(path: Path) -> tuple[int, int]:
     """Ten days of identifies every half hour: a nested trait from day 4, a 101st attribute name from day 7.
 
     Returns the lines where each starts."""
-    lines = [json.dumps({"type": "identify", "userId": "u0", "timestamp": START.isoformat(),
-                         "traits": {f"n{number}": number for number in range(100)}})]
+    lines = [
+        json.dumps(
+            {
+                "type": "identify",
+                "userId": "u0",
+                "timestamp": START.isoformat(),
+                "traits": {f"n{number}": number for number in range(100)},
+            }
+        )
+    ]
     nested_from = extra_from = 0
     for number in range(1, 480):
         moment = START + timedelta(minutes=30 * number)
@@ -38,15 +46,24 @@ def changing_log(path: Path) -> tuple[int, int]:
         if moment >= START + timedelta(days=7, hours=13):
             traits["extra"] = True
             extra_from = extra_from or len(lines) + 1
-        lines.append(json.dumps({"type": "identify", "userId": f"u{number % 30}", "traits": traits,
-                                 "timestamp": moment.isoformat().replace("+00:00", "Z")}))
+        lines.append(
+            json.dumps(
+                {
+                    "type": "identify",
+                    "userId": f"u{number % 30}",
+                    "traits": traits,
+                    "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                }
+            )
+        )
     path.write_text("\n".join(lines) + "\n")
     return nested_from, extra_from
 
 
 @pytest.mark.parametrize("jobs", ["1", "3"])
-def test_the_report_names_the_day_each_loss_started_and_its_first_line(tmp_path: Path, jobs: str,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_names_the_day_each_loss_started_and_its_first_line(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     log = tmp_path / "changing.jsonl"
     nested_from, extra_from = changing_log(log)
@@ -81,8 +98,10 @@ def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> N
 
 def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
-    log.write_text('{"type": "track", "userId": "u", "event": "x"}\n{not json\n'
-                   '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00+02:00"}\n')
+    log.write_text(
+        '{"type": "track", "userId": "u", "event": "x"}\n{not json\n'
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00+02:00"}\n'
+    )
     _, out = cli("validate", log, "--format", "json", "--by", "hour")
     timeline = json.loads(out)["timeline"]
     assert timeline["untimed"]["events"] == 2 and timeline["untimed"]["outcomes"]["invalid"] == 1
@@ -91,8 +110,12 @@ def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
 
 def test_a_span_of_years_is_bucketed_coarser_and_stays_bounded(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
-    log.write_text("".join(json.dumps({"type": "track", "userId": "u", "event": "x", "timestamp": f"{year}-06-01T00:00:00Z"})
-                           + "\n" for year in (1990, 2024, 2025)))
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u", "event": "x", "timestamp": f"{year}-06-01T00:00:00Z"}) + "\n"
+            for year in (1990, 2024, 2025)
+        )
+    )
     _, out = cli("validate", log, "--format", "json", "--by", "hour")
     timeline = json.loads(out)["timeline"]
     assert timeline["by"] == "month" and len(timeline["buckets"]) == 35 * 12 + 1
@@ -103,5 +126,5 @@ def test_file_names_in_the_since_table_are_text_not_markup(tmp_path: Path) -> No
     folder.mkdir()
     (folder / "a.jsonl").write_text('{"type": "identify", "traits": {"a": 1}, "timestamp": "2024-03-01T10:00:00Z"}\n')
     _, text = cli("validate", folder, "--examples", "0", "--by", "day")
-    table = text[text.index("When each rule occurs"):]
+    table = text[text.index("When each rule occurs") :]
     assert "[bold" in table and "red]logs" in table

@@ -81,10 +81,17 @@ class _CommandsOnDemand(MutableMapping[str, click.Command]):
     also pay for `replay`'s options. Listing the names builds nothing; help, which shows them all, builds them all.
     """
 
-    def __init__(self, registry: typer.Typer, rich_markup_mode: Any,  # noqa: ANN401
-                 pretty_exceptions_short: bool) -> None:
-        self._functions = {info.name or typer.main.get_command_name(info.callback.__name__): info
-                           for info in registry.registered_commands if info.callback is not None}
+    def __init__(
+        self,
+        registry: typer.Typer,
+        rich_markup_mode: Any,  # noqa: ANN401
+        pretty_exceptions_short: bool,
+    ) -> None:
+        self._functions = {
+            info.name or typer.main.get_command_name(info.callback.__name__): info
+            for info in registry.registered_commands
+            if info.callback is not None
+        }
         self._built: dict[str, click.Command] = {}
         self._settings = {"rich_markup_mode": rich_markup_mode, "pretty_exceptions_short": pretty_exceptions_short}
 
@@ -121,7 +128,10 @@ class _Group(typer.core.TyperGroup):
 
 
 app = typer.Typer(
-    name="hotjar-cli", cls=_Group, no_args_is_help=True, pretty_exceptions_enable=False,
+    name="hotjar-cli",
+    cls=_Group,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )
 EXPLAINED_CODES = ("HJ003", "HJ005")
@@ -180,73 +190,182 @@ def _choices(enum: type[Enum]) -> str:
 
 
 # Options shared by every command that reads logs.
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes \\[default: all cores]. The "
-                                             "answer is the same for any number.", show_default=False)]
-Paths = Annotated[list[str], typer.Argument(help="Files, directories (read recursively), globs, s3://bucket/prefix "
-                                                 "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
-                                                 "envelopes too.", show_default=False)]
-ReplayPaths = Annotated[Optional[list[str]], typer.Argument(
-    help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
-         "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.", show_default=False)]
-EngineOption = Annotated[Optional[EngineName], typer.Option(
-    "--engine", metavar="ENGINE", help="Where the work runs: local, this machine's processes (the default), or "
-                                       "dask, a Dask cluster, which needs the dask extra.",
-    rich_help_panel="Scale", show_default=False)]
-Scheduler = Annotated[Optional[str], typer.Option(
-    "--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
-                                           "a local cluster of --jobs processes is started.", rich_help_panel="Scale")]
-EndpointUrl = Annotated[Optional[str], typer.Option(
-    "--endpoint-url", envvar="AWS_ENDPOINT_URL", metavar="URL", help="An S3-compatible store for s3:// paths "
-                                                                   "(MinIO, R2, ...) instead of AWS.",
-    rich_help_panel="Scale")]
-Since = Annotated[Optional[str], typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).",
-                                              rich_help_panel="Filters")]
-Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.",
-                                              rich_help_panel="Filters")]
-Types = Annotated[Optional[list[MessageType]], typer.Option(
-    "--type", metavar="TYPE", help=f"Only these message types: {_choices(MessageType)} (repeatable).",
-    rich_help_panel="Filters")]
-Users = Annotated[Optional[list[str]], typer.Option("--user", help="Only these users, by userId or anonymousId "
-                                                                   "(repeatable).", rich_help_panel="Filters")]
-ConfigPath = Annotated[Optional[Path], typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] "
-                                                                     "(default: the nearest one upwards).")]
-NameLength = Annotated[Optional[int], typer.Option(help="Longest attribute name Hotjar keeps \\[default: 50].",
-                                                   rich_help_panel="Hotjar limits", show_default=False)]
-ValueLength = Annotated[Optional[int], typer.Option(help="Longest string attribute value \\[default: 200].",
-                                                    rich_help_panel="Hotjar limits", show_default=False)]
-EventLength = Annotated[Optional[int], typer.Option(help="Longest event name \\[default: 250].",
-                                                    rich_help_panel="Hotjar limits", show_default=False)]
-EventCharacters = Annotated[Optional[str], typer.Option(
-    help=f"Characters allowed in event names, as a regular-expression class body \\[default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
-    rich_help_panel="Hotjar limits", show_default=False)]
-MaxAttributes = Annotated[Optional[int], typer.Option(help="Distinct attribute names per site \\[default: 100].",
-                                                      rich_help_panel="Hotjar limits", show_default=False)]
-MaxEvents = Annotated[Optional[int], typer.Option(help="Distinct event names per site \\[default: 10000].",
-                                                  rich_help_panel="Hotjar limits", show_default=False)]
-ProgressOption = Annotated[Optional[bool], typer.Option(
-    "--progress/--no-progress", help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
-                                     "is a terminal and not -q]. --progress draws it anywhere.",
-    rich_help_panel="Output", show_default=False)]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.",
-                                     rich_help_panel="Output")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr: the settings file, the input, "
-                                                               "how the work was split, the time taken.",
-                                       rich_help_panel="Output")]
-Color = Annotated[ColorMode, typer.Option(
-    "--color", metavar="WHEN", help=f"Colour: {_choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is "
-                                    "set).", rich_help_panel="Output")]
-StdinFilename = Annotated[Optional[str], typer.Option(
-    "--stdin-filename", metavar="NAME", help="The name standard input (-) has in reports \\[default: -].",
-    show_default=False)]
+Jobs = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes \\[default: all cores]. The answer is the same for any number.",
+        show_default=False,
+    ),
+]
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, directories (read recursively), globs, s3://bucket/prefix "
+        "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
+        "envelopes too.",
+        show_default=False,
+    ),
+]
+ReplayPaths = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
+        "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.",
+        show_default=False,
+    ),
+]
+EngineOption = Annotated[
+    Optional[EngineName],
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        help="Where the work runs: local, this machine's processes (the default), or "
+        "dask, a Dask cluster, which needs the dask extra.",
+        rich_help_panel="Scale",
+        show_default=False,
+    ),
+]
+Scheduler = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
+        "a local cluster of --jobs processes is started.",
+        rich_help_panel="Scale",
+    ),
+]
+EndpointUrl = Annotated[
+    Optional[str],
+    typer.Option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL",
+        metavar="URL",
+        help="An S3-compatible store for s3:// paths (MinIO, R2, ...) instead of AWS.",
+        rich_help_panel="Scale",
+    ),
+]
+Since = Annotated[
+    Optional[str],
+    typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
+]
+Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
+Types = Annotated[
+    Optional[list[MessageType]],
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help=f"Only these message types: {_choices(MessageType)} (repeatable).",
+        rich_help_panel="Filters",
+    ),
+]
+Users = Annotated[
+    Optional[list[str]],
+    typer.Option("--user", help="Only these users, by userId or anonymousId (repeatable).", rich_help_panel="Filters"),
+]
+ConfigPath = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] (default: the nearest one upwards)."),
+]
+NameLength = Annotated[
+    Optional[int],
+    typer.Option(
+        help="Longest attribute name Hotjar keeps \\[default: 50].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+ValueLength = Annotated[
+    Optional[int],
+    typer.Option(
+        help="Longest string attribute value \\[default: 200].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+EventLength = Annotated[
+    Optional[int],
+    typer.Option(help="Longest event name \\[default: 250].", rich_help_panel="Hotjar limits", show_default=False),
+]
+EventCharacters = Annotated[
+    Optional[str],
+    typer.Option(
+        help=f"Characters allowed in event names, as a regular-expression class body \\[default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
+        rich_help_panel="Hotjar limits",
+        show_default=False,
+    ),
+]
+MaxAttributes = Annotated[
+    Optional[int],
+    typer.Option(
+        help="Distinct attribute names per site \\[default: 100].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+MaxEvents = Annotated[
+    Optional[int],
+    typer.Option(
+        help="Distinct event names per site \\[default: 10000].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+ProgressOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--progress/--no-progress",
+        help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
+        "is a terminal and not -q]. --progress draws it anywhere.",
+        rich_help_panel="Output",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.", rich_help_panel="Output")
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say more on stderr: the settings file, the input, how the work was split, the time taken.",
+        rich_help_panel="Output",
+    ),
+]
+Color = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        metavar="WHEN",
+        help=f"Colour: {_choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is set).",
+        rich_help_panel="Output",
+    ),
+]
+StdinFilename = Annotated[
+    Optional[str],
+    typer.Option(
+        "--stdin-filename",
+        metavar="NAME",
+        help="The name standard input (-) has in reports \\[default: -].",
+        show_default=False,
+    ),
+]
 
 # --- The site view (issue 12): options shared by validate, inventory and replay. ---
-KnownAttributes = Annotated[Optional[Path], typer.Option(
-    "--known-attributes", metavar="FILE", help="Attribute names the Hotjar site already holds, one a line, in "
-                                               "the order it took them: they fill its first slots.",
-    rich_help_panel="Hotjar site")]
-KnownEvents = Annotated[Optional[Path], typer.Option(
-    "--known-events", metavar="FILE", help="Event names the Hotjar site already holds, one a line.",
-    rich_help_panel="Hotjar site")]
+KnownAttributes = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--known-attributes",
+        metavar="FILE",
+        help="Attribute names the Hotjar site already holds, one a line, in "
+        "the order it took them: they fill its first slots.",
+        rich_help_panel="Hotjar site",
+    ),
+]
+KnownEvents = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--known-events",
+        metavar="FILE",
+        help="Event names the Hotjar site already holds, one a line.",
+        rich_help_panel="Hotjar site",
+    ),
+]
 
 
 class Resolution(str, Enum):
@@ -254,6 +373,8 @@ class Resolution(str, Enum):
 
     DAY = "day"
     HOUR = "hour"
+
+
 # --- end of the site view's options. ---
 
 
@@ -264,18 +385,31 @@ class Common(msgspec.Struct, frozen=True):
     run: PassSettings
 
 
-def _common(paths: list[str], since: str | None, until: str | None, types: list[MessageType] | None,
-            users: list[str] | None, config: dict[str, Any], limits: dict[str, Any],
-            selection: Selection = Selection(), example_limit: int = 3, endpoint_url: str | None = None,
-            stdin_filename: str | None = None) -> Common:
+def _common(
+    paths: list[str],
+    since: str | None,
+    until: str | None,
+    types: list[MessageType] | None,
+    users: list[str] | None,
+    config: dict[str, Any],
+    limits: dict[str, Any],
+    selection: Selection = Selection(),
+    example_limit: int = 3,
+    endpoint_url: str | None = None,
+    stdin_filename: str | None = None,
+) -> Common:
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
     try:
         limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
     except (ValueError, TypeError) as error:
         raise UsageError(str(error)) from None
-    filters = Filters(since=_time("--since", since), until=_time("--until", until),
-                      types=frozenset(kind.value for kind in types or ()), users=frozenset(users or ()))
+    filters = Filters(
+        since=_time("--since", since),
+        until=_time("--until", until),
+        types=frozenset(kind.value for kind in types or ()),
+        users=frozenset(users or ()),
+    )
     if filters.since is not None and filters.until is not None and filters.since >= filters.until:
         raise UsageError(f"--since {since} is not before --until {until}: no event could be read")
     try:
@@ -286,8 +420,10 @@ def _common(paths: list[str], since: str | None, until: str | None, types: list[
         if stdin_filename is not None:
             sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
         if sys.stdin.isatty():
-            TALK.say("hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
-                     "to read files, name them instead of -")
+            TALK.say(
+                "hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
+                "to read files, name them instead of -"
+            )
     return Common(sources, PassSettings(limit_settings, filters, selection, example_limit))
 
 
@@ -308,18 +444,32 @@ def _time(option: str, text: str | None) -> Any:
     try:
         return parse_time(text)
     except ValueError:
-        raise UsageError(f"{option} {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)") from None
+        raise UsageError(
+            f"{option} {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)"
+        ) from None
 
 
-def _limits(name_length: int | None, value_length: int | None, event_length: int | None,
-            event_characters: str | None, max_attributes: int | None, max_events: int | None) -> dict[str, Any]:
-    return {"max_attribute_name_length": name_length, "max_attribute_value_length": value_length,
-            "max_event_name_length": event_length, "event_name_characters": event_characters,
-            "max_attributes": max_attributes, "max_events": max_events}
+def _limits(
+    name_length: int | None,
+    value_length: int | None,
+    event_length: int | None,
+    event_characters: str | None,
+    max_attributes: int | None,
+    max_events: int | None,
+) -> dict[str, Any]:
+    return {
+        "max_attribute_name_length": name_length,
+        "max_attribute_value_length": value_length,
+        "max_event_name_length": event_length,
+        "event_name_characters": event_characters,
+        "max_attributes": max_attributes,
+        "max_events": max_events,
+    }
 
 
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     """Turns the domain's exceptions into one line on stderr and exit 2, and the command's result into the exit code."""
+
     def wrapper(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401
         global TALK
         TALK = Talk()  # until the command sets its own
@@ -334,6 +484,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
             _drop_stdout()
             raise typer.Exit(0) from None
         raise typer.Exit(code)
+
     return functools.wraps(command)(wrapper)
 
 
@@ -364,70 +515,152 @@ def _progress(label: str, sources: list[Source], wanted: bool | None) -> Context
 @_guarded
 def validate(
     paths: Paths,
-    format: Annotated[Format, typer.Option("--format", "-f", metavar="FORMAT",
-                                           help=f"Report format: {_choices(Format)}.")] = Format.TEXT,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
-                                                   "instead of stdout (whole or not at all: written aside, then "
-                                                   "renamed).")] = None,
-    examples: Annotated[Optional[int], typer.Option(help="Examples shown per rule \\[default: 3].",
-                                                    show_default=False)] = None,
-    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask trait and property values "
-                                                   "and user ids in every format.", show_default=False)] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(
-        metavar="LEVEL", help=f"Lowest severity that fails the run: {_choices(FailOn)} \\[default: error].",
-        rich_help_panel="Gate", show_default=False)] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, prefixes (HJ2) or names; "
-                                                        "repeatable or comma-separated.", rich_help_panel="Gate")] = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {_choices(Format)}.")
+    ] = Format.TEXT,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of stdout (whole or not at all: written aside, then renamed).",
+        ),
+    ] = None,
+    examples: Annotated[
+        Optional[int], typer.Option(help="Examples shown per rule \\[default: 3].", show_default=False)
+    ] = None,
+    redact: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--redact/--no-redact",
+            help="Mask trait and property values and user ids in every format.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Optional[FailOn],
+        typer.Option(
+            metavar="LEVEL",
+            help=f"Lowest severity that fails the run: {_choices(FailOn)} \\[default: error].",
+            rich_help_panel="Gate",
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            help="Only these rules: codes, prefixes (HJ2) or names; repeatable or comma-separated.",
+            rich_help_panel="Gate",
+        ),
+    ] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
-    extend_select: Annotated[Optional[list[str]], typer.Option(
-        help="Rules to add to those --select or the pyproject selects.", rich_help_panel="Gate")] = None,
-    extend_ignore: Annotated[Optional[list[str]], typer.Option(
-        help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate")] = None,
-    allow_empty: Annotated[Optional[bool], typer.Option(
-        "--allow-empty/--no-allow-empty", help="Pass the gate when no event was read \\[default: an empty input "
-                                               "fails it].", rich_help_panel="Gate", show_default=False)] = None,
-    max_rate: Annotated[Optional[list[str]], typer.Option(help="CODE=FRACTION: the rule fails the run only when more "
-                                                          "than this share of events has it (HJ103=0.01 or HJ103=1%).",
-                                                          rich_help_panel="Gate")] = None,
-    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
-    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
-    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
-    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
-    config: ConfigPath = None, stdin_filename: StdinFilename = None,
-    progress: ProgressOption = None, quiet: Quiet = False, verbose: Verbose = False, color: Color = ColorMode.AUTO,
-    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
-    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
-    by: Annotated[Optional[Resolution], typer.Option(help="Show the loss over time in buckets of event time, in "
-                                                         "the text and json reports (the html report shows it "
-                                                         "always, by day).", show_default=False)] = None,
+    extend_select: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Rules to add to those --select or the pyproject selects.", rich_help_panel="Gate"),
+    ] = None,
+    extend_ignore: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate"),
+    ] = None,
+    allow_empty: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--allow-empty/--no-allow-empty",
+            help="Pass the gate when no event was read \\[default: an empty input fails it].",
+            rich_help_panel="Gate",
+            show_default=False,
+        ),
+    ] = None,
+    max_rate: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            help="CODE=FRACTION: the rule fails the run only when more "
+            "than this share of events has it (HJ103=0.01 or HJ103=1%).",
+            rich_help_panel="Gate",
+        ),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
+    config: ConfigPath = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
+    by: Annotated[
+        Optional[Resolution],
+        typer.Option(
+            help="Show the loss over time in buckets of event time, in "
+            "the text and json reports (the html report shows it "
+            "always, by day).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
     talk = _talk(quiet, verbose, color)
     file_config = _config(config)
     try:
-        selection = Selection(_rule_list(select, extend_select, file_config, "select"),
-                              _rule_list(ignore, extend_ignore, file_config, "ignore"))
+        selection = Selection(
+            _rule_list(select, extend_select, file_config, "select"),
+            _rule_list(ignore, extend_ignore, file_config, "ignore"),
+        )
     except ValueError as error:
         raise UsageError(str(error)) from None
     example_limit = _pick(examples, file_config.get("examples"), 3)  # the pyproject's type is checked on load
     if example_limit < 0:
         raise UsageError(f"examples {example_limit} must not be negative")
-    common = _common(paths, since, until, type, user, file_config, _limits(
-        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), selection, example_limit, endpoint_url, stdin_filename)
+    common = _common(
+        paths,
+        since,
+        until,
+        type,
+        user,
+        file_config,
+        _limits(
+            max_attribute_name_length,
+            max_attribute_value_length,
+            max_event_name_length,
+            event_name_characters,
+            max_attributes,
+            max_events,
+        ),
+        selection,
+        example_limit,
+        endpoint_url,
+        stdin_filename,
+    )
     common = _with_site_view(common, format, by, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     fail_level = FailOn(_pick(fail_on, file_config.get("fail-on"), FailOn.ERROR))  # checked on load
-    gate = Gate(fail_level.severity, parse_rates(max_rate) or parse_rates(file_config.get("max-rate")),
-                allow_empty=bool(_pick(allow_empty, file_config.get("allow-empty"), False)))
+    gate = Gate(
+        fail_level.severity,
+        parse_rates(max_rate) or parse_rates(file_config.get("max-rate")),
+        allow_empty=bool(_pick(allow_empty, file_config.get("allow-empty"), False)),
+    )
     redacting = bool(_pick(redact, file_config.get("redact"), False))
     started = time.monotonic()
     with _open_output(output) as out:
         reporter = make_reporter(format, out, redacting, color.forced)
         lines = FindingLines(redacting) if reporter.streams else None
         with _progress("validate", common.sources, progress) as shown:
-            summary = run_jobs(common.sources, common.run, _jobs(jobs), lines, out, shown,
-                               _with_progress(chosen, shown))
+            summary = run_jobs(
+                common.sources, common.run, _jobs(jobs), lines, out, shown, _with_progress(chosen, shown)
+            )
         summary = _explained(summary, redacting)
         verdict = judge(summary, gate)
         reporter.finish(Report(summary, verdict, gate, redacting, by=by.value if by else "day"))
@@ -436,8 +669,9 @@ def validate(
     return verdict.exit_code
 
 
-def _rule_list(given: list[str] | None, extended: list[str] | None, file_config: dict[str, Any],
-               key: str) -> tuple[str, ...]:
+def _rule_list(
+    given: list[str] | None, extended: list[str] | None, file_config: dict[str, Any], key: str
+) -> tuple[str, ...]:
     """--select (or --ignore), else the pyproject's list, plus --extend-select (or --extend-ignore) and the
     pyproject's extend- list. Extending an empty selection, which is every rule, leaves every rule."""
     base = split_list(given) or split_list(file_config.get(key))
@@ -460,8 +694,13 @@ SITE_VIEW_FORMATS = frozenset({Format.HTML})
 about a third more time per event, which a CI gate that never reads it should not pay."""
 
 
-def _with_site_view(common: Common, format: Format | None, by: "Resolution | None", known_attributes: Path | None,
-                    known_events: Path | None) -> Common:
+def _with_site_view(
+    common: Common,
+    format: Format | None,
+    by: "Resolution | None",
+    known_attributes: Path | None,
+    known_events: Path | None,
+) -> Common:
     from hotjar_cli.core.views import View
     from hotjar_cli.run.one_pass import with_site_view
     from hotjar_cli.sources.names import site_names
@@ -476,40 +715,83 @@ def _with_site_view(common: Common, format: Format | None, by: "Resolution | Non
 @_guarded
 def inventory(
     paths: Paths,
-    format: Annotated[InventoryFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Inventory format: "
-                                                    f"{_choices(InventoryFormat)}.")] = InventoryFormat.TEXT,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the inventory to this file "
-                                                   "instead of stdout (whole or not at all: written aside, then "
-                                                   "renamed).")] = None,
-    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Mask event names a rule found "
-                                                   "fault with.", show_default=False)] = None,
-    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
-    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
-    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
-    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
-    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
-    config: ConfigPath = None, stdin_filename: StdinFilename = None,
-    progress: ProgressOption = None, quiet: Quiet = False, verbose: Verbose = False, color: Color = ColorMode.AUTO,
-    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
+    format: Annotated[
+        InventoryFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Inventory format: {_choices(InventoryFormat)}."),
+    ] = InventoryFormat.TEXT,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the inventory to this file "
+            "instead of stdout (whole or not at all: written aside, then "
+            "renamed).",
+        ),
+    ] = None,
+    redact: Annotated[
+        Optional[bool],
+        typer.Option("--redact/--no-redact", help="Mask event names a rule found fault with.", show_default=False),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
+    config: ConfigPath = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
 ) -> int:
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
     from hotjar_cli.cli.inventory import run_inventory
 
     talk = _talk(quiet, verbose, color)
     file_config = _config(config)
-    common = _common(paths, since, until, type, user, file_config, _limits(
-        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), endpoint_url=endpoint_url, stdin_filename=stdin_filename)
+    common = _common(
+        paths,
+        since,
+        until,
+        type,
+        user,
+        file_config,
+        _limits(
+            max_attribute_name_length,
+            max_attribute_value_length,
+            max_event_name_length,
+            event_name_characters,
+            max_attributes,
+            max_events,
+        ),
+        endpoint_url=endpoint_url,
+        stdin_filename=stdin_filename,
+    )
     common = _with_site_view(common, None, None, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     redacting = bool(_pick(redact, file_config.get("redact"), False))
     started = time.monotonic()
     with _open_output(output) as out, _progress("inventory", common.sources, progress) as shown:
-        summary = run_inventory(common.sources, common.run, _jobs(jobs), _with_progress(chosen, shown), format,
-                                out, redacting, shown)
+        summary = run_inventory(
+            common.sources, common.run, _jobs(jobs), _with_progress(chosen, shown), format, out, redacting, shown
+        )
     _say_errors(summary)
     _say_done(talk, summary, started, chosen)
     return EXIT_ERROR if summary.errors else 0
+
+
 # --- end of the site view's commands. ---
 
 
@@ -522,11 +804,16 @@ def _say_errors(summary: Summary) -> None:
 def _say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> None:
     """With -v: what was read, how, and how fast."""
     seconds = time.monotonic() - started
-    where = (f"{engine.jobs} local process{'es' if engine.jobs != 1 else ''} at most"
-             if isinstance(engine, LocalEngine) else "a Dask cluster")
-    talk.detail(f"read {summary.files:,} file{'s' if summary.files != 1 else ''}, {summary.lines:,} lines, "
-                f"{summary.events:,} events in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
-                f"events/s) on {where}")
+    where = (
+        f"{engine.jobs} local process{'es' if engine.jobs != 1 else ''} at most"
+        if isinstance(engine, LocalEngine)
+        else "a Dask cluster"
+    )
+    talk.detail(
+        f"read {summary.files:,} file{'s' if summary.files != 1 else ''}, {summary.lines:,} lines, "
+        f"{summary.events:,} events in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
+        f"events/s) on {where}"
+    )
 
 
 def _engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:
@@ -603,9 +890,10 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
 
     for code in EXPLAINED_CODES:
         if code in summary.examples:
-            summary.examples[code] = [replace(example, explanation=explain_line(example.line_text, example.position.index,
-                                                                        redact=redacting))
-                                      for example in summary.examples[code]]
+            summary.examples[code] = [
+                replace(example, explanation=explain_line(example.line_text, example.position.index, redact=redacting))
+                for example in summary.examples[code]
+            ]
     return summary
 
 
@@ -613,52 +901,123 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
 @_guarded
 def replay(
     paths: ReplayPaths = None,
-    site_id: Annotated[Optional[str], typer.Option(help="The Hotjar site id (Account settings > Sites & "
-                                                        "Organizations).", rich_help_panel="Hotjar site")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")] = False,
-    format: Annotated[DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: "
-                                                 "jsonl.")] = DryRunFormat.JSONL,
-    page_url: Annotated[Optional[str], typer.Option(help="The site's own address; the replay page is served "
-                                                         "there by interception.", rich_help_panel="Hotjar site")] = None,
-    script_url: Annotated[Optional[str], typer.Option(help="Tracking script to load instead of Hotjar's "
-                                                           "(a staging or test copy).", rich_help_panel="Hotjar site")] = None,
-    browser_path: Annotated[Optional[Path], typer.Option(help="Chromium to drive \\[default: the system's "
-                                                              "chromium-headless-shell, else chromium].",
-                                                         rich_help_panel="Delivery", show_default=False)] = None,
-    concurrency: Annotated[int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery",
-                                             min=1)] = 16,
-    rate: Annotated[Optional[float], typer.Option(help="At most this many calls per second.",
-                                                  rich_help_panel="Delivery")] = None,
-    retries: Annotated[int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery",
-                                         min=0)] = 3,
-    settle: Annotated[float, typer.Option(help="Seconds a page is watched for failed Hotjar requests after its "
-                                               "calls ran.", rich_help_panel="Delivery", min=0)] = 2.0,
-    dead_letter: Annotated[Optional[Path], typer.Option(help="NDJSON file for the messages that could not be "
-                                                             "delivered (replay accepts it as input).",
-                                                        rich_help_panel="Delivery")] = None,
-    checkpoint: Annotated[Optional[Path], typer.Option(help="Record delivered users here; the same command run "
-                                                            "again skips them.", rich_help_panel="Delivery")] = None,
-    latest_traits: Annotated[bool, typer.Option("--latest-traits", help="One identify per user with all its "
-                                                "traits merged in time order (backfill after an outage).")] = False,
-    report: Annotated[Optional[ReplayReport], typer.Option("--report", metavar="FORMAT", help="json: print the "
-                                                           "delivery summary as JSON on stdout.")] = None,
-    show_values: Annotated[bool, typer.Option("--show-values", help="Allow progress and logs to print attribute "
-                                                                    "values.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Only load the tracking page once, send nothing, and say "
-                                                        "whether Hotjar starts for the site and keeps user "
-                                                        "attributes.", rich_help_panel="Hotjar site")] = False,
-    give_up_after: Annotated[str, typer.Option(help="Stop when no delivery has succeeded for this long (90s, 10m, "
-                                                    "1h; 0 never); the users not sent are dead-lettered.",
-                                               rich_help_panel="Delivery")] = "10m",
-    since: Since = None, until: Until = None, type: Types = None, user: Users = None,
-    max_attribute_name_length: NameLength = None, max_attribute_value_length: ValueLength = None,
-    max_event_name_length: EventLength = None, event_name_characters: EventCharacters = None,
-    max_attributes: MaxAttributes = None, max_events: MaxEvents = None,
+    site_id: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The Hotjar site id (Account settings > Sites & Organizations).", rich_help_panel="Hotjar site"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")
+    ] = False,
+    format: Annotated[
+        DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: jsonl.")
+    ] = DryRunFormat.JSONL,
+    page_url: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The site's own address; the replay page is served there by interception.",
+            rich_help_panel="Hotjar site",
+        ),
+    ] = None,
+    script_url: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Tracking script to load instead of Hotjar's (a staging or test copy).", rich_help_panel="Hotjar site"
+        ),
+    ] = None,
+    browser_path: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Chromium to drive \\[default: the system's chromium-headless-shell, else chromium].",
+            rich_help_panel="Delivery",
+            show_default=False,
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery", min=1)
+    ] = 16,
+    rate: Annotated[
+        Optional[float], typer.Option(help="At most this many calls per second.", rich_help_panel="Delivery")
+    ] = None,
+    retries: Annotated[
+        int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery", min=0)
+    ] = 3,
+    settle: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a page is watched for failed Hotjar requests after its calls ran.",
+            rich_help_panel="Delivery",
+            min=0,
+        ),
+    ] = 2.0,
+    dead_letter: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="NDJSON file for the messages that could not be delivered (replay accepts it as input).",
+            rich_help_panel="Delivery",
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Record delivered users here; the same command run again skips them.", rich_help_panel="Delivery"
+        ),
+    ] = None,
+    latest_traits: Annotated[
+        bool,
+        typer.Option(
+            "--latest-traits",
+            help="One identify per user with all its traits merged in time order (backfill after an outage).",
+        ),
+    ] = False,
+    report: Annotated[
+        Optional[ReplayReport],
+        typer.Option("--report", metavar="FORMAT", help="json: print the delivery summary as JSON on stdout."),
+    ] = None,
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="Allow progress and logs to print attribute values.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Only load the tracking page once, send nothing, and say "
+            "whether Hotjar starts for the site and keeps user "
+            "attributes.",
+            rich_help_panel="Hotjar site",
+        ),
+    ] = False,
+    give_up_after: Annotated[
+        str,
+        typer.Option(
+            help="Stop when no delivery has succeeded for this long (90s, 10m, "
+            "1h; 0 never); the users not sent are dead-lettered.",
+            rich_help_panel="Delivery",
+        ),
+    ] = "10m",
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
     config: ConfigPath = None,
-    jobs: Jobs = None, engine: EngineOption = None, scheduler: Scheduler = None, endpoint_url: EndpointUrl = None,
-    stdin_filename: StdinFilename = None, progress: ProgressOption = None, quiet: Quiet = False,
-    verbose: Verbose = False, color: Color = ColorMode.AUTO,
-    known_attributes: KnownAttributes = None, known_events: KnownEvents = None,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
 ) -> int:
     """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
     _talk(quiet, verbose, color)
@@ -675,28 +1034,55 @@ def replay(
         except ValueError as error:
             raise UsageError(f"--give-up-after: {error}") from None
         settings = replace(
-            _site(site_id, page_url, script_url, browser_path), concurrency=concurrency, rate=rate,
-            retries=retries, settle_seconds=settle, dead_letter=dead_letter, checkpoint=checkpoint,
-            latest_traits=latest_traits, report_json=report is ReplayReport.JSON, show_values=show_values,
-            give_up_after_seconds=give_up_seconds, progress=TALK.shows_progress(progress),
-            quiet=TALK.verbosity is Verbosity.QUIET)
+            _site(site_id, page_url, script_url, browser_path),
+            concurrency=concurrency,
+            rate=rate,
+            retries=retries,
+            settle_seconds=settle,
+            dead_letter=dead_letter,
+            checkpoint=checkpoint,
+            latest_traits=latest_traits,
+            report_json=report is ReplayReport.JSON,
+            show_values=show_values,
+            give_up_after_seconds=give_up_seconds,
+            progress=TALK.shows_progress(progress),
+            quiet=TALK.verbosity is Verbosity.QUIET,
+        )
         try:
             check_settings(settings)
         except ReplaySetupError as error:
             raise UsageError(str(error)) from None
     if not paths:
-        raise UsageError("give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
-                         "--check to only check the site")
-    common = _common(paths, since, until, type, user, _config(config), _limits(
-        max_attribute_name_length, max_attribute_value_length, max_event_name_length, event_name_characters,
-        max_attributes, max_events), endpoint_url=endpoint_url, stdin_filename=stdin_filename)
+        raise UsageError(
+            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+            "--check to only check the site"
+        )
+    common = _common(
+        paths,
+        since,
+        until,
+        type,
+        user,
+        _config(config),
+        _limits(
+            max_attribute_name_length,
+            max_attribute_value_length,
+            max_event_name_length,
+            event_name_characters,
+            max_attributes,
+            max_events,
+        ),
+        endpoint_url=endpoint_url,
+        stdin_filename=stdin_filename,
+    )
     common = _with_site_view(common, None, None, known_attributes, known_events)
     chosen = _engine(engine, scheduler, jobs)
     if settings is None:
         if latest_traits:
             if not isinstance(chosen, LocalEngine):
-                raise UsageError("--latest-traits merges each user's traits in one process: run this dry run "
-                                 "without --engine dask")
+                raise UsageError(
+                    "--latest-traits merges each user's traits in one process: run this dry run without --engine dask"
+                )
             return _dry_run_plan(common, progress)
         return _dry_run(common, _jobs(jobs), chosen, progress)
     if not isinstance(chosen, LocalEngine):
@@ -720,26 +1106,38 @@ def replay(
     return result.exit_code
 
 
-def _site(site_id: str | None, page_url: str | None, script_url: str | None,
-          browser_path: Path | None) -> "ReplaySettings":
+def _site(
+    site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None
+) -> "ReplaySettings":
     import importlib.util
 
     from hotjar_cli.replay.settings import ReplaySettings
 
     if importlib.util.find_spec("playwright") is None:
-        raise UsageError(f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
-                         "(--dry-run needs nothing more)")
+        raise UsageError(
+            f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
+            "(--dry-run needs nothing more)"
+        )
     if site_id is None or not site_id.strip().isdigit():
-        raise UsageError("--site-id is required and must be a number (Hotjar: Account settings > Sites & "
-                         "Organizations); use --dry-run to only see the calls")
+        raise UsageError(
+            "--site-id is required and must be a number (Hotjar: Account settings > Sites & "
+            "Organizations); use --dry-run to only see the calls"
+        )
     if page_url is None:
-        raise UsageError("--page-url is required: the site's own address, where Hotjar's tracking code runs "
-                         "(for example https://www.example.com/)")
+        raise UsageError(
+            "--page-url is required: the site's own address, where Hotjar's tracking code runs "
+            "(for example https://www.example.com/)"
+        )
     return ReplaySettings(site_id=int(site_id), page_url=page_url, script_url=script_url, browser_path=browser_path)
 
 
-def _check_site(site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None,
-                report: ReplayReport | None) -> int:
+def _check_site(
+    site_id: str | None,
+    page_url: str | None,
+    script_url: str | None,
+    browser_path: Path | None,
+    report: ReplayReport | None,
+) -> int:
     """`replay --check`: the preflight alone; exit 0 when a replay with identify calls could deliver."""
     import json
 
@@ -752,19 +1150,28 @@ def _check_site(site_id: str | None, page_url: str | None, script_url: str | Non
         raise UsageError(str(error)) from None
     problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
     if report is ReplayReport.JSON:
-        sys.stdout.write(json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem},
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem}, indent=2) + "\n"
+        )
         return 0 if problem is None else 1
-    attributes = {True: "on", False: "off: Hotjar would drop every identify",
-                  None: "unknown" if found.script_loaded else "unknown (the script did not load)"}[found.user_attributes]
-    lines = [f"site: {settings.site_id}"
-             + (f" (the script holds the settings of site {found.site_id})" if found.site_id not in
-                (None, settings.site_id) else ""),
-             f"script: {found.script_url} ({'loaded' if found.script_loaded else 'did not load'})",
-             f"page: {found.page_url}",
-             f"Hotjar started: {'yes' if found.started else 'no'}",
-             f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",
-             f"User Attributes: {attributes}"]
+    attributes = {
+        True: "on",
+        False: "off: Hotjar would drop every identify",
+        None: "unknown" if found.script_loaded else "unknown (the script did not load)",
+    }[found.user_attributes]
+    lines = [
+        f"site: {settings.site_id}"
+        + (
+            f" (the script holds the settings of site {found.site_id})"
+            if found.site_id not in (None, settings.site_id)
+            else ""
+        ),
+        f"script: {found.script_url} ({'loaded' if found.script_loaded else 'did not load'})",
+        f"page: {found.page_url}",
+        f"Hotjar started: {'yes' if found.started else 'no'}",
+        f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",
+        f"User Attributes: {attributes}",
+    ]
     if problem is None:
         lines.append("verdict: a replay could deliver")
     elif found.refused is None and found.unreachable is None and found.user_attributes is False:
@@ -778,13 +1185,22 @@ def _check_site(site_id: str | None, page_url: str | None, script_url: str | Non
 def _dry_run(common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
     started = time.monotonic()
     with _progress("dry run", common.sources, progress) as shown:
-        summary = run_jobs(common.sources, common.run, jobs, CallLines(), sys.stdout, observer=shown,
-                           engine=_with_progress(engine, shown))
+        summary = run_jobs(
+            common.sources,
+            common.run,
+            jobs,
+            CallLines(),
+            sys.stdout,
+            observer=shown,
+            engine=_with_progress(engine, shown),
+        )
     calls = summary.calls
     not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
-    TALK.say(f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
-             f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
-             f"(`hotjar-cli validate` says why).")
+    TALK.say(
+        f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
+        f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
+        f"(`hotjar-cli validate` says why)."
+    )
     _say_errors(summary)
     _say_done(TALK, summary, started, engine)
     return EXIT_ERROR if summary.errors else 0
@@ -808,24 +1224,40 @@ def _dry_run_plan(common: Common, progress: bool | None) -> int:
             record["merged"] = len(planned.origins)
             record["call"] = planned.args
             sys.stdout.write(visible_json(encode(record).decode()) + "\n")
-    TALK.say(f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
-             "in the order the replay makes them (identify traits merged per user).")
+    TALK.say(
+        f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
+        "in the order the replay makes them (identify traits merged per user)."
+    )
     _say_errors(summary)
     return EXIT_ERROR if summary.errors else 0
 
 
 @commands.command("rules")
 def list_rules(
-    format: Annotated[RulesFormat, typer.Option("--format", "-f", metavar="FORMAT",
-                                                help=f"Output format: {_choices(RulesFormat)}.")] = RulesFormat.TEXT,
+    format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {_choices(RulesFormat)}.")
+    ] = RulesFormat.TEXT,
     color: Color = ColorMode.AUTO,
 ) -> None:
     """List every rule: code, name, severity, effect and message."""
     if format is RulesFormat.JSON:
-        sys.stdout.write(msgspec.json.encode([
-            {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
-             "message": rule.message, "confidence": rule.confidence, "references": list(rule.references)}
-            for rule in CATALOGUE]).decode() + "\n")
+        sys.stdout.write(
+            msgspec.json.encode(
+                [
+                    {
+                        "code": rule.code,
+                        "name": rule.name,
+                        "severity": rule.severity.value,
+                        "effect": rule.effect.value,
+                        "message": rule.message,
+                        "confidence": rule.confidence,
+                        "references": list(rule.references),
+                    }
+                    for rule in CATALOGUE
+                ]
+            ).decode()
+            + "\n"
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -833,17 +1265,20 @@ def list_rules(
     table = Table(show_edge=False)
     for column in ("code", "name", "severity", "effect", "message"):
         # Codes, names, severities and effects are words to copy (--select takes names): never cut or wrapped.
-        table.add_column(column, no_wrap=column != "message",
-                         min_width=max(len(getattr(rule, column, "")) for rule in CATALOGUE)
-                         if column in ("code", "name") else None)
+        table.add_column(
+            column,
+            no_wrap=column != "message",
+            min_width=max(len(getattr(rule, column, "")) for rule in CATALOGUE) if column in ("code", "name") else None,
+        )
     for rule in CATALOGUE:
         table.add_row(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message)
     forced = color.forced
     if forced is None:
         Console(no_color="NO_COLOR" in os.environ).print(table)
     else:
-        Console(force_terminal=forced or None, no_color=not forced,
-                color_system="standard" if forced else None).print(table)
+        Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None).print(
+            table
+        )
 
 
 @commands.command("rule")
@@ -863,8 +1298,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar."""
 
 

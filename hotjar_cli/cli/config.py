@@ -10,16 +10,39 @@ from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.rules import CATALOGUE
 
 KEYS = {
-    "fail-on", "select", "ignore", "extend-select", "extend-ignore", "max-rate", "examples", "redact", "allow-empty",
-    "max-attribute-name-length", "max-attribute-value-length", "max-event-name-length",
-    "event-name-characters", "max-attributes", "max-events",
+    "fail-on",
+    "select",
+    "ignore",
+    "extend-select",
+    "extend-ignore",
+    "max-rate",
+    "examples",
+    "redact",
+    "allow-empty",
+    "max-attribute-name-length",
+    "max-attribute-value-length",
+    "max-event-name-length",
+    "event-name-characters",
+    "max-attributes",
+    "max-events",
 }
 """The keys `[tool.hotjar-cli]` accepts: the long names of the matching options."""
 
 _KINDS: dict[str, tuple[type, ...]] = {
-    "fail-on": (str,), "select": (str, list), "ignore": (str, list), "extend-select": (str, list),
-    "extend-ignore": (str, list), "max-rate": (dict,), "examples": (int,), "redact": (bool,), "allow-empty": (bool,), "max-attribute-name-length": (int,), "max-attribute-value-length": (int,),
-    "max-event-name-length": (int,), "event-name-characters": (str,), "max-attributes": (int,),
+    "fail-on": (str,),
+    "select": (str, list),
+    "ignore": (str, list),
+    "extend-select": (str, list),
+    "extend-ignore": (str, list),
+    "max-rate": (dict,),
+    "examples": (int,),
+    "redact": (bool,),
+    "allow-empty": (bool,),
+    "max-attribute-name-length": (int,),
+    "max-attribute-value-length": (int,),
+    "max-event-name-length": (int,),
+    "event-name-characters": (str,),
+    "max-attributes": (int,),
     "max-events": (int,),
 }
 _KIND_WORDS = {str: "a string", list: "a list", dict: "a table", int: "a whole number", bool: "true or false"}
@@ -46,8 +69,10 @@ def load_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: [tool.hotjar-cli] is not a table")
     unknown = sorted(set(table) - KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in [tool.hotjar-cli]: "
-                          f"{', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+        raise ConfigError(
+            f"{path}: unknown key{'s' if len(unknown) > 1 else ''} in [tool.hotjar-cli]: "
+            f"{', '.join(unknown)} (known: {', '.join(sorted(KEYS))})"
+        )
     for key, value in table.items():
         _check(path, key, value)
     return table
@@ -61,15 +86,15 @@ def _check(path: Path, key: str, value: Any) -> None:
         wanted = " or ".join(_KIND_WORDS[kind] for kind in kinds)
         raise ConfigError(f"{path}: [tool.hotjar-cli] {key} must be {wanted}, not {value!r}")
     if key == "fail-on" and value not in FAIL_LEVELS:
-        raise ConfigError(f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, "
-                          f"not {value!r}")
+        raise ConfigError(f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, not {value!r}")
 
 
 # Every way TOML can spell the table tool.hotjar-cli, with any quoting and spacing: a `[tool.hotjar-cli]` header
 # or a `tool.hotjar-cli.key` dotted key; keys under a `[tool]` header; an inline `tool = {...}` table; and a
 # quoted key with escapes, which could spell either name.
-_OUR_TABLE = re.compile(rb"""tool["']?\s*\.\s*["']?hotjar-cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""",
-                        re.MULTILINE)
+_OUR_TABLE = re.compile(
+    rb"""tool["']?\s*\.\s*["']?hotjar-cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""", re.MULTILINE
+)
 
 
 def _may_hold_our_table(path: Path) -> bool:

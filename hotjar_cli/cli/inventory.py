@@ -24,18 +24,32 @@ def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:  # noqa: A
     """The whole `inventory --format json` document."""
     record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
     record.update(inventory_record(summary.views.inventory, redact))
-    record["errors"] = [{"file": error.file, "line": error.line, "message": error.message}
-                        for error in summary.errors]
+    record["errors"] = [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors]
     if summary.views.timeline is not None:
         record["timeline"] = timeline_record(summary.views.timeline)
     return record
 
 
-def run_inventory(sources: list[Any], settings: PassSettings, jobs: int, engine: Engine, format: InventoryFormat,
-                  out: TextIO, redact: bool = False, observer: Observer | None = None) -> Any:  # noqa: ANN401
+def run_inventory(
+    sources: list[Any],
+    settings: PassSettings,
+    jobs: int,
+    engine: Engine,
+    format: InventoryFormat,
+    out: TextIO,
+    redact: bool = False,
+    observer: Observer | None = None,
+) -> Any:  # noqa: ANN401
     """Read the logs, write the inventory in `format` to `out`, and return the run's summary."""
     views = frozenset({View.INVENTORY, View.TIMELINE}) if format.value == "html" else frozenset({View.INVENTORY})
-    summary = run_jobs(sources, msgspec.structs.replace(settings, views=settings.views | views), jobs, None,
-                       io.StringIO(), observer, engine)
+    summary = run_jobs(
+        sources,
+        msgspec.structs.replace(settings, views=settings.views | views),
+        jobs,
+        None,
+        io.StringIO(),
+        observer,
+        engine,
+    )
     WRITERS[format](inventory_document(summary, redact), out)
     return summary

@@ -46,15 +46,24 @@ class RunProgress:
         self._drain: threading.Thread | None = None
         # Short enough for 80 columns with ten million events: a CI log or a narrow terminal cuts nothing.
         self._progress = Progress(
-            TextColumn(f"[bold]{label}"), BarColumn(bar_width=12), TaskProgressColumn(),
+            TextColumn(f"[bold]{label}"),
+            BarColumn(bar_width=12),
+            TaskProgressColumn(),
             TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
-            TextColumn("{task.fields[events]:,} events"), TextColumn("eta"), TimeRemainingColumn(),
+            TextColumn("{task.fields[events]:,} events"),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
             # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
-            console=console, transient=True, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
+            console=console,
+            transient=True,
+            auto_refresh=False,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._drawn = 0.0
-        self._task = self._progress.add_task(label, total=total_bytes or None, megabytes=0.0,
-                                             total_mb=total_bytes / 1e6, events=0)
+        self._task = self._progress.add_task(
+            label, total=total_bytes or None, megabytes=0.0, total_mb=total_bytes / 1e6, events=0
+        )
 
     def __enter__(self) -> RunProgress:
         self._progress.__enter__()

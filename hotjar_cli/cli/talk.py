@@ -57,8 +57,13 @@ class Talk:
             if forced is None:
                 self._console = Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
             else:
-                self._console = Console(stderr=True, soft_wrap=True, force_terminal=forced or None,
-                                        no_color=not forced, color_system="standard" if forced else None)
+                self._console = Console(
+                    stderr=True,
+                    soft_wrap=True,
+                    force_terminal=forced or None,
+                    no_color=not forced,
+                    color_system="standard" if forced else None,
+                )
         return self._console
 
     def error(self, text: str) -> None:

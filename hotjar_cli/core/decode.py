@@ -68,8 +68,15 @@ The engine's path for the common line. `parse_line` says what any line holds, an
 """
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_json_types = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-               float: "a number", type(None): "null"}
+_json_types = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
 
 
 def json_type(value: Any) -> str:

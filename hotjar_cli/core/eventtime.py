@@ -15,8 +15,10 @@ _HOURS: dict[str, int] = {}
 are then read with four lookups, at a fraction of the cost of `fromisoformat`; any other form takes that path."""
 _MINUTES = {f":{minute:02d}": minute * 60 for minute in range(60)}
 _SECONDS = {f":{second:02d}": second for second in range(60)}
-_FRACTIONS = {"": 0, **{f".{number:0{digits}d}": number / 10**digits
-                        for digits in (1, 2, 3) for number in range(10**digits)}}
+_FRACTIONS = {
+    "": 0,
+    **{f".{number:0{digits}d}": number / 10**digits for digits in (1, 2, 3) for number in range(10**digits)},
+}
 
 
 def event_seconds(parsed: Parsed) -> float | None:

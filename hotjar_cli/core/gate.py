@@ -61,8 +61,7 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
             rate = summary.affected.get(code, 0) / decided if decided else 0.0
             if rate > gate.max_rates[code]:
                 failing.add(code)
-                reasons.append(f"{rule.title}: {rate:.2%} of events, above the maximum of "
-                               f"{gate.max_rates[code]:.2%}")
+                reasons.append(f"{rule.title}: {rate:.2%} of events, above the maximum of {gate.max_rates[code]:.2%}")
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")

@@ -274,8 +274,13 @@ class Inventory:
 
     __slots__ = ("attributes", "events", "earliest", "latest", "_user_hashes")
 
-    def __init__(self, max_attributes: int, max_events: int, known_attributes: Iterable[str] = (),
-                 known_events: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        max_attributes: int,
+        max_events: int,
+        known_attributes: Iterable[str] = (),
+        known_events: Iterable[str] = (),
+    ) -> None:
         self.attributes = Names("attribute", max_attributes, known_attributes)
         self.events = Names("event", max_events, known_events)
         self.earliest: float | None = None
@@ -283,8 +288,9 @@ class Inventory:
         self.latest: float | None = None
         self._user_hashes: dict[str, int] = {}
 
-    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision,
-                when: float | None) -> None:
+    def observe(
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
+    ) -> None:
         """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names."""
         if when is not None:
             if self.earliest is None or when < self.earliest:
@@ -312,15 +318,23 @@ class Inventory:
             found = self._user_hashes[user] = (hashed, *register_of(hashed))
         return found
 
-    def _track(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
-               when: float | None) -> None:
+    def _track(
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+    ) -> None:
         name = message.event
         if name.__class__ is not str or not name:
             return
         # The name's own findings: rejected for its name (HJ302, HJ303) or by the site's limit (HJ304), or noted
         # (HJ305). A track rejected for anything else sends no name.
-        found = [finding.code for finding in decision.findings if finding.path == "$.event"
-                 and finding.code in _EVENT_NAME_CODES] if decision.findings else []
+        found = (
+            [
+                finding.code
+                for finding in decision.findings
+                if finding.path == "$.event" and finding.code in _EVENT_NAME_CODES
+            ]
+            if decision.findings
+            else []
+        )
         if decision.call is None and not (found and found[0] in ("HJ302", "HJ303", "HJ304")):
             return
         dropped = found[0] if decision.call is None else ""
@@ -341,13 +355,17 @@ class Inventory:
         for code in found:
             record.dropped[code] = record.dropped.get(code, 0) + 1
 
-    def _identify(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision,
-                  when: float | None) -> None:
+    def _identify(
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+    ) -> None:
         traits = message.traits
         if traits.__class__ is not dict:
             return
-        dropped_at = {finding.path: finding.code for finding in decision.findings
-                      if finding.path.startswith("$.traits")} if decision.findings else {}
+        dropped_at = (
+            {finding.path: finding.code for finding in decision.findings if finding.path.startswith("$.traits")}
+            if decision.findings
+            else {}
+        )
         names = self.attributes
         seen = (when, Position(file, line, index))
         user = self._user(message)
@@ -379,8 +397,9 @@ class Inventory:
         merged = Inventory.__new__(Inventory)
         merged.attributes = self.attributes.merge(later_part.attributes)
         merged.events = self.events.merge(later_part.events)
-        merged.earliest = min((value for value in (self.earliest, later_part.earliest) if value is not None),
-                              default=None)
+        merged.earliest = min(
+            (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
+        )
         merged.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
         merged._user_hashes = {}
         return merged

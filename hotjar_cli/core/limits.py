@@ -25,8 +25,13 @@ class Limits:
     _disallowed: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("max_attribute_name_length", "max_attribute_value_length", "max_event_name_length",
-                     "max_attributes", "max_events"):
+        for name in (
+            "max_attribute_name_length",
+            "max_attribute_value_length",
+            "max_event_name_length",
+            "max_attributes",
+            "max_events",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")
         try:

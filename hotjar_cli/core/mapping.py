@@ -45,8 +45,10 @@ _OUTCOME_OF_EFFECT = {
 }
 _OUTCOME_ORDER = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
 _ACCEPTED = Decision(Outcome.ACCEPTED, None)
-_STRENGTH_OF_CODE = {code: len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(_OUTCOME_OF_EFFECT[rule.effect])
-                     for code, rule in RULES.items()}
+_STRENGTH_OF_CODE = {
+    code: len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(_OUTCOME_OF_EFFECT[rule.effect])
+    for code, rule in RULES.items()
+}
 _MODIFIED_STRENGTH = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
 
 
@@ -88,9 +90,20 @@ def user_key(message: SegmentMessage) -> str | None:
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
-    __slots__ = ("limits", "site", "_event_names", "_admitted_events", "_track_decisions", "_refused_events",
-                 "_ready_attributes", "_refused_attributes", "_nested_traits", "_short_value", "_by_type",
-                 "_event_limit")
+    __slots__ = (
+        "limits",
+        "site",
+        "_event_names",
+        "_admitted_events",
+        "_track_decisions",
+        "_refused_events",
+        "_ready_attributes",
+        "_refused_attributes",
+        "_nested_traits",
+        "_short_value",
+        "_by_type",
+        "_event_limit",
+    )
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
         self.limits = limits
@@ -114,8 +127,11 @@ class Mapper:
         self._refused_attributes: dict[str, Finding] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
-        self._by_type = {"identify": self._identify, "track": self._track,
-                         **dict.fromkeys(UNSUPPORTED_TYPES, self._unsupported)}
+        self._by_type = {
+            "identify": self._identify,
+            "track": self._track,
+            **dict.fromkeys(UNSUPPORTED_TYPES, self._unsupported),
+        }
 
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
@@ -125,11 +141,17 @@ class Mapper:
         decide_type = self._by_type.get(kind) if kind.__class__ is str else None
         if decide_type is None:
             return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
-        user_id, anonymous_id, message_id, timestamp = (parsed.userId, parsed.anonymousId,  # type: ignore[union-attr]
-                                                        parsed.messageId, parsed.timestamp)  # type: ignore[union-attr]
-        if (((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
-                and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
-                and (timestamp is None or timestamp.__class__ is str)):
+        user_id, anonymous_id, message_id, timestamp = (
+            parsed.userId,
+            parsed.anonymousId,  # type: ignore[union-attr]
+            parsed.messageId,
+            parsed.timestamp,
+        )  # type: ignore[union-attr]
+        if (
+            ((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
+            and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
+            and (timestamp is None or timestamp.__class__ is str)
+        ):
             spec: list[Finding] = []  # the common case: Segment's spec is kept, as `_spec_findings` would find
         else:
             spec = _spec_findings(parsed)  # type: ignore[arg-type]
@@ -155,8 +177,11 @@ class Mapper:
             if "@" in user_id and _EMAIL.search(user_id):
                 findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
         else:
-            findings.append(Finding("HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its "
-                                                         "JavaScript string form"))
+            findings.append(
+                Finding(
+                    "HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+                )
+            )
             user_id = js_string(user_id)
         if not traits:
             return _decision(findings, HotjarCall("identify", user_id, {}))
@@ -167,8 +192,13 @@ class Mapper:
         nested, short_value = self._nested_traits, self._short_value
         for name, value in traits.items():
             kind = value.__class__
-            if ((kind is str and len(value) <= short_value) or value is None or kind is bool
-                    or (kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER):
+            if (
+                (kind is str and len(value) <= short_value)
+                or value is None
+                or kind is bool
+                or (kind is int or kind is float)
+                and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+            ):
                 # A plain value under every limit: a name already judged needs nothing more.
                 if name in ready:
                     continue  # the common case: a stored name
@@ -193,8 +223,11 @@ class Mapper:
                 continue
             del attributes[name]
             if problem is None:
-                problem = Finding("HJ206", json_path("$.traits", name),
-                                  f"the site already has {limits.max_attributes} attribute names")
+                problem = Finding(
+                    "HJ206",
+                    json_path("$.traits", name),
+                    f"the site already has {limits.max_attributes} attribute names",
+                )
                 if len(refused) < 100_000:
                     refused[name] = problem
             findings.append(problem)
@@ -238,8 +271,11 @@ class Mapper:
         if not spec_found and len(self._admitted_events) < 100_000:
             shared = self._track_decisions.get(name)
             if shared is None:
-                shared = (_decision(name_findings, call), _decision((*name_findings, PROPERTIES_DROPPED), call),
-                          _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call))
+                shared = (
+                    _decision(name_findings, call),
+                    _decision((*name_findings, PROPERTIES_DROPPED), call),
+                    _decision((*name_findings, _PROPERTIES_NOT_AN_OBJECT), call),
+                )
                 if len(self._track_decisions) < 100_000:
                     self._track_decisions[name] = shared
             self._admitted_events[name] = shared
@@ -362,32 +398,46 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
     if name == "id":
         return Finding("HJ105", "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
     if isinstance(value, dict):
-        return Finding("HJ201", json_path("$.traits", name),
-                       f"an object with {len(value)} key{'' if len(value) == 1 else 's'}")
+        return Finding(
+            "HJ201", json_path("$.traits", name), f"an object with {len(value)} key{'' if len(value) == 1 else 's'}"
+        )
     if isinstance(value, list):
-        return Finding("HJ202", json_path("$.traits", name),
-                       f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
+        return Finding(
+            "HJ202", json_path("$.traits", name), f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+        )
     if utf16_length(name) > limits.max_attribute_name_length:
-        return Finding("HJ203", json_path("$.traits", name), f"the name is {utf16_length(name)} characters long; "
-                       f"the limit is {limits.max_attribute_name_length}")
+        return Finding(
+            "HJ203",
+            json_path("$.traits", name),
+            f"the name is {utf16_length(name)} characters long; the limit is {limits.max_attribute_name_length}",
+        )
     if isinstance(value, str):
         limit = limits.max_attribute_value_length
         # A character is at most two UTF-16 code units, so only strings over half the limit need counting.
         if 2 * len(value) > limit and utf16_length(value) > limit:
-            return Finding("HJ204", json_path("$.traits", name), f"the value is {utf16_length(value)} characters "
-                           f"long; the limit is {limit}")
+            return Finding(
+                "HJ204",
+                json_path("$.traits", name),
+                f"the value is {utf16_length(value)} characters long; the limit is {limit}",
+            )
     elif isinstance(value, (int, float)) and value is not True and value is not False:
         if abs(value) > MAX_SAFE_INTEGER:
-            return Finding("HJ205", json_path("$.traits", name),
-                           "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly")
+            return Finding(
+                "HJ205",
+                json_path("$.traits", name),
+                "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly",
+            )
     return None
 
 
 def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     length = utf16_length(name)
     if length > limits.max_event_name_length:
-        return (Finding("HJ302", "$.event", f"the name is {length} characters long; "
-                        f"the limit is {limits.max_event_name_length}"),)
+        return (
+            Finding(
+                "HJ302", "$.event", f"the name is {length} characters long; the limit is {limits.max_event_name_length}"
+            ),
+        )
     bad = limits.disallowed_characters(name)
     if bad:
         shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
@@ -402,8 +452,9 @@ PROPERTIES_DROPPED = Finding("HJ301", "$.properties")
 """HJ301 for a non-empty `properties` object. Its detail, naming the dropped keys, is worked out by `described`
 for the events a report shows: nearly every track has properties, and decoding the keys of each would cost more
 than the rest of the message's rules."""
-_PROPERTIES_NOT_AN_OBJECT = Finding("HJ301", "$.properties",
-                                    "properties is not an object; Hotjar keeps only the event name")
+_PROPERTIES_NOT_AN_OBJECT = Finding(
+    "HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name"
+)
 
 
 def _dropped_properties(message: SegmentMessage) -> Finding | None:

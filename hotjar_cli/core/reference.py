@@ -27,9 +27,14 @@ from hotjar_cli.core.mapping import (
 from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import RULES
 
-_OUTCOME_OF_EFFECT = {Effect.INVALID: Outcome.INVALID, Effect.IGNORED: Outcome.IGNORED,
-                      Effect.REJECTED: Outcome.REJECTED, Effect.DROPPED: Outcome.MODIFIED,
-                      Effect.COERCED: Outcome.MODIFIED, Effect.NOTED: Outcome.ACCEPTED}
+_OUTCOME_OF_EFFECT = {
+    Effect.INVALID: Outcome.INVALID,
+    Effect.IGNORED: Outcome.IGNORED,
+    Effect.REJECTED: Outcome.REJECTED,
+    Effect.DROPPED: Outcome.MODIFIED,
+    Effect.COERCED: Outcome.MODIFIED,
+    Effect.NOTED: Outcome.ACCEPTED,
+}
 _STRONGEST_FIRST = [Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED]
 
 
@@ -53,8 +58,9 @@ class ReferenceMapper:
         if disabled is not None:
             return decision([*findings, Finding("HJ102", disabled, "")], None)
         if message.type in UNSUPPORTED_TYPES:
-            return decision([*findings, Finding("HJ101", "$.type", f"{message.type} calls are not sent to Hotjar")],
-                            None)
+            return decision(
+                [*findings, Finding("HJ101", "$.type", f"{message.type} calls are not sent to Hotjar")], None
+            )
         if message.type == "identify":
             return self.identify(message, findings)
         return self.track(message, findings)
@@ -64,22 +70,27 @@ class ReferenceMapper:
         if not is_truthy(message.userId):
             return decision([*findings, Finding("HJ103", "$.userId", _falsy("userId", message.userId))], None)
         if message.traits is not None and not isinstance(message.traits, dict):
-            return decision([*findings, Finding("HJ107", "$.traits", f"traits is {json_type(message.traits)}")],
-                            None)
+            return decision([*findings, Finding("HJ107", "$.traits", f"traits is {json_type(message.traits)}")], None)
         user_id = message.userId
         if isinstance(user_id, str):
             if _EMAIL.search(user_id):
                 findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
         else:
-            findings.append(Finding("HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its "
-                                                         "JavaScript string form"))
+            findings.append(
+                Finding(
+                    "HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+                )
+            )
             user_id = js_string(user_id)
         attributes: dict[str, Any] = {}
         for name, value in (message.traits or {}).items():
             problem = self.trait_problem(name, value)
             if problem is None and not self.admit(self.attributes, name, self.limits.max_attributes):
-                problem = Finding("HJ206", json_path("$.traits", name),
-                                  f"the site already has {self.limits.max_attributes} attribute names")
+                problem = Finding(
+                    "HJ206",
+                    json_path("$.traits", name),
+                    f"the site already has {self.limits.max_attributes} attribute names",
+                )
             if problem is None:
                 attributes[name] = value
             else:
@@ -96,11 +107,19 @@ class ReferenceMapper:
         if isinstance(value, list):
             return Finding("HJ202", path, f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
         if utf16_length(name) > self.limits.max_attribute_name_length:
-            return Finding("HJ203", path, f"the name is {utf16_length(name)} characters long; the limit is "
-                                          f"{self.limits.max_attribute_name_length}")
+            return Finding(
+                "HJ203",
+                path,
+                f"the name is {utf16_length(name)} characters long; the limit is "
+                f"{self.limits.max_attribute_name_length}",
+            )
         if isinstance(value, str) and utf16_length(value) > self.limits.max_attribute_value_length:
-            return Finding("HJ204", path, f"the value is {utf16_length(value)} characters long; the limit is "
-                                          f"{self.limits.max_attribute_value_length}")
+            return Finding(
+                "HJ204",
+                path,
+                f"the value is {utf16_length(value)} characters long; the limit is "
+                f"{self.limits.max_attribute_value_length}",
+            )
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
             return Finding("HJ205", path, "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly")
         return None
@@ -111,30 +130,37 @@ class ReferenceMapper:
         if not is_truthy(name):
             return decision([*findings, Finding("HJ104", "$.event", _falsy("event", name))], None)
         if not isinstance(name, str):
-            return decision([*findings, Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a "
-                                                                    "string")], None)
+            return decision(
+                [*findings, Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string")], None
+            )
         name_problem = self.event_name_problem(name)
         if name_problem is not None:
             findings.append(name_problem)
             if RULES[name_problem.code].effect is Effect.REJECTED:
                 return decision(findings, None)
         if not self.admit(self.events, name, self.limits.max_events):
-            return decision([*findings, Finding("HJ304", "$.event", f"the site already has "
-                                                                    f"{self.limits.max_events} event names")], None)
+            return decision(
+                [*findings, Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names")],
+                None,
+            )
         properties = bytes(message.properties)
         value = orjson.loads(properties) if properties else None
         if isinstance(value, dict) and value:
             findings.append(Finding("HJ301", "$.properties"))
         elif value is not None and not isinstance(value, dict):
-            findings.append(Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the "
-                                                             "event name"))
+            findings.append(
+                Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
+            )
         return decision(findings, HotjarCall("event", event=name))
 
     def event_name_problem(self, name: str) -> Finding | None:
         """HJ302, HJ303 or HJ305, the first that applies."""
         if utf16_length(name) > self.limits.max_event_name_length:
-            return Finding("HJ302", "$.event", f"the name is {utf16_length(name)} characters long; the limit is "
-                                               f"{self.limits.max_event_name_length}")
+            return Finding(
+                "HJ302",
+                "$.event",
+                f"the name is {utf16_length(name)} characters long; the limit is {self.limits.max_event_name_length}",
+            )
         bad = []
         for character in name:
             if self.limits.disallowed_characters(character) and character not in bad:
@@ -166,14 +192,19 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
     message_id = message.messageId
     if message_id is not None:
         if not isinstance(message_id, str):
-            findings.append(Finding("HJ005", "$.messageId", f"messageId is {json_type(message_id)}; at most 100 "
-                                                            "characters allowed"))
+            findings.append(
+                Finding("HJ005", "$.messageId", f"messageId is {json_type(message_id)}; at most 100 characters allowed")
+            )
         elif utf16_length(message_id) > 100:
-            findings.append(Finding("HJ005", "$.messageId", f"messageId is {utf16_length(message_id)} characters "
-                                                            "long; at most 100 characters allowed"))
+            findings.append(
+                Finding(
+                    "HJ005",
+                    "$.messageId",
+                    f"messageId is {utf16_length(message_id)} characters long; at most 100 characters allowed",
+                )
+            )
     if message.timestamp is not None and not isinstance(message.timestamp, str):
-        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a "
-                                                        "string"))
+        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string"))
     return findings
 
 

@@ -17,11 +17,24 @@ class Site:
     combine the parts of an input that were folded separately (see `hotjar_cli.run.parallel`).
     """
 
-    __slots__ = ("max_attributes", "max_events", "attributes", "events", "attributes_full", "events_full",
-                 "refused_attributes", "refused_events")
+    __slots__ = (
+        "max_attributes",
+        "max_events",
+        "attributes",
+        "events",
+        "attributes_full",
+        "events_full",
+        "refused_attributes",
+        "refused_events",
+    )
 
-    def __init__(self, max_attributes: int, max_events: int,
-                 known_attributes: Iterable[str] = (), known_events: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        max_attributes: int,
+        max_events: int,
+        known_attributes: Iterable[str] = (),
+        known_events: Iterable[str] = (),
+    ) -> None:
         self.max_attributes = max_attributes
         self.max_events = max_events
         self.attributes: dict[str, None] = dict.fromkeys(known_attributes)

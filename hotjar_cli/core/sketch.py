@@ -79,7 +79,7 @@ class DistinctUsers:
         if self.exact is not None:
             return len(self.exact)
         registers = self.registers or bytearray(REGISTERS)
-        raw = _ALPHA * REGISTERS * REGISTERS / sum(2.0 ** -value for value in registers)
+        raw = _ALPHA * REGISTERS * REGISTERS / sum(2.0**-value for value in registers)
         zeros = registers.count(0)
         if raw <= 2.5 * REGISTERS and zeros:
             return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts

@@ -160,9 +160,16 @@ class Summary:
     def shifted(self, lines: int) -> Summary:
         """This summary with every line number in it moved on by `lines`: a part of a file read on its own."""
         moved = copy.copy(self)
-        moved.examples = {code: [replace(example, position=Position(example.position.file, example.position.line + lines,
-                                                                  example.position.index)) for example in shown]
-                          for code, shown in self.examples.items()}
+        moved.examples = {
+            code: [
+                replace(
+                    example,
+                    position=Position(example.position.file, example.position.line + lines, example.position.index),
+                )
+                for example in shown
+            ]
+            for code, shown in self.examples.items()
+        }
         moved.errors = [replace(error, line=error.line + lines) for error in self.errors]
         moved.views = self.views.shifted(lines) if self.views is not None else None
         return moved
@@ -201,8 +208,16 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
         field_name = finding.path[2:]
         if finding.path in ("$.messageId", "$.timestamp") and field_name not in payload:
             payload[field_name] = getattr(parsed, field_name)
-    return Example(position, message_id, kind, decision.outcome, findings, payload,
-                   decision.call.args if decision.call is not None else None, line_text)
+    return Example(
+        position,
+        message_id,
+        kind,
+        decision.outcome,
+        findings,
+        payload,
+        decision.call.args if decision.call is not None else None,
+        line_text,
+    )
 
 
 def _payload(message: SegmentMessage) -> dict[str, Any]:

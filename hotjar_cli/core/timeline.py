@@ -43,8 +43,9 @@ def bucket_start(seconds: float, resolution: str) -> int:
     if resolution == "day":
         return int(seconds // 86400) * 86400
     moment = datetime.fromtimestamp(seconds, timezone.utc)
-    start = moment.replace(month=1 if resolution == "year" else moment.month, day=1, hour=0, minute=0, second=0,
-                           microsecond=0)
+    start = moment.replace(
+        month=1 if resolution == "year" else moment.month, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     return int(start.timestamp())
 
 
@@ -148,6 +149,7 @@ def _later(last: Seen | None, other: Seen) -> Seen:
 
 def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
     """A sighting at the same time as a group's first or last: ties go by file name, line and index."""
+
     def place(item: tuple[Any, str, int, int | None]) -> tuple[str, int, int]:
         return item[1], item[2], -1 if item[3] is None else item[3]
 
@@ -171,8 +173,19 @@ def _shifted(seen: Seen, lines: int) -> Seen:
 class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
-    __slots__ = ("resolution", "buckets", "untimed", "first", "last", "_span", "_pending", "_hour", "_length",
-                 "_groups", "_held")
+    __slots__ = (
+        "resolution",
+        "buckets",
+        "untimed",
+        "first",
+        "last",
+        "_span",
+        "_pending",
+        "_hour",
+        "_length",
+        "_groups",
+        "_held",
+    )
 
     def __init__(self) -> None:
         self.resolution = "hour"
@@ -199,8 +212,9 @@ class Timeline:
         text = parsed.timestamp if parsed.__class__ is SegmentMessage else None  # type: ignore[union-attr]
         if text.__class__ is str and text.startswith(self._hour) and len(text) == self._length:
             call = decision.call
-            group = self._groups.get(decision.findings if call is not None and call.attributes is not None
-                                     else id(decision))
+            group = self._groups.get(
+                decision.findings if call is not None and call.attributes is not None else id(decision)
+            )
             if group is not None:
                 group[1] += 1
                 if text > group[3][0]:
@@ -212,8 +226,9 @@ class Timeline:
                 return
         self._observe_any(file, line, index, parsed, decision, text)
 
-    def _observe_any(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision,
-                     text: Any) -> None:  # noqa: ANN401
+    def _observe_any(
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
+    ) -> None:  # noqa: ANN401
         if text.__class__ is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
@@ -266,7 +281,8 @@ class Timeline:
         pending, self._pending = self._pending, {}
         self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
         for hour, (decision, count, first_raw, last_raw) in (
-                (hour, group) for hour, groups in pending.items() for group in groups.values()):
+            (hour, group) for hour, groups in pending.items() for group in groups.values()
+        ):
             if hour is None:
                 bucket = self.untimed
             else:
@@ -305,8 +321,10 @@ class Timeline:
 
     def _coarsen(self, span: tuple[int, int]) -> None:
         resolution = self.resolution
-        while bucket_count(bucket_start(span[0], resolution), bucket_start(span[1], resolution),
-                           resolution) > MAX_BUCKETS and resolution != RESOLUTIONS[-1]:
+        while (
+            bucket_count(bucket_start(span[0], resolution), bucket_start(span[1], resolution), resolution) > MAX_BUCKETS
+            and resolution != RESOLUTIONS[-1]
+        ):
             resolution = RESOLUTIONS[RESOLUTIONS.index(resolution) + 1]
         self._regroup(resolution)
 
@@ -399,8 +417,11 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
         events = bucket.events
         if events < START_MESSAGES or number - last_start <= START_BASELINE:
             continue
-        before = [earlier.affected.get(code, 0) / earlier.events
-                  for _, earlier in series[max(0, number - START_BASELINE):number] if earlier.events >= START_MESSAGES]
+        before = [
+            earlier.affected.get(code, 0) / earlier.events
+            for _, earlier in series[max(0, number - START_BASELINE) : number]
+            if earlier.events >= START_MESSAGES
+        ]
         if not before:
             continue
         baseline = max(before)
@@ -413,6 +434,10 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
 
 def bucket_record(start: int, resolution: str, bucket: Bucket) -> dict[str, Any]:
     """One bucket as the JSON report writes it."""
-    return {"start": bucket_label(start, resolution), "events": bucket.events,
-            "outcomes": {outcome.value: bucket.outcomes[_OUTCOME_INDEX[outcome]] for outcome in Outcome},
-            "rules": dict(sorted(bucket.rules.items())), "events_by_rule": dict(sorted(bucket.affected.items()))}
+    return {
+        "start": bucket_label(start, resolution),
+        "events": bucket.events,
+        "outcomes": {outcome.value: bucket.outcomes[_OUTCOME_INDEX[outcome]] for outcome in Outcome},
+        "rules": dict(sorted(bucket.rules.items())),
+        "events_by_rule": dict(sorted(bucket.affected.items())),
+    }

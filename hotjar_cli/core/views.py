@@ -37,11 +37,17 @@ class Views:
 
     __slots__ = ("timeline", "inventory")
 
-    def __init__(self, wanted: frozenset[View], max_attributes: int = 100, max_events: int = 10_000,
-                 known: SiteNames = SiteNames()) -> None:
+    def __init__(
+        self,
+        wanted: frozenset[View],
+        max_attributes: int = 100,
+        max_events: int = 10_000,
+        known: SiteNames = SiteNames(),
+    ) -> None:
         self.timeline = Timeline() if View.TIMELINE in wanted else None
-        self.inventory = (Inventory(max_attributes, max_events, known.attributes, known.events)
-                          if View.INVENTORY in wanted else None)
+        self.inventory = (
+            Inventory(max_attributes, max_events, known.attributes, known.events) if View.INVENTORY in wanted else None
+        )
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event (filtered ones are not)."""
@@ -65,10 +71,14 @@ class Views:
     def merge(self, later: Views) -> Views:
         """This input's views followed by `later`'s."""
         merged = Views.__new__(Views)
-        merged.timeline = (self.timeline.merge(later.timeline)
-                           if self.timeline is not None and later.timeline is not None else None)
-        merged.inventory = (self.inventory.merge(later.inventory)
-                            if self.inventory is not None and later.inventory is not None else None)
+        merged.timeline = (
+            self.timeline.merge(later.timeline) if self.timeline is not None and later.timeline is not None else None
+        )
+        merged.inventory = (
+            self.inventory.merge(later.inventory)
+            if self.inventory is not None and later.inventory is not None
+            else None
+        )
         return merged
 
     def shifted(self, lines: int) -> Views:

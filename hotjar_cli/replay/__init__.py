@@ -29,25 +29,46 @@ from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
 from hotjar_cli.sources.source import STDIN
 
-__all__ = ["Delivery", "Failure", "Plan", "ReplayReport", "ReplaySettings", "ReplaySetupError", "SiteCheck",
-           "Transport", "UserPlan", "EventPlanner", "check_settings", "check_site", "plan_events", "run_replay"]
+__all__ = [
+    "Delivery",
+    "Failure",
+    "Plan",
+    "ReplayReport",
+    "ReplaySettings",
+    "ReplaySetupError",
+    "SiteCheck",
+    "Transport",
+    "UserPlan",
+    "EventPlanner",
+    "check_settings",
+    "check_site",
+    "plan_events",
+    "run_replay",
+]
 
 MAX_SITE_ID = 2**31 - 1
 
 
 def check_settings(settings: ReplaySettings) -> None:
     """Raise ReplaySetupError for settings no replay can start with; cheap, so callers may check first."""
-    if isinstance(settings.site_id, bool) or not isinstance(settings.site_id, int) \
-            or not 0 < settings.site_id <= MAX_SITE_ID:
-        raise ReplaySetupError(f"invalid site id {settings.site_id!r}: use the number Hotjar shows as the "
-                               "Site ID (Sites & Organizations), e.g. --site-id 1234567")
+    if (
+        isinstance(settings.site_id, bool)
+        or not isinstance(settings.site_id, int)
+        or not 0 < settings.site_id <= MAX_SITE_ID
+    ):
+        raise ReplaySetupError(
+            f"invalid site id {settings.site_id!r}: use the number Hotjar shows as the "
+            "Site ID (Sites & Organizations), e.g. --site-id 1234567"
+        )
     _check_url("page url", settings.page_url, "--page-url https://www.example.com/")
     if settings.script_url is not None:
         _check_url("script url", settings.script_url, "leave --script-url out to load Hotjar's own script")
     elif urlsplit(settings.page_url).scheme == "http":
-        raise ReplaySetupError(f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
-                               f"{settings.page_url!r}, so nothing would reach Hotjar; give the site's https:// "
-                               "address as --page-url")
+        raise ReplaySetupError(
+            f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
+            f"{settings.page_url!r}, so nothing would reach Hotjar; give the site's https:// "
+            "address as --page-url"
+        )
     if settings.give_up_after_seconds < 0:
         raise ReplaySetupError("--give-up-after cannot be negative")
     if settings.concurrency < 1:
@@ -106,8 +127,12 @@ def plan_events(events: Iterable[Event], latest_traits: bool = False) -> Plan:
     return planner.plan()
 
 
-def run_replay(events: Iterable[Event] | Plan, settings: ReplaySettings, stderr_console: Console,
-               transport_factory: Callable[[], Transport] | None = None) -> ReplayReport:
+def run_replay(
+    events: Iterable[Event] | Plan,
+    settings: ReplaySettings,
+    stderr_console: Console,
+    transport_factory: Callable[[], Transport] | None = None,
+) -> ReplayReport:
     """Plan, send and account for a replay; progress and warnings go to `stderr_console`.
 
     Raises ReplaySetupError for a setup problem (no Chromium, invalid site id or page address, a checkpoint
@@ -134,17 +159,29 @@ def run_replay(events: Iterable[Event] | Plan, settings: ReplaySettings, stderr_
             checkpoint.close()
     written, error = _write_dead_letter(dead_letter, stderr_console)
     return ReplayReport(
-        planned=plan.calls, sent=tally.calls_sent, dead_lettered=tally.calls_dead_lettered,
+        planned=plan.calls,
+        sent=tally.calls_sent,
+        dead_lettered=tally.calls_dead_lettered,
         skipped=sum(len(user.calls) for user in skipped),
-        users_planned=len(plan.users), users_sent=tally.users_sent,
-        users_dead_lettered=tally.users_dead_lettered, users_skipped=len(skipped),
+        users_planned=len(plan.users),
+        users_sent=tally.users_sent,
+        users_dead_lettered=tally.users_dead_lettered,
+        users_skipped=len(skipped),
         interrupted=interrupted,
-        failures=tuple(sorted(((failure.value, count) for failure, count in tally.failures.items()),
-                              key=lambda item: (-item[1], item[0]))),
-        retries=tally.retries, breaker_opened=opened,
+        failures=tuple(
+            sorted(
+                ((failure.value, count) for failure, count in tally.failures.items()),
+                key=lambda item: (-item[1], item[0]),
+            )
+        ),
+        retries=tally.retries,
+        breaker_opened=opened,
         dead_letter=str(written.path) if written.path is not None else None,
-        dead_letter_messages=written.messages, dead_letter_rebuilt=written.rebuilt, dead_letter_error=error,
-        elapsed_seconds=elapsed, gave_up=gave_up,
+        dead_letter_messages=written.messages,
+        dead_letter_rebuilt=written.rebuilt,
+        dead_letter_error=error,
+        elapsed_seconds=elapsed,
+        gave_up=gave_up,
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
     )
@@ -172,11 +209,15 @@ def _write_dead_letter(dead_letter: DeadLetter, console: Console) -> tuple[DeadL
         written = dead_letter.write()
     except OSError as error:
         message = f"{dead_letter.path}: {error.strerror or error}"
-        console.print(visible(f"replay: the dead-letter file could not be written: {message}"), markup=False,
-                      highlight=False)
+        console.print(
+            visible(f"replay: the dead-letter file could not be written: {message}"), markup=False, highlight=False
+        )
         return DeadLetterResult(None), message
     if written.rebuilt:
-        console.print(f"replay: {written.rebuilt} dead-lettered message(s) could not be read again from their "
-                      "input (it changed or is gone) and were rebuilt from their Hotjar call", markup=False,
-                      highlight=False)
+        console.print(
+            f"replay: {written.rebuilt} dead-lettered message(s) could not be read again from their "
+            "input (it changed or is gone) and were rebuilt from their Hotjar call",
+            markup=False,
+            highlight=False,
+        )
     return written, None

@@ -90,8 +90,10 @@ class ReplayReport:
 
     def __post_init__(self) -> None:
         if self.planned != self.sent + self.dead_lettered + self.skipped:
-            raise ValueError(f"calls do not add up: {self.planned} planned, {self.sent} sent, "
-                             f"{self.dead_lettered} dead-lettered, {self.skipped} skipped")
+            raise ValueError(
+                f"calls do not add up: {self.planned} planned, {self.sent} sent, "
+                f"{self.dead_lettered} dead-lettered, {self.skipped} skipped"
+            )
         if self.users_planned != self.users_sent + self.users_dead_lettered + self.users_skipped:
             raise ValueError("users do not add up")
 
@@ -131,29 +133,43 @@ class ReplayReport:
             f"dead-lettered, {self.users_skipped} skipped",
         ]
         if self.elapsed_seconds > 0 and self.users_sent:
-            lines.append(f"speed: {self.users_per_second:.1f} users/s, {self.calls_per_second:.1f} calls/s "
-                         f"over {self.elapsed_seconds:.1f} s")
+            lines.append(
+                f"speed: {self.users_per_second:.1f} users/s, {self.calls_per_second:.1f} calls/s "
+                f"over {self.elapsed_seconds:.1f} s"
+            )
         if self.failures:
-            lines.append("dead-lettered users by reason: "
-                         + ", ".join(f"{reason} {count}" for reason, count in self.failures))
+            lines.append(
+                "dead-lettered users by reason: " + ", ".join(f"{reason} {count}" for reason, count in self.failures)
+            )
         if self.every_attempt_failed_with:
             lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")
         if self.gave_up:
-            lines.append(f"gave up: {self.gave_up}, so the users not sent are counted as dead-lettered; once Hotjar "
-                         f"works again, {self._resume_hint()}")
+            lines.append(
+                f"gave up: {self.gave_up}, so the users not sent are counted as dead-lettered; once Hotjar "
+                f"works again, {self._resume_hint()}"
+            )
         elif self.interrupted:
-            lines.append("interrupted: users not yet sent are counted as dead-lettered; run the same command "
-                         "with the same --checkpoint to send them")
+            lines.append(
+                "interrupted: users not yet sent are counted as dead-lettered; run the same command "
+                "with the same --checkpoint to send them"
+            )
         if self.dead_letter_error:
             lines.append(f"the dead-letter file could not be written: {self.dead_letter_error}")
         elif self.dead_lettered and self.dead_letter is None:
-            lines.append("no --dead-letter file was given: the dead-lettered calls were not written anywhere "
-                         "(they are not in the checkpoint, so a run with --checkpoint retries them)")
+            lines.append(
+                "no --dead-letter file was given: the dead-lettered calls were not written anywhere "
+                "(they are not in the checkpoint, so a run with --checkpoint retries them)"
+            )
         elif self.dead_letter is not None and self.dead_lettered:
-            rebuilt = f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed)" \
-                if self.dead_letter_rebuilt else ""
-            lines.append(f"dead letters: {self.dead_letter_messages} messages in {self.dead_letter}{rebuilt}; "
-                         "replay that file to send them")
+            rebuilt = (
+                f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed)"
+                if self.dead_letter_rebuilt
+                else ""
+            )
+            lines.append(
+                f"dead letters: {self.dead_letter_messages} messages in {self.dead_letter}{rebuilt}; "
+                "replay that file to send them"
+            )
         return "\n".join(lines)
 
     def _resume_hint(self) -> str:

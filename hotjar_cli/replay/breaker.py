@@ -24,8 +24,9 @@ class BreakerState(str, Enum):
 class Breaker:
     """Admits deliveries and learns from their results. One per replay, shared by all workers."""
 
-    def __init__(self, threshold: int, pause: float, announce: Callable[[str], None],
-                 max_pause: float | None = None) -> None:
+    def __init__(
+        self, threshold: int, pause: float, announce: Callable[[str], None], max_pause: float | None = None
+    ) -> None:
         """`threshold` 0 turns the breaker off; `announce` receives one line per change of state."""
         self.threshold = threshold
         self.first_pause = pause
@@ -71,8 +72,10 @@ class Breaker:
             else:
                 self.pause = min(self.pause * 2, self.max_pause)
                 self._open()
-                self.announce(f"circuit breaker open again: the probe failed ({reason}); pausing "
-                              f"{self.pause:g} s before the next probe")
+                self.announce(
+                    f"circuit breaker open again: the probe failed ({reason}); pausing "
+                    f"{self.pause:g} s before the next probe"
+                )
             return
         if self.state is not BreakerState.CLOSED:
             return  # a delivery that started before the breaker opened says nothing new
@@ -82,8 +85,10 @@ class Breaker:
         self.failures += 1
         if self.failures >= self.threshold:
             self._open()
-            self.announce(f"circuit breaker open: {self.failures} deliveries in a row failed (last: {reason}); "
-                          f"pausing {self.pause:g} s, then probing with one user")
+            self.announce(
+                f"circuit breaker open: {self.failures} deliveries in a row failed (last: {reason}); "
+                f"pausing {self.pause:g} s, then probing with one user"
+            )
 
     def status(self) -> str:
         """What the breaker is doing, for the progress bar: empty while deliveries go ahead."""

@@ -45,10 +45,18 @@ if TYPE_CHECKING:
 # has no network address of its own and so counts as public: Local Network Access checks would then block its
 # WebSockets to a copy of Hotjar's script at a private or loopback address (`--script-url`, a staging copy).
 # Chromium merges this list of disabled features with Playwright's own.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-site-isolation-trials", "--in-process-gpu",
-                 "--disable-features=RenderDocument,LocalNetworkAccessChecks"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-site-isolation-trials",
+    "--in-process-gpu",
+    "--disable-features=RenderDocument,LocalNetworkAccessChecks",
+]
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io", "contentsquare.com", "contentsquare.net")
 """Hotjar's hosts; Hotjar is part of Contentsquare, whose script (`@hotjar/browser`) loads from its own hosts."""
 SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
@@ -73,14 +81,17 @@ def chromium_path(settings: ReplaySettings) -> str:
         found = shutil.which(str(chosen))
         if found:
             return found
-        raise ReplaySetupError(f"no Chromium at {chosen}: pass --browser-path with the path of an executable "
-                               "Chromium or Chrome")
+        raise ReplaySetupError(
+            f"no Chromium at {chosen}: pass --browser-path with the path of an executable Chromium or Chrome"
+        )
     for name in SYSTEM_CHROMIUMS:
         found = shutil.which(name) or (f"/usr/bin/{name}" if os.access(f"/usr/bin/{name}", os.X_OK) else None)
         if found:
             return found
-    raise ReplaySetupError("no Chromium found: install the system's (Debian: `apt-get install "
-                           "chromium-headless-shell`, or `chromium`) or pass --browser-path")
+    raise ReplaySetupError(
+        "no Chromium found: install the system's (Debian: `apt-get install "
+        "chromium-headless-shell`, or `chromium`) or pass --browser-path"
+    )
 
 
 def tracking_page(site_id: int, script_url: str) -> str:
@@ -298,6 +309,7 @@ class _Tab:
         def handler(item: Any) -> None:
             if self.watch is not None:
                 getattr(self.watch, event)(item)
+
         return handler
 
 
@@ -339,8 +351,9 @@ class BrowserTransport(Transport):
     def is_hotjar(self, url: str) -> bool:
         """Whether a request goes to Hotjar: the tracking script's host, or any host under Hotjar's domains."""
         host = (urlsplit(url).hostname or "").lower()
-        return host == self.script_host or any(host == domain or host.endswith("." + domain)
-                                               for domain in HOTJAR_DOMAINS)
+        return host == self.script_host or any(
+            host == domain or host.endswith("." + domain) for domain in HOTJAR_DOMAINS
+        )
 
     async def start(self) -> None:
         """Launch the browser. Raises ReplaySetupError when Chromium cannot start."""
@@ -358,23 +371,29 @@ class BrowserTransport(Transport):
                 self._playwright = await async_playwright().start()
             try:
                 self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.executable, args=CHROMIUM_ARGS, handle_sigint=False,
-                    timeout=max(30_000, self.timeout * 1000))
+                    executable_path=self.executable,
+                    args=CHROMIUM_ARGS,
+                    handle_sigint=False,
+                    timeout=max(30_000, self.timeout * 1000),
+                )
             except PlaywrightError as error:
                 first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
-                raise ReplaySetupError(f"Chromium at {self.executable} did not start ({first_line}); "
-                                       "pass --browser-path with a working Chromium") from None
+                raise ReplaySetupError(
+                    f"Chromium at {self.executable} did not start ({first_line}); "
+                    "pass --browser-path with a working Chromium"
+                ) from None
             # Hotjar should see an ordinary Chrome, not one that announces itself as headless.
             major = self._browser.version.split(".", 1)[0]
-            self._user_agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                                f"Chrome/{major}.0.0.0 Safari/537.36")
+            self._user_agent = (
+                f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                f"Chrome/{major}.0.0.0 Safari/537.36"
+            )
             return self._browser
 
     async def _new_tab(self) -> _Tab:
         browser = await self._ensure_browser()
         tab = _Tab(await browser.new_context(user_agent=self._user_agent, service_workers="block"))
-        for event, method in (("request", "on_request"), ("response", "on_response"),
-                              ("requestfailed", "on_failed")):
+        for event, method in (("request", "on_request"), ("response", "on_response"), ("requestfailed", "on_failed")):
             tab.context.on(event, tab.forward(method))
         tab.page = await tab.context.new_page()
         tab.session = session = await tab.context.new_cdp_session(tab.page)
@@ -385,9 +404,13 @@ class BrowserTransport(Transport):
 
     async def _forget(self, tab: _Tab) -> None:
         """Clear the cookies and the origins' storage the last user left in the tab (its page is gone)."""
-        await asyncio.gather(tab.context.clear_cookies(), *(
-            tab.session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-            for origin in self.origins))
+        await asyncio.gather(
+            tab.context.clear_cookies(),
+            *(
+                tab.session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+                for origin in self.origins
+            ),
+        )
 
     async def _close_tab(self, tab: _Tab) -> None:
         from playwright.async_api import Error as PlaywrightError
@@ -430,26 +453,41 @@ class BrowserTransport(Transport):
 
         watch = tab.watch = _Watch(self.is_hotjar)
         try:
-            settled = await self._visit(tab, watch, DELIVER, [
-                str(self.settings.site_id), [planned.args for planned in user.calls], self.timeout * 1000,
-                self.settings.settle_seconds * 1000, (self.settings.settle_seconds + self.timeout) * 1000],
-                user.timezone)
+            settled = await self._visit(
+                tab,
+                watch,
+                DELIVER,
+                [
+                    str(self.settings.site_id),
+                    [planned.args for planned in user.calls],
+                    self.timeout * 1000,
+                    self.settings.settle_seconds * 1000,
+                    (self.settings.settle_seconds + self.timeout) * 1000,
+                ],
+                user.timezone,
+            )
             if isinstance(settled, Delivery):
                 return settled
             refused = self._refused(settled, watch)
             if refused is not None:
                 return refused
             if settled["state"] == "not-taken":
-                return watch.problem or Delivery(Failure.NOT_TAKEN, f"Hotjar started, but its client did not "
-                                                                    f"take the calls within {self.timeout:g} s "
-                                                                    f"({settled['queued']} still queued)")
+                return watch.problem or Delivery(
+                    Failure.NOT_TAKEN,
+                    f"Hotjar started, but its client did not "
+                    f"take the calls within {self.timeout:g} s "
+                    f"({settled['queued']} still queued)",
+                )
             if settled["inflight"]:
-                return Delivery(Failure.TIMEOUT, f"{settled['inflight']} request(s) to Hotjar had no answer "
-                                                 f"within {self.timeout:g} s")
+                return Delivery(
+                    Failure.TIMEOUT,
+                    f"{settled['inflight']} request(s) to Hotjar had no answer within {self.timeout:g} s",
+                )
             # What the page cannot see (the requests of elements, beacons' answers) the browser reports.
             if not await watch.settle(min(self.settings.settle_seconds, 0.05), self.timeout):
-                return Delivery(Failure.TIMEOUT, f"{watch.pending_description()} had no answer within "
-                                                 f"{self.timeout:g} s")
+                return Delivery(
+                    Failure.TIMEOUT, f"{watch.pending_description()} had no answer within {self.timeout:g} s"
+                )
             return watch.problem or SENT
         except PlaywrightError as error:
             return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
@@ -457,8 +495,9 @@ class BrowserTransport(Transport):
             watch.closed = True
             tab.watch = None
 
-    async def _visit(self, tab: _Tab, watch: _Watch, script: str, args: list[Any],
-                     timezone: str | None = None) -> dict[str, Any] | Delivery:
+    async def _visit(
+        self, tab: _Tab, watch: _Watch, script: str, args: list[Any], timezone: str | None = None
+    ) -> dict[str, Any] | Delivery:
         """Load the page in `tab` as a fresh visitor in `timezone` (None: UTC) and run `script` in it: what it
         found, once the tracking script loaded, or why it did not. Raises Playwright's errors."""
         from playwright.async_api import Error as PlaywrightError
@@ -470,8 +509,9 @@ class BrowserTransport(Transport):
         try:
             await tab.page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
         except PlaywrightTimeout:
-            return watch.problem or Delivery(Failure.TIMEOUT, f"the page did not finish loading within "
-                                                              f"{self.timeout:g} s")
+            return watch.problem or Delivery(
+                Failure.TIMEOUT, f"the page did not finish loading within {self.timeout:g} s"
+            )
         if tab.uses:
             try:
                 await self._forget(tab)
@@ -482,8 +522,9 @@ class BrowserTransport(Transport):
         if state == "stale":
             return _STALE
         if state == "pending":
-            return watch.problem or Delivery(Failure.TIMEOUT, f"the tracking script did not arrive within "
-                                                              f"{self.timeout:g} s")
+            return watch.problem or Delivery(
+                Failure.TIMEOUT, f"the tracking script did not arrive within {self.timeout:g} s"
+            )
         if state != "loaded" and "found" not in found:
             reason = watch.problem.detail if watch.problem else f"script state {state}"
             return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
@@ -494,19 +535,24 @@ class BrowserTransport(Transport):
         site_id = self.settings.site_id
         # Another site's script starts for its own site, not for this one: say which, not that it refused.
         if found["found"]["site"] not in (None, str(site_id)):
-            return Delivery(Failure.SITE_MISMATCH, f"the tracking script holds the settings of site "
-                                                   f"{_cut(found['found']['site'])}, not of site {site_id}")
+            return Delivery(
+                Failure.SITE_MISMATCH,
+                f"the tracking script holds the settings of site {_cut(found['found']['site'])}, not of site {site_id}",
+            )
         if not found["found"]["started"]:
             return Delivery(Failure.HOTJAR_REFUSED, refusal_reason(found["console"]))
         if found["state"] == "attributes-off":
-            return Delivery(Failure.USER_ATTRIBUTES_OFF, f"User Attributes are off for site {site_id}: Hotjar "
-                                                         f"drops every identify; {USER_ATTRIBUTES_HINT}")
+            return Delivery(
+                Failure.USER_ATTRIBUTES_OFF,
+                f"User Attributes are off for site {site_id}: Hotjar drops every identify; {USER_ATTRIBUTES_HINT}",
+            )
         if found["failures"]:
             kind, detail = found["failures"][0]
             return watch.problem or Delivery(Failure(kind), _cut(detail))
         if found["console"]:
-            return Delivery(Failure.HOTJAR_WARNING, f"Hotjar's script wrote to the page's console: "
-                                                    f"{_cut(found['console'][0])}")
+            return Delivery(
+                Failure.HOTJAR_WARNING, f"Hotjar's script wrote to the page's console: {_cut(found['console'][0])}"
+            )
         return None
 
     async def check(self) -> SiteCheck:
@@ -530,30 +576,47 @@ class BrowserTransport(Transport):
         else:
             self._idle.append(tab)
         if isinstance(found, Delivery):
-            return SiteCheck(script_url, self.page_url, script_loaded=False, started=False, client_started=False,
-                             site_id=None, user_attributes=None, unreachable=str(found))
+            return SiteCheck(
+                script_url,
+                self.page_url,
+                script_loaded=False,
+                started=False,
+                client_started=False,
+                site_id=None,
+                user_attributes=None,
+                unreachable=str(found),
+            )
         settings = found["found"]
         problem = self._refused(found, watch)
         unreachable = None
         if problem is None and not found["taken"]:
-            problem = watch.problem or Delivery(Failure.NOT_TAKEN, f"Hotjar started, but its client did not load "
-                                                                   f"within {self.timeout:g} s")
+            problem = watch.problem or Delivery(
+                Failure.NOT_TAKEN, f"Hotjar started, but its client did not load within {self.timeout:g} s"
+            )
         if problem is not None and problem.failure not in (Failure.HOTJAR_REFUSED, Failure.SITE_MISMATCH):
             problem, unreachable = None, str(problem)
         site = settings["site"]
-        return SiteCheck(script_url, self.page_url, script_loaded=True, started=settings["started"],
-                         client_started=bool(found["taken"]),
-                         site_id=int(site) if site is not None and site.isdigit() else None,
-                         user_attributes=settings["attributes"],
-                         refused=problem.detail if problem is not None and problem.failure is Failure.HOTJAR_REFUSED
-                         else None, unreachable=unreachable)
+        return SiteCheck(
+            script_url,
+            self.page_url,
+            script_loaded=True,
+            started=settings["started"],
+            client_started=bool(found["taken"]),
+            site_id=int(site) if site is not None and site.isdigit() else None,
+            user_attributes=settings["attributes"],
+            refused=problem.detail if problem is not None and problem.failure is Failure.HOTJAR_REFUSED else None,
+            unreachable=unreachable,
+        )
 
     async def _serve(self, session: CDPSession, event: dict[str, Any]) -> None:
         from playwright.async_api import Error as PlaywrightError
 
         if event["request"]["url"] == self.page_url:
-            answer = {"responseCode": 200, "body": self.page_body,
-                      "responseHeaders": [{"name": "content-type", "value": "text/html; charset=utf-8"}]}
+            answer = {
+                "responseCode": 200,
+                "body": self.page_body,
+                "responseHeaders": [{"name": "content-type", "value": "text/html; charset=utf-8"}],
+            }
         else:
             # Anything else the page asks of the site's own origin (a favicon) never reaches the real server.
             answer = {"responseCode": 404, "body": ""}
@@ -605,14 +668,18 @@ class _Watch:
         # and a script need not read the body of a post.
         self._done(response.request)
         if not self.closed and response.status >= 400 and response.request in self.seen:
-            self._fail(Failure.HTTP_ERROR, f"HTTP {response.status} from {response.request.method} "
-                                           f"{_strip_query(response.url)}")
+            self._fail(
+                Failure.HTTP_ERROR,
+                f"HTTP {response.status} from {response.request.method} {_strip_query(response.url)}",
+            )
 
     def on_failed(self, request: Request) -> None:
         self._done(request)
         if not self.closed and request in self.seen:
-            self._fail(Failure.REQUEST_FAILED, f"{request.failure or 'failed'} for {request.method} "
-                                               f"{_strip_query(request.url)}")
+            self._fail(
+                Failure.REQUEST_FAILED,
+                f"{request.failure or 'failed'} for {request.method} {_strip_query(request.url)}",
+            )
 
     def _done(self, request: Request) -> None:
         if request in self.pending:

@@ -37,8 +37,9 @@ class Checkpoint:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(self._fd)
-            raise ReplaySetupError(f"the checkpoint {path} is in use by another replay; wait for it to finish "
-                                   "or choose another file") from None
+            raise ReplaySetupError(
+                f"the checkpoint {path} is in use by another replay; wait for it to finish or choose another file"
+            ) from None
         try:
             self._load()
         except ReplaySetupError:
@@ -56,8 +57,9 @@ class Checkpoint:
             if header is None:
                 raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
             if header != self.site_id:
-                raise ReplaySetupError(f"the checkpoint {self.path} was written for site {header}, not "
-                                       f"{self.site_id}; choose another file")
+                raise ReplaySetupError(
+                    f"the checkpoint {self.path} was written for site {header}, not {self.site_id}; choose another file"
+                )
         elif content and not content.startswith(b'{"checkpoint"'):
             raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
         if complete < len(content):

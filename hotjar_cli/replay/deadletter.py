@@ -156,4 +156,3 @@ def rebuild(call: HotjarCall, user: str, origin: Origin) -> bytes:
     if origin.message_id is not None:
         message["messageId"] = origin.message_id
     return orjson.dumps(message)
-

@@ -95,8 +95,10 @@ class SiteCheck:
         if self.site_id is not None and self.site_id != site_id:
             return f"the tracking script holds the settings of site {self.site_id}, not of site {site_id}"
         if identifies and self.user_attributes is False:
-            return (f"User Attributes are off for site {site_id}: Hotjar would silently drop every identify; "
-                    f"{USER_ATTRIBUTES_HINT}, or replay only events with --type track")
+            return (
+                f"User Attributes are off for site {site_id}: Hotjar would silently drop every identify; "
+                f"{USER_ATTRIBUTES_HINT}, or replay only events with --type track"
+            )
         return None
 
 

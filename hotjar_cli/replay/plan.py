@@ -102,8 +102,9 @@ class Planner:
     _users: dict[str, list[_Pending]] = field(default_factory=dict)
     _sequence: int = 0
 
-    def add(self, key: str, call: HotjarCall, origin: Origin, moment: datetime | None,
-            timezone: str | None = None) -> None:
+    def add(
+        self, key: str, call: HotjarCall, origin: Origin, moment: datetime | None, timezone: str | None = None
+    ) -> None:
         """Record one call of the user `key`; `moment` is when its message happened (None when unknown).
 
         `timezone` is the zone its message names (`context.timezone`), valid or not: `plan` chooses.
@@ -113,8 +114,9 @@ class Planner:
 
     def plan(self) -> Plan:
         """The users and their ordered calls; with `latest_traits`, one merged identify per user."""
-        return Plan(tuple(UserPlan(key, self._order(pending), _user_timezone(pending))
-                          for key, pending in self._users.items()))
+        return Plan(
+            tuple(UserPlan(key, self._order(pending), _user_timezone(pending)) for key, pending in self._users.items())
+        )
 
     def _order(self, pending: list[_Pending]) -> tuple[PlannedCall, ...]:
         pending.sort(key=_chronological)
@@ -134,8 +136,9 @@ _NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
 
 def _user_timezone(pending: list[_Pending]) -> str | None:
     named = [item for item in pending if item.timezone is not None and valid_timezone(item.timezone)]
-    latest = max((item for item in named if item.call.kind == "identify"), key=_chronological, default=None) \
-        or max(named, key=_chronological, default=None)
+    latest = max((item for item in named if item.call.kind == "identify"), key=_chronological, default=None) or max(
+        named, key=_chronological, default=None
+    )
     return latest.timezone if latest is not None else None
 
 
@@ -143,8 +146,9 @@ def _user_timezone(pending: list[_Pending]) -> str | None:
 def _zone_names() -> frozenset[str]:
     # The `posix/` and `right/` copies and `localtime` (the machine's own zone) are files of the zone database,
     # not zone names: Chromium refuses `localtime`.
-    return frozenset(name for name in available_timezones()
-                     if not name.startswith(("posix/", "right/")) and name != "localtime")
+    return frozenset(
+        name for name in available_timezones() if not name.startswith(("posix/", "right/")) and name != "localtime"
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -169,8 +173,9 @@ def merge_identifies(identifies: list[_Pending]) -> PlannedCall:
     for item in identifies:
         attributes.update(item.call.attributes or {})
     last = identifies[-1].call
-    return PlannedCall(HotjarCall("identify", user_id=last.user_id, attributes=attributes),
-                       tuple(item.origin for item in identifies))
+    return PlannedCall(
+        HotjarCall("identify", user_id=last.user_id, attributes=attributes), tuple(item.origin for item in identifies)
+    )
 
 
 def origin_of(position: Position, message: SegmentMessage, keep_json: bool) -> Origin:

@@ -93,24 +93,37 @@ class _Rates(ProgressColumn):
         if elapsed <= 0:
             return Text("- users/s  - calls/s", style="progress.data.speed")
         calls = task.fields.get("calls", 0)
-        return Text(f"{task.completed / elapsed:.1f} users/s  {calls / elapsed:.1f} calls/s",
-                    style="progress.data.speed")
+        return Text(
+            f"{task.completed / elapsed:.1f} users/s  {calls / elapsed:.1f} calls/s", style="progress.data.speed"
+        )
 
 
 def progress_bar(console: Console, breaker: Breaker, shown: bool = True) -> Progress:
     """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
     return Progress(
-        TextColumn("replay"), BarColumn(), TextColumn("{task.completed}/{task.total} users"), _Rates(),
-        TextColumn("[red]{task.fields[failed]} dead-lettered"), _Remaining(breaker),
-        console=console, transient=False, disable=not shown,
+        TextColumn("replay"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} users"),
+        _Rates(),
+        TextColumn("[red]{task.fields[failed]} dead-lettered"),
+        _Remaining(breaker),
+        console=console,
+        transient=False,
+        disable=not shown,
     )
 
 
 class Runner:
     """One replay's sending phase."""
 
-    def __init__(self, settings: ReplaySettings, transport: Transport, checkpoint: Checkpoint | None,
-                 dead_letter: DeadLetter, console: Console) -> None:
+    def __init__(
+        self,
+        settings: ReplaySettings,
+        transport: Transport,
+        checkpoint: Checkpoint | None,
+        dead_letter: DeadLetter,
+        console: Console,
+    ) -> None:
         self.settings = settings
         self.transport = transport
         self.checkpoint = checkpoint
@@ -122,9 +135,12 @@ class Runner:
         """Why the replay gave up on a failing Hotjar, or None."""
         give_up = settings.give_up_after_seconds
         # Several probes fit in the give-up time, so one that succeeds can still save the run.
-        self.breaker = Breaker(settings.breaker_failures, settings.breaker_pause_seconds, self.say,
-                               max_pause=max(settings.breaker_pause_seconds, min(300.0, give_up / 4))
-                               if give_up > 0 else None)
+        self.breaker = Breaker(
+            settings.breaker_failures,
+            settings.breaker_pause_seconds,
+            self.say,
+            max_pause=max(settings.breaker_pause_seconds, min(300.0, give_up / 4)) if give_up > 0 else None,
+        )
         self.rate = RateLimit(settings.rate)
         self._pending: deque[UserPlan] = deque()
         self._workers: list[asyncio.Task[None]] = []
@@ -211,8 +227,10 @@ class Runner:
             return
         self.stop()
         in_flight = len(self._delivering)
-        self.say(f"stopping: finishing the {in_flight} user{'s' if in_flight != 1 else ''} in flight; "
-                 "press Ctrl-C again to abandon them")
+        self.say(
+            f"stopping: finishing the {in_flight} user{'s' if in_flight != 1 else ''} in flight; "
+            "press Ctrl-C again to abandon them"
+        )
 
     def stop(self) -> None:
         """Take no new users; the users being delivered finish, those waiting to retry are abandoned."""
@@ -301,8 +319,9 @@ class Runner:
     def _advance(self) -> None:
         if self._progress is None or self._task_id is None:
             return
-        self._progress.update(self._task_id, advance=1, calls=self.tally.calls_sent,
-                              failed=self.tally.users_dead_lettered)
+        self._progress.update(
+            self._task_id, advance=1, calls=self.tally.calls_sent, failed=self.tally.users_dead_lettered
+        )
 
 
 def duration_text(seconds: float) -> str:
@@ -319,8 +338,14 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transport], users: list[UserPlan],
-              checkpoint: Checkpoint | None, dead_letter: DeadLetter, console: Console) -> tuple[Tally, Runner]:
+def run_users(
+    settings: ReplaySettings,
+    transport_factory: Callable[[], Transport],
+    users: list[UserPlan],
+    checkpoint: Checkpoint | None,
+    dead_letter: DeadLetter,
+    console: Console,
+) -> tuple[Tally, Runner]:
     """Run the sending phase in its own event loop; the transport is built, started and closed inside it.
 
     The transport first checks the site (`Transport.check`). Raises ReplaySetupError, before any call is made,
@@ -336,9 +361,14 @@ def run_users(settings: ReplaySettings, transport_factory: Callable[[], Transpor
             raise ReplaySetupError(f"Hotjar cannot take this replay, nothing was sent: {refusal}")
         runner = Runner(settings, transport, checkpoint, dead_letter, console)
         if site.unreachable is not None:
-            runner.say(f"the first look at the site failed ({site.unreachable}); sending anyway, with retries"
-                       + (f", giving up after {duration_text(settings.give_up_after_seconds)} without a delivery"
-                          if settings.give_up_after_seconds > 0 else ""))
+            runner.say(
+                f"the first look at the site failed ({site.unreachable}); sending anyway, with retries"
+                + (
+                    f", giving up after {duration_text(settings.give_up_after_seconds)} without a delivery"
+                    if settings.give_up_after_seconds > 0
+                    else ""
+                )
+            )
         return await runner.run(users), runner
 
     return _with_transport(transport_factory, send)

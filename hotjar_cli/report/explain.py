@@ -26,8 +26,15 @@ MAX_VALUE_CHARS = 40
 _MAX_ERRORS = 200
 """A message with thousands of broken values still gets a quick answer from the first of them."""
 
-_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "an integer", "boolean": "a boolean",
-               "object": "an object", "array": "a list", "null": "null"}
+_TYPE_NAMES = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "a boolean",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
 
 
 def schema_dir() -> Path:
@@ -116,8 +123,10 @@ def _validators() -> dict[str, Any]:
     # jsonschema's own date-time check needs an optional package and is stricter than Segment (RFC 3339).
     formats = FormatChecker(formats=())
     formats.checks("date-time")(_is_date_time)
-    return {name: Draft202012Validator(schemas[name], registry=registry, format_checker=formats)
-            for name in (*MESSAGE_TYPES, "message")}
+    return {
+        name: Draft202012Validator(schemas[name], registry=registry, format_checker=formats)
+        for name in (*MESSAGE_TYPES, "message")
+    }
 
 
 def _is_date_time(value: object) -> bool:
@@ -211,7 +220,7 @@ def _render(value: Any, budget: int) -> str:
     if isinstance(value, str):
         return repr(value[:budget])
     if isinstance(value, (int, float)):
-        return repr(value)[:budget + 1]
+        return repr(value)[: budget + 1]
     if isinstance(value, (list, dict)):
         is_list = isinstance(value, list)
         pieces: list[str] = []
@@ -227,4 +236,4 @@ def _render(value: Any, budget: int) -> str:
             used += len(piece) + 2
         inner = ", ".join(pieces)
         return f"[{inner}]" if is_list else "{" + inner + "}"
-    return repr(value)[:budget + 1]
+    return repr(value)[: budget + 1]

@@ -43,8 +43,10 @@ class GithubReporter(Reporter):
                         f"title={_property(rule.title)}::{_data(f'{message} at {finding.path}{where}')}\n"
                     )
         for error in summary.errors:
-            self.out.write(f"::error file={_property(error.file)},line={error.line},"
-                           f"title=hotjar-cli could not read the file::{_data(error.message)}\n")
+            self.out.write(
+                f"::error file={_property(error.file)},line={error.line},"
+                f"title=hotjar-cli could not read the file::{_data(error.message)}\n"
+            )
         outcomes = ", ".join(f"{count:,} {outcome.value}" for outcome, count in summary.outcomes.items())
         rules = ", ".join(f"{code} {count:,}" for code, count in summary.sorted_rules()) or "no findings"
         verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"

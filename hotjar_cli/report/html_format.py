@@ -36,8 +36,13 @@ EXAMPLES = 3
 EXAMPLE_LINES = 60
 LINE_CHARACTERS = 200
 INSTALL_HINT = "pip install 'hotjar-cli[html]'"
-OUTCOME_COLOURS = {"accepted": "#2e7d32", "modified": "#f9a825", "rejected": "#c62828", "ignored": "#9e9e9e",
-                   "invalid": "#6a1b9a"}
+OUTCOME_COLOURS = {
+    "accepted": "#2e7d32",
+    "modified": "#f9a825",
+    "rejected": "#c62828",
+    "ignored": "#9e9e9e",
+    "invalid": "#6a1b9a",
+}
 MARK_CLASSES = {Mark.KEPT: "kept", Mark.DROPPED: "dropped", Mark.COERCED: "coerced"}
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -77,8 +82,10 @@ document.querySelectorAll('input.filter').forEach(function (input) {
 });
 """
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-CSP = (f"default-src 'none'; script-src '{SCRIPT_HASH}'; style-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    f"default-src 'none'; script-src '{SCRIPT_HASH}'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 STYLE = """\
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
@@ -136,24 +143,41 @@ def _svg(spec: dict[str, Any]) -> str | None:
 
 def _x_axis(by: str) -> dict[str, Any]:
     """Event time on a UTC scale, labelled by Vega's own choice of ticks for the span."""
-    return {"field": "t", "type": "temporal", "title": f"event time (UTC, by {by})", "scale": {"type": "utc"},
-            "axis": {"labelOverlap": True}}
+    return {
+        "field": "t",
+        "type": "temporal",
+        "title": f"event time (UTC, by {by})",
+        "scale": {"type": "utc"},
+        "axis": {"labelOverlap": True},
+    }
 
 
 def outcomes_chart(timeline: dict[str, Any]) -> str:
     """Messages by outcome per bucket, as a stacked area chart."""
     buckets = timeline["buckets"]
-    values = [{"t": _instant(bucket["start"]), "outcome": outcome, "messages": bucket["outcomes"][outcome]}
-              for bucket in buckets for outcome in (outcome.value for outcome in OUTCOMES)]
+    values = [
+        {"t": _instant(bucket["start"]), "outcome": outcome, "messages": bucket["outcomes"][outcome]}
+        for bucket in buckets
+        for outcome in (outcome.value for outcome in OUTCOMES)
+    ]
     points = len(buckets) <= POINTS_UP_TO
-    spec = {"width": 1000, "height": 260, "data": {"values": values},
-            "mark": {"type": "area", "line": True, "point": points},
-            "encoding": {"x": _x_axis(timeline["by"]),
-                         "y": {"field": "messages", "type": "quantitative", "stack": "zero", "title": "messages"},
-                         "color": {"field": "outcome", "type": "nominal",
-                                   "scale": {"domain": list(OUTCOME_COLOURS), "range": list(OUTCOME_COLOURS.values())},
-                                   "sort": list(OUTCOME_COLOURS)},
-                         "order": {"field": "order", "type": "quantitative"}}}
+    spec = {
+        "width": 1000,
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "area", "line": True, "point": points},
+        "encoding": {
+            "x": _x_axis(timeline["by"]),
+            "y": {"field": "messages", "type": "quantitative", "stack": "zero", "title": "messages"},
+            "color": {
+                "field": "outcome",
+                "type": "nominal",
+                "scale": {"domain": list(OUTCOME_COLOURS), "range": list(OUTCOME_COLOURS.values())},
+                "sort": list(OUTCOME_COLOURS),
+            },
+            "order": {"field": "order", "type": "quantitative"},
+        },
+    }
     for value in values:
         value["order"] = list(OUTCOME_COLOURS).index(value["outcome"])  # type: ignore[index]
     return _chart("outcomes", spec, len(buckets), points)
@@ -163,10 +187,13 @@ def rule_chart(timeline: dict[str, Any], code: str) -> str:
     """Events with the rule per bucket, as a small area chart."""
     buckets = timeline["buckets"]
     values = [{"t": _instant(bucket["start"]), "events": bucket["events_by_rule"].get(code, 0)} for bucket in buckets]
-    spec = {"width": 460, "height": 90, "data": {"values": values},
-            "mark": {"type": "area", "line": True, "color": "#e57373"},
-            "encoding": {"x": _x_axis(timeline["by"]),
-                         "y": {"field": "events", "type": "quantitative", "title": "events"}}}
+    spec = {
+        "width": 460,
+        "height": 90,
+        "data": {"values": values},
+        "mark": {"type": "area", "line": True, "color": "#e57373"},
+        "encoding": {"x": _x_axis(timeline["by"]), "y": {"field": "events", "type": "quantitative", "title": "events"}},
+    }
     return _chart(f"rule-{code}", spec, len(buckets), False)
 
 
@@ -176,8 +203,10 @@ def _chart(name: str, spec: dict[str, Any], buckets: int, points: bool) -> str:
     svg = _svg(spec)
     if svg is None:
         return f'<p class="muted">Charts need the html extra: <code>{_e(INSTALL_HINT)}</code></p>'
-    return (f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
-            f'data-points="{"true" if points else "false"}">{svg}</figure>')
+    return (
+        f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
+        f'data-points="{"true" if points else "false"}">{svg}</figure>'
+    )
 
 
 def _example(example: Example, redact: bool) -> str:
@@ -201,8 +230,11 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     budget = kind["budget"]
     parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
     if budget["full"]:
-        parts.append(f"<p>Full since {_seen(budget['filled_at'])}</p>" if budget["filled_at"]
-                     else "<p>Full before these logs.</p>")
+        parts.append(
+            f"<p>Full since {_seen(budget['filled_at'])}</p>"
+            if budget["filled_at"]
+            else "<p>Full before these logs.</p>"
+        )
     elif budget["new_per_week"]:
         fill = f"; full on {_e(budget['projected_fill'])} at that pace" if budget["projected_fill"] else ""
         parts.append(f"<p>{budget['new_per_week']:,} new names a week{fill}.</p>")
@@ -221,8 +253,10 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
     else:
         share = budget["used"] / budget["limit"] * 100 if budget["limit"] else 100
-        parts.append(f'<div class="bar" title="{budget["used"]:,} of {budget["limit"]:,}">'
-                     f'<div style="width:{share:.2f}%"></div></div>')
+        parts.append(
+            f'<div class="bar" title="{budget["used"]:,} of {budget["limit"]:,}">'
+            f'<div style="width:{share:.2f}%"></div></div>'
+        )
     if turned_away:
         names = ", ".join(_e(row["name"]) for row in turned_away[:20])
         more = f" and {len(turned_away) - 20:,} more" if len(turned_away) > 20 else ""
@@ -241,39 +275,51 @@ def _inventory_table(record: dict[str, Any]) -> str:
         for row in names[:TABLE_ROWS]:
             counts = {**row.get("types", {}), **row.get("dropped", {}), **row.get("findings", {})}
             cells = [
-                f"<td>{kind[:-1]}</td>", f'<td class="name">{_e(row["name"])}</td>',
+                f"<td>{kind[:-1]}</td>",
+                f'<td class="name">{_e(row["name"])}</td>',
                 f'<td class="fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
                 f'<td class="number" data-value="{row["slot"] or 0}">{row["slot"] or ""}</td>',
                 f'<td class="number" data-value="{row["messages"] or 0}">{row["messages"] or 0:,}</td>',
                 f'<td class="number" data-value="{row["users"] or 0}">'
-                f'{"≈" if row["users_estimated"] else ""}{row["users"] or 0:,}</td>',
+                f"{'≈' if row['users_estimated'] else ''}{row['users'] or 0:,}</td>",
                 f"<td>{_e(' '.join(f'{key}:{value:,}' for key, value in counts.items()))}</td>",
-                f"<td>{_seen(row['first_seen'])}</td>", f"<td>{_seen(row['last_seen'])}</td>"]
+                f"<td>{_seen(row['first_seen'])}</td>",
+                f"<td>{_seen(row['last_seen'])}</td>",
+            ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
     headers = "".join(f'<th data-type="{"number" if name in numeric else "text"}">{_e(name)}</th>' for name in head)
     more = f'<p class="muted">… and {hidden:,} less frequent names not shown.</p>' if hidden else ""
-    return ('<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
-            'aria-label="Filter names">'
-            f'<div class="table-wrap"><table id="inventory" class="sortable"><thead><tr>{headers}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>{more}<p class="muted">{_e(record["users_note"])}.</p>')
+    return (
+        '<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
+        'aria-label="Filter names">'
+        f'<div class="table-wrap"><table id="inventory" class="sortable"><thead><tr>{headers}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>{more}<p class="muted">{_e(record["users_note"])}.</p>'
+    )
 
 
 def _site_sections(inventory: dict[str, Any]) -> list[str]:
-    return ["<h2>The site's budgets</h2>", _budget("Attribute names", inventory["attributes"], True),
-            _budget("Event names", inventory["events"], False), "<h2>Inventory</h2>", _inventory_table(inventory)]
+    return [
+        "<h2>The site's budgets</h2>",
+        _budget("Attribute names", inventory["attributes"], True),
+        _budget("Event names", inventory["events"], False),
+        "<h2>Inventory</h2>",
+        _inventory_table(inventory),
+    ]
 
 
 def page(title: str, sections: list[str], data: dict[str, Any]) -> str:
     """The whole document around its sections, with the CSP, the style, the data and the table's script."""
     # The data is for machines reading the page; `<` is escaped so that no text in it can close the element.
     encoded = visible_json(msgspec.json.encode(data).decode()).replace("<", "\\u003c").replace(">", "\\u003e")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
-            + "\n".join(sections)
-            + f'\n<script type="application/json" id="report-data">{encoded}</script>'
-            + f"<script>{SCRIPT}</script></body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
+        + "\n".join(sections)
+        + f'\n<script type="application/json" id="report-data">{encoded}</script>'
+        + f"<script>{SCRIPT}</script></body></html>\n"
+    )
 
 
 def validate_page(report: Report) -> str:
@@ -283,33 +329,40 @@ def validate_page(report: Report) -> str:
     failed = verdict.exit_code != 0
     reasons = "".join(f"<li>{_e(reason)}</li>" for reason in verdict.reasons)
     outcomes = " · ".join(f"{_e(outcome)} {count:,}" for outcome, count in record["summary"]["outcomes"].items())
-    sections = ["<h1>What Hotjar keeps of these Segment logs</h1>",
-                f'<p class="muted">hotjar-cli {_e(__version__)}: {summary.events:,} events in {summary.lines:,} lines '
-                f"of {summary.files:,} files</p>",
-                f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
-                f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
-                f"<p>{outcomes}</p>"]
+    sections = [
+        "<h1>What Hotjar keeps of these Segment logs</h1>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {summary.events:,} events in {summary.lines:,} lines '
+        f"of {summary.files:,} files</p>",
+        f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
+        f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
+        f"<p>{outcomes}</p>",
+    ]
     timeline = record.get("timeline")
     if timeline is not None:
         sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]
         if timeline["untimed"]["events"]:
-            sections.append(f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
-                            "and are not in the chart.</p>")
+            sections.append(
+                f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
+                "and are not in the chart.</p>"
+            )
     cards = []
     for code, rule_record in record["rules"].items():
         rule = RULES[code]
         seen = (timeline or {}).get("rules", {}).get(code, {})
-        started = "".join(f"<li>started on {_e(start['bucket'])}: first {_seen(start['first_example'])}</li>"
-                          for start in seen.get("started", []))
+        started = "".join(
+            f"<li>started on {_e(start['bucket'])}: first {_seen(start['first_example'])}</li>"
+            for start in seen.get("started", [])
+        )
         examples = "".join(_example(example, report.redact) for example in summary.examples.get(code, [])[:EXAMPLES])
         cards.append(
             f'<section class="card" id="{_e(code)}"><h3>{_e(code)} {_e(rule.name)} '
             f'<span class="severity-{_e(rule.severity.value)}">{_e(rule.severity.value)}</span>'
-            f'{" · fails the gate" if rule_record["fails"] else ""}</h3>'
+            f"{' · fails the gate' if rule_record['fails'] else ''}</h3>"
             f"<p>{_e(rule.message)}</p><p>{rule_record['findings']:,} findings in {rule_record['events']:,} events"
-            f"</p><p class=\"muted\">since {_seen(seen.get('first_seen'))}<br>last {_seen(seen.get('last_seen'))}</p>"
+            f'</p><p class="muted">since {_seen(seen.get("first_seen"))}<br>last {_seen(seen.get("last_seen"))}</p>'
             f"{f'<ul>{started}</ul>' if started else ''}"
-            f"{rule_chart(timeline, code) if timeline is not None else ''}{examples}</section>")
+            f"{rule_chart(timeline, code) if timeline is not None else ''}{examples}</section>"
+        )
     if cards:
         sections += ["<h2>Findings by rule</h2>", f'<div class="cards">{"".join(cards)}</div>']
     inventory = None
@@ -317,8 +370,9 @@ def validate_page(report: Report) -> str:
         inventory = inventory_record(summary.views.inventory, report.redact)
         sections += _site_sections(inventory)
     for error in summary.errors:
-        sections.append(f'<p class="severity-error">{_e(error.file)}:{error.line}: could not read on: '
-                        f"{_e(error.message)}</p>")
+        sections.append(
+            f'<p class="severity-error">{_e(error.file)}:{error.line}: could not read on: {_e(error.message)}</p>'
+        )
     data = {"summary": record["summary"], "verdict": record["verdict"], "timeline": timeline}
     return page("hotjar-cli validate", sections, data)
 
@@ -326,9 +380,11 @@ def validate_page(report: Report) -> str:
 def inventory_page(record: dict[str, Any]) -> str:
     """The page of `inventory --format html`."""
     summary = record["summary"]
-    sections = ["<h1>The Hotjar site's names</h1>",
-                f'<p class="muted">hotjar-cli {_e(__version__)}: {summary["events"]:,} events from '
-                f'{_e(record["span"]["first"] or "-")} to {_e(record["span"]["last"] or "-")}</p>']
+    sections = [
+        "<h1>The Hotjar site's names</h1>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {summary["events"]:,} events from '
+        f"{_e(record['span']['first'] or '-')} to {_e(record['span']['last'] or '-')}</p>",
+    ]
     timeline = record.get("timeline")
     if timeline is not None:
         sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]

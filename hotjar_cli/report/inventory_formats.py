@@ -33,9 +33,18 @@ def printable(text: str) -> str:
     """Text from the input, safe for a terminal: control, format (bidi) and other unprintable characters escaped."""
     if text.isprintable():
         return text
-    return "".join(character if character.isprintable() else
-                   (f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
-                    if ord(character) < 0x10000 else f"\\U{ord(character):08x}") for character in text)
+    return "".join(
+        character
+        if character.isprintable()
+        else (
+            f"\\x{ord(character):02x}"
+            if ord(character) < 0x100
+            else f"\\u{ord(character):04x}"
+            if ord(character) < 0x10000
+            else f"\\U{ord(character):08x}"
+        )
+        for character in text
+    )
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -80,31 +89,59 @@ def _remainder_line(kind: dict[str, Any], shown: int) -> str | None:
     if hidden <= 0:
         return None
     occurrences = kind["remainder"]["occurrences"] + sum(
-        row["messages"] or 0 for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:])
+        row["messages"] or 0
+        for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:]
+    )
     return f"… and {hidden:,} more names ({occurrences:,} values or messages)"
 
 
 def write_text(record: dict[str, Any], out: TextIO) -> None:
     """Budgets, then the most frequent names of each kind in aligned columns."""
-    lines = [f"hotjar-cli inventory: {record['summary']['events']:,} events from {record['span']['first'] or '-'} "
-             f"to {record['span']['last'] or '-'}",
-             budget_line("attribute budget", record["attributes"]["budget"]),
-             budget_line("event budget", record["events"]["budget"])]
+    lines = [
+        f"hotjar-cli inventory: {record['summary']['events']:,} events from {record['span']['first'] or '-'} "
+        f"to {record['span']['last'] or '-'}",
+        budget_line("attribute budget", record["attributes"]["budget"]),
+        budget_line("event budget", record["events"]["budget"]),
+    ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
-        fates = {fate: sum(1 for row in kind["names"] if row["fate"] == fate) for fate in
-                 ("kept", "turned-away", "never-sent")}
-        lines += ["", f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
-                  f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
-                  f"{fates['never-sent']:,} never sent"]
+        fates = {
+            fate: sum(1 for row in kind["names"] if row["fate"] == fate)
+            for fate in ("kept", "turned-away", "never-sent")
+        }
+        lines += [
+            "",
+            f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
+            f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
+            f"{fates['never-sent']:,} never sent",
+        ]
         rows = _top(kind, TOP)
         drops = "dropped" if key == "attributes" else "findings"
-        table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops,
-                  "first seen", "last seen"]]
+        table = [
+            [
+                "name",
+                "fate",
+                "messages",
+                "users",
+                *(["types"] if key == "attributes" else []),
+                drops,
+                "first seen",
+                "last seen",
+            ]
+        ]
         for row in rows:
-            table.append([_short(row["name"], 40), _fate(row), f"{row['messages'] or 0:,}", _users(row),
-                          *([_counts(row["types"])] if key == "attributes" else []), _counts(row[drops]) or "-",
-                          printable(where(row["first_seen"])), printable(where(row["last_seen"]))])
+            table.append(
+                [
+                    _short(row["name"], 40),
+                    _fate(row),
+                    f"{row['messages'] or 0:,}",
+                    _users(row),
+                    *([_counts(row["types"])] if key == "attributes" else []),
+                    _counts(row[drops]) or "-",
+                    printable(where(row["first_seen"])),
+                    printable(where(row["last_seen"])),
+                ]
+            )
         widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
         for line in table:
             lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
@@ -120,9 +157,23 @@ def write_json(record: dict[str, Any], out: TextIO) -> None:
     out.write(msgspec.json.format(msgspec.json.encode(record), indent=2).decode() + "\n")
 
 
-CSV_COLUMNS = ("kind", "name", "fate", "slot", "messages", "users", "users_estimated", "first_seen_time",
-               "first_seen_file", "first_seen_line", "last_seen_time", "last_seen_file", "last_seen_line", "types",
-               "findings")
+CSV_COLUMNS = (
+    "kind",
+    "name",
+    "fate",
+    "slot",
+    "messages",
+    "users",
+    "users_estimated",
+    "first_seen_time",
+    "first_seen_file",
+    "first_seen_line",
+    "last_seen_time",
+    "last_seen_file",
+    "last_seen_line",
+    "types",
+    "findings",
+)
 
 
 def _cell(value: Any) -> Any:  # noqa: ANN401
@@ -139,11 +190,28 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
     for kind in ("attributes", "events"):
         for row in record[kind]["names"]:
             first, last = row["first_seen"] or {}, row["last_seen"] or {}
-            writer.writerow([_cell(value) for value in (
-                kind[:-1], row["name"], row["fate"], row["slot"], row["messages"], row["users"],
-                row["users_estimated"], first.get("time"), first.get("file"), first.get("line"), last.get("time"),
-                last.get("file"), last.get("line"), _counts(row.get("types", {})),
-                _counts(row.get("dropped", row.get("findings", {}))))])
+            writer.writerow(
+                [
+                    _cell(value)
+                    for value in (
+                        kind[:-1],
+                        row["name"],
+                        row["fate"],
+                        row["slot"],
+                        row["messages"],
+                        row["users"],
+                        row["users_estimated"],
+                        first.get("time"),
+                        first.get("file"),
+                        first.get("line"),
+                        last.get("time"),
+                        last.get("file"),
+                        last.get("line"),
+                        _counts(row.get("types", {})),
+                        _counts(row.get("dropped", row.get("findings", {}))),
+                    )
+                ]
+            )
 
 
 def markdown_text(text: str) -> str:
@@ -156,19 +224,29 @@ def markdown_text(text: str) -> str:
 
 def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     """Budgets and the most frequent names, for a CI step summary or a pull-request comment."""
-    lines = ["## Hotjar site inventory", "",
-             f"- {markdown_text(budget_line('Attribute budget', record['attributes']['budget']))}",
-             f"- {markdown_text(budget_line('Event budget', record['events']['budget']))}"]
+    lines = [
+        "## Hotjar site inventory",
+        "",
+        f"- {markdown_text(budget_line('Attribute budget', record['attributes']['budget']))}",
+        f"- {markdown_text(budget_line('Event budget', record['events']['budget']))}",
+    ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         drops = "dropped" if key == "attributes" else "findings"
-        lines += ["", f"### {label}", "", f"| name | fate | messages | users | {drops} | first seen | last seen |",
-                  "| --- | --- | ---: | ---: | --- | --- | --- |"]
+        lines += [
+            "",
+            f"### {label}",
+            "",
+            f"| name | fate | messages | users | {drops} | first seen | last seen |",
+            "| --- | --- | ---: | ---: | --- | --- | --- |",
+        ]
         rows = _top(kind, TOP)
         for row in rows:
-            lines.append(f"| {markdown_text(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
-                         f"{_counts(row[drops]) or '-'} | {markdown_text(where(row['first_seen']))} | "
-                         f"{markdown_text(where(row['last_seen']))} |")
+            lines.append(
+                f"| {markdown_text(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
+                f"{_counts(row[drops]) or '-'} | {markdown_text(where(row['first_seen']))} | "
+                f"{markdown_text(where(row['last_seen']))} |"
+            )
         more = _remainder_line(kind, len(rows))
         if more:
             lines += ["", markdown_text(more)]
@@ -184,6 +262,9 @@ def write_html(record: dict[str, Any], out: TextIO) -> None:
 
 
 WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], None]] = {
-    InventoryFormat.TEXT: write_text, InventoryFormat.JSON: write_json, InventoryFormat.CSV: write_csv,
-    InventoryFormat.MARKDOWN: write_markdown, InventoryFormat.HTML: write_html,
+    InventoryFormat.TEXT: write_text,
+    InventoryFormat.JSON: write_json,
+    InventoryFormat.CSV: write_csv,
+    InventoryFormat.MARKDOWN: write_markdown,
+    InventoryFormat.HTML: write_html,
 }

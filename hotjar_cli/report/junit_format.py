@@ -13,8 +13,9 @@ from hotjar_cli.report.redact import redact_example
 
 
 def _example_text(example: Example, code: str) -> str:
-    details = "; ".join(f"{finding.path}: {finding.detail}".rstrip(": ")
-                        for finding in example.findings if finding.code == code)
+    details = "; ".join(
+        f"{finding.path}: {finding.detail}".rstrip(": ") for finding in example.findings if finding.code == code
+    )
     message_id = f" messageId={example.message_id}" if example.message_id else ""
     # Control characters are not even allowed in XML 1.0: shown as escapes, they keep the document valid too.
     return visible(f"{example.position}{message_id}: {details}")
@@ -32,19 +33,24 @@ class JunitReporter(Reporter):
         for rule in CATALOGUE:
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.rules", name=rule.title)
             count = summary.rules.get(rule.code, 0)
-            examples = [redact_example(example) if report.redact else example
-                        for example in summary.examples.get(rule.code, [])]
+            examples = [
+                redact_example(example) if report.redact else example for example in summary.examples.get(rule.code, [])
+            ]
             body = "\n".join(_example_text(example, rule.code) for example in examples)
             if rule.code in verdict.failing_codes:
                 failures += 1
                 failure = ElementTree.SubElement(
-                    case, "failure", type=rule.severity.value,
+                    case,
+                    "failure",
+                    type=rule.severity.value,
                     message=f"{count:,} finding{'s' if count != 1 else ''} in "
-                            f"{summary.affected.get(rule.code, 0):,} of {summary.events:,} events: {rule.message}")
+                    f"{summary.affected.get(rule.code, 0):,} of {summary.events:,} events: {rule.message}",
+                )
                 failure.text = body
             elif count:
-                ElementTree.SubElement(case, "system-out").text = (
-                    f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}")
+                ElementTree.SubElement(
+                    case, "system-out"
+                ).text = f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}"
         if NO_EVENTS in verdict.reasons:
             failures += 1
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input has events")

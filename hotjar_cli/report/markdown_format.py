@@ -25,8 +25,10 @@ class MarkdownReporter(Reporter):
         write = self.out.write
         status = "❌ failed" if verdict.exit_code else "✅ passed"
         write(f"## hotjar-cli validate: {status}\n\n")
-        write(f"{summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
-              f"file{'s' if summary.files != 1 else ''}")
+        write(
+            f"{summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
+            f"file{'s' if summary.files != 1 else ''}"
+        )
         write(f" ({summary.filtered:,} filtered out).\n\n" if summary.filtered else ".\n\n")
         write("| outcome | events |\n| --- | ---: |\n")
         for outcome, count in summary.outcomes.items():
@@ -36,8 +38,10 @@ class MarkdownReporter(Reporter):
             for code, count in summary.sorted_rules():
                 rule = RULES[code]
                 gate = "fails" if code in verdict.failing_codes else ""
-                write(f"| `{code}` {rule.name} | {rule.severity.value} | {count:,} | "
-                      f"{summary.affected.get(code, 0):,} | {gate} |\n")
+                write(
+                    f"| `{code}` {rule.name} | {rule.severity.value} | {count:,} | "
+                    f"{summary.affected.get(code, 0):,} | {gate} |\n"
+                )
         if verdict.reasons:
             write("\n**Why:**\n\n" + "".join(f"- {_cell(reason)}\n" for reason in verdict.reasons))
         shown: dict[Position, str] = {}
@@ -47,8 +51,11 @@ class MarkdownReporter(Reporter):
             for example in examples:
                 if report.redact:
                     example = redact_example(example)
-                details = "; ".join(f"`{finding.path}` {finding.detail}".rstrip()
-                                    for finding in example.findings if finding.code == code)
+                details = "; ".join(
+                    f"`{finding.path}` {finding.detail}".rstrip()
+                    for finding in example.findings
+                    if finding.code == code
+                )
                 message_id = f" messageId `{visible(example.message_id)}`" if example.message_id else ""
                 write(f"\n`{visible(str(example.position))}`{message_id}: {_cell(details)}\n")
                 if example.position in shown:

@@ -19,8 +19,15 @@ from hotjar_cli.report.site_view import timeline_record
 def finding_record(finding: Finding) -> dict[str, Any]:
     """`{"code", "name", "severity", "effect", "path", "message", "detail"}`."""
     rule = RULES[finding.code]
-    return {"code": rule.code, "name": rule.name, "severity": rule.severity.value, "effect": rule.effect.value,
-            "path": finding.path, "message": rule.message, "detail": finding.detail}
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "effect": rule.effect.value,
+        "path": finding.path,
+        "message": rule.message,
+        "detail": finding.detail,
+    }
 
 
 def position_record(position: Position) -> dict[str, Any]:
@@ -36,9 +43,16 @@ def example_record(example: Example, redact: bool) -> dict[str, Any]:
     if redact:
         example = redact_example(example)
     record = position_record(example.position)
-    record.update({"messageId": example.message_id, "type": example.type, "outcome": example.outcome.value,
-                   "findings": [finding_record(finding) for finding in example.findings],
-                   "payload": example.payload, "call": example.call})
+    record.update(
+        {
+            "messageId": example.message_id,
+            "type": example.type,
+            "outcome": example.outcome.value,
+            "findings": [finding_record(finding) for finding in example.findings],
+            "payload": example.payload,
+            "call": example.call,
+        }
+    )
     if example.explanation:
         record["explanation"] = list(example.explanation)
     return record
@@ -46,28 +60,48 @@ def example_record(example: Example, redact: bool) -> dict[str, Any]:
 
 def summary_record(summary: Summary) -> dict[str, Any]:
     """Counts: files, lines, events, outcomes, calls and findings per rule."""
-    return {"files": summary.files, "lines": summary.lines, "blank_lines": summary.blank_lines,
-            "events": summary.events, "filtered": summary.filtered,
-            "outcomes": {outcome.value: count for outcome, count in summary.outcomes.items()},
-            "calls": dict(summary.calls), "rules": dict(summary.sorted_rules()),
-            "events_by_rule": dict(sorted(summary.affected.items()))}
+    return {
+        "files": summary.files,
+        "lines": summary.lines,
+        "blank_lines": summary.blank_lines,
+        "events": summary.events,
+        "filtered": summary.filtered,
+        "outcomes": {outcome.value: count for outcome, count in summary.outcomes.items()},
+        "calls": dict(summary.calls),
+        "rules": dict(summary.sorted_rules()),
+        "events_by_rule": dict(sorted(summary.affected.items())),
+    }
 
 
 def report_record(report: Report) -> dict[str, Any]:
     """The whole `--format json` document."""
     summary, verdict = report.summary, report.verdict
     record = {
-        "tool": "hotjar-cli", "version": __version__,
+        "tool": "hotjar-cli",
+        "version": __version__,
         "summary": summary_record(summary),
-        "rules": {code: {"name": RULES[code].name, "severity": RULES[code].severity.value, "findings": count,
-                         "events": summary.affected.get(code, 0), "fails": code in verdict.failing_codes}
-                  for code, count in summary.sorted_rules()},
-        "examples": {code: [example_record(example, report.redact) for example in examples]
-                     for code, examples in sorted(summary.examples.items())},
+        "rules": {
+            code: {
+                "name": RULES[code].name,
+                "severity": RULES[code].severity.value,
+                "findings": count,
+                "events": summary.affected.get(code, 0),
+                "fails": code in verdict.failing_codes,
+            }
+            for code, count in summary.sorted_rules()
+        },
+        "examples": {
+            code: [example_record(example, report.redact) for example in examples]
+            for code, examples in sorted(summary.examples.items())
+        },
         "errors": [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors],
-        "verdict": {"exit_code": verdict.exit_code, "failed": verdict.exit_code != 0,
-                    "fail_on": report.gate.fail_on.value if report.gate.fail_on else "never",
-                    "max_rates": dict(sorted(report.gate.max_rates.items())), "reasons": list(verdict.reasons)},
+        "verdict": {
+            "exit_code": verdict.exit_code,
+            "failed": verdict.exit_code != 0,
+            "fail_on": report.gate.fail_on.value if report.gate.fail_on else "never",
+            "max_rates": dict(sorted(report.gate.max_rates.items())),
+            "reasons": list(verdict.reasons),
+        },
     }
     if summary.views is not None and summary.views.timeline is not None:
         record["timeline"] = timeline_record(summary.views.timeline, report.by)  # the loss over time

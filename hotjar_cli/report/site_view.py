@@ -19,8 +19,10 @@ from hotjar_cli.core.timeline import (
 from hotjar_cli.report.redact import mask
 
 WEEK = 7 * 86400
-USERS_NOTE = (f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
-              f"standard error {STANDARD_ERROR * 100:.2f} %)")
+USERS_NOTE = (
+    f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
+    f"standard error {STANDARD_ERROR * 100:.2f} %)"
+)
 
 
 def seen_record(seen: Seen | None) -> dict[str, Any] | None:
@@ -42,18 +44,23 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
-def _name_record(name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str,
-                 redact: bool, sampled: bool = False) -> dict[str, Any]:
+def _name_record(
+    name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str, redact: bool, sampled: bool = False
+) -> dict[str, Any]:
     """One name's row; a kept name outside the sample held (`sampled`) has no counts (null)."""
     findings = dict(sorted(record.dropped.items())) if record is not None else {}
     if redact and kind == "event" and any(code in findings for code in ("HJ302", "HJ303", "HJ305")):
         name = mask(name)  # a name a rule found fault with is where an email or an id slips in
-    row: dict[str, Any] = {"name": name, "fate": fate, "slot": slot,
-                           "messages": record.messages if record is not None else None if sampled else 0,
-                           "users": record.users.count() if record is not None else None if sampled else 0,
-                           "users_estimated": record.users.estimated if record is not None else False,
-                           "first_seen": seen_record(record.first) if record is not None else None,
-                           "last_seen": seen_record(record.last) if record is not None else None}
+    row: dict[str, Any] = {
+        "name": name,
+        "fate": fate,
+        "slot": slot,
+        "messages": record.messages if record is not None else None if sampled else 0,
+        "users": record.users.count() if record is not None else None if sampled else 0,
+        "users_estimated": record.users.estimated if record is not None else False,
+        "first_seen": seen_record(record.first) if record is not None else None,
+        "last_seen": seen_record(record.last) if record is not None else None,
+    }
     if kind == "attribute":
         row["types"] = dict(sorted(record.types.items())) if record is not None else {}
         row["dropped"] = findings
@@ -69,21 +76,31 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
     rows = []
     for name, number in slot_of.items():
         rows.append(_name_record(name, held.get(name), "kept", number, names.kind, redact, names.sampled))
-    others = sorted(((name, record) for name, record in held.items() if name not in slot_of),
-                    key=lambda item: (not item[1].offered, -item[1].messages, item[0]))
+    others = sorted(
+        ((name, record) for name, record in held.items() if name not in slot_of),
+        key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
+    )
     for name, record in others:
-        rows.append(_name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind,
-                                 redact))
+        rows.append(
+            _name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind, redact)
+        )
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
     distinct = names.all_names.count() if names.sampled else len(names.records)
     shown_messages = sum(record.messages for record in held.values())
     known = len(names.known)
     new = len(slots) - min(known, len(slots))
     full_at = names.full_at()
-    budget: dict[str, Any] = {"limit": names.limit, "used": len(slots), "known_before": known,
-                              "admitted": new, "free": max(0, names.limit - len(slots)),
-                              "full": len(slots) >= names.limit,
-                              "filled_at": seen_record(full_at), "new_per_week": None, "projected_fill": None}
+    budget: dict[str, Any] = {
+        "limit": names.limit,
+        "used": len(slots),
+        "known_before": known,
+        "admitted": new,
+        "free": max(0, names.limit - len(slots)),
+        "full": len(slots) >= names.limit,
+        "filled_at": seen_record(full_at),
+        "new_per_week": None,
+        "projected_fill": None,
+    }
     if full_at is None and new and earliest is not None and latest is not None and latest > earliest:
         pace = new / ((latest - earliest) / WEEK)
         budget["new_per_week"] = round(pace, 2)
@@ -94,8 +111,11 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         "names": rows,
         "distinct_names": distinct,
         "distinct_names_estimated": names.sampled,
-        "remainder": {"sampled": names.sampled, "names": max(0, distinct - len(held)),
-                      "occurrences": names.occurrences - shown_messages},
+        "remainder": {
+            "sampled": names.sampled,
+            "names": max(0, distinct - len(held)),
+            "occurrences": names.occurrences - shown_messages,
+        },
     }
 
 
@@ -117,9 +137,18 @@ def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
     del untimed["start"]
     rules = {}
     for code in sorted(set(timeline.first) | set(timeline.last)):
-        rules[code] = {"name": RULES[code].name, "first_seen": seen_record(timeline.first.get(code)),
-                       "last_seen": seen_record(timeline.last.get(code)),
-                       "started": [{"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
-                                   for start, seen in change_points(series, code)]}
-    return {"by": resolution, "buckets": [bucket_record(start, resolution, bucket) for start, bucket in series],
-            "untimed": untimed, "rules": rules}
+        rules[code] = {
+            "name": RULES[code].name,
+            "first_seen": seen_record(timeline.first.get(code)),
+            "last_seen": seen_record(timeline.last.get(code)),
+            "started": [
+                {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
+                for start, seen in change_points(series, code)
+            ],
+        }
+    return {
+        "by": resolution,
+        "buckets": [bucket_record(start, resolution, bucket) for start, bucket in series],
+        "untimed": untimed,
+        "rules": rules,
+    }

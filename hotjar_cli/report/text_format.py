@@ -17,8 +17,13 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
 
-OUTCOME_STYLES = {Outcome.ACCEPTED: "green", Outcome.MODIFIED: "yellow", Outcome.REJECTED: "red",
-                  Outcome.IGNORED: "dim", Outcome.INVALID: "bold red"}
+OUTCOME_STYLES = {
+    Outcome.ACCEPTED: "green",
+    Outcome.MODIFIED: "yellow",
+    Outcome.REJECTED: "red",
+    Outcome.IGNORED: "dim",
+    Outcome.INVALID: "bold red",
+}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MARK_STYLES = {Mark.KEPT: "green", Mark.DROPPED: "red strike", Mark.COERCED: "yellow"}
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
@@ -27,15 +32,26 @@ SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 class TextReporter(Reporter):
     """Outcome and rule tables, examples as diffs with dropped values struck out, then the verdict."""
 
-    def __init__(self, out, redact: bool = False, color: bool | None = None,  # type: ignore[no-untyped-def]
-                 console: Console | None = None) -> None:
+    def __init__(
+        self,
+        out,
+        redact: bool = False,
+        color: bool | None = None,  # type: ignore[no-untyped-def]
+        console: Console | None = None,
+    ) -> None:
         super().__init__(out, redact, color)
         if console is None and color is None:
             console = Console(file=out, highlight=False, soft_wrap=False)
         elif console is None:
             # `--color always` colours a pipe or a file too, whatever NO_COLOR says; `never` writes no escape at all.
-            console = Console(file=out, highlight=False, soft_wrap=False, force_terminal=color or None,
-                              no_color=not color, color_system="standard" if color else None)
+            console = Console(
+                file=out,
+                highlight=False,
+                soft_wrap=False,
+                force_terminal=color or None,
+                no_color=not color,
+                color_system="standard" if color else None,
+            )
         self.console = console
 
     def finish(self, report: Report) -> None:
@@ -44,10 +60,13 @@ class TextReporter(Reporter):
         # One print of the whole report: rich works out the console's size and style once per print.
         parts: list[RenderableType] = []
         filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
-        parts.append(Text.assemble(
-            ("hotjar-cli validate", "bold"),
-            f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
-            f"file{'s' if summary.files != 1 else ''}{filtered}"))
+        parts.append(
+            Text.assemble(
+                ("hotjar-cli validate", "bold"),
+                f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
+                f"file{'s' if summary.files != 1 else ''}{filtered}",
+            )
+        )
         title = "What Hotjar does with each event"
         # A table's title wraps at the table's width, and this table is narrower than its title.
         outcomes = Table(title=title, title_justify="left", min_width=len(title))
@@ -61,17 +80,31 @@ class TextReporter(Reporter):
         parts.append(outcomes)
         if summary.rules:
             rules = Table(title="Findings by rule", title_justify="left")
-            for column, justify in (("rule", "left"), ("name", "left"), ("severity", "left"),
-                                    ("findings", "right"), ("events", "right"), ("gate", "left")):
+            for column, justify in (
+                ("rule", "left"),
+                ("name", "left"),
+                ("severity", "left"),
+                ("findings", "right"),
+                ("events", "right"),
+                ("gate", "left"),
+            ):
                 # Rule names are what --select takes: never cut, never wrapped.
-                rules.add_column(column, justify=justify, no_wrap=column in ("rule", "name"),  # type: ignore[arg-type]
-                                 min_width=max(len(RULES[code].name) for code in summary.rules)
-                                 if column == "name" else None)
+                rules.add_column(
+                    column,
+                    justify=justify,
+                    no_wrap=column in ("rule", "name"),  # type: ignore[arg-type]
+                    min_width=max(len(RULES[code].name) for code in summary.rules) if column == "name" else None,
+                )
             for code, count in summary.sorted_rules():
                 rule = RULES[code]
-                rules.add_row(code, rule.name, Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
-                              f"{count:,}", f"{summary.affected.get(code, 0):,}",
-                              Text("fails", "bold red") if code in verdict.failing_codes else "")
+                rules.add_row(
+                    code,
+                    rule.name,
+                    Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
+                    f"{count:,}",
+                    f"{summary.affected.get(code, 0):,}",
+                    Text("fails", "bold red") if code in verdict.failing_codes else "",
+                )
             parts.append(rules)
         parts.extend(since_lines(summary, report.by))  # the loss over time, when the run collected it
         shown: dict[Position, str] = {}
@@ -79,8 +112,13 @@ class TextReporter(Reporter):
         for code, examples in sorted(summary.examples.items()):
             parts.extend(_examples(code, examples, report.redact, shown, width))
         for error in summary.errors:
-            parts.append(_flow(width, 4, _words(visible(f"{error.file}:{error.line}: could not read on: "
-                                                        f"{error.message}"), "bold red")))
+            parts.append(
+                _flow(
+                    width,
+                    4,
+                    _words(visible(f"{error.file}:{error.line}: could not read on: {error.message}"), "bold red"),
+                )
+            )
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))
             parts.extend(_flow(width, 4, _words(visible(reason), "", lead="  ")) for reason in verdict.reasons)
@@ -121,17 +159,30 @@ def _flow(width: int, indent: int, chunks: list[Chunk]) -> Text:
     return flowed
 
 
-def _examples(code: str, examples, redact: bool, shown: dict[Position, str],  # type: ignore[no-untyped-def]
-              width: int) -> Iterator[Text]:
+def _examples(
+    code: str,
+    examples,
+    redact: bool,
+    shown: dict[Position, str],  # type: ignore[no-untyped-def]
+    width: int,
+) -> Iterator[Text]:
     rule = RULES[code]
     yield Text()
-    yield _flow(width, 2, [(f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
-                           *_words(rule.message, "", lead="  "), (f"  (hotjar-cli rule {code})", "")])
+    yield _flow(
+        width,
+        2,
+        [
+            (f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
+            *_words(rule.message, "", lead="  "),
+            (f"  (hotjar-cli rule {code})", ""),
+        ],
+    )
     for example in examples:
         if redact:
             example = redact_example(example)
-        details = "; ".join(f"{finding.path} {finding.detail}".rstrip()
-                            for finding in example.findings if finding.code == code)
+        details = "; ".join(
+            f"{finding.path} {finding.detail}".rstrip() for finding in example.findings if finding.code == code
+        )
         heading: list[Chunk] = [("  " + visible(str(example.position)), "bold")]
         if example.message_id:
             heading.append((visible(f"  messageId {example.message_id}"), ""))
@@ -161,8 +212,9 @@ def _payload_line(line: DiffLine, width: int) -> Text:
     text = f"{SIGNS[line.mark]} {line.text}"
     room = width - 4 - cell_len(marker)
     if marker and room < MARKER_MIN_ROOM:
-        shown = Text.assemble("    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n",
-                              ("      " + marker.lstrip(), "dim"))
+        shown = Text.assemble(
+            "    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n", ("      " + marker.lstrip(), "dim")
+        )
     else:
         shown = Text.assemble("    ", (_cut(text, room), MARK_STYLES[line.mark]), (marker, "dim"))
     return shown

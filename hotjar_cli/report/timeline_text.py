@@ -26,9 +26,14 @@ def since_lines(summary: Summary, by: str = "day") -> Iterator[Table]:
         rule = record["rules"].get(code)
         if rule is None:
             continue
-        started = "\n".join(f"on {start['bucket']}: first {printable(where(start['first_example']))}"
-                            for start in rule["started"])
+        started = "\n".join(
+            f"on {start['bucket']}: first {printable(where(start['first_example']))}" for start in rule["started"]
+        )
         # Text, not str: a file name is never read as rich markup.
-        table.add_row(code, Text(printable(where(rule["first_seen"]))), Text(printable(where(rule["last_seen"]))),
-                      Text(started, "bold"))
+        table.add_row(
+            code,
+            Text(printable(where(rule["first_seen"]))),
+            Text(printable(where(rule["last_seen"]))),
+            Text(started, "bold"),
+        )
     yield table

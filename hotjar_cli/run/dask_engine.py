@@ -45,8 +45,7 @@ class DaskEngine(Engine):
     def plan(self, sources: list[Source]) -> list[Source]:
         """Every file a task, and every block of a large plain file; standard input cannot reach the workers."""
         if any(source.is_stdin for source in sources):
-            raise EngineError("standard input cannot be read by Dask workers: save it to a file, or use "
-                              "--engine local")
+            raise EngineError("standard input cannot be read by Dask workers: save it to a file, or use --engine local")
         units: list[Source] = []
         for source in sources:
             if source.path is not None:
@@ -73,11 +72,14 @@ class DaskEngine(Engine):
                 try:
                     client = stack.enter_context(Client(self.scheduler, timeout=CONNECT_TIMEOUT))
                 except (OSError, TimeoutError, ValueError) as error:
-                    raise EngineError(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler "
-                                      f"({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
+                    raise EngineError(
+                        f"--scheduler {self.scheduler}: cannot reach the Dask scheduler "
+                        f"({str(error).splitlines()[0] if str(error) else type(error).__name__})"
+                    ) from None
             else:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None))
+                cluster = stack.enter_context(
+                    LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+                )
                 client = stack.enter_context(Client(cluster))
             yield _Tasks(client)
 

@@ -62,8 +62,14 @@ class Observer(Protocol):
         """The run is over: the summary is complete."""
 
 
-def run_pass(sources: Iterable[Source], settings: PassSettings, on_event: Callable[[Event], None] | None = None,
-        site: Site | None = None, observer: Observer | None = None, count_lines_before: bool = True) -> Summary:
+def run_pass(
+    sources: Iterable[Source],
+    settings: PassSettings,
+    on_event: Callable[[Event], None] | None = None,
+    site: Site | None = None,
+    observer: Observer | None = None,
+    count_lines_before: bool = True,
+) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
@@ -82,8 +88,14 @@ def run_pass(sources: Iterable[Source], settings: PassSettings, on_event: Callab
             gc.enable()
 
 
-def _run(sources: Iterable[Source], settings: PassSettings, on_event: Callable[[Event], None] | None, site: Site | None,
-         observer: Observer | None, count_lines_before: bool) -> Summary:
+def _run(
+    sources: Iterable[Source],
+    settings: PassSettings,
+    on_event: Callable[[Event], None] | None,
+    site: Site | None,
+    observer: Observer | None,
+    count_lines_before: bool,
+) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
         site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)

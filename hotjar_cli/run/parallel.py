@@ -136,8 +136,9 @@ class LocalEngine(Engine):
         from concurrent.futures import ProcessPoolExecutor
 
         counting = {} if self.progress is None else {"initializer": attach, "initargs": (self.progress(),)}
-        return ProcessPoolExecutor(max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"),
-                                   **counting)
+        return ProcessPoolExecutor(
+            max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"), **counting
+        )
 
 
 class Output(msgspec.Struct, frozen=True):
@@ -186,8 +187,15 @@ class Seeds(msgspec.Struct, frozen=True):
     exact_events: bool
 
 
-def run_jobs(sources: list[Source], settings: PassSettings, jobs: int, lines: Lines | None, out: TextIO,
-             observer: Observer | None = None, engine: Engine | None = None) -> Summary:
+def run_jobs(
+    sources: list[Source],
+    settings: PassSettings,
+    jobs: int,
+    lines: Lines | None,
+    out: TextIO,
+    observer: Observer | None = None,
+    engine: Engine | None = None,
+) -> Summary:
     """One pass over the sources on an engine (default: up to `jobs` local processes).
 
     The summary and what is written to `out` are those of one process reading the sources in order.
@@ -203,12 +211,19 @@ def run_jobs(sources: list[Source], settings: PassSettings, jobs: int, lines: Li
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        return _run_units(units, settings, lines, out, observer, executor, folder,
-                          engine.in_flight(executor))
+        return _run_units(units, settings, lines, out, observer, executor, folder, engine.in_flight(executor))
 
 
-def _run_units(units: list[Source], settings: PassSettings, lines: Lines | None, out: TextIO,
-               observer: Observer | None, executor: Executor, folder: str | None, in_flight: int) -> Summary:
+def _run_units(
+    units: list[Source],
+    settings: PassSettings,
+    lines: Lines | None,
+    out: TextIO,
+    observer: Observer | None,
+    executor: Executor,
+    folder: str | None,
+    in_flight: int,
+) -> Summary:
     """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares."""
     limits = settings.limits
 
@@ -232,8 +247,9 @@ def _run_units(units: list[Source], settings: PassSettings, lines: Lines | None,
         while next_unit < len(units) and (not started or len(started) + busy < in_flight):
             # With nothing started before it, a unit's seeds are the site's exact names before it.
             everything_before = not started
-            seeds = Seeds(attributes.names(), events.names(), attributes.exact(everything_before),
-                          events.exact(everything_before))
+            seeds = Seeds(
+                attributes.names(), events.names(), attributes.exact(everything_before), events.exact(everything_before)
+            )
             started.append((next_unit, submit(next_unit, seeds), seeds))
             next_unit += 1
         number, future, seeds = started.popleft()
@@ -249,8 +265,13 @@ def _run_units(units: list[Source], settings: PassSettings, lines: Lines | None,
     return reduce(Summary.merge, summaries)  # type: ignore[arg-type]
 
 
-def _write_ready(waiting: deque[tuple[int, Partial | Future]], summaries: list[Summary | None], out: TextIO,
-                 numbering: _LineNumbers, wait: bool) -> None:
+def _write_ready(
+    waiting: deque[tuple[int, Partial | Future]],
+    summaries: list[Summary | None],
+    out: TextIO,
+    numbering: _LineNumbers,
+    wait: bool,
+) -> None:
     while waiting:
         number, item = waiting[0]
         if not isinstance(item, Partial):
@@ -389,8 +410,9 @@ class _Spool(io.TextIOBase):
         return Output(data=self._buffer.getvalue(), gzipped=True)
 
 
-def _work(unit: Source, settings: PassSettings, lines: Lines | None, spool: str | None, seeds: Seeds,
-          again: bool = False) -> Partial:
+def _work(
+    unit: Source, settings: PassSettings, lines: Lines | None, spool: str | None, seeds: Seeds, again: bool = False
+) -> Partial:
     """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given).
 
     `again` for a unit folded a second time, whose progress was counted the first time."""
@@ -407,13 +429,20 @@ def _work(unit: Source, settings: PassSettings, lines: Lines | None, spool: str 
         output = Output(path=spool)
     else:
         kept = _Spool()
-        summary = run_pass([unit], settings, lines(kept), site=site,  # type: ignore[arg-type]
-                      observer=observer)
+        summary = run_pass(
+            [unit],
+            settings,
+            lines(kept),
+            site=site,  # type: ignore[arg-type]
+            observer=observer,
+        )
         output = kept.output()
     return Partial(summary, *_new_names(site, seeds), output)
 
 
 def _new_names(site: Site, seeds: Seeds) -> tuple[Names, Names]:
     """The names a unit's site met beyond its seeds: a site keeps its seeds first, in order."""
-    return (Names(site.attribute_candidates()[len(seeds.attributes):], bool(site.refused_attributes)),
-            Names(site.event_candidates()[len(seeds.events):], bool(site.refused_events)))
+    return (
+        Names(site.attribute_candidates()[len(seeds.attributes) :], bool(site.refused_attributes)),
+        Names(site.event_candidates()[len(seeds.events) :], bool(site.refused_events)),
+    )

@@ -49,6 +49,8 @@ GZIP_INPUT_BYTES = 16 << 10
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 """A deflate stream inside gzip's header and trailer."""
 UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = Window()) -> list[Source]:
     """The files behind the paths the user named, in a stable order: directories walked, globs expanded.
 
@@ -327,7 +329,7 @@ def read_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: bo
                     break
                 block += more
             if block.startswith(UTF8_BOM):
-                block = block[len(UTF8_BOM):]
+                block = block[len(UTF8_BOM) :]
         buffer = io.BytesIO(block)
         if skipping:
             end = block.find(b"\n")

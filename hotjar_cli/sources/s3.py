@@ -44,7 +44,7 @@ def filesystem(endpoint_url: str | None) -> Any:  # noqa: ANN401 - s3fs is optio
 
 def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> list[Source]:
     """The log objects behind an s3:// path: one object, every log under a prefix, or what a glob matches."""
-    path = url[len(S3_SCHEME):].rstrip("/")
+    path = url[len(S3_SCHEME) :].rstrip("/")
     if not path:
         raise InputError(f"{url}: name a bucket (s3://bucket/prefix)")
     fs = filesystem(endpoint_url)
@@ -79,9 +79,16 @@ def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:  # noqa:
     if window.since is None and window.until is None:
         # No folder can be skipped, so one recursive listing (a page per thousand keys) beats one per folder.
         found = fs.find(root, detail=True)
-        return sorted(((key, info.get("size") or 0) for key, info in found.items()
-                       if info.get("type") != "directory" and walked(_parts(key)[depth:-1], Window())
-                       and is_log_name(_parts(key)[-1])), key=lambda item: _parts(item[0]))
+        return sorted(
+            (
+                (key, info.get("size") or 0)
+                for key, info in found.items()
+                if info.get("type") != "directory"
+                and walked(_parts(key)[depth:-1], Window())
+                and is_log_name(_parts(key)[-1])
+            ),
+            key=lambda item: _parts(item[0]),
+        )
     keys: list[tuple[str, int]] = []
     for key, info in _listing(fs, root):
         name = _parts(key)[-1]
@@ -121,8 +128,11 @@ def open_object(remote: Remote, block_bytes: int | None = None) -> BinaryIO:
     """A remote object's raw bytes as a seekable stream, fetched in ranged GETs of `block_bytes` as it is read."""
     fs = filesystem(remote.endpoint_url)
     try:
-        return _Guarded(fs.open(remote.url, "rb", block_size=block_bytes or STREAM_BLOCK_BYTES,
-                                cache_type="readahead", size=remote.size))
+        return _Guarded(
+            fs.open(
+                remote.url, "rb", block_size=block_bytes or STREAM_BLOCK_BYTES, cache_type="readahead", size=remote.size
+            )
+        )
     except Exception as error:  # noqa: BLE001 - whatever the store answered, the object cannot be read
         raise InputError(f"{remote.url}: {_describe(error)}") from None
 

@@ -120,8 +120,11 @@ def is_log_name(name: str) -> bool:
 
     Dot-files, Segment's `dummy-object.txt` and documentation or scripts kept beside the logs are not.
     """
-    return (not name.startswith(".") and name not in SKIPPED_NAMES
-            and PurePosixPath(name).suffix.lower() not in SKIPPED_SUFFIXES)
+    return (
+        not name.startswith(".")
+        and name not in SKIPPED_NAMES
+        and PurePosixPath(name).suffix.lower() not in SKIPPED_SUFFIXES
+    )
 
 
 def walked(parts: Iterable[str], window: Window) -> bool:
