@@ -39,9 +39,10 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 DEFAULT_SEED = 20240301
 START_MS = 1_709_251_200_000  # 2024-03-01T00:00:00Z: a fixed start keeps the output reproducible.

@@ -380,10 +380,10 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeHotjar
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class names it so
+    def do_GET(self) -> None:
         faults = self.state.faults
         path = self.path.split("?", 1)[0]
         script = _SCRIPT_PATH.fullmatch(path)
@@ -461,7 +461,7 @@ class _Handler(BaseHTTPRequestHandler):
             ),
         }
 
-    def do_POST(self) -> None:  # noqa: N802 - the base class names it so
+    def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length)
         if not self.path.startswith("/api/"):
@@ -591,7 +591,7 @@ class _Handler(BaseHTTPRequestHandler):
             payload = (int.from_bytes(payload, "big") ^ key).to_bytes(length, "big")
         return final, opcode, payload
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 - the base class names it so
+    def do_OPTIONS(self) -> None:
         """A CORS preflight: Hotjar's hosts take calls from any site's pages."""
         self.send_response(204)
         self._allow_origin()

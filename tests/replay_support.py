@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from fake_hotjar import FakeHotjar, Received
@@ -18,7 +19,7 @@ from hotjar_cli.replay.settings import ReplaySettings
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
 
-START = datetime(2020, 4, 11, 8, 0, tzinfo=timezone.utc)
+START = datetime(2020, 4, 11, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture

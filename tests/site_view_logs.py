@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 START = 1_709_251_200  # 2024-03-01T00:00:00Z
 
@@ -15,7 +15,7 @@ def timed_log(count: int, names: int, seed: int, start: int = START, step: int =
     lines = []
     for number in range(count):
         moment = start + number * step + rng.randint(-3600, 3600)
-        stamp = datetime.fromtimestamp(moment, timezone.utc).isoformat().replace("+00:00", "Z")
+        stamp = datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
         roll = rng.random()
         if roll < 0.4:
             traits = {

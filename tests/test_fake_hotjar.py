@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from fake_hotjar import CLIENT_FILE, HTTPS_WARNING, SUSPICIOUS_WARNING, FakeHotjar

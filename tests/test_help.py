@@ -28,7 +28,7 @@ COMMANDS: dict[str, click.Command] = dict(GROUP.commands)
 BOX = re.compile(r"[│╭╮╰╯─┃]")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def help_text(*args: str) -> str:
     """`hotjar-cli ARGS --help` at 80 columns."""
     result = CliRunner(env=ENV).invoke(app, [*args, "--help"])

@@ -11,9 +11,10 @@ import base64
 import json
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -207,7 +208,7 @@ def test_html_and_script_from_the_logs_run_nothing(tmp_path: Path, open_report: 
 
 
 def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     log = tmp_path / "wide.jsonl"
     with log.open("w") as file:
         for number in range(40_000):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,7 @@ def test_a_missing_seed_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert code == 2 and err.count("\n") == 1 and "--known-events" in err and "Traceback" not in err
 
 
-START = datetime(2024, 3, 1, tzinfo=timezone.utc)
+START = datetime(2024, 3, 1, tzinfo=UTC)
 
 
 def filling_log(path: Path) -> list[dict[str, Any]]:

@@ -170,7 +170,7 @@ class _Inline:
         self.rng = rng
         self.runs: list[tuple[int | None, parallel.Seeds]] = []
 
-    def submit(self, fn: Any, /, *args: Any) -> _Done:  # noqa: ANN401
+    def submit(self, fn: Any, /, *args: Any) -> _Done:
         self.runs.append((args[0].start, next(arg for arg in args if isinstance(arg, parallel.Seeds))))
         return _Done(fn(*args), self.rng.random() < 0.5)
 

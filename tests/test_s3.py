@@ -16,9 +16,9 @@ import random
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -82,7 +82,7 @@ def archive_objects() -> dict[str, bytes]:
         name = f"{1712016000000 + number * 1000}.{sample.name.split('.')[0]}.gz"
         objects[f"segment-logs/srcA/{day}/{name}"] = data if data[:2] == b"\x1f\x8b" else gzip.compress(data)
     for number, day in enumerate((DAY1, DAY2, DAY3)):
-        date = datetime.fromtimestamp(int(day) / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+        date = datetime.fromtimestamp(int(day) / 1000, tz=UTC).strftime("%Y-%m-%d")
         objects[f"segment-logs/srcB/{day}/{day}.generated.gz"] = gzip.compress(
             _generated(400, number, date).encode(), mtime=0
         )
@@ -272,13 +272,13 @@ def test_since_and_until_skip_day_folders_before_reading_them(store: dict) -> No
 
 
 def test_received_day_folders_and_the_window_margin() -> None:
-    assert received_day(DAY1) == datetime(2024, 4, 2, tzinfo=timezone.utc)
-    assert received_day("2024-04-02") == datetime(2024, 4, 2, tzinfo=timezone.utc)
+    assert received_day(DAY1) == datetime(2024, 4, 2, tzinfo=UTC)
+    assert received_day("2024-04-02") == datetime(2024, 4, 2, tzinfo=UTC)
     assert received_day("srcA") is None and received_day("2024-13-45") is None and received_day("171201600000") is None
-    since = Window(since=datetime(2024, 4, 4, tzinfo=timezone.utc))
+    since = Window(since=datetime(2024, 4, 4, tzinfo=UTC))
     assert since.excludes_folder("2024-04-02") and not since.excludes_folder("2024-04-03")
     assert since.excludes_folder(OLD_DAY) and not since.excludes_folder(DAY3) and not since.excludes_folder("srcB")
-    until = Window(until=datetime(2024, 4, 2, tzinfo=timezone.utc))
+    until = Window(until=datetime(2024, 4, 2, tzinfo=UTC))
     assert until.excludes_folder("2024-04-03") and not until.excludes_folder("2024-04-02")
     assert not Window().excludes_folder(OLD_DAY)
 

@@ -16,7 +16,7 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import asdict, replace
 from enum import Enum
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import (
     TYPE_CHECKING,
     Annotated,
     Any,
-    Callable,
     ContextManager,
     Optional,
     TextIO,
@@ -84,7 +83,7 @@ class _CommandsOnDemand(MutableMapping[str, click.Command]):
     def __init__(
         self,
         registry: typer.Typer,
-        rich_markup_mode: Any,  # noqa: ANN401
+        rich_markup_mode: Any,
         pretty_exceptions_short: bool,
     ) -> None:
         self._functions = {
@@ -122,7 +121,7 @@ class _CommandsOnDemand(MutableMapping[str, click.Command]):
 class _Group(typer.core.TyperGroup):
     """hotjar-cli's command group: Typer's, with the commands built on demand."""
 
-    def __init__(self, **settings: Any) -> None:  # noqa: ANN401
+    def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
         self.commands = _CommandsOnDemand(commands, self.rich_markup_mode, app.pretty_exceptions_short)
 
@@ -191,7 +190,7 @@ def _choices(enum: type[Enum]) -> str:
 
 # Options shared by every command that reads logs.
 Jobs = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "--jobs",
         "-j",
@@ -209,7 +208,7 @@ Paths = Annotated[
     ),
 ]
 ReplayPaths = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(
         help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
         "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.",
@@ -217,7 +216,7 @@ ReplayPaths = Annotated[
     ),
 ]
 EngineOption = Annotated[
-    Optional[EngineName],
+    EngineName | None,
     typer.Option(
         "--engine",
         metavar="ENGINE",
@@ -228,7 +227,7 @@ EngineOption = Annotated[
     ),
 ]
 Scheduler = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--scheduler",
         metavar="ADDRESS",
@@ -238,7 +237,7 @@ Scheduler = Annotated[
     ),
 ]
 EndpointUrl = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--endpoint-url",
         envvar="AWS_ENDPOINT_URL",
@@ -248,12 +247,12 @@ EndpointUrl = Annotated[
     ),
 ]
 Since = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
 ]
-Until = Annotated[Optional[str], typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
+Until = Annotated[str | None, typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
 Types = Annotated[
-    Optional[list[MessageType]],
+    list[MessageType] | None,
     typer.Option(
         "--type",
         metavar="TYPE",
@@ -262,31 +261,31 @@ Types = Annotated[
     ),
 ]
 Users = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--user", help="Only these users, by userId or anonymousId (repeatable).", rich_help_panel="Filters"),
 ]
 ConfigPath = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] (default: the nearest one upwards)."),
 ]
 NameLength = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         help="Longest attribute name Hotjar keeps \\[default: 50].", rich_help_panel="Hotjar limits", show_default=False
     ),
 ]
 ValueLength = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         help="Longest string attribute value \\[default: 200].", rich_help_panel="Hotjar limits", show_default=False
     ),
 ]
 EventLength = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(help="Longest event name \\[default: 250].", rich_help_panel="Hotjar limits", show_default=False),
 ]
 EventCharacters = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         help=f"Characters allowed in event names, as a regular-expression class body \\[default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
         rich_help_panel="Hotjar limits",
@@ -294,19 +293,19 @@ EventCharacters = Annotated[
     ),
 ]
 MaxAttributes = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         help="Distinct attribute names per site \\[default: 100].", rich_help_panel="Hotjar limits", show_default=False
     ),
 ]
 MaxEvents = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         help="Distinct event names per site \\[default: 10000].", rich_help_panel="Hotjar limits", show_default=False
     ),
 ]
 ProgressOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option(
         "--progress/--no-progress",
         help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
@@ -337,7 +336,7 @@ Color = Annotated[
     ),
 ]
 StdinFilename = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--stdin-filename",
         metavar="NAME",
@@ -348,7 +347,7 @@ StdinFilename = Annotated[
 
 # --- The site view (issue 12): options shared by validate, inventory and replay. ---
 KnownAttributes = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--known-attributes",
         metavar="FILE",
@@ -358,7 +357,7 @@ KnownAttributes = Annotated[
     ),
 ]
 KnownEvents = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--known-events",
         metavar="FILE",
@@ -470,7 +469,7 @@ def _limits(
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     """Turns the domain's exceptions into one line on stderr and exit 2, and the command's result into the exit code."""
 
-    def wrapper(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def wrapper(*args: Any, **kwargs: Any) -> None:
         global TALK
         TALK = Talk()  # until the command sets its own
         try:
@@ -519,7 +518,7 @@ def validate(
         Format, typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {_choices(Format)}.")
     ] = Format.TEXT,
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output",
             "-o",
@@ -527,10 +526,10 @@ def validate(
         ),
     ] = None,
     examples: Annotated[
-        Optional[int], typer.Option(help="Examples shown per rule \\[default: 3].", show_default=False)
+        int | None, typer.Option(help="Examples shown per rule \\[default: 3].", show_default=False)
     ] = None,
     redact: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--redact/--no-redact",
             help="Mask trait and property values and user ids in every format.",
@@ -538,7 +537,7 @@ def validate(
         ),
     ] = None,
     fail_on: Annotated[
-        Optional[FailOn],
+        FailOn | None,
         typer.Option(
             metavar="LEVEL",
             help=f"Lowest severity that fails the run: {_choices(FailOn)} \\[default: error].",
@@ -547,23 +546,23 @@ def validate(
         ),
     ] = None,
     select: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             help="Only these rules: codes, prefixes (HJ2) or names; repeatable or comma-separated.",
             rich_help_panel="Gate",
         ),
     ] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
     extend_select: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(help="Rules to add to those --select or the pyproject selects.", rich_help_panel="Gate"),
     ] = None,
     extend_ignore: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate"),
     ] = None,
     allow_empty: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--allow-empty/--no-allow-empty",
             help="Pass the gate when no event was read \\[default: an empty input fails it].",
@@ -572,7 +571,7 @@ def validate(
         ),
     ] = None,
     max_rate: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             help="CODE=FRACTION: the rule fails the run only when more "
             "than this share of events has it (HJ103=0.01 or HJ103=1%).",
@@ -602,7 +601,7 @@ def validate(
     known_attributes: KnownAttributes = None,
     known_events: KnownEvents = None,
     by: Annotated[
-        Optional[Resolution],
+        Resolution | None,
         typer.Option(
             help="Show the loss over time in buckets of event time, in "
             "the text and json reports (the html report shows it "
@@ -681,7 +680,7 @@ def _rule_list(
     return base + tuple(item for item in extra if item not in base)
 
 
-def _with_progress(engine: Engine, shown: Any) -> Engine:  # noqa: ANN401
+def _with_progress(engine: Engine, shown: Any) -> Engine:
     """The engine, its local processes sending their progress to the bar when one is shown."""
     if shown is None or not isinstance(engine, LocalEngine):
         return engine
@@ -720,7 +719,7 @@ def inventory(
         typer.Option("--format", "-f", metavar="FORMAT", help=f"Inventory format: {_choices(InventoryFormat)}."),
     ] = InventoryFormat.TEXT,
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output",
             "-o",
@@ -730,7 +729,7 @@ def inventory(
         ),
     ] = None,
     redact: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--redact/--no-redact", help="Mask event names a rule found fault with.", show_default=False),
     ] = None,
     since: Since = None,
@@ -858,13 +857,13 @@ class _open_output:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            self.file = open(handle, "w", encoding="utf-8")  # noqa: SIM115
+            self.file = open(handle, "w", encoding="utf-8")
             self.temporary = Path(name)
         except OSError as error:
             raise UsageError(f"{self.path}: {error.strerror or error}") from None
         return self.file
 
-    def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:  # noqa: ANN401
+    def __exit__(self, kind: type[BaseException] | None, *exc: Any) -> None:
         if self.file is None:
             return
         self.file.close()
@@ -902,7 +901,7 @@ def _explained(summary: Summary, redacting: bool) -> Summary:
 def replay(
     paths: ReplayPaths = None,
     site_id: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="The Hotjar site id (Account settings > Sites & Organizations).", rich_help_panel="Hotjar site"
         ),
@@ -914,20 +913,20 @@ def replay(
         DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: jsonl.")
     ] = DryRunFormat.JSONL,
     page_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="The site's own address; the replay page is served there by interception.",
             rich_help_panel="Hotjar site",
         ),
     ] = None,
     script_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="Tracking script to load instead of Hotjar's (a staging or test copy).", rich_help_panel="Hotjar site"
         ),
     ] = None,
     browser_path: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             help="Chromium to drive \\[default: the system's chromium-headless-shell, else chromium].",
             rich_help_panel="Delivery",
@@ -938,7 +937,7 @@ def replay(
         int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery", min=1)
     ] = 16,
     rate: Annotated[
-        Optional[float], typer.Option(help="At most this many calls per second.", rich_help_panel="Delivery")
+        float | None, typer.Option(help="At most this many calls per second.", rich_help_panel="Delivery")
     ] = None,
     retries: Annotated[
         int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery", min=0)
@@ -952,14 +951,14 @@ def replay(
         ),
     ] = 2.0,
     dead_letter: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             help="NDJSON file for the messages that could not be delivered (replay accepts it as input).",
             rich_help_panel="Delivery",
         ),
     ] = None,
     checkpoint: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             help="Record delivered users here; the same command run again skips them.", rich_help_panel="Delivery"
         ),
@@ -972,7 +971,7 @@ def replay(
         ),
     ] = False,
     report: Annotated[
-        Optional[ReplayReport],
+        ReplayReport | None,
         typer.Option("--report", metavar="FORMAT", help="json: print the delivery summary as JSON on stdout."),
     ] = None,
     show_values: Annotated[
@@ -1329,7 +1328,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["app", "main", "MESSAGE_TYPES"]
+__all__ = ["MESSAGE_TYPES", "app", "main"]
 
 # What the imports made lives as long as the process: out of the collector's sight from here on.
 gc.freeze()

@@ -20,7 +20,7 @@ from hotjar_cli.run.one_pass import Observer, PassSettings
 from hotjar_cli.run.parallel import Engine, run_jobs
 
 
-def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:  # noqa: ANN401
+def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:
     """The whole `inventory --format json` document."""
     record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
     record.update(inventory_record(summary.views.inventory, redact))
@@ -39,7 +39,7 @@ def run_inventory(
     out: TextIO,
     redact: bool = False,
     observer: Observer | None = None,
-) -> Any:  # noqa: ANN401
+) -> Any:
     """Read the logs, write the inventory in `format` to `out`, and return the run's summary."""
     views = frozenset({View.INVENTORY, View.TIMELINE}) if format.value == "html" else frozenset({View.INVENTORY})
     summary = run_jobs(

@@ -69,14 +69,14 @@ class RunProgress:
         self._progress.__enter__()
         return self
 
-    def __exit__(self, *exc: Any) -> None:  # noqa: ANN401
+    def __exit__(self, *exc: Any) -> None:
         if self._queue is not None:
             self._queue.put(None)
             if self._drain is not None:
                 self._drain.join()
         self._progress.__exit__(*exc)
 
-    def channel(self) -> Any:  # noqa: ANN401
+    def channel(self) -> Any:
         """The queue worker processes send their counts to, drained into the bar from here on."""
         if self._queue is None:
             import multiprocessing

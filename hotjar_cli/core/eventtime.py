@@ -5,7 +5,7 @@ Pure: the message's own fields only, never the clock.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 
@@ -72,7 +72,7 @@ def _slow_seconds(parsed: SegmentMessage) -> float | None:
                 except ValueError:
                     continue
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
+                moment = moment.replace(tzinfo=UTC)
             return moment.timestamp()
     return None
 
@@ -81,7 +81,7 @@ def iso(seconds: float | None) -> str | None:
     """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any); None stays None."""
     if seconds is None:
         return None
-    moment = datetime.fromtimestamp(seconds, timezone.utc)
+    moment = datetime.fromtimestamp(seconds, UTC)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     milliseconds = moment.microsecond // 1000
     return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
@@ -90,7 +90,7 @@ def iso(seconds: float | None) -> str | None:
 def parse_time(text: str) -> datetime:
     """An ISO-8601 date or date-time; without a zone it is UTC. Raises ValueError."""
     moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def message_time(message: SegmentMessage) -> datetime | None:

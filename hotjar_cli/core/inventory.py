@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from hotjar_cli.core import sketch
 from hotjar_cli.core.decode import Parsed, SegmentMessage
@@ -44,7 +45,7 @@ def name_hash(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def js_type(value: Any) -> str:  # noqa: ANN401
+def js_type(value: Any) -> str:
     """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
     kind = value.__class__
     if kind is str:
@@ -96,7 +97,7 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = ("hash", "messages", "users", "first", "last", "offered", "types", "dropped")
+    __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
 
     def __init__(self, hashed: int) -> None:
         self.hash = hashed
@@ -132,7 +133,7 @@ def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
 class Names:
     """The names of one kind (attributes or events): records, the names offered in order, and the remainder."""
 
-    __slots__ = ("kind", "limit", "known", "records", "offered", "threshold", "all_names", "occurrences")
+    __slots__ = ("all_names", "kind", "known", "limit", "occurrences", "offered", "records", "threshold")
 
     def __init__(self, kind: str, limit: int, known: Iterable[str] = ()) -> None:
         self.kind = kind
@@ -272,7 +273,7 @@ def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, 
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
-    __slots__ = ("attributes", "events", "earliest", "latest", "_user_hashes")
+    __slots__ = ("_user_hashes", "attributes", "earliest", "events", "latest")
 
     def __init__(
         self,

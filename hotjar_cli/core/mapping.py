@@ -91,18 +91,18 @@ class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
     __slots__ = (
-        "limits",
-        "site",
-        "_event_names",
         "_admitted_events",
-        "_track_decisions",
-        "_refused_events",
-        "_ready_attributes",
-        "_refused_attributes",
-        "_nested_traits",
-        "_short_value",
         "_by_type",
         "_event_limit",
+        "_event_names",
+        "_nested_traits",
+        "_ready_attributes",
+        "_refused_attributes",
+        "_refused_events",
+        "_short_value",
+        "_track_decisions",
+        "limits",
+        "site",
     )
 
     def __init__(self, limits: Limits, site: Site | None = None) -> None:
@@ -196,8 +196,7 @@ class Mapper:
                 (kind is str and len(value) <= short_value)
                 or value is None
                 or kind is bool
-                or (kind is int or kind is float)
-                and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+                or ((kind is int or kind is float) and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
             ):
                 # A plain value under every limit: a name already judged needs nothing more.
                 if name in ready:

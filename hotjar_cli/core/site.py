@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class Site:
@@ -18,12 +18,12 @@ class Site:
     """
 
     __slots__ = (
+        "attributes",
+        "attributes_full",
+        "events",
+        "events_full",
         "max_attributes",
         "max_events",
-        "attributes",
-        "events",
-        "attributes_full",
-        "events_full",
         "refused_attributes",
         "refused_events",
     )

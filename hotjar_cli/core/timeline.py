@@ -16,7 +16,7 @@ strength in the next starts once). The report names the bucket and the rule's fi
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
@@ -42,7 +42,7 @@ def bucket_start(seconds: float, resolution: str) -> int:
         return int(seconds // 3600) * 3600
     if resolution == "day":
         return int(seconds // 86400) * 86400
-    moment = datetime.fromtimestamp(seconds, timezone.utc)
+    moment = datetime.fromtimestamp(seconds, UTC)
     start = moment.replace(
         month=1 if resolution == "year" else moment.month, day=1, hour=0, minute=0, second=0, microsecond=0
     )
@@ -55,7 +55,7 @@ def next_bucket(start: int, resolution: str) -> int:
         return start + 3600
     if resolution == "day":
         return start + 86400
-    moment = datetime.fromtimestamp(start, timezone.utc)
+    moment = datetime.fromtimestamp(start, UTC)
     if resolution == "year":
         return int(moment.replace(year=moment.year + 1).timestamp())
     month = moment.month % 12 + 1
@@ -68,7 +68,7 @@ def bucket_count(first: int, last: int, resolution: str) -> int:
         return (last - first) // 3600 + 1
     if resolution == "day":
         return (last - first) // 86400 + 1
-    one, other = datetime.fromtimestamp(first, timezone.utc), datetime.fromtimestamp(last, timezone.utc)
+    one, other = datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
     if resolution == "month":
         return (other.year - one.year) * 12 + other.month - one.month + 1
     return other.year - one.year + 1
@@ -76,14 +76,14 @@ def bucket_count(first: int, last: int, resolution: str) -> int:
 
 def bucket_label(start: int, resolution: str) -> str:
     """`2024-03-01T10:00Z`, `2024-03-01`, `2024-03` or `2024`."""
-    moment = datetime.fromtimestamp(start, timezone.utc)
+    moment = datetime.fromtimestamp(start, UTC)
     return moment.strftime({"hour": "%Y-%m-%dT%H:00Z", "day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[resolution])
 
 
 class Bucket:
     """What happened in one bucket of event time."""
 
-    __slots__ = ("outcomes", "rules", "affected", "first")
+    __slots__ = ("affected", "first", "outcomes", "rules")
 
     def __init__(self) -> None:
         self.outcomes = [0] * len(OUTCOMES)
@@ -174,17 +174,17 @@ class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
     __slots__ = (
-        "resolution",
-        "buckets",
-        "untimed",
-        "first",
-        "last",
-        "_span",
-        "_pending",
-        "_hour",
-        "_length",
         "_groups",
         "_held",
+        "_hour",
+        "_length",
+        "_pending",
+        "_span",
+        "buckets",
+        "first",
+        "last",
+        "resolution",
+        "untimed",
     )
 
     def __init__(self) -> None:
@@ -228,7 +228,7 @@ class Timeline:
 
     def _observe_any(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
-    ) -> None:  # noqa: ANN401
+    ) -> None:
         if text.__class__ is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text

@@ -6,8 +6,8 @@ A `Views` is folded over decided events in input order (`observe`) and merged li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Callable
 
 import msgspec
 
@@ -35,7 +35,7 @@ class SiteNames(msgspec.Struct, frozen=True):
 class Views:
     """The views a run collects, each folded event by event."""
 
-    __slots__ = ("timeline", "inventory")
+    __slots__ = ("inventory", "timeline")
 
     def __init__(
         self,

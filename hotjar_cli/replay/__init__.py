@@ -9,8 +9,8 @@ sent. Playwright is loaded only when a replay actually sends.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -31,6 +31,7 @@ from hotjar_cli.sources.source import STDIN
 
 __all__ = [
     "Delivery",
+    "EventPlanner",
     "Failure",
     "Plan",
     "ReplayReport",
@@ -39,7 +40,6 @@ __all__ = [
     "SiteCheck",
     "Transport",
     "UserPlan",
-    "EventPlanner",
     "check_settings",
     "check_site",
     "plan_events",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from enum import Enum
-from typing import Callable
 
 
 class BreakerState(str, Enum):
@@ -54,7 +54,7 @@ class Breaker:
                 changed = self._changed
                 try:
                     await asyncio.wait_for(changed.wait(), delay)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 continue
             await self._changed.wait()

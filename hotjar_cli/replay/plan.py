@@ -22,7 +22,7 @@ their JSON so that a failed call can still be written to the dead-letter file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -131,7 +131,7 @@ class Planner:
         return tuple(planned)
 
 
-_NO_TIME = datetime.min.replace(tzinfo=timezone.utc)
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 def _user_timezone(pending: list[_Pending]) -> str | None:

@@ -19,7 +19,8 @@ import signal
 import threading
 import time
 from collections import deque
-from typing import Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -285,7 +286,7 @@ class Runner:
             self._delivering.add(worker)
             try:
                 delivery = await asyncio.wait_for(self.transport.deliver(user), hard_limit)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 delivery = Delivery(Failure.TIMEOUT, f"the delivery took over {hard_limit:g} s")
             except asyncio.CancelledError:
                 if probe:

@@ -48,4 +48,4 @@ def make_reporter(format: Format, out: TextIO, redact: bool = False, color: bool
     return reporter_class(format)(out, redact, color)
 
 
-__all__ = ["Format", "Report", "Reporter", "REPORTERS", "make_reporter", "reporter_class"]
+__all__ = ["REPORTERS", "Format", "Report", "Reporter", "make_reporter", "reporter_class"]

@@ -114,7 +114,7 @@ input.filter { padding: .3em; width: 20em; margin: .5em 0; }
 """
 
 
-def _e(text: Any) -> str:  # noqa: ANN401
+def _e(text: Any) -> str:
     """Escaped for HTML text and attribute values alike, with control characters from the logs made visible."""
     return html.escape(visible(str(text)), quote=True)
 

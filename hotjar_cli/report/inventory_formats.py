@@ -7,8 +7,9 @@ function and one enum member.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 import msgspec
 
@@ -176,7 +177,7 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: Any) -> Any:  # noqa: ANN401
+def _cell(value: Any) -> Any:
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
     if isinstance(value, str) and len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -3,8 +3,9 @@ worker, which writes its units' lines with it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TextIO
+from typing import TextIO
 
 import msgspec
 

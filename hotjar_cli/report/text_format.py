@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType

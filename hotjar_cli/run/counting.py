@@ -7,7 +7,8 @@ reads, about ten times a second at most: the hot loop pays one addition per bloc
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.sources.source import Source
@@ -18,7 +19,7 @@ _channel: Any = None
 """The queue this worker process sends its counts to; set by `attach` when the process pool starts it."""
 
 
-def attach(channel: Any) -> None:  # noqa: ANN401 - any queue with put()
+def attach(channel: Any) -> None:
     """Process-pool initializer: the progress of the units this worker runs goes to `channel`."""
     global _channel
     _channel = channel

@@ -11,7 +11,8 @@ dask.distributed is an optional extra and is imported only when this engine star
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import msgspec
 
@@ -93,10 +94,10 @@ class DaskEngine(Engine):
 class _Tasks:
     """A Dask client as an `Executor`: every submission is a new task, never a cached result of an earlier one."""
 
-    def __init__(self, client: Any) -> None:  # noqa: ANN401 - dask is optional, so are its types
+    def __init__(self, client: Any) -> None:
         self._client = client
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         # Files can change between runs on a long-lived cluster: a task is never the same as an earlier one.
         return self._client.submit(fn, *args, pure=False)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from typing import Callable, Iterable, Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 import msgspec
 

@@ -29,9 +29,10 @@ import io
 import os
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from functools import reduce
-from typing import Any, Callable, ContextManager, Iterable, Protocol, TextIO
+from typing import Any, ContextManager, Protocol, TextIO
 
 import msgspec
 
@@ -80,7 +81,7 @@ class Lines(Protocol):
 class Future(Protocol):
     """A unit's result to come."""
 
-    def result(self) -> Any:  # noqa: ANN401
+    def result(self) -> Any:
         """Wait for the result, or raise what the unit raised."""
 
     def done(self) -> bool:
@@ -90,7 +91,7 @@ class Future(Protocol):
 class Executor(Protocol):
     """Runs a function on some worker: `concurrent.futures.ProcessPoolExecutor` and dask's `Client` both do."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:  # noqa: ANN401
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         """Start `fn(*args)` and return its future."""
 
 
@@ -110,7 +111,7 @@ class Engine(ABC):
     def executor(self, units: int) -> ContextManager[Executor]:
         """Workers for that many units, released when the context ends."""
 
-    def in_flight(self, executor: Executor) -> int:  # noqa: ARG002 - an engine may ask its workers
+    def in_flight(self, executor: Executor) -> int:
         """How many units to keep started ahead of the fold."""
         return max(self.jobs, 1) + SPARE_UNITS_IN_FLIGHT
 

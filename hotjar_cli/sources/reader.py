@@ -11,9 +11,10 @@ import io
 import os
 import sys
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.sources import s3
@@ -117,7 +118,7 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
     else:
         raw = _open_raw(source)
 
-    def counted(stream: Any) -> Any:  # noqa: ANN401
+    def counted(stream: Any) -> Any:
         return stream if on_read is None else _Counted(stream, on_read)
 
     try:
@@ -166,7 +167,7 @@ def _open_raw(source: Source, block_bytes: int | None = None) -> BinaryIO:
         return s3.open_object(source.remote, block_bytes)
     assert source.path is not None
     try:
-        return open(source.path, "rb")  # noqa: SIM115
+        return open(source.path, "rb")
     except OSError as error:
         raise InputError(f"{source.name}: {error.strerror or error}") from None
 

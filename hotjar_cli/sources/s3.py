@@ -12,7 +12,8 @@ are ordered as a local walk orders paths, folder by folder, so a local copy of t
 from __future__ import annotations
 
 import glob
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from hotjar_cli.sources.source import (
     S3_SCHEME,
@@ -33,7 +34,7 @@ STREAM_BLOCK_BYTES = 8 << 20
 INSTALL_HINT = "pip install 'hotjar-cli[s3]'"
 
 
-def filesystem(endpoint_url: str | None) -> Any:  # noqa: ANN401 - s3fs is optional, so its types are too
+def filesystem(endpoint_url: str | None) -> Any:
     """The S3 file system for a store; s3fs keeps one per process and per settings."""
     try:
         import s3fs
@@ -73,7 +74,7 @@ def _parts(key: str) -> tuple[str, ...]:
     return tuple(key.split("/"))
 
 
-def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:  # noqa: ANN401
+def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:
     """Every log object under a prefix, sorted; folders the window excludes are never listed."""
     depth = len(_parts(root))
     if window.since is None and window.until is None:
@@ -100,14 +101,14 @@ def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:  # noqa:
     return sorted(keys, key=lambda item: _parts(item[0]))
 
 
-def _listing(fs: Any, folder: str) -> Iterator[tuple[str, dict[str, Any]]]:  # noqa: ANN401
+def _listing(fs: Any, folder: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for info in fs.ls(folder, detail=True):
         key = info["name"].rstrip("/")
         if key != folder:
             yield key, info
 
 
-def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:  # noqa: ANN401
+def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:
     """What a glob matches, as a local glob expands: folders walked, the window's folders and non-logs skipped."""
     fixed = len(glob_root(pattern).parts)
     keys: dict[str, int] = {}
@@ -150,7 +151,7 @@ def object_size(remote: Remote) -> int:
 class _Guarded:
     """An S3 object whose failures mid-read are ReadErrors, whatever layer of the S3 stack raised them."""
 
-    def __init__(self, file: Any) -> None:  # noqa: ANN401
+    def __init__(self, file: Any) -> None:
         self._file = file
 
     def read(self, size: int = -1) -> bytes:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import glob
 import re
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 import msgspec
 
@@ -107,9 +107,9 @@ def received_day(name: str) -> datetime | None:
     """
     try:
         if _EPOCH_MS_FOLDER.fullmatch(name):
-            return datetime.fromtimestamp(int(name) / 1000, tz=timezone.utc)
+            return datetime.fromtimestamp(int(name) / 1000, tz=UTC)
         if _DATE_FOLDER.fullmatch(name):
-            return datetime.strptime(name, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            return datetime.strptime(name, "%Y-%m-%d").replace(tzinfo=UTC)
     except (ValueError, OverflowError, OSError):
         return None
     return None
