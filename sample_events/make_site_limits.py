@@ -12,11 +12,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent / "volume-site-limits.jsonl.gz"
-START = datetime(2024, 4, 3, 6, 0, tzinfo=timezone.utc)
+START = datetime(2024, 4, 3, 6, 0, tzinfo=UTC)
 AREAS = (
     "board",
     "timeline",

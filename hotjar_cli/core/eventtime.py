@@ -28,7 +28,7 @@ def event_seconds(parsed: Parsed) -> float | None:
     """
     if parsed.__class__ is not SegmentMessage:
         return None
-    value = parsed.timestamp  # type: ignore[union-attr]
+    value = parsed.timestamp
     if value.__class__ is str and value[-1:] == "Z":
         hour = _HOURS.get(value[:13])
         if hour is None:
@@ -38,7 +38,7 @@ def event_seconds(parsed: Parsed) -> float | None:
                 return hour + _MINUTES[value[13:16]] + _SECONDS[value[16:19]] + _FRACTIONS[value[19:-1]]
             except KeyError:
                 pass
-    return _slow_seconds(parsed)  # type: ignore[arg-type]
+    return _slow_seconds(parsed)
 
 
 def text_seconds(text: str) -> float:

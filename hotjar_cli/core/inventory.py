@@ -287,7 +287,7 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
-        self._user_hashes: dict[str, int] = {}
+        self._user_hashes: dict[str, tuple[int, int, int]] = {}
 
     def observe(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
@@ -300,11 +300,11 @@ class Inventory:
                 self.latest = when
         if parsed.__class__ is not SegmentMessage:
             return
-        kind = parsed.type  # type: ignore[union-attr]
+        kind = parsed.type
         if kind == "track":
-            self._track(file, line, index, parsed, decision, when)  # type: ignore[arg-type]
-        elif kind == "identify" and decision.call is not None and parsed.traits:  # type: ignore[union-attr]
-            self._identify(file, line, index, parsed, decision, when)  # type: ignore[arg-type]
+            self._track(file, line, index, parsed, decision, when)
+        elif kind == "identify" and decision.call is not None and parsed.traits:
+            self._identify(file, line, index, parsed, decision, when)
 
     def _user(self, message: SegmentMessage) -> tuple[int, int, int] | None:
         """The user's hash, with its HyperLogLog register and rank, worked out once per event."""

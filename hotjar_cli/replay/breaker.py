@@ -8,6 +8,7 @@ it opens again for twice as long (up to `max_pause`). Every change of state is a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from enum import Enum
@@ -52,10 +53,8 @@ class Breaker:
                     self.announce("circuit breaker: probing Hotjar with one user")
                     return True
                 changed = self._changed
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(changed.wait(), delay)
-                except TimeoutError:
-                    pass
                 continue
             await self._changed.wait()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -249,7 +250,8 @@ TAB_USES = 200
 
 # One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
 # wait for the script, check that Hotjar started for the site (and keeps attributes, when the user has an
-# identify), turn date strings into Dates as Segment's integration does (`dates`), run the calls, wait until Hotjar's client has taken them, then wait inside the page until its
+# identify), turn date strings into Dates as Segment's integration does (`dates`), run the calls, wait until
+# Hotjar's client has taken them, then wait inside the page until its
 # Hotjar requests have all been answered and none started for `quiet` ms. Any failure, and anything Hotjar
 # writes to the console, ends the wait at once.
 DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
@@ -263,7 +265,7 @@ DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');
   if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
-  const toDates = %(to_dates)s;
+  const toDates = SEGMENT_DATES;
   for (const args of calls) {
     if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2]);
     window.hj.apply(window, args);
@@ -279,7 +281,7 @@ DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
     await new Promise(wake => setTimeout(wake, Math.max(5, Math.min(50, quiet - (now - watch.last)))));
   }
   return report('taken');
-}""" % {"to_dates": SEGMENT_DATES_JS}
+}""".replace("SEGMENT_DATES", SEGMENT_DATES_JS)
 
 # The preflight: the same page and start, no call; wait for Hotjar's client as a delivery would.
 CHECK = """async ([siteId, loading]) => {
@@ -416,10 +418,8 @@ class BrowserTransport(Transport):
     async def _close_tab(self, tab: _Tab) -> None:
         from playwright.async_api import Error as PlaywrightError
 
-        try:
+        with contextlib.suppress(PlaywrightError, asyncio.CancelledError):
             await asyncio.shield(tab.context.close())
-        except (PlaywrightError, asyncio.CancelledError):
-            pass
 
     async def deliver(self, user: UserPlan) -> Delivery:
         """Run the user's calls in a clean tab and watch Hotjar's requests settle."""
@@ -621,10 +621,8 @@ class BrowserTransport(Transport):
         else:
             # Anything else the page asks of the site's own origin (a favicon) never reaches the real server.
             answer = {"responseCode": 404, "body": ""}
-        try:
+        with contextlib.suppress(PlaywrightError):  # the tab closed meanwhile
             await session.send("Fetch.fulfillRequest", {"requestId": event["requestId"], **answer})
-        except PlaywrightError:
-            pass  # the tab closed meanwhile
 
     async def close(self) -> None:
         """Close the browser and the Playwright driver."""

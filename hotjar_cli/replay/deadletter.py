@@ -109,9 +109,9 @@ def _read_again(name: str, wanted: list[_Wanted]) -> Iterable[tuple[bytes, bool]
     except (InputError, ReadError, OSError):
         pass
     for number, items in by_line.items():
-        raw = found.get(number)
+        line = found.get(number)
         for item in items:
-            message = _original(raw, item.origin) if raw is not None else None
+            message = _original(line, item.origin) if line is not None else None
             if message is None:
                 yield rebuild(item.call, item.user, item.origin), True
             else:

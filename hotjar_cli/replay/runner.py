@@ -28,6 +28,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -148,7 +149,7 @@ class Runner:
         self._delivering: set[asyncio.Task[None] | None] = set()
         self._stopping = False
         self._progress: Progress | None = None
-        self._task_id = None
+        self._task_id: TaskID | None = None
         self._logged = 0
         self._last_sent = time.monotonic()
         self._last_failure = ""
@@ -210,7 +211,7 @@ class Runner:
         if self._delivering:
             self.abandon()
 
-    def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[int]:
+    def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[signal.Signals]:
         if threading.current_thread() is not threading.main_thread():
             return []
         handled = []
@@ -292,7 +293,7 @@ class Runner:
                 if probe:
                     self.breaker.record(False, True, "interrupted")
                 raise
-            except Exception as error:  # a transport must not take the replay down with it
+            except Exception as error:  # noqa: BLE001 - a transport must not take the replay down with it
                 delivery = Delivery(Failure.BROWSER_ERROR, _first_line(error))
             finally:
                 self._delivering.discard(worker)

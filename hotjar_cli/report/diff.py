@@ -1,4 +1,5 @@
-"""An example as a diff: the Segment payload line by line, marked with what Hotjar keeps and which rule dropped the rest.
+"""An example as a diff: the Segment payload line by line, marked with what Hotjar keeps and which rule dropped
+the rest.
 
 Shared by the human formats (text and markdown), so both tell the same story.
 """

@@ -226,7 +226,7 @@ def _render(value: Any, budget: int) -> str:
         is_list = isinstance(value, list)
         pieces: list[str] = []
         used = 2
-        items = value if is_list else value.items()
+        items: Iterable[Any] = value if isinstance(value, list) else value.items()
         for item in items:
             if used > budget:
                 # Always say that items were left out, even if the text happens to fit.

@@ -179,7 +179,7 @@ def outcomes_chart(timeline: dict[str, Any]) -> str:
         },
     }
     for value in values:
-        value["order"] = list(OUTCOME_COLOURS).index(value["outcome"])  # type: ignore[index]
+        value["order"] = list(OUTCOME_COLOURS).index(value["outcome"])
     return _chart("outcomes", spec, len(buckets), points)
 
 

@@ -34,7 +34,7 @@ class Reporter(ABC):
         self.color = color
         """Colour in a human format: True always, False never, None when `out` is a terminal and NO_COLOR is unset."""
 
-    def event(self, event: Event) -> None:
+    def event(self, event: Event) -> None:  # noqa: B027 - optional: most formats write only at the end
         """One decided event; only called when `streams` is set."""
 
     @abstractmethod

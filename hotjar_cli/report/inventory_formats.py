@@ -145,7 +145,7 @@ def write_text(record: dict[str, Any], out: TextIO) -> None:
             )
         widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
         for line in table:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
         more = _remainder_line(kind, len(rows))
         if more:
             lines.append(more)

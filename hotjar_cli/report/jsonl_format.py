@@ -23,9 +23,11 @@ class JsonLinesReporter(Reporter):
             return
         record = position_record(event.position)
         message = event.message
-        is_message = isinstance(message, SegmentMessage)
-        record["messageId"] = message.messageId if is_message and isinstance(message.messageId, str) else None
-        record["type"] = message.type if is_message and isinstance(message.type, str) else None
+        if isinstance(message, SegmentMessage):
+            record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
+            record["type"] = message.type if isinstance(message.type, str) else None
+        else:
+            record["messageId"] = record["type"] = None
         record["outcome"] = event.decision.outcome.value
         record["findings"] = [finding_record(finding) for finding in described(event.decision.findings, message)]
         self.out.write(visible_json(msgspec.json.encode(record).decode()) + "\n")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TextIO
 
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from hotjar_cli.core.model import Outcome, Position, Severity
 from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
@@ -34,9 +36,9 @@ class TextReporter(Reporter):
 
     def __init__(
         self,
-        out,
+        out: TextIO,
         redact: bool = False,
-        color: bool | None = None,  # type: ignore[no-untyped-def]
+        color: bool | None = None,
         console: Console | None = None,
     ) -> None:
         super().__init__(out, redact, color)
@@ -80,19 +82,20 @@ class TextReporter(Reporter):
         parts.append(outcomes)
         if summary.rules:
             rules = Table(title="Findings by rule", title_justify="left")
-            for column, justify in (
+            columns: tuple[tuple[str, JustifyMethod], ...] = (
                 ("rule", "left"),
                 ("name", "left"),
                 ("severity", "left"),
                 ("findings", "right"),
                 ("events", "right"),
                 ("gate", "left"),
-            ):
+            )
+            for column, justify in columns:
                 # Rule names are what --select takes: never cut, never wrapped.
                 rules.add_column(
                     column,
                     justify=justify,
-                    no_wrap=column in ("rule", "name"),  # type: ignore[arg-type]
+                    no_wrap=column in ("rule", "name"),
                     min_width=max(len(RULES[code].name) for code in summary.rules) if column == "name" else None,
                 )
             for code, count in summary.sorted_rules():
@@ -161,9 +164,9 @@ def _flow(width: int, indent: int, chunks: list[Chunk]) -> Text:
 
 def _examples(
     code: str,
-    examples,
+    examples: list[Example],
     redact: bool,
-    shown: dict[Position, str],  # type: ignore[no-untyped-def]
+    shown: dict[Position, str],
     width: int,
 ) -> Iterator[Text]:
     rule = RULES[code]

@@ -31,7 +31,8 @@ def for_worker() -> ProgressCounter | None:
 
 
 class ProgressCounter:
-    """Watches one pass (an `Observer` of `hotjar_cli.run.one_pass.run`) and sends `(bytes, events)` since the last send."""
+    """Watches one pass (an `Observer` of `hotjar_cli.run.one_pass.run_pass`) and sends `(bytes, events)` since
+    the last send."""
 
     def __init__(self, send: Callable[[tuple[int, int]], None]) -> None:
         self._send = send

@@ -99,7 +99,8 @@ class _Tasks:
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         # Files can change between runs on a long-lived cluster: a task is never the same as an earlier one.
-        return self._client.submit(fn, *args, pure=False)
+        future: Future = self._client.submit(fn, *args, pure=False)
+        return future
 
     def threads(self) -> int:
         """The worker threads the cluster has now."""

@@ -113,7 +113,7 @@ def _run(
     add = summary.add_at
 
     def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
-        if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):  # type: ignore[arg-type]
+        if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):
             summary.events += 1
             summary.filtered += 1
             return

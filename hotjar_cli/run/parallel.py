@@ -30,9 +30,9 @@ import os
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from functools import reduce
-from typing import Any, ContextManager, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 import msgspec
 
@@ -108,7 +108,7 @@ class Engine(ABC):
         """The units of work, in input order; None when this process alone is the better choice."""
 
     @abstractmethod
-    def executor(self, units: int) -> ContextManager[Executor]:
+    def executor(self, units: int) -> AbstractContextManager[Executor]:
         """Workers for that many units, released when the context ends."""
 
     def in_flight(self, executor: Executor) -> int:
@@ -131,14 +131,16 @@ class LocalEngine(Engine):
         """See `plan_units`."""
         return plan_units(sources, self.jobs)
 
-    def executor(self, units: int) -> ContextManager[Executor]:
+    def executor(self, units: int) -> AbstractContextManager[Executor]:
         """A process pool; imported here, so a run small enough for one process does not pay for it."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        counting = {} if self.progress is None else {"initializer": attach, "initargs": (self.progress(),)}
+        workers, context = min(self.jobs, units), multiprocessing.get_context("fork")
+        if self.progress is None:
+            return ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return ProcessPoolExecutor(
-            max_workers=min(self.jobs, units), mp_context=multiprocessing.get_context("fork"), **counting
+            max_workers=workers, mp_context=context, initializer=attach, initargs=(self.progress(),)
         )
 
 
@@ -263,7 +265,9 @@ def _run_units(
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
         _write_ready(waiting, summaries, out, numbering, wait=False)
     _write_ready(waiting, summaries, out, numbering, wait=True)
-    return reduce(Summary.merge, summaries)  # type: ignore[arg-type]
+    done = [summary for summary in summaries if summary is not None]
+    assert len(done) == len(summaries), "every unit is folded before the merge"
+    return reduce(Summary.merge, done)
 
 
 def _write_ready(
@@ -325,7 +329,7 @@ def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
     if sum(sizes) < PARALLEL_MIN_BYTES:
         return None
     units: list[Source] = []
-    for source, size in zip(sources, sizes):
+    for source, size in zip(sources, sizes, strict=True):
         if splittable(source, size):
             units.extend(split_ranges(source, max(jobs, -(-size // UNIT_BYTES))))
         else:
@@ -433,8 +437,8 @@ def _work(
         summary = run_pass(
             [unit],
             settings,
-            lines(kept),
-            site=site,  # type: ignore[arg-type]
+            lines(kept),  # type: ignore[arg-type]  # a text stream in all that the writers use
+            site=site,
             observer=observer,
         )
         output = kept.output()

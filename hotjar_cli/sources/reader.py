@@ -12,9 +12,9 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.sources import s3
@@ -22,7 +22,9 @@ from hotjar_cli.sources.source import (
     S3_SCHEME,
     STDIN,
     InputError,
+    Readable,
     ReadError,
+    Seekable,
     Source,
     Window,
     glob_root,
@@ -35,11 +37,14 @@ try:
     from isal.isal_zlib import decompressobj
     from isal.isal_zlib import error as _isal_error
 
-    DECOMPRESS_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, _isal_error)
+    # isal's stubs declare its error class as an instance of Exception.
+    DECOMPRESS_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, _isal_error)  # type: ignore[assignment]
 except ImportError:  # a platform ISA-L is not built for
-    from zlib import decompressobj
+    from zlib import decompressobj  # type: ignore[assignment]  # the same inflater as ISA-L's, typed apart
 
     DECOMPRESS_ERRORS = (EOFError, zlib.error)
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, *DECOMPRESS_ERRORS)
+"""What a read of a file or an inflater raises when the bytes cannot be had."""
 
 BLOCK_BYTES = 64 << 10
 """How much is read at once. A small block stays in the processor's cache while its lines are cut and decoded,
@@ -107,14 +112,14 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
 
 
 @contextmanager
-def open_source(source: Source, on_read: Callable[[int], None] | None = None) -> Iterator[BinaryIO]:
+def open_source(source: Source, on_read: Callable[[int], None] | None = None) -> Iterator[Readable]:
     """The decompressed bytes of a source; gzip is recognised by its magic bytes, whatever the name.
 
     `on_read`, when given, is told how many bytes of the source itself (compressed, as they lie on disk or in
     S3) each read took: progress against the sizes of the files.
     """
     if source.is_stdin:
-        raw: BinaryIO = sys.stdin.buffer
+        raw: Seekable = sys.stdin.buffer
     else:
         raw = _open_raw(source)
 
@@ -132,9 +137,12 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             raw.seek(0)
             yield Gunzip(counted(raw)) if magic == GZIP_MAGIC else counted(raw)
             return
-        buffered = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[arg-type]
-        if buffered.peek(2)[:2] == GZIP_MAGIC:  # type: ignore[attr-defined]
-            yield Gunzip(counted(buffered))  # type: ignore[misc]
+        # A local file or standard input: look at its start through a buffer, without consuming it.
+        # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
+        # that is not closed with `raw`.
+        buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
+        if buffered.peek(2)[:2] == GZIP_MAGIC:
+            yield Gunzip(counted(buffered))
         else:
             yield counted(buffered)
     finally:
@@ -145,10 +153,11 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
 class _Counted:
     """A stream that tells `on_read` the size of every block read from it."""
 
-    def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]) -> None:
+    def __init__(self, stream: Readable, on_read: Callable[[int], None]) -> None:
         self._stream, self._on_read = stream, on_read
         if not hasattr(stream, "read1"):
-            self.read1 = self.read  # the reader prefers read1 where the stream has it, and only there
+            # The reader prefers read1 where the stream has it, and only there.
+            self.read1 = self.read  # type: ignore[method-assign]  # this instance has no read1 of its own
 
     def read(self, size: int = -1) -> bytes:
         block = self._stream.read(size)
@@ -156,12 +165,12 @@ class _Counted:
         return block
 
     def read1(self, size: int = -1) -> bytes:
-        block = self._stream.read1(size)  # type: ignore[attr-defined]
+        block: bytes = self._stream.read1(size)  # type: ignore[attr-defined]  # only where the stream has read1
         self._on_read(len(block))
         return block
 
 
-def _open_raw(source: Source, block_bytes: int | None = None) -> BinaryIO:
+def _open_raw(source: Source, block_bytes: int | None = None) -> Seekable:
     """The raw bytes of a file or a remote object, not yet decompressed; InputError when it cannot be opened."""
     if source.remote is not None:
         return s3.open_object(source.remote, block_bytes)
@@ -175,7 +184,7 @@ def _open_raw(source: Source, block_bytes: int | None = None) -> BinaryIO:
 class _Range:
     """A plain file read from where it was positioned up to `end`."""
 
-    def __init__(self, file: BinaryIO, end: int | None) -> None:
+    def __init__(self, file: Seekable, end: int | None) -> None:
         self._file = file
         self._left = None if end is None else end - file.tell()
 
@@ -195,7 +204,7 @@ class Gunzip:
     a member are padding, as gzip reads them. Each member's CRC and length are checked.
     """
 
-    def __init__(self, raw: BinaryIO, inflater: Callable[[int], Any] = decompressobj) -> None:
+    def __init__(self, raw: Readable, inflater: Callable[[int], Any] = decompressobj) -> None:
         self._read = raw.read
         self._new = inflater
         self._inflate = inflater(GZIP_WBITS)
@@ -220,7 +229,7 @@ class Gunzip:
             elif self._empty:
                 return b""
             # Without input, the inflater still hands over what it holds back past the last `size`.
-            out = self._inflate.decompress(data, size)
+            out: bytes = self._inflate.decompress(data, size)
             self._input = self._inflate.unconsumed_tail
             if out:
                 return out
@@ -264,7 +273,7 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
     assert not source.is_stdin
     size = size_of(source)
     starts = [0]
-    with _open_raw(source, SPLIT_PROBE_BYTES) as file:
+    with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as file:
         for part in range(1, parts):
             file.seek(max(size * part // parts - 1, starts[-1]))
             file.readline()
@@ -274,13 +283,15 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
             if position > starts[-1]:
                 starts.append(position)
     ends = [*starts[1:], None]
-    return [Source(source.name, source.path, start, end, source.remote) for start, end in zip(starts, ends)]
+    return [
+        Source(source.name, source.path, start, end, source.remote) for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 def is_gzip(file: Path | Source) -> bool:
     """Whether a file (or a source's object) starts with gzip's magic bytes."""
     source = file if isinstance(file, Source) else Source(str(file), file)
-    with _open_raw(source, SPLIT_PROBE_BYTES) as raw:
+    with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
         return raw.read(2) == GZIP_MAGIC
 
 
@@ -292,7 +303,7 @@ def lines_before(source: Source) -> int:
     if source.start == 0 or source.is_stdin:
         return 0
     count = 0
-    with _open_raw(source) as file:
+    with closing(_open_raw(source)) as file:
         left = source.start
         while left:
             block = _read(file.read, min(BLOCK_BYTES * 8, left))
@@ -303,7 +314,7 @@ def lines_before(source: Source) -> int:
     return count
 
 
-def read_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[list[bytes]]:
+def read_blocks(stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[list[bytes]]:
     """Every physical line of a stream, a block at a time, with its line end; a byte-order mark that starts the
     file is removed. Only the file's last line can come without a line end.
 
@@ -355,7 +366,7 @@ def read_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: bo
         yield [rest]
 
 
-def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[bytes]:
+def read_lines(stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[bytes]:
     """Every physical line of a stream, without its line end: `read_blocks`, a line at a time."""
     for lines in read_blocks(stream, block_bytes, file_start):
         for line in lines:
@@ -365,7 +376,7 @@ def read_lines(stream: BinaryIO, block_bytes: int = BLOCK_BYTES, file_start: boo
 def _read(read: Callable[[int], bytes], size: int) -> bytes:
     try:
         return read(size)
-    except (OSError, *DECOMPRESS_ERRORS) as error:
+    except READ_ERRORS as error:
         raise ReadError(_describe(error)) from None
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
 from hotjar_cli.sources.source import (
     S3_SCHEME,
     InputError,
     ReadError,
     Remote,
+    Seekable,
     Source,
     Window,
     glob_root,
@@ -125,7 +126,7 @@ def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:
     return list(keys.items())
 
 
-def open_object(remote: Remote, block_bytes: int | None = None) -> BinaryIO:
+def open_object(remote: Remote, block_bytes: int | None = None) -> Seekable:
     """A remote object's raw bytes as a seekable stream, fetched in ranged GETs of `block_bytes` as it is read."""
     fs = filesystem(remote.endpoint_url)
     try:
@@ -156,21 +157,23 @@ class _Guarded:
 
     def read(self, size: int = -1) -> bytes:
         try:
-            return self._file.read(size)
+            data: bytes = self._file.read(size)
+            return data
         except Exception as error:  # noqa: BLE001
             raise ReadError(f"read failed: {_describe(error)}") from None
 
     def readline(self) -> bytes:
         try:
-            return self._file.readline()
+            line: bytes = self._file.readline()
+            return line
         except Exception as error:  # noqa: BLE001
             raise ReadError(f"read failed: {_describe(error)}") from None
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._file.seek(offset, whence)
+        return int(self._file.seek(offset, whence))
 
     def tell(self) -> int:
-        return self._file.tell()
+        return int(self._file.tell())
 
     def close(self) -> None:
         self._file.close()

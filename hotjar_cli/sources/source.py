@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 import msgspec
 
@@ -30,6 +31,24 @@ for days, a backfill with explicit timestamps) can sit in a skipped folder: name
 _DAY = timedelta(days=1)
 _DATE_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH_MS_FOLDER = re.compile(r"\d{13}")
+
+
+class Readable(Protocol):
+    """What lines are read from: a file, standard input, a gzip stream, a byte range, an S3 object."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Seekable(Readable, Protocol):
+    """The raw bytes of a file or an S3 object, before decompression, read from where they are placed."""
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+    def readline(self) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class InputError(Exception):
