@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import hotjar_cli
 from hotjar_cli.core import rules
-from hotjar_cli.core.rules import CATALOGUE, Rule
+from hotjar_cli.core.rules import CATALOGUE, Rule, markdown_table
 
 PACKAGE = Path(hotjar_cli.__file__).resolve().parent
 CATALOGUE_MODULE = PACKAGE / "core" / "rules.py"
 MODULES = sorted(path for path in PACKAGE.rglob("*.py") if path != CATALOGUE_MODULE)
 RULE_CODE = re.compile(r"HJ\d{3}")
+CLI = Path(sys.executable).parent / "hotjar-cli"
 
 
 def code_literals(source: str) -> list[tuple[int, str]]:
@@ -68,3 +71,18 @@ def test_every_rule_constant_is_in_the_catalogue() -> None:
     assert sorted(constants, key=lambda rule: rule.code) == list(CATALOGUE)
     for rule in CATALOGUE:
         assert getattr(rules, rule.name.upper().replace("-", "_")) is rule, f"{rule.title} is not named after its name"
+
+
+def test_the_rules_command_prints_the_markdown_table() -> None:
+    result = subprocess.run(
+        [str(CLI), "rules", "--format", "markdown"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == markdown_table()
+
+
+def test_the_markdown_table_has_a_row_per_rule_in_catalogue_order() -> None:
+    rows = markdown_table().splitlines()[2:]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [rule.code for rule in CATALOGUE]
+    for row, rule in zip(rows, CATALOGUE, strict=True):
+        assert row.startswith(f"| {rule.code} | {rule.name} | {rule.severity.value} | ")

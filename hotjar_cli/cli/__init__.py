@@ -47,7 +47,7 @@ from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.gate import EXIT_ERROR, FailOn, Gate, judge
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
 from hotjar_cli.core.mapping import MESSAGE_TYPES
-from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible, visible_json
@@ -159,6 +159,7 @@ class RulesFormat(str, Enum):
 
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
 
 
 class DryRunFormat(str, Enum):
@@ -1257,6 +1258,9 @@ def list_rules(
             ).decode()
             + "\n"
         )
+        return
+    if format is RulesFormat.MARKDOWN:
+        sys.stdout.write(markdown_table())
         return
     from rich.console import Console
     from rich.table import Table

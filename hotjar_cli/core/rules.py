@@ -5,7 +5,7 @@ Codes and names are a public contract: machine formats, `--select`, `--ignore`, 
 does not; the test suite runs both through the core.
 
 A rule is one unit: the code refers to it by its constant here (`MISSING_USER_ID`), never by its code written
-out; a test holds the package to it.
+out, and the README's rule table is `markdown_table()`. Tests hold the package to both.
 """
 
 from __future__ import annotations
@@ -555,3 +555,17 @@ RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOGUE}
 def find_rule(code_or_name: str) -> Rule | None:
     """A rule by its code (any case) or its name."""
     return RULES.get(code_or_name.upper()) or RULES_BY_NAME.get(code_or_name.lower())
+
+
+def markdown_table() -> str:
+    """The catalogue as a Markdown table, one row per rule: code, name, severity and effect.
+
+    README.md's rule table is this text; `hotjar-cli rules --format markdown` prints it.
+    """
+    rows = ["| code | name | severity | effect |", "| --- | --- | --- | --- |"]
+    for rule in CATALOGUE:
+        effect = rule.effect.value.replace("-", " ")
+        if rule.schema_explained:
+            effect += " (explained against `schemas/`)"
+        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {effect} |")
+    return "\n".join(rows) + "\n"
