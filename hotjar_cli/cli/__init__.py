@@ -47,7 +47,7 @@ from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.gate import EXIT_ERROR, FailOn, Gate, judge
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS, Limits
 from hotjar_cli.core.mapping import MESSAGE_TYPES
-from hotjar_cli.core.rules import CATALOGUE, find_rule
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible, visible_json
@@ -133,7 +133,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )
-EXPLAINED_CODES = ("HJ003", "HJ005")
+EXPLAINED_CODES = tuple(rule.code for rule in CATALOGUE if rule.schema_explained)
 
 
 class MessageType(str, Enum):
@@ -159,6 +159,7 @@ class RulesFormat(str, Enum):
 
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
 
 
 class DryRunFormat(str, Enum):
@@ -574,7 +575,7 @@ def validate(
         list[str] | None,
         typer.Option(
             help="CODE=FRACTION: the rule fails the run only when more "
-            "than this share of events has it (HJ103=0.01 or HJ103=1%).",
+            f"than this share of events has it ({MISSING_USER_ID.code}=0.01 or {MISSING_USER_ID.code}=1%).",
             rich_help_panel="Gate",
         ),
     ] = None,
@@ -1258,6 +1259,9 @@ def list_rules(
             + "\n"
         )
         return
+    if format is RulesFormat.MARKDOWN:
+        sys.stdout.write(markdown_table())
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -1281,7 +1285,11 @@ def list_rules(
 
 
 @commands.command("rule")
-def show_rule(code: Annotated[str, typer.Argument(help="A rule code (HJ103) or name (missing-user-id).")]) -> None:
+def show_rule(
+    code: Annotated[
+        str, typer.Argument(help=f"A rule code ({MISSING_USER_ID.code}) or name ({MISSING_USER_ID.name}).")
+    ],
+) -> None:
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code)
     if rule is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hotjar_cli.core.gate import FailOn
-from hotjar_cli.core.rules import CATALOGUE
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
 
 KEYS = {
     "fail-on",
@@ -149,7 +149,7 @@ def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, float]:
 def _split_rate(text: str) -> tuple[str, str]:
     code, separator, rate = text.partition("=")
     if not separator:
-        raise ConfigError(f"max-rate {text!r} is not CODE=FRACTION (for example HJ103=0.01)")
+        raise ConfigError(f"max-rate {text!r} is not CODE=FRACTION (for example {MISSING_USER_ID.code}=0.01)")
     return code.strip(), rate
 
 

@@ -29,11 +29,22 @@ from hotjar_cli.core import sketch
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core.rules import (
+    ATTRIBUTE_LIMIT_EXCEEDED,
+    EVENT_LIMIT_EXCEEDED,
+    EVENT_NAME_HIGH_CARDINALITY,
+    EVENT_NAME_INVALID_CHARACTERS,
+    EVENT_NAME_TOO_LONG,
+)
 from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
-_EVENT_NAME_CODES = frozenset({"HJ302", "HJ303", "HJ304", "HJ305"})
+_REJECTING_EVENT_NAME_CODES = (EVENT_NAME_TOO_LONG.code, EVENT_NAME_INVALID_CHARACTERS.code, EVENT_LIMIT_EXCEEDED.code)
+"""The rules that reject a track for its event name alone, the site's limit included."""
+_EVENT_NAME_CODES = frozenset((*_REJECTING_EVENT_NAME_CODES, EVENT_NAME_HIGH_CARDINALITY.code))
+_EVENT_LIMIT_CODE = EVENT_LIMIT_EXCEEDED.code
+_ATTRIBUTE_LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 Seen = tuple[float | None, Position]
@@ -336,13 +347,13 @@ class Inventory:
             if decision.findings
             else []
         )
-        if decision.call is None and not (found and found[0] in ("HJ302", "HJ303", "HJ304")):
+        if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
         seen = (when, Position(file, line, index))
-        offered = not dropped or dropped == "HJ304"
+        offered = not dropped or dropped == _EVENT_LIMIT_CODE
         if offered and len(names.offered) < names.limit:
             names.offer(name, seen)
         record = names.records.get(name)
@@ -375,7 +386,7 @@ class Inventory:
         names.occurrences += len(traits)
         for name, value in traits.items():
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
-            offered = code is None or code == "HJ206"
+            offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
             if offered and offering:
                 names.offer(name, seen)
             record = records.get(name)

@@ -9,6 +9,7 @@ import re
 import struct
 from typing import Any
 
+from hotjar_cli.core import rules
 from hotjar_cli.core.decode import (
     Parsed,
     SegmentMessage,
@@ -19,9 +20,33 @@ from hotjar_cli.core.decode import (
 )
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
+from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.site import Site
+
+# Findings carry their rule's code, read here once: per message, a module-level name costs less than an
+# attribute of the rule.
+_UNKNOWN_TYPE_CODE = rules.UNKNOWN_TYPE.code
+_SPEC_VIOLATION_CODE = rules.SPEC_VIOLATION.code
+_UNSUPPORTED_TYPE_CODE = rules.UNSUPPORTED_TYPE.code
+_DISABLED_FOR_HOTJAR_CODE = rules.DISABLED_FOR_HOTJAR.code
+_MISSING_USER_ID_CODE = rules.MISSING_USER_ID.code
+_MISSING_EVENT_NAME_CODE = rules.MISSING_EVENT_NAME.code
+_RESERVED_TRAIT_ID_CODE = rules.RESERVED_TRAIT_ID.code
+_NON_STRING_USER_ID_CODE = rules.NON_STRING_USER_ID.code
+_INVALID_TRAITS_CODE = rules.INVALID_TRAITS.code
+_EMAIL_AS_USER_ID_CODE = rules.EMAIL_AS_USER_ID.code
+_NESTED_TRAIT_CODE = rules.NESTED_TRAIT.code
+_LIST_TRAIT_CODE = rules.LIST_TRAIT.code
+_ATTRIBUTE_NAME_TOO_LONG_CODE = rules.ATTRIBUTE_NAME_TOO_LONG.code
+_ATTRIBUTE_VALUE_TOO_LONG_CODE = rules.ATTRIBUTE_VALUE_TOO_LONG.code
+_UNSAFE_NUMBER_CODE = rules.UNSAFE_NUMBER.code
+_ATTRIBUTE_LIMIT_EXCEEDED_CODE = rules.ATTRIBUTE_LIMIT_EXCEEDED.code
+_EVENT_PROPERTIES_DROPPED_CODE = rules.EVENT_PROPERTIES_DROPPED.code
+_EVENT_NAME_TOO_LONG_CODE = rules.EVENT_NAME_TOO_LONG.code
+_EVENT_NAME_INVALID_CHARACTERS_CODE = rules.EVENT_NAME_INVALID_CHARACTERS.code
+_EVENT_LIMIT_EXCEEDED_CODE = rules.EVENT_LIMIT_EXCEEDED.code
+_EVENT_NAME_HIGH_CARDINALITY_CODE = rules.EVENT_NAME_HIGH_CARDINALITY.code
 
 MESSAGE_TYPES = frozenset({"identify", "track", "page", "screen", "group", "alias"})
 UNSUPPORTED_TYPES = frozenset({"page", "screen", "group", "alias"})
@@ -120,7 +145,9 @@ class Mapper:
         # A name a full site turned away stays turned away: a track under it with no spec finding has one
         # decision, made once.
         self._refused_events: dict[str, Decision] = {}
-        self._event_limit = Finding("HJ304", "$.event", f"the site already has {limits.max_events} event names")
+        self._event_limit = Finding(
+            _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"the site already has {limits.max_events} event names"
+        )
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
         # Trait names that break no rule of their own but that a full site turned away, with their finding.
@@ -140,7 +167,7 @@ class Mapper:
         kind = parsed.type  # type: ignore[union-attr]
         decide_type = self._by_type.get(kind) if kind.__class__ is str else None
         if decide_type is None:
-            return _decision((Finding("HJ003", "$.type", _unknown_type(kind)),), None)
+            return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
         # A message, not Unreadable (the class test above): mypy does not narrow on `__class__`, which is cheaper
         # per message than isinstance.
         user_id, anonymous_id, message_id, timestamp = (
@@ -169,19 +196,23 @@ class Mapper:
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         user_id = message.userId
         if not (user_id.__class__ is str and user_id) and not is_truthy(user_id):
-            findings.append(Finding("HJ103", "$.userId", _falsy("userId", user_id)))
+            findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", _falsy("userId", user_id)))
             return _decision(findings, None)
         traits = message.traits
         if traits is not None and traits.__class__ is not dict:
-            findings.append(Finding("HJ107", "$.traits", f"traits is {json_type(traits)}"))
+            findings.append(Finding(_INVALID_TRAITS_CODE, "$.traits", f"traits is {json_type(traits)}"))
             return _decision(findings, None)
         if user_id.__class__ is str:
             if "@" in user_id and _EMAIL.search(user_id):
-                findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
+                findings.append(
+                    Finding(_EMAIL_AS_USER_ID_CODE, "$.userId", "the userId has the shape of an email address")
+                )
         else:
             findings.append(
                 Finding(
-                    "HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+                    _NON_STRING_USER_ID_CODE,
+                    "$.userId",
+                    f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form",
                 )
             )
             user_id = js_string(user_id)
@@ -225,7 +256,7 @@ class Mapper:
             del attributes[name]
             if problem is None:
                 problem = Finding(
-                    "HJ206",
+                    _ATTRIBUTE_LIMIT_EXCEEDED_CODE,
                     json_path("$.traits", name),
                     f"the site already has {limits.max_attributes} attribute names",
                 )
@@ -238,9 +269,15 @@ class Mapper:
         name = message.event
         if name.__class__ is not str or not name:
             if not is_truthy(name):
-                findings.append(Finding("HJ104", "$.event", _falsy("event", name)))
+                findings.append(Finding(_MISSING_EVENT_NAME_CODE, "$.event", _falsy("event", name)))
             else:
-                findings.append(Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string"))
+                findings.append(
+                    Finding(
+                        _EVENT_NAME_INVALID_CHARACTERS_CODE,
+                        "$.event",
+                        f"the event name is {json_type(name)}, not a string",
+                    )
+                )
             return _decision(findings, None)
         if not findings:
             shared = self._admitted_events.get(name)
@@ -326,8 +363,13 @@ def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | 
     return Decision(outcome, call, tuple(findings))
 
 
-_DISABLED = {path: Finding("HJ102", path, "") for path in ("$.integrations.Hotjar", "$.integrations.All")}
-_UNSUPPORTED = {kind: Finding("HJ101", "$.type", f"{kind} calls are not sent to Hotjar") for kind in UNSUPPORTED_TYPES}
+_DISABLED = {
+    path: Finding(_DISABLED_FOR_HOTJAR_CODE, path, "") for path in ("$.integrations.Hotjar", "$.integrations.All")
+}
+_UNSUPPORTED = {
+    kind: Finding(_UNSUPPORTED_TYPE_CODE, "$.type", f"{kind} calls are not sent to Hotjar")
+    for kind in UNSUPPORTED_TYPES
+}
 _IGNORED_BY = {key: _decision((finding,), None) for key, finding in (*_DISABLED.items(), *_UNSUPPORTED.items())}
 """Messages that are ignored with no other finding share one decision each: decisions are immutable."""
 
@@ -344,13 +386,17 @@ def _unknown_type(kind: Any) -> str:
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
-        findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))
+        findings.append(Finding(_SPEC_VIOLATION_CODE, "$", "neither userId nor anonymousId is set"))
     message_id = message.messageId
     if message_id is not None and not (isinstance(message_id, str) and utf16_length(message_id) <= 100):
         what = f"{utf16_length(message_id)} characters long" if isinstance(message_id, str) else json_type(message_id)
-        findings.append(Finding("HJ005", "$.messageId", f"messageId is {what}; at most 100 characters allowed"))
+        findings.append(
+            Finding(_SPEC_VIOLATION_CODE, "$.messageId", f"messageId is {what}; at most 100 characters allowed")
+        )
     if message.timestamp is not None and not isinstance(message.timestamp, str):
-        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string"))
+        findings.append(
+            Finding(_SPEC_VIOLATION_CODE, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
+        )
     return findings
 
 
@@ -397,18 +443,22 @@ def _falsy(field: str, value: Any) -> str:
 def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
     """The rule a single trait breaks, checked in catalogue order: one finding per value at most."""
     if name == "id":
-        return Finding("HJ105", "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
+        return Finding(_RESERVED_TRAIT_ID_CODE, "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
     if isinstance(value, dict):
         return Finding(
-            "HJ201", json_path("$.traits", name), f"an object with {len(value)} key{'' if len(value) == 1 else 's'}"
+            _NESTED_TRAIT_CODE,
+            json_path("$.traits", name),
+            f"an object with {len(value)} key{'' if len(value) == 1 else 's'}",
         )
     if isinstance(value, list):
         return Finding(
-            "HJ202", json_path("$.traits", name), f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+            _LIST_TRAIT_CODE,
+            json_path("$.traits", name),
+            f"a list of {len(value)} item{'' if len(value) == 1 else 's'}",
         )
     if utf16_length(name) > limits.max_attribute_name_length:
         return Finding(
-            "HJ203",
+            _ATTRIBUTE_NAME_TOO_LONG_CODE,
             json_path("$.traits", name),
             f"the name is {utf16_length(name)} characters long; the limit is {limits.max_attribute_name_length}",
         )
@@ -417,17 +467,16 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
         # A character is at most two UTF-16 code units, so only strings over half the limit need counting.
         if 2 * len(value) > limit and utf16_length(value) > limit:
             return Finding(
-                "HJ204",
+                _ATTRIBUTE_VALUE_TOO_LONG_CODE,
                 json_path("$.traits", name),
                 f"the value is {utf16_length(value)} characters long; the limit is {limit}",
             )
-    elif isinstance(value, (int, float)) and value is not True and value is not False:
-        if abs(value) > MAX_SAFE_INTEGER:
-            return Finding(
-                "HJ205",
-                json_path("$.traits", name),
-                "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly",
-            )
+    elif isinstance(value, (int, float)) and value is not True and value is not False and abs(value) > MAX_SAFE_INTEGER:
+        return Finding(
+            _UNSAFE_NUMBER_CODE,
+            json_path("$.traits", name),
+            "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly",
+        )
     return None
 
 
@@ -436,25 +485,27 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     if length > limits.max_event_name_length:
         return (
             Finding(
-                "HJ302", "$.event", f"the name is {length} characters long; the limit is {limits.max_event_name_length}"
+                _EVENT_NAME_TOO_LONG_CODE,
+                "$.event",
+                f"the name is {length} characters long; the limit is {limits.max_event_name_length}",
             ),
         )
     bad = limits.disallowed_characters(name)
     if bad:
         shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
-        return (Finding("HJ303", "$.event", f"not allowed: {shown}"),)
+        return (Finding(_EVENT_NAME_INVALID_CHARACTERS_CODE, "$.event", f"not allowed: {shown}"),)
     for what, pattern in _HIGH_CARDINALITY:
         if pattern.search(name):
-            return (Finding("HJ305", "$.event", f"the name contains {what}"),)
+            return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)
     return ()
 
 
-PROPERTIES_DROPPED = Finding("HJ301", "$.properties")
+PROPERTIES_DROPPED = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties")
 """HJ301 for a non-empty `properties` object. Its detail, naming the dropped keys, is worked out by `described`
 for the events a report shows: nearly every track has properties, and decoding the keys of each would cost more
 than the rest of the message's rules."""
 _PROPERTIES_NOT_AN_OBJECT = Finding(
-    "HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name"
+    _EVENT_PROPERTIES_DROPPED_CODE, "$.properties", "properties is not an object; Hotjar keeps only the event name"
 )
 
 
@@ -483,5 +534,5 @@ def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, 
         return findings
     keys = properties_keys_of(message.properties) or []
     shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
-    detail = Finding("HJ301", "$.properties", f"{len(keys)} dropped: {shown}")
+    detail = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties", f"{len(keys)} dropped: {shown}")
     return tuple(detail if finding == PROPERTIES_DROPPED else finding for finding in findings)

@@ -9,32 +9,10 @@ import msgspec
 
 from hotjar_cli.core.decode import Parsed
 
-
-class Severity(str, Enum):
-    """How much a finding matters for a data-quality gate."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more severe: info 1, warning 2, error 3."""
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-
-
-class Effect(str, Enum):
-    """What a finding did to the value or message it concerns."""
-
-    INVALID = "message-invalid"
-    IGNORED = "message-ignored"
-    REJECTED = "message-rejected"
-    DROPPED = "value-dropped"
-    COERCED = "value-coerced"
-    NOTED = "noted"
+# Severity and effect belong to a rule, so they are defined in the catalogue (which the decoder imports, and so
+# cannot import this module); named here too, beside the outcomes they lead to.
+from hotjar_cli.core.rules import Effect as Effect
+from hotjar_cli.core.rules import Severity as Severity
 
 
 class Outcome(str, Enum):

@@ -24,8 +24,32 @@ from hotjar_cli.core.mapping import (
     _unknown_type,
     json_path,
 )
-from hotjar_cli.core.model import Decision, Effect, Finding, HotjarCall, Outcome
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
+from hotjar_cli.core.rules import (
+    ATTRIBUTE_LIMIT_EXCEEDED,
+    ATTRIBUTE_NAME_TOO_LONG,
+    ATTRIBUTE_VALUE_TOO_LONG,
+    DISABLED_FOR_HOTJAR,
+    EMAIL_AS_USER_ID,
+    EVENT_LIMIT_EXCEEDED,
+    EVENT_NAME_HIGH_CARDINALITY,
+    EVENT_NAME_INVALID_CHARACTERS,
+    EVENT_NAME_TOO_LONG,
+    EVENT_PROPERTIES_DROPPED,
+    INVALID_TRAITS,
+    LIST_TRAIT,
+    MISSING_EVENT_NAME,
+    MISSING_USER_ID,
+    NESTED_TRAIT,
+    NON_STRING_USER_ID,
+    RESERVED_TRAIT_ID,
+    RULES,
+    SPEC_VIOLATION,
+    UNKNOWN_TYPE,
+    UNSAFE_NUMBER,
+    UNSUPPORTED_TYPE,
+    Effect,
+)
 
 _OUTCOME_OF_EFFECT = {
     Effect.INVALID: Outcome.INVALID,
@@ -52,14 +76,15 @@ class ReferenceMapper:
             return decision([Finding(parsed.code, "$", parsed.detail)], None)
         message = parsed
         if not isinstance(message.type, str) or message.type not in MESSAGE_TYPES:
-            return decision([Finding("HJ003", "$.type", _unknown_type(message.type))], None)
+            return decision([Finding(UNKNOWN_TYPE.code, "$.type", _unknown_type(message.type))], None)
         findings = spec_findings(message)
         disabled = disabled_by(message.integrations)
         if disabled is not None:
-            return decision([*findings, Finding("HJ102", disabled, "")], None)
+            return decision([*findings, Finding(DISABLED_FOR_HOTJAR.code, disabled, "")], None)
         if message.type in UNSUPPORTED_TYPES:
             return decision(
-                [*findings, Finding("HJ101", "$.type", f"{message.type} calls are not sent to Hotjar")], None
+                [*findings, Finding(UNSUPPORTED_TYPE.code, "$.type", f"{message.type} calls are not sent to Hotjar")],
+                None,
             )
         if message.type == "identify":
             return self.identify(message, findings)
@@ -68,17 +93,25 @@ class ReferenceMapper:
     def identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         """HJ103, HJ107, HJ108 or HJ106, then each trait's first broken rule, then the site's attribute limit."""
         if not is_truthy(message.userId):
-            return decision([*findings, Finding("HJ103", "$.userId", _falsy("userId", message.userId))], None)
+            return decision(
+                [*findings, Finding(MISSING_USER_ID.code, "$.userId", _falsy("userId", message.userId))], None
+            )
         if message.traits is not None and not isinstance(message.traits, dict):
-            return decision([*findings, Finding("HJ107", "$.traits", f"traits is {json_type(message.traits)}")], None)
+            return decision(
+                [*findings, Finding(INVALID_TRAITS.code, "$.traits", f"traits is {json_type(message.traits)}")], None
+            )
         user_id = message.userId
         if isinstance(user_id, str):
             if _EMAIL.search(user_id):
-                findings.append(Finding("HJ108", "$.userId", "the userId has the shape of an email address"))
+                findings.append(
+                    Finding(EMAIL_AS_USER_ID.code, "$.userId", "the userId has the shape of an email address")
+                )
         else:
             findings.append(
                 Finding(
-                    "HJ106", "$.userId", f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+                    NON_STRING_USER_ID.code,
+                    "$.userId",
+                    f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form",
                 )
             )
             user_id = js_string(user_id)
@@ -87,7 +120,7 @@ class ReferenceMapper:
             problem = self.trait_problem(name, value)
             if problem is None and not self.admit(self.attributes, name, self.limits.max_attributes):
                 problem = Finding(
-                    "HJ206",
+                    ATTRIBUTE_LIMIT_EXCEEDED.code,
                     json_path("$.traits", name),
                     f"the site already has {self.limits.max_attributes} attribute names",
                 )
@@ -101,37 +134,49 @@ class ReferenceMapper:
         """The first rule, in catalogue order, that one trait breaks."""
         path = json_path("$.traits", name)
         if name == "id":
-            return Finding("HJ105", "$.traits.id", "Segment deletes the trait `id` before calling Hotjar")
+            return Finding(
+                RESERVED_TRAIT_ID.code, "$.traits.id", "Segment deletes the trait `id` before calling Hotjar"
+            )
         if isinstance(value, dict):
-            return Finding("HJ201", path, f"an object with {len(value)} key{'' if len(value) == 1 else 's'}")
+            return Finding(NESTED_TRAIT.code, path, f"an object with {len(value)} key{'' if len(value) == 1 else 's'}")
         if isinstance(value, list):
-            return Finding("HJ202", path, f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
+            return Finding(LIST_TRAIT.code, path, f"a list of {len(value)} item{'' if len(value) == 1 else 's'}")
         if utf16_length(name) > self.limits.max_attribute_name_length:
             return Finding(
-                "HJ203",
+                ATTRIBUTE_NAME_TOO_LONG.code,
                 path,
                 f"the name is {utf16_length(name)} characters long; the limit is "
                 f"{self.limits.max_attribute_name_length}",
             )
         if isinstance(value, str) and utf16_length(value) > self.limits.max_attribute_value_length:
             return Finding(
-                "HJ204",
+                ATTRIBUTE_VALUE_TOO_LONG.code,
                 path,
                 f"the value is {utf16_length(value)} characters long; the limit is "
                 f"{self.limits.max_attribute_value_length}",
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
-            return Finding("HJ205", path, "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly")
+            return Finding(
+                UNSAFE_NUMBER.code, path, "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly"
+            )
         return None
 
     def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         """HJ104 or a non-string name, the name's own rules, the site's event limit, then HJ301."""
         name = message.event
         if not is_truthy(name):
-            return decision([*findings, Finding("HJ104", "$.event", _falsy("event", name))], None)
+            return decision([*findings, Finding(MISSING_EVENT_NAME.code, "$.event", _falsy("event", name))], None)
         if not isinstance(name, str):
             return decision(
-                [*findings, Finding("HJ303", "$.event", f"the event name is {json_type(name)}, not a string")], None
+                [
+                    *findings,
+                    Finding(
+                        EVENT_NAME_INVALID_CHARACTERS.code,
+                        "$.event",
+                        f"the event name is {json_type(name)}, not a string",
+                    ),
+                ],
+                None,
             )
         name_problem = self.event_name_problem(name)
         if name_problem is not None:
@@ -140,16 +185,27 @@ class ReferenceMapper:
                 return decision(findings, None)
         if not self.admit(self.events, name, self.limits.max_events):
             return decision(
-                [*findings, Finding("HJ304", "$.event", f"the site already has {self.limits.max_events} event names")],
+                [
+                    *findings,
+                    Finding(
+                        EVENT_LIMIT_EXCEEDED.code,
+                        "$.event",
+                        f"the site already has {self.limits.max_events} event names",
+                    ),
+                ],
                 None,
             )
         properties = bytes(message.properties)
         value = orjson.loads(properties) if properties else None
         if isinstance(value, dict) and value:
-            findings.append(Finding("HJ301", "$.properties"))
+            findings.append(Finding(EVENT_PROPERTIES_DROPPED.code, "$.properties"))
         elif value is not None and not isinstance(value, dict):
             findings.append(
-                Finding("HJ301", "$.properties", "properties is not an object; Hotjar keeps only the event name")
+                Finding(
+                    EVENT_PROPERTIES_DROPPED.code,
+                    "$.properties",
+                    "properties is not an object; Hotjar keeps only the event name",
+                )
             )
         return decision(findings, HotjarCall("event", event=name))
 
@@ -157,7 +213,7 @@ class ReferenceMapper:
         """HJ302, HJ303 or HJ305, the first that applies."""
         if utf16_length(name) > self.limits.max_event_name_length:
             return Finding(
-                "HJ302",
+                EVENT_NAME_TOO_LONG.code,
                 "$.event",
                 f"the name is {utf16_length(name)} characters long; the limit is {self.limits.max_event_name_length}",
             )
@@ -167,10 +223,10 @@ class ReferenceMapper:
                 bad.append(character)
         if bad:
             shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
-            return Finding("HJ303", "$.event", f"not allowed: {shown}")
+            return Finding(EVENT_NAME_INVALID_CHARACTERS.code, "$.event", f"not allowed: {shown}")
         for what, pattern in _HIGH_CARDINALITY:
             if pattern.search(name):
-                return Finding("HJ305", "$.event", f"the name contains {what}")
+                return Finding(EVENT_NAME_HIGH_CARDINALITY.code, "$.event", f"the name contains {what}")
         return None
 
     @staticmethod
@@ -188,23 +244,29 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
     """HJ005: where the message breaks Segment's spec in a way the rules read."""
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
-        findings.append(Finding("HJ005", "$", "neither userId nor anonymousId is set"))
+        findings.append(Finding(SPEC_VIOLATION.code, "$", "neither userId nor anonymousId is set"))
     message_id = message.messageId
     if message_id is not None:
         if not isinstance(message_id, str):
             findings.append(
-                Finding("HJ005", "$.messageId", f"messageId is {json_type(message_id)}; at most 100 characters allowed")
+                Finding(
+                    SPEC_VIOLATION.code,
+                    "$.messageId",
+                    f"messageId is {json_type(message_id)}; at most 100 characters allowed",
+                )
             )
         elif utf16_length(message_id) > 100:
             findings.append(
                 Finding(
-                    "HJ005",
+                    SPEC_VIOLATION.code,
                     "$.messageId",
                     f"messageId is {utf16_length(message_id)} characters long; at most 100 characters allowed",
                 )
             )
     if message.timestamp is not None and not isinstance(message.timestamp, str):
-        findings.append(Finding("HJ005", "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string"))
+        findings.append(
+            Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
+        )
     return findings
 
 

@@ -3,15 +3,45 @@
 Codes and names are a public contract: machine formats, `--select`, `--ignore`, `--max-rate` and
 `[tool.hotjar-cli]` all refer to them. Each rule's `example` is a log the rule fires on and `instead` one it
 does not; the test suite runs both through the core.
+
+A rule is one unit: the code refers to it by its constant here (`MISSING_USER_ID`), never by its code written
+out, and the README's rule table is `markdown_table()`. Tests hold the package to both.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import msgspec
 
-from hotjar_cli.core.model import Effect, Severity
+
+class Severity(str, Enum):
+    """How much a finding matters for a data-quality gate."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: info 1, warning 2, error 3."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Effect(str, Enum):
+    """What a finding did to the value or message it concerns."""
+
+    INVALID = "message-invalid"
+    IGNORED = "message-ignored"
+    REJECTED = "message-rejected"
+    DROPPED = "value-dropped"
+    COERCED = "value-coerced"
+    NOTED = "noted"
+
 
 SEGMENT_HOTJAR_DOCS = "https://segment.com/docs/connections/destinations/catalog/hotjar/"
 SEGMENT_INTEGRATION = "https://www.npmjs.com/package/@segment/analytics.js-integration-hotjar"
@@ -46,6 +76,8 @@ class Rule(msgspec.Struct, frozen=True):
     """Public pages the rule rests on, by URL."""
     example_limits: dict[str, Any] = msgspec.field(default_factory=dict)
     """Limits the example runs under, where the real limit would make the example unreadably long."""
+    schema_explained: bool = False
+    """Reports explain the rule's examples against Segment's JSON Schemas in `schemas/`."""
 
     @property
     def title(self) -> str:
@@ -71,396 +103,447 @@ class Rule(msgspec.Struct, frozen=True):
         )
 
 
-def _rule(code: str, name: str, severity: str, effect: Effect, message: str, **docs: Any) -> Rule:
-    return Rule(code, name, Severity(severity), effect, message, **docs)
-
-
 _SEGMENT_DOCS = "Segment's documentation of its Hotjar destination."
 _INTEGRATION = "Segment's Hotjar integration for analytics.js, `@segment/analytics.js-integration-hotjar` 1.4.0."
 _SEGMENT_SPEC = "Segment's message spec (common fields, identify and track)."
 _SPEC_PAGES = (SEGMENT_SPEC_COMMON, SEGMENT_SPEC_IDENTIFY, SEGMENT_SPEC_TRACK)
 _INTEGRATION_PAGES = (SEGMENT_INTEGRATION, SEGMENT_HOTJAR_DOCS)
 
-CATALOGUE: tuple[Rule, ...] = (
-    _rule(
-        "HJ001",
-        "invalid-json",
-        "error",
-        Effect.INVALID,
-        "Line is not valid JSON",
-        what_it_does="Flags a line that is not one valid UTF-8 JSON document (truncated lines, invalid "
-        "UTF-8 in a value the rules read, numbers too large for a double, trailing text, over-long lines).",
-        why_it_matters="A line that cannot be parsed never reached Hotjar, and it usually means the log "
-        "was cut or written by something other than Segment.",
-        example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"',
-        instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
-        source="RFC 8259 (JSON) and " + _SEGMENT_SPEC,
-        confidence="high",
-        references=(JSON_RFC, SEGMENT_SPEC_COMMON),
-    ),
-    _rule(
-        "HJ002",
-        "not-an-object",
-        "error",
-        Effect.INVALID,
-        "JSON value is not an object",
-        what_it_does="Flags a line (or a batch item) that is valid JSON but not a JSON object.",
-        why_it_matters="Every Segment message is an object; an array or a string is not a message at all.",
-        example='["identify", "u1"]',
-        instead='{"type": "identify", "userId": "u1"}',
-        source=_SEGMENT_SPEC,
-        confidence="high",
-        references=(SEGMENT_SPEC_COMMON,),
-    ),
-    _rule(
-        "HJ003",
-        "unknown-type",
-        "error",
-        Effect.INVALID,
-        "Message type is missing or unknown",
-        what_it_does="Flags a message whose `type` is missing or not one of identify, track, page, "
-        "screen, group or alias (the spec's values are lowercase).",
-        why_it_matters="Without a known type Segment does not route the message to any destination.",
-        example='{"type": "Identify", "userId": "u1"}',
-        instead='{"type": "identify", "userId": "u1"}',
-        source=_SEGMENT_SPEC,
-        confidence="high",
-        references=_SPEC_PAGES,
-    ),
-    _rule(
-        "HJ004",
-        "invalid-batch",
-        "error",
-        Effect.INVALID,
-        "Batch envelope has no list of messages",
-        what_it_does="Flags an HTTP Tracking API batch envelope whose `batch` is not a non-empty list.",
-        why_it_matters="Segment's batch endpoint takes a list of messages; anything else carries none.",
-        example='{"batch": {"type": "identify", "userId": "u1"}}',
-        instead='{"batch": [{"type": "identify", "userId": "u1"}]}',
-        source="Segment's HTTP Tracking API batch format.",
-        confidence="high",
-        references=(SEGMENT_HTTP_API,),
-    ),
-    _rule(
-        "HJ005",
-        "spec-violation",
-        "warning",
-        Effect.NOTED,
-        "Message breaks Segment's spec",
-        what_it_does="Flags a message of a known type that breaks Segment's spec in a way the rules can "
-        "check cheaply: neither `userId` nor `anonymousId`, a `messageId` that is not a string of at most "
-        "100 characters, or a `timestamp` that is not a string. The report explains the message against "
-        "the JSON Schemas in `schemas/`.",
-        why_it_matters="Segment's API rejects such messages, so a log holding them was not written by "
-        "Segment's pipeline, and Hotjar may never have seen them.",
-        example='{"type": "track", "event": "Signed Up"}',
-        instead='{"type": "track", "event": "Signed Up", "anonymousId": "a1"}',
-        source=_SEGMENT_SPEC,
-        confidence="high",
-        references=_SPEC_PAGES,
-    ),
-    _rule(
-        "HJ101",
-        "unsupported-type",
-        "info",
-        Effect.IGNORED,
-        "Hotjar's destination sends nothing for this type",
-        what_it_does="Notes page, screen, group and alias calls.",
-        why_it_matters="Segment's Hotjar integration has no handler for them, so nothing reaches Hotjar; "
-        "if you expected page views or groups in Hotjar, send them as track events.",
-        example='{"type": "page", "userId": "u1", "name": "Pricing"}',
-        instead='{"type": "track", "userId": "u1", "event": "Pricing Viewed"}',
-        source=_INTEGRATION,
-        confidence="high",
-        references=_INTEGRATION_PAGES,
-    ),
-    _rule(
-        "HJ102",
-        "disabled-for-hotjar",
-        "info",
-        Effect.IGNORED,
-        "Message is disabled for Hotjar",
-        what_it_does="Notes a message whose `integrations.Hotjar` is `false`, or whose `integrations.All` "
-        "is `false` with `Hotjar` unset. Keys are case-sensitive; `Hotjar: true` or a settings object "
-        "re-enables it. A message sent by analytics-next (`context.library.version` starting with `next-` or "
-        "`npm:next-`) follows analytics-next's own rule, `Hotjar ?? (All !== false)`: `Hotjar: null` counts as "
-        'unset, and a falsy `Hotjar` (`0`, `""`) disables it too.',
-        why_it_matters="The message never reaches Segment's Hotjar integration. Segment's S3 archive "
-        "ignores the `integrations` object, so archives hold such messages although Hotjar never got them.",
-        example='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false}}',
-        instead='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false, "Hotjar": true}}',
-        source=_INTEGRATION,
-        confidence="high",
-        references=(*_INTEGRATION_PAGES, SEGMENT_SPEC_COMMON, ANALYTICS_NEXT),
-    ),
-    _rule(
-        "HJ103",
-        "missing-user-id",
-        "error",
-        Effect.REJECTED,
-        "Identify has no userId",
-        what_it_does="Flags an identify whose `userId` is missing, null, empty or otherwise falsy in "
-        "JavaScript (`0`, `false`).",
-        why_it_matters='Segment\'s integration sends nothing without a userId ("user id is required") and '
-        "never falls back to `anonymousId`, so every trait of the call is lost.",
-        example='{"type": "identify", "anonymousId": "a1", "traits": {"plan": "pro"}}',
-        instead='{"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": "pro"}}',
-        source=_SEGMENT_DOCS + " " + _INTEGRATION,
-        confidence="high",
-        references=_INTEGRATION_PAGES,
-    ),
-    _rule(
-        "HJ104",
-        "missing-event-name",
-        "error",
-        Effect.REJECTED,
-        "Track has no event name",
-        what_it_does="Flags a track whose `event` is missing, null, empty or otherwise falsy.",
-        why_it_matters="Segment's integration sends nothing without an event name.",
-        example='{"type": "track", "userId": "u1", "properties": {"plan": "pro"}}',
-        instead='{"type": "track", "userId": "u1", "event": "Plan Chosen"}',
-        source=_INTEGRATION,
-        confidence="high",
-        references=_INTEGRATION_PAGES,
-    ),
-    _rule(
-        "HJ105",
-        "reserved-trait-id",
-        "warning",
-        Effect.DROPPED,
-        "Trait `id` is deleted before the call",
-        what_it_does="Flags a trait named `id`.",
-        why_it_matters="Segment copies the userId into `traits.id` and its Hotjar integration then deletes "
-        "`id`, so a trait of that name never reaches Hotjar.",
-        example='{"type": "identify", "userId": "u1", "traits": {"id": "crm-42"}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"crm_id": "crm-42"}}',
-        source=_INTEGRATION,
-        confidence="high",
-        references=_INTEGRATION_PAGES,
-    ),
-    _rule(
-        "HJ106",
-        "non-string-user-id",
-        "warning",
-        Effect.COERCED,
-        "userId is not a string",
-        what_it_does="Flags a truthy userId that is not a string: it reaches Hotjar as JavaScript's "
-        '`String(userId)` (`42` becomes `"42"`, an object becomes `"[object Object]"`).',
-        why_it_matters="Hotjar's user id is a string; a different spelling of the same id (`42` and "
-        '`"42.0"`) makes a different user, and objects collapse into one user.',
-        example='{"type": "identify", "userId": 42, "traits": {"plan": "pro"}}',
-        instead='{"type": "identify", "userId": "42", "traits": {"plan": "pro"}}',
-        source="Hotjar's tracking-code snippet and Identify API (the user id is a string or null).",
-        confidence="high",
-        references=(HOTJAR_IDENTIFY_API, SEGMENT_INTEGRATION),
-    ),
-    _rule(
-        "HJ107",
-        "invalid-traits",
-        "error",
-        Effect.REJECTED,
-        "Identify traits are not an object",
-        what_it_does="Flags an identify whose `traits` is present, not null, and not an object.",
-        why_it_matters="Segment's integration fails on traits that are not an object, so the call is lost.",
-        example='{"type": "identify", "userId": "u1", "traits": ["pro"]}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
-        source=_INTEGRATION,
-        confidence="high",
-        references=_INTEGRATION_PAGES,
-    ),
-    _rule(
-        "HJ108",
-        "email-as-user-id",
-        "warning",
-        Effect.NOTED,
-        "userId looks like an email address",
-        what_it_does="Flags an identify whose userId looks like an email address.",
-        why_it_matters="Hotjar asks not to use an email as the user id: changing it makes a different user, "
-        "and it puts personal data where Hotjar does not expect it. Send it as the `email` attribute.",
-        example='{"type": "identify", "userId": "peter@example.com"}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"email": "peter@example.com"}}',
-        source="Hotjar's Identify API guidance.",
-        confidence="medium",
-        references=(HOTJAR_IDENTIFY_API,),
-    ),
-    _rule(
-        "HJ201",
-        "nested-trait",
-        "warning",
-        Effect.DROPPED,
-        "Nested trait is dropped",
-        what_it_does="Flags a trait whose value is an object, empty ones included.",
-        why_it_matters="Hotjar's Identify API rejects nested objects: Segment's own example loses every "
-        "value of `address`. Flatten them into top-level traits.",
-        example='{"type": "identify", "userId": "u1", "traits": {"address": {"city": "San Francisco"}}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"address_city": "San Francisco"}}',
-        source=_SEGMENT_DOCS,
-        confidence="high",
-        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
-    ),
-    _rule(
-        "HJ202",
-        "list-trait",
-        "warning",
-        Effect.DROPPED,
-        "List trait is dropped",
-        what_it_does="Flags a trait whose value is a list, empty ones included.",
-        why_it_matters="Hotjar's Identify API rejects lists. Send a joined string or one boolean per item.",
-        example='{"type": "identify", "userId": "u1", "traits": {"roles": ["admin", "editor"]}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"roles": "admin,editor"}}',
-        source=_SEGMENT_DOCS,
-        confidence="high",
-        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
-    ),
-    _rule(
-        "HJ203",
-        "attribute-name-too-long",
-        "warning",
-        Effect.DROPPED,
-        "Attribute name is too long",
-        what_it_does="Flags a trait whose name is longer than the attribute-name limit (50 characters by "
-        "default; setting `max-attribute-name-length`).",
-        why_it_matters="Hotjar does not store attributes with longer names.",
-        example='{"type": "identify", "userId": "u1", "traits": {"number_of_projects_created_during_the_trial_period_x": 3}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"trial_projects_created": 3}}',
-        source="Third-party reference notes citing Hotjar's current Identify API article.",
-        confidence="medium",
-        references=(HOTJAR_IDENTIFY_API,),
-    ),
-    _rule(
-        "HJ204",
-        "attribute-value-too-long",
-        "warning",
-        Effect.DROPPED,
-        "Attribute value is too long",
-        what_it_does="Flags a string trait longer than the attribute-value limit (200 characters by default; "
-        "setting `max-attribute-value-length`; an older Hotjar article said 100).",
-        why_it_matters="Hotjar does not store longer values, and long free text is rarely useful in filters.",
-        example='{"type": "identify", "userId": "u1", "traits": {"bio": "' + "x" * 201 + '"}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"bio_length": 201}}',
-        source="Hotjar's Identify API articles (sources disagree: 200 now, 100 earlier).",
-        confidence="medium",
-        references=(HOTJAR_IDENTIFY_API,),
-    ),
-    _rule(
-        "HJ205",
-        "unsafe-number",
-        "warning",
-        Effect.DROPPED,
-        "Number is outside JavaScript's safe range",
-        what_it_does="Flags a numeric trait outside ±(2^53 − 1).",
-        why_it_matters="The browser cannot hold such a number exactly, so Hotjar would store a different "
-        "value. Send large ids as strings.",
-        example='{"type": "identify", "userId": "u1", "traits": {"account_number": 12345678901234567890}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"account_number": "12345678901234567890"}}',
-        source="Third-party reference notes on Hotjar's attribute types.",
-        confidence="medium",
-        references=(HOTJAR_IDENTIFY_API, SAFE_INTEGER),
-    ),
-    _rule(
-        "HJ206",
-        "attribute-limit-exceeded",
-        "warning",
-        Effect.DROPPED,
-        "Site already has the maximum number of attributes",
-        what_it_does="Flags a trait whose name is new after the site's first 100 distinct attribute names "
-        "(setting `max-attributes`), counted in input order over the values that survive every other rule; "
-        "null values count.",
-        why_it_matters="Hotjar keeps at most 100 attribute names per site, over all users; later names are "
-        "not stored. Choose the attributes worth filtering on.",
-        example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
-        '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "company": "Initech"}}',
-        instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
-        '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "seats": 1}}',
-        example_limits={"max_attributes": 2},
-        source="Hotjar's Identify API reference.",
-        confidence="high",
-        references=(HOTJAR_IDENTIFY_API,),
-    ),
-    _rule(
-        "HJ301",
-        "event-properties-dropped",
-        "info",
-        Effect.DROPPED,
-        "Event properties are dropped",
-        what_it_does="Notes a track with a non-empty `properties` value, once per message, naming the keys.",
-        why_it_matters="Hotjar's Events API keeps only the event name. If a property matters for filtering, "
-        "send it as a user attribute through identify, or fold a few low-cardinality values into the name.",
-        example='{"type": "track", "userId": "u1", "event": "Experiment Viewed", "properties": {"variation_name": "variant"}}',
-        instead='{"type": "track", "userId": "u1", "event": "Experiment Viewed"}',
-        source=_SEGMENT_DOCS + " Hotjar's Events API reference.",
-        confidence="high",
-        references=(SEGMENT_HOTJAR_DOCS, HOTJAR_EVENTS_API),
-    ),
-    _rule(
-        "HJ302",
-        "event-name-too-long",
-        "error",
-        Effect.REJECTED,
-        "Event name is too long",
-        what_it_does="Flags an event name longer than the event-name limit (250 characters by default; "
-        "setting `max-event-name-length`; Hotjar's 2022 docs said 750).",
-        why_it_matters="Hotjar does not record longer event names.",
-        example='{"type": "track", "userId": "u1", "event": "' + "Clicked " * 32 + '"}',
-        instead='{"type": "track", "userId": "u1", "event": "Clicked"}',
-        source="Hotjar's Events API docs as quoted by two integrations.",
-        confidence="medium",
-        references=(HOTJAR_EVENTS_API,),
-    ),
-    _rule(
-        "HJ303",
-        "event-name-invalid-characters",
-        "error",
-        Effect.REJECTED,
-        "Event name has characters Hotjar does not allow",
-        what_it_does="Flags an event name that is not a string, or that has characters other than ASCII "
-        "letters, digits, space, underscore, hyphen, period, colon, pipe and slash (setting "
-        "`event-name-characters`; Hotjar's 2022 docs allowed only `A-Za-z0-9-_`).",
-        why_it_matters="Hotjar does not record such events.",
-        example='{"type": "track", "userId": "u1", "event": "Checkout (step 2)"}',
-        instead='{"type": "track", "userId": "u1", "event": "Checkout: step 2"}',
-        source="Hotjar's Events API docs as quoted by two integrations.",
-        confidence="medium",
-        references=(HOTJAR_EVENTS_API,),
-    ),
-    _rule(
-        "HJ304",
-        "event-limit-exceeded",
-        "error",
-        Effect.REJECTED,
-        "Site already has the maximum number of events",
-        what_it_does="Flags an event whose name is new after the site's first 10,000 distinct event names "
-        "(setting `max-events`), counted in input order over the events that survive every other rule.",
-        why_it_matters="Hotjar keeps at most 10,000 distinct events per site; later names are not recorded. "
-        "Unbounded names (ids, URLs) in event names are the usual cause.",
-        example='{"type": "track", "userId": "u1", "event": "Signed Up"}\n'
-        '{"type": "track", "userId": "u1", "event": "Plan Chosen"}\n'
-        '{"type": "track", "userId": "u2", "event": "Invited Teammate"}',
-        instead='{"type": "track", "userId": "u1", "event": "Signed Up"}\n'
-        '{"type": "track", "userId": "u1", "event": "Plan Chosen"}\n'
-        '{"type": "track", "userId": "u2", "event": "Signed Up"}',
-        example_limits={"max_events": 2},
-        source="Hotjar's Events API docs.",
-        confidence="medium",
-        references=(HOTJAR_EVENTS_API,),
-    ),
-    _rule(
-        "HJ305",
-        "event-name-high-cardinality",
-        "warning",
-        Effect.NOTED,
-        "Event name holds an unbounded value",
-        what_it_does="Flags an event name that contains an email address, an IP address, a URL, a number "
-        "of 9 or more digits or a timestamp.",
-        why_it_matters="Hotjar asks for no personal data or high-cardinality values in event names; they "
-        "also use up the site's 10,000 distinct events.",
-        example='{"type": "track", "userId": "u1", "event": "Order 1234567890 Completed"}',
-        instead='{"type": "track", "userId": "u1", "event": "Order Completed"}',
-        source="Hotjar's Events API guidance.",
-        confidence="medium",
-        references=(HOTJAR_EVENTS_API,),
-    ),
+
+INVALID_JSON = Rule(
+    code="HJ001",
+    name="invalid-json",
+    severity=Severity.ERROR,
+    effect=Effect.INVALID,
+    message="Line is not valid JSON",
+    what_it_does="Flags a line that is not one valid UTF-8 JSON document (truncated lines, invalid "
+    "UTF-8 in a value the rules read, numbers too large for a double, trailing text, over-long lines).",
+    why_it_matters="A line that cannot be parsed never reached Hotjar, and it usually means the log "
+    "was cut or written by something other than Segment.",
+    example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"',
+    instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
+    source="RFC 8259 (JSON) and " + _SEGMENT_SPEC,
+    confidence="high",
+    references=(JSON_RFC, SEGMENT_SPEC_COMMON),
 )
+
+NOT_AN_OBJECT = Rule(
+    code="HJ002",
+    name="not-an-object",
+    severity=Severity.ERROR,
+    effect=Effect.INVALID,
+    message="JSON value is not an object",
+    what_it_does="Flags a line (or a batch item) that is valid JSON but not a JSON object.",
+    why_it_matters="Every Segment message is an object; an array or a string is not a message at all.",
+    example='["identify", "u1"]',
+    instead='{"type": "identify", "userId": "u1"}',
+    source=_SEGMENT_SPEC,
+    confidence="high",
+    references=(SEGMENT_SPEC_COMMON,),
+)
+
+UNKNOWN_TYPE = Rule(
+    code="HJ003",
+    name="unknown-type",
+    severity=Severity.ERROR,
+    effect=Effect.INVALID,
+    message="Message type is missing or unknown",
+    what_it_does="Flags a message whose `type` is missing or not one of identify, track, page, "
+    "screen, group or alias (the spec's values are lowercase).",
+    why_it_matters="Without a known type Segment does not route the message to any destination.",
+    example='{"type": "Identify", "userId": "u1"}',
+    instead='{"type": "identify", "userId": "u1"}',
+    source=_SEGMENT_SPEC,
+    confidence="high",
+    references=_SPEC_PAGES,
+    schema_explained=True,
+)
+
+INVALID_BATCH = Rule(
+    code="HJ004",
+    name="invalid-batch",
+    severity=Severity.ERROR,
+    effect=Effect.INVALID,
+    message="Batch envelope has no list of messages",
+    what_it_does="Flags an HTTP Tracking API batch envelope whose `batch` is not a non-empty list.",
+    why_it_matters="Segment's batch endpoint takes a list of messages; anything else carries none.",
+    example='{"batch": {"type": "identify", "userId": "u1"}}',
+    instead='{"batch": [{"type": "identify", "userId": "u1"}]}',
+    source="Segment's HTTP Tracking API batch format.",
+    confidence="high",
+    references=(SEGMENT_HTTP_API,),
+)
+
+SPEC_VIOLATION = Rule(
+    code="HJ005",
+    name="spec-violation",
+    severity=Severity.WARNING,
+    effect=Effect.NOTED,
+    message="Message breaks Segment's spec",
+    what_it_does="Flags a message of a known type that breaks Segment's spec in a way the rules can "
+    "check cheaply: neither `userId` nor `anonymousId`, a `messageId` that is not a string of at most "
+    "100 characters, or a `timestamp` that is not a string. The report explains the message against "
+    "the JSON Schemas in `schemas/`.",
+    why_it_matters="Segment's API rejects such messages, so a log holding them was not written by "
+    "Segment's pipeline, and Hotjar may never have seen them.",
+    example='{"type": "track", "event": "Signed Up"}',
+    instead='{"type": "track", "event": "Signed Up", "anonymousId": "a1"}',
+    source=_SEGMENT_SPEC,
+    confidence="high",
+    references=_SPEC_PAGES,
+    schema_explained=True,
+)
+
+UNSUPPORTED_TYPE = Rule(
+    code="HJ101",
+    name="unsupported-type",
+    severity=Severity.INFO,
+    effect=Effect.IGNORED,
+    message="Hotjar's destination sends nothing for this type",
+    what_it_does="Notes page, screen, group and alias calls.",
+    why_it_matters="Segment's Hotjar integration has no handler for them, so nothing reaches Hotjar; "
+    "if you expected page views or groups in Hotjar, send them as track events.",
+    example='{"type": "page", "userId": "u1", "name": "Pricing"}',
+    instead='{"type": "track", "userId": "u1", "event": "Pricing Viewed"}',
+    source=_INTEGRATION,
+    confidence="high",
+    references=_INTEGRATION_PAGES,
+)
+
+DISABLED_FOR_HOTJAR = Rule(
+    code="HJ102",
+    name="disabled-for-hotjar",
+    severity=Severity.INFO,
+    effect=Effect.IGNORED,
+    message="Message is disabled for Hotjar",
+    what_it_does="Notes a message whose `integrations.Hotjar` is `false`, or whose `integrations.All` "
+    "is `false` with `Hotjar` unset. Keys are case-sensitive; `Hotjar: true` or a settings object "
+    "re-enables it. A message sent by analytics-next (`context.library.version` starting with `next-` or "
+    "`npm:next-`) follows analytics-next's own rule, `Hotjar ?? (All !== false)`: `Hotjar: null` counts as "
+    'unset, and a falsy `Hotjar` (`0`, `""`) disables it too.',
+    why_it_matters="The message never reaches Segment's Hotjar integration. Segment's S3 archive "
+    "ignores the `integrations` object, so archives hold such messages although Hotjar never got them.",
+    example='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false}}',
+    instead='{"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": false, "Hotjar": true}}',
+    source=_INTEGRATION,
+    confidence="high",
+    references=(*_INTEGRATION_PAGES, SEGMENT_SPEC_COMMON, ANALYTICS_NEXT),
+)
+
+MISSING_USER_ID = Rule(
+    code="HJ103",
+    name="missing-user-id",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Identify has no userId",
+    what_it_does="Flags an identify whose `userId` is missing, null, empty or otherwise falsy in "
+    "JavaScript (`0`, `false`).",
+    why_it_matters='Segment\'s integration sends nothing without a userId ("user id is required") and '
+    "never falls back to `anonymousId`, so every trait of the call is lost.",
+    example='{"type": "identify", "anonymousId": "a1", "traits": {"plan": "pro"}}',
+    instead='{"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": "pro"}}',
+    source=_SEGMENT_DOCS + " " + _INTEGRATION,
+    confidence="high",
+    references=_INTEGRATION_PAGES,
+)
+
+MISSING_EVENT_NAME = Rule(
+    code="HJ104",
+    name="missing-event-name",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Track has no event name",
+    what_it_does="Flags a track whose `event` is missing, null, empty or otherwise falsy.",
+    why_it_matters="Segment's integration sends nothing without an event name.",
+    example='{"type": "track", "userId": "u1", "properties": {"plan": "pro"}}',
+    instead='{"type": "track", "userId": "u1", "event": "Plan Chosen"}',
+    source=_INTEGRATION,
+    confidence="high",
+    references=_INTEGRATION_PAGES,
+)
+
+RESERVED_TRAIT_ID = Rule(
+    code="HJ105",
+    name="reserved-trait-id",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Trait `id` is deleted before the call",
+    what_it_does="Flags a trait named `id`.",
+    why_it_matters="Segment copies the userId into `traits.id` and its Hotjar integration then deletes "
+    "`id`, so a trait of that name never reaches Hotjar.",
+    example='{"type": "identify", "userId": "u1", "traits": {"id": "crm-42"}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"crm_id": "crm-42"}}',
+    source=_INTEGRATION,
+    confidence="high",
+    references=_INTEGRATION_PAGES,
+)
+
+NON_STRING_USER_ID = Rule(
+    code="HJ106",
+    name="non-string-user-id",
+    severity=Severity.WARNING,
+    effect=Effect.COERCED,
+    message="userId is not a string",
+    what_it_does="Flags a truthy userId that is not a string: it reaches Hotjar as JavaScript's "
+    '`String(userId)` (`42` becomes `"42"`, an object becomes `"[object Object]"`).',
+    why_it_matters="Hotjar's user id is a string; a different spelling of the same id (`42` and "
+    '`"42.0"`) makes a different user, and objects collapse into one user.',
+    example='{"type": "identify", "userId": 42, "traits": {"plan": "pro"}}',
+    instead='{"type": "identify", "userId": "42", "traits": {"plan": "pro"}}',
+    source="Hotjar's tracking-code snippet and Identify API (the user id is a string or null).",
+    confidence="high",
+    references=(HOTJAR_IDENTIFY_API, SEGMENT_INTEGRATION),
+)
+
+INVALID_TRAITS = Rule(
+    code="HJ107",
+    name="invalid-traits",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Identify traits are not an object",
+    what_it_does="Flags an identify whose `traits` is present, not null, and not an object.",
+    why_it_matters="Segment's integration fails on traits that are not an object, so the call is lost.",
+    example='{"type": "identify", "userId": "u1", "traits": ["pro"]}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
+    source=_INTEGRATION,
+    confidence="high",
+    references=_INTEGRATION_PAGES,
+)
+
+EMAIL_AS_USER_ID = Rule(
+    code="HJ108",
+    name="email-as-user-id",
+    severity=Severity.WARNING,
+    effect=Effect.NOTED,
+    message="userId looks like an email address",
+    what_it_does="Flags an identify whose userId looks like an email address.",
+    why_it_matters="Hotjar asks not to use an email as the user id: changing it makes a different user, "
+    "and it puts personal data where Hotjar does not expect it. Send it as the `email` attribute.",
+    example='{"type": "identify", "userId": "peter@example.com"}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"email": "peter@example.com"}}',
+    source="Hotjar's Identify API guidance.",
+    confidence="medium",
+    references=(HOTJAR_IDENTIFY_API,),
+)
+
+NESTED_TRAIT = Rule(
+    code="HJ201",
+    name="nested-trait",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Nested trait is dropped",
+    what_it_does="Flags a trait whose value is an object, empty ones included.",
+    why_it_matters="Hotjar's Identify API rejects nested objects: Segment's own example loses every "
+    "value of `address`. Flatten them into top-level traits.",
+    example='{"type": "identify", "userId": "u1", "traits": {"address": {"city": "San Francisco"}}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"address_city": "San Francisco"}}',
+    source=_SEGMENT_DOCS,
+    confidence="high",
+    references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
+)
+
+LIST_TRAIT = Rule(
+    code="HJ202",
+    name="list-trait",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="List trait is dropped",
+    what_it_does="Flags a trait whose value is a list, empty ones included.",
+    why_it_matters="Hotjar's Identify API rejects lists. Send a joined string or one boolean per item.",
+    example='{"type": "identify", "userId": "u1", "traits": {"roles": ["admin", "editor"]}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"roles": "admin,editor"}}',
+    source=_SEGMENT_DOCS,
+    confidence="high",
+    references=(SEGMENT_HOTJAR_DOCS, HOTJAR_IDENTIFY_API),
+)
+
+ATTRIBUTE_NAME_TOO_LONG = Rule(
+    code="HJ203",
+    name="attribute-name-too-long",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Attribute name is too long",
+    what_it_does="Flags a trait whose name is longer than the attribute-name limit (50 characters by "
+    "default; setting `max-attribute-name-length`).",
+    why_it_matters="Hotjar does not store attributes with longer names.",
+    example='{"type": "identify", "userId": "u1", "traits": '
+    '{"number_of_projects_created_during_the_trial_period_x": 3}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"trial_projects_created": 3}}',
+    source="Third-party reference notes citing Hotjar's current Identify API article.",
+    confidence="medium",
+    references=(HOTJAR_IDENTIFY_API,),
+)
+
+ATTRIBUTE_VALUE_TOO_LONG = Rule(
+    code="HJ204",
+    name="attribute-value-too-long",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Attribute value is too long",
+    what_it_does="Flags a string trait longer than the attribute-value limit (200 characters by default; "
+    "setting `max-attribute-value-length`; an older Hotjar article said 100).",
+    why_it_matters="Hotjar does not store longer values, and long free text is rarely useful in filters.",
+    example='{"type": "identify", "userId": "u1", "traits": {"bio": "' + "x" * 201 + '"}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"bio_length": 201}}',
+    source="Hotjar's Identify API articles (sources disagree: 200 now, 100 earlier).",
+    confidence="medium",
+    references=(HOTJAR_IDENTIFY_API,),
+)
+
+UNSAFE_NUMBER = Rule(
+    code="HJ205",
+    name="unsafe-number",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Number is outside JavaScript's safe range",
+    what_it_does="Flags a numeric trait outside ±(2^53 − 1).",
+    why_it_matters="The browser cannot hold such a number exactly, so Hotjar would store a different "
+    "value. Send large ids as strings.",
+    example='{"type": "identify", "userId": "u1", "traits": {"account_number": 12345678901234567890}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"account_number": "12345678901234567890"}}',
+    source="Third-party reference notes on Hotjar's attribute types.",
+    confidence="medium",
+    references=(HOTJAR_IDENTIFY_API, SAFE_INTEGER),
+)
+
+ATTRIBUTE_LIMIT_EXCEEDED = Rule(
+    code="HJ206",
+    name="attribute-limit-exceeded",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Site already has the maximum number of attributes",
+    what_it_does="Flags a trait whose name is new after the site's first 100 distinct attribute names "
+    "(setting `max-attributes`), counted in input order over the values that survive every other rule; "
+    "null values count.",
+    why_it_matters="Hotjar keeps at most 100 attribute names per site, over all users; later names are "
+    "not stored. Choose the attributes worth filtering on.",
+    example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
+    '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "company": "Initech"}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
+    '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "seats": 1}}',
+    example_limits={"max_attributes": 2},
+    source="Hotjar's Identify API reference.",
+    confidence="high",
+    references=(HOTJAR_IDENTIFY_API,),
+)
+
+EVENT_PROPERTIES_DROPPED = Rule(
+    code="HJ301",
+    name="event-properties-dropped",
+    severity=Severity.INFO,
+    effect=Effect.DROPPED,
+    message="Event properties are dropped",
+    what_it_does="Notes a track with a non-empty `properties` value, once per message, naming the keys.",
+    why_it_matters="Hotjar's Events API keeps only the event name. If a property matters for filtering, "
+    "send it as a user attribute through identify, or fold a few low-cardinality values into the name.",
+    example='{"type": "track", "userId": "u1", "event": "Experiment Viewed", '
+    '"properties": {"variation_name": "variant"}}',
+    instead='{"type": "track", "userId": "u1", "event": "Experiment Viewed"}',
+    source=_SEGMENT_DOCS + " Hotjar's Events API reference.",
+    confidence="high",
+    references=(SEGMENT_HOTJAR_DOCS, HOTJAR_EVENTS_API),
+)
+
+EVENT_NAME_TOO_LONG = Rule(
+    code="HJ302",
+    name="event-name-too-long",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Event name is too long",
+    what_it_does="Flags an event name longer than the event-name limit (250 characters by default; "
+    "setting `max-event-name-length`; Hotjar's 2022 docs said 750).",
+    why_it_matters="Hotjar does not record longer event names.",
+    example='{"type": "track", "userId": "u1", "event": "' + "Clicked " * 32 + '"}',
+    instead='{"type": "track", "userId": "u1", "event": "Clicked"}',
+    source="Hotjar's Events API docs as quoted by two integrations.",
+    confidence="medium",
+    references=(HOTJAR_EVENTS_API,),
+)
+
+EVENT_NAME_INVALID_CHARACTERS = Rule(
+    code="HJ303",
+    name="event-name-invalid-characters",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Event name has characters Hotjar does not allow",
+    what_it_does="Flags an event name that is not a string, or that has characters other than ASCII "
+    "letters, digits, space, underscore, hyphen, period, colon, pipe and slash (setting "
+    "`event-name-characters`; Hotjar's 2022 docs allowed only `A-Za-z0-9-_`).",
+    why_it_matters="Hotjar does not record such events.",
+    example='{"type": "track", "userId": "u1", "event": "Checkout (step 2)"}',
+    instead='{"type": "track", "userId": "u1", "event": "Checkout: step 2"}',
+    source="Hotjar's Events API docs as quoted by two integrations.",
+    confidence="medium",
+    references=(HOTJAR_EVENTS_API,),
+)
+
+EVENT_LIMIT_EXCEEDED = Rule(
+    code="HJ304",
+    name="event-limit-exceeded",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Site already has the maximum number of events",
+    what_it_does="Flags an event whose name is new after the site's first 10,000 distinct event names "
+    "(setting `max-events`), counted in input order over the events that survive every other rule.",
+    why_it_matters="Hotjar keeps at most 10,000 distinct events per site; later names are not recorded. "
+    "Unbounded names (ids, URLs) in event names are the usual cause.",
+    example='{"type": "track", "userId": "u1", "event": "Signed Up"}\n'
+    '{"type": "track", "userId": "u1", "event": "Plan Chosen"}\n'
+    '{"type": "track", "userId": "u2", "event": "Invited Teammate"}',
+    instead='{"type": "track", "userId": "u1", "event": "Signed Up"}\n'
+    '{"type": "track", "userId": "u1", "event": "Plan Chosen"}\n'
+    '{"type": "track", "userId": "u2", "event": "Signed Up"}',
+    example_limits={"max_events": 2},
+    source="Hotjar's Events API docs.",
+    confidence="medium",
+    references=(HOTJAR_EVENTS_API,),
+)
+
+EVENT_NAME_HIGH_CARDINALITY = Rule(
+    code="HJ305",
+    name="event-name-high-cardinality",
+    severity=Severity.WARNING,
+    effect=Effect.NOTED,
+    message="Event name holds an unbounded value",
+    what_it_does="Flags an event name that contains an email address, an IP address, a URL, a number "
+    "of 9 or more digits or a timestamp.",
+    why_it_matters="Hotjar asks for no personal data or high-cardinality values in event names; they "
+    "also use up the site's 10,000 distinct events.",
+    example='{"type": "track", "userId": "u1", "event": "Order 1234567890 Completed"}',
+    instead='{"type": "track", "userId": "u1", "event": "Order Completed"}',
+    source="Hotjar's Events API guidance.",
+    confidence="medium",
+    references=(HOTJAR_EVENTS_API,),
+)
+
+
+CATALOGUE: tuple[Rule, ...] = (
+    INVALID_JSON,
+    NOT_AN_OBJECT,
+    UNKNOWN_TYPE,
+    INVALID_BATCH,
+    SPEC_VIOLATION,
+    UNSUPPORTED_TYPE,
+    DISABLED_FOR_HOTJAR,
+    MISSING_USER_ID,
+    MISSING_EVENT_NAME,
+    RESERVED_TRAIT_ID,
+    NON_STRING_USER_ID,
+    INVALID_TRAITS,
+    EMAIL_AS_USER_ID,
+    NESTED_TRAIT,
+    LIST_TRAIT,
+    ATTRIBUTE_NAME_TOO_LONG,
+    ATTRIBUTE_VALUE_TOO_LONG,
+    UNSAFE_NUMBER,
+    ATTRIBUTE_LIMIT_EXCEEDED,
+    EVENT_PROPERTIES_DROPPED,
+    EVENT_NAME_TOO_LONG,
+    EVENT_NAME_INVALID_CHARACTERS,
+    EVENT_LIMIT_EXCEEDED,
+    EVENT_NAME_HIGH_CARDINALITY,
+)
+"""Every rule, in code order: the order of reports and of `hotjar-cli rules`."""
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in CATALOGUE}
 """The catalogue by code."""
@@ -472,3 +555,17 @@ RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOGUE}
 def find_rule(code_or_name: str) -> Rule | None:
     """A rule by its code (any case) or its name."""
     return RULES.get(code_or_name.upper()) or RULES_BY_NAME.get(code_or_name.lower())
+
+
+def markdown_table() -> str:
+    """The catalogue as a Markdown table, one row per rule: code, name, severity and effect.
+
+    README.md's rule table is this text; `hotjar-cli rules --format markdown` prints it.
+    """
+    rows = ["| code | name | severity | effect |", "| --- | --- | --- | --- |"]
+    for rule in CATALOGUE:
+        effect = rule.effect.value.replace("-", " ")
+        if rule.schema_explained:
+            effect += " (explained against `schemas/`)"
+        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {effect} |")
+    return "\n".join(rows) + "\n"

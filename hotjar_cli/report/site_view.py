@@ -8,7 +8,7 @@ from typing import Any
 
 from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.rules import EVENT_NAME_HIGH_CARDINALITY, EVENT_NAME_INVALID_CHARACTERS, EVENT_NAME_TOO_LONG, RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR
 from hotjar_cli.core.timeline import (
     Timeline,
@@ -19,6 +19,12 @@ from hotjar_cli.core.timeline import (
 from hotjar_cli.report.redact import mask
 
 WEEK = 7 * 86400
+_FAULTED_EVENT_NAME_CODES = (
+    EVENT_NAME_TOO_LONG.code,
+    EVENT_NAME_INVALID_CHARACTERS.code,
+    EVENT_NAME_HIGH_CARDINALITY.code,
+)
+"""The rules that find fault with an event name itself: a name one of them found is masked by `--redact`."""
 USERS_NOTE = (
     f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
     f"standard error {STANDARD_ERROR * 100:.2f} %)"
@@ -49,7 +55,7 @@ def _name_record(
 ) -> dict[str, Any]:
     """One name's row; a kept name outside the sample held (`sampled`) has no counts (null)."""
     findings = dict(sorted(record.dropped.items())) if record is not None else {}
-    if redact and kind == "event" and any(code in findings for code in ("HJ302", "HJ303", "HJ305")):
+    if redact and kind == "event" and any(code in findings for code in _FAULTED_EVENT_NAME_CODES):
         name = mask(name)  # a name a rule found fault with is where an email or an id slips in
     row: dict[str, Any] = {
         "name": name,
