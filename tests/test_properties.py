@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.model import Decision, Effect, Event, Outcome
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.model import Decision, Event, Outcome
+from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader

@@ -1,8 +1,6 @@
 """A rule is one unit: the package refers to a rule by its constant in `hotjar_cli/core/rules.py`, never by its
-code written out, so a code lives in one place.
-
-Documentation strings (of modules, classes, functions and attributes) may name codes, as comments do: they are
-prose for readers, not values the program uses.
+code written out, so a code lives in one place. Docstrings too name a rule by its name, never its code; only
+comments may mention a code.
 """
 
 from __future__ import annotations
@@ -27,16 +25,10 @@ CLI = Path(sys.executable).parent / "hotjar-cli"
 
 
 def code_literals(source: str) -> list[tuple[int, str]]:
-    """Each string constant, f-string part included, that holds a rule code: (line, text). Docstrings are left out."""
-    tree = ast.parse(source)
-    prose = {
-        id(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-    }
+    """Each string constant, f-string parts and docstrings included, that holds a rule code: (line, text)."""
     found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and id(node) not in prose:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant):
             text = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
             if isinstance(text, str) and RULE_CODE.search(text):
                 found.append((node.lineno, text))
@@ -56,14 +48,20 @@ def test_no_module_writes_a_rule_code_out(path: Path) -> None:
     )
 
 
-def test_the_check_sees_codes_in_strings_and_f_strings_but_not_in_docstrings() -> None:
+def test_the_check_sees_codes_in_strings_f_strings_and_docstrings_but_not_comments() -> None:
     source = '''"""A module about HJ101."""
 def f(rule):
     """Makes HJ102."""
     return ("HJ103", f"{rule} and HJ104", b"HJ105")
 # HJ106 in a comment
 '''
-    assert code_literals(source) == [(4, " and HJ104"), (4, "HJ103"), (4, "HJ105")]
+    assert code_literals(source) == [
+        (1, "A module about HJ101."),
+        (3, "Makes HJ102."),
+        (4, " and HJ104"),
+        (4, "HJ103"),
+        (4, "HJ105"),
+    ]
 
 
 def test_every_rule_constant_is_in_the_catalogue() -> None:

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.model import Decision, Effect, Outcome, Severity
-from hotjar_cli.core.rules import CATALOGUE, RULES, RULES_BY_NAME, Rule, find_rule
+from hotjar_cli.core.model import Decision, Outcome
+from hotjar_cli.core.rules import CATALOGUE, RULES, RULES_BY_NAME, Effect, Rule, Severity, find_rule
 
 # What each effect does to the outcome of an event, weakest first; the strongest effect present wins.
 OUTCOME_OF_EFFECT = {

@@ -119,7 +119,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def split_list(values: list[str] | str | None) -> tuple[str, ...]:
-    """Repeated options and comma-separated lists alike: `--select HJ1,HJ2 --select HJ305`."""
+    """Repeated options and comma-separated lists alike: `--select missing-user-id,nested-trait --select
+    list-trait`."""
     if values is None:
         return ()
     if isinstance(values, str):
@@ -128,7 +129,7 @@ def split_list(values: list[str] | str | None) -> tuple[str, ...]:
 
 
 def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, float]:
-    """`HJ103=0.01` or `HJ103=1%` (or a TOML table `{HJ103 = 0.01}`) as `{"HJ103": 0.01}`."""
+    """`CODE=0.01` or `CODE=1%` (or a TOML table `{CODE = 0.01}`) as `{"CODE": 0.01}`; a rule's name for its code."""
     if not values:
         return {}
     pairs = values.items() if isinstance(values, dict) else (_split_rate(text) for text in values)

@@ -6,8 +6,7 @@ from enum import Enum
 
 import msgspec
 
-from hotjar_cli.core.model import Severity
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Summary
 
 EXIT_CLEAN = 0

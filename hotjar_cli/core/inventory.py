@@ -5,7 +5,8 @@ bytes for any split of the work. For each name: where and when it was first and 
 users, the JavaScript types of an attribute's values and the values dropped by each rule, and its fate:
 
 - kept: one of the names the site holds, with its slot number (the order in which the site admitted it);
-- turned away: offered to the site (no other rule dropped it) only once the site was full (HJ206, HJ304);
+- turned away: offered to the site (no other rule dropped it) only once the site was full
+  (attribute-limit-exceeded, event-limit-exceeded);
 - never sent: every value or message under it was dropped by another rule.
 
 A name is *offered* to the site at the first value or message under it that no other rule drops: that is where
@@ -336,8 +337,8 @@ class Inventory:
         name = message.event
         if name.__class__ is not str or not name:
             return
-        # The name's own findings: rejected for its name (HJ302, HJ303) or by the site's limit (HJ304), or noted
-        # (HJ305). A track rejected for anything else sends no name.
+        # The name's own findings: rejected for its name (too long, invalid characters) or by the site's limit, or
+        # noted (high cardinality). A track rejected for anything else sends no name.
         found = (
             [
                 finding.code

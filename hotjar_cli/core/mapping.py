@@ -501,16 +501,16 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
 
 
 PROPERTIES_DROPPED = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties")
-"""HJ301 for a non-empty `properties` object. Its detail, naming the dropped keys, is worked out by `described`
-for the events a report shows: nearly every track has properties, and decoding the keys of each would cost more
-than the rest of the message's rules."""
+"""event-properties-dropped for a non-empty `properties` object. Its detail, naming the dropped keys, is worked
+out by `described` for the events a report shows: nearly every track has properties, and decoding the keys of
+each would cost more than the rest of the message's rules."""
 _PROPERTIES_NOT_AN_OBJECT = Finding(
     _EVENT_PROPERTIES_DROPPED_CODE, "$.properties", "properties is not an object; Hotjar keeps only the event name"
 )
 
 
 def _dropped_properties(message: SegmentMessage) -> Finding | None:
-    """HJ301 for a `properties` that is not null, not absent and not an empty object."""
+    """event-properties-dropped for a `properties` that is not null, not absent and not an empty object."""
     raw = bytes(message.properties)  # the value exactly, with no white space around it; b"" when absent
     if not raw:
         return None
@@ -528,7 +528,7 @@ cost more than the rest of its decision."""
 def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:
     """The findings as a report shows them, with the details that are worked out only then.
 
-    That is HJ301's: `3 dropped: plan, seats, address`, naming the keys of the message's properties.
+    That is event-properties-dropped's: `3 dropped: plan, seats, address`, naming the keys of the message's properties.
     """
     if PROPERTIES_DROPPED not in findings or not isinstance(message, SegmentMessage):
         return findings

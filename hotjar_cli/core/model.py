@@ -9,11 +9,6 @@ import msgspec
 
 from hotjar_cli.core.decode import Parsed
 
-# Severity and effect belong to a rule, so they are defined in the catalogue (which the decoder imports, and so
-# cannot import this module); named here too, beside the outcomes they lead to.
-from hotjar_cli.core.rules import Effect as Effect
-from hotjar_cli.core.rules import Severity as Severity
-
 
 class Outcome(str, Enum):
     """What happened to one Segment message, exactly one per event."""

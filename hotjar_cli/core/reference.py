@@ -91,7 +91,8 @@ class ReferenceMapper:
         return self.track(message, findings)
 
     def identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        """HJ103, HJ107, HJ108 or HJ106, then each trait's first broken rule, then the site's attribute limit."""
+        """missing-user-id, invalid-traits, email-as-user-id or non-string-user-id, then each trait's first broken
+        rule, then the site's attribute limit."""
         if not is_truthy(message.userId):
             return decision(
                 [*findings, Finding(MISSING_USER_ID.code, "$.userId", _falsy("userId", message.userId))], None
@@ -162,7 +163,7 @@ class ReferenceMapper:
         return None
 
     def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        """HJ104 or a non-string name, the name's own rules, the site's event limit, then HJ301."""
+        """missing-event-name, the name's own rules, the site's event limit, then event-properties-dropped."""
         name = message.event
         if not is_truthy(name):
             return decision([*findings, Finding(MISSING_EVENT_NAME.code, "$.event", _falsy("event", name))], None)
@@ -210,7 +211,7 @@ class ReferenceMapper:
         return decision(findings, HotjarCall("event", event=name))
 
     def event_name_problem(self, name: str) -> Finding | None:
-        """HJ302, HJ303 or HJ305, the first that applies."""
+        """event-name-too-long, event-name-invalid-characters or event-name-high-cardinality, the first that applies."""
         if utf16_length(name) > self.limits.max_event_name_length:
             return Finding(
                 EVENT_NAME_TOO_LONG.code,
@@ -241,7 +242,7 @@ class ReferenceMapper:
 
 
 def spec_findings(message: SegmentMessage) -> list[Finding]:
-    """HJ005: where the message breaks Segment's spec in a way the rules read."""
+    """spec-violation: where the message breaks Segment's spec in a way the rules read."""
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
         findings.append(Finding(SPEC_VIOLATION.code, "$", "neither userId nor anonymousId is set"))

@@ -13,8 +13,8 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.mapping import json_path
-from hotjar_cli.core.model import Effect, Outcome
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 

@@ -6,8 +6,7 @@ one notice carries the totals.
 
 from __future__ import annotations
 
-from hotjar_cli.core.model import Severity
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report, Reporter
 

@@ -10,8 +10,8 @@ from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from hotjar_cli.core.model import Outcome, Position, Severity
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.model import Outcome, Position
+from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call

@@ -6,8 +6,8 @@ a small summary, the site-limit candidates it met, and its streamed output (json
 the path of a temporary file when the workers share this machine's disk, else the text itself, compressed when
 large.
 
-The site-wide limits (HJ206, HJ304) depend on everything before a message. The units are handed out in input
-order, a window of them at a time, and each is folded over a site seeded with the names the site held when it
+The site-wide limits (attribute-limit-exceeded, event-limit-exceeded) depend on everything before a message. The
+units are handed out in input order, a window of them at a time, and each is folded over a site seeded with the names the site held when it
 started (the names of every unit folded by then). Finished units are folded in input order: their new names,
 in the order they first asked to be admitted, tell exactly which names the site held before each unit. A unit
 that started before the site's names before it were complete, and whose result could differ from the
