@@ -30,12 +30,13 @@ import os
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from functools import reduce
-from typing import Any, ContextManager, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 import msgspec
 
+from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
@@ -64,7 +65,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class EngineError(Exception):
+class EngineError(UserError):
     """The chosen engine cannot run here (a missing extra, an unreachable scheduler, input it cannot read)."""
 
 
@@ -108,7 +109,7 @@ class Engine(ABC):
         """The units of work, in input order; None when this process alone is the better choice."""
 
     @abstractmethod
-    def executor(self, units: int) -> ContextManager[Executor]:
+    def executor(self, units: int) -> AbstractContextManager[Executor]:
         """Workers for that many units, released when the context ends."""
 
     def in_flight(self, executor: Executor) -> int:
@@ -131,7 +132,7 @@ class LocalEngine(Engine):
         """See `plan_units`."""
         return plan_units(sources, self.jobs)
 
-    def executor(self, units: int) -> ContextManager[Executor]:
+    def executor(self, units: int) -> AbstractContextManager[Executor]:
         """A process pool; imported here, so a run small enough for one process does not pay for it."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -325,7 +326,7 @@ def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
     if sum(sizes) < PARALLEL_MIN_BYTES:
         return None
     units: list[Source] = []
-    for source, size in zip(sources, sizes):
+    for source, size in zip(sources, sizes, strict=True):
         if splittable(source, size):
             units.extend(split_ranges(source, max(jobs, -(-size // UNIT_BYTES))))
         else:

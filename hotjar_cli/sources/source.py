@@ -11,6 +11,8 @@ from pathlib import Path, PurePosixPath
 
 import msgspec
 
+from hotjar_cli.core.errors import UserError
+
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
 SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
@@ -32,7 +34,7 @@ _DATE_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH_MS_FOLDER = re.compile(r"\d{13}")
 
 
-class InputError(Exception):
+class InputError(UserError):
     """A path the user named cannot be read at all (missing, empty directory, no match for a glob)."""
 
 
