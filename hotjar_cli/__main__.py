@@ -1,3 +1,3 @@
-from hotjar_cli.cli import main
+from hotjar_cli.cli.main import main
 
 main()

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli import __version__
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.core.rules import CATALOGUE, RULES
 
 CLI = Path(sys.executable).parent / "hotjar-cli"
@@ -462,7 +462,7 @@ def test_output_writes_the_report_to_a_file(logs: Any) -> None:
 
 MODULES_AFTER_RUN = """
 import sys
-from hotjar_cli.cli import main
+from hotjar_cli.cli.main import main
 listing, sys.argv = sys.argv[1], ["hotjar-cli", *sys.argv[2:]]
 try:
     main()
@@ -508,6 +508,8 @@ def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None
         "tomllib",
         "hotjar_cli.replay",
         "hotjar_cli.report.explain",
+        "hotjar_cli.cli.replay",
+        "hotjar_cli.cli.inventory",
     )
     assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
 

@@ -291,7 +291,7 @@ WITHOUT_PLAYWRIGHT = """
 import importlib.util, sys
 real = importlib.util.find_spec
 importlib.util.find_spec = lambda name, *rest: None if name.split(".")[0] == "playwright" else real(name, *rest)
-from hotjar_cli.cli import main
+from hotjar_cli.cli.main import main
 sys.argv = ["hotjar-cli", *sys.argv[1:]]
 main()
 """

@@ -214,7 +214,7 @@ def test_without_dask_the_error_says_what_to_install(logs: Path) -> None:
     code = (
         "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
         f"sys.argv = ['hotjar-cli', 'validate', {str(logs)!r}, '--engine', 'dask']; "
-        "from hotjar_cli.cli import main; main()"
+        "from hotjar_cli.cli.main import main; main()"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 2

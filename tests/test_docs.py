@@ -6,16 +6,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import typer.main
 
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.cli.config import KEYS
 from hotjar_cli.core.rules import markdown_table
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
-COMMANDS: dict[str, Any] = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+GROUP: Any = typer.main.get_command(app)
+CONTEXT = click.Context(GROUP)
+COMMANDS: dict[str, Any] = {name: GROUP.get_command(CONTEXT, name) for name in GROUP.list_commands(CONTEXT)}
 RULES_START, RULES_END = "<!-- rules:start -->\n", "<!-- rules:end -->\n"
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report import Format

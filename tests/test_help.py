@@ -19,12 +19,13 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.report import Format
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None}
 GROUP: Any = typer.main.get_command(app)
-COMMANDS: dict[str, click.Command] = dict(GROUP.commands)
+CONTEXT = click.Context(GROUP)
+COMMANDS: dict[str, click.Command] = {name: GROUP.get_command(CONTEXT, name) for name in GROUP.list_commands(CONTEXT)}
 BOX = re.compile(r"[│╭╮╰╯─┃]")
 
 

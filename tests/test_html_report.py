@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 
 pytest.importorskip("vl_convert")
 

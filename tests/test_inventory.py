@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.report.inventory_formats import InventoryFormat
 
 ROOT = Path(__file__).resolve().parent.parent

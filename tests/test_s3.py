@@ -363,7 +363,7 @@ def test_missing_credentials_are_a_one_line_error(store: dict, tmp_path: Path) -
 def test_without_s3fs_the_error_says_what_to_install() -> None:
     code = (
         "import sys; sys.modules['s3fs'] = None; sys.argv = ['hotjar-cli', 'validate', 's3://bucket/logs/']; "
-        "from hotjar_cli.cli import main; main()"
+        "from hotjar_cli.cli.main import main; main()"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 2
@@ -375,7 +375,7 @@ def test_without_s3fs_the_error_says_what_to_install() -> None:
 def test_local_runs_never_import_s3fs(tmp_path: Path) -> None:
     code = (
         "import sys; sys.argv = ['hotjar-cli', 'validate', sys.argv[1], '--fail-on', 'never']\n"
-        "from hotjar_cli.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from hotjar_cli.cli.main import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert not {'s3fs', 'fsspec', 'dask', 'distributed'} & set(sys.modules), 'imported'"
     )
     done = subprocess.run(

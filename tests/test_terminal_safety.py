@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report import Format
 

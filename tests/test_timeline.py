@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
-from hotjar_cli.cli import app
+from hotjar_cli.cli.app import app
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
 
@@ -49,7 +50,7 @@ _KIND_WORDS = {str: "a string", list: "a list", dict: "a table", int: "a whole n
 FAIL_LEVELS = tuple(level.value for level in FailOn)
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A setting (from the command line or a pyproject.toml) that cannot be used; the message says which and why."""
 
 

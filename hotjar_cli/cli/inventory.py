@@ -1,55 +1,181 @@
 """`hotjar-cli inventory`: the site's attribute and event names and its budgets, over any engine.
 
 The command reads the logs exactly as `validate` does (the same units, site-limit passes and ordered merge), with
-the inventory collected beside the summary; this module turns that into the chosen format.
+the inventory collected beside the summary, and writes it in the chosen format.
+
+Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
 """
 
-from __future__ import annotations
-
 import io
-from typing import Any, TextIO
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
 
-import msgspec
+import typer
 
-from hotjar_cli import __version__
+from hotjar_cli.cli.command import (
+    guarded,
+    open_output,
+    progress_bar,
+    say_done,
+    say_errors,
+    voice,
+    with_progress,
+)
+from hotjar_cli.cli.options import (
+    Color,
+    ConfigPath,
+    EndpointUrl,
+    EngineOption,
+    EventCharacters,
+    EventLength,
+    Jobs,
+    KnownAttributes,
+    KnownEvents,
+    MaxAttributes,
+    MaxEvents,
+    NameLength,
+    Paths,
+    ProgressOption,
+    Quiet,
+    Scheduler,
+    Since,
+    StdinFilename,
+    Types,
+    Until,
+    Users,
+    ValueLength,
+    Verbose,
+    choices,
+)
+from hotjar_cli.cli.settings import (
+    Common,
+    add_site_view,
+    build_engine,
+    common_settings,
+    job_count,
+    limit_options,
+    pick,
+    read_config,
+)
+from hotjar_cli.cli.talk import ColorMode, Talk
+from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat
-from hotjar_cli.report.records import summary_record
-from hotjar_cli.report.site_view import inventory_record, timeline_record
-from hotjar_cli.run.one_pass import Observer, PassSettings
+from hotjar_cli.report.records import inventory_document
 from hotjar_cli.run.parallel import Engine, run_jobs
 
 
-def inventory_document(summary: Any, redact: bool) -> dict[str, Any]:
-    """The whole `inventory --format json` document."""
-    record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
-    record.update(inventory_record(summary.views.inventory, redact))
-    record["errors"] = [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors]
-    if summary.views.timeline is not None:
-        record["timeline"] = timeline_record(summary.views.timeline)
-    return record
-
-
-def run_inventory(
-    sources: list[Any],
-    settings: PassSettings,
-    jobs: int,
-    engine: Engine,
-    format: InventoryFormat,
-    out: TextIO,
-    redact: bool = False,
-    observer: Observer | None = None,
-) -> Any:
-    """Read the logs, write the inventory in `format` to `out`, and return the run's summary."""
-    views = frozenset({View.INVENTORY, View.TIMELINE}) if format.value == "html" else frozenset({View.INVENTORY})
-    summary = run_jobs(
-        sources,
-        msgspec.structs.replace(settings, views=settings.views | views),
-        jobs,
-        None,
-        io.StringIO(),
-        observer,
-        engine,
+@guarded
+def inventory(
+    paths: Paths,
+    format: Annotated[
+        InventoryFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", help=f"Inventory format: {choices(InventoryFormat)}."),
+    ] = InventoryFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the inventory to this file "
+            "instead of stdout (whole or not at all: written aside, then "
+            "renamed).",
+        ),
+    ] = None,
+    redact: Annotated[
+        bool | None,
+        typer.Option("--redact/--no-redact", help="Mask event names a rule found fault with.", show_default=False),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
+    config: ConfigPath = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
+) -> int:
+    """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
+    talk = voice(quiet, verbose, color)
+    pyproject = read_config(config, talk)
+    limits = limit_options(
+        max_attribute_name_length,
+        max_attribute_value_length,
+        max_event_name_length,
+        event_name_characters,
+        max_attributes,
+        max_events,
     )
-    WRITERS[format](inventory_document(summary, redact), out)
-    return summary
+    common = common_settings(
+        talk,
+        pyproject,
+        paths,
+        since,
+        until,
+        type,
+        user,
+        limits,
+        endpoint_url=endpoint_url,
+        stdin_filename=stdin_filename,
+    )
+    settings = InventorySettings(
+        common=add_site_view(common, inventory_views(format), known_attributes, known_events),
+        engine=build_engine(engine, scheduler, jobs),
+        jobs=job_count(jobs),
+        format=format,
+        output=output,
+        redact=bool(pick(redact, pyproject.get("redact"), False)),
+        progress=progress,
+    )
+    return execute(settings, talk)
+
+
+@dataclass(frozen=True)
+class InventorySettings:
+    """What `inventory` runs with, once its options and the pyproject are merged."""
+
+    common: Common
+    engine: Engine
+    jobs: int
+    format: InventoryFormat
+    output: Path | None
+    redact: bool
+    progress: bool | None
+
+
+def execute(settings: InventorySettings, talk: Talk) -> int:
+    """Read the logs, write the inventory, say how it went; 2 when a file could not be read to its end, else 0."""
+    sources, run = settings.common.sources, settings.common.run
+    started = time.monotonic()
+    with open_output(settings.output) as out, progress_bar(talk, "inventory", sources, settings.progress) as shown:
+        # Nothing is written while the pass runs: the inventory is whole only at its end.
+        summary = run_jobs(
+            sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
+        )
+        WRITERS[settings.format](inventory_document(summary, settings.redact), out)
+    say_errors(talk, summary)
+    say_done(talk, summary, started, settings.engine)
+    return EXIT_ERROR if summary.errors else 0
+
+
+def inventory_views(format: InventoryFormat) -> frozenset[View]:
+    """The site view an inventory needs: the inventory, and the timeline for the html page's charts."""
+    if format is InventoryFormat.HTML:
+        return frozenset({View.INVENTORY, View.TIMELINE})
+    return frozenset({View.INVENTORY})

@@ -25,7 +25,7 @@ from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
 from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
-from hotjar_cli.replay.plan import Plan, Planner, UserPlan, origin_of
+from hotjar_cli.replay.plan import NO_USER, Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
 from hotjar_cli.sources.source import STDIN
 
@@ -110,7 +110,7 @@ class EventPlanner:
         key = user_key(message)
         if key is None:
             # A message with neither id is a visitor of its own: grouping them would invent one person.
-            key = f"\x00no-user:{message.messageId if isinstance(message.messageId, str) else event.position}"
+            key = f"{NO_USER}{message.messageId if isinstance(message.messageId, str) else event.position}"
         origin = origin_of(event.position, message, keep_json=event.position.file == STDIN)
         self._planner.add(key, call, origin, message_time(message), context_timezone(message))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from hotjar_cli.core.errors import UserError
 
-class ReplaySetupError(Exception):
+
+class ReplaySetupError(UserError):
     """Replay cannot start (no Chromium, an invalid site id or page address, a checkpoint in use).
 
     The message is one line that says what is wrong and what to do; the command line prints it and exits 2.

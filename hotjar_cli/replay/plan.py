@@ -58,6 +58,11 @@ class PlannedCall:
         return self.call.args
 
 
+NO_USER = "\x00no-user:"
+"""How the key of a message with neither userId nor anonymousId starts: such a message is a visitor of its own. (A
+NUL character is not expected at the start of a real id.)"""
+
+
 @dataclass(frozen=True, slots=True)
 class UserPlan:
     """The calls of one Segment user, in the order they will run in that user's own browser context."""
@@ -66,6 +71,11 @@ class UserPlan:
     calls: tuple[PlannedCall, ...]
     timezone: str | None = None
     """The IANA time zone the user's browser context runs in; None for UTC (see the module's documentation)."""
+
+    @property
+    def user(self) -> str | None:
+        """The Segment user (userId as Hotjar sees it, else anonymousId); None for a message with neither."""
+        return None if self.key.startswith(NO_USER) else self.key
 
     @property
     def first(self) -> Position:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 import msgspec
 
@@ -30,10 +30,13 @@ class CallLines:
     """`replay --dry-run`: one line per Hotjar call."""
 
     def __call__(self, out: TextIO) -> Callable[[Event], None]:
-        encode = msgspec.json.encode
-
         def write_call(event: Event) -> None:
             if event.decision.call is not None:
-                out.write(visible_json(encode(call_record(event)).decode()) + "\n")
+                out.write(json_line(call_record(event)))
 
         return write_call
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """A record as one line of JSON, its line end included, with the input's control characters made visible."""
+    return visible_json(msgspec.json.encode(record).decode()) + "\n"

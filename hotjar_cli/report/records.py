@@ -1,4 +1,5 @@
-"""The JSON shapes machine formats share: findings, examples, the summary and the verdict. Stable and documented."""
+"""The JSON shapes machine formats share: findings, examples, the summary and the verdict, the dry run's calls, the
+rules and the inventory. Stable and documented."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event, Finding, Position
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.rules import RULES, Rule
 from hotjar_cli.core.summary import Example, Summary
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import timeline_record
+from hotjar_cli.report.site_view import inventory_record, timeline_record
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:
@@ -117,4 +118,41 @@ def call_record(event: Event) -> dict[str, Any]:
     record["user"] = user_key(message)
     record["timestamp"] = message_time_text(message)
     record["call"] = event.decision.call.args
+    return record
+
+
+def planned_call_record(
+    position: Position, message_id: str | None, user: str | None, merged: int, args: list[Any]
+) -> dict[str, Any]:
+    """One line of `replay --dry-run --latest-traits`: where the latest merged message came from, its messageId,
+    the Segment user, how many messages the call stands for and the `hj` call."""
+    record = position_record(position)
+    record["messageId"] = message_id
+    record["user"] = user
+    record["merged"] = merged
+    record["call"] = args
+    return record
+
+
+def rule_record(rule: Rule) -> dict[str, Any]:
+    """One rule of `hotjar-cli rules --format json`."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "effect": rule.effect.value,
+        "message": rule.message,
+        "confidence": rule.confidence,
+        "references": list(rule.references),
+    }
+
+
+def inventory_document(summary: Summary, redact: bool) -> dict[str, Any]:
+    """The whole `inventory --format json` document."""
+    assert summary.views is not None and summary.views.inventory is not None
+    record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
+    record.update(inventory_record(summary.views.inventory, redact))
+    record["errors"] = [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors]
+    if summary.views.timeline is not None:
+        record["timeline"] = timeline_record(summary.views.timeline)
     return record

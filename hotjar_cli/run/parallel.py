@@ -36,6 +36,7 @@ from typing import Any, Protocol, TextIO
 
 import msgspec
 
+from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
@@ -64,7 +65,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class EngineError(Exception):
+class EngineError(UserError):
     """The chosen engine cannot run here (a missing extra, an unreachable scheduler, input it cannot read)."""
 
 

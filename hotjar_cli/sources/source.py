@@ -12,6 +12,8 @@ from typing import Protocol
 
 import msgspec
 
+from hotjar_cli.core.errors import UserError
+
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
 SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
@@ -51,7 +53,7 @@ class Seekable(Readable, Protocol):
     def close(self) -> None: ...
 
 
-class InputError(Exception):
+class InputError(UserError):
     """A path the user named cannot be read at all (missing, empty directory, no match for a glob)."""
 
 

@@ -1,0 +1,130 @@
+"""What every command does around its run: the one-line errors and the exit code, the voice on stderr, the report's
+destination, the progress bar and the closing lines."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import typer
+
+from hotjar_cli.cli.settings import UsageError
+from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
+from hotjar_cli.core.errors import UserError
+from hotjar_cli.core.gate import EXIT_ERROR
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.run.parallel import Engine, LocalEngine
+from hotjar_cli.sources.source import Source
+
+
+def guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """Turns a `UserError` into one line on stderr and exit 2, and the command's result into the exit code."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except UserError as error:
+            Talk(color=kwargs.get("color", ColorMode.AUTO)).error(str(error))
+            raise typer.Exit(EXIT_ERROR) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`| head -1`): it has what it wanted, which is no failure.
+            # (Left to click, a closed pipe exits 1.)
+            drop_stdout()
+            raise typer.Exit(0) from None
+        raise typer.Exit(code)
+
+    return functools.wraps(command)(wrapper)
+
+
+def drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left of it at exit fails no more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
+    """The command's voice on stderr, from -q, -v and --color."""
+    if quiet and verbose:
+        raise UsageError("-q/--quiet and -v/--verbose cannot go together")
+    return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or the file named by --output (created with its folders), written whole or not at all.
+
+    The report is written to a temporary file beside the target and renamed over it once complete, so a run
+    that is interrupted or fails leaves the previous report as it was, never a half-written one.
+    """
+    if path is None:
+        yield sys.stdout
+        return
+    import tempfile  # here: it costs start-up time, and most runs write to stdout
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        file = open(handle, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+    temporary = Path(name)
+    try:
+        yield file
+    except BaseException:
+        file.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    file.close()
+    try:
+        # mkstemp makes the file readable by its owner only; the report gets the permissions a new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def progress_bar(
+    talk: Talk, label: str, sources: list[Source], wanted: bool | None
+) -> contextlib.AbstractContextManager[Any]:
+    """A progress bar on stderr, as `Talk.shows_progress` decides; else nothing."""
+    if not talk.shows_progress(wanted):
+        return contextlib.nullcontext()
+    from hotjar_cli.cli.progress import RunProgress, total_bytes
+
+    return RunProgress(label, total_bytes(sources), talk.progress_console(wanted))
+
+
+def with_progress(engine: Engine, shown: Any) -> Engine:
+    """The engine, its local processes sending their progress to the bar when one is shown."""
+    if shown is None or not isinstance(engine, LocalEngine):
+        return engine
+    return LocalEngine(engine.jobs, shown.channel)
+
+
+def say_errors(talk: Talk, summary: Summary) -> None:
+    """Files that could not be read to their end, one line each on stderr, whatever the report format."""
+    for error in summary.errors:
+        talk.error(f"{error.file}:{error.line}: {error.message}")
+
+
+def say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> None:
+    """With -v: what was read, how, and how fast."""
+    seconds = time.monotonic() - started
+    where = (
+        f"{engine.jobs} local process{'es' if engine.jobs != 1 else ''} at most"
+        if isinstance(engine, LocalEngine)
+        else "a Dask cluster"
+    )
+    talk.detail(
+        f"read {summary.files:,} file{'s' if summary.files != 1 else ''}, {summary.lines:,} lines, "
+        f"{summary.events:,} events in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
+        f"events/s) on {where}"
+    )

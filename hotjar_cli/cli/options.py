@@ -1,0 +1,225 @@
+"""The options the commands share, as annotated types, and the choices they offer as enums.
+
+Annotations here are evaluated when defined, not postponed (no `from __future__ import annotations`): Typer reads a
+command's annotations four times while building it, and would evaluate postponed ones at every reading.
+"""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hotjar_cli.cli.talk import ColorMode
+from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS
+
+
+class MessageType(str, Enum):
+    """Segment message types, for `--type`."""
+
+    IDENTIFY = "identify"
+    TRACK = "track"
+    PAGE = "page"
+    SCREEN = "screen"
+    GROUP = "group"
+    ALIAS = "alias"
+
+
+class EngineName(str, Enum):
+    """Where a pass runs, for `--engine`."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
+class Resolution(str, Enum):
+    """The buckets of `validate --by`."""
+
+    DAY = "day"
+    HOUR = "hour"
+
+
+def choices(enum: type[Enum]) -> str:
+    """An option's choices as help text: `text, json or jsonl`, which wraps between choices, never inside one."""
+    values = [str(member.value) for member in enum]
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+
+
+# Options shared by every command that reads logs.
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes \\[default: all cores]. The answer is the same for any number.",
+        show_default=False,
+    ),
+]
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, directories (read recursively), globs, s3://bucket/prefix "
+        "paths, or - for stdin. Plain or gzipped NDJSON, Segment batch "
+        "envelopes too.",
+        show_default=False,
+    ),
+]
+ReplayPaths = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
+        "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.",
+        show_default=False,
+    ),
+]
+EngineOption = Annotated[
+    EngineName | None,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        help="Where the work runs: local, this machine's processes (the default), or "
+        "dask, a Dask cluster, which needs the dask extra.",
+        rich_help_panel="Scale",
+        show_default=False,
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="A running Dask scheduler (tcp://host:8786) for --engine dask; without it "
+        "a local cluster of --jobs processes is started.",
+        rich_help_panel="Scale",
+    ),
+]
+EndpointUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL",
+        metavar="URL",
+        help="An S3-compatible store for s3:// paths (MinIO, R2, ...) instead of AWS.",
+        rich_help_panel="Scale",
+    ),
+]
+Since = Annotated[
+    str | None,
+    typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
+]
+Until = Annotated[str | None, typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
+Types = Annotated[
+    list[MessageType] | None,
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help=f"Only these message types: {choices(MessageType)} (repeatable).",
+        rich_help_panel="Filters",
+    ),
+]
+Users = Annotated[
+    list[str] | None,
+    typer.Option("--user", help="Only these users, by userId or anonymousId (repeatable).", rich_help_panel="Filters"),
+]
+ConfigPath = Annotated[
+    Path | None,
+    typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] (default: the nearest one upwards)."),
+]
+NameLength = Annotated[
+    int | None,
+    typer.Option(
+        help="Longest attribute name Hotjar keeps \\[default: 50].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+ValueLength = Annotated[
+    int | None,
+    typer.Option(
+        help="Longest string attribute value \\[default: 200].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+EventLength = Annotated[
+    int | None,
+    typer.Option(help="Longest event name \\[default: 250].", rich_help_panel="Hotjar limits", show_default=False),
+]
+EventCharacters = Annotated[
+    str | None,
+    typer.Option(
+        help="Characters allowed in event names, as a regular-expression class body "
+        f"\\[default: {DEFAULT_EVENT_NAME_CHARACTERS}].",
+        rich_help_panel="Hotjar limits",
+        show_default=False,
+    ),
+]
+MaxAttributes = Annotated[
+    int | None,
+    typer.Option(
+        help="Distinct attribute names per site \\[default: 100].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+MaxEvents = Annotated[
+    int | None,
+    typer.Option(
+        help="Distinct event names per site \\[default: 10000].", rich_help_panel="Hotjar limits", show_default=False
+    ),
+]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
+        "is a terminal and not -q]. --progress draws it anywhere.",
+        rich_help_panel="Output",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.", rich_help_panel="Output")
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Say more on stderr: the settings file, the input, how the work was split, the time taken.",
+        rich_help_panel="Output",
+    ),
+]
+Color = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color",
+        metavar="WHEN",
+        help=f"Colour: {choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is set).",
+        rich_help_panel="Output",
+    ),
+]
+StdinFilename = Annotated[
+    str | None,
+    typer.Option(
+        "--stdin-filename",
+        metavar="NAME",
+        help="The name standard input (-) has in reports \\[default: -].",
+        show_default=False,
+    ),
+]
+
+# The site view: options shared by validate, inventory and replay.
+KnownAttributes = Annotated[
+    Path | None,
+    typer.Option(
+        "--known-attributes",
+        metavar="FILE",
+        help="Attribute names the Hotjar site already holds, one a line, in "
+        "the order it took them: they fill its first slots.",
+        rich_help_panel="Hotjar site",
+    ),
+]
+KnownEvents = Annotated[
+    Path | None,
+    typer.Option(
+        "--known-events",
+        metavar="FILE",
+        help="Event names the Hotjar site already holds, one a line.",
+        rich_help_panel="Hotjar site",
+    ),
+]

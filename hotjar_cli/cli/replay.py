@@ -1,0 +1,426 @@
+"""`hotjar-cli replay`: send the calls Hotjar accepts into Hotjar through a real browser; `--dry-run` prints them,
+`--check` only checks the site.
+
+The replay package, and Playwright with it, is imported only by a replay that sends or checks, or that merges
+traits: a dry run needs neither.
+
+Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
+"""
+
+import importlib.util
+import json
+import sys
+import time
+from dataclasses import asdict, replace
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hotjar_cli.cli.command import guarded, progress_bar, say_done, say_errors, voice, with_progress
+from hotjar_cli.cli.options import (
+    Color,
+    ConfigPath,
+    EndpointUrl,
+    EngineOption,
+    EventCharacters,
+    EventLength,
+    Jobs,
+    KnownAttributes,
+    KnownEvents,
+    MaxAttributes,
+    MaxEvents,
+    NameLength,
+    ProgressOption,
+    Quiet,
+    Scheduler,
+    Since,
+    StdinFilename,
+    Types,
+    Until,
+    Users,
+    ValueLength,
+    Verbose,
+)
+from hotjar_cli.cli.settings import (
+    Common,
+    UsageError,
+    add_site_view,
+    build_engine,
+    common_settings,
+    job_count,
+    limit_options,
+    read_config,
+)
+from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
+from hotjar_cli.core.gate import EXIT_ERROR
+from hotjar_cli.core.visible import visible
+from hotjar_cli.report.lines import CallLines, json_line
+from hotjar_cli.report.records import planned_call_record
+from hotjar_cli.run.one_pass import run_pass
+from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
+
+if TYPE_CHECKING:
+    from hotjar_cli.replay.settings import ReplaySettings
+
+REPLAY_INSTALL_HINT = "pip install 'hotjar-cli[replay]'"
+
+
+class DryRunFormat(str, Enum):
+    """The formats of `replay --dry-run`."""
+
+    JSONL = "jsonl"
+
+
+class ReplayReport(str, Enum):
+    """The formats of `replay --report`."""
+
+    JSON = "json"
+
+
+ReplayPaths = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
+        "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.",
+        show_default=False,
+    ),
+]
+
+
+@guarded
+def replay(
+    paths: ReplayPaths = None,
+    site_id: Annotated[
+        str | None,
+        typer.Option(
+            help="The Hotjar site id (Account settings > Sites & Organizations).", rich_help_panel="Hotjar site"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")
+    ] = False,
+    format: Annotated[
+        DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: jsonl.")
+    ] = DryRunFormat.JSONL,
+    page_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The site's own address; the replay page is served there by interception.",
+            rich_help_panel="Hotjar site",
+        ),
+    ] = None,
+    script_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Tracking script to load instead of Hotjar's (a staging or test copy).", rich_help_panel="Hotjar site"
+        ),
+    ] = None,
+    browser_path: Annotated[
+        Path | None,
+        typer.Option(
+            help="Chromium to drive \\[default: the system's chromium-headless-shell, else chromium].",
+            rich_help_panel="Delivery",
+            show_default=False,
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery", min=1)
+    ] = 16,
+    rate: Annotated[
+        float | None, typer.Option(help="At most this many calls per second.", rich_help_panel="Delivery")
+    ] = None,
+    retries: Annotated[
+        int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery", min=0)
+    ] = 3,
+    settle: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a page is watched for failed Hotjar requests after its calls ran.",
+            rich_help_panel="Delivery",
+            min=0,
+        ),
+    ] = 2.0,
+    dead_letter: Annotated[
+        Path | None,
+        typer.Option(
+            help="NDJSON file for the messages that could not be delivered (replay accepts it as input).",
+            rich_help_panel="Delivery",
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            help="Record delivered users here; the same command run again skips them.", rich_help_panel="Delivery"
+        ),
+    ] = None,
+    latest_traits: Annotated[
+        bool,
+        typer.Option(
+            "--latest-traits",
+            help="One identify per user with all its traits merged in time order (backfill after an outage).",
+        ),
+    ] = False,
+    report: Annotated[
+        ReplayReport | None,
+        typer.Option("--report", metavar="FORMAT", help="json: print the delivery summary as JSON on stdout."),
+    ] = None,
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="Allow progress and logs to print attribute values.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Only load the tracking page once, send nothing, and say "
+            "whether Hotjar starts for the site and keeps user "
+            "attributes.",
+            rich_help_panel="Hotjar site",
+        ),
+    ] = False,
+    give_up_after: Annotated[
+        str,
+        typer.Option(
+            help="Stop when no delivery has succeeded for this long (90s, 10m, "
+            "1h; 0 never); the users not sent are dead-lettered.",
+            rich_help_panel="Delivery",
+        ),
+    ] = "10m",
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
+    config: ConfigPath = None,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
+) -> int:
+    """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
+    talk = voice(quiet, verbose, color)
+    if check:
+        return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
+    delivery = None
+    if not dry_run:
+        # Before reading the logs: a typo should not wait for a large archive.
+        give_up_seconds = duration("--give-up-after", give_up_after)
+        delivery = checked(
+            replace(
+                site_settings(site_id, page_url, script_url, browser_path),
+                concurrency=concurrency,
+                rate=rate,
+                retries=retries,
+                settle_seconds=settle,
+                dead_letter=dead_letter,
+                checkpoint=checkpoint,
+                latest_traits=latest_traits,
+                report_json=report is ReplayReport.JSON,
+                show_values=show_values,
+                give_up_after_seconds=give_up_seconds,
+                progress=talk.shows_progress(progress),
+                quiet=talk.verbosity is Verbosity.QUIET,
+            )
+        )
+    if not paths:
+        raise UsageError(
+            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+            "--check to only check the site"
+        )
+    pyproject = read_config(config, talk)
+    limits = limit_options(
+        max_attribute_name_length,
+        max_attribute_value_length,
+        max_event_name_length,
+        event_name_characters,
+        max_attributes,
+        max_events,
+    )
+    common = common_settings(
+        talk,
+        pyproject,
+        paths,
+        since,
+        until,
+        type,
+        user,
+        limits,
+        endpoint_url=endpoint_url,
+        stdin_filename=stdin_filename,
+    )
+    common = add_site_view(common, frozenset(), known_attributes, known_events)
+    chosen = build_engine(engine, scheduler, jobs)
+    if delivery is None and latest_traits:
+        require_local(
+            chosen, "--latest-traits merges each user's traits in one process: run this dry run without --engine dask"
+        )
+        return print_plan(talk, common, progress)
+    if delivery is None:
+        return print_calls(talk, common, job_count(jobs), chosen, progress)
+    require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
+    return send(talk, common, delivery)
+
+
+def require_local(engine: Engine, refusal: str) -> None:
+    """Nothing, when the engine is this machine's processes; else `refusal` as a usage error."""
+    if not isinstance(engine, LocalEngine):
+        raise UsageError(refusal)
+
+
+def duration(option: str, text: str) -> float:
+    """A duration option (`90s`, `10m`, `1h`, `0`) in seconds."""
+    from hotjar_cli.replay.settings import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+def site_settings(
+    site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None
+) -> "ReplaySettings":
+    """The settings of a replay of the site, or of its check: the site, its page, the script and the browser."""
+    from hotjar_cli.replay.settings import ReplaySettings
+
+    if importlib.util.find_spec("playwright") is None:
+        raise UsageError(
+            f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
+            "(--dry-run needs nothing more)"
+        )
+    if site_id is None or not site_id.strip().isdigit():
+        raise UsageError(
+            "--site-id is required and must be a number (Hotjar: Account settings > Sites & "
+            "Organizations); use --dry-run to only see the calls"
+        )
+    if page_url is None:
+        raise UsageError(
+            "--page-url is required: the site's own address, where Hotjar's tracking code runs "
+            "(for example https://www.example.com/)"
+        )
+    return ReplaySettings(site_id=int(site_id), page_url=page_url, script_url=script_url, browser_path=browser_path)
+
+
+def checked(settings: "ReplaySettings") -> "ReplaySettings":
+    """The settings, once replay has found nothing in them that would stop it (ReplaySetupError otherwise)."""
+    from hotjar_cli.replay import check_settings
+
+    check_settings(settings)
+    return settings
+
+
+def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
+    """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code."""
+    from hotjar_cli.replay import EventPlanner, run_replay
+
+    planner = EventPlanner(settings.latest_traits)
+    summary = run_pass(common.sources, common.run, planner)
+    if summary.errors:
+        say_errors(talk, summary)
+        return EXIT_ERROR
+    result = run_replay(planner.plan(), settings, talk.console)
+    for line in result.to_text().splitlines():
+        talk.console.print(visible(line), markup=False, highlight=False)
+    if settings.report_json:
+        sys.stdout.write(result.to_json() + "\n")
+    return result.exit_code
+
+
+def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
+    """`--dry-run`: every call in input order on stdout, as one JSON line each; 2 when a file could not be read."""
+    started = time.monotonic()
+    with progress_bar(talk, "dry run", common.sources, progress) as shown:
+        summary = run_jobs(
+            common.sources,
+            common.run,
+            jobs,
+            CallLines(),
+            sys.stdout,
+            observer=shown,
+            engine=with_progress(engine, shown),
+        )
+    calls = summary.calls
+    not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
+    talk.say(
+        f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
+        f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
+        f"(`hotjar-cli validate` says why)."
+    )
+    say_errors(talk, summary)
+    say_done(talk, summary, started, engine)
+    return EXIT_ERROR if summary.errors else 0
+
+
+def print_plan(talk: Talk, common: Common, progress: bool | None) -> int:
+    """`--dry-run --latest-traits`: the calls in the order the replay makes them, user by user, merged."""
+    from hotjar_cli.replay import EventPlanner
+
+    planner = EventPlanner(latest_traits=True)
+    with progress_bar(talk, "dry run", common.sources, progress) as shown:
+        summary = run_pass(common.sources, common.run, planner, observer=shown)
+    plan = planner.plan()
+    for user in plan.users:
+        for planned in user.calls:
+            latest = planned.origins[-1]
+            record = planned_call_record(
+                latest.position, latest.message_id, user.user, len(planned.origins), planned.args
+            )
+            sys.stdout.write(json_line(record))
+    talk.say(
+        f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
+        "in the order the replay makes them (identify traits merged per user)."
+    )
+    say_errors(talk, summary)
+    return EXIT_ERROR if summary.errors else 0
+
+
+def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
+    """`replay --check`: the preflight alone; exit 0 when a replay with identify calls could deliver."""
+    from hotjar_cli.replay import check_site
+
+    found = check_site(settings)
+    problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
+    if report is ReplayReport.JSON:
+        sys.stdout.write(
+            json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem}, indent=2) + "\n"
+        )
+        return 0 if problem is None else 1
+    attributes = {
+        True: "on",
+        False: "off: Hotjar would drop every identify",
+        None: "unknown" if found.script_loaded else "unknown (the script did not load)",
+    }[found.user_attributes]
+    lines = [
+        f"site: {settings.site_id}"
+        + (
+            f" (the script holds the settings of site {found.site_id})"
+            if found.site_id not in (None, settings.site_id)
+            else ""
+        ),
+        f"script: {found.script_url} ({'loaded' if found.script_loaded else 'did not load'})",
+        f"page: {found.page_url}",
+        f"Hotjar started: {'yes' if found.started else 'no'}",
+        f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",
+        f"User Attributes: {attributes}",
+    ]
+    if problem is None:
+        lines.append("verdict: a replay could deliver")
+    elif found.refused is None and found.unreachable is None and found.user_attributes is False:
+        lines.append(f"verdict: identify calls could not be delivered ({problem}); events could")
+    else:
+        lines.append(f"verdict: a replay could not deliver: {problem}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0 if problem is None else 1

@@ -1,0 +1,82 @@
+"""`hotjar-cli rules` lists the catalogue; `hotjar-cli rule CODE` explains one rule.
+
+Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
+"""
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated
+
+import msgspec
+import typer
+
+from hotjar_cli.cli.command import guarded
+from hotjar_cli.cli.options import Color, choices
+from hotjar_cli.cli.settings import UsageError
+from hotjar_cli.cli.talk import ColorMode
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
+from hotjar_cli.report.records import rule_record
+
+
+class RulesFormat(str, Enum):
+    """The formats of `hotjar-cli rules`."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@guarded
+def list_rules(
+    format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {choices(RulesFormat)}.")
+    ] = RulesFormat.TEXT,
+    color: Color = ColorMode.AUTO,
+) -> int:
+    """List every rule: code, name, severity, effect and message."""
+    if format is RulesFormat.JSON:
+        sys.stdout.write(msgspec.json.encode([rule_record(rule) for rule in CATALOGUE]).decode() + "\n")
+    elif format is RulesFormat.MARKDOWN:
+        sys.stdout.write(markdown_table())
+    else:
+        print_table(color)
+    return 0
+
+
+def print_table(color: ColorMode) -> None:
+    """The catalogue as a table on stdout, coloured as `--color` asks."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("code", "name", "severity", "effect", "message"):
+        # Codes, names, severities and effects are words to copy (--select takes names): never cut or wrapped.
+        table.add_column(
+            column,
+            no_wrap=column != "message",
+            min_width=max(len(getattr(rule, column, "")) for rule in CATALOGUE) if column in ("code", "name") else None,
+        )
+    for rule in CATALOGUE:
+        table.add_row(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message)
+    forced = color.forced
+    if forced is None:
+        Console(no_color="NO_COLOR" in os.environ).print(table)
+    else:
+        Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None).print(
+            table
+        )
+
+
+@guarded
+def show_rule(
+    code: Annotated[
+        str, typer.Argument(help=f"A rule code ({MISSING_USER_ID.code}) or name ({MISSING_USER_ID.name}).")
+    ],
+) -> int:
+    """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
+    rule = find_rule(code)
+    if rule is None:
+        raise UsageError(f"no rule {code!r} (see `hotjar-cli rules`)")
+    sys.stdout.write(rule.documentation())
+    return 0

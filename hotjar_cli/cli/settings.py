@@ -1,0 +1,187 @@
+"""Turning options and the pyproject's `[tool.hotjar-cli]` table into the settings of a run.
+
+An option given on the command line wins over the pyproject, which wins over the default. Whatever cannot be used
+raises a `UsageError`, or the `UserError` of the layer that found it: one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from hotjar_cli.cli.config import find_config, load_config, split_list
+from hotjar_cli.cli.options import EngineName, MessageType
+from hotjar_cli.cli.talk import Talk
+from hotjar_cli.core.errors import UserError
+from hotjar_cli.core.eventtime import parse_time
+from hotjar_cli.core.filters import Filters
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.selection import Selection
+from hotjar_cli.core.views import View
+from hotjar_cli.run.one_pass import PassSettings, with_site_view
+from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
+from hotjar_cli.sources.names import site_names
+from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.source import Source, Window
+
+
+class UsageError(UserError):
+    """An option or path the run cannot use: one line, exit 2."""
+
+
+class Common(msgspec.Struct, frozen=True):
+    """What every log-reading command shares: the sources and the settings of the pass over them."""
+
+    sources: list[Source]
+    run: PassSettings
+
+
+def read_config(config_path: Path | None, talk: Talk) -> dict[str, Any]:
+    """The `[tool.hotjar-cli]` table of `--config`, else of the nearest pyproject.toml upwards; {} when none."""
+    path = config_path or find_config(Path.cwd())
+    if path is None:
+        talk.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")
+        return {}
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    talk.detail(f"settings from {path}")
+    return load_config(path)
+
+
+def limit_options(
+    name_length: int | None,
+    value_length: int | None,
+    event_length: int | None,
+    event_characters: str | None,
+    max_attributes: int | None,
+    max_events: int | None,
+) -> dict[str, Any]:
+    """The Hotjar limits given on the command line, by `Limits` field; None where not given."""
+    return {
+        "max_attribute_name_length": name_length,
+        "max_attribute_value_length": value_length,
+        "max_event_name_length": event_length,
+        "event_name_characters": event_characters,
+        "max_attributes": max_attributes,
+        "max_events": max_events,
+    }
+
+
+def common_settings(
+    talk: Talk,
+    config: dict[str, Any],
+    paths: list[str],
+    since: str | None,
+    until: str | None,
+    types: list[MessageType] | None,
+    users: list[str] | None,
+    limits: dict[str, Any],
+    selection: Selection | None = None,
+    example_limit: int = 3,
+    endpoint_url: str | None = None,
+    stdin_filename: str | None = None,
+) -> Common:
+    """The sources behind `paths` and the settings of the pass over them: limits, filters and rules."""
+    merged = {key: config.get(key.replace("_", "-")) for key in limits}
+    merged.update({key: value for key, value in limits.items() if value is not None})
+    try:
+        limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
+    except (ValueError, TypeError) as error:
+        raise UsageError(str(error)) from None
+    filters = Filters(
+        since=option_time("--since", since),
+        until=option_time("--until", until),
+        types=frozenset(kind.value for kind in types or ()),
+        users=frozenset(users or ()),
+    )
+    if filters.since is not None and filters.until is not None and filters.since >= filters.until:
+        raise UsageError(f"--since {since} is not before --until {until}: no event could be read")
+    sources = resolve(paths, endpoint_url or None, Window(filters.since, filters.until))
+    if any(source.is_stdin for source in sources):
+        if stdin_filename is not None:
+            sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
+        if sys.stdin.isatty():
+            talk.say(
+                "hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
+                "to read files, name them instead of -"
+            )
+    return Common(
+        sources,
+        PassSettings(limit_settings, filters, selection if selection is not None else Selection(), example_limit),
+    )
+
+
+def add_site_view(
+    common: Common, views: frozenset[View], known_attributes: Path | None, known_events: Path | None
+) -> Common:
+    """The settings of a pass that also collects `views`, over a site that held the names of the two files first."""
+    return Common(common.sources, with_site_view(common.run, views, site_names(known_attributes, known_events)))
+
+
+def option_time(option: str, text: str | None) -> datetime | None:
+    """The time `--since` or `--until` names."""
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)"
+        ) from None
+
+
+def rule_selection(
+    select: list[str] | None,
+    ignore: list[str] | None,
+    extend_select: list[str] | None,
+    extend_ignore: list[str] | None,
+    config: dict[str, Any],
+) -> Selection:
+    """The rules a run reports, from --select, --ignore, their --extend- forms and the pyproject's lists."""
+    try:
+        return Selection(
+            _rule_list(select, extend_select, config, "select"), _rule_list(ignore, extend_ignore, config, "ignore")
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _rule_list(
+    given: list[str] | None, extended: list[str] | None, config: dict[str, Any], key: str
+) -> tuple[str, ...]:
+    """--select (or --ignore), else the pyproject's list, plus --extend-select (or --extend-ignore) and the
+    pyproject's extend- list. Extending an empty selection, which is every rule, leaves every rule."""
+    base = split_list(given) or split_list(config.get(key))
+    extra = split_list(extended) + split_list(config.get(f"extend-{key}"))
+    if key == "select" and not base:
+        return ()
+    return base + tuple(item for item in extra if item not in base)
+
+
+def build_engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:
+    """The engine the options name; dask is imported only when its cluster starts."""
+    if scheduler is not None and engine is EngineName.LOCAL:
+        raise UsageError("--scheduler is for --engine dask")
+    if engine is EngineName.DASK or scheduler is not None:
+        from hotjar_cli.run.dask_engine import DaskEngine
+
+        return DaskEngine(job_count(jobs), scheduler)
+    return LocalEngine(job_count(jobs))
+
+
+def job_count(jobs: int | None) -> int:
+    """`--jobs`, else every core this process may run on."""
+    if jobs is None:
+        return available_cores()
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return jobs
+
+
+def pick(given: Any, configured: Any, default: Any) -> Any:
+    """The option as given, else the pyproject's setting, else the default."""
+    return given if given is not None else configured if configured is not None else default

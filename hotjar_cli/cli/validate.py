@@ -1,0 +1,291 @@
+"""`hotjar-cli validate`: what Hotjar would keep and lose of every event, as a report, and a gate for CI.
+
+Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
+"""
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from hotjar_cli.cli.command import (
+    guarded,
+    open_output,
+    progress_bar,
+    say_done,
+    say_errors,
+    voice,
+    with_progress,
+)
+from hotjar_cli.cli.config import parse_rates
+from hotjar_cli.cli.options import (
+    Color,
+    ConfigPath,
+    EndpointUrl,
+    EngineOption,
+    EventCharacters,
+    EventLength,
+    Jobs,
+    KnownAttributes,
+    KnownEvents,
+    MaxAttributes,
+    MaxEvents,
+    NameLength,
+    Paths,
+    ProgressOption,
+    Quiet,
+    Resolution,
+    Scheduler,
+    Since,
+    StdinFilename,
+    Types,
+    Until,
+    Users,
+    ValueLength,
+    Verbose,
+    choices,
+)
+from hotjar_cli.cli.settings import (
+    Common,
+    UsageError,
+    add_site_view,
+    build_engine,
+    common_settings,
+    job_count,
+    limit_options,
+    pick,
+    read_config,
+    rule_selection,
+)
+from hotjar_cli.cli.talk import ColorMode, Talk
+from hotjar_cli.core.gate import FailOn, Gate, judge
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.core.views import View
+from hotjar_cli.report import Format, Report, Reporter, make_reporter
+from hotjar_cli.report.lines import FindingLines
+from hotjar_cli.run.parallel import Engine, run_jobs
+
+
+@guarded
+def validate(
+    paths: Paths,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {choices(Format)}.")
+    ] = Format.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of stdout (whole or not at all: written aside, then renamed).",
+        ),
+    ] = None,
+    examples: Annotated[
+        int | None, typer.Option(help="Examples shown per rule \\[default: 3].", show_default=False)
+    ] = None,
+    redact: Annotated[
+        bool | None,
+        typer.Option(
+            "--redact/--no-redact",
+            help="Mask trait and property values and user ids in every format.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            metavar="LEVEL",
+            help=f"Lowest severity that fails the run: {choices(FailOn)} \\[default: error].",
+            rich_help_panel="Gate",
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only these rules: codes, prefixes (HJ2) or names; repeatable or comma-separated.",
+            rich_help_panel="Gate",
+        ),
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Not these rules.", rich_help_panel="Gate")] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option(help="Rules to add to those --select or the pyproject selects.", rich_help_panel="Gate"),
+    ] = None,
+    extend_ignore: Annotated[
+        list[str] | None,
+        typer.Option(help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate"),
+    ] = None,
+    allow_empty: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-empty/--no-allow-empty",
+            help="Pass the gate when no event was read \\[default: an empty input fails it].",
+            rich_help_panel="Gate",
+            show_default=False,
+        ),
+    ] = None,
+    max_rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="CODE=FRACTION: the rule fails the run only when more "
+            f"than this share of events has it ({MISSING_USER_ID.code}=0.01 or {MISSING_USER_ID.code}=1%).",
+            rich_help_panel="Gate",
+        ),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    type: Types = None,
+    user: Users = None,
+    max_attribute_name_length: NameLength = None,
+    max_attribute_value_length: ValueLength = None,
+    max_event_name_length: EventLength = None,
+    event_name_characters: EventCharacters = None,
+    max_attributes: MaxAttributes = None,
+    max_events: MaxEvents = None,
+    config: ConfigPath = None,
+    stdin_filename: StdinFilename = None,
+    progress: ProgressOption = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: Color = ColorMode.AUTO,
+    jobs: Jobs = None,
+    engine: EngineOption = None,
+    scheduler: Scheduler = None,
+    endpoint_url: EndpointUrl = None,
+    known_attributes: KnownAttributes = None,
+    known_events: KnownEvents = None,
+    by: Annotated[
+        Resolution | None,
+        typer.Option(
+            help="Show the loss over time in buckets of event time, in "
+            "the text and json reports (the html report shows it "
+            "always, by day).",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
+    """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
+    talk = voice(quiet, verbose, color)
+    pyproject = read_config(config, talk)
+    selection = rule_selection(select, ignore, extend_select, extend_ignore, pyproject)
+    example_limit = example_count(examples, pyproject)
+    limits = limit_options(
+        max_attribute_name_length,
+        max_attribute_value_length,
+        max_event_name_length,
+        event_name_characters,
+        max_attributes,
+        max_events,
+    )
+    common = common_settings(
+        talk, pyproject, paths, since, until, type, user, limits, selection, example_limit, endpoint_url, stdin_filename
+    )
+    settings = ValidateSettings(
+        common=add_site_view(common, site_views(format, by), known_attributes, known_events),
+        engine=build_engine(engine, scheduler, jobs),
+        jobs=job_count(jobs),
+        gate=build_gate(fail_on, max_rate, allow_empty, pyproject),
+        format=format,
+        output=output,
+        redact=bool(pick(redact, pyproject.get("redact"), False)),
+        color=color.forced,
+        by=by,
+        progress=progress,
+    )
+    return execute(settings, talk)
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """What `validate` runs with, once its options and the pyproject are merged."""
+
+    common: Common
+    engine: Engine
+    jobs: int
+    gate: Gate
+    format: Format
+    output: Path | None
+    redact: bool
+    color: bool | None
+    """Colour in the text report: as `Reporter.color`."""
+    by: Resolution | None
+    progress: bool | None
+
+
+def execute(settings: ValidateSettings, talk: Talk) -> int:
+    """Read the logs, write the report, say how it went; the gate's exit code."""
+    sources, run = settings.common.sources, settings.common.run
+    started = time.monotonic()
+    with open_output(settings.output) as out:
+        reporter = build_reporter(settings, out)
+        lines = FindingLines(settings.redact) if reporter.streams else None
+        with progress_bar(talk, "validate", sources, settings.progress) as shown:
+            summary = run_jobs(sources, run, settings.jobs, lines, out, shown, with_progress(settings.engine, shown))
+        summary = explained(summary, settings.redact)
+        verdict = judge(summary, settings.gate)
+        by = settings.by.value if settings.by else "day"
+        reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by))
+    say_errors(talk, summary)
+    say_done(talk, summary, started, settings.engine)
+    return verdict.exit_code
+
+
+def build_reporter(settings: ValidateSettings, out: TextIO) -> Reporter:
+    """The reporter of `--format`, writing to `out`."""
+    return make_reporter(settings.format, out, settings.redact, settings.color)
+
+
+def example_count(examples: int | None, pyproject: dict[str, Any]) -> int:
+    """`--examples`, else the pyproject's, else 3 (the pyproject's type is checked on load)."""
+    count: int = pick(examples, pyproject.get("examples"), 3)
+    if count < 0:
+        raise UsageError(f"examples {count} must not be negative")
+    return count
+
+
+def build_gate(
+    fail_on: FailOn | None, max_rate: list[str] | None, allow_empty: bool | None, pyproject: dict[str, Any]
+) -> Gate:
+    """When the run fails: `--fail-on`, `--max-rate` and `--allow-empty`, else the pyproject's."""
+    fail_level = FailOn(pick(fail_on, pyproject.get("fail-on"), FailOn.ERROR))  # checked on load
+    return Gate(
+        fail_level.severity,
+        parse_rates(max_rate) or parse_rates(pyproject.get("max-rate")),
+        allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)),
+    )
+
+
+SITE_VIEW_FORMATS = frozenset({Format.HTML})
+"""The formats that always show the loss over time; text and json show it with --by. Collecting it costs about a
+third more time per event, which a CI gate that never reads it should not pay."""
+
+
+def site_views(format: Format, by: Resolution | None) -> frozenset[View]:
+    """The site view the report shows: the timeline with --by or in html, and the inventory in html."""
+    views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
+    if format is Format.HTML:
+        views |= {View.INVENTORY}  # the page shows the budgets and the inventory too
+    return views
+
+
+EXPLAINED_CODES = tuple(rule.code for rule in CATALOGUE if rule.schema_explained)
+"""The rules whose examples are explained against Segment's JSON Schemas."""
+
+
+def explained(summary: Summary, redacting: bool) -> Summary:
+    """Examples of spec problems, explained against Segment's JSON Schemas (off the hot path: examples only)."""
+    if not any(code in summary.examples for code in EXPLAINED_CODES):
+        return summary
+    from hotjar_cli.report.explain import explain_line
+
+    for code in EXPLAINED_CODES:
+        if code in summary.examples:
+            summary.examples[code] = [
+                replace(example, explanation=explain_line(example.line_text, example.position.index, redact=redacting))
+                for example in summary.examples[code]
+            ]
+    return summary
