@@ -114,3 +114,41 @@ def test_the_readme_documents_the_first_day_options_and_integrations(documented:
 def test_every_option_of_validate_is_in_the_readme() -> None:
     for parameter in COMMANDS["validate"].params:
         assert any(name in README for name in parameter.opts), parameter.opts
+
+
+def test_the_layout_names_every_package_and_module() -> None:
+    """The README's layout section lists every package of `hotjar_cli/` and, on that package's line, every module."""
+    layout = README.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    entries = {entry.split("`", 2)[1]: entry for entry in re.split(r"\n- ", layout) if entry.startswith("`hotjar_cli/")}
+    package = REPO / "hotjar_cli"
+    for folder in sorted(path.parent for path in package.rglob("__init__.py")):
+        if folder == package:
+            continue
+        name = f"hotjar_cli/{folder.relative_to(package).as_posix()}/"
+        assert name in entries, f"README's layout does not name {name}"
+        for module in sorted(folder.glob("*.py")):
+            if module.name != "__init__.py":
+                assert f"`{module.name}`" in entries[name], f"README's layout does not name {name}{module.name}"
+
+
+def test_the_layout_defines_its_words() -> None:
+    words = README.split("\n### Words\n", 1)[1].split("\n## ", 1)[0]
+    for word in (
+        "message",
+        "event",
+        "decision",
+        "catalogue",
+        "pass",
+        "unit",
+        "engine",
+        "worker",
+        "fold",
+        "seed",
+        "candidate",
+        "spool",
+        "view",
+        "settle",
+        "transport",
+        "dead letter",
+    ):
+        assert f"**{word}" in words, f"the README's words do not define {word!r}"
