@@ -29,7 +29,7 @@ from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
 from hotjar_cli.sources.source import InputError, Source, Window, received_day
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_events"
 BUCKET = "segment-archive"
 # Received days as Segment names them (ms since the epoch at 00:00 UTC), and one kept by date.

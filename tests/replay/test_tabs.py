@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from replay_support import (  # noqa: F401 - `fake` is a fixture
+from rich.console import Console
+
+import hotjar_cli.replay.browser as browser
+from hotjar_cli.replay import run_replay
+from tests.support.replay_support import (  # noqa: F401 - `fake` is a fixture
     assert_complete_once,
     events_of,
     fake,
     generate_log,
     settings_for,
 )
-from rich.console import Console
-
-import hotjar_cli.replay.browser as browser
-from hotjar_cli.replay import run_replay
 
 
 class Counts:

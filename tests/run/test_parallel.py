@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from site_limit_logs import site_limit_log
 
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
@@ -26,6 +25,7 @@ from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve, split_ranges
 from hotjar_cli.sources.source import Source
+from tests.support.site_limit_logs import site_limit_log
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report import Format
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 INPUT = GOLDEN / "input"
 EXPECTED = GOLDEN / "expected"
 UPDATING = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_hotjar import FakeHotjar, Received
 
 from hotjar_cli.core.model import Event
 from hotjar_cli.replay.settings import ReplaySettings
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
+from tests.support.fake_hotjar import FakeHotjar, Received
 
 START = datetime(2020, 4, 11, 8, 0, tzinfo=UTC)
 

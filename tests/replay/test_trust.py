@@ -13,8 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fake_hotjar import FakeHotjar
-from replay_support import (  # noqa: F401 - `fake` and `websocket_fake` are fixtures
+from rich.console import Console
+
+from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
+from hotjar_cli.replay.breaker import Breaker
+from hotjar_cli.replay.settings import parse_duration
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (  # noqa: F401 - `fake` and `websocket_fake` are fixtures
     assert_complete_once,
     assert_nothing_lost,
     assert_received_or_dead_lettered,
@@ -25,11 +30,6 @@ from replay_support import (  # noqa: F401 - `fake` and `websocket_fake` are fix
     settings_for,
     websocket_fake,
 )
-from rich.console import Console
-
-from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
-from hotjar_cli.replay.breaker import Breaker
-from hotjar_cli.replay.settings import parse_duration
 
 pytestmark = pytest.mark.timeout(240)
 

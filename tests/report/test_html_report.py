@@ -24,9 +24,9 @@ from hotjar_cli.cli import app
 
 pytest.importorskip("vl_convert")
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-REFERENCE = Path(__file__).resolve().parent / "reference" / "report-1280.png"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report-1280.png"
 ENV = {"NO_COLOR": "1", "COLUMNS": "120"}
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -248,7 +248,7 @@ def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
 def test_any_number_of_jobs_writes_the_same_page(
     tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from site_view_logs import timed_log
+    from tests.support.site_view_logs import timed_log
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     (tmp_path / "a.jsonl").write_text(timed_log(2000, 60, 1))

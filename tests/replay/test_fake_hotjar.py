@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fake_hotjar import CLIENT_FILE, HTTPS_WARNING, SUSPICIOUS_WARNING, FakeHotjar
+
+from tests.support.fake_hotjar import CLIENT_FILE, HTTPS_WARNING, SUSPICIOUS_WARNING, FakeHotjar
 
 pytestmark = pytest.mark.timeout(120)
 

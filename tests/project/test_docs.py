@@ -13,7 +13,7 @@ from hotjar_cli.cli import app
 from hotjar_cli.cli.config import KEYS
 from hotjar_cli.core.rules import CATALOGUE, Rule
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS: dict[str, Any] = typer.main.get_command(app).commands  # type: ignore[attr-defined]
 

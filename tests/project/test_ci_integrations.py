@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_cli import CLEAN, MIXED
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.cli.test_cli import CLEAN, MIXED
+
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ACTION_SCRIPT = REPO / "ci" / "github-action.sh"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cli import CLEAN, CLI, MIXED, cli, identify, logs, one_line, process, track  # noqa: F401 - fixture
 
 from hotjar_cli import __version__
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
+from tests.cli.test_cli import CLEAN, CLI, MIXED, cli, identify, logs, one_line, process, track  # noqa: F401 - fixture
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 # An empty input fails the gate

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from site_view_logs import timed_log
 
 import hotjar_cli.core.inventory as inventory_module
 import hotjar_cli.core.sketch as sketch
@@ -22,6 +21,7 @@ from hotjar_cli.core.views import SiteNames, View
 from hotjar_cli.report.site_view import inventory_record, timeline_record
 from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
+from tests.support.site_view_logs import timed_log
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from hotjar_cli.report.explain import (
     schema_dir,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 CONTEXT = {
     "ip": "203.0.113.24",

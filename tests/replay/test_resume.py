@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_hotjar import FakeHotjar
-from replay_support import (
+
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (
     Log,
     assert_nothing_lost,
     dead_letter_messages,

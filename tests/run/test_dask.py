@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_limit_logs import site_limit_log
 
 import hotjar_cli.run.dask_engine as dask_engine
 import hotjar_cli.run.parallel as parallel
@@ -25,6 +24,7 @@ from hotjar_cli.report.lines import CallLines, FindingLines
 from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve
+from tests.support.site_limit_logs import site_limit_log
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from hotjar_cli.report.explain import explain
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import resolve
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_events"
 README_ENTRY = re.compile(r"^- `(?P<file>[^`]+)`: (?P<what>.*) Rules: (?P<rules>.*)\.$")
 

@@ -8,8 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_hotjar import FakeHotjar
-from replay_support import (
+from rich.console import Console
+
+from hotjar_cli.replay import ReplayReport, run_replay
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (
     assert_complete_once,
     assert_nothing_lost,
     assert_received_or_dead_lettered,
@@ -19,9 +22,6 @@ from replay_support import (
     generate_log,
     settings_for,
 )
-from rich.console import Console
-
-from hotjar_cli.replay import ReplayReport, run_replay
 
 pytestmark = pytest.mark.timeout(240)
 

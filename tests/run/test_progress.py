@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_cli import CLI, track
 
 from hotjar_cli.report.lines import CallLines
 from hotjar_cli.run.one_pass import PassSettings
@@ -23,6 +22,7 @@ from hotjar_cli.run.parallel import (
     run_jobs,
 )
 from hotjar_cli.sources.reader import resolve
+from tests.cli.test_cli import CLI, track
 
 
 @pytest.fixture(scope="module")

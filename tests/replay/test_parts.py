@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from replay_support import events_of
 from rich.console import Console
 
 from hotjar_cli.core.decode import parse_line
@@ -32,6 +31,7 @@ from hotjar_cli.replay.breaker import Breaker, BreakerState
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
 from hotjar_cli.replay.runner import RateLimit, backoff
+from tests.support.replay_support import events_of
 
 SETTINGS = ReplaySettings(site_id=1234567, page_url="https://www.example.com/", script_url=None)
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+GENERATE = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 
 
 def _generate(tmp_path: Path, *args: str) -> None:

@@ -14,7 +14,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli import app
 from hotjar_cli.report.inventory_formats import InventoryFormat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
 
 
