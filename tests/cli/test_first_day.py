@@ -16,7 +16,7 @@ import pytest
 
 from hotjar_cli import __version__
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
-from tests.cli.test_cli import CLEAN, CLI, MIXED, cli, identify, logs, one_line, process, track  # noqa: F401 - fixture
+from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, one_line, process, track
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
-import io
 import json
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage
@@ -21,13 +18,9 @@ from hotjar_cli.core.model import Decision, Effect, Event, Outcome
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import REPEATS_HELD, Summary
 from hotjar_cli.run.one_pass import PassSettings, run_pass
-from hotjar_cli.sources import reader
-from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, Gunzip, open_source, read_blocks, read_lines
+from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, open_source, read_lines
 from hotjar_cli.sources.source import ReadError, Source
-
-PROPERTY_SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+from tests.support.messages import PROPERTY_SETTINGS, log_values
 
 STRENGTH = {Outcome.ACCEPTED: 0, Outcome.MODIFIED: 1, Outcome.REJECTED: 2, Outcome.IGNORED: 3, Outcome.INVALID: 4}
 OUTCOME_OF_EFFECT = {
@@ -38,58 +31,6 @@ OUTCOME_OF_EFFECT = {
     Effect.IGNORED: Outcome.IGNORED,
     Effect.INVALID: Outcome.INVALID,
 }
-
-# JSON values of every kind, including integers far beyond 64 bits and the extremes of doubles.
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.sampled_from([2**53 - 1, 2**53, -(2**53), 10**400, 0]),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=30),
-    st.sampled_from(["", "u1", "Signed Up", "peter@example.com", "x" * 201, "\N{GRINNING FACE}" * 101]),
-)
-json_values = st.recursive(
-    scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=12,
-)
-
-# Messages biased toward what Segment writes, so the rules beyond the parser get exercised too.
-TYPES = ["identify", "track", "page", "screen", "group", "alias"]
-message_types = st.sampled_from(TYPES) | st.sampled_from(["Identify", "TRACK", "", "purchase"]) | json_values
-trait_names = st.sampled_from(["id", "plan", "email", "address", "roles", "n" * 51, "first name"]) | st.text(max_size=8)
-traits = st.dictionaries(trait_names, json_values, max_size=6) | json_values
-integrations = st.one_of(
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "All": st.booleans() | json_values,
-            "Hotjar": st.booleans() | st.dictionaries(st.text(max_size=5), scalars),
-            "hotjar": st.booleans(),
-        },
-    ),
-    json_values,
-)
-segment_fields = {
-    "type": message_types,
-    "userId": st.sampled_from(["u1", "u2", "", 0, 42, False, None, [], {}]) | json_values,
-    "anonymousId": st.sampled_from(["a1", ""]) | json_values,
-    "event": st.sampled_from(["Signed Up", "Checkout (step 2)", "", "Order 123456789", "E" * 251]) | json_values,
-    "traits": traits,
-    "properties": st.dictionaries(st.text(max_size=8), json_values, max_size=4) | json_values,
-    "integrations": integrations,
-    "messageId": st.text(max_size=10) | json_values,
-    "timestamp": st.sampled_from(["2020-04-11T10:00:00Z", "not a time", "2020-04-12"]) | json_values,
-    "context": json_values,
-}
-segment_messages = st.fixed_dictionaries({}, optional=segment_fields)
-batches = st.fixed_dictionaries(
-    {"batch": st.lists(segment_messages | json_values, max_size=4) | json_values},
-    optional={"integrations": integrations, "context": json_values},
-)
-log_values = st.one_of(segment_messages, segment_messages, batches, json_values)
 
 
 def expected_messages(value: Any) -> int:
@@ -300,61 +241,6 @@ def physical_lines(path: Path) -> tuple[int, bool]:
         except ReadError:
             return count, True
     return count, False
-
-
-@PROPERTY_SETTINGS
-@given(
-    data=st.lists(st.sampled_from([b"\n", b"\r\n", b"{}", b"x" * 9, UTF8_BOM, b" "]), max_size=30).map(b"".join),
-    block_bytes=st.integers(min_value=1, max_value=40),
-)
-def test_blocks_of_lines_hold_every_byte_once_whatever_the_block_size(data: bytes, block_bytes: int) -> None:
-    blocks = list(read_blocks(io.BytesIO(data), block_bytes))
-    lines = [line for block in blocks for line in block]
-    assert all(blocks), "no empty blocks"
-    assert b"".join(lines) == data.removeprefix(UTF8_BOM)
-    assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in lines[:-1])
-    assert list(read_lines(io.BytesIO(data), block_bytes)) == [line.removesuffix(b"\n") for line in lines]
-
-
-def inflated(stream: Any, size: int) -> tuple[bytes, bool]:
-    """Everything a gzip stream hands over in reads of `size`, and whether it then failed."""
-    out = []
-    try:
-        while block := stream.read1(size):
-            out.append(block)
-    except (EOFError, gzip.BadGzipFile, *reader.DECOMPRESS_ERRORS):
-        return b"".join(out), True
-    return b"".join(out), False
-
-
-@PROPERTY_SETTINGS
-@given(
-    members=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=70_000)), min_size=1, max_size=4),
-    padding=st.integers(min_value=0, max_value=3),
-    cut=st.none() | st.floats(min_value=0, max_value=1),
-    size=st.integers(min_value=1, max_value=70_000),
-    zlib_only=st.booleans(),
-)
-def test_gzip_streams_inflate_as_the_standard_library_does(
-    members: list[tuple[bool, int]], padding: int, cut: float | None, size: int, zlib_only: bool
-) -> None:
-    # Members of random bytes, which barely compress, or of repeated ones, which compress a thousandfold.
-    contents = [
-        hashlib.shake_128(bytes([index])).digest(length) if noisy else b"ab" * (length // 2)
-        for index, (noisy, length) in enumerate(members)
-    ]
-    data = b"".join(gzip.compress(content) for content in contents) + b"\0" * padding
-    if cut is not None:
-        data = data[: int(len(data) * cut)]
-    inflater = zlib.decompressobj if zlib_only else reader.decompressobj
-    # The standard library hands over all that a cut stream holds before it fails, and reads padding as the end.
-    expected = inflated(gzip.GzipFile(fileobj=io.BytesIO(data)), size)
-    assert inflated(Gunzip(io.BytesIO(data), inflater), size) == expected
-    if not expected[1]:
-        assert Gunzip(io.BytesIO(data), inflater).read() == expected[0]
-        assert Gunzip(io.BytesIO(data), inflater).read(size) == expected[0][:size]
-    if cut is None:
-        assert expected == (b"".join(contents), False)
 
 
 @PROPERTY_SETTINGS

@@ -20,7 +20,7 @@ from hotjar_cli.core.model import Event
 from hotjar_cli.core.reference import ReferenceMapper
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.source import Source
-from tests.core.test_properties import PROPERTY_SETTINGS, log_values, segment_messages
+from tests.support.messages import PROPERTY_SETTINGS, log_values, segment_messages
 
 # Small site limits, so that sequences cross them; short length limits, so that generated text crosses those.
 limits = st.builds(

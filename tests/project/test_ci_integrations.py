@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.test_cli import CLEAN, MIXED
+from tests.support.cli import CLEAN, MIXED
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -18,7 +18,6 @@ from tests.support.replay_support import (
     assert_received_or_dead_lettered,
     dead_letter_messages,
     events_of,
-    fake,  # noqa: F401 - the fixture
     generate_log,
     settings_for,
 )

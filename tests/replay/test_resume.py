@@ -19,7 +19,6 @@ from tests.support.replay_support import (
     assert_nothing_lost,
     dead_letter_messages,
     delivered_users,
-    fake,  # noqa: F401 - the fixture
     generate_log,
 )
 

@@ -11,10 +11,9 @@ from rich.console import Console
 
 import hotjar_cli.replay.browser as browser
 from hotjar_cli.replay import run_replay
-from tests.support.replay_support import (  # noqa: F401 - `fake` is a fixture
+from tests.support.replay_support import (
     assert_complete_once,
     events_of,
-    fake,
     generate_log,
     settings_for,
 )

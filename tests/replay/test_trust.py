@@ -19,16 +19,14 @@ from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
 from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.settings import parse_duration
 from tests.support.fake_hotjar import FakeHotjar
-from tests.support.replay_support import (  # noqa: F401 - `fake` and `websocket_fake` are fixtures
+from tests.support.replay_support import (
     assert_complete_once,
     assert_nothing_lost,
     assert_received_or_dead_lettered,
     dead_letter_messages,
     events_of,
-    fake,
     generate_log,
     settings_for,
-    websocket_fake,
 )
 
 pytestmark = pytest.mark.timeout(240)

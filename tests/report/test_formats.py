@@ -3,7 +3,7 @@
 The expected reports live in `tests/golden/expected/`, one per format, and are compared byte for byte. After a
 deliberate change to a report, regenerate them and review the diff before committing:
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_formats.py
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_formats.py
 
 The input holds three files (one gzipped, one with batch envelopes) whose lines touch most rules: unreadable lines, an unknown type explained against the schemas, a spec violation, a
 coerced userId, nested and list traits, dropped properties, disabled and unsupported messages.
@@ -110,7 +110,7 @@ def compare(path: Path, actual: bytes) -> None:
     if UPDATING:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(actual)
-    assert path.is_file(), f"{path} is missing: run UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_formats.py"
+    assert path.is_file(), f"{path} is missing: run UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_formats.py"
     expected = path.read_bytes()
     if actual != expected:
         # A line-by-line assertion gives pytest's readable diff; the byte check below catches the rest.

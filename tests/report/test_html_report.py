@@ -2,7 +2,7 @@
 
 Screenshots are saved in `tests/artifacts/` (git-ignored) and compared, loosely enough to survive font
 differences, with `tests/reference/report-1280.png`. After a deliberate change to the page, replace the
-reference with the new screenshot: `UPDATE_REFERENCE=1 .venv/bin/pytest tests/test_html_report.py`.
+reference with the new screenshot: `UPDATE_REFERENCE=1 .venv/bin/pytest tests/report/test_html_report.py`.
 """
 
 from __future__ import annotations

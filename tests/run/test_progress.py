@@ -22,7 +22,7 @@ from hotjar_cli.run.parallel import (
     run_jobs,
 )
 from hotjar_cli.sources.reader import resolve
-from tests.cli.test_cli import CLI, track
+from tests.support.cli import CLI, track
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from hotjar_cli.core.model import Event
 from hotjar_cli.replay.settings import ReplaySettings
@@ -20,29 +17,6 @@ from hotjar_cli.sources.reader import resolve
 from tests.support.fake_hotjar import FakeHotjar, Received
 
 START = datetime(2020, 4, 11, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeHotjar]:
-    """A healthy fake Hotjar on loopback, stopped after the test.
-
-    Its bootstrap starts on the tests' `http:` loopback page, as Hotjar's does with `_hjSettings.preview`; calls
-    go over HTTP posts."""
-    server = FakeHotjar(allow_http=True)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def websocket_fake() -> Iterator[FakeHotjar]:
-    """The same healthy fake Hotjar, whose client sends every call over a WebSocket."""
-    server = FakeHotjar(allow_http=True, channel="websocket")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def settings_for(fake: FakeHotjar, **overrides: Any) -> ReplaySettings:
