@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hotjar_cli.core import decode
+from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.core.model import Outcome, Position
-from hotjar_cli.run import one_pass
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
@@ -25,9 +24,9 @@ PAGE = {"type": "page", "userId": "u1", "name": "Home"}
 LOG = "".join(json.dumps(message) + "\n" for message in (IDENTIFY, TRACK, PAGE)).encode()
 
 
-def lines_of(path: Path, block_bytes: int = reader.BLOCK_BYTES) -> list[bytes]:
+def lines_of(path: Path, block_bytes: int = reader.BLOCK_BYTES, max_line_bytes: int = MAX_LINE_BYTES) -> list[bytes]:
     with open_source(Source(str(path), path)) as stream:
-        return list(read_lines(stream, block_bytes))
+        return list(read_lines(stream, block_bytes, max_line_bytes=max_line_bytes))
 
 
 def outcomes(events) -> list[tuple[int, Outcome]]:
@@ -257,13 +256,8 @@ def test_batch_lines_number_their_items(tmp_path: Path, run_paths) -> None:
 # Over-long lines
 
 
-@pytest.fixture
-def small_line_limit(monkeypatch: pytest.MonkeyPatch) -> int:
-    """A line limit of 100 bytes, in the reader (which cuts), the decoder (which reports) and the engine."""
-    monkeypatch.setattr(decode, "MAX_LINE_BYTES", 100)
-    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 100)
-    monkeypatch.setattr(one_pass, "MAX_LINE_BYTES", 100)
-    return 100
+SMALL_LINE_LIMIT = 100
+"""A line limit for the reader (which cuts), the decoder (which reports) and the pass, in place of 8 MB."""
 
 
 def line_of(length: int) -> bytes:
@@ -286,19 +280,12 @@ LONG_LOG = b"\n".join(
 
 
 @pytest.mark.parametrize("block_bytes", [1, 7, 64, 101, 4096, reader.BLOCK_BYTES])
-def test_over_long_line_is_one_finding_and_the_next_lines_are_read(
-    tmp_path: Path, small_line_limit: int, monkeypatch: pytest.MonkeyPatch, block_bytes: int
-) -> None:
-    monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
-    original = reader.read_blocks
-    monkeypatch.setattr(
-        "hotjar_cli.run.one_pass.read_blocks",
-        lambda stream, *args, **kwargs: original(stream, block_bytes, *args[1:], **kwargs),
-    )
+def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Path, block_bytes: int) -> None:
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)
     events = []
-    summary = run_pass(resolve([str(path)]), PassSettings(), on_event=events.append)
+    settings = PassSettings(max_line_bytes=SMALL_LINE_LIMIT, block_bytes=block_bytes)
+    summary = run_pass(resolve([str(path)]), settings, on_event=events.append)
     found = [(event.position.line, [finding.code for finding in event.decision.findings]) for event in events]
     assert found == [(1, []), (2, ["HJ001"]), (3, []), (4, ["HJ001"]), (5, ["HJ101"]), (6, ["HJ001"]), (7, ["HJ001"])]
     assert "100-byte limit" in events[1].decision.findings[0].detail
@@ -307,11 +294,11 @@ def test_over_long_line_is_one_finding_and_the_next_lines_are_read(
     assert (summary.lines, summary.events) == (7, 7)
 
 
-def test_over_long_line_is_cut_to_just_over_the_limit(tmp_path: Path, small_line_limit: int) -> None:
+def test_over_long_line_is_cut_to_just_over_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "long.jsonl"
     path.write_bytes(LONG_LOG)
     for block_bytes in (1, 3, 50, 100, 1000):
-        lines = lines_of(path, block_bytes)
+        lines = lines_of(path, block_bytes, SMALL_LINE_LIMIT)
         assert [len(line) for line in lines] == [len(json.dumps(TRACK)), 101, 100, 101, len(json.dumps(PAGE)), 101, 101]
 
 
