@@ -141,7 +141,7 @@ def slow_site(messages: list[dict[str, Any]], limit: int, kind: str) -> tuple[li
 
 @pytest.mark.parametrize("jobs", ["1", "3"])
 def test_slots_and_fill_date_match_a_slow_reference(tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
     log = tmp_path / "filling.jsonl"
     messages = filling_log(log)
     _, out, _ = cli(

@@ -64,7 +64,7 @@ def changing_log(path: Path) -> tuple[int, int]:
 def test_the_report_names_the_day_each_loss_started_and_its_first_line(
     tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
     log = tmp_path / "changing.jsonl"
     nested_from, extra_from = changing_log(log)
     _, out = cli("validate", log, "--format", "json", "--jobs", jobs, "--by", "day")

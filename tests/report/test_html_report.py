@@ -250,7 +250,7 @@ def test_any_number_of_jobs_writes_the_same_page(
 ) -> None:
     from tests.support.site_view_logs import timed_log
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
     (tmp_path / "a.jsonl").write_text(timed_log(2000, 60, 1))
     (tmp_path / "b.jsonl").write_text(timed_log(1500, 90, 2, step=3000))
     pages = []

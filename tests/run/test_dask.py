@@ -119,15 +119,10 @@ def test_without_a_scheduler_a_local_cluster_is_started_and_closed(logs: Path) -
 
 
 @pytest.mark.parametrize("stream", [FindingLines(), CallLines()])
-def test_byte_ranges_and_large_outputs_cross_the_cluster(
-    logs: Path, scheduler: str, stream: Lines | None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: str, stream: Lines | None) -> None:
     # Small enough blocks that every plain file is cut into ranges, and outputs large enough to travel gzipped.
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 64 * 1024)
-    monkeypatch.setattr(parallel, "SPOOL_PLAIN_CHARACTERS", 10_000)
     sources = resolve([str(logs)])
-    engine = dask_engine.DaskEngine(2, scheduler)
+    engine = dask_engine.DaskEngine(2, scheduler, block_bytes=64 * 1024, compress_over=10_000)
     units = engine.plan(sources)
     assert len(units) > len(sources) and any(unit.start > 0 for unit in units)
     settings = PassSettings(limits=Limits(max_attributes=30, max_events=25))
@@ -157,9 +152,8 @@ def test_byte_ranges_and_large_outputs_cross_the_cluster(
     assert answer(engine=engine) == answer()
 
 
-def test_spooled_output_is_compressed_only_when_large(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "SPOOL_PLAIN_CHARACTERS", 100)
-    small, large = parallel._Spool(), parallel._Spool()
+def test_spooled_output_is_compressed_only_when_large() -> None:
+    small, large = parallel.Spool(compress_over=100), parallel.Spool(compress_over=100)
     small.write("a line\n")
     for number in range(50):
         large.write(f"line {number}\n")

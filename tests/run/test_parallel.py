@@ -39,8 +39,10 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tuple[str, str]:
+    """The report and streamed output of `jobs` processes, however small the input."""
     out = io.StringIO()
-    summary = parallel.run_jobs(resolve([str(folder)]), PassSettings(limits=limits), jobs, stream, out)
+    engine = parallel.LocalEngine(jobs, min_bytes=0)
+    summary = parallel.run_jobs(resolve([str(folder)]), PassSettings(limits=limits), jobs, stream, out, engine=engine)
     report = json.dumps(
         [
             summary_record(summary),
@@ -65,18 +67,14 @@ def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tupl
     ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"],
 )
 @pytest.mark.parametrize("stream", [None, FindingLines(), CallLines()])
-def test_any_number_of_jobs_gives_the_one_process_answer(
-    logs: Path, limits: Limits, stream: Lines | None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: Lines | None) -> None:
     alone = _pass(logs, limits, 1, stream)
     for jobs in (2, 3, 7):
-        assert parallel.plan_units(resolve([str(logs)]), jobs), "the input must really be split"
+        assert parallel.plan_units(resolve([str(logs)]), jobs, min_bytes=0), "the input must really be split"
         assert _pass(logs, limits, jobs, stream) == alone
 
 
-def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path) -> None:
     clean = json.dumps({"type": "track", "userId": "u1", "event": "Signed Up"})
     late = json.dumps({"type": "identify", "traits": {"plan": "pro"}})
     path = tmp_path / "late.jsonl"
@@ -84,7 +82,7 @@ def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path, monkeyp
     alone = _pass(tmp_path, Limits(), 1, None)
     assert [example["line"] for example in json.loads(alone[0])[1]["HJ103"]] == [2901, 2951, 2991]
     for jobs in (2, 5):
-        assert len(parallel.plan_units(resolve([str(path)]), jobs) or []) == jobs, "the file must really be split"
+        assert len(parallel.plan_units(resolve([str(path)]), jobs, min_bytes=0) or []) == jobs, "it must be split"
         assert _pass(tmp_path, Limits(), jobs, None) == alone
 
 

@@ -35,7 +35,8 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") -> str:
-    summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO())
+    engine = parallel.LocalEngine(jobs, min_bytes=0)  # local processes, however small the input
+    summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO(), engine=engine)
     return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
 
 
@@ -49,10 +50,7 @@ def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") 
     [SiteNames(), SiteNames(("trait_3", "seeded"), ("Event 7", "Seeded event"))],
     ids=["empty-site", "known-names"],
 )
-def test_any_number_of_jobs_gives_the_same_site_view(
-    logs: Path, limits: Limits, known: SiteNames, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits, known: SiteNames) -> None:
     settings = PassSettings(limits=limits, views=frozenset(View), site_names=known)
     alone = site_view(logs, settings, 1, "hour")
     for jobs in (2, 3, 7):
@@ -62,7 +60,6 @@ def test_any_number_of_jobs_gives_the_same_site_view(
 def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(
     logs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setitem(inventory_module.NAMES_HELD, "event", 40)
     monkeypatch.setitem(inventory_module.NAMES_HELD, "attribute", 20)
     monkeypatch.setattr(sketch, "EXACT_USERS", 8)

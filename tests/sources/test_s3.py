@@ -26,6 +26,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.report.lines import CallLines
 from hotjar_cli.run.one_pass import PassSettings
+from hotjar_cli.run.parallel import LocalEngine
 from hotjar_cli.sources.reader import resolve
 from hotjar_cli.sources.source import InputError, Source, Window, received_day
 
@@ -283,19 +284,15 @@ def test_received_day_folders_and_the_window_margin() -> None:
     assert not Window().excludes_folder(OLD_DAY)
 
 
-def test_processes_and_byte_ranges_over_s3_give_the_one_process_answer(
-    store: dict, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+def test_processes_and_byte_ranges_over_s3_give_the_one_process_answer(store: dict) -> None:
     sources = resolve([f"s3://{BUCKET}/exports", f"s3://{BUCKET}/segment-logs/srcB/{DAY1}"], store["endpoint"])
-    units = parallel.plan_units(sources, 3)
+    units = parallel.plan_units(sources, 3, min_bytes=0)
     assert units is not None and sum(unit.name.endswith("export.jsonl") for unit in units) == 3
 
     def answer(jobs: int) -> tuple[str, str]:
         out = io.StringIO()
-        summary = parallel.run_jobs(
-            sources, PassSettings(limits=Limits(max_attributes=20, max_events=25)), jobs, CallLines(), out
-        )
+        settings = PassSettings(limits=Limits(max_attributes=20, max_events=25))
+        summary = parallel.run_jobs(sources, settings, jobs, CallLines(), out, engine=LocalEngine(jobs, min_bytes=0))
         errors = [(error.file, error.line, error.message) for error in summary.errors]
         return json.dumps(
             [
