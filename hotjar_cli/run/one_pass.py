@@ -18,6 +18,7 @@ from hotjar_cli.core.decode import (
     parse_line,
 )
 from hotjar_cli.core.filters import Filters
+from hotjar_cli.core.inventory import InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Event, Position
@@ -40,6 +41,8 @@ class PassSettings(msgspec.Struct):
     """The site view to collect beside the summary (`Summary.views`): the timeline, the inventory."""
     site_names: SiteNames = msgspec.field(default_factory=SiteNames)
     """The names the site held before these logs."""
+    inventory_bounds: InventoryBounds = msgspec.field(default_factory=InventoryBounds)
+    """How much the inventory holds exactly before it samples names and estimates users."""
     max_line_bytes: int = MAX_LINE_BYTES
     """Longer lines are reported (HJ001), not parsed."""
     block_bytes: int = BLOCK_BYTES
@@ -107,7 +110,11 @@ def _run(
     mapper = Mapper(limits, site)
     summary = Summary(example_limit=settings.example_limit)
     # The site view, only when a report shows it: it costs a little for every event.
-    views = Views(settings.views, limits.max_attributes, limits.max_events, known) if settings.views else None
+    views = (
+        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds)
+        if settings.views
+        else None
+    )
     observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)

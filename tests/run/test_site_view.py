@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import hotjar_cli.core.inventory as inventory_module
-import hotjar_cli.core.sketch as sketch
 import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.inventory import InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
 from hotjar_cli.report.site_view import inventory_record, timeline_record
@@ -57,13 +56,11 @@ def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits,
         assert site_view(logs, settings, jobs, "hour") == alone
 
 
-def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(
-    logs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(inventory_module.NAMES_HELD, "event", 40)
-    monkeypatch.setitem(inventory_module.NAMES_HELD, "attribute", 20)
-    monkeypatch.setattr(sketch, "EXACT_USERS", 8)
-    settings = PassSettings(limits=Limits(max_attributes=30, max_events=25), views=frozenset(View))
+def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: Path) -> None:
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(
+        limits=Limits(max_attributes=30, max_events=25), views=frozenset(View), inventory_bounds=bounds
+    )
     alone = site_view(logs, settings, 1)
     record = json.loads(alone)[0]
     assert record["events"]["remainder"]["sampled"] and record["events"]["remainder"]["names"] > 0
