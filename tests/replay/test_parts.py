@@ -308,21 +308,16 @@ def test_importing_replay_does_not_load_playwright() -> None:
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_the_rate_limit_spaces_releases_and_never_bursts_to_catch_up(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_rate_limit_spaces_releases_and_never_bursts_to_catch_up() -> None:
     """On a fake clock: each user's calls get their own slice of time, and a stall is not made up for."""
-    import hotjar_cli.replay.runner as runner
-
     clock = [100.0]
     releases: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         clock[0] += seconds
 
-    monkeypatch.setattr(runner.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(runner.asyncio, "sleep", fake_sleep)
-
     async def schedule() -> None:
-        limit = RateLimit(10.0)
+        limit = RateLimit(10.0, clock=lambda: clock[0], sleep=fake_sleep)
         for calls in (2, 3, 1):
             await limit.acquire(calls)
             releases.append(clock[0])
