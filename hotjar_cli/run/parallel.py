@@ -263,7 +263,7 @@ def _run_units(
     started: deque[tuple[int, Future, Seeds]] = deque()
     # Folded units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
-    numbering = _LineNumbers(units)
+    numbering = LineNumbers(units)
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
@@ -296,7 +296,7 @@ def _write_ready(
     waiting: deque[tuple[int, Partial | Future]],
     summaries: list[Summary | None],
     out: TextIO,
-    numbering: _LineNumbers,
+    numbering: LineNumbers,
     wait: bool,
 ) -> None:
     while waiting:
@@ -311,7 +311,7 @@ def _write_ready(
             item.output.copy_to(out)
 
 
-class _LineNumbers:
+class LineNumbers:
     """Numbers each unit's lines as its whole file does, from the lines of the units before it, in input order.
 
     A unit whose output is only its summary counts its lines from its own start: the lines before it are

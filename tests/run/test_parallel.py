@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -90,7 +91,7 @@ def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path
     path = tmp_path / "ten.jsonl"
     path.write_bytes(b"".join(b'{"n": %d}\n' % number for number in range(10)))  # 10 bytes a line
     units = [Source(str(path), path, 0, 30), Source(str(path), path, 30, 70), Source(str(path), path, 70, None)]
-    numbering = parallel._LineNumbers(units)
+    numbering = parallel.LineNumbers(units)
 
     def partial(lines: int, error_line: int) -> parallel.Partial:
         summary = Summary(lines=lines, errors=[SourceError(str(path), error_line, "read failed")])
@@ -186,13 +187,32 @@ def _report(summary: Summary, streamed: str) -> tuple[str, str]:
     ), streamed
 
 
+class _InParts(parallel.Engine):
+    """A file cut into `parts` units, run by `_Inline` in a window of `in_flight`; output returns in the results."""
+
+    shares_disk = False
+
+    def __init__(self, parts: int, in_flight: int, inline: _Inline) -> None:
+        self.parts, self.window, self.inline = parts, in_flight, inline
+
+    def plan(self, sources: list[Source]) -> list[Source]:
+        return split_ranges(sources[0], self.parts)
+
+    def executor(self, units: int) -> contextlib.nullcontext[_Inline]:
+        return contextlib.nullcontext(self.inline)
+
+    def in_flight(self, executor: Any) -> int:
+        return self.window
+
+
 def _in_units(
     path: Path, settings: PassSettings, parts: int, in_flight: int, stream: Lines | None, rng: random.Random
 ) -> tuple[tuple[str, str], _Inline]:
-    units = split_ranges(resolve([str(path)])[0], parts)
     executor = _Inline(rng)
     out = io.StringIO()
-    summary = parallel._run_units(units, settings, stream, out, None, executor, None, in_flight)
+    summary = parallel.run_jobs(
+        resolve([str(path)]), settings, 1, stream, out, engine=_InParts(parts, in_flight, executor)
+    )
     return _report(summary, out.getvalue()), executor
 
 
