@@ -262,7 +262,7 @@ def test_the_replay_page_converts_trait_strings_as_segment_does(segment_dates: P
     assert (segment["zone"], replay["zone"]) == (zone, zone)
     differ = [
         (text, segment_value, replay_value)
-        for text, segment_value, replay_value in zip(STRINGS, segment["strings"], replay["strings"])
+        for text, segment_value, replay_value in zip(STRINGS, segment["strings"], replay["strings"], strict=True)
         if segment_value != replay_value
     ]
     assert differ == [], "(string, Segment's value, the replay page's value)"

@@ -134,7 +134,7 @@ def test_dropped_connections_are_retried_and_the_rest_dead_lettered(tmp_path: Pa
 def test_a_script_that_does_not_load_dead_letters_every_user(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.script_missing = True
     log_received_before = len(fake.received())
-    report, dead_users, log = replay_with_fault(tmp_path, fake, users=6, retries=1)
+    report, dead_users, _ = replay_with_fault(tmp_path, fake, users=6, retries=1)
     assert log_received_before == 0
     assert report.sent == 0 and len(dead_users) == 6
     assert dict(report.failures) == {"script-not-loaded": 6}

@@ -238,10 +238,7 @@ def test_an_http_refusal_is_lifted_by_preview_and_absent_on_https(
     hotjar: FakeHotjar, visit: Callable[..., Visit], how: str
 ) -> None:
     hotjar.allow_http = False
-    if how == "preview":
-        seen = visit(hotjar, preview=True)
-    else:
-        seen = visit(hotjar, page_url="https://www.example.com/shop/")
+    seen = visit(hotjar, preview=True) if how == "preview" else visit(hotjar, page_url="https://www.example.com/shop/")
     assert seen.state()["called"] == [str(hotjar.site_id)]
     assert eventually(seen, lambda: len(hotjar.received()) == 2)
     assert seen.warnings() == []
@@ -296,7 +293,8 @@ def test_calls_over_a_websocket_arrive_answered_and_the_socket_closes_cleanly(
     state = seen.state()
     assert [message["status"] for message in state["messages"]] == [200] * 4
     received = sorted(hotjar.received(), key=lambda call: call.seq)
-    assert [call.args for call in received] == EXPECTED + [
+    assert [call.args for call in received] == [
+        *EXPECTED,
         ["identify", "user-1", {"note": "x" * 300}],
         ["identify", "user-1", {"note": "y" * 70000}],
     ]

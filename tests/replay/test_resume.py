@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -86,10 +87,8 @@ def finish(process: subprocess.Popen[bytes]) -> tuple[int, dict[str, Any], str]:
 
 def clean_up(process: subprocess.Popen[bytes]) -> None:
     """Stop what the killed replay left behind (its browser driver notices on its own, this makes sure)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def repeated_users(log: Log, fake: FakeHotjar) -> set[str]:

@@ -311,7 +311,7 @@ def test_durations_read_as_the_option_documents(text: str, seconds: float) -> No
 
 @pytest.mark.parametrize("text", ["", "soon", "10 m", "1d", "m"])
 def test_a_duration_that_is_not_one_is_a_one_line_usage_error(text: str, tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a duration"):
         parse_duration(text)
     log = tmp_path / "log.ndjson"
     log.write_text("")

@@ -5,8 +5,9 @@ deliberate change to a report, regenerate them and review the diff before commit
 
     UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_formats.py
 
-The input holds three files (one gzipped, one with batch envelopes) whose lines touch most rules: unreadable lines, an unknown type explained against the schemas, a spec violation, a
-coerced userId, nested and list traits, dropped properties, disabled and unsupported messages.
+The input holds three files (one gzipped, one with batch envelopes) whose lines touch most rules: unreadable lines,
+an unknown type explained against the schemas, a spec violation, a coerced userId, nested and list traits, dropped
+properties, disabled and unsupported messages.
 """
 
 from __future__ import annotations

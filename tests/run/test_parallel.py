@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import itertools
 import json
 import random
 import subprocess
@@ -117,7 +118,7 @@ def test_ranges_start_at_line_starts_and_cover_the_file(logs: Path) -> None:
     for parts in (2, 3, 10, 1000):
         ranges = split_ranges(resolve([str(path)])[0], parts)
         assert ranges[0].start == 0 and ranges[-1].end is None
-        for before, after in zip(ranges, ranges[1:]):
+        for before, after in itertools.pairwise(ranges):
             assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
 
 

@@ -67,7 +67,7 @@ def test_concatenated_gzip_members_are_one_stream(tmp_path: Path, run_paths) -> 
     path = tmp_path / "joined.gz"
     path.write_bytes(gzip.compress(LOG[:-1]) + gzip.compress(b"\n" + json.dumps(TRACK).encode() + b"\n"))
     summary, events = run_paths([path])
-    assert outcomes(events) == EXPECTED + [(4, Outcome.ACCEPTED)]
+    assert outcomes(events) == [*EXPECTED, (4, Outcome.ACCEPTED)]
     assert summary.lines == 4
 
 

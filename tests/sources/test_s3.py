@@ -321,7 +321,7 @@ def test_endpoint_option_and_the_environment_variable_agree(store: dict) -> None
 
 
 @pytest.mark.parametrize(
-    "path, said",
+    ("path", "said"),
     [
         (f"s3://{BUCKET}/no/such/prefix", "no such object or prefix"),
         ("s3://no-such-bucket/segment-logs/", "no such object or prefix"),

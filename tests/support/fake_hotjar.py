@@ -38,6 +38,7 @@ healthy client keeps using it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -359,20 +360,16 @@ class _Socket:
 
     def close(self, code: int) -> None:
         """A clean close: a close frame with `code`, then the end of the connection."""
-        try:
+        with contextlib.suppress(OSError):
             self.send(0x8, struct.pack("!H", code))
-        except OSError:
-            pass
         self.drop()
 
     def drop(self) -> None:
         """End the TCP connection with no close frame: the page sees code 1006, `wasClean` false."""
         with self._lock:
             self.closed = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 class _Handler(BaseHTTPRequestHandler):
