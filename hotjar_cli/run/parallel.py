@@ -409,7 +409,7 @@ class _SiteNames:
         return turned_away and not exact
 
 
-class Spool(io.TextIOBase):
+class OutputBuffer(io.TextIOBase):
     """Streamed output kept in memory for a unit's result, compressed once it grows past `compress_over`
     characters."""
 
@@ -466,7 +466,7 @@ def _work(
             summary = run_pass([unit], settings, lines(file), site=site, observer=observer)
         output = Output(path=spool)
     else:
-        kept = Spool(compress_over)
+        kept = OutputBuffer(compress_over)
         summary = run_pass(
             [unit],
             settings,

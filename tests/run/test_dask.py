@@ -153,7 +153,7 @@ def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: 
 
 
 def test_spooled_output_is_compressed_only_when_large() -> None:
-    small, large = parallel.Spool(compress_over=100), parallel.Spool(compress_over=100)
+    small, large = parallel.OutputBuffer(compress_over=100), parallel.OutputBuffer(compress_over=100)
     small.write("a line\n")
     for number in range(50):
         large.write(f"line {number}\n")
