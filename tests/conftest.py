@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-# The helpers' own asserts (`assert_complete_once`, `one_line`...) explain their failures as a test's asserts do.
+# The asserts in tests.support (`assert_complete_once`, `one_line`...) explain their failures as a test's asserts do.
 pytest.register_assert_rewrite("tests.support")
 
 
