@@ -27,19 +27,19 @@ from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests"
-sys.path.insert(0, str(TESTS))
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
 
-from fake_hotjar import Received  # noqa: E402
-from replay_support import assert_complete_once, events_of, generate_log, settings_for  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from hotjar_cli.replay import run_replay  # noqa: E402
 from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from tests.support.fake_hotjar import Received  # noqa: E402
+from tests.support.replay_support import assert_complete_once, events_of, generate_log, settings_for  # noqa: E402
 
 SERVE = """
 import dataclasses, json, sys
-from fake_hotjar import FakeHotjar
+from tests.support.fake_hotjar import FakeHotjar
 with FakeHotjar(allow_http=True) as fake:
     print(json.dumps({"site_id": fake.site_id, "page_url": fake.page_url, "script_url": fake.script_url}), flush=True)
     sys.stdin.readline()
@@ -53,7 +53,7 @@ class SeparateFake:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=TESTS
+            [sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
         )
         started = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
         self.site_id, self.page_url, self.script_url = started["site_id"], started["page_url"], started["script_url"]

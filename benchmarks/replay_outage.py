@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent.parent / "tests"
-sys.path.insert(0, str(TESTS))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from fake_hotjar import FakeHotjar  # noqa: E402
-from replay_support import assert_complete_once, generate_log  # noqa: E402
+from tests.support.fake_hotjar import FakeHotjar  # noqa: E402
+from tests.support.replay_support import assert_complete_once, generate_log  # noqa: E402
 
 
 def replay(log: Path, fake: FakeHotjar, *options: str) -> tuple[subprocess.CompletedProcess[str], float]:

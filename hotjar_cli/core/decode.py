@@ -92,13 +92,14 @@ def json_type(value: Any) -> str:
     return _json_types.get(type(value), "a value")
 
 
-def parse_line(raw: bytes) -> tuple[list[Parsed], bool]:
+def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[Parsed], bool]:
     """The messages on one line (one, or each item of a batch envelope), or why there are none.
 
-    The flag says whether the line was a batch envelope, whose items are numbered in reports.
+    The flag says whether the line was a batch envelope, whose items are numbered in reports. A line longer than
+    `max_line_bytes` is reported, not parsed.
     """
-    if len(raw) > MAX_LINE_BYTES:
-        return [Unreadable(_INVALID_JSON_CODE, f"the line is over the {MAX_LINE_BYTES:,}-byte limit")], False
+    if len(raw) > max_line_bytes:
+        return [Unreadable(_INVALID_JSON_CODE, f"the line is over the {max_line_bytes:,}-byte limit")], False
     try:
         message = _decoder.decode(raw)
     except msgspec.ValidationError:

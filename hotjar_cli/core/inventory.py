@@ -16,7 +16,7 @@ only remembers the first names it offered, up to the site's limit.
 
 Memory is bounded: past `NAMES_HELD` distinct names of a kind, the names held are those with the smallest
 hashes (a sample that does not depend on how the input was split, and whose counts are exact); the rest are
-counted as a remainder.
+counted as a remainder. `InventoryBounds` sets other bounds.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from hotjar_cli.core import sketch
+import msgspec
+
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
@@ -37,7 +38,7 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_INVALID_CHARACTERS,
     EVENT_NAME_TOO_LONG,
 )
-from hotjar_cli.core.sketch import DistinctUsers, register_of, user_hash
+from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, register_of, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
@@ -46,6 +47,20 @@ _REJECTING_EVENT_NAME_CODES = (EVENT_NAME_TOO_LONG.code, EVENT_NAME_INVALID_CHAR
 _EVENT_NAME_CODES = frozenset((*_REJECTING_EVENT_NAME_CODES, EVENT_NAME_HIGH_CARDINALITY.code))
 _EVENT_LIMIT_CODE = EVENT_LIMIT_EXCEEDED.code
 _ATTRIBUTE_LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
+
+
+class InventoryBounds(msgspec.Struct, frozen=True):
+    """How much an inventory holds exactly: names per kind with their details (past that, a sample by hash), and
+    distinct users per name (past that, an estimate)."""
+
+    attribute_names: int = NAMES_HELD["attribute"]
+    event_names: int = NAMES_HELD["event"]
+    exact_users: int = EXACT_USERS
+
+
+BOUNDS = InventoryBounds()
+"""The bounds an inventory holds to unless told otherwise."""
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 Seen = tuple[float | None, Position]
@@ -111,10 +126,10 @@ class NameRecord:
 
     __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
 
-    def __init__(self, hashed: int) -> None:
+    def __init__(self, hashed: int, exact_users: int = EXACT_USERS) -> None:
         self.hash = hashed
         self.messages = 0
-        self.users = DistinctUsers()
+        self.users = DistinctUsers(exact_users)
         self.first: Seen | None = None
         self.last: Seen | None = None
         self.offered = False
@@ -145,18 +160,40 @@ def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
 class Names:
     """The names of one kind (attributes or events): records, the names offered in order, and the remainder."""
 
-    __slots__ = ("all_names", "kind", "known", "limit", "occurrences", "offered", "records", "threshold")
+    __slots__ = (
+        "all_names",
+        "exact_users",
+        "held_names",
+        "kind",
+        "known",
+        "limit",
+        "occurrences",
+        "offered",
+        "records",
+        "threshold",
+    )
 
-    def __init__(self, kind: str, limit: int, known: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        kind: str,
+        limit: int,
+        known: Iterable[str] = (),
+        held_names: int | None = None,
+        exact_users: int = EXACT_USERS,
+    ) -> None:
         self.kind = kind
         self.limit = limit
         self.known: tuple[str, ...] = tuple(dict.fromkeys(known))
+        self.held_names = NAMES_HELD[kind] if held_names is None else held_names
+        """Names held with their details; past this, a sample by hash."""
+        self.exact_users = exact_users
+        """Distinct users counted exactly per name (and distinct names in all); past this, an estimate."""
         self.records: dict[str, NameRecord] = {}
         self.offered: dict[str, Seen] = {}
         """The first names offered to the site (not already known), in input order, up to `limit`, with where."""
         self.threshold: int | None = None
-        """Once past `NAMES_HELD`, only names hashing at or below this are held."""
-        self.all_names = DistinctUsers()
+        """Once past `held_names`, only names hashing at or below this are held."""
+        self.all_names = DistinctUsers(exact_users)
         """Every distinct name seen (a distinct count, whether held or not)."""
         self.occurrences = 0
         """Every message (or, for attributes, value) seen under any name, held or not."""
@@ -168,8 +205,8 @@ class Names:
         threshold = self.threshold
         if threshold is not None and hashed > threshold:
             return None
-        made = self.records[name] = NameRecord(hashed)
-        if len(self.records) > NAMES_HELD[self.kind] * 5 // 4:
+        made = self.records[name] = NameRecord(hashed, self.exact_users)
+        if len(self.records) > self.held_names * 5 // 4:
             self._trim()
         return made if name in self.records else None
 
@@ -180,7 +217,7 @@ class Names:
             offered[name] = seen
 
     def _trim(self) -> None:
-        held = NAMES_HELD[self.kind]
+        held = self.held_names
         if len(self.records) <= held:
             return
         kept = sorted(self.records.items(), key=lambda item: item[1].hash)[:held]
@@ -188,10 +225,10 @@ class Names:
         self.records = dict(kept)
 
     def held(self) -> dict[str, NameRecord]:
-        """The records a report shows: every name, or past `NAMES_HELD` the sample with the smallest hashes."""
+        """The records a report shows: every name, or past `held_names` the sample with the smallest hashes."""
         if self.threshold is None:
             return self.records
-        held = NAMES_HELD[self.kind]
+        held = self.held_names
         return dict(sorted(self.records.items(), key=lambda item: item[1].hash)[:held])
 
     @property
@@ -218,7 +255,7 @@ class Names:
 
     def merge(self, later_part: Names) -> Names:
         """These names followed by `later_part`'s."""
-        merged = Names(self.kind, self.limit, self.known)
+        merged = Names(self.kind, self.limit, self.known, self.held_names, self.exact_users)
         records = dict(self.records)
         for name, record in later_part.records.items():
             mine = records.get(name)
@@ -242,7 +279,7 @@ class Names:
 
     def shifted(self, lines: int) -> Names:
         """Every sighting moved on by `lines`."""
-        moved = Names(self.kind, self.limit, self.known)
+        moved = Names(self.kind, self.limit, self.known, self.held_names, self.exact_users)
         moved.threshold, moved.all_names, moved.occurrences = self.threshold, self.all_names, self.occurrences
         for name, record in self.records.items():
             copy = NameRecord(record.hash)
@@ -276,7 +313,7 @@ def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, 
         exact = users.exact
         if exact is not None:
             exact.add(user[0])
-            if len(exact) > sketch.EXACT_USERS:
+            if len(exact) > users.exact_up_to:
                 users.add(user[0])  # becomes a sketch
         elif user[2] > users.registers[user[1]]:  # type: ignore[index]
             users.registers[user[1]] = user[2]  # type: ignore[index]
@@ -293,9 +330,12 @@ class Inventory:
         max_events: int,
         known_attributes: Iterable[str] = (),
         known_events: Iterable[str] = (),
+        bounds: InventoryBounds = BOUNDS,
     ) -> None:
-        self.attributes = Names("attribute", max_attributes, known_attributes)
-        self.events = Names("event", max_events, known_events)
+        self.attributes = Names(
+            "attribute", max_attributes, known_attributes, bounds.attribute_names, bounds.exact_users
+        )
+        self.events = Names("event", max_events, known_events, bounds.event_names, bounds.exact_users)
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None

@@ -8,9 +8,8 @@ Only the words of each finding's detail are shared with `mapping` (they are the 
 
 from __future__ import annotations
 
+import json
 from typing import Any
-
-import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
@@ -197,7 +196,8 @@ class ReferenceMapper:
                 None,
             )
         properties = bytes(message.properties)
-        value = orjson.loads(properties) if properties else None
+        # The standard library reads every number JSON allows (orjson refuses integers past 64 bits).
+        value = json.loads(properties) if properties else None
         if isinstance(value, dict) and value:
             findings.append(Finding(EVENT_PROPERTIES_DROPPED.code, "$.properties"))
         elif value is not None and not isinstance(value, dict):

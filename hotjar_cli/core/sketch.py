@@ -27,12 +27,14 @@ def user_hash(user: str) -> int:
 
 
 class DistinctUsers:
-    """The distinct users of something: a set of hashes up to `EXACT_USERS`, then a HyperLogLog sketch."""
+    """The distinct users of something: a set of hashes up to `exact_up_to` (`EXACT_USERS`), then a HyperLogLog
+    sketch."""
 
-    __slots__ = ("exact", "registers")
+    __slots__ = ("exact", "exact_up_to", "registers")
 
-    def __init__(self) -> None:
+    def __init__(self, exact_up_to: int = EXACT_USERS) -> None:
         self.exact: set[int] | None = set()
+        self.exact_up_to = exact_up_to
         self.registers: bytearray | None = None
 
     def add(self, hashed: int) -> None:
@@ -40,7 +42,7 @@ class DistinctUsers:
         exact = self.exact
         if exact is not None:
             exact.add(hashed)
-            if len(exact) > EXACT_USERS:
+            if len(exact) > self.exact_up_to:
                 self._to_sketch()
             return
         _add_to(self.registers, hashed)  # type: ignore[arg-type]
@@ -53,10 +55,10 @@ class DistinctUsers:
 
     def merge(self, other: DistinctUsers) -> DistinctUsers:
         """The distinct users of both."""
-        merged = DistinctUsers()
+        merged = DistinctUsers(self.exact_up_to)
         if self.exact is not None and other.exact is not None:
             merged.exact = self.exact | other.exact
-            if len(merged.exact) > EXACT_USERS:
+            if len(merged.exact) > self.exact_up_to:
                 merged._to_sketch()
             return merged
         registers = bytearray(REGISTERS)
@@ -71,7 +73,7 @@ class DistinctUsers:
 
     @property
     def estimated(self) -> bool:
-        """Whether `count` is an estimate (past `EXACT_USERS`)."""
+        """Whether `count` is an estimate (past `exact_up_to`)."""
         return self.exact is None
 
     def count(self) -> int:

@@ -13,7 +13,7 @@ import msgspec
 
 from hotjar_cli.core.decode import Parsed
 from hotjar_cli.core.eventtime import event_seconds
-from hotjar_cli.core.inventory import Inventory
+from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.timeline import Timeline
 
@@ -43,10 +43,13 @@ class Views:
         max_attributes: int = 100,
         max_events: int = 10_000,
         known: SiteNames = SiteNames(),
+        bounds: InventoryBounds = BOUNDS,
     ) -> None:
         self.timeline = Timeline() if View.TIMELINE in wanted else None
         self.inventory = (
-            Inventory(max_attributes, max_events, known.attributes, known.events) if View.INVENTORY in wanted else None
+            Inventory(max_attributes, max_events, known.attributes, known.events, bounds)
+            if View.INVENTORY in wanted
+            else None
         )
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:

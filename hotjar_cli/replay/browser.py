@@ -350,6 +350,10 @@ class BrowserTransport(Transport):
         self._launching = asyncio.Lock()
         self._user_agent = ""
         self._idle: list[_Tab] = []
+        self.tabs_opened = 0
+        """Browser contexts opened so far, each with its one page: a tab."""
+        self.stale_tabs = 0
+        """Tabs found still holding an earlier visitor's state, each given up for a new one."""
 
     def is_hotjar(self, url: str) -> bool:
         """Whether a request goes to Hotjar: the tracking script's host, or any host under Hotjar's domains."""
@@ -396,6 +400,7 @@ class BrowserTransport(Transport):
     async def _new_tab(self) -> _Tab:
         browser = await self._ensure_browser()
         tab = _Tab(await browser.new_context(user_agent=self._user_agent, service_workers="block"))
+        self.tabs_opened += 1
         for event, method in (("request", "on_request"), ("response", "on_response"), ("requestfailed", "on_failed")):
             tab.context.on(event, tab.forward(method))
         tab.page = await tab.context.new_page()
@@ -405,8 +410,11 @@ class BrowserTransport(Transport):
         await session.send("Fetch.enable", {"patterns": [{"urlPattern": self.intercepted}]})
         return tab
 
-    async def _forget(self, tab: _Tab) -> None:
-        """Clear the cookies and the origins' storage the last user left in the tab (its page is gone)."""
+    async def forget(self, tab: _Tab) -> None:
+        """Clear the cookies and the origins' storage the last user left in the tab (its page is gone).
+
+        Before Hotjar's script runs, the page checks that nothing survived; a tab that still holds anything is
+        given up for a new context before any call runs."""
         await asyncio.gather(
             tab.context.clear_cookies(),
             *(
@@ -433,6 +441,7 @@ class BrowserTransport(Transport):
         delivery = await self._deliver_in(tab, user)
         if delivery is _STALE:
             # Something of an earlier user survived the clean-up: start this one over in a new context.
+            self.stale_tabs += 1
             await self._close_tab(tab)
             try:
                 tab = await self._new_tab()
@@ -440,6 +449,7 @@ class BrowserTransport(Transport):
                 return Delivery(Failure.BROWSER_ERROR, _first_line(error))
             delivery = await self._deliver_in(tab, user)
             if delivery is _STALE:
+                self.stale_tabs += 1
                 delivery = Delivery(Failure.BROWSER_ERROR, "a new browser context did not start clean")
         tab.uses += 1
         if delivery is SENT and tab.uses < TAB_USES:
@@ -515,7 +525,7 @@ class BrowserTransport(Transport):
             )
         if tab.uses:
             try:
-                await self._forget(tab)
+                await self.forget(tab)
             except PlaywrightError:
                 return _STALE
         found: dict[str, Any] = await tab.page.evaluate(script, args)

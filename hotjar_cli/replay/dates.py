@@ -13,7 +13,7 @@ It returns a new value (objects and arrays copied, the input untouched); strings
 every other value come back as they were. Hotjar keeps only top-level attribute values (the mapping drops
 nested ones), but nested values are converted too, as traverse does.
 
-The rules it reproduces, quirks included (tests/test_replay_dates.py checks them against the packages
+The rules it reproduces, quirks included (tests/replay/test_dates.py checks them against the packages
 themselves, run with node, in several time zones):
 
 - A string is converted only when it starts with `YYYY-MM-DD` (strict mode) and matches isodate's whole

@@ -50,21 +50,30 @@ LOGGED_FAILURES = 10
 
 
 class RateLimit:
-    """At most `rate` calls per second over all workers, without bursts: each user reserves its share of time."""
+    """At most `rate` calls per second over all workers, without bursts: each user reserves its share of time.
 
-    def __init__(self, rate: float | None) -> None:
+    Time is read from `clock` and waited out with `sleep`: the monotonic clock and asyncio's sleep."""
+
+    def __init__(
+        self,
+        rate: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.rate = rate
+        self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
 
     async def acquire(self, calls: int) -> None:
         """Wait until `calls` more calls fit under the rate."""
         if not self.rate:
             return
-        now = time.monotonic()
+        now = self.clock()
         start = max(now, self._next)
         self._next = start + calls / self.rate
         if start > now:
-            await asyncio.sleep(start - now)
+            await self.sleep(start - now)
 
 
 def backoff(attempt: int, base: float, ceiling: float) -> float:

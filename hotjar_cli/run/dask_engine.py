@@ -18,6 +18,7 @@ import msgspec
 
 from hotjar_cli.run.parallel import (
     SPARE_UNITS_IN_FLIGHT,
+    SPOOL_PLAIN_CHARACTERS,
     Engine,
     EngineError,
     Executor,
@@ -35,16 +36,29 @@ INSTALL_HINT = "pip install 'hotjar-cli[dask]'"
 
 
 class DaskEngine(Engine):
-    """Units as tasks on a Dask cluster: the scheduler at `scheduler`, else a local cluster of `jobs` processes."""
+    """Units as tasks on a Dask cluster: the scheduler at `scheduler`, else a local cluster of `jobs` processes.
+
+    A plain file is cut into blocks of about `block_bytes`; streamed output comes back in the tasks' results,
+    compressed past `compress_over` characters.
+    """
 
     shares_disk = False
 
-    def __init__(self, jobs: int, scheduler: str | None = None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        scheduler: str | None = None,
+        block_bytes: int = BLOCK_BYTES,
+        compress_over: int = SPOOL_PLAIN_CHARACTERS,
+    ) -> None:
         self.jobs = jobs
         self.scheduler = scheduler
+        self.block_bytes = block_bytes
+        self.compress_over = compress_over
 
     def plan(self, sources: list[Source]) -> list[Source]:
-        """Every file a task, and every block of a large plain file; standard input cannot reach the workers."""
+        """Every file a task, and every block of a plain file of more than one block; standard input cannot reach
+        the workers."""
         if any(source.is_stdin for source in sources):
             raise EngineError("standard input cannot be read by Dask workers: save it to a file, or use --engine local")
         units: list[Source] = []
@@ -54,8 +68,8 @@ class DaskEngine(Engine):
                 # file there. Reports keep the name as the user gave it.
                 source = msgspec.structs.replace(source, path=source.path.absolute())
             size = size_of(source)
-            parts = -(-size // BLOCK_BYTES)
-            if parts > 1 and splittable(source, size):
+            parts = -(-size // self.block_bytes)
+            if parts > 1 and splittable(source, size, self.block_bytes):
                 units.extend(split_ranges(source, parts))
             else:
                 units.append(source)

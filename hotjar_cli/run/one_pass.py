@@ -18,6 +18,7 @@ from hotjar_cli.core.decode import (
     parse_line,
 )
 from hotjar_cli.core.filters import Filters
+from hotjar_cli.core.inventory import InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Event, Position
@@ -25,7 +26,7 @@ from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.core.views import SiteNames, View, Views
-from hotjar_cli.sources.reader import lines_before, open_source, read_blocks
+from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
 
@@ -40,6 +41,12 @@ class PassSettings(msgspec.Struct):
     """The site view to collect beside the summary (`Summary.views`): the timeline, the inventory."""
     site_names: SiteNames = msgspec.field(default_factory=SiteNames)
     """The names the site held before these logs."""
+    inventory_bounds: InventoryBounds = msgspec.field(default_factory=InventoryBounds)
+    """How much the inventory holds exactly before it samples names and estimates users."""
+    max_line_bytes: int = MAX_LINE_BYTES
+    """Longer lines are reported (HJ001), not parsed."""
+    block_bytes: int = BLOCK_BYTES
+    """How much of a source is read at once."""
 
 
 def with_site_view(settings: PassSettings, views: frozenset[View], names: SiteNames) -> PassSettings:
@@ -103,11 +110,16 @@ def _run(
     mapper = Mapper(limits, site)
     summary = Summary(example_limit=settings.example_limit)
     # The site view, only when a report shows it: it costs a little for every event.
-    views = Views(settings.views, limits.max_attributes, limits.max_events, known) if settings.views else None
+    views = (
+        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds)
+        if settings.views
+        else None
+    )
     observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)
     decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
+    max_line_bytes, block_bytes = settings.max_line_bytes, settings.block_bytes
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
@@ -138,21 +150,25 @@ def _run(
             # Inside the try: counting the lines before a range reads the file, which can fail like any read.
             line_offset = lines_before(source) if count_lines_before else 0
             with open_source(source, observer.read if observer is not None else None) as stream:
-                for lines in read_blocks(stream, file_start=source.start == 0):
+                for lines in read_blocks(stream, block_bytes, source.start == 0, max_line_bytes):
                     for raw in lines:  # each with its line end, which JSON ignores
                         line_number += 1
                         try:
                             message = decode_one(raw)
                         except DECODE_ERRORS:
                             message = None
-                        if message is not None and message.batch is None and len(raw) <= MAX_LINE_BYTES:
+                        if message is not None and message.batch is None and len(raw) <= max_line_bytes:
                             fold(name, line_offset + line_number, None, message, raw)  # nearly every line
                         elif raw.isspace() or not raw:
                             summary.blank_lines += 1
                         else:
                             raw = raw[:-1] if raw.endswith(b"\n") else raw
-                            envelope = message is not None and message.batch is not None and len(raw) <= MAX_LINE_BYTES
-                            parsed_items, batched = parse_batch(message) if envelope else parse_line(raw)  # type: ignore[arg-type]
+                            envelope = message is not None and message.batch is not None and len(raw) <= max_line_bytes
+                            parsed_items, batched = (
+                                parse_batch(message)  # type: ignore[arg-type]
+                                if envelope
+                                else parse_line(raw, max_line_bytes)
+                            )
                             for index, parsed in enumerate(parsed_items):
                                 fold(name, line_offset + line_number, index if batched else None, parsed, raw)
         except (ReadError, InputError) as error:

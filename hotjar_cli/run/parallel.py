@@ -47,6 +47,8 @@ from hotjar_cli.sources.source import InputError, ReadError, Source
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
+MIN_BYTES_VARIABLE = "HOTJAR_CLI_PARALLEL_MIN_BYTES"
+"""The environment variable that sets another least input for local processes (0: always split the work)."""
 UNIT_BYTES = 8 * 1024 * 1024
 """A large plain file is cut into ranges of about this size (and at least one per job): more units than
 processes, so that when a site fills, only the few units then in flight can need a second run."""
@@ -67,6 +69,20 @@ def available_cores() -> int:
 
 class EngineError(UserError):
     """The chosen engine cannot run here (a missing extra, an unreachable scheduler, input it cannot read)."""
+
+
+def parallel_min_bytes() -> int:
+    """The least input worth starting local processes for: `HOTJAR_CLI_PARALLEL_MIN_BYTES`, else 16 MB."""
+    text = os.environ.get(MIN_BYTES_VARIABLE)
+    if text is None:
+        return PARALLEL_MIN_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise EngineError(f"{MIN_BYTES_VARIABLE}={text!r}: not a number of bytes")
+    return value
 
 
 class Lines(Protocol):
@@ -103,6 +119,9 @@ class Engine(ABC):
     """Whether workers can leave their streamed output in temporary files this process reads."""
     jobs: int = 1
     """The workers it starts, when it starts them."""
+    compress_over: int = SPOOL_PLAIN_CHARACTERS
+    """Streamed output a worker returns in its result (when it does not share the disk) is compressed past this
+    many characters."""
 
     @abstractmethod
     def plan(self, sources: list[Source]) -> list[Source] | None:
@@ -118,19 +137,21 @@ class Engine(ABC):
 
 
 class LocalEngine(Engine):
-    """Processes forked on this machine, up to `jobs` at once.
+    """Processes forked on this machine, up to `jobs` at once, for input of at least `min_bytes` (default:
+    `parallel_min_bytes()`); smaller input is read by this process alone.
 
     `progress`, when given, is called once the processes start, for the queue they send their counts to (see
     `hotjar_cli.run.counting`).
     """
 
-    def __init__(self, jobs: int, progress: Callable[[], Any] | None = None) -> None:
+    def __init__(self, jobs: int, progress: Callable[[], Any] | None = None, min_bytes: int | None = None) -> None:
         self.jobs = jobs
         self.progress = progress
+        self.min_bytes = parallel_min_bytes() if min_bytes is None else min_bytes
 
     def plan(self, sources: list[Source]) -> list[Source] | None:
         """See `plan_units`."""
-        return plan_units(sources, self.jobs)
+        return plan_units(sources, self.jobs, self.min_bytes)
 
     def executor(self, units: int) -> AbstractContextManager[Executor]:
         """A process pool; imported here, so a run small enough for one process does not pay for it."""
@@ -215,7 +236,8 @@ def run_jobs(
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        return _run_units(units, settings, lines, out, observer, executor, folder, engine.in_flight(executor))
+        in_flight = engine.in_flight(executor)
+        return _run_units(units, settings, lines, out, observer, executor, folder, in_flight, engine.compress_over)
 
 
 def _run_units(
@@ -227,20 +249,24 @@ def _run_units(
     executor: Executor,
     folder: str | None,
     in_flight: int,
+    compress_over: int = SPOOL_PLAIN_CHARACTERS,
 ) -> Summary:
-    """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares."""
+    """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares.
+
+    Streamed output goes to temporary files in `folder`, or without one comes back in the results, compressed past
+    `compress_over` characters."""
     limits = settings.limits
 
     def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
-        return executor.submit(_work, units[number], settings, lines, spool, seeds, again)
+        return executor.submit(_work, units[number], settings, lines, spool, seeds, again, compress_over)
 
     summaries: list[Summary | None] = [None] * len(units)
     # Started units, in input order, with the seeds each started with.
     started: deque[tuple[int, Future, Seeds]] = deque()
     # Folded units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
-    numbering = _LineNumbers(units)
+    numbering = LineNumbers(units)
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
@@ -275,7 +301,7 @@ def _write_ready(
     waiting: deque[tuple[int, Partial | Future]],
     summaries: list[Summary | None],
     out: TextIO,
-    numbering: _LineNumbers,
+    numbering: LineNumbers,
     wait: bool,
 ) -> None:
     while waiting:
@@ -290,7 +316,7 @@ def _write_ready(
             item.output.copy_to(out)
 
 
-class _LineNumbers:
+class LineNumbers:
     """Numbers each unit's lines as its whole file does, from the lines of the units before it, in input order.
 
     A unit whose output is only its summary counts its lines from its own start: the lines before it are
@@ -322,29 +348,30 @@ class _LineNumbers:
             return self._before  # the file failed again; the error already reported makes the run exit 2
 
 
-def plan_units(sources: list[Source], jobs: int) -> list[Source] | None:
-    """The units of work for local processes, in input order; None when one process is the better choice."""
+def plan_units(sources: list[Source], jobs: int, min_bytes: int = PARALLEL_MIN_BYTES) -> list[Source] | None:
+    """The units of work for local processes, in input order; None when one process is the better choice: for
+    less input than `min_bytes` in all. A plain file of at least `min_bytes` is cut into byte ranges."""
     if jobs <= 1 or any(source.is_stdin for source in sources):
         return None
     sizes = [size_of(source) for source in sources]
-    if sum(sizes) < PARALLEL_MIN_BYTES:
+    if sum(sizes) < min_bytes:
         return None
     units: list[Source] = []
     for source, size in zip(sources, sizes, strict=True):
-        if splittable(source, size):
+        if splittable(source, size, min_bytes):
             units.extend(split_ranges(source, max(jobs, -(-size // UNIT_BYTES))))
         else:
             units.append(source)
     return units if len(units) > 1 else None
 
 
-def splittable(source: Source, size: int) -> bool:
-    """Whether a source is a plain file large enough to be cut into byte ranges.
+def splittable(source: Source, size: int, min_bytes: int = PARALLEL_MIN_BYTES) -> bool:
+    """Whether a source is a plain file of at least `min_bytes`, to be cut into byte ranges.
 
     A remote object named `.gz` is taken at its name: not splitting a plain one only costs parallelism, while
     looking at every object's first bytes would cost a request each before any work starts.
     """
-    if size < PARALLEL_MIN_BYTES:
+    if size < min_bytes:
         return False
     if source.remote is not None and source.name.endswith((".gz", ".gzip")):
         return False
@@ -387,10 +414,12 @@ class _SiteNames:
         return turned_away and not exact
 
 
-class _Spool(io.TextIOBase):
-    """Streamed output kept in memory for the result, compressed once it grows past `SPOOL_PLAIN_CHARACTERS`."""
+class OutputBuffer(io.TextIOBase):
+    """Streamed output kept in memory for a unit's result, compressed once it grows past `compress_over`
+    characters."""
 
-    def __init__(self) -> None:
+    def __init__(self, compress_over: int = SPOOL_PLAIN_CHARACTERS) -> None:
+        self.compress_over = compress_over
         self._parts: list[str] = []
         self._characters = 0
         self._buffer: io.BytesIO | None = None
@@ -402,7 +431,7 @@ class _Spool(io.TextIOBase):
             return len(text)
         self._parts.append(text)
         self._characters += len(text)
-        if self._characters > SPOOL_PLAIN_CHARACTERS:
+        if self._characters > self.compress_over:
             self._buffer = io.BytesIO()
             self._gzip = gzip.GzipFile(fileobj=self._buffer, mode="wb", compresslevel=1, mtime=0)
             self._gzip.write("".join(self._parts).encode("utf-8"))
@@ -410,6 +439,7 @@ class _Spool(io.TextIOBase):
         return len(text)
 
     def output(self) -> Output:
+        """What was written, to return in the result."""
         if self._gzip is None or self._buffer is None:
             return Output(data="".join(self._parts).encode("utf-8"))
         self._gzip.close()
@@ -417,9 +447,16 @@ class _Spool(io.TextIOBase):
 
 
 def _work(
-    unit: Source, settings: PassSettings, lines: Lines | None, spool: str | None, seeds: Seeds, again: bool = False
+    unit: Source,
+    settings: PassSettings,
+    lines: Lines | None,
+    spool: str | None,
+    seeds: Seeds,
+    again: bool = False,
+    compress_over: int = SPOOL_PLAIN_CHARACTERS,
 ) -> Partial:
-    """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given).
+    """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given,
+    else in the result, compressed past `compress_over` characters).
 
     `again` for a unit folded a second time, whose progress was counted the first time."""
     limits = settings.limits
@@ -434,7 +471,7 @@ def _work(
             summary = run_pass([unit], settings, lines(file), site=site, observer=observer)
         output = Output(path=spool)
     else:
-        kept = _Spool()
+        kept = OutputBuffer(compress_over)
         summary = run_pass(
             [unit],
             settings,

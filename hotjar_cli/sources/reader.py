@@ -314,11 +314,13 @@ def lines_before(source: Source) -> int:
     return count
 
 
-def read_blocks(stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[list[bytes]]:
+def read_blocks(
+    stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[list[bytes]]:
     """Every physical line of a stream, a block at a time, with its line end; a byte-order mark that starts the
     file is removed. Only the file's last line can come without a line end.
 
-    A line longer than `MAX_LINE_BYTES` is cut there (the decoder reports it); the rest of it is skipped
+    A line longer than `max_line_bytes` is cut just past it (the decoder reports it); the rest of it is skipped
     without being held in memory. The engine walks these lists itself: one step per line, with no generator to
     resume and no copy to cut the line end off, since JSON ignores it.
     """
@@ -359,16 +361,18 @@ def read_blocks(stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bo
         rest = b"" if lines[-1].endswith(b"\n") else lines.pop()
         if lines:
             yield lines
-        if len(rest) > MAX_LINE_BYTES:
-            rest = rest[: MAX_LINE_BYTES + 1]
+        if len(rest) > max_line_bytes:
+            rest = rest[: max_line_bytes + 1]
             skipping = True
     if rest:
         yield [rest]
 
 
-def read_lines(stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True) -> Iterator[bytes]:
+def read_lines(
+    stream: Readable, block_bytes: int = BLOCK_BYTES, file_start: bool = True, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[bytes]:
     """Every physical line of a stream, without its line end: `read_blocks`, a line at a time."""
-    for lines in read_blocks(stream, block_bytes, file_start):
+    for lines in read_blocks(stream, block_bytes, file_start, max_line_bytes):
         for line in lines:
             yield line[:-1] if line.endswith(b"\n") else line
 

@@ -1,0 +1,721 @@
+"""The command line as a user runs it: exit codes, the gate, settings, filters, stdin, the dry run and the rules."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotjar_cli import __version__
+from hotjar_cli.core.rules import CATALOGUE, RULES
+from tests.support.cli import (
+    CLEAN,
+    CLI,
+    INFO_ONLY,
+    MIXED,
+    WARNING_ONLY,
+    Result,
+    cli,
+    identify,
+    line,
+    one_line,
+    process,
+    track,
+)
+
+# Exit codes
+
+
+def test_clean_log_exits_0(logs: Any) -> None:
+    result = cli("validate", logs("clean.jsonl", CLEAN), "-f", "json")
+    assert result.code == 0
+    assert result.json()["summary"]["outcomes"]["accepted"] == 3
+    assert result.json()["summary"]["rules"] == {}
+
+
+def test_findings_at_the_fail_level_exit_1(logs: Any) -> None:
+    result = cli("validate", logs("mixed.jsonl", MIXED), "-f", "json")
+    assert result.code == 1
+    assert result.json()["verdict"]["failed"] is True
+    assert [reason.split(":")[0] for reason in result.json()["verdict"]["reasons"]] == ["HJ103 missing-user-id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fail_on", "code"),
+    [
+        (WARNING_ONLY, "error", 0),
+        (WARNING_ONLY, "warning", 1),
+        (WARNING_ONLY, "info", 1),
+        (WARNING_ONLY, "never", 0),
+        (INFO_ONLY, "error", 0),
+        (INFO_ONLY, "warning", 0),
+        (INFO_ONLY, "info", 1),
+        (INFO_ONLY, "never", 0),
+        (MIXED, "never", 0),
+        (MIXED, "error", 1),
+    ],
+)
+def test_fail_on_levels(logs: Any, text: str, fail_on: str, code: int) -> None:
+    assert cli("validate", logs("log.jsonl", text), "--fail-on", fail_on, "-f", "json").code == code
+
+
+def test_missing_path_exits_2_with_one_line(logs: Any) -> None:
+    logs("clean.jsonl", CLEAN)
+    result = cli("validate", "clean.jsonl", "missing.jsonl")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == "hotjar-cli: error: missing.jsonl: no such file or directory"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--since", "last tuesday"],
+        ["--examples", "-1"],
+        ["--select", "HJ999"],
+        ["--ignore", "no-such-rule"],
+        ["--max-rate", "HJ103"],
+        ["--max-rate", "HJ103=lots"],
+        ["--max-rate", "HJ103=150%"],
+        ["--max-rate", "HJ999=0.1"],
+        ["--max-attribute-value-length", "-5"],
+        ["--event-name-characters", "z-a"],
+        ["-o", "clean.jsonl/report.json"],
+    ],
+)
+def test_unusable_settings_exit_2_with_one_line(logs: Any, args: list[str]) -> None:
+    result = cli("validate", logs("clean.jsonl", CLEAN), *args)
+    assert result.code == 2, result.stdout
+    assert one_line(result.stderr).startswith("hotjar-cli: error: ")
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["--fail-on", "sometimes"], ["--format", "pdf"], ["--examples", "x"]])
+def test_bad_options_exit_2(logs: Any, args: list[str]) -> None:
+    result = cli("validate", logs("clean.jsonl", CLEAN), *args)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert "Error" in result.stderr
+
+
+def truncated_gzip(lines: int = 20_000) -> bytes:
+    data = gzip.compress("".join(track(user=f"u{number}") for number in range(lines)).encode())
+    return data[: len(data) // 2]
+
+
+def test_truncated_gzip_exits_2_and_the_other_files_are_still_read(logs: Any) -> None:
+    logs("a-cut.gz", truncated_gzip())
+    logs("b-clean.jsonl", CLEAN)
+    result = cli("validate", "a-cut.gz", "b-clean.jsonl", "-f", "json")
+    assert result.code == 2
+    report = result.json()
+    assert [error["file"] for error in report["errors"]] == ["a-cut.gz"]
+    assert "gzip" in report["errors"][0]["message"]
+    assert report["summary"]["outcomes"]["accepted"] >= 3  # b-clean.jsonl was read after the broken file
+    assert report["verdict"]["exit_code"] == 2
+
+
+def test_truncated_gzip_in_a_dry_run_says_so_in_one_line(logs: Any) -> None:
+    logs("cut.gz", truncated_gzip())
+    result = cli("replay", "--dry-run", "cut.gz")
+    assert result.code == 2
+    errors = [text for text in result.stderr.splitlines() if text.startswith("hotjar-cli: error: ")]
+    assert len(errors) == 1 and errors[0].startswith("hotjar-cli: error: cut.gz:")
+
+
+def test_text_report_of_a_truncated_gzip_names_the_file(logs: Any) -> None:
+    logs("cut.gz", truncated_gzip())
+    result = cli("validate", "cut.gz")
+    assert result.code == 2
+    assert "cut.gz:" in result.stdout and "corrupt or truncated" in result.stdout
+
+
+# Selecting rules
+
+
+def rules_of(result: Result) -> set[str]:
+    return set(result.json()["summary"]["rules"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {"HJ103", "HJ201", "HJ202", "HJ301"}),
+        (["--select", "HJ103"], {"HJ103"}),
+        (["--select", "HJ2"], {"HJ201", "HJ202"}),
+        (["--select", "list-trait"], {"HJ202"}),
+        (["--select", "HJ103,HJ301"], {"HJ103", "HJ301"}),
+        (["--select", "HJ103", "--select", "nested-trait"], {"HJ103", "HJ201"}),
+        (["--ignore", "HJ2"], {"HJ103", "HJ301"}),
+        (["--ignore", "missing-user-id,HJ301"], {"HJ201", "HJ202"}),
+        (["--select", "HJ2", "--ignore", "HJ202"], {"HJ201"}),
+        (["--select", "hj301"], {"HJ301"}),
+    ],
+)
+def test_select_and_ignore_by_code_prefix_and_name(logs: Any, args: list[str], expected: set[str]) -> None:
+    result = cli("validate", logs("mixed.jsonl", MIXED), "-f", "json", *args)
+    assert rules_of(result) == expected
+    # Selection chooses what is reported; outcomes still say what Hotjar does.
+    assert result.json()["summary"]["outcomes"] == {
+        "accepted": 0,
+        "modified": 2,
+        "rejected": 1,
+        "ignored": 0,
+        "invalid": 0,
+    }
+
+
+def test_ignoring_the_failing_rule_passes_the_gate(logs: Any) -> None:
+    assert cli("validate", logs("mixed.jsonl", MIXED), "--ignore", "HJ103").code == 0
+
+
+# --max-rate
+
+
+def rated(rejected: int, clean: int, extra: str = "") -> str:
+    return identify(None) * rejected + identify() * clean + extra
+
+
+@pytest.mark.parametrize("rate", ["0.01", "1%"])
+@pytest.mark.parametrize(("rejected", "clean", "code"), [(1, 99, 0), (2, 98, 1), (1, 98, 1), (0, 100, 0)])
+def test_max_rate_is_events_with_the_rule_over_all_events(
+    logs: Any, rate: str, rejected: int, clean: int, code: int
+) -> None:
+    result = cli("validate", logs("log.jsonl", rated(rejected, clean)), "--max-rate", f"HJ103={rate}", "-f", "json")
+    assert result.code == code
+    assert result.json()["verdict"]["max_rates"] == {"HJ103": 0.01}
+    if rejected:
+        assert result.json()["rules"]["HJ103"]["fails"] is bool(code)
+
+
+def test_max_rate_counts_invalid_lines_among_all_events(logs: Any) -> None:
+    # 1 of 100 events breaks HJ103 when the unreadable line counts as an event; 1 of 99 would fail.
+    path = logs("log.jsonl", rated(1, 98, "{not json\n"))
+    assert cli("validate", path, "--max-rate", "HJ103=0.01", "--fail-on", "never").code == 0
+    path = logs("log.jsonl", rated(1, 97, "{not json\n"))
+    assert cli("validate", path, "--max-rate", "HJ103=0.01", "--fail-on", "never").code == 1
+
+
+def test_max_rate_counts_events_not_findings(logs: Any) -> None:
+    two_nested = identify(traits={"address": {}, "company": {}})
+    path = logs("log.jsonl", two_nested + identify() * 99)
+    result = cli("validate", path, "--fail-on", "warning", "--max-rate", "nested-trait=0.01", "-f", "json")
+    assert result.json()["rules"]["HJ201"] | {"fails": None} == {
+        "name": "nested-trait",
+        "severity": "warning",
+        "findings": 2,
+        "events": 1,
+        "fails": None,
+    }
+    assert result.code == 0
+
+
+def test_max_rate_fails_a_rule_below_the_fail_level(logs: Any) -> None:
+    path = logs("log.jsonl", INFO_ONLY + track() * 3)
+    assert cli("validate", path).code == 0
+    result = cli("validate", path, "--max-rate", "HJ301=0.2", "-f", "json")
+    assert result.code == 1
+    assert result.json()["verdict"]["reasons"] == [
+        "HJ301 event-properties-dropped: 25.00% of events, above the maximum of 20.00%"
+    ]
+
+
+# [tool.hotjar-cli]
+
+
+def pyproject(folder: Path, table: str) -> Path:
+    path = folder / "pyproject.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[project]\nname = "analytics"\n\n[tool.hotjar-cli]\n{table}\n')
+    return path
+
+
+SETTINGS = 'fail-on = "never"\nexamples = 1\nignore = ["HJ301"]\nmax-attribute-value-length = 2\n'
+SETTINGS_LOG = MIXED * 2 + identify()
+"""Two of each finding of MIXED, and a trait value ("pro") longer than the configured 2 characters."""
+
+
+def test_settings_come_from_the_nearest_pyproject(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", SETTINGS_LOG)
+    pyproject(tmp_path, SETTINGS)
+    result = cli("validate", path, "-f", "json")
+    assert result.code == 0  # fail-on never
+    report = result.json()
+    assert "HJ301" not in report["summary"]["rules"]
+    assert report["summary"]["rules"]["HJ204"] == 1
+    assert all(len(examples) == 1 for examples in report["examples"].values())
+
+
+def test_a_pyproject_in_a_parent_folder_is_found(logs: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pyproject(tmp_path, SETTINGS)
+    logs("deep/down/log.jsonl", MIXED)
+    monkeypatch.chdir(tmp_path / "deep" / "down")
+    assert cli("validate", "log.jsonl").code == 0
+
+
+def test_command_line_options_win_over_the_pyproject(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", SETTINGS_LOG)
+    pyproject(tmp_path, SETTINGS)
+    result = cli(
+        "validate",
+        path,
+        "-f",
+        "json",
+        "--fail-on",
+        "error",
+        "--examples",
+        "2",
+        "--ignore",
+        "HJ202",
+        "--max-attribute-value-length",
+        "200",
+    )
+    assert result.code == 1
+    report = result.json()
+    assert set(report["summary"]["rules"]) == {"HJ103", "HJ201", "HJ301"}
+    assert all(len(examples) == 2 for examples in report["examples"].values())
+
+
+def test_redact_and_max_rate_from_the_pyproject(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", identify(traits={"email": "kim@example.com", "address": {}}) + rated(1, 2))
+    pyproject(tmp_path, "redact = true\nmax-rate = { HJ103 = 0.5 }\n")
+    result = cli("validate", path, "-f", "json")
+    assert result.code == 0  # 1 of 4 events, under the maximum of 50%
+    assert "kim@example.com" not in result.stdout
+    assert result.json()["verdict"]["max_rates"] == {"HJ103": 0.5}
+    unredacted = cli("validate", path, "-f", "json", "--no-redact", "--max-rate", "HJ103=0.1")
+    assert "kim@example.com" in unredacted.stdout
+    assert unredacted.code == 1
+
+
+def test_config_option_names_the_pyproject(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    elsewhere = pyproject(tmp_path / "settings", 'fail-on = "never"')
+    assert cli("validate", path).code == 1
+    assert cli("validate", path, "--config", elsewhere).code == 0
+    assert cli("replay", path, "--dry-run", "--config", elsewhere).code == 0
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        '[tool.hotjar-cli]\nfail-on = "never"\n',
+        '[tool."hotjar-cli"]\nfail-on = "never"\n',
+        "[ 'tool' . 'hotjar-cli' ]\nfail-on = 'never'\n",
+        '[tool.hotjar-cli.max-rate]\nHJ103 = 1.0\n[tool.hotjar-cli]\nfail-on = "never"\n',
+        '[tool]\nhotjar-cli.fail-on = "never"\n',
+        '[ tool ]  # tools\nhotjar-cli = { fail-on = "never" }\n',
+        'tool.hotjar-cli.fail-on = "never"\n',
+        'tool = { hotjar-cli = { fail-on = "never" } }\n',
+        '[tool."hotjar\\u002Dcli"]\nfail-on = "never"\n',
+    ],
+)
+def test_the_table_is_found_however_toml_spells_it(logs: Any, tmp_path: Path, spelling: str) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(
+        f'{spelling}\n[project]\nname = "analytics"\ndependencies = ["hotjar-cli>=0.1"]\n'
+    )
+    assert cli("validate", path).code == 0  # fail-on never
+
+
+def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "analytics"\ndependencies = ["hotjar-cli>=0.1"]\n'
+        '[project.scripts]\nhotjar-cli = "analytics:main"\n'
+        '[tool.ruff]\nsrc = ["hotjar-cli"]\n'
+    )
+    assert cli("validate", path).code == 1
+
+
+def test_unknown_key_in_the_pyproject_exits_2(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", CLEAN)
+    pyproject(tmp_path, 'fail_on = "never"')
+    result = cli("validate", path)
+    assert result.code == 2
+    assert "fail_on" in one_line(result.stderr)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        'fail-on = "sometimes"',
+        "fail-on = 3",
+        "examples = -1",
+        'examples = "five"',
+        "examples = true",
+        'select = ["HJ999"]',
+        "ignore = 5",
+        "max-rate = 3",
+        'max-rate = { HJ103 = "often" }',
+        'redact = "no"',
+        "max-events = -1",
+        'max-attribute-value-length = "long"',
+        "[broken",
+    ],
+)
+def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, table: str) -> None:
+    path = logs("log.jsonl", CLEAN)
+    pyproject(tmp_path, table)
+    result = cli("validate", path)
+    assert result.code == 2
+    assert one_line(result.stderr).startswith("hotjar-cli: error: ")
+
+
+def test_missing_config_file_exits_2(logs: Any) -> None:
+    result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nowhere/pyproject.toml")
+    assert result.code == 2
+    assert "nowhere" in one_line(result.stderr)
+
+
+# Output streams
+
+
+def test_output_writes_the_report_to_a_file(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    on_stdout = cli("validate", path, "-f", "json")
+    to_file = cli("validate", path, "-f", "json", "-o", "reports/hotjar.json")
+    assert to_file.code == on_stdout.code == 1
+    assert to_file.stdout == ""
+    assert Path("reports/hotjar.json").read_text() == on_stdout.stdout
+
+
+MODULES_AFTER_RUN = """
+import sys
+from hotjar_cli.cli.main import main
+listing, sys.argv = sys.argv[1], ["hotjar-cli", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+with open(listing, "w") as out:
+    out.write("\\n".join(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+
+def modules_imported_by(args: list[str], cwd: Path) -> set[str]:
+    """The modules a real `hotjar-cli ARGS` process has imported by the time it exits."""
+    listing = cwd / "modules.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES_AFTER_RUN, str(listing), *args],
+        capture_output=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return set(listing.read_text().splitlines())
+
+
+def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None:
+    # A pre-commit hook or a CI check on a small file pays for every module at every run: the terminal
+    # renderer, Segment's schemas, the browser, the cluster, process pools and the TOML parser (for a
+    # pyproject that names hotjar-cli without settings for it) are for the runs that need them.
+    (tmp_path / "log.jsonl").write_text(identify())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "analytics"\ndependencies = ["hotjar-cli"]\n')
+    imported = modules_imported_by(["validate", "log.jsonl", "--format", "json"], tmp_path)
+    assert "hotjar_cli.core.mapping" in imported
+    heavy = (
+        "rich",
+        "jsonschema",
+        "playwright",
+        "dask",
+        "distributed",
+        "s3fs",
+        "multiprocessing",
+        "concurrent.futures",
+        "tomllib",
+        "hotjar_cli.replay",
+        "hotjar_cli.report.explain",
+        "hotjar_cli.cli.replay",
+        "hotjar_cli.cli.inventory",
+    )
+    assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
+
+
+def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 2000)
+    controller, terminal = os.openpty()
+    try:
+        done = subprocess.run(
+            [str(CLI), "validate", str(path), "-f", "json"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(controller, 65536):
+            shown += chunk
+    except OSError:
+        pass  # the terminal is closed once everything written to it has been read
+    finally:
+        os.close(controller)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["summary"]["events"] == 6000
+    assert b" MB" in shown and b"events" in shown and b"eta" in shown  # the bar was drawn on the terminal
+
+
+def test_dry_run_talk_goes_to_stderr(logs: Any) -> None:
+    result = cli("replay", "--dry-run", logs("log.jsonl", MIXED))
+    assert len(result.lines()) == 2
+    assert one_line(result.stderr).startswith("2 calls (1 identify, 1 event) from 3 events; 1 events make no call")
+
+
+# The dry run
+
+DRY_RUN_INPUT = (
+    line(
+        type="identify",
+        messageId="m1",
+        userId="u1",
+        timestamp="2024-05-01T10:00:00Z",
+        traits={"plan": "pro", "address": {"city": "Oslo"}, "id": "crm-1", "seats": 3},
+    )
+    + line(
+        type="track",
+        messageId="m2",
+        userId="u1",
+        timestamp="2024-05-01T10:01:00Z",
+        event="Signed Up",
+        properties={"source": "ad"},
+    )
+    + line(type="identify", messageId="m3", anonymousId="a1", timestamp="2024-05-01T10:01:30Z", traits={"plan": "free"})
+    + "\n"
+    + line(
+        batch=[
+            {
+                "type": "track",
+                "messageId": "m4",
+                "anonymousId": "a2",
+                "event": "Viewed",
+                "timestamp": "2024-05-01T10:02:00Z",
+            },
+            {"type": "page", "messageId": "m5", "userId": "u2", "timestamp": "2024-05-01T10:02:30Z"},
+            {
+                "type": "identify",
+                "messageId": "m6",
+                "userId": 7,
+                "originalTimestamp": "2024-05-01T10:03:00Z",
+                "traits": {"n": 1, "tags": ["a"]},
+            },
+        ],
+        integrations={"Mixpanel": False},
+    )
+    + line(type="track", messageId="m7", userId="u3", event="Done", integrations={"Hotjar": False})
+    + '{"type": "track", "userId": "u3", "event": \n'
+    + line(type="track", userId="u3", event="Done")
+)
+"""Nine events on eight lines: five calls, in this order."""
+
+DRY_RUN_CALLS = [
+    {
+        "file": "events.jsonl",
+        "line": 1,
+        "messageId": "m1",
+        "user": "u1",
+        "timestamp": "2024-05-01T10:00:00Z",
+        "call": ["identify", "u1", {"plan": "pro", "seats": 3}],
+    },
+    {
+        "file": "events.jsonl",
+        "line": 2,
+        "messageId": "m2",
+        "user": "u1",
+        "timestamp": "2024-05-01T10:01:00Z",
+        "call": ["event", "Signed Up"],
+    },
+    {
+        "file": "events.jsonl",
+        "line": 5,
+        "index": 0,
+        "messageId": "m4",
+        "user": "a2",
+        "timestamp": "2024-05-01T10:02:00Z",
+        "call": ["event", "Viewed"],
+    },
+    {
+        "file": "events.jsonl",
+        "line": 5,
+        "index": 2,
+        "messageId": "m6",
+        "user": "7",
+        "timestamp": "2024-05-01T10:03:00Z",
+        "call": ["identify", "7", {"n": 1}],
+    },
+    {"file": "events.jsonl", "line": 8, "messageId": None, "user": "u3", "timestamp": None, "call": ["event", "Done"]},
+]
+
+
+def test_dry_run_prints_exactly_the_calls_in_input_order(logs: Any) -> None:
+    result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run")
+    assert result.code == 0
+    assert result.lines() == DRY_RUN_CALLS
+    assert [list(record) for record in result.lines()][2] == [
+        "file",
+        "line",
+        "index",
+        "messageId",
+        "user",
+        "timestamp",
+        "call",
+    ]
+    assert one_line(result.stderr).startswith("5 calls (2 identify, 3 event) from 9 events; 4 events make no call")
+
+
+def test_dry_run_calls_match_what_validate_counts(logs: Any) -> None:
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    summary = cli("validate", path, "-f", "json").json()["summary"]
+    assert summary["calls"] == {"identify": 2, "event": 3}
+    assert summary["events"] == 9 and summary["blank_lines"] == 1 and summary["lines"] == 8
+
+
+def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
+    result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
+    assert result.code == 2
+    assert result.stdout == ""
+
+
+def messages(result: Result) -> list[str | None]:
+    return [record["messageId"] for record in result.lines()]
+
+
+@pytest.mark.parametrize(
+    ("args", "calls", "filtered"),
+    [
+        (["--type", "identify"], ["m1", "m6"], 5),
+        (["--type", "track", "--type", "page"], ["m2", "m4", None], 3),
+        (["--since", "2024-05-01T10:01:00Z", "--until", "2024-05-01T10:03:00Z"], ["m2", "m4"], 4),
+        (["--since", "2024-05-01T10:02"], ["m4", "m6"], 5),
+        (["--until", "2024-05-01"], [], 8),
+        (["--user", "u1"], ["m1", "m2"], 6),
+        (["--user", "a2", "--user", "7"], ["m4", "m6"], 6),
+        (["--user", "u3", "--type", "track"], [None], 6),
+    ],
+)
+def test_filters(logs: Any, args: list[str], calls: list[str | None], filtered: int) -> None:
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    assert messages(cli("replay", path, "--dry-run", *args)) == calls
+    summary = cli("validate", path, "-f", "json", *args).json()["summary"]
+    assert summary["filtered"] == filtered
+    assert summary["events"] == 9
+    # The unreadable line is never filtered: it is a problem in the input whatever the filter.
+    assert summary["outcomes"]["invalid"] == 1
+    assert sum(summary["outcomes"].values()) == 9 - filtered
+
+
+def test_filtered_events_are_shown_in_the_text_report(logs: Any) -> None:
+    result = cli("validate", logs("events.jsonl", DRY_RUN_INPUT), "--type", "identify")
+    assert "9 events in 8 lines of 1 file, 5 filtered out" in result.stdout
+
+
+# Standard input
+
+
+def test_plain_standard_input(tmp_path: Path) -> None:
+    result = process("validate", "-", "-f", "json", input=MIXED.encode(), cwd=tmp_path)
+    assert result.code == 1
+    assert result.json()["summary"]["events"] == 3
+    assert result.json()["examples"]["HJ103"][0]["file"] == "-"
+
+
+def test_gzipped_standard_input(tmp_path: Path) -> None:
+    result = process("replay", "-", "--dry-run", input=gzip.compress(DRY_RUN_INPUT.encode()), cwd=tmp_path)
+    assert result.code == 0
+    assert result.lines() == [record | {"file": "-"} for record in DRY_RUN_CALLS]
+
+
+def test_truncated_gzip_on_standard_input_exits_2(tmp_path: Path) -> None:
+    result = process("validate", "-", "-f", "jsonl", input=truncated_gzip(), cwd=tmp_path)
+    assert result.code == 2
+
+
+# Rules and version
+
+
+def test_rules_lists_the_whole_catalogue() -> None:
+    result = cli("rules")
+    assert result.code == 0
+    for rule in CATALOGUE:
+        assert rule.code in result.stdout and rule.name in result.stdout
+    listed = cli("rules", "--format", "json").json()
+    assert [(rule["code"], rule["name"], rule["severity"]) for rule in listed] == [
+        (rule.code, rule.name, rule.severity.value) for rule in CATALOGUE
+    ]
+
+
+@pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id"])
+def test_rule_prints_its_documentation(name: str) -> None:
+    result = cli("rule", name)
+    assert result.code == 0
+    assert result.stdout == RULES["HJ103"].documentation()
+    for section in (
+        "# HJ103 missing-user-id",
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## Use instead",
+        "## Source and confidence",
+    ):
+        assert section in result.stdout
+
+
+@pytest.mark.parametrize("name", ["HJ999", "missing-userid"])
+def test_unknown_rule_exits_2(name: str) -> None:
+    result = cli("rule", name)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert name in one_line(result.stderr)
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert result.code == 0
+    assert result.stdout == f"hotjar-cli {__version__}\n"
+
+
+def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path: Path) -> None:
+    log = tmp_path / "outage.jsonl"
+    log.write_text(
+        "\n".join(
+            json.dumps(message)
+            for message in [
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "messageId": "m1",
+                    "timestamp": "2020-04-12T10:00:00Z",
+                    "traits": {"plan": "pro", "seats": 3},
+                },
+                {"type": "track", "userId": "u1", "event": "Upgraded", "timestamp": "2020-04-11T09:00:00Z"},
+                {"type": "identify", "userId": "u2", "traits": {"plan": "free"}},
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "messageId": "m4",
+                    "timestamp": "2020-04-11T10:00:00Z",
+                    "traits": {"plan": "free", "email": "a@example.com"},
+                },
+            ]
+        )
+        + "\n"
+    )
+    result = cli("replay", log, "--dry-run", "--latest-traits")
+    assert result.code == 0
+    lines = result.lines()
+    assert [(line["user"], line["merged"], line["call"]) for line in lines] == [
+        ("u1", 2, ["identify", "u1", {"plan": "pro", "email": "a@example.com", "seats": 3}]),
+        ("u1", 1, ["event", "Upgraded"]),
+        ("u2", 1, ["identify", "u2", {"plan": "free"}]),
+    ]
+    assert (lines[0]["line"], lines[0]["messageId"]) == (1, "m1")

@@ -1,0 +1,343 @@
+"""What a new user meets on the first day: empty input, closed pipes, interrupted reports, a terminal on stdin,
+option values that are not choices, the talk on stderr, colour, and rule lists that extend the configured ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotjar_cli import __version__
+from hotjar_cli.sources.source import SKIPPED_SUFFIXES
+from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, one_line, process, track
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+# An empty input fails the gate
+
+
+@pytest.mark.parametrize("format", ["text", "json", "markdown", "github", "junit"])
+def test_an_empty_input_fails_the_gate(logs: Any, format: str) -> None:
+    result = cli("validate", logs("empty.jsonl", ""), "--format", format)
+    assert result.code == 1
+    assert "no events were read" in result.stdout
+
+
+def test_an_input_of_blank_lines_is_empty_too(logs: Any) -> None:
+    report = cli("validate", logs("blank.jsonl", "\n\n"), "-f", "json")
+    assert report.code == 1
+    assert report.json()["verdict"]["reasons"] == ["no events were read (--allow-empty passes an empty input)"]
+
+
+def test_allow_empty_passes_an_empty_input(logs: Any, tmp_path: Path) -> None:
+    path = logs("empty.jsonl", "")
+    assert cli("validate", path, "--allow-empty").code == 0
+    (tmp_path / "pyproject.toml").write_text("[tool.hotjar-cli]\nallow-empty = true\n")
+    assert cli("validate", path).code == 0
+    assert cli("validate", path, "--no-allow-empty").code == 1
+
+
+def test_events_all_filtered_out_are_not_an_empty_input(logs: Any) -> None:
+    assert cli("validate", logs("log.jsonl", CLEAN), "--type", "page").code == 0
+
+
+# A closed pipe
+
+
+def first_line_then_close(*args: str | Path) -> tuple[int, bytes, bytes]:
+    """Run hotjar-cli, read one line of its stdout and close the pipe, as `| head -1` does."""
+    with subprocess.Popen([str(CLI), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as running:
+        assert running.stdout is not None and running.stderr is not None
+        first = running.stdout.readline()
+        running.stdout.close()
+        errors = running.stderr.read()
+        return running.wait(timeout=120), first, errors
+
+
+@pytest.mark.parametrize("args", [["replay", "--dry-run"], ["validate", "--format", "jsonl"]])
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, args: list[str]) -> None:
+    # Far more than a pipe holds, every line with a finding and a call.
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(track(user=f"u{number}", properties={"plan": "pro"}) for number in range(40_000)))
+    code, first, errors = first_line_then_close(*args, path, "-q")
+    assert json.loads(first)["line"] == 1
+    assert errors == b""
+    assert code == 0
+
+
+# -o is written whole or not at all
+
+
+def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("the previous report\n")
+    # Reading from a pipe that stays open keeps the run going until it is interrupted.
+    with subprocess.Popen(
+        [str(CLI), "validate", "-", "-f", "json", "-o", str(report)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    ) as running:
+        assert running.stdin is not None
+        running.stdin.write(identify().encode())
+        running.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob(".report.json.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".report.json.*.tmp")), "the report is not written aside"
+        assert report.read_text() == "the previous report\n"
+        running.send_signal(signal.SIGINT)
+        assert running.wait(timeout=30) == 130
+    assert report.read_text() == "the previous report\n"
+    assert list(tmp_path.iterdir()) == [report]
+
+
+def test_a_finished_run_replaces_the_report_with_ordinary_permissions(logs: Any) -> None:
+    path = logs("log.jsonl", CLEAN)
+    Path("report.json").write_text("the previous report\n")
+    assert cli("validate", path, "-f", "json", "-o", "report.json").code == 0
+    assert json.loads(Path("report.json").read_text())["summary"]["events"] == 3
+    umask = os.umask(0)
+    os.umask(umask)
+    assert Path("report.json").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(path.name for path in Path().iterdir()) == ["log.jsonl", "report.json"]
+
+
+# Usage errors
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--since", "2024-05-02", "--until", "2024-05-01"],
+        ["--since", "2024-05-01T10:00:00Z", "--until", "2024-05-01T10:00:00Z"],
+    ],
+)
+@pytest.mark.parametrize("command", [["validate"], ["replay", "--dry-run"]])
+def test_since_after_until_is_a_usage_error(logs: Any, command: list[str], args: list[str]) -> None:
+    result = cli(*command, logs("log.jsonl", CLEAN), *args)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert "--since" in one_line(result.stderr) and "--until" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rules", "--format", "yaml"],
+        ["replay", "log.jsonl", "--dry-run", "--format", "json"],
+        ["replay", "log.jsonl", "--report", "xml", "--site-id", "1", "--page-url", "https://example.com/"],
+        ["validate", "log.jsonl", "--color", "sometimes"],
+        ["validate", "log.jsonl", "-q", "-v"],
+    ],
+)
+def test_a_value_that_is_not_a_choice_exits_2_with_one_line(logs: Any, args: list[str]) -> None:
+    logs("log.jsonl", CLEAN)
+    result = cli(*args)
+    assert result.code == 2
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["rules", "--format", "yaml"], ["replay", "log.jsonl", "--report", "xml"]])
+def test_a_bad_choice_names_the_choices(logs: Any, args: list[str]) -> None:
+    logs("log.jsonl", CLEAN)
+    result = process(*args, cwd=Path.cwd())
+    assert result.code == 2
+    assert one_line(result.stderr).startswith("hotjar-cli: error: Invalid value for")
+
+
+# Scripts and documentation beside the logs
+
+
+@pytest.mark.parametrize("suffix", sorted(SKIPPED_SUFFIXES))
+def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: str) -> None:
+    logs("logs/events.jsonl", CLEAN)
+    logs(f"logs/tool{suffix}", "console.log('not a log')\n")
+    logs(f"logs/TOOL{suffix.upper()}", "console.log('not a log')\n")
+    summary = cli("validate", "logs", "-f", "json").json()["summary"]
+    assert summary["files"] == 1 and summary["events"] == 3
+
+
+def test_the_readme_names_every_skipped_suffix() -> None:
+    assert all(f"`{suffix}`" in README for suffix in SKIPPED_SUFFIXES)
+
+
+def test_a_script_named_on_its_own_is_read(logs: Any) -> None:
+    assert cli("validate", logs("events.js", CLEAN), "-f", "json").json()["summary"]["events"] == 3
+
+
+# Standard input
+
+
+def test_stdin_on_a_terminal_says_it_is_waiting(tmp_path: Path) -> None:
+    controller, terminal = os.openpty()
+    try:
+        with subprocess.Popen(
+            [str(CLI), "validate", "-", "-f", "json"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        ) as running:
+            os.write(controller, identify().encode() + b"\x04")  # a line, then Ctrl-D
+            out, errors = running.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert "reading Segment messages from the terminal" in one_line(errors.decode())
+    assert json.loads(out)["summary"]["events"] == 1
+
+
+def test_stdin_from_a_pipe_says_nothing(tmp_path: Path) -> None:
+    result = process("validate", "-", "-f", "json", input=identify().encode(), cwd=tmp_path)
+    assert result.stderr == ""
+
+
+def test_stdin_filename_names_standard_input_in_reports(tmp_path: Path) -> None:
+    result = process(
+        "validate",
+        "-",
+        "-f",
+        "jsonl",
+        "--stdin-filename",
+        "exports/today.jsonl",
+        input=identify(None).encode(),
+        cwd=tmp_path,
+    )
+    assert [record["file"] for record in result.lines()] == ["exports/today.jsonl"]
+    calls = process("replay", "-", "--dry-run", "--stdin-filename", "today.jsonl", input=CLEAN.encode(), cwd=tmp_path)
+    assert {record["file"] for record in calls.lines()} == {"today.jsonl"}
+
+
+# Talk on stderr, and colour
+
+
+def test_quiet_says_nothing_but_errors(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    assert cli("replay", path, "--dry-run", "-q").stderr == ""
+    assert "calls" in cli("replay", path, "--dry-run").stderr
+    missing = cli("validate", "missing.jsonl", "-q")
+    assert missing.code == 2 and "missing.jsonl" in one_line(missing.stderr)
+
+
+def test_verbose_says_where_the_settings_come_from_and_how_the_run_went(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text('[tool.hotjar-cli]\nfail-on = "warning"\n')
+    said = cli("validate", path, "-f", "json", "-v").stderr
+    assert "settings from" in said and "pyproject.toml" in said
+    assert "read 1 file, 3 lines, 3 events in" in said
+
+
+def test_progress_can_be_forced_where_stderr_is_not_a_terminal(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED * 100)
+    assert process("validate", path, "-f", "json", "--progress", cwd=Path.cwd()).stderr.count("MB") >= 1
+    assert process("validate", path, "-f", "json", cwd=Path.cwd()).stderr == ""
+
+
+@pytest.mark.parametrize(("color", "coloured"), [("always", True), ("never", False), ("auto", False)])
+def test_color(logs: Any, color: str, coloured: bool) -> None:
+    result = process("validate", logs("log.jsonl", MIXED), "--color", color, cwd=Path.cwd())
+    assert ("\x1b[" in result.stdout) is coloured
+    listing = process("rules", "--color", color)
+    assert ("\x1b[" in listing.stdout) is coloured
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version_flags(flag: str) -> None:
+    assert cli(flag).stdout == f"hotjar-cli {__version__}\n"
+
+
+# Extending the configured rule lists
+
+EVERY_KIND = identify(None) + identify(traits={"address": {}, "roles": ["a"]}) + track(properties={"x": 1})
+
+
+def rules_reported(*args: str) -> set[str]:
+    return set(cli("validate", "log.jsonl", "-f", "json", "--fail-on", "never", *args).json()["summary"]["rules"])
+
+
+def test_extend_ignore_adds_to_the_configured_ignore(logs: Any, tmp_path: Path) -> None:
+    logs("log.jsonl", EVERY_KIND)
+    (tmp_path / "pyproject.toml").write_text('[tool.hotjar-cli]\nignore = ["HJ301"]\n')
+    assert rules_reported() == {"HJ103", "HJ201", "HJ202"}
+    assert rules_reported("--extend-ignore", "HJ201") == {"HJ103", "HJ202"}
+    assert rules_reported("--ignore", "HJ202") == {"HJ103", "HJ201", "HJ301"}  # --ignore replaces
+
+
+def test_extend_select_adds_to_the_configured_select(logs: Any, tmp_path: Path) -> None:
+    logs("log.jsonl", EVERY_KIND)
+    (tmp_path / "pyproject.toml").write_text('[tool.hotjar-cli]\nselect = ["HJ1"]\nextend-ignore = ["HJ103"]\n')
+    assert rules_reported() == set()
+    assert rules_reported("--extend-select", "HJ202,list-trait") == {"HJ202"}
+    assert rules_reported("--extend-select", "HJ3", "--extend-ignore", "HJ202") == {"HJ301"}
+
+
+def test_extend_select_with_nothing_selected_keeps_every_rule(logs: Any) -> None:
+    logs("log.jsonl", EVERY_KIND)
+    assert rules_reported("--extend-select", "HJ201") == {"HJ103", "HJ201", "HJ202", "HJ301"}
+
+
+# replay without Playwright
+
+WITHOUT_PLAYWRIGHT = """
+import importlib.util, sys
+real = importlib.util.find_spec
+importlib.util.find_spec = lambda name, *rest: None if name.split(".")[0] == "playwright" else real(name, *rest)
+from hotjar_cli.cli.main import main
+sys.argv = ["hotjar-cli", *sys.argv[1:]]
+main()
+"""
+
+
+def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
+    path = logs("log.jsonl", CLEAN)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_PLAYWRIGHT,
+            "replay",
+            str(path),
+            "--site-id",
+            "1",
+            "--page-url",
+            "https://www.example.com/",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "pip install 'hotjar-cli[replay]'" in one_line(done.stderr.decode())
+    dry = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), "--dry-run"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize("width", ["60", "80"])
+def test_rules_never_cuts_a_rule_name(width: str) -> None:
+    from hotjar_cli.core.rules import CATALOGUE
+
+    done = subprocess.run(
+        [str(CLI), "rules"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
+    )
+    rows = [line.split("│") for line in done.stdout.splitlines() if line.strip().startswith("HJ")]
+    assert [cells[1].strip() for cells in rows] == [rule.name for rule in CATALOGUE]
+    assert max(len(line) for line in done.stdout.splitlines()) <= int(width)

@@ -1,0 +1,187 @@
+"""`hotjar-cli inventory`: every name with its fate, the budgets, seeds shared with validate and replay."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.cli.app import app
+from hotjar_cli.report.inventory_formats import InventoryFormat
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def cli(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env=ENV).invoke(app, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_inventory_of_the_samples_lists_every_name_with_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli("inventory", "sample_events/", "--format", "json")
+    assert code == 0
+    record = json.loads(out)
+    for kind, limit in (("attributes", 100), ("events", 10_000)):
+        budget = record[kind]["budget"]
+        assert budget["limit"] == limit and budget["used"] == limit and budget["full"]
+        assert budget["filled_at"]["file"].startswith("sample_events/")
+        rows = record[kind]["names"]
+        assert len(rows) == record[kind]["distinct_names"] and not record[kind]["remainder"]["sampled"]
+        assert {row["fate"] for row in rows} >= {"kept", "turned-away"}
+        assert sorted(row["slot"] for row in rows if row["fate"] == "kept") == list(range(1, limit + 1))
+        for row in rows:
+            assert row["messages"] >= 1 and row["users"] <= row["messages"]
+            assert row["first_seen"]["file"] and row["last_seen"]["line"] >= 1
+    assert all(row["types"] for row in record["attributes"]["names"])
+    never_sent = {row["name"]: row["dropped"] for row in record["attributes"]["names"] if row["fate"] == "never-sent"}
+    assert never_sent["address"] == {"HJ201": 1}
+    turned_away = [row for row in record["attributes"]["names"] if row["fate"] == "turned-away"]
+    assert turned_away and all("HJ206" in row["dropped"] for row in turned_away)
+
+
+@pytest.mark.parametrize("format", list(InventoryFormat))
+def test_every_format_writes_the_inventory(format: InventoryFormat, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli("inventory", "sample_events/", "--format", format.value)
+    assert code == 0
+    assert ("flag\\_billing\\_beta" if format is InventoryFormat.MARKDOWN else "flag_billing_beta") in out
+
+
+def lines_of(*messages: dict[str, Any]) -> str:
+    return "".join(json.dumps(message) + "\n" for message in messages)
+
+
+def test_known_attributes_decide_the_same_names_in_inventory_validate_and_replay(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"a": 1, "b": 2}},
+            {"type": "identify", "userId": "u2", "traits": {"c": 3, "a": 4}},
+        )
+    )
+    known = tmp_path / "known.txt"
+    known.write_text("c\n\nseeded\n")
+    limits = ["--max-attributes", "3"]
+    for seeds, kept, refused in (
+        ([], ["a", "b", "c"], set()),
+        (["--known-attributes", known], ["c", "seeded", "a"], {"b"}),
+    ):
+        _, out, _ = cli("inventory", log, "--format", "json", *limits, *seeds)
+        rows = json.loads(out)["attributes"]["names"]
+        assert [row["name"] for row in rows if row["fate"] == "kept"] == kept
+        assert {row["name"] for row in rows if row["fate"] == "turned-away"} == refused
+        _, out, _ = cli("validate", log, "--format", "json", "--fail-on", "never", *limits, *seeds)
+        report = json.loads(out)
+        assert report["summary"]["rules"].get("HJ206", 0) == len(refused)
+        _, out, _ = cli("replay", log, "--dry-run", *limits, *seeds)
+        sent = {name for line in out.splitlines() for name in json.loads(line)["call"][2]}
+        assert sent == {"a", "b", "c"} - refused
+
+
+def test_a_missing_seed_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(lines_of({"type": "track", "userId": "u1", "event": "x"}))
+    for command in (["inventory"], ["validate"], ["replay", "--dry-run"]):
+        code, _, err = cli(command[0], log, *command[1:], "--known-events", tmp_path / "missing.txt")
+        assert code == 2 and err.count("\n") == 1 and "--known-events" in err and "Traceback" not in err
+
+
+START = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+def filling_log(path: Path) -> list[dict[str, Any]]:
+    """A site that fills up: a few new attribute and event names a day, some values other rules drop."""
+    messages = []
+    for number in range(1500):
+        moment = (START + timedelta(hours=number)).isoformat().replace("+00:00", "Z")
+        day = number // 24
+        if number % 3 == 0:
+            traits = {f"trait_{day * 2 + number % 2}": number, "plan": "pro", "nested": {"a": 1}}
+            if number % 7 == 0:
+                traits[f"long_{day}"] = "x" * 300  # dropped by HJ204: never offered to the site
+            messages.append({"type": "identify", "userId": f"u{number % 50}", "traits": traits, "timestamp": moment})
+        else:
+            messages.append(
+                {"type": "track", "userId": f"u{number % 50}", "event": f"Event {number // 2}", "timestamp": moment}
+            )
+    path.write_text(lines_of(*messages))
+    return messages
+
+
+def slow_site(messages: list[dict[str, Any]], limit: int, kind: str) -> tuple[list[str], tuple[str, int] | None]:
+    """The obviously correct answer: names in order of the first value no other rule drops, up to the limit."""
+    slots: list[str] = []
+    filled = None
+    for line, message in enumerate(messages, start=1):
+        if kind == "attributes" and message["type"] == "identify":
+            names = [
+                name
+                for name, value in message["traits"].items()
+                if not isinstance(value, (dict, list)) and not (isinstance(value, str) and len(value) > 200)
+            ]
+        elif kind == "events" and message["type"] == "track":
+            names = [message["event"]]
+        else:
+            names = []
+        for name in names:
+            if name not in slots and len(slots) < limit:
+                slots.append(name)
+                if len(slots) == limit:
+                    filled = (message["timestamp"], line)
+    return slots, filled
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_slots_and_fill_date_match_a_slow_reference(tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "filling.jsonl"
+    messages = filling_log(log)
+    _, out, _ = cli(
+        "inventory", log, "--format", "json", "--max-attributes", "40", "--max-events", "500", "--jobs", jobs
+    )
+    record = json.loads(out)
+    for kind, limit in (("attributes", 40), ("events", 500)):
+        slots, (time, line) = slow_site(messages, limit, kind)  # type: ignore[misc]
+        rows = record[kind]["names"]
+        assert [
+            row["name"] for row in sorted((row for row in rows if row["fate"] == "kept"), key=lambda row: row["slot"])
+        ] == slots
+        assert record[kind]["budget"]["filled_at"] == {"time": time, "file": str(log), "line": line}
+    never = {row["name"] for row in record["attributes"]["names"] if row["fate"] == "never-sent"}
+    assert "nested" in never and any(name.startswith("long_") for name in never)
+
+
+def test_a_site_with_room_says_its_pace_and_projected_fill(tmp_path: Path) -> None:
+    log = tmp_path / "filling.jsonl"
+    names = len(slow_site(filling_log(log), 1000, "attributes")[0])
+    _, out, _ = cli("inventory", log, "--format", "json", "--max-attributes", "1000")
+    budget = json.loads(out)["attributes"]["budget"]
+    assert not budget["full"] and budget["filled_at"] is None
+    # New names a week over the logs' span of 1,499 hours; long_ names are never offered.
+    assert budget["used"] == names == 127
+    pace = names / (1499 / 168)
+    assert budget["new_per_week"] == pytest.approx(pace, abs=0.01)
+    projected = START + timedelta(hours=1499) + timedelta(weeks=(1000 - names) / pace)
+    assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
+
+
+def test_names_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"evil\x1b[31mred\u202e": 1}},
+            {"type": "track", "userId": "u1", "event": "bell\x07"},
+        )
+    )
+    for format in ("text", "markdown"):
+        _, out, _ = cli("inventory", log, "--format", format)
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+        assert "\\x1b[31mred\\u202e" in out or "\\\\x1b\\[31mred\\\\u202e" in out

@@ -1,0 +1,130 @@
+"""Loss over time: the time series in the JSON report, each rule's first and last sighting, and change points."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.cli.app import app
+
+START = datetime(2024, 3, 1, tzinfo=UTC)
+ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def cli(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner(env=ENV).invoke(app, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout
+
+
+def changing_log(path: Path) -> tuple[int, int]:
+    """Ten days of identifies every half hour: a nested trait from day 4, a 101st attribute name from day 7.
+
+    Returns the lines where each starts."""
+    lines = [
+        json.dumps(
+            {
+                "type": "identify",
+                "userId": "u0",
+                "timestamp": START.isoformat(),
+                "traits": {f"n{number}": number for number in range(100)},
+            }
+        )
+    ]
+    nested_from = extra_from = 0
+    for number in range(1, 480):
+        moment = START + timedelta(minutes=30 * number)
+        traits: dict[str, object] = {"n1": number}
+        if moment >= START + timedelta(days=4, hours=5):
+            traits["address"] = {"city": "Berlin"}
+            nested_from = nested_from or len(lines) + 1
+        if moment >= START + timedelta(days=7, hours=13):
+            traits["extra"] = True
+            extra_from = extra_from or len(lines) + 1
+        lines.append(
+            json.dumps(
+                {
+                    "type": "identify",
+                    "userId": f"u{number % 30}",
+                    "traits": traits,
+                    "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                }
+            )
+        )
+    path.write_text("\n".join(lines) + "\n")
+    return nested_from, extra_from
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_the_report_names_the_day_each_loss_started_and_its_first_line(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "changing.jsonl"
+    nested_from, extra_from = changing_log(log)
+    _, out = cli("validate", log, "--format", "json", "--jobs", jobs, "--by", "day")
+    timeline = json.loads(out)["timeline"]
+    assert timeline["by"] == "day" and len(timeline["buckets"]) == 10
+    assert [bucket["start"] for bucket in timeline["buckets"]][:2] == ["2024-03-01", "2024-03-02"]
+    assert sum(bucket["events"] for bucket in timeline["buckets"]) == 480
+    nested, extra = timeline["rules"]["HJ201"], timeline["rules"]["HJ206"]
+    assert nested["first_seen"] == {"time": "2024-03-05T05:00:00Z", "file": str(log), "line": nested_from}
+    assert nested["started"] == [{"bucket": "2024-03-05", "first_example": nested["first_seen"]}]
+    assert extra["first_seen"] == {"time": "2024-03-08T13:00:00Z", "file": str(log), "line": extra_from}
+    assert extra["started"] == [{"bucket": "2024-03-08", "first_example": extra["first_seen"]}]
+    assert nested["last_seen"]["line"] == extra["last_seen"]["line"] == 480
+    monkeypatch.chdir(tmp_path)
+    _, text = cli("validate", "changing.jsonl", "--jobs", jobs, "--by", "day")
+    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ HJ")}
+    assert f"│ 2024-03-05T05:00:00Z at changing.jsonl:{nested_from} " in rows["HJ201"]
+    assert f"│ on 2024-03-05: first 2024-03-05T05:00:00Z at changing.jsonl:{nested_from} " in rows["HJ201"]
+    assert f"│ on 2024-03-08: first 2024-03-08T13:00:00Z at changing.jsonl:{extra_from} " in rows["HJ206"]
+
+
+def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
+    log = tmp_path / "changing.jsonl"
+    changing_log(log)
+    _, out = cli("validate", log, "--format", "json", "--by", "hour")
+    timeline = json.loads(out)["timeline"]
+    assert timeline["by"] == "hour" and len(timeline["buckets"]) == 240
+    assert timeline["buckets"][0]["start"] == "2024-03-01T00:00Z"
+    assert all(bucket["events"] == 2 for bucket in timeline["buckets"][1:])
+
+
+def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"type": "track", "userId": "u", "event": "x"}\n{not json\n'
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00+02:00"}\n'
+    )
+    _, out = cli("validate", log, "--format", "json", "--by", "hour")
+    timeline = json.loads(out)["timeline"]
+    assert timeline["untimed"]["events"] == 2 and timeline["untimed"]["outcomes"]["invalid"] == 1
+    assert [bucket["start"] for bucket in timeline["buckets"]] == ["2024-03-01T08:00Z"]
+
+
+def test_a_span_of_years_is_bucketed_coarser_and_stays_bounded(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u", "event": "x", "timestamp": f"{year}-06-01T00:00:00Z"}) + "\n"
+            for year in (1990, 2024, 2025)
+        )
+    )
+    _, out = cli("validate", log, "--format", "json", "--by", "hour")
+    timeline = json.loads(out)["timeline"]
+    assert timeline["by"] == "month" and len(timeline["buckets"]) == 35 * 12 + 1
+
+
+def test_file_names_in_the_since_table_are_text_not_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "[bold red]logs"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"type": "identify", "traits": {"a": 1}, "timestamp": "2024-03-01T10:00:00Z"}\n')
+    _, text = cli("validate", folder, "--examples", "0", "--by", "day")
+    table = text[text.index("When each rule occurs") :]
+    assert "[bold" in table and "red]logs" in table

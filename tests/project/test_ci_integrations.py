@@ -1,0 +1,143 @@
+"""The CI integrations, run for real: the pre-commit hook through `pre-commit try-repo` on a repository holding
+logs, and the GitHub Action's step script with the environment GitHub sets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.cli import CLEAN, MIXED
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ACTION_SCRIPT = REPO / "ci" / "github-action.sh"
+
+
+# pre-commit
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pre-commit's cache, shared by the runs of this module: the hook's environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(tmp_path: Path, home: Path, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`pre-commit try-repo` of this repository's hook, in a new git repository holding `files`."""
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q")
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    git(project, "add", ".")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+    }
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "try-repo", str(REPO), "hotjar-cli-validate", "--all-files", "--color", "never"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.mark.timeout(900)
+def test_the_pre_commit_hook_fails_on_a_bad_log(tmp_path: Path, pre_commit_home: Path) -> None:
+    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": MIXED, "notes.md": "not a log\n"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "hotjar-cli validate" in done.stdout and "Failed" in done.stdout
+    assert "HJ103 missing-user-id" in done.stdout  # the report says why
+
+
+@pytest.mark.timeout(900)
+def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: Path) -> None:
+    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+def test_the_hook_runs_validate_once_over_every_log() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in hooks] == ["hotjar-cli-validate"]
+    assert hooks[0]["entry"] == "hotjar-cli validate" and hooks[0]["require_serial"] is True
+
+
+# The GitHub Action
+
+
+def action_step(tmp_path: Path, paths: str, args: str = "") -> tuple[subprocess.CompletedProcess[str], str, str]:
+    """The action's step script as GitHub runs it; its stdout, the step summary and the step's outputs."""
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    env = {
+        **os.environ,
+        "HOTJAR_CLI": str(BIN / "hotjar-cli"),
+        "HOTJAR_CLI_PATHS": paths,
+        "HOTJAR_CLI_ARGS": args,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(outputs),
+        "NO_COLOR": "1",
+    }
+    done = subprocess.run(
+        ["bash", str(ACTION_SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    return done, summary.read_text() if summary.exists() else "", outputs.read_text() if outputs.exists() else ""
+
+
+def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "events.jsonl").write_text(MIXED)
+    done, summary, outputs = action_step(tmp_path, "logs/")
+    assert done.returncode == 1
+    annotations = done.stdout.splitlines()
+    assert "::error file=logs/events.jsonl,line=1,title=HJ103 missing-user-id::" in done.stdout
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in annotations)
+    assert annotations[-1].startswith("::notice title=hotjar-cli validate::") and "Gate failed" in annotations[-1]
+    assert summary.startswith("## hotjar-cli validate: ❌ failed")
+    assert "| `HJ103` missing-user-id | error |" in summary
+    assert outputs == "exit-code=1\n"
+
+
+def test_the_action_passes_clean_logs_and_takes_options(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(CLEAN)
+    (tmp_path / "b.jsonl").write_text(MIXED)
+    done, summary, outputs = action_step(tmp_path, "a.jsonl b.jsonl", "--fail-on never --redact")
+    assert done.returncode == 0, done.stderr
+    assert summary.startswith("## hotjar-cli validate: ✅ passed") and "‹string›" in summary
+    assert outputs == "exit-code=0\n"
+
+
+def test_the_action_reports_unreadable_input_with_exit_2(tmp_path: Path) -> None:
+    done, _, outputs = action_step(tmp_path, "missing.jsonl")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "hotjar-cli: error: missing.jsonl: no such file or directory"
+    assert outputs == "exit-code=2\n"
+
+
+def test_the_action_runs_the_script_with_its_inputs() -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) >= {"paths", "args"} and action["inputs"]["paths"]["required"] is True
+    step = next(step for step in action["runs"]["steps"] if step.get("id") == "validate")
+    assert "ci/github-action.sh" in step["run"]
+    assert step["env"]["HOTJAR_CLI_PATHS"] == "${{ inputs.paths }}"
+    assert step["env"]["HOTJAR_CLI_ARGS"] == "${{ inputs.args }}"
+    assert action["outputs"]["exit-code"]["value"] == "${{ steps.validate.outputs.exit-code }}"
+    assert shutil.which("bash")

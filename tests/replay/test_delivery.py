@@ -1,0 +1,222 @@
+"""Replay in real headless Chromium against a fake Hotjar on loopback: delivery, faults, breaker, rate limit."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from hotjar_cli.replay import ReplayReport, run_replay
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (
+    assert_complete_once,
+    assert_nothing_lost,
+    assert_received_or_dead_lettered,
+    dead_letter_messages,
+    events_of,
+    generate_log,
+    settings_for,
+)
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def quiet_console(file: io.StringIO | None = None) -> Console:
+    """What the replay prints on stderr, captured."""
+    return Console(file=file or io.StringIO(), width=200, force_terminal=False, no_color=True)
+
+
+def test_every_call_arrives_once_in_user_order_as_a_fresh_visitor(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=200)
+    dead = tmp_path / "dead.ndjson"
+    report = run_replay(events_of(log.path), settings_for(fake, dead_letter=dead), quiet_console())
+    assert (report.planned, report.sent, report.dead_lettered, report.skipped) == (log.calls, log.calls, 0, 0)
+    assert (report.users_planned, report.users_sent) == (200, 200)
+    assert report.exit_code == 0 and not report.interrupted
+    assert_complete_once(log, fake.received())
+    assert {call.site for call in fake.received()} == {fake.site_id}
+    assert {call.page for call in fake.received()} == {fake.page_url}
+    assert dead.read_text() == ""
+
+
+def test_the_full_chromium_browser_delivers_as_the_headless_shell_does(tmp_path: Path, fake: FakeHotjar) -> None:
+    # The system's browser is Debian's headless shell when installed; `chromium` itself must work just as well.
+    from hotjar_cli.replay.browser import chromium_path
+
+    assert Path(chromium_path(settings_for(fake))).name == "chromium-headless-shell"
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    report = run_replay(
+        events_of(log.path), settings_for(fake, browser_path=Path("/usr/bin/chromium")), quiet_console()
+    )
+    assert (report.planned, report.sent, report.users_sent) == (log.calls, log.calls, 20)
+    assert_complete_once(log, fake.received())
+
+
+def test_latest_traits_sends_one_merged_identify_per_user(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "\n".join(
+            json.dumps(message)
+            for message in [
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {"plan": "pro", "seats": 3},
+                    "timestamp": "2020-04-12T10:00:00Z",
+                },
+                {"type": "track", "userId": "u1", "event": "Upgraded", "timestamp": "2020-04-11T09:00:00Z"},
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {"plan": "free", "email": "a@example.com"},
+                    "timestamp": "2020-04-11T10:00:00Z",
+                },
+            ]
+        )
+        + "\n"
+    )
+    report = run_replay(events_of(log), settings_for(fake, latest_traits=True), quiet_console())
+    assert (report.planned, report.sent) == (2, 2)
+    received = sorted(fake.received(), key=lambda call: call.seq)
+    assert [call.args for call in received] == [
+        ["identify", "u1", {"plan": "pro", "seats": 3, "email": "a@example.com"}],
+        ["event", "Upgraded"],
+    ]
+
+
+def replay_with_fault(
+    tmp_path: Path, fake: FakeHotjar, users: int = 16, **settings: object
+) -> tuple[ReplayReport, set[str], object]:
+    """Replay a log under the fake's current faults; check nothing was lost; then clear the faults and
+    replay the dead-letter file, and check that everything has now arrived."""
+    log = generate_log(tmp_path / "log.ndjson", users=users, seed=users)
+    dead = tmp_path / "dead.ndjson"
+    report = run_replay(events_of(log.path), settings_for(fake, dead_letter=dead, **settings), quiet_console())
+    assert report.planned == log.calls == report.sent + report.dead_lettered
+    dead_users = assert_received_or_dead_lettered(log, fake.received(), dead)
+    assert report.users_dead_lettered == len(dead_users)
+    assert report.dead_letter_messages == len(dead_letter_messages(dead))
+    assert report.exit_code == (1 if dead_users else 0)
+
+    fake.faults.clear()
+    again = run_replay(events_of(dead), settings_for(fake, dead_letter=tmp_path / "dead-2.ndjson"), quiet_console())
+    assert again.exit_code == 0
+    assert (again.planned, again.sent) == (report.dead_lettered, report.dead_lettered)
+    assert_nothing_lost(log, fake.received())
+    return report, dead_users, log
+
+
+def test_latency_slows_delivery_but_loses_nothing(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.latency = 0.4  # longer than the settle time: the replay must wait for Hotjar's answers
+    report, dead_users, log = replay_with_fault(tmp_path, fake, users=8)
+    assert not dead_users and report.sent == report.planned
+    assert_complete_once(log, fake.received())  # type: ignore[arg-type]
+
+
+def test_http_500s_are_retried_and_the_rest_dead_lettered(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.error_every = 3
+    report, _, _ = replay_with_fault(tmp_path, fake, retries=1)
+    assert report.retries > 0
+    assert fake.refused > 0
+
+
+def test_dropped_connections_are_retried_and_the_rest_dead_lettered(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.drop_every = 3
+    report, _, _ = replay_with_fault(tmp_path, fake, retries=1)
+    assert report.retries > 0
+    assert fake.refused > 0
+
+
+def test_a_script_that_does_not_load_dead_letters_every_user(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.script_missing = True
+    log_received_before = len(fake.received())
+    report, dead_users, _ = replay_with_fault(tmp_path, fake, users=6, retries=1)
+    assert log_received_before == 0
+    assert report.sent == 0 and len(dead_users) == 6
+    assert dict(report.failures) == {"script-not-loaded": 6}
+    messages = dead_letter_messages(tmp_path / "dead.ndjson")
+    original = {
+        json.loads(line)["messageId"]: json.loads(line)
+        for line in (tmp_path / "log.ndjson").read_text().splitlines()
+        if "messageId" in json.loads(line)
+    }
+    # The dead letters are the original messages, byte for byte the same objects.
+    assert all(message == original[message["messageId"]] for message in messages)
+
+
+def test_a_disabled_identify_api_dead_letters_identified_users_only(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.identify_disabled = True
+    report, dead_users, log = replay_with_fault(tmp_path, fake, users=10, retries=1)
+    assert dead_users == {key for key in log.expected if key.startswith("user-")}  # type: ignore[attr-defined]
+    assert dict(report.failures) == {"http-error": len(dead_users)}
+
+
+def test_the_breaker_opens_pauses_probes_and_closes(tmp_path: Path, fake: FakeHotjar) -> None:
+    class ClearsTheFaultWhenTheBreakerOpens(io.StringIO):
+        def write(self, text: str) -> int:
+            if "circuit breaker open again" in text:
+                fake.faults.clear()
+            return super().write(text)
+
+    stderr = ClearsTheFaultWhenTheBreakerOpens()
+    fake.faults.error_every = 1
+    log = generate_log(tmp_path / "log.ndjson", users=12)
+    dead = tmp_path / "dead.ndjson"
+    started = time.monotonic()
+    report = run_replay(
+        events_of(log.path),
+        settings_for(fake, dead_letter=dead, concurrency=2, retries=4, breaker_failures=3, breaker_pause_seconds=0.5),
+        quiet_console(stderr),
+    )
+    said = stderr.getvalue()
+    assert "circuit breaker open: 3 deliveries in a row failed (last: http-error: HTTP 500" in said
+    assert "circuit breaker: probing Hotjar with one user" in said
+    assert "circuit breaker open again: the probe failed" in said
+    assert "pausing 1 s before the next probe" in said  # the pause doubled
+    assert "circuit breaker closed: the probe was delivered, resuming" in said
+    assert report.breaker_opened == 2
+    assert time.monotonic() - started >= 1.5  # it really paused: 0.5 s, then 1 s
+    assert_received_or_dead_lettered(log, fake.received(), dead)
+
+
+def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=8)
+    started = time.monotonic()
+    report = run_replay(events_of(log.path), settings_for(fake, rate=10.0, concurrency=4), quiet_console())
+    elapsed = time.monotonic() - started
+    assert report.sent == log.calls
+    # The limiter's spacing of releases is tested on its own clock in test_replay_parts; here, end to end, the
+    # run cannot have been faster than the rate allows (a busy machine only makes it slower). When calls reach
+    # the server is up to the browser, so no upper bound on their bunching is asserted.
+    first_user = max(len(calls) for calls in log.expected.values())
+    assert elapsed >= (log.calls - first_user) / 10.0
+
+
+def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.identify_disabled = True
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        json.dumps(
+            {
+                "type": "identify",
+                "userId": "secret-user",
+                "messageId": "m1",
+                "traits": {"email": "very-secret@example.com"},
+            }
+        )
+        + "\n"
+    )
+    stderr = io.StringIO()
+    report = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console(stderr))
+    assert report.dead_lettered == 1
+    said = stderr.getvalue()
+    assert "dead-lettered the user first seen at" in said and "HTTP 503" in said
+    assert "very-secret" not in said and "secret-user" not in said
+
+    stderr = io.StringIO()
+    run_replay(events_of(log), settings_for(fake, retries=0, show_values=True), quiet_console(stderr))
+    assert "secret-user" in stderr.getvalue()

@@ -1,0 +1,330 @@
+"""The parts of replay that need no browser: the plan, the checkpoint, the dead-letter file, setup, the breaker."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import io
+import json
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from hotjar_cli.core.decode import parse_line
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Event, Position
+from hotjar_cli.replay import (
+    ReplayReport,
+    ReplaySettings,
+    ReplaySetupError,
+    check_settings,
+    plan_events,
+    run_replay,
+)
+from hotjar_cli.replay.breaker import Breaker, BreakerState
+from hotjar_cli.replay.checkpoint import Checkpoint
+from hotjar_cli.replay.deadletter import DeadLetter
+from hotjar_cli.replay.runner import RateLimit, backoff
+from tests.support.replay_support import events_of
+
+SETTINGS = ReplaySettings(site_id=1234567, page_url="https://www.example.com/", script_url=None)
+
+
+def write(path: Path, *messages: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(message) + "\n" for message in messages))
+    return path
+
+
+def test_users_get_their_calls_in_time_order_with_identify_first(tmp_path: Path) -> None:
+    log = write(
+        tmp_path / "log.ndjson",
+        {"type": "track", "userId": "u1", "event": "b", "timestamp": "2020-04-11T10:00:02Z"},
+        {"type": "track", "anonymousId": "a9", "event": "anonymous", "timestamp": "2020-04-11T09:00:00Z"},
+        {"type": "track", "userId": "u1", "event": "a", "timestamp": "2020-04-11T10:00:01Z"},
+        {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2020-04-11T11:00:00Z"},
+        {"type": "track", "userId": "u1", "event": "untimed"},
+        {"type": "track", "userId": "u1", "event": "tie 1", "timestamp": "2020-04-11T10:00:03Z"},
+        {"type": "track", "userId": "u1", "event": "tie 2", "timestamp": "2020-04-11T10:00:03+00:00"},
+        {"type": "page", "userId": "u1", "timestamp": "2020-04-11T10:00:00Z"},
+    )
+    plan = plan_events(events_of(log))
+    assert [user.key for user in plan.users] == ["u1", "a9"]
+    assert [call.args for call in plan.users[0].calls] == [
+        ["identify", "u1", {"plan": "pro"}],
+        ["event", "a"],
+        ["event", "b"],
+        ["event", "tie 1"],
+        ["event", "tie 2"],
+        ["event", "untimed"],
+    ]
+    assert plan.calls == 7
+    assert plan.users[0].first == Position(str(log), 4)
+
+
+def test_latest_traits_merges_identifies_in_time_order(tmp_path: Path) -> None:
+    log = write(
+        tmp_path / "log.ndjson",
+        {"type": "identify", "userId": 7, "traits": {"plan": "team", "seats": 9}, "timestamp": "2020-04-12T00:00:00Z"},
+        {
+            "type": "identify",
+            "userId": "7",
+            "traits": {"plan": "free", "email": "x@example.com"},
+            "timestamp": "2020-04-11T00:00:00Z",
+        },
+        {"type": "track", "userId": "7", "event": "e"},
+    )
+    plan = plan_events(events_of(log), latest_traits=True)
+    (user,) = plan.users
+    assert user.key == "7"
+    assert [call.args for call in user.calls] == [
+        ["identify", "7", {"plan": "team", "email": "x@example.com", "seats": 9}],
+        ["event", "e"],
+    ]
+    assert [origin.position.line for origin in user.calls[0].origins] == [2, 1]
+
+
+def test_messages_without_any_id_are_each_their_own_visitor(tmp_path: Path) -> None:
+    log = write(tmp_path / "log.ndjson", {"type": "track", "event": "one"}, {"type": "track", "event": "two"})
+    assert len(plan_events(events_of(log)).users) == 2
+
+
+def stdin_events(text: bytes) -> list[Event]:
+    mapper = Mapper(Limits())
+    events = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for message in parse_line(line)[0]:
+            events.append(Event(Position("-", number), message, mapper.decide(message)))
+    return events
+
+
+def test_the_dead_letter_file_holds_original_messages_from_files_batches_gzip_and_stdin(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.ndjson"
+    plain.write_text(
+        '{"type":"track","userId":"u1","event":"e1","messageId":"m1","context":{"ip":"1.2.3.4"}}\n'
+        '\n{"type": "track", "userId": "u2", "event": "kept"}\n'
+    )
+    batch = tmp_path / "batch.json.gz"
+    batch.write_bytes(
+        gzip.compress(
+            json.dumps(
+                {
+                    "batch": [
+                        {"type": "track", "userId": "u3", "event": "e3", "messageId": "m3"},
+                        {"type": "identify", "userId": "u3", "traits": {"a": 1}, "context": {"locale": "fr"}},
+                    ],
+                    "context": {"library": {"name": "analytics-python"}},
+                    "integrations": {"Amplitude": False},
+                }
+            ).encode()
+        )
+    )
+    from_stdin = stdin_events(b'{"type":"track","userId":"u4","event":"e4","context":{"big":"dropped"}}\n')
+    plan = plan_events(events_of(plain, batch) + from_stdin)
+    dead = DeadLetter(tmp_path / "dead.ndjson")
+    for user in plan.users:
+        if user.key != "u2":
+            dead.add(user)
+    result = dead.write()
+    lines = (tmp_path / "dead.ndjson").read_text().splitlines()
+    assert (result.messages, result.rebuilt) == (4, 0)
+    assert lines[0] == '{"type":"track","userId":"u1","event":"e1","messageId":"m1","context":{"ip":"1.2.3.4"}}'
+    assert json.loads(lines[1]) == {
+        "type": "track",
+        "userId": "u3",
+        "event": "e3",
+        "messageId": "m3",
+        "context": {"library": {"name": "analytics-python"}},
+        "integrations": {"Amplitude": False},
+    }
+    assert json.loads(lines[2])["context"] == {"library": {"name": "analytics-python"}, "locale": "fr"}
+    # Standard input cannot be read again: its message is rebuilt from the fields the mapping reads, `context`
+    # included (its library decides how analytics-next reads `integrations`).
+    assert json.loads(lines[3]) == {"type": "track", "userId": "u4", "event": "e4", "context": {"big": "dropped"}}
+    # The file is valid replay input: it plans the same calls again.
+    again = plan_events(events_of(tmp_path / "dead.ndjson"))
+    assert [call.args for user in again.users for call in user.calls] == [
+        call.args for user in plan.users if user.key != "u2" for call in user.calls
+    ]
+
+
+def test_a_changed_input_gives_rebuilt_dead_letters(tmp_path: Path) -> None:
+    log = write(
+        tmp_path / "log.ndjson", {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "messageId": "m1"}
+    )
+    plan = plan_events(events_of(log))
+    write(log, {"type": "identify", "userId": "someone else", "messageId": "other"})
+    dead = DeadLetter(tmp_path / "dead.ndjson")
+    dead.add(plan.users[0])
+    assert dead.write().rebuilt == 1
+    assert json.loads((tmp_path / "dead.ndjson").read_text()) == {
+        "type": "identify",
+        "userId": "u1",
+        "traits": {"plan": "pro"},
+        "messageId": "m1",
+    }
+
+
+def test_the_checkpoint_survives_a_torn_last_line_and_belongs_to_one_site(tmp_path: Path) -> None:
+    path = tmp_path / "replay.checkpoint"
+    checkpoint = Checkpoint(path, 1234567)
+    checkpoint.record("u1")
+    checkpoint.record("line\nbreak")
+    with pytest.raises(ReplaySetupError, match="in use by another replay"):
+        Checkpoint(path, 1234567)
+    checkpoint.close()
+    with open(path, "ab") as stream:
+        stream.write(b'"u3')  # a crash in the middle of a write
+    reopened = Checkpoint(path, 1234567)
+    assert reopened.delivered == {"u1", "line\nbreak"}
+    reopened.record("u3")
+    reopened.close()
+    with Checkpoint(path, 1234567) as last:
+        assert last.delivered == {"u1", "line\nbreak", "u3"}
+    with pytest.raises(ReplaySetupError, match="written for site 1234567, not 42"):
+        Checkpoint(path, 42)
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes, no newline at the end")
+    with pytest.raises(ReplaySetupError, match="not a hotjar-cli replay checkpoint"):
+        Checkpoint(other, 1)
+    assert other.read_text() == "my notes, no newline at the end"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"site_id": 0}, "invalid site id 0"),
+        ({"site_id": -5}, "invalid site id -5"),
+        ({"page_url": "www.example.com"}, "is not an http(s) address"),
+        ({"page_url": ""}, "is not an http(s) address"),
+        ({"script_url": "file:///tmp/hotjar.js"}, "is not an http(s) address"),
+        ({"browser_path": Path("/nonexistent/chromium")}, "no Chromium at /nonexistent/chromium"),
+        ({"concurrency": 0}, "--concurrency must be at least 1"),
+        ({"rate": 0.0}, "--rate must be a positive number"),
+        ({"dead_letter": Path("/nonexistent/dir/dead.ndjson")}, "its directory does not exist"),
+    ],
+)
+def test_setup_problems_are_one_line_errors(change: dict[str, object], message: str) -> None:
+    with pytest.raises(ReplaySetupError, match=message.replace("(", r"\(").replace(")", r"\)")) as raised:
+        check_settings(replace(SETTINGS, **change))  # type: ignore[arg-type]
+    assert "\n" not in str(raised.value)
+
+
+def test_a_setup_problem_raises_before_any_input_is_read() -> None:
+    def events() -> list[Event]:
+        raise AssertionError("the input was read")
+
+    with pytest.raises(ReplaySetupError):
+        run_replay(iter(events, None), replace(SETTINGS, site_id=0), Console(file=io.StringIO()))
+
+
+def test_an_empty_plan_sends_nothing_and_exits_0(tmp_path: Path) -> None:
+    log = write(tmp_path / "log.ndjson", {"type": "page", "userId": "u1"})
+    report = run_replay(
+        events_of(log), replace(SETTINGS, dead_letter=tmp_path / "dead.ndjson"), Console(file=io.StringIO())
+    )
+    assert (report.planned, report.users_planned, report.exit_code) == (0, 0, 0)
+    assert json.loads(report.to_json())["exit_code"] == 0
+    assert (tmp_path / "dead.ndjson").read_text() == ""
+
+
+def test_the_report_refuses_counts_that_do_not_add_up() -> None:
+    with pytest.raises(ValueError, match="do not add up"):
+        ReplayReport(
+            planned=3,
+            sent=1,
+            dead_lettered=1,
+            skipped=0,
+            users_planned=1,
+            users_sent=1,
+            users_dead_lettered=0,
+            users_skipped=0,
+        )
+
+
+def test_the_breaker_opens_after_consecutive_failures_and_lets_one_probe_through() -> None:
+    said: list[str] = []
+
+    async def scenario() -> None:
+        breaker = Breaker(threshold=2, pause=0.2, announce=said.append)
+        assert await breaker.admit() is False
+        breaker.record(False, False, "http-error")
+        breaker.record(True, False)
+        breaker.record(False, False, "http-error")
+        assert breaker.state is BreakerState.CLOSED  # the success in between reset the count
+        breaker.record(False, False, "http-error")
+        assert breaker.state is BreakerState.OPEN
+        started = time.monotonic()
+        first, second = asyncio.ensure_future(breaker.admit()), asyncio.ensure_future(breaker.admit())
+        await asyncio.sleep(0.1)
+        assert not first.done() and not second.done()  # paused
+        await asyncio.sleep(0.2)
+        done = [task for task in (first, second) if task.done()]
+        assert len(done) == 1 and done[0].result() is True  # one probe; the other waits for its result
+        assert time.monotonic() - started >= 0.2
+        breaker.record(False, True, "http-error")
+        assert breaker.state is BreakerState.OPEN and breaker.pause == 0.4
+        waiting = second if done[0] is first else first
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        assert await waiting is True  # after the longer pause, the next probe
+        breaker.record(True, True)
+        assert breaker.state is BreakerState.CLOSED and await breaker.admit() is False
+
+    asyncio.run(scenario())
+    assert said[0].startswith("circuit breaker open: 2 deliveries in a row failed (last: http-error)")
+    assert said[1:] == [
+        "circuit breaker: probing Hotjar with one user",
+        "circuit breaker open again: the probe failed (http-error); pausing 0.4 s before the next probe",
+        "circuit breaker: probing Hotjar with one user",
+        "circuit breaker closed: the probe was delivered, resuming",
+    ]
+
+
+def test_the_rate_limit_and_backoff_keep_their_bounds() -> None:
+    async def reserve() -> float:
+        limit = RateLimit(20.0)
+        started = time.monotonic()
+        for _ in range(5):
+            await limit.acquire(2)
+        return time.monotonic() - started
+
+    assert asyncio.run(reserve()) >= 4 * 2 / 20.0 - 0.01
+    assert all(
+        0 <= backoff(attempt, 1.0, 8.0) <= min(8.0, 2 ** (attempt - 1)) for attempt in range(1, 8) for _ in range(50)
+    )
+
+
+def test_importing_replay_does_not_load_playwright() -> None:
+    code = (
+        "import sys, hotjar_cli.replay, hotjar_cli.run.one_pass; "
+        "assert 'playwright' not in sys.modules, 'playwright was imported'"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_the_rate_limit_spaces_releases_and_never_bursts_to_catch_up() -> None:
+    """On a fake clock: each user's calls get their own slice of time, and a stall is not made up for."""
+    clock = [100.0]
+    releases: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    async def schedule() -> None:
+        limit = RateLimit(10.0, clock=lambda: clock[0], sleep=fake_sleep)
+        for calls in (2, 3, 1):
+            await limit.acquire(calls)
+            releases.append(clock[0])
+        clock[0] += 5.0  # the workers stall: nothing was sent for five seconds
+        for calls in (2, 2):
+            await limit.acquire(calls)
+            releases.append(clock[0])
+
+    asyncio.run(schedule())
+    assert releases == pytest.approx([100.0, 100.2, 100.5, 105.5, 105.7])

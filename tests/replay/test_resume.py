@@ -1,0 +1,154 @@
+"""Resume: `hotjar-cli replay` killed with SIGKILL, or stopped with Ctrl-C, then run again with its checkpoint."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (
+    Log,
+    assert_nothing_lost,
+    dead_letter_messages,
+    delivered_users,
+    generate_log,
+)
+
+pytestmark = pytest.mark.timeout(240)
+CONCURRENCY = 2
+
+
+def replay_command(log: Path, fake: FakeHotjar, checkpoint: Path, dead_letter: Path) -> list[str]:
+    """The command line a user would run."""
+    return [
+        sys.executable,
+        "-m",
+        "hotjar_cli",
+        "replay",
+        str(log),
+        "--site-id",
+        str(fake.site_id),
+        "--page-url",
+        fake.page_url,
+        "--script-url",
+        fake.script_url,
+        "--concurrency",
+        str(CONCURRENCY),
+        "--settle",
+        "0.2",
+        "--checkpoint",
+        str(checkpoint),
+        "--dead-letter",
+        str(dead_letter),
+        "--report",
+        "json",
+    ]
+
+
+def start(command: list[str], tmp_path: Path) -> subprocess.Popen[bytes]:
+    """Start the replay in its own session, as a terminal would run it in its own process group."""
+    return subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def checkpointed(checkpoint: Path) -> list[str]:
+    """The users a checkpoint records (its first line is its header)."""
+    if not checkpoint.exists():
+        return []
+    lines = checkpoint.read_bytes().split(b"\n")[1:]
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def wait_for_users(process: subprocess.Popen[bytes], checkpoint: Path, users: int, limit: float = 120) -> None:
+    """Wait until the checkpoint holds `users` delivered users."""
+    deadline = time.monotonic() + limit
+    while len(checkpointed(checkpoint)) < users:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        assert time.monotonic() < deadline, "the replay made no progress"
+        time.sleep(0.05)
+
+
+def finish(process: subprocess.Popen[bytes]) -> tuple[int, dict[str, Any], str]:
+    """Wait for the replay; its exit code, its JSON report and what it said on stderr."""
+    out, err = process.communicate(timeout=180)
+    report = json.loads(out) if out.strip() else {}
+    return process.returncode, report, err.decode()
+
+
+def clean_up(process: subprocess.Popen[bytes]) -> None:
+    """Stop what the killed replay left behind (its browser driver notices on its own, this makes sure)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def repeated_users(log: Log, fake: FakeHotjar) -> set[str]:
+    """Users whose calls reached Hotjar in more than one visit."""
+    return {key for key, visits in delivered_users(log, fake.received()).items() if len(visits) > 1}
+
+
+def test_a_replay_killed_with_sigkill_resumes_from_its_checkpoint(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    command = replay_command(log.path, fake, checkpoint, dead)
+    first = start(command, tmp_path)
+    try:
+        wait_for_users(first, checkpoint, 15)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(30)
+    finally:
+        clean_up(first)
+    assert first.returncode == -signal.SIGKILL
+    delivered_before = checkpointed(checkpoint)
+    assert 15 <= len(delivered_before) < 40
+    complete = delivered_users(log, fake.received())
+    assert all(log.expected[key] in complete[key] for key in delivered_before), (
+        "the checkpoint names a user whose calls did not all arrive"
+    )
+
+    code, report, said = finish(start(command, tmp_path))
+    assert code == 0, said
+    assert report["users_skipped"] == len(set(delivered_before))
+    assert report["users_sent"] == 40 - len(set(delivered_before))
+    assert report["planned"] == report["sent"] + report["skipped"] == log.calls
+    assert sorted(checkpointed(checkpoint)) == sorted(log.expected)
+    assert_nothing_lost(log, fake.received())
+    assert len(repeated_users(log, fake)) <= CONCURRENCY
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_sends_the_rest(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    command = replay_command(log.path, fake, checkpoint, dead)
+    first = start(command, tmp_path)
+    try:
+        wait_for_users(first, checkpoint, 10)
+        os.killpg(first.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1, said
+    assert report["interrupted"] is True
+    assert report["planned"] == report["sent"] + report["dead_lettered"] + report["skipped"] == log.calls
+    assert report["users_sent"] == len(checkpointed(checkpoint))
+    assert 10 <= report["users_sent"] < 40
+    assert dict(report["failures"]) == {"interrupted": 40 - report["users_sent"]}
+    assert "stopping: finishing the" in said
+    # The users not sent are in the dead-letter file, as their original messages.
+    assert len(dead_letter_messages(dead)) == report["dead_lettered"]
+
+    code, again, said = finish(start(command, tmp_path))
+    assert code == 0, said
+    assert again["users_skipped"] == report["users_sent"]
+    assert again["sent"] == report["dead_lettered"]
+    assert_nothing_lost(log, fake.received())
+    assert len(repeated_users(log, fake)) <= CONCURRENCY

@@ -1,0 +1,339 @@
+"""Replay counts a user as sent only on Hotjar's own evidence, stops before sending when Hotjar would refuse the
+whole replay, and ends an outage in bounded time. Against the fake Hotjar, which behaves as Hotjar's script does."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
+from hotjar_cli.replay.breaker import Breaker
+from hotjar_cli.replay.settings import parse_duration
+from tests.support.fake_hotjar import FakeHotjar
+from tests.support.replay_support import (
+    assert_complete_once,
+    assert_nothing_lost,
+    assert_received_or_dead_lettered,
+    dead_letter_messages,
+    events_of,
+    generate_log,
+    settings_for,
+)
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def quiet_console(file: io.StringIO | None = None) -> Console:
+    return Console(file=file or io.StringIO(), width=400, height=1000, no_color=True)
+
+
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hotjar_cli", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def site_options(fake: FakeHotjar) -> list[str]:
+    return ["--site-id", str(fake.site_id), "--page-url", fake.page_url, "--script-url", fake.script_url]
+
+
+def when(condition: Callable[[], bool], then: Callable[[], None], limit: float = 120) -> threading.Thread:
+    """Run `then` once `condition` holds, from a thread, while a replay runs."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + limit
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        then()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+# Hotjar refuses to start: nothing is sent, nothing is counted as sent.
+
+
+def test_an_http_page_url_with_hotjars_own_script_is_refused_at_once() -> None:
+    started = time.monotonic()
+    result = cli("replay", "--site-id", "1", "--page-url", "http://www.example.com/")
+    assert result.returncode == 2
+    assert "HTTPS" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 30
+
+
+def test_a_script_that_refuses_an_http_page_stops_the_replay_before_anything_is_sent(tmp_path: Path) -> None:
+    with FakeHotjar() as strict:  # as Hotjar's own script: no start on an http: page
+        log = generate_log(tmp_path / "log.ndjson", users=5)
+        result = cli("replay", str(log.path), *site_options(strict), "--settle", "0.2")
+        assert result.returncode == 2
+        assert "Hotjar refused to start: it only works over HTTPS" in result.stderr
+        assert "nothing was sent" in result.stderr
+        assert strict.received() == [] and strict.served().clients == 0
+
+
+def test_a_user_agent_hotjar_takes_for_a_bot_stops_the_replay_before_anything_is_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    fake.faults.suspicious_user_agent = "Chrome"
+    log = generate_log(tmp_path / "log.ndjson", users=5)
+    with pytest.raises(ReplaySetupError, match="took the browser for a bot"):
+        run_replay(events_of(log.path), settings_for(fake), quiet_console())
+    assert fake.received() == []
+
+
+def test_users_after_hotjar_starts_refusing_are_dead_lettered_not_counted_as_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=30)
+    dead = tmp_path / "dead.ndjson"
+
+    def refuse() -> None:
+        fake.faults.suspicious_user_agent = "Chrome"
+
+    when(lambda: len(fake.received()) >= 10, refuse)
+    said = io.StringIO()
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=1), quiet_console(said)
+    )
+    assert report.exit_code == 1
+    assert 0 < report.users_sent < 30 and report.users_dead_lettered == 30 - report.users_sent
+    assert dict(report.failures) == {"hotjar-refused": report.users_dead_lettered}
+    assert "took the browser for a bot" in said.getvalue()
+    dead_users = assert_received_or_dead_lettered(log, fake.received(), dead)
+    assert len(dead_users) == report.users_dead_lettered
+    # Every call counted as sent arrived; none of a refused user's calls did after the refusal began.
+    assert report.sent == len(fake.received()) - sum(
+        1 for call in fake.received() if any(call.args in log.expected[user] for user in dead_users)
+    )
+
+
+def test_another_sites_script_is_named_and_nothing_is_sent(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=3)
+    other = settings_for(fake, script_url=fake.script_url.replace(f"hotjar-{fake.site_id}", "hotjar-7"))
+    with pytest.raises(ReplaySetupError, match="holds the settings of site 7, not of site 1234567"):
+        run_replay(events_of(log.path), other, quiet_console())
+    assert fake.received() == []
+
+
+# User Attributes off: Hotjar drops identifies without a word.
+
+
+def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    fake.faults.user_attributes_enabled = False
+    log = generate_log(tmp_path / "log.ndjson", users=6)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2")
+    assert result.returncode == 2
+    assert "User Attributes are off" in result.stderr and "switch on User Attributes" in result.stderr
+    assert fake.received() == []
+
+
+def test_user_attributes_off_lets_an_events_only_replay_go_ahead(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.user_attributes_enabled = False
+    log = generate_log(tmp_path / "log.ndjson", users=6)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--type", "track", "--report", "json")
+    assert result.returncode == 0, result.stderr
+    events = sum(1 for calls in log.expected.values() for args in calls if args[0] == "event")
+    assert json.loads(result.stdout)["sent"] == events == len(fake.received())
+    assert all(call.args[0] == "event" for call in fake.received())
+
+
+def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=30)
+    dead = tmp_path / "dead.ndjson"
+
+    def switch_off() -> None:
+        fake.faults.user_attributes_enabled = False
+
+    when(lambda: len(fake.received()) >= 10, switch_off)
+    said = io.StringIO()
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=2, retries=0), quiet_console(said)
+    )
+    assert report.exit_code == 1
+    assert dict(report.failures) == {"user-attributes-off": report.users_dead_lettered}
+    assert "User Attributes" in said.getvalue()
+    dead_users = assert_received_or_dead_lettered(log, fake.received(), dead)
+    # Anonymous users have events only: the switch does not concern them.
+    assert dead_users and all(user.startswith("user-") for user in dead_users)
+
+
+def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
+    result = cli("replay", "--check", *site_options(fake))
+    assert result.returncode == 0, result.stderr
+    assert "Hotjar started: yes" in result.stdout and "User Attributes: on" in result.stdout
+    assert "a replay could deliver" in result.stdout
+    assert fake.received() == []
+
+    fake.faults.user_attributes_enabled = False
+    result = cli("replay", "--check", *site_options(fake), "--report", "json")
+    assert result.returncode == 1
+    found = json.loads(result.stdout)
+    assert found["started"] and found["client_started"] and found["user_attributes"] is False
+    assert found["site_id"] == fake.site_id and "User Attributes" in found["problem"]
+
+
+def test_check_reports_a_refused_start_and_an_unreachable_script() -> None:
+    with FakeHotjar() as strict:
+        result = cli("replay", "--check", *site_options(strict))
+        assert result.returncode == 1
+        assert "Hotjar started: no" in result.stdout and "only works over HTTPS" in result.stdout
+
+        strict.allow_http = True
+        strict.faults.script_error = True
+        found = check_site(settings_for(strict))
+        assert not found.script_loaded and "HTTP 500" in (found.unreachable or "")
+
+
+# Failures Hotjar's client and WebSocket show.
+
+
+def test_a_client_that_does_not_load_fails_every_user_and_says_so_plainly(tmp_path: Path, fake: FakeHotjar) -> None:
+    fake.faults.client_error = True
+    log = generate_log(tmp_path / "log.ndjson", users=4)
+    report = run_replay(events_of(log.path), settings_for(fake, retries=1), quiet_console())
+    assert report.sent == 0 and report.users_dead_lettered == 4
+    assert dict(report.failures) == {"http-error": 4}
+    assert report.every_attempt_failed_with is not None
+    assert "HTTP 500 from GET" in report.every_attempt_failed_with and "modules" in report.every_attempt_failed_with
+    assert "nothing was delivered: every attempt failed the same way" in report.to_text()
+
+
+def test_a_websocket_that_closes_abnormally_fails_the_user_and_the_retry_delivers(
+    tmp_path: Path, websocket_fake: FakeHotjar
+) -> None:
+    websocket_fake.faults.websocket_drop_after = 1
+    log = generate_log(tmp_path / "log.ndjson", users=1)
+
+    def heal() -> None:
+        websocket_fake.faults.clear()
+
+    # The first socket is dropped as its first call arrives; the fault is gone before the retry's page loads
+    # (the retry waits at least its backoff).
+    healed = when(lambda: websocket_fake.refused >= 1, heal)
+    said = io.StringIO()
+    report = run_replay(
+        events_of(log.path),
+        settings_for(websocket_fake, retries=2, backoff_seconds=1.0, backoff_max_seconds=1.0),
+        quiet_console(said),
+    )
+    healed.join(5)
+    assert report.retries >= 1
+    assert report.users_sent == 1 and report.exit_code == 0
+    assert all(call.channel == "websocket" for call in websocket_fake.received())
+    assert_nothing_lost(log, websocket_fake.received())
+
+
+def test_a_websocket_that_keeps_closing_dead_letters_the_user_as_websocket_closed(
+    tmp_path: Path, websocket_fake: FakeHotjar
+) -> None:
+    websocket_fake.faults.websocket_drop_after = 1
+    log = generate_log(tmp_path / "log.ndjson", users=2)
+    report = run_replay(events_of(log.path), settings_for(websocket_fake, retries=1), quiet_console())
+    assert report.users_dead_lettered == 2 and report.retries == 2
+    assert dict(report.failures) == {"websocket-closed": 2}
+    assert "closed abnormally (code 1006)" in (report.every_attempt_failed_with or "")
+
+
+# An outage ends in bounded time, and what it dead-lettered is delivered once Hotjar is back.
+
+
+def test_an_outage_ends_in_bounded_time_and_the_dead_letters_deliver_once_hotjar_is_back(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    fake.faults.script_error = True
+    log = generate_log(tmp_path / "log.ndjson", users=60)
+    dead = tmp_path / "dead.ndjson"
+    said = io.StringIO()
+    started = time.monotonic()
+    report = run_replay(
+        events_of(log.path),
+        settings_for(
+            fake,
+            dead_letter=dead,
+            retries=1,
+            give_up_after_seconds=6,
+            breaker_failures=5,
+            breaker_pause_seconds=1.0,
+            request_timeout_seconds=3.0,
+        ),
+        quiet_console(said),
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed < 6 + 3 + 20  # the give-up time, the users in flight's last request timeout, start-up
+    assert report.exit_code == 1 and report.sent == 0 and report.users_dead_lettered == 60
+    assert report.gave_up == "no user was delivered for 6 s"
+    assert "giving up: no user was delivered for 6 s" in said.getvalue()
+    text = report.to_text()
+    assert "gave up" in text and f"replay the dead-letter file {dead}" in text
+    assert {message["messageId"] for message in dead_letter_messages(dead)} == set().union(*log.message_ids.values())
+
+    fake.faults.clear()
+    fake.clear_received()
+    again = run_replay(events_of(dead), settings_for(fake), quiet_console())
+    assert again.exit_code == 0 and again.sent == log.calls
+    assert_complete_once(log, fake.received())
+
+
+def test_the_progress_bar_shows_the_breaker_instead_of_an_eta() -> None:
+    import asyncio
+
+    async def scenario() -> tuple[str, str, str]:
+        breaker = Breaker(threshold=1, pause=0.2, announce=lambda line: None)
+        closed = breaker.status()
+        breaker.record(False, False, "http-error")
+        opened = breaker.status()
+        assert await breaker.admit()  # after the pause: the probe
+        return closed, opened, breaker.status()
+
+    closed, opened, probing = asyncio.run(scenario())
+    assert closed == ""
+    assert opened.startswith("paused, probe in ") and opened.endswith(" s")
+    assert probing == "probing Hotjar"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90s", 90), ("10m", 600), ("1h", 3600), ("1h30m", 5400), ("45", 45), ("0", 0), ("1.5m", 90)]
+)
+def test_durations_read_as_the_option_documents(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "10 m", "1d", "m"])
+def test_a_duration_that_is_not_one_is_a_one_line_usage_error(text: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration(text)
+    log = tmp_path / "log.ndjson"
+    log.write_text("")
+    result = cli(
+        "replay", str(log), "--site-id", "1", "--page-url", "https://www.example.com/", "--give-up-after", text
+    )
+    assert result.returncode == 2 and "--give-up-after" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_summary(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    fake.faults.identify_disabled = True
+    log = generate_log(tmp_path / "log\x1b[31m\u202e.ndjson", users=2)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0")
+    assert result.returncode == 1
+    assert "dead-lettered the user first seen at" in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "\\u001b[31m\\u202e.ndjson" in result.stderr
+
+    quiet = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0", "-q")
+    assert quiet.returncode == 1
+    assert "dead-lettered the user" not in quiet.stderr
+    assert "users: 2 planned, 0 sent, 2 dead-lettered" in quiet.stderr

@@ -1,0 +1,324 @@
+"""Golden reports: every `--format` of `hotjar-cli validate`, run on the small logs in `tests/golden/input/`.
+
+The expected reports live in `tests/golden/expected/`, one per format, and are compared byte for byte. After a
+deliberate change to a report, regenerate them and review the diff before committing:
+
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_formats.py
+
+The input holds three files (one gzipped, one with batch envelopes) whose lines touch most rules: unreadable lines,
+an unknown type explained against the schemas, a spec violation, a coerced userId, nested and list traits, dropped
+properties, disabled and unsupported messages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hotjar_cli.cli.app import app
+from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.rules import RULES
+from hotjar_cli.report import Format
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+INPUT = GOLDEN / "input"
+EXPECTED = GOLDEN / "expected"
+UPDATING = os.environ.get("UPDATE_GOLDEN") == "1"
+WIDTH = 120
+
+EXTENSIONS = {
+    Format.TEXT: "txt",
+    Format.JSON: "json",
+    Format.JSONL: "jsonl",
+    Format.JUNIT: "xml",
+    Format.GITHUB: "log",
+    Format.MARKDOWN: "md",
+    Format.HTML: "html",
+}
+"""A format missing here gets `.txt`; its golden is still required."""
+
+# Rich reads the width from COLUMNS and colour from NO_COLOR / FORCE_COLOR; a CI runner's own settings must not
+# leak into the goldens.
+ENV: dict[str, str | None] = {
+    "NO_COLOR": "1",
+    "COLUMNS": str(WIDTH),
+    "LINES": "50",
+    "FORCE_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+    "TERM": "dumb",
+}
+
+KNOWN_SECRETS = (
+    # userIds and anonymousIds, including those of lines that are not valid messages
+    "u-1001",
+    "u-1005",
+    "u-1006",
+    "u-1008",
+    "u-2001",
+    "u-2003",
+    "u-2004",
+    "anon-7c1f",
+    "4242",
+    "linus@example.org",
+    # trait and property values
+    "grace.hopper@example.com",
+    "ada.lovelace@example.com",
+    "margaret.hamilton@example.com",
+    "crm-5521",
+    "London",
+    "NW1 6XE",
+    "Analytical Engines Ltd",
+    "Linus Secretname",
+    "ultraviolet",
+    "SPRING-SECRET",
+    "ord-99812",
+    "129.5",
+    "enterprise",
+    "billing",
+    "buy-now",
+)
+
+
+def golden_path(format: Format, redacted: bool = False) -> Path:
+    """Where the expected report of a format lives."""
+    return EXPECTED / f"{format.value}{'-redacted' if redacted else ''}.{EXTENSIONS.get(format, 'txt')}"
+
+
+def validate(
+    format: Format, *extra: str, monkeypatch: pytest.MonkeyPatch, width: int = WIDTH
+) -> tuple[int, bytes, str]:
+    """Run `hotjar-cli validate input --examples 2 --format FORMAT` in `tests/golden`, as a user would."""
+    monkeypatch.chdir(GOLDEN)
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(
+        app, ["validate", "input", "--examples", "2", "--format", format.value, *extra]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def compare(path: Path, actual: bytes) -> None:
+    """Compare with the golden file, or rewrite it when UPDATE_GOLDEN=1."""
+    if UPDATING:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual)
+    assert path.is_file(), f"{path} is missing: run UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_formats.py"
+    expected = path.read_bytes()
+    if actual != expected:
+        # A line-by-line assertion gives pytest's readable diff; the byte check below catches the rest.
+        assert actual.decode().splitlines() == expected.decode().splitlines(), path.name
+    assert actual == expected, f"{path.name}: line ends or trailing bytes differ"
+
+
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout, stderr = validate(format, monkeypatch=monkeypatch)
+    assert code == 1  # the input breaks error rules
+    assert stderr == ""
+    assert stdout.strip()
+    compare(golden_path(format), stdout)
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_report_does_not_depend_on_the_number_of_processes(
+    format: Format, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, stdout, _ = validate(format, "--jobs", jobs, monkeypatch=monkeypatch)
+    assert stdout == golden_path(format).read_bytes()
+
+
+@pytest.mark.parametrize("format", [Format.JSON, Format.TEXT], ids=lambda format: format.value)
+def test_redacted_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout, _ = validate(format, "--redact", monkeypatch=monkeypatch)
+    assert code == 1
+    compare(golden_path(format, redacted=True), stdout)
+
+
+def test_known_secrets_are_in_the_plain_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without this, the redaction test below could pass on reports that never showed the values at all.
+    shown = b"".join(validate(format, monkeypatch=monkeypatch)[1] for format in Format).decode()
+    assert [secret for secret in KNOWN_SECRETS if secret not in shown] == []
+
+
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_redacted_reports_hold_no_value_or_user_id_from_the_input(
+    format: Format, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, stdout, stderr = validate(format, "--redact", monkeypatch=monkeypatch)
+    report = stdout.decode() + stderr
+    secrets = set(KNOWN_SECRETS) | set(input_values())
+    assert sorted(secret for secret in secrets if secret in report) == []
+    assert not re.search(r"[\w.+-]+@[\w-]+\.\w+", report), "an email address survived redaction"
+
+
+def input_values() -> Iterator[str]:
+    """Every userId, anonymousId and trait or property value of the golden input that is long enough to grep."""
+    for path in sorted(INPUT.iterdir()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        for line in data.splitlines():
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(value, dict):
+                continue
+            items = value["batch"] if isinstance(value.get("batch"), list) else [value]
+            for message in items:
+                for key in ("userId", "anonymousId", "traits", "properties"):
+                    yield from (text for text in _scalars(message.get(key)) if len(text) >= 4)
+
+
+def _scalars(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _scalars(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _scalars(item)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def test_input_exercises_the_promised_spread() -> None:
+    report = json.loads(golden_path(Format.JSON).read_bytes())
+    assert {
+        "HJ001",
+        "HJ002",
+        "HJ003",
+        "HJ004",
+        "HJ005",
+        "HJ101",
+        "HJ102",
+        "HJ103",
+        "HJ104",
+        "HJ105",
+        "HJ106",
+        "HJ108",
+        "HJ201",
+        "HJ202",
+        "HJ301",
+        "HJ303",
+        "HJ305",
+    } <= set(report["summary"]["rules"])
+    assert all(report["summary"]["outcomes"][outcome.value] for outcome in Outcome)
+    assert report["summary"]["blank_lines"] == 1
+    assert [path.name for path in sorted(INPUT.iterdir()) if path.read_bytes()[:2] == b"\x1f\x8b"]
+    assert any("index" in example for examples in report["examples"].values() for example in examples)
+    for code in ("HJ003", "HJ005"):
+        assert all(example["explanation"] for example in report["examples"][code]), code
+
+
+def test_json_report_has_the_documented_keys() -> None:
+    report = json.loads(golden_path(Format.JSON).read_bytes())
+    assert {"summary", "rules", "examples", "errors", "verdict"} <= set(report)
+    summary = report["summary"]
+    assert {
+        "files",
+        "lines",
+        "blank_lines",
+        "events",
+        "filtered",
+        "outcomes",
+        "calls",
+        "rules",
+        "events_by_rule",
+    } <= set(summary)
+    assert set(summary["outcomes"]) == {outcome.value for outcome in Outcome}
+    assert sum(summary["outcomes"].values()) == summary["events"] - summary["filtered"]
+    assert summary["files"] == 3
+    for code, rule in report["rules"].items():
+        assert set(rule) >= {"name", "severity", "findings", "events", "fails"}
+        assert (rule["name"], rule["severity"]) == (RULES[code].name, RULES[code].severity.value)
+        assert rule["findings"] == summary["rules"][code]
+        assert rule["events"] == summary["events_by_rule"][code]
+    assert set(report["verdict"]) >= {"exit_code", "failed", "fail_on", "max_rates", "reasons"}
+    assert report["verdict"]["exit_code"] == 1 and report["verdict"]["fail_on"] == "error"
+    for code, examples in report["examples"].items():
+        assert 1 <= len(examples) <= 2
+        for example in examples:
+            assert {"file", "line", "messageId", "type", "outcome", "findings", "payload", "call"} <= set(example)
+            assert code in {finding["code"] for finding in example["findings"]}
+            for finding in example["findings"]:
+                assert set(finding) == {"code", "name", "severity", "effect", "path", "message", "detail"}
+    assert report["examples"]["HJ106"][0]["call"][1] == "4242"
+
+
+def test_jsonl_report_is_one_object_per_event_with_findings() -> None:
+    records = [json.loads(line) for line in golden_path(Format.JSONL).read_text().splitlines()]
+    summary = json.loads(golden_path(Format.JSON).read_bytes())["summary"]
+    assert records
+    for record in records:
+        assert {"file", "line", "messageId", "type", "outcome", "findings"} <= set(record)
+        assert record["findings"]
+    assert sum(len(record["findings"]) for record in records) == sum(summary["rules"].values())
+    positions = [(record["file"], record["line"], record.get("index", -1)) for record in records]
+    assert positions == sorted(positions)  # input order: files are read sorted
+    invalid_batch = next(record for record in records if record["findings"][0]["code"] == "HJ004")
+    assert "index" not in invalid_batch
+
+
+def test_junit_report_parses_with_one_case_per_rule() -> None:
+    root = ElementTree.fromstring(golden_path(Format.JUNIT).read_bytes())
+    cases = root.findall("./testsuite/testcase")
+    assert [case.get("name") for case in cases] == [rule.title for rule in RULES.values()]
+    failing = {case.get("name", "").split()[0] for case in cases if case.find("failure") is not None}
+    verdict = json.loads(golden_path(Format.JSON).read_bytes())["rules"]
+    assert failing == {code for code, rule in verdict.items() if rule["fails"]}
+    assert root.get("failures") == str(len(failing))
+
+
+def test_github_report_is_workflow_commands_only() -> None:
+    lines = golden_path(Format.GITHUB).read_text().splitlines()
+    assert all(re.match(r"::(error|warning|notice) ", line) for line in lines)
+    assert lines[-1].startswith("::notice title=hotjar-cli validate::")
+
+
+def test_text_report_uses_the_terminal_width_and_no_colour() -> None:
+    text = golden_path(Format.TEXT).read_text()
+    assert "\x1b[" not in text
+    widths = [len(line) for line in text.splitlines()]
+    assert 80 < max(widths) <= WIDTH  # COLUMNS=120 was honoured, not rich's default of 80
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_text_report_at_a_width_matches_its_golden(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 80 columns is every CI log and redirected output; 160 a wide terminal.
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    compare(EXPECTED / f"text-{width}.txt", stdout)
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    lines = stdout.decode().splitlines()
+    assert max(len(line) for line in lines) <= width
+    markers = [line.split("← ", 1)[1] for line in lines if "← " in line]
+    assert markers
+    assert all(marker in {rule.title for rule in RULES.values()} for marker in markers), markers
+    # A heading that does not fit goes on indented, never from the first column: only the report's own
+    # headings, tables and the verdict start there.
+    starts = [line for line in lines if line and not line.startswith(" ")]
+    assert all(
+        re.match(r"(HJ\d{3} |hotjar-cli validate|What Hotjar|Findings by rule|[┏┃┡│└]|Gate )", line) for line in starts
+    ), starts
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_text_report_never_cuts_a_rule_name_in_its_table(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
+    rows = [line.split("│") for line in stdout.decode().splitlines() if re.match(r"│ HJ\d{3} ", line)]
+    assert rows
+    for cells in rows:
+        assert cells[2].strip() == RULES[cells[1].strip()].name

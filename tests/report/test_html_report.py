@@ -1,0 +1,274 @@
+"""The HTML report, opened in real headless Chromium: offline, no request, no error, no script from the logs.
+
+Screenshots are saved in `tests/artifacts/` (git-ignored) and compared, loosely enough to survive font
+differences, with `tests/reference/report-1280.png`. After a deliberate change to the page, replace the
+reference with the new screenshot: `UPDATE_REFERENCE=1 .venv/bin/pytest tests/report/test_html_report.py`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.cli.app import app
+
+pytest.importorskip("vl_convert")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report-1280.png"
+ENV = {"NO_COLOR": "1", "COLUMNS": "120"}
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    "</textarea><svg onload=alert(3)>",
+    "javascript:alert(4)",
+    '"><iframe src="https://example.com/"></iframe>',
+    "</script><script>alert(5)</script>",
+]
+
+
+def cli(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner(env=ENV).invoke(app, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_executable
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+class Opened:
+    """A report open in a page, with everything the page tried to do."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on(
+            "console", lambda message: message.type in ("error", "warning") and self.errors.append(message.text)
+        )
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: request.url != path.as_uri() and self.requests.append(request.url))
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_report(browser: Any) -> Iterator[Any]:
+    opened: list[Opened] = []
+
+    def open_path(path: Path) -> Opened:
+        opened.append(Opened(browser, path))
+        return opened[-1]
+
+    yield open_path
+    for page in opened:
+        page.close()
+
+
+def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--format", "html", "-o", report)
+    _, out = cli("validate", "sample_events/", "--format", "json", "--by", "day", "--fail-on", "never")
+    buckets = len(json.loads(out)["timeline"]["buckets"])
+    opened = open_report(report)
+    page = opened.page
+    assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
+    chart = page.locator('figure[data-chart="outcomes"]')
+    assert chart.get_attribute("data-buckets") == str(buckets)
+    # One point per bucket for each of the five outcomes, drawn by Vega as symbols.
+    assert chart.locator("g.mark-symbol.role-mark path").count() == 5 * buckets
+    assert page.locator("section.card").count() == len(json.loads(out)["rules"])
+    assert page.locator('figure[data-chart^="rule-"]').count() == len(json.loads(out)["rules"])
+    assert page.locator(".slots .slot").count() == 100
+    assert page.locator("#HJ201 pre").count() >= 1
+    rows = page.locator("#inventory tbody tr")
+    assert rows.count() > 100
+
+    def column(index: int) -> list[str]:
+        return page.eval_on_selector_all(
+            "#inventory tbody tr",
+            f"rows => rows.map(row => row.cells[{index}].getAttribute('data-value') || row.cells[{index}].textContent)",
+        )
+
+    header = page.locator("#inventory th", has_text="messages")
+    header.click()
+    ascending = [int(value) for value in column(4)]
+    assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
+    header.click()
+    assert [int(value) for value in column(4)] == sorted(ascending, reverse=True)
+    page.locator("#inventory th", has_text="name").click()
+    names = [name.lower() for name in column(1)]
+    assert names == sorted(names)
+    page.fill("input.filter", "flag_billing")
+    assert page.locator("#inventory tbody tr:not([hidden])").count() == 10
+    page.fill("input.filter", "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-1280.png"
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shot))
+    if os.environ.get("UPDATE_REFERENCE") == "1":
+        REFERENCE.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, REFERENCE)
+    assert REFERENCE.is_file(), "no reference screenshot: run with UPDATE_REFERENCE=1"
+    assert looks_alike(page, shot, REFERENCE)
+    assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
+
+
+def looks_alike(page: Any, shot: Path, reference: Path) -> bool:
+    """Loosely: the same width, a height within 15 %, and thumbnails (32 px wide, grey) that differ by less than
+    8 % on average, compared in the browser's own canvas."""
+    measure = """async ([one, other]) => {
+      async function load(source) { const image = new Image(); image.src = source; await image.decode(); return image; }
+      const [a, b] = [await load(one), await load(other)];
+      const width = 32, height = Math.round(32 * a.height / a.width);
+      function grey(image) {
+        const canvas = document.createElement('canvas'); canvas.width = width; canvas.height = height;
+        const context = canvas.getContext('2d'); context.drawImage(image, 0, 0, width, height);
+        const data = context.getImageData(0, 0, width, height).data; const values = [];
+        for (let i = 0; i < data.length; i += 4) values.push((data[i] + data[i + 1] + data[i + 2]) / 765);
+        return values;
+      }
+      const [x, y] = [grey(a), grey(b)];
+      let total = 0; for (let i = 0; i < x.length; i++) total += Math.abs(x[i] - y[i]);
+      return {widths: [a.width, b.width], heights: [a.height, b.height], difference: total / x.length};
+    }"""
+    sources = [f"data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}" for path in (shot, reference)]
+    scratch = page.context.new_page()
+    found = scratch.evaluate(measure, sources)
+    scratch.close()
+    widths, heights = found["widths"], found["heights"]
+    return widths[0] == widths[1] and abs(heights[0] - heights[1]) <= 0.15 * heights[1] and found["difference"] < 0.08
+
+
+def hostile_log(path: Path) -> None:
+    lines = []
+    for number, text in enumerate(HOSTILE):
+        moment = f"2024-03-0{number % 3 + 1}T10:00:00Z"
+        lines.append(
+            json.dumps(
+                {
+                    "type": "identify",
+                    "userId": text,
+                    "timestamp": moment,
+                    "traits": {text: text, "nested " + text: {text: text}, "plan": text},
+                }
+            )
+        )
+        lines.append(
+            json.dumps({"type": "track", "userId": "u", "event": text, "timestamp": moment, "properties": {text: text}})
+        )
+        lines.append(json.dumps({"type": text, "userId": "u", "timestamp": moment}))
+        lines.append(text)  # a broken line made of markup
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("command", [["validate", "--fail-on", "never"], ["validate", "--redact"], ["inventory"]])
+def test_html_and_script_from_the_logs_run_nothing(tmp_path: Path, open_report: Any, command: list[str]) -> None:
+    log = tmp_path / "hostile.jsonl"
+    hostile_log(log)
+    report = tmp_path / "report.html"
+    cli(command[0], log, *command[1:], "--format", "html", "-o", report)
+    opened = open_report(report)
+    page = opened.page
+    page.wait_for_timeout(300)
+    assert opened.dialogs == [] and opened.requests == [] and opened.errors == []
+    assert page.locator("img, iframe, textarea, svg[onload]").count() == 0
+    assert page.locator("script").count() == 2  # the data and the table's own script, nothing from the logs
+    if "--redact" not in command:
+        assert page.locator("td.name", has_text=HOSTILE[0]).count() >= 1  # shown as text
+
+
+def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    log = tmp_path / "wide.jsonl"
+    with log.open("w") as file:
+        for number in range(40_000):
+            moment = (start + timedelta(minutes=11 * number)).isoformat().replace("+00:00", "Z")
+            if number % 2:
+                file.write(
+                    json.dumps(
+                        {
+                            "type": "track",
+                            "userId": f"u{number}",
+                            "event": f"Event {number}",
+                            "timestamp": moment,
+                            "properties": {"a": 1},
+                        }
+                    )
+                    + "\n"
+                )
+            else:
+                file.write(
+                    json.dumps(
+                        {
+                            "type": "identify",
+                            "userId": f"u{number}",
+                            "timestamp": moment,
+                            "traits": {f"trait_{number}": "x" * 300, "nested": {"a": number}},
+                        }
+                    )
+                    + "\n"
+                )
+    for command in (["validate", "--by", "hour", "--fail-on", "never"], ["inventory"]):
+        report = tmp_path / f"{command[0]}.html"
+        cli(command[0], log, *command[1:], "--format", "html", "-o", report)
+        assert 0 < report.stat().st_size < 5_000_000
+
+
+@pytest.mark.parametrize("command", [["validate", "--fail-on", "never"], ["inventory"]])
+def test_any_number_of_jobs_writes_the_same_page(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.site_view_logs import timed_log
+
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    (tmp_path / "a.jsonl").write_text(timed_log(2000, 60, 1))
+    (tmp_path / "b.jsonl").write_text(timed_log(1500, 90, 2, step=3000))
+    pages = []
+    for jobs in ("1", "3"):
+        report = tmp_path / f"report-{jobs}.html"
+        cli(
+            command[0],
+            tmp_path / "a.jsonl",
+            tmp_path / "b.jsonl",
+            *command[1:],
+            "--max-attributes",
+            "30",
+            "--format",
+            "html",
+            "-o",
+            report,
+            "--jobs",
+            jobs,
+        )
+        pages.append(report.read_bytes())
+    assert pages[0] == pages[1]

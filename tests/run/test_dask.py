@@ -1,0 +1,217 @@
+"""`--engine dask` on a real local Dask cluster (two worker processes) gives the one-process answer, byte for byte.
+
+The inputs cross the site-wide limits (HJ206, HJ304), which depend on input order, so a cluster that merged
+its units in any other way than the local engine's would print a different report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import hotjar_cli.run.dask_engine as dask_engine
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.report.lines import CallLines, FindingLines
+from hotjar_cli.run.one_pass import PassSettings
+from hotjar_cli.run.parallel import Lines
+from hotjar_cli.sources.reader import resolve
+from tests.support.site_limit_logs import site_limit_log
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Plain and gzipped files in a Segment-like layout; together they cross small site limits mid-way."""
+    folder = tmp_path_factory.mktemp("logs") / "segment-logs" / "src"
+    for number, (count, names) in enumerate([(1500, 60), (900, 90), (2500, 140), (600, 30)]):
+        day = folder / str(1712016000000 + 86_400_000 * (number // 2))
+        day.mkdir(parents=True, exist_ok=True)
+        text = site_limit_log(count, names, number)
+        if number % 2:
+            (day / f"part-{number}.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
+        else:
+            (day / f"part-{number}.jsonl").write_text(text, encoding="utf-8")
+    (folder / "1712016000000" / "dummy-object.txt").write_bytes(b"")
+    return folder.parent
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a real local Dask cluster: two worker processes, one thread each, for the whole module."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def cli(*arguments: str, cwd: Path | None = None) -> tuple[int, bytes]:
+    """The real command line in a fresh process: exit code and stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", *arguments],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=180,
+        cwd=cwd,
+    )
+    return done.returncode, done.stdout
+
+
+LIMITS = ["--max-attributes", "30", "--max-events", "25"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["validate", "--format", "json", *LIMITS],
+        ["validate", "--format", "jsonl", *LIMITS],
+        ["validate", "--format", "json", "--max-attributes", "75", "--max-events", "120"],
+        ["replay", "--dry-run", *LIMITS],
+    ],
+    ids=["json-crossed-early", "jsonl", "json-crossed-late", "dry-run"],
+)
+def test_the_cluster_prints_the_one_process_bytes(logs: Path, scheduler: str, arguments: list[str]) -> None:
+    command, *options = arguments
+    # A relative path, from a folder the workers do not run in: they must still read the same files.
+    assert Path.cwd() != logs.parent
+    alone = cli(command, logs.name, *options, "--jobs", "1", cwd=logs.parent)
+    clustered = cli(command, logs.name, *options, "--engine", "dask", "--scheduler", scheduler, cwd=logs.parent)
+    assert clustered == alone
+    assert alone[1].strip() and b"No such file" not in alone[1]
+
+
+def test_the_inputs_really_cross_the_site_limits(logs: Path) -> None:
+    code, output = cli("validate", str(logs), "--format", "json", *LIMITS, "--jobs", "1")
+    rules = json.loads(output)["summary"]["rules"]
+    assert code == 1 and rules["HJ206"] > 0 and rules["HJ304"] > 0
+
+
+def test_without_a_scheduler_a_local_cluster_is_started_and_closed(logs: Path) -> None:
+    alone = cli("replay", str(logs), "--dry-run", *LIMITS, "--jobs", "1")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotjar_cli",
+            "replay",
+            str(logs),
+            "--dry-run",
+            *LIMITS,
+            "--engine",
+            "dask",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        check=False,
+        timeout=180,
+    )
+    assert (done.returncode, done.stdout) == alone
+    assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("stream", [FindingLines(), CallLines()])
+def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: str, stream: Lines | None) -> None:
+    # Small enough blocks that every plain file is cut into ranges, and outputs large enough to travel gzipped.
+    sources = resolve([str(logs)])
+    engine = dask_engine.DaskEngine(2, scheduler, block_bytes=64 * 1024, compress_over=10_000)
+    units = engine.plan(sources)
+    assert len(units) > len(sources) and any(unit.start > 0 for unit in units)
+    settings = PassSettings(limits=Limits(max_attributes=30, max_events=25))
+
+    def answer(**engine_choice: object) -> tuple[str, str]:
+        out = io.StringIO()
+        summary = parallel.run_jobs(sources, settings, 1, stream, out, **engine_choice)  # type: ignore[arg-type]
+        errors = [(error.file, error.line, error.message) for error in summary.errors]
+        return json.dumps(
+            [
+                summary.files,
+                summary.lines,
+                summary.events,
+                summary.rules,
+                summary.calls,
+                errors,
+                {
+                    code: [
+                        (example.position.file, example.position.line, example.position.index) for example in examples
+                    ]
+                    for code, examples in summary.examples.items()
+                },
+            ],
+            sort_keys=True,
+        ), out.getvalue()
+
+    assert answer(engine=engine) == answer()
+
+
+def test_spooled_output_is_compressed_only_when_large() -> None:
+    small, large = parallel.OutputBuffer(compress_over=100), parallel.OutputBuffer(compress_over=100)
+    small.write("a line\n")
+    for number in range(50):
+        large.write(f"line {number}\n")
+    assert small.output() == parallel.Output(data=b"a line\n")
+    packed = large.output()
+    assert packed.gzipped and gzip.decompress(packed.data or b"").decode() == "".join(f"line {n}\n" for n in range(50))
+    out = io.StringIO()
+    packed.copy_to(out)
+    assert out.getvalue().startswith("line 0\nline 1\n")
+
+
+def test_standard_input_and_a_dead_scheduler_are_one_line_errors(logs: Path) -> None:
+    piped = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "validate", "-", "--engine", "dask"],
+        input=b'{"type":"track","event":"x","userId":"u"}\n',
+        capture_output=True,
+        timeout=60,
+    )
+    assert piped.returncode == 2
+    assert piped.stderr.decode().splitlines() == [
+        "hotjar-cli: error: standard input cannot be read by Dask workers: save it to a file, or use --engine local"
+    ]
+    dead = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--scheduler", "tcp://127.0.0.1:9"],
+        capture_output=True,
+        timeout=120,
+    )
+    lines = dead.stderr.decode().splitlines()
+    assert dead.returncode == 2 and len(lines) == 1
+    assert lines[0].startswith("hotjar-cli: error: --scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler")
+    local = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotjar_cli",
+            "validate",
+            str(logs),
+            "--engine",
+            "local",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+        capture_output=True,
+        timeout=60,
+    )
+    assert (
+        local.returncode == 2 and local.stderr.decode().strip() == "hotjar-cli: error: --scheduler is for --engine dask"
+    )
+
+
+def test_without_dask_the_error_says_what_to_install(logs: Path) -> None:
+    code = (
+        "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+        f"sys.argv = ['hotjar-cli', 'validate', {str(logs)!r}, '--engine', 'dask']; "
+        "from hotjar_cli.cli.main import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "hotjar-cli: error: --engine dask needs dask.distributed: pip install 'hotjar-cli[dask]'"
+    ]

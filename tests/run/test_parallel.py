@@ -1,0 +1,277 @@
+"""`--jobs N` gives the same report and the same dry-run call stream, byte for byte, as one process."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import itertools
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.summary import SourceError, Summary
+from hotjar_cli.report.lines import CallLines, FindingLines
+from hotjar_cli.report.records import example_record, summary_record
+from hotjar_cli.run.one_pass import PassSettings, run_pass
+from hotjar_cli.run.parallel import Lines
+from hotjar_cli.sources.reader import resolve, split_ranges
+from hotjar_cli.sources.source import Source
+from tests.support.site_limit_logs import site_limit_log
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("logs")
+    (folder / "a.jsonl").write_text("\ufeff" + site_limit_log(2500, 60, 1), encoding="utf-8")
+    with gzip.open(folder / "b.jsonl.gz", "wt", encoding="utf-8") as file:
+        file.write(site_limit_log(1500, 90, 2))
+    (folder / "c.jsonl").write_text(site_limit_log(4000, 140, 3), encoding="utf-8")
+    return folder
+
+
+def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tuple[str, str]:
+    """The report and streamed output of `jobs` processes, however small the input."""
+    out = io.StringIO()
+    engine = parallel.LocalEngine(jobs, min_bytes=0)
+    summary = parallel.run_jobs(resolve([str(folder)]), PassSettings(limits=limits), jobs, stream, out, engine=engine)
+    report = json.dumps(
+        [
+            summary_record(summary),
+            {
+                code: [example_record(example, False) for example in examples]
+                for code, examples in summary.examples.items()
+            },
+        ],
+        sort_keys=True,
+    )
+    return report, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        Limits(),
+        Limits(max_attributes=30, max_events=25),
+        Limits(max_attributes=75, max_events=120),
+        Limits(max_attributes=0, max_events=1),
+    ],
+    ids=["defaults", "crossed-early", "crossed-late", "nothing-fits"],
+)
+@pytest.mark.parametrize("stream", [None, FindingLines(), CallLines()])
+def test_any_number_of_jobs_gives_the_one_process_answer(logs: Path, limits: Limits, stream: Lines | None) -> None:
+    alone = _pass(logs, limits, 1, stream)
+    for jobs in (2, 3, 7):
+        assert parallel.plan_units(resolve([str(logs)]), jobs, min_bytes=0), "the input must really be split"
+        assert _pass(logs, limits, jobs, stream) == alone
+
+
+def test_examples_late_in_a_file_keep_their_line_numbers(tmp_path: Path) -> None:
+    clean = json.dumps({"type": "track", "userId": "u1", "event": "Signed Up"})
+    late = json.dumps({"type": "identify", "traits": {"plan": "pro"}})
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(f"{late if number in (2900, 2950, 2990) else clean}\n" for number in range(3000)))
+    alone = _pass(tmp_path, Limits(), 1, None)
+    assert [example["line"] for example in json.loads(alone[0])[1]["HJ103"]] == [2901, 2951, 2991]
+    for jobs in (2, 5):
+        assert len(parallel.plan_units(resolve([str(path)]), jobs, min_bytes=0) or []) == jobs, "it must be split"
+        assert _pass(tmp_path, Limits(), jobs, None) == alone
+
+
+def test_a_part_after_one_that_stopped_early_counts_the_lines_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "ten.jsonl"
+    path.write_bytes(b"".join(b'{"n": %d}\n' % number for number in range(10)))  # 10 bytes a line
+    units = [Source(str(path), path, 0, 30), Source(str(path), path, 30, 70), Source(str(path), path, 70, None)]
+    numbering = parallel.LineNumbers(units)
+
+    def partial(lines: int, error_line: int) -> parallel.Partial:
+        summary = Summary(lines=lines, errors=[SourceError(str(path), error_line, "read failed")])
+        return parallel.Partial(
+            summary, parallel.Names([], False), parallel.Names([], False), None, lines_counted=False
+        )
+
+    # The first part read 2 of its 3 lines before failing: the next part's lines are counted from the file.
+    assert numbering.place(0, partial(2, 3)).errors[0].line == 3
+    assert numbering.place(1, partial(4, 2)).errors[0].line == 5
+    assert numbering.place(2, partial(3, 1)).errors[0].line == 8
+
+
+def test_site_limits_are_really_crossed_by_the_inputs(logs: Path) -> None:
+    report, _ = _pass(logs, Limits(max_attributes=30, max_events=25), 1, None)
+    rules = json.loads(report)[0]["rules"]
+    assert rules["HJ206"] > 0 and rules["HJ304"] > 0
+
+
+def test_ranges_start_at_line_starts_and_cover_the_file(logs: Path) -> None:
+    path = logs / "c.jsonl"
+    data = path.read_bytes()
+    for parts in (2, 3, 10, 1000):
+        ranges = split_ranges(resolve([str(path)])[0], parts)
+        assert ranges[0].start == 0 and ranges[-1].end is None
+        for before, after in itertools.pairwise(ranges):
+            assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
+
+
+def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
+    assert parallel.plan_units(resolve([str(logs)]), 2) is None
+    assert parallel.plan_units(resolve(["-"]), 2) is None
+
+
+def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    chunk = site_limit_log(4000, 400, 4)
+    with open(big, "w", encoding="utf-8") as file:
+        while file.tell() < parallel.PARALLEL_MIN_BYTES + 1_000_000:
+            file.write(chunk)
+    outputs = {}
+    for jobs in ("1", "2"):
+        for arguments in (
+            ["validate", str(big), "--format", "json"],
+            ["validate", str(big), "--format", "jsonl"],
+            ["replay", str(big), "--dry-run"],
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", "hotjar_cli", *arguments, "--jobs", jobs], capture_output=True, check=False
+            )
+            outputs[(jobs, arguments[-1] if arguments[0] == "validate" else "dry-run")] = (done.returncode, done.stdout)
+    for kind in ("json", "jsonl", "dry-run"):
+        assert outputs[("1", kind)] == outputs[("2", kind)]
+        assert outputs[("1", kind)][1]
+
+
+class _Done:
+    def __init__(self, value: parallel.Partial, done: bool) -> None:
+        self._value, self._done = value, done
+
+    def result(self) -> parallel.Partial:
+        return self._value
+
+    def done(self) -> bool:
+        return self._done
+
+
+class _Inline:
+    """Runs each unit as it is submitted and says at random whether it is done yet: any timing of a real pool.
+
+    A unit's result depends only on what it is given, so running it at once changes nothing but the timing.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.runs: list[tuple[int | None, parallel.Seeds]] = []
+
+    def submit(self, fn: Any, /, *args: Any) -> _Done:
+        self.runs.append((args[0].start, next(arg for arg in args if isinstance(arg, parallel.Seeds))))
+        return _Done(fn(*args), self.rng.random() < 0.5)
+
+
+def _report(summary: Summary, streamed: str) -> tuple[str, str]:
+    return json.dumps(
+        [
+            summary_record(summary),
+            {
+                code: [example_record(example, False) for example in examples]
+                for code, examples in summary.examples.items()
+            },
+        ],
+        sort_keys=True,
+    ), streamed
+
+
+class _InParts(parallel.Engine):
+    """A file cut into `parts` units, run by `_Inline` in a window of `in_flight`; output returns in the results."""
+
+    shares_disk = False
+
+    def __init__(self, parts: int, in_flight: int, inline: _Inline) -> None:
+        self.parts, self.window, self.inline = parts, in_flight, inline
+
+    def plan(self, sources: list[Source]) -> list[Source]:
+        return split_ranges(sources[0], self.parts)
+
+    def executor(self, units: int) -> contextlib.nullcontext[_Inline]:
+        return contextlib.nullcontext(self.inline)
+
+    def in_flight(self, executor: Any) -> int:
+        return self.window
+
+
+def _in_units(
+    path: Path, settings: PassSettings, parts: int, in_flight: int, stream: Lines | None, rng: random.Random
+) -> tuple[tuple[str, str], _Inline]:
+    executor = _Inline(rng)
+    out = io.StringIO()
+    summary = parallel.run_jobs(
+        resolve([str(path)]), settings, 1, stream, out, engine=_InParts(parts, in_flight, executor)
+    )
+    return _report(summary, out.getvalue()), executor
+
+
+def _alone(path: Path, settings: PassSettings, stream: Lines | None) -> tuple[str, str]:
+    out = io.StringIO()
+    summary = run_pass(resolve([str(path)]), settings, None if stream is None else stream(out))
+    return _report(summary, out.getvalue())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.integers(3, 120),
+    seed=st.integers(0, 10_000),
+    parts=st.integers(2, 24),
+    in_flight=st.integers(1, 6),
+    max_attributes=st.integers(0, 70),
+    max_events=st.integers(0, 70),
+    stream=st.sampled_from([None, FindingLines(), CallLines()]),
+)
+def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
+    names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int, stream: Lines | None
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.jsonl"
+        path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
+        settings = PassSettings(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
+        answer, _ = _in_units(path, settings, parts, in_flight, stream, random.Random(seed))
+        assert answer == _alone(path, settings, stream)
+
+
+@pytest.mark.parametrize("in_flight", [1, 2, 3, 5])
+@pytest.mark.parametrize(
+    "limits",
+    [
+        Limits(max_attributes=30, max_events=25),
+        Limits(max_attributes=90, max_events=20),
+        Limits(max_attributes=20, max_events=115),
+    ],
+    ids=["both-early", "events-early", "attributes-early"],
+)
+def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits: Limits, in_flight: int) -> None:
+    # Names keep arriving through the whole log, so every unit meets names the site turns away once full.
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
+    settings = PassSettings(limits=limits)
+    answer, executor = _in_units(path, settings, 40, in_flight, None, random.Random(in_flight))
+    assert answer == _alone(path, settings, None)
+    rules = json.loads(answer[0])[0]["rules"]
+    assert rules["HJ206"] > 0 and rules["HJ304"] > 0
+    starts = [start for start, _ in executor.runs]
+    second_runs = len(starts) - len(set(starts))
+    # Each of the two limits fills once: the unit that fills it and those then in flight can run again.
+    assert second_runs <= 2 * in_flight
+    # Every second run starts from the exact names; and once both sites are full, every unit starts exact.
+    seen: set[int | None] = set()
+    for start, seeds in executor.runs:
+        if start in seen:
+            assert seeds.exact_attributes and seeds.exact_events
+        seen.add(start)
+    last = executor.runs[-1][1]
+    assert last.exact_attributes and last.exact_events

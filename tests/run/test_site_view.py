@@ -1,0 +1,95 @@
+"""The site view (inventory and timeline): the same bytes for any split of the work, and right against slow,
+obviously correct references."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hotjar_cli.run.parallel as parallel
+from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.views import SiteNames, View
+from hotjar_cli.report.site_view import inventory_record, timeline_record
+from hotjar_cli.run.one_pass import PassSettings
+from hotjar_cli.sources.reader import resolve
+from tests.support.site_view_logs import timed_log
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("timed")
+    (folder / "a.jsonl").write_text(timed_log(2500, 60, 1), encoding="utf-8")
+    with gzip.open(folder / "b.jsonl.gz", "wt", encoding="utf-8") as file:
+        file.write(timed_log(1500, 90, 2, step=3000))
+    (folder / "c.jsonl").write_text(timed_log(4000, 140, 3, step=20), encoding="utf-8")
+    return folder
+
+
+def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") -> str:
+    engine = parallel.LocalEngine(jobs, min_bytes=0)  # local processes, however small the input
+    summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO(), engine=engine)
+    return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [Limits(), Limits(max_attributes=30, max_events=25), Limits(max_attributes=75, max_events=120)],
+    ids=["defaults", "early", "late"],
+)
+@pytest.mark.parametrize(
+    "known",
+    [SiteNames(), SiteNames(("trait_3", "seeded"), ("Event 7", "Seeded event"))],
+    ids=["empty-site", "known-names"],
+)
+def test_any_number_of_jobs_gives_the_same_site_view(logs: Path, limits: Limits, known: SiteNames) -> None:
+    settings = PassSettings(limits=limits, views=frozenset(View), site_names=known)
+    alone = site_view(logs, settings, 1, "hour")
+    for jobs in (2, 3, 7):
+        assert site_view(logs, settings, jobs, "hour") == alone
+
+
+def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: Path) -> None:
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(
+        limits=Limits(max_attributes=30, max_events=25), views=frozenset(View), inventory_bounds=bounds
+    )
+    alone = site_view(logs, settings, 1)
+    record = json.loads(alone)[0]
+    assert record["events"]["remainder"]["sampled"] and record["events"]["remainder"]["names"] > 0
+    assert any(row["users_estimated"] for row in record["events"]["names"])
+    for jobs in (2, 5):
+        assert site_view(logs, settings, jobs) == alone
+
+
+def cli(*arguments: str) -> tuple[int, bytes]:
+    """The real command line in a fresh process: exit code and stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", *arguments],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+    )
+    return done.returncode, done.stdout
+
+
+def test_dask_gives_the_same_inventory_json_and_html_bytes(logs: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    limits = ["--max-attributes", "30", "--max-events", "25", "--known-events", str(logs.parent / "known.txt")]
+    (logs.parent / "known.txt").write_text("Event 3\nSeeded\n")
+    for command in (
+        ["inventory", str(logs), "--format", "json"],
+        ["validate", str(logs), "--format", "json", "--by", "hour", "--fail-on", "never"],
+        ["validate", str(logs), "--format", "html", "--fail-on", "never"],
+    ):
+        alone = cli(*command, *limits, "--jobs", "1")
+        assert alone[0] == 0 and alone[1]
+        assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone

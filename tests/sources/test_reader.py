@@ -1,0 +1,401 @@
+"""Reading real log files: plain and gzipped, directories, globs, stdin, and every awkward byte real logs hold."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from hotjar_cli.core.decode import MAX_LINE_BYTES
+from hotjar_cli.core.model import Outcome, Position
+from hotjar_cli.run.one_pass import PassSettings, run_pass
+from hotjar_cli.sources import reader
+from hotjar_cli.sources.reader import open_source, read_lines, resolve
+from hotjar_cli.sources.source import InputError, Source
+
+IDENTIFY = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}
+TRACK = {"type": "track", "userId": "u1", "event": "Signed Up"}
+PAGE = {"type": "page", "userId": "u1", "name": "Home"}
+LOG = "".join(json.dumps(message) + "\n" for message in (IDENTIFY, TRACK, PAGE)).encode()
+
+
+def lines_of(path: Path, block_bytes: int = reader.BLOCK_BYTES, max_line_bytes: int = MAX_LINE_BYTES) -> list[bytes]:
+    with open_source(Source(str(path), path)) as stream:
+        return list(read_lines(stream, block_bytes, max_line_bytes=max_line_bytes))
+
+
+def outcomes(events) -> list[tuple[int, Outcome]]:
+    return [(event.position.line, event.decision.outcome) for event in events]
+
+
+EXPECTED = [(1, Outcome.ACCEPTED), (2, Outcome.ACCEPTED), (3, Outcome.IGNORED)]
+
+
+# Plain and gzipped files
+
+
+@pytest.mark.parametrize(
+    ("name", "compress"),
+    [
+        ("events.jsonl", False),
+        ("events.jsonl", True),
+        ("events.gz", True),
+        ("events.json", True),
+        ("events.gz", False),
+        ("no-extension", True),
+    ],
+    ids=["plain", "gzipped .jsonl", "gzipped .gz", "gzipped .json", "decompressed .gz", "gzipped no extension"],
+)
+def test_gzip_is_recognised_by_its_magic_bytes_not_its_name(
+    tmp_path: Path, run_paths, name: str, compress: bool
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(LOG) if compress else LOG)
+    summary, events = run_paths([path])
+    assert outcomes(events) == EXPECTED
+    assert [event.position for event in events] == [Position(str(path), line) for line in (1, 2, 3)]
+    assert (summary.files, summary.lines, summary.events, summary.errors) == (1, 3, 3, [])
+    assert events[0].decision.call.args == ["identify", "u1", {"plan": "pro"}]
+
+
+def test_concatenated_gzip_members_are_one_stream(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "joined.gz"
+    path.write_bytes(gzip.compress(LOG[:-1]) + gzip.compress(b"\n" + json.dumps(TRACK).encode() + b"\n"))
+    summary, events = run_paths([path])
+    assert outcomes(events) == [*EXPECTED, (4, Outcome.ACCEPTED)]
+    assert summary.lines == 4
+
+
+def test_member_boundary_inside_a_line_joins_the_line(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "split.gz"
+    path.write_bytes(gzip.compress(LOG[:10]) + gzip.compress(LOG[10:]))
+    _, events = run_paths([path])
+    assert outcomes(events) == EXPECTED
+
+
+def test_empty_file_has_no_lines(tmp_path: Path, run_paths) -> None:
+    for name, content in (("empty.jsonl", b""), ("empty.gz", gzip.compress(b""))):
+        (tmp_path / name).write_bytes(content)
+        summary, events = run_paths([tmp_path / name])
+        assert (summary.files, summary.lines, summary.events, events, summary.errors) == (1, 0, 0, [], [])
+
+
+# Directories, globs and several paths
+
+
+def make_archive(root: Path) -> list[Path]:
+    """A Segment S3 archive: gzipped files per day, Segment's dummy object, and dot-files to skip."""
+    day1 = root / "segment-logs" / "src" / "1586476800000"
+    day2 = root / "segment-logs" / "src" / "1586563200000"
+    for folder in (day1, day2, root / "segment-logs" / ".cache"):
+        folder.mkdir(parents=True)
+    files = [day1 / "b.gz", day1 / "a.gz", day2 / "c.jsonl"]
+    for file in files:
+        file.write_bytes(gzip.compress(LOG) if file.suffix == ".gz" else LOG)
+    (root / "segment-logs" / "dummy-object.txt").write_bytes(b"")
+    (day1 / ".DS_Store").write_bytes(b"\x00\x01junk")
+    (root / "segment-logs" / ".cache" / "x.gz").write_bytes(b"junk")
+    return sorted(files)
+
+
+def test_directories_are_walked_recursively_in_sorted_order(tmp_path: Path, run_paths) -> None:
+    files = make_archive(tmp_path)
+    sources = resolve([str(tmp_path / "segment-logs")])
+    assert sources == [Source(str(file), file) for file in files]
+    summary, events = run_paths([tmp_path / "segment-logs"])
+    assert [event.position.file for event in events] == [str(file) for file in files for _ in range(3)]
+    assert (summary.files, summary.lines, summary.events) == (3, 9, 9)
+    assert summary.outcomes[Outcome.INVALID] == 0
+
+
+def test_globs_are_expanded_in_sorted_order(tmp_path: Path) -> None:
+    files = make_archive(tmp_path)
+    gzipped = [file for file in files if file.suffix == ".gz"]
+    assert resolve([str(tmp_path / "segment-logs" / "**" / "*.gz")]) == [Source(str(f), f) for f in gzipped]
+    assert resolve([str(tmp_path / "segment-logs" / "src" / "*")]) == [Source(str(f), f) for f in files]
+
+
+def test_several_paths_keep_the_order_given(tmp_path: Path, run_paths) -> None:
+    first, second = tmp_path / "z.jsonl", tmp_path / "a.jsonl"
+    first.write_bytes(LOG)
+    second.write_bytes(json.dumps(TRACK).encode())
+    summary, events = run_paths([first, second])
+    assert [(event.position.file, event.position.line) for event in events] == [
+        (str(first), 1),
+        (str(first), 2),
+        (str(first), 3),
+        (str(second), 1),
+    ]
+    assert summary.files == 2 and summary.lines == 4
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: tmp / "missing.jsonl",
+        lambda tmp: tmp / "missing" / "*.gz",
+        lambda tmp: (tmp / "empty").mkdir() or tmp / "empty",
+    ],
+    ids=["missing file", "glob without match", "empty directory"],
+)
+def test_paths_that_name_nothing_are_input_errors(tmp_path: Path, make) -> None:
+    path = make(tmp_path)
+    with pytest.raises(InputError) as error:
+        resolve([str(path)])
+    assert str(path) in str(error.value)
+
+
+def test_directory_of_only_skipped_files_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "dummy-object.txt").write_bytes(b"")
+    (tmp_path / ".hidden").write_bytes(LOG)
+    with pytest.raises(InputError):
+        resolve([str(tmp_path)])
+
+
+# Standard input
+
+
+class FakeStdin:
+    """What `sys.stdin` offers the reader: a binary buffer."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BufferedReader(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzipped"])
+def test_stdin_is_read_with_dash(monkeypatch: pytest.MonkeyPatch, compress: bool) -> None:
+    monkeypatch.setattr(sys, "stdin", FakeStdin(gzip.compress(LOG) if compress else LOG))
+    events = []
+    sources = resolve(["-"])
+    assert sources == [Source("-", None)]
+    summary = run_pass(sources, PassSettings(), on_event=events.append)
+    assert outcomes(events) == EXPECTED
+    assert [event.position.file for event in events] == ["-"] * 3
+    assert (summary.lines, summary.errors) == (3, [])
+
+
+# Awkward bytes
+
+
+def test_byte_order_mark_crlf_blank_lines_and_missing_final_newline(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(IDENTIFY).encode()
+        + b"\r\n\r\n   \t \r\n\n"
+        + json.dumps(TRACK).encode()
+        + b"\r\n"
+        + json.dumps(PAGE).encode()
+    )
+    summary, events = run_paths([path])
+    assert outcomes(events) == [(1, Outcome.ACCEPTED), (5, Outcome.ACCEPTED), (6, Outcome.IGNORED)]
+    assert (summary.lines, summary.blank_lines, summary.events) == (6, 3, 3)
+    assert events[1].decision.call.args == ["event", "Signed Up"]
+
+
+def test_byte_order_mark_only_counts_at_the_start(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(LOG + b"\xef\xbb\xbf" + json.dumps(TRACK).encode() + b"\n")
+    _, events = run_paths([path])
+    assert outcomes(events)[-1] == (4, Outcome.INVALID)
+    assert [finding.code for finding in events[-1].decision.findings] == ["HJ001"]
+
+
+def test_gzipped_file_with_byte_order_mark(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "bom.gz"
+    path.write_bytes(gzip.compress(b"\xef\xbb\xbf" + LOG))
+    _, events = run_paths([path])
+    assert outcomes(events) == EXPECTED
+
+
+def test_invalid_utf8_in_a_read_field_is_an_invalid_json_finding(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(LOG + b'{"type": "identify", "userId": "u1", "traits": {"city": "M\xe1laga"}}\n' + LOG)
+    summary, events = run_paths([path])
+    bad = events[3]
+    assert bad.position == Position(str(path), 4)
+    assert bad.decision.outcome is Outcome.INVALID
+    assert [(finding.code, finding.detail) for finding in bad.decision.findings] == [("HJ001", "not valid UTF-8")]
+    assert outcomes(events[4:]) == [
+        (line, outcome) for line, outcome in ((5, Outcome.ACCEPTED), (6, Outcome.ACCEPTED), (7, Outcome.IGNORED))
+    ]
+    assert summary.rules == {"HJ001": 1, "HJ101": 2}
+
+
+def test_broken_lines_never_stop_the_run(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "broken.jsonl"
+    path.write_bytes(b'{"type": "identify", "userId": "u1", "trai\n[1, 2]\n\x00\x01\x02\n"text"\n{}\n' + LOG)
+    summary, events = run_paths([path])
+    assert [(event.position.line, [f.code for f in event.decision.findings]) for event in events[:5]] == [
+        (1, ["HJ001"]),
+        (2, ["HJ002"]),
+        (3, ["HJ001"]),
+        (4, ["HJ002"]),
+        (5, ["HJ003"]),
+    ]
+    assert outcomes(events[5:]) == [(line + 5, outcome) for line, outcome in EXPECTED]
+    assert summary.lines == summary.events == 8
+    assert summary.outcomes[Outcome.INVALID] == 5
+
+
+def test_batch_lines_number_their_items(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(LOG + json.dumps({"batch": [IDENTIFY, TRACK, 5], "integrations": {"All": False}}).encode())
+    summary, events = run_paths([path])
+    assert [event.position for event in events[3:]] == [Position(str(path), 4, index) for index in range(3)]
+    assert [event.decision.outcome for event in events[3:]] == [Outcome.IGNORED, Outcome.IGNORED, Outcome.INVALID]
+    assert str(events[4].position) == f"{path}:4 (batch item 1)"
+    assert (summary.lines, summary.events) == (4, 6)
+
+
+# Over-long lines
+
+
+SMALL_LINE_LIMIT = 100
+"""A line limit for the reader (which cuts), the decoder (which reports) and the pass, in place of 8 MB."""
+
+
+def line_of(length: int) -> bytes:
+    """An identify line of exactly `length` bytes."""
+    line = json.dumps({"type": "identify", "userId": "u1", "traits": {"pad": ""}}).encode()
+    return line.replace(b'""', b'"' + b"p" * (length - len(line)) + b'"')
+
+
+LONG_LOG = b"\n".join(
+    [
+        json.dumps(TRACK).encode(),
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"bio": "x" * 5000}}).encode(),
+        line_of(100),
+        b"y" * 1000,
+        json.dumps(PAGE).encode(),
+        line_of(101),
+        b"z" * 101,
+    ]
+)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 7, 64, 101, 4096, reader.BLOCK_BYTES])
+def test_over_long_line_is_one_finding_and_the_next_lines_are_read(tmp_path: Path, block_bytes: int) -> None:
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(LONG_LOG)
+    events = []
+    settings = PassSettings(max_line_bytes=SMALL_LINE_LIMIT, block_bytes=block_bytes)
+    summary = run_pass(resolve([str(path)]), settings, on_event=events.append)
+    found = [(event.position.line, [finding.code for finding in event.decision.findings]) for event in events]
+    assert found == [(1, []), (2, ["HJ001"]), (3, []), (4, ["HJ001"]), (5, ["HJ101"]), (6, ["HJ001"]), (7, ["HJ001"])]
+    assert "100-byte limit" in events[1].decision.findings[0].detail
+    assert "100-byte limit" in events[3].decision.findings[0].detail
+    assert "100-byte limit" in events[6].decision.findings[0].detail
+    assert (summary.lines, summary.events) == (7, 7)
+
+
+def test_over_long_line_is_cut_to_just_over_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(LONG_LOG)
+    for block_bytes in (1, 3, 50, 100, 1000):
+        lines = lines_of(path, block_bytes, SMALL_LINE_LIMIT)
+        assert [len(line) for line in lines] == [len(json.dumps(TRACK)), 101, 100, 101, len(json.dumps(PAGE)), 101, 101]
+
+
+# Block sizes
+
+
+AWKWARD = (
+    b"\xef\xbb\xbf" + json.dumps(IDENTIFY).encode() + b"\r\n\n  \n" + b"\xff\xfe\n" + LOG + json.dumps(TRACK).encode()
+)
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzipped"])
+def test_block_size_never_changes_the_lines(tmp_path: Path, compress: bool) -> None:
+    path = tmp_path / "awkward.gz"
+    path.write_bytes(gzip.compress(AWKWARD) if compress else AWKWARD)
+    expected = AWKWARD[3:].split(b"\n")
+    for block_bytes in (1, 2, 3, 4, 5, 13, 64, 1 << 16):
+        assert lines_of(path, block_bytes) == expected
+
+
+def test_read_lines_on_a_stream_of_short_reads() -> None:
+    class Trickle(io.RawIOBase):
+        """A pipe that hands out one byte per read, whatever was asked for."""
+
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int = -1) -> bytes:
+            piece, self.data = self.data[:1], self.data[1:]
+            return piece
+
+    assert list(read_lines(Trickle(AWKWARD))) == AWKWARD[3:].split(b"\n")
+
+
+# Files that stop being readable
+
+
+def test_truncated_gzip_is_an_error_with_file_and_line_after_the_lines_before_it(tmp_path: Path, run_paths) -> None:
+    body = b"".join(json.dumps({**TRACK, "messageId": f"m{index}"}).encode() + b"\n" for index in range(5000))
+    whole = gzip.compress(body)
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    # Every whole line that can be decompressed before the cut is read and counted.
+    readable_lines = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(cut.read_bytes()).count(b"\n")
+    assert 0 < readable_lines < 5000
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(LOG)
+    summary, events = run_paths([cut, good])
+    assert len(summary.errors) == 1
+    error = summary.errors[0]
+    assert (error.file, error.line) == (str(cut), readable_lines + 1)
+    assert "gzip" in error.message
+    assert [event.position.line for event in events if event.position.file == str(cut)] == list(
+        range(1, readable_lines + 1)
+    )
+    # The next file is still read, and every line read is counted once.
+    assert outcomes([event for event in events if event.position.file == str(good)]) == EXPECTED
+    assert summary.lines == summary.events == readable_lines + 3
+    assert summary.files == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x1f\x8b",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage garbage garbage",
+        b"\x1f\x8bnot gzip at all\n" + LOG,
+        gzip.compress(LOG) + b"trailing junk",
+    ],
+    ids=["magic only", "corrupt deflate", "bad header", "trailing junk"],
+)
+def test_corrupt_gzip_is_an_error_not_a_traceback(tmp_path: Path, run_paths, content: bytes) -> None:
+    path = tmp_path / "corrupt.gz"
+    path.write_bytes(content)
+    summary, events = run_paths([path])
+    assert len(summary.errors) == 1
+    assert summary.errors[0].file == str(path)
+    assert summary.errors[0].line == summary.lines + 1
+    assert summary.lines == len(events)
+
+
+def test_gzip_with_trailing_zero_padding_is_read(tmp_path: Path, run_paths) -> None:
+    path = tmp_path / "padded.gz"
+    path.write_bytes(gzip.compress(LOG) + b"\x00" * 512)
+    summary, events = run_paths([path])
+    assert outcomes(events) == EXPECTED
+    assert summary.errors == []
+
+
+def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "gone.jsonl"
+    path.write_bytes(LOG)
+    sources = resolve([str(path)])
+    path.unlink()
+    summary = run_pass(sources, PassSettings())
+    assert [(error.file, error.line) for error in summary.errors] == [(str(path), 1)]
+    assert "gone.jsonl" in summary.errors[0].message
