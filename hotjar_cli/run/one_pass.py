@@ -44,7 +44,7 @@ class PassSettings(msgspec.Struct):
     inventory_bounds: InventoryBounds = msgspec.field(default_factory=InventoryBounds)
     """How much the inventory holds exactly before it samples names and estimates users."""
     max_line_bytes: int = MAX_LINE_BYTES
-    """Longer lines are reported (HJ001), not parsed."""
+    """Longer lines are reported (invalid-json), not parsed."""
     block_bytes: int = BLOCK_BYTES
     """How much of a source is read at once."""
 
