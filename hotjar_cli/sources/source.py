@@ -16,7 +16,7 @@ from hotjar_cli.core.errors import UserError
 
 SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
-SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq"})
+SKIPPED_SUFFIXES = frozenset({".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq", ".pyc"})
 """Documentation and scripts kept beside logs (a README, the script that made or reads them), in any case;
 skipped when a folder is walked or a glob expanded. README.md lists the same suffixes."""
 
