@@ -30,12 +30,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from rich.console import Console  # noqa: E402
+from rich.console import Console  # noqa: E402 - after the repository root is put on sys.path
 
-from hotjar_cli.replay import run_replay  # noqa: E402
-from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from tests.support.fake_hotjar import Received  # noqa: E402
-from tests.support.replay_support import assert_complete_once, events_of, generate_log, settings_for  # noqa: E402
+from hotjar_cli.replay import run_replay  # noqa: E402 - after the repository root is put on sys.path
+from hotjar_cli.replay.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402 - after the repository root is put on sys.path
+from tests.support.fake_hotjar import Received  # noqa: E402 - after the repository root is put on sys.path
+from tests.support.replay_support import assert_complete_once, events_of, generate_log, settings_for  # noqa: E402 - after the repository root is put on sys.path
 
 SERVE = """
 import dataclasses, json, sys
@@ -55,14 +55,14 @@ class SeparateFake:
         self.process = subprocess.Popen(
             [sys.executable, "-c", SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
         )
-        started = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
+        started = json.loads(self.process.stdout.readline())
         self.site_id, self.page_url, self.script_url = started["site_id"], started["page_url"], started["script_url"]
 
     def received(self) -> list[Received]:
         """Every call the fake accepted; the fake stops."""
-        self.process.stdin.write("\n")  # type: ignore[union-attr]
-        self.process.stdin.flush()  # type: ignore[union-attr]
-        calls = [Received(*fields) for fields in json.loads(self.process.stdout.readline())]  # type: ignore[union-attr]
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        calls = [Received(*fields) for fields in json.loads(self.process.stdout.readline())]
         self.process.wait(10)
         return calls
 
@@ -74,7 +74,7 @@ def measure(users: int, concurrency: int, settle: float) -> tuple[int, int, floa
     with tempfile.TemporaryDirectory() as folder:
         fake = SeparateFake()
         log = generate_log(Path(folder) / "log.ndjson", users=users)
-        settings = replace(settings_for(fake), concurrency=concurrency, settle_seconds=settle, retries=0)  # type: ignore[arg-type]
+        settings = replace(settings_for(fake), concurrency=concurrency, settle_seconds=settle, retries=0)
         report = run_replay(events_of(log.path), settings, Console(file=io.StringIO()))
         if report.sent != log.calls:
             raise SystemExit(f"the replay lost calls: {report.to_text()}")

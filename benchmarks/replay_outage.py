@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.fake_hotjar import FakeHotjar  # noqa: E402
-from tests.support.replay_support import assert_complete_once, generate_log  # noqa: E402
+from tests.support.fake_hotjar import FakeHotjar  # noqa: E402 - after the repository root is put on sys.path
+from tests.support.replay_support import assert_complete_once, generate_log  # noqa: E402 - after the repository root is put on sys.path
 
 
 def replay(log: Path, fake: FakeHotjar, *options: str) -> tuple[subprocess.CompletedProcess[str], float]:

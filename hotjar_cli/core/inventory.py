@@ -287,7 +287,7 @@ class Names:
             copy.types, copy.dropped = record.types, record.dropped
             copy.first, copy.last = shifted(record.first, lines), shifted(record.last, lines)
             moved.records[name] = copy
-        moved.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]
+        moved.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]  # the shifted record keeps the shape
         return moved
 
 
@@ -315,8 +315,8 @@ def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, 
             exact.add(user[0])
             if len(exact) > users.exact_up_to:
                 users.add(user[0])  # becomes a sketch
-        elif user[2] > users.registers[user[1]]:  # type: ignore[index]
-            users.registers[user[1]] = user[2]  # type: ignore[index]
+        elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a user is (hash, register, rank)
+            users.registers[user[1]] = user[2]  # type: ignore[index]  # a user is (hash, register, rank)
 
 
 class Inventory:

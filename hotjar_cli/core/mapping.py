@@ -164,17 +164,17 @@ class Mapper:
         """The decision for one parsed line or batch item."""
         if parsed.__class__ is Unreadable:
             return _decision((Finding(parsed.code, "$", parsed.detail),), None)
-        kind = parsed.type  # type: ignore[union-attr]
+        kind = parsed.type  # type: ignore[union-attr]  # a message: the class test above narrows it
         decide_type = self._by_type.get(kind) if kind.__class__ is str else None
         if decide_type is None:
             return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
         # A message, not Unreadable (the class test above): mypy does not narrow on `__class__`, which is cheaper
         # per message than isinstance.
         user_id, anonymous_id, message_id, timestamp = (
-            parsed.userId,  # type: ignore[union-attr]
-            parsed.anonymousId,  # type: ignore[union-attr]
-            parsed.messageId,  # type: ignore[union-attr]
-            parsed.timestamp,  # type: ignore[union-attr]
+            parsed.userId,  # type: ignore[union-attr]  # a message: the class test above narrows it
+            parsed.anonymousId,  # type: ignore[union-attr]  # a message: the class test above narrows it
+            parsed.messageId,  # type: ignore[union-attr]  # a message: the class test above narrows it
+            parsed.timestamp,  # type: ignore[union-attr]  # a message: the class test above narrows it
         )
         if (
             ((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
@@ -183,11 +183,11 @@ class Mapper:
         ):
             spec: list[Finding] = []  # the common case: Segment's spec is kept, as `_spec_findings` would find
         else:
-            spec = _spec_findings(parsed)  # type: ignore[arg-type]
-        disabled = _disabled_for_hotjar(parsed) if parsed.integrations else ""  # type: ignore[arg-type,union-attr]
+            spec = _spec_findings(parsed)  # type: ignore[arg-type]  # a message: the class test above narrows it
+        disabled = _disabled_for_hotjar(parsed) if parsed.integrations else ""  # type: ignore[arg-type,union-attr]  # a message: the class test above narrows it
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
-        return decide_type(parsed, spec)  # type: ignore[arg-type]
+        return decide_type(parsed, spec)  # type: ignore[arg-type]  # a message: the class test above narrows it
 
     def _unsupported(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         kind = message.type

@@ -45,7 +45,7 @@ class DistinctUsers:
             if len(exact) > self.exact_up_to:
                 self._to_sketch()
             return
-        _add_to(self.registers, hashed)  # type: ignore[arg-type]
+        _add_to(self.registers, hashed)  # type: ignore[arg-type]  # registers exist once past the exact set
 
     def _to_sketch(self) -> None:
         registers = bytearray(REGISTERS)

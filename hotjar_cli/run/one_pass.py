@@ -165,7 +165,7 @@ def _run(
                             raw = raw[:-1] if raw.endswith(b"\n") else raw
                             envelope = message is not None and message.batch is not None and len(raw) <= max_line_bytes
                             parsed_items, batched = (
-                                parse_batch(message)  # type: ignore[arg-type]
+                                parse_batch(message)  # type: ignore[arg-type]  # an envelope is a decoded message here
                                 if envelope
                                 else parse_line(raw, max_line_bytes)
                             )

@@ -38,7 +38,7 @@ try:
     from isal.isal_zlib import error as _isal_error
 
     # isal's stubs declare its error class as an instance of Exception.
-    DECOMPRESS_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, _isal_error)  # type: ignore[assignment]
+    DECOMPRESS_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, _isal_error)  # type: ignore[assignment]  # isal types its error class as an instance
 except ImportError:  # a platform ISA-L is not built for
     from zlib import decompressobj  # type: ignore[assignment]  # the same inflater as ISA-L's, typed apart
 

@@ -145,7 +145,7 @@ def object_size(remote: Remote) -> int:
         return int(filesystem(remote.endpoint_url).size(remote.url))
     except InputError:
         raise
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
         raise InputError(f"{remote.url}: {_describe(error)}") from None
 
 
@@ -159,14 +159,14 @@ class _Guarded:
         try:
             data: bytes = self._file.read(size)
             return data
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
             raise ReadError(f"read failed: {_describe(error)}") from None
 
     def readline(self) -> bytes:
         try:
             line: bytes = self._file.readline()
             return line
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
             raise ReadError(f"read failed: {_describe(error)}") from None
 
     def seek(self, offset: int, whence: int = 0) -> int:

@@ -148,7 +148,7 @@ def test_every_choice_comes_from_an_enum(command: str, parameter: click.Paramete
     function = inspect.unwrap(getattr(importlib.import_module(module), name))
     enum = enum_in(typing.get_type_hints(function, include_extras=True)[parameter.name or ""])
     assert enum is not None, f"{command} {parameter.opts[0]} offers choices that are no Enum"
-    assert list(parameter.type.choices) == [member.value for member in enum]  # type: ignore[attr-defined] - a Choice
+    assert list(parameter.type.choices) == [member.value for member in enum]
 
 
 def test_the_type_filter_offers_every_segment_message_type() -> None:

@@ -92,7 +92,7 @@ def test_every_parameter_shows_its_help_at_80_columns(command: str, parameter: c
 )
 def test_every_choice_is_shown_whole(command: str, parameter: click.Parameter) -> None:
     shown = help_text(*([command] if command else []))
-    for choice in parameter.type.choices:  # type: ignore[attr-defined]
+    for choice in parameter.type.choices:
         assert re.search(rf"(?<![\w-]){re.escape(str(choice))}(?![\w-])", shown), (
             f"{command} {parameter.name}: {choice} is not shown whole"
         )

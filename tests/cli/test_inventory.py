@@ -149,7 +149,7 @@ def test_slots_and_fill_date_match_a_slow_reference(tmp_path: Path, jobs: str, m
     )
     record = json.loads(out)
     for kind, limit in (("attributes", 40), ("events", 500)):
-        slots, (time, line) = slow_site(messages, limit, kind)  # type: ignore[misc]
+        slots, (time, line) = slow_site(messages, limit, kind)
         rows = record[kind]["names"]
         assert [
             row["name"] for row in sorted((row for row in rows if row["fate"] == "kept"), key=lambda row: row["slot"])

@@ -138,7 +138,7 @@ def test_the_mapper_decides_every_sequence_as_the_reference_does(values: list[ob
 def test_the_engine_decides_every_line_of_a_log_as_the_reference_does(
     tmp_path_factory: object, values: list[object], chosen: Limits
 ) -> None:
-    log = Path(tmp_path_factory.mktemp("log")) / "log.ndjson"  # type: ignore[attr-defined]
+    log = Path(tmp_path_factory.mktemp("log")) / "log.ndjson"
     raws = lines_of(values)
     log.write_bytes(b"".join(raw + b"\n" for raw in raws))
     events: list[Event] = []
@@ -152,7 +152,7 @@ def test_a_rule_the_fast_path_skipped_would_be_seen() -> None:
     """The test above can fail: a mapper that forgot a trait's rule after the first message disagrees."""
 
     class Forgetful(Mapper):
-        def decide(self, parsed):  # type: ignore[no-untyped-def]
+        def decide(self, parsed):
             decided = super().decide(parsed)
             return decided.__class__(decided.outcome, decided.call, decided.findings[:1])
 

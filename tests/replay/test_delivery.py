@@ -114,7 +114,7 @@ def test_latency_slows_delivery_but_loses_nothing(tmp_path: Path, fake: FakeHotj
     fake.faults.latency = 0.4  # longer than the settle time: the replay must wait for Hotjar's answers
     report, dead_users, log = replay_with_fault(tmp_path, fake, users=8)
     assert not dead_users and report.sent == report.planned
-    assert_complete_once(log, fake.received())  # type: ignore[arg-type]
+    assert_complete_once(log, fake.received())
 
 
 def test_http_500s_are_retried_and_the_rest_dead_lettered(tmp_path: Path, fake: FakeHotjar) -> None:
@@ -151,7 +151,7 @@ def test_a_script_that_does_not_load_dead_letters_every_user(tmp_path: Path, fak
 def test_a_disabled_identify_api_dead_letters_identified_users_only(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.identify_disabled = True
     report, dead_users, log = replay_with_fault(tmp_path, fake, users=10, retries=1)
-    assert dead_users == {key for key in log.expected if key.startswith("user-")}  # type: ignore[attr-defined]
+    assert dead_users == {key for key in log.expected if key.startswith("user-")}
     assert dict(report.failures) == {"http-error": len(dead_users)}
 
 

@@ -342,7 +342,7 @@ def test_stopping_the_fake_closes_its_websockets(visit: Callable[..., Visit]) ->
 def test_latency_delays_the_script_the_client_and_every_call(
     hotjar: FakeHotjar, visit: Callable[..., Visit], channel: str
 ) -> None:
-    hotjar.channel = channel  # type: ignore[assignment]
+    hotjar.channel = channel
     hotjar.faults.latency, hotjar.faults.client_latency = 0.4, 0.6
     seen = visit(hotjar)
     assert eventually(seen, lambda: len(hotjar.received()) == 2)

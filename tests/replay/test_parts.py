@@ -211,7 +211,7 @@ def test_the_checkpoint_survives_a_torn_last_line_and_belongs_to_one_site(tmp_pa
 )
 def test_setup_problems_are_one_line_errors(change: dict[str, object], message: str) -> None:
     with pytest.raises(ReplaySetupError, match=message.replace("(", r"\(").replace(")", r"\)")) as raised:
-        check_settings(replace(SETTINGS, **change))  # type: ignore[arg-type]
+        check_settings(replace(SETTINGS, **change))
     assert "\n" not in str(raised.value)
 
 

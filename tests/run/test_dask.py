@@ -129,7 +129,7 @@ def test_byte_ranges_and_large_outputs_cross_the_cluster(logs: Path, scheduler: 
 
     def answer(**engine_choice: object) -> tuple[str, str]:
         out = io.StringIO()
-        summary = parallel.run_jobs(sources, settings, 1, stream, out, **engine_choice)  # type: ignore[arg-type]
+        summary = parallel.run_jobs(sources, settings, 1, stream, out, **engine_choice)
         errors = [(error.file, error.line, error.message) for error in summary.errors]
         return json.dumps(
             [
