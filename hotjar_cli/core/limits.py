@@ -45,4 +45,6 @@ class Limits:
 
     def disallowed_characters(self, name: str) -> list[str]:
         """The distinct characters of an event name that Hotjar does not allow, in order of appearance."""
+        if self._disallowed.search(name) is None:
+            return []  # nearly every name: one search costs a quarter of collecting the characters
         return list(dict.fromkeys(self._disallowed.findall(name)))

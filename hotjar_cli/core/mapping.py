@@ -52,7 +52,7 @@ MESSAGE_TYPES = frozenset({"identify", "track", "page", "screen", "group", "alia
 UNSUPPORTED_TYPES = frozenset({"page", "screen", "group", "alias"})
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_HIGH_CARDINALITY = (
+_HIGH_CARDINALITY = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
     ("an email address", _EMAIL),
     ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
     ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)")),
@@ -494,8 +494,12 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     if bad:
         shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
         return (Finding(_EVENT_NAME_INVALID_CHARACTERS_CODE, "$.event", f"not allowed: {shown}"),)
-    for what, pattern in _HIGH_CARDINALITY:
-        if pattern.search(name):
+    # Each pattern but the digits' needs a character most names lack: searching only names that have it finds the
+    # same, for a fifth of the cost on names like `Viewed Article 4821` (each new name is checked once).
+    dot, colon = "." in name, ":" in name
+    searched = ("@" in name, dot, dot or colon, True, colon)
+    for (what, pattern), could_match in zip(_HIGH_CARDINALITY, searched, strict=True):
+        if could_match and pattern.search(name):
             return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)
     return ()
 
