@@ -102,12 +102,12 @@ class Bucket:
     def merge(self, later_part: Bucket) -> Bucket:
         """This bucket's counts followed by `later_part`'s."""
         merged = Bucket()
-        merged.outcomes = [mine + theirs for mine, theirs in zip(self.outcomes, later_part.outcomes)]
+        merged.outcomes = [mine + theirs for mine, theirs in zip(self.outcomes, later_part.outcomes, strict=True)]
         merged.rules = _added(self.rules, later_part.rules)
         merged.affected = _added(self.affected, later_part.affected)
         first = dict(self.first)
         for code, seen in later_part.first.items():
-            first[code] = _earlier(first.get(code), seen)  # type: ignore[assignment]
+            first[code] = _earlier(first.get(code), seen)
         merged.first = dict(sorted(first.items()))
         return merged
 
@@ -198,7 +198,8 @@ class Timeline:
         """Events not yet counted into their buckets, grouped by hour (its text and the times' length, or its
         start in seconds, or None) and decision, as `Summary` groups them: `[decision, count, first (time, file,
         line, index), last (...)]`. `settle` counts them."""
-        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
+        self._groups: dict[Any, list[Any]] = {}
+        self._hour, self._length, self._held = _NO_HOUR, 0, 0
         """The hour of the last event in Segment's form, its times' length and its groups; the groups held."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
@@ -209,7 +210,7 @@ class Timeline:
         first 13 characters name its hour, and two such times of the same length compare as text. An event in
         the same hour as the one before, under a decision already met there, takes the first branch.
         """
-        text = parsed.timestamp if parsed.__class__ is SegmentMessage else None  # type: ignore[union-attr]
+        text = parsed.timestamp if parsed.__class__ is SegmentMessage else None
         if text.__class__ is str and text.startswith(self._hour) and len(text) == self._length:
             call = decision.call
             group = self._groups.get(
