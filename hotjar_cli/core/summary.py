@@ -110,6 +110,15 @@ class Summary:
             self.settle()
         self._repeats[key] = [decision, 0]
 
+    @property
+    def held(self) -> dict[Any, list[Any]]:
+        """The decisions held for counting, each with how often it came again: the same dict for the summary's life.
+
+        An event whose decision is held by identity (`id(decision)` is a key) is counted by adding one to the count
+        beside it and one to `events`, which is what `add_at` would do: a pass's loop does it without the call.
+        """
+        return self._repeats
+
     def settle(self) -> None:
         """Count the decisions held for counting, and let them go: every count is then complete."""
         for decision, count in self._repeats.values():

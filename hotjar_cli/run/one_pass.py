@@ -123,6 +123,9 @@ def _run(
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
+    # A pass that only counts finds most decisions held already, and counts them here (see `Summary.held`).
+    counting_only = not filtering and not selecting and observe is None and on_event is None
+    held = summary.held.get
 
     def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
         if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):
@@ -151,6 +154,7 @@ def _run(
             line_offset = lines_before(source) if count_lines_before else 0
             with open_source(source, observer.read if observer is not None else None) as stream:
                 for lines in read_blocks(stream, block_bytes, source.start == 0, max_line_bytes):
+                    repeated = 0  # events counted as held decisions, added to the summary's after each block
                     for raw in lines:  # each with its line end, which JSON ignores
                         line_number += 1
                         try:
@@ -158,7 +162,16 @@ def _run(
                         except DECODE_ERRORS:
                             message = None
                         if message is not None and message.batch is None and len(raw) <= max_line_bytes:
-                            fold(name, line_offset + line_number, None, message, raw)  # nearly every line
+                            if counting_only:
+                                decision = decide(message)
+                                repeat = held(id(decision))
+                                if repeat is not None:
+                                    repeat[1] += 1  # nearly every line
+                                    repeated += 1
+                                    continue
+                                add(name, line_offset + line_number, None, message, decision, raw)
+                            else:
+                                fold(name, line_offset + line_number, None, message, raw)
                         elif raw.isspace() or not raw:
                             summary.blank_lines += 1
                         else:
@@ -171,6 +184,7 @@ def _run(
                             )
                             for index, parsed in enumerate(parsed_items):
                                 fold(name, line_offset + line_number, index if batched else None, parsed, raw)
+                    summary.events += repeated
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number

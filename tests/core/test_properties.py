@@ -80,8 +80,10 @@ def check_summary(summary: Summary, events: list[Event]) -> None:
 
 
 def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary, list[Event]]:
+    """The summary of a pass that hands each event on, checked against a pass that only counts (its own path)."""
     events: list[Event] = []
     summary = run_pass([Source(str(path), path)], settings_ or PassSettings(), on_event=events.append)
+    assert run_pass([Source(str(path), path)], settings_ or PassSettings()) == summary
     return summary, events
 
 
@@ -101,6 +103,17 @@ def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Pat
     summary, events = run_file(path)
     check_summary(summary, events)
     assert summary.rules["HJ301"] == 3 * names
+
+
+def test_a_pass_that_only_counts_agrees_with_one_that_hands_each_event_on(tmp_path: Path) -> None:
+    # Counting alone takes its own path for a decision seen before: every sample log, each line many times over,
+    # repeats every kind of decision, blank and broken lines included, past the site's limits.
+    samples = Path(__file__).resolve().parents[2] / "sample_events"
+    text = b"".join(path.read_bytes() for path in sorted(samples.glob("*.jsonl")))
+    path = tmp_path / "repeated.jsonl"
+    path.write_bytes(text * 8 + gzip.decompress((samples / "volume-site-limits.jsonl.gz").read_bytes()))
+    summary, events = run_file(path)
+    check_summary(summary, events)
 
 
 @pytest.fixture(scope="module")
