@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
@@ -18,8 +19,17 @@ from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import Decision, Finding, Outcome, Position
 
 EXAMPLE_LINE_BYTES = 64 * 1024
-REPEATS_HELD = 4096
-"""At most this many decisions are held for counting by identity; past that, they are counted and let go."""
+
+
+class HeldDecisions(msgspec.Struct, frozen=True):
+    """How many decisions a summary holds for counting (see `Summary._repeats`)."""
+
+    by_identity: int = 1 << 14
+    """Past this many held in all, they are counted and let go. A site has up to 10,000 event names, each with a
+    decision of its own: with fewer held, they were counted, let go and held again over and over."""
+    by_findings: int = 4096
+    """Past this many held by their findings, one more is counted at once. They carry attributes, and most (those
+    of identifies turned away in part by a full site) never come again."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,9 @@ class Summary:
     identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
     by its findings instead, since those decide everything it counts for.
     """
+    held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
+    """How many decisions are held for counting before they are counted."""
+    _held_by_findings: int = field(default=0, repr=False, compare=False)
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         """Count one decided event found at `file`, `line` (and `index` in a batch). Call `settle` when done."""
@@ -91,7 +104,8 @@ class Summary:
         call = decision.call
         findings = decision.findings
         key: int | tuple[Finding, ...] = id(decision)
-        if call is not None and call.attributes is not None:
+        by_findings = call is not None and call.attributes is not None
+        if by_findings:
             key = findings
             repeat = self._repeats.get(key)
             if repeat is not None:
@@ -106,8 +120,12 @@ class Summary:
                     shown = True
             if shown:
                 return  # the decision may be wanted as an example again
-        if len(self._repeats) >= REPEATS_HELD:
+        if len(self._repeats) >= self.held_limits.by_identity:
             self.settle()
+        if by_findings:
+            if self._held_by_findings >= self.held_limits.by_findings:
+                return  # counted above, and not held
+            self._held_by_findings += 1
         self._repeats[key] = [decision, 0]
 
     @property
@@ -125,6 +143,7 @@ class Summary:
             if count:
                 self._count(decision, count)
         self._repeats.clear()
+        self._held_by_findings = 0
 
     def _count(self, decision: Decision, times: int) -> None:
         self.outcomes[decision.outcome] += times

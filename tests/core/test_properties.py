@@ -16,7 +16,7 @@ from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision, Event, Outcome
 from hotjar_cli.core.rules import RULES, Effect
-from hotjar_cli.core.summary import REPEATS_HELD, Summary
+from hotjar_cli.core.summary import HeldDecisions, Summary
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, open_source, read_lines
 from hotjar_cli.sources.source import ReadError, Source
@@ -88,7 +88,9 @@ def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary
 
 
 def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Path) -> None:
-    names = REPEATS_HELD + 300
+    # Few held, so that the names below repeat more decisions than are held, by identity and by findings.
+    held = HeldDecisions(by_identity=256, by_findings=64)
+    names = held.by_identity + 300
     lines = []
     for number in range(3 * names):
         lines.append({"type": "track", "userId": "u1", "event": f"Step {number % names}", "properties": {"n": number}})
@@ -100,7 +102,7 @@ def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Pat
             lines.append({"type": "identify", "userId": "u2", "traits": {"plan": "pro", f"n{number // 2 % names}": {}}})
     path = tmp_path / "repeats.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    summary, events = run_file(path)
+    summary, events = run_file(path, PassSettings(held=held))
     check_summary(summary, events)
     assert summary.rules["HJ301"] == 3 * names
 
