@@ -306,6 +306,7 @@ class Mapper:
             if not spec_found and len(self._refused_events) < 100_000:
                 self._refused_events[name] = decision
             return decision
+        dropped = _dropped_properties(message)
         if not spec_found and len(self._admitted_events) < 100_000:
             shared = self._track_decisions.get(name)
             if shared is None:
@@ -317,7 +318,8 @@ class Mapper:
                 if len(self._track_decisions) < 100_000:
                     self._track_decisions[name] = shared
             self._admitted_events[name] = shared
-        dropped = _dropped_properties(message)
+            # The name's first track shares its decision too: counting it then holds one decision, not two.
+            return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
         if dropped is not None:
             findings.append(dropped)
         return _decision(findings, call)
