@@ -164,30 +164,41 @@ class Mapper:
         """The decision for one parsed line or batch item."""
         if parsed.__class__ is Unreadable:
             return _decision((Finding(parsed.code, "$", parsed.detail),), None)
-        kind = parsed.type  # type: ignore[union-attr]  # a message: the class test above narrows it
-        decide_type = self._by_type.get(kind) if kind.__class__ is str else None
-        if decide_type is None:
-            return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
         # A message, not Unreadable (the class test above): mypy does not narrow on `__class__`, which is cheaper
         # per message than isinstance.
-        user_id, anonymous_id, message_id, timestamp = (
-            parsed.userId,  # type: ignore[union-attr]  # a message: the class test above narrows it
-            parsed.anonymousId,  # type: ignore[union-attr]  # a message: the class test above narrows it
-            parsed.messageId,  # type: ignore[union-attr]  # a message: the class test above narrows it
-            parsed.timestamp,  # type: ignore[union-attr]  # a message: the class test above narrows it
+        message: SegmentMessage = parsed  # type: ignore[assignment]  # a message: the class test above narrows it
+        kind, user_id, anonymous_id, message_id, timestamp = (
+            message.type,
+            message.userId,
+            message.anonymousId,
+            message.messageId,
+            message.timestamp,
         )
-        if (
+        spec_kept = (  # Segment's spec is kept: `_spec_findings` would find nothing
             ((user_id.__class__ is str and user_id) or (anonymous_id.__class__ is str and anonymous_id))
             and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
             and (timestamp is None or timestamp.__class__ is str)
-        ):
-            spec: list[Finding] = []  # the common case: Segment's spec is kept, as `_spec_findings` would find
-        else:
-            spec = _spec_findings(parsed)  # type: ignore[arg-type]  # a message: the class test above narrows it
-        disabled = _disabled_for_hotjar(parsed) if parsed.integrations else ""  # type: ignore[arg-type,union-attr]  # a message: the class test above narrows it
+        )
+        if spec_kept and not message.integrations:
+            # Nearly every message: nothing to find before its type's own rules.
+            if kind == "track":
+                name = message.event
+                shared = self._admitted_events.get(name) if name.__class__ is str else None
+                if shared is not None:
+                    properties = message.properties
+                    if len(properties) > 1 and _first_two_bytes(properties)[0] == b'{"':
+                        return shared[1]  # nearly every track: properties is a compact, non-empty object
+                return self._track(message, [])
+            if kind == "identify":
+                return self._identify(message, [])
+        decide_type = self._by_type.get(kind) if kind.__class__ is str else None
+        if decide_type is None:
+            return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
+        spec: list[Finding] = [] if spec_kept else _spec_findings(message)
+        disabled = _disabled_for_hotjar(message) if message.integrations else ""
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
-        return decide_type(parsed, spec)  # type: ignore[arg-type]  # a message: the class test above narrows it
+        return decide_type(message, spec)
 
     def _unsupported(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         kind = message.type
