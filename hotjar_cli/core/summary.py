@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -28,8 +29,7 @@ class HeldDecisions(msgspec.Struct, frozen=True):
     """Past this many held in all, they are counted and let go. A site has up to 10,000 event names, each with a
     decision of its own: with fewer held, they were counted, let go and held again over and over."""
     by_findings: int = 4096
-    """Past this many held by their findings, one more is counted at once. They carry attributes, and most (those
-    of identifies turned away in part by a full site) never come again."""
+    """Past this many held by the codes of their findings (they carry attributes), one more is counted at once."""
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,14 @@ class Summary:
     """The site view collected beside the counts, when a report asks for it (`hotjar_cli.core.views.Views`)."""
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
-    _repeats: dict[int | tuple[Finding, ...], list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    _repeats: dict[int | tuple[str, ...], list[Any]] = field(default_factory=dict, repr=False, compare=False)
     """Decisions that need nothing but counting, with how often they came again before `settle`.
 
     The core hands out one shared decision for most events (tracks under a known name, page views): such a
     decision is held by identity, and counting its event is then one lookup. Holding it keeps it alive, so its
     identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
-    by its findings instead, since those decide everything it counts for.
+    by the codes of its findings instead, since those decide everything it counts for (its outcome, its call's
+    kind, its rules). Identifies that a full site turns away in part have findings of many paths but few codes.
     """
     held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
     """How many decisions are held for counting before they are counted."""
@@ -103,10 +104,10 @@ class Summary:
             return
         call = decision.call
         findings = decision.findings
-        key: int | tuple[Finding, ...] = id(decision)
+        key: int | tuple[str, ...] = id(decision)
         by_findings = call is not None and call.attributes is not None
         if by_findings:
-            key = findings
+            key = tuple(map(_CODE, findings)) if findings else ()
             repeat = self._repeats.get(key)
             if repeat is not None:
                 repeat[1] += 1
@@ -206,6 +207,9 @@ class Summary:
     def sorted_rules(self) -> list[tuple[str, int]]:
         """Findings per rule, in code order."""
         return sorted(self.rules.items())
+
+
+_CODE = attrgetter("code")
 
 
 def _distinct_codes(findings: tuple[Finding, ...]) -> Iterable[str]:

@@ -89,7 +89,7 @@ def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary
 
 def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Path) -> None:
     # Few held, so that the names below repeat more decisions than are held, by identity and by findings.
-    held = HeldDecisions(by_identity=256, by_findings=64)
+    held = HeldDecisions(by_identity=256, by_findings=3)
     names = held.by_identity + 300
     lines = []
     for number in range(3 * names):
@@ -98,8 +98,9 @@ def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Pat
             lines.append({"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro", "address": {}}})
         if number % 11 == 0:
             lines.append({"type": "identify", "traits": {"plan": "pro"}})
-        if number % 2 == 0:  # identifies are held by their findings: more kinds of findings than are held
-            lines.append({"type": "identify", "userId": "u2", "traits": {"plan": "pro", f"n{number // 2 % names}": {}}})
+        if number % 2 == 0:  # identifies are held by their findings' codes: more kinds of those than are held
+            nested = {f"n{nested}": {} for nested in range(number % 7)}
+            lines.append({"type": "identify", "userId": "u2", "traits": {"plan": "pro", **nested}})
     path = tmp_path / "repeats.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     summary, events = run_file(path, PassSettings(held=held))
