@@ -70,6 +70,7 @@ _OUTCOME_OF_EFFECT = {
 }
 _OUTCOME_ORDER = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
 _ACCEPTED = Decision(Outcome.ACCEPTED, None)
+_BARE_IDENTIFY = Decision(Outcome.ACCEPTED, HotjarCall("identify"))
 _STRENGTH_OF_CODE = {
     code: len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(_OUTCOME_OF_EFFECT[rule.effect])
     for code, rule in RULES.items()
@@ -117,6 +118,7 @@ class Mapper:
 
     __slots__ = (
         "_admitted_events",
+        "_bare_identify",
         "_by_type",
         "_event_limit",
         "_event_names",
@@ -130,7 +132,10 @@ class Mapper:
         "site",
     )
 
-    def __init__(self, limits: Limits, site: Site | None = None) -> None:
+    def __init__(self, limits: Limits, site: Site | None = None, call_arguments: bool = True) -> None:
+        """Without `call_arguments`, an identify that breaks no rule gets one shared decision, whose call has its
+        kind but not its user or attributes: for a pass that only counts, where a call's arguments are read only
+        in the examples of findings."""
         self.limits = limits
         self.site = site if site is not None else Site(limits.max_attributes, limits.max_events)
         # Event names repeat a great deal; their checks (all but the site limit) are pure, so remember them,
@@ -154,6 +159,7 @@ class Mapper:
         self._refused_attributes: dict[str, Finding] = {}
         # A string of at most half a limit is within it however JavaScript counts it (at most 2 units a character).
         self._short_value = limits.max_attribute_value_length // 2
+        self._bare_identify = None if call_arguments else _BARE_IDENTIFY
         self._by_type = {
             "identify": self._identify,
             "track": self._track,
@@ -228,6 +234,8 @@ class Mapper:
             )
             user_id = js_string(user_id)
         if not traits:
+            if not findings and self._bare_identify is not None:
+                return self._bare_identify
             return _decision(findings, HotjarCall("identify", user_id, {}))
         # Every trait, less those a rule drops: copying them at once is cheaper than adding them one by one.
         attributes: dict[str, Any] = dict(traits)
@@ -274,6 +282,8 @@ class Mapper:
                 if len(refused) < 100_000:
                     refused[name] = problem
             findings.append(problem)
+        if not findings and self._bare_identify is not None:
+            return self._bare_identify  # nearly every identify of a pass that only counts
         return _decision(findings, HotjarCall("identify", user_id, attributes))
 
     def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:

@@ -109,7 +109,6 @@ def _run(
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
         site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)
-    mapper = Mapper(limits, site)
     summary = Summary(example_limit=settings.example_limit, held_limits=settings.held)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
@@ -120,14 +119,16 @@ def _run(
     observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)
-    decide, keep, selected = mapper.decide, settings.filters.keep, settings.selected
+    keep, selected = settings.filters.keep, settings.selected
     max_line_bytes, block_bytes = settings.max_line_bytes, settings.block_bytes
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
-    # A pass that only counts finds most decisions held already, and counts them here (see `Summary.held`).
+    # A pass that only counts finds most decisions held already, and counts them here (see `Summary.held`); its
+    # calls' arguments are read only in examples, so an identify that breaks no rule needs none.
     counting_only = not filtering and not selecting and observe is None and on_event is None
     held = summary.held.get
+    decide = Mapper(limits, site, call_arguments=not counting_only).decide
 
     def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
         if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):
