@@ -297,7 +297,7 @@ def build_rows(
         dask.skipped = "not available"
     rows.append(dask)
     if help_text is not None and "--by" in help_text:
-        # The site view's cost: the JSON report above carries the time series; markdown does not collect it.
+        # The site view's cost: the JSON report above always carries the time series; markdown does not collect it.
         rows.append(
             Row(
                 SITE_VIEW_BASE,
@@ -478,7 +478,7 @@ def targets(profiles: dict[str, dict], startup: dict) -> list[dict]:
     base = by_name.get(SITE_VIEW_BASE, {})
     if base.get("status") == "ok":
         for name, text in (
-            (one, "validate --jobs 1 with its time series ÷ without ≤ 1.15"),
+            ("hotjar-cli validate --jobs 1", "validate --jobs 1 with its time series ÷ without ≤ 1.15"),
             (INVENTORY_ROW, "inventory --jobs 1 ÷ validate without the time series ≤ 1.15"),
         ):
             entry = by_name.get(name, {})

@@ -17,6 +17,7 @@ strength in the next starts once). The report names the bucket and the rule's fi
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
@@ -25,13 +26,17 @@ from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 MAX_BUCKETS = 2_000
 PENDING_GROUPS = 4096
-_NO_HOUR = "\x00"
-"""No timestamp starts with it: the hour before any event."""
+"""Groups of events held before they are counted into buckets (see `Timeline._pending`)."""
+HELD_DECISIONS = 16_384
+"""Decisions held to find their kinds by identity (see `Timeline._kind_of`)."""
 RESOLUTIONS = ("hour", "day", "month", "year")
 START_JUMP = 0.05
 START_BASELINE = 7
 START_MESSAGES = 20
 _OUTCOME_INDEX = {outcome: number for number, outcome in enumerate(OUTCOMES)}
+_OUTCOME_NUMBER = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
+"""The same, by identity: an enum member's own hash is a Python function."""
+_CODE = attrgetter("code")
 
 Seen = tuple[float | None, Position]
 
@@ -153,10 +158,10 @@ def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
     def place(item: tuple[Any, str, int, int | None]) -> tuple[str, int, int]:
         return item[1], item[2], -1 if item[3] is None else item[3]
 
-    if sighting[0] == group[2][0] and place(sighting) < place(group[2]):
+    if sighting[0] == group[1][0] and place(sighting) < place(group[1]):
+        group[1] = sighting
+    if sighting[0] == group[2][0] and place(sighting) > place(group[2]):
         group[2] = sighting
-    if sighting[0] == group[3][0] and place(sighting) > place(group[3]):
-        group[3] = sighting
 
 
 def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
@@ -174,12 +179,17 @@ class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
     __slots__ = (
+        "_alive",
+        "_from",
         "_groups",
         "_held",
-        "_hour",
+        "_kind_numbers",
+        "_kind_of",
+        "_kinds",
         "_length",
         "_pending",
         "_span",
+        "_to",
         "buckets",
         "first",
         "last",
@@ -194,36 +204,49 @@ class Timeline:
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
-        self._pending: dict[Any, dict[Any, list[Any]]] = {}
-        """Events not yet counted into their buckets, grouped by hour (its text and the times' length, or its
-        start in seconds, or None) and decision, as `Summary` groups them: `[decision, count, first (time, file,
-        line, index), last (...)]`. `settle` counts them."""
-        self._groups: dict[Any, list[Any]] = {}
-        self._hour, self._length, self._held = _NO_HOUR, 0, 0
-        """The hour of the last event in Segment's form, its times' length and its groups; the groups held."""
+        self._kinds: list[tuple[int, tuple[str, ...]]] = []
+        """What events count for here, by number: an outcome's index and the codes of the findings (one per
+        finding). Many decisions are of one kind: every track accepted under any event name, say."""
+        self._kind_numbers: dict[tuple[int, tuple[str, ...]], int] = {}
+        self._kind_of: dict[int, int] = {}
+        """The kind of each decision met, by the decision's identity (but for an identify's own decisions, made
+        for their events alone)."""
+        self._alive: list[Decision] = []
+        """The decisions in `_kind_of`: held, so that no other decision takes their identity."""
+        self._pending: dict[Any, dict[int, list[Any]]] = {}
+        """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
+        seconds, or None) and kind: `[count, first (time, file, line, index), last (...)]`, the sightings None
+        for a kind without findings. `settle` counts them."""
+        self._groups: dict[int, list[Any]] = {}
+        self._from, self._to, self._length, self._held = "", "", 0, 0
+        """The hour of the last event in Segment's form (every time in it is from `2024-03-01T10:` up to
+        `2024-03-01T10;`, the character after `:`), its times' length and its groups; the groups held."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
 
-        Nearly every event costs a few operations here: events are grouped by hour and decision, as `Summary`
-        groups them, and a `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its
-        first 13 characters name its hour, and two such times of the same length compare as text. An event in
-        the same hour as the one before, under a decision already met there, takes the first branch.
+        Nearly every event costs a few operations here: events are grouped by hour and kind (see `_kinds`), and a
+        `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its first 13 characters
+        name its hour, and two such times of the same length compare as text. An event in the same hour as the
+        one before, under a decision met before and of a kind already met in the hour, takes the first branch;
+        only a kind with findings keeps its first and last sighting.
         """
         text = parsed.timestamp if parsed.__class__ is SegmentMessage else None
-        if text.__class__ is str and text.startswith(self._hour) and len(text) == self._length:
-            call = decision.call
-            group = self._groups.get(
-                decision.findings if call is not None and call.attributes is not None else id(decision)
-            )
+        if text.__class__ is str and self._from <= text < self._to and len(text) == self._length:
+            kind = self._kind_of.get(id(decision))
+            if kind is None:
+                kind = self._kind(decision)
+            group = self._groups.get(kind)
             if group is not None:
-                group[1] += 1
-                if text > group[3][0]:
-                    group[3] = (text, file, line, index)
-                elif text < group[2][0]:
-                    group[2] = (text, file, line, index)
-                elif text == group[2][0] or text == group[3][0]:
-                    _tie(group, (text, file, line, index))
+                group[0] += 1
+                first = group[1]
+                if first is not None:
+                    if text > group[2][0]:
+                        group[2] = (text, file, line, index)
+                    elif text < first[0]:
+                        group[1] = (text, file, line, index)
+                    elif text == first[0] or text == group[2][0]:
+                        _tie(group, (text, file, line, index))
                 return
         self._observe_any(file, line, index, parsed, decision, text)
 
@@ -236,76 +259,98 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = {}
-            self._hour, self._length, self._groups = prefix, len(text), groups
+            self._from, self._to, self._length, self._groups = prefix + ":", prefix + ";", len(text), groups
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = {}
-        call = decision.call
-        # Shared decisions are grouped by identity; an identify's own decision by its findings, which decide
-        # everything it counts for (the first decision of the group is kept for its outcome).
-        key = decision.findings if call is not None and call.attributes is not None else id(decision)
-        group = groups.get(key)
+        kind = self._kind_of.get(id(decision))
+        if kind is None:
+            kind = self._kind(decision)
+        group = groups.get(kind)
         if group is None:
             if self._held >= PENDING_GROUPS:
                 self.settle()
                 self._observe_any(file, line, index, parsed, decision, text)
                 return
             self._held += 1
-            groups[key] = [decision, 1, (order, file, line, index), (order, file, line, index)]
+            # Only findings have sightings to report: a kind without them keeps none.
+            sighting = (order, file, line, index) if self._kinds[kind][1] else None
+            groups[kind] = [1, sighting, sighting]
             return
-        group[1] += 1
-        first, last = group[2], group[3]
+        group[0] += 1
+        first = group[1]
+        if first is None:
+            return
+        last = group[2]
         if order is not None:
             if order < first[0]:
-                group[2] = (order, file, line, index)
+                group[1] = (order, file, line, index)
             elif order > last[0]:
-                group[3] = (order, file, line, index)
+                group[2] = (order, file, line, index)
             elif order == first[0] or order == last[0]:
                 _tie(group, (order, file, line, index))
         else:
             self._place(group, (order, file, line, index))
 
+    def _kind(self, decision: Decision) -> int:
+        """The number of a decision's kind, remembered by its identity unless it was made for its event alone
+        (an identify's, with its attributes)."""
+        findings = decision.findings
+        signature = (_OUTCOME_NUMBER[id(decision.outcome)], tuple(map(_CODE, findings)) if findings else ())
+        kind = self._kind_numbers.get(signature)
+        if kind is None:
+            kind = self._kind_numbers[signature] = len(self._kinds)
+            self._kinds.append(signature)
+        call = decision.call
+        if call is None or call.attributes is None:
+            if len(self._alive) >= HELD_DECISIONS:
+                self._kind_of, self._alive = {}, []
+            self._kind_of[id(decision)] = kind
+            self._alive.append(decision)
+        return kind
+
     @staticmethod
     def _place(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
         """The slow way: `sighting` becomes the group's first or last by `_first_key` and `_last_key`."""
         seen = _seen(sighting)
-        if _first_key(seen) < _first_key(_seen(group[2])):
+        if _first_key(seen) < _first_key(_seen(group[1])):
+            group[1] = sighting
+        if _last_key(seen) > _last_key(_seen(group[2])):
             group[2] = sighting
-        if _last_key(seen) > _last_key(_seen(group[3])):
-            group[3] = sighting
 
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        self._hour, self._length, self._groups, self._held = _NO_HOUR, 0, {}, 0
-        for hour, (decision, count, first_raw, last_raw) in (
-            (hour, group) for hour, groups in pending.items() for group in groups.values()
-        ):
+        self._from, self._to, self._length, self._groups, self._held = "", "", 0, {}, 0
+        kinds = self._kinds
+        for hour, groups in pending.items():
             if hour is None:
                 bucket = self.untimed
             else:
                 start = _HOURS[hour[0]] if hour.__class__ is tuple else hour
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
-                bucket = self.buckets.get(start)  # type: ignore[assignment]
-                if bucket is None:
-                    bucket = self._new_bucket(start, start)
-            bucket.outcomes[_OUTCOME_INDEX[decision.outcome]] += count
-            findings = decision.findings
-            if not findings:
-                continue
-            rules, affected, firsts = bucket.rules, bucket.affected, bucket.first
-            for finding in findings:
-                rules[finding.code] = rules.get(finding.code, 0) + count
-            first_seen, last_seen = _seen(first_raw), _seen(last_raw)
-            for code in {finding.code: None for finding in findings}:
-                affected[code] = affected.get(code, 0) + count
-                firsts[code] = _earlier(firsts.get(code), first_seen)
-                self.first[code] = _earlier(self.first.get(code), first_seen)
-                self.last[code] = _later(self.last.get(code), last_seen)
+                found = self.buckets.get(start)
+                bucket = found if found is not None else self._new_bucket(start, start)
+            for kind, (count, first_raw, last_raw) in groups.items():
+                outcome, codes = kinds[kind]
+                bucket.outcomes[outcome] += count
+                if not codes:
+                    continue
+                rules, affected, firsts = bucket.rules, bucket.affected, bucket.first
+                for code in codes:
+                    rules[code] = rules.get(code, 0) + count
+                first_seen, last_seen = _seen(first_raw), _seen(last_raw)
+                for code in dict.fromkeys(codes):
+                    affected[code] = affected.get(code, 0) + count
+                    firsts[code] = _earlier(firsts.get(code), first_seen)
+                    self.first[code] = _earlier(self.first.get(code), first_seen)
+                    self.last[code] = _later(self.last.get(code), last_seen)
+        if len(kinds) >= PENDING_GROUPS:  # rare: identifies breaking many rules in many ways
+            self._kinds, self._kind_numbers, self._kind_of, self._alive = [], {}, {}, []
 
     def _new_bucket(self, start: int, when: float) -> Bucket:
         span = self._span
@@ -375,8 +420,8 @@ class Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
-        copy._pending = {}
-        copy._hour, copy._length, copy._groups, copy._held = _NO_HOUR, 0, {}, 0
+        copy._kinds, copy._kind_numbers, copy._kind_of, copy._alive, copy._pending = [], {}, {}, [], {}
+        copy._from, copy._to, copy._length, copy._groups, copy._held = "", "", 0, {}, 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:

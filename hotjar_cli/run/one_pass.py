@@ -124,9 +124,11 @@ def _run(
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
-    # A pass that only counts finds most decisions held already, and counts them here (see `Summary.held`); its
-    # calls' arguments are read only in examples, so an identify that breaks no rule needs none.
-    counting_only = not filtering and not selecting and observe is None and on_event is None
+    # A pass that only counts (and times its events, for the timeline) finds most decisions held already, and
+    # counts them here (see `Summary.held`); its calls' arguments are read only in examples, so an identify that
+    # breaks no rule needs none.
+    counting_only = not filtering and not selecting and on_event is None and (views is None or views.inventory is None)
+    timed = views.timeline.observe if counting_only and views is not None and views.timeline is not None else None
     held = summary.held.get
     decide = Mapper(limits, site, call_arguments=not counting_only).decide
 
@@ -167,6 +169,8 @@ def _run(
                         if message is not None and message.batch is None and len(raw) <= max_line_bytes:
                             if counting_only:
                                 decision = decide(message)
+                                if timed is not None:
+                                    timed(name, line_offset + line_number, None, message, decision)
                                 repeat = held(id(decision))
                                 if repeat is not None:
                                     repeat[1] += 1  # nearly every line

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,8 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision, Event, Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import HeldDecisions, Summary
+from hotjar_cli.core.views import View
+from hotjar_cli.report.site_view import timeline_record
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, open_source, read_lines
 from hotjar_cli.sources.source import ReadError, Source
@@ -82,8 +85,14 @@ def check_summary(summary: Summary, events: list[Event]) -> None:
 def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary, list[Event]]:
     """The summary of a pass that hands each event on, checked against a pass that only counts (its own path)."""
     events: list[Event] = []
-    summary = run_pass([Source(str(path), path)], settings_ or PassSettings(), on_event=events.append)
-    assert run_pass([Source(str(path), path)], settings_ or PassSettings()) == summary
+    settings_ = settings_ or PassSettings()
+    summary = run_pass([Source(str(path), path)], settings_, on_event=events.append)
+    assert run_pass([Source(str(path), path)], settings_) == summary
+    # The timeline too: a pass that only counts times its events in its own loop.
+    timed = msgspec.structs.replace(settings_, views=frozenset({View.TIMELINE}))
+    handed_on = run_pass([Source(str(path), path)], timed, on_event=lambda event: None).views
+    counted = run_pass([Source(str(path), path)], timed).views
+    assert timeline_record(counted.timeline, "hour") == timeline_record(handed_on.timeline, "hour")
     return summary, events
 
 
