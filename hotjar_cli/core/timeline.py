@@ -290,9 +290,8 @@ class Timeline:
                 start = _HOURS[hour[0]] if hour.__class__ is tuple else hour
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
-                bucket = self.buckets.get(start)  # type: ignore[assignment]
-                if bucket is None:
-                    bucket = self._new_bucket(start, start)
+                found = self.buckets.get(start)
+                bucket = found if found is not None else self._new_bucket(start, start)
             bucket.outcomes[_OUTCOME_INDEX[decision.outcome]] += count
             findings = decision.findings
             if not findings:
