@@ -97,7 +97,11 @@ def _compile(root: Path, sources: list[str]) -> tuple[str, list[Path]]:
             return f"mypyc could not start: {error}", []
         if done.returncode != 0:
             output = (done.stdout + done.stderr).strip().splitlines()
-            return "compiling failed: " + (output[-1] if output else f"exit status {done.returncode}"), []
+            sys.stderr.write("\n".join(output[-40:]) + "\n")  # shown by `pip install -v`
+            last = output[-1] if output else f"exit status {done.returncode}"
+            if "command '" in last.lower():
+                last = "the C compiler failed or is missing"
+            return f"compiling failed: {last}", []
         built = []
         for made in sorted(Path(work, "lib").rglob("*" + _suffix())):
             target = root / made.relative_to(Path(work, "lib"))
