@@ -2,9 +2,9 @@
 
 The Python modules stay the source of truth and the fallback: when compiling is not possible (no C compiler, or
 mypyc refuses a module) the install goes on with pure Python and says why once, and `HOTJAR_CLI_PURE_PYTHON=1`
-installs pure Python on purpose. Every install writes `hotjar_cli/compiled.txt`: the compiled sources with their
-sizes and CRCs, so that `hotjar_cli.compiled` uses the compiled modules only while their sources are unchanged,
-and `hotjar-cli --version` can say which the core is.
+installs pure Python on purpose. Every install writes `hotjar_cli/compiled.txt`: the modules compiled, and every
+source of the core with its size and CRC, so that `hotjar_cli.compiled` uses the compiled modules only while the
+core's sources are unchanged, and `hotjar-cli --version` can say which the core is.
 
 The modules to compile are listed in pyproject.toml, `[tool.hatch.build.targets.wheel.hooks.custom]`.
 """
@@ -124,8 +124,12 @@ def _remove_compiled(root: Path) -> None:
 
 
 def _write_manifest(root: Path, state: str, sources: list[str]) -> None:
-    lines = [state]
-    for source in sources:
-        data = (root / source).read_bytes()
-        lines.append(f"{source} {len(data)} {zlib.crc32(data)}")
+    """The state, with the modules compiled, then every source of the core with its size and CRC.
+
+    Every source, not only the compiled ones: mypyc compiled them against the types of the modules they import.
+    """
+    lines = [" ".join([state, *(source.removesuffix(".py").replace("/", ".") for source in sources)])]
+    for path in sorted((root / "hotjar_cli" / "core").rglob("*.py")):
+        data = path.read_bytes()
+        lines.append(f"{path.relative_to(root).as_posix()} {len(data)} {zlib.crc32(data)}")
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,9 +1,10 @@
 """Whether the core runs compiled (mypyc, built at install by `hatch_build.py`) or as pure Python.
 
-Installing the package compiles the core's per-event modules beside their sources and lists each compiled source
-with its size and CRC in `compiled.txt`. The compiled modules are used only while every listed source is as it
-was compiled: after an edit the whole core runs as Python until the next install (the compiled modules call each
-other directly, so they are used all together or not at all). `HOTJAR_CLI_PURE_PYTHON=1` runs it as Python too.
+Installing the package compiles the core's per-event modules beside their sources, and lists them and every
+source of the core with its size and CRC in `compiled.txt`. The compiled modules are used only while every source
+of the core is as it was compiled: after an edit the whole core runs as Python until the next install (the
+compiled modules call each other directly and were compiled against the types of the others, so they are used
+all together or not at all). `HOTJAR_CLI_PURE_PYTHON=1` runs it as Python too.
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ def _pure_python_reason() -> tuple[str, list[str]]:
             state, *entries = file.read().splitlines()
     except (OSError, ValueError):
         return "not compiled at install", []
-    if state != "compiled":
+    if not state.startswith("compiled "):
         return state.removeprefix("pure "), []
-    modules = []
     for entry in entries:
         source, size, crc = entry.rsplit(" ", 2)
         try:
@@ -42,9 +42,8 @@ def _pure_python_reason() -> tuple[str, list[str]]:
         except OSError:
             return f"{source} is missing", []
         if len(data) != int(size) or zlib.crc32(data) != int(crc):
-            return f"{source} changed since it was compiled; installing again compiles it", []
-        modules.append(source.removesuffix(".py").replace("/", "."))
-    return "", modules
+            return f"{source} changed since the core was compiled; installing again compiles it", []
+    return "", state.split()[1:]
 
 
 class _SourcesOnly:

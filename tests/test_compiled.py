@@ -57,7 +57,7 @@ def test_an_edited_source_is_used_instead_of_its_compiled_module(tmp_path: Path)
     assert said.startswith("compiled: no, ")
     if (root / "hotjar_cli" / "compiled.txt").read_text().startswith("compiled"):
         assert said == (
-            "compiled: no, hotjar_cli/core/mapping.py changed since it was compiled; installing again compiles it"
+            "compiled: no, hotjar_cli/core/mapping.py changed since the core was compiled; installing again compiles it"
         )
 
 
