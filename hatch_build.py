@@ -54,6 +54,13 @@ class CompiledCoreHook(BuildHookInterface):
 
     PLUGIN_NAME = "custom"
 
+    def dependencies(self) -> list[str]:
+        """What compiling needs in the build environment: nothing for a pure-Python install."""
+        if _pure_python_wanted():
+            return []
+        # mypyc (in mypy) compiles through setuptools, and reads msgspec's and orjson's types.
+        return ["mypy==2.4.1", "setuptools>=70", "msgspec>=0.18", "orjson>=3.9"]
+
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         """Compile before the wheel is assembled; a standard wheel then carries the compiled modules."""
         if self.target_name != "wheel":
@@ -61,7 +68,7 @@ class CompiledCoreHook(BuildHookInterface):
         root = Path(self.root)
         sources: list[str] = list(self.config.get("compile", []))
         _remove_compiled(root)
-        if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+        if _pure_python_wanted():
             reason = f"{PURE_PYTHON_VARIABLE} was set at install"
             built: list[Path] = []
         else:
@@ -78,6 +85,10 @@ class CompiledCoreHook(BuildHookInterface):
             if built:
                 build_data["pure_python"] = False
                 build_data["infer_tag"] = True
+
+
+def _pure_python_wanted() -> bool:
+    return os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
 
 
 def _compile(root: Path, sources: list[str]) -> tuple[str, list[Path]]:
