@@ -6,8 +6,15 @@ import shutil
 
 import pytest
 
+from hotjar_cli import compiled
+
 # The asserts in tests.support (`assert_complete_once`, `one_line`...) explain their failures as a test's asserts do.
 pytest.register_assert_rewrite("tests.support")
+
+
+def pytest_report_header() -> str:
+    """Whether the core under test is the compiled one (`.ci/run` requires it) or its Python sources."""
+    return f"hotjar-cli core: {compiled.describe()}"
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import click
 import typer
 import typer.core
 
-from hotjar_cli import __version__
+from hotjar_cli import __version__, compiled
 
 COMMANDS: dict[str, str] = {
     "validate": "hotjar_cli.cli.validate:validate",
@@ -81,7 +81,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"hotjar-cli {__version__}\n")
+        sys.stdout.write(f"hotjar-cli {__version__} ({compiled.describe()})\n")
         raise typer.Exit(0)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's Number.MAX_SAFE_INTEGER: larger numbers cannot be held exactly in the browser."""
@@ -42,6 +43,10 @@ class Limits:
                 f"character class body: {error}"
             ) from None
         object.__setattr__(self, "_disallowed", pattern)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
+        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
 
     def disallowed_characters(self, name: str) -> list[str]:
         """The distinct characters of an event name that Hotjar does not allow, in order of appearance."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
 
@@ -50,6 +50,10 @@ class Example:
     explanation: tuple[str, ...] = ()
     """Why the message breaks Segment's spec, filled in by the shell for the rules that ask for it."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
+        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
+
 
 @dataclass(frozen=True)
 class SourceError:
@@ -58,6 +62,10 @@ class SourceError:
     file: str
     line: int
     message: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
+        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
 
 
 @dataclass

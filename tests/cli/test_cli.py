@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli import __version__
+from hotjar_cli import __version__, compiled
 from hotjar_cli.core.rules import CATALOGUE, RULES
 from tests.support.cli import (
     CLEAN,
@@ -681,7 +681,7 @@ def test_unknown_rule_exits_2(name: str) -> None:
 def test_version() -> None:
     result = cli("--version")
     assert result.code == 0
-    assert result.stdout == f"hotjar-cli {__version__}\n"
+    assert result.stdout == f"hotjar-cli {__version__} ({compiled.describe()})\n"
 
 
 def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli import __version__
+from hotjar_cli import __version__, compiled
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
 from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, one_line, process, track
 
@@ -252,7 +252,7 @@ def test_color(logs: Any, color: str, coloured: bool) -> None:
 
 @pytest.mark.parametrize("flag", ["-V", "--version"])
 def test_version_flags(flag: str) -> None:
-    assert cli(flag).stdout == f"hotjar-cli {__version__}\n"
+    assert cli(flag).stdout == f"hotjar-cli {__version__} ({compiled.describe()})\n"
 
 
 # Extending the configured rule lists
