@@ -294,10 +294,15 @@ class Names:
 _JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
 USERS_CACHED = 65_536
 """Users whose hashes are remembered: a user's events tend to come together."""
+DECISIONS_HELD = 4096
+"""At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
+User = tuple[int, int, int]
+"""A user's `user_hash`, with its HyperLogLog register and rank there."""
 
 
-def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, int, int] | None) -> None:
-    """One message (or value) under a name, at `seen`, from `user`."""
+def _count(record: NameRecord, seen: Seen, when: float | None, user: User | None) -> None:
+    """One message (or value) under a name, at `seen`, from `user`: the plain form of what `Inventory.observe`
+    does inline."""
     record.messages += 1
     first, last = record.first, record.last
     if first is None or last is None or when is None or first[0] is None or last[0] is None:
@@ -315,14 +320,24 @@ def _count(record: NameRecord, seen: Seen, when: float | None, user: tuple[int, 
             exact.add(user[0])
             if len(exact) > users.exact_up_to:
                 users.add(user[0])  # becomes a sketch
-        elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a user is (hash, register, rank)
-            users.registers[user[1]] = user[2]  # type: ignore[index]  # a user is (hash, register, rank)
+        elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a sketch has registers
+            users.registers[user[1]] = user[2]  # type: ignore[index]  # a sketch has registers
+
+
+def _event_name_codes(decision: Decision) -> list[str]:
+    """The codes of a track's findings about its event name: rejected for the name (too long, invalid
+    characters) or by the site's limit, or noted (high cardinality)."""
+    if not decision.findings:
+        return []
+    return [
+        finding.code for finding in decision.findings if finding.path == "$.event" and finding.code in _EVENT_NAME_CODES
+    ]
 
 
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
-    __slots__ = ("_user_hashes", "attributes", "earliest", "events", "latest")
+    __slots__ = ("_decisions", "_user_hashes", "attributes", "earliest", "events", "latest")
 
     def __init__(
         self,
@@ -339,56 +354,121 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
-        self._user_hashes: dict[str, tuple[int, int, int]] = {}
+        self._user_hashes: dict[str, User] = {}
+        self._decisions: dict[int, list[Any]] = {}
+        """Decisions met before, by identity: `[decision, None]` for one that sends no name, whatever the message
+        (a page, a track dropped for something other than its name), or `[decision, event name, record or None,
+        event-name codes]` for a track's. Holding a decision keeps it alive, so its identity stays its own."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Identities mean nothing in another process: what is held by identity stays behind.
+        return {"attributes": self.attributes, "events": self.events, "earliest": self.earliest, "latest": self.latest}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.attributes, self.events = state["attributes"], state["events"]
+        self.earliest, self.latest = state["earliest"], state["latest"]
+        self._user_hashes, self._decisions = {}, {}
 
     def observe(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
     ) -> None:
-        """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names."""
+        """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names.
+
+        Most events cost a few operations: the core hands out one shared decision for every track under an
+        admitted name (see `Summary`), so a decision met before tells what the event counts for. Such a track
+        is counted here, inline; `_count` is the same count written plainly.
+        """
         if when is not None:
-            if self.earliest is None or when < self.earliest:
+            earliest = self.earliest
+            if earliest is None:
+                self.earliest = self.latest = when
+            elif when < earliest:
                 self.earliest = when
-            if self.latest is None or when > self.latest:
+            elif when > self.latest:  # type: ignore[operator]  # set together with earliest
                 self.latest = when
+        entry = self._decisions.get(id(decision))
+        if entry is not None:
+            name = entry[1]
+            if name is None:
+                return
+            if parsed.event == name:  # type: ignore[union-attr]  # only a track is given a track's decision
+                self.events.occurrences += 1
+                record: NameRecord | None = entry[2]
+                if record is None:
+                    return  # outside the sample held
+                record.messages += 1
+                first = record.first
+                if when is not None and first is not None and first[0] is not None:
+                    if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
+                        record.last = (when, Position(file, line, index))
+                    elif when < first[0]:
+                        record.first = (when, Position(file, line, index))
+                else:
+                    seen = (when, Position(file, line, index))
+                    record.first = earlier(first, seen)
+                    record.last = later(record.last, seen)
+                user = parsed.userId  # type: ignore[union-attr]  # a track
+                if user.__class__ is not str or not user:
+                    user = user_key(parsed)  # type: ignore[arg-type]  # a track
+                if user is not None:
+                    hashed = self._user_hashes.get(user) or self._hash_user(user)
+                    users = record.users
+                    exact = users.exact
+                    if exact is not None:
+                        exact.add(hashed[0])
+                        if len(exact) > users.exact_up_to:
+                            users.add(hashed[0])  # becomes a sketch
+                    elif hashed[2] > users.registers[hashed[1]]:  # type: ignore[index]  # a sketch has registers
+                        users.registers[hashed[1]] = hashed[2]  # type: ignore[index]  # a sketch has registers
+                if entry[3]:
+                    dropped = record.dropped
+                    for code in entry[3]:
+                        dropped[code] = dropped.get(code, 0) + 1
+                return
         if parsed.__class__ is not SegmentMessage:
             return
         kind = parsed.type
         if kind == "track":
             self._track(file, line, index, parsed, decision, when)
-        elif kind == "identify" and decision.call is not None and parsed.traits:
-            self._identify(file, line, index, parsed, decision, when)
+        elif kind == "identify" and decision.call is not None:
+            if parsed.traits:
+                self._identify(file, line, index, parsed, decision, when)
+        elif decision.call is None and not _event_name_codes(decision):
+            self._hold(decision, None)  # a page, a group, an alias, an identify dropped whole: no name
 
-    def _user(self, message: SegmentMessage) -> tuple[int, int, int] | None:
-        """The user's hash, with its HyperLogLog register and rank, worked out once per event."""
-        user = user_key(message)
-        if user is None:
-            return None
-        found = self._user_hashes.get(user)
-        if found is None:
-            if len(self._user_hashes) >= USERS_CACHED:
-                self._user_hashes.clear()
-            hashed = user_hash(user)
-            found = self._user_hashes[user] = (hashed, *register_of(hashed))
+    def _hold(self, decision: Decision, name: str | None, *details: Any) -> None:
+        """Remember what a decision counts for (see `_decisions`)."""
+        held = self._decisions
+        if len(held) >= DECISIONS_HELD:
+            held.clear()
+        held[id(decision)] = [decision, name, *details]
+
+    def _hash_user(self, user: str) -> User:
+        if len(self._user_hashes) >= USERS_CACHED:
+            self._user_hashes.clear()
+        hashed = user_hash(user)
+        found = self._user_hashes[user] = (hashed, *register_of(hashed))
         return found
+
+    def _user(self, message: SegmentMessage) -> User | None:
+        """The user's hash, with its HyperLogLog register and rank, worked out once per distinct user."""
+        user = message.userId
+        if user.__class__ is not str or not user:
+            user = user_key(message)
+            if user is None:
+                return None
+        return self._user_hashes.get(user) or self._hash_user(user)
 
     def _track(
         self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
     ) -> None:
+        """A track whose decision is met for the first time: counted, then its decision held."""
         name = message.event
         if name.__class__ is not str or not name:
             return
-        # The name's own findings: rejected for its name (too long, invalid characters) or by the site's limit, or
-        # noted (high cardinality). A track rejected for anything else sends no name.
-        found = (
-            [
-                finding.code
-                for finding in decision.findings
-                if finding.path == "$.event" and finding.code in _EVENT_NAME_CODES
-            ]
-            if decision.findings
-            else []
-        )
+        found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
+            self._hold(decision, None)  # dropped for something other than its name, whatever the message
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
@@ -399,14 +479,19 @@ class Inventory:
             names.offer(name, seen)
         record = names.records.get(name)
         if record is None:
+            records = names.records
             record = names.record(name)
-            if record is None:
-                return
-        _count(record, seen, when, self._user(message))
-        if offered:
-            record.offered = True
-        for code in found:
-            record.dropped[code] = record.dropped.get(code, 0) + 1
+            if names.records is not records:
+                self._decisions.clear()  # the sample was trimmed: a held record may be gone
+        if record is not None:
+            _count(record, seen, when, self._user(message))
+            if offered:
+                record.offered = True
+            for code in found:
+                record.dropped[code] = record.dropped.get(code, 0) + 1
+        # Later tracks with this decision are under the same name, with the same findings: the name is offered
+        # already (or the site was full, or knew it), so they only count.
+        self._hold(decision, name, record, tuple(found))
 
     def _identify(
         self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
@@ -417,7 +502,7 @@ class Inventory:
         dropped_at = (
             {finding.path: finding.code for finding in decision.findings if finding.path.startswith("$.traits")}
             if decision.findings
-            else {}
+            else None
         )
         names = self.attributes
         seen = (when, Position(file, line, index))
@@ -425,6 +510,7 @@ class Inventory:
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
+        timed = when is not None
         for name, value in traits.items():
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
@@ -436,14 +522,37 @@ class Inventory:
                 records = names.records  # a sample may have been trimmed
                 if record is None:
                     continue
-            _count(record, seen, when, user)
+            # `_count`, inline: an identify carries several names.
+            record.messages += 1
+            first = record.first
+            if timed and first is not None and first[0] is not None:
+                if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
+                    record.last = seen
+                elif when < first[0]:  # type: ignore[operator]  # timed
+                    record.first = seen
+            else:
+                record.first = earlier(first, seen)
+                record.last = later(record.last, seen)
+            if user is not None:
+                users = record.users
+                exact = users.exact
+                if exact is not None:
+                    exact.add(user[0])
+                    if len(exact) > users.exact_up_to:
+                        users.add(user[0])  # becomes a sketch
+                elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a sketch has registers
+                    users.registers[user[1]] = user[2]  # type: ignore[index]  # a sketch has registers
             if offered:
                 record.offered = True
             if code is not None:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
-            kind = _JS_TYPES.get(value.__class__) or js_type(value)
+            kind = value.__class__
+            if kind is str:
+                js = "date" if len(value) >= 10 and value[4] == "-" and _ISO_DATE.match(value) else "string"
+            else:
+                js = _JS_TYPES.get(kind) or js_type(value)
             types = record.types
-            types[kind] = types.get(kind, 0) + 1
+            types[js] = types.get(js, 0) + 1
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""
@@ -454,7 +563,7 @@ class Inventory:
             (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
         )
         merged.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
-        merged._user_hashes = {}
+        merged._user_hashes, merged._decisions = {}, {}
         return merged
 
     def shifted(self, lines: int) -> Inventory:
@@ -463,5 +572,5 @@ class Inventory:
         moved.attributes = self.attributes.shifted(lines)
         moved.events = self.events.shifted(lines)
         moved.earliest, moved.latest = self.earliest, self.latest
-        moved._user_hashes = {}
+        moved._user_hashes, moved._decisions = {}, {}
         return moved

@@ -19,6 +19,8 @@ STANDARD_ERROR = 1.04 / math.sqrt(REGISTERS)
 _ALPHA = 0.7213 / (1 + 1.079 / REGISTERS)
 _VALUE_BITS = 64 - PRECISION
 _VALUE_MASK = (1 << _VALUE_BITS) - 1
+_INVERSE_POWERS = tuple(2.0**-rank for rank in range(_VALUE_BITS + 2))
+"""2^-rank for every rank a register can hold: the same floats, summed in the same order, as computing each."""
 
 
 def user_hash(user: str) -> int:
@@ -81,7 +83,7 @@ class DistinctUsers:
         if self.exact is not None:
             return len(self.exact)
         registers = self.registers or bytearray(REGISTERS)
-        raw = _ALPHA * REGISTERS * REGISTERS / sum(2.0**-value for value in registers)
+        raw = _ALPHA * REGISTERS * REGISTERS / sum(map(_INVERSE_POWERS.__getitem__, registers))
         zeros = registers.count(0)
         if raw <= 2.5 * REGISTERS and zeros:
             return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
