@@ -483,7 +483,7 @@ def targets(profiles: dict[str, dict], startup: dict) -> list[dict]:
         ):
             entry = by_name.get(name, {})
             if entry.get("status") == "ok":
-                checks.append((text, entry["seconds"] / base["seconds"], 1.15))
+                checks.append((text, entry["seconds"] / base["seconds"], 1.15, False))
     results = [
         {
             "target": text,

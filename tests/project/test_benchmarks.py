@@ -1,4 +1,5 @@
-"""The benchmark's data generator: realistic, reproducible analytics.js messages (never timed here)."""
+"""The benchmarks: the data generator (realistic, reproducible analytics.js messages) and a smoke run of the
+throughput benchmark (never timed here)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,23 @@ def test_split_files_hold_exactly_the_lines_of_one_file(tmp_path: Path) -> None:
     _generate(tmp_path, "--events", "500", "--gzip", "--files", "7", "archive")
     joined = b"".join(gzip.decompress(file.read_bytes()) for file in sorted((tmp_path / "archive").iterdir()))
     assert joined == (tmp_path / "one.ndjson").read_bytes()
+
+
+def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) -> None:
+    # A few hundred messages, one run: only that every row runs and every target is worked out, never a timing.
+    throughput = GENERATE.parent / "throughput.py"
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(throughput), "--events", "300", "--runs", "1", "--startup-runs", "1"]
+    done = subprocess.run(
+        [*command, "--profiles", "short", "--results", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(results.read_text())
+    targets = {target["target"]: target for target in report["targets"]}
+    assert "validate --jobs 1 with its time series ÷ without ≤ 1.15" in targets
+    assert "inventory --jobs 1 ÷ validate without the time series ≤ 1.15" in targets
+    assert all(target["measured"] is not None for name, target in targets.items() if "short" in name)
+    assert "| hotjar-cli validate --jobs 1 |" in done.stdout
