@@ -401,14 +401,17 @@ def summarise(rows: list[Row], meta: dict) -> dict:
 
 
 def _identical(table: list[dict], meta: dict) -> bool | None:
-    """Whether every validate row on the profile's main file printed the same bytes (None: fewer than two)."""
-    digests = {
-        entry["sha256"]
+    """Whether every validate row of the JSON report on the profile's main file (`--jobs 1`, `--jobs 2`, `--engine
+    dask`) printed the same bytes (None: fewer than two). The site view's rows print other reports."""
+    compared = [
+        entry
         for entry in table
-        if entry["name"].startswith("hotjar-cli validate --") and entry.get("status") == "ok" and entry.get("sha256")
-    }
-    counted = sum(1 for entry in table if entry["name"].startswith("hotjar-cli validate --") and entry.get("sha256"))
-    return None if counted < 2 else len(digests) == 1
+        if entry["name"].startswith("hotjar-cli validate --")
+        and entry["name"] != SITE_VIEW_BASE
+        and entry.get("sha256")
+    ]
+    digests = {entry["sha256"] for entry in compared if entry.get("status") == "ok"}
+    return None if len(compared) < 2 else len(digests) == 1
 
 
 PROFILE_TARGETS = {

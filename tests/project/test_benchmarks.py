@@ -136,3 +136,4 @@ def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) 
     assert "inventory --jobs 1 ÷ validate without the time series ≤ 1.15" in targets
     assert all(target["measured"] is not None for name, target in targets.items() if "short" in name)
     assert "| hotjar-cli validate --jobs 1 |" in done.stdout
+    assert report["profiles"]["short"]["identical"] is True  # --jobs 1, 2 and dask: the same JSON report
