@@ -227,12 +227,13 @@ class Timeline:
 
         Nearly every event costs a few operations here: events are grouped by hour and kind (see `_kinds`), and a
         `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its first 13 characters
-        name its hour, and two such times of the same length compare as text. An event in the same hour as the
-        one before, under a decision met before and of a kind already met in the hour, takes the first branch;
-        only a kind with findings keeps its first and last sighting.
+        name its hour, and two such times of the same length compare as text (with `Z` at the end: a time of
+        that length with an offset may fall in another hour). An event in the same hour as the one before, under
+        a decision met before and of a kind already met in the hour, takes the first branch; only a kind with
+        findings keeps its first and last sighting.
         """
         text = parsed.timestamp if parsed.__class__ is SegmentMessage else None
-        if text.__class__ is str and self._from <= text < self._to and len(text) == self._length:
+        if text.__class__ is str and self._from <= text < self._to and len(text) == self._length and text[-1] == "Z":
             kind = self._kind_of.get(id(decision))
             if kind is None:
                 kind = self._kind(decision)

@@ -108,6 +108,21 @@ def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
     assert [bucket["start"] for bucket in timeline["buckets"]] == ["2024-03-01T08:00Z"]
 
 
+def test_a_time_with_an_offset_is_bucketed_by_its_own_hour_whatever_came_before(tmp_path: Path) -> None:
+    # Both times are 22 characters and start with the same hour; the second is an hour earlier in UTC.
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00.1Z"}\n'
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00+01"}\n'
+    )
+    _, out = cli("validate", log, "--format", "json", "--by", "hour")
+    buckets = json.loads(out)["timeline"]["buckets"]
+    assert [(bucket["start"], bucket["events"]) for bucket in buckets] == [
+        ("2024-03-01T09:00Z", 1),
+        ("2024-03-01T10:00Z", 1),
+    ]
+
+
 def test_a_span_of_years_is_bucketed_coarser_and_stays_bounded(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text(
