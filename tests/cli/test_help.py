@@ -102,7 +102,7 @@ def test_completion_can_be_installed_and_shown() -> None:
     shown = tokens(help_text())
     assert "--install-completion" in shown and "--show-completion" in shown
     result = CliRunner(env=ENV).invoke(app, ["--show-completion", "bash"])
-    assert result.exit_code == 0
+    assert result.exit_code == 0, (result.output, result.exception)
     assert "_HOTJAR_CLI_COMPLETE" in result.stdout
 
 
