@@ -21,7 +21,7 @@ def since_lines(summary: Summary, by: str = "day") -> Iterator[Table]:
     record = timeline_record(views.timeline, by)
     table = Table(title=f"When each rule occurs (event time, by {record['by']})", title_justify="left")
     for column in ("rule", "since", "last seen", "started"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a narrow terminal wraps a file:line, never cuts it
     for code in sorted(summary.rules):
         rule = record["rules"].get(code)
         if rule is None:

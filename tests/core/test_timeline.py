@@ -143,3 +143,15 @@ def test_file_names_in_the_since_table_are_text_not_markup(tmp_path: Path) -> No
     _, text = cli("validate", folder, "--examples", "0", "--by", "day")
     table = text[text.index("When each rule occurs") :]
     assert "[bold" in table and "red]logs" in table
+
+
+def test_a_narrow_terminal_wraps_a_long_file_name_in_the_since_table_and_never_cuts_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "segment-logs" / "2024" / "04" / "02" / "a-rather-long-folder-name"
+    folder.mkdir(parents=True)
+    log = folder / "events-from-the-archive.jsonl"
+    log.write_text('{"type": "identify", "traits": {"plan": "pro"}, "timestamp": "2024-04-02T09:00:00Z"}\n' * 3)
+    result = CliRunner(env={**ENV, "COLUMNS": "60"}).invoke(app, ["validate", str(log), "--fail-on", "never"])
+    table = result.stdout.split("When each rule occurs", 1)[1]
+    assert "…" not in table
+    cells = "".join(line.split("│")[2].strip() for line in table.splitlines() if line.count("│") == 5)
+    assert f"{log}:1" in cells
