@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
+
+from hotjar_cli.core.model import rebuilt
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's Number.MAX_SAFE_INTEGER: larger numbers cannot be held exactly in the browser."""
@@ -45,8 +47,7 @@ class Limits:
         object.__setattr__(self, "_disallowed", pattern)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
-        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
+        return rebuilt(self)
 
     def disallowed_characters(self, name: str) -> list[str]:
         """The distinct characters of an event name that Hotjar does not allow, in order of appearance."""

@@ -194,7 +194,7 @@ class Mapper:
                     if shared is not None:
                         try:
                             if _opening(message.properties)[0] == _OBJECT_WITH_A_KEY:
-                                return shared[1]  # nearly every track: properties is a compact, non-empty object
+                                return shared[1]  # nearly every track: `_shared_track`, inline
                         except struct.error:
                             pass  # properties is absent, or one character long
                     return self._track(message, [])
@@ -308,11 +308,7 @@ class Mapper:
         if not findings:
             shared = self._admitted_events.get(name)
             if shared is not None:
-                properties = message.properties
-                if len(properties) > 1 and _first_two_bytes(properties)[0] == b'{"':
-                    return shared[1]  # nearly every track: properties is a compact, non-empty object
-                dropped = _dropped_properties(message)
-                return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
+                return _shared_track(shared, message)
             refusal = self._refused_events.get(name)
             if refusal is not None:
                 return refusal
@@ -332,7 +328,6 @@ class Mapper:
             if not spec_found and len(self._refused_events) < 100_000:
                 self._refused_events[name] = decision
             return decision
-        dropped = _dropped_properties(message)
         if not spec_found and len(self._admitted_events) < 100_000:
             shared = self._track_decisions.get(name)
             if shared is None:
@@ -345,7 +340,8 @@ class Mapper:
                     self._track_decisions[name] = shared
             self._admitted_events[name] = shared
             # The name's first track shares its decision too: counting it then holds one decision, not two.
-            return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
+            return _shared_track(shared, message)
+        dropped = _dropped_properties(message)
         if dropped is not None:
             findings.append(dropped)
         return _decision(findings, call)
@@ -552,12 +548,21 @@ def _dropped_properties(message: SegmentMessage) -> Finding | None:
     return None if raw == b"null" else _PROPERTIES_NOT_AN_OBJECT
 
 
-_first_two_bytes = struct.Struct("2s").unpack_from
-"""Reads the start of `properties` in place, for a track under an admitted name: copying the whole value would
-cost more than the rest of its decision."""
 _opening = struct.Struct("<H").unpack_from
-"""The first two bytes of `properties` as one number, which compares more cheaply than bytes."""
+"""The first two bytes of `properties` read in place as one number, for a track under an admitted name: copying the
+whole value would cost more than the rest of its decision, and a number compares more cheaply than bytes."""
 _OBJECT_WITH_A_KEY = int.from_bytes(b'{"', "little")
+
+
+def _shared_track(shared: tuple[Decision, Decision, Decision], message: SegmentMessage) -> Decision:
+    """Which of an admitted name's shared decisions a track with no other finding gets, by its properties."""
+    try:
+        if _opening(message.properties)[0] == _OBJECT_WITH_A_KEY:
+            return shared[1]  # nearly every track: properties is a compact, non-empty object
+    except struct.error:
+        pass  # properties is absent, or one character long
+    dropped = _dropped_properties(message)
+    return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
 
 
 def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:

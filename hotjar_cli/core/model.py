@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -80,3 +82,13 @@ class Event(msgspec.Struct, frozen=True):
     position: Position
     message: Parsed
     decision: Decision
+
+
+finding_code = attrgetter("code")
+"""A finding's rule code: `tuple(map(finding_code, findings))` is what an identify's own decision counts for."""
+
+
+def rebuilt(value: Any) -> tuple[Any, ...]:
+    """`__reduce__` for a frozen dataclass: compiled by mypyc, it cannot be unpickled field by field, so it is
+    built again from its fields."""
+    return value.__class__, tuple(getattr(value, item.name) for item in fields(value) if item.init)

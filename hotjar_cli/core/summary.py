@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
-from operator import attrgetter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
@@ -17,7 +16,7 @@ import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
 from hotjar_cli.core.mapping import described
-from hotjar_cli.core.model import Decision, Finding, Outcome, Position
+from hotjar_cli.core.model import Decision, Finding, Outcome, Position, finding_code, rebuilt
 
 EXAMPLE_LINE_BYTES = 64 * 1024
 
@@ -51,8 +50,7 @@ class Example:
     """Why the message breaks Segment's spec, filled in by the shell for the rules that ask for it."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
-        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
+        return rebuilt(self)
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,7 @@ class SourceError:
     message: str
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Compiled by mypyc, a frozen dataclass cannot be unpickled field by field: it is built again instead.
-        return self.__class__, tuple(getattr(self, item.name) for item in fields(self) if item.init)
+        return rebuilt(self)
 
 
 @dataclass
@@ -115,7 +112,7 @@ class Summary:
         key: int | tuple[str, ...] = id(decision)
         by_findings = call is not None and call.attributes is not None
         if by_findings:
-            key = tuple(map(_CODE, findings)) if findings else ()
+            key = tuple(map(finding_code, findings)) if findings else ()
             repeat = self._repeats.get(key)
             if repeat is not None:
                 repeat[1] += 1
@@ -215,9 +212,6 @@ class Summary:
     def sorted_rules(self) -> list[tuple[str, int]]:
         """Findings per rule, in code order."""
         return sorted(self.rules.items())
-
-
-_CODE = attrgetter("code")
 
 
 def _distinct_codes(findings: tuple[Finding, ...]) -> Iterable[str]:

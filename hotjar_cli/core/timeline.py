@@ -17,12 +17,11 @@ strength in the next starts once). The report names the bucket and the rule's fi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Any
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
-from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
+from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position, finding_code
 
 MAX_BUCKETS = 2_000
 PENDING_GROUPS = 4096
@@ -36,7 +35,6 @@ START_MESSAGES = 20
 _OUTCOME_INDEX = {outcome: number for number, outcome in enumerate(OUTCOMES)}
 _OUTCOME_NUMBER = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
 """The same, by identity: an enum member's own hash is a Python function."""
-_CODE = attrgetter("code")
 
 Seen = tuple[float | None, Position]
 
@@ -300,7 +298,7 @@ class Timeline:
         """The number of a decision's kind, remembered by its identity unless it was made for its event alone
         (an identify's, with its attributes)."""
         findings = decision.findings
-        signature = (_OUTCOME_NUMBER[id(decision.outcome)], tuple(map(_CODE, findings)) if findings else ())
+        signature = (_OUTCOME_NUMBER[id(decision.outcome)], tuple(map(finding_code, findings)) if findings else ())
         kind = self._kind_numbers.get(signature)
         if kind is None:
             kind = self._kind_numbers[signature] = len(self._kinds)
