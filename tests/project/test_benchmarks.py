@@ -137,3 +137,9 @@ def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) 
     assert all(target["measured"] is not None for name, target in targets.items() if "short" in name)
     assert "| hotjar-cli validate --jobs 1 |" in done.stdout
     assert report["profiles"]["short"]["identical"] is True  # --jobs 1, 2 and dask: the same JSON report
+    # The two-process loop reads every line once: the halves meet at a line start.
+    rows = {row["name"]: row for row in report["profiles"]["short"]["rows"]}
+    one, two = rows["parse-only loop (orjson.loads, 1 core)"], rows[next(name for name in rows if "each half" in name)]
+    assert (two["lines_read"], two["broken_json"]) == (one["lines_read"], one["broken_json"])
+    assert one["lines_read"] == 300
+    assert any("parse-only loop, the most --jobs 2 can reach" in name for name in targets)
