@@ -349,7 +349,16 @@ class Timeline:
                     self.first[code] = _earlier(self.first.get(code), first_seen)
                     self.last[code] = _later(self.last.get(code), last_seen)
         if len(kinds) >= PENDING_GROUPS:  # rare: identifies breaking many rules in many ways
-            self._kinds, self._kind_numbers, self._kind_of, self._alive = [], {}, {}, []
+            self._forget_kinds()
+
+    def finish(self) -> None:
+        """Settle, and let go of the decisions met: the pass is over. A worker's timeline then crosses to the
+        process that merges it without the thousands of decisions it held only to recognise them again."""
+        self.settle()
+        self._forget_kinds()
+
+    def _forget_kinds(self) -> None:
+        self._kinds, self._kind_numbers, self._kind_of, self._alive = [], {}, {}, []
 
     def _new_bucket(self, start: int, when: float) -> Bucket:
         span = self._span

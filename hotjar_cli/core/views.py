@@ -67,9 +67,9 @@ class Views:
         return self.observe
 
     def settle(self) -> None:
-        """Count what is held for counting: every view is then complete."""
+        """Count what is held for counting, at the end of a pass: every view is then complete."""
         if self.timeline is not None:
-            self.timeline.settle()
+            self.timeline.finish()
 
     def merge(self, later: Views) -> Views:
         """This input's views followed by `later`'s."""
