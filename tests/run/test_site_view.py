@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from hotjar_cli.core.views import SiteNames, View
 from hotjar_cli.report.site_view import inventory_record, timeline_record
 from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.source import Source
 from tests.support.site_view_logs import timed_log
 
 
@@ -93,3 +95,27 @@ def test_dask_gives_the_same_inventory_json_and_html_bytes(logs: Path) -> None:
         alone = cli(*command, *limits, "--jobs", "1")
         assert alone[0] == 0 and alone[1]
         assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone
+
+
+def test_a_workers_timeline_crosses_without_the_decisions_it_met(tmp_path: Path) -> None:
+    # Thousands of event names are thousands of decisions the timeline recognises events by while it counts; they
+    # are of no use to the merge, and sending them back made each unit's result hundreds of kilobytes.
+
+    log = tmp_path / "names.jsonl"
+    names = [f"Viewed Article {number}" for number in range(3000)]
+    log.write_text(
+        "".join(
+            json.dumps(
+                {"type": "track", "event": name, "userId": "u1", "timestamp": "2024-03-01T10:00:00.000Z"},
+                separators=(",", ":"),
+            )
+            + "\n"
+            for name in names
+        )
+    )
+    settings = PassSettings(views=frozenset({View.TIMELINE}))
+    seeds = parallel.Seeds([], names, True, True)  # the site holds them already: no new names to send either
+    partial = parallel._work(Source(str(log), log), settings, None, None, seeds)
+    assert partial.summary.events == 3000
+    assert partial.summary.views is not None and partial.summary.views.timeline is not None
+    assert len(pickle.dumps(partial)) < 8_000
