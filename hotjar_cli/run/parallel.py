@@ -14,7 +14,9 @@ each unit. A unit that started before the site's names before it were complete, 
 the one-process run (because the site turned a name away in it, in either run), is folded again over a site seeded
 with exactly those names. A site that is full never changes, so once a limit is reached every unit started after
 that is seeded with its final names and is exact: only the units in flight when a site filled can need a second run.
-Most inputs never reach a site limit and pay nothing for this.
+And while a site may fill before the units in flight are folded (at the pace its names arrived so far, or before
+that pace is known), ranges are cut small (`SMALL_UNIT_BYTES`), so those second runs cost little. Most inputs never
+reach a site limit and pay nothing for this.
 
 Where the units run is an `Engine`: this machine's processes (`LocalEngine`) or a Dask cluster
 (`hotjar_cli.run.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
@@ -52,6 +54,10 @@ MIN_BYTES_VARIABLE = "HOTJAR_CLI_PARALLEL_MIN_BYTES"
 UNIT_BYTES = 8 * 1024 * 1024
 """A large plain file is cut into ranges of about this size (and at least one per job): more units than
 processes, so that when a site fills, only the few units then in flight can need a second run."""
+SMALL_UNIT_BYTES = 1024 * 1024
+"""While a site-wide limit may fill before the units in flight are folded, a range is cut into units of about this
+size: a unit started before the site's names were complete may have to run again once a limit fills, and a small
+one costs little to run again."""
 SPARE_UNITS_IN_FLIGHT = 1
 """Units handed out ahead of the fold beyond one a worker: enough to keep every worker busy while the units
 before finish, few enough that most units start with the site's names complete."""
@@ -261,12 +267,15 @@ def _run_units(
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
         return executor.submit(_work, units[number], settings, lines, spool, seeds, again, compress_over)
 
+    units = list(units)  # ranges are cut smaller while a site may fill (`SMALL_UNIT_BYTES`)
     summaries: list[Summary | None] = [None] * len(units)
+    sizes = [_unit_bytes(unit) for unit in units]
+    folded_bytes = 0
     # Started units, in input order, with the seeds each started with.
     started: deque[tuple[int, Future, Seeds]] = deque()
     # Folded units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
-    numbering = LineNumbers(units)
+    numbering = LineNumbers(units)  # the same list: it sees the cuts
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
@@ -275,6 +284,12 @@ def _run_units(
         # Second runs still running count as in flight too: they hold a worker like any unit.
         busy = sum(not isinstance(item, Partial) and not item.done() for _, item in waiting)
         while next_unit < len(units) and (not started or len(started) + busy < in_flight):
+            ahead = sum(sizes[number] for number, _, _ in started) + sizes[next_unit]
+            if attributes.may_fill(ahead, folded_bytes) or events.may_fill(ahead, folded_bytes):
+                pieces = _cut(units[next_unit], sizes[next_unit])
+                units[next_unit : next_unit + 1] = pieces
+                sizes[next_unit : next_unit + 1] = [_unit_bytes(piece) for piece in pieces]
+                summaries[next_unit : next_unit + 1] = [None] * len(pieces)
             # With nothing started before it, a unit's seeds are the site's exact names before it.
             everything_before = not started
             seeds = Seeds(
@@ -284,6 +299,7 @@ def _run_units(
             next_unit += 1
         number, future, seeds = started.popleft()
         partial: Partial = future.result()
+        folded_bytes += sizes[number]
         if observer is not None:
             observer.source(units[number])
         before = Seeds(attributes.names(), events.names(), True, True)
@@ -295,6 +311,22 @@ def _run_units(
     done = [summary for summary in summaries if summary is not None]
     assert len(done) == len(summaries), "every unit is folded before the merge"
     return reduce(Summary.merge, done)
+
+
+def _unit_bytes(unit: Source) -> int:
+    """A unit's size in bytes; 0 for a remote object of unknown size, not worth a request of its own here."""
+    if unit.end is not None:
+        return unit.end - unit.start
+    if unit.remote is not None and unit.remote.size is None:
+        return 0
+    return size_of(unit) - unit.start
+
+
+def _cut(unit: Source, size: int) -> list[Source]:
+    """A range as units of about `SMALL_UNIT_BYTES`; a whole file (which may be gzipped) stays whole."""
+    if unit.whole or size <= SMALL_UNIT_BYTES:
+        return [unit]
+    return split_ranges(unit, -(-size // SMALL_UNIT_BYTES))
 
 
 def _write_ready(
@@ -384,6 +416,16 @@ class _SiteNames:
     def __init__(self, limit: int, known: Iterable[str] = ()) -> None:
         self.limit = limit
         self._admitted: dict[str, None] = dict.fromkeys(known)
+        self._known = len(self._admitted)
+
+    def may_fill(self, ahead: int, folded: int) -> bool:
+        """Whether the site may fill within `ahead` more bytes of input, at the pace new names arrived over the
+        `folded` bytes so far (at any pace, before any are folded). Input whose names keep growing slows down:
+        the pace so far is then the higher one."""
+        held = len(self._admitted)
+        if held >= self.limit:
+            return False
+        return folded == 0 or held + (held - self._known) * ahead / folded >= self.limit
 
     def names(self) -> list[str]:
         """The names held now, to seed a unit with."""

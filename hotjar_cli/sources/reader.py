@@ -269,22 +269,24 @@ def size_of(source: Source) -> int:
 
 
 def split_ranges(source: Source, parts: int) -> list[Source]:
-    """A plain file as up to `parts` byte ranges of about equal size, each starting at a line start."""
+    """A plain file, or a range of one that starts at a line start, as up to `parts` byte ranges of about equal
+    size, each starting at a line start."""
     assert not source.is_stdin
-    size = size_of(source)
-    starts = [0]
+    first, end = source.start, source.end if source.end is not None else size_of(source)
+    size = end - first
+    starts = [first]
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as file:
         for part in range(1, parts):
-            file.seek(max(size * part // parts - 1, starts[-1]))
+            file.seek(max(first + size * part // parts - 1, starts[-1]))
             file.readline()
             position = file.tell()
-            if position >= size:
+            if position >= end:
                 break
             if position > starts[-1]:
                 starts.append(position)
-    ends = [*starts[1:], None]
+    ends = [*starts[1:], source.end]
     return [
-        Source(source.name, source.path, start, end, source.remote) for start, end in zip(starts, ends, strict=True)
+        Source(source.name, source.path, start, stop, source.remote) for start, stop in zip(starts, ends, strict=True)
     ]
 
 

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -169,9 +170,11 @@ class _Inline:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.runs: list[tuple[int | None, parallel.Seeds]] = []
+        self.units: list[Source] = []
 
     def submit(self, fn: Any, /, *args: Any) -> _Done:
         self.runs.append((args[0].start, next(arg for arg in args if isinstance(arg, parallel.Seeds))))
+        self.units.append(args[0])
         return _Done(fn(*args), self.rng.random() < 0.5)
 
 
@@ -232,11 +235,20 @@ def _alone(path: Path, settings: PassSettings, stream: Lines | None) -> tuple[st
     max_attributes=st.integers(0, 70),
     max_events=st.integers(0, 70),
     stream=st.sampled_from([None, FindingLines(), CallLines()]),
+    small_unit=st.sampled_from([parallel.SMALL_UNIT_BYTES, 2_000, 300]),
 )
 def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
-    names: int, seed: int, parts: int, in_flight: int, max_attributes: int, max_events: int, stream: Lines | None
+    names: int,
+    seed: int,
+    parts: int,
+    in_flight: int,
+    max_attributes: int,
+    max_events: int,
+    stream: Lines | None,
+    small_unit: int,
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    # `small_unit`: ranges cut smaller while a site may fill, at any size (the real one never cuts so small a log).
+    with tempfile.TemporaryDirectory() as folder, patch.object(parallel, "SMALL_UNIT_BYTES", small_unit):
         path = Path(folder) / "log.jsonl"
         path.write_text(site_limit_log(600, names, seed), encoding="utf-8")
         settings = PassSettings(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
@@ -275,3 +287,25 @@ def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits
         seen.add(start)
     last = executor.runs[-1][1]
     assert last.exact_attributes and last.exact_events
+
+
+def test_near_a_fill_ranges_are_cut_small_so_a_second_run_costs_little(tmp_path: Path) -> None:
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
+    settings = PassSettings(limits=Limits(max_attributes=30, max_events=110))
+    size = path.stat().st_size
+    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 100):
+        answer, executor = _in_units(path, settings, 4, 3, None, random.Random(7))
+    assert answer == _alone(path, settings, None)
+    # Nothing is known of the pace of new names at the start, and the event site fills late: both stretches run
+    # in small units; in between, the planned quarters of the file run whole.
+    lengths = [(unit.end or size) - unit.start for unit in executor.units]
+    assert max(lengths) > size // 5 and min(lengths) <= size // 90
+    starts = [unit.start for unit in executor.units]
+    again = [unit for unit in executor.units if starts.count(unit.start) > 1]
+    assert again and all((unit.end or size) - unit.start <= size // 90 for unit in again)
+    # The units still cover the file once, in order, at line starts.
+    first_runs = sorted({(unit.start, unit.end or size) for unit in executor.units})
+    assert [start for start, _ in first_runs[1:]] == [end for _, end in first_runs[:-1]]
+    data = path.read_bytes()
+    assert all(data[start - 1 : start] == b"\n" for start, _ in first_runs[1:])
