@@ -26,10 +26,10 @@ def event_seconds(parsed: Parsed) -> float | None:
 
     The same fields, in the same order, as the `--since`/`--until` filters read; a time without a zone is UTC.
     """
-    if parsed.__class__ is not SegmentMessage:
+    if type(parsed) is not SegmentMessage:
         return None
     value = parsed.timestamp
-    if value.__class__ is str and value[-1:] == "Z":
+    if type(value) is str and value[-1:] == "Z":
         hour = _HOURS.get(value[:13])
         if hour is None:
             hour = _hour_start(value[:13])
@@ -63,7 +63,7 @@ def _hour_start(text: str) -> int | None:
 
 def _slow_seconds(parsed: SegmentMessage) -> float | None:
     for value in (parsed.timestamp, parsed.originalTimestamp, parsed.receivedAt):
-        if value.__class__ is str:
+        if type(value) is str:
             try:
                 moment = _fromisoformat(value)
             except ValueError:

@@ -168,29 +168,27 @@ class Mapper:
 
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
-        if parsed.__class__ is Unreadable:
+        if type(parsed) is Unreadable:
             return _decision((Finding(parsed.code, "$", parsed.detail),), None)
-        # A message, not Unreadable (the class test above): mypy does not narrow on `__class__`, which is cheaper
-        # per message than isinstance.
-        message: SegmentMessage = parsed  # type: ignore[assignment]  # a message: the class test above narrows it
+        # A message, not Unreadable (the type test above, whose other branch mypy does not narrow). Types are tested
+        # with `type(value)`, not `value.__class__`: compiled, the first reads a pointer and the second is a generic
+        # attribute lookup, about 170 instructions; interpreted, the first costs about 60 more.
+        message: SegmentMessage = parsed  # type: ignore[assignment]  # a message: the type test above narrows it
         kind = message.type
         user_id = message.userId
         message_id = message.messageId
         timestamp = message.timestamp
         # Tests in `if` statements, not in an expression: the interpreter then compares the numbers more cheaply.
         if (
-            (
-                (user_id.__class__ is str and user_id)
-                or ((anonymous_id := message.anonymousId).__class__ is str and anonymous_id)
-            )
-            and (message_id is None or (message_id.__class__ is str and len(message_id) <= 50))
-            and (timestamp is None or timestamp.__class__ is str)
+            ((type(user_id) is str and user_id) or (type(anonymous_id := message.anonymousId) is str and anonymous_id))
+            and (message_id is None or (type(message_id) is str and len(message_id) <= 50))
+            and (timestamp is None or type(timestamp) is str)
         ):
             if not message.integrations:
                 # Nearly every message: nothing to find before its type's own rules.
                 if kind == "track":
                     name = message.event
-                    shared = self._admitted_events.get(name) if name.__class__ is str else None
+                    shared = self._admitted_events.get(name) if type(name) is str else None
                     if shared is not None:
                         try:
                             if _opening(message.properties)[0] == _OBJECT_WITH_A_KEY:
@@ -203,7 +201,7 @@ class Mapper:
             spec: list[Finding] = []  # Segment's spec is kept: `_spec_findings` would find nothing
         else:
             spec = _spec_findings(message)
-        decide_type = self._by_type.get(kind) if kind.__class__ is str else None
+        decide_type = self._by_type.get(kind) if type(kind) is str else None
         if decide_type is None:
             return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
@@ -217,14 +215,14 @@ class Mapper:
 
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         user_id = message.userId
-        if not (user_id.__class__ is str and user_id) and not is_truthy(user_id):
+        if not (type(user_id) is str and user_id) and not is_truthy(user_id):
             findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", _falsy("userId", user_id)))
             return _decision(findings, None)
         traits = message.traits
-        if traits is not None and traits.__class__ is not dict:
+        if traits is not None and type(traits) is not dict:
             findings.append(Finding(_INVALID_TRAITS_CODE, "$.traits", f"traits is {json_type(traits)}"))
             return _decision(findings, None)
-        if user_id.__class__ is str:
+        if type(user_id) is str:
             if "@" in user_id and _EMAIL.search(user_id):
                 findings.append(
                     Finding(_EMAIL_AS_USER_ID_CODE, "$.userId", "the userId has the shape of an email address")
@@ -248,7 +246,7 @@ class Mapper:
         ready, refused = self._ready_attributes, self._refused_attributes
         nested, short_value = self._nested_traits, self._short_value
         for name, value in traits.items():
-            kind = value.__class__
+            kind = type(value)
             if (
                 (kind is str and len(value) <= short_value)
                 or value is None
@@ -293,7 +291,7 @@ class Mapper:
 
     def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
         name = message.event
-        if name.__class__ is not str or not name:
+        if type(name) is not str or not name:
             if not is_truthy(name):
                 findings.append(Finding(_MISSING_EVENT_NAME_CODE, "$.event", _falsy("event", name)))
             else:

@@ -165,7 +165,7 @@ def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
 def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
     """A grouped sighting, `(time as text or seconds, file, line, index)`, as `(seconds, Position)`."""
     order = sighting[0]
-    when = text_seconds(order) if order.__class__ is str else order
+    when = text_seconds(order) if type(order) is str else order
     return when, Position(sighting[1], sighting[2], sighting[3])
 
 
@@ -230,8 +230,8 @@ class Timeline:
         a decision met before and of a kind already met in the hour, takes the first branch; only a kind with
         findings keeps its first and last sighting.
         """
-        text = parsed.timestamp if parsed.__class__ is SegmentMessage else None
-        if text.__class__ is str and self._from <= text < self._to and len(text) == self._length and text[-1] == "Z":
+        text = parsed.timestamp if type(parsed) is SegmentMessage else None
+        if type(text) is str and self._from <= text < self._to and len(text) == self._length and text[-1] == "Z":
             kind = self._kind_of.get(id(decision))
             if kind is None:
                 kind = self._kind(decision)
@@ -252,7 +252,7 @@ class Timeline:
     def _observe_any(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
     ) -> None:
-        if text.__class__ is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
+        if type(text) is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
             groups = self._pending.get(hour)
@@ -329,7 +329,7 @@ class Timeline:
             if hour is None:
                 bucket = self.untimed
             else:
-                start = _HOURS[hour[0]] if hour.__class__ is tuple else hour
+                start = _HOURS[hour[0]] if type(hour) is tuple else hour
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import msgspec
 
+from hotjar_cli.core.counting_loop import CountingLoop
 from hotjar_cli.core.decode import (
     DECODE_ERRORS,
     MAX_LINE_BYTES,
@@ -124,13 +125,12 @@ def _run(
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
-    # A pass that only counts (and times its events, for the timeline) finds most decisions held already, and
-    # counts them here (see `Summary.held`); its calls' arguments are read only in examples, so an identify that
-    # breaks no rule needs none.
+    # A pass that only counts (and times its events, for the timeline) runs its common lines through the core's
+    # compiled loop (`CountingLoop`); its calls' arguments are read only in examples, so an identify that breaks no
+    # rule needs none.
     counting_only = not filtering and not selecting and on_event is None and (views is None or views.inventory is None)
-    timed = views.timeline.observe if counting_only and views is not None and views.timeline is not None else None
-    held = summary.held.get
-    decide = Mapper(limits, site, call_arguments=not counting_only).decide
+    mapper = Mapper(limits, site, call_arguments=not counting_only)
+    decide = mapper.decide
 
     def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
         if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):
@@ -146,6 +146,30 @@ def _run(
         if on_event is not None:
             on_event(Event(Position(name, line, item), parsed, decision))
 
+    def other_line(name: str, line: int, raw: bytes, message: SegmentMessage | None) -> None:
+        """A line that is not one message within the length limit: blank, unreadable, too long, a batch envelope.
+
+        `message` is what the line decoded to, or None; a blank line never decodes.
+        """
+        if raw.isspace() or not raw:
+            summary.blank_lines += 1
+            return
+        raw = raw[:-1] if raw.endswith(b"\n") else raw
+        envelope = message is not None and message.batch is not None and len(raw) <= max_line_bytes
+        parsed_items, batched = (
+            parse_batch(message)  # type: ignore[arg-type]  # an envelope is a decoded message here
+            if envelope
+            else parse_line(raw, max_line_bytes)
+        )
+        for index, parsed in enumerate(parsed_items):
+            fold(name, line, index if batched else None, parsed, raw)
+
+    counting = (
+        CountingLoop(mapper, summary, views.timeline if views is not None else None, max_line_bytes, other_line)
+        if counting_only
+        else None
+    )
+
     for source in sources:
         if source.start == 0:
             summary.files += 1
@@ -159,7 +183,10 @@ def _run(
             line_offset = lines_before(source) if count_lines_before else 0
             with open_source(source, observer.read if observer is not None else None) as stream:
                 for lines in read_blocks(stream, block_bytes, source.start == 0, max_line_bytes):
-                    repeated = 0  # events counted as held decisions, added to the summary's after each block
+                    if counting is not None:
+                        counting.count(name, lines, line_offset + line_number)
+                        line_number += len(lines)
+                        continue
                     for raw in lines:  # each with its line end, which JSON ignores
                         line_number += 1
                         try:
@@ -167,31 +194,9 @@ def _run(
                         except DECODE_ERRORS:
                             message = None
                         if message is not None and message.batch is None and len(raw) <= max_line_bytes:
-                            if counting_only:
-                                decision = decide(message)
-                                if timed is not None:
-                                    timed(name, line_offset + line_number, None, message, decision)
-                                repeat = held(id(decision))
-                                if repeat is not None:
-                                    repeat[1] += 1  # nearly every line
-                                    repeated += 1
-                                    continue
-                                add(name, line_offset + line_number, None, message, decision, raw)
-                            else:
-                                fold(name, line_offset + line_number, None, message, raw)
-                        elif raw.isspace() or not raw:
-                            summary.blank_lines += 1
+                            fold(name, line_offset + line_number, None, message, raw)
                         else:
-                            raw = raw[:-1] if raw.endswith(b"\n") else raw
-                            envelope = message is not None and message.batch is not None and len(raw) <= max_line_bytes
-                            parsed_items, batched = (
-                                parse_batch(message)  # type: ignore[arg-type]  # an envelope is a decoded message here
-                                if envelope
-                                else parse_line(raw, max_line_bytes)
-                            )
-                            for index, parsed in enumerate(parsed_items):
-                                fold(name, line_offset + line_number, index if batched else None, parsed, raw)
-                    summary.events += repeated
+                            other_line(name, line_offset + line_number, raw, message)
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
