@@ -17,7 +17,11 @@ def is_truthy(value: Any) -> bool:
         return False
     if value is True:
         return True
-    if isinstance(value, (int, float)):
+    # Integers and floats apart: compiled, a value narrowed to `int | float` is held as a float, which an integer
+    # beyond a double's range is not.
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, float):
         return value != 0 and value == value
     if isinstance(value, str):
         return value != ""

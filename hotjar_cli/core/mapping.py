@@ -493,7 +493,9 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
                 json_path("$.traits", name),
                 f"the value is {utf16_length(value)} characters long; the limit is {limit}",
             )
-    elif isinstance(value, (int, float)) and value is not True and value is not False and abs(value) > MAX_SAFE_INTEGER:
+    # Not `isinstance(value, (int, float))`: compiled, that narrows to a float, which an integer beyond a double's
+    # range cannot be made into. `type` also leaves out booleans.
+    elif type(value) in (int, float) and abs(value) > MAX_SAFE_INTEGER:
         return Finding(
             _UNSAFE_NUMBER_CODE,
             json_path("$.traits", name),

@@ -479,6 +479,8 @@ def test_event_name_length_counts_code_units() -> None:
         (10**30, True),
         (1e300, True),
         (-1e300, True),
+        (10**300, True),  # an integer beyond a double's range: Python holds it exactly, JavaScript cannot
+        (-(10**300), True),
         (1e16, True),
         (9007199254740991.0, False),
         (1.5, False),
@@ -1035,3 +1037,12 @@ def test_limits_are_inclusive(limits: Limits, message: dict[str, Any]) -> None:
 def test_bad_limits_are_refused_naming_the_setting(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=re.escape(next(iter(settings)).replace("_", "-"))):
         Limits(**settings)
+
+
+@pytest.mark.parametrize("user_id", [10**300, -(10**300), 10**20, 0])
+def test_a_user_id_beyond_a_doubles_range_is_judged_like_any_number(user_id: int) -> None:
+    decision = decide(identify({"plan": "pro"}, user_id=user_id))
+    if user_id == 0:
+        assert codes(decision) == ["HJ005", "HJ103"]  # 0 is falsy in JavaScript: no user at all
+    else:
+        assert codes(decision) == ["HJ106"]  # sent as JavaScript's string of the number
