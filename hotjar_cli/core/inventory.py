@@ -149,6 +149,35 @@ class NameRecord:
         merged.dropped = _added(self.dropped, later_part.dropped)
         return merged
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _record, (
+            self.hash,
+            self.messages,
+            self.users,
+            self.first,
+            self.last,
+            self.offered,
+            self.types,
+            self.dropped,
+        )
+
+
+def _record(
+    hashed: int,
+    messages: int,
+    users: DistinctUsers,
+    first: Seen | None,
+    last: Seen | None,
+    offered: bool,
+    types: dict[str, int],
+    dropped: dict[str, int],
+) -> NameRecord:
+    """A `NameRecord` unpickled: compiled by mypyc, a class is unpickled by calling it, so it says how."""
+    record = NameRecord(hashed)
+    record.messages, record.users, record.first, record.last = messages, users, first, last
+    record.offered, record.types, record.dropped = offered, types, dropped
+    return record
+
 
 def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
     total = dict(first)
@@ -290,6 +319,39 @@ class Names:
         moved.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]  # the shifted record keeps the shape
         return moved
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _names, (
+            self.kind,
+            self.limit,
+            self.known,
+            self.held_names,
+            self.exact_users,
+            self.records,
+            self.offered,
+            self.threshold,
+            self.all_names,
+            self.occurrences,
+        )
+
+
+def _names(
+    kind: str,
+    limit: int,
+    known: tuple[str, ...],
+    held_names: int,
+    exact_users: int,
+    records: dict[str, NameRecord],
+    offered: dict[str, Seen],
+    threshold: int | None,
+    all_names: DistinctUsers,
+    occurrences: int,
+) -> Names:
+    """A `Names` unpickled (see `_record`)."""
+    names = Names(kind, limit, known, held_names, exact_users)
+    names.records, names.offered, names.threshold = records, offered, threshold
+    names.all_names, names.occurrences = all_names, occurrences
+    return names
+
 
 _JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
 USERS_CACHED = 65_536
@@ -360,14 +422,9 @@ class Inventory:
         (a page, a track dropped for something other than its name), or `[decision, event name, record or None,
         event-name codes]` for a track's. Holding a decision keeps it alive, so its identity stays its own."""
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __reduce__(self) -> tuple[Any, ...]:
         # Identities mean nothing in another process: what is held by identity stays behind.
-        return {"attributes": self.attributes, "events": self.events, "earliest": self.earliest, "latest": self.latest}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.attributes, self.events = state["attributes"], state["events"]
-        self.earliest, self.latest = state["earliest"], state["latest"]
-        self._user_hashes, self._decisions = {}, {}
+        return _inventory, (self.attributes, self.events, self.earliest, self.latest)
 
     def observe(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
@@ -556,21 +613,21 @@ class Inventory:
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""
-        merged = Inventory.__new__(Inventory)
-        merged.attributes = self.attributes.merge(later_part.attributes)
-        merged.events = self.events.merge(later_part.events)
-        merged.earliest = min(
-            (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
+        return _inventory(
+            self.attributes.merge(later_part.attributes),
+            self.events.merge(later_part.events),
+            min((value for value in (self.earliest, later_part.earliest) if value is not None), default=None),
+            max((value for value in (self.latest, later_part.latest) if value is not None), default=None),
         )
-        merged.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
-        merged._user_hashes, merged._decisions = {}, {}
-        return merged
 
     def shifted(self, lines: int) -> Inventory:
         """Every sighting moved on by `lines`: a part of a file read on its own."""
-        moved = Inventory.__new__(Inventory)
-        moved.attributes = self.attributes.shifted(lines)
-        moved.events = self.events.shifted(lines)
-        moved.earliest, moved.latest = self.earliest, self.latest
-        moved._user_hashes, moved._decisions = {}, {}
-        return moved
+        return _inventory(self.attributes.shifted(lines), self.events.shifted(lines), self.earliest, self.latest)
+
+
+def _inventory(attributes: Names, events: Names, earliest: float | None, latest: float | None) -> Inventory:
+    """An inventory of these names, holding nothing by identity: merged, moved on, or unpickled (see `_record`)."""
+    inventory = Inventory(attributes.limit, events.limit)
+    inventory.attributes, inventory.events = attributes, events
+    inventory.earliest, inventory.latest = earliest, latest
+    return inventory

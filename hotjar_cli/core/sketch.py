@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import Any
 
 EXACT_USERS = 64
 """Up to this many distinct users a count is exact; past it, the HyperLogLog sketch below estimates it."""
@@ -73,6 +74,9 @@ class DistinctUsers:
         merged.exact, merged.registers = None, registers
         return merged
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _distinct_users, (self.exact, self.exact_up_to, self.registers)
+
     @property
     def estimated(self) -> bool:
         """Whether `count` is an estimate (past `exact_up_to`)."""
@@ -88,6 +92,13 @@ class DistinctUsers:
         if raw <= 2.5 * REGISTERS and zeros:
             return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
         return round(raw)
+
+
+def _distinct_users(exact: set[int] | None, exact_up_to: int, registers: bytearray | None) -> DistinctUsers:
+    """A `DistinctUsers` unpickled: compiled by mypyc, a class is unpickled by calling it, so it says how."""
+    users = DistinctUsers(exact_up_to)
+    users.exact, users.registers = exact, registers
+    return users
 
 
 def register_of(hashed: int) -> tuple[int, int]:
