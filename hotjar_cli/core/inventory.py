@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.eventtime import text_seconds
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
@@ -65,6 +66,25 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 
 Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
+Sighting = tuple[Any, str, int, int | None]
+"""A sighting not yet settled, `(time, file, line, index)`: the time as `Inventory.observe` receives it."""
+
+
+def _seconds(when: Any) -> Any:
+    """A time as `Inventory.observe` receives it (text in Segment's form, seconds, or None) in seconds."""
+    return text_seconds(when) if isinstance(when, str) else when
+
+
+def _before(when: Any, other: Any) -> bool:
+    """Whether a time is before another (neither None): two times in Segment's form and of one length are
+    compared as text (see `hotjar_cli.core.eventtime.segment_time`), any other two in seconds."""
+    if isinstance(when, str) and isinstance(other, str) and len(when) == len(other):
+        return when < other
+    return bool(_seconds(when) < _seconds(other))
+
+
+def _seen(sighting: Sighting) -> Seen:
+    return _seconds(sighting[0]), Position(sighting[1], sighting[2], sighting[3])
 
 
 def name_hash(name: str) -> int:
@@ -124,7 +144,7 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
+    __slots__ = ("_first", "_last", "dropped", "first", "hash", "last", "messages", "offered", "types", "users")
 
     def __init__(self, hashed: int, exact_users: int = EXACT_USERS) -> None:
         self.hash = hashed
@@ -136,6 +156,17 @@ class NameRecord:
         self.types: dict[str, int] = {}
         self.dropped: dict[str, int] = {}
         """Findings per rule code: an attribute's values dropped, an event name's messages rejected or noted."""
+        self._first: Sighting | None = None
+        self._last: Sighting | None = None
+        """The first and last sighting since the last `settle`, set together (see `Inventory.observe`)."""
+
+    def settle(self) -> None:
+        """Take the sightings not yet settled into `first` and `last`."""
+        first, last = self._first, self._last
+        if first is not None and last is not None:
+            self.first = earlier(self.first, _seen(first))
+            self.last = later(self.last, _seen(last))
+            self._first = self._last = None
 
     def merge(self, later_part: NameRecord) -> NameRecord:
         """This name's record followed by `later_part`'s."""
@@ -362,19 +393,29 @@ User = tuple[int, int, int]
 """A user's `user_hash`, with its HyperLogLog register and rank there."""
 
 
-def _count(record: NameRecord, seen: Seen, when: float | None, user: User | None) -> None:
-    """One message (or value) under a name, at `seen`, from `user`: the plain form of what `Inventory.observe`
-    does inline."""
+def _sight(record: NameRecord, sighting: Sighting) -> None:
+    """A sighting of a name, taken into its first and last since the last `settle` as `earlier` and `later` do:
+    a timed sighting before any untimed one, ties keeping the first and taking the last."""
+    first, last = record._first, record._last
+    if first is None or last is None:
+        record._first = record._last = sighting
+        return
+    when = sighting[0]
+    if when is None:
+        if last[0] is None:
+            record._last = sighting
+        return
+    if first[0] is None or _before(when, first[0]):
+        record._first = sighting
+    if last[0] is None or not _before(when, last[0]):
+        record._last = sighting
+
+
+def _count(record: NameRecord, sighting: Sighting, user: User | None) -> None:
+    """One message (or value) under a name, at `sighting`, from `user`: the plain form of what
+    `Inventory.observe` does inline."""
     record.messages += 1
-    first, last = record.first, record.last
-    if first is None or last is None or when is None or first[0] is None or last[0] is None:
-        record.first = earlier(first, seen)
-        record.last = later(last, seen)
-    else:
-        if when < first[0]:
-            record.first = seen
-        if when >= last[0]:
-            record.last = seen
+    _sight(record, sighting)
     if user is not None:
         users = record.users
         exact = users.exact
@@ -399,7 +440,7 @@ def _event_name_codes(decision: Decision) -> list[str]:
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
-    __slots__ = ("_decisions", "_user_hashes", "attributes", "earliest", "events", "latest")
+    __slots__ = ("_decisions", "_earliest", "_latest", "_user_hashes", "attributes", "earliest", "events", "latest")
 
     def __init__(
         self,
@@ -416,6 +457,9 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
+        self._earliest: Any = None
+        self._latest: Any = None
+        """The earliest and latest time since the last `settle`, as `observe` receives them."""
         self._user_hashes: dict[str, User] = {}
         self._decisions: dict[int, list[Any]] = {}
         """Decisions met before, by identity: `[decision, None]` for one that sends no name, whatever the message
@@ -424,25 +468,42 @@ class Inventory:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Identities mean nothing in another process: what is held by identity stays behind.
+        self.settle()
         return _inventory, (self.attributes, self.events, self.earliest, self.latest)
 
+    def settle(self) -> None:
+        """Take the times and sightings not yet settled in: every name's first and last sighting, and the span,
+        are then complete. Call it when a pass is done."""
+        earliest, latest = self._earliest, self._latest
+        if earliest is not None and latest is not None:
+            earliest, latest = _seconds(earliest), _seconds(latest)
+            if self.earliest is None or earliest < self.earliest:
+                self.earliest = earliest
+            if self.latest is None or latest > self.latest:
+                self.latest = latest
+            self._earliest = self._latest = None
+        for names in (self.attributes, self.events):
+            for record in names.records.values():
+                record.settle()
+
     def observe(
-        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: str | float | None
     ) -> None:
-        """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names.
+        """One decided event at `when`: its `timestamp` when in Segment's form (`eventtime.segment_time`), else
+        its time in seconds (`eventtime.event_seconds`), else None. Only calls to Hotjar (and tracks it rejects
+        for their name) carry names. Call `settle` when done.
 
         Most events cost a few operations: the core hands out one shared decision for every track under an
         admitted name (see `Summary`), so a decision met before tells what the event counts for. Such a track
-        is counted here, inline; `_count` is the same count written plainly.
+        is counted here, inline; `_count` is the same count written plainly. A time in Segment's form is not
+        read: it is compared as text with the last time of its name, which it nearly always follows.
         """
         if when is not None:
-            earliest = self.earliest
-            if earliest is None:
-                self.earliest = self.latest = when
-            elif when < earliest:
-                self.earliest = when
-            elif when > self.latest:  # type: ignore[operator]  # set together with earliest
-                self.latest = when
+            latest = self._latest
+            if isinstance(when, str) and isinstance(latest, str) and len(when) == len(latest) and when >= latest:
+                self._latest = when
+            else:
+                self._stretch(when)
         entry = self._decisions.get(id(decision))
         if entry is not None:
             name = entry[1]
@@ -454,16 +515,17 @@ class Inventory:
                 if record is None:
                     return  # outside the sample held
                 record.messages += 1
-                first = record.first
-                if when is not None and first is not None and first[0] is not None:
-                    if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
-                        record.last = (when, Position(file, line, index))
-                    elif when < first[0]:
-                        record.first = (when, Position(file, line, index))
+                last = record._last
+                if (
+                    isinstance(when, str)
+                    and last is not None
+                    and isinstance(last[0], str)
+                    and len(when) == len(last[0])
+                    and when >= last[0]
+                ):
+                    record._last = (when, file, line, index)  # the first is not later than the last
                 else:
-                    seen = (when, Position(file, line, index))
-                    record.first = earlier(first, seen)
-                    record.last = later(record.last, seen)
+                    _sight(record, (when, file, line, index))
                 user = parsed.userId  # type: ignore[union-attr]  # a track
                 if user.__class__ is not str or not user:
                     user = user_key(parsed)  # type: ignore[arg-type]  # a track
@@ -493,6 +555,16 @@ class Inventory:
         elif decision.call is None and not _event_name_codes(decision):
             self._hold(decision, None)  # a page, a group, an alias, an identify dropped whole: no name
 
+    def _stretch(self, when: Any) -> None:
+        """The span since the last `settle`, stretched to a time (see `_before`)."""
+        earliest, latest = self._earliest, self._latest
+        if earliest is None or latest is None:
+            self._earliest = self._latest = when
+        elif _before(when, earliest):
+            self._earliest = when
+        elif _before(latest, when):
+            self._latest = when
+
     def _hold(self, decision: Decision, name: str | None, *details: Any) -> None:
         """Remember what a decision counts for (see `_decisions`)."""
         held = self._decisions
@@ -517,7 +589,7 @@ class Inventory:
         return self._user_hashes.get(user) or self._hash_user(user)
 
     def _track(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
     ) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = message.event
@@ -530,10 +602,10 @@ class Inventory:
         dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
-        seen = (when, Position(file, line, index))
+        sighting = (when, file, line, index)
         offered = not dropped or dropped == _EVENT_LIMIT_CODE
-        if offered and len(names.offered) < names.limit:
-            names.offer(name, seen)
+        if offered and len(names.offered) < names.limit and name not in names.offered:
+            names.offer(name, _seen(sighting))
         record = names.records.get(name)
         if record is None:
             records = names.records
@@ -541,7 +613,7 @@ class Inventory:
             if names.records is not records:
                 self._decisions.clear()  # the sample was trimmed: a held record may be gone
         if record is not None:
-            _count(record, seen, when, self._user(message))
+            _count(record, sighting, self._user(message))
             if offered:
                 record.offered = True
             for code in found:
@@ -551,7 +623,7 @@ class Inventory:
         self._hold(decision, name, record, tuple(found))
 
     def _identify(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
     ) -> None:
         traits = message.traits
         if traits.__class__ is not dict:
@@ -562,16 +634,19 @@ class Inventory:
             else None
         )
         names = self.attributes
-        seen = (when, Position(file, line, index))
+        sighting = (when, file, line, index)
+        seen: Seen | None = None
         user = self._user(message)
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
-        timed = when is not None
+        text = when if isinstance(when, str) else None
         for name, value in traits.items():
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
-            if offered and offering:
+            if offered and offering and name not in names.offered:
+                if seen is None:
+                    seen = _seen(sighting)
                 names.offer(name, seen)
             record = records.get(name)
             if record is None:
@@ -581,15 +656,17 @@ class Inventory:
                     continue
             # `_count`, inline: an identify carries several names.
             record.messages += 1
-            first = record.first
-            if timed and first is not None and first[0] is not None:
-                if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
-                    record.last = seen
-                elif when < first[0]:  # type: ignore[operator]  # timed
-                    record.first = seen
+            last = record._last
+            if (
+                text is not None
+                and last is not None
+                and isinstance(last[0], str)
+                and len(text) == len(last[0])
+                and text >= last[0]
+            ):
+                record._last = sighting  # the first is not later than the last
             else:
-                record.first = earlier(first, seen)
-                record.last = later(record.last, seen)
+                _sight(record, sighting)
             if user is not None:
                 users = record.users
                 exact = users.exact
@@ -613,6 +690,8 @@ class Inventory:
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""
+        self.settle()
+        later_part.settle()
         return _inventory(
             self.attributes.merge(later_part.attributes),
             self.events.merge(later_part.events),
@@ -622,6 +701,7 @@ class Inventory:
 
     def shifted(self, lines: int) -> Inventory:
         """Every sighting moved on by `lines`: a part of a file read on its own."""
+        self.settle()
         return _inventory(self.attributes.shifted(lines), self.events.shifted(lines), self.earliest, self.latest)
 
 

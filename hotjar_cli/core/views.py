@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed
-from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.timeline import Timeline
@@ -58,7 +58,8 @@ class Views:
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
         if self.inventory is not None:
-            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed))
+            when = segment_time(parsed)
+            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed) if when is None else when)
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:
@@ -71,6 +72,8 @@ class Views:
         """Count what is held for counting, at the end of a pass: every view is then complete."""
         if self.timeline is not None:
             self.timeline.finish()
+        if self.inventory is not None:
+            self.inventory.settle()
 
     def merge(self, later: Views) -> Views:
         """This input's views followed by `later`'s."""
