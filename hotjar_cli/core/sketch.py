@@ -87,7 +87,7 @@ class DistinctUsers:
         if self.exact is not None:
             return len(self.exact)
         registers = self.registers or bytearray(REGISTERS)
-        raw = _ALPHA * REGISTERS * REGISTERS / sum(map(_INVERSE_POWERS.__getitem__, registers))
+        raw = _ALPHA * REGISTERS * REGISTERS / _inverse_sum(registers)
         zeros = registers.count(0)
         if raw <= 2.5 * REGISTERS and zeros:
             return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
@@ -99,6 +99,22 @@ def _distinct_users(exact: set[int] | None, exact_up_to: int, registers: bytearr
     users = DistinctUsers(exact_up_to)
     users.exact, users.registers = exact, registers
     return users
+
+
+_EXACT_RANKS = 42
+"""Up to this rank in every register, every sum of their 2^-rank is held exactly: a multiple of 2^-42 below 2^11
+takes at most 53 bits."""
+
+
+def _inverse_sum(registers: bytearray) -> float:
+    """The sum of 2^-rank over the registers, in their order: the same float, rank by rank, while exact."""
+    top = max(registers)
+    if top > _EXACT_RANKS:
+        return sum(map(_INVERSE_POWERS.__getitem__, registers))
+    total = 0.0
+    for rank in range(top + 1):
+        total += registers.count(rank) * _INVERSE_POWERS[rank]
+    return total
 
 
 def register_of(hashed: int) -> tuple[int, int]:
