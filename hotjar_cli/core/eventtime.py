@@ -27,10 +27,10 @@ def event_seconds(parsed: Parsed) -> float | None:
 
     The same fields, in the same order, as the `--since`/`--until` filters read; a time without a zone is UTC.
     """
-    if parsed.__class__ is not SegmentMessage:
+    if type(parsed) is not SegmentMessage:
         return None
     value = parsed.timestamp
-    if value.__class__ is str and value[-1:] == "Z":
+    if type(value) is str and value[-1:] == "Z":
         seconds = _segment_seconds(value)
         if seconds is not None:
             return seconds
@@ -63,7 +63,7 @@ def segment_time(parsed: Parsed) -> str | None:
     Two such times of the same length are in the same order as text as in time, and equal only at the same
     time: they can be compared without being read.
     """
-    if parsed.__class__ is not SegmentMessage:
+    if type(parsed) is not SegmentMessage:
         return None
     text = parsed.timestamp
     if not isinstance(text, str) or text[-1:] != "Z":
@@ -116,7 +116,7 @@ def _hour_start(text: str) -> int | None:
 
 def _slow_seconds(parsed: SegmentMessage) -> float | None:
     for value in (parsed.timestamp, parsed.originalTimestamp, parsed.receivedAt):
-        if value.__class__ is str:
+        if type(value) is str:
             try:
                 moment = _fromisoformat(value)
             except ValueError:

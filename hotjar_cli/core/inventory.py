@@ -94,7 +94,7 @@ def name_hash(name: str) -> int:
 
 def js_type(value: Any) -> str:
     """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
-    kind = value.__class__
+    kind = type(value)
     if kind is str:
         return "date" if len(value) >= 10 and value[4:5] == "-" and _ISO_DATE.match(value) else "string"
     if kind is bool:
@@ -527,7 +527,7 @@ class Inventory:
                 else:
                     _sight(record, (when, file, line, index))
                 user = parsed.userId  # type: ignore[union-attr]  # a track
-                if user.__class__ is not str or not user:
+                if type(user) is not str or not user:
                     user = user_key(parsed)  # type: ignore[arg-type]  # a track
                 if user is not None:
                     hashed = self._user_hashes.get(user) or self._hash_user(user)
@@ -544,7 +544,7 @@ class Inventory:
                     for code in entry[3]:
                         dropped[code] = dropped.get(code, 0) + 1
                 return
-        if parsed.__class__ is not SegmentMessage:
+        if type(parsed) is not SegmentMessage:
             return
         kind = parsed.type
         if kind == "track":
@@ -582,7 +582,7 @@ class Inventory:
     def _user(self, message: SegmentMessage) -> User | None:
         """The user's hash, with its HyperLogLog register and rank, worked out once per distinct user."""
         user = message.userId
-        if user.__class__ is not str or not user:
+        if type(user) is not str or not user:
             user = user_key(message)
             if user is None:
                 return None
@@ -593,7 +593,7 @@ class Inventory:
     ) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = message.event
-        if name.__class__ is not str or not name:
+        if type(name) is not str or not name:
             return
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
@@ -626,7 +626,7 @@ class Inventory:
         self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
     ) -> None:
         traits = message.traits
-        if traits.__class__ is not dict:
+        if type(traits) is not dict:
             return
         dropped_at = (
             {finding.path: finding.code for finding in decision.findings if finding.path.startswith("$.traits")}
@@ -680,7 +680,7 @@ class Inventory:
                 record.offered = True
             if code is not None:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
-            kind = value.__class__
+            kind = type(value)
             if kind is str:
                 js = "date" if len(value) >= 10 and value[4] == "-" and _ISO_DATE.match(value) else "string"
             else:
