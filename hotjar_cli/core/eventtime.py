@@ -6,6 +6,7 @@ Pure: the message's own fields only, never the clock.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 
@@ -30,21 +31,73 @@ def event_seconds(parsed: Parsed) -> float | None:
         return None
     value = parsed.timestamp
     if type(value) is str and value[-1:] == "Z":
-        hour = _HOURS.get(value[:13])
-        if hour is None:
-            hour = _hour_start(value[:13])
-        if hour is not None:
-            try:
-                return hour + _MINUTES[value[13:16]] + _SECONDS[value[16:19]] + _FRACTIONS[value[19:-1]]
-            except KeyError:
-                pass
+        seconds = _segment_seconds(value)
+        if seconds is not None:
+            return seconds
     return _slow_seconds(parsed)
+
+
+def _segment_seconds(value: str) -> float | None:
+    """A time ending in `Z` read in Segment's own form, through the hours met; None in any other form."""
+    hour = _HOURS.get(value[:13])
+    if hour is None:
+        hour = _hour_start(value[:13])
+    if hour is not None:
+        try:
+            return hour + _MINUTES[value[13:16]] + _SECONDS[value[16:19]] + _FRACTIONS[value[19:-1]]
+        except KeyError:
+            pass
+    return None
+
+
+_ORDERED_HOURS: Final[set[str]] = set()
+"""The hours met that `segment_time` accepts (see `_ordered_hour`)."""
+_CLOCKS: Final = frozenset(minute + second for minute in _MINUTES for second in _SECONDS)
+"""`:MM:SS`: what `event_seconds` reads after the hour."""
+
+
+def segment_time(parsed: Parsed) -> str | None:
+    """The `timestamp` when it is in Segment's own form (`2024-03-01T10:00:00.123Z`, with a date of that shape)
+    and `event_seconds` reads its time from it; None otherwise.
+
+    Two such times of the same length are in the same order as text as in time, and equal only at the same
+    time: they can be compared without being read.
+    """
+    if type(parsed) is not SegmentMessage:
+        return None
+    text = parsed.timestamp
+    if not isinstance(text, str) or text[-1:] != "Z":
+        return None
+    if (
+        (text[:13] in _ORDERED_HOURS or _ordered_hour(text[:13]))
+        and text[13:19] in _CLOCKS
+        and text[19:-1] in _FRACTIONS
+    ):
+        return text
+    return None
+
+
+def _ordered_hour(prefix: str) -> bool:
+    """Whether `prefix` names an hour as `2024-03-01T10`, in the order of its text.
+
+    Not a week date (`2024-W09-1T10`), nor hour 24 (ISO 8601's end of a day, the next one's midnight).
+    """
+    if prefix[4:5] != "-" or prefix[7:8] != "-" or prefix[11:13] == "24":
+        return False
+    if prefix not in _HOURS and _hour_start(prefix) is None:
+        return False
+    if len(_ORDERED_HOURS) >= 100_000:
+        _ORDERED_HOURS.clear()
+    _ORDERED_HOURS.add(prefix)
+    return True
 
 
 def text_seconds(text: str) -> float:
     """A `timestamp` in Segment's form (`YYYY-MM-DDTHH...Z`) as seconds: exactly when it reads as ISO-8601, else
     the start of the hour its first 13 characters name (such a time was bucketed by them)."""
-    seconds = event_seconds(SegmentMessage(timestamp=text))
+    seconds = _segment_seconds(text) if text[-1:] == "Z" else None
+    if seconds is None:
+        seconds = event_seconds(SegmentMessage(timestamp=text))
     return seconds if seconds is not None else _HOURS[text[:13]]
 
 
@@ -82,9 +135,20 @@ def iso(seconds: float | None) -> str | None:
     if seconds is None:
         return None
     moment = datetime.fromtimestamp(seconds, UTC)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.year < 1000:
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S")  # the C library's %Y, whose padding of such years varies
+    else:
+        # Put together from the fields: `strftime`, or a format spec for each field, costs some 25,000
+        # instructions a time, and a report has a time or two for every name and rule it lists.
+        two = _TWO_DIGITS
+        text = f"{moment.year}-{two[moment.month]}-{two[moment.day]}T{two[moment.hour]}:{two[moment.minute]}:"
+        text += two[moment.second]
     milliseconds = moment.microsecond // 1000
-    return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
+    return f"{text}.{_THREE_DIGITS[milliseconds]}Z" if milliseconds else f"{text}Z"
+
+
+_TWO_DIGITS: Final = tuple(f"{number:02d}" for number in range(100))
+_THREE_DIGITS: Final = tuple(f"{number:03d}" for number in range(1000))
 
 
 def parse_time(text: str) -> datetime:

@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.eventtime import text_seconds
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
@@ -65,6 +66,25 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 
 Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
+Sighting = tuple[Any, str, int, int | None]
+"""A sighting not yet settled, `(time, file, line, index)`: the time as `Inventory.observe` receives it."""
+
+
+def _seconds(when: Any) -> Any:
+    """A time as `Inventory.observe` receives it (text in Segment's form, seconds, or None) in seconds."""
+    return text_seconds(when) if isinstance(when, str) else when
+
+
+def _before(when: Any, other: Any) -> bool:
+    """Whether a time is before another (neither None): two times in Segment's form and of one length are
+    compared as text (see `hotjar_cli.core.eventtime.segment_time`), any other two in seconds."""
+    if isinstance(when, str) and isinstance(other, str) and len(when) == len(other):
+        return when < other
+    return bool(_seconds(when) < _seconds(other))
+
+
+def _seen(sighting: Sighting) -> Seen:
+    return _seconds(sighting[0]), Position(sighting[1], sighting[2], sighting[3])
 
 
 def name_hash(name: str) -> int:
@@ -74,7 +94,7 @@ def name_hash(name: str) -> int:
 
 def js_type(value: Any) -> str:
     """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
-    kind = value.__class__
+    kind = type(value)
     if kind is str:
         return "date" if len(value) >= 10 and value[4:5] == "-" and _ISO_DATE.match(value) else "string"
     if kind is bool:
@@ -124,7 +144,7 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
+    __slots__ = ("_first", "_last", "dropped", "first", "hash", "last", "messages", "offered", "types", "users")
 
     def __init__(self, hashed: int, exact_users: int = EXACT_USERS) -> None:
         self.hash = hashed
@@ -136,6 +156,17 @@ class NameRecord:
         self.types: dict[str, int] = {}
         self.dropped: dict[str, int] = {}
         """Findings per rule code: an attribute's values dropped, an event name's messages rejected or noted."""
+        self._first: Sighting | None = None
+        self._last: Sighting | None = None
+        """The first and last sighting since the last `settle`, set together (see `Inventory.observe`)."""
+
+    def settle(self) -> None:
+        """Take the sightings not yet settled into `first` and `last`."""
+        first, last = self._first, self._last
+        if first is not None and last is not None:
+            self.first = earlier(self.first, _seen(first))
+            self.last = later(self.last, _seen(last))
+            self._first = self._last = None
 
     def merge(self, later_part: NameRecord) -> NameRecord:
         """This name's record followed by `later_part`'s."""
@@ -148,6 +179,35 @@ class NameRecord:
         merged.types = _added(self.types, later_part.types)
         merged.dropped = _added(self.dropped, later_part.dropped)
         return merged
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _record, (
+            self.hash,
+            self.messages,
+            self.users,
+            self.first,
+            self.last,
+            self.offered,
+            self.types,
+            self.dropped,
+        )
+
+
+def _record(
+    hashed: int,
+    messages: int,
+    users: DistinctUsers,
+    first: Seen | None,
+    last: Seen | None,
+    offered: bool,
+    types: dict[str, int],
+    dropped: dict[str, int],
+) -> NameRecord:
+    """A `NameRecord` unpickled: compiled by mypyc, a class is unpickled by calling it, so it says how."""
+    record = NameRecord(hashed)
+    record.messages, record.users, record.first, record.last = messages, users, first, last
+    record.offered, record.types, record.dropped = offered, types, dropped
+    return record
 
 
 def _added(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
@@ -290,6 +350,39 @@ class Names:
         moved.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]  # the shifted record keeps the shape
         return moved
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _names, (
+            self.kind,
+            self.limit,
+            self.known,
+            self.held_names,
+            self.exact_users,
+            self.records,
+            self.offered,
+            self.threshold,
+            self.all_names,
+            self.occurrences,
+        )
+
+
+def _names(
+    kind: str,
+    limit: int,
+    known: tuple[str, ...],
+    held_names: int,
+    exact_users: int,
+    records: dict[str, NameRecord],
+    offered: dict[str, Seen],
+    threshold: int | None,
+    all_names: DistinctUsers,
+    occurrences: int,
+) -> Names:
+    """A `Names` unpickled (see `_record`)."""
+    names = Names(kind, limit, known, held_names, exact_users)
+    names.records, names.offered, names.threshold = records, offered, threshold
+    names.all_names, names.occurrences = all_names, occurrences
+    return names
+
 
 _JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
 USERS_CACHED = 65_536
@@ -300,19 +393,29 @@ User = tuple[int, int, int]
 """A user's `user_hash`, with its HyperLogLog register and rank there."""
 
 
-def _count(record: NameRecord, seen: Seen, when: float | None, user: User | None) -> None:
-    """One message (or value) under a name, at `seen`, from `user`: the plain form of what `Inventory.observe`
-    does inline."""
+def _sight(record: NameRecord, sighting: Sighting) -> None:
+    """A sighting of a name, taken into its first and last since the last `settle` as `earlier` and `later` do:
+    a timed sighting before any untimed one, ties keeping the first and taking the last."""
+    first, last = record._first, record._last
+    if first is None or last is None:
+        record._first = record._last = sighting
+        return
+    when = sighting[0]
+    if when is None:
+        if last[0] is None:
+            record._last = sighting
+        return
+    if first[0] is None or _before(when, first[0]):
+        record._first = sighting
+    if last[0] is None or not _before(when, last[0]):
+        record._last = sighting
+
+
+def _count(record: NameRecord, sighting: Sighting, user: User | None) -> None:
+    """One message (or value) under a name, at `sighting`, from `user`: the plain form of what
+    `Inventory.observe` does inline."""
     record.messages += 1
-    first, last = record.first, record.last
-    if first is None or last is None or when is None or first[0] is None or last[0] is None:
-        record.first = earlier(first, seen)
-        record.last = later(last, seen)
-    else:
-        if when < first[0]:
-            record.first = seen
-        if when >= last[0]:
-            record.last = seen
+    _sight(record, sighting)
     if user is not None:
         users = record.users
         exact = users.exact
@@ -337,7 +440,7 @@ def _event_name_codes(decision: Decision) -> list[str]:
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
-    __slots__ = ("_decisions", "_user_hashes", "attributes", "earliest", "events", "latest")
+    __slots__ = ("_decisions", "_earliest", "_latest", "_user_hashes", "attributes", "earliest", "events", "latest")
 
     def __init__(
         self,
@@ -354,38 +457,53 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
+        self._earliest: Any = None
+        self._latest: Any = None
+        """The earliest and latest time since the last `settle`, as `observe` receives them."""
         self._user_hashes: dict[str, User] = {}
         self._decisions: dict[int, list[Any]] = {}
         """Decisions met before, by identity: `[decision, None]` for one that sends no name, whatever the message
         (a page, a track dropped for something other than its name), or `[decision, event name, record or None,
         event-name codes]` for a track's. Holding a decision keeps it alive, so its identity stays its own."""
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __reduce__(self) -> tuple[Any, ...]:
         # Identities mean nothing in another process: what is held by identity stays behind.
-        return {"attributes": self.attributes, "events": self.events, "earliest": self.earliest, "latest": self.latest}
+        self.settle()
+        return _inventory, (self.attributes, self.events, self.earliest, self.latest)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.attributes, self.events = state["attributes"], state["events"]
-        self.earliest, self.latest = state["earliest"], state["latest"]
-        self._user_hashes, self._decisions = {}, {}
+    def settle(self) -> None:
+        """Take the times and sightings not yet settled in: every name's first and last sighting, and the span,
+        are then complete. Call it when a pass is done."""
+        earliest, latest = self._earliest, self._latest
+        if earliest is not None and latest is not None:
+            earliest, latest = _seconds(earliest), _seconds(latest)
+            if self.earliest is None or earliest < self.earliest:
+                self.earliest = earliest
+            if self.latest is None or latest > self.latest:
+                self.latest = latest
+            self._earliest = self._latest = None
+        for names in (self.attributes, self.events):
+            for record in names.records.values():
+                record.settle()
 
     def observe(
-        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: str | float | None
     ) -> None:
-        """One decided event; only calls to Hotjar (and tracks it rejects for their name) carry names.
+        """One decided event at `when`: its `timestamp` when in Segment's form (`eventtime.segment_time`), else
+        its time in seconds (`eventtime.event_seconds`), else None. Only calls to Hotjar (and tracks it rejects
+        for their name) carry names. Call `settle` when done.
 
         Most events cost a few operations: the core hands out one shared decision for every track under an
         admitted name (see `Summary`), so a decision met before tells what the event counts for. Such a track
-        is counted here, inline; `_count` is the same count written plainly.
+        is counted here, inline; `_count` is the same count written plainly. A time in Segment's form is not
+        read: it is compared as text with the last time of its name, which it nearly always follows.
         """
         if when is not None:
-            earliest = self.earliest
-            if earliest is None:
-                self.earliest = self.latest = when
-            elif when < earliest:
-                self.earliest = when
-            elif when > self.latest:  # type: ignore[operator]  # set together with earliest
-                self.latest = when
+            latest = self._latest
+            if isinstance(when, str) and isinstance(latest, str) and len(when) == len(latest) and when >= latest:
+                self._latest = when
+            else:
+                self._stretch(when)
         entry = self._decisions.get(id(decision))
         if entry is not None:
             name = entry[1]
@@ -397,18 +515,19 @@ class Inventory:
                 if record is None:
                     return  # outside the sample held
                 record.messages += 1
-                first = record.first
-                if when is not None and first is not None and first[0] is not None:
-                    if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
-                        record.last = (when, Position(file, line, index))
-                    elif when < first[0]:
-                        record.first = (when, Position(file, line, index))
+                last = record._last
+                if (
+                    isinstance(when, str)
+                    and last is not None
+                    and isinstance(last[0], str)
+                    and len(when) == len(last[0])
+                    and when >= last[0]
+                ):
+                    record._last = (when, file, line, index)  # the first is not later than the last
                 else:
-                    seen = (when, Position(file, line, index))
-                    record.first = earlier(first, seen)
-                    record.last = later(record.last, seen)
+                    _sight(record, (when, file, line, index))
                 user = parsed.userId  # type: ignore[union-attr]  # a track
-                if user.__class__ is not str or not user:
+                if type(user) is not str or not user:
                     user = user_key(parsed)  # type: ignore[arg-type]  # a track
                 if user is not None:
                     hashed = self._user_hashes.get(user) or self._hash_user(user)
@@ -425,7 +544,7 @@ class Inventory:
                     for code in entry[3]:
                         dropped[code] = dropped.get(code, 0) + 1
                 return
-        if parsed.__class__ is not SegmentMessage:
+        if type(parsed) is not SegmentMessage:
             return
         kind = parsed.type
         if kind == "track":
@@ -435,6 +554,16 @@ class Inventory:
                 self._identify(file, line, index, parsed, decision, when)
         elif decision.call is None and not _event_name_codes(decision):
             self._hold(decision, None)  # a page, a group, an alias, an identify dropped whole: no name
+
+    def _stretch(self, when: Any) -> None:
+        """The span since the last `settle`, stretched to a time (see `_before`)."""
+        earliest, latest = self._earliest, self._latest
+        if earliest is None or latest is None:
+            self._earliest = self._latest = when
+        elif _before(when, earliest):
+            self._earliest = when
+        elif _before(latest, when):
+            self._latest = when
 
     def _hold(self, decision: Decision, name: str | None, *details: Any) -> None:
         """Remember what a decision counts for (see `_decisions`)."""
@@ -453,18 +582,18 @@ class Inventory:
     def _user(self, message: SegmentMessage) -> User | None:
         """The user's hash, with its HyperLogLog register and rank, worked out once per distinct user."""
         user = message.userId
-        if user.__class__ is not str or not user:
+        if type(user) is not str or not user:
             user = user_key(message)
             if user is None:
                 return None
         return self._user_hashes.get(user) or self._hash_user(user)
 
     def _track(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
     ) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = message.event
-        if name.__class__ is not str or not name:
+        if type(name) is not str or not name:
             return
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
@@ -473,10 +602,10 @@ class Inventory:
         dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
-        seen = (when, Position(file, line, index))
+        sighting = (when, file, line, index)
         offered = not dropped or dropped == _EVENT_LIMIT_CODE
-        if offered and len(names.offered) < names.limit:
-            names.offer(name, seen)
+        if offered and len(names.offered) < names.limit and name not in names.offered:
+            names.offer(name, _seen(sighting))
         record = names.records.get(name)
         if record is None:
             records = names.records
@@ -484,7 +613,7 @@ class Inventory:
             if names.records is not records:
                 self._decisions.clear()  # the sample was trimmed: a held record may be gone
         if record is not None:
-            _count(record, seen, when, self._user(message))
+            _count(record, sighting, self._user(message))
             if offered:
                 record.offered = True
             for code in found:
@@ -494,10 +623,10 @@ class Inventory:
         self._hold(decision, name, record, tuple(found))
 
     def _identify(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: float | None
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
     ) -> None:
         traits = message.traits
-        if traits.__class__ is not dict:
+        if type(traits) is not dict:
             return
         dropped_at = (
             {finding.path: finding.code for finding in decision.findings if finding.path.startswith("$.traits")}
@@ -505,16 +634,19 @@ class Inventory:
             else None
         )
         names = self.attributes
-        seen = (when, Position(file, line, index))
+        sighting = (when, file, line, index)
+        seen: Seen | None = None
         user = self._user(message)
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
-        timed = when is not None
+        text = when if isinstance(when, str) else None
         for name, value in traits.items():
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
-            if offered and offering:
+            if offered and offering and name not in names.offered:
+                if seen is None:
+                    seen = _seen(sighting)
                 names.offer(name, seen)
             record = records.get(name)
             if record is None:
@@ -524,15 +656,17 @@ class Inventory:
                     continue
             # `_count`, inline: an identify carries several names.
             record.messages += 1
-            first = record.first
-            if timed and first is not None and first[0] is not None:
-                if when >= record.last[0]:  # type: ignore[index,operator]  # timed like the first
-                    record.last = seen
-                elif when < first[0]:  # type: ignore[operator]  # timed
-                    record.first = seen
+            last = record._last
+            if (
+                text is not None
+                and last is not None
+                and isinstance(last[0], str)
+                and len(text) == len(last[0])
+                and text >= last[0]
+            ):
+                record._last = sighting  # the first is not later than the last
             else:
-                record.first = earlier(first, seen)
-                record.last = later(record.last, seen)
+                _sight(record, sighting)
             if user is not None:
                 users = record.users
                 exact = users.exact
@@ -546,7 +680,7 @@ class Inventory:
                 record.offered = True
             if code is not None:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
-            kind = value.__class__
+            kind = type(value)
             if kind is str:
                 js = "date" if len(value) >= 10 and value[4] == "-" and _ISO_DATE.match(value) else "string"
             else:
@@ -556,21 +690,24 @@ class Inventory:
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""
-        merged = Inventory.__new__(Inventory)
-        merged.attributes = self.attributes.merge(later_part.attributes)
-        merged.events = self.events.merge(later_part.events)
-        merged.earliest = min(
-            (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
+        self.settle()
+        later_part.settle()
+        return _inventory(
+            self.attributes.merge(later_part.attributes),
+            self.events.merge(later_part.events),
+            min((value for value in (self.earliest, later_part.earliest) if value is not None), default=None),
+            max((value for value in (self.latest, later_part.latest) if value is not None), default=None),
         )
-        merged.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
-        merged._user_hashes, merged._decisions = {}, {}
-        return merged
 
     def shifted(self, lines: int) -> Inventory:
         """Every sighting moved on by `lines`: a part of a file read on its own."""
-        moved = Inventory.__new__(Inventory)
-        moved.attributes = self.attributes.shifted(lines)
-        moved.events = self.events.shifted(lines)
-        moved.earliest, moved.latest = self.earliest, self.latest
-        moved._user_hashes, moved._decisions = {}, {}
-        return moved
+        self.settle()
+        return _inventory(self.attributes.shifted(lines), self.events.shifted(lines), self.earliest, self.latest)
+
+
+def _inventory(attributes: Names, events: Names, earliest: float | None, latest: float | None) -> Inventory:
+    """An inventory of these names, holding nothing by identity: merged, moved on, or unpickled (see `_record`)."""
+    inventory = Inventory(attributes.limit, events.limit)
+    inventory.attributes, inventory.events = attributes, events
+    inventory.earliest, inventory.latest = earliest, latest
+    return inventory

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import Any
 
 EXACT_USERS = 64
 """Up to this many distinct users a count is exact; past it, the HyperLogLog sketch below estimates it."""
@@ -73,6 +74,9 @@ class DistinctUsers:
         merged.exact, merged.registers = None, registers
         return merged
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _distinct_users, (self.exact, self.exact_up_to, self.registers)
+
     @property
     def estimated(self) -> bool:
         """Whether `count` is an estimate (past `exact_up_to`)."""
@@ -83,11 +87,34 @@ class DistinctUsers:
         if self.exact is not None:
             return len(self.exact)
         registers = self.registers or bytearray(REGISTERS)
-        raw = _ALPHA * REGISTERS * REGISTERS / sum(map(_INVERSE_POWERS.__getitem__, registers))
+        raw = _ALPHA * REGISTERS * REGISTERS / _inverse_sum(registers)
         zeros = registers.count(0)
         if raw <= 2.5 * REGISTERS and zeros:
             return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
         return round(raw)
+
+
+def _distinct_users(exact: set[int] | None, exact_up_to: int, registers: bytearray | None) -> DistinctUsers:
+    """A `DistinctUsers` unpickled: compiled by mypyc, a class is unpickled by calling it, so it says how."""
+    users = DistinctUsers(exact_up_to)
+    users.exact, users.registers = exact, registers
+    return users
+
+
+_EXACT_RANKS = 42
+"""Up to this rank in every register, every sum of their 2^-rank is held exactly: a multiple of 2^-42 below 2^11
+takes at most 53 bits."""
+
+
+def _inverse_sum(registers: bytearray) -> float:
+    """The sum of 2^-rank over the registers, in their order: the same float, rank by rank, while exact."""
+    top = max(registers)
+    if top > _EXACT_RANKS:
+        return sum(map(_INVERSE_POWERS.__getitem__, registers))
+    total = 0.0
+    for rank in range(top + 1):
+        total += registers.count(rank) * _INVERSE_POWERS[rank]
+    return total
 
 
 def register_of(hashed: int) -> tuple[int, int]:

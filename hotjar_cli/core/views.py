@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 import msgspec
 
 from hotjar_cli.core.decode import Parsed
-from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.timeline import Timeline
@@ -57,7 +58,8 @@ class Views:
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
         if self.inventory is not None:
-            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed))
+            when = segment_time(parsed)
+            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed) if when is None else when)
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:
@@ -70,23 +72,32 @@ class Views:
         """Count what is held for counting, at the end of a pass: every view is then complete."""
         if self.timeline is not None:
             self.timeline.finish()
+        if self.inventory is not None:
+            self.inventory.settle()
 
     def merge(self, later: Views) -> Views:
         """This input's views followed by `later`'s."""
-        merged = Views.__new__(Views)
-        merged.timeline = (
-            self.timeline.merge(later.timeline) if self.timeline is not None and later.timeline is not None else None
-        )
-        merged.inventory = (
+        return _views(
+            self.timeline.merge(later.timeline) if self.timeline is not None and later.timeline is not None else None,
             self.inventory.merge(later.inventory)
             if self.inventory is not None and later.inventory is not None
-            else None
+            else None,
         )
-        return merged
 
     def shifted(self, lines: int) -> Views:
         """Every position moved on by `lines`: a part of a file read on its own."""
-        moved = Views.__new__(Views)
-        moved.timeline = self.timeline.shifted(lines) if self.timeline is not None else None
-        moved.inventory = self.inventory.shifted(lines) if self.inventory is not None else None
-        return moved
+        return _views(
+            self.timeline.shifted(lines) if self.timeline is not None else None,
+            self.inventory.shifted(lines) if self.inventory is not None else None,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _views, (self.timeline, self.inventory)
+
+
+def _views(timeline: Timeline | None, inventory: Inventory | None) -> Views:
+    """These views together: merged, moved on, or unpickled (compiled by mypyc, a class is unpickled by calling
+    it, so it says how)."""
+    views = Views(frozenset())
+    views.timeline, views.inventory = timeline, inventory
+    return views

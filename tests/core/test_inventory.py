@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hotjar_cli.core.decode import parse_line
-from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -22,6 +22,19 @@ _ODD_TIMES = [
     "2024-03-01T10:61:00.000Z",  # not a time: originalTimestamp is read instead
     "2024-03-01T09:59:59Z",
     "2024-03-01T10:00:00.1234Z",
+    "2024-03-01T10:00:00.12Z",
+    "2024-03-01T10:00:00.1Z",
+    "2024-03-01T10:00:00Z",
+    "2024-03-01T09:59:59.000Z",  # the same time as 09:59:59Z, written longer
+    "2024-03-01T11:00:00.123+01:00",  # the same time as 10:00:00.123Z, with an offset
+    "2024-W09-5T10:00:00.123Z",  # the same time again, as a week date
+    "2024-03-01T24:00:00.000Z",
+    "2024-02-29T23:59:59.999Z",
+    "2024-03-01t10:00:00.123z",
+    "2024-03-02T00:00:00Z",  # the latest, and half a second before it as text
+    "2024-03-02T00:00:00.5Z",
+    "2024-01-31T00:00:00Z",  # the earliest, and half a second after it as text
+    "2024-01-31T00:00:00.5Z",
     None,
 ]
 
@@ -70,14 +83,27 @@ def names_state(names: Names) -> Any:
     }
 
 
-def inventory_state(text: str, limits: Limits, bounds: InventoryBounds) -> Any:
+def inventory_state(text: str, limits: Limits, bounds: InventoryBounds, read_times: bool = False) -> Any:
+    """The inventory of a log; with `read_times`, every time is given in seconds, none in Segment's form, and
+    every sighting is settled at once (by `earlier` and `later`, one by one)."""
     mapper = Mapper(limits)
     inventory = Inventory(limits.max_attributes, limits.max_events, bounds=bounds)
     for line, raw in enumerate(text.encode().splitlines(keepends=True), 1):
         items, batched = parse_line(raw.rstrip(b"\n"))
         for index, parsed in enumerate(items):
             decision = mapper.decide(parsed)
-            inventory.observe("a.jsonl", line, index if batched else None, parsed, decision, event_seconds(parsed))
+            when = None if read_times else segment_time(parsed)
+            inventory.observe(
+                "a.jsonl",
+                line,
+                index if batched else None,
+                parsed,
+                decision,
+                event_seconds(parsed) if when is None else when,
+            )
+            if read_times:
+                inventory.settle()
+    inventory.settle()
     return (
         names_state(inventory.attributes),
         names_state(inventory.events),
@@ -102,3 +128,13 @@ def test_a_decision_met_before_counts_as_a_fresh_look_would(
     held = inventory_state(text, limits, bounds)
     monkeypatch.setattr(Inventory, "_hold", lambda *_: None)  # every event looked at in full
     assert held == inventory_state(text, limits, bounds)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_times_in_segment_form_count_as_reading_every_time_would(seed: int) -> None:
+    text = odd_log(3000, seed)
+    limits, bounds = Limits(max_events=4), InventoryBounds(event_names=5, exact_users=5)
+    assert inventory_state(text, limits, bounds) == inventory_state(text, limits, bounds, read_times=True)
+    assert inventory_state(timed_log(3000, 60, seed), Limits(), InventoryBounds()) == inventory_state(
+        timed_log(3000, 60, seed), Limits(), InventoryBounds(), read_times=True
+    )
