@@ -440,7 +440,17 @@ def _event_name_codes(decision: Decision) -> list[str]:
 class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
-    __slots__ = ("_decisions", "_earliest", "_latest", "_user_hashes", "attributes", "earliest", "events", "latest")
+    __slots__ = (
+        "_decisions",
+        "_decisions_held",
+        "_earliest",
+        "_latest",
+        "_user_hashes",
+        "attributes",
+        "earliest",
+        "events",
+        "latest",
+    )
 
     def __init__(
         self,
@@ -449,7 +459,10 @@ class Inventory:
         known_attributes: Iterable[str] = (),
         known_events: Iterable[str] = (),
         bounds: InventoryBounds = BOUNDS,
+        decisions_held: int = DECISIONS_HELD,
     ) -> None:
+        """`decisions_held`: how many decisions met before are held (see `_decisions`); with none, every event is
+        looked at in full, which must count the same."""
         self.attributes = Names(
             "attribute", max_attributes, known_attributes, bounds.attribute_names, bounds.exact_users
         )
@@ -465,6 +478,7 @@ class Inventory:
         """Decisions met before, by identity: `[decision, None]` for one that sends no name, whatever the message
         (a page, a track dropped for something other than its name), or `[decision, event name, record or None,
         event-name codes]` for a track's. Holding a decision keeps it alive, so its identity stays its own."""
+        self._decisions_held = decisions_held
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Identities mean nothing in another process: what is held by identity stays behind.
@@ -568,8 +582,10 @@ class Inventory:
     def _hold(self, decision: Decision, name: str | None, *details: Any) -> None:
         """Remember what a decision counts for (see `_decisions`)."""
         held = self._decisions
-        if len(held) >= DECISIONS_HELD:
+        if len(held) >= self._decisions_held:
             held.clear()
+            if not self._decisions_held:
+                return
         held[id(decision)] = [decision, name, *details]
 
     def _hash_user(self, user: str) -> User:
