@@ -132,8 +132,8 @@ def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(results.read_text())
     targets = {target["target"]: target for target in report["targets"]}
-    assert "validate --jobs 1 with its time series ÷ without ≤ 1.15" in targets
-    assert "inventory --jobs 1 ÷ validate without the time series ≤ 1.15" in targets
+    assert "short: validate --format markdown with its time series (--by day) ÷ without ≤ 1.15" in targets
+    assert "short: inventory --jobs 1 ÷ validate without the time series ≤ 1.15" in targets
     assert all(target["measured"] is not None for name, target in targets.items() if "short" in name)
     assert "| hotjar-cli validate --jobs 1 |" in done.stdout
     assert report["profiles"]["short"]["identical"] is True  # --jobs 1, 2 and dask: the same JSON report
