@@ -565,6 +565,12 @@ def _shared_track(shared: tuple[Decision, Decision, Decision], message: SegmentM
     return shared[0] if dropped is None else shared[1] if dropped is PROPERTIES_DROPPED else shared[2]
 
 
+def finding_codes(findings: tuple[Finding, ...]) -> tuple[str, ...]:
+    """The codes of a decision's findings, in order: what an identify's own decision counts for. A list built in a
+    compiled loop, then made a tuple: about half the cost of `tuple(map(attrgetter("code"), findings))`."""
+    return tuple([finding.code for finding in findings])
+
+
 def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:
     """The findings as a report shows them, with the details that are worked out only then.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 from enum import Enum
-from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -82,10 +81,6 @@ class Event(msgspec.Struct, frozen=True):
     position: Position
     message: Parsed
     decision: Decision
-
-
-finding_code = attrgetter("code")
-"""A finding's rule code: `tuple(map(finding_code, findings))` is what an identify's own decision counts for."""
 
 
 def rebuilt(value: Any) -> tuple[Any, ...]:

@@ -15,8 +15,8 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
-from hotjar_cli.core.mapping import described
-from hotjar_cli.core.model import Decision, Finding, Outcome, Position, finding_code, rebuilt
+from hotjar_cli.core.mapping import described, finding_codes
+from hotjar_cli.core.model import Decision, Finding, Outcome, Position, rebuilt
 
 EXAMPLE_LINE_BYTES = 64 * 1024
 
@@ -112,7 +112,7 @@ class Summary:
         key: int | tuple[str, ...] = id(decision)
         by_findings = call is not None and call.attributes is not None
         if by_findings:
-            key = tuple(map(finding_code, findings)) if findings else ()
+            key = finding_codes(findings) if findings else ()
             repeat = self._repeats.get(key)
             if repeat is not None:
                 repeat[1] += 1

@@ -21,7 +21,8 @@ from typing import Any
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
-from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position, finding_code
+from hotjar_cli.core.mapping import finding_codes
+from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 MAX_BUCKETS = 2_000
 PENDING_GROUPS = 4096
@@ -298,7 +299,7 @@ class Timeline:
         """The number of a decision's kind, remembered by its identity unless it was made for its event alone
         (an identify's, with its attributes)."""
         findings = decision.findings
-        signature = (_OUTCOME_NUMBER[id(decision.outcome)], tuple(map(finding_code, findings)) if findings else ())
+        signature = (_OUTCOME_NUMBER[id(decision.outcome)], finding_codes(findings) if findings else ())
         kind = self._kind_numbers.get(signature)
         if kind is None:
             kind = self._kind_numbers[signature] = len(self._kinds)
