@@ -400,7 +400,10 @@ def _sight(record: NameRecord, sighting: Sighting) -> None:
     if first is None or last is None:
         record._first = record._last = sighting
         return
-    when = sighting[0]
+    when, last_when = sighting[0], last[0]
+    if type(when) is str and type(last_when) is str and len(when) == len(last_when) and when >= last_when:
+        record._last = sighting  # nearly always, times coming in order: the first is not later than the last
+        return
     if when is None:
         if last[0] is None:
             record._last = sighting
@@ -412,8 +415,7 @@ def _sight(record: NameRecord, sighting: Sighting) -> None:
 
 
 def _count(record: NameRecord, sighting: Sighting, user: User | None) -> None:
-    """One message (or value) under a name, at `sighting`, from `user`: the plain form of what
-    `Inventory.observe` does inline."""
+    """One message (or value) under a name, at `sighting`, from `user`."""
     record.messages += 1
     _sight(record, sighting)
     if user is not None:
@@ -508,9 +510,9 @@ class Inventory:
         for their name) carry names. Call `settle` when done.
 
         Most events cost a few operations: the core hands out one shared decision for every track under an
-        admitted name (see `Summary`), so a decision met before tells what the event counts for. Such a track
-        is counted here, inline; `_count` is the same count written plainly. A time in Segment's form is not
-        read: it is compared as text with the last time of its name, which it nearly always follows.
+        admitted name (see `Summary`), so a decision met before tells what the event counts for, and such a track
+        is only counted (`_count`). A time in Segment's form is not read: it is compared as text with the last
+        time of its name, which it nearly always follows.
         """
         if when is not None:
             latest = self._latest
@@ -528,31 +530,7 @@ class Inventory:
                 record: NameRecord | None = entry[2]
                 if record is None:
                     return  # outside the sample held
-                record.messages += 1
-                last = record._last
-                if (
-                    isinstance(when, str)
-                    and last is not None
-                    and isinstance(last[0], str)
-                    and len(when) == len(last[0])
-                    and when >= last[0]
-                ):
-                    record._last = (when, file, line, index)  # the first is not later than the last
-                else:
-                    _sight(record, (when, file, line, index))
-                user = parsed.userId  # type: ignore[union-attr]  # a track
-                if type(user) is not str or not user:
-                    user = user_key(parsed)  # type: ignore[arg-type]  # a track
-                if user is not None:
-                    hashed = self._user_hashes.get(user) or self._hash_user(user)
-                    users = record.users
-                    exact = users.exact
-                    if exact is not None:
-                        exact.add(hashed[0])
-                        if len(exact) > users.exact_up_to:
-                            users.add(hashed[0])  # becomes a sketch
-                    elif hashed[2] > users.registers[hashed[1]]:  # type: ignore[index]  # a sketch has registers
-                        users.registers[hashed[1]] = hashed[2]  # type: ignore[index]  # a sketch has registers
+                _count(record, (when, file, line, index), self._user(parsed))  # type: ignore[arg-type]  # a track
                 if entry[3]:
                     dropped = record.dropped
                     for code in entry[3]:
@@ -656,7 +634,6 @@ class Inventory:
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
-        text = when if isinstance(when, str) else None
         for name, value in traits.items():
             code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
@@ -670,28 +647,7 @@ class Inventory:
                 records = names.records  # a sample may have been trimmed
                 if record is None:
                     continue
-            # `_count`, inline: an identify carries several names.
-            record.messages += 1
-            last = record._last
-            if (
-                text is not None
-                and last is not None
-                and isinstance(last[0], str)
-                and len(text) == len(last[0])
-                and text >= last[0]
-            ):
-                record._last = sighting  # the first is not later than the last
-            else:
-                _sight(record, sighting)
-            if user is not None:
-                users = record.users
-                exact = users.exact
-                if exact is not None:
-                    exact.add(user[0])
-                    if len(exact) > users.exact_up_to:
-                        users.add(user[0])  # becomes a sketch
-                elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a sketch has registers
-                    users.registers[user[1]] = user[2]  # type: ignore[index]  # a sketch has registers
+            _count(record, sighting, user)
             if offered:
                 record.offered = True
             if code is not None:
