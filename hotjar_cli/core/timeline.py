@@ -151,19 +151,54 @@ def _later(last: Seen | None, other: Seen) -> Seen:
     return other if last is None or _last_key(other) > _last_key(last) else last
 
 
-def _tie(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+Sighting = tuple[Any, str, int, int | None]
+"""An event as a group holds it: `(time as text or seconds, file, line, index)`."""
+
+
+class _Group:
+    """Events of one kind in one hour, not yet counted into their bucket (see `Timeline._pending`): how many, and
+    for a kind with findings its first and last sighting. The last changes with nearly every such event, so it is
+    held in parts: compiled, setting them makes no new object, where a new sighting made a tuple and an int."""
+
+    __slots__ = ("count", "first", "last_file", "last_index", "last_line", "last_order")
+
+    def __init__(self, sighting: Sighting | None) -> None:
+        self.count = 1
+        self.first = sighting
+        """None for a kind without findings: it has no sightings to report."""
+        self.last_order: Any = None
+        self.last_file = ""
+        self.last_line = 0
+        self.last_index = -1
+        """The last sighting's batch index, -1 for none."""
+        if sighting is not None:
+            self.set_last(sighting)
+
+    def last(self) -> Sighting:
+        """The last sighting (of a kind with findings)."""
+        index = self.last_index
+        return self.last_order, self.last_file, self.last_line, None if index < 0 else index
+
+    def set_last(self, sighting: Sighting) -> None:
+        self.last_order, self.last_file, self.last_line = sighting[0], sighting[1], sighting[2]
+        index = sighting[3]
+        self.last_index = -1 if index is None else index
+
+
+def _tie(group: _Group, sighting: Sighting) -> None:
     """A sighting at the same time as a group's first or last: ties go by file name, line and index."""
 
-    def place(item: tuple[Any, str, int, int | None]) -> tuple[str, int, int]:
+    def place(item: Sighting) -> tuple[str, int, int]:
         return item[1], item[2], -1 if item[3] is None else item[3]
 
-    if sighting[0] == group[1][0] and place(sighting) < place(group[1]):
-        group[1] = sighting
-    if sighting[0] == group[2][0] and place(sighting) > place(group[2]):
-        group[2] = sighting
+    first, last = group.first, group.last()
+    if first is not None and sighting[0] == first[0] and place(sighting) < place(first):
+        group.first = sighting
+    if sighting[0] == last[0] and place(sighting) > place(last):
+        group.set_last(sighting)
 
 
-def _seen(sighting: tuple[Any, str, int, int | None]) -> Seen:
+def _seen(sighting: Sighting) -> Seen:
     """A grouped sighting, `(time as text or seconds, file, line, index)`, as `(seconds, Position)`."""
     order = sighting[0]
     when = text_seconds(order) if type(order) is str else order
@@ -179,16 +214,15 @@ class Timeline:
 
     __slots__ = (
         "_alive",
-        "_from",
         "_groups",
         "_held",
+        "_hour",
         "_kind_numbers",
         "_kind_of",
         "_kinds",
         "_length",
         "_pending",
         "_span",
-        "_to",
         "buckets",
         "first",
         "last",
@@ -212,14 +246,13 @@ class Timeline:
         for their events alone)."""
         self._alive: list[Decision] = []
         """The decisions in `_kind_of`: held, so that no other decision takes their identity."""
-        self._pending: dict[Any, dict[int, list[Any]]] = {}
+        self._pending: dict[Any, dict[int, _Group]] = {}
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
-        seconds, or None) and kind: `[count, first (time, file, line, index), last (...)]`, the sightings None
-        for a kind without findings. `settle` counts them."""
-        self._groups: dict[int, list[Any]] = {}
-        self._from, self._to, self._length, self._held = "", "", 0, 0
-        """The hour of the last event in Segment's form (every time in it is from `2024-03-01T10:` up to
-        `2024-03-01T10;`, the character after `:`), its times' length and its groups; the groups held."""
+        seconds, or None) and kind (`_Group`). `settle` counts them."""
+        self._groups: dict[int, _Group] = {}
+        self._hour, self._length, self._held = "", 0, 0
+        """The hour of the last event in Segment's form (every time in it starts `2024-03-01T10:`), its times'
+        length and its groups; the groups held."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
@@ -232,20 +265,22 @@ class Timeline:
         findings keeps its first and last sighting.
         """
         text = parsed.timestamp if type(parsed) is SegmentMessage else None
-        if type(text) is str and self._from <= text < self._to and len(text) == self._length and text[-1] == "Z":
+        if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text[-1] == "Z":
             kind = self._kind_of.get(id(decision))
             if kind is None:
                 kind = self._kind(decision)
             group = self._groups.get(kind)
             if group is not None:
-                group[0] += 1
-                first = group[1]
+                group.count += 1
+                first = group.first
                 if first is not None:
-                    if text > group[2][0]:
-                        group[2] = (text, file, line, index)
+                    last = group.last_order
+                    if text > last:
+                        group.last_order, group.last_file, group.last_line = text, file, line
+                        group.last_index = -1 if index is None else index
                     elif text < first[0]:
-                        group[1] = (text, file, line, index)
-                    elif text == first[0] or text == group[2][0]:
+                        group.first = (text, file, line, index)
+                    elif text == first[0] or text == last:
                         _tie(group, (text, file, line, index))
                 return
         self._observe_any(file, line, index, parsed, decision, text)
@@ -259,7 +294,7 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = {}
-            self._from, self._to, self._length, self._groups = prefix + ":", prefix + ";", len(text), groups
+            self._hour, self._length, self._groups = prefix + ":", len(text), groups
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
@@ -277,20 +312,18 @@ class Timeline:
                 return
             self._held += 1
             # Only findings have sightings to report: a kind without them keeps none.
-            sighting = (order, file, line, index) if self._kinds[kind][1] else None
-            groups[kind] = [1, sighting, sighting]
+            groups[kind] = _Group((order, file, line, index) if self._kinds[kind][1] else None)
             return
-        group[0] += 1
-        first = group[1]
+        group.count += 1
+        first = group.first
         if first is None:
             return
-        last = group[2]
         if order is not None:
             if order < first[0]:
-                group[1] = (order, file, line, index)
-            elif order > last[0]:
-                group[2] = (order, file, line, index)
-            elif order == first[0] or order == last[0]:
+                group.first = (order, file, line, index)
+            elif order > group.last_order:
+                group.set_last((order, file, line, index))
+            elif order == first[0] or order == group.last_order:
                 _tie(group, (order, file, line, index))
         else:
             self._place(group, (order, file, line, index))
@@ -313,18 +346,18 @@ class Timeline:
         return kind
 
     @staticmethod
-    def _place(group: list[Any], sighting: tuple[Any, str, int, int | None]) -> None:
+    def _place(group: _Group, sighting: Sighting) -> None:
         """The slow way: `sighting` becomes the group's first or last by `_first_key` and `_last_key`."""
         seen = _seen(sighting)
-        if _first_key(seen) < _first_key(_seen(group[1])):
-            group[1] = sighting
-        if _last_key(seen) > _last_key(_seen(group[2])):
-            group[2] = sighting
+        if group.first is not None and _first_key(seen) < _first_key(_seen(group.first)):
+            group.first = sighting
+        if _last_key(seen) > _last_key(_seen(group.last())):
+            group.set_last(sighting)
 
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        self._from, self._to, self._length, self._groups, self._held = "", "", 0, {}, 0
+        self._hour, self._length, self._groups, self._held = "", 0, {}, 0
         kinds = self._kinds
         for hour, groups in pending.items():
             if hour is None:
@@ -335,15 +368,16 @@ class Timeline:
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)
                 bucket = found if found is not None else self._new_bucket(start, start)
-            for kind, (count, first_raw, last_raw) in groups.items():
+            for kind, group in groups.items():
                 outcome, codes = kinds[kind]
+                count = group.count
                 bucket.outcomes[outcome] += count
-                if not codes:
+                if not codes or group.first is None:
                     continue
                 rules, affected, firsts = bucket.rules, bucket.affected, bucket.first
                 for code in codes:
                     rules[code] = rules.get(code, 0) + count
-                first_seen, last_seen = _seen(first_raw), _seen(last_raw)
+                first_seen, last_seen = _seen(group.first), _seen(group.last())
                 for code in dict.fromkeys(codes):
                     affected[code] = affected.get(code, 0) + count
                     firsts[code] = _earlier(firsts.get(code), first_seen)
@@ -430,7 +464,7 @@ class Timeline:
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
         copy._kinds, copy._kind_numbers, copy._kind_of, copy._alive, copy._pending = [], {}, {}, [], {}
-        copy._from, copy._to, copy._length, copy._groups, copy._held = "", "", 0, {}, 0
+        copy._hour, copy._length, copy._groups, copy._held = "", 0, {}, 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:
