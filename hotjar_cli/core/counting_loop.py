@@ -59,9 +59,9 @@ class CountingLoop:
             if message is None or message.batch is not None:
                 other_line(file, line, raw, message)
                 continue
-            decision = mapper.decide(message)
+            decision = mapper.decide_message(message)
             if timeline is not None:
-                timeline.observe(file, line, None, message, decision)
+                timeline.observe_message(file, line, None, message, decision)
             repeat = held.get(id(decision))
             if repeat is not None:
                 repeat[1] += 1

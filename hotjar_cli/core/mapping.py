@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import struct
-from typing import Any
+from typing import Any, Final
 
 from hotjar_cli.core import rules
 from hotjar_cli.core.decode import (
@@ -25,42 +25,43 @@ from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.site import Site
 
 # Findings carry their rule's code, read here once: per message, a module-level name costs less than an
-# attribute of the rule.
-_UNKNOWN_TYPE_CODE = rules.UNKNOWN_TYPE.code
-_SPEC_VIOLATION_CODE = rules.SPEC_VIOLATION.code
-_UNSUPPORTED_TYPE_CODE = rules.UNSUPPORTED_TYPE.code
-_DISABLED_FOR_HOTJAR_CODE = rules.DISABLED_FOR_HOTJAR.code
-_MISSING_USER_ID_CODE = rules.MISSING_USER_ID.code
-_MISSING_EVENT_NAME_CODE = rules.MISSING_EVENT_NAME.code
-_RESERVED_TRAIT_ID_CODE = rules.RESERVED_TRAIT_ID.code
-_NON_STRING_USER_ID_CODE = rules.NON_STRING_USER_ID.code
-_INVALID_TRAITS_CODE = rules.INVALID_TRAITS.code
-_EMAIL_AS_USER_ID_CODE = rules.EMAIL_AS_USER_ID.code
-_NESTED_TRAIT_CODE = rules.NESTED_TRAIT.code
-_LIST_TRAIT_CODE = rules.LIST_TRAIT.code
-_ATTRIBUTE_NAME_TOO_LONG_CODE = rules.ATTRIBUTE_NAME_TOO_LONG.code
-_ATTRIBUTE_VALUE_TOO_LONG_CODE = rules.ATTRIBUTE_VALUE_TOO_LONG.code
-_UNSAFE_NUMBER_CODE = rules.UNSAFE_NUMBER.code
-_ATTRIBUTE_LIMIT_EXCEEDED_CODE = rules.ATTRIBUTE_LIMIT_EXCEEDED.code
-_EVENT_PROPERTIES_DROPPED_CODE = rules.EVENT_PROPERTIES_DROPPED.code
-_EVENT_NAME_TOO_LONG_CODE = rules.EVENT_NAME_TOO_LONG.code
-_EVENT_NAME_INVALID_CHARACTERS_CODE = rules.EVENT_NAME_INVALID_CHARACTERS.code
-_EVENT_LIMIT_EXCEEDED_CODE = rules.EVENT_LIMIT_EXCEEDED.code
-_EVENT_NAME_HIGH_CARDINALITY_CODE = rules.EVENT_NAME_HIGH_CARDINALITY.code
+# attribute of the rule. Module-level names are `Final`: compiled, such a name is read from a C variable, where any
+# other is looked up in the module's dictionary each time (about 130 instructions).
+_UNKNOWN_TYPE_CODE: Final = rules.UNKNOWN_TYPE.code
+_SPEC_VIOLATION_CODE: Final = rules.SPEC_VIOLATION.code
+_UNSUPPORTED_TYPE_CODE: Final = rules.UNSUPPORTED_TYPE.code
+_DISABLED_FOR_HOTJAR_CODE: Final = rules.DISABLED_FOR_HOTJAR.code
+_MISSING_USER_ID_CODE: Final = rules.MISSING_USER_ID.code
+_MISSING_EVENT_NAME_CODE: Final = rules.MISSING_EVENT_NAME.code
+_RESERVED_TRAIT_ID_CODE: Final = rules.RESERVED_TRAIT_ID.code
+_NON_STRING_USER_ID_CODE: Final = rules.NON_STRING_USER_ID.code
+_INVALID_TRAITS_CODE: Final = rules.INVALID_TRAITS.code
+_EMAIL_AS_USER_ID_CODE: Final = rules.EMAIL_AS_USER_ID.code
+_NESTED_TRAIT_CODE: Final = rules.NESTED_TRAIT.code
+_LIST_TRAIT_CODE: Final = rules.LIST_TRAIT.code
+_ATTRIBUTE_NAME_TOO_LONG_CODE: Final = rules.ATTRIBUTE_NAME_TOO_LONG.code
+_ATTRIBUTE_VALUE_TOO_LONG_CODE: Final = rules.ATTRIBUTE_VALUE_TOO_LONG.code
+_UNSAFE_NUMBER_CODE: Final = rules.UNSAFE_NUMBER.code
+_ATTRIBUTE_LIMIT_EXCEEDED_CODE: Final = rules.ATTRIBUTE_LIMIT_EXCEEDED.code
+_EVENT_PROPERTIES_DROPPED_CODE: Final = rules.EVENT_PROPERTIES_DROPPED.code
+_EVENT_NAME_TOO_LONG_CODE: Final = rules.EVENT_NAME_TOO_LONG.code
+_EVENT_NAME_INVALID_CHARACTERS_CODE: Final = rules.EVENT_NAME_INVALID_CHARACTERS.code
+_EVENT_LIMIT_EXCEEDED_CODE: Final = rules.EVENT_LIMIT_EXCEEDED.code
+_EVENT_NAME_HIGH_CARDINALITY_CODE: Final = rules.EVENT_NAME_HIGH_CARDINALITY.code
 
-MESSAGE_TYPES = frozenset({"identify", "track", "page", "screen", "group", "alias"})
-UNSUPPORTED_TYPES = frozenset({"page", "screen", "group", "alias"})
+MESSAGE_TYPES: Final = frozenset({"identify", "track", "page", "screen", "group", "alias"})
+UNSUPPORTED_TYPES: Final = frozenset({"page", "screen", "group", "alias"})
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_HIGH_CARDINALITY = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_HIGH_CARDINALITY: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
     ("an email address", _EMAIL),
     ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
     ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)")),
     ("a number of 9 or more digits", re.compile(r"\d{9,}")),
     ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
 )
-_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
-_OUTCOME_OF_EFFECT = {
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_OUTCOME_OF_EFFECT: Final = {
     Effect.INVALID: Outcome.INVALID,
     Effect.IGNORED: Outcome.IGNORED,
     Effect.REJECTED: Outcome.REJECTED,
@@ -68,14 +69,14 @@ _OUTCOME_OF_EFFECT = {
     Effect.COERCED: Outcome.MODIFIED,
     Effect.NOTED: Outcome.ACCEPTED,
 }
-_OUTCOME_ORDER = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
-_ACCEPTED = Decision(Outcome.ACCEPTED, None)
-_BARE_IDENTIFY = Decision(Outcome.ACCEPTED, HotjarCall("identify"))
-_STRENGTH_OF_CODE = {
+_OUTCOME_ORDER: Final = (Outcome.INVALID, Outcome.IGNORED, Outcome.REJECTED, Outcome.MODIFIED, Outcome.ACCEPTED)
+_ACCEPTED: Final = Decision(Outcome.ACCEPTED, None)
+_BARE_IDENTIFY: Final = Decision(Outcome.ACCEPTED, HotjarCall("identify"))
+_STRENGTH_OF_CODE: Final = {
     code: len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(_OUTCOME_OF_EFFECT[rule.effect])
     for code, rule in RULES.items()
 }
-_MODIFIED_STRENGTH = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
+_MODIFIED_STRENGTH: Final = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
 
 
 def json_path(parent: str, key: str) -> str:
@@ -90,7 +91,7 @@ def json_path(parent: str, key: str) -> str:
     return _json_path(parent, key)
 
 
-_TRAIT_PATHS: dict[str, str] = {}
+_TRAIT_PATHS: Final[dict[str, str]] = {}
 """Trait names repeat across messages; their paths are worked out once."""
 
 
@@ -170,10 +171,12 @@ class Mapper:
         """The decision for one parsed line or batch item."""
         if type(parsed) is Unreadable:
             return _decision((Finding(parsed.code, "$", parsed.detail),), None)
-        # A message, not Unreadable (the type test above, whose other branch mypy does not narrow). Types are tested
-        # with `type(value)`, not `value.__class__`: compiled, the first reads a pointer and the second is a generic
-        # attribute lookup, about 170 instructions; interpreted, the first costs about 60 more.
-        message: SegmentMessage = parsed  # type: ignore[assignment]  # a message: the type test above narrows it
+        return self.decide_message(parsed)  # type: ignore[arg-type]  # a message: the type test above narrows it
+
+    def decide_message(self, message: SegmentMessage) -> Decision:
+        """The decision for one message (`decide` without the test for a line that holds none)."""
+        # Types are tested with `type(value)`, not `value.__class__`: compiled, the first reads a pointer and the
+        # second is a generic attribute lookup, about 170 instructions; interpreted, the first costs about 60 more.
         kind = message.type
         user_id = message.userId
         message_id = message.messageId
@@ -356,7 +359,7 @@ class Mapper:
 _EventNames = dict[str, tuple[tuple[Finding, ...], HotjarCall | None]]
 _NestedTraits = dict[tuple[str, type, int], Finding | None]
 _TrackDecisions = dict[str, tuple[Decision, Decision, Decision]]
-_PURE_CACHES: dict[Limits, tuple[_EventNames, _NestedTraits, _TrackDecisions]] = {}
+_PURE_CACHES: Final[dict[Limits, tuple[_EventNames, _NestedTraits, _TrackDecisions]]] = {}
 
 
 def _pure_caches(limits: Limits) -> tuple[_EventNames, _NestedTraits, _TrackDecisions]:
@@ -385,14 +388,14 @@ def _decision(findings: tuple[Finding, ...] | list[Finding], call: HotjarCall | 
     return Decision(outcome, call, tuple(findings))
 
 
-_DISABLED = {
+_DISABLED: Final = {
     path: Finding(_DISABLED_FOR_HOTJAR_CODE, path, "") for path in ("$.integrations.Hotjar", "$.integrations.All")
 }
-_UNSUPPORTED = {
+_UNSUPPORTED: Final = {
     kind: Finding(_UNSUPPORTED_TYPE_CODE, "$.type", f"{kind} calls are not sent to Hotjar")
     for kind in UNSUPPORTED_TYPES
 }
-_IGNORED_BY = {key: _decision((finding,), None) for key, finding in (*_DISABLED.items(), *_UNSUPPORTED.items())}
+_IGNORED_BY: Final = {key: _decision((finding,), None) for key, finding in (*_DISABLED.items(), *_UNSUPPORTED.items())}
 """Messages that are ignored with no other finding share one decision each: decisions are immutable."""
 
 
@@ -422,7 +425,7 @@ def _spec_findings(message: SegmentMessage) -> list[Finding]:
     return findings
 
 
-ANALYTICS_NEXT_VERSIONS = ("next-", "npm:next-")
+ANALYTICS_NEXT_VERSIONS: Final = ("next-", "npm:next-")
 """How analytics-next signs `context.library.version`: `next-1.84.1` from Segment's CDN, `npm:next-1.84.1` from npm."""
 
 
@@ -528,11 +531,11 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     return ()
 
 
-PROPERTIES_DROPPED = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties")
+PROPERTIES_DROPPED: Final = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties")
 """event-properties-dropped for a non-empty `properties` object. Its detail, naming the dropped keys, is worked
 out by `described` for the events a report shows: nearly every track has properties, and decoding the keys of
 each would cost more than the rest of the message's rules."""
-_PROPERTIES_NOT_AN_OBJECT = Finding(
+_PROPERTIES_NOT_AN_OBJECT: Final = Finding(
     _EVENT_PROPERTIES_DROPPED_CODE, "$.properties", "properties is not an object; Hotjar keeps only the event name"
 )
 
@@ -548,10 +551,10 @@ def _dropped_properties(message: SegmentMessage) -> Finding | None:
     return None if raw == b"null" else _PROPERTIES_NOT_AN_OBJECT
 
 
-_opening = struct.Struct("<H").unpack_from
+_opening: Final = struct.Struct("<H").unpack_from
 """The first two bytes of `properties` read in place as one number, for a track under an admitted name: copying the
 whole value would cost more than the rest of its decision, and a number compares more cheaply than bytes."""
-_OBJECT_WITH_A_KEY = int.from_bytes(b'{"', "little")
+_OBJECT_WITH_A_KEY: Final = int.from_bytes(b'{"', "little")
 
 
 def _shared_track(shared: tuple[Decision, Decision, Decision], message: SegmentMessage) -> Decision:

@@ -17,24 +17,25 @@ strength in the next starts once). The report names the bucket and the rule's fi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
 from hotjar_cli.core.mapping import finding_codes
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
-MAX_BUCKETS = 2_000
-PENDING_GROUPS = 4096
+# Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
+MAX_BUCKETS: Final = 2_000
+PENDING_GROUPS: Final = 4096
 """Groups of events held before they are counted into buckets (see `Timeline._pending`)."""
-HELD_DECISIONS = 16_384
+HELD_DECISIONS: Final = 16_384
 """Decisions held to find their kinds by identity (see `Timeline._kind_of`)."""
-RESOLUTIONS = ("hour", "day", "month", "year")
-START_JUMP = 0.05
-START_BASELINE = 7
-START_MESSAGES = 20
-_OUTCOME_INDEX = {outcome: number for number, outcome in enumerate(OUTCOMES)}
-_OUTCOME_NUMBER = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
+RESOLUTIONS: Final = ("hour", "day", "month", "year")
+START_JUMP: Final = 0.05
+START_BASELINE: Final = 7
+START_MESSAGES: Final = 20
+_OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
+_OUTCOME_NUMBER: Final = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
 """The same, by identity: an enum member's own hash is a Python function."""
 
 Seen = tuple[float | None, Position]
@@ -264,7 +265,16 @@ class Timeline:
         a decision met before and of a kind already met in the hour, takes the first branch; only a kind with
         findings keeps its first and last sighting.
         """
-        text = parsed.timestamp if type(parsed) is SegmentMessage else None
+        if type(parsed) is SegmentMessage:
+            self.observe_message(file, line, index, parsed, decision)
+        else:
+            self._observe_any(file, line, index, parsed, decision, None)
+
+    def observe_message(
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision
+    ) -> None:
+        """`observe` for a message (not a line that holds none)."""
+        text = message.timestamp
         if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text[-1] == "Z":
             kind = self._kind_of.get(id(decision))
             if kind is None:
@@ -283,7 +293,7 @@ class Timeline:
                     elif text == first[0] or text == last:
                         _tie(group, (text, file, line, index))
                 return
-        self._observe_any(file, line, index, parsed, decision, text)
+        self._observe_any(file, line, index, message, decision, text)
 
     def _observe_any(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
