@@ -114,6 +114,12 @@ def _hour_start(text: str) -> int | None:
     return start
 
 
+FIRST_SECOND: Final = -62_135_596_800
+"""0001-01-01T00:00:00Z: the first time a date holds, in seconds."""
+END_SECOND: Final = 253_402_300_800
+"""10000-01-01T00:00:00Z: every time a date holds is before it."""
+
+
 def _slow_seconds(parsed: SegmentMessage) -> float | None:
     for value in (parsed.timestamp, parsed.originalTimestamp, parsed.receivedAt):
         if type(value) is str:
@@ -126,23 +132,27 @@ def _slow_seconds(parsed: SegmentMessage) -> float | None:
                     continue
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
-            return moment.timestamp()
+            seconds = moment.timestamp()
+            # A time whose offset takes it past the years a date holds (`9999-12-31T23:00:00-05:00` is in the year
+            # 10000 in UTC) is not read: it could be neither bucketed nor shown.
+            if FIRST_SECOND <= seconds < END_SECOND:
+                return seconds
     return None
 
 
 def iso(seconds: float | None) -> str | None:
-    """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any); None stays None."""
-    if seconds is None:
+    """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any); None stays None, and
+    so does a time past the years a date holds (a projection far ahead, say)."""
+    if seconds is None or not FIRST_SECOND <= seconds < END_SECOND:
         return None
     moment = datetime.fromtimestamp(seconds, UTC)
-    if moment.year < 1000:
-        text = moment.strftime("%Y-%m-%dT%H:%M:%S")  # the C library's %Y, whose padding of such years varies
-    else:
-        # Put together from the fields: `strftime`, or a format spec for each field, costs some 25,000
-        # instructions a time, and a report has a time or two for every name and rule it lists.
-        two = _TWO_DIGITS
-        text = f"{moment.year}-{two[moment.month]}-{two[moment.day]}T{two[moment.hour]}:{two[moment.minute]}:"
-        text += two[moment.second]
+    # Put together from the fields: `strftime`, or a format spec for each field, costs some 25,000 instructions a
+    # time, and a report has a time or two for every name and rule it lists. (`strftime`'s `%Y` may also leave a
+    # year before 1000 unpadded, which is not ISO 8601.)
+    year = moment.year
+    two = _TWO_DIGITS
+    text = f"{year if year >= 1000 else f'{year:04d}'}-{two[moment.month]}-{two[moment.day]}T{two[moment.hour]}:"
+    text += f"{two[moment.minute]}:{two[moment.second]}"
     milliseconds = moment.microsecond // 1000
     return f"{text}.{_THREE_DIGITS[milliseconds]}Z" if milliseconds else f"{text}Z"
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.eventtime import _HOURS, _hour_start, event_seconds, text_seconds
+from hotjar_cli.core.eventtime import _HOURS, END_SECOND, _hour_start, event_seconds, text_seconds
 from hotjar_cli.core.mapping import finding_codes
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
@@ -61,6 +61,8 @@ def next_bucket(start: int, resolution: str) -> int:
     if resolution == "day":
         return start + 86400
     moment = datetime.fromtimestamp(start, UTC)
+    if moment.year == 9999 and (resolution == "year" or moment.month == 12):
+        return END_SECOND  # no bucket starts after the last year a date holds
     if resolution == "year":
         return int(moment.replace(year=moment.year + 1).timestamp())
     month = moment.month % 12 + 1
@@ -82,7 +84,11 @@ def bucket_count(first: int, last: int, resolution: str) -> int:
 def bucket_label(start: int, resolution: str) -> str:
     """`2024-03-01T10:00Z`, `2024-03-01`, `2024-03` or `2024`."""
     moment = datetime.fromtimestamp(start, UTC)
-    return moment.strftime({"hour": "%Y-%m-%dT%H:00Z", "day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[resolution])
+    # Not `strftime`, whose `%Y` the C library may leave unpadded (`1` for the year 0001).
+    date = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    if resolution == "hour":
+        return f"{date}T{moment.hour:02d}:00Z"
+    return date if resolution == "day" else date[:7] if resolution == "month" else date[:4]
 
 
 class Bucket:
@@ -275,7 +281,7 @@ class Timeline:
     ) -> None:
         """`observe` for a message (not a line that holds none)."""
         text = message.timestamp
-        if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text[-1] == "Z":
+        if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text.endswith("Z"):
             kind = self._kind_of.get(id(decision))
             if kind is None:
                 kind = self._kind(decision)

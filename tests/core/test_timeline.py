@@ -108,6 +108,51 @@ def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
     assert [bucket["start"] for bucket in timeline["buckets"]] == ["2024-03-01T08:00Z"]
 
 
+def test_an_empty_time_first_is_counted_apart(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": ""}\n'
+        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00Z"}\n'
+    )
+    code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    timeline = json.loads(out)["timeline"]
+    assert code == 0 and timeline["untimed"]["events"] == 1
+    assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == [("2024-03-01", 1)]
+
+
+@pytest.mark.parametrize(
+    "command", [("validate", "--format", "json", "--fail-on", "never"), ("inventory", "--format", "json")]
+)
+def test_times_at_the_ends_of_the_years_a_date_holds_are_bucketed_or_counted_apart(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # The first and last years a date holds, in Segment's form and with offsets that take a time past them in UTC.
+    times = [
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.5Z",
+        "9999-12-31T23:00:00-05:00",
+        "0001-01-01T00:00:00+05:00",
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "identify", "userId": "u", "traits": {"plan": "pro"}, "timestamp": time}) + "\n"
+            for time in times
+        )
+    )
+    code, out = cli(command[0], log, *command[1:])
+    assert code == 0
+    report = json.loads(out)
+    if command[0] == "validate":
+        timeline = report["timeline"]
+        assert timeline["by"] == "year" and timeline["untimed"]["events"] == 2
+        assert [timeline["buckets"][0]["start"], timeline["buckets"][-1]["start"]] == ["0001", "9999"]
+        assert sum(bucket["events"] for bucket in timeline["buckets"]) == 2
+    else:
+        assert report["span"] == {"first": "0001-01-01T00:00:00Z", "last": "9999-12-31T23:59:59.500Z"}
+        assert [name["name"] for name in report["attributes"]["names"]] == ["plan"]
+
+
 def test_a_time_with_an_offset_is_bucketed_by_its_own_hour_whatever_came_before(tmp_path: Path) -> None:
     # Both times are 22 characters and start with the same hour; the second is an hour earlier in UTC.
     log = tmp_path / "log.jsonl"
