@@ -14,6 +14,7 @@ from typing import Any, TextIO
 import msgspec
 
 from hotjar_cli import __version__
+from hotjar_cli.core.visible import visible_json
 from hotjar_cli.report.site_view import where
 
 TOP = 50
@@ -154,8 +155,9 @@ def write_text(record: dict[str, Any], out: TextIO) -> None:
 
 
 def write_json(record: dict[str, Any], out: TextIO) -> None:
-    """The record as one indented JSON document."""
-    out.write(msgspec.json.format(msgspec.json.encode(record), indent=2).decode() + "\n")
+    """The record as one indented JSON document, with the characters a terminal would act on escaped (as `validate`'s
+    JSON report has them: still valid JSON, the same values)."""
+    out.write(visible_json(msgspec.json.format(msgspec.json.encode(record), indent=2).decode()) + "\n")
 
 
 CSV_COLUMNS = (
@@ -178,8 +180,13 @@ CSV_COLUMNS = (
 
 
 def _cell(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
+    # `\x1b`, `\u202e`, as in the text report, so none reaches a terminal.
+    value = printable(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    if isinstance(value, str) and len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if len(value) > 1 and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 
