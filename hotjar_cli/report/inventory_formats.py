@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import msgspec
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible_json
+from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report.site_view import where
 
 TOP = 50
@@ -31,26 +31,8 @@ class InventoryFormat(str, Enum):
     HTML = "html"
 
 
-def printable(text: str) -> str:
-    """Text from the input, safe for a terminal: control, format (bidi) and other unprintable characters escaped."""
-    if text.isprintable():
-        return text
-    return "".join(
-        character
-        if character.isprintable()
-        else (
-            f"\\x{ord(character):02x}"
-            if ord(character) < 0x100
-            else f"\\u{ord(character):04x}"
-            if ord(character) < 0x10000
-            else f"\\U{ord(character):08x}"
-        )
-        for character in text
-    )
-
-
 def _short(text: str, width: int = 60) -> str:
-    text = printable(text)
+    text = visible(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -140,8 +122,8 @@ def write_text(record: dict[str, Any], out: TextIO) -> None:
                     _users(row),
                     *([_counts(row["types"])] if key == "attributes" else []),
                     _counts(row[drops]) or "-",
-                    printable(where(row["first_seen"])),
-                    printable(where(row["last_seen"])),
+                    visible(where(row["first_seen"])),
+                    visible(where(row["last_seen"])),
                 ]
             )
         widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
@@ -183,10 +165,10 @@ def _cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
-    # `\x1b`, `\u202e`, as in the text report, so none reaches a terminal.
-    value = printable(value)
+    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal.
+    value = visible(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    if len(value) > 1 and value[:1] in ("=", "+", "-", "@"):
+    if len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t"):
         return "'" + value
     return value
 
@@ -224,7 +206,7 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
 
 def markdown_text(text: str) -> str:
     """Text from the input, inert in Markdown: HTML and Markdown's own characters escaped, one line."""
-    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for character in "\\`*_[]|#!~":
         text = text.replace(character, "\\" + character)
     return text

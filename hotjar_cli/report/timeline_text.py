@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.report.inventory_formats import printable
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.site_view import timeline_record, where
 
 
@@ -27,13 +27,13 @@ def since_lines(summary: Summary, by: str = "day") -> Iterator[Table]:
         if rule is None:
             continue
         started = "\n".join(
-            f"on {start['bucket']}: first {printable(where(start['first_example']))}" for start in rule["started"]
+            f"on {start['bucket']}: first {visible(where(start['first_example']))}" for start in rule["started"]
         )
         # Text, not str: a file name is never read as rich markup.
         table.add_row(
             code,
-            Text(printable(where(rule["first_seen"]))),
-            Text(printable(where(rule["last_seen"]))),
+            Text(visible(where(rule["first_seen"]))),
+            Text(visible(where(rule["last_seen"]))),
             Text(started, "bold"),
         )
     yield table

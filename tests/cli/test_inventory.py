@@ -184,7 +184,7 @@ def test_names_reach_the_terminal_escaped(tmp_path: Path) -> None:
     for format in ("text", "markdown", "csv"):
         _, out, _ = cli("inventory", log, "--format", format)
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
-        assert "\\x1b[31mred\\u202e" in out or "\\\\x1b\\[31mred\\\\u202e" in out
+        assert "\\u001b[31mred\\u202e" in out or "\\\\u001b\\[31mred\\\\u202e" in out
     _, out, _ = cli("inventory", log, "--format", "json")
     assert "\x1b" not in out and "\u202e" not in out
     assert json.loads(out)["attributes"]["names"][0]["name"] == "evil\x1b[31mred\u202e"
