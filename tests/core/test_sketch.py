@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from hotjar_cli.core.sketch import PRECISION, REGISTERS, DistinctUsers, user_hash
+from hotjar_cli.core.sketch import PRECISION, REGISTERS, STANDARD_ERROR, DistinctUsers, register_of, user_hash
 
 
 def plain_estimate(users: DistinctUsers) -> int:
@@ -41,3 +41,39 @@ def test_the_estimate_is_the_plain_formula_past_the_ranks_summed_exactly() -> No
                 | (rng.getrandbits(PRECISION) << (64 - PRECISION))
             )
         assert distinct.count() == plain_estimate(distinct)
+
+
+@pytest.mark.parametrize(
+    ("user", "hashed"),
+    [
+        ("usr_000001", 0x4566_E067_E71E_1DE2),
+        ("4bf4c6e5-3f1d-4c5e-9a3e-0d6b1f2a7c11", 0x6DFE_7958_EFF1_7395),
+        ("héllo☃", 0xAD3B_B001_1777_0D04),
+        ("a\ud800b", 0x4016_8821_E82A_656A),  # a lone surrogate, as a JSON string can escape it
+        ("", 0xFAC0_F308_8834_8E38),
+    ],
+)
+def test_a_user_hash_is_the_same_in_every_process_compiled_or_not(user: str, hashed: int) -> None:
+    assert user_hash(user) == hashed
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["usr_{:06d}", "u{}", "{}", "user{}@example.com", "{:08x}-fb65-45d8-a4a6-84141385642e"],
+)
+def test_the_estimate_of_sequential_ids_is_within_three_standard_errors(shape: str) -> None:
+    users = 100_000
+    distinct = DistinctUsers(exact_up_to=0)
+    for number in range(1, users + 1):
+        distinct.add(user_hash(shape.format(number)))
+    assert abs(distinct.count() - users) <= 3 * STANDARD_ERROR * users
+
+
+def test_sequential_ids_fill_the_registers_evenly() -> None:
+    counts = [0] * REGISTERS
+    users = 200_000
+    for number in range(users):
+        counts[register_of(user_hash(f"usr_{number:06d}"))[0]] += 1
+    expected = users / REGISTERS
+    chi_square = sum((count - expected) ** 2 / expected for count in counts)
+    assert chi_square < REGISTERS + 5 * math.sqrt(2 * REGISTERS)  # 1,023 degrees of freedom: 5 standard deviations
