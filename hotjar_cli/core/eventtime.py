@@ -6,9 +6,12 @@ Pure: the message's own fields only, never the clock.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64  # compiled, a machine integer; run as Python, an `int`
 
 _fromisoformat = datetime.fromisoformat
 _HOURS: dict[str, int] = {}
@@ -50,46 +53,85 @@ def _segment_seconds(value: str) -> float | None:
     return None
 
 
-_ORDERED_HOURS: Final[set[str]] = set()
-"""The hours met that `segment_time` accepts (see `_ordered_hour`)."""
-_CLOCKS: Final = frozenset(minute + second for minute in _MINUTES for second in _SECONDS)
-"""`:MM:SS`: what `event_seconds` reads after the hour."""
-
-
 def segment_time(parsed: Parsed) -> str | None:
     """The `timestamp` when it is in Segment's own form (`2024-03-01T10:00:00.123Z`, with a date of that shape)
     and `event_seconds` reads its time from it; None otherwise.
 
     Two such times of the same length are in the same order as text as in time, and equal only at the same
     time: they can be compared without being read.
+
+    Read in place, character by character (compiled, `ord(text[i])` makes no string), and only from the seconds
+    on when the time is in the minute of the last one taken, as nearly every time is: about 600 instructions,
+    where looking slices of it up in sets of the hours, clocks and fractions met took 2,500.
     """
     if type(parsed) is not SegmentMessage:
         return None
     text = parsed.timestamp
-    if not isinstance(text, str) or text[-1:] != "Z":
+    if not isinstance(text, str):
         return None
-    if (
-        (text[:13] in _ORDERED_HOURS or _ordered_hour(text[:13]))
-        and text[13:19] in _CLOCKS
-        and text[19:-1] in _FRACTIONS
-    ):
-        return text
-    return None
+    size = len(text)
+    if not (size == 20 or 22 <= size <= 24) or ord(text[size - 1]) != _Z:
+        return None
+    if not text.startswith(_LAST_MINUTE.text):
+        if not _segment_minute(text):
+            return None
+        _LAST_MINUTE.text = text[:16]
+    # `:SS`, then none, one, two or three decimals
+    if ord(text[16]) != _COLON or not 0 <= _number(text, 17, 19) <= 59:
+        return None
+    if size > 20 and (ord(text[19]) != _DOT or _number(text, 20, size - 1) < 0):
+        return None
+    return text
 
 
-def _ordered_hour(prefix: str) -> bool:
-    """Whether `prefix` names an hour as `2024-03-01T10`, in the order of its text.
+class _Minute:
+    """The minute (`2024-03-01T10:00`) of the last time `segment_time` took."""
 
-    Not a week date (`2024-W09-1T10`), nor hour 24 (ISO 8601's end of a day, the next one's midnight).
-    """
-    if prefix[4:5] != "-" or prefix[7:8] != "-" or prefix[11:13] == "24":
+    __slots__ = ("text",)
+
+    def __init__(self) -> None:
+        self.text = "-"  # no time starts with a dash
+
+
+_LAST_MINUTE: Final = _Minute()
+_Z: Final = ord("Z")
+_T: Final = ord("T")
+_DASH: Final = ord("-")
+_COLON: Final = ord(":")
+_DOT: Final = ord(".")
+_ZERO: Final = ord("0")
+
+
+def _segment_minute(text: str) -> bool:
+    """Whether `text` starts with a minute as `2024-03-01T10:00`: a real date, in the order of its text (not a week
+    date, `2024-W09-1T10`), an hour from 00 to 23 (not 24, ISO 8601's end of a day) and a minute from 00 to 59."""
+    if ord(text[4]) != _DASH or ord(text[7]) != _DASH or ord(text[10]) != _T or ord(text[13]) != _COLON:
         return False
-    if prefix not in _HOURS and _hour_start(prefix) is None:
+    year, month, day = _number(text, 0, 4), _number(text, 5, 7), _number(text, 8, 10)
+    if year < 1 or not 1 <= month <= 12 or not 1 <= day <= _days_in(year, month):
         return False
-    if len(_ORDERED_HOURS) >= 100_000:
-        _ORDERED_HOURS.clear()
-    _ORDERED_HOURS.add(prefix)
-    return True
+    return 0 <= _number(text, 11, 13) <= 23 and 0 <= _number(text, 14, 16) <= 59
+
+
+def _number(text: str, start: i64, end: i64) -> i64:
+    """The number `text[start:end]` writes in ASCII digits (0 when empty); -1 when any other character is there.
+
+    In machine integers when compiled: about 15 instructions a digit, against 60 with Python's."""
+    value: i64 = 0
+    index = start
+    while index < end:
+        digit: i64 = ord(text[index]) - _ZERO
+        if not 0 <= digit <= 9:
+            return -1
+        value = value * 10 + digit
+        index += 1
+    return value
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def text_seconds(text: str) -> float:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from datetime import datetime, timedelta
+
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage
@@ -44,3 +47,48 @@ def test_times_of_one_length_in_segment_form_sort_as_text_as_in_time() -> None:
     messages = [SegmentMessage(timestamp=text) for text in texts]
     assert all(segment_time(message) is not None for message in messages)
     assert sorted(texts) == [message.timestamp for message in sorted(messages, key=event_seconds)]  # type: ignore[arg-type]  # every time is read
+
+
+_CLOCKS = {f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60)}
+_FRACTIONS = {"", *(f".{number:0{digits}d}" for digits in (1, 2, 3) for number in range(10**digits))}
+
+
+def reference_segment_time(text: str) -> str | None:
+    """`segment_time` from its definition: Segment's layout (`:MM:SS` and the fraction as `event_seconds` reads
+    them), with an hour (not 24) that `datetime.fromisoformat` reads as ISO 8601."""
+    hour = text[:13]
+    if text[-1:] != "Z" or text[13:19] not in _CLOCKS or text[19:-1] not in _FRACTIONS:
+        return None
+    if len(hour) != 13 or hour[4] != "-" or hour[7] != "-" or hour[10] != "T" or hour[11:] == "24":
+        return None
+    try:
+        datetime.fromisoformat(hour + ":00:00+00:00")
+    except ValueError:
+        return None
+    return text
+
+
+def odd_times(count: int, seed: int) -> list[str]:
+    """Times in Segment's form, some with a character swapped for another that could be there, some dates and hours
+    at or past their ends, and half of them in the minute of the time before (as most times in a log are)."""
+    rng = random.Random(seed)
+    swaps = "0123456789-T:.Z zW+٣"
+    times = []
+    for _ in range(count):
+        moment = datetime(1, 1, 1) + timedelta(seconds=rng.randrange(10**11))
+        text = f"{moment.year:04d}-{moment.month:02d}-{rng.choice([moment.day, 28, 29, 30, 31]):02d}T"
+        text += f"{rng.choice([moment.hour, 23, 24]):02d}:{moment.minute:02d}:{moment.second:02d}"
+        text += rng.choice(["", ".", ".1", ".12", ".123", ".1234"]) + "Z"
+        if times and rng.random() < 0.5:
+            text = times[-1][:16] + text[16:]
+        characters = list(text)
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            characters[rng.randrange(len(characters))] = rng.choice(swaps)
+        times.append("".join(characters))
+    return times
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_segment_form_is_what_iso_8601_reads_in_segment_layout(seed: int) -> None:
+    for text in [*odd_times(20_000, seed), "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2000-02-29T23:59:59.9Z"]:
+        assert segment_time(SegmentMessage(timestamp=text)) == reference_segment_time(text), text
