@@ -7,7 +7,15 @@ import random
 
 import pytest
 
-from hotjar_cli.core.sketch import PRECISION, REGISTERS, STANDARD_ERROR, DistinctUsers, register_of, user_hash
+from hotjar_cli.core.sketch import (
+    PRECISION,
+    REGISTERS,
+    STANDARD_ERROR,
+    DistinctUsers,
+    HashedUser,
+    register_of,
+    user_hash,
+)
 
 
 def plain_estimate(users: DistinctUsers) -> int:
@@ -77,3 +85,22 @@ def test_sequential_ids_fill_the_registers_evenly() -> None:
     expected = users / REGISTERS
     chi_square = sum((count - expected) ** 2 / expected for count in counts)
     assert chi_square < REGISTERS + 5 * math.sqrt(2 * REGISTERS)  # 1,023 degrees of freedom: 5 standard deviations
+
+
+def test_a_hashed_user_is_its_hash_with_the_register_and_rank_of_it() -> None:
+    rng = random.Random(11)
+    users = [f"usr_{number:06d}" for number in range(20_000)]
+    users += ["".join(rng.choice("ab\u00e9\u2603\ud800") for _ in range(rng.randint(0, 6))) for _ in range(2_000)]
+    for user in users:
+        hashed = HashedUser(user)
+        assert (hashed.hash, hashed.register, hashed.rank) == (user_hash(user), *register_of(user_hash(user)))
+
+
+def test_hashed_users_count_as_their_hashes_do() -> None:
+    for exact_up_to in (64, 0):
+        by_hash, hashed = DistinctUsers(exact_up_to), DistinctUsers(exact_up_to)
+        for number in range(3_000):
+            user = f"u{number % 700}"
+            by_hash.add(user_hash(user))
+            hashed.add_user(HashedUser(user))
+        assert (by_hash.exact, by_hash.registers) == (hashed.exact, hashed.registers)
