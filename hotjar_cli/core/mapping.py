@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import struct
-from typing import Any
+from typing import Any, Final
 
 from hotjar_cli.core import rules
 from hotjar_cli.core.decode import (
@@ -90,7 +90,7 @@ def json_path(parent: str, key: str) -> str:
     return _json_path(parent, key)
 
 
-_TRAIT_PATHS: dict[str, str] = {}
+_TRAIT_PATHS: Final[dict[str, str]] = {}  # Final: compiled, a static rather than a lookup in the module's names
 """Trait names repeat across messages; their paths are worked out once."""
 
 

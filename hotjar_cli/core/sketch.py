@@ -21,7 +21,6 @@ REGISTERS = 1 << PRECISION
 STANDARD_ERROR = 1.04 / math.sqrt(REGISTERS)
 _ALPHA = 0.7213 / (1 + 1.079 / REGISTERS)
 _VALUE_BITS = 64 - PRECISION
-_VALUE_MASK = (1 << _VALUE_BITS) - 1
 _INVERSE_POWERS = tuple(2.0**-rank for rank in range(_VALUE_BITS + 2))
 """2^-rank for every rank a register can hold: the same floats, summed in the same order, as computing each."""
 _LOW_32: Final = 0xFFFF_FFFF
@@ -53,14 +52,10 @@ class HashedUser:
     def __init__(self, user: str) -> None:
         high, low = _halves(user)
         self.hash = int(high) << 32 | int(low)
-        # `register_of` read from the halves, in machine integers: from the hash, a Python integer past 2^62, each
-        # shift and mask makes a new one (about 1,100 instructions against 50).
-        self.register = int(high >> _HIGH_VALUE_BITS)
-        high_value = high & _HIGH_VALUE_MASK
-        if high_value:
-            self.rank = _HIGH_VALUE_BITS - int(high_value).bit_length() + 1
-        else:
-            self.rank = _VALUE_BITS - int(low).bit_length() + 1
+        register, self.rank = _register_and_rank(high, low)
+        self.register: Any = register
+        """Held as an object: compiled, an `int` attribute is a machine word, which indexing a bytearray boxes
+        again at every count (a new object for a register past 256)."""
 
 
 def _halves(user: str) -> tuple[i64, i64]:
@@ -129,8 +124,10 @@ class DistinctUsers:
                 self._to_sketch()
             return
         registers = self.registers
-        if registers is not None and user.rank > registers[user.register]:
-            registers[user.register] = user.rank
+        if registers is not None:
+            held: int = registers[user.register]  # an int, so that compiled it is compared as one
+            if user.rank > held:
+                registers[user.register] = user.rank
 
     def _to_sketch(self) -> None:
         registers = bytearray(REGISTERS)
@@ -201,7 +198,18 @@ def _inverse_sum(registers: bytearray) -> float:
 
 def register_of(hashed: int) -> tuple[int, int]:
     """The register a hash falls in and its rank there (the position of its first 1 bit after the index)."""
-    return hashed >> _VALUE_BITS, _VALUE_BITS - (hashed & _VALUE_MASK).bit_length() + 1
+    return _register_and_rank(hashed >> 32, hashed & _LOW_32)
+
+
+def _register_and_rank(high: i64, low: i64) -> tuple[int, int]:
+    """`register_of` a hash, from its high and low 32 bits: in machine integers when compiled, where each shift
+    and mask of the 64-bit hash, a Python integer past 2^62, makes a new one (1,100 instructions against 100)."""
+    high_value = high & _HIGH_VALUE_MASK
+    if high_value:
+        rank = _HIGH_VALUE_BITS - int(high_value).bit_length() + 1
+    else:
+        rank = _VALUE_BITS - int(low).bit_length() + 1
+    return int(high >> _HIGH_VALUE_BITS), rank
 
 
 def _add_to(registers: bytearray, hashed: int) -> None:

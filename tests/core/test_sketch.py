@@ -87,13 +87,28 @@ def test_sequential_ids_fill_the_registers_evenly() -> None:
     assert chi_square < REGISTERS + 5 * math.sqrt(2 * REGISTERS)  # 1,023 degrees of freedom: 5 standard deviations
 
 
+def plain_register_of(hashed: int) -> tuple[int, int]:
+    """The register: the top PRECISION bits; the rank: where the first 1 bit of the rest is, counted from 1."""
+    rest_bits = 64 - PRECISION
+    rest = hashed & ((1 << rest_bits) - 1)
+    return hashed >> rest_bits, rest_bits - rest.bit_length() + 1
+
+
+def test_the_register_and_rank_of_a_hash_are_the_plain_formula() -> None:
+    rng = random.Random(5)
+    hashes = [0, (1 << 64) - 1, 1 << 63, (1 << 54) - 1, 1 << 53, 1 << 32, (1 << 32) - 1, 1]
+    hashes += [rng.getrandbits(64) >> rng.choice([0, 10, 22, 30, 40, 54, 60]) for _ in range(20_000)]
+    for hashed in hashes:
+        assert register_of(hashed) == plain_register_of(hashed), hashed
+
+
 def test_a_hashed_user_is_its_hash_with_the_register_and_rank_of_it() -> None:
     rng = random.Random(11)
     users = [f"usr_{number:06d}" for number in range(20_000)]
     users += ["".join(rng.choice("ab\u00e9\u2603\ud800") for _ in range(rng.randint(0, 6))) for _ in range(2_000)]
     for user in users:
         hashed = HashedUser(user)
-        assert (hashed.hash, hashed.register, hashed.rank) == (user_hash(user), *register_of(user_hash(user)))
+        assert (hashed.hash, hashed.register, hashed.rank) == (user_hash(user), *plain_register_of(user_hash(user)))
 
 
 def test_hashed_users_count_as_their_hashes_do() -> None:
