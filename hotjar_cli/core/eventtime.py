@@ -13,13 +13,14 @@ from hotjar_cli.core.decode import Parsed, SegmentMessage
 if TYPE_CHECKING:
     from mypy_extensions import i64  # compiled, a machine integer; run as Python, an `int`
 
-_fromisoformat = datetime.fromisoformat
-_HOURS: dict[str, int] = {}
+# Final, these tables are statics when compiled, rather than a lookup in the module's names at every use.
+_fromisoformat: Final = datetime.fromisoformat
+_HOURS: Final[dict[str, int]] = {}
 """The start of each hour met, in seconds, by its text `2024-03-01T10`: Segment's own times (`...T10:00:00.123Z`)
 are then read with four lookups, at a fraction of the cost of `fromisoformat`; any other form takes that path."""
-_MINUTES = {f":{minute:02d}": minute * 60 for minute in range(60)}
-_SECONDS = {f":{second:02d}": second for second in range(60)}
-_FRACTIONS = {
+_MINUTES: Final = {f":{minute:02d}": minute * 60 for minute in range(60)}
+_SECONDS: Final = {f":{second:02d}": second for second in range(60)}
+_FRACTIONS: Final = {
     "": 0,
     **{f".{number:0{digits}d}": number / 10**digits for digits in (1, 2, 3) for number in range(10**digits)},
 }

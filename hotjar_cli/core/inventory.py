@@ -21,7 +21,6 @@ counted as a remainder. `InventoryBounds` sets other bounds.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any, Final
@@ -39,7 +38,7 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_INVALID_CHARACTERS,
     EVENT_NAME_TOO_LONG,
 )
-from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, HashedUser
+from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, HashedUser, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
@@ -99,8 +98,9 @@ class Sighting:
 
 
 def name_hash(name: str) -> int:
-    """A stable 64-bit hash of a name: it orders the sample held past `NAMES_HELD`."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """A stable 64-bit hash of a name, the same as a user's (`sketch.user_hash`): it orders the sample held past
+    `NAMES_HELD`."""
+    return user_hash(name)
 
 
 JS_TYPES = ("string", "date", "boolean", "number", "null", "object", "array", "value")
@@ -645,7 +645,8 @@ class Inventory:
             name = held.name
             if name is None:
                 return
-            if parsed.event == name:  # type: ignore[union-attr]  # only a track is given a track's decision
+            event = parsed.event  # type: ignore[union-attr]  # only a track is given a track's decision
+            if type(event) is str and event == name:  # compared as strings when compiled
                 self.events.occurrences += 1
                 record = held.record
                 if record is None:
