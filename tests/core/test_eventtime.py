@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -92,3 +92,39 @@ def odd_times(count: int, seed: int) -> list[str]:
 def test_segment_form_is_what_iso_8601_reads_in_segment_layout(seed: int) -> None:
     for text in [*odd_times(20_000, seed), "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2000-02-29T23:59:59.9Z"]:
         assert segment_time(SegmentMessage(timestamp=text)) == reference_segment_time(text), text
+
+
+_MINUTES = {f":{minute:02d}": minute * 60 for minute in range(60)}
+_SECONDS = {f":{second:02d}": second for second in range(60)}
+_FRACTION_VALUES = {
+    "": 0,
+    **{f".{number:0{digits}d}": number / 10**digits for digits in (1, 2, 3) for number in range(10**digits)},
+}
+
+
+def reference_event_seconds(text: str) -> float | None:
+    """`event_seconds` of a `timestamp` alone, from its definition: Segment's layout read through tables of its
+    parts (the hour by `fromisoformat`), else ISO 8601 by `fromisoformat`."""
+    if text[-1:] == "Z" and len(text) >= 13 and text[10] == "T":
+        try:
+            hour = datetime.fromisoformat(text[:13] + ":00:00+00:00").timestamp()
+        except ValueError:
+            pass
+        else:
+            try:
+                return int(hour) + _MINUTES[text[13:16]] + _SECONDS[text[16:19]] + _FRACTION_VALUES[text[19:-1]]
+            except KeyError:
+                pass
+    for candidate in (text, text.strip().replace("z", "Z")):
+        try:
+            moment = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return None
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_time_in_segment_form_is_read_as_iso_8601_reads_it(seed: int) -> None:
+    for text in odd_times(20_000, seed):
+        assert event_seconds(SegmentMessage(timestamp=text)) == reference_event_seconds(text), text
