@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, segment_time
+from hotjar_cli.core.eventtime import event_seconds, iso, segment_time
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,24 @@ def reference_event_seconds(text: str) -> float | None:
 def test_a_time_in_segment_form_is_read_as_iso_8601_reads_it(seed: int) -> None:
     for text in odd_times(20_000, seed):
         assert event_seconds(SegmentMessage(timestamp=text)) == reference_event_seconds(text), text
+
+
+def reference_iso(seconds: float) -> str:
+    """`iso` from its definition: the fields `datetime.fromtimestamp` reads, milliseconds only when there are any."""
+    moment = datetime.fromtimestamp(seconds, UTC)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year < 1000 else moment.isoformat(timespec="seconds")[:19]
+    milliseconds = moment.microsecond // 1000
+    return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
+
+
+def test_a_time_in_seconds_is_written_as_datetime_reads_it() -> None:
+    rng = random.Random(3)
+    times: list[float] = [0, 0.0, -0.0005, 0.0005, 0.0015, 1709251200, 1709251200.123, 951782400.5, -1, -86400.25]
+    times += [1709251200 + rng.randrange(10**6) / 1000 for _ in range(5_000)]  # Segment's milliseconds
+    times += [rng.uniform(-3.0e10, 2.5e11) for _ in range(20_000)]  # the years 1019 to 9891
+    times += [
+        rng.randrange(-3 * 10**10, 25 * 10**10) + rng.choice([0.0005, 0.9995, 0.0004999, 0.4995]) for _ in range(5_000)
+    ]
+    times += [rng.randrange(-3 * 10**10, 25 * 10**10) for _ in range(5_000)]
+    for seconds in times:
+        assert iso(seconds) == reference_iso(seconds), seconds
