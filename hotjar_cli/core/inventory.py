@@ -750,8 +750,13 @@ class Inventory:
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
+        unmatched = len(dropped_at) if dropped_at else 0  # each path is a trait's: none is looked up once all are met
         for name, value in traits.items():
-            code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
+            code = None
+            if unmatched and dropped_at is not None:
+                code = dropped_at.get(json_path("$.traits", name))
+                if code is not None:
+                    unmatched -= 1
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
             if offered and offering and name not in names.offered:
                 if seen is None:

@@ -24,6 +24,7 @@ _VALUE_BITS = 64 - PRECISION
 _INVERSE_POWERS = tuple(2.0**-rank for rank in range(_VALUE_BITS + 2))
 """2^-rank for every rank a register can hold: the same floats, summed in the same order, as computing each."""
 _LOW_32: Final = 0xFFFF_FFFF
+_HALF_RANGE: Final = 1 << 63
 _HIGH_VALUE_BITS: Final = 32 - PRECISION
 """The bits of a hash's high half after its register's."""
 _HIGH_VALUE_MASK: Final = (1 << _HIGH_VALUE_BITS) - 1
@@ -40,7 +41,7 @@ def user_hash(user: str) -> int:
     and an inventory hashes every distinct user it meets.
     """
     high, low = _halves(user)
-    return int(high) << 32 | int(low)
+    return _joined(high, low)
 
 
 class HashedUser:
@@ -51,7 +52,7 @@ class HashedUser:
 
     def __init__(self, user: str) -> None:
         high, low = _halves(user)
-        self.hash = int(high) << 32 | int(low)
+        self.hash = _joined(high, low)
         register, self.rank = _register_and_rank(high, low)
         self.register: Any = register
         """Held as an object: compiled, an `int` attribute is a machine word, which indexing a bytearray boxes
@@ -77,6 +78,13 @@ def _halves(user: str) -> tuple[i64, i64]:
     second = _mixed(second ^ first)
     first = _mixed(first ^ second)
     return first, second
+
+
+def _joined(high: i64, low: i64) -> int:
+    """`high << 32 | low` as a Python integer, made from a signed machine integer (the high half less 2^31 keeps
+    it in range) and one addition: shifting and or-ing Python integers past 2^62 made four new ones (1,000
+    instructions, against 600)."""
+    return int((high - 0x8000_0000) * 0x1_0000_0000 + low) + _HALF_RANGE
 
 
 def _mixed(value: i64) -> i64:
