@@ -1,9 +1,10 @@
-"""The per-line loop of a pass that only counts: each line's message decoded, decided, timed and counted.
+"""The per-line loop of a pass that only counts: each line's message decoded, decided, counted, and folded into
+the site view when the pass collects one.
 
-A pass with no filter, selection, inventory or per-event consumer (`hotjar-cli validate` in most formats) spends
-most of its time here, line by line. This module is compiled with the rest of the core (see `hatch_build.py`), so
-the loop calls the mapper, the timeline and the summary directly, in C: run by the interpreter, as it was, each
-line paid for the loop's own bytecode and a bound-method call into each of them.
+A pass with no filter, selection or per-event consumer (`hotjar-cli validate` in most formats, `hotjar-cli
+inventory`) spends most of its time here, line by line. This module is compiled with the rest of the core (see
+`hatch_build.py`), so the loop calls the mapper, the site view and the summary directly, in C: run by the
+interpreter, as it was, each line paid for the loop's own bytecode and a bound-method call into each of them.
 
 Only the common line is handled here: one message, within the length limit. Any other line (blank, unreadable,
 too long, a batch envelope) goes back to the pass that started the loop, which handles it as it handles every line
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from hotjar_cli.core.decode import DECODE_ERRORS, SegmentMessage, decode_one
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.core.timeline import Timeline
+from hotjar_cli.core.views import Views
 
 OtherLine = Callable[[str, int, bytes, SegmentMessage | None], None]
 """Handles a line that is not one message within the length limit: `(file, line, raw, message)`, with the message
@@ -25,17 +26,17 @@ the line decoded to (a batch envelope) or None (it did not decode, or was too lo
 
 
 class CountingLoop:
-    """Counts the lines of a pass's blocks into its summary, and times them into its timeline when it has one."""
+    """Counts the lines of a pass's blocks into its summary, and into its site view when it has one."""
 
-    __slots__ = ("_max_line_bytes", "_other_line", "_summary", "_timeline", "mapper")
+    __slots__ = ("_max_line_bytes", "_other_line", "_summary", "_views", "mapper")
 
     def __init__(
-        self, mapper: Mapper, summary: Summary, timeline: Timeline | None, max_line_bytes: int, other_line: OtherLine
+        self, mapper: Mapper, summary: Summary, views: Views | None, max_line_bytes: int, other_line: OtherLine
     ) -> None:
         """`mapper` decides every message, in input order; `other_line` handles the lines this loop does not."""
         self.mapper = mapper
         self._summary = summary
-        self._timeline = timeline
+        self._views = views
         self._max_line_bytes = max_line_bytes
         self._other_line = other_line
 
@@ -46,7 +47,7 @@ class CountingLoop:
         `Summary.add_at` would do, without the call: nearly every line, on a log of few event names.
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
-        mapper, timeline, summary = self.mapper, self._timeline, self._summary
+        mapper, views, summary = self.mapper, self._views, self._summary
         decode, max_line_bytes, other_line = decode_one, self._max_line_bytes, self._other_line
         held = summary.held
         repeated = 0  # events counted beside held decisions, added to the summary's at the end
@@ -60,8 +61,8 @@ class CountingLoop:
                 other_line(file, line, raw, message)
                 continue
             decision = mapper.decide_message(message)
-            if timeline is not None:
-                timeline.observe_message(file, line, None, message, decision)
+            if views is not None:
+                views.observe_message(file, line, None, message, decision)
             repeat = held.get(id(decision))
             if repeat is not None:
                 repeat[1] += 1

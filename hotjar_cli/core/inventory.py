@@ -21,10 +21,9 @@ counted as a remainder. `InventoryBounds` sets other bounds.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -39,7 +38,7 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_INVALID_CHARACTERS,
     EVENT_NAME_TOO_LONG,
 )
-from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, register_of, user_hash
+from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, HashedUser, user_hash
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
@@ -66,8 +65,6 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 
 Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
-Sighting = tuple[Any, str, int, int | None]
-"""A sighting not yet settled, `(time, file, line, index)`: the time as `Inventory.observe` receives it."""
 
 
 def _seconds(when: Any) -> Any:
@@ -83,31 +80,114 @@ def _before(when: Any, other: Any) -> bool:
     return bool(_seconds(when) < _seconds(other))
 
 
-def _seen(sighting: Sighting) -> Seen:
-    return _seconds(sighting[0]), Position(sighting[1], sighting[2], sighting[3])
+class Sighting:
+    """Where and when an event was seen, not yet settled: its time as `Inventory.observe` receives it. Made once
+    for an event, and shared by every name it is counted under."""
+
+    __slots__ = ("file", "index", "line", "when")
+
+    def __init__(self, when: Any, file: str, line: int, index: int | None) -> None:
+        self.when = when
+        self.file = file
+        self.line = line
+        self.index = index
+
+    def seen(self) -> Seen:
+        """This sighting settled: its time in seconds."""
+        return _seconds(self.when), Position(self.file, self.line, self.index)
 
 
 def name_hash(name: str) -> int:
-    """A stable 64-bit hash of a name: it orders the sample held past `NAMES_HELD`."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """A stable 64-bit hash of a name, the same as a user's (`sketch.user_hash`): it orders the sample held past
+    `NAMES_HELD`."""
+    return user_hash(name)
+
+
+JS_TYPES = ("string", "date", "boolean", "number", "null", "object", "array", "value")
+"""The JavaScript types an attribute value can have in the browser, as `js_type` names them."""
 
 
 def js_type(value: Any) -> str:
     """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
+    return JS_TYPES[_js_type_number(value)]
+
+
+def _js_type_number(value: Any) -> int:
+    """`js_type`, by its place in `JS_TYPES`."""
+    if isinstance(value, str):  # narrowed: compiled, the string is then read in place
+        return 1 if len(value) >= 10 and ord(value[4]) == _DASH and _iso_date(value) else 0
     kind = type(value)
-    if kind is str:
-        return "date" if len(value) >= 10 and value[4:5] == "-" and _ISO_DATE.match(value) else "string"
     if kind is bool:
-        return "boolean"
+        return 2
     if kind is int or kind is float:
-        return "number"
+        return 3
     if value is None:
-        return "null"
+        return 4
     if kind is dict:
-        return "object"
+        return 5
     if kind is list:
-        return "array"
-    return "value"
+        return 6
+    return 7
+
+
+def _iso_date(text: str) -> bool:
+    """Whether `_ISO_DATE` matches `text`, read by hand for an ASCII text: compiled, about 300 instructions, where
+    the expression took 5,900. Any other text goes to the expression, whose `\\d` takes any Unicode digit."""
+    if not text.isascii():
+        return _ISO_DATE.match(text) is not None
+    size = len(text)
+    if not (_digits(text, 0, 4) and ord(text[4]) == _DASH and _digits(text, 5, 7) and ord(text[7]) == _DASH):
+        return False
+    if not _digits(text, 8, 10):
+        return False
+    if size == 10:
+        return True
+    # `T10:00` or ` 10:00`, then `:00` and `.123...`, each optional, then a zone, optional too
+    separator = ord(text[10])
+    if size < 16 or (separator != _T and separator != _SPACE) or not _digits(text, 11, 13):
+        return False
+    if ord(text[13]) != _COLON or not _digits(text, 14, 16):
+        return False
+    at = 16
+    if at < size and ord(text[at]) == _COLON:
+        if not _digits(text, at + 1, at + 3):
+            return False
+        at += 3
+        if at < size and ord(text[at]) == _DOT:
+            end = at + 1
+            while end < size and _ZERO <= ord(text[end]) <= _NINE:
+                end += 1
+            if end == at + 1:
+                return False
+            at = end
+    if at == size:
+        return True
+    sign = ord(text[at])
+    if sign == _Z:
+        return at + 1 == size
+    if sign != _PLUS and sign != _DASH:
+        return False
+    if size - at == 6 and ord(text[at + 3]) == _COLON:
+        return _digits(text, at + 1, at + 3) and _digits(text, at + 4, at + 6)
+    return size - at == 5 and _digits(text, at + 1, at + 5)
+
+
+def _digits(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is there, all ASCII digits."""
+    if end > len(text):
+        return False
+    return all(_ZERO <= ord(text[index]) <= _NINE for index in range(start, end))
+
+
+_DASH: Final = ord("-")
+_PLUS: Final = ord("+")
+_COLON: Final = ord(":")
+_DOT: Final = ord(".")
+_SPACE: Final = ord(" ")
+_T: Final = ord("T")
+_Z: Final = ord("Z")
+_ZERO: Final = ord("0")
+_NINE: Final = ord("9")
 
 
 def earlier(first: Seen | None, other: Seen | None) -> Seen | None:
@@ -144,7 +224,19 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = ("_first", "_last", "dropped", "first", "hash", "last", "messages", "offered", "types", "users")
+    __slots__ = (
+        "_first",
+        "_last",
+        "_types",
+        "dropped",
+        "first",
+        "hash",
+        "last",
+        "messages",
+        "offered",
+        "types",
+        "users",
+    )
 
     def __init__(self, hashed: int, exact_users: int = EXACT_USERS) -> None:
         self.hash = hashed
@@ -159,14 +251,24 @@ class NameRecord:
         self._first: Sighting | None = None
         self._last: Sighting | None = None
         """The first and last sighting since the last `settle`, set together (see `Inventory.observe`)."""
+        self._types: list[int] | None = None
+        """An attribute's values by JavaScript type since the last `settle`, by place in `JS_TYPES`: a count in a
+        list costs a quarter of one in a dict by name."""
 
     def settle(self) -> None:
-        """Take the sightings not yet settled into `first` and `last`."""
+        """Take the sightings and types not yet settled into `first`, `last` and `types`."""
         first, last = self._first, self._last
         if first is not None and last is not None:
-            self.first = earlier(self.first, _seen(first))
-            self.last = later(self.last, _seen(last))
+            self.first = earlier(self.first, first.seen())
+            self.last = later(self.last, last.seen())
             self._first = self._last = None
+        counts = self._types
+        if counts is not None:
+            types = self.types
+            for number, count in enumerate(counts):
+                if count:
+                    types[JS_TYPES[number]] = types.get(JS_TYPES[number], 0) + count
+            self._types = None
 
     def merge(self, later_part: NameRecord) -> NameRecord:
         """This name's record followed by `later_part`'s."""
@@ -384,13 +486,29 @@ def _names(
     return names
 
 
-_JS_TYPES = {bool: "boolean", int: "number", float: "number", type(None): "null", dict: "object", list: "array"}
 USERS_CACHED = 65_536
 """Users whose hashes are remembered: a user's events tend to come together."""
 DECISIONS_HELD = 4096
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
-User = tuple[int, int, int]
-"""A user's `user_hash`, with its HyperLogLog register and rank there."""
+
+
+class _Held:
+    """What a decision met before counts for (see `Inventory._decisions`)."""
+
+    __slots__ = ("codes", "decision", "name", "record")
+
+    def __init__(
+        self, decision: Decision, name: str | None, record: NameRecord | None = None, codes: tuple[str, ...] = ()
+    ) -> None:
+        self.decision = decision
+        """Held, it stays alive, so its identity stays its own."""
+        self.name = name
+        """A track's event name; None for a decision that sends no name, whatever the message (a page, a track
+        dropped for something other than its name)."""
+        self.record = record
+        """The name's record; None outside the sample held."""
+        self.codes = codes
+        """The codes of the track's findings about its event name."""
 
 
 def _sight(record: NameRecord, sighting: Sighting) -> None:
@@ -400,33 +518,35 @@ def _sight(record: NameRecord, sighting: Sighting) -> None:
     if first is None or last is None:
         record._first = record._last = sighting
         return
-    when, last_when = sighting[0], last[0]
+    when, last_when = sighting.when, last.when
     if type(when) is str and type(last_when) is str and len(when) == len(last_when) and when >= last_when:
         record._last = sighting  # nearly always, times coming in order: the first is not later than the last
         return
     if when is None:
-        if last[0] is None:
+        if last_when is None:
             record._last = sighting
         return
-    if first[0] is None or _before(when, first[0]):
+    if first.when is None or _before(when, first.when):
         record._first = sighting
-    if last[0] is None or not _before(when, last[0]):
+    if last_when is None or not _before(when, last_when):
         record._last = sighting
 
 
-def _count(record: NameRecord, sighting: Sighting, user: User | None) -> None:
-    """One message (or value) under a name, at `sighting`, from `user`."""
+def _count(record: NameRecord, sighting: Sighting, user: HashedUser | None, in_order: bool) -> None:
+    """One message (or value) under a name, at `sighting`, from `user`.
+
+    `in_order`: the sighting's time is at or after every time met since the last `settle` (see `Inventory.observe`),
+    so it is this name's last, unless the name's last has no time (then neither has its first, and `_sight`
+    decides). Nearly every time comes in order, and is then not compared again for each name it is counted under.
+    """
     record.messages += 1
-    _sight(record, sighting)
+    last = record._last
+    if in_order and last is not None and last.when is not None:
+        record._last = sighting
+    else:
+        _sight(record, sighting)
     if user is not None:
-        users = record.users
-        exact = users.exact
-        if exact is not None:
-            exact.add(user[0])
-            if len(exact) > users.exact_up_to:
-                users.add(user[0])  # becomes a sketch
-        elif user[2] > users.registers[user[1]]:  # type: ignore[index]  # a sketch has registers
-            users.registers[user[1]] = user[2]  # type: ignore[index]  # a sketch has registers
+        record.users.add_user(user)
 
 
 def _event_name_codes(decision: Decision) -> list[str]:
@@ -475,11 +595,9 @@ class Inventory:
         self._earliest: Any = None
         self._latest: Any = None
         """The earliest and latest time since the last `settle`, as `observe` receives them."""
-        self._user_hashes: dict[str, User] = {}
-        self._decisions: dict[int, list[Any]] = {}
-        """Decisions met before, by identity: `[decision, None]` for one that sends no name, whatever the message
-        (a page, a track dropped for something other than its name), or `[decision, event name, record or None,
-        event-name codes]` for a track's. Holding a decision keeps it alive, so its identity stays its own."""
+        self._user_hashes: dict[str, HashedUser] = {}
+        self._decisions: dict[int, _Held] = {}
+        """Decisions met before, by identity, with what they count for."""
         self._decisions_held = decisions_held
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -511,41 +629,45 @@ class Inventory:
 
         Most events cost a few operations: the core hands out one shared decision for every track under an
         admitted name (see `Summary`), so a decision met before tells what the event counts for, and such a track
-        is only counted (`_count`). A time in Segment's form is not read: it is compared as text with the last
-        time of its name, which it nearly always follows.
+        is only counted (`_count`). A time in Segment's form is not read: it is compared as text with the latest
+        time met, which it nearly always follows, and is then the last of every name it counts under.
         """
+        in_order = False
         if when is not None:
             latest = self._latest
             if isinstance(when, str) and isinstance(latest, str) and len(when) == len(latest) and when >= latest:
                 self._latest = when
+                in_order = True
             else:
                 self._stretch(when)
-        entry = self._decisions.get(id(decision))
-        if entry is not None:
-            name = entry[1]
+        held = self._decisions.get(id(decision))
+        if held is not None:
+            name = held.name
             if name is None:
                 return
-            if parsed.event == name:  # type: ignore[union-attr]  # only a track is given a track's decision
+            event = parsed.event  # type: ignore[union-attr]  # only a track is given a track's decision
+            if type(event) is str and event == name:  # compared as strings when compiled
                 self.events.occurrences += 1
-                record: NameRecord | None = entry[2]
+                record = held.record
                 if record is None:
                     return  # outside the sample held
-                _count(record, (when, file, line, index), self._user(parsed))  # type: ignore[arg-type]  # a track
-                if entry[3]:
+                user = self._user(parsed)  # type: ignore[arg-type]  # a track's decision: a track
+                _count(record, Sighting(when, file, line, index), user, in_order)
+                if held.codes:
                     dropped = record.dropped
-                    for code in entry[3]:
+                    for code in held.codes:
                         dropped[code] = dropped.get(code, 0) + 1
                 return
         if type(parsed) is not SegmentMessage:
             return
         kind = parsed.type
         if kind == "track":
-            self._track(file, line, index, parsed, decision, when)
+            self._track(Sighting(when, file, line, index), in_order, parsed, decision)
         elif kind == "identify" and decision.call is not None:
             if parsed.traits:
-                self._identify(file, line, index, parsed, decision, when)
+                self._identify(Sighting(when, file, line, index), in_order, parsed, decision)
         elif decision.call is None and not _event_name_codes(decision):
-            self._hold(decision, None)  # a page, a group, an alias, an identify dropped whole: no name
+            self._hold(_Held(decision, None))  # a page, a group, an alias, an identify dropped whole: no name
 
     def _stretch(self, when: Any) -> None:
         """The span since the last `settle`, stretched to a time (see `_before`)."""
@@ -557,49 +679,44 @@ class Inventory:
         elif _before(latest, when):
             self._latest = when
 
-    def _hold(self, decision: Decision, name: str | None, *details: Any) -> None:
+    def _hold(self, held: _Held) -> None:
         """Remember what a decision counts for (see `_decisions`)."""
-        held = self._decisions
-        if len(held) >= self._decisions_held:
-            held.clear()
+        decisions = self._decisions
+        if len(decisions) >= self._decisions_held:
+            decisions.clear()
             if not self._decisions_held:
                 return
-        held[id(decision)] = [decision, name, *details]
+        decisions[id(held.decision)] = held
 
-    def _hash_user(self, user: str) -> User:
-        if len(self._user_hashes) >= USERS_CACHED:
-            self._user_hashes.clear()
-        hashed = user_hash(user)
-        found = self._user_hashes[user] = (hashed, *register_of(hashed))
-        return found
-
-    def _user(self, message: SegmentMessage) -> User | None:
-        """The user's hash, with its HyperLogLog register and rank, worked out once per distinct user."""
+    def _user(self, message: SegmentMessage) -> HashedUser | None:
+        """The user, hashed once per distinct user."""
         user = message.userId
         if type(user) is not str or not user:
             user = user_key(message)
             if user is None:
                 return None
-        return self._user_hashes.get(user) or self._hash_user(user)
+        hashed = self._user_hashes.get(user)
+        if hashed is None:
+            if len(self._user_hashes) >= USERS_CACHED:
+                self._user_hashes.clear()
+            hashed = self._user_hashes[user] = HashedUser(user)
+        return hashed
 
-    def _track(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
-    ) -> None:
+    def _track(self, sighting: Sighting, in_order: bool, message: SegmentMessage, decision: Decision) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = message.event
         if type(name) is not str or not name:
             return
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
-            self._hold(decision, None)  # dropped for something other than its name, whatever the message
+            self._hold(_Held(decision, None))  # dropped for something other than its name, whatever the message
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
-        sighting = (when, file, line, index)
         offered = not dropped or dropped == _EVENT_LIMIT_CODE
         if offered and len(names.offered) < names.limit and name not in names.offered:
-            names.offer(name, _seen(sighting))
+            names.offer(name, sighting.seen())
         record = names.records.get(name)
         if record is None:
             records = names.records
@@ -607,39 +724,43 @@ class Inventory:
             if names.records is not records:
                 self._decisions.clear()  # the sample was trimmed: a held record may be gone
         if record is not None:
-            _count(record, sighting, self._user(message))
+            _count(record, sighting, self._user(message), in_order)
             if offered:
                 record.offered = True
             for code in found:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
         # already (or the site was full, or knew it), so they only count.
-        self._hold(decision, name, record, tuple(found))
+        self._hold(_Held(decision, name, record, tuple(found)))
 
-    def _identify(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision, when: Any
-    ) -> None:
+    def _identify(self, sighting: Sighting, in_order: bool, message: SegmentMessage, decision: Decision) -> None:
         traits = message.traits
         if type(traits) is not dict:
             return
-        dropped_at = (
-            {finding.path: finding.code for finding in decision.findings if finding.path.startswith("$.traits")}
-            if decision.findings
-            else None
-        )
+        dropped_at: dict[str, str] | None = None
+        if decision.findings:
+            dropped_at = {}
+            for finding in decision.findings:
+                path = finding.path  # an attribute of a msgspec Struct: a generic lookup when compiled
+                if path.startswith("$.traits"):
+                    dropped_at[path] = finding.code
         names = self.attributes
-        sighting = (when, file, line, index)
         seen: Seen | None = None
         user = self._user(message)
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)
+        unmatched = len(dropped_at) if dropped_at else 0  # each path is a trait's: none is looked up once all are met
         for name, value in traits.items():
-            code = dropped_at.get(json_path("$.traits", name)) if dropped_at else None
+            code = None
+            if unmatched and dropped_at is not None:
+                code = dropped_at.get(json_path("$.traits", name))
+                if code is not None:
+                    unmatched -= 1
             offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
             if offered and offering and name not in names.offered:
                 if seen is None:
-                    seen = _seen(sighting)
+                    seen = sighting.seen()
                 names.offer(name, seen)
             record = records.get(name)
             if record is None:
@@ -647,18 +768,16 @@ class Inventory:
                 records = names.records  # a sample may have been trimmed
                 if record is None:
                     continue
-            _count(record, sighting, user)
+            _count(record, sighting, user, in_order)
             if offered:
                 record.offered = True
             if code is not None:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
-            kind = type(value)
-            if kind is str:
-                js = "date" if len(value) >= 10 and value[4] == "-" and _ISO_DATE.match(value) else "string"
-            else:
-                js = _JS_TYPES.get(kind) or js_type(value)
-            types = record.types
-            types[js] = types.get(js, 0) + 1
+            counts = record._types
+            if counts is None:
+                counts = record._types = [0] * len(JS_TYPES)
+            number = _js_type_number(value)
+            counts[number] = counts[number] + 1  # compiled, `+=` on an item adds the objects in general
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""

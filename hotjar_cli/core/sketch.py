@@ -7,9 +7,11 @@ gives the same bytes as reading it whole.
 
 from __future__ import annotations
 
-import hashlib
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64  # compiled, a machine integer; run as Python, an `int`
 
 EXACT_USERS = 64
 """Up to this many distinct users a count is exact; past it, the HyperLogLog sketch below estimates it."""
@@ -19,14 +21,85 @@ REGISTERS = 1 << PRECISION
 STANDARD_ERROR = 1.04 / math.sqrt(REGISTERS)
 _ALPHA = 0.7213 / (1 + 1.079 / REGISTERS)
 _VALUE_BITS = 64 - PRECISION
-_VALUE_MASK = (1 << _VALUE_BITS) - 1
 _INVERSE_POWERS = tuple(2.0**-rank for rank in range(_VALUE_BITS + 2))
 """2^-rank for every rank a register can hold: the same floats, summed in the same order, as computing each."""
+_LOW_32: Final = 0xFFFF_FFFF
+_HALF_RANGE: Final = 1 << 63
+_HIGH_VALUE_BITS: Final = 32 - PRECISION
+"""The bits of a hash's high half after its register's."""
+_HIGH_VALUE_MASK: Final = (1 << _HIGH_VALUE_BITS) - 1
 
 
 def user_hash(user: str) -> int:
-    """A stable 64-bit hash of a user id (Python's `hash` of a string changes from one process to the next)."""
-    return int.from_bytes(hashlib.blake2b(user.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """A stable, well-mixed 64-bit hash of a user id: the same in every process, compiled or not (Python's `hash`
+    of a string changes from one process to the next, and parts counted apart are merged).
+
+    Two 32-bit FNV-1a lanes over the id's UTF-8 bytes, with different multipliers, then murmur3's 32-bit finaliser
+    across the lanes, so that every bit of the result (a HyperLogLog register's index and rank) depends on every
+    byte. Every product stays below 2^62, so that mypyc's 64-bit machine integers compute exactly what Python's
+    integers do. Compiled, about 800 instructions for an id of 36 characters; blake2b through hashlib took 5,600,
+    and an inventory hashes every distinct user it meets.
+    """
+    high, low = _halves(user)
+    return _joined(high, low)
+
+
+class HashedUser:
+    """A user as a count of distinct users takes it: `user_hash`, with its HyperLogLog register and rank there
+    (`register_of`), worked out once for every name the user is counted under."""
+
+    __slots__ = ("hash", "rank", "register")
+
+    def __init__(self, user: str) -> None:
+        high, low = _halves(user)
+        self.hash = _joined(high, low)
+        register, self.rank = _register_and_rank(high, low)
+        self.register: Any = register
+        """Held as an object: compiled, an `int` attribute is a machine word, which indexing a bytearray boxes
+        again at every count (a new object for a register past 256)."""
+
+
+def _halves(user: str) -> tuple[i64, i64]:
+    """`user_hash`'s high and low 32 bits."""
+    try:
+        data = user.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which a JSON string can carry escaped
+        data = user.encode("utf-8", "surrogatepass")
+    first: i64 = 0x811C_9DC5  # FNV-1a's offset basis and prime
+    second: i64 = 0x050C_5D1F  # another start, and another odd multiplier below 2^30
+    size: i64 = len(data)
+    index: i64 = 0
+    while index < size:  # not `for byte in data`: compiled, indexing bytes by a machine integer costs half
+        byte: i64 = data[index]
+        first = ((first ^ byte) * 0x0100_0193) & _LOW_32
+        second = ((second ^ byte) * 0x2F0F_3B9B) & _LOW_32
+        index += 1
+    first = _mixed(first ^ size)
+    second = _mixed(second ^ first)
+    first = _mixed(first ^ second)
+    return first, second
+
+
+def _joined(high: i64, low: i64) -> int:
+    """`high << 32 | low` as a Python integer, made from a signed machine integer (the high half less 2^31 keeps
+    it in range) and one addition: shifting and or-ing Python integers past 2^62 made four new ones (1,000
+    instructions, against 600)."""
+    return int((high - 0x8000_0000) * 0x1_0000_0000 + low) + _HALF_RANGE
+
+
+def _mixed(value: i64) -> i64:
+    """murmur3's 32-bit finaliser (fmix32): a bijection whose every output bit depends on every input bit."""
+    value ^= value >> 16
+    value = _times(value, 0x85EB_CA6B)
+    value ^= value >> 13
+    value = _times(value, 0xC2B2_AE35)
+    return value ^ (value >> 16)
+
+
+def _times(value: i64, factor: i64) -> i64:
+    """`value * factor` modulo 2^32, for two 32-bit numbers: the factor is taken in halves, so that no product
+    passes 2^48."""
+    return ((((value * (factor >> 16)) & 0xFFFF) << 16) + value * (factor & 0xFFFF)) & _LOW_32
 
 
 class DistinctUsers:
@@ -49,6 +122,20 @@ class DistinctUsers:
                 self._to_sketch()
             return
         _add_to(self.registers, hashed)  # type: ignore[arg-type]  # registers exist once past the exact set
+
+    def add_user(self, user: HashedUser) -> None:
+        """One user, hashed: `add` with the register and rank already worked out."""
+        exact = self.exact
+        if exact is not None:
+            exact.add(user.hash)
+            if len(exact) > self.exact_up_to:
+                self._to_sketch()
+            return
+        registers = self.registers
+        if registers is not None:
+            held: int = registers[user.register]  # an int, so that compiled it is compared as one
+            if user.rank > held:
+                registers[user.register] = user.rank
 
     def _to_sketch(self) -> None:
         registers = bytearray(REGISTERS)
@@ -119,7 +206,18 @@ def _inverse_sum(registers: bytearray) -> float:
 
 def register_of(hashed: int) -> tuple[int, int]:
     """The register a hash falls in and its rank there (the position of its first 1 bit after the index)."""
-    return hashed >> _VALUE_BITS, _VALUE_BITS - (hashed & _VALUE_MASK).bit_length() + 1
+    return _register_and_rank(hashed >> 32, hashed & _LOW_32)
+
+
+def _register_and_rank(high: i64, low: i64) -> tuple[int, int]:
+    """`register_of` a hash, from its high and low 32 bits: in machine integers when compiled, where each shift
+    and mask of the 64-bit hash, a Python integer past 2^62, makes a new one (1,100 instructions against 100)."""
+    high_value = high & _HIGH_VALUE_MASK
+    if high_value:
+        rank = _HIGH_VALUE_BITS - int(high_value).bit_length() + 1
+    else:
+        rank = _VALUE_BITS - int(low).bit_length() + 1
+    return int(high >> _HIGH_VALUE_BITS), rank
 
 
 def _add_to(registers: bytearray, hashed: int) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from hotjar_cli.core.decode import Parsed
+from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.model import Decision
@@ -55,11 +55,24 @@ class Views:
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event (filtered ones are not)."""
+        if type(parsed) is SegmentMessage:
+            self.observe_message(file, line, index, parsed, decision)
+            return
+        # A line that holds no message: it has no time, and only the timeline counts it.
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
+
+    def observe_message(
+        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision
+    ) -> None:
+        """`observe` for a message: what a pass's counting loop calls."""
+        if self.timeline is not None:
+            self.timeline.observe_message(file, line, index, message, decision)
         if self.inventory is not None:
-            when = segment_time(parsed)
-            self.inventory.observe(file, line, index, parsed, decision, event_seconds(parsed) if when is None else when)
+            when = segment_time(message)
+            self.inventory.observe(
+                file, line, index, message, decision, event_seconds(message) if when is None else when
+            )
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:

@@ -125,10 +125,10 @@ def _run(
     filtering = settings.filters.active
     selecting = not selected.everything
     add = summary.add_at
-    # A pass that only counts (and times its events, for the timeline) runs its common lines through the core's
-    # compiled loop (`CountingLoop`); its calls' arguments are read only in examples, so an identify that breaks no
-    # rule needs none.
-    counting_only = not filtering and not selecting and on_event is None and (views is None or views.inventory is None)
+    # A pass that only counts (and folds its events into the site view) runs its common lines through the core's
+    # compiled loop (`CountingLoop`); its calls' arguments are read only in examples (the inventory reads the
+    # message's own traits), so an identify that breaks no rule needs none.
+    counting_only = not filtering and not selecting and on_event is None
     mapper = Mapper(limits, site, call_arguments=not counting_only)
     decide = mapper.decide
 
@@ -164,11 +164,7 @@ def _run(
         for index, parsed in enumerate(parsed_items):
             fold(name, line, index if batched else None, parsed, raw)
 
-    counting = (
-        CountingLoop(mapper, summary, views.timeline if views is not None else None, max_line_bytes, other_line)
-        if counting_only
-        else None
-    )
+    counting = CountingLoop(mapper, summary, views, max_line_bytes, other_line) if counting_only else None
 
     for source in sources:
         if source.start == 0:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, segment_time
+from hotjar_cli.core.eventtime import event_seconds, iso, segment_time
 
 
 @pytest.mark.parametrize(
@@ -44,3 +47,105 @@ def test_times_of_one_length_in_segment_form_sort_as_text_as_in_time() -> None:
     messages = [SegmentMessage(timestamp=text) for text in texts]
     assert all(segment_time(message) is not None for message in messages)
     assert sorted(texts) == [message.timestamp for message in sorted(messages, key=event_seconds)]  # type: ignore[arg-type]  # every time is read
+
+
+_CLOCKS = {f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60)}
+_FRACTIONS = {"", *(f".{number:0{digits}d}" for digits in (1, 2, 3) for number in range(10**digits))}
+
+
+def reference_segment_time(text: str) -> str | None:
+    """`segment_time` from its definition: Segment's layout (`:MM:SS` and the fraction as `event_seconds` reads
+    them), with an hour (not 24) that `datetime.fromisoformat` reads as ISO 8601."""
+    hour = text[:13]
+    if text[-1:] != "Z" or text[13:19] not in _CLOCKS or text[19:-1] not in _FRACTIONS:
+        return None
+    if len(hour) != 13 or hour[4] != "-" or hour[7] != "-" or hour[10] != "T" or hour[11:] == "24":
+        return None
+    try:
+        datetime.fromisoformat(hour + ":00:00+00:00")
+    except ValueError:
+        return None
+    return text
+
+
+def odd_times(count: int, seed: int) -> list[str]:
+    """Times in Segment's form, some with a character swapped for another that could be there, some dates and hours
+    at or past their ends, and half of them in the minute of the time before (as most times in a log are)."""
+    rng = random.Random(seed)
+    swaps = "0123456789-T:.Z zW+٣"
+    times = []
+    for _ in range(count):
+        moment = datetime(1, 1, 1) + timedelta(seconds=rng.randrange(10**11))
+        text = f"{moment.year:04d}-{moment.month:02d}-{rng.choice([moment.day, 28, 29, 30, 31]):02d}T"
+        text += f"{rng.choice([moment.hour, 23, 24]):02d}:{moment.minute:02d}:{moment.second:02d}"
+        text += rng.choice(["", ".", ".1", ".12", ".123", ".1234"]) + "Z"
+        if times and rng.random() < 0.5:
+            text = times[-1][:16] + text[16:]
+        characters = list(text)
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            characters[rng.randrange(len(characters))] = rng.choice(swaps)
+        times.append("".join(characters))
+    return times
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_segment_form_is_what_iso_8601_reads_in_segment_layout(seed: int) -> None:
+    for text in [*odd_times(20_000, seed), "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2000-02-29T23:59:59.9Z"]:
+        assert segment_time(SegmentMessage(timestamp=text)) == reference_segment_time(text), text
+
+
+_MINUTES = {f":{minute:02d}": minute * 60 for minute in range(60)}
+_SECONDS = {f":{second:02d}": second for second in range(60)}
+_FRACTION_VALUES = {
+    "": 0,
+    **{f".{number:0{digits}d}": number / 10**digits for digits in (1, 2, 3) for number in range(10**digits)},
+}
+
+
+def reference_event_seconds(text: str) -> float | None:
+    """`event_seconds` of a `timestamp` alone, from its definition: Segment's layout read through tables of its
+    parts (the hour by `fromisoformat`), else ISO 8601 by `fromisoformat`."""
+    if text[-1:] == "Z" and len(text) >= 13 and text[10] == "T":
+        try:
+            hour = datetime.fromisoformat(text[:13] + ":00:00+00:00").timestamp()
+        except ValueError:
+            pass
+        else:
+            try:
+                return int(hour) + _MINUTES[text[13:16]] + _SECONDS[text[16:19]] + _FRACTION_VALUES[text[19:-1]]
+            except KeyError:
+                pass
+    for candidate in (text, text.strip().replace("z", "Z")):
+        try:
+            moment = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return None
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_time_in_segment_form_is_read_as_iso_8601_reads_it(seed: int) -> None:
+    for text in odd_times(20_000, seed):
+        assert event_seconds(SegmentMessage(timestamp=text)) == reference_event_seconds(text), text
+
+
+def reference_iso(seconds: float) -> str:
+    """`iso` from its definition: the fields `datetime.fromtimestamp` reads, milliseconds only when there are any."""
+    moment = datetime.fromtimestamp(seconds, UTC)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year < 1000 else moment.isoformat(timespec="seconds")[:19]
+    milliseconds = moment.microsecond // 1000
+    return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
+
+
+def test_a_time_in_seconds_is_written_as_datetime_reads_it() -> None:
+    rng = random.Random(3)
+    times: list[float] = [0, 0.0, -0.0005, 0.0005, 0.0015, 1709251200, 1709251200.123, 951782400.5, -1, -86400.25]
+    times += [1709251200 + rng.randrange(10**6) / 1000 for _ in range(5_000)]  # Segment's milliseconds
+    times += [rng.uniform(-3.0e10, 2.5e11) for _ in range(20_000)]  # the years 1019 to 9891
+    times += [
+        rng.randrange(-3 * 10**10, 25 * 10**10) + rng.choice([0.0005, 0.9995, 0.0004999, 0.4995]) for _ in range(5_000)
+    ]
+    times += [rng.randrange(-3 * 10**10, 25 * 10**10) for _ in range(5_000)]
+    for seconds in times:
+        assert iso(seconds) == reference_iso(seconds), seconds

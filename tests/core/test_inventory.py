@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 import pytest
 
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.eventtime import event_seconds, segment_time
-from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names
+from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from tests.support.site_view_logs import timed_log
@@ -137,3 +138,42 @@ def test_times_in_segment_form_count_as_reading_every_time_would(seed: int) -> N
     assert inventory_state(timed_log(3000, 60, seed), Limits(), InventoryBounds()) == inventory_state(
         timed_log(3000, 60, seed), Limits(), InventoryBounds(), read_times=True
     )
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+"""An ISO 8601 date or date-time as the browser makes a `Date` of it: `\\d` is any Unicode digit."""
+
+
+def near_dates(count: int, seed: int) -> list[str]:
+    """Dates and date-times of every shape the pattern has, some with characters swapped, added or taken out."""
+    rng = random.Random(seed)
+    swaps = "0123456789-T :.Z+z\u0663a"
+    texts = []
+    for _ in range(count):
+        text = f"{rng.randint(0, 9999):04d}-{rng.randint(0, 99):02d}-{rng.randint(0, 99):02d}"
+        if rng.random() < 0.8:
+            text += rng.choice("T ") + f"{rng.randint(0, 99):02d}:{rng.randint(0, 99):02d}"
+            if rng.random() < 0.6:
+                text += f":{rng.randint(0, 99):02d}"
+                if rng.random() < 0.5:
+                    text += "." + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 7)))
+            text += rng.choice(["", "Z", "+01:00", "-0130", "+01", "-01:3", "z"])
+        characters = list(text)
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            place = rng.randrange(len(characters))
+            roll = rng.random()
+            if roll < 0.6:
+                characters[place] = rng.choice(swaps)
+            elif roll < 0.8:
+                characters.insert(place, rng.choice(swaps))
+            else:
+                del characters[place]
+        texts.append("".join(characters))
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_string_is_a_date_exactly_where_the_iso_pattern_matches(seed: int) -> None:
+    for text in near_dates(20_000, seed):
+        expected = "date" if len(text) >= 10 and text[4] == "-" and ISO_DATE.match(text) else "string"
+        assert js_type(text) == expected, text

@@ -7,7 +7,15 @@ import random
 
 import pytest
 
-from hotjar_cli.core.sketch import PRECISION, REGISTERS, DistinctUsers, user_hash
+from hotjar_cli.core.sketch import (
+    PRECISION,
+    REGISTERS,
+    STANDARD_ERROR,
+    DistinctUsers,
+    HashedUser,
+    register_of,
+    user_hash,
+)
 
 
 def plain_estimate(users: DistinctUsers) -> int:
@@ -41,3 +49,73 @@ def test_the_estimate_is_the_plain_formula_past_the_ranks_summed_exactly() -> No
                 | (rng.getrandbits(PRECISION) << (64 - PRECISION))
             )
         assert distinct.count() == plain_estimate(distinct)
+
+
+@pytest.mark.parametrize(
+    ("user", "hashed"),
+    [
+        ("usr_000001", 0x4566_E067_E71E_1DE2),
+        ("4bf4c6e5-3f1d-4c5e-9a3e-0d6b1f2a7c11", 0x6DFE_7958_EFF1_7395),
+        ("héllo☃", 0xAD3B_B001_1777_0D04),
+        ("a\ud800b", 0x4016_8821_E82A_656A),  # a lone surrogate, as a JSON string can escape it
+        ("", 0xFAC0_F308_8834_8E38),
+    ],
+)
+def test_a_user_hash_is_the_same_in_every_process_compiled_or_not(user: str, hashed: int) -> None:
+    assert user_hash(user) == hashed
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["usr_{:06d}", "u{}", "{}", "user{}@example.com", "{:08x}-fb65-45d8-a4a6-84141385642e"],
+)
+def test_the_estimate_of_sequential_ids_is_within_three_standard_errors(shape: str) -> None:
+    users = 100_000
+    distinct = DistinctUsers(exact_up_to=0)
+    for number in range(1, users + 1):
+        distinct.add(user_hash(shape.format(number)))
+    assert abs(distinct.count() - users) <= 3 * STANDARD_ERROR * users
+
+
+def test_sequential_ids_fill_the_registers_evenly() -> None:
+    counts = [0] * REGISTERS
+    users = 200_000
+    for number in range(users):
+        counts[register_of(user_hash(f"usr_{number:06d}"))[0]] += 1
+    expected = users / REGISTERS
+    chi_square = sum((count - expected) ** 2 / expected for count in counts)
+    assert chi_square < REGISTERS + 5 * math.sqrt(2 * REGISTERS)  # 1,023 degrees of freedom: 5 standard deviations
+
+
+def plain_register_of(hashed: int) -> tuple[int, int]:
+    """The register: the top PRECISION bits; the rank: where the first 1 bit of the rest is, counted from 1."""
+    rest_bits = 64 - PRECISION
+    rest = hashed & ((1 << rest_bits) - 1)
+    return hashed >> rest_bits, rest_bits - rest.bit_length() + 1
+
+
+def test_the_register_and_rank_of_a_hash_are_the_plain_formula() -> None:
+    rng = random.Random(5)
+    hashes = [0, (1 << 64) - 1, 1 << 63, (1 << 54) - 1, 1 << 53, 1 << 32, (1 << 32) - 1, 1]
+    hashes += [rng.getrandbits(64) >> rng.choice([0, 10, 22, 30, 40, 54, 60]) for _ in range(20_000)]
+    for hashed in hashes:
+        assert register_of(hashed) == plain_register_of(hashed), hashed
+
+
+def test_a_hashed_user_is_its_hash_with_the_register_and_rank_of_it() -> None:
+    rng = random.Random(11)
+    users = [f"usr_{number:06d}" for number in range(20_000)]
+    users += ["".join(rng.choice("ab\u00e9\u2603\ud800") for _ in range(rng.randint(0, 6))) for _ in range(2_000)]
+    for user in users:
+        hashed = HashedUser(user)
+        assert (hashed.hash, hashed.register, hashed.rank) == (user_hash(user), *plain_register_of(user_hash(user)))
+
+
+def test_hashed_users_count_as_their_hashes_do() -> None:
+    for exact_up_to in (64, 0):
+        by_hash, hashed = DistinctUsers(exact_up_to), DistinctUsers(exact_up_to)
+        for number in range(3_000):
+            user = f"u{number % 700}"
+            by_hash.add(user_hash(user))
+            hashed.add_user(HashedUser(user))
+        assert (by_hash.exact, by_hash.registers) == (hashed.exact, hashed.registers)
