@@ -5,6 +5,7 @@ Pure: the message's own fields only, never the clock.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -19,7 +20,7 @@ _HOURS: Final[dict[str, int]] = {}
 """The start of each hour met, in seconds, by its text `2024-03-01T10`: Segment's own times (`...T10:00:00.123Z`)
 are then read through it and in place, at a fraction of the cost of `fromisoformat`; any other form takes that
 path."""
-_TENS: Final = (1, 10, 100, 1000)
+_TENS: Final[tuple[int, ...]] = (1, 10, 100, 1000)  # held as one tuple: indexed, a fixed-size one is rebuilt
 """What a fraction of one, two or three decimals is divided by."""
 
 
@@ -75,9 +76,9 @@ def segment_time(parsed: Parsed) -> str | None:
     on when the time is in the minute of the last one taken, as nearly every time is: about 600 instructions,
     where looking slices of it up in sets of the hours, clocks and fractions met took 2,500.
     """
-    if type(parsed) is not SegmentMessage:
-        return None
-    text = parsed.timestamp
+    # Read as an attribute that an unreadable line lacks: compiled, naming SegmentMessage here is a lookup in the
+    # module's names at every message.
+    text = getattr(parsed, "timestamp", None)
     if not isinstance(text, str):
         return None
     size = len(text)
@@ -205,7 +206,7 @@ def iso(seconds: float | None) -> str | None:
     if seconds is None or not FIRST_SECOND <= seconds < END_SECOND:
         return None
     whole = int(seconds)  # toward zero, as `math.modf` splits it; the fraction left is exact
-    microseconds = round((seconds - whole) * 1e6)
+    microseconds = _half_to_even((seconds - whole) * 1e6)
     if microseconds >= 1_000_000:
         whole, microseconds = whole + 1, microseconds - 1_000_000
     elif microseconds < 0:
@@ -213,13 +214,19 @@ def iso(seconds: float | None) -> str | None:
     days = whole // 86_400
     second = whole - days * 86_400
     year, month, day = _civil_date(days)
-    milliseconds = microseconds // 1000
-    end = f".{_THREE_DIGITS[milliseconds]}Z" if milliseconds else "Z"
+    end = _ENDS[microseconds // 1000]
     two = _TWO_DIGITS
     hour = second // 3600
     minute = second // 60 - hour * 60
     shown_year = str(year) if year >= 1000 else f"{year:04d}"  # ISO 8601 pads a year to four digits
     return f"{shown_year}-{two[month]}-{two[day]}T{two[hour]}:{two[minute]}:{two[second % 60]}{end}"
+
+
+def _half_to_even(value: float) -> int:
+    """`round(value)`: the nearest integer, or of two the even one (compiled, `round` is a call through Python)."""
+    low = math.floor(value)
+    rest = value - low  # exact: no more bits than the value's own
+    return low + 1 if rest > 0.5 or (rest == 0.5 and low % 2) else low
 
 
 def _civil_date(days: int) -> tuple[int, int, int]:
@@ -236,7 +243,8 @@ def _civil_date(days: int) -> tuple[int, int, int]:
 
 
 _TWO_DIGITS: Final = tuple(f"{number:02d}" for number in range(100))
-_THREE_DIGITS: Final = tuple(f"{number:03d}" for number in range(1000))
+_ENDS: Final = ("Z", *(f".{number:03d}Z" for number in range(1, 1000)))
+"""The end of a time written by `iso`, by its milliseconds: none shown when there are none."""
 
 
 def parse_time(text: str) -> datetime:

@@ -42,11 +42,16 @@ from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, HashedUser, user_
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
-_REJECTING_EVENT_NAME_CODES = (EVENT_NAME_TOO_LONG.code, EVENT_NAME_INVALID_CHARACTERS.code, EVENT_LIMIT_EXCEEDED.code)
+# Final, the module's constants are statics when compiled, not lookups in its names at every use.
+_REJECTING_EVENT_NAME_CODES: Final = (
+    EVENT_NAME_TOO_LONG.code,
+    EVENT_NAME_INVALID_CHARACTERS.code,
+    EVENT_LIMIT_EXCEEDED.code,
+)
 """The rules that reject a track for its event name alone, the site's limit included."""
-_EVENT_NAME_CODES = frozenset((*_REJECTING_EVENT_NAME_CODES, EVENT_NAME_HIGH_CARDINALITY.code))
-_EVENT_LIMIT_CODE = EVENT_LIMIT_EXCEEDED.code
-_ATTRIBUTE_LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
+_EVENT_NAME_CODES: Final = frozenset((*_REJECTING_EVENT_NAME_CODES, EVENT_NAME_HIGH_CARDINALITY.code))
+_EVENT_LIMIT_CODE: Final = EVENT_LIMIT_EXCEEDED.code
+_ATTRIBUTE_LIMIT_CODE: Final = ATTRIBUTE_LIMIT_EXCEEDED.code
 
 
 class InventoryBounds(msgspec.Struct, frozen=True):
@@ -61,7 +66,7 @@ class InventoryBounds(msgspec.Struct, frozen=True):
 BOUNDS = InventoryBounds()
 """The bounds an inventory holds to unless told otherwise."""
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
@@ -103,7 +108,7 @@ def name_hash(name: str) -> int:
     return user_hash(name)
 
 
-JS_TYPES = ("string", "date", "boolean", "number", "null", "object", "array", "value")
+JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "array", "value")
 """The JavaScript types an attribute value can have in the browser, as `js_type` names them."""
 
 
@@ -486,9 +491,9 @@ def _names(
     return names
 
 
-USERS_CACHED = 65_536
+USERS_CACHED: Final = 65_536
 """Users whose hashes are remembered: a user's events tend to come together."""
-DECISIONS_HELD = 4096
+DECISIONS_HELD: Final = 4096
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
 
 

@@ -147,5 +147,8 @@ def test_a_time_in_seconds_is_written_as_datetime_reads_it() -> None:
         rng.randrange(-3 * 10**10, 25 * 10**10) + rng.choice([0.0005, 0.9995, 0.0004999, 0.4995]) for _ in range(5_000)
     ]
     times += [rng.randrange(-3 * 10**10, 25 * 10**10) for _ in range(5_000)]
+    times += [
+        whole + odd / 128 for whole in (1709251200, 0, -86401) for odd in range(-127, 128, 2)
+    ]  # half a microsecond
     for seconds in times:
         assert iso(seconds) == reference_iso(seconds), seconds
