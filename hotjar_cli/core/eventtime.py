@@ -6,6 +6,7 @@ Pure: the message's own fields only, never the clock.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -112,6 +113,65 @@ _DASH: Final = ord("-")
 _COLON: Final = ord(":")
 _DOT: Final = ord(".")
 _ZERO: Final = ord("0")
+_NINE: Final = ord("9")
+_PLUS: Final = ord("+")
+_SPACE: Final = ord(" ")
+
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+"""An ISO-8601 date or date-time: such a string is a `Date` in the browser (see `iso_date_text`)."""
+
+
+def iso_date_text(text: str) -> bool:
+    """Whether `text` is an ISO-8601 date or date-time (`_ISO_DATE`), which Segment's integration turns into a
+    `Date` in the browser. Read by hand for an ASCII text: compiled, about 300 instructions, where the expression
+    took 5,900. Any other text goes to the expression, whose `\\d` takes any Unicode digit."""
+    size = len(text)
+    if size < 10 or ord(text[4]) != _DASH:
+        return False  # nearly every text that is not a date
+    if not text.isascii():
+        return _ISO_DATE.match(text) is not None
+    if not (_digits(text, 0, 4) and _digits(text, 5, 7) and ord(text[7]) == _DASH):
+        return False
+    if not _digits(text, 8, 10):
+        return False
+    if size == 10:
+        return True
+    # `T10:00` or ` 10:00`, then `:00` and `.123...`, each optional, then a zone, optional too
+    separator = ord(text[10])
+    if size < 16 or (separator != _T and separator != _SPACE) or not _digits(text, 11, 13):
+        return False
+    if ord(text[13]) != _COLON or not _digits(text, 14, 16):
+        return False
+    at = 16
+    if at < size and ord(text[at]) == _COLON:
+        if not _digits(text, at + 1, at + 3):
+            return False
+        at += 3
+        if at < size and ord(text[at]) == _DOT:
+            end = at + 1
+            while end < size and _ZERO <= ord(text[end]) <= _NINE:
+                end += 1
+            if end == at + 1:
+                return False
+            at = end
+    if at == size:
+        return True
+    sign = ord(text[at])
+    if sign == _Z:
+        return at + 1 == size
+    if sign != _PLUS and sign != _DASH:
+        return False
+    if size - at == 6 and ord(text[at + 3]) == _COLON:
+        return _digits(text, at + 1, at + 3) and _digits(text, at + 4, at + 6)
+    return size - at == 5 and _digits(text, at + 1, at + 5)
+
+
+def _digits(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is there, all ASCII digits."""
+    if end > len(text):
+        return False
+    return all(_ZERO <= ord(text[index]) <= _NINE for index in range(start, end))
 
 
 def _segment_minute(text: str) -> bool:

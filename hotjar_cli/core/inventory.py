@@ -21,14 +21,13 @@ counted as a remainder. `InventoryBounds` sets other bounds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, Final
 
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.eventtime import text_seconds
+from hotjar_cli.core.eventtime import iso_date_text, text_seconds
 from hotjar_cli.core.mapping import json_path, user_key
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
@@ -66,7 +65,6 @@ class InventoryBounds(msgspec.Struct, frozen=True):
 BOUNDS = InventoryBounds()
 """The bounds an inventory holds to unless told otherwise."""
 
-_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
@@ -120,7 +118,7 @@ def js_type(value: Any) -> str:
 def _js_type_number(value: Any) -> int:
     """`js_type`, by its place in `JS_TYPES`."""
     if isinstance(value, str):  # narrowed: compiled, the string is then read in place
-        return 1 if len(value) >= 10 and ord(value[4]) == _DASH and _iso_date(value) else 0
+        return 1 if iso_date_text(value) else 0
     kind = type(value)
     if kind is bool:
         return 2
@@ -133,66 +131,6 @@ def _js_type_number(value: Any) -> int:
     if kind is list:
         return 6
     return 7
-
-
-def _iso_date(text: str) -> bool:
-    """Whether `_ISO_DATE` matches `text`, read by hand for an ASCII text: compiled, about 300 instructions, where
-    the expression took 5,900. Any other text goes to the expression, whose `\\d` takes any Unicode digit."""
-    if not text.isascii():
-        return _ISO_DATE.match(text) is not None
-    size = len(text)
-    if not (_digits(text, 0, 4) and ord(text[4]) == _DASH and _digits(text, 5, 7) and ord(text[7]) == _DASH):
-        return False
-    if not _digits(text, 8, 10):
-        return False
-    if size == 10:
-        return True
-    # `T10:00` or ` 10:00`, then `:00` and `.123...`, each optional, then a zone, optional too
-    separator = ord(text[10])
-    if size < 16 or (separator != _T and separator != _SPACE) or not _digits(text, 11, 13):
-        return False
-    if ord(text[13]) != _COLON or not _digits(text, 14, 16):
-        return False
-    at = 16
-    if at < size and ord(text[at]) == _COLON:
-        if not _digits(text, at + 1, at + 3):
-            return False
-        at += 3
-        if at < size and ord(text[at]) == _DOT:
-            end = at + 1
-            while end < size and _ZERO <= ord(text[end]) <= _NINE:
-                end += 1
-            if end == at + 1:
-                return False
-            at = end
-    if at == size:
-        return True
-    sign = ord(text[at])
-    if sign == _Z:
-        return at + 1 == size
-    if sign != _PLUS and sign != _DASH:
-        return False
-    if size - at == 6 and ord(text[at + 3]) == _COLON:
-        return _digits(text, at + 1, at + 3) and _digits(text, at + 4, at + 6)
-    return size - at == 5 and _digits(text, at + 1, at + 5)
-
-
-def _digits(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` is there, all ASCII digits."""
-    if end > len(text):
-        return False
-    return all(_ZERO <= ord(text[index]) <= _NINE for index in range(start, end))
-
-
-_DASH: Final = ord("-")
-_PLUS: Final = ord("+")
-_COLON: Final = ord(":")
-_DOT: Final = ord(".")
-_SPACE: Final = ord(" ")
-_T: Final = ord("T")
-_Z: Final = ord("Z")
-_ZERO: Final = ord("0")
-_NINE: Final = ord("9")
 
 
 def earlier(first: Seen | None, other: Seen | None) -> Seen | None:
