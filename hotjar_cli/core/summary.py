@@ -117,7 +117,6 @@ class Summary:
             if repeat is not None:
                 repeat[1] += 1
                 return
-        self._count(decision, 1)
         if findings:
             shown = False
             for code in _distinct_codes(findings):
@@ -125,14 +124,17 @@ class Summary:
                     self._add_example(code, Position(file, line, index), parsed, decision, raw)
                     shown = True
             if shown:
+                self._count(decision, 1)
                 return  # the decision may be wanted as an example again
         if len(self._repeats) >= self.held_limits.by_identity:
             self.settle()
         if by_findings:
             if self._held_by_findings >= self.held_limits.by_findings:
-                return  # counted above, and not held
+                self._count(decision, 1)
+                return  # not held
             self._held_by_findings += 1
-        self._repeats[key] = [decision, 0]
+        # Counted when the summary settles, with the events that repeat it, once for all.
+        self._repeats[key] = [decision, 1]
 
     @property
     def held(self) -> dict[Any, list[Any]]:

@@ -14,9 +14,9 @@ each unit. A unit that started before the site's names before it were complete, 
 the one-process run (because the site turned a name away in it, in either run), is folded again over a site seeded
 with exactly those names. A site that is full never changes, so once a limit is reached every unit started after
 that is seeded with its final names and is exact: only the units in flight when a site filled can need a second run.
-And while a site may fill before the units in flight are folded (at the pace its names arrived so far, or before
-that pace is known), ranges are cut small (`SMALL_UNIT_BYTES`), so those second runs cost little. Most inputs never
-reach a site limit and pay nothing for this.
+And as the input nears the point where a site is expected to fill (at the pace its new names arrived over the later
+half of the input folded so far; anywhere before that pace is known), ranges are cut smaller and smaller
+(`TAIL_SHARE`), so those second runs cost little. Most inputs never reach a site limit and pay nothing for this.
 
 Where the units run is an `Engine`: this machine's processes (`LocalEngine`) or a Dask cluster
 (`hotjar_cli.run.dask_engine`). Both hand the units to an `Executor` (anything with `submit(fn, *args)` returning a
@@ -26,8 +26,10 @@ not depend on the engine.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import io
+import math
 import os
 from abc import ABC, abstractmethod
 from collections import deque
@@ -51,13 +53,17 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 """Below this much input, starting processes costs more than it saves; a smaller plain file is never split."""
 MIN_BYTES_VARIABLE = "HOTJAR_CLI_PARALLEL_MIN_BYTES"
 """The environment variable that sets another least input for local processes (0: always split the work)."""
-UNIT_BYTES = 8 * 1024 * 1024
-"""A large plain file is cut into ranges of about this size (and at least one per job): more units than
-processes, so that when a site fills, only the few units then in flight can need a second run."""
-SMALL_UNIT_BYTES = 1024 * 1024
-"""While a site-wide limit may fill before the units in flight are folded, a range is cut into units of about this
-size: a unit started before the site's names were complete may have to run again once a limit fills, and a small
-one costs little to run again."""
+UNIT_BYTES = 32 * 1024 * 1024
+"""A large plain file is cut into ranges of about this size (and at least one per job). Each unit costs a little
+of its own (its seeds, its caches and counts filled anew, its summary merged), so units start large, and a range
+is cut smaller as it nears a point where a unit may have to wait or run again (see `TAIL_SHARE`)."""
+TAIL_SHARE = 1
+"""A range about to start is cut into units of at most the bytes before the nearer of two points, over this many
+times the units in flight: the end of the input, so the workers finish together rather than one waiting for the
+other's last large unit; and the point where a site is expected to fill (at the pace new names arrive), so the
+units in flight when it fills, which may have to run again, are small."""
+SMALL_UNIT_BYTES = 4 * 1024 * 1024
+"""Units are cut no smaller than this: before the pace of new names is known, and near a fill or the end."""
 SPARE_UNITS_IN_FLIGHT = 1
 """Units handed out ahead of the fold beyond one a worker: enough to keep every worker busy while the units
 before finish, few enough that most units start with the site's names complete."""
@@ -271,6 +277,7 @@ def _run_units(
     summaries: list[Summary | None] = [None] * len(units)
     sizes = [_unit_bytes(unit) for unit in units]
     folded_bytes = 0
+    not_started = sum(sizes)
     # Started units, in input order, with the seeds each started with.
     started: deque[tuple[int, Future, Seeds]] = deque()
     # Folded units wait here, in input order, until every unit before them is final: output is written in order.
@@ -284,12 +291,18 @@ def _run_units(
         # Second runs still running count as in flight too: they hold a worker like any unit.
         busy = sum(not isinstance(item, Partial) and not item.done() for _, item in waiting)
         while next_unit < len(units) and (not started or len(started) + busy < in_flight):
-            ahead = sum(sizes[number] for number, _, _ in started) + sizes[next_unit]
-            if attributes.may_fill(ahead, folded_bytes) or events.may_fill(ahead, folded_bytes):
-                pieces = _cut(units[next_unit], sizes[next_unit])
+            # Units shrink as they near the end of the input, and near the point where a site is expected to fill
+            # (beyond the units already started): the units in flight when it fills, which may run again, are then
+            # small, and so are the last ones, so the workers finish together.
+            started_bytes = sum(sizes[number] for number, _, _ in started)
+            room = min(attributes.room(folded_bytes), events.room(folded_bytes)) - started_bytes
+            largest = min(not_started, max(room, 0)) // (TAIL_SHARE * in_flight)
+            pieces = _cut(units[next_unit], sizes[next_unit], int(largest))
+            if len(pieces) > 1:
                 units[next_unit : next_unit + 1] = pieces
                 sizes[next_unit : next_unit + 1] = [_unit_bytes(piece) for piece in pieces]
                 summaries[next_unit : next_unit + 1] = [None] * len(pieces)
+            not_started -= sizes[next_unit]
             # With nothing started before it, a unit's seeds are the site's exact names before it.
             everything_before = not started
             seeds = Seeds(
@@ -303,8 +316,8 @@ def _run_units(
         if observer is not None:
             observer.source(units[number])
         before = Seeds(attributes.names(), events.names(), True, True)
-        turned_away = attributes.fold(partial.attributes, seeds.exact_attributes)
-        turned_away |= events.fold(partial.events, seeds.exact_events)
+        turned_away = attributes.fold(partial.attributes, seeds.exact_attributes, folded_bytes)
+        turned_away |= events.fold(partial.events, seeds.exact_events, folded_bytes)
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
         _write_ready(waiting, summaries, out, numbering, wait=False)
     _write_ready(waiting, summaries, out, numbering, wait=True)
@@ -322,11 +335,13 @@ def _unit_bytes(unit: Source) -> int:
     return size_of(unit) - unit.start
 
 
-def _cut(unit: Source, size: int) -> list[Source]:
-    """A range as units of about `SMALL_UNIT_BYTES`; a whole file (which may be gzipped) stays whole."""
-    if unit.whole or size <= SMALL_UNIT_BYTES:
+def _cut(unit: Source, size: int, largest: int) -> list[Source]:
+    """A range as units of at most about `largest` bytes, and of at least `SMALL_UNIT_BYTES`; a whole file (which
+    may be gzipped) stays whole."""
+    largest = max(largest, SMALL_UNIT_BYTES)
+    if unit.whole or size <= largest + largest // 2:
         return [unit]
-    return split_ranges(unit, -(-size // SMALL_UNIT_BYTES))
+    return split_ranges(unit, -(-size // largest))
 
 
 def _write_ready(
@@ -416,16 +431,24 @@ class _SiteNames:
     def __init__(self, limit: int, known: Iterable[str] = ()) -> None:
         self.limit = limit
         self._admitted: dict[str, None] = dict.fromkeys(known)
-        self._known = len(self._admitted)
+        # Names held after so many bytes were folded, in input order: the pace new names arrive at.
+        self._history: list[tuple[int, int]] = [(0, len(self._admitted))]
 
-    def may_fill(self, ahead: int, folded: int) -> bool:
-        """Whether the site may fill within `ahead` more bytes of input, at the pace new names arrived over the
-        `folded` bytes so far (at any pace, before any are folded). Input whose names keep growing slows down:
-        the pace so far is then the higher one."""
+    def room(self, folded: int) -> float:
+        """How many more bytes of input the site takes before it fills, at the pace new names arrived over the
+        later half of the `folded` bytes so far: none before any are folded, no end once full (a full site never
+        changes) or while no new names arrive. Input whose names keep growing slows down: the later half's pace
+        is the nearer, and a sudden wave of new names shows in it."""
         held = len(self._admitted)
         if held >= self.limit:
-            return False
-        return folded == 0 or held + (held - self._known) * ahead / folded >= self.limit
+            return math.inf
+        if folded == 0:
+            return 0
+        half = bisect.bisect_right(self._history, (folded // 2, -1)) - 1
+        since, held_then = self._history[max(half, 0)]
+        if held == held_then:
+            return math.inf
+        return (self.limit - held) * (folded - since) / (held - held_then)
 
     def names(self) -> list[str]:
         """The names held now, to seed a unit with."""
@@ -438,8 +461,9 @@ class _SiteNames:
         """
         return everything_before or len(self._admitted) >= self.limit
 
-    def fold(self, names: Names, exact: bool) -> bool:
-        """Admit a unit's new names in order; whether its result could differ from the one-process run's.
+    def fold(self, names: Names, exact: bool, folded: int) -> bool:
+        """Admit a unit's new names in order, the input folded being then `folded` bytes; whether the unit's result
+        could differ from the one-process run's.
 
         A unit seeded with the exact names gave the one-process answer. Otherwise it gave it only if every name
         it met was admitted in both runs: its own site turned none away, and none is turned away here.
@@ -453,6 +477,7 @@ class _SiteNames:
                 turned_away = True
                 break
             admitted[name] = None
+        self._history.append((folded, len(admitted)))
         return turned_away and not exact
 
 
