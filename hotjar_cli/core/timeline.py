@@ -16,6 +16,7 @@ strength in the next starts once). The report names the bucket and the rule's fi
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -29,7 +30,7 @@ MAX_BUCKETS: Final = 2_000
 PENDING_GROUPS: Final = 4096
 """Groups of events held before they are counted into buckets (see `Timeline._pending`)."""
 HELD_DECISIONS: Final = 16_384
-"""Decisions held to find their kinds by identity (see `Timeline._kind_of`)."""
+"""Decisions held to find their kinds by identity (see `Kinds`)."""
 RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
@@ -216,18 +217,46 @@ def _shifted(seen: Seen, lines: int) -> Seen:
     return seen[0], Position(seen[1].file, seen[1].line + lines, seen[1].index)
 
 
+class Kinds:
+    """What events count for, by number, and the number of each decision met, by the decision's identity.
+
+    A kind is an outcome's index and the codes of the findings (one per finding): many decisions are of one kind,
+    every track accepted under any event name, say. Decisions are remembered by identity but for an identify's
+    own, made for its event alone. The timelines one thread makes share their kinds (`shared_kinds`): a worker that
+    folds many units of an input, each into a timeline of its own, then learns each decision once, not once a unit.
+    """
+
+    __slots__ = ("alive", "numbers", "of", "signatures")
+
+    def __init__(self) -> None:
+        self.signatures: list[tuple[int, tuple[str, ...]]] = []
+        self.numbers: dict[tuple[int, tuple[str, ...]], int] = {}
+        self.of: dict[int, int] = {}
+        self.alive: list[Decision] = []
+        """The decisions in `of`: held, so that no other decision takes their identity."""
+
+
+_THREAD: Final = threading.local()
+
+
+def shared_kinds() -> Kinds:
+    """The kinds this thread's timelines share; new ones once they grow past `PENDING_GROUPS` (a timeline keeps
+    the kinds it started with until it settles, so its numbers keep their meaning)."""
+    kinds: Kinds | None = getattr(_THREAD, "kinds", None)
+    if kinds is None or len(kinds.signatures) >= PENDING_GROUPS:
+        kinds = _THREAD.kinds = Kinds()
+    return kinds
+
+
 class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
     __slots__ = (
-        "_alive",
         "_groups",
         "_held",
         "_hour",
-        "_kind_numbers",
-        "_kind_of",
-        "_kinds",
         "_length",
+        "_met",
         "_pending",
         "_span",
         "buckets",
@@ -244,15 +273,8 @@ class Timeline:
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
-        self._kinds: list[tuple[int, tuple[str, ...]]] = []
-        """What events count for here, by number: an outcome's index and the codes of the findings (one per
-        finding). Many decisions are of one kind: every track accepted under any event name, say."""
-        self._kind_numbers: dict[tuple[int, tuple[str, ...]], int] = {}
-        self._kind_of: dict[int, int] = {}
-        """The kind of each decision met, by the decision's identity (but for an identify's own decisions, made
-        for their events alone)."""
-        self._alive: list[Decision] = []
-        """The decisions in `_kind_of`: held, so that no other decision takes their identity."""
+        self._met = shared_kinds()
+        """The kinds of decisions met, shared by the thread's timelines (see `Kinds`)."""
         self._pending: dict[Any, dict[int, _Group]] = {}
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
         seconds, or None) and kind (`_Group`). `settle` counts them."""
@@ -264,7 +286,7 @@ class Timeline:
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
 
-        Nearly every event costs a few operations here: events are grouped by hour and kind (see `_kinds`), and a
+        Nearly every event costs a few operations here: events are grouped by hour and kind (see `Kinds`), and a
         `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its first 13 characters
         name its hour, and two such times of the same length compare as text (with `Z` at the end: a time of
         that length with an offset may fall in another hour). An event in the same hour as the one before, under
@@ -282,7 +304,7 @@ class Timeline:
         """`observe` for a message (not a line that holds none)."""
         text = message.timestamp
         if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text.endswith("Z"):
-            kind = self._kind_of.get(id(decision))
+            kind = self._met.of.get(id(decision))
             if kind is None:
                 kind = self._kind(decision)
             group = self._groups.get(kind)
@@ -317,7 +339,7 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = {}
-        kind = self._kind_of.get(id(decision))
+        kind = self._met.of.get(id(decision))
         if kind is None:
             kind = self._kind(decision)
         group = groups.get(kind)
@@ -328,7 +350,7 @@ class Timeline:
                 return
             self._held += 1
             # Only findings have sightings to report: a kind without them keeps none.
-            groups[kind] = _Group((order, file, line, index) if self._kinds[kind][1] else None)
+            groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][1] else None)
             return
         group.count += 1
         first = group.first
@@ -347,18 +369,19 @@ class Timeline:
     def _kind(self, decision: Decision) -> int:
         """The number of a decision's kind, remembered by its identity unless it was made for its event alone
         (an identify's, with its attributes)."""
+        met = self._met
         findings = decision.findings
         signature = (_OUTCOME_NUMBER[id(decision.outcome)], finding_codes(findings) if findings else ())
-        kind = self._kind_numbers.get(signature)
+        kind = met.numbers.get(signature)
         if kind is None:
-            kind = self._kind_numbers[signature] = len(self._kinds)
-            self._kinds.append(signature)
+            kind = met.numbers[signature] = len(met.signatures)
+            met.signatures.append(signature)
         call = decision.call
         if call is None or call.attributes is None:
-            if len(self._alive) >= HELD_DECISIONS:
-                self._kind_of, self._alive = {}, []
-            self._kind_of[id(decision)] = kind
-            self._alive.append(decision)
+            if len(met.alive) >= HELD_DECISIONS:
+                met.of, met.alive = {}, []
+            met.of[id(decision)] = kind
+            met.alive.append(decision)
         return kind
 
     @staticmethod
@@ -374,7 +397,7 @@ class Timeline:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
         self._hour, self._length, self._groups, self._held = "", 0, {}, 0
-        kinds = self._kinds
+        kinds = self._met.signatures
         for hour, groups in pending.items():
             if hour is None:
                 bucket = self.untimed
@@ -400,16 +423,13 @@ class Timeline:
                     self.first[code] = _earlier(self.first.get(code), first_seen)
                     self.last[code] = _later(self.last.get(code), last_seen)
         if len(kinds) >= PENDING_GROUPS:  # rare: identifies breaking many rules in many ways
-            self._forget_kinds()
+            self._met = shared_kinds()
 
     def finish(self) -> None:
         """Settle, and let go of the decisions met: the pass is over. A worker's timeline then crosses to the
         process that merges it without the thousands of decisions it held only to recognise them again."""
         self.settle()
-        self._forget_kinds()
-
-    def _forget_kinds(self) -> None:
-        self._kinds, self._kind_numbers, self._kind_of, self._alive = [], {}, {}, []
+        self._met = Kinds()
 
     def _new_bucket(self, start: int, when: float) -> Bucket:
         span = self._span
@@ -479,7 +499,7 @@ class Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
-        copy._kinds, copy._kind_numbers, copy._kind_of, copy._alive, copy._pending = [], {}, {}, [], {}
+        copy._met, copy._pending = Kinds(), {}
         copy._hour, copy._length, copy._groups, copy._held = "", 0, {}, 0
         return copy
 
