@@ -16,7 +16,6 @@ strength in the next starts once). The report names the bucket and the rule's fi
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -222,8 +221,10 @@ class Kinds:
 
     A kind is an outcome's index and the codes of the findings (one per finding): many decisions are of one kind,
     every track accepted under any event name, say. Decisions are remembered by identity but for an identify's
-    own, made for its event alone. The timelines one thread makes share their kinds (`shared_kinds`): a worker that
-    folds many units of an input, each into a timeline of its own, then learns each decision once, not once a unit.
+    own, made for its event alone. Timelines made one after another may share their kinds: a worker that folds many
+    units of an input, each into a timeline of its own, then learns each decision once, not once a unit (the run
+    gives each thread its own, see `hotjar_cli.run.one_pass`). A timeline moves to kinds of its own once they grow
+    past `PENDING_GROUPS`.
     """
 
     __slots__ = ("alive", "numbers", "of", "signatures")
@@ -234,18 +235,6 @@ class Kinds:
         self.of: dict[int, int] = {}
         self.alive: list[Decision] = []
         """The decisions in `of`: held, so that no other decision takes their identity."""
-
-
-_THREAD: Final = threading.local()
-
-
-def shared_kinds() -> Kinds:
-    """The kinds this thread's timelines share; new ones once they grow past `PENDING_GROUPS` (a timeline keeps
-    the kinds it started with until it settles, so its numbers keep their meaning)."""
-    kinds: Kinds | None = getattr(_THREAD, "kinds", None)
-    if kinds is None or len(kinds.signatures) >= PENDING_GROUPS:
-        kinds = _THREAD.kinds = Kinds()
-    return kinds
 
 
 class Timeline:
@@ -266,15 +255,15 @@ class Timeline:
         "untimed",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: Kinds | None = None) -> None:
         self.resolution = "hour"
         self.buckets: dict[int, Bucket] = {}
         self.untimed = Bucket()
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
-        self._met = shared_kinds()
-        """The kinds of decisions met, shared by the thread's timelines (see `Kinds`)."""
+        self._met = kinds if kinds is not None and len(kinds.signatures) < PENDING_GROUPS else Kinds()
+        """The kinds of decisions met, maybe shared with other timelines (see `Kinds`)."""
         self._pending: dict[Any, dict[int, _Group]] = {}
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
         seconds, or None) and kind (`_Group`). `settle` counts them."""
@@ -423,7 +412,7 @@ class Timeline:
                     self.first[code] = _earlier(self.first.get(code), first_seen)
                     self.last[code] = _later(self.last.get(code), last_seen)
         if len(kinds) >= PENDING_GROUPS:  # rare: identifies breaking many rules in many ways
-            self._met = shared_kinds()
+            self._met = Kinds()
 
     def finish(self) -> None:
         """Settle, and let go of the decisions met: the pass is over. A worker's timeline then crosses to the

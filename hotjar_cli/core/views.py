@@ -16,7 +16,7 @@ from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.model import Decision
-from hotjar_cli.core.timeline import Timeline
+from hotjar_cli.core.timeline import Kinds, Timeline
 
 
 class View(str, Enum):
@@ -45,8 +45,10 @@ class Views:
         max_events: int = 10_000,
         known: SiteNames = SiteNames(),
         bounds: InventoryBounds = BOUNDS,
+        kinds: Kinds | None = None,
     ) -> None:
-        self.timeline = Timeline() if View.TIMELINE in wanted else None
+        """`kinds`: the kinds of decisions the timeline starts from, shared with earlier passes (see `Kinds`)."""
+        self.timeline = Timeline(kinds) if View.TIMELINE in wanted else None
         self.inventory = (
             Inventory(max_attributes, max_events, known.attributes, known.events, bounds)
             if View.INVENTORY in wanted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -26,6 +27,7 @@ from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import HeldDecisions, SourceError, Summary
+from hotjar_cli.core.timeline import PENDING_GROUPS, Kinds
 from hotjar_cli.core.views import SiteNames, View, Views
 from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
@@ -113,7 +115,7 @@ def _run(
     summary = Summary(example_limit=settings.example_limit, held_limits=settings.held)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
-        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds)
+        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, _kinds())
         if settings.views
         else None
     )
@@ -203,6 +205,18 @@ def _run(
     if observer is not None:
         observer.done()
     return summary
+
+
+_THREAD = threading.local()
+
+
+def _kinds() -> Kinds:
+    """The kinds of decisions this thread's passes share: a worker that runs many units of an input learns each
+    decision once (see `Kinds`); new ones once they grow past what a timeline keeps."""
+    kinds: Kinds | None = getattr(_THREAD, "kinds", None)
+    if kinds is None or len(kinds.signatures) >= PENDING_GROUPS:
+        kinds = _THREAD.kinds = Kinds()
+    return kinds
 
 
 def _only_selected(decision: Decision, selected: Selection) -> Decision:
