@@ -336,12 +336,16 @@ def _unit_bytes(unit: Source) -> int:
 
 
 def _cut(unit: Source, size: int, largest: int) -> list[Source]:
-    """A range as units of at most about `largest` bytes, and of at least `SMALL_UNIT_BYTES`; a whole file (which
-    may be gzipped) stays whole."""
+    """A range as a unit of at most about `largest` bytes (and at least `SMALL_UNIT_BYTES`) and the rest of the
+    range, which is cut in turn when it comes to start, by what is known then; a whole file (which may be gzipped)
+    stays whole."""
     largest = max(largest, SMALL_UNIT_BYTES)
     if unit.whole or size <= largest + largest // 2:
         return [unit]
-    return split_ranges(unit, -(-size // largest))
+    pieces = split_ranges(unit, -(-size // largest))
+    if len(pieces) < 2 or pieces[0].end is None:
+        return [unit]
+    return [pieces[0], Source(unit.name, unit.path, pieces[0].end, unit.end, unit.remote)]
 
 
 def _write_ready(

@@ -309,3 +309,48 @@ def test_near_a_fill_ranges_are_cut_small_so_a_second_run_costs_little(tmp_path:
     assert [start for start, _ in first_runs[1:]] == [end for _, end in first_runs[:-1]]
     data = path.read_bytes()
     assert all(data[start - 1 : start] == b"\n" for start, _ in first_runs[1:])
+
+
+def test_units_shrink_toward_the_end_so_the_workers_finish_together(tmp_path: Path) -> None:
+    # Few names, well under the limits: nothing is expected to fill, and only the end of the input cuts units.
+    path = tmp_path / "tidy.jsonl"
+    path.write_text(site_limit_log(8000, 5, 3), encoding="utf-8")
+    settings = PassSettings()
+    size = path.stat().st_size
+    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 200):
+        answer, executor = _in_units(path, settings, 2, 3, None, random.Random(3))
+    assert answer == _alone(path, settings, None)
+    lengths = [(unit.end or size) - unit.start for unit in executor.units]
+    assert len({unit.start for unit in executor.units}) == len(executor.units), "nothing runs twice"
+    # Before the pace of new names is known a unit is small; then as large as the input left allows, a third of it
+    # with three in flight, and smaller and smaller toward the end.
+    largest = lengths.index(max(lengths))
+    assert max(lengths) >= size // 5 and lengths[0] <= size // 100
+    tail = lengths[largest:]
+    assert all(later <= earlier * 1.1 for earlier, later in itertools.pairwise(tail))
+    assert tail[-1] <= size // 50
+    # The units still cover the file once, in order, at line starts.
+    starts = [unit.start for unit in executor.units]
+    assert starts == sorted(starts)
+    assert [unit.end for unit in executor.units[:-1]] == starts[1:]
+
+
+def test_a_unit_is_sized_by_what_is_known_when_it_starts(tmp_path: Path) -> None:
+    # Event names keep arriving, ever more slowly, and the event limit fills about two thirds into the log: units
+    # shrink as the fill nears (at the pace of the names folded so far), and the ones in flight when it fills,
+    # which run again, are small.
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 3000, 5), encoding="utf-8")
+    settings = PassSettings(limits=Limits(max_attributes=5000, max_events=1900))
+    size = path.stat().st_size
+    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 400):
+        answer, executor = _in_units(path, settings, 2, 3, None, random.Random(11))
+    assert answer == _alone(path, settings, None)
+    assert json.loads(answer[0])[0]["rules"]["HJ304"] > 0
+    starts = [unit.start for unit in executor.units]
+    again = [unit for unit in executor.units if starts.count(unit.start) > 1]
+    lengths = [(unit.end or size) - unit.start for unit in executor.units]
+    assert max(lengths) >= size // 10
+    assert all((unit.end or size) - unit.start <= size // 40 for unit in again)
+    # Between the large units and the smallest, units of sizes in between: each cut by the estimate of its time.
+    assert len([length for length in lengths if size // 200 < length < size // 10]) >= 3
