@@ -15,8 +15,9 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
+from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.mapping import described, finding_codes
-from hotjar_cli.core.model import Decision, Finding, Outcome, Position, rebuilt
+from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
 
 EXAMPLE_LINE_BYTES = 64 * 1024
 
@@ -98,6 +99,10 @@ class Summary:
     """
     held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
     """How many decisions are held for counting before they are counted."""
+    kinds: Kinds | None = field(default=None, repr=False, compare=False)
+    """The kinds the held decisions are counted by when the summary settles, shared with earlier passes (see
+    `Kinds`); None for kinds of its own. A pass lets go of them when it ends, before its summary crosses to the
+    process that merges it."""
     _held_by_findings: int = field(default=0, repr=False, compare=False)
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
@@ -146,11 +151,36 @@ class Summary:
         return self._repeats
 
     def settle(self) -> None:
-        """Count the decisions held for counting, and let them go: every count is then complete."""
-        for decision, count in self._repeats.values():
-            if count:
-                self._count(decision, count)
-        self._repeats.clear()
+        """Count the decisions held for counting, and let them go: every count is then complete.
+
+        They are counted by kind: thousands of decisions (a site's event names) are of a few kinds."""
+        repeats = self._repeats
+        if repeats:
+            kinds = self.kinds if self.kinds is not None else Kinds()
+            of = kinds.of
+            by_kind: dict[int, int] = {}
+            for decision, count in repeats.values():
+                kind = of.get(id(decision))
+                if kind is None:
+                    kind = kinds.number(decision)
+                by_kind[kind] = by_kind.get(kind, 0) + count
+            signatures, outcomes, calls, rules, affected = (
+                kinds.signatures,
+                self.outcomes,
+                self.calls,
+                self.rules,
+                self.affected,
+            )
+            for kind, count in by_kind.items():
+                outcome, call, codes = signatures[kind]
+                outcomes[OUTCOMES[outcome]] += count
+                if call:
+                    calls[call] += count
+                for code in codes:
+                    rules[code] = rules.get(code, 0) + count
+                for code in dict.fromkeys(codes) if len(codes) > 1 else codes:
+                    affected[code] = affected.get(code, 0) + count
+            repeats.clear()
         self._held_by_findings = 0
 
     def _count(self, decision: Decision, times: int) -> None:

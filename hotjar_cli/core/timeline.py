@@ -21,22 +21,18 @@ from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import _HOURS, END_SECOND, _hour_start, event_seconds, text_seconds
-from hotjar_cli.core.mapping import finding_codes
+from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 # Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
 MAX_BUCKETS: Final = 2_000
 PENDING_GROUPS: Final = 4096
 """Groups of events held before they are counted into buckets (see `Timeline._pending`)."""
-HELD_DECISIONS: Final = 16_384
-"""Decisions held to find their kinds by identity (see `Kinds`)."""
 RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
 START_MESSAGES: Final = 20
 _OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
-_OUTCOME_NUMBER: Final = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
-"""The same, by identity: an enum member's own hash is a Python function."""
 
 Seen = tuple[float | None, Position]
 
@@ -216,27 +212,6 @@ def _shifted(seen: Seen, lines: int) -> Seen:
     return seen[0], Position(seen[1].file, seen[1].line + lines, seen[1].index)
 
 
-class Kinds:
-    """What events count for, by number, and the number of each decision met, by the decision's identity.
-
-    A kind is an outcome's index and the codes of the findings (one per finding): many decisions are of one kind,
-    every track accepted under any event name, say. Decisions are remembered by identity but for an identify's
-    own, made for its event alone. Timelines made one after another may share their kinds: a worker that folds many
-    units of an input, each into a timeline of its own, then learns each decision once, not once a unit (the run
-    gives each thread its own, see `hotjar_cli.run.one_pass`). A timeline moves to kinds of its own once they grow
-    past `PENDING_GROUPS`.
-    """
-
-    __slots__ = ("alive", "numbers", "of", "signatures")
-
-    def __init__(self) -> None:
-        self.signatures: list[tuple[int, tuple[str, ...]]] = []
-        self.numbers: dict[tuple[int, tuple[str, ...]], int] = {}
-        self.of: dict[int, int] = {}
-        self.alive: list[Decision] = []
-        """The decisions in `of`: held, so that no other decision takes their identity."""
-
-
 class Timeline:
     """Buckets of event time, each rule's first and last sighting, and the events with no readable time."""
 
@@ -295,7 +270,7 @@ class Timeline:
         if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text.endswith("Z"):
             kind = self._met.of.get(id(decision))
             if kind is None:
-                kind = self._kind(decision)
+                kind = self._met.number(decision)
             group = self._groups.get(kind)
             if group is not None:
                 group.count += 1
@@ -330,7 +305,7 @@ class Timeline:
                 groups = self._pending[hour] = {}
         kind = self._met.of.get(id(decision))
         if kind is None:
-            kind = self._kind(decision)
+            kind = self._met.number(decision)
         group = groups.get(kind)
         if group is None:
             if self._held >= PENDING_GROUPS:
@@ -339,7 +314,7 @@ class Timeline:
                 return
             self._held += 1
             # Only findings have sightings to report: a kind without them keeps none.
-            groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][1] else None)
+            groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][2] else None)
             return
         group.count += 1
         first = group.first
@@ -354,24 +329,6 @@ class Timeline:
                 _tie(group, (order, file, line, index))
         else:
             self._place(group, (order, file, line, index))
-
-    def _kind(self, decision: Decision) -> int:
-        """The number of a decision's kind, remembered by its identity unless it was made for its event alone
-        (an identify's, with its attributes)."""
-        met = self._met
-        findings = decision.findings
-        signature = (_OUTCOME_NUMBER[id(decision.outcome)], finding_codes(findings) if findings else ())
-        kind = met.numbers.get(signature)
-        if kind is None:
-            kind = met.numbers[signature] = len(met.signatures)
-            met.signatures.append(signature)
-        call = decision.call
-        if call is None or call.attributes is None:
-            if len(met.alive) >= HELD_DECISIONS:
-                met.of, met.alive = {}, []
-            met.of[id(decision)] = kind
-            met.alive.append(decision)
-        return kind
 
     @staticmethod
     def _place(group: _Group, sighting: Sighting) -> None:
@@ -397,7 +354,7 @@ class Timeline:
                 found = self.buckets.get(start)
                 bucket = found if found is not None else self._new_bucket(start, start)
             for kind, group in groups.items():
-                outcome, codes = kinds[kind]
+                outcome, _, codes = kinds[kind]
                 count = group.count
                 bucket.outcomes[outcome] += count
                 if not codes or group.first is None:

@@ -15,8 +15,9 @@ import msgspec
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
+from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.model import Decision
-from hotjar_cli.core.timeline import Kinds, Timeline
+from hotjar_cli.core.timeline import Timeline
 
 
 class View(str, Enum):

@@ -21,13 +21,14 @@ from hotjar_cli.core.decode import (
 )
 from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import HeldDecisions, SourceError, Summary
-from hotjar_cli.core.timeline import PENDING_GROUPS, Kinds
+from hotjar_cli.core.timeline import PENDING_GROUPS
 from hotjar_cli.core.views import SiteNames, View, Views
 from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
@@ -112,10 +113,11 @@ def _run(
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
         site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)
-    summary = Summary(example_limit=settings.example_limit, held_limits=settings.held)
+    kinds = _kinds()
+    summary = Summary(example_limit=settings.example_limit, held_limits=settings.held, kinds=kinds)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
-        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, _kinds())
+        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, kinds)
         if settings.views
         else None
     )
@@ -199,6 +201,7 @@ def _run(
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
     summary.settle()
+    summary.kinds = None
     if views is not None:
         views.settle()
     summary.views = views

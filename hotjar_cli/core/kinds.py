@@ -1,0 +1,61 @@
+"""The kinds of decisions: what an event counts for, shared by the summary and the time series.
+
+A kind is an outcome's index, the kind of the call made (or none) and the codes of the findings (one per finding):
+many decisions are of one kind, every track accepted under any event name, say. Counting events by kind rather than
+by decision does the work of each kind once.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from hotjar_cli.core.mapping import finding_codes
+from hotjar_cli.core.model import OUTCOMES, Decision
+
+HELD_DECISIONS: Final = 16_384
+"""Decisions held to find their kinds by identity (see `Kinds.of`)."""
+OUTCOME_NUMBER: Final = {id(outcome): number for number, outcome in enumerate(OUTCOMES)}
+"""An outcome's index, by identity: an enum member's own hash is a Python function."""
+
+Signature = tuple[int, str, tuple[str, ...]]
+"""An outcome's index, the call's kind (empty for none) and the findings' codes."""
+
+
+class Kinds:
+    """The kinds met, by number, and the number of each decision met, by the decision's identity.
+
+    Decisions are remembered by identity but for an identify's own, made for its event alone. Passes made one after
+    another may share their kinds: a worker that folds many units of an input, each into a summary and a timeline of
+    its own, then learns each decision once, not once a unit (the run gives each thread its own, see
+    `hotjar_cli.run.one_pass`).
+    """
+
+    __slots__ = ("alive", "numbers", "of", "signatures")
+
+    def __init__(self) -> None:
+        self.signatures: list[Signature] = []
+        self.numbers: dict[Signature, int] = {}
+        self.of: dict[int, int] = {}
+        self.alive: list[Decision] = []
+        """The decisions in `of`: held, so that no other decision takes their identity."""
+
+    def number(self, decision: Decision) -> int:
+        """The number of a decision's kind, remembered by its identity unless it was made for its event alone (an
+        identify's, with its attributes). `of.get(id(decision))` finds a remembered one faster."""
+        findings = decision.findings
+        call = decision.call
+        signature = (
+            OUTCOME_NUMBER[id(decision.outcome)],
+            "" if call is None else call.kind,
+            finding_codes(findings) if findings else (),
+        )
+        kind = self.numbers.get(signature)
+        if kind is None:
+            kind = self.numbers[signature] = len(self.signatures)
+            self.signatures.append(signature)
+        if call is None or call.attributes is None:
+            if len(self.alive) >= HELD_DECISIONS:
+                self.of, self.alive = {}, []
+            self.of[id(decision)] = kind
+            self.alive.append(decision)
+        return kind
