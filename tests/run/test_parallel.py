@@ -289,14 +289,21 @@ def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits
     assert last.exact_attributes and last.exact_events
 
 
+def _cut_and_run(path: Path, log: str, limits: Limits, smallest: int, parts: int, seed: int) -> tuple[str, _Inline]:
+    """`log` in `parts` planned ranges, three units in flight, cut no smaller than `1 / smallest` of it: its report
+    (the one-process report, checked) and what ran."""
+    path.write_text(log, encoding="utf-8")
+    settings = PassSettings(limits=limits)
+    with patch.object(parallel, "SMALL_UNIT_BYTES", path.stat().st_size // smallest):
+        answer, executor = _in_units(path, settings, parts, 3, None, random.Random(seed))
+    assert answer == _alone(path, settings, None)
+    return answer[0], executor
+
+
 def test_near_a_fill_ranges_are_cut_small_so_a_second_run_costs_little(tmp_path: Path) -> None:
     path = tmp_path / "sprawl.jsonl"
-    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
-    settings = PassSettings(limits=Limits(max_attributes=30, max_events=110))
+    _, executor = _cut_and_run(path, site_limit_log(8000, 120, 5), Limits(max_attributes=30, max_events=110), 100, 4, 7)
     size = path.stat().st_size
-    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 100):
-        answer, executor = _in_units(path, settings, 4, 3, None, random.Random(7))
-    assert answer == _alone(path, settings, None)
     # Nothing is known of the pace of new names at the start, and the event site fills late: both stretches run
     # in small units; in between, the planned quarters of the file run whole.
     lengths = [(unit.end or size) - unit.start for unit in executor.units]
@@ -314,12 +321,8 @@ def test_near_a_fill_ranges_are_cut_small_so_a_second_run_costs_little(tmp_path:
 def test_units_shrink_toward_the_end_so_the_workers_finish_together(tmp_path: Path) -> None:
     # Few names, well under the limits: nothing is expected to fill, and only the end of the input cuts units.
     path = tmp_path / "tidy.jsonl"
-    path.write_text(site_limit_log(8000, 5, 3), encoding="utf-8")
-    settings = PassSettings()
+    _, executor = _cut_and_run(path, site_limit_log(8000, 5, 3), Limits(), 200, 2, 3)
     size = path.stat().st_size
-    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 200):
-        answer, executor = _in_units(path, settings, 2, 3, None, random.Random(3))
-    assert answer == _alone(path, settings, None)
     lengths = [(unit.end or size) - unit.start for unit in executor.units]
     assert len({unit.start for unit in executor.units}) == len(executor.units), "nothing runs twice"
     # Before the pace of new names is known a unit is small; then as large as the input left allows, a third of it
@@ -340,13 +343,10 @@ def test_a_unit_is_sized_by_what_is_known_when_it_starts(tmp_path: Path) -> None
     # shrink as the fill nears (at the pace of the names folded so far), and the ones in flight when it fills,
     # which run again, are small.
     path = tmp_path / "sprawl.jsonl"
-    path.write_text(site_limit_log(8000, 3000, 5), encoding="utf-8")
-    settings = PassSettings(limits=Limits(max_attributes=5000, max_events=1900))
+    limits = Limits(max_attributes=5000, max_events=1900)
+    report, executor = _cut_and_run(path, site_limit_log(8000, 3000, 5), limits, 400, 2, 11)
     size = path.stat().st_size
-    with patch.object(parallel, "SMALL_UNIT_BYTES", size // 400):
-        answer, executor = _in_units(path, settings, 2, 3, None, random.Random(11))
-    assert answer == _alone(path, settings, None)
-    assert json.loads(answer[0])[0]["rules"]["HJ304"] > 0
+    assert json.loads(report)[0]["rules"]["HJ304"] > 0
     starts = [unit.start for unit in executor.units]
     again = [unit for unit in executor.units if starts.count(unit.start) > 1]
     lengths = [(unit.end or size) - unit.start for unit in executor.units]
