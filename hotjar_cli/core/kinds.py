@@ -21,6 +21,16 @@ Signature = tuple[int, str, tuple[str, ...]]
 """An outcome's index, the call's kind (empty for none) and the findings' codes."""
 
 
+def signature(decision: Decision) -> Signature:
+    """What a decision's event counts for."""
+    findings, call = decision.findings, decision.call
+    return (
+        OUTCOME_NUMBER[id(decision.outcome)],
+        "" if call is None else call.kind,
+        finding_codes(findings) if findings else (),
+    )
+
+
 class Kinds:
     """The kinds met, by number, and the number of each decision met, by the decision's identity.
 
@@ -42,17 +52,12 @@ class Kinds:
     def number(self, decision: Decision) -> int:
         """The number of a decision's kind, remembered by its identity unless it was made for its event alone (an
         identify's, with its attributes). `of.get(id(decision))` finds a remembered one faster."""
-        findings = decision.findings
-        call = decision.call
-        signature = (
-            OUTCOME_NUMBER[id(decision.outcome)],
-            "" if call is None else call.kind,
-            finding_codes(findings) if findings else (),
-        )
-        kind = self.numbers.get(signature)
+        kind_of = signature(decision)
+        kind = self.numbers.get(kind_of)
         if kind is None:
-            kind = self.numbers[signature] = len(self.signatures)
-            self.signatures.append(signature)
+            kind = self.numbers[kind_of] = len(self.signatures)
+            self.signatures.append(kind_of)
+        call = decision.call
         if call is None or call.attributes is None:
             if len(self.alive) >= HELD_DECISIONS:
                 self.of, self.alive = {}, []

@@ -15,7 +15,7 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
-from hotjar_cli.core.kinds import Kinds
+from hotjar_cli.core.kinds import Kinds, Signature, signature
 from hotjar_cli.core.mapping import described, finding_codes
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
 
@@ -164,37 +164,26 @@ class Summary:
                 if kind is None:
                     kind = kinds.number(decision)
                 by_kind[kind] = by_kind.get(kind, 0) + count
-            signatures, outcomes, calls, rules, affected = (
-                kinds.signatures,
-                self.outcomes,
-                self.calls,
-                self.rules,
-                self.affected,
-            )
+            signatures = kinds.signatures
             for kind, count in by_kind.items():
-                outcome, call, codes = signatures[kind]
-                outcomes[OUTCOMES[outcome]] += count
-                if call:
-                    calls[call] += count
-                for code in codes:
-                    rules[code] = rules.get(code, 0) + count
-                for code in dict.fromkeys(codes) if len(codes) > 1 else codes:
-                    affected[code] = affected.get(code, 0) + count
+                self._count_kind(signatures[kind], count)
             repeats.clear()
         self._held_by_findings = 0
 
     def _count(self, decision: Decision, times: int) -> None:
-        self.outcomes[decision.outcome] += times
-        call = decision.call
-        if call is not None:
-            self.calls[call.kind] += times
-        findings = decision.findings
-        if not findings:
+        self._count_kind(signature(decision), times)
+
+    def _count_kind(self, kind: Signature, times: int) -> None:
+        outcome, call, codes = kind
+        self.outcomes[OUTCOMES[outcome]] += times
+        if call:
+            self.calls[call] += times
+        if not codes:
             return
         rules, affected = self.rules, self.affected
-        for finding in findings:
-            rules[finding.code] = rules.get(finding.code, 0) + times
-        for code in _distinct_codes(findings):
+        for code in codes:
+            rules[code] = rules.get(code, 0) + times
+        for code in dict.fromkeys(codes) if len(codes) > 1 else codes:
             affected[code] = affected.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
