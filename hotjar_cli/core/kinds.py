@@ -7,6 +7,7 @@ by decision does the work of each kind once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from hotjar_cli.core.mapping import finding_codes
@@ -29,6 +30,11 @@ def signature(decision: Decision) -> Signature:
         "" if call is None else call.kind,
         finding_codes(findings) if findings else (),
     )
+
+
+def distinct(codes: tuple[str, ...]) -> Iterable[str]:
+    """A kind's codes, each once, in order: the rules an event counts for once however many findings it has."""
+    return dict.fromkeys(codes) if len(codes) > 1 else codes
 
 
 class Kinds:

@@ -15,7 +15,7 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
-from hotjar_cli.core.kinds import Kinds, Signature, signature
+from hotjar_cli.core.kinds import Kinds, Signature, distinct, signature
 from hotjar_cli.core.mapping import described, finding_codes
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
 
@@ -183,7 +183,7 @@ class Summary:
         rules, affected = self.rules, self.affected
         for code in codes:
             rules[code] = rules.get(code, 0) + times
-        for code in dict.fromkeys(codes) if len(codes) > 1 else codes:
+        for code in distinct(codes):
             affected[code] = affected.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:

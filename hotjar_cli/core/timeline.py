@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import _HOURS, END_SECOND, _hour_start, event_seconds, text_seconds
-from hotjar_cli.core.kinds import Kinds
+from hotjar_cli.core.kinds import Kinds, distinct
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
 # Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
@@ -237,8 +237,9 @@ class Timeline:
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
         self._span: tuple[int, int] | None = None
-        self._met = kinds if kinds is not None and len(kinds.signatures) < PENDING_GROUPS else Kinds()
-        """The kinds of decisions met, maybe shared with other timelines (see `Kinds`)."""
+        self._met = kinds if kinds is not None else Kinds()
+        """The kinds of decisions met, maybe shared with other passes (see `Kinds`); kinds of its own once they grow
+        past `PENDING_GROUPS`."""
         self._pending: dict[Any, dict[int, _Group]] = {}
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
         seconds, or None) and kind (`_Group`). `settle` counts them."""
@@ -363,7 +364,7 @@ class Timeline:
                 for code in codes:
                     rules[code] = rules.get(code, 0) + count
                 first_seen, last_seen = _seen(group.first), _seen(group.last())
-                for code in dict.fromkeys(codes):
+                for code in distinct(codes):
                     affected[code] = affected.get(code, 0) + count
                     firsts[code] = _earlier(firsts.get(code), first_seen)
                     self.first[code] = _earlier(self.first.get(code), first_seen)

@@ -96,28 +96,29 @@ def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> N
     assert all(bucket["events"] == 2 for bucket in timeline["buckets"][1:])
 
 
-def test_events_without_a_time_are_counted_apart(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("first", "by", "untimed", "invalid", "buckets"),
+    [
+        # No time, then an unreadable line; the timed event's offset moves it to 08:00 UTC.
+        ('{"type": "track", "userId": "u", "event": "x"}\n{not json', "hour", 2, 1, [("2024-03-01T08:00Z", 1)]),
+        # An empty time first in the file.
+        ('{"type": "track", "userId": "u", "event": "x", "timestamp": ""}', "day", 1, 0, [("2024-03-01", 1)]),
+    ],
+    ids=["missing-and-unreadable", "empty-first"],
+)
+def test_events_without_a_time_are_counted_apart(
+    tmp_path: Path, first: str, by: str, untimed: int, invalid: int, buckets: list[tuple[str, int]]
+) -> None:
     log = tmp_path / "log.jsonl"
+    timed = "+02:00" if by == "hour" else "Z"
     log.write_text(
-        '{"type": "track", "userId": "u", "event": "x"}\n{not json\n'
-        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00+02:00"}\n'
+        f'{first}\n{{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00{timed}"}}\n'
     )
-    _, out = cli("validate", log, "--format", "json", "--by", "hour")
+    code, out = cli("validate", log, "--format", "json", "--by", by, "--fail-on", "never")
     timeline = json.loads(out)["timeline"]
-    assert timeline["untimed"]["events"] == 2 and timeline["untimed"]["outcomes"]["invalid"] == 1
-    assert [bucket["start"] for bucket in timeline["buckets"]] == ["2024-03-01T08:00Z"]
-
-
-def test_an_empty_time_first_is_counted_apart(tmp_path: Path) -> None:
-    log = tmp_path / "log.jsonl"
-    log.write_text(
-        '{"type": "track", "userId": "u", "event": "x", "timestamp": ""}\n'
-        '{"type": "track", "userId": "u", "event": "x", "timestamp": "2024-03-01T10:00:00Z"}\n'
-    )
-    code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
-    timeline = json.loads(out)["timeline"]
-    assert code == 0 and timeline["untimed"]["events"] == 1
-    assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == [("2024-03-01", 1)]
+    assert code == 0
+    assert (timeline["untimed"]["events"], timeline["untimed"]["outcomes"]["invalid"]) == (untimed, invalid)
+    assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == buckets
 
 
 @pytest.mark.parametrize(
