@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import sys
 import time
@@ -100,6 +101,25 @@ def progress_bar(
     from hotjar_cli.cli.progress import RunProgress, total_bytes
 
     return RunProgress(label, total_bytes(sources), talk.progress_console(wanted))
+
+
+@contextlib.contextmanager
+def set_aside_after(engine: Engine) -> Iterator[None]:
+    """A run on this machine's processes, after which what it left alive (its summary, the core's caches) is set
+    aside from the cyclic garbage collector for the rest of the command (`gc.freeze`), which would otherwise walk
+    it again and again while the report is written. The collector is paused meanwhile, so that `run_pass` leaves
+    it paused at its end. Garbage from before the run is collected first, so that none is set aside with it. This
+    process is the command's alone; a Dask client's is not, and is left as it is."""
+    if not isinstance(engine, LocalEngine) or not gc.isenabled():
+        yield
+        return
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def with_progress(engine: Engine, shown: Any) -> Engine:

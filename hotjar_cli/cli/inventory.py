@@ -20,6 +20,7 @@ from hotjar_cli.cli.command import (
     progress_bar,
     say_done,
     say_errors,
+    set_aside_after,
     voice,
     with_progress,
 )
@@ -165,9 +166,10 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
     started = time.monotonic()
     with open_output(settings.output) as out, progress_bar(talk, "inventory", sources, settings.progress) as shown:
         # Nothing is written while the pass runs: the inventory is whole only at its end.
-        summary = run_jobs(
-            sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
-        )
+        with set_aside_after(settings.engine):
+            summary = run_jobs(
+                sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
+            )
         WRITERS[settings.format](inventory_document(summary, settings.redact), out)
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)

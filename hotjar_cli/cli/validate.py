@@ -16,6 +16,7 @@ from hotjar_cli.cli.command import (
     progress_bar,
     say_done,
     say_errors,
+    set_aside_after,
     voice,
     with_progress,
 )
@@ -222,7 +223,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     with open_output(settings.output) as out:
         reporter = build_reporter(settings, out)
         lines = FindingLines(settings.redact) if reporter.streams else None
-        with progress_bar(talk, "validate", sources, settings.progress) as shown:
+        with progress_bar(talk, "validate", sources, settings.progress) as shown, set_aside_after(settings.engine):
             summary = run_jobs(sources, run, settings.jobs, lines, out, shown, with_progress(settings.engine, shown))
         summary = explained(summary, settings.redact)
         verdict = judge(summary, settings.gate)

@@ -27,6 +27,7 @@ not depend on the engine.
 from __future__ import annotations
 
 import bisect
+import gc
 import gzip
 import io
 import math
@@ -171,11 +172,20 @@ class LocalEngine(Engine):
         from concurrent.futures import ProcessPoolExecutor
 
         workers, context = min(self.jobs, units), multiprocessing.get_context("fork")
-        if self.progress is None:
-            return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        channel = None if self.progress is None else self.progress()
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=attach, initargs=(self.progress(),)
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(channel,)
         )
+
+
+def _start_worker(channel: Any) -> None:
+    """Process-pool initializer: a local worker's progress goes to `channel` (when a bar is shown), and it never
+    runs the cyclic garbage collector. It lives for one run, and its units make no cycles (see `run_pass`): the
+    collector would only walk, after each unit, everything the units before left alive (caches, the kinds of
+    decisions), over and over."""
+    gc.disable()
+    if channel is not None:
+        attach(channel)
 
 
 class Output(msgspec.Struct, frozen=True):

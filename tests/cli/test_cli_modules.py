@@ -163,3 +163,46 @@ def test_every_error_the_user_can_fix_is_a_user_error(error: type[Exception]) ->
 def test_a_file_that_stops_being_readable_is_not_a_user_error() -> None:
     # It is recorded in the summary as the file's error, and the other files are still read.
     assert not issubclass(ReadError, UserError)
+
+
+SET_ASIDE = """
+import gc, json, weakref
+from hotjar_cli.cli.command import set_aside_after
+from hotjar_cli.run.parallel import Engine, LocalEngine
+
+class Node:
+    pass
+
+class Cluster(Engine):
+    def plan(self, sources):
+        return None
+
+    def executor(self, units):
+        raise AssertionError
+
+def garbage():
+    node = Node()
+    node.itself = node
+    return weakref.ref(node)
+
+def run(engine):
+    before = garbage()
+    with set_aside_after(engine):
+        paused = not gc.isenabled()
+        left = [Node() for _ in range(1000)]
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    return {"paused": paused, "enabled": gc.isenabled(), "frozen": frozen, "garbage before": before() is not None}
+
+print(json.dumps({"local": run(LocalEngine(1)), "cluster": run(Cluster())}))
+"""
+
+
+def test_a_local_run_is_set_aside_from_the_collector_and_a_clusters_is_not() -> None:
+    ran = run_python(SET_ASIDE)
+    # On this machine the process is the command's: the collector pauses, garbage from before is collected, and
+    # what the run left alive is set aside.
+    assert ran["local"] == {"paused": True, "enabled": True, "frozen": ran["local"]["frozen"], "garbage before": False}
+    assert ran["local"]["frozen"] >= 1000
+    # A Dask client's process runs the client's own threads: it is left as it is.
+    assert (ran["cluster"]["paused"], ran["cluster"]["enabled"], ran["cluster"]["frozen"]) == (False, True, 0)

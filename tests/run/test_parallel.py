@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import gzip
 import io
 import itertools
@@ -354,3 +355,11 @@ def test_a_unit_is_sized_by_what_is_known_when_it_starts(tmp_path: Path) -> None
     assert all((unit.end or size) - unit.start <= size // 40 for unit in again)
     # Between the large units and the smallest, units of sizes in between: each cut by the estimate of its time.
     assert len([length for length in lengths if size // 200 < length < size // 10]) >= 3
+
+
+def test_local_workers_never_run_the_cyclic_collector() -> None:
+    # A worker lives for one run and its units make no cycles: collecting after each unit would only walk what
+    # the units before left alive. The process that starts the workers keeps its collector.
+    with parallel.LocalEngine(2, min_bytes=0).executor(2) as executor:
+        assert executor.submit(gc.isenabled).result() is False
+    assert gc.isenabled()
