@@ -41,7 +41,8 @@ _ODD_TIMES = [
 
 
 def odd_log(count: int, seed: int) -> str:
-    """Tracks under few names from few users, with tied, odd and missing times and some spec findings."""
+    """Tracks under few names and identifies of a few traits in any order (some nested, so dropped), from few users,
+    with tied, odd and missing times and some spec findings."""
     rng = random.Random(seed)
     lines = []
     for _ in range(count):
@@ -49,7 +50,7 @@ def odd_log(count: int, seed: int) -> str:
             "type": rng.choice(["track", "track", "track", "identify", "page"]),
             "event": f"Event {rng.randint(0, 6)}",
             "properties": rng.choice([{"plan": "pro"}, {}, [1]]),
-            "traits": {f"t{rng.randint(0, 5)}": rng.choice([1, "x", "2024-03-01", None])},
+            "traits": {f"t{rng.randint(0, 5)}": rng.choice([1, "x", "2024-03-01", None, {"a": 1}]) for _ in range(3)},
             "timestamp": rng.choice(_ODD_TIMES),
             "originalTimestamp": "2024-02-01T00:00:00Z",
         }
