@@ -8,6 +8,7 @@ import gzip
 import io
 import itertools
 import json
+import pickle
 import random
 import subprocess
 import sys
@@ -363,3 +364,9 @@ def test_local_workers_never_run_the_cyclic_collector() -> None:
     with parallel.LocalEngine(2, min_bytes=0).executor(2) as executor:
         assert executor.submit(gc.isenabled).result() is False
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "\x00", "名前", ""])
+def test_the_names_a_unit_starts_with_reach_its_worker_whole(odd: str) -> None:
+    seeds = parallel.Seeds([f"trait {odd}", "plan"], [f"Signed {odd}", odd], True, False)
+    assert pickle.loads(pickle.dumps(seeds)) == seeds
