@@ -32,6 +32,17 @@ def signature(decision: Decision) -> Signature:
     )
 
 
+IdentifyKey = tuple[int, tuple[str, ...]]
+"""An outcome's index and the findings' codes."""
+
+
+def identify_key(decision: Decision) -> IdentifyKey:
+    """What an identify's own decision counts for: its outcome and its findings' codes (its call is an identify).
+    The codes alone would not do: with a rule ignored, a modified identify and an accepted one can have the same."""
+    findings = decision.findings
+    return OUTCOME_NUMBER[id(decision.outcome)], finding_codes(findings) if findings else ()
+
+
 def distinct(codes: tuple[str, ...]) -> Iterable[str]:
     """A kind's codes, each once, in order: the rules an event counts for once however many findings it has."""
     return dict.fromkeys(codes) if len(codes) > 1 else codes

@@ -170,6 +170,24 @@ def test_select_and_ignore_by_code_prefix_and_name(logs: Any, args: list[str], e
     }
 
 
+@pytest.mark.parametrize("clean_first", [False, True], ids=["modified-first", "clean-first"])
+def test_identifies_keep_their_own_outcomes_when_the_rule_that_tells_them_apart_is_ignored(
+    logs: Any, clean_first: bool
+) -> None:
+    nested = '{"type": "identify", "userId": "u1", "traits": {"plan": {"tier": 1}}}\n'
+    clean = '{"type": "identify", "userId": "u2", "traits": {"plan": "pro"}}\n'
+    text = clean + nested if clean_first else nested + clean
+    result = cli("validate", logs("two.jsonl", text), "-f", "json", "--ignore", "nested-trait")
+    assert rules_of(result) == set()
+    assert result.json()["summary"]["outcomes"] == {
+        "accepted": 1,
+        "modified": 1,
+        "rejected": 0,
+        "ignored": 0,
+        "invalid": 0,
+    }
+
+
 def test_ignoring_the_failing_rule_passes_the_gate(logs: Any) -> None:
     assert cli("validate", logs("mixed.jsonl", MIXED), "--ignore", "HJ103").code == 0
 
