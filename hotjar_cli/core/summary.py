@@ -94,9 +94,8 @@ class Summary:
     The core hands out one shared decision for most events (tracks under a known name, page views): such a
     decision is held by identity, and counting its event is then one lookup. Holding it keeps it alive, so its
     identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
-    by its outcome and the codes of its findings instead, which decide everything it counts for (its call is an
-    identify). The codes alone would not: with a rule ignored, a modified identify and an accepted one can have the
-    same. Identifies that a full site turns away in part have findings of many paths but few codes.
+    by what it counts for instead (`identify_key`). Identifies that a full site turns away in part have findings of
+    many paths but few codes.
     """
     held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
     """How many decisions are held for counting before they are counted."""
