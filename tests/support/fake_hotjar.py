@@ -326,8 +326,11 @@ class FakeHotjar:
         self.server.server_close()
         with self.state.lock:
             sockets = list(self.state.sockets)
-        for open_socket in sockets:
-            open_socket.close(1001)
+        closing = [threading.Thread(target=open_socket.close, args=(1001,)) for open_socket in sockets]
+        for thread in closing:
+            thread.start()
+        for thread in closing:
+            thread.join()
         self._thread.join(5)
 
     def __enter__(self) -> FakeHotjar:
@@ -345,6 +348,8 @@ class _Socket:
         self._write = write
         self._lock = threading.Lock()
         self.closed = False
+        self._closing = False
+        self._answered = threading.Event()
 
     def send(self, opcode: int, payload: bytes) -> None:
         length = len(payload)
@@ -358,10 +363,24 @@ class _Socket:
             if not self.closed:
                 self._write(header + payload)
 
-    def close(self, code: int) -> None:
-        """A clean close: a close frame with `code`, then the end of the connection."""
+    def close(self, code: int, wait: float = 2.0) -> None:
+        """A clean close begun here: a close frame with `code`, the page's close frame in answer (up to `wait`
+        seconds), then the end of the connection (RFC 6455, 7.1.1). Ending it before the answer has arrived can make
+        the page see code 1006, `wasClean` false."""
+        with self._lock:
+            self._closing = True
         with contextlib.suppress(OSError):
             self.send(0x8, struct.pack("!H", code))
+        self._answered.wait(wait)
+        self.drop()
+
+    def closed_by_page(self, code: int) -> None:
+        """The page's close frame: the answer to ours, or else a close the page began, answered with its code."""
+        if self._closing:
+            self._answered.set()
+        else:
+            with contextlib.suppress(OSError):
+                self.send(0x8, struct.pack("!H", code))
         self.drop()
 
     def drop(self) -> None:
@@ -546,8 +565,8 @@ class _Handler(BaseHTTPRequestHandler):
             if frame is None:
                 return  # the page went away without a close frame
             final, opcode, payload = frame
-            if opcode == 0x8:  # close: answer with the same code, as RFC 6455 asks
-                ws.close(struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1000)
+            if opcode == 0x8:  # close: answer with the same code, as RFC 6455 asks, unless it answers ours
+                ws.closed_by_page(struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1000)
                 return
             if opcode == 0x9:
                 ws.send(0xA, payload)
