@@ -224,7 +224,16 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         reporter = build_reporter(settings, out)
         lines = FindingLines(settings.redact) if reporter.streams else None
         with progress_bar(talk, "validate", sources, settings.progress) as shown, set_aside_after(settings.engine):
-            summary = run_jobs(sources, run, settings.jobs, lines, out, shown, with_progress(settings.engine, shown))
+            summary = run_jobs(
+                sources,
+                run,
+                settings.jobs,
+                lines,
+                out,
+                shown,
+                with_progress(settings.engine, shown),
+                prepare_explanations,
+            )
         summary = explained(summary, settings.redact)
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
@@ -275,6 +284,15 @@ def site_views(format: Format, by: Resolution | None) -> frozenset[View]:
 
 EXPLAINED_CODES = tuple(rule.code for rule in CATALOGUE if rule.schema_explained)
 """The rules whose examples are explained against Segment's JSON Schemas."""
+
+
+def prepare_explanations(folded: Summary) -> None:
+    """While workers read the logs: once a part has an example to explain, load what explains it (jsonschema and
+    Segment's schemas, about 70 ms), so that the report does not wait for it at the end."""
+    if any(code in folded.examples for code in EXPLAINED_CODES):
+        from hotjar_cli.report.explain import prepare
+
+        prepare()
 
 
 def explained(summary: Summary, redacting: bool) -> Summary:

@@ -107,6 +107,11 @@ def _with_envelope(envelope: dict[str, Any], item: Any) -> Any:
     return merged
 
 
+def prepare() -> None:
+    """Load jsonschema and build the validators now, not at the first explanation."""
+    _validators()
+
+
 @functools.lru_cache(maxsize=1)
 def _validators() -> dict[str, Any]:
     """One validator per message type plus `message`, built once from the schema directory."""

@@ -252,6 +252,11 @@ def _seeds(names: bytes, exact_attributes: bool, exact_events: bool) -> Seeds:
     return Seeds(attributes, events, exact_attributes, exact_events)
 
 
+Meanwhile = Callable[[Summary], None]
+"""Work for the process that folds the units, done while its workers run: called with each unit's summary once it
+is folded, as that process is about to wait for the next (work the report will need, started early)."""
+
+
 def run_jobs(
     sources: list[Source],
     settings: PassSettings,
@@ -260,10 +265,12 @@ def run_jobs(
     out: TextIO,
     observer: Observer | None = None,
     engine: Engine | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> Summary:
     """One pass over the sources on an engine (default: up to `jobs` local processes).
 
-    The summary and what is written to `out` are those of one process reading the sources in order.
+    The summary and what is written to `out` are those of one process reading the sources in order. `meanwhile`
+    is called only when the work is shared among workers.
     """
     engine = engine if engine is not None else LocalEngine(jobs)
     units = engine.plan(sources)
@@ -277,7 +284,9 @@ def run_jobs(
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
         in_flight = engine.in_flight(executor)
-        return _run_units(units, settings, lines, out, observer, executor, folder, in_flight, engine.compress_over)
+        return _run_units(
+            units, settings, lines, out, observer, executor, folder, in_flight, engine.compress_over, meanwhile
+        )
 
 
 def _run_units(
@@ -290,6 +299,7 @@ def _run_units(
     folder: str | None,
     in_flight: int,
     compress_over: int = SPOOL_PLAIN_CHARACTERS,
+    meanwhile: Meanwhile | None = None,
 ) -> Summary:
     """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares.
 
@@ -315,6 +325,7 @@ def _run_units(
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
     next_unit = 0
+    folded: Partial | None = None
     while started or next_unit < len(units):
         # Second runs still running count as in flight too: they hold a worker like any unit.
         busy = sum(not isinstance(item, Partial) and not item.done() for _, item in waiting)
@@ -339,7 +350,10 @@ def _run_units(
             started.append((next_unit, submit(next_unit, seeds), seeds))
             next_unit += 1
         number, future, seeds = started.popleft()
+        if meanwhile is not None and folded is not None:
+            meanwhile(folded.summary)  # the workers are busy with the units just started
         partial: Partial = future.result()
+        folded = partial
         folded_bytes += sizes[number]
         if observer is not None:
             observer.source(units[number])

@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 
 from hotjar_cli import __version__, compiled
+from hotjar_cli.cli.validate import prepare_explanations
 from hotjar_cli.core.rules import CATALOGUE, RULES
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.report import explain
 from tests.support.cli import (
     CLEAN,
     CLI,
@@ -737,3 +740,13 @@ def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path
         ("u2", 1, ["identify", "u2", {"plan": "free"}]),
     ]
     assert (lines[0]["line"], lines[0]["messageId"]) == (1, "m1")
+
+
+def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_the_report() -> None:
+    explain._validators.cache_clear()
+    prepare_explanations(Summary())  # no example of a spec problem: nothing is loaded
+    assert explain._validators.cache_info().currsize == 0
+    part = Summary()
+    part.examples["HJ005"] = []
+    prepare_explanations(part)
+    assert explain._validators.cache_info().currsize == 1

@@ -370,3 +370,20 @@ def test_local_workers_never_run_the_cyclic_collector() -> None:
 def test_the_names_a_unit_starts_with_reach_its_worker_whole(odd: str) -> None:
     seeds = parallel.Seeds([f"trait {odd}", "plan"], [f"Signed {odd}", odd], True, False)
     assert pickle.loads(pickle.dumps(seeds)) == seeds
+
+
+def test_the_process_that_folds_gets_each_folded_summary_while_the_workers_run(logs: Path) -> None:
+    seen: list[Summary] = []
+
+    def run(jobs: int) -> Summary:
+        seen.clear()
+        engine = parallel.LocalEngine(jobs, min_bytes=0)
+        return parallel.run_jobs(
+            resolve([str(logs)]), PassSettings(), jobs, None, io.StringIO(), engine=engine, meanwhile=seen.append
+        )
+
+    whole = run(2)
+    assert seen and all(isinstance(part, Summary) for part in seen)
+    assert sum(part.events for part in seen) < whole.events  # every unit's but the last: no wait follows it
+    run(1)
+    assert seen == []  # one process has no workers to overlap
