@@ -23,24 +23,14 @@ Signature = tuple[int, str, tuple[str, ...]]
 
 
 def signature(decision: Decision) -> Signature:
-    """What a decision's event counts for."""
+    """What a decision's event counts for. All three matter: with a rule ignored, a modified identify and an
+    accepted one can have the same codes."""
     findings, call = decision.findings, decision.call
     return (
         OUTCOME_NUMBER[id(decision.outcome)],
         "" if call is None else call.kind,
         finding_codes(findings) if findings else (),
     )
-
-
-IdentifyKey = tuple[int, tuple[str, ...]]
-"""An outcome's index and the findings' codes."""
-
-
-def identify_key(decision: Decision) -> IdentifyKey:
-    """What an identify's own decision counts for: its outcome and its findings' codes (its call is an identify).
-    The codes alone would not do: with a rule ignored, a modified identify and an accepted one can have the same."""
-    findings = decision.findings
-    return OUTCOME_NUMBER[id(decision.outcome)], finding_codes(findings) if findings else ()
 
 
 def distinct(codes: tuple[str, ...]) -> Iterable[str]:

@@ -15,7 +15,7 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
-from hotjar_cli.core.kinds import IdentifyKey, Kinds, Signature, distinct, identify_key, signature
+from hotjar_cli.core.kinds import Kinds, Signature, distinct, signature
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
 
@@ -88,13 +88,13 @@ class Summary:
     """The site view collected beside the counts, when a report asks for it (`hotjar_cli.core.views.Views`)."""
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
-    _repeats: dict[int | IdentifyKey, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    _repeats: dict[int | Signature, list[Any]] = field(default_factory=dict, repr=False, compare=False)
     """Decisions that need nothing but counting, with how often they came again before `settle`.
 
     The core hands out one shared decision for most events (tracks under a known name, page views): such a
     decision is held by identity, and counting its event is then one lookup. Holding it keeps it alive, so its
     identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
-    by what it counts for instead (`identify_key`). Identifies that a full site turns away in part have findings of
+    by what it counts for instead (`signature`). Identifies that a full site turns away in part have findings of
     many paths but few codes.
     """
     held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
@@ -114,10 +114,10 @@ class Summary:
             return
         call = decision.call
         findings = decision.findings
-        key: int | IdentifyKey = id(decision)
+        key: int | Signature = id(decision)
         by_findings = call is not None and call.attributes is not None
         if by_findings:
-            key = identify_key(decision)
+            key = signature(decision)
             repeat = self._repeats.get(key)
             if repeat is not None:
                 repeat[1] += 1

@@ -1,10 +1,10 @@
 """What an event counts for, found once for many events by the summary and the time series alike: an identify's
-own decision by its outcome and its findings' codes."""
+own decision by its outcome, its call's kind and its findings' codes."""
 
 from __future__ import annotations
 
 from hotjar_cli.core.decode import parse_line
-from hotjar_cli.core.kinds import Kinds, identify_key, signature
+from hotjar_cli.core.kinds import Kinds, signature
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.summary import Summary
 
@@ -16,7 +16,7 @@ def identify(outcome: Outcome, *codes: str) -> Decision:
 
 
 def test_identifies_of_one_outcome_and_the_same_codes_count_for_the_same() -> None:
-    assert identify_key(identify(Outcome.MODIFIED, "HJ201", "HJ202")) == (1, ("HJ201", "HJ202"))
+    assert signature(identify(Outcome.MODIFIED, "HJ201", "HJ202")) == (1, "identify", ("HJ201", "HJ202"))
     kinds = Kinds()
     first = kinds.number(identify(Outcome.MODIFIED, "HJ201", "HJ202"))
     assert kinds.number(identify(Outcome.MODIFIED, "HJ201", "HJ202")) == first
@@ -27,7 +27,7 @@ def test_identifies_of_one_outcome_and_the_same_codes_count_for_the_same() -> No
 def test_a_summary_counts_identifies_with_the_same_codes_under_their_own_outcomes() -> None:
     # With a rule ignored, a modified identify and an accepted one have the same codes (none): still two outcomes,
     # whichever comes first.
-    assert identify_key(identify(Outcome.MODIFIED)) != identify_key(identify(Outcome.ACCEPTED))
+    assert signature(identify(Outcome.MODIFIED)) != signature(identify(Outcome.ACCEPTED))
     message = parse_line(b'{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}')[0][0]
     for order in ([Outcome.MODIFIED, Outcome.ACCEPTED], [Outcome.ACCEPTED, Outcome.MODIFIED]):
         summary = Summary()
