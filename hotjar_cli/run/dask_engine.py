@@ -104,6 +104,12 @@ class DaskEngine(Engine):
             return super().in_flight(executor)
         return max(executor.threads(), 1) + SPARE_UNITS_IN_FLIGHT
 
+    def wait(self, futures: list[Future]) -> None:
+        """Whichever task finishes first (see `Engine.wait`)."""
+        from dask.distributed import wait
+
+        wait(futures, return_when="FIRST_COMPLETED")
+
 
 class _Tasks:
     """A Dask client as an `Executor`: every submission is a new task, never a cached result of an earlier one."""

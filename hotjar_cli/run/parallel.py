@@ -66,8 +66,11 @@ units in flight when it fills, which may have to run again, are small."""
 SMALL_UNIT_BYTES = 4 * 1024 * 1024
 """Units are cut no smaller than this: before the pace of new names is known, and near a fill or the end."""
 SPARE_UNITS_IN_FLIGHT = 1
-"""Units handed out ahead of the fold beyond one a worker: enough to keep every worker busy while the units
-before finish, few enough that most units start with the site's names complete."""
+"""Units running beyond one a worker: one waits for each worker to finish, so none waits for the next."""
+UNFOLDED_PER_RUNNING = 3
+"""Units started but not yet folded, at most, per unit running: a worker that finishes small units while a large
+one before them runs goes on to later ones, but not so far ahead of the fold that many start with the site's
+names incomplete."""
 SPOOL_PLAIN_CHARACTERS = 1 << 20
 """Streamed output a worker returns in its result is compressed past this much, to cross the network small."""
 
@@ -145,8 +148,13 @@ class Engine(ABC):
         """Workers for that many units, released when the context ends."""
 
     def in_flight(self, executor: Executor) -> int:
-        """How many units to keep started ahead of the fold."""
+        """How many units to keep running at once."""
         return max(self.jobs, 1) + SPARE_UNITS_IN_FLIGHT
+
+    def wait(self, futures: list[Future]) -> None:
+        """Return once at least one of these futures (the next unit to fold first) is done. This default waits for
+        that first one alone; an engine that can wait for whichever finishes first keeps its workers busier."""
+        futures[0].result()
 
 
 class LocalEngine(Engine):
@@ -176,6 +184,14 @@ class LocalEngine(Engine):
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(channel,)
         )
+
+    def wait(self, futures: list[Future]) -> None:
+        """Whichever unit finishes first: a worker that finished a small unit gets another while a large one before
+        it still runs."""
+        from concurrent.futures import FIRST_COMPLETED
+        from concurrent.futures import wait as wait_any
+
+        wait_any(futures, return_when=FIRST_COMPLETED)  # type: ignore[arg-type]  # the pool's own futures
 
 
 def _start_worker(channel: Any) -> None:
@@ -283,10 +299,7 @@ def run_jobs(
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        in_flight = engine.in_flight(executor)
-        return _run_units(
-            units, settings, lines, out, observer, executor, folder, in_flight, engine.compress_over, meanwhile
-        )
+        return _run_units(units, settings, lines, out, observer, engine, executor, folder, meanwhile)
 
 
 def _run_units(
@@ -295,17 +308,18 @@ def _run_units(
     lines: Lines | None,
     out: TextIO,
     observer: Observer | None,
+    engine: Engine,
     executor: Executor,
     folder: str | None,
-    in_flight: int,
-    compress_over: int = SPOOL_PLAIN_CHARACTERS,
     meanwhile: Meanwhile | None = None,
 ) -> Summary:
-    """The units in a window of `in_flight`, the site-limit fold and the ordered merge: the part every engine shares.
+    """The units, `engine.in_flight` of them running at once, the site-limit fold and the ordered merge: the part
+    every engine shares.
 
     Streamed output goes to temporary files in `folder`, or without one comes back in the results, compressed past
-    `compress_over` characters."""
+    `engine.compress_over` characters."""
     limits = settings.limits
+    in_flight, compress_over = engine.in_flight(executor), engine.compress_over
 
     def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
@@ -327,14 +341,20 @@ def _run_units(
     next_unit = 0
     folded: Partial | None = None
     while started or next_unit < len(units):
-        # Second runs still running count as in flight too: they hold a worker like any unit.
-        busy = sum(not isinstance(item, Partial) and not item.done() for _, item in waiting)
-        while next_unit < len(units) and (not started or len(started) + busy < in_flight):
+        # Second runs still running count as running too: they hold a worker like any unit.
+        running = [future for _, future, _ in started if not future.done()]
+        running += [item for _, item in waiting if not isinstance(item, Partial) and not item.done()]
+        while next_unit < len(units):
+            started_bytes = sum(sizes[number] for number, _, _ in started)
+            room = min(attributes.room(folded_bytes), events.room(folded_bytes)) - started_bytes
+            # Units started ahead of the fold start with the site's names incomplete: far ahead only while no site
+            # is expected to fill before the end of the input, so that few of them can need a second run.
+            ahead = UNFOLDED_PER_RUNNING * in_flight if room >= not_started else in_flight
+            if started and (len(running) >= in_flight or len(started) >= ahead):
+                break
             # Units shrink as they near the end of the input, and near the point where a site is expected to fill
             # (beyond the units already started): the units in flight when it fills, which may run again, are then
             # small, and so are the last ones, so the workers finish together.
-            started_bytes = sum(sizes[number] for number, _, _ in started)
-            room = min(attributes.room(folded_bytes), events.room(folded_bytes)) - started_bytes
             largest = min(not_started, max(room, 0)) // (TAIL_SHARE * in_flight)
             pieces = _cut(units[next_unit], sizes[next_unit], int(largest))
             if len(pieces) > 1:
@@ -347,11 +367,18 @@ def _run_units(
             seeds = Seeds(
                 attributes.names(), events.names(), attributes.exact(everything_before), events.exact(everything_before)
             )
-            started.append((next_unit, submit(next_unit, seeds), seeds))
+            future = submit(next_unit, seeds)
+            started.append((next_unit, future, seeds))
+            running.append(future)
             next_unit += 1
-        number, future, seeds = started.popleft()
         if meanwhile is not None and folded is not None:
             meanwhile(folded.summary)  # the workers are busy with the units just started
+        folded = None
+        number, future, seeds = started[0]
+        if not future.done():
+            engine.wait(running)  # the next unit to fold, or any other: then more can start
+            continue
+        started.popleft()
         partial: Partial = future.result()
         folded = partial
         folded_bytes += sizes[number]

@@ -157,6 +157,7 @@ class _Done:
         self._value, self._done = value, done
 
     def result(self) -> parallel.Partial:
+        self._done = True  # as a pool's future is, once its result is back
         return self._value
 
     def done(self) -> bool:
@@ -356,6 +357,55 @@ def test_a_unit_is_sized_by_what_is_known_when_it_starts(tmp_path: Path) -> None
     assert all((unit.end or size) - unit.start <= size // 40 for unit in again)
     # Between the large units and the smallest, units of sizes in between: each cut by the estimate of its time.
     assert len([length for length in lengths if size // 200 < length < size // 10]) >= 3
+
+
+class _Gated:
+    """Runs each unit as it is submitted; every unit is done at once but one, which is done only once `open`."""
+
+    def __init__(self, slow: int) -> None:
+        self.slow, self.open = slow, False
+        self.starts: list[int | None] = []
+
+    def submit(self, fn: Any, /, *args: Any) -> _Done:
+        gate, slow = self, len(self.starts) == self.slow
+        self.starts.append(args[0].start)
+
+        class _Future(_Done):
+            def done(self) -> bool:
+                return gate.open or not slow
+
+        return _Future(fn(*args), True)
+
+
+class _WaitsForAny(_InParts):
+    """An engine that waits for whichever unit finishes first: the slow unit finishes after `waits` waits."""
+
+    def __init__(self, parts: int, in_flight: int, gated: _Gated, waits: int) -> None:
+        super().__init__(parts, in_flight, gated)  # type: ignore[arg-type]  # any executor will do
+        self.gated, self.waits, self.started_while_slow = gated, waits, 0
+
+    def wait(self, futures: list[Any]) -> None:
+        self.waits -= 1
+        if self.waits <= 0:
+            self.started_while_slow = len(self.gated.starts)
+            self.gated.open = True
+
+
+@pytest.mark.parametrize("in_flight", [1, 2, 3])
+def test_workers_go_on_to_later_units_while_a_slow_one_before_them_runs(tmp_path: Path, in_flight: int) -> None:
+    # Few names, all met early: no site fills, so units may start far ahead of the fold.
+    path = tmp_path / "log.jsonl"
+    path.write_text(site_limit_log(3000, 3, 7), encoding="utf-8")
+    settings = PassSettings()
+    out = io.StringIO()
+    engine = _WaitsForAny(40, in_flight, _Gated(slow=8), waits=100)
+    summary = parallel.run_jobs(resolve([str(path)]), settings, 1, None, out, engine=engine)
+    assert _report(summary, out.getvalue()) == _alone(path, settings, None)
+    # The units before the slow one folded (no new name in the later half of them: no site is expected to fill);
+    # then, while other workers are free, units after it start, up to the bound on unfolded units.
+    ahead = parallel.UNFOLDED_PER_RUNNING * in_flight if in_flight > 1 else 1
+    assert engine.started_while_slow == 8 + ahead
+    assert len(set(engine.gated.starts)) == len(engine.gated.starts)  # and none runs twice
 
 
 def test_local_workers_never_run_the_cyclic_collector() -> None:
