@@ -637,6 +637,7 @@ def _input_line(measured: dict, runs: int, result: dict) -> str:
         )
         + f", {measured['megabytes']:,.0f} MB, {meta['bytes'] / max(meta['events'], 1):,.0f} bytes a line; "
         f"best of {runs} run{'s' if runs != 1 else ''}; {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{result['machine'].get('hotjar_cli') or 'hotjar-cli not usable'}; "
         f"load average {measured['load_average']['before']:.1f} before, {measured['load_average']['after']:.1f} "
         "after."
     )
@@ -725,6 +726,11 @@ def main(argv: list[str] | None = None) -> int:
     help_text = validate_help(cli) if cli else None
     if help_text is None:
         print("hotjar-cli is not usable here: its rows are skipped", file=sys.stderr)
+    # Whether the core runs compiled: an edit to its sources since the install runs the slower pure-Python
+    # fallback, and every hotjar-cli row would measure that.
+    version = _version([cli, "--version"]) if cli else None
+    if version is not None and "compiled: yes" not in version:
+        print(f"{version}: its rows measure the pure-Python core; install again to compile it", file=sys.stderr)
     profiles: dict[str, dict] = {}
     names = ["input"] if args.input else [name.strip() for name in args.profiles.split(",") if name.strip()]
     for profile in names:
@@ -788,6 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "jq": _version([shutil.which("jq") or "jq", "--version"]),
         "commit": _version(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"]),
+        "hotjar_cli": version,
     }
     result["parse_loop"] = PARSE_LOOP.strip()
     args.results.write_text(json.dumps(result, indent=2, default=_plain) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -137,9 +138,29 @@ def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) 
     assert all(target["measured"] is not None for name, target in targets.items() if "short" in name)
     assert "| hotjar-cli validate --jobs 1 |" in done.stdout
     assert report["profiles"]["short"]["identical"] is True  # --jobs 1, 2 and dask: the same JSON report
+    # Which core the rows measured, compiled or its pure-Python fallback, is part of the record and the table.
+    core = report["machine"]["hotjar_cli"]
+    assert core.startswith("hotjar-cli ") and "(compiled: " in core
+    assert f"{core}; load average" in done.stdout
     # The two-process loop reads every line once: the halves meet at a line start.
     rows = {row["name"]: row for row in report["profiles"]["short"]["rows"]}
     one, two = rows["parse-only loop (orjson.loads, 1 core)"], rows[next(name for name in rows if "each half" in name)]
     assert (two["lines_read"], two["broken_json"]) == (one["lines_read"], one["broken_json"])
     assert one["lines_read"] == 300
     assert any("parse-only loop, the most --jobs 2 can reach" in name for name in targets)
+
+
+def test_the_throughput_benchmark_says_when_it_measures_the_pure_python_core(tmp_path: Path) -> None:
+    throughput = GENERATE.parent / "throughput.py"
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(throughput), "--events", "50", "--runs", "1", "--startup-runs", "1"]
+    done = subprocess.run(
+        [*command, "--profiles", "short", "--results", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "HOTJAR_CLI_PURE_PYTHON": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "(compiled: no, HOTJAR_CLI_PURE_PYTHON is set): its rows measure the pure-Python core" in done.stderr
+    assert "compiled: no" in json.loads(results.read_text())["machine"]["hotjar_cli"]
