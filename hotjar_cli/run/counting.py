@@ -55,6 +55,12 @@ class ProgressCounter:
             self._last = now
             self.done()
 
+    def take_back(self) -> None:
+        """Send back everything this pass sent: it was abandoned, and runs again (and is counted again) later."""
+        if (self._sent_bytes, self._sent_events) != (0, 0):
+            self._send((-self._sent_bytes, -self._sent_events))
+        self._bytes = self._sent_bytes = self._sent_events = 0
+
     def done(self) -> None:
         """Send what was counted since the last send."""
         events = self._summary.events if self._summary is not None else 0

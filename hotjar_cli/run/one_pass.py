@@ -83,11 +83,15 @@ def run_pass(
     site: Site | None = None,
     observer: Observer | None = None,
     count_lines_before: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
     without `count_lines_before` its lines count from the range's start (see `Summary.shifted`).
+
+    `stop`, when given, is asked after each block of lines: once it says so, the pass reads no further, and its
+    summary holds only what was read (a part of the input whose result is already known to be of no use).
 
     The cyclic garbage collector is paused meanwhile: what a message leaves behind is freed by reference
     counting (nothing per message refers back to itself), and a collection every few hundred messages would
@@ -96,7 +100,7 @@ def run_pass(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(sources, settings, on_event, site, observer, count_lines_before)
+        return _run(sources, settings, on_event, site, observer, count_lines_before, stop)
     finally:
         if collecting:
             gc.enable()
@@ -109,6 +113,7 @@ def _run(
     site: Site | None,
     observer: Observer | None,
     count_lines_before: bool,
+    stop: Callable[[], bool] | None,
 ) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
@@ -170,6 +175,7 @@ def _run(
 
     counting = CountingLoop(mapper, summary, views, max_line_bytes, other_line) if counting_only else None
 
+    stopped = False
     for source in sources:
         if source.start == 0:
             summary.files += 1
@@ -183,6 +189,9 @@ def _run(
             line_offset = lines_before(source) if count_lines_before else 0
             with open_source(source, observer.read if observer is not None else None) as stream:
                 for lines in read_blocks(stream, block_bytes, source.start == 0, max_line_bytes):
+                    if stop is not None and stop():
+                        stopped = True
+                        break
                     if counting is not None:
                         counting.count(name, lines, line_offset + line_number)
                         line_number += len(lines)
@@ -200,6 +209,8 @@ def _run(
         except (ReadError, InputError) as error:
             summary.errors.append(SourceError(source.name, line_offset + line_number + 1, str(error)))
         summary.lines += line_number
+        if stopped:
+            break
     summary.settle()
     summary.kinds = None
     if views is not None:

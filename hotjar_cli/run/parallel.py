@@ -239,6 +239,9 @@ class Partial(msgspec.Struct, frozen=True):
     output: Output | None
     lines_counted: bool = True
     """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
+    abandoned: bool = False
+    """Whether the unit stopped early, its result of no use: its site turned a name away while the names it started
+    with were incomplete (see `_work`). It holds nothing else then."""
 
 
 class Seeds(msgspec.Struct, frozen=True):
@@ -380,6 +383,11 @@ def _run_units(
             continue
         started.popleft()
         partial: Partial = future.result()
+        if partial.abandoned:
+            # Every unit before it is folded now: it runs again with the site's exact names, counted anew.
+            exact = Seeds(attributes.names(), events.names(), True, True)
+            started.appendleft((number, submit(number, exact), exact))
+            continue
         folded = partial
         folded_bytes += sizes[number]
         if observer is not None:
@@ -603,12 +611,20 @@ def _work(
     site = Site(limits.max_attributes, limits.max_events, seeds.attributes, seeds.events)
     output = None
     observer = None if again else for_worker()  # a unit folded again was counted the first time
+    stop = None
+    if not (seeds.exact_attributes and seeds.exact_events):
+        # Started before the site's names were complete, the unit runs again, seeded with them, if its own site
+        # turns a name away (`_SiteNames.fold`): it stops there, rather than finish a result of no use.
+        def stop() -> bool:
+            return (not seeds.exact_attributes and bool(site.refused_attributes)) or (
+                not seeds.exact_events and bool(site.refused_events)
+            )
+
     if lines is None:
-        summary = run_pass([unit], settings, site=site, observer=observer, count_lines_before=False)
-        return Partial(summary, *_new_names(site, seeds), None, lines_counted=False)
-    if spool is not None:
+        summary = run_pass([unit], settings, site=site, observer=observer, count_lines_before=False, stop=stop)
+    elif spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
-            summary = run_pass([unit], settings, lines(file), site=site, observer=observer)
+            summary = run_pass([unit], settings, lines(file), site=site, observer=observer, stop=stop)
         output = Output(path=spool)
     else:
         kept = OutputBuffer(compress_over)
@@ -618,9 +634,14 @@ def _work(
             lines(kept),  # type: ignore[arg-type]  # a text stream in all that the writers use
             site=site,
             observer=observer,
+            stop=stop,
         )
         output = kept.output()
-    return Partial(summary, *_new_names(site, seeds), output)
+    if stop is not None and stop():
+        if observer is not None:
+            observer.take_back()
+        return Partial(Summary(), Names([], True), Names([], True), None, abandoned=True)
+    return Partial(summary, *_new_names(site, seeds), output, lines_counted=lines is not None)
 
 
 def _new_names(site: Site, seeds: Seeds) -> tuple[Names, Names]:

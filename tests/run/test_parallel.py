@@ -8,12 +8,14 @@ import gzip
 import io
 import itertools
 import json
+import multiprocessing
 import pickle
 import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
@@ -26,6 +28,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.report.lines import CallLines, FindingLines
 from hotjar_cli.report.records import example_record, summary_record
+from hotjar_cli.run.counting import attach
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve, split_ranges
@@ -406,6 +409,53 @@ def test_workers_go_on_to_later_units_while_a_slow_one_before_them_runs(tmp_path
     ahead = parallel.UNFOLDED_PER_RUNNING * in_flight if in_flight > 1 else 1
     assert engine.started_while_slow == 8 + ahead
     assert len(set(engine.gated.starts)) == len(engine.gated.starts)  # and none runs twice
+
+
+def test_a_unit_stops_once_its_site_turns_a_name_away_before_the_names_before_it_are_known(tmp_path: Path) -> None:
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(16000, 120, 5), encoding="utf-8")
+    size = path.stat().st_size
+    unit = resolve([str(path)])[0]
+    full = PassSettings(limits=Limits(max_attributes=20))
+    sent: list[tuple[int, int]] = []
+
+    def run(settings: PassSettings, seeds: parallel.Seeds) -> parallel.Partial:
+        sent.clear()
+        attach(SimpleNamespace(put=sent.append))
+        try:
+            return parallel._work(unit, settings, None, None, seeds)
+        finally:
+            attach(None)
+
+    # Started with incomplete attribute names, its site fills and turns names away: no use going on.
+    stopped = run(full, parallel.Seeds([], [], False, True))
+    assert stopped.abandoned
+    assert 0 < sent[0][0] < size // 4  # it read the first blocks only
+    assert tuple(map(sum, zip(*sent, strict=True))) == (0, 0)  # and took back what it counted: it runs again
+    # With the names before it known, or a site that never turns a name away, it runs to its end.
+    for limited, seeds in [
+        (full, parallel.Seeds([], [], True, True)),
+        (PassSettings(limits=Limits(max_attributes=1000, max_events=1000)), parallel.Seeds([], [], False, False)),
+    ]:
+        partial = run(limited, seeds)
+        assert not partial.abandoned
+        assert partial.summary.events == 16000
+        assert sum(count for count, _ in sent) == size
+
+
+def test_progress_counts_every_byte_once_when_units_stop_and_run_again(tmp_path: Path) -> None:
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
+    queue = multiprocessing.get_context("fork").SimpleQueue()
+    engine = parallel.LocalEngine(2, progress=lambda: queue, min_bytes=0)
+    settings = PassSettings(limits=Limits(max_attributes=20, max_events=25))
+    summary = parallel.run_jobs(resolve([str(path)]), settings, 2, None, io.StringIO(), engine=engine)
+    sent = []
+    while not queue.empty():
+        sent.append(queue.get())
+    assert any(count < 0 for count, _ in sent)  # a unit stopped and took back what it counted
+    assert tuple(map(sum, zip(*sent, strict=True))) == (path.stat().st_size, summary.events)
+    assert _report(summary, "") == _alone(path, settings, None)
 
 
 def test_local_workers_never_run_the_cyclic_collector() -> None:
