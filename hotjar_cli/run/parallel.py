@@ -7,12 +7,13 @@ the path of a temporary file when the workers share this machine's disk, else th
 large.
 
 The site-wide limits (attribute-limit-exceeded, event-limit-exceeded) depend on everything before a message. The
-units are handed out in input order, a window of them at a time, and each is folded over a site seeded with the
+units are handed out in input order, a few running at once, and each is folded over a site seeded with the
 names the site held when it started (the names of every unit folded by then). Finished units are folded in input
 order: their new names, in the order they first asked to be admitted, tell exactly which names the site held before
 each unit. A unit that started before the site's names before it were complete, and whose result could differ from
 the one-process run (because the site turned a name away in it, in either run), is folded again over a site seeded
-with exactly those names. A site that is full never changes, so once a limit is reached every unit started after
+with exactly those names; one whose own site turns a name away stops there, since it will run again whatever
+follows. A site that is full never changes, so once a limit is reached every unit started after
 that is seeded with its final names and is exact: only the units in flight when a site filled can need a second run.
 And as the input nears the point where a site is expected to fill (at the pace its new names arrived over the later
 half of the input folded so far; anywhere before that pace is known), ranges are cut smaller and smaller
