@@ -119,19 +119,24 @@ def test_split_files_hold_exactly_the_lines_of_one_file(tmp_path: Path) -> None:
     assert joined == (tmp_path / "one.ndjson").read_bytes()
 
 
-def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) -> None:
-    # A few hundred messages, one run: only that every row runs and every target is worked out, never a timing.
-    throughput = GENERATE.parent / "throughput.py"
+def _throughput(tmp_path: Path, events: int, **environment: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """The throughput benchmark on a few generated short messages, one run of each row: its output and results."""
     results = tmp_path / "results.json"
-    command = [sys.executable, str(throughput), "--events", "300", "--runs", "1", "--startup-runs", "1"]
+    sizes = ["--events", str(events), "--runs", "1", "--startup-runs", "1", "--profiles", "short"]
     done = subprocess.run(
-        [*command, "--profiles", "short", "--results", str(results)],
+        [sys.executable, str(GENERATE.parent / "throughput.py"), *sizes, "--results", str(results)],
         capture_output=True,
         text=True,
         timeout=240,
+        env={**os.environ, **environment},
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(results.read_text())
+    return done, json.loads(results.read_text())
+
+
+def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) -> None:
+    # A few hundred messages, one run: only that every row runs and every target is worked out, never a timing.
+    done, report = _throughput(tmp_path, 300)
     targets = {target["target"]: target for target in report["targets"]}
     assert "short: validate --format markdown with its time series (--by day) ÷ without ≤ 1.15" in targets
     assert "short: inventory --jobs 1 ÷ validate without the time series ≤ 1.15" in targets
@@ -151,16 +156,6 @@ def test_the_throughput_benchmark_runs_to_its_table_and_targets(tmp_path: Path) 
 
 
 def test_the_throughput_benchmark_says_when_it_measures_the_pure_python_core(tmp_path: Path) -> None:
-    throughput = GENERATE.parent / "throughput.py"
-    results = tmp_path / "results.json"
-    command = [sys.executable, str(throughput), "--events", "50", "--runs", "1", "--startup-runs", "1"]
-    done = subprocess.run(
-        [*command, "--profiles", "short", "--results", str(results)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, "HOTJAR_CLI_PURE_PYTHON": "1"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done, report = _throughput(tmp_path, 50, HOTJAR_CLI_PURE_PYTHON="1")
     assert "(compiled: no, HOTJAR_CLI_PURE_PYTHON is set): its rows measure the pure-Python core" in done.stderr
-    assert "compiled: no" in json.loads(results.read_text())["machine"]["hotjar_cli"]
+    assert "compiled: no" in report["machine"]["hotjar_cli"]
