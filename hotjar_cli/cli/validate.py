@@ -286,10 +286,15 @@ EXPLAINED_CODES = tuple(rule.code for rule in CATALOGUE if rule.schema_explained
 """The rules whose examples are explained against Segment's JSON Schemas."""
 
 
+def _to_explain(summary: Summary) -> bool:
+    """Whether a summary holds examples of spec problems, which are explained."""
+    return any(code in summary.examples for code in EXPLAINED_CODES)
+
+
 def prepare_explanations(folded: Summary) -> None:
     """While workers read the logs: once a part has an example to explain, load what explains it (jsonschema and
     Segment's schemas, about 70 ms), so that the report does not wait for it at the end."""
-    if any(code in folded.examples for code in EXPLAINED_CODES):
+    if _to_explain(folded):
         from hotjar_cli.report.explain import prepare
 
         prepare()
@@ -297,7 +302,7 @@ def prepare_explanations(folded: Summary) -> None:
 
 def explained(summary: Summary, redacting: bool) -> Summary:
     """Examples of spec problems, explained against Segment's JSON Schemas (off the hot path: examples only)."""
-    if not any(code in summary.examples for code in EXPLAINED_CODES):
+    if not _to_explain(summary):
         return summary
     from hotjar_cli.report.explain import explain_line
 
