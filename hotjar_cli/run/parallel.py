@@ -242,7 +242,8 @@ class Partial(msgspec.Struct, frozen=True):
     """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
     abandoned: bool = False
     """Whether the unit stopped early, its result of no use: its site turned a name away while the names it started
-    with were incomplete (see `_work`). It holds nothing else then."""
+    with were incomplete (see `_work`). It then holds only which names it stopped for: `refused` in `attributes`,
+`events` or both. It runs again once those are exact."""
 
 
 class Seeds(msgspec.Struct, frozen=True):
@@ -273,8 +274,9 @@ def _seeds(names: bytes, exact_attributes: bool, exact_events: bool) -> Seeds:
 
 
 Meanwhile = Callable[[Summary], None]
-"""Work for the process that folds the units, done while its workers run: called with each unit's summary once it
-is folded, as that process is about to wait for the next (work the report will need, started early)."""
+"""Work for the process that folds the units, done while its workers run: called with the summary of the unit
+folded last, whenever that process has started every unit it can and is about to wait (work the report will need,
+started early)."""
 
 
 def run_jobs(
@@ -345,6 +347,23 @@ def _run_units(
     next_unit = 0
     folded: Partial | None = None
     while started or next_unit < len(units):
+        # A unit that stopped early runs again as soon as the names it stopped for are exact, before any new unit
+        # starts: the fold waits for it.
+        for place, (number, future, seeds) in enumerate(started):
+            if future.done() and future.result().abandoned:
+                stopped_for: Partial = future.result()
+                everything_before = place == 0
+                exact = Seeds(
+                    attributes.names(),
+                    events.names(),
+                    attributes.exact(everything_before),
+                    events.exact(everything_before),
+                )
+                if (stopped_for.attributes.refused and not exact.exact_attributes) or (
+                    stopped_for.events.refused and not exact.exact_events
+                ):
+                    continue  # it would stop again: it waits for the units before it
+                started[place] = (number, submit(number, exact), exact)
         # Second runs still running count as running too: they hold a worker like any unit.
         running = [future for _, future, _ in started if not future.done()]
         running += [item for _, item in waiting if not isinstance(item, Partial) and not item.done()]
@@ -375,20 +394,17 @@ def _run_units(
             started.append((next_unit, future, seeds))
             running.append(future)
             next_unit += 1
-        if meanwhile is not None and folded is not None:
-            meanwhile(folded.summary)  # the workers are busy with the units just started
-        folded = None
         number, future, seeds = started[0]
         if not future.done():
+            if meanwhile is not None and folded is not None:
+                meanwhile(folded.summary)  # every unit that can start has: the workers are busy
+                folded = None
             engine.wait(running)  # the next unit to fold, or any other: then more can start
             continue
-        started.popleft()
         partial: Partial = future.result()
         if partial.abandoned:
-            # Every unit before it is folded now: it runs again with the site's exact names, counted anew.
-            exact = Seeds(attributes.names(), events.names(), True, True)
-            started.appendleft((number, submit(number, exact), exact))
-            continue
+            continue  # it runs again, above, with the exact names, counted anew
+        started.popleft()
         folded = partial
         folded_bytes += sizes[number]
         if observer is not None:
@@ -641,7 +657,14 @@ def _work(
     if stop is not None and stop():
         if observer is not None:
             observer.take_back()
-        return Partial(Summary(), Names([], True), Names([], True), None, abandoned=True)
+        # Which names it stopped for: it runs again once those are exact.
+        return Partial(
+            Summary(),
+            Names([], not seeds.exact_attributes and bool(site.refused_attributes)),
+            Names([], not seeds.exact_events and bool(site.refused_events)),
+            None,
+            abandoned=True,
+        )
     return Partial(summary, *_new_names(site, seeds), output, lines_counted=lines is not None)
 
 

@@ -285,12 +285,15 @@ def test_only_units_in_flight_when_a_site_fills_run_twice(tmp_path: Path, limits
     second_runs = len(starts) - len(set(starts))
     # Each of the two limits fills once: the unit that fills it and those then in flight can run again.
     assert second_runs <= 2 * in_flight
-    # Every second run starts from the exact names; and once both sites are full, every unit starts exact.
-    seen: set[int | None] = set()
+    # A unit runs again only from names more exact than before: exact for the limit it stopped for (or both, when
+    # its fold found a name turned away), and no less exact for the other. Once both sites are full, every unit
+    # starts exact.
+    before: dict[int | None, tuple[bool, bool]] = {}
     for start, seeds in executor.runs:
-        if start in seen:
-            assert seeds.exact_attributes and seeds.exact_events
-        seen.add(start)
+        exact = (seeds.exact_attributes, seeds.exact_events)
+        if start in before:
+            assert exact != before[start] and all(now >= then for now, then in zip(exact, before[start], strict=True))
+        before[start] = exact
     last = executor.runs[-1][1]
     assert last.exact_attributes and last.exact_events
 
@@ -409,6 +412,22 @@ def test_workers_go_on_to_later_units_while_a_slow_one_before_them_runs(tmp_path
     ahead = parallel.UNFOLDED_PER_RUNNING * in_flight if in_flight > 1 else 1
     assert engine.started_while_slow == 8 + ahead
     assert len(set(engine.gated.starts)) == len(engine.gated.starts)  # and none runs twice
+
+
+def test_a_unit_that_stopped_runs_again_once_the_names_it_stopped_for_are_known(tmp_path: Path) -> None:
+    # The first unit fills the attribute limit; the second is slow; the third, started before the first was folded,
+    # stops as soon as its own site turns an attribute away. Once the first is folded the site is full, so its
+    # attribute names are final: the third runs again then, while the second still runs, not after it.
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(8000, 120, 5), encoding="utf-8")
+    settings = PassSettings(limits=Limits(max_attributes=20, max_events=1000))
+    out = io.StringIO()
+    engine = _WaitsForAny(40, 3, _Gated(slow=1), waits=100)
+    summary = parallel.run_jobs(resolve([str(path)]), settings, 1, None, out, engine=engine)
+    assert _report(summary, out.getvalue()) == _alone(path, settings, None)
+    starts = engine.gated.starts
+    assert starts[:3] == [unit.start for unit in split_ranges(resolve([str(path)])[0], 40)[:3]]
+    assert starts[: engine.started_while_slow].count(starts[2]) == 2
 
 
 def test_a_unit_stops_once_its_site_turns_a_name_away_before_the_names_before_it_are_known(tmp_path: Path) -> None:
