@@ -68,7 +68,18 @@ def _segment_seconds(value: str) -> float | None:
 
 def segment_time(parsed: Parsed) -> str | None:
     """The `timestamp` when it is in Segment's own form (`2024-03-01T10:00:00.123Z`, with a date of that shape)
-    and `event_seconds` reads its time from it; None otherwise.
+    and `event_seconds` reads its time from it (`is_segment_time`); None otherwise."""
+    # Read as an attribute that an unreadable line lacks: compiled, naming SegmentMessage here is a lookup in the
+    # module's names at every message.
+    text = getattr(parsed, "timestamp", None)
+    if not isinstance(text, str) or not is_segment_time(text):
+        return None
+    return text
+
+
+def is_segment_time(text: str) -> bool:
+    """Whether a text is a time in Segment's own form (`2024-03-01T10:00:00.123Z`, with a date of that shape) that
+    `event_seconds` reads.
 
     Two such times of the same length are in the same order as text as in time, and equal only at the same
     time: they can be compared without being read.
@@ -77,24 +88,23 @@ def segment_time(parsed: Parsed) -> str | None:
     on when the time is in the minute of the last one taken, as nearly every time is: about 600 instructions,
     where looking slices of it up in sets of the hours, clocks and fractions met took 2,500.
     """
-    # Read as an attribute that an unreadable line lacks: compiled, naming SegmentMessage here is a lookup in the
-    # module's names at every message.
-    text = getattr(parsed, "timestamp", None)
-    if not isinstance(text, str):
-        return None
     size = len(text)
-    if not (size == 20 or 22 <= size <= 24) or ord(text[size - 1]) != _Z:
-        return None
+    if not (size == 20 or 22 <= size <= 24):
+        return False
     if not text.startswith(_LAST_MINUTE.text):
-        if not _segment_minute(text):
-            return None
+        if ord(text[size - 1]) != _Z or not _segment_minute(text):
+            return False
         _LAST_MINUTE.text = text[:16]
-    # `:SS`, then none, one, two or three decimals
-    if ord(text[16]) != _COLON or not 0 <= _number(text, 17, 19) <= 59:
-        return None
-    if size > 20 and (ord(text[19]) != _DOT or _number(text, 20, size - 1) < 0):
-        return None
-    return text
+    return segment_seconds(text)
+
+
+def segment_seconds(text: str) -> bool:
+    """Whether a time whose first 16 characters are a minute in Segment's form (`2024-03-01T10:00`), and whose
+    length is one such a time has, goes on as one does: `:SS`, then none, one, two or three decimals, then `Z`."""
+    size = len(text)
+    if ord(text[size - 1]) != _Z or ord(text[16]) != _COLON or not 0 <= _number(text, 17, 19) <= 59:
+        return False
+    return size == 20 or (ord(text[19]) == _DOT and _number(text, 20, size - 1) >= 0)
 
 
 class _Minute:

@@ -20,7 +20,15 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.eventtime import _HOURS, END_SECOND, _hour_start, event_seconds, text_seconds
+from hotjar_cli.core.eventtime import (
+    _HOURS,
+    END_SECOND,
+    _hour_start,
+    event_seconds,
+    is_segment_time,
+    segment_seconds,
+    text_seconds,
+)
 from hotjar_cli.core.kinds import Kinds, distinct
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 
@@ -218,8 +226,8 @@ class Timeline:
     __slots__ = (
         "_groups",
         "_held",
-        "_hour",
         "_length",
+        "_minute",
         "_met",
         "_pending",
         "_span",
@@ -244,9 +252,9 @@ class Timeline:
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
         seconds, or None) and kind (`_Group`). `settle` counts them."""
         self._groups: dict[int, _Group] = {}
-        self._hour, self._length, self._held = "", 0, 0
-        """The hour of the last event in Segment's form (every time in it starts `2024-03-01T10:`), its times'
-        length and its groups; the groups held."""
+        self._minute, self._length, self._held = "", -1, 0
+        """The minute of the last event in Segment's form (`2024-03-01T10:00`, read), its time's length (-1 before
+        any) and its hour's groups; the groups held."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
@@ -254,9 +262,10 @@ class Timeline:
         Nearly every event costs a few operations here: events are grouped by hour and kind (see `Kinds`), and a
         `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its first 13 characters
         name its hour, and two such times of the same length compare as text (with `Z` at the end: a time of
-        that length with an offset may fall in another hour). An event in the same hour as the one before, under
-        a decision met before and of a kind already met in the hour, takes the first branch; only a kind with
-        findings keeps its first and last sighting.
+        that length with an offset may fall in another hour). Such a time is checked whole, as `event_seconds`
+        reads it (a time that is none, `10:99:00Z`, has no bucket), but an event in the same minute as the one
+        before only from its seconds on. Such an event, under a decision met before and of a kind already met in
+        the hour, takes the first branch; only a kind with findings keeps its first and last sighting.
         """
         if type(parsed) is SegmentMessage:
             self.observe_message(file, line, index, parsed, decision)
@@ -268,7 +277,7 @@ class Timeline:
     ) -> None:
         """`observe` for a message (not a line that holds none)."""
         text = message.timestamp
-        if type(text) is str and text.startswith(self._hour) and len(text) == self._length and text.endswith("Z"):
+        if type(text) is str and text.startswith(self._minute) and len(text) == self._length and segment_seconds(text):
             kind = self._met.of.get(id(decision))
             if kind is None:
                 kind = self._met.number(decision)
@@ -291,13 +300,13 @@ class Timeline:
     def _observe_any(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
     ) -> None:
-        if type(text) is str and text[-1:] == "Z" and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
+        if type(text) is str and is_segment_time(text) and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = {}
-            self._hour, self._length, self._groups = prefix + ":", len(text), groups
+            self._minute, self._length, self._groups = text[:16], len(text), groups
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
@@ -343,7 +352,7 @@ class Timeline:
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        self._hour, self._length, self._groups, self._held = "", 0, {}, 0
+        self._minute, self._length, self._groups, self._held = "", -1, {}, 0
         kinds = self._met.signatures
         for hour, groups in pending.items():
             if hour is None:
@@ -447,7 +456,7 @@ class Timeline:
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
         copy._met, copy._pending = Kinds(), {}
-        copy._hour, copy._length, copy._groups, copy._held = "", 0, {}, 0
+        copy._minute, copy._length, copy._groups, copy._held = "", -1, {}, 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:

@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
+from hotjar_cli.core.decode import decode_one
+from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.timeline import Timeline
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -201,3 +208,49 @@ def test_a_narrow_terminal_wraps_a_long_file_name_in_the_since_table_and_never_c
     assert "…" not in table
     cells = "".join(line.split("│")[2].strip() for line in table.splitlines() if line.count("│") == 5)
     assert f"{log}:1" in cells
+
+
+_CLOCKS = ["10:00:00", "10:00:59", "10:59:07", "11:00:00", "23:59:59", "10:99:00", "10:00:60", "1x:00:00", "10:6x:00"]
+_FRACTIONS = ["", ".5", ".12", ".123", ".1x", ".", ".1234"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    times=st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(["2024-03-01T", "2024-02-30T", "2024-03-02T"]), st.sampled_from(_CLOCKS))
+            .flatmap(lambda day: st.sampled_from(_FRACTIONS).map(lambda fraction: f"{day[0]}{day[1]}{fraction}Z")),
+            st.sampled_from(["2024-03-01T10:00:00+01:00", "2024-03-01", "", "2024-03-01T10:00:00.000z"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_every_event_is_bucketed_at_the_time_its_timestamp_holds_or_counted_apart(times: list[str]) -> None:
+    # The obvious reference: each event's time read on its own. A time in Segment's form that is none (minute 99,
+    # second 60, a letter among its digits) has no bucket, wherever it falls among real times of its minute.
+    mapper, timeline = Mapper(Limits()), Timeline()
+    expected: dict[int, int] = {}
+    untimed = 0
+    for line, time in enumerate(times, 1):
+        message = decode_one(json.dumps({"type": "track", "userId": "u", "event": "x!", "timestamp": time}).encode())
+        timeline.observe("log.jsonl", line, None, message, mapper.decide_message(message))
+        seconds = event_seconds(message)
+        if seconds is None:
+            untimed += 1
+        else:
+            start = int(seconds // 3600) * 3600
+            expected[start] = expected.get(start, 0) + 1
+    timeline.finish()
+    _, series = timeline.series("hour")
+    assert {start: bucket.events for start, bucket in series if bucket.events} == expected
+    assert timeline.untimed.events == untimed
+    timed = [(event_seconds_of(time), line) for line, time in enumerate(times, 1) if event_seconds_of(time) is not None]
+    if timed:
+        first, last = min(timed), max(timed, key=lambda seen: (seen[0], seen[1]))
+        assert (timeline.first["HJ303"][0], timeline.first["HJ303"][1].line) == first
+        assert (timeline.last["HJ303"][0], timeline.last["HJ303"][1].line) == last
+
+
+def event_seconds_of(time: str) -> float | None:
+    return event_seconds(decode_one(json.dumps({"type": "track", "timestamp": time}).encode()))
