@@ -431,7 +431,7 @@ def _names(
 
 USERS_CACHED: Final = 65_536
 """Users whose hashes are remembered: a user's events tend to come together."""
-DECISIONS_HELD: Final = 4096
+DECISIONS_HELD: Final = 16_384
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
 
 
