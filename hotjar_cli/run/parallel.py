@@ -346,12 +346,18 @@ def _run_units(
     events = _SiteNames(limits.max_events, settings.site_names.events)
     next_unit = 0
     folded: Partial | None = None
+    # The results of started units that are done, by unit: each is fetched once (from a cluster, a transfer).
+    finished: dict[int, Partial] = {}
     while started or next_unit < len(units):
         # A unit that stopped early runs again as soon as the names it stopped for are exact, before any new unit
         # starts: the fold waits for it.
         for place, (number, future, seeds) in enumerate(started):
-            if future.done() and future.result().abandoned:
-                stopped_for: Partial = future.result()
+            stopped_for = finished.get(number)
+            if stopped_for is None:
+                if not future.done():
+                    continue
+                stopped_for = finished[number] = future.result()
+            if stopped_for.abandoned:
                 everything_before = place == 0
                 exact = Seeds(
                     attributes.names(),
@@ -363,6 +369,7 @@ def _run_units(
                     stopped_for.events.refused and not exact.exact_events
                 ):
                     continue  # it would stop again: it waits for the units before it
+                del finished[number]
                 started[place] = (number, submit(number, exact), exact)
         # Second runs still running count as running too: they hold a worker like any unit.
         running = [future for _, future, _ in started if not future.done()]
@@ -395,15 +402,18 @@ def _run_units(
             running.append(future)
             next_unit += 1
         number, future, seeds = started[0]
-        if not future.done():
+        partial = finished.get(number)
+        if partial is None and future.done():
+            partial = finished[number] = future.result()
+        if partial is None:
             if meanwhile is not None and folded is not None:
                 meanwhile(folded.summary)  # every unit that can start has: the workers are busy
                 folded = None
             engine.wait(running)  # the next unit to fold, or any other: then more can start
             continue
-        partial: Partial = future.result()
         if partial.abandoned:
             continue  # it runs again, above, with the exact names, counted anew
+        del finished[number]
         started.popleft()
         folded = partial
         folded_bytes += sizes[number]
