@@ -351,13 +351,13 @@ def _run_units(
     while started or next_unit < len(units):
         # A unit that stopped early runs again as soon as the names it stopped for are exact, before any new unit
         # starts: the fold waits for it.
-        for place, (number, future, seeds) in enumerate(started):
-            stopped_for = finished.get(number)
-            if stopped_for is None:
+        for place, (number, future, _) in enumerate(started):
+            result = finished.get(number)
+            if result is None:
                 if not future.done():
                     continue
-                stopped_for = finished[number] = future.result()
-            if stopped_for.abandoned:
+                result = finished[number] = future.result()
+            if result.abandoned:
                 everything_before = place == 0
                 exact = Seeds(
                     attributes.names(),
@@ -365,8 +365,8 @@ def _run_units(
                     attributes.exact(everything_before),
                     events.exact(everything_before),
                 )
-                if (stopped_for.attributes.refused and not exact.exact_attributes) or (
-                    stopped_for.events.refused and not exact.exact_events
+                if (result.attributes.refused and not exact.exact_attributes) or (
+                    result.events.refused and not exact.exact_events
                 ):
                     continue  # it would stop again: it waits for the units before it
                 del finished[number]
