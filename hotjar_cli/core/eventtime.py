@@ -278,38 +278,33 @@ def _slow_seconds(parsed: SegmentMessage) -> float | None:
 
 
 def iso(seconds: float | None) -> str | None:
-    """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any); None stays None, and
-    so does a time past the years a date holds (a projection far ahead, say).
+    """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any; finer digits are cut);
+    None stays None, and so does a time past the years a date holds (a projection far ahead, say).
 
-    What `datetime.fromtimestamp(seconds, UTC)` reads, worked out in integers: the microseconds rounded half to
-    even as it rounds them, the date from the days since 1970 (Howard Hinnant's `civil_from_days`). Through
-    `datetime`, with an attribute lookup for every field, a time cost 8,000 instructions, and a report has a time
-    or two for every name and rule it lists.
+    A time in seconds is a float, whose last bit is a second's millionth around 2000 and 30 millionths in the year
+    9999: 12:34:56.001 in the year 2300 is held a millionth short of it. So the milliseconds are read from the time
+    and one unit in its last place, which no time written with at most as many digits can reach: a time written in
+    milliseconds shows them in any year. The date is worked out in integers from the days since 1970 (Howard
+    Hinnant's `civil_from_days`): through `datetime`, with an attribute lookup for every field, a time cost 8,000
+    instructions, and a report has a time or two for every name and rule it lists.
     """
     if seconds is None or not FIRST_SECOND <= seconds < END_SECOND:
         return None
-    whole = int(seconds)  # toward zero, as `math.modf` splits it; the fraction left is exact
-    microseconds = _half_to_even((seconds - whole) * 1e6)
-    if microseconds >= 1_000_000:
-        whole, microseconds = whole + 1, microseconds - 1_000_000
-    elif microseconds < 0:
-        whole, microseconds = whole - 1, microseconds + 1_000_000
+    whole = math.floor(seconds)
+    milliseconds = int((seconds - whole + math.ulp(seconds)) * 1000)  # the difference is exact
+    if milliseconds >= 1000:
+        whole, milliseconds = whole + 1, milliseconds - 1000
+    if whole >= END_SECOND:
+        whole, milliseconds = END_SECOND - 1, 999
     days = whole // 86_400
     second = whole - days * 86_400
     year, month, day = _civil_date(days)
-    end = _ENDS[microseconds // 1000]
+    end = _ENDS[milliseconds]
     two = _TWO_DIGITS
     hour = second // 3600
     minute = second // 60 - hour * 60
     shown_year = str(year) if year >= 1000 else f"{year:04d}"  # ISO 8601 pads a year to four digits
     return f"{shown_year}-{two[month]}-{two[day]}T{two[hour]}:{two[minute]}:{two[second % 60]}{end}"
-
-
-def _half_to_even(value: float) -> int:
-    """`round(value)`: the nearest integer, or of two the even one (compiled, `round` is a call through Python)."""
-    low = math.floor(value)
-    rest = value - low  # exact: no more bits than the value's own
-    return low + 1 if rest > 0.5 or (rest == 0.5 and low % 2) else low
 
 
 def _civil_date(days: int) -> tuple[int, int, int]:

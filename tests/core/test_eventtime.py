@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
 import pytest
 
@@ -131,14 +133,27 @@ def test_a_time_in_segment_form_is_read_as_iso_8601_reads_it(seed: int) -> None:
 
 
 def reference_iso(seconds: float) -> str:
-    """`iso` from its definition: the fields `datetime.fromtimestamp` reads, milliseconds only when there are any."""
-    moment = datetime.fromtimestamp(seconds, UTC)
+    """`iso` from its definition: the whole seconds and cut milliseconds of the time and one unit in its last place
+    (exact, in fractions), milliseconds only when there are any."""
+    time = Fraction(seconds) + Fraction(math.ulp(seconds))
+    whole = math.floor(time)
+    milliseconds = math.floor((time - whole) * 1000)
+    moment = datetime.fromtimestamp(whole, UTC)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year < 1000 else moment.isoformat(timespec="seconds")[:19]
-    milliseconds = moment.microsecond // 1000
     return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
 
 
-def test_a_time_in_seconds_is_written_as_datetime_reads_it() -> None:
+@pytest.mark.parametrize("text", ["2300-06-15T12:34:56.001Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00.001Z"])
+def test_a_time_written_in_milliseconds_shows_them_in_any_year(text: str) -> None:
+    assert iso(event_seconds(SegmentMessage(timestamp=text))) == text
+    rng = random.Random(text)
+    for _ in range(2_000):
+        moment = datetime(1, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(315_537_897_600))
+        written = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{rng.randrange(1, 1000):03d}Z"
+        assert iso(event_seconds(SegmentMessage(timestamp=written))) == written
+
+
+def test_a_time_in_seconds_is_written_with_its_milliseconds() -> None:
     rng = random.Random(3)
     times: list[float] = [0, 0.0, -0.0005, 0.0005, 0.0015, 1709251200, 1709251200.123, 951782400.5, -1, -86400.25]
     times += [1709251200 + rng.randrange(10**6) / 1000 for _ in range(5_000)]  # Segment's milliseconds
