@@ -42,7 +42,7 @@ def budget_line(label: str, budget: dict[str, Any]) -> str:
     line = f"{label}: {budget['used']:,} of {budget['limit']:,} slots used{known}"
     if budget["full"]:
         if budget["filled_at"] is not None:
-            return f"{line}; full since {where(budget['filled_at'])}"
+            return f"{line}; full since {visible(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
     if budget["new_per_week"]:
         fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
