@@ -235,7 +235,7 @@ def text_seconds(text: str) -> float:
     seconds = _segment_seconds(text) if text[-1:] == "Z" else None
     if seconds is None:
         seconds = event_seconds(SegmentMessage(timestamp=text))
-    return seconds if seconds is not None else _HOURS[text[:13]]
+    return seconds if seconds is not None else hour_seconds(text[:13])
 
 
 def _hour_start(text: str) -> int | None:
@@ -251,6 +251,17 @@ def _hour_start(text: str) -> int | None:
     return start
 
 
+def hour_seconds(text: str) -> int:
+    """The start of an hour named as `2024-03-01T10` and read before: from the hours met, or read again once they
+    were let go (past 100,000 of them)."""
+    start = _HOURS.get(text)
+    if start is None:
+        start = _hour_start(text)
+        if start is None:
+            raise ValueError(f"not an hour: {text!r}")
+    return start
+
+
 FIRST_SECOND: Final = -62_135_596_800
 """0001-01-01T00:00:00Z: the first time a date holds, in seconds."""
 END_SECOND: Final = 253_402_300_800
@@ -260,21 +271,26 @@ END_SECOND: Final = 253_402_300_800
 def _slow_seconds(parsed: SegmentMessage) -> float | None:
     for value in (parsed.timestamp, parsed.originalTimestamp, parsed.receivedAt):
         if type(value) is str:
-            try:
-                moment = _fromisoformat(value)
-            except ValueError:
-                try:
-                    moment = _fromisoformat(value.strip().replace("z", "Z"))
-                except ValueError:
-                    continue
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            seconds = moment.timestamp()
-            # A time whose offset takes it past the years a date holds (`9999-12-31T23:00:00-05:00` is in the year
-            # 10000 in UTC) is not read: it could be neither bucketed nor shown.
-            if FIRST_SECOND <= seconds < END_SECOND:
-                return seconds
+            moment = _read_time(value)
+            if moment is not None:
+                return moment.timestamp()
     return None
+
+
+def _read_time(value: str) -> datetime | None:
+    """An ISO-8601 time as `fromisoformat` reads it, else with the spaces around it and a lower-case `z` forgiven;
+    without a zone, UTC. None when unreadable, and for a time whose offset takes it past the years a date holds
+    (`9999-12-31T23:00:00-05:00` is in the year 10000 in UTC): it could be neither bucketed nor shown."""
+    try:
+        moment = _fromisoformat(value)
+    except ValueError:
+        try:
+            moment = _fromisoformat(value.strip().replace("z", "Z"))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment if FIRST_SECOND <= moment.timestamp() < END_SECOND else None
 
 
 def iso(seconds: float | None) -> str | None:
@@ -344,10 +360,10 @@ def message_time_text(message: SegmentMessage) -> str | None:
 
 
 def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:
+    # Read as `event_seconds` reads it, so that the filters keep the events the reports place in their span.
     for value in (message.timestamp, message.originalTimestamp, message.receivedAt):
         if isinstance(value, str):
-            try:
-                return parse_time(value), value
-            except ValueError:
-                continue
+            moment = _read_time(value)
+            if moment is not None:
+                return moment, value
     return None

@@ -25,6 +25,7 @@ from hotjar_cli.core.eventtime import (
     END_SECOND,
     _hour_start,
     event_seconds,
+    hour_seconds,
     is_segment_time,
     segment_seconds,
     text_seconds,
@@ -358,7 +359,7 @@ class Timeline:
             if hour is None:
                 bucket = self.untimed
             else:
-                start = _HOURS[hour[0]] if type(hour) is tuple else hour
+                start = hour_seconds(hour[0]) if type(hour) is tuple else hour
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)

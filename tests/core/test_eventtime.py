@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, iso, segment_time
+from hotjar_cli.core.eventtime import event_seconds, iso, message_time, segment_time
 
 
 @pytest.mark.parametrize(
@@ -130,6 +130,15 @@ def reference_event_seconds(text: str) -> float | None:
 def test_a_time_in_segment_form_is_read_as_iso_8601_reads_it(seed: int) -> None:
     for text in odd_times(20_000, seed):
         assert event_seconds(SegmentMessage(timestamp=text)) == reference_event_seconds(text), text
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_filters_read_the_time_the_reports_read(seed: int) -> None:
+    # `--since` and `--until` read `message_time`; the time series and the inventory, `event_seconds`.
+    for text in [*odd_times(5_000, seed), "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"]:
+        message = SegmentMessage(timestamp=text, originalTimestamp="2024-03-01T10:00:00Z")
+        moment = message_time(message)
+        assert (moment and moment.timestamp()) == event_seconds(message), text
 
 
 def reference_iso(seconds: float) -> str:

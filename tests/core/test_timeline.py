@@ -255,3 +255,17 @@ def test_every_event_is_bucketed_at_the_time_its_timestamp_holds_or_counted_apar
 
 def event_seconds_of(time: str) -> float | None:
     return event_seconds(decode_one(json.dumps({"type": "track", "timestamp": time}).encode()))
+
+
+def test_more_hours_than_are_remembered_are_each_bucketed(tmp_path: Path) -> None:
+    # Hours read are remembered up to 100,000, then let go: the hours still waiting to be counted are read again.
+    log = tmp_path / "log.jsonl"
+    with log.open("w") as file:
+        for hour in range(100_001):
+            moment = START + timedelta(hours=hour)
+            file.write(f'{{"type": "track", "userId": "u", "event": "x", "timestamp": "{moment:%Y-%m-%dT%H:%M:%S}Z"}}\n')
+    code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    timeline = json.loads(out)["timeline"]
+    assert code == 0
+    assert sum(bucket["events"] for bucket in timeline["buckets"]) == 100_001
+    assert timeline["untimed"]["events"] == 0
