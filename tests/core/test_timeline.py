@@ -262,8 +262,8 @@ def test_more_hours_than_are_remembered_are_each_bucketed(tmp_path: Path) -> Non
     log = tmp_path / "log.jsonl"
     with log.open("w") as file:
         for hour in range(100_001):
-            moment = START + timedelta(hours=hour)
-            file.write(f'{{"type": "track", "userId": "u", "event": "x", "timestamp": "{moment:%Y-%m-%dT%H:%M:%S}Z"}}\n')
+            moment = f"{START + timedelta(hours=hour):%Y-%m-%dT%H:%M:%S}Z"
+            file.write(f'{{"type": "track", "userId": "u", "event": "x", "timestamp": "{moment}"}}\n')
     code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
     timeline = json.loads(out)["timeline"]
     assert code == 0
