@@ -264,9 +264,9 @@ class Timeline:
         `timestamp` in Segment's own form (`2024-03-01T10:00:00.123Z`) is never parsed: its first 13 characters
         name its hour, and two such times of the same length compare as text (with `Z` at the end: a time of
         that length with an offset may fall in another hour). Such a time is checked whole, as `event_seconds`
-        reads it (a time that is none, `10:99:00Z`, has no bucket), but an event in the same minute as the one
-        before only from its seconds on. Such an event, under a decision met before and of a kind already met in
-        the hour, takes the first branch; only a kind with findings keeps its first and last sighting.
+        reads it (`10:99:00Z` is no time and has no bucket); in the minute of the time before it, only from its
+        seconds on. An event in that minute, under a decision met before and of a kind already met in the hour,
+        takes the first branch; only a kind with findings keeps its first and last sighting.
         """
         if type(parsed) is SegmentMessage:
             self.observe_message(file, line, index, parsed, decision)

@@ -242,8 +242,8 @@ class Partial(msgspec.Struct, frozen=True):
     """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
     abandoned: bool = False
     """Whether the unit stopped early, its result of no use: its site turned a name away while the names it started
-    with were incomplete (see `_work`). It then holds only which names it stopped for: `refused` in `attributes`,
-`events` or both. It runs again once those are exact."""
+    with were incomplete (see `_work`). It then holds only which names it stopped for (`refused` in `attributes`,
+    `events` or both): it runs again once those are exact."""
 
 
 class Seeds(msgspec.Struct, frozen=True):
