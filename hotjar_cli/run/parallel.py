@@ -59,11 +59,14 @@ UNIT_BYTES = 32 * 1024 * 1024
 """A large plain file is cut into ranges of about this size (and at least one per job). Each unit costs a little
 of its own (its seeds, its caches and counts filled anew, its summary merged), so units start large, and a range
 is cut smaller as it nears a point where a unit may have to wait or run again (see `TAIL_SHARE`)."""
-TAIL_SHARE = 1
+TAIL_SHARE = 0.67
 """A range about to start is cut into units of at most the bytes before the nearer of two points, over this many
 times the units in flight: the end of the input, so the workers finish together rather than one waiting for the
 other's last large unit; and the point where a site is expected to fill (at the pace new names arrive), so the
-units in flight when it fills, which may have to run again, are small."""
+units in flight when it fills, which may have to run again, are small. Two thirds, not one: each unit costs
+about 4.5 ms of its own (on short messages, what 0.7 MB of input costs), and the 300 MB short benchmark now runs
+34 units rather than 39, 2% faster with `--jobs 2`, with second runs as small. (At a half or less, the rest of the
+input is never cut at the end: `_cut` keeps a range of up to one and a half units whole.)"""
 SMALL_UNIT_BYTES = 4 * 1024 * 1024
 """Units are cut no smaller than this: before the pace of new names is known, and near a fill or the end."""
 SPARE_UNITS_IN_FLIGHT = 1
