@@ -641,14 +641,19 @@ def _work(
     site = Site(limits.max_attributes, limits.max_events, seeds.attributes, seeds.events)
     output = None
     observer = None if again else for_worker()  # a unit folded again was counted the first time
-    stop = None
-    if not (seeds.exact_attributes and seeds.exact_events):
+
+    def stopped_for() -> tuple[bool, bool]:
         # Started before the site's names were complete, the unit runs again, seeded with them, if its own site
         # turns a name away (`_SiteNames.fold`): it stops there, rather than finish a result of no use.
-        def stop() -> bool:
-            return (not seeds.exact_attributes and bool(site.refused_attributes)) or (
-                not seeds.exact_events and bool(site.refused_events)
-            )
+        return (
+            not seeds.exact_attributes and bool(site.refused_attributes),
+            not seeds.exact_events and bool(site.refused_events),
+        )
+
+    def stopped() -> bool:
+        return any(stopped_for())
+
+    stop = None if seeds.exact_attributes and seeds.exact_events else stopped
 
     if lines is None:
         summary = run_pass([unit], settings, site=site, observer=observer, count_lines_before=False, stop=stop)
@@ -667,17 +672,12 @@ def _work(
             stop=stop,
         )
         output = kept.output()
-    if stop is not None and stop():
+    attributes_stopped, events_stopped = stopped_for()
+    if attributes_stopped or events_stopped:
         if observer is not None:
             observer.take_back()
         # Which names it stopped for: it runs again once those are exact.
-        return Partial(
-            Summary(),
-            Names([], not seeds.exact_attributes and bool(site.refused_attributes)),
-            Names([], not seeds.exact_events and bool(site.refused_events)),
-            None,
-            abandoned=True,
-        )
+        return Partial(Summary(), Names([], attributes_stopped), Names([], events_stopped), None, abandoned=True)
     return Partial(summary, *_new_names(site, seeds), output, lines_counted=lines is not None)
 
 
