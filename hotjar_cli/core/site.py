@@ -37,8 +37,8 @@ class Site:
     ) -> None:
         self.max_attributes = max_attributes
         self.max_events = max_events
-        self.attributes: dict[str, None] = dict.fromkeys(known_attributes)
-        self.events: dict[str, None] = dict.fromkeys(known_events)
+        self.attributes: dict[str, None] = _names(known_attributes)
+        self.events: dict[str, None] = _names(known_events)
         self.attributes_full = len(self.attributes) >= max_attributes
         self.events_full = len(self.events) >= max_events
         self.refused_attributes: dict[str, None] = {}
@@ -75,3 +75,8 @@ class Site:
     def event_candidates(self) -> list[str]:
         """Distinct event names in the order they first asked to be admitted (admitted ones first)."""
         return [*self.events, *self.refused_events]
+
+
+def _names(known: Iterable[str]) -> dict[str, None]:
+    """The names a site starts with, in order: a dict of them is copied whole, far faster than one by one."""
+    return dict(known) if isinstance(known, dict) else dict.fromkeys(known)

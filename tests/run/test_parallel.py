@@ -506,3 +506,13 @@ def test_the_process_that_folds_gets_each_folded_summary_while_the_workers_run(l
     assert sum(part.events for part in seen) < whole.events  # every unit's but the last: no wait follows it
     run(1)
     assert seen == []  # one process has no workers to overlap
+
+
+def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_before() -> None:
+    # Within a run each unit's seeds extend the last; a worker a cluster keeps from one run to the next meets others.
+    for names in (["a", "b"], ["a", "b", "c"], ["a", "b", "c"], ["x"], [], ["a", "b", "c", "d"], ["b", "a"]):
+        seeded = parallel._seeded("events", list(names))
+        assert list(seeded) == names
+        site = parallel.Site(100, 10_000, known_events=seeded)
+        site.admit_event("new")
+        assert list(parallel._seeded("events", list(names))) == names  # the site took a copy
