@@ -50,6 +50,7 @@ class CountingLoop:
         mapper, views, summary = self.mapper, self._views, self._summary
         decode, max_line_bytes, other_line = decode_one, self._max_line_bytes, self._other_line
         held = summary.held
+        kinds = summary.kinds  # a held decision's kind is its number there, which the time series may share
         repeated = 0  # events counted beside held decisions, added to the summary's at the end
         for raw in lines:
             line += 1
@@ -60,10 +61,12 @@ class CountingLoop:
             if message is None or message.batch is not None:
                 other_line(file, line, raw, message)
                 continue
-            decision = mapper.decide_message(message)
-            if views is not None:
-                views.observe_message(file, line, None, message, decision)
+            timestamp = message.timestamp  # read once, for the mapper and the site view
+            decision = mapper.decide_with_timestamp(message, timestamp)
             repeat = held.get(id(decision))
+            if views is not None:
+                kind: int = -1 if repeat is None else repeat[2]
+                views.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             if repeat is not None:
                 repeat[1] += 1
                 repeated += 1

@@ -71,7 +71,11 @@ def segment_time(parsed: Parsed) -> str | None:
     and `event_seconds` reads its time from it (`is_segment_time`); None otherwise."""
     # Read as an attribute that an unreadable line lacks: compiled, naming SegmentMessage here is a lookup in the
     # module's names at every message.
-    text = getattr(parsed, "timestamp", None)
+    return segment_text(getattr(parsed, "timestamp", None))
+
+
+def segment_text(text: object) -> str | None:
+    """`segment_time`, given a message's `timestamp`."""
     if not isinstance(text, str) or not is_segment_time(text):
         return None
     return text

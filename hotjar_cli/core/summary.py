@@ -138,12 +138,18 @@ class Summary:
                 self._count(decision, 1)
                 return  # not held
             self._held_by_findings += 1
-        # Counted when the summary settles, with the events that repeat it, once for all.
-        self._repeats[key] = [decision, 1]
+        # Counted when the summary settles, with the events that repeat it, once for all, by its kind.
+        kinds, kind = self.kinds, -1
+        if kinds is not None:
+            kind = kinds.of.get(id(decision), -1)
+            if kind < 0:
+                kind = kinds.number(decision)
+        self._repeats[key] = [decision, 1, kind]
 
     @property
     def held(self) -> dict[Any, list[Any]]:
-        """The decisions held for counting, each with how often it came again: the same dict for the summary's life.
+        """The decisions held for counting, each with how often it came again and the number of its kind in `kinds`
+        (-1 without): the same dict for the summary's life.
 
         An event whose decision is held by identity (`id(decision)` is a key) is counted by adding one to the count
         beside it and one to `events`, which is what `add_at` would do: a pass's loop does it without the call.
@@ -157,11 +163,9 @@ class Summary:
         repeats = self._repeats
         if repeats:
             kinds = self.kinds if self.kinds is not None else Kinds()
-            of = kinds.of
             by_kind: dict[int, int] = {}
-            for decision, count in repeats.values():
-                kind = of.get(id(decision))
-                if kind is None:
+            for decision, count, kind in repeats.values():
+                if kind < 0:  # held without kinds
                     kind = kinds.number(decision)
                 by_kind[kind] = by_kind.get(kind, 0) + count
             signatures = kinds.signatures

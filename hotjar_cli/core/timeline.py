@@ -269,19 +269,29 @@ class Timeline:
         takes the first branch; only a kind with findings keeps its first and last sighting.
         """
         if type(parsed) is SegmentMessage:
-            self.observe_message(file, line, index, parsed, decision)
+            self.observe_message(file, line, index, parsed, decision, parsed.timestamp)
         else:
             self._observe_any(file, line, index, parsed, decision, None)
 
     def observe_message(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        message: SegmentMessage,
+        decision: Decision,
+        text: Any,
+        kind: int = -1,
+        kinds: Kinds | None = None,
     ) -> None:
-        """`observe` for a message (not a line that holds none)."""
-        text = message.timestamp
+        """`observe` for a message (not a line that holds none), with its `timestamp` (`text`). `kind`: the number of
+        the decision's kind in `kinds`, when the caller knows it (else -1): it counts here when those are the kinds
+        met here (a timeline takes kinds of its own once they grow past `PENDING_GROUPS`)."""
         if type(text) is str and text.startswith(self._minute) and len(text) == self._length and segment_seconds(text):
-            kind = self._met.of.get(id(decision))
-            if kind is None:
-                kind = self._met.number(decision)
+            if kind < 0 or kinds is not self._met:
+                kind = self._met.of.get(id(decision), -1)
+                if kind < 0:
+                    kind = self._met.number(decision)
             group = self._groups.get(kind)
             if group is not None:
                 group.count += 1

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, segment_time
+from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.model import Decision
@@ -59,20 +59,29 @@ class Views:
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event (filtered ones are not)."""
         if type(parsed) is SegmentMessage:
-            self.observe_message(file, line, index, parsed, decision)
+            self.observe_message(file, line, index, parsed, decision, parsed.timestamp)
             return
         # A line that holds no message: it has no time, and only the timeline counts it.
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
 
     def observe_message(
-        self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        message: SegmentMessage,
+        decision: Decision,
+        timestamp: Any,
+        kind: int = -1,
+        kinds: Kinds | None = None,
     ) -> None:
-        """`observe` for a message: what a pass's counting loop calls."""
+        """`observe` for a message: what a pass's counting loop calls, with the message's `timestamp` and the number
+        of the decision's kind in `kinds` when it knows it (else -1)."""
         if self.timeline is not None:
-            self.timeline.observe_message(file, line, index, message, decision)
+            self.timeline.observe_message(file, line, index, message, decision, timestamp, kind, kinds)
         if self.inventory is not None:
-            when = segment_time(message)
+            when = segment_text(timestamp)
             self.inventory.observe(
                 file, line, index, message, decision, event_seconds(message) if when is None else when
             )

@@ -1046,3 +1046,22 @@ def test_a_user_id_beyond_a_doubles_range_is_judged_like_any_number(user_id: int
         assert codes(decision) == ["HJ005", "HJ103"]  # 0 is falsy in JavaScript: no user at all
     else:
         assert codes(decision) == ["HJ106"]  # sent as JavaScript's string of the number
+
+
+def test_a_name_another_pass_admitted_is_admitted_only_where_the_site_holds_it() -> None:
+    # Passes with the same limits share the decisions of admitted names; a full site that does not hold the name
+    # still turns it away, and one seeded with it admits it with the very decision the first pass made.
+    from hotjar_cli.core.site import Site
+
+    line = b'{"type": "track", "userId": "u1", "event": "Signed Up", "properties": {"a": 1}}'
+    message = parse_line(line)[0][0]
+    first = Mapper(Limits()).decide(message)
+    turned_away = Mapper(Limits(), Site(100, 1, known_events=["Order Completed"])).decide(message)
+    assert codes(turned_away) == ["HJ304"]
+    assert turned_away.call is None
+    known = {"Signed Up": None}
+    seeded = Mapper(Limits(), Site(100, 10_000, known_events=known))
+    assert seeded.decide(message) is first
+    seeded.decide(parse_line(line.replace(b"Signed Up", b"Order Completed"))[0][0])
+    assert list(seeded.site.events) == ["Signed Up", "Order Completed"]
+    assert known == {"Signed Up": None}  # a site copies the names it starts with

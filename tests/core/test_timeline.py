@@ -269,3 +269,23 @@ def test_more_hours_than_are_remembered_are_each_bucketed(tmp_path: Path) -> Non
     assert code == 0
     assert sum(bucket["events"] for bucket in timeline["buckets"]) == 100_001
     assert timeline["untimed"]["events"] == 0
+
+
+def test_a_kind_numbered_by_other_kinds_is_not_taken_for_one_met_here() -> None:
+    # The counting loop hands over the number of a decision's kind in the summary's kinds; a timeline that counts
+    # by other kinds (its own, once they grew too many) works the kind out itself.
+    from hotjar_cli.core.kinds import Kinds
+
+    mapper, timeline, elsewhere = Mapper(Limits()), Timeline(), Kinds()
+    rejected, accepted = (
+        decode_one(json.dumps({"type": "track", "userId": "u", "event": name, "timestamp": time}).encode())
+        for name, time in (("x!", "2024-03-01T10:00:00.000Z"), ("Signed Up", "2024-03-01T10:00:01.000Z"))
+    )
+    decisions = [mapper.decide_message(message) for message in (rejected, accepted)]
+    elsewhere.number(decisions[1])  # its number 0 there; the rejected track's number 0 here
+    timeline.observe("log.jsonl", 1, None, rejected, decisions[0])
+    timeline.observe_message("log.jsonl", 2, None, accepted, decisions[1], accepted.timestamp, 0, elsewhere)
+    timeline.finish()
+    (_, bucket), *_ = timeline.series("hour")[1]
+    assert bucket.rules == {"HJ303": 1}
+    assert bucket.events == 2
