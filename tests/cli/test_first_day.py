@@ -79,12 +79,14 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, args: list[str]) -> 
 def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     report.write_text("the previous report\n")
-    # Reading from a pipe that stays open keeps the run going until it is interrupted.
+    # Reading from a pipe that stays open keeps the run going until it is interrupted. Started as from a terminal,
+    # where Ctrl-C interrupts: a shell starts a background job with SIGINT ignored, and the command keeps to that.
     with subprocess.Popen(
         [str(CLI), "validate", "-", "-f", "json", "-o", str(report)],
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as running:
         assert running.stdin is not None
         running.stdin.write(identify().encode())
