@@ -51,6 +51,10 @@ class CountingLoop:
         decode, max_line_bytes, other_line = decode_one, self._max_line_bytes, self._other_line
         held = summary.held
         kinds = summary.kinds  # a held decision's kind is its number there, which the time series may share
+        # The time series alone, the site view of most reports, is called directly rather than through the views.
+        timeline = views.timeline if views is not None and views.inventory is None else None
+        if timeline is not None:
+            views = None
         repeated = 0  # events counted beside held decisions, added to the summary's at the end
         for raw in lines:
             line += 1
@@ -64,8 +68,10 @@ class CountingLoop:
             timestamp = message.timestamp  # read once, for the mapper and the site view
             decision = mapper.decide_with_timestamp(message, timestamp)
             repeat = held.get(id(decision))
-            if views is not None:
-                kind: int = -1 if repeat is None else repeat[2]
+            kind: int = -1 if repeat is None else repeat[2]
+            if timeline is not None:
+                timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
+            elif views is not None:
                 views.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             if repeat is not None:
                 repeat[1] += 1

@@ -36,7 +36,7 @@ from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 # Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
 MAX_BUCKETS: Final = 2_000
 PENDING_GROUPS: Final = 4096
-"""Groups of events held before they are counted into buckets (see `Timeline._pending`)."""
+"""Groups of events held before they are counted into buckets: the places kept for them (see `Timeline._pending`)."""
 RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
@@ -249,13 +249,14 @@ class Timeline:
         self._met = kinds if kinds is not None else Kinds()
         """The kinds of decisions met, maybe shared with other passes (see `Kinds`); kinds of its own once they grow
         past `PENDING_GROUPS`."""
-        self._pending: dict[Any, dict[int, _Group]] = {}
+        self._pending: dict[Any, list[_Group | None]] = {}
         """Events not yet counted into their buckets, by hour (its text and the times' length, or its start in
-        seconds, or None) and kind (`_Group`). `settle` counts them."""
-        self._groups: dict[int, _Group] = {}
+        seconds, or None) and kind (`_Group`, at the kind's number; None for a kind not met in the hour): a list
+        indexed by a small number costs a fraction of a dict's lookup. `settle` counts them."""
+        self._groups: list[_Group | None] = []
         self._minute, self._length, self._held = "", -1, 0
         """The minute of the last event in Segment's form (`2024-03-01T10:00`, read), its time's length (-1 before
-        any) and its hour's groups; the groups held."""
+        any) and its hour's groups; the places in the lists of groups held, at most `PENDING_GROUPS`."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
@@ -292,7 +293,8 @@ class Timeline:
                 kind = self._met.of.get(id(decision), -1)
                 if kind < 0:
                     kind = self._met.number(decision)
-            group = self._groups.get(kind)
+            groups = self._groups
+            group = groups[kind] if kind < len(groups) else None
             if group is not None:
                 group.count += 1
                 first = group.first
@@ -316,24 +318,28 @@ class Timeline:
             hour: Any = (prefix, len(text))  # times of one length compare as text
             groups = self._pending.get(hour)
             if groups is None:
-                groups = self._pending[hour] = {}
+                groups = self._pending[hour] = []
             self._minute, self._length, self._groups = text[:16], len(text), groups
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
             groups = self._pending.get(hour)
             if groups is None:
-                groups = self._pending[hour] = {}
-        kind = self._met.of.get(id(decision))
-        if kind is None:
+                groups = self._pending[hour] = []
+        kind = self._met.of.get(id(decision), -1)
+        if kind < 0:
             kind = self._met.number(decision)
-        group = groups.get(kind)
+        group = groups[kind] if kind < len(groups) else None
         if group is None:
-            if self._held >= PENDING_GROUPS:
-                self.settle()
+            # The hour's list grows to hold the kind: its places are what is held, groups or not.
+            added = kind + 1 - len(groups)
+            if added > 0 and self._held + added > PENDING_GROUPS:
+                self.settle()  # which starts kinds afresh once they are many (a kind's number is below their count)
                 self._observe_any(file, line, index, parsed, decision, text)
                 return
-            self._held += 1
+            if added > 0:
+                groups.extend([None] * added)
+                self._held += added
             # Only findings have sightings to report: a kind without them keeps none.
             groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][2] else None)
             return
@@ -363,7 +369,7 @@ class Timeline:
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        self._minute, self._length, self._groups, self._held = "", -1, {}, 0
+        self._minute, self._length, self._groups, self._held = "", -1, [], 0
         kinds = self._met.signatures
         for hour, groups in pending.items():
             if hour is None:
@@ -374,7 +380,9 @@ class Timeline:
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)
                 bucket = found if found is not None else self._new_bucket(start, start)
-            for kind, group in groups.items():
+            for kind, group in enumerate(groups):
+                if group is None:
+                    continue
                 outcome, _, codes = kinds[kind]
                 count = group.count
                 bucket.outcomes[outcome] += count
@@ -467,7 +475,7 @@ class Timeline:
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
         copy._met, copy._pending = Kinds(), {}
-        copy._minute, copy._length, copy._groups, copy._held = "", -1, {}, 0
+        copy._minute, copy._length, copy._groups, copy._held = "", -1, [], 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:

@@ -289,3 +289,30 @@ def test_a_kind_numbered_by_other_kinds_is_not_taken_for_one_met_here() -> None:
     (_, bucket), *_ = timeline.series("hour")[1]
     assert bucket.rules == {"HJ303": 1}
     assert bucket.events == 2
+
+
+def test_the_groups_held_stay_bounded_with_thousands_of_kinds_over_many_hours() -> None:
+    # Each hour holds its groups in a list by the kind's number: a kind numbered in the thousands, met once in each
+    # of many hours, must not make each hour hold thousands of places.
+    from itertools import product
+
+    from hotjar_cli.core.model import Decision, Finding, Outcome
+    from hotjar_cli.core.rules import RULES
+    from hotjar_cli.core.timeline import PENDING_GROUPS
+
+    codes = sorted(RULES)[:20]
+    shapes = [combination for size in (1, 2, 3) for combination in product(codes, repeat=size)][:6000]
+    timeline = Timeline()
+    expected: dict[int, int] = {}
+    for number, shape in enumerate(shapes):
+        hour = number % 50
+        time = f"2024-03-{1 + hour // 24:02d}T{hour % 24:02d}:00:00Z"
+        message = decode_one(json.dumps({"type": "track", "event": "x", "timestamp": time}).encode())
+        decision = Decision(Outcome.REJECTED, None, tuple(Finding(code, "$.event") for code in shape))
+        timeline.observe("log.jsonl", number + 1, None, message, decision)
+        assert sum(len(groups) for groups in timeline._pending.values()) <= PENDING_GROUPS
+        start = int(datetime(2024, 3, 1 + hour // 24, hour % 24, tzinfo=UTC).timestamp())
+        expected[start] = expected.get(start, 0) + 1
+    timeline.finish()
+    _, series = timeline.series("hour")
+    assert {start: bucket.events for start, bucket in series if bucket.events} == expected
