@@ -64,9 +64,10 @@ TAIL_SHARE = 0.67
 """A range about to start is cut into units of at most the bytes before the nearer of two points, over this many
 times the units in flight: the end of the input, so the workers finish together rather than one waiting for the
 other's last large unit; and the point where a site is expected to fill (at the pace new names arrive), so the
-units in flight when it fills, which may have to run again, are small. Two thirds, not one: each unit costs
-about 4.5 ms of its own (on short messages, what 0.7 MB of input costs), and the 300 MB short benchmark now runs
-34 units rather than 39, 2% faster with `--jobs 2`, with second runs as small. (At a half or less, the rest of the
+units in flight when it fills, which may have to run again, are small. Two thirds, not one: each unit cost
+about 4.5 ms of its own then (on short messages, what 0.7 MB of input costs; about 2.8 ms since a worker copies
+its seeds), and the 300 MB short benchmark runs 34 units rather than 39, 2% faster with `--jobs 2`, with second
+runs as small. (At a half or less, the rest of the
 input is never cut at the end: `_cut` keeps a range of up to one and a half units whole.)"""
 SMALL_UNIT_BYTES = 4 * 1024 * 1024
 """Units are cut no smaller than this: before the pace of new names is known, and near a fill or the end."""
@@ -348,6 +349,13 @@ def _run_units(
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
+
+    def site_seeds(everything_before: bool) -> Seeds:
+        # The site's names now, and whether they are exactly those before the unit to start (see `_SiteNames.exact`).
+        return Seeds(
+            attributes.names(), events.names(), attributes.exact(everything_before), events.exact(everything_before)
+        )
+
     next_unit = 0
     folded: Partial | None = None
     # The results of started units that are done, by unit: each is fetched once (from a cluster, a transfer).
@@ -362,13 +370,7 @@ def _run_units(
                     continue
                 result = finished[number] = future.result()
             if result.abandoned:
-                everything_before = place == 0
-                exact = Seeds(
-                    attributes.names(),
-                    events.names(),
-                    attributes.exact(everything_before),
-                    events.exact(everything_before),
-                )
+                exact = site_seeds(everything_before=place == 0)
                 if (result.attributes.refused and not exact.exact_attributes) or (
                     result.events.refused and not exact.exact_events
                 ):
@@ -397,10 +399,7 @@ def _run_units(
                 summaries[next_unit : next_unit + 1] = [None] * len(pieces)
             not_started -= sizes[next_unit]
             # With nothing started before it, a unit's seeds are the site's exact names before it.
-            everything_before = not started
-            seeds = Seeds(
-                attributes.names(), events.names(), attributes.exact(everything_before), events.exact(everything_before)
-            )
+            seeds = site_seeds(everything_before=not started)
             future = submit(next_unit, seeds)
             started.append((next_unit, future, seeds))
             running.append(future)
@@ -423,7 +422,7 @@ def _run_units(
         folded_bytes += sizes[number]
         if observer is not None:
             observer.source(units[number])
-        before = Seeds(attributes.names(), events.names(), True, True)
+        before = site_seeds(everything_before=True)
         turned_away = attributes.fold(partial.attributes, seeds.exact_attributes, folded_bytes)
         turned_away |= events.fold(partial.events, seeds.exact_events, folded_bytes)
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
