@@ -146,6 +146,12 @@ class Summary:
                 kind = kinds.number(decision)
         self._repeats[key] = [decision, 1, kind]
 
+    def shown_before(self, codes: Iterable[str]) -> None:
+        """Rules whose examples a report already has from the input before this summary's: none is collected for
+        them here (a part of an input read on its own, whose examples would come after those of the parts before
+        it, which a merge keeps)."""
+        self._shown_enough.update(codes)
+
     @property
     def held(self) -> dict[Any, list[Any]]:
         """The decisions held for counting, each with how often it came again and the number of its kind in `kinds`

@@ -84,11 +84,15 @@ def run_pass(
     observer: Observer | None = None,
     count_lines_before: bool = True,
     stop: Callable[[], bool] | None = None,
+    examples_shown: frozenset[str] = frozenset(),
 ) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
     without `count_lines_before` its lines count from the range's start (see `Summary.shifted`).
+
+    `examples_shown`: rules whose examples the parts of the input before these sources show enough of (see
+    `Summary.shown_before`).
 
     `stop`, when given, is asked after each block of lines: once it says so, the pass reads no further, and its
     summary holds only what was read (a part of the input whose result is already known to be of no use).
@@ -100,7 +104,7 @@ def run_pass(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(sources, settings, on_event, site, observer, count_lines_before, stop)
+        return _run(sources, settings, on_event, site, observer, count_lines_before, stop, examples_shown)
     finally:
         if collecting:
             gc.enable()
@@ -114,12 +118,14 @@ def _run(
     observer: Observer | None,
     count_lines_before: bool,
     stop: Callable[[], bool] | None,
+    examples_shown: frozenset[str],
 ) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
         site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)
     kinds = _kinds()
     summary = Summary(example_limit=settings.example_limit, held_limits=settings.held, kinds=kinds)
+    summary.shown_before(examples_shown)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
         Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, kinds)

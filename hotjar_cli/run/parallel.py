@@ -279,9 +279,9 @@ def _seeds(names: bytes, exact_attributes: bool, exact_events: bool) -> Seeds:
 
 
 Meanwhile = Callable[[Summary], None]
-"""Work for the process that folds the units, done while its workers run: called with the summary of the unit
-folded last, whenever that process has started every unit it can and is about to wait (work the report will need,
-started early)."""
+"""Work for the process that folds the units, done while its workers run: called with the summary of the last unit
+folded with examples, whenever that process has started every unit it can and is about to wait (work the report
+will need, started early)."""
 
 
 def run_jobs(
@@ -334,7 +334,9 @@ def _run_units(
 
     def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
-        return executor.submit(_work, units[number], settings, lines, spool, seeds, again, compress_over)
+        return executor.submit(
+            _work, units[number], settings, lines, spool, seeds, again, compress_over, shown.enough()
+        )
 
     units = list(units)  # ranges are cut smaller while a site may fill (`SMALL_UNIT_BYTES`)
     summaries: list[Summary | None] = [None] * len(units)
@@ -346,6 +348,7 @@ def _run_units(
     # Folded units wait here, in input order, until every unit before them is final: output is written in order.
     waiting: deque[tuple[int, Partial | Future]] = deque()
     numbering = LineNumbers(units)  # the same list: it sees the cuts
+    shown = ShownExamples(settings.example_limit)
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
     attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
     events = _SiteNames(limits.max_events, settings.site_names.events)
@@ -418,7 +421,8 @@ def _run_units(
             continue  # it runs again, above, with the exact names, counted anew
         del finished[number]
         started.popleft()
-        folded = partial
+        if partial.summary.examples:
+            folded = partial  # units after the first few collect no examples (see `ShownExamples`)
         folded_bytes += sizes[number]
         if observer is not None:
             observer.source(units[number])
@@ -426,8 +430,8 @@ def _run_units(
         turned_away = attributes.fold(partial.attributes, seeds.exact_attributes, folded_bytes)
         turned_away |= events.fold(partial.events, seeds.exact_events, folded_bytes)
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
-        _write_ready(waiting, summaries, out, numbering, wait=False)
-    _write_ready(waiting, summaries, out, numbering, wait=True)
+        _write_ready(waiting, summaries, out, numbering, shown, wait=False)
+    _write_ready(waiting, summaries, out, numbering, shown, wait=True)
     done = [summary for summary in summaries if summary is not None]
     assert len(done) == len(summaries), "every unit is folded before the merge"
     return reduce(Summary.merge, done)
@@ -460,6 +464,7 @@ def _write_ready(
     summaries: list[Summary | None],
     out: TextIO,
     numbering: LineNumbers,
+    shown: ShownExamples,
     wait: bool,
 ) -> None:
     while waiting:
@@ -470,8 +475,30 @@ def _write_ready(
             item = item.result()
         waiting.popleft()
         summaries[number] = numbering.place(number, item)
+        shown.add(item.summary)
         if item.output is not None:
             item.output.copy_to(out)
+
+
+class ShownExamples:
+    """The examples of each rule in the units written so far, which come first in input order: once a rule has as
+    many as a report shows, a unit started after that collects none of it. The first units' examples are the
+    report's, and the rest would only be made, sent back and dropped by the merge."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._counts: dict[str, int] = {}
+        self._enough: frozenset[str] = frozenset()
+
+    def add(self, summary: Summary) -> None:
+        """The summary of the next unit in input order."""
+        for code, examples in summary.examples.items():
+            self._counts[code] = self._counts.get(code, 0) + len(examples)
+        self._enough = frozenset(code for code, count in self._counts.items() if count >= self._limit)
+
+    def enough(self) -> frozenset[str]:
+        """The rules whose examples the units written so far show enough of."""
+        return self._enough
 
 
 class LineNumbers:
@@ -632,9 +659,11 @@ def _work(
     seeds: Seeds,
     again: bool = False,
     compress_over: int = SPOOL_PLAIN_CHARACTERS,
+    examples_shown: frozenset[str] = frozenset(),
 ) -> Partial:
     """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given,
-    else in the result, compressed past `compress_over` characters).
+    else in the result, compressed past `compress_over` characters). It collects no examples of the rules in
+    `examples_shown`, which the units before it show enough of.
 
     `again` for a unit folded a second time, whose progress was counted the first time."""
     limits = settings.limits
@@ -661,10 +690,20 @@ def _work(
     stop = None if seeds.exact_attributes and seeds.exact_events else stopped
 
     if lines is None:
-        summary = run_pass([unit], settings, site=site, observer=observer, count_lines_before=False, stop=stop)
+        summary = run_pass(
+            [unit],
+            settings,
+            site=site,
+            observer=observer,
+            count_lines_before=False,
+            stop=stop,
+            examples_shown=examples_shown,
+        )
     elif spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
-            summary = run_pass([unit], settings, lines(file), site=site, observer=observer, stop=stop)
+            summary = run_pass(
+                [unit], settings, lines(file), site=site, observer=observer, stop=stop, examples_shown=examples_shown
+            )
         output = Output(path=spool)
     else:
         kept = OutputBuffer(compress_over)
@@ -675,6 +714,7 @@ def _work(
             site=site,
             observer=observer,
             stop=stop,
+            examples_shown=examples_shown,
         )
         output = kept.output()
     attributes_stopped, events_stopped = stopped_for()

@@ -177,11 +177,14 @@ class _Inline:
         self.rng = rng
         self.runs: list[tuple[int | None, parallel.Seeds]] = []
         self.units: list[Source] = []
+        self.results: list[parallel.Partial] = []
 
     def submit(self, fn: Any, /, *args: Any) -> _Done:
         self.runs.append((args[0].start, next(arg for arg in args if isinstance(arg, parallel.Seeds))))
         self.units.append(args[0])
-        return _Done(fn(*args), self.rng.random() < 0.5)
+        partial = fn(*args)
+        self.results.append(partial)
+        return _Done(partial, self.rng.random() < 0.5)
 
 
 def _report(summary: Summary, streamed: str) -> tuple[str, str]:
@@ -260,6 +263,21 @@ def test_limits_crossed_at_any_unit_boundary_give_the_one_process_answer(
         settings = PassSettings(limits=Limits(max_attributes=max_attributes, max_events=max_events), example_limit=2)
         answer, _ = _in_units(path, settings, parts, in_flight, stream, random.Random(seed))
         assert answer == _alone(path, settings, stream)
+
+
+def test_units_after_those_that_show_enough_examples_of_a_rule_collect_none_of_it(tmp_path: Path) -> None:
+    # A report shows the first examples of each rule in input order: once the units written so far have as many as
+    # it shows, the units started after them make and send back none of that rule, and the answer is unchanged.
+    path = tmp_path / "sprawl.jsonl"
+    path.write_text(site_limit_log(4000, 120, 5), encoding="utf-8")
+    settings = PassSettings(limits=Limits(max_attributes=20, max_events=25))
+    answer, executor = _in_units(path, settings, 16, 2, None, random.Random(5))
+    assert answer == _alone(path, settings, None)
+    shown = [partial for partial in executor.results if not partial.abandoned]
+    full = {code for code, examples in shown[0].summary.examples.items() if len(examples) >= settings.example_limit}
+    assert {"HJ206", "HJ304"} <= full
+    assert not any(full & set(partial.summary.examples) for partial in shown[4:])
+    assert all(partial.summary.rules.get("HJ206") for partial in shown[4:])  # the findings are counted all the same
 
 
 @pytest.mark.parametrize("in_flight", [1, 2, 3, 5])
