@@ -167,6 +167,27 @@ class Mapper:
             **dict.fromkeys(UNSUPPORTED_TYPES, self._unsupported),
         }
 
+    @property
+    def call_arguments(self) -> bool:
+        """Whether every call carries its arguments (see `__init__`)."""
+        return self._bare_identify is None
+
+    def carried_to(self, site: Site) -> Mapper:
+        """A mapper with the same limits over `site`, a site seeded for another part of the input, keeping what this
+        one learned about the names `site` holds too: a process that folds many parts of an input in turn, each
+        over the names the site held before it, then admits each name once, not again in every part."""
+        carried = Mapper(self.limits, site, call_arguments=self.call_arguments)
+        events, attributes = site.events, site.attributes
+        carried._admitted_events = {name: shared for name, shared in self._admitted_events.items() if name in events}
+        carried._ready_attributes = {name: None for name in self._ready_attributes if name in attributes}
+        # A full site never changes: one that holds the same names turns away the same ones.
+        old = self.site
+        if old.events_full and site.events_full and old.events.keys() == events.keys():
+            carried._refused_events = self._refused_events
+        if old.attributes_full and site.attributes_full and old.attributes.keys() == attributes.keys():
+            carried._refused_attributes = self._refused_attributes
+        return carried
+
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
         if type(parsed) is Unreadable:

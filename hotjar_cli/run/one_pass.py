@@ -144,7 +144,7 @@ def _run(
     # compiled loop (`CountingLoop`); its calls' arguments are read only in examples (the inventory reads the
     # message's own traits), so an identify that breaks no rule needs none.
     counting_only = not filtering and not selecting and on_event is None
-    mapper = Mapper(limits, site, call_arguments=not counting_only)
+    mapper = _mapper(limits, site, not counting_only)
     decide = mapper.decide
 
     def fold(name: str, line: int, item: int | None, parsed: Parsed, raw: bytes) -> None:
@@ -237,6 +237,18 @@ def _kinds() -> Kinds:
     if kinds is None or len(kinds.signatures) >= PENDING_GROUPS:
         kinds = _THREAD.kinds = Kinds()
     return kinds
+
+
+def _mapper(limits: Limits, site: Site | None, call_arguments: bool) -> Mapper:
+    """The mapper of a pass over `site`: for a part of an input over a site seeded with the names before it, the
+    mapper of this thread's last part carried over (see `Mapper.carried_to`)."""
+    last: Mapper | None = getattr(_THREAD, "mapper", None)
+    if site is not None and last is not None and last.limits == limits and last.call_arguments == call_arguments:
+        mapper = last.carried_to(site)
+    else:
+        mapper = Mapper(limits, site, call_arguments=call_arguments)
+    _THREAD.mapper = mapper
+    return mapper
 
 
 def _only_selected(decision: Decision, selected: Selection) -> Decision:

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage, Unreadable, parse_line
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
@@ -1065,3 +1067,51 @@ def test_a_name_another_pass_admitted_is_admitted_only_where_the_site_holds_it()
     seeded.decide(parse_line(line.replace(b"Signed Up", b"Order Completed"))[0][0])
     assert list(seeded.site.events) == ["Signed Up", "Order Completed"]
     assert known == {"Signed Up": None}  # a site copies the names it starts with
+
+
+_PART_NAMES = [f"n{number}" for number in range(12)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    first=st.lists(st.tuples(st.booleans(), st.sampled_from(_PART_NAMES)), max_size=30),
+    second=st.lists(st.tuples(st.booleans(), st.sampled_from(_PART_NAMES)), max_size=30),
+    seeds=st.tuples(
+        st.lists(st.sampled_from(_PART_NAMES), unique=True), st.lists(st.sampled_from(_PART_NAMES), unique=True)
+    ),
+    limits=st.tuples(st.integers(0, 8), st.integers(0, 8)),
+    call_arguments=st.booleans(),
+)
+def test_a_mapper_carried_to_another_parts_site_decides_as_a_new_one_would(
+    first: list[tuple[bool, str]],
+    second: list[tuple[bool, str]],
+    seeds: tuple[list[str], list[str]],
+    limits: tuple[int, int],
+    call_arguments: bool,
+) -> None:
+    # A worker folds one part of an input, then another over a site seeded with any names (those before it, which
+    # may hold fewer or other names than its last part's site, or be full): what it learned carries over only
+    # where it still holds.
+    from hotjar_cli.core.site import Site
+
+    max_attributes, max_events = limits
+    rules = Limits(max_attributes=max_attributes, max_events=max_events)
+
+    def messages(part: list[tuple[bool, str]]) -> list[SegmentMessage]:
+        made = [
+            identify({name: 1, "plan": "pro"}) if is_identify else track(name, properties={"a": 1})
+            for is_identify, name in part
+        ]
+        return [parse_line(json.dumps(message).encode())[0][0] for message in made]  # type: ignore[misc]
+
+    def site() -> Site:
+        return Site(max_attributes, max_events, seeds[0][:max_attributes], seeds[1][:max_events])
+
+    used = Mapper(rules, Site(max_attributes, max_events), call_arguments=call_arguments)
+    for message in messages(first):
+        used.decide(message)
+    carried, new = used.carried_to(site()), Mapper(rules, site(), call_arguments=call_arguments)
+    for message in messages(second):
+        assert carried.decide(message) == new.decide(message)
+    assert list(carried.site.attributes) == list(new.site.attributes)
+    assert list(carried.site.events) == list(new.site.events)
