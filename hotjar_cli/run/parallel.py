@@ -279,9 +279,9 @@ def _seeds(names: bytes, exact_attributes: bool, exact_events: bool) -> Seeds:
 
 
 Meanwhile = Callable[[Summary], None]
-"""Work for the process that folds the units, done while its workers run: called with the summary of the last unit
-folded with examples, whenever that process has started every unit it can and is about to wait (work the report
-will need, started early)."""
+"""Work for the process that folds the units, done while its workers run, in a thread of its own: called with the
+summary of the last unit folded with examples, whenever that process has started every unit it can and is about to
+wait, unless the last call still runs (work the report will need, started early)."""
 
 
 def run_jobs(
@@ -361,6 +361,7 @@ def _run_units(
 
     next_unit = 0
     folded: Partial | None = None
+    aside = _Aside(meanwhile)
     # The results of started units that are done, by unit: each is fetched once (from a cluster, a transfer).
     finished: dict[int, Partial] = {}
     while started or next_unit < len(units):
@@ -412,9 +413,8 @@ def _run_units(
         if partial is None and future.done():
             partial = finished[number] = future.result()
         if partial is None:
-            if meanwhile is not None and folded is not None:
-                meanwhile(folded.summary)  # every unit that can start has: the workers are busy
-                folded = None
+            if folded is not None and aside.offer(folded.summary):
+                folded = None  # every unit that can start has: the workers are busy
             engine.wait(running)  # the next unit to fold, or any other: then more can start
             continue
         if partial.abandoned:
@@ -432,9 +432,42 @@ def _run_units(
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
         _write_ready(waiting, summaries, out, numbering, shown, wait=False)
     _write_ready(waiting, summaries, out, numbering, shown, wait=True)
+    aside.finish()
     done = [summary for summary in summaries if summary is not None]
     assert len(done) == len(summaries), "every unit is folded before the merge"
     return reduce(Summary.merge, done)
+
+
+class _Aside:
+    """Runs the `meanwhile` work in a thread of its own, one call at a time, so that the loop goes on folding units
+    and starting others while it runs: loading what a report needs takes tens of milliseconds, in which a worker
+    can finish a unit and wait for the next. What it raises is raised once the units are done."""
+
+    def __init__(self, work: Meanwhile | None) -> None:
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def offer(self, summary: Summary) -> bool:
+        """Start the work with `summary`, unless it is still running from the last call; whether it started."""
+        if self._work is None or (self._thread is not None and self._thread.is_alive()):
+            return False
+        self._thread = threading.Thread(target=self._run, args=(self._work, summary), daemon=True)
+        self._thread.start()
+        return True
+
+    def _run(self, work: Meanwhile, summary: Summary) -> None:
+        try:
+            work(summary)
+        except BaseException as error:  # noqa: BLE001  # raised in the loop's thread by `finish`
+            self._error = error
+
+    def finish(self) -> None:
+        """Wait for the work to end; raise what it raised."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _unit_bytes(unit: Source) -> int:

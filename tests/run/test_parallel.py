@@ -14,6 +14,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -524,6 +525,47 @@ def test_the_process_that_folds_gets_each_folded_summary_while_the_workers_run(l
     assert sum(part.events for part in seen) < whole.events  # every unit's but the last: no wait follows it
     run(1)
     assert seen == []  # one process has no workers to overlap
+
+
+def test_the_loop_goes_on_folding_and_starting_units_while_the_work_meanwhile_runs(tmp_path: Path) -> None:
+    # The work meanwhile (loading what explains the examples) takes long enough for workers to finish units and
+    # wait for more: it runs beside the loop. Here it waits until units started after it was called are folded,
+    # which never happens if the loop waits for it.
+    path = tmp_path / "log.jsonl"
+    path.write_text(site_limit_log(3000, 3, 7), encoding="utf-8")
+    engine = _WaitsForAny(40, 3, _Gated(slow=8), waits=1)
+    seen: list[int] = []
+
+    def meanwhile(summary: Summary) -> None:
+        if not seen:
+            seen.append(len(engine.gated.starts))
+            for _ in range(1000):
+                if len(engine.gated.starts) >= seen[0] + 5:
+                    break
+                time.sleep(0.01)
+            seen.append(len(engine.gated.starts))
+
+    summary = parallel.run_jobs(
+        resolve([str(path)]), PassSettings(), 1, None, io.StringIO(), engine=engine, meanwhile=meanwhile
+    )
+    assert summary.events == 3000
+    assert seen[1] >= seen[0] + 5
+
+
+def test_what_the_work_meanwhile_raises_is_raised_once_the_units_are_done(logs: Path) -> None:
+    def meanwhile(summary: Summary) -> None:
+        raise FileNotFoundError("schemas missing")
+
+    with pytest.raises(FileNotFoundError, match="schemas missing"):
+        parallel.run_jobs(
+            resolve([str(logs)]),
+            PassSettings(),
+            2,
+            None,
+            io.StringIO(),
+            engine=parallel.LocalEngine(2, min_bytes=0),
+            meanwhile=meanwhile,
+        )
 
 
 def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_before() -> None:
