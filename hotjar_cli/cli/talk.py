@@ -80,6 +80,11 @@ class Talk:
         if self.verbosity >= Verbosity.VERBOSE:
             self.console.print(f"hotjar-cli: {visible(text)}", markup=False, highlight=False)
 
+    @property
+    def on_terminal(self) -> bool:
+        """Whether stderr is a terminal: a person reads what is said there as it comes."""
+        return sys.stderr.isatty()
+
     def shows_progress(self, wanted: bool | None) -> bool:
         """Whether a progress bar is drawn: as `--progress`/`--no-progress` say, else on a terminal unless -q."""
         if wanted is not None:

@@ -3,6 +3,7 @@
 Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
 """
 
+import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,7 +62,7 @@ from hotjar_cli.cli.settings import (
     rule_selection,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
-from hotjar_cli.core.gate import FailOn, Gate, judge
+from hotjar_cli.core.gate import EXIT_CLEAN, FailOn, Gate, Verdict, judge
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
@@ -239,8 +240,25 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         by = settings.by.value if settings.by else "day"
         reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by))
     say_errors(talk, summary)
+    say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)
     return verdict.exit_code
+
+
+def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:
+    """The gate's verdict in one line, on a terminal, when the report went elsewhere (`-o FILE`, a pipe): a run
+    that exits 1 says why where its user is looking. A script, whose stderr is no terminal, hears nothing."""
+    if not talk.on_terminal or (output is None and sys.stdout.isatty()):
+        return  # no one reads stderr as it comes, or the report itself is on the terminal
+    where = f"; the report is in {output}" if output is not None else ""
+    if verdict.exit_code == EXIT_CLEAN:
+        talk.say(f"Gate passed{where}.")
+        return
+    more = len(verdict.reasons) - 1
+    reasons = (verdict.reasons[0] if verdict.reasons else "") + (
+        f", and {more} more reason{'s' if more != 1 else ''}" if more > 0 else ""
+    )
+    talk.say(f"Gate failed (exit {verdict.exit_code}): {reasons}{where}.")
 
 
 def build_reporter(settings: ValidateSettings, out: TextIO) -> Reporter:

@@ -460,18 +460,11 @@ def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None
     assert sorted(name for name in imported if any(name == part or name.startswith(part + ".") for part in heavy)) == []
 
 
-def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    path.write_text(MIXED * 2000)
+def _stderr_on_a_terminal(*arguments: str) -> tuple[int, bytes, str]:
+    """Run the command with stderr on a terminal: its exit code, its stdout, and what the terminal showed."""
     controller, terminal = os.openpty()
     try:
-        done = subprocess.run(
-            [str(CLI), "validate", str(path), "-f", "json"],
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            timeout=60,
-            check=False,
-        )
+        done = subprocess.run([str(CLI), *arguments], stdout=subprocess.PIPE, stderr=terminal, timeout=60, check=False)
     finally:
         os.close(terminal)
     shown = b""
@@ -482,9 +475,33 @@ def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path
         pass  # the terminal is closed once everything written to it has been read
     finally:
         os.close(controller)
-    assert done.returncode == 1
-    assert json.loads(done.stdout)["summary"]["events"] == 6000
-    assert b" MB" in shown and b"events" in shown and b"eta" in shown  # the bar was drawn on the terminal
+    return done.returncode, done.stdout, shown.decode()
+
+
+def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 2000)
+    code, stdout, shown = _stderr_on_a_terminal("validate", str(path), "-f", "json")
+    assert code == 1
+    assert json.loads(stdout)["summary"]["events"] == 6000
+    assert " MB" in shown and "events" in shown and "eta" in shown  # the bar was drawn on the terminal
+
+
+def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_path: Path) -> None:
+    path, report = tmp_path / "log.jsonl", tmp_path / "report.json"
+    path.write_text(MIXED)
+
+    def run(*options: str) -> tuple[int, str]:
+        code, _, shown = _stderr_on_a_terminal("validate", str(path), "-o", str(report), "--no-progress", *options)
+        return code, shown
+
+    code, shown = run("-f", "json")
+    assert code == 1 and json.loads(report.read_text())["summary"]["events"] == 3
+    assert one_line(shown).startswith("Gate failed (exit 1): ")
+    assert one_line(shown).endswith(f"; the report is in {report}.")
+    assert run("--fail-on", "never") == (0, f"Gate passed; the report is in {report}.\r\n")
+    assert run("-q") == (1, "")
+    # Where no one reads stderr as it comes (a script's), nothing is said: see `test_first_day`.
 
 
 def test_dry_run_talk_goes_to_stderr(logs: Any) -> None:
