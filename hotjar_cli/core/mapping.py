@@ -177,14 +177,29 @@ class Mapper:
         one learned about the names `site` holds too: a process that folds many parts of an input in turn, each
         over the names the site held before it, then admits each name once, not again in every part."""
         carried = Mapper(self.limits, site, call_arguments=self.call_arguments)
-        events, attributes = site.events, site.attributes
-        carried._admitted_events = {name: shared for name, shared in self._admitted_events.items() if name in events}
-        carried._ready_attributes = {name: None for name in self._ready_attributes if name in attributes}
+        events, attributes, old = site.events, site.attributes, self.site
+        # What was learned is copied whole, a dict copied at once, less the names the new site lacks (names the old
+        # part met that the new one's seeds do not hold yet, if any): found by set operations, in C, rather than
+        # name by name (10,000 event names: a fifth of the time).
+        lost_events = () if old.events.keys() <= events.keys() else old.events.keys() - events.keys()
+        admitted = carried._admitted_events = self._admitted_events.copy()
+        for name in lost_events:
+            admitted.pop(name, None)
+        lost_attributes = (
+            () if old.attributes.keys() <= attributes.keys() else old.attributes.keys() - attributes.keys()
+        )
+        ready = carried._ready_attributes = self._ready_attributes.copy()
+        for name in lost_attributes:
+            ready.pop(name, None)
         # A full site never changes: one that holds the same names turns away the same ones.
-        old = self.site
-        if old.events_full and site.events_full and old.events.keys() == events.keys():
+        if old.events_full and site.events_full and not lost_events and len(old.events) == len(events):
             carried._refused_events = self._refused_events
-        if old.attributes_full and site.attributes_full and old.attributes.keys() == attributes.keys():
+        if (
+            old.attributes_full
+            and site.attributes_full
+            and not lost_attributes
+            and len(old.attributes) == len(attributes)
+        ):
             carried._refused_attributes = self._refused_attributes
         return carried
 
