@@ -31,13 +31,14 @@ import bisect
 import gc
 import gzip
 import io
+import itertools
 import math
 import os
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, suppress
 from functools import reduce
 from typing import Any, Protocol, TextIO
 
@@ -259,23 +260,67 @@ class Seeds(msgspec.Struct, frozen=True):
     exact_attributes: bool
     exact_events: bool
 
+
+class SeedNames(list[str]):
+    """The names of one kind a site holds, in order, as units are seeded with them: sent with every unit, up to
+    10,000 names, so packed once for all the units they seed (msgpack, name after name), and unpacked by a worker
+    only past the names it unpacked last (`_unpacked`). Within a run the names only grow: each packing extends the
+    last."""
+
+    __slots__ = ("kind", "known", "packed")
+
+    def __init__(self, kind: str, names: Iterable[str] = (), packed: bytes | None = b"") -> None:
+        """Names of `kind` (attributes, events), none by default: more are added by `extended`."""
+        super().__init__(names)
+        self.kind = kind
+        self.packed = packed
+        """The names packed one after another, without the list's header; None once one cannot be (a name with a
+        lone surrogate, which a JSON string can carry escaped): the names then travel as a list."""
+        self.known: dict[str, None] | None = None
+        """In a worker: the names as the dict a site copies (see `_seeded`)."""
+
+    def extended(self, more: list[str]) -> SeedNames:
+        """These names followed by `more`, packed by packing only `more`."""
+        packed = None
+        if self.packed is not None:
+            with suppress(UnicodeEncodeError):
+                packed = self.packed + msgspec.msgpack.encode(more)[len(_list_header(len(more))) :]
+        return SeedNames(self.kind, [*self, *more], packed)
+
     def __reduce__(self) -> tuple[Any, ...]:
-        # Sent with every unit, up to 10,100 names: packed by msgspec, a third of pickle's time in this process,
-        # which hands out the units.
-        try:
-            names = msgspec.msgpack.encode((self.attributes, self.events))
-        except UnicodeEncodeError:  # a name with a lone surrogate, which a JSON string can carry escaped
-            return Seeds, (self.attributes, self.events, self.exact_attributes, self.exact_events)
-        return _seeds, (names, self.exact_attributes, self.exact_events)
+        if self.packed is None:
+            return SeedNames, (self.kind, list(self), None)
+        return _unpacked, (self.kind, len(self), self.packed)
 
 
-_SEED_NAMES = msgspec.msgpack.Decoder(tuple[list[str], list[str]])
+def _list_header(count: int) -> bytes:
+    """The msgpack header of a list of `count` items."""
+    if count < 16:
+        return bytes((0x90 | count,))
+    return b"\xdc" + count.to_bytes(2, "big") if count < 1 << 16 else b"\xdd" + count.to_bytes(4, "big")
 
 
-def _seeds(names: bytes, exact_attributes: bool, exact_events: bool) -> Seeds:
-    """`Seeds` unpickled."""
-    attributes, events = _SEED_NAMES.decode(names)
-    return Seeds(attributes, events, exact_attributes, exact_events)
+_NAMES = msgspec.msgpack.Decoder(list[str])
+_WORKER = threading.local()
+
+
+def _unpacked(kind: str, count: int, packed: bytes) -> SeedNames:
+    """`SeedNames` in a worker, unpacked only past the names of this kind it unpacked last, which they nearly always
+    extend (within a run; a worker a cluster keeps from one run to the next meets others): the same names cost a
+    comparison of their bytes, not 10,000 names made anew and compared one by one."""
+    held: dict[str, SeedNames] = _WORKER.__dict__.setdefault("names", {})
+    last = held.get(kind)
+    if last is not None and last.packed is not None and packed.startswith(last.packed) and count >= len(last):
+        if count == len(last) and len(packed) == len(last.packed):
+            return last
+        more = _NAMES.decode(_list_header(count - len(last)) + packed[len(last.packed) :])
+        names = SeedNames(kind, [*last, *more], packed)
+        known = names.known = last.known.copy() if last.known is not None else dict.fromkeys(last)
+        known.update(dict.fromkeys(more))
+    else:
+        names = SeedNames(kind, _NAMES.decode(_list_header(count) + packed), packed)
+    held[kind] = names
+    return names
 
 
 Meanwhile = Callable[[Summary], None]
@@ -350,8 +395,8 @@ def _run_units(
     numbering = LineNumbers(units)  # the same list: it sees the cuts
     shown = ShownExamples(settings.example_limit)
     # The site starts with the names it held before these logs (`--known-attributes`, `--known-events`).
-    attributes = _SiteNames(limits.max_attributes, settings.site_names.attributes)
-    events = _SiteNames(limits.max_events, settings.site_names.events)
+    attributes = _SiteNames("attributes", limits.max_attributes, settings.site_names.attributes)
+    events = _SiteNames("events", limits.max_events, settings.site_names.events)
 
     def site_seeds(everything_before: bool) -> Seeds:
         # The site's names now, and whether they are exactly those before the unit to start (see `_SiteNames.exact`).
@@ -599,10 +644,10 @@ def splittable(source: Source, size: int, min_bytes: int = PARALLEL_MIN_BYTES) -
 class _SiteNames:
     """The names of one site-wide limit the site holds after the units folded so far, in the order it took them."""
 
-    def __init__(self, limit: int, known: Iterable[str] = ()) -> None:
+    def __init__(self, kind: str, limit: int, known: Iterable[str] = ()) -> None:
         self.limit = limit
         self._admitted: dict[str, None] = dict.fromkeys(known)
-        self._names: list[str] = list(self._admitted)
+        self._names = SeedNames(kind).extended(list(self._admitted))
         # Names held after so many bytes were folded, in input order: the pace new names arrive at.
         self._history: list[tuple[int, int]] = [(0, len(self._admitted))]
 
@@ -622,11 +667,11 @@ class _SiteNames:
             return math.inf
         return (self.limit - held) * (folded - since) / (held - held_then)
 
-    def names(self) -> list[str]:
-        """The names held now, to seed a unit with: a list made anew only once more names are held (one for every
-        unit, it took 50 microseconds each time for a full event site)."""
+    def names(self) -> SeedNames:
+        """The names held now, to seed a unit with: made anew, extending the last, only once more names are held
+        (the site only takes more names)."""
         if len(self._names) != len(self._admitted):
-            self._names = list(self._admitted)
+            self._names = self._names.extended(list(itertools.islice(self._admitted, len(self._names), None)))
         return self._names
 
     def exact(self, everything_before: bool) -> bool:
@@ -707,8 +752,8 @@ def _work(
     site = Site(
         limits.max_attributes,
         limits.max_events,
-        _seeded("attributes", seeds.attributes),
-        _seeded("events", seeds.events),
+        _seeded(seeds.attributes),
+        _seeded(seeds.events),
     )
     output = None
     observer = None if again else for_worker()  # a unit folded again was counted the first time
@@ -763,25 +808,14 @@ def _work(
     return Partial(summary, *_new_names(site, seeds), output, lines_counted=lines is not None)
 
 
-_WORKER = threading.local()
-
-
-def _seeded(kind: str, names: list[str]) -> dict[str, None]:
-    """A unit's seeds of one kind as the dict a site copies. Within a run, each unit's seeds extend those of the
-    units started before it (a site only ever takes more names), so a worker keeps the last ones of its thread and
-    adds only the new names: a site copies a dict whole, where it took 10,000 names one by one (about 3 million
-    instructions a unit, each name's hash worked out anew)."""
-    held: dict[str, tuple[list[str], dict[str, None]]] = _WORKER.__dict__.setdefault("seeds", {})
-    last = held.get(kind)
-    if last is not None:
-        before, known = last
-        if len(before) <= len(names) and names[: len(before)] == before:
-            known.update(dict.fromkeys(names[len(before) :]))
-            held[kind] = names, known
-            return known
-    fresh = dict.fromkeys(names)
-    held[kind] = names, fresh
-    return fresh
+def _seeded(names: list[str]) -> dict[str, None]:
+    """A unit's seeds of one kind as the dict a site copies: made once for all the units a worker seeds with the
+    same names (see `SeedNames`)."""
+    if not isinstance(names, SeedNames):
+        return dict.fromkeys(names)
+    if names.known is None:
+        names.known = dict.fromkeys(names)
+    return names.known
 
 
 def _new_names(site: Site, seeds: Seeds) -> tuple[Names, Names]:

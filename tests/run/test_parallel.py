@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -508,6 +509,11 @@ def test_local_workers_never_run_the_cyclic_collector() -> None:
 def test_the_names_a_unit_starts_with_reach_its_worker_whole(odd: str) -> None:
     seeds = parallel.Seeds([f"trait {odd}", "plan"], [f"Signed {odd}", odd], True, False)
     assert pickle.loads(pickle.dumps(seeds)) == seeds
+    events = parallel.SeedNames("events").extended(["Signed Up"]).extended([f"Signed {odd}", odd])
+    packed = parallel.Seeds(parallel.SeedNames("attributes").extended([f"trait {odd}"]), events, True, False)
+    assert pickle.loads(pickle.dumps(packed)) == parallel.Seeds(
+        [f"trait {odd}"], ["Signed Up", *events[1:]], True, False
+    )
 
 
 def test_the_process_that_folds_gets_each_folded_summary_while_the_workers_run(logs: Path) -> None:
@@ -570,9 +576,39 @@ def test_what_the_work_meanwhile_raises_is_raised_once_the_units_are_done(logs: 
 
 def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_before() -> None:
     # Within a run each unit's seeds extend the last; a worker a cluster keeps from one run to the next meets others.
-    for names in (["a", "b"], ["a", "b", "c"], ["a", "b", "c"], ["x"], [], ["a", "b", "c", "d"], ["b", "a"]):
-        seeded = parallel._seeded("events", list(names))
+    # Every unit sent is unpacked before any runs (a cluster may receive many ahead): each keeps its own names.
+    runs: tuple[list[str], ...] = (
+        ["a", "b"],
+        ["a", "b", "c"],
+        ["a", "b", "c"],
+        ["x"],
+        [],
+        ["a", "b", "c", "d"],
+        ["b", "a"],
+        ["b", "a", "名"],
+    )
+    sent, last = [], parallel.SeedNames("events")
+    for names in runs:
+        extends = names[: len(last)] == last
+        last = last.extended(names[len(last) :]) if extends else parallel.SeedNames("events").extended(names)
+        sent.append(pickle.loads(pickle.dumps(last)))
+    other_kind = pickle.loads(pickle.dumps(parallel.SeedNames("attributes").extended(["plan"])))
+    for names, received in zip(runs, sent, strict=True):
+        assert received == names
+        seeded = parallel._seeded(received)
         assert list(seeded) == names
         site = parallel.Site(100, 10_000, known_events=seeded)
         site.admit_event("new")
-        assert list(parallel._seeded("events", list(names))) == names  # the site took a copy
+        assert list(parallel._seeded(received)) == names  # the site took a copy
+    assert list(parallel._seeded(other_kind)) == ["plan"]
+    assert sent[1] is sent[2]  # the same names: unpacked once
+
+
+def test_names_packed_a_part_at_a_time_unpack_as_packed_whole() -> None:
+    odd = ["\x00", "名前", "", "x" * 70_000, *(f"event {number}" for number in range(70_000))]
+    packed = parallel.SeedNames("events")
+    for start in range(0, len(odd), 9_999):
+        packed = packed.extended(odd[start : start + 9_999])
+    assert packed == odd
+    assert packed.packed == msgspec.msgpack.encode(odd)[5:]  # a list of 65,536 or more names has a 5-byte header
+    assert pickle.loads(pickle.dumps(packed)) == odd
