@@ -129,7 +129,7 @@ class Future(Protocol):
 
 
 class Executor(Protocol):
-    """Runs a function on some worker: `concurrent.futures.ProcessPoolExecutor` and dask's `Client` both do."""
+    """Runs a function on some worker: the local engine's `ForkPool` and dask's `Client` both do."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         """Start `fn(*args)` and return its future."""
@@ -182,23 +182,21 @@ class LocalEngine(Engine):
         return plan_units(sources, self.jobs, self.min_bytes)
 
     def executor(self, units: int) -> AbstractContextManager[Executor]:
-        """A process pool; imported here, so a run small enough for one process does not pay for it."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        """Worker processes forked from this one (see `hotjar_cli.run.forked`); imported here, so a run small enough
+        for one process does not pay for it."""
+        from hotjar_cli.run.forked import ForkPool
 
-        workers, context = min(self.jobs, units), multiprocessing.get_context("fork")
         channel = None if self.progress is None else self.progress()
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(channel,)
-        )
+        return ForkPool(min(self.jobs, units), initializer=_start_worker, initargs=(channel,))
 
     def wait(self, futures: list[Future]) -> None:
         """Whichever unit finishes first: a worker that finished a small unit gets another while a large one before
         it still runs."""
-        from concurrent.futures import FIRST_COMPLETED
-        from concurrent.futures import wait as wait_any
+        from hotjar_cli.run.forked import TaskFuture
 
-        wait_any(futures, return_when=FIRST_COMPLETED)  # type: ignore[arg-type]  # the pool's own futures
+        first = futures[0]
+        assert isinstance(first, TaskFuture), "the futures of this engine's pool"
+        first.pool.wait(futures)  # type: ignore[arg-type]  # all of them are
 
 
 def _start_worker(channel: Any) -> None:

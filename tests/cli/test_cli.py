@@ -451,6 +451,7 @@ def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None
         "s3fs",
         "multiprocessing",
         "concurrent.futures",
+        "hotjar_cli.run.forked",
         "tomllib",
         "hotjar_cli.replay",
         "hotjar_cli.report.explain",
