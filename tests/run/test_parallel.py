@@ -9,8 +9,10 @@ import io
 import itertools
 import json
 import multiprocessing
+import os
 import pickle
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.report.lines import CallLines, FindingLines
 from hotjar_cli.report.records import example_record, summary_record
 from hotjar_cli.run.counting import attach
+from hotjar_cli.run.forked import WorkerLost
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.run.parallel import Lines
 from hotjar_cli.sources.reader import resolve, split_ranges
@@ -495,6 +498,27 @@ def test_progress_counts_every_byte_once_when_units_stop_and_run_again(tmp_path:
     assert any(count < 0 for count, _ in sent)  # a unit stopped and took back what it counted
     assert tuple(map(sum, zip(*sent, strict=True))) == (path.stat().st_size, summary.events)
     assert _report(summary, "") == _alone(path, settings, None)
+
+
+class _DiesInAWorker:
+    """Streamed output whose writer ends the process it runs in, as the kernel ends one that runs out of memory."""
+
+    def __init__(self, parent: int) -> None:
+        self.parent = parent
+
+    def __call__(self, out: Any) -> Any:
+        if os.getpid() != self.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return lambda event: None
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line_and_leaves_no_process(logs: Path) -> None:
+    engine = parallel.LocalEngine(2, min_bytes=0)
+    with pytest.raises(WorkerLost, match=r"^a worker process ended without answering \(stopped by SIGKILL\)$"):
+        parallel.run_jobs(
+            resolve([str(logs)]), PassSettings(), 2, _DiesInAWorker(os.getpid()), io.StringIO(), engine=engine
+        )
+    assert subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, check=False).stdout == b""
 
 
 def test_local_workers_never_run_the_cyclic_collector() -> None:
