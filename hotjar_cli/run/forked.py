@@ -151,14 +151,7 @@ class ForkPool:
             except OSError as error:  # it ended in the middle of its answer
                 answer, lost = None, error
             if answer is None:
-                self._workers.remove(worker)
-                os.close(worker.tasks)
-                os.close(worker.answers)
-                ended = WorkerLost(
-                    f"a worker process ended without answering ({_ending(os.waitpid(worker.pid, 0)[1])})"
-                )
-                ended.__cause__ = lost
-                future._settle(None, ended)
+                self._lose(worker, future, lost)
                 self._hand_out()
                 continue
             self._idle.append(worker)
@@ -173,13 +166,27 @@ class ForkPool:
     def _hand_out(self) -> None:
         while self._idle and self._waiting:
             worker = self._idle.popleft()
-            worker.future, task = self._waiting.popleft()
+            future, task = self._waiting.popleft()
+            try:
+                _write(worker.tasks, task)
+            except OSError as error:  # it ended while it waited for work
+                self._lose(worker, future, error)
+                continue
+            worker.future = future
             self._busy[worker.answers] = worker
             self._poller.register(worker.answers, select.POLLIN)
-            _write(worker.tasks, task)
         while self._waiting and not self._workers:
             future, _ = self._waiting.popleft()
             future._settle(None, WorkerLost("no worker process is left to run the work"))
+
+    def _lose(self, worker: _Worker, future: TaskFuture, cause: OSError | None) -> None:
+        """A worker that ended on its own: its task fails, and it is waited for."""
+        self._workers.remove(worker)
+        os.close(worker.tasks)
+        os.close(worker.answers)
+        ended = WorkerLost(f"a worker process ended without answering ({_ending(os.waitpid(worker.pid, 0)[1])})")
+        ended.__cause__ = cause
+        future._settle(None, ended)
 
     def __enter__(self) -> ForkPool:
         return self

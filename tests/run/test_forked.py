@@ -101,6 +101,17 @@ def test_a_worker_that_dies_fails_its_task_in_one_line_and_the_others_go_on() ->
     assert _children() == before
 
 
+def test_a_worker_that_died_while_waiting_for_work_fails_the_task_it_is_given() -> None:
+    before = _children()
+    with ForkPool(1) as pool:
+        (worker,) = _children() - before
+        os.kill(worker, signal.SIGKILL)
+        time.sleep(0.2)
+        with pytest.raises(WorkerLost, match="stopped by SIGKILL"):
+            pool.submit(_where, 1).result()
+    assert _children() == before
+
+
 def test_when_every_worker_is_gone_waiting_work_fails_rather_than_waits() -> None:
     with ForkPool(1) as pool:
         first, second = pool.submit(_die), pool.submit(_where, 1)
