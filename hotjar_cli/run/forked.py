@@ -28,7 +28,7 @@ _CHUNK = 1 << 20
 
 
 class WorkerLost(UserError):
-    """A worker process ended without answering: killed (out of memory, say) or stopped by a signal."""
+    """A worker process ended without answering (killed when out of memory, say), or could not start."""
 
 
 class RemoteTraceback(Exception):
@@ -102,8 +102,10 @@ class ForkPool:
         try:
             for _ in range(workers):
                 self._start(initializer, tuple(initargs))
-        except BaseException:
+        except BaseException as error:
             self._stop(kill=True)
+            if isinstance(error, OSError):  # too many processes or open files, say
+                raise WorkerLost(f"could not start a worker process: {error.strerror or error}") from error
             raise
 
     def _start(self, initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:

@@ -112,6 +112,24 @@ def test_a_worker_that_died_while_waiting_for_work_fails_the_task_it_is_given() 
     assert _children() == before
 
 
+def test_workers_that_cannot_start_say_so_in_one_line_and_leave_none_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before, forks = _children(), [0]
+    real_fork = os.fork
+
+    def fork() -> int:
+        forks[0] += 1
+        if forks[0] > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(WorkerLost, match=r"^could not start a worker process: Resource temporarily unavailable$"):
+        ForkPool(2)
+    assert _children() == before  # the one that started was stopped
+
+
 def test_when_every_worker_is_gone_waiting_work_fails_rather_than_waits() -> None:
     with ForkPool(1) as pool:
         first, second = pool.submit(_die), pool.submit(_where, 1)
