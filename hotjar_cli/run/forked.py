@@ -111,7 +111,12 @@ class ForkPool:
     def _start(self, initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
         task_read, task_write = os.pipe()
         answer_read, answer_write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (task_read, task_write, answer_read, answer_write):
+                os.close(fd)
+            raise
         if pid == 0:  # pragma: no cover - the worker process, which ends in os._exit
             code = 1
             try:

@@ -125,9 +125,11 @@ def test_workers_that_cannot_start_say_so_in_one_line_and_leave_none_started(
         return real_fork()
 
     monkeypatch.setattr(os, "fork", fork)
+    descriptors = len(os.listdir("/proc/self/fd"))
     with pytest.raises(WorkerLost, match=r"^could not start a worker process: Resource temporarily unavailable$"):
         ForkPool(2)
     assert _children() == before  # the one that started was stopped
+    assert len(os.listdir("/proc/self/fd")) == descriptors  # and no pipe is left open
 
 
 def test_when_every_worker_is_gone_waiting_work_fails_rather_than_waits() -> None:
