@@ -313,8 +313,7 @@ def _unpacked(kind: str, count: int, packed: bytes) -> SeedNames:
             return last
         more = _NAMES.decode(_list_header(count - len(last)) + packed[len(last.packed) :])
         names = SeedNames(kind, [*last, *more], packed)
-        known = names.known = last.known.copy() if last.known is not None else dict.fromkeys(last)
-        known.update(dict.fromkeys(more))
+        names.known = _seeded(last) | dict.fromkeys(more)  # a copy: the units unpacked before keep their own
     else:
         names = SeedNames(kind, _NAMES.decode(_list_header(count) + packed), packed)
     held[kind] = names
