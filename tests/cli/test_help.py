@@ -101,9 +101,18 @@ def test_every_choice_is_shown_whole(command: str, parameter: click.Parameter) -
 def test_completion_can_be_installed_and_shown() -> None:
     shown = tokens(help_text())
     assert "--install-completion" in shown and "--show-completion" in shown
-    result = CliRunner(env=ENV).invoke(app, ["--show-completion", "bash"])
-    assert result.exit_code == 0, (result.output, result.exception)
-    assert "_HOTJAR_CLI_COMPLETE" in result.stdout
+    # The shell is the one the command runs in, found among its parent processes: run from bash, as a user would
+    # (`; exit` keeps bash from replacing itself with the command, and so from leaving the parents).
+    done = subprocess.run(
+        ["bash", "-c", f"'{Path(sys.executable).parent / 'hotjar-cli'}' --show-completion; exit $?"],
+        env={**os.environ, **{key: value for key, value in ENV.items() if value is not None}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_HOTJAR_CLI_COMPLETE" in done.stdout
 
 
 @pytest.mark.parametrize(
