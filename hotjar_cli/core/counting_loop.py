@@ -43,19 +43,21 @@ class CountingLoop:
     def count(self, file: str, lines: list[bytes], line: int) -> None:
         """Count a block of `file`'s lines (each with its line end, which JSON ignores), numbered from `line + 1`.
 
-        An event whose decision the summary holds already is counted beside it (see `Summary.held`), which is what
-        `Summary.add_at` would do, without the call: nearly every line, on a log of few event names.
+        An event whose decision's kind the summary's kinds know, of a kind that needs nothing but counting, is
+        counted beside it (see `Summary.counting`), which is what `Summary.add_at` would do, without the call:
+        nearly every line, on a log of few event names.
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
         mapper, views, summary = self.mapper, self._views, self._summary
         decode, max_line_bytes, other_line = decode_one, self._max_line_bytes, self._other_line
-        held = summary.held
-        kinds = summary.kinds  # a held decision's kind is its number there, which the time series may share
+        # The time series shares the kinds: a kind's number is where it counts there too.
+        kinds, counts, countable = summary.counting()
+        known = kinds.of
         # The time series alone, the site view of most reports, is called directly rather than through the views.
         timeline = views.timeline if views is not None and views.inventory is None else None
         if timeline is not None:
             views = None
-        repeated = 0  # events counted beside held decisions, added to the summary's at the end
+        repeated = 0  # events counted by kind here, added to the summary's at the end
         for raw in lines:
             line += 1
             try:
@@ -67,14 +69,13 @@ class CountingLoop:
                 continue
             timestamp = message.timestamp  # read once, for the mapper and the site view
             decision = mapper.decide_with_timestamp(message, timestamp)
-            repeat = held.get(id(decision))
-            kind: int = -1 if repeat is None else repeat[2]
+            kind = known.get(id(decision), -1)
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             elif views is not None:
                 views.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
-            if repeat is not None:
-                repeat[1] += 1
+            if 0 <= kind < len(countable) and countable[kind]:
+                counts[kind] += 1
                 repeated += 1
                 continue
             summary.add_at(file, line, None, message, decision, raw)

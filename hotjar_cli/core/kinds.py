@@ -67,7 +67,9 @@ class Kinds:
         call = decision.call
         if call is None or call.attributes is None:
             if len(self.alive) >= HELD_DECISIONS:
-                self.of, self.alive = {}, []
+                # Emptied in place: a pass's loop holds `of` (see `Summary.counting`).
+                self.of.clear()
+                self.alive.clear()
             self.of[id(decision)] = kind
             self.alive.append(decision)
         return kind

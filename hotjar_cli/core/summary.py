@@ -11,25 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import msgspec
 import orjson
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
-from hotjar_cli.core.kinds import Kinds, Signature, distinct, signature
+from hotjar_cli.core.kinds import Kinds, Signature, distinct
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
 
 EXAMPLE_LINE_BYTES = 64 * 1024
-
-
-class HeldDecisions(msgspec.Struct, frozen=True):
-    """How many decisions a summary holds for counting (see `Summary._repeats`)."""
-
-    by_identity: int = 1 << 14
-    """Past this many held in all, they are counted and let go. A site has up to 10,000 event names, each with a
-    decision of its own: with fewer held, they were counted, let go and held again over and over."""
-    by_findings: int = 4096
-    """Past this many held by the codes of their findings (they carry attributes), one more is counted at once."""
 
 
 @dataclass(frozen=True)
@@ -88,100 +77,90 @@ class Summary:
     """The site view collected beside the counts, when a report asks for it (`hotjar_cli.core.views.Views`)."""
     _shown_enough: set[str] = field(default_factory=set, repr=False, compare=False)
     """Rules that have all the examples a report shows: counting their findings needs nothing more."""
-    _repeats: dict[int | Signature, list[Any]] = field(default_factory=dict, repr=False, compare=False)
-    """Decisions that need nothing but counting, with how often they came again before `settle`.
-
-    The core hands out one shared decision for most events (tracks under a known name, page views): such a
-    decision is held by identity, and counting its event is then one lookup. Holding it keeps it alive, so its
-    identity stays its own. A decision carrying attributes (an identify) is made for its event alone: it is held
-    by what it counts for instead (`signature`). Identifies that a full site turns away in part have findings of
-    many paths but few codes.
-    """
-    held_limits: HeldDecisions = field(default=HeldDecisions(), repr=False, compare=False)
-    """How many decisions are held for counting before they are counted."""
     kinds: Kinds | None = field(default=None, repr=False, compare=False)
-    """The kinds the held decisions are counted by when the summary settles, shared with earlier passes (see
-    `Kinds`); None for kinds of its own. A pass lets go of them when it ends, before its summary crosses to the
+    """The kinds events are counted by until the summary settles, shared with earlier passes (see `Kinds`); None
+    for kinds of its own, made when needed. A pass lets go of them when it ends, before its summary crosses to the
     process that merges it."""
-    _held_by_findings: int = field(default=0, repr=False, compare=False)
+    _counts: list[int] = field(default_factory=list, repr=False, compare=False)
+    """Events counted by the number of their kind in `kinds`, not yet in the counts above (see `settle`).
+
+    Thousands of decisions (a site's event names) are of a few kinds, and the core hands out one shared decision
+    for most events (tracks under a known name, page views), whose kind `kinds` remembers by identity: counting
+    such an event is then one lookup and one addition, in this summary or in any later one that shares `kinds`
+    (each unit of an input a worker folds has a summary of its own). Counting them by kind is done once per kind,
+    when the summary settles."""
+    _countable: list[bool] = field(default_factory=list, repr=False, compare=False)
+    """By kind, as `_counts`: whether its events need nothing but counting, every rule it finds showing as many
+    examples as a report shows (`_shown_enough`); a kind with no findings always."""
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         """Count one decided event found at `file`, `line` (and `index` in a batch). Call `settle` when done."""
         self.events += 1
-        repeat = self._repeats.get(id(decision))
-        if repeat is not None:
-            repeat[1] += 1
-            return
-        call = decision.call
-        findings = decision.findings
-        key: int | Signature = id(decision)
-        by_findings = call is not None and call.attributes is not None
-        if by_findings:
-            key = signature(decision)
-            repeat = self._repeats.get(key)
-            if repeat is not None:
-                repeat[1] += 1
-                return
-        if findings:
-            shown = False
-            for code in _distinct_codes(findings):
+        kinds = self.kinds
+        if kinds is None:
+            kinds = self.kinds = Kinds()
+        kind = kinds.of.get(id(decision), -1)
+        if kind < 0:
+            kind = kinds.number(decision)
+        countable = self._countable
+        if kind >= len(countable):
+            self._grow(kinds)
+        if not countable[kind]:
+            for code in _distinct_codes(decision.findings):
                 if code not in self._shown_enough:
                     self._add_example(code, Position(file, line, index), parsed, decision, raw)
-                    shown = True
-            if shown:
-                self._count(decision, 1)
-                return  # the decision may be wanted as an example again
-        if len(self._repeats) >= self.held_limits.by_identity:
-            self.settle()
-        if by_findings:
-            if self._held_by_findings >= self.held_limits.by_findings:
-                self._count(decision, 1)
-                return  # not held
-            self._held_by_findings += 1
-        # Counted when the summary settles, with the events that repeat it, once for all, by its kind.
-        kinds, kind = self.kinds, -1
-        if kinds is not None:
-            kind = kinds.of.get(id(decision), -1)
-            if kind < 0:
-                kind = kinds.number(decision)
-        self._repeats[key] = [decision, 1, kind]
+        self._counts[kind] += 1
+
+    def _grow(self, kinds: Kinds) -> None:
+        """`_counts` and `_countable` extended in place to every kind in `kinds` (a pass's loop holds them)."""
+        signatures, shown = kinds.signatures, self._shown_enough
+        countable = self._countable
+        for kind in range(len(countable), len(signatures)):
+            countable.append(_only_counted(signatures[kind][2], shown))
+        self._counts.extend([0] * (len(signatures) - len(self._counts)))
+
+    def _shown(self) -> None:
+        """`_countable` again once more rules show enough examples: a kind whose rules all do is only counted."""
+        if self.kinds is None:
+            return
+        signatures, shown, countable = self.kinds.signatures, self._shown_enough, self._countable
+        for kind in range(len(countable)):
+            if not countable[kind]:
+                countable[kind] = _only_counted(signatures[kind][2], shown)
 
     def shown_before(self, codes: Iterable[str]) -> None:
         """Rules whose examples a report already has from the input before this summary's: none is collected for
         them here (a part of an input read on its own, whose examples would come after those of the parts before
         it, which a merge keeps)."""
         self._shown_enough.update(codes)
+        self._shown()
 
-    @property
-    def held(self) -> dict[Any, list[Any]]:
-        """The decisions held for counting, each with how often it came again and the number of its kind in `kinds`
-        (-1 without): the same dict for the summary's life.
+    def counting(self) -> tuple[Kinds, list[int], list[bool]]:
+        """What a pass's loop counts an event with, without calling `add_at`: the kinds (made when none), and the
+        lists `_counts` and `_countable`, the same for the summary's life.
 
-        An event whose decision is held by identity (`id(decision)` is a key) is counted by adding one to the count
-        beside it and one to `events`, which is what `add_at` would do: a pass's loop does it without the call.
-        """
-        return self._repeats
+        An event whose decision `kinds.of` knows by identity, of a kind that is `_countable`, is counted by adding
+        one to its kind's count and one to `events`, which is what `add_at` would do: nearly every event."""
+        if self.kinds is None:
+            self.kinds = Kinds()
+        self._grow(self.kinds)
+        return self.kinds, self._counts, self._countable
 
     def settle(self) -> None:
-        """Count the decisions held for counting, and let them go: every count is then complete.
+        """Take the events counted by kind into the counts: every count is then complete."""
+        counts = self._counts
+        if self.kinds is not None:
+            signatures = self.kinds.signatures
+            for kind in range(len(counts)):
+                count = counts[kind]
+                if count:
+                    self._count_kind(signatures[kind], count)
+                    counts[kind] = 0
 
-        They are counted by kind: thousands of decisions (a site's event names) are of a few kinds."""
-        repeats = self._repeats
-        if repeats:
-            kinds = self.kinds if self.kinds is not None else Kinds()
-            by_kind: dict[int, int] = {}
-            for decision, count, kind in repeats.values():
-                if kind < 0:  # held without kinds
-                    kind = kinds.number(decision)
-                by_kind[kind] = by_kind.get(kind, 0) + count
-            signatures = kinds.signatures
-            for kind, count in by_kind.items():
-                self._count_kind(signatures[kind], count)
-            repeats.clear()
-        self._held_by_findings = 0
-
-    def _count(self, decision: Decision, times: int) -> None:
-        self._count_kind(signature(decision), times)
+    def let_go_of_kinds(self) -> None:
+        """Settle, and drop the kinds shared with other passes: what a pass does when it ends."""
+        self.settle()
+        self.kinds, self._counts, self._countable = None, [], []
 
     def _count_kind(self, kind: Signature, times: int) -> None:
         outcome, call, codes = kind
@@ -202,6 +181,7 @@ class Summary:
             shown.append(make_example(position, parsed, decision, raw))
         if len(shown) >= self.example_limit:
             self._shown_enough.add(code)
+            self._shown()
 
     def merge(self, later: Summary) -> Summary:
         """The summary of this input followed by `later`'s."""
@@ -247,7 +227,14 @@ class Summary:
 
 def _distinct_codes(findings: tuple[Finding, ...]) -> Iterable[str]:
     """The rule codes of some findings, each once, in order."""
-    return {finding.code: None for finding in findings} if len(findings) > 1 else (findings[0].code,)
+    if len(findings) > 1:
+        return {finding.code: None for finding in findings}
+    return (findings[0].code,) if findings else ()
+
+
+def _only_counted(codes: tuple[str, ...], shown: set[str]) -> bool:
+    """Whether an event of a kind with these codes needs nothing but counting: every rule shows enough examples."""
+    return all(code in shown for code in codes)
 
 
 def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:

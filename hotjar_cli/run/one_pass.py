@@ -27,7 +27,7 @@ from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.site import Site
-from hotjar_cli.core.summary import HeldDecisions, SourceError, Summary
+from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.core.timeline import PENDING_GROUPS
 from hotjar_cli.core.views import SiteNames, View, Views
 from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
@@ -51,8 +51,6 @@ class PassSettings(msgspec.Struct):
     """Longer lines are reported (invalid-json), not parsed."""
     block_bytes: int = BLOCK_BYTES
     """How much of a source is read at once."""
-    held: HeldDecisions = msgspec.field(default_factory=HeldDecisions)
-    """How many decisions the summary holds for counting before it counts them."""
 
 
 def with_site_view(settings: PassSettings, views: frozenset[View], names: SiteNames) -> PassSettings:
@@ -124,7 +122,7 @@ def _run(
     if site is None and (known.attributes or known.events):
         site = Site(limits.max_attributes, limits.max_events, known.attributes, known.events)
     kinds = _kinds()
-    summary = Summary(example_limit=settings.example_limit, held_limits=settings.held, kinds=kinds)
+    summary = Summary(example_limit=settings.example_limit, kinds=kinds)
     summary.shown_before(examples_shown)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
@@ -217,8 +215,7 @@ def _run(
         summary.lines += line_number
         if stopped:
             break
-    summary.settle()
-    summary.kinds = None
+    summary.let_go_of_kinds()
     if views is not None:
         views.settle()
     summary.views = views

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.filters import Filters
+from hotjar_cli.core.kinds import HELD_DECISIONS
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision, Event, Outcome
 from hotjar_cli.core.rules import RULES, Effect
-from hotjar_cli.core.summary import HeldDecisions, Summary
+from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report.site_view import timeline_record
 from hotjar_cli.run.one_pass import PassSettings, run_pass
@@ -96,10 +97,10 @@ def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary
     return summary, events
 
 
-def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Path) -> None:
-    # Few held, so that the names below repeat more decisions than are held, by identity and by findings.
-    held = HeldDecisions(by_identity=256, by_findings=3)
-    names = held.by_identity + 300
+def test_counts_are_exact_when_more_decisions_repeat_than_kinds_remember(tmp_path: Path) -> None:
+    # More event names than the kinds remember by identity (`HELD_DECISIONS`), each name's decision repeated, and
+    # identifies counted by the codes of their findings, of many kinds.
+    names = HELD_DECISIONS + 300
     lines = []
     for number in range(3 * names):
         lines.append({"type": "track", "userId": "u1", "event": f"Step {number % names}", "properties": {"n": number}})
@@ -107,12 +108,12 @@ def test_counts_are_exact_when_more_decisions_repeat_than_are_held(tmp_path: Pat
             lines.append({"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro", "address": {}}})
         if number % 11 == 0:
             lines.append({"type": "identify", "traits": {"plan": "pro"}})
-        if number % 2 == 0:  # identifies are held by their findings' codes: more kinds of those than are held
+        if number % 2 == 0:
             nested = {f"n{nested}": {} for nested in range(number % 7)}
             lines.append({"type": "identify", "userId": "u2", "traits": {"plan": "pro", **nested}})
     path = tmp_path / "repeats.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    summary, events = run_file(path, PassSettings(held=held))
+    summary, events = run_file(path, PassSettings(limits=Limits(max_events=names)))
     check_summary(summary, events)
     assert summary.rules["HJ301"] == 3 * names
 
