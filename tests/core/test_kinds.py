@@ -43,3 +43,32 @@ def test_a_shared_decision_is_remembered_by_identity() -> None:
     kind = kinds.number(track)
     assert kinds.of[id(track)] == kind
     assert kinds.signatures[kind] == (0, "event", ())
+
+
+def test_summaries_sharing_kinds_count_by_kind_and_make_examples_until_they_have_enough() -> None:
+    # A shared decision with a finding: examples are made until the rule has as many as a report shows, then its
+    # kind is only counted. A later summary over the same kinds (a worker's next part) knows the decision at once,
+    # and makes its own examples of it, unless told the parts before show enough.
+    message = parse_line(b'{"type": "track", "userId": "u1", "event": "Signed Up", "properties": {"a": 1}}')[0][0]
+    dropped = Decision(Outcome.MODIFIED, HotjarCall("event", event="Signed Up"), (Finding("HJ301", "$.properties"),))
+    kinds = Kinds()
+    first = Summary(example_limit=2, kinds=kinds)
+    for line in range(1, 6):
+        first.add_at("a.jsonl", line, None, message, dropped, b"{}")
+    kind = kinds.of[id(dropped)]
+    _, counts, countable = first.counting()
+    assert countable[kind] and counts[kind] == 5
+    first.settle()
+    assert (first.rules, first.affected, first.events) == ({"HJ301": 5}, {"HJ301": 5}, 5)
+    assert [example.position.line for example in first.examples["HJ301"]] == [1, 2]
+
+    second = Summary(example_limit=2, kinds=kinds)
+    assert not second.counting()[2][kind]  # its own examples first
+    second.add_at("a.jsonl", 9, None, message, dropped, b"{}")
+    assert len(second.examples["HJ301"]) == 1
+    third = Summary(example_limit=2, kinds=kinds)
+    third.shown_before({"HJ301"})
+    assert third.counting()[2][kind]
+    third.add_at("a.jsonl", 9, None, message, dropped, b"{}")
+    third.let_go_of_kinds()
+    assert (third.rules, third.examples, third.kinds) == ({"HJ301": 1}, {}, None)
