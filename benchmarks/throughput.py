@@ -146,7 +146,7 @@ class Row:
     @property
     def total_pss_mb(self) -> float:
         """The largest sampled sum of proportional set sizes over the whole process tree, over the runs sampled."""
-        return max(run.total_pss_mb for run in self.runs if run.sampled)
+        return max((run.total_pss_mb for run in self.runs if run.sampled), default=0.0)
 
 
 class TreeMemory:
