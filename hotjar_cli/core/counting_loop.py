@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotjar_cli.core.decode import DECODE_ERRORS, SegmentMessage, decode_one
+from hotjar_cli.core.decode import BATCH, DECODE_ERRORS, TIMESTAMP, SegmentMessage, decode_one, message_fields
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import Views
@@ -49,7 +49,8 @@ class CountingLoop:
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
         mapper, views, summary = self.mapper, self._views, self._summary
-        decode, max_line_bytes, other_line = decode_one, self._max_line_bytes, self._other_line
+        decode, fields_of = decode_one, message_fields
+        max_line_bytes, other_line = self._max_line_bytes, self._other_line
         # The time series shares the kinds: a kind's number is where it counts there too.
         kinds, counts, countable = summary.counting()
         known = kinds.of
@@ -64,11 +65,15 @@ class CountingLoop:
                 message = decode(raw) if len(raw) <= max_line_bytes else None
             except DECODE_ERRORS:
                 message = None
-            if message is None or message.batch is not None:
+            if message is None:
+                other_line(file, line, raw, None)
+                continue
+            fields = fields_of(message)  # read once, for the mapper and the site view
+            if fields[BATCH] is not None:
                 other_line(file, line, raw, message)
                 continue
-            timestamp = message.timestamp  # read once, for the mapper and the site view
-            decision = mapper.decide_with_timestamp(message, timestamp)
+            timestamp = fields[TIMESTAMP]
+            decision = mapper.decide_fields(message, fields)
             kind = known.get(id(decision), -1)
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)

@@ -8,8 +8,9 @@ decides) and, for replay, the user's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import orjson
@@ -46,6 +47,23 @@ class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
     traits: Any = None
     properties: msgspec.Raw = msgspec.Raw(b"")
     batch: Any = None
+
+
+message_fields: Callable[[SegmentMessage], tuple[Any, ...]] = msgspec.structs.astuple
+"""A message's fields as one tuple, in the struct's order, at the places below: compiled code reads an item of a
+tuple in a few instructions, where reading a field of the message (a class of msgspec's, not of the compiled core)
+is a generic attribute lookup, about 300 instructions. The common line reads eight fields; one call makes them all."""
+# The places of the fields in `message_fields(...)` (tests/core/test_decode.py checks them against the struct).
+ANONYMOUS_ID: Final = 0
+INTEGRATIONS: Final = 2
+MESSAGE_ID: Final = 3
+TIMESTAMP: Final = 6
+TYPE: Final = 7
+USER_ID: Final = 8
+EVENT: Final = 9
+TRAITS: Final = 10
+PROPERTIES: Final = 11
+BATCH: Final = 12
 
 
 @dataclass(frozen=True, slots=True)

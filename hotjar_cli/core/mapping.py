@@ -11,11 +11,21 @@ from typing import Any, Final, TypeVar
 
 from hotjar_cli.core import rules
 from hotjar_cli.core.decode import (
+    ANONYMOUS_ID,
+    EVENT,
+    INTEGRATIONS,
+    MESSAGE_ID,
+    PROPERTIES,
+    TIMESTAMP,
+    TRAITS,
+    TYPE,
+    USER_ID,
     Parsed,
     SegmentMessage,
     Unreadable,
     json_type,
     library_version,
+    message_fields,
     properties_keys_of,
 )
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
@@ -195,38 +205,40 @@ class Mapper:
 
     def decide_message(self, message: SegmentMessage) -> Decision:
         """The decision for one message (`decide` without the test for a line that holds none)."""
-        return self.decide_with_timestamp(message, message.timestamp)
+        return self.decide_fields(message, message_fields(message))
 
-    def decide_with_timestamp(self, message: SegmentMessage, timestamp: Any) -> Decision:
-        """`decide_message`, given the message's `timestamp` as read by a caller that reads it too (the counting loop,
-        for the time series): compiled, reading a field of a message costs about 300 instructions."""
+    def decide_fields(self, message: SegmentMessage, fields: tuple[Any, ...]) -> Decision:
+        """`decide_message`, given the message's fields as `message_fields` makes them, by a caller that reads some
+        of them too (the counting loop, for the time series): compiled, an item of the tuple costs a few
+        instructions, a field of the message about 300."""
         # Types are tested with `type(value)`, not `value.__class__`: compiled, the first reads a pointer and the
         # second is a generic attribute lookup, about 170 instructions; interpreted, the first costs about 60 more.
-        kind = message.type
-        user_id = message.userId
-        message_id = message.messageId
+        kind = fields[TYPE]
+        user_id = fields[USER_ID]
+        message_id = fields[MESSAGE_ID]
+        timestamp = fields[TIMESTAMP]
         # Tests in `if` statements, not in an expression: the interpreter then compares the numbers more cheaply.
         if (
-            ((type(user_id) is str and user_id) or (type(anonymous_id := message.anonymousId) is str and anonymous_id))
+            ((type(user_id) is str and user_id) or (type(anonymous_id := fields[ANONYMOUS_ID]) is str and anonymous_id))
             and (message_id is None or (type(message_id) is str and len(message_id) <= 50))
             and (timestamp is None or type(timestamp) is str)
         ):
-            if not message.integrations:
+            if not fields[INTEGRATIONS]:
                 # Nearly every message: nothing to find before its type's own rules.
                 if kind == "track":
-                    name = message.event
+                    name = fields[EVENT]
                     shared = self._admitted_events.get(name) if type(name) is str else None
                     if shared is None and type(name) is str:
                         shared = self._seeded(name)
                     if shared is not None:
                         try:
-                            if _opening(message.properties)[0] == _OBJECT_WITH_A_KEY:
+                            if _opening(fields[PROPERTIES])[0] == _OBJECT_WITH_A_KEY:
                                 return shared[1]  # nearly every track: `_shared_track`, inline
                         except struct.error:
                             pass  # properties is absent, or one character long
                     return self._track(message, [])
                 if kind == "identify":
-                    return self._identify(message, [])
+                    return self._identified([], user_id, fields[TRAITS])
             spec: list[Finding] = []  # Segment's spec is kept: `_spec_findings` would find nothing
         else:
             spec = _spec_findings(message)
@@ -243,11 +255,13 @@ class Mapper:
         return _decision((*findings, _UNSUPPORTED[kind]), None) if findings else _IGNORED_BY[kind]
 
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        user_id = message.userId
+        return self._identified(findings, message.userId, message.traits)
+
+    def _identified(self, findings: list[Finding], user_id: Any, traits: Any) -> Decision:
+        """An identify's decision, from its `userId` and `traits`, after the `findings` of Segment's spec."""
         if not (type(user_id) is str and user_id) and not is_truthy(user_id):
             findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", _falsy("userId", user_id)))
             return _decision(findings, None)
-        traits = message.traits
         if traits is not None and type(traits) is not dict:
             findings.append(Finding(_INVALID_TRAITS_CODE, "$.traits", f"traits is {json_type(traits)}"))
             return _decision(findings, None)
