@@ -78,7 +78,7 @@ class CountingLoop:
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             elif views is not None:
-                views.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
+                views.observe_message(file, line, None, message, decision, timestamp, kind, kinds, fields)
             if 0 <= kind < len(countable) and countable[kind]:
                 counts[kind] += 1
                 repeated += 1

@@ -26,9 +26,9 @@ from typing import Any, Final
 
 import msgspec
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage
+from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, TRAITS, TYPE, USER_ID, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import iso_date_text, text_seconds
-from hotjar_cli.core.mapping import json_path, user_key
+from hotjar_cli.core.mapping import json_path, user_key_of
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -564,7 +564,14 @@ class Inventory:
                 record.settle()
 
     def observe(
-        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, when: str | float | None
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        parsed: Parsed,
+        decision: Decision,
+        when: str | float | None,
+        fields: tuple[Any, ...] | None = None,
     ) -> None:
         """One decided event at `when`: its `timestamp` when in Segment's form (`eventtime.segment_time`), else
         its time in seconds (`eventtime.event_seconds`), else None. Only calls to Hotjar (and tracks it rejects
@@ -588,13 +595,15 @@ class Inventory:
             name = held.name
             if name is None:
                 return
-            event = parsed.event  # type: ignore[union-attr]  # only a track is given a track's decision
+            if fields is None:
+                fields = message_fields(parsed)  # type: ignore[arg-type]  # only a track is given a track's decision
+            event = fields[EVENT]
             if type(event) is str and event == name:  # compared as strings when compiled
                 self.events.occurrences += 1
                 record = held.record
                 if record is None:
                     return  # outside the sample held
-                user = self._user(parsed)  # type: ignore[arg-type]  # a track's decision: a track
+                user = self._user(fields)
                 _count(record, Sighting(when, file, line, index), user, in_order)
                 if held.codes:
                     dropped = record.dropped
@@ -603,12 +612,14 @@ class Inventory:
                 return
         if type(parsed) is not SegmentMessage:
             return
-        kind = parsed.type
+        if fields is None:
+            fields = message_fields(parsed)
+        kind = fields[TYPE]
         if kind == "track":
-            self._track(Sighting(when, file, line, index), in_order, parsed, decision)
+            self._track(Sighting(when, file, line, index), in_order, fields, decision)
         elif kind == "identify" and decision.call is not None:
-            if parsed.traits:
-                self._identify(Sighting(when, file, line, index), in_order, parsed, decision)
+            if fields[TRAITS]:
+                self._identify(Sighting(when, file, line, index), in_order, fields, decision)
         elif decision.call is None and not _event_name_codes(decision):
             self._hold(_Held(decision, None))  # a page, a group, an alias, an identify dropped whole: no name
 
@@ -631,11 +642,11 @@ class Inventory:
                 return
         decisions[id(held.decision)] = held
 
-    def _user(self, message: SegmentMessage) -> HashedUser | None:
-        """The user, hashed once per distinct user."""
-        user = message.userId
+    def _user(self, fields: tuple[Any, ...]) -> HashedUser | None:
+        """The user of a message (its `message_fields`), hashed once per distinct user."""
+        user = fields[USER_ID]
         if type(user) is not str or not user:
-            user = user_key(message)
+            user = user_key_of(user, fields[ANONYMOUS_ID])
             if user is None:
                 return None
         hashed = self._user_hashes.get(user)
@@ -645,9 +656,10 @@ class Inventory:
             hashed = self._user_hashes[user] = HashedUser(user)
         return hashed
 
-    def _track(self, sighting: Sighting, in_order: bool, message: SegmentMessage, decision: Decision) -> None:
-        """A track whose decision is met for the first time: counted, then its decision held."""
-        name = message.event
+    def _track(self, sighting: Sighting, in_order: bool, fields: tuple[Any, ...], decision: Decision) -> None:
+        """A track (its `message_fields`) whose decision is met for the first time: counted, then its decision
+        held."""
+        name = fields[EVENT]
         if type(name) is not str or not name:
             return
         found = _event_name_codes(decision)
@@ -667,7 +679,7 @@ class Inventory:
             if names.records is not records:
                 self._decisions.clear()  # the sample was trimmed: a held record may be gone
         if record is not None:
-            _count(record, sighting, self._user(message), in_order)
+            _count(record, sighting, self._user(fields), in_order)
             if offered:
                 record.offered = True
             for code in found:
@@ -676,8 +688,8 @@ class Inventory:
         # already (or the site was full, or knew it), so they only count.
         self._hold(_Held(decision, name, record, tuple(found)))
 
-    def _identify(self, sighting: Sighting, in_order: bool, message: SegmentMessage, decision: Decision) -> None:
-        traits = message.traits
+    def _identify(self, sighting: Sighting, in_order: bool, fields: tuple[Any, ...], decision: Decision) -> None:
+        traits = fields[TRAITS]
         if type(traits) is not dict:
             return
         dropped_at: dict[str, str] | None = None
@@ -689,7 +701,7 @@ class Inventory:
                     dropped_at[path] = finding.code
         names = self.attributes
         seen: Seen | None = None
-        user = self._user(message)
+        user = self._user(fields)
         offering = len(names.offered) < names.limit
         records = names.records
         names.occurrences += len(traits)

@@ -117,10 +117,15 @@ def _quote(key: str) -> str:
 
 def user_key(message: SegmentMessage) -> str | None:
     """The Segment user a message belongs to: its userId as Hotjar sees it, else its anonymousId."""
-    if is_truthy(message.userId):
-        return js_string(message.userId)
-    if is_truthy(message.anonymousId):
-        return js_string(message.anonymousId)
+    return user_key_of(message.userId, message.anonymousId)
+
+
+def user_key_of(user_id: Any, anonymous_id: Any) -> str | None:
+    """`user_key`, given a message's `userId` and `anonymousId`."""
+    if is_truthy(user_id):
+        return js_string(user_id)
+    if is_truthy(anonymous_id):
+        return js_string(anonymous_id)
     return None
 
 

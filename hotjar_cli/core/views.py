@@ -75,15 +75,16 @@ class Views:
         timestamp: Any,
         kind: int = -1,
         kinds: Kinds | None = None,
+        fields: tuple[Any, ...] | None = None,
     ) -> None:
-        """`observe` for a message: what a pass's counting loop calls, with the message's `timestamp` and the number
-        of the decision's kind in `kinds` when it knows it (else -1)."""
+        """`observe` for a message: what a pass's counting loop calls, with the message's `timestamp`, the number
+        of the decision's kind in `kinds` when it knows it (else -1), and its `message_fields` when it has them."""
         if self.timeline is not None:
             self.timeline.observe_message(file, line, index, message, decision, timestamp, kind, kinds)
         if self.inventory is not None:
             when = segment_text(timestamp)
             self.inventory.observe(
-                file, line, index, message, decision, event_seconds(message) if when is None else when
+                file, line, index, message, decision, event_seconds(message) if when is None else when, fields
             )
 
     @property
