@@ -43,9 +43,10 @@ class CountingLoop:
     def count(self, file: str, lines: list[bytes], line: int) -> None:
         """Count a block of `file`'s lines (each with its line end, which JSON ignores), numbered from `line + 1`.
 
-        An event whose decision's kind the summary's kinds know, of a kind that needs nothing but counting, is
-        counted beside it (see `Summary.counting`), which is what `Summary.add_at` would do, without the call:
-        nearly every line, on a log of few event names.
+        An event of a kind that needs nothing but counting is counted beside the summary (see `Summary.counting`),
+        which is what `Summary.add_at` would do, without the call: nearly every line. Its kind is worked out once,
+        for the summary and the time series: by the decision's identity for a shared decision, else from its
+        findings (an identify's own decision, with its attributes).
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
         mapper, views, summary = self.mapper, self._views, self._summary
@@ -75,13 +76,15 @@ class CountingLoop:
             timestamp = fields[TIMESTAMP]
             decision = mapper.decide_fields(message, fields)
             kind = known.get(id(decision), -1)
+            if kind < 0:  # a decision met for the first time, or made for its event alone: its kind, once for all
+                kind = kinds.number(decision)
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             elif views is not None:
                 views.observe_message(file, line, None, message, decision, timestamp, kind, kinds, fields)
-            if 0 <= kind < len(countable) and countable[kind]:
+            if kind < len(countable) and countable[kind]:
                 counts[kind] += 1
                 repeated += 1
                 continue
-            summary.add_at(file, line, None, message, decision, raw)
+            summary.add_of_kind(file, line, None, message, decision, raw, kind)
         summary.events += repeated

@@ -95,14 +95,21 @@ class Summary:
 
     def add_at(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         """Count one decided event found at `file`, `line` (and `index` in a batch). Call `settle` when done."""
-        self.events += 1
         kinds = self.kinds
         if kinds is None:
             kinds = self.kinds = Kinds()
         kind = kinds.of.get(id(decision), -1)
-        if kind < 0:
-            kind = kinds.number(decision)
+        self.add_of_kind(file, line, index, parsed, decision, raw, kind if kind >= 0 else kinds.number(decision))
+
+    def add_of_kind(
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes, kind: int
+    ) -> None:
+        """`add_at`, given the number of the decision's kind in `kinds` (see `counting`), which a pass's loop works
+        out once for the summary and the time series."""
+        self.events += 1
         countable = self._countable
+        kinds = self.kinds
+        assert kinds is not None, "the kinds the number is of"
         if kind >= len(countable):
             self._grow(kinds)
         if not countable[kind]:
@@ -139,8 +146,9 @@ class Summary:
         """What a pass's loop counts an event with, without calling `add_at`: the kinds (made when none), and the
         lists `_counts` and `_countable`, the same for the summary's life.
 
-        An event whose decision `kinds.of` knows by identity, of a kind that is `_countable`, is counted by adding
-        one to its kind's count and one to `events`, which is what `add_at` would do: nearly every event."""
+        An event of a kind that is `_countable` is counted by adding one to its kind's count and one to `events`,
+        which is what `add_at` would do: nearly every event, whose decision `kinds.of` knows by identity. Any other
+        is counted by `add_of_kind`."""
         if self.kinds is None:
             self.kinds = Kinds()
         self._grow(self.kinds)
