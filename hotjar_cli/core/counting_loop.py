@@ -54,7 +54,6 @@ class CountingLoop:
         max_line_bytes, other_line = self._max_line_bytes, self._other_line
         # The time series shares the kinds: a kind's number is where it counts there too.
         kinds, counts, countable = summary.counting()
-        known = kinds.of
         # The time series alone, the site view of most reports, is called directly rather than through the views.
         timeline = views.timeline if views is not None and views.inventory is None else None
         if timeline is not None:
@@ -75,9 +74,7 @@ class CountingLoop:
                 continue
             timestamp = fields[TIMESTAMP]
             decision = mapper.decide_fields(message, fields)
-            kind = known.get(id(decision), -1)
-            if kind < 0:  # a decision met for the first time, or made for its event alone: its kind, once for all
-                kind = kinds.number(decision)
+            kind = kinds.kind_of(decision)  # once, for the summary and the time series
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
             elif views is not None:

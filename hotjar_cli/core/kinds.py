@@ -56,9 +56,14 @@ class Kinds:
         self.alive: list[Decision] = []
         """The decisions in `of`: held, so that no other decision takes their identity."""
 
+    def kind_of(self, decision: Decision) -> int:
+        """The number of a decision's kind: by its identity when remembered (nearly always), else `number`."""
+        kind = self.of.get(id(decision), -1)
+        return kind if kind >= 0 else self.number(decision)
+
     def number(self, decision: Decision) -> int:
         """The number of a decision's kind, remembered by its identity unless it was made for its event alone (an
-        identify's, with its attributes). `of.get(id(decision))` finds a remembered one faster."""
+        identify's, with its attributes). `kind_of` finds a remembered one first."""
         kind_of = signature(decision)
         kind = self.numbers.get(kind_of)
         if kind is None:

@@ -98,8 +98,7 @@ class Summary:
         kinds = self.kinds
         if kinds is None:
             kinds = self.kinds = Kinds()
-        kind = kinds.of.get(id(decision), -1)
-        self.add_of_kind(file, line, index, parsed, decision, raw, kind if kind >= 0 else kinds.number(decision))
+        self.add_of_kind(file, line, index, parsed, decision, raw, kinds.kind_of(decision))
 
     def add_of_kind(
         self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, raw: bytes, kind: int

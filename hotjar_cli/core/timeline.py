@@ -290,9 +290,7 @@ class Timeline:
         met here (a timeline takes kinds of its own once they grow past `PENDING_GROUPS`)."""
         if type(text) is str and text.startswith(self._minute) and len(text) == self._length and segment_seconds(text):
             if kind < 0 or kinds is not self._met:
-                kind = self._met.of.get(id(decision), -1)
-                if kind < 0:
-                    kind = self._met.number(decision)
+                kind = self._met.kind_of(decision)
             groups = self._groups
             group = groups[kind] if kind < len(groups) else None
             if group is not None:
@@ -326,9 +324,7 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = []
-        kind = self._met.of.get(id(decision), -1)
-        if kind < 0:
-            kind = self._met.number(decision)
+        kind = self._met.kind_of(decision)
         group = groups[kind] if kind < len(groups) else None
         if group is None:
             # The hour's list grows to hold the kind: its places are what is held, groups or not.
