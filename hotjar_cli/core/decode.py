@@ -92,7 +92,9 @@ decode_one = _decoder.decode
 
 The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
 """
-DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
+DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+"""What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
+than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _json_types = {
     dict: "an object",
@@ -122,7 +124,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
         message = _decoder.decode(raw)
     except msgspec.ValidationError:
         return [_not_a_message(raw)], False
-    except (msgspec.DecodeError, UnicodeDecodeError) as error:
+    except DECODE_ERRORS as error:
         return [Unreadable(_INVALID_JSON_CODE, _json_error(error))], False
     if message.batch is not None:
         return parse_batch(message)
@@ -157,7 +159,7 @@ def _context(message: SegmentMessage) -> _Context | None:
         return None
     try:
         return _context_decoder.decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.ValidationError, *DECODE_ERRORS):
         return None
 
 
@@ -194,6 +196,8 @@ def _not_a_message(raw: bytes) -> Unreadable:
 
 
 def _json_error(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read (over about 1,000 levels)"
     text = str(error)
     # Older msgspec releases raised UnicodeDecodeError here; newer ones say it in a DecodeError.
     if isinstance(error, UnicodeDecodeError) or "UTF-8" in text:

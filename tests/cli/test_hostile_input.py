@@ -1,0 +1,49 @@
+"""Input no log should be able to crash the tool with: every command reads it and says what is wrong with it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hotjar_cli.core.decode import Unreadable, parse_line
+from tests.support.cli import cli, track
+
+
+def nested(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def deep_lines(levels: int) -> str:
+    """A message nested `levels` deep in each place a message can hold a value, and an envelope around one."""
+    value = nested(levels)
+    return "".join(
+        line + "\n"
+        for line in (
+            f'{{"type": "identify", "userId": "u1", "traits": {{"a": {value}}}}}',
+            f'{{"type": "track", "userId": "u1", "event": "x", "properties": {{"a": {value}}}}}',
+            f'{{"type": "track", "userId": "u1", "event": "x", "context": {{"a": {value}}}}}',
+            f'{{"batch": [{{"type": "track", "userId": "u1", "event": "x", "properties": {{"a": {value}}}}}]}}',
+            value,
+        )
+    )
+
+
+@pytest.mark.parametrize("levels", [1_000, 5_000, 100_000])
+def test_a_line_nested_too_deeply_to_read_is_invalid_json(levels: int) -> None:
+    for raw in deep_lines(levels).encode().splitlines()[:4]:
+        (parsed,), _ = parse_line(raw)
+        assert isinstance(parsed, Unreadable)
+        assert parsed.detail == "nested too deeply to read (over about 1,000 levels)"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["validate", "--jobs", "2"], ["inventory"], ["replay", "--dry-run"]])
+def test_every_command_reads_on_past_lines_nested_too_deeply(logs: Any, command: list[str]) -> None:
+    # Enough lines after them that `--jobs 2` splits the file.
+    path = logs("deep.jsonl", deep_lines(1_000) + deep_lines(900) + track() * 50_000)
+    result = cli(*command, path, *(["--fail-on", "never"] if command[0] == "validate" else []))
+    assert result.code == 0, result.stderr
+    if command[0] == "validate":
+        report = json.loads(cli(*command, path, "-f", "json", "--fail-on", "never").stdout)
+        assert report["summary"]["rules"]["HJ001"] == 4
