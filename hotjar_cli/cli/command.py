@@ -30,6 +30,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
+            sys.stdout.flush()  # here, so that a report that cannot be written fails here, not at exit
         except UserError as error:
             Talk(color=kwargs.get("color", ColorMode.AUTO)).error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
@@ -38,9 +39,21 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             # (Left to click, a closed pipe exits 1.)
             drop_stdout()
             raise typer.Exit(0) from None
+        except OSError as error:
+            # Reading is reported where it fails, with its file and line; what is left is the report that cannot
+            # be written (a full disk under `> report.txt`).
+            drop_stdout()
+            Talk(color=kwargs.get("color", ColorMode.AUTO)).error(output_error(error))
+            raise typer.Exit(EXIT_ERROR) from None
         raise typer.Exit(code)
 
     return functools.wraps(command)(wrapper)
+
+
+def output_error(error: OSError) -> str:
+    """The one line that says why output could not be written: the file's name when the error has one, else
+    standard output's."""
+    return f"{error.filename or 'standard output'}: {error.strerror or error}"
 
 
 def drop_stdout() -> None:
@@ -55,41 +68,88 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
+def output_path(output: Path | None, sources: list[Source]) -> Path | None:
+    """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
+    folder or one of the inputs, which the report would replace."""
+    if output is None or str(output) == "-":
+        return None
+    if not str(output):
+        raise UsageError("-o/--output names no file")
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder; -o/--output names the report's file")
+    try:
+        written = output.stat()
+    except OSError:
+        return output  # not there yet (or not reachable: said when it is written)
+    for source in sources:
+        if source.path is not None and _same_file(source.path, written):
+            raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
+    return output
+
+
+def _same_file(path: Path, other: os.stat_result) -> bool:
+    try:
+        mine = path.stat()
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
+
+
 @contextlib.contextmanager
 def open_output(path: Path | None) -> Iterator[TextIO]:
     """stdout, or the file named by --output (created with its folders), written whole or not at all.
 
     The report is written to a temporary file beside the target and renamed over it once complete, so a run
-    that is interrupted or fails leaves the previous report as it was, never a half-written one.
+    that is interrupted or fails leaves the previous report as it was, never a half-written one. A symbolic link
+    is followed: the file it points to gets the report, and the link stays. What is no regular file (a device
+    such as /dev/null, a named pipe) is written through, as a shell's `>` writes it. An error writing the report
+    names the file.
     """
     if path is None:
         yield sys.stdout
         return
+    try:
+        if path.exists() and not path.is_file():
+            with open(path, "w", encoding="utf-8") as through:
+                yield through
+            return
+    except OSError as error:
+        raise _named(error, path) from None
+    target = Path(os.path.realpath(path))
     import tempfile  # here: it costs start-up time, and most runs write to stdout
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         file = open(handle, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
     temporary = Path(name)
     try:
         yield file
-    except BaseException:
+        file.close()
+    except BaseException as error:
         file.close()
         temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise _named(error, path) from None
         raise
-    file.close()
     try:
         # mkstemp makes the file readable by its owner only; the report gets the permissions a new file gets.
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _named(error: OSError, path: Path) -> Exception:
+    """An error writing the report, as one line that names its file (a full disk does not)."""
+    if isinstance(error, BrokenPipeError):
+        return error  # the reader of a named pipe went away: as for stdout
+    return UsageError(f"{error.filename or path}: {error.strerror or error}")
 
 
 def progress_bar(

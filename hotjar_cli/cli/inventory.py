@@ -17,6 +17,7 @@ import typer
 from hotjar_cli.cli.command import (
     guarded,
     open_output,
+    output_path,
     progress_bar,
     say_done,
     say_errors,
@@ -80,9 +81,8 @@ def inventory(
         typer.Option(
             "--output",
             "-o",
-            help="Write the inventory to this file "
-            "instead of stdout (whole or not at all: written aside, then "
-            "renamed).",
+            help="Write the inventory to this file instead of stdout (`-`): whole or not at all, written aside and "
+            "then renamed; never over an input. A device or named pipe is written through.",
         ),
     ] = None,
     redact: Annotated[
@@ -140,7 +140,7 @@ def inventory(
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,
-        output=output,
+        output=output_path(output, common.sources),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )

@@ -11,9 +11,10 @@ def main() -> None:
     # for good (gc.freeze): out of the collector's sight for the rest of the process.
     gc.disable()
     import click
+    from click.utils import PacifyFlushWrapper
 
     from hotjar_cli.cli.app import app
-    from hotjar_cli.cli.command import drop_stdout
+    from hotjar_cli.cli.command import drop_stdout, output_error
     from hotjar_cli.cli.talk import Talk
     from hotjar_cli.core.gate import EXIT_ERROR
 
@@ -37,4 +38,18 @@ def main() -> None:
         # The reader of our output went away (`| head`): not an error of ours.
         drop_stdout()
         sys.exit(0)
+    except OSError as error:
+        # Output that cannot be written outside a command's run (`--help > /dev/full`).
+        drop_stdout()
+        Talk().error(output_error(error))
+        sys.exit(EXIT_ERROR)
+    except SystemExit as done:
+        # Rich and click end with 1 when the reader of the help (`--help | head -1`) goes away: the reader has what
+        # it wanted, as for a command's report.
+        if done.code == 1 and (
+            isinstance(done.__context__, BrokenPipeError) or isinstance(sys.stdout, PacifyFlushWrapper)
+        ):
+            drop_stdout()
+            sys.exit(0)
+        raise
     sys.exit(code if isinstance(code, int) else 0)

@@ -14,6 +14,7 @@ import typer
 from hotjar_cli.cli.command import (
     guarded,
     open_output,
+    output_path,
     progress_bar,
     say_done,
     say_errors,
@@ -82,7 +83,8 @@ def validate(
         typer.Option(
             "--output",
             "-o",
-            help="Write the report to this file instead of stdout (whole or not at all: written aside, then renamed).",
+            help="Write the report to this file instead of stdout (`-`): whole or not at all, written aside and then "
+            "renamed; never over an input. A device or named pipe is written through.",
         ),
     ] = None,
     examples: Annotated[
@@ -191,7 +193,7 @@ def validate(
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject),
         format=format,
-        output=output,
+        output=output_path(output, common.sources),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,

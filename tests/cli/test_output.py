@@ -1,0 +1,113 @@
+"""Where a report goes: `-o` onto what is already there, and output that cannot be written or whose reader left."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.cli import CLEAN, CLI, MIXED, cli, one_line, process
+
+FULL = Path("/dev/full")
+
+
+def test_a_symbolic_link_gets_its_file_written_and_stays_a_link(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    Path("reports").mkdir()
+    Path("reports/latest.json").write_text("old")
+    Path("latest.json").symlink_to("reports/latest.json")
+    assert cli("validate", path, "-f", "json", "-o", "latest.json").code == 1
+    assert Path("latest.json").is_symlink()
+    assert Path("reports/latest.json").read_text() == cli("validate", path, "-f", "json").stdout
+
+
+def test_a_named_pipe_is_written_through_and_stays_a_pipe(logs: Any) -> None:
+    path = logs("log.jsonl", CLEAN)
+    os.mkfifo("report.pipe")
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(Path("report.pipe").read_text()), daemon=True)
+    reader.start()
+    result = cli("inventory", path, "-f", "json", "-o", "report.pipe")
+    reader.join(timeout=30)
+    if reader.is_alive():  # nothing opened the pipe to write: let the reader go
+        os.close(os.open("report.pipe", os.O_WRONLY | os.O_NONBLOCK))
+    assert result.code == 0
+    assert stat.S_ISFIFO(os.stat("report.pipe").st_mode)
+    assert received == [cli("inventory", path, "-f", "json").stdout]
+
+
+def test_dash_is_standard_output(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    assert cli("validate", path, "-f", "json", "-o", "-").stdout == cli("validate", path, "-f", "json").stdout
+    assert not Path("-").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize("named", ["log.jsonl", "logs/../log.jsonl", "alias.jsonl"])
+def test_an_input_is_never_replaced_by_the_report(logs: Any, command: str, named: str) -> None:
+    path = logs("log.jsonl", MIXED)
+    Path("logs").mkdir()
+    Path("alias.jsonl").symlink_to("log.jsonl")
+    for inputs in ([path], ["."]):
+        result = cli(command, *inputs, "-o", named)
+        assert result.code == 2
+        assert one_line(result.stderr).endswith(
+            f"{named}: is one of the inputs; -o/--output would replace it with the report"
+        )
+        assert path.read_text() == MIXED
+
+
+def test_a_folder_is_no_report_file(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    result = cli("validate", path, "-o", ".")
+    assert result.code == 2
+    assert "is a folder" in one_line(result.stderr)
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{log}"],
+        ["validate", "{log}", "-f", "json"],
+        ["inventory", "{log}", "-f", "csv"],
+        ["replay", "--dry-run", "{log}"],
+        ["rules"],
+        ["rule", "HJ001"],
+        ["--help"],
+        ["validate", "--help"],
+    ],
+)
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED)
+    argv = [arg.format(log=log) for arg in args]
+    with FULL.open("w") as full:
+        done = subprocess.run([str(CLI), *argv], stdout=full, stderr=subprocess.PIPE, timeout=60, check=False)
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == "hotjar-cli: error: standard output: No space left on device"
+    # and to a file named by -o, the file's name
+    if args[0] in {"validate", "inventory"} and "--help" not in args:
+        result = process(*argv, "-o", FULL)
+        assert result.code == 2
+        assert one_line(result.stderr) == f"hotjar-cli: error: {FULL}: No space left on device"
+        assert stat.S_ISCHR(FULL.stat().st_mode)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["rules"], ["validate", "{log}", "-f", "jsonl"]])
+def test_a_reader_that_stops_early_is_no_failure(tmp_path: Path, args: list[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED * 20_000)
+    argv = [arg.format(log=log) for arg in args]
+    reader = subprocess.Popen([str(CLI), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # as `| head -1` does
+    stderr = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0, stderr
+    assert "Traceback" not in stderr
