@@ -6,6 +6,7 @@ Shared by the human formats (text and markdown), so both tell the same story.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -48,11 +49,14 @@ def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def hj_call(call: list[Any] | None) -> str:
-    """`hj('identify', "u1", {...})` as Hotjar receives it, or a plain sentence when no call is made."""
+def hj_call(call: list[Any] | None, show: Callable[[str], str] = visible) -> str:
+    """`Hotjar receives hj('identify', "u1", {...})`, or a plain sentence when no call is made.
+
+    `show` writes the call, which holds values from the input: as `visible` text, or as Markdown code.
+    """
     if call is None:
         return "Hotjar receives nothing"
-    return visible("Hotjar receives hj(" + ", ".join(short_json(argument, 200) for argument in call) + ")")
+    return "Hotjar receives " + show("hj(" + ", ".join(short_json(argument, 200) for argument in call) + ")")
 
 
 def diff_lines(example: Example) -> list[DiffLine]:

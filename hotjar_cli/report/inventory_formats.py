@@ -15,6 +15,7 @@ import msgspec
 
 from hotjar_cli import __version__
 from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.report.markdown_escape import code, table_cell
 from hotjar_cli.report.site_view import where
 
 TOP = 50
@@ -36,13 +37,16 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def budget_line(label: str, budget: dict[str, Any]) -> str:
-    """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill."""
+def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] = visible) -> str:
+    """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
+
+    `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
+    """
     known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
     line = f"{label}: {budget['used']:,} of {budget['limit']:,} slots used{known}"
     if budget["full"]:
         if budget["filled_at"] is not None:
-            return f"{line}; full since {visible(where(budget['filled_at']))}"
+            return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
     if budget["new_per_week"]:
         fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
@@ -204,21 +208,20 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
             )
 
 
-def markdown_text(text: str) -> str:
-    """Text from the input, inert in Markdown: HTML and Markdown's own characters escaped, one line."""
-    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for character in "\\`*_[]|#!~":
-        text = text.replace(character, "\\" + character)
-    return text
+def _markdown_place(seen: dict[str, Any] | None) -> str:
+    return "-" if seen is None else table_cell(code(where(seen)))
 
 
 def write_markdown(record: dict[str, Any], out: TextIO) -> None:
-    """Budgets and the most frequent names, for a CI step summary or a pull-request comment."""
+    """Budgets and the most frequent names, for a CI step summary or a pull-request comment.
+
+    Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
+    """
     lines = [
         "## Hotjar site inventory",
         "",
-        f"- {markdown_text(budget_line('Attribute budget', record['attributes']['budget']))}",
-        f"- {markdown_text(budget_line('Event budget', record['events']['budget']))}",
+        f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code)}",
+        f"- {budget_line('Event budget', record['events']['budget'], show=code)}",
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -233,13 +236,13 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         rows = _top(kind, TOP)
         for row in rows:
             lines.append(
-                f"| {markdown_text(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
-                f"{_counts(row[drops]) or '-'} | {markdown_text(where(row['first_seen']))} | "
-                f"{markdown_text(where(row['last_seen']))} |"
+                f"| {table_cell(code(row['name']))} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
+                f"{_counts(row[drops]) or '-'} | {_markdown_place(row['first_seen'])} | "
+                f"{_markdown_place(row['last_seen'])} |"
             )
         more = _remainder_line(kind, len(rows))
         if more:
-            lines += ["", markdown_text(more)]
+            lines += ["", more]
     lines += ["", f"_{record['users_note']}; hotjar-cli {__version__}_"]
     out.write("\n".join(lines) + "\n")
 

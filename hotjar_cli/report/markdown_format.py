@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
 
-def _cell(text: str) -> str:
-    return visible(text.replace("\n", " ")).replace("|", "\\|")
-
-
 class MarkdownReporter(Reporter):
-    """Outcome and rule tables, the verdict, and each rule's examples as diffs."""
+    """Outcome and rule tables, the verdict, and each rule's examples as diffs.
+
+    Every text from the input goes through `hotjar_cli.report.markdown_escape`, so it shows as text.
+    """
 
     def finish(self, report: Report) -> None:
         """Write the Markdown."""
@@ -35,37 +34,40 @@ class MarkdownReporter(Reporter):
             write(f"| {outcome.value} | {count:,} |\n")
         if summary.rules:
             write("\n| rule | severity | findings | events | gate |\n| --- | --- | ---: | ---: | --- |\n")
-            for code, count in summary.sorted_rules():
-                rule = RULES[code]
-                gate = "fails" if code in verdict.failing_codes else ""
+            for rule_code, count in summary.sorted_rules():
+                rule = RULES[rule_code]
+                gate = "fails" if rule_code in verdict.failing_codes else ""
                 write(
-                    f"| `{code}` {rule.name} | {rule.severity.value} | {count:,} | "
-                    f"{summary.affected.get(code, 0):,} | {gate} |\n"
+                    f"| `{rule_code}` {rule.name} | {rule.severity.value} | {count:,} | "
+                    f"{summary.affected.get(rule_code, 0):,} | {gate} |\n"
                 )
         if verdict.reasons:
-            write("\n**Why:**\n\n" + "".join(f"- {_cell(reason)}\n" for reason in verdict.reasons))
+            write("\n**Why:**\n\n" + "".join(f"- {text(reason)}\n" for reason in verdict.reasons))
         shown: dict[Position, str] = {}
-        for code, examples in sorted(summary.examples.items()):
-            rule = RULES[code]
-            write(f"\n### `{code}` {rule.name}\n\n{rule.message}. Run `hotjar-cli rule {code}` for details.\n")
+        for rule_code, examples in sorted(summary.examples.items()):
+            rule = RULES[rule_code]
+            write(
+                f"\n### `{rule_code}` {rule.name}\n\n{rule.message}. Run `hotjar-cli rule {rule_code}` for details.\n"
+            )
             for example in examples:
                 if report.redact:
                     example = redact_example(example)
                 details = "; ".join(
-                    f"`{finding.path}` {finding.detail}".rstrip()
+                    f"{code(finding.path)} {text(finding.detail)}".rstrip()
                     for finding in example.findings
-                    if finding.code == code
+                    if finding.code == rule_code
                 )
-                message_id = f" messageId `{visible(example.message_id)}`" if example.message_id else ""
-                write(f"\n`{visible(str(example.position))}`{message_id}: {_cell(details)}\n")
+                message_id = f" messageId {code(example.message_id)}" if example.message_id else ""
+                write(f"\n{code(str(example.position))}{message_id}: {details}\n")
                 if example.position in shown:
                     write(f"\n(the same event as under `{shown[example.position]}` above)\n")
                     continue
-                shown[example.position] = code
-                write("\n```diff\n")
-                for line in diff_lines(example):
-                    suffix = f"    # {line.code} {RULES[line.code].name}" if line.code else ""
-                    write(f"{SIGNS[line.mark]} {line.text}{suffix}\n")
-                write(f"```\n{hj_call(example.call)}\n")
+                shown[example.position] = rule_code
+                lines = [
+                    f"{SIGNS[line.mark]} {line.text}"
+                    + (f"    # {line.code} {RULES[line.code].name}" if line.code else "")
+                    for line in diff_lines(example)
+                ]
+                write("\n" + code_block(lines, "diff") + hj_call(example.call, show=code) + "\n")
                 for explanation in example.explanation:
-                    write(f"- schema: {_cell(explanation)}\n")
+                    write(f"- schema: {text(explanation)}\n")
