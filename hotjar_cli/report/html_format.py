@@ -28,7 +28,7 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, where
+from hotjar_cli.report.site_view import inventory_record, pace_words, where
 
 POINTS_UP_TO = 200
 TABLE_ROWS = 1_000
@@ -235,9 +235,8 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif budget["new_per_week"]:
-        fill = f"; full on {_e(budget['projected_fill'])} at that pace" if budget["projected_fill"] else ""
-        parts.append(f"<p>{budget['new_per_week']:,} new names a week{fill}.</p>")
+    elif pace := pace_words(budget):
+        parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = [row for row in rows if row["fate"] == "turned-away"]
     if slots_shown:
