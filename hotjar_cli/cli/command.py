@@ -20,6 +20,7 @@ from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.report.wording import counted
 from hotjar_cli.run.parallel import Engine, LocalEngine
 from hotjar_cli.sources.source import Source
 
@@ -204,7 +205,7 @@ def say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> No
         else "a Dask cluster"
     )
     talk.detail(
-        f"read {summary.files:,} file{'s' if summary.files != 1 else ''}, {summary.lines:,} lines, "
-        f"{summary.events:,} events in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
+        f"read {counted(summary.files, 'file')}, {counted(summary.lines, 'line')}, "
+        f"{counted(summary.events, 'event')} in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
         f"events/s) on {where}"
     )

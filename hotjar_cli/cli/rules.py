@@ -45,27 +45,47 @@ def list_rules(
 
 
 def print_table(color: ColorMode) -> None:
-    """The catalogue as a table on stdout, coloured as `--color` asks."""
-    from rich.console import Console
+    """The catalogue on stdout, coloured as `--color` asks: a table of one line a rule where that fits, else each
+    rule's code, name, severity and effect on one line and its message indented below (a message column squeezed
+    beside the others read one word to a line)."""
+    from rich.console import Console, Group, RenderableType
     from rich.table import Table
 
-    table = Table(show_edge=False)
-    for column in ("code", "name", "severity", "effect", "message"):
-        # Codes, names, severities and effects are words to copy (--select takes names): never cut or wrapped.
-        table.add_column(
-            column,
-            no_wrap=column != "message",
-            min_width=max(len(getattr(rule, column, "")) for rule in CATALOGUE) if column in ("code", "name") else None,
-        )
-    for rule in CATALOGUE:
-        table.add_row(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message)
+    from hotjar_cli.report.layout import Flow, fits, words
+
     forced = color.forced
     if forced is None:
-        Console(no_color="NO_COLOR" in os.environ).print(table)
+        console = Console(no_color="NO_COLOR" in os.environ)
     else:
-        Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None).print(
-            table
+        console = Console(
+            force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None
         )
+    rows = [(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message) for rule in CATALOGUE]
+    table = Table(show_edge=False)
+    for number, column in enumerate(("code", "name", "severity", "effect", "message")):
+        # Codes, names, severities and effects are words to copy (--select takes names): never cut or wrapped; a
+        # message is never wrapped either (the table is left for the listing below when it does not fit).
+        table.add_column(column, no_wrap=True, min_width=max(len(row[number]) for row in rows))
+    for row in rows:
+        table.add_row(*row)
+    if fits(console, table):
+        console.print(table)
+        return
+    listing: list[RenderableType] = []
+    for rule in CATALOGUE:
+        listing.append(
+            Flow(
+                [
+                    (rule.code, "bold"),
+                    (" " + rule.name, "bold"),
+                    (f"  {rule.severity.value},", ""),
+                    (f" {rule.effect.value}", ""),
+                ],
+                6,
+            )
+        )
+        listing.append(Flow(words(rule.message, lead="      "), 6))
+    console.print(Group(*listing))
 
 
 @guarded

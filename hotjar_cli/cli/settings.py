@@ -105,6 +105,7 @@ def common_settings(
         if stdin_filename is not None:
             sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
         if sys.stdin.isatty():
+            talk.reads_the_terminal()
             talk.say(
                 "hotjar-cli: reading Segment messages from the terminal (end with Ctrl-D); "
                 "to read files, name them instead of -"

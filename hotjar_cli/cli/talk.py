@@ -46,6 +46,7 @@ class Talk:
         self.verbosity = verbosity
         self.color = color
         self._console: Console | None = None
+        self._typing = False
 
     @property
     def console(self) -> Console:
@@ -85,16 +86,29 @@ class Talk:
         """Whether stderr is a terminal: a person reads what is said there as it comes."""
         return sys.stderr.isatty()
 
+    def reads_the_terminal(self) -> None:
+        """Standard input is read from the terminal: the user types there, and no progress bar is drawn over it
+        unless `--progress` asks for one."""
+        self._typing = True
+
     def shows_progress(self, wanted: bool | None) -> bool:
-        """Whether a progress bar is drawn: as `--progress`/`--no-progress` say, else on a terminal unless -q."""
+        """Whether a progress bar is drawn: as `--progress`/`--no-progress` say, else on a terminal unless -q or the
+        user is typing the input on it."""
         if wanted is not None:
             return wanted
-        return self.verbosity >= Verbosity.NORMAL and sys.stderr.isatty()
+        return self.verbosity >= Verbosity.NORMAL and sys.stderr.isatty() and not self._typing
 
     def progress_console(self, wanted: bool | None) -> Console:
-        """The console a progress bar draws on: stderr, treated as a terminal when `--progress` forces the bar."""
-        if wanted and not sys.stderr.isatty():
-            from rich.console import Console
+        """The console a progress bar draws on: stderr, treated as a terminal when `--progress` forces the bar.
 
-            return Console(stderr=True, force_terminal=True, no_color=self.color.forced is False)
-        return self.console
+        Without colour (`--color never`, or `auto` with NO_COLOR or off a terminal) the bar is drawn without any
+        style, bold included: only the cursor controls that redraw it are written."""
+        on_terminal = sys.stderr.isatty()
+        coloured = self.color.forced
+        if coloured is None:
+            coloured = on_terminal and "NO_COLOR" not in os.environ
+        if coloured and on_terminal:
+            return self.console
+        from rich.console import Console
+
+        return Console(stderr=True, force_terminal=True, color_system="standard" if coloured else None)

@@ -28,7 +28,8 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, where
+from hotjar_cli.report.site_view import inventory_record, pace_words, where
+from hotjar_cli.report.wording import counted
 
 POINTS_UP_TO = 200
 TABLE_ROWS = 1_000
@@ -235,9 +236,8 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif budget["new_per_week"]:
-        fill = f"; full on {_e(budget['projected_fill'])} at that pace" if budget["projected_fill"] else ""
-        parts.append(f"<p>{budget['new_per_week']:,} new names a week{fill}.</p>")
+    elif pace := pace_words(budget):
+        parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = [row for row in rows if row["fate"] == "turned-away"]
     if slots_shown:
@@ -331,8 +331,8 @@ def validate_page(report: Report) -> str:
     outcomes = " · ".join(f"{_e(outcome)} {count:,}" for outcome, count in record["summary"]["outcomes"].items())
     sections = [
         "<h1>What Hotjar keeps of these Segment logs</h1>",
-        f'<p class="muted">hotjar-cli {_e(__version__)}: {summary.events:,} events in {summary.lines:,} lines '
-        f"of {summary.files:,} files</p>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary.events, "event")} in '
+        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}</p>",
         f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
         f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
         f"<p>{outcomes}</p>",
@@ -358,7 +358,8 @@ def validate_page(report: Report) -> str:
             f'<section class="card" id="{_e(code)}"><h3>{_e(code)} {_e(rule.name)} '
             f'<span class="severity-{_e(rule.severity.value)}">{_e(rule.severity.value)}</span>'
             f"{' · fails the gate' if rule_record['fails'] else ''}</h3>"
-            f"<p>{_e(rule.message)}</p><p>{rule_record['findings']:,} findings in {rule_record['events']:,} events"
+            f"<p>{_e(rule.message)}</p><p>{counted(rule_record['findings'], 'finding')} in "
+            f"{counted(rule_record['events'], 'event')}"
             f'</p><p class="muted">since {_seen(seen.get("first_seen"))}<br>last {_seen(seen.get("last_seen"))}</p>'
             f"{f'<ul>{started}</ul>' if started else ''}"
             f"{rule_chart(timeline, code) if timeline is not None else ''}{examples}</section>"

@@ -15,8 +15,10 @@ import msgspec
 
 from hotjar_cli import __version__
 from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell
-from hotjar_cli.report.site_view import where
+from hotjar_cli.report.site_view import pace_words, where
+from hotjar_cli.report.wording import counted
 
 TOP = 50
 """Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
@@ -37,6 +39,9 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+NO_NEW_NAMES = "no new names over these logs' time span"
+
+
 def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] = visible) -> str:
     """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
 
@@ -48,10 +53,8 @@ def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] =
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
-    if budget["new_per_week"]:
-        fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
-        return f"{line}; {budget['new_per_week']:,} new names a week{fill}"
-    return f"{line}; no new names over these logs' time span"
+    pace = pace_words(budget)
+    return f"{line}; {pace or NO_NEW_NAMES}"
 
 
 def _top(kind: dict[str, Any], count: int) -> list[dict[str, Any]]:
@@ -80,16 +83,33 @@ def _remainder_line(kind: dict[str, Any], shown: int) -> str | None:
         row["messages"] or 0
         for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:]
     )
-    return f"… and {hidden:,} more names ({occurrences:,} values or messages)"
+    return f"… and {counted(hidden, 'more name')} ({occurrences:,} values or messages)"
 
 
-def write_text(record: dict[str, Any], out: TextIO) -> None:
-    """Budgets, then the most frequent names of each kind in aligned columns."""
+def text_width(out: TextIO) -> int:
+    """The width the text inventory is laid out at: the terminal's, COLUMNS, or 80 where `out` is no terminal (as
+    the text report of `validate`, through rich)."""
+    from rich.console import Console
+
+    return Console(file=out).width
+
+
+def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) -> None:
+    """Budgets, then the most frequent names of each kind in aligned columns, fitted to `width` (else the
+    terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
+    lines under each name."""
+    width = width or text_width(out)
+
+    def fitted(text: str, indent: int = 2) -> list[str]:
+        return [line.plain for line in Flow(words(text), indent).lines(width)]
+
     lines = [
-        f"hotjar-cli inventory: {record['summary']['events']:,} events from {record['span']['first'] or '-'} "
-        f"to {record['span']['last'] or '-'}",
-        budget_line("attribute budget", record["attributes"]["budget"]),
-        budget_line("event budget", record["events"]["budget"]),
+        *fitted(
+            f"hotjar-cli inventory: {counted(record['summary']['events'], 'event')} from "
+            f"{record['span']['first'] or '-'} to {record['span']['last'] or '-'}"
+        ),
+        *fitted(budget_line("attribute budget", record["attributes"]["budget"])),
+        *fitted(budget_line("event budget", record["events"]["budget"])),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -99,24 +119,16 @@ def write_text(record: dict[str, Any], out: TextIO) -> None:
         }
         lines += [
             "",
-            f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
-            f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
-            f"{fates['never-sent']:,} never sent",
+            *fitted(
+                f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
+                f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
+                f"{fates['never-sent']:,} never sent"
+            ),
         ]
         rows = _top(kind, TOP)
         drops = "dropped" if key == "attributes" else "findings"
-        table = [
-            [
-                "name",
-                "fate",
-                "messages",
-                "users",
-                *(["types"] if key == "attributes" else []),
-                drops,
-                "first seen",
-                "last seen",
-            ]
-        ]
+        table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops]]
+        seen = [("first seen", "last seen")]
         for row in rows:
             table.append(
                 [
@@ -126,18 +138,39 @@ def write_text(record: dict[str, Any], out: TextIO) -> None:
                     _users(row),
                     *([_counts(row["types"])] if key == "attributes" else []),
                     _counts(row[drops]) or "-",
-                    visible(where(row["first_seen"])),
-                    visible(where(row["last_seen"])),
                 ]
             )
-        widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-        for line in table:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+            seen.append((visible(where(row["first_seen"])), visible(where(row["last_seen"]))))
+        beside = [[*line, *sightings] for line, sightings in zip(table, seen, strict=True)]
+        if _aligned(beside)[0] and max(len(line) for line in _aligned(beside)) <= width:
+            lines += _aligned(beside)
+        else:
+            # Narrower still, each name on a line of its own and its values, labelled, under it.
+            main = _aligned(table)
+            stacked = max(len(line) for line in main) > width
+            for number, line in enumerate(main):
+                if stacked and number:
+                    lines += fitted(table[number][0], 4)
+                    values = ", ".join(
+                        f"{label} {value}" for label, value in zip(table[0][1:], table[number][1:], strict=True)
+                    )
+                    lines += fitted(f"    {values}", 6)
+                elif not stacked:
+                    lines.append(line)
+                if number:
+                    first, last = seen[number]
+                    lines += fitted(f"    first seen {first}", 6) + fitted(f"    last seen {last}", 6)
         more = _remainder_line(kind, len(rows))
         if more:
-            lines.append(more)
-    lines += ["", record["users_note"] + "."]
+            lines += fitted(more)
+    lines += ["", *fitted(record["users_note"] + ".")]
     out.write("\n".join(lines) + "\n")
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    """The rows of a table as lines, each column as wide as its widest cell."""
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in table]
 
 
 def write_json(record: dict[str, Any], out: TextIO) -> None:

@@ -31,8 +31,8 @@ _ESCAPED = {
 }
 """Every other ASCII punctuation character backslash-escaped: CommonMark shows an escaped one as itself. `:` and `.`
 too, so that GitHub makes no link of `https://…` or `www.…`, and `$`, so that it draws no formula."""
-_ESCAPED[ord("@")] = "`@`"
-_ESCAPED[ord("#")] = "`#`"
+_MENTIONS = re.compile("[@#]+")
+"""A run of `@` and `#`, shown as one code span: two spans side by side (`` `@``#` ``) would read as one."""
 
 
 def code(text: str) -> str:
@@ -54,7 +54,7 @@ def code(text: str) -> str:
 
 def text(text: str) -> str:
     """The text as plain Markdown text that shows it exactly (after `visible`), on one line."""
-    return visible(text).translate(_ESCAPED)
+    return _MENTIONS.sub(lambda run: code(run.group()), visible(text).translate(_ESCAPED))
 
 
 def table_cell(markdown: str) -> str:

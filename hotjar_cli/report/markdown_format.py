@@ -8,6 +8,7 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
+from hotjar_cli.report.wording import counted
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -25,8 +26,8 @@ class MarkdownReporter(Reporter):
         status = "❌ failed" if verdict.exit_code else "✅ passed"
         write(f"## hotjar-cli validate: {status}\n\n")
         write(
-            f"{summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
-            f"file{'s' if summary.files != 1 else ''}"
+            f"{counted(summary.events, 'event')} in {counted(summary.lines, 'line')} of "
+            f"{counted(summary.files, 'file')}"
         )
         write(f" ({summary.filtered:,} filtered out).\n\n" if summary.filtered else ".\n\n")
         write("| outcome | events |\n| --- | ---: |\n")

@@ -19,6 +19,8 @@ from hotjar_cli.core.timeline import (
 from hotjar_cli.report.redact import mask
 
 WEEK = 7 * 86400
+PACE_MIN_SPAN = 86400
+"""The shortest span of event time a pace is projected from: minutes of logs say nothing of a week's new names."""
 _FAULTED_EVENT_NAME_CODES = (
     EVENT_NAME_TOO_LONG.code,
     EVENT_NAME_INVALID_CHARACTERS.code,
@@ -48,6 +50,22 @@ def where(seen: dict[str, Any] | None) -> str:
         return "-"
     place = f"{seen['file']}:{seen['line']}" + (f" (batch item {seen['index']})" if "index" in seen else "")
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
+
+
+def pace_words(budget: dict[str, Any]) -> str | None:
+    """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room, or why no pace is
+    projected; None when the logs added no name. Every format of the inventory says the pace in these words."""
+    if budget["full"]:
+        return None
+    pace = budget["new_per_week"]
+    if pace:
+        fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
+        # The JSON's number (rounded to hundredths), without the zeros of a float: 14, not 14.0; 18.24 as it is.
+        shown = f"{pace:,.2f}".rstrip("0").rstrip(".")
+        return f"{shown} new name{'' if shown == '1' else 's'} a week{fill}"
+    if budget["admitted"]:
+        return "too short a span of event time (under a day) to project a pace"
+    return None
 
 
 def _name_record(
@@ -107,7 +125,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         "new_per_week": None,
         "projected_fill": None,
     }
-    if full_at is None and new and earliest is not None and latest is not None and latest > earliest:
+    if full_at is None and new and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
         pace = new / ((latest - earliest) / WEEK)
         budget["new_per_week"] = round(pace, 2)
         if budget["free"]:

@@ -16,8 +16,10 @@ from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
+from hotjar_cli.report.wording import counted
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -63,103 +65,93 @@ class TextReporter(Reporter):
         parts: list[RenderableType] = []
         filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
         parts.append(
-            Text.assemble(
-                ("hotjar-cli validate", "bold"),
-                f": {summary.events:,} events in {summary.lines:,} lines of {summary.files:,} "
-                f"file{'s' if summary.files != 1 else ''}{filtered}",
+            Flow(
+                [
+                    ("hotjar-cli validate", "bold"),
+                    *words(
+                        f"{counted(summary.events, 'event')} in {counted(summary.lines, 'line')} of "
+                        f"{counted(summary.files, 'file')}{filtered}",
+                        lead=": ",
+                    ),
+                ],
+                indent=2,
             )
         )
         title = "What Hotjar does with each event"
         # A table's title wraps at the table's width, and this table is narrower than its title.
         outcomes = Table(title=title, title_justify="left", min_width=len(title))
-        outcomes.add_column("outcome")
-        outcomes.add_column("events", justify="right")
-        outcomes.add_column("share", justify="right")
+        outcomes.add_column("outcome", no_wrap=True)
+        outcomes.add_column("events", justify="right", no_wrap=True)
+        outcomes.add_column("share", justify="right", no_wrap=True)
         decided = summary.events - summary.filtered
         for outcome, count in summary.outcomes.items():
             share = f"{count / decided:.1%}" if decided else "-"
             outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
         parts.append(outcomes)
         if summary.rules:
-            rules = Table(title="Findings by rule", title_justify="left")
-            columns: tuple[tuple[str, JustifyMethod], ...] = (
-                ("rule", "left"),
-                ("name", "left"),
-                ("severity", "left"),
-                ("findings", "right"),
-                ("events", "right"),
-                ("gate", "left"),
-            )
-            for column, justify in columns:
-                # Rule names are what --select takes: never cut, never wrapped.
-                rules.add_column(
-                    column,
-                    justify=justify,
-                    no_wrap=column in ("rule", "name"),
-                    min_width=max(len(RULES[code].name) for code in summary.rules) if column == "name" else None,
-                )
-            for code, count in summary.sorted_rules():
-                rule = RULES[code]
-                rules.add_row(
-                    code,
-                    rule.name,
-                    Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
-                    f"{count:,}",
-                    f"{summary.affected.get(code, 0):,}",
-                    Text("fails", "bold red") if code in verdict.failing_codes else "",
-                )
-            parts.append(rules)
-        parts.extend(since_lines(summary, report.by))  # the loss over time, when the run collected it
+            parts.extend(_rules_by_finding(self.console, report))
+        parts.extend(since_lines(summary, report.by, self.console))  # the loss over time, when the run collected it
         shown: dict[Position, str] = {}
         width = self.console.width
         for code, examples in sorted(summary.examples.items()):
             parts.extend(_examples(code, examples, report.redact, shown, width))
         for error in summary.errors:
             parts.append(
-                _flow(
-                    width,
-                    4,
-                    _words(visible(f"{error.file}:{error.line}: could not read on: {error.message}"), "bold red"),
-                )
+                Flow(words(visible(f"{error.file}:{error.line}: could not read on: {error.message}"), "bold red"), 4)
             )
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))
-            parts.extend(_flow(width, 4, _words(visible(reason), "", lead="  ")) for reason in verdict.reasons)
+            parts.extend(Flow(words(visible(reason), lead="  "), 4) for reason in verdict.reasons)
         else:
             parts.append(Text("Gate passed.", "bold green"))
         self.console.print(Group(*parts))
 
 
-Chunk = tuple[str, str]
-"""A piece of a line that is never broken, and its style. A piece starting with a space may begin a new line
-(without that space); any other piece stays glued to the one before it."""
+def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableType]:
+    """The findings by rule as a table, or, where the table would not fit whole, one rule to a few lines.
 
-
-def _words(text: str, style: str, lead: str = "") -> list[Chunk]:
-    """Text as pieces that break at its spaces, the first one after `lead` (glued to what comes before, unless
-    `lead` starts with a space)."""
-    words = text.split(" ")
-    return [(lead + words[0], style), *((" " + word, style) for word in words[1:])]
-
-
-def _flow(width: int, indent: int, chunks: list[Chunk]) -> Text:
-    """Pieces laid out in lines of at most `width` cells, broken only where a piece starts with a space, each
-    further line indented: headings stay readable at 80 columns and never wrap back to the first column."""
-    lines: list[list[Chunk]] = [[]]
-    used = 0
-    for text, style in chunks:
-        size = cell_len(text)
-        if text.startswith(" ") and lines[-1] and used + size > width:
-            text = " " * indent + text.lstrip(" ")
-            size = cell_len(text)
-            lines.append([])
-            used = 0
-        lines[-1].append((text, style))
-        used += size
-    # A single piece wider than the line (a very long path) is folded where it must be.
-    flowed = Text("\n").join(Text.assemble(*line) for line in lines)
-    flowed.overflow = "fold"
-    return flowed
+    Codes, names (what --select takes), severities, counts and the gate are never cut or wrapped: a terminal too
+    narrow for all of them side by side gets each rule's values stacked instead of losing columns."""
+    summary, verdict = report.summary, report.verdict
+    table = Table(title="Findings by rule", title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("rule", "left"),
+        ("name", "left"),
+        ("severity", "left"),
+        ("findings", "right"),
+        ("events", "right"),
+        ("gate", "left"),
+    )
+    for column, justify in columns:
+        table.add_column(column, justify=justify, no_wrap=True)
+    for code, findings in summary.sorted_rules():
+        rule = RULES[code]
+        table.add_row(
+            code,
+            rule.name,
+            Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
+            f"{findings:,}",
+            f"{summary.affected.get(code, 0):,}",
+            Text("fails", "bold red") if code in verdict.failing_codes else "",
+        )
+    if fits(console, table):
+        yield table
+        return
+    yield Text("Findings by rule")
+    for code, findings in summary.sorted_rules():
+        rule = RULES[code]
+        yield Flow([(code, "bold"), (" " + rule.name, "")], indent=2)
+        fails = [(";", ""), (" fails the gate", "bold red")]
+        yield Flow(
+            [
+                ("  " + rule.severity.value, SEVERITY_STYLES[rule.severity]),
+                *words(
+                    f"{counted(findings, 'finding')} in {counted(summary.affected.get(code, 0), 'event')}", lead=": "
+                ),
+                *(fails if code in verdict.failing_codes else []),
+            ],
+            indent=4,
+        )
 
 
 def _examples(
@@ -168,17 +160,16 @@ def _examples(
     redact: bool,
     shown: dict[Position, str],
     width: int,
-) -> Iterator[Text]:
+) -> Iterator[RenderableType]:
     rule = RULES[code]
     yield Text()
-    yield _flow(
-        width,
-        2,
+    yield Flow(
         [
             (f"{code} {rule.name}", f"bold {SEVERITY_STYLES[rule.severity]}"),
-            *_words(rule.message, "", lead="  "),
+            *words(rule.message, lead="  "),
             (f"  (hotjar-cli rule {code})", ""),
         ],
+        indent=2,
     )
     for example in examples:
         if redact:
@@ -186,14 +177,18 @@ def _examples(
         details = "; ".join(
             f"{finding.path} {finding.detail}".rstrip() for finding in example.findings if finding.code == code
         )
-        heading: list[Chunk] = [("  " + visible(str(example.position)), "bold")]
+        # A location and a messageId are folded inside a file name or an id when they must be, never inside a
+        # line number, and never back to the first column.
+        heading: list[Chunk] = words(visible(str(example.position)), "bold", lead="  ")
         if example.message_id:
-            heading.append((visible(f"  messageId {example.message_id}"), ""))
+            heading.append(("  messageId " + visible(example.message_id), ""))
         heading.append((":", ""))
-        heading.extend(_words(visible(details), "", lead=" "))
-        yield _flow(width, 6, heading)
+        heading.extend(words(visible(details), lead=" "))
+        yield Flow(heading, indent=6)
         if example.position in shown:
-            yield Text(f"    (the same event as under {shown[example.position]} above)", "dim")
+            yield Flow(
+                words(f"(the same event as under {shown[example.position]} above)", "dim", lead="    "), indent=6
+            )
             continue
         shown[example.position] = code
         lines = [_payload_line(line, width) for line in diff_lines(example)]
@@ -202,7 +197,7 @@ def _examples(
         payload.no_wrap, payload.overflow = True, "ellipsis"  # cut at the width, never wrapped
         yield payload
         for explanation in example.explanation:
-            yield _flow(width, 8, _words(visible(explanation), "dim", lead="    schema: "))
+            yield Flow(words(visible(explanation), "dim", lead="    schema: "), indent=8)
 
 
 MARKER_MIN_ROOM = 12
@@ -215,9 +210,10 @@ def _payload_line(line: DiffLine, width: int) -> Text:
     text = f"{SIGNS[line.mark]} {line.text}"
     room = width - 4 - cell_len(marker)
     if marker and room < MARKER_MIN_ROOM:
-        shown = Text.assemble(
-            "    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n", ("      " + marker.lstrip(), "dim")
-        )
+        marker = marker.lstrip()
+        # Indented as far as it can be and still fit: a marker is never cut.
+        margin = " " * max(0, min(6, width - cell_len(marker)))
+        shown = Text.assemble("    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n", (margin + marker, "dim"))
     else:
         shown = Text.assemble("    ", (_cut(text, room), MARK_STYLES[line.mark]), (marker, "dim"))
     return shown

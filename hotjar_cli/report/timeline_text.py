@@ -3,37 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import timeline_record, where
 
 
-def since_lines(summary: Summary, by: str = "day") -> Iterator[Table]:
+def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
     """A table with one row per rule: first and last seen (event time, file:line), and each change point with
-    its first example. Nothing when the run collected no timeline."""
+    its first example; on a `console` too narrow for that table, each rule's sightings stacked under it. Nothing
+    when the run collected no timeline."""
     views = summary.views
     if views is None or views.timeline is None or not summary.rules:
         return
     record = timeline_record(views.timeline, by)
-    table = Table(title=f"When each rule occurs (event time, by {record['by']})", title_justify="left")
-    for column in ("rule", "since", "last seen", "started"):
-        table.add_column(column, overflow="fold")  # a narrow terminal wraps a file:line, never cuts it
-    for code in sorted(summary.rules):
-        rule = record["rules"].get(code)
-        if rule is None:
-            continue
-        started = "\n".join(
-            f"on {start['bucket']}: first {visible(where(start['first_example']))}" for start in rule["started"]
-        )
-        # Text, not str: a file name is never read as rich markup.
+    title = f"When each rule occurs (event time, by {record['by']})"
+    rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
+    table = Table(title=title, title_justify="left")
+    table.add_column("rule", no_wrap=True)
+    for column in ("since", "last seen", "started"):
+        table.add_column(column)
+    for code, rule in rows:
+        # A file:line breaks inside the file name when it must, never inside the line number.
         table.add_row(
             code,
-            Text(visible(where(rule["first_seen"]))),
-            Text(visible(where(rule["last_seen"]))),
-            Text(started, "bold"),
+            _where(rule["first_seen"]),
+            _where(rule["last_seen"]),
+            Group(*(_started(start) for start in rule["started"])) if rule["started"] else "",
         )
-    yield table
+    if console is None or fits(console, table):
+        yield table
+        return
+    yield Flow(words(title), indent=2)
+    for code, rule in rows:
+        yield Flow([(code, "bold"), (" " + rule["name"], "")], indent=2)
+        yield Flow([("  since", ""), *words(visible(where(rule["first_seen"])), lead=" ")], indent=4)
+        yield Flow([("  last seen", ""), *words(visible(where(rule["last_seen"])), lead=" ")], indent=4)
+        for start in rule["started"]:
+            yield Flow([("  started", "bold"), *_started(start, lead=" ").chunks], indent=4)
+
+
+def _where(seen: dict[str, Any] | None) -> Flow:
+    return Flow(words(visible(where(seen))))
+
+
+def _started(start: dict[str, Any], lead: str = "") -> Flow:
+    return Flow(words(f"on {start['bucket']}: first {visible(where(start['first_example']))}", "bold", lead))

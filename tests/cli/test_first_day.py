@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import select
 import signal
 import subprocess
 import sys
@@ -198,6 +200,33 @@ def test_stdin_on_a_terminal_says_it_is_waiting(tmp_path: Path) -> None:
     assert json.loads(out)["summary"]["events"] == 1
 
 
+def test_stdin_on_a_terminal_gets_no_progress_bar_over_what_the_user_types(tmp_path: Path) -> None:
+    controller, terminal = os.openpty()
+    said = b""
+    try:
+        with subprocess.Popen(
+            [str(CLI), "validate", "-", "-f", "json"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            cwd=tmp_path,
+        ) as running:
+            os.write(controller, identify().encode() * 3 + b"\x04")
+            out, _ = running.communicate(timeout=60)
+        while select.select([controller], [], [], 0.2)[0]:
+            chunk = os.read(controller, 65536)
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert json.loads(out)["summary"]["events"] == 3
+    assert b"reading Segment messages from the terminal" in said
+    assert b"MB" not in said
+    assert b"\x1b[" not in said
+
+
 def test_stdin_from_a_pipe_says_nothing(tmp_path: Path) -> None:
     result = process("validate", "-", "-f", "json", input=identify().encode(), cwd=tmp_path)
     assert result.stderr == ""
@@ -242,6 +271,25 @@ def test_progress_can_be_forced_where_stderr_is_not_a_terminal(logs: Any) -> Non
     path = logs("log.jsonl", MIXED * 100)
     assert process("validate", path, "-f", "json", "--progress", cwd=Path.cwd()).stderr.count("MB") >= 1
     assert process("validate", path, "-f", "json", cwd=Path.cwd()).stderr == ""
+
+
+@pytest.mark.parametrize(("option", "environment"), [([], {"NO_COLOR": "1"}), (["--color", "never"], {})])
+def test_a_forced_progress_bar_writes_no_colour_or_bold_without_colour(
+    logs: Any, option: list[str], environment: dict[str, str]
+) -> None:
+    path = logs("log.jsonl", MIXED * 100)
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")} | environment
+    done = subprocess.run(
+        [str(CLI), "validate", str(path), "--progress", "-o", "report.txt", *option],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    said = done.stderr.decode()
+    assert "MB" in said  # the bar was drawn
+    # Only the cursor controls that redraw the bar: no colour, no bold (SGR sequences end in `m`).
+    assert re.findall(r"\x1b\[[0-9;]*m", said) == []
 
 
 @pytest.mark.parametrize(("color", "coloured"), [("always", True), ("never", False), ("auto", False)])
@@ -340,6 +388,26 @@ def test_rules_never_cuts_a_rule_name(width: str) -> None:
         check=False,
         env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
     )
-    rows = [line.split("│") for line in done.stdout.splitlines() if line.strip().startswith("HJ")]
+    lines = done.stdout.splitlines()
+    rows = [line.split("│") if "│" in line else line.split() for line in lines if line.strip().startswith("HJ")]
     assert [cells[1].strip() for cells in rows] == [rule.name for rule in CATALOGUE]
-    assert max(len(line) for line in done.stdout.splitlines()) <= int(width)
+    assert max(len(line) for line in lines) <= int(width)
+
+
+@pytest.mark.parametrize("width", ["80", "120", "200"])
+def test_rules_reads_well_at_80_columns_and_wider(width: str) -> None:
+    from hotjar_cli.core.rules import CATALOGUE
+
+    done = subprocess.run(
+        [str(CLI), "rules"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
+    )
+    lines = done.stdout.splitlines()
+    # Each rule's message whole on one line, not a word or two to a line: at most two lines a rule.
+    for rule in CATALOGUE:
+        assert any(rule.message in line for line in lines), rule.code
+    assert len(lines) <= 2 * len(CATALOGUE) + 2

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -191,3 +194,84 @@ def test_names_reach_the_terminal_escaped(tmp_path: Path) -> None:
     _, out, _ = cli("inventory", log, "--format", "json", "--max-attributes", "1")
     assert "\x1b" not in out and "\u202e" not in out
     assert json.loads(out)["attributes"]["names"][0]["name"] == "evil\x1b[31mred\u202e"
+
+
+# The text inventory at the terminal's width
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_text_inventory_fits_the_terminal(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(app, ["inventory", "sample_events/"])
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    # Every kept name is still there, with its first and last sighting.
+    assert "flag_billing_beta" in result.stdout
+    assert result.stdout.count("first seen") > 2
+
+
+def test_the_text_inventory_off_a_terminal_is_80_columns_wide(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "hotjar-cli"), "inventory", "sample_events/"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert max(len(line) for line in done.stdout.splitlines()) == 80
+
+
+# The pace of new names
+
+
+def spread_over(log: Path, span: timedelta, names: int) -> None:
+    """Identifies with `names` traits in all, the first at START and the last `span` later."""
+    step = span / (names - 1)
+    log.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": f"u{number}",
+                    "traits": {f"trait_{number}": 1},
+                    "timestamp": (START + step * number).isoformat().replace("+00:00", "Z"),
+                }
+                for number in range(names)
+            )
+        )
+    )
+
+
+def test_no_pace_is_projected_from_minutes_of_logs(tmp_path: Path) -> None:
+    log = tmp_path / "minutes.jsonl"
+    spread_over(log, timedelta(minutes=4), 7)
+    budget = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]["budget"]
+    assert budget["admitted"] == 7
+    assert budget["new_per_week"] is None and budget["projected_fill"] is None
+    for format in ("text", "markdown", "html"):
+        out = cli("inventory", log, "--format", format)[1]
+        assert "too short a span of event time (under a day) to project a pace" in out.lower(), format
+        assert "new names a week" not in out, format
+
+
+def test_the_pace_reads_the_same_in_every_format_without_a_stray_fraction(tmp_path: Path) -> None:
+    log = tmp_path / "days.jsonl"
+    spread_over(log, timedelta(days=2), 4)  # 4 names in 2 days: 14 a week
+    budget = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]["budget"]
+    assert budget["new_per_week"] == 14
+    for format in ("text", "markdown", "html"):
+        out = cli("inventory", log, "--format", format)[1]
+        assert "14 new names a week, full on" in out.replace("; full on", ", full on"), format
+        assert "14.0" not in out, format
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    log = tmp_path / "one.jsonl"
+    spread_over(log, timedelta(days=2), 2)
+    assert "hotjar-cli inventory: 2 events from" in cli("inventory", log)[1]
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    assert "hotjar-cli inventory: 1 event from" in cli("inventory", log)[1]
+    assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]

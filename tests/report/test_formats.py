@@ -299,7 +299,7 @@ def test_text_report_at_a_width_matches_its_golden(width: int, monkeypatch: pyte
     compare(EXPECTED / f"text-{width}.txt", stdout)
 
 
-@pytest.mark.parametrize("width", [60, 80, 160])
+@pytest.mark.parametrize("width", [40, 60, 80, 160])
 def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
     lines = stdout.decode().splitlines()
@@ -316,12 +316,30 @@ def test_text_report_fits_the_width_and_never_cuts_a_rule_marker(width: int, mon
     ), starts
 
 
-@pytest.mark.parametrize("width", [60, 80])
-def test_text_report_never_cuts_a_rule_name_in_its_table(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def findings_section(stdout: bytes) -> str:
+    """The findings by rule of a text report: from its heading to the table of when each rule occurs."""
+    text = stdout.decode()
+    return text[text.index("Findings by rule") : text.index("When each rule occurs")]
+
+
+@pytest.mark.parametrize("width", [40, 60, 70, 80, 160])
+def test_text_report_never_cuts_a_rule_code_name_severity_count_or_gate(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, stdout, _ = validate(Format.TEXT, monkeypatch=monkeypatch, width=width)
-    # The rows of the findings table (six columns); the table of when each rule occurs has four.
-    rows = [line.split("│") for line in stdout.decode().splitlines() if re.match(r"│ HJ\d{3} ", line)]
-    rows = [cells for cells in rows if len(cells) == 8]
-    assert rows
-    for cells in rows:
-        assert cells[2].strip() == RULES[cells[1].strip()].name
+    _, document, _ = validate(Format.JSON, monkeypatch=monkeypatch, width=width)
+    rules = [{"code": code, **rule} for code, rule in json.loads(document)["rules"].items()]
+    section = findings_section(stdout)
+    assert "…" not in section
+    for rule in rules:
+        # One table row, or the rule's heading with its values on the line below when the table would not fit.
+        row = re.search(
+            rf"│ {rule['code']} +│ {rule['name']} +│ {rule['severity']} +│ +{rule['findings']:,} │", section
+        )
+        stacked = re.search(
+            rf"^{rule['code']} {rule['name']}\n  {rule['severity']}: {rule['findings']:,} findings? in ", section, re.M
+        )
+        assert row or stacked, (rule["code"], section)
+    failing = [rule["code"] for rule in rules if rule["fails"]]
+    assert failing
+    assert section.count("fails") == len(failing)

@@ -1,0 +1,113 @@
+"""Text laid out at the width it is given: lines that break between words, never inside a number.
+
+A terminal's own wrapping (and rich's) breaks a long word anywhere and starts the rest in the first column:
+`logs/a.jsonl:1` on one line and `0007` on the next, for line 10007. `Flow` breaks where a piece of text starts
+with a space, folds a piece wider than the line (a long path, a long messageId) before a number rather than
+inside it, and indents every line after the first. It works out its lines at the width rich gives it when it is
+printed, so it fits a terminal, a table cell or a pipe alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.text import Text
+
+Chunk = tuple[str, str]
+"""A piece of a line that is never broken, unless it is wider than the line, and its style. A piece starting with
+a space may begin a new line (without that space); any other piece stays glued to the one before it."""
+
+UNBOUNDED = 1 << 20
+FOLD_MIN = 20
+"""Cells a flow asks of a table at least: narrower, a path is folded into more lines than it is worth."""
+
+
+def words(text: str, style: str = "", lead: str = "") -> list[Chunk]:
+    """Text as pieces that break at its spaces, the first one after `lead` (glued to what comes before, unless
+    `lead` starts with a space)."""
+    parts = text.split(" ")
+    return [(lead + parts[0], style), *((" " + part, style) for part in parts[1:])]
+
+
+def _split(text: str, room: int) -> int:
+    """Where to fold `text` to fit `room` cells: the most characters that fit, moved back to the start of a number
+    the fold would cut (and the colon before it, as in `file:12`); 0 when not even one character fits, or the
+    number starts the text."""
+    end = 0
+    used = 0
+    for character in text:
+        used += cell_len(character)
+        if used > room:
+            break
+        end += 1
+    if end >= len(text):
+        return end
+    start = end
+    while start > 0 and text[start].isdigit() and (text[start - 1].isdigit() or text[start - 1] == ":"):
+        start -= 1
+    return start
+
+
+def fits(console: Console, renderable: RenderableType) -> bool:
+    """Whether the renderable fits the console's width without cutting or folding what it must keep whole."""
+    # A measurement is capped at the width it is taken at: taken unbounded, it tells how much is needed.
+    return Measurement.get(console, console.options.update_width(UNBOUNDED), renderable).minimum <= console.width
+
+
+def lay_out(chunks: Iterable[Chunk], width: int, indent: int = 0) -> list[list[Chunk]]:
+    """The pieces in lines of at most `width` cells, each line after the first indented by `indent` spaces."""
+    width = max(width, 1)
+    margin = " " * (indent if indent < width // 2 else 0)
+    lines: list[list[Chunk]] = [[]]
+    used = 0
+
+    def new_line() -> None:
+        nonlocal used
+        lines.append([(margin, "")] if margin else [])
+        used = len(margin)
+
+    for text, style in chunks:
+        if text.startswith(" ") and used > len(margin) and used + cell_len(text) > width:
+            new_line()
+            text = text.lstrip(" ")
+        while used + cell_len(text) > width:
+            end = _split(text, width - used)
+            if end == 0 or not text[:end].strip():
+                if used > len(margin):
+                    new_line()
+                    text = text.lstrip(" ")
+                    continue
+                # A number longer than the line: cut it where it must be.
+                end = max(1, width - used)
+            lines[-1].append((text[:end], style))
+            new_line()
+            text = text[end:]
+        if text:
+            lines[-1].append((text, style))
+            used += cell_len(text)
+    return lines
+
+
+class Flow:
+    """Pieces of text that break at their spaces to fit the width they are printed at, further lines indented."""
+
+    def __init__(self, chunks: Iterable[Chunk], indent: int = 0) -> None:
+        self.chunks = list(chunks)
+        self.indent = indent
+
+    def lines(self, width: int) -> list[Text]:
+        """The flow's lines at `width` cells."""
+        return [Text.assemble(*line) for line in lay_out(self.chunks, width, self.indent)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text("\n").join(self.lines(options.max_width))
+        text.no_wrap = True
+        yield text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max((cell_len(text.lstrip(" ")) for text, _ in self.chunks), default=0)
+        whole = sum(cell_len(text) for text, _ in self.chunks)
+        return Measurement(min(widest, FOLD_MIN), whole).clamp(max_width=options.max_width)

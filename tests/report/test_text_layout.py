@@ -1,0 +1,72 @@
+"""The text report at any terminal width: a location `file:line` and a messageId are folded where they must be,
+never inside the line number, never leaving a word and a space at the end of a line, never back at the first
+column."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hotjar_cli.cli.app import app
+from tests.support.cli import ENV, identify, track
+
+LOG = "site-exports/volume-site-limits-of-the-second-quarter/volume-site-limits.jsonl"
+LONG_ID = "ajs-next-" + "-".join(["c3a1e5f7-9b2d-4f6a-8c0e-2d4f6a8c0e1b"] * 3)
+WIDTHS = range(40, 101, 3)
+
+
+@pytest.fixture(scope="module")
+def logs_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding `LOG`, whose faulty lines are 9 (with a very long messageId) and 10007."""
+    lines = [track(user=f"u{number}") for number in range(1, 10007)]
+    lines[8] = identify(None, messageId=LONG_ID)
+    lines.append(identify(None, messageId="vol-ev-09987"))
+    folder = tmp_path_factory.mktemp("logs")
+    (folder / LOG).parent.mkdir(parents=True)
+    (folder / LOG).write_text("".join(lines))
+    return folder
+
+
+def text_report(folder: Path, width: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The text report of `hotjar-cli validate LOG` at a terminal `width` columns wide."""
+    monkeypatch.chdir(folder)
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(app, ["validate", LOG, "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def split_numbers(lines: list[str]) -> list[tuple[str, str]]:
+    """Pairs of lines where a `:line` number runs on from the end of one into the start of the next."""
+    return [
+        (this, after)
+        for this, after in itertools.pairwise(lines)
+        if re.search(r"[:\d]$", this) and re.match(r"\s*\d", after)
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_location_is_never_split_inside_its_line_number(
+    logs_folder: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = text_report(logs_folder, width, monkeypatch)
+    lines = report.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert split_numbers(lines) == []
+    # The location and the id read whole once the folds are joined.
+    joined = re.sub(r"\n +", "", report)
+    assert "volume-site-limits.jsonl:10007" in joined
+    assert f"messageId {LONG_ID}:" in joined
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_line_of_the_examples_ends_in_a_space_or_goes_back_to_the_first_column(
+    logs_folder: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = text_report(logs_folder, width, monkeypatch)
+    examples = report[report.rindex("\nHJ103 ") :].splitlines()[2:]
+    assert [line for line in examples if line.endswith(" ")] == []
+    assert [line for line in examples if line and not line.startswith(" ") and not line.startswith("Gate")] == []
