@@ -13,6 +13,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 NO_EVENTS = "no events were read (--allow-empty passes an empty input)"
+ALL_FILTERED = "no events left to check: the filters let none of {filtered} through (--allow-empty passes it)"
 
 
 class FailOn(str, Enum):
@@ -33,7 +34,9 @@ class Gate(msgspec.Struct, frozen=True):
     """When a run fails: findings at or above `fail_on` (None: never), or a rule's rate above its maximum.
 
     A rule with a maximum rate fails only by its rate, whatever its severity. An input with no event at all fails
-    too, unless `allow_empty`: a daily export that came out empty is a problem a data-quality check must see.
+    too, unless `allow_empty`: a daily export that came out empty is a problem a data-quality check must see. So
+    does one whose events the filters all leave out: a `--since` that names a day the export lacks, a mistyped
+    `--user`, checks nothing.
     """
 
     fail_on: Severity | None = Severity.ERROR
@@ -64,9 +67,9 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
-    empty = summary.events == 0 and not gate.allow_empty
+    empty = summary.events == summary.filtered and not gate.allow_empty
     if empty:
-        reasons.append(NO_EVENTS)
+        reasons.append(ALL_FILTERED.format(filtered=f"{summary.filtered:,}") if summary.filtered else NO_EVENTS)
     for error in summary.errors:
         reasons.append(f"{error.file}:{error.line}: {error.message}")
     if summary.errors:

@@ -47,8 +47,15 @@ def test_allow_empty_passes_an_empty_input(logs: Any, tmp_path: Path) -> None:
     assert cli("validate", path, "--no-allow-empty").code == 1
 
 
-def test_events_all_filtered_out_are_not_an_empty_input(logs: Any) -> None:
-    assert cli("validate", logs("log.jsonl", CLEAN), "--type", "page").code == 0
+@pytest.mark.parametrize("args", [["--type", "page"], ["--user", "nobody"], ["--since", "2030-01-01"]])
+def test_events_all_filtered_out_leave_nothing_checked(logs: Any, args: list[str]) -> None:
+    path = logs("log.jsonl", CLEAN)
+    report = cli("validate", path, *args, "-f", "json")
+    assert report.code == 1
+    assert report.json()["verdict"]["reasons"] == [
+        "no events left to check: the filters let none of 3 through (--allow-empty passes it)"
+    ]
+    assert cli("validate", path, *args, "--allow-empty").code == 0
 
 
 # A closed pipe
