@@ -25,7 +25,7 @@ from hotjar_cli.core.views import View
 from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
-from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.reader import distinct, resolve
 from hotjar_cli.sources.source import Source, Window
 
 
@@ -100,7 +100,10 @@ def common_settings(
     )
     if filters.since is not None and filters.until is not None and filters.since >= filters.until:
         raise UsageError(f"--since {since} is not before --until {until}: no event could be read")
-    sources = resolve(paths, endpoint_url or None, Window(filters.since, filters.until))
+    sources, repeats = distinct(resolve(paths, endpoint_url or None, Window(filters.since, filters.until)))
+    for repeat, first in repeats:
+        also = "" if repeat.name == first.name else f" (as {first.name})"
+        talk.say(f"hotjar-cli: {repeat.name} is named more than once{also}: read once")
     if any(source.is_stdin for source in sources):
         if stdin_filename is not None:
             sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]

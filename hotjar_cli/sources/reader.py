@@ -89,6 +89,34 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
     return sources
 
 
+def distinct(sources: list[Source]) -> tuple[list[Source], list[tuple[Source, Source]]]:
+    """The sources with each input once, and each one left out with the one it repeats: a file named twice, under
+    two names (a link, `./a` and `a`), or also inside a folder named beside it; an S3 object listed twice;
+    standard input named twice, which can be read only once. Read twice, its events would count twice: in every
+    rate, and in the order the site's limits fill in."""
+    kept: list[Source] = []
+    first: dict[object, Source] = {}
+    repeats: list[tuple[Source, Source]] = []
+    for source in sources:
+        identity = _identity(source)
+        if identity in first:
+            repeats.append((source, first[identity]))
+            continue
+        first[identity] = source
+        kept.append(source)
+    return kept, repeats
+
+
+def _identity(source: Source) -> object:
+    if source.path is not None:
+        try:
+            found = source.path.stat()
+        except OSError:
+            return ("path", str(source.path))  # said when it is read
+        return ("file", found.st_dev, found.st_ino)
+    return ("named", source.name)
+
+
 def _expand(pattern: str, window: Window) -> list[Path]:
     fixed = len(glob_root(pattern).parts)
     files: dict[Path, None] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,3 +48,16 @@ def test_every_command_reads_on_past_lines_nested_too_deeply(logs: Any, command:
     if command[0] == "validate":
         report = json.loads(cli(*command, path, "-f", "json", "--fail-on", "never").stdout)
         assert report["summary"]["rules"]["HJ001"] == 4
+
+
+@pytest.mark.parametrize(
+    "named", [["log.jsonl", "log.jsonl"], ["log.jsonl", "."], ["logs/../log.jsonl", "alias.jsonl", "log.jsonl"]]
+)
+def test_an_input_named_twice_is_read_once(logs: Any, named: list[str]) -> None:
+    path = logs("log.jsonl", track() * 3)
+    Path("logs").mkdir()
+    Path("alias.jsonl").symlink_to("log.jsonl")
+    once = cli("validate", path, "-f", "json").json()["summary"]
+    twice = cli("validate", *named, "-f", "json")
+    assert twice.json()["summary"] == once
+    assert "is named more than once" in twice.stderr

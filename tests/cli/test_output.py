@@ -56,7 +56,7 @@ def test_an_input_is_never_replaced_by_the_report(logs: Any, command: str, named
     for inputs in ([path], ["."]):
         result = cli(command, *inputs, "-o", named)
         assert result.code == 2
-        assert one_line(result.stderr).endswith(
+        assert result.stderr.splitlines()[-1].endswith(
             f"{named}: is one of the inputs; -o/--output would replace it with the report"
         )
         assert path.read_text() == MIXED
