@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import re
 
-UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""C0 controls but tab, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates."""
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u2060-\u2064\u206a-\u206f"
+    "\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f"
+)
+"""Characters that show as nothing (or as a line break): zero-width spaces and joiners, direction marks, the soft
+hyphen, the byte-order mark, Hangul fillers, line and paragraph separators, the invisible tag characters. Shown
+raw, `pl\\u200ban` reads as `plan`: two names Hotjar counts apart would look like one."""
+UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
+"""C0 controls but tab, DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and `INVISIBLE`."""
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
 """What a JSON encoder leaves raw of `UNSAFE`: it escapes C0 controls itself."""
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code > 0xFFFF:  # as JSON writes it: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """The text with every control and bidirectional formatting character written as `\\uXXXX`."""
+    """The text with every control, bidirectional formatting and invisible character written as `\\uXXXX`."""
     if text.isascii() and text.isprintable():
         return text  # nearly every text: two flag checks, no copy
     return UNSAFE.sub(_escape, text)

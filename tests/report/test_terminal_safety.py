@@ -1,6 +1,7 @@
 """Logs are untrusted input: no control character or bidirectional override from them reaches stdout raw.
 
-Every C0 control but tab, DEL, every C1 control, and U+202A–U+202E and U+2066–U+2069 go through every report
+Every C0 control but tab, DEL, every C1 control, U+202A–U+202E and U+2066–U+2069, and a sample of the characters
+that show as nothing (a zero-width space, a tag character) go through every report
 format (the loop is over the format enum, so a new format cannot be forgotten), in every place the input shows
 up: the file name, message ids, user ids, trait names and values, event names, property names, an unknown type
 explained against the schemas, and the raw text of broken lines. The human formats show each as an escape; the
@@ -28,6 +29,14 @@ UNSAFE = [
         *range(0x7F, 0xA0),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
+        # a sample of the invisible ones: soft hyphen, zero-width space and joiner, line separator, byte-order
+        # mark, a tag character
+        0x00AD,
+        0x200B,
+        0x200D,
+        0x2028,
+        0xFEFF,
+        0xE0041,
     )
 ]
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "FORCE_COLOR": None}
@@ -113,7 +122,9 @@ def test_a_missing_path_with_escapes_is_named_safely(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize("character", UNSAFE, ids=lambda character: f"U+{ord(character):04X}")
 def test_visible_escapes_each_character_as_json_does(character: str) -> None:
-    assert visible(f"a{character}b") == f"a\\u{ord(character):04x}b"
+    units = character.encode("utf-16-be")  # JSON escapes a character past U+FFFF as its two surrogates
+    escape = "".join(f"\\u{int.from_bytes(units[at : at + 2], 'big'):04x}" for at in range(0, len(units), 2))
+    assert visible(f"a{character}b") == f"a{escape}b"
     assert json.loads(visible_json(json.dumps(f"a{character}b", ensure_ascii=False))) == f"a{character}b"
 
 
