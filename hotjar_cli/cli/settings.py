@@ -122,8 +122,20 @@ def common_settings(
 def add_site_view(
     common: Common, views: frozenset[View], known_attributes: Path | None, known_events: Path | None
 ) -> Common:
-    """The settings of a pass that also collects `views`, over a site that held the names of the two files first."""
-    return Common(common.sources, with_site_view(common.run, views, site_names(known_attributes, known_events)))
+    """The settings of a pass that also collects `views`, over a site that held the names of the two files first.
+
+    A file that names more than the site can hold is refused: a site that held 150 attribute names with room for
+    100 is no site Hotjar keeps, and every answer about it would be wrong.
+    """
+    known = site_names(known_attributes, known_events)
+    limits = common.run.limits
+    for option, path, names, limit, setting in (
+        ("--known-attributes", known_attributes, known.attributes, limits.max_attributes, "--max-attributes"),
+        ("--known-events", known_events, known.events, limits.max_events, "--max-events"),
+    ):
+        if len(names) > limit:
+            raise UsageError(f"{option} {path}: {len(names):,} names, more than the {limit:,} a site holds ({setting})")
+    return Common(common.sources, with_site_view(common.run, views, known))
 
 
 def option_time(option: str, text: str | None) -> datetime | None:

@@ -15,10 +15,14 @@ def read_names(option: str, path: Path | None) -> tuple[str, ...]:
     """The names in a seed file, one a line, in order, each once; blank lines skipped. Raises InputError."""
     if path is None:
         return ()
+    names: dict[str, None] = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
-            names: dict[str, None] = {}
-            for line in file:
+        with open(path, "rb") as file:
+            for number, raw in enumerate(file, 1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
                 name = line.rstrip("\r\n")
                 if name.strip():
                     names[name] = None
@@ -26,8 +30,6 @@ def read_names(option: str, path: Path | None) -> tuple[str, ...]:
                     raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
     except OSError as error:
         raise InputError(f"{option} {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{option} {path}: not UTF-8 text") from None
     return tuple(names)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hotjar_cli.core.decode import Unreadable, parse_line
-from tests.support.cli import cli, track
+from tests.support.cli import cli, one_line, track
 
 
 def nested(levels: int) -> str:
@@ -61,3 +61,23 @@ def test_an_input_named_twice_is_read_once(logs: Any, named: list[str]) -> None:
     twice = cli("validate", *named, "-f", "json")
     assert twice.json()["summary"] == once
     assert "is named more than once" in twice.stderr
+
+
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_a_seed_of_more_names_than_the_site_holds_is_refused(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", track())
+    Path("known.txt").write_text("".join(f"name {number}\n" for number in range(101)))
+    result = cli(*command, path, "--known-attributes", "known.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes known.txt: 101 names, more than the 100 a site holds (--max-attributes)"
+    )
+    assert cli(*command, path, "--known-attributes", "known.txt", "--max-attributes", "101").code == 0
+
+
+def test_a_seed_that_is_not_utf8_names_its_line(logs: Any) -> None:
+    path = logs("log.jsonl", track())
+    Path("known.txt").write_bytes(b"\xef\xbb\xbfplan\nseats\nbad \xff byte\n")
+    result = cli("inventory", path, "--known-events", "known.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == "hotjar-cli: error: --known-events known.txt:3: not UTF-8 text"
