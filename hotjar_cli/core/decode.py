@@ -8,6 +8,7 @@ decides) and, for replay, the user's time zone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -95,6 +96,11 @@ The engine's path for the common line. `parse_line` says what any line holds, an
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 """What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
 than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+"""A `\\uD800`–`\\uDFFF` escape without its other half: JavaScript's JSON.parse takes it, a UTF-8 decoder cannot."""
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _json_types = {
     dict: "an object",
@@ -125,6 +131,11 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     except msgspec.ValidationError:
         return [_not_a_message(raw)], False
     except DECODE_ERRORS as error:
+        lone = _LONE_SURROGATE.search(raw)
+        if lone is not None and not isinstance(error, RecursionError):
+            # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
+            detail = f"a lone UTF-16 surrogate ({lone.group().decode()}), which UTF-8 text cannot hold"
+            return [Unreadable(_INVALID_JSON_CODE, detail)], False
         return [Unreadable(_INVALID_JSON_CODE, _json_error(error))], False
     if message.batch is not None:
         return parse_batch(message)

@@ -81,3 +81,22 @@ def test_a_seed_that_is_not_utf8_names_its_line(logs: Any) -> None:
     result = cli("inventory", path, "--known-events", "known.txt")
     assert result.code == 2
     assert one_line(result.stderr) == "hotjar-cli: error: --known-events known.txt:3: not UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("raw", "escape"),
+    [
+        (rb'{"type": "track", "userId": "u1", "event": "ab\ud800"}', "\\ud800"),
+        (rb'{"type": "track", "userId": "u1", "event": "ab\udc00x"}', "\\udc00"),
+        (rb'{"type": "track", "userId": "u1", "event": "\ud83d\ude00 \uDBFF"}', "\\uDBFF"),
+    ],
+)
+def test_a_lone_surrogate_is_named_as_what_it_is(raw: bytes, escape: str) -> None:
+    (parsed,), _ = parse_line(raw)
+    assert isinstance(parsed, Unreadable)
+    assert parsed.detail == f"a lone UTF-16 surrogate ({escape}), which UTF-8 text cannot hold"
+
+
+def test_a_surrogate_pair_is_one_character() -> None:
+    (parsed,), _ = parse_line(rb'{"type": "track", "userId": "u1", "event": "\ud83d\ude00"}')
+    assert not isinstance(parsed, Unreadable)
