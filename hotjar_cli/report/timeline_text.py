@@ -13,6 +13,9 @@ from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import timeline_record, where
 
+TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
+"""A column that shows an event time is never narrower: a time folded across two lines reads as two."""
+
 
 def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
     """A table with one row per rule: first and last seen (event time, file:line), and each change point with
@@ -26,16 +29,18 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table(title=title, title_justify="left")
     table.add_column("rule", no_wrap=True)
-    for column in ("since", "last seen", "started"):
-        table.add_column(column)
+    # The started column only when a rule started somewhere: empty, it took the room the times need.
+    started = any(rule["started"] for _, rule in rows)
+    for column in ("since", "last seen"):
+        table.add_column(column, min_width=TIME_WIDTH)
+    if started:
+        table.add_column("started")
     for code, rule in rows:
         # A file:line breaks inside the file name when it must, never inside the line number.
-        table.add_row(
-            code,
-            _where(rule["first_seen"]),
-            _where(rule["last_seen"]),
-            Group(*(_started(start) for start in rule["started"])) if rule["started"] else "",
-        )
+        cells: list[RenderableType] = [code, _where(rule["first_seen"]), _where(rule["last_seen"])]
+        if started:
+            cells.append(Group(*(_started(start) for start in rule["started"])) if rule["started"] else "")
+        table.add_row(*cells)
     if console is None or fits(console, table):
         yield table
         return
