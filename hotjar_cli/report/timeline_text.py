@@ -25,7 +25,8 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
     if views is None or views.timeline is None or not summary.rules:
         return
     record = timeline_record(views.timeline, by)
-    title = f"When each rule occurs (event time, by {record['by']})"
+    coarser = f": {by}s would be too many buckets over this span" if record["by"] != by else ""
+    title = f"When each rule occurs (event time, by {record['by']}{coarser})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table(title=title, title_justify="left")
     table.add_column("rule", no_wrap=True)

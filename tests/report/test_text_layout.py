@@ -70,3 +70,15 @@ def test_no_line_of_the_examples_ends_in_a_space_or_goes_back_to_the_first_colum
     examples = report[report.rindex("\nHJ103 ") :].splitlines()[2:]
     assert [line for line in examples if line.endswith(" ")] == []
     assert [line for line in examples if line and not line.startswith(" ") and not line.startswith("Gate")] == []
+
+
+def test_hours_over_too_long_a_span_say_why_they_are_days(tmp_path: Path) -> None:
+    log = tmp_path / "span.jsonl"
+    log.write_text(
+        '{"type": "identify", "traits": {"a": {"b": 1}}, "timestamp": "2020-01-01T00:00:00Z"}\n'
+        '{"type": "identify", "traits": {"a": {"b": 1}}, "timestamp": "2024-01-01T00:00:00Z"}\n'
+    )
+    result = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"}).invoke(
+        app, ["validate", str(log), "--by", "hour", "--fail-on", "never"]
+    )
+    assert "When each rule occurs (event time, by day: hours would be too many buckets over this span)" in result.stdout
