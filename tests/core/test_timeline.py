@@ -204,10 +204,11 @@ def test_a_narrow_terminal_wraps_a_long_file_name_in_the_since_table_and_never_c
     log = folder / "events-from-the-archive.jsonl"
     log.write_text('{"type": "identify", "traits": {"plan": "pro"}, "timestamp": "2024-04-02T09:00:00Z"}\n' * 3)
     result = CliRunner(env={**ENV, "COLUMNS": "60"}).invoke(app, ["validate", str(log), "--fail-on", "never"])
-    table = result.stdout.split("When each rule occurs", 1)[1]
+    table = result.stdout.split("When each rule occurs", 1)[1].split("\n\n", 1)[0]
     assert "…" not in table
-    cells = "".join(line.split("│")[2].strip() for line in table.splitlines() if line.count("│") == 5)
-    assert f"{log}:1" in cells
+    # Too narrow for the table's two time columns, each rule's sightings are stacked under it, folded.
+    assert "┃" not in table
+    assert f"{log}:1" in "".join(line.strip() for line in table.splitlines())
 
 
 _CLOCKS = ["10:00:00", "10:00:59", "10:59:07", "11:00:00", "23:59:59", "10:99:00", "10:00:60", "1x:00:00", "10:6x:00"]
