@@ -56,6 +56,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.dry_run import Merge, dry_run_summary
 from hotjar_cli.report.lines import CallLines, json_line
 from hotjar_cli.report.records import planned_call_record
 from hotjar_cli.run.one_pass import run_pass
@@ -164,7 +165,12 @@ def replay(
     ] = False,
     report: Annotated[
         ReplayReport | None,
-        typer.Option("--report", metavar="FORMAT", help="json: print the delivery summary as JSON on stdout."),
+        typer.Option(
+            "--report",
+            metavar="FORMAT",
+            help="json: print the delivery summary as JSON on stdout (with --dry-run: the plan's, nothing sent, "
+            "in place of the calls).",
+        ),
     ] = None,
     show_values: Annotated[
         bool, typer.Option("--show-values", help="Allow progress and logs to print attribute values.")
@@ -267,7 +273,10 @@ def replay(
         require_local(
             chosen, "--latest-traits merges each user's traits in one process: run this dry run without --engine dask"
         )
-        return print_plan(talk, common, progress)
+    if delivery is None and report is not None:
+        require_local(chosen, "--report plans each user's calls in one process: run this dry run without --engine dask")
+    if delivery is None and (latest_traits or report is not None):
+        return print_plan(talk, common, progress, latest_traits, report)
     if delivery is None:
         return print_calls(talk, common, job_count(jobs), chosen, progress)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
@@ -352,37 +361,41 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
             observer=shown,
             engine=with_progress(engine, shown),
         )
-    calls = summary.calls
-    not_sent = summary.events - summary.filtered - calls["identify"] - calls["event"]
-    talk.say(
-        f"{calls['identify'] + calls['event']:,} calls ({calls['identify']:,} identify, "
-        f"{calls['event']:,} event) from {summary.events:,} events; {not_sent:,} events make no call "
-        f"(`hotjar-cli validate` says why)."
-    )
+    for line in dry_run_summary(summary):
+        talk.say(line)
     say_errors(talk, summary)
     say_done(talk, summary, started, engine)
     return EXIT_ERROR if summary.errors else 0
 
 
-def print_plan(talk: Talk, common: Common, progress: bool | None) -> int:
-    """`--dry-run --latest-traits`: the calls in the order the replay makes them, user by user, merged."""
-    from hotjar_cli.replay import EventPlanner
+def print_plan(
+    talk: Talk, common: Common, progress: bool | None, latest_traits: bool, report: ReplayReport | None
+) -> int:
+    """`--dry-run` planned as a replay plans it: with `--latest-traits`, the calls in the order the replay makes them,
+    user by user, merged; with `--report json`, in their place, the report a replay of them starts from."""
+    from hotjar_cli.replay import EventPlanner, dry_run_report
 
-    planner = EventPlanner(latest_traits=True)
+    planner = EventPlanner(latest_traits, keep_times=report is None)
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         summary = run_pass(common.sources, common.run, planner, observer=shown)
     plan = planner.plan()
-    for user in plan.users:
-        for planned in user.calls:
-            latest = planned.origins[-1]
-            record = planned_call_record(
-                latest.position, latest.message_id, user.user, len(planned.origins), planned.args
-            )
-            sys.stdout.write(json_line(record))
-    talk.say(
-        f"{plan.calls:,} calls for {len(plan.users):,} users from {summary.events:,} events, "
-        "in the order the replay makes them (identify traits merged per user)."
-    )
+    if report is None:
+        for user in plan.users:
+            for planned in user.calls:
+                latest = planned.origins[-1]
+                merged = len(planned.origins) if planned.call.kind == "identify" else None
+                record = planned_call_record(
+                    latest.position, latest.message_id, user.user, planned.timestamp, planned.args, merged
+                )
+                sys.stdout.write(json_line(record))
+    elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read
+        sys.stdout.write(dry_run_report(plan).to_json() + "\n")
+    merge = None
+    if latest_traits:
+        identify_calls = sum(1 for user in plan.users for planned in user.calls if planned.call.kind == "identify")
+        merge = Merge(users=len(plan.users), identify_calls=identify_calls)
+    for line in dry_run_summary(summary, merge):
+        talk.say(line)
     say_errors(talk, summary)
     return EXIT_ERROR if summary.errors else 0
 

@@ -71,6 +71,8 @@ class Summary:
     """Findings per rule code."""
     affected: dict[str, int] = field(default_factory=dict)
     """Events with at least one finding per rule code: the numerator of `--max-rate`."""
+    calls_by_rule: dict[str, int] = field(default_factory=dict)
+    """Of those, the events that still make a call: what a replay sends with a value lost or changed, per rule."""
     examples: dict[str, list[Example]] = field(default_factory=dict)
     errors: list[SourceError] = field(default_factory=list)
     views: Any = None
@@ -176,11 +178,13 @@ class Summary:
             self.calls[call] += times
         if not codes:
             return
-        rules, affected = self.rules, self.affected
+        rules, affected, calls_by_rule = self.rules, self.affected, self.calls_by_rule
         for code in codes:
             rules[code] = rules.get(code, 0) + times
         for code in distinct(codes):
             affected[code] = affected.get(code, 0) + times
+            if call:
+                calls_by_rule[code] = calls_by_rule.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
         shown = self.examples.setdefault(code, [])
@@ -201,6 +205,7 @@ class Summary:
         merged.calls = {key: self.calls[key] + later.calls[key] for key in self.calls}
         merged.rules = _add_counts(self.rules, later.rules)
         merged.affected = _add_counts(self.affected, later.affected)
+        merged.calls_by_rule = _add_counts(self.calls_by_rule, later.calls_by_rule)
         merged.examples = {
             code: (self.examples.get(code, []) + later.examples.get(code, []))[: self.example_limit]
             for code in sorted(set(self.examples) | set(later.examples))

@@ -42,6 +42,7 @@ __all__ = [
     "UserPlan",
     "check_settings",
     "check_site",
+    "dry_run_report",
     "plan_events",
     "run_replay",
 ]
@@ -96,10 +97,12 @@ def _check_url(what: str, url: str, hint: str) -> None:
 
 
 class EventPlanner:
-    """Plans events one at a time as the engine decides them, keeping only what delivery needs of each call."""
+    """Plans events one at a time as the engine decides them, keeping only what delivery needs of each call, and
+    with `keep_times` (a dry run's lines) the time each message wrote."""
 
-    def __init__(self, latest_traits: bool = False) -> None:
+    def __init__(self, latest_traits: bool = False, keep_times: bool = False) -> None:
         self._planner = Planner(latest_traits=latest_traits)
+        self._keep_times = keep_times
 
     def __call__(self, event: Event) -> None:
         """Add one event; events without a call are not planned."""
@@ -111,7 +114,7 @@ class EventPlanner:
         if key is None:
             # A message with neither id is a visitor of its own: grouping them would invent one person.
             key = f"{NO_USER}{message.messageId if isinstance(message.messageId, str) else event.position}"
-        origin = origin_of(event.position, message, keep_json=event.position.file == STDIN)
+        origin = origin_of(event.position, message, keep_json=event.position.file == STDIN, keep_time=self._keep_times)
         self._planner.add(key, call, origin, message_time(message), context_timezone(message))
 
     def plan(self) -> Plan:
@@ -184,6 +187,21 @@ def run_replay(
         gave_up=gave_up,
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
+    )
+
+
+def dry_run_report(plan: Plan) -> ReplayReport:
+    """The report a replay of `plan` starts from, with nothing sent: what `--dry-run --report json` prints."""
+    return ReplayReport(
+        planned=plan.calls,
+        sent=0,
+        dead_lettered=0,
+        skipped=0,
+        users_planned=len(plan.users),
+        users_sent=0,
+        users_dead_lettered=0,
+        users_skipped=0,
+        dry_run=True,
     )
 
 

@@ -1,6 +1,7 @@
 """What a replay did: counts of calls and users planned, sent, dead-lettered and skipped.
 
-planned = sent + dead_lettered + skipped holds for calls and for users, whatever happened:
+planned = sent + dead_lettered + skipped holds for calls and for users, whatever happened, in every replay that
+sends (a dry run plans and sends nothing: the three are 0):
 - sent: delivered in a page whose tracking script loaded and where no Hotjar request failed;
 - skipped: the checkpoint says an earlier run delivered the user;
 - dead_lettered: everything else. That is users whose retries ran out, and also, when the replay was
@@ -87,8 +88,15 @@ class ReplayReport:
     """When nothing was delivered and every attempt failed the same way: that way, in words."""
     checkpoint: str | None = None
     """The checkpoint file, when one was given: running the same command again resumes from it."""
+    dry_run: bool = False
+    """Only planned (`--dry-run`): nothing was sent, dead-lettered or skipped."""
 
     def __post_init__(self) -> None:
+        if self.dry_run:
+            done = (self.sent, self.dead_lettered, self.skipped, self.users_sent, self.users_dead_lettered)
+            if any(done) or self.users_skipped:
+                raise ValueError("a dry run sends, dead-letters and skips nothing")
+            return
         if self.planned != self.sent + self.dead_lettered + self.skipped:
             raise ValueError(
                 f"calls do not add up: {self.planned} planned, {self.sent} sent, "

@@ -31,6 +31,7 @@ import msgspec
 import orjson
 
 from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.model import HotjarCall, Position
 
 
@@ -42,6 +43,8 @@ class Origin:
     message_id: str | None = None
     saved: bytes | None = None
     """The message as JSON, kept only when its input cannot be read again (standard input)."""
+    timestamp: str | None = None
+    """When the message happened, as it wrote it: kept only for the lines of a dry run, which show it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,12 @@ class PlannedCall:
     def args(self) -> list[Any]:
         """The arguments of the `hj` call."""
         return self.call.args
+
+    @property
+    def timestamp(self) -> str | None:
+        """The latest time its messages wrote (they are in the order the replay makes them; a message with no time
+        sorts after those with one), or None when none wrote one or the planner kept no times."""
+        return next((origin.timestamp for origin in reversed(self.origins) if origin.timestamp is not None), None)
 
 
 NO_USER = "\x00no-user:"
@@ -188,10 +197,16 @@ def merge_identifies(identifies: list[_Pending]) -> PlannedCall:
     )
 
 
-def origin_of(position: Position, message: SegmentMessage, keep_json: bool) -> Origin:
-    """The origin of a planned call; `keep_json` keeps the message's JSON for inputs that cannot be re-read."""
+def origin_of(position: Position, message: SegmentMessage, keep_json: bool, keep_time: bool = False) -> Origin:
+    """The origin of a planned call; `keep_json` keeps the message's JSON for inputs that cannot be re-read, and
+    `keep_time` the time the message wrote."""
     message_id = message.messageId if isinstance(message.messageId, str) else None
-    return Origin(position, message_id, message_json(message) if keep_json else None)
+    return Origin(
+        position,
+        message_id,
+        message_json(message) if keep_json else None,
+        message_time_text(message) if keep_time else None,
+    )
 
 
 def message_json(message: SegmentMessage) -> bytes:

@@ -122,14 +122,22 @@ def call_record(event: Event) -> dict[str, Any]:
 
 
 def planned_call_record(
-    position: Position, message_id: str | None, user: str | None, merged: int, args: list[Any]
+    position: Position,
+    message_id: str | None,
+    user: str | None,
+    timestamp: str | None,
+    args: list[Any],
+    merged: int | None = None,
 ) -> dict[str, Any]:
-    """One line of `replay --dry-run --latest-traits`: where the latest merged message came from, its messageId,
-    the Segment user, how many messages the call stands for and the `hj` call."""
+    """One line of `replay --dry-run --latest-traits`: a `call_record` of the call's latest message (for a merged
+    identify, the latest of the messages merged, and the latest time they wrote), and for an identify `merged`, how
+    many identifies the call stands for."""
     record = position_record(position)
     record["messageId"] = message_id
     record["user"] = user
-    record["merged"] = merged
+    record["timestamp"] = timestamp
+    if merged is not None:
+        record["merged"] = merged
     record["call"] = args
     return record
 

@@ -16,6 +16,7 @@ from hotjar_cli import __version__, compiled
 from hotjar_cli.cli.validate import prepare_explanations
 from hotjar_cli.core.rules import CATALOGUE, RULES
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.replay import ReplayReport
 from hotjar_cli.report import explain
 from tests.support.cli import (
     CLEAN,
@@ -508,7 +509,7 @@ def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_pat
 def test_dry_run_talk_goes_to_stderr(logs: Any) -> None:
     result = cli("replay", "--dry-run", logs("log.jsonl", MIXED))
     assert len(result.lines()) == 2
-    assert one_line(result.stderr).startswith("2 calls (1 identify, 1 event) from 3 events; 1 events make no call")
+    assert result.stderr.splitlines()[0] == "2 calls (1 identify, 1 event) from 3 events."
 
 
 # The dry run
@@ -609,7 +610,60 @@ def test_dry_run_prints_exactly_the_calls_in_input_order(logs: Any) -> None:
         "timestamp",
         "call",
     ]
-    assert one_line(result.stderr).startswith("5 calls (2 identify, 3 event) from 9 events; 4 events make no call")
+    assert result.stderr.splitlines()[0] == "5 calls (2 identifies, 3 events) from 9 events."
+
+
+def test_dry_run_says_which_calls_lose_something_and_why_the_other_events_make_none(logs: Any) -> None:
+    result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run")
+    assert result.stderr.splitlines() == [
+        "5 calls (2 identifies, 3 events) from 9 events.",
+        "3 of these calls lose or change something: HJ105 reserved-trait-id in 1 call, HJ106 non-string-user-id "
+        "in 1 call, HJ201 nested-trait in 1 call, and 2 more rules.",
+        "4 events make no call: 1 rejected, 2 ignored, 1 invalid (`hotjar-cli validate` says why).",
+    ]
+    # The same pass as validate's: the counts are its own.
+    summary = cli("validate", "events.jsonl", "-f", "json").json()["summary"]
+    assert summary["outcomes"] == {"accepted": 2, "modified": 3, "rejected": 1, "ignored": 2, "invalid": 1}
+
+
+def test_dry_run_counts_in_words(logs: Any) -> None:
+    result = cli("replay", logs("one.jsonl", identify()), "--dry-run")
+    assert result.stderr == "1 call (1 identify, 0 events) from 1 event.\n"
+    result = cli("replay", logs("mixed.jsonl", MIXED), "--dry-run", "--type", "identify")
+    assert result.stderr.splitlines() == [
+        "1 call (1 identify, 0 events) from 3 events, 1 filtered out.",
+        "1 of these calls loses or changes something: HJ201 nested-trait in 1 call, HJ202 list-trait in 1 call.",
+        "1 event makes no call: 1 rejected (`hotjar-cli validate` says why).",
+    ]
+
+
+def test_dry_run_with_report_json_prints_the_report_a_replay_starts_from_with_nothing_sent(logs: Any) -> None:
+    result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--report", "json")
+    assert result.code == 0
+    report = result.json()
+    replayed = ReplayReport(
+        planned=5,
+        sent=5,
+        dead_lettered=0,
+        skipped=0,
+        users_planned=4,
+        users_sent=4,
+        users_dead_lettered=0,
+        users_skipped=0,
+    )
+    assert list(report) == list(replayed.as_dict())
+    assert report["dry_run"] is True and replayed.as_dict()["dry_run"] is False
+    assert (report["planned"], report["users_planned"]) == (5, 4)
+    assert (report["sent"], report["dead_lettered"], report["skipped"], report["users_sent"]) == (0, 0, 0, 0)
+    assert report["exit_code"] == 0
+    assert result.stderr.splitlines()[0] == "5 calls (2 identifies, 3 events) from 9 events."
+
+
+def test_dry_run_report_of_logs_that_could_not_all_be_read_is_not_written(logs: Any) -> None:
+    logs("cut.gz", truncated_gzip())
+    result = cli("replay", "--dry-run", "--report", "json", "cut.gz")
+    assert result.code == 2
+    assert result.stdout == ""
 
 
 def test_dry_run_calls_match_what_validate_counts(logs: Any) -> None:
@@ -752,12 +806,23 @@ def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path
     result = cli("replay", log, "--dry-run", "--latest-traits")
     assert result.code == 0
     lines = result.lines()
-    assert [(line["user"], line["merged"], line["call"]) for line in lines] == [
-        ("u1", 2, ["identify", "u1", {"plan": "pro", "email": "a@example.com", "seats": 3}]),
-        ("u1", 1, ["event", "Upgraded"]),
-        ("u2", 1, ["identify", "u2", {"plan": "free"}]),
+    assert [(line["user"], line["timestamp"], line.get("merged"), line["call"]) for line in lines] == [
+        ("u1", "2020-04-12T10:00:00Z", 2, ["identify", "u1", {"plan": "pro", "email": "a@example.com", "seats": 3}]),
+        ("u1", "2020-04-11T09:00:00Z", None, ["event", "Upgraded"]),
+        ("u2", None, 1, ["identify", "u2", {"plan": "free"}]),
     ]
     assert (lines[0]["line"], lines[0]["messageId"]) == (1, "m1")
+    assert list(lines[0]) == ["file", "line", "messageId", "user", "timestamp", "merged", "call"]
+    assert list(lines[1]) == ["file", "line", "messageId", "user", "timestamp", "call"]
+    assert result.stderr.splitlines() == [
+        "3 calls (2 identifies, 1 event) for 2 users from 4 events, in the order the replay makes them.",
+        "3 identifies merged into 2 calls, one per user, later traits winning.",
+    ]
+    result = cli("replay", log, "--dry-run", "--latest-traits", "--type", "identify")
+    assert result.stderr.splitlines()[0] == (
+        "2 calls (2 identifies, 0 events) for 2 users from 4 events, 1 filtered out, in the order the replay makes "
+        "them."
+    )
 
 
 def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_the_report() -> None:

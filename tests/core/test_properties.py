@@ -74,13 +74,17 @@ def check_summary(summary: Summary, events: list[Event]) -> None:
     assert sum(summary.calls.values()) == sum(1 for event in events if event.decision.call is not None)
     findings: dict[str, int] = {}
     affected: dict[str, int] = {}
+    calls_by_rule: dict[str, int] = {}
     for event in events:
         for finding in event.decision.findings:
             findings[finding.code] = findings.get(finding.code, 0) + 1
         for code in {finding.code for finding in event.decision.findings}:
             affected[code] = affected.get(code, 0) + 1
+            if event.decision.call is not None:
+                calls_by_rule[code] = calls_by_rule.get(code, 0) + 1
     assert summary.rules == findings
     assert summary.affected == affected
+    assert summary.calls_by_rule == calls_by_rule
 
 
 def run_file(path: Path, settings_: PassSettings | None = None) -> tuple[Summary, list[Event]]:

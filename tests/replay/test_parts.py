@@ -247,6 +247,21 @@ def test_the_report_refuses_counts_that_do_not_add_up() -> None:
         )
 
 
+def test_a_dry_run_report_refuses_to_count_anything_as_sent() -> None:
+    with pytest.raises(ValueError, match="a dry run sends"):
+        ReplayReport(
+            planned=3,
+            sent=3,
+            dead_lettered=0,
+            skipped=0,
+            users_planned=1,
+            users_sent=1,
+            users_dead_lettered=0,
+            users_skipped=0,
+            dry_run=True,
+        )
+
+
 def test_the_breaker_opens_after_consecutive_failures_and_lets_one_probe_through() -> None:
     said: list[str] = []
 
