@@ -5,9 +5,9 @@ no charting JavaScript at all; its only script sorts and filters the inventory t
 A Content-Security-Policy in the page forbids every network access (`default-src 'none'`). Every name, value,
 path and payload from the logs is escaped: the page shows it as text and runs none of it.
 
-The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts drop
-their point markers past `POINTS_UP_TO` buckets, the table holds the `TABLE_ROWS` most frequent names of each kind,
-and each rule shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
+The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts draw
+a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds the `TABLE_ROWS` most
+frequent names of each kind, and each rule shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-from typing import Any
+import re
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 import msgspec
 
 from hotjar_cli import __version__
-from hotjar_cli.core.model import OUTCOMES
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible, visible_json
@@ -31,7 +32,7 @@ from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import inventory_record, pace_words, where
 from hotjar_cli.report.wording import counted
 
-POINTS_UP_TO = 200
+BARS_UP_TO = 200
 TABLE_ROWS = 1_000
 EXAMPLES = 3
 EXAMPLE_LINES = 60
@@ -44,6 +45,35 @@ OUTCOME_COLOURS = {
     "ignored": "#9e9e9e",
     "invalid": "#6a1b9a",
 }
+LOSSES = ("modified", "rejected", "ignored", "invalid")
+"""The outcomes of events not accepted as sent, drawn again on a scale of their own."""
+RULE_COLOUR = "#e57373"
+
+
+class TickStep(NamedTuple):
+    """A calendar step between ticks of the time axis (Vega's `tickCount` interval and step)."""
+
+    interval: str
+    step: int
+    seconds: int
+    label: str
+    """The tick's label, a d3 time format."""
+
+
+HOUR, DAY = 3600, 86400
+RESOLUTION_SECONDS = {"hour": HOUR, "day": DAY, "month": 28 * DAY, "year": 365 * DAY}
+TICK_STEPS = (
+    *(TickStep("hours", hours, hours * HOUR, "%b %d, %H:%M") for hours in (1, 2, 3, 6, 12)),
+    TickStep("day", 1, DAY, "%b %d"),
+    TickStep("week", 1, 7 * DAY, "%b %d"),
+    *(TickStep("month", months, months * 30 * DAY, "%b %Y") for months in (1, 3, 6)),
+    *(TickStep("year", years, years * 365 * DAY, "%Y") for years in (1, 2, 5, 10, 25, 50, 100, 250, 1000)),
+)
+TICK_SPACING = 100
+"""Pixels of axis per tick, room for the longest label."""
+_LABELLED = re.compile(r'<path aria-label="([^"]*)"([^>]*)/>')
+_TOOLTIP = r'<path aria-label="\1"\2><title>\1</title></path>'
+"""Each bar's label, already its `aria-label`, also as the tooltip a pointer shows."""
 MARK_CLASSES = {Mark.KEPT: "kept", Mark.DROPPED: "dropped", Mark.COERCED: "coerced"}
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -106,6 +136,7 @@ pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { c
 .bar > div { height: 100%; background: #66bb6a; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
+figure.chart { margin: .5em 0; overflow-x: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
@@ -142,71 +173,134 @@ def _svg(spec: dict[str, Any]) -> str | None:
         return f'<p class="muted">The chart could not be drawn: {_e(str(error).splitlines()[0])}</p>'
 
 
-def _x_axis(by: str) -> dict[str, Any]:
-    """Event time on a UTC scale, labelled by Vega's own choice of ticks for the span."""
+def _bucket_end(label: str) -> str:
+    """The instant a bucket ends (the next one's start), as `_instant` writes it."""
+    start = datetime.fromisoformat(_instant(label))
+    if len(label) == 4:
+        end = start.replace(year=start.year + 1)
+    elif len(label) == 7:
+        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    else:
+        end = start + (timedelta(days=1) if len(label) == 10 else timedelta(hours=1))
+    return end.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ticks(resolution: str, span: float, width: int) -> dict[str, Any]:
+    """Ticks on bucket boundaries: the finest calendar step, no finer than a bucket, that leaves room for each
+    label. A coarser step (a week of days, a quarter of months) also starts where a bucket starts."""
+    most = max(2, width // TICK_SPACING)
+    steps = [step for step in TICK_STEPS if step.seconds >= RESOLUTION_SECONDS[resolution]]
+    chosen = next((step for step in steps if span / step.seconds <= most), steps[-1])
+    return {"tickCount": {"interval": chosen.interval, "step": chosen.step}, "format": chosen.label}
+
+
+def _x_axis(timeline: dict[str, Any], width: int) -> dict[str, Any]:
+    """Event time on a UTC scale from the first bucket's start to the last one's end, ticked at boundaries."""
+    buckets = timeline["buckets"]
+    first, last = _instant(buckets[0]["start"]), _bucket_end(buckets[-1]["start"])
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
     return {
         "field": "t",
         "type": "temporal",
-        "title": f"event time (UTC, by {by})",
-        "scale": {"type": "utc"},
-        "axis": {"labelOverlap": True},
+        "title": f"event time (UTC, by {timeline['by']})",
+        "scale": {"type": "utc", "domain": [first, last], "padding": 0},
+        "axis": {"labelOverlap": True, **_ticks(timeline["by"], span, width)},
     }
+
+
+def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> dict[str, Any]:
+    """Events per bucket, one series per outcome (or a rule's alone): stacked bars, each as wide as its bucket and
+    each part as tall as its own count and labelled with it; past `BARS_UP_TO` buckets, stacked steps (one shape
+    a series, so that the page stays small), each flat across its bucket."""
+    buckets = timeline["buckets"]
+    width, height = size
+    names = list(series)
+    bars = len(buckets) <= BARS_UP_TO
+    values: list[dict[str, Any]] = []
+    for index, bucket in enumerate(buckets):
+        start, end = _instant(bucket["start"]), _bucket_end(bucket["start"])
+        for order, name in enumerate(names):
+            count = series[name][index]
+            if not bars:
+                values.append({"t": start, "series": name, "count": count, "order": order})
+            elif count:  # an empty part has no height; leaving it out keeps the page small
+                label = f"{bucket['start']}: {counted(count, 'event')}" + (f" {name}" if len(names) > 1 else "")
+                values.append({"t": start, "end": end, "series": name, "count": count, "order": order, "label": label})
+    if not bars:  # a step runs to the next point: the last bucket's runs to where it ends
+        end = _bucket_end(buckets[-1]["start"])
+        values += [
+            {"t": end, "series": name, "count": series[name][-1], "order": order} for order, name in enumerate(names)
+        ]
+    encoding: dict[str, Any] = {
+        "x": _x_axis(timeline, width),
+        "y": {
+            "field": "count",
+            "type": "quantitative",
+            "stack": "zero",
+            "title": "events",
+            "axis": {"tickMinStep": 1, "format": ",d"},
+        },
+        "order": {"field": "order", "type": "quantitative"},
+    }
+    if len(names) > 1:
+        encoding["color"] = {
+            "field": "series",
+            "type": "nominal",
+            "title": "outcome",
+            "scale": {"domain": names, "range": [OUTCOME_COLOURS[name] for name in names]},
+            "sort": names,
+        }
+    mark: dict[str, Any]
+    if bars:
+        encoding["x2"] = {"field": "end"}
+        encoding["description"] = {"field": "label"}
+        # A pixel between neighbouring buckets, where there is room for it, so that a bar reads as one bucket.
+        mark = {"type": "bar", "orient": "vertical", "x2Offset": -1 if width / len(buckets) >= 4 else 0}
+    else:
+        mark = {"type": "area", "interpolate": "step-after", "aria": False}
+    if len(names) == 1:
+        mark["color"] = RULE_COLOUR
+    return {"width": width, "height": height, "data": {"values": values}, "mark": mark, "encoding": encoding}
 
 
 def outcomes_chart(timeline: dict[str, Any]) -> str:
-    """Messages by outcome per bucket, as a stacked area chart."""
-    buckets = timeline["buckets"]
-    values = [
-        {"t": _instant(bucket["start"]), "outcome": outcome, "messages": bucket["outcomes"][outcome]}
-        for bucket in buckets
-        for outcome in (outcome.value for outcome in OUTCOMES)
-    ]
-    points = len(buckets) <= POINTS_UP_TO
-    spec = {
-        "width": 1000,
-        "height": 260,
-        "data": {"values": values},
-        "mark": {"type": "area", "line": True, "point": points},
-        "encoding": {
-            "x": _x_axis(timeline["by"]),
-            "y": {"field": "messages", "type": "quantitative", "stack": "zero", "title": "messages"},
-            "color": {
-                "field": "outcome",
-                "type": "nominal",
-                "scale": {"domain": list(OUTCOME_COLOURS), "range": list(OUTCOME_COLOURS.values())},
-                "sort": list(OUTCOME_COLOURS),
-            },
-            "order": {"field": "order", "type": "quantitative"},
-        },
-    }
-    for value in values:
-        value["order"] = list(OUTCOME_COLOURS).index(value["outcome"])
-    return _chart("outcomes", spec, len(buckets), points)
+    """Events by outcome per bucket, stacked."""
+    series = {outcome: [bucket["outcomes"][outcome] for bucket in timeline["buckets"]] for outcome in OUTCOME_COLOURS}
+    return _chart("outcomes", timeline, series, (1000, 260))
+
+
+def losses_chart(timeline: dict[str, Any]) -> str:
+    """The events not accepted as sent, by outcome per bucket, on a scale of their own: next to thousands
+    accepted, a day's few rejected events would be a sliver."""
+    series = {outcome: [bucket["outcomes"][outcome] for bucket in timeline["buckets"]] for outcome in LOSSES}
+    if timeline["buckets"] and not any(any(counts) for counts in series.values()):
+        return '<p class="muted">Every event with a readable time was accepted as sent.</p>'
+    return _chart("losses", timeline, series, (1000, 160))
 
 
 def rule_chart(timeline: dict[str, Any], code: str) -> str:
-    """Events with the rule per bucket, as a small area chart."""
-    buckets = timeline["buckets"]
-    values = [{"t": _instant(bucket["start"]), "events": bucket["events_by_rule"].get(code, 0)} for bucket in buckets]
-    spec = {
-        "width": 460,
-        "height": 90,
-        "data": {"values": values},
-        "mark": {"type": "area", "line": True, "color": "#e57373"},
-        "encoding": {"x": _x_axis(timeline["by"]), "y": {"field": "events", "type": "quantitative", "title": "events"}},
-    }
-    return _chart(f"rule-{code}", spec, len(buckets), False)
+    """Events with the rule's findings per bucket; or, when none of them has a readable time, that sentence."""
+    counts = [bucket["events_by_rule"].get(code, 0) for bucket in timeline["buckets"]]
+    untimed = timeline["untimed"]["events_by_rule"].get(code, 0)
+    if untimed and not any(counts):
+        return f'<p class="muted untimed">No event time, so no chart ({counted(untimed, "event")}).</p>'
+    chart = _chart(f"rule-{code}", timeline, {code: counts}, (460, 90))
+    if untimed:
+        chart += f'<p class="muted untimed">And {counted(untimed, "event")} with no event time, not in the chart.</p>'
+    return chart
 
 
-def _chart(name: str, spec: dict[str, Any], buckets: int, points: bool) -> str:
+def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> str:
+    buckets = len(timeline["buckets"])
     if not buckets:
         return '<p class="muted">No event in these logs has a readable time.</p>'
-    svg = _svg(spec)
+    svg = _svg(_series_spec(timeline, series, size))
     if svg is None:
         return f'<p class="muted">Charts need the html extra: <code>{_e(INSTALL_HINT)}</code></p>'
+    marks = "bars" if buckets <= BARS_UP_TO else "steps"
     return (
         f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
-        f'data-points="{"true" if points else "false"}">{svg}</figure>'
+        f'data-marks="{marks}">{_LABELLED.sub(_TOOLTIP, svg)}</figure>'
     )
 
 
@@ -307,6 +401,15 @@ def _site_sections(inventory: dict[str, Any]) -> list[str]:
     ]
 
 
+def _timeline_sections(timeline: dict[str, Any]) -> list[str]:
+    return [
+        f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>",
+        outcomes_chart(timeline),
+        "<h3>Not accepted as sent, on a scale of their own</h3>",
+        losses_chart(timeline),
+    ]
+
+
 def page(title: str, sections: list[str], data: dict[str, Any]) -> str:
     """The whole document around its sections, with the CSP, the style, the data and the table's script."""
     # The data is for machines reading the page; `<` is escaped so that no text in it can close the element.
@@ -339,11 +442,11 @@ def validate_page(report: Report) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]
+        sections += _timeline_sections(timeline)
         if timeline["untimed"]["events"]:
             sections.append(
                 f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
-                "and are not in the chart.</p>"
+                "and are not in the charts.</p>"
             )
     cards = []
     for code, rule_record in record["rules"].items():
@@ -388,7 +491,7 @@ def inventory_page(record: dict[str, Any]) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]
+        sections += _timeline_sections(timeline)
     sections += _site_sections(record)
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

@@ -97,16 +97,29 @@ def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table
     report = tmp_path / "report.html"
     cli("validate", "sample_events/", "--format", "html", "-o", report)
     _, out = cli("validate", "sample_events/", "--format", "json", "--by", "day", "--fail-on", "never")
-    buckets = len(json.loads(out)["timeline"]["buckets"])
+    timeline = json.loads(out)["timeline"]
+    buckets = len(timeline["buckets"])
     opened = open_report(report)
     page = opened.page
     assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
     chart = page.locator('figure[data-chart="outcomes"]')
     assert chart.get_attribute("data-buckets") == str(buckets)
-    # One point per bucket for each of the five outcomes, drawn by Vega as symbols.
-    assert chart.locator("g.mark-symbol.role-mark path").count() == 5 * buckets
+    # A bar for each outcome that a bucket has, labelled with its own count.
+    labels = sorted(bar["label"] for bar in bars(page, "outcomes"))
+    expected = [
+        f"{bucket['start']}: {count:,} event{'' if count == 1 else 's'} {outcome}"
+        for bucket in timeline["buckets"]
+        for outcome, count in bucket["outcomes"].items()
+        if count
+    ]
+    assert labels == sorted(expected)
     assert page.locator("section.card").count() == len(json.loads(out)["rules"])
-    assert page.locator('figure[data-chart^="rule-"]').count() == len(json.loads(out)["rules"])
+    # A chart for each rule found in events with a time; the others say they have none.
+    timed = {code for bucket in timeline["buckets"] for code in bucket["events_by_rule"]}
+    assert page.locator('figure[data-chart^="rule-"]').count() == len(timed)
+    assert page.locator("section.card .untimed", has_text="No event time").count() == len(
+        set(json.loads(out)["rules"]) - timed
+    )
     assert page.locator(".slots .slot").count() == 100
     assert page.locator("#HJ201 pre").count() >= 1
     rows = page.locator("#inventory tbody tr")
@@ -272,3 +285,68 @@ def test_any_number_of_jobs_writes_the_same_page(
         )
         pages.append(report.read_bytes())
     assert pages[0] == pages[1]
+
+
+def track(moment: str | None, event: str | None = "Signed Up", user: str | None = "u1") -> str:
+    message: dict[str, Any] = {"type": "track", "properties": {}}
+    if moment is not None:
+        message["timestamp"] = moment
+    if event is not None:
+        message["event"] = event
+    if user is not None:
+        message["userId"] = user
+    return json.dumps(message)
+
+
+def bars(page: Any, chart: str) -> list[dict[str, Any]]:
+    """The bars of a chart, each with its label (the date, the count and what it counts) and its box."""
+    return page.eval_on_selector_all(
+        f'figure[data-chart="{chart}"] g.mark-rect.role-mark path',
+        "paths => paths.map(path => { const box = path.getBBox();"
+        " return {label: path.getAttribute('aria-label'), width: box.width, height: box.height}; })",
+    )
+
+
+def test_a_log_of_one_day_shows_each_outcome_as_its_own_count_in_bars_that_have_a_width(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "one-day.jsonl"
+    log.write_text(
+        "\n".join(
+            [
+                track("2024-04-02T10:00:00Z", user="u1"),
+                track("2024-04-02T11:00:00Z", user="u2"),
+                track("2024-04-02T12:00:00Z", event=None),
+            ]
+        )
+        + "\n"
+    )
+    _, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    outcomes = json.loads(out)["summary"]["outcomes"]
+    assert outcomes["accepted"] == 2 and outcomes["rejected"] == 1
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    drawn = {bar["label"].rsplit(" ", 1)[1]: bar for bar in bars(page, "outcomes")}
+    counted = {outcome: count for outcome, count in outcomes.items() if count}
+    assert {outcome: int(bar["label"].split(": ")[1].split(" ")[0]) for outcome, bar in drawn.items()} == counted
+    assert all(bar["width"] > 100 for bar in drawn.values())
+    # Each bar is as tall as its own count: two accepted events stand twice as high as the one rejected.
+    assert abs(drawn["accepted"]["height"] - 2 * drawn["rejected"]["height"]) < 1
+    losses = {bar["label"].rsplit(" ", 1)[1]: bar for bar in bars(page, "losses")}
+    assert set(losses) == {"rejected"} and losses["rejected"]["width"] > 100
+    rule = bars(page, "rule-HJ104")
+    assert len(rule) == 1 and rule[0]["width"] > 100 and rule[0]["height"] > 10
+
+
+def test_a_rule_whose_findings_have_no_event_time_says_so_instead_of_a_flat_chart(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "broken.jsonl"
+    log.write_text(track("2024-04-02T10:00:00Z") + "\n{not json\n" + track("2024-04-03T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    card = page.locator("section.card#HJ001")
+    assert card.locator("figure").count() == 0
+    assert "no event time" in card.inner_text().lower()
