@@ -6,8 +6,9 @@ A Content-Security-Policy in the page forbids every network access (`default-src
 path and payload from the logs is escaped: the page shows it as text and runs none of it.
 
 The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts draw
-a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds the `TABLE_ROWS` most
-frequent names of each kind, and each rule shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
+a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds at most `TABLE_ROWS`
+names of each kind (the turned-away and never-sent ones first) and `TABLE_NAME_BYTES` of their text, and each rule
+shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from hotjar_cli.report.wording import counted
 
 BARS_UP_TO = 200
 TABLE_ROWS = 1_000
+TABLE_NAME_BYTES = 500_000
+"""Of names in the table, for each kind: a few very long names cannot make the page large."""
+TURNED_AWAY_LISTED = 20
 EXAMPLES = 3
 EXAMPLE_LINES = 60
 LINE_CHARACTERS = 200
@@ -60,6 +64,7 @@ class TickStep(NamedTuple):
     """The tick's label, a d3 time format."""
 
 
+_DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")
 HOUR, DAY = 3600, 86400
 RESOLUTION_SECONDS = {"hour": HOUR, "day": DAY, "month": 28 * DAY, "year": 365 * DAY}
 TICK_STEPS = (
@@ -78,6 +83,19 @@ MARK_CLASSES = {Mark.KEPT: "kept", Mark.DROPPED: "dropped", Mark.COERCED: "coerc
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
 SCRIPT = """\
+function natural(x, y) {
+  var a = x.toLowerCase().match(/[0-9]+|[^0-9]+/g) || [], b = y.toLowerCase().match(/[0-9]+|[^0-9]+/g) || [];
+  for (var i = 0; i < a.length && i < b.length; i++) {
+    var p = a[i], q = b[i], digits = /^[0-9]/.test(p);
+    if (digits !== /^[0-9]/.test(q)) return digits ? -1 : 1;
+    if (digits) {
+      p = p.replace(/^0+/, ''); q = q.replace(/^0+/, '');
+      if (p.length !== q.length) return p.length - q.length;
+    }
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return a.length - b.length || (x < y ? -1 : x > y ? 1 : 0);
+}
 document.querySelectorAll('table.sortable').forEach(function (table) {
   var headers = table.querySelectorAll('th');
   headers.forEach(function (header, column) {
@@ -90,12 +108,12 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       var rows = Array.prototype.slice.call(body.rows);
       function key(row) {
         var cell = row.cells[column];
-        var value = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent;
-        return numeric ? Number(value) : value.toLowerCase();
+        return cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.title || cell.textContent;
       }
       rows.sort(function (a, b) {
         var x = key(a), y = key(b);
-        var order = x < y ? -1 : x > y ? 1 : 0;
+        if (x === '' || y === '') return (x === '') - (y === '');  // a blank cell is last either way
+        var order = numeric ? Number(x) - Number(y) : natural(x, y);
         return ascending ? order : -order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
@@ -107,7 +125,8 @@ document.querySelectorAll('input.filter').forEach(function (input) {
   input.addEventListener('input', function () {
     var needle = input.value.toLowerCase();
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      row.hidden = needle !== '' && row.textContent.toLowerCase().indexOf(needle) < 0;
+      var name = row.querySelector('td.name');
+      row.hidden = needle !== '' && (name.title || name.textContent).toLowerCase().indexOf(needle) < 0;
     });
   });
 });
@@ -136,6 +155,7 @@ pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { c
 .bar > div { height: 100%; background: #66bb6a; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
+td.seen { overflow-wrap: anywhere; min-width: 10em; } td.nowrap { white-space: nowrap; }
 figure.chart { margin: .5em 0; overflow-x: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
@@ -321,6 +341,23 @@ def _seen(record: dict[str, Any] | None) -> str:
     return _e(where(record)) if record is not None else "-"
 
 
+def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
+    """`Article 9999` before `Article 10000`: runs of digits compare by value, the rest as lower-case text, as
+    the table's script sorts a column of text."""
+    parts = []
+    for part in _DIGITS_OR_NOT.findall(name.lower()):
+        digits = part.lstrip("0") if part[0] in "0123456789" else None
+        parts.append((0, len(digits), digits) if digits is not None else (1, 0, part))
+    return parts, name
+
+
+def _name(name: str) -> str:
+    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut."""
+    if len(name) <= LINE_CHARACTERS:
+        return f">{_e(name)}"
+    return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
+
+
 def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     budget = kind["budget"]
     parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
@@ -333,7 +370,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     elif pace := pace_words(budget):
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
-    turned_away = [row for row in rows if row["fate"] == "turned-away"]
+    turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
     if slots_shown:
         kept = {row["slot"]: row for row in rows if row["fate"] == "kept"}
         cells = []
@@ -352,37 +389,100 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
             f'<div style="width:{share:.2f}%"></div></div>'
         )
     if turned_away:
-        names = ", ".join(_e(row["name"]) for row in turned_away[:20])
-        more = f" and {len(turned_away) - 20:,} more" if len(turned_away) > 20 else ""
-        parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more}</p>')
+        names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
+        more = len(turned_away) - TURNED_AWAY_LISTED
+        more_words = f" and {more:,} more (in the table below)" if more > 0 else ""
+        parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
     return "".join(parts)
 
 
+def _table_rows(names: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+    """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
+    most frequent kept names, up to `TABLE_ROWS` rows and `TABLE_NAME_BYTES` of names; with how many of each are
+    left out."""
+    left_out = sorted(
+        (row for row in names if row["fate"] != "kept"),
+        key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
+    )
+    kept = sorted(
+        (row for row in names if row["fate"] == "kept"),
+        key=lambda row: (-(row["messages"] or 0), natural_key(row["name"])),
+    )
+    shown: list[dict[str, Any]] = []
+    size = 0
+    for row in left_out + kept:
+        size += len(_e(row["name"]).encode())
+        if len(shown) >= TABLE_ROWS or size > TABLE_NAME_BYTES:
+            break
+        shown.append(row)
+    flagged = sum(row["fate"] != "kept" for row in shown)
+    return shown, len(left_out) - flagged, len(kept) - (len(shown) - flagged)
+
+
+def _counts_cell(counts: dict[str, int] | None) -> str:
+    """`string:9 boolean:2`, sorted by the sum of its counts; blank (sorted last) where the kind has none."""
+    if counts is None:
+        return '<td class="counts" data-value=""></td>'
+    text = " ".join(f"{key}:{value:,}" for key, value in counts.items())
+    return f'<td class="counts" data-value="{sum(counts.values())}">{_e(text)}</td>'
+
+
+def _number_cell(value: int | None, estimated: bool = False) -> str:
+    """A count, or `-` (sorted last) for a kept name outside the sample held, whose counts are not known."""
+    if value is None:
+        return '<td class="number" data-value="">-</td>'
+    return f'<td class="number" data-value="{value}">{"≈" if estimated else ""}{value:,}</td>'
+
+
+def _seen_cell(record: dict[str, Any] | None) -> str:
+    return '<td class="seen" data-value="">-</td>' if record is None else f'<td class="seen">{_seen(record)}</td>'
+
+
 def _inventory_table(record: dict[str, Any]) -> str:
-    head = ("kind", "name", "fate", "slot", "messages", "users", "types / findings", "first seen", "last seen")
-    numeric = {"slot", "messages", "users"}
+    head = (
+        ("kind", "text"),
+        ("name", "text"),
+        ("fate", "text"),
+        ("slot", "number"),
+        ("messages", "number"),
+        ("users", "number"),
+        ("types", "number"),
+        ("findings", "number"),
+        ("first seen", "text"),
+        ("last seen", "text"),
+    )
     rows = []
-    hidden = 0
+    flagged = kept = sampled = 0
     for kind in ("attributes", "events"):
-        names = sorted(record[kind]["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))
-        hidden += max(0, len(names) - TABLE_ROWS) + record[kind]["remainder"]["names"]
-        for row in names[:TABLE_ROWS]:
-            counts = {**row.get("types", {}), **row.get("dropped", {}), **row.get("findings", {})}
+        shown, flagged_out, kept_out = _table_rows(record[kind]["names"])
+        flagged, kept, sampled = flagged + flagged_out, kept + kept_out, sampled + record[kind]["remainder"]["names"]
+        for row in shown:
+            slot = row["slot"]
             cells = [
-                f"<td>{kind[:-1]}</td>",
-                f'<td class="name">{_e(row["name"])}</td>',
-                f'<td class="fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
-                f'<td class="number" data-value="{row["slot"] or 0}">{row["slot"] or ""}</td>',
-                f'<td class="number" data-value="{row["messages"] or 0}">{row["messages"] or 0:,}</td>',
-                f'<td class="number" data-value="{row["users"] or 0}">'
-                f"{'≈' if row['users_estimated'] else ''}{row['users'] or 0:,}</td>",
-                f"<td>{_e(' '.join(f'{key}:{value:,}' for key, value in counts.items()))}</td>",
-                f"<td>{_seen(row['first_seen'])}</td>",
-                f"<td>{_seen(row['last_seen'])}</td>",
+                f'<td class="nowrap">{kind[:-1]}</td>',
+                f'<td class="name"{_name(row["name"])}</td>',
+                f'<td class="nowrap fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
+                f'<td class="number" data-value="{slot or ""}">{slot or ""}</td>',
+                _number_cell(row["messages"]),
+                _number_cell(row["users"], row["users_estimated"]),
+                _counts_cell(row.get("types")),
+                _counts_cell(row["dropped"] if "dropped" in row else row["findings"]),
+                _seen_cell(row["first_seen"]),
+                _seen_cell(row["last_seen"]),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-    headers = "".join(f'<th data-type="{"number" if name in numeric else "text"}">{_e(name)}</th>' for name in head)
-    more = f'<p class="muted">… and {hidden:,} less frequent names not shown.</p>' if hidden else ""
+    headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
+    left_out = [
+        f"{counted(kept, 'less frequent kept name')}" if kept else "",
+        f"{counted(flagged, 'turned-away or never-sent name')} past the table's bound" if flagged else "",
+        f"{counted(sampled, 'name')} outside the sample of names held" if sampled else "",
+    ]
+    more = (
+        f'<p class="muted">Not in the table: {", ".join(part for part in left_out if part)} '
+        "(<code>--format json</code> and <code>csv</code> list every name held).</p>"
+        if any(left_out)
+        else ""
+    )
     return (
         '<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
         'aria-label="Filter names">'
