@@ -150,7 +150,8 @@ pre { background: #fafafa; border: 1px solid #eee; padding: .5em; overflow-x: au
 pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { color: #ef6c00; }
 .slots { display: grid; grid-template-columns: repeat(20, 1.6em); gap: 3px; margin: .5em 0; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
-.slot.kept { background: #66bb6a; } .slot.known { background: #1e88e5; }
+.slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
+.slots-legend .slot { display: inline-block; width: 1.2em; height: 1.2em; vertical-align: middle; margin-left: .8em; }
 .bar { height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%; max-width: 600px; }
 .bar > div { height: 100%; background: #66bb6a; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
@@ -372,16 +373,22 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
     if slots_shown:
-        kept = {row["slot"]: row for row in rows if row["fate"] == "kept"}
+        kept = {row["slot"]: row["name"] for row in rows if row["fate"] == "kept"}
         cells = []
         for slot in range(1, budget["limit"] + 1):
-            row = kept.get(slot)
-            if row is None:
+            name = kept.get(slot)
+            if name is None:
                 cells.append(f'<div class="slot" title="slot {slot}: empty"></div>')
             else:
-                known = "known" if row["first_seen"] is None else "kept"
-                cells.append(f'<div class="slot {known}" title="slot {slot}: {_e(row["name"])}">{slot}</div>')
+                # The site's first slots are the names it held before these logs, in the order it took them.
+                held = "known" if slot <= budget["known_before"] else "taken"
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
+        parts.append(
+            '<p class="slots-legend"><span class="slot known"></span> held before these logs '
+            '(<code>--known-attributes</code>) <span class="slot taken"></span> taken by these logs '
+            '<span class="slot"></span> empty</p>'
+        )
     else:
         share = budget["used"] / budget["limit"] * 100 if budget["limit"] else 100
         parts.append(

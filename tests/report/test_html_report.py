@@ -449,3 +449,20 @@ def test_the_table_fits_its_box_and_a_long_name_is_cut_with_the_whole_name_in_it
     cell = page.locator("#inventory td.name", has_text="Clicked xxx")
     assert cell.get_attribute("title") == long_name
     assert cell.bounding_box()["height"] < 300
+
+
+def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_legend_says_which(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    known = tmp_path / "known.txt"
+    known.write_text("plan\nemail\nlegacy_segment\n")  # the logs reuse plan and email
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--known-attributes", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    classes = page.eval_on_selector_all(".slots .slot", "slots => slots.map(slot => slot.className)")
+    assert classes[:3] == ["slot known"] * 3
+    assert classes[3:] == ["slot taken"] * 97
+    legend = page.locator(".slots-legend")
+    assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
+    assert "before these logs" in legend.inner_text()
