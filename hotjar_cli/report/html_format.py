@@ -270,6 +270,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
             "title": "outcome",
             "scale": {"domain": names, "range": [OUTCOME_COLOURS[name] for name in names]},
             "sort": names,
+            "legend": {"symbolType": "square"},
         }
     mark: dict[str, Any]
     if bars:
@@ -278,7 +279,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
         # A pixel between neighbouring buckets, where there is room for it, so that a bar reads as one bucket.
         mark = {"type": "bar", "orient": "vertical", "x2Offset": -1 if width / len(buckets) >= 4 else 0}
     else:
-        mark = {"type": "area", "interpolate": "step-after", "aria": False}
+        mark = {"type": "area", "interpolate": "step-after", "aria": False, "opacity": 1}
     if len(names) == 1:
         mark["color"] = RULE_COLOUR
     return {"width": width, "height": height, "data": {"values": values}, "mark": mark, "encoding": encoding}
