@@ -5,9 +5,10 @@ no charting JavaScript at all; its only script sorts and filters the inventory t
 A Content-Security-Policy in the page forbids every network access (`default-src 'none'`). Every name, value,
 path and payload from the logs is escaped: the page shows it as text and runs none of it.
 
-The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts drop
-their point markers past `POINTS_UP_TO` buckets, the table holds the `TABLE_ROWS` most frequent names of each kind,
-and each rule shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
+The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts draw
+a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds at most `TABLE_ROWS`
+names of each kind (the turned-away and never-sent ones first) and `TABLE_NAME_BYTES` of their text, and each rule
+shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-from typing import Any
+import re
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 import msgspec
 
 from hotjar_cli import __version__
-from hotjar_cli.core.model import OUTCOMES
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible, visible_json
@@ -31,8 +33,11 @@ from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import inventory_record, pace_words, where
 from hotjar_cli.report.wording import counted
 
-POINTS_UP_TO = 200
+BARS_UP_TO = 200
 TABLE_ROWS = 1_000
+TABLE_NAME_BYTES = 500_000
+"""Of names in the table, for each kind: a few very long names cannot make the page large."""
+TURNED_AWAY_LISTED = 20
 EXAMPLES = 3
 EXAMPLE_LINES = 60
 LINE_CHARACTERS = 200
@@ -44,10 +49,53 @@ OUTCOME_COLOURS = {
     "ignored": "#9e9e9e",
     "invalid": "#6a1b9a",
 }
+LOSSES = ("modified", "rejected", "ignored", "invalid")
+"""The outcomes of events not accepted as sent, drawn again on a scale of their own."""
+RULE_COLOUR = "#e57373"
+
+
+class TickStep(NamedTuple):
+    """A calendar step between ticks of the time axis (Vega's `tickCount` interval and step)."""
+
+    interval: str
+    step: int
+    seconds: int
+    label: str
+    """The tick's label, a d3 time format."""
+
+
+_DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")
+HOUR, DAY = 3600, 86400
+RESOLUTION_SECONDS = {"hour": HOUR, "day": DAY, "month": 28 * DAY, "year": 365 * DAY}
+TICK_STEPS = (
+    *(TickStep("hours", hours, hours * HOUR, "%b %d, %H:%M") for hours in (1, 2, 3, 6, 12)),
+    TickStep("day", 1, DAY, "%b %d"),
+    TickStep("week", 1, 7 * DAY, "%b %d"),
+    *(TickStep("month", months, months * 30 * DAY, "%b %Y") for months in (1, 3, 6)),
+    *(TickStep("year", years, years * 365 * DAY, "%Y") for years in (1, 2, 5, 10, 25, 50, 100, 250, 1000)),
+)
+TICK_SPACING = 100
+"""Pixels of axis per tick, room for the longest label."""
+_LABELLED = re.compile(r'<path aria-label="([^"]*)"([^>]*)/>')
+_TOOLTIP = r'<path aria-label="\1"\2><title>\1</title></path>'
+"""Each bar's label, already its `aria-label`, also as the tooltip a pointer shows."""
 MARK_CLASSES = {Mark.KEPT: "kept", Mark.DROPPED: "dropped", Mark.COERCED: "coerced"}
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
 SCRIPT = """\
+function natural(x, y) {
+  var a = x.toLowerCase().match(/[0-9]+|[^0-9]+/g) || [], b = y.toLowerCase().match(/[0-9]+|[^0-9]+/g) || [];
+  for (var i = 0; i < a.length && i < b.length; i++) {
+    var p = a[i], q = b[i], digits = /^[0-9]/.test(p);
+    if (digits !== /^[0-9]/.test(q)) return digits ? -1 : 1;
+    if (digits) {
+      p = p.replace(/^0+/, ''); q = q.replace(/^0+/, '');
+      if (p.length !== q.length) return p.length - q.length;
+    }
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return a.length - b.length || (x < y ? -1 : x > y ? 1 : 0);
+}
 document.querySelectorAll('table.sortable').forEach(function (table) {
   var headers = table.querySelectorAll('th');
   headers.forEach(function (header, column) {
@@ -60,12 +108,12 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       var rows = Array.prototype.slice.call(body.rows);
       function key(row) {
         var cell = row.cells[column];
-        var value = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent;
-        return numeric ? Number(value) : value.toLowerCase();
+        return cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.title || cell.textContent;
       }
       rows.sort(function (a, b) {
         var x = key(a), y = key(b);
-        var order = x < y ? -1 : x > y ? 1 : 0;
+        if (x === '' || y === '') return (x === '') - (y === '');  // a blank cell is last either way
+        var order = numeric ? Number(x) - Number(y) : natural(x, y);
         return ascending ? order : -order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
@@ -77,7 +125,8 @@ document.querySelectorAll('input.filter').forEach(function (input) {
   input.addEventListener('input', function () {
     var needle = input.value.toLowerCase();
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      row.hidden = needle !== '' && row.textContent.toLowerCase().indexOf(needle) < 0;
+      var name = row.querySelector('td.name');
+      row.hidden = needle !== '' && (name.title || name.textContent).toLowerCase().indexOf(needle) < 0;
     });
   });
 });
@@ -101,11 +150,14 @@ pre { background: #fafafa; border: 1px solid #eee; padding: .5em; overflow-x: au
 pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { color: #ef6c00; }
 .slots { display: grid; grid-template-columns: repeat(20, 1.6em); gap: 3px; margin: .5em 0; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
-.slot.kept { background: #66bb6a; } .slot.known { background: #1e88e5; }
+.slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
+.slots-legend .slot { display: inline-block; width: 1.2em; height: 1.2em; vertical-align: middle; margin-left: .8em; }
 .bar { height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%; max-width: 600px; }
 .bar > div { height: 100%; background: #66bb6a; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
+td.seen { overflow-wrap: anywhere; min-width: 10em; } td.nowrap { white-space: nowrap; }
+figure.chart { margin: .5em 0; overflow-x: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
@@ -142,71 +194,135 @@ def _svg(spec: dict[str, Any]) -> str | None:
         return f'<p class="muted">The chart could not be drawn: {_e(str(error).splitlines()[0])}</p>'
 
 
-def _x_axis(by: str) -> dict[str, Any]:
-    """Event time on a UTC scale, labelled by Vega's own choice of ticks for the span."""
+def _bucket_end(label: str) -> str:
+    """The instant a bucket ends (the next one's start), as `_instant` writes it."""
+    start = datetime.fromisoformat(_instant(label))
+    if len(label) == 4:
+        end = start.replace(year=start.year + 1)
+    elif len(label) == 7:
+        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    else:
+        end = start + (timedelta(days=1) if len(label) == 10 else timedelta(hours=1))
+    return end.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ticks(resolution: str, span: float, width: int) -> dict[str, Any]:
+    """Ticks on bucket boundaries: the finest calendar step, no finer than a bucket, that leaves room for each
+    label. A coarser step (a week of days, a quarter of months) also starts where a bucket starts."""
+    most = max(2, width // TICK_SPACING)
+    steps = [step for step in TICK_STEPS if step.seconds >= RESOLUTION_SECONDS[resolution]]
+    chosen = next((step for step in steps if span / step.seconds <= most), steps[-1])
+    return {"tickCount": {"interval": chosen.interval, "step": chosen.step}, "format": chosen.label}
+
+
+def _x_axis(timeline: dict[str, Any], width: int) -> dict[str, Any]:
+    """Event time on a UTC scale from the first bucket's start to the last one's end, ticked at boundaries."""
+    buckets = timeline["buckets"]
+    first, last = _instant(buckets[0]["start"]), _bucket_end(buckets[-1]["start"])
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
     return {
         "field": "t",
         "type": "temporal",
-        "title": f"event time (UTC, by {by})",
-        "scale": {"type": "utc"},
-        "axis": {"labelOverlap": True},
+        "title": f"event time (UTC, by {timeline['by']})",
+        "scale": {"type": "utc", "domain": [first, last], "padding": 0},
+        "axis": {"labelOverlap": True, **_ticks(timeline["by"], span, width)},
     }
+
+
+def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> dict[str, Any]:
+    """Events per bucket, one series per outcome (or a rule's alone): stacked bars, each as wide as its bucket and
+    each part as tall as its own count and labelled with it; past `BARS_UP_TO` buckets, stacked steps (one shape
+    a series, so that the page stays small), each flat across its bucket."""
+    buckets = timeline["buckets"]
+    width, height = size
+    names = list(series)
+    bars = len(buckets) <= BARS_UP_TO
+    values: list[dict[str, Any]] = []
+    for index, bucket in enumerate(buckets):
+        start, end = _instant(bucket["start"]), _bucket_end(bucket["start"])
+        for order, name in enumerate(names):
+            count = series[name][index]
+            if not bars:
+                values.append({"t": start, "series": name, "count": count, "order": order})
+            elif count:  # an empty part has no height; leaving it out keeps the page small
+                label = f"{bucket['start']}: {counted(count, 'event')}" + (f" {name}" if len(names) > 1 else "")
+                values.append({"t": start, "end": end, "series": name, "count": count, "order": order, "label": label})
+    if not bars:  # a step runs to the next point: the last bucket's runs to where it ends
+        end = _bucket_end(buckets[-1]["start"])
+        values += [
+            {"t": end, "series": name, "count": series[name][-1], "order": order} for order, name in enumerate(names)
+        ]
+    encoding: dict[str, Any] = {
+        "x": _x_axis(timeline, width),
+        "y": {
+            "field": "count",
+            "type": "quantitative",
+            "stack": "zero",
+            "title": "events",
+            "axis": {"tickMinStep": 1, "format": ",d"},
+        },
+        "order": {"field": "order", "type": "quantitative"},
+    }
+    if len(names) > 1:
+        encoding["color"] = {
+            "field": "series",
+            "type": "nominal",
+            "title": "outcome",
+            "scale": {"domain": names, "range": [OUTCOME_COLOURS[name] for name in names]},
+            "sort": names,
+            "legend": {"symbolType": "square"},
+        }
+    mark: dict[str, Any]
+    if bars:
+        encoding["x2"] = {"field": "end"}
+        encoding["description"] = {"field": "label"}
+        # A pixel between neighbouring buckets, where there is room for it, so that a bar reads as one bucket.
+        mark = {"type": "bar", "orient": "vertical", "x2Offset": -1 if width / len(buckets) >= 4 else 0}
+    else:
+        mark = {"type": "area", "interpolate": "step-after", "aria": False, "opacity": 1}
+    if len(names) == 1:
+        mark["color"] = RULE_COLOUR
+    return {"width": width, "height": height, "data": {"values": values}, "mark": mark, "encoding": encoding}
 
 
 def outcomes_chart(timeline: dict[str, Any]) -> str:
-    """Messages by outcome per bucket, as a stacked area chart."""
-    buckets = timeline["buckets"]
-    values = [
-        {"t": _instant(bucket["start"]), "outcome": outcome, "messages": bucket["outcomes"][outcome]}
-        for bucket in buckets
-        for outcome in (outcome.value for outcome in OUTCOMES)
-    ]
-    points = len(buckets) <= POINTS_UP_TO
-    spec = {
-        "width": 1000,
-        "height": 260,
-        "data": {"values": values},
-        "mark": {"type": "area", "line": True, "point": points},
-        "encoding": {
-            "x": _x_axis(timeline["by"]),
-            "y": {"field": "messages", "type": "quantitative", "stack": "zero", "title": "messages"},
-            "color": {
-                "field": "outcome",
-                "type": "nominal",
-                "scale": {"domain": list(OUTCOME_COLOURS), "range": list(OUTCOME_COLOURS.values())},
-                "sort": list(OUTCOME_COLOURS),
-            },
-            "order": {"field": "order", "type": "quantitative"},
-        },
-    }
-    for value in values:
-        value["order"] = list(OUTCOME_COLOURS).index(value["outcome"])
-    return _chart("outcomes", spec, len(buckets), points)
+    """Events by outcome per bucket, stacked."""
+    series = {outcome: [bucket["outcomes"][outcome] for bucket in timeline["buckets"]] for outcome in OUTCOME_COLOURS}
+    return _chart("outcomes", timeline, series, (1000, 260))
+
+
+def losses_chart(timeline: dict[str, Any]) -> str:
+    """The events not accepted as sent, by outcome per bucket, on a scale of their own: next to thousands
+    accepted, a day's few rejected events would be a sliver."""
+    series = {outcome: [bucket["outcomes"][outcome] for bucket in timeline["buckets"]] for outcome in LOSSES}
+    if timeline["buckets"] and not any(any(counts) for counts in series.values()):
+        return '<p class="muted">Every event with a readable time was accepted as sent.</p>'
+    return _chart("losses", timeline, series, (1000, 160))
 
 
 def rule_chart(timeline: dict[str, Any], code: str) -> str:
-    """Events with the rule per bucket, as a small area chart."""
-    buckets = timeline["buckets"]
-    values = [{"t": _instant(bucket["start"]), "events": bucket["events_by_rule"].get(code, 0)} for bucket in buckets]
-    spec = {
-        "width": 460,
-        "height": 90,
-        "data": {"values": values},
-        "mark": {"type": "area", "line": True, "color": "#e57373"},
-        "encoding": {"x": _x_axis(timeline["by"]), "y": {"field": "events", "type": "quantitative", "title": "events"}},
-    }
-    return _chart(f"rule-{code}", spec, len(buckets), False)
+    """Events with the rule's findings per bucket; or, when none of them has a readable time, that sentence."""
+    counts = [bucket["events_by_rule"].get(code, 0) for bucket in timeline["buckets"]]
+    untimed = timeline["untimed"]["events_by_rule"].get(code, 0)
+    if untimed and not any(counts):
+        return f'<p class="muted untimed">No event time, so no chart ({counted(untimed, "event")}).</p>'
+    chart = _chart(f"rule-{code}", timeline, {code: counts}, (460, 90))
+    if untimed:
+        chart += f'<p class="muted untimed">And {counted(untimed, "event")} with no event time, not in the chart.</p>'
+    return chart
 
 
-def _chart(name: str, spec: dict[str, Any], buckets: int, points: bool) -> str:
+def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> str:
+    buckets = len(timeline["buckets"])
     if not buckets:
         return '<p class="muted">No event in these logs has a readable time.</p>'
-    svg = _svg(spec)
+    svg = _svg(_series_spec(timeline, series, size))
     if svg is None:
         return f'<p class="muted">Charts need the html extra: <code>{_e(INSTALL_HINT)}</code></p>'
+    marks = "bars" if buckets <= BARS_UP_TO else "steps"
     return (
         f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
-        f'data-points="{"true" if points else "false"}">{svg}</figure>'
+        f'data-marks="{marks}">{_LABELLED.sub(_TOOLTIP, svg)}</figure>'
     )
 
 
@@ -227,6 +343,23 @@ def _seen(record: dict[str, Any] | None) -> str:
     return _e(where(record)) if record is not None else "-"
 
 
+def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
+    """`Article 9999` before `Article 10000`: runs of digits compare by value, the rest as lower-case text, as
+    the table's script sorts a column of text."""
+    parts = []
+    for part in _DIGITS_OR_NOT.findall(name.lower()):
+        digits = part.lstrip("0") if part[0] in "0123456789" else None
+        parts.append((0, len(digits), digits) if digits is not None else (1, 0, part))
+    return parts, name
+
+
+def _name(name: str) -> str:
+    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut."""
+    if len(name) <= LINE_CHARACTERS:
+        return f">{_e(name)}"
+    return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
+
+
 def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     budget = kind["budget"]
     parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
@@ -239,18 +372,24 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     elif pace := pace_words(budget):
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
-    turned_away = [row for row in rows if row["fate"] == "turned-away"]
+    turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
     if slots_shown:
-        kept = {row["slot"]: row for row in rows if row["fate"] == "kept"}
+        kept = {row["slot"]: row["name"] for row in rows if row["fate"] == "kept"}
         cells = []
         for slot in range(1, budget["limit"] + 1):
-            row = kept.get(slot)
-            if row is None:
+            name = kept.get(slot)
+            if name is None:
                 cells.append(f'<div class="slot" title="slot {slot}: empty"></div>')
             else:
-                known = "known" if row["first_seen"] is None else "kept"
-                cells.append(f'<div class="slot {known}" title="slot {slot}: {_e(row["name"])}">{slot}</div>')
+                # The site's first slots are the names it held before these logs, in the order it took them.
+                held = "known" if slot <= budget["known_before"] else "taken"
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
+        parts.append(
+            '<p class="slots-legend"><span class="slot known"></span> held before these logs '
+            '(<code>--known-attributes</code>) <span class="slot taken"></span> taken by these logs '
+            '<span class="slot"></span> empty</p>'
+        )
     else:
         share = budget["used"] / budget["limit"] * 100 if budget["limit"] else 100
         parts.append(
@@ -258,37 +397,100 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
             f'<div style="width:{share:.2f}%"></div></div>'
         )
     if turned_away:
-        names = ", ".join(_e(row["name"]) for row in turned_away[:20])
-        more = f" and {len(turned_away) - 20:,} more" if len(turned_away) > 20 else ""
-        parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more}</p>')
+        names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
+        more = len(turned_away) - TURNED_AWAY_LISTED
+        more_words = f" and {more:,} more (in the table below)" if more > 0 else ""
+        parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
     return "".join(parts)
 
 
+def _table_rows(names: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+    """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
+    most frequent kept names, up to `TABLE_ROWS` rows and `TABLE_NAME_BYTES` of names; with how many of each are
+    left out."""
+    left_out = sorted(
+        (row for row in names if row["fate"] != "kept"),
+        key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
+    )
+    kept = sorted(
+        (row for row in names if row["fate"] == "kept"),
+        key=lambda row: (-(row["messages"] or 0), natural_key(row["name"])),
+    )
+    shown: list[dict[str, Any]] = []
+    size = 0
+    for row in left_out + kept:
+        size += len(_e(row["name"]).encode())
+        if len(shown) >= TABLE_ROWS or size > TABLE_NAME_BYTES:
+            break
+        shown.append(row)
+    flagged = sum(row["fate"] != "kept" for row in shown)
+    return shown, len(left_out) - flagged, len(kept) - (len(shown) - flagged)
+
+
+def _counts_cell(counts: dict[str, int] | None) -> str:
+    """`string:9 boolean:2`, sorted by the sum of its counts; blank (sorted last) where the kind has none."""
+    if counts is None:
+        return '<td class="counts" data-value=""></td>'
+    text = " ".join(f"{key}:{value:,}" for key, value in counts.items())
+    return f'<td class="counts" data-value="{sum(counts.values())}">{_e(text)}</td>'
+
+
+def _number_cell(value: int | None, estimated: bool = False) -> str:
+    """A count, or `-` (sorted last) for a kept name outside the sample held, whose counts are not known."""
+    if value is None:
+        return '<td class="number" data-value="">-</td>'
+    return f'<td class="number" data-value="{value}">{"≈" if estimated else ""}{value:,}</td>'
+
+
+def _seen_cell(record: dict[str, Any] | None) -> str:
+    return '<td class="seen" data-value="">-</td>' if record is None else f'<td class="seen">{_seen(record)}</td>'
+
+
 def _inventory_table(record: dict[str, Any]) -> str:
-    head = ("kind", "name", "fate", "slot", "messages", "users", "types / findings", "first seen", "last seen")
-    numeric = {"slot", "messages", "users"}
+    head = (
+        ("kind", "text"),
+        ("name", "text"),
+        ("fate", "text"),
+        ("slot", "number"),
+        ("messages", "number"),
+        ("users", "number"),
+        ("types", "number"),
+        ("findings", "number"),
+        ("first seen", "text"),
+        ("last seen", "text"),
+    )
     rows = []
-    hidden = 0
+    flagged = kept = sampled = 0
     for kind in ("attributes", "events"):
-        names = sorted(record[kind]["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))
-        hidden += max(0, len(names) - TABLE_ROWS) + record[kind]["remainder"]["names"]
-        for row in names[:TABLE_ROWS]:
-            counts = {**row.get("types", {}), **row.get("dropped", {}), **row.get("findings", {})}
+        shown, flagged_out, kept_out = _table_rows(record[kind]["names"])
+        flagged, kept, sampled = flagged + flagged_out, kept + kept_out, sampled + record[kind]["remainder"]["names"]
+        for row in shown:
+            slot = row["slot"]
             cells = [
-                f"<td>{kind[:-1]}</td>",
-                f'<td class="name">{_e(row["name"])}</td>',
-                f'<td class="fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
-                f'<td class="number" data-value="{row["slot"] or 0}">{row["slot"] or ""}</td>',
-                f'<td class="number" data-value="{row["messages"] or 0}">{row["messages"] or 0:,}</td>',
-                f'<td class="number" data-value="{row["users"] or 0}">'
-                f"{'≈' if row['users_estimated'] else ''}{row['users'] or 0:,}</td>",
-                f"<td>{_e(' '.join(f'{key}:{value:,}' for key, value in counts.items()))}</td>",
-                f"<td>{_seen(row['first_seen'])}</td>",
-                f"<td>{_seen(row['last_seen'])}</td>",
+                f'<td class="nowrap">{kind[:-1]}</td>',
+                f'<td class="name"{_name(row["name"])}</td>',
+                f'<td class="nowrap fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
+                f'<td class="number" data-value="{slot or ""}">{slot or ""}</td>',
+                _number_cell(row["messages"]),
+                _number_cell(row["users"], row["users_estimated"]),
+                _counts_cell(row.get("types")),
+                _counts_cell(row["dropped"] if "dropped" in row else row["findings"]),
+                _seen_cell(row["first_seen"]),
+                _seen_cell(row["last_seen"]),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-    headers = "".join(f'<th data-type="{"number" if name in numeric else "text"}">{_e(name)}</th>' for name in head)
-    more = f'<p class="muted">… and {hidden:,} less frequent names not shown.</p>' if hidden else ""
+    headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
+    left_out = [
+        f"{counted(kept, 'less frequent kept name')}" if kept else "",
+        f"{counted(flagged, 'turned-away or never-sent name')} past the table's bound" if flagged else "",
+        f"{counted(sampled, 'name')} outside the sample of names held" if sampled else "",
+    ]
+    more = (
+        f'<p class="muted">Not in the table: {", ".join(part for part in left_out if part)} '
+        "(<code>--format json</code> and <code>csv</code> list every name held).</p>"
+        if any(left_out)
+        else ""
+    )
     return (
         '<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
         'aria-label="Filter names">'
@@ -304,6 +506,15 @@ def _site_sections(inventory: dict[str, Any]) -> list[str]:
         _budget("Event names", inventory["events"], False),
         "<h2>Inventory</h2>",
         _inventory_table(inventory),
+    ]
+
+
+def _timeline_sections(timeline: dict[str, Any]) -> list[str]:
+    return [
+        f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>",
+        outcomes_chart(timeline),
+        "<h3>Not accepted as sent, on a scale of their own</h3>",
+        losses_chart(timeline),
     ]
 
 
@@ -339,11 +550,11 @@ def validate_page(report: Report) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]
+        sections += _timeline_sections(timeline)
         if timeline["untimed"]["events"]:
             sections.append(
                 f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
-                "and are not in the chart.</p>"
+                "and are not in the charts.</p>"
             )
     cards = []
     for code, rule_record in record["rules"].items():
@@ -388,7 +599,7 @@ def inventory_page(record: dict[str, Any]) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += [f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>", outcomes_chart(timeline)]
+        sections += _timeline_sections(timeline)
     sections += _site_sections(record)
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -97,16 +98,29 @@ def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table
     report = tmp_path / "report.html"
     cli("validate", "sample_events/", "--format", "html", "-o", report)
     _, out = cli("validate", "sample_events/", "--format", "json", "--by", "day", "--fail-on", "never")
-    buckets = len(json.loads(out)["timeline"]["buckets"])
+    timeline = json.loads(out)["timeline"]
+    buckets = len(timeline["buckets"])
     opened = open_report(report)
     page = opened.page
     assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
     chart = page.locator('figure[data-chart="outcomes"]')
     assert chart.get_attribute("data-buckets") == str(buckets)
-    # One point per bucket for each of the five outcomes, drawn by Vega as symbols.
-    assert chart.locator("g.mark-symbol.role-mark path").count() == 5 * buckets
+    # A bar for each outcome that a bucket has, labelled with its own count.
+    labels = sorted(bar["label"] for bar in bars(page, "outcomes"))
+    expected = [
+        f"{bucket['start']}: {count:,} event{'' if count == 1 else 's'} {outcome}"
+        for bucket in timeline["buckets"]
+        for outcome, count in bucket["outcomes"].items()
+        if count
+    ]
+    assert labels == sorted(expected)
     assert page.locator("section.card").count() == len(json.loads(out)["rules"])
-    assert page.locator('figure[data-chart^="rule-"]').count() == len(json.loads(out)["rules"])
+    # A chart for each rule found in events with a time; the others say they have none.
+    timed = {code for bucket in timeline["buckets"] for code in bucket["events_by_rule"]}
+    assert page.locator('figure[data-chart^="rule-"]').count() == len(timed)
+    assert page.locator("section.card .untimed", has_text="No event time").count() == len(
+        set(json.loads(out)["rules"]) - timed
+    )
     assert page.locator(".slots .slot").count() == 100
     assert page.locator("#HJ201 pre").count() >= 1
     rows = page.locator("#inventory tbody tr")
@@ -125,8 +139,8 @@ def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table
     header.click()
     assert [int(value) for value in column(4)] == sorted(ascending, reverse=True)
     page.locator("#inventory th", has_text="name").click()
-    names = [name.lower() for name in column(1)]
-    assert names == sorted(names)
+    names = column(1)
+    assert names == sorted(names, key=natural)
     page.fill("input.filter", "flag_billing")
     assert page.locator("#inventory tbody tr:not([hidden])").count() == 10
     page.fill("input.filter", "")
@@ -141,6 +155,15 @@ def test_the_samples_report_opens_offline_with_charts_cards_and_a_sortable_table
     assert REFERENCE.is_file(), "no reference screenshot: run with UPDATE_REFERENCE=1"
     assert looks_alike(page, shot, REFERENCE)
     assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
+
+
+def natural(name: str) -> tuple[list[tuple[int, int, str]], str]:
+    """Runs of digits by their value, the rest as lower-case text: `Article 9999` before `Article 10000`."""
+    parts = []
+    for part in re.findall(r"[0-9]+|[^0-9]+", name.lower()):
+        digits = part.lstrip("0")
+        parts.append((0, len(digits), digits) if part[0].isdigit() else (1, 0, part))
+    return parts, name
 
 
 def looks_alike(page: Any, shot: Path, reference: Path) -> bool:
@@ -272,3 +295,174 @@ def test_any_number_of_jobs_writes_the_same_page(
         )
         pages.append(report.read_bytes())
     assert pages[0] == pages[1]
+
+
+def track(moment: str | None, event: str | None = "Signed Up", user: str | None = "u1") -> str:
+    message: dict[str, Any] = {"type": "track", "properties": {}}
+    if moment is not None:
+        message["timestamp"] = moment
+    if event is not None:
+        message["event"] = event
+    if user is not None:
+        message["userId"] = user
+    return json.dumps(message)
+
+
+def bars(page: Any, chart: str) -> list[dict[str, Any]]:
+    """The bars of a chart, each with its label (the date, the count and what it counts) and its box."""
+    return page.eval_on_selector_all(
+        f'figure[data-chart="{chart}"] g.mark-rect.role-mark path',
+        "paths => paths.map(path => { const box = path.getBBox();"
+        " return {label: path.getAttribute('aria-label'), width: box.width, height: box.height}; })",
+    )
+
+
+def test_a_log_of_one_day_shows_each_outcome_as_its_own_count_in_bars_that_have_a_width(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "one-day.jsonl"
+    log.write_text(
+        "\n".join(
+            [
+                track("2024-04-02T10:00:00Z", user="u1"),
+                track("2024-04-02T11:00:00Z", user="u2"),
+                track("2024-04-02T12:00:00Z", event=None),
+            ]
+        )
+        + "\n"
+    )
+    _, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    outcomes = json.loads(out)["summary"]["outcomes"]
+    assert outcomes["accepted"] == 2 and outcomes["rejected"] == 1
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    drawn = {bar["label"].rsplit(" ", 1)[1]: bar for bar in bars(page, "outcomes")}
+    counted = {outcome: count for outcome, count in outcomes.items() if count}
+    assert {outcome: int(bar["label"].split(": ")[1].split(" ")[0]) for outcome, bar in drawn.items()} == counted
+    assert all(bar["width"] > 100 for bar in drawn.values())
+    # Each bar is as tall as its own count: two accepted events stand twice as high as the one rejected.
+    assert abs(drawn["accepted"]["height"] - 2 * drawn["rejected"]["height"]) < 1
+    losses = {bar["label"].rsplit(" ", 1)[1]: bar for bar in bars(page, "losses")}
+    assert set(losses) == {"rejected"} and losses["rejected"]["width"] > 100
+    rule = bars(page, "rule-HJ104")
+    assert len(rule) == 1 and rule[0]["width"] > 100 and rule[0]["height"] > 10
+
+
+def test_a_rule_whose_findings_have_no_event_time_says_so_instead_of_a_flat_chart(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "broken.jsonl"
+    log.write_text(track("2024-04-02T10:00:00Z") + "\n{not json\n" + track("2024-04-03T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    card = page.locator("section.card#HJ001")
+    assert card.locator("figure").count() == 0
+    assert "no event time" in card.inner_text().lower()
+
+
+@pytest.fixture
+def samples_page(tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, Any]]:
+    monkeypatch.chdir(ROOT)
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--format", "html", "-o", report)
+    _, out = cli("inventory", "sample_events/", "--format", "json")
+    return open_report(report).page, json.loads(out)
+
+
+def cells(page: Any, index: int) -> list[str | None]:
+    """A column of the inventory table, in the order shown: each cell's sort value, or None when blank."""
+    return page.eval_on_selector_all(
+        "#inventory tbody tr",
+        f"rows => rows.map(row => {{ const cell = row.cells[{index}];"
+        " const value = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent;"
+        " return value === '' ? null : value; })",
+    )
+
+
+def column_index(page: Any, title: str) -> int:
+    return page.eval_on_selector_all("#inventory th", "headers => headers.map(h => h.textContent)").index(title)
+
+
+def test_every_turned_away_and_never_sent_name_is_in_the_table_and_found_by_its_name(
+    samples_page: tuple[Any, dict[str, Any]],
+) -> None:
+    page, inventory = samples_page
+    shown = page.eval_on_selector_all("#inventory td.name", "cells => cells.map(c => c.title || c.textContent)")
+    for kind in ("attributes", "events"):
+        for row in inventory[kind]["names"]:
+            if row["fate"] != "kept":
+                assert row["name"] in shown, row["name"]
+    page.fill("input.filter", "Viewed Help Article 999")
+    visible = page.locator("#inventory tbody tr:not([hidden]) td.name").all_inner_texts()
+    assert visible and all("Viewed Help Article 999" in name for name in visible)
+    assert {"Viewed Help Article 9990", "Viewed Help Article 9999"} <= set(visible)
+    page.fill("input.filter", "clean")  # a file's name, not a name in the logs
+    assert page.locator("#inventory tbody tr:not([hidden])").count() == 0
+
+
+def test_sorting_by_slot_puts_names_without_a_slot_last_both_ways(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    page, _ = samples_page
+    index = column_index(page, "slot")
+    header = page.locator("#inventory th").nth(index)
+    for reverse in (False, True):
+        header.click()
+        values = cells(page, index)
+        slots = [int(value) for value in values if value is not None]
+        assert None in values and slots
+        assert values == [str(slot) for slot in sorted(slots, reverse=reverse)] + [None] * values.count(None)
+
+
+def test_types_and_findings_sort_by_their_counts(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    page, _ = samples_page
+    for title in ("types", "findings"):
+        index = column_index(page, title)
+        page.locator("#inventory th").nth(index).click()
+        values = cells(page, index)
+        counts = [float(value) for value in values if value is not None]
+        assert counts == sorted(counts) and counts[0] < counts[-1], title
+        assert values[len(counts) :] == [None] * (len(values) - len(counts))
+
+
+def test_the_turned_away_names_read_in_natural_order(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    page, _ = samples_page
+    text = page.locator(".fate-turned-away", has_text="Viewed Help Article").first.inner_text()
+    assert text.index("Viewed Help Article 9999") < text.index("Viewed Help Article 10000")
+    page.locator("#inventory th", has_text="name").click()
+    names = page.locator("#inventory tbody tr td.name").all_inner_texts()
+    assert names.index("Viewed Help Article 9999") < names.index("Viewed Help Article 10000")
+
+
+def test_the_table_fits_its_box_and_a_long_name_is_cut_with_the_whole_name_in_its_title(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    log = tmp_path / "long.jsonl"
+    long_name = "Clicked " + "x" * 10_000
+    log.write_text(track("2024-04-02T10:00:00Z", event=long_name) + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    sizes = page.eval_on_selector(".table-wrap", "box => [box.scrollWidth, box.clientWidth]")
+    assert sizes[0] <= sizes[1]
+    cell = page.locator("#inventory td.name", has_text="Clicked xxx")
+    assert cell.get_attribute("title") == long_name
+    assert cell.bounding_box()["height"] < 300
+
+
+def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_legend_says_which(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    known = tmp_path / "known.txt"
+    known.write_text("plan\nemail\nlegacy_segment\n")  # the logs reuse plan and email
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--known-attributes", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    classes = page.eval_on_selector_all(".slots .slot", "slots => slots.map(slot => slot.className)")
+    assert classes[:3] == ["slot known"] * 3
+    assert classes[3:] == ["slot taken"] * 97
+    legend = page.locator(".slots-legend")
+    assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
+    assert "before these logs" in legend.inner_text()
