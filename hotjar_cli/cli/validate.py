@@ -272,7 +272,8 @@ def example_count(examples: int | None, pyproject: dict[str, Any]) -> int:
     """`--examples`, else the pyproject's, else 3 (the pyproject's type is checked on load)."""
     count: int = pick(examples, pyproject.get("examples"), 3)
     if count < 0:
-        raise UsageError(f"examples {count} must not be negative")
+        said = f"--examples {count}" if examples is not None else f"examples = {count} in the pyproject"
+        raise UsageError(f"{said}: must not be negative")
     return count
 
 

@@ -833,3 +833,22 @@ def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_th
     part.examples["HJ005"] = []
     prepare_explanations(part)
     assert explain._validators.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "pyproject", "message"),
+    [
+        (["--examples", "-1"], "", "--examples -1: must not be negative"),
+        (["--max-events", "-5"], "", "--max-events -5: must not be negative"),
+        ([], "max-events = -3\n", "max-events = -3 in the pyproject: must not be negative"),
+        ([], "examples = -2\n", "examples = -2 in the pyproject: must not be negative"),
+    ],
+)
+def test_a_negative_count_names_where_it_was_given(
+    logs: Any, tmp_path: Path, args: list[str], pyproject: str, message: str
+) -> None:
+    path = logs("log.jsonl", CLEAN)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.hotjar-cli]\n{pyproject}")
+    result = cli("validate", path, *args)
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: {message}"
