@@ -383,10 +383,8 @@ def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
 
 
-@pytest.mark.parametrize("width", ["60", "80"])
-def test_rules_never_cuts_a_rule_name(width: str) -> None:
-    from hotjar_cli.core.rules import CATALOGUE
-
+def rules_at(width: str) -> list[str]:
+    """The lines `hotjar-cli rules` prints on a terminal `width` columns wide."""
     done = subprocess.run(
         [str(CLI), "rules"],
         capture_output=True,
@@ -395,7 +393,14 @@ def test_rules_never_cuts_a_rule_name(width: str) -> None:
         check=False,
         env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
     )
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("width", ["60", "80"])
+def test_rules_never_cuts_a_rule_name(width: str) -> None:
+    from hotjar_cli.core.rules import CATALOGUE
+
+    lines = rules_at(width)
     rows = [line.split("│") if "│" in line else line.split() for line in lines if line.strip().startswith("HJ")]
     assert [cells[1].strip() for cells in rows] == [rule.name for rule in CATALOGUE]
     assert max(len(line) for line in lines) <= int(width)
@@ -405,15 +410,7 @@ def test_rules_never_cuts_a_rule_name(width: str) -> None:
 def test_rules_reads_well_at_80_columns_and_wider(width: str) -> None:
     from hotjar_cli.core.rules import CATALOGUE
 
-    done = subprocess.run(
-        [str(CLI), "rules"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "COLUMNS": width, "NO_COLOR": "1"},
-    )
-    lines = done.stdout.splitlines()
+    lines = rules_at(width)
     # Each rule's message whole on one line, not a word or two to a line: at most two lines a rule.
     for rule in CATALOGUE:
         assert any(rule.message in line for line in lines), rule.code
