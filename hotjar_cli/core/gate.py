@@ -50,6 +50,8 @@ class Verdict(msgspec.Struct, frozen=True):
     exit_code: int
     reasons: tuple[str, ...]
     failing_codes: frozenset[str]
+    empty: str | None = None
+    """Why nothing was checked (no event read, or the filters let none through), one of `reasons`; else None."""
 
 
 def judge(summary: Summary, gate: Gate) -> Verdict:
@@ -67,11 +69,13 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
-    empty = summary.events == summary.filtered and not gate.allow_empty
-    if empty:
-        reasons.append(ALL_FILTERED.format(filtered=f"{summary.filtered:,}") if summary.filtered else NO_EVENTS)
+    empty = None
+    if summary.events == summary.filtered and not gate.allow_empty:
+        empty = ALL_FILTERED.format(filtered=f"{summary.filtered:,}") if summary.filtered else NO_EVENTS
+        reasons.append(empty)
     for error in summary.errors:
         reasons.append(f"{error.file}:{error.line}: {error.message}")
     if summary.errors:
-        return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing))
-    return Verdict(EXIT_FINDINGS if failing or empty else EXIT_CLEAN, tuple(reasons), frozenset(failing))
+        return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing), empty)
+    code = EXIT_FINDINGS if failing or empty else EXIT_CLEAN
+    return Verdict(code, tuple(reasons), frozenset(failing), empty)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from hotjar_cli.core.gate import NO_EVENTS
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
@@ -51,10 +50,10 @@ class JunitReporter(Reporter):
                 ElementTree.SubElement(
                     case, "system-out"
                 ).text = f"{count:,} finding{'s' if count != 1 else ''} ({rule.severity.value}, below the gate)\n{body}"
-        if NO_EVENTS in verdict.reasons:
+        if verdict.empty is not None:
             failures += 1
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input has events")
-            ElementTree.SubElement(case, "failure", type="empty", message=NO_EVENTS)
+            ElementTree.SubElement(case, "failure", type="empty", message=verdict.empty)
         if summary.errors:
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input is readable")
             error = ElementTree.SubElement(case, "error", message=f"{len(summary.errors)} file(s) could not be read")

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,10 @@ def test_events_all_filtered_out_leave_nothing_checked(logs: Any, args: list[str
         "no events left to check: the filters let none of 3 through (--allow-empty passes it)"
     ]
     assert cli("validate", path, *args, "--allow-empty").code == 0
+    junit = ElementTree.fromstring(cli("validate", path, *args, "-f", "junit").stdout)
+    failure = junit.find(".//testcase[@name='input has events']/failure")
+    assert failure is not None and failure.get("message", "").startswith("no events left to check")
+    assert junit.get("failures") == "1"
 
 
 # A closed pipe
