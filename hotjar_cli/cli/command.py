@@ -22,6 +22,7 @@ from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.report.wording import counted
 from hotjar_cli.run.parallel import Engine, LocalEngine
+from hotjar_cli.sources.reader import identity
 from hotjar_cli.sources.source import Source
 
 
@@ -82,18 +83,9 @@ def output_path(output: Path | None, sources: list[Source]) -> Path | None:
         written = output.stat()
     except OSError:
         return output  # not there yet (or not reachable: said when it is written)
-    for source in sources:
-        if source.path is not None and _same_file(source.path, written):
-            raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
+    if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
+        raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
     return output
-
-
-def _same_file(path: Path, other: os.stat_result) -> bool:
-    try:
-        mine = path.stat()
-    except OSError:
-        return False
-    return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
 
 
 @contextlib.contextmanager

@@ -77,5 +77,5 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         reasons.append(f"{error.file}:{error.line}: {error.message}")
     if summary.errors:
         return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing), empty)
-    code = EXIT_FINDINGS if failing or empty else EXIT_CLEAN
-    return Verdict(code, tuple(reasons), frozenset(failing), empty)
+    exit_code = EXIT_FINDINGS if failing or empty else EXIT_CLEAN
+    return Verdict(exit_code, tuple(reasons), frozenset(failing), empty)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import io
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -98,23 +99,30 @@ def distinct(sources: list[Source]) -> tuple[list[Source], list[tuple[Source, So
     first: dict[object, Source] = {}
     repeats: list[tuple[Source, Source]] = []
     for source in sources:
-        identity = _identity(source)
-        if identity in first:
-            repeats.append((source, first[identity]))
+        known = identity(source)
+        if known in first:
+            repeats.append((source, first[known]))
             continue
-        first[identity] = source
+        first[known] = source
         kept.append(source)
     return kept, repeats
 
 
-def _identity(source: Source) -> object:
-    if source.path is not None:
-        try:
+def identity(source: Source) -> tuple[object, ...]:
+    """What tells an input from every other: a file's device and inode (standard input's too, when a file is
+    redirected to it), else its name."""
+    try:
+        if source.path is not None:
             found = source.path.stat()
-        except OSError:
-            return ("path", str(source.path))  # said when it is read
-        return ("file", found.st_dev, found.st_ino)
-    return ("named", source.name)
+        elif source.is_stdin:
+            found = os.fstat(sys.stdin.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                return ("named", source.name)
+        else:
+            return ("named", source.name)
+    except (OSError, ValueError):  # not there (said when it is read), or no standard input at all
+        return ("named", source.name)
+    return ("file", found.st_dev, found.st_ino)
 
 
 def _expand(pattern: str, window: Window) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -111,3 +112,25 @@ def test_a_reader_that_stops_early_is_no_failure(tmp_path: Path, args: list[str]
     stderr = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_a_file_redirected_to_standard_input_is_an_input_too(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED)
+    with log.open("rb") as stdin:
+        done = subprocess.run(
+            [str(CLI), "validate", "-", "-o", str(log)], stdin=stdin, capture_output=True, timeout=60, check=False
+        )
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().endswith("is one of the inputs; -o/--output would replace it with the report")
+    assert log.read_text() == MIXED
+    with log.open("rb") as stdin:
+        twice = subprocess.run(
+            [str(CLI), "validate", "-", str(log), "-f", "json"],
+            stdin=stdin,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert json.loads(twice.stdout)["summary"]["files"] == 1
+    assert "is named more than once (as -): read once" in twice.stderr.decode()
