@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from re import _parser  # type: ignore[attr-defined]  # how re reads a pattern: to count its items
 from typing import Any
 
 from hotjar_cli.core.model import rebuilt
@@ -44,6 +45,13 @@ class Limits:
                 f"event-name-characters {self.event_name_characters!r} is not a regular-expression "
                 f"character class body: {error}"
             ) from None
+        if len(_parser.parse(pattern.pattern)) != 1:
+            # `a-z ]` closes the class early: `[^a-z ]]` is a class and a literal `]`, which no single character
+            # matches, so every event name would pass. POSIX classes (`[:alpha:]`) read the same way.
+            raise ValueError(
+                f"event-name-characters {self.event_name_characters!r} closes its character class early: "
+                "escape a `]` in it as `\\]` (POSIX classes such as [:alpha:] are not supported)"
+            )
         object.__setattr__(self, "_disallowed", pattern)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -90,6 +90,8 @@ def test_missing_path_exits_2_with_one_line(logs: Any) -> None:
         ["--max-rate", "HJ999=0.1"],
         ["--max-attribute-value-length", "-5"],
         ["--event-name-characters", "z-a"],
+        ["--event-name-characters", "a-z ]"],
+        ["--event-name-characters", "[:alpha:] "],
         ["-o", "clean.jsonl/report.json"],
     ],
 )

@@ -1115,3 +1115,15 @@ def test_a_mapper_carried_to_another_parts_site_decides_as_a_new_one_would(
         assert carried.decide(message) == new.decide(message)
     assert list(carried.site.attributes) == list(new.site.attributes)
     assert list(carried.site.events) == list(new.site.events)
+
+
+@pytest.mark.parametrize("body", ["a-z ]", "[:alpha:] ", r"A-Za-z0-9 _\-.:|/]"])
+def test_a_character_class_closed_early_is_refused(body: str) -> None:
+    # Taken as given, `[^a-z ]]` needs two characters to match: no event name would ever be found at fault.
+    with pytest.raises(ValueError, match="closes its character class early"):
+        Limits(event_name_characters=body)
+
+
+def test_a_bracket_escaped_or_first_stays_in_the_class() -> None:
+    assert Limits(event_name_characters=r"a-z\]").disallowed_characters("ab]!") == ["!"]
+    assert Limits(event_name_characters="]a-z").disallowed_characters("ab]!") == ["!"]
