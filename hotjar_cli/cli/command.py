@@ -7,6 +7,7 @@ import contextlib
 import functools
 import gc
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -70,15 +71,16 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
-def output_path(output: Path | None, sources: list[Source]) -> Path | None:
+def output_path(given: str | None, sources: list[Source]) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
-    folder or one of the inputs, which the report would replace."""
-    if output is None or str(output) == "-":
+    folder (or ends in `/`, as a folder's name does) or one of the inputs, which the report would replace."""
+    if given is None or given == "-":
         return None
-    if not str(output):
+    if not given:
         raise UsageError("-o/--output names no file")
-    if output.is_dir():
-        raise UsageError(f"{output}: is a folder; -o/--output names the report's file")
+    output = Path(given)
+    if output.is_dir() or given.endswith(os.sep):
+        raise UsageError(f"{given}: is a folder; -o/--output names the report's file")
     try:
         written = output.stat()
     except OSError:
@@ -128,10 +130,15 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             raise _named(error, path) from None
         raise
     try:
-        # mkstemp makes the file readable by its owner only; the report gets the permissions a new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
+        # mkstemp makes the file readable by its owner only: the report keeps the permissions of the file it
+        # replaces (one kept private stays private), else gets those a new file gets.
+        if target.exists():
+            mode = stat.S_IMODE(target.stat().st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        temporary.chmod(mode)
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)

@@ -77,7 +77,7 @@ def inventory(
         typer.Option("--format", "-f", metavar="FORMAT", help=f"Inventory format: {choices(InventoryFormat)}."),
     ] = InventoryFormat.TEXT,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",

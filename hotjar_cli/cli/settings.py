@@ -46,6 +46,8 @@ def read_config(config_path: Path | None, talk: Talk) -> dict[str, Any]:
     if path is None:
         talk.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")
         return {}
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; --config names a pyproject.toml")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     talk.detail(f"settings from {path}")

@@ -79,7 +79,7 @@ def validate(
         Format, typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {choices(Format)}.")
     ] = Format.TEXT,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",

@@ -854,3 +854,9 @@ def test_a_negative_count_names_where_it_was_given(
     result = cli("validate", path, *args)
     assert result.code == 2
     assert one_line(result.stderr) == f"hotjar-cli: error: {message}"
+
+
+def test_config_naming_a_folder_says_so(logs: Any) -> None:
+    result = cli("validate", logs("log.jsonl", CLEAN), "--config", ".")
+    assert result.code == 2
+    assert one_line(result.stderr) == "hotjar-cli: error: .: is a folder; --config names a pyproject.toml"

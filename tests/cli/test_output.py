@@ -134,3 +134,20 @@ def test_a_file_redirected_to_standard_input_is_an_input_too(tmp_path: Path) -> 
         )
     assert json.loads(twice.stdout)["summary"]["files"] == 1
     assert "is named more than once (as -): read once" in twice.stderr.decode()
+
+
+def test_a_report_over_a_file_keeps_its_permissions(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    Path("private.json").write_text("old")
+    Path("private.json").chmod(0o600)
+    cli("validate", path, "-f", "json", "-o", "private.json")
+    assert stat.S_IMODE(Path("private.json").stat().st_mode) == 0o600
+    assert Path("private.json").read_text().startswith("{")
+
+
+def test_a_path_ending_in_a_slash_names_a_folder(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    result = cli("validate", path, "-o", "reports/")
+    assert result.code == 2
+    assert "is a folder" in one_line(result.stderr)
+    assert not Path("reports").exists()
