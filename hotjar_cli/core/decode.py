@@ -93,6 +93,7 @@ decode_one = _decoder.decode
 
 The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
 """
+TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 """What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
 than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
@@ -207,8 +208,8 @@ def _not_a_message(raw: bytes) -> Unreadable:
 
 
 def _json_error(error: Exception) -> str:
-    if isinstance(error, RecursionError):
-        return "nested too deeply to read (over about 1,000 levels)"
+    if isinstance(error, RecursionError) or str(error).startswith("depth limit exceeded"):  # orjson's own words
+        return TOO_DEEP
     text = str(error)
     # Older msgspec releases raised UnicodeDecodeError here; newer ones say it in a DecodeError.
     if isinstance(error, UnicodeDecodeError) or "UTF-8" in text:
