@@ -13,10 +13,12 @@ import re
 INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u2060-\u2064\u206a-\u206f"
     "\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f"
+    "\u00a0\u2000-\u200a\u202f\u205f\u2800\u3000"
 )
-"""Characters that show as nothing (or as a line break): zero-width spaces and joiners, direction marks, the soft
-hyphen, the byte-order mark, Hangul fillers, line and paragraph separators, the invisible tag characters. Shown
-raw, `pl\\u200ban` reads as `plan`: two names Hotjar counts apart would look like one."""
+"""Characters that show as nothing, or as an ordinary space or line break: zero-width spaces and joiners,
+direction marks, the soft hyphen, the byte-order mark, Hangul fillers, line and paragraph separators, the invisible
+tag characters, the no-break and other wide or narrow spaces, the blank braille pattern. Shown raw, `pl\\u200ban`
+reads as `plan` and `Signed\\u00a0Up` as `Signed Up`: two names Hotjar counts apart would look like one."""
 UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
 """C0 controls but tab, DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and `INVISIBLE`."""
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")

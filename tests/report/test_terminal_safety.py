@@ -37,6 +37,9 @@ UNSAFE = [
         0x2028,
         0xFEFF,
         0xE0041,
+        # and the spaces that look like an ordinary one
+        0x00A0,
+        0x2800,
     )
 ]
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "FORCE_COLOR": None}
