@@ -139,7 +139,8 @@ def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, float]:
         code = _rule_code(str(key))
         text = str(raw).strip()
         try:
-            rate = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            # Rounded past what a percentage written by hand holds: 8.3333% is 0.083333, not 0.08333299999999999.
+            rate = round(float(text[:-1]) / 100, 12) if text.endswith("%") else float(text)
         except ValueError:
             raise ConfigError(f"max-rate for {key}: {raw!r} is not a fraction (0.01) or a percentage (1%)") from None
         if not 0 <= rate <= 1:

@@ -65,7 +65,8 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
             rate = summary.affected.get(code, 0) / decided if decided else 0.0
             if rate > gate.max_rates[code]:
                 failing.add(code)
-                reasons.append(f"{rule.title}: {rate:.2%} of events, above the maximum of {gate.max_rates[code]:.2%}")
+                shown, maximum = _percentages(rate, gate.max_rates[code])
+                reasons.append(f"{rule.title}: {shown} of events, above the maximum of {maximum}")
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
@@ -79,3 +80,13 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing), empty)
     exit_code = EXIT_FINDINGS if failing or empty else EXIT_CLEAN
     return Verdict(exit_code, tuple(reasons), frozenset(failing), empty)
+
+
+def _percentages(rate: float, maximum: float) -> tuple[str, str]:
+    """A rate and the maximum it is above, as percentages with the fewest decimals (two at least) that tell them
+    apart: 8.33% is not above 8.33%, 8.3334% is above 8.3333%."""
+    for decimals in range(2, 13):
+        shown, most = f"{rate:.{decimals}%}", f"{maximum:.{decimals}%}"
+        if shown != most:
+            break
+    return shown, most

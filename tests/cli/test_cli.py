@@ -860,3 +860,19 @@ def test_config_naming_a_folder_says_so(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", ".")
     assert result.code == 2
     assert one_line(result.stderr) == "hotjar-cli: error: .: is a folder; --config names a pyproject.toml"
+
+
+@pytest.mark.parametrize(
+    ("maximum", "reason", "stored"),
+    [
+        ("0.0833", "8.333% of events, above the maximum of 8.330%", 0.0833),
+        ("8.3333333333%", "8.33333333333% of events, above the maximum of 8.33333333330%", 0.083333333333),
+    ],
+)
+def test_a_rate_just_above_its_maximum_shows_how_it_is_above(
+    logs: Any, maximum: str, reason: str, stored: float
+) -> None:
+    path = logs("log.jsonl", identify() * 11 + identify(None))  # one event in 12 has no userId
+    verdict = cli("validate", path, "--max-rate", f"HJ103={maximum}", "-f", "json").json()["verdict"]
+    assert verdict["reasons"] == [f"HJ103 missing-user-id: {reason}"]
+    assert verdict["max_rates"] == {"HJ103": stored}
