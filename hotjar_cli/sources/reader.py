@@ -258,6 +258,10 @@ class Gunzip:
                     if not more:
                         return b""
                     after = more.lstrip(b"\0")
+                if len(after) < 2:
+                    after += self._read(1)
+                if not after.startswith(GZIP_MAGIC):
+                    raise EOFError("bytes after the last gzip member are not gzip: something was appended")
                 self._inflate, self._input = self._new(GZIP_WBITS), after
             data = self._input or self._read(GZIP_INPUT_BYTES)
             if data:

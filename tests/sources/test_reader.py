@@ -391,6 +391,18 @@ def test_gzip_with_trailing_zero_padding_is_read(tmp_path: Path, run_paths) -> N
     assert summary.errors == []
 
 
+@pytest.mark.parametrize("appended", [b"g", b"garbage!!", b"garbage appended after the stream, longer than a header"])
+def test_bytes_appended_after_a_gzip_stream_are_named_as_such(tmp_path: Path, run_paths, appended: bytes) -> None:
+    path = tmp_path / "appended.gz"
+    path.write_bytes(gzip.compress(LOG) + appended)
+    summary, events = run_paths([path])
+    assert outcomes(events) == EXPECTED
+    assert [error.message for error in summary.errors] == [
+        "the gzip stream is corrupt or truncated (bytes after the last gzip member are not gzip: something was "
+        "appended)"
+    ]
+
+
 def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "gone.jsonl"
     path.write_bytes(LOG)
