@@ -94,6 +94,9 @@ decode_one = _decoder.decode
 The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
 """
 TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
+UTF8_BOM = b"\xef\xbb\xbf"
+BOM_INSIDE = "the line starts with a UTF-8 byte-order mark, which only a file's start may hold (files joined by cat?)"
+NUL_BYTES = "the line holds NUL bytes: UTF-16 text? (iconv -f UTF-16 -t UTF-8 converts it)"
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 """What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
 than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
@@ -132,6 +135,10 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     except msgspec.ValidationError:
         return [_not_a_message(raw)], False
     except DECODE_ERRORS as error:
+        if raw.startswith(UTF8_BOM):
+            return [Unreadable(_INVALID_JSON_CODE, BOM_INSIDE)], False
+        if b"\0" in raw:
+            return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES)], False
         lone = _LONE_SURROGATE.search(raw)
         if lone is not None and not isinstance(error, RecursionError):
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read

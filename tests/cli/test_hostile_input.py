@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli.core.decode import TOO_DEEP, Unreadable, parse_line
+from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, TOO_DEEP, Unreadable, parse_line
 from tests.support.cli import cli, one_line, track
 
 
@@ -103,3 +103,16 @@ def test_a_lone_surrogate_is_named_as_what_it_is(raw: bytes, escape: str) -> Non
 def test_a_surrogate_pair_is_one_character() -> None:
     (parsed,), _ = parse_line(rb'{"type": "track", "userId": "u1", "event": "\ud83d\ude00"}')
     assert not isinstance(parsed, Unreadable)
+
+
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        (b'\xef\xbb\xbf{"type": "track", "userId": "u1", "event": "x"}', BOM_INSIDE),
+        ('{"type": "track", "userId": "u1", "event": "x"}'.encode("utf-16-le"), NUL_BYTES),
+    ],
+)
+def test_a_line_from_a_joined_or_utf16_file_says_what_it_holds(raw: bytes, detail: str) -> None:
+    (parsed,), _ = parse_line(raw)
+    assert isinstance(parsed, Unreadable)
+    assert parsed.detail == detail
