@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import math
 import re
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -76,6 +77,8 @@ TICK_STEPS = (
 )
 TICK_SPACING = 100
 """Pixels of axis per tick, room for the longest label."""
+COUNT_TICK_SPACING = 40
+"""Pixels of the count axis per tick, as Vega-Lite spaces them."""
 _LABELLED = re.compile(r'<path aria-label="([^"]*)"([^>]*)/>')
 _TOOLTIP = r'<path aria-label="\1"\2><title>\1</title></path>'
 """Each bar's label, already its `aria-label`, also as the tooltip a pointer shows."""
@@ -229,6 +232,14 @@ def _x_axis(timeline: dict[str, Any], width: int) -> dict[str, Any]:
     }
 
 
+def _count_ticks(series: dict[str, list[int]], height: int) -> int:
+    """How many ticks the count axis asks for: no more than the tallest bucket's count, so that each tick is a
+    whole number of events. Vega's `tickMinStep` alone still ticks 0 to 2 events at every half (0, 1, 1, 2, 2 once
+    labelled as whole numbers)."""
+    tallest: int = max(sum(counts) for counts in zip(*series.values(), strict=True))
+    return max(1, min(math.ceil(height / COUNT_TICK_SPACING), tallest))
+
+
 def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> dict[str, Any]:
     """Events per bucket, one series per outcome (or a rule's alone): stacked bars, each as wide as its bucket and
     each part as tall as its own count and labelled with it; past `BARS_UP_TO` buckets, stacked steps (one shape
@@ -259,7 +270,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
             "type": "quantitative",
             "stack": "zero",
             "title": "events",
-            "axis": {"tickMinStep": 1, "format": ",d"},
+            "axis": {"tickMinStep": 1, "format": ",d", "tickCount": _count_ticks(series, height)},
         },
         "order": {"field": "order", "type": "quantitative"},
     }

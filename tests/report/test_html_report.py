@@ -466,3 +466,27 @@ def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_
     legend = page.locator(".slots-legend")
     assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
     assert "before these logs" in legend.inner_text()
+
+
+def identify(user: str, moment: str) -> str:
+    return json.dumps({"type": "identify", "userId": user, "traits": {"plan": "pro"}, "timestamp": moment})
+
+
+def y_ticks(page: Any, chart: str) -> list[str]:
+    """The labels of a chart's count axis, bottom to top."""
+    return page.eval_on_selector_all(
+        f'figure[data-chart="{chart}"] g.role-axis[aria-label^="Y-axis"] g.role-axis-label text',
+        "labels => labels.map(label => label.textContent)",
+    )
+
+
+def test_a_log_of_two_events_counts_them_on_whole_distinct_ticks(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "two.jsonl"
+    log.write_text(
+        identify("a@example.com", "2024-03-01T10:00:00Z") + "\n" + identify("b@example.com", "2024-03-01T10:00:00Z")
+    )
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    for chart in ("outcomes", "rule-HJ108"):
+        assert y_ticks(page, chart) == ["0", "1", "2"], chart
