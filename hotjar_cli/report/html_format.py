@@ -151,6 +151,8 @@ h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 .severity-error { color: #c62828; } .severity-warning { color: #ef6c00; } .severity-info { color: #1565c0; }
 pre { background: #fafafa; border: 1px solid #eee; padding: .5em; overflow-x: auto; font-size: 12px; }
 pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { color: #ef6c00; }
+pre.example .line { display: flex; } pre.example .text { overflow: hidden; text-overflow: ellipsis; min-width: 4em; }
+pre.example .rule { flex: none; }
 .slots { display: grid; grid-template-columns: repeat(20, 1.6em); gap: 3px; margin: .5em 0; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
 .slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
@@ -337,17 +339,25 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
     )
 
 
+def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
+    """A line of an example: its text, ellipsised by the page where the card is too narrow for it (the whole line
+    is its title), then its rule marker, which is never cut."""
+    text = text if len(text) <= LINE_CHARACTERS else text[: LINE_CHARACTERS - 1] + "…"
+    classes = f"text {mark_class}".rstrip()
+    rule = f'<span class="rule">{_e(note)}</span>' if note else ""
+    return f'<span class="line"><span class="{classes}" title="{_e(text)}">{_e(text)}</span>{rule}</span>'
+
+
 def _example(example: Example, redact: bool) -> str:
     if redact:
         example = redact_example(example)
     lines = []
     for line in diff_lines(example)[:EXAMPLE_LINES]:
-        text = f"{SIGNS[line.mark]} {line.text}"
-        text = text if len(text) <= LINE_CHARACTERS else text[: LINE_CHARACTERS - 1] + "…"
         note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
-        lines.append(f'<span class="{MARK_CLASSES[line.mark]}">{_e(text)}</span>{_e(note)}')
-    lines.append(_e(hj_call(example.call)))
-    return f'<p class="muted">{_e(str(example.position))}</p><pre>{chr(10).join(lines)}</pre>'
+        lines.append(_example_line(f"{SIGNS[line.mark]} {line.text}", MARK_CLASSES[line.mark], note))
+    lines.append(_example_line(hj_call(example.call)))
+    # Each line is a box of its own, so no newline between them: a newline would add an empty line.
+    return f'<p class="muted">{_e(str(example.position))}</p><pre class="example">{"".join(lines)}</pre>'
 
 
 def _seen(record: dict[str, Any] | None) -> str:
