@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import math
 import re
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -76,6 +77,8 @@ TICK_STEPS = (
 )
 TICK_SPACING = 100
 """Pixels of axis per tick, room for the longest label."""
+COUNT_TICK_SPACING = 40
+"""Pixels of the count axis per tick, as Vega-Lite spaces them."""
 _LABELLED = re.compile(r'<path aria-label="([^"]*)"([^>]*)/>')
 _TOOLTIP = r'<path aria-label="\1"\2><title>\1</title></path>'
 """Each bar's label, already its `aria-label`, also as the tooltip a pointer shows."""
@@ -148,6 +151,8 @@ h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 .severity-error { color: #c62828; } .severity-warning { color: #ef6c00; } .severity-info { color: #1565c0; }
 pre { background: #fafafa; border: 1px solid #eee; padding: .5em; overflow-x: auto; font-size: 12px; }
 pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { color: #ef6c00; }
+pre.example .line { display: flex; } pre.example .text { overflow: hidden; text-overflow: ellipsis; min-width: 4em; }
+pre.example .rule { flex: none; }
 .slots { display: grid; grid-template-columns: repeat(20, 1.6em); gap: 3px; margin: .5em 0; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
 .slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
@@ -229,6 +234,14 @@ def _x_axis(timeline: dict[str, Any], width: int) -> dict[str, Any]:
     }
 
 
+def _count_ticks(series: dict[str, list[int]], height: int) -> int:
+    """How many ticks the count axis asks for: no more than the tallest bucket's count, so that each tick is a
+    whole number of events. Vega's `tickMinStep` alone still ticks 0 to 2 events at every half (0, 1, 1, 2, 2 once
+    labelled as whole numbers)."""
+    tallest: int = max(sum(counts) for counts in zip(*series.values(), strict=True))
+    return max(1, min(math.ceil(height / COUNT_TICK_SPACING), tallest))
+
+
 def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> dict[str, Any]:
     """Events per bucket, one series per outcome (or a rule's alone): stacked bars, each as wide as its bucket and
     each part as tall as its own count and labelled with it; past `BARS_UP_TO` buckets, stacked steps (one shape
@@ -259,7 +272,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
             "type": "quantitative",
             "stack": "zero",
             "title": "events",
-            "axis": {"tickMinStep": 1, "format": ",d"},
+            "axis": {"tickMinStep": 1, "format": ",d", "tickCount": _count_ticks(series, height)},
         },
         "order": {"field": "order", "type": "quantitative"},
     }
@@ -326,17 +339,25 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
     )
 
 
+def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
+    """A line of an example: its text, ellipsised by the page where the card is too narrow for it (the whole line
+    is its title), then its rule marker, which is never cut."""
+    text = text if len(text) <= LINE_CHARACTERS else text[: LINE_CHARACTERS - 1] + "…"
+    classes = f"text {mark_class}".rstrip()
+    rule = f'<span class="rule">{_e(note)}</span>' if note else ""
+    return f'<span class="line"><span class="{classes}" title="{_e(text)}">{_e(text)}</span>{rule}</span>'
+
+
 def _example(example: Example, redact: bool) -> str:
     if redact:
         example = redact_example(example)
     lines = []
     for line in diff_lines(example)[:EXAMPLE_LINES]:
-        text = f"{SIGNS[line.mark]} {line.text}"
-        text = text if len(text) <= LINE_CHARACTERS else text[: LINE_CHARACTERS - 1] + "…"
         note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
-        lines.append(f'<span class="{MARK_CLASSES[line.mark]}">{_e(text)}</span>{_e(note)}')
-    lines.append(_e(hj_call(example.call)))
-    return f'<p class="muted">{_e(str(example.position))}</p><pre>{chr(10).join(lines)}</pre>'
+        lines.append(_example_line(f"{SIGNS[line.mark]} {line.text}", MARK_CLASSES[line.mark], note))
+    lines.append(_example_line(hj_call(example.call)))
+    # Each line is a box of its own, so no newline between them: a newline would add an empty line.
+    return f'<p class="muted">{_e(str(example.position))}</p><pre class="example">{"".join(lines)}</pre>'
 
 
 def _seen(record: dict[str, Any] | None) -> str:

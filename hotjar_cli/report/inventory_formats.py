@@ -22,6 +22,9 @@ from hotjar_cli.report.wording import counted
 
 TOP = 50
 """Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
+NAME_COLUMN_MIN = 40
+"""Cells the text inventory's name column keeps beside the other columns; a longer name folds over lines that wide.
+Narrower, each name goes on lines of its own."""
 
 
 class InventoryFormat(str, Enum):
@@ -32,11 +35,6 @@ class InventoryFormat(str, Enum):
     CSV = "csv"
     MARKDOWN = "markdown"
     HTML = "html"
-
-
-def _short(text: str, width: int = 60) -> str:
-    text = visible(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 NO_NEW_NAMES = "no new names over these logs' time span"
@@ -97,7 +95,8 @@ def text_width(out: TextIO) -> int:
 def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) -> None:
     """Budgets, then the most frequent names of each kind in aligned columns, fitted to `width` (else the
     terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
-    lines under each name."""
+    lines under each name. A name is never cut (two names cut alike would read the same): one longer than its
+    column folds over lines."""
     width = width or text_width(out)
 
     def fitted(text: str, indent: int = 2) -> list[str]:
@@ -132,7 +131,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         for row in rows:
             table.append(
                 [
-                    _short(row["name"], 40),
+                    visible(row["name"]),
                     _fate(row),
                     f"{row['messages'] or 0:,}",
                     _users(row),
@@ -141,22 +140,21 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                 ]
             )
             seen.append((visible(where(row["first_seen"])), visible(where(row["last_seen"]))))
-        beside = [[*line, *sightings] for line, sightings in zip(table, seen, strict=True)]
-        if _aligned(beside)[0] and max(len(line) for line in _aligned(beside)) <= width:
-            lines += _aligned(beside)
+        beside = _aligned([[*line, *sightings] for line, sightings in zip(table, seen, strict=True)], width)
+        if beside is not None:
+            lines += [line for row_lines in beside for line in row_lines]
         else:
-            # Narrower still, each name on a line of its own and its values, labelled, under it.
-            main = _aligned(table)
-            stacked = max(len(line) for line in main) > width
-            for number, line in enumerate(main):
-                if stacked and number:
+            # Narrower still, each name on lines of its own and its values, labelled, under it.
+            main = _aligned(table, width)
+            for number, row_lines in enumerate(main or table):
+                if main is None and number:
                     lines += fitted(table[number][0], 4)
                     values = ", ".join(
                         f"{label} {value}" for label, value in zip(table[0][1:], table[number][1:], strict=True)
                     )
                     lines += fitted(f"    {values}", 6)
-                elif not stacked:
-                    lines.append(line)
+                elif main is not None:
+                    lines += row_lines
                 if number:
                     first, last = seen[number]
                     lines += fitted(f"    first seen {first}", 6) + fitted(f"    last seen {last}", 6)
@@ -167,10 +165,26 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     out.write("\n".join(lines) + "\n")
 
 
-def _aligned(table: list[list[str]]) -> list[str]:
-    """The rows of a table as lines, each column as wide as its widest cell."""
+def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
+    """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
+    which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
+    None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter)."""
     widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in table]
+    room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
+    if room < min(widths[0], NAME_COLUMN_MIN):
+        return None
+    widths[0] = min(widths[0], room)
+    rows = []
+    for line in table:
+        name, *folds = [part.plain for part in Flow(words(line[0]), 2).lines(widths[0])]
+        cells = [name, *line[1:]]
+        rows.append(
+            [
+                "  ".join(cell.ljust(column_width) for cell, column_width in zip(cells, widths, strict=True)).rstrip(),
+                *folds,
+            ]
+        )
+    return rows
 
 
 def write_json(record: dict[str, Any], out: TextIO) -> None:

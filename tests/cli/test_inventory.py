@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -275,3 +276,37 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
     assert "hotjar-cli inventory: 1 event from" in cli("inventory", log)[1]
     assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]
+
+
+def reads_in_full(out: str, name: str) -> bool:
+    """Whether the name is in the output whole: on one line, or folded at its spaces onto indented lines, with the
+    rest of a row's cells between its parts."""
+    between = r"(?: |[^\n]*\n +)"
+    return re.search(between.join(re.escape(word) for word in name.split(" ")), out) is not None
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_names_that_share_a_long_beginning_read_in_full_and_apart_in_the_text_inventory(
+    tmp_path: Path, width: int
+) -> None:
+    events = [f"Checkout Step Completed - Payment Details For Card {step}" for step in ("Entered", "Confirmed")]
+    traits = [f"accepted_marketing_emails_during_onboarding_step_{step}" for step in ("one", "two")]
+    assert events[0][:45] == events[1][:45] and traits[0][:45] == traits[1][:45]
+    log = tmp_path / "long-names.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                message
+                for user, (event, trait) in enumerate(zip(events, traits, strict=True))
+                for message in (
+                    {"type": "track", "userId": f"u{user}", "event": event},
+                    {"type": "identify", "userId": f"u{user}", "traits": {trait: True}},
+                )
+            )
+        )
+    )
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(app, ["inventory", str(log)])
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    assert "…" not in result.stdout
+    for name in events + traits:
+        assert reads_in_full(result.stdout, name), name

@@ -466,3 +466,61 @@ def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_
     legend = page.locator(".slots-legend")
     assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
     assert "before these logs" in legend.inner_text()
+
+
+def identify(user: str, moment: str) -> str:
+    return json.dumps({"type": "identify", "userId": user, "traits": {"plan": "pro"}, "timestamp": moment})
+
+
+def y_ticks(page: Any, chart: str) -> list[str]:
+    """The labels of a chart's count axis, bottom to top."""
+    return page.eval_on_selector_all(
+        f'figure[data-chart="{chart}"] g.role-axis[aria-label^="Y-axis"] g.role-axis-label text',
+        "labels => labels.map(label => label.textContent)",
+    )
+
+
+def test_a_log_of_two_events_counts_them_on_whole_distinct_ticks(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "two.jsonl"
+    log.write_text(
+        identify("a@example.com", "2024-03-01T10:00:00Z") + "\n" + identify("b@example.com", "2024-03-01T10:00:00Z")
+    )
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    for chart in ("outcomes", "rule-HJ108"):
+        assert y_ticks(page, chart) == ["0", "1", "2"], chart
+
+
+def test_the_rule_marker_of_a_long_example_line_stays_inside_its_card_at_1280_px(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "long.jsonl"
+    traits = {"bio": "lorem ipsum " * 40, "plan": "pro"}
+    log.write_text(json.dumps({"type": "identify", "userId": "u1", "traits": traits}) + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", report, "--fail-on", "never")
+    page = open_report(report).page
+    # Where the marker's own characters are laid out, whatever element holds them, against the card and the
+    # example block the reader sees (a block that scrolls hides what lies past its edge).
+    boxes = page.eval_on_selector(
+        "section.card#HJ204",
+        """card => {
+          const example = card.querySelector('pre');
+          const walker = document.createTreeWalker(example, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode()) && node.textContent.indexOf('← HJ204') < 0) {}
+          const range = document.createRange();
+          const start = node.textContent.indexOf('← HJ204');
+          range.setStart(node, start);
+          range.setEnd(node, node.textContent.length);
+          const box = rect => ({left: rect.left, right: rect.right});
+          return {marker: box(range.getBoundingClientRect()), card: box(card.getBoundingClientRect()),
+                  example: box(example.getBoundingClientRect()),
+                  scrolled: [example.scrollWidth, example.clientWidth]};
+        }""",
+    )
+    marker, card, example = boxes["marker"], boxes["card"], boxes["example"]
+    assert "attribute-value-too-long" in page.locator("section.card#HJ204 pre").inner_text()
+    assert card["left"] <= example["left"] <= marker["left"] < marker["right"] <= example["right"] <= card["right"]
+    assert boxes["scrolled"][0] <= boxes["scrolled"][1], "the example block scrolls"
