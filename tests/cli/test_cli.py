@@ -825,6 +825,38 @@ def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path
     )
 
 
+def test_a_merged_identify_line_names_one_message_with_that_message_s_own_time(tmp_path: Path) -> None:
+    log = tmp_path / "outage.jsonl"
+    log.write_text(
+        identify("a", messageId="a1", timestamp="2024-03-01T10:00:00Z")
+        + identify("a", messageId="a2", timestamp="2024-03-01T11:00:00Z")
+        + identify("a", messageId="a3")  # no time: the replay makes it last
+        + identify("b", messageId="b1", timestamp="2024-03-01T12:00:00+05:00")
+        + identify("b", messageId="b2", timestamp="not a time")
+        + identify("c", messageId="c1", timestamp="2024-03-01T09:00:00+05:00")
+        + identify("c", messageId="c2", timestamp="2024-03-01T10:00:00Z")
+    )
+    lines = cli("replay", log, "--dry-run", "--latest-traits").lines()
+    assert [(line["line"], line["messageId"], line["timestamp"], line["merged"]) for line in lines] == [
+        (3, "a3", None, 3),
+        (5, "b2", "not a time", 2),
+        (7, "c2", "2024-03-01T10:00:00Z", 2),
+    ]
+
+
+def test_a_dry_run_line_shows_the_time_as_the_message_wrote_it_even_when_unreadable(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        identify("a", timestamp="not a time")
+        + identify("b", timestamp="2024-03-01T12:00:00+05:00")
+        + identify("c", timestamp="soon", originalTimestamp="2024-03-01T10:00:00Z")
+        + identify("d")
+    )
+    expected = ["not a time", "2024-03-01T12:00:00+05:00", "2024-03-01T10:00:00Z", None]
+    assert [line["timestamp"] for line in cli("replay", log, "--dry-run").lines()] == expected
+    assert [line["timestamp"] for line in cli("replay", log, "--dry-run", "--latest-traits").lines()] == expected
+
+
 def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_the_report() -> None:
     explain._validators.cache_clear()
     prepare_explanations(Summary())  # no example of a spec problem: nothing is loaded
