@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -487,6 +488,13 @@ def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path
     assert code == 1
     assert json.loads(stdout)["summary"]["events"] == 6000
     assert " MB" in shown and "events" in shown and "eta" in shown  # the bar was drawn on the terminal
+
+
+def test_the_progress_bar_shows_the_time_so_far_and_the_eta(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 2000)
+    _, _, shown = _stderr_on_a_terminal("validate", str(path), "-f", "json", "--color", "never")
+    assert re.search(r" events \d+:\d\d:\d\d eta (\d+:\d\d:\d\d|-:--:--)", shown)
 
 
 def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_path: Path) -> None:
