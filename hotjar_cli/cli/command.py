@@ -155,12 +155,15 @@ def _named(error: OSError, path: Path) -> Exception:
 def progress_bar(
     talk: Talk, label: str, sources: list[Source], wanted: bool | None
 ) -> contextlib.AbstractContextManager[Any]:
-    """A progress bar on stderr, as `Talk.shows_progress` decides; else nothing."""
+    """Progress on stderr, as `Talk.shows_progress` decides: a bar on a terminal, plain lines anywhere else; else
+    nothing."""
     if not talk.shows_progress(wanted):
         return contextlib.nullcontext()
-    from hotjar_cli.cli.progress import RunProgress, total_bytes
+    from hotjar_cli.cli.progress import ProgressBar, ProgressLines, total_bytes
 
-    return RunProgress(label, total_bytes(sources), talk.progress_console(wanted))
+    if talk.on_terminal:
+        return ProgressBar(label, total_bytes(sources), talk.progress_console())
+    return ProgressLines(label, total_bytes(sources), sys.stderr)
 
 
 @contextlib.contextmanager

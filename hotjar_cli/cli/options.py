@@ -166,14 +166,20 @@ ProgressOption = Annotated[
     bool | None,
     typer.Option(
         "--progress/--no-progress",
-        help="A progress bar on stderr (bytes read, events, ETA) \\[default: when stderr "
-        "is a terminal and not -q]. --progress draws it anywhere.",
+        help="Progress on stderr (bytes read, events, time so far, ETA) \\[default: when stderr is a terminal and "
+        "not -q]. --progress shows it anywhere, even with -q: a bar on a terminal, plain lines elsewhere.",
         rich_help_panel="Output",
         show_default=False,
     ),
 ]
 Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.", rich_help_panel="Output")
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Say nothing on stderr but errors (and progress, if --progress asks for it).",
+        rich_help_panel="Output",
+    ),
 ]
 Verbose = Annotated[
     bool,

@@ -1,10 +1,13 @@
-"""One progress bar on stderr for a pass, in one process or many: bytes read of the total, events decided, ETA.
+"""Progress on stderr for a pass, in one process or many: bytes read of the total, events decided, the time so far
+and an ETA. On a terminal it is a bar redrawn in place (`ProgressBar`); anywhere else (a file, a pipe, a CI log)
+plain lines, a few of them, without any control code (`ProgressLines`): a cursor code written to a file is noise,
+and the erasing that ends a bar would take the last line with it.
 
 In one process the run tells the bar directly. Worker processes send their counts over a queue (see
 `hotjar_cli.run.counting`), which a thread of this process drains into the bar. A Dask cluster's workers cannot reach
 the queue: the bar then moves as each unit of work comes back.
 
-The bar is redrawn by whoever counts, never by a thread of rich's own: worker processes are forked while the bar
+The progress is redrawn by whoever counts, never by a thread of rich's own: worker processes are forked while the bar
 is shown, and a child forked while another thread was writing to stderr would inherit that thread's lock on it,
 held for ever. The draining thread is idle when they are forked: no worker has sent anything yet.
 """
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from abc import ABC, abstractmethod
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -21,6 +25,7 @@ from rich.progress import (
     Progress,
     TaskProgressColumn,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
@@ -29,44 +34,27 @@ from hotjar_cli.sources.reader import size_of
 from hotjar_cli.sources.source import Source
 
 REDRAW_SECONDS = 0.125
+LINE_SECONDS = 10.0
+"""At most this long between two of `ProgressLines`' lines, besides one at each tenth of the input read."""
 
 
-class RunProgress:
-    """Megabytes read of the total with a percentage, events decided and an ETA, refreshed by rich's thread.
+class RunProgress(ABC):
+    """The counts of a run as they come (bytes read, events decided), shown by a subclass's `_show`.
 
     `live` says whether worker processes will send their counts (local processes do, a Dask cluster does not).
     """
 
-    def __init__(self, label: str, total_bytes: int, console: Console, live: bool = True) -> None:
+    def __init__(self, total_bytes: int, live: bool = True) -> None:
         self._summary: Summary | None = None
         self._bytes = 0
         self._events = 0
+        self._total = total_bytes
         self._live = live
         self._queue: Any = None
         self._drain: threading.Thread | None = None
-        # Short enough for 80 columns with ten million events: a CI log or a narrow terminal cuts nothing.
-        self._progress = Progress(
-            TextColumn(f"[bold]{label}"),
-            BarColumn(bar_width=12),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
-            TextColumn("{task.fields[events]:,} events"),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
-            # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
-            console=console,
-            transient=True,
-            auto_refresh=False,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-        self._drawn = 0.0
-        self._task = self._progress.add_task(
-            label, total=total_bytes or None, megabytes=0.0, total_mb=total_bytes / 1e6, events=0
-        )
+        self._started = time.monotonic()
 
     def __enter__(self) -> RunProgress:
-        self._progress.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -74,10 +62,9 @@ class RunProgress:
             self._queue.put(None)
             if self._drain is not None:
                 self._drain.join()
-        self._progress.__exit__(*exc)
 
     def channel(self) -> Any:
-        """The queue worker processes send their counts to, drained into the bar from here on."""
+        """The queue worker processes send their counts to, drained into the progress from here on."""
         if self._queue is None:
             import multiprocessing
 
@@ -114,13 +101,103 @@ class RunProgress:
         """The run in this process is over."""
         self._refresh()
 
+    @property
+    def events(self) -> int:
+        """The events decided so far."""
+        return self._summary.events if self._summary is not None else self._events
+
+    @abstractmethod
     def _refresh(self) -> None:
-        events = self._summary.events if self._summary is not None else self._events
-        self._progress.update(self._task, completed=self._bytes, megabytes=self._bytes / 1e6, events=events)
+        """Show the counts, when it is time to."""
+
+
+class ProgressBar(RunProgress):
+    """On a terminal: a bar of the megabytes read of the total with a percentage, events decided, the time so far
+    and an ETA, redrawn in place and erased at the end."""
+
+    def __init__(self, label: str, total_bytes: int, console: Console, live: bool = True) -> None:
+        super().__init__(total_bytes, live)
+        # Short enough for 80 columns with ten million events of a 1,234.5 MB input: a narrow terminal cuts nothing.
+        self._progress = Progress(
+            TextColumn(f"[bold]{label}"),
+            BarColumn(bar_width=10),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
+            TextColumn("{task.fields[events]:,} events"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
+            console=console,
+            transient=True,
+            auto_refresh=False,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._drawn = 0.0
+        self._task = self._progress.add_task(
+            label, total=total_bytes or None, megabytes=0.0, total_mb=total_bytes / 1e6, events=0
+        )
+
+    def __enter__(self) -> ProgressBar:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        super().__exit__(*exc)
+        self._progress.__exit__(*exc)
+
+    def _refresh(self) -> None:
+        self._progress.update(self._task, completed=self._bytes, megabytes=self._bytes / 1e6, events=self.events)
         now = time.monotonic()
         if now - self._drawn >= REDRAW_SECONDS:
             self._drawn = now
             self._progress.refresh()
+
+
+class ProgressLines(RunProgress):
+    """Off a terminal: the same counts as plain lines, one at each tenth of the input read and at least every
+    `LINE_SECONDS` in between, and a last one when the run ends, such as
+    `validate: 40 % 20.0/50.0 MB, 412,345 events, 0:00:02 elapsed, eta 0:00:03`."""
+
+    def __init__(self, label: str, total_bytes: int, out: TextIO, live: bool = True) -> None:
+        super().__init__(total_bytes, live)
+        self._label = label
+        self._out = out
+        self._tenths = 0
+        self._said = self._started
+
+    def __exit__(self, *exc: Any) -> None:
+        super().__exit__(*exc)
+        if exc[0] is None:
+            self._say(time.monotonic(), last=True)
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        tenths = self._bytes * 10 // self._total if self._total else 0
+        if self._tenths < tenths < 10 or now - self._said >= LINE_SECONDS:
+            self._tenths = max(self._tenths, tenths)
+            self._say(now, last=False)
+
+    def _say(self, now: float, last: bool) -> None:
+        self._said = now
+        elapsed = now - self._started
+        read = f"{self._bytes / 1e6:,.1f} MB"
+        if self._total:
+            read = (
+                f"{min(self._bytes * 100 // self._total, 100)} % {self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
+            )
+        line = f"{self._label}: {read}, {self.events:,} events, {clock(elapsed)} elapsed"
+        if not last and self._total and 0 < self._bytes < self._total:
+            line += f", eta {clock(elapsed * (self._total - self._bytes) / self._bytes)}"
+        self._out.write(line + "\n")
+        self._out.flush()
+
+
+def clock(seconds: float) -> str:
+    """`0:02:05` for 125 seconds, as the bar writes a time."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def total_bytes(sources: list[Source]) -> int:

@@ -382,10 +382,10 @@ def print_plan(
     if report is None:
         for user in plan.users:
             for planned in user.calls:
-                latest = planned.origins[-1]
+                latest = planned.latest
                 merged = len(planned.origins) if planned.call.kind == "identify" else None
                 record = planned_call_record(
-                    latest.position, latest.message_id, user.user, planned.timestamp, planned.args, merged
+                    latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
                 )
                 sys.stdout.write(json_line(record))
     elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read

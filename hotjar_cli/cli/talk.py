@@ -92,23 +92,22 @@ class Talk:
         self._typing = True
 
     def shows_progress(self, wanted: bool | None) -> bool:
-        """Whether a progress bar is drawn: as `--progress`/`--no-progress` say, else on a terminal unless -q or the
-        user is typing the input on it."""
+        """Whether progress is shown: as `--progress`/`--no-progress` say, `--progress` even with -q (the user asked
+        for it by name); else on a terminal unless -q or the user is typing the input on it."""
         if wanted is not None:
             return wanted
         return self.verbosity >= Verbosity.NORMAL and sys.stderr.isatty() and not self._typing
 
-    def progress_console(self, wanted: bool | None) -> Console:
-        """The console a progress bar draws on: stderr, treated as a terminal when `--progress` forces the bar.
+    def progress_console(self) -> Console:
+        """The console a progress bar draws on, stderr being a terminal.
 
-        Without colour (`--color never`, or `auto` with NO_COLOR or off a terminal) the bar is drawn without any
-        style, bold included: only the cursor controls that redraw it are written."""
-        on_terminal = sys.stderr.isatty()
+        Without colour (`--color never`, or `auto` with NO_COLOR) the bar is drawn without any style, bold included:
+        only the cursor controls that redraw it are written."""
         coloured = self.color.forced
         if coloured is None:
-            coloured = on_terminal and "NO_COLOR" not in os.environ
-        if coloured and on_terminal:
+            coloured = "NO_COLOR" not in os.environ
+        if coloured:
             return self.console
         from rich.console import Console
 
-        return Console(stderr=True, force_terminal=True, color_system="standard" if coloured else None)
+        return Console(stderr=True, force_terminal=True, color_system=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 
@@ -357,10 +357,17 @@ def message_time(message: SegmentMessage) -> datetime | None:
     return found[0] if found else None
 
 
-def message_time_text(message: SegmentMessage) -> str | None:
-    """The time of the event as the message wrote it, from the field `message_time` reads."""
+def message_time_text(message: SegmentMessage) -> Any:
+    """The time of the event as the message wrote it: the field `message_time` reads; when none of the three is a
+    readable time, the first of them the message has, as it wrote it (`"not a time"`, or a number); None only when
+    it has none of them."""
     found = _message_time(message)
-    return found[1] if found else None
+    if found:
+        return found[1]
+    return next(
+        (value for value in (message.timestamp, message.originalTimestamp, message.receivedAt) if value is not None),
+        None,
+    )
 
 
 def _message_time(message: SegmentMessage) -> tuple[datetime, str] | None:

@@ -43,8 +43,9 @@ class Origin:
     message_id: str | None = None
     saved: bytes | None = None
     """The message as JSON, kept only when its input cannot be read again (standard input)."""
-    timestamp: str | None = None
-    """When the message happened, as it wrote it: kept only for the lines of a dry run, which show it."""
+    timestamp: Any = None
+    """When the message happened, as it wrote it (`message_time_text`): kept only for the lines of a dry run,
+    which show it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +62,10 @@ class PlannedCall:
         return self.call.args
 
     @property
-    def timestamp(self) -> str | None:
-        """The latest time its messages wrote (they are in the order the replay makes them; a message with no time
-        sorts after those with one), or None when none wrote one or the planner kept no times."""
-        return next((origin.timestamp for origin in reversed(self.origins) if origin.timestamp is not None), None)
+    def latest(self) -> Origin:
+        """The last of its messages in the order the replay makes them (a message without a readable time sorts
+        after those with one): the message a dry run's line names, with that message's own time."""
+        return self.origins[-1]
 
 
 NO_USER = "\x00no-user:"

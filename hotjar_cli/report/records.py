@@ -125,13 +125,13 @@ def planned_call_record(
     position: Position,
     message_id: str | None,
     user: str | None,
-    timestamp: str | None,
+    timestamp: Any,
     args: list[Any],
     merged: int | None = None,
 ) -> dict[str, Any]:
     """One line of `replay --dry-run --latest-traits`: a `call_record` of the call's latest message (for a merged
-    identify, the latest of the messages merged, and the latest time they wrote), and for an identify `merged`, how
-    many identifies the call stands for."""
+    identify, the last of the messages merged in the replay's order: its position, messageId and time, all of that
+    one message), and for an identify `merged`, how many identifies the call stands for."""
     record = position_record(position)
     record["messageId"] = message_id
     record["user"] = user

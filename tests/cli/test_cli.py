@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -491,6 +492,13 @@ def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path
     assert " MB" in shown and "events" in shown and "eta" in shown  # the bar was drawn on the terminal
 
 
+def test_the_progress_bar_shows_the_time_so_far_and_the_eta(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 2000)
+    _, _, shown = _stderr_on_a_terminal("validate", str(path), "-f", "json", "--color", "never")
+    assert re.search(r" events \d+:\d\d:\d\d eta (\d+:\d\d:\d\d|-:--:--)", shown)
+
+
 def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_path: Path) -> None:
     path, report = tmp_path / "log.jsonl", tmp_path / "report.json"
     path.write_text(MIXED)
@@ -825,6 +833,38 @@ def test_dry_run_with_latest_traits_prints_the_merged_plan_user_by_user(tmp_path
         "2 calls (2 identifies, 0 events) for 2 users from 4 events, 1 filtered out, in the order the replay makes "
         "them."
     )
+
+
+def test_a_merged_identify_line_names_one_message_with_that_message_s_own_time(tmp_path: Path) -> None:
+    log = tmp_path / "outage.jsonl"
+    log.write_text(
+        identify("a", messageId="a1", timestamp="2024-03-01T10:00:00Z")
+        + identify("a", messageId="a2", timestamp="2024-03-01T11:00:00Z")
+        + identify("a", messageId="a3")  # no time: the replay makes it last
+        + identify("b", messageId="b1", timestamp="2024-03-01T12:00:00+05:00")
+        + identify("b", messageId="b2", timestamp="not a time")
+        + identify("c", messageId="c1", timestamp="2024-03-01T09:00:00+05:00")
+        + identify("c", messageId="c2", timestamp="2024-03-01T10:00:00Z")
+    )
+    lines = cli("replay", log, "--dry-run", "--latest-traits").lines()
+    assert [(line["line"], line["messageId"], line["timestamp"], line["merged"]) for line in lines] == [
+        (3, "a3", None, 3),
+        (5, "b2", "not a time", 2),
+        (7, "c2", "2024-03-01T10:00:00Z", 2),
+    ]
+
+
+def test_a_dry_run_line_shows_the_time_as_the_message_wrote_it_even_when_unreadable(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        identify("a", timestamp="not a time")
+        + identify("b", timestamp="2024-03-01T12:00:00+05:00")
+        + identify("c", timestamp="soon", originalTimestamp="2024-03-01T10:00:00Z")
+        + identify("d")
+    )
+    expected = ["not a time", "2024-03-01T12:00:00+05:00", "2024-03-01T10:00:00Z", None]
+    assert [line["timestamp"] for line in cli("replay", log, "--dry-run").lines()] == expected
+    assert [line["timestamp"] for line in cli("replay", log, "--dry-run", "--latest-traits").lines()] == expected
 
 
 def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_the_report() -> None:

@@ -304,6 +304,41 @@ def test_a_forced_progress_bar_writes_no_colour_or_bold_without_colour(
     assert re.findall(r"\x1b\[[0-9;]*m", said) == []
 
 
+@pytest.mark.parametrize("color", ["auto", "always", "never"])
+def test_forced_progress_off_a_terminal_is_plain_lines_ending_with_the_whole_input_read(
+    tmp_path: Path, color: str
+) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 20000)
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")} | {
+        "NO_COLOR": "1"
+    }
+    with (tmp_path / "progress.txt").open("wb") as progress:
+        subprocess.run(
+            [str(CLI), "validate", str(path), "--progress", "-o", "report.json", "-f", "json", "--color", color],
+            stderr=progress,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+    said = (tmp_path / "progress.txt").read_text()
+    assert "\x1b" not in said and "\r" not in said  # no cursor, erasing or colour codes in a file
+    last = said.splitlines()[-1]
+    assert last.startswith("validate: 100 % ") and " events, " in last and last.endswith(" elapsed")
+
+
+def test_quiet_with_progress_shows_only_the_progress_as_the_help_says(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED * 100)
+    said = process("replay", path, "--dry-run", "-q", "--progress", cwd=Path.cwd()).stderr.splitlines()
+    assert all(line.startswith("dry run: ") for line in said)  # progress, and no summary
+    assert said[-1].startswith("dry run: 100 % ")
+    assert process("replay", path, "--dry-run", "-q", cwd=Path.cwd()).stderr == ""
+    helped = " ".join(process("validate", "--help").stdout.replace("│", " ").split())
+    assert "progress, if --progress asks for it" in helped
+    assert "--progress shows it anywhere, even with -q" in helped
+
+
 @pytest.mark.parametrize(("color", "coloured"), [("always", True), ("never", False), ("auto", False)])
 def test_color(logs: Any, color: str, coloured: bool) -> None:
     result = process("validate", logs("log.jsonl", MIXED), "--color", color, cwd=Path.cwd())
