@@ -158,7 +158,7 @@ class ProgressBar(RunProgress):
 class ProgressLines(RunProgress):
     """Off a terminal: the same counts as plain lines, one at each tenth of the input read and at least every
     `LINE_SECONDS` in between, and a last one when the run ends, such as
-    `validate: 40 % 20.0/50.0 MB, 412,345 events, 0:00:02 elapsed, eta 0:00:03`."""
+    `validate: 40% 20.0/50.0 MB, 412,345 events, 0:00:02 elapsed, eta 0:00:03`."""
 
     def __init__(self, label: str, total_bytes: int, out: TextIO, live: bool = True) -> None:
         super().__init__(total_bytes, live)
@@ -184,9 +184,7 @@ class ProgressLines(RunProgress):
         elapsed = now - self._started
         read = f"{self._bytes / 1e6:,.1f} MB"
         if self._total:
-            read = (
-                f"{min(self._bytes * 100 // self._total, 100)} % {self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
-            )
+            read = f"{min(self._bytes * 100 // self._total, 100)}% {self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
         line = f"{self._label}: {read}, {self.events:,} events, {clock(elapsed)} elapsed"
         if not last and self._total and 0 < self._bytes < self._total:
             line += f", eta {clock(elapsed * (self._total - self._bytes) / self._bytes)}"

@@ -325,14 +325,14 @@ def test_forced_progress_off_a_terminal_is_plain_lines_ending_with_the_whole_inp
     said = (tmp_path / "progress.txt").read_text()
     assert "\x1b" not in said and "\r" not in said  # no cursor, erasing or colour codes in a file
     last = said.splitlines()[-1]
-    assert last.startswith("validate: 100 % ") and " events, " in last and last.endswith(" elapsed")
+    assert last.startswith("validate: 100% ") and " events, " in last and last.endswith(" elapsed")
 
 
 def test_quiet_with_progress_shows_only_the_progress_as_the_help_says(logs: Any) -> None:
     path = logs("log.jsonl", MIXED * 100)
     said = process("replay", path, "--dry-run", "-q", "--progress", cwd=Path.cwd()).stderr.splitlines()
     assert all(line.startswith("dry run: ") for line in said)  # progress, and no summary
-    assert said[-1].startswith("dry run: 100 % ")
+    assert said[-1].startswith("dry run: 100% ")
     assert process("replay", path, "--dry-run", "-q", cwd=Path.cwd()).stderr == ""
     helped = " ".join(process("validate", "--help").stdout.replace("│", " ").split())
     assert "progress, if --progress asks for it" in helped
