@@ -30,12 +30,13 @@ from rich.progress import (
 )
 
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.report.wording import counted
 from hotjar_cli.sources.reader import size_of
 from hotjar_cli.sources.source import Source
 
 REDRAW_SECONDS = 0.125
 LINE_SECONDS = 10.0
-"""At most this long between two of `ProgressLines`' lines, besides one at each tenth of the input read."""
+"""At most this long between two of `ProgressLines`' lines while input arrives, besides one at each tenth of it."""
 
 
 class RunProgress(ABC):
@@ -106,6 +107,12 @@ class RunProgress(ABC):
         """The events decided so far."""
         return self._summary.events if self._summary is not None else self._events
 
+    def _read(self) -> str:
+        """`20.0/50.0 MB` read of the total; `20.0 MB` when the total is not known (standard input)."""
+        if self._total:
+            return f"{self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
+        return f"{self._bytes / 1e6:,.1f} MB"
+
     @abstractmethod
     def _refresh(self) -> None:
         """Show the counts, when it is time to."""
@@ -122,10 +129,11 @@ class ProgressBar(RunProgress):
             TextColumn(f"[bold]{label}"),
             BarColumn(bar_width=10),
             TaskProgressColumn(),
-            TextColumn("{task.fields[megabytes]:,.1f}/{task.fields[total_mb]:,.1f} MB"),
+            TextColumn("{task.fields[read]}"),
             TextColumn("{task.fields[events]:,} events"),
             TimeElapsedColumn(),
-            TextColumn("eta"),
+            # Of standard input, whose size is not known, only what was read: no total, no ETA.
+            TextColumn("eta" if total_bytes else ""),
             TimeRemainingColumn(),
             # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
             console=console,
@@ -135,9 +143,7 @@ class ProgressBar(RunProgress):
             redirect_stderr=False,
         )
         self._drawn = 0.0
-        self._task = self._progress.add_task(
-            label, total=total_bytes or None, megabytes=0.0, total_mb=total_bytes / 1e6, events=0
-        )
+        self._task = self._progress.add_task(label, total=total_bytes or None, read=self._read(), events=0)
 
     def __enter__(self) -> ProgressBar:
         self._progress.__enter__()
@@ -148,7 +154,7 @@ class ProgressBar(RunProgress):
         self._progress.__exit__(*exc)
 
     def _refresh(self) -> None:
-        self._progress.update(self._task, completed=self._bytes, megabytes=self._bytes / 1e6, events=self.events)
+        self._progress.update(self._task, completed=self._bytes, read=self._read(), events=self.events)
         now = time.monotonic()
         if now - self._drawn >= REDRAW_SECONDS:
             self._drawn = now
@@ -157,7 +163,8 @@ class ProgressBar(RunProgress):
 
 class ProgressLines(RunProgress):
     """Off a terminal: the same counts as plain lines, one at each tenth of the input read and at least every
-    `LINE_SECONDS` in between, and a last one when the run ends, such as
+    `LINE_SECONDS` in between while input arrives (the progress is told of it as it is read: a pipe that stalls
+    stalls its lines), and a last one when the run ends, such as
     `validate: 40% 20.0/50.0 MB, 412,345 events, 0:00:02 elapsed, eta 0:00:03`."""
 
     def __init__(self, label: str, total_bytes: int, out: TextIO, live: bool = True) -> None:
@@ -182,10 +189,10 @@ class ProgressLines(RunProgress):
     def _say(self, now: float, last: bool) -> None:
         self._said = now
         elapsed = now - self._started
-        read = f"{self._bytes / 1e6:,.1f} MB"
+        read = self._read()
         if self._total:
-            read = f"{min(self._bytes * 100 // self._total, 100)}% {self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
-        line = f"{self._label}: {read}, {self.events:,} events, {clock(elapsed)} elapsed"
+            read = f"{min(self._bytes * 100 // self._total, 100)}% {read}"
+        line = f"{self._label}: {read}, {counted(self.events, 'event')}, {clock(elapsed)} elapsed"
         if not last and self._total and 0 < self._bytes < self._total:
             line += f", eta {clock(elapsed * (self._total - self._bytes) / self._bytes)}"
         self._out.write(line + "\n")

@@ -212,8 +212,8 @@ def _run(
                             other_line(name, line_offset + line_number, raw, message)
         except (ReadError, InputError) as error:
             # The error is shown after the file's name and line: a file that cannot be opened names itself once.
-            message = str(error).removeprefix(f"{source.name}: ")
-            summary.errors.append(SourceError(source.name, line_offset + line_number + 1, message))
+            said = str(error).removeprefix(f"{source.name}: ")
+            summary.errors.append(SourceError(source.name, line_offset + line_number + 1, said))
         summary.lines += line_number
         if stopped:
             break

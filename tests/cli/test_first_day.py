@@ -339,6 +339,12 @@ def test_quiet_with_progress_shows_only_the_progress_as_the_help_says(logs: Any)
     assert "--progress shows it anywhere, even with -q" in helped
 
 
+def test_progress_of_standard_input_shows_what_was_read_with_no_total(logs: Any) -> None:
+    said = process("validate", "-", "--progress", "-q", input=MIXED.encode() * 100, cwd=Path.cwd()).stderr
+    last = said.splitlines()[-1]
+    assert re.fullmatch(r"validate: \d+\.\d MB, 300 events, \d:\d\d:\d\d elapsed", last), said
+
+
 @pytest.mark.parametrize(("color", "coloured"), [("always", True), ("never", False), ("auto", False)])
 def test_color(logs: Any, color: str, coloured: bool) -> None:
     result = process("validate", logs("log.jsonl", MIXED), "--color", color, cwd=Path.cwd())
