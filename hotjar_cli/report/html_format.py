@@ -328,7 +328,7 @@ def rule_chart(timeline: dict[str, Any], code: str) -> str:
 def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> str:
     buckets = len(timeline["buckets"])
     if not buckets:
-        return '<p class="muted">No event in these logs has a readable time.</p>'
+        return f'<p class="muted">{_e(_no_buckets(timeline))}</p>'
     svg = _svg(_series_spec(timeline, series, size))
     if svg is None:
         return f'<p class="muted">Charts need the html extra: <code>{_e(INSTALL_HINT)}</code></p>'
@@ -337,6 +337,25 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
         f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
         f'data-marks="{marks}">{_LABELLED.sub(_TOOLTIP, svg)}</figure>'
     )
+
+
+def _no_buckets(timeline: dict[str, Any]) -> str:
+    """Why a chart has nothing to draw: the filters let no event through, or no event had a readable time."""
+    if timeline.get("all_filtered"):
+        return "The filters let no event through, so there is nothing to chart."
+    return "No event in these logs has a readable time."
+
+
+def _filtered_words(summary: dict[str, Any]) -> str:
+    """`, 10,073 filtered out`, as the text report writes it; nothing when the filters left every event in."""
+    return f", {summary['filtered']:,} filtered out" if summary.get("filtered") else ""
+
+
+def _charted(timeline: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """The timeline, marked when the filters let no event through: its charts then say so, not that no event
+    had a readable time."""
+    passed = summary["events"] - summary.get("filtered", 0)
+    return {**timeline, "all_filtered": bool(summary.get("filtered")) and passed == 0}
 
 
 def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
@@ -564,14 +583,15 @@ def validate_page(report: Report) -> str:
     sections = [
         "<h1>What Hotjar keeps of these Segment logs</h1>",
         f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary.events, "event")} in '
-        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}</p>",
+        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}"
+        f"{_filtered_words(record['summary'])}</p>",
         f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
         f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
         f"<p>{outcomes}</p>",
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(timeline)
+        sections += _timeline_sections(_charted(timeline, record["summary"]))
         if timeline["untimed"]["events"]:
             sections.append(
                 f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
@@ -613,14 +633,16 @@ def validate_page(report: Report) -> str:
 def inventory_page(record: dict[str, Any]) -> str:
     """The page of `inventory --format html`."""
     summary = record["summary"]
+    first, last = record["span"]["first"], record["span"]["last"]
+    span = f" from {_e(first)} to {_e(last)}" if first and last else ""
     sections = [
         "<h1>The Hotjar site's names</h1>",
-        f'<p class="muted">hotjar-cli {_e(__version__)}: {summary["events"]:,} events from '
-        f"{_e(record['span']['first'] or '-')} to {_e(record['span']['last'] or '-')}</p>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
+        f"{_filtered_words(summary)}{span}</p>",
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(timeline)
+        sections += _timeline_sections(_charted(timeline, summary))
     sections += _site_sections(record)
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

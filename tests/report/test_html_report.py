@@ -524,3 +524,45 @@ def test_the_rule_marker_of_a_long_example_line_stays_inside_its_card_at_1280_px
     assert "attribute-value-too-long" in page.locator("section.card#HJ204 pre").inner_text()
     assert card["left"] <= example["left"] <= marker["left"] < marker["right"] <= example["right"] <= card["right"]
     assert boxes["scrolled"][0] <= boxes["scrolled"][1], "the example block scrolls"
+
+
+def test_a_report_whose_filters_let_nothing_through_says_so_in_its_header_and_charts(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", log, "--user", "nobody", "--allow-empty", "--fail-on", "never", "--format", "html", "-o", report)
+    page = open_report(report).page
+    assert "1 event in 1 line of 1 file, 1 filtered out" in page.locator("p.muted").first.inner_text()
+    text = page.locator("body").inner_text()
+    assert text.count("The filters let no event through") == 2
+    assert "readable time" not in text
+
+
+def test_the_header_of_a_filtered_report_counts_the_events_left_out(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--user", "nobody", "--format", "html", "-o", report)
+    _, out = cli("validate", "sample_events/", "--user", "nobody", "--format", "json", "--fail-on", "never")
+    summary = json.loads(out)["summary"]
+    assert summary["filtered"] and summary["events"] - summary["filtered"] == sum(summary["outcomes"].values())
+    header = open_report(report).page.locator("p.muted").first.inner_text()
+    assert f"{summary['events']:,} events" in header and f"{summary['filtered']:,} filtered out" in header
+
+
+def test_the_inventory_header_counts_in_words_and_reads_without_a_time_span(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--user", "nobody", "--format", "html", "-o", report)
+    page = open_report(report).page
+    header = page.locator("p.muted").first.inner_text()
+    assert header.endswith(": 1 event, 1 filtered out")
+    assert "The filters let no event through" in page.locator("body").inner_text()
+    report = tmp_path / "timed.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    header = open_report(report).page.locator("p.muted").first.inner_text()
+    assert header.endswith(": 1 event from 2024-03-01T10:00:00Z to 2024-03-01T10:00:00Z")
