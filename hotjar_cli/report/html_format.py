@@ -444,18 +444,24 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
     return "".join(parts)
 
 
-def _table_rows(names: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int, Any]:
+    """A kept name's rank: the names these logs sent, the most frequent first (those outside the sample held, whose
+    counts are not known, after them), then the names held before these logs that they never sent."""
+    messages = row["messages"]
+    sent = (messages or 0) > 0 or (row["slot"] or 0) > known_before  # a slot past the known ones: these logs took it
+    return not sent, messages is None, -(messages or 0), natural_key(row["name"])
+
+
+def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
-    most frequent kept names, up to `TABLE_ROWS` rows and `TABLE_NAME_BYTES` of names; with how many of each are
-    left out."""
+    kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
+    rows and `TABLE_NAME_BYTES` of names; with how many of each are left out."""
+    names, known_before = kind["names"], kind["budget"]["known_before"]
     left_out = sorted(
         (row for row in names if row["fate"] != "kept"),
         key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
     )
-    kept = sorted(
-        (row for row in names if row["fate"] == "kept"),
-        key=lambda row: (-(row["messages"] or 0), natural_key(row["name"])),
-    )
+    kept = sorted((row for row in names if row["fate"] == "kept"), key=lambda row: _sent_first(row, known_before))
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:
@@ -502,7 +508,7 @@ def _inventory_table(record: dict[str, Any]) -> str:
     rows = []
     flagged = kept = sampled = 0
     for kind in ("attributes", "events"):
-        shown, flagged_out, kept_out = _table_rows(record[kind]["names"])
+        shown, flagged_out, kept_out = _table_rows(record[kind])
         flagged, kept, sampled = flagged + flagged_out, kept + kept_out, sampled + record[kind]["remainder"]["names"]
         for row in shown:
             slot = row["slot"]

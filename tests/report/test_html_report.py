@@ -566,3 +566,38 @@ def test_the_inventory_header_counts_in_words_and_reads_without_a_time_span(tmp_
     cli("inventory", log, "--format", "html", "-o", report)
     header = open_report(report).page.locator("p.muted").first.inner_text()
     assert header.endswith(": 1 event from 2024-03-01T10:00:00Z to 2024-03-01T10:00:00Z")
+
+
+def kept_row(name: str, slot: int, messages: int | None) -> dict[str, Any]:
+    counts = messages if messages is None else 1
+    return {
+        "name": name,
+        "fate": "kept",
+        "slot": slot,
+        "messages": messages,
+        "users": counts,
+        "users_estimated": False,
+        "first_seen": None,
+        "last_seen": None,
+        "findings": {},
+    }
+
+
+def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() -> None:
+    from hotjar_cli.report.html_format import TABLE_ROWS, _inventory_table
+
+    known = [kept_row(f"Archived Flow {slot}", slot, None) for slot in range(1, TABLE_ROWS + 501)]
+    # Past the sample of names held, a name these logs took a slot for has no counts, as a known one has none.
+    sent = [kept_row(f"Viewed Page {slot}", slot, None) for slot in range(len(known) + 1, len(known) + 11)]
+    counted_sent = [kept_row("Signed Up", len(known) + 11, 7)]
+    budget = {"known_before": len(known)}
+    record = {
+        "attributes": {"names": [], "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "events": {"names": known + sent + counted_sent, "budget": budget, "remainder": {"names": 0}},
+        "users_note": "Users counted per name",
+    }
+    table = _inventory_table(record)
+    shown = re.findall(r'<td class="name">([^<]*)</td>', table)
+    assert len(shown) == TABLE_ROWS
+    assert shown[:11] == ["Signed Up", *(f"Viewed Page {slot}" for slot in sorted(row["slot"] for row in sent))]
+    assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
