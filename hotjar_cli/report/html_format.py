@@ -157,8 +157,9 @@ pre.example .rule { flex: none; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
 .slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
 .slots-legend .slot { display: inline-block; width: 1.2em; height: 1.2em; vertical-align: middle; margin-left: .8em; }
-.bar { height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%; max-width: 600px; }
-.bar > div { height: 100%; background: #66bb6a; }
+.bar { display: flex; height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%;
+  max-width: 600px; }
+.bar > div { height: 100%; background: #66bb6a; } .bar > div.known { background: #1e88e5; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
 td.seen { overflow-wrap: anywhere; min-width: 10em; } td.nowrap { white-space: nowrap; }
@@ -400,7 +401,16 @@ def _name(name: str) -> str:
     return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
 
 
-def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
+def _slots_legend(option: str) -> str:
+    """What the colours of the slots and of the bar mean."""
+    return (
+        '<p class="slots-legend"><span class="slot known"></span> held before these logs '
+        f'(<code>{_e(option)}</code>) <span class="slot taken"></span> taken by these logs '
+        '<span class="slot"></span> empty</p>'
+    )
+
+
+def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
     budget = kind["budget"]
     parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
     if budget["full"]:
@@ -425,17 +435,19 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
                 held = "known" if slot <= budget["known_before"] else "taken"
                 cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
-        parts.append(
-            '<p class="slots-legend"><span class="slot known"></span> held before these logs '
-            '(<code>--known-attributes</code>) <span class="slot taken"></span> taken by these logs '
-            '<span class="slot"></span> empty</p>'
-        )
     else:
-        share = budget["used"] / budget["limit"] * 100 if budget["limit"] else 100
+        # The slots held before these logs, then the ones they took, in the grid's colours.
+        limit, used = budget["limit"], budget["used"]
+        known = min(budget["known_before"], used)
+        taken = used - known
+        shares = (known / limit * 100, taken / limit * 100) if limit else (0.0, 100.0)
         parts.append(
-            f'<div class="bar" title="{budget["used"]:,} of {budget["limit"]:,}">'
-            f'<div style="width:{share:.2f}%"></div></div>'
+            f'<div class="bar" title="{used:,} of {limit:,}: {known:,} held before these logs, '
+            f'{taken:,} taken by these logs">'
+            f'<div class="known" style="width:{shares[0]:.2f}%"></div>'
+            f'<div class="taken" style="width:{shares[1]:.2f}%"></div></div>'
         )
+    parts.append(_slots_legend(option))
     if turned_away:
         names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
@@ -548,8 +560,8 @@ def _inventory_table(record: dict[str, Any]) -> str:
 def _site_sections(inventory: dict[str, Any]) -> list[str]:
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], True),
-        _budget("Event names", inventory["events"], False),
+        _budget("Attribute names", inventory["attributes"], True, "--known-attributes"),
+        _budget("Event names", inventory["events"], False, "--known-events"),
         "<h2>Inventory</h2>",
         _inventory_table(inventory),
     ]

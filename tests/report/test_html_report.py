@@ -463,7 +463,7 @@ def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_
     classes = page.eval_on_selector_all(".slots .slot", "slots => slots.map(slot => slot.className)")
     assert classes[:3] == ["slot known"] * 3
     assert classes[3:] == ["slot taken"] * 97
-    legend = page.locator(".slots-legend")
+    legend = page.locator(".slots + .slots-legend")
     assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
     assert "before these logs" in legend.inner_text()
 
@@ -601,3 +601,27 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
     assert len(shown) == TABLE_ROWS
     assert shown[:11] == ["Signed Up", *(f"Viewed Page {slot}" for slot in sorted(row["slot"] for row in sent))]
     assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
+
+
+def test_the_event_budget_bar_tells_names_held_before_these_logs_from_names_they_took(
+    tmp_path: Path, open_report: Any
+) -> None:
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"Archived Flow {number}\n" for number in range(9_990)))
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {number}") + "\n" for number in range(10)))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    bar = page.locator(".bar")
+    widths = bar.evaluate("bar => Array.from(bar.children, part => [part.className, part.offsetWidth])")
+    assert [name for name, _ in widths] == ["known", "taken"]
+    full = bar.evaluate("bar => bar.clientWidth")
+    assert widths[0][1] == pytest.approx(full * 0.999, abs=1) and widths[1][1] == pytest.approx(full * 0.001, abs=1)
+    colour = "element => getComputedStyle(element).backgroundColor"
+    grid_legend, bar_legend = page.locator(".slots-legend").all()
+    assert bar.locator(".known").evaluate(colour) == bar_legend.locator(".slot.known").evaluate(colour)
+    assert bar.locator(".taken").evaluate(colour) == bar_legend.locator(".slot.taken").evaluate(colour)
+    assert bar.locator(".known").evaluate(colour) != bar.locator(".taken").evaluate(colour)
+    assert "--known-events" in bar_legend.inner_text() and "--known-attributes" in grid_legend.inner_text()
+    assert bar.get_attribute("title") == "10,000 of 10,000: 9,990 held before these logs, 10 taken by these logs"
