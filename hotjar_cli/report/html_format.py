@@ -451,7 +451,16 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
     if turned_away:
         names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
-        more_words = f" and {more:,} more (in the table below)" if more > 0 else ""
+        in_table = sum(row["fate"] == "turned-away" for row in _table_rows(kind)[0])
+        if more <= 0:
+            more_words = ""
+        elif in_table >= len(turned_away):
+            more_words = f" and {more:,} more (in the table below)"
+        else:  # the table's bound leaves some out: say how many it holds and where to find every one
+            more_words = (
+                f" and {more:,} more; the table below shows {in_table:,} of them, "
+                "<code>inventory --format json</code> or <code>csv</code> lists them all"
+            )
         parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
     return "".join(parts)
 

@@ -625,3 +625,19 @@ def test_the_event_budget_bar_tells_names_held_before_these_logs_from_names_they
     assert bar.locator(".known").evaluate(colour) != bar.locator(".taken").evaluate(colour)
     assert "--known-events" in bar_legend.inner_text() and "--known-attributes" in grid_legend.inner_text()
     assert bar.get_attribute("title") == "10,000 of 10,000: 9,990 held before these logs, 10 taken by these logs"
+
+
+def test_the_turned_away_list_says_how_many_of_them_the_table_holds(tmp_path: Path, open_report: Any) -> None:
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"Archived Flow {number}\n" for number in range(10_000)))
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {n}") + "\n" for n in range(1_200)))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    listed = page.locator(".fate-turned-away", has_text="Turned away").inner_text()
+    rows = page.locator("#inventory tbody tr td.fate-turned-away").count()
+    assert rows == 1_000
+    assert "and 1,180 more; the table below shows 1,000 of them" in listed
+    assert "inventory --format json or csv lists them all" in listed
+    assert "(in the table below)" not in listed
