@@ -157,8 +157,9 @@ pre.example .rule { flex: none; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
 .slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
 .slots-legend .slot { display: inline-block; width: 1.2em; height: 1.2em; vertical-align: middle; margin-left: .8em; }
-.bar { height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%; max-width: 600px; }
-.bar > div { height: 100%; background: #66bb6a; }
+.bar { display: flex; height: 1.2em; background: #eee; border-radius: 3px; overflow: hidden; width: 100%;
+  max-width: 600px; }
+.bar > div { height: 100%; background: #66bb6a; } .bar > div.known { background: #1e88e5; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
 td.seen { overflow-wrap: anywhere; min-width: 10em; } td.nowrap { white-space: nowrap; }
@@ -328,7 +329,7 @@ def rule_chart(timeline: dict[str, Any], code: str) -> str:
 def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], size: tuple[int, int]) -> str:
     buckets = len(timeline["buckets"])
     if not buckets:
-        return '<p class="muted">No event in these logs has a readable time.</p>'
+        return f'<p class="muted">{_e(_no_buckets(timeline))}</p>'
     svg = _svg(_series_spec(timeline, series, size))
     if svg is None:
         return f'<p class="muted">Charts need the html extra: <code>{_e(INSTALL_HINT)}</code></p>'
@@ -337,6 +338,25 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
         f'<figure class="chart" data-chart="{_e(name)}" data-buckets="{buckets}" '
         f'data-marks="{marks}">{_LABELLED.sub(_TOOLTIP, svg)}</figure>'
     )
+
+
+def _no_buckets(timeline: dict[str, Any]) -> str:
+    """Why a chart has nothing to draw: the filters let no event through, or no event had a readable time."""
+    if timeline.get("all_filtered"):
+        return "The filters let no event through, so there is nothing to chart."
+    return "No event in these logs has a readable time."
+
+
+def _filtered_words(summary: dict[str, Any]) -> str:
+    """`, 10,073 filtered out`, as the text report writes it; nothing when the filters left every event in."""
+    return f", {summary['filtered']:,} filtered out" if summary.get("filtered") else ""
+
+
+def _charted(timeline: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """The timeline, marked when the filters let no event through: its charts then say so, not that no event
+    had a readable time."""
+    passed = summary["events"] - summary.get("filtered", 0)
+    return {**timeline, "all_filtered": bool(summary.get("filtered")) and passed == 0}
 
 
 def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
@@ -381,7 +401,16 @@ def _name(name: str) -> str:
     return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
 
 
-def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
+def _slots_legend(option: str) -> str:
+    """What the colours of the slots and of the bar mean."""
+    return (
+        '<p class="slots-legend"><span class="slot known"></span> held before these logs '
+        f'(<code>{_e(option)}</code>) <span class="slot taken"></span> taken by these logs '
+        '<span class="slot"></span> empty</p>'
+    )
+
+
+def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
     budget = kind["budget"]
     parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
     if budget["full"]:
@@ -406,37 +435,54 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool) -> str:
                 held = "known" if slot <= budget["known_before"] else "taken"
                 cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
-        parts.append(
-            '<p class="slots-legend"><span class="slot known"></span> held before these logs '
-            '(<code>--known-attributes</code>) <span class="slot taken"></span> taken by these logs '
-            '<span class="slot"></span> empty</p>'
-        )
     else:
-        share = budget["used"] / budget["limit"] * 100 if budget["limit"] else 100
+        # The slots held before these logs, then the ones they took, in the grid's colours.
+        limit, used = budget["limit"], budget["used"]
+        known = min(budget["known_before"], used)
+        taken = used - known
+        shares = (known / limit * 100, taken / limit * 100) if limit else (0.0, 100.0)
         parts.append(
-            f'<div class="bar" title="{budget["used"]:,} of {budget["limit"]:,}">'
-            f'<div style="width:{share:.2f}%"></div></div>'
+            f'<div class="bar" title="{used:,} of {limit:,}: {known:,} held before these logs, '
+            f'{taken:,} taken by these logs">'
+            f'<div class="known" style="width:{shares[0]:.2f}%"></div>'
+            f'<div class="taken" style="width:{shares[1]:.2f}%"></div></div>'
         )
+    parts.append(_slots_legend(option))
     if turned_away:
         names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
-        more_words = f" and {more:,} more (in the table below)" if more > 0 else ""
+        in_table = sum(row["fate"] == "turned-away" for row in _table_rows(kind)[0])
+        if more <= 0:
+            more_words = ""
+        elif in_table >= len(turned_away):
+            more_words = f" and {more:,} more (in the table below)"
+        else:  # the table's bound leaves some out: say how many it holds and where to find every one
+            more_words = (
+                f" and {more:,} more; the table below shows {in_table:,} of them, "
+                "<code>inventory --format json</code> or <code>csv</code> lists them all"
+            )
         parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
     return "".join(parts)
 
 
-def _table_rows(names: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int, Any]:
+    """A kept name's rank: the names these logs sent, the most frequent first (those outside the sample held, whose
+    counts are not known, after them), then the names held before these logs that they never sent."""
+    messages = row["messages"]
+    sent = (messages or 0) > 0 or (row["slot"] or 0) > known_before  # a slot past the known ones: these logs took it
+    return not sent, messages is None, -(messages or 0), natural_key(row["name"])
+
+
+def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
-    most frequent kept names, up to `TABLE_ROWS` rows and `TABLE_NAME_BYTES` of names; with how many of each are
-    left out."""
+    kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
+    rows and `TABLE_NAME_BYTES` of names; with how many of each are left out."""
+    names, known_before = kind["names"], kind["budget"]["known_before"]
     left_out = sorted(
         (row for row in names if row["fate"] != "kept"),
         key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
     )
-    kept = sorted(
-        (row for row in names if row["fate"] == "kept"),
-        key=lambda row: (-(row["messages"] or 0), natural_key(row["name"])),
-    )
+    kept = sorted((row for row in names if row["fate"] == "kept"), key=lambda row: _sent_first(row, known_before))
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:
@@ -483,7 +529,7 @@ def _inventory_table(record: dict[str, Any]) -> str:
     rows = []
     flagged = kept = sampled = 0
     for kind in ("attributes", "events"):
-        shown, flagged_out, kept_out = _table_rows(record[kind]["names"])
+        shown, flagged_out, kept_out = _table_rows(record[kind])
         flagged, kept, sampled = flagged + flagged_out, kept + kept_out, sampled + record[kind]["remainder"]["names"]
         for row in shown:
             slot = row["slot"]
@@ -523,8 +569,8 @@ def _inventory_table(record: dict[str, Any]) -> str:
 def _site_sections(inventory: dict[str, Any]) -> list[str]:
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], True),
-        _budget("Event names", inventory["events"], False),
+        _budget("Attribute names", inventory["attributes"], True, "--known-attributes"),
+        _budget("Event names", inventory["events"], False, "--known-events"),
         "<h2>Inventory</h2>",
         _inventory_table(inventory),
     ]
@@ -564,14 +610,15 @@ def validate_page(report: Report) -> str:
     sections = [
         "<h1>What Hotjar keeps of these Segment logs</h1>",
         f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary.events, "event")} in '
-        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}</p>",
+        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}"
+        f"{_filtered_words(record['summary'])}</p>",
         f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
         f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
         f"<p>{outcomes}</p>",
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(timeline)
+        sections += _timeline_sections(_charted(timeline, record["summary"]))
         if timeline["untimed"]["events"]:
             sections.append(
                 f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
@@ -613,14 +660,16 @@ def validate_page(report: Report) -> str:
 def inventory_page(record: dict[str, Any]) -> str:
     """The page of `inventory --format html`."""
     summary = record["summary"]
+    first, last = record["span"]["first"], record["span"]["last"]
+    span = f" from {_e(first)} to {_e(last)}" if first and last else ""
     sections = [
         "<h1>The Hotjar site's names</h1>",
-        f'<p class="muted">hotjar-cli {_e(__version__)}: {summary["events"]:,} events from '
-        f"{_e(record['span']['first'] or '-')} to {_e(record['span']['last'] or '-')}</p>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
+        f"{_filtered_words(summary)}{span}</p>",
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(timeline)
+        sections += _timeline_sections(_charted(timeline, summary))
     sections += _site_sections(record)
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

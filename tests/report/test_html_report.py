@@ -463,7 +463,7 @@ def test_slots_held_before_these_logs_look_different_from_slots_they_took_and_a_
     classes = page.eval_on_selector_all(".slots .slot", "slots => slots.map(slot => slot.className)")
     assert classes[:3] == ["slot known"] * 3
     assert classes[3:] == ["slot taken"] * 97
-    legend = page.locator(".slots-legend")
+    legend = page.locator(".slots + .slots-legend")
     assert legend.locator(".slot.known").count() == 1 and legend.locator(".slot.taken").count() == 1
     assert "before these logs" in legend.inner_text()
 
@@ -524,3 +524,120 @@ def test_the_rule_marker_of_a_long_example_line_stays_inside_its_card_at_1280_px
     assert "attribute-value-too-long" in page.locator("section.card#HJ204 pre").inner_text()
     assert card["left"] <= example["left"] <= marker["left"] < marker["right"] <= example["right"] <= card["right"]
     assert boxes["scrolled"][0] <= boxes["scrolled"][1], "the example block scrolls"
+
+
+def test_a_report_whose_filters_let_nothing_through_says_so_in_its_header_and_charts(
+    tmp_path: Path, open_report: Any
+) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("validate", log, "--user", "nobody", "--allow-empty", "--fail-on", "never", "--format", "html", "-o", report)
+    page = open_report(report).page
+    assert "1 event in 1 line of 1 file, 1 filtered out" in page.locator("p.muted").first.inner_text()
+    text = page.locator("body").inner_text()
+    assert text.count("The filters let no event through") == 2
+    assert "readable time" not in text
+
+
+def test_the_header_of_a_filtered_report_counts_the_events_left_out(
+    tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    report = tmp_path / "report.html"
+    cli("validate", "sample_events/", "--user", "nobody", "--format", "html", "-o", report)
+    _, out = cli("validate", "sample_events/", "--user", "nobody", "--format", "json", "--fail-on", "never")
+    summary = json.loads(out)["summary"]
+    assert summary["filtered"] and summary["events"] - summary["filtered"] == sum(summary["outcomes"].values())
+    header = open_report(report).page.locator("p.muted").first.inner_text()
+    assert f"{summary['events']:,} events" in header and f"{summary['filtered']:,} filtered out" in header
+
+
+def test_the_inventory_header_counts_in_words_and_reads_without_a_time_span(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--user", "nobody", "--format", "html", "-o", report)
+    page = open_report(report).page
+    header = page.locator("p.muted").first.inner_text()
+    assert header.endswith(": 1 event, 1 filtered out")
+    assert "The filters let no event through" in page.locator("body").inner_text()
+    report = tmp_path / "timed.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    header = open_report(report).page.locator("p.muted").first.inner_text()
+    assert header.endswith(": 1 event from 2024-03-01T10:00:00Z to 2024-03-01T10:00:00Z")
+
+
+def kept_row(name: str, slot: int, messages: int | None) -> dict[str, Any]:
+    counts = messages if messages is None else 1
+    return {
+        "name": name,
+        "fate": "kept",
+        "slot": slot,
+        "messages": messages,
+        "users": counts,
+        "users_estimated": False,
+        "first_seen": None,
+        "last_seen": None,
+        "findings": {},
+    }
+
+
+def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() -> None:
+    from hotjar_cli.report.html_format import TABLE_ROWS, _inventory_table
+
+    known = [kept_row(f"Archived Flow {slot}", slot, None) for slot in range(1, TABLE_ROWS + 501)]
+    # Past the sample of names held, a name these logs took a slot for has no counts, as a known one has none.
+    sent = [kept_row(f"Viewed Page {slot}", slot, None) for slot in range(len(known) + 1, len(known) + 11)]
+    counted_sent = [kept_row("Signed Up", len(known) + 11, 7)]
+    budget = {"known_before": len(known)}
+    record = {
+        "attributes": {"names": [], "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "events": {"names": known + sent + counted_sent, "budget": budget, "remainder": {"names": 0}},
+        "users_note": "Users counted per name",
+    }
+    table = _inventory_table(record)
+    shown = re.findall(r'<td class="name">([^<]*)</td>', table)
+    assert len(shown) == TABLE_ROWS
+    assert shown[:11] == ["Signed Up", *(f"Viewed Page {slot}" for slot in sorted(row["slot"] for row in sent))]
+    assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
+
+
+def test_the_event_budget_bar_tells_names_held_before_these_logs_from_names_they_took(
+    tmp_path: Path, open_report: Any
+) -> None:
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"Archived Flow {number}\n" for number in range(9_990)))
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {number}") + "\n" for number in range(10)))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    bar = page.locator(".bar")
+    widths = bar.evaluate("bar => Array.from(bar.children, part => [part.className, part.offsetWidth])")
+    assert [name for name, _ in widths] == ["known", "taken"]
+    full = bar.evaluate("bar => bar.clientWidth")
+    assert widths[0][1] == pytest.approx(full * 0.999, abs=1) and widths[1][1] == pytest.approx(full * 0.001, abs=1)
+    colour = "element => getComputedStyle(element).backgroundColor"
+    grid_legend, bar_legend = page.locator(".slots-legend").all()
+    assert bar.locator(".known").evaluate(colour) == bar_legend.locator(".slot.known").evaluate(colour)
+    assert bar.locator(".taken").evaluate(colour) == bar_legend.locator(".slot.taken").evaluate(colour)
+    assert bar.locator(".known").evaluate(colour) != bar.locator(".taken").evaluate(colour)
+    assert "--known-events" in bar_legend.inner_text() and "--known-attributes" in grid_legend.inner_text()
+    assert bar.get_attribute("title") == "10,000 of 10,000: 9,990 held before these logs, 10 taken by these logs"
+
+
+def test_the_turned_away_list_says_how_many_of_them_the_table_holds(tmp_path: Path, open_report: Any) -> None:
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"Archived Flow {number}\n" for number in range(10_000)))
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {n}") + "\n" for n in range(1_200)))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
+    page = open_report(report).page
+    listed = page.locator(".fate-turned-away", has_text="Turned away").inner_text()
+    rows = page.locator("#inventory tbody tr td.fate-turned-away").count()
+    assert rows == 1_000
+    assert "and 1,180 more; the table below shows 1,000 of them" in listed
+    assert "inventory --format json or csv lists them all" in listed
+    assert "(in the table below)" not in listed
