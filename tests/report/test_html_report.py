@@ -603,16 +603,23 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
     assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
 
 
+def page_of_known_events(tmp_path: Path, open_report: Any, known: int, sent: int) -> Any:
+    """The inventory page of `sent` new event names over a site that held `known` before them."""
+    names = tmp_path / "known.txt"
+    names.write_text("".join(f"Archived Flow {number}\n" for number in range(known)))
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {number}") + "\n" for number in range(sent))
+    )
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--known-events", names, "--format", "html", "-o", report)
+    return open_report(report).page
+
+
 def test_the_event_budget_bar_tells_names_held_before_these_logs_from_names_they_took(
     tmp_path: Path, open_report: Any
 ) -> None:
-    known = tmp_path / "known.txt"
-    known.write_text("".join(f"Archived Flow {number}\n" for number in range(9_990)))
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {number}") + "\n" for number in range(10)))
-    report = tmp_path / "report.html"
-    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
-    page = open_report(report).page
+    page = page_of_known_events(tmp_path, open_report, known=9_990, sent=10)
     bar = page.locator(".bar")
     widths = bar.evaluate("bar => Array.from(bar.children, part => [part.className, part.offsetWidth])")
     assert [name for name, _ in widths] == ["known", "taken"]
@@ -628,13 +635,7 @@ def test_the_event_budget_bar_tells_names_held_before_these_logs_from_names_they
 
 
 def test_the_turned_away_list_says_how_many_of_them_the_table_holds(tmp_path: Path, open_report: Any) -> None:
-    known = tmp_path / "known.txt"
-    known.write_text("".join(f"Archived Flow {number}\n" for number in range(10_000)))
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(track("2024-03-01T10:00:00Z", event=f"Viewed Page {n}") + "\n" for n in range(1_200)))
-    report = tmp_path / "report.html"
-    cli("inventory", log, "--known-events", known, "--format", "html", "-o", report)
-    page = open_report(report).page
+    page = page_of_known_events(tmp_path, open_report, known=10_000, sent=1_200)
     listed = page.locator(".fate-turned-away", has_text="Turned away").inner_text()
     rows = page.locator("#inventory tbody tr td.fate-turned-away").count()
     assert rows == 1_000
