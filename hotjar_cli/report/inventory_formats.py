@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, TextIO
 
 import msgspec
+from rich.cells import cell_len
 
 from hotjar_cli import __version__
 from hotjar_cli.core.visible import visible, visible_json
@@ -169,7 +170,8 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
     """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
     which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
     None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter)."""
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    # In cells, not characters: a CJK character or an emoji takes two.
+    widths = [max(cell_len(line[column]) for line in table) for column in range(len(table[0]))]
     room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
     if room < min(widths[0], NAME_COLUMN_MIN):
         return None
@@ -180,7 +182,10 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
         cells = [name, *line[1:]]
         rows.append(
             [
-                "  ".join(cell.ljust(column_width) for cell, column_width in zip(cells, widths, strict=True)).rstrip(),
+                "  ".join(
+                    cell + " " * (column_width - cell_len(cell))
+                    for cell, column_width in zip(cells, widths, strict=True)
+                ).rstrip(),
                 *folds,
             ]
         )

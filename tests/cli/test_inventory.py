@@ -310,3 +310,24 @@ def test_names_that_share_a_long_beginning_read_in_full_and_apart_in_the_text_in
     assert "…" not in result.stdout
     for name in events + traits:
         assert reads_in_full(result.stdout, name), name
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width: int) -> None:
+    from rich.cells import cell_len
+
+    names = ["Ok", "ユーザー登録が完了しました", "🎉 Purchase 🎉"]
+    log = tmp_path / "wide.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u1", "event": name, "timestamp": "2024-03-01T00:00:00Z"}) + "\n"
+            for name in names
+        )
+    )
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(app, ["inventory", str(log)])
+    rows = [line for line in result.stdout.splitlines() if line.startswith(tuple(names))]
+    assert len(rows) == 3
+    # Where the fate column starts, in cells on the screen: a CJK character or an emoji takes two.
+    starts = {cell_len(row[: re.search(r"  (kept|never-sent)", row).start()]) for row in rows}  # type: ignore[union-attr]
+    assert len(starts) == 1
+    assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
