@@ -164,6 +164,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
 td.seen { overflow-wrap: anywhere; min-width: 10em; } td.nowrap { white-space: nowrap; }
 figure.chart { margin: .5em 0; overflow-x: auto; }
+figure.chart svg { max-width: 100%; height: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }

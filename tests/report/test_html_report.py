@@ -642,3 +642,14 @@ def test_the_turned_away_list_says_how_many_of_them_the_table_holds(tmp_path: Pa
     assert "and 1,180 more; the table below shows 1,000 of them" in listed
     assert "inventory --format json or csv lists them all" in listed
     assert "(in the table below)" not in listed
+
+
+def test_the_charts_fit_a_narrow_window(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    page, _ = samples_page
+    page.set_viewport_size({"width": 800, "height": 900})
+    charts = page.eval_on_selector_all(
+        "figure.chart", "figures => figures.map(f => [f.clientWidth, f.scrollWidth, f.querySelector('svg') !== null])"
+    )
+    assert charts and all(has_svg for _, _, has_svg in charts)
+    # Drawn to the window's width: nothing to scroll sideways to, the last day and the legend in view.
+    assert all(scrolled <= shown for shown, scrolled, _ in charts), charts
