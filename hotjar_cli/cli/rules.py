@@ -98,5 +98,12 @@ def show_rule(
     rule = find_rule(code)
     if rule is None:
         raise UsageError(f"no rule {code!r} (see `hotjar-cli rules`)")
-    sys.stdout.write(rule.documentation())
+    if not sys.stdout.isatty():
+        sys.stdout.write(rule.documentation())  # Markdown as it is, for a file, a pipe or a page of docs
+        return 0
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    # On a terminal, drawn to its width: the Markdown's own lines run to a few hundred characters.
+    Console().print(Markdown(rule.documentation()))
     return 0

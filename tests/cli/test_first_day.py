@@ -461,3 +461,33 @@ def test_rules_reads_well_at_80_columns_and_wider(width: str) -> None:
     for rule in CATALOGUE:
         assert any(rule.message in line for line in lines), rule.code
     assert len(lines) <= 2 * len(CATALOGUE) + 2
+
+
+def on_a_terminal(*args: str, columns: int) -> str:
+    """What `hotjar-cli ARGS` shows on a terminal `columns` wide, its styles taken out."""
+    import pty
+
+    main, side = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    running = subprocess.Popen([str(CLI), *args], stdout=side, stderr=side, env=env)
+    os.close(side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal's other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert running.wait(timeout=60) == 0
+    return re.sub(r"\x1b\[[0-9;]*m", "", shown.decode())
+
+
+def test_a_rule_on_a_terminal_is_drawn_to_its_width() -> None:
+    shown = on_a_terminal("rule", "HJ303", columns=60)
+    assert "HJ303 event-name-invalid-characters" in shown and "What it does" in shown
+    assert max(len(line) for line in shown.splitlines()) <= 60
+    # and written to a file, the Markdown as it is
+    assert process("rule", "HJ303").stdout.startswith("# HJ303 event-name-invalid-characters\n")
