@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Summary
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, filtered_out
 
 LOSSES = frozenset({Effect.DROPPED, Effect.COERCED})
 """The effects of a finding that leave a call with less than the message had, or with something else."""
@@ -31,8 +31,7 @@ def dry_run_summary(summary: Summary, merge: Merge | None = None) -> list[str]:
     """The calls that would be sent, how many lose or change something and why, and the events that make no call
     by outcome; with `merge`, the calls of `--latest-traits` and how many identifies they merge."""
     identifies, events = summary.calls["identify"], summary.calls["event"]
-    filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
-    read = f"from {counted(summary.events, 'event')}{filtered}"
+    read = f"from {counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
     if merge is None:
         lines = [f"{counted(identifies + events, 'call')} ({_calls(identifies, events)}) {read}."]
         carriers, carrier = "these calls", "call"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, filtered_out
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -50,6 +50,6 @@ class GithubReporter(Reporter):
         outcomes = ", ".join(f"{count:,} {outcome.value}" for outcome, count in summary.outcomes.items())
         rules = ", ".join(f"{code} {count:,}" for code, count in summary.sorted_rules()) or "no findings"
         verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"
-        filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
-        totals = f"{counted(summary.events, 'event')}{filtered} ({outcomes}). Findings: {rules}. Gate {verdict}."
+        read = f"{counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
+        totals = f"{read} ({outcomes}). Findings: {rules}. Gate {verdict}."
         self.out.write(f"::notice title=hotjar-cli validate::{_data(totals)}\n")

@@ -32,7 +32,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import inventory_record, pace_words, where
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, filtered_out, read_from
 
 BARS_UP_TO = 200
 TABLE_ROWS = 1_000
@@ -348,11 +348,6 @@ def _no_buckets(timeline: dict[str, Any]) -> str:
     return "No event in these logs has a readable time."
 
 
-def _filtered_words(summary: dict[str, Any]) -> str:
-    """`, 10,073 filtered out`, as the text report writes it; nothing when the filters left every event in."""
-    return f", {summary['filtered']:,} filtered out" if summary.get("filtered") else ""
-
-
 def _charted(timeline: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     """The timeline, marked when the filters let no event through: its charts then say so, not that no event
     had a readable time."""
@@ -610,9 +605,8 @@ def validate_page(report: Report) -> str:
     outcomes = " · ".join(f"{_e(outcome)} {count:,}" for outcome, count in record["summary"]["outcomes"].items())
     sections = [
         "<h1>What Hotjar keeps of these Segment logs</h1>",
-        f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary.events, "event")} in '
-        f"{counted(summary.lines, 'line')} of {counted(summary.files, 'file')}"
-        f"{_filtered_words(record['summary'])}</p>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: '
+        f"{read_from(summary.events, summary.lines, summary.files, summary.filtered)}</p>",
         f'<div class="verdict {"failed" if failed else "passed"}">Gate {"failed" if failed else "passed"}'
         f"{f'<ul>{reasons}</ul>' if reasons else ''}</div>",
         f"<p>{outcomes}</p>",
@@ -666,7 +660,7 @@ def inventory_page(record: dict[str, Any]) -> str:
     sections = [
         "<h1>The Hotjar site's names</h1>",
         f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
-        f"{_filtered_words(summary)}{span}</p>",
+        f"{filtered_out(summary.get('filtered', 0))}{span}</p>",
     ]
     timeline = record.get("timeline")
     if timeline is not None:

@@ -8,7 +8,7 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import read_from
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -25,11 +25,7 @@ class MarkdownReporter(Reporter):
         write = self.out.write
         status = "❌ failed" if verdict.exit_code else "✅ passed"
         write(f"## hotjar-cli validate: {status}\n\n")
-        write(
-            f"{counted(summary.events, 'event')} in {counted(summary.lines, 'line')} of "
-            f"{counted(summary.files, 'file')}"
-        )
-        write(f" ({summary.filtered:,} filtered out).\n\n" if summary.filtered else ".\n\n")
+        write(f"{read_from(summary.events, summary.lines, summary.files, summary.filtered)}.\n\n")
         write("| outcome | events |\n| --- | ---: |\n")
         for outcome, count in summary.outcomes.items():
             write(f"| {outcome.value} | {count:,} |\n")

@@ -19,7 +19,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, read_from
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -63,16 +63,11 @@ class TextReporter(Reporter):
         summary, verdict = report.summary, report.verdict
         # One print of the whole report: rich works out the console's size and style once per print.
         parts: list[RenderableType] = []
-        filtered = f", {summary.filtered:,} filtered out" if summary.filtered else ""
         parts.append(
             Flow(
                 [
                     ("hotjar-cli validate", "bold"),
-                    *words(
-                        f"{counted(summary.events, 'event')} in {counted(summary.lines, 'line')} of "
-                        f"{counted(summary.files, 'file')}{filtered}",
-                        lead=": ",
-                    ),
+                    *words(read_from(summary.events, summary.lines, summary.files, summary.filtered), lead=": "),
                 ],
                 indent=2,
             )

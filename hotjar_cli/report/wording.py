@@ -7,3 +7,13 @@ from __future__ import annotations
 def counted(number: int, noun: str, nouns: str | None = None) -> str:
     """`1 event`, `10,081 events`: the noun agrees with the number."""
     return f"{number:,} {noun if number == 1 else nouns or noun + 's'}"
+
+
+def filtered_out(filtered: int) -> str:
+    """`, 10,073 filtered out`; nothing when the filters left every event in."""
+    return f", {filtered:,} filtered out" if filtered else ""
+
+
+def read_from(events: int, lines: int, files: int, filtered: int) -> str:
+    """What a run read, as every report says it: `10,081 events in 10,078 lines of 8 files, 10,073 filtered out`."""
+    return f"{counted(events, 'event')} in {counted(lines, 'line')} of {counted(files, 'file')}{filtered_out(filtered)}"
