@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,6 @@ from hotjar_cli.replay import ReplayReport
 from hotjar_cli.report import explain
 from tests.support.cli import (
     CLEAN,
-    CLI,
     INFO_ONLY,
     MIXED,
     WARNING_ONLY,
@@ -29,6 +27,7 @@ from tests.support.cli import (
     cli,
     identify,
     line,
+    on_a_terminal,
     one_line,
     process,
     track,
@@ -467,20 +466,7 @@ def test_a_small_validate_starts_without_the_heavy_parts(tmp_path: Path) -> None
 
 def _stderr_on_a_terminal(*arguments: str) -> tuple[int, bytes, str]:
     """Run the command with stderr on a terminal: its exit code, its stdout, and what the terminal showed."""
-    controller, terminal = os.openpty()
-    try:
-        done = subprocess.run([str(CLI), *arguments], stdout=subprocess.PIPE, stderr=terminal, timeout=60, check=False)
-    finally:
-        os.close(terminal)
-    shown = b""
-    try:
-        while chunk := os.read(controller, 65536):
-            shown += chunk
-    except OSError:
-        pass  # the terminal is closed once everything written to it has been read
-    finally:
-        os.close(controller)
-    return done.returncode, done.stdout, shown.decode()
+    return on_a_terminal(*arguments)
 
 
 def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path) -> None:

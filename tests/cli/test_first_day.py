@@ -19,7 +19,7 @@ import pytest
 
 from hotjar_cli import __version__, compiled
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
-from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, one_line, process, track
+from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, on_a_terminal, one_line, process, track
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -463,30 +463,11 @@ def test_rules_reads_well_at_80_columns_and_wider(width: str) -> None:
     assert len(lines) <= 2 * len(CATALOGUE) + 2
 
 
-def on_a_terminal(*args: str, columns: int) -> str:
-    """What `hotjar-cli ARGS` shows on a terminal `columns` wide, its styles taken out."""
-    import pty
-
-    main, side = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
-    running = subprocess.Popen([str(CLI), *args], stdout=side, stderr=side, env=env)
-    os.close(side)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # the terminal's other end closed
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(main)
-    assert running.wait(timeout=60) == 0
-    return re.sub(r"\x1b\[[0-9;]*m", "", shown.decode())
-
-
 def test_a_rule_on_a_terminal_is_drawn_to_its_width() -> None:
-    shown = on_a_terminal("rule", "HJ303", columns=60)
+    env = {**os.environ, "COLUMNS": "60", "NO_COLOR": "1"}
+    code, _, drawn = on_a_terminal("rule", "HJ303", stdout_too=True, env=env)
+    assert code == 0
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", drawn)  # styles taken out
     assert "HJ303 event-name-invalid-characters" in shown and "What it does" in shown
     assert max(len(line) for line in shown.splitlines()) <= 60
     # and written to a file, the Markdown as it is

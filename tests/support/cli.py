@@ -80,6 +80,34 @@ def process(*args: str | Path, input: bytes | None = None, cwd: Path | None = No
     return result
 
 
+def on_a_terminal(
+    *args: str | Path, stdout_too: bool = False, env: dict[str, str] | None = None
+) -> tuple[int, bytes, str]:
+    """`hotjar-cli ARGS` with stderr (and, with `stdout_too`, stdout) on a terminal: its exit code, its stdout when
+    that is a pipe, and what the terminal showed."""
+    controller, terminal = os.openpty()
+    try:
+        done = subprocess.run(
+            [str(CLI), *map(str, args)],
+            stdout=terminal if stdout_too else subprocess.PIPE,
+            stderr=terminal,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(controller, 65536):
+            shown += chunk
+    except OSError:
+        pass  # the terminal is closed once everything written to it has been read
+    finally:
+        os.close(controller)
+    return done.returncode, done.stdout or b"", shown.decode()
+
+
 def one_line(text: str) -> str:
     """The single line of an error message, failing when there are more."""
     lines = text.strip().splitlines()
