@@ -32,15 +32,19 @@ GROUP = "hotjar_cli.core.native"
 _COMPILE = """
 import sys
 from mypyc.build import mypycify
-from setuptools import setup
+from setuptools import Extension, setup
 
 work, config, *sources = sys.argv[1:]
 extensions = mypycify(
-    [f"--config-file={config}", f"--cache-dir={work}/mypy", *sources],
+    [f"--config-file={config}", f"--cache-dir={work}/mypy", *(s for s in sources if "=" not in s)],
     opt_level="3",
     target_dir=f"{work}/c",
     group_name="GROUP",
 )
+extensions += [
+    Extension(name, [source], extra_compile_args=["-O2"])
+    for source, name in (s.split("=") for s in sources if "=" in s)
+]
 setup(
     name="hotjar-cli-core",
     ext_modules=extensions,
@@ -98,7 +102,7 @@ def _compile(root: Path, sources: list[str]) -> tuple[str, list[Path]]:
     with tempfile.TemporaryDirectory(prefix="hotjar-cli-mypyc-") as work:
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _COMPILE, work, str(root / "pyproject.toml"), *(str(root / s) for s in sources)],
+                [sys.executable, "-c", _COMPILE, work, str(root / "pyproject.toml"), *(_argument(root, s) for s in sources)],
                 cwd=work,
                 capture_output=True,
                 text=True,
@@ -121,6 +125,17 @@ def _compile(root: Path, sources: list[str]) -> tuple[str, list[Path]]:
     return "", built
 
 
+def _module(source: str) -> str:
+    """The module a source compiles to: `hotjar_cli/core/mapping.py` to `hotjar_cli.core.mapping`."""
+    return source.removesuffix(".py").removesuffix(".c").replace("/", ".")
+
+
+def _argument(root: Path, source: str) -> str:
+    """A source as the compiling script takes it: a module in Python by its path, one in C with its name too."""
+    path = str(root / source)
+    return f"{path}={_module(source)}" if source.endswith(".c") else path
+
+
 def _suffix() -> str:
     return str(sysconfig.get_config_var("EXT_SUFFIX"))
 
@@ -135,12 +150,13 @@ def _remove_compiled(root: Path) -> None:
 
 
 def _write_manifest(root: Path, state: str, sources: list[str]) -> None:
-    """The state, with the modules compiled, then every source of the core with its size and CRC.
+    """The state, with the modules compiled, then every source of the core (Python and C) with its size and CRC.
 
     Every source, not only the compiled ones: mypyc compiled them against the types of the modules they import.
     """
-    lines = [" ".join([state, *(source.removesuffix(".py").replace("/", ".") for source in sources)])]
-    for path in sorted((root / "hotjar_cli" / "core").rglob("*.py")):
+    lines = [" ".join([state, *map(_module, sources)])]
+    core = root / "hotjar_cli" / "core"
+    for path in sorted([*core.rglob("*.py"), *core.rglob("*.c")]):
         data = path.read_bytes()
         lines.append(f"{path.relative_to(root).as_posix()} {len(data)} {zlib.crc32(data)}")
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -54,7 +54,10 @@ class _SourcesOnly:
         """The source's spec for a module of the core; None (the usual search) for any other module."""
         if not name.startswith(_CORE):
             return None
-        source = os.path.join(_ROOT, *name.split(".")) + ".py"
+        base = os.path.join(_ROOT, *name.split("."))
+        if os.path.isfile(base + ".c"):  # a module written in C has no source to run instead
+            raise ModuleNotFoundError(f"{name} is not used while the core runs from its sources", name=name)
+        source = base + ".py"
         if not os.path.isfile(source):
             return None
         from importlib.util import spec_from_file_location  # only when the sources are forced

@@ -21,14 +21,13 @@ counted as a remainder. `InventoryBounds` sets other bounds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 import msgspec
 
-from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, TRAITS, TYPE, USER_ID, Parsed, SegmentMessage, message_fields
-from hotjar_cli.core.eventtime import iso_date_text, text_seconds
-from hotjar_cli.core.mapping import json_path, user_key_of
+from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
+from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -37,7 +36,19 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_INVALID_CHARACTERS,
     EVENT_NAME_TOO_LONG,
 )
-from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, HashedUser, user_hash
+from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, user_hash, users_counted
+from hotjar_cli.core.tally import (
+    ATTRIBUTES,
+    EVENTS,
+    JS_TYPES,
+    Tally,
+    Taken,
+    Where,
+    before,
+    js_type_number,
+    new_tally,
+    seconds,
+)
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
@@ -70,34 +81,10 @@ Seen = tuple[float | None, Position]
 """When (event time in seconds, None when unreadable) and where a name was seen."""
 
 
-def _seconds(when: Any) -> Any:
-    """A time as `Inventory.observe` receives it (text in Segment's form, seconds, or None) in seconds."""
-    return text_seconds(when) if isinstance(when, str) else when
-
-
-def _before(when: Any, other: Any) -> bool:
-    """Whether a time is before another (neither None): two times in Segment's form and of one length are
-    compared as text (see `hotjar_cli.core.eventtime.segment_time`), any other two in seconds."""
-    if isinstance(when, str) and isinstance(other, str) and len(when) == len(other):
-        return when < other
-    return bool(_seconds(when) < _seconds(other))
-
-
-class Sighting:
-    """Where and when an event was seen, not yet settled: its time as `Inventory.observe` receives it. Made once
-    for an event, and shared by every name it is counted under."""
-
-    __slots__ = ("file", "index", "line", "when")
-
-    def __init__(self, when: Any, file: str, line: int, index: int | None) -> None:
-        self.when = when
-        self.file = file
-        self.line = line
-        self.index = index
-
-    def seen(self) -> Seen:
-        """This sighting settled: its time in seconds."""
-        return _seconds(self.when), Position(self.file, self.line, self.index)
+def _seen(where: Where) -> Seen:
+    """A sighting as a `Tally` holds it, settled: its time in seconds."""
+    when, file, line, index = where
+    return seconds(when), Position(file, line, index)
 
 
 def name_hash(name: str) -> int:
@@ -106,31 +93,9 @@ def name_hash(name: str) -> int:
     return user_hash(name)
 
 
-JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "array", "value")
-"""The JavaScript types an attribute value can have in the browser, as `js_type` names them."""
-
-
 def js_type(value: Any) -> str:
     """The JavaScript type an attribute value has in the browser: ISO-8601 strings become `Date`s there."""
-    return JS_TYPES[_js_type_number(value)]
-
-
-def _js_type_number(value: Any) -> int:
-    """`js_type`, by its place in `JS_TYPES`."""
-    if isinstance(value, str):  # narrowed: compiled, the string is then read in place
-        return 1 if iso_date_text(value) else 0
-    kind = type(value)
-    if kind is bool:
-        return 2
-    if kind is int or kind is float:
-        return 3
-    if value is None:
-        return 4
-    if kind is dict:
-        return 5
-    if kind is list:
-        return 6
-    return 7
+    return JS_TYPES[js_type_number(value)]
 
 
 def earlier(first: Seen | None, other: Seen | None) -> Seen | None:
@@ -167,19 +132,7 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = (
-        "_first",
-        "_last",
-        "_types",
-        "dropped",
-        "first",
-        "hash",
-        "last",
-        "messages",
-        "offered",
-        "types",
-        "users",
-    )
+    __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
 
     def __init__(self, hashed: int, exact_users: int = EXACT_USERS) -> None:
         self.hash = hashed
@@ -191,27 +144,24 @@ class NameRecord:
         self.types: dict[str, int] = {}
         self.dropped: dict[str, int] = {}
         """Findings per rule code: an attribute's values dropped, an event name's messages rejected or noted."""
-        self._first: Sighting | None = None
-        self._last: Sighting | None = None
-        """The first and last sighting since the last `settle`, set together (see `Inventory.observe`)."""
-        self._types: list[int] | None = None
-        """An attribute's values by JavaScript type since the last `settle`, by place in `JS_TYPES`: a count in a
-        list costs a quarter of one in a dict by name."""
 
-    def settle(self) -> None:
-        """Take the sightings and types not yet settled into `first`, `last` and `types`."""
-        first, last = self._first, self._last
+    def settle(self, taken: Taken) -> None:
+        """Take in what a `Tally` counted under this name since it was last taken (`Tally.take`)."""
+        messages, types, first, last, users, offered, dropped = taken
+        self.messages += messages
         if first is not None and last is not None:
-            self.first = earlier(self.first, first.seen())
-            self.last = later(self.last, last.seen())
-            self._first = self._last = None
-        counts = self._types
-        if counts is not None:
-            types = self.types
-            for number, count in enumerate(counts):
-                if count:
-                    types[JS_TYPES[number]] = types.get(JS_TYPES[number], 0) + count
-            self._types = None
+            self.first = earlier(self.first, _seen(first))
+            self.last = later(self.last, _seen(last))
+        for number, count in enumerate(types):
+            if count:
+                self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
+        if users is not None:
+            counted = users_counted(users, self.users.exact_up_to)
+            self.users = self.users.merge(counted) if self.users.estimated or self.users.exact else counted
+        if offered:
+            self.offered = True
+        for code, count in dropped.items():
+            self.dropped[code] = self.dropped.get(code, 0) + count
 
     def merge(self, later_part: NameRecord) -> NameRecord:
         """This name's record followed by `later_part`'s."""
@@ -275,6 +225,7 @@ class Names:
         "occurrences",
         "offered",
         "records",
+        "slots",
         "threshold",
     )
 
@@ -302,6 +253,8 @@ class Names:
         """Every distinct name seen (a distinct count, whether held or not)."""
         self.occurrences = 0
         """Every message (or, for attributes, value) seen under any name, held or not."""
+        self.slots: dict[str, int] = {}
+        """Each held name's slot in the `Tally` counting for it, and -1 for names met outside the sample held."""
 
     def record(self, name: str) -> NameRecord | None:
         """The record of a name, made when new; None when the name falls outside the sample held."""
@@ -429,67 +382,12 @@ def _names(
     return names
 
 
-USERS_CACHED: Final = 65_536
-"""Users whose hashes are remembered: a user's events tend to come together."""
 DECISIONS_HELD: Final = 16_384
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
-
-
-class _Held:
-    """What a decision met before counts for (see `Inventory._decisions`)."""
-
-    __slots__ = ("codes", "decision", "name", "record")
-
-    def __init__(
-        self, decision: Decision, name: str | None, record: NameRecord | None = None, codes: tuple[str, ...] = ()
-    ) -> None:
-        self.decision = decision
-        """Held, it stays alive, so its identity stays its own."""
-        self.name = name
-        """A track's event name; None for a decision that sends no name, whatever the message (a page, a track
-        dropped for something other than its name)."""
-        self.record = record
-        """The name's record; None outside the sample held."""
-        self.codes = codes
-        """The codes of the track's findings about its event name."""
-
-
-def _sight(record: NameRecord, sighting: Sighting) -> None:
-    """A sighting of a name, taken into its first and last since the last `settle` as `earlier` and `later` do:
-    a timed sighting before any untimed one, ties keeping the first and taking the last."""
-    first, last = record._first, record._last
-    if first is None or last is None:
-        record._first = record._last = sighting
-        return
-    when, last_when = sighting.when, last.when
-    if type(when) is str and type(last_when) is str and len(when) == len(last_when) and when >= last_when:
-        record._last = sighting  # nearly always, times coming in order: the first is not later than the last
-        return
-    if when is None:
-        if last_when is None:
-            record._last = sighting
-        return
-    if first.when is None or _before(when, first.when):
-        record._first = sighting
-    if last_when is None or not _before(when, last_when):
-        record._last = sighting
-
-
-def _count(record: NameRecord, sighting: Sighting, user: HashedUser | None, in_order: bool) -> None:
-    """One message (or value) under a name, at `sighting`, from `user`.
-
-    `in_order`: the sighting's time is at or after every time met since the last `settle` (see `Inventory.observe`),
-    so it is this name's last, unless the name's last has no time (then neither has its first, and `_sight`
-    decides). Nearly every time comes in order, and is then not compared again for each name it is counted under.
-    """
-    record.messages += 1
-    last = record._last
-    if in_order and last is not None and last.when is not None:
-        record._last = sighting
-    else:
-        _sight(record, sighting)
-    if user is not None:
-        record.users.add_user(user)
+TRAIT_PATHS_HELD: Final = 10_000
+"""Trait names remembered by path (see `Inventory._trait_codes`); past this many, they are worked out again."""
+SLOTS_PER_NAME_HELD: Final = 4
+"""A kind's `Names.slots` lets the names met outside the sample go past this many per name held."""
 
 
 def _event_name_codes(decision: Decision) -> list[str]:
@@ -506,11 +404,12 @@ class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
     __slots__ = (
-        "_decisions",
-        "_decisions_held",
         "_earliest",
         "_latest",
-        "_user_hashes",
+        "_observe_held",
+        "_observe_traits",
+        "_tally",
+        "_trait_names",
         "attributes",
         "earliest",
         "events",
@@ -525,9 +424,10 @@ class Inventory:
         known_events: Iterable[str] = (),
         bounds: InventoryBounds = BOUNDS,
         decisions_held: int = DECISIONS_HELD,
+        tally: Callable[[int, int], Tally] = new_tally,
     ) -> None:
-        """`decisions_held`: how many decisions met before are held (see `_decisions`); with none, every event is
-        looked at in full, which must count the same."""
+        """`decisions_held`: how many decisions met before are held (see `observe`); with none, every event is
+        looked at in full, which must count the same. `tally` makes what counts (see `hotjar_cli.core.tally`)."""
         self.attributes = Names(
             "attribute", max_attributes, known_attributes, bounds.attribute_names, bounds.exact_users
         )
@@ -538,30 +438,37 @@ class Inventory:
         self._earliest: Any = None
         self._latest: Any = None
         """The earliest and latest time since the last `settle`, as `observe` receives them."""
-        self._user_hashes: dict[str, HashedUser] = {}
-        self._decisions: dict[int, _Held] = {}
-        """Decisions met before, by identity, with what they count for."""
-        self._decisions_held = decisions_held
+        self._tally = tally(bounds.exact_users, decisions_held)
+        # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
+        self._observe_held = self._tally.observe_held
+        self._observe_traits = self._tally.observe_traits
+        self._trait_names: dict[str, str] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Identities mean nothing in another process: what is held by identity stays behind.
+        # What the tally holds stays behind: it is settled into the records first.
         self.settle()
         return _inventory, (self.attributes, self.events, self.earliest, self.latest)
 
     def settle(self) -> None:
-        """Take the times and sightings not yet settled in: every name's first and last sighting, and the span,
-        are then complete. Call it when a pass is done."""
+        """Take the times and counts not yet settled in: every name's record, and the span, are then complete.
+        Call it when a pass is done."""
         earliest, latest = self._earliest, self._latest
         if earliest is not None and latest is not None:
-            earliest, latest = _seconds(earliest), _seconds(latest)
+            earliest, latest = seconds(earliest), seconds(latest)
             if self.earliest is None or earliest < self.earliest:
                 self.earliest = earliest
             if self.latest is None or latest > self.latest:
                 self.latest = latest
             self._earliest = self._latest = None
-        for names in (self.attributes, self.events):
-            for record in names.records.values():
-                record.settle()
+        tally = self._tally
+        for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
+            names.occurrences += tally.occurrences(kind)
+            records = names.records
+            for name, slot in names.slots.items():
+                if slot >= 0:
+                    taken = tally.take(kind, slot)
+                    if taken is not None:
+                        records[name].settle(taken)
 
     def observe(
         self,
@@ -577,10 +484,11 @@ class Inventory:
         its time in seconds (`eventtime.event_seconds`), else None. Only calls to Hotjar (and tracks it rejects
         for their name) carry names. Call `settle` when done.
 
-        Most events cost a few operations: the core hands out one shared decision for every track under an
-        admitted name (see `Summary`), so a decision met before tells what the event counts for, and such a track
-        is only counted (`_count`). A time in Segment's form is not read: it is compared as text with the latest
-        time met, which it nearly always follows, and is then the last of every name it counts under.
+        Most events cost a few operations in the tally: the core hands out one shared decision for every track
+        under an admitted name (see `Summary`), so a decision met before (held by the tally) tells what the event
+        counts for; and an identify whose traits all reach a full site is counted trait by trait there. A time in
+        Segment's form is not read: it is compared as text with the latest time met, which it nearly always
+        follows, and is then the last of every name it counts under.
         """
         in_order = False
         if when is not None:
@@ -590,149 +498,157 @@ class Inventory:
                 in_order = True
             else:
                 self._stretch(when)
-        held = self._decisions.get(id(decision))
-        if held is not None:
-            name = held.name
-            if name is None:
-                return
-            if fields is None:
-                fields = message_fields(parsed)  # type: ignore[arg-type]  # only a track is given a track's decision
-            event = fields[EVENT]
-            if type(event) is str and event == name:  # compared as strings when compiled
-                self.events.occurrences += 1
-                record = held.record
-                if record is None:
-                    return  # outside the sample held
-                user = self._user(fields)
-                _count(record, Sighting(when, file, line, index), user, in_order)
-                if held.codes:
-                    dropped = record.dropped
-                    for code in held.codes:
-                        dropped[code] = dropped.get(code, 0) + 1
-                return
         if type(parsed) is not SegmentMessage:
-            return
+            return  # a line holding no message sends no name
         if fields is None:
             fields = message_fields(parsed)
+        if self._observe_held(decision, fields, when, file, line, index, in_order):
+            return
+        tally = self._tally
         kind = fields[TYPE]
         if kind == "track":
-            self._track(Sighting(when, file, line, index), in_order, fields, decision)
+            self._track(fields, decision, when, file, line, index, in_order)
         elif kind == "identify" and decision.call is not None:
-            if fields[TRAITS]:
-                self._identify(Sighting(when, file, line, index), in_order, fields, decision)
+            traits = fields[TRAITS]
+            if traits and type(traits) is dict:
+                self._identify(traits, fields, decision, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
-            self._hold(_Held(decision, None))  # a page, a group, an alias, an identify dropped whole: no name
+            tally.hold(decision, None, -1, ())  # a page, a group, an alias, an identify dropped whole: no name
 
     def _stretch(self, when: Any) -> None:
-        """The span since the last `settle`, stretched to a time (see `_before`)."""
+        """The span since the last `settle`, stretched to a time (see `tally.before`)."""
         earliest, latest = self._earliest, self._latest
         if earliest is None or latest is None:
             self._earliest = self._latest = when
-        elif _before(when, earliest):
+        elif before(when, earliest):
             self._earliest = when
-        elif _before(latest, when):
+        elif before(latest, when):
             self._latest = when
 
-    def _hold(self, held: _Held) -> None:
-        """Remember what a decision counts for (see `_decisions`)."""
-        decisions = self._decisions
-        if len(decisions) >= self._decisions_held:
-            decisions.clear()
-            if not self._decisions_held:
-                return
-        decisions[id(held.decision)] = held
+    def _slot(self, names: Names, kind: int, name: str) -> int:
+        """A name's slot in the tally, with its record made when new; -1 outside the sample held."""
+        slot = names.slots.get(name)
+        if slot is not None:
+            return slot
+        records = names.records
+        record = names.record(name)
+        if names.records is not records:  # the sample was trimmed: the names it let go count no more
+            self._tally.forget()
+            for gone, slot in list(names.slots.items()):
+                if slot >= 0 and gone not in names.records:
+                    self._tally.free_slot(kind, slot)
+                    names.slots[gone] = -1
+        if record is None:
+            if len(names.slots) >= names.held_names * SLOTS_PER_NAME_HELD:
+                names.slots = {held: slot for held, slot in names.slots.items() if slot >= 0}
+            names.slots[name] = -1
+            return -1
+        slot = names.slots[name] = self._tally.new_slot(kind)
+        return slot
 
-    def _user(self, fields: tuple[Any, ...]) -> HashedUser | None:
-        """The user of a message (its `message_fields`), hashed once per distinct user."""
-        user = fields[USER_ID]
-        if type(user) is not str or not user:
-            user = user_key_of(user, fields[ANONYMOUS_ID])
-            if user is None:
-                return None
-        hashed = self._user_hashes.get(user)
-        if hashed is None:
-            if len(self._user_hashes) >= USERS_CACHED:
-                self._user_hashes.clear()
-            hashed = self._user_hashes[user] = HashedUser(user)
-        return hashed
-
-    def _track(self, sighting: Sighting, in_order: bool, fields: tuple[Any, ...], decision: Decision) -> None:
-        """A track (its `message_fields`) whose decision is met for the first time: counted, then its decision
-        held."""
+    def _track(
+        self, fields: tuple[Any, ...], decision: Decision, when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> None:
+        """A track whose decision is met for the first time: counted, then its decision held."""
         name = fields[EVENT]
         if type(name) is not str or not name:
             return
+        tally = self._tally
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
-            self._hold(_Held(decision, None))  # dropped for something other than its name, whatever the message
+            tally.hold(decision, None, -1, ())  # dropped for something other than its name, whatever the message
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
         offered = not dropped or dropped == _EVENT_LIMIT_CODE
         if offered and len(names.offered) < names.limit and name not in names.offered:
-            names.offer(name, sighting.seen())
-        record = names.records.get(name)
-        if record is None:
-            records = names.records
-            record = names.record(name)
-            if names.records is not records:
-                self._decisions.clear()  # the sample was trimmed: a held record may be gone
-        if record is not None:
-            _count(record, sighting, self._user(fields), in_order)
+            names.offer(name, _seen((when, file, line, index)))
+        slot = self._slot(names, EVENTS, name)
+        if slot >= 0:
+            tally.count(EVENTS, slot, fields, when, file, line, index, in_order)
+            record = names.records[name]
             if offered:
                 record.offered = True
             for code in found:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
         # already (or the site was full, or knew it), so they only count.
-        self._hold(_Held(decision, name, record, tuple(found)))
+        tally.hold(decision, name, slot, tuple(found))
 
-    def _identify(self, sighting: Sighting, in_order: bool, fields: tuple[Any, ...], decision: Decision) -> None:
-        traits = fields[TRAITS]
-        if type(traits) is not dict:
-            return
-        dropped_at: dict[str, str] | None = None
-        if decision.findings:
-            dropped_at = {}
-            for finding in decision.findings:
-                path = finding.path  # an attribute of a msgspec Struct: a generic lookup when compiled
-                if path.startswith("$.traits"):
-                    dropped_at[path] = finding.code
+    def _identify(
+        self,
+        traits: dict[str, Any],
+        fields: tuple[Any, ...],
+        decision: Decision,
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> None:
+        """An identify sending attributes: each trait counted under its name."""
         names = self.attributes
-        seen: Seen | None = None
-        user = self._user(fields)
-        offering = len(names.offered) < names.limit
-        records = names.records
+        codes = self._trait_codes(traits, decision) if decision.findings else None
+        if len(names.offered) >= names.limit:
+            # The site is offered no more names: the tally counts each trait whose name has a slot.
+            unknown = self._observe_traits(traits, names.slots, codes, fields, when, file, line, index, in_order)
+            for name in unknown or ():
+                self._trait(name, traits[name], codes, False, fields, when, file, line, index, in_order)
+            return
         names.occurrences += len(traits)
-        unmatched = len(dropped_at) if dropped_at else 0  # each path is a trait's: none is looked up once all are met
         for name, value in traits.items():
-            code = None
-            if unmatched and dropped_at is not None:
-                code = dropped_at.get(json_path("$.traits", name))
-                if code is not None:
-                    unmatched -= 1
-            offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
-            if offered and offering and name not in names.offered:
-                if seen is None:
-                    seen = sighting.seen()
-                names.offer(name, seen)
-            record = records.get(name)
-            if record is None:
-                record = names.record(name)
-                records = names.records  # a sample may have been trimmed
-                if record is None:
-                    continue
-            _count(record, sighting, user, in_order)
-            if offered:
-                record.offered = True
-            if code is not None:
-                record.dropped[code] = record.dropped.get(code, 0) + 1
-            counts = record._types
-            if counts is None:
-                counts = record._types = [0] * len(JS_TYPES)
-            number = _js_type_number(value)
-            counts[number] = counts[number] + 1  # compiled, `+=` on an item adds the objects in general
+            self._trait(name, value, codes, True, fields, when, file, line, index, in_order)
+
+    def _trait(
+        self,
+        name: str,
+        value: Any,
+        codes: dict[str, str] | None,
+        offering: bool,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> None:
+        """One trait of an identify, its name offered to the site when `offering` and no other rule dropped it."""
+        names, tally = self.attributes, self._tally
+        code = codes.get(name) if codes is not None else None
+        offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
+        if offered and offering and name not in names.offered:
+            names.offer(name, _seen((when, file, line, index)))
+        slot = self._slot(names, ATTRIBUTES, name)
+        if slot < 0:
+            return
+        tally.count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
+        tally.count_type(slot, value)
+        record = names.records[name]
+        if offered:
+            record.offered = True
+        if code is not None:
+            record.dropped[code] = record.dropped.get(code, 0) + 1
+
+    def _trait_codes(self, traits: dict[str, Any], decision: Decision) -> dict[str, str]:
+        """The code of the finding that dropped each trait, by the trait's name (its path, `$.traits.plan`, is
+        worked out once for each name met)."""
+        codes: dict[str, str] = {}
+        names = self._trait_names
+        for finding in decision.findings:
+            path = finding.path  # an attribute of a msgspec Struct: a generic lookup when compiled
+            if not path.startswith("$.traits"):
+                continue
+            name = names.get(path)
+            if name is None:
+                if len(names) >= TRAIT_PATHS_HELD:
+                    names.clear()
+                for trait in traits:
+                    names[json_path("$.traits", trait)] = trait
+                name = names.get(path)
+            if name is not None and name in traits:
+                codes[name] = finding.code
+        return codes
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""
@@ -755,5 +671,7 @@ def _inventory(attributes: Names, events: Names, earliest: float | None, latest:
     """An inventory of these names, holding nothing by identity: merged, moved on, or unpickled (see `_record`)."""
     inventory = Inventory(attributes.limit, events.limit)
     inventory.attributes, inventory.events = attributes, events
+    for kind, names in ((ATTRIBUTES, attributes), (EVENTS, events)):
+        names.slots = {name: inventory._tally.new_slot(kind) for name in names.records}
     inventory.earliest, inventory.latest = earliest, latest
     return inventory

@@ -188,6 +188,13 @@ def _distinct_users(exact: set[int] | None, exact_up_to: int, registers: bytearr
     return users
 
 
+def users_counted(users: set[int] | bytearray, exact_up_to: int) -> DistinctUsers:
+    """Distinct users as counted elsewhere: their hashes (at most `exact_up_to`), or a sketch's registers."""
+    if isinstance(users, set):
+        return _distinct_users(users, exact_up_to, None)
+    return _distinct_users(None, exact_up_to, users)
+
+
 _EXACT_RANKS = 42
 """Up to this rank in every register, every sum of their 2^-rank is held exactly: a multiple of 2^-42 below 2^11
 takes at most 53 bits."""

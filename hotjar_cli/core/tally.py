@@ -1,0 +1,322 @@
+"""The inventory's counting, event by event: what it counts under each name between two settles.
+
+`Inventory` (see `hotjar_cli.core.inventory`) decides which names an event counts under, and keeps each name's
+settled record; a `Tally` does the counting that every event pays for: the messages under a name, its first and
+last sighting, its distinct users, the JavaScript types of an attribute's values, and the decisions met before.
+Each name has a slot here (`new_slot`); `take` hands a slot's counts to its record and empties it.
+
+Two implementations keep one behaviour: the C one in `hotjar_cli/core/tally_native.c`, built at install beside the
+compiled core (`hatch_build.py`), where an event costs a few hundred instructions and touches little memory; and
+`PythonTally` below, the reference, used when nothing was compiled. `tests/core/test_tally.py` holds them equal.
+
+The counting follows the inventory's rules (see its module): a sighting is the last of a name when its time is at
+or after the latest met (`in_order`); otherwise it is compared (`before`), a timed sighting before any untimed one,
+ties keeping the first and taking the last. Distinct users are counted as `DistinctUsers` counts them: a set of
+`user_hash`es up to a bound, then a HyperLogLog sketch; `take` hands them over as one, to be merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, Protocol
+
+from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, USER_ID
+from hotjar_cli.core.eventtime import iso_date_text, text_seconds
+from hotjar_cli.core.mapping import user_key_of
+from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
+from hotjar_cli.core.sketch import DistinctUsers, user_hash
+
+ATTRIBUTES: Final = 0
+EVENTS: Final = 1
+"""The kinds of names, as a `Tally` numbers them."""
+
+JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "array", "value")
+"""The JavaScript types an attribute value can have in the browser, as `js_type_number` numbers them."""
+
+Where = tuple[Any, str, int, "int | None"]
+"""A sighting as a `Tally` holds it: the time as the inventory received it, file, line, index."""
+Taken = tuple[int, list[int], Where | None, Where | None, set[int] | bytearray | None, bool, dict[str, int]]
+"""A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting, distinct users
+(their hashes, or past the exact bound the sketch's registers: see `DistinctUsers`), whether a value under it was
+offered to the site, and findings by rule code."""
+
+
+def seconds(when: Any) -> Any:
+    """A time as the inventory receives it (text in Segment's form, seconds, or None) in seconds."""
+    return text_seconds(when) if isinstance(when, str) else when
+
+
+def before(when: Any, other: Any) -> bool:
+    """Whether a time is before another (neither None): two times in Segment's form and of one length are
+    compared as text (see `hotjar_cli.core.eventtime.segment_time`), any other two in seconds."""
+    if isinstance(when, str) and isinstance(other, str) and len(when) == len(other):
+        return when < other
+    return bool(seconds(when) < seconds(other))
+
+
+def js_type_number(value: Any) -> int:
+    """The JavaScript type an attribute value has in the browser, by its place in `JS_TYPES`: ISO-8601 strings
+    become `Date`s there."""
+    if isinstance(value, str):
+        return 1 if iso_date_text(value) else 0
+    kind = type(value)
+    if kind is bool:
+        return 2
+    if kind is int or kind is float:
+        return 3
+    if value is None:
+        return 4
+    if kind is dict:
+        return 5
+    if kind is list:
+        return 6
+    return 7
+
+
+def user_of(fields: tuple[Any, ...]) -> str | None:
+    """The user a message (its `message_fields`) counts for: its `userId`, else its `anonymousId`, as Hotjar's
+    integration reads them."""
+    user = fields[USER_ID]
+    if type(user) is str and user:
+        return user
+    return user_key_of(user, fields[ANONYMOUS_ID])
+
+
+class Tally(Protocol):
+    """What the inventory counts with (see the module's docstring)."""
+
+    def new_slot(self, kind: int) -> int:
+        """A slot for a new name of a kind, empty."""
+
+    def free_slot(self, kind: int, slot: int) -> None:
+        """A slot whose name is no longer held: emptied, and given to a later name."""
+
+    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None:
+        """Remember what a decision counts for: the event name its tracks carry (None: it sends no name) and that
+        name's slot (-1: outside the sample held), and the codes of its findings about the name. Past `held`
+        decisions, every one is let go first."""
+
+    def forget(self) -> None:
+        """Let every decision held go."""
+
+    def observe_held(
+        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> bool:
+        """An event whose decision is held, counted as it was: True, or False when its decision is not held or it
+        is a track under another name (the inventory looks at it in full)."""
+
+    def observe_traits(
+        self,
+        traits: dict[str, Any],
+        slots: dict[str, int],
+        codes: dict[str, str] | None,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> list[str] | None:
+        """An identify sending attributes to a site that is offered no name now: each trait whose name has a slot
+        in `slots` counted (a slot of -1: outside the sample held), with the code of the finding that dropped it
+        (`codes`, by name), and as offered unless that finding was another than the site's limit. The names
+        without a slot, for the inventory to look at, or None."""
+
+    def count(
+        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> None:
+        """One message (or value) under the name in a slot."""
+
+    def count_type(self, slot: int, value: Any) -> None:
+        """An attribute's value, by JavaScript type."""
+
+    def occurrences(self, kind: int) -> int:
+        """Messages (or values) counted under any name of a kind since the last `take_occurrences`, and none again."""
+
+    def take(self, kind: int, slot: int) -> Taken | None:
+        """A slot's counts since it was last taken (None when it has none), and the slot emptied."""
+
+
+class _Slot:
+    __slots__ = ("dropped", "first", "last", "messages", "offered", "types", "users")
+
+    def __init__(self, exact_users: int) -> None:
+        self.messages = 0
+        self.types = [0] * len(JS_TYPES)
+        self.first: Where | None = None
+        self.last: Where | None = None
+        self.users = DistinctUsers(exact_users)
+        self.offered = False
+        self.dropped: dict[str, int] = {}
+
+
+class PythonTally:
+    """A `Tally` in Python: the reference the C one is held equal to."""
+
+    def __init__(
+        self,
+        exact_users: int,
+        held: int,
+        still_offered: str,
+        before: Callable[[Any, Any], bool] = before,
+        is_date: Callable[[str], bool] = iso_date_text,
+        user_key: Callable[[Any, Any], str | None] = user_key_of,
+    ) -> None:
+        """`still_offered`: the code of the one finding that drops a value and still offers its name to the site
+        (its limit). `before`, `is_date` and `user_key` are this module's and the core's own (`before`,
+        `iso_date_text`, `user_key_of`); the C tally calls them for the rare case it does not read itself."""
+        self._still_offered = still_offered
+        self._exact_users = exact_users
+        self._held = held
+        self._slots: tuple[list[_Slot | None], list[_Slot | None]] = ([], [])
+        self._free: tuple[list[int], list[int]] = ([], [])
+        self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...]]] = {}
+        self._occurrences = [0, 0]
+
+    def new_slot(self, kind: int) -> int:
+        free = self._free[kind]
+        if free:
+            return free.pop()
+        self._slots[kind].append(None)
+        return len(self._slots[kind]) - 1
+
+    def free_slot(self, kind: int, slot: int) -> None:
+        self._slots[kind][slot] = None
+        self._free[kind].append(slot)
+
+    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None:
+        if len(self._decisions) >= self._held:
+            self._decisions.clear()
+            if not self._held:
+                return
+        self._decisions[id(decision)] = (decision, name, slot, codes)
+
+    def forget(self) -> None:
+        self._decisions.clear()
+
+    def observe_held(
+        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> bool:
+        held = self._decisions.get(id(decision))
+        if held is None:
+            return False
+        _, name, slot, codes = held
+        if name is None:
+            return True
+        event = fields[EVENT]
+        if type(event) is not str or event != name:
+            return False
+        self._occurrences[EVENTS] += 1
+        if slot < 0:
+            return True
+        self.count(EVENTS, slot, fields, when, file, line, index, in_order)
+        if codes:
+            dropped = self._slot(EVENTS, slot).dropped
+            for code in codes:
+                dropped[code] = dropped.get(code, 0) + 1
+        return True
+
+    def observe_traits(
+        self,
+        traits: dict[str, Any],
+        slots: dict[str, int],
+        codes: dict[str, str] | None,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> list[str] | None:
+        self._occurrences[ATTRIBUTES] += len(traits)
+        unknown: list[str] | None = None
+        for name, value in traits.items():
+            slot = slots.get(name)
+            if slot is None:
+                if unknown is None:
+                    unknown = []
+                unknown.append(name)
+                continue
+            if slot < 0:
+                continue
+            self.count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
+            self.count_type(slot, value)
+            counts = self._slot(ATTRIBUTES, slot)
+            code = codes.get(name) if codes is not None else None
+            if code is not None:
+                counts.dropped[code] = counts.dropped.get(code, 0) + 1
+            if code is None or code == self._still_offered:
+                counts.offered = True
+        return unknown
+
+    def count(
+        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> None:
+        counts = self._slot(kind, slot)
+        counts.messages += 1
+        where = (when, file, line, index)
+        last = counts.last
+        if in_order and last is not None and last[0] is not None:
+            counts.last = where
+        else:
+            _sight(counts, where)
+        user = user_of(fields)
+        if user is not None:
+            counts.users.add(user_hash(user))
+
+    def count_type(self, slot: int, value: Any) -> None:
+        self._slot(ATTRIBUTES, slot).types[js_type_number(value)] += 1
+
+    def occurrences(self, kind: int) -> int:
+        counted, self._occurrences[kind] = self._occurrences[kind], 0
+        return counted
+
+    def take(self, kind: int, slot: int) -> Taken | None:
+        counts = self._slots[kind][slot]
+        if counts is None:
+            return None
+        self._slots[kind][slot] = None
+        users = counts.users.exact or counts.users.registers
+        return counts.messages, counts.types, counts.first, counts.last, users, counts.offered, counts.dropped
+
+    def _slot(self, kind: int, slot: int) -> _Slot:
+        counts = self._slots[kind][slot]
+        if counts is None:
+            counts = self._slots[kind][slot] = _Slot(self._exact_users)
+        return counts
+
+
+def _sight(counts: _Slot, where: Where) -> None:
+    """A sighting compared with a slot's first and last: a timed sighting before any untimed one, ties keeping the
+    first and taking the last."""
+    first, last = counts.first, counts.last
+    if first is None or last is None:
+        counts.first = counts.last = where
+        return
+    when, last_when = where[0], last[0]
+    if type(when) is str and type(last_when) is str and len(when) == len(last_when) and when >= last_when:
+        counts.last = where
+        return
+    if when is None:
+        if last_when is None:
+            counts.last = where
+        return
+    if first[0] is None or before(when, first[0]):
+        counts.first = where
+    if last_when is None or not before(when, last_when):
+        counts.last = where
+
+
+_native: Callable[..., Tally] | None
+try:  # built at install with the compiled core; not when the core runs from its sources (`hotjar_cli.compiled`)
+    from hotjar_cli.core.tally_native import NativeTally as _native
+except ImportError:
+    _native = None
+
+
+def new_tally(exact_users: int, held: int) -> Tally:
+    """A tally counting distinct users exactly up to `exact_users` and holding up to `held` decisions: the C one
+    when it was built, else `PythonTally`."""
+    if _native is not None:
+        return _native(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code, before, iso_date_text, user_key_of)
+    return PythonTally(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code)

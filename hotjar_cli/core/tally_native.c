@@ -1,0 +1,917 @@
+/* The inventory's tally in C: `hotjar_cli.core.tally.Tally`, held equal to `PythonTally` in
+ * hotjar_cli/core/tally.py, whose docstrings say what each method does. Built at install with the compiled core
+ * (hatch_build.py).
+ *
+ * Where the Python tally keeps an object per name and a set of Python integers per name's users, this one keeps a
+ * slot per name in an array, its users' 64-bit hashes in a small open-addressing table (then HyperLogLog registers),
+ * and the decisions held in a table keyed by address: counting an event touches a slot and a table line, and makes
+ * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
+ * (two times not both in Segment's form), `is_date` (a text that may be an ISO-8601 date) and `user_key` (a message
+ * whose userId and anonymousId are not plain texts). Those are pure: they do not call the tally back, so a slot
+ * found before one of them is called is still where it was.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { ATTRIBUTES = 0, EVENTS = 1, KINDS = 2 };
+enum { JS_TYPES = 8, PRECISION = 10, REGISTERS = 1 << PRECISION, HIGH_VALUE_BITS = 32 - PRECISION };
+/* The places of a message's fields in `hotjar_cli.core.decode.message_fields`. */
+enum { ANONYMOUS_ID = 0, USER_ID = 8, EVENT = 9 };
+
+enum { NO_SIGHTING = 0, TIME_OBJECT = 1, TIME_TEXT = 2, TEXT_HELD = 40 };
+
+/* A sighting. Its time, nearly always a text in Segment's form, is held as its characters: holding the text
+ * object would keep one alive per name, and letting it go at the next sighting would touch memory long cold. */
+typedef struct {
+    int state;       /* NO_SIGHTING, TIME_OBJECT (`when`, None included) or TIME_TEXT (`text`) */
+    PyObject *when;  /* TIME_OBJECT only */
+    Py_ssize_t size; /* TIME_TEXT: an ASCII text of `size` characters */
+    char text[TEXT_HELD];
+    PyObject *file;
+    Py_ssize_t line;
+    PyObject *index; /* None or an int */
+} Where;
+
+typedef struct {
+    int used; /* anything counted since the slot was last taken */
+    int offered;
+    int64_t messages;
+    int64_t types[JS_TYPES];
+    Where first, last;
+    uint64_t *exact; /* open addressing, 0 for an empty place; a hash of 0 is `has_zero` */
+    uint32_t exact_count, exact_capacity;
+    int has_zero;
+    uint8_t *registers; /* once past the exact bound */
+    PyObject *dropped;  /* findings by code, or NULL */
+} Slot;
+
+typedef struct {
+    PyObject *decision; /* strong: its address stays its own while held; NULL for an empty place */
+    PyObject *name;     /* NULL: it sends no name */
+    Py_ssize_t slot;
+    PyObject *codes; /* a tuple */
+} Held;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t exact_users;
+    Py_ssize_t held_limit;
+    PyObject *before, *is_date, *user_key, *still_offered;
+    Slot *slots[KINDS];
+    Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
+    Py_ssize_t *free_slots[KINDS];
+    Py_ssize_t free_count[KINDS], free_capacity[KINDS];
+    Held *held;
+    Py_ssize_t held_count, held_capacity;
+    int64_t occurrences[KINDS];
+} Tally;
+
+/* ---- users: `hotjar_cli.core.sketch.user_hash`, `register_of` ---- */
+
+static uint32_t mixed(uint32_t value) {
+    value ^= value >> 16;
+    value *= 0x85EBCA6Bu;
+    value ^= value >> 13;
+    value *= 0xC2B2AE35u;
+    return value ^ (value >> 16);
+}
+
+static uint64_t bytes_hash(const unsigned char *data, Py_ssize_t size) {
+    uint32_t first = 0x811C9DC5u, second = 0x050C5D1Fu;
+    for (Py_ssize_t at = 0; at < size; at++) {
+        first = (first ^ data[at]) * 0x01000193u;
+        second = (second ^ data[at]) * 0x2F0F3B9Bu;
+    }
+    first = mixed(first ^ (uint32_t)size);
+    second = mixed(second ^ first);
+    first = mixed(first ^ second);
+    return ((uint64_t)first << 32) | second;
+}
+
+/* The hash of a user id, as `user_hash` takes it: its UTF-8 bytes, lone surrogates passed through. -1 on error. */
+static int text_hash(PyObject *text, uint64_t *hash) {
+    if (PyUnicode_IS_ASCII(text)) {
+        *hash = bytes_hash(PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text));
+        return 0;
+    }
+    Py_ssize_t size;
+    const char *data = PyUnicode_AsUTF8AndSize(text, &size);
+    if (data != NULL) {
+        *hash = bytes_hash((const unsigned char *)data, size);
+        return 0;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+        return -1;
+    PyErr_Clear();
+    PyObject *encoded = PyUnicode_AsEncodedString(text, "utf-8", "surrogatepass");
+    if (encoded == NULL)
+        return -1;
+    *hash = bytes_hash((const unsigned char *)PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded));
+    Py_DECREF(encoded);
+    return 0;
+}
+
+static int bit_length(uint32_t value) { return value ? 32 - __builtin_clz(value) : 0; }
+
+static void add_to_registers(uint8_t *registers, uint64_t hash) {
+    uint32_t high = (uint32_t)(hash >> 32), low = (uint32_t)hash;
+    uint32_t high_value = high & ((1u << HIGH_VALUE_BITS) - 1);
+    int rank = high_value ? HIGH_VALUE_BITS - bit_length(high_value) + 1 : (64 - PRECISION) - bit_length(low) + 1;
+    uint32_t index = high >> HIGH_VALUE_BITS;
+    if (rank > registers[index])
+        registers[index] = (uint8_t)rank;
+}
+
+/* One user into a slot's distinct users, as `DistinctUsers.add` does. -1 on error. */
+static int add_user(Tally *self, Slot *slot, uint64_t hash) {
+    if (slot->registers != NULL) {
+        add_to_registers(slot->registers, hash);
+        return 0;
+    }
+    if (hash == 0) {
+        if (slot->has_zero)
+            return 0;
+        slot->has_zero = 1;
+    } else {
+        if ((slot->exact_count + 1) * 2 > slot->exact_capacity) {
+            uint32_t capacity = slot->exact_capacity ? slot->exact_capacity * 2 : 8;
+            uint64_t *table = PyMem_Calloc(capacity, sizeof(uint64_t));
+            if (table == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            for (uint32_t at = 0; at < slot->exact_capacity; at++) {
+                uint64_t held = slot->exact[at];
+                if (held) {
+                    uint32_t place = (uint32_t)(held * 0x9E3779B97F4A7C15ull >> 32) & (capacity - 1);
+                    while (table[place])
+                        place = (place + 1) & (capacity - 1);
+                    table[place] = held;
+                }
+            }
+            PyMem_Free(slot->exact);
+            slot->exact = table;
+            slot->exact_capacity = capacity;
+        }
+        uint32_t mask = slot->exact_capacity - 1;
+        uint32_t place = (uint32_t)(hash * 0x9E3779B97F4A7C15ull >> 32) & mask;
+        while (slot->exact[place]) {
+            if (slot->exact[place] == hash)
+                return 0;
+            place = (place + 1) & mask;
+        }
+        slot->exact[place] = hash;
+        slot->exact_count++;
+    }
+    if ((Py_ssize_t)(slot->exact_count + slot->has_zero) > self->exact_users) {
+        uint8_t *registers = PyMem_Calloc(REGISTERS, 1);
+        if (registers == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (uint32_t at = 0; at < slot->exact_capacity; at++)
+            if (slot->exact[at])
+                add_to_registers(registers, slot->exact[at]);
+        if (slot->has_zero)
+            add_to_registers(registers, 0);
+        PyMem_Free(slot->exact);
+        slot->exact = NULL;
+        slot->exact_count = slot->exact_capacity = 0;
+        slot->has_zero = 0;
+        slot->registers = registers;
+    }
+    return 0;
+}
+
+/* ---- slots ---- */
+
+static void clear_where(Where *where) {
+    Py_CLEAR(where->when);
+    Py_CLEAR(where->file);
+    Py_CLEAR(where->index);
+    where->state = NO_SIGHTING;
+}
+
+static void clear_slot(Slot *slot) {
+    clear_where(&slot->first);
+    clear_where(&slot->last);
+    PyMem_Free(slot->exact);
+    PyMem_Free(slot->registers);
+    Py_CLEAR(slot->dropped);
+    memset(slot, 0, sizeof(Slot));
+}
+
+static Slot *slot_at(Tally *self, int kind, Py_ssize_t slot) {
+    if (kind < 0 || kind >= KINDS || slot < 0 || slot >= self->slot_count[kind]) {
+        PyErr_Format(PyExc_IndexError, "no slot %zd of kind %d", slot, kind);
+        return NULL;
+    }
+    return &self->slots[kind][slot];
+}
+
+static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
+    if (where->file != file) {
+        Py_INCREF(file);
+        Py_XSETREF(where->file, file);
+    }
+    if (where->index != index) {
+        Py_INCREF(index);
+        Py_XSETREF(where->index, index);
+    }
+    where->line = line;
+    if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when) && PyUnicode_GET_LENGTH(when) <= TEXT_HELD) {
+        Py_CLEAR(where->when);
+        where->state = TIME_TEXT;
+        where->size = PyUnicode_GET_LENGTH(when);
+        memcpy(where->text, PyUnicode_DATA(when), (size_t)where->size);
+        return;
+    }
+    Py_INCREF(when);
+    Py_XSETREF(where->when, when);
+    where->state = TIME_OBJECT;
+}
+
+/* A sighting's time as an object (a new reference). */
+static PyObject *where_when(Where *where) {
+    if (where->state == TIME_TEXT)
+        return PyUnicode_FromStringAndSize(where->text, where->size);
+    return Py_NewRef(where->when);
+}
+
+static int timed(Where *where) { return where->state == TIME_TEXT || (where->state == TIME_OBJECT && where->when != Py_None); }
+
+/* Whether `when` is before `other` (neither None): `hotjar_cli.core.tally.before`. -1 on error. */
+static int is_before(Tally *self, PyObject *when, PyObject *other) {
+    if (PyUnicode_Check(when) && PyUnicode_Check(other) &&
+        PyUnicode_GET_LENGTH(when) == PyUnicode_GET_LENGTH(other)) {
+        int compared = PyUnicode_Compare(when, other);
+        if (compared == -1 && PyErr_Occurred())
+            return -1;
+        return compared < 0;
+    }
+    PyObject *answer = PyObject_CallFunctionObjArgs(self->before, when, other, NULL);
+    if (answer == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return truth;
+}
+
+/* Whether a time is at or after a sighting's, both texts of one length (times in Segment's form nearly always
+ * are): 1 or 0, and 2 when they are not two such texts. -1 on error. */
+static int text_not_before(PyObject *when, Where *where) {
+    if (!PyUnicode_CheckExact(when))
+        return 2;
+    if (where->state == TIME_TEXT) {
+        if (PyUnicode_GET_LENGTH(when) != where->size)
+            return 2;
+        if (PyUnicode_IS_ASCII(when))
+            return memcmp(PyUnicode_DATA(when), where->text, (size_t)where->size) >= 0;
+    } else if (!PyUnicode_CheckExact(where->when) || PyUnicode_GET_LENGTH(when) != PyUnicode_GET_LENGTH(where->when)) {
+        return 2;
+    }
+    PyObject *other = where_when(where);
+    if (other == NULL)
+        return -1;
+    int compared = PyUnicode_Compare(when, other);
+    Py_DECREF(other);
+    if (compared == -1 && PyErr_Occurred())
+        return -1;
+    return compared >= 0;
+}
+
+/* `is_before` a sighting's time. -1 on error. */
+static int before_where(Tally *self, PyObject *when, Where *where) {
+    PyObject *other = where_when(where);
+    if (other == NULL)
+        return -1;
+    int answer = is_before(self, when, other);
+    Py_DECREF(other);
+    return answer;
+}
+
+/* A sighting compared with a slot's first and last: `hotjar_cli.core.tally._sight`. -1 on error. */
+static int sight(Tally *self, Slot *slot, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
+    if (slot->first.state == NO_SIGHTING) {
+        set_where(&slot->first, when, file, line, index);
+        set_where(&slot->last, when, file, line, index);
+        return 0;
+    }
+    int in_order = text_not_before(when, &slot->last);
+    if (in_order < 0)
+        return -1;
+    if (in_order == 1) {
+        set_where(&slot->last, when, file, line, index);
+        return 0;
+    }
+    if (when == Py_None) {
+        if (!timed(&slot->last))
+            set_where(&slot->last, when, file, line, index);
+        return 0;
+    }
+    int take_first = !timed(&slot->first);
+    if (!take_first) {
+        take_first = before_where(self, when, &slot->first);
+        if (take_first < 0)
+            return -1;
+    }
+    int take_last = !timed(&slot->last);
+    if (!take_last) {
+        int earlier = before_where(self, when, &slot->last);
+        if (earlier < 0)
+            return -1;
+        take_last = !earlier;
+    }
+    if (take_first)
+        set_where(&slot->first, when, file, line, index);
+    if (take_last)
+        set_where(&slot->last, when, file, line, index);
+    return 0;
+}
+
+/* The user a message counts for (`hotjar_cli.core.tally.user_of`): 1 with its hash, 0 for none, -1 on error. */
+static int user_of(Tally *self, PyObject *fields, uint64_t *hash) {
+    PyObject *user = PyTuple_GET_ITEM(fields, USER_ID);
+    if (PyUnicode_CheckExact(user) && PyUnicode_GET_LENGTH(user))
+        return text_hash(user, hash) < 0 ? -1 : 1;
+    PyObject *anonymous = PyTuple_GET_ITEM(fields, ANONYMOUS_ID);
+    int no_user = user == Py_None || (PyUnicode_CheckExact(user) && !PyUnicode_GET_LENGTH(user));
+    if (no_user && PyUnicode_CheckExact(anonymous)) {
+        if (!PyUnicode_GET_LENGTH(anonymous))
+            return 0;
+        return text_hash(anonymous, hash) < 0 ? -1 : 1;
+    }
+    if (no_user && anonymous == Py_None)
+        return 0;
+    PyObject *key = PyObject_CallFunctionObjArgs(self->user_key, user, anonymous, NULL);
+    if (key == NULL)
+        return -1;
+    int found = 0;
+    if (key != Py_None) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "a user key is a str or None");
+            found = -1;
+        } else {
+            found = text_hash(key, hash) < 0 ? -1 : 1;
+        }
+    }
+    Py_DECREF(key);
+    return found;
+}
+
+/* One message (or value) under a slot's name, from a user already read (`has_user`). -1 on error. */
+static int count_one(Tally *self, Slot *slot, int has_user, uint64_t user, PyObject *when, PyObject *file,
+                     Py_ssize_t line, PyObject *index, int in_order) {
+    slot->used = 1;
+    slot->messages++;
+    if (in_order && timed(&slot->last))
+        set_where(&slot->last, when, file, line, index);
+    else if (sight(self, slot, when, file, line, index) < 0)
+        return -1;
+    return has_user ? add_user(self, slot, user) : 0;
+}
+
+/* `hotjar_cli.core.tally.js_type_number`. -1 on error. */
+static int js_type_number(Tally *self, PyObject *value) {
+    if (PyUnicode_Check(value)) {
+        if (PyUnicode_GET_LENGTH(value) < 10 || PyUnicode_READ_CHAR(value, 4) != '-')
+            return 0;
+        PyObject *answer = PyObject_CallOneArg(self->is_date, value);
+        if (answer == NULL)
+            return -1;
+        int truth = PyObject_IsTrue(answer);
+        Py_DECREF(answer);
+        return truth < 0 ? -1 : truth ? 1 : 0;
+    }
+    if (PyBool_Check(value))
+        return 2;
+    if (PyLong_CheckExact(value) || PyFloat_CheckExact(value))
+        return 3;
+    if (value == Py_None)
+        return 4;
+    if (PyDict_CheckExact(value))
+        return 5;
+    if (PyList_CheckExact(value))
+        return 6;
+    return 7;
+}
+
+static int count_type(Tally *self, Slot *slot, PyObject *value) {
+    int number = js_type_number(self, value);
+    if (number < 0)
+        return -1;
+    slot->used = 1;
+    slot->types[number]++;
+    return 0;
+}
+
+/* A finding under a slot's name, by its code. -1 on error. */
+static int add_dropped(Slot *slot, PyObject *code) {
+    slot->used = 1;
+    if (slot->dropped == NULL && (slot->dropped = PyDict_New()) == NULL)
+        return -1;
+    PyObject *count = PyDict_GetItemWithError(slot->dropped, code);
+    if (count == NULL && PyErr_Occurred())
+        return -1;
+    PyObject *more = PyLong_FromLongLong(count == NULL ? 1 : PyLong_AsLongLong(count) + 1);
+    if (more == NULL)
+        return -1;
+    int done = PyDict_SetItem(slot->dropped, code, more);
+    Py_DECREF(more);
+    return done;
+}
+
+/* ---- decisions held, by address ---- */
+
+static size_t held_place(PyObject *decision, Py_ssize_t capacity) {
+    return (size_t)(((uintptr_t)decision >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
+}
+
+static Held *find_held(Tally *self, PyObject *decision) {
+    if (!self->held_count)
+        return NULL;
+    size_t place = held_place(decision, self->held_capacity);
+    while (self->held[place].decision != NULL) {
+        if (self->held[place].decision == decision)
+            return &self->held[place];
+        place = (place + 1) & (size_t)(self->held_capacity - 1);
+    }
+    return NULL;
+}
+
+static void forget_all(Tally *self) {
+    for (Py_ssize_t at = 0; at < self->held_capacity; at++) {
+        Held *held = &self->held[at];
+        if (held->decision != NULL) {
+            Py_CLEAR(held->decision);
+            Py_CLEAR(held->name);
+            Py_CLEAR(held->codes);
+        }
+    }
+    self->held_count = 0;
+}
+
+/* ---- arguments ---- */
+
+static int check_args(const char *name, Py_ssize_t given, Py_ssize_t wanted) {
+    if (given == wanted)
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, wanted, given);
+    return -1;
+}
+
+static int read_kind(PyObject *value, int *kind) {
+    long number = PyLong_AsLong(value);
+    if (number == -1 && PyErr_Occurred())
+        return -1;
+    if (number < 0 || number >= KINDS) {
+        PyErr_Format(PyExc_ValueError, "no kind of names %ld", number);
+        return -1;
+    }
+    *kind = (int)number;
+    return 0;
+}
+
+static int read_fields(PyObject *fields) {
+    if (PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) > EVENT)
+        return 0;
+    PyErr_SetString(PyExc_TypeError, "fields are a message's `message_fields`");
+    return -1;
+}
+
+/* The arguments every count takes, from `fields`: fields, when, file, line, index, in_order. */
+typedef struct {
+    PyObject *fields, *when, *file, *index;
+    Py_ssize_t line;
+    int in_order;
+} Event;
+
+static int read_event(PyObject *const *args, Event *event) {
+    event->fields = args[0];
+    event->when = args[1];
+    event->file = args[2];
+    event->index = args[4];
+    if (read_fields(event->fields) < 0)
+        return -1;
+    event->line = PyLong_AsSsize_t(args[3]);
+    if (event->line == -1 && PyErr_Occurred())
+        return -1;
+    event->in_order = PyObject_IsTrue(args[5]);
+    return event->in_order < 0 ? -1 : 0;
+}
+
+/* ---- methods ---- */
+
+static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
+    int kind;
+    if (read_kind(kind_object, &kind) < 0)
+        return NULL;
+    if (self->free_count[kind])
+        return PyLong_FromSsize_t(self->free_slots[kind][--self->free_count[kind]]);
+    if (self->slot_count[kind] == self->slot_capacity[kind]) {
+        Py_ssize_t capacity = self->slot_capacity[kind] ? self->slot_capacity[kind] * 2 : 64;
+        Slot *slots = PyMem_Realloc(self->slots[kind], (size_t)capacity * sizeof(Slot));
+        if (slots == NULL)
+            return PyErr_NoMemory();
+        memset(slots + self->slot_capacity[kind], 0, (size_t)(capacity - self->slot_capacity[kind]) * sizeof(Slot));
+        self->slots[kind] = slots;
+        self->slot_capacity[kind] = capacity;
+    }
+    return PyLong_FromSsize_t(self->slot_count[kind]++);
+}
+
+static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    int kind;
+    if (check_args("free_slot", nargs, 2) < 0 || read_kind(args[0], &kind) < 0)
+        return NULL;
+    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    Slot *slot = slot_at(self, kind, number);
+    if (slot == NULL)
+        return NULL;
+    if (self->free_count[kind] == self->free_capacity[kind]) {
+        Py_ssize_t capacity = self->free_capacity[kind] ? self->free_capacity[kind] * 2 : 64;
+        Py_ssize_t *free_slots = PyMem_Realloc(self->free_slots[kind], (size_t)capacity * sizeof(Py_ssize_t));
+        if (free_slots == NULL)
+            return PyErr_NoMemory();
+        self->free_slots[kind] = free_slots;
+        self->free_capacity[kind] = capacity;
+    }
+    clear_slot(slot);
+    self->free_slots[kind][self->free_count[kind]++] = number;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("hold", nargs, 4) < 0)
+        return NULL;
+    PyObject *decision = args[0], *name = args[1], *codes = args[3];
+    if (name != Py_None && !PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "an event name is a str or None");
+        return NULL;
+    }
+    if (!PyTuple_Check(codes)) {
+        PyErr_SetString(PyExc_TypeError, "codes are a tuple");
+        return NULL;
+    }
+    Py_ssize_t slot = PyLong_AsSsize_t(args[2]);
+    if (slot == -1 && PyErr_Occurred())
+        return NULL;
+    if (self->held_count >= self->held_limit) {
+        forget_all(self);
+        if (!self->held_limit)
+            Py_RETURN_NONE;
+    }
+    Held *held = find_held(self, decision);
+    if (held == NULL) {
+        size_t place = held_place(decision, self->held_capacity);
+        while (self->held[place].decision != NULL)
+            place = (place + 1) & (size_t)(self->held_capacity - 1);
+        held = &self->held[place];
+        Py_INCREF(decision);
+        held->decision = decision;
+        self->held_count++;
+    } else {
+        Py_CLEAR(held->name);
+        Py_CLEAR(held->codes);
+    }
+    held->name = name == Py_None ? NULL : Py_NewRef(name);
+    held->slot = slot;
+    held->codes = Py_NewRef(codes);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_forget(Tally *self, PyObject *unused) {
+    forget_all(self);
+    Py_RETURN_NONE;
+}
+
+static int count_event(Tally *self, int kind, Py_ssize_t number, Event *event) {
+    uint64_t user = 0;
+    int has_user = user_of(self, event->fields, &user);
+    if (has_user < 0)
+        return -1;
+    Slot *slot = slot_at(self, kind, number); /* after any call back into Python */
+    if (slot == NULL)
+        return -1;
+    return count_one(self, slot, has_user, user, event->when, event->file, event->line, event->index,
+                     event->in_order);
+}
+
+static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("observe_held", nargs, 7) < 0)
+        return NULL;
+    Held *held = find_held(self, args[0]);
+    if (held == NULL)
+        Py_RETURN_FALSE;
+    if (held->name == NULL)
+        Py_RETURN_TRUE;
+    Event event;
+    if (read_event(args + 1, &event) < 0)
+        return NULL;
+    PyObject *name = PyTuple_GET_ITEM(event.fields, EVENT);
+    if (!PyUnicode_CheckExact(name))
+        Py_RETURN_FALSE;
+    if (name != held->name) {
+        if (PyUnicode_GET_LENGTH(name) != PyUnicode_GET_LENGTH(held->name))
+            Py_RETURN_FALSE;
+        int compared = PyUnicode_Compare(name, held->name);
+        if (compared == -1 && PyErr_Occurred())
+            return NULL;
+        if (compared)
+            Py_RETURN_FALSE;
+    }
+    self->occurrences[EVENTS]++;
+    if (held->slot < 0)
+        Py_RETURN_TRUE;
+    Py_ssize_t number = held->slot;
+    PyObject *codes = Py_NewRef(held->codes); /* the count may call back into Python */
+    int failed = count_event(self, EVENTS, number, &event) < 0;
+    Slot *slot = failed ? NULL : slot_at(self, EVENTS, number);
+    for (Py_ssize_t at = 0; slot != NULL && at < PyTuple_GET_SIZE(codes) && !failed; at++)
+        failed = add_dropped(slot, PyTuple_GET_ITEM(codes, at)) < 0;
+    Py_DECREF(codes);
+    if (failed)
+        return NULL;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("observe_traits", nargs, 9) < 0)
+        return NULL;
+    PyObject *traits = args[0], *slots = args[1], *codes = args[2];
+    if (!PyDict_Check(traits) || !PyDict_Check(slots) || (codes != Py_None && !PyDict_Check(codes))) {
+        PyErr_SetString(PyExc_TypeError, "traits, slots and codes are dicts");
+        return NULL;
+    }
+    Event event;
+    if (read_event(args + 3, &event) < 0)
+        return NULL;
+    uint64_t user = 0;
+    int has_user = user_of(self, event.fields, &user);
+    if (has_user < 0)
+        return NULL;
+    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    PyObject *unknown = NULL, *name, *value;
+    Py_ssize_t position = 0;
+    Py_INCREF(traits); /* counting may call back into Python */
+    while (PyDict_Next(traits, &position, &name, &value)) {
+        PyObject *found = PyDict_GetItemWithError(slots, name);
+        if (found == NULL) {
+            if (PyErr_Occurred())
+                goto failed;
+            if (unknown == NULL && (unknown = PyList_New(0)) == NULL)
+                goto failed;
+            if (PyList_Append(unknown, name) < 0)
+                goto failed;
+            continue;
+        }
+        Py_ssize_t number = PyLong_AsSsize_t(found);
+        if (number == -1 && PyErr_Occurred())
+            goto failed;
+        if (number < 0)
+            continue;
+        Slot *slot = slot_at(self, ATTRIBUTES, number);
+        if (slot == NULL)
+            goto failed;
+        PyObject *code = NULL;
+        if (codes != Py_None && (code = PyDict_GetItemWithError(codes, name)) == NULL && PyErr_Occurred())
+            goto failed;
+        Py_INCREF(value);
+        Py_XINCREF(code);
+        int done = count_one(self, slot, has_user, user, event.when, event.file, event.line, event.index,
+                             event.in_order);
+        slot = done < 0 ? NULL : slot_at(self, ATTRIBUTES, number);
+        done = slot == NULL ? -1 : count_type(self, slot, value);
+        if (done == 0 && code != NULL)
+            done = add_dropped(slot, code);
+        int offered = code == NULL;
+        if (done == 0 && !offered) {
+            offered = PyUnicode_Compare(code, self->still_offered) == 0;
+            if (!offered && PyErr_Occurred())
+                done = -1;
+        }
+        Py_DECREF(value);
+        Py_XDECREF(code);
+        if (done < 0)
+            goto failed;
+        if (offered)
+            slot->offered = 1;
+    }
+    Py_DECREF(traits);
+    if (unknown == NULL)
+        Py_RETURN_NONE;
+    return unknown;
+failed:
+    Py_DECREF(traits);
+    Py_XDECREF(unknown);
+    return NULL;
+}
+
+static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    int kind;
+    if (check_args("count", nargs, 8) < 0 || read_kind(args[0], &kind) < 0)
+        return NULL;
+    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    Event event;
+    if (read_event(args + 2, &event) < 0 || count_event(self, kind, number, &event) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_count_type(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("count_type", nargs, 2) < 0)
+        return NULL;
+    Py_ssize_t number = PyLong_AsSsize_t(args[0]);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    Slot *slot = slot_at(self, ATTRIBUTES, number);
+    if (slot == NULL)
+        return NULL;
+    int type = js_type_number(self, args[1]);
+    if (type < 0 || (slot = slot_at(self, ATTRIBUTES, number)) == NULL)
+        return NULL;
+    slot->used = 1;
+    slot->types[type]++;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_occurrences(Tally *self, PyObject *kind_object) {
+    int kind;
+    if (read_kind(kind_object, &kind) < 0)
+        return NULL;
+    int64_t counted = self->occurrences[kind];
+    self->occurrences[kind] = 0;
+    return PyLong_FromLongLong(counted);
+}
+
+static PyObject *where_tuple(Where *where) {
+    if (where->state == NO_SIGHTING)
+        Py_RETURN_NONE;
+    PyObject *when = where_when(where);
+    if (when == NULL)
+        return NULL;
+    PyObject *tuple = Py_BuildValue("(NOnO)", when, where->file, where->line, where->index);
+    return tuple;
+}
+
+static PyObject *users_of(Slot *slot) {
+    if (slot->registers != NULL)
+        return PyByteArray_FromStringAndSize((const char *)slot->registers, REGISTERS);
+    if (!slot->exact_count && !slot->has_zero)
+        Py_RETURN_NONE;
+    PyObject *users = PySet_New(NULL);
+    if (users == NULL)
+        return NULL;
+    for (uint32_t at = 0; at <= slot->exact_capacity; at++) {
+        int zero = at == slot->exact_capacity;
+        if (zero ? !slot->has_zero : !slot->exact[at])
+            continue;
+        PyObject *hash = PyLong_FromUnsignedLongLong(zero ? 0 : slot->exact[at]);
+        if (hash == NULL || PySet_Add(users, hash) < 0) {
+            Py_XDECREF(hash);
+            Py_DECREF(users);
+            return NULL;
+        }
+        Py_DECREF(hash);
+    }
+    return users;
+}
+
+static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    int kind;
+    if (check_args("take", nargs, 2) < 0 || read_kind(args[0], &kind) < 0)
+        return NULL;
+    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    Slot *slot = slot_at(self, kind, number);
+    if (slot == NULL)
+        return NULL;
+    if (!slot->used)
+        Py_RETURN_NONE;
+    PyObject *types = PyList_New(JS_TYPES);
+    if (types == NULL)
+        return NULL;
+    for (int at = 0; at < JS_TYPES; at++) {
+        PyObject *count = PyLong_FromLongLong(slot->types[at]);
+        if (count == NULL) {
+            Py_DECREF(types);
+            return NULL;
+        }
+        PyList_SET_ITEM(types, at, count);
+    }
+    PyObject *first = where_tuple(&slot->first), *last = where_tuple(&slot->last), *users = users_of(slot);
+    PyObject *dropped = slot->dropped != NULL ? Py_NewRef(slot->dropped) : PyDict_New();
+    PyObject *taken = NULL;
+    if (first != NULL && last != NULL && users != NULL && dropped != NULL)
+        taken = Py_BuildValue("(LOOOOOO)", (long long)slot->messages, types, first, last, users,
+                              slot->offered ? Py_True : Py_False, dropped);
+    Py_DECREF(types);
+    Py_XDECREF(first);
+    Py_XDECREF(last);
+    Py_XDECREF(users);
+    Py_XDECREF(dropped);
+    if (taken != NULL)
+        clear_slot(slot);
+    return taken;
+}
+
+/* ---- the type ---- */
+
+static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
+    Py_ssize_t exact_users, held_limit;
+    PyObject *before, *is_date, *user_key, *still_offered;
+    static char *names[] = {"exact_users", "held", "still_offered", "before", "is_date", "user_key", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOO", names, &exact_users, &held_limit, &still_offered,
+                                     &before, &is_date, &user_key))
+        return -1;
+    if (self->held != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a tally is made once");
+        return -1;
+    }
+    if (exact_users < 0 || held_limit < 0) {
+        PyErr_SetString(PyExc_ValueError, "bounds are not negative");
+        return -1;
+    }
+    self->exact_users = exact_users;
+    self->held_limit = held_limit;
+    self->held_capacity = 16;
+    while (self->held_capacity < held_limit * 2)
+        self->held_capacity *= 2;
+    self->held = PyMem_Calloc((size_t)self->held_capacity, sizeof(Held));
+    if (self->held == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->before = Py_NewRef(before);
+    self->is_date = Py_NewRef(is_date);
+    self->user_key = Py_NewRef(user_key);
+    self->still_offered = Py_NewRef(still_offered);
+    return 0;
+}
+
+static void Tally_dealloc(Tally *self) {
+    if (self->held != NULL)
+        forget_all(self);
+    PyMem_Free(self->held);
+    for (int kind = 0; kind < KINDS; kind++) {
+        for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++)
+            clear_slot(&self->slots[kind][at]);
+        PyMem_Free(self->slots[kind]);
+        PyMem_Free(self->free_slots[kind]);
+    }
+    Py_XDECREF(self->before);
+    Py_XDECREF(self->is_date);
+    Py_XDECREF(self->user_key);
+    Py_XDECREF(self->still_offered);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Tally_methods[] = {
+    {"new_slot", (PyCFunction)Tally_new_slot, METH_O, NULL},
+    {"free_slot", (PyCFunction)(void (*)(void))Tally_free_slot, METH_FASTCALL, NULL},
+    {"hold", (PyCFunction)(void (*)(void))Tally_hold, METH_FASTCALL, NULL},
+    {"forget", (PyCFunction)Tally_forget, METH_NOARGS, NULL},
+    {"observe_held", (PyCFunction)(void (*)(void))Tally_observe_held, METH_FASTCALL, NULL},
+    {"observe_traits", (PyCFunction)(void (*)(void))Tally_observe_traits, METH_FASTCALL, NULL},
+    {"count", (PyCFunction)(void (*)(void))Tally_count, METH_FASTCALL, NULL},
+    {"count_type", (PyCFunction)(void (*)(void))Tally_count_type, METH_FASTCALL, NULL},
+    {"occurrences", (PyCFunction)Tally_occurrences, METH_O, NULL},
+    {"take", (PyCFunction)(void (*)(void))Tally_take, METH_FASTCALL, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TallyType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "hotjar_cli.core.tally_native.NativeTally",
+    .tp_doc = "The inventory's tally in C: see hotjar_cli.core.tally.",
+    .tp_basicsize = sizeof(Tally),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Tally_init,
+    .tp_dealloc = (destructor)Tally_dealloc,
+    .tp_methods = Tally_methods,
+};
+
+static struct PyModuleDef tally_module = {
+    PyModuleDef_HEAD_INIT, "tally_native", "The inventory's tally in C: see hotjar_cli.core.tally.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit_tally_native(void) {
+    if (PyType_Ready(&TallyType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&tally_module);
+    if (module == NULL)
+        return NULL;
+    if (PyModule_AddObjectRef(module, "NativeTally", (PyObject *)&TallyType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

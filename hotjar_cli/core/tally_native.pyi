@@ -1,0 +1,41 @@
+# The C tally (hotjar_cli/core/tally_native.c): a `hotjar_cli.core.tally.Tally`, built at install with the compiled core.
+from collections.abc import Callable
+from typing import Any
+
+from hotjar_cli.core.tally import Taken
+
+class NativeTally:
+    def __init__(
+        self,
+        exact_users: int,
+        held: int,
+        still_offered: str,
+        before: Callable[[Any, Any], bool],
+        is_date: Callable[[str], bool],
+        user_key: Callable[[Any, Any], str | None],
+    ) -> None: ...
+    def new_slot(self, kind: int) -> int: ...
+    def free_slot(self, kind: int, slot: int) -> None: ...
+    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None: ...
+    def forget(self) -> None: ...
+    def observe_held(
+        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> bool: ...
+    def observe_traits(
+        self,
+        traits: dict[str, Any],
+        slots: dict[str, int],
+        codes: dict[str, str] | None,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> list[str] | None: ...
+    def count(
+        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+    ) -> None: ...
+    def count_type(self, slot: int, value: Any) -> None: ...
+    def occurrences(self, kind: int) -> int: ...
+    def take(self, kind: int, slot: int) -> Taken | None: ...
