@@ -102,7 +102,14 @@ def _compile(root: Path, sources: list[str]) -> tuple[str, list[Path]]:
     with tempfile.TemporaryDirectory(prefix="hotjar-cli-mypyc-") as work:
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _COMPILE, work, str(root / "pyproject.toml"), *(_argument(root, s) for s in sources)],
+                [
+                    sys.executable,
+                    "-c",
+                    _COMPILE,
+                    work,
+                    str(root / "pyproject.toml"),
+                    *(_argument(root, s) for s in sources),
+                ],
                 cwd=work,
                 capture_output=True,
                 text=True,

@@ -61,6 +61,31 @@ def test_an_edited_source_is_used_instead_of_its_compiled_module(tmp_path: Path)
         )
 
 
+TALLY = "from hotjar_cli.core import tally\nprint(tally.new_tally(1, 1).__class__.__name__)\n"
+
+
+def tally_used(root: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", TALLY],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    return done.stdout.strip()
+
+
+def test_the_c_tally_is_used_with_the_compiled_core_and_only_then(tmp_path: Path) -> None:
+    installed = compiled.describe() == "compiled: yes"
+    assert tally_used(PACKAGE.parent) == ("NativeTally" if installed else "PythonTally")
+    root = copy_of_the_package(tmp_path)
+    source = root / "hotjar_cli" / "core" / "tally_native.c"
+    source.write_text(source.read_text() + "\n/* edited */\n")
+    assert tally_used(root) == "PythonTally"  # the compiled one beside it no longer matches its source
+
+
 def test_the_pure_python_variable_runs_the_sources(tmp_path: Path) -> None:
     where, said = imported(PACKAGE.parent, HOTJAR_CLI_PURE_PYTHON="1")
     assert where == str(PACKAGE / "core" / "mapping.py")

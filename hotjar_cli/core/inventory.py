@@ -41,8 +41,8 @@ from hotjar_cli.core.tally import (
     ATTRIBUTES,
     EVENTS,
     JS_TYPES,
-    Tally,
     Taken,
+    Tally,
     Where,
     before,
     js_type_number,
@@ -547,7 +547,14 @@ class Inventory:
         return slot
 
     def _track(
-        self, fields: tuple[Any, ...], decision: Decision, when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        fields: tuple[Any, ...],
+        decision: Decision,
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = fields[EVENT]

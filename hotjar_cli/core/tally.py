@@ -100,7 +100,14 @@ class Tally(Protocol):
         """Let every decision held go."""
 
     def observe_held(
-        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        decision: object,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> bool:
         """An event whose decision is held, counted as it was: True, or False when its decision is not held or it
         is a track under another name (the inventory looks at it in full)."""
@@ -123,7 +130,15 @@ class Tally(Protocol):
         without a slot, for the inventory to look at, or None."""
 
     def count(
-        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        kind: int,
+        slot: int,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> None:
         """One message (or value) under the name in a slot."""
 
@@ -195,7 +210,14 @@ class PythonTally:
         self._decisions.clear()
 
     def observe_held(
-        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        decision: object,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> bool:
         held = self._decisions.get(id(decision))
         if held is None:
@@ -250,7 +272,15 @@ class PythonTally:
         return unknown
 
     def count(
-        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        kind: int,
+        slot: int,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> None:
         counts = self._slot(kind, slot)
         counts.messages += 1

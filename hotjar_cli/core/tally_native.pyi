@@ -1,4 +1,5 @@
-# The C tally (hotjar_cli/core/tally_native.c): a `hotjar_cli.core.tally.Tally`, built at install with the compiled core.
+# The C tally (hotjar_cli/core/tally_native.c): a `hotjar_cli.core.tally.Tally`, built at install with the
+# compiled core.
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,14 @@ class NativeTally:
     def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None: ...
     def forget(self) -> None: ...
     def observe_held(
-        self, decision: object, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        decision: object,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> bool: ...
     def observe_traits(
         self,
@@ -34,7 +42,15 @@ class NativeTally:
         in_order: bool,
     ) -> list[str] | None: ...
     def count(
-        self, kind: int, slot: int, fields: tuple[Any, ...], when: Any, file: str, line: int, index: int | None, in_order: bool
+        self,
+        kind: int,
+        slot: int,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
     ) -> None: ...
     def count_type(self, slot: int, value: Any) -> None: ...
     def occurrences(self, kind: int) -> int: ...

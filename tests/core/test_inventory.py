@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.tally import Tally, new_tally
 from tests.support.site_view_logs import timed_log
 
 _ODD_TIMES = [
@@ -86,13 +88,20 @@ def names_state(names: Names) -> Any:
 
 
 def inventory_state(
-    text: str, limits: Limits, bounds: InventoryBounds, read_times: bool = False, decisions_held: int = 4096
+    text: str,
+    limits: Limits,
+    bounds: InventoryBounds,
+    read_times: bool = False,
+    decisions_held: int = 4096,
+    tally: Callable[[int, int], Tally] = new_tally,
 ) -> Any:
     """The inventory of a log; with `read_times`, every time is given in seconds, none in Segment's form, and
     every sighting is settled at once (by `earlier` and `later`, one by one); with no `decisions_held`, every event
     is looked at in full."""
     mapper = Mapper(limits)
-    inventory = Inventory(limits.max_attributes, limits.max_events, bounds=bounds, decisions_held=decisions_held)
+    inventory = Inventory(
+        limits.max_attributes, limits.max_events, bounds=bounds, decisions_held=decisions_held, tally=tally
+    )
     for line, raw in enumerate(text.encode().splitlines(keepends=True), 1):
         items, batched = parse_line(raw.rstrip(b"\n"))
         for index, parsed in enumerate(items):

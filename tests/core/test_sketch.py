@@ -12,7 +12,6 @@ from hotjar_cli.core.sketch import (
     REGISTERS,
     STANDARD_ERROR,
     DistinctUsers,
-    HashedUser,
     register_of,
     user_hash,
 )
@@ -100,22 +99,3 @@ def test_the_register_and_rank_of_a_hash_are_the_plain_formula() -> None:
     hashes += [rng.getrandbits(64) >> rng.choice([0, 10, 22, 30, 40, 54, 60]) for _ in range(20_000)]
     for hashed in hashes:
         assert register_of(hashed) == plain_register_of(hashed), hashed
-
-
-def test_a_hashed_user_is_its_hash_with_the_register_and_rank_of_it() -> None:
-    rng = random.Random(11)
-    users = [f"usr_{number:06d}" for number in range(20_000)]
-    users += ["".join(rng.choice("ab\u00e9\u2603\ud800") for _ in range(rng.randint(0, 6))) for _ in range(2_000)]
-    for user in users:
-        hashed = HashedUser(user)
-        assert (hashed.hash, hashed.register, hashed.rank) == (user_hash(user), *plain_register_of(user_hash(user)))
-
-
-def test_hashed_users_count_as_their_hashes_do() -> None:
-    for exact_up_to in (64, 0):
-        by_hash, hashed = DistinctUsers(exact_up_to), DistinctUsers(exact_up_to)
-        for number in range(3_000):
-            user = f"u{number % 700}"
-            by_hash.add(user_hash(user))
-            hashed.add_user(HashedUser(user))
-        assert (by_hash.exact, by_hash.registers) == (hashed.exact, hashed.registers)

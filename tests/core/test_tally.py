@@ -1,0 +1,190 @@
+"""The C tally counts as the Python one does: the same operations, the same counts, bit for bit."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import subprocess
+import sysconfig
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotjar_cli.core import tally as tally_module
+from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
+from hotjar_cli.core.sketch import user_hash
+from hotjar_cli.core.tally import ATTRIBUTES, EVENTS, PythonTally, Tally, before, user_of
+from tests.core.test_inventory import inventory_state, odd_log
+from tests.support.site_view_logs import timed_log
+
+LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
+
+
+@pytest.fixture(scope="session")
+def native(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Tally]:
+    """The C tally: the one installed, or when the core runs from its sources (an edit since the install), the
+    C source compiled here."""
+    made = tally_module._native
+    if made is None:
+        built = tmp_path_factory.mktemp("tally") / f"tally_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+        compiler = str(sysconfig.get_config_var("CC") or "cc").split()
+        source = Path(tally_module.__file__).with_name("tally_native.c")
+        include = sysconfig.get_paths()["include"]
+        subprocess.run(
+            [*compiler, "-shared", "-fPIC", "-O2", f"-I{include}", str(source), "-o", str(built)], check=True
+        )
+        spec = importlib.util.spec_from_file_location("tally_native", built)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        made = module.NativeTally
+
+    def make(exact_users: int, held: int) -> Tally:
+        return made(exact_users, held, LIMIT_CODE, before, tally_module.iso_date_text, tally_module.user_key_of)
+
+    return make
+
+
+def python(exact_users: int, held: int) -> Tally:
+    return PythonTally(exact_users, held, LIMIT_CODE)
+
+
+@pytest.mark.parametrize(
+    ("text", "limits", "bounds"),
+    [
+        (timed_log(3000, 60, 1), Limits(), InventoryBounds()),
+        (timed_log(3000, 90, 2), Limits(max_attributes=30, max_events=25), InventoryBounds(20, 40, 8)),
+        (odd_log(3000, 3), Limits(max_events=4), InventoryBounds(event_names=3, exact_users=5)),
+        (odd_log(3000, 4), Limits(), InventoryBounds()),
+        (odd_log(3000, 5), Limits(max_attributes=3), InventoryBounds(attribute_names=4, exact_users=0)),
+    ],
+    ids=["defaults", "sampled", "odd-times-full-site", "odd-times", "tiny-bounds"],
+)
+@pytest.mark.parametrize("decisions_held", [4096, 3, 0])
+def test_an_inventory_counted_in_c_is_the_one_counted_in_python(
+    native: Callable[[int, int], Tally], text: str, limits: Limits, bounds: InventoryBounds, decisions_held: int
+) -> None:
+    in_c = inventory_state(text, limits, bounds, decisions_held=decisions_held, tally=native)
+    in_python = inventory_state(text, limits, bounds, decisions_held=decisions_held, tally=python)
+    assert in_c == in_python
+
+
+USERS: list[Any] = ["u1", "u2", "", "usr_\u00e9t\u00e9", "\u2603", "\ud800lone", "a" * 300, 7, 0, True, None, 1.5]
+WHENS: list[Any] = [  # as the inventory gives them: texts in Segment's form, seconds, or None
+    "2024-03-01T10:00:00.000Z",
+    "2024-03-01T10:00:01.000Z",
+    "2024-03-01T09:59:59.000Z",
+    "2024-03-01T10:00:00Z",
+    "2024-03-01T10:00:00.5Z",
+    "2024-03-01T10:00:00.123456789123456789123456Z",
+    1709287200.0,
+    1709287199.5,
+    None,
+]
+VALUES: list[Any] = [
+    "plain",
+    "2024-03-01",
+    "2024-03-01T10:00:00Z",
+    "2024-0x-01",
+    "2024-03-01\u00e9\u00e9",
+    "short",
+    True,
+    False,
+    3,
+    2.5,
+    2**70,
+    None,
+    {"a": 1},
+    [1],
+    ("t",),
+]
+
+
+def fields_of(user: Any, anonymous: Any, event: Any = None) -> tuple[Any, ...]:
+    fields: list[Any] = [None] * 13
+    fields[0], fields[8], fields[9] = anonymous, user, event
+    return tuple(fields)
+
+
+def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: int) -> list[Any]:
+    """A random run of every operation; what each returned, and every slot taken at the end."""
+    rng = random.Random(seed)
+    tally = make(exact_users, held)
+    slots: tuple[list[int], list[int]] = ([], [])
+    decisions = [object() for _ in range(12)]
+    names = ["plan", "Order Completed", "é", "name", "x" * 70]
+    said: list[Any] = []
+    for _ in range(4000):
+        step = rng.random()
+        kind = rng.choice((ATTRIBUTES, EVENTS))
+        when, in_order = rng.choice(WHENS), rng.random() < 0.5
+        fields = fields_of(rng.choice(USERS), rng.choice(USERS), rng.choice([*names, 3, None]))
+        where = (when, rng.choice(["a.jsonl", "b.jsonl"]), rng.randint(1, 10**7), rng.choice([None, 0, 5]))
+        if step < 0.06 or not slots[kind]:
+            slots[kind].append(tally.new_slot(kind))
+            said.append(("new", kind, slots[kind][-1]))
+        elif step < 0.08:
+            slot = slots[kind].pop(rng.randrange(len(slots[kind])))
+            said.append(("take", kind, slot, tally.take(kind, slot)))
+            tally.free_slot(kind, slot)
+        elif step < 0.15:
+            slot = rng.choice([*slots[EVENTS], -1]) if slots[EVENTS] else -1
+            codes = tuple(rng.sample(["HJ302", "HJ304", "HJ305"], rng.randint(0, 2)))
+            tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes)
+        elif step < 0.16:
+            tally.forget()
+        elif step < 0.45:
+            said.append(("held", tally.observe_held(rng.choice(decisions), fields, *where, in_order)))
+        elif step < 0.6:
+            traits = {name: rng.choice(VALUES) for name in rng.sample(names, rng.randint(0, len(names)))}
+            given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.7}
+            codes = {name: rng.choice(["HJ201", LIMIT_CODE]) for name in names if rng.random() < 0.3}
+            unknown = tally.observe_traits(traits, given, rng.choice([codes, None]), fields, *where, in_order)
+            said.append(("traits", unknown))
+        elif step < 0.9:
+            tally.count(kind, rng.choice(slots[kind]), fields, *where, in_order)
+        elif slots[ATTRIBUTES]:
+            tally.count_type(rng.choice(slots[ATTRIBUTES]), rng.choice(VALUES))
+        if rng.random() < 0.02:
+            said.append(("occurrences", kind, tally.occurrences(kind)))
+    for kind in (ATTRIBUTES, EVENTS):
+        said.append(("end", kind, tally.occurrences(kind), [tally.take(kind, slot) for slot in slots[kind]]))
+    return said
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize(("exact_users", "held"), [(64, 16), (2, 3), (0, 0)])
+def test_every_operation_of_the_c_tally_answers_as_the_python_one(
+    native: Callable[[int, int], Tally], seed: int, exact_users: int, held: int
+) -> None:
+    assert play(native, seed, exact_users, held) == play(python, seed, exact_users, held)
+
+
+def test_the_c_tally_hashes_a_user_as_the_sketch_does(native: Callable[[int, int], Tally]) -> None:
+    rng = random.Random(3)
+    users = [f"usr_{number:06d}" for number in range(3_000)]
+    users += [
+        "".join(rng.choice("ab\u00e9\u2603\ud800\U0001f600") for _ in range(rng.randint(1, 8))) for _ in range(3_000)
+    ]
+    tally = native(len(users) + 1, 1)
+    slot = tally.new_slot(ATTRIBUTES)
+    for user in users:
+        tally.count(ATTRIBUTES, slot, fields_of(user, None), None, "a.jsonl", 1, None, False)
+    taken = tally.take(ATTRIBUTES, slot)
+    assert taken is not None
+    assert taken[4] == {user_hash(user) for user in users}
+    assert all(user_of(fields_of(user, None)) == user for user in users)
+
+
+def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally]) -> None:
+    tally = native(4, 4)
+    with pytest.raises(IndexError):
+        tally.count(EVENTS, 0, fields_of("u", None), None, "a.jsonl", 1, None, False)
+    with pytest.raises(ValueError, match="kind"):
+        tally.new_slot(2)
+    with pytest.raises(TypeError):
+        tally.hold(object(), 3, 0, ())  # type: ignore[arg-type]
