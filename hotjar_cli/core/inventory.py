@@ -27,7 +27,6 @@ from typing import Any, Final
 import msgspec
 
 from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
-from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -48,6 +47,7 @@ from hotjar_cli.core.tally import (
     js_type_number,
     new_tally,
     seconds,
+    trait_codes,
 )
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
@@ -382,10 +382,10 @@ def _names(
     return names
 
 
-DECISIONS_HELD: Final = 16_384
-"""At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go."""
-TRAIT_PATHS_HELD: Final = 10_000
-"""Trait names remembered by path (see `Inventory._trait_codes`); past this many, they are worked out again."""
+DECISIONS_HELD: Final = 65_536
+"""At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go. The core
+shares up to three decisions for each event name the site admits (see `Mapper`), so that a full site's 10,000
+names are held with room to spare."""
 SLOTS_PER_NAME_HELD: Final = 4
 """A kind's `Names.slots` lets the names met outside the sample go past this many per name held."""
 
@@ -409,7 +409,6 @@ class Inventory:
         "_observe_held",
         "_observe_traits",
         "_tally",
-        "_trait_names",
         "attributes",
         "earliest",
         "events",
@@ -442,7 +441,6 @@ class Inventory:
         # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
         self._observe_held = self._tally.observe_held
         self._observe_traits = self._tally.observe_traits
-        self._trait_names: dict[str, str] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         # What the tally holds stays behind: it is settled into the records first.
@@ -595,14 +593,16 @@ class Inventory:
         in_order: bool,
     ) -> None:
         """An identify sending attributes: each trait counted under its name."""
-        names = self.attributes
-        codes = self._trait_codes(traits, decision) if decision.findings else None
+        names, findings = self.attributes, decision.findings
         if len(names.offered) >= names.limit:
             # The site is offered no more names: the tally counts each trait whose name has a slot.
-            unknown = self._observe_traits(traits, names.slots, codes, fields, when, file, line, index, in_order)
-            for name in unknown or ():
-                self._trait(name, traits[name], codes, False, fields, when, file, line, index, in_order)
+            unknown = self._observe_traits(traits, names.slots, findings, fields, when, file, line, index, in_order)
+            if unknown:
+                codes = trait_codes(traits, findings)
+                for name in unknown:
+                    self._trait(name, traits[name], codes, False, fields, when, file, line, index, in_order)
             return
+        codes = trait_codes(traits, findings)
         names.occurrences += len(traits)
         for name, value in traits.items():
             self._trait(name, value, codes, True, fields, when, file, line, index, in_order)
@@ -611,7 +611,7 @@ class Inventory:
         self,
         name: str,
         value: Any,
-        codes: dict[str, str] | None,
+        codes: dict[str, str],
         offering: bool,
         fields: tuple[Any, ...],
         when: Any,
@@ -622,7 +622,7 @@ class Inventory:
     ) -> None:
         """One trait of an identify, its name offered to the site when `offering` and no other rule dropped it."""
         names, tally = self.attributes, self._tally
-        code = codes.get(name) if codes is not None else None
+        code = codes.get(name)
         offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
         if offered and offering and name not in names.offered:
             names.offer(name, _seen((when, file, line, index)))
@@ -636,26 +636,6 @@ class Inventory:
             record.offered = True
         if code is not None:
             record.dropped[code] = record.dropped.get(code, 0) + 1
-
-    def _trait_codes(self, traits: dict[str, Any], decision: Decision) -> dict[str, str]:
-        """The code of the finding that dropped each trait, by the trait's name (its path, `$.traits.plan`, is
-        worked out once for each name met)."""
-        codes: dict[str, str] = {}
-        names = self._trait_names
-        for finding in decision.findings:
-            path = finding.path  # an attribute of a msgspec Struct: a generic lookup when compiled
-            if not path.startswith("$.traits"):
-                continue
-            name = names.get(path)
-            if name is None:
-                if len(names) >= TRAIT_PATHS_HELD:
-                    names.clear()
-                for trait in traits:
-                    names[json_path("$.traits", trait)] = trait
-                name = names.get(path)
-            if name is not None and name in traits:
-                codes[name] = finding.code
-        return codes
 
     def merge(self, later_part: Inventory) -> Inventory:
         """This input's names followed by `later_part`'s."""

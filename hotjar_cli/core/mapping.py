@@ -115,6 +115,20 @@ def _quote(key: str) -> str:
     return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_ESCAPED: Final = re.compile(r"\\(.)", re.DOTALL)
+
+
+def trait_name_of(path: str) -> str | None:
+    """The trait whose path `path` is (`json_path("$.traits", name)`), or None when it is no trait's."""
+    if path.startswith("$.traits."):
+        name = path[9:]
+    elif path.startswith('$.traits["') and path.endswith('"]') and len(path) >= 12:
+        name = _ESCAPED.sub(r"\1", path[10:-2])
+    else:
+        return None
+    return name if json_path("$.traits", name) == path else None
+
+
 def user_key(message: SegmentMessage) -> str | None:
     """The Segment user a message belongs to: its userId as Hotjar sees it, else its anonymousId."""
     return user_key_of(message.userId, message.anonymousId)

@@ -22,7 +22,8 @@ from typing import Any, Final, Protocol
 
 from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, USER_ID
 from hotjar_cli.core.eventtime import iso_date_text, text_seconds
-from hotjar_cli.core.mapping import user_key_of
+from hotjar_cli.core.mapping import trait_name_of, user_key_of
+from hotjar_cli.core.model import Finding
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import DistinctUsers, user_hash
 
@@ -73,6 +74,18 @@ def js_type_number(value: Any) -> int:
     return 7
 
 
+def trait_codes(traits: dict[str, Any], findings: tuple[Finding, ...]) -> dict[str, str]:
+    """The code of the finding that dropped each trait of an identify, by the trait's name."""
+    codes: dict[str, str] = {}
+    for finding in findings:
+        path = finding.path
+        if path.startswith("$.traits"):
+            name = trait_name_of(path)
+            if name is not None and name in traits:
+                codes[name] = finding.code
+    return codes
+
+
 def user_of(fields: tuple[Any, ...]) -> str | None:
     """The user a message (its `message_fields`) counts for: its `userId`, else its `anonymousId`, as Hotjar's
     integration reads them."""
@@ -116,7 +129,7 @@ class Tally(Protocol):
         self,
         traits: dict[str, Any],
         slots: dict[str, int],
-        codes: dict[str, str] | None,
+        findings: tuple[Finding, ...],
         fields: tuple[Any, ...],
         when: Any,
         file: str,
@@ -125,9 +138,9 @@ class Tally(Protocol):
         in_order: bool,
     ) -> list[str] | None:
         """An identify sending attributes to a site that is offered no name now: each trait whose name has a slot
-        in `slots` counted (a slot of -1: outside the sample held), with the code of the finding that dropped it
-        (`codes`, by name), and as offered unless that finding was another than the site's limit. The names
-        without a slot, for the inventory to look at, or None."""
+        in `slots` counted (a slot of -1: outside the sample held), with the code of the decision's finding that
+        dropped it (`trait_codes`), and as offered unless that finding was another than the site's limit. The
+        names without a slot, for the inventory to look at, or None."""
 
     def count(
         self,
@@ -176,10 +189,12 @@ class PythonTally:
         before: Callable[[Any, Any], bool] = before,
         is_date: Callable[[str], bool] = iso_date_text,
         user_key: Callable[[Any, Any], str | None] = user_key_of,
+        trait_name: Callable[[str], str | None] = trait_name_of,
     ) -> None:
         """`still_offered`: the code of the one finding that drops a value and still offers its name to the site
         (its limit). `before`, `is_date` and `user_key` are this module's and the core's own (`before`,
-        `iso_date_text`, `user_key_of`); the C tally calls them for the rare case it does not read itself."""
+        `iso_date_text`, `user_key_of`), as is `trait_name` (`trait_name_of`); the C tally calls them for what it
+        does not read itself: rare times, texts past ASCII, odd users, and a finding met for the first time."""
         self._still_offered = still_offered
         self._exact_users = exact_users
         self._held = held
@@ -242,7 +257,7 @@ class PythonTally:
         self,
         traits: dict[str, Any],
         slots: dict[str, int],
-        codes: dict[str, str] | None,
+        findings: tuple[Finding, ...],
         fields: tuple[Any, ...],
         when: Any,
         file: str,
@@ -250,6 +265,7 @@ class PythonTally:
         index: int | None,
         in_order: bool,
     ) -> list[str] | None:
+        codes = trait_codes(traits, findings)
         self._occurrences[ATTRIBUTES] += len(traits)
         unknown: list[str] | None = None
         for name, value in traits.items():
@@ -264,7 +280,7 @@ class PythonTally:
             self.count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
             self.count_type(slot, value)
             counts = self._slot(ATTRIBUTES, slot)
-            code = codes.get(name) if codes is not None else None
+            code = codes.get(name)
             if code is not None:
                 counts.dropped[code] = counts.dropped.get(code, 0) + 1
             if code is None or code == self._still_offered:
@@ -348,5 +364,7 @@ def new_tally(exact_users: int, held: int) -> Tally:
     """A tally counting distinct users exactly up to `exact_users` and holding up to `held` decisions: the C one
     when it was built, else `PythonTally`."""
     if _native is not None:
-        return _native(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code, before, iso_date_text, user_key_of)
+        return _native(
+            exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code, before, iso_date_text, user_key_of, trait_name_of
+        )
     return PythonTally(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code)

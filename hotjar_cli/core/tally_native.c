@@ -21,6 +21,7 @@ enum { JS_TYPES = 8, PRECISION = 10, REGISTERS = 1 << PRECISION, HIGH_VALUE_BITS
 /* The places of a message's fields in `hotjar_cli.core.decode.message_fields`. */
 enum { ANONYMOUS_ID = 0, USER_ID = 8, EVENT = 9 };
 
+enum { DROP_CODES = 4 };
 enum { NO_SIGHTING = 0, TIME_OBJECT = 1, TIME_TEXT = 2, TEXT_HELD = 40 };
 
 /* A sighting. Its time, nearly always a text in Segment's form, is held as its characters: holding the text
@@ -45,7 +46,9 @@ typedef struct {
     uint32_t exact_count, exact_capacity;
     int has_zero;
     uint8_t *registers; /* once past the exact bound */
-    PyObject *dropped;  /* findings by code, or NULL */
+    PyObject *drop_code[DROP_CODES]; /* findings by code: the first codes met, then `dropped` */
+    int64_t drop_count[DROP_CODES];
+    PyObject *dropped;
 } Slot;
 
 typedef struct {
@@ -59,13 +62,15 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
     Py_ssize_t held_limit;
-    PyObject *before, *is_date, *user_key, *still_offered;
+    PyObject *before, *is_date, *user_key, *trait_name, *still_offered;
     Slot *slots[KINDS];
     Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
     Py_ssize_t *free_slots[KINDS];
     Py_ssize_t free_count[KINDS], free_capacity[KINDS];
     Held *held;
     Py_ssize_t held_count, held_capacity;
+    struct Known *known;
+    Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
 } Tally;
 
@@ -200,6 +205,8 @@ static void clear_slot(Slot *slot) {
     clear_where(&slot->last);
     PyMem_Free(slot->exact);
     PyMem_Free(slot->registers);
+    for (int at = 0; at < DROP_CODES; at++)
+        Py_CLEAR(slot->drop_code[at]);
     Py_CLEAR(slot->dropped);
     memset(slot, 0, sizeof(Slot));
 }
@@ -374,11 +381,61 @@ static int count_one(Tally *self, Slot *slot, int has_user, uint64_t user, PyObj
     return has_user ? add_user(self, slot, user) : 0;
 }
 
+static int digits(const char *text, Py_ssize_t size, Py_ssize_t start, Py_ssize_t end) {
+    if (end > size)
+        return 0;
+    for (Py_ssize_t at = start; at < end; at++)
+        if (text[at] < '0' || text[at] > '9')
+            return 0;
+    return 1;
+}
+
+/* `hotjar_cli.core.eventtime.iso_date_text` for an ASCII text, read as it reads one. */
+static int ascii_iso_date(const char *text, Py_ssize_t size) {
+    if (size < 10 || text[4] != '-')
+        return 0;
+    if (!digits(text, size, 0, 4) || !digits(text, size, 5, 7) || text[7] != '-' || !digits(text, size, 8, 10))
+        return 0;
+    if (size == 10)
+        return 1;
+    char separator = text[10];
+    if (size < 16 || (separator != 'T' && separator != ' ') || !digits(text, size, 11, 13))
+        return 0;
+    if (text[13] != ':' || !digits(text, size, 14, 16))
+        return 0;
+    Py_ssize_t at = 16;
+    if (at < size && text[at] == ':') {
+        if (!digits(text, size, at + 1, at + 3))
+            return 0;
+        at += 3;
+        if (at < size && text[at] == '.') {
+            Py_ssize_t end = at + 1;
+            while (end < size && text[end] >= '0' && text[end] <= '9')
+                end++;
+            if (end == at + 1)
+                return 0;
+            at = end;
+        }
+    }
+    if (at == size)
+        return 1;
+    char sign = text[at];
+    if (sign == 'Z')
+        return at + 1 == size;
+    if (sign != '+' && sign != '-')
+        return 0;
+    if (size - at == 6 && text[at + 3] == ':')
+        return digits(text, size, at + 1, at + 3) && digits(text, size, at + 4, at + 6);
+    return size - at == 5 && digits(text, size, at + 1, at + 5);
+}
+
 /* `hotjar_cli.core.tally.js_type_number`. -1 on error. */
 static int js_type_number(Tally *self, PyObject *value) {
     if (PyUnicode_Check(value)) {
         if (PyUnicode_GET_LENGTH(value) < 10 || PyUnicode_READ_CHAR(value, 4) != '-')
             return 0;
+        if (PyUnicode_IS_ASCII(value))
+            return ascii_iso_date(PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value));
         PyObject *answer = PyObject_CallOneArg(self->is_date, value);
         if (answer == NULL)
             return -1;
@@ -411,6 +468,25 @@ static int count_type(Tally *self, Slot *slot, PyObject *value) {
 /* A finding under a slot's name, by its code. -1 on error. */
 static int add_dropped(Slot *slot, PyObject *code) {
     slot->used = 1;
+    for (int at = 0; at < DROP_CODES; at++) {
+        PyObject *held = slot->drop_code[at];
+        if (held == NULL) {
+            slot->drop_code[at] = Py_NewRef(code);
+            slot->drop_count[at] = 1;
+            return 0;
+        }
+        if (held == code) {
+            slot->drop_count[at]++;
+            return 0;
+        }
+        int same = PyObject_RichCompareBool(held, code, Py_EQ);
+        if (same < 0)
+            return -1;
+        if (same) {
+            slot->drop_count[at]++;
+            return 0;
+        }
+    }
     if (slot->dropped == NULL && (slot->dropped = PyDict_New()) == NULL)
         return -1;
     PyObject *count = PyDict_GetItemWithError(slot->dropped, code);
@@ -422,6 +498,27 @@ static int add_dropped(Slot *slot, PyObject *code) {
     int done = PyDict_SetItem(slot->dropped, code, more);
     Py_DECREF(more);
     return done;
+}
+
+/* A slot's findings by code, as a dict (a new reference). */
+static PyObject *dropped_of(Slot *slot) {
+    PyObject *dropped = PyDict_New();
+    if (dropped == NULL)
+        return NULL;
+    for (int at = 0; at < DROP_CODES && slot->drop_code[at] != NULL; at++) {
+        PyObject *count = PyLong_FromLongLong(slot->drop_count[at]);
+        if (count == NULL || PyDict_SetItem(dropped, slot->drop_code[at], count) < 0) {
+            Py_XDECREF(count);
+            Py_DECREF(dropped);
+            return NULL;
+        }
+        Py_DECREF(count);
+    }
+    if (slot->dropped != NULL && PyDict_Update(dropped, slot->dropped) < 0) {
+        Py_DECREF(dropped);
+        return NULL;
+    }
+    return dropped;
 }
 
 /* ---- decisions held, by address ---- */
@@ -442,6 +539,29 @@ static Held *find_held(Tally *self, PyObject *decision) {
     return NULL;
 }
 
+/* The table of decisions held, twice as large: it grows with the decisions met, up to twice `held_limit`, so
+ * that it stays as small as what it holds. -1 on error. */
+static int grow_held(Tally *self) {
+    Py_ssize_t capacity = self->held_capacity * 2;
+    Held *table = PyMem_Calloc((size_t)capacity, sizeof(Held));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t at = 0; at < self->held_capacity; at++) {
+        if (self->held[at].decision == NULL)
+            continue;
+        size_t place = held_place(self->held[at].decision, capacity);
+        while (table[place].decision != NULL)
+            place = (place + 1) & (size_t)(capacity - 1);
+        table[place] = self->held[at];
+    }
+    PyMem_Free(self->held);
+    self->held = table;
+    self->held_capacity = capacity;
+    return 0;
+}
+
 static void forget_all(Tally *self) {
     for (Py_ssize_t at = 0; at < self->held_capacity; at++) {
         Held *held = &self->held[at];
@@ -452,6 +572,96 @@ static void forget_all(Tally *self) {
         }
     }
     self->held_count = 0;
+}
+
+/* ---- findings, by address: the trait each names ---- */
+
+/* A finding met before: the trait its path names (NULL: none) and its code. The core makes one finding for each
+ * name the site turns away and each shape of nested trait, and shares it, so most are met again. */
+typedef struct Known {
+    PyObject *finding; /* strong: its address stays its own while known; NULL for an empty place */
+    PyObject *name;
+    PyObject *code;
+} Known;
+
+enum { KNOWN_HELD = 1 << 14 };
+static PyObject *PATH, *CODE, *TRAITS_PATH;
+
+static void forget_known(Tally *self) {
+    for (Py_ssize_t at = 0; at < self->known_capacity; at++) {
+        Known *known = &self->known[at];
+        Py_CLEAR(known->finding);
+        Py_CLEAR(known->name);
+        Py_CLEAR(known->code);
+    }
+    self->known_count = 0;
+}
+
+static size_t known_place(PyObject *finding, Py_ssize_t capacity) {
+    return (size_t)(((uintptr_t)finding >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
+}
+
+static int grow_known(Tally *self) {
+    Py_ssize_t capacity = self->known_capacity ? self->known_capacity * 2 : 256;
+    Known *table = PyMem_Calloc((size_t)capacity, sizeof(Known));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t at = 0; at < self->known_capacity; at++) {
+        if (self->known[at].finding == NULL)
+            continue;
+        size_t place = known_place(self->known[at].finding, capacity);
+        while (table[place].finding != NULL)
+            place = (place + 1) & (size_t)(capacity - 1);
+        table[place] = self->known[at];
+    }
+    PyMem_Free(self->known);
+    self->known = table;
+    self->known_capacity = capacity;
+    return 0;
+}
+
+/* What a finding says of the traits: its place among the findings known, learned when new. NULL on error. */
+static Known *known_finding(Tally *self, PyObject *finding) {
+    if (self->known_count) {
+        size_t place = known_place(finding, self->known_capacity);
+        while (self->known[place].finding != NULL) {
+            if (self->known[place].finding == finding)
+                return &self->known[place];
+            place = (place + 1) & (size_t)(self->known_capacity - 1);
+        }
+    }
+    PyObject *path = PyObject_GetAttr(finding, PATH);
+    if (path == NULL)
+        return NULL;
+    PyObject *code = PyObject_GetAttr(finding, CODE), *name = NULL;
+    if (code != NULL && PyUnicode_Check(path) && PyUnicode_Tailmatch(path, TRAITS_PATH, 0, PY_SSIZE_T_MAX, -1) == 1) {
+        name = PyObject_CallOneArg(self->trait_name, path);
+        if (name == Py_None)
+            Py_CLEAR(name);
+        else if (name == NULL)
+            Py_CLEAR(code);
+    }
+    Py_DECREF(path);
+    if (code == NULL)
+        return NULL;
+    if (self->known_count >= KNOWN_HELD)
+        forget_known(self);
+    if ((self->known_count + 1) * 2 > self->known_capacity && grow_known(self) < 0) {
+        Py_DECREF(code);
+        Py_XDECREF(name);
+        return NULL;
+    }
+    size_t place = known_place(finding, self->known_capacity);
+    while (self->known[place].finding != NULL)
+        place = (place + 1) & (size_t)(self->known_capacity - 1);
+    Known *known = &self->known[place];
+    known->finding = Py_NewRef(finding);
+    known->name = name;
+    known->code = code;
+    self->known_count++;
+    return known;
 }
 
 /* ---- arguments ---- */
@@ -567,6 +777,8 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
             Py_RETURN_NONE;
     }
     Held *held = find_held(self, decision);
+    if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity && grow_held(self) < 0)
+        return NULL;
     if (held == NULL) {
         size_t place = held_place(decision, self->held_capacity);
         while (self->held[place].decision != NULL)
@@ -640,12 +852,18 @@ static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize
     Py_RETURN_TRUE;
 }
 
+static void release(PyObject **objects, Py_ssize_t count) {
+    for (Py_ssize_t at = 0; at < count; at++)
+        Py_DECREF(objects[at]);
+    PyMem_Free(objects);
+}
+
 static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     if (check_args("observe_traits", nargs, 9) < 0)
         return NULL;
-    PyObject *traits = args[0], *slots = args[1], *codes = args[2];
-    if (!PyDict_Check(traits) || !PyDict_Check(slots) || (codes != Py_None && !PyDict_Check(codes))) {
-        PyErr_SetString(PyExc_TypeError, "traits, slots and codes are dicts");
+    PyObject *traits = args[0], *slots = args[1], *findings = args[2];
+    if (!PyDict_Check(traits) || !PyDict_Check(slots) || !PyTuple_Check(findings)) {
+        PyErr_SetString(PyExc_TypeError, "traits and slots are dicts, findings a tuple");
         return NULL;
     }
     Event event;
@@ -655,10 +873,30 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
     int has_user = user_of(self, event.fields, &user);
     if (has_user < 0)
         return NULL;
-    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    /* The traits the findings drop, with their codes, as `trait_codes` finds them: the last finding wins. */
+    Py_ssize_t drops = 0, findings_count = PyTuple_GET_SIZE(findings);
+    PyObject **drop = findings_count ? PyMem_Calloc((size_t)findings_count * 2, sizeof(PyObject *)) : NULL;
+    if (findings_count && drop == NULL)
+        return PyErr_NoMemory();
     PyObject *unknown = NULL, *name, *value;
-    Py_ssize_t position = 0;
     Py_INCREF(traits); /* counting may call back into Python */
+    for (Py_ssize_t at = 0; at < findings_count; at++) {
+        Known *known = known_finding(self, PyTuple_GET_ITEM(findings, at));
+        if (known == NULL)
+            goto failed;
+        if (known->name == NULL)
+            continue;
+        int there = PyDict_Contains(traits, known->name);
+        if (there < 0)
+            goto failed;
+        if (there) {
+            drop[drops * 2] = Py_NewRef(known->name);
+            drop[drops * 2 + 1] = Py_NewRef(known->code);
+            drops++;
+        }
+    }
+    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    Py_ssize_t position = 0;
     while (PyDict_Next(traits, &position, &name, &value)) {
         PyObject *found = PyDict_GetItemWithError(slots, name);
         if (found == NULL) {
@@ -679,8 +917,13 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
         if (slot == NULL)
             goto failed;
         PyObject *code = NULL;
-        if (codes != Py_None && (code = PyDict_GetItemWithError(codes, name)) == NULL && PyErr_Occurred())
-            goto failed;
+        for (Py_ssize_t at = drops - 1; at >= 0 && code == NULL; at--) {
+            int same = drop[at * 2] == name ? 1 : PyUnicode_Compare(drop[at * 2], name) == 0;
+            if (!same && PyErr_Occurred())
+                goto failed;
+            if (same)
+                code = drop[at * 2 + 1];
+        }
         Py_INCREF(value);
         Py_XINCREF(code);
         int done = count_one(self, slot, has_user, user, event.when, event.file, event.line, event.index,
@@ -703,11 +946,13 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
             slot->offered = 1;
     }
     Py_DECREF(traits);
+    release(drop, drops * 2);
     if (unknown == NULL)
         Py_RETURN_NONE;
     return unknown;
 failed:
     Py_DECREF(traits);
+    release(drop, drops * 2);
     Py_XDECREF(unknown);
     return NULL;
 }
@@ -808,7 +1053,7 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
         PyList_SET_ITEM(types, at, count);
     }
     PyObject *first = where_tuple(&slot->first), *last = where_tuple(&slot->last), *users = users_of(slot);
-    PyObject *dropped = slot->dropped != NULL ? Py_NewRef(slot->dropped) : PyDict_New();
+    PyObject *dropped = dropped_of(slot);
     PyObject *taken = NULL;
     if (first != NULL && last != NULL && users != NULL && dropped != NULL)
         taken = Py_BuildValue("(LOOOOOO)", (long long)slot->messages, types, first, last, users,
@@ -827,10 +1072,11 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
 
 static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     Py_ssize_t exact_users, held_limit;
-    PyObject *before, *is_date, *user_key, *still_offered;
-    static char *names[] = {"exact_users", "held", "still_offered", "before", "is_date", "user_key", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOO", names, &exact_users, &held_limit, &still_offered,
-                                     &before, &is_date, &user_key))
+    PyObject *before, *is_date, *user_key, *trait_name, *still_offered;
+    static char *names[] = {"exact_users", "held", "still_offered", "before", "is_date", "user_key", "trait_name",
+                            NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOO", names, &exact_users, &held_limit, &still_offered,
+                                     &before, &is_date, &user_key, &trait_name))
         return -1;
     if (self->held != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "a tally is made once");
@@ -842,9 +1088,7 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     }
     self->exact_users = exact_users;
     self->held_limit = held_limit;
-    self->held_capacity = 16;
-    while (self->held_capacity < held_limit * 2)
-        self->held_capacity *= 2;
+    self->held_capacity = 64;
     self->held = PyMem_Calloc((size_t)self->held_capacity, sizeof(Held));
     if (self->held == NULL) {
         PyErr_NoMemory();
@@ -854,6 +1098,7 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     self->is_date = Py_NewRef(is_date);
     self->user_key = Py_NewRef(user_key);
     self->still_offered = Py_NewRef(still_offered);
+    self->trait_name = Py_NewRef(trait_name);
     return 0;
 }
 
@@ -871,6 +1116,9 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->is_date);
     Py_XDECREF(self->user_key);
     Py_XDECREF(self->still_offered);
+    Py_XDECREF(self->trait_name);
+    forget_known(self);
+    PyMem_Free(self->known);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -904,6 +1152,10 @@ static struct PyModuleDef tally_module = {
 };
 
 PyMODINIT_FUNC PyInit_tally_native(void) {
+    if (PATH == NULL && ((PATH = PyUnicode_InternFromString("path")) == NULL ||
+                         (CODE = PyUnicode_InternFromString("code")) == NULL ||
+                         (TRAITS_PATH = PyUnicode_InternFromString("$.traits")) == NULL))
+        return NULL;
     if (PyType_Ready(&TallyType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&tally_module);

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from hotjar_cli.core.model import Finding
 from hotjar_cli.core.tally import Taken
 
 class NativeTally:
@@ -14,6 +15,7 @@ class NativeTally:
         before: Callable[[Any, Any], bool],
         is_date: Callable[[str], bool],
         user_key: Callable[[Any, Any], str | None],
+        trait_name: Callable[[str], str | None],
     ) -> None: ...
     def new_slot(self, kind: int) -> int: ...
     def free_slot(self, kind: int, slot: int) -> None: ...
@@ -33,7 +35,7 @@ class NativeTally:
         self,
         traits: dict[str, Any],
         slots: dict[str, int],
-        codes: dict[str, str] | None,
+        findings: tuple[Finding, ...],
         fields: tuple[Any, ...],
         when: Any,
         file: str,

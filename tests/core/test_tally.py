@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from hotjar_cli.core import tally as tally_module
-from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.inventory import InventoryBounds, js_type
 from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import json_path
+from hotjar_cli.core.model import Finding
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import user_hash
 from hotjar_cli.core.tally import ATTRIBUTES, EVENTS, PythonTally, Tally, before, user_of
@@ -44,7 +46,15 @@ def native(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Tal
         made = module.NativeTally
 
     def make(exact_users: int, held: int) -> Tally:
-        return made(exact_users, held, LIMIT_CODE, before, tally_module.iso_date_text, tally_module.user_key_of)
+        return made(
+            exact_users,
+            held,
+            LIMIT_CODE,
+            before,
+            tally_module.iso_date_text,
+            tally_module.user_key_of,
+            tally_module.trait_name_of,
+        )
 
     return make
 
@@ -85,6 +95,7 @@ WHENS: list[Any] = [  # as the inventory gives them: texts in Segment's form, se
     1709287199.5,
     None,
 ]
+NAMES = ["plan", "Order Completed", "é", "name", "x" * 70, 'say "hi"', "a\\b"]
 VALUES: list[Any] = [
     "plain",
     "2024-03-01",
@@ -104,6 +115,14 @@ VALUES: list[Any] = [
 ]
 
 
+FINDINGS = [  # shared, as the core shares them, and each made afresh
+    *(Finding(code, json_path("$.traits", name)) for code in ("HJ201", LIMIT_CODE) for name in NAMES),
+    Finding("HJ106", "$.userId"),
+    Finding("HJ201", "$.traits"),
+    Finding("HJ201", "$.traits.address.city"),
+]
+
+
 def fields_of(user: Any, anonymous: Any, event: Any = None) -> tuple[Any, ...]:
     fields: list[Any] = [None] * 13
     fields[0], fields[8], fields[9] = anonymous, user, event
@@ -116,7 +135,7 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
     tally = make(exact_users, held)
     slots: tuple[list[int], list[int]] = ([], [])
     decisions = [object() for _ in range(12)]
-    names = ["plan", "Order Completed", "é", "name", "x" * 70]
+    names = NAMES
     said: list[Any] = []
     for _ in range(4000):
         step = rng.random()
@@ -142,9 +161,13 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
         elif step < 0.6:
             traits = {name: rng.choice(VALUES) for name in rng.sample(names, rng.randint(0, len(names)))}
             given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.7}
-            codes = {name: rng.choice(["HJ201", LIMIT_CODE]) for name in names if rng.random() < 0.3}
-            unknown = tally.observe_traits(traits, given, rng.choice([codes, None]), fields, *where, in_order)
+            found = [rng.choice(FINDINGS) for _ in range(rng.randint(0, 4))]
+            unknown = tally.observe_traits(traits, given, tuple(found), fields, *where, in_order)
             said.append(("traits", unknown))
+            if rng.random() < 0.3:  # and a finding made afresh, as the core makes most findings about a user
+                tally.observe_traits(
+                    traits, given, (Finding(LIMIT_CODE, json_path("$.traits", "plan")),), fields, *where, in_order
+                )
         elif step < 0.9:
             tally.count(kind, rng.choice(slots[kind]), fields, *where, in_order)
         elif slots[ATTRIBUTES]:
@@ -188,3 +211,22 @@ def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally
         tally.new_slot(2)
     with pytest.raises(TypeError):
         tally.hold(object(), 3, 0, ())  # type: ignore[arg-type]
+
+
+def test_the_c_tally_reads_dates_as_the_core_does(native: Callable[[int, int], Tally]) -> None:
+    rng = random.Random(5)
+    texts = ["2024-03-01", "2024-03-01T10:00", "2024-03-01 10:00:00.5+01:00", "2024-03-01T10:00:00-0100", "2024-03-01T"]
+    for _ in range(20_000):  # dates with one character changed, cut short, or run on
+        text = list(rng.choice(texts))
+        for _ in range(rng.randint(0, 2)):
+            text[rng.randrange(len(text))] = rng.choice("0123456789-:T .Z+x\u0661")
+        texts.append("".join(text[: rng.randint(8, len(text))]) + rng.choice(["", "0", "Z", ":00", ".123Z"]))
+    in_c, in_python = native(1, 1), python(1, 1)
+    for tally in (in_c, in_python):
+        for text in texts:
+            slot = tally.new_slot(ATTRIBUTES)
+            tally.count_type(slot, text)
+    assert [in_c.take(ATTRIBUTES, slot) for slot in range(len(texts))] == [
+        in_python.take(ATTRIBUTES, slot) for slot in range(len(texts))
+    ]
+    assert {js_type(text) for text in texts} == {"string", "date"}
