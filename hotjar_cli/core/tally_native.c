@@ -58,6 +58,20 @@ typedef struct {
     PyObject *codes; /* a tuple */
 } Held;
 
+/* A track counted a call late, and its user later still (see `Tally_observe_held`). */
+typedef struct {
+    int active, has_user, in_order;
+    Py_ssize_t slot, line;
+    uint64_t user;
+    PyObject *when, *file, *index, *codes; /* strong */
+} Pending;
+
+typedef struct {
+    int active;
+    Py_ssize_t slot;
+    uint64_t user;
+} PendingUser;
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
@@ -69,10 +83,15 @@ typedef struct {
     Py_ssize_t free_count[KINDS], free_capacity[KINDS];
     Held *held;
     Py_ssize_t held_count, held_capacity;
+    Held *recent; /* copies of the decisions held met lately, by address: a small table the processor keeps */
     struct Known *known;
     Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
+    Pending pending;
+    PendingUser pending_user;
 } Tally;
+
+static int flush(Tally *self);
 
 /* ---- users: `hotjar_cli.core.sketch.user_hash`, `register_of` ---- */
 
@@ -527,7 +546,32 @@ static size_t held_place(PyObject *decision, Py_ssize_t capacity) {
     return (size_t)(((uintptr_t)decision >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
 }
 
+enum { RECENT = 1 << 12 };
+
+static Held *recent_place(Tally *self, PyObject *decision) {
+    return &self->recent[(((uintptr_t)decision >> 4) * 0x9E3779B97F4A7C15ull >> 40) & (RECENT - 1)];
+}
+
+/* A decision held, as the table of recent ones has it (copied there when found in the whole table). */
 static Held *find_held(Tally *self, PyObject *decision) {
+    Held *recent = recent_place(self, decision);
+    if (recent->decision == decision)
+        return recent;
+    if (!self->held_count)
+        return NULL;
+    size_t place = held_place(decision, self->held_capacity);
+    while (self->held[place].decision != NULL) {
+        if (self->held[place].decision == decision) {
+            *recent = self->held[place]; /* its references stay the whole table's */
+            return recent;
+        }
+        place = (place + 1) & (size_t)(self->held_capacity - 1);
+    }
+    return NULL;
+}
+
+/* The place a decision has in the whole table, or NULL. */
+static Held *held_entry(Tally *self, PyObject *decision) {
     if (!self->held_count)
         return NULL;
     size_t place = held_place(decision, self->held_capacity);
@@ -572,6 +616,8 @@ static void forget_all(Tally *self) {
         }
     }
     self->held_count = 0;
+    if (self->recent != NULL)
+        memset(self->recent, 0, RECENT * sizeof(Held));
 }
 
 /* ---- findings, by address: the trait each names ---- */
@@ -735,7 +781,7 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
 
 static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("free_slot", nargs, 2) < 0 || read_kind(args[0], &kind) < 0)
+    if (check_args("free_slot", nargs, 2) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
         return NULL;
     Py_ssize_t number = PyLong_AsSsize_t(args[1]);
     if (number == -1 && PyErr_Occurred())
@@ -776,7 +822,7 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
         if (!self->held_limit)
             Py_RETURN_NONE;
     }
-    Held *held = find_held(self, decision);
+    Held *held = held_entry(self, decision);
     if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity && grow_held(self) < 0)
         return NULL;
     if (held == NULL) {
@@ -794,6 +840,9 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
     held->name = name == Py_None ? NULL : Py_NewRef(name);
     held->slot = slot;
     held->codes = Py_NewRef(codes);
+    Held *recent = recent_place(self, decision);
+    if (recent->decision == decision)
+        *recent = *held;
     Py_RETURN_NONE;
 }
 
@@ -812,6 +861,73 @@ static int count_event(Tally *self, int kind, Py_ssize_t number, Event *event) {
         return -1;
     return count_one(self, slot, has_user, user, event->when, event->file, event->line, event->index,
                      event->in_order);
+}
+
+/* ---- tracks, counted late ----
+ *
+ * Counting a track touches its name's slot and a line of its users' table or sketch, both likely far from the
+ * processor, and each found only from the last. So `observe_held` fetches the slot's lines and counts the track
+ * at the next call; it then fetches the user's line and adds the user at the call after. Counts do not depend on
+ * when they are made, only sightings on their order, which this keeps; whatever reads or changes a slot of an
+ * event name first counts what is pending (`flush`). */
+
+static void prefetch_slot(Slot *slot) {
+    for (size_t at = 0; at < sizeof(Slot); at += 64)
+        __builtin_prefetch((char *)slot + at, 1);
+}
+
+static void prefetch_user(Slot *slot, uint64_t user) {
+    if (slot->registers != NULL)
+        __builtin_prefetch(slot->registers + ((uint32_t)(user >> 32) >> HIGH_VALUE_BITS), 1);
+    else if (slot->exact_capacity)
+        __builtin_prefetch(
+            slot->exact + ((uint32_t)(user * 0x9E3779B97F4A7C15ull >> 32) & (slot->exact_capacity - 1)), 1);
+}
+
+static int count_user_late(Tally *self) {
+    if (!self->pending_user.active)
+        return 0;
+    self->pending_user.active = 0;
+    return add_user(self, &self->slots[EVENTS][self->pending_user.slot], self->pending_user.user);
+}
+
+static void release_pending(Pending *pending) {
+    pending->active = 0;
+    Py_CLEAR(pending->when);
+    Py_CLEAR(pending->file);
+    Py_CLEAR(pending->index);
+    Py_CLEAR(pending->codes);
+}
+
+/* The pending track counted; its user added now, or when `later`, at the next call. -1 on error. */
+static int count_late(Tally *self, int later) {
+    Pending *pending = &self->pending;
+    if (!pending->active)
+        return 0;
+    Py_ssize_t number = pending->slot;
+    int failed = count_one(self, &self->slots[EVENTS][number], 0, 0, pending->when, pending->file, pending->line,
+                           pending->index, pending->in_order) < 0;
+    Slot *slot = &self->slots[EVENTS][number]; /* after any call back into Python */
+    for (Py_ssize_t at = 0; !failed && at < PyTuple_GET_SIZE(pending->codes); at++)
+        failed = add_dropped(slot, PyTuple_GET_ITEM(pending->codes, at)) < 0;
+    if (!failed && pending->has_user) {
+        if (later) {
+            self->pending_user.active = 1;
+            self->pending_user.slot = number;
+            self->pending_user.user = pending->user;
+            prefetch_user(slot, pending->user);
+        } else {
+            failed = add_user(self, slot, pending->user) < 0;
+        }
+    }
+    release_pending(pending);
+    return failed ? -1 : 0;
+}
+
+/* Every track pending, counted. -1 on error. */
+static int flush(Tally *self) {
+    int failed = count_user_late(self) < 0;
+    return count_late(self, 0) < 0 || failed ? -1 : 0;
 }
 
 static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -841,14 +957,25 @@ static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize
     if (held->slot < 0)
         Py_RETURN_TRUE;
     Py_ssize_t number = held->slot;
-    PyObject *codes = Py_NewRef(held->codes); /* the count may call back into Python */
-    int failed = count_event(self, EVENTS, number, &event) < 0;
-    Slot *slot = failed ? NULL : slot_at(self, EVENTS, number);
-    for (Py_ssize_t at = 0; slot != NULL && at < PyTuple_GET_SIZE(codes) && !failed; at++)
-        failed = add_dropped(slot, PyTuple_GET_ITEM(codes, at)) < 0;
-    Py_DECREF(codes);
-    if (failed)
+    PyObject *codes = Py_NewRef(held->codes); /* reading the user may call back into Python */
+    uint64_t user = 0;
+    int has_user = user_of(self, event.fields, &user);
+    if (has_user < 0 || slot_at(self, EVENTS, number) == NULL || count_user_late(self) < 0 || count_late(self, 1) < 0) {
+        Py_DECREF(codes);
         return NULL;
+    }
+    Pending *pending = &self->pending;
+    pending->active = 1;
+    pending->slot = number;
+    pending->has_user = has_user;
+    pending->user = user;
+    pending->in_order = event.in_order;
+    pending->line = event.line;
+    pending->when = Py_NewRef(event.when);
+    pending->file = Py_NewRef(event.file);
+    pending->index = Py_NewRef(event.index);
+    pending->codes = codes;
+    prefetch_slot(&self->slots[EVENTS][number]);
     Py_RETURN_TRUE;
 }
 
@@ -879,6 +1006,7 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
     if (findings_count && drop == NULL)
         return PyErr_NoMemory();
     PyObject *unknown = NULL, *name, *value;
+    Py_ssize_t *numbers = NULL, counted = 0;
     Py_INCREF(traits); /* counting may call back into Python */
     for (Py_ssize_t at = 0; at < findings_count; at++) {
         Known *known = known_finding(self, PyTuple_GET_ITEM(findings, at));
@@ -896,26 +1024,35 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
         }
     }
     self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    /* First every trait's slot, fetched together; then each counted, its user's line fetched; then each user. */
+    numbers = PyMem_Malloc((size_t)(PyDict_GET_SIZE(traits) + 1) * sizeof(Py_ssize_t));
+    if (numbers == NULL) {
+        PyErr_NoMemory();
+        goto failed;
+    }
     Py_ssize_t position = 0;
     while (PyDict_Next(traits, &position, &name, &value)) {
         PyObject *found = PyDict_GetItemWithError(slots, name);
-        if (found == NULL) {
-            if (PyErr_Occurred())
-                goto failed;
-            if (unknown == NULL && (unknown = PyList_New(0)) == NULL)
-                goto failed;
-            if (PyList_Append(unknown, name) < 0)
-                goto failed;
-            continue;
-        }
-        Py_ssize_t number = PyLong_AsSsize_t(found);
-        if (number == -1 && PyErr_Occurred())
+        Py_ssize_t number = found == NULL ? -1 : PyLong_AsSsize_t(found);
+        if (PyErr_Occurred())
             goto failed;
+        if (found == NULL) {
+            if ((unknown == NULL && (unknown = PyList_New(0)) == NULL) || PyList_Append(unknown, name) < 0)
+                goto failed;
+        } else if (number >= 0) {
+            Slot *slot = slot_at(self, ATTRIBUTES, number);
+            if (slot == NULL)
+                goto failed;
+            prefetch_slot(slot);
+        }
+        numbers[counted++] = number; /* in the order of the traits, which the next pass walks again */
+    }
+    counted = 0;
+    position = 0;
+    while (PyDict_Next(traits, &position, &name, &value)) {
+        Py_ssize_t number = numbers[counted++];
         if (number < 0)
             continue;
-        Slot *slot = slot_at(self, ATTRIBUTES, number);
-        if (slot == NULL)
-            goto failed;
         PyObject *code = NULL;
         for (Py_ssize_t at = drops - 1; at >= 0 && code == NULL; at--) {
             int same = drop[at * 2] == name ? 1 : PyUnicode_Compare(drop[at * 2], name) == 0;
@@ -926,10 +1063,11 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
         }
         Py_INCREF(value);
         Py_XINCREF(code);
-        int done = count_one(self, slot, has_user, user, event.when, event.file, event.line, event.index,
-                             event.in_order);
-        slot = done < 0 ? NULL : slot_at(self, ATTRIBUTES, number);
-        done = slot == NULL ? -1 : count_type(self, slot, value);
+        int done = count_one(self, &self->slots[ATTRIBUTES][number], 0, 0, event.when, event.file, event.line,
+                             event.index, event.in_order);
+        Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
+        if (done == 0)
+            done = count_type(self, slot, value);
         if (done == 0 && code != NULL)
             done = add_dropped(slot, code);
         int offered = code == NULL;
@@ -944,13 +1082,20 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
             goto failed;
         if (offered)
             slot->offered = 1;
+        if (has_user)
+            prefetch_user(slot, user);
     }
+    for (Py_ssize_t at = 0; has_user && at < counted; at++)
+        if (numbers[at] >= 0 && add_user(self, &self->slots[ATTRIBUTES][numbers[at]], user) < 0)
+            goto failed;
+    PyMem_Free(numbers);
     Py_DECREF(traits);
     release(drop, drops * 2);
     if (unknown == NULL)
         Py_RETURN_NONE;
     return unknown;
 failed:
+    PyMem_Free(numbers);
     Py_DECREF(traits);
     release(drop, drops * 2);
     Py_XDECREF(unknown);
@@ -959,7 +1104,7 @@ failed:
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("count", nargs, 8) < 0 || read_kind(args[0], &kind) < 0)
+    if (check_args("count", nargs, 8) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
         return NULL;
     Py_ssize_t number = PyLong_AsSsize_t(args[1]);
     if (number == -1 && PyErr_Occurred())
@@ -1031,7 +1176,7 @@ static PyObject *users_of(Slot *slot) {
 
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("take", nargs, 2) < 0 || read_kind(args[0], &kind) < 0)
+    if (check_args("take", nargs, 2) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
         return NULL;
     Py_ssize_t number = PyLong_AsSsize_t(args[1]);
     if (number == -1 && PyErr_Occurred())
@@ -1090,7 +1235,8 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     self->held_limit = held_limit;
     self->held_capacity = 64;
     self->held = PyMem_Calloc((size_t)self->held_capacity, sizeof(Held));
-    if (self->held == NULL) {
+    self->recent = PyMem_Calloc(RECENT, sizeof(Held));
+    if (self->held == NULL || self->recent == NULL) {
         PyErr_NoMemory();
         return -1;
     }
@@ -1103,9 +1249,11 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
 }
 
 static void Tally_dealloc(Tally *self) {
+    release_pending(&self->pending);
     if (self->held != NULL)
         forget_all(self);
     PyMem_Free(self->held);
+    PyMem_Free(self->recent);
     for (int kind = 0; kind < KINDS; kind++) {
         for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++)
             clear_slot(&self->slots[kind][at]);
