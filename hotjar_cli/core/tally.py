@@ -6,8 +6,9 @@ last sighting, its distinct users, the JavaScript types of an attribute's values
 Each name has a slot here (`new_slot`); `take` hands a slot's counts to its record and empties it.
 
 Two implementations keep one behaviour: the C one in `hotjar_cli/core/tally_native.c`, built at install beside the
-compiled core (`hatch_build.py`), where an event costs a few hundred instructions and touches little memory; and
-`PythonTally` below, the reference, used when nothing was compiled. `tests/core/test_tally.py` holds them equal.
+compiled core (`hatch_build.py`), where counting an event makes no Python object and touches a few lines of
+memory; and `PythonTally` below, the reference, used when nothing was compiled. `tests/core/test_tally.py` holds
+them equal.
 
 The counting follows the inventory's rules (see its module): a sighting is the last of a name when its time is at
 or after the latest met (`in_order`); otherwise it is compared (`before`), a timed sighting before any untimed one,
@@ -181,20 +182,11 @@ class _Slot:
 class PythonTally:
     """A `Tally` in Python: the reference the C one is held equal to."""
 
-    def __init__(
-        self,
-        exact_users: int,
-        held: int,
-        still_offered: str,
-        before: Callable[[Any, Any], bool] = before,
-        is_date: Callable[[str], bool] = iso_date_text,
-        user_key: Callable[[Any, Any], str | None] = user_key_of,
-        trait_name: Callable[[str], str | None] = trait_name_of,
-    ) -> None:
+    def __init__(self, exact_users: int, held: int, still_offered: str) -> None:
         """`still_offered`: the code of the one finding that drops a value and still offers its name to the site
-        (its limit). `before`, `is_date` and `user_key` are this module's and the core's own (`before`,
-        `iso_date_text`, `user_key_of`), as is `trait_name` (`trait_name_of`); the C tally calls them for what it
-        does not read itself: rare times, texts past ASCII, odd users, and a finding met for the first time."""
+        (its limit). The C tally takes the core's own functions for what it does not read itself (rare times,
+        texts past ASCII, odd users, a finding met for the first time): `before`, `iso_date_text`, `user_key_of`
+        and `trait_name_of`, which this one calls directly."""
         self._still_offered = still_offered
         self._exact_users = exact_users
         self._held = held
