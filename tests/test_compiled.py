@@ -22,9 +22,10 @@ REPORT = (
 )
 
 
-def imported(root: Path, **environment: str) -> tuple[str, str]:
+def printed(script: str, root: Path, **environment: str) -> str:
+    """The last line a script prints, run by a fresh interpreter on the package under `root`."""
     done = subprocess.run(
-        [sys.executable, "-c", REPORT],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         timeout=120,
@@ -33,7 +34,11 @@ def imported(root: Path, **environment: str) -> tuple[str, str]:
         env={**os.environ, "PYTHONPATH": str(root), **environment},
     )
     assert done.returncode == 0, done.stderr
-    where, said = json.loads(done.stdout.splitlines()[-1])
+    return done.stdout.splitlines()[-1]
+
+
+def imported(root: Path, **environment: str) -> tuple[str, str]:
+    where, said = json.loads(printed(REPORT, root, **environment))
     return where, said
 
 
@@ -64,26 +69,13 @@ def test_an_edited_source_is_used_instead_of_its_compiled_module(tmp_path: Path)
 TALLY = "from hotjar_cli.core import tally\nprint(tally.new_tally(1, 1).__class__.__name__)\n"
 
 
-def tally_used(root: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", TALLY],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-    )
-    return done.stdout.strip()
-
-
 def test_the_c_tally_is_used_with_the_compiled_core_and_only_then(tmp_path: Path) -> None:
     installed = compiled.describe() == "compiled: yes"
-    assert tally_used(PACKAGE.parent) == ("NativeTally" if installed else "PythonTally")
+    assert printed(TALLY, PACKAGE.parent) == ("NativeTally" if installed else "PythonTally")
     root = copy_of_the_package(tmp_path)
     source = root / "hotjar_cli" / "core" / "tally_native.c"
     source.write_text(source.read_text() + "\n/* edited */\n")
-    assert tally_used(root) == "PythonTally"  # the compiled one beside it no longer matches its source
+    assert printed(TALLY, root) == "PythonTally"  # the compiled one beside it no longer matches its source
 
 
 def test_the_pure_python_variable_runs_the_sources(tmp_path: Path) -> None:

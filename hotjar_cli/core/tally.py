@@ -347,7 +347,9 @@ def _sight(counts: _Slot, where: Where) -> None:
 
 _native: Callable[..., Tally] | None
 try:  # built at install with the compiled core; not when the core runs from its sources (`hotjar_cli.compiled`)
-    from hotjar_cli.core.tally_native import NativeTally as _native
+    from hotjar_cli.core import tally_native  # named from its package: a module in C has no imports to follow
+
+    _native = tally_native.NativeTally
 except ImportError:
     _native = None
 

@@ -542,8 +542,36 @@ static PyObject *dropped_of(Slot *slot) {
 
 /* ---- decisions held, by address ---- */
 
-static size_t held_place(PyObject *decision, Py_ssize_t capacity) {
-    return (size_t)(((uintptr_t)decision >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
+/* ---- tables keyed by an object's address ----
+ * Open addressing; each entry starts with its key, a strong reference (NULL for an empty place), so that the
+ * address stays the key's own while it is there. */
+
+static size_t address_place(PyObject *key, Py_ssize_t capacity) {
+    return (size_t)(((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
+}
+
+/* A table of `*capacity` entries of `size` bytes moved into one twice as large (64 entries for none). -1 on
+ * error. */
+static int grow_table(void **table, Py_ssize_t *capacity, size_t size) {
+    Py_ssize_t larger = *capacity ? *capacity * 2 : 64;
+    char *moved = PyMem_Calloc((size_t)larger, size), *old = *table;
+    if (moved == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t at = 0; at < *capacity; at++) {
+        PyObject *key = *(PyObject **)(old + (size_t)at * size);
+        if (key == NULL)
+            continue;
+        size_t place = address_place(key, larger);
+        while (*(PyObject **)(moved + place * size) != NULL)
+            place = (place + 1) & (size_t)(larger - 1);
+        memcpy(moved + place * size, old + (size_t)at * size, size);
+    }
+    PyMem_Free(old);
+    *table = moved;
+    *capacity = larger;
+    return 0;
 }
 
 enum { RECENT = 1 << 12 };
@@ -559,7 +587,7 @@ static Held *find_held(Tally *self, PyObject *decision) {
         return recent;
     if (!self->held_count)
         return NULL;
-    size_t place = held_place(decision, self->held_capacity);
+    size_t place = address_place(decision, self->held_capacity);
     while (self->held[place].decision != NULL) {
         if (self->held[place].decision == decision) {
             *recent = self->held[place]; /* its references stay the whole table's */
@@ -574,36 +602,13 @@ static Held *find_held(Tally *self, PyObject *decision) {
 static Held *held_entry(Tally *self, PyObject *decision) {
     if (!self->held_count)
         return NULL;
-    size_t place = held_place(decision, self->held_capacity);
+    size_t place = address_place(decision, self->held_capacity);
     while (self->held[place].decision != NULL) {
         if (self->held[place].decision == decision)
             return &self->held[place];
         place = (place + 1) & (size_t)(self->held_capacity - 1);
     }
     return NULL;
-}
-
-/* The table of decisions held, twice as large: it grows with the decisions met, up to twice `held_limit`, so
- * that it stays as small as what it holds. -1 on error. */
-static int grow_held(Tally *self) {
-    Py_ssize_t capacity = self->held_capacity * 2;
-    Held *table = PyMem_Calloc((size_t)capacity, sizeof(Held));
-    if (table == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t at = 0; at < self->held_capacity; at++) {
-        if (self->held[at].decision == NULL)
-            continue;
-        size_t place = held_place(self->held[at].decision, capacity);
-        while (table[place].decision != NULL)
-            place = (place + 1) & (size_t)(capacity - 1);
-        table[place] = self->held[at];
-    }
-    PyMem_Free(self->held);
-    self->held = table;
-    self->held_capacity = capacity;
-    return 0;
 }
 
 static void forget_all(Tally *self) {
@@ -643,35 +648,10 @@ static void forget_known(Tally *self) {
     self->known_count = 0;
 }
 
-static size_t known_place(PyObject *finding, Py_ssize_t capacity) {
-    return (size_t)(((uintptr_t)finding >> 4) * 0x9E3779B97F4A7C15ull >> 32) & (size_t)(capacity - 1);
-}
-
-static int grow_known(Tally *self) {
-    Py_ssize_t capacity = self->known_capacity ? self->known_capacity * 2 : 256;
-    Known *table = PyMem_Calloc((size_t)capacity, sizeof(Known));
-    if (table == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t at = 0; at < self->known_capacity; at++) {
-        if (self->known[at].finding == NULL)
-            continue;
-        size_t place = known_place(self->known[at].finding, capacity);
-        while (table[place].finding != NULL)
-            place = (place + 1) & (size_t)(capacity - 1);
-        table[place] = self->known[at];
-    }
-    PyMem_Free(self->known);
-    self->known = table;
-    self->known_capacity = capacity;
-    return 0;
-}
-
 /* What a finding says of the traits: its place among the findings known, learned when new. NULL on error. */
 static Known *known_finding(Tally *self, PyObject *finding) {
     if (self->known_count) {
-        size_t place = known_place(finding, self->known_capacity);
+        size_t place = address_place(finding, self->known_capacity);
         while (self->known[place].finding != NULL) {
             if (self->known[place].finding == finding)
                 return &self->known[place];
@@ -694,12 +674,13 @@ static Known *known_finding(Tally *self, PyObject *finding) {
         return NULL;
     if (self->known_count >= KNOWN_HELD)
         forget_known(self);
-    if ((self->known_count + 1) * 2 > self->known_capacity && grow_known(self) < 0) {
+    if ((self->known_count + 1) * 2 > self->known_capacity &&
+        grow_table((void **)&self->known, &self->known_capacity, sizeof(Known)) < 0) {
         Py_DECREF(code);
         Py_XDECREF(name);
         return NULL;
     }
-    size_t place = known_place(finding, self->known_capacity);
+    size_t place = address_place(finding, self->known_capacity);
     while (self->known[place].finding != NULL)
         place = (place + 1) & (size_t)(self->known_capacity - 1);
     Known *known = &self->known[place];
@@ -823,10 +804,11 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
             Py_RETURN_NONE;
     }
     Held *held = held_entry(self, decision);
-    if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity && grow_held(self) < 0)
+    if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity &&
+        grow_table((void **)&self->held, &self->held_capacity, sizeof(Held)) < 0)
         return NULL;
     if (held == NULL) {
-        size_t place = held_place(decision, self->held_capacity);
+        size_t place = address_place(decision, self->held_capacity);
         while (self->held[place].decision != NULL)
             place = (place + 1) & (size_t)(self->held_capacity - 1);
         held = &self->held[place];

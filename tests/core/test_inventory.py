@@ -126,16 +126,16 @@ def inventory_state(
     )
 
 
-@pytest.mark.parametrize(
-    ("text", "limits", "bounds"),
-    [
-        (timed_log(3000, 60, 1), Limits(), InventoryBounds()),
-        (timed_log(3000, 90, 2), Limits(max_attributes=30, max_events=25), InventoryBounds(20, 40, 8)),
-        (odd_log(3000, 3), Limits(max_events=4), InventoryBounds(event_names=3, exact_users=5)),
-        (odd_log(3000, 4), Limits(), InventoryBounds()),
-    ],
-    ids=["defaults", "sampled", "odd-times-full-site", "odd-times"],
-)
+LOGS = {
+    "defaults": (timed_log(3000, 60, 1), Limits(), InventoryBounds()),
+    "sampled": (timed_log(3000, 90, 2), Limits(max_attributes=30, max_events=25), InventoryBounds(20, 40, 8)),
+    "odd-times-full-site": (odd_log(3000, 3), Limits(max_events=4), InventoryBounds(event_names=3, exact_users=5)),
+    "odd-times": (odd_log(3000, 4), Limits(), InventoryBounds()),
+}
+"""Logs, limits and bounds that take every path of the inventory: names sampled, times out of order or none."""
+
+
+@pytest.mark.parametrize(("text", "limits", "bounds"), LOGS.values(), ids=LOGS.keys())
 def test_a_decision_met_before_counts_as_a_fresh_look_would(text: str, limits: Limits, bounds: InventoryBounds) -> None:
     assert inventory_state(text, limits, bounds) == inventory_state(text, limits, bounds, decisions_held=0)
 

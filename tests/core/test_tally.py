@@ -20,8 +20,7 @@ from hotjar_cli.core.model import Finding
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import user_hash
 from hotjar_cli.core.tally import ATTRIBUTES, EVENTS, PythonTally, Tally, before, user_of
-from tests.core.test_inventory import inventory_state, odd_log
-from tests.support.site_view_logs import timed_log
+from tests.core.test_inventory import LOGS, inventory_state, odd_log
 
 LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
 
@@ -63,17 +62,13 @@ def python(exact_users: int, held: int) -> Tally:
     return PythonTally(exact_users, held, LIMIT_CODE)
 
 
-@pytest.mark.parametrize(
-    ("text", "limits", "bounds"),
-    [
-        (timed_log(3000, 60, 1), Limits(), InventoryBounds()),
-        (timed_log(3000, 90, 2), Limits(max_attributes=30, max_events=25), InventoryBounds(20, 40, 8)),
-        (odd_log(3000, 3), Limits(max_events=4), InventoryBounds(event_names=3, exact_users=5)),
-        (odd_log(3000, 4), Limits(), InventoryBounds()),
-        (odd_log(3000, 5), Limits(max_attributes=3), InventoryBounds(attribute_names=4, exact_users=0)),
-    ],
-    ids=["defaults", "sampled", "odd-times-full-site", "odd-times", "tiny-bounds"],
-)
+LOGS_HERE = {
+    **LOGS,
+    "tiny-bounds": (odd_log(3000, 5), Limits(max_attributes=3), InventoryBounds(attribute_names=4, exact_users=0)),
+}
+
+
+@pytest.mark.parametrize(("text", "limits", "bounds"), LOGS_HERE.values(), ids=LOGS_HERE.keys())
 @pytest.mark.parametrize("decisions_held", [4096, 3, 0])
 def test_an_inventory_counted_in_c_is_the_one_counted_in_python(
     native: Callable[[int, int], Tally], text: str, limits: Limits, bounds: InventoryBounds, decisions_held: int
