@@ -32,6 +32,9 @@ ATTRIBUTES: Final = 0
 EVENTS: Final = 1
 """The kinds of names, as a `Tally` numbers them."""
 
+USERS_REMEMBERED: Final = 65_536
+"""Users whose hashes `PythonTally` remembers: a user's events tend to come together."""
+
 JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "array", "value")
 """The JavaScript types an attribute value can have in the browser, as `js_type_number` numbers them."""
 
@@ -194,6 +197,7 @@ class PythonTally:
         self._free: tuple[list[int], list[int]] = ([], [])
         self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...]]] = {}
         self._occurrences = [0, 0]
+        self._hashes: dict[str, int] = {}
 
     def new_slot(self, kind: int) -> int:
         free = self._free[kind]
@@ -300,7 +304,17 @@ class PythonTally:
             _sight(counts, where)
         user = user_of(fields)
         if user is not None:
-            counts.users.add(user_hash(user))
+            counts.users.add(self._user_hash(user))
+
+    def _user_hash(self, user: str) -> int:
+        """`user_hash`, remembered for the users met lately: in Python, hashing an id byte by byte is slow."""
+        hashes = self._hashes
+        hashed = hashes.get(user)
+        if hashed is None:
+            if len(hashes) >= USERS_REMEMBERED:
+                hashes.clear()
+            hashed = hashes[user] = user_hash(user)
+        return hashed
 
     def count_type(self, slot: int, value: Any) -> None:
         self._slot(ATTRIBUTES, slot).types[js_type_number(value)] += 1
