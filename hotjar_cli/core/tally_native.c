@@ -712,6 +712,14 @@ static int read_kind(PyObject *value, int *kind) {
     return 0;
 }
 
+/* A kind of names and a slot number: the first two arguments of `free_slot`, `count` and `take`. -1 on error. */
+static int read_slot(PyObject *const *args, int *kind, Py_ssize_t *number) {
+    if (read_kind(args[0], kind) < 0)
+        return -1;
+    *number = PyLong_AsSsize_t(args[1]);
+    return *number == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
 static int read_fields(PyObject *fields) {
     if (PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) > EVENT)
         return 0;
@@ -762,10 +770,8 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
 
 static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("free_slot", nargs, 2) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
-        return NULL;
-    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
-    if (number == -1 && PyErr_Occurred())
+    Py_ssize_t number;
+    if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
@@ -1086,10 +1092,8 @@ failed:
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("count", nargs, 8) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
-        return NULL;
-    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
-    if (number == -1 && PyErr_Occurred())
+    Py_ssize_t number;
+    if (check_args("count", nargs, 8) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
         return NULL;
     Event event;
     if (read_event(args + 2, &event) < 0 || count_event(self, kind, number, &event) < 0)
@@ -1158,10 +1162,8 @@ static PyObject *users_of(Slot *slot) {
 
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
-    if (check_args("take", nargs, 2) < 0 || read_kind(args[0], &kind) < 0 || flush(self) < 0)
-        return NULL;
-    Py_ssize_t number = PyLong_AsSsize_t(args[1]);
-    if (number == -1 && PyErr_Occurred())
+    Py_ssize_t number;
+    if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
