@@ -6,9 +6,10 @@
  * slot per name in an array, its users' 64-bit hashes in a small open-addressing table (then HyperLogLog registers),
  * and the decisions held in a table keyed by address: counting an event touches a slot and a table line, and makes
  * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
- * (two times not both in Segment's form), `is_date` (a text that may be an ISO-8601 date) and `user_key` (a message
- * whose userId and anonymousId are not plain texts). Those are pure: they do not call the tally back, so a slot
- * found before one of them is called is still where it was.
+ * (two times not both in Segment's form), `is_date` (a text past ASCII that may be an ISO-8601 date), `user_key` (a
+ * message whose userId and anonymousId are not plain texts) and `trait_name` (the path of a finding met for the
+ * first time). Those are pure: they do not call the tally back, so a slot found before one of them is called is
+ * still where it was.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -540,8 +541,6 @@ static PyObject *dropped_of(Slot *slot) {
     return dropped;
 }
 
-/* ---- decisions held, by address ---- */
-
 /* ---- tables keyed by an object's address ----
  * Open addressing; each entry starts with its key, a strong reference (NULL for an empty place), so that the
  * address stays the key's own while it is there. */
@@ -573,6 +572,8 @@ static int grow_table(void **table, Py_ssize_t *capacity, size_t size) {
     *capacity = larger;
     return 0;
 }
+
+/* ---- decisions held, by address ---- */
 
 enum { RECENT = 1 << 12 };
 
