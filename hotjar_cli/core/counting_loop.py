@@ -54,10 +54,10 @@ class CountingLoop:
         max_line_bytes, other_line = self._max_line_bytes, self._other_line
         # The time series shares the kinds: a kind's number is where it counts there too.
         kinds, counts, countable = summary.counting()
-        # The time series alone, the site view of most reports, is called directly rather than through the views.
-        timeline = views.timeline if views is not None and views.inventory is None else None
-        if timeline is not None:
-            views = None
+        # Each view is called directly rather than through the views; the inventory's tally first, which counts
+        # nearly every event itself (see `Tally.observe_event`).
+        timeline = views.timeline if views is not None else None
+        inventory = views.inventory if views is not None else None
         repeated = 0  # events counted by kind here, added to the summary's at the end
         for raw in lines:
             line += 1
@@ -77,8 +77,8 @@ class CountingLoop:
             kind = kinds.kind_of(decision)  # once, for the summary and the time series
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
-            elif views is not None:
-                views.observe_message(file, line, None, message, decision, timestamp, kind, kinds, fields)
+            if inventory is not None and not inventory.observe_event(decision, fields, file, line):
+                inventory.observe_message(file, line, None, message, decision, timestamp, fields)
             if kind < len(countable) and countable[kind]:
                 counts[kind] += 1
                 repeated += 1

@@ -27,6 +27,7 @@ from typing import Any, Final
 import msgspec
 
 from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
+from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.model import Decision, Position
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -43,7 +44,6 @@ from hotjar_cli.core.tally import (
     Taken,
     Tally,
     Where,
-    before,
     js_type_number,
     new_tally,
     seconds,
@@ -404,8 +404,6 @@ class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
     __slots__ = (
-        "_earliest",
-        "_latest",
         "_observe_held",
         "_observe_traits",
         "_tally",
@@ -413,6 +411,7 @@ class Inventory:
         "earliest",
         "events",
         "latest",
+        "observe_event",
     )
 
     def __init__(
@@ -434,13 +433,19 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
-        self._earliest: Any = None
-        self._latest: Any = None
-        """The earliest and latest time since the last `settle`, as `observe` receives them."""
         self._tally = tally(bounds.exact_users, decisions_held)
         # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
         self._observe_held = self._tally.observe_held
         self._observe_traits = self._tally.observe_traits
+        self.observe_event = self._tally.observe_event
+        """What the counting loop calls first for each message, `(decision, fields, file, line)`: True when the
+        tally counted it from what it holds (see `Tally.observe_event`), else `observe_message` is to be called."""
+        self._watch()
+
+    def _watch(self) -> None:
+        """Tell the tally the attribute names' slots, and whether the site is offered no more names."""
+        names = self.attributes
+        self._tally.watch_attributes(names.slots, len(names.offered) >= names.limit)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # What the tally holds stays behind: it is settled into the records first.
@@ -450,15 +455,14 @@ class Inventory:
     def settle(self) -> None:
         """Take the times and counts not yet settled in: every name's record, and the span, are then complete.
         Call it when a pass is done."""
-        earliest, latest = self._earliest, self._latest
-        if earliest is not None and latest is not None:
-            earliest, latest = seconds(earliest), seconds(latest)
+        tally = self._tally
+        span = tally.span()
+        if span is not None:
+            earliest, latest = seconds(span[0]), seconds(span[1])
             if self.earliest is None or earliest < self.earliest:
                 self.earliest = earliest
             if self.latest is None or latest > self.latest:
                 self.latest = latest
-            self._earliest = self._latest = None
-        tally = self._tally
         for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
             names.occurrences += tally.occurrences(kind)
             records = names.records
@@ -467,6 +471,20 @@ class Inventory:
                     taken = tally.take(kind, slot)
                     if taken is not None:
                         records[name].settle(taken)
+
+    def observe_message(
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        message: SegmentMessage,
+        decision: Decision,
+        timestamp: Any,
+        fields: tuple[Any, ...] | None = None,
+    ) -> None:
+        """`observe` for a message with its `timestamp`, and its `message_fields` when they were read."""
+        when = segment_text(timestamp)
+        self.observe(file, line, index, message, decision, event_seconds(message) if when is None else when, fields)
 
     def observe(
         self,
@@ -488,14 +506,7 @@ class Inventory:
         Segment's form is not read: it is compared as text with the latest time met, which it nearly always
         follows, and is then the last of every name it counts under.
         """
-        in_order = False
-        if when is not None:
-            latest = self._latest
-            if isinstance(when, str) and isinstance(latest, str) and len(when) == len(latest) and when >= latest:
-                self._latest = when
-                in_order = True
-            else:
-                self._stretch(when)
+        in_order = self._tally.stretch(when)
         if type(parsed) is not SegmentMessage:
             return  # a line holding no message sends no name
         if fields is None:
@@ -513,16 +524,6 @@ class Inventory:
         elif decision.call is None and not _event_name_codes(decision):
             tally.hold(decision, None, -1, ())  # a page, a group, an alias, an identify dropped whole: no name
 
-    def _stretch(self, when: Any) -> None:
-        """The span since the last `settle`, stretched to a time (see `tally.before`)."""
-        earliest, latest = self._earliest, self._latest
-        if earliest is None or latest is None:
-            self._earliest = self._latest = when
-        elif before(when, earliest):
-            self._earliest = when
-        elif before(latest, when):
-            self._latest = when
-
     def _slot(self, names: Names, kind: int, name: str) -> int:
         """A name's slot in the tally, with its record made when new; -1 outside the sample held."""
         slot = names.slots.get(name)
@@ -538,7 +539,9 @@ class Inventory:
                     names.slots[gone] = -1
         if record is None:
             if len(names.slots) >= names.held_names * SLOTS_PER_NAME_HELD:
-                names.slots = {held: slot for held, slot in names.slots.items() if slot >= 0}
+                kept = {held: slot for held, slot in names.slots.items() if slot >= 0}
+                names.slots.clear()  # the same dict: the tally watches the attributes' (`watch_attributes`)
+                names.slots.update(kept)
             names.slots[name] = -1
             return -1
         slot = names.slots[name] = self._tally.new_slot(kind)
@@ -606,6 +609,8 @@ class Inventory:
         names.occurrences += len(traits)
         for name, value in traits.items():
             self._trait(name, value, codes, True, fields, when, file, line, index, in_order)
+        if len(names.offered) >= names.limit:
+            self._watch()  # the site is full: the tally counts the traits of later identifies
 
     def _trait(
         self,
@@ -660,5 +665,6 @@ def _inventory(attributes: Names, events: Names, earliest: float | None, latest:
     inventory.attributes, inventory.events = attributes, events
     for kind, names in ((ATTRIBUTES, attributes), (EVENTS, events)):
         names.slots = {name: inventory._tally.new_slot(kind) for name in names.records}
+    inventory._watch()
     inventory.earliest, inventory.latest = earliest, latest
     return inventory

@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final, Protocol
 
-from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, USER_ID
-from hotjar_cli.core.eventtime import iso_date_text, text_seconds
+from hotjar_cli.core.decode import ANONYMOUS_ID, EVENT, TIMESTAMP, TRAITS, TYPE, USER_ID
+from hotjar_cli.core.eventtime import is_segment_time, iso_date_text, text_seconds
 from hotjar_cli.core.mapping import trait_name_of, user_key_of
-from hotjar_cli.core.model import Finding
+from hotjar_cli.core.model import Decision, Finding
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import DistinctUsers, user_hash
 
@@ -168,6 +168,24 @@ class Tally(Protocol):
     def take(self, kind: int, slot: int) -> Taken | None:
         """A slot's counts since it was last taken (None when it has none), and the slot emptied."""
 
+    def stretch(self, when: Any) -> bool:
+        """The span of event times since the last `span`, stretched to a time (None leaves it): True when the time
+        is the latest met and in order with it (both texts of one length, see `before`), as nearly every time is."""
+
+    def span(self) -> tuple[Any, Any] | None:
+        """The earliest and latest time met since the last `span` (None: none), and the span emptied."""
+
+    def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
+        """The slots of the attribute names (see `observe_traits`), and whether the site is offered no name now:
+        `observe_event` counts an identify's traits only then."""
+
+    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> bool:
+        """An event of the counting loop (a message of a line of `file`, no batch), counted when what is held
+        tells what it counts for: its time is a text in Segment's form (`is_segment_time`), and its decision is
+        held and it matches it (`observe_held`), or it is an identify sending attributes to a site offered no name
+        now whose every trait has a slot (`observe_traits`); its time then stretches the span. False: nothing was
+        counted or stretched, and the inventory looks at it (`Inventory.observe`)."""
+
 
 class _Slot:
     __slots__ = ("dropped", "first", "last", "messages", "offered", "types", "users")
@@ -188,8 +206,9 @@ class PythonTally:
     def __init__(self, exact_users: int, held: int, still_offered: str) -> None:
         """`still_offered`: the code of the one finding that drops a value and still offers its name to the site
         (its limit). The C tally takes the core's own functions for what it does not read itself (rare times,
-        texts past ASCII, odd users, a finding met for the first time): `before`, `iso_date_text`, `user_key_of`
-        and `trait_name_of`, which this one calls directly."""
+        texts past ASCII, odd users, a finding met for the first time, a time in a minute not met just before):
+        `before`, `iso_date_text`, `user_key_of`, `trait_name_of` and `is_segment_time`, which this one calls
+        directly."""
         self._still_offered = still_offered
         self._exact_users = exact_users
         self._held = held
@@ -198,6 +217,10 @@ class PythonTally:
         self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...]]] = {}
         self._occurrences = [0, 0]
         self._hashes: dict[str, int] = {}
+        self._earliest: Any = None
+        self._latest: Any = None
+        self._attribute_slots: dict[str, int] | None = None
+        self._attributes_full = False
 
     def new_slot(self, kind: int) -> int:
         free = self._free[kind]
@@ -331,6 +354,50 @@ class PythonTally:
         users = counts.users.exact or counts.users.registers
         return counts.messages, counts.types, counts.first, counts.last, users, counts.offered, counts.dropped
 
+    def stretch(self, when: Any) -> bool:
+        if when is None:
+            return False
+        earliest, latest = self._earliest, self._latest
+        if type(when) is str and type(latest) is str and len(when) == len(latest) and when >= latest:
+            self._latest = when
+            return True
+        if earliest is None or latest is None:
+            self._earliest = self._latest = when
+        elif before(when, earliest):
+            self._earliest = when
+        elif before(latest, when):
+            self._latest = when
+        return False
+
+    def span(self) -> tuple[Any, Any] | None:
+        earliest, latest = self._earliest, self._latest
+        if earliest is None:
+            return None
+        self._earliest = self._latest = None
+        return earliest, latest
+
+    def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
+        self._attribute_slots, self._attributes_full = slots, full
+
+    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> bool:
+        when = fields[TIMESTAMP]
+        if type(when) is not str or not is_segment_time(when):
+            return False
+        held = self._decisions.get(id(decision))
+        if held is not None:
+            name = held[1]
+            event = fields[EVENT]
+            if name is not None and (type(event) is not str or event != name):
+                return False
+            return self.observe_held(decision, fields, when, file, line, None, self.stretch(when))
+        slots, traits = self._attribute_slots, fields[TRAITS]
+        if not self._attributes_full or slots is None or type(traits) is not dict or not traits:
+            return False
+        if fields[TYPE] != "identify" or decision.call is None or any(name not in slots for name in traits):
+            return False
+        self.observe_traits(traits, slots, decision.findings, fields, when, file, line, None, self.stretch(when))
+        return True
+
     def _slot(self, kind: int, slot: int) -> _Slot:
         counts = self._slots[kind][slot]
         if counts is None:
@@ -373,6 +440,13 @@ def new_tally(exact_users: int, held: int) -> Tally:
     when it was built, else `PythonTally`."""
     if _native is not None:
         return _native(
-            exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code, before, iso_date_text, user_key_of, trait_name_of
+            exact_users,
+            held,
+            ATTRIBUTE_LIMIT_EXCEEDED.code,
+            before,
+            iso_date_text,
+            user_key_of,
+            trait_name_of,
+            is_segment_time,
         )
     return PythonTally(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code)

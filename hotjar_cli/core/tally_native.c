@@ -7,9 +7,9 @@
  * and the decisions held in a table keyed by address: counting an event touches a slot and a table line, and makes
  * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
  * (two times not both in Segment's form), `is_date` (a text past ASCII that may be an ISO-8601 date), `user_key` (a
- * message whose userId and anonymousId are not plain texts) and `trait_name` (the path of a finding met for the
- * first time). Those are pure: they do not call the tally back, so a slot found before one of them is called is
- * still where it was.
+ * message whose userId and anonymousId are not plain texts), `trait_name` (the path of a finding met for the first
+ * time) and `is_segment_time` (a time in a minute not met just before). Those are pure: they do not call the tally
+ * back, so a slot found before one of them is called is still where it was.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -20,10 +20,11 @@
 enum { ATTRIBUTES = 0, EVENTS = 1, KINDS = 2 };
 enum { JS_TYPES = 8, PRECISION = 10, REGISTERS = 1 << PRECISION, HIGH_VALUE_BITS = 32 - PRECISION };
 /* The places of a message's fields in `hotjar_cli.core.decode.message_fields`. */
-enum { ANONYMOUS_ID = 0, USER_ID = 8, EVENT = 9 };
+enum { ANONYMOUS_ID = 0, TIMESTAMP = 6, TYPE = 7, USER_ID = 8, EVENT = 9, TRAITS = 10 };
 
 enum { DROP_CODES = 4 };
 enum { NO_SIGHTING = 0, TIME_OBJECT = 1, TIME_TEXT = 2, TEXT_HELD = 40 };
+enum { MINUTE = 16 }; /* the characters of `2024-03-01T10:00` */
 
 /* A sighting. Its time, nearly always a text in Segment's form, is held as its characters: holding the text
  * object would keep one alive per name, and letting it go at the next sighting would touch memory long cold. */
@@ -77,7 +78,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
     Py_ssize_t held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *still_offered;
+    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *still_offered;
     Slot *slots[KINDS];
     Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
     Py_ssize_t *free_slots[KINDS];
@@ -90,6 +91,11 @@ typedef struct {
     int64_t occurrences[KINDS];
     Pending pending;
     PendingUser pending_user;
+    Where earliest, latest; /* the span of event times since it was last taken: times only */
+    char minute[MINUTE];    /* the last minute met in a time in Segment's form, when `minute_known` */
+    int minute_known;
+    PyObject *attribute_slots; /* `watch_attributes` */
+    int attributes_full;
 } Tally;
 
 static int flush(Tally *self);
@@ -239,16 +245,8 @@ static Slot *slot_at(Tally *self, int kind, Py_ssize_t slot) {
     return &self->slots[kind][slot];
 }
 
-static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
-    if (where->file != file) {
-        Py_INCREF(file);
-        Py_XSETREF(where->file, file);
-    }
-    if (where->index != index) {
-        Py_INCREF(index);
-        Py_XSETREF(where->index, index);
-    }
-    where->line = line;
+/* A sighting's time: a span's ends have nothing else. */
+static void set_time(Where *where, PyObject *when) {
     if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when) && PyUnicode_GET_LENGTH(when) <= TEXT_HELD) {
         Py_CLEAR(where->when);
         where->state = TIME_TEXT;
@@ -259,6 +257,19 @@ static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t l
     Py_INCREF(when);
     Py_XSETREF(where->when, when);
     where->state = TIME_OBJECT;
+}
+
+static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
+    if (where->file != file) {
+        Py_INCREF(file);
+        Py_XSETREF(where->file, file);
+    }
+    if (where->index != index) {
+        Py_INCREF(index);
+        Py_XSETREF(where->index, index);
+    }
+    where->line = line;
+    set_time(where, when);
 }
 
 /* A sighting's time as an object (a new reference). */
@@ -290,7 +301,7 @@ static int is_before(Tally *self, PyObject *when, PyObject *other) {
 /* Whether a time is at or after a sighting's, both texts of one length (times in Segment's form nearly always
  * are): 1 or 0, and 2 when they are not two such texts. -1 on error. */
 static int text_not_before(PyObject *when, Where *where) {
-    if (!PyUnicode_CheckExact(when))
+    if (!PyUnicode_CheckExact(when) || where->state == NO_SIGHTING)
         return 2;
     if (where->state == TIME_TEXT) {
         if (PyUnicode_GET_LENGTH(when) != where->size)
@@ -637,7 +648,7 @@ typedef struct Known {
 } Known;
 
 enum { KNOWN_HELD = 1 << 14 };
-static PyObject *PATH, *CODE, *TRAITS_PATH;
+static PyObject *PATH, *CODE, *TRAITS_PATH, *IDENTIFY, *CALL, *FINDINGS;
 
 static void forget_known(Tally *self) {
     for (Py_ssize_t at = 0; at < self->known_capacity; at++) {
@@ -722,7 +733,7 @@ static int read_slot(PyObject *const *args, int *kind, Py_ssize_t *number) {
 }
 
 static int read_fields(PyObject *fields) {
-    if (PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) > EVENT)
+    if (PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) > TRAITS)
         return 0;
     PyErr_SetString(PyExc_TypeError, "fields are a message's `message_fields`");
     return -1;
@@ -919,59 +930,197 @@ static int flush(Tally *self) {
     return count_late(self, 0) < 0 || failed ? -1 : 0;
 }
 
-static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_args("observe_held", nargs, 7) < 0)
-        return NULL;
-    Held *held = find_held(self, args[0]);
-    if (held == NULL)
-        Py_RETURN_FALSE;
+/* Whether a track is under the name a decision held carries (one that carries none matches any event). 1, 0,
+ * -1 on error. */
+static int held_matches(Held *held, PyObject *fields) {
     if (held->name == NULL)
-        Py_RETURN_TRUE;
-    Event event;
-    if (read_event(args + 1, &event) < 0)
-        return NULL;
-    PyObject *name = PyTuple_GET_ITEM(event.fields, EVENT);
+        return 1;
+    PyObject *name = PyTuple_GET_ITEM(fields, EVENT);
     if (!PyUnicode_CheckExact(name))
-        Py_RETURN_FALSE;
-    if (name != held->name) {
-        if (PyUnicode_GET_LENGTH(name) != PyUnicode_GET_LENGTH(held->name))
-            Py_RETURN_FALSE;
-        int compared = PyUnicode_Compare(name, held->name);
-        if (compared == -1 && PyErr_Occurred())
-            return NULL;
-        if (compared)
-            Py_RETURN_FALSE;
-    }
+        return 0;
+    if (name == held->name)
+        return 1;
+    if (PyUnicode_GET_LENGTH(name) != PyUnicode_GET_LENGTH(held->name))
+        return 0;
+    int compared = PyUnicode_Compare(name, held->name);
+    if (compared == -1 && PyErr_Occurred())
+        return -1;
+    return compared == 0;
+}
+
+/* An event whose decision is held and matches it, counted: its track is counted at the next call. -1 on error. */
+static int count_held(Tally *self, Held *held, Event *event) {
+    if (held->name == NULL)
+        return 0;
     self->occurrences[EVENTS]++;
     if (held->slot < 0)
-        Py_RETURN_TRUE;
+        return 0;
     Py_ssize_t number = held->slot;
     PyObject *codes = Py_NewRef(held->codes); /* reading the user may call back into Python */
     uint64_t user = 0;
-    int has_user = user_of(self, event.fields, &user);
+    int has_user = user_of(self, event->fields, &user);
     if (has_user < 0 || slot_at(self, EVENTS, number) == NULL || count_user_late(self) < 0 || count_late(self, 1) < 0) {
         Py_DECREF(codes);
-        return NULL;
+        return -1;
     }
     Pending *pending = &self->pending;
     pending->active = 1;
     pending->slot = number;
     pending->has_user = has_user;
     pending->user = user;
-    pending->in_order = event.in_order;
-    pending->line = event.line;
-    pending->when = Py_NewRef(event.when);
-    pending->file = Py_NewRef(event.file);
-    pending->index = Py_NewRef(event.index);
+    pending->in_order = event->in_order;
+    pending->line = event->line;
+    pending->when = Py_NewRef(event->when);
+    pending->file = Py_NewRef(event->file);
+    pending->index = Py_NewRef(event->index);
     pending->codes = codes;
     prefetch_slot(&self->slots[EVENTS][number]);
+    return 0;
+}
+
+static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("observe_held", nargs, 7) < 0)
+        return NULL;
+    Held *held = find_held(self, args[0]);
+    if (held == NULL)
+        Py_RETURN_FALSE;
+    Event event;
+    if (read_event(args + 1, &event) < 0)
+        return NULL;
+    int matches = held_matches(held, event.fields);
+    if (matches <= 0)
+        return matches < 0 ? NULL : Py_NewRef(Py_False);
+    if (count_held(self, held, &event) < 0)
+        return NULL;
     Py_RETURN_TRUE;
 }
 
-static void release(PyObject **objects, Py_ssize_t count) {
-    for (Py_ssize_t at = 0; at < count; at++)
-        Py_DECREF(objects[at]);
-    PyMem_Free(objects);
+/* ---- an identify's traits ---- */
+
+enum { TRAITS_AT_HAND = 32 };
+
+/* What counting an identify's traits needs, found before any is counted: each trait's slot, in the order of the
+ * traits (-1 outside the sample held, -2 without a slot), and the traits its findings drop with their codes (as
+ * `trait_codes` finds them: the last finding wins). */
+typedef struct {
+    Py_ssize_t *numbers, at_hand[TRAITS_AT_HAND];
+    PyObject **drop; /* a name and its code, `drops` times */
+    Py_ssize_t drops;
+} Plan;
+
+static void release_plan(Plan *plan) {
+    if (plan->numbers != plan->at_hand)
+        PyMem_Free(plan->numbers);
+    for (Py_ssize_t at = 0; at < plan->drops * 2; at++)
+        Py_DECREF(plan->drop[at]);
+    PyMem_Free(plan->drop);
+}
+
+/* Every trait's slot, each fetched, and the names without one appended to `unknown` (made when needed); or, with
+ * no `unknown`, 0 at the first name without one. Then the findings read. 1, or 0 as said, or -1 on error; the plan
+ * is to be released in every case. */
+static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject *findings, Plan *plan,
+                       PyObject **unknown) {
+    plan->numbers = plan->at_hand;
+    plan->drop = NULL;
+    plan->drops = 0;
+    Py_ssize_t size = PyDict_GET_SIZE(traits);
+    if (size > TRAITS_AT_HAND && (plan->numbers = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t))) == NULL) {
+        plan->numbers = plan->at_hand;
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t position = 0, counted = 0;
+    PyObject *name, *value;
+    while (PyDict_Next(traits, &position, &name, &value)) {
+        PyObject *found = PyDict_GetItemWithError(slots, name);
+        Py_ssize_t number = found == NULL ? -2 : PyLong_AsSsize_t(found);
+        if (PyErr_Occurred())
+            return -1;
+        if (found == NULL) {
+            if (unknown == NULL)
+                return 0;
+            if ((*unknown == NULL && (*unknown = PyList_New(0)) == NULL) || PyList_Append(*unknown, name) < 0)
+                return -1;
+        } else if (number >= 0) {
+            Slot *slot = slot_at(self, ATTRIBUTES, number);
+            if (slot == NULL)
+                return -1;
+            prefetch_slot(slot);
+        }
+        plan->numbers[counted++] = number < 0 ? -1 : number;
+    }
+    Py_ssize_t findings_count = PyTuple_GET_SIZE(findings);
+    if (findings_count && (plan->drop = PyMem_Calloc((size_t)findings_count * 2, sizeof(PyObject *))) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t at = 0; at < findings_count; at++) {
+        Known *known = known_finding(self, PyTuple_GET_ITEM(findings, at));
+        if (known == NULL)
+            return -1;
+        if (known->name == NULL)
+            continue;
+        int there = PyDict_Contains(traits, known->name);
+        if (there < 0)
+            return -1;
+        if (there) {
+            plan->drop[plan->drops * 2] = Py_NewRef(known->name);
+            plan->drop[plan->drops * 2 + 1] = Py_NewRef(known->code);
+            plan->drops++;
+        }
+    }
+    return 1;
+}
+
+/* Each trait with a slot counted, as planned: its message, its value's type, the finding that dropped it, whether
+ * it was offered; its user's line fetched, then every user added. -1 on error. */
+static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event) {
+    uint64_t user = 0;
+    int has_user = user_of(self, event->fields, &user);
+    if (has_user < 0)
+        return -1;
+    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    Py_ssize_t position = 0, counted = 0;
+    PyObject *name, *value;
+    while (PyDict_Next(traits, &position, &name, &value)) {
+        Py_ssize_t number = plan->numbers[counted++];
+        if (number < 0)
+            continue;
+        PyObject *code = NULL;
+        for (Py_ssize_t at = plan->drops - 1; at >= 0 && code == NULL; at--) {
+            int same = plan->drop[at * 2] == name ? 1 : PyUnicode_Compare(plan->drop[at * 2], name) == 0;
+            if (!same && PyErr_Occurred())
+                return -1;
+            if (same)
+                code = plan->drop[at * 2 + 1];
+        }
+        Py_INCREF(value);
+        int done = count_one(self, &self->slots[ATTRIBUTES][number], 0, 0, event->when, event->file, event->line,
+                             event->index, event->in_order);
+        Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
+        if (done == 0)
+            done = count_type(self, slot, value);
+        if (done == 0 && code != NULL)
+            done = add_dropped(slot, code);
+        int offered = code == NULL;
+        if (done == 0 && !offered) {
+            offered = PyUnicode_Compare(code, self->still_offered) == 0;
+            if (!offered && PyErr_Occurred())
+                done = -1;
+        }
+        Py_DECREF(value);
+        if (done < 0)
+            return -1;
+        if (offered)
+            slot->offered = 1;
+        if (has_user)
+            prefetch_user(slot, user);
+    }
+    for (Py_ssize_t at = 0; has_user && at < counted; at++)
+        if (plan->numbers[at] >= 0 && add_user(self, &self->slots[ATTRIBUTES][plan->numbers[at]], user) < 0)
+            return -1;
+    return 0;
 }
 
 static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -985,110 +1134,194 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
     Event event;
     if (read_event(args + 3, &event) < 0)
         return NULL;
-    uint64_t user = 0;
-    int has_user = user_of(self, event.fields, &user);
-    if (has_user < 0)
-        return NULL;
-    /* The traits the findings drop, with their codes, as `trait_codes` finds them: the last finding wins. */
-    Py_ssize_t drops = 0, findings_count = PyTuple_GET_SIZE(findings);
-    PyObject **drop = findings_count ? PyMem_Calloc((size_t)findings_count * 2, sizeof(PyObject *)) : NULL;
-    if (findings_count && drop == NULL)
-        return PyErr_NoMemory();
-    PyObject *unknown = NULL, *name, *value;
-    Py_ssize_t *numbers = NULL, counted = 0;
     Py_INCREF(traits); /* counting may call back into Python */
-    for (Py_ssize_t at = 0; at < findings_count; at++) {
-        Known *known = known_finding(self, PyTuple_GET_ITEM(findings, at));
-        if (known == NULL)
-            goto failed;
-        if (known->name == NULL)
-            continue;
-        int there = PyDict_Contains(traits, known->name);
-        if (there < 0)
-            goto failed;
-        if (there) {
-            drop[drops * 2] = Py_NewRef(known->name);
-            drop[drops * 2 + 1] = Py_NewRef(known->code);
-            drops++;
-        }
-    }
-    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
-    /* First every trait's slot, fetched together; then each counted, its user's line fetched; then each user. */
-    numbers = PyMem_Malloc((size_t)(PyDict_GET_SIZE(traits) + 1) * sizeof(Py_ssize_t));
-    if (numbers == NULL) {
-        PyErr_NoMemory();
-        goto failed;
-    }
-    Py_ssize_t position = 0;
-    while (PyDict_Next(traits, &position, &name, &value)) {
-        PyObject *found = PyDict_GetItemWithError(slots, name);
-        Py_ssize_t number = found == NULL ? -1 : PyLong_AsSsize_t(found);
-        if (PyErr_Occurred())
-            goto failed;
-        if (found == NULL) {
-            if ((unknown == NULL && (unknown = PyList_New(0)) == NULL) || PyList_Append(unknown, name) < 0)
-                goto failed;
-        } else if (number >= 0) {
-            Slot *slot = slot_at(self, ATTRIBUTES, number);
-            if (slot == NULL)
-                goto failed;
-            prefetch_slot(slot);
-        }
-        numbers[counted++] = number; /* in the order of the traits, which the next pass walks again */
-    }
-    counted = 0;
-    position = 0;
-    while (PyDict_Next(traits, &position, &name, &value)) {
-        Py_ssize_t number = numbers[counted++];
-        if (number < 0)
-            continue;
-        PyObject *code = NULL;
-        for (Py_ssize_t at = drops - 1; at >= 0 && code == NULL; at--) {
-            int same = drop[at * 2] == name ? 1 : PyUnicode_Compare(drop[at * 2], name) == 0;
-            if (!same && PyErr_Occurred())
-                goto failed;
-            if (same)
-                code = drop[at * 2 + 1];
-        }
-        Py_INCREF(value);
-        Py_XINCREF(code);
-        int done = count_one(self, &self->slots[ATTRIBUTES][number], 0, 0, event.when, event.file, event.line,
-                             event.index, event.in_order);
-        Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
-        if (done == 0)
-            done = count_type(self, slot, value);
-        if (done == 0 && code != NULL)
-            done = add_dropped(slot, code);
-        int offered = code == NULL;
-        if (done == 0 && !offered) {
-            offered = PyUnicode_Compare(code, self->still_offered) == 0;
-            if (!offered && PyErr_Occurred())
-                done = -1;
-        }
-        Py_DECREF(value);
-        Py_XDECREF(code);
-        if (done < 0)
-            goto failed;
-        if (offered)
-            slot->offered = 1;
-        if (has_user)
-            prefetch_user(slot, user);
-    }
-    for (Py_ssize_t at = 0; has_user && at < counted; at++)
-        if (numbers[at] >= 0 && add_user(self, &self->slots[ATTRIBUTES][numbers[at]], user) < 0)
-            goto failed;
-    PyMem_Free(numbers);
+    PyObject *unknown = NULL;
+    Plan plan;
+    int failed = plan_traits(self, traits, slots, findings, &plan, &unknown) < 0 ||
+                 count_traits(self, traits, &plan, &event) < 0;
+    release_plan(&plan);
     Py_DECREF(traits);
-    release(drop, drops * 2);
+    if (failed) {
+        Py_XDECREF(unknown);
+        return NULL;
+    }
     if (unknown == NULL)
         Py_RETURN_NONE;
     return unknown;
-failed:
-    PyMem_Free(numbers);
+}
+
+/* ---- the span of event times, and events from the counting loop ---- */
+
+/* Whether a time is a text in Segment's form (`hotjar_cli.core.eventtime.is_segment_time`): read here from its
+ * seconds on when it is in the minute of the last such time, as nearly every time is; else asked of the core. 1, 0,
+ * -1 on error. */
+static int segment_time(Tally *self, PyObject *when) {
+    if (!PyUnicode_CheckExact(when) || !PyUnicode_IS_ASCII(when))
+        return 0; /* the form has ASCII characters only */
+    Py_ssize_t size = PyUnicode_GET_LENGTH(when);
+    if (size != 20 && (size < 22 || size > 24))
+        return 0;
+    const char *text = PyUnicode_DATA(when);
+    if (self->minute_known && memcmp(text, self->minute, MINUTE) == 0) {
+        /* `segment_seconds`: `:SS`, then none or one to three decimals after a dot, then `Z` */
+        if (text[size - 1] != 'Z' || text[16] != ':' || text[17] < '0' || text[17] > '5' || text[18] < '0' ||
+            text[18] > '9')
+            return 0;
+        if (size == 20)
+            return 1;
+        if (text[19] != '.')
+            return 0;
+        for (Py_ssize_t at = 20; at < size - 1; at++)
+            if (text[at] < '0' || text[at] > '9')
+                return 0;
+        return 1;
+    }
+    PyObject *answer = PyObject_CallOneArg(self->is_segment_time, when);
+    if (answer == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    if (truth == 1) {
+        memcpy(self->minute, text, MINUTE);
+        self->minute_known = 1;
+    }
+    return truth;
+}
+
+/* The span stretched to a time: `hotjar_cli.core.tally.PythonTally.stretch`. 1 when it is the latest in order, 0,
+ * -1 on error. */
+static int stretch(Tally *self, PyObject *when) {
+    if (when == Py_None)
+        return 0;
+    Where *earliest = &self->earliest, *latest = &self->latest;
+    int in_order = text_not_before(when, latest);
+    if (in_order < 0)
+        return -1;
+    if (in_order == 1) {
+        set_time(latest, when);
+        return 1;
+    }
+    if (earliest->state == NO_SIGHTING || latest->state == NO_SIGHTING) {
+        set_time(earliest, when);
+        set_time(latest, when);
+        return 0;
+    }
+    int first = before_where(self, when, earliest);
+    if (first < 0)
+        return -1;
+    if (first) {
+        set_time(earliest, when);
+        return 0;
+    }
+    PyObject *other = where_when(latest);
+    if (other == NULL)
+        return -1;
+    int last = is_before(self, other, when);
+    Py_DECREF(other);
+    if (last < 0)
+        return -1;
+    if (last)
+        set_time(latest, when);
+    return 0;
+}
+
+static PyObject *Tally_stretch(Tally *self, PyObject *when) {
+    int in_order = stretch(self, when);
+    if (in_order < 0)
+        return NULL;
+    return Py_NewRef(in_order ? Py_True : Py_False);
+}
+
+static PyObject *Tally_span(Tally *self, PyObject *unused) {
+    if (self->earliest.state == NO_SIGHTING)
+        Py_RETURN_NONE;
+    PyObject *span = Py_BuildValue("(NN)", where_when(&self->earliest), where_when(&self->latest));
+    if (span != NULL) {
+        clear_where(&self->earliest);
+        clear_where(&self->latest);
+    }
+    return span;
+}
+
+static PyObject *Tally_watch_attributes(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("watch_attributes", nargs, 2) < 0)
+        return NULL;
+    if (!PyDict_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "slots are a dict");
+        return NULL;
+    }
+    int full = PyObject_IsTrue(args[1]);
+    if (full < 0)
+        return NULL;
+    Py_INCREF(args[0]);
+    Py_XSETREF(self->attribute_slots, args[0]);
+    self->attributes_full = full;
+    Py_RETURN_NONE;
+}
+
+/* Whether a message is an identify sending attributes (its decision makes a call): 1 with its traits (borrowed),
+ * 0, -1 on error. */
+static int sends_traits(PyObject *decision, PyObject *fields, PyObject **traits) {
+    PyObject *type = PyTuple_GET_ITEM(fields, TYPE);
+    *traits = PyTuple_GET_ITEM(fields, TRAITS);
+    if (!PyDict_CheckExact(*traits) || !PyDict_GET_SIZE(*traits) || !PyUnicode_CheckExact(type) ||
+        PyUnicode_Compare(type, IDENTIFY) != 0)
+        return 0;
+    PyObject *call = PyObject_GetAttr(decision, CALL);
+    if (call == NULL)
+        return -1;
+    Py_DECREF(call);
+    return call != Py_None;
+}
+
+static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("observe_event", nargs, 4) < 0 || read_fields(args[1]) < 0)
+        return NULL;
+    PyObject *decision = args[0];
+    Event event = {args[1], PyTuple_GET_ITEM(args[1], TIMESTAMP), args[2], Py_None, 0, 0};
+    if ((event.line = PyLong_AsSsize_t(args[3])) == -1 && PyErr_Occurred())
+        return NULL;
+    int timed = segment_time(self, event.when);
+    if (timed <= 0)
+        return timed < 0 ? NULL : Py_NewRef(Py_False);
+    Held *held = find_held(self, decision);
+    if (held != NULL) {
+        int matches = held_matches(held, event.fields);
+        if (matches <= 0)
+            return matches < 0 ? NULL : Py_NewRef(Py_False);
+        if ((event.in_order = stretch(self, event.when)) < 0 || count_held(self, held, &event) < 0)
+            return NULL;
+        Py_RETURN_TRUE;
+    }
+    PyObject *traits;
+    if (!self->attributes_full || self->attribute_slots == NULL)
+        Py_RETURN_FALSE;
+    int sends = sends_traits(decision, event.fields, &traits);
+    if (sends <= 0)
+        return sends < 0 ? NULL : Py_NewRef(Py_False);
+    PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
+    if (findings == NULL)
+        return NULL;
+    if (!PyTuple_Check(findings)) {
+        Py_DECREF(findings);
+        PyErr_SetString(PyExc_TypeError, "a decision's findings are a tuple");
+        return NULL;
+    }
+    Py_INCREF(traits); /* counting may call back into Python */
+    PyObject *slots = Py_NewRef(self->attribute_slots);
+    Plan plan;
+    int planned = plan_traits(self, traits, slots, findings, &plan, NULL);
+    if (planned == 1 && (event.in_order = stretch(self, event.when)) < 0)
+        planned = -1;
+    if (planned == 1 && count_traits(self, traits, &plan, &event) < 0)
+        planned = -1;
+    release_plan(&plan);
     Py_DECREF(traits);
-    release(drop, drops * 2);
-    Py_XDECREF(unknown);
-    return NULL;
+    Py_DECREF(slots);
+    Py_DECREF(findings);
+    if (planned < 0)
+        return NULL;
+    return Py_NewRef(planned ? Py_True : Py_False);
 }
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -1202,11 +1435,11 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
 
 static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     Py_ssize_t exact_users, held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *still_offered;
-    static char *names[] = {"exact_users", "held", "still_offered", "before", "is_date", "user_key", "trait_name",
-                            NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOO", names, &exact_users, &held_limit, &still_offered,
-                                     &before, &is_date, &user_key, &trait_name))
+    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *still_offered;
+    static char *names[] = {"exact_users", "held",       "still_offered",   "before", "is_date",
+                            "user_key",    "trait_name", "is_segment_time", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOOO", names, &exact_users, &held_limit, &still_offered,
+                                     &before, &is_date, &user_key, &trait_name, &is_segment_time))
         return -1;
     if (self->held != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "a tally is made once");
@@ -1230,6 +1463,7 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     self->user_key = Py_NewRef(user_key);
     self->still_offered = Py_NewRef(still_offered);
     self->trait_name = Py_NewRef(trait_name);
+    self->is_segment_time = Py_NewRef(is_segment_time);
     return 0;
 }
 
@@ -1250,6 +1484,10 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->user_key);
     Py_XDECREF(self->still_offered);
     Py_XDECREF(self->trait_name);
+    Py_XDECREF(self->is_segment_time);
+    Py_XDECREF(self->attribute_slots);
+    clear_where(&self->earliest);
+    clear_where(&self->latest);
     forget_known(self);
     PyMem_Free(self->known);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -1266,6 +1504,10 @@ static PyMethodDef Tally_methods[] = {
     {"count_type", (PyCFunction)(void (*)(void))Tally_count_type, METH_FASTCALL, NULL},
     {"occurrences", (PyCFunction)Tally_occurrences, METH_O, NULL},
     {"take", (PyCFunction)(void (*)(void))Tally_take, METH_FASTCALL, NULL},
+    {"stretch", (PyCFunction)Tally_stretch, METH_O, NULL},
+    {"span", (PyCFunction)Tally_span, METH_NOARGS, NULL},
+    {"watch_attributes", (PyCFunction)(void (*)(void))Tally_watch_attributes, METH_FASTCALL, NULL},
+    {"observe_event", (PyCFunction)(void (*)(void))Tally_observe_event, METH_FASTCALL, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1287,7 +1529,10 @@ static struct PyModuleDef tally_module = {
 PyMODINIT_FUNC PyInit_tally_native(void) {
     if (PATH == NULL && ((PATH = PyUnicode_InternFromString("path")) == NULL ||
                          (CODE = PyUnicode_InternFromString("code")) == NULL ||
-                         (TRAITS_PATH = PyUnicode_InternFromString("$.traits")) == NULL))
+                         (TRAITS_PATH = PyUnicode_InternFromString("$.traits")) == NULL ||
+                         (IDENTIFY = PyUnicode_InternFromString("identify")) == NULL ||
+                         (CALL = PyUnicode_InternFromString("call")) == NULL ||
+                         (FINDINGS = PyUnicode_InternFromString("findings")) == NULL))
         return NULL;
     if (PyType_Ready(&TallyType) < 0)
         return NULL;

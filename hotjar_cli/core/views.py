@@ -13,7 +13,6 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.model import Decision
@@ -82,10 +81,7 @@ class Views:
         if self.timeline is not None:
             self.timeline.observe_message(file, line, index, message, decision, timestamp, kind, kinds)
         if self.inventory is not None:
-            when = segment_text(timestamp)
-            self.inventory.observe(
-                file, line, index, message, decision, event_seconds(message) if when is None else when, fields
-            )
+            self.inventory.observe_message(file, line, index, message, decision, timestamp, fields)
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:

@@ -16,7 +16,7 @@ from hotjar_cli.core import tally as tally_module
 from hotjar_cli.core.inventory import InventoryBounds, js_type
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import json_path
-from hotjar_cli.core.model import Finding
+from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import user_hash
 from hotjar_cli.core.tally import ATTRIBUTES, EVENTS, PythonTally, Tally, before, user_of
@@ -53,6 +53,7 @@ def native(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Tal
             tally_module.iso_date_text,
             tally_module.user_key_of,
             tally_module.trait_name_of,
+            tally_module.is_segment_time,
         )
 
     return make
@@ -73,9 +74,12 @@ LOGS_HERE = {
 def test_an_inventory_counted_in_c_is_the_one_counted_in_python(
     native: Callable[[int, int], Tally], text: str, limits: Limits, bounds: InventoryBounds, decisions_held: int
 ) -> None:
-    in_c = inventory_state(text, limits, bounds, decisions_held=decisions_held, tally=native)
     in_python = inventory_state(text, limits, bounds, decisions_held=decisions_held, tally=python)
-    assert in_c == in_python
+    for counting_loop in (False, True):
+        in_c = inventory_state(
+            text, limits, bounds, decisions_held=decisions_held, tally=native, counting_loop=counting_loop
+        )
+        assert in_c == in_python
 
 
 USERS: list[Any] = ["u1", "u2", "", "usr_\u00e9t\u00e9", "\u2603", "\ud800lone", "a" * 300, 7, 0, True, None, 1.5]
@@ -88,6 +92,21 @@ WHENS: list[Any] = [  # as the inventory gives them: texts in Segment's form, se
     "2024-03-01T10:00:00.123456789123456789123456Z",
     1709287200.0,
     1709287199.5,
+    None,
+]
+TIMESTAMPS: list[Any] = [  # as messages carry them: Segment's form (in a few minutes) or not
+    *WHENS[:6],
+    "2024-03-01T10:01:00.250Z",
+    "2024-03-01T10:00:59.99Z",
+    "2024-03-01T10:00:60.000Z",
+    "2024-03-01T10:00:0x.000Z",
+    "2024-03-01T10:00:00.1a3Z",
+    "2024-03-01T10:00:00.Z",
+    "2024-03-01T10:00:00.0000Z",
+    "2024-02-30T10:00:00.000Z",
+    "2024-03-01T10:00:00.000+01:00",
+    "2024-03-01T10:00:00.00\u0661Z",
+    1709287200.0,
     None,
 ]
 NAMES = ["plan", "Order Completed", "é", "name", "x" * 70, 'say "hi"', "a\\b"]
@@ -118,9 +137,11 @@ FINDINGS = [  # shared, as the core shares them, and each made afresh
 ]
 
 
-def fields_of(user: Any, anonymous: Any, event: Any = None) -> tuple[Any, ...]:
+def fields_of(
+    user: Any, anonymous: Any, event: Any = None, timestamp: Any = None, kind: Any = None, traits: Any = None
+) -> tuple[Any, ...]:
     fields: list[Any] = [None] * 13
-    fields[0], fields[8], fields[9] = anonymous, user, event
+    fields[0], fields[6], fields[7], fields[8], fields[9], fields[10] = anonymous, timestamp, kind, user, event, traits
     return tuple(fields)
 
 
@@ -129,32 +150,46 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
     rng = random.Random(seed)
     tally = make(exact_users, held)
     slots: tuple[list[int], list[int]] = ([], [])
-    decisions = [object() for _ in range(12)]
     names = NAMES
+    decisions = [
+        Decision(
+            Outcome.ACCEPTED,
+            rng.choice([None, HotjarCall("identify")]),
+            tuple(rng.choice(FINDINGS) for _ in range(rng.randint(0, 3))),
+        )
+        for _ in range(12)
+    ]
     said: list[Any] = []
     for _ in range(4000):
         step = rng.random()
         kind = rng.choice((ATTRIBUTES, EVENTS))
         when, in_order = rng.choice(WHENS), rng.random() < 0.5
-        fields = fields_of(rng.choice(USERS), rng.choice(USERS), rng.choice([*names, 3, None]))
+        traits = {name: rng.choice(VALUES) for name in rng.sample(names, rng.randint(0, len(names)))}
+        fields = fields_of(
+            rng.choice(USERS),
+            rng.choice(USERS),
+            rng.choice([*names, 3, None]),
+            rng.choice(TIMESTAMPS),
+            rng.choice(["identify", "track", "page", 3]),
+            rng.choice([traits, traits, None, [1]]),
+        )
         where = (when, rng.choice(["a.jsonl", "b.jsonl"]), rng.randint(1, 10**7), rng.choice([None, 0, 5]))
-        if step < 0.06 or not slots[kind]:
+        if step < 0.05 or not slots[kind]:
             slots[kind].append(tally.new_slot(kind))
             said.append(("new", kind, slots[kind][-1]))
-        elif step < 0.08:
+        elif step < 0.07:
             slot = slots[kind].pop(rng.randrange(len(slots[kind])))
             said.append(("take", kind, slot, tally.take(kind, slot)))
             tally.free_slot(kind, slot)
-        elif step < 0.15:
+        elif step < 0.13:
             slot = rng.choice([*slots[EVENTS], -1]) if slots[EVENTS] else -1
             codes = tuple(rng.sample(["HJ302", "HJ304", "HJ305"], rng.randint(0, 2)))
             tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes)
-        elif step < 0.16:
+        elif step < 0.14:
             tally.forget()
-        elif step < 0.45:
+        elif step < 0.35:
             said.append(("held", tally.observe_held(rng.choice(decisions), fields, *where, in_order)))
-        elif step < 0.6:
-            traits = {name: rng.choice(VALUES) for name in rng.sample(names, rng.randint(0, len(names)))}
+        elif step < 0.47:
             given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.7}
             found = [rng.choice(FINDINGS) for _ in range(rng.randint(0, 4))]
             unknown = tally.observe_traits(traits, given, tuple(found), fields, *where, in_order)
@@ -163,6 +198,15 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
                 tally.observe_traits(
                     traits, given, (Finding(LIMIT_CODE, json_path("$.traits", "plan")),), fields, *where, in_order
                 )
+        elif step < 0.62:
+            said.append(("event", tally.observe_event(rng.choice(decisions), fields, *where[1:3])))
+        elif step < 0.66:
+            said.append(("stretch", tally.stretch(when)))
+        elif step < 0.67:
+            said.append(("span", tally.span()))
+        elif step < 0.69:
+            given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.8}
+            tally.watch_attributes(given, rng.random() < 0.7)
         elif step < 0.9:
             tally.count(kind, rng.choice(slots[kind]), fields, *where, in_order)
         elif slots[ATTRIBUTES]:
@@ -171,6 +215,7 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
             said.append(("occurrences", kind, tally.occurrences(kind)))
     for kind in (ATTRIBUTES, EVENTS):
         said.append(("end", kind, tally.occurrences(kind), [tally.take(kind, slot) for slot in slots[kind]]))
+    said.append(("span", tally.span()))
     return said
 
 
