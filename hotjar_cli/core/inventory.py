@@ -303,10 +303,11 @@ class Names:
             slots.setdefault(name, seen)
         return slots
 
-    def full_at(self) -> Seen | None:
+    def full_at(self, slots: dict[str, Seen | None] | None = None) -> Seen | None:
         """Where the site filled up: where it admitted its last free slot; None when it has room (or was full
-        before these logs)."""
-        slots = self.site()
+        before these logs). `slots`: `site()`, when the caller has it."""
+        if slots is None:
+            slots = self.site()
         if len(slots) < self.limit or not slots:
             return None
         return list(slots.values())[-1]

@@ -21,8 +21,29 @@ tag characters, the no-break and other wide or narrow spaces, the blank braille 
 reads as `plan` and `Signed\\u00a0Up` as `Signed Up`: two names Hotjar counts apart would look like one."""
 UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
 """C0 controls but tab, DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and `INVISIBLE`."""
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
+_JSON_UNSAFE_CHARACTERS = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}"
+_JSON_UNSAFE = re.compile(f"[{_JSON_UNSAFE_CHARACTERS}]")
 """What a JSON encoder leaves raw of `UNSAFE`: it escapes C0 controls itself."""
+
+
+def _first_bytes(characters: str) -> tuple[bytes, ...]:
+    """The bytes the UTF-8 of each character of a character class (`a-z` ranges and single characters) starts
+    with: a byte no other character's UTF-8 holds past its start, so a search for it finds only such characters."""
+    firsts: set[bytes] = set()
+    at = 0
+    while at < len(characters):
+        start = last = characters[at]
+        if characters[at + 1 : at + 2] == "-" and at + 2 < len(characters):
+            last = characters[at + 2]
+            at += 3
+        else:
+            at += 1
+        for code in range(ord(start), ord(last) + 1):
+            firsts.add(chr(code).encode()[:1])
+    return tuple(sorted(firsts))
+
+
+_JSON_UNSAFE_FIRST_BYTES = _first_bytes(_JSON_UNSAFE_CHARACTERS)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -45,3 +66,17 @@ def visible_json(text: str) -> str:
     if text.isascii() and "\x7f" not in text:
         return text
     return _JSON_UNSAFE.sub(_escape, text)
+
+
+def visible_json_utf8(encoded: bytes) -> str:
+    """`visible_json` of encoded JSON given as UTF-8 bytes: decoded, and searched in full only when it holds a
+    character to escape. The bytes a character to escape starts with are looked for first, each by one scan in C:
+    a report of megabytes with a few characters past ASCII (`é`, `✓`) is not then searched character by
+    character."""
+    for first in _JSON_UNSAFE_FIRST_BYTES:
+        at = encoded.find(first)
+        while at >= 0:
+            if _JSON_UNSAFE.match(encoded[at : at + 4].decode(errors="ignore")):
+                return visible_json(encoded.decode())
+            at = encoded.find(first, at + 1)
+    return encoded.decode()

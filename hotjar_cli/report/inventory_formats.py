@@ -15,7 +15,7 @@ import msgspec
 from rich.cells import cell_len
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.core.visible import visible, visible_json_utf8
 from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell
 from hotjar_cli.report.site_view import pace_words, where
@@ -195,7 +195,7 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
 def write_json(record: dict[str, Any], out: TextIO) -> None:
     """The record as one indented JSON document, with the characters a terminal would act on escaped (as `validate`'s
     JSON report has them: still valid JSON, the same values)."""
-    out.write(visible_json(msgspec.json.format(msgspec.json.encode(record), indent=2).decode()) + "\n")
+    out.write(visible_json_utf8(msgspec.json.format(msgspec.json.encode(record), indent=2)) + "\n")
 
 
 CSV_COLUMNS = (

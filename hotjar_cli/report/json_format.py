@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hotjar_cli.core.visible import visible_json
+from hotjar_cli.core.visible import visible_json_utf8
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 
@@ -15,4 +15,4 @@ class JsonReporter(Reporter):
     def finish(self, report: Report) -> None:
         """Write the document."""
         encoded = msgspec.json.format(msgspec.json.encode(report_record(report)), indent=2)
-        self.out.write(visible_json(encoded.decode()) + "\n")
+        self.out.write(visible_json_utf8(encoded) + "\n")

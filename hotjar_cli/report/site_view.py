@@ -113,7 +113,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
     shown_messages = sum(record.messages for record in held.values())
     known = len(names.known)
     new = len(slots) - min(known, len(slots))
-    full_at = names.full_at()
+    full_at = names.full_at(slots)
     budget: dict[str, Any] = {
         "limit": names.limit,
         "used": len(slots),

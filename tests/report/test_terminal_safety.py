@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.core.visible import visible, visible_json, visible_json_utf8
 from hotjar_cli.report import Format
 
 UNSAFE = [
@@ -129,9 +129,22 @@ def test_visible_escapes_each_character_as_json_does(character: str) -> None:
     escape = "".join(f"\\u{int.from_bytes(units[at : at + 2], 'big'):04x}" for at in range(0, len(units), 2))
     assert visible(f"a{character}b") == f"a{escape}b"
     assert json.loads(visible_json(json.dumps(f"a{character}b", ensure_ascii=False))) == f"a{character}b"
+    encoded = json.dumps(f"é{character}✓", ensure_ascii=False)
+    assert visible_json_utf8(encoded.encode()) == visible_json(encoded)
+
+
+def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
+    # Every character to 0x3400 (past every range escaped but the tags), then one in 61, the tags included.
+    codes = [*range(0x3400), *range(0x3400, 0x110000, 61), *range(0xE0000, 0xE0080)]
+    for code in codes:
+        if 0xD800 <= code < 0xE000:
+            continue  # a lone surrogate is no character of UTF-8
+        encoded = json.dumps(f"naïve {chr(code)} ✓", ensure_ascii=False)
+        assert visible_json_utf8(encoded.encode()) == visible_json(encoded), hex(code)
 
 
 def test_tab_and_ordinary_text_stay_as_they_are() -> None:
     text = "plan:\tpro — naïve 日本語 ✅"
     assert visible(text) == text
     assert visible_json(text) == text
+    assert visible_json_utf8(text.encode()) == text
