@@ -60,20 +60,6 @@ typedef struct {
     PyObject *codes; /* a tuple */
 } Held;
 
-/* A track counted a call late, and its user later still (see `Tally_observe_held`). */
-typedef struct {
-    int active, has_user, in_order;
-    Py_ssize_t slot, line;
-    uint64_t user;
-    PyObject *when, *file, *index, *codes; /* strong */
-} Pending;
-
-typedef struct {
-    int active;
-    Py_ssize_t slot;
-    uint64_t user;
-} PendingUser;
-
 typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
@@ -89,16 +75,12 @@ typedef struct {
     struct Known *known;
     Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
-    Pending pending;
-    PendingUser pending_user;
     Where earliest, latest; /* the span of event times since it was last taken: times only */
     char minute[MINUTE];    /* the last minute met in a time in Segment's form, when `minute_known` */
     int minute_known;
     PyObject *attribute_slots; /* `watch_attributes` */
     int attributes_full;
 } Tally;
-
-static int flush(Tally *self);
 
 /* ---- users: `hotjar_cli.core.sketch.user_hash`, `register_of` ---- */
 
@@ -783,7 +765,7 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
 static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
     Py_ssize_t number;
-    if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
+    if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
@@ -863,73 +845,6 @@ static int count_event(Tally *self, int kind, Py_ssize_t number, Event *event) {
                      event->in_order);
 }
 
-/* ---- tracks, counted late ----
- *
- * Counting a track touches its name's slot and a line of its users' table or sketch, both likely far from the
- * processor, and each found only from the last. So `observe_held` fetches the slot's lines and counts the track
- * at the next call; it then fetches the user's line and adds the user at the call after. Counts do not depend on
- * when they are made, only sightings on their order, which this keeps; whatever reads or changes a slot of an
- * event name first counts what is pending (`flush`). */
-
-static void prefetch_slot(Slot *slot) {
-    for (size_t at = 0; at < sizeof(Slot); at += 64)
-        __builtin_prefetch((char *)slot + at, 1);
-}
-
-static void prefetch_user(Slot *slot, uint64_t user) {
-    if (slot->registers != NULL)
-        __builtin_prefetch(slot->registers + ((uint32_t)(user >> 32) >> HIGH_VALUE_BITS), 1);
-    else if (slot->exact_capacity)
-        __builtin_prefetch(
-            slot->exact + ((uint32_t)(user * 0x9E3779B97F4A7C15ull >> 32) & (slot->exact_capacity - 1)), 1);
-}
-
-static int count_user_late(Tally *self) {
-    if (!self->pending_user.active)
-        return 0;
-    self->pending_user.active = 0;
-    return add_user(self, &self->slots[EVENTS][self->pending_user.slot], self->pending_user.user);
-}
-
-static void release_pending(Pending *pending) {
-    pending->active = 0;
-    Py_CLEAR(pending->when);
-    Py_CLEAR(pending->file);
-    Py_CLEAR(pending->index);
-    Py_CLEAR(pending->codes);
-}
-
-/* The pending track counted; its user added now, or when `later`, at the next call. -1 on error. */
-static int count_late(Tally *self, int later) {
-    Pending *pending = &self->pending;
-    if (!pending->active)
-        return 0;
-    Py_ssize_t number = pending->slot;
-    int failed = count_one(self, &self->slots[EVENTS][number], 0, 0, pending->when, pending->file, pending->line,
-                           pending->index, pending->in_order) < 0;
-    Slot *slot = &self->slots[EVENTS][number]; /* after any call back into Python */
-    for (Py_ssize_t at = 0; !failed && at < PyTuple_GET_SIZE(pending->codes); at++)
-        failed = add_dropped(slot, PyTuple_GET_ITEM(pending->codes, at)) < 0;
-    if (!failed && pending->has_user) {
-        if (later) {
-            self->pending_user.active = 1;
-            self->pending_user.slot = number;
-            self->pending_user.user = pending->user;
-            prefetch_user(slot, pending->user);
-        } else {
-            failed = add_user(self, slot, pending->user) < 0;
-        }
-    }
-    release_pending(pending);
-    return failed ? -1 : 0;
-}
-
-/* Every track pending, counted. -1 on error. */
-static int flush(Tally *self) {
-    int failed = count_user_late(self) < 0;
-    return count_late(self, 0) < 0 || failed ? -1 : 0;
-}
-
 /* Whether a track is under the name a decision held carries (one that carries none matches any event). 1, 0,
  * -1 on error. */
 static int held_matches(Held *held, PyObject *fields) {
@@ -948,7 +863,7 @@ static int held_matches(Held *held, PyObject *fields) {
     return compared == 0;
 }
 
-/* An event whose decision is held and matches it, counted: its track is counted at the next call. -1 on error. */
+/* An event whose decision is held and matches it, counted. -1 on error. */
 static int count_held(Tally *self, Held *held, Event *event) {
     if (held->name == NULL)
         return 0;
@@ -957,25 +872,12 @@ static int count_held(Tally *self, Held *held, Event *event) {
         return 0;
     Py_ssize_t number = held->slot;
     PyObject *codes = Py_NewRef(held->codes); /* reading the user may call back into Python */
-    uint64_t user = 0;
-    int has_user = user_of(self, event->fields, &user);
-    if (has_user < 0 || slot_at(self, EVENTS, number) == NULL || count_user_late(self) < 0 || count_late(self, 1) < 0) {
-        Py_DECREF(codes);
-        return -1;
-    }
-    Pending *pending = &self->pending;
-    pending->active = 1;
-    pending->slot = number;
-    pending->has_user = has_user;
-    pending->user = user;
-    pending->in_order = event->in_order;
-    pending->line = event->line;
-    pending->when = Py_NewRef(event->when);
-    pending->file = Py_NewRef(event->file);
-    pending->index = Py_NewRef(event->index);
-    pending->codes = codes;
-    prefetch_slot(&self->slots[EVENTS][number]);
-    return 0;
+    int failed = count_event(self, EVENTS, number, event) < 0;
+    Slot *slot = &self->slots[EVENTS][number]; /* after any call back into Python */
+    for (Py_ssize_t at = 0; !failed && at < PyTuple_GET_SIZE(codes); at++)
+        failed = add_dropped(slot, PyTuple_GET_ITEM(codes, at)) < 0;
+    Py_DECREF(codes);
+    return failed ? -1 : 0;
 }
 
 static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -1016,7 +918,7 @@ static void release_plan(Plan *plan) {
     PyMem_Free(plan->drop);
 }
 
-/* Every trait's slot, each fetched, and the names without one appended to `unknown` (made when needed); or, with
+/* Every trait's slot, and the names without one appended to `unknown` (made when needed); or, with
  * no `unknown`, 0 at the first name without one. Then the findings read. 1, or 0 as said, or -1 on error; the plan
  * is to be released in every case. */
 static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject *findings, Plan *plan,
@@ -1042,11 +944,8 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
                 return 0;
             if ((*unknown == NULL && (*unknown = PyList_New(0)) == NULL) || PyList_Append(*unknown, name) < 0)
                 return -1;
-        } else if (number >= 0) {
-            Slot *slot = slot_at(self, ATTRIBUTES, number);
-            if (slot == NULL)
-                return -1;
-            prefetch_slot(slot);
+        } else if (number >= 0 && slot_at(self, ATTRIBUTES, number) == NULL) {
+            return -1;
         }
         plan->numbers[counted++] = number < 0 ? -1 : number;
     }
@@ -1073,8 +972,8 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
     return 1;
 }
 
-/* Each trait with a slot counted, as planned: its message, its value's type, the finding that dropped it, whether
- * it was offered; its user's line fetched, then every user added. -1 on error. */
+/* Each trait with a slot counted, as planned: its message and user, its value's type, the finding that dropped it,
+ * whether it was offered. -1 on error. */
 static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event) {
     uint64_t user = 0;
     int has_user = user_of(self, event->fields, &user);
@@ -1096,8 +995,8 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
                 code = plan->drop[at * 2 + 1];
         }
         Py_INCREF(value);
-        int done = count_one(self, &self->slots[ATTRIBUTES][number], 0, 0, event->when, event->file, event->line,
-                             event->index, event->in_order);
+        int done = count_one(self, &self->slots[ATTRIBUTES][number], has_user, user, event->when, event->file,
+                             event->line, event->index, event->in_order);
         Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
         if (done == 0)
             done = count_type(self, slot, value);
@@ -1114,12 +1013,7 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
             return -1;
         if (offered)
             slot->offered = 1;
-        if (has_user)
-            prefetch_user(slot, user);
     }
-    for (Py_ssize_t at = 0; has_user && at < counted; at++)
-        if (plan->numbers[at] >= 0 && add_user(self, &self->slots[ATTRIBUTES][plan->numbers[at]], user) < 0)
-            return -1;
     return 0;
 }
 
@@ -1327,7 +1221,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
     Py_ssize_t number;
-    if (check_args("count", nargs, 8) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
+    if (check_args("count", nargs, 8) < 0 || read_slot(args, &kind, &number) < 0)
         return NULL;
     Event event;
     if (read_event(args + 2, &event) < 0 || count_event(self, kind, number, &event) < 0)
@@ -1397,7 +1291,7 @@ static PyObject *users_of(Slot *slot) {
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
     Py_ssize_t number;
-    if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || flush(self) < 0)
+    if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
@@ -1468,7 +1362,6 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
 }
 
 static void Tally_dealloc(Tally *self) {
-    release_pending(&self->pending);
     if (self->held != NULL)
         forget_all(self);
     PyMem_Free(self->held);
