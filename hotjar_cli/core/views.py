@@ -56,32 +56,12 @@ class Views:
         )
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
-        """One decided event (filtered ones are not)."""
-        if type(parsed) is SegmentMessage:
-            self.observe_message(file, line, index, parsed, decision, parsed.timestamp)
-            return
-        # A line that holds no message: it has no time, and only the timeline counts it.
+        """One decided event (filtered ones are not); a line that holds no message has no time, and only the timeline
+        counts it. A pass's counting loop calls each view itself."""
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
-
-    def observe_message(
-        self,
-        file: str,
-        line: int,
-        index: int | None,
-        message: SegmentMessage,
-        decision: Decision,
-        timestamp: Any,
-        kind: int = -1,
-        kinds: Kinds | None = None,
-        fields: tuple[Any, ...] | None = None,
-    ) -> None:
-        """`observe` for a message: what a pass's counting loop calls, with the message's `timestamp`, the number
-        of the decision's kind in `kinds` when it knows it (else -1), and its `message_fields` when it has them."""
-        if self.timeline is not None:
-            self.timeline.observe_message(file, line, index, message, decision, timestamp, kind, kinds)
-        if self.inventory is not None:
-            self.inventory.observe_message(file, line, index, message, decision, timestamp, fields)
+        if self.inventory is not None and type(parsed) is SegmentMessage:
+            self.inventory.observe_message(file, line, index, parsed, decision, parsed.timestamp)
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:
