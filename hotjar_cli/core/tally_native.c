@@ -39,15 +39,16 @@ typedef struct {
 } Where;
 
 typedef struct {
+    /* first, the users: adding one reads this line of the slot and one of the table or sketch */
+    uint64_t *exact; /* open addressing, 0 for an empty place; a hash of 0 is `has_zero` */
+    uint8_t *registers; /* once past the exact bound */
+    uint32_t exact_count, exact_capacity;
+    int has_zero;
     int used; /* anything counted since the slot was last taken */
     int offered;
     int64_t messages;
     int64_t types[JS_TYPES];
     Where first, last;
-    uint64_t *exact; /* open addressing, 0 for an empty place; a hash of 0 is `has_zero` */
-    uint32_t exact_count, exact_capacity;
-    int has_zero;
-    uint8_t *registers; /* once past the exact bound */
     PyObject *drop_code[DROP_CODES]; /* findings by code: the first codes met, then `dropped` */
     int64_t drop_count[DROP_CODES];
     PyObject *dropped;
@@ -80,6 +81,10 @@ typedef struct {
     int minute_known;
     PyObject *attribute_slots; /* `watch_attributes` */
     int attributes_full;
+    struct HeldUser *users_held, *users_sorted; /* users to add (see `add_users`) */
+    Py_ssize_t users_count;
+    uint32_t *key_counts;
+    size_t key_counts_size;
 } Tally;
 
 /* ---- users: `hotjar_cli.core.sketch.user_hash`, `register_of` ---- */
@@ -382,16 +387,103 @@ static int user_of(Tally *self, PyObject *fields, uint64_t *hash) {
     return found;
 }
 
-/* One message (or value) under a slot's name, from a user already read (`has_user`). -1 on error. */
-static int count_one(Tally *self, Slot *slot, int has_user, uint64_t user, PyObject *when, PyObject *file,
-                     Py_ssize_t line, PyObject *index, int in_order) {
+/* One message (or value) under a slot's name, and its sighting. -1 on error. */
+static int count_one(Tally *self, Slot *slot, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index,
+                     int in_order) {
     slot->used = 1;
     slot->messages++;
     if (in_order && timed(&slot->last))
         set_where(&slot->last, when, file, line, index);
     else if (sight(self, slot, when, file, line, index) < 0)
         return -1;
-    return has_user ? add_user(self, slot, user) : 0;
+    return 0;
+}
+
+/* ---- users, added in batches ----
+ *
+ * Adding a user to a name's distinct users reads a line of that name's table or sketch, and thousands of names'
+ * tables spread over more than the processor's caches. So the users counted are held, a batch at a time, then
+ * sorted by name and added, the memory of those a few places ahead being fetched meanwhile. A set of users does
+ * not depend on the order it was added in; whatever reads or empties a slot first adds what is held
+ * (`add_users`). */
+
+enum { USERS_HELD = 1 << 14, FETCH_SLOT_AHEAD = 16, FETCH_USER_AHEAD = 8 };
+
+typedef struct HeldUser {
+    uint32_t key; /* the slot's number times KINDS, plus its kind */
+    uint64_t user;
+} HeldUser;
+
+static Slot *held_user_slot(Tally *self, HeldUser *held) { return &self->slots[held->key % KINDS][held->key / KINDS]; }
+
+/* The line a user's hash reads in a slot's table or sketch, or NULL when it has neither yet. */
+static void *user_line(Slot *slot, uint64_t user) {
+    if (slot->registers != NULL)
+        return slot->registers + ((uint32_t)(user >> 32) >> HIGH_VALUE_BITS);
+    if (slot->exact_capacity)
+        return slot->exact + ((uint32_t)(user * 0x9E3779B97F4A7C15ull >> 32) & (slot->exact_capacity - 1));
+    return NULL;
+}
+
+/* Every user held, added: sorted by slot (a counting sort), each added while the slot and the line of those
+ * further on are fetched. -1 on error. */
+static int add_users(Tally *self) {
+    Py_ssize_t count = self->users_count;
+    if (!count)
+        return 0;
+    self->users_count = 0;
+    HeldUser *held = self->users_held, *sorted = self->users_sorted;
+    uint32_t top = 0;
+    for (Py_ssize_t at = 0; at < count; at++)
+        if (held[at].key > top)
+            top = held[at].key;
+    if ((size_t)top + 2 > self->key_counts_size) {
+        size_t size = ((size_t)top + 2) * 2;
+        uint32_t *counts = PyMem_Realloc(self->key_counts, size * sizeof(uint32_t));
+        if (counts == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->key_counts = counts;
+        self->key_counts_size = size;
+    }
+    uint32_t *counts = self->key_counts;
+    memset(counts, 0, ((size_t)top + 2) * sizeof(uint32_t));
+    for (Py_ssize_t at = 0; at < count; at++)
+        counts[held[at].key + 1]++;
+    for (uint32_t key = 1; key <= top + 1; key++)
+        counts[key] += counts[key - 1];
+    for (Py_ssize_t at = 0; at < count; at++)
+        sorted[counts[held[at].key]++] = held[at];
+    for (Py_ssize_t at = 0; at < count; at++) {
+        if (at + FETCH_SLOT_AHEAD < count)
+            __builtin_prefetch(held_user_slot(self, &sorted[at + FETCH_SLOT_AHEAD]));
+        if (at + FETCH_USER_AHEAD < count) {
+            HeldUser *ahead = &sorted[at + FETCH_USER_AHEAD];
+            void *line = user_line(held_user_slot(self, ahead), ahead->user);
+            if (line != NULL)
+                __builtin_prefetch(line, 1);
+        }
+        if (add_user(self, held_user_slot(self, &sorted[at]), sorted[at].user) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A user counted under a slot's name, held to be added with others. -1 on error. */
+static int add_user_later(Tally *self, int kind, Py_ssize_t number, uint64_t user) {
+    if (self->users_held == NULL) {
+        self->users_held = PyMem_Malloc(USERS_HELD * sizeof(HeldUser));
+        self->users_sorted = PyMem_Malloc(USERS_HELD * sizeof(HeldUser));
+        if (self->users_held == NULL || self->users_sorted == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    HeldUser *held = &self->users_held[self->users_count];
+    held->key = (uint32_t)(number * KINDS + kind);
+    held->user = user;
+    return ++self->users_count == USERS_HELD ? add_users(self) : 0;
 }
 
 static int digits(const char *text, Py_ssize_t size, Py_ssize_t start, Py_ssize_t end) {
@@ -765,7 +857,7 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
 static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
     Py_ssize_t number;
-    if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0)
+    if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || add_users(self) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
@@ -841,8 +933,9 @@ static int count_event(Tally *self, int kind, Py_ssize_t number, Event *event) {
     Slot *slot = slot_at(self, kind, number); /* after any call back into Python */
     if (slot == NULL)
         return -1;
-    return count_one(self, slot, has_user, user, event->when, event->file, event->line, event->index,
-                     event->in_order);
+    if (count_one(self, slot, event->when, event->file, event->line, event->index, event->in_order) < 0)
+        return -1;
+    return has_user ? add_user_later(self, kind, number, user) : 0;
 }
 
 /* Whether a track is under the name a decision held carries (one that carries none matches any event). 1, 0,
@@ -995,13 +1088,15 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
                 code = plan->drop[at * 2 + 1];
         }
         Py_INCREF(value);
-        int done = count_one(self, &self->slots[ATTRIBUTES][number], has_user, user, event->when, event->file,
-                             event->line, event->index, event->in_order);
+        int done = count_one(self, &self->slots[ATTRIBUTES][number], event->when, event->file, event->line,
+                             event->index, event->in_order);
         Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
         if (done == 0)
             done = count_type(self, slot, value);
         if (done == 0 && code != NULL)
             done = add_dropped(slot, code);
+        if (done == 0 && has_user)
+            done = add_user_later(self, ATTRIBUTES, number, user);
         int offered = code == NULL;
         if (done == 0 && !offered) {
             offered = PyUnicode_Compare(code, self->still_offered) == 0;
@@ -1291,7 +1386,7 @@ static PyObject *users_of(Slot *slot) {
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     int kind;
     Py_ssize_t number;
-    if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0)
+    if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || add_users(self) < 0)
         return NULL;
     Slot *slot = slot_at(self, kind, number);
     if (slot == NULL)
@@ -1381,6 +1476,9 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->attribute_slots);
     clear_where(&self->earliest);
     clear_where(&self->latest);
+    PyMem_Free(self->users_held);
+    PyMem_Free(self->users_sorted);
+    PyMem_Free(self->key_counts);
     forget_known(self);
     PyMem_Free(self->known);
     Py_TYPE(self)->tp_free((PyObject *)self);

@@ -243,6 +243,29 @@ def test_the_c_tally_hashes_a_user_as_the_sketch_does(native: Callable[[int, int
     assert all(user_of(fields_of(user, None)) == user for user in users)
 
 
+def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable[[int, int], Tally]) -> None:
+    # More users than the C tally holds before adding them (16,384), under 600 names of both kinds, past the exact
+    # bound for many, with names taken and their slots freed and made again between.
+    answers = []
+    for make in (native, python):
+        rng = random.Random(7)
+        tally = make(8, 4)
+        slots = {kind: [tally.new_slot(kind) for _ in range(300)] for kind in (ATTRIBUTES, EVENTS)}
+        said = []
+        for line in range(60_000):
+            kind = rng.choice((ATTRIBUTES, EVENTS))
+            slot = rng.choice(slots[kind])
+            tally.count(kind, slot, fields_of(f"u{rng.randrange(5_000)}", None), None, "a.jsonl", line, None, False)
+            if rng.random() < 0.0005:
+                said.append(tally.take(kind, slot))
+                tally.free_slot(kind, slot)
+                slots[kind].remove(slot)
+                slots[kind].append(tally.new_slot(kind))
+        said += [tally.take(kind, slot) for kind in (ATTRIBUTES, EVENTS) for slot in slots[kind]]
+        answers.append(said)
+    assert answers[0] == answers[1]
+
+
 def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally]) -> None:
     tally = native(4, 4)
     with pytest.raises(IndexError):
