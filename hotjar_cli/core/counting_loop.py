@@ -18,6 +18,7 @@ from collections.abc import Callable
 from hotjar_cli.core.decode import BATCH, DECODE_ERRORS, TIMESTAMP, SegmentMessage, decode_one, message_fields
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.core.tally import NOT_COUNTED
 from hotjar_cli.core.views import Views
 
 OtherLine = Callable[[str, int, bytes, SegmentMessage | None], None]
@@ -46,7 +47,8 @@ class CountingLoop:
         An event of a kind that needs nothing but counting is counted beside the summary (see `Summary.counting`),
         which is what `Summary.add_at` would do, without the call: nearly every line. Its kind is worked out once,
         for the summary and the time series: by the decision's identity for a shared decision, else from its
-        findings (an identify's own decision, with its attributes).
+        findings (an identify's own decision, with its attributes). With an inventory, whose tally finds nearly
+        every shared decision by its identity too, the tally's answer is that kind (see `Tally.observe_event`).
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
         mapper, views, summary = self.mapper, self._views, self._summary
@@ -55,7 +57,7 @@ class CountingLoop:
         # The time series shares the kinds: a kind's number is where it counts there too.
         kinds, counts, countable = summary.counting()
         # Each view is called directly rather than through the views; the inventory's tally first, which counts
-        # nearly every event itself (see `Tally.observe_event`).
+        # nearly every event itself and answers the kind of nearly every shared decision (see `Tally.observe_event`).
         timeline = views.timeline if views is not None else None
         inventory = views.inventory if views is not None else None
         repeated = 0  # events counted by kind here, added to the summary's at the end
@@ -74,11 +76,12 @@ class CountingLoop:
                 continue
             timestamp = fields[TIMESTAMP]
             decision = mapper.decide_fields(message, fields)
-            kind = kinds.kind_of(decision)  # once, for the summary and the time series
+            counted = inventory.observe_event(decision, fields, file, line) if inventory is not None else NOT_COUNTED
+            kind = counted if counted >= 0 else kinds.kind_of(decision)  # once, for the summary and the time series
             if timeline is not None:
                 timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
-            if inventory is not None and not inventory.observe_event(decision, fields, file, line):
-                inventory.observe_message(file, line, None, message, decision, timestamp, fields)
+            if counted == NOT_COUNTED and inventory is not None:
+                inventory.observe_message(file, line, None, message, decision, timestamp, fields, kind)
             if kind < len(countable) and countable[kind]:
                 counts[kind] += 1
                 repeated += 1

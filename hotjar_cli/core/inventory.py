@@ -39,6 +39,7 @@ from hotjar_cli.core.rules import (
 from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, user_hash, users_counted
 from hotjar_cli.core.tally import (
     ATTRIBUTES,
+    COUNTED,
     EVENTS,
     JS_TYPES,
     Taken,
@@ -439,8 +440,9 @@ class Inventory:
         self._observe_held = self._tally.observe_held
         self._observe_traits = self._tally.observe_traits
         self.observe_event = self._tally.observe_event
-        """What the counting loop calls first for each message, `(decision, fields, file, line)`: True when the
-        tally counted it from what it holds (see `Tally.observe_event`), else `observe_message` is to be called."""
+        """What the counting loop calls first for each message, `(decision, fields, file, line)`: the decision's kind
+        or `COUNTED` when the tally counted it from what it holds (see `Tally.observe_event`), else `NOT_COUNTED`,
+        and `observe_message` is to be called."""
         self._watch()
 
     def _watch(self) -> None:
@@ -482,10 +484,12 @@ class Inventory:
         decision: Decision,
         timestamp: Any,
         fields: tuple[Any, ...] | None = None,
+        decision_kind: int = COUNTED,
     ) -> None:
         """`observe` for a message with its `timestamp`, and its `message_fields` when they were read."""
         when = segment_text(timestamp)
-        self.observe(file, line, index, message, decision, event_seconds(message) if when is None else when, fields)
+        seconds_or_text = event_seconds(message) if when is None else when
+        self.observe(file, line, index, message, decision, seconds_or_text, fields, decision_kind)
 
     def observe(
         self,
@@ -496,10 +500,12 @@ class Inventory:
         decision: Decision,
         when: str | float | None,
         fields: tuple[Any, ...] | None = None,
+        decision_kind: int = COUNTED,
     ) -> None:
         """One decided event at `when`: its `timestamp` when in Segment's form (`eventtime.segment_time`), else
         its time in seconds (`eventtime.event_seconds`), else None. Only calls to Hotjar (and tracks it rejects
-        for their name) carry names. Call `settle` when done.
+        for their name) carry names. `decision_kind`: the decision's kind, when the counting loop found it, held
+        with the decision (see `Tally.observe_event`). Call `settle` when done.
 
         Most events cost a few operations in the tally: the core hands out one shared decision for every track
         under an admitted name (see `Summary`), so a decision met before (held by the tally) tells what the event
@@ -517,13 +523,13 @@ class Inventory:
         tally = self._tally
         kind = fields[TYPE]
         if kind == "track":
-            self._track(fields, decision, when, file, line, index, in_order)
+            self._track(fields, decision, when, file, line, index, in_order, decision_kind)
         elif kind == "identify" and decision.call is not None:
             traits = fields[TRAITS]
             if traits and type(traits) is dict:
                 self._identify(traits, fields, decision, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
-            tally.hold(decision, None, -1, ())  # a page, a group, an alias, an identify dropped whole: no name
+            tally.hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name
 
     def _slot(self, names: Names, kind: int, name: str) -> int:
         """A name's slot in the tally, with its record made when new; -1 outside the sample held."""
@@ -557,6 +563,7 @@ class Inventory:
         line: int,
         index: int | None,
         in_order: bool,
+        decision_kind: int,
     ) -> None:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = fields[EVENT]
@@ -565,7 +572,7 @@ class Inventory:
         tally = self._tally
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
-            tally.hold(decision, None, -1, ())  # dropped for something other than its name, whatever the message
+            tally.hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
@@ -583,7 +590,7 @@ class Inventory:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
         # already (or the site was full, or knew it), so they only count.
-        tally.hold(decision, name, slot, tuple(found))
+        tally.hold(decision, name, slot, tuple(found), decision_kind)
 
     def _identify(
         self,

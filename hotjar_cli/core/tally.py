@@ -32,6 +32,11 @@ ATTRIBUTES: Final = 0
 EVENTS: Final = 1
 """The kinds of names, as a `Tally` numbers them."""
 
+COUNTED: Final = -1
+NOT_COUNTED: Final = -2
+"""What `Tally.observe_event` answers when it does not answer a decision's kind: it counted the event, or it did not
+(the inventory is then to look at it)."""
+
 USERS_REMEMBERED: Final = 65_536
 """Users whose hashes `PythonTally` remembers: a user's events tend to come together."""
 
@@ -108,10 +113,11 @@ class Tally(Protocol):
     def free_slot(self, kind: int, slot: int) -> None:
         """A slot whose name is no longer held: emptied, and given to a later name."""
 
-    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None:
+    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...], decision_kind: int) -> None:
         """Remember what a decision counts for: the event name its tracks carry (None: it sends no name) and that
-        name's slot (-1: outside the sample held), and the codes of its findings about the name. Past `held`
-        decisions, every one is let go first."""
+        name's slot (-1: outside the sample held), the codes of its findings about the name, and the kind the
+        counting loop gave it (`hotjar_cli.core.kinds`; `COUNTED` when not known). Past `held` decisions, every one is
+        let go first."""
 
     def forget(self) -> None:
         """Let every decision held go."""
@@ -179,11 +185,12 @@ class Tally(Protocol):
         """The slots of the attribute names (see `observe_traits`), and whether the site is offered no name now:
         `observe_event` counts an identify's traits only then."""
 
-    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> bool:
+    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> int:
         """An event of the counting loop (a message of a line of `file`, no batch), counted when what is held
         tells what it counts for: its time is a text in Segment's form (`is_segment_time`), and its decision is
         held and it matches it (`observe_held`), or it is an identify sending attributes to a site offered no name
-        now whose every trait has a slot (`observe_traits`); its time then stretches the span. False: nothing was
+        now whose every trait has a slot (`observe_traits`); its time then stretches the span. Counted, the answer
+        is the decision's kind as held (the loop then need not find it), else `COUNTED`. `NOT_COUNTED`: nothing was
         counted or stretched, and the inventory looks at it (`Inventory.observe`)."""
 
 
@@ -214,7 +221,7 @@ class PythonTally:
         self._held = held
         self._slots: tuple[list[_Slot | None], list[_Slot | None]] = ([], [])
         self._free: tuple[list[int], list[int]] = ([], [])
-        self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...]]] = {}
+        self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...], int]] = {}
         self._occurrences = [0, 0]
         self._hashes: dict[str, int] = {}
         self._earliest: Any = None
@@ -233,12 +240,12 @@ class PythonTally:
         self._slots[kind][slot] = None
         self._free[kind].append(slot)
 
-    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...]) -> None:
+    def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...], decision_kind: int) -> None:
         if len(self._decisions) >= self._held:
             self._decisions.clear()
             if not self._held:
                 return
-        self._decisions[id(decision)] = (decision, name, slot, codes)
+        self._decisions[id(decision)] = (decision, name, slot, codes, decision_kind)
 
     def forget(self) -> None:
         self._decisions.clear()
@@ -256,7 +263,7 @@ class PythonTally:
         held = self._decisions.get(id(decision))
         if held is None:
             return False
-        _, name, slot, codes = held
+        _, name, slot, codes, _ = held
         if name is None:
             return True
         event = fields[EVENT]
@@ -379,24 +386,25 @@ class PythonTally:
     def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
         self._attribute_slots, self._attributes_full = slots, full
 
-    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> bool:
+    def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> int:
         when = fields[TIMESTAMP]
         if type(when) is not str or not is_segment_time(when):
-            return False
+            return NOT_COUNTED
         held = self._decisions.get(id(decision))
         if held is not None:
             name = held[1]
             event = fields[EVENT]
             if name is not None and (type(event) is not str or event != name):
-                return False
-            return self.observe_held(decision, fields, when, file, line, None, self.stretch(when))
+                return NOT_COUNTED
+            self.observe_held(decision, fields, when, file, line, None, self.stretch(when))
+            return held[4]
         slots, traits = self._attribute_slots, fields[TRAITS]
         if not self._attributes_full or slots is None or type(traits) is not dict or not traits:
-            return False
+            return NOT_COUNTED
         if fields[TYPE] != "identify" or decision.call is None or any(name not in slots for name in traits):
-            return False
+            return NOT_COUNTED
         self.observe_traits(traits, slots, decision.findings, fields, when, file, line, None, self.stretch(when))
-        return True
+        return COUNTED
 
     def _slot(self, kind: int, slot: int) -> _Slot:
         counts = self._slots[kind][slot]

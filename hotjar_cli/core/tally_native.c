@@ -54,11 +54,20 @@ typedef struct {
     PyObject *dropped;
 } Slot;
 
+/* A decision held: one line of memory, so that a track under it is matched and counted without reading its name
+ * or codes from their objects (long cold by then) when the name is short and the decision has no finding. */
+enum { NAME_AT_HAND = 28 };
+/* What `observe_event` answers besides a decision's kind: `hotjar_cli.core.tally.COUNTED`, `NOT_COUNTED`. */
+enum { COUNTED = -1, NOT_COUNTED = -2 };
 typedef struct {
     PyObject *decision; /* strong: its address stays its own while held; NULL for an empty place */
     PyObject *name;     /* NULL: it sends no name */
-    Py_ssize_t slot;
-    PyObject *codes; /* a tuple */
+    PyObject *codes;    /* a tuple */
+    int32_t slot;
+    int32_t decision_kind; /* the kind the counting loop gave it (`hotjar_cli.core.kinds`), or COUNTED */
+    int16_t code_count; /* the size of `codes` */
+    int16_t name_size;  /* the name's characters, held below when ASCII and at most NAME_AT_HAND; else -1 */
+    char name_text[NAME_AT_HAND];
 } Held;
 
 typedef struct {
@@ -876,20 +885,24 @@ static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t 
 }
 
 static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_args("hold", nargs, 4) < 0)
+    if (check_args("hold", nargs, 5) < 0)
         return NULL;
     PyObject *decision = args[0], *name = args[1], *codes = args[3];
-    if (name != Py_None && !PyUnicode_Check(name)) {
+    if (name != Py_None && !PyUnicode_CheckExact(name)) {
         PyErr_SetString(PyExc_TypeError, "an event name is a str or None");
         return NULL;
     }
-    if (!PyTuple_Check(codes)) {
+    if (!PyTuple_Check(codes) || PyTuple_GET_SIZE(codes) > INT16_MAX) {
         PyErr_SetString(PyExc_TypeError, "codes are a tuple");
         return NULL;
     }
-    Py_ssize_t slot = PyLong_AsSsize_t(args[2]);
-    if (slot == -1 && PyErr_Occurred())
+    Py_ssize_t slot = PyLong_AsSsize_t(args[2]), decision_kind = PyLong_AsSsize_t(args[4]);
+    if ((slot == -1 || decision_kind == -1) && PyErr_Occurred())
         return NULL;
+    if (slot < -1 || slot > INT32_MAX || decision_kind < COUNTED || decision_kind > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "a slot is -1 or more, a decision's kind -1 or more");
+        return NULL;
+    }
     if (self->held_count >= self->held_limit) {
         forget_all(self);
         if (!self->held_limit)
@@ -912,8 +925,15 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
         Py_CLEAR(held->codes);
     }
     held->name = name == Py_None ? NULL : Py_NewRef(name);
-    held->slot = slot;
+    held->slot = (int32_t)slot;
+    held->decision_kind = (int32_t)decision_kind;
     held->codes = Py_NewRef(codes);
+    held->code_count = (int16_t)PyTuple_GET_SIZE(codes);
+    held->name_size = -1;
+    if (held->name != NULL && PyUnicode_IS_ASCII(name) && PyUnicode_GET_LENGTH(name) <= NAME_AT_HAND) {
+        held->name_size = (int16_t)PyUnicode_GET_LENGTH(name);
+        memcpy(held->name_text, PyUnicode_DATA(name), (size_t)held->name_size);
+    }
     Held *recent = recent_place(self, decision);
     if (recent->decision == decision)
         *recent = *held;
@@ -948,6 +968,9 @@ static int held_matches(Held *held, PyObject *fields) {
         return 0;
     if (name == held->name)
         return 1;
+    if (held->name_size >= 0) /* an ASCII name, at hand: a text of another form or length is another name */
+        return PyUnicode_IS_ASCII(name) && PyUnicode_GET_LENGTH(name) == held->name_size &&
+               memcmp(PyUnicode_DATA(name), held->name_text, (size_t)held->name_size) == 0;
     if (PyUnicode_GET_LENGTH(name) != PyUnicode_GET_LENGTH(held->name))
         return 0;
     int compared = PyUnicode_Compare(name, held->name);
@@ -964,6 +987,8 @@ static int count_held(Tally *self, Held *held, Event *event) {
     if (held->slot < 0)
         return 0;
     Py_ssize_t number = held->slot;
+    if (!held->code_count)
+        return count_event(self, EVENTS, number, event);
     PyObject *codes = Py_NewRef(held->codes); /* reading the user may call back into Python */
     int failed = count_event(self, EVENTS, number, event) < 0;
     Slot *slot = &self->slots[EVENTS][number]; /* after any call back into Python */
@@ -1272,22 +1297,23 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
         return NULL;
     int timed = segment_time(self, event.when);
     if (timed <= 0)
-        return timed < 0 ? NULL : Py_NewRef(Py_False);
+        return timed < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
     Held *held = find_held(self, decision);
     if (held != NULL) {
         int matches = held_matches(held, event.fields);
         if (matches <= 0)
-            return matches < 0 ? NULL : Py_NewRef(Py_False);
+            return matches < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
+        int32_t decision_kind = held->decision_kind; /* counting may call back into Python */
         if ((event.in_order = stretch(self, event.when)) < 0 || count_held(self, held, &event) < 0)
             return NULL;
-        Py_RETURN_TRUE;
+        return PyLong_FromLong(decision_kind);
     }
     PyObject *traits;
     if (!self->attributes_full || self->attribute_slots == NULL)
-        Py_RETURN_FALSE;
+        return PyLong_FromLong(NOT_COUNTED);
     int sends = sends_traits(decision, event.fields, &traits);
     if (sends <= 0)
-        return sends < 0 ? NULL : Py_NewRef(Py_False);
+        return sends < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
     PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
     if (findings == NULL)
         return NULL;
@@ -1310,7 +1336,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     Py_DECREF(findings);
     if (planned < 0)
         return NULL;
-    return Py_NewRef(planned ? Py_True : Py_False);
+    return PyLong_FromLong(planned ? COUNTED : NOT_COUNTED);
 }
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {

@@ -14,9 +14,10 @@ import pytest
 from hotjar_cli.core.decode import SegmentMessage, message_fields, parse_line
 from hotjar_cli.core.eventtime import event_seconds, segment_time
 from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
+from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.tally import Tally, new_tally
+from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
 from tests.support.site_view_logs import timed_log
 
 _ODD_TIMES = [
@@ -102,7 +103,7 @@ def inventory_state(
     is looked at in full. With `counting_loop`, each message of a line of its own is offered to the tally first,
     as the counting loop offers it (`Inventory.observe_event`), and whether the tally counted it itself is appended
     to `counted`."""
-    mapper = Mapper(limits)
+    mapper, kinds = Mapper(limits), Kinds()
     inventory = Inventory(
         limits.max_attributes, limits.max_events, bounds=bounds, decisions_held=decisions_held, tally=tally
     )
@@ -110,11 +111,14 @@ def inventory_state(
         items, batched = parse_line(raw.rstrip(b"\n"))
         for index, parsed in enumerate(items):
             decision = mapper.decide(parsed)
+            decision_kind = COUNTED
             if counting_loop and not batched and type(parsed) is SegmentMessage:
                 taken = inventory.observe_event(decision, message_fields(parsed), "a.jsonl", line)
+                decision_kind = kinds.kind_of(decision)
+                assert taken in (COUNTED, NOT_COUNTED, decision_kind)  # a kind held is the decision's own
                 if counted is not None:
-                    counted.append(taken)
-                if taken:
+                    counted.append(taken != NOT_COUNTED)
+                if taken != NOT_COUNTED:
                     continue
             when = None if read_times else segment_time(parsed)
             inventory.observe(
@@ -124,6 +128,7 @@ def inventory_state(
                 parsed,
                 decision,
                 event_seconds(parsed) if when is None else when,
+                decision_kind=decision_kind,
             )
             if read_times:
                 inventory.settle()

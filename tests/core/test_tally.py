@@ -19,7 +19,7 @@ from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import user_hash
-from hotjar_cli.core.tally import ATTRIBUTES, EVENTS, PythonTally, Tally, before, user_of
+from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, before, user_of
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
 
 LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
@@ -109,7 +109,10 @@ TIMESTAMPS: list[Any] = [  # as messages carry them: Segment's form (in a few mi
     1709287200.0,
     None,
 ]
-NAMES = ["plan", "Order Completed", "é", "name", "x" * 70, 'say "hi"', "a\\b"]
+NAMES = ["plan", "Order Completed", "Order Complete", "Order Completes", "é", "name", "x" * 70, 'say "hi"', "a\\b"]
+NAMES += ["y" * 28, "y" * 29, "y" * 27 + "z", "\u00e9" * 3]
+"""Names a held decision keeps the characters of and names it does not (past 28, past ASCII), and names of one
+length that differ in one character."""
 VALUES: list[Any] = [
     "plain",
     "2024-03-01",
@@ -184,7 +187,7 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
         elif step < 0.13:
             slot = rng.choice([*slots[EVENTS], -1]) if slots[EVENTS] else -1
             codes = tuple(rng.sample(["HJ302", "HJ304", "HJ305"], rng.randint(0, 2)))
-            tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes)
+            tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes, rng.randint(COUNTED, 40))
         elif step < 0.14:
             tally.forget()
         elif step < 0.35:
@@ -273,7 +276,11 @@ def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally
     with pytest.raises(ValueError, match="kind"):
         tally.new_slot(2)
     with pytest.raises(TypeError):
-        tally.hold(object(), 3, 0, ())  # type: ignore[arg-type]
+        tally.hold(object(), 3, 0, (), 0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="kind"):
+        tally.hold(object(), "Signed Up", 0, (), NOT_COUNTED)
+    with pytest.raises(ValueError, match="slot"):
+        tally.hold(object(), "Signed Up", -2, (), 0)
 
 
 def test_the_c_tally_reads_dates_as_the_core_does(native: Callable[[int, int], Tally]) -> None:
