@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { ATTRIBUTES = 0, EVENTS = 1, KINDS = 2 };
@@ -23,32 +24,35 @@ enum { JS_TYPES = 8, PRECISION = 10, REGISTERS = 1 << PRECISION, HIGH_VALUE_BITS
 enum { ANONYMOUS_ID = 0, TIMESTAMP = 6, TYPE = 7, USER_ID = 8, EVENT = 9, TRAITS = 10 };
 
 enum { DROP_CODES = 4 };
-enum { NO_SIGHTING = 0, TIME_OBJECT = 1, TIME_TEXT = 2, TEXT_HELD = 40 };
+enum { NO_SIGHTING = 0, TIME_OBJECT = 1, TIME_TEXT = 2, TEXT_HELD = 24 }; /* a time in Segment's form fits */
 enum { MINUTE = 16 }; /* the characters of `2024-03-01T10:00` */
 
-/* A sighting. Its time, nearly always a text in Segment's form, is held as its characters: holding the text
- * object would keep one alive per name, and letting it go at the next sighting would touch memory long cold. */
+/* A sighting, in one line of memory. Its time, nearly always a text in Segment's form, is held as its characters:
+ * holding the text object would keep one alive per name, and letting it go at the next sighting would touch memory
+ * long cold. */
 typedef struct {
-    int state;       /* NO_SIGHTING, TIME_OBJECT (`when`, None included) or TIME_TEXT (`text`) */
-    PyObject *when;  /* TIME_OBJECT only */
-    Py_ssize_t size; /* TIME_TEXT: an ASCII text of `size` characters */
-    char text[TEXT_HELD];
+    int32_t state; /* NO_SIGHTING, TIME_OBJECT (`when`, None included) or TIME_TEXT (`text`) */
+    int32_t size;  /* TIME_TEXT: an ASCII text of `size` characters */
+    PyObject *when; /* TIME_OBJECT only */
     PyObject *file;
     Py_ssize_t line;
     PyObject *index; /* None or an int */
+    char text[TEXT_HELD];
 } Where;
 
-typedef struct {
-    /* first, the users: adding one reads this line of the slot and one of the table or sketch */
+/* A name's counts. Counting a message (or a value) writes the first two lines of memory only: the users' fields,
+ * which adding a user reads too, the messages and the last sighting; slots start on a line of their own. */
+typedef struct __attribute__((aligned(64))) {
     uint64_t *exact; /* open addressing, 0 for an empty place; a hash of 0 is `has_zero` */
     uint8_t *registers; /* once past the exact bound */
     uint32_t exact_count, exact_capacity;
     int has_zero;
     int used; /* anything counted since the slot was last taken */
-    int offered;
     int64_t messages;
+    Where last;
+    int offered;
     int64_t types[JS_TYPES];
-    Where first, last;
+    Where first;
     PyObject *drop_code[DROP_CODES]; /* findings by code: the first codes met, then `dropped` */
     int64_t drop_count[DROP_CODES];
     PyObject *dropped;
@@ -246,7 +250,7 @@ static void set_time(Where *where, PyObject *when) {
     if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when) && PyUnicode_GET_LENGTH(when) <= TEXT_HELD) {
         Py_CLEAR(where->when);
         where->state = TIME_TEXT;
-        where->size = PyUnicode_GET_LENGTH(when);
+        where->size = (int32_t)PyUnicode_GET_LENGTH(when);
         memcpy(where->text, PyUnicode_DATA(when), (size_t)where->size);
         return;
     }
@@ -853,10 +857,13 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
         return PyLong_FromSsize_t(self->free_slots[kind][--self->free_count[kind]]);
     if (self->slot_count[kind] == self->slot_capacity[kind]) {
         Py_ssize_t capacity = self->slot_capacity[kind] ? self->slot_capacity[kind] * 2 : 64;
-        Slot *slots = PyMem_Realloc(self->slots[kind], (size_t)capacity * sizeof(Slot));
+        Slot *slots = aligned_alloc(_Alignof(Slot), (size_t)capacity * sizeof(Slot));
         if (slots == NULL)
             return PyErr_NoMemory();
+        if (self->slot_capacity[kind])
+            memcpy(slots, self->slots[kind], (size_t)self->slot_capacity[kind] * sizeof(Slot));
         memset(slots + self->slot_capacity[kind], 0, (size_t)(capacity - self->slot_capacity[kind]) * sizeof(Slot));
+        free(self->slots[kind]);
         self->slots[kind] = slots;
         self->slot_capacity[kind] = capacity;
     }
@@ -1490,7 +1497,7 @@ static void Tally_dealloc(Tally *self) {
     for (int kind = 0; kind < KINDS; kind++) {
         for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++)
             clear_slot(&self->slots[kind][at]);
-        PyMem_Free(self->slots[kind]);
+        free(self->slots[kind]);
         PyMem_Free(self->free_slots[kind]);
     }
     Py_XDECREF(self->before);
