@@ -68,15 +68,15 @@ def visible_json(text: str) -> str:
     return _JSON_UNSAFE.sub(_escape, text)
 
 
-def visible_json_utf8(encoded: bytes) -> str:
-    """`visible_json` of encoded JSON given as UTF-8 bytes: decoded, and searched in full only when it holds a
+def visible_json_utf8(encoded: bytes) -> bytes:
+    """`visible_json` of encoded JSON given as UTF-8 bytes, as UTF-8 bytes: the same bytes unless they hold a
     character to escape. The bytes a character to escape starts with are looked for first, each by one scan in C:
-    a report of megabytes with a few characters past ASCII (`é`, `✓`) is not then searched character by
-    character."""
+    a report of megabytes with a few characters past ASCII (`é`, `✓`) is neither searched character by character
+    nor decoded."""
     for first in _JSON_UNSAFE_FIRST_BYTES:
         at = encoded.find(first)
         while at >= 0:
             if _JSON_UNSAFE.match(encoded[at : at + 4].decode(errors="ignore")):
-                return visible_json(encoded.decode())
+                return visible_json(encoded.decode()).encode()
             at = encoded.find(first, at + 1)
-    return encoded.decode()
+    return encoded

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, TextIO
 
-import msgspec
 from rich.cells import cell_len
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible, visible_json_utf8
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell
+from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import pace_words, where
 from hotjar_cli.report.wording import counted
 
@@ -192,12 +192,6 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
     return rows
 
 
-def write_json(record: dict[str, Any], out: TextIO) -> None:
-    """The record as one indented JSON document, with the characters a terminal would act on escaped (as `validate`'s
-    JSON report has them: still valid JSON, the same values)."""
-    out.write(visible_json_utf8(msgspec.json.format(msgspec.json.encode(record), indent=2)) + "\n")
-
-
 CSV_COLUMNS = (
     "kind",
     "name",
@@ -308,7 +302,7 @@ def write_html(record: dict[str, Any], out: TextIO) -> None:
 
 WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], None]] = {
     InventoryFormat.TEXT: write_text,
-    InventoryFormat.JSON: write_json,
+    InventoryFormat.JSON: write_document,  # as `validate`'s JSON report is written
     InventoryFormat.CSV: write_csv,
     InventoryFormat.MARKDOWN: write_markdown,
     InventoryFormat.HTML: write_html,

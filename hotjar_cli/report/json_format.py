@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from hotjar_cli.core.visible import visible_json_utf8
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.records import report_record
+from hotjar_cli.report.records import report_record, write_document
 
 
 class JsonReporter(Reporter):
@@ -14,5 +11,4 @@ class JsonReporter(Reporter):
 
     def finish(self, report: Report) -> None:
         """Write the document."""
-        encoded = msgspec.json.format(msgspec.json.encode(report_record(report)), indent=2)
-        self.out.write(visible_json_utf8(encoded) + "\n")
+        write_document(report_record(report), self.out)

@@ -3,7 +3,9 @@ rules and the inventory. Stable and documented."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO
+
+import msgspec
 
 from hotjar_cli import __version__
 from hotjar_cli.core.decode import SegmentMessage
@@ -12,9 +14,23 @@ from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event, Finding, Position
 from hotjar_cli.core.rules import RULES, Rule
 from hotjar_cli.core.summary import Example, Summary
+from hotjar_cli.core.visible import visible_json_utf8
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import inventory_record, timeline_record
+
+
+def write_document(record: dict[str, Any], out: TextIO) -> None:
+    """A record as one indented JSON document and a line end, with the characters a terminal would act on escaped
+    (still valid JSON, the same values). Its UTF-8 goes to the stream's bytes when it has them: a report of
+    megabytes (an inventory) is then neither decoded nor encoded again."""
+    encoded = visible_json_utf8(msgspec.json.format(msgspec.json.encode(record), indent=2)) + b"\n"
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8":
+        out.flush()
+        buffer.write(encoded)
+    else:
+        out.write(encoded.decode())
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def test_visible_escapes_each_character_as_json_does(character: str) -> None:
     assert visible(f"a{character}b") == f"a{escape}b"
     assert json.loads(visible_json(json.dumps(f"a{character}b", ensure_ascii=False))) == f"a{character}b"
     encoded = json.dumps(f"é{character}✓", ensure_ascii=False)
-    assert visible_json_utf8(encoded.encode()) == visible_json(encoded)
+    assert visible_json_utf8(encoded.encode()) == visible_json(encoded).encode()
 
 
 def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
@@ -140,11 +140,11 @@ def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
         if 0xD800 <= code < 0xE000:
             continue  # a lone surrogate is no character of UTF-8
         encoded = json.dumps(f"naïve {chr(code)} ✓", ensure_ascii=False)
-        assert visible_json_utf8(encoded.encode()) == visible_json(encoded), hex(code)
+        assert visible_json_utf8(encoded.encode()) == visible_json(encoded).encode(), hex(code)
 
 
 def test_tab_and_ordinary_text_stay_as_they_are() -> None:
     text = "plan:\tpro — naïve 日本語 ✅"
     assert visible(text) == text
     assert visible_json(text) == text
-    assert visible_json_utf8(text.encode()) == text
+    assert visible_json_utf8(text.encode()) == text.encode()
