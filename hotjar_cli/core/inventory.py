@@ -527,6 +527,8 @@ class Inventory:
         elif kind == "identify" and decision.call is not None:
             traits = fields[TRAITS]
             if traits and type(traits) is dict:
+                if decision.call.attributes is None:  # shared by identifies (see `Kinds`)
+                    tally.hold_identify(decision, decision_kind)
                 self._identify(traits, fields, decision, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
             tally.hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name

@@ -119,6 +119,11 @@ class Tally(Protocol):
         counting loop gave it (`hotjar_cli.core.kinds`; `COUNTED` when not known). Past `held` decisions, every one is
         let go first."""
 
+    def hold_identify(self, decision: Decision, decision_kind: int) -> None:
+        """Remember a decision that identifies share (one sending attributes, with no attribute of its own, see
+        `Kinds`), with its findings and the kind the counting loop gave it: `observe_event` then counts their traits
+        without reading the decision. Held as `hold` holds."""
+
     def forget(self) -> None:
         """Let every decision held go."""
 
@@ -221,7 +226,9 @@ class PythonTally:
         self._held = held
         self._slots: tuple[list[_Slot | None], list[_Slot | None]] = ([], [])
         self._free: tuple[list[int], list[int]] = ([], [])
-        self._decisions: dict[int, tuple[object, str | None, int, tuple[str, ...], int]] = {}
+        self._decisions: dict[int, tuple[object, str | None, int, tuple[Any, ...], int, bool]] = {}
+        """By identity: the decision, its name, slot, codes (an identify's: findings), kind, and whether identifies
+        share it."""
         self._occurrences = [0, 0]
         self._hashes: dict[str, int] = {}
         self._earliest: Any = None
@@ -241,11 +248,17 @@ class PythonTally:
         self._free[kind].append(slot)
 
     def hold(self, decision: object, name: str | None, slot: int, codes: tuple[str, ...], decision_kind: int) -> None:
+        self._hold(decision, (decision, name, slot, codes, decision_kind, False))
+
+    def hold_identify(self, decision: Decision, decision_kind: int) -> None:
+        self._hold(decision, (decision, None, -1, decision.findings, decision_kind, True))
+
+    def _hold(self, decision: object, held: tuple[object, str | None, int, tuple[Any, ...], int, bool]) -> None:
         if len(self._decisions) >= self._held:
             self._decisions.clear()
             if not self._held:
                 return
-        self._decisions[id(decision)] = (decision, name, slot, codes, decision_kind)
+        self._decisions[id(decision)] = held
 
     def forget(self) -> None:
         self._decisions.clear()
@@ -261,9 +274,9 @@ class PythonTally:
         in_order: bool,
     ) -> bool:
         held = self._decisions.get(id(decision))
-        if held is None:
+        if held is None or held[5]:
             return False
-        _, name, slot, codes, _ = held
+        _, name, slot, codes, _, _ = held
         if name is None:
             return True
         event = fields[EVENT]
@@ -391,7 +404,7 @@ class PythonTally:
         if type(when) is not str or not is_segment_time(when):
             return NOT_COUNTED
         held = self._decisions.get(id(decision))
-        if held is not None:
+        if held is not None and not held[5]:
             name = held[1]
             event = fields[EVENT]
             if name is not None and (type(event) is not str or event != name):
@@ -401,10 +414,13 @@ class PythonTally:
         slots, traits = self._attribute_slots, fields[TRAITS]
         if not self._attributes_full or slots is None or type(traits) is not dict or not traits:
             return NOT_COUNTED
-        if fields[TYPE] != "identify" or decision.call is None or any(name not in slots for name in traits):
+        if fields[TYPE] != "identify" or (held is None and decision.call is None):
             return NOT_COUNTED
-        self.observe_traits(traits, slots, decision.findings, fields, when, file, line, None, self.stretch(when))
-        return COUNTED
+        if any(name not in slots for name in traits):
+            return NOT_COUNTED
+        findings = held[3] if held is not None else decision.findings
+        self.observe_traits(traits, slots, findings, fields, when, file, line, None, self.stretch(when))
+        return held[4] if held is not None else COUNTED
 
     def _slot(self, kind: int, slot: int) -> _Slot:
         counts = self._slots[kind][slot]

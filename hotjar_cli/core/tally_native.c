@@ -60,7 +60,7 @@ typedef struct __attribute__((aligned(64))) {
 
 /* A decision held: one line of memory, so that a track under it is matched and counted without reading its name
  * or codes from their objects (long cold by then) when the name is short and the decision has no finding. */
-enum { NAME_AT_HAND = 28 };
+enum { NAME_AT_HAND = 27 };
 /* What `observe_event` answers besides a decision's kind: `hotjar_cli.core.tally.COUNTED`, `NOT_COUNTED`. */
 enum { COUNTED = -1, NOT_COUNTED = -2 };
 typedef struct {
@@ -71,6 +71,7 @@ typedef struct {
     int32_t decision_kind; /* the kind the counting loop gave it (`hotjar_cli.core.kinds`), or COUNTED */
     int16_t code_count; /* the size of `codes` */
     int16_t name_size;  /* the name's characters, held below when ASCII and at most NAME_AT_HAND; else -1 */
+    int8_t identify;    /* a shared decision of identifies sending attributes: `codes` holds its findings */
     char name_text[NAME_AT_HAND];
 } Held;
 
@@ -891,6 +892,40 @@ static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+/* The place to hold a decision at: its own, emptied, when it is held, else a new one; past the limit, every decision
+ * is let go first. NULL when nothing is held (a limit of none), or on error. */
+static Held *place_to_hold(Tally *self, PyObject *decision) {
+    if (self->held_count >= self->held_limit) {
+        forget_all(self);
+        if (!self->held_limit)
+            return NULL;
+    }
+    Held *held = held_entry(self, decision);
+    if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity &&
+        grow_table((void **)&self->held, &self->held_capacity, sizeof(Held)) < 0)
+        return NULL;
+    if (held == NULL) {
+        size_t place = address_place(decision, self->held_capacity);
+        while (self->held[place].decision != NULL)
+            place = (place + 1) & (size_t)(self->held_capacity - 1);
+        held = &self->held[place];
+        Py_INCREF(decision);
+        held->decision = decision;
+        self->held_count++;
+    } else {
+        Py_CLEAR(held->name);
+        Py_CLEAR(held->codes);
+    }
+    return held;
+}
+
+/* A decision held again: the copy of it among the recent ones too. */
+static void held_again(Tally *self, Held *held) {
+    Held *recent = recent_place(self, held->decision);
+    if (recent->decision == held->decision)
+        *recent = *held;
+}
+
 static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     if (check_args("hold", nargs, 5) < 0)
         return NULL;
@@ -910,27 +945,9 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_ValueError, "a slot is -1 or more, a decision's kind -1 or more");
         return NULL;
     }
-    if (self->held_count >= self->held_limit) {
-        forget_all(self);
-        if (!self->held_limit)
-            Py_RETURN_NONE;
-    }
-    Held *held = held_entry(self, decision);
-    if (held == NULL && (self->held_count + 1) * 2 > self->held_capacity &&
-        grow_table((void **)&self->held, &self->held_capacity, sizeof(Held)) < 0)
-        return NULL;
-    if (held == NULL) {
-        size_t place = address_place(decision, self->held_capacity);
-        while (self->held[place].decision != NULL)
-            place = (place + 1) & (size_t)(self->held_capacity - 1);
-        held = &self->held[place];
-        Py_INCREF(decision);
-        held->decision = decision;
-        self->held_count++;
-    } else {
-        Py_CLEAR(held->name);
-        Py_CLEAR(held->codes);
-    }
+    Held *held = place_to_hold(self, decision);
+    if (held == NULL)
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
     held->name = name == Py_None ? NULL : Py_NewRef(name);
     held->slot = (int32_t)slot;
     held->decision_kind = (int32_t)decision_kind;
@@ -941,9 +958,43 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
         held->name_size = (int16_t)PyUnicode_GET_LENGTH(name);
         memcpy(held->name_text, PyUnicode_DATA(name), (size_t)held->name_size);
     }
-    Held *recent = recent_place(self, decision);
-    if (recent->decision == decision)
-        *recent = *held;
+    held->identify = 0;
+    held_again(self, held);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("hold_identify", nargs, 2) < 0)
+        return NULL;
+    PyObject *decision = args[0];
+    Py_ssize_t decision_kind = PyLong_AsSsize_t(args[1]);
+    if (decision_kind == -1 && PyErr_Occurred())
+        return NULL;
+    if (decision_kind < COUNTED || decision_kind > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "a decision's kind is -1 or more");
+        return NULL;
+    }
+    PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
+    if (findings == NULL)
+        return NULL;
+    if (!PyTuple_Check(findings)) {
+        Py_DECREF(findings);
+        PyErr_SetString(PyExc_TypeError, "a decision's findings are a tuple");
+        return NULL;
+    }
+    Held *held = place_to_hold(self, decision);
+    if (held == NULL) {
+        Py_DECREF(findings);
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    }
+    held->name = NULL;
+    held->slot = -1;
+    held->decision_kind = (int32_t)decision_kind;
+    held->codes = findings;
+    held->code_count = 0;
+    held->name_size = -1;
+    held->identify = 1;
+    held_again(self, held);
     Py_RETURN_NONE;
 }
 
@@ -1009,7 +1060,7 @@ static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize
     if (check_args("observe_held", nargs, 7) < 0)
         return NULL;
     Held *held = find_held(self, args[0]);
-    if (held == NULL)
+    if (held == NULL || held->identify)
         Py_RETURN_FALSE;
     Event event;
     if (read_event(args + 1, &event) < 0)
@@ -1288,6 +1339,8 @@ static int sends_traits(PyObject *decision, PyObject *fields, PyObject **traits)
     if (!PyDict_CheckExact(*traits) || !PyDict_GET_SIZE(*traits) || !PyUnicode_CheckExact(type) ||
         PyUnicode_Compare(type, IDENTIFY) != 0)
         return 0;
+    if (decision == NULL)
+        return 1; /* a shared decision held, known to make a call */
     PyObject *call = PyObject_GetAttr(decision, CALL);
     if (call == NULL)
         return -1;
@@ -1306,7 +1359,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     if (timed <= 0)
         return timed < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
     Held *held = find_held(self, decision);
-    if (held != NULL) {
+    if (held != NULL && !held->identify) {
         int matches = held_matches(held, event.fields);
         if (matches <= 0)
             return matches < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
@@ -1318,10 +1371,12 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     PyObject *traits;
     if (!self->attributes_full || self->attribute_slots == NULL)
         return PyLong_FromLong(NOT_COUNTED);
-    int sends = sends_traits(decision, event.fields, &traits);
+    /* an identify's shared decision, held with its findings and kind, or any other decision read */
+    int sends = sends_traits(held != NULL ? NULL : decision, event.fields, &traits);
     if (sends <= 0)
         return sends < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
-    PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
+    int32_t decision_kind = held != NULL ? held->decision_kind : COUNTED;
+    PyObject *findings = held != NULL ? Py_NewRef(held->codes) : PyObject_GetAttr(decision, FINDINGS);
     if (findings == NULL)
         return NULL;
     if (!PyTuple_Check(findings)) {
@@ -1343,7 +1398,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     Py_DECREF(findings);
     if (planned < 0)
         return NULL;
-    return PyLong_FromLong(planned ? COUNTED : NOT_COUNTED);
+    return PyLong_FromLong(planned ? decision_kind : NOT_COUNTED);
 }
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -1521,6 +1576,7 @@ static PyMethodDef Tally_methods[] = {
     {"new_slot", (PyCFunction)Tally_new_slot, METH_O, NULL},
     {"free_slot", (PyCFunction)(void (*)(void))Tally_free_slot, METH_FASTCALL, NULL},
     {"hold", (PyCFunction)(void (*)(void))Tally_hold, METH_FASTCALL, NULL},
+    {"hold_identify", (PyCFunction)(void (*)(void))Tally_hold_identify, METH_FASTCALL, NULL},
     {"forget", (PyCFunction)Tally_forget, METH_NOARGS, NULL},
     {"observe_held", (PyCFunction)(void (*)(void))Tally_observe_held, METH_FASTCALL, NULL},
     {"observe_traits", (PyCFunction)(void (*)(void))Tally_observe_traits, METH_FASTCALL, NULL},

@@ -187,7 +187,10 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
         elif step < 0.13:
             slot = rng.choice([*slots[EVENTS], -1]) if slots[EVENTS] else -1
             codes = tuple(rng.sample(["HJ302", "HJ304", "HJ305"], rng.randint(0, 2)))
-            tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes, rng.randint(COUNTED, 40))
+            if rng.random() < 0.2:
+                tally.hold_identify(rng.choice(decisions), rng.randint(COUNTED, 40))
+            else:
+                tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes, rng.randint(COUNTED, 40))
         elif step < 0.14:
             tally.forget()
         elif step < 0.35:
