@@ -1148,6 +1148,19 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
     return 1;
 }
 
+/* Whether two texts are equal: their hashes, which a text keeps once worked out, first. 1, 0, -1 on error. */
+static int same_text(PyObject *text, PyObject *other) {
+    if (text == other)
+        return 1;
+    Py_hash_t hash = PyObject_Hash(text), other_hash = PyObject_Hash(other);
+    if (hash == -1 || other_hash == -1)
+        return -1;
+    if (hash != other_hash)
+        return 0;
+    int compared = PyUnicode_Compare(text, other);
+    return compared == -1 && PyErr_Occurred() ? -1 : compared == 0;
+}
+
 /* Each trait with a slot counted, as planned: its message and user, its value's type, the finding that dropped it,
  * whether it was offered. -1 on error. */
 static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event) {
@@ -1164,8 +1177,8 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
             continue;
         PyObject *code = NULL;
         for (Py_ssize_t at = plan->drops - 1; at >= 0 && code == NULL; at--) {
-            int same = plan->drop[at * 2] == name ? 1 : PyUnicode_Compare(plan->drop[at * 2], name) == 0;
-            if (!same && PyErr_Occurred())
+            int same = same_text(plan->drop[at * 2], name);
+            if (same < 0)
                 return -1;
             if (same)
                 code = plan->drop[at * 2 + 1];
@@ -1181,11 +1194,8 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
         if (done == 0 && has_user)
             done = add_user_later(self, ATTRIBUTES, number, user);
         int offered = code == NULL;
-        if (done == 0 && !offered) {
-            offered = PyUnicode_Compare(code, self->still_offered) == 0;
-            if (!offered && PyErr_Occurred())
-                done = -1;
-        }
+        if (done == 0 && !offered && (offered = same_text(code, self->still_offered)) < 0)
+            done = -1;
         Py_DECREF(value);
         if (done < 0)
             return -1;
