@@ -158,7 +158,7 @@ class NameRecord:
                 self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
         if users is not None:
             counted = users_counted(users, self.users.exact_up_to)
-            self.users = self.users.merge(counted) if self.users.estimated or self.users.exact else counted
+            self.users = counted if self.users.empty else self.users.merge(counted)
         if offered:
             self.offered = True
         for code, count in dropped.items():

@@ -26,7 +26,7 @@ from hotjar_cli.core.eventtime import is_segment_time, iso_date_text, text_secon
 from hotjar_cli.core.mapping import trait_name_of, user_key_of
 from hotjar_cli.core.model import Decision, Finding
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
-from hotjar_cli.core.sketch import DistinctUsers, user_hash
+from hotjar_cli.core.sketch import DistinctUsers, packed_users, user_hash
 
 ATTRIBUTES: Final = 0
 EVENTS: Final = 1
@@ -45,10 +45,10 @@ JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "arr
 
 Where = tuple[Any, str, int, "int | None"]
 """A sighting as a `Tally` holds it: the time as the inventory received it, file, line, index."""
-Taken = tuple[int, list[int], Where | None, Where | None, set[int] | bytearray | None, bool, dict[str, int]]
+Taken = tuple[int, list[int], Where | None, Where | None, bytes | bytearray | None, bool, dict[str, int]]
 """A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting, distinct users
-(their hashes, or past the exact bound the sketch's registers: see `DistinctUsers`), whether a value under it was
-offered to the site, and findings by rule code."""
+(their hashes packed, `packed_users`, or past the exact bound the sketch's registers: see `DistinctUsers`), whether
+a value under it was offered to the site, and findings by rule code."""
 
 
 def seconds(when: Any) -> Any:
@@ -371,7 +371,8 @@ class PythonTally:
         if counts is None:
             return None
         self._slots[kind][slot] = None
-        users = counts.users.exact or counts.users.registers
+        hashes = counts.users.hashes()
+        users = packed_users(hashes) if hashes else counts.users.registers
         return counts.messages, counts.types, counts.first, counts.last, users, counts.offered, counts.dropped
 
     def stretch(self, when: Any) -> bool:

@@ -1458,27 +1458,38 @@ static PyObject *where_tuple(Where *where) {
     return tuple;
 }
 
+static int hash_order(const void *one, const void *other) {
+    uint64_t first = *(const uint64_t *)one, second = *(const uint64_t *)other;
+    return (first > second) - (first < second);
+}
+
+/* A slot's users as `take` hands them over: the sketch's registers, or the exact hashes packed as
+ * `hotjar_cli.core.sketch.packed_users` packs them (sorted, 8 bytes each, little-endian); None for none. */
 static PyObject *users_of(Slot *slot) {
     if (slot->registers != NULL)
         return PyByteArray_FromStringAndSize((const char *)slot->registers, REGISTERS);
-    if (!slot->exact_count && !slot->has_zero)
+    Py_ssize_t count = (Py_ssize_t)slot->exact_count + (slot->has_zero ? 1 : 0);
+    if (!count)
         Py_RETURN_NONE;
-    PyObject *users = PySet_New(NULL);
-    if (users == NULL)
-        return NULL;
-    for (uint32_t at = 0; at <= slot->exact_capacity; at++) {
-        int zero = at == slot->exact_capacity;
-        if (zero ? !slot->has_zero : !slot->exact[at])
-            continue;
-        PyObject *hash = PyLong_FromUnsignedLongLong(zero ? 0 : slot->exact[at]);
-        if (hash == NULL || PySet_Add(users, hash) < 0) {
-            Py_XDECREF(hash);
-            Py_DECREF(users);
-            return NULL;
-        }
-        Py_DECREF(hash);
+    uint64_t *hashes = PyMem_Malloc((size_t)count * sizeof(uint64_t));
+    if (hashes == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t at = 0;
+    if (slot->has_zero)
+        hashes[at++] = 0;
+    for (uint32_t place = 0; place < slot->exact_capacity; place++)
+        if (slot->exact[place])
+            hashes[at++] = slot->exact[place];
+    qsort(hashes, (size_t)at, sizeof(uint64_t), hash_order);
+    PyObject *packed = PyBytes_FromStringAndSize(NULL, at * 8);
+    if (packed != NULL) {
+        unsigned char *bytes = (unsigned char *)PyBytes_AS_STRING(packed);
+        for (Py_ssize_t number = 0; number < at; number++)
+            for (int byte = 0; byte < 8; byte++)
+                bytes[number * 8 + byte] = (unsigned char)(hashes[number] >> (8 * byte));
     }
-    return users;
+    PyMem_Free(hashes);
+    return packed;
 }
 
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {

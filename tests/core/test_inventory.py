@@ -72,7 +72,9 @@ def names_state(names: Names) -> Any:
         "records": {
             name: (
                 record.messages,
-                sorted(record.users.exact) if record.users.exact is not None else bytes(record.users.registers or b""),
+                sorted(hashes)
+                if (hashes := record.users.hashes()) is not None
+                else bytes(record.users.registers or b""),
                 record.first,
                 record.last,
                 record.offered,

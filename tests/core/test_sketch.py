@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import random
 
 import pytest
@@ -12,8 +13,11 @@ from hotjar_cli.core.sketch import (
     REGISTERS,
     STANDARD_ERROR,
     DistinctUsers,
+    packed_users,
     register_of,
+    unpacked_users,
     user_hash,
+    users_counted,
 )
 
 
@@ -99,3 +103,31 @@ def test_the_register_and_rank_of_a_hash_are_the_plain_formula() -> None:
     hashes += [rng.getrandbits(64) >> rng.choice([0, 10, 22, 30, 40, 54, 60]) for _ in range(20_000)]
     for hashed in hashes:
         assert register_of(hashed) == plain_register_of(hashed), hashed
+
+
+def state(users: DistinctUsers) -> tuple[object, ...]:
+    hashes = users.hashes()
+    return users.estimated, users.count(), sorted(hashes) if hashes is not None else bytes(users.registers or b"")
+
+
+@pytest.mark.parametrize(("size", "other_size"), [(1, 0), (1, 5), (30, 34), (64, 1), (40, 40), (3, 200)])
+def test_users_handed_over_packed_count_add_and_merge_as_users_added_one_by_one(size: int, other_size: int) -> None:
+    # As a tally hands a name's users over: packed, with the hashes 0 and 2^64 - 1 among them.
+    rng = random.Random(size * 1000 + other_size)
+    mine = {0, (1 << 64) - 1} | {rng.getrandbits(64) for _ in range(size - 2)} if size >= 2 else {0}
+    others = {rng.getrandbits(64) for _ in range(other_size)}
+    assert sorted(unpacked_users(packed_users(mine))) == sorted(mine)
+    plain, other = DistinctUsers(), DistinctUsers()
+    for hashed in mine:
+        plain.add(hashed)
+    for hashed in others:
+        other.add(hashed)
+    packed = users_counted(packed_users(mine), plain.exact_up_to)
+    assert state(packed) == state(plain)
+    assert state(pickle.loads(pickle.dumps(users_counted(packed_users(mine), 64)))) == state(plain)
+    assert state(users_counted(packed_users(mine), 64).merge(other)) == state(plain.merge(other))
+    assert state(other.merge(users_counted(packed_users(mine), 64))) == state(other.merge(plain))
+    for hashed in others:
+        packed.add(hashed)
+        plain.add(hashed)
+    assert state(packed) == state(plain)
