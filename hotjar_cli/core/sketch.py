@@ -115,7 +115,7 @@ class DistinctUsers:
         """The exact set packed, when `exact` is None and there are no registers."""
 
     def hashes(self) -> set[int] | None:
-        """The users' hashes while exact, else None."""
+        """The users' hashes while exact (unpacked here when held packed), else None."""
         if self.packed is not None:
             self.exact, self.packed = set(unpacked_users(self.packed)), None
         return self.exact

@@ -892,6 +892,17 @@ static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+/* A decision's findings, a tuple (a new reference), or NULL on error. */
+static PyObject *findings_of(PyObject *decision) {
+    PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
+    if (findings != NULL && !PyTuple_Check(findings)) {
+        Py_DECREF(findings);
+        PyErr_SetString(PyExc_TypeError, "a decision's findings are a tuple");
+        return NULL;
+    }
+    return findings;
+}
+
 /* The place to hold a decision at: its own, emptied, when it is held, else a new one; past the limit, every decision
  * is let go first. NULL when nothing is held (a limit of none), or on error. */
 static Held *place_to_hold(Tally *self, PyObject *decision) {
@@ -974,14 +985,9 @@ static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssiz
         PyErr_SetString(PyExc_ValueError, "a decision's kind is -1 or more");
         return NULL;
     }
-    PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
+    PyObject *findings = findings_of(decision);
     if (findings == NULL)
         return NULL;
-    if (!PyTuple_Check(findings)) {
-        Py_DECREF(findings);
-        PyErr_SetString(PyExc_TypeError, "a decision's findings are a tuple");
-        return NULL;
-    }
     Held *held = place_to_hold(self, decision);
     if (held == NULL) {
         Py_DECREF(findings);
@@ -1386,14 +1392,9 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     if (sends <= 0)
         return sends < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
     int32_t decision_kind = held != NULL ? held->decision_kind : COUNTED;
-    PyObject *findings = held != NULL ? Py_NewRef(held->codes) : PyObject_GetAttr(decision, FINDINGS);
+    PyObject *findings = held != NULL ? Py_NewRef(held->codes) : findings_of(decision);
     if (findings == NULL)
         return NULL;
-    if (!PyTuple_Check(findings)) {
-        Py_DECREF(findings);
-        PyErr_SetString(PyExc_TypeError, "a decision's findings are a tuple");
-        return NULL;
-    }
     Py_INCREF(traits); /* counting may call back into Python */
     PyObject *slots = Py_NewRef(self->attribute_slots);
     Plan plan;
