@@ -892,6 +892,19 @@ static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+/* The kind `hold` is given for a decision: one of `hotjar_cli.core.kinds`, or COUNTED. -1 on error. */
+static int read_decision_kind(PyObject *value, int32_t *decision_kind) {
+    Py_ssize_t read = PyLong_AsSsize_t(value);
+    if (read == -1 && PyErr_Occurred())
+        return -1;
+    if (read < COUNTED || read > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "a decision's kind is -1 or more");
+        return -1;
+    }
+    *decision_kind = (int32_t)read;
+    return 0;
+}
+
 /* A decision's findings, a tuple (a new reference), or NULL on error. */
 static PyObject *findings_of(PyObject *decision) {
     PyObject *findings = PyObject_GetAttr(decision, FINDINGS);
@@ -949,19 +962,22 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_TypeError, "codes are a tuple");
         return NULL;
     }
-    Py_ssize_t slot = PyLong_AsSsize_t(args[2]), decision_kind = PyLong_AsSsize_t(args[4]);
-    if ((slot == -1 || decision_kind == -1) && PyErr_Occurred())
+    Py_ssize_t slot = PyLong_AsSsize_t(args[2]);
+    if (slot == -1 && PyErr_Occurred())
         return NULL;
-    if (slot < -1 || slot > INT32_MAX || decision_kind < COUNTED || decision_kind > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "a slot is -1 or more, a decision's kind -1 or more");
+    if (slot < -1 || slot > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "a slot is -1 or more");
         return NULL;
     }
+    int32_t decision_kind;
+    if (read_decision_kind(args[4], &decision_kind) < 0)
+        return NULL;
     Held *held = place_to_hold(self, decision);
     if (held == NULL)
         return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
     held->name = name == Py_None ? NULL : Py_NewRef(name);
     held->slot = (int32_t)slot;
-    held->decision_kind = (int32_t)decision_kind;
+    held->decision_kind = decision_kind;
     held->codes = Py_NewRef(codes);
     held->code_count = (int16_t)PyTuple_GET_SIZE(codes);
     held->name_size = -1;
@@ -978,13 +994,9 @@ static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssiz
     if (check_args("hold_identify", nargs, 2) < 0)
         return NULL;
     PyObject *decision = args[0];
-    Py_ssize_t decision_kind = PyLong_AsSsize_t(args[1]);
-    if (decision_kind == -1 && PyErr_Occurred())
+    int32_t decision_kind;
+    if (read_decision_kind(args[1], &decision_kind) < 0)
         return NULL;
-    if (decision_kind < COUNTED || decision_kind > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "a decision's kind is -1 or more");
-        return NULL;
-    }
     PyObject *findings = findings_of(decision);
     if (findings == NULL)
         return NULL;
@@ -995,7 +1007,7 @@ static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssiz
     }
     held->name = NULL;
     held->slot = -1;
-    held->decision_kind = (int32_t)decision_kind;
+    held->decision_kind = decision_kind;
     held->codes = findings;
     held->code_count = 0;
     held->name_size = -1;
