@@ -36,11 +36,13 @@ def user_hash(user: str) -> int:
     """A stable, well-mixed 64-bit hash of a user id: the same in every process, compiled or not (Python's `hash`
     of a string changes from one process to the next, and parts counted apart are merged).
 
-    Two 32-bit FNV-1a lanes over the id's UTF-8 bytes, with different multipliers, then murmur3's 32-bit finaliser
-    across the lanes, so that every bit of the result (a HyperLogLog register's index and rank) depends on every
-    byte. Every product stays below 2^62, so that mypyc's 64-bit machine integers compute exactly what Python's
-    integers do. The inventory's C tally (hotjar_cli/core/tally_native.c) computes the same hash, for every user of
-    every event it counts: about 150 instructions for an id of 36 characters.
+    Two 32-bit lanes over the id's UTF-8 bytes, four at a time (a little-endian word: xor, multiply by an odd
+    number, rotate, with a different multiplier and rotation in each lane; the last one to three bytes one at a
+    time, as FNV-1a does), then murmur3's 32-bit finaliser across the lanes, so that every bit of the result (a
+    HyperLogLog register's index and rank) depends on every byte. Every product stays below 2^62, so that mypyc's
+    64-bit machine integers compute exactly what Python's integers do. The inventory's C tally
+    (hotjar_cli/core/tally_native.c) computes the same hash, for every user of every event it counts: about 60
+    instructions for an id of 36 characters, where a byte at a time took about 200.
     """
     high, low = _halves(user)
     return _joined(high, low)
@@ -56,7 +58,13 @@ def _halves(user: str) -> tuple[i64, i64]:
     second: i64 = 0x050C_5D1F  # another start, and another odd multiplier below 2^30
     size: i64 = len(data)
     index: i64 = 0
-    while index < size:  # not `for byte in data`: compiled, indexing bytes by a machine integer costs half
+    # Not `for byte in data`: compiled, indexing bytes by a machine integer costs half.
+    while index + 4 <= size:
+        word: i64 = data[index] | (data[index + 1] << 8) | (data[index + 2] << 16) | (data[index + 3] << 24)
+        first = _rotated(((first ^ word) * 0x0100_0193) & _LOW_32, 13)
+        second = _rotated(((second ^ word) * 0x2F0F_3B9B) & _LOW_32, 17)
+        index += 4
+    while index < size:
         byte: i64 = data[index]
         first = ((first ^ byte) * 0x0100_0193) & _LOW_32
         second = ((second ^ byte) * 0x2F0F_3B9B) & _LOW_32
@@ -72,6 +80,12 @@ def _joined(high: i64, low: i64) -> int:
     it in range) and one addition: shifting and or-ing Python integers past 2^62 made four new ones (1,000
     instructions, against 600)."""
     return int((high - 0x8000_0000) * 0x1_0000_0000 + low) + _HALF_RANGE
+
+
+def _rotated(value: i64, bits: i64) -> i64:
+    """A 32-bit number rotated left by `bits`: its high bits come round to the low end, where the next multiply
+    carries them up through every bit again."""
+    return ((value << bits) | (value >> (32 - bits))) & _LOW_32
 
 
 def _mixed(value: i64) -> i64:

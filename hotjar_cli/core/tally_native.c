@@ -111,9 +111,18 @@ static uint32_t mixed(uint32_t value) {
     return value ^ (value >> 16);
 }
 
+static uint32_t rotated(uint32_t value, int bits) { return (value << bits) | (value >> (32 - bits)); }
+
 static uint64_t bytes_hash(const unsigned char *data, Py_ssize_t size) {
     uint32_t first = 0x811C9DC5u, second = 0x050C5D1Fu;
-    for (Py_ssize_t at = 0; at < size; at++) {
+    Py_ssize_t at = 0;
+    for (; at + 4 <= size; at += 4) {
+        uint32_t word = (uint32_t)data[at] | (uint32_t)data[at + 1] << 8 | (uint32_t)data[at + 2] << 16 |
+                        (uint32_t)data[at + 3] << 24;
+        first = rotated((first ^ word) * 0x01000193u, 13);
+        second = rotated((second ^ word) * 0x2F0F3B9Bu, 17);
+    }
+    for (; at < size; at++) {
         first = (first ^ data[at]) * 0x01000193u;
         second = (second ^ data[at]) * 0x2F0F3B9Bu;
     }
@@ -246,13 +255,44 @@ static Slot *slot_at(Tally *self, int kind, Py_ssize_t slot) {
     return &self->slots[kind][slot];
 }
 
+/* Times in Segment's form with milliseconds, nearly every time met, have TEXT_HELD characters: copied and compared
+ * with a size the compiler knows, in a few instructions rather than a call. */
+static void copy_text(char *to, const char *from, Py_ssize_t size) {
+    if (size == TEXT_HELD)
+        memcpy(to, from, TEXT_HELD);
+    else
+        memcpy(to, from, (size_t)size);
+}
+
+/* Eight characters as a number that orders as they do. */
+static uint64_t ordered_word(const char *text) {
+    uint64_t word;
+    memcpy(&word, text, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    word = __builtin_bswap64(word);
+#endif
+    return word;
+}
+
+/* `memcmp` of two texts of `size` characters: below, at or above 0. */
+static int compare_text(const char *text, const char *other, Py_ssize_t size) {
+    if (size != TEXT_HELD)
+        return memcmp(text, other, (size_t)size);
+    for (int at = 0; at < TEXT_HELD; at += 8) {
+        uint64_t word = ordered_word(text + at), other_word = ordered_word(other + at);
+        if (word != other_word)
+            return word < other_word ? -1 : 1;
+    }
+    return 0;
+}
+
 /* A sighting's time: a span's ends have nothing else. */
 static void set_time(Where *where, PyObject *when) {
     if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when) && PyUnicode_GET_LENGTH(when) <= TEXT_HELD) {
         Py_CLEAR(where->when);
         where->state = TIME_TEXT;
         where->size = (int32_t)PyUnicode_GET_LENGTH(when);
-        memcpy(where->text, PyUnicode_DATA(when), (size_t)where->size);
+        copy_text(where->text, PyUnicode_DATA(when), where->size);
         return;
     }
     Py_INCREF(when);
@@ -308,7 +348,7 @@ static int text_not_before(PyObject *when, Where *where) {
         if (PyUnicode_GET_LENGTH(when) != where->size)
             return 2;
         if (PyUnicode_IS_ASCII(when))
-            return memcmp(PyUnicode_DATA(when), where->text, (size_t)where->size) >= 0;
+            return compare_text(PyUnicode_DATA(when), where->text, where->size) >= 0;
     } else if (!PyUnicode_CheckExact(where->when) || PyUnicode_GET_LENGTH(when) != PyUnicode_GET_LENGTH(where->when)) {
         return 2;
     }
@@ -324,6 +364,9 @@ static int text_not_before(PyObject *when, Where *where) {
 
 /* `is_before` a sighting's time. -1 on error. */
 static int before_where(Tally *self, PyObject *when, Where *where) {
+    if (where->state == TIME_TEXT && PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when) &&
+        PyUnicode_GET_LENGTH(when) == where->size) /* two texts of one length: compared as `is_before` does */
+        return compare_text(PyUnicode_DATA(when), where->text, where->size) < 0;
     PyObject *other = where_when(where);
     if (other == NULL)
         return -1;
@@ -762,6 +805,8 @@ static Known *known_finding(Tally *self, PyObject *finding) {
     if (path == NULL)
         return NULL;
     PyObject *code = PyObject_GetAttr(finding, CODE), *name = NULL;
+    if (code != NULL && PyUnicode_CheckExact(code))
+        PyUnicode_InternInPlace(&code); /* one object for a code: compared and counted by address */
     if (code != NULL && PyUnicode_Check(path) && PyUnicode_Tailmatch(path, TRAITS_PATH, 0, PY_SSIZE_T_MAX, -1) == 1) {
         name = PyObject_CallOneArg(self->trait_name, path);
         if (name == Py_None)
@@ -1095,38 +1140,65 @@ static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize
 
 enum { TRAITS_AT_HAND = 32 };
 
-/* What counting an identify's traits needs, found before any is counted: each trait's slot, in the order of the
- * traits (-1 outside the sample held, -2 without a slot), and the traits its findings drop with their codes (as
- * `trait_codes` finds them: the last finding wins). */
+/* What counting an identify's traits needs, found before any is counted, in the order of the traits: each trait's
+ * name and value (borrowed from the traits, which the core's functions the tally calls do not change), its slot (-1
+ * outside the sample held, -2 without a slot), and the code of the finding that drops it (as `trait_codes` finds
+ * them: the last finding wins), a strong reference or NULL. The traits are read once, here. */
 typedef struct {
-    Py_ssize_t *numbers, at_hand[TRAITS_AT_HAND];
-    PyObject **drop; /* a name and its code, `drops` times */
-    Py_ssize_t drops;
+    Py_ssize_t count;
+    Py_ssize_t *numbers, numbers_at_hand[TRAITS_AT_HAND];
+    PyObject **names, **values, **codes, *at_hand[TRAITS_AT_HAND * 3];
 } Plan;
 
 static void release_plan(Plan *plan) {
-    if (plan->numbers != plan->at_hand)
+    for (Py_ssize_t at = 0; at < plan->count; at++)
+        Py_XDECREF(plan->codes[at]);
+    if (plan->numbers != plan->numbers_at_hand) {
         PyMem_Free(plan->numbers);
-    for (Py_ssize_t at = 0; at < plan->drops * 2; at++)
-        Py_DECREF(plan->drop[at]);
-    PyMem_Free(plan->drop);
+        PyMem_Free(plan->names);
+    }
 }
 
-/* Every trait's slot, and the names without one appended to `unknown` (made when needed); or, with
- * no `unknown`, 0 at the first name without one. Then the findings read. 1, or 0 as said, or -1 on error; the plan
- * is to be released in every case. */
+/* Whether two texts are equal: their hashes, which a text keeps once worked out, first. 1, 0, -1 on error. */
+static int same_text(PyObject *text, PyObject *other) {
+    if (text == other)
+        return 1;
+    Py_hash_t hash = PyObject_Hash(text), other_hash = PyObject_Hash(other);
+    if (hash == -1 || other_hash == -1)
+        return -1;
+    if (hash != other_hash)
+        return 0;
+    if (PyUnicode_CheckExact(text) && PyUnicode_CheckExact(other) && PyUnicode_IS_ASCII(text) &&
+        PyUnicode_IS_ASCII(other))
+        return PyUnicode_GET_LENGTH(text) == PyUnicode_GET_LENGTH(other) &&
+               memcmp(PyUnicode_DATA(text), PyUnicode_DATA(other), (size_t)PyUnicode_GET_LENGTH(text)) == 0;
+    int compared = PyUnicode_Compare(text, other);
+    return compared == -1 && PyErr_Occurred() ? -1 : compared == 0;
+}
+
+/* 1 with the plan made; 0 when a trait has no slot and `unknown` is NULL (nothing is counted then); -1 on error.
+ * With `unknown`, the names without a slot are added to it. Release the plan in every case. */
 static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject *findings, Plan *plan,
                        PyObject **unknown) {
-    plan->numbers = plan->at_hand;
-    plan->drop = NULL;
-    plan->drops = 0;
+    plan->count = 0;
+    plan->numbers = plan->numbers_at_hand;
+    plan->names = plan->at_hand;
     Py_ssize_t size = PyDict_GET_SIZE(traits);
-    if (size > TRAITS_AT_HAND && (plan->numbers = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t))) == NULL) {
-        plan->numbers = plan->at_hand;
-        PyErr_NoMemory();
-        return -1;
+    if (size > TRAITS_AT_HAND) {
+        plan->numbers = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t));
+        plan->names = PyMem_Malloc((size_t)size * 3 * sizeof(PyObject *));
+        if (plan->numbers == NULL || plan->names == NULL) {
+            PyMem_Free(plan->numbers);
+            PyMem_Free(plan->names);
+            plan->numbers = plan->numbers_at_hand;
+            plan->names = plan->at_hand;
+            PyErr_NoMemory();
+            return -1;
+        }
     }
-    Py_ssize_t position = 0, counted = 0;
+    plan->values = plan->names + size;
+    plan->codes = plan->values + size;
+    Py_ssize_t position = 0;
     PyObject *name, *value;
     while (PyDict_Next(traits, &position, &name, &value)) {
         PyObject *found = PyDict_GetItemWithError(slots, name);
@@ -1141,42 +1213,29 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
         } else if (number >= 0 && slot_at(self, ATTRIBUTES, number) == NULL) {
             return -1;
         }
-        plan->numbers[counted++] = number < 0 ? -1 : number;
+        Py_ssize_t at = plan->count++;
+        plan->numbers[at] = number < 0 ? -1 : number;
+        plan->names[at] = name;
+        plan->values[at] = value;
+        plan->codes[at] = NULL;
     }
-    Py_ssize_t findings_count = PyTuple_GET_SIZE(findings);
-    if (findings_count && (plan->drop = PyMem_Calloc((size_t)findings_count * 2, sizeof(PyObject *))) == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t at = 0; at < findings_count; at++) {
+    for (Py_ssize_t at = 0; at < PyTuple_GET_SIZE(findings); at++) {
         Known *known = known_finding(self, PyTuple_GET_ITEM(findings, at));
         if (known == NULL)
             return -1;
         if (known->name == NULL)
             continue;
-        int there = PyDict_Contains(traits, known->name);
-        if (there < 0)
-            return -1;
-        if (there) {
-            plan->drop[plan->drops * 2] = Py_NewRef(known->name);
-            plan->drop[plan->drops * 2 + 1] = Py_NewRef(known->code);
-            plan->drops++;
+        for (Py_ssize_t trait = 0; trait < plan->count; trait++) {
+            int same = same_text(known->name, plan->names[trait]);
+            if (same < 0)
+                return -1;
+            if (same) {
+                Py_XSETREF(plan->codes[trait], Py_NewRef(known->code));
+                break; /* a name is one trait */
+            }
         }
     }
     return 1;
-}
-
-/* Whether two texts are equal: their hashes, which a text keeps once worked out, first. 1, 0, -1 on error. */
-static int same_text(PyObject *text, PyObject *other) {
-    if (text == other)
-        return 1;
-    Py_hash_t hash = PyObject_Hash(text), other_hash = PyObject_Hash(other);
-    if (hash == -1 || other_hash == -1)
-        return -1;
-    if (hash != other_hash)
-        return 0;
-    int compared = PyUnicode_Compare(text, other);
-    return compared == -1 && PyErr_Occurred() ? -1 : compared == 0;
 }
 
 /* Each trait with a slot counted, as planned: its message and user, its value's type, the finding that dropped it,
@@ -1187,21 +1246,11 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
     if (has_user < 0)
         return -1;
     self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
-    Py_ssize_t position = 0, counted = 0;
-    PyObject *name, *value;
-    while (PyDict_Next(traits, &position, &name, &value)) {
-        Py_ssize_t number = plan->numbers[counted++];
+    for (Py_ssize_t at = 0; at < plan->count; at++) {
+        Py_ssize_t number = plan->numbers[at];
         if (number < 0)
             continue;
-        PyObject *code = NULL;
-        for (Py_ssize_t at = plan->drops - 1; at >= 0 && code == NULL; at--) {
-            int same = same_text(plan->drop[at * 2], name);
-            if (same < 0)
-                return -1;
-            if (same)
-                code = plan->drop[at * 2 + 1];
-        }
-        Py_INCREF(value);
+        PyObject *code = plan->codes[at], *value = Py_NewRef(plan->values[at]);
         int done = count_one(self, &self->slots[ATTRIBUTES][number], event->when, event->file, event->line,
                              event->index, event->in_order);
         Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
@@ -1573,6 +1622,8 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     self->is_date = Py_NewRef(is_date);
     self->user_key = Py_NewRef(user_key);
     self->still_offered = Py_NewRef(still_offered);
+    if (PyUnicode_CheckExact(self->still_offered))
+        PyUnicode_InternInPlace(&self->still_offered);
     self->trait_name = Py_NewRef(trait_name);
     self->is_segment_time = Py_NewRef(is_segment_time);
     return 0;
