@@ -1516,9 +1516,20 @@ static PyObject *where_tuple(Where *where) {
     PyObject *when = where_when(where);
     if (when == NULL)
         return NULL;
-    PyObject *tuple = Py_BuildValue("(NOnO)", when, where->file, where->line, where->index);
+    PyObject *line = PyLong_FromSsize_t(where->line), *tuple = line == NULL ? NULL : PyTuple_New(4);
+    if (tuple == NULL) {
+        Py_DECREF(when);
+        Py_XDECREF(line);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(tuple, 0, when);
+    PyTuple_SET_ITEM(tuple, 1, Py_NewRef(where->file));
+    PyTuple_SET_ITEM(tuple, 2, line);
+    PyTuple_SET_ITEM(tuple, 3, Py_NewRef(where->index));
     return tuple;
 }
+
+enum { SORTED_BY_INSERTION = 64 };
 
 static int hash_order(const void *one, const void *other) {
     uint64_t first = *(const uint64_t *)one, second = *(const uint64_t *)other;
@@ -1542,7 +1553,17 @@ static PyObject *users_of(Slot *slot) {
     for (uint32_t place = 0; place < slot->exact_capacity; place++)
         if (slot->exact[place])
             hashes[at++] = slot->exact[place];
-    qsort(hashes, (size_t)at, sizeof(uint64_t), hash_order);
+    if (at > SORTED_BY_INSERTION) {
+        qsort(hashes, (size_t)at, sizeof(uint64_t), hash_order);
+    } else { /* a few dozen: inserted in order, without a call a comparison */
+        for (Py_ssize_t next = 1; next < at; next++) {
+            uint64_t hash = hashes[next];
+            Py_ssize_t place = next;
+            for (; place > 0 && hashes[place - 1] > hash; place--)
+                hashes[place] = hashes[place - 1];
+            hashes[place] = hash;
+        }
+    }
     PyObject *packed = PyBytes_FromStringAndSize(NULL, at * 8);
     if (packed != NULL) {
         unsigned char *bytes = (unsigned char *)PyBytes_AS_STRING(packed);
@@ -1577,17 +1598,22 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
     }
     PyObject *first = where_tuple(&slot->first), *last = where_tuple(&slot->last), *users = users_of(slot);
     PyObject *dropped = dropped_of(slot);
-    PyObject *taken = NULL;
-    if (first != NULL && last != NULL && users != NULL && dropped != NULL)
-        taken = Py_BuildValue("(LOOOOOO)", (long long)slot->messages, types, first, last, users,
-                              slot->offered ? Py_True : Py_False, dropped);
-    Py_DECREF(types);
-    Py_XDECREF(first);
-    Py_XDECREF(last);
-    Py_XDECREF(users);
-    Py_XDECREF(dropped);
-    if (taken != NULL)
-        clear_slot(slot);
+    PyObject *messages = PyLong_FromLongLong(slot->messages), *taken = NULL;
+    if (messages != NULL && first != NULL && last != NULL && users != NULL && dropped != NULL)
+        taken = PyTuple_New(7);
+    if (taken == NULL) {
+        Py_DECREF(types);
+        Py_XDECREF(messages);
+        Py_XDECREF(first);
+        Py_XDECREF(last);
+        Py_XDECREF(users);
+        Py_XDECREF(dropped);
+        return NULL;
+    }
+    PyObject *items[] = {messages, types, first, last, users, Py_NewRef(slot->offered ? Py_True : Py_False), dropped};
+    for (int at = 0; at < 7; at++)
+        PyTuple_SET_ITEM(taken, at, items[at]); /* each reference given to the tuple */
+    clear_slot(slot);
     return taken;
 }
 
