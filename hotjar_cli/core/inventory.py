@@ -406,8 +406,12 @@ class Inventory:
     """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
 
     __slots__ = (
+        "_count",
+        "_count_type",
+        "_hold",
         "_observe_held",
         "_observe_traits",
+        "_stretch",
         "_tally",
         "attributes",
         "earliest",
@@ -439,6 +443,10 @@ class Inventory:
         # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
         self._observe_held = self._tally.observe_held
         self._observe_traits = self._tally.observe_traits
+        self._stretch = self._tally.stretch
+        self._count = self._tally.count
+        self._count_type = self._tally.count_type
+        self._hold = self._tally.hold
         self.observe_event = self._tally.observe_event
         """What the counting loop calls first for each message, `(decision, fields, file, line)`: the decision's kind
         or `COUNTED` when the tally counted it from what it holds (see `Tally.observe_event`), else `NOT_COUNTED`,
@@ -468,10 +476,10 @@ class Inventory:
                 self.latest = latest
         for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
             names.occurrences += tally.occurrences(kind)
-            records = names.records
+            records, take = names.records, tally.take  # bound once: see `__init__`
             for name, slot in names.slots.items():
                 if slot >= 0:
-                    taken = tally.take(kind, slot)
+                    taken = take(kind, slot)
                     if taken is not None:
                         records[name].settle(taken)
 
@@ -513,14 +521,13 @@ class Inventory:
         Segment's form is not read: it is compared as text with the latest time met, which it nearly always
         follows, and is then the last of every name it counts under.
         """
-        in_order = self._tally.stretch(when)
+        in_order = self._stretch(when)
         if type(parsed) is not SegmentMessage:
             return  # a line holding no message sends no name
         if fields is None:
             fields = message_fields(parsed)
         if self._observe_held(decision, fields, when, file, line, index, in_order):
             return
-        tally = self._tally
         kind = fields[TYPE]
         if kind == "track":
             self._track(fields, decision, when, file, line, index, in_order, decision_kind)
@@ -528,10 +535,10 @@ class Inventory:
             traits = fields[TRAITS]
             if traits and type(traits) is dict:
                 if decision.call.attributes is None:  # shared by identifies (see `Kinds`)
-                    tally.hold_identify(decision, decision_kind)
+                    self._tally.hold_identify(decision, decision_kind)
                 self._identify(traits, fields, decision, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
-            tally.hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name
+            self._hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name
 
     def _slot(self, names: Names, kind: int, name: str) -> int:
         """A name's slot in the tally, with its record made when new; -1 outside the sample held."""
@@ -571,10 +578,9 @@ class Inventory:
         name = fields[EVENT]
         if type(name) is not str or not name:
             return
-        tally = self._tally
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
-            tally.hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
+            self._hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
             return
         dropped = found[0] if decision.call is None else ""
         names = self.events
@@ -584,7 +590,7 @@ class Inventory:
             names.offer(name, _seen((when, file, line, index)))
         slot = self._slot(names, EVENTS, name)
         if slot >= 0:
-            tally.count(EVENTS, slot, fields, when, file, line, index, in_order)
+            self._count(EVENTS, slot, fields, when, file, line, index, in_order)
             record = names.records[name]
             if offered:
                 record.offered = True
@@ -592,7 +598,7 @@ class Inventory:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
         # already (or the site was full, or knew it), so they only count.
-        tally.hold(decision, name, slot, tuple(found), decision_kind)
+        self._hold(decision, name, slot, tuple(found), decision_kind)
 
     def _identify(
         self,
@@ -636,7 +642,7 @@ class Inventory:
         in_order: bool,
     ) -> None:
         """One trait of an identify, its name offered to the site when `offering` and no other rule dropped it."""
-        names, tally = self.attributes, self._tally
+        names = self.attributes
         code = codes.get(name)
         offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
         if offered and offering and name not in names.offered:
@@ -644,8 +650,8 @@ class Inventory:
         slot = self._slot(names, ATTRIBUTES, name)
         if slot < 0:
             return
-        tally.count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
-        tally.count_type(slot, value)
+        self._count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
+        self._count_type(slot, value)
         record = names.records[name]
         if offered:
             record.offered = True
