@@ -1362,6 +1362,8 @@ static int stretch(Tally *self, PyObject *when) {
         set_time(earliest, when);
         return 0;
     }
+    if (in_order == 0)
+        return 0; /* a text of the latest's length found before it: not after it */
     PyObject *other = where_when(latest);
     if (other == NULL)
         return -1;
