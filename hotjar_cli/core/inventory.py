@@ -1,7 +1,7 @@
 """The site's names: every attribute and event name the input sends to Hotjar, and what became of it.
 
-Folded over decided events in input order, and merged associatively like `Summary`, so the answer is the same
-bytes for any split of the work. For each name: where and when it was first and last seen, messages, distinct
+Folded over decided events in input order, and extended by the parts that follow like `Summary`, so the answer is
+the same bytes for any split of the work. For each name: where and when it was first and last seen, messages, distinct
 users, the JavaScript types of an attribute's values and the values dropped by each rule, and its fate:
 
 - kept: one of the names the site holds, with its slot number (the order in which the site admitted it);
@@ -164,17 +164,16 @@ class NameRecord:
         for code, count in dropped.items():
             self.dropped[code] = self.dropped.get(code, 0) + count
 
-    def merge(self, later_part: NameRecord) -> NameRecord:
-        """This name's record followed by `later_part`'s."""
-        merged = NameRecord(self.hash)
-        merged.messages = self.messages + later_part.messages
-        merged.users = self.users.merge(later_part.users)
-        merged.first = earlier(self.first, later_part.first)
-        merged.last = later(self.last, later_part.last)
-        merged.offered = self.offered or later_part.offered
-        merged.types = _added(self.types, later_part.types)
-        merged.dropped = _added(self.dropped, later_part.dropped)
-        return merged
+    def extend(self, later_part: NameRecord) -> None:
+        """This name's record followed by `later_part`'s, in place (see `Summary.extend`)."""
+        self.messages += later_part.messages
+        if not later_part.users.empty:
+            self.users = later_part.users if self.users.empty else self.users.merge(later_part.users)
+        self.first = earlier(self.first, later_part.first)
+        self.last = later(self.last, later_part.last)
+        self.offered = self.offered or later_part.offered
+        self.types = _added(self.types, later_part.types)
+        self.dropped = _added(self.dropped, later_part.dropped)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _record, (
@@ -313,29 +312,27 @@ class Names:
             return None
         return list(slots.values())[-1]
 
-    def merge(self, later_part: Names) -> Names:
-        """These names followed by `later_part`'s."""
-        merged = Names(self.kind, self.limit, self.known, self.held_names, self.exact_users)
-        records = dict(self.records)
+    def extend(self, later_part: Names) -> None:
+        """These names followed by `later_part`'s, in place (see `Summary.extend`)."""
+        records = self.records
         for name, record in later_part.records.items():
             mine = records.get(name)
-            records[name] = record if mine is None else mine.merge(record)
+            if mine is None:
+                records[name] = record
+            else:
+                mine.extend(record)
         thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
         if thresholds:
-            threshold = min(thresholds)
-            records = {name: record for name, record in records.items() if record.hash <= threshold}
-            merged.threshold = threshold
-        merged.records = records
-        merged._trim()
-        offered = dict(self.offered)
+            threshold = self.threshold = min(thresholds)
+            self.records = {name: record for name, record in records.items() if record.hash <= threshold}
+        self._trim()
+        offered = self.offered
         for name, seen in later_part.offered.items():
             if len(offered) >= self.limit:
                 break
             offered.setdefault(name, seen)
-        merged.offered = offered
-        merged.all_names = self.all_names.merge(later_part.all_names)
-        merged.occurrences = self.occurrences + later_part.occurrences
-        return merged
+        self.all_names = self.all_names.merge(later_part.all_names)
+        self.occurrences += later_part.occurrences
 
     def shifted(self, lines: int) -> Names:
         """Every sighting moved on by `lines`."""
@@ -403,7 +400,8 @@ def _event_name_codes(decision: Decision) -> list[str]:
 
 
 class Inventory:
-    """The attribute and event names of an input, folded event by event (`observe`) and merged (`merge`)."""
+    """The attribute and event names of an input, folded event by event (`observe`) and extended by the parts of the
+    input that follow (`extend`)."""
 
     __slots__ = (
         "_count",
@@ -545,14 +543,13 @@ class Inventory:
         slot = names.slots.get(name)
         if slot is not None:
             return slot
+        if name in names.records:  # taken from a later part or unpickled, and met here for the first time since
+            slot = names.slots[name] = self._tally.new_slot(kind)
+            return slot
         records = names.records
         record = names.record(name)
-        if names.records is not records:  # the sample was trimmed: the names it let go count no more
-            self._tally.forget()
-            for gone, slot in list(names.slots.items()):
-                if slot >= 0 and gone not in names.records:
-                    self._tally.free_slot(kind, slot)
-                    names.slots[gone] = -1
+        if names.records is not records:
+            self._let_go(names, kind)
         if record is None:
             if len(names.slots) >= names.held_names * SLOTS_PER_NAME_HELD:
                 kept = {held: slot for held, slot in names.slots.items() if slot >= 0}
@@ -562,6 +559,14 @@ class Inventory:
             return -1
         slot = names.slots[name] = self._tally.new_slot(kind)
         return slot
+
+    def _let_go(self, names: Names, kind: int) -> None:
+        """The sample of `names` was trimmed: the names it let go count no more."""
+        self._tally.forget()
+        for gone, slot in list(names.slots.items()):
+            if slot >= 0 and gone not in names.records:
+                self._tally.free_slot(kind, slot)
+                names.slots[gone] = -1
 
     def _track(
         self,
@@ -658,16 +663,22 @@ class Inventory:
         if code is not None:
             record.dropped[code] = record.dropped.get(code, 0) + 1
 
-    def merge(self, later_part: Inventory) -> Inventory:
-        """This input's names followed by `later_part`'s."""
+    def extend(self, later_part: Inventory) -> None:
+        """This input's names followed by `later_part`'s, in place (see `Summary.extend`)."""
         self.settle()
         later_part.settle()
-        return _inventory(
-            self.attributes.merge(later_part.attributes),
-            self.events.merge(later_part.events),
-            min((value for value in (self.earliest, later_part.earliest) if value is not None), default=None),
-            max((value for value in (self.latest, later_part.latest) if value is not None), default=None),
+        for kind, names, later_names in (
+            (ATTRIBUTES, self.attributes, later_part.attributes),
+            (EVENTS, self.events, later_part.events),
+        ):
+            records = names.records
+            names.extend(later_names)
+            if names.records is not records:
+                self._let_go(names, kind)
+        self.earliest = min(
+            (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
         )
+        self.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
 
     def shifted(self, lines: int) -> Inventory:
         """Every sighting moved on by `lines`: a part of a file read on its own."""
@@ -676,11 +687,10 @@ class Inventory:
 
 
 def _inventory(attributes: Names, events: Names, earliest: float | None, latest: float | None) -> Inventory:
-    """An inventory of these names, holding nothing by identity: merged, moved on, or unpickled (see `_record`)."""
+    """An inventory of these names, holding nothing by identity: moved on, or unpickled (see `_record`). A name is
+    given a slot in its tally when it is next met (see `_slot`)."""
     inventory = Inventory(attributes.limit, events.limit)
     inventory.attributes, inventory.events = attributes, events
-    for kind, names in ((ATTRIBUTES, attributes), (EVENTS, events)):
-        names.slots = {name: inventory._tally.new_slot(kind) for name in names.records}
     inventory._watch()
     inventory.earliest, inventory.latest = earliest, latest
     return inventory

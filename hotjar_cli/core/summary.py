@@ -1,7 +1,7 @@
 """Counting what happened: small summaries that merge associatively, so the split of the work never shows.
 
-`earlier.merge(later)` is the summary of the two inputs read one after the other; examples keep the first
-ones in input order.
+`earlier.extend(later)` makes `earlier` the summary of the two inputs read one after the other; examples keep the
+first ones in input order.
 """
 
 from __future__ import annotations
@@ -194,26 +194,31 @@ class Summary:
             self._shown_enough.add(code)
             self._shown()
 
-    def merge(self, later: Summary) -> Summary:
-        """The summary of this input followed by `later`'s."""
+    def extend(self, later: Summary) -> None:
+        """This summary becomes that of its input followed by `later`'s, in place: folding the parts of an input in
+        order then costs each part's own size, where a merged copy would copy all that was folded before it each
+        time. `later` is not to be used after: this summary may hold parts of it."""
         self.settle()
         later.settle()
-        merged = Summary(example_limit=self.example_limit)
         for name in ("files", "lines", "blank_lines", "events", "filtered"):
-            setattr(merged, name, getattr(self, name) + getattr(later, name))
-        merged.outcomes = {key: self.outcomes[key] + later.outcomes[key] for key in Outcome}
-        merged.calls = {key: self.calls[key] + later.calls[key] for key in self.calls}
-        merged.rules = _add_counts(self.rules, later.rules)
-        merged.affected = _add_counts(self.affected, later.affected)
-        merged.calls_by_rule = _add_counts(self.calls_by_rule, later.calls_by_rule)
-        merged.examples = {
+            setattr(self, name, getattr(self, name) + getattr(later, name))
+        for outcome in Outcome:
+            self.outcomes[outcome] += later.outcomes[outcome]
+        for call in self.calls:
+            self.calls[call] += later.calls[call]
+        self.rules = _add_counts(self.rules, later.rules)
+        self.affected = _add_counts(self.affected, later.affected)
+        self.calls_by_rule = _add_counts(self.calls_by_rule, later.calls_by_rule)
+        self.examples = {
             code: (self.examples.get(code, []) + later.examples.get(code, []))[: self.example_limit]
             for code in sorted(set(self.examples) | set(later.examples))
         }
-        merged._shown_enough = {code for code, shown in merged.examples.items() if len(shown) >= self.example_limit}
-        merged.errors = self.errors + later.errors
-        merged.views = self.views.merge(later.views) if self.views is not None and later.views is not None else None
-        return merged
+        self._shown_enough = {code for code, shown in self.examples.items() if len(shown) >= self.example_limit}
+        self.errors = self.errors + later.errors
+        if self.views is not None and later.views is not None:
+            self.views.extend(later.views)
+        else:
+            self.views = None
 
     def shifted(self, lines: int) -> Summary:
         """This summary with every line number in it moved on by `lines`: a part of a file read on its own."""

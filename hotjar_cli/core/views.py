@@ -1,6 +1,6 @@
 """The site view a run collects beside its summary: the inventory of names and the timeline of event time.
 
-A `Views` is folded over decided events in input order (`observe`) and merged like `Summary`, which carries it
+A `Views` is folded over decided events in input order (`observe`) and extended like `Summary`, which carries it
 (`Summary.views`), so `--jobs` and Dask give the same bytes as one process.
 """
 
@@ -77,14 +77,14 @@ class Views:
         if self.inventory is not None:
             self.inventory.settle()
 
-    def merge(self, later: Views) -> Views:
-        """This input's views followed by `later`'s."""
-        return _views(
-            self.timeline.merge(later.timeline) if self.timeline is not None and later.timeline is not None else None,
-            self.inventory.merge(later.inventory)
-            if self.inventory is not None and later.inventory is not None
-            else None,
-        )
+    def extend(self, later: Views) -> None:
+        """These views become those of their input followed by `later`'s (see `Summary.extend`)."""
+        timeline, inventory = self.timeline, self.inventory
+        self.timeline = timeline.merge(later.timeline) if timeline is not None and later.timeline is not None else None
+        if inventory is not None and later.inventory is not None:
+            inventory.extend(later.inventory)
+        else:
+            self.inventory = None
 
     def shifted(self, lines: int) -> Views:
         """Every position moved on by `lines`: a part of a file read on its own."""

@@ -39,7 +39,6 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack, suppress
-from functools import reduce
 from typing import Any, Protocol, TextIO
 
 import msgspec
@@ -381,7 +380,7 @@ def _run_units(
         )
 
     units = list(units)  # ranges are cut smaller while a site may fill (`SMALL_UNIT_BYTES`)
-    summaries: list[Summary | None] = [None] * len(units)
+    whole = Whole()  # the summaries of the units written so far, in input order
     sizes = [_unit_bytes(unit) for unit in units]
     folded_bytes = 0
     not_started = sum(sizes)
@@ -442,7 +441,6 @@ def _run_units(
             if len(pieces) > 1:
                 units[next_unit : next_unit + 1] = pieces
                 sizes[next_unit : next_unit + 1] = [_unit_bytes(piece) for piece in pieces]
-                summaries[next_unit : next_unit + 1] = [None] * len(pieces)
             not_started -= sizes[next_unit]
             # With nothing started before it, a unit's seeds are the site's exact names before it.
             seeds = site_seeds(everything_before=not started)
@@ -472,12 +470,11 @@ def _run_units(
         turned_away = attributes.fold(partial.attributes, seeds.exact_attributes, folded_bytes)
         turned_away |= events.fold(partial.events, seeds.exact_events, folded_bytes)
         waiting.append((number, submit(number, before, again=True) if turned_away else partial))
-        _write_ready(waiting, summaries, out, numbering, shown, wait=False)
-    _write_ready(waiting, summaries, out, numbering, shown, wait=True)
+        _write_ready(waiting, whole, out, numbering, shown, wait=False)
+    _write_ready(waiting, whole, out, numbering, shown, wait=True)
     aside.finish()
-    done = [summary for summary in summaries if summary is not None]
-    assert len(done) == len(summaries), "every unit is folded before the merge"
-    return reduce(Summary.merge, done)
+    assert whole.summary is not None and whole.units == len(units), "every unit is in the summary"
+    return whole.summary
 
 
 class _Aside:
@@ -536,7 +533,7 @@ def _cut(unit: Source, size: int, largest: int) -> list[Source]:
 
 def _write_ready(
     waiting: deque[tuple[int, Partial | Future]],
-    summaries: list[Summary | None],
+    whole: Whole,
     out: TextIO,
     numbering: LineNumbers,
     shown: ShownExamples,
@@ -549,10 +546,27 @@ def _write_ready(
                 return
             item = item.result()
         waiting.popleft()
-        summaries[number] = numbering.place(number, item)
+        whole.add(numbering.place(number, item))
         shown.add(item.summary)
         if item.output is not None:
             item.output.copy_to(out)
+
+
+class Whole:
+    """The summary of the units written so far, each added as it is written, in input order: one summary is held,
+    however many units the input has, and each unit is added while the workers go on with later ones."""
+
+    def __init__(self) -> None:
+        self.summary: Summary | None = None
+        self.units = 0
+
+    def add(self, summary: Summary) -> None:
+        """The summary of the next unit in input order."""
+        if self.summary is None:
+            self.summary = summary
+        else:
+            self.summary.extend(summary)
+        self.units += 1
 
 
 class ShownExamples:

@@ -131,3 +131,17 @@ def test_users_handed_over_packed_count_add_and_merge_as_users_added_one_by_one(
         packed.add(hashed)
         plain.add(hashed)
     assert state(packed) == state(plain)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_two_sketches_merge_to_the_higher_register_of_each(seed: int) -> None:
+    chosen = random.Random(seed)
+    # Every rank a register can hold, zeros and the highest included, and runs of equal registers.
+    highest = 64 - PRECISION + 1
+    mine = bytearray(chosen.choice([0, 1, highest, chosen.randrange(highest + 1)]) for _ in range(REGISTERS))
+    theirs = bytearray(chosen.choice([0, highest, chosen.randrange(highest + 1)]) for _ in range(REGISTERS))
+    theirs[: REGISTERS // 8] = mine[: REGISTERS // 8]
+    first, second = users_counted(mine, 64), users_counted(theirs, 64)
+    assert first.merge(second).registers == bytearray(max(one, other) for one, other in zip(mine, theirs, strict=True))
+    assert second.merge(first).registers == first.merge(second).registers
+    assert (first.registers, second.registers) == (mine, theirs)  # each part left as it was
