@@ -159,21 +159,26 @@ class DistinctUsers:
     def merge(self, other: DistinctUsers) -> DistinctUsers:
         """The distinct users of both."""
         merged = DistinctUsers(self.exact_up_to)
-        mine, others = self.hashes(), other.hashes()
-        if mine is not None and others is not None:
-            merged.exact = mine | others
-            if len(merged.exact) > self.exact_up_to:
-                merged._to_sketch()
-            return merged
-        registers = bytearray(REGISTERS)
-        for part in (self, other):
-            if part.registers is not None:
-                registers = _highest(registers, part.registers)
-            else:
-                for hashed in part.hashes() or ():
-                    _add_to(registers, hashed)
-        merged.exact, merged.registers = None, registers
+        merged.update(self)
+        merged.update(other)
         return merged
+
+    def update(self, other: DistinctUsers) -> None:
+        """The users of `other` added to these, in place."""
+        mine, theirs = self.hashes(), other.hashes()
+        if mine is not None and theirs is not None:
+            mine.update(theirs)
+            if len(mine) > self.exact_up_to:
+                self._to_sketch()
+            return
+        if mine is not None:
+            self._to_sketch()
+        registers: bytearray = self.registers  # type: ignore[assignment]  # made just above when exact
+        if theirs is not None:
+            for hashed in theirs:
+                _add_to(registers, hashed)
+        else:
+            self.registers = _highest(registers, other.registers)  # type: ignore[arg-type]  # not exact: a sketch
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _distinct_users, (self.exact, self.exact_up_to, self.registers, self.packed)

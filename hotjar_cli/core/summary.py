@@ -6,7 +6,6 @@ first ones in input order.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -202,10 +201,8 @@ class Summary:
         later.settle()
         for name in ("files", "lines", "blank_lines", "events", "filtered"):
             setattr(self, name, getattr(self, name) + getattr(later, name))
-        for outcome in Outcome:
-            self.outcomes[outcome] += later.outcomes[outcome]
-        for call in self.calls:
-            self.calls[call] += later.calls[call]
+        self.outcomes = {outcome: self.outcomes[outcome] + later.outcomes[outcome] for outcome in Outcome}
+        self.calls = {call: self.calls[call] + later.calls[call] for call in self.calls}
         self.rules = _add_counts(self.rules, later.rules)
         self.affected = _add_counts(self.affected, later.affected)
         self.calls_by_rule = _add_counts(self.calls_by_rule, later.calls_by_rule)
@@ -220,10 +217,9 @@ class Summary:
         else:
             self.views = None
 
-    def shifted(self, lines: int) -> Summary:
-        """This summary with every line number in it moved on by `lines`: a part of a file read on its own."""
-        moved = copy.copy(self)
-        moved.examples = {
+    def shift(self, lines: int) -> None:
+        """Every line number in this summary moved on by `lines`, in place: a part of a file read on its own."""
+        self.examples = {
             code: [
                 replace(
                     example,
@@ -233,9 +229,9 @@ class Summary:
             ]
             for code, shown in self.examples.items()
         }
-        moved.errors = [replace(error, line=error.line + lines) for error in self.errors]
-        moved.views = self.views.shifted(lines) if self.views is not None else None
-        return moved
+        self.errors = [replace(error, line=error.line + lines) for error in self.errors]
+        if self.views is not None:
+            self.views.shift(lines)
 
     def sorted_rules(self) -> list[tuple[str, int]]:
         """Findings per rule, in code order."""

@@ -86,19 +86,19 @@ class Views:
         else:
             self.inventory = None
 
-    def shifted(self, lines: int) -> Views:
-        """Every position moved on by `lines`: a part of a file read on its own."""
-        return _views(
-            self.timeline.shifted(lines) if self.timeline is not None else None,
-            self.inventory.shifted(lines) if self.inventory is not None else None,
-        )
+    def shift(self, lines: int) -> None:
+        """Every position moved on by `lines`, in place: a part of a file read on its own."""
+        if self.timeline is not None:
+            self.timeline = self.timeline.shifted(lines)
+        if self.inventory is not None:
+            self.inventory.shift(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _views, (self.timeline, self.inventory)
 
 
 def _views(timeline: Timeline | None, inventory: Inventory | None) -> Views:
-    """These views together: merged, moved on, or unpickled (compiled by mypyc, a class is unpickled by calling
+    """These views together: unpickled (compiled by mypyc, a class is unpickled by calling
     it, so it says how)."""
     views = Views(frozenset())
     views.timeline, views.inventory = timeline, inventory

@@ -87,7 +87,7 @@ def run_pass(
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
-    without `count_lines_before` its lines count from the range's start (see `Summary.shifted`).
+    without `count_lines_before` its lines count from the range's start (see `Summary.shift`).
 
     `examples_shown`: rules whose examples the parts of the input before these sources show enough of (see
     `Summary.shown_before`).
@@ -130,6 +130,8 @@ def _run(
         if settings.views
         else None
     )
+    if views is not None and views.inventory is not None and site is not None:
+        views.inventory.held_before(site.attributes, site.events)  # the names the parts before this one gave it
     observe = views.observer if views is not None else None
     if observer is not None:
         observer.watch(summary)

@@ -39,6 +39,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, ExitStack, suppress
+from dataclasses import replace
 from typing import Any, Protocol, TextIO
 
 import msgspec
@@ -321,8 +322,8 @@ def _unpacked(kind: str, count: int, packed: bytes) -> SeedNames:
 
 Meanwhile = Callable[[Summary], None]
 """Work for the process that folds the units, done while its workers run, in a thread of its own: called with the
-summary of the last unit folded with examples, whenever that process has started every unit it can and is about to
-wait, unless the last call still runs (work the report will need, started early)."""
+summary of the last unit folded with examples (without its site view), whenever that process has started every unit
+it can and is about to wait, unless the last call still runs (work the report will need, started early)."""
 
 
 def run_jobs(
@@ -401,7 +402,7 @@ def _run_units(
         )
 
     next_unit = 0
-    folded: Partial | None = None
+    folded: Summary | None = None
     aside = _Aside(meanwhile)
     # The results of started units that are done, by unit: each is fetched once (from a cluster, a transfer).
     finished: dict[int, Partial] = {}
@@ -453,7 +454,7 @@ def _run_units(
         if partial is None and future.done():
             partial = finished[number] = future.result()
         if partial is None:
-            if folded is not None and aside.offer(folded.summary):
+            if folded is not None and aside.offer(folded):
                 folded = None  # every unit that can start has: the workers are busy
             engine.wait(running)  # the next unit to fold, or any other: then more can start
             continue
@@ -462,7 +463,9 @@ def _run_units(
         del finished[number]
         started.popleft()
         if partial.summary.examples:
-            folded = partial  # units after the first few collect no examples (see `ShownExamples`)
+            # Its counts and examples as they are now: the whole summary that units are added to may be this one.
+            # (Units after the first few collect no examples: see `ShownExamples`.)
+            folded = replace(partial.summary, views=None)
         folded_bytes += sizes[number]
         if observer is not None:
             observer.source(units[number])
@@ -609,7 +612,7 @@ class LineNumbers:
             self._before, self._known = 0, True
         summary = partial.summary
         if not partial.lines_counted:
-            summary = summary.shifted(self._before if self._known else self._count_before(unit))
+            summary.shift(self._before if self._known else self._count_before(unit))
         self._before += partial.summary.lines
         # A unit that stopped reading early (a read error, which the run reports) counted fewer lines than it holds.
         self._known = self._known and not partial.summary.errors

@@ -3,7 +3,9 @@ counting every event in full."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
 import random
 import re
 from collections.abc import Callable
@@ -67,7 +69,9 @@ def odd_log(count: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def names_state(names: Names) -> Any:
+def names_state(names: Names, as_shown: bool = False) -> Any:
+    """What the inventory holds of the names; `as_shown`: only what a report shows of a sample (`Names.held`), which
+    does not depend on when the names met were trimmed to it."""
     return {
         "records": {
             name: (
@@ -81,10 +85,10 @@ def names_state(names: Names) -> Any:
                 record.types,
                 record.dropped,
             )
-            for name, record in names.records.items()
+            for name, record in (names.held() if as_shown else names.records).items()
         },
         "offered": names.offered,
-        "threshold": names.threshold,
+        "threshold": names.sampled if as_shown else names.threshold,
         "occurrences": names.occurrences,
         "names": names.all_names.count(),
     }
@@ -99,12 +103,13 @@ def inventory_state(
     tally: Callable[[int, int], Tally] = new_tally,
     counting_loop: bool = False,
     counted: list[bool] | None = None,
+    as_shown: bool = False,
 ) -> Any:
     """The inventory of a log; with `read_times`, every time is given in seconds, none in Segment's form, and
     every sighting is settled at once (by `earlier` and `later`, one by one); with no `decisions_held`, every event
     is looked at in full. With `counting_loop`, each message of a line of its own is offered to the tally first,
     as the counting loop offers it (`Inventory.observe_event`), and whether the tally counted it itself is appended
-    to `counted`."""
+    to `counted`. `as_shown`: see `names_state`."""
     mapper, kinds = Mapper(limits), Kinds()
     inventory = Inventory(
         limits.max_attributes, limits.max_events, bounds=bounds, decisions_held=decisions_held, tally=tally
@@ -136,8 +141,8 @@ def inventory_state(
                 inventory.settle()
     inventory.settle()
     return (
-        names_state(inventory.attributes),
-        names_state(inventory.events),
+        names_state(inventory.attributes, as_shown),
+        names_state(inventory.events, as_shown),
         inventory.earliest,
         inventory.latest,
     )
@@ -221,3 +226,41 @@ def test_a_string_is_a_date_exactly_where_the_iso_pattern_matches(seed: int) -> 
     for text in near_dates(20_000, seed):
         expected = "date" if len(text) >= 10 and text[4] == "-" and ISO_DATE.match(text) else "string"
         assert js_type(text) == expected, text
+
+
+def parts_state(text: str, limits: Limits, bounds: InventoryBounds, cuts: tuple[int, ...]) -> Any:
+    """The inventory of a log read in parts, as workers read an input: each part over the site the parts before it
+    filled, knowing the names it held (`held_before`), its inventory sent to another process, its lines moved on
+    by those before it, and added to the whole in order."""
+    lines = text.encode().splitlines(keepends=True)
+    mapper = Mapper(limits)
+    whole: Inventory | None = None
+    for start, end in itertools.pairwise((0, *cuts, len(lines))):
+        part = Inventory(limits.max_attributes, limits.max_events, bounds=bounds)
+        part.held_before(mapper.site.attributes, mapper.site.events)
+        for line, raw in enumerate(lines[start:end], 1):
+            items, batched = parse_line(raw.rstrip(b"\n"))
+            for index, parsed in enumerate(items):
+                when = segment_time(parsed)
+                seconds_or_text = event_seconds(parsed) if when is None else when
+                part.observe(
+                    "a.jsonl", line, index if batched else None, parsed, mapper.decide(parsed), seconds_or_text
+                )
+        part.settle()
+        sent = pickle.loads(pickle.dumps(part))
+        sent.shift(start)
+        if whole is None:
+            whole = sent
+        else:
+            whole.extend(sent)
+    assert whole is not None
+    return names_state(whole.attributes, True), names_state(whole.events, True), whole.earliest, whole.latest
+
+
+@pytest.mark.parametrize("cuts", [(1,), (700,), (5, 1500, 1501), tuple(range(150, 3000, 150))])
+@pytest.mark.parametrize(("text", "limits", "bounds"), LOGS.values(), ids=LOGS.keys())
+def test_an_input_read_in_parts_and_added_up_has_the_inventory_of_one_reading(
+    text: str, limits: Limits, bounds: InventoryBounds, cuts: tuple[int, ...]
+) -> None:
+    # The parts remember only the names they offered first; those the site held before them are left out.
+    assert parts_state(text, limits, bounds, cuts) == inventory_state(text, limits, bounds, as_shown=True)
