@@ -443,6 +443,7 @@ class Inventory:
         "_count",
         "_count_type",
         "_hold",
+        "_new_slot",
         "_observe_held",
         "_observe_traits",
         "_stretch",
@@ -481,6 +482,7 @@ class Inventory:
         self._count = self._tally.count
         self._count_type = self._tally.count_type
         self._hold = self._tally.hold
+        self._new_slot = self._tally.new_slot
         self.observe_event = self._tally.observe_event
         """What the counting loop calls first for each message, `(decision, fields, file, line)`: the decision's kind
         or `COUNTED` when the tally counted it from what it holds (see `Tally.observe_event`), else `NOT_COUNTED`,
@@ -588,7 +590,7 @@ class Inventory:
         if slot is not None:
             return slot
         if name in names.records:  # taken from a later part or unpickled, and met here for the first time since
-            slot = names.slots[name] = self._tally.new_slot(kind)
+            slot = names.slots[name] = self._new_slot(kind)
             return slot
         records = names.records
         record = names.record(name)
@@ -601,7 +603,7 @@ class Inventory:
                 names.slots.update(kept)
             names.slots[name] = -1
             return -1
-        slot = names.slots[name] = self._tally.new_slot(kind)
+        slot = names.slots[name] = self._new_slot(kind)
         return slot
 
     def _let_go(self, names: Names, kind: int) -> None:

@@ -46,7 +46,8 @@ JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "arr
 Where = tuple[Any, str, int, "int | None"]
 """A sighting as a `Tally` holds it: the time as the inventory received it, file, line, index."""
 Taken = tuple[int, list[int], Where | None, Where | None, bytes | bytearray | None, bool, dict[str, int]]
-"""A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting, distinct users
+"""A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting (their times in
+seconds, `seconds`), distinct users
 (their hashes packed, `packed_users`, or past the exact bound the sketch's registers: see `DistinctUsers`), whether
 a value under it was offered to the site, and findings by rule code."""
 
@@ -54,6 +55,11 @@ a value under it was offered to the site, and findings by rule code."""
 def seconds(when: Any) -> Any:
     """A time as the inventory receives it (text in Segment's form, seconds, or None) in seconds."""
     return text_seconds(when) if isinstance(when, str) else when
+
+
+def _in_seconds(where: Where | None) -> Where | None:
+    """A sighting handed over (`Tally.take`): its time in seconds."""
+    return None if where is None else (seconds(where[0]), where[1], where[2], where[3])
 
 
 def before(when: Any, other: Any) -> bool:
@@ -177,7 +183,8 @@ class Tally(Protocol):
         """Messages (or values) counted under any name of a kind since the last `take_occurrences`, and none again."""
 
     def take(self, kind: int, slot: int) -> Taken | None:
-        """A slot's counts since it was last taken (None when it has none), and the slot emptied."""
+        """A slot's counts since it was last taken (None when it has none), its times in seconds, and the slot
+        emptied."""
 
     def stretch(self, when: Any) -> bool:
         """The span of event times since the last `span`, stretched to a time (None leaves it): True when the time
@@ -373,7 +380,8 @@ class PythonTally:
         self._slots[kind][slot] = None
         hashes = counts.users.hashes()
         users = packed_users(hashes) if hashes else counts.users.registers
-        return counts.messages, counts.types, counts.first, counts.last, users, counts.offered, counts.dropped
+        first, last = _in_seconds(counts.first), _in_seconds(counts.last)
+        return counts.messages, counts.types, first, last, users, counts.offered, counts.dropped
 
     def stretch(self, when: Any) -> bool:
         if when is None:
@@ -464,14 +472,20 @@ def new_tally(exact_users: int, held: int) -> Tally:
     """A tally counting distinct users exactly up to `exact_users` and holding up to `held` decisions: the C one
     when it was built, else `PythonTally`."""
     if _native is not None:
-        return _native(
-            exact_users,
-            held,
-            ATTRIBUTE_LIMIT_EXCEEDED.code,
-            before,
-            iso_date_text,
-            user_key_of,
-            trait_name_of,
-            is_segment_time,
-        )
+        return c_tally(_native, exact_users, held)
     return PythonTally(exact_users, held, ATTRIBUTE_LIMIT_EXCEEDED.code)
+
+
+def c_tally(made: Callable[..., Tally], exact_users: int, held: int) -> Tally:
+    """A C tally made by `made` (`tally_native.NativeTally`), given the functions of the core it asks."""
+    return made(
+        exact_users,
+        held,
+        ATTRIBUTE_LIMIT_EXCEEDED.code,
+        before,
+        iso_date_text,
+        user_key_of,
+        trait_name_of,
+        is_segment_time,
+        seconds,
+    )

@@ -8,7 +8,8 @@
  * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
  * (two times not both in Segment's form), `is_date` (a text past ASCII that may be an ISO-8601 date), `user_key` (a
  * message whose userId and anonymousId are not plain texts), `trait_name` (the path of a finding met for the first
- * time) and `is_segment_time` (a time in a minute not met just before). Those are pure: they do not call the tally
+ * time), `is_segment_time` (a time in a minute not met just before) and `seconds` (a time handed over that is not
+ * a text in Segment's form with a calendar date). Those are pure: they do not call the tally
  * back, so a slot found before one of them is called is still where it was.
  */
 
@@ -79,7 +80,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
     Py_ssize_t held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *still_offered;
+    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
     Slot *slots[KINDS];
     Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
     Py_ssize_t *free_slots[KINDS];
@@ -1512,10 +1513,73 @@ static PyObject *Tally_occurrences(Tally *self, PyObject *kind_object) {
     return PyLong_FromLongLong(counted);
 }
 
-static PyObject *where_tuple(Where *where) {
+/* The days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t year, int month, int day) {
+    year -= month <= 2;
+    int64_t era = (year >= 0 ? year : year - 399) / 400;
+    int64_t of_era = year - era * 400;
+    int64_t of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    return era * 146097 + of_era * 365 + of_era / 4 - of_era / 100 + of_year - 719468;
+}
+
+static int two_digits(const char *text, int *value) {
+    if (text[0] < '0' || text[0] > '9' || text[1] < '0' || text[1] > '9')
+        return 0;
+    *value = (text[0] - '0') * 10 + (text[1] - '0');
+    return 1;
+}
+
+/* A time in Segment's form with a calendar date (`2024-03-01T10:00:00.123Z`) in seconds, as
+ * `hotjar_cli.core.eventtime.text_seconds` reads it: its whole seconds, and the fraction's value and digits. 0 for a
+ * text of any other form, which the core reads. */
+static int calendar_seconds(const char *text, Py_ssize_t size, int64_t *whole, int *fraction, int *digits) {
+    int century, of_century, month, day, hour, minute, second;
+    if ((size != 20 && (size < 22 || size > 24)) || text[size - 1] != 'Z' || text[4] != '-' || text[7] != '-' ||
+        text[10] != 'T' || text[13] != ':' || text[16] != ':' || !two_digits(text, &century) ||
+        !two_digits(text + 2, &of_century) || !two_digits(text + 5, &month) || !two_digits(text + 8, &day) ||
+        !two_digits(text + 11, &hour) || !two_digits(text + 14, &minute) || !two_digits(text + 17, &second))
+        return 0;
+    int year = century * 100 + of_century;
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap) ||
+        hour > 23 || minute > 59 || second > 59)
+        return 0;
+    *fraction = 0;
+    *digits = size == 20 ? 0 : (int)size - 21;
+    if (*digits && text[19] != '.')
+        return 0;
+    for (Py_ssize_t at = 20; at < size - 1; at++) {
+        if (text[at] < '0' || text[at] > '9')
+            return 0;
+        *fraction = *fraction * 10 + (text[at] - '0');
+    }
+    *whole = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+    return 1;
+}
+
+/* A sighting's time in seconds (a new reference): `hotjar_cli.core.tally.seconds`, the same float. */
+static PyObject *where_seconds(Tally *self, Where *where) {
+    static const double tens[] = {1.0, 10.0, 100.0, 1000.0};
+    int64_t whole;
+    int fraction, digits;
+    if (where->state == TIME_TEXT && calendar_seconds(where->text, where->size, &whole, &fraction, &digits)) {
+        /* as the compiled core adds them, and gives a float even with no fraction */
+        return PyFloat_FromDouble(digits ? (double)whole + (double)fraction / tens[digits] : (double)whole);
+    }
+    PyObject *when = where_when(where);
+    if (when == NULL)
+        return NULL;
+    PyObject *seconds = PyObject_CallOneArg(self->seconds, when);
+    Py_DECREF(when);
+    return seconds;
+}
+
+/* A sighting as `take` hands it over, its time in seconds. */
+static PyObject *where_tuple(Tally *self, Where *where) {
     if (where->state == NO_SIGHTING)
         Py_RETURN_NONE;
-    PyObject *when = where_when(where);
+    PyObject *when = where_seconds(self, where);
     if (when == NULL)
         return NULL;
     PyObject *line = PyLong_FromSsize_t(where->line), *tuple = line == NULL ? NULL : PyTuple_New(4);
@@ -1598,7 +1662,8 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
         }
         PyList_SET_ITEM(types, at, count);
     }
-    PyObject *first = where_tuple(&slot->first), *last = where_tuple(&slot->last), *users = users_of(slot);
+    PyObject *first = where_tuple(self, &slot->first), *last = where_tuple(self, &slot->last);
+    PyObject *users = users_of(slot);
     PyObject *dropped = dropped_of(slot);
     PyObject *messages = PyLong_FromLongLong(slot->messages), *taken = NULL;
     if (messages != NULL && first != NULL && last != NULL && users != NULL && dropped != NULL)
@@ -1623,11 +1688,11 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
 
 static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     Py_ssize_t exact_users, held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *still_offered;
-    static char *names[] = {"exact_users", "held",       "still_offered",   "before", "is_date",
-                            "user_key",    "trait_name", "is_segment_time", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOOO", names, &exact_users, &held_limit, &still_offered,
-                                     &before, &is_date, &user_key, &trait_name, &is_segment_time))
+    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
+    static char *names[] = {"exact_users", "held",       "still_offered",   "before",  "is_date",
+                            "user_key",    "trait_name", "is_segment_time", "seconds", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOOOO", names, &exact_users, &held_limit, &still_offered,
+                                     &before, &is_date, &user_key, &trait_name, &is_segment_time, &seconds))
         return -1;
     if (self->held != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "a tally is made once");
@@ -1654,6 +1719,7 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
         PyUnicode_InternInPlace(&self->still_offered);
     self->trait_name = Py_NewRef(trait_name);
     self->is_segment_time = Py_NewRef(is_segment_time);
+    self->seconds = Py_NewRef(seconds);
     return 0;
 }
 
@@ -1674,6 +1740,7 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->still_offered);
     Py_XDECREF(self->trait_name);
     Py_XDECREF(self->is_segment_time);
+    Py_XDECREF(self->seconds);
     Py_XDECREF(self->attribute_slots);
     clear_where(&self->earliest);
     clear_where(&self->latest);

@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 
 from hotjar_cli.core import tally as tally_module
+from hotjar_cli.core.eventtime import is_segment_time, text_seconds
 from hotjar_cli.core.inventory import InventoryBounds, js_type
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import packed_users, unpacked_users, user_hash
-from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, before, user_of
+from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, user_of
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
 
 LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
@@ -45,16 +46,7 @@ def native(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Tal
         made = module.NativeTally
 
     def make(exact_users: int, held: int) -> Tally:
-        return made(
-            exact_users,
-            held,
-            LIMIT_CODE,
-            before,
-            tally_module.iso_date_text,
-            tally_module.user_key_of,
-            tally_module.trait_name_of,
-            tally_module.is_segment_time,
-        )
+        return tally_module.c_tally(made, exact_users, held)
 
     return make
 
@@ -305,3 +297,33 @@ def test_the_c_tally_reads_dates_as_the_core_does(native: Callable[[int, int], T
         in_python.take(ATTRIBUTES, slot) for slot in range(len(texts))
     ]
     assert {js_type(text) for text in texts} == {"string", "date"}
+
+
+def test_the_c_tally_hands_times_over_in_seconds_as_the_core_reads_them(native: Callable[[int, int], Tally]) -> None:
+    rng = random.Random(11)
+    times = [
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999Z",
+        "1969-12-31T23:59:59.9Z",
+        "1970-01-01T00:00:00.000Z",
+        "2000-02-29T12:00:00.05Z",
+        "2024-02-29T23:59:59Z",
+        "2100-02-28T00:00:00.5Z",
+    ]
+    for _ in range(5_000):  # any day of any year, with none to three decimals
+        year, month = rng.randint(1, 9999), rng.randint(1, 12)
+        day = rng.randint(1, 28 if month == 2 else 30)
+        fraction = rng.choice(["", f".{rng.randint(0, 9)}", f".{rng.randint(0, 99):02}", f".{rng.randint(0, 999):03}"])
+        clock = f"{rng.randint(0, 23):02}:{rng.randint(0, 59):02}:{rng.randint(0, 59):02}"
+        times.append(f"{year:04}-{month:02}-{day:02}T{clock}{fraction}Z")
+    assert all(is_segment_time(time) for time in times)  # the texts the inventory hands a tally
+    times.append("2024-W09-5T10:00:00.123Z")  # and a week date, which the C tally asks the core to read
+    taken = []
+    for tally in (native(1, 1), python(1, 1)):
+        for time in times:
+            slot = tally.new_slot(EVENTS)
+            tally.count(EVENTS, slot, fields_of("u", None), time, "a.jsonl", 1, None, False)
+        sightings = [tally.take(EVENTS, slot) for slot in range(len(times))]
+        taken.append([float(first[0]).hex() for first in (sighting[2] for sighting in sightings if sighting)])
+    # To the last bit (a time of whole seconds is an int in Python, a float once compiled).
+    assert taken[0] == taken[1] == [float(seconds).hex() for seconds in map(text_seconds, times)]
