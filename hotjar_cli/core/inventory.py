@@ -351,6 +351,7 @@ Sightings = tuple[list[float | None], list[str | None], list[int], list[int | No
 
 
 def _sightings_sent(seen: list[Seen | None]) -> Sightings:
+    """Sightings as they are sent (see `Sightings`)."""
     times: list[float | None] = []
     files: list[str | None] = []
     lines: list[int] = []
@@ -370,6 +371,7 @@ def _sightings_sent(seen: list[Seen | None]) -> Sightings:
 
 
 def _sightings_received(sent: Sightings) -> list[Seen | None]:
+    """Sightings as they were before they were sent."""
     times, files, lines, indexes = sent
     seen: list[Seen | None] = []
     for at in range(len(times)):

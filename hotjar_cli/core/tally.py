@@ -47,9 +47,8 @@ Where = tuple[Any, str, int, "int | None"]
 """A sighting as a `Tally` holds it: the time as the inventory received it, file, line, index."""
 Taken = tuple[int, list[int], Where | None, Where | None, bytes | bytearray | None, bool, dict[str, int]]
 """A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting (their times in
-seconds, `seconds`), distinct users
-(their hashes packed, `packed_users`, or past the exact bound the sketch's registers: see `DistinctUsers`), whether
-a value under it was offered to the site, and findings by rule code."""
+seconds, `seconds`), distinct users (their hashes packed, `packed_users`, or past the exact bound the sketch's
+registers: see `DistinctUsers`), whether a value under it was offered to the site, and findings by rule code."""
 
 
 def seconds(when: Any) -> Any:

@@ -98,8 +98,7 @@ class Views:
 
 
 def _views(timeline: Timeline | None, inventory: Inventory | None) -> Views:
-    """These views together: unpickled (compiled by mypyc, a class is unpickled by calling
-    it, so it says how)."""
+    """These views together: unpickled (compiled by mypyc, a class is unpickled by calling it, so it says how)."""
     views = Views(frozenset())
     views.timeline, views.inventory = timeline, inventory
     return views

@@ -549,8 +549,8 @@ def _write_ready(
                 return
             item = item.result()
         waiting.popleft()
-        whole.add(numbering.place(number, item))
         shown.add(item.summary)
+        whole.add(numbering.place(number, item))
         if item.output is not None:
             item.output.copy_to(out)
 
