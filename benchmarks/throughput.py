@@ -586,7 +586,7 @@ def targets(profiles: dict[str, dict], startup: dict) -> list[dict]:
     checks += [
         ("fastest validate ÷ jq ≤ 0.1 (10× faster), every profile", max(fastest) if fastest else None, 0.1, False),
         (
-            f"peak memory of validate --jobs 1 and 2 < {MEMORY_TARGET_MB} MB",
+            f"peak memory of validate and inventory, --jobs 1 and 2 < {MEMORY_TARGET_MB} MB",
             max(local_memory, default=None),
             MEMORY_TARGET_MB,
             False,

@@ -327,7 +327,7 @@ class Names:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Field by field, each a list of plain values: a part's names cross to the process that folds them several
-        # times faster than as an object per name and per sighting (13 ms against 4 for 4,000 event names).
+        # times faster than as an object per name and per sighting (a part of 4,000 event names: 4 ms against 12).
         records = list(self.records.values())
         return _names, (
             (self.kind, self.limit, self.known, self.held_names, self.exact_users),
