@@ -28,7 +28,7 @@ import msgspec
 
 from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
-from hotjar_cli.core.model import Decision, Position
+from hotjar_cli.core.model import Decision
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
     EVENT_LIMIT_EXCEEDED,
@@ -78,14 +78,15 @@ BOUNDS = InventoryBounds()
 """The bounds an inventory holds to unless told otherwise."""
 
 
-Seen = tuple[float | None, Position]
-"""When (event time in seconds, None when unreadable) and where a name was seen."""
+Seen = tuple[float | None, str, int, "int | None"]
+"""When (event time in seconds, None when unreadable) and where a name was seen: file, line, index in a batch. Plain
+values, not a `Position`: a part of an input settles, sends and moves on thousands of them."""
 
 
 def _seen(where: Where) -> Seen:
     """A sighting as a `Tally` holds it, settled: its time in seconds."""
     when, file, line, index = where
-    return seconds(when), Position(file, line, index)
+    return seconds(when), file, line, index
 
 
 def name_hash(name: str) -> int:
@@ -127,7 +128,7 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
     """A sighting in a part of a file read on its own, moved on by `lines` (see `Summary.shift`)."""
     if seen is None:
         return seen
-    return seen[0], Position(seen[1].file, seen[1].line + lines, seen[1].index)
+    return seen[0], seen[1], seen[2] + lines, seen[3]
 
 
 class NameRecord:
@@ -150,9 +151,9 @@ class NameRecord:
         """Take in what a `Tally` counted under this name since it was last taken (`Tally.take`)."""
         messages, types, first, last, users, offered, dropped = taken
         self.messages += messages
-        if first is not None and last is not None:
-            self.first = earlier(self.first, _seen(first))
-            self.last = later(self.last, _seen(last))
+        if first is not None and last is not None:  # their times in seconds already
+            self.first = earlier(self.first, first)
+            self.last = later(self.last, last)
         for number, count in enumerate(types):
             if count:
                 self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
@@ -335,49 +336,14 @@ class Names:
             [record.hash for record in records],
             [record.messages for record in records],
             [_users_sent(record.users) for record in records],
-            _sightings_sent([record.first for record in records]),
-            _sightings_sent([record.last for record in records]),
+            [record.first for record in records],
+            [record.last for record in records],
             [record.offered for record in records],
             [record.types for record in records],
             [record.dropped for record in records],
-            list(self.offered),
-            _sightings_sent(list(self.offered.values())),
+            self.offered,
             (self.threshold, self.all_names, self.occurrences),
         )
-
-
-Sightings = tuple[list[float | None], list[str | None], list[int], list[int | None]]
-"""Sightings as they cross between processes: their times, files (None for no sighting), lines and indexes."""
-
-
-def _sightings_sent(seen: list[Seen | None]) -> Sightings:
-    """Sightings as they are sent (see `Sightings`)."""
-    times: list[float | None] = []
-    files: list[str | None] = []
-    lines: list[int] = []
-    indexes: list[int | None] = []
-    for one in seen:
-        if one is None:
-            times.append(None)
-            files.append(None)
-            lines.append(0)
-            indexes.append(None)
-        else:
-            times.append(one[0])
-            files.append(one[1].file)
-            lines.append(one[1].line)
-            indexes.append(one[1].index)
-    return times, files, lines, indexes
-
-
-def _sightings_received(sent: Sightings) -> list[Seen | None]:
-    """Sightings as they were before they were sent."""
-    times, files, lines, indexes = sent
-    seen: list[Seen | None] = []
-    for at in range(len(times)):
-        file = files[at]
-        seen.append(None if file is None else (times[at], Position(file, lines[at], indexes[at])))
-    return seen
 
 
 def _users_sent(users: DistinctUsers) -> bytes | bytearray:
@@ -395,26 +361,24 @@ def _names(
     hashes: list[int],
     messages: list[int],
     users: list[bytes | bytearray],
-    firsts: Sightings,
-    lasts: Sightings,
+    firsts: list[Seen | None],
+    lasts: list[Seen | None],
     offered: list[bool],
     types: list[dict[str, int]],
     dropped: list[dict[str, int]],
-    offered_names: list[str],
-    offered_seen: Sightings,
+    offers: dict[str, Seen],
     totals: tuple[int | None, DistinctUsers, int],
 ) -> Names:
     """A `Names` unpickled (see `Names.__reduce__`)."""
     kind, limit, known, held_names, exact_users = settings
     unpickled = Names(kind, limit, known, held_names, exact_users)
-    first_seen, last_seen = _sightings_received(firsts), _sightings_received(lasts)
     records = unpickled.records
     for at in range(len(names)):
         record = NameRecord(hashes[at], exact_users, users_counted(users[at], exact_users))
-        record.messages, record.first, record.last = messages[at], first_seen[at], last_seen[at]
+        record.messages, record.first, record.last = messages[at], firsts[at], lasts[at]
         record.offered, record.types, record.dropped = offered[at], types[at], dropped[at]
         records[names[at]] = record
-    unpickled.offered = dict(zip(offered_names, _sightings_received(offered_seen), strict=True))  # type: ignore[arg-type]  # an offer is always seen
+    unpickled.offered = offers
     unpickled.threshold, unpickled.all_names, unpickled.occurrences = totals
     return unpickled
 

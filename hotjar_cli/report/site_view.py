@@ -8,6 +8,7 @@ from typing import Any
 
 from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen
+from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import EVENT_NAME_HIGH_CARDINALITY, EVENT_NAME_INVALID_CHARACTERS, EVENT_NAME_TOO_LONG, RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR
 from hotjar_cli.core.timeline import (
@@ -33,14 +34,23 @@ USERS_NOTE = (
 )
 
 
-def seen_record(seen: Seen | None) -> dict[str, Any] | None:
-    """`{"time", "file", "line"}` (and `"index"` in a batch) for a sighting; `time` is null when unreadable."""
+def seen_record(seen: tuple[float | None, Position] | None) -> dict[str, Any] | None:
+    """`{"time", "file", "line"}` (and `"index"` in a batch) for a sighting of the timeline; `time` is null when
+    unreadable."""
     if seen is None:
         return None
     when, position = seen
-    record: dict[str, Any] = {"time": iso(when), "file": position.file, "line": position.line}
-    if position.index is not None:
-        record["index"] = position.index
+    return sighting_record((when, position.file, position.line, position.index))
+
+
+def sighting_record(seen: Seen | None) -> dict[str, Any] | None:
+    """`seen_record` for a sighting of the inventory (`inventory.Seen`)."""
+    if seen is None:
+        return None
+    when, file, line, index = seen
+    record: dict[str, Any] = {"time": iso(when), "file": file, "line": line}
+    if index is not None:
+        record["index"] = index
     return record
 
 
@@ -82,8 +92,8 @@ def _name_record(
         "messages": record.messages if record is not None else None if sampled else 0,
         "users": record.users.count() if record is not None else None if sampled else 0,
         "users_estimated": record.users.estimated if record is not None else False,
-        "first_seen": seen_record(record.first) if record is not None else None,
-        "last_seen": seen_record(record.last) if record is not None else None,
+        "first_seen": sighting_record(record.first) if record is not None else None,
+        "last_seen": sighting_record(record.last) if record is not None else None,
     }
     if kind == "attribute":
         row["types"] = dict(sorted(record.types.items())) if record is not None else {}
@@ -121,7 +131,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         "admitted": new,
         "free": max(0, names.limit - len(slots)),
         "full": len(slots) >= names.limit,
-        "filled_at": seen_record(full_at),
+        "filled_at": sighting_record(full_at),
         "new_per_week": None,
         "projected_fill": None,
     }
