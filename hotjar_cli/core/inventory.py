@@ -154,9 +154,10 @@ class NameRecord:
         if first is not None and last is not None:  # their times in seconds already
             self.first = earlier(self.first, first)
             self.last = later(self.last, last)
-        for number, count in enumerate(types):
-            if count:
-                self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
+        if types is not None:
+            for number, count in enumerate(types):
+                if count:
+                    self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
         if users is not None:
             counted = users_counted(users, self.users.exact_up_to)
             if self.users.empty:

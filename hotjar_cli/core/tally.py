@@ -45,10 +45,11 @@ JS_TYPES: Final = ("string", "date", "boolean", "number", "null", "object", "arr
 
 Where = tuple[Any, str, int, "int | None"]
 """A sighting as a `Tally` holds it: the time as the inventory received it, file, line, index."""
-Taken = tuple[int, list[int], Where | None, Where | None, bytes | bytearray | None, bool, dict[str, int]]
-"""A slot's counts (`Tally.take`): messages, values by JavaScript type, first and last sighting (their times in
-seconds, `seconds`), distinct users (their hashes packed, `packed_users`, or past the exact bound the sketch's
-registers: see `DistinctUsers`), whether a value under it was offered to the site, and findings by rule code."""
+Taken = tuple[int, list[int] | None, Where | None, Where | None, bytes | bytearray | None, bool, dict[str, int]]
+"""A slot's counts (`Tally.take`): messages, values by JavaScript type (None when none was typed: an event name's),
+first and last sighting (their times in seconds, `seconds`), distinct users (their hashes packed, `packed_users`,
+or past the exact bound the sketch's registers: see `DistinctUsers`), whether a value under it was offered to the
+site, and findings by rule code."""
 
 
 def seconds(when: Any) -> Any:
@@ -380,7 +381,8 @@ class PythonTally:
         hashes = counts.users.hashes()
         users = packed_users(hashes) if hashes else counts.users.registers
         first, last = _in_seconds(counts.first), _in_seconds(counts.last)
-        return counts.messages, counts.types, first, last, users, counts.offered, counts.dropped
+        types = counts.types if any(counts.types) else None
+        return counts.messages, types, first, last, users, counts.offered, counts.dropped
 
     def stretch(self, when: Any) -> bool:
         if when is None:

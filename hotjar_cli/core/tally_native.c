@@ -1651,10 +1651,13 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     if (!slot->used)
         Py_RETURN_NONE;
-    PyObject *types = PyList_New(JS_TYPES);
+    int typed = 0; /* an event name's values have no types: None rather than eight zeros */
+    for (int at = 0; at < JS_TYPES; at++)
+        typed |= slot->types[at] != 0;
+    PyObject *types = typed ? PyList_New(JS_TYPES) : Py_NewRef(Py_None);
     if (types == NULL)
         return NULL;
-    for (int at = 0; at < JS_TYPES; at++) {
+    for (int at = 0; typed && at < JS_TYPES; at++) {
         PyObject *count = PyLong_FromLongLong(slot->types[at]);
         if (count == NULL) {
             Py_DECREF(types);
