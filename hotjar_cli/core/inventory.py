@@ -159,28 +159,28 @@ class NameRecord:
                 if count:
                     self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
         if users is not None:
-            counted = users_counted(users, self.users.exact_up_to)
-            if self.users.empty:
-                self.users = counted
-            else:
-                self.users.update(counted)
+            self._add_users(users_counted(users, self.users.exact_up_to))
         if offered:
             self.offered = True
-        for code, count in dropped.items():
-            self.dropped[code] = self.dropped.get(code, 0) + count
+        _add(self.dropped, dropped)
 
     def extend(self, later_part: NameRecord) -> None:
         """This name's record followed by `later_part`'s, in place (see `Summary.extend`)."""
         self.messages += later_part.messages
-        if self.users.empty:
-            self.users = later_part.users  # held as it came, packed: unpacked only when added to
-        else:
-            self.users.update(later_part.users)
+        self._add_users(later_part.users)
         self.first = earlier(self.first, later_part.first)
         self.last = later(self.last, later_part.last)
         self.offered = self.offered or later_part.offered
         _add(self.types, later_part.types)
         _add(self.dropped, later_part.dropped)
+
+    def _add_users(self, users: DistinctUsers) -> None:
+        """Users added to this name's, which takes them as they are while it has none (packed, as a tally or
+        another process handed them over: unpacked only when added to). They are not to be used elsewhere after."""
+        if self.users.empty:
+            self.users = users
+        else:
+            self.users.update(users)
 
 
 def _add(counts: dict[str, int], more: dict[str, int]) -> None:
@@ -301,17 +301,20 @@ class Names:
 
     def extend(self, later_part: Names) -> None:
         """These names followed by `later_part`'s, in place (see `Summary.extend`)."""
+        thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
+        threshold = min(thresholds) if thresholds else None
+        if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
+            self.records = {name: record for name, record in self.records.items() if record.hash <= threshold}
+        self.threshold = threshold
         records = self.records
         for name, record in later_part.records.items():
+            if threshold is not None and record.hash > threshold:
+                continue
             mine = records.get(name)
             if mine is None:
                 records[name] = record
             else:
                 mine.extend(record)
-        thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
-        if thresholds:
-            threshold = self.threshold = min(thresholds)
-            self.records = {name: record for name, record in records.items() if record.hash <= threshold}
         self._trim()
         offered = self.offered
         for name, seen in later_part.offered.items():
