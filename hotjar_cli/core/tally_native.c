@@ -1602,6 +1602,22 @@ static int hash_order(const void *one, const void *other) {
     return (first > second) - (first < second);
 }
 
+/* Hashes packed as `hotjar_cli.core.sketch.packed_users` packs them: 8 bytes each, little-endian. */
+static PyObject *packed_of(const uint64_t *hashes, Py_ssize_t count) {
+    PyObject *packed = PyBytes_FromStringAndSize(NULL, count * 8);
+    if (packed == NULL)
+        return NULL;
+    unsigned char *bytes = (unsigned char *)PyBytes_AS_STRING(packed);
+    for (Py_ssize_t at = 0; at < count; at++) {
+        uint64_t hash = hashes[at];
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+        hash = __builtin_bswap64(hash);
+#endif
+        memcpy(bytes + at * 8, &hash, 8);
+    }
+    return packed;
+}
+
 /* A slot's users as `take` hands them over: the sketch's registers, or the exact hashes packed as
  * `hotjar_cli.core.sketch.packed_users` packs them (sorted, 8 bytes each, little-endian); None for none. */
 static PyObject *users_of(Slot *slot) {
@@ -1630,13 +1646,7 @@ static PyObject *users_of(Slot *slot) {
             hashes[place] = hash;
         }
     }
-    PyObject *packed = PyBytes_FromStringAndSize(NULL, at * 8);
-    if (packed != NULL) {
-        unsigned char *bytes = (unsigned char *)PyBytes_AS_STRING(packed);
-        for (Py_ssize_t number = 0; number < at; number++)
-            for (int byte = 0; byte < 8; byte++)
-                bytes[number * 8 + byte] = (unsigned char)(hashes[number] >> (8 * byte));
-    }
+    PyObject *packed = packed_of(hashes, at);
     PyMem_Free(hashes);
     return packed;
 }
@@ -1755,6 +1765,106 @@ static void Tally_dealloc(Tally *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* ---- distinct users handed over, added up: `hotjar_cli.core.sketch.union_users` ---- */
+
+/* Hashes packed as `packed_users` packs them (8 bytes each, little-endian), read into `hashes` in order; whether
+ * they were sorted, as every packing is. */
+static int read_packed(const unsigned char *bytes, Py_ssize_t count, uint64_t *hashes) {
+    int sorted = 1;
+    for (Py_ssize_t at = 0; at < count; at++) {
+        uint64_t hash;
+        memcpy(&hash, bytes + at * 8, 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+        hash = __builtin_bswap64(hash);
+#endif
+        hashes[at] = hash;
+        sorted &= at == 0 || hashes[at - 1] <= hash;
+    }
+    return sorted;
+}
+
+/* A sketch's registers (a bytearray of REGISTERS), or packed hashes (bytes of whole hashes): 1, 0, -1 on error. */
+static int is_sketch(PyObject *users) {
+    if (PyByteArray_CheckExact(users) && PyByteArray_GET_SIZE(users) == REGISTERS)
+        return 1;
+    if (PyBytes_CheckExact(users) && PyBytes_GET_SIZE(users) % 8 == 0)
+        return 0;
+    PyErr_SetString(PyExc_TypeError, "users are packed hashes (bytes) or a sketch's registers (a bytearray)");
+    return -1;
+}
+
+/* `union_users(mine, theirs, exact_up_to)`: the distinct users of both, as `DistinctUsers.update` counts them:
+ * the union of two exact sets, packed, while it holds at most `exact_up_to` users, else a sketch's registers (a
+ * new bytearray), each register the highest of both. Neither argument is changed. */
+static PyObject *union_users(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("union_users", nargs, 3) < 0)
+        return NULL;
+    PyObject *mine = args[0], *theirs = args[1];
+    Py_ssize_t exact_up_to = PyLong_AsSsize_t(args[2]);
+    if (exact_up_to == -1 && PyErr_Occurred())
+        return NULL;
+    int mine_sketch = is_sketch(mine), theirs_sketch = is_sketch(theirs);
+    if (mine_sketch < 0 || theirs_sketch < 0)
+        return NULL;
+    if (mine_sketch && theirs_sketch) {
+        PyObject *registers = PyByteArray_FromObject(mine);
+        if (registers == NULL)
+            return NULL;
+        uint8_t *high = (uint8_t *)PyByteArray_AS_STRING(registers);
+        const uint8_t *other = (const uint8_t *)PyByteArray_AS_STRING(theirs);
+        for (int at = 0; at < REGISTERS; at++)
+            if (other[at] > high[at])
+                high[at] = other[at];
+        return registers;
+    }
+    Py_ssize_t mine_count = mine_sketch ? 0 : PyBytes_GET_SIZE(mine) / 8;
+    Py_ssize_t theirs_count = theirs_sketch ? 0 : PyBytes_GET_SIZE(theirs) / 8;
+    uint64_t *hashes = PyMem_Malloc((size_t)(mine_count + theirs_count + 1) * 2 * sizeof(uint64_t));
+    if (hashes == NULL)
+        return PyErr_NoMemory();
+    uint64_t *left = hashes, *right = hashes + mine_count, *both = hashes + mine_count + theirs_count;
+    int sorted = read_packed(mine_sketch ? NULL : (const unsigned char *)PyBytes_AS_STRING(mine), mine_count, left);
+    if (!read_packed(theirs_sketch ? NULL : (const unsigned char *)PyBytes_AS_STRING(theirs), theirs_count, right))
+        sorted = 0;
+    if (!sorted) {
+        qsort(left, (size_t)mine_count, sizeof(uint64_t), hash_order);
+        qsort(right, (size_t)theirs_count, sizeof(uint64_t), hash_order);
+    }
+    Py_ssize_t count = 0, at = 0, other_at = 0;
+    while (at < mine_count || other_at < theirs_count) {
+        uint64_t next;
+        if (other_at >= theirs_count || (at < mine_count && left[at] <= right[other_at]))
+            next = left[at++];
+        else
+            next = right[other_at++];
+        if (count == 0 || both[count - 1] != next)
+            both[count++] = next;
+    }
+    PyObject *answer;
+    if (!mine_sketch && !theirs_sketch && count <= exact_up_to) {
+        answer = packed_of(both, count);
+    } else { /* a sketch: one of them, or the exact union past the bound, and the exact hashes added to it */
+        PyObject *sketch = mine_sketch ? mine : theirs_sketch ? theirs : NULL;
+        answer = PyByteArray_FromStringAndSize(NULL, REGISTERS);
+        if (answer != NULL) {
+            uint8_t *registers = (uint8_t *)PyByteArray_AS_STRING(answer);
+            if (sketch != NULL)
+                memcpy(registers, PyByteArray_AS_STRING(sketch), REGISTERS);
+            else
+                memset(registers, 0, REGISTERS);
+            for (Py_ssize_t number = 0; number < count; number++)
+                add_to_registers(registers, both[number]);
+        }
+    }
+    PyMem_Free(hashes);
+    return answer;
+}
+
+static PyMethodDef module_functions[] = {
+    {"union_users", (PyCFunction)(void (*)(void))union_users, METH_FASTCALL, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef Tally_methods[] = {
     {"new_slot", (PyCFunction)Tally_new_slot, METH_O, NULL},
     {"free_slot", (PyCFunction)(void (*)(void))Tally_free_slot, METH_FASTCALL, NULL},
@@ -1786,7 +1896,8 @@ static PyTypeObject TallyType = {
 };
 
 static struct PyModuleDef tally_module = {
-    PyModuleDef_HEAD_INIT, "tally_native", "The inventory's tally in C: see hotjar_cli.core.tally.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "tally_native", "The inventory's tally in C: see hotjar_cli.core.tally.", -1,
+    module_functions,
 };
 
 PyMODINIT_FUNC PyInit_tally_native(void) {

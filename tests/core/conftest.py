@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sysconfig
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from hotjar_cli.core import tally as tally_module
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -27,3 +33,23 @@ def decide_text(text: str, limits: Limits | None = None) -> list[list[Decision]]
 def decide_lines() -> Callable[..., list[list[Decision]]]:
     """`decide_lines(text, limits=None)`: one list of decisions per non-blank line (a batch gives several)."""
     return decide_text
+
+
+@pytest.fixture(scope="session")
+def tally_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The inventory's C module (`hotjar_cli/core/tally_native.c`): the one installed, or when the core runs from its
+    sources (an edit since the install), the C source compiled here."""
+    if tally_module._native is not None:
+        from hotjar_cli.core import tally_native
+
+        return tally_native
+    built = tmp_path_factory.mktemp("tally") / f"tally_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+    compiler = str(sysconfig.get_config_var("CC") or "cc").split()
+    source = Path(tally_module.__file__).with_name("tally_native.c")
+    include = sysconfig.get_paths()["include"]
+    subprocess.run([*compiler, "-shared", "-fPIC", "-O2", f"-I{include}", str(source), "-o", str(built)], check=True)
+    spec = importlib.util.spec_from_file_location("tally_native", built)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

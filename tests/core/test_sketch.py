@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import pickle
 import random
+import struct
+from types import ModuleType
 
 import pytest
 
@@ -15,6 +17,7 @@ from hotjar_cli.core.sketch import (
     DistinctUsers,
     packed_users,
     register_of,
+    union_users,
     unpacked_users,
     user_hash,
     users_counted,
@@ -145,3 +148,49 @@ def test_two_sketches_merge_to_the_higher_register_of_each(seed: int) -> None:
     assert first.merge(second).registers == bytearray(max(one, other) for one, other in zip(mine, theirs, strict=True))
     assert second.merge(first).registers == first.merge(second).registers
     assert (first.registers, second.registers) == (mine, theirs)  # each part left as it was
+
+
+def _users(hashes: set[int], exact_up_to: int) -> bytes | bytearray:
+    """Users as a tally hands them over: packed while exact, else a sketch's registers."""
+    users = DistinctUsers(exact_up_to)
+    for hashed in hashes:
+        users.add(hashed)
+    return users.registers if users.registers is not None else packed_users(hashes)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_users_handed_over_add_up_as_users_added_one_by_one_in_c_and_in_python(
+    seed: int, tally_native: ModuleType
+) -> None:
+    # Two parts' users, packed or a sketch, sharing some users (0 and 2^64 - 1 among them), unions on either side
+    # of the exact bound: added up as they are, they count as every user added to one set.
+    rng = random.Random(seed)
+    shared = {rng.getrandbits(64) for _ in range(rng.choice([0, 3, 30]))} | {0, (1 << 64) - 1}
+    sizes = [rng.choice([0, 1, 20, 31, 40, 90]) for _ in range(2)]
+    mine, theirs = ({rng.getrandbits(64) for _ in range(size)} | set(rng.sample(sorted(shared), 2)) for size in sizes)
+    exact_up_to = rng.choice([16, 64])
+    plain = DistinctUsers(exact_up_to)
+    for hashed in mine | theirs:
+        plain.add(hashed)
+    for union in (union_users, tally_native.union_users):
+        handed = users_counted(_users(mine, exact_up_to), exact_up_to)
+        other = _users(theirs, exact_up_to)
+        before = bytes(other)
+        assert union(_users(mine, exact_up_to), other, exact_up_to) == union(
+            other, _users(mine, exact_up_to), exact_up_to
+        )
+        both = union(_users(mine, exact_up_to), other, exact_up_to)
+        handed.packed, handed.registers = (None, both) if isinstance(both, bytearray) else (both, None)
+        assert state(handed) == state(plain), union
+        assert bytes(other) == before  # neither part is changed
+    users = users_counted(_users(mine, exact_up_to), exact_up_to)
+    users.update(users_counted(_users(theirs, exact_up_to), exact_up_to))
+    assert state(users) == state(plain)
+
+
+def test_packed_users_out_of_order_add_up_all_the_same_in_c(tally_native: ModuleType) -> None:
+    # Every packing sorts its hashes; the C union still counts unsorted ones rightly rather than trust the order.
+    backwards = struct.pack("<3Q", 9, 5, 1)
+    assert tally_native.union_users(backwards, packed_users({5, 7}), 64) == packed_users({1, 5, 7, 9})
+    with pytest.raises(TypeError):
+        tally_native.union_users(b"1234567", packed_users({5}), 64)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import subprocess
-import sysconfig
 from collections.abc import Callable
-from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,26 +24,11 @@ LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
 
 
 @pytest.fixture(scope="session")
-def native(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Tally]:
-    """The C tally: the one installed, or when the core runs from its sources (an edit since the install), the
-    C source compiled here."""
-    made = tally_module._native
-    if made is None:
-        built = tmp_path_factory.mktemp("tally") / f"tally_native{sysconfig.get_config_var('EXT_SUFFIX')}"
-        compiler = str(sysconfig.get_config_var("CC") or "cc").split()
-        source = Path(tally_module.__file__).with_name("tally_native.c")
-        include = sysconfig.get_paths()["include"]
-        subprocess.run(
-            [*compiler, "-shared", "-fPIC", "-O2", f"-I{include}", str(source), "-o", str(built)], check=True
-        )
-        spec = importlib.util.spec_from_file_location("tally_native", built)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        made = module.NativeTally
+def native(tally_native: ModuleType) -> Callable[[int, int], Tally]:
+    """The C tally (see `tally_native`)."""
 
     def make(exact_users: int, held: int) -> Tally:
-        return tally_module.c_tally(made, exact_users, held)
+        return tally_module.c_tally(tally_native.NativeTally, exact_users, held)
 
     return make
 
