@@ -83,6 +83,21 @@ Seen = tuple[float | None, str, int, "int | None"]
 values, not a `Position`: a part of an input settles, sends and moves on thousands of them."""
 
 
+_Columns = tuple[
+    list[str],
+    list[int],
+    list[int],
+    list[bytes | bytearray],
+    list[Seen | None],
+    list[Seen | None],
+    list[bool],
+    list[dict[str, int]],
+    list[dict[str, int]],
+]
+"""A kind's records as another process sends them, field by field (see `Names.__reduce__`): names, hashes,
+messages, users (`users_counted`), first and last sightings, offered, types, dropped."""
+
+
 def _seen(where: Where) -> Seen:
     """A sighting as a `Tally` holds it, settled: its time in seconds."""
     when, file, line, index = where
@@ -102,26 +117,33 @@ def js_type(value: Any) -> str:
 
 def earlier(first: Seen | None, other: Seen | None) -> Seen | None:
     """The earlier sighting by event time, a timed one before any untimed one; a tie keeps `first`."""
-    if other is None:
-        return first
-    if first is None:
-        return other
-    if other[0] is not None and (first[0] is None or other[0] < first[0]):
-        return other
-    return first
+    return other if takes_first(first, other) else first
 
 
 def later(last: Seen | None, other: Seen | None) -> Seen | None:
     """The later sighting by event time, a timed one after any untimed one; a tie takes `other`."""
+    return other if takes_last(last, other) else last
+
+
+def takes_first(first: Seen | None, other: Seen | None) -> bool:
+    """Whether `other` is the earlier sighting (`earlier`). Asked, not read from which one `earlier` returns: a
+    tuple compiled is not always the same object from one place to another."""
     if other is None:
-        return last
+        return False
+    if first is None:
+        return True
+    return other[0] is not None and (first[0] is None or other[0] < first[0])
+
+
+def takes_last(last: Seen | None, other: Seen | None) -> bool:
+    """Whether `other` is the later sighting (`later`)."""
+    if other is None:
+        return False
     if last is None:
-        return other
-    if other[0] is None and last[0] is not None:
-        return last
-    if other[0] is not None and last[0] is not None and other[0] < last[0]:
-        return last
-    return other
+        return True
+    if other[0] is None:
+        return last[0] is None
+    return last[0] is None or other[0] >= last[0]
 
 
 def shifted(seen: Seen | None, lines: int) -> Seen | None:
@@ -166,13 +188,41 @@ class NameRecord:
 
     def extend(self, later_part: NameRecord) -> None:
         """This name's record followed by `later_part`'s, in place (see `Summary.extend`)."""
-        self.messages += later_part.messages
-        self._add_users(later_part.users)
-        self.first = earlier(self.first, later_part.first)
-        self.last = later(self.last, later_part.last)
-        self.offered = self.offered or later_part.offered
-        _add(self.types, later_part.types)
-        _add(self.dropped, later_part.dropped)
+        self.add(
+            later_part.messages,
+            later_part.users,
+            later_part.first,
+            later_part.last,
+            later_part.offered,
+            later_part.types,
+            later_part.dropped,
+            0,
+        )
+
+    def add(
+        self,
+        messages: int,
+        users: DistinctUsers,
+        first: Seen | None,
+        last: Seen | None,
+        offered: bool,
+        types: dict[str, int],
+        dropped: dict[str, int],
+        lines: int,
+    ) -> None:
+        """A later part's counts of this name added, in place: its sightings moved on by `lines` (see `shift`) when
+        they are kept, so that one not kept is not moved at all."""
+        self.messages += messages
+        self._add_users(users)
+        if takes_first(self.first, first):
+            self.first = shifted(first, lines)
+        if takes_last(self.last, last):
+            self.last = shifted(last, lines)
+        self.offered = self.offered or offered
+        if types:
+            _add(self.types, types)
+        if dropped:
+            _add(self.dropped, dropped)
 
     def _add_users(self, users: DistinctUsers) -> None:
         """Users added to this name's, which takes them as they are while it has none (packed, as a tally or
@@ -193,6 +243,9 @@ class Names:
     """The names of one kind (attributes or events): records, the names offered in order, and the remainder."""
 
     __slots__ = (
+        "_records",
+        "_sent",
+        "_sent_lines",
         "all_names",
         "before",
         "exact_users",
@@ -202,7 +255,6 @@ class Names:
         "limit",
         "occurrences",
         "offered",
-        "records",
         "slots",
         "threshold",
     )
@@ -222,7 +274,12 @@ class Names:
         """Names held with their details; past this, a sample by hash."""
         self.exact_users = exact_users
         """Distinct users counted exactly per name (and distinct names in all); past this, an estimate."""
-        self.records: dict[str, NameRecord] = {}
+        self._records: dict[str, NameRecord] = {}
+        self._sent: _Columns | None = None
+        """The records as another process sent them (see `__reduce__`), not yet made: a part of an input is added
+        to the whole (`extend`) name by name from these, with no record made for a name the whole holds already."""
+        self._sent_lines = 0
+        """The lines the sightings sent are yet to be moved on by (see `shift`)."""
         self.offered: dict[str, Seen] = {}
         """The first names offered to the site (not already known), in input order, up to `limit`, with where."""
         self.before: dict[str, None] = dict.fromkeys(self.known)
@@ -238,6 +295,30 @@ class Names:
         self.slots: dict[str, int] = {}
         """Each held name's slot in the `Tally` counting for it, and -1 for names met outside the sample held."""
 
+    @property
+    def records(self) -> dict[str, NameRecord]:
+        """Each held name's record, by name."""
+        if self._sent is not None:
+            self._make_records()
+        return self._records
+
+    def _make_records(self) -> None:
+        """The records sent (`_sent`), made."""
+        sent, lines = self._sent, self._sent_lines
+        assert sent is not None, "records were sent"
+        self._sent, self._sent_lines = None, 0
+        names, hashes, messages, users, firsts, lasts, offered, types, dropped = sent
+        records, exact_users = self._records, self.exact_users
+        for at in range(len(names)):
+            record = NameRecord(hashes[at], exact_users, users_counted(users[at], exact_users))
+            record.messages, record.first, record.last = (
+                messages[at],
+                shifted(firsts[at], lines),
+                shifted(lasts[at], lines),
+            )
+            record.offered, record.types, record.dropped = offered[at], types[at], dropped[at]
+            records[names[at]] = record
+
     def record(self, name: str) -> NameRecord | None:
         """The record of a name, made when new; None when the name falls outside the sample held."""
         hashed = name_hash(name)
@@ -245,10 +326,11 @@ class Names:
         threshold = self.threshold
         if threshold is not None and hashed > threshold:
             return None
-        made = self.records[name] = NameRecord(hashed, self.exact_users)
-        if len(self.records) > self.held_names * 5 // 4:
+        records = self.records
+        made = records[name] = NameRecord(hashed, self.exact_users)
+        if len(records) > self.held_names * 5 // 4:
             self._trim()
-        return made if name in self.records else None
+        return made if name in self._records else None
 
     def offer(self, name: str, where: Where) -> None:
         """The site is asked to admit `name` here (no other rule dropped it)."""
@@ -263,11 +345,12 @@ class Names:
 
     def _trim(self) -> None:
         held = self.held_names
-        if len(self.records) <= held:
+        records = self.records
+        if len(records) <= held:
             return
-        kept = sorted(self.records.items(), key=lambda item: item[1].hash)[:held]
+        kept = sorted(records.items(), key=lambda item: item[1].hash)[:held]
         self.threshold = kept[-1][1].hash
-        self.records = dict(kept)
+        self._records = dict(kept)
 
     def held(self) -> dict[str, NameRecord]:
         """The records a report shows: every name, or past `held_names` the sample with the smallest hashes."""
@@ -303,18 +386,21 @@ class Names:
         """These names followed by `later_part`'s, in place (see `Summary.extend`)."""
         thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
         threshold = min(thresholds) if thresholds else None
-        if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
-            self.records = {name: record for name, record in self.records.items() if record.hash <= threshold}
-        self.threshold = threshold
         records = self.records
-        for name, record in later_part.records.items():
-            if threshold is not None and record.hash > threshold:
-                continue
-            mine = records.get(name)
-            if mine is None:
-                records[name] = record
-            else:
-                mine.extend(record)
+        if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
+            records = self._records = {name: record for name, record in records.items() if record.hash <= threshold}
+        self.threshold = threshold
+        if later_part._sent is not None:
+            self._add_sent(later_part, threshold)
+        else:
+            for name, record in later_part._records.items():
+                if threshold is not None and record.hash > threshold:
+                    continue
+                mine = records.get(name)
+                if mine is None:
+                    records[name] = record
+                else:
+                    mine.extend(record)
         self._trim()
         offered = self.offered
         for name, seen in later_part.offered.items():
@@ -324,9 +410,27 @@ class Names:
         self.all_names.update(later_part.all_names)
         self.occurrences += later_part.occurrences
 
+    def _add_sent(self, later_part: Names, threshold: int | None) -> None:
+        """The records `later_part` was sent with added to these: a name held already takes the counts as they came,
+        and only a name new here gets a record."""
+        sent, lines = later_part._sent, later_part._sent_lines
+        assert sent is not None, "records were sent"
+        names, hashes, messages, users, firsts, lasts, offered, types, dropped = sent
+        records, exact_users = self._records, self.exact_users
+        for at in range(len(names)):
+            if threshold is not None and hashes[at] > threshold:
+                continue
+            mine = records.get(names[at])
+            if mine is None:
+                mine = records[names[at]] = NameRecord(hashes[at], exact_users)
+            counted = users_counted(users[at], exact_users)
+            mine.add(messages[at], counted, firsts[at], lasts[at], offered[at], types[at], dropped[at], lines)
+
     def shift(self, lines: int) -> None:
         """Every sighting moved on by `lines`, in place: a part of a file read on its own."""
-        for record in self.records.values():
+        if self._sent is not None:
+            self._sent_lines += lines  # moved on as they are added (`_add_sent`) or made (`_make_records`)
+        for record in self._records.values():
             record.first, record.last = shifted(record.first, lines), shifted(record.last, lines)
         self.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]  # a sighting moved on is one
 
@@ -336,7 +440,7 @@ class Names:
         records = list(self.records.values())
         return _names, (
             (self.kind, self.limit, self.known, self.held_names, self.exact_users),
-            list(self.records),
+            list(self._records),
             [record.hash for record in records],
             [record.messages for record in records],
             [_users_sent(record.users) for record in records],
@@ -373,15 +477,10 @@ def _names(
     offers: dict[str, Seen],
     totals: tuple[int | None, DistinctUsers, int],
 ) -> Names:
-    """A `Names` unpickled (see `Names.__reduce__`)."""
+    """A `Names` unpickled (see `Names.__reduce__`): its records as they came (see `_sent`)."""
     kind, limit, known, held_names, exact_users = settings
     unpickled = Names(kind, limit, known, held_names, exact_users)
-    records = unpickled.records
-    for at in range(len(names)):
-        record = NameRecord(hashes[at], exact_users, users_counted(users[at], exact_users))
-        record.messages, record.first, record.last = messages[at], firsts[at], lasts[at]
-        record.offered, record.types, record.dropped = offered[at], types[at], dropped[at]
-        records[names[at]] = record
+    unpickled._sent = (names, hashes, messages, users, firsts, lasts, offered, types, dropped)
     unpickled.offered = offers
     unpickled.threshold, unpickled.all_names, unpickled.occurrences = totals
     return unpickled
@@ -490,6 +589,8 @@ class Inventory:
                 self.latest = latest
         for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
             names.occurrences += tally.occurrences(kind)
+            if not names.slots:
+                continue  # nothing counted here: records sent by another process stay as they came
             records, take = names.records, tally.take  # bound once: see `__init__`
             for name, slot in names.slots.items():
                 if slot >= 0:

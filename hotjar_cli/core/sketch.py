@@ -43,8 +43,16 @@ def user_hash(user: str) -> int:
     64-bit machine integers compute exactly what Python's integers do. The inventory's C tally
     (hotjar_cli/core/tally_native.c) computes the same hash, for every user of every event it counts: about 155
     instructions a call for an id of 36 characters (callgrind), where a byte at a time took about 200; each word
-    still waits for the one before, so the gain is smaller than the count of steps suggests.
+    still waits for the one before, so the gain is smaller than the count of steps suggests. When it was built, this
+    function calls it too (an inventory hashes every name each part of an input meets), else `plain_user_hash`.
     """
+    if _c_user_hash is not None:
+        return _c_user_hash(user)
+    return plain_user_hash(user)
+
+
+def plain_user_hash(user: str) -> int:
+    """`user_hash` in Python: the reference the C one is held equal to."""
     high, low = _halves(user)
     return _joined(high, low)
 
@@ -148,7 +156,7 @@ class DistinctUsers:
             if len(exact) > self.exact_up_to:
                 self._to_sketch()
             return
-        _add_to(self.registers, hashed)  # type: ignore[arg-type]  # registers exist once past the exact set
+        _add_hash(self.registers, hashed)  # type: ignore[arg-type]  # registers exist once past the exact set
 
     def _to_sketch(self) -> None:
         registers = bytearray(REGISTERS)
@@ -259,15 +267,6 @@ def union_users(mine: bytes | bytearray, theirs: bytes | bytearray, exact_up_to:
     return registers
 
 
-_union: Callable[[bytes | bytearray, bytes | bytearray, int], bytes | bytearray]
-try:  # built at install with the compiled core (see `hotjar_cli.core.tally`)
-    from hotjar_cli.core import tally_native
-
-    _union = tally_native.union_users
-except ImportError:
-    _union = union_users
-
-
 def users_counted(users: bytes | bytearray, exact_up_to: int) -> DistinctUsers:
     """Distinct users as counted elsewhere: their hashes packed (`packed_users`, at most `exact_up_to`), or a
     sketch's registers."""
@@ -316,3 +315,14 @@ def _add_to(registers: bytearray, hashed: int) -> None:
     index, rank = register_of(hashed)
     if rank > registers[index]:
         registers[index] = rank
+
+
+_union: Callable[[bytes | bytearray, bytes | bytearray, int], bytes | bytearray]
+_c_user_hash: Callable[[str], int] | None
+_add_hash: Callable[[bytearray, int], None]
+try:  # built at install with the compiled core (see `hotjar_cli.core.tally`)
+    from hotjar_cli.core import tally_native
+
+    _union, _c_user_hash, _add_hash = tally_native.union_users, tally_native.user_hash, tally_native.add_hash
+except ImportError:
+    _union, _c_user_hash, _add_hash = union_users, None, _add_to

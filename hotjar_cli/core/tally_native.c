@@ -1860,8 +1860,37 @@ static PyObject *union_users(PyObject *module, PyObject *const *args, Py_ssize_t
     return answer;
 }
 
+/* `user_hash(text)`: `hotjar_cli.core.sketch.user_hash`, as the tally hashes every user it counts. */
+static PyObject *user_hash(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "a user or a name is a str");
+        return NULL;
+    }
+    uint64_t hash;
+    if (text_hash(text, &hash) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLongLong(hash);
+}
+
+/* `add_hash(registers, hash)`: a user, by its hash, into a sketch's registers (a bytearray of REGISTERS), as
+ * `hotjar_cli.core.sketch.register_of` places it. */
+static PyObject *add_hash(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (check_args("add_hash", nargs, 2) < 0 || is_sketch(args[0]) != 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "registers are a bytearray of a sketch's size");
+        return NULL;
+    }
+    unsigned long long hash = PyLong_AsUnsignedLongLong(args[1]);
+    if (hash == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    add_to_registers((uint8_t *)PyByteArray_AS_STRING(args[0]), hash);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_functions[] = {
     {"union_users", (PyCFunction)(void (*)(void))union_users, METH_FASTCALL, NULL},
+    {"user_hash", (PyCFunction)user_hash, METH_O, NULL},
+    {"add_hash", (PyCFunction)(void (*)(void))add_hash, METH_FASTCALL, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,6 +16,7 @@ from hotjar_cli.core.sketch import (
     STANDARD_ERROR,
     DistinctUsers,
     packed_users,
+    plain_user_hash,
     register_of,
     union_users,
     unpacked_users,
@@ -67,8 +68,24 @@ def test_the_estimate_is_the_plain_formula_past_the_ranks_summed_exactly() -> No
         ("", 0xFAC0_F308_8834_8E38),
     ],
 )
-def test_a_user_hash_is_the_same_in_every_process_compiled_or_not(user: str, hashed: int) -> None:
-    assert user_hash(user) == hashed
+def test_a_user_hash_is_the_same_in_every_process_compiled_or_not(
+    user: str, hashed: int, tally_native: ModuleType
+) -> None:
+    assert user_hash(user) == plain_user_hash(user) == tally_native.user_hash(user) == hashed
+
+
+def test_a_user_added_to_a_sketch_in_c_takes_the_register_and_rank_the_core_gives_it(tally_native: ModuleType) -> None:
+    rng = random.Random(5)
+    for hashed in [0, 1, (1 << 64) - 1, 1 << 63, *(rng.getrandbits(64) for _ in range(2_000))]:
+        registers, plain = bytearray(REGISTERS), bytearray(REGISTERS)
+        tally_native.add_hash(registers, hashed)
+        index, rank = register_of(hashed)
+        plain[index] = rank
+        assert registers == plain, hashed
+    with pytest.raises(TypeError):
+        tally_native.add_hash(bytearray(8), 1)
+    with pytest.raises(OverflowError):
+        tally_native.add_hash(bytearray(REGISTERS), 1 << 64)
 
 
 @pytest.mark.parametrize(

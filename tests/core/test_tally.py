@@ -16,7 +16,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
-from hotjar_cli.core.sketch import packed_users, unpacked_users, user_hash
+from hotjar_cli.core.sketch import packed_users, plain_user_hash, unpacked_users
 from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, user_of
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
 
@@ -220,8 +220,8 @@ def test_the_c_tally_hashes_a_user_as_the_sketch_does(native: Callable[[int, int
     taken = tally.take(ATTRIBUTES, slot)
     assert taken is not None
     assert isinstance(taken[4], bytes)
-    assert taken[4] == packed_users({user_hash(user) for user in users})
-    assert set(unpacked_users(taken[4])) == {user_hash(user) for user in users}
+    assert taken[4] == packed_users({plain_user_hash(user) for user in users})
+    assert set(unpacked_users(taken[4])) == {plain_user_hash(user) for user in users}
     assert all(user_of(fields_of(user, None)) == user for user in users)
 
 
