@@ -148,7 +148,7 @@ def takes_last(last: Seen | None, other: Seen | None) -> bool:
 
 def shifted(seen: Seen | None, lines: int) -> Seen | None:
     """A sighting in a part of a file read on its own, moved on by `lines` (see `Summary.shift`)."""
-    if seen is None:
+    if seen is None or not lines:
         return seen
     return seen[0], seen[1], seen[2] + lines, seen[3]
 
@@ -176,10 +176,7 @@ class NameRecord:
         if first is not None and last is not None:  # their times in seconds already
             self.first = earlier(self.first, first)
             self.last = later(self.last, last)
-        if types is not None:
-            for number, count in enumerate(types):
-                if count:
-                    self.types[JS_TYPES[number]] = self.types.get(JS_TYPES[number], 0) + count
+        _types_of(types, self.types)
         if users is not None:
             self._add_users(users_counted(users, self.users.exact_up_to))
         if offered:
@@ -233,10 +230,11 @@ class NameRecord:
             self.users.update(users)
 
 
-def _add(counts: dict[str, int], more: dict[str, int]) -> None:
-    """Counts by key added to `counts`, in place (a report shows them sorted)."""
+def _add(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    """Counts by key added to `counts`, in place (a report shows them sorted); `counts`."""
     for key, count in more.items():
         counts[key] = counts.get(key, 0) + count
+    return counts
 
 
 class Names:
@@ -437,21 +435,76 @@ class Names:
     def __reduce__(self) -> tuple[Any, ...]:
         # Field by field, each a list of plain values: a part's names cross to the process that folds them several
         # times faster than as an object per name and per sighting (a part of 4,000 event names: 4 ms against 12).
-        records = list(self.records.values())
+        if self._sent is None or self._records or self._sent_lines:
+            self.send(None, ATTRIBUTES)
+        assert self._sent is not None, "just sent"
         return _names, (
             (self.kind, self.limit, self.known, self.held_names, self.exact_users),
-            list(self._records),
-            [record.hash for record in records],
-            [record.messages for record in records],
-            [_users_sent(record.users) for record in records],
-            [record.first for record in records],
-            [record.last for record in records],
-            [record.offered for record in records],
-            [record.types for record in records],
-            [record.dropped for record in records],
+            *self._sent,
             self.offered,
             (self.threshold, self.all_names, self.occurrences),
         )
+
+    def send(self, tally: Tally | None, kind: int) -> None:
+        """Make the records what another process is sent (`_sent`, see `__reduce__`), with what `tally` counted under
+        them (as `kind`) since they were last settled taken in. A record with nothing settled yet (every one a part
+        of an input made) is sent as the tally hands it over, not settled first and read back. The records are made
+        again only if asked for (`records`)."""
+        if self._sent is not None and not self._records and not self._sent_lines:
+            # Sent already (settled at the end of a pass, then pickled): made again only if counted since.
+            counted = {}
+            for name, slot in self.slots.items():
+                taken = tally.take(kind, slot) if tally is not None and slot >= 0 else None
+                if taken is not None:
+                    counted[name] = taken
+            if not counted:
+                return
+            for name, taken in counted.items():
+                self.records[name].settle(taken)
+            tally = None
+        records, slots = self.records, self.slots
+        hashes: list[int] = []
+        messages: list[int] = []
+        users: list[bytes | bytearray] = []
+        firsts: list[Seen | None] = []
+        lasts: list[Seen | None] = []
+        offered: list[bool] = []
+        types: list[dict[str, int]] = []
+        dropped: list[dict[str, int]] = []
+        for name, record in records.items():
+            slot = slots.get(name, -1) if tally is not None else -1
+            taken = tally.take(kind, slot) if tally is not None and slot >= 0 else None
+            if taken is not None and not record.messages and record.first is None and record.users.empty:
+                count, counted_types, first, last, counted_users, counted_offered, counted_dropped = taken
+                messages.append(count)
+                users.append(b"" if counted_users is None else counted_users)
+                firsts.append(first)
+                lasts.append(last)
+                offered.append(record.offered or counted_offered)
+                types.append(_types_of(counted_types, record.types))
+                dropped.append(_add(record.dropped, counted_dropped))
+            else:
+                if taken is not None:
+                    record.settle(taken)
+                messages.append(record.messages)
+                users.append(_users_sent(record.users))
+                firsts.append(record.first)
+                lasts.append(record.last)
+                offered.append(record.offered)
+                types.append(record.types)
+                dropped.append(record.dropped)
+            hashes.append(record.hash)
+        self._sent = (list(records), hashes, messages, users, firsts, lasts, offered, types, dropped)
+        self._records, self._sent_lines = {}, 0
+
+
+def _types_of(counted: list[int] | None, types: dict[str, int]) -> dict[str, int]:
+    """A name's values by JavaScript type, with those a tally counted (`Tally.take`) added."""
+    if counted is not None:
+        for number, count in enumerate(counted):
+            if count:
+                types[JS_TYPES[number]] = types.get(JS_TYPES[number], 0) + count
+    return types
 
 
 def _users_sent(users: DistinctUsers) -> bytes | bytearray:
@@ -572,13 +625,14 @@ class Inventory:
         self._tally.watch_attributes(names.slots, names.full)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # What the tally holds stays behind: it is settled into the records first.
+        # What the tally holds stays behind: it is settled first, each name as it will be sent (`Names.send`).
         self.settle()
         return _inventory, (self.attributes, self.events, self.earliest, self.latest)
 
     def settle(self) -> None:
         """Take the times and counts not yet settled in: every name's record, and the span, are then complete.
-        Call it when a pass is done."""
+        Call it when a pass is done. The names' records are made from what was taken only when read (`Names.send`):
+        a part of an input is sent as the tally handed it over."""
         tally = self._tally
         span = tally.span()
         if span is not None:
@@ -589,14 +643,8 @@ class Inventory:
                 self.latest = latest
         for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
             names.occurrences += tally.occurrences(kind)
-            if not names.slots:
-                continue  # nothing counted here: records sent by another process stay as they came
-            records, take = names.records, tally.take  # bound once: see `__init__`
-            for name, slot in names.slots.items():
-                if slot >= 0:
-                    taken = take(kind, slot)
-                    if taken is not None:
-                        records[name].settle(taken)
+            if names.slots:  # else nothing was counted here: records sent by another process stay as they came
+                names.send(tally, kind)
 
     def observe_message(
         self,
