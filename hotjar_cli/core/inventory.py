@@ -450,18 +450,19 @@ class Names:
         them (as `kind`) since they were last settled taken in. A record with nothing settled yet (every one a part
         of an input made) is sent as the tally hands it over, not settled first and read back. The records are made
         again only if asked for (`records`)."""
+        take = tally.take if tally is not None else None  # bound once: see `Inventory.__init__`
         if self._sent is not None and not self._records and not self._sent_lines:
             # Sent already (settled at the end of a pass, then pickled): made again only if counted since.
             counted = {}
             for name, slot in self.slots.items():
-                taken = tally.take(kind, slot) if tally is not None and slot >= 0 else None
+                taken = take(kind, slot) if take is not None and slot >= 0 else None
                 if taken is not None:
                     counted[name] = taken
             if not counted:
                 return
             for name, taken in counted.items():
                 self.records[name].settle(taken)
-            tally = None
+            take = None
         records, slots = self.records, self.slots
         hashes: list[int] = []
         messages: list[int] = []
@@ -472,8 +473,8 @@ class Names:
         types: list[dict[str, int]] = []
         dropped: list[dict[str, int]] = []
         for name, record in records.items():
-            slot = slots.get(name, -1) if tally is not None else -1
-            taken = tally.take(kind, slot) if tally is not None and slot >= 0 else None
+            slot = slots.get(name, -1) if take is not None else -1
+            taken = take(kind, slot) if take is not None and slot >= 0 else None
             if taken is not None and not record.messages and record.first is None and record.users.empty:
                 count, counted_types, first, last, counted_users, counted_offered, counted_dropped = taken
                 messages.append(count)
