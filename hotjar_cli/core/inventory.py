@@ -255,6 +255,7 @@ class Names:
         "offered",
         "slots",
         "threshold",
+        "unnamed",
     )
 
     def __init__(
@@ -290,6 +291,9 @@ class Names:
         """Every distinct name seen (a distinct count, whether held or not)."""
         self.occurrences = 0
         """Every message (or, for attributes, value) seen under any name, held or not."""
+        self.unnamed: dict[str, int] = {}
+        """Tracks rejected for carrying no event name Hotjar can take (missing, empty, or not a string), by the
+        rule that rejected them: counted under no name, so that the inventory's findings add up to `validate`'s."""
         self.slots: dict[str, int] = {}
         """Each held name's slot in the `Tally` counting for it, and -1 for names met outside the sample held."""
 
@@ -407,6 +411,7 @@ class Names:
             offered.setdefault(name, seen)
         self.all_names.update(later_part.all_names)
         self.occurrences += later_part.occurrences
+        _add(self.unnamed, later_part.unnamed)
 
     def _add_sent(self, later_part: Names, threshold: int | None) -> None:
         """The records `later_part` was sent with added to these: a name held already takes the counts as they came,
@@ -442,7 +447,7 @@ class Names:
             (self.kind, self.limit, self.known, self.held_names, self.exact_users),
             *self._sent,
             self.offered,
-            (self.threshold, self.all_names, self.occurrences),
+            (self.threshold, self.all_names, self.occurrences, self.unnamed),
         )
 
     def send(self, tally: Tally | None, kind: int) -> None:
@@ -529,14 +534,14 @@ def _names(
     types: list[dict[str, int]],
     dropped: list[dict[str, int]],
     offers: dict[str, Seen],
-    totals: tuple[int | None, DistinctUsers, int],
+    totals: tuple[int | None, DistinctUsers, int, dict[str, int]],
 ) -> Names:
     """A `Names` unpickled (see `Names.__reduce__`): its records as they came (see `_sent`)."""
     kind, limit, known, held_names, exact_users = settings
     unpickled = Names(kind, limit, known, held_names, exact_users)
     unpickled._sent = (names, hashes, messages, users, firsts, lasts, offered, types, dropped)
     unpickled.offered = offers
-    unpickled.threshold, unpickled.all_names, unpickled.occurrences = totals
+    unpickled.threshold, unpickled.all_names, unpickled.occurrences, unpickled.unnamed = totals
     return unpickled
 
 
@@ -748,6 +753,10 @@ class Inventory:
         """A track whose decision is met for the first time: counted, then its decision held."""
         name = fields[EVENT]
         if type(name) is not str or not name:
+            unnamed = self.events.unnamed
+            for finding in decision.findings:
+                if finding.path == "$.event":  # missing, empty, or not a string: rejected for that
+                    unnamed[finding.code] = unnamed.get(finding.code, 0) + 1
             return
         found = _event_name_codes(decision)
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):

@@ -8,6 +8,7 @@ import json
 import pickle
 import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.rules import EVENT_NAME_INVALID_CHARACTERS, MISSING_EVENT_NAME
 from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
 from tests.support.site_view_logs import timed_log
 
@@ -90,6 +92,7 @@ def names_state(names: Names, as_shown: bool = False) -> Any:
         "offered": names.offered,
         "threshold": names.sampled if as_shown else names.threshold,
         "occurrences": names.occurrences,
+        "unnamed": names.unnamed,
         "names": names.all_names.count(),
     }
 
@@ -264,3 +267,23 @@ def test_an_input_read_in_parts_and_added_up_has_the_inventory_of_one_reading(
 ) -> None:
     # The parts remember only the names they offered first; those the site held before them are left out.
     assert parts_state(text, limits, bounds, cuts) == inventory_state(text, limits, bounds, as_shown=True)
+
+
+def test_tracks_with_no_event_name_hotjar_can_take_are_counted_by_the_rule_that_rejects_them() -> None:
+    # Counted under no name, they make the inventory's findings add up to those of `validate`, part by part too.
+    events: list[object] = [42, True, {}, [], "", None, 0, "Signed Up", "Signed Up", 3.5]
+    lines = [{"type": "track", "userId": "u", "event": event} for event in events]
+    lines.append({"type": "track", "userId": "u"})
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    whole = inventory_state(text, Limits(), InventoryBounds())
+    not_a_string, missing = EVENT_NAME_INVALID_CHARACTERS.code, MISSING_EVENT_NAME.code
+    assert whole[1]["unnamed"] == {not_a_string: 5, missing: 4}  # an empty object or list is truthy in JavaScript
+    assert set(whole[1]["records"]) == {"Signed Up"}
+    assert parts_state(text, Limits(), InventoryBounds(), (3, 7)) == inventory_state(
+        text, Limits(), InventoryBounds(), as_shown=True
+    )
+    decided = [Mapper(Limits()).decide(parse_line(json.dumps(line).encode())[0][0]) for line in lines]
+    by_rule = Counter(
+        finding.code for decision in decided for finding in decision.findings if finding.path == "$.event"
+    )
+    assert by_rule == Counter(whole[1]["unnamed"])
