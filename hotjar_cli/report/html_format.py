@@ -18,14 +18,16 @@ import hashlib
 import html
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import msgspec
 
 from hotjar_cli import __version__
+from hotjar_cli.core.eventtime import END_SECOND
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
+from hotjar_cli.core.timeline import next_bucket
 from hotjar_cli.core.visible import visible, visible_json
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
@@ -53,6 +55,9 @@ OUTCOME_COLOURS = {
 LOSSES = ("modified", "rejected", "ignored", "invalid")
 """The outcomes of events not accepted as sent, drawn again on a scale of their own."""
 RULE_COLOUR = "#e57373"
+LAST_MILLISECOND = END_SECOND * 1000 - 1
+"""9999-12-31T23:59:59.999Z, where the time axis ends at the latest, as `hotjar_cli.core.eventtime.iso` writes the
+last time a date holds: an axis to the year 10000 would name it, and d3 writes that year `0000`."""
 
 
 class TickStep(NamedTuple):
@@ -179,15 +184,20 @@ def _e(text: Any) -> str:
     return html.escape(visible(str(text)), quote=True)
 
 
-def _instant(label: str) -> str:
-    """A bucket's label as an ISO-8601 instant in UTC, for a temporal axis."""
+def _instant(label: str) -> int:
+    """A bucket's label as the instant it starts, in milliseconds since the epoch (UTC), for a temporal axis.
+
+    A number rather than ISO-8601 text: the end of a bucket is worked out in seconds (`next_bucket`), and written
+    as text through `strftime` a year before 1000 lost its zeros (`1-01-02`), which then read as no time at all."""
     if len(label) == 4:
-        return f"{label}-01-01T00:00:00Z"
-    if len(label) == 7:
-        return f"{label}-01T00:00:00Z"
-    if len(label) == 10:
-        return f"{label}T00:00:00Z"
-    return label.replace("Z", ":00Z")
+        text = f"{label}-01-01T00:00:00+00:00"
+    elif len(label) == 7:
+        text = f"{label}-01T00:00:00+00:00"
+    elif len(label) == 10:
+        text = f"{label}T00:00:00+00:00"
+    else:
+        text = label.replace("Z", ":00+00:00")
+    return int(datetime.fromisoformat(text).timestamp()) * 1000
 
 
 def _svg(spec: dict[str, Any]) -> str | None:
@@ -201,16 +211,11 @@ def _svg(spec: dict[str, Any]) -> str | None:
         return f'<p class="muted">The chart could not be drawn: {_e(str(error).splitlines()[0])}</p>'
 
 
-def _bucket_end(label: str) -> str:
-    """The instant a bucket ends (the next one's start), as `_instant` writes it."""
-    start = datetime.fromisoformat(_instant(label))
-    if len(label) == 4:
-        end = start.replace(year=start.year + 1)
-    elif len(label) == 7:
-        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    else:
-        end = start + (timedelta(days=1) if len(label) == 10 else timedelta(hours=1))
-    return end.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _bucket_end(label: str, resolution: str) -> int:
+    """The instant a bucket ends (the next one's start), as `_instant` writes it; the last bucket of the year 9999
+    ends at `LAST_MILLISECOND`."""
+    end = next_bucket(_instant(label) // 1000, resolution)
+    return end * 1000 if end < END_SECOND else LAST_MILLISECOND
 
 
 def _ticks(resolution: str, span: float, width: int) -> dict[str, Any]:
@@ -225,8 +230,8 @@ def _ticks(resolution: str, span: float, width: int) -> dict[str, Any]:
 def _x_axis(timeline: dict[str, Any], width: int) -> dict[str, Any]:
     """Event time on a UTC scale from the first bucket's start to the last one's end, ticked at boundaries."""
     buckets = timeline["buckets"]
-    first, last = _instant(buckets[0]["start"]), _bucket_end(buckets[-1]["start"])
-    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+    first, last = _instant(buckets[0]["start"]), _bucket_end(buckets[-1]["start"], timeline["by"])
+    span = (last - first) / 1000
     return {
         "field": "t",
         "type": "temporal",
@@ -254,7 +259,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
     bars = len(buckets) <= BARS_UP_TO
     values: list[dict[str, Any]] = []
     for index, bucket in enumerate(buckets):
-        start, end = _instant(bucket["start"]), _bucket_end(bucket["start"])
+        start, end = _instant(bucket["start"]), _bucket_end(bucket["start"], timeline["by"])
         for order, name in enumerate(names):
             count = series[name][index]
             if not bars:
@@ -263,7 +268,7 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
                 label = f"{bucket['start']}: {counted(count, 'event')}" + (f" {name}" if len(names) > 1 else "")
                 values.append({"t": start, "end": end, "series": name, "count": count, "order": order, "label": label})
     if not bars:  # a step runs to the next point: the last bucket's runs to where it ends
-        end = _bucket_end(buckets[-1]["start"])
+        end = _bucket_end(buckets[-1]["start"], timeline["by"])
         values += [
             {"t": end, "series": name, "count": series[name][-1], "order": order} for order, name in enumerate(names)
         ]

@@ -4,6 +4,7 @@ documented in the README; every format of `inventory`, and the timeline parts of
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from hotjar_cli.core.eventtime import iso
@@ -63,19 +64,31 @@ def where(seen: dict[str, Any] | None) -> str:
 
 
 def pace_words(budget: dict[str, Any]) -> str | None:
-    """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room, or why no pace is
-    projected; None when the logs added no name. Every format of the inventory says the pace in these words."""
+    """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
+    the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.
+    Every format of the inventory says the pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
     pace = budget["new_per_week"]
-    if pace:
-        fill = f", full on {budget['projected_fill']} at that pace" if budget["projected_fill"] else ""
-        # The JSON's number (rounded to hundredths), without the zeros of a float: 14, not 14.0; 18.24 as it is.
-        shown = f"{pace:,.2f}".rstrip("0").rstrip(".")
-        return f"{shown} new name{'' if shown == '1' else 's'} a week{fill}"
+    if pace is not None:
+        fill = budget["projected_fill"]
+        # A budget with room has free slots: no fill date means one past the years a date holds.
+        when = f"full on {fill}" if fill else "full only after the year 9999"
+        # The JSON's number as it is, without the zeros of a float: 14, not 14.0; 18.24 and 0.00022 as they are.
+        shown = f"{Decimal(repr(pace)):,f}"
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+        return f"{shown} new name{'' if shown == '1' else 's'} a week, {when} at that pace"
     if budget["admitted"]:
         return "too short a span of event time (under a day) to project a pace"
     return None
+
+
+def _weekly_pace(pace: float) -> float:
+    """New names a week as the JSON gives them: rounded to hundredths, or to two significant digits below 0.005, so
+    that names added over centuries of event time give a pace (0.00022), not 0."""
+    rounded = round(pace, 2)
+    return rounded if rounded else float(f"{pace:.2g}")
 
 
 def _name_record(
@@ -137,7 +150,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
     }
     if full_at is None and new and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
         pace = new / ((latest - earliest) / WEEK)
-        budget["new_per_week"] = round(pace, 2)
+        budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
     return {

@@ -331,3 +331,44 @@ def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width
     starts = {cell_len(row[: re.search(r"  (kept|never-sent)", row).start()]) for row in rows}  # type: ignore[union-attr]
     assert len(starts) == 1
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
+
+
+def test_names_added_over_centuries_give_a_slow_pace_and_say_the_site_fills_only_after_the_year_9999(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "centuries.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "track", "userId": "u", "event": "Signed Up", "timestamp": "2024-01-01T00:00:00Z"},
+            {"type": "track", "userId": "u", "event": "Signed Out", "timestamp": "2200-01-01T00:00:00Z"},
+        )
+    )
+    budget = json.loads(cli("inventory", log, "--format", "json")[1])["events"]["budget"]
+    weeks = (datetime(2200, 1, 1, tzinfo=UTC) - datetime(2024, 1, 1, tzinfo=UTC)) / timedelta(weeks=1)
+    # Two names in 9,183 weeks: a pace of 0.00022 a week, not 0; 9,998 free slots at that pace take 46 million years.
+    assert budget["new_per_week"] == float(f"{2 / weeks:.2g}") == 0.00022
+    assert budget["projected_fill"] is None
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split())
+        assert "0.00022 new names a week, full only after the year 9999 at that pace" in out, format
+        assert "too short a span" not in out, format
+
+
+def test_a_pace_under_a_hundredth_of_a_name_a_week_still_projects_when_the_site_fills(tmp_path: Path) -> None:
+    log = tmp_path / "decade.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u", "traits": {"plan": "pro"}, "timestamp": "2014-01-01T00:00:00Z"},
+            {"type": "identify", "userId": "u", "traits": {"team": "a"}, "timestamp": "2024-01-01T00:00:00Z"},
+        )
+    )
+    budget = json.loads(cli("inventory", log, "--format", "json", "--max-attributes", "3")[1])["attributes"]["budget"]
+    weeks = (datetime(2024, 1, 1, tzinfo=UTC) - datetime(2014, 1, 1, tzinfo=UTC)) / timedelta(weeks=1)
+    assert budget["new_per_week"] == float(f"{2 / weeks:.2g}") == 0.0038
+    # The last free slot in another 261 weeks at that pace.
+    projected = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(weeks=weeks / 2)
+    assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, "--max-attributes", "3")[1].split())
+        assert f"0.0038 new names a week, full on {budget['projected_fill']} at that pace" in out, format
+        assert "too short a span" not in out, format

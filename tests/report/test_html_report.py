@@ -313,7 +313,7 @@ def bars(page: Any, chart: str) -> list[dict[str, Any]]:
     return page.eval_on_selector_all(
         f'figure[data-chart="{chart}"] g.mark-rect.role-mark path',
         "paths => paths.map(path => { const box = path.getBBox();"
-        " return {label: path.getAttribute('aria-label'), width: box.width, height: box.height}; })",
+        " return {label: path.getAttribute('aria-label'), x: box.x, width: box.width, height: box.height}; })",
     )
 
 
@@ -653,3 +653,66 @@ def test_the_charts_fit_a_narrow_window(samples_page: tuple[Any, dict[str, Any]]
     assert charts and all(has_svg for _, _, has_svg in charts)
     # Drawn to the window's width: nothing to scroll sideways to, the last day and the legend in view.
     assert all(scrolled <= shown for shown, scrolled, _ in charts), charts
+
+
+EDGES_OF_TIME = {
+    "the-year-1": ["0001-01-01T00:00:00Z"],
+    "the-year-9999": ["9999-12-31T10:00:00Z"],
+    "the-last-second-of-the-year-9999": ["9999-12-31T23:59:59Z"],
+    "2024-and-the-year-9999": [*(f"2024-03-0{day}T10:00:00Z" for day in (1, 2, 3)), "9999-12-31T10:00:00Z"],
+    "the-year-1-and-2024": ["0001-01-01T00:00:00Z", "2024-03-01T10:00:00Z"],
+}
+"""Logs at the first and last times a date holds (the README's years 1 to 9999), alone and beside today's."""
+
+
+def x_ticks(page: Any, chart: str) -> list[str]:
+    """The labels of a chart's time axis, left to right."""
+    return page.eval_on_selector_all(
+        f'figure[data-chart="{chart}"] g.role-axis[aria-label^="X-axis"] g.role-axis-label text',
+        "labels => labels.map(label => label.textContent)",
+    )
+
+
+@pytest.mark.parametrize("times", EDGES_OF_TIME.values(), ids=EDGES_OF_TIME)
+@pytest.mark.parametrize(
+    "command", [["validate", "--by", "day"], ["validate", "--by", "hour"], ["inventory"]], ids=" ".join
+)
+def test_an_html_report_of_events_in_the_year_1_or_the_year_9999_is_written_and_charts_every_bucket(
+    tmp_path: Path, open_report: Any, times: list[str], command: list[str]
+) -> None:
+    log = tmp_path / "edge.jsonl"
+    log.write_text("".join(track(moment) + "\n" for moment in times))
+    report = tmp_path / "report.html"
+    code, _ = cli(command[0], log, *command[1:], "--format", "html", "-o", report)
+    assert code == 0 and report.is_file()
+    opened = open_report(report)
+    page = opened.page
+    assert opened.errors == [] and opened.requests == [] and opened.dialogs == []
+    timeline = json.loads(page.locator("#report-data").text_content())["timeline"]
+    buckets = timeline["buckets"]
+    assert buckets[0]["start"].startswith(times[0][:4]) and buckets[-1]["start"].startswith(times[-1][:4])
+    chart = page.locator('figure[data-chart="outcomes"]')
+    assert chart.get_attribute("data-buckets") == str(len(buckets))
+    if chart.get_attribute("data-marks") == "bars":
+        drawn = bars(page, "outcomes")
+        expected = [f"{bucket['start']}: 1 event accepted" for bucket in buckets if bucket["events"]]
+        assert sorted(bar["label"] for bar in drawn) == sorted(expected)
+        # Each bar on the chart, as wide as its bucket: the first bucket of the year 1 and the last of the year
+        # 9999 included.
+        assert all(bar["width"] >= 1 and bar["x"] >= 0 for bar in drawn)
+        assert all(bar["x"] + bar["width"] <= 1000 for bar in drawn), drawn
+    else:
+        # Steps across the whole axis, which runs from the first bucket's year to the end of the last one's.
+        area = chart.evaluate(
+            "figure => { const box = figure.querySelector('g.mark-area path').getBBox(); return [box.x, box.width]; }"
+        )
+        assert area[0] == pytest.approx(0, abs=1) and area[1] == pytest.approx(1000, abs=1), area
+        assert timeline["by"] == "year"
+        axis = chart.locator('g.role-axis[aria-label^="X-axis"]').get_attribute("aria-label")
+        first, last = int(buckets[0]["start"]), int(buckets[-1]["start"])
+        assert axis.endswith(f"values from {first:04d} to {min(last + 1, 9999):04d}"), axis
+    # Every year the time axis names is one a date holds, written in its four digits.
+    labels = x_ticks(page, "outcomes")
+    assert labels
+    years = [year for label in labels for year in re.findall(r"\d{4,}", label)]
+    assert all(len(year) == 4 and 1 <= int(year) <= 9999 for year in years), labels
