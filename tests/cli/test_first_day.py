@@ -257,6 +257,37 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
     assert summary["files"] == 1 and summary["events"] == 3
 
 
+SKIPPED_WHY = (
+    "(documentation, scripts, dot-files and Segment's dummy-object.txt are not read from a folder; name a file to "
+    "read it)"
+)
+
+
+def test_a_folder_of_only_documentation_says_it_holds_no_log_files_and_what_it_skipped(logs: Any) -> None:
+    logs("mdonly/readme.md", "# How these logs were exported\n")
+    result = cli("validate", "mdonly")
+    assert result.code == 2 and result.stdout == ""
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: mdonly: directory holds no log files: skipped readme.md {SKIPPED_WHY}"
+    )
+    assert cli("validate", "mdonly/readme.md", "-f", "json").code == 1  # named on its own, it is read
+
+
+def test_a_folder_of_many_skipped_files_names_a_few(logs: Any) -> None:
+    for name in ("readme.md", "export.py", ".env", "dummy-object.txt", ".cache/old.jsonl", "tools/run.sh"):
+        logs(f"logs/{name}", "x\n")
+    said = one_line(cli("inventory", "logs").stderr)
+    assert said == (
+        "hotjar-cli: error: logs: directory holds no log files: skipped .cache/old.jsonl, .env, dummy-object.txt "
+        f"and 3 more files {SKIPPED_WHY}"
+    )
+
+
+def test_an_empty_folder_holds_no_files(logs: Any) -> None:
+    Path("empty").mkdir()
+    assert one_line(cli("validate", "empty").stderr) == "hotjar-cli: error: empty: directory holds no files"
+
+
 def test_the_readme_names_every_skipped_suffix() -> None:
     assert all(f"`{suffix}`" in README for suffix in SKIPPED_SUFFIXES)
 
