@@ -147,7 +147,7 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path)."""
     skipped = sorted(
         Path(root, name).relative_to(directory).as_posix()
-        for root, folders, files in os.walk(directory)
+        for root, _, files in os.walk(directory)
         # Folders outside --since/--until are left out: the window's hint says so.
         if not any(window.excludes_folder(part) for part in Path(root).relative_to(directory).parts)
         for name in files
