@@ -29,6 +29,20 @@ COMMANDS: dict[str, str] = {
 """Every command, in the order the help lists them, and the function that is the command, as `module:function`."""
 
 
+class Command(typer.core.TyperCommand):
+    """A hotjar-cli command: Typer's, each of whose usage errors knows the command it is about."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
+        this command's, so that the error names the help to read: `hotjar-cli validate --help`, not the group's."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if error.ctx is None:
+                error.ctx = ctx
+            raise
+
+
 class LazyGroup(typer.core.TyperGroup):
     """hotjar-cli's command group: Typer's, with each command built from its module the first time it is asked for."""
 
@@ -66,7 +80,7 @@ class LazyGroup(typer.core.TyperGroup):
         single = typer.Typer(
             add_completion=False, rich_markup_mode=self.rich_markup_mode, pretty_exceptions_enable=False
         )
-        single.command(name)(getattr(import_module(module), function))
+        single.command(name, cls=Command)(getattr(import_module(module), function))
         return typer.main.get_command(single)
 
 

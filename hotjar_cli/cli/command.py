@@ -185,6 +185,12 @@ def set_aside_after(engine: Engine) -> Iterator[None]:
         gc.enable()
 
 
+def beneath_progress(out: TextIO, shown: Any) -> TextIO:
+    """`out` as a pass writes its lines to it: on the terminal a progress bar is drawn on, never on the bar's line
+    (see `RunProgress.beneath`)."""
+    return out if shown is None else shown.beneath(out)
+
+
 def with_progress(engine: Engine, shown: Any) -> Engine:
     """The engine, its local processes sending their progress to the bar when one is shown."""
     if shown is None or not isinstance(engine, LocalEngine):

@@ -164,9 +164,9 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
     """Read the logs, write the inventory, say how it went; 2 when a file could not be read to its end, else 0."""
     sources, run = settings.common.sources, settings.common.run
     started = time.monotonic()
-    with open_output(settings.output) as out, progress_bar(talk, "inventory", sources, settings.progress) as shown:
-        # Nothing is written while the pass runs: the inventory is whole only at its end.
-        with set_aside_after(settings.engine):
+    with open_output(settings.output) as out:
+        # Nothing is written while the pass runs: the inventory is whole only at its end, once the bar is gone.
+        with progress_bar(talk, "inventory", sources, settings.progress) as shown, set_aside_after(settings.engine):
             summary = run_jobs(
                 sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
             )

@@ -51,7 +51,8 @@ Jobs = Annotated[
     typer.Option(
         "--jobs",
         "-j",
-        help="Worker processes \\[default: all cores]. The answer is the same for any number.",
+        help="Worker processes \\[default: all cores]; a number past the cores this process may use starts one a "
+        "core, as more would only take turns. The answer is the same for any number.",
         show_default=False,
     ),
 ]

@@ -10,16 +10,23 @@ the queue: the bar then moves as each unit of work comes back.
 The progress is redrawn by whoever counts, never by a thread of rich's own: worker processes are forked while the bar
 is shown, and a child forked while another thread was writing to stderr would inherit that thread's lock on it,
 held for ever. The draining thread is idle when they are forked: no worker has sent anything yet.
+
+When stdout is the terminal the bar is drawn on, what a pass writes there as it goes (jsonl findings, dry-run calls)
+is written through `ProgressBar.beneath`: the bar is erased first and drawn again below the lines, so that no line
+starts with a stale copy of it. A report written whole is written once the bar is gone.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import threading
 import time
 from abc import ABC, abstractmethod
-from typing import Any, TextIO
+from collections.abc import Iterable
+from typing import IO, Any, TextIO, cast
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     Progress,
@@ -102,6 +109,11 @@ class RunProgress(ABC):
         """The run in this process is over."""
         self._refresh()
 
+    def beneath(self, out: TextIO) -> TextIO:
+        """`out` as a pass writes its lines to it while the progress is shown: as it is, unless a bar is drawn on
+        the same terminal (see `ProgressBar`)."""
+        return out
+
     @property
     def events(self) -> int:
         """The events decided so far."""
@@ -118,14 +130,32 @@ class RunProgress(ABC):
         """Show the counts, when it is time to."""
 
 
+class _Bar(Progress):
+    """rich's progress display, drawn as nothing while `hidden`: a refresh then erases it where it was."""
+
+    hidden = False
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        if not self.hidden:
+            yield from super().get_renderables()
+
+
 class ProgressBar(RunProgress):
     """On a terminal: a bar of the megabytes read of the total with a percentage, events decided, the time so far
-    and an ETA, redrawn in place and erased at the end."""
+    and an ETA, redrawn in place and erased at the end.
+
+    The bar is drawn at the end of what the terminal shows, the cursor left after it: anything else written there
+    would follow it on its line. Lines written to stdout on the same terminal while it is shown go through
+    `beneath`, which erases it first; it is drawn again, below them, at its next refresh."""
 
     def __init__(self, label: str, total_bytes: int, console: Console, live: bool = True) -> None:
         super().__init__(total_bytes, live)
+        self._console = console
+        self._drawing = threading.Lock()
+        """Held while the bar is drawn, and while lines are written on its terminal with the bar erased."""
+        self._streams: list[LinesBeneath] = []
         # Short enough for 80 columns with ten million events of a 1,234.5 MB input: a narrow terminal cuts nothing.
-        self._progress = Progress(
+        self._progress = _Bar(
             TextColumn(f"[bold]{label}"),
             BarColumn(bar_width=10),
             TaskProgressColumn(),
@@ -151,14 +181,73 @@ class ProgressBar(RunProgress):
 
     def __exit__(self, *exc: Any) -> None:
         super().__exit__(*exc)
+        # Erased as it is, not drawn once more before (rich's last refresh).
+        self._progress.hidden = True
         self._progress.__exit__(*exc)
+        if exc[0] is None:
+            for stream in self._streams:
+                stream.end()
+
+    def beneath(self, out: TextIO) -> TextIO:
+        """`out`, written so that no line of it shares the bar's when it is the terminal the bar is drawn on."""
+        if not same_terminal(out, self._console.file):
+            return out
+        stream = LinesBeneath(out, self)
+        self._streams.append(stream)
+        return cast(TextIO, stream)  # a text stream in all that a pass's lines use: `write`
+
+    def write_lines(self, out: TextIO, lines: str) -> None:
+        """Write whole lines to `out`, the bar's terminal, with the bar erased: it is drawn again below them at its
+        next refresh."""
+        with self._drawing:
+            if not self._progress.hidden:
+                self._progress.hidden = True
+                self._progress.refresh()
+            out.write(lines)
+            out.flush()
 
     def _refresh(self) -> None:
         self._progress.update(self._task, completed=self._bytes, read=self._read(), events=self.events)
         now = time.monotonic()
-        if now - self._drawn >= REDRAW_SECONDS:
-            self._drawn = now
-            self._progress.refresh()
+        # Not while lines are written below it (the counts come in another thread): the next refresh draws it.
+        if now - self._drawn >= REDRAW_SECONDS and self._drawing.acquire(blocking=False):
+            try:
+                self._drawn = now
+                self._progress.hidden = False
+                self._progress.refresh()
+            finally:
+                self._drawing.release()
+
+
+class LinesBeneath(io.TextIOBase):
+    """Text for the terminal a `ProgressBar` is drawn on, written a whole line at a time with the bar erased first
+    (see `ProgressBar.write_lines`). What follows the last line end waits for the rest of its line, or for the bar
+    to be gone (`end`): written on its own, it would share its line with the bar drawn again."""
+
+    def __init__(self, out: TextIO, bar: ProgressBar) -> None:
+        super().__init__()
+        self._out = out
+        self._bar = bar
+        self._rest = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        end = text.rfind("\n") + 1
+        if end:
+            self._bar.write_lines(self._out, self._rest + text[:end])
+            self._rest = text[end:]
+        else:
+            self._rest += text
+        return len(text)
+
+    def end(self) -> None:
+        """The bar is gone: write what is left of the last line."""
+        if self._rest:
+            self._out.write(self._rest)
+            self._rest = ""
+        self._out.flush()
 
 
 class ProgressLines(RunProgress):
@@ -197,6 +286,15 @@ class ProgressLines(RunProgress):
             line += f", eta {clock(elapsed * (self._total - self._bytes) / self._bytes)}"
         self._out.write(line + "\n")
         self._out.flush()
+
+
+def same_terminal(one: IO[str], other: IO[str]) -> bool:
+    """Whether both streams are the same terminal (stdout and stderr of a command run at a prompt)."""
+    try:
+        first, second = one.fileno(), other.fileno()
+        return os.isatty(first) and os.isatty(second) and os.path.samestat(os.fstat(first), os.fstat(second))
+    except (OSError, ValueError):  # no file descriptor (a test's captured output), or a closed one
+        return False
 
 
 def clock(seconds: float) -> str:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hotjar_cli.cli.command import guarded, progress_bar, say_done, say_errors, voice, with_progress
+from hotjar_cli.cli.command import (
+    beneath_progress,
+    guarded,
+    progress_bar,
+    say_done,
+    say_errors,
+    voice,
+    with_progress,
+)
 from hotjar_cli.cli.options import (
     Color,
     ConfigPath,
@@ -357,7 +365,7 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
             common.run,
             jobs,
             CallLines(),
-            sys.stdout,
+            beneath_progress(sys.stdout, shown),
             observer=shown,
             engine=with_progress(engine, shown),
         )

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from hotjar_cli.cli.command import (
+    beneath_progress,
     guarded,
     open_output,
     output_path,
@@ -232,7 +233,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
                 run,
                 settings.jobs,
                 lines,
-                out,
+                beneath_progress(out, shown),
                 shown,
                 with_progress(settings.engine, shown),
                 prepare_explanations,

@@ -47,7 +47,7 @@ def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] =
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
     """
     known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
-    line = f"{label}: {budget['used']:,} of {budget['limit']:,} slots used{known}"
+    line = f"{label}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
     if budget["full"]:
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
@@ -82,7 +82,7 @@ def _remainder_line(kind: dict[str, Any], shown: int) -> str | None:
         row["messages"] or 0
         for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:]
     )
-    return f"… and {counted(hidden, 'more name')} ({occurrences:,} values or messages)"
+    return f"… and {counted(hidden, 'more name')} ({counted(occurrences, 'value or message', 'values or messages')})"
 
 
 def text_width(out: TextIO) -> int:
@@ -121,7 +121,8 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             "",
             *fitted(
                 f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
-                f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
+                f" name{'' if kind['distinct_names'] == 1 else 's'}; {fates['kept']:,} kept, "
+                f"{fates['turned-away']:,} turned away, "
                 f"{fates['never-sent']:,} never sent"
             ),
         ]

@@ -95,9 +95,10 @@ class EngineError(UserError):
 
 
 def parallel_min_bytes() -> int:
-    """The least input worth starting local processes for: `HOTJAR_CLI_PARALLEL_MIN_BYTES`, else 16 MB."""
+    """The least input worth starting local processes for: `HOTJAR_CLI_PARALLEL_MIN_BYTES`, else 16 MB (set but
+    empty, as a CI variable defined with no value is, it is not set)."""
     text = os.environ.get(MIN_BYTES_VARIABLE)
-    if text is None:
+    if text is None or not text.strip():
         return PARALLEL_MIN_BYTES
     try:
         value = int(text)

@@ -76,7 +76,7 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
         if path.is_dir():
             found = sorted(_walk(path, window))
             if not found:
-                raise InputError(f"{text}: directory holds no files{window.hint()}")
+                raise InputError(f"{text}: {_nothing_to_read(path, window)}{window.hint()}")
             sources.extend(Source(str(file), file) for file in found)
         elif path.exists():
             sources.append(Source(text, path))
@@ -137,6 +137,33 @@ def _expand(pattern: str, window: Window) -> list[Path]:
         elif is_log_name(match.name):
             files[match] = None
     return list(files)
+
+
+SKIPPED_NAMED = 3
+"""Files named when a folder holds nothing but skipped ones; the rest are counted."""
+
+
+def _nothing_to_read(directory: Path, window: Window) -> str:
+    """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path)."""
+    skipped = sorted(
+        Path(root, name).relative_to(directory).as_posix()
+        for root, _, files in os.walk(directory)
+        # Folders outside --since/--until are left out: the window's hint says so.
+        if not any(window.excludes_folder(part) for part in Path(root).relative_to(directory).parts)
+        for name in files
+    )
+    if not skipped:
+        return "directory holds no files"
+    named = skipped[:SKIPPED_NAMED]
+    rest = len(skipped) - len(named)
+    if rest:
+        listing = f"{', '.join(named)} and {rest} more file{'s' if rest != 1 else ''}"
+    else:
+        listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
+    return (
+        f"directory holds no log files: skipped {listing} (documentation, scripts, dot-files and Segment's "
+        "dummy-object.txt are not read from a folder; name a file to read it)"
+    )
 
 
 def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:

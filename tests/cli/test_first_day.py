@@ -15,9 +15,12 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
+import typer.main
 
 from hotjar_cli import __version__, compiled
+from hotjar_cli.cli.app import app
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
 from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, on_a_terminal, one_line, process, track
 
@@ -170,6 +173,78 @@ def test_a_bad_choice_names_the_choices(logs: Any, args: list[str]) -> None:
     assert one_line(result.stderr).startswith("hotjar-cli: error: Invalid value for")
 
 
+def usage_errors(cases: list[list[str]]) -> list[str]:
+    """What the console script says on stderr for each of these command lines, run one after another in one process
+    (a process each would take seconds)."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from hotjar_cli.cli.main import main\n"
+        "said = []\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    sys.argv = ['hotjar-cli', *args]\n"
+        "    with contextlib.redirect_stderr(io.StringIO()) as err, contextlib.suppress(SystemExit):\n"
+        "        main()\n"
+        "    said.append(err.getvalue())\n"
+        "print(json.dumps(said))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"} | {"NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(cases)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    said: list[str] = json.loads(done.stdout)
+    return said
+
+
+POSITIONAL = {"validate": ["log.jsonl"], "inventory": ["log.jsonl"], "replay": ["log.jsonl"], "rule": ["HJ103"]}
+"""What each command is given before the option tried, so that only the option is wrong."""
+
+
+def value_options() -> list[tuple[str, click.Option]]:
+    """Every option of every command that takes a value."""
+    group: Any = typer.main.get_command(app)
+    context = click.Context(group)
+    return [
+        (name, option)
+        for name in group.list_commands(context)
+        for option in group.get_command(context, name).params
+        if isinstance(option, click.Option) and not option.is_flag and not option.count
+    ]
+
+
+def test_every_option_missing_its_value_points_to_its_own_command_s_help() -> None:
+    options = value_options()
+    assert len(options) > 40 and {name for name, _ in options} == {"validate", "inventory", "replay", "rules"}
+    said = usage_errors([[name, *POSITIONAL.get(name, []), option.opts[0]] for name, option in options])
+    for (name, option), line in zip(options, said, strict=True):
+        assert one_line(line) == (
+            f"hotjar-cli: error: Option '{option.opts[0]}' requires an argument. (see `hotjar-cli {name} --help`)"
+        )
+
+
+def test_every_choice_or_number_given_a_bad_value_points_to_its_own_command_s_help() -> None:
+    options = [
+        (name, option)
+        for name, option in value_options()
+        if isinstance(option.type, (click.Choice, click.types.IntParamType, click.types.FloatParamType))
+    ]
+    assert len(options) > 15
+    said = usage_errors([[name, *POSITIONAL.get(name, []), option.opts[0], "lots"] for name, option in options])
+    for (name, option), line in zip(options, said, strict=True):
+        assert one_line(line).startswith(f"hotjar-cli: error: Invalid value for '{option.opts[0]}'")
+        assert line.rstrip().endswith(f"(see `hotjar-cli {name} --help`)")
+
+
+def test_a_missing_argument_or_an_unknown_option_points_to_the_help_of_its_command() -> None:
+    said = usage_errors([["validate"], ["rule"], ["validate", "log.jsonl", "--bogus"], ["--bogus"]])
+    assert [line.rstrip().rsplit(" (see ", 1)[1] for line in said] == [
+        "`hotjar-cli validate --help`)",
+        "`hotjar-cli rule --help`)",
+        "`hotjar-cli validate --help`)",
+        "`hotjar-cli --help`)",
+    ]
+
+
 # Scripts and documentation beside the logs
 
 
@@ -180,6 +255,37 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
     logs(f"logs/TOOL{suffix.upper()}", "console.log('not a log')\n")
     summary = cli("validate", "logs", "-f", "json").json()["summary"]
     assert summary["files"] == 1 and summary["events"] == 3
+
+
+SKIPPED_WHY = (
+    "(documentation, scripts, dot-files and Segment's dummy-object.txt are not read from a folder; name a file to "
+    "read it)"
+)
+
+
+def test_a_folder_of_only_documentation_says_it_holds_no_log_files_and_what_it_skipped(logs: Any) -> None:
+    logs("mdonly/readme.md", "# How these logs were exported\n")
+    result = cli("validate", "mdonly")
+    assert result.code == 2 and result.stdout == ""
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: mdonly: directory holds no log files: skipped readme.md {SKIPPED_WHY}"
+    )
+    assert cli("validate", "mdonly/readme.md", "-f", "json").code == 1  # named on its own, it is read
+
+
+def test_a_folder_of_many_skipped_files_names_a_few(logs: Any) -> None:
+    for name in ("readme.md", "export.py", ".env", "dummy-object.txt", ".cache/old.jsonl", "tools/run.sh"):
+        logs(f"logs/{name}", "x\n")
+    said = one_line(cli("inventory", "logs").stderr)
+    assert said == (
+        "hotjar-cli: error: logs: directory holds no log files: skipped .cache/old.jsonl, .env, dummy-object.txt "
+        f"and 3 more files {SKIPPED_WHY}"
+    )
+
+
+def test_an_empty_folder_holds_no_files(logs: Any) -> None:
+    Path("empty").mkdir()
+    assert one_line(cli("validate", "empty").stderr) == "hotjar-cli: error: empty: directory holds no files"
 
 
 def test_the_readme_names_every_skipped_suffix() -> None:

@@ -278,6 +278,28 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]
 
 
+def test_every_count_of_one_in_the_text_and_markdown_inventory_is_singular(tmp_path: Path) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}},
+            {"type": "track", "userId": "u1", "event": "Signed Up"},
+        )
+    )
+    text = cli("inventory", log)[1]
+    assert "Attributes: 1 name; 1 kept" in text and "Events: 1 name; 1 kept" in text
+    limits = ("--max-attributes", "1", "--max-events", "1")
+    for format in ("text", "markdown"):
+        out = cli("inventory", log, "--format", format, *limits)[1]
+        assert "attribute budget: 1 of 1 slot used" in out.lower(), format
+        assert "event budget: 1 of 1 slot used" in out.lower(), format
+        assert not re.search(r"(?<![\d,.])1 (names|slots|values)\b", out), out
+    # 51 names, each in one message: the one past the 50 shown is counted below them.
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {f"trait_{n:02}": 1 for n in range(51)}}))
+    for format in ("text", "markdown"):
+        assert "… and 1 more name (1 value or message)" in cli("inventory", log, "--format", format)[1], format
+
+
 def reads_in_full(out: str, name: str) -> bool:
     """Whether the name is in the output whole: on one line, or folded at its spaces onto indented lines, with the
     rest of a row's cells between its parts."""

@@ -138,6 +138,26 @@ def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
     assert parallel.plan_units(resolve(["-"]), 2) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "least"),
+    [("", parallel.PARALLEL_MIN_BYTES), ("  ", parallel.PARALLEL_MIN_BYTES), ("0", 0), (" 1000 ", 1000)],
+)
+def test_the_least_input_for_local_processes_can_be_set_and_an_empty_setting_is_no_setting(
+    monkeypatch: pytest.MonkeyPatch, value: str, least: int
+) -> None:
+    # `HOTJAR_CLI_PARALLEL_MIN_BYTES= hotjar-cli ...`, or a CI variable defined empty, means the default.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, value)
+    assert parallel.parallel_min_bytes() == least
+    assert parallel.LocalEngine(2).min_bytes == least
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "1.5"])
+def test_a_least_input_that_is_not_a_number_of_bytes_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, value)
+    with pytest.raises(parallel.EngineError, match="not a number of bytes"):
+        parallel.parallel_min_bytes()
+
+
 def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> None:
     big = tmp_path / "big.jsonl"
     chunk = site_limit_log(4000, 400, 4)

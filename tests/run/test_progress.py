@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import multiprocessing
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -22,7 +23,7 @@ from hotjar_cli.run.parallel import (
     run_jobs,
 )
 from hotjar_cli.sources.reader import resolve
-from tests.support.cli import CLI, track
+from tests.support.cli import CLI, on_one_terminal, screen, track
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +76,43 @@ def test_the_bar_shows_a_percentage_and_an_eta_that_move(large: Path, command: l
     total = sum(path.stat().st_size for path in large.iterdir()) / 1e6
     assert f"/{total:,.1f} MB" in drawn
     assert re.search(r"eta \S*\d:\d\d:\d\d", drawn)  # a time, not cut at 80 columns
+
+
+# On a terminal that shows both the report and the bar
+
+BAR = "━"
+"""What the bar is drawn with, and no report holds."""
+
+
+def lines_piped(command: list[str], *args: str | Path) -> list[str]:
+    """What the command writes to stdout where stdout is no terminal, as wide as the terminal of `on_one_terminal`."""
+    env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"} | {"COLUMNS": "100"}
+    done = subprocess.run([str(CLI), *command, *map(str, args)], capture_output=True, env=env, timeout=120, check=False)
+    return done.stdout.decode().splitlines()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("command", [["validate", "-f", "jsonl"], ["replay", "--dry-run"]])
+def test_lines_streamed_to_the_terminal_never_share_a_line_with_the_bar(
+    large: Path, command: list[str], jobs: str
+) -> None:
+    code, shown = on_one_terminal(*command, large, "--jobs", jobs)
+    assert code in (0, 1)
+    assert BAR.encode() in shown  # the bar was drawn as the lines came
+    if jobs == "1":  # one process takes long enough on this input for the bar to move between the lines
+        assert len(set(re.findall(rb"(\d+)% \d", re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown)))) > 2
+    lines = screen(shown)
+    assert not [line for line in lines if BAR in line or " eta " in line]
+    # Every streamed line is on the screen whole, in order, and the summary said on stderr follows them.
+    streamed = [line for line in lines if line.startswith("{")]
+    assert streamed == lines_piped(command, large, "--jobs", jobs)
+    assert lines[: len(streamed)] == streamed
+
+
+@pytest.mark.parametrize("format", ["text", "json"])
+def test_the_bar_is_gone_before_the_inventory_is_written_to_the_terminal(large: Path, format: str) -> None:
+    code, shown = on_one_terminal("inventory", large, "-f", format)
+    assert code == 0
+    assert BAR.encode() in shown
+    lines = screen(shown)
+    assert lines == lines_piped(["inventory", "-f", format], large)

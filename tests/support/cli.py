@@ -3,10 +3,15 @@ and the log lines the command-line tests write."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
+import struct
 import subprocess
 import sys
+import termios
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +118,60 @@ def one_line(text: str) -> str:
     lines = text.strip().splitlines()
     assert len(lines) == 1, text
     return lines[0]
+
+
+def on_one_terminal(*args: str | Path, columns: int = 100) -> tuple[int, bytes]:
+    """`hotjar-cli ARGS` with stdout and stderr on the same terminal of `columns` columns, as a person runs it: its
+    exit code and every byte the terminal received, read while it runs (a long output would fill the terminal's
+    buffer otherwise)."""
+    controller, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "COLUMNS", "LINES")}
+    shown = bytearray()
+    try:
+        with subprocess.Popen(
+            [str(CLI), *map(str, args)], stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, env=env
+        ) as running:
+            os.close(terminal)
+            terminal = -1
+            with suppress(OSError):  # the terminal is closed once everything written to it has been read
+                while chunk := os.read(controller, 1 << 16):
+                    shown += chunk
+            code = running.wait(timeout=120)
+    finally:
+        if terminal >= 0:
+            os.close(terminal)
+        os.close(controller)
+    return code, bytes(shown)
+
+
+_TERMINAL_CODE = re.compile(r"(\x1b\[[0-9;?]*[A-Za-z]|\r|\n)")
+
+
+def screen(shown: bytes) -> list[str]:
+    """The lines a terminal holds once it has received `shown`: text written over, lines erased (`ESC[2K`), the
+    cursor sent back to the line's start (CR) or up (`ESC[nA`); styles and the cursor's visibility change nothing
+    here. A line longer than the terminal is one line. Trailing spaces and empty lines at the end are left out."""
+    lines, row, column = [""], 0, 0
+    for token in _TERMINAL_CODE.split(shown.decode()):
+        if token == "\r":
+            column = 0
+        elif token == "\n":
+            row += 1
+            if row == len(lines):
+                lines.append("")
+        elif token.startswith("\x1b["):
+            code, count = token[-1], token[2:-1]
+            if code == "K" and count == "2":
+                lines[row] = ""
+            elif code == "A":
+                row = max(row - int(count or 1), 0)
+            else:
+                assert code in "mhl", f"a terminal code the screen does not know: {token!r}"
+        elif token:
+            line = lines[row].ljust(column)
+            lines[row] = line[:column] + token + line[column + len(token) :]
+            column += len(token)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return [line.rstrip() for line in lines]
