@@ -26,7 +26,7 @@ import msgspec
 from hotjar_cli import __version__
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
-from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.core.visible import visible, visible_json, visible_name
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
@@ -168,6 +168,7 @@ figure.chart svg { max-width: 100%; height: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
+.name { white-space: pre-wrap; }
 .fate-turned-away { color: #c62828; } .fate-never-sent { color: #6a1b9a; }
 input.filter { padding: .3em; width: 20em; margin: .5em 0; }
 .table-wrap { max-height: 70vh; overflow: auto; border: 1px solid #eee; }
@@ -391,10 +392,11 @@ def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
 
 
 def _name(name: str) -> str:
-    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut."""
+    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut. Spaces at
+    its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it (`.name`)."""
     if len(name) <= LINE_CHARACTERS:
-        return f">{_e(name)}"
-    return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
+        return f">{_e(visible_name(name))}"
+    return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
 def _slots_legend(option: str) -> str:
@@ -429,7 +431,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
             else:
                 # The site's first slots are the names it held before these logs, in the order it took them.
                 held = "known" if slot <= budget["known_before"] else "taken"
-                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(visible_name(name))}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
     else:
         # The slots held before these logs, then the ones they took, in the grid's colours.
@@ -445,7 +447,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
         )
     parts.append(_slots_legend(option))
     if turned_away:
-        names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
+        names = ", ".join(f'<span class="name"{_name(name)}</span>' for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
         in_table = sum(row["fate"] == "turned-away" for row in _table_rows(kind)[0])
         if more <= 0:

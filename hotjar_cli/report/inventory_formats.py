@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from rich.cells import cell_len
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import visible, visible_name
 from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell
 from hotjar_cli.report.records import write_document
@@ -132,7 +132,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         for row in rows:
             table.append(
                 [
-                    visible(row["name"]),
+                    visible_name(row["name"]),
                     _fate(row),
                     f"{row['messages'] or 0:,}",
                     _users(row),
@@ -211,14 +211,20 @@ CSV_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any tabs and spaces."""
+
+
 def _cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
-    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal.
-    value = visible(value)
+    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal. A tab stays a tab: it can only move the
+    # cursor to the next column, and a name in the CSV is a key to join on, so it must be the name exactly.
+    value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    if len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t"):
+    shown = value.lstrip("\t ")
+    if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -254,6 +260,12 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
             )
 
 
+def _markdown_name(name: str) -> str:
+    """A name as a code span in a table cell, the spaces at its ends made visible (a code span shows them, but a
+    rendered page does not)."""
+    return table_cell(code(visible_name(name)))
+
+
 def _markdown_place(seen: dict[str, Any] | None) -> str:
     return "-" if seen is None else table_cell(code(where(seen)))
 
@@ -282,7 +294,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         rows = _top(kind, TOP)
         for row in rows:
             lines.append(
-                f"| {table_cell(code(row['name']))} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
+                f"| {_markdown_name(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
                 f"{_counts(row[drops]) or '-'} | {_markdown_place(row['first_seen'])} | "
                 f"{_markdown_place(row['last_seen'])} |"
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -331,3 +333,57 @@ def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width
     starts = {cell_len(row[: re.search(r"  (kept|never-sent)", row).start()]) for row in rows}  # type: ignore[union-attr]
     assert len(starts) == 1
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
+
+
+# Names that differ only in tabs and spaces at their ends
+
+LOOKALIKES = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
+SHOWN = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
+
+
+@pytest.fixture
+def lookalikes(tmp_path: Path) -> Path:
+    log = tmp_path / "lookalikes.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": dict.fromkeys(LOOKALIKES, 1)},
+            *({"type": "track", "userId": "u1", "event": name} for name in LOOKALIKES),
+        )
+    )
+    return log
+
+
+def test_names_that_differ_in_tabs_and_end_spaces_read_apart_in_the_text_inventory(lookalikes: Path) -> None:
+    out = cli("inventory", lookalikes)[1]
+    assert "\t" not in out
+    for kind in ("Attributes", "Events"):
+        table = out.split(f"{kind}:")[1].split("\n\n")[0]
+        rows = [line for line in table.splitlines()[2:] if not line.startswith(("    first seen", "    last seen"))]
+        names = [re.sub(r" +(kept #\d+|never-sent|turned-away)  .*", "", row) for row in rows]
+        assert sorted(names) == sorted(SHOWN), kind
+
+
+def test_names_that_differ_in_tabs_and_end_spaces_read_apart_in_the_markdown_inventory(lookalikes: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    out = cli("inventory", lookalikes, "--format", "markdown")[1]
+    assert "\t" not in out
+    rendered = MarkdownIt("commonmark").enable(["table"]).render(out)
+    for shown in SHOWN:
+        assert rendered.count(f"<td><code>{shown}</code></td>") == 2, shown  # an attribute and an event
+
+
+def test_names_keep_their_tabs_and_spaces_exactly_in_json_and_csv(lookalikes: Path) -> None:
+    record = json.loads(cli("inventory", lookalikes, "--format", "json")[1])
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", lookalikes, "--format", "csv")[1])))
+    for kind in ("attributes", "events"):
+        assert sorted(row["name"] for row in record[kind]["names"]) == sorted(LOOKALIKES)
+        assert sorted(row["name"] for row in rows if row["kind"] == kind[:-1]) == sorted(LOOKALIKES)
+
+
+def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
+    log = tmp_path / "formulas.jsonl"
+    names = ["=1+1", "\t=1+1", " +cmd", "-", "\tplain"]
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
+    assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])

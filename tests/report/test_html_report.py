@@ -653,3 +653,24 @@ def test_the_charts_fit_a_narrow_window(samples_page: tuple[Any, dict[str, Any]]
     assert charts and all(has_svg for _, _, has_svg in charts)
     # Drawn to the window's width: nothing to scroll sideways to, the last day and the legend in view.
     assert all(scrolled <= shown for shown, scrolled, _ in charts), charts
+
+
+def test_names_that_differ_in_tabs_and_spaces_read_apart_in_the_table(tmp_path: Path, open_report: Any) -> None:
+    lookalikes = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
+    log = tmp_path / "lookalikes.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(message) + "\n"
+            for message in (
+                {"type": "identify", "userId": "u1", "traits": dict.fromkeys(lookalikes, 1)},
+                *({"type": "track", "userId": "u1", "event": name} for name in lookalikes),
+            )
+        )
+    )
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    page = open_report(report).page
+    # As the page shows them: a browser folds a tab and runs of spaces into one space, and drops them at the ends.
+    shown = page.eval_on_selector_all("#inventory td.name", "cells => cells.map(cell => cell.innerText)")
+    expected = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
+    assert sorted(shown) == sorted(expected * 2)
