@@ -203,12 +203,16 @@ CSV_COLUMNS = (
     "first_seen_time",
     "first_seen_file",
     "first_seen_line",
+    "first_seen_index",
     "last_seen_time",
     "last_seen_file",
     "last_seen_line",
+    "last_seen_index",
     "types",
     "findings",
 )
+"""The inventory CSV's header, one column per field of a name in the JSON: sightings spread over four columns each,
+`types` and `findings` (an attribute's `dropped`) as `key:count` pairs."""
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -216,6 +220,8 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as in the JSON, not Python's True
     if not isinstance(value, str):
         return value
     # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
@@ -229,8 +235,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _plain_counts(counts: dict[str, int]) -> str:
+    """`string:21963 number:4`: the pairs without thousands separators, for a program to split."""
+    return " ".join(f"{key}:{value}" for key, value in counts.items())
+
+
 def write_csv(record: dict[str, Any], out: TextIO) -> None:
-    """One row per name (attributes, then events); counts as `code:count` pairs separated by spaces."""
+    """One row per name (attributes, then events) with every field of the JSON's: empty where the JSON has null,
+    `true`/`false` for booleans, counts as `code:count` pairs separated by spaces."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for kind in ("attributes", "events"):
@@ -250,11 +262,13 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
                         first.get("time"),
                         first.get("file"),
                         first.get("line"),
+                        first.get("index"),
                         last.get("time"),
                         last.get("file"),
                         last.get("line"),
-                        _counts(row.get("types", {})),
-                        _counts(row.get("dropped", row.get("findings", {}))),
+                        last.get("index"),
+                        _plain_counts(row.get("types", {})),
+                        _plain_counts(row.get("dropped", row.get("findings", {}))),
                     )
                 ]
             )

@@ -387,3 +387,53 @@ def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_space
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
     rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
     assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])
+
+
+# The CSV carries what the JSON carries, as plain values
+
+
+def test_the_csv_carries_every_field_of_the_json_as_plain_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    record = json.loads(cli("inventory", "sample_events/", "--format", "json")[1])
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", "sample_events/", "--format", "csv")[1])))
+
+    def plain(value: Any) -> str:
+        return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+    def pairs(counts: dict[str, int]) -> str:
+        return " ".join(f"{key}:{value}" for key, value in counts.items())
+
+    expected = []
+    for kind in ("attributes", "events"):
+        for name in record[kind]["names"]:
+            first, last = name["first_seen"] or {}, name["last_seen"] or {}
+            expected.append(
+                {
+                    "kind": kind[:-1],
+                    "name": name["name"],
+                    **{key: plain(name[key]) for key in ("fate", "slot", "messages", "users", "users_estimated")},
+                    **{f"first_seen_{key}": plain(first.get(key)) for key in ("time", "file", "line", "index")},
+                    **{f"last_seen_{key}": plain(last.get(key)) for key in ("time", "file", "line", "index")},
+                    "types": pairs(name.get("types", {})),
+                    "findings": pairs(name.get("dropped", name.get("findings", {}))),
+                }
+            )
+    assert rows == expected
+    # Batch items say which item they are, as in the JSON; booleans read as in the JSON.
+    assert any(row["first_seen_index"] for row in rows) and any(row["last_seen_index"] for row in rows)
+    assert {row["users_estimated"] for row in rows} == {"false"}
+
+
+def test_csv_counts_have_no_thousands_separators_and_estimates_say_true(tmp_path: Path) -> None:
+    log = tmp_path / "busy.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                {"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro" if number % 3 else 1}}
+                for number in range(1500)
+            )
+        )
+    )
+    (row,) = csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1]))
+    assert (row["messages"], row["types"], row["users_estimated"]) == ("1500", "number:500 string:1000", "true")
+    assert int(row["users"]) == pytest.approx(1500, rel=0.1)
