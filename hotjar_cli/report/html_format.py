@@ -31,7 +31,7 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, pace_words, where
+from hotjar_cli.report.site_view import inventory_record, names_words, pace_words, where
 from hotjar_cli.report.wording import counted, filtered_out, read_from
 
 BARS_UP_TO = 200
@@ -410,7 +410,10 @@ def _slots_legend(option: str) -> str:
 
 def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
     budget = kind["budget"]
-    parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
+    parts = [
+        f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>",
+        f"<p>{_e(names_words(kind))}.</p>",  # starts with a number: no capital to make
+    ]
     if budget["full"]:
         parts.append(
             f"<p>Full since {_seen(budget['filled_at'])}</p>"

@@ -18,7 +18,7 @@ from hotjar_cli.core.visible import visible, visible_name
 from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell
 from hotjar_cli.report.records import write_document
-from hotjar_cli.report.site_view import pace_words, where
+from hotjar_cli.report.site_view import names_words, pace_words, where
 from hotjar_cli.report.wording import counted
 
 TOP = 50
@@ -113,18 +113,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
-        fates = {
-            fate: sum(1 for row in kind["names"] if row["fate"] == fate)
-            for fate in ("kept", "turned-away", "never-sent")
-        }
-        lines += [
-            "",
-            *fitted(
-                f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
-                f" names; {fates['kept']:,} kept, {fates['turned-away']:,} turned away, "
-                f"{fates['never-sent']:,} never sent"
-            ),
-        ]
+        lines += ["", *fitted(f"{label}: {names_words(kind)}")]
         rows = _top(kind, TOP)
         drops = "dropped" if key == "attributes" else "findings"
         table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops]]
@@ -301,6 +290,8 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         lines += [
             "",
             f"### {label}",
+            "",
+            f"{names_words(kind)}.",
             "",
             f"| name | fate | messages | users | {drops} | first seen | last seen |",
             "| --- | --- | ---: | ---: | --- | --- | --- |",

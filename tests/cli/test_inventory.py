@@ -335,6 +335,36 @@ def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
 
 
+# Names the site held before these logs
+
+
+def test_names_known_only_from_the_seed_files_are_counted_apart_from_the_logs_names(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {f"trait_{number}": number for number in range(22)}},
+            {"type": "track", "userId": "u1", "event": "Signed Up"},
+        )
+    )
+    (tmp_path / "attributes.txt").write_text("only_known\ntrait_0\n")  # trait_0 is in the logs too
+    (tmp_path / "events.txt").write_text("Archived Flow\n")
+    seeds = ["--known-attributes", tmp_path / "attributes.txt", "--known-events", tmp_path / "events.txt"]
+    record = json.loads(cli("inventory", log, "--format", "json", *seeds)[1])
+    for kind, distinct, known_only in (("attributes", 22, 1), ("events", 1, 1)):
+        assert record[kind]["distinct_names"] == distinct and record[kind]["known_only_names"] == known_only
+        assert len(record[kind]["names"]) == distinct + known_only
+    attributes = "22 names in the logs, 1 more held before them; 23 kept, 0 turned away, 0 never sent"
+    events = "1 name in the logs, 1 more held before them; 2 kept, 0 turned away, 0 never sent"
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, *seeds)[1].split())
+        assert attributes in out and events in out, format
+    # Without seeds, the names of the logs are every name, and the parts add up to them.
+    out = " ".join(cli("inventory", log)[1].split())
+    assert "Attributes: 22 names; 22 kept, 0 turned away, 0 never sent" in out
+    assert "Events: 1 name; 1 kept, 0 turned away, 0 never sent" in out
+    assert json.loads(cli("inventory", log, "--format", "json")[1])["events"]["known_only_names"] == 0
+
+
 # Names that differ only in tabs and spaces at their ends
 
 LOOKALIKES = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
