@@ -31,7 +31,14 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, names_words, pace_words, where
+from hotjar_cli.report.site_view import (
+    incomplete_words,
+    inventory_record,
+    names_words,
+    pace_words,
+    unread_words,
+    where,
+)
 from hotjar_cli.report.wording import counted, filtered_out, read_from
 
 BARS_UP_TO = 200
@@ -667,6 +674,10 @@ def inventory_page(record: dict[str, Any]) -> str:
         f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
         f"{filtered_out(summary.get('filtered', 0))}{span}</p>",
     ]
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is not None:
+        unread = "".join(f"<li>{_e(place)}: {_e(why)}</li>" for place, why in map(unread_words, record["errors"]))
+        sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
         sections += _timeline_sections(_charted(timeline, summary))

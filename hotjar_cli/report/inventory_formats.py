@@ -16,9 +16,9 @@ from rich.cells import cell_len
 from hotjar_cli import __version__
 from hotjar_cli.core.visible import visible, visible_name
 from hotjar_cli.report.layout import Flow, words
-from hotjar_cli.report.markdown_escape import code, table_cell
+from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
-from hotjar_cli.report.site_view import names_words, pace_words, where
+from hotjar_cli.report.site_view import incomplete_words, names_words, pace_words, unread_words, where
 from hotjar_cli.report.wording import counted
 
 TOP = 50
@@ -108,6 +108,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             f"hotjar-cli inventory: {counted(record['summary']['events'], 'event')} from "
             f"{record['span']['first'] or '-'} to {record['span']['last'] or '-'}"
         ),
+        *_incomplete_lines(record, fitted),
         *fitted(budget_line("attribute budget", record["attributes"]["budget"])),
         *fitted(budget_line("event budget", record["events"]["budget"])),
     ]
@@ -153,6 +154,17 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             lines += fitted(more)
     lines += ["", *fitted(record["users_note"] + ".")]
     out.write("\n".join(lines) + "\n")
+
+
+def _incomplete_lines(record: dict[str, Any], fitted: Callable[[str, int], list[str]]) -> list[str]:
+    """What the text inventory says of files it could not read to their end: the inventory is partial."""
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is None:
+        return []
+    lines = fitted(f"{incomplete}:", 2)
+    for error in record["errors"]:
+        lines += fitted(visible("  " + ": ".join(unread_words(error))), 4)
+    return lines
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
@@ -278,9 +290,16 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
 
     Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
     """
-    lines = [
-        "## Hotjar site inventory",
-        "",
+    lines = ["## Hotjar site inventory", ""]
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is not None:
+        # A quote: the list of errors in it cannot run on into the list of budgets after it.
+        lines += [f"> **{incomplete}:**", ">"]
+        for error in record["errors"]:
+            place, why = unread_words(error)
+            lines.append(f"> - {code(place)}: {text(why)}")
+        lines.append("")
+    lines += [
         f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code)}",
         f"- {budget_line('Event budget', record['events']['budget'], show=code)}",
     ]

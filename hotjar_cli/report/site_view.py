@@ -92,6 +92,24 @@ def names_words(kind: dict[str, Any]) -> str:
     return f"{names}; {fates[0]:,} kept, {fates[1]:,} turned away, {fates[2]:,} never sent"
 
 
+def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
+    """`Incomplete: 1 file could not be read to its end; ...` for the `errors` of the inventory's document, which each
+    format says before its budgets, followed by the errors; None when every file was read to its end."""
+    if not errors:
+        return None
+    files = len({error["file"] for error in errors})
+    return (
+        f"Incomplete: {counted(files, 'file')} could not be read to {'its end' if files == 1 else 'their ends'}; "
+        f"the names and counts below leave out the rest of {'it' if files == 1 else 'them'}"
+    )
+
+
+def unread_words(error: dict[str, Any]) -> tuple[str, str]:
+    """Where the reading of a file stopped and why, as `validate`'s reports say it: (`logs/a.gz:12`,
+    `could not read on: the gzip stream is corrupt or truncated ...`)."""
+    return f"{error['file']}:{error['line']}", f"could not read on: {error['message']}"
+
+
 def _known_only(names: Names) -> int:
     """How many of the names held before these logs (`--known-attributes`, `--known-events`) the logs never name:
     exact while every name is held; past that, estimated as the distinct names of the logs and the known ones

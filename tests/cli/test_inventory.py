@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -333,6 +334,45 @@ def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width
     starts = {cell_len(row[: re.search(r"  (kept|never-sent)", row).start()]) for row in rows}  # type: ignore[union-attr]
     assert len(starts) == 1
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
+
+
+# A file that could not be read to its end
+
+
+def cut_short(path: Path) -> None:
+    """A gzip of 5,000 track lines cut in half: the reading stops part-way, at a line the error names."""
+    text = lines_of(
+        *({"type": "track", "userId": f"u{number % 40}", "event": f"Event {number % 30}"} for number in range(5000))
+    )
+    packed = gzip.compress(text.encode())
+    path.write_bytes(packed[: len(packed) // 2])
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_an_inventory_of_a_file_cut_short_says_in_the_report_that_it_is_incomplete(tmp_path: Path, format: str) -> None:
+    log = tmp_path / "trunc.gz"
+    cut_short(log)
+    code, out, err = cli("inventory", log, "--format", format)
+    assert code == 2
+    error = json.loads(cli("inventory", log, "--format", "json")[1])["errors"][0]
+    assert error["message"] in err
+    # The report itself says so, before its budgets: whoever reads only the report knows the names are partial.
+    shown = out.replace("\\", "").replace("\n    ", " ").replace("\n  ", " ")
+    assert "Incomplete: 1 file could not be read to its end" in shown
+    assert f"{error['line']}" in shown and "the gzip stream is corrupt or truncated" in shown
+    assert shown.index("Incomplete") < shown.lower().index("budget")
+
+
+def test_the_csv_of_a_file_cut_short_holds_names_only_and_exits_2_saying_why(tmp_path: Path) -> None:
+    log = tmp_path / "trunc.gz"
+    cut_short(log)
+    code, out, err = cli("inventory", log, "--format", "csv")
+    assert code == 2 and "the gzip stream is corrupt or truncated" in err
+    rows = list(csv.reader(io.StringIO(out)))
+    names = json.loads(cli("inventory", log, "--format", "json")[1])["events"]["names"]
+    # One header and one row per name: no row of another shape that a reader of the CSV would take for a name.
+    assert [row[1] for row in rows[1:]] == [row["name"] for row in names]
+    assert {len(row) for row in rows} == {len(rows[0])}
 
 
 # Names the site held before these logs
