@@ -4,6 +4,8 @@ Logs are untrusted input: an ESC byte in a broken line, a file name or a trait v
 move the cursor or rewrite what a CI log shows, and a bidirectional override can make a line read differently
 from what it holds. Every text that came from the input goes through `visible` before a human format shows it:
 each such character is written as its JSON escape (`\\u001b`), which also keeps JSON valid and equal in value.
+A tab too: raw, it shifts a table's columns and reads as a space. A name (`visible_name`) also has the spaces at its
+ends escaped, so that `plan ` does not pass for `plan`.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ INVISIBLE = (
 direction marks, the soft hyphen, the byte-order mark, Hangul fillers, line and paragraph separators, the invisible
 tag characters, the no-break and other wide or narrow spaces, the blank braille pattern. Shown raw, `pl\\u200ban`
 reads as `plan` and `Signed\\u00a0Up` as `Signed Up`: two names Hotjar counts apart would look like one."""
-UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
-"""C0 controls but tab, DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and `INVISIBLE`."""
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
+"""C0 controls (tab included), DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and
+`INVISIBLE`."""
+_END_SPACES = re.compile("^ +| +$")
 _JSON_UNSAFE_CHARACTERS = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}"
 _JSON_UNSAFE = re.compile(f"[{_JSON_UNSAFE_CHARACTERS}]")
 """What a JSON encoder leaves raw of `UNSAFE`: it escapes C0 controls itself."""
@@ -59,6 +63,16 @@ def visible(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text  # nearly every text: two flag checks, no copy
     return UNSAFE.sub(_escape, text)
+
+
+def visible_name(name: str) -> str:
+    """`visible` of a name, with the spaces at its ends written as `\\u0020` too: shown raw, `plan `, ` plan` and
+    `plan` read alike (a table pads its cells with spaces, a page drops them), and Hotjar counts them apart. Spaces
+    inside a name stay spaces: `Signed Up` reads as it is."""
+    shown = visible(name)
+    if shown[:1] != " " and shown[-1:] != " ":
+        return shown
+    return _END_SPACES.sub(lambda spaces: "\\u0020" * len(spaces.group()), shown)
 
 
 def visible_json(text: str) -> str:

@@ -28,12 +28,19 @@ from hotjar_cli.core.eventtime import END_SECOND
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
-from hotjar_cli.core.visible import visible, visible_json
+from hotjar_cli.core.visible import visible, visible_json, visible_name
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, pace_words, where
+from hotjar_cli.report.site_view import (
+    incomplete_words,
+    inventory_record,
+    names_words,
+    pace_words,
+    unread_words,
+    where,
+)
 from hotjar_cli.report.wording import counted, filtered_out, read_from
 
 BARS_UP_TO = 200
@@ -173,6 +180,7 @@ figure.chart svg { max-width: 100%; height: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
+.name { white-space: pre-wrap; }
 .fate-turned-away { color: #c62828; } .fate-never-sent { color: #6a1b9a; }
 input.filter { padding: .3em; width: 20em; margin: .5em 0; }
 .table-wrap { max-height: 70vh; overflow: auto; border: 1px solid #eee; }
@@ -396,10 +404,11 @@ def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
 
 
 def _name(name: str) -> str:
-    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut."""
+    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut. Spaces at
+    its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it (`.name`)."""
     if len(name) <= LINE_CHARACTERS:
-        return f">{_e(name)}"
-    return f' title="{_e(name)}">{_e(name[: LINE_CHARACTERS - 1])}…'
+        return f">{_e(visible_name(name))}"
+    return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
 def _slots_legend(option: str) -> str:
@@ -413,7 +422,10 @@ def _slots_legend(option: str) -> str:
 
 def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
     budget = kind["budget"]
-    parts = [f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>"]
+    parts = [
+        f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>",
+        f"<p>{_e(names_words(kind))}.</p>",  # starts with a number: no capital to make
+    ]
     if budget["full"]:
         parts.append(
             f"<p>Full since {_seen(budget['filled_at'])}</p>"
@@ -434,7 +446,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
             else:
                 # The site's first slots are the names it held before these logs, in the order it took them.
                 held = "known" if slot <= budget["known_before"] else "taken"
-                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(name)}">{slot}</div>')
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(visible_name(name))}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
     else:
         # The slots held before these logs, then the ones they took, in the grid's colours.
@@ -450,7 +462,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
         )
     parts.append(_slots_legend(option))
     if turned_away:
-        names = ", ".join(f"<span{_name(name)}</span>" for name in turned_away[:TURNED_AWAY_LISTED])
+        names = ", ".join(f'<span class="name"{_name(name)}</span>' for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
         in_table = sum(row["fate"] == "turned-away" for row in _table_rows(kind)[0])
         if more <= 0:
@@ -667,6 +679,10 @@ def inventory_page(record: dict[str, Any]) -> str:
         f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
         f"{filtered_out(summary.get('filtered', 0))}{span}</p>",
     ]
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is not None:
+        unread = "".join(f"<li>{_e(place)}: {_e(why)}</li>" for place, why in map(unread_words, record["errors"]))
+        sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
         sections += _timeline_sections(_charted(timeline, summary))

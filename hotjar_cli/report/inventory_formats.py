@@ -14,11 +14,11 @@ from typing import Any, TextIO
 from rich.cells import cell_len
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import visible, visible_name
 from hotjar_cli.report.layout import Flow, words
-from hotjar_cli.report.markdown_escape import code, table_cell
+from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
-from hotjar_cli.report.site_view import pace_words, where
+from hotjar_cli.report.site_view import incomplete_words, names_words, pace_words, unread_words, where
 from hotjar_cli.report.wording import counted
 
 TOP = 50
@@ -108,24 +108,13 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             f"hotjar-cli inventory: {counted(record['summary']['events'], 'event')} from "
             f"{record['span']['first'] or '-'} to {record['span']['last'] or '-'}"
         ),
+        *_incomplete_lines(record, fitted),
         *fitted(budget_line("attribute budget", record["attributes"]["budget"])),
         *fitted(budget_line("event budget", record["events"]["budget"])),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
-        fates = {
-            fate: sum(1 for row in kind["names"] if row["fate"] == fate)
-            for fate in ("kept", "turned-away", "never-sent")
-        }
-        lines += [
-            "",
-            *fitted(
-                f"{label}: {kind['distinct_names']:,}{' (estimated)' if kind['distinct_names_estimated'] else ''}"
-                f" name{'' if kind['distinct_names'] == 1 else 's'}; {fates['kept']:,} kept, "
-                f"{fates['turned-away']:,} turned away, "
-                f"{fates['never-sent']:,} never sent"
-            ),
-        ]
+        lines += ["", *fitted(f"{label}: {names_words(kind)}")]
         rows = _top(kind, TOP)
         drops = "dropped" if key == "attributes" else "findings"
         table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops]]
@@ -133,7 +122,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         for row in rows:
             table.append(
                 [
-                    visible(row["name"]),
+                    visible_name(row["name"]),
                     _fate(row),
                     f"{row['messages'] or 0:,}",
                     _users(row),
@@ -165,6 +154,17 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             lines += fitted(more)
     lines += ["", *fitted(record["users_note"] + ".")]
     out.write("\n".join(lines) + "\n")
+
+
+def _incomplete_lines(record: dict[str, Any], fitted: Callable[[str, int], list[str]]) -> list[str]:
+    """What the text inventory says of files it could not read to their end: the inventory is partial."""
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is None:
+        return []
+    lines = fitted(f"{incomplete}:", 2)
+    for error in record["errors"]:
+        lines += fitted(visible("  " + ": ".join(unread_words(error))), 4)
+    return lines
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
@@ -204,28 +204,46 @@ CSV_COLUMNS = (
     "first_seen_time",
     "first_seen_file",
     "first_seen_line",
+    "first_seen_index",
     "last_seen_time",
     "last_seen_file",
     "last_seen_line",
+    "last_seen_index",
     "types",
     "findings",
 )
+"""The inventory CSV's header, one column per field of a name in the JSON: sightings spread over four columns each,
+`types` and `findings` (an attribute's `dropped`) as `key:count` pairs."""
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any tabs and spaces."""
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as in the JSON, not Python's True
     if not isinstance(value, str):
         return value
     # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
-    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal.
-    value = visible(value)
+    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal. A tab stays a tab: it can only move the
+    # cursor to the next column, and a name in the CSV is a key to join on, so it must be the name exactly.
+    value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    if len(value) > 1 and value[:1] in ("=", "+", "-", "@", "\t"):
+    shown = value.lstrip("\t ")
+    if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
 
+def _plain_counts(counts: dict[str, int]) -> str:
+    """`string:21963 number:4`: the pairs without thousands separators, for a program to split."""
+    return " ".join(f"{key}:{value}" for key, value in counts.items())
+
+
 def write_csv(record: dict[str, Any], out: TextIO) -> None:
-    """One row per name (attributes, then events); counts as `code:count` pairs separated by spaces."""
+    """One row per name (attributes, then events) with every field of the JSON's: empty where the JSON has null,
+    `true`/`false` for booleans, counts as `code:count` pairs separated by spaces."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for kind in ("attributes", "events"):
@@ -245,14 +263,22 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
                         first.get("time"),
                         first.get("file"),
                         first.get("line"),
+                        first.get("index"),
                         last.get("time"),
                         last.get("file"),
                         last.get("line"),
-                        _counts(row.get("types", {})),
-                        _counts(row.get("dropped", row.get("findings", {}))),
+                        last.get("index"),
+                        _plain_counts(row.get("types", {})),
+                        _plain_counts(row.get("dropped", row.get("findings", {}))),
                     )
                 ]
             )
+
+
+def _markdown_name(name: str) -> str:
+    """A name as a code span in a table cell, the spaces at its ends made visible (a code span shows them, but a
+    rendered page does not)."""
+    return table_cell(code(visible_name(name)))
 
 
 def _markdown_place(seen: dict[str, Any] | None) -> str:
@@ -264,9 +290,16 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
 
     Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
     """
-    lines = [
-        "## Hotjar site inventory",
-        "",
+    lines = ["## Hotjar site inventory", ""]
+    incomplete = incomplete_words(record["errors"])
+    if incomplete is not None:
+        # A quote: the list of errors in it cannot run on into the list of budgets after it.
+        lines += [f"> **{incomplete}:**", ">"]
+        for error in record["errors"]:
+            place, why = unread_words(error)
+            lines.append(f"> - {code(place)}: {text(why)}")
+        lines.append("")
+    lines += [
         f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code)}",
         f"- {budget_line('Event budget', record['events']['budget'], show=code)}",
     ]
@@ -277,13 +310,15 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             "",
             f"### {label}",
             "",
+            f"{names_words(kind)}.",
+            "",
             f"| name | fate | messages | users | {drops} | first seen | last seen |",
             "| --- | --- | ---: | ---: | --- | --- | --- |",
         ]
         rows = _top(kind, TOP)
         for row in rows:
             lines.append(
-                f"| {table_cell(code(row['name']))} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
+                f"| {_markdown_name(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
                 f"{_counts(row[drops]) or '-'} | {_markdown_place(row['first_seen'])} | "
                 f"{_markdown_place(row['last_seen'])} |"
             )

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from hotjar_cli.core.eventtime import iso
-from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen
+from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen, name_hash
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import EVENT_NAME_HIGH_CARDINALITY, EVENT_NAME_INVALID_CHARACTERS, EVENT_NAME_TOO_LONG, RULES
-from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR
+from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
 from hotjar_cli.core.timeline import (
     Timeline,
     bucket_label,
@@ -19,6 +19,7 @@ from hotjar_cli.core.timeline import (
     change_points,
 )
 from hotjar_cli.report.redact import mask
+from hotjar_cli.report.wording import counted
 
 WEEK = 7 * 86400
 PACE_MIN_SPAN = 86400
@@ -91,6 +92,50 @@ def _weekly_pace(pace: float) -> float:
     return rounded if rounded else float(f"{pace:.2g}")
 
 
+def names_words(kind: dict[str, Any]) -> str:
+    """`22 names; 22 kept, 0 turned away, 0 never sent` for a kind of the inventory record: the names in the logs,
+    then what became of every name listed. Names held before these logs that the logs never name are listed too
+    (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`. Every format of
+    the inventory says it in these words."""
+    estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
+    names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
+    if kind["known_only_names"]:
+        names += f" in the logs, {kind['known_only_names']:,} more held before them"
+    fates = [sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")]
+    return f"{names}; {fates[0]:,} kept, {fates[1]:,} turned away, {fates[2]:,} never sent"
+
+
+def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
+    """`Incomplete: 1 file could not be read to its end; ...` for the `errors` of the inventory's document, which each
+    format says before its budgets, followed by the errors; None when every file was read to its end."""
+    if not errors:
+        return None
+    files = len({error["file"] for error in errors})
+    return (
+        f"Incomplete: {counted(files, 'file')} could not be read to {'its end' if files == 1 else 'their ends'}; "
+        f"the names and counts below leave out the rest of {'it' if files == 1 else 'them'}"
+    )
+
+
+def unread_words(error: dict[str, Any]) -> tuple[str, str]:
+    """Where the reading of a file stopped and why, as `validate`'s reports say it: (`logs/a.gz:12`,
+    `could not read on: the gzip stream is corrupt or truncated ...`)."""
+    return f"{error['file']}:{error['line']}", f"could not read on: {error['message']}"
+
+
+def _known_only(names: Names) -> int:
+    """How many of the names held before these logs (`--known-attributes`, `--known-events`) the logs never name:
+    exact while every name is held; past that, estimated as the distinct names of the logs and the known ones
+    together less those of the logs, as `distinct_names` is."""
+    if not names.sampled:
+        records = names.records
+        return sum(1 for name in names.known if name not in records)
+    known = DistinctUsers(names.all_names.exact_up_to)
+    for name in names.known:
+        known.add(name_hash(name))
+    return max(0, names.all_names.merge(known).count() - names.all_names.count())
+
+
 def _name_record(
     name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str, redact: bool, sampled: bool = False
 ) -> dict[str, Any]:
@@ -158,6 +203,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         "names": rows,
         "distinct_names": distinct,
         "distinct_names_estimated": names.sampled,
+        "known_only_names": _known_only(names),
         "remainder": {
             "sampled": names.sampled,
             "names": max(0, distinct - len(held)),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 import os
 import re
@@ -394,3 +397,176 @@ def test_a_pace_under_a_hundredth_of_a_name_a_week_still_projects_when_the_site_
         out = " ".join(cli("inventory", log, "--format", format, "--max-attributes", "3")[1].split())
         assert f"0.0038 new names a week, full on {budget['projected_fill']} at that pace" in out, format
         assert "too short a span" not in out, format
+
+
+# A file that could not be read to its end
+
+
+def cut_short(path: Path) -> None:
+    """A gzip of 5,000 track lines cut in half: the reading stops part-way, at a line the error names."""
+    text = lines_of(
+        *({"type": "track", "userId": f"u{number % 40}", "event": f"Event {number % 30}"} for number in range(5000))
+    )
+    packed = gzip.compress(text.encode())
+    path.write_bytes(packed[: len(packed) // 2])
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_an_inventory_of_a_file_cut_short_says_in_the_report_that_it_is_incomplete(tmp_path: Path, format: str) -> None:
+    log = tmp_path / "trunc.gz"
+    cut_short(log)
+    code, out, err = cli("inventory", log, "--format", format)
+    assert code == 2
+    error = json.loads(cli("inventory", log, "--format", "json")[1])["errors"][0]
+    assert error["message"] in err
+    # The report itself says so, before its budgets: whoever reads only the report knows the names are partial.
+    shown = out.replace("\\", "").replace("\n    ", " ").replace("\n  ", " ")
+    assert "Incomplete: 1 file could not be read to its end" in shown
+    assert f"{error['line']}" in shown and "the gzip stream is corrupt or truncated" in shown
+    assert shown.index("Incomplete") < shown.lower().index("budget")
+
+
+def test_the_csv_of_a_file_cut_short_holds_names_only_and_exits_2_saying_why(tmp_path: Path) -> None:
+    log = tmp_path / "trunc.gz"
+    cut_short(log)
+    code, out, err = cli("inventory", log, "--format", "csv")
+    assert code == 2 and "the gzip stream is corrupt or truncated" in err
+    rows = list(csv.reader(io.StringIO(out)))
+    names = json.loads(cli("inventory", log, "--format", "json")[1])["events"]["names"]
+    # One header and one row per name: no row of another shape that a reader of the CSV would take for a name.
+    assert [row[1] for row in rows[1:]] == [row["name"] for row in names]
+    assert {len(row) for row in rows} == {len(rows[0])}
+
+
+# Names the site held before these logs
+
+
+def test_names_known_only_from_the_seed_files_are_counted_apart_from_the_logs_names(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {f"trait_{number}": number for number in range(22)}},
+            {"type": "track", "userId": "u1", "event": "Signed Up"},
+        )
+    )
+    (tmp_path / "attributes.txt").write_text("only_known\ntrait_0\n")  # trait_0 is in the logs too
+    (tmp_path / "events.txt").write_text("Archived Flow\n")
+    seeds = ["--known-attributes", tmp_path / "attributes.txt", "--known-events", tmp_path / "events.txt"]
+    record = json.loads(cli("inventory", log, "--format", "json", *seeds)[1])
+    for kind, distinct, known_only in (("attributes", 22, 1), ("events", 1, 1)):
+        assert record[kind]["distinct_names"] == distinct and record[kind]["known_only_names"] == known_only
+        assert len(record[kind]["names"]) == distinct + known_only
+    attributes = "22 names in the logs, 1 more held before them; 23 kept, 0 turned away, 0 never sent"
+    events = "1 name in the logs, 1 more held before them; 2 kept, 0 turned away, 0 never sent"
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, *seeds)[1].split())
+        assert attributes in out and events in out, format
+    # Without seeds, the names of the logs are every name, and the parts add up to them.
+    out = " ".join(cli("inventory", log)[1].split())
+    assert "Attributes: 22 names; 22 kept, 0 turned away, 0 never sent" in out
+    assert "Events: 1 name; 1 kept, 0 turned away, 0 never sent" in out
+    assert json.loads(cli("inventory", log, "--format", "json")[1])["events"]["known_only_names"] == 0
+
+
+# Names that differ only in tabs and spaces at their ends
+
+LOOKALIKES = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
+SHOWN = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
+
+
+@pytest.fixture
+def lookalikes(tmp_path: Path) -> Path:
+    log = tmp_path / "lookalikes.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": dict.fromkeys(LOOKALIKES, 1)},
+            *({"type": "track", "userId": "u1", "event": name} for name in LOOKALIKES),
+        )
+    )
+    return log
+
+
+def test_names_that_differ_in_tabs_and_end_spaces_read_apart_in_the_text_inventory(lookalikes: Path) -> None:
+    out = cli("inventory", lookalikes)[1]
+    assert "\t" not in out
+    for kind in ("Attributes", "Events"):
+        table = out.split(f"{kind}:")[1].split("\n\n")[0]
+        rows = [line for line in table.splitlines()[2:] if not line.startswith(("    first seen", "    last seen"))]
+        names = [re.sub(r" +(kept #\d+|never-sent|turned-away)  .*", "", row) for row in rows]
+        assert sorted(names) == sorted(SHOWN), kind
+
+
+def test_names_that_differ_in_tabs_and_end_spaces_read_apart_in_the_markdown_inventory(lookalikes: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    out = cli("inventory", lookalikes, "--format", "markdown")[1]
+    assert "\t" not in out
+    rendered = MarkdownIt("commonmark").enable(["table"]).render(out)
+    for shown in SHOWN:
+        assert rendered.count(f"<td><code>{shown}</code></td>") == 2, shown  # an attribute and an event
+
+
+def test_names_keep_their_tabs_and_spaces_exactly_in_json_and_csv(lookalikes: Path) -> None:
+    record = json.loads(cli("inventory", lookalikes, "--format", "json")[1])
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", lookalikes, "--format", "csv")[1])))
+    for kind in ("attributes", "events"):
+        assert sorted(row["name"] for row in record[kind]["names"]) == sorted(LOOKALIKES)
+        assert sorted(row["name"] for row in rows if row["kind"] == kind[:-1]) == sorted(LOOKALIKES)
+
+
+def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
+    log = tmp_path / "formulas.jsonl"
+    names = ["=1+1", "\t=1+1", " +cmd", "-", "\tplain"]
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
+    assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])
+
+
+# The CSV carries what the JSON carries, as plain values
+
+
+def test_the_csv_carries_every_field_of_the_json_as_plain_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    record = json.loads(cli("inventory", "sample_events/", "--format", "json")[1])
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", "sample_events/", "--format", "csv")[1])))
+
+    def plain(value: Any) -> str:
+        return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+    def pairs(counts: dict[str, int]) -> str:
+        return " ".join(f"{key}:{value}" for key, value in counts.items())
+
+    expected = []
+    for kind in ("attributes", "events"):
+        for name in record[kind]["names"]:
+            first, last = name["first_seen"] or {}, name["last_seen"] or {}
+            expected.append(
+                {
+                    "kind": kind[:-1],
+                    "name": name["name"],
+                    **{key: plain(name[key]) for key in ("fate", "slot", "messages", "users", "users_estimated")},
+                    **{f"first_seen_{key}": plain(first.get(key)) for key in ("time", "file", "line", "index")},
+                    **{f"last_seen_{key}": plain(last.get(key)) for key in ("time", "file", "line", "index")},
+                    "types": pairs(name.get("types", {})),
+                    "findings": pairs(name.get("dropped", name.get("findings", {}))),
+                }
+            )
+    assert rows == expected
+    # Batch items say which item they are, as in the JSON; booleans read as in the JSON.
+    assert any(row["first_seen_index"] for row in rows) and any(row["last_seen_index"] for row in rows)
+    assert {row["users_estimated"] for row in rows} == {"false"}
+
+
+def test_csv_counts_have_no_thousands_separators_and_estimates_say_true(tmp_path: Path) -> None:
+    log = tmp_path / "busy.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                {"type": "identify", "userId": f"u{number}", "traits": {"plan": "pro" if number % 3 else 1}}
+                for number in range(1500)
+            )
+        )
+    )
+    (row,) = csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1]))
+    assert (row["messages"], row["types"], row["users_estimated"]) == ("1500", "number:500 string:1000", "true")
+    assert int(row["users"]) == pytest.approx(1500, rel=0.1)

@@ -716,3 +716,24 @@ def test_an_html_report_of_events_in_the_year_1_or_the_year_9999_is_written_and_
     assert labels
     years = [year for label in labels for year in re.findall(r"\d{4,}", label)]
     assert all(len(year) == 4 and 1 <= int(year) <= 9999 for year in years), labels
+
+
+def test_names_that_differ_in_tabs_and_spaces_read_apart_in_the_table(tmp_path: Path, open_report: Any) -> None:
+    lookalikes = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
+    log = tmp_path / "lookalikes.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(message) + "\n"
+            for message in (
+                {"type": "identify", "userId": "u1", "traits": dict.fromkeys(lookalikes, 1)},
+                *({"type": "track", "userId": "u1", "event": name} for name in lookalikes),
+            )
+        )
+    )
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    page = open_report(report).page
+    # As the page shows them: a browser folds a tab and runs of spaces into one space, and drops them at the ends.
+    shown = page.eval_on_selector_all("#inventory td.name", "cells => cells.map(cell => cell.innerText)")
+    expected = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
+    assert sorted(shown) == sorted(expected * 2)

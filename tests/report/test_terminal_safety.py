@@ -1,11 +1,11 @@
 """Logs are untrusted input: no control character or bidirectional override from them reaches stdout raw.
 
-Every C0 control but tab, DEL, every C1 control, U+202A–U+202E and U+2066–U+2069, and a sample of the characters
-that show as nothing (a zero-width space, a tag character) go through every report
-format (the loop is over the format enum, so a new format cannot be forgotten), in every place the input shows
-up: the file name, message ids, user ids, trait names and values, event names, property names, an unknown type
-explained against the schemas, and the raw text of broken lines. The human formats show each as an escape; the
-JSON formats stay valid JSON.
+Every C0 control (tab included: it shifts a table's columns and reads as a space), DEL, every C1 control,
+U+202A–U+202E and U+2066–U+2069, and a sample of the characters that show as nothing (a zero-width space, a tag
+character) go through every report format (the loop is over the format enum, so a new format cannot be forgotten),
+in every place the input shows up: the file name, message ids, user ids, trait names and values, event names,
+property names, an unknown type explained against the schemas, and the raw text of broken lines. The human formats
+show each as an escape; the JSON formats stay valid JSON.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.core.visible import visible, visible_json, visible_json_utf8
+from hotjar_cli.core.visible import visible, visible_json, visible_json_utf8, visible_name
 from hotjar_cli.report import Format
 
 UNSAFE = [
     chr(code)
     for code in (
-        *range(0x00, 0x09),
-        *range(0x0A, 0x20),
+        *range(0x00, 0x20),
         *range(0x7F, 0xA0),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
@@ -143,8 +142,31 @@ def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
         assert visible_json_utf8(encoded.encode()) == visible_json(encoded).encode(), hex(code)
 
 
-def test_tab_and_ordinary_text_stay_as_they_are() -> None:
-    text = "plan:\tpro — naïve 日本語 ✅"
+def test_ordinary_text_stays_as_it_is() -> None:
+    text = "plan: pro — naïve 日本語 ✅"
     assert visible(text) == text
     assert visible_json(text) == text
     assert visible_json_utf8(text.encode()) == text.encode()
+
+
+def test_a_tab_is_an_escape_to_read_and_stays_a_tab_in_json() -> None:
+    assert visible("plan:\tpro") == "plan:\\u0009pro"
+    assert visible_json(json.dumps("plan:\tpro")) == '"plan:\\tpro"'
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("plan", "plan"),
+        ("plan ", "plan\\u0020"),
+        (" plan", "\\u0020plan"),
+        ("  plan  ", "\\u0020\\u0020plan\\u0020\\u0020"),
+        (" ", "\\u0020"),
+        ("Signed  Up", "Signed  Up"),
+        ("\tTab", "\\u0009Tab"),
+        (" \x1b", "\\u0020\\u001b"),
+        ("", ""),
+    ],
+)
+def test_a_name_shows_its_end_spaces_so_that_it_cannot_pass_for_another(name: str, shown: str) -> None:
+    assert visible_name(name) == shown

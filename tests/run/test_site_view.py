@@ -71,6 +71,34 @@ def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: P
         assert site_view(logs, settings, jobs) == alone
 
 
+@pytest.mark.parametrize(
+    "bounds", [InventoryBounds(), InventoryBounds(attribute_names=20, event_names=40, exact_users=8)]
+)
+def test_names_held_only_before_the_logs_are_counted_apart_from_the_logs_names(
+    logs: Path, bounds: InventoryBounds
+) -> None:
+    seeded = [f"Seeded event {number}" for number in range(30)]
+    settings = PassSettings(
+        limits=Limits(max_events=100),
+        views=frozenset({View.INVENTORY}),
+        inventory_bounds=bounds,
+        site_names=SiteNames((), ("Event 7", *seeded)),  # the logs send Event 7 too
+    )
+    events = json.loads(site_view_of_one(logs / "a.jsonl", settings))["events"]
+    if not events["distinct_names_estimated"]:
+        assert events["known_only_names"] == 30
+        assert len(events["names"]) == events["distinct_names"] + 30
+    else:  # estimated as the distinct names of the logs and the seeds together, less those of the logs
+        assert events["known_only_names"] == pytest.approx(30, abs=3)
+    unseeded = json.loads(site_view_of_one(logs / "a.jsonl", PassSettings(views=frozenset({View.INVENTORY}))))
+    assert unseeded["events"]["known_only_names"] == 0
+
+
+def site_view_of_one(log: Path, settings: PassSettings) -> str:
+    summary = parallel.run_jobs(resolve([str(log)]), settings, 1, None, io.StringIO())
+    return json.dumps(inventory_record(summary.views.inventory))
+
+
 def cli(*arguments: str) -> tuple[int, bytes]:
     """The real command line in a fresh process: exit code and stdout."""
     done = subprocess.run(
