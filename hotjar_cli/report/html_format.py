@@ -38,6 +38,7 @@ from hotjar_cli.report.site_view import (
     inventory_record,
     names_words,
     pace_words,
+    unnamed_words,
     unread_words,
     where,
 )
@@ -426,6 +427,9 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
         f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>",
         f"<p>{_e(names_words(kind))}.</p>",  # starts with a number: no capital to make
     ]
+    unnamed = unnamed_words(kind)
+    if unnamed:
+        parts.append(f"<p>{_e(unnamed)}.</p>")
     if budget["full"]:
         parts.append(
             f"<p>Full since {_seen(budget['filled_at'])}</p>"

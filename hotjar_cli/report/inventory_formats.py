@@ -18,7 +18,14 @@ from hotjar_cli.core.visible import visible, visible_name
 from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
-from hotjar_cli.report.site_view import incomplete_words, names_words, pace_words, unread_words, where
+from hotjar_cli.report.site_view import (
+    incomplete_words,
+    names_words,
+    pace_words,
+    unnamed_words,
+    unread_words,
+    where,
+)
 from hotjar_cli.report.wording import counted
 
 TOP = 50
@@ -115,6 +122,9 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         lines += ["", *fitted(f"{label}: {names_words(kind)}")]
+        unnamed = unnamed_words(kind)
+        if unnamed:
+            lines += fitted(f"{unnamed}.")
         rows = _top(kind, TOP)
         drops = "dropped" if key == "attributes" else "findings"
         table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops]]
@@ -311,6 +321,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             f"### {label}",
             "",
             f"{names_words(kind)}.",
+            *(["", f"{unnamed}."] if (unnamed := unnamed_words(kind)) else []),
             "",
             f"| name | fate | messages | users | {drops} | first seen | last seen |",
             "| --- | --- | ---: | ---: | --- | --- | --- |",

@@ -198,7 +198,7 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
-    return {
+    names_record: dict[str, Any] = {
         "budget": budget,
         "names": rows,
         "distinct_names": distinct,
@@ -210,6 +210,23 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
             "occurrences": names.occurrences - shown_messages,
         },
     }
+    if names.kind == "event":
+        names_record["unnamed"] = {"messages": sum(names.unnamed.values()), "findings": dict(sorted(names.unnamed.items()))}
+    return names_record
+
+
+def unnamed_words(kind: dict[str, Any]) -> str | None:
+    """`9 tracks carry no event name Hotjar can take, counted under no name: HJ303 ×5, HJ104 ×4` for the events of the
+    inventory record (`unnamed`), or None when every track has one. Every format of the inventory says it so."""
+    unnamed = kind.get("unnamed")
+    if not unnamed or not unnamed["messages"]:
+        return None
+    findings = ", ".join(
+        f"{code} {RULES[code].name} ×{count:,}"
+        for code, count in sorted(unnamed["findings"].items(), key=lambda item: (-item[1], item[0]))
+    )
+    tracks = f"{counted(unnamed['messages'], 'track')} {'carries' if unnamed['messages'] == 1 else 'carry'}"
+    return f"{tracks} no event name Hotjar can take, counted under no name: {findings}"
 
 
 def inventory_record(inventory: Inventory, redact: bool = False) -> dict[str, Any]:

@@ -570,3 +570,24 @@ def test_csv_counts_have_no_thousands_separators_and_estimates_say_true(tmp_path
     (row,) = csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1]))
     assert (row["messages"], row["types"], row["users_estimated"]) == ("1500", "number:500 string:1000", "true")
     assert int(row["users"]) == pytest.approx(1500, rel=0.1)
+
+
+def test_tracks_with_no_event_name_hotjar_can_take_are_counted_so_the_findings_add_up_to_validate(
+    tmp_path: Path,
+) -> None:
+    events: list[object] = [42, True, {}, "", None, "Signed Up", "Signed Up"]
+    log = tmp_path / "unnamed.jsonl"
+    log.write_text(lines_of(*({"type": "track", "userId": "u", "event": event} for event in events)))
+    inventory = json.loads(cli("inventory", log, "--format", "json")[1])["events"]
+    assert inventory["unnamed"] == {"messages": 5, "findings": {"HJ104": 2, "HJ303": 3}}
+    assert [row["name"] for row in inventory["names"]] == ["Signed Up"]
+    # Every finding about an event name, under a name or under none, as validate counts them.
+    validate = json.loads(cli("validate", log, "--format", "json", "--fail-on", "never")[1])["summary"]
+    named = sum(row["findings"].get("HJ303", 0) for row in inventory["names"])
+    assert validate["events_by_rule"]["HJ303"] == named + inventory["unnamed"]["findings"]["HJ303"]
+    assert validate["events_by_rule"]["HJ104"] == inventory["unnamed"]["findings"]["HJ104"]
+    expected = "5 tracks carry no event name Hotjar can take, counted under no name: HJ303"
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split())
+        assert expected in out, format
+    assert "no event name" not in cli("inventory", log, "--format", "csv")[1]  # names only: see the README
