@@ -450,6 +450,10 @@ class Names:
             (self.threshold, self.all_names, self.occurrences, self.unnamed),
         )
 
+    def slot_names(self) -> dict[int, str]:
+        """The names held, by their slot in the tally."""
+        return {slot: name for name, slot in self.slots.items() if slot >= 0}
+
     def send(self, tally: Tally | None, kind: int) -> None:
         """Make the records what another process is sent (`_sent`, see `__reduce__`), with what `tally` counted under
         them (as `kind`) since they were last settled taken in. A record with nothing settled yet (every one a part
@@ -458,13 +462,15 @@ class Names:
         take = tally.take if tally is not None else None  # bound once: see `Inventory.__init__`
         if self._sent is not None and not self._records and not self._sent_lines:
             # Sent already (settled at the end of a pass, then pickled): made again only if counted since.
-            counted = {}
-            for name, slot in self.slots.items():
-                taken = take(kind, slot) if take is not None and slot >= 0 else None
-                if taken is not None:
-                    counted[name] = taken
-            if not counted:
+            used = tally.used(kind) if tally is not None else []
+            if not used:
                 return
+            counted = {}
+            names_of = self.slot_names()
+            for slot in used:
+                taken = take(kind, slot) if take is not None else None
+                if taken is not None and slot in names_of:
+                    counted[names_of[slot]] = taken
             for name, taken in counted.items():
                 self.records[name].settle(taken)
             take = None

@@ -182,6 +182,9 @@ class Tally(Protocol):
     def occurrences(self, kind: int) -> int:
         """Messages (or values) counted under any name of a kind since the last `take_occurrences`, and none again."""
 
+    def used(self, kind: int) -> list[int]:
+        """The slots of a kind with anything counted since they were last taken (`take`), by number, in order."""
+
     def take(self, kind: int, slot: int) -> Taken | None:
         """A slot's counts since it was last taken (None when it has none), its times in seconds, and the slot
         emptied."""
@@ -372,6 +375,9 @@ class PythonTally:
     def occurrences(self, kind: int) -> int:
         counted, self._occurrences[kind] = self._occurrences[kind], 0
         return counted
+
+    def used(self, kind: int) -> list[int]:
+        return [number for number, counts in enumerate(self._slots[kind]) if counts is not None]
 
     def take(self, kind: int, slot: int) -> Taken | None:
         counts = self._slots[kind][slot]

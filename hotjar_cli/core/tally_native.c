@@ -1513,6 +1513,23 @@ static PyObject *Tally_occurrences(Tally *self, PyObject *kind_object) {
     return PyLong_FromLongLong(counted);
 }
 
+/* The slots of a kind with anything counted since they were last taken, by number, in order. */
+static PyObject *Tally_used(Tally *self, PyObject *kind_object) {
+    int kind;
+    if (read_kind(kind_object, &kind) < 0)
+        return NULL;
+    PyObject *used = PyList_New(0);
+    for (Py_ssize_t number = 0; used != NULL && number < self->slot_count[kind]; number++) {
+        if (!self->slots[kind][number].used)
+            continue;
+        PyObject *slot = PyLong_FromSsize_t(number);
+        if (slot == NULL || PyList_Append(used, slot) < 0)
+            Py_CLEAR(used);
+        Py_XDECREF(slot);
+    }
+    return used;
+}
+
 /* The days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
 static int64_t days_from_civil(int64_t year, int month, int day) {
     year -= month <= 2;
@@ -1905,6 +1922,7 @@ static PyMethodDef Tally_methods[] = {
     {"count", (PyCFunction)(void (*)(void))Tally_count, METH_FASTCALL, NULL},
     {"count_type", (PyCFunction)(void (*)(void))Tally_count_type, METH_FASTCALL, NULL},
     {"occurrences", (PyCFunction)Tally_occurrences, METH_O, NULL},
+    {"used", (PyCFunction)Tally_used, METH_O, NULL},
     {"take", (PyCFunction)(void (*)(void))Tally_take, METH_FASTCALL, NULL},
     {"stretch", (PyCFunction)Tally_stretch, METH_O, NULL},
     {"span", (PyCFunction)Tally_span, METH_NOARGS, NULL},

@@ -211,13 +211,17 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
         },
     }
     if names.kind == "event":
-        names_record["unnamed"] = {"messages": sum(names.unnamed.values()), "findings": dict(sorted(names.unnamed.items()))}
+        names_record["unnamed"] = {
+            "messages": sum(names.unnamed.values()),
+            "findings": dict(sorted(names.unnamed.items())),
+        }
     return names_record
 
 
 def unnamed_words(kind: dict[str, Any]) -> str | None:
-    """`9 tracks carry no event name Hotjar can take, counted under no name: HJ303 ×5, HJ104 ×4` for the events of the
-    inventory record (`unnamed`), or None when every track has one. Every format of the inventory says it so."""
+    """`9 tracks carry no event name Hotjar can take, counted under no name: ` and each rule that rejected them (its
+    code and name) with its count, for the events of the inventory record (`unnamed`); None when every track has
+    one. Every format of the inventory says it so."""
     unnamed = kind.get("unnamed")
     if not unnamed or not unnamed["messages"]:
         return None

@@ -309,3 +309,21 @@ def test_the_c_tally_hands_times_over_in_seconds_as_the_core_reads_them(native: 
         taken.append([float(first[0]).hex() for first in (sighting[2] for sighting in sightings if sighting)])
     # To the last bit (a time of whole seconds is an int in Python, a float once compiled).
     assert taken[0] == taken[1] == [float(seconds).hex() for seconds in map(text_seconds, times)]
+
+
+def test_a_tally_says_which_slots_counted_anything_since_they_were_last_taken(
+    native: Callable[[int, int], Tally],
+) -> None:
+    # What a part of an input settled and then sent asks, so as not to take every slot again for nothing.
+    for tally in (native(4, 4), python(4, 4)):
+        slots = [tally.new_slot(EVENTS) for _ in range(5)]
+        attribute = tally.new_slot(ATTRIBUTES)
+        assert tally.used(EVENTS) == [] and tally.used(ATTRIBUTES) == []
+        for slot in (slots[3], slots[1], slots[3]):
+            tally.count(EVENTS, slot, fields_of("u", None), "2024-03-01T10:00:00.000Z", "a.jsonl", 1, None, True)
+        tally.count_type(attribute, "pro")
+        assert tally.used(EVENTS) == [slots[1], slots[3]]
+        assert tally.used(ATTRIBUTES) == [attribute]
+        tally.take(EVENTS, slots[1])
+        tally.free_slot(EVENTS, slots[3])
+        assert tally.used(EVENTS) == []
