@@ -114,7 +114,10 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     import tempfile  # here: it costs start-up time, and most runs write to stdout
 
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         file = open(handle, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
     except OSError as error:
@@ -143,6 +146,14 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _file_on_the_way(folder: Path) -> Path:
+    """The first of a folder's ancestors (or itself) that exists and is not a folder."""
+    for ancestor in (*reversed(folder.parents), folder):
+        if ancestor.exists() and not ancestor.is_dir():
+            return ancestor
+    return folder
 
 
 def _named(error: OSError, path: Path) -> Exception:

@@ -82,7 +82,8 @@ def inventory(
             "--output",
             "-o",
             help="Write the inventory to this file instead of stdout (`-`): whole or not at all, written aside and "
-            "then renamed; never over an input. A device or named pipe is written through.",
+            "then renamed; never over an input. Missing folders on its path are created. A device or named pipe is "
+            "written through.",
         ),
     ] = None,
     redact: Annotated[

@@ -85,7 +85,8 @@ def validate(
             "--output",
             "-o",
             help="Write the report to this file instead of stdout (`-`): whole or not at all, written aside and then "
-            "renamed; never over an input. A device or named pipe is written through.",
+            "renamed; never over an input. Missing folders on its path are created. A device or named pipe is written "
+            "through.",
         ),
     ] = None,
     examples: Annotated[

@@ -151,3 +151,15 @@ def test_a_path_ending_in_a_slash_names_a_folder(logs: Any) -> None:
     assert result.code == 2
     assert "is a folder" in one_line(result.stderr)
     assert not Path("reports").exists()
+
+
+def test_missing_folders_on_the_report_path_are_made_and_a_file_in_the_way_is_named(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    made = cli("validate", path, "--fail-on", "never", "-f", "json", "-o", "reports/2024/report.json")
+    assert made.code == 0 and json.loads(Path("reports/2024/report.json").read_text())
+    Path("notes").write_text("not a folder\n")
+    for report in ("notes/report.json", "notes/deeper/report.json"):
+        result = cli("validate", path, "-o", report)
+        assert result.code == 2
+        assert one_line(result.stderr) == f"hotjar-cli: error: {report}: notes is a file, not a folder"
+    assert Path("notes").read_text() == "not a folder\n"
