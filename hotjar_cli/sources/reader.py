@@ -20,6 +20,7 @@ from typing import Any
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.sources import s3
 from hotjar_cli.sources.source import (
+    OWN_REPORT,
     S3_SCHEME,
     STDIN,
     InputError,
@@ -134,7 +135,7 @@ def _expand(pattern: str, window: Window) -> list[Path]:
         if match.is_dir():
             if walked((match.name,), window):
                 files.update(dict.fromkeys(sorted(_walk(match, window))))
-        elif is_log_name(match.name):
+        elif is_log_name(match.name) and not _own_report(match):
             files[match] = None
     return list(files)
 
@@ -161,7 +162,7 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     else:
         listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     return (
-        f"directory holds no log files: skipped {listing} (documentation, scripts, dot-files and Segment's "
+        f"directory holds no log files: skipped {listing} (documentation, scripts, reports, dot-files and Segment's "
         "dummy-object.txt are not read from a folder; name a file to read it)"
     )
 
@@ -170,8 +171,18 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
     for root, folders, files in os.walk(directory):
         folders[:] = [folder for folder in folders if walked((folder,), window)]
         for name in files:
-            if is_log_name(name):
+            if is_log_name(name) and not _own_report(Path(root, name)):
                 yield Path(root, name)
+
+
+def _own_report(path: Path) -> bool:
+    """Whether a file found in a folder is a JSON report hotjar-cli wrote there (`OWN_REPORT`): read as a log, each
+    of its lines would be an invalid message."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(OWN_REPORT)) == OWN_REPORT
+    except OSError:
+        return False  # read as a log, it fails there, named
 
 
 @contextmanager

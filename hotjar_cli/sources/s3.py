@@ -4,8 +4,9 @@ Imported only when an s3:// path is named, so the base install needs neither. Cr
 AWS chain (environment, shared files, instance or container roles), which s3fs honours; `endpoint_url`, or
 `AWS_ENDPOINT_URL` in the environment, points at an S3-compatible store instead of AWS.
 
-A listing skips what a local walk skips (dot-files, Segment's `dummy-object.txt`, documentation and scripts)
-and the received-day folders the `--since`/`--until` window certainly excludes, before any object is read. Keys
+A listing skips what a local walk skips by name (dot-files, Segment's `dummy-object.txt`, documentation, scripts
+and reports; not a JSON report recognised by its first bytes, which would cost a request an object) and the
+received-day folders the `--since`/`--until` window certainly excludes, before any object is read. Keys
 are ordered as a local walk orders paths, folder by folder, so a local copy of the archive reads the same.
 """
 

@@ -258,8 +258,8 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
 
 
 SKIPPED_WHY = (
-    "(documentation, scripts, dot-files and Segment's dummy-object.txt are not read from a folder; name a file to "
-    "read it)"
+    "(documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read from a folder; name a "
+    "file to read it)"
 )
 
 
@@ -578,3 +578,22 @@ def test_a_rule_on_a_terminal_is_drawn_to_its_width() -> None:
     assert max(len(line) for line in shown.splitlines()) <= 60
     # and written to a file, the Markdown as it is
     assert process("rule", "HJ303").stdout.startswith("# HJ303 event-name-invalid-characters\n")
+
+
+def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_time(logs: Any) -> None:
+    logs("logs/events.jsonl", CLEAN)
+    first = cli("validate", "logs", "-f", "json", "-o", "logs/report.json")
+    for report in ("report.html", "report.xml", "inventory.csv"):
+        cli(
+            "inventory" if report.endswith("csv") else "validate",
+            "logs",
+            "-f",
+            report.split(".")[1].replace("xml", "junit"),
+            "-o",
+            f"logs/{report}",
+        )
+    again = cli("validate", "logs", "-f", "json", "-o", "logs/report.json")
+    assert first.code == again.code == 0
+    assert json.loads(Path("logs/report.json").read_text())["summary"]["files"] == 1
+    # Named on its own, a report is read as the file it names: nothing read is left out unasked.
+    assert cli("validate", "logs/report.json", "-f", "json").json()["summary"]["events"] > 0
