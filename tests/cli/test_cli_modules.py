@@ -15,10 +15,9 @@ from typing import Any
 
 import click
 import pytest
-import typer.main
 
 import hotjar_cli.cli
-from hotjar_cli.cli.app import COMMANDS, app
+from hotjar_cli.cli.app import COMMANDS
 from hotjar_cli.cli.config import ConfigError
 from hotjar_cli.cli.options import MessageType
 from hotjar_cli.cli.settings import UsageError
@@ -27,6 +26,7 @@ from hotjar_cli.core.mapping import MESSAGE_TYPES
 from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.run.parallel import EngineError
 from hotjar_cli.sources.source import InputError, ReadError
+from tests.support.cli import command_parameters
 
 CLI_MODULES = sorted(f"hotjar_cli.cli.{module.name}" for module in pkgutil.iter_modules(hotjar_cli.cli.__path__))
 
@@ -105,14 +105,7 @@ def test_listing_the_commands_imports_none_of_them() -> None:
 
 def choice_parameters() -> list[tuple[str, click.Parameter]]:
     """Every parameter of every command that offers choices."""
-    group: Any = typer.main.get_command(app)
-    context = click.Context(group)
-    return [
-        (name, parameter)
-        for name in group.list_commands(context)
-        for parameter in group.get_command(context, name).params
-        if isinstance(parameter.type, click.Choice)
-    ]
+    return [(name, parameter) for name, parameter in command_parameters() if isinstance(parameter.type, click.Choice)]
 
 
 CHOICE_OPTIONS = {

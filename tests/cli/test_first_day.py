@@ -17,12 +17,21 @@ from typing import Any
 
 import click
 import pytest
-import typer.main
 
 from hotjar_cli import __version__, compiled
-from hotjar_cli.cli.app import app
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
-from tests.support.cli import CLEAN, CLI, MIXED, cli, identify, on_a_terminal, one_line, process, track
+from tests.support.cli import (
+    CLEAN,
+    CLI,
+    MIXED,
+    cli,
+    command_parameters,
+    identify,
+    on_a_terminal,
+    one_line,
+    process,
+    track,
+)
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -202,12 +211,9 @@ POSITIONAL = {"validate": ["log.jsonl"], "inventory": ["log.jsonl"], "replay": [
 
 def value_options() -> list[tuple[str, click.Option]]:
     """Every option of every command that takes a value."""
-    group: Any = typer.main.get_command(app)
-    context = click.Context(group)
     return [
         (name, option)
-        for name in group.list_commands(context)
-        for option in group.get_command(context, name).params
+        for name, option in command_parameters()
         if isinstance(option, click.Option) and not option.is_flag and not option.count
     ]
 

@@ -15,6 +15,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+import click
+import typer
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
@@ -175,3 +177,14 @@ def screen(shown: bytes) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     return [line.rstrip() for line in lines]
+
+
+def command_parameters() -> list[tuple[str, click.Parameter]]:
+    """Every parameter of every command, with the command's name."""
+    group: Any = typer.main.get_command(app)
+    context = click.Context(group)
+    return [
+        (name, parameter)
+        for name in group.list_commands(context)
+        for parameter in group.get_command(context, name).params
+    ]
