@@ -309,17 +309,7 @@ class Names:
         sent, lines = self._sent, self._sent_lines
         assert sent is not None, "records were sent"
         self._sent, self._sent_lines = None, 0
-        names, hashes, messages, users, firsts, lasts, offered, types, dropped = sent
-        records, exact_users = self._records, self.exact_users
-        for at in range(len(names)):
-            record = NameRecord(hashes[at], exact_users, users_counted(users[at], exact_users))
-            record.messages, record.first, record.last = (
-                messages[at],
-                shifted(firsts[at], lines),
-                shifted(lasts[at], lines),
-            )
-            record.offered, record.types, record.dropped = offered[at], types[at], dropped[at]
-            records[names[at]] = record
+        self._add_columns(sent, lines, None)
 
     def record(self, name: str) -> NameRecord | None:
         """The record of a name, made when new; None when the name falls outside the sample held."""
@@ -393,7 +383,7 @@ class Names:
             records = self._records = {name: record for name, record in records.items() if record.hash <= threshold}
         self.threshold = threshold
         if later_part._sent is not None:
-            self._add_sent(later_part, threshold)
+            self._add_columns(later_part._sent, later_part._sent_lines, threshold)
         else:
             for name, record in later_part._records.items():
                 if threshold is not None and record.hash > threshold:
@@ -413,11 +403,9 @@ class Names:
         self.occurrences += later_part.occurrences
         _add(self.unnamed, later_part.unnamed)
 
-    def _add_sent(self, later_part: Names, threshold: int | None) -> None:
-        """The records `later_part` was sent with added to these: a name held already takes the counts as they came,
-        and only a name new here gets a record."""
-        sent, lines = later_part._sent, later_part._sent_lines
-        assert sent is not None, "records were sent"
+    def _add_columns(self, sent: _Columns, lines: int, threshold: int | None) -> None:
+        """Records sent by another process (see `__reduce__`), their sightings yet to be moved on by `lines`, added to
+        these: a name held already takes the counts as they came, and only a name new here gets a record."""
         names, hashes, messages, users, firsts, lasts, offered, types, dropped = sent
         records, exact_users = self._records, self.exact_users
         for at in range(len(names)):
@@ -432,7 +420,7 @@ class Names:
     def shift(self, lines: int) -> None:
         """Every sighting moved on by `lines`, in place: a part of a file read on its own."""
         if self._sent is not None:
-            self._sent_lines += lines  # moved on as they are added (`_add_sent`) or made (`_make_records`)
+            self._sent_lines += lines  # moved on as they are added or made (`_add_columns`)
         for record in self._records.values():
             record.first, record.last = shifted(record.first, lines), shifted(record.last, lines)
         self.offered = {name: shifted(seen, lines) for name, seen in self.offered.items()}  # type: ignore[misc]  # a sighting moved on is one
