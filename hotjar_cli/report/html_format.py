@@ -424,7 +424,7 @@ def _slots_legend(option: str) -> str:
 def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
     budget = kind["budget"]
     parts = [
-        f"<h3>{_e(label)}: {budget['used']:,} of {budget['limit']:,} slots used</h3>",
+        f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
         f"<p>{_e(names_words(kind))}.</p>",  # starts with a number: no capital to make
     ]
     unnamed = unnamed_words(kind)

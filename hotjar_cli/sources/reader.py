@@ -84,6 +84,16 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
         elif glob.has_magic(text):
             files = _expand(text, window)
             if not files:
+                fixed = len(glob_root(text).parts)
+                matched = sorted(
+                    found
+                    for found in glob.glob(text, recursive=True)
+                    if Path(found).is_file() and walked(Path(found).parts[fixed:-1], window)
+                )
+                if matched:
+                    raise InputError(
+                        f"{text}: the pattern matches no log files: {_skipped_words(matched)}{window.hint()}"
+                    )
                 raise InputError(f"{text}: no file matches this pattern{window.hint()}")
             sources.extend(Source(str(file), file) for file in files)
         else:
@@ -155,6 +165,12 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     )
     if not skipped:
         return "directory holds no files"
+    return f"directory holds no log files: {_skipped_words(skipped)}"
+
+
+def _skipped_words(skipped: list[str]) -> str:
+    """`skipped readme.md, notes.md and 3 more files (documentation, ...)`: the files a folder or a pattern gave that
+    are not read as logs, the first few by path, and why."""
     named = skipped[:SKIPPED_NAMED]
     rest = len(skipped) - len(named)
     if rest:
@@ -162,8 +178,8 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     else:
         listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     return (
-        f"directory holds no log files: skipped {listing} (documentation, scripts, reports, dot-files and Segment's "
-        "dummy-object.txt are not read from a folder; name a file to read it)"
+        f"skipped {listing} (documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read "
+        "from a folder or a pattern; name a file to read it)"
     )
 
 

@@ -264,8 +264,8 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
 
 
 SKIPPED_WHY = (
-    "(documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read from a folder; name a "
-    "file to read it)"
+    "(documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read from a folder or a "
+    "pattern; name a file to read it)"
 )
 
 
@@ -603,3 +603,16 @@ def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_
     assert json.loads(Path("logs/report.json").read_text())["summary"]["files"] == 1
     # Named on its own, a report is read as the file it names: nothing read is left out unasked.
     assert cli("validate", "logs/report.json", "-f", "json").json()["summary"]["events"] > 0
+
+
+def test_a_pattern_that_matches_only_skipped_files_says_which_it_skipped(logs: Any) -> None:
+    logs("docs/readme.md", "# notes\n")
+    logs("docs/export.py", "print('x')\n")
+    said = one_line(cli("validate", "docs/*").stderr)
+    assert said == (
+        f"hotjar-cli: error: docs/*: the pattern matches no log files: skipped docs/export.py and docs/readme.md "
+        f"{SKIPPED_WHY}"
+    )
+    assert one_line(cli("validate", "nothing/*.jsonl").stderr) == (
+        "hotjar-cli: error: nothing/*.jsonl: no file matches this pattern"
+    )

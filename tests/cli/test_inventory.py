@@ -281,7 +281,7 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]
 
 
-def test_every_count_of_one_in_the_text_and_markdown_inventory_is_singular(tmp_path: Path) -> None:
+def test_every_count_of_one_in_the_text_markdown_and_html_inventory_is_singular(tmp_path: Path) -> None:
     log = tmp_path / "one.jsonl"
     log.write_text(
         lines_of(
@@ -297,6 +297,8 @@ def test_every_count_of_one_in_the_text_and_markdown_inventory_is_singular(tmp_p
         assert "attribute budget: 1 of 1 slot used" in out.lower(), format
         assert "event budget: 1 of 1 slot used" in out.lower(), format
         assert not re.search(r"(?<![\d,.])1 (names|slots|values)\b", out), out
+    page = " ".join(cli("inventory", log, "--format", "html", *limits)[1].split())
+    assert "1 of 1 slot used</h3>" in page and "1 of 1 slots" not in page
     # 51 names, each in one message: the one past the 50 shown is counted below them.
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {f"trait_{n:02}": 1 for n in range(51)}}))
     for format in ("text", "markdown"):
