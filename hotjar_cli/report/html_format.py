@@ -421,7 +421,7 @@ def _slots_legend(option: str) -> str:
     )
 
 
-def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) -> str:
+def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str, span: dict[str, Any]) -> str:
     budget = kind["budget"]
     parts = [
         f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
@@ -436,7 +436,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str) ->
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif pace := pace_words(budget):
+    elif pace := pace_words(budget, span):
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
@@ -586,8 +586,8 @@ def _inventory_table(record: dict[str, Any]) -> str:
 def _site_sections(inventory: dict[str, Any]) -> list[str]:
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], True, "--known-attributes"),
-        _budget("Event names", inventory["events"], False, "--known-events"),
+        _budget("Attribute names", inventory["attributes"], True, "--known-attributes", inventory["span"]),
+        _budget("Event names", inventory["events"], False, "--known-events", inventory["span"]),
         "<h2>Inventory</h2>",
         _inventory_table(inventory),
     ]

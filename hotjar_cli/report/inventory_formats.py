@@ -48,7 +48,9 @@ class InventoryFormat(str, Enum):
 NO_NEW_NAMES = "no new names over these logs' time span"
 
 
-def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] = visible) -> str:
+def budget_line(
+    label: str, budget: dict[str, Any], show: Callable[[str], str] = visible, span: dict[str, Any] | None = None
+) -> str:
     """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
 
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
@@ -59,7 +61,7 @@ def budget_line(label: str, budget: dict[str, Any], show: Callable[[str], str] =
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
-    pace = pace_words(budget)
+    pace = pace_words(budget, span)
     return f"{line}; {pace or NO_NEW_NAMES}"
 
 
@@ -116,8 +118,8 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
             f"{record['span']['first'] or '-'} to {record['span']['last'] or '-'}"
         ),
         *_incomplete_lines(record, fitted),
-        *fitted(budget_line("attribute budget", record["attributes"]["budget"])),
-        *fitted(budget_line("event budget", record["events"]["budget"])),
+        *fitted(budget_line("attribute budget", record["attributes"]["budget"], span=record["span"])),
+        *fitted(budget_line("event budget", record["events"]["budget"], span=record["span"])),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -310,8 +312,8 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
     lines += [
-        f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code)}",
-        f"- {budget_line('Event budget', record['events']['budget'], show=code)}",
+        f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code, span=record['span'])}",
+        f"- {budget_line('Event budget', record['events']['budget'], show=code, span=record['span'])}",
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]

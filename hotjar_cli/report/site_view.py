@@ -64,10 +64,11 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
-def pace_words(budget: dict[str, Any]) -> str | None:
+def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None) -> str | None:
     """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
     the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.
-    Every format of the inventory says the pace in these words, from the JSON's fields."""
+    `span`: the inventory record's (`{"first", "last"}`), which tells logs with no readable event time from logs
+    spanning less than a day. Every format of the inventory says the pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
     pace = budget["new_per_week"]
@@ -81,6 +82,8 @@ def pace_words(budget: dict[str, Any]) -> str | None:
             shown = shown.rstrip("0").rstrip(".")
         return f"{shown} new name{'' if shown == '1' else 's'} a week, {when} at that pace"
     if budget["admitted"]:
+        if span is not None and span["first"] is None:
+            return "no readable event time in these logs to project a pace from"
         return "too short a span of event time (under a day) to project a pace"
     return None
 

@@ -593,3 +593,20 @@ def test_tracks_with_no_event_name_hotjar_can_take_are_counted_so_the_findings_a
         out = " ".join(cli("inventory", log, "--format", format)[1].split())
         assert expected in out, format
     assert "no event name" not in cli("inventory", log, "--format", "csv")[1]  # names only: see the README
+
+
+def test_logs_with_no_readable_event_time_say_so_rather_than_a_short_span(tmp_path: Path) -> None:
+    log = tmp_path / "untimed.jsonl"
+    log.write_text(lines_of({"type": "track", "userId": "u", "event": "Signed Up"}))
+    record = json.loads(cli("inventory", log, "--format", "json")[1])
+    assert record["span"] == {"first": None, "last": None}
+    assert record["events"]["budget"]["new_per_week"] is None
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split()).lower()
+        assert "no readable event time in these logs to project a pace from" in out, format
+        assert "under a day" not in out, format
+    dated = tmp_path / "dated.jsonl"
+    dated.write_text(
+        lines_of({"type": "track", "userId": "u", "event": "Signed Up", "timestamp": "2024-03-01T10:00:00Z"})
+    )
+    assert "under a day" in cli("inventory", dated)[1]
