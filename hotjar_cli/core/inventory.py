@@ -171,30 +171,9 @@ class NameRecord:
 
     def settle(self, taken: Taken) -> None:
         """Take in what a `Tally` counted under this name since it was last taken (`Tally.take`)."""
-        messages, types, first, last, users, offered, dropped = taken
-        self.messages += messages
-        if first is not None and last is not None:  # their times in seconds already
-            self.first = earlier(self.first, first)
-            self.last = later(self.last, last)
-        _types_of(types, self.types)
-        if users is not None:
-            self._add_users(users_counted(users, self.users.exact_up_to))
-        if offered:
-            self.offered = True
-        _add(self.dropped, dropped)
-
-    def extend(self, later_part: NameRecord) -> None:
-        """This name's record followed by `later_part`'s, in place (see `Summary.extend`)."""
-        self.add(
-            later_part.messages,
-            later_part.users,
-            later_part.first,
-            later_part.last,
-            later_part.offered,
-            later_part.types,
-            later_part.dropped,
-            0,
-        )
+        messages, types, first, last, users, offered, dropped = taken  # times in seconds already
+        counted = users_counted(b"" if users is None else users, self.users.exact_up_to)
+        self.add(messages, counted, first, last, offered, _types_of(types, {}), dropped, 0)
 
     def add(
         self,
@@ -382,17 +361,10 @@ class Names:
         if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
             records = self._records = {name: record for name, record in records.items() if record.hash <= threshold}
         self.threshold = threshold
-        if later_part._sent is not None:
-            self._add_columns(later_part._sent, later_part._sent_lines, threshold)
-        else:
-            for name, record in later_part._records.items():
-                if threshold is not None and record.hash > threshold:
-                    continue
-                mine = records.get(name)
-                if mine is None:
-                    records[name] = record
-                else:
-                    mine.extend(record)
+        if later_part._sent is None:
+            later_part.send()  # a part read in this process: its records as another would have sent them
+        assert later_part._sent is not None, "just sent"
+        self._add_columns(later_part._sent, later_part._sent_lines, threshold)
         self._trim()
         offered = self.offered
         for name, seen in later_part.offered.items():
@@ -428,8 +400,8 @@ class Names:
     def __reduce__(self) -> tuple[Any, ...]:
         # Field by field, each a list of plain values: a part's names cross to the process that folds them several
         # times faster than as an object per name and per sighting (a part of 4,000 event names: 4 ms against 12).
-        if self._sent is None or self._records or self._sent_lines:
-            self.send(None, ATTRIBUTES)
+        if self._sent is None or self._sent_lines:  # (records sent are never held as records too)
+            self.send()
         assert self._sent is not None, "just sent"
         return _names, (
             (self.kind, self.limit, self.known, self.held_names, self.exact_users),
@@ -442,13 +414,13 @@ class Names:
         """The names held, by their slot in the tally."""
         return {slot: name for name, slot in self.slots.items() if slot >= 0}
 
-    def send(self, tally: Tally | None, kind: int) -> None:
+    def send(self, tally: Tally | None = None, kind: int = ATTRIBUTES) -> None:
         """Make the records what another process is sent (`_sent`, see `__reduce__`), with what `tally` counted under
         them (as `kind`) since they were last settled taken in. A record with nothing settled yet (every one a part
         of an input made) is sent as the tally hands it over, not settled first and read back. The records are made
         again only if asked for (`records`)."""
         take = tally.take if tally is not None else None  # bound once: see `Inventory.__init__`
-        if self._sent is not None and not self._records and not self._sent_lines:
+        if self._sent is not None and not self._sent_lines:
             # Sent already (settled at the end of a pass, then pickled): made again only if counted since.
             used = tally.used(kind) if tally is not None else []
             if not used:

@@ -185,6 +185,10 @@ class DistinctUsers:
                 else:
                     self.packed = both
                 return
+        self._add_all(other)
+
+    def _add_all(self, other: DistinctUsers) -> None:
+        """`update`, in Python: the exact sets unpacked and joined, or raised into a sketch."""
         mine, theirs = self.hashes(), other.hashes()
         if mine is not None and theirs is not None:
             mine.update(theirs)
@@ -251,20 +255,11 @@ def union_users(mine: bytes | bytearray, theirs: bytes | bytearray, exact_up_to:
     """The distinct users of both, as counted elsewhere (`users_counted`), as `DistinctUsers.update` counts them:
     their exact hashes packed while at most `exact_up_to`, else a sketch's registers (a new bytearray). Neither
     argument is changed. `hotjar_cli/core/tally_native.c` has the same, used when it was built."""
-    if isinstance(mine, bytes) and isinstance(theirs, bytes):
-        hashes = set(unpacked_users(mine))
-        hashes.update(unpacked_users(theirs))
-        if len(hashes) <= exact_up_to:
-            return packed_users(hashes)
-        registers = bytearray(REGISTERS)
-    elif isinstance(mine, bytearray) and isinstance(theirs, bytearray):
-        return _highest(mine, theirs)
-    else:
-        sketch, exact = (mine, theirs) if isinstance(mine, bytearray) else (theirs, mine)
-        registers, hashes = bytearray(sketch), set(unpacked_users(exact))
-    for hashed in hashes:
-        _add_to(registers, hashed)
-    return registers
+    users = users_counted(bytearray(mine) if isinstance(mine, bytearray) else mine, exact_up_to)  # a copy to raise
+    users._add_all(users_counted(theirs, exact_up_to))
+    if users.registers is not None:
+        return users.registers
+    return packed_users(users.exact or ())
 
 
 def users_counted(users: bytes | bytearray, exact_up_to: int) -> DistinctUsers:
