@@ -155,12 +155,22 @@ def _last_key(seen: Seen) -> tuple[Any, ...]:
 def _earlier(first: Seen | None, other: Seen) -> Seen:
     """The earlier sighting: by event time, a timed one before any untimed one, ties by file name and line (an
     order that does not depend on how the input was split)."""
-    return other if first is None or _first_key(other) < _first_key(first) else first
+    if first is None:
+        return other
+    when, mine = other[0], first[0]
+    if when is not None and mine is not None and when != mine:  # nearly always: the times alone decide
+        return other if when < mine else first
+    return other if _first_key(other) < _first_key(first) else first
 
 
 def _later(last: Seen | None, other: Seen) -> Seen:
     """The later sighting, in the order of `_earlier`."""
-    return other if last is None or _last_key(other) > _last_key(last) else last
+    if last is None:
+        return other
+    when, mine = other[0], last[0]
+    if when is not None and mine is not None and when != mine:
+        return other if when > mine else last
+    return other if _last_key(other) > _last_key(last) else last
 
 
 Sighting = tuple[Any, str, int, int | None]
@@ -288,8 +298,10 @@ class Timeline:
         """`observe` for a message (not a line that holds none), with its `timestamp` (`text`). `kind`: the number of
         the decision's kind in `kinds`, when the caller knows it (else -1): it counts here when those are the kinds
         met here (a timeline takes kinds of its own once they grow past `PENDING_GROUPS`)."""
+        if kind < 0 or kinds is not self._met:
+            kind = -1  # not one of this timeline's kinds: worked out below when needed
         if type(text) is str and text.startswith(self._minute) and len(text) == self._length and segment_seconds(text):
-            if kind < 0 or kinds is not self._met:
+            if kind < 0:
                 kind = self._met.kind_of(decision)
             groups = self._groups
             group = groups[kind] if kind < len(groups) else None
@@ -306,11 +318,13 @@ class Timeline:
                     elif text == first[0] or text == last:
                         _tie(group, (text, file, line, index))
                 return
-        self._observe_any(file, line, index, message, decision, text)
+        self._observe_any(file, line, index, message, decision, text, kind)
 
     def _observe_any(
-        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any
+        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any, kind: int = -1
     ) -> None:
+        """`observe` for any event, with its `timestamp` (`text`, None when it has none) and the number of its
+        decision's kind in this timeline's kinds when known (else -1)."""
         if type(text) is str and is_segment_time(text) and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
@@ -324,7 +338,8 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = []
-        kind = self._met.kind_of(decision)
+        if kind < 0:
+            kind = self._met.kind_of(decision)
         group = groups[kind] if kind < len(groups) else None
         if group is None:
             # The hour's list grows to hold the kind: its places are what is held, groups or not.
@@ -367,6 +382,7 @@ class Timeline:
         pending, self._pending = self._pending, {}
         self._minute, self._length, self._groups, self._held = "", -1, [], 0
         kinds = self._met.signatures
+        codes_once: dict[int, tuple[str, ...]] = {}  # a kind's codes, each once: worked out once a kind
         for hour, groups in pending.items():
             if hour is None:
                 bucket = self.untimed
@@ -388,7 +404,10 @@ class Timeline:
                 for code in codes:
                     rules[code] = rules.get(code, 0) + count
                 first_seen, last_seen = _seen(group.first), _seen(group.last())
-                for code in distinct(codes):
+                once = codes_once.get(kind)
+                if once is None:
+                    once = codes_once[kind] = tuple(distinct(codes))
+                for code in once:
                     affected[code] = affected.get(code, 0) + count
                     firsts[code] = _earlier(firsts.get(code), first_seen)
                     self.first[code] = _earlier(self.first.get(code), first_seen)

@@ -13,10 +13,12 @@ from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
+from hotjar_cli.core import timeline
 from hotjar_cli.core.decode import decode_one
 from hotjar_cli.core.eventtime import event_seconds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Position
 from hotjar_cli.core.timeline import Timeline
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
@@ -317,3 +319,29 @@ def test_the_groups_held_stay_bounded_with_thousands_of_kinds_over_many_hours() 
     timeline.finish()
     _, series = timeline.series("hour")
     assert {start: bucket.events for start, bucket in series if bucket.events} == expected
+
+
+_SEEN = st.tuples(
+    st.one_of(st.none(), st.sampled_from([0.0, 1.0, 1.5, 86_400.0]), st.floats(-1e10, 1e10, allow_nan=False)),
+    st.builds(Position, st.sampled_from(["a.ndjson", "b.ndjson"]), st.integers(1, 4), st.sampled_from([None, 0, 2])),
+)
+
+
+@given(_SEEN, _SEEN)
+@settings(max_examples=400, deadline=None)
+def test_the_earlier_and_later_sighting_follow_the_order_of_time_then_file_line_and_index(
+    first: tuple[float | None, Position], other: tuple[float | None, Position]
+) -> None:
+    # The order a report's first and last sightings follow, written out slowly: untimed sightings come after timed
+    # ones, ties go by file name, line and batch index.
+    def key(seen: tuple[float | None, Position]) -> tuple[object, ...]:
+        when, position = seen
+        place = (position.file, position.line, -1 if position.index is None else position.index)
+        return (when is None, 0.0 if when is None else when, *place)
+
+    earliest = other if key(other) < key(first) else first
+    assert timeline._earlier(first, other) == earliest
+    assert timeline._earlier(None, other) == other
+    latest = other if (key(other)[0] is False, *key(other)[1:]) > (key(first)[0] is False, *key(first)[1:]) else first
+    assert timeline._later(first, other) == latest
+    assert timeline._later(None, other) == other
