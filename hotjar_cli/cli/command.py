@@ -26,22 +26,60 @@ from hotjar_cli.run.parallel import Engine, LocalEngine
 from hotjar_cli.sources.reader import identity
 from hotjar_cli.sources.source import Source
 
+EXIT_READER_GONE = 128 + 13
+"""The exit of a command whose reader went away before its result was known (`hotjar-cli validate -f jsonl … |
+head -1`): 128 + SIGPIPE, as a program a closed pipe stopped ends, so that a pipeline under `set -o pipefail` never
+takes a run cut short for a pass."""
+
+
+class ReaderGone(Exception):
+    """The reader of the output went away once the command's result was known (see `result_known`)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@contextlib.contextmanager
+def result_known(code: int) -> Iterator[None]:
+    """Writing what a command found once its result, `code`, is known: a reader that goes away meanwhile (`| head
+    -1`) has what it wanted, and the command still ends with its result (a failed gate, say)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise ReaderGone(code) from None
+
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
-    """Turns a `UserError` into one line on stderr and exit 2, and the command's result into the exit code."""
+    """Turns a `UserError` into one line on stderr and exit 2, and the command's result into the exit code. A reader
+    that goes away ends the command quietly: with its result once known (`result_known`), else with
+    `EXIT_READER_GONE`."""
+    return _guarded(command, EXIT_READER_GONE)
 
+
+def guarded_listing(command: Callable[..., int]) -> Callable[..., None]:
+    """`guarded` for a command that reads no input and has no verdict (the rule catalogue): a reader that goes away
+    had what it wanted, which is no failure (exit 0)."""
+    return _guarded(command, 0)
+
+
+def _guarded(command: Callable[..., int], cut_short: int) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        code = cut_short
         try:
             code = command(*args, **kwargs)
             sys.stdout.flush()  # here, so that a report that cannot be written fails here, not at exit
         except UserError as error:
             Talk(color=kwargs.get("color", ColorMode.AUTO)).error(str(error))
             raise typer.Exit(EXIT_ERROR) from None
+        except ReaderGone as gone:
+            drop_stdout()
+            raise typer.Exit(gone.code) from None
         except BrokenPipeError:
-            # The reader of our output went away (`| head -1`): it has what it wanted, which is no failure.
+            # The reader of our output went away (`| head -1`), before the command was done or in its last flush.
             # (Left to click, a closed pipe exits 1.)
             drop_stdout()
-            raise typer.Exit(0) from None
+            raise typer.Exit(code) from None
         except OSError as error:
             # Reading is reported where it fails, with its file and line; what is left is the report that cannot
             # be written (a full disk under `> report.txt`).
@@ -61,7 +99,11 @@ def output_error(error: OSError) -> str:
 
 def drop_stdout() -> None:
     """Point stdout at /dev/null, so that flushing what is left of it at exit fails no more."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    try:
+        number = sys.stdout.fileno()
+    except (OSError, ValueError):  # no file at all (the command was started without one): nothing to flush
+        return
+    os.dup2(os.open(os.devnull, os.O_WRONLY), number)
 
 
 def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:

@@ -19,6 +19,7 @@ from hotjar_cli.cli.command import (
     open_output,
     output_path,
     progress_bar,
+    result_known,
     say_done,
     say_errors,
     set_aside_after,
@@ -171,10 +172,12 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             summary = run_jobs(
                 sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
             )
-        WRITERS[settings.format](inventory_document(summary, settings.redact), out)
+        code = EXIT_ERROR if summary.errors else 0
+        with result_known(code):
+            WRITERS[settings.format](inventory_document(summary, settings.redact), out)
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)
-    return EXIT_ERROR if summary.errors else 0
+    return code
 
 
 def inventory_views(format: InventoryFormat) -> frozenset[View]:

@@ -1,11 +1,46 @@
 """The `hotjar-cli` console script: start-up tuning, then the command group, and click's own errors in one line."""
 
+import errno
 import gc
+import io
+import os
 import sys
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output when the command was started without it (`>&-`, a daemon's cron job): a report written
+    there fails as writing to a closed file does, and the command says so in one line and exits 2. A report
+    written elsewhere (`-o FILE`) needs no standard output."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OSError(errno.EBADF, "closed, so the report cannot go there (name a file with -o)")
+        return 0
+
+
+def fill_closed_streams() -> None:
+    """Standard input, output and error the command was started without get /dev/null in their place, so that no
+    file it opens takes their numbers (and a worker or a browser it starts does not write into a report). Output
+    then refuses a report (`ClosedOutput`), error is silent (there is nowhere to say anything), and input stays
+    missing: `-` is refused as closed (see `hotjar_cli.cli.settings`)."""
+    for number, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is None:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != number:
+                os.dup2(opened, number)
+                os.close(opened)
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - for the life of the process
 
 
 def main() -> None:
     """The `hotjar-cli` console script."""
+    fill_closed_streams()
     # Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
     # run over them again and again while starting. It is paused for the imports, and what they made is set aside
     # for good (gc.freeze): out of the collector's sight for the rest of the process.

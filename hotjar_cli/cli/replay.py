@@ -22,6 +22,7 @@ from hotjar_cli.cli.command import (
     beneath_progress,
     guarded,
     progress_bar,
+    result_known,
     say_done,
     say_errors,
     voice,
@@ -352,7 +353,8 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
-        sys.stdout.write(result.to_json() + "\n")
+        with result_known(result.exit_code):
+            sys.stdout.write(result.to_json() + "\n")
     return result.exit_code
 
 
@@ -387,17 +389,19 @@ def print_plan(
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         summary = run_pass(common.sources, common.run, planner, observer=shown)
     plan = planner.plan()
-    if report is None:
-        for user in plan.users:
-            for planned in user.calls:
-                latest = planned.latest
-                merged = len(planned.origins) if planned.call.kind == "identify" else None
-                record = planned_call_record(
-                    latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
-                )
-                sys.stdout.write(json_line(record))
-    elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read
-        sys.stdout.write(dry_run_report(plan).to_json() + "\n")
+    code = EXIT_ERROR if summary.errors else 0
+    with result_known(code):
+        if report is None:
+            for user in plan.users:
+                for planned in user.calls:
+                    latest = planned.latest
+                    merged = len(planned.origins) if planned.call.kind == "identify" else None
+                    record = planned_call_record(
+                        latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
+                    )
+                    sys.stdout.write(json_line(record))
+        elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read
+            sys.stdout.write(dry_run_report(plan).to_json() + "\n")
     merge = None
     if latest_traits:
         identify_calls = sum(1 for user in plan.users for planned in user.calls if planned.call.kind == "identify")
@@ -405,7 +409,7 @@ def print_plan(
     for line in dry_run_summary(summary, merge):
         talk.say(line)
     say_errors(talk, summary)
-    return EXIT_ERROR if summary.errors else 0
+    return code
 
 
 def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:

@@ -11,7 +11,7 @@ from typing import Annotated
 import msgspec
 import typer
 
-from hotjar_cli.cli.command import guarded
+from hotjar_cli.cli.command import guarded_listing
 from hotjar_cli.cli.options import Color, choices
 from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
@@ -27,7 +27,7 @@ class RulesFormat(str, Enum):
     MARKDOWN = "markdown"
 
 
-@guarded
+@guarded_listing
 def list_rules(
     format: Annotated[
         RulesFormat, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {choices(RulesFormat)}.")
@@ -88,7 +88,7 @@ def print_table(color: ColorMode) -> None:
     console.print(Group(*listing))
 
 
-@guarded
+@guarded_listing
 def show_rule(
     code: Annotated[
         str, typer.Argument(help=f"A rule code ({MISSING_USER_ID.code}) or name ({MISSING_USER_ID.name}).")

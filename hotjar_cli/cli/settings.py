@@ -114,6 +114,8 @@ def common_settings(
     if any(source.is_stdin for source in sources):
         if stdin_filename is not None:
             sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
+        if sys.stdin is None:  # started without one (`<&-`): see `hotjar_cli.cli.main.fill_closed_streams`
+            raise UsageError("-: standard input is closed: there is nothing to read")
         if sys.stdin.isatty():
             talk.reads_the_terminal()
             talk.say(

@@ -17,6 +17,7 @@ from hotjar_cli.cli.command import (
     open_output,
     output_path,
     progress_bar,
+    result_known,
     say_done,
     say_errors,
     set_aside_after,
@@ -173,7 +174,8 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 on bad input paths."""
+    """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 when it cannot do its
+    job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
     pyproject = read_config(config, talk)
     selection = rule_selection(select, ignore, extend_select, extend_ignore, pyproject)
@@ -242,7 +244,8 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         summary = explained(summary, settings.redact)
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
-        reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by))
+        with result_known(verdict.exit_code):
+            reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by))
     say_errors(talk, summary)
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)

@@ -125,7 +125,7 @@ def identity(source: Source) -> tuple[object, ...]:
     try:
         if source.path is not None:
             found = source.path.stat()
-        elif source.is_stdin:
+        elif source.is_stdin and sys.stdin is not None:
             found = os.fstat(sys.stdin.fileno())
             if not stat.S_ISREG(found.st_mode):
                 return ("named", source.name)

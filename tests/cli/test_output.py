@@ -100,18 +100,98 @@ def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, 
         assert stat.S_ISCHR(FULL.stat().st_mode)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["rules"], ["validate", "{log}", "-f", "jsonl"]])
-def test_a_reader_that_stops_early_is_no_failure(tmp_path: Path, args: list[str]) -> None:
-    log = tmp_path / "log.jsonl"
-    log.write_text(MIXED * 20_000)
-    argv = [arg.format(log=log) for arg in args]
+def read_one_line(argv: list[str]) -> tuple[int, str]:
+    """Run hotjar-cli, read one line of its output and close the pipe, as `| head -1` does: its exit code and stderr."""
     reader = subprocess.Popen([str(CLI), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert reader.stdout is not None and reader.stderr is not None
     reader.stdout.readline()
-    reader.stdout.close()  # as `| head -1` does
+    reader.stdout.close()
     stderr = reader.stderr.read().decode()
-    assert reader.wait(timeout=60) == 0, stderr
+    return reader.wait(timeout=60), stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--help"], 0),  # no verdict: the reader had what it wanted
+        (["validate", "--help"], 0),
+        (["rules"], 0),
+        # Cut short while the run streams its lines: no verdict was reached, and none is claimed (128 + SIGPIPE, so
+        # that `set -o pipefail` never takes it for a pass).
+        (["validate", "{log}", "-f", "jsonl"], 141),
+        (["validate", "{log}", "-f", "jsonl", "--fail-on", "never"], 141),
+        # The report comes once the run is done: the reader leaving does not change the verdict.
+        (["validate", "{log}", "--examples", "400", "--color", "never"], 1),
+        (["validate", "{log}", "--examples", "400", "--color", "never", "--fail-on", "never"], 0),
+        (["inventory", "{names}", "-f", "json"], 0),
+    ],
+)
+def test_a_reader_that_stops_early_leaves_the_exit_code_to_what_was_known(
+    tmp_path: Path, args: list[str], code: int
+) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED * 20_000)
+    names = tmp_path / "names.jsonl"  # an inventory of 3,000 names: far more than a pipe holds
+    names.write_text(
+        "".join(json.dumps({"type": "track", "userId": "u", "event": f"Name {n}"}) + "\n" for n in range(3000))
+    )
+    result, stderr = read_one_line([arg.format(log=log, names=names) for arg in args])
+    assert result == code, stderr
     assert "Traceback" not in stderr
+
+
+def started_without(number: int) -> Any:
+    """What a process is started with to have no standard input (0) or output (1), as `<&-` and `>&-` leave it."""
+    return lambda: os.close(number)
+
+
+def test_a_command_started_without_standard_output_writes_its_report_where_told(logs: Any) -> None:
+    path = logs("log.jsonl", MIXED)
+    done = subprocess.run(
+        [str(CLI), "validate", str(path), "-f", "json", "-o", "report.json", "--fail-on", "never"],
+        preexec_fn=started_without(1),
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    assert json.loads(Path("report.json").read_text())["verdict"]["exit_code"] == 0
+    failing = subprocess.run(
+        [str(CLI), "validate", str(path), "-o", "report.txt", "-q"],
+        preexec_fn=started_without(1),
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert (failing.returncode, failing.stderr) == (1, b"")  # the gate's verdict, as with any standard output
+
+
+@pytest.mark.parametrize("args", [["validate", "{log}"], ["inventory", "{log}", "-f", "json"], ["rules"], ["--help"]])
+def test_a_report_for_a_standard_output_the_command_was_started_without_is_one_line_and_exit_2(
+    logs: Any, args: list[str]
+) -> None:
+    path = logs("log.jsonl", MIXED)
+    done = subprocess.run(
+        [str(CLI), *[arg.format(log=path) for arg in args]],
+        preexec_fn=started_without(1),
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == (
+        "hotjar-cli: error: standard output: closed, so the report cannot go there (name a file with -o)"
+    )
+
+
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_reading_a_standard_input_the_command_was_started_without_is_one_line_and_exit_2(command: list[str]) -> None:
+    done = subprocess.run(
+        [str(CLI), *command, "-"], preexec_fn=started_without(0), capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == "hotjar-cli: error: -: standard input is closed: there is nothing to read"
 
 
 def test_a_file_redirected_to_standard_input_is_an_input_too(tmp_path: Path) -> None:
