@@ -213,7 +213,8 @@ class DistinctUsers:
         return self.exact is None and self.packed is None
 
     def count(self) -> int:
-        """The number of distinct users: exact, or HyperLogLog's estimate with small-range correction."""
+        """The number of distinct users: exact, or HyperLogLog's estimate with small-range correction, and never
+        below `exact_up_to` + 1: the sketch takes over only past that many, whatever it estimates."""
         if self.packed is not None:
             return len(self.packed) // 8
         if self.exact is not None:
@@ -222,8 +223,8 @@ class DistinctUsers:
         raw = _ALPHA * REGISTERS * REGISTERS / _inverse_sum(registers)
         zeros = registers.count(0)
         if raw <= 2.5 * REGISTERS and zeros:
-            return round(REGISTERS * math.log(REGISTERS / zeros))  # linear counting, better for small counts
-        return round(raw)
+            raw = REGISTERS * math.log(REGISTERS / zeros)  # linear counting, better for small counts
+        return max(round(raw), self.exact_up_to + 1)
 
 
 _HIGH_BITS = int.from_bytes(b"\x80" * REGISTERS, "little")

@@ -151,7 +151,9 @@ def _name_record(
         "fate": fate,
         "slot": slot,
         "messages": record.messages if record is not None else None if sampled else 0,
-        "users": record.users.count() if record is not None else None if sampled else 0,
+        # An estimate is held to what is known: never more users than messages (nor, in `count`, fewer than the
+        # exact count had reached).
+        "users": min(record.users.count(), record.messages) if record is not None else None if sampled else 0,
         "users_estimated": record.users.estimated if record is not None else False,
         "first_seen": sighting_record(record.first) if record is not None else None,
         "last_seen": sighting_record(record.last) if record is not None else None,
@@ -180,7 +182,11 @@ def _names_record(names: Names, earliest: float | None, latest: float | None, re
             _name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind, redact)
         )
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
-    distinct = names.all_names.count() if names.sampled else len(names.records)
+    distinct = (
+        min(max(names.all_names.count(), len(names.records)), names.occurrences)
+        if names.sampled
+        else len(names.records)
+    )
     shown_messages = sum(record.messages for record in held.values())
     known = len(names.known)
     new = len(slots) - min(known, len(slots))

@@ -574,6 +574,23 @@ def test_csv_counts_have_no_thousands_separators_and_estimates_say_true(tmp_path
     assert int(row["users"]) == pytest.approx(1500, rel=0.1)
 
 
+def test_an_estimate_of_users_keeps_to_what_is_known_of_them(tmp_path: Path) -> None:
+    # Every message from a user of its own: the estimate may read more users than messages, or, just past the exact
+    # count, fewer than the exact count had reached. The inventory claims neither.
+    log = tmp_path / "users.jsonl"
+    log.write_text(
+        lines_of(
+            *({"type": "track", "userId": f"user-{number}", "event": "Same"} for number in range(20_000)),
+            *({"type": "track", "userId": f"other-{number}", "event": "Exact65"} for number in range(65)),
+        )
+    )
+    events = {row["name"]: row for row in json.loads(cli("inventory", log, "--format", "json")[1])["events"]["names"]}
+    assert events["Same"]["users_estimated"] and events["Exact65"]["users_estimated"]
+    assert events["Same"]["users"] <= events["Same"]["messages"] == 20_000
+    assert events["Same"]["users"] == pytest.approx(20_000, rel=0.1)
+    assert events["Exact65"]["users"] >= 65
+
+
 def test_tracks_with_no_event_name_hotjar_can_take_are_counted_so_the_findings_add_up_to_validate(
     tmp_path: Path,
 ) -> None:
