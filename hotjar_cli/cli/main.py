@@ -6,6 +6,9 @@ import io
 import os
 import sys
 
+INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict; a file named by -o keeps its last report"
+"""What Ctrl-C leaves on stderr (replay says what it delivered instead: see `hotjar_cli.replay`)."""
+
 
 class ClosedOutput(io.TextIOBase):
     """Standard output when the command was started without it (`>&-`, a daemon's cron job): a report written
@@ -68,6 +71,7 @@ def main() -> None:
         Talk().error(error.format_message())
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
+        Talk().say(INTERRUPTED)
         sys.exit(130)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
@@ -87,4 +91,6 @@ def main() -> None:
             drop_stdout()
             sys.exit(0)
         raise
+    if code == 130:  # Ctrl-C during a command: Typer turns the interrupt into this exit code
+        Talk().say(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)

@@ -19,6 +19,7 @@ import click
 import pytest
 
 from hotjar_cli import __version__, compiled
+from hotjar_cli.cli.main import INTERRUPTED
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
 from tests.support.cli import (
     CLEAN,
@@ -124,6 +125,8 @@ def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
         assert report.read_text() == "the previous report\n"
         running.send_signal(signal.SIGINT)
         assert running.wait(timeout=30) == 130
+        assert running.stderr is not None
+        assert running.stderr.read().decode().splitlines() == [INTERRUPTED]
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
 
