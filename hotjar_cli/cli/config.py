@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,25 @@ def _check(path: Path, key: str, value: Any) -> None:
     # TOML's booleans are Python ints too; `examples = true` is a mistake, not 1.
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         wanted = " or ".join(_KIND_WORDS[kind] for kind in kinds)
-        raise ConfigError(f"{path}: [tool.hotjar-cli] {key} must be {wanted}, not {value!r}")
+        raise ConfigError(f"{path}: [tool.hotjar-cli] {key} must be {wanted}, not {_toml(value)}")
     if key == "fail-on" and value not in FAIL_LEVELS:
-        raise ConfigError(f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, not {value!r}")
+        raise ConfigError(
+            f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, not {_toml(value)}"
+        )
+    if key == "max-rate":
+        try:
+            parse_rates(value)
+        except ConfigError as error:
+            raise ConfigError(f"{path}: [tool.hotjar-cli] {error}") from None
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML writes it (`true`, `"text"`), for a message about the file it came from."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
 
 # Every way TOML can spell the table tool.hotjar-cli, with any quoting and spacing: a `[tool.hotjar-cli]` header

@@ -423,6 +423,24 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
     assert one_line(result.stderr).startswith("hotjar-cli: error: ")
 
 
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ("max-rate = { HJ103 = 5 }", "max-rate for HJ103: 5 is not between 0 and 1"),
+        ("max-attributes = true", "max-attributes must be a whole number, not true"),
+        ('fail-on = "loud"', 'fail-on must be one of error, warning, info, never, not "loud"'),
+    ],
+)
+def test_an_unusable_value_in_the_pyproject_is_named_with_its_file_as_toml_writes_it(
+    logs: Any, tmp_path: Path, table: str, said: str
+) -> None:
+    path = logs("log.jsonl", CLEAN)
+    pyproject(tmp_path, table)
+    result = cli("validate", path)
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [tool.hotjar-cli] {said}"
+
+
 def test_missing_config_file_exits_2(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nowhere/pyproject.toml")
     assert result.code == 2
