@@ -667,7 +667,7 @@ def validate_page(report: Report) -> str:
         sections += _site_sections(inventory)
     for error in summary.errors:
         sections.append(
-            f'<p class="severity-error">{_e(error.file)}:{error.line}: could not read on: {_e(error.message)}</p>'
+            f'<p class="severity-error">{_e(error.file)}:{error.line}: reading stopped here: {_e(error.message)}</p>'
         )
     data = {"summary": record["summary"], "verdict": record["verdict"], "timeline": timeline}
     return page("hotjar-cli validate", sections, data)

@@ -45,7 +45,7 @@ class InventoryFormat(str, Enum):
     HTML = "html"
 
 
-NO_NEW_NAMES = "no new names over these logs' time span"
+NO_NEW_NAMES = "no new names in these logs"
 
 
 def budget_line(
@@ -63,6 +63,15 @@ def budget_line(
         return f"{line}; full before these logs"
     pace = pace_words(budget, span)
     return f"{line}; {pace or NO_NEW_NAMES}"
+
+
+def span_words(record: dict[str, Any]) -> str:
+    """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time."""
+    events = counted(record["summary"]["events"], "event")
+    first, last = record["span"]["first"], record["span"]["last"]
+    if first is None or last is None:
+        return f"{events}, none with a readable event time" if record["summary"]["events"] else events
+    return f"{events} from {first} to {last}"
 
 
 def _top(kind: dict[str, Any], count: int) -> list[dict[str, Any]]:
@@ -113,10 +122,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         return [line.plain for line in Flow(words(text), indent).lines(width)]
 
     lines = [
-        *fitted(
-            f"hotjar-cli inventory: {counted(record['summary']['events'], 'event')} from "
-            f"{record['span']['first'] or '-'} to {record['span']['last'] or '-'}"
-        ),
+        *fitted(f"hotjar-cli inventory: {span_words(record)}"),
         *_incomplete_lines(record, fitted),
         *fitted(budget_line("attribute budget", record["attributes"]["budget"], span=record["span"])),
         *fitted(budget_line("event budget", record["events"]["budget"], span=record["span"])),
@@ -128,6 +134,8 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         if unnamed:
             lines += fitted(f"{unnamed}.")
         rows = _top(kind, TOP)
+        if not rows:
+            continue  # no name to list: no table under its heading
         drops = "dropped" if key == "attributes" else "findings"
         table = [["name", "fate", "messages", "users", *(["types"] if key == "attributes" else []), drops]]
         seen = [("first seen", "last seen")]
@@ -324,11 +332,14 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             "",
             f"{names_words(kind)}.",
             *(["", f"{unnamed}."] if (unnamed := unnamed_words(kind)) else []),
-            "",
-            f"| name | fate | messages | users | {drops} | first seen | last seen |",
-            "| --- | --- | ---: | ---: | --- | --- | --- |",
         ]
         rows = _top(kind, TOP)
+        if rows:
+            lines += [
+                "",
+                f"| name | fate | messages | users | {drops} | first seen | last seen |",
+                "| --- | --- | ---: | ---: | --- | --- | --- |",
+            ]
         for row in rows:
             lines.append(
                 f"| {_markdown_name(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "

@@ -122,8 +122,8 @@ def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
 
 def unread_words(error: dict[str, Any]) -> tuple[str, str]:
     """Where the reading of a file stopped and why, as `validate`'s reports say it: (`logs/a.gz:12`,
-    `could not read on: the gzip stream is corrupt or truncated ...`)."""
-    return f"{error['file']}:{error['line']}", f"could not read on: {error['message']}"
+    `reading stopped here: the gzip stream is corrupt or truncated ...`)."""
+    return f"{error['file']}:{error['line']}", f"reading stopped here: {error['message']}"
 
 
 def _known_only(names: Names) -> int:

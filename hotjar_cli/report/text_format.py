@@ -92,7 +92,7 @@ class TextReporter(Reporter):
             parts.extend(_examples(code, examples, report.redact, shown, width))
         for error in summary.errors:
             parts.append(
-                Flow(words(visible(f"{error.file}:{error.line}: could not read on: {error.message}"), "bold red"), 4)
+                Flow(words(visible(f"{error.file}:{error.line}: reading stopped here: {error.message}"), "bold red"), 4)
             )
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))

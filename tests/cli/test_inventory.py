@@ -277,7 +277,7 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     spread_over(log, timedelta(days=2), 2)
     assert "hotjar-cli inventory: 2 events from" in cli("inventory", log)[1]
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
-    assert "hotjar-cli inventory: 1 event from" in cli("inventory", log)[1]
+    assert "hotjar-cli inventory: 1 event, none with a readable event time" in cli("inventory", log)[1]
     assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]
 
 
@@ -615,6 +615,7 @@ def test_tracks_with_no_event_name_hotjar_can_take_are_counted_so_the_findings_a
 def test_logs_with_no_readable_event_time_say_so_rather_than_a_short_span(tmp_path: Path) -> None:
     log = tmp_path / "untimed.jsonl"
     log.write_text(lines_of({"type": "track", "userId": "u", "event": "Signed Up"}))
+    assert cli("inventory", log)[1].startswith("hotjar-cli inventory: 1 event, none with a readable event time\n")
     record = json.loads(cli("inventory", log, "--format", "json")[1])
     assert record["span"] == {"first": None, "last": None}
     assert record["events"]["budget"]["new_per_week"] is None
@@ -627,3 +628,13 @@ def test_logs_with_no_readable_event_time_say_so_rather_than_a_short_span(tmp_pa
         lines_of({"type": "track", "userId": "u", "event": "Signed Up", "timestamp": "2024-03-01T10:00:00Z"})
     )
     assert "under a day" in cli("inventory", dated)[1]
+
+
+def test_a_kind_with_no_names_has_no_empty_table(tmp_path: Path) -> None:
+    log = tmp_path / "pages.jsonl"
+    log.write_text(lines_of({"type": "page", "userId": "u", "timestamp": "2024-03-01T10:00:00Z"}))
+    text = cli("inventory", log)[1]
+    assert "Attributes: 0 names" in text and "Events: 0 names" in text
+    assert "first seen" not in text and "messages" not in text
+    markdown = cli("inventory", log, "--format", "markdown")[1]
+    assert "### Events" in markdown and "| name |" not in markdown
