@@ -97,6 +97,12 @@ TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
 UTF8_BOM = b"\xef\xbb\xbf"
 BOM_INSIDE = "the line starts with a UTF-8 byte-order mark, which only a file's start may hold (files joined by cat?)"
 NUL_BYTES = "the line holds NUL bytes: UTF-16 text? (iconv -f UTF-16 -t UTF-8 converts it)"
+SPREAD_OVER_LINES = (
+    "the line is a piece of a JSON document spread over lines, not a message of its own: Segment writes one message "
+    "a line (jq -c '.[]' turns an array into such lines, jq -c . a document)"
+)
+_PIECE_OF_A_DOCUMENT = re.compile(rb'\s*(?:[\[\]{}],?|"(?:[^"\\]|\\.)*"\s*:.*|[\]}],?\s*[\]}],?)\s*', re.DOTALL)
+"""A line of pretty-printed JSON that holds no whole value: a bracket alone, or a `"key": ...` member."""
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 """What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
 than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
@@ -144,6 +150,8 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
             detail = f"a lone UTF-16 surrogate ({lone.group().decode()}), which UTF-8 text cannot hold"
             return [Unreadable(_INVALID_JSON_CODE, detail)], False
+        if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
+            return [Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)], False
         return [Unreadable(_INVALID_JSON_CODE, _json_error(error))], False
     if message.batch is not None:
         return parse_batch(message)
@@ -207,6 +215,8 @@ def _not_a_message(raw: bytes) -> Unreadable:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
+            return Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)
         return Unreadable(_INVALID_JSON_CODE, _json_error(error))
     if isinstance(value, dict):
         # The schema-typed decode refused a value orjson accepts: a number outside a double's range.

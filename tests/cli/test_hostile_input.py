@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, TOO_DEEP, Unreadable, parse_line
+from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, SPREAD_OVER_LINES, TOO_DEEP, Unreadable, parse_line
 from tests.support.cli import cli, one_line, track
 
 
@@ -116,3 +116,19 @@ def test_a_line_from_a_joined_or_utf16_file_says_what_it_holds(raw: bytes, detai
     (parsed,), _ = parse_line(raw)
     assert isinstance(parsed, Unreadable)
     assert parsed.detail == detail
+
+
+def test_every_line_of_a_pretty_printed_document_says_it_is_a_piece_of_one(tmp_path: Path) -> None:
+    document = json.dumps(
+        [{"type": "track", "userId": "u1", "event": "A", "properties": {"plan": "pro"}}, {"type": "page"}], indent=2
+    )
+    for line in document.splitlines(keepends=True):
+        (parsed,), _ = parse_line(line.encode())
+        assert isinstance(parsed, Unreadable) and parsed.detail == SPREAD_OVER_LINES, line
+    for other in (b"not json", b'{"type": "track"', b"}{", b"[1, 2"):  # no piece of a document: the parser's words
+        (parsed,), _ = parse_line(other)
+        assert isinstance(parsed, Unreadable) and parsed.detail != SPREAD_OVER_LINES, other
+    log = tmp_path / "pretty.json"
+    log.write_text(document)
+    report = json.loads(cli("validate", log, "-f", "json", "--examples", "1").stdout)
+    assert report["examples"]["HJ001"][0]["findings"][0]["detail"] == SPREAD_OVER_LINES
