@@ -233,7 +233,23 @@ def _json_error(error: Exception) -> str:
         return "not valid UTF-8"
     if "out of range" in text or "infinity" in text:
         return "a number is outside the range JavaScript can hold"
-    return text.split(":", 1)[0] if isinstance(error, orjson.JSONDecodeError) else text
+    # msgspec's words and orjson's, in one voice.
+    text = text.split(":", 1)[0] if isinstance(error, orjson.JSONDecodeError) else text
+    if text in {"Input data was truncated", "unexpected end of data"}:
+        return "not valid JSON: it ends before its value does (a line cut short?)"
+    if text == "unexpected content after document":
+        return f"not valid JSON: {_MORE_AFTER}{_TWO_ON_A_LINE}"
+    malformed = _MALFORMED.fullmatch(text)
+    if malformed is not None:
+        if malformed[1] == "trailing characters":
+            return f"not valid JSON: {_MORE_AFTER} at byte {malformed[2]}{_TWO_ON_A_LINE}"
+        return f"not valid JSON: {malformed[1]} at byte {malformed[2]}"
+    return f"not valid JSON: {text}"
+
+
+_MALFORMED = re.compile(r"JSON is malformed: (.*) \(byte (\d+)\)")
+_MORE_AFTER = "more follows the first value"
+_TWO_ON_A_LINE = " (two messages on one line?)"
 
 
 def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
