@@ -91,7 +91,7 @@ def _check(path: Path, key: str, value: Any) -> None:
         raise ConfigError(
             f"{path}: [tool.hotjar-cli] fail-on must be one of {', '.join(FAIL_LEVELS)}, not {_toml(value)}"
         )
-    if key == "max-rate":
+    if key == "max-rate" and isinstance(value, dict):
         try:
             parse_rates(value)
         except ConfigError as error:
