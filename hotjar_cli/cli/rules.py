@@ -6,7 +6,7 @@ Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.
 import os
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 import typer
@@ -17,6 +17,9 @@ from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
 from hotjar_cli.report.records import rule_record
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class RulesFormat(str, Enum):
@@ -44,22 +47,26 @@ def list_rules(
     return 0
 
 
+def _console(color: ColorMode) -> "Console":
+    """stdout as a rich console, coloured as `--color` asks."""
+    from rich.console import Console
+
+    forced = color.forced
+    if forced is None:
+        return Console(no_color="NO_COLOR" in os.environ)
+    return Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None)
+
+
 def print_table(color: ColorMode) -> None:
     """The catalogue on stdout, coloured as `--color` asks: a table of one line a rule where that fits, else each
     rule's code, name, severity and effect on one line and its message indented below (a message column squeezed
     beside the others read one word to a line)."""
-    from rich.console import Console, Group, RenderableType
+    from rich.console import Group, RenderableType
     from rich.table import Table
 
     from hotjar_cli.report.layout import Flow, fits, words
 
-    forced = color.forced
-    if forced is None:
-        console = Console(no_color="NO_COLOR" in os.environ)
-    else:
-        console = Console(
-            force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None
-        )
+    console = _console(color)
     rows = [(rule.code, rule.name, rule.severity.value, rule.effect.value, rule.message) for rule in CATALOGUE]
     table = Table(show_edge=False)
     for number, column in enumerate(("code", "name", "severity", "effect", "message")):
@@ -93,17 +100,18 @@ def show_rule(
     code: Annotated[
         str, typer.Argument(help=f"A rule code ({MISSING_USER_ID.code}) or name ({MISSING_USER_ID.name}).")
     ],
+    color: Color = ColorMode.AUTO,
 ) -> int:
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code)
     if rule is None:
         raise UsageError(f"no rule {code!r} (see `hotjar-cli rules`)")
-    if not sys.stdout.isatty():
+    if not sys.stdout.isatty() and not color.forced:
         sys.stdout.write(rule.documentation())  # Markdown as it is, for a file, a pipe or a page of docs
         return 0
-    from rich.console import Console
     from rich.markdown import Markdown
 
-    # On a terminal, drawn to its width: the Markdown's own lines run to a few hundred characters.
-    Console().print(Markdown(rule.documentation()))
+    # On a terminal (or with --color always), drawn to its width: the Markdown's own lines run to a few hundred
+    # characters.
+    _console(color).print(Markdown(rule.documentation()))
     return 0

@@ -49,6 +49,7 @@ from hotjar_cli.core.rules import (
     UNSUPPORTED_TYPE,
     Effect,
 )
+from hotjar_cli.core.visible import quoted_characters
 
 _OUTCOME_OF_EFFECT = {
     Effect.INVALID: Outcome.INVALID,
@@ -223,8 +224,7 @@ class ReferenceMapper:
             if self.limits.disallowed_characters(character) and character not in bad:
                 bad.append(character)
         if bad:
-            shown = " ".join(repr(character) for character in bad[:10]) + (" …" if len(bad) > 10 else "")
-            return Finding(EVENT_NAME_INVALID_CHARACTERS.code, "$.event", f"not allowed: {shown}")
+            return Finding(EVENT_NAME_INVALID_CHARACTERS.code, "$.event", f"not allowed: {quoted_characters(bad)}")
         for what, pattern in _HIGH_CARDINALITY:
             if pattern.search(name):
                 return Finding(EVENT_NAME_HIGH_CARDINALITY.code, "$.event", f"the name contains {what}")

@@ -65,6 +65,13 @@ def visible(text: str) -> str:
     return UNSAFE.sub(_escape, text)
 
 
+def quoted_characters(characters: list[str], most: int = 10) -> str:
+    """Characters a finding names, each in double quotes and written as `visible` writes it (`"\\u001b" "["`), the
+    first `most` of them, then `…`."""
+    shown = " ".join(f'"\\{c}"' if c in '"\\' else f'"{visible(c)}"' for c in characters[:most])
+    return shown + (" …" if len(characters) > most else "")
+
+
 def visible_name(name: str) -> str:
     """`visible` of a name, with the spaces at its ends written as `\\u0020` too: shown raw, `plan `, ` plan` and
     `plan` read alike (a table pads its cells with spaces, a page drops them), and Hotjar counts them apart. Spaces
