@@ -233,18 +233,18 @@ def _json_error(error: Exception) -> str:
         return "not valid UTF-8"
     if "out of range" in text or "infinity" in text:
         return "a number is outside the range JavaScript can hold"
-    # msgspec's words and orjson's, in one voice.
+    # msgspec's words and orjson's, in one voice: what follows the rule's own "Line is not valid JSON".
     text = text.split(":", 1)[0] if isinstance(error, orjson.JSONDecodeError) else text
     if text in {"Input data was truncated", "unexpected end of data"}:
-        return "not valid JSON: it ends before its value does (a line cut short?)"
+        return "it ends before its value does (a line cut short?)"
     if text == "unexpected content after document":
-        return f"not valid JSON: {_MORE_AFTER}{_TWO_ON_A_LINE}"
+        return f"{_MORE_AFTER}{_TWO_ON_A_LINE}"
     malformed = _MALFORMED.fullmatch(text)
     if malformed is not None:
         if malformed[1] == "trailing characters":
-            return f"not valid JSON: {_MORE_AFTER} at byte {malformed[2]}{_TWO_ON_A_LINE}"
-        return f"not valid JSON: {malformed[1]} at byte {malformed[2]}"
-    return f"not valid JSON: {text}"
+            return f"{_MORE_AFTER} at byte {malformed[2]}{_TWO_ON_A_LINE}"
+        return f"{malformed[1]} at byte {malformed[2]}"
+    return text
 
 
 _MALFORMED = re.compile(r"JSON is malformed: (.*) \(byte (\d+)\)")
