@@ -223,7 +223,7 @@ def value_options() -> list[tuple[str, click.Option]]:
 
 def test_every_option_missing_its_value_points_to_its_own_command_s_help() -> None:
     options = value_options()
-    assert len(options) > 40 and {name for name, _ in options} == {"validate", "inventory", "replay", "rules"}
+    assert len(options) > 40 and {name for name, _ in options} == {"validate", "inventory", "replay", "rules", "rule"}
     said = usage_errors([[name, *POSITIONAL.get(name, []), option.opts[0]] for name, option in options])
     for (name, option), line in zip(options, said, strict=True):
         assert one_line(line) == (
