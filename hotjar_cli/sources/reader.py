@@ -158,7 +158,7 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path)."""
     skipped = sorted(
         Path(root, name).relative_to(directory).as_posix()
-        for root, _, files in os.walk(directory)
+        for root, _, files in _folders(directory, Window(), hidden=True)
         # Folders outside --since/--until are left out: the window's hint says so.
         if not any(window.excludes_folder(part) for part in Path(root).relative_to(directory).parts)
         for name in files
@@ -183,9 +183,40 @@ def _skipped_words(skipped: list[str]) -> str:
     )
 
 
+def _folders(directory: Path, window: Window, hidden: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk` of a folder, into linked folders too (a link to a folder of logs is read as the folder is), each
+    folder once, never up a link to a folder the walk is inside (a loop), and into hidden or skipped folders only
+    with `hidden`."""
+    seen: set[tuple[int, int]] = set()
+    for root, folders, files in os.walk(directory, followlinks=True):
+        try:
+            found = os.stat(root)
+        except OSError:
+            folders[:] = []
+            continue
+        if (found.st_dev, found.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((found.st_dev, found.st_ino))
+        inside = os.path.realpath(root)
+        folders[:] = sorted(  # in order: of two links to one folder, the first by name is the one read
+            folder
+            for folder in folders
+            if (hidden or walked((folder,), window)) and not _up_the_tree(os.path.join(root, folder), inside)
+        )
+        yield root, folders, files
+
+
+def _up_the_tree(folder: str, inside: str) -> bool:
+    """Whether a folder is a link to the folder the walk is in, or to one around it: following it would loop."""
+    if not os.path.islink(folder):
+        return False
+    target = os.path.realpath(folder)
+    return inside == target or inside.startswith(target.rstrip(os.sep) + os.sep)
+
+
 def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
-    for root, folders, files in os.walk(directory):
-        folders[:] = [folder for folder in folders if walked((folder,), window)]
+    for root, _, files in _folders(directory, window):
         for name in files:
             if is_log_name(name) and not _own_report(Path(root, name)):
                 yield Path(root, name)

@@ -113,6 +113,23 @@ def test_directories_are_walked_recursively_in_sorted_order(tmp_path: Path, run_
     assert summary.outcomes[Outcome.INVALID] == 0
 
 
+def test_a_linked_folder_is_walked_as_a_glob_reads_it_and_a_link_up_the_tree_is_not(tmp_path: Path) -> None:
+    top, elsewhere = tmp_path / "top", tmp_path / "elsewhere"
+    top.mkdir()
+    elsewhere.mkdir()
+    (top / "own.jsonl").write_bytes(LOG)
+    (elsewhere / "e.jsonl").write_bytes(LOG)
+    (top / "src").symlink_to("../elsewhere")
+    (top / "loop").symlink_to("..")  # back up the tree: following it would walk this folder again, forever
+    (top / "again").symlink_to("../elsewhere")  # the same folder twice: read once
+    walked = [source.name for source in resolve([str(top)])]
+    assert walked == [str(top / "again" / "e.jsonl"), str(top / "own.jsonl")]
+    assert [source.name for source in resolve([str(top / "*" / "*.jsonl")])] == [
+        str(top / "again" / "e.jsonl"),
+        str(top / "src" / "e.jsonl"),
+    ]
+
+
 def test_globs_are_expanded_in_sorted_order(tmp_path: Path) -> None:
     files = make_archive(tmp_path)
     gzipped = [file for file in files if file.suffix == ".gz"]
