@@ -20,6 +20,7 @@ from typing import Any
 from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.sources import s3
 from hotjar_cli.sources.source import (
+    OWN_LINES,
     OWN_REPORT,
     S3_SCHEME,
     STDIN,
@@ -223,11 +224,12 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
 
 
 def _own_report(path: Path) -> bool:
-    """Whether a file found in a folder is a JSON report hotjar-cli wrote there (`OWN_REPORT`): read as a log, each
-    of its lines would be an invalid message."""
+    """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_LINES`): read as a
+    log, each of its lines would be an invalid message, or a message it is not."""
     try:
         with open(path, "rb") as file:
-            return file.read(len(OWN_REPORT)) == OWN_REPORT
+            head = file.read(4096)
+            return head.startswith(OWN_REPORT) or OWN_LINES.match(head) is not None
     except OSError:
         return False  # read as a log, it fails there, named
 

@@ -25,6 +25,10 @@ lists the same suffixes."""
 OWN_REPORT = b'{\n  "tool": "hotjar-cli",'
 """How a JSON report of hotjar-cli begins: one found in a folder walked (a report written beside the logs) is no log,
 and is skipped."""
+OWN_LINES = re.compile(rb'\{"file":"(?:[^"\\]|\\.)*","line":(?:\d|null)')
+"""How hotjar-cli's line reports begin (`validate --format jsonl`, `replay --dry-run`): each line names the file and
+line it is about. No Segment message starts so, and one found in a folder walked is skipped as `OWN_REPORT` is:
+read as a log, its findings would come back as messages, and count."""
 
 STDIN = "-"
 S3_SCHEME = "s3://"

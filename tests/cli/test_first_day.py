@@ -601,6 +601,12 @@ def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_
             "-o",
             f"logs/{report}",
         )
+    # Line reports too, whatever their names: their lines would come back as messages, and count.
+    mixed = logs("mixed.jsonl", MIXED)
+    cli("validate", mixed, "-f", "jsonl", "-o", "logs/findings.jsonl")
+    Path("logs/calls.ndjson").write_text(cli("replay", "--dry-run", "logs/events.jsonl").stdout)
+    assert Path("logs/findings.jsonl").read_text().startswith('{"file":')
+    assert Path("logs/calls.ndjson").read_text().startswith('{"file":')
     again = cli("validate", "logs", "-f", "json", "-o", "logs/report.json")
     assert first.code == again.code == 0
     assert json.loads(Path("logs/report.json").read_text())["summary"]["files"] == 1
