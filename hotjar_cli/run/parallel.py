@@ -50,7 +50,7 @@ from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.run.counting import attach, for_worker
 from hotjar_cli.run.one_pass import Observer, PassSettings, run_pass
-from hotjar_cli.sources.reader import is_gzip, lines_before, size_of, split_ranges
+from hotjar_cli.sources.reader import is_compressed, lines_before, size_of, split_ranges
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
@@ -644,7 +644,7 @@ def plan_units(sources: list[Source], jobs: int, min_bytes: int = PARALLEL_MIN_B
 
 
 def splittable(source: Source, size: int, min_bytes: int = PARALLEL_MIN_BYTES) -> bool:
-    """Whether a source is a plain file of at least `min_bytes`, to be cut into byte ranges.
+    """Whether a source is a plain (not compressed) file of at least `min_bytes`, to be cut into byte ranges.
 
     A remote object named `.gz` is taken at its name: not splitting a plain one only costs parallelism, while
     looking at every object's first bytes would cost a request each before any work starts.
@@ -653,7 +653,7 @@ def splittable(source: Source, size: int, min_bytes: int = PARALLEL_MIN_BYTES) -
         return False
     if source.remote is not None and source.name.endswith((".gz", ".gzip")):
         return False
-    return not is_gzip(source)
+    return not is_compressed(source)
 
 
 class _SiteNames:

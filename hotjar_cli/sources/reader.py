@@ -53,6 +53,15 @@ BLOCK_BYTES = 64 << 10
 """How much is read at once. A small block stays in the processor's cache while its lines are cut and decoded,
 and is reused by the allocator instead of being mapped afresh: about 10% faster than a megabyte."""
 GZIP_MAGIC = b"\x1f\x8b"
+OTHER_COMPRESSIONS = (
+    (b"\xfd7zXZ\x00", "xz", "xz -d"),
+    (b"BZh", "bzip2", "bzip2 -d"),  # then a digit and a block's magic: see `_compressed_with`
+    (b"\x28\xb5\x2f\xfd", "zstd", "zstd -d"),
+    (b"PK\x03\x04", "zip", "unzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip", "7z x"),
+)
+"""Compressed formats Segment's archive never writes, by their magic bytes, with what decompresses them: read as
+text, their bytes would be counted as thousands of broken messages."""
 GZIP_INPUT_BYTES = 16 << 10
 """How much compressed input is inflated at once: about a block of lines."""
 GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -256,15 +265,18 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             return
         if source.remote is not None:
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
-            magic = _read(raw.read, 2)
+            head = _read(raw.read, 10)
             raw.seek(0)
-            yield Gunzip(counted(raw)) if magic == GZIP_MAGIC else counted(raw)
+            _refuse_other_compression(head, gzipped=False)
+            yield Gunzip(counted(raw)) if head[:2] == GZIP_MAGIC else counted(raw)
             return
         # A local file or standard input: look at its start through a buffer, without consuming it.
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
         # that is not closed with `raw`.
         buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
-        if buffered.peek(2)[:2] == GZIP_MAGIC:
+        head = buffered.peek(10)[:10]
+        _refuse_other_compression(head, gzipped=False)
+        if head[:2] == GZIP_MAGIC:
             yield Gunzip(counted(buffered))
         else:
             yield counted(buffered)
@@ -319,6 +331,30 @@ class _Range:
         return block
 
 
+def _compressed_with(head: bytes) -> tuple[str, str] | None:
+    """The compressed format hotjar-cli does not read that bytes begin as (`OTHER_COMPRESSIONS`), with what
+    decompresses it; None for any other bytes."""
+    for magic, name, command in OTHER_COMPRESSIONS:
+        if head.startswith(magic) and (name != "bzip2" or (head[3:4].isdigit() and head[4:10] == b"1AY&SY")):
+            return name, command
+    return None
+
+
+def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
+    """ReadError when the first bytes of a file (or of what its gzip stream holds, `gzipped`) are compressed in a
+    way hotjar-cli does not read, gzip inside gzip included: read as text, they would count as broken messages."""
+    if gzipped and head.startswith(GZIP_MAGIC):
+        raise ReadError("the file is gzipped twice: decompress it once (gunzip), and give it plain or gzipped")
+    found = _compressed_with(head)
+    if found is not None:
+        name, command = found
+        inside = "gzipped, and inside " if gzipped else ""
+        raise ReadError(
+            f"the file is {inside}compressed with {name}, which hotjar-cli does not read: decompress it first "
+            f"({command}), and give it plain or gzipped"
+        )
+
+
 class Gunzip:
     """A gzip stream, inflated as it is read.
 
@@ -333,6 +369,7 @@ class Gunzip:
         self._inflate = inflater(GZIP_WBITS)
         self._input = b""
         self._empty = True  # no byte read yet: a stream with none is empty, not cut
+        self._looked = False  # whether the first bytes inflated were looked at (`_refuse_other_compression`)
 
     def read1(self, size: int = -1) -> bytes:
         """Up to `size` bytes (a block when negative); b"" only at the end of the stream."""
@@ -359,6 +396,9 @@ class Gunzip:
             out: bytes = self._inflate.decompress(data, size)
             self._input = self._inflate.unconsumed_tail
             if out:
+                if not self._looked:
+                    self._looked = True
+                    _refuse_other_compression(out[:10], gzipped=True)
                 return out
             if not data and not self._inflate.eof:
                 raise EOFError("the file ends inside a gzip member")
@@ -417,11 +457,13 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
     ]
 
 
-def is_gzip(file: Path | Source) -> bool:
-    """Whether a file (or a source's object) starts with gzip's magic bytes."""
+def is_compressed(file: Path | Source) -> bool:
+    """Whether a file (or a source's object) starts with gzip's magic bytes, or another compression's
+    (`OTHER_COMPRESSIONS`): read whole, never in byte ranges."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
-        return raw.read(2) == GZIP_MAGIC
+        head = raw.read(10)
+    return head[:2] == GZIP_MAGIC or _compressed_with(head) is not None
 
 
 def lines_before(source: Source) -> int:

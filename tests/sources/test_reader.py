@@ -8,6 +8,7 @@ import json
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
 from hotjar_cli.sources.source import InputError, Source
+from tests.support.cli import cli, one_line
 
 IDENTIFY = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}
 TRACK = {"type": "track", "userId": "u1", "event": "Signed Up"}
@@ -61,6 +63,37 @@ def test_gzip_is_recognised_by_its_magic_bytes_not_its_name(
     assert [event.position for event in events] == [Position(str(path), line) for line in (1, 2, 3)]
     assert (summary.files, summary.lines, summary.events, summary.errors) == (1, 3, 3, [])
     assert events[0].decision.call.args == ["identify", "u1", {"plan": "pro"}]
+
+
+@pytest.mark.parametrize(
+    ("compress", "said"),
+    [
+        (lambda data: __import__("lzma").compress(data), "compressed with xz, which hotjar-cli does not read"),
+        (lambda data: __import__("bz2").compress(data), "compressed with bzip2, which hotjar-cli does not read"),
+        (lambda data: gzip.compress(gzip.compress(data)), "gzipped twice: decompress it once (gunzip)"),
+        (lambda data: gzip.compress(__import__("lzma").compress(data)), "gzipped, and inside compressed with xz"),
+    ],
+)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_compressed_in_a_way_not_read_is_refused_in_one_line_not_read_as_text(
+    tmp_path: Path, compress: Any, said: str, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")  # with --jobs 2, even a small file would be cut up
+    path = tmp_path / "events.jsonl.gz"
+    path.write_bytes(compress(LOG * 200))
+    result = cli("validate", path, "-q", "-f", "json", "--jobs", jobs)
+    assert result.code == 2
+    report = result.json()
+    assert report["summary"]["events"] == 0  # no byte of it taken for a broken message
+    assert said in report["errors"][0]["message"]
+    assert said in one_line(result.stderr)
+
+
+def test_text_that_begins_as_a_compressed_format_might_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"BZh not bzip2 at all\nPK but no zip\n" + LOG)
+    report = cli("validate", path, "-q", "-f", "json").json()
+    assert report["summary"]["outcomes"]["invalid"] == 2 and not report["errors"]
 
 
 def test_concatenated_gzip_members_are_one_stream(tmp_path: Path, run_paths) -> None:
