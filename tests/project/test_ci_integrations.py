@@ -128,10 +128,31 @@ def test_the_action_passes_clean_logs_and_takes_options(tmp_path: Path) -> None:
 
 
 def test_the_action_reports_unreadable_input_with_exit_2(tmp_path: Path) -> None:
-    done, _, outputs = action_step(tmp_path, "missing.jsonl")
+    done, summary, outputs = action_step(tmp_path, "missing.jsonl")
     assert done.returncode == 2
     assert done.stderr.strip() == "hotjar-cli: error: missing.jsonl: no such file or directory"
     assert outputs == "exit-code=2\n"
+    # The step summary says it too, as text (an indented block), where a reader of the summary looks.
+    assert summary == (
+        "\n**hotjar-cli could not validate the logs** (exit 2):\n\n"
+        "    hotjar-cli: error: missing.jsonl: no such file or directory\n"
+    )
+
+
+def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothing_in_them(tmp_path: Path) -> None:
+    (tmp_path / "my logs").mkdir()
+    (tmp_path / "my logs" / "a b.jsonl").write_text(
+        '{"type": "track", "userId": "Ada Lovelace", "event": "A"}\n{"type": "track", "userId": "Ada", "event": "B"}\n'
+    )
+    done, _, outputs = action_step(tmp_path, '"my logs/a b.jsonl"', "--select '$(touch ran)'")
+    assert done.returncode == 2  # `$(touch ran)` is a rule code to refuse, not a command to run
+    assert "names no rule" in done.stderr and "$(touch ran)" in done.stderr
+    assert not (tmp_path / "ran").exists()
+    (tmp_path / "outputs.txt").unlink()
+    done, _, outputs = action_step(tmp_path, '"my logs/a b.jsonl"', "--user 'Ada Lovelace'")
+    assert done.returncode == 0, done.stderr
+    assert outputs == "exit-code=0\n"
+    assert "2 events, 1 filtered out (1 accepted" in done.stdout  # one user, whose name holds a space
 
 
 def test_the_action_runs_the_script_with_its_inputs() -> None:
