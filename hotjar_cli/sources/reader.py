@@ -445,8 +445,7 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as file:
         for part in range(1, parts):
             file.seek(max(first + size * part // parts - 1, starts[-1]))
-            file.readline()
-            position = file.tell()
+            position = _next_line_start(file, end)
             if position >= end:
                 break
             if position > starts[-1]:
@@ -455,6 +454,21 @@ def split_ranges(source: Source, parts: int) -> list[Source]:
     return [
         Source(source.name, source.path, start, stop, source.remote) for start, stop in zip(starts, ends, strict=True)
     ]
+
+
+def _next_line_start(file: Seekable, end: int) -> int:
+    """Where the next line begins, just past the next line end from where the file is read (`end` when none comes
+    before it), read a block at a time: a line of gigabytes, or a file of zeros with none, is never held whole."""
+    position = file.tell()
+    while position < end:
+        block = file.read(min(SPLIT_PROBE_BYTES, end - position))
+        if not block:
+            return end
+        found = block.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(block)
+    return end
 
 
 def is_compressed(file: Path | Source) -> bool:

@@ -163,13 +163,6 @@ class _Guarded:
         except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
             raise ReadError(f"read failed: {_describe(error)}") from None
 
-    def readline(self) -> bytes:
-        try:
-            line: bytes = self._file.readline()
-            return line
-        except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
-            raise ReadError(f"read failed: {_describe(error)}") from None
-
     def seek(self, offset: int, whence: int = 0) -> int:
         return int(self._file.seek(offset, whence))
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -131,6 +132,25 @@ def test_ranges_start_at_line_starts_and_cover_the_file(logs: Path) -> None:
         assert ranges[0].start == 0 and ranges[-1].end is None
         for before, after in itertools.pairwise(ranges):
             assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
+
+
+def test_a_line_of_many_megabytes_is_never_held_whole_to_find_where_ranges_start(tmp_path: Path) -> None:
+    # A line far over the length limit (a file of zeros after a crash, a dump on one line) is reported, not parsed:
+    # finding the line starts around it reads a block at a time.
+    path = tmp_path / "long.jsonl"
+    short = b'{"type": "track", "userId": "u1", "event": "A"}\n'
+    path.write_bytes(short * 3 + b"x" * (32 << 20) + b"\n" + short * 3)
+    tracemalloc.start()
+    try:
+        ranges = split_ranges(resolve([str(path)])[0], 4)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+    data = path.read_bytes()
+    starts = [unit.start for unit in ranges]
+    assert starts[:2] == [0, len(short) * 3 + (32 << 20) + 1]
+    assert all(data[start - 1 : start] == b"\n" for start in starts[1:])
 
 
 def test_small_inputs_and_stdin_stay_in_one_process(logs: Path) -> None:
