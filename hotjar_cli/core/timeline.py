@@ -505,7 +505,9 @@ class Timeline:
 
     def series(self, by: str = "day") -> tuple[str, list[tuple[int, Bucket]]]:
         """The buckets at resolution `by` (or the timeline's own when it is coarser), every bucket from the first
-        to the last included, empty ones too; with the resolution used."""
+        to the last included, empty ones too; with the resolution used. Past `MAX_BUCKETS` of them, which only years
+        can reach (events from the years 1 and 9999, say), the buckets that hold events alone: a report stays
+        bounded whatever times the logs hold."""
         self.settle()
         resolution = RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution))]
         grouped: dict[int, Bucket] = {}
@@ -515,8 +517,10 @@ class Timeline:
             grouped[coarse] = self.buckets[start] if found is None else found.merge(self.buckets[start])
         if not grouped:
             return resolution, []
-        filled: list[tuple[int, Bucket]] = []
         start, last = min(grouped), max(grouped)
+        if bucket_count(start, last, resolution) > MAX_BUCKETS:
+            return resolution, sorted(grouped.items())
+        filled: list[tuple[int, Bucket]] = []
         while start <= last:
             filled.append((start, grouped.get(start) or Bucket()))
             start = next_bucket(start, resolution)

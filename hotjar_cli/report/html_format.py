@@ -45,6 +45,9 @@ from hotjar_cli.report.site_view import (
 from hotjar_cli.report.wording import counted, filtered_out, read_from
 
 BARS_UP_TO = 200
+MIN_BAR_PIXELS = 2
+"""The narrowest a bar is drawn: a year among millennia (the years 1 and 9999 beside this one: see
+`Timeline.series`) would be a fraction of a pixel."""
 TABLE_ROWS = 1_000
 TABLE_NAME_BYTES = 500_000
 """Of names in the table, for each kind: a few very long names cannot make the page large."""
@@ -266,9 +269,14 @@ def _series_spec(timeline: dict[str, Any], series: dict[str, list[int]], size: t
     width, height = size
     names = list(series)
     bars = len(buckets) <= BARS_UP_TO
+    first, last = _instant(buckets[0]["start"]), _bucket_end(buckets[-1]["start"], timeline["by"])
+    narrowest = (last - first) * MIN_BAR_PIXELS // width
     values: list[dict[str, Any]] = []
     for index, bucket in enumerate(buckets):
         start, end = _instant(bucket["start"]), _bucket_end(bucket["start"], timeline["by"])
+        if bars and end - start < narrowest:  # widened to be seen, within the axis
+            end = min(start + narrowest, last)
+            start = end - narrowest
         for order, name in enumerate(names):
             count = series[name][index]
             if not bars:

@@ -23,7 +23,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report.site_view import timeline_record
 from hotjar_cli.run.one_pass import PassSettings, run_pass
-from hotjar_cli.sources.reader import GZIP_MAGIC, UTF8_BOM, open_source, read_lines
+from hotjar_cli.sources.reader import GZIP_MAGIC, OTHER_COMPRESSIONS, UTF8_BOM, open_source, read_lines
 from hotjar_cli.sources.source import ReadError, Source
 from tests.support.messages import PROPERTY_SETTINGS, log_values
 
@@ -265,12 +265,12 @@ arbitrary_bytes = st.one_of(
 def physical_lines(path: Path) -> tuple[int, bool]:
     """How many lines the reader yields before the end or an error, and whether it stopped on an error."""
     count = 0
-    with open_source(Source(str(path), path)) as stream:
-        try:
+    try:
+        with open_source(Source(str(path), path)) as stream:
             for _ in read_lines(stream, block_bytes=7):
                 count += 1
-        except ReadError:
-            return count, True
+    except ReadError:
+        return count, True
     return count, False
 
 
@@ -284,7 +284,10 @@ def test_any_bytes_never_raise_and_every_line_is_counted_once(workdir: Path, dat
 
     lines, failed = physical_lines(path)
     assert summary.lines == lines
-    if not data.startswith(GZIP_MAGIC):
+    if failed and data.startswith(tuple(magic for magic, _, _ in OTHER_COMPRESSIONS)):
+        # Compressed in a way not read (or bytes that begin so): refused whole, not one byte taken for a line.
+        assert lines == 0 and "which hotjar-cli does not read" in summary.errors[0].message
+    elif not data.startswith(GZIP_MAGIC):
         # Without gzip the lines are simply the newline-separated pieces after a leading byte-order mark.
         text = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
         pieces = text.split(b"\n")
@@ -321,8 +324,9 @@ def extended(first: Summary, *later: Summary) -> Summary:
 
 
 def starts_no_file(line: bytes) -> bool:
-    """Whether a line means the same at the start of a file as inside it (no byte-order mark, no gzip magic)."""
-    return not line.startswith((UTF8_BOM, GZIP_MAGIC))
+    """Whether a line means the same at the start of a file as inside it (no byte-order mark, no magic bytes of gzip
+    or of a compression refused, `OTHER_COMPRESSIONS`)."""
+    return not line.startswith((UTF8_BOM, GZIP_MAGIC, *(magic for magic, _, _ in OTHER_COMPRESSIONS)))
 
 
 roomy = PassSettings(limits=Limits(max_attributes=10**6, max_events=10**6), example_limit=2)

@@ -163,6 +163,35 @@ def test_times_at_the_ends_of_the_years_a_date_holds_are_bucketed_or_counted_apa
         assert [name["name"] for name in report["attributes"]["names"]] == ["plan"]
 
 
+def test_a_span_of_millennia_keeps_the_report_bounded_with_the_years_that_hold_events(tmp_path: Path) -> None:
+    # A device with a broken clock (the year 1) and one from the far future: 9,999 years, most of them empty, would
+    # be most of the report. Past the bound, only the years that hold events are listed.
+    times = ["0001-01-01T00:00:00Z", "2024-03-01T10:00:00Z", "2024-03-02T10:00:00Z", "9999-01-01T00:00:00Z"]
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(json.dumps({"type": "track", "userId": "u", "event": "A", "timestamp": t}) + "\n" for t in times)
+    )
+    code, out = cli("validate", log, "-f", "json")
+    assert code == 0
+    timeline = json.loads(out)["timeline"]
+    assert timeline["by"] == "year"
+    assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == [
+        ("0001", 1),
+        ("2024", 2),
+        ("9999", 1),
+    ]
+    # Within the bound, every bucket from the first to the last, empty ones too: months, here.
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u", "event": "A", "timestamp": t}) + "\n"
+            for t in ("1970-01-01T00:00:00Z", "2024-03-01T10:00:00Z")
+        )
+    )
+    months = json.loads(cli("validate", log, "-f", "json")[1])["timeline"]
+    assert months["by"] == "month" and len(months["buckets"]) == (2024 - 1970) * 12 + 3
+    assert sum(bucket["events"] for bucket in months["buckets"]) == 2
+
+
 def test_a_time_with_an_offset_is_bucketed_by_its_own_hour_whatever_came_before(tmp_path: Path) -> None:
     # Both times are 22 characters and start with the same hour; the second is an hour earlier in UTC.
     log = tmp_path / "log.jsonl"

@@ -695,7 +695,11 @@ def test_an_html_report_of_events_in_the_year_1_or_the_year_9999_is_written_and_
     assert chart.get_attribute("data-buckets") == str(len(buckets))
     if chart.get_attribute("data-marks") == "bars":
         drawn = bars(page, "outcomes")
-        expected = [f"{bucket['start']}: 1 event accepted" for bucket in buckets if bucket["events"]]
+        expected = [
+            f"{bucket['start']}: {bucket['events']} event{'s' if bucket['events'] > 1 else ''} accepted"
+            for bucket in buckets
+            if bucket["events"]
+        ]
         assert sorted(bar["label"] for bar in drawn) == sorted(expected)
         # Each bar on the chart, as wide as its bucket: the first bucket of the year 1 and the last of the year
         # 9999 included.
