@@ -313,6 +313,9 @@ def _open_raw(source: Source, block_bytes: int | None = None) -> Seekable:
     try:
         return open(source.path, "rb")
     except OSError as error:
+        if isinstance(error, FileNotFoundError) and source.path.is_symlink():
+            target = os.readlink(source.path)
+            raise InputError(f"{source.name}: a link to {target}, which is not there") from None
         raise InputError(f"{source.name}: {error.strerror or error}") from None
 
 

@@ -163,6 +163,16 @@ def test_a_linked_folder_is_walked_as_a_glob_reads_it_and_a_link_up_the_tree_is_
     ]
 
 
+def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.jsonl").write_bytes(LOG)
+    (tmp_path / "logs" / "b.jsonl").symlink_to("gone.jsonl")
+    result = cli("validate", tmp_path / "logs", "-q", "-f", "json")
+    assert result.code == 2
+    assert result.json()["errors"][0]["message"] == "a link to gone.jsonl, which is not there"
+    assert one_line(result.stderr).endswith("b.jsonl:1: a link to gone.jsonl, which is not there")
+
+
 def test_globs_are_expanded_in_sorted_order(tmp_path: Path) -> None:
     files = make_archive(tmp_path)
     gzipped = [file for file in files if file.suffix == ".gz"]
