@@ -150,9 +150,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
             detail = f"a lone UTF-16 surrogate ({lone.group().decode()}), which UTF-8 text cannot hold"
             return [Unreadable(_INVALID_JSON_CODE, detail)], False
-        if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
-            return [Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)], False
-        return [Unreadable(_INVALID_JSON_CODE, _json_error(error))], False
+        return [_not_json(raw, error)], False
     if message.batch is not None:
         return parse_batch(message)
     return [message], False
@@ -215,13 +213,18 @@ def _not_a_message(raw: bytes) -> Unreadable:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
-            return Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)
-        return Unreadable(_INVALID_JSON_CODE, _json_error(error))
+        return _not_json(raw, error)
     if isinstance(value, dict):
         # The schema-typed decode refused a value orjson accepts: a number outside a double's range.
         return Unreadable(_INVALID_JSON_CODE, "a number is outside the range JavaScript can hold")
     return Unreadable(_NOT_AN_OBJECT_CODE, f"the line is {json_type(value)}, not a message object")
+
+
+def _not_json(raw: bytes, error: Exception) -> Unreadable:
+    """A line that is not JSON, whichever parser found it: a piece of a document spread over lines, or why."""
+    if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
+        return Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)
+    return Unreadable(_INVALID_JSON_CODE, _json_error(error))
 
 
 def _json_error(error: Exception) -> str:
