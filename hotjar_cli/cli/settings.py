@@ -99,6 +99,9 @@ def common_settings(
         limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
     except (ValueError, TypeError) as error:
         raise UsageError(str(error)) from None
+    if users is not None and any(not user for user in users):
+        # An unset variable (`--user "$USER_ID"`) would otherwise keep only events with an empty id, and a gate pass.
+        raise UsageError("--user '': an empty user id names no user (is a variable unset?)")
     filters = Filters(
         since=option_time("--since", since),
         until=option_time("--until", until),

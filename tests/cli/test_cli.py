@@ -753,6 +753,16 @@ def test_filters(logs: Any, args: list[str], calls: list[str | None], filtered: 
     assert sum(summary["outcomes"].values()) == 9 - filtered
 
 
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_an_empty_user_filter_is_refused_rather_than_keeping_only_events_without_an_id(
+    logs: Any, command: list[str]
+) -> None:
+    result = cli(command[0], logs("events.jsonl", DRY_RUN_INPUT), *command[1:], "--user", "u1", "--user", "")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert "--user '': an empty user id names no user" in result.stderr
+
+
 def test_filtered_events_are_shown_in_the_text_report(logs: Any) -> None:
     result = cli("validate", logs("events.jsonl", DRY_RUN_INPUT), "--type", "identify")
     assert "9 events in 8 lines of 1 file, 5 filtered out" in result.stdout
