@@ -23,6 +23,18 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+STDIN = "-"
+"""Standard input's name in reports when `--stdin-filename` gave it none: no file in the repository to annotate."""
+
+
+def _place(file: str, line: int) -> tuple[str, str]:
+    """The annotation's properties for a line of a file, and what its message adds: for standard input, where in it
+    (an annotation naming a file `-` is attached to no file)."""
+    if file == STDIN:
+        return "", f" (standard input, line {line})"
+    return f"file={_property(file)},line={line},", ""
+
+
 class GithubReporter(Reporter):
     """One annotation per example finding, then a notice with the counts and the verdict."""
 
@@ -38,15 +50,14 @@ class GithubReporter(Reporter):
                     position = example.position
                     where = f" (batch item {position.index})" if position.index is not None else ""
                     message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message
+                    place, said = _place(position.file, position.line)
                     self.out.write(
-                        f"::{COMMANDS[rule.severity]} file={_property(position.file)},line={position.line},"
-                        f"title={_property(rule.title)}::{_data(f'{message} at {finding.path}{where}')}\n"
+                        f"::{COMMANDS[rule.severity]} {place}"
+                        f"title={_property(rule.title)}::{_data(f'{message} at {finding.path}{where}{said}')}\n"
                     )
         for error in summary.errors:
-            self.out.write(
-                f"::error file={_property(error.file)},line={error.line},"
-                f"title=hotjar-cli could not read the file::{_data(error.message)}\n"
-            )
+            place, said = _place(error.file, error.line)
+            self.out.write(f"::error {place}title=hotjar-cli could not read the file::{_data(error.message + said)}\n")
         outcomes = ", ".join(f"{count:,} {outcome.value}" for outcome, count in summary.outcomes.items())
         rules = ", ".join(f"{code} {count:,}" for code, count in summary.sorted_rules()) or "no findings"
         verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"

@@ -778,6 +778,18 @@ def test_plain_standard_input(tmp_path: Path) -> None:
     assert result.json()["examples"]["HJ103"][0]["file"] == "-"
 
 
+def test_github_annotations_of_standard_input_name_no_file_but_say_the_line(tmp_path: Path) -> None:
+    result = process("validate", "-", "-f", "github", input=MIXED.encode(), cwd=tmp_path)
+    annotations = [line for line in result.stdout.splitlines() if "title=HJ" in line]
+    assert annotations
+    assert not any("file=" in line for line in annotations)
+    assert all(re.search(r"\(standard input, line \d+\)$", line) for line in annotations)
+    named = process(
+        "validate", "-", "-f", "github", "--stdin-filename", "logs/a.jsonl", input=MIXED.encode(), cwd=tmp_path
+    )
+    assert all("file=logs/a.jsonl,line=" in line for line in named.stdout.splitlines() if "title=HJ" in line)
+
+
 def test_gzipped_standard_input(tmp_path: Path) -> None:
     result = process("replay", "-", "--dry-run", input=gzip.compress(DRY_RUN_INPUT.encode()), cwd=tmp_path)
     assert result.code == 0
