@@ -174,7 +174,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             )
         code = EXIT_ERROR if summary.errors else 0
         with result_known(code):
-            WRITERS[settings.format](inventory_document(summary, settings.redact), out)
+            WRITERS[settings.format](inventory_document(summary, settings.redact, run.limits), out)
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)
     return code

@@ -245,7 +245,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
         with result_known(verdict.exit_code):
-            reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by))
+            reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits))
     say_errors(talk, summary)
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)

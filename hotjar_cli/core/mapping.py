@@ -577,6 +577,12 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
     return None
 
 
+def event_name_at_fault(name: str, limits: Limits) -> bool:
+    """Whether a rule finds fault with an event name itself (too long, characters Hotjar refuses, an id or address
+    in it), whichever rules a run reports: such a name is masked by `--redact`."""
+    return bool(_event_name_findings(name, limits))
+
+
 def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     length = utf16_length(name)
     if length > limits.max_event_name_length:

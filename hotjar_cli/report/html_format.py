@@ -386,9 +386,9 @@ def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
     return f'<span class="line"><span class="{classes}" title="{_e(text)}">{_e(text)}</span>{rule}</span>'
 
 
-def _example(example: Example, redact: bool) -> str:
-    if redact:
-        example = redact_example(example)
+def _example(example: Example, report: Report) -> str:
+    if report.redact:
+        example = redact_example(example, report.limits)
     lines = []
     for line in diff_lines(example)[:EXAMPLE_LINES]:
         note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
@@ -656,7 +656,7 @@ def validate_page(report: Report) -> str:
             f"<li>started on {_e(start['bucket'])}: first {_seen(start['first_example'])}</li>"
             for start in seen.get("started", [])
         )
-        examples = "".join(_example(example, report.redact) for example in summary.examples.get(code, [])[:EXAMPLES])
+        examples = "".join(_example(example, report) for example in summary.examples.get(code, [])[:EXAMPLES])
         cards.append(
             f'<section class="card" id="{_e(code)}"><h3>{_e(code)} {_e(rule.name)} '
             f'<span class="severity-{_e(rule.severity.value)}">{_e(rule.severity.value)}</span>'
@@ -671,7 +671,7 @@ def validate_page(report: Report) -> str:
         sections += ["<h2>Findings by rule</h2>", f'<div class="cards">{"".join(cards)}</div>']
     inventory = None
     if summary.views is not None and summary.views.inventory is not None:
-        inventory = inventory_record(summary.views.inventory, report.redact)
+        inventory = inventory_record(summary.views.inventory, report.redact, report.limits)
         sections += _site_sections(inventory)
     for error in summary.errors:
         sections.append(

@@ -8,6 +8,7 @@ from typing import TextIO
 import msgspec
 
 from hotjar_cli.core.gate import Gate, Verdict
+from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.summary import Summary
 
@@ -21,6 +22,8 @@ class Report(msgspec.Struct, frozen=True):
     redact: bool = False
     by: str = "day"
     """The buckets of the loss over time (`validate --by`)."""
+    limits: Limits = msgspec.field(default_factory=Limits)
+    """The limits the run decided by: `--redact` masks an event name they find fault with (`redact_example`)."""
 
 
 class Reporter(ABC):

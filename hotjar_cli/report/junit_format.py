@@ -33,7 +33,8 @@ class JunitReporter(Reporter):
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.rules", name=rule.title)
             count = summary.rules.get(rule.code, 0)
             examples = [
-                redact_example(example) if report.redact else example for example in summary.examples.get(rule.code, [])
+                redact_example(example, report.limits) if report.redact else example
+                for example in summary.examples.get(rule.code, [])
             ]
             body = "\n".join(_example_text(example, rule.code) for example in examples)
             if rule.code in verdict.failing_codes:

@@ -48,7 +48,7 @@ class MarkdownReporter(Reporter):
             )
             for example in examples:
                 if report.redact:
-                    example = redact_example(example)
+                    example = redact_example(example, report.limits)
                 details = "; ".join(
                     f"{code(finding.path)} {text(finding.detail)}".rstrip()
                     for finding in example.findings

@@ -10,6 +10,7 @@ import msgspec
 from hotjar_cli import __version__
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.eventtime import message_time_text
+from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event, Finding, Position
 from hotjar_cli.core.rules import RULES, Rule
@@ -55,10 +56,11 @@ def position_record(position: Position) -> dict[str, Any]:
     return record
 
 
-def example_record(example: Example, redact: bool) -> dict[str, Any]:
-    """An example with its position, outcome, findings, the Segment payload and the `hj` call."""
+def example_record(example: Example, redact: bool, limits: Limits) -> dict[str, Any]:
+    """An example with its position, outcome, findings, the Segment payload and the `hj` call; `limits`: the run's,
+    for `--redact` (see `redact_example`)."""
     if redact:
-        example = redact_example(example)
+        example = redact_example(example, limits)
     record = position_record(example.position)
     record.update(
         {
@@ -108,7 +110,7 @@ def report_record(report: Report) -> dict[str, Any]:
             for code, count in summary.sorted_rules()
         },
         "examples": {
-            code: [example_record(example, report.redact) for example in examples]
+            code: [example_record(example, report.redact, report.limits) for example in examples]
             for code, examples in sorted(summary.examples.items())
         },
         "errors": [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors],
@@ -171,11 +173,11 @@ def rule_record(rule: Rule) -> dict[str, Any]:
     }
 
 
-def inventory_document(summary: Summary, redact: bool) -> dict[str, Any]:
+def inventory_document(summary: Summary, redact: bool, limits: Limits) -> dict[str, Any]:
     """The whole `inventory --format json` document."""
     assert summary.views is not None and summary.views.inventory is not None
     record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
-    record.update(inventory_record(summary.views.inventory, redact))
+    record.update(inventory_record(summary.views.inventory, redact, limits))
     record["errors"] = [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors]
     if summary.views.timeline is not None:
         record["timeline"] = timeline_record(summary.views.timeline)

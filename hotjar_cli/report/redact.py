@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.summary import Example
 
 MASKS = {str: "‹string›", bool: "‹boolean›", int: "‹number›", float: "‹number›"}
@@ -21,11 +23,12 @@ def mask(value: Any) -> Any:
     return MASKS.get(type(value), "‹value›")
 
 
-def redact_example(example: Example) -> Example:
+def redact_example(example: Example, limits: Limits) -> Example:
     """The example with user ids, traits, properties, attributes and the raw line masked.
 
-    Event names stay, as the name of what users did, except a name a rule found fault with: that is where an
-    email, an IP address or an id slips in. Schema explanations were already made without values.
+    Event names stay, as the name of what users did, except a name a rule finds fault with under the run's
+    `limits` (`event_name_at_fault`), whether or not the run reports that rule: that is where an email, an IP
+    address or an id slips in. Schema explanations were already made without values.
     """
     payload = dict(example.payload)
     for key in ("userId", "anonymousId", "traits", "properties"):
@@ -36,7 +39,10 @@ def redact_example(example: Example) -> Example:
     for key in ("messageId", "timestamp"):
         if key in payload:
             payload[key] = mask(payload[key])
-    faulty_name = any(finding.path == "$.event" for finding in example.findings)
+    event = payload.get("event")
+    faulty_name = any(finding.path == "$.event" for finding in example.findings) or (
+        isinstance(event, str) and event_name_at_fault(event, limits)
+    )
     if faulty_name and "event" in payload:
         payload["event"] = mask(payload["event"])
     call = example.call

@@ -9,8 +9,10 @@ from typing import Any
 
 from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen, name_hash
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
-from hotjar_cli.core.rules import EVENT_NAME_HIGH_CARDINALITY, EVENT_NAME_INVALID_CHARACTERS, EVENT_NAME_TOO_LONG, RULES
+from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
 from hotjar_cli.core.timeline import (
     Timeline,
@@ -24,12 +26,6 @@ from hotjar_cli.report.wording import counted
 WEEK = 7 * 86400
 PACE_MIN_SPAN = 86400
 """The shortest span of event time a pace is projected from: minutes of logs say nothing of a week's new names."""
-_FAULTED_EVENT_NAME_CODES = (
-    EVENT_NAME_TOO_LONG.code,
-    EVENT_NAME_INVALID_CHARACTERS.code,
-    EVENT_NAME_HIGH_CARDINALITY.code,
-)
-"""The rules that find fault with an event name itself: a name one of them found is masked by `--redact`."""
 USERS_NOTE = (
     f"distinct users are exact up to {EXACT_USERS}; past that a HyperLogLog estimate (1,024 registers, "
     f"standard error {STANDARD_ERROR * 100:.2f} %)"
@@ -140,11 +136,18 @@ def _known_only(names: Names) -> int:
 
 
 def _name_record(
-    name: str, record: NameRecord | None, fate: str, slot: int | None, kind: str, redact: bool, sampled: bool = False
+    name: str,
+    record: NameRecord | None,
+    fate: str,
+    slot: int | None,
+    kind: str,
+    redact: bool,
+    limits: Limits,
+    sampled: bool = False,
 ) -> dict[str, Any]:
     """One name's row; a kept name outside the sample held (`sampled`) has no counts (null)."""
     findings = dict(sorted(record.dropped.items())) if record is not None else {}
-    if redact and kind == "event" and any(code in findings for code in _FAULTED_EVENT_NAME_CODES):
+    if redact and kind == "event" and event_name_at_fault(name, limits):
         name = mask(name)  # a name a rule found fault with is where an email or an id slips in
     row: dict[str, Any] = {
         "name": name,
@@ -166,20 +169,24 @@ def _name_record(
     return row
 
 
-def _names_record(names: Names, earliest: float | None, latest: float | None, redact: bool) -> dict[str, Any]:
+def _names_record(
+    names: Names, earliest: float | None, latest: float | None, redact: bool, limits: Limits
+) -> dict[str, Any]:
     slots = names.site()
     slot_of = {name: number for number, name in enumerate(slots, start=1)}
     held = names.held()
     rows = []
     for name, number in slot_of.items():
-        rows.append(_name_record(name, held.get(name), "kept", number, names.kind, redact, names.sampled))
+        rows.append(_name_record(name, held.get(name), "kept", number, names.kind, redact, limits, names.sampled))
     others = sorted(
         ((name, record) for name, record in held.items() if name not in slot_of),
         key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
     )
     for name, record in others:
         rows.append(
-            _name_record(name, record, "turned-away" if record.offered else "never-sent", None, names.kind, redact)
+            _name_record(
+                name, record, "turned-away" if record.offered else "never-sent", None, names.kind, redact, limits
+            )
         )
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
     distinct = (
@@ -242,12 +249,13 @@ def unnamed_words(kind: dict[str, Any]) -> str | None:
     return f"{tracks} no event name Hotjar can take, counted under no name: {findings}"
 
 
-def inventory_record(inventory: Inventory, redact: bool = False) -> dict[str, Any]:
-    """`{"attributes": {...}, "events": {...}, "span", "users_note"}`: each kind's budget, names and remainder."""
+def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict[str, Any]:
+    """`{"attributes": {...}, "events": {...}, "span", "users_note"}`: each kind's budget, names and remainder.
+    `limits`: the run's, for `--redact`, which masks an event name they find fault with (`event_name_at_fault`)."""
     return {
         "span": {"first": iso(inventory.earliest), "last": iso(inventory.latest)},
-        "attributes": _names_record(inventory.attributes, inventory.earliest, inventory.latest, redact),
-        "events": _names_record(inventory.events, inventory.earliest, inventory.latest, redact),
+        "attributes": _names_record(inventory.attributes, inventory.earliest, inventory.latest, redact, limits),
+        "events": _names_record(inventory.events, inventory.earliest, inventory.latest, redact, limits),
         "users_note": USERS_NOTE,
     }
 

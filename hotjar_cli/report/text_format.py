@@ -89,7 +89,7 @@ class TextReporter(Reporter):
         shown: dict[Position, str] = {}
         width = self.console.width
         for code, examples in sorted(summary.examples.items()):
-            parts.extend(_examples(code, examples, report.redact, shown, width))
+            parts.extend(_examples(code, examples, report, shown, width))
         for error in summary.errors:
             parts.append(
                 Flow(words(visible(f"{error.file}:{error.line}: reading stopped here: {error.message}"), "bold red"), 4)
@@ -152,7 +152,7 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
 def _examples(
     code: str,
     examples: list[Example],
-    redact: bool,
+    report: Report,
     shown: dict[Position, str],
     width: int,
 ) -> Iterator[RenderableType]:
@@ -167,8 +167,8 @@ def _examples(
         indent=2,
     )
     for example in examples:
-        if redact:
-            example = redact_example(example)
+        if report.redact:
+            example = redact_example(example, report.limits)
         details = "; ".join(
             f"{finding.path} {finding.detail}".rstrip() for finding in example.findings if finding.code == code
         )

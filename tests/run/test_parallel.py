@@ -61,7 +61,7 @@ def _pass(folder: Path, limits: Limits, jobs: int, stream: Lines | None) -> tupl
         [
             summary_record(summary),
             {
-                code: [example_record(example, False) for example in examples]
+                code: [example_record(example, False, Limits()) for example in examples]
                 for code, examples in summary.examples.items()
             },
         ],
@@ -237,7 +237,7 @@ def _report(summary: Summary, streamed: str) -> tuple[str, str]:
         [
             summary_record(summary),
             {
-                code: [example_record(example, False) for example in examples]
+                code: [example_record(example, False, Limits()) for example in examples]
                 for code, examples in summary.examples.items()
             },
         ],

@@ -38,7 +38,9 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") -> str:
     engine = parallel.LocalEngine(jobs, min_bytes=0)  # local processes, however small the input
     summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO(), engine=engine)
-    return json.dumps([inventory_record(summary.views.inventory), timeline_record(summary.views.timeline, by)])
+    return json.dumps(
+        [inventory_record(summary.views.inventory, False, Limits()), timeline_record(summary.views.timeline, by)]
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,7 @@ def test_names_held_only_before_the_logs_are_counted_apart_from_the_logs_names(
 
 def site_view_of_one(log: Path, settings: PassSettings) -> str:
     summary = parallel.run_jobs(resolve([str(log)]), settings, 1, None, io.StringIO())
-    return json.dumps(inventory_record(summary.views.inventory))
+    return json.dumps(inventory_record(summary.views.inventory, False, Limits()))
 
 
 def cli(*arguments: str) -> tuple[int, bytes]:
