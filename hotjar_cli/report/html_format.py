@@ -429,7 +429,12 @@ def _slots_legend(option: str) -> str:
     )
 
 
-def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str, span: dict[str, Any]) -> str:
+SLOTS_DRAWN = 1_000
+"""A budget of at most this many slots is drawn slot by slot (Hotjar's 100 attribute names); a larger one (its
+10,000 event names, or a limit raised with `--max-attributes`) as one bar, so the page stays small."""
+
+
+def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any]) -> str:
     budget = kind["budget"]
     parts = [
         f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
@@ -448,7 +453,7 @@ def _budget(label: str, kind: dict[str, Any], slots_shown: bool, option: str, sp
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
-    if slots_shown:
+    if budget["limit"] <= SLOTS_DRAWN:
         kept = {row["slot"]: row["name"] for row in rows if row["fate"] == "kept"}
         cells = []
         for slot in range(1, budget["limit"] + 1):
@@ -594,8 +599,8 @@ def _inventory_table(record: dict[str, Any]) -> str:
 def _site_sections(inventory: dict[str, Any]) -> list[str]:
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], True, "--known-attributes", inventory["span"]),
-        _budget("Event names", inventory["events"], False, "--known-events", inventory["span"]),
+        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"]),
+        _budget("Event names", inventory["events"], "--known-events", inventory["span"]),
         "<h2>Inventory</h2>",
         _inventory_table(inventory),
     ]

@@ -267,6 +267,23 @@ def test_the_page_stays_small_for_a_long_and_wide_log(tmp_path: Path) -> None:
         assert 0 < report.stat().st_size < 5_000_000
 
 
+def test_the_page_stays_small_whatever_limits_the_site_is_given(tmp_path: Path) -> None:
+    log = tmp_path / "two.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2024-03-01T10:00:00Z"})
+        + "\n"
+        + json.dumps({"type": "track", "userId": "u1", "event": "Signed Up", "timestamp": "2024-03-01T10:01:00Z"})
+        + "\n"
+    )
+    limits = ["--max-attributes", "10000000", "--max-events", "10000000"]
+    for command in (["validate", "--fail-on", "never"], ["inventory"]):
+        report = tmp_path / f"{command[0]}.html"
+        assert cli(command[0], log, *command[1:], *limits, "--format", "html", "-o", report)[0] == 0
+        assert 0 < report.stat().st_size < 1_000_000
+        page = report.read_text()
+        assert "1 of 10,000,000 slots used" in page and 'class="bar"' in page and 'class="slots"' not in page
+
+
 @pytest.mark.parametrize("command", [["validate", "--fail-on", "never"], ["inventory"]])
 def test_any_number_of_jobs_writes_the_same_page(
     tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
