@@ -14,9 +14,11 @@ Hotjar's site-wide limit is decided (see `Site`). Which names the site keeps fol
 input order, after the names it already held (`--known-attributes`, `--known-events`), so each part of the input
 only remembers the first names it offered, up to the site's limit.
 
-Memory is bounded: past `NAMES_HELD` distinct names of a kind, the names held are those with the smallest
-hashes (a sample that does not depend on how the input was split, and whose counts are exact); the rest are
-counted as a remainder. `InventoryBounds` sets other bounds.
+Memory is bounded: past `NAMES_HELD` distinct names of a kind, the names held are a sample that does not depend on
+how the input was split, and whose counts are exact (`sample_key`): first the names a rule finds fault with for the
+name alone (an event name too long, with characters Hotjar refuses or an id in it; the trait `id`, an attribute name
+too long), which are where data is lost, then the others, each by hash; the rest are counted as a remainder.
+`InventoryBounds` sets other bounds.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import msgspec
 
 from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import attribute_name_at_fault, event_name_at_fault
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -94,7 +98,7 @@ _Columns = tuple[
     list[dict[str, int]],
     list[dict[str, int]],
 ]
-"""A kind's records as another process sends them, field by field (see `Names.__reduce__`): names, hashes,
+"""A kind's records as another process sends them, field by field (see `Names.__reduce__`): names, sample keys,
 messages, users (`users_counted`), first and last sightings, offered, types, dropped."""
 
 
@@ -108,6 +112,19 @@ def name_hash(name: str) -> int:
     """A stable 64-bit hash of a name, the same as a user's (`sketch.user_hash`): it orders the sample held past
     `NAMES_HELD`."""
     return user_hash(name)
+
+
+_CLEAN: Final = 1 << 63
+DEFAULT_LIMITS: Final = Limits()
+
+
+def sample_key(name: str, kind: str, limits: Limits) -> int:
+    """Where a name stands for the sample held past `NAMES_HELD` (the smallest keys are held): a function of the
+    name alone, so the sample does not depend on how the input was split. A name a rule finds fault with for the name
+    alone (under the run's `limits`) comes before every other, so the names where data is lost are held first."""
+    at_fault = event_name_at_fault(name, limits) if kind == "event" else attribute_name_at_fault(name, limits)
+    key = name_hash(name) >> 1
+    return key if at_fault else key | _CLEAN
 
 
 def js_type(value: Any) -> str:
@@ -156,10 +173,11 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
 class NameRecord:
     """What the input says about one name."""
 
-    __slots__ = ("dropped", "first", "hash", "last", "messages", "offered", "types", "users")
+    __slots__ = ("dropped", "first", "key", "last", "messages", "offered", "types", "users")
 
-    def __init__(self, hashed: int, exact_users: int = EXACT_USERS, users: DistinctUsers | None = None) -> None:
-        self.hash = hashed
+    def __init__(self, key: int, exact_users: int = EXACT_USERS, users: DistinctUsers | None = None) -> None:
+        self.key = key
+        """Where the name stands for the sample held (`sample_key`)."""
         self.messages = 0
         self.users = DistinctUsers(exact_users) if users is None else users
         self.first: Seen | None = None
@@ -230,6 +248,7 @@ class Names:
         "kind",
         "known",
         "limit",
+        "limits",
         "occurrences",
         "offered",
         "slots",
@@ -244,12 +263,15 @@ class Names:
         known: Iterable[str] = (),
         held_names: int | None = None,
         exact_users: int = EXACT_USERS,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        """`limits`: the run's, which tell the names a rule finds fault with, held first (`sample_key`)."""
         self.kind = kind
         self.limit = limit
+        self.limits = limits
         self.known: tuple[str, ...] = tuple(dict.fromkeys(known))
         self.held_names = NAMES_HELD[kind] if held_names is None else held_names
-        """Names held with their details; past this, a sample by hash."""
+        """Names held with their details; past this, a sample (`sample_key`)."""
         self.exact_users = exact_users
         """Distinct users counted exactly per name (and distinct names in all); past this, an estimate."""
         self._records: dict[str, NameRecord] = {}
@@ -265,7 +287,7 @@ class Names:
         before it gave the site (`Inventory.held_before`). Each was offered before, so no offer of it here can be
         one of the site's first."""
         self.threshold: int | None = None
-        """Once past `held_names`, only names hashing at or below this are held."""
+        """Once past `held_names`, only names whose `sample_key` is at most this are held."""
         self.all_names = DistinctUsers(exact_users)
         """Every distinct name seen (a distinct count, whether held or not)."""
         self.occurrences = 0
@@ -292,13 +314,13 @@ class Names:
 
     def record(self, name: str) -> NameRecord | None:
         """The record of a name, made when new; None when the name falls outside the sample held."""
-        hashed = name_hash(name)
-        self.all_names.add(hashed)
+        self.all_names.add(name_hash(name))
+        key = sample_key(name, self.kind, self.limits)
         threshold = self.threshold
-        if threshold is not None and hashed > threshold:
+        if threshold is not None and key > threshold:
             return None
         records = self.records
-        made = records[name] = NameRecord(hashed, self.exact_users)
+        made = records[name] = NameRecord(key, self.exact_users)
         if len(records) > self.held_names * 5 // 4:
             self._trim()
         return made if name in self._records else None
@@ -319,16 +341,16 @@ class Names:
         records = self.records
         if len(records) <= held:
             return
-        kept = sorted(records.items(), key=lambda item: item[1].hash)[:held]
-        self.threshold = kept[-1][1].hash
+        kept = sorted(records.items(), key=lambda item: item[1].key)[:held]
+        self.threshold = kept[-1][1].key
         self._records = dict(kept)
 
     def held(self) -> dict[str, NameRecord]:
-        """The records a report shows: every name, or past `held_names` the sample with the smallest hashes."""
+        """The records a report shows: every name, or past `held_names` the sample with the smallest keys."""
         if self.threshold is None:
             return self.records
         held = self.held_names
-        return dict(sorted(self.records.items(), key=lambda item: item[1].hash)[:held])
+        return dict(sorted(self.records.items(), key=lambda item: item[1].key)[:held])
 
     @property
     def sampled(self) -> bool:
@@ -359,7 +381,7 @@ class Names:
         threshold = min(thresholds) if thresholds else None
         records = self.records
         if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
-            records = self._records = {name: record for name, record in records.items() if record.hash <= threshold}
+            records = self._records = {name: record for name, record in records.items() if record.key <= threshold}
         self.threshold = threshold
         if later_part._sent is None:
             later_part.send()  # a part read in this process: its records as another would have sent them
@@ -378,14 +400,14 @@ class Names:
     def _add_columns(self, sent: _Columns, lines: int, threshold: int | None) -> None:
         """Records sent by another process (see `__reduce__`), their sightings yet to be moved on by `lines`, added to
         these: a name held already takes the counts as they came, and only a name new here gets a record."""
-        names, hashes, messages, users, firsts, lasts, offered, types, dropped = sent
+        names, keys, messages, users, firsts, lasts, offered, types, dropped = sent
         records, exact_users = self._records, self.exact_users
         for at in range(len(names)):
-            if threshold is not None and hashes[at] > threshold:
+            if threshold is not None and keys[at] > threshold:
                 continue
             mine = records.get(names[at])
             if mine is None:
-                mine = records[names[at]] = NameRecord(hashes[at], exact_users)
+                mine = records[names[at]] = NameRecord(keys[at], exact_users)
             counted = users_counted(users[at], exact_users)
             mine.add(messages[at], counted, firsts[at], lasts[at], offered[at], types[at], dropped[at], lines)
 
@@ -404,7 +426,7 @@ class Names:
             self.send()
         assert self._sent is not None, "just sent"
         return _names, (
-            (self.kind, self.limit, self.known, self.held_names, self.exact_users),
+            (self.kind, self.limit, self.known, self.held_names, self.exact_users, self.limits),
             *self._sent,
             self.offered,
             (self.threshold, self.all_names, self.occurrences, self.unnamed),
@@ -435,7 +457,7 @@ class Names:
                 self.records[name].settle(taken)
             take = None
         records, slots = self.records, self.slots
-        hashes: list[int] = []
+        keys: list[int] = []
         messages: list[int] = []
         users: list[bytes | bytearray] = []
         firsts: list[Seen | None] = []
@@ -465,8 +487,8 @@ class Names:
                 offered.append(record.offered)
                 types.append(record.types)
                 dropped.append(record.dropped)
-            hashes.append(record.hash)
-        self._sent = (list(records), hashes, messages, users, firsts, lasts, offered, types, dropped)
+            keys.append(record.key)
+        self._sent = (list(records), keys, messages, users, firsts, lasts, offered, types, dropped)
         self._records, self._sent_lines = {}, 0
 
 
@@ -489,9 +511,9 @@ def _users_sent(users: DistinctUsers) -> bytes | bytearray:
 
 
 def _names(
-    settings: tuple[str, int, tuple[str, ...], int, int],
+    settings: tuple[str, int, tuple[str, ...], int, int, Limits],
     names: list[str],
-    hashes: list[int],
+    keys: list[int],
     messages: list[int],
     users: list[bytes | bytearray],
     firsts: list[Seen | None],
@@ -503,9 +525,9 @@ def _names(
     totals: tuple[int | None, DistinctUsers, int, dict[str, int]],
 ) -> Names:
     """A `Names` unpickled (see `Names.__reduce__`): its records as they came (see `_sent`)."""
-    kind, limit, known, held_names, exact_users = settings
-    unpickled = Names(kind, limit, known, held_names, exact_users)
-    unpickled._sent = (names, hashes, messages, users, firsts, lasts, offered, types, dropped)
+    kind, limit, known, held_names, exact_users, limits = settings
+    unpickled = Names(kind, limit, known, held_names, exact_users, limits)
+    unpickled._sent = (names, keys, messages, users, firsts, lasts, offered, types, dropped)
     unpickled.offered = offers
     unpickled.threshold, unpickled.all_names, unpickled.occurrences, unpickled.unnamed = totals
     return unpickled
@@ -558,13 +580,15 @@ class Inventory:
         bounds: InventoryBounds = BOUNDS,
         decisions_held: int = DECISIONS_HELD,
         tally: Callable[[int, int], Tally] = new_tally,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """`decisions_held`: how many decisions met before are held (see `observe`); with none, every event is
-        looked at in full, which must count the same. `tally` makes what counts (see `hotjar_cli.core.tally`)."""
+        looked at in full, which must count the same. `tally` makes what counts (see `hotjar_cli.core.tally`).
+        `limits`: the run's, which tell the names held first past the bounds (see `sample_key`)."""
         self.attributes = Names(
-            "attribute", max_attributes, known_attributes, bounds.attribute_names, bounds.exact_users
+            "attribute", max_attributes, known_attributes, bounds.attribute_names, bounds.exact_users, limits
         )
-        self.events = Names("event", max_events, known_events, bounds.event_names, bounds.exact_users)
+        self.events = Names("event", max_events, known_events, bounds.event_names, bounds.exact_users, limits)
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None

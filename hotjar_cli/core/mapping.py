@@ -577,6 +577,11 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
     return None
 
 
+def attribute_name_at_fault(name: str, limits: Limits) -> bool:
+    """Whether a rule drops every value of an attribute for its name alone: the trait `id`, or a name too long."""
+    return name == "id" or utf16_length(name) > limits.max_attribute_name_length
+
+
 def event_name_at_fault(name: str, limits: Limits) -> bool:
     """Whether a rule finds fault with an event name itself (too long, characters Hotjar refuses, an id or address
     in it), whichever rules a run reports: such a name is masked by `--redact`."""

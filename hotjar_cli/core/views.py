@@ -13,8 +13,9 @@ from typing import Any
 import msgspec
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
-from hotjar_cli.core.inventory import BOUNDS, Inventory, InventoryBounds
+from hotjar_cli.core.inventory import BOUNDS, DEFAULT_LIMITS, Inventory, InventoryBounds
 from hotjar_cli.core.kinds import Kinds
+from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.timeline import Timeline
 
@@ -46,11 +47,13 @@ class Views:
         known: SiteNames = SiteNames(),
         bounds: InventoryBounds = BOUNDS,
         kinds: Kinds | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        """`kinds`: the kinds of decisions the timeline starts from, shared with earlier passes (see `Kinds`)."""
+        """`kinds`: the kinds of decisions the timeline starts from, shared with earlier passes (see `Kinds`);
+        `limits`: the run's, which tell the names the inventory holds first (see `inventory.sample_key`)."""
         self.timeline = Timeline(kinds) if View.TIMELINE in wanted else None
         self.inventory = (
-            Inventory(max_attributes, max_events, known.attributes, known.events, bounds)
+            Inventory(max_attributes, max_events, known.attributes, known.events, bounds, limits=limits)
             if View.INVENTORY in wanted
             else None
         )

@@ -486,10 +486,11 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any])
             more_words = ""
         elif in_table >= len(turned_away):
             more_words = f" and {more:,} more (in the table below)"
-        else:  # the table's bound leaves some out: say how many it holds and where to find every one
+        else:  # the table's bound leaves some out: say how many it holds and where to find every one held
+            every = "every one held" if kind["remainder"]["sampled"] else "them all"
             more_words = (
                 f" and {more:,} more; the table below shows {in_table:,} of them, "
-                "<code>inventory --format json</code> or <code>csv</code> lists them all"
+                f"<code>inventory --format json</code> or <code>csv</code> lists {every}"
             )
         parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
     return "".join(parts)

@@ -95,13 +95,23 @@ def names_words(kind: dict[str, Any]) -> str:
     """`22 names; 22 kept, 0 turned away, 0 never sent` for a kind of the inventory record: the names in the logs,
     then what became of every name listed. Names held before these logs that the logs never name are listed too
     (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`. Every format of
-    the inventory says it in these words."""
+    the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the turned-away and
+    never-sent ones listed are those held, and the names not held are counted apart: `30,371 names (estimated);
+    10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
     if kind["known_only_names"]:
         names += f" in the logs, {kind['known_only_names']:,} more held before them"
-    fates = [sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")]
-    return f"{names}; {fates[0]:,} kept, {fates[1]:,} turned away, {fates[2]:,} never sent"
+    kept, turned_away, never_sent = (
+        sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")
+    )
+    remainder = kind["remainder"]
+    if not remainder["sampled"]:
+        return f"{names}; {kept:,} kept, {turned_away:,} turned away, {never_sent:,} never sent"
+    return (
+        f"{names}; {kept:,} kept; of the others held, {turned_away:,} turned away, {never_sent:,} never sent; "
+        f"{remainder['names']:,} more not held, in the remainder"
+    )
 
 
 def incomplete_words(errors: list[dict[str, Any]]) -> str | None:

@@ -126,7 +126,7 @@ def _run(
     summary.shown_before(examples_shown)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
-        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, kinds)
+        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, kinds, limits)
         if settings.views
         else None
     )

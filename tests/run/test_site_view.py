@@ -73,6 +73,41 @@ def test_a_sampled_inventory_and_estimated_users_merge_to_the_same_bytes(logs: P
         assert site_view(logs, settings, jobs) == alone
 
 
+FAULTED_EVENTS = [*(f"Bad (name) {number}" for number in range(5)), "Order 1234567890 Completed", "E" * 260]
+FAULTED_TRAITS = ["id", "n" * 60]
+
+
+def test_past_the_bounds_the_names_where_data_is_lost_are_held_first(tmp_path: Path) -> None:
+    # 300 event names and 120 trait names against bounds of 40 and 20: a sample by hash alone would leave nearly
+    # every faulted name out.
+    lines = []
+    for number in range(600):
+        moment = f"2024-03-01T{number // 60:02}:{number % 60:02}:00Z"
+        event = FAULTED_EVENTS[number % 7] if number % 3 == 0 else f"Event {number % 300}"
+        lines.append(json.dumps({"type": "track", "userId": f"u{number}", "event": event, "timestamp": moment}))
+        traits = {f"trait_{number % 120}": 1, **({FAULTED_TRAITS[number % 2]: "x"} if number % 5 == 0 else {})}
+        lines.append(json.dumps({"type": "identify", "userId": f"u{number}", "traits": traits, "timestamp": moment}))
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
+    alone = site_view_of_one(tmp_path / "a.jsonl", settings)
+    record = json.loads(alone)
+    for kind, faulted in (("events", FAULTED_EVENTS), ("attributes", FAULTED_TRAITS)):
+        rows = {row["name"]: row for row in record[kind]["names"]}
+        assert record[kind]["remainder"]["sampled"]
+        assert [name for name in faulted if name not in rows] == []
+        assert all(rows[name]["messages"] and rows[name]["first_seen"] for name in faulted)
+    events = {row["name"]: row for row in record["events"]["names"]}
+    assert events["Bad (name) 0"]["messages"] == sum(1 for line in lines if '"Bad (name) 0"' in line)
+    assert events["Bad (name) 0"]["fate"] == "never-sent"
+    for jobs in (2, 3):
+        engine = parallel.LocalEngine(jobs, min_bytes=0)
+        summary = parallel.run_jobs(
+            resolve([str(tmp_path / "a.jsonl")]), settings, jobs, None, io.StringIO(), engine=engine
+        )
+        assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
+
+
 @pytest.mark.parametrize(
     "bounds", [InventoryBounds(), InventoryBounds(attribute_names=20, event_names=40, exact_users=8)]
 )
