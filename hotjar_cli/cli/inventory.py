@@ -138,7 +138,7 @@ def inventory(
         stdin_filename=stdin_filename,
     )
     settings = InventorySettings(
-        common=add_site_view(common, inventory_views(format), known_attributes, known_events),
+        common=add_site_view(common, inventory_views(format), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,

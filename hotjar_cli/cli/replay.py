@@ -276,7 +276,7 @@ def replay(
         endpoint_url=endpoint_url,
         stdin_filename=stdin_filename,
     )
-    common = add_site_view(common, frozenset(), known_attributes, known_events)
+    common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
     chosen = build_engine(engine, scheduler, jobs)
     if delivery is None and latest_traits:
         require_local(

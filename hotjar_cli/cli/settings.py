@@ -132,14 +132,19 @@ def common_settings(
 
 
 def add_site_view(
-    common: Common, views: frozenset[View], known_attributes: Path | None, known_events: Path | None
+    common: Common,
+    views: frozenset[View],
+    known_attributes: Path | None,
+    known_events: Path | None,
+    talk: Talk,
 ) -> Common:
     """The settings of a pass that also collects `views`, over a site that held the names of the two files first.
 
     A file that names more than the site can hold is refused: a site that held 150 attribute names with room for
-    100 is no site Hotjar keeps, and every answer about it would be wrong.
+    100 is no site Hotjar keeps, and every answer about it would be wrong. So is a file that is no list of names
+    (see `hotjar_cli.sources.names`); names that look like a mistake are taken as they are, and said once a file.
     """
-    known = site_names(known_attributes, known_events)
+    known, notes = site_names(known_attributes, known_events)
     limits = common.run.limits
     for option, path, names, limit, setting in (
         ("--known-attributes", known_attributes, known.attributes, limits.max_attributes, "--max-attributes"),
@@ -147,6 +152,8 @@ def add_site_view(
     ):
         if len(names) > limit:
             raise UsageError(f"{option} {path}: {len(names):,} names, more than the {limit:,} a site holds ({setting})")
+    for note in notes:
+        talk.say(f"hotjar-cli: {note}")
     return Common(common.sources, with_site_view(common.run, views, known))
 
 

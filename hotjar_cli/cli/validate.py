@@ -192,7 +192,7 @@ def validate(
         talk, pyproject, paths, since, until, type, user, limits, selection, example_limit, endpoint_url, stdin_filename
     )
     settings = ValidateSettings(
-        common=add_site_view(common, site_views(format, by), known_attributes, known_events),
+        common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject),

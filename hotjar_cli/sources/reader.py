@@ -55,7 +55,7 @@ and is reused by the allocator instead of being mapped afresh: about 10% faster 
 GZIP_MAGIC = b"\x1f\x8b"
 OTHER_COMPRESSIONS = (
     (b"\xfd7zXZ\x00", "xz", "xz -d"),
-    (b"BZh", "bzip2", "bzip2 -d"),  # then a digit and a block's magic: see `_compressed_with`
+    (b"BZh", "bzip2", "bzip2 -d"),  # then a digit and a block's magic: see `compressed_with`
     (b"\x28\xb5\x2f\xfd", "zstd", "zstd -d"),
     (b"PK\x03\x04", "zip", "unzip"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip", "7z x"),
@@ -334,7 +334,7 @@ class _Range:
         return block
 
 
-def _compressed_with(head: bytes) -> tuple[str, str] | None:
+def compressed_with(head: bytes) -> tuple[str, str] | None:
     """The compressed format hotjar-cli does not read that bytes begin as (`OTHER_COMPRESSIONS`), with what
     decompresses it; None for any other bytes."""
     for magic, name, command in OTHER_COMPRESSIONS:
@@ -348,7 +348,7 @@ def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
     way hotjar-cli does not read, gzip inside gzip included: read as text, they would count as broken messages."""
     if gzipped and head.startswith(GZIP_MAGIC):
         raise ReadError("the file is gzipped twice: decompress it once (gunzip), and give it plain or gzipped")
-    found = _compressed_with(head)
+    found = compressed_with(head)
     if found is not None:
         name, command = found
         inside = "gzipped, and inside " if gzipped else ""
@@ -480,7 +480,7 @@ def is_compressed(file: Path | Source) -> bool:
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
         head = raw.read(10)
-    return head[:2] == GZIP_MAGIC or _compressed_with(head) is not None
+    return head[:2] == GZIP_MAGIC or compressed_with(head) is not None
 
 
 def lines_before(source: Source) -> int:

@@ -1,0 +1,160 @@
+"""`--known-attributes` and `--known-events`: names taken exactly, what looks like a mistake said once a file, and a
+file that is no list of names refused in one line."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.cli import cli, identify, one_line, track
+
+COMMANDS = [["inventory"], ["validate", "--fail-on", "never"], ["replay", "--dry-run"]]
+LOG = identify(traits={"plan": "pro", "email": "a@example.com"}) + track()
+
+
+def seed_lines(result_stderr: str) -> list[str]:
+    """The lines said of seed files (`hotjar-cli: FILE:LINE: ...`)."""
+    return [line for line in result_stderr.splitlines() if line.startswith("hotjar-cli: names.txt:")]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_names_with_whitespace_at_an_end_are_taken_as_they_are_and_said_once(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("email\nplan \n\n  seats\nemail\t\nplan \n")
+    result = cli(*command, path, "--known-attributes", "names.txt")
+    assert result.code == 0, result.stderr
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:2: 'plan ' ends with a space: taken as it is (3 names in this file do)"
+    ]
+
+
+def test_names_with_whitespace_keep_their_slots(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("plan \nemail\t\n")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "--format", "json")
+    kept = [row["name"] for row in result.json()["attributes"]["names"] if row["fate"] == "kept"]
+    assert kept[:2] == ["plan ", "email\t"] and "plan" in kept and "email" in kept
+
+
+def test_a_leading_tab_is_said_escaped(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("\tplan\n")
+    result = cli("inventory", path, "--known-events", "names.txt")
+    assert seed_lines(result.stderr) == ["hotjar-cli: names.txt:1: '\\u0009plan' starts with a tab: taken as it is"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_name_starting_with_a_hash_is_a_name_and_said_once(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("# attributes of the site\nplan\n#legacy\n")
+    result = cli(*command, path, "--known-attributes", "names.txt")
+    assert result.code == 0, result.stderr
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
+        "(2 names in this file do)"
+    ]
+    if command[0] == "inventory":
+        json_result = cli(*command, path, "--known-attributes", "names.txt", "-f", "json")
+        names = [row["name"] for row in json_result.json()["attributes"]["names"]]
+        assert names[:3] == ["# attributes of the site", "plan", "#legacy"]
+
+
+def test_whitespace_and_hash_are_each_said_once_per_file_and_not_with_quiet(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("#x \nplan \n")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "--known-events", "names.txt")
+    assert (
+        seed_lines(result.stderr)
+        == [
+            "hotjar-cli: names.txt:1: '#x ' ends with a space: taken as it is (2 names in this file do)",
+            "hotjar-cli: names.txt:1: '#x ' starts with '#': taken as a name, not a comment",
+        ]
+        * 2
+    )
+    assert cli("inventory", path, "--known-attributes", "names.txt", "-q").stderr == ""
+
+
+def test_a_name_is_said_with_its_control_characters_escaped(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_bytes(b"\x1b[31mred\xe2\x80\xae \n")
+    result = cli("inventory", path, "--known-attributes", "names.txt")
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: '\\u001b[31mred\\u202e ' ends with a space: taken as it is"
+    ]
+
+
+def test_a_plain_list_of_names_is_said_nothing_of(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("\ufeffplan\r\nSigned Up\r\n\r\n")
+    result = cli("inventory", path, "--known-attributes", "names.txt")
+    assert result.code == 0 and seed_lines(result.stderr) == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_json_log_given_as_names_is_refused(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("events.jsonl").write_text(LOG)
+    result = cli(*command, path, "--known-attributes", "events.jsonl")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes events.jsonl: line 1 is a JSON object, not a name: "
+        "the file lists one name per line"
+    )
+
+
+def test_a_json_object_on_a_later_line_is_refused_and_braces_alone_are_a_name(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("plan\n{not json}\n  " + json.dumps({"type": "track"}) + "\n")
+    result = cli("inventory", path, "--known-events", "names.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-events names.txt: line 3 is a JSON object, not a name: "
+        "the file lists one name per line"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_gzipped_list_of_names_is_refused_with_what_to_do(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt.gz").write_bytes(gzip.compress(b"plan\nemail\n"))
+    result = cli(*command, path, "--known-attributes", "names.txt.gz")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes names.txt.gz: the file is gzip-compressed: decompress it first (gunzip)"
+    )
+
+
+def test_a_list_of_names_compressed_otherwise_is_refused_with_what_to_do(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt.zst").write_bytes(b"\x28\xb5\x2f\xfd" + bytes(20))
+    result = cli("inventory", path, "--known-events", "names.txt.zst")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-events names.txt.zst: the file is compressed with zstd: decompress it first "
+        "(zstd -d)"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_missing_list_of_names_is_worded_as_a_missing_input(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    input_error = one_line(cli(*command, "missing.jsonl").stderr)
+    assert input_error == "hotjar-cli: error: missing.jsonl: no such file or directory"
+    result = cli(*command, path, "--known-events", "missing.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == "hotjar-cli: error: --known-events missing.txt: no such file or directory"
+
+
+def test_a_folder_given_as_names_is_refused(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names").mkdir()
+    result = cli("inventory", path, "--known-attributes", "names")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes names: is a folder; --known-attributes names a file of names, one a line"
+    )
