@@ -6,6 +6,10 @@ import io
 import os
 import sys
 
+MIN_COLUMNS = 20
+"""The narrowest `COLUMNS` text is laid out at. Narrower, there is no room for its words: at `COLUMNS=0`, which
+containers set, rich printed no report and no error at all, at 3 a table failed, and the inventory went one
+character a line."""
 INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict; a file named by -o keeps its last report"
 """What Ctrl-C leaves on stderr (replay says what it delivered instead: see `hotjar_cli.replay`)."""
 
@@ -41,9 +45,18 @@ def fill_closed_streams() -> None:
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - for the life of the process
 
 
+def usable_columns() -> None:
+    """A `COLUMNS` that is no whole number of at least `MIN_COLUMNS` counts as unset: every console, the help's
+    included, then takes the terminal's width, or 80 off a terminal."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdecimal() and int(columns) >= MIN_COLUMNS):
+        del os.environ["COLUMNS"]
+
+
 def main() -> None:
     """The `hotjar-cli` console script."""
     fill_closed_streams()
+    usable_columns()
     # Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
     # run over them again and again while starting. It is paused for the imports, and what they made is set aside
     # for good (gc.freeze): out of the collector's sight for the rest of the process.

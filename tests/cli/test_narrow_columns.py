@@ -1,0 +1,81 @@
+"""A `COLUMNS` too narrow to lay text out at (containers set `COLUMNS=0`), or that is no number, counts as unset.
+
+The commands run as the console script, with standard input, output and error off a terminal: the width is then 80."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hotjar_cli.cli.main import MIN_COLUMNS
+from tests.support.cli import one_line, process
+
+DEFAULT_WIDTH = 80
+"""Rich's width off a terminal."""
+
+ROOT = Path(__file__).resolve().parents[2]
+UNUSABLE = ["0", "3", str(MIN_COLUMNS - 1), "abc", "-5", ""]
+
+
+@pytest.fixture
+def columns(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """`COLUMNS` as the test's parameter sets it, in the samples' folder."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", request.param)
+    return str(request.param)
+
+
+def no_terminal(descriptor: int = 1) -> os.terminal_size:
+    raise OSError(25, "Inappropriate ioctl for device")
+
+
+def widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", UNUSABLE, indirect=True)
+def test_validate_reports_at_80_columns(columns: str) -> None:
+    result = process("validate", "sample_events/track.jsonl", input=b"")
+    assert result.code == 1
+    assert result.stdout.startswith("hotjar-cli validate: 10 events in 10 lines of 1 file\n")
+    assert "What Hotjar does with each event" in result.stdout and "HJ" in result.stdout
+    assert widest(result.stdout) <= DEFAULT_WIDTH
+
+
+@pytest.mark.parametrize("columns", UNUSABLE, indirect=True)
+def test_rules_lists_every_rule(columns: str) -> None:
+    result = process("rules", input=b"")
+    assert result.code == 0
+    assert result.stdout.startswith("HJ001 invalid-json  error, message-invalid\n")
+    assert "HJ103 missing-user-id" in result.stdout
+    assert widest(result.stdout) <= DEFAULT_WIDTH
+
+
+@pytest.mark.parametrize("columns", UNUSABLE, indirect=True)
+def test_inventory_lays_out_at_80_columns(columns: str) -> None:
+    result = process("inventory", "sample_events/", input=b"")
+    assert result.code == 0
+    assert widest(result.stdout) == DEFAULT_WIDTH
+    assert "flag_billing_beta" in result.stdout
+
+
+@pytest.mark.parametrize("columns", UNUSABLE, indirect=True)
+def test_an_error_is_said(columns: str) -> None:
+    result = process("validate", "missing.jsonl", input=b"")
+    assert result.code == 2
+    assert one_line(result.stderr) == "hotjar-cli: error: missing.jsonl: no such file or directory"
+
+
+@pytest.mark.parametrize("columns", UNUSABLE, indirect=True)
+def test_the_help_is_shown(columns: str) -> None:
+    result = process("validate", "--help", input=b"")
+    assert result.code == 0
+    assert "--format" in result.stdout and widest(result.stdout) <= DEFAULT_WIDTH
+
+
+@pytest.mark.parametrize("columns", [str(MIN_COLUMNS), "45"], indirect=True)
+def test_a_narrow_width_from_the_minimum_on_is_taken(columns: str) -> None:
+    result = process("inventory", "sample_events/", input=b"")
+    assert widest(result.stdout) <= int(columns)
