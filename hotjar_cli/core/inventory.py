@@ -31,7 +31,7 @@ import msgspec
 from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.mapping import attribute_name_at_fault, event_name_at_fault
+from hotjar_cli.core.mapping import attribute_name_at_fault
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -118,11 +118,11 @@ _CLEAN: Final = 1 << 63
 DEFAULT_LIMITS: Final = Limits()
 
 
-def sample_key(name: str, kind: str, limits: Limits) -> int:
+def sample_key(name: str, at_fault: bool) -> int:
     """Where a name stands for the sample held past `NAMES_HELD` (the smallest keys are held): a function of the
-    name alone, so the sample does not depend on how the input was split. A name a rule finds fault with for the name
-    alone (under the run's `limits`) comes before every other, so the names where data is lost are held first."""
-    at_fault = event_name_at_fault(name, limits) if kind == "event" else attribute_name_at_fault(name, limits)
+    name alone (and the run's settings), so the sample does not depend on how the input was split. A name a rule
+    finds fault with for the name alone (`at_fault`) comes before every other, so the names where data is lost are
+    held first."""
     key = name_hash(name) >> 1
     return key if at_fault else key | _CLEAN
 
@@ -265,7 +265,7 @@ class Names:
         exact_users: int = EXACT_USERS,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        """`limits`: the run's, which tell the names a rule finds fault with, held first (`sample_key`)."""
+        """`limits`: the run's, which tell the attribute names a rule finds fault with, held first (`sample_key`)."""
         self.kind = kind
         self.limit = limit
         self.limits = limits
@@ -312,10 +312,11 @@ class Names:
         self._sent, self._sent_lines = None, 0
         self._add_columns(sent, lines, None)
 
-    def record(self, name: str) -> NameRecord | None:
-        """The record of a name, made when new; None when the name falls outside the sample held."""
+    def record(self, name: str, at_fault: bool) -> NameRecord | None:
+        """The record of a name, made when new; None when the name falls outside the sample held. `at_fault`: a rule
+        finds fault with the name alone (see `sample_key`)."""
         self.all_names.add(name_hash(name))
-        key = sample_key(name, self.kind, self.limits)
+        key = sample_key(name, at_fault)
         threshold = self.threshold
         if threshold is not None and key > threshold:
             return None
@@ -699,8 +700,10 @@ class Inventory:
         elif decision.call is None and not _event_name_codes(decision):
             self._hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name
 
-    def _slot(self, names: Names, kind: int, name: str) -> int:
-        """A name's slot in the tally, with its record made when new; -1 outside the sample held."""
+    def _slot(self, names: Names, kind: int, name: str, event_name_at_fault: bool = False) -> int:
+        """A name's slot in the tally, with its record made when new; -1 outside the sample held.
+        `event_name_at_fault`: a rule finds fault with an event name alone (see `sample_key`); an attribute name is
+        looked at here, only when its record is to be made."""
         slot = names.slots.get(name)
         if slot is not None:
             return slot
@@ -708,7 +711,8 @@ class Inventory:
             slot = names.slots[name] = self._new_slot(kind)
             return slot
         records = names.records
-        record = names.record(name)
+        at_fault = event_name_at_fault if kind == EVENTS else attribute_name_at_fault(name, names.limits)
+        record = names.record(name, at_fault)
         if names.records is not records:
             self._let_go(names, kind)
         if record is None:
@@ -758,7 +762,8 @@ class Inventory:
         offered = not dropped or dropped == _EVENT_LIMIT_CODE
         if offered:
             names.offer(name, (when, file, line, index))
-        slot = self._slot(names, EVENTS, name)
+        # The name's own findings (not the site's limit) are the same for every track under it (`Mapper`).
+        slot = self._slot(names, EVENTS, name, any(code != _EVENT_LIMIT_CODE for code in found))
         if slot >= 0:
             self._count(EVENTS, slot, fields, when, file, line, index, in_order)
             record = names.records[name]
