@@ -65,7 +65,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
-from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat
+from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
 from hotjar_cli.report.records import inventory_document
 from hotjar_cli.run.parallel import Engine, run_jobs
 
@@ -174,7 +174,11 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             )
         code = EXIT_ERROR if summary.errors else 0
         with result_known(code):
-            WRITERS[settings.format](inventory_document(summary, settings.redact, run.limits), out)
+            document = inventory_document(summary, settings.redact, run.limits)
+            if settings.format is InventoryFormat.CSV and settings.output is not None:
+                write_csv(document, out, exact=True)  # a file named by -o holds the names exactly: no terminal reads it
+            else:
+                WRITERS[settings.format](document, out)
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)
     return code

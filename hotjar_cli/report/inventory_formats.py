@@ -240,15 +240,17 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 """What a spreadsheet runs a cell as a formula for, when the cell starts with it after any tabs and spaces."""
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, exact: bool) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"  # as in the JSON, not Python's True
     if not isinstance(value, str):
         return value
-    # CSV has no escapes of its own, and is often printed: control and bidirectional characters are written as
-    # `\u001b`, `\u202e`, as in the text report, so none reaches a terminal. A tab stays a tab: it can only move the
-    # cursor to the next column, and a name in the CSV is a key to join on, so it must be the name exactly.
-    value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
+    # CSV has no escapes of its own. Written to standard output, which is often a terminal, control and
+    # bidirectional characters are written as `\u001b`, `\u202e`, as in the text report, so none reaches it; a tab
+    # stays a tab: it can only move the cursor to the next column. Written to a file (`exact`), a name is the name
+    # exactly, a key to join on or to put in a seed file.
+    if not exact:
+        value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
     shown = value.lstrip("\t ")
     if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
@@ -261,9 +263,10 @@ def _plain_counts(counts: dict[str, int]) -> str:
     return " ".join(f"{key}:{value}" for key, value in counts.items())
 
 
-def write_csv(record: dict[str, Any], out: TextIO) -> None:
+def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> None:
     """One row per name (attributes, then events) with every field of the JSON's: empty where the JSON has null,
-    `true`/`false` for booleans, counts as `code:count` pairs separated by spaces."""
+    `true`/`false` for booleans, counts as `code:count` pairs separated by spaces. `exact`: the names and files as
+    they are (see `_cell`), for a file; else with the characters a terminal would act on escaped."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for kind in ("attributes", "events"):
@@ -271,7 +274,7 @@ def write_csv(record: dict[str, Any], out: TextIO) -> None:
             first, last = row["first_seen"] or {}, row["last_seen"] or {}
             writer.writerow(
                 [
-                    _cell(value)
+                    _cell(value, exact)
                     for value in (
                         kind[:-1],
                         row["name"],

@@ -516,6 +516,25 @@ def test_names_keep_their_tabs_and_spaces_exactly_in_json_and_csv(lookalikes: Pa
         assert sorted(row["name"] for row in rows if row["kind"] == kind[:-1]) == sorted(LOOKALIKES)
 
 
+def test_a_csv_written_to_a_file_holds_names_exactly_and_they_seed_the_same_site(tmp_path: Path) -> None:
+    # A zero-width space, a direction mark and ESC, beside the literal text of their escapes: on standard output the
+    # two would read alike; in a file named by -o each is the name exactly, a key to join on or to seed a site with.
+    names = ["pl\u200ban", "pl\\u200ban", "rtl\u200fname", "esc\x1b[31m"]
+    log = tmp_path / "names.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
+    out = tmp_path / "names.csv"
+    assert cli("inventory", log, "--format", "csv", "-o", out)[0] == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert sorted(row["name"] for row in rows) == sorted(names)
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("".join(f"{row['name']}\n" for row in rows), encoding="utf-8")
+    seeded = json.loads(cli("inventory", log, "--format", "json", "--known-attributes", seeds)[1])
+    assert [row["name"] for row in seeded["attributes"]["names"]] == names  # held before, in the seed file's order
+    assert seeded["attributes"]["budget"]["admitted"] == 0  # no name took a slot of its own
+    _, shown, _ = cli("inventory", log, "--format", "csv")
+    assert "\x1b" not in shown and "\u200b" not in shown  # on standard output, escaped as ever
+
+
 def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
     log = tmp_path / "formulas.jsonl"
     names = ["=1+1", "\t=1+1", " +cmd", "-", "\tplain"]
