@@ -28,7 +28,7 @@ from hotjar_cli.core.eventtime import END_SECOND
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
-from hotjar_cli.core.visible import visible, visible_json, visible_name
+from hotjar_cli.core.visible import UNSAFE, visible, visible_json, visible_name
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
@@ -144,8 +144,9 @@ document.querySelectorAll('input.filter').forEach(function (input) {
   input.addEventListener('input', function () {
     var needle = input.value.toLowerCase();
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var name = row.querySelector('td.name');
-      row.hidden = needle !== '' && (name.title || name.textContent).toLowerCase().indexOf(needle) < 0;
+      var name = row.querySelector('td.name'), shown = (name.title || name.textContent).toLowerCase();
+      var exact = (name.getAttribute('data-name') || '').toLowerCase();  // the name as it is: `plan `, a tab
+      row.hidden = needle !== '' && shown.indexOf(needle) < 0 && exact.indexOf(needle) < 0;
     });
   });
 });
@@ -412,6 +413,12 @@ def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
     return parts, name
 
 
+def _exact(name: str) -> str:
+    """A name exactly, as an attribute's value: every character the page shows escaped (`visible`) is a character
+    reference, which the browser reads as the character itself and no terminal acts on."""
+    return UNSAFE.sub(lambda found: f"&#x{ord(found.group()):x};", html.escape(name, quote=True))
+
+
 def _name(name: str) -> str:
     """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut. Spaces at
     its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it (`.name`)."""
@@ -566,7 +573,7 @@ def _inventory_table(record: dict[str, Any]) -> str:
             slot = row["slot"]
             cells = [
                 f'<td class="nowrap">{kind[:-1]}</td>',
-                f'<td class="name"{_name(row["name"])}</td>',
+                f'<td class="name" data-name="{_exact(row["name"])}"{_name(row["name"])}</td>',
                 f'<td class="nowrap fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
                 f'<td class="number" data-value="{slot or ""}">{slot or ""}</td>',
                 _number_cell(row["messages"]),

@@ -758,3 +758,27 @@ def test_names_that_differ_in_tabs_and_spaces_read_apart_in_the_table(tmp_path: 
     shown = page.eval_on_selector_all("#inventory td.name", "cells => cells.map(cell => cell.innerText)")
     expected = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
     assert sorted(shown) == sorted(expected * 2)
+
+
+def test_the_filter_finds_a_name_typed_as_it_is_or_as_the_page_shows_it(tmp_path: Path, open_report: Any) -> None:
+    names = ["plan ", "plan", "pl\u200ban", "tab\there", "esc\x1b[31m"]
+    log = tmp_path / "names.jsonl"
+    log.write_text(json.dumps({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}) + "\n")
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    assert "\x1b" not in report.read_text() and "\u200b" not in report.read_text()  # no terminal acts on the file
+    page = open_report(report).page
+    box = page.locator("input.filter")
+
+    def found(typed: str) -> list[str]:
+        box.fill(typed)
+        return page.eval_on_selector_all(
+            "#inventory tbody tr:not([hidden]) td.name", "cells => cells.map(cell => cell.getAttribute('data-name'))"
+        )
+
+    assert found("plan ") == ["plan "]  # typed with its space, as Hotjar holds it
+    assert sorted(found("plan\\u0020")) == ["plan "]  # as the page shows it
+    assert found("pl\u200ban") == ["pl\u200ban"]
+    assert found("tab\there") == ["tab\there"]
+    assert found("esc\x1b") == ["esc\x1b[31m"]
+    assert len(found("")) == len(names)
