@@ -614,7 +614,7 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
         "users_note": "Users counted per name",
     }
     table = _inventory_table(record)
-    shown = re.findall(r'<td class="name">([^<]*)</td>', table)
+    shown = re.findall(r'<td class="name" data-name="[^"]*">([^<]*)</td>', table)
     assert len(shown) == TABLE_ROWS
     assert shown[:11] == ["Signed Up", *(f"Viewed Page {slot}" for slot in sorted(row["slot"] for row in sent))]
     assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
