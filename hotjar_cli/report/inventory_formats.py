@@ -298,10 +298,18 @@ def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> None:
             )
 
 
+MARKDOWN_NAME_CHARACTERS = 300
+"""A longer name is cut in the markdown inventory, with its length said: a step summary or a comment is refused past
+1 MiB (GitHub's bound), and 100 names of 20,000 characters made 2 MB. The JSON and CSV hold every name whole."""
+
+
 def _markdown_name(name: str) -> str:
     """A name as a code span in a table cell, the spaces at its ends made visible (a code span shows them, but a
-    rendered page does not)."""
-    return table_cell(code(visible_name(name)))
+    rendered page does not); past `MARKDOWN_NAME_CHARACTERS`, cut, with its length."""
+    if len(name) <= MARKDOWN_NAME_CHARACTERS:
+        return table_cell(code(visible_name(name)))
+    cut = visible_name(name[: MARKDOWN_NAME_CHARACTERS - 1]) + "…"
+    return f"{table_cell(code(cut))} ({len(name):,} characters)"
 
 
 def _markdown_place(seen: dict[str, Any] | None) -> str:

@@ -657,3 +657,25 @@ def test_a_kind_with_no_names_has_no_empty_table(tmp_path: Path) -> None:
     assert "first seen" not in text and "messages" not in text
     markdown = cli("inventory", log, "--format", "markdown")[1]
     assert "### Events" in markdown and "| name |" not in markdown
+
+
+def test_the_markdown_inventory_of_very_long_names_stays_small_enough_for_a_step_summary(tmp_path: Path) -> None:
+    log = tmp_path / "long.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                message
+                for number in range(120)
+                for message in (
+                    {"type": "identify", "userId": f"u{number}", "traits": {f"{number:03}" + "n" * 20_000: 1}},
+                    {"type": "track", "userId": f"u{number}", "event": f"{number:03}" + "E" * 20_000},
+                )
+            )
+        )
+    )
+    code, out, _ = cli("inventory", log, "--format", "markdown")
+    assert code == 0
+    assert len(out.encode()) < 200_000  # GitHub refuses a step summary past 1 MiB; whole, these names made 2 MB
+    assert "(20,003 characters)" in out and "`000" + "n" * 296 + "…`" in out
+    whole = json.loads(cli("inventory", log, "--format", "json")[1])
+    assert {len(row["name"]) for row in whole["attributes"]["names"]} == {20_003}  # the JSON holds them whole
