@@ -75,7 +75,12 @@ def quoted_characters(characters: list[str], most: int = 10) -> str:
 def visible_name(name: str) -> str:
     """`visible` of a name, with the spaces at its ends written as `\\u0020` too: shown raw, `plan `, ` plan` and
     `plan` read alike (a table pads its cells with spaces, a page drops them), and Hotjar counts them apart. Spaces
-    inside a name stay spaces: `Signed Up` reads as it is."""
+    inside a name stay spaces: `Signed Up` reads as it is. The empty name (`{"": 1}` in traits is one) is `""`, as
+    JSON writes it, rather than nothing at all; a name that is those two quotes is then `\\u0022\\u0022`."""
+    if not name:
+        return '""'
+    if name == '""':
+        return "\\u0022\\u0022"
     shown = visible(name)
     if shown[:1] != " " and shown[-1:] != " ":
         return shown

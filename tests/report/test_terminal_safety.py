@@ -165,7 +165,9 @@ def test_a_tab_is_an_escape_to_read_and_stays_a_tab_in_json() -> None:
         ("Signed  Up", "Signed  Up"),
         ("\tTab", "\\u0009Tab"),
         (" \x1b", "\\u0020\\u001b"),
-        ("", ""),
+        ("", '""'),  # the empty name, as JSON writes it, not a blank cell
+        ('""', "\\u0022\\u0022"),  # so that a name of two quotes cannot pass for it
+        ('"quoted"', '"quoted"'),
     ],
 )
 def test_a_name_shows_its_end_spaces_so_that_it_cannot_pass_for_another(name: str, shown: str) -> None:
