@@ -1,13 +1,16 @@
 """The names a Hotjar site held before the logs (`--known-attributes`, `--known-events`), read from their files.
 
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
-and noted once a file: a name with whitespace at either end (Hotjar holds `plan ` apart from `plan`), and a line
-starting with `#` (the file has no comments). A file that is no list of names is refused: one that is not there or is
-a folder, a compressed one, or a JSON log (a line that is a JSON object).
+and noted once a file: a name with whitespace at either end (Hotjar holds `plan ` apart from `plan`), a line
+starting with `#` (the file has no comments), and a name holding the text of an escape (`pl\\u200ban`), which is how
+hotjar-cli prints an invisible character: copied from its output, the name is not the one Hotjar holds. A file that
+is no list of names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is
+a JSON object).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import msgspec
@@ -19,6 +22,8 @@ from hotjar_cli.sources.source import InputError
 
 MAX_KNOWN_NAMES = 1_000_000
 """A seed file longer than this is not a list of a site's names."""
+_ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
+"""The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
 _LONGEST_MAGIC = 10
 """Bytes enough to hold the magic bytes of every compression refused."""
 
@@ -31,6 +36,8 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
     names: dict[str, None] = {}
     spaced: dict[str, int] = {}
     commented: dict[str, int] = {}
+    escaped: dict[str, int] = {}
+    escape = ""  # the first escape's text
     try:
         with open(path, "rb") as file:
             _refuse_compressed(option, path, file.read(_LONGEST_MAGIC))
@@ -53,6 +60,10 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
                     spaced.setdefault(name, number)
                 if name[0] == "#":
                     commented.setdefault(name, number)
+                found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
+                if found is not None:
+                    escape = escape or found.group()
+                    escaped.setdefault(name, number)
                 if len(names) > MAX_KNOWN_NAMES:
                     raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
     except IsADirectoryError:
@@ -72,6 +83,13 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
         name, number = next(iter(commented.items()))
         notes.append(
             f"{path}:{number}: '{visible(name)}' starts with '#': taken as a name, not a comment{_others(commented)}"
+        )
+    if escaped:
+        name, number = next(iter(escaped.items()))
+        notes.append(
+            f"{path}:{number}: '{visible(name)}' holds the text of an escape ({escape}): taken as it is, not as the "
+            f"character{_others(escaped)}; printed, hotjar-cli shows such a character so, and "
+            "`inventory --format csv -o FILE` writes names exactly"
         )
     return tuple(names), notes
 

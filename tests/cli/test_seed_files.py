@@ -88,6 +88,18 @@ def test_a_name_is_said_with_its_control_characters_escaped(logs: Any) -> None:
     ]
 
 
+def test_a_name_holding_the_text_of_an_escape_is_said_once_with_where_to_get_names_exactly(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("pl\\u200ban\nplan\ncafe\\u0301\n")
+    result = cli("inventory", path, "--known-attributes", "names.txt")
+    assert result.code == 0
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: 'pl\\u200ban' holds the text of an escape (\\u200b): taken as it is, not as the "
+        "character (2 names in this file do); printed, hotjar-cli shows such a character so, and "
+        "`inventory --format csv -o FILE` writes names exactly"
+    ]
+
+
 def test_a_plain_list_of_names_is_said_nothing_of(logs: Any) -> None:
     path = logs("log.jsonl", LOG)
     Path("names.txt").write_text("\ufeffplan\r\nSigned Up\r\n\r\n")
