@@ -37,6 +37,7 @@ from hotjar_cli.report.site_view import (
     incomplete_words,
     inventory_record,
     names_words,
+    narrower_words,
     pace_words,
     unnamed_words,
     unread_words,
@@ -615,8 +616,10 @@ def _site_sections(inventory: dict[str, Any]) -> list[str]:
 
 
 def _timeline_sections(timeline: dict[str, Any]) -> list[str]:
+    window = timeline["narrower"]
     return [
         f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>",
+        *([f'<p class="muted">{_e(narrower_words(window))}.</p>'] if window is not None else []),
         outcomes_chart(timeline),
         "<h3>Not accepted as sent, on a scale of their own</h3>",
         losses_chart(timeline),

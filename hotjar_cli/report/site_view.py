@@ -15,10 +15,15 @@ from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
 from hotjar_cli.core.timeline import (
+    MAX_BUCKETS,
+    RESOLUTIONS,
+    Bucket,
     Timeline,
+    bucket_count,
     bucket_label,
     bucket_record,
     change_points,
+    next_bucket,
 )
 from hotjar_cli.report.redact import mask
 from hotjar_cli.report.wording import counted
@@ -270,9 +275,69 @@ def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict
     }
 
 
+OUTSIDE_SHARE = 0.001
+"""At most this share of the timed events (and at most 1 %, at least one event) may lie outside the window that
+`narrower` names: the far-off clocks of a few devices, not a part of the logs."""
+
+
+def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict[str, Any] | None:
+    """When a few far-off event times made the buckets coarser than `by`: the shortest span of buckets holding all
+    but at most `OUTSIDE_SHARE` of the timed events, and the finest resolution it could be charted at (`--since` and
+    `--until` it): `{"events_outside", "since", "until", "by", "or_finer"}`, `or_finer` when the span may chart finer
+    still (as fine as asked). None when the buckets are those asked for, or no such span would chart finer."""
+    if resolution == by or not series:
+        return None
+    counts = [bucket.events for _, bucket in series]
+    total = sum(counts)
+    allowed = max(1, int(total * OUTSIDE_SHARE))
+    if allowed > total // 100:
+        return None
+    best: tuple[int, int, int] | None = None  # (span in seconds, first bucket, last bucket)
+    held, first = 0, 0
+    for last, count in enumerate(counts):
+        held += count
+        while held - counts[first] >= total - allowed:
+            held -= counts[first]
+            first += 1
+        if held >= total - allowed:
+            span = next_bucket(series[last][0], resolution) - series[first][0]
+            if best is None or span < best[0]:
+                best = (span, first, last)
+    assert best is not None, "the whole series holds every event"
+    _, first, last = best
+    since, until = series[first][0], next_bucket(series[last][0], resolution)
+    outside = total - sum(counts[first : last + 1])
+    finer = [
+        option
+        for option in RESOLUTIONS[RESOLUTIONS.index(by) : RESOLUTIONS.index(resolution)]
+        if bucket_count(since, until - 1, option) <= MAX_BUCKETS
+    ]
+    if not outside or not finer:
+        return None
+    # Buckets as fine as asked, or the finest these coarse ones tell for sure: the span may chart finer still.
+    return {
+        "events_outside": outside,
+        "since": iso(since),
+        "until": iso(until),
+        "by": finer[0],
+        "or_finer": finer[0] != by,
+    }
+
+
+def narrower_words(window: dict[str, Any]) -> str:
+    """`3 events lie outside 2024-01-01T00:00:00Z to 2025-01-01T00:00:00Z: --since ... --until ... charts the rest by
+    day`, for `narrower`'s record. Every report says it in these words."""
+    return (
+        f"{counted(window['events_outside'], 'event')} {'lies' if window['events_outside'] == 1 else 'lie'} outside "
+        f"{window['since']} to {window['until']}: --since {window['since']} --until {window['until']} charts the "
+        f"rest by {window['by']}{' or finer' if window['or_finer'] else ''}"
+    )
+
+
 def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
-    """The time series (every bucket from the first to the last), the untimed events, and per rule its first
-    and last sighting and the buckets where it starts."""
+    """The time series (every bucket from the first to the last), the untimed events, per rule its first and last
+    sighting and the buckets where it starts, and when a few far-off times made the buckets coarse, the span that
+    would chart the rest finer (`narrower`)."""
     resolution, series = timeline.series(by)
     untimed = bucket_record(0, "day", timeline.untimed)
     del untimed["start"]
@@ -292,4 +357,5 @@ def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
         "buckets": [bucket_record(start, resolution, bucket) for start, bucket in series],
         "untimed": untimed,
         "rules": rules,
+        "narrower": narrower(series, resolution, by),
     }
