@@ -19,6 +19,7 @@ import html
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import msgspec
@@ -214,11 +215,33 @@ def _instant(label: str) -> int:
     return int(datetime.fromisoformat(text).timestamp()) * 1000
 
 
+RENDERER_ADDRESS_SPACE = 70 << 30
+"""Bytes of address space vl-convert's JavaScript engine reserves as it starts (between 60 and 70 GiB, measured with
+`ulimit -v`): under a lower limit it stops the whole process with SIGTRAP, the report unwritten."""
+
+
+@lru_cache(maxsize=1)
+def _renderer_refused() -> str | None:
+    """Why the charts cannot be drawn in this process: a `ulimit -v` below `RENDERER_ADDRESS_SPACE`; else None."""
+    import resource
+
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY or limit >= RENDERER_ADDRESS_SPACE:
+        return None
+    return (
+        f"The charts could not be drawn: their renderer reserves about {RENDERER_ADDRESS_SPACE >> 30} GiB of address "
+        f"space, and ulimit -v allows {limit / (1 << 30):.1f} GiB"
+    )
+
+
 def _svg(spec: dict[str, Any]) -> str | None:
     try:
         import vl_convert
     except ImportError:
         return None
+    refused = _renderer_refused()
+    if refused is not None:  # the rest of the report stands
+        return f'<p class="muted">{_e(refused)}.</p>'
     try:
         return str(vl_convert.vegalite_to_svg(spec))
     except ValueError as error:  # a chart that cannot be drawn is said so; the rest of the report stands

@@ -782,3 +782,31 @@ def test_the_filter_finds_a_name_typed_as_it_is_or_as_the_page_shows_it(tmp_path
     assert found("tab\there") == ["tab\there"]
     assert found("esc\x1b") == ["esc\x1b[31m"]
     assert len(found("")) == len(names)
+
+
+def test_under_a_ulimit_too_low_for_the_chart_renderer_the_page_is_written_without_charts(tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    log = tmp_path / "two.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2024-03-01T10:00:00Z"})
+        + "\n"
+    )
+    report = tmp_path / "report.html"
+
+    def low_limit() -> None:  # about what a constrained CI runner allows; the renderer would stop the process
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, resource.RLIM_INFINITY))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "inventory", str(log), "--format", "html", "-o", str(report)],
+        capture_output=True,
+        text=True,
+        preexec_fn=low_limit,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = report.read_text()
+    assert "The charts could not be drawn: their renderer reserves about 70 GiB of address space" in page
+    assert "ulimit -v allows 3.0 GiB" in page and "<svg" not in page
