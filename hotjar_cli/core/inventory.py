@@ -56,7 +56,7 @@ from hotjar_cli.core.tally import (
 )
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
-"""Names held per kind with their details; past this, a sample by hash (see the module's docstring)."""
+"""Names held per kind with their details; past this, a sample (see the module's docstring)."""
 # Final, the module's constants are statics when compiled, not lookups in its names at every use.
 _REJECTING_EVENT_NAME_CODES: Final = (
     EVENT_NAME_TOO_LONG.code,
@@ -70,7 +70,7 @@ _ATTRIBUTE_LIMIT_CODE: Final = ATTRIBUTE_LIMIT_EXCEEDED.code
 
 
 class InventoryBounds(msgspec.Struct, frozen=True):
-    """How much an inventory holds exactly: names per kind with their details (past that, a sample by hash), and
+    """How much an inventory holds exactly: names per kind with their details (past that, a sample), and
     distinct users per name (past that, an estimate)."""
 
     attribute_names: int = NAMES_HELD["attribute"]
