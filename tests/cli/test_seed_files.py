@@ -107,49 +107,48 @@ def test_a_plain_list_of_names_is_said_nothing_of(logs: Any) -> None:
     assert result.code == 0 and seed_lines(result.stderr) == []
 
 
+REFUSED = {
+    "a JSON log": (
+        "events.jsonl",
+        LOG.encode(),
+        "--known-attributes events.jsonl: line 1 is a JSON object, not a name: the file lists one name per line",
+    ),
+    "a JSON object on a later line (braces alone are a name)": (
+        "names.txt",
+        b"plan\n{not json}\n  " + json.dumps({"type": "track"}).encode() + b"\n",
+        "--known-attributes names.txt: line 3 is a JSON object, not a name: the file lists one name per line",
+    ),
+    "gzip": (
+        "names.txt.gz",
+        gzip.compress(b"plan\nemail\n"),
+        "--known-attributes names.txt.gz: the file is gzip-compressed: decompress it first (gunzip)",
+    ),
+    "zstd": (
+        "names.txt.zst",
+        b"\x28\xb5\x2f\xfd" + bytes(20),
+        "--known-attributes names.txt.zst: the file is compressed with zstd: decompress it first (zstd -d)",
+    ),
+    "a folder": (
+        "names",
+        None,
+        "--known-attributes names: is a folder; --known-attributes names a file of names, one a line",
+    ),
+}
+"""Files that are no list of names: what each is named, holds (None: a folder) and is refused with."""
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
 @pytest.mark.parametrize("command", COMMANDS)
-def test_a_json_log_given_as_names_is_refused(logs: Any, command: list[str]) -> None:
+def test_a_file_that_is_no_list_of_names_is_refused_in_one_line(logs: Any, command: list[str], case: str) -> None:
     path = logs("log.jsonl", LOG)
-    Path("events.jsonl").write_text(LOG)
-    result = cli(*command, path, "--known-attributes", "events.jsonl")
+    name, content, said = REFUSED[case]
+    if content is None:
+        Path(name).mkdir()
+    else:
+        Path(name).write_bytes(content)
+    result = cli(*command, path, "--known-attributes", name)
     assert result.code == 2
-    assert one_line(result.stderr) == (
-        "hotjar-cli: error: --known-attributes events.jsonl: line 1 is a JSON object, not a name: "
-        "the file lists one name per line"
-    )
-
-
-def test_a_json_object_on_a_later_line_is_refused_and_braces_alone_are_a_name(logs: Any) -> None:
-    path = logs("log.jsonl", LOG)
-    Path("names.txt").write_text("plan\n{not json}\n  " + json.dumps({"type": "track"}) + "\n")
-    result = cli("inventory", path, "--known-events", "names.txt")
-    assert result.code == 2
-    assert one_line(result.stderr) == (
-        "hotjar-cli: error: --known-events names.txt: line 3 is a JSON object, not a name: "
-        "the file lists one name per line"
-    )
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-def test_a_gzipped_list_of_names_is_refused_with_what_to_do(logs: Any, command: list[str]) -> None:
-    path = logs("log.jsonl", LOG)
-    Path("names.txt.gz").write_bytes(gzip.compress(b"plan\nemail\n"))
-    result = cli(*command, path, "--known-attributes", "names.txt.gz")
-    assert result.code == 2
-    assert one_line(result.stderr) == (
-        "hotjar-cli: error: --known-attributes names.txt.gz: the file is gzip-compressed: decompress it first (gunzip)"
-    )
-
-
-def test_a_list_of_names_compressed_otherwise_is_refused_with_what_to_do(logs: Any) -> None:
-    path = logs("log.jsonl", LOG)
-    Path("names.txt.zst").write_bytes(b"\x28\xb5\x2f\xfd" + bytes(20))
-    result = cli("inventory", path, "--known-events", "names.txt.zst")
-    assert result.code == 2
-    assert one_line(result.stderr) == (
-        "hotjar-cli: error: --known-events names.txt.zst: the file is compressed with zstd: decompress it first "
-        "(zstd -d)"
-    )
+    assert one_line(result.stderr) == f"hotjar-cli: error: {said}"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -160,13 +159,3 @@ def test_a_missing_list_of_names_is_worded_as_a_missing_input(logs: Any, command
     result = cli(*command, path, "--known-events", "missing.txt")
     assert result.code == 2
     assert one_line(result.stderr) == "hotjar-cli: error: --known-events missing.txt: no such file or directory"
-
-
-def test_a_folder_given_as_names_is_refused(logs: Any) -> None:
-    path = logs("log.jsonl", LOG)
-    Path("names").mkdir()
-    result = cli("inventory", path, "--known-attributes", "names")
-    assert result.code == 2
-    assert one_line(result.stderr) == (
-        "hotjar-cli: error: --known-attributes names: is a folder; --known-attributes names a file of names, one a line"
-    )
