@@ -6,6 +6,7 @@ from enum import Enum
 
 import msgspec
 
+from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Summary
 
@@ -14,6 +15,10 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 NO_EVENTS = "no events were read (--allow-empty passes an empty input)"
 ALL_FILTERED = "no events left to check: the filters let none of {filtered} through (--allow-empty passes it)"
+ALL_INVALID = (
+    "no Segment message to check: all {invalid} events are invalid (not JSON, not an object, or of no known type) "
+    "(--allow-empty passes it)"
+)
 
 
 class FailOn(str, Enum):
@@ -36,7 +41,8 @@ class Gate(msgspec.Struct, frozen=True):
     A rule with a maximum rate fails only by its rate, whatever its severity. An input with no event at all fails
     too, unless `allow_empty`: a daily export that came out empty is a problem a data-quality check must see. So
     does one whose events the filters all leave out: a `--since` that names a day the export lacks, a mistyped
-    `--user`, checks nothing.
+    `--user`, checks nothing; and one whose every event is invalid, which a run reporting only some rules
+    (`--select HJ2`) would otherwise pass: a pipeline writing garbage checks nothing either.
     """
 
     fail_on: Severity | None = Severity.ERROR
@@ -51,7 +57,8 @@ class Verdict(msgspec.Struct, frozen=True):
     reasons: tuple[str, ...]
     failing_codes: frozenset[str]
     empty: str | None = None
-    """Why nothing was checked (no event read, or the filters let none through), one of `reasons`; else None."""
+    """Why nothing was checked (no event read, the filters let none through, or every event is invalid), one of
+    `reasons`; else None."""
 
 
 def judge(summary: Summary, gate: Gate) -> Verdict:
@@ -71,8 +78,13 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
     empty = None
-    if summary.events == summary.filtered and not gate.allow_empty:
-        empty = ALL_FILTERED.format(filtered=f"{summary.filtered:,}") if summary.filtered else NO_EVENTS
+    checked = summary.events - summary.filtered
+    if not gate.allow_empty:
+        if not checked:
+            empty = ALL_FILTERED.format(filtered=f"{summary.filtered:,}") if summary.filtered else NO_EVENTS
+        elif summary.outcomes.get(Outcome.INVALID, 0) == checked:
+            empty = ALL_INVALID.format(invalid=f"{checked:,}")
+    if empty is not None:
         reasons.append(empty)
     for error in summary.errors:
         reasons.append(f"{error.file}:{error.line}: {error.message}")

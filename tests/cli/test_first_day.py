@@ -76,6 +76,21 @@ def test_events_all_filtered_out_leave_nothing_checked(logs: Any, args: list[str
     assert junit.get("failures") == "1"
 
 
+@pytest.mark.parametrize("select", [["--select", "HJ2"], ["--ignore", "HJ0"], ["--fail-on", "never"]])
+def test_an_input_of_nothing_but_invalid_events_leaves_nothing_checked(logs: Any, select: list[str]) -> None:
+    # A gate on attribute rules alone (`--select HJ2`) passed a pipeline that wrote garbage.
+    path = logs("garbage.jsonl", 'not json\n[1, 2]\n{"type": "purchase"}\n')
+    report = cli("validate", path, *select, "-f", "json")
+    assert report.code == 1
+    assert report.json()["verdict"]["reasons"][-1] == (
+        "no Segment message to check: all 3 events are invalid (not JSON, not an object, or of no known type) "
+        "(--allow-empty passes it)"
+    )
+    assert cli("validate", path, *select, "--allow-empty").code == 0
+    # One readable message is something to check: the rules selected judge it.
+    assert cli("validate", logs("some.jsonl", "not json\n" + CLEAN), *select).code == 0
+
+
 # A closed pipe
 
 
