@@ -4,8 +4,10 @@ destination, the progress bar and the closing lines."""
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import gc
+import glob
 import os
 import stat
 import sys
@@ -24,7 +26,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.report.wording import counted
 from hotjar_cli.run.parallel import Engine, LocalEngine
 from hotjar_cli.sources.reader import identity
-from hotjar_cli.sources.source import Source
+from hotjar_cli.sources.source import Source, is_log_name
 
 EXIT_READER_GONE = 128 + 13
 """The exit of a command whose reader went away before its result was known (`hotjar-cli validate -f jsonl … |
@@ -130,6 +132,38 @@ def output_path(given: str | None, sources: list[Source]) -> Path | None:
     if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
         raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
     return output
+
+
+def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:
+    """UsageError when a file the command writes as it goes (a dead-letter file, a checkpoint) is one of the inputs,
+    which it would replace, or lies where the inputs are read from (a folder walked, a glob) under a name read as
+    a log: the next run over the same logs would read it back, and a dead-letter file's lines are the messages
+    themselves, so they would be replayed twice."""
+    if path is None:
+        return
+    try:
+        found = path.stat()
+    except OSError:
+        pass  # not there yet
+    else:
+        if any(identity(source) == ("file", found.st_dev, found.st_ino) for source in sources):
+            raise UsageError(f"{option} {path}: is one of the inputs; the replay would replace it")
+    if not is_log_name(path.name):
+        return  # a walk skips it (a dot-file, a .txt ...)
+    target = path.resolve()
+    for given in paths:
+        if given == "-" or "://" in given:
+            continue
+        inside = (
+            fnmatch.fnmatchcase(str(target), os.path.abspath(given))
+            if glob.has_magic(given)
+            else Path(given).is_dir() and target.is_relative_to(Path(given).resolve())
+        )
+        if inside:
+            raise UsageError(
+                f"{option} {path}: lies in {given}, which is read as the logs: the next run over them would read it "
+                "as logs too, and replay its messages twice; put it outside the logs"
+            )
 
 
 @contextlib.contextmanager

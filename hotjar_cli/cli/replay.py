@@ -21,6 +21,7 @@ import typer
 from hotjar_cli.cli.command import (
     beneath_progress,
     guarded,
+    outside_the_inputs,
     progress_bar,
     result_known,
     say_done,
@@ -277,6 +278,9 @@ def replay(
         stdin_filename=stdin_filename,
     )
     common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
+    if delivery is not None:
+        outside_the_inputs("--dead-letter", delivery.dead_letter, paths, common.sources)
+        outside_the_inputs("--checkpoint", delivery.checkpoint, paths, common.sources)
     chosen = build_engine(engine, scheduler, jobs)
     if delivery is None and latest_traits:
         require_local(
@@ -329,6 +333,12 @@ def site_settings(
             "--page-url is required: the site's own address, where Hotjar's tracking code runs "
             "(for example https://www.example.com/)"
         )
+    from hotjar_cli.replay.settings import browser_url
+
+    try:
+        page_url = browser_url(page_url)  # where the browser asks for the page the replay serves
+    except ValueError as error:
+        raise UsageError(f"--page-url {visible(page_url)!r}: {error}") from None
     return ReplaySettings(site_id=int(site_id), page_url=page_url, script_url=script_url, browser_path=browser_path)
 
 
@@ -447,5 +457,5 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
         lines.append(f"verdict: identify calls could not be delivered ({problem}); events could")
     else:
         lines.append(f"verdict: a replay could not deliver: {problem}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write("\n".join(visible(line) for line in lines) + "\n")  # addresses as given: no escape acts
     return 0 if problem is None else 1

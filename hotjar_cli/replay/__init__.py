@@ -8,6 +8,9 @@ sent. Playwright is loaded only when a replay actually sends.
 
 from __future__ import annotations
 
+import math
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -74,20 +77,49 @@ def check_settings(settings: ReplaySettings) -> None:
         raise ReplaySetupError("--give-up-after cannot be negative")
     if settings.concurrency < 1:
         raise ReplaySetupError(f"--concurrency must be at least 1, not {settings.concurrency}")
-    if settings.rate is not None and settings.rate <= 0:
+    if settings.rate is not None and not (0 < settings.rate < math.inf):
         raise ReplaySetupError(f"--rate must be a positive number of calls per second, not {settings.rate}")
     if settings.retries < 0:
         raise ReplaySetupError(f"--retries cannot be negative ({settings.retries})")
-    if settings.settle_seconds < 0 or settings.request_timeout_seconds <= 0:
-        raise ReplaySetupError("the settle time cannot be negative and the request timeout must be positive")
+    if not 0 <= settings.settle_seconds < math.inf or not 0 < settings.request_timeout_seconds < math.inf:
+        raise ReplaySetupError(
+            f"--settle must be a number of seconds, none or more (not {settings.settle_seconds}), and the request "
+            "timeout a positive one"
+        )
+    if not settings.give_up_after_seconds < math.inf:
+        raise ReplaySetupError("--give-up-after must be a duration (90s, 10m, 1h; 0 never)")
     for option, path in (("--dead-letter", settings.dead_letter), ("--checkpoint", settings.checkpoint)):
-        if path is not None and not Path(path).resolve().parent.is_dir():
+        if path is None:
+            continue
+        folder = Path(path).resolve().parent
+        if not folder.is_dir():
             raise ReplaySetupError(f"{option} {path}: its directory does not exist")
-        if path is not None and Path(path).is_dir():
+        if Path(path).is_dir():
             raise ReplaySetupError(f"{option} {path} is a directory; name a file")
+        # Found now rather than once every user was sent: the file is written as the replay goes, or at its end.
+        if not _writable(folder) or (Path(path).exists() and not os.access(path, os.W_OK)):
+            raise ReplaySetupError(f"{option} {path}: not writable here")
+    if (
+        settings.dead_letter is not None
+        and settings.checkpoint is not None
+        and Path(settings.dead_letter).resolve() == Path(settings.checkpoint).resolve()
+    ):
+        raise ReplaySetupError(
+            f"--dead-letter and --checkpoint name the same file ({settings.dead_letter}): "
+            "each would overwrite the other"
+        )
     from hotjar_cli.replay.browser import chromium_path
 
     chromium_path(settings)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether a file can be made in `folder`, by making one: permissions alone do not tell (root's, `/proc`)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".hotjar-cli-"):
+            return True
+    except OSError:
+        return False
 
 
 def _check_url(what: str, url: str, hint: str) -> None:

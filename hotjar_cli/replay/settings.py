@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 
@@ -16,6 +18,47 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"{text!r} is not a duration: write it like 90s, 10m or 1h")
     hours, minutes, seconds = (float(part) if part else 0.0 for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
+
+
+_PATH_ENCODED = frozenset(' "#<>?`{}|^')
+"""What Chromium writes as `%XX` in an address's path besides controls, spaces and what is past ASCII: WHATWG's path
+percent-encode set, and `|` and `^`."""
+_QUERY_ENCODED = frozenset(" \"#<>'")
+"""The same in the query of an http(s) address (WHATWG's special-query percent-encode set)."""
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def browser_url(url: str) -> str:
+    """An http(s) address as the browser writes it once it has read it, without its fragment: scheme and host in
+    lower case (a host past ASCII in IDNA), no default port, `/` for an empty path, the path and query
+    percent-encoded. The replay serves its page at the address the browser asks for, which must be this one:
+    `https://www.example.com` (no path) or `https://WWW.Example.com:443/` were asked for as
+    `https://www.example.com/`, so the page was not served (or the real site was asked). Raises ValueError."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    with contextlib.suppress(UnicodeError):  # else left as it is: the browser will refuse it, and say so
+        host = host.encode("idna").decode("ascii")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    port = parts.port
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
+    if parts.username is not None:
+        credentials = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{credentials}@{netloc}"
+    path = _encoded(parts.path.replace("\\", "/") or "/", _PATH_ENCODED)  # a backslash is a slash in http(s)
+    query = _encoded(parts.query, _QUERY_ENCODED)
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
+
+
+def _encoded(text: str, encoded: frozenset[str]) -> str:
+    """`text` with each control, space, character past ASCII and character of `encoded` as `%XX` of its UTF-8; a
+    `%` already there stays."""
+    return "".join(
+        character
+        if " " < character < "\x7f" and character not in encoded
+        else "".join(f"%{byte:02X}" for byte in character.encode("utf-8", "surrogatepass"))
+        for character in text
+    )
 
 
 @dataclass(frozen=True)
