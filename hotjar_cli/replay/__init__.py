@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -177,8 +178,7 @@ def run_replay(
     checkpoint = Checkpoint(Path(settings.checkpoint), settings.site_id) if settings.checkpoint else None
     try:
         plan = events if isinstance(events, Plan) else plan_events(events, settings.latest_traits)
-        skipped = [user for user in plan.users if checkpoint is not None and user.key in checkpoint]
-        todo = [user for user in plan.users if checkpoint is None or user.key not in checkpoint]
+        todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
         started = time.monotonic()
         tally, interrupted, opened, gave_up = Tally(), False, 0, None
@@ -197,11 +197,11 @@ def run_replay(
         planned=plan.calls,
         sent=tally.calls_sent,
         dead_lettered=tally.calls_dead_lettered,
-        skipped=sum(len(user.calls) for user in skipped),
+        skipped=skipped_calls,
         users_planned=len(plan.users),
         users_sent=tally.users_sent,
         users_dead_lettered=tally.users_dead_lettered,
-        users_skipped=len(skipped),
+        users_skipped=skipped_users,
         interrupted=interrupted,
         failures=tuple(
             sorted(
@@ -220,6 +220,30 @@ def run_replay(
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
     )
+
+
+def _left_to_send(plan: Plan, checkpoint: Checkpoint | None) -> tuple[list[UserPlan], int, int]:
+    """The users to send, each with the calls an earlier run did not deliver (see `Checkpoint`), and how many users
+    and calls are skipped as delivered. A user with calls left gets its identifies again too, delivered before or
+    not: the events of a fresh visitor are the identified user's only after an identify, which sets the same
+    attributes to the same values again."""
+    if checkpoint is None:
+        return list(plan.users), 0, 0
+    todo: list[UserPlan] = []
+    skipped_users = skipped_calls = 0
+    for user in plan.users:
+        left = checkpoint.remaining(user.key, user.calls)
+        if not left:
+            skipped_users += 1
+            skipped_calls += len(user.calls)
+            continue
+        if len(left) < len(user.calls):
+            identifies = tuple(planned for planned in user.calls if planned.call.kind == "identify")
+            events = tuple(planned for planned in left if planned.call.kind != "identify")
+            skipped_calls += len(user.calls) - len(identifies) - len(events)
+            user = replace(user, calls=identifies + events)
+        todo.append(user)
+    return todo, skipped_users, skipped_calls
 
 
 def dry_run_report(plan: Plan) -> ReplayReport:

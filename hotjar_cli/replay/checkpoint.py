@@ -1,24 +1,41 @@
-"""The checkpoint: an append-only file of the users a replay delivered, so a later run can skip them.
+"""The checkpoint: an append-only file of the calls a replay delivered, user by user, so a later run sends only
+what was not.
 
-Format: NDJSON. The first line names the site, `{"checkpoint": "hotjar-cli replay", "version": 1,
-"site_id": 123}`; every further line is one delivered user key as a JSON string. A user is written only after
-its delivery counted as sent, and each line is flushed and fsync'd before the next user is taken, so a process
-killed at any instant loses no delivered user and repeats at most the users it had in flight. A line cut short
-by a crash is dropped when the file is next opened.
+Format: NDJSON. The first line names the site, `{"checkpoint": "hotjar-cli replay", "version": 2,
+"site_id": 123}`; every further line is one delivery: the user key and a digest of each call delivered,
+`["user-1", ["5f0c…", "a41e…"]]` (`call_digest`). A user is written only after its delivery counted as sent, and
+each line is flushed and fsync'd before the next user is taken, so a process killed at any instant loses no
+delivered user and repeats at most the users it had in flight. A line cut short by a crash is dropped when the
+file is next opened. A line of version 1, the user key alone, stands for every call of the user.
+
+Calls, not users, because the same command run again may plan more for a user than was delivered: a log that
+came late, or other filters (`--type identify`, then `--type track`). Skipping the user would lose those calls;
+sending it whole would send the others twice.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 
 from hotjar_cli.replay.errors import ReplaySetupError
+from hotjar_cli.replay.plan import PlannedCall
 
 MARK = "hotjar-cli replay"
-VERSION = 1
+VERSION = 2
+ALL_CALLS = None
+"""What a version 1 line records of its user: every call."""
+
+
+def call_digest(planned: PlannedCall) -> str:
+    """A call by its arguments (as the page runs them, keys sorted): 16 hex digits."""
+    return hashlib.blake2b(orjson.dumps(planned.args, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
 
 
 class Checkpoint:
@@ -28,7 +45,8 @@ class Checkpoint:
         """Open (or create) the checkpoint at `path` for `site_id`; raises ReplaySetupError when it cannot."""
         self.path = path
         self.site_id = site_id
-        self.delivered: set[str] = set()
+        self.delivered: dict[str, Counter[str] | None] = {}
+        """Each user's calls delivered, by digest and how many times; `ALL_CALLS` for a version 1 line."""
         try:
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         except OSError as error:
@@ -71,19 +89,48 @@ class Checkpoint:
             return
         for line in lines[1:]:
             try:
-                key = orjson.loads(line)
+                entry = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue
-            if isinstance(key, str):
-                self.delivered.add(key)
+            if isinstance(entry, str):
+                self.delivered[entry] = ALL_CALLS
+            elif (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and isinstance(entry[0], str)
+                and isinstance(entry[1], list)
+                and all(isinstance(digest, str) for digest in entry[1])
+            ):
+                self._add(entry[0], entry[1])
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.delivered
+    def _add(self, key: str, digests: Iterable[str]) -> None:
+        if key in self.delivered and self.delivered[key] is ALL_CALLS:
+            return
+        self.delivered.setdefault(key, Counter()).update(digests)  # type: ignore[union-attr]  # not ALL_CALLS
 
-    def record(self, key: str) -> None:
-        """Record one delivered user durably: the line is on disk when this returns."""
-        self._append(orjson.dumps(key))
-        self.delivered.add(key)
+    def remaining(self, key: str, calls: tuple[PlannedCall, ...]) -> tuple[PlannedCall, ...]:
+        """The calls of a user an earlier run did not deliver, in their order: every one for a user never delivered,
+        none for one a version 1 line recorded. A call planned twice and delivered once is left once."""
+        if key not in self.delivered:
+            return calls
+        delivered = self.delivered[key]
+        if delivered is ALL_CALLS:
+            return ()
+        left = Counter(delivered)
+        remaining = []
+        for planned in calls:
+            digest = call_digest(planned)
+            if left[digest] > 0:
+                left[digest] -= 1
+            else:
+                remaining.append(planned)
+        return tuple(remaining)
+
+    def record(self, key: str, calls: tuple[PlannedCall, ...]) -> None:
+        """Record one user's delivered calls durably: the line is on disk when this returns."""
+        digests = [call_digest(planned) for planned in calls]
+        self._append(orjson.dumps([key, digests]))
+        self._add(key, digests)
 
     def _append(self, line: bytes) -> None:
         data = line + b"\n"
@@ -110,7 +157,12 @@ def _header(line: bytes) -> int | None:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(value, dict) and value.get("checkpoint") == MARK and isinstance(value.get("site_id"), int):
+    if (
+        isinstance(value, dict)
+        and value.get("checkpoint") == MARK
+        and value.get("version") in (1, VERSION)
+        and isinstance(value.get("site_id"), int)
+    ):
         return int(value["site_id"])
     return None
 

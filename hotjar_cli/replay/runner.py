@@ -272,7 +272,7 @@ class Runner:
             if delivery.sent:
                 self._last_sent = time.monotonic()
                 if self.checkpoint is not None:
-                    self.checkpoint.record(user.key)
+                    self.checkpoint.record(user.key, user.calls)
                 self.tally.sent(user)
                 self._advance()
             else:

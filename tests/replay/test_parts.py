@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -18,7 +19,7 @@ from rich.console import Console
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.model import Event, Position
+from hotjar_cli.core.model import Event, HotjarCall, Position
 from hotjar_cli.replay import (
     ReplayReport,
     ReplaySettings,
@@ -30,6 +31,7 @@ from hotjar_cli.replay import (
 from hotjar_cli.replay.breaker import Breaker, BreakerState
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
+from hotjar_cli.replay.plan import PlannedCall
 from hotjar_cli.replay.runner import RateLimit, backoff
 from tests.support.replay_support import events_of
 
@@ -170,22 +172,33 @@ def test_a_changed_input_gives_rebuilt_dead_letters(tmp_path: Path) -> None:
     }
 
 
+def planned(*args: Any) -> PlannedCall:
+    if args[0] == "identify":
+        return PlannedCall(HotjarCall("identify", user_id=args[1], attributes=args[2]), ())
+    return PlannedCall(HotjarCall("event", event=args[1]), ())
+
+
+SIGNED_UP, VIEWED = planned("event", "Signed Up"), planned("event", "Viewed")
+IDENTIFY = planned("identify", "u1", {"plan": "pro", "seats": 3})
+
+
 def test_the_checkpoint_survives_a_torn_last_line_and_belongs_to_one_site(tmp_path: Path) -> None:
     path = tmp_path / "replay.checkpoint"
     checkpoint = Checkpoint(path, 1234567)
-    checkpoint.record("u1")
-    checkpoint.record("line\nbreak")
+    checkpoint.record("u1", (IDENTIFY, SIGNED_UP))
+    checkpoint.record("line\nbreak", (SIGNED_UP,))
     with pytest.raises(ReplaySetupError, match="in use by another replay"):
         Checkpoint(path, 1234567)
     checkpoint.close()
     with open(path, "ab") as stream:
-        stream.write(b'"u3')  # a crash in the middle of a write
+        stream.write(b'["u3", ["')  # a crash in the middle of a write
     reopened = Checkpoint(path, 1234567)
-    assert reopened.delivered == {"u1", "line\nbreak"}
-    reopened.record("u3")
+    assert set(reopened.delivered) == {"u1", "line\nbreak"}
+    reopened.record("u3", (VIEWED,))
     reopened.close()
     with Checkpoint(path, 1234567) as last:
-        assert last.delivered == {"u1", "line\nbreak", "u3"}
+        assert set(last.delivered) == {"u1", "line\nbreak", "u3"}
+        assert last.remaining("u3", (VIEWED,)) == ()
     with pytest.raises(ReplaySetupError, match="written for site 1234567, not 42"):
         Checkpoint(path, 42)
     other = tmp_path / "notes.txt"
@@ -193,6 +206,31 @@ def test_the_checkpoint_survives_a_torn_last_line_and_belongs_to_one_site(tmp_pa
     with pytest.raises(ReplaySetupError, match="not a hotjar-cli replay checkpoint"):
         Checkpoint(other, 1)
     assert other.read_text() == "my notes, no newline at the end"
+
+
+def test_the_checkpoint_leaves_the_calls_not_delivered_whatever_their_order_or_keys(tmp_path: Path) -> None:
+    with Checkpoint(tmp_path / "replay.checkpoint", 1) as checkpoint:
+        checkpoint.record("u1", (IDENTIFY, SIGNED_UP))
+        reordered = planned("identify", "u1", {"seats": 3, "plan": "pro"})  # the same attributes, keys reordered
+        # Late data: a second "Signed Up" and a "Viewed" came after the delivery.
+        plan = (reordered, SIGNED_UP, VIEWED, SIGNED_UP)
+        assert checkpoint.remaining("u1", plan) == (VIEWED, SIGNED_UP)
+        assert checkpoint.remaining("u1", (VIEWED,)) == (VIEWED,)  # another event is another call
+        assert checkpoint.remaining("u2", plan) == plan  # never delivered
+        checkpoint.record("u1", (VIEWED, SIGNED_UP))
+        assert checkpoint.remaining("u1", plan) == ()
+
+
+def test_a_checkpoint_of_users_alone_skips_each_user_whole(tmp_path: Path) -> None:
+    # Written before checkpoints held calls: a user's line stood for all its calls.
+    path = tmp_path / "old.checkpoint"
+    path.write_text('{"checkpoint": "hotjar-cli replay", "version": 1, "site_id": 1}\n"u1"\n')
+    with Checkpoint(path, 1) as checkpoint:
+        assert checkpoint.remaining("u1", (IDENTIFY, VIEWED)) == ()
+        assert checkpoint.remaining("u2", (VIEWED,)) == (VIEWED,)
+    path.write_text('{"checkpoint": "hotjar-cli replay", "version": 3, "site_id": 1}\n')
+    with pytest.raises(ReplaySetupError, match="not a hotjar-cli replay checkpoint"):
+        Checkpoint(path, 1)
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def checkpointed(checkpoint: Path) -> list[str]:
     if not checkpoint.exists():
         return []
     lines = checkpoint.read_bytes().split(b"\n")[1:]
-    return [json.loads(line) for line in lines if line.strip()]
+    return [json.loads(line)[0] for line in lines if line.strip()]  # each `[user, [digests of its calls]]`
 
 
 def wait_for_users(process: subprocess.Popen[bytes], checkpoint: Path, users: int, limit: float = 120) -> None:
@@ -152,3 +152,46 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_sends_the_rest(tmp_path: Path
     assert again["sent"] == report["dead_lettered"]
     assert_nothing_lost(log, fake.received())
     assert len(repeated_users(log, fake)) <= CONCURRENCY
+
+
+def received_args(fake: FakeHotjar) -> list[list[Any]]:
+    return [call.args for call in fake.received()]
+
+
+def test_the_same_checkpoint_with_other_filters_sends_what_was_not_delivered(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Identifies first, then the events: the checkpoint of the first run must not skip the users' events.
+    log = generate_log(tmp_path / "log.ndjson", users=10)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    command = replay_command(log.path, fake, checkpoint, dead)
+    code, first, said = finish(start([*command, "--type", "identify"], tmp_path))
+    assert code == 0, said
+    identifies = [call for calls in log.expected.values() for call in calls if call[0] == "identify"]
+    assert first["sent"] == len(identifies)
+    code, second, said = finish(start([*command, "--type", "track"], tmp_path))
+    assert code == 0, said
+    events = [call for calls in log.expected.values() for call in calls if call[0] == "event"]
+    assert second["planned"] == second["sent"] + second["skipped"] == len(events)
+    assert second["users_skipped"] == 0
+    # Every call arrived once: the identifies with the first run, the events (`--type track` plans no identify)
+    # with the second.
+    received = received_args(fake)
+    assert sorted(map(str, received)) == sorted(map(str, identifies + events))
+
+
+def test_a_log_that_came_late_sends_only_its_calls(tmp_path: Path, fake: FakeHotjar) -> None:
+    log = generate_log(tmp_path / "log.ndjson", users=10)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    command = replay_command(log.path, fake, checkpoint, dead)
+    code, _, said = finish(start(command, tmp_path))
+    assert code == 0, said
+    before = len(fake.received())
+    late = {"type": "track", "userId": "user-1", "event": "Late Event", "timestamp": "2020-04-12T09:00:00Z"}
+    with log.path.open("a") as file:
+        file.write(json.dumps(late) + "\n")
+    code, again, said = finish(start(command, tmp_path))
+    assert code == 0, said
+    assert again["users_sent"] == 1 and again["users_skipped"] == 9
+    user = [call for call in log.expected["user-1"] if call[0] == "identify"]
+    assert again["sent"] == len(user) + 1  # its identify again, for the event to be the user's, and the event
+    assert again["planned"] == again["sent"] + again["skipped"] == log.calls + 1
+    assert sorted(map(str, received_args(fake)[before:])) == sorted(map(str, [*user, ["event", "Late Event"]]))
