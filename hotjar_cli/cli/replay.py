@@ -323,10 +323,15 @@ def site_settings(
             f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
             "(--dry-run needs nothing more)"
         )
-    if site_id is None or not site_id.strip().isdigit():
+    if site_id is None:
         raise UsageError(
-            "--site-id is required and must be a number (Hotjar: Account settings > Sites & "
+            "--site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites & "
             "Organizations); use --dry-run to only see the calls"
+        )
+    if not site_id.strip().isdigit():
+        raise UsageError(
+            f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
+            "settings > Sites & Organizations)"
         )
     if page_url is None:
         raise UsageError(

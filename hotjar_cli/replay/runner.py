@@ -338,7 +338,7 @@ class Runner:
 def duration_text(seconds: float) -> str:
     """`90 s`, `10 min`, `1 h 30 min`: a duration as the options take it, for messages."""
     whole = round(seconds)
-    if whole < 120 and whole % 60:
+    if seconds < 60 or (whole < 120 and whole % 60):  # under a minute too: `0.5 s`, not nothing
         return f"{seconds:g} s"
     hours, minutes = divmod(whole // 60, 60)
     return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)

@@ -86,3 +86,14 @@ def test_a_dead_letter_file_that_cannot_be_made_is_said_before_anything_is_sent(
 def test_a_number_that_is_no_number_of_seconds_or_calls_is_refused(logs: Path, option: str, value: str) -> None:
     said = refused(replay("logs", option, value, cwd=logs.parent))
     assert option in said
+
+
+@pytest.mark.parametrize(
+    ("given", "said"), [(["--site-id", "abc"], "--site-id 'abc' is no number"), ([], "--site-id is required")]
+)
+def test_a_site_id_missing_or_no_number_is_said_for_what_it_is(logs: Path, given: list[str], said: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", "logs", *given, "--page-url", "https://www.example.com/"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=logs.parent,
+    )  # fmt: skip
+    assert said in refused(result)

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
 from hotjar_cli.replay.breaker import Breaker
+from hotjar_cli.replay.runner import duration_text
 from hotjar_cli.replay.settings import parse_duration
 from tests.support.fake_hotjar import FakeHotjar
 from tests.support.replay_support import (
@@ -307,6 +308,23 @@ def test_the_progress_bar_shows_the_breaker_instead_of_an_eta() -> None:
 )
 def test_durations_read_as_the_option_documents(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (0.0001, "0.0001 s"),
+        (0.5, "0.5 s"),
+        (45, "45 s"),
+        (60, "1 min"),
+        (90, "90 s"),
+        (120, "2 min"),
+        (5400, "1 h 30 min"),
+    ],
+)
+def test_a_duration_reads_back_as_the_option_takes_it(seconds: float, said: str) -> None:
+    # A give-up under a second said "no user was delivered for " and nothing more.
+    assert duration_text(seconds) == said
 
 
 @pytest.mark.parametrize("text", ["", "soon", "10 m", "1d", "m"])
