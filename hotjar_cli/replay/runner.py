@@ -5,10 +5,12 @@ jitter), then records it in the checkpoint (sent) or the dead-letter list (given
 while it waits between attempts, so at most `concurrency` users are ever in flight: that bounds what a killed
 replay repeats.
 
-The first Ctrl-C stops taking new users and lets the users in flight finish; a second one (or SIGTERM)
-abandons them. When no delivery has succeeded for `give_up_after_seconds` (Hotjar is down), the replay stops
-the same way by itself, giving the users in flight one request timeout to finish, so an outage ends the run
-in bounded time. Every user not sent is counted as dead-lettered (see `accounting`).
+The first Ctrl-C (or SIGTERM, what a service manager or `kill` sends, which leaves a grace period before it
+kills) stops taking new users and lets the users in flight finish; a second one abandons them: a user abandoned
+in flight may have been delivered, and is sent again by the next run. When no delivery has succeeded for
+`give_up_after_seconds` (Hotjar is down), the replay stops the same way by itself, giving the users in flight
+one request timeout to finish, so an outage ends the run in bounded time. Every user not sent is counted as
+dead-lettered (see `accounting`).
 """
 
 from __future__ import annotations
@@ -224,9 +226,9 @@ class Runner:
         if threading.current_thread() is not threading.main_thread():
             return []
         handled = []
-        for signum, handler in ((signal.SIGINT, self._on_interrupt), (signal.SIGTERM, self.abandon)):
+        for signum in (signal.SIGINT, signal.SIGTERM):
             try:
-                loop.add_signal_handler(signum, handler)
+                loop.add_signal_handler(signum, self._on_interrupt)
                 handled.append(signum)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
@@ -240,7 +242,7 @@ class Runner:
         in_flight = len(self._delivering)
         self.say(
             f"stopping: finishing the {in_flight} user{'s' if in_flight != 1 else ''} in flight; "
-            "press Ctrl-C again to abandon them"
+            "press Ctrl-C again (or signal again) to abandon them"
         )
 
     def stop(self) -> None:

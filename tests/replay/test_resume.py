@@ -125,14 +125,18 @@ def test_a_replay_killed_with_sigkill_resumes_from_its_checkpoint(tmp_path: Path
     assert len(repeated_users(log, fake)) <= CONCURRENCY
 
 
-def test_ctrl_c_stops_cleanly_and_the_same_command_sends_the_rest(tmp_path: Path, fake: FakeHotjar) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_cleanly_and_the_same_command_sends_the_rest(
+    tmp_path: Path, fake: FakeHotjar, stop: signal.Signals
+) -> None:
+    # SIGTERM, what a service manager sends before it kills, stops as Ctrl-C does: the users in flight finish.
     log = generate_log(tmp_path / "log.ndjson", users=40)
     checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
     command = replay_command(log.path, fake, checkpoint, dead)
     first = start(command, tmp_path)
     try:
         wait_for_users(first, checkpoint, 10)
-        os.killpg(first.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+        os.killpg(first.pid, stop)  # Ctrl-C in a terminal signals the whole foreground group
         code, report, said = finish(first)
     finally:
         clean_up(first)
