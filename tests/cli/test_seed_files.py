@@ -21,15 +21,31 @@ def seed_lines(result_stderr: str) -> list[str]:
     return [line for line in result_stderr.splitlines() if line.startswith("hotjar-cli: names.txt:")]
 
 
+NOTED = {
+    "whitespace at an end": (
+        "email\nplan \n\n  seats\nemail\t\nplan \n",
+        "names.txt:2: 'plan ' ends with a space: taken as it is (3 names in this file do)",
+    ),
+    "a name starting with a hash": (
+        "# attributes of the site\nplan\n#legacy\n",
+        "names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
+        "(2 names in this file do)",
+    ),
+}
+"""Seed files whose names look like a mistake: what each holds, and the one line said of it."""
+
+
+@pytest.mark.parametrize("case", list(NOTED))
 @pytest.mark.parametrize("command", COMMANDS)
-def test_names_with_whitespace_at_an_end_are_taken_as_they_are_and_said_once(logs: Any, command: list[str]) -> None:
+def test_names_that_look_like_a_mistake_are_taken_as_they_are_and_said_once(
+    logs: Any, command: list[str], case: str
+) -> None:
     path = logs("log.jsonl", LOG)
-    Path("names.txt").write_text("email\nplan \n\n  seats\nemail\t\nplan \n")
+    content, said = NOTED[case]
+    Path("names.txt").write_text(content)
     result = cli(*command, path, "--known-attributes", "names.txt")
     assert result.code == 0, result.stderr
-    assert seed_lines(result.stderr) == [
-        "hotjar-cli: names.txt:2: 'plan ' ends with a space: taken as it is (3 names in this file do)"
-    ]
+    assert seed_lines(result.stderr) == [f"hotjar-cli: {said}"]
 
 
 def test_names_with_whitespace_keep_their_slots(logs: Any) -> None:
@@ -47,20 +63,12 @@ def test_a_leading_tab_is_said_escaped(logs: Any) -> None:
     assert seed_lines(result.stderr) == ["hotjar-cli: names.txt:1: '\\u0009plan' starts with a tab: taken as it is"]
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_a_name_starting_with_a_hash_is_a_name_and_said_once(logs: Any, command: list[str]) -> None:
+def test_a_name_starting_with_a_hash_keeps_its_slot(logs: Any) -> None:
     path = logs("log.jsonl", LOG)
     Path("names.txt").write_text("# attributes of the site\nplan\n#legacy\n")
-    result = cli(*command, path, "--known-attributes", "names.txt")
-    assert result.code == 0, result.stderr
-    assert seed_lines(result.stderr) == [
-        "hotjar-cli: names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
-        "(2 names in this file do)"
-    ]
-    if command[0] == "inventory":
-        json_result = cli(*command, path, "--known-attributes", "names.txt", "-f", "json")
-        names = [row["name"] for row in json_result.json()["attributes"]["names"]]
-        assert names[:3] == ["# attributes of the site", "plan", "#legacy"]
+    json_result = cli("inventory", path, "--known-attributes", "names.txt", "-f", "json")
+    names = [row["name"] for row in json_result.json()["attributes"]["names"]]
+    assert names[:3] == ["# attributes of the site", "plan", "#legacy"]
 
 
 def test_whitespace_and_hash_are_each_said_once_per_file_and_not_with_quiet(logs: Any) -> None:
