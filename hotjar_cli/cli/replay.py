@@ -163,7 +163,8 @@ def replay(
     checkpoint: Annotated[
         Path | None,
         typer.Option(
-            help="Record delivered users here; the same command run again skips them.", rich_help_panel="Delivery"
+            help="Record the calls delivered here, user by user; the same command run again sends only the rest.",
+            rich_help_panel="Delivery",
         ),
     ] = None,
     latest_traits: Annotated[
