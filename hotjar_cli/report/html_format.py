@@ -52,7 +52,8 @@ MIN_BAR_PIXELS = 2
 `Timeline.series`) would be a fraction of a pixel."""
 TABLE_ROWS = 1_000
 TABLE_NAME_BYTES = 500_000
-"""Of names in the table, for each kind: a few very long names cannot make the page large."""
+"""Of names in the table, for each kind, as the page writes them (shown and, for the filter, as they are): a few very
+long names cannot make the page large."""
 TURNED_AWAY_LISTED = 20
 EXAMPLES = 3
 EXAMPLE_LINES = 60
@@ -548,7 +549,7 @@ def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:
-        size += len(_e(row["name"]).encode())
+        size += len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
         if len(shown) >= TABLE_ROWS or size > TABLE_NAME_BYTES:
             break
         shown.append(row)
