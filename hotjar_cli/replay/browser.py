@@ -250,11 +250,11 @@ TAB_USES = 200
 
 # One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
 # wait for the script, check that Hotjar started for the site (and keeps attributes, when the user has an
-# identify), turn date strings into Dates as Segment's integration does (`dates`), run the calls, wait until
-# Hotjar's client has taken them, then wait inside the page until its
-# Hotjar requests have all been answered and none started for `quiet` ms. Any failure, and anything Hotjar
-# writes to the console, ends the wait at once.
-DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
+# identify), turn date strings into Dates as Segment's integration did at each call's own time (`dates`; the
+# calls' `times` are their `PlannedCall.at`), run the calls, wait until Hotjar's client has taken them, then
+# wait inside the page until its Hotjar requests have all been answered and none started for `quiet` ms. Any
+# failure, and anything Hotjar writes to the console, ends the wait at once.
+DELIVER = """async ([siteId, calls, times, loading, quiet, timeout]) => {
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
@@ -266,10 +266,10 @@ DELIVER = """async ([siteId, calls, loading, quiet, timeout]) => {
   if (!found.started) return report('refused');
   if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
   const toDates = SEGMENT_DATES;
-  for (const args of calls) {
-    if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2]);
+  calls.forEach((args, index) => {
+    if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2], times[index]);
     window.hj.apply(window, args);
-  }
+  });
   const since = performance.now(), troubled = () => watch.failures.length || watch.console.length;
   while (!window.__hotjarCliTaken() && !troubled() && performance.now() - since <= loading)
     await new Promise(wake => setTimeout(wake, 10));
@@ -471,6 +471,7 @@ class BrowserTransport(Transport):
                 [
                     str(self.settings.site_id),
                     [planned.args for planned in user.calls],
+                    [planned.at for planned in user.calls],
                     self.timeout * 1000,
                     self.settings.settle_seconds * 1000,
                     (self.settings.settle_seconds + self.timeout) * 1000,

@@ -7,11 +7,16 @@ says `is(value, true)` by `isodate.parse(value)`. So Hotjar received a `Date` fo
 instant of that `Date` is what the replay must reproduce. `SEGMENT_DATES_JS` is that conversion, rewritten
 here as one JavaScript function expression, run in the page just before `hj('identify', ...)`:
 
-    (attributes) => converted copy
+    (attributes, at) => converted copy
 
 It returns a new value (objects and arrays copied, the input untouched); strings that are not converted and
 every other value come back as they were. Hotjar keeps only top-level attribute values (the mapping drops
 nested ones), but nested values are converted too, as traverse does.
+
+`at` is when the identify ran in the user's browser, in milliseconds since 1970 (`PlannedCall.at`): a number
+for every attribute, or an array of `[name, milliseconds]` pairs, one per top-level attribute (a
+`--latest-traits` merge, whose attributes come from identifies made at different times); a nested value goes
+with its top-level attribute. Null or undefined, or an attribute the pairs do not name, means now.
 
 The rules it reproduces, quirks included (tests/replay/test_dates.py checks them against the packages
 themselves, run with node, in several time zones):
@@ -24,9 +29,11 @@ themselves, run with node, in several time zones):
 - A date alone is midnight UTC, not local midnight: `"2022-02-03"` is 2022-02-03T00:00:00Z.
 - A `T` without an offset is UTC as well.
 - A space separator ignores any offset written after it (even `Z`) and uses `new Date().getTimezoneOffset()`:
-  the browser zone's offset *now*, at replay time, not at the date written. That is why the browser's time
-  zone matters (see `UserPlan.timezone`), and why a summer date converted in winter is an hour off in zones
-  with daylight saving time, just as in the user's own browser.
+  the browser zone's offset at the moment the identify ran, not at the date written. That is why the browser's
+  time zone matters (see `UserPlan.timezone`), and why, in zones with daylight saving time, a summer date sent
+  in winter is an hour off, just as it was in the user's own browser. The replay runs later than the user's
+  browser did, so the page takes the offset at the message's own time (`at`), not at replay time: otherwise a
+  summer identify replayed in winter would reach Hotjar an hour away from what it first received.
 - Month and day `00` count as 1 (isodate's `parseInt(...) || 1`), so `2022-00-00` is 2022-01-01.
 - Other out-of-range fields roll over through `Date.UTC`: month 13 is January of the next year, day 32 or
   hour 24 or minute 99 run into the next day or hour, an offset hour of 99 is 99 hours.
@@ -36,15 +43,18 @@ themselves, run with node, in several time zones):
 
 from __future__ import annotations
 
-SEGMENT_DATES_JS = r"""(attributes) => {
+SEGMENT_DATES_JS = r"""(attributes, at) => {
   const shape = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?(?:([ T])(\d{2}):?(\d{2})(?::?(\d{2})(?:[,.](\d+))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
   const fullDate = /^\d{4}-\d{2}-\d{2}/;
   const whole = (digits, fallback) => parseInt(digits, 10) || fallback;
-  const instant = text => {
+  // A Map, not an object: looked up in an object, attribute names such as `__proto__` or `constructor` would
+  // find what every object inherits.
+  const times = Array.isArray(at) ? new Map(at) : null;
+  const instant = (text, when) => {
     const part = shape.exec(text);
     let shift = 0;
     if (part[4] === ' ') {
-      shift = new Date().getTimezoneOffset();
+      shift = (when == null ? new Date() : new Date(when)).getTimezoneOffset();
     } else if (part[9] !== 'Z' && part[10]) {
       shift = whole(part[11], 0) * 60 + whole(part[12], 0);
       if (part[10] === '+') shift = -shift;
@@ -53,21 +63,23 @@ SEGMENT_DATES_JS = r"""(attributes) => {
     return new Date(Date.UTC(whole(part[1], 0), whole(part[2], 1) - 1, whole(part[3], 1),
       whole(part[5], 0), whole(part[6], 0) + shift, whole(part[7], 0), millis));
   };
-  const convert = value => {
+  // `when` is the time of the value's top-level attribute: every attribute's own under `times`, else `at`.
+  const convert = (value, when, top) => {
     if (typeof value === 'string') {
-      return fullDate.test(value) && shape.test(value) ? instant(value) : value;
+      return fullDate.test(value) && shape.test(value) ? instant(value, when) : value;
     }
     if (value && typeof value === 'object') {
       const copy = Array.isArray(value) ? [] : {};
       for (const key of Object.keys(value)) {
+        const time = top ? (times ? times.get(key) : at) : when;
         // A plain assignment to `__proto__` would set the prototype instead of keeping the attribute.
-        Object.defineProperty(copy, key, {value: convert(value[key]), enumerable: true, writable: true,
-          configurable: true});
+        Object.defineProperty(copy, key, {value: convert(value[key], time, false), enumerable: true,
+          writable: true, configurable: true});
       }
       return copy;
     }
     return value;
   };
-  return convert(attributes);
+  return convert(attributes, times ? null : at, true);
 }"""
-"""The function expression `(attributes) => converted copy`; see the module's documentation."""
+"""The function expression `(attributes, at) => converted copy`; see the module's documentation."""

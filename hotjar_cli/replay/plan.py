@@ -14,15 +14,21 @@ order (timestamp, then input order); None, meaning UTC, when no message names on
 first because only identify attributes are converted. A name counts only when the zone database knows it
 (`valid_timezone`), so the browser is never asked for a zone it would refuse.
 
-Memory: a planned call keeps the `HotjarCall` (its arguments), where it came from and its messageId, never
-the message itself. Only messages read from standard input, which cannot be read a second time, also keep
-their JSON so that a failed call can still be written to the dead-letter file.
+When: each planned call also keeps when its message happened (`PlannedCall.at`), because a date-time written
+with a space takes the zone's offset at the moment the identify ran in the user's browser, and the replay runs
+later: in a zone with daylight saving time, a summer identify replayed in winter would otherwise reach Hotjar
+an hour off.
+
+Memory: a planned call keeps the `HotjarCall` (its arguments), where it came from and its messageId, one number
+for its time (a name and a number per attribute for a `--latest-traits` merge), never the message itself. Only
+messages read from standard input, which cannot be read a second time, also keep their JSON so that a failed
+call can still be written to the dead-letter file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -48,6 +54,10 @@ class Origin:
     which show it."""
 
 
+At = int | tuple[tuple[str, int], ...] | None
+"""When a planned call was made (`PlannedCall.at`): one time, one per attribute, or none."""
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedCall:
     """One `hj(...)` call a replay will make, and the message or messages it stands for."""
@@ -55,6 +65,12 @@ class PlannedCall:
     call: HotjarCall
     origins: tuple[Origin, ...]
     """One message, or every identify a `--latest-traits` merge folded into this call."""
+    at: At = None
+    """When the user's browser made the call, in milliseconds since 1970: the page takes the zone's offset for
+    date-times written with a space at that moment (see `hotjar_cli.replay.dates`). None when the message had no
+    readable time (the page then takes the offset at replay time). A `--latest-traits` merge has one time per
+    attribute, that of the identify its value came from, as (name, milliseconds) pairs; an attribute whose
+    identify had no readable time is not listed. Not part of the call: `call_digest` ignores it."""
 
     @property
     def args(self) -> list[Any]:
@@ -146,12 +162,20 @@ class Planner:
         if self.latest_traits and identifies:
             planned.append(merge_identifies(identifies))
         else:
-            planned.extend(PlannedCall(item.call, (item.origin,)) for item in identifies)
-        planned.extend(PlannedCall(item.call, (item.origin,)) for item in events)
+            planned.extend(PlannedCall(item.call, (item.origin,), milliseconds(item.moment)) for item in identifies)
+        planned.extend(PlannedCall(item.call, (item.origin,), milliseconds(item.moment)) for item in events)
         return tuple(planned)
 
 
 _NO_TIME = datetime.min.replace(tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def milliseconds(moment: datetime | None) -> int | None:
+    """A message's time as a browser's clock gives it, whole milliseconds since 1970 (in integers, so exact);
+    None stays None."""
+    return None if moment is None else (moment - _EPOCH) // _MILLISECOND
 
 
 def _user_timezone(pending: list[_Pending]) -> str | None:
@@ -188,13 +212,26 @@ def _chronological(item: _Pending) -> tuple[bool, datetime, int]:
 
 
 def merge_identifies(identifies: list[_Pending]) -> PlannedCall:
-    """One identify carrying every attribute of a user's identifies, later values winning (already ordered)."""
+    """One identify carrying every attribute of a user's identifies, later values winning (already ordered).
+
+    Each attribute keeps the time of the identify its value came from: its dates are converted as that
+    identify's were in the user's browser."""
     attributes: dict[str, Any] = {}
+    times: dict[str, int] = {}
     for item in identifies:
-        attributes.update(item.call.attributes or {})
+        values = item.call.attributes or {}
+        attributes.update(values)
+        moment = milliseconds(item.moment)
+        for name in values:
+            if moment is None:
+                times.pop(name, None)
+            else:
+                times[name] = moment
     last = identifies[-1].call
     return PlannedCall(
-        HotjarCall("identify", user_id=last.user_id, attributes=attributes), tuple(item.origin for item in identifies)
+        HotjarCall("identify", user_id=last.user_id, attributes=attributes),
+        tuple(item.origin for item in identifies),
+        tuple((name, times[name]) for name in attributes if name in times),
     )
 
 

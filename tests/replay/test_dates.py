@@ -5,7 +5,9 @@ analytics.js' facade converts traits with, installed from the npm registry into 
 session (pytest's cache when it is on) and run with node under `TZ`. The conversion under test,
 `SEGMENT_DATES_JS`, runs in real headless Chromium with the browser context's time zone set to the same zone.
 Both sides run at the same moment, which matters: a date-time written with a space takes the zone's offset
-*now*.
+at the moment the identify runs. So Segment's side also runs with its clock set to an instant in winter or in
+summer, the moment the user's browser ran the identify, and the page is given that instant as `at`, as a
+replay gives it each call's own time.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +28,19 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Event, Position
 from hotjar_cli.replay import plan_events
+from hotjar_cli.replay.checkpoint import call_digest
 from hotjar_cli.replay.dates import SEGMENT_DATES_JS
-from hotjar_cli.replay.plan import message_json, valid_timezone
+from hotjar_cli.replay.plan import At, PlannedCall, message_json, valid_timezone
 
 PACKAGES = {"@segment/isodate": "1.0.3", "@segment/isodate-traverse": "1.1.1"}
 """What `segmentio-facade` 3.2.7 (used by analytics.js-integration-hotjar 1.4.0) resolves today."""
 
 ZONES = ("UTC", "Europe/Paris", "America/New_York")
+
+WINTER = round(datetime(2024, 1, 15, 12, tzinfo=UTC).timestamp() * 1000)
+SUMMER = round(datetime(2024, 7, 15, 12, tzinfo=UTC).timestamp() * 1000)
+"""Moments an identify ran in the user's browser, in milliseconds since 1970: on each side of daylight saving."""
+HOUR = 3_600_000
 
 STRINGS = [
     # A date alone: midnight UTC in every zone.
@@ -138,8 +147,9 @@ ATTRIBUTES = {
     "history": ["2022-02-03", 4, ["2022-13-01", "x"], {"on": "2022-02-03 00:00"}],
 }
 
-# Turns Dates into {"date": epoch ms} (or "invalid") so both sides can be compared as JSON.
-TAG_JS = r"""const tag = value => value instanceof Date
+# Turns Dates into {"date": epoch ms} (or "invalid") so both sides can be compared as JSON. A Date is told by
+# its kind, not by `instanceof Date`: on Segment's side the global `Date` is replaced (see NODE_SCRIPT).
+TAG_JS = r"""const tag = value => Object.prototype.toString.call(value) === '[object Date]'
     ? {date: Number.isNaN(value.getTime()) ? 'invalid' : value.getTime()}
     : Array.isArray(value) ? value.map(tag)
     : value && typeof value === 'object'
@@ -149,13 +159,22 @@ TAG_JS = r"""const tag = value => value instanceof Date
 NODE_SCRIPT = (
     TAG_JS
     + r"""
-const traverse = require('@segment/isodate-traverse');
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+if (input.at !== null) {
+  // The clock of the user's browser when the identify ran: `new Date()` and `Date.now()` give that instant,
+  // everything else is the real Date's.
+  const RealDate = Date, at = input.at;
+  global.Date = class extends RealDate {
+    constructor(...args) { if (args.length) super(...args); else super(at); }
+    static now() { return at; }
+  };
+}
+const traverse = require('@segment/isodate-traverse');
 // Facade calls traverse(message) with no second argument: strict mode.
 const strings = input.strings.map(text => tag(traverse({value: text}).value));
 const attributes = tag(traverse(JSON.parse(input.attributes)));
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-process.stdout.write(JSON.stringify({zone, strings, attributes}));
+process.stdout.write(JSON.stringify({zone, now: Date.now(), strings, attributes}));
 """
 )
 
@@ -166,11 +185,12 @@ BROWSER_SCRIPT = (
     + SEGMENT_DATES_JS
     + r""";
   const parsed = JSON.parse(input.attributes), before = JSON.stringify(parsed);
-  const attributes = tag(convert(parsed));
+  const attributes = tag(convert(parsed, input.at));
   if (JSON.stringify(parsed) !== before) throw new Error('the attributes given were changed');
   // As JSON text: Playwright's own serialisation would drop a `__proto__` key.
   return JSON.stringify({zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-                         strings: input.strings.map(text => tag(convert({value: text}).value)), attributes});
+                         strings: input.strings.map(text => tag(convert({value: text}, input.at).value)),
+                         attributes});
 }"""
 )
 
@@ -211,8 +231,9 @@ def _installed(folder: Path, package: str) -> str | None:
         return None
 
 
-def run_segment(folder: Path, zone: str) -> dict[str, Any]:
-    """What Segment's packages make of STRINGS and ATTRIBUTES, run with node in `zone`."""
+def run_segment(folder: Path, zone: str, at: int | None = None) -> dict[str, Any]:
+    """What Segment's packages make of STRINGS and ATTRIBUTES, run with node in `zone` with its clock at `at`
+    (milliseconds since 1970; None: the real clock)."""
     done = subprocess.run(
         ["node", "compare.js"],
         cwd=folder,
@@ -220,7 +241,7 @@ def run_segment(folder: Path, zone: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=60,
-        input=json.dumps({"strings": STRINGS, "attributes": json.dumps(ATTRIBUTES)}),
+        input=json.dumps({"strings": STRINGS, "attributes": json.dumps(ATTRIBUTES), "at": at}),
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -241,12 +262,16 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def run_replay_page(browser: Any, zone: str) -> dict[str, Any]:
-    """What SEGMENT_DATES_JS makes of STRINGS and ATTRIBUTES in headless Chromium whose context runs in `zone`."""
+def run_replay_page(browser: Any, zone: str, at: At = None, attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What SEGMENT_DATES_JS makes of STRINGS and `attributes` (ATTRIBUTES unless given) in headless Chromium
+    whose context runs in `zone`, given `at` as the time the identify ran."""
     context = browser.new_context(timezone_id=zone)
     try:
         page = context.new_page()
-        return json.loads(page.evaluate(BROWSER_SCRIPT, {"strings": STRINGS, "attributes": json.dumps(ATTRIBUTES)}))
+        given = ATTRIBUTES if attributes is None else attributes
+        return json.loads(
+            page.evaluate(BROWSER_SCRIPT, {"strings": STRINGS, "attributes": json.dumps(given), "at": at})
+        )
     finally:
         context.close()
 
@@ -255,11 +280,16 @@ def test_there_are_enough_strings_of_every_kind() -> None:
     assert len(STRINGS) >= 40 and len(set(STRINGS)) == len(STRINGS)
 
 
+@pytest.mark.parametrize("at", [None, WINTER, SUMMER], ids=["now", "winter", "summer"])
 @pytest.mark.parametrize("zone", ZONES)
-def test_the_replay_page_converts_trait_strings_as_segment_does(segment_dates: Path, browser: Any, zone: str) -> None:
-    segment = run_segment(segment_dates, zone)
-    replay = run_replay_page(browser, zone)
+def test_the_replay_page_converts_trait_strings_as_segment_does(
+    segment_dates: Path, browser: Any, zone: str, at: int | None
+) -> None:
+    segment = run_segment(segment_dates, zone, at)
+    replay = run_replay_page(browser, zone, at)
     assert (segment["zone"], replay["zone"]) == (zone, zone)
+    if at is not None:
+        assert segment["now"] == at  # Segment's side ran at the instant given
     differ = [
         (text, segment_value, replay_value)
         for text, segment_value, replay_value in zip(STRINGS, segment["strings"], replay["strings"], strict=True)
@@ -284,6 +314,52 @@ def test_the_zone_changes_only_space_separated_date_times(browser: Any) -> None:
         if text.startswith("20") and text[10:11] == " " and isinstance(by_zone["UTC"][STRINGS.index(text)], dict)
     }
     assert changed  # so the zone really reached the page
+
+
+def test_a_space_separated_date_time_takes_the_offset_of_the_moment_the_identify_ran(
+    segment_dates: Path, browser: Any
+) -> None:
+    # Paris is UTC+1 in winter and UTC+2 in summer, whatever the date written: the same string is an hour
+    # earlier when the identify ran in summer, in Segment's code as in the replay page.
+    text = "2022-07-01 12:00:00"
+    for run in (
+        lambda at: run_segment(segment_dates, "Europe/Paris", at),
+        lambda at: run_replay_page(browser, "Europe/Paris", at),
+    ):
+        winter, summer = (run(at)["strings"][STRINGS.index(text)]["date"] for at in (WINTER, SUMMER))
+        assert winter == round(datetime(2022, 7, 1, 11, tzinfo=UTC).timestamp() * 1000)
+        assert winter - summer == HOUR
+    # Nothing else moves: the other strings do not depend on the moment.
+    winter_page, summer_page = (run_replay_page(browser, "Europe/Paris", at)["strings"] for at in (WINTER, SUMMER))
+    moved = {text for text, one, other in zip(STRINGS, winter_page, summer_page, strict=True) if one != other}
+    assert moved == {
+        text for text in STRINGS if text[10:11] == " " and isinstance(winter_page[STRINGS.index(text)], dict)
+    }
+
+
+def test_each_attribute_of_a_merged_identify_takes_its_own_time(browser: Any) -> None:
+    # A `--latest-traits` merge: one time per top-level attribute, found by name (`__proto__` and `constructor`
+    # are names like any other), nested values going with their attribute, and an attribute not named: now.
+    space = "2022-07-01 12:00:00"
+    attributes = {
+        "__proto__": space,
+        "constructor": space,
+        "toString": {"at": space, "list": [space]},
+        "summer": space,
+        "unnamed": space,
+    }
+    times = (("__proto__", WINTER), ("constructor", SUMMER), ("toString", WINTER), ("summer", SUMMER))
+    converted = run_replay_page(browser, "Europe/Paris", times, attributes)["attributes"]
+    now = run_replay_page(browser, "Europe/Paris", None, attributes)["attributes"]["unnamed"]
+    winter = {"date": round(datetime(2022, 7, 1, 11, tzinfo=UTC).timestamp() * 1000)}
+    summer = {"date": winter["date"] - HOUR}
+    assert converted == {
+        "__proto__": winter,
+        "constructor": summer,
+        "toString": {"at": winter, "list": [winter]},
+        "summer": summer,
+        "unnamed": now,
+    }
 
 
 def date(text: str, zone: str, browser: Any) -> Any:
@@ -397,3 +473,41 @@ def test_a_dead_letter_from_standard_input_keeps_the_time_zone_with_the_rest_of_
     assert context_timezone(message) == "Europe/Paris"
     assert json.loads(message_json(message))["context"] == {"locale": "fr-FR", "timezone": "Europe/Paris"}
     assert json.loads(message_json(decode_one(json.dumps(identify("u1", 5)).encode())))["context"]["timezone"] == 5
+
+
+# Each call's own time in the plan: the moment the page converts its dates at.
+
+
+def test_each_planned_call_carries_its_message_s_time_in_milliseconds() -> None:
+    (user,) = plan_events(
+        events(
+            identify("u1", "Europe/Paris", "2024-07-01T10:00:00.123Z"),
+            track("u1", "Europe/Paris", "2024-01-15T13:00:00+01:00"),
+            identify("u1", "Europe/Paris"),
+        )
+    ).users
+    assert [(planned.call.kind, planned.at) for planned in user.calls] == [
+        ("identify", 1_719_828_000_123),
+        ("identify", None),  # no readable time: the page takes the offset at replay time
+        ("event", WINTER),
+    ]
+    # The time is no part of the call: a checkpoint written before it was kept still knows the call.
+    identified = user.calls[0]
+    assert call_digest(identified) == call_digest(PlannedCall(identified.call, identified.origins))
+
+
+def test_a_merged_identify_keeps_each_attribute_s_own_time() -> None:
+    first, second = "2024-01-15T12:00:00Z", "2024-07-15T12:00:00Z"
+    (user,) = plan_events(
+        events(
+            identify("u1", "Europe/Paris", second, traits={"plan": "team", "email": "a@example.com"}),
+            identify("u1", "Europe/Paris", traits={"seats": 4}),
+            identify("u1", "Europe/Paris", first, traits={"plan": "pro", "seats": 3, "since": "2022-07-01 12:00:00"}),
+        ),
+        latest_traits=True,
+    ).users
+    (merged,) = user.calls
+    # Later values win by time, not input order, and each keeps its identify's time; `seats` came last from an
+    # identify without a readable time, so it is not listed (now).
+    assert merged.args[2] == {"plan": "team", "seats": 4, "since": "2022-07-01 12:00:00", "email": "a@example.com"}
+    assert merged.at == (("plan", SUMMER), ("since", WINTER), ("email", SUMMER))

@@ -88,6 +88,55 @@ def test_latest_traits_sends_one_merged_identify_per_user(tmp_path: Path, fake: 
     ]
 
 
+def test_a_space_separated_date_arrives_with_the_offset_of_the_moment_the_identify_ran(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Paris is UTC+2 in summer and UTC+1 in winter: the user's browser read "12:00" with the offset of the day
+    # the identify ran, and so must the replay, whatever the date it runs on.
+    def identify(user: str, timestamp: str, traits: dict[str, str]) -> str:
+        context = {"timezone": "Europe/Paris"}
+        return json.dumps(
+            {"type": "identify", "userId": user, "traits": traits, "timestamp": timestamp, "context": context}
+        )
+
+    space = "2024-07-01 12:00:00"
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        identify("summer", "2024-07-15T12:00:00Z", {"since": space})
+        + "\n"
+        + identify("winter", "2024-01-15T12:00:00Z", {"since": space})
+        + "\n"
+    )
+    report = run_replay(events_of(log), settings_for(fake), quiet_console())
+    assert (report.planned, report.sent) == (2, 2)
+    assert sorted(call.args for call in fake.received()) == [
+        ["identify", "summer", {"since": {"$date": "2024-07-01T10:00:00.000Z"}}],
+        ["identify", "winter", {"since": {"$date": "2024-07-01T11:00:00.000Z"}}],
+    ]
+
+    # Merged by --latest-traits, each attribute keeps the time of the identify its value came from.
+    merged = tmp_path / "merged.ndjson"
+    merged.write_text(
+        identify("both", "2024-07-15T12:00:00Z", {"summer": space, "plan": "pro"})
+        + "\n"
+        + identify("both", "2024-01-15T12:00:00Z", {"winter": space, "plan": "free"})
+        + "\n"
+    )
+    report = run_replay(events_of(merged), settings_for(fake, latest_traits=True), quiet_console())
+    assert (report.planned, report.sent) == (1, 1)
+    assert [call.args for call in fake.received() if call.args[1] == "both"] == [
+        [
+            "identify",
+            "both",
+            {
+                "winter": {"$date": "2024-07-01T11:00:00.000Z"},
+                "plan": "pro",
+                "summer": {"$date": "2024-07-01T10:00:00.000Z"},
+            },
+        ]
+    ]
+
+
 def replay_with_fault(
     tmp_path: Path, fake: FakeHotjar, users: int = 16, **settings: object
 ) -> tuple[ReplayReport, set[str], object]:
