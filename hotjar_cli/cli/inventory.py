@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from hotjar_cli.cli.command import (
+    collector_paused,
     guarded,
     open_output,
     output_path,
@@ -173,7 +174,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
                 sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
             )
         code = EXIT_ERROR if summary.errors else 0
-        with result_known(code):
+        with result_known(code), collector_paused():
             document = inventory_document(summary, settings.redact, run.limits)
             if settings.format is InventoryFormat.CSV and settings.output is not None:
                 write_csv(document, out, exact=True)  # a file named by -o holds the names exactly: no terminal reads it

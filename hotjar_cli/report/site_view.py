@@ -150,37 +150,59 @@ def _known_only(names: Names) -> int:
     return max(0, names.all_names.merge(known).count() - names.all_names.count())
 
 
-def _name_record(
-    name: str,
-    record: NameRecord | None,
-    fate: str,
-    slot: int | None,
-    kind: str,
-    redact: bool,
-    limits: Limits,
-    sampled: bool = False,
-) -> dict[str, Any]:
-    """One name's row; a kept name outside the sample held (`sampled`) has no counts (null)."""
-    findings = dict(sorted(record.dropped.items())) if record is not None else {}
-    if redact and kind == "event" and event_name_at_fault(name, limits):
-        name = mask(name)  # a name a rule found fault with is where an email or an id slips in
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    """A name's counts by rule code or type, in key order, as a dict of the row's own. Nearly every name has none
+    or one: those are copied without a sort."""
+    return dict(sorted(counts.items())) if len(counts) > 1 else counts.copy()
+
+
+def _name_record(name: str, record: NameRecord, fate: str, slot: int | None, attribute: bool) -> dict[str, Any]:
+    """One name's row, from what the logs say of it (`name`: as the report shows it, masked or not; `attribute`:
+    whether the names are attributes rather than events). A site near its limit of event names has over 10,000
+    rows: each is made with its keys at once, and nothing the same for every name is worked out again for it."""
+    messages = record.messages
+    users = record.users
+    counted_users = users.count()
+    first, last = record.first, record.last
     row: dict[str, Any] = {
         "name": name,
         "fate": fate,
         "slot": slot,
-        "messages": record.messages if record is not None else None if sampled else 0,
+        "messages": messages,
         # An estimate is held to what is known: never more users than messages (nor, in `count`, fewer than the
         # exact count had reached).
-        "users": min(record.users.count(), record.messages) if record is not None else None if sampled else 0,
-        "users_estimated": record.users.estimated if record is not None else False,
-        "first_seen": sighting_record(record.first) if record is not None else None,
-        "last_seen": sighting_record(record.last) if record is not None else None,
+        "users": counted_users if counted_users < messages else messages,
+        "users_estimated": users.estimated,
+        "first_seen": None if first is None else sighting_record(first),
+        "last_seen": None if last is None else sighting_record(last),
     }
-    if kind == "attribute":
-        row["types"] = dict(sorted(record.types.items())) if record is not None else {}
-        row["dropped"] = findings
+    if attribute:
+        row["types"] = _counts(record.types)
+        row["dropped"] = _counts(record.dropped)
     else:
-        row["findings"] = findings
+        row["findings"] = _counts(record.dropped)
+    return row
+
+
+def _unseen_name_record(name: str, slot: int, attribute: bool, sampled: bool) -> dict[str, Any]:
+    """The row of a name the site holds that no record tells of: held before these logs and never named in them, or
+    outside the sample held (`sampled`), whose counts are then unknown (null)."""
+    unknown = None if sampled else 0
+    row: dict[str, Any] = {
+        "name": name,
+        "fate": "kept",
+        "slot": slot,
+        "messages": unknown,
+        "users": unknown,
+        "users_estimated": False,
+        "first_seen": None,
+        "last_seen": None,
+    }
+    if attribute:
+        row["types"] = {}
+        row["dropped"] = {}
+    else:
+        row["findings"] = {}
     return row
 
 
@@ -188,21 +210,26 @@ def _names_record(
     names: Names, earliest: float | None, latest: float | None, redact: bool, limits: Limits
 ) -> dict[str, Any]:
     slots = names.site()
-    slot_of = {name: number for number, name in enumerate(slots, start=1)}
     held = names.held()
+    attribute = names.kind == "attribute"
+    sampled = names.sampled
+    # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in.
+    masked = redact and names.kind == "event"
     rows = []
-    for name, number in slot_of.items():
-        rows.append(_name_record(name, held.get(name), "kept", number, names.kind, redact, limits, names.sampled))
+    for slot, name in enumerate(slots, start=1):
+        record = held.get(name)
+        shown = mask(name) if masked and event_name_at_fault(name, limits) else name
+        if record is None:
+            rows.append(_unseen_name_record(shown, slot, attribute, sampled))
+        else:
+            rows.append(_name_record(shown, record, "kept", slot, attribute))
     others = sorted(
-        ((name, record) for name, record in held.items() if name not in slot_of),
+        ((name, record) for name, record in held.items() if name not in slots),
         key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
     )
     for name, record in others:
-        rows.append(
-            _name_record(
-                name, record, "turned-away" if record.offered else "never-sent", None, names.kind, redact, limits
-            )
-        )
+        shown = mask(name) if masked and event_name_at_fault(name, limits) else name
+        rows.append(_name_record(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
     distinct = (
         min(max(names.all_names.count(), len(names.records)), names.occurrences)
