@@ -260,14 +260,32 @@ def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
     if not isinstance(items, list) or not items:
         what = "an empty list" if isinstance(items, list) else json_type(items)
         return [Unreadable(_INVALID_BATCH_CODE, f"`batch` is {what}")]
+    # The envelope's `integrations` and `context` apply to every item, merged with the item's own (its keys win):
+    # a batch sent with one `context.timezone` replays each of its users in that zone, and one `context.library`
+    # decides how each item's `integrations` are read.
     shared = envelope.integrations if isinstance(envelope.integrations, dict) else {}
+    shared_context = _object_of(envelope.context)
     parsed: list[Parsed] = []
     for item in items:
         if not isinstance(item, dict):
             parsed.append(Unreadable(_NOT_AN_OBJECT_CODE, f"the batch item is {json_type(item)}, not a message object"))
             continue
-        own = item.get("integrations")
         if shared:
+            own = item.get("integrations")
             item = {**item, "integrations": {**shared, **own} if isinstance(own, dict) else shared}
+        if shared_context:
+            own = item.get("context")
+            item = {**item, "context": {**shared_context, **own} if isinstance(own, dict) else shared_context}
         parsed.append(_decoder.decode(msgspec.json.encode(item)))
     return parsed
+
+
+def _object_of(raw: msgspec.Raw) -> dict[str, Any]:
+    """A raw JSON value when it is an object, else an empty dict."""
+    if not raw:
+        return {}
+    try:
+        value = orjson.loads(bytes(raw))
+    except orjson.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotjar_cli.core.decode import SegmentMessage, Unreadable, parse_line
+from hotjar_cli.core.decode import SegmentMessage, Unreadable, context_timezone, library_version, parse_line
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
@@ -338,6 +338,22 @@ def test_analytics_next_items_of_a_batch_are_read_with_the_envelope_integrations
                 {"type": "track", "userId": "u1", "event": "A", "context": NEXT, "integrations": {"Hotjar": None}},
                 {"type": "track", "userId": "u1", "event": "B", "context": CLASSIC, "integrations": {"Hotjar": None}},
             ],
+            "integrations": {"All": False},
+        }
+    )
+    assert [decision.outcome for decision in decide_all(line)] == [Outcome.IGNORED, Outcome.ACCEPTED]
+
+
+def test_analytics_next_items_of_a_batch_are_read_with_the_envelope_context() -> None:
+    # The envelope's context applies to every item: its library decides how their integrations are read, unless an
+    # item names its own.
+    line = json.dumps(
+        {
+            "batch": [
+                {"type": "track", "userId": "u1", "event": "A", "integrations": {"Hotjar": None}},
+                {"type": "track", "userId": "u1", "event": "B", "context": CLASSIC, "integrations": {"Hotjar": None}},
+            ],
+            "context": NEXT,
             "integrations": {"All": False},
         }
     )
@@ -954,6 +970,28 @@ def test_batch_items_are_decided_one_by_one_with_top_level_integrations() -> Non
     assert decisions[0].call.args == ["identify", "u1", {"plan": "pro"}]
     assert decisions[1].findings == (Finding("HJ102", "$.integrations.All", ""),)
     assert decisions[3].findings == (Finding("HJ002", "$", "the batch item is a string, not a message object"),)
+
+
+def test_batch_items_take_the_top_level_context_their_own_keys_winning() -> None:
+    envelope = {
+        "batch": [
+            track(context={"timezone": "Asia/Tokyo"}),
+            track(context={"library": {"name": "analytics-node"}}),
+            track(context="junk"),
+            track(),
+        ],
+        "context": {"timezone": "Europe/Paris", "library": {"name": "analytics-python", "version": "2.3.2"}},
+    }
+    parsed, _ = parse_line(json.dumps(envelope).encode())
+    assert [context_timezone(item) for item in parsed] == ["Asia/Tokyo", "Europe/Paris", "Europe/Paris", "Europe/Paris"]
+    assert [library_version(item) for item in parsed] == ["2.3.2", None, "2.3.2", "2.3.2"]
+
+
+@pytest.mark.parametrize("context", ["[1, 2]", '"Europe/Paris"', "null", "{}"])
+def test_a_top_level_context_that_is_no_object_leaves_the_items_as_they_are(context: str) -> None:
+    line = '{"batch": [{"type": "track", "userId": "u1", "event": "A", "context": {"timezone": "Asia/Tokyo"}}], '
+    parsed, _ = parse_line((line + f'"context": {context}}}').encode())
+    assert context_timezone(parsed[0]) == "Asia/Tokyo"
 
 
 def test_batch_item_keys_win_over_top_level_integrations() -> None:

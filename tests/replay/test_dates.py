@@ -439,6 +439,18 @@ def test_a_user_replays_in_the_zone_of_their_latest_identify_by_time_not_input_o
     }
 
 
+def test_the_users_of_a_batch_replay_in_the_zone_of_its_top_level_context() -> None:
+    # Segment's HTTP API applies a batch's top-level context to every item: an item that names no zone of its own
+    # was sent from a browser in the batch's.
+    without_zone = identify("u1", None, "2020-04-11T09:00:00Z")
+    del without_zone["context"]
+    envelope = {
+        "batch": [without_zone, identify("u2", "Asia/Tokyo", "2020-04-11T09:00:00Z")],
+        "context": {"timezone": "Europe/Paris"},
+    }
+    assert zones(envelope) == {"u1": "Europe/Paris", "u2": "Asia/Tokyo"}
+
+
 def test_identify_zones_come_before_zones_of_other_calls() -> None:
     assert zones(
         identify("u1", "Europe/Paris", "2020-04-11T09:00:00Z"), track("u1", "America/New_York", "2020-04-11T12:00:00Z")
