@@ -147,10 +147,19 @@ def identity(source: Source) -> tuple[object, ...]:
 
 
 def _expand(pattern: str, window: Window) -> list[Path]:
-    fixed = len(glob_root(pattern).parts)
+    root = glob_root(pattern)
+    fixed = len(root.parts)
+    recursive = "**" in pattern
+    if recursive:
+        # `**` reads every folder below the pattern's fixed part, as a folder named is walked: a folder it cannot
+        # list is said (Python's glob passes over it), and a link up the tree is not followed round and round.
+        for _ in _folders(Path(root) if fixed else Path("."), window):
+            pass
     files: dict[Path, None] = {}
     for match in sorted(Path(found) for found in glob.glob(pattern, recursive=True)):
         if not walked(match.parts[fixed:-1], window):
+            continue
+        if recursive and _through_a_loop(match, fixed):
             continue
         if match.is_dir():
             if walked((match.name,), window):
@@ -158,6 +167,16 @@ def _expand(pattern: str, window: Window) -> list[Path]:
         elif is_log_name(match.name) and not _own_report(match):
             files[match] = None
     return list(files)
+
+
+def _through_a_loop(match: Path, fixed: int) -> bool:
+    """Whether a path a `**` pattern matched goes through a link up the tree (see `_up_the_tree`): the same files
+    again, deeper and deeper, until the system refuses the path."""
+    for depth in range(fixed + 1, len(match.parts)):
+        folder = Path(*match.parts[:depth])
+        if os.path.islink(folder) and _up_the_tree(str(folder), os.path.realpath(folder.parent)):
+            return True
+    return False
 
 
 SKIPPED_NAMED = 3
@@ -198,7 +217,7 @@ def _folders(directory: Path, window: Window, hidden: bool = False) -> Iterator[
     folder once, never up a link to a folder the walk is inside (a loop), and into hidden or skipped folders only
     with `hidden`."""
     seen: set[tuple[int, int]] = set()
-    for root, folders, files in os.walk(directory, followlinks=True):
+    for root, folders, files in os.walk(directory, followlinks=True, onerror=_unlisted):
         try:
             found = os.stat(root)
         except OSError:
@@ -215,6 +234,16 @@ def _folders(directory: Path, window: Window, hidden: bool = False) -> Iterator[
             if (hidden or walked((folder,), window)) and not _up_the_tree(os.path.join(root, folder), inside)
         )
         yield root, folders, files
+
+
+def _unlisted(error: OSError) -> None:
+    """A folder the walk would read but cannot list: said, not passed over. Its logs would be missing from every count
+    while the gate passed on the rest."""
+    where = error.filename if error.filename is not None else "a folder"
+    raise InputError(
+        f"{where}: cannot list this folder ({error.strerror or error}): its logs would be left out; make it readable, "
+        "or name the files and folders to read"
+    ) from error
 
 
 def _up_the_tree(folder: str, inside: str) -> bool:

@@ -163,6 +163,61 @@ def test_a_linked_folder_is_walked_as_a_glob_reads_it_and_a_link_up_the_tree_is_
     ]
 
 
+def test_a_recursive_pattern_does_not_follow_a_link_up_the_tree(tmp_path: Path) -> None:
+    # Python's glob follows `sub/up -> ..` forty levels deep, until the system refuses the path: each file would be
+    # named again at every level, and the deepest could not be opened.
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "ok.jsonl").write_bytes(LOG)
+    (tmp_path / "sub" / "up").symlink_to("..")
+    assert [source.name for source in resolve([str(tmp_path / "**" / "*.jsonl")])] == [
+        str(tmp_path / "sub" / "ok.jsonl")
+    ]
+    result = cli("validate", tmp_path / "**" / "*.jsonl", "-q", "-f", "json")
+    assert result.code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.json()["summary"]["files"] == 1
+
+
+def unprivileged(*command: object) -> list[str]:
+    """A command run so that a folder's permissions hold for it: as it is for a user, and for root (as CI and
+    containers run) without the capabilities that let root read any folder."""
+    import os
+
+    words = [str(word) for word in command]
+    if os.geteuid() != 0:
+        return words
+    capabilities = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}", "--", *words]
+
+
+@pytest.mark.parametrize("named", ["folder", "pattern", "the folder itself"])
+def test_a_folder_that_cannot_be_listed_is_said_and_fails_the_run(tmp_path: Path, named: str) -> None:
+    # Passed over, its logs were missing from every count, and the gate passed on the rest.
+    import subprocess
+
+    logs = tmp_path / "logs"
+    (logs / "locked").mkdir(parents=True)
+    (logs / "ok.jsonl").write_bytes(LOG)
+    (logs / "locked" / "bad.jsonl").write_text("not json\n")
+    (logs / "locked").chmod(0)
+    try:
+        path = {"folder": logs, "pattern": logs / "**" / "*.jsonl", "the folder itself": logs / "locked"}[named]
+        done = subprocess.run(
+            unprivileged(sys.executable, "-m", "hotjar_cli", "validate", path, "-q"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        (logs / "locked").chmod(0o755)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == (
+        f"hotjar-cli: error: {logs / 'locked'}: cannot list this folder (Permission denied): its logs would be left "
+        "out; make it readable, or name the files and folders to read\n"
+    )
+    assert "Traceback" not in done.stderr
+
+
 def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "a.jsonl").write_bytes(LOG)
