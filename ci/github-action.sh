@@ -16,18 +16,59 @@
 set -uo pipefail
 
 hotjar_cli="${HOTJAR_CLI:-hotjar-cli}"
+python="${HOTJAR_CLI_PYTHON:-python3}"
+
+# A step that cannot run says why in one line, in the step summary too, and ends as a run that could not validate
+# (exit 2, `exit-code=2`): never as a gate that passed on less than was asked.
+fail() {
+    echo "hotjar-cli: error: $1" >&2
+    if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+        printf '\n**hotjar-cli could not validate the logs** (exit 2):\n\n    hotjar-cli: error: %s\n' "$1" \
+            >> "$GITHUB_STEP_SUMMARY"
+    fi
+    if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+        echo "exit-code=2" >> "$GITHUB_OUTPUT"
+    fi
+    exit 2
+}
 
 # Words as a shell splits them, quotes kept together ('--user "Ada Lovelace"', a path with a space), but nothing
-# expanded or run: Python's shlex, one word per NUL.
-words() {
-    "${HOTJAR_CLI_PYTHON:-python3}" -c 'import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))' "$1"
+# expanded or run: Python's shlex, one word per NUL, into the array named first. Quotes that do not close fail the
+# step, rather than drop every word.
+split_words() {
+    local -n into=$1
+    local found
+    found="$(mktemp)"
+    if ! "$python" -c 'import shlex, sys
+try:
+    words = shlex.split(sys.argv[1])
+except ValueError:
+    sys.exit(3)
+sys.stdout.write("".join(word + "\0" for word in words))' "$3" > "$found" 2> /dev/null; then
+        rm -f "$found"
+        command -v "$python" > /dev/null 2>&1 ||
+            fail "HOTJAR_CLI_PYTHON=$python: no such Python, which splits the action's inputs into words"
+        fail "$2: its quotes do not close; quote as in a shell (\"my logs/a.jsonl\", --user 'Ada Lovelace')"
+    fi
+    mapfile -d '' -t into < "$found"
+    rm -f "$found"
 }
-mapfile -d '' -t paths < <(words "${HOTJAR_CLI_PATHS:?set HOTJAR_CLI_PATHS (the action input paths): the logs to validate}")
-mapfile -d '' -t args < <(words "${HOTJAR_CLI_ARGS:-}")
+
+[[ -n "${HOTJAR_CLI_PATHS:-}" ]] || fail "HOTJAR_CLI_PATHS is empty: set the action's input paths to the logs to validate"
+split_words paths HOTJAR_CLI_PATHS "$HOTJAR_CLI_PATHS"
+split_words args HOTJAR_CLI_ARGS "${HOTJAR_CLI_ARGS:-}"
 if [[ ${#paths[@]} -eq 0 ]]; then
-    echo "hotjar-cli: error: HOTJAR_CLI_PATHS names no path (or its quotes do not close)" >&2
-    exit 2
+    fail "HOTJAR_CLI_PATHS names no path: set the action's input paths to the logs to validate"
 fi
+# The action writes its own reports (the annotations, then the summary): an output named in args would take both.
+for word in "${args[@]}"; do
+    case "$word" in
+        -o* | --output | --output=* | -f* | --format | --format=*)
+            fail "HOTJAR_CLI_ARGS gives $word: the action chooses the reports (annotations and the step summary); leave out --format and -o"
+            ;;
+    esac
+done
+command -v "$hotjar_cli" > /dev/null 2>&1 || fail "$hotjar_cli: no such command; install hotjar-cli first (pip install hotjar-cli)"
 
 # Workflow commands on stdout become annotations; the gate's verdict is this run's exit code.
 "$hotjar_cli" validate "${paths[@]}" "${args[@]}" --format github --no-progress

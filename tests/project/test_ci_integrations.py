@@ -86,8 +86,11 @@ def test_the_hook_runs_validate_once_over_every_log() -> None:
 # The GitHub Action
 
 
-def action_step(tmp_path: Path, paths: str, args: str = "") -> tuple[subprocess.CompletedProcess[str], str, str]:
-    """The action's step script as GitHub runs it; its stdout, the step summary and the step's outputs."""
+def action_step(
+    tmp_path: Path, paths: str, args: str = "", more: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], str, str]:
+    """The action's step script as GitHub runs it (`more`: other variables, or these replaced); its stdout, the step
+    summary and the step's outputs."""
     summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
     env = {
         **os.environ,
@@ -97,6 +100,7 @@ def action_step(tmp_path: Path, paths: str, args: str = "") -> tuple[subprocess.
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_OUTPUT": str(outputs),
         "NO_COLOR": "1",
+        **(more or {}),
     }
     done = subprocess.run(
         ["bash", str(ACTION_SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
@@ -153,6 +157,37 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
     assert done.returncode == 0, done.stderr
     assert outputs == "exit-code=0\n"
     assert "2 events, 1 filtered out (1 accepted" in done.stdout  # one user, whose name holds a space
+
+
+@pytest.mark.parametrize(
+    ("inputs", "said"),
+    [
+        (
+            {"HOTJAR_CLI_ARGS": '--fail-on warning --user "Ada Lovelace --user u1'},
+            "HOTJAR_CLI_ARGS: its quotes do not close; quote as in a shell",
+        ),
+        ({"HOTJAR_CLI_PATHS": '"my logs/a.jsonl'}, "HOTJAR_CLI_PATHS: its quotes do not close; quote as in a shell"),
+        ({"HOTJAR_CLI_ARGS": "-o report.txt"}, "HOTJAR_CLI_ARGS gives -o: the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "--format=json"}, "HOTJAR_CLI_ARGS gives --format=json: the action chooses the reports"),
+        ({"HOTJAR_CLI": "/nowhere/hotjar-cli"}, "/nowhere/hotjar-cli: no such command; install hotjar-cli first"),
+        ({"HOTJAR_CLI_PYTHON": "/nowhere/python3"}, "HOTJAR_CLI_PYTHON=/nowhere/python3: no such Python"),
+        ({"HOTJAR_CLI_PATHS": ""}, "HOTJAR_CLI_PATHS is empty"),
+    ],
+    ids=["args quotes", "paths quotes", "-o", "--format", "no hotjar-cli", "no python", "no paths"],
+)
+def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
+    tmp_path: Path, inputs: dict[str, str], said: str
+) -> None:
+    # Quotes that did not close dropped every option (a traceback, then the gate passed on the defaults); -o took
+    # both reports; a missing command ended the step with 127, which the action's outputs do not have.
+    (tmp_path / "a.jsonl").write_text(MIXED)
+    done, summary, outputs = action_step(tmp_path, "a.jsonl", "--fail-on warning", inputs)
+    assert done.returncode == 2
+    assert outputs == "exit-code=2\n"
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"hotjar-cli: error: {said}"), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert summary == f"\n**hotjar-cli could not validate the logs** (exit 2):\n\n    {done.stderr}"
+    assert not (tmp_path / "report.txt").exists()
 
 
 def test_the_action_runs_the_script_with_its_inputs() -> None:
