@@ -67,6 +67,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_CLEAN, FailOn, Gate, Verdict, judge
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
+from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report import Format, Report, Reporter, make_reporter
@@ -105,7 +106,8 @@ def validate(
         FailOn | None,
         typer.Option(
             metavar="LEVEL",
-            help=f"Lowest severity that fails the run: {choices(FailOn)} \\[default: error].",
+            help=f"Lowest severity that fails the run: {choices(FailOn)} \\[default: error]. A rule given a "
+            "--max-rate fails it only past that rate, even with never.",
             rich_help_panel="Gate",
             show_default=False,
         ),
@@ -195,7 +197,7 @@ def validate(
         common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
-        gate=build_gate(fail_on, max_rate, allow_empty, pyproject),
+        gate=build_gate(fail_on, max_rate, allow_empty, pyproject, selection, talk),
         format=format,
         output=output_path(output, common.sources),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
@@ -283,15 +285,24 @@ def example_count(examples: int | None, pyproject: dict[str, Any]) -> int:
 
 
 def build_gate(
-    fail_on: FailOn | None, max_rate: list[str] | None, allow_empty: bool | None, pyproject: dict[str, Any]
+    fail_on: FailOn | None,
+    max_rate: list[str] | None,
+    allow_empty: bool | None,
+    pyproject: dict[str, Any],
+    selection: Selection,
+    talk: Talk,
 ) -> Gate:
-    """When the run fails: `--fail-on`, `--max-rate` and `--allow-empty`, else the pyproject's."""
+    """When the run fails: `--fail-on`, `--max-rate` and `--allow-empty`, else the pyproject's.
+
+    A maximum rate of a rule the selection leaves out is said and left out of the gate: the run never counts that
+    rule, so it could never fail by it, and a verdict listing it would tell a reviewer it was checked."""
     fail_level = FailOn(pick(fail_on, pyproject.get("fail-on"), FailOn.ERROR))  # checked on load
-    return Gate(
-        fail_level.severity,
-        parse_rates(max_rate) or parse_rates(pyproject.get("max-rate")),
-        allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)),
-    )
+    rates = parse_rates(max_rate) or parse_rates(pyproject.get("max-rate"))
+    for code in [code for code in rates if not selection(code)]:
+        del rates[code]
+        said = "--max-rate" if max_rate else "max-rate in the pyproject"
+        talk.say(f"hotjar-cli: {said} for {code} is not checked: --select/--ignore leave the rule out of this run")
+    return Gate(fail_level.severity, rates, allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)))
 
 
 SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})

@@ -281,6 +281,24 @@ def test_max_rate_fails_a_rule_below_the_fail_level(logs: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize("left_out", [["--select", "HJ2"], ["--ignore", "HJ301"]], ids=["select", "ignore"])
+def test_a_max_rate_of_a_rule_left_out_is_said_and_not_listed_as_checked(logs: Any, left_out: list[str]) -> None:
+    # The rule is not counted, so it could never fail the run: a verdict listing its maximum told a reviewer it was.
+    path = logs("log.jsonl", INFO_ONLY + track() * 3)
+    result = cli("validate", path, "--max-rate", "HJ301=0", *left_out, "-f", "json")
+    assert result.code == 0
+    assert result.json()["verdict"]["max_rates"] == {}
+    assert result.stderr == (
+        "hotjar-cli: --max-rate for HJ301 is not checked: --select/--ignore leave the rule out of this run\n"
+    )
+
+
+def test_a_max_rate_fails_the_run_even_with_fail_on_never(logs: Any) -> None:
+    path = logs("log.jsonl", INFO_ONLY + track() * 3)
+    assert cli("validate", path, "--fail-on", "never").code == 0
+    assert cli("validate", path, "--fail-on", "never", "--max-rate", "HJ301=0.2").code == 1
+
+
 # [tool.hotjar-cli]
 
 
