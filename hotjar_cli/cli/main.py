@@ -14,17 +14,23 @@ INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict; a fi
 """What Ctrl-C leaves on stderr (replay says what it delivered instead: see `hotjar_cli.replay`)."""
 
 
+WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
+"""The commands whose report `-o FILE` writes elsewhere than standard output."""
+
+
 class ClosedOutput(io.TextIOBase):
     """Standard output when the command was started without it (`>&-`, a daemon's cron job): a report written
     there fails as writing to a closed file does, and the command says so in one line and exits 2. A report
-    written elsewhere (`-o FILE`) needs no standard output."""
+    written elsewhere (`-o FILE`, for the commands that have it) needs no standard output."""
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
         if text:
-            raise OSError(errno.EBADF, "closed, so the report cannot go there (name a file with -o)")
+            command = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
+            hint = " (name a file with -o)" if command in WRITES_TO_A_FILE else ""
+            raise OSError(errno.EBADF, f"closed, so the report cannot go there{hint}")
         return 0
 
 

@@ -26,7 +26,7 @@ from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
 from hotjar_cli.sources.reader import distinct, resolve
-from hotjar_cli.sources.source import Source, Window
+from hotjar_cli.sources.source import STDIN, Source, Window
 
 
 class UsageError(UserError):
@@ -110,6 +110,13 @@ def common_settings(
     )
     if filters.since is not None and filters.until is not None and filters.since >= filters.until:
         raise UsageError(f"--since {since} is not before --until {until}: no event could be read")
+    if stdin_filename is not None and not stdin_filename:
+        raise UsageError("--stdin-filename '': an empty name names no file (is a variable unset?)")
+    if stdin_filename is not None and STDIN not in paths:
+        # Said, not passed over: the name was meant for something, and the reports would not show it anywhere.
+        raise UsageError(
+            f"--stdin-filename {stdin_filename}: names standard input, which is read only when - is among the inputs"
+        )
     sources, repeats = distinct(resolve(paths, endpoint_url or None, Window(filters.since, filters.until)))
     for repeat, first in repeats:
         also = "" if repeat.name == first.name else f" (as {first.name})"

@@ -808,6 +808,28 @@ def test_github_annotations_of_standard_input_name_no_file_but_say_the_line(tmp_
     assert all("file=logs/a.jsonl,line=" in line for line in named.stdout.splitlines() if "title=HJ" in line)
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["-", "--stdin-filename", ""], "--stdin-filename '': an empty name names no file (is a variable unset?)"),
+        (
+            ["{log}", "--stdin-filename", "logs/a.jsonl"],
+            "--stdin-filename logs/a.jsonl: names standard input, which is read only when - is among the inputs",
+        ),
+    ],
+    ids=["empty", "no standard input"],
+)
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+def test_a_stdin_filename_that_names_nothing_is_refused(
+    tmp_path: Path, logs: Any, command: str, args: list[str], said: str
+) -> None:
+    # An empty name made annotations with `file=`; a name with no `-` among the inputs was passed over.
+    path = logs("log.jsonl", MIXED)
+    result = process(command, *[arg.format(log=path) for arg in args], input=MIXED.encode(), cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr == f"hotjar-cli: error: {said}\n"
+
+
 def test_gzipped_standard_input(tmp_path: Path) -> None:
     result = process("replay", "-", "--dry-run", input=gzip.compress(DRY_RUN_INPUT.encode()), cwd=tmp_path)
     assert result.code == 0

@@ -167,9 +167,19 @@ def test_a_command_started_without_standard_output_writes_its_report_where_told(
     assert (failing.returncode, failing.stderr) == (1, b"")  # the gate's verdict, as with any standard output
 
 
-@pytest.mark.parametrize("args", [["validate", "{log}"], ["inventory", "{log}", "-f", "json"], ["rules"], ["--help"]])
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["validate", "{log}"], " (name a file with -o)"),
+        (["inventory", "{log}", "-f", "json"], " (name a file with -o)"),
+        (["rules"], ""),  # no -o to name: the hint would send the user to an option that is not there
+        (["rule", "HJ103"], ""),
+        (["--version"], ""),
+        (["--help"], ""),
+    ],
+)
 def test_a_report_for_a_standard_output_the_command_was_started_without_is_one_line_and_exit_2(
-    logs: Any, args: list[str]
+    logs: Any, args: list[str], hint: str
 ) -> None:
     path = logs("log.jsonl", MIXED)
     done = subprocess.run(
@@ -181,7 +191,7 @@ def test_a_report_for_a_standard_output_the_command_was_started_without_is_one_l
     )
     assert done.returncode == 2
     assert one_line(done.stderr.decode()) == (
-        "hotjar-cli: error: standard output: closed, so the report cannot go there (name a file with -o)"
+        f"hotjar-cli: error: standard output: closed, so the report cannot go there{hint}"
     )
 
 
