@@ -81,7 +81,12 @@ class LazyGroup(typer.core.TyperGroup):
             add_completion=False, rich_markup_mode=self.rich_markup_mode, pretty_exceptions_enable=False
         )
         single.command(name, cls=Command)(getattr(import_module(module), function))
-        return typer.main.get_command(single)
+        command = typer.main.get_command(single)
+        # The group's list of commands shows each one's first paragraph as its docstring wraps it in the source: the
+        # lines joined, it wraps at the terminal's width instead.
+        first = (command.help or "").split("\n\n")[0]
+        command.short_help = " ".join(first.split()) or None
+        return command
 
 
 app = typer.Typer(

@@ -177,4 +177,11 @@ def _rule_code(entry: str) -> str:
     for rule in CATALOGUE:
         if rule.code == entry.strip().upper() or rule.name == entry.strip().lower():
             return rule.code
+    covered = [rule.code for rule in CATALOGUE if entry.strip() and rule.code.startswith(entry.strip().upper())]
+    if covered:
+        # A prefix selects rules (`--select HJ3`), but a maximum rate is one rule's.
+        raise ConfigError(
+            f"max-rate for {entry!r}: a maximum rate is one rule's; give its code or name, not a prefix of "
+            f"{len(covered)} rules ({', '.join(covered)})"
+        )
     raise ConfigError(f"{entry!r} names no rule (see `hotjar-cli rules`)")

@@ -104,6 +104,22 @@ def test_unusable_settings_exit_2_with_one_line(logs: Any, args: list[str]) -> N
     assert one_line(result.stderr).startswith("hotjar-cli: error: ")
 
 
+def test_a_max_rate_for_a_prefix_says_a_maximum_is_one_rule_s(logs: Any) -> None:
+    result = cli("validate", logs("clean.jsonl", CLEAN), "--max-rate", "HJ3=0.1")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: max-rate for 'HJ3': a maximum rate is one rule's; give its code or name, not a prefix of "
+        "5 rules (HJ301, HJ302, HJ303, HJ304, HJ305)"
+    )
+
+
+def test_the_list_of_commands_wraps_each_summary_at_the_terminal_s_width() -> None:
+    # The docstring's own line break showed in the middle of the line: "cannot do its" / "job (usage, ...".
+    listed = cli("--help").stdout
+    assert "2 when it cannot do its job (usage," in " ".join(line.strip(" │") for line in listed.splitlines())
+    assert not any(line.rstrip(" │").endswith("cannot do its") for line in listed.splitlines())
+
+
 @pytest.mark.parametrize("args", [["--bogus"], ["--fail-on", "sometimes"], ["--format", "pdf"], ["--examples", "x"]])
 def test_bad_options_exit_2(logs: Any, args: list[str]) -> None:
     result = cli("validate", logs("clean.jsonl", CLEAN), *args)
