@@ -4,6 +4,7 @@ logs, and the GitHub Action's step script with the environment GitHub sets."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,25 @@ def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: 
     done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"),
+    [
+        ("fixtures/events.jsonl", True),
+        ("fixtures/events.ndjson.gz", True),
+        ("segment-logs/src1/2024-04-02/1712052117208.5f1c1e6f2a.gz", True),  # Segment's S3 archive, as it names them
+        ("1712052117208.5f1c1e6f2a.gz", True),
+        ("assets/data.csv.gz", False),
+        ("backup-2024.tar.gz", False),
+        ("notes.md", False),
+        ("events.jsonl.bak", False),
+    ],
+)
+def test_the_hook_checks_logs_and_segment_s_archive_objects_and_nothing_else(name: str, checked: bool) -> None:
+    # pre-commit passes a file when the hook's `files` pattern is found in its path (re.search).
+    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
+    assert bool(re.search(hook["files"], name)) is checked
 
 
 def test_the_hook_runs_validate_once_over_every_log() -> None:
