@@ -56,17 +56,34 @@ class ConfigError(UserError):
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table."""
+    """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table. One whose table is
+    misspelt (`[tool.hotjar_cli]`) is an error: passed over, its settings (a gate's `fail-on`, say) would silently
+    be the defaults."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _may_hold_our_table(candidate) and "hotjar-cli" in _read(candidate).get("tool", {}):
-            return candidate
+        if candidate.is_file() and _may_hold_our_table(candidate):
+            tool = _read(candidate).get("tool", {})
+            if "hotjar-cli" in tool:
+                return candidate
+            _refuse_misspelt(candidate, tool)
     return None
 
 
+def _refuse_misspelt(path: Path, tool: Any) -> None:
+    """Raise ConfigError when `[tool]` holds a table that is hotjar-cli's misspelt: `hotjar_cli`, `HotjarCli`."""
+    for key in tool if isinstance(tool, dict) else ():
+        if key != "hotjar-cli" and re.sub(r"[^a-z]", "", str(key).lower()) == "hotjarcli":
+            raise ConfigError(f"{path}: [tool.{key}] is not read: hotjar-cli's settings are in [tool.hotjar-cli]")
+
+
 def load_config(path: Path) -> dict[str, Any]:
-    """The `[tool.hotjar-cli]` table of a pyproject.toml, with its keys checked."""
-    table = _read(path).get("tool", {}).get("hotjar-cli", {})
+    """The `[tool.hotjar-cli]` table of a pyproject.toml, with its keys checked. A file named on purpose
+    (`--config`) that has none is an error: its settings would be the defaults."""
+    tool = _read(path).get("tool", {})
+    if not isinstance(tool, dict) or "hotjar-cli" not in tool:
+        _refuse_misspelt(path, tool)
+        raise ConfigError(f"{path}: has no [tool.hotjar-cli] table, so it holds no settings of hotjar-cli")
+    table = tool["hotjar-cli"]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.hotjar-cli] is not a table")
     unknown = sorted(set(table) - KEYS)
@@ -107,11 +124,12 @@ def _toml(value: Any) -> str:
     return repr(value)
 
 
-# Every way TOML can spell the table tool.hotjar-cli, with any quoting and spacing: a `[tool.hotjar-cli]` header
-# or a `tool.hotjar-cli.key` dotted key; keys under a `[tool]` header; an inline `tool = {...}` table; and a
-# quoted key with escapes, which could spell either name.
+# Every way TOML can spell the table tool.hotjar-cli (or misspell it: `hotjar_cli`, said rather than passed over),
+# with any quoting and spacing: a `[tool.hotjar-cli]` header or a `tool.hotjar-cli.key` dotted key; keys under a
+# `[tool]` header; an inline `tool = {...}` table; and a quoted key with escapes, which could spell either name.
 _OUR_TABLE = re.compile(
-    rb"""tool["']?\s*\.\s*["']?hotjar-cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""", re.MULTILINE
+    rb"""tool["']?\s*\.\s*["']?hotjar[^a-z]*cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""",
+    re.MULTILINE | re.IGNORECASE,
 )
 
 

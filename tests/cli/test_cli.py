@@ -423,6 +423,32 @@ def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: A
     assert cli("validate", path).code == 1
 
 
+@pytest.mark.parametrize("table", ["tool.hotjar_cli", "tool.HotjarCli", "tool.'hotjar cli'"])
+def test_a_misspelt_table_is_said_not_passed_over(logs: Any, tmp_path: Path, table: str) -> None:
+    # Passed over, a gate's settings were the defaults without a word: this log failed a gate set to never.
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "analytics"\n\n[{table}]\nfail-on = "never"\n')
+    result = cli("validate", path)
+    assert result.code == 2
+    key = table.removeprefix("tool.").strip("'")
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [tool.{key}] is not read: hotjar-cli's settings are in "
+        "[tool.hotjar-cli]"
+    )
+
+
+def test_a_config_file_named_without_the_table_is_said(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    other = tmp_path / "settings" / "pyproject.toml"
+    other.parent.mkdir()
+    other.write_text('[project]\nname = "analytics"\n')
+    result = cli("validate", path, "--config", other)
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {other}: has no [tool.hotjar-cli] table, so it holds no settings of hotjar-cli"
+    )
+
+
 def test_unknown_key_in_the_pyproject_exits_2(logs: Any, tmp_path: Path) -> None:
     path = logs("log.jsonl", CLEAN)
     pyproject(tmp_path, 'fail_on = "never"')
