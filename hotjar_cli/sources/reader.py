@@ -22,6 +22,7 @@ from hotjar_cli.sources import s3
 from hotjar_cli.sources.source import (
     OWN_LINES,
     OWN_REPORT,
+    OWN_TEXT,
     S3_SCHEME,
     STDIN,
     InputError,
@@ -262,12 +263,12 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
 
 
 def _own_report(path: Path) -> bool:
-    """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_LINES`): read as a
-    log, each of its lines would be an invalid message, or a message it is not."""
+    """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_LINES`, `OWN_TEXT`):
+    read as a log, each of its lines would be an invalid message, or a message it is not."""
     try:
         with open(path, "rb") as file:
             head = file.read(4096)
-            return head.startswith(OWN_REPORT) or OWN_LINES.match(head) is not None
+            return head.startswith(OWN_REPORT) or OWN_LINES.match(head) is not None or OWN_TEXT.match(head) is not None
     except OSError:
         return False  # read as a log, it fails there, named
 

@@ -30,6 +30,15 @@ OWN_LINES = re.compile(rb'\{"file":"(?:[^"\\]|\\.)*","line":(?:\d|null)')
 line it is about. No Segment message starts so, and one found in a folder walked is skipped as `OWN_REPORT` is:
 read as a log, its findings would come back as messages, and count."""
 
+OWN_TEXT = re.compile(
+    rb"hotjar-cli (?:validate|inventory): |## hotjar-cli validate: |## Hotjar site inventory\n"
+    rb"|kind,name,fate,slot,messages,users,|::(?:error|warning|notice) (?:file=|title=HJ\d|title=hotjar-cli)"
+)
+"""How hotjar-cli's other reports begin: the text and markdown reports of `validate` and `inventory`, the
+inventory's CSV and `validate`'s GitHub annotations, whatever the file is called (a `.txt`, a `.log`). No Segment
+log line starts so; written beside the logs (`-o report.txt`), each would be read back as logs, and every line of
+it would count as a broken message."""
+
 STDIN = "-"
 S3_SCHEME = "s3://"
 

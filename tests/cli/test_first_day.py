@@ -616,8 +616,20 @@ def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_
             "-o",
             f"logs/{report}",
         )
-    # Line reports too, whatever their names: their lines would come back as messages, and count.
+    # The text, markdown and GitHub reports too, under the names such reports get (.txt, .log): read back, each of
+    # their lines was a broken message.
     mixed = logs("mixed.jsonl", MIXED)
+    for command, format, name in (
+        ("validate", "text", "report.txt"),
+        ("validate", "markdown", "summary.txt"),
+        ("validate", "github", "annotations.log"),
+        ("inventory", "text", "names.txt"),
+        ("inventory", "markdown", "names.log"),
+        ("inventory", "csv", "names.log.1"),
+    ):
+        cli(command, mixed if format == "github" else "logs", "-f", format, "-o", f"logs/{name}")
+        assert Path(f"logs/{name}").stat().st_size > 0
+    # Line reports too, whatever their names: their lines would come back as messages, and count.
     cli("validate", mixed, "-f", "jsonl", "-o", "logs/findings.jsonl")
     Path("logs/calls.ndjson").write_text(cli("replay", "--dry-run", "logs/events.jsonl").stdout)
     assert Path("logs/findings.jsonl").read_text().startswith('{"file":')
