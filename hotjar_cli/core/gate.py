@@ -96,9 +96,12 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
 
 def _percentages(rate: float, maximum: float) -> tuple[str, str]:
     """A rate and the maximum it is above, as percentages with the fewest decimals (two at least) that tell them
-    apart: 8.33% is not above 8.33%, 8.3334% is above 8.3333%."""
+    apart, and that show a maximum above zero as more than zero: 8.33% is not above 8.33%, 8.3334% is above
+    8.3333%, and a maximum of 1e-9 is 0.0000001%, not 0.00%."""
     for decimals in range(2, 13):
         shown, most = f"{rate:.{decimals}%}", f"{maximum:.{decimals}%}"
-        if shown != most:
-            break
+        if shown != most and (maximum == 0 or most.strip("0.%")):
+            return shown, most
+    if maximum and not most.strip("0.%"):
+        most = f"{maximum * 100:.2g}%"  # under a millionth of a millionth: 1e-12%
     return shown, most

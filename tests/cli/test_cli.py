@@ -309,6 +309,14 @@ def test_a_max_rate_of_a_rule_left_out_is_said_and_not_listed_as_checked(logs: A
     )
 
 
+def test_a_tiny_maximum_is_shown_above_zero(logs: Any) -> None:
+    path = logs("log.jsonl", INFO_ONLY + track() * 3)
+    result = cli("validate", path, "--max-rate", "HJ301=1e-9", "-f", "json")
+    assert result.json()["verdict"]["reasons"] == [
+        "HJ301 event-properties-dropped: 25.0000000% of events, above the maximum of 0.0000001%"
+    ]
+
+
 def test_a_max_rate_fails_the_run_even_with_fail_on_never(logs: Any) -> None:
     path = logs("log.jsonl", INFO_ONLY + track() * 3)
     assert cli("validate", path, "--fail-on", "never").code == 0
