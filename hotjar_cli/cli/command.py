@@ -134,6 +134,33 @@ def output_path(given: str | None, sources: list[Source]) -> Path | None:
     return output
 
 
+FORMAT_OF_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "markdown",
+    ".xml": "junit",
+    ".csv": "csv",
+}
+"""The report format a file's name asks for, by its suffix."""
+
+
+def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[str]) -> None:
+    """Say when `-o` names a file whose suffix asks for another of the command's formats than the report's, the
+    format left to its default: `-o report.html` alone wrote the text report into a page no browser shows as one."""
+    import click
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    if output is None or context is None or context.get_parameter_source("format") is not ParameterSource.DEFAULT:
+        return
+    wanted = FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    if wanted is not None and wanted != format and wanted in formats:
+        talk.say(f"hotjar-cli: {output} gets the {format} report; --format {wanted} writes the {wanted} one")
+
+
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:
     """UsageError when a file the command writes as it goes (a dead-letter file, a checkpoint) is one of the inputs,
     which it would replace, or lies where the inputs are read from (a folder walked, a glob) under a name read as

@@ -23,6 +23,7 @@ from hotjar_cli.cli.command import (
     result_known,
     say_done,
     say_errors,
+    say_format_for,
     set_aside_after,
     voice,
     with_progress,
@@ -147,6 +148,7 @@ def inventory(
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )
+    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     return execute(settings, talk)
 
 

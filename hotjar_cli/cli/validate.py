@@ -20,6 +20,7 @@ from hotjar_cli.cli.command import (
     result_known,
     say_done,
     say_errors,
+    say_format_for,
     set_aside_after,
     voice,
     with_progress,
@@ -205,6 +206,7 @@ def validate(
         by=by,
         progress=progress,
     )
+    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     return execute(settings, talk)
 
 

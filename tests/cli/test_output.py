@@ -253,3 +253,28 @@ def test_missing_folders_on_the_report_path_are_made_and_a_file_in_the_way_is_na
         assert result.code == 2
         assert one_line(result.stderr) == f"hotjar-cli: error: {report}: notes is a file, not a folder"
     assert Path("notes").read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["validate", "{log}", "-o", "report.html"],
+            "report.html gets the text report; --format html writes the html one",
+        ),
+        (
+            ["validate", "{log}", "-o", "report.JSON"],
+            "report.JSON gets the text report; --format json writes the json one",
+        ),
+        (["inventory", "{log}", "-o", "names.csv"], "names.csv gets the text report; --format csv writes the csv one"),
+        (["validate", "{log}", "-o", "report.html", "-f", "text"], None),  # asked for by name
+        (["validate", "{log}", "-o", "report.txt"], None),
+        (["inventory", "{log}", "-o", "names.xml"], None),  # no JUnit inventory to point to
+    ],
+)
+def test_a_report_file_named_for_another_format_is_said(logs: Any, args: list[str], said: str | None) -> None:
+    # `-o report.html` alone wrote the text report into a file that no browser shows as a page.
+    path = logs("log.jsonl", CLEAN)
+    result = cli(*[arg.format(log=path) for arg in args])
+    assert result.code == 0
+    assert result.stderr == ("" if said is None else f"hotjar-cli: {said}\n")
