@@ -148,7 +148,6 @@ def inventory(
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )
-    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     return execute(settings, talk)
 
 
@@ -182,6 +181,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
                 write_csv(document, out, exact=True)  # a file named by -o holds the names exactly: no terminal reads it
             else:
                 WRITERS[settings.format](document, out)
+    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)
     return code

@@ -206,7 +206,6 @@ def validate(
         by=by,
         progress=progress,
     )
-    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     return execute(settings, talk)
 
 
@@ -251,6 +250,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         with result_known(verdict.exit_code):
             reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits))
     say_errors(talk, summary)
+    say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)
     return verdict.exit_code

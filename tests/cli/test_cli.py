@@ -615,7 +615,12 @@ def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_pat
     assert code == 1 and json.loads(report.read_text())["summary"]["events"] == 3
     assert one_line(shown).startswith("Gate failed (exit 1): ")
     assert one_line(shown).endswith(f"; the report is in {report}.")
-    assert run("--fail-on", "never") == (0, f"Gate passed; the report is in {report}.\r\n")
+    # The text report, this time, in a file named for JSON: said too.
+    assert run("--fail-on", "never") == (
+        0,
+        f"hotjar-cli: {report} gets the text report; --format json writes the json one\r\n"
+        f"Gate passed; the report is in {report}.\r\n",
+    )
     assert run("-q") == (1, "")
     # Where no one reads stderr as it comes (a script's), nothing is said: see `test_first_day`.
 
