@@ -9,7 +9,9 @@ from typing import Any
 
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.gate import FailOn
+from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
+from hotjar_cli.core.selection import Selection
 
 KEYS = {
     "fail-on",
@@ -113,6 +115,17 @@ def _check(path: Path, key: str, value: Any) -> None:
             parse_rates(value)
         except ConfigError as error:
             raise ConfigError(f"{path}: [tool.hotjar-cli] {error}") from None
+    # Values that would be refused later are refused here, where the file is known: the same checks as the options'.
+    if _KINDS[key] == (int,) and value < 0:
+        raise ConfigError(f"{path}: [tool.hotjar-cli] {key} = {value}: must not be negative")
+    try:
+        if key in ("select", "ignore", "extend-select", "extend-ignore"):
+            Selection(split_list(value))
+        elif key == "event-name-characters":
+            Limits(event_name_characters=value)
+    except ValueError as error:
+        said = str(error) if str(error).startswith(key) else f"{key}: {error}"
+        raise ConfigError(f"{path}: [tool.hotjar-cli] {said}") from None
 
 
 def _toml(value: Any) -> str:

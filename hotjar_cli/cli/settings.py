@@ -90,11 +90,9 @@ def common_settings(
     """The sources behind `paths` and the settings of the pass over them: limits, filters and rules."""
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
-    for key, value in merged.items():
+    for key, value in limits.items():  # the pyproject's are checked as it is read (`load_config`)
         if isinstance(value, int) and value < 0:
-            option = key.replace("_", "-")
-            said = f"--{option} {value}" if limits.get(key) is not None else f"{option} = {value} in the pyproject"
-            raise UsageError(f"{said}: must not be negative")
+            raise UsageError(f"--{key.replace('_', '-')} {value}: must not be negative")
     try:
         limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
     except (ValueError, TypeError) as error:

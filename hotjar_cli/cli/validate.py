@@ -278,11 +278,10 @@ def build_reporter(settings: ValidateSettings, out: TextIO) -> Reporter:
 
 
 def example_count(examples: int | None, pyproject: dict[str, Any]) -> int:
-    """`--examples`, else the pyproject's, else 3 (the pyproject's type is checked on load)."""
+    """`--examples`, else the pyproject's, else 3 (the pyproject's is checked as it is read: `load_config`)."""
     count: int = pick(examples, pyproject.get("examples"), 3)
     if count < 0:
-        said = f"--examples {count}" if examples is not None else f"examples = {count} in the pyproject"
-        raise UsageError(f"{said}: must not be negative")
+        raise UsageError(f"--examples {count}: must not be negative")
     return count
 
 

@@ -497,6 +497,16 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
         ("max-rate = { HJ103 = 5 }", "max-rate for HJ103: 5 is not between 0 and 1"),
         ("max-attributes = true", "max-attributes must be a whole number, not true"),
         ('fail-on = "loud"', 'fail-on must be one of error, warning, info, never, not "loud"'),
+        # Refused by the same checks as the options, and named with the file they came from.
+        ('select = ["HJ999"]', "select: 'HJ999' names no rule (see `hotjar-cli rules`)"),
+        ('extend-ignore = "nope"', "extend-ignore: 'nope' names no rule (see `hotjar-cli rules`)"),
+        ("examples = -3", "examples = -3: must not be negative"),
+        ("max-events = -1", "max-events = -1: must not be negative"),
+        (
+            'event-name-characters = "a-z ]"',
+            "event-name-characters 'a-z ]' closes its character class early: escape a `]` in it as `\\]` (POSIX "
+            "classes such as [:alpha:] are not supported)",
+        ),
     ],
 )
 def test_an_unusable_value_in_the_pyproject_is_named_with_its_file_as_toml_writes_it(
@@ -1035,8 +1045,8 @@ def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_th
     [
         (["--examples", "-1"], "", "--examples -1: must not be negative"),
         (["--max-events", "-5"], "", "--max-events -5: must not be negative"),
-        ([], "max-events = -3\n", "max-events = -3 in the pyproject: must not be negative"),
-        ([], "examples = -2\n", "examples = -2 in the pyproject: must not be negative"),
+        ([], "max-events = -3\n", "{file}: [tool.hotjar-cli] max-events = -3: must not be negative"),
+        ([], "examples = -2\n", "{file}: [tool.hotjar-cli] examples = -2: must not be negative"),
     ],
 )
 def test_a_negative_count_names_where_it_was_given(
@@ -1046,7 +1056,7 @@ def test_a_negative_count_names_where_it_was_given(
     (tmp_path / "pyproject.toml").write_text(f"[tool.hotjar-cli]\n{pyproject}")
     result = cli("validate", path, *args)
     assert result.code == 2
-    assert one_line(result.stderr) == f"hotjar-cli: error: {message}"
+    assert one_line(result.stderr) == f"hotjar-cli: error: {message.format(file=tmp_path / 'pyproject.toml')}"
 
 
 def test_config_naming_a_folder_says_so(logs: Any) -> None:
