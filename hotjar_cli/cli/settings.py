@@ -6,8 +6,9 @@ raises a `UsageError`, or the `UserError` of the layer that found it: one line, 
 
 from __future__ import annotations
 
+import re
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +163,18 @@ def add_site_view(
     return Common(common.sources, with_site_view(common.run, views, known))
 
 
+_YEAR_OR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+"""A year or a month alone (`2024`, `2024-03`): ISO-8601 dates of reduced precision, which `--since 2024-03` reads
+as its first instant, as it reads a day alone."""
+
+
 def option_time(option: str, text: str | None) -> datetime | None:
-    """The time `--since` or `--until` names."""
+    """The time `--since` or `--until` names; a year or a month alone is its first instant, in UTC."""
     if text is None:
         return None
+    period = _YEAR_OR_MONTH.fullmatch(text.strip())
+    if period is not None and int(period.group(1)) >= 1 and 1 <= int(period.group(2) or 1) <= 12:
+        return datetime(int(period.group(1)), int(period.group(2) or 1), 1, tzinfo=UTC)
     try:
         return parse_time(text)
     except ValueError:

@@ -836,6 +836,34 @@ def test_filters(logs: Any, args: list[str], calls: list[str | None], filtered: 
     assert sum(summary["outcomes"].values()) == 9 - filtered
 
 
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        (["--since", "2024"], ["--since", "2024-01-01T00:00:00Z"]),
+        (["--since", "2024-05"], ["--since", "2024-05-01T00:00:00Z"]),
+        (["--until", "2024-05"], ["--until", "2024-05-01T00:00:00Z"]),
+        (["--since", "2024-04", "--until", "2024-06"], ["--since", "2024-04-01", "--until", "2024-06-01"]),
+    ],
+)
+def test_a_year_or_a_month_alone_is_its_first_instant(logs: Any, short: list[str], full: list[str]) -> None:
+    # `--since 2024-03` was refused as no ISO-8601 date, though `--since 2024-W10` was taken.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    assert cli("replay", path, "--dry-run", *short).lines() == cli("replay", path, "--dry-run", *full).lines()
+    assert (
+        cli("validate", path, "-f", "json", *short).json()["summary"]
+        == cli("validate", path, "-f", "json", *full).json()["summary"]
+    )
+
+
+@pytest.mark.parametrize("text", ["2024-13", "2024-00", "0000", "2024-1"])
+def test_a_month_that_is_none_is_refused(logs: Any, text: str) -> None:
+    result = cli("validate", logs("events.jsonl", DRY_RUN_INPUT), "--since", text)
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: --since {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)"
+    )
+
+
 @pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
 def test_an_empty_user_filter_is_refused_rather_than_keeping_only_events_without_an_id(
     logs: Any, command: list[str]
