@@ -13,6 +13,7 @@ import typer
 
 from hotjar_cli.cli.command import (
     beneath_progress,
+    collector_paused,
     guarded,
     open_output,
     output_path,
@@ -247,7 +248,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         summary = explained(summary, settings.redact)
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
-        with result_known(verdict.exit_code):
+        with result_known(verdict.exit_code), collector_paused():
             reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits))
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])

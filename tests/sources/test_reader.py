@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import subprocess
 import sys
 import zlib
 from pathlib import Path
@@ -181,8 +183,6 @@ def test_a_recursive_pattern_does_not_follow_a_link_up_the_tree(tmp_path: Path) 
 def unprivileged(*command: object) -> list[str]:
     """A command run so that a folder's permissions hold for it: as it is for a user, and for root (as CI and
     containers run) without the capabilities that let root read any folder."""
-    import os
-
     words = [str(word) for word in command]
     if os.geteuid() != 0:
         return words
@@ -193,8 +193,6 @@ def unprivileged(*command: object) -> list[str]:
 @pytest.mark.parametrize("named", ["folder", "pattern", "the folder itself"])
 def test_a_folder_that_cannot_be_listed_is_said_and_fails_the_run(tmp_path: Path, named: str) -> None:
     # Passed over, its logs were missing from every count, and the gate passed on the rest.
-    import subprocess
-
     logs = tmp_path / "logs"
     (logs / "locked").mkdir(parents=True)
     (logs / "ok.jsonl").write_bytes(LOG)
