@@ -66,8 +66,8 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.dry_run import Merge, dry_run_summary
-from hotjar_cli.report.lines import CallLines, json_line
+from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
+from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
 from hotjar_cli.report.records import planned_call_record
 from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
@@ -227,7 +227,10 @@ def replay(
     known_attributes: KnownAttributes = None,
     known_events: KnownEvents = None,
 ) -> int:
-    """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run."""
+    """Send the calls Hotjar accepts into Hotjar through a real browser, or print them with --dry-run.
+
+    A call whose message repeats an earlier call's messageId is left out, as Segment de-duplicates on messageId.
+    """
     talk = voice(quiet, verbose, color)
     if check:
         return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
@@ -378,16 +381,19 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
     """`--dry-run`: every call in input order on stdout, as one JSON line each; 2 when a file could not be read."""
     started = time.monotonic()
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
+        # The lines reach stdout in input order, less the calls a replay leaves out for repeating a messageId.
+        first_calls = FirstCalls(beneath_progress(sys.stdout, shown))
         summary = run_jobs(
             common.sources,
             common.run,
             jobs,
             CallLines(),
-            beneath_progress(sys.stdout, shown),
+            first_calls,  # type: ignore[arg-type]  # a text stream in all that a pass writes with
             observer=shown,
             engine=with_progress(engine, shown),
         )
-    for line in dry_run_summary(summary):
+    left_out = first_calls.repeats.left_out
+    for line in dry_run_summary(summary, repeated=Repeated(left_out["identify"], left_out["event"], first_calls.first)):
         talk.say(line)
     say_errors(talk, summary)
     say_done(talk, summary, started, engine)
@@ -422,7 +428,9 @@ def print_plan(
     if latest_traits:
         identify_calls = sum(1 for user in plan.users for planned in user.calls if planned.call.kind == "identify")
         merge = Merge(users=len(plan.users), identify_calls=identify_calls)
-    for line in dry_run_summary(summary, merge):
+    left_out = planner.repeats.left_out
+    repeated = Repeated(left_out["identify"], left_out["event"], plan.first_repeated)
+    for line in dry_run_summary(summary, merge, repeated):
         talk.say(line)
     say_errors(talk, summary)
     return code

@@ -23,6 +23,7 @@ from hotjar_cli.core.decode import SegmentMessage, context_timezone
 from hotjar_cli.core.eventtime import message_time
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event
+from hotjar_cli.core.repeats import Repeats
 from hotjar_cli.core.visible import visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
 from hotjar_cli.replay.checkpoint import Checkpoint
@@ -136,12 +137,19 @@ class EventPlanner:
     def __init__(self, latest_traits: bool = False, keep_times: bool = False) -> None:
         self._planner = Planner(latest_traits=latest_traits)
         self._keep_times = keep_times
+        self.repeats = Repeats()
+        """The calls left out: their message repeats the messageId of an earlier call's (see `core.repeats`)."""
 
     def __call__(self, event: Event) -> None:
-        """Add one event; events without a call are not planned."""
+        """Add one event; events without a call, and calls whose message repeats an earlier call's messageId, are
+        not planned."""
         call = event.decision.call
         message = event.message
         if call is None or not isinstance(message, SegmentMessage):
+            return
+        if not self.repeats.keep(
+            message.messageId if isinstance(message.messageId, str) else None, call.kind, event.position
+        ):
             return
         key = user_key(message)
         if key is None:
@@ -152,7 +160,10 @@ class EventPlanner:
 
     def plan(self) -> Plan:
         """The per-user plan, users in the order they first appeared."""
-        return self._planner.plan()
+        first = self.repeats.first
+        return replace(
+            self._planner.plan(), repeated=self.repeats.calls, first_repeated=None if first is None else str(first)
+        )
 
 
 def plan_events(events: Iterable[Event], latest_traits: bool = False) -> Plan:
@@ -219,6 +230,8 @@ def run_replay(
         gave_up=gave_up,
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
+        repeated=plan.repeated,
+        first_repeated=plan.first_repeated,
     )
 
 
@@ -258,6 +271,8 @@ def dry_run_report(plan: Plan) -> ReplayReport:
         users_dead_lettered=0,
         users_skipped=0,
         dry_run=True,
+        repeated=plan.repeated,
+        first_repeated=plan.first_repeated,
     )
 
 

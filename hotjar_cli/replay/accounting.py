@@ -7,6 +7,9 @@ sends (a dry run plans and sends nothing: the three are 0):
 - dead_lettered: everything else. That is users whose retries ran out, and also, when the replay was
   interrupted (Ctrl-C), the users in flight and those never started: they were not sent, they are written to
   the dead-letter file when one was given, and they are not in the checkpoint, so resuming sends them.
+
+A call whose message repeats the messageId of an earlier call's is not planned at all (`repeated`): Segment
+de-duplicates on messageId, so Hotjar got it once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from hotjar_cli.core.repeats import repeated_line
 from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.plan import UserPlan
 
@@ -90,6 +94,11 @@ class ReplayReport:
     """The checkpoint file, when one was given: running the same command again resumes from it."""
     dry_run: bool = False
     """Only planned (`--dry-run`): nothing was sent, dead-lettered or skipped."""
+    repeated: int = 0
+    """Calls not planned: their message repeats the messageId of an earlier call's, and Segment de-duplicates on
+    messageId, so Hotjar got the call once (see `hotjar_cli.core.repeats`)."""
+    first_repeated: str | None = None
+    """Where the first of them came from (`file:line`)."""
 
     def __post_init__(self) -> None:
         if self.dry_run:
@@ -140,6 +149,8 @@ class ReplayReport:
             f"users: {self.users_planned} planned, {self.users_sent} sent, {self.users_dead_lettered} "
             f"dead-lettered, {self.users_skipped} skipped",
         ]
+        if self.repeated:
+            lines.append("repeated: " + repeated_line(self.repeated, self.first_repeated))
         if self.elapsed_seconds > 0 and self.users_sent:
             lines.append(
                 f"speed: {self.users_per_second:.1f} users/s, {self.calls_per_second:.1f} calls/s "

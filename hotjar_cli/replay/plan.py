@@ -114,6 +114,10 @@ class Plan:
     """Every user a replay will visit, in the order their first message appeared in the input."""
 
     users: tuple[UserPlan, ...]
+    repeated: int = 0
+    """Calls left out: their message repeats the messageId of an earlier call's (see `hotjar_cli.core.repeats`)."""
+    first_repeated: str | None = None
+    """Where the first call left out came from (`file:line`)."""
 
     @property
     def calls(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.repeats import repeated_line
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.report.wording import counted, filtered_out
@@ -27,14 +28,30 @@ class Merge:
     identify_calls: int
 
 
-def dry_run_summary(summary: Summary, merge: Merge | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Repeated:
+    """The calls left out for repeating the messageId of an earlier call's (see `hotjar_cli.core.repeats`)."""
+
+    identifies: int
+    events: int
+    first: str | None
+    """Where the first of them came from (`file:line`)."""
+
+
+def dry_run_summary(summary: Summary, merge: Merge | None = None, repeated: Repeated | None = None) -> list[str]:
     """The calls that would be sent, how many lose or change something and why, and the events that make no call
-    by outcome; with `merge`, the calls of `--latest-traits` and how many identifies they merge."""
+    by outcome; with `merge`, the calls of `--latest-traits` and how many identifies they merge; with `repeated`,
+    the calls left out for repeating a messageId."""
     identifies, events = summary.calls["identify"], summary.calls["event"]
+    left_out = 0
+    if repeated is not None:
+        identifies, events = identifies - repeated.identifies, events - repeated.events
+        left_out = repeated.identifies + repeated.events
     read = f"from {counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
     if merge is None:
         lines = [f"{counted(identifies + events, 'call')} ({_calls(identifies, events)}) {read}."]
-        carriers, carrier = "these calls", "call"
+        # The calls left out are counted among those that lose something, as the summary of the pass counts them.
+        carriers, carrier = ("the calls read" if left_out else "these calls"), "call"
     else:
         lines = [
             f"{counted(merge.identify_calls + events, 'call')} ({_calls(merge.identify_calls, events)}) for "
@@ -45,7 +62,9 @@ def dry_run_summary(summary: Summary, merge: Merge | None = None) -> list[str]:
                 f"{counted(identifies, 'identify', 'identifies')} merged into "
                 f"{counted(merge.identify_calls, 'call')}, one per user, later traits winning."
             )
-        carriers, carrier = "the events in these calls", "event"
+        carriers, carrier = ("the events read" if left_out else "the events in these calls"), "event"
+    if repeated is not None and left_out:
+        lines.append(repeated_line(left_out, repeated.first) + ".")
     lossy = summary.outcomes[Outcome.MODIFIED]
     if lossy:
         verb = "loses or changes" if lossy == 1 else "lose or change"

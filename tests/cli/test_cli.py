@@ -802,6 +802,72 @@ def test_dry_run_calls_match_what_validate_counts(logs: Any) -> None:
     assert summary["events"] == 9 and summary["blank_lines"] == 1 and summary["lines"] == 8
 
 
+# A day of logs, then the same messages again (a Segment library's retries, a day downloaded twice), in another
+# file, with one message only in each and a batch item repeating a plain line.
+FIRST_DAY = (
+    identify("u1", messageId="m-1", timestamp="2024-03-01T10:00:00Z")
+    + track("Signed Up", "u1", messageId="m-2", timestamp="2024-03-01T10:00:01Z")
+    + track("Logged In", "u2", messageId="m-3", timestamp="2024-03-01T10:00:02Z")
+    + track("No Id", "u2", timestamp="2024-03-01T10:00:03Z")
+)
+SECOND_COPY = (
+    track("Signed Up", "u1", messageId="m-2", timestamp="2024-03-01T10:00:01Z")
+    + track("No Id", "u2", timestamp="2024-03-01T10:00:03Z")
+    + track("Paid", "u1", messageId="m-4", timestamp="2024-03-01T10:00:04Z")
+    + line(
+        batch=[
+            {"type": "identify", "userId": "u1", "messageId": "m-1", "traits": {"plan": "pro"}},
+            {"type": "track", "userId": "u3", "event": "Invited", "messageId": "m-5"},
+        ]
+    )
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2", "3"])
+def test_dry_run_leaves_out_a_call_repeating_an_earlier_message_id_as_segment_does(
+    logs: Any, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")  # each file a unit of its own, on its own process
+    logs("day.jsonl", FIRST_DAY)
+    logs("copy.jsonl", SECOND_COPY)
+    result = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", "--jobs", jobs)
+    assert result.code == 0
+    assert [(line["file"], line["line"], line["messageId"]) for line in result.lines()] == [
+        ("day.jsonl", 1, "m-1"),
+        ("day.jsonl", 2, "m-2"),
+        ("day.jsonl", 3, "m-3"),
+        ("day.jsonl", 4, None),
+        ("copy.jsonl", 2, None),  # no messageId: Segment cannot tell it from another, nor can the replay
+        ("copy.jsonl", 3, "m-4"),
+        ("copy.jsonl", 4, "m-5"),
+    ]
+    assert result.stderr.splitlines()[:2] == [
+        "7 calls (1 identify, 6 events) from 9 events.",
+        "2 calls left out, each repeating the messageId of an earlier call, which Segment de-duplicates on; the "
+        "first at copy.jsonl:1.",
+    ]
+
+
+def test_a_replay_plans_each_message_id_once_as_its_dry_run_prints_it(logs: Any) -> None:
+    logs("day.jsonl", FIRST_DAY)
+    logs("copy.jsonl", SECOND_COPY)
+    report = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", "--report", "json").json()
+    assert (report["planned"], report["users_planned"]) == (7, 3)
+    assert (report["repeated"], report["first_repeated"]) == (2, "copy.jsonl:1")
+    merged = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", "--latest-traits")
+    assert [line["messageId"] for line in merged.lines()] == ["m-1", "m-2", "m-4", "m-3", None, None, "m-5"]
+    assert merged.stderr.splitlines()[:3] == [
+        "7 calls (1 identify, 6 events) for 3 users from 9 events, in the order the replay makes them.",
+        "1 identify merged into 1 call, one per user, later traits winning.",
+        "2 calls left out, each repeating the messageId of an earlier call, which Segment de-duplicates on; the "
+        "first at copy.jsonl:1.",
+    ]
+    # Without a repeat, nothing is said of them, and the JSON report counts none.
+    logs("once.jsonl", FIRST_DAY)
+    assert "left out" not in cli("replay", "once.jsonl", "--dry-run").stderr
+    assert cli("replay", "once.jsonl", "--dry-run", "--report", "json").json()["repeated"] == 0
+
+
 def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
     assert result.code == 2

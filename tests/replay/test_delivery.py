@@ -43,6 +43,23 @@ def test_every_call_arrives_once_in_user_order_as_a_fresh_visitor(tmp_path: Path
     assert dead.read_text() == ""
 
 
+def test_a_message_repeated_in_another_file_reaches_hotjar_once_as_through_segment(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Every line again, in another order, in a second file: a day downloaded twice. Segment de-duplicates on
+    # messageId, so Hotjar had each call once; a replay of both files must not send any twice.
+    log = generate_log(tmp_path / "log.ndjson", users=30)
+    lines = log.path.read_text().splitlines(keepends=True)
+    again = tmp_path / "again.ndjson"
+    again.write_text("".join(reversed(lines)))
+    out = io.StringIO()
+    report = run_replay(events_of(log.path, again), settings_for(fake), quiet_console(out))
+    assert (report.planned, report.sent, report.dead_lettered, report.repeated) == (log.calls, log.calls, 0, log.calls)
+    assert report.first_repeated is not None and report.first_repeated.startswith(f"{again}:")
+    assert_complete_once(log, fake.received())
+    assert f"repeated: {log.calls} calls left out" in report.to_text()
+
+
 def test_the_full_chromium_browser_delivers_as_the_headless_shell_does(tmp_path: Path, fake: FakeHotjar) -> None:
     # The system's browser is Debian's headless shell when installed; `chromium` itself must work just as well.
     from hotjar_cli.replay.browser import chromium_path

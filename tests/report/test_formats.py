@@ -13,6 +13,7 @@ properties, disabled and unsupported messages.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -25,9 +26,12 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.decode import decode_one
+from hotjar_cli.core.model import Decision, Event, HotjarCall, Outcome, Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report import Format
+from hotjar_cli.report.lines import FirstCalls, json_line
+from hotjar_cli.report.records import call_record
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 INPUT = GOLDEN / "input"
@@ -343,3 +347,56 @@ def test_text_report_never_cuts_a_rule_code_name_severity_count_or_gate(
     failing = [rule["code"] for rule in rules if rule["fails"]]
     assert failing
     assert section.count("fails") == len(failing)
+
+
+def _call_line(file: str, line: int, message_id: str | None, kind: str = "event", index: int | None = None) -> str:
+    """A line of the dry run, as `CallLines` writes it."""
+    fields: dict[str, object] = {"type": "track", "userId": "u1", "event": "Signed Up"}
+    if message_id is not None:
+        fields["messageId"] = message_id
+    message = decode_one(json.dumps(fields).encode())
+    call = (
+        HotjarCall("identify", user_id="u1", attributes={}) if kind == "identify" else HotjarCall("event", "Signed Up")
+    )
+    return json_line(call_record(Event(Position(file, line, index), message, Decision(Outcome.ACCEPTED, call))))
+
+
+def test_the_dry_run_lines_leave_out_a_call_repeating_a_message_id_whether_written_whole_or_in_pieces() -> None:
+    lines = [
+        _call_line("a.ndjson", 1, "m-1", "identify"),
+        _call_line("a.ndjson", 2, "m-2"),
+        _call_line("a.ndjson", 3, None),
+        _call_line("b.ndjson", 1, "m-2"),
+        _call_line("b.ndjson", 2, None),
+        _call_line("b.ndjson", 3, "m-1", "identify", index=4),
+        _call_line("b.ndjson", 4, "m-3"),
+    ]
+    expected = "".join(lines[index] for index in (0, 1, 2, 4, 6))
+    text = "".join(lines)
+    for size in (1, 7, 50, len(text)):
+        out = io.StringIO()
+        first_calls = FirstCalls(out)
+        for start in range(0, len(text), size):
+            first_calls.write(text[start : start + size])
+        assert out.getvalue() == expected
+        assert first_calls.repeats.left_out == {"identify": 1, "event": 1}
+        assert first_calls.first == "b.ndjson:1"
+
+
+def test_a_file_name_or_message_id_holding_json_cannot_pass_for_another_message_id() -> None:
+    lines = [
+        _call_line('x,"messageId":"m-1","user":"u1', 1, "m-0"),
+        _call_line("a.ndjson", 2, 'm-1","user":"u1'),
+        _call_line("a.ndjson", 3, "m-1"),
+        _call_line("a.ndjson", 4, "m-1\u2028"),
+        _call_line('b",\n"messageId":"m-1', 5, "m-1"),
+        _call_line("c.ndjson", 6, ""),
+        _call_line("c.ndjson", 7, ""),  # an empty messageId is none: never a repeat, as the replay plans it
+    ]
+    out = io.StringIO()
+    first_calls = FirstCalls(out)
+    for text in lines:
+        first_calls.write(text)
+    assert out.getvalue() == "".join(lines[:4] + lines[5:])
+    assert first_calls.repeats.calls == 1
+    assert first_calls.first == 'b",\n"messageId":"m-1:5'

@@ -34,12 +34,16 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for number, (count, names) in enumerate([(1500, 60), (900, 90), (2500, 140), (600, 30)]):
         day = folder / str(1712016000000 + 86_400_000 * (number // 2))
         day.mkdir(parents=True, exist_ok=True)
-        text = site_limit_log(count, names, number)
+        text = site_limit_log(count, names, number, message_ids=number == 0)
         if number % 2:
             (day / f"part-{number}.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
         else:
             (day / f"part-{number}.jsonl").write_text(text, encoding="utf-8")
     (folder / "1712016000000" / "dummy-object.txt").write_bytes(b"")
+    # The first file again, a day later (a day downloaded twice): its calls repeat messageIds a replay leaves out.
+    again = folder / str(1712016000000 + 86_400_000 * 2)
+    again.mkdir()
+    (again / "part-0-again.jsonl").write_text(site_limit_log(1500, 60, 0, message_ids=True), encoding="utf-8")
     return folder.parent
 
 
@@ -88,10 +92,12 @@ def test_the_cluster_prints_the_one_process_bytes(logs: Path, scheduler: str, ar
     assert alone[1].strip() and b"No such file" not in alone[1]
 
 
-def test_the_inputs_really_cross_the_site_limits(logs: Path) -> None:
+def test_the_inputs_really_cross_the_site_limits_and_repeat_message_ids(logs: Path) -> None:
     code, output = cli("validate", str(logs), "--format", "json", *LIMITS, "--jobs", "1")
     rules = json.loads(output)["summary"]["rules"]
     assert code == 1 and rules["HJ206"] > 0 and rules["HJ304"] > 0
+    code, output = cli("replay", str(logs), "--dry-run", "--report", "json", *LIMITS)
+    assert code == 0 and json.loads(output)["repeated"] > 500
 
 
 def test_without_a_scheduler_a_local_cluster_is_started_and_closed(logs: Path) -> None:
