@@ -194,8 +194,30 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
         for name in files
     )
     if not skipped:
+        loops = _links_up(directory)
+        if loops:
+            named = " and ".join(filter(None, [", ".join(loops[:-1]), loops[-1]]))
+            links, are = ("links", "are") if len(loops) > 1 else ("link", "is")
+            return (
+                f"directory holds no files: its {links} {named} (to this folder or one around it) {are} not "
+                "followed: that would read the same folders again and again"
+            )
         return "directory holds no files"
     return f"directory holds no log files: {_skipped_words(skipped)}"
+
+
+def _links_up(directory: Path) -> list[str]:
+    """The links up the tree in a folder (see `_up_the_tree`), by path from it: the walk passes them over."""
+    found = []
+    for root, _, _ in _folders(directory, Window(), hidden=True):
+        inside = os.path.realpath(root)
+        with os.scandir(root) as entries:
+            found += [
+                Path(entry.path).relative_to(directory).as_posix()
+                for entry in entries
+                if entry.is_symlink() and _up_the_tree(entry.path, inside)
+            ]
+    return sorted(found)
 
 
 def _skipped_words(skipped: list[str]) -> str:

@@ -180,6 +180,23 @@ def test_a_recursive_pattern_does_not_follow_a_link_up_the_tree(tmp_path: Path) 
     assert result.json()["summary"]["files"] == 1
 
 
+def test_a_folder_holding_only_links_up_the_tree_says_they_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "logs" / "day").mkdir(parents=True)
+    (tmp_path / "logs" / "day" / "up").symlink_to("..")
+    result = cli("validate", tmp_path / "logs")
+    assert result.code == 2
+    assert one_line(result.stderr).endswith(
+        "logs: directory holds no files: its link day/up (to this folder or one around it) is not followed: that "
+        "would read the same folders again and again"
+    )
+    (tmp_path / "logs" / "self").symlink_to(".")
+    assert "its links day/up and self (to this folder or one around it) are not followed" in one_line(
+        cli("validate", tmp_path / "logs").stderr
+    )
+    (tmp_path / "empty").mkdir()
+    assert one_line(cli("validate", tmp_path / "empty").stderr).endswith("empty: directory holds no files")
+
+
 def unprivileged(*command: object) -> list[str]:
     """A command run so that a folder's permissions hold for it: as it is for a user, and for root (as CI and
     containers run) without the capabilities that let root read any folder."""
