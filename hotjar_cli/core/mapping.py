@@ -33,7 +33,7 @@ from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.site import Site
-from hotjar_cli.core.visible import quoted_characters
+from hotjar_cli.core.visible import quoted, quoted_characters
 
 # Findings carry their rule's code, read here once: per message, a module-level name costs less than an
 # attribute of the rule. Module-level names are `Final`: compiled, such a name is read from a C variable, where any
@@ -473,8 +473,8 @@ def _unknown_type(kind: Any) -> str:
     if kind is None:
         return "the message has no type"
     if isinstance(kind, str):
-        hint = f"; types are lowercase: {kind.lower()!r}" if kind.lower() in MESSAGE_TYPES else ""
-        return f"type {kind!r} is not a Segment message type{hint}"
+        hint = f"; types are lowercase: {quoted(kind.lower())}" if kind.lower() in MESSAGE_TYPES else ""
+        return f"type {quoted(kind)} is not a Segment message type{hint}"
     return f"type is {json_type(kind)}, not a string"
 
 

@@ -10,6 +10,7 @@ ends escaped, so that `plan ` does not pass for `plan`.
 
 from __future__ import annotations
 
+import json
 import re
 
 INVISIBLE = (
@@ -63,6 +64,12 @@ def visible(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text  # nearly every text: two flag checks, no copy
     return UNSAFE.sub(_escape, text)
+
+
+def quoted(text: str) -> str:
+    """A text in double quotes, written as JSON writes it and `visible_json` makes it visible (`"tr\\u001b[31m"`):
+    how a finding's detail and a schema explanation quote a value from the input."""
+    return visible_json(json.dumps(text, ensure_ascii=False))
 
 
 def quoted_characters(characters: list[str], most: int = 10) -> str:

@@ -17,6 +17,7 @@ import orjson
 
 from hotjar_cli.core.jsvalues import js_string
 from hotjar_cli.core.mapping import MESSAGE_TYPES, json_path
+from hotjar_cli.core.visible import quoted
 
 MAX_LINES = 10
 """An explanation is a hint beside a finding, not a full validation report."""
@@ -160,7 +161,7 @@ def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:
         subject = "" if value is None else _show(value, redact) + " "
         text = f"{subject}is {_json_type(value)}, not {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}"
         if path == "$.userId" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            received = "a string" if redact else repr(js_string(value))
+            received = "a string" if redact else quoted(js_string(value))
             text += f" (some libraries send numbers; Hotjar receives {received})"
         yield path, text
     elif keyword == "enum":
@@ -216,7 +217,7 @@ def _show(value: Any, redact: bool) -> str:
 
 
 def _render(value: Any, budget: int) -> str:
-    """Strings quoted as jsonschema does, JSON's null/true/false, containers cut once `budget` is reached."""
+    """Values as JSON writes them (strings made visible, see `quoted`), containers cut once `budget` is reached."""
     if value is None:
         return "null"
     if value is True:
@@ -224,7 +225,7 @@ def _render(value: Any, budget: int) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        return repr(value[:budget])
+        return quoted(value[:budget])
     if isinstance(value, (int, float)):
         return repr(value)[: budget + 1]
     if isinstance(value, (list, dict)):

@@ -796,9 +796,9 @@ def test_types_without_a_hotjar_handler_are_ignored(kind: str) -> None:
         ('{"userId": "u1"}', "the message has no type"),
         (
             '{"type": "Identify", "userId": "u1"}',
-            "type 'Identify' is not a Segment message type; types are lowercase: 'identify'",
+            'type "Identify" is not a Segment message type; types are lowercase: "identify"',
         ),
-        ('{"type": "purchase", "userId": "u1"}', "type 'purchase' is not a Segment message type"),
+        ('{"type": "purchase", "userId": "u1"}', 'type "purchase" is not a Segment message type'),
         ('{"type": 5, "userId": "u1"}', "type is a number, not a string"),
         ('{"type": ["track"], "userId": "u1"}', "type is a list, not a string"),
         ('{"type": null, "userId": "u1"}', "the message has no type"),

@@ -91,7 +91,7 @@ VALID = {
     },
     "alias": {**COMMON, "type": "alias", "userId": "usr_8f3k2", "previousId": "5e0c4a52-8f8b-4a3f-9d1e-2c6b8d0f7a11"},
 }
-TYPES = "['identify', 'track', 'page', 'screen', 'group', 'alias']"
+TYPES = '["identify", "track", "page", "screen", "group", "alias"]'
 
 
 def test_schemas_are_draft_2020_12_with_ids_naming_their_files() -> None:
@@ -148,10 +148,10 @@ def test_message_schema_dispatches_on_the_type() -> None:
 
 MISTAKES = [
     pytest.param(
-        {"type": "Identify", "userId": "u1"}, (f"$.type: 'Identify' is not one of {TYPES}",), id="capitalised-type"
+        {"type": "Identify", "userId": "u1"}, (f'$.type: "Identify" is not one of {TYPES}',), id="capitalised-type"
     ),
     pytest.param({"userId": "u1", "event": "Signed Up"}, ("$.type: is required but missing",), id="no-type"),
-    pytest.param(["identify", "u1"], ("$: ['identify', 'u1'] is a list, not an object",), id="not-an-object"),
+    pytest.param(["identify", "u1"], ('$: ["identify", "u1"] is a list, not an object',), id="not-an-object"),
     pytest.param({"type": "track", "userId": "u1"}, ("$.event: is required but missing",), id="no-event"),
     pytest.param({"type": "track", "userId": "u1", "event": ""}, ("$.event: is an empty string",), id="empty-event"),
     pytest.param(
@@ -159,7 +159,7 @@ MISTAKES = [
     ),
     pytest.param(
         {"type": "track", "userId": "u1", "event": "Signed Up", "properties": ["plan", "pro"]},
-        ("$.properties: ['plan', 'pro'] is a list, not an object or null",),
+        ('$.properties: ["plan", "pro"] is a list, not an object or null',),
         id="list-properties",
     ),
     pytest.param(
@@ -174,12 +174,12 @@ MISTAKES = [
     ),
     pytest.param(
         {"type": "identify", "userId": 48213, "anonymousId": "a1"},
-        ("$.userId: 48213 is a number, not a string or null (some libraries send numbers; Hotjar receives '48213')",),
+        ('$.userId: 48213 is a number, not a string or null (some libraries send numbers; Hotjar receives "48213")',),
         id="numeric-user-id",
     ),
     pytest.param(
         {"type": "identify", "userId": "u1", "traits": "enterprise"},
-        ("$.traits: 'enterprise' is a string, not an object or null",),
+        ('$.traits: "enterprise" is a string, not an object or null',),
         id="string-traits",
     ),
     pytest.param(
@@ -194,17 +194,17 @@ MISTAKES = [
     ),
     pytest.param(
         {"type": "identify", "userId": "u1", "timestamp": "02/04/2024 09:14"},
-        ("$.timestamp: '02/04/2024 09:14' is not an ISO-8601 date-time",),
+        ('$.timestamp: "02/04/2024 09:14" is not an ISO-8601 date-time',),
         id="local-timestamp",
     ),
     pytest.param(
         {"type": "identify", "userId": "u1", "sentAt": "2024-04-02"},
-        ("$.sentAt: '2024-04-02' is not an ISO-8601 date-time",),
+        ('$.sentAt: "2024-04-02" is not an ISO-8601 date-time',),
         id="date-without-time",
     ),
     pytest.param(
         {"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"Hotjar": "false"}},
-        ("$.integrations.Hotjar: 'false' is a string, not a boolean or an object",),
+        ('$.integrations.Hotjar: "false" is a string, not a boolean or an object',),
         id="string-flag",
     ),
     pytest.param({"type": "group", "userId": "u1"}, ("$.groupId: is required but missing",), id="group-no-id"),
@@ -253,7 +253,7 @@ def test_long_values_are_cut() -> None:
 def test_long_containers_are_cut_without_being_rendered_whole() -> None:
     traits = [f"role-{number}" for number in range(100_000)]
     (line,) = explain({"type": "identify", "userId": "u1", "traits": traits})
-    assert line.startswith("$.traits: ['role-0', 'role-1', ") and "…" in line and len(line) < 120
+    assert line.startswith('$.traits: ["role-0", "role-1", ') and "…" in line and len(line) < 120
 
 
 def test_redacted_explanations_hold_no_values() -> None:
@@ -279,7 +279,7 @@ def test_a_line_that_is_not_json_has_no_explanation() -> None:
 
 def test_a_line_is_explained_after_its_byte_order_mark() -> None:
     assert explain_line('\ufeff{"type": "Track", "userId": "u1", "event": "Signed Up"}', None) == (
-        f"$.type: 'Track' is not one of {TYPES}",
+        f'$.type: "Track" is not one of {TYPES}',
     )
 
 
@@ -299,7 +299,7 @@ BATCH = json.dumps(
 def test_a_batch_item_is_explained_with_the_envelope_applied() -> None:
     assert explain_line(BATCH, 0) == (
         "$.context.library.version: 2 is a number, not a string",
-        "$.integrations.Hotjar: 'off' is a string, not a boolean or an object",
+        '$.integrations.Hotjar: "off" is a string, not a boolean or an object',
     )
     assert explain_line(BATCH, 2) == ("$.context.library.version: 2 is a number, not a string",)
     assert explain_line(BATCH, 3) == ()
@@ -308,10 +308,10 @@ def test_a_batch_item_is_explained_with_the_envelope_applied() -> None:
 def test_every_batch_item_is_explained_without_an_index() -> None:
     assert explain_line(BATCH, None) == (
         "$.batch[0].context.library.version: 2 is a number, not a string",
-        "$.batch[0].integrations.Hotjar: 'off' is a string, not a boolean or an object",
+        '$.batch[0].integrations.Hotjar: "off" is a string, not a boolean or an object',
         "$.batch[1]: at least one of userId and anonymousId must be a non-empty string",
         "$.batch[1].context.library.version: 2 is a number, not a string",
-        "$.batch[1].integrations.Hotjar: 'off' is a string, not a boolean or an object",
+        '$.batch[1].integrations.Hotjar: "off" is a string, not a boolean or an object',
         "$.batch[2].context.library.version: 2 is a number, not a string",
     )
 
