@@ -50,7 +50,9 @@ class Repeats:
 
 
 def repeated_line(calls: int, first: str | None) -> str:
-    """What the summary of a replay, or of its dry run, says of the calls left out."""
-    counted = "1 call" if calls == 1 else f"{calls:,} calls"
-    where = f"; the first at {first}" if first is not None else ""
-    return f"{counted} left out, each repeating the messageId of an earlier call, which Segment de-duplicates on{where}"
+    """What the summary of a replay, or of its dry run, says of the calls left out; `first`: where the first was."""
+    if calls == 1:
+        said = "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on"
+        return said + (f" ({first})" if first is not None else "")
+    said = f"{calls:,} calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on"
+    return said + (f" (the first at {first})" if first is not None else "")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -22,7 +23,7 @@ from rich.console import Console
 from hotjar_cli.core.decode import SegmentMessage, context_timezone
 from hotjar_cli.core.eventtime import message_time
 from hotjar_cli.core.mapping import user_key
-from hotjar_cli.core.model import Event
+from hotjar_cli.core.model import Event, Position
 from hotjar_cli.core.repeats import Repeats
 from hotjar_cli.core.visible import visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
@@ -162,7 +163,9 @@ class EventPlanner:
         """The per-user plan, users in the order they first appeared."""
         first = self.repeats.first
         return replace(
-            self._planner.plan(), repeated=self.repeats.calls, first_repeated=None if first is None else str(first)
+            self._planner.plan(),
+            repeated=self.repeats.calls,
+            first_repeated=first if isinstance(first, Position) else None,
         )
 
 
@@ -231,8 +234,18 @@ def run_replay(
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
         repeated=plan.repeated,
-        first_repeated=plan.first_repeated,
+        first_repeated=_place(plan.first_repeated),
     )
+
+
+def _place(position: Position | None) -> dict[str, Any] | None:
+    """Where a message came from, as the report's JSON says it: `file`, `line`, and `index` for a batch item."""
+    if position is None:
+        return None
+    place: dict[str, Any] = {"file": position.file, "line": position.line}
+    if position.index is not None:
+        place["index"] = position.index
+    return place
 
 
 def _left_to_send(plan: Plan, checkpoint: Checkpoint | None) -> tuple[list[UserPlan], int, int]:
@@ -272,7 +285,7 @@ def dry_run_report(plan: Plan) -> ReplayReport:
         users_skipped=0,
         dry_run=True,
         repeated=plan.repeated,
-        first_repeated=plan.first_repeated,
+        first_repeated=_place(plan.first_repeated),
     )
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from hotjar_cli.core.model import Position
 from hotjar_cli.core.repeats import repeated_line
 from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.plan import UserPlan
@@ -97,8 +98,8 @@ class ReplayReport:
     repeated: int = 0
     """Calls not planned: their message repeats the messageId of an earlier call's, and Segment de-duplicates on
     messageId, so Hotjar got the call once (see `hotjar_cli.core.repeats`)."""
-    first_repeated: str | None = None
-    """Where the first of them came from (`file:line`)."""
+    first_repeated: dict[str, Any] | None = None
+    """Where the first of them came from: `file`, `line`, and `index` for a batch item."""
 
     def __post_init__(self) -> None:
         if self.dry_run:
@@ -150,7 +151,8 @@ class ReplayReport:
             f"dead-lettered, {self.users_skipped} skipped",
         ]
         if self.repeated:
-            lines.append("repeated: " + repeated_line(self.repeated, self.first_repeated))
+            first = None if self.first_repeated is None else str(Position(**self.first_repeated))
+            lines.append("repeated: " + repeated_line(self.repeated, first))
         if self.elapsed_seconds > 0 and self.users_sent:
             lines.append(
                 f"speed: {self.users_per_second:.1f} users/s, {self.calls_per_second:.1f} calls/s "

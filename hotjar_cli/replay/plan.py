@@ -116,8 +116,8 @@ class Plan:
     users: tuple[UserPlan, ...]
     repeated: int = 0
     """Calls left out: their message repeats the messageId of an earlier call's (see `hotjar_cli.core.repeats`)."""
-    first_repeated: str | None = None
-    """Where the first call left out came from (`file:line`)."""
+    first_repeated: Position | None = None
+    """Where the first call left out came from."""
 
     @property
     def calls(self) -> int:

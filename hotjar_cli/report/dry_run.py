@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.repeats import repeated_line
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Summary
@@ -34,8 +34,8 @@ class Repeated:
 
     identifies: int
     events: int
-    first: str | None
-    """Where the first of them came from (`file:line`)."""
+    first: Position | None
+    """Where the first of them came from."""
 
 
 def dry_run_summary(summary: Summary, merge: Merge | None = None, repeated: Repeated | None = None) -> list[str]:
@@ -50,8 +50,7 @@ def dry_run_summary(summary: Summary, merge: Merge | None = None, repeated: Repe
     read = f"from {counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
     if merge is None:
         lines = [f"{counted(identifies + events, 'call')} ({_calls(identifies, events)}) {read}."]
-        # The calls left out are counted among those that lose something, as the summary of the pass counts them.
-        carriers, carrier = ("the calls read" if left_out else "these calls"), "call"
+        carriers, carrier = "these calls", "call"
     else:
         lines = [
             f"{counted(merge.identify_calls + events, 'call')} ({_calls(merge.identify_calls, events)}) for "
@@ -62,9 +61,11 @@ def dry_run_summary(summary: Summary, merge: Merge | None = None, repeated: Repe
                 f"{counted(identifies, 'identify', 'identifies')} merged into "
                 f"{counted(merge.identify_calls, 'call')}, one per user, later traits winning."
             )
-        carriers, carrier = ("the events read" if left_out else "the events in these calls"), "event"
+        carriers, carrier = "the events in these calls", "event"
     if repeated is not None and left_out:
-        lines.append(repeated_line(left_out, repeated.first) + ".")
+        # The pass counted the calls left out among those that lose something: said over every call read.
+        carriers = f"the {counted(identifies + events + left_out, 'call')} read"
+        lines.append(repeated_line(left_out, None if repeated.first is None else str(repeated.first)) + ".")
     lossy = summary.outcomes[Outcome.MODIFIED]
     if lossy:
         verb = "loses or changes" if lossy == 1 else "lose or change"

@@ -49,7 +49,6 @@ def json_line(record: dict[str, Any]) -> str:
 
 _ID_KEY = ',"messageId":'
 _USER_KEY = ',"user":'
-_IDENTIFY_CALL = ',"call":["identify"'
 _NO_ID = frozenset(("null", '""'))
 """A messageId missing (or not a text) and an empty one, as a line writes them: never repeats."""
 
@@ -111,9 +110,10 @@ class FirstCalls(io.TextIOBase):
         start += len(_ID_KEY)
         message_id = line[start : line.find(_USER_KEY, start)]
         ids = self.repeats.ids
-        if message_id in ids:  # a repeat: counted, by its kind
-            kind = "identify" if line.find(_IDENTIFY_CALL, start) >= 0 else "event"
-            return self.repeats.keep(message_id, kind, line)
+        if message_id in ids:  # a repeat, rare: read whole for its kind and place
+            record = msgspec.json.decode(line)
+            where = Position(record["file"], record["line"], record.get("index"))
+            return self.repeats.keep(message_id, record["call"][0], where)
         if message_id not in _NO_ID:
             ids.add(message_id)
         return True
@@ -122,10 +122,7 @@ class FirstCalls(io.TextIOBase):
         self._out.flush()
 
     @property
-    def first(self) -> str | None:
-        """Where the first call left out came from (`file:line`), or None."""
-        line = self.repeats.first
-        if not isinstance(line, str):  # a position, or none
-            return None if line is None else str(line)
-        record = msgspec.json.decode(line)
-        return str(Position(record["file"], record["line"], record.get("index")))
+    def first(self) -> Position | None:
+        """Where the first call left out came from, or None."""
+        where = self.repeats.first
+        return where if isinstance(where, Position) else None

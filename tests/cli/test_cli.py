@@ -843,8 +843,24 @@ def test_dry_run_leaves_out_a_call_repeating_an_earlier_message_id_as_segment_do
     ]
     assert result.stderr.splitlines()[:2] == [
         "7 calls (1 identify, 6 events) from 9 events.",
-        "2 calls left out, each repeating the messageId of an earlier call, which Segment de-duplicates on; the "
-        "first at copy.jsonl:1.",
+        "2 calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on (the first "
+        "at copy.jsonl:1).",
+    ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_repeat_is_counted_by_its_call_whatever_its_line_holds_elsewhere(
+    logs: Any, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A time that is no text is written into the line as it is: it may hold what a call's key looks like.
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")
+    tricky = track("X", "u1", messageId="m-1", timestamp={"a": 1, "call": ["identify"]})
+    logs("one.jsonl", tricky)
+    logs("two.jsonl", tricky)
+    result = cli("replay", "one.jsonl", "two.jsonl", "--dry-run", "--jobs", jobs)
+    assert result.stderr.splitlines()[:2] == [
+        "1 call (0 identifies, 1 event) from 2 events.",
+        "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on (two.jsonl:1).",
     ]
 
 
@@ -853,14 +869,14 @@ def test_a_replay_plans_each_message_id_once_as_its_dry_run_prints_it(logs: Any)
     logs("copy.jsonl", SECOND_COPY)
     report = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", "--report", "json").json()
     assert (report["planned"], report["users_planned"]) == (7, 3)
-    assert (report["repeated"], report["first_repeated"]) == (2, "copy.jsonl:1")
+    assert (report["repeated"], report["first_repeated"]) == (2, {"file": "copy.jsonl", "line": 1})
     merged = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", "--latest-traits")
     assert [line["messageId"] for line in merged.lines()] == ["m-1", "m-2", "m-4", "m-3", None, None, "m-5"]
     assert merged.stderr.splitlines()[:3] == [
         "7 calls (1 identify, 6 events) for 3 users from 9 events, in the order the replay makes them.",
         "1 identify merged into 1 call, one per user, later traits winning.",
-        "2 calls left out, each repeating the messageId of an earlier call, which Segment de-duplicates on; the "
-        "first at copy.jsonl:1.",
+        "2 calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on (the first "
+        "at copy.jsonl:1).",
     ]
     # Without a repeat, nothing is said of them, and the JSON report counts none.
     logs("once.jsonl", FIRST_DAY)

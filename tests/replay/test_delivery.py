@@ -55,9 +55,9 @@ def test_a_message_repeated_in_another_file_reaches_hotjar_once_as_through_segme
     out = io.StringIO()
     report = run_replay(events_of(log.path, again), settings_for(fake), quiet_console(out))
     assert (report.planned, report.sent, report.dead_lettered, report.repeated) == (log.calls, log.calls, 0, log.calls)
-    assert report.first_repeated is not None and report.first_repeated.startswith(f"{again}:")
+    assert report.first_repeated is not None and report.first_repeated["file"] == str(again)
     assert_complete_once(log, fake.received())
-    assert f"repeated: {log.calls} calls left out" in report.to_text()
+    assert f"repeated: {log.calls} calls left out: each repeats" in report.to_text()
 
 
 def test_the_full_chromium_browser_delivers_as_the_headless_shell_does(tmp_path: Path, fake: FakeHotjar) -> None:

@@ -380,7 +380,7 @@ def test_the_dry_run_lines_leave_out_a_call_repeating_a_message_id_whether_writt
             first_calls.write(text[start : start + size])
         assert out.getvalue() == expected
         assert first_calls.repeats.left_out == {"identify": 1, "event": 1}
-        assert first_calls.first == "b.ndjson:1"
+        assert str(first_calls.first) == "b.ndjson:1"
 
 
 def test_a_file_name_or_message_id_holding_json_cannot_pass_for_another_message_id() -> None:
@@ -399,4 +399,4 @@ def test_a_file_name_or_message_id_holding_json_cannot_pass_for_another_message_
         first_calls.write(text)
     assert out.getvalue() == "".join(lines[:4] + lines[5:])
     assert first_calls.repeats.calls == 1
-    assert first_calls.first == 'b",\n"messageId":"m-1:5'
+    assert str(first_calls.first) == 'b",\n"messageId":"m-1:5'
