@@ -187,7 +187,7 @@ Verbose = Annotated[
     typer.Option(
         "--verbose",
         "-v",
-        help="Say more on stderr: the settings file, the input, how the work was split, the time taken.",
+        help="Say more on stderr: the settings file, the input, the processes the work ran on, the time taken.",
         rich_help_panel="Output",
     ),
 ]
