@@ -299,23 +299,6 @@ def set_aside_after(engine: Engine) -> Iterator[None]:
         gc.enable()
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a report is built and written (`validate`'s and `inventory`'s). An
-    inventory's records are tens of thousands of dicts (a row and its sightings for each name) and hold no cycle,
-    yet the collector, set off by every
-    few hundred made, walked them again and again: 10 ms of the 90 that the report of 11,000 names took. What they
-    leave behind is freed as ever, as its last reference goes."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def beneath_progress(out: TextIO, shown: Any) -> TextIO:
     """`out` as a pass writes its lines to it: on the terminal a progress bar is drawn on, never on the bar's line
     (see `RunProgress.beneath`)."""

@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 
 from hotjar_cli.cli.command import (
-    collector_paused,
     guarded,
     open_output,
     output_path,
@@ -69,6 +68,7 @@ from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
 from hotjar_cli.report.records import inventory_document
+from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
 
 

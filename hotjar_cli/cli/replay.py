@@ -69,6 +69,7 @@ from hotjar_cli.core.visible import visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
 from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
 from hotjar_cli.report.records import planned_call_record
+from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
 
@@ -412,7 +413,7 @@ def print_plan(
         summary = run_pass(common.sources, common.run, planner, observer=shown)
     plan = planner.plan()
     code = EXIT_ERROR if summary.errors else 0
-    with result_known(code):
+    with result_known(code), collector_paused():  # a record a call, none holding a cycle
         if report is None:
             for user in plan.users:
                 for planned in user.calls:

@@ -13,7 +13,6 @@ import typer
 
 from hotjar_cli.cli.command import (
     beneath_progress,
-    collector_paused,
     guarded,
     open_output,
     output_path,
@@ -74,6 +73,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report import Format, Report, Reporter, make_reporter
 from hotjar_cli.report.lines import FindingLines
+from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
 
 

@@ -39,6 +39,7 @@ import orjson
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.model import HotjarCall, Position
+from hotjar_cli.run.collector import collector_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,8 @@ class _Pending:
 
 @dataclass
 class Planner:
-    """Collects the accepted calls of a run, then plans them per user. Feed it with `add`, finish with `plan`."""
+    """Collects the accepted calls of a run, then plans them per user. Feed it with `add`, finish with `plan`, once:
+    it lets go of each user's calls as collected once that user is planned."""
 
     latest_traits: bool = False
     _users: dict[str, list[_Pending]] = field(default_factory=dict)
@@ -154,9 +156,13 @@ class Planner:
 
     def plan(self) -> Plan:
         """The users and their ordered calls; with `latest_traits`, one merged identify per user."""
-        return Plan(
-            tuple(UserPlan(key, self._order(pending), _user_timezone(pending)) for key, pending in self._users.items())
-        )
+        users, self._users = self._users, {}
+        planned = []
+        with collector_paused():
+            for key in list(users):  # each user's calls as collected are let go of once planned: never both held
+                pending = users.pop(key)
+                planned.append(UserPlan(key, self._order(pending), _user_timezone(pending)))
+        return Plan(tuple(planned))
 
     def _order(self, pending: list[_Pending]) -> tuple[PlannedCall, ...]:
         pending.sort(key=_chronological)

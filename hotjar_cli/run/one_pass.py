@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -30,6 +29,7 @@ from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import SourceError, Summary
 from hotjar_cli.core.timeline import PENDING_GROUPS
 from hotjar_cli.core.views import SiteNames, View, Views
+from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
@@ -99,13 +99,8 @@ def run_pass(
     counting (nothing per message refers back to itself), and a collection every few hundred messages would
     only walk them.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _run(sources, settings, on_event, site, observer, count_lines_before, stop, examples_shown)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _run(
