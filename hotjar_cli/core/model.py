@@ -70,6 +70,13 @@ class Position(msgspec.Struct, frozen=True):
     line: int
     index: int | None = None
 
+    def record(self) -> dict[str, Any]:
+        """`{"file", "line"}`, plus `"index"` for an item of a batch envelope: how JSON reports say where."""
+        record: dict[str, Any] = {"file": self.file, "line": self.line}
+        if self.index is not None:
+            record["index"] = self.index
+        return record
+
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
         return where if self.index is None else f"{where} (batch item {self.index})"

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -234,18 +233,8 @@ def run_replay(
         every_attempt_failed_with=tally.first_failure if not tally.users_sent and tally.one_reason else None,
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
         repeated=plan.repeated,
-        first_repeated=_place(plan.first_repeated),
+        first_repeated=None if plan.first_repeated is None else plan.first_repeated.record(),
     )
-
-
-def _place(position: Position | None) -> dict[str, Any] | None:
-    """Where a message came from, as the report's JSON says it: `file`, `line`, and `index` for a batch item."""
-    if position is None:
-        return None
-    place: dict[str, Any] = {"file": position.file, "line": position.line}
-    if position.index is not None:
-        place["index"] = position.index
-    return place
 
 
 def _left_to_send(plan: Plan, checkpoint: Checkpoint | None) -> tuple[list[UserPlan], int, int]:
@@ -285,7 +274,7 @@ def dry_run_report(plan: Plan) -> ReplayReport:
         users_skipped=0,
         dry_run=True,
         repeated=plan.repeated,
-        first_repeated=_place(plan.first_repeated),
+        first_repeated=None if plan.first_repeated is None else plan.first_repeated.record(),
     )
 
 

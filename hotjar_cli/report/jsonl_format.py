@@ -9,7 +9,7 @@ from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.visible import visible_json
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.records import finding_record, position_record
+from hotjar_cli.report.records import finding_record
 
 
 class JsonLinesReporter(Reporter):
@@ -21,7 +21,7 @@ class JsonLinesReporter(Reporter):
         """Write the event's line when it has findings."""
         if not event.decision.findings:
             return
-        record = position_record(event.position)
+        record = event.position.record()
         message = event.message
         if isinstance(message, SegmentMessage):
             record["messageId"] = message.messageId if isinstance(message.messageId, str) else None

@@ -74,20 +74,12 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
-def position_record(position: Position) -> dict[str, Any]:
-    """`{"file", "line"}`, plus `"index"` for an item of a batch envelope."""
-    record: dict[str, Any] = {"file": position.file, "line": position.line}
-    if position.index is not None:
-        record["index"] = position.index
-    return record
-
-
 def example_record(example: Example, redact: bool, limits: Limits) -> dict[str, Any]:
     """An example with its position, outcome, findings, the Segment payload and the `hj` call; `limits`: the run's,
     for `--redact` (see `redact_example`)."""
     if redact:
         example = redact_example(example, limits)
-    record = position_record(example.position)
+    record = example.position.record()
     record.update(
         {
             "messageId": example.message_id,
@@ -157,7 +149,7 @@ def call_record(event: Event) -> dict[str, Any]:
     """One line of `replay --dry-run`: position, messageId, the Segment user, the event time and the `hj` call."""
     message = event.message
     assert isinstance(message, SegmentMessage) and event.decision.call is not None
-    record = position_record(event.position)
+    record = event.position.record()
     record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
     record["user"] = user_key(message)
     record["timestamp"] = message_time_text(message)
@@ -176,7 +168,7 @@ def planned_call_record(
     """One line of `replay --dry-run --latest-traits`: a `call_record` of the call's latest message (for a merged
     identify, the last of the messages merged in the replay's order: its position, messageId and time, all of that
     one message), and for an identify `merged`, how many identifies the call stands for."""
-    record = position_record(position)
+    record = position.record()
     record["messageId"] = message_id
     record["user"] = user
     record["timestamp"] = timestamp
