@@ -28,7 +28,7 @@ from typing import Any, Final
 
 import msgspec
 
-from hotjar_cli.core.decode import EVENT, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
+from hotjar_cli.core.decode import EVENT, TIMESTAMP, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import attribute_name_at_fault
@@ -658,6 +658,30 @@ class Inventory:
         when = segment_text(timestamp)
         seconds_or_text = event_seconds(message) if when is None else when
         self.observe(file, line, index, message, decision, seconds_or_text, fields, decision_kind)
+
+    def offer_only(self, file: str, line: int, index: int | None, message: SegmentMessage, decision: Decision) -> None:
+        """A message a filter leaves out: none of its names is counted, but the site received it, so the names it
+        sent are offered to the site (which keeps the first ones), as in `_track` and `_trait`."""
+        fields = message_fields(message)
+        when = segment_text(fields[TIMESTAMP])
+        where = (event_seconds(message) if when is None else when, file, line, index)
+        kind = fields[TYPE]
+        if kind == "track":
+            name = fields[EVENT]
+            found = _event_name_codes(decision)
+            if type(name) is str and name and (decision.call is not None or found[:1] == [_EVENT_LIMIT_CODE]):
+                self.events.offer(name, where)
+        elif kind == "identify" and decision.call is not None:
+            traits = fields[TRAITS]
+            names = self.attributes
+            if traits and type(traits) is dict and not names.full:
+                codes = trait_codes(traits, decision.findings)
+                for name in traits:
+                    code = codes.get(name)
+                    if code is None or code == _ATTRIBUTE_LIMIT_CODE:
+                        names.offer(name, where)
+                if names.full:
+                    self._watch()  # the site is full: the tally counts the traits of later identifies
 
     def observe(
         self,

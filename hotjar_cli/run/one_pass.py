@@ -128,6 +128,7 @@ def _run(
     if views is not None and views.inventory is not None and site is not None:
         views.inventory.held_before(site.attributes, site.events)  # the names the parts before this one gave it
     observe = views.observer if views is not None else None
+    offer = views.inventory.offer_only if views is not None and views.inventory is not None else None
     if observer is not None:
         observer.watch(summary)
     keep, selected = settings.filters.keep, settings.selected
@@ -146,6 +147,10 @@ def _run(
         if filtering and parsed.__class__ is SegmentMessage and not keep(parsed):
             summary.events += 1
             summary.filtered += 1
+            # Not reported, but Hotjar received it: its names fill the site's limits as they did then.
+            left_out = decide(parsed)
+            if offer is not None:
+                offer(name, line, item, parsed, left_out)
             return
         decision = decide(parsed)
         if selecting and decision.findings:

@@ -961,6 +961,54 @@ def test_filtered_events_are_shown_in_the_text_report(logs: Any) -> None:
     assert "9 events in 8 lines of 1 file, 5 filtered out" in result.stdout
 
 
+def _site_filled_by_other_users() -> list[dict[str, Any]]:
+    """Three event names and two traits from user a fill a site of three events and two attributes; then user b
+    sends a fourth event name and a third trait, and one name a sent before."""
+    at = "2024-05-01T10:0{}:00Z"
+    return [
+        {"type": "track", "userId": "a", "event": name, "messageId": f"a{minute}", "timestamp": at.format(minute)}
+        for minute, name in enumerate(["One", "Two", "Three"])
+    ] + [
+        {"type": "identify", "userId": "a", "traits": {"plan": "pro", "seats": 3}, "timestamp": at.format(3)},
+        {"type": "track", "userId": "b", "event": "Four", "messageId": "b4", "timestamp": at.format(4)},
+        {"type": "track", "userId": "b", "event": "Two", "messageId": "b5", "timestamp": at.format(5)},
+        {"type": "identify", "userId": "b", "traits": {"plan": "team", "region": "eu"}, "timestamp": at.format(6)},
+    ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    "only_b", [["--user", "b"], ["--since", "2024-05-01T10:04:00Z"], ["--user", "b", "--type", "track"]]
+)
+def test_events_a_filter_leaves_out_still_fill_the_site(
+    logs: Any, monkeypatch: pytest.MonkeyPatch, jobs: str, only_b: list[str]
+) -> None:
+    # A filter chooses what is reported and sent; Hotjar received the rest, whose names filled its site. Before,
+    # `--user b` judged b's events against a site that only b's events had filled: "Four" was accepted, and the
+    # gate passed on a log whose full run rejects it.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")
+    lines = _site_filled_by_other_users()
+    first = logs("a.jsonl", "".join(json.dumps(line) + "\n" for line in lines[:4]))
+    second = logs("b.jsonl", "".join(json.dumps(line) + "\n" for line in lines[4:]))
+    site = ["--max-events", "3", "--max-attributes", "2", "--jobs", jobs]
+    report = cli("validate", first, second, *site, *only_b, "-f", "jsonl")
+    assert report.code == 1
+    judged = {record["messageId"]: record["outcome"] for record in report.lines() if record.get("messageId")}
+    assert judged["b4"] == "rejected"
+    assert "b5" not in judged  # a name the site holds: accepted, nothing to say
+    findings = [finding["code"] for record in report.lines() for finding in record["findings"]]
+    assert "HJ304" in findings
+    assert ("HJ206" in findings) == ("identify" not in only_b and "track" not in only_b)
+    calls = cli("replay", first, second, *site, *only_b, "--dry-run").lines()
+    assert [call["messageId"] for call in calls if call["call"][0] == "event"] == ["b5"]
+    names = cli("inventory", first, second, *site, *only_b, "-f", "json").json()
+    fates = {row["name"]: (row["fate"], row["slot"], row["messages"]) for row in names["events"]["names"]}
+    assert fates["Four"] == ("turned-away", None, 1)
+    assert fates["Two"] == ("kept", 2, 1)
+    assert fates["One"] == ("kept", 1, 0)  # received by the site, left out of the report
+    assert names["events"]["budget"]["filled_at"] == {"time": "2024-05-01T10:02:00Z", "file": str(first), "line": 3}
+
+
 # Standard input
 
 
