@@ -217,7 +217,8 @@ KnownAttributes = Annotated[
         "--known-attributes",
         metavar="FILE",
         help="Attribute names the Hotjar site already holds, one a line, in "
-        "the order it took them: they fill its first slots.",
+        "the order it took them: they fill its first slots. A file, a pipe (<(...)), or - for stdin "
+        "when the logs are not read from it.",
         rich_help_panel="Hotjar site",
     ),
 ]
@@ -226,7 +227,8 @@ KnownEvents = Annotated[
     typer.Option(
         "--known-events",
         metavar="FILE",
-        help="Event names the Hotjar site already holds, one a line.",
+        help="Event names the Hotjar site already holds, one a line. A file, a pipe (<(...)), or - for stdin "
+        "when the logs are not read from it.",
         rich_help_panel="Hotjar site",
     ),
 ]

@@ -150,6 +150,7 @@ def add_site_view(
     100 is no site Hotjar keeps, and every answer about it would be wrong. So is a file that is no list of names
     (see `hotjar_cli.sources.names`); names that look like a mistake are taken as they are, and said once a file.
     """
+    _seeds_on_stdin(common, known_attributes, known_events, talk)
     known, notes = site_names(known_attributes, known_events)
     limits = common.run.limits
     for option, path, names, limit, setting in (
@@ -161,6 +162,27 @@ def add_site_view(
     for note in notes:
         talk.say(f"hotjar-cli: {note}")
     return Common(common.sources, with_site_view(common.run, views, known))
+
+
+def _seeds_on_stdin(common: Common, known_attributes: Path | None, known_events: Path | None, talk: Talk) -> None:
+    """UsageError when a seed file is `-` and standard input cannot give it: it is read once, so not for both seed
+    files, nor when the logs are read from it too; and it may be closed. On a terminal, a line says it waits."""
+    named = [
+        option
+        for option, path in (("--known-attributes", known_attributes), ("--known-events", known_events))
+        if path is not None and str(path) == STDIN
+    ]
+    if not named:
+        return
+    if len(named) > 1:
+        raise UsageError("--known-attributes - and --known-events -: standard input is read once; give one in a file")
+    if any(source.is_stdin for source in common.sources):
+        raise UsageError(f"{named[0]} -: standard input is read as the logs (-); give the names in a file")
+    if sys.stdin is None:  # started without one (`<&-`): see `hotjar_cli.cli.main.fill_closed_streams`
+        raise UsageError(f"{named[0]} -: standard input is closed: there is nothing to read")
+    if sys.stdin.isatty():
+        talk.reads_the_terminal()
+        talk.say(f"hotjar-cli: reading the names of {named[0]} from the terminal, one a line (end with Ctrl-D)")
 
 
 _YEAR_OR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")

@@ -11,14 +11,17 @@ a JSON object).
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import msgspec
 
 from hotjar_cli.core.views import SiteNames
 from hotjar_cli.core.visible import visible
 from hotjar_cli.sources.reader import GZIP_MAGIC, compressed_with
-from hotjar_cli.sources.source import InputError
+from hotjar_cli.sources.source import STDIN, InputError
 
 MAX_KNOWN_NAMES = 1_000_000
 """A seed file longer than this is not a list of a site's names."""
@@ -30,55 +33,63 @@ _LONGEST_MAGIC = 10
 
 def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[str]]:
     """The names in a seed file, one a line, in order, each once (blank lines skipped), and what to say of them (see
-    the module's documentation). Raises InputError for a file that is no list of names."""
+    the module's documentation). Raises InputError for a file that is no list of names.
+
+    The file is read once, from its start to its end, never sought: a pipe (`<(...)`, `/dev/stdin`, a FIFO) is read
+    as a file is, and `-` is standard input."""
     if path is None:
         return (), []
-    names: dict[str, None] = {}
-    spaced: dict[str, int] = {}
-    commented: dict[str, int] = {}
-    escaped: dict[str, int] = {}
-    escape = ""  # the first escape's text
     try:
+        if str(path) == STDIN:
+            return _read_names(option, path, sys.stdin.buffer)
         with open(path, "rb") as file:
-            _refuse_compressed(option, path, file.read(_LONGEST_MAGIC))
-            file.seek(0)
-            for number, raw in enumerate(file, 1):
-                try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
-                name = line.rstrip("\r\n")
-                text = name.strip()
-                if not text:
-                    continue
-                if text[0] == "{" and text[-1] == "}" and _is_json_object(text):
-                    raise InputError(
-                        f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
-                    )
-                names[name] = None
-                if name != text:
-                    spaced.setdefault(name, number)
-                if name[0] == "#":
-                    commented.setdefault(name, number)
-                found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
-                if found is not None:
-                    escape = escape or found.group()
-                    escaped.setdefault(name, number)
-                if len(names) > MAX_KNOWN_NAMES:
-                    raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
+            return _read_names(option, path, file)
     except IsADirectoryError:
         raise InputError(f"{option} {path}: is a folder; {option} names a file of names, one a line") from None
     except FileNotFoundError:
         raise InputError(f"{option} {path}: no such file or directory") from None  # as an input says it
     except OSError as error:
         raise InputError(f"{option} {path}: {error.strerror or error}") from None
-    notes = []
-    if spaced:
-        name, number = next(iter(spaced.items()))
-        where, blank = ("starts", name[0]) if name[0].isspace() else ("ends", name[-1])
-        notes.append(
-            f"{path}:{number}: '{visible(name)}' {where} with {_blank_word(blank)}: taken as it is{_others(spaced)}"
-        )
+
+
+def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...], list[str]]:
+    """`read_names` of a file opened, read once from its start: its magic bytes first, then its lines."""
+    names: dict[str, None] = {}
+    starting: dict[str, int] = {}  # names with whitespace at their start, and the line each is first on
+    ending: dict[str, int] = {}
+    commented: dict[str, int] = {}
+    escaped: dict[str, int] = {}
+    escape = ""  # the first escape's text
+    head = file.read(_LONGEST_MAGIC)
+    _refuse_compressed(option, path, head)
+    for number, raw in enumerate(_lines(head, file), 1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
+        name = line.rstrip("\r\n")
+        text = name.strip()
+        if not text:
+            continue
+        if text[0] == "{" and text[-1] == "}" and _is_json_object(text):
+            raise InputError(
+                f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
+            )
+        names[name] = None
+        if name[0].isspace():
+            starting.setdefault(name, number)
+        if name[-1].isspace():
+            ending.setdefault(name, number)
+        if name[0] == "#":
+            commented.setdefault(name, number)
+        found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
+        if found is not None:
+            escape = escape or found.group()
+            escaped.setdefault(name, number)
+        if len(names) > MAX_KNOWN_NAMES:
+            raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
+    spaced = [_spaced_note(path, "start", starting), _spaced_note(path, "end", ending)]
+    notes = [note for _, note in sorted(filter(None, spaced), key=lambda said: said[0])]  # in the file's order
     if commented:
         name, number = next(iter(commented.items()))
         notes.append(
@@ -92,6 +103,31 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
             "`inventory --format csv -o FILE` writes names exactly"
         )
     return tuple(names), notes
+
+
+def _lines(head: bytes, file: BinaryIO) -> Iterator[bytes]:
+    """The lines of a file whose first bytes, `head`, were already read from it: a pipe cannot go back to its start."""
+    *whole, partial = head.split(b"\n")
+    for line in whole:
+        yield line + b"\n"
+    partial += file.readline()
+    if partial:
+        yield partial
+    yield from file
+
+
+def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str] | None:
+    """What to say of the names with whitespace at their `end` ("start" or "end"), with the line it is said of: the
+    first such name, and how many names in the file have whitespace at that end (a name with both is counted at each,
+    and said twice)."""
+    if not names:
+        return None
+    at = 0 if end == "start" else -1
+    name, number = next(iter(names.items()))
+    others = _others(names)
+    if len({other[at] for other in names}) > 1:  # not all "do" as the first does: a space, a tab
+        others = f" ({len(names):,} names in this file {end} with whitespace)"
+    return number, f"{path}:{number}: '{visible(name)}' {end}s with {_blank_word(name[at])}: taken as it is{others}"
 
 
 def site_names(attributes: Path | None, events: Path | None) -> tuple[SiteNames, list[str]]:

@@ -21,6 +21,8 @@ from hotjar_cli.core.decode import MAX_LINE_BYTES
 from hotjar_cli.sources import s3
 from hotjar_cli.sources.source import (
     OWN_LINES,
+    OWN_MARKUP,
+    OWN_REPLAY,
     OWN_REPORT,
     OWN_TEXT,
     S3_SCHEME,
@@ -285,12 +287,15 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
 
 
 def _own_report(path: Path) -> bool:
-    """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_LINES`, `OWN_TEXT`):
-    read as a log, each of its lines would be an invalid message, or a message it is not."""
+    """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_REPLAY`, `OWN_LINES`,
+    `OWN_TEXT`, `OWN_MARKUP`), whatever its name: read as a log, each of its lines would be an invalid message, or a
+    message it is not."""
     try:
         with open(path, "rb") as file:
             head = file.read(4096)
-            return head.startswith(OWN_REPORT) or OWN_LINES.match(head) is not None or OWN_TEXT.match(head) is not None
+            return head.startswith((OWN_REPORT, OWN_REPLAY)) or any(
+                pattern.match(head) is not None for pattern in (OWN_LINES, OWN_TEXT, OWN_MARKUP)
+            )
     except OSError:
         return False  # read as a log, it fails there, named
 

@@ -38,6 +38,17 @@ OWN_TEXT = re.compile(
 inventory's CSV and `validate`'s GitHub annotations, whatever the file is called (a `.txt`, a `.log`). No Segment
 log line starts so; written beside the logs (`-o report.txt`), each would be read back as logs, and every line of
 it would count as a broken message."""
+OWN_MARKUP = re.compile(
+    rb'<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hotjar-cli"'
+    rb'|<!DOCTYPE html>\n<html lang="en"><head>(?:<meta [^>]*>)*<title>hotjar-cli (?:validate|inventory)</title>'
+)
+"""How hotjar-cli's JUnit XML and HTML reports begin (`validate --format junit`; the `html` pages of `validate` and
+`inventory`, whose title follows a few `<meta>` elements), whatever the file is called (a `.junit`, a `.page`, a
+`.jsonl`): skipped in a folder walked as `OWN_TEXT` is. No Segment log line starts with `<`."""
+OWN_REPLAY = b'{\n  "planned": '
+"""How the summary of `replay --report json` begins, redirected into a file beside the logs (`> replay.json`): a
+Segment log line holds its whole message, never a `{` alone, and each line of this one would count as a broken
+message."""
 
 STDIN = "-"
 S3_SCHEME = "s3://"

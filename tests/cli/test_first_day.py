@@ -20,6 +20,8 @@ import pytest
 
 from hotjar_cli import __version__, compiled
 from hotjar_cli.cli.main import INTERRUPTED
+from hotjar_cli.report import Format
+from hotjar_cli.report.inventory_formats import InventoryFormat
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
 from tests.support.cli import (
     CLEAN,
@@ -639,6 +641,43 @@ def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_
     assert json.loads(Path("logs/report.json").read_text())["summary"]["files"] == 1
     # Named on its own, a report is read as the file it names: nothing read is left out unasked.
     assert cli("validate", "logs/report.json", "-f", "json").json()["summary"]["events"] > 0
+
+
+OWN_REPORTS = [
+    *(("validate", format.value) for format in Format),
+    *(("inventory", format.value) for format in InventoryFormat),
+    ("replay", "report"),  # `replay --dry-run --report json`, redirected into a file
+]
+"""Every report hotjar-cli writes of logs: each format of `validate` and `inventory` (from their enums, so that no
+format is left out), and the summary of `replay --report json`."""
+LOG_LIKE_NAMES = ("report.jsonl", "v.junit", "x.ndjson", "report")
+
+
+def _write_report(command: str, format: str, source: Path, to: str) -> None:
+    if command == "replay":
+        Path(to).write_text(cli("replay", "--dry-run", "--report", "json", source).stdout)
+    else:
+        cli(command, source, "-f", format, "-o", to)
+    assert Path(to).stat().st_size > 0
+
+
+@pytest.mark.parametrize(("command", "format"), OWN_REPORTS)
+def test_a_report_of_any_format_written_beside_the_logs_under_a_log_like_name_is_not_read(
+    logs: Any, command: str, format: str
+) -> None:
+    logs("logs/events.jsonl", CLEAN)
+    mixed = logs("mixed.jsonl", MIXED)  # findings in every format, the GitHub annotations' too
+    for name in LOG_LIKE_NAMES:
+        _write_report(command, format, mixed, f"logs/{name}")
+    result = cli("validate", "logs", "-f", "json")
+    assert result.code == 0, result.stdout
+    assert (result.json()["summary"]["files"], result.json()["summary"]["events"]) == (1, 3)
+    # A folder of nothing but the report says it skipped it, in the words it has for a JSON report.
+    Path("only").mkdir()
+    _write_report(command, format, mixed, "only/report.jsonl")
+    assert one_line(cli("validate", "only").stderr) == (
+        f"hotjar-cli: error: only: directory holds no log files: skipped report.jsonl {SKIPPED_WHY}"
+    )
 
 
 def test_a_pattern_that_matches_only_skipped_files_says_which_it_skipped(logs: Any) -> None:

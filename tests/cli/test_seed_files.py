@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import re
+import subprocess
+import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.cli import cli, identify, one_line, track
+from tests.support.cli import CLI, Result, cli, identify, one_line, process, track
 
 COMMANDS = [["inventory"], ["validate", "--fail-on", "never"], ["replay", "--dry-run"]]
 LOG = identify(traits={"plan": "pro", "email": "a@example.com"}) + track()
@@ -23,16 +28,33 @@ def seed_lines(result_stderr: str) -> list[str]:
 
 NOTED = {
     "whitespace at an end": (
-        "email\nplan \n\n  seats\nemail\t\nplan \n",
-        "names.txt:2: 'plan ' ends with a space: taken as it is (3 names in this file do)",
+        "email\nplan \n\nseats \nplan \n",
+        ["names.txt:2: 'plan ' ends with a space: taken as it is (2 names in this file do)"],
+    ),
+    "whitespace at either end, counted apart": (
+        "email\n plan\nplan \n\n  seats\nemail\t\nplan \n",
+        [
+            "names.txt:2: ' plan' starts with a space: taken as it is (2 names in this file do)",
+            "names.txt:3: 'plan ' ends with a space: taken as it is (2 names in this file end with whitespace)",
+        ],
+    ),
+    "a space at the start of one name and at the end of another": (
+        " plan\nemail \n",
+        [
+            "names.txt:1: ' plan' starts with a space: taken as it is",
+            "names.txt:2: 'email ' ends with a space: taken as it is",
+        ],
     ),
     "a name starting with a hash": (
         "# attributes of the site\nplan\n#legacy\n",
-        "names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
-        "(2 names in this file do)",
+        [
+            "names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
+            "(2 names in this file do)"
+        ],
     ),
 }
-"""Seed files whose names look like a mistake: what each holds, and the one line said of it."""
+"""Seed files whose names look like a mistake: what each holds, and the lines said of it (one for each way a name
+looks like a mistake)."""
 
 
 @pytest.mark.parametrize("case", list(NOTED))
@@ -45,7 +67,7 @@ def test_names_that_look_like_a_mistake_are_taken_as_they_are_and_said_once(
     Path("names.txt").write_text(content)
     result = cli(*command, path, "--known-attributes", "names.txt")
     assert result.code == 0, result.stderr
-    assert seed_lines(result.stderr) == [f"hotjar-cli: {said}"]
+    assert seed_lines(result.stderr) == [f"hotjar-cli: {line}" for line in said]
 
 
 def test_names_with_whitespace_keep_their_slots(logs: Any) -> None:
@@ -167,3 +189,127 @@ def test_a_missing_list_of_names_is_worded_as_a_missing_input(logs: Any, command
     result = cli(*command, path, "--known-events", "missing.txt")
     assert result.code == 2
     assert one_line(result.stderr) == "hotjar-cli: error: --known-events missing.txt: no such file or directory"
+
+
+# Seed files from a pipe: read once, never sought
+
+
+def _fifo(name: str, content: bytes) -> threading.Thread:
+    """A FIFO called `name` that a thread fills with `content` a few bytes at a time, then closes."""
+    os.mkfifo(name)
+
+    def fill() -> None:
+        with suppress(BrokenPipeError), open(name, "wb", buffering=0) as fifo:
+            for start in range(0, len(content), 3):  # the magic bytes and the lines cut across writes
+                fifo.write(content[start : start + 3])
+
+    writer = threading.Thread(target=fill, daemon=True)  # daemon: never left waiting for a reader
+    writer.start()
+    return writer
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_list_of_names_is_read_from_a_fifo(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    writer = _fifo("names.txt", b"\xef\xbb\xbfplan\r\n#legacy\nemail \n")
+    result = cli(*command, path, "--known-attributes", "names.txt")
+    writer.join(timeout=10)
+    assert result.code == 0, result.stderr
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:3: 'email ' ends with a space: taken as it is",
+        "hotjar-cli: names.txt:2: '#legacy' starts with '#': taken as a name, not a comment",
+    ]
+
+
+def test_names_from_a_fifo_keep_their_slots(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    writer = _fifo("names.txt", b"\xef\xbb\xbfplan\r\n#legacy\nemail \n")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "-f", "json")
+    writer.join(timeout=10)
+    names = [row["name"] for row in result.json()["attributes"]["names"]]
+    assert names[:3] == ["plan", "#legacy", "email "]
+
+
+@pytest.mark.parametrize("case", [case for case in REFUSED if REFUSED[case][1] is not None])
+def test_a_fifo_that_is_no_list_of_names_is_refused_as_a_file_is(logs: Any, case: str) -> None:
+    path = logs("log.jsonl", LOG)
+    name, content, said = REFUSED[case]
+    assert content is not None
+    writer = _fifo(name, content)
+    result = cli("inventory", path, "--known-attributes", name)
+    writer.join(timeout=10)
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: {said}"
+
+
+def _through_a_descriptor(content: bytes, *args: str) -> Result:
+    """`hotjar-cli ARGS` with `{fd}` in them standing for /dev/fd/N, a pipe holding `content` (as `<(...)` gives)."""
+    read, write = os.pipe()
+    try:
+        os.write(write, content)  # small: it fits in the pipe
+        os.close(write)
+        argv = [str(CLI), *(arg.replace("{fd}", f"/dev/fd/{read}") for arg in args)]
+        env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"} | {"NO_COLOR": "1"}
+        done = subprocess.run(argv, pass_fds=(read,), capture_output=True, env=env, timeout=60, check=False)
+    finally:
+        os.close(read)
+    return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def test_a_list_of_names_is_read_from_a_dev_fd_path(logs: Any) -> None:
+    path = str(logs("log.jsonl", LOG))
+    result = _through_a_descriptor(b"yy\n", "inventory", path, "--known-attributes", "{fd}", "-f", "json")
+    assert result.code == 0, result.stderr
+    assert result.json()["attributes"]["names"][0]["name"] == "yy"
+    refused = _through_a_descriptor(LOG.encode(), "inventory", path, "--known-events", "{fd}")
+    assert refused.code == 2
+    assert re.fullmatch(
+        r"hotjar-cli: error: --known-events /dev/fd/\d+: line 1 is a JSON object, not a name: the file lists one "
+        "name per line",
+        one_line(refused.stderr),
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_dash_reads_a_list_of_names_from_stdin(logs: Any, command: list[str]) -> None:
+    path = logs("log.jsonl", LOG)
+    result = process(*command, path, "--known-events", "-", input=b"Signed Up\n Plan Chosen\n")
+    assert result.code == 0, result.stderr
+    assert "hotjar-cli: -:2: ' Plan Chosen' starts with a space: taken as it is" in result.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["-", "--known-attributes", "-"],
+            "--known-attributes -: standard input is read as the logs (-); give the names in a file",
+        ),
+        (
+            ["log.jsonl", "--known-attributes", "-", "--known-events", "-"],
+            "--known-attributes - and --known-events -: standard input is read once; give one in a file",
+        ),
+    ],
+)
+def test_dash_for_names_is_refused_when_stdin_is_taken(logs: Any, args: list[str], said: str) -> None:
+    logs("log.jsonl", LOG)
+    result = process("inventory", *args, input=LOG.encode())
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: {said}"
+
+
+def test_dash_for_names_is_refused_when_stdin_is_closed(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    done = subprocess.run(
+        [str(CLI), "inventory", str(path), "--known-attributes", "-"],
+        stdin=None,
+        capture_output=True,
+        check=False,
+        close_fds=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == (
+        "hotjar-cli: error: --known-attributes -: standard input is closed: there is nothing to read"
+    )
