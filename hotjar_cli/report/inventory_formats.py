@@ -6,8 +6,8 @@ function and one enum member.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TextIO
 
@@ -26,7 +26,7 @@ from hotjar_cli.report.site_view import (
     unread_words,
     where,
 )
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, filtered_out
 
 TOP = 50
 """Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
@@ -66,11 +66,21 @@ def budget_line(
 
 
 def span_words(record: dict[str, Any]) -> str:
-    """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time."""
-    events = counted(record["summary"]["events"], "event")
+    """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time.
+
+    With `--since`/`--until`, how many the filters left out, as `validate` says it, and the span of those left:
+    `10,069 events, 10,054 filtered out, 15 left from 2024-04-04T04:26:03Z to 2024-04-04T04:26:56Z`."""
+    summary = record["summary"]
+    filtered = summary.get("filtered", 0)
+    events = counted(summary["events"], "event") + filtered_out(filtered)
+    left = summary["events"] - filtered
+    if filtered:
+        if not left:
+            return events  # every event filtered out: no span, and no word of their times
+        events += f", {left:,} left"
     first, last = record["span"]["first"], record["span"]["last"]
     if first is None or last is None:
-        return f"{events}, none with a readable event time" if record["summary"]["events"] else events
+        return f"{events}, none with a readable event time" if left else events
     return f"{events} from {first} to {last}"
 
 
@@ -237,7 +247,11 @@ CSV_COLUMNS = (
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any tabs and spaces."""
+"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any whitespace: tabs, spaces
+and line breaks (`\\r=1+1`), which a reader may drop or end a line at."""
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Every character `str.splitlines` ends a line at: a CSV reader or a spreadsheet may take any of them, a lone `\\r`
+included, for the end of a row, unless the cell is quoted."""
 
 
 def _cell(value: Any, exact: bool) -> Any:
@@ -252,10 +266,21 @@ def _cell(value: Any, exact: bool) -> Any:
     if not exact:
         value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
-    shown = value.lstrip("\t ")
+    shown = value.lstrip()
     if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def _field(value: Any) -> str:
+    """A cell as CSV writes it: quoted, its quotes doubled, when it holds the delimiter, a quote or any line break.
+
+    Not `csv.writer`: it quotes a field only for the characters of its line terminator, so with `\\n` a lone `\\r`
+    (or `\\u2028`) went out bare, and a reader split the row there, the rest of the name starting a row of its own."""
+    text = "" if value is None else str(value)
+    if "," in text or '"' in text or LINE_BREAKS.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _plain_counts(counts: dict[str, int]) -> str:
@@ -267,12 +292,15 @@ def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> None:
     """One row per name (attributes, then events) with every field of the JSON's: empty where the JSON has null,
     `true`/`false` for booleans, counts as `code:count` pairs separated by spaces. `exact`: the names and files as
     they are (see `_cell`), for a file; else with the characters a terminal would act on escaped."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+
+    def writerow(cells: Iterable[Any]) -> None:
+        out.write(",".join(_field(cell) for cell in cells) + "\n")
+
+    writerow(CSV_COLUMNS)
     for kind in ("attributes", "events"):
         for row in record[kind]["names"]:
             first, last = row["first_seen"] or {}, row["last_seen"] or {}
-            writer.writerow(
+            writerow(
                 [
                     _cell(value, exact)
                     for value in (

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
+from hotjar_cli.core.visible import visible
 from hotjar_cli.report.inventory_formats import InventoryFormat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,6 +282,27 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     assert "hotjar-cli validate: 1 event in 1 line of 1 file" in cli("validate", log)[1]
 
 
+def test_the_text_inventory_says_how_many_events_the_filters_left_out_as_validate_does(tmp_path: Path) -> None:
+    log = tmp_path / "spread.jsonl"
+    spread_over(log, timedelta(days=4), 5)  # one a day from START
+    since = (START + timedelta(days=3)).isoformat().replace("+00:00", "Z")
+
+    def header(*args: str) -> str:
+        return " ".join(cli("inventory", log, *args)[1].split("\nattribute budget")[0].split())
+
+    assert header("--since", since) == (
+        f"hotjar-cli inventory: 5 events, 3 filtered out, 2 left from {since} to "
+        f"{(START + timedelta(days=4)).isoformat().replace('+00:00', 'Z')}"
+    )
+    assert "5 events in 5 lines of 1 file, 3 filtered out" in " ".join(
+        cli("validate", log, "--since", since)[1].split()
+    )
+    assert header("--until", START.isoformat().replace("+00:00", "Z")) == (
+        "hotjar-cli inventory: 5 events, 5 filtered out"  # not "none with a readable event time": none was left
+    )
+    assert header().startswith("hotjar-cli inventory: 5 events from ")  # no filter: as before
+
+
 def test_every_count_of_one_in_the_text_markdown_and_html_inventory_is_singular(tmp_path: Path) -> None:
     log = tmp_path / "one.jsonl"
     log.write_text(
@@ -541,6 +563,44 @@ def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_space
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
     rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
     assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])
+
+
+LINE_BREAKS = ["\r", "\r\n", "\r=cr", "\u2028", "\r=1+1", "a\rb", "\n@x", "\x85-x", "\u2029", "\x0b", "\x0c", "\x1c+1"]
+"""Names holding a character some CSV reader or spreadsheet ends a line at, some of them before a formula."""
+
+
+def _unguarded_formulas(rows: list[list[str]]) -> list[str]:
+    # The README's rule, with every kind of whitespace and line break a reader might drop before the `=`.
+    return [cell for row in rows for cell in row if len(cell.lstrip()) > 1 and cell.lstrip()[0] in "=+-@"]
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["file", "terminal"])
+def test_a_csv_name_holding_a_line_break_is_one_quoted_cell_and_no_formula_escapes_the_guard(
+    tmp_path: Path, exact: bool
+) -> None:
+    log = tmp_path / "breaks.jsonl"
+    log.write_text(
+        lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(LINE_BREAKS, 1)}), encoding="utf-8"
+    )
+    out = tmp_path / "names.csv"
+    if exact:
+        assert cli("inventory", log, "--format", "csv", "-o", out)[0] == 0
+        written = out.read_bytes().decode("utf-8")
+    else:
+        written = cli("inventory", log, "--format", "csv")[1]
+    # As the csv module reads a file (newline=""), and line by line as str.splitlines cuts it.
+    for rows in (list(csv.reader(io.StringIO(written, newline=""))), list(csv.reader(written.splitlines(True)))):
+        assert len(rows) == 1 + len(LINE_BREAKS)
+        assert all(len(row) == len(rows[0]) for row in rows)
+        assert _unguarded_formulas(rows) == []
+        names = [row[1] for row in rows[1:]]
+        expected = [name if exact else visible(name) for name in LINE_BREAKS]
+        guarded = ["'" + name if len(name.lstrip()) > 1 and name.lstrip()[0] in "=+-@" else name for name in expected]
+        assert sorted(names) == sorted(guarded)
+    if exact:
+        # Every field holding a line break is quoted, so the name is read back exactly, break and all.
+        for name in LINE_BREAKS:
+            assert f'"{name}"' in written or f'"\'{name}"' in written, repr(name)
 
 
 # The CSV carries what the JSON carries, as plain values
