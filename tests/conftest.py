@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,11 @@ def chromium_executable() -> str:
     if executable is None:
         pytest.fail("no system Chromium: apt-get install chromium-headless-shell chromium, as .ci/run does")
     return executable
+
+
+@pytest.fixture(scope="session")
+def segment_dates_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Segment's date packages installed with npm, to run with node (see `tests.support.isodate`)."""
+    from tests.support.isodate import install_segment_dates  # after the assert rewriting of tests.support is set
+
+    return install_segment_dates(request, tmp_path_factory)

@@ -71,8 +71,8 @@ def before(when: Any, other: Any) -> bool:
 
 
 def js_type_number(value: Any) -> int:
-    """The JavaScript type an attribute value has in the browser, by its place in `JS_TYPES`: ISO-8601 strings
-    become `Date`s there."""
+    """The JavaScript type an attribute value has in the browser, by its place in `JS_TYPES`: strings Segment's
+    integration turns into `Date`s (`@segment/isodate`'s, see `iso_date_text`) are `date`s."""
     if isinstance(value, str):
         return 1 if iso_date_text(value) else 0
     kind = type(value)
@@ -227,10 +227,10 @@ class PythonTally:
 
     def __init__(self, exact_users: int, held: int, still_offered: str) -> None:
         """`still_offered`: the code of the one finding that drops a value and still offers its name to the site
-        (its limit). The C tally takes the core's own functions for what it does not read itself (rare times,
-        texts past ASCII, odd users, a finding met for the first time, a time in a minute not met just before):
-        `before`, `iso_date_text`, `user_key_of`, `trait_name_of` and `is_segment_time`, which this one calls
-        directly."""
+        (its limit). The C tally takes the core's own functions for what it does not read itself (rare times, odd
+        users, a finding met for the first time, a time in a minute not met just before): `before`, `user_key_of`,
+        `trait_name_of` and `is_segment_time`, which this one calls directly; it reads dates as `iso_date_text`
+        does."""
         self._still_offered = still_offered
         self._exact_users = exact_users
         self._held = held
@@ -490,7 +490,6 @@ def c_tally(made: Callable[..., Tally], exact_users: int, held: int) -> Tally:
         held,
         ATTRIBUTE_LIMIT_EXCEEDED.code,
         before,
-        iso_date_text,
         user_key_of,
         trait_name_of,
         is_segment_time,

@@ -6,10 +6,9 @@
  * slot per name in an array, its users' 64-bit hashes in a small open-addressing table (then HyperLogLog registers),
  * and the decisions held in a table keyed by address: counting an event touches a slot and a table line, and makes
  * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
- * (two times not both in Segment's form), `is_date` (a text past ASCII that may be an ISO-8601 date), `user_key` (a
- * message whose userId and anonymousId are not plain texts), `trait_name` (the path of a finding met for the first
- * time), `is_segment_time` (a time in a minute not met just before) and `seconds` (a time handed over that is not
- * a text in Segment's form with a calendar date). Those are pure: they do not call the tally
+ * (two times not both in Segment's form), `user_key` (a message whose userId and anonymousId are not plain texts),
+ * `trait_name` (the path of a finding met for the first time), `is_segment_time` (a time in a minute not met just
+ * before) and `seconds` (a time handed over that is not a text in Segment's form with a calendar date). Those are pure: they do not call the tally
  * back, so a slot found before one of them is called is still where it was.
  */
 
@@ -80,7 +79,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
     Py_ssize_t held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
+    PyObject *before, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
     Slot *slots[KINDS];
     Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
     Py_ssize_t *free_slots[KINDS];
@@ -553,7 +552,9 @@ static int digits(const char *text, Py_ssize_t size, Py_ssize_t start, Py_ssize_
     return 1;
 }
 
-/* `hotjar_cli.core.eventtime.iso_date_text` for an ASCII text, read as it reads one. */
+/* `hotjar_cli.core.eventtime.iso_date_text` (`@segment/isodate`'s `is(text, true)`) for an ASCII text, read as it
+ * reads one: `YYYY-MM-DD`, then optionally `T` or a space, `hh[:]mm`, optionally `[:]ss` and a fraction after `.`
+ * or `,`, then optionally `Z`, `+hh`, `+hhmm` or `+hh:mm` (or `-`). */
 static int ascii_iso_date(const char *text, Py_ssize_t size) {
     if (size < 10 || text[4] != '-')
         return 0;
@@ -562,49 +563,57 @@ static int ascii_iso_date(const char *text, Py_ssize_t size) {
     if (size == 10)
         return 1;
     char separator = text[10];
-    if (size < 16 || (separator != 'T' && separator != ' ') || !digits(text, size, 11, 13))
+    if ((separator != 'T' && separator != ' ') || !digits(text, size, 11, 13))
         return 0;
-    if (text[13] != ':' || !digits(text, size, 14, 16))
+    Py_ssize_t at = size > 13 && text[13] == ':' ? 14 : 13;
+    if (!digits(text, size, at, at + 2))
         return 0;
-    Py_ssize_t at = 16;
-    if (at < size && text[at] == ':') {
-        if (!digits(text, size, at + 1, at + 3))
+    at += 2;
+    if (at == size)
+        return 1;
+    char mark = text[at];
+    if (mark == ':' || (mark >= '0' && mark <= '9')) {
+        if (mark == ':')
+            at++;
+        if (!digits(text, size, at, at + 2))
             return 0;
-        at += 3;
-        if (at < size && text[at] == '.') {
+        at += 2;
+        if (at == size)
+            return 1;
+        mark = text[at];
+        if (mark == '.' || mark == ',') {
             Py_ssize_t end = at + 1;
             while (end < size && text[end] >= '0' && text[end] <= '9')
                 end++;
             if (end == at + 1)
                 return 0;
+            if (end == size)
+                return 1;
             at = end;
+            mark = text[at];
         }
     }
+    if (mark == 'Z')
+        return at + 1 == size;
+    if ((mark != '+' && mark != '-') || !digits(text, size, at + 1, at + 3))
+        return 0;
+    at += 3;
     if (at == size)
         return 1;
-    char sign = text[at];
-    if (sign == 'Z')
-        return at + 1 == size;
-    if (sign != '+' && sign != '-')
-        return 0;
-    if (size - at == 6 && text[at + 3] == ':')
-        return digits(text, size, at + 1, at + 3) && digits(text, size, at + 4, at + 6);
-    return size - at == 5 && digits(text, size, at + 1, at + 5);
+    if (text[at] == ':')
+        at++;
+    return at + 2 == size && digits(text, size, at, size);
 }
 
-/* `hotjar_cli.core.tally.js_type_number`. -1 on error. */
-static int js_type_number(Tally *self, PyObject *value) {
+/* `hotjar_cli.core.tally.js_type_number`. */
+static int js_type_number(PyObject *value) {
     if (PyUnicode_Check(value)) {
         if (PyUnicode_GET_LENGTH(value) < 10 || PyUnicode_READ_CHAR(value, 4) != '-')
             return 0;
-        if (PyUnicode_IS_ASCII(value))
-            return ascii_iso_date(PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value));
-        PyObject *answer = PyObject_CallOneArg(self->is_date, value);
-        if (answer == NULL)
-            return -1;
-        int truth = PyObject_IsTrue(answer);
-        Py_DECREF(answer);
-        return truth < 0 ? -1 : truth ? 1 : 0;
+        /* No text past ASCII is a date: the pattern is ASCII only, as JavaScript's `\d` takes ASCII digits only. */
+        if (!PyUnicode_IS_ASCII(value))
+            return 0;
+        return ascii_iso_date(PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value));
     }
     if (PyBool_Check(value))
         return 2;
@@ -619,13 +628,9 @@ static int js_type_number(Tally *self, PyObject *value) {
     return 7;
 }
 
-static int count_type(Tally *self, Slot *slot, PyObject *value) {
-    int number = js_type_number(self, value);
-    if (number < 0)
-        return -1;
+static void count_type(Slot *slot, PyObject *value) {
     slot->used = 1;
-    slot->types[number]++;
-    return 0;
+    slot->types[js_type_number(value)]++;
 }
 
 /* A finding under a slot's name, by its code. -1 on error. */
@@ -1256,7 +1261,7 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
                              event->index, event->in_order);
         Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
         if (done == 0)
-            done = count_type(self, slot, value);
+            count_type(slot, value);
         if (done == 0 && code != NULL)
             done = add_dropped(slot, code);
         if (done == 0 && has_user)
@@ -1496,11 +1501,7 @@ static PyObject *Tally_count_type(Tally *self, PyObject *const *args, Py_ssize_t
     Slot *slot = slot_at(self, ATTRIBUTES, number);
     if (slot == NULL)
         return NULL;
-    int type = js_type_number(self, args[1]);
-    if (type < 0 || (slot = slot_at(self, ATTRIBUTES, number)) == NULL)
-        return NULL;
-    slot->used = 1;
-    slot->types[type]++;
+    count_type(slot, args[1]);
     Py_RETURN_NONE;
 }
 
@@ -1718,11 +1719,11 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
 
 static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     Py_ssize_t exact_users, held_limit;
-    PyObject *before, *is_date, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
-    static char *names[] = {"exact_users", "held",       "still_offered",   "before",  "is_date",
-                            "user_key",    "trait_name", "is_segment_time", "seconds", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOOOO", names, &exact_users, &held_limit, &still_offered,
-                                     &before, &is_date, &user_key, &trait_name, &is_segment_time, &seconds))
+    PyObject *before, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
+    static char *names[] = {"exact_users", "held", "still_offered", "before", "user_key",
+                            "trait_name", "is_segment_time", "seconds", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnUOOOOO", names, &exact_users, &held_limit, &still_offered,
+                                     &before, &user_key, &trait_name, &is_segment_time, &seconds))
         return -1;
     if (self->held != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "a tally is made once");
@@ -1742,7 +1743,6 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
         return -1;
     }
     self->before = Py_NewRef(before);
-    self->is_date = Py_NewRef(is_date);
     self->user_key = Py_NewRef(user_key);
     self->still_offered = Py_NewRef(still_offered);
     if (PyUnicode_CheckExact(self->still_offered))
@@ -1765,7 +1765,6 @@ static void Tally_dealloc(Tally *self) {
         PyMem_Free(self->free_slots[kind]);
     }
     Py_XDECREF(self->before);
-    Py_XDECREF(self->is_date);
     Py_XDECREF(self->user_key);
     Py_XDECREF(self->still_offered);
     Py_XDECREF(self->trait_name);

@@ -13,7 +13,6 @@ class NativeTally:
         held: int,
         still_offered: str,
         before: Callable[[Any, Any], bool],
-        is_date: Callable[[str], bool],
         user_key: Callable[[Any, Any], str | None],
         trait_name: Callable[[str], str | None],
         is_segment_time: Callable[[str], bool],

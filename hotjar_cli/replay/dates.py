@@ -24,8 +24,10 @@ themselves, run with node, in several time zones):
 - A string is converted only when it starts with `YYYY-MM-DD` (strict mode) and matches isodate's whole
   pattern: `YYYY[-]MM[-]DD`, optionally followed by `T` or a space, `hh[:]mm`, optionally `[:]ss` and a
   fraction after `.` or `,` of any number of digits, optionally `Z` or `+hh`, `+hhmm`, `+hh:mm` (or `-`).
-  Anything else (`2022-02-03T10`, `20220203`, `2022-02-03 `, a trailing newline) stays a string, and strict
-  mode never falls back to the engine's own `Date` parsing.
+  Anything else (`2022-02-03T10`, `20220203`, `2022-02-03 `, a trailing newline, digits past ASCII) stays a
+  string, and strict mode never falls back to the engine's own `Date` parsing. The two patterns are the core's
+  (`hotjar_cli.core.eventtime.SEGMENT_DATE_START` and `SEGMENT_DATE_PATTERN`), which the inventory reads its
+  `date` type with too.
 - A date alone is midnight UTC, not local midnight: `"2022-02-03"` is 2022-02-03T00:00:00Z.
 - A `T` without an offset is UTC as well.
 - A space separator ignores any offset written after it (even `Z`) and uses `new Date().getTimezoneOffset()`:
@@ -43,9 +45,11 @@ themselves, run with node, in several time zones):
 
 from __future__ import annotations
 
+from hotjar_cli.core.eventtime import SEGMENT_DATE_PATTERN, SEGMENT_DATE_START
+
 SEGMENT_DATES_JS = r"""(attributes, at) => {
-  const shape = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?(?:([ T])(\d{2}):?(\d{2})(?::?(\d{2})(?:[,.](\d+))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
-  const fullDate = /^\d{4}-\d{2}-\d{2}/;
+  const shape = /^SEGMENT_DATE_PATTERN$/;
+  const fullDate = /^SEGMENT_DATE_START/;
   const whole = (digits, fallback) => parseInt(digits, 10) || fallback;
   // A Map, not an object: looked up in an object, attribute names such as `__proto__` or `constructor` would
   // find what every object inherits.
@@ -81,5 +85,5 @@ SEGMENT_DATES_JS = r"""(attributes, at) => {
     return value;
   };
   return convert(attributes, times ? null : at, true);
-}"""
+}""".replace("SEGMENT_DATE_PATTERN", SEGMENT_DATE_PATTERN).replace("SEGMENT_DATE_START", SEGMENT_DATE_START)
 """The function expression `(attributes, at) => converted copy`; see the module's documentation."""

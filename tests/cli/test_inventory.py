@@ -21,6 +21,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.inventory_formats import InventoryFormat
+from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -739,3 +740,21 @@ def test_the_markdown_inventory_of_very_long_names_stays_small_enough_for_a_step
     assert "(20,003 characters)" in out and "`000" + "n" * 296 + "…`" in out
     whole = json.loads(cli("inventory", log, "--format", "json")[1])
     assert {len(row["name"]) for row in whole["attributes"]["names"]} == {20_003}  # the JSON holds them whole
+
+
+def test_a_trait_is_a_date_exactly_where_segment_makes_a_date_of_it(tmp_path: Path, segment_dates_folder: Path) -> None:
+    # Segment's integration runs traits through `@segment/isodate-traverse`: a string its `is()` accepts is a `Date`
+    # in the browser, any other stays a string. Checked against those packages, run with node.
+    names = {f"t{number:03d}": text for number, text in enumerate(DATE_STRINGS)}
+    log = tmp_path / "dates.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": names}))
+    code, out, _ = cli("inventory", log, "--format", "json", "--max-attributes", str(len(names)))
+    assert code == 0
+    types = {row["name"]: row["types"] for row in json.loads(out)["attributes"]["names"]}
+    dates = segment_makes_dates(segment_dates_folder, DATE_STRINGS)
+    differ = [
+        (text[:40], date, types[name])
+        for (name, text), date in zip(names.items(), dates, strict=True)
+        if types[name] != {"date" if date else "string": 1}
+    ]
+    assert differ == [], "(trait, whether Segment makes a Date of it, the inventory's types)"

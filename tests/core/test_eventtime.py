@@ -6,11 +6,20 @@ import math
 import random
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage
-from hotjar_cli.core.eventtime import event_seconds, iso, message_time, segment_time
+from hotjar_cli.core.eventtime import (
+    event_seconds,
+    is_segment_date,
+    iso,
+    iso_date_text,
+    message_time,
+    segment_time,
+)
+from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
 
 @pytest.mark.parametrize(
@@ -176,3 +185,12 @@ def test_a_time_in_seconds_is_written_with_its_milliseconds() -> None:
     ]  # half a microsecond
     for seconds in times:
         assert iso(seconds) == reference_iso(seconds), seconds
+
+
+def test_a_text_is_a_date_exactly_where_segment_makes_a_date_of_it(segment_dates_folder: Path) -> None:
+    # `@segment/isodate`'s `is(text, true)`, run with node: what the browser holds a `Date` for.
+    dates = segment_makes_dates(segment_dates_folder, DATE_STRINGS)
+    for predicate in (iso_date_text, is_segment_date):  # read by hand, and the patterns the replay page converts with
+        differ = [(text[:40], date) for text, date in zip(DATE_STRINGS, dates, strict=True) if predicate(text) != date]
+        assert differ == [], f"{predicate.__name__}: (text, whether Segment makes a Date of it)"
+    assert dates[:5] == [True, True, True, False, False]  # the strings a user found the inventory wrong about

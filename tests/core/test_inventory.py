@@ -7,21 +7,22 @@ import itertools
 import json
 import pickle
 import random
-import re
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hotjar_cli.core.decode import SegmentMessage, message_fields, parse_line
-from hotjar_cli.core.eventtime import event_seconds, segment_time
+from hotjar_cli.core.eventtime import event_seconds, is_segment_date, segment_time
 from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.rules import EVENT_NAME_INVALID_CHARACTERS, MISSING_EVENT_NAME
 from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
+from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 from tests.support.site_view_logs import timed_log
 
 _ODD_TIMES = [
@@ -192,24 +193,23 @@ def test_times_in_segment_form_count_as_reading_every_time_would(seed: int) -> N
     )
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
-"""An ISO 8601 date or date-time as the browser makes a `Date` of it: `\\d` is any Unicode digit."""
-
-
 def near_dates(count: int, seed: int) -> list[str]:
-    """Dates and date-times of every shape the pattern has, some with characters swapped, added or taken out."""
+    """Dates and date-times of every shape `@segment/isodate`'s pattern has, and of some it has not, some with
+    characters swapped, added or taken out."""
     rng = random.Random(seed)
-    swaps = "0123456789-T :.Z+z\u0663a"
+    swaps = "0123456789-T :.,Z+zt\u0663\uff10a\n"
     texts = []
     for _ in range(count):
         text = f"{rng.randint(0, 9999):04d}-{rng.randint(0, 99):02d}-{rng.randint(0, 99):02d}"
         if rng.random() < 0.8:
-            text += rng.choice("T ") + f"{rng.randint(0, 99):02d}:{rng.randint(0, 99):02d}"
+            colon = rng.choice(["", ":", ":"])
+            text += rng.choice("T ") + f"{rng.randint(0, 99):02d}{colon}{rng.randint(0, 99):02d}"
             if rng.random() < 0.6:
-                text += f":{rng.randint(0, 99):02d}"
+                text += rng.choice(["", ":", ":"]) + f"{rng.randint(0, 99):02d}"
                 if rng.random() < 0.5:
-                    text += "." + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 7)))
-            text += rng.choice(["", "Z", "+01:00", "-0130", "+01", "-01:3", "z"])
+                    digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 7)))
+                    text += rng.choice(".,") + digits
+            text += rng.choice(["", "Z", "+01:00", "-0130", "+01", "-01:3", "z", "+1", "+013"])
         characters = list(text)
         for _ in range(rng.choice([0, 0, 1, 2])):
             place = rng.randrange(len(characters))
@@ -225,10 +225,24 @@ def near_dates(count: int, seed: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_a_string_is_a_date_exactly_where_the_iso_pattern_matches(seed: int) -> None:
-    for text in near_dates(20_000, seed):
-        expected = "date" if len(text) >= 10 and text[4] == "-" and ISO_DATE.match(text) else "string"
-        assert js_type(text) == expected, text
+def test_a_string_is_a_date_exactly_where_segment_makes_a_date_of_it(seed: int, segment_dates_folder: Path) -> None:
+    texts = near_dates(20_000, seed)
+    dates = segment_makes_dates(segment_dates_folder, texts)
+    differ = [(text, date) for text, date in zip(texts, dates, strict=True) if (js_type(text) == "date") != date]
+    assert differ == [], "(string, whether Segment makes a Date of it)"
+    assert [is_segment_date(text) for text in texts] == dates  # the patterns the replay page converts with
+    assert 0.2 < sum(dates) / len(dates) < 0.8  # both kinds, plenty of each
+
+
+def test_the_strings_around_segment_s_date_pattern_have_the_type_segment_gives_them(
+    segment_dates_folder: Path,
+) -> None:
+    dates = segment_makes_dates(segment_dates_folder, DATE_STRINGS)
+    differ = [
+        (text[:40], date) for text, date in zip(DATE_STRINGS, dates, strict=True) if (js_type(text) == "date") != date
+    ]
+    assert differ == [], "(string, whether Segment makes a Date of it)"
+    assert 25 < sum(dates) < len(dates) - 25
 
 
 def parts_state(text: str, limits: Limits, bounds: InventoryBounds, cuts: tuple[int, ...]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -19,6 +20,7 @@ from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import packed_users, plain_user_hash, unpacked_users
 from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, user_of
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
+from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
 LIMIT_CODE = ATTRIBUTE_LIMIT_EXCEEDED.code
 
@@ -91,6 +93,10 @@ VALUES: list[Any] = [
     "plain",
     "2024-03-01",
     "2024-03-01T10:00:00Z",
+    "2024-03-01T10:00:00,5Z",
+    "2024-03-01T1000",
+    "2024-03-01T10:00+01",
+    "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661",
     "2024-0x-01",
     "2024-03-01\u00e9\u00e9",
     "short",
@@ -265,10 +271,11 @@ def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally
 def test_the_c_tally_reads_dates_as_the_core_does(native: Callable[[int, int], Tally]) -> None:
     rng = random.Random(5)
     texts = ["2024-03-01", "2024-03-01T10:00", "2024-03-01 10:00:00.5+01:00", "2024-03-01T10:00:00-0100", "2024-03-01T"]
+    texts += ["2024-03-01T1000", "2024-03-01T10:00:00,5Z", "2024-03-01T10:00:00+01", "2024-03-01T100000.5-01"]
     for _ in range(20_000):  # dates with one character changed, cut short, or run on
         text = list(rng.choice(texts))
         for _ in range(rng.randint(0, 2)):
-            text[rng.randrange(len(text))] = rng.choice("0123456789-:T .Z+x\u0661")
+            text[rng.randrange(len(text))] = rng.choice("0123456789-:T .,Z+xtz\u0661\uff10")
         texts.append("".join(text[: rng.randint(8, len(text))]) + rng.choice(["", "0", "Z", ":00", ".123Z"]))
     in_c, in_python = native(1, 1), python(1, 1)
     for tally in (in_c, in_python):
@@ -279,6 +286,31 @@ def test_the_c_tally_reads_dates_as_the_core_does(native: Callable[[int, int], T
         in_python.take(ATTRIBUTES, slot) for slot in range(len(texts))
     ]
     assert {js_type(text) for text in texts} == {"string", "date"}
+
+
+def type_counts(tally: Tally, values: list[Any]) -> list[Any]:
+    """The types a tally counts for each value, each in a slot of its own."""
+    slots = []
+    for value in values:
+        slots.append(tally.new_slot(ATTRIBUTES))
+        tally.count_type(slots[-1], value)
+    return [tally.take(ATTRIBUTES, slot) for slot in slots]
+
+
+def test_the_c_and_python_tallies_count_a_date_exactly_where_segment_makes_one(
+    native: Callable[[int, int], Tally], segment_dates_folder: Path
+) -> None:
+    dates = segment_makes_dates(segment_dates_folder, DATE_STRINGS)
+    in_c, in_python = type_counts(native(1, 1), DATE_STRINGS), type_counts(python(1, 1), DATE_STRINGS)
+    assert in_c == in_python
+    one_date, one_string = (type_counts(python(1, 1), [value])[0] for value in ("2024-03-01", "plain"))
+    assert one_date != one_string
+    differ = [
+        (text[:40], date)
+        for text, date, counted in zip(DATE_STRINGS, dates, in_c, strict=True)
+        if counted != (one_date if date else one_string)
+    ]
+    assert differ == [], "(text, whether Segment makes a Date of it)"
 
 
 def test_the_c_tally_hands_times_over_in_seconds_as_the_core_reads_them(native: Callable[[int, int], Tally]) -> None:

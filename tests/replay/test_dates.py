@@ -32,9 +32,6 @@ from hotjar_cli.replay.checkpoint import call_digest
 from hotjar_cli.replay.dates import SEGMENT_DATES_JS
 from hotjar_cli.replay.plan import At, PlannedCall, message_json, valid_timezone
 
-PACKAGES = {"@segment/isodate": "1.0.3", "@segment/isodate-traverse": "1.1.1"}
-"""What `segmentio-facade` 3.2.7 (used by analytics.js-integration-hotjar 1.4.0) resolves today."""
-
 ZONES = ("UTC", "Europe/Paris", "America/New_York")
 
 WINTER = round(datetime(2024, 1, 15, 12, tzinfo=UTC).timestamp() * 1000)
@@ -196,39 +193,10 @@ BROWSER_SCRIPT = (
 
 
 @pytest.fixture(scope="session")
-def segment_dates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def segment_dates(segment_dates_folder: Path) -> Path:
     """A folder with Segment's date packages installed from the npm registry, and the comparison script."""
-    npm, node = shutil.which("npm"), shutil.which("node")
-    if npm is None or node is None:
-        pytest.fail(
-            "these tests compare with Segment's own date parser, run with node: install Node.js and npm "
-            "(https://nodejs.org/) so that `node` and `npm` are on PATH",
-            pytrace=False,
-        )
-    name = "segment-dates-" + "-".join(f"{package.split('/')[1]}-{version}" for package, version in PACKAGES.items())
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir(name) if cache is not None else tmp_path_factory.mktemp(name)
-    if not all(_installed(folder, package) == version for package, version in PACKAGES.items()):
-        (folder / "package.json").write_text('{"name": "segment-dates", "private": true}\n')
-        specs = [f"{package}@{version}" for package, version in PACKAGES.items()]
-        done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm could not install {', '.join(specs)} into {folder}:\n{done.stderr}", pytrace=False)
-    (folder / "compare.js").write_text(NODE_SCRIPT)
-    return folder
-
-
-def _installed(folder: Path, package: str) -> str | None:
-    try:
-        return json.loads((folder / "node_modules" / package / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
+    (segment_dates_folder / "compare.js").write_text(NODE_SCRIPT)
+    return segment_dates_folder
 
 
 def run_segment(folder: Path, zone: str, at: int | None = None) -> dict[str, Any]:
