@@ -40,11 +40,12 @@ from hotjar_cli.report.site_view import (
     names_words,
     narrower_words,
     pace_words,
+    span_words,
     unnamed_words,
     unread_words,
     where,
 )
-from hotjar_cli.report.wording import counted, filtered_out, read_from
+from hotjar_cli.report.wording import counted, read_from
 
 BARS_UP_TO = 200
 MIN_BAR_PIXELS = 2
@@ -724,12 +725,9 @@ def validate_page(report: Report) -> str:
 def inventory_page(record: dict[str, Any]) -> str:
     """The page of `inventory --format html`."""
     summary = record["summary"]
-    first, last = record["span"]["first"], record["span"]["last"]
-    span = f" from {_e(first)} to {_e(last)}" if first and last else ""
     sections = [
         "<h1>The Hotjar site's names</h1>",
-        f'<p class="muted">hotjar-cli {_e(__version__)}: {counted(summary["events"], "event")}'
-        f"{filtered_out(summary.get('filtered', 0))}{span}</p>",
+        f'<p class="muted">hotjar-cli {_e(__version__)}: {_e(span_words(record))}</p>',
     ]
     incomplete = incomplete_words(record["errors"])
     if incomplete is not None:

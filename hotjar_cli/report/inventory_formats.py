@@ -22,11 +22,12 @@ from hotjar_cli.report.site_view import (
     incomplete_words,
     names_words,
     pace_words,
+    span_words,
     unnamed_words,
     unread_words,
     where,
 )
-from hotjar_cli.report.wording import counted, filtered_out
+from hotjar_cli.report.wording import counted
 
 TOP = 50
 """Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
@@ -63,25 +64,6 @@ def budget_line(
         return f"{line}; full before these logs"
     pace = pace_words(budget, span)
     return f"{line}; {pace or NO_NEW_NAMES}"
-
-
-def span_words(record: dict[str, Any]) -> str:
-    """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time.
-
-    With `--since`/`--until`, how many the filters left out, as `validate` says it, and the span of those left:
-    `10,069 events, 10,054 filtered out, 15 left from 2024-04-04T04:26:03Z to 2024-04-04T04:26:56Z`."""
-    summary = record["summary"]
-    filtered = summary.get("filtered", 0)
-    events = counted(summary["events"], "event") + filtered_out(filtered)
-    left = summary["events"] - filtered
-    if filtered:
-        if not left:
-            return events  # every event filtered out: no span, and no word of their times
-        events += f", {left:,} left"
-    first, last = record["span"]["first"], record["span"]["last"]
-    if first is None or last is None:
-        return f"{events}, none with a readable event time" if left else events
-    return f"{events} from {first} to {last}"
 
 
 def _top(kind: dict[str, Any], count: int) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from hotjar_cli.core.timeline import (
     next_bucket,
 )
 from hotjar_cli.report.redact import mask
-from hotjar_cli.report.wording import counted
+from hotjar_cli.report.wording import counted, filtered_out
 
 WEEK = 7 * 86400
 PACE_MIN_SPAN = 86400
@@ -386,3 +386,22 @@ def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
         "rules": rules,
         "narrower": narrower(series, resolution, by),
     }
+
+
+def span_words(record: dict[str, Any]) -> str:
+    """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time.
+
+    With `--since`/`--until`, how many the filters left out, as `validate` says it, and the span of those left:
+    `10,069 events, 10,054 filtered out, 15 left from 2024-04-04T04:26:03Z to 2024-04-04T04:26:56Z`."""
+    summary = record["summary"]
+    filtered = summary.get("filtered", 0)
+    events = counted(summary["events"], "event") + filtered_out(filtered)
+    left = summary["events"] - filtered
+    if filtered:
+        if not left:
+            return events  # every event filtered out: no span, and no word of their times
+        events += f", {left:,} left"
+    first, last = record["span"]["first"], record["span"]["last"]
+    if first is None or last is None:
+        return f"{events}, none with a readable event time" if left else events
+    return f"{events} from {first} to {last}"
