@@ -37,8 +37,10 @@ from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
     incomplete_words,
     inventory_record,
+    listing_order,
     names_words,
     narrower_words,
+    natural_key,
     pace_words,
     span_words,
     unnamed_words,
@@ -85,7 +87,6 @@ class TickStep(NamedTuple):
     """The tick's label, a d3 time format."""
 
 
-_DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")
 HOUR, DAY = 3600, 86400
 RESOLUTION_SECONDS = {"hour": HOUR, "day": DAY, "month": 28 * DAY, "year": 365 * DAY}
 TICK_STEPS = (
@@ -429,16 +430,6 @@ def _seen(record: dict[str, Any] | None) -> str:
     return _e(where(record)) if record is not None else "-"
 
 
-def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
-    """`Article 9999` before `Article 10000`: runs of digits compare by value, the rest as lower-case text, as
-    the table's script sorts a column of text."""
-    parts = []
-    for part in _DIGITS_OR_NOT.findall(name.lower()):
-        digits = part.lstrip("0") if part[0] in "0123456789" else None
-        parts.append((0, len(digits), digits) if digits is not None else (1, 0, part))
-    return parts, name
-
-
 def _exact(name: str) -> str:
     """A name exactly, as an attribute's value: every character the page shows escaped (`visible`) is a character
     reference, which the browser reads as the character itself and no terminal acts on."""
@@ -529,24 +520,11 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any])
     return "".join(parts)
 
 
-def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int, Any]:
-    """A kept name's rank: the names these logs sent, the most frequent first (those outside the sample held, whose
-    counts are not known, after them), then the names held before these logs that they never sent."""
-    messages = row["messages"]
-    sent = (messages or 0) > 0 or (row["slot"] or 0) > known_before  # a slot past the known ones: these logs took it
-    return not sent, messages is None, -(messages or 0), natural_key(row["name"])
-
-
 def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
     kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
     rows and `TABLE_NAME_BYTES` of names; with how many of each are left out."""
-    names, known_before = kind["names"], kind["budget"]["known_before"]
-    left_out = sorted(
-        (row for row in names if row["fate"] != "kept"),
-        key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
-    )
-    kept = sorted((row for row in names if row["fate"] == "kept"), key=lambda row: _sent_first(row, known_before))
+    left_out, kept = listing_order(kind)
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:

@@ -20,6 +20,7 @@ from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
     incomplete_words,
+    listing_order,
     names_words,
     pace_words,
     span_words,
@@ -30,7 +31,8 @@ from hotjar_cli.report.site_view import (
 from hotjar_cli.report.wording import counted
 
 TOP = 50
-"""Names per kind the text and Markdown formats show (the most frequent); JSON and CSV carry every name held."""
+"""Names per kind the text and Markdown formats show of those whose data was lost, and as many of the kept ones
+(the most frequent); JSON and CSV carry every name held."""
 NAME_COLUMN_MIN = 40
 """Cells the text inventory's name column keeps beside the other columns; a longer name folds over lines that wide.
 Narrower, each name goes on lines of its own."""
@@ -66,8 +68,11 @@ def budget_line(
     return f"{line}; {pace or NO_NEW_NAMES}"
 
 
-def _top(kind: dict[str, Any], count: int) -> list[dict[str, Any]]:
-    return sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[:count]
+def _listed(kind: dict[str, Any]) -> list[dict[str, Any]]:
+    """The names the text and Markdown inventories list, in `listing_order`: up to `TOP` of those whose data was
+    lost (turned away, never sent), then up to `TOP` kept ones, the most frequent first."""
+    left_out, kept = listing_order(kind)
+    return left_out[:TOP] + kept[:TOP]
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -84,15 +89,21 @@ def _users(row: dict[str, Any]) -> str:
     return f"≈{row['users']:,}" if row["users_estimated"] else f"{row['users']:,}"
 
 
-def _remainder_line(kind: dict[str, Any], shown: int) -> str | None:
-    hidden = len(kind["names"]) - shown + kind["remainder"]["names"]
-    if hidden <= 0:
+def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | None:
+    """`… and 115 more names: 65 kept, 42 turned away, 8 never sent (115 values or messages)`: the names not
+    listed, by fate (those outside the sample held, whose fate is not known, counted apart)."""
+    listed = {id(row) for row in shown}
+    hidden = [row for row in kind["names"] if id(row) not in listed]
+    remainder = kind["remainder"]
+    if not hidden and not remainder["names"]:
         return None
-    occurrences = kind["remainder"]["occurrences"] + sum(
-        row["messages"] or 0
-        for row in sorted(kind["names"], key=lambda row: (-(row["messages"] or 0), row["name"]))[shown:]
-    )
-    return f"… and {counted(hidden, 'more name')} ({counted(occurrences, 'value or message', 'values or messages')})"
+    fates = {fate: sum(row["fate"] == fate for row in hidden) for fate in ("kept", "turned-away", "never-sent")}
+    parts = [f"{count:,} {fate.replace('-', ' ')}" for fate, count in fates.items() if count]
+    if remainder["names"]:
+        parts.append(f"{remainder['names']:,} outside the sample held")
+    occurrences = remainder["occurrences"] + sum(row["messages"] or 0 for row in hidden)
+    more = counted(len(hidden) + remainder["names"], "more name")
+    return f"… and {more}: {', '.join(parts)} ({counted(occurrences, 'value or message', 'values or messages')})"
 
 
 def text_width(out: TextIO) -> int:
@@ -125,7 +136,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         unnamed = unnamed_words(kind)
         if unnamed:
             lines += fitted(f"{unnamed}.")
-        rows = _top(kind, TOP)
+        rows = _listed(kind)
         if not rows:
             continue  # no name to list: no table under its heading
         drops = "dropped" if key == "attributes" else "findings"
@@ -161,7 +172,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                 if number:
                     first, last = seen[number]
                     lines += fitted(f"    first seen {first}", 6) + fitted(f"    last seen {last}", 6)
-        more = _remainder_line(kind, len(rows))
+        more = _remainder_line(kind, rows)
         if more:
             lines += fitted(more)
     lines += ["", *fitted(record["users_note"] + ".")]
@@ -354,7 +365,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             f"{names_words(kind)}.",
             *(["", f"{unnamed}."] if (unnamed := unnamed_words(kind)) else []),
         ]
-        rows = _top(kind, TOP)
+        rows = _listed(kind)
         if rows:
             lines += [
                 "",
@@ -367,7 +378,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
                 f"{_counts(row[drops]) or '-'} | {_markdown_place(row['first_seen'])} | "
                 f"{_markdown_place(row['last_seen'])} |"
             )
-        more = _remainder_line(kind, len(rows))
+        more = _remainder_line(kind, rows)
         if more:
             lines += ["", more]
     lines += ["", f"_{record['users_note']}; hotjar-cli {__version__}_"]

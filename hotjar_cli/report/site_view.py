@@ -4,6 +4,7 @@ documented in the README; every format of `inventory`, and the timeline parts of
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -405,3 +406,37 @@ def span_words(record: dict[str, Any]) -> str:
     if first is None or last is None:
         return f"{events}, none with a readable event time" if left else events
     return f"{events} from {first} to {last}"
+
+
+_DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")
+
+
+def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
+    """`Article 9999` before `Article 10000`: runs of digits compare by value, the rest as lower-case text, as
+    the HTML table's script sorts a column of text."""
+    parts = []
+    for part in _DIGITS_OR_NOT.findall(name.lower()):
+        digits = part.lstrip("0") if part[0] in "0123456789" else None
+        parts.append((0, len(digits), digits) if digits is not None else (1, 0, part))
+    return parts, name
+
+
+def listing_order(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The names of a kind (`inventory_record`'s) in the order every report lists them, in two lists: the names
+    whose data was lost, what a reader came for (turned away, then never sent, the most frequent first), and the
+    kept names (those these logs sent, the most frequent first; those outside the sample held, whose counts are not
+    known, after them; then the names held before these logs that they never sent)."""
+    names, known_before = kind["names"], kind["budget"]["known_before"]
+    left_out = sorted(
+        (row for row in names if row["fate"] != "kept"),
+        key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
+    )
+    kept = sorted((row for row in names if row["fate"] == "kept"), key=lambda row: _sent_first(row, known_before))
+    return left_out, kept
+
+
+def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int, Any]:
+    """A kept name's rank in `listing_order`."""
+    messages = row["messages"]
+    sent = (messages or 0) > 0 or (row["slot"] or 0) > known_before  # a slot past the known ones: these logs took it
+    return not sent, messages is None, -(messages or 0), natural_key(row["name"])

@@ -322,10 +322,34 @@ def test_every_count_of_one_in_the_text_markdown_and_html_inventory_is_singular(
         assert not re.search(r"(?<![\d,.])1 (names|slots|values)\b", out), out
     page = " ".join(cli("inventory", log, "--format", "html", *limits)[1].split())
     assert "1 of 1 slot used</h3>" in page and "1 of 1 slots" not in page
-    # 51 names, each in one message: the one past the 50 shown is counted below them.
+    # 51 names kept, each in one message: the one past the 50 shown is counted below them.
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {f"trait_{n:02}": 1 for n in range(51)}}))
     for format in ("text", "markdown"):
-        assert "… and 1 more name (1 value or message)" in cli("inventory", log, "--format", format)[1], format
+        assert "… and 1 more name: 1 kept (1 value or message)" in cli("inventory", log, "--format", format)[1], format
+
+
+def test_the_text_and_markdown_inventories_list_the_names_whose_data_was_lost_first(tmp_path: Path) -> None:
+    # The question a reader brings is which names Hotjar turned away. They were listed by messages among the 50
+    # most frequent names, so a site past its limit showed most of its kept names and few of those it lost.
+    log = tmp_path / "full.jsonl"
+    often = {"type": "identify", "userId": "u1", "traits": {f"kept_{n:02}": 1 for n in range(60)}}
+    nested = {"type": "identify", "userId": "u3", "traits": {"nested_one": {"nested": 1}}}
+    for lost, remainder in (
+        (45, "… and 10 more names: 10 kept (30 values or messages)"),
+        (55, "… and 16 more names: 10 kept, 5 turned away, 1 never sent (36 values or messages)"),
+    ):
+        once = {"type": "identify", "userId": "u2", "traits": {f"lost_{n:02}": 1 for n in range(lost)}}
+        log.write_text(lines_of(*[often] * 3, once, nested))
+        for format in ("text", "markdown"):
+            out = cli("inventory", log, "--format", format, "--max-attributes", "60")[1]
+            listed = re.findall(r"\b(kept_\d\d|lost_\d\d|nested_one)\b", out)
+            shown = min(lost, 50)
+            assert listed[:shown] == [f"lost_{n:02}" for n in range(shown)], format  # turned away, natural order
+            # never sent (its value an object) after them, within the 50; then the most frequent kept names
+            never = ["nested_one"] if lost < 50 else []
+            assert listed[shown : shown + len(never)] == never, format
+            assert listed[shown + len(never) :] == [f"kept_{n:02}" for n in range(50)], format
+            assert remainder in " ".join(out.split()), format
 
 
 def reads_in_full(out: str, name: str) -> bool:
