@@ -116,7 +116,8 @@ def inventory(
     scheduler: Scheduler = None,
     endpoint_url: EndpointUrl = None,
 ) -> int:
-    """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets."""
+    """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets; exit 0,
+    or 2 when it cannot do its job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
     pyproject = read_config(config, talk)
     limits = limit_options(
