@@ -542,6 +542,18 @@ SLOTS_PER_NAME_HELD: Final = 4
 """A kind's `Names.slots` lets the names met outside the sample go past this many per name held."""
 
 
+def _offers_event(decision: Decision, found: list[str]) -> bool:
+    """Whether a track offers its event name to the site, where Hotjar's limit is decided: it makes a call, or only
+    the site's limit rejects it (`found`: its `_event_name_codes`)."""
+    return decision.call is not None or (bool(found) and found[0] == _EVENT_LIMIT_CODE)
+
+
+def _offers_attribute(code: str | None) -> bool:
+    """Whether a trait offers its name to the site: no rule dropped its value (`code`, see `trait_codes`), or only the
+    site's limit did."""
+    return code is None or code == _ATTRIBUTE_LIMIT_CODE
+
+
 def _event_name_codes(decision: Decision) -> list[str]:
     """The codes of a track's findings about its event name: rejected for the name (too long, invalid
     characters) or by the site's limit, or noted (high cardinality)."""
@@ -669,7 +681,7 @@ class Inventory:
         if kind == "track":
             name = fields[EVENT]
             found = _event_name_codes(decision)
-            if type(name) is str and name and (decision.call is not None or found[:1] == [_EVENT_LIMIT_CODE]):
+            if type(name) is str and name and _offers_event(decision, found):
                 self.events.offer(name, where)
         elif kind == "identify" and decision.call is not None:
             traits = fields[TRAITS]
@@ -677,8 +689,7 @@ class Inventory:
             if traits and type(traits) is dict and not names.full:
                 codes = trait_codes(traits, decision.findings)
                 for name in traits:
-                    code = codes.get(name)
-                    if code is None or code == _ATTRIBUTE_LIMIT_CODE:
+                    if _offers_attribute(codes.get(name)):
                         names.offer(name, where)
                 if names.full:
                     self._watch()  # the site is full: the tally counts the traits of later identifies
@@ -780,10 +791,9 @@ class Inventory:
         if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
             self._hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
             return
-        dropped = found[0] if decision.call is None else ""
         names = self.events
         names.occurrences += 1
-        offered = not dropped or dropped == _EVENT_LIMIT_CODE
+        offered = _offers_event(decision, found)
         if offered:
             names.offer(name, (when, file, line, index))
         # The name's own findings (not the site's limit) are the same for every track under it (`Mapper`).
@@ -843,7 +853,7 @@ class Inventory:
         """One trait of an identify, its name offered to the site when `offering` and no other rule dropped it."""
         names = self.attributes
         code = codes.get(name)
-        offered = code is None or code == _ATTRIBUTE_LIMIT_CODE
+        offered = _offers_attribute(code)
         if offered and offering:
             names.offer(name, (when, file, line, index))
         slot = self._slot(names, ATTRIBUTES, name)
