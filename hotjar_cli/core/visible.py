@@ -26,6 +26,8 @@ UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]"
 """C0 controls (tab included), DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and
 `INVISIBLE`."""
 _END_SPACES = re.compile("^ +| +$")
+_ESCAPE_LOOKALIKE = re.compile(r"\\(?=u[0-9a-fA-F]{4})")
+"""A backslash that, with what follows it, reads as one of `visible`'s escapes."""
 _JSON_UNSAFE_CHARACTERS = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}"
 _JSON_UNSAFE = re.compile(f"[{_JSON_UNSAFE_CHARACTERS}]")
 """What a JSON encoder leaves raw of `UNSAFE`: it escapes C0 controls itself."""
@@ -83,11 +85,15 @@ def visible_name(name: str) -> str:
     """`visible` of a name, with the spaces at its ends written as `\\u0020` too: shown raw, `plan `, ` plan` and
     `plan` read alike (a table pads its cells with spaces, a page drops them), and Hotjar counts them apart. Spaces
     inside a name stay spaces: `Signed Up` reads as it is. The empty name (`{"": 1}` in traits is one) is `""`, as
-    JSON writes it, rather than nothing at all; a name that is those two quotes is then `\\u0022\\u0022`."""
+    JSON writes it, rather than nothing at all; a name that is those two quotes is then `\\u0022\\u0022`. And a
+    backslash that starts what reads as an escape (`\\u` and four hex digits) is written `\\u005c`: a name that
+    holds the six characters `\\u0020` is then `\\u005cu0020`, and does not pass for the name ` `."""
     if not name:
         return '""'
     if name == '""':
         return "\\u0022\\u0022"
+    if "\\u" in name:
+        name = _ESCAPE_LOOKALIKE.sub(r"\\u005c", name)
     shown = visible(name)
     if shown[:1] != " " and shown[-1:] != " ":
         return shown

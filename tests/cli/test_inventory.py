@@ -519,8 +519,8 @@ def test_names_known_only_from_the_seed_files_are_counted_apart_from_the_logs_na
 
 # Names that differ only in tabs and spaces at their ends
 
-LOOKALIKES = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up"]
-SHOWN = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up"]
+LOOKALIKES = ["\tTab", "plan ", " plan", "plan\t", "plan", "Signed  Up", " ", "\\u0020"]
+SHOWN = ["\\u0009Tab", "plan\\u0020", "\\u0020plan", "plan\\u0009", "plan", "Signed  Up", "\\u0020", "\\u005cu0020"]
 
 
 @pytest.fixture

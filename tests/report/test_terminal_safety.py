@@ -168,6 +168,10 @@ def test_a_tab_is_an_escape_to_read_and_stays_a_tab_in_json() -> None:
         ("", '""'),  # the empty name, as JSON writes it, not a blank cell
         ('""', "\\u0022\\u0022"),  # so that a name of two quotes cannot pass for it
         ('"quoted"', '"quoted"'),
+        # Six characters that read as the escape of a space: their backslash is escaped, so they cannot pass for " "
+        ("\\u0020", "\\u005cu0020"),
+        ("plan\\u00A0", "plan\\u005cu00A0"),
+        ("C:\\users\\u1", "C:\\users\\u1"),  # no escape reads so: as it is
     ],
 )
 def test_a_name_shows_its_end_spaces_so_that_it_cannot_pass_for_another(name: str, shown: str) -> None:
