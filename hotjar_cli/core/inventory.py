@@ -241,6 +241,7 @@ class Names:
         "_records",
         "_sent",
         "_sent_lines",
+        "_trim_at",
         "all_names",
         "before",
         "exact_users",
@@ -272,6 +273,8 @@ class Names:
         self.known: tuple[str, ...] = tuple(dict.fromkeys(known))
         self.held_names = NAMES_HELD[kind] if held_names is None else held_names
         """Names held with their details; past this, a sample (`sample_key`)."""
+        self._trim_at = self.held_names * 5 // 4
+        """Records are trimmed to the sample (`_trim`) once there are more than this."""
         self.exact_users = exact_users
         """Distinct users counted exactly per name (and distinct names in all); past this, an estimate."""
         self._records: dict[str, NameRecord] = {}
@@ -312,19 +315,29 @@ class Names:
         self._sent, self._sent_lines = None, 0
         self._add_columns(sent, lines, None)
 
-    def record(self, name: str, at_fault: bool) -> NameRecord | None:
+    def record(self, name: str, at_fault: bool, in_site: bool = False) -> NameRecord | None:
         """The record of a name, made when new; None when the name falls outside the sample held. `at_fault`: a rule
-        finds fault with the name alone (see `sample_key`)."""
+        finds fault with the name alone (see `sample_key`). `in_site`: the site holds the name (it took it here, or
+        held it before), so it is held whatever the sample (see `in_site`)."""
         self.all_names.add(name_hash(name))
         key = sample_key(name, at_fault)
         threshold = self.threshold
-        if threshold is not None and key > threshold:
+        if threshold is not None and key > threshold and not in_site:
             return None
         records = self.records
         made = records[name] = NameRecord(key, self.exact_users)
-        if len(records) > self.held_names * 5 // 4:
+        if len(records) > self._trim_at:
             self._trim()
         return made if name in self._records else None
+
+    def in_site(self, name: str) -> bool:
+        """Whether the site holds `name` here: held before (`before`), or taken (`offered`). An event name the site
+        holds is held past the sample, with its counts: the first names a track offered are those the budget is made
+        of, the question the inventory answers, and a site of many more names than `held_names` would otherwise show
+        most of them with no count. So at most `limit` names more are held. (An event name is counted from its
+        first track that offers it: any track under it that another rule rejects is rejected for the name itself,
+        so never offers it. Attributes are not held so: a value dropped before the name was taken would be missed.)"""
+        return name in self.before or name in self.offered
 
     def offer(self, name: str, where: Where) -> None:
         """The site is asked to admit `name` here (no other rule dropped it)."""
@@ -338,20 +351,30 @@ class Names:
         return len(self.before) + len(self.offered) >= self.limit
 
     def _trim(self) -> None:
+        """The records past `held_names` let go of, but the sample with the smallest keys and the names the site holds
+        (`in_site`, which `kind` holds past the sample); trimmed again once `held_names // 4` more are held."""
         held = self.held_names
         records = self.records
-        if len(records) <= held:
-            return
-        kept = sorted(records.items(), key=lambda item: item[1].key)[:held]
-        self.threshold = kept[-1][1].key
-        self._records = dict(kept)
+        if len(records) > held:
+            ranked = sorted(records.items(), key=lambda item: item[1].key)
+            self.threshold = ranked[held - 1][1].key
+            self._records = dict(ranked[:held])
+            if self.kind == "event":
+                self._records.update((name, record) for name, record in ranked[held:] if self.in_site(name))
+        self._trim_at = max(held * 5 // 4, len(self._records) + held // 4)
 
     def held(self) -> dict[str, NameRecord]:
-        """The records a report shows: every name, or past `held_names` the sample with the smallest keys."""
+        """The records a report shows: every name, or past `held_names` the sample with the smallest keys and the
+        event names the site holds (see `in_site`)."""
         if self.threshold is None:
             return self.records
         held = self.held_names
-        return dict(sorted(self.records.items(), key=lambda item: item[1].key)[:held])
+        ranked = sorted(self.records.items(), key=lambda item: item[1].key)
+        shown = dict(ranked[:held])
+        if self.kind == "event":
+            site = self.site()
+            shown.update((name, record) for name, record in ranked[held:] if name in site)
+        return shown
 
     @property
     def sampled(self) -> bool:
@@ -380,20 +403,22 @@ class Names:
         """These names followed by `later_part`'s, in place (see `Summary.extend`)."""
         thresholds = [value for value in (self.threshold, later_part.threshold) if value is not None]
         threshold = min(thresholds) if thresholds else None
+        offered = self.offered
+        for name, seen in later_part.offered.items():  # first: the names the site holds are held past the sample
+            if len(offered) >= self.limit:
+                break
+            offered.setdefault(name, seen)
         records = self.records
         if threshold is not None and threshold != self.threshold:  # the sample held narrows: once, not every part
-            records = self._records = {name: record for name, record in records.items() if record.key <= threshold}
+            records = self._records = {
+                name: record for name, record in records.items() if record.key <= threshold or self._site_held(name)
+            }
         self.threshold = threshold
         if later_part._sent is None:
             later_part.send()  # a part read in this process: its records as another would have sent them
         assert later_part._sent is not None, "just sent"
         self._add_columns(later_part._sent, later_part._sent_lines, threshold)
         self._trim()
-        offered = self.offered
-        for name, seen in later_part.offered.items():
-            if len(offered) >= self.limit:
-                break
-            offered.setdefault(name, seen)
         self.all_names.update(later_part.all_names)
         self.occurrences += later_part.occurrences
         _add(self.unnamed, later_part.unnamed)
@@ -404,13 +429,17 @@ class Names:
         names, keys, messages, users, firsts, lasts, offered, types, dropped = sent
         records, exact_users = self._records, self.exact_users
         for at in range(len(names)):
-            if threshold is not None and keys[at] > threshold:
+            if threshold is not None and keys[at] > threshold and not self._site_held(names[at]):
                 continue
             mine = records.get(names[at])
             if mine is None:
                 mine = records[names[at]] = NameRecord(keys[at], exact_users)
             counted = users_counted(users[at], exact_users)
             mine.add(messages[at], counted, firsts[at], lasts[at], offered[at], types[at], dropped[at], lines)
+
+    def _site_held(self, name: str) -> bool:
+        """Whether a name past the sample is held: an event name the site holds (see `in_site`)."""
+        return self.kind == "event" and self.in_site(name)
 
     def shift(self, lines: int) -> None:
         """Every sighting moved on by `lines`, in place: a part of a file read on its own."""
@@ -747,7 +776,7 @@ class Inventory:
             return slot
         records = names.records
         at_fault = event_name_at_fault if kind == EVENTS else attribute_name_at_fault(name, names.limits)
-        record = names.record(name, at_fault)
+        record = names.record(name, at_fault, kind == EVENTS and names.in_site(name))
         if names.records is not records:
             self._let_go(names, kind)
         if record is None:

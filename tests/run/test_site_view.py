@@ -108,6 +108,45 @@ def test_past_the_bounds_the_names_where_data_is_lost_are_held_first(tmp_path: P
         assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
 
 
+def test_past_the_bounds_every_event_name_the_site_keeps_is_held_with_its_counts(tmp_path: Path) -> None:
+    # 300 event names, each in 3 tracks, against a sample of 40 names and a site of 100: by key alone, the sample
+    # held about 13 of the 100 names the site kept, and the budget listed the rest with no count.
+    lines = [
+        json.dumps(
+            {
+                "type": "track",
+                "userId": f"u{number % 7}",
+                "event": f"Viewed Page {number % 300}",
+                "timestamp": f"2024-03-01T{number // 60 % 24:02}:{number % 60:02}:00Z",
+            }
+        )
+        for number in range(900)
+    ]
+    for part in range(3):  # three files: the parts read apart meet the site's names in each
+        (tmp_path / f"{part}.jsonl").write_text("\n".join(lines[part * 300 : part * 300 + 300]) + "\n")
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(limits=Limits(max_events=100), views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
+    summary = parallel.run_jobs(resolve([str(tmp_path)]), settings, 1, None, io.StringIO())
+    alone = json.dumps(inventory_record(summary.views.inventory, False, Limits(max_events=100)))
+    record = json.loads(alone)
+    rows = {row["name"]: row for row in record["events"]["names"]}
+    kept = {name: row for name, row in rows.items() if row["fate"] == "kept"}
+    assert record["events"]["remainder"]["sampled"]
+    assert sorted(kept) == sorted(f"Viewed Page {number}" for number in range(100))
+    assert {(row["messages"], row["users"]) for row in kept.values()} == {(3, 3)}
+    assert kept["Viewed Page 7"]["first_seen"] == {
+        "time": "2024-03-01T00:07:00Z",
+        "file": str(tmp_path / "0.jsonl"),
+        "line": 8,
+    }
+    assert kept["Viewed Page 7"]["last_seen"]["file"] == str(tmp_path / "2.jsonl")
+    assert len(rows) < 140  # the sample of 40 and the 100 kept, which it shares some with: not every name
+    for jobs in (2, 3):
+        engine = parallel.LocalEngine(jobs, min_bytes=0)
+        summary = parallel.run_jobs(resolve([str(tmp_path)]), settings, jobs, None, io.StringIO(), engine=engine)
+        assert json.dumps(inventory_record(summary.views.inventory, False, Limits(max_events=100))) == alone
+
+
 @pytest.mark.parametrize(
     "bounds", [InventoryBounds(), InventoryBounds(attribute_names=20, event_names=40, exact_users=8)]
 )
