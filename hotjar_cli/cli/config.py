@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +130,11 @@ def _check(path: Path, key: str, value: Any) -> None:
 
 
 def _toml(value: Any) -> str:
-    """A value as TOML writes it (`true`, `"text"`), for a message about the file it came from."""
+    """A value as TOML writes it (`true`, `"text"`, `1.5`), for a message about the file it came from."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
@@ -160,7 +163,8 @@ def _read(path: Path) -> dict[str, Any]:
 
     try:
         with open(path, "rb") as file:
-            return tomllib.load(file)
+            # Floats as written (`max-rate = { HJ103 = 0.136363636363636363 }`): a double would round a maximum.
+            return tomllib.load(file, parse_float=Decimal)
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
@@ -177,24 +181,47 @@ def split_list(values: list[str] | str | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
 
 
-def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, float]:
-    """`CODE=0.01` or `CODE=1%` (or a TOML table `{CODE = 0.01}`) as `{"CODE": 0.01}`; a rule's name for its code."""
+MAX_RATE_DECIMALS = 40
+"""The most decimals a maximum rate may have, as a fraction: more than any count of events tells apart, and a
+bound on the digits a verdict takes to show a rate above it (`1e-1000000000` would take a billion)."""
+
+
+def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, Decimal]:
+    """`CODE=0.01` or `CODE=1%` (or a TOML table `{CODE = 0.01}`) as `{"CODE": Decimal("0.01")}`; a rule's name for
+    its code. A maximum is kept exactly as written, never rounded: the gate compares it exactly with the rate."""
     if not values:
         return {}
     pairs = values.items() if isinstance(values, dict) else (_split_rate(text) for text in values)
-    rates: dict[str, float] = {}
+    rates: dict[str, Decimal] = {}
     for key, raw in pairs:
-        code = _rule_code(str(key))
-        text = str(raw).strip()
-        try:
-            # Rounded past what a percentage written by hand holds: 8.3333% is 0.083333, not 0.08333299999999999.
-            rate = round(float(text[:-1]) / 100, 12) if text.endswith("%") else float(text)
-        except ValueError:
-            raise ConfigError(f"max-rate for {key}: {raw!r} is not a fraction (0.01) or a percentage (1%)") from None
-        if not 0 <= rate <= 1:
-            raise ConfigError(f"max-rate for {key}: {raw!r} is not between 0 and 1")
-        rates[code] = rate
+        rates[_rule_code(str(key))] = _rate(str(key), raw)
     return rates
+
+
+def _rate(key: str, raw: Any) -> Decimal:
+    """One maximum: a fraction (`0.01`, a TOML number, read as written: see `_read`) or a percentage (`1%`, its
+    decimal point moved two places, which no rounding touches: 13.636363636363% is 0.13636363636363)."""
+    shown = str(raw) if isinstance(raw, Decimal) else repr(raw)
+    text = str(raw).strip()
+    percent = text.endswith("%")
+    try:
+        number = Decimal(text[:-1] if percent else text) if not isinstance(raw, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None or number.is_nan():
+        raise ConfigError(f"max-rate for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
+    if percent and number.is_finite():
+        sign, digits, exponent = number.as_tuple()
+        number = Decimal((sign, digits, int(exponent) - 2))  # exact, where dividing by 100 rounds past 28 digits
+    if not number.is_finite() or not 0 <= number <= 1:
+        raise ConfigError(f"max-rate for {key}: {shown} is not between 0 and 1")
+    sign, digits, exponent = number.as_tuple()
+    written = "".join(map(str, digits)).rstrip("0")  # the decimals that count: 0.0100 has two
+    if written and -int(exponent) - (len(digits) - len(written)) > MAX_RATE_DECIMALS:
+        raise ConfigError(
+            f"max-rate for {key}: {shown} has more than {MAX_RATE_DECIMALS} decimals as a fraction of the events"
+        )
+    return number.copy_abs()  # -0 is 0
 
 
 def _split_rate(text: str) -> tuple[str, str]:

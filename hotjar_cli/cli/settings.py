@@ -6,11 +6,13 @@ raises a `UsageError`, or the `UserError` of the layer that found it: one line, 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -21,6 +23,7 @@ from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.eventtime import parse_time
 from hotjar_cli.core.filters import Filters
 from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.views import View
 from hotjar_cli.run.one_pass import PassSettings, with_site_view
@@ -43,16 +46,21 @@ class Common(msgspec.Struct, frozen=True):
 
 def read_config(config_path: Path | None, talk: Talk) -> dict[str, Any]:
     """The `[tool.hotjar-cli]` table of `--config`, else of the nearest pyproject.toml upwards; {} when none."""
+    return read_config_file(config_path, talk)[0]
+
+
+def read_config_file(config_path: Path | None, talk: Talk) -> tuple[dict[str, Any], Path | None]:
+    """`read_config`, and the file the table is in (None when none is), to name it in what is said of a setting."""
     path = config_path or find_config(Path.cwd())
     if path is None:
         talk.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")
-        return {}
+        return {}, None
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; --config names a pyproject.toml")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     talk.detail(f"settings from {path}")
-    return load_config(path)
+    return load_config(path), path
 
 
 def limit_options(
@@ -205,32 +213,126 @@ def option_time(option: str, text: str | None) -> datetime | None:
         ) from None
 
 
+class RuleList(NamedTuple):
+    """One list of rules as it was given: by an option (`--select HJ2`) or by a key of the pyproject."""
+
+    key: str
+    """`select`, `ignore`, `extend-select` or `extend-ignore`."""
+    entries: tuple[str, ...]
+    config: Path | None
+    """The pyproject the list is in; None for an option."""
+
+    def covers(self, code: str) -> bool:
+        """Whether an entry of the list names the rule (by code, prefix or name)."""
+        return any(Selection((entry,))(code) for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """The rules a run reports, and the lists that chose them: what is said of a rule left out names them."""
+
+    selection: Selection
+    selects: tuple[RuleList, ...]
+    """The lists a rule must be in, if any; none selects every rule."""
+    ignores: tuple[RuleList, ...]
+
+    def left_out(self, code: str) -> str:
+        """Which lists leave the rule out, and that they do: `--select HJ2 leaves the rule out of this run`."""
+        if self.selects and not any(rules.covers(code) for rules in self.selects):
+            return _leave(self.selects, "the rule out of this run")
+        return _leave([rules for rules in self.ignores if rules.covers(code)], "the rule out of this run")
+
+
 def rule_selection(
     select: list[str] | None,
     ignore: list[str] | None,
     extend_select: list[str] | None,
     extend_ignore: list[str] | None,
     config: dict[str, Any],
-) -> Selection:
-    """The rules a run reports, from --select, --ignore, their --extend- forms and the pyproject's lists."""
+    talk: Talk,
+    config_path: Path | None = None,
+) -> RuleSelection:
+    """The rules a run reports, from --select, --ignore, their --extend- forms and the pyproject's lists.
+
+    A selection that leaves no rule is a UsageError naming the lists that emptied it: a gate run on it would pass
+    whatever the logs hold. An entry of a select list whose rules the ignore lists all leave out (`--select CODE`
+    with the pyproject's `ignore = ["CODE"]`) is said: the user asked for it, and it is not checked."""
+    selects = _rule_lists(select, extend_select, config, "select", config_path)
+    ignores = _rule_lists(ignore, extend_ignore, config, "ignore", config_path)
     try:
-        return Selection(
-            _rule_list(select, extend_select, config, "select"), _rule_list(ignore, extend_ignore, config, "ignore")
-        )
+        rules = RuleSelection(Selection(_entries(selects), _entries(ignores)), selects, ignores)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    chosen = Selection(rules.selection.select)  # before the ignore lists
+    if not any(rules.selection(rule.code) for rule in CATALOGUE):
+        emptying = [
+            *selects,
+            *(
+                ignored
+                for ignored in ignores
+                if any(ignored.covers(rule.code) and chosen(rule.code) for rule in CATALOGUE)
+            ),
+        ]
+        raise UsageError(_leave(emptying, "no rule to check"))
+    for entry in rules.selection.select:
+        named = [rule.code for rule in CATALOGUE if Selection((entry,))(rule.code)]
+        if not any(rules.selection(code) for code in named):
+            given = next(rules for rules in selects if entry in rules.entries)
+            what = "the rule" if len(named) == 1 else f"its {len(named)} rules"
+            ignoring = [ignored for ignored in ignores if any(ignored.covers(code) for code in named)]
+            talk.say(
+                f"hotjar-cli: {_entry_said(entry, given)} is not checked: {_leave(ignoring, f'{what} out of this run')}"
+            )
+    return rules
 
 
-def _rule_list(
-    given: list[str] | None, extended: list[str] | None, config: dict[str, Any], key: str
-) -> tuple[str, ...]:
+def _rule_lists(
+    given: list[str] | None, extended: list[str] | None, config: dict[str, Any], key: str, config_path: Path | None
+) -> tuple[RuleList, ...]:
     """--select (or --ignore), else the pyproject's list, plus --extend-select (or --extend-ignore) and the
-    pyproject's extend- list. Extending an empty selection, which is every rule, leaves every rule."""
-    base = split_list(given) or split_list(config.get(key))
-    extra = split_list(extended) + split_list(config.get(f"extend-{key}"))
-    if key == "select" and not base:
+    pyproject's extend- list, each as given. Extending an empty selection, which is every rule, leaves every rule."""
+    base = (
+        RuleList(key, split_list(given), None)
+        if split_list(given)
+        else RuleList(key, split_list(config.get(key)), config_path)
+    )
+    extra = (
+        RuleList(f"extend-{key}", split_list(extended), None),
+        RuleList(f"extend-{key}", split_list(config.get(f"extend-{key}")), config_path),
+    )
+    if key == "select" and not base.entries:
         return ()
-    return base + tuple(item for item in extra if item not in base)
+    return tuple(rules for rules in (base, *extra) if rules.entries)
+
+
+def _entries(lists: tuple[RuleList, ...]) -> tuple[str, ...]:
+    """The entries of the lists, the first list's (--select or the pyproject's select) then what the others add."""
+    if not lists:
+        return ()
+    base = lists[0].entries if not lists[0].key.startswith("extend-") else ()
+    extra = [entry for rules in lists if rules.key.startswith("extend-") for entry in rules.entries]
+    return base + tuple(entry for entry in extra if entry not in base)
+
+
+def _said(lists: list[RuleList] | tuple[RuleList, ...]) -> str:
+    """Lists as the user gave them: `--select CODE and ignore = ["CODE"] in pyproject.toml`."""
+    options = [f"--{rules.key} {','.join(rules.entries)}" for rules in lists if rules.config is None]
+    by_file: dict[Path, list[str]] = {}
+    for rules in lists:
+        if rules.config is not None:
+            by_file.setdefault(rules.config, []).append(f"{rules.key} = {json.dumps(list(rules.entries))}")
+    return " and ".join([*options, *(f"{' and '.join(keys)} in {path}" for path, keys in by_file.items())])
+
+
+def _leave(lists: list[RuleList] | tuple[RuleList, ...], what: str) -> str:
+    return f"{_said(lists)} {'leaves' if len(lists) == 1 else 'leave'} {what}"
+
+
+def _entry_said(entry: str, rules: RuleList) -> str:
+    """One entry of a list, as given: `--select CODE`, or `"CODE" of select in pyproject.toml`."""
+    if rules.config is None:
+        return f"--{rules.key} {entry}"
+    return f"{json.dumps(entry)} of {rules.key} in {rules.config}"
 
 
 def build_engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:

@@ -55,6 +55,7 @@ from hotjar_cli.cli.options import (
 )
 from hotjar_cli.cli.settings import (
     Common,
+    RuleSelection,
     UsageError,
     add_site_view,
     build_engine,
@@ -62,13 +63,12 @@ from hotjar_cli.cli.settings import (
     job_count,
     limit_options,
     pick,
-    read_config,
+    read_config_file,
     rule_selection,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_CLEAN, FailOn, Gate, Verdict, judge
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
-from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report import Format, Report, Reporter, make_reporter
@@ -181,8 +181,8 @@ def validate(
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 when it cannot do its
     job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
-    pyproject = read_config(config, talk)
-    selection = rule_selection(select, ignore, extend_select, extend_ignore, pyproject)
+    pyproject, pyproject_path = read_config_file(config, talk)
+    rules = rule_selection(select, ignore, extend_select, extend_ignore, pyproject, talk, pyproject_path)
     example_limit = example_count(examples, pyproject)
     limits = limit_options(
         max_attribute_name_length,
@@ -193,13 +193,24 @@ def validate(
         max_events,
     )
     common = common_settings(
-        talk, pyproject, paths, since, until, type, user, limits, selection, example_limit, endpoint_url, stdin_filename
+        talk,
+        pyproject,
+        paths,
+        since,
+        until,
+        type,
+        user,
+        limits,
+        rules.selection,
+        example_limit,
+        endpoint_url,
+        stdin_filename,
     )
     settings = ValidateSettings(
         common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
-        gate=build_gate(fail_on, max_rate, allow_empty, pyproject, selection, talk),
+        gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
         output=output_path(output, common.sources),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
@@ -291,7 +302,7 @@ def build_gate(
     max_rate: list[str] | None,
     allow_empty: bool | None,
     pyproject: dict[str, Any],
-    selection: Selection,
+    rules: RuleSelection,
     talk: Talk,
 ) -> Gate:
     """When the run fails: `--fail-on`, `--max-rate` and `--allow-empty`, else the pyproject's.
@@ -300,10 +311,10 @@ def build_gate(
     rule, so it could never fail by it, and a verdict listing it would tell a reviewer it was checked."""
     fail_level = FailOn(pick(fail_on, pyproject.get("fail-on"), FailOn.ERROR))  # checked on load
     rates = parse_rates(max_rate) or parse_rates(pyproject.get("max-rate"))
-    for code in [code for code in rates if not selection(code)]:
+    for code in [code for code in rates if not rules.selection(code)]:
         del rates[code]
         said = "--max-rate" if max_rate else "max-rate in the pyproject"
-        talk.say(f"hotjar-cli: {said} for {code} is not checked: --select/--ignore leave the rule out of this run")
+        talk.say(f"hotjar-cli: {said} for {code} is not checked: {rules.left_out(code)}")
     return Gate(fail_level.severity, rates, allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)))
 
 

@@ -39,12 +39,14 @@ class JunitReporter(Reporter):
             body = "\n".join(_example_text(example, rule.code) for example in examples)
             if rule.code in verdict.failing_codes:
                 failures += 1
+                above = verdict.above_maximum.get(rule.code)  # a rule that fails by its rate says by how much
                 failure = ElementTree.SubElement(
                     case,
                     "failure",
                     type=rule.severity.value,
                     message=f"{count:,} finding{'s' if count != 1 else ''} in "
-                    f"{summary.affected.get(rule.code, 0):,} of {summary.events:,} events: {rule.message}",
+                    f"{summary.affected.get(rule.code, 0):,} of {summary.events:,} events"
+                    f"{f' ({above})' if above else ''}: {rule.message}",
                 )
                 failure.text = body
             elif count:

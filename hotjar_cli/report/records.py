@@ -3,6 +3,7 @@ rules and the inventory. Stable and documented."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TextIO
 
 import msgspec
@@ -136,13 +137,19 @@ def report_record(report: Report) -> dict[str, Any]:
             "exit_code": verdict.exit_code,
             "failed": verdict.exit_code != 0,
             "fail_on": report.gate.fail_on.value if report.gate.fail_on else "never",
-            "max_rates": dict(sorted(report.gate.max_rates.items())),
+            "max_rates": {code: exact_number(maximum) for code, maximum in sorted(report.gate.max_rates.items())},
             "reasons": list(verdict.reasons),
         },
     }
     if summary.views is not None and summary.views.timeline is not None:
         record["timeline"] = timeline_record(summary.views.timeline, report.by)  # the loss over time
     return record
+
+
+def exact_number(number: Decimal) -> msgspec.Raw:
+    """A decimal as a JSON number with every digit it has (`0.136363636363636363`), where a double would round it
+    (to 0.13636363636363635, the float of 3/22, which the rate is above)."""
+    return msgspec.Raw(f"{number:f}".encode())  # 0.000000001, not 1E-9
 
 
 def call_record(event: Event) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +247,62 @@ def test_ignoring_the_failing_rule_passes_the_gate(logs: Any) -> None:
     assert cli("validate", logs("mixed.jsonl", MIXED), "--ignore", "HJ103").code == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "table", "said"),
+    [
+        (["--ignore", "HJ"], "", "--ignore HJ leaves no rule to check"),
+        (["--select", "HJ1", "--ignore", "HJ1"], "", "--select HJ1 and --ignore HJ1 leave no rule to check"),
+        (
+            ["--select", "HJ103"],
+            'ignore = ["HJ103"]',
+            '--select HJ103 and ignore = ["HJ103"] in {file} leave no rule to check',
+        ),
+        (
+            ["--select", "missing-user-id", "--ignore", "HJ2"],
+            'extend-ignore = ["HJ1", "HJ3"]',
+            '--select missing-user-id and extend-ignore = ["HJ1", "HJ3"] in {file} leave no rule to check',
+        ),
+        (
+            [],
+            'select = ["HJ201", "list-trait"]\nignore = ["nested-trait", "HJ202"]',
+            'select = ["HJ201", "list-trait"] and ignore = ["nested-trait", "HJ202"] in {file} leave no rule to check',
+        ),
+        (
+            ["--extend-ignore", "HJ0,HJ1,HJ2,HJ3"],
+            "",
+            "--extend-ignore HJ0,HJ1,HJ2,HJ3 leaves no rule to check",
+        ),
+    ],
+)
+def test_a_selection_that_leaves_no_rule_is_a_usage_error(
+    logs: Any, tmp_path: Path, args: list[str], table: str, said: str
+) -> None:
+    # The gate passed, with "rules": {} and not a word: a CI gate that checks nothing.
+    path = logs("log.jsonl", MIXED)
+    if table:
+        pyproject(tmp_path, table)
+    result = cli("validate", path, *args)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == f"hotjar-cli: error: {said.format(file=tmp_path / 'pyproject.toml')}"
+
+
+def test_a_selected_rule_the_pyproject_ignores_is_said(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", MIXED)
+    pyproject(tmp_path, 'ignore = ["HJ103", "HJ301"]')
+    result = cli("validate", path, "--select", "HJ103,HJ201", "-f", "json")
+    assert rules_of(result) == {"HJ201"}
+    assert result.code == 0
+    assert result.stderr == (
+        f'hotjar-cli: --select HJ103 is not checked: ignore = ["HJ103", "HJ301"] in {tmp_path / "pyproject.toml"} '
+        "leaves the rule out of this run\n"
+    )
+    # A prefix a rule of which is ignored still selects the others: nothing to say.
+    assert cli("validate", path, "--select", "HJ1,HJ2", "-f", "json").stderr == ""
+    # Not with -q.
+    assert cli("validate", path, "--select", "HJ103,HJ201", "-q").stderr == ""
+
+
 # --max-rate
 
 
@@ -297,16 +354,24 @@ def test_max_rate_fails_a_rule_below_the_fail_level(logs: Any) -> None:
     ]
 
 
-@pytest.mark.parametrize("left_out", [["--select", "HJ2"], ["--ignore", "HJ301"]], ids=["select", "ignore"])
-def test_a_max_rate_of_a_rule_left_out_is_said_and_not_listed_as_checked(logs: Any, left_out: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("left_out", "said"),
+    [
+        (["--select", "HJ2"], "--select HJ2 leaves"),
+        (["--ignore", "HJ0,HJ301"], "--ignore HJ0,HJ301 leaves"),
+        (["--select", "HJ3", "--extend-ignore", "HJ301"], "--extend-ignore HJ301 leaves"),
+    ],
+    ids=["select", "ignore", "extend-ignore"],
+)
+def test_a_max_rate_of_a_rule_left_out_is_said_and_not_listed_as_checked(
+    logs: Any, left_out: list[str], said: str
+) -> None:
     # The rule is not counted, so it could never fail the run: a verdict listing its maximum told a reviewer it was.
     path = logs("log.jsonl", INFO_ONLY + track() * 3)
     result = cli("validate", path, "--max-rate", "HJ301=0", *left_out, "-f", "json")
     assert result.code == 0
     assert result.json()["verdict"]["max_rates"] == {}
-    assert result.stderr == (
-        "hotjar-cli: --max-rate for HJ301 is not checked: --select/--ignore leave the rule out of this run\n"
-    )
+    assert result.stderr == f"hotjar-cli: --max-rate for HJ301 is not checked: {said} the rule out of this run\n"
 
 
 def test_a_tiny_maximum_is_shown_above_zero(logs: Any) -> None:
@@ -321,6 +386,96 @@ def test_a_max_rate_fails_the_run_even_with_fail_on_never(logs: Any) -> None:
     path = logs("log.jsonl", INFO_ONLY + track() * 3)
     assert cli("validate", path, "--fail-on", "never").code == 0
     assert cli("validate", path, "--fail-on", "never", "--max-rate", "HJ301=0.2").code == 1
+
+
+THREE_IN_22 = identify() * 19 + identify(None) * 3
+"""22 events, 3 of them without a userId (HJ103): a rate of 3/22 = 0.136363... (0.13636363636363635 as a float)."""
+
+
+@pytest.mark.parametrize(
+    ("maximum", "code"),
+    [
+        # Just under 3/22, as a percentage and as a fraction: the rate is above it. The percentage was rounded to
+        # 12 decimals (0.136363636364), above the rate, and passed.
+        ("13.636363636363%", 1),
+        ("0.13636363636363", 1),
+        # Under 3/22 by less than a float tells apart: 0.136363636363636363 is 0.13636363636363635 as a float.
+        ("0.136363636363636363", 1),
+        ("13.6363636363636363%", 1),
+        ("13.63636363636364%", 0),  # just above 3/22
+    ],
+)
+def test_a_maximum_is_compared_exactly_as_written(logs: Any, maximum: str, code: int) -> None:
+    path = logs("log.jsonl", THREE_IN_22)
+    result = cli("validate", path, "--max-rate", f"HJ103={maximum}", "--fail-on", "never", "-f", "json")
+    assert result.code == code, result.json()["verdict"]
+    written = maximum.removesuffix("%")
+    exact = re.search(r'"max_rates": \{\s*"HJ103": ([^\s,}]+)', result.stdout)
+    assert exact is not None
+    # The maximum in the report is the one written (as a fraction), not a rounding of it.
+    shown = exact.group(1)
+    assert (Fraction(shown) * (100 if maximum.endswith("%") else 1)) == Fraction(written)
+
+
+@pytest.mark.parametrize(
+    ("table", "code"),
+    [
+        ('max-rate = { HJ103 = "13.636363636363%" }', 1),
+        ("max-rate = { HJ103 = 0.13636363636363 }", 1),
+        ("max-rate = { HJ103 = 0.136363636363636363 }", 1),  # a TOML float is read as written, not as a double
+        ('max-rate = { HJ103 = "13.6363636363636363%" }', 1),
+        ('max-rate = { HJ103 = "13.63636363636364%" }', 0),
+    ],
+)
+def test_a_maximum_in_the_pyproject_is_compared_exactly_as_written(
+    logs: Any, tmp_path: Path, table: str, code: int
+) -> None:
+    path = logs("log.jsonl", THREE_IN_22)
+    pyproject(tmp_path, f'fail-on = "never"\n{table}\n')
+    assert cli("validate", path).code == code
+
+
+def test_a_rate_equal_to_its_maximum_passes_however_the_maximum_is_written(logs: Any, tmp_path: Path) -> None:
+    path = logs("log.jsonl", identify() * 7 + identify(None))  # 1 of 8: 12.5%
+    for maximum in ("12.5%", "0.125", "0.1250000000000000000000001", "12.50000000000000000000001%"):
+        assert cli("validate", path, "--max-rate", f"HJ103={maximum}").code == 0, maximum
+    for maximum in ("12.4999999999999999999%", "0.124999999999999999999"):
+        assert cli("validate", path, "--max-rate", f"HJ103={maximum}").code == 1, maximum
+
+
+@pytest.mark.parametrize("maximum", ["1e-1000000000", "0." + "0" * 200 + "1", "nan", "inf", "-0.1", "1.0000001"])
+def test_a_maximum_that_cannot_be_used_exits_2(logs: Any, maximum: str) -> None:
+    result = cli("validate", logs("log.jsonl", THREE_IN_22), "--max-rate", f"HJ103={maximum}")
+    assert result.code == 2
+    assert one_line(result.stderr).startswith("hotjar-cli: error: max-rate for HJ103: ")
+
+
+@pytest.mark.parametrize("format", ["text", "json", "markdown", "github", "junit", "html"])
+def test_a_rate_and_its_maximum_are_shown_apart_in_every_format(logs: Any, format: str) -> None:
+    # 3/22 = 13.6363636363636363...%, the maximum 13.6363636363636%: both were shown as 13.636363636364%.
+    path = logs("log.jsonl", THREE_IN_22)
+    result = cli("validate", path, "--max-rate", "HJ103=0.136363636363636", "-f", format)
+    assert result.code == 1
+    shown = result.stdout.replace("\\.", ".").replace("%25", "%")  # as markdown and GitHub's commands escape them
+    assert "13.63636363636364% of events, above the maximum of 13.63636363636360%" in shown
+    assert "13.636363636364%" not in shown
+
+
+@pytest.mark.parametrize(
+    ("maximum", "reason"),
+    [
+        ("0.136363636363636", "13.63636363636364% of events, above the maximum of 13.63636363636360%"),
+        ("0.136363636363636363", "13.6363636363636364% of events, above the maximum of 13.6363636363636363%"),
+        ("13.636363636363%", "13.636363636364% of events, above the maximum of 13.636363636363%"),
+        ("0.13", "13.64% of events, above the maximum of 13.00%"),
+    ],
+)
+def test_a_rate_and_its_maximum_are_shown_with_the_decimals_that_tell_them_apart(
+    logs: Any, maximum: str, reason: str
+) -> None:
+    path = logs("log.jsonl", THREE_IN_22)
+    verdict = cli("validate", path, "--max-rate", f"HJ103={maximum}", "-f", "json").json()["verdict"]
+    assert verdict["reasons"] == [f"HJ103 missing-user-id: {reason}"]
 
 
 # [tool.hotjar-cli]

@@ -93,6 +93,53 @@ def test_an_input_of_nothing_but_invalid_events_leaves_nothing_checked(logs: Any
     assert cli("validate", logs("some.jsonl", "not json\n" + CLEAN), *select).code == 0
 
 
+INVALIDITY = "(not JSON, not an object, or of no known type)"
+
+
+def test_one_invalid_event_is_said_in_the_singular(logs: Any) -> None:
+    report = cli("validate", logs("garbage.jsonl", "{broken\n"), "--ignore", "HJ001", "-f", "json")
+    assert report.code == 1
+    assert report.json()["verdict"]["reasons"] == [
+        f"no Segment message to check: the 1 event is invalid {INVALIDITY} (--allow-empty passes it)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "{broken\n" + CLEAN,
+            "no Segment message left to check: the filters let none of the 3 messages through, and the 1 other "
+            f"event is invalid {INVALIDITY} (--allow-empty passes it)",
+        ),
+        (
+            "{broken\n[1]\n" + identify("u7"),
+            "no Segment message left to check: the filters did not let the 1 message through, and the 2 other "
+            f"events are invalid {INVALIDITY} (--allow-empty passes it)",
+        ),
+    ],
+)
+def test_invalid_events_left_by_a_filter_that_let_no_message_through_name_the_filter(
+    logs: Any, text: str, reason: str
+) -> None:
+    # "all 1 events are invalid" blamed the input, when the filter (a mistyped --user) had left out every message.
+    path = logs("log.jsonl", text)
+    report = cli("validate", path, "--user", "nobody", "--ignore", "HJ0", "-f", "json")
+    assert report.code == 1
+    assert report.json()["verdict"]["reasons"] == [reason]
+    assert cli("validate", path, "--user", "nobody", "--ignore", "HJ0", "--allow-empty").code == 0
+    junit = ElementTree.fromstring(cli("validate", path, "--user", "nobody", "--ignore", "HJ0", "-f", "junit").stdout)
+    failure = junit.find(".//testcase[@name='input has events']/failure")
+    assert failure is not None and failure.get("message") == reason
+
+
+def test_one_event_filtered_out_is_said_in_the_singular(logs: Any) -> None:
+    report = cli("validate", logs("log.jsonl", identify()), "--user", "nobody", "-f", "json")
+    assert report.json()["verdict"]["reasons"] == [
+        "no events left to check: the filters did not let the 1 event through (--allow-empty passes it)"
+    ]
+
+
 # A closed pipe
 
 
