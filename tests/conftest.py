@@ -33,3 +33,11 @@ def segment_dates_folder(request: pytest.FixtureRequest, tmp_path_factory: pytes
     from tests.support.isodate import install_segment_dates  # after the assert rewriting of tests.support is set
 
     return install_segment_dates(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def segment_integration_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Segment's Hotjar integration installed with npm, to run with node (see `tests.support.integration`)."""
+    from tests.support.integration import install_segment_integration  # after the assert rewriting is set
+
+    return install_segment_integration(request, tmp_path_factory)

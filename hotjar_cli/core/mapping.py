@@ -12,6 +12,8 @@ from typing import Any, Final, TypeVar
 from hotjar_cli.core import rules
 from hotjar_cli.core.decode import (
     ANONYMOUS_ID,
+    CHANNEL,
+    CONTEXT,
     EVENT,
     INTEGRATIONS,
     MESSAGE_ID,
@@ -20,6 +22,8 @@ from hotjar_cli.core.decode import (
     TRAITS,
     TYPE,
     USER_ID,
+    Context,
+    Library,
     Parsed,
     SegmentMessage,
     Unreadable,
@@ -42,6 +46,7 @@ _UNKNOWN_TYPE_CODE: Final = rules.UNKNOWN_TYPE.code
 _SPEC_VIOLATION_CODE: Final = rules.SPEC_VIOLATION.code
 _UNSUPPORTED_TYPE_CODE: Final = rules.UNSUPPORTED_TYPE.code
 _DISABLED_FOR_HOTJAR_CODE: Final = rules.DISABLED_FOR_HOTJAR.code
+_NOT_FROM_A_BROWSER_CODE: Final = rules.NOT_FROM_A_BROWSER.code
 _MISSING_USER_ID_CODE: Final = rules.MISSING_USER_ID.code
 _MISSING_EVENT_NAME_CODE: Final = rules.MISSING_EVENT_NAME.code
 _RESERVED_TRAIT_ID_CODE: Final = rules.RESERVED_TRAIT_ID.code
@@ -237,8 +242,9 @@ class Mapper:
         user_id = fields[USER_ID]
         message_id = fields[MESSAGE_ID]
         timestamp = fields[TIMESTAMP]
+        outside = _outside_a_browser(fields[CHANNEL], fields[CONTEXT])
         # Tests in `if` statements, not in an expression: the interpreter then compares the numbers more cheaply.
-        if (
+        if outside is None and (
             ((type(user_id) is str and user_id) or (type(anonymous_id := fields[ANONYMOUS_ID]) is str and anonymous_id))
             and (message_id is None or (type(message_id) is str and len(message_id) <= 50))
             and (timestamp is None or type(timestamp) is str)
@@ -265,6 +271,8 @@ class Mapper:
         decide_type = self._by_type.get(kind) if type(kind) is str else None
         if decide_type is None:
             return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
+        if outside is not None:
+            return _decision((*spec, outside), None) if spec else _IGNORED_OUTSIDE[outside]
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
@@ -282,7 +290,8 @@ class Mapper:
         if not (type(user_id) is str and user_id) and not is_truthy(user_id):
             findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", _falsy("userId", user_id)))
             return _decision(findings, None)
-        if traits is not None and type(traits) is not dict:
+        # Falsy traits (`""`, `0`, `false`) read as none: the facade's `traits()` is `this.field('traits') || {}`.
+        if traits is not None and type(traits) is not dict and is_truthy(traits):
             findings.append(Finding(_INVALID_TRAITS_CODE, "$.traits", f"traits is {json_type(traits)}"))
             return _decision(findings, None)
         if type(user_id) is str:
@@ -467,6 +476,57 @@ _UNSUPPORTED: Final = {
 }
 _IGNORED_BY: Final = {key: _decision((finding,), None) for key, finding in (*_DISABLED.items(), *_UNSUPPORTED.items())}
 """Messages that are ignored with no other finding share one decision each: decisions are immutable."""
+
+NON_BROWSER_CHANNELS: Final = frozenset({"server", "mobile"})
+"""The `channel`s Segment's tracking API gives messages of its server and mobile libraries (analytics.js: `client`)."""
+NON_BROWSER_LIBRARIES: Final = {
+    "analytics-node": "server",
+    "@segment/analytics-node": "server",
+    "analytics-python": "server",
+    "analytics-ruby": "server",
+    "analytics-go": "server",
+    "analytics-java": "server",
+    "analytics-php": "server",
+    "Analytics.NET": "server",
+    "analytics-ios": "mobile",
+    "analytics-android": "mobile",
+    "analytics-react-native": "mobile",
+    "analytics-swift": "mobile",
+    "analytics-kotlin": "server or mobile",
+    "analytics-flutter": "mobile",
+}
+"""`context.library.name` as Segment's server and mobile libraries write it, with where each runs."""
+_OUTSIDE_BY_CHANNEL: Final = {
+    channel: Finding(_NOT_FROM_A_BROWSER_CODE, "$.channel", f"channel is {quoted(channel)}")
+    for channel in sorted(NON_BROWSER_CHANNELS)
+}
+_OUTSIDE_BY_LIBRARY: Final = {
+    (name, path): Finding(_NOT_FROM_A_BROWSER_CODE, path, f"sent by {name}, a Segment {where} library")
+    for name, where in NON_BROWSER_LIBRARIES.items()
+    for path in ("$.context.library.name", "$.context.library")
+}
+_IGNORED_OUTSIDE: Final = {
+    finding: _decision((finding,), None) for finding in (*_OUTSIDE_BY_CHANNEL.values(), *_OUTSIDE_BY_LIBRARY.values())
+}
+
+
+def _outside_a_browser(channel: Any, context: Any) -> Finding | None:
+    """not-from-a-browser, when the message's `channel` or `context.library` says a server or mobile library sent
+    it; else None. Only what says so positively counts: no channel and no library is a browser's message."""
+    if channel is not None and type(channel) is str and channel in NON_BROWSER_CHANNELS:
+        return _OUTSIDE_BY_CHANNEL[channel]
+    if type(context) is not Context:
+        return None
+    library = context.library
+    if type(library) is Library:
+        name = library.name
+        path = "$.context.library.name"
+    else:
+        name = library  # early analytics-ios wrote the name as `context.library` itself
+        path = "$.context.library"
+    if type(name) is not str or name == "analytics.js" or name not in NON_BROWSER_LIBRARIES:
+        return None
+    return _OUTSIDE_BY_LIBRARY[(name, path)]
 
 
 def _unknown_type(kind: Any) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, json_type
+from hotjar_cli.core.decode import Context, Library, Parsed, SegmentMessage, Unreadable, json_type
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import (
     _EMAIL,
     _HIGH_CARDINALITY,
     MESSAGE_TYPES,
+    NON_BROWSER_LIBRARIES,
     UNSUPPORTED_TYPES,
     _falsy,
     _unknown_type,
@@ -41,6 +42,7 @@ from hotjar_cli.core.rules import (
     MISSING_USER_ID,
     NESTED_TRAIT,
     NON_STRING_USER_ID,
+    NOT_FROM_A_BROWSER,
     RESERVED_TRAIT_ID,
     RULES,
     SPEC_VIOLATION,
@@ -49,7 +51,7 @@ from hotjar_cli.core.rules import (
     UNSUPPORTED_TYPE,
     Effect,
 )
-from hotjar_cli.core.visible import quoted_characters
+from hotjar_cli.core.visible import quoted, quoted_characters
 
 _OUTCOME_OF_EFFECT = {
     Effect.INVALID: Outcome.INVALID,
@@ -78,6 +80,9 @@ class ReferenceMapper:
         if not isinstance(message.type, str) or message.type not in MESSAGE_TYPES:
             return decision([Finding(UNKNOWN_TYPE.code, "$.type", _unknown_type(message.type))], None)
         findings = spec_findings(message)
+        outside = outside_a_browser(message)
+        if outside is not None:
+            return decision([*findings, outside], None)
         disabled = disabled_by(message.integrations)
         if disabled is not None:
             return decision([*findings, Finding(DISABLED_FOR_HOTJAR.code, disabled, "")], None)
@@ -97,7 +102,7 @@ class ReferenceMapper:
             return decision(
                 [*findings, Finding(MISSING_USER_ID.code, "$.userId", _falsy("userId", message.userId))], None
             )
-        if message.traits is not None and not isinstance(message.traits, dict):
+        if is_truthy(message.traits) and not isinstance(message.traits, dict):
             return decision(
                 [*findings, Finding(INVALID_TRAITS.code, "$.traits", f"traits is {json_type(message.traits)}")], None
             )
@@ -269,6 +274,22 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
             Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
         )
     return findings
+
+
+def outside_a_browser(message: SegmentMessage) -> Finding | None:
+    """not-from-a-browser: a `channel` of server or mobile, else a server or mobile library's name in `context`."""
+    if message.channel in ("server", "mobile"):
+        return Finding(NOT_FROM_A_BROWSER.code, "$.channel", f"channel is {quoted(message.channel)}")
+    library = message.context.library if isinstance(message.context, Context) else None
+    if isinstance(library, Library):
+        name, path = library.name, "$.context.library.name"
+    else:
+        name, path = library, "$.context.library"
+    if isinstance(name, str) and name in NON_BROWSER_LIBRARIES:
+        return Finding(
+            NOT_FROM_A_BROWSER.code, path, f"sent by {name}, a Segment {NON_BROWSER_LIBRARIES[name]} library"
+        )
+    return None
 
 
 def disabled_by(integrations: Any) -> str | None:

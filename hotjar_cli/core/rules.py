@@ -50,6 +50,7 @@ SEGMENT_SPEC_COMMON = "https://segment.com/docs/connections/spec/common/"
 SEGMENT_SPEC_IDENTIFY = "https://segment.com/docs/connections/spec/identify/"
 SEGMENT_SPEC_TRACK = "https://segment.com/docs/connections/spec/track/"
 SEGMENT_HTTP_API = "https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/"
+SEGMENT_SOURCES = "https://segment.com/docs/connections/sources/catalog/"
 HOTJAR_IDENTIFY_API = "https://help.hotjar.com/hc/en-us/articles/360033640653-Identify-API-Reference"
 HOTJAR_EVENTS_API = "https://help.hotjar.com/hc/en-us/articles/4405109971095-Events-API-Reference"
 JSON_RFC = "https://www.rfc-editor.org/rfc/rfc8259"
@@ -301,9 +302,15 @@ INVALID_TRAITS = Rule(
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
     message="Identify traits are not an object",
-    what_it_does="Flags an identify whose `traits` is present, not null, and not an object.",
-    why_it_matters="Segment's integration fails on traits that are not an object, so the call is lost.",
-    example='{"type": "identify", "userId": "u1", "traits": ["pro"]}',
+    what_it_does="Flags an identify whose `traits` is not an object and is truthy in JavaScript: a non-empty "
+    'string, a number other than 0, `true` or a list. Falsy traits (`""`, `0`, `false`) read as no traits: '
+    "Segment's facade takes `traits || {}`, so the call is made with no attributes.",
+    why_it_matters="On a string, a number or a boolean Segment's integration throws (it sets `traits.id` before "
+    "deleting it) and calls nothing, so the call is lost. A list does not throw: the integration calls "
+    "`hj('identify', userId, [...])` with the list as the attributes, which Hotjar's Identify API takes by name "
+    "from an object, so no attribute reaches Hotjar; what Hotjar makes of that call is not known, and hotjar-cli "
+    "does not replay it.",
+    example='{"type": "identify", "userId": "u1", "traits": "pro"}',
     instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}',
     source=_INTEGRATION,
     confidence="high",
@@ -324,6 +331,34 @@ EMAIL_AS_USER_ID = Rule(
     source="Hotjar's Identify API guidance.",
     confidence="medium",
     references=(HOTJAR_IDENTIFY_API,),
+)
+
+NOT_FROM_A_BROWSER = Rule(
+    code="HJ109",
+    name="not-from-a-browser",
+    severity=Severity.INFO,
+    effect=Effect.IGNORED,
+    message="Message came from a server or mobile source",
+    what_it_does="Notes a message that says it was sent from outside a browser: its `channel` is `server` or "
+    "`mobile` (Segment's tracking API sets `client` for analytics.js), or its `context.library.name` is one of "
+    "Segment's server or mobile libraries: analytics-node, @segment/analytics-node, analytics-python, "
+    "analytics-ruby, analytics-go, analytics-java, analytics-php, Analytics.NET, analytics-ios, "
+    "analytics-android, analytics-react-native, analytics-swift, analytics-kotlin or analytics-flutter. A message "
+    "with neither field, or another library, is read as before. It is checked before `integrations` (HJ102) and "
+    "the rules of the message's type.",
+    why_it_matters="Segment's Hotjar destination runs only in device mode in the browser, beside analytics.js: "
+    "it has no cloud mode, so messages from server and mobile sources never reached Hotjar. Segment's S3 "
+    "archive holds every source of a workspace, so such messages are counted, replayed and offered to the "
+    "site's budgets as if Hotjar had them, unless they are set apart. Nothing in the message is wrong: to have "
+    "such an event in Hotjar, send it from the page, with analytics.js.",
+    example='{"type": "track", "userId": "u1", "event": "Signed Up", "channel": "server", '
+    '"context": {"library": {"name": "analytics-python", "version": "2.3.2"}}}',
+    instead='{"type": "track", "userId": "u1", "event": "Signed Up", "channel": "client", '
+    '"context": {"library": {"name": "analytics.js", "version": "4.1.0"}}}',
+    source=_SEGMENT_DOCS + " The library names are those Segment's libraries write in `context.library.name`, read "
+    "from their sources; a library not listed is not flagged.",
+    confidence="high",
+    references=(SEGMENT_HOTJAR_DOCS, SEGMENT_SPEC_COMMON, SEGMENT_SOURCES),
 )
 
 NESTED_TRAIT = Rule(
@@ -531,6 +566,7 @@ CATALOGUE: tuple[Rule, ...] = (
     NON_STRING_USER_ID,
     INVALID_TRAITS,
     EMAIL_AS_USER_ID,
+    NOT_FROM_A_BROWSER,
     NESTED_TRAIT,
     LIST_TRAIT,
     ATTRIBUTE_NAME_TOO_LONG,

@@ -260,8 +260,8 @@ def origin_of(position: Position, message: SegmentMessage, keep_json: bool, keep
 def message_json(message: SegmentMessage) -> bytes:
     """The fields of a message the mapping and replay read, as one JSON line: replaying it makes the same call.
 
-    `context` is kept whole: its library decides how analytics-next reads `integrations`, and its time zone is
-    the user's replay's.
+    Of `context`, what the decoder reads of it: its library, which says whether the message came from a browser
+    and how analytics-next reads `integrations`, and its time zone, the user's replay's.
     """
     fields: dict[str, Any] = {}
     for name in message.__struct_fields__:
@@ -270,6 +270,10 @@ def message_json(message: SegmentMessage) -> bytes:
             raw = bytes(value)
             if raw:
                 fields[name] = orjson.loads(raw)
+        elif isinstance(value, msgspec.Struct):
+            built = msgspec.to_builtins(value)  # `context`: the members read, those not set left out
+            if built:
+                fields[name] = built
         elif value is not None:
             fields[name] = value
     return orjson.dumps(fields)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from hotjar_cli.core import decode
 from hotjar_cli.core.decode import SegmentMessage, decode_one, message_fields
 
 PLACES = {
     "anonymousId": decode.ANONYMOUS_ID,
+    "context": decode.CONTEXT,
     "integrations": decode.INTEGRATIONS,
     "messageId": decode.MESSAGE_ID,
     "timestamp": decode.TIMESTAMP,
@@ -16,12 +20,22 @@ PLACES = {
     "traits": decode.TRAITS,
     "properties": decode.PROPERTIES,
     "batch": decode.BATCH,
+    "channel": decode.CHANNEL,
 }
 
 
 def test_every_place_is_its_field_in_the_struct() -> None:
     for name, place in PLACES.items():
         assert SegmentMessage.__struct_fields__[place] == name
+
+
+def test_the_native_tally_reads_the_same_places() -> None:
+    # tally_native.c reads some fields by place too, in an enum of its own: a field added before them moves them.
+    source = (Path(decode.__file__).parent / "tally_native.c").read_text()
+    places = dict(re.findall(r"\b([A-Z_]+) = (\d+)", re.search(r"enum \{ ANONYMOUS_ID[^}]*\}", source).group()))
+    assert places
+    for name, place in places.items():
+        assert getattr(decode, name) == int(place), name
 
 
 def test_a_message_read_by_place_reads_as_by_name() -> None:

@@ -193,12 +193,20 @@ def test_email_user_id_is_noted_and_sent() -> None:
     assert decision.call.args == ["identify", "peter@example.com", {"plan": "pro"}]
 
 
-@pytest.mark.parametrize("traits", ['"pro"', "[]", '["pro"]', "5", "true", "false"])
+@pytest.mark.parametrize("traits", ['"pro"', "[]", '["pro"]', "5", "true"])
 def test_traits_that_are_not_an_object_reject_the_identify(traits: str) -> None:
     decision = decide(f'{{"type": "identify", "userId": "u1", "traits": {traits}}}')
     assert decision.outcome is Outcome.REJECTED
     assert decision.call is None
     assert decision.findings == (Finding("HJ107", "$.traits", decision.findings[0].detail),)
+
+
+@pytest.mark.parametrize("traits", ['""', "0", "-0", "0.0", "false"])
+def test_falsy_traits_read_as_none(traits: str) -> None:
+    # Segment's facade takes `traits || {}` (tests/core/test_segment_integration.py asks it).
+    decision = decide(f'{{"type": "identify", "userId": "u1", "traits": {traits}}}')
+    assert decision == Decision(Outcome.ACCEPTED, decision.call, ())
+    assert decision.call.args == ["identify", "u1", {}]
 
 
 def test_user_key_prefers_user_id_as_hotjar_sees_it() -> None:
@@ -308,6 +316,141 @@ def test_analytics_next_drops_what_its_rule_drops(
 )
 def test_analytics_next_keeps_what_its_rule_keeps(context: dict[str, Any], integrations: dict[str, Any]) -> None:
     assert decide(track(integrations=integrations, context=context)).outcome is Outcome.ACCEPTED
+
+
+# Segment's Hotjar destination runs only in the browser: a message that says a server or mobile library sent it never
+# reached Hotjar (HJ109), whatever its type, its `integrations` or its other findings.
+
+SERVER_AND_MOBILE_LIBRARIES = [
+    "analytics-node",
+    "@segment/analytics-node",
+    "analytics-python",
+    "analytics-ruby",
+    "analytics-go",
+    "analytics-java",
+    "analytics-php",
+    "Analytics.NET",
+    "analytics-ios",
+    "analytics-android",
+    "analytics-react-native",
+    "analytics-swift",
+    "analytics-kotlin",
+    "analytics-flutter",
+]
+
+
+def outside_messages(**fields: Any) -> list[dict[str, Any]]:
+    """A message of each kind that would otherwise reach Hotjar or be judged on its own rules, with `fields`."""
+    return [
+        track(**fields),
+        identify({"plan": "pro", "address": {"city": "Oslo"}}, **fields),
+        identify(user_id=None, anonymousId="a1", **fields),
+        track(event="Checkout (step 2)", **fields),
+        {"type": "page", "userId": "u1", **fields},
+        track(integrations={"Hotjar": False}, **fields),
+    ]
+
+
+@pytest.mark.parametrize("channel", ["server", "mobile"])
+def test_a_server_or_mobile_channel_is_ignored(channel: str) -> None:
+    for message in outside_messages(channel=channel, context=CLASSIC):
+        decision = decide(message)
+        assert decision == Decision(
+            Outcome.IGNORED, None, (Finding("HJ109", "$.channel", f'channel is "{channel}"'),)
+        ), message
+
+
+@pytest.mark.parametrize("library", SERVER_AND_MOBILE_LIBRARIES)
+def test_a_server_or_mobile_library_is_ignored(library: str) -> None:
+    for message in outside_messages(context={"library": {"name": library, "version": "1.0.0"}, "ip": "1.2.3.4"}):
+        decision = decide(message)
+        assert decision.outcome is Outcome.IGNORED, message
+        assert decision.call is None
+        assert codes(decision) == ["HJ109"]
+        assert decision.findings[0].path == "$.context.library.name"
+        assert decision.findings[0].detail.startswith(f"sent by {library}, a Segment ")
+
+
+def test_early_analytics_ios_names_itself_as_the_library() -> None:
+    decision = decide(track(context={"library": "analytics-ios", "library-version": "0.9"}))
+    assert decision.findings == (
+        Finding("HJ109", "$.context.library", "sent by analytics-ios, a Segment mobile library"),
+    )
+
+
+def test_the_channel_is_found_before_the_library_and_spec_findings_stay() -> None:
+    message = {"type": "track", "event": "x", "channel": "mobile", "context": {"library": {"name": "analytics-python"}}}
+    assert decide(message).findings == (
+        Finding("HJ005", "$", "neither userId nor anonymousId is set"),
+        Finding("HJ109", "$.channel", 'channel is "mobile"'),
+    )
+    # Of no known type, a message is invalid first.
+    assert codes(decide({"type": "Track", "userId": "u1", "channel": "server"})) == ["HJ003"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"channel": "client"},
+        {"channel": "browser"},
+        {"channel": "Server"},
+        {"channel": "server "},
+        {"channel": ["server"]},
+        {"channel": None},
+        {"context": CLASSIC},
+        {"context": NEXT, "channel": "client"},
+        {"context": {"library": {"name": "analytics-Python"}}},
+        {"context": {"library": {"name": "analytics-csharp"}}},
+        {"context": {"library": {"name": ["analytics-node"]}}},
+        {"context": {"library": {"version": "analytics-node"}}},
+        {"context": {"library": None}},
+        {"context": {"libraries": {"name": "analytics-node"}}},
+        {"context": {"app": {"name": "analytics-ios"}, "page": {"url": "https://example.com/analytics-node"}}},
+        {"context": ["analytics-node"]},
+        {"context": "analytics-node"},
+        {"context": 3},
+    ],
+    ids=repr,
+)
+def test_only_what_says_server_or_mobile_is_set_apart(fields: dict[str, Any]) -> None:
+    decision = decide(track(**fields))
+    assert decision.outcome is Outcome.ACCEPTED
+    assert decision.call.args == ["event", "Signed Up"]
+
+
+def test_batch_items_take_the_envelopes_library_and_channel_unless_they_name_their_own() -> None:
+    envelope = {
+        "batch": [
+            track(),
+            track(context={"library": {"name": "analytics.js"}}),
+            track(channel="server"),
+            identify({"plan": "pro"}, context={"timezone": "Europe/Oslo"}),
+        ],
+        "context": {"library": {"name": "analytics-python", "version": "2.3.2"}},
+    }
+    decisions = decide_all(envelope)
+    assert [decision.outcome for decision in decisions] == [
+        Outcome.IGNORED,
+        Outcome.ACCEPTED,
+        Outcome.IGNORED,
+        Outcome.IGNORED,
+    ]
+    assert [finding.path for decision in decisions for finding in decision.findings] == [
+        "$.context.library.name",
+        "$.channel",
+        "$.context.library.name",
+    ]
+    assert decide_all({**envelope, "context": {"timezone": "Europe/Oslo"}})[0].outcome is Outcome.ACCEPTED
+
+
+def test_a_server_track_offers_no_name_to_the_site() -> None:
+    mapper = Mapper(Limits(max_events=1, max_attributes=1))
+    server = {"library": {"name": "analytics-node"}}
+    assert decide(track("From Server", context=server), mapper=mapper).outcome is Outcome.IGNORED
+    assert decide(identify({"server_trait": 1}, context=server), mapper=mapper).outcome is Outcome.IGNORED
+    assert decide(track("From Browser"), mapper=mapper).call.args == ["event", "From Browser"]
+    assert decide(identify({"browser_trait": 1}), mapper=mapper).call.args == ["identify", "u1", {"browser_trait": 1}]
 
 
 @pytest.mark.parametrize(
@@ -951,7 +1094,7 @@ def test_batch_items_are_decided_one_by_one_with_top_level_integrations() -> Non
             {"type": "track", "userId": "u1", "event": "Signed Up", "integrations": {"All": True}},
             "not a message",
         ],
-        "context": {"library": {"name": "analytics-python"}},
+        "context": {"library": {"name": "analytics.js", "version": "4.1.0"}},
         "integrations": {"All": False},
     }
     parsed, batched = parse_line(json.dumps(envelope).encode())

@@ -448,10 +448,13 @@ def test_only_valid_zone_names_count_and_none_means_utc() -> None:
     assert not any(valid_timezone(name) for name in ("", "posixrules", "localtime", "Europe/", "/etc/localtime"))
 
 
-def test_a_dead_letter_from_standard_input_keeps_the_time_zone_with_the_rest_of_context() -> None:
+def test_a_dead_letter_from_standard_input_keeps_the_time_zone_and_the_library_of_its_context() -> None:
     message = decode_one(json.dumps(identify("u1", "Europe/Paris", ip="1.2.3.4")).encode())
     assert context_timezone(message) == "Europe/Paris"
-    assert json.loads(message_json(message))["context"] == {"locale": "fr-FR", "timezone": "Europe/Paris"}
+    assert json.loads(message_json(message))["context"] == {"timezone": "Europe/Paris"}  # what the decoder reads
+    sent = {**identify("u1", "Europe/Paris"), "context": {"library": {"name": "analytics-node"}, "timezone": "UTC"}}
+    kept = json.loads(message_json(decode_one(json.dumps(sent).encode())))["context"]
+    assert kept == {"library": {"name": "analytics-node"}, "timezone": "UTC"}  # read again, it is not a browser's
     assert json.loads(message_json(decode_one(json.dumps(identify("u1", 5)).encode())))["context"]["timezone"] == 5
 
 

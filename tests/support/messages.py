@@ -43,6 +43,22 @@ integrations = st.one_of(
     ),
     json_values,
 )
+# Contexts that name the library that sent the message: browser, server and mobile libraries, and lookalikes.
+library_names = st.sampled_from(
+    [
+        *("analytics.js", "analytics-node", "@segment/analytics-node", "analytics-python", "analytics-ios"),
+        *("Analytics.NET", "analytics-Python", "analytics-node ", "analytics-csharp"),
+    ]
+)
+contexts = st.fixed_dictionaries(
+    {},
+    optional={
+        "library": st.fixed_dictionaries({}, optional={"name": library_names | json_values, "version": json_values})
+        | library_names
+        | json_values,
+        "timezone": st.sampled_from(["Europe/Paris"]) | json_values,
+    },
+)
 segment_fields = {
     "type": message_types,
     "userId": st.sampled_from(["u1", "u2", "", 0, 42, False, None, [], {}]) | json_values,
@@ -53,11 +69,12 @@ segment_fields = {
     "integrations": integrations,
     "messageId": st.text(max_size=10) | json_values,
     "timestamp": st.sampled_from(["2020-04-11T10:00:00Z", "not a time", "2020-04-12"]) | json_values,
-    "context": json_values,
+    "context": json_values | contexts,
+    "channel": st.sampled_from(["client", "server", "mobile", "browser", "Server"]) | json_values,
 }
 segment_messages = st.fixed_dictionaries({}, optional=segment_fields)
 batches = st.fixed_dictionaries(
     {"batch": st.lists(segment_messages | json_values, max_size=4) | json_values},
-    optional={"integrations": integrations, "context": json_values},
+    optional={"integrations": integrations, "context": json_values | contexts},
 )
 log_values = st.one_of(segment_messages, segment_messages, batches, json_values)

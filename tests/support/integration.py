@@ -1,0 +1,94 @@
+"""Segment's Hotjar integration itself, installed from the npm registry and run with node under jsdom: the reference
+for what `hj(...)` call a Segment message makes, where the mapping core claims to know.
+
+`install_segment_integration` installs `@segment/analytics.js-integration-hotjar` (with the `segmentio-facade` it
+resolves) and jsdom into a folder kept for the test session (pytest's cache when it is on); `segment_calls` runs
+each message through the integration's `identify` or `track`, as analytics.js hands it a facade, and says what
+it did: the `hj` calls it made, or the error it threw.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PACKAGES = {"@segment/analytics.js-integration-hotjar": "1.4.0", "segmentio-facade": "3.2.7", "jsdom": "29.1.1"}
+"""The integration the rules cite, the facade it resolves today, and a DOM for it to load into."""
+
+CALLS_SCRIPT = r"""
+const {JSDOM} = require('jsdom');
+const dom = new JSDOM('<html><head></head><body></body></html>');
+global.window = dom.window;
+global.document = dom.window.document;
+global.navigator = dom.window.navigator;
+const {Identify, Track} = require('segmentio-facade');
+const Hotjar = require('@segment/analytics.js-integration-hotjar');
+const integration = new Hotjar({hjid: 1});
+const calls = [];
+window.hj = function () { calls.push(Array.from(arguments)); };
+// Each message is parsed here, as the browser parsed the JSON it came from (a `__proto__` key is then an own key).
+const messages = JSON.parse(require('fs').readFileSync(0, 'utf8')).map(text => JSON.parse(text));
+const results = messages.map(message => {
+  calls.length = 0;
+  try {
+    if (message.type === 'identify') integration.identify(new Identify(message));
+    else integration.track(new Track(message));
+  } catch (error) {
+    return {threw: String(error.message)};
+  }
+  return {calls: JSON.parse(JSON.stringify(calls))};
+});
+process.stdout.write(JSON.stringify(results));
+"""
+
+
+def install_segment_integration(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with Segment's Hotjar integration installed from the npm registry (see the module's documentation)."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        pytest.fail(
+            "these tests compare with Segment's own Hotjar integration, run with node: install Node.js and npm "
+            "(https://nodejs.org/) so that `node` and `npm` are on PATH",
+            pytrace=False,
+        )
+    name = "segment-hotjar-" + "-".join(version for version in PACKAGES.values())
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir(name) if cache is not None else tmp_path_factory.mktemp(name)
+    if not all(_installed(folder, package) == version for package, version in PACKAGES.items()):
+        (folder / "package.json").write_text('{"name": "segment-hotjar", "private": true}\n')
+        specs = [f"{package}@{version}" for package, version in PACKAGES.items()]
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm could not install {', '.join(specs)} into {folder}:\n{done.stderr}", pytrace=False)
+    (folder / "calls.js").write_text(CALLS_SCRIPT)
+    return folder
+
+
+def _installed(folder: Path, package: str) -> str | None:
+    try:
+        return json.loads((folder / "node_modules" / package / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def segment_calls(folder: Path, lines: list[str]) -> list[dict[str, Any]]:
+    """For each message (one JSON text), what Segment's integration did with it: `{"calls": [[...], ...]}`, the `hj`
+    calls it made, or `{"threw": message}`."""
+    done = subprocess.run(
+        ["node", "calls.js"], cwd=folder, capture_output=True, text=True, timeout=120, input=json.dumps(lines)
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results) == len(lines)
+    return results
