@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,9 @@ percent-encode set, and `|` and `^`."""
 _QUERY_ENCODED = frozenset(" \"#<>'")
 """The same in the query of an http(s) address (WHATWG's special-query percent-encode set)."""
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20#%/<>?@\[\\\]^|\x7f]")
+"""What no host name may hold (WHATWG's forbidden host code points; `:` is an IPv6 address's)."""
+_AN_ADDRESS = "give the site's own address, for example https://www.example.com/"
 
 
 def browser_url(url: str) -> str:
@@ -36,10 +39,23 @@ def browser_url(url: str) -> str:
     `https://www.example.com/`, so the page was not served (or the real site was asked). Raises ValueError."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
-    with contextlib.suppress(UnicodeError):  # else left as it is: the browser will refuse it, and say so
-        host = host.encode("idna").decode("ascii")
     if ":" in host:
-        host = f"[{host}]"  # an IPv6 address
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"[{host}] is no IPv6 address") from None
+        host = f"[{host}]"
+    else:
+        try:
+            host = host.encode("idna").decode("ascii") if host else host
+        except UnicodeError:
+            raise ValueError(f"{host} is no host name a browser can open") from None
+        # The page is served to the browser at this address, never fetched: a host it cannot even ask for would
+        # only fail every user, one by one, until the replay gives up.
+        if not host:
+            raise ValueError(f"no host: {_AN_ADDRESS}")
+        if forbidden := _FORBIDDEN_HOST.search(host):
+            raise ValueError(f"a host with {forbidden.group()!r} in it: {_AN_ADDRESS}")
     port = parts.port
     netloc = host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
     if parts.username is not None:

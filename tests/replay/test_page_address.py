@@ -63,3 +63,27 @@ def test_a_page_address_without_a_path_or_in_capitals_delivers(tmp_path: Path, f
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert len(fake.received()) == sum(len(calls) for calls in log.expected.values())
+
+
+REFUSED = [
+    "https://exa mple.com/",
+    "https://ex%ample.com/",
+    "https://a<b>.com/",
+    "https://ex|ample.com/",
+    "https://[zz]/",
+]
+
+
+@pytest.mark.parametrize("written", REFUSED)
+def test_a_host_no_browser_can_ask_for_is_refused_before_any_user_is_sent(tmp_path: Path, written: str) -> None:
+    # Such an address was taken: the page was never served at it (Chromium reads `exa mple.com` as a host to look
+    # up, and fails), so each user failed in turn until the replay gave up, 10 minutes later.
+    with pytest.raises(ValueError, match=r"host|address"):
+        browser_url(written)
+    log = generate_log(tmp_path / "log.ndjson", users=1)
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", str(log.path), "--site-id", "1234567", "--page-url", written],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("hotjar-cli: error: --page-url ") and done.stderr.count("\n") == 1, done.stderr
