@@ -10,12 +10,13 @@ it did: the `hj` calls it made, or the error it threw.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.npm import installed
 
 PACKAGES = {"@segment/analytics.js-integration-hotjar": "1.4.0", "segmentio-facade": "3.2.7", "jsdom": "29.1.1"}
 """The integration the rules cite, the facade it resolves today, and a DOM for it to load into."""
@@ -49,37 +50,10 @@ process.stdout.write(JSON.stringify(results));
 
 def install_segment_integration(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with Segment's Hotjar integration installed from the npm registry (see the module's documentation)."""
-    npm, node = shutil.which("npm"), shutil.which("node")
-    if npm is None or node is None:
-        pytest.fail(
-            "these tests compare with Segment's own Hotjar integration, run with node: install Node.js and npm "
-            "(https://nodejs.org/) so that `node` and `npm` are on PATH",
-            pytrace=False,
-        )
     name = "segment-hotjar-" + "-".join(version for version in PACKAGES.values())
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir(name) if cache is not None else tmp_path_factory.mktemp(name)
-    if not all(_installed(folder, package) == version for package, version in PACKAGES.items()):
-        (folder / "package.json").write_text('{"name": "segment-hotjar", "private": true}\n')
-        specs = [f"{package}@{version}" for package, version in PACKAGES.items()]
-        done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm could not install {', '.join(specs)} into {folder}:\n{done.stderr}", pytrace=False)
+    folder = installed(request, tmp_path_factory, name, PACKAGES, "Segment's own Hotjar integration")
     (folder / "calls.js").write_text(CALLS_SCRIPT)
     return folder
-
-
-def _installed(folder: Path, package: str) -> str | None:
-    try:
-        return json.loads((folder / "node_modules" / package / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
 
 
 def segment_calls(folder: Path, lines: list[str]) -> list[dict[str, Any]]:

@@ -9,11 +9,12 @@ mode (as analytics.js' facade runs it) turns it into a `Date`.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.support.npm import installed
 
 PACKAGES = {"@segment/isodate": "1.0.3", "@segment/isodate-traverse": "1.1.1"}
 """What `segmentio-facade` 3.2.7 (used by analytics.js-integration-hotjar 1.4.0) resolves today."""
@@ -126,37 +127,10 @@ DATE_STRINGS: list[str] = [
 
 def install_segment_dates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with Segment's date packages installed from the npm registry (see the module's documentation)."""
-    npm, node = shutil.which("npm"), shutil.which("node")
-    if npm is None or node is None:
-        pytest.fail(
-            "these tests compare with Segment's own date parser, run with node: install Node.js and npm "
-            "(https://nodejs.org/) so that `node` and `npm` are on PATH",
-            pytrace=False,
-        )
     name = "segment-dates-" + "-".join(f"{package.split('/')[1]}-{version}" for package, version in PACKAGES.items())
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir(name) if cache is not None else tmp_path_factory.mktemp(name)
-    if not all(_installed(folder, package) == version for package, version in PACKAGES.items()):
-        (folder / "package.json").write_text('{"name": "segment-dates", "private": true}\n')
-        specs = [f"{package}@{version}" for package, version in PACKAGES.items()]
-        done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--no-package-lock", *specs],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm could not install {', '.join(specs)} into {folder}:\n{done.stderr}", pytrace=False)
+    folder = installed(request, tmp_path_factory, name, PACKAGES, "Segment's own date parser")
     (folder / "is_date.js").write_text(IS_DATE_SCRIPT)
     return folder
-
-
-def _installed(folder: Path, package: str) -> str | None:
-    try:
-        return json.loads((folder / "node_modules" / package / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
 
 
 def segment_makes_dates(folder: Path, strings: list[str]) -> list[bool]:
