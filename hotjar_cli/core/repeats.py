@@ -50,9 +50,10 @@ class Repeats:
 
 
 def repeated_line(calls: int, first: str | None) -> str:
-    """What the summary of a replay, or of its dry run, says of the calls left out; `first`: where the first was."""
+    """What the summary of a replay, or of its dry run, says of the calls left out; `first`: where the first call
+    left out came from (not the earlier call it repeats)."""
     if calls == 1:
         said = "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on"
-        return said + (f" ({first})" if first is not None else "")
+        return said + (f" (at {first})" if first is not None else "")
     said = f"{calls:,} calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on"
-    return said + (f" (the first at {first})" if first is not None else "")
+    return said + (f" (the first of them at {first})" if first is not None else "")

@@ -999,7 +999,7 @@ def test_dry_run_leaves_out_a_call_repeating_an_earlier_message_id_as_segment_do
     assert result.stderr.splitlines()[:2] == [
         "7 calls (1 identify, 6 events) from 9 events.",
         "2 calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on (the first "
-        "at copy.jsonl:1).",
+        "of them at copy.jsonl:1).",
     ]
 
 
@@ -1015,7 +1015,8 @@ def test_a_repeat_is_counted_by_its_call_whatever_its_line_holds_elsewhere(
     result = cli("replay", "one.jsonl", "two.jsonl", "--dry-run", "--jobs", jobs)
     assert result.stderr.splitlines()[:2] == [
         "1 call (0 identifies, 1 event) from 2 events.",
-        "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on (two.jsonl:1).",
+        "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on "
+        "(at two.jsonl:1).",
     ]
 
 
@@ -1031,7 +1032,7 @@ def test_a_replay_plans_each_message_id_once_as_its_dry_run_prints_it(logs: Any)
         "7 calls (1 identify, 6 events) for 3 users from 9 events, in the order the replay makes them.",
         "1 identify merged into 1 call, one per user, later traits winning.",
         "2 calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on (the first "
-        "at copy.jsonl:1).",
+        "of them at copy.jsonl:1).",
     ]
     # Without a repeat, nothing is said of them, and the JSON report counts none.
     logs("once.jsonl", FIRST_DAY)

@@ -42,9 +42,9 @@ def test_ids_that_differ_in_case_or_space_are_different_messages() -> None:
 
 def test_the_summary_line_counts_in_words_and_names_the_first() -> None:
     assert repeated_line(1, "b.ndjson:3") == (
-        "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on (b.ndjson:3)"
+        "1 call left out: it repeats the messageId of an earlier call, which Segment de-duplicates on (at b.ndjson:3)"
     )
     assert repeated_line(12_345, "b.ndjson:3") == (
         "12,345 calls left out: each repeats the messageId of an earlier call, which Segment de-duplicates on (the "
-        "first at b.ndjson:3)"
+        "first of them at b.ndjson:3)"
     )
