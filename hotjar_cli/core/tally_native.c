@@ -8,8 +8,8 @@
  * no object. What it does not read itself it asks the core's own Python functions, given at construction: `before`
  * (two times not both in Segment's form), `user_key` (a message whose userId and anonymousId are not plain texts),
  * `trait_name` (the path of a finding met for the first time), `is_segment_time` (a time in a minute not met just
- * before) and `seconds` (a time handed over that is not a text in Segment's form with a calendar date). Those are pure: they do not call the tally
- * back, so a slot found before one of them is called is still where it was.
+ * before) and `seconds` (a time handed over that is not a text in Segment's form with a calendar date). Those are
+ * pure: they do not call the tally back, so a slot found before one of them is called is still where it was.
  */
 
 #define PY_SSIZE_T_CLEAN
