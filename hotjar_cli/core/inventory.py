@@ -572,9 +572,21 @@ SLOTS_PER_NAME_HELD: Final = 4
 
 
 def _offers_event(decision: Decision, found: list[str]) -> bool:
-    """Whether a track offers its event name to the site, where Hotjar's limit is decided: it makes a call, or only
-    the site's limit rejects it (`found`: its `_event_name_codes`)."""
-    return decision.call is not None or (bool(found) and found[0] == _EVENT_LIMIT_CODE)
+    """Whether a track offers its event name to the site, where Hotjar's limit is decided: it makes a call, or the
+    site's limit rejects it (`found`: its `_event_name_codes`; a name rejected for itself never reaches the site)."""
+    return decision.call is not None or _EVENT_LIMIT_CODE in found
+
+
+def _rejected_for_name(found: list[str]) -> bool:
+    """Whether a track's findings about its event name (`_event_name_codes`) reject it: the name itself, or the
+    site's limit (a name noted for what it holds may be turned away too)."""
+    return any(code in _REJECTING_EVENT_NAME_CODES for code in found)
+
+
+def _offers_attribute(code: str | None) -> bool:
+    """Whether a trait offers its name to the site: no rule dropped its value (`code`, see `trait_codes`), or only the
+    site's limit did."""
+    return code is None or code == _ATTRIBUTE_LIMIT_CODE
 
 
 def _offers_attribute(code: str | None) -> bool:
@@ -817,7 +829,7 @@ class Inventory:
                     unnamed[finding.code] = unnamed.get(finding.code, 0) + 1
             return
         found = _event_name_codes(decision)
-        if decision.call is None and not (found and found[0] in _REJECTING_EVENT_NAME_CODES):
+        if decision.call is None and not _rejected_for_name(found):
             self._hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
             return
         names = self.events

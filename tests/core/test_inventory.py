@@ -20,7 +20,12 @@ from hotjar_cli.core.inventory import Inventory, InventoryBounds, Names, js_type
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
-from hotjar_cli.core.rules import EVENT_NAME_INVALID_CHARACTERS, MISSING_EVENT_NAME
+from hotjar_cli.core.rules import (
+    EVENT_LIMIT_EXCEEDED,
+    EVENT_NAME_HIGH_CARDINALITY,
+    EVENT_NAME_INVALID_CHARACTERS,
+    MISSING_EVENT_NAME,
+)
 from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 from tests.support.site_view_logs import timed_log
@@ -301,3 +306,16 @@ def test_tracks_with_no_event_name_hotjar_can_take_are_counted_by_the_rule_that_
         finding.code for decision in decided for finding in decision.findings if finding.path == "$.event"
     )
     assert by_rule == Counter(whole[1]["unnamed"])
+
+
+def test_a_noted_event_name_the_full_site_turns_away_is_counted_as_turned_away() -> None:
+    # A name noted for holding a number, met once the site is full, is rejected for the site's limit too: its tracks
+    # are the name's, offered to the site, as those of any other name it turns away.
+    noted = "Order 1234567890 Completed"
+    lines = [{"type": "track", "userId": "u", "event": event} for event in ("Signed Up", noted, noted)]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    events = inventory_state(text, Limits(max_events=1), InventoryBounds())[1]
+    messages, _, _, _, offered, _, dropped = events["records"][noted]
+    assert (messages, offered) == (2, True)
+    assert dropped == {EVENT_NAME_HIGH_CARDINALITY.code: 2, EVENT_LIMIT_EXCEEDED.code: 2}
+    assert inventory_state(text, Limits(max_events=1), InventoryBounds(), decisions_held=0)[1] == events
