@@ -170,6 +170,33 @@ def shifted(seen: Seen | None, lines: int) -> Seen | None:
     return seen[0], seen[1], seen[2] + lines, seen[3]
 
 
+PART_BITS: Final = 40
+"""An inventory a worker keeps over several parts of an input (`Inventory.begin_part`) numbers the lines of part
+`number` from `number << PART_BITS`: its sightings then tell their place in the input apart from another worker's
+(`Names.add_kept`), and each is moved to its place in its file once the lines before every part are known."""
+_IN_PART: Final = (1 << PART_BITS) - 1
+
+
+def _first_key(seen: Seen) -> tuple[bool, float, int, int]:
+    """A sighting's place among first sightings, as `earlier` orders them, its place in the input deciding a tie."""
+    when = seen[0]
+    return when is None, 0.0 if when is None else when, seen[2], -1 if seen[3] is None else seen[3]
+
+
+def _last_key(seen: Seen) -> tuple[bool, float, int, int]:
+    """A sighting's place among last sightings, as `later` orders them, its place in the input deciding a tie."""
+    when = seen[0]
+    return when is not None, 0.0 if when is None else when, seen[2], -1 if seen[3] is None else seen[3]
+
+
+def placed(seen: Seen | None, lines_before: list[int]) -> Seen | None:
+    """A sighting of a kept inventory (see `PART_BITS`) at its line in its file: `lines_before` each part."""
+    if seen is None:
+        return None
+    line = seen[2]
+    return seen[0], seen[1], lines_before[line >> PART_BITS] + (line & _IN_PART), seen[3]
+
+
 class NameRecord:
     """What the input says about one name."""
 
@@ -246,6 +273,8 @@ class Names:
         "before",
         "exact_users",
         "held_names",
+        "inexact",
+        "kept_site",
         "kind",
         "known",
         "limit",
@@ -300,6 +329,14 @@ class Names:
         rule that rejected them: counted under no name, so that the inventory's findings add up to `validate`'s."""
         self.slots: dict[str, int] = {}
         """Each held name's slot in the `Tally` counting for it, and -1 for names met outside the sample held."""
+        self.kept_site: dict[str, None] | None = None
+        """In an inventory a worker keeps over the parts it reads (`Inventory.begin_part`): every name one of its
+        parts offered first, and every event name one turned away while the names it held before were not yet
+        exact (`inexact`). Such a name may be one the site keeps, so the worker holds it past the sample (`in_site`):
+        an event name the site keeps is then counted from its first track in each worker's parts."""
+        self.inexact = False
+        """Whether `before` may lack names the site held before this part (a part started before every part before it
+        was folded)."""
 
     @property
     def records(self) -> dict[str, NameRecord]:
@@ -337,13 +374,18 @@ class Names:
         most of them with no count. So at most `limit` names more are held. (An event name is counted from its
         first track that offers it: any track under it that another rule rejects is rejected for the name itself,
         so never offers it. Attributes are not held so: a value dropped before the name was taken would be missed.)"""
-        return name in self.before or name in self.offered
+        kept = self.kept_site
+        return name in self.before or name in self.offered or (kept is not None and name in kept)
 
     def offer(self, name: str, where: Where) -> None:
         """The site is asked to admit `name` here (no other rule dropped it)."""
         offered = self.offered
-        if not self.full and name not in offered and name not in self.before:
+        if name in offered or name in self.before:
+            return
+        if not self.full:
             offered[name] = _seen(where)
+        elif self.inexact and self.kept_site is not None:
+            self.kept_site[name] = None  # turned away by names that may not all be the site's
 
     @property
     def full(self) -> bool:
@@ -436,6 +478,66 @@ class Names:
                 mine = records[names[at]] = NameRecord(keys[at], exact_users)
             counted = users_counted(users[at], exact_users)
             mine.add(messages[at], counted, firsts[at], lasts[at], offered[at], types[at], dropped[at], lines)
+
+    def add_kept(self, kept: list[Names], lines_before: list[int]) -> None:
+        """The names the workers kept over the parts each read (`Inventory.begin_part`), added to these, which hold
+        the site's names of every part and no record: counts added, the earlier and later sightings taken by their
+        place in the input where times tie, then each moved to its line (`placed`, `lines_before` each part). The
+        limit's findings each worker counted against its own site are then set from the whole site's names
+        (`settle_limit_findings`)."""
+        assert not self.records, "the parts of a run whose workers keep their names send no record"
+        thresholds = [value for value in (self.threshold, *(names.threshold for names in kept)) if value is not None]
+        threshold = self.threshold = min(thresholds) if thresholds else None
+        records, exact_users = self._records, self.exact_users
+        for names in kept:
+            if names._sent is None:
+                names.send()
+            assert names._sent is not None, "just sent"
+            held, keys, messages, users, firsts, lasts, offered, types, dropped = names._sent
+            for at, name in enumerate(held):
+                if threshold is not None and keys[at] > threshold and not self._site_held(name):
+                    continue
+                mine = records.get(name)
+                if mine is None:
+                    mine = records[name] = NameRecord(keys[at], exact_users)
+                mine.messages += messages[at]
+                mine._add_users(users_counted(users[at], exact_users))
+                first, last = firsts[at], lasts[at]
+                if first is not None and (mine.first is None or _first_key(first) < _first_key(mine.first)):
+                    mine.first = first
+                if last is not None and (mine.last is None or _last_key(last) > _last_key(mine.last)):
+                    mine.last = last
+                mine.offered = mine.offered or offered[at]
+                _add(mine.types, types[at])
+                _add(mine.dropped, dropped[at])
+            self.all_names.update(names.all_names)
+            self.occurrences += names.occurrences
+            _add(self.unnamed, names.unnamed)
+        for record in records.values():
+            record.first, record.last = placed(record.first, lines_before), placed(record.last, lines_before)
+        self._trim()
+        self.settle_limit_findings()
+
+    def settle_limit_findings(self) -> None:
+        """Each name's findings of the site's limit (attribute-limit-exceeded, event-limit-exceeded) set from its other
+        counts and the names the site holds, as one pass counts them: the site's first-come limit decides a name at
+        its first value or track offered, once and for all. So a name the site holds lost nothing to it, and one it
+        turned away lost every value offered: for an event name, every track under it (a name offered is offered
+        by all), for an attribute every value no other rule dropped."""
+        code = _ATTRIBUTE_LIMIT_CODE if self.kind == "attribute" else _EVENT_LIMIT_CODE
+        site = self.site()
+        for name, record in self.records.items():
+            dropped = record.dropped
+            if name in site:
+                lost = 0
+            elif self.kind == "event":
+                lost = record.messages if record.offered else 0
+            else:
+                lost = record.messages - sum(count for other, count in dropped.items() if other != code)
+            if lost:
+                dropped[code] = lost
+            else:
+                dropped.pop(code, None)
 
     def _site_held(self, name: str) -> bool:
         """Whether a name past the sample is held: an event name the site holds (see `in_site`)."""
@@ -589,12 +691,6 @@ def _offers_attribute(code: str | None) -> bool:
     return code is None or code == _ATTRIBUTE_LIMIT_CODE
 
 
-def _offers_attribute(code: str | None) -> bool:
-    """Whether a trait offers its name to the site: no rule dropped its value (`code`, see `trait_codes`), or only the
-    site's limit did."""
-    return code is None or code == _ATTRIBUTE_LIMIT_CODE
-
-
 def _event_name_codes(decision: Decision) -> list[str]:
     """The codes of a track's findings about its event name: rejected for the name (too long, invalid
     characters) or by the site's limit, or noted (high cardinality)."""
@@ -613,6 +709,7 @@ class Inventory:
         "_count",
         "_count_type",
         "_hold",
+        "_kinds",
         "_new_slot",
         "_observe_held",
         "_observe_traits",
@@ -659,6 +756,7 @@ class Inventory:
         """What the counting loop calls first for each message, `(decision, fields, file, line)`: the decision's kind
         or `COUNTED` when the tally counted it from what it holds (see `Tally.observe_event`), else `NOT_COUNTED`,
         and `observe_message` is to be called."""
+        self._kinds: object = None
         self._watch()
 
     def held_before(self, attributes: Iterable[str], events: Iterable[str]) -> None:
@@ -668,6 +766,47 @@ class Inventory:
         self.attributes.before = dict.fromkeys(attributes)
         self.events.before = dict.fromkeys(events)
         self._watch()
+
+    def begin_part(self, number: int, exact_events: bool) -> None:
+        """Count the part `number` of an input next, into this inventory, which a worker keeps over the parts it reads
+        (in input order, each read once) and hands over once, at the end (see `Names.add_kept`). The counts of a name
+        do not depend on the names the site held before a part, but where it offered names and the limit's findings
+        do: those go with each part (`end_part`), and the findings are set at the end. `exact_events`: whether the
+        event names the part starts with are exactly the site's (see `Names.inexact`). Call `held_before` next."""
+        self._tally.number_lines_from(number << PART_BITS)
+        for names in (self.attributes, self.events):
+            if names.kept_site is None:
+                names.kept_site = {}
+        self.events.inexact = not exact_events
+
+    def for_kinds(self, kinds: object) -> None:
+        """The kinds of decisions the counting loop now numbers them by (see `Tally.hold`): those held by another
+        are let go."""
+        if kinds is not self._kinds:
+            if self._kinds is not None:
+                self._tally.forget()
+            self._kinds = kinds
+
+    def end_part(self) -> Inventory:
+        """An inventory of the part just read holding only the names it offered first (in each kind's `offered`):
+        all it sends of its names when its worker keeps their counts (`begin_part`), or when it reads a part a
+        second time."""
+        part = Inventory(self.attributes.limit, self.events.limit)
+        part.attributes, part.events = _offers_of(self.attributes), _offers_of(self.events)
+        part._watch()
+        return part
+
+    def add_kept(self, kept: list[Inventory], lines_before: list[int]) -> None:
+        """The inventories the workers kept (`begin_part`) added to this one, the parts' names: see
+        `Names.add_kept`."""
+        for inventory in kept:
+            inventory.settle()
+        self.attributes.add_kept([inventory.attributes for inventory in kept], lines_before)
+        self.events.add_kept([inventory.events for inventory in kept], lines_before)
+        self._watch()
+        times = [self.earliest, self.latest, *(when for each in kept for when in (each.earliest, each.latest))]
+        timed = [when for when in times if when is not None]
+        self.earliest, self.latest = min(timed, default=None), max(timed, default=None)
 
     def _watch(self) -> None:
         """Tell the tally the attribute names' slots, and whether the site is offered no more names."""
@@ -930,6 +1069,16 @@ class Inventory:
         self.settle()
         self.attributes.shift(lines)
         self.events.shift(lines)
+
+
+def _offers_of(names: Names) -> Names:
+    """The names a part offered first, moved out of `names` (see `Inventory.end_part`)."""
+    sent = Names(names.kind, names.limit, (), names.held_names, names.exact_users, names.limits)
+    sent.known, sent.before, sent.offered = names.known, names.before, names.offered
+    if names.kept_site is not None:
+        names.kept_site.update(dict.fromkeys(names.offered))
+    names.offered = {}
+    return sent
 
 
 def _inventory(attributes: Names, events: Names, earliest: float | None, latest: float | None) -> Inventory:

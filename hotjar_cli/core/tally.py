@@ -133,6 +133,10 @@ class Tally(Protocol):
     def forget(self) -> None:
         """Let every decision held go."""
 
+    def number_lines_from(self, base: int) -> None:
+        """Add `base` to the line of every sighting from here on (0 at first): a worker that counts several parts of an
+        input in one tally numbers each part's lines apart (see `Inventory.begin_part`)."""
+
     def observe_held(
         self,
         decision: object,
@@ -245,6 +249,7 @@ class PythonTally:
         self._latest: Any = None
         self._attribute_slots: dict[str, int] | None = None
         self._attributes_full = False
+        self._line_base = 0
 
     def new_slot(self, kind: int) -> int:
         free = self._free[kind]
@@ -272,6 +277,9 @@ class PythonTally:
 
     def forget(self) -> None:
         self._decisions.clear()
+
+    def number_lines_from(self, base: int) -> None:
+        self._line_base = base
 
     def observe_held(
         self,
@@ -349,7 +357,7 @@ class PythonTally:
     ) -> None:
         counts = self._slot(kind, slot)
         counts.messages += 1
-        where = (when, file, line, index)
+        where = (when, file, self._line_base + line, index)
         last = counts.last
         if in_order and last is not None and last[0] is not None:
             counts.last = where

@@ -79,6 +79,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t exact_users;
     Py_ssize_t held_limit;
+    Py_ssize_t line_base; /* added to every line a sighting holds (`number_lines_from`) */
     PyObject *before, *user_key, *trait_name, *is_segment_time, *seconds, *still_offered;
     Slot *slots[KINDS];
     Py_ssize_t slot_count[KINDS], slot_capacity[KINDS];
@@ -300,7 +301,8 @@ static void set_time(Where *where, PyObject *when) {
     where->state = TIME_OBJECT;
 }
 
-static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
+static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index,
+                      Py_ssize_t line_base) {
     if (where->file != file) {
         Py_INCREF(file);
         Py_XSETREF(where->file, file);
@@ -309,7 +311,7 @@ static void set_where(Where *where, PyObject *when, PyObject *file, Py_ssize_t l
         Py_INCREF(index);
         Py_XSETREF(where->index, index);
     }
-    where->line = line;
+    where->line = line_base + line;
     set_time(where, when);
 }
 
@@ -378,20 +380,20 @@ static int before_where(Tally *self, PyObject *when, Where *where) {
 /* A sighting compared with a slot's first and last: `hotjar_cli.core.tally._sight`. -1 on error. */
 static int sight(Tally *self, Slot *slot, PyObject *when, PyObject *file, Py_ssize_t line, PyObject *index) {
     if (slot->first.state == NO_SIGHTING) {
-        set_where(&slot->first, when, file, line, index);
-        set_where(&slot->last, when, file, line, index);
+        set_where(&slot->first, when, file, line, index, self->line_base);
+        set_where(&slot->last, when, file, line, index, self->line_base);
         return 0;
     }
     int in_order = text_not_before(when, &slot->last);
     if (in_order < 0)
         return -1;
     if (in_order == 1) {
-        set_where(&slot->last, when, file, line, index);
+        set_where(&slot->last, when, file, line, index, self->line_base);
         return 0;
     }
     if (when == Py_None) {
         if (!timed(&slot->last))
-            set_where(&slot->last, when, file, line, index);
+            set_where(&slot->last, when, file, line, index, self->line_base);
         return 0;
     }
     int take_first = !timed(&slot->first);
@@ -408,9 +410,9 @@ static int sight(Tally *self, Slot *slot, PyObject *when, PyObject *file, Py_ssi
         take_last = !earlier;
     }
     if (take_first)
-        set_where(&slot->first, when, file, line, index);
+        set_where(&slot->first, when, file, line, index, self->line_base);
     if (take_last)
-        set_where(&slot->last, when, file, line, index);
+        set_where(&slot->last, when, file, line, index, self->line_base);
     return 0;
 }
 
@@ -450,7 +452,7 @@ static int count_one(Tally *self, Slot *slot, PyObject *when, PyObject *file, Py
     slot->used = 1;
     slot->messages++;
     if (in_order && timed(&slot->last))
-        set_where(&slot->last, when, file, line, index);
+        set_where(&slot->last, when, file, line, index, self->line_base);
     else if (sight(self, slot, when, file, line, index) < 0)
         return -1;
     return 0;
@@ -1069,6 +1071,14 @@ static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssiz
 
 static PyObject *Tally_forget(Tally *self, PyObject *unused) {
     forget_all(self);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Tally_number_lines_from(Tally *self, PyObject *base) {
+    Py_ssize_t value = PyLong_AsSsize_t(base);
+    if (value == -1 && PyErr_Occurred())
+        return NULL;
+    self->line_base = value;
     Py_RETURN_NONE;
 }
 
@@ -1916,6 +1926,7 @@ static PyMethodDef Tally_methods[] = {
     {"hold", (PyCFunction)(void (*)(void))Tally_hold, METH_FASTCALL, NULL},
     {"hold_identify", (PyCFunction)(void (*)(void))Tally_hold_identify, METH_FASTCALL, NULL},
     {"forget", (PyCFunction)Tally_forget, METH_NOARGS, NULL},
+    {"number_lines_from", (PyCFunction)Tally_number_lines_from, METH_O, NULL},
     {"observe_held", (PyCFunction)(void (*)(void))Tally_observe_held, METH_FASTCALL, NULL},
     {"observe_traits", (PyCFunction)(void (*)(void))Tally_observe_traits, METH_FASTCALL, NULL},
     {"count", (PyCFunction)(void (*)(void))Tally_count, METH_FASTCALL, NULL},

@@ -48,15 +48,17 @@ class Views:
         bounds: InventoryBounds = BOUNDS,
         kinds: Kinds | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        inventory: Inventory | None = None,
     ) -> None:
         """`kinds`: the kinds of decisions the timeline starts from, shared with earlier passes (see `Kinds`);
-        `limits`: the run's, which tell the names the inventory holds first (see `inventory.sample_key`)."""
+        `limits`: the run's, which tell the names the inventory holds first (see `inventory.sample_key`);
+        `inventory`: one to count into rather than a new one (a worker's, kept over the parts it reads)."""
         self.timeline = Timeline(kinds) if View.TIMELINE in wanted else None
-        self.inventory = (
-            Inventory(max_attributes, max_events, known.attributes, known.events, bounds, limits=limits)
-            if View.INVENTORY in wanted
-            else None
-        )
+        if inventory is not None:
+            inventory.for_kinds(kinds)
+        elif View.INVENTORY in wanted:
+            inventory = Inventory(max_attributes, max_events, known.attributes, known.events, bounds, limits=limits)
+        self.inventory = inventory
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event (filtered ones are not); a line that holds no message has no time, and only the timeline

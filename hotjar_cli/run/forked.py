@@ -170,18 +170,33 @@ class ForkPool:
         while not any(future.done() for future in futures):
             self.poll(None)
 
+    def each(self, fn: Callable[..., Any], /, *args: Any) -> list[TaskFuture]:
+        """Run `fn(*args)` once in every worker, after the tasks submitted before: their futures."""
+        while self._busy or self._waiting:
+            self.poll(None)
+        task = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        futures = []
+        while self._idle:
+            future = TaskFuture(self)
+            self._give(self._idle.popleft(), future, task)
+            futures.append(future)
+        return futures
+
+    def _give(self, worker: _Worker, future: TaskFuture, task: bytes) -> None:
+        """A task to an idle worker."""
+        try:
+            _write(worker.tasks, task)
+        except OSError as error:  # it ended while it waited for work
+            self._lose(worker, future, error)
+            return
+        worker.future = future
+        self._busy[worker.answers] = worker
+        self._poller.register(worker.answers, select.POLLIN)
+
     def _hand_out(self) -> None:
         while self._idle and self._waiting:
-            worker = self._idle.popleft()
             future, task = self._waiting.popleft()
-            try:
-                _write(worker.tasks, task)
-            except OSError as error:  # it ended while it waited for work
-                self._lose(worker, future, error)
-                continue
-            worker.future = future
-            self._busy[worker.answers] = worker
-            self._poller.register(worker.answers, select.POLLIN)
+            self._give(self._idle.popleft(), future, task)
         while self._waiting and not self._workers:
             future, _ = self._waiting.popleft()
             future._settle(None, WorkerLost("no worker process is left to run the work"))

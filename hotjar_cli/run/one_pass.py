@@ -19,7 +19,7 @@ from hotjar_cli.core.decode import (
     parse_line,
 )
 from hotjar_cli.core.filters import Filters
-from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.inventory import Inventory, InventoryBounds
 from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -83,6 +83,7 @@ def run_pass(
     count_lines_before: bool = True,
     stop: Callable[[], bool] | None = None,
     examples_shown: frozenset[str] = frozenset(),
+    inventory: Inventory | None = None,
 ) -> Summary:
     """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
 
@@ -95,12 +96,15 @@ def run_pass(
     `stop`, when given, is asked after each block of lines: once it says so, the pass reads no further, and its
     summary holds only what was read (a part of the input whose result is already known to be of no use).
 
+    `inventory`, when the settings ask for one: the inventory to count into, which a worker keeps over the parts of
+    an input it reads (`Inventory.begin_part`); the summary's then holds only the names the part offered first.
+
     The cyclic garbage collector is paused meanwhile: what a message leaves behind is freed by reference
     counting (nothing per message refers back to itself), and a collection every few hundred messages would
     only walk them.
     """
     with collector_paused():
-        return _run(sources, settings, on_event, site, observer, count_lines_before, stop, examples_shown)
+        return _run(sources, settings, on_event, site, observer, count_lines_before, stop, examples_shown, inventory)
 
 
 def _run(
@@ -112,6 +116,7 @@ def _run(
     count_lines_before: bool,
     stop: Callable[[], bool] | None,
     examples_shown: frozenset[str],
+    inventory: Inventory | None,
 ) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
@@ -121,7 +126,16 @@ def _run(
     summary.shown_before(examples_shown)
     # The site view, only when a report shows it: it costs a little for every event.
     views = (
-        Views(settings.views, limits.max_attributes, limits.max_events, known, settings.inventory_bounds, kinds, limits)
+        Views(
+            settings.views,
+            limits.max_attributes,
+            limits.max_events,
+            known,
+            settings.inventory_bounds,
+            kinds,
+            limits,
+            inventory,
+        )
         if settings.views
         else None
     )
@@ -221,6 +235,8 @@ def _run(
             break
     summary.let_go_of_kinds()
     if views is not None:
+        if inventory is not None:
+            views.inventory = inventory.end_part()  # the counts stay in `inventory`: only the part's offers go
         views.settle()
     summary.views = views
     if observer is not None:

@@ -45,9 +45,11 @@ from typing import Any, Protocol, TextIO
 import msgspec
 
 from hotjar_cli.core.errors import UserError
+from hotjar_cli.core.inventory import Inventory
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.core.views import View
 from hotjar_cli.run.counting import attach, for_worker
 from hotjar_cli.run.one_pass import Observer, PassSettings, run_pass
 from hotjar_cli.sources.reader import is_compressed, lines_before, size_of, split_ranges
@@ -146,6 +148,10 @@ class Engine(ABC):
     compress_over: int = SPOOL_PLAIN_CHARACTERS
     """Streamed output a worker returns in its result (when it does not share the disk) is compressed past this
     many characters."""
+    keeps_names: bool = False
+    """Whether each worker keeps the inventory's names over the units it runs and hands them over once, at the end
+    (`collect`), rather than with each unit: a unit of a few megabytes meets thousands of names, whose records
+    would be made, sent and added up again for every unit."""
 
     @abstractmethod
     def plan(self, sources: list[Source]) -> list[Source] | None:
@@ -164,6 +170,10 @@ class Engine(ABC):
         that first one alone; an engine that can wait for whichever finishes first keeps its workers busier."""
         futures[0].result()
 
+    def collect(self, executor: Executor, run: str) -> list[Inventory]:
+        """The inventories every worker kept over the units of `run` (see `keeps_names`), once they are done."""
+        raise NotImplementedError("an engine whose workers keep their names says how they are collected")
+
 
 class LocalEngine(Engine):
     """Processes forked on this machine, up to `jobs` at once, for input of at least `min_bytes` (default:
@@ -172,6 +182,8 @@ class LocalEngine(Engine):
     `progress`, when given, is called once the processes start, for the queue they send their counts to (see
     `hotjar_cli.run.counting`).
     """
+
+    keeps_names = True
 
     def __init__(self, jobs: int, progress: Callable[[], Any] | None = None, min_bytes: int | None = None) -> None:
         self.jobs = jobs
@@ -198,6 +210,14 @@ class LocalEngine(Engine):
         first = futures[0]
         assert isinstance(first, TaskFuture), "the futures of this engine's pool"
         first.pool.wait(futures)  # type: ignore[arg-type]  # all of them are
+
+    def collect(self, executor: Executor, run: str) -> list[Inventory]:
+        """Each worker's inventory, from one task that every worker runs."""
+        from hotjar_cli.run.forked import ForkPool
+
+        assert isinstance(executor, ForkPool), "this engine's pool"
+        kept = [future.result() for future in executor.each(_kept_inventory, run, None)]
+        return [inventory for inventory in kept if inventory is not None]
 
 
 def _start_worker(channel: Any) -> None:
@@ -374,11 +394,19 @@ def _run_units(
     `engine.compress_over` characters."""
     limits = settings.limits
     in_flight, compress_over = engine.in_flight(executor), engine.compress_over
+    # A run whose workers keep the inventory's names (`Engine.keeps_names`) names itself to them: a worker a cluster
+    # keeps from one run to the next counts each run apart.
+    run = (
+        os.urandom(8).hex()
+        if engine.keeps_names and lines is None and View.INVENTORY in settings.views and settings.selected.everything
+        else None
+    )
 
     def submit(number: int, seeds: Seeds, again: bool = False) -> Future:
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
+        keeping = None if run is None else (run, number)
         return executor.submit(
-            _work, units[number], settings, lines, spool, seeds, again, compress_over, shown.enough()
+            _work, units[number], settings, lines, spool, seeds, again, compress_over, shown.enough(), keeping
         )
 
     units = list(units)  # ranges are cut smaller while a site may fill (`SMALL_UNIT_BYTES`)
@@ -478,6 +506,9 @@ def _run_units(
     _write_ready(waiting, whole, out, numbering, shown, wait=True)
     aside.finish()
     assert whole.summary is not None and whole.units == len(units), "every unit is in the summary"
+    if run is not None:
+        assert whole.summary.views is not None and whole.summary.views.inventory is not None, "an inventory is kept"
+        whole.summary.views.inventory.add_kept(engine.collect(executor, run), numbering.lines_before_each())
     return whole.summary
 
 
@@ -605,6 +636,7 @@ class LineNumbers:
         self._units = units
         self._before = 0
         self._known = True
+        self._shifts: dict[int, int] = {}
 
     def place(self, number: int, partial: Partial) -> Summary:
         """The unit's summary, numbered as its file is."""
@@ -613,11 +645,17 @@ class LineNumbers:
             self._before, self._known = 0, True
         summary = partial.summary
         if not partial.lines_counted:
-            summary.shift(self._before if self._known else self._count_before(unit))
+            shift = self._shifts[number] = self._before if self._known else self._count_before(unit)
+            summary.shift(shift)
         self._before += partial.summary.lines
         # A unit that stopped reading early (a read error, which the run reports) counted fewer lines than it holds.
         self._known = self._known and not partial.summary.errors
         return summary
+
+    def lines_before_each(self) -> list[int]:
+        """The lines before each unit in its file, by unit, once every unit is placed (0 for a unit that counted
+        them itself)."""
+        return [self._shifts.get(number, 0) for number in range(len(self._units))]
 
     def _count_before(self, unit: Source) -> int:
         try:
@@ -757,12 +795,18 @@ def _work(
     again: bool = False,
     compress_over: int = SPOOL_PLAIN_CHARACTERS,
     examples_shown: frozenset[str] = frozenset(),
+    keeping: tuple[str, int] | None = None,
 ) -> Partial:
     """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given,
     else in the result, compressed past `compress_over` characters). It collects no examples of the rules in
     `examples_shown`, which the units before it show enough of.
 
-    `again` for a unit folded a second time, whose progress was counted the first time."""
+    `again` for a unit folded a second time, whose progress was counted the first time.
+
+    `keeping`: the run and the unit's number, when the worker keeps the inventory's names over the units of the run
+    (see `Engine.keeps_names`). The unit's first run counts them into the worker's inventory and reads to its end,
+    where it would stop early; its second run counts nothing more there. Either sends only the names the unit
+    offered first."""
     limits = settings.limits
     site = Site(
         limits.max_attributes,
@@ -785,6 +829,13 @@ def _work(
         return any(stopped_for())
 
     stop = None if seeds.exact_attributes and seeds.exact_events else stopped
+    inventory = None
+    if keeping is not None:
+        run, number = keeping
+        inventory = _new_inventory(settings) if again else _kept_inventory(run, settings)
+        if inventory is not None and not again:
+            inventory.begin_part(number, seeds.exact_events)
+            stop = None  # what it counted is kept: it reads to the end, and only its offers are read again
 
     if lines is None:
         summary = run_pass(
@@ -795,6 +846,7 @@ def _work(
             count_lines_before=False,
             stop=stop,
             examples_shown=examples_shown,
+            inventory=inventory,
         )
     elif spool is not None:
         with open(spool, "w", encoding="utf-8") as file:
@@ -815,12 +867,37 @@ def _work(
         )
         output = kept.output()
     attributes_stopped, events_stopped = stopped_for()
-    if attributes_stopped or events_stopped:
+    if stop is not None and (attributes_stopped or events_stopped):
         if observer is not None:
             observer.take_back()
         # Which names it stopped for: it runs again once those are exact.
         return Partial(Summary(), Names([], attributes_stopped), Names([], events_stopped), None, abandoned=True)
     return Partial(summary, *_new_names(site, seeds), output, lines_counted=lines is not None)
+
+
+def _new_inventory(settings: PassSettings) -> Inventory:
+    """An inventory for a pass with these settings, as the pass would make one."""
+    limits, known = settings.limits, settings.site_names
+    return Inventory(
+        limits.max_attributes,
+        limits.max_events,
+        known.attributes,
+        known.events,
+        settings.inventory_bounds,
+        limits=limits,
+    )
+
+
+def _kept_inventory(run: str, settings: PassSettings | None) -> Inventory | None:
+    """The inventory this worker keeps over the units of `run`, made at its first unit; with no `settings`, handed
+    over and let go (the run is done: see `Engine.collect`), None when the worker ran none of its units."""
+    held: tuple[str, Inventory] | None = getattr(_WORKER, "kept", None)
+    if settings is None:
+        _WORKER.kept = None
+        return held[1] if held is not None and held[0] == run else None
+    if held is None or held[0] != run:
+        held = _WORKER.kept = (run, _new_inventory(settings))
+    return held[1]
 
 
 def _seeded(names: list[str]) -> dict[str, None]:

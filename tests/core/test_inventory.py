@@ -21,6 +21,7 @@ from hotjar_cli.core.kinds import Kinds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.rules import (
+    ATTRIBUTE_LIMIT_EXCEEDED,
     EVENT_LIMIT_EXCEEDED,
     EVENT_NAME_HIGH_CARDINALITY,
     EVENT_NAME_INVALID_CHARACTERS,
@@ -113,12 +114,14 @@ def inventory_state(
     counting_loop: bool = False,
     counted: list[bool] | None = None,
     as_shown: bool = False,
+    limit_findings_settled: bool = False,
 ) -> Any:
     """The inventory of a log; with `read_times`, every time is given in seconds, none in Segment's form, and
     every sighting is settled at once (by `earlier` and `later`, one by one); with no `decisions_held`, every event
     is looked at in full. With `counting_loop`, each message of a line of its own is offered to the tally first,
     as the counting loop offers it (`Inventory.observe_event`), and whether the tally counted it itself is appended
-    to `counted`. `as_shown`: see `names_state`."""
+    to `counted`. `as_shown`: see `names_state`. `limit_findings_settled`: the limit's findings set from the other
+    counts at the end (`Names.settle_limit_findings`)."""
     mapper, kinds = Mapper(limits), Kinds()
     inventory = Inventory(
         limits.max_attributes, limits.max_events, bounds=bounds, decisions_held=decisions_held, tally=tally
@@ -149,6 +152,9 @@ def inventory_state(
             if read_times:
                 inventory.settle()
     inventory.settle()
+    if limit_findings_settled:
+        inventory.attributes.settle_limit_findings()
+        inventory.events.settle_limit_findings()
     return (
         names_state(inventory.attributes, as_shown),
         names_state(inventory.events, as_shown),
@@ -319,3 +325,16 @@ def test_a_noted_event_name_the_full_site_turns_away_is_counted_as_turned_away()
     assert (messages, offered) == (2, True)
     assert dropped == {EVENT_NAME_HIGH_CARDINALITY.code: 2, EVENT_LIMIT_EXCEEDED.code: 2}
     assert inventory_state(text, Limits(max_events=1), InventoryBounds(), decisions_held=0)[1] == events
+
+
+@pytest.mark.parametrize(("text", "limits", "bounds"), LOGS.values(), ids=LOGS.keys())
+def test_a_names_limit_findings_follow_from_its_other_counts_and_the_sites_names(
+    text: str, limits: Limits, bounds: InventoryBounds
+) -> None:
+    # What lets a worker count a name over parts it read against a site missing some names before them.
+    counted = inventory_state(text, limits, bounds)
+    assert inventory_state(text, limits, bounds, limit_findings_settled=True) == counted
+    findings = [dropped for kind in counted[:2] for *_, dropped in kind["records"].values()]
+    assert limits == Limits() or sum(
+        found.get(ATTRIBUTE_LIMIT_EXCEEDED.code, 0) + found.get(EVENT_LIMIT_EXCEEDED.code, 0) for found in findings
+    )

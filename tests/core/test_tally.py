@@ -171,8 +171,10 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
                 tally.hold_identify(rng.choice(decisions), rng.randint(COUNTED, 40))
             else:
                 tally.hold(rng.choice(decisions), rng.choice([*names, None]), slot, codes, rng.randint(COUNTED, 40))
-        elif step < 0.14:
+        elif step < 0.135:
             tally.forget()
+        elif step < 0.14:
+            tally.number_lines_from(rng.choice([0, 3, 1 << 40, 7 << 40]))
         elif step < 0.35:
             said.append(("held", tally.observe_held(rng.choice(decisions), fields, *where, in_order)))
         elif step < 0.47:

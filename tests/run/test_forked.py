@@ -181,3 +181,16 @@ def test_wait_returns_once_any_task_is_done() -> None:
         pool.wait([slow, quick])
         assert quick.done() and not slow.done()
         assert time.monotonic() - started < 4
+
+
+def test_a_task_for_each_worker_runs_once_in_every_worker_after_the_tasks_before_it() -> None:
+    before = _children()
+    with ForkPool(3) as pool:
+        sleepers = [pool.submit(_sleep, 0.05) for _ in range(5)]
+        each = pool.each(_where, "each")
+        assert all(future.done() for future in sleepers)  # every task submitted before had ended
+        answers = [future.result() for future in each]
+        workers = _children() - before
+        assert pool.submit(_where, "after").result()[1] == "after"  # and the workers take tasks again
+    assert sorted(pid for pid, _, _ in answers) == sorted(workers)
+    assert {value for _, value, _ in answers} == {"each"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import hotjar_cli.run.parallel as parallel
-from hotjar_cli.core.inventory import InventoryBounds
+from hotjar_cli.core.inventory import Inventory, InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
 from hotjar_cli.report.site_view import inventory_record, timeline_record
@@ -223,3 +223,38 @@ def test_a_workers_timeline_crosses_without_the_decisions_it_met(tmp_path: Path)
     assert partial.summary.events == 3000
     assert partial.summary.views is not None and partial.summary.views.timeline is not None
     assert len(pickle.dumps(partial)) < 8_000
+
+
+class _CollectingEngine(parallel.LocalEngine):
+    """Local processes that say how many inventories their workers kept and handed over at the end."""
+
+    def __init__(self, jobs: int) -> None:
+        super().__init__(jobs, min_bytes=0)
+        self.collected: list[int] = []
+
+    def collect(self, executor: parallel.Executor, run: str) -> list[Inventory]:
+        kept = super().collect(executor, run)
+        self.collected.append(len(kept))
+        return kept
+
+
+@pytest.mark.parametrize(
+    "limits", [Limits(), Limits(max_attributes=30, max_events=25), Limits(max_attributes=75, max_events=120)]
+)
+@pytest.mark.parametrize(
+    "bounds", [InventoryBounds(), InventoryBounds(attribute_names=20, event_names=40, exact_users=8)]
+)
+def test_workers_that_keep_their_names_over_many_units_give_the_inventory_of_one_process(
+    tmp_path: Path, limits: Limits, bounds: InventoryBounds
+) -> None:
+    # Twelve files, each a unit: every worker counts several, started before the site's names before them were
+    # complete, and some run again where a site fills; the counts come back once a worker, at the end.
+    for number in range(12):
+        (tmp_path / f"{number:02}.jsonl").write_text(timed_log(400, 60 + 10 * number, number, step=30))
+    settings = PassSettings(limits=limits, views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
+    alone = site_view_of_one(tmp_path, settings)
+    for jobs in (2, 3):
+        engine = _CollectingEngine(jobs)
+        summary = parallel.run_jobs(resolve([str(tmp_path)]), settings, jobs, None, io.StringIO(), engine=engine)
+        assert engine.collected == [jobs]
+        assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
