@@ -338,3 +338,24 @@ def test_a_names_limit_findings_follow_from_its_other_counts_and_the_sites_names
     assert limits == Limits() or sum(
         found.get(ATTRIBUTE_LIMIT_EXCEEDED.code, 0) + found.get(EVENT_LIMIT_EXCEEDED.code, 0) for found in findings
     )
+
+
+def test_an_inventory_counting_for_new_kinds_of_decisions_lets_go_of_the_kinds_it_held() -> None:
+    # A worker's inventory outlives the kinds its passes number decisions by (a new `Kinds` once one grows large):
+    # a kind held from the old numbering would count an event under another kind in the summary.
+    mapper, first, second = Mapper(Limits()), Kinds(), Kinds()
+    line = json.dumps({"type": "track", "userId": "u", "event": "Signed Up", "timestamp": "2024-03-01T10:00:00.000Z"})
+    message = parse_line(line.encode())[0][0]
+    assert type(message) is SegmentMessage
+    decision, fields = mapper.decide(message), message_fields(message)
+    inventory = Inventory(100, 10_000)
+    inventory.for_kinds(first)
+    when = segment_time(message)
+    inventory.observe("a.jsonl", 1, None, message, decision, when, fields, first.kind_of(decision))
+    assert inventory.observe_event(decision, fields, "a.jsonl", 2) == first.kind_of(decision)
+    inventory.for_kinds(first)  # the same kinds: what is held stays
+    assert inventory.observe_event(decision, fields, "a.jsonl", 3) == first.kind_of(decision)
+    inventory.for_kinds(second)
+    assert inventory.observe_event(decision, fields, "a.jsonl", 4) == NOT_COUNTED
+    inventory.settle()
+    assert inventory.events.records["Signed Up"].messages == 3
