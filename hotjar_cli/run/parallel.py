@@ -373,7 +373,11 @@ def run_jobs(
 
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="hotjar-cli-"))
         executor = stack.enter_context(engine.executor(len(units)))
-        return _run_units(units, settings, lines, out, observer, engine, executor, folder, meanwhile)
+        summary, kept = _run_units(units, settings, lines, out, observer, engine, executor, folder, meanwhile)
+    if kept is not None:  # added up once the workers are gone, and their memory with them
+        assert summary.views is not None and summary.views.inventory is not None, "an inventory is kept"
+        summary.views.inventory.add_kept(*kept)
+    return summary
 
 
 def _run_units(
@@ -386,9 +390,10 @@ def _run_units(
     executor: Executor,
     folder: str | None,
     meanwhile: Meanwhile | None = None,
-) -> Summary:
+) -> tuple[Summary, tuple[list[Inventory], list[int]] | None]:
     """The units, `engine.in_flight` of them running at once, the site-limit fold and the ordered merge: the part
-    every engine shares.
+    every engine shares. With the summary, when the workers kept the inventory's names (`Engine.keeps_names`), the
+    inventories they kept and the lines before each unit in its file, for `Inventory.add_kept`.
 
     Streamed output goes to temporary files in `folder`, or without one comes back in the results, compressed past
     `engine.compress_over` characters."""
@@ -506,10 +511,9 @@ def _run_units(
     _write_ready(waiting, whole, out, numbering, shown, wait=True)
     aside.finish()
     assert whole.summary is not None and whole.units == len(units), "every unit is in the summary"
-    if run is not None:
-        assert whole.summary.views is not None and whole.summary.views.inventory is not None, "an inventory is kept"
-        whole.summary.views.inventory.add_kept(engine.collect(executor, run), numbering.lines_before_each())
-    return whole.summary
+    if run is None:
+        return whole.summary, None
+    return whole.summary, (engine.collect(executor, run), numbering.lines_before_each())
 
 
 class _Aside:
