@@ -300,14 +300,9 @@ class Mapper:
                     Finding(_EMAIL_AS_USER_ID_CODE, "$.userId", "the userId has the shape of an email address")
                 )
         else:
-            findings.append(
-                Finding(
-                    _NON_STRING_USER_ID_CODE,
-                    "$.userId",
-                    f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form",
-                )
-            )
-            user_id = js_string(user_id)
+            as_text = js_string(user_id)
+            findings.append(Finding(_NON_STRING_USER_ID_CODE, "$.userId", _non_string_user_id(user_id, as_text)))
+            user_id = as_text
         if not traits:
             if not findings and self._bare_identify is not None:
                 return self._bare_identify
@@ -584,6 +579,21 @@ def _disabled_for_hotjar(message: SegmentMessage) -> str:
 def _sent_by_analytics_next(message: SegmentMessage) -> bool:
     version = library_version(message)
     return version is not None and version.startswith(ANALYTICS_NEXT_VERSIONS)
+
+
+_ROUNDED_USER_ID: Final = (
+    "userId is a number too large for JavaScript to hold exactly; Hotjar receives it rounded, and ids that differ "
+    "only in their last digits as one user"
+)
+
+
+def _non_string_user_id(user_id: Any, as_text: str) -> str:
+    """The finding's detail for a truthy userId that is not a string, which Hotjar receives as `as_text` (not said:
+    a detail holds no value)."""
+    if type(user_id) is int and as_text != str(user_id):
+        # JavaScript holds the number as the nearest double: ids that differ in their last digits become one user.
+        return _ROUNDED_USER_ID
+    return f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
 
 
 def _falsy(field: str, value: Any) -> str:

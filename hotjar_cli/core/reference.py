@@ -113,14 +113,16 @@ class ReferenceMapper:
                     Finding(EMAIL_AS_USER_ID.code, "$.userId", "the userId has the shape of an email address")
                 )
         else:
-            findings.append(
-                Finding(
-                    NON_STRING_USER_ID.code,
-                    "$.userId",
-                    f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form",
-                )
+            as_text = js_string(user_id)
+            exact = not (isinstance(user_id, int) and not isinstance(user_id, bool)) or as_text == str(user_id)
+            reason = (
+                f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+                if exact
+                else "userId is a number too large for JavaScript to hold exactly; Hotjar receives it rounded, and ids "
+                "that differ only in their last digits as one user"
             )
-            user_id = js_string(user_id)
+            findings.append(Finding(NON_STRING_USER_ID.code, "$.userId", reason))
+            user_id = as_text
         attributes: dict[str, Any] = {}
         for name, value in (message.traits or {}).items():
             problem = self.trait_problem(name, value)

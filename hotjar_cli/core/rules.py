@@ -286,9 +286,11 @@ NON_STRING_USER_ID = Rule(
     effect=Effect.COERCED,
     message="userId is not a string",
     what_it_does="Flags a truthy userId that is not a string: it reaches Hotjar as JavaScript's "
-    '`String(userId)` (`42` becomes `"42"`, an object becomes `"[object Object]"`).',
+    '`String(userId)` (`42` becomes `"42"`, an object becomes `"[object Object]"`). A number past 2^53 is '
+    "rounded first, as JavaScript holds every number as a double, and the finding says what Hotjar receives.",
     why_it_matters="Hotjar's user id is a string; a different spelling of the same id (`42` and "
-    '`"42.0"`) makes a different user, and objects collapse into one user.',
+    '`"42.0"`) makes a different user, objects collapse into one user, and so do large numeric ids that differ '
+    "only in their last digits.",
     example='{"type": "identify", "userId": 42, "traits": {"plan": "pro"}}',
     instead='{"type": "identify", "userId": "42", "traits": {"plan": "pro"}}',
     source="Hotjar's tracking-code snippet and Identify API (the user id is a string or null).",

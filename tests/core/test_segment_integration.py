@@ -10,7 +10,7 @@ from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Outcome
-from hotjar_cli.core.rules import INVALID_TRAITS
+from hotjar_cli.core.rules import INVALID_TRAITS, NON_STRING_USER_ID
 from tests.support.integration import segment_calls
 
 NOT_OBJECTS = ['"pro"', '""', "42", "0", "-0", "1.5", "true", "false", '["pro"]', "[]", "[{}]"]
@@ -44,3 +44,31 @@ def test_hj107s_own_example_throws_in_the_integration_and_its_alternative_is_cal
     example, instead = segment_calls(segment_integration_folder, [INVALID_TRAITS.example, INVALID_TRAITS.instead])
     assert "threw" in example
     assert instead == {"calls": [["identify", "u1", {"plan": "pro"}]]}
+
+
+NUMERIC_USER_IDS = [
+    "42",
+    "9007199254740993",  # 2^53 + 1: the nearest double is 2^53
+    "9007199254740994",  # held exactly
+    "-9007199254740993",
+    "12345678901234567890",
+    "123456789012345678901234567890",
+    "4.5",
+]
+
+
+def test_numeric_user_ids_reach_hotjar_as_javascript_holds_them(segment_integration_folder: Path) -> None:
+    lines = [f'{{"type": "identify", "userId": {user}, "traits": {{"plan": "pro"}}}}' for user in NUMERIC_USER_IDS]
+    done = segment_calls(segment_integration_folder, lines, numbers_as_text=True)
+    for user, line, result in zip(NUMERIC_USER_IDS, lines, done, strict=True):
+        [[_, received, _]] = result["calls"]  # the number, as String(userId) makes it Hotjar's id
+        decision = Mapper(Limits()).decide(parse_line(line.encode())[0][0])
+        assert decision.call is not None and decision.call.args[1] == received, user
+        [finding] = decision.findings
+        assert finding.code == NON_STRING_USER_ID.code
+        if received == user:
+            assert finding.detail == "userId is a number; Hotjar receives its JavaScript string form", user
+        else:  # the id Hotjar receives is another number's: the finding says so, without the id
+            assert "too large for JavaScript to hold exactly; Hotjar receives it rounded" in finding.detail, user
+            assert received not in finding.detail and user not in finding.detail
+    assert sum(received != user for user, (_, received, _) in zip(NUMERIC_USER_IDS, (r["calls"][0] for r in done))) == 4

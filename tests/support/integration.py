@@ -56,13 +56,14 @@ def install_segment_integration(request: pytest.FixtureRequest, tmp_path_factory
     return folder
 
 
-def segment_calls(folder: Path, lines: list[str]) -> list[dict[str, Any]]:
+def segment_calls(folder: Path, lines: list[str], numbers_as_text: bool = False) -> list[dict[str, Any]]:
     """For each message (one JSON text), what Segment's integration did with it: `{"calls": [[...], ...]}`, the `hj`
-    calls it made, or `{"threw": message}`."""
+    calls it made, or `{"threw": message}`. With `numbers_as_text`, each number in the calls is the text JavaScript
+    wrote for it (`JSON.stringify` writes a number as `String(number)` does)."""
     done = subprocess.run(
         ["node", "calls.js"], cwd=folder, capture_output=True, text=True, timeout=120, input=json.dumps(lines)
     )
     assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    results = json.loads(done.stdout, parse_int=str, parse_float=str) if numbers_as_text else json.loads(done.stdout)
     assert len(results) == len(lines)
     return results
