@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 
 from hotjar_cli.cli.command import (
@@ -238,7 +239,13 @@ def replay(
     if check:
         return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
     delivery = None
-    if not dry_run:
+    if dry_run:
+        unused = given_options(DELIVERY_OPTIONS)
+        if unused:
+            # Said, not refused: a replay's own command with --dry-run added is the way to look before sending.
+            named = unused[0] if len(unused) == 1 else f"{', '.join(unused[:-1])} and {unused[-1]}"
+            talk.say(f"hotjar-cli: --dry-run sends nothing, so {named} {'is' if len(unused) == 1 else 'are'} not used")
+    else:
         # Before reading the logs: a typo should not wait for a large archive.
         give_up_seconds = duration("--give-up-after", give_up_after)
         delivery = checked(
@@ -301,6 +308,35 @@ def replay(
         return print_calls(talk, common, job_count(jobs), chosen, progress)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
     return send(talk, common, delivery)
+
+
+DELIVERY_OPTIONS = (
+    "site_id",
+    "page_url",
+    "script_url",
+    "browser_path",
+    "concurrency",
+    "rate",
+    "retries",
+    "settle",
+    "dead_letter",
+    "checkpoint",
+    "give_up_after",
+    "show_values",
+)
+"""The options of a replay that sends, which a dry run does not use."""
+
+
+def given_options(names: tuple[str, ...]) -> list[str]:
+    """Those of these parameters given on the command line (or from the environment), as their options."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return []
+    return [
+        "--" + name.replace("_", "-")
+        for name in names
+        if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    ]
 
 
 def require_local(engine: Engine, refusal: str) -> None:

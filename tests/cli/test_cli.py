@@ -897,6 +897,23 @@ def test_dry_run_prints_exactly_the_calls_in_input_order(logs: Any) -> None:
     assert result.stderr.splitlines()[0] == "5 calls (2 identifies, 3 events) from 9 events."
 
 
+def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
+    # The replay's own command with --dry-run added: the calls all the same, and a word that nothing of the delivery
+    # was looked at (a checkpoint in a folder that does not exist, a rate below zero).
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    given = ["--site-id", "123", "--checkpoint", "/nowhere/checkpoint", "--rate", "-1", "--concurrency", "16"]
+    result = cli("replay", path, "--dry-run", *given)
+    assert result.code == 0
+    assert result.lines() == DRY_RUN_CALLS
+    assert result.stderr.splitlines()[0] == (
+        "hotjar-cli: --dry-run sends nothing, so --site-id, --concurrency, --rate and --checkpoint are not used"
+    )
+    assert result.stderr.splitlines()[1] == "5 calls (2 identifies, 3 events) from 9 events."
+    alone = cli("replay", path, "--dry-run", "--show-values")
+    assert alone.stderr.splitlines()[0] == "hotjar-cli: --dry-run sends nothing, so --show-values is not used"
+    assert cli("replay", path, "--dry-run", "-q", *given).stderr == ""
+
+
 def test_dry_run_says_which_calls_lose_something_and_why_the_other_events_make_none(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run")
     assert result.stderr.splitlines() == [
