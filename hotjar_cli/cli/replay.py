@@ -75,6 +75,7 @@ from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
 
 if TYPE_CHECKING:
+    from hotjar_cli.replay.plan import Plan
     from hotjar_cli.replay.settings import ReplaySettings
 
 REPLAY_INSTALL_HINT = "pip install 'hotjar-cli[replay]'"
@@ -403,17 +404,30 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
     from hotjar_cli.replay import EventPlanner, run_replay
 
     planner = EventPlanner(settings.latest_traits)
-    summary = run_pass(common.sources, common.run, planner)
+    summary = run_pass(common.sources, common.run, planner, on_left_out=planner.left_out)
     if summary.errors:
         say_errors(talk, summary)
         return EXIT_ERROR
-    result = run_replay(planner.plan(), settings, talk.console)
+    plan = planner.plan()
+    say_unidentified(talk, plan)
+    result = run_replay(plan, settings, talk.console)
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
         with result_known(result.exit_code):
             sys.stdout.write(result.to_json() + "\n")
     return result.exit_code
+
+
+def say_unidentified(talk: Talk, plan: "Plan") -> None:
+    """A line on the users whose events will belong to no Hotjar user, as the filters left out their identifies."""
+    if plan.unidentified:
+        users = "1 user's" if plan.unidentified == 1 else f"{plan.unidentified:,} users'"
+        talk.say(
+            f"hotjar-cli: {users} events will belong to no Hotjar user: the filters left out every identify of "
+            f"{'theirs' if plan.unidentified > 1 else 'its'}, and an event belongs to a user only after an identify "
+            "in the same visit"
+        )
 
 
 def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
@@ -448,8 +462,9 @@ def print_plan(
 
     planner = EventPlanner(latest_traits, keep_times=report is None)
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
-        summary = run_pass(common.sources, common.run, planner, observer=shown)
+        summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     plan = planner.plan()
+    say_unidentified(talk, plan)
     code = EXIT_ERROR if summary.errors else 0
     with result_known(code), collector_paused():  # a record a call, none holding a cycle
         if report is None:

@@ -22,7 +22,7 @@ from rich.console import Console
 from hotjar_cli.core.decode import SegmentMessage, context_timezone
 from hotjar_cli.core.eventtime import message_time
 from hotjar_cli.core.mapping import user_key
-from hotjar_cli.core.model import Event, Position
+from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.repeats import Repeats
 from hotjar_cli.core.visible import visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
@@ -139,6 +139,8 @@ class EventPlanner:
         self._keep_times = keep_times
         self.repeats = Repeats()
         """The calls left out: their message repeats the messageId of an earlier call's (see `core.repeats`)."""
+        self._identified_apart: set[str] = set()
+        """The users an identify the filters left out would have identified (`left_out`)."""
 
     def __call__(self, event: Event) -> None:
         """Add one event; events without a call, and calls whose message repeats an earlier call's messageId, are
@@ -158,13 +160,30 @@ class EventPlanner:
         origin = origin_of(event.position, message, keep_json=event.position.file == STDIN, keep_time=self._keep_times)
         self._planner.add(key, call, origin, message_time(message), context_timezone(message))
 
+    def left_out(self, message: SegmentMessage, decision: Decision) -> None:
+        """A message the filters left out (see `run_pass`): an identify call it would have made is remembered, so
+        that the plan can say whose events lose their user for it (`Plan.unidentified`)."""
+        call = decision.call
+        if call is not None and call.kind == "identify":
+            key = user_key(message)
+            if key is not None:
+                self._identified_apart.add(key)
+
     def plan(self) -> Plan:
         """The per-user plan, users in the order they first appeared."""
         first = self.repeats.first
+        plan = self._planner.plan()
+        apart = self._identified_apart
+        unidentified = sum(
+            1
+            for user in plan.users
+            if user.key in apart and all(planned.call.kind != "identify" for planned in user.calls)
+        )
         return replace(
-            self._planner.plan(),
+            plan,
             repeated=self.repeats.calls,
             first_repeated=first if isinstance(first, Position) else None,
+            unidentified=unidentified,
         )
 
 

@@ -119,6 +119,9 @@ class Plan:
     """Calls left out: their message repeats the messageId of an earlier call's (see `hotjar_cli.core.repeats`)."""
     first_repeated: Position | None = None
     """Where the first call left out came from."""
+    unidentified: int = 0
+    """Users whose calls hold events and no identify, where the filters left out an identify of theirs: an event
+    belongs to a Hotjar user only after an identify in the same visit, so theirs will belong to no user."""
 
     @property
     def calls(self) -> int:

@@ -84,8 +84,10 @@ def run_pass(
     stop: Callable[[], bool] | None = None,
     examples_shown: frozenset[str] = frozenset(),
     inventory: Inventory | None = None,
+    on_left_out: Callable[[SegmentMessage, Decision], None] | None = None,
 ) -> Summary:
-    """Read every source in order and fold each event into a summary; `on_event` sees each event as decided.
+    """Read every source in order and fold each event into a summary; `on_event` sees each event as decided, and
+    `on_left_out` each message the filters leave out, decided too (Hotjar received it).
 
     A range of a file is numbered as the whole file is, which reads the bytes before it to count their lines;
     without `count_lines_before` its lines count from the range's start (see `Summary.shift`).
@@ -104,7 +106,18 @@ def run_pass(
     only walk them.
     """
     with collector_paused():
-        return _run(sources, settings, on_event, site, observer, count_lines_before, stop, examples_shown, inventory)
+        return _run(
+            sources,
+            settings,
+            on_event,
+            site,
+            observer,
+            count_lines_before,
+            stop,
+            examples_shown,
+            inventory,
+            on_left_out,
+        )
 
 
 def _run(
@@ -117,6 +130,7 @@ def _run(
     stop: Callable[[], bool] | None,
     examples_shown: frozenset[str],
     inventory: Inventory | None,
+    on_left_out: Callable[[SegmentMessage, Decision], None] | None,
 ) -> Summary:
     limits, known = settings.limits, settings.site_names
     if site is None and (known.attributes or known.events):
@@ -165,6 +179,8 @@ def _run(
             left_out = decide(parsed)
             if offer is not None:
                 offer(name, line, item, parsed, left_out)
+            if on_left_out is not None:
+                on_left_out(parsed, left_out)
             return
         decision = decide(parsed)
         if selecting and decision.findings:

@@ -914,6 +914,29 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     assert cli("replay", path, "--dry-run", "-q", *given).stderr == ""
 
 
+def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_identify(logs: Any) -> None:
+    lines = [
+        {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2024-03-01T10:00:00Z"},
+        {"type": "track", "userId": "u1", "event": "Signed Up", "timestamp": "2024-03-01T10:40:00Z"},
+        {"type": "identify", "userId": "u2", "traits": {"plan": "pro"}, "timestamp": "2024-03-01T10:00:00Z"},
+        {"type": "track", "userId": "u2", "event": "Signed Up", "timestamp": "2024-03-01T11:00:00Z"},
+        {"type": "identify", "userId": "u2", "traits": {"plan": "max"}, "timestamp": "2024-03-01T10:30:00Z"},
+        {"type": "track", "userId": "u3", "event": "Signed Up", "timestamp": "2024-03-01T10:01:00Z"},  # none to lose
+    ]
+    path = logs("users.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    said = "events will belong to no Hotjar user: the filters left out every identify of"
+    by_type = cli("replay", path, "--dry-run", "--latest-traits", "--type", "track")
+    assert by_type.code == 0
+    assert by_type.stderr.splitlines()[0] == (
+        f"hotjar-cli: 2 users' {said} theirs, and an event belongs to a user only after an identify in the same visit"
+    )
+    # Only u1 loses its only identify: u2 keeps its later one.
+    by_time = cli("replay", path, "--dry-run", "--report", "json", "--since", "2024-03-01T10:20:00Z")
+    assert by_time.stderr.splitlines()[0].startswith(f"hotjar-cli: 1 user's {said} its,")
+    assert said not in cli("replay", path, "--dry-run", "--latest-traits").stderr
+    assert said not in cli("replay", path, "--dry-run", "--latest-traits", "--user", "u3").stderr
+
+
 def test_dry_run_says_which_calls_lose_something_and_why_the_other_events_make_none(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run")
     assert result.stderr.splitlines() == [

@@ -147,6 +147,10 @@ def test_user_attributes_off_lets_an_events_only_replay_go_ahead(tmp_path: Path,
     events = sum(1 for calls in log.expected.values() for args in calls if args[0] == "event")
     assert json.loads(result.stdout)["sent"] == events == len(fake.received())
     assert all(call.args[0] == "event" for call in fake.received())
+    # The users whose identifies --type left out are told apart: their events belong to no Hotjar user.
+    apart = [calls for calls in log.expected.values() if {args[0] for args in calls} == {"identify", "event"}]
+    assert len(apart) > 1
+    assert f"hotjar-cli: {len(apart)} users' events will belong to no Hotjar user" in result.stderr
 
 
 def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_path: Path, fake: FakeHotjar) -> None:
