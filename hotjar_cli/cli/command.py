@@ -161,6 +161,17 @@ def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[s
         talk.say(f"hotjar-cli: {output} gets the {format} report; --format {wanted} writes the {wanted} one")
 
 
+def say_charts_left_out(talk: Talk, format: str) -> None:
+    """Say when an html report leaves out its charts, which need the html extra: the page says so too, but only to
+    whoever opens it."""
+    import importlib.util
+
+    if format == "html" and importlib.util.find_spec("vl_convert") is None:
+        from hotjar_cli.report.html_format import INSTALL_HINT
+
+        talk.say(f"hotjar-cli: the page leaves out its charts, which need the html extra: {INSTALL_HINT}")
+
+
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:
     """UsageError when a file the command writes as it goes (a dead-letter file, a checkpoint) is one of the inputs,
     which it would replace, or lies where the inputs are read from (a folder walked, a glob) under a name read as

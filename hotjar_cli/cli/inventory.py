@@ -20,6 +20,7 @@ from hotjar_cli.cli.command import (
     output_path,
     progress_bar,
     result_known,
+    say_charts_left_out,
     say_done,
     say_errors,
     say_format_for,
@@ -183,6 +184,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             else:
                 WRITERS[settings.format](document, out)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
+    say_charts_left_out(talk, settings.format.value)
     say_errors(talk, summary)
     say_done(talk, summary, started, settings.engine)
     return code

@@ -18,6 +18,7 @@ from hotjar_cli.cli.command import (
     output_path,
     progress_bar,
     result_known,
+    say_charts_left_out,
     say_done,
     say_errors,
     say_format_for,
@@ -263,6 +264,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
             reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits))
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
+    say_charts_left_out(talk, settings.format.value)
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)
     return verdict.exit_code

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import CLEAN, CLI, MIXED, cli, one_line, process
+from tests.support.site_view_logs import timed_log
 
 FULL = Path("/dev/full")
 
@@ -278,3 +280,30 @@ def test_a_report_file_named_for_another_format_is_said(logs: Any, args: list[st
     result = cli(*[arg.format(log=path) for arg in args])
     assert result.code == 0
     assert result.stderr == ("" if said is None else f"hotjar-cli: {said}\n")
+
+
+WITHOUT_CHARTS = """
+import sys
+sys.modules["vl_convert"] = None  # the html extra is not installed
+from hotjar_cli.cli.main import main
+sys.argv = ["hotjar-cli", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+def test_an_html_report_without_its_charts_says_so_where_the_command_is_run(
+    logs: Any, tmp_path: Path, command: str
+) -> None:
+    page, log = tmp_path / "report.html", logs("log.jsonl", timed_log(200, 20, 1))
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_CHARTS, command, log, "-f", "html", "-o", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    said = "hotjar-cli: the page leaves out its charts, which need the html extra: pip install 'hotjar-cli[html]'"
+    assert said in done.stderr.splitlines()
+    assert "Charts need the html extra" in page.read_text()  # and the page says so too
+    assert said not in cli(command, log, "-f", "html", "-o", str(page)).stderr
