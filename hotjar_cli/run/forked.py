@@ -77,11 +77,13 @@ class TaskFuture:
 
 
 class _Worker:
-    __slots__ = ("answers", "future", "pid", "tasks")
+    __slots__ = ("answers", "future", "own", "pid", "tasks")
 
     def __init__(self, pid: int, tasks: int, answers: int) -> None:
         self.pid, self.tasks, self.answers = pid, tasks, answers
         self.future: TaskFuture | None = None
+        self.own: deque[tuple[TaskFuture, bytes]] = deque()
+        """Tasks for this worker alone (`ForkPool.each`), taken once no task for any worker waits."""
 
 
 class ForkPool:
@@ -171,15 +173,15 @@ class ForkPool:
             self.poll(None)
 
     def each(self, fn: Callable[..., Any], /, *args: Any) -> list[TaskFuture]:
-        """Run `fn(*args)` once in every worker, after the tasks submitted before: their futures."""
-        while self._busy or self._waiting:
-            self.poll(None)
+        """Run `fn(*args)` once in every worker, each as soon as it is free and no task submitted (before or after)
+        waits for any worker: their futures. A worker runs it after every task it took before."""
         task = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         futures = []
-        while self._idle:
+        for worker in self._workers:
             future = TaskFuture(self)
-            self._give(self._idle.popleft(), future, task)
+            worker.own.append((future, task))
             futures.append(future)
+        self._hand_out()
         return futures
 
     def _give(self, worker: _Worker, future: TaskFuture, task: bytes) -> None:
@@ -197,6 +199,10 @@ class ForkPool:
         while self._idle and self._waiting:
             future, task = self._waiting.popleft()
             self._give(self._idle.popleft(), future, task)
+        for worker in [worker for worker in self._idle if worker.own]:
+            self._idle.remove(worker)
+            future, task = worker.own.popleft()
+            self._give(worker, future, task)
         while self._waiting and not self._workers:
             future, _ = self._waiting.popleft()
             future._settle(None, WorkerLost("no worker process is left to run the work"))
@@ -209,6 +215,8 @@ class ForkPool:
         ended = WorkerLost(f"a worker process ended without answering ({_ending(os.waitpid(worker.pid, 0)[1])})")
         ended.__cause__ = cause
         future._settle(None, ended)
+        while worker.own:  # and so do the tasks for it alone
+            worker.own.popleft()[0]._settle(None, ended)
 
     def __enter__(self) -> ForkPool:
         return self

@@ -150,7 +150,7 @@ class Engine(ABC):
     many characters."""
     keeps_names: bool = False
     """Whether each worker keeps the inventory's names over the units it runs and hands them over once, at the end
-    (`collect`), rather than with each unit: a unit of a few megabytes meets thousands of names, whose records
+    (`hand_over`), rather than with each unit: a unit of a few megabytes meets thousands of names, whose records
     would be made, sent and added up again for every unit."""
 
     @abstractmethod
@@ -170,9 +170,11 @@ class Engine(ABC):
         that first one alone; an engine that can wait for whichever finishes first keeps its workers busier."""
         futures[0].result()
 
-    def collect(self, executor: Executor, run: str) -> list[Inventory]:
-        """The inventories every worker kept over the units of `run` (see `keeps_names`), once they are done."""
-        raise NotImplementedError("an engine whose workers keep their names says how they are collected")
+    def hand_over(self, executor: Executor, run: str) -> list[Future]:
+        """The inventories every worker kept over the units of `run` (see `keeps_names`), to come: asked for once
+        every unit of the run has started, each is its worker's once that worker is done with the run's units (None
+        from a worker that ran none)."""
+        raise NotImplementedError("an engine whose workers keep their names says how they are handed over")
 
 
 class LocalEngine(Engine):
@@ -211,13 +213,12 @@ class LocalEngine(Engine):
         assert isinstance(first, TaskFuture), "the futures of this engine's pool"
         first.pool.wait(futures)  # type: ignore[arg-type]  # all of them are
 
-    def collect(self, executor: Executor, run: str) -> list[Inventory]:
-        """Each worker's inventory, from one task that every worker runs."""
+    def hand_over(self, executor: Executor, run: str) -> list[Future]:
+        """Each worker's inventory, from a task each worker runs once no unit waits for a worker."""
         from hotjar_cli.run.forked import ForkPool
 
         assert isinstance(executor, ForkPool), "this engine's pool"
-        kept = [future.result() for future in executor.each(_kept_inventory, run, None)]
-        return [inventory for inventory in kept if inventory is not None]
+        return list(executor.each(_kept_inventory, run, None))
 
 
 def _start_worker(channel: Any) -> None:
@@ -437,6 +438,7 @@ def _run_units(
 
     next_unit = 0
     folded: Summary | None = None
+    handed_over: list[Future] | None = None  # the workers' kept inventories (`Engine.hand_over`)
     aside = _Aside(meanwhile)
     # The results of started units that are done, by unit: each is fetched once (from a cluster, a transfer).
     finished: dict[int, Partial] = {}
@@ -483,6 +485,9 @@ def _run_units(
             started.append((next_unit, future, seeds))
             running.append(future)
             next_unit += 1
+        if run is not None and handed_over is None and next_unit == len(units):
+            # Every unit has started: a worker done with its last hands its names over while the others run.
+            handed_over = engine.hand_over(executor, run)
         number, future, seeds = started[0]
         partial = finished.get(number)
         if partial is None and future.done():
@@ -513,7 +518,9 @@ def _run_units(
     assert whole.summary is not None and whole.units == len(units), "every unit is in the summary"
     if run is None:
         return whole.summary, None
-    return whole.summary, (engine.collect(executor, run), numbering.lines_before_each())
+    assert handed_over is not None, "asked for once every unit started"
+    kept = [inventory for inventory in (future.result() for future in handed_over) if inventory is not None]
+    return whole.summary, (kept, numbering.lines_before_each())
 
 
 class _Aside:
@@ -894,7 +901,7 @@ def _new_inventory(settings: PassSettings) -> Inventory:
 
 def _kept_inventory(run: str, settings: PassSettings | None) -> Inventory | None:
     """The inventory this worker keeps over the units of `run`, made at its first unit; with no `settings`, handed
-    over and let go (the run is done: see `Engine.collect`), None when the worker ran none of its units."""
+    over and let go (the run is done: see `Engine.hand_over`), None when the worker ran none of its units."""
     held: tuple[str, Inventory] | None = getattr(_WORKER, "kept", None)
     if settings is None:
         _WORKER.kept = None

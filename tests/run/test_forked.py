@@ -183,14 +183,18 @@ def test_wait_returns_once_any_task_is_done() -> None:
         assert time.monotonic() - started < 4
 
 
-def test_a_task_for_each_worker_runs_once_in_every_worker_after_the_tasks_before_it() -> None:
+def test_a_task_for_each_worker_runs_once_in_every_worker_after_the_tasks_it_took_before() -> None:
     before = _children()
     with ForkPool(3) as pool:
-        sleepers = [pool.submit(_sleep, 0.05) for _ in range(5)]
+        sleepers = [pool.submit(_sleep, 0.2) for _ in range(2)]
         each = pool.each(_where, "each")
-        assert all(future.done() for future in sleepers)  # every task submitted before had ended
+        after = [pool.submit(_sleep, 0.05) for _ in range(4)]  # taken before a busy worker's own task
         answers = [future.result() for future in each]
         workers = _children() - before
-        assert pool.submit(_where, "after").result()[1] == "after"  # and the workers take tasks again
-    assert sorted(pid for pid, _, _ in answers) == sorted(workers)
+        assert {pid for pid, _, _ in answers} == workers
+        # The third worker, free, took its own at once; the two that slept took theirs after their sleep.
+        assert all(future.done() for future in sleepers)
+        assert all(future.result() in workers for future in after)
+        assert pool.submit(_where, "later").result()[1] == "later"  # and the workers take tasks again
     assert {value for _, value, _ in answers} == {"each"}
+    assert len(answers) == 3

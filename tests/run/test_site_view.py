@@ -226,16 +226,16 @@ def test_a_workers_timeline_crosses_without_the_decisions_it_met(tmp_path: Path)
 
 
 class _CollectingEngine(parallel.LocalEngine):
-    """Local processes that say how many inventories their workers kept and handed over at the end."""
+    """Local processes that keep what their workers handed over at the end."""
 
     def __init__(self, jobs: int) -> None:
         super().__init__(jobs, min_bytes=0)
-        self.collected: list[int] = []
+        self.handed_over: list[parallel.Future] = []
 
-    def collect(self, executor: parallel.Executor, run: str) -> list[Inventory]:
-        kept = super().collect(executor, run)
-        self.collected.append(len(kept))
-        return kept
+    def hand_over(self, executor: parallel.Executor, run: str) -> list[parallel.Future]:
+        futures = super().hand_over(executor, run)
+        self.handed_over.extend(futures)
+        return futures
 
 
 @pytest.mark.parametrize(
@@ -256,5 +256,6 @@ def test_workers_that_keep_their_names_over_many_units_give_the_inventory_of_one
     for jobs in (2, 3):
         engine = _CollectingEngine(jobs)
         summary = parallel.run_jobs(resolve([str(tmp_path)]), settings, jobs, None, io.StringIO(), engine=engine)
-        assert engine.collected == [jobs]
+        kept = [future.result() for future in engine.handed_over]
+        assert len(kept) == jobs and all(isinstance(inventory, Inventory) for inventory in kept)
         assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
