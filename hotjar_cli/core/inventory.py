@@ -407,8 +407,9 @@ class Names:
 
     def held(self) -> dict[str, NameRecord]:
         """The records a report shows: every name, or past `held_names` the sample with the smallest keys and the
-        event names the site holds (see `in_site`)."""
-        if self.threshold is None:
+        event names the site holds (see `in_site`), whether or not the records were trimmed to it yet (`_trim`
+        waits for a quarter more): the same names for any split of the input."""
+        if not self.sampled:
             return self.records
         held = self.held_names
         ranked = sorted(self.records.items(), key=lambda item: item[1].key)
@@ -420,8 +421,8 @@ class Names:
 
     @property
     def sampled(self) -> bool:
-        """Whether some names are counted only in the remainder."""
-        return self.threshold is not None
+        """Whether some names are counted only in the remainder: more than `held_names` were met."""
+        return self.threshold is not None or len(self.records) > self.held_names
 
     def site(self) -> dict[str, Seen | None]:
         """The names the site holds, in slot order, with where each was admitted (None for a known name)."""

@@ -231,12 +231,9 @@ def _names_record(
     for name, record in others:
         shown = mask(name) if masked and event_name_at_fault(name, limits) else name
         rows.append(_name_record(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
-    # Exact while every name is held; past that, HyperLogLog's estimate over every name seen.
-    distinct = (
-        min(max(names.all_names.count(), len(names.records)), names.occurrences)
-        if names.sampled
-        else len(names.records)
-    )
+    # Exact while every name is held; past that, HyperLogLog's estimate over every name seen, and at least the
+    # names shown (not the records, which may hold more until they are trimmed to the sample: see `Names.held`).
+    distinct = min(max(names.all_names.count(), len(held)), names.occurrences) if sampled else len(names.records)
     shown_messages = sum(record.messages for record in held.values())
     known = len(names.known)
     new = len(slots) - min(known, len(slots))

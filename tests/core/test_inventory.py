@@ -168,6 +168,12 @@ LOGS = {
     "sampled": (timed_log(3000, 90, 2), Limits(max_attributes=30, max_events=25), InventoryBounds(20, 40, 8)),
     "odd-times-full-site": (odd_log(3000, 3), Limits(max_events=4), InventoryBounds(event_names=3, exact_users=5)),
     "odd-times": (odd_log(3000, 4), Limits(), InventoryBounds()),
+    # Past the names held by less than a quarter, where one reading holds them all until it trims.
+    "just-past-the-bounds": (
+        timed_log(3000, 60, 5),
+        Limits(max_attributes=30, max_events=25),
+        InventoryBounds(52, 56, 8),
+    ),
 }
 """Logs, limits and bounds that take every path of the inventory: names sampled, times out of order or none."""
 

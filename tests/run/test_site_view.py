@@ -259,3 +259,28 @@ def test_workers_that_keep_their_names_over_many_units_give_the_inventory_of_one
         kept = [future.result() for future in engine.handed_over]
         assert len(kept) == jobs and all(isinstance(inventory, Inventory) for inventory in kept)
         assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
+
+
+def test_names_just_past_the_bounds_held_give_the_same_bytes_for_any_split(tmp_path: Path) -> None:
+    # One more name than a report holds, of each kind: one process holds them all until a quarter more are met, and
+    # parts added up were trimmed to the sample at once; the report is the sample either way.
+    moment = "2024-03-01T10:00:00Z"
+    lines = [
+        json.dumps({"type": "identify", "userId": f"u{number}", "timestamp": moment, "traits": {f"t{number}": 1}})
+        for number in range(InventoryBounds().attribute_names + 1)
+    ]
+    lines += [
+        json.dumps({"type": "track", "userId": f"u{number % 50}", "timestamp": moment, "event": f"E{number}"})
+        for number in range(InventoryBounds().event_names + 1)
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    settings = PassSettings(views=frozenset({View.INVENTORY}))
+    alone = site_view_of_one(tmp_path / "a.jsonl", settings)
+    record = json.loads(alone)
+    assert record["attributes"]["remainder"]["sampled"] and record["events"]["remainder"]["sampled"]
+    for jobs in (2, 3):
+        engine = parallel.LocalEngine(jobs, min_bytes=0)
+        summary = parallel.run_jobs(
+            resolve([str(tmp_path / "a.jsonl")]), settings, jobs, None, io.StringIO(), engine=engine
+        )
+        assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
