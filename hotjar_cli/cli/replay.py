@@ -448,6 +448,13 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
     left_out = first_calls.repeats.left_out
     for line in dry_run_summary(summary, repeated=Repeated(left_out["identify"], left_out["event"], first_calls.first)):
         talk.say(line)
+    types = common.run.filters.types
+    if types and "identify" not in types and summary.calls["event"]:
+        # Said for all: the lines stream, and which users the logs identify elsewhere is not held (see `send`).
+        talk.say(
+            "hotjar-cli: --type leaves out every identify, so no event here would belong to a Hotjar user: an event "
+            "belongs to a user only after an identify in the same visit"
+        )
     say_errors(talk, summary)
     say_done(talk, summary, started, engine)
     return EXIT_ERROR if summary.errors else 0

@@ -935,6 +935,14 @@ def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_ide
     assert by_time.stderr.splitlines()[0].startswith(f"hotjar-cli: 1 user's {said} its,")
     assert said not in cli("replay", path, "--dry-run", "--latest-traits").stderr
     assert said not in cli("replay", path, "--dry-run", "--latest-traits", "--user", "u3").stderr
+    # The dry run that streams its lines holds no user: it says it of --type alone, which leaves out every identify.
+    streamed = cli("replay", path, "--dry-run", "--type", "track").stderr.splitlines()
+    assert streamed[-1] == (
+        "hotjar-cli: --type leaves out every identify, so no event here would belong to a Hotjar user: an event "
+        "belongs to a user only after an identify in the same visit"
+    )
+    both = cli("replay", path, "--dry-run", "--type", "track", "--type", "identify")
+    assert both.code == 0 and "--type leaves out" not in both.stderr
 
 
 def test_dry_run_says_which_calls_lose_something_and_why_the_other_events_make_none(logs: Any) -> None:
