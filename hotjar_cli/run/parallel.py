@@ -13,8 +13,9 @@ order: their new names, in the order they first asked to be admitted, tell exact
 each unit. A unit that started before the site's names before it were complete, and whose result could differ from
 the one-process run (because the site turned a name away in it, in either run), is folded again over a site seeded
 with exactly those names; one whose own site turns a name away stops there, since it will run again whatever
-follows (unless its worker keeps the inventory's names: see `Engine.keeps_names`). A site that is full never changes, so once a limit is reached every unit started after
-that is seeded with its final names and is exact: only the units in flight when a site filled can need a second run.
+follows (unless its worker keeps the inventory's names: see `Engine.keeps_names`). A site that is full never
+changes, so once a limit is reached every unit started after that is seeded with its final names and is exact: only
+the units in flight when a site filled can need a second run.
 And as the input nears the point where a site is expected to fill (at the pace its new names arrived over the later
 half of the input folded so far; anywhere before that pace is known), ranges are cut smaller and smaller
 (`TAIL_SHARE`), so those second runs cost little. Most inputs never reach a site limit and pay nothing for this.
