@@ -17,6 +17,7 @@ from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import (
     _EMAIL,
     _HIGH_CARDINALITY,
+    _ROUNDED_USER_ID,
     MESSAGE_TYPES,
     NON_BROWSER_LIBRARIES,
     UNSUPPORTED_TYPES,
@@ -118,8 +119,7 @@ class ReferenceMapper:
             reason = (
                 f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
                 if exact
-                else "userId is a number too large for JavaScript to hold exactly; Hotjar receives it rounded, and ids "
-                "that differ only in their last digits as one user"
+                else _ROUNDED_USER_ID
             )
             findings.append(Finding(NON_STRING_USER_ID.code, "$.userId", reason))
             user_id = as_text
