@@ -11,11 +11,8 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TextIO
 
-from rich.cells import cell_len
-
 from hotjar_cli import __version__
 from hotjar_cli.core.visible import visible, visible_name
-from hotjar_cli.report.layout import Flow, words
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
@@ -119,6 +116,9 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
     lines under each name. A name is never cut (two names cut alike would read the same): one longer than its
     column folds over lines."""
+    # rich lays the text out; imported here, as in `text_width`, the other formats start without it (about 15 ms).
+    from hotjar_cli.report.layout import Flow, words
+
     width = width or text_width(out)
 
     def fitted(text: str, indent: int = 2) -> list[str]:
@@ -194,6 +194,10 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
     """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
     which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
     None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter)."""
+    from rich.cells import cell_len
+
+    from hotjar_cli.report.layout import Flow, words
+
     # In cells, not characters: a CJK character or an emoji takes two.
     widths = [max(cell_len(line[column]) for line in table) for column in range(len(table[0]))]
     room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
