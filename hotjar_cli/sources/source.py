@@ -30,14 +30,17 @@ OWN_LINES = re.compile(rb'\{"file":"(?:[^"\\]|\\.)*","line":(?:\d|null)')
 line it is about. No Segment message starts so, and one found in a folder walked is skipped as `OWN_REPORT` is:
 read as a log, its findings would come back as messages, and count."""
 
+_STYLE = rb"(?:\x1b\[[0-9;]*m)*"
 OWN_TEXT = re.compile(
-    rb"hotjar-cli (?:validate|inventory): |## hotjar-cli validate: |## Hotjar site inventory\n"
+    _STYLE + rb"hotjar-cli\s+(?:validate|inventory)" + _STYLE + rb":\s"
+    rb"|## hotjar-cli validate: |## Hotjar site inventory\n"
     rb"|kind,name,fate,slot,messages,users,|::(?:error|warning|notice) (?:file=|title=HJ\d|title=hotjar-cli)"
 )
 """How hotjar-cli's other reports begin: the text and markdown reports of `validate` and `inventory`, the
 inventory's CSV and `validate`'s GitHub annotations, whatever the file is called (a `.txt`, a `.log`). No Segment
 log line starts so; written beside the logs (`-o report.txt`), each would be read back as logs, and every line of
-it would count as a broken message."""
+it would count as a broken message. A text report's first words may be styled (`--color always`) or folded over
+two lines (at the narrowest `COLUMNS`)."""
 OWN_MARKUP = re.compile(
     rb'<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hotjar-cli"'
     rb'|<!DOCTYPE html>\n<html lang="en"><head>(?:<meta [^>]*>)*<title>hotjar-cli (?:validate|inventory)</title>'

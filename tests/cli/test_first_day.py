@@ -727,6 +727,30 @@ def test_a_report_of_any_format_written_beside_the_logs_under_a_log_like_name_is
     )
 
 
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize(("option", "columns"), [("--color=always", "200"), ("--color=never", "20")])
+def test_a_text_report_in_colour_or_folded_at_the_narrowest_width_is_not_read_back_as_logs(
+    logs: Any, command: str, option: str, columns: str
+) -> None:
+    logs("logs/events.jsonl", CLEAN)
+    # Styled (`--color always` colours a file too) or folded (its first words on two lines), the first line of a text
+    # report was not known as one: read back, each of its lines counted as a broken message.
+    done = subprocess.run(
+        [str(CLI), command, "logs", option, "-o", "logs/report.txt"],
+        capture_output=True,
+        env={key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+        | {"COLUMNS": columns},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    head = Path("logs/report.txt").read_bytes()[:40]
+    assert (b"\x1b[" in head) is (option == "--color=always" and command == "validate"), head
+    again = cli("validate", "logs", "-f", "json")
+    assert again.code == 0, again.stdout
+    assert (again.json()["summary"]["files"], again.json()["summary"]["events"]) == (1, 3)
+
+
 def test_a_pattern_that_matches_only_skipped_files_says_which_it_skipped(logs: Any) -> None:
     logs("docs/readme.md", "# notes\n")
     logs("docs/export.py", "print('x')\n")
