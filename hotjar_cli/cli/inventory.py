@@ -69,6 +69,7 @@ from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
 from hotjar_cli.report.records import inventory_document
+from hotjar_cli.report.wording import counted
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
 
@@ -179,10 +180,18 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
         code = EXIT_ERROR if summary.errors else 0
         with result_known(code), collector_paused():
             document = inventory_document(summary, settings.redact, run.limits)
-            if settings.format is InventoryFormat.CSV and settings.output is not None:
-                write_csv(document, out, exact=True)  # a file named by -o holds the names exactly: no terminal reads it
+            escaped = 0
+            if settings.format is InventoryFormat.CSV:
+                # A file named by -o holds the names exactly: no terminal reads it.
+                escaped = write_csv(document, out, exact=settings.output is not None)
             else:
                 WRITERS[settings.format](document, out)
+    if escaped:
+        talk.say(
+            f"hotjar-cli: {counted(escaped, 'name')} {'holds' if escaped == 1 else 'hold'} characters the CSV on "
+            "standard output writes as escapes (\\u200b), so that no terminal acts on them; -o FILE writes every name "
+            "exactly"
+        )
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     say_charts_left_out(talk, settings.format.value)
     say_errors(talk, summary)

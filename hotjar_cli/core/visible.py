@@ -81,6 +81,15 @@ def quoted_characters(characters: list[str], most: int = 10) -> str:
     return shown + (" …" if len(characters) > most else "")
 
 
+def unambiguous(text: str) -> str:
+    """`visible`, with a backslash that starts what reads as an escape (`\\u` and four hex digits) written `\\u005c`:
+    the six characters `\\u200b` are then `\\u005cu200b`, and do not pass for the one character `visible` writes
+    so."""
+    if "\\u" in text:
+        text = _ESCAPE_LOOKALIKE.sub(r"\\u005c", text)
+    return visible(text)
+
+
 def visible_name(name: str) -> str:
     """`visible` of a name, with the spaces at its ends written as `\\u0020` too: shown raw, `plan `, ` plan` and
     `plan` read alike (a table pads its cells with spaces, a page drops them), and Hotjar counts them apart. Spaces
@@ -92,9 +101,7 @@ def visible_name(name: str) -> str:
         return '""'
     if name == '""':
         return "\\u0022\\u0022"
-    if "\\u" in name:
-        name = _ESCAPE_LOOKALIKE.sub(r"\\u005c", name)
-    shown = visible(name)
+    shown = unambiguous(name)
     if shown[:1] != " " and shown[-1:] != " ":
         return shown
     return _END_SPACES.sub(lambda spaces: "\\u0020" * len(spaces.group()), shown)

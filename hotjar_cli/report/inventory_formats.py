@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any, TextIO
 
 from hotjar_cli import __version__
-from hotjar_cli.core.visible import visible, visible_name
+from hotjar_cli.core.visible import unambiguous, visible, visible_name
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
@@ -257,16 +257,22 @@ def _cell(value: Any, exact: bool) -> Any:
     if not isinstance(value, str):
         return value
     # CSV has no escapes of its own. Written to standard output, which is often a terminal, control and
-    # bidirectional characters are written as `\u001b`, `\u202e`, as in the text report, so none reaches it; a tab
+    # bidirectional characters are written as `\u001b`, `\u202e`, as in the text report, so none reaches it, and the
+    # text of such an escape has its backslash escaped (`\u005cu200b`), so it does not pass for the character; a tab
     # stays a tab: it can only move the cursor to the next column. Written to a file (`exact`), a name is the name
     # exactly, a key to join on or to put in a seed file.
     if not exact:
-        value = "\t".join(visible(part) for part in value.split("\t")) if "\t" in value else visible(value)
+        value = _for_a_terminal(value)
     # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
     shown = value.lstrip()
     if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def _for_a_terminal(text: str) -> str:
+    """A cell's text as the CSV on standard output writes it (see `_cell`)."""
+    return "\t".join(unambiguous(part) for part in text.split("\t")) if "\t" in text else unambiguous(text)
 
 
 def _field(value: Any) -> str:
@@ -285,18 +291,21 @@ def _plain_counts(counts: dict[str, int]) -> str:
     return " ".join(f"{key}:{value}" for key, value in counts.items())
 
 
-def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> None:
+def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> int:
     """One row per name (attributes, then events) with every field of the JSON's: empty where the JSON has null,
     `true`/`false` for booleans, counts as `code:count` pairs separated by spaces. `exact`: the names and files as
-    they are (see `_cell`), for a file; else with the characters a terminal would act on escaped."""
+    they are (see `_cell`), for a file; else with the characters a terminal would act on escaped. Answers how many
+    names were written otherwise than as they are."""
 
     def writerow(cells: Iterable[Any]) -> None:
         out.write(",".join(_field(cell) for cell in cells) + "\n")
 
     writerow(CSV_COLUMNS)
+    escaped = 0
     for kind in ("attributes", "events"):
         for row in record[kind]["names"]:
             first, last = row["first_seen"] or {}, row["last_seen"] or {}
+            escaped += not exact and _for_a_terminal(row["name"]) != row["name"]
             writerow(
                 [
                     _cell(value, exact)
@@ -321,6 +330,7 @@ def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> None:
                     )
                 ]
             )
+    return escaped
 
 
 MARKDOWN_NAME_CHARACTERS = 300
@@ -396,7 +406,7 @@ def write_html(record: dict[str, Any], out: TextIO) -> None:
     out.write(inventory_page(record))
 
 
-WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], None]] = {
+WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], object]] = {
     InventoryFormat.TEXT: write_text,
     InventoryFormat.JSON: write_document,  # as `validate`'s JSON report is written
     InventoryFormat.CSV: write_csv,

@@ -21,6 +21,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.inventory_formats import InventoryFormat
+from tests.support.cli import one_line
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -558,9 +559,11 @@ def test_names_that_differ_in_tabs_and_end_spaces_read_apart_in_the_markdown_inv
 def test_names_keep_their_tabs_and_spaces_exactly_in_json_and_csv(lookalikes: Path) -> None:
     record = json.loads(cli("inventory", lookalikes, "--format", "json")[1])
     rows = list(csv.DictReader(io.StringIO(cli("inventory", lookalikes, "--format", "csv")[1])))
+    # On standard output, the text of an escape has its backslash escaped: it cannot pass for the name ` `.
+    in_csv = [name.replace("\\u", "\\u005cu") for name in LOOKALIKES]
     for kind in ("attributes", "events"):
         assert sorted(row["name"] for row in record[kind]["names"]) == sorted(LOOKALIKES)
-        assert sorted(row["name"] for row in rows if row["kind"] == kind[:-1]) == sorted(LOOKALIKES)
+        assert sorted(row["name"] for row in rows if row["kind"] == kind[:-1]) == sorted(in_csv)
 
 
 def test_a_csv_written_to_a_file_holds_names_exactly_and_they_seed_the_same_site(tmp_path: Path) -> None:
@@ -578,8 +581,18 @@ def test_a_csv_written_to_a_file_holds_names_exactly_and_they_seed_the_same_site
     seeded = json.loads(cli("inventory", log, "--format", "json", "--known-attributes", seeds)[1])
     assert [row["name"] for row in seeded["attributes"]["names"]] == names  # held before, in the seed file's order
     assert seeded["attributes"]["budget"]["admitted"] == 0  # no name took a slot of its own
-    _, shown, _ = cli("inventory", log, "--format", "csv")
+    _, shown, said = cli("inventory", log, "--format", "csv")
     assert "\x1b" not in shown and "\u200b" not in shown  # on standard output, escaped as ever
+    # ... and never two alike: the text of an escape has its backslash escaped, so it cannot pass for the character.
+    escaped = sorted(row["name"] for row in csv.DictReader(io.StringIO(shown)))
+    assert escaped == sorted(["pl\\u200ban", "pl\\u005cu200ban", "rtl\\u200fname", "esc\\u001b[31m"])
+    assert one_line(said) == (
+        "hotjar-cli: 4 names hold characters the CSV on standard output writes as escapes (\\u200b), so that no "
+        "terminal acts on them; -o FILE writes every name exactly"
+    )
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": 1}}))
+    assert cli("inventory", plain, "--format", "csv")[2] == ""  # nothing escaped, nothing to say
 
 
 def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
