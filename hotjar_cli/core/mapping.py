@@ -642,9 +642,23 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
         return Finding(
             _UNSAFE_NUMBER_CODE,
             json_path("$.traits", name),
-            "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly",
+            _UNSAFE_NUMBER_ROUNDED if type(value) is int and not _held_exactly(value) else _UNSAFE_NUMBER,
         )
     return None
+
+
+_UNSAFE_NUMBER: Final = "the number is outside ±(2^53 − 1), JavaScript's safe-integer range"
+_UNSAFE_NUMBER_ROUNDED: Final = _UNSAFE_NUMBER + ", and the browser cannot hold it exactly"
+"""The details of `UNSAFE_NUMBER`: past the range, some integers have a double of their own (2^60) and others
+do not (2^53 + 1); a number written with a fraction or an exponent was read as the browser reads it."""
+
+
+def _held_exactly(number: int) -> bool:
+    """Whether JavaScript holds an integer as it is written: it reads it as the nearest double."""
+    try:
+        return float(number) == number
+    except OverflowError:  # past the largest double: JavaScript reads Infinity
+        return False
 
 
 def attribute_name_at_fault(name: str, limits: Limits) -> bool:

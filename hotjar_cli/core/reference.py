@@ -18,6 +18,8 @@ from hotjar_cli.core.mapping import (
     _EMAIL,
     _HIGH_CARDINALITY,
     _ROUNDED_USER_ID,
+    _UNSAFE_NUMBER,
+    _UNSAFE_NUMBER_ROUNDED,
     MESSAGE_TYPES,
     NON_BROWSER_LIBRARIES,
     UNSUPPORTED_TYPES,
@@ -164,9 +166,9 @@ class ReferenceMapper:
                 f"{self.limits.max_attribute_value_length}",
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
-            return Finding(
-                UNSAFE_NUMBER.code, path, "the number is outside ±(2^53 − 1), so the browser cannot hold it exactly"
-            )
+            # An integer past every double, or between two of them, reaches the browser as another number.
+            exact = isinstance(value, float) or (abs(value) < 2**1024 and int(float(value)) == value)
+            return Finding(UNSAFE_NUMBER.code, path, _UNSAFE_NUMBER if exact else _UNSAFE_NUMBER_ROUNDED)
         return None
 
     def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:

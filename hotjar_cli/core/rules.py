@@ -433,9 +433,11 @@ UNSAFE_NUMBER = Rule(
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
     message="Number is outside JavaScript's safe range",
-    what_it_does="Flags a numeric trait outside ±(2^53 − 1).",
-    why_it_matters="The browser cannot hold such a number exactly, so Hotjar would store a different "
-    "value. Send large ids as strings.",
+    what_it_does="Flags a numeric trait outside ±(2^53 − 1), JavaScript's safe-integer range, and says when the "
+    "browser cannot hold it exactly.",
+    why_it_matters="Past that range the browser cannot hold every integer: many reach it as a neighbouring "
+    "number (9007199254740993 as 9007199254740992), so Hotjar would store a different value. Send large ids as "
+    "strings.",
     example='{"type": "identify", "userId": "u1", "traits": {"account_number": 12345678901234567890}}',
     instead='{"type": "identify", "userId": "u1", "traits": {"account_number": "12345678901234567890"}}',
     source="Third-party reference notes on Hotjar's attribute types.",

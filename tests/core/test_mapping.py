@@ -662,6 +662,25 @@ def test_safe_integer_boundary(value: Any, dropped: bool) -> None:
         assert decision.call.args == ["identify", "u1", {"n": value}]
 
 
+@pytest.mark.parametrize(
+    ("value", "exactly"),
+    [
+        (2**60, True),  # a double of its own
+        (2**53 + 1, False),  # read as 2^53
+        (12345678901234567890, False),
+        (10**400, False),  # past every double: JavaScript reads Infinity
+        (-(2**53 + 1), False),
+        (1e308, True),  # written with an exponent: read as the browser reads it
+        (9007199254740993.0, True),
+    ],
+    ids=repr,
+)
+def test_an_unsafe_number_says_when_the_browser_cannot_hold_it_exactly(value: Any, exactly: bool) -> None:
+    (finding,) = decide(identify({"n": value})).findings
+    outside = "the number is outside ±(2^53 − 1), JavaScript's safe-integer range"
+    assert finding.detail == (outside if exactly else outside + ", and the browser cannot hold it exactly")
+
+
 def test_number_too_large_for_a_double_makes_the_line_invalid() -> None:
     decision = decide('{"type": "identify", "userId": "u1", "traits": {"n": 1e400}}')
     assert decision.outcome is Outcome.INVALID
