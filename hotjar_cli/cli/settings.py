@@ -7,7 +7,9 @@ raises a `UsageError`, or the `UserError` of the layer that found it: one line, 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -176,21 +178,32 @@ def _seeds_on_stdin(common: Common, known_attributes: Path | None, known_events:
     """UsageError when a seed file is `-` and standard input cannot give it: it is read once, so not for both seed
     files, nor when the logs are read from it too; and it may be closed. On a terminal, a line says it waits."""
     named = [
-        option
+        f"{option} {path}"
         for option, path in (("--known-attributes", known_attributes), ("--known-events", known_events))
-        if path is not None and str(path) == STDIN
+        if path is not None and (str(path) == STDIN or _names_piped_input(path))
     ]
     if not named:
         return
     if len(named) > 1:
-        raise UsageError("--known-attributes - and --known-events -: standard input is read once; give one in a file")
+        raise UsageError(f"{named[0]} and {named[1]}: standard input is read once; give one in a file")
     if any(source.is_stdin for source in common.sources):
-        raise UsageError(f"{named[0]} -: standard input is read as the logs (-); give the names in a file")
+        raise UsageError(f"{named[0]}: standard input is read as the logs (-); give the names in a file")
     if sys.stdin is None:  # started without one (`<&-`): see `hotjar_cli.cli.main.fill_closed_streams`
-        raise UsageError(f"{named[0]} -: standard input is closed: there is nothing to read")
+        raise UsageError(f"{named[0]}: standard input is closed: there is nothing to read")
     if sys.stdin.isatty():
         talk.reads_the_terminal()
         talk.say(f"hotjar-cli: reading the names of {named[0]} from the terminal, one a line (end with Ctrl-D)")
+
+
+def _names_piped_input(path: Path) -> bool:
+    """Whether a path is this process's standard input under another name (`/dev/stdin`, `/dev/fd/0`) when that is a
+    pipe, which gives its bytes once, to whichever reads them first (a file given as standard input is opened anew)."""
+    try:
+        named, given = os.stat(path), os.fstat(0)
+    except (OSError, ValueError):
+        return False
+    piped = stat.S_ISFIFO(given.st_mode) or stat.S_ISSOCK(given.st_mode)
+    return piped and (named.st_dev, named.st_ino) == (given.st_dev, given.st_ino)
 
 
 _YEAR_OR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")

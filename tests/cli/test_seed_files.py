@@ -289,6 +289,15 @@ def test_dash_reads_a_list_of_names_from_stdin(logs: Any, command: list[str]) ->
             ["log.jsonl", "--known-attributes", "-", "--known-events", "-"],
             "--known-attributes - and --known-events -: standard input is read once; give one in a file",
         ),
+        # The pipe under another name: read as a list of names, the logs came back as lines that are no names.
+        (
+            ["-", "--known-attributes", "/dev/stdin"],
+            "--known-attributes /dev/stdin: standard input is read as the logs (-); give the names in a file",
+        ),
+        (
+            ["log.jsonl", "--known-attributes", "-", "--known-events", "/dev/fd/0"],
+            "--known-attributes - and --known-events /dev/fd/0: standard input is read once; give one in a file",
+        ),
     ],
 )
 def test_dash_for_names_is_refused_when_stdin_is_taken(logs: Any, args: list[str], said: str) -> None:
