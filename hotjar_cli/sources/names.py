@@ -2,10 +2,10 @@
 
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
 and noted once a file: a name with whitespace at either end (Hotjar holds `plan ` apart from `plan`), a line
-starting with `#` (the file has no comments), and a name holding the text of an escape (`pl\\u200ban`), which is how
-hotjar-cli prints an invisible character: copied from its output, the name is not the one Hotjar holds. A file that
-is no list of names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is
-a JSON object).
+starting with `#` (the file has no comments), a name holding the text of an escape (`pl\\u200ban`), which is how
+hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar holds), and a name
+listed again (read once: a site holds a name once). A file that is no list of names is refused: one that is not
+there or is a folder, a compressed one, or a JSON log (a line that is a JSON object).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
     ending: dict[str, int] = {}
     commented: dict[str, int] = {}
     escaped: dict[str, int] = {}
+    repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
     escape = ""  # the first escape's text
     head = file.read(_LONGEST_MAGIC)
     _refuse_compressed(option, path, head)
@@ -75,6 +76,9 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
             raise InputError(
                 f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
             )
+        if name in names:
+            repeated.setdefault(name, number)
+            continue
         names[name] = None
         if name[0].isspace():
             starting.setdefault(name, number)
@@ -102,6 +106,10 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
             f"character{_others(escaped)}; printed, hotjar-cli shows such a character so, and "
             "`inventory --format csv -o FILE` writes names exactly"
         )
+    if repeated:
+        name, number = next(iter(repeated.items()))
+        again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
+        notes.append(f"{path}:{number}: '{visible(name)}' is listed again: read once{again}")
     return tuple(names), notes
 
 

@@ -29,13 +29,17 @@ def seed_lines(result_stderr: str) -> list[str]:
 NOTED = {
     "whitespace at an end": (
         "email\nplan \n\nseats \nplan \n",
-        ["names.txt:2: 'plan ' ends with a space: taken as it is (2 names in this file do)"],
+        [
+            "names.txt:2: 'plan ' ends with a space: taken as it is (2 names in this file do)",
+            "names.txt:5: 'plan ' is listed again: read once",
+        ],
     ),
     "whitespace at either end, counted apart": (
         "email\n plan\nplan \n\n  seats\nemail\t\nplan \n",
         [
             "names.txt:2: ' plan' starts with a space: taken as it is (2 names in this file do)",
             "names.txt:3: 'plan ' ends with a space: taken as it is (2 names in this file end with whitespace)",
+            "names.txt:7: 'plan ' is listed again: read once",
         ],
     ),
     "a space at the start of one name and at the end of another": (
@@ -51,6 +55,11 @@ NOTED = {
             "names.txt:1: '# attributes of the site' starts with '#': taken as a name, not a comment "
             "(2 names in this file do)"
         ],
+    ),
+    "a name listed again": ("plan\nemail\nplan\n", ["names.txt:3: 'plan' is listed again: read once"]),
+    "names listed again and again": (
+        "plan\nplan\nemail\nplan\nemail\nx\n",
+        ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
     ),
 }
 """Seed files whose names look like a mistake: what each holds, and the lines said of it (one for each way a name
