@@ -28,6 +28,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.views import View
+from hotjar_cli.core.visible import visible
 from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
@@ -127,6 +128,11 @@ def common_settings(
             f"--stdin-filename {stdin_filename}: names standard input, which is read only when - is among the inputs"
         )
     sources, repeats = distinct(resolve(paths, endpoint_url or None, Window(filters.since, filters.until)))
+    if endpoint_url and all(source.remote is None for source in sources) and _on_the_command_line("endpoint_url"):
+        # Said, not refused: a script may pass it to every run; from AWS_ENDPOINT_URL it is the machine's, unsaid.
+        talk.say(
+            f"hotjar-cli: --endpoint-url {visible(endpoint_url)} is not used: it names the store of s3:// inputs only"
+        )
     for repeat, first in repeats:
         also = "" if repeat.name == first.name else f" (as {first.name})"
         talk.say(f"hotjar-cli: {repeat.name} is named more than once{also}: read once")
@@ -193,6 +199,14 @@ def _seeds_on_stdin(common: Common, known_attributes: Path | None, known_events:
     if sys.stdin.isatty():
         talk.reads_the_terminal()
         talk.say(f"hotjar-cli: reading the names of {named[0]} from the terminal, one a line (end with Ctrl-D)")
+
+
+def _on_the_command_line(parameter: str) -> bool:
+    """Whether a parameter of the running command was given on its command line (not by the environment)."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.get_parameter_source(parameter) is click.core.ParameterSource.COMMANDLINE
 
 
 def _names_piped_input(path: Path) -> bool:

@@ -320,6 +320,24 @@ def test_endpoint_option_and_the_environment_variable_agree(store: dict) -> None
     assert by_option.returncode == 0 and by_option.stdout and by_option.stdout == by_environment.stdout
 
 
+def test_an_endpoint_given_for_local_files_only_is_said_to_be_unused(store: dict, tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(_generated(3, 1, "2024-04-02"))
+    for command in (["validate"], ["inventory"], ["replay", "--dry-run"]):
+        given = cli(*command, str(log), "--endpoint-url", "http://127.0.0.1:9/\x1b[31m")
+        assert given.returncode == 0, given.stderr
+        assert given.stderr.decode().splitlines()[0] == (
+            "hotjar-cli: --endpoint-url http://127.0.0.1:9/\\u001b[31m is not used: it names the store of s3:// "
+            "inputs only"
+        )
+        # From the environment it is the machine's setting, for every run: nothing is said.
+        machine = cli(*command, str(log), env={"AWS_ENDPOINT_URL": store["endpoint"]})
+        assert machine.returncode == 0 and b"endpoint" not in machine.stderr, machine.stderr
+    # With an s3:// input beside a local file, it is used.
+    both = cli("validate", str(log), f"s3://{BUCKET}/exports/", "--endpoint-url", store["endpoint"], "-f", "json")
+    assert both.returncode in (0, 1) and b"endpoint" not in both.stderr, both.stderr
+
+
 @pytest.mark.parametrize(
     ("path", "said"),
     [
