@@ -251,10 +251,11 @@ TAB_USES = 200
 # One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
 # wait for the script, check that Hotjar started for the site (and keeps attributes, when the user has an
 # identify), turn date strings into Dates as Segment's integration did at each call's own time (`dates`; the
-# calls' `times` are their `PlannedCall.at`), run the calls, wait until Hotjar's client has taken them, then
-# wait inside the page until its Hotjar requests have all been answered and none started for `quiet` ms. Any
-# failure, and anything Hotjar writes to the console, ends the wait at once.
-DELIVER = """async ([siteId, calls, times, loading, quiet, timeout]) => {
+# calls' `times` are their `PlannedCall.at`), run the calls (`spacing` ms apart: `--rate`), wait until Hotjar's
+# client has taken them, then wait inside the page until its Hotjar requests have all been answered and none
+# started for `quiet` ms. Any failure, and anything Hotjar writes to the console, ends the wait at once, and
+# makes no further call.
+DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) => {
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
@@ -265,12 +266,17 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout]) => {
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');
   if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
-  const toDates = SEGMENT_DATES;
-  calls.forEach((args, index) => {
+  const toDates = SEGMENT_DATES, troubled = () => watch.failures.length || watch.console.length;
+  for (let index = 0; index < calls.length; index++) {
+    if (index && spacing) {
+      await new Promise(wake => setTimeout(wake, spacing));
+      if (troubled()) break;
+    }
+    const args = calls[index];
     if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2], times[index]);
     window.hj.apply(window, args);
-  });
-  const since = performance.now(), troubled = () => watch.failures.length || watch.console.length;
+  }
+  const since = performance.now();
   while (!window.__hotjarCliTaken() && !troubled() && performance.now() - since <= loading)
     await new Promise(wake => setTimeout(wake, 10));
   if (!window.__hotjarCliTaken()) return report('not-taken');
@@ -475,6 +481,7 @@ class BrowserTransport(Transport):
                     self.timeout * 1000,
                     self.settings.settle_seconds * 1000,
                     (self.settings.settle_seconds + self.timeout) * 1000,
+                    1000 / self.settings.rate if self.settings.rate else 0,
                 ],
                 user.timezone,
             )

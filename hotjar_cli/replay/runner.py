@@ -52,7 +52,8 @@ LOGGED_FAILURES = 10
 
 
 class RateLimit:
-    """At most `rate` calls per second over all workers, without bursts: each user reserves its share of time.
+    """At most `rate` calls per second over all workers, without bursts: each user reserves its share of time, and
+    its page makes its calls `1 / rate` seconds apart (see `hotjar_cli.replay.browser.DELIVER`).
 
     Time is read from `clock` and waited out with `sleep`: the monotonic clock and asyncio's sleep."""
 
@@ -282,7 +283,9 @@ class Runner:
 
     async def _deliver(self, user: UserPlan) -> Delivery:
         settings = self.settings
-        hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30
+        # A page makes its calls `--rate` apart: their spacing adds to its time.
+        spacing = len(user.calls) / settings.rate if settings.rate else 0.0
+        hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30 + spacing
         delivery = Delivery(Failure.INTERRUPTED, "not started")
         for attempt in range(settings.retries + 1):
             if attempt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import time
 from pathlib import Path
@@ -256,10 +257,16 @@ def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
     elapsed = time.monotonic() - started
     assert report.sent == log.calls
     # The limiter's spacing of releases is tested on its own clock in test_replay_parts; here, end to end, the
-    # run cannot have been faster than the rate allows (a busy machine only makes it slower). When calls reach
-    # the server is up to the browser, so no upper bound on their bunching is asserted.
+    # run cannot have been faster than the rate allows (a busy machine only makes it slower).
     first_user = max(len(calls) for calls in log.expected.values())
     assert elapsed >= (log.calls - first_user) / 10.0
+    # Nor does a user's page burst: it makes its calls a tenth of a second apart. When each reaches the server is
+    # up to the browser, so 40 ms is the bound asserted between two of one visitor's calls.
+    arrivals: dict[str, list[float]] = {}
+    for call in fake.received():
+        arrivals.setdefault(call.visitor, []).append(call.at)
+    gaps = [later - earlier for times in arrivals.values() for earlier, later in itertools.pairwise(sorted(times))]
+    assert gaps and min(gaps) >= 0.04, sorted(gaps)[:5]
 
 
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
