@@ -253,6 +253,8 @@ def run_replay(
         checkpoint=str(settings.checkpoint) if settings.checkpoint is not None else None,
         repeated=plan.repeated,
         first_repeated=None if plan.first_repeated is None else plan.first_repeated.record(),
+        maybe_delivered=tally.calls_maybe_delivered,
+        users_maybe_delivered=tally.users_maybe_delivered,
     )
 
 

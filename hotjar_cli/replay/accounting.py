@@ -6,7 +6,9 @@ sends (a dry run plans and sends nothing: the three are 0):
 - skipped: the checkpoint says an earlier run delivered the user;
 - dead_lettered: everything else. That is users whose retries ran out, and also, when the replay was
   interrupted (Ctrl-C), the users in flight and those never started: they were not sent, they are written to
-  the dead-letter file when one was given, and they are not in the checkpoint, so resuming sends them.
+  the dead-letter file when one was given, and they are not in the checkpoint, so resuming sends them. A user's
+  page may have made some of its calls before the delivery failed (a request failed after they left): those are
+  counted apart too (`maybe_delivered`), since Hotjar may hold some of them and a resend repeats those.
 
 A call whose message repeats the messageId of an earlier call's is not planned at all (`repeated`): Segment
 de-duplicates on messageId, so Hotjar got it once.
@@ -40,6 +42,9 @@ class Tally:
     """The first failed attempt in words: when every attempt failed the same way, this is the reason."""
     one_reason: bool = True
     """Whether every failed attempt so far failed with the same words."""
+    users_maybe_delivered: int = 0
+    calls_maybe_delivered: int = 0
+    """Of the users dead-lettered, those whose page made calls before it failed, and the calls it made."""
 
     def attempt_failed(self, delivery: Delivery) -> None:
         """Count one failed delivery attempt (a retry may still send the user)."""
@@ -55,11 +60,15 @@ class Tally:
         self.users_sent += 1
         self.calls_sent += len(user.calls)
 
-    def dead_lettered(self, user: UserPlan, failure: Failure) -> None:
-        """Count a user given up on, by the reason of its last failure."""
+    def dead_lettered(self, user: UserPlan, failure: Failure, made: int = 0) -> None:
+        """Count a user given up on, by the reason of its last failure; `made`: the most of its calls a page made
+        before failing (`Delivery.made`)."""
         self.users_dead_lettered += 1
         self.calls_dead_lettered += len(user.calls)
         self.failures[failure] += 1
+        if made:
+            self.users_maybe_delivered += 1
+            self.calls_maybe_delivered += made
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,10 @@ class ReplayReport:
     messageId, so Hotjar got the call once (see `hotjar_cli.core.repeats`)."""
     first_repeated: dict[str, Any] | None = None
     """Where the first of them came from: `file`, `line`, and `index` for a batch item."""
+    maybe_delivered: int = 0
+    """Of the calls dead-lettered, those a page made before its delivery failed: Hotjar may hold some of them (the
+    request that failed need not be theirs), so sending them again may repeat those it holds."""
+    users_maybe_delivered: int = 0
 
     def __post_init__(self) -> None:
         if self.dry_run:
@@ -161,6 +174,13 @@ class ReplayReport:
         if self.failures:
             lines.append(
                 "dead-lettered users by reason: " + ", ".join(f"{reason} {count}" for reason, count in self.failures)
+            )
+        if self.maybe_delivered:
+            users = f"{self.users_maybe_delivered} user{'s' if self.users_maybe_delivered != 1 else ''}"
+            lines.append(
+                f"maybe delivered: {self.maybe_delivered} of the dead-lettered calls ({users}) were made in a "
+                "page before its delivery failed; Hotjar may hold some of them, and sending them again repeats those "
+                "it holds"
             )
         if self.every_attempt_failed_with:
             lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")

@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -261,7 +262,8 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
   if (state !== 'loaded') return {state};
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
-  const report = state => ({state, found, inflight: watch.inflight, failures: watch.failures,
+  let made = 0;
+  const report = state => ({state, found, made, inflight: watch.inflight, failures: watch.failures,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');
@@ -275,6 +277,7 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
     const args = calls[index];
     if (args[0] === 'identify' && args[2] && typeof args[2] === 'object') args[2] = toDates(args[2], times[index]);
     window.hj.apply(window, args);
+    made++;
   }
   const since = performance.now();
   while (!window.__hotjarCliTaken() && !troubled() && performance.now() - since <= loading)
@@ -466,9 +469,14 @@ class BrowserTransport(Transport):
         return delivery
 
     async def _deliver_in(self, tab: _Tab, user: UserPlan) -> Delivery:
+        """`deliver` in `tab`; a failure after the page made calls says how many (`Delivery.made`)."""
+        watch = tab.watch = _Watch(self.is_hotjar)
+        delivery = await self._run_calls(tab, user, watch)
+        return replace(delivery, made=watch.made) if delivery.failure is not None and watch.made else delivery
+
+    async def _run_calls(self, tab: _Tab, user: UserPlan, watch: _Watch) -> Delivery:
         from playwright.async_api import Error as PlaywrightError
 
-        watch = tab.watch = _Watch(self.is_hotjar)
         try:
             settled = await self._visit(
                 tab,
@@ -487,6 +495,7 @@ class BrowserTransport(Transport):
             )
             if isinstance(settled, Delivery):
                 return settled
+            watch.made = settled["made"]
             refused = self._refused(settled, watch)
             if refused is not None:
                 return refused
@@ -673,6 +682,8 @@ class _Watch:
         self.pending: set[Any] = set()
         self.closed = False
         self.last_activity = time.monotonic()
+        self.made = 0
+        """The user's calls the page made, once it says."""
 
     def on_request(self, request: Request) -> None:
         if not self.closed and self.is_hotjar(request.url):

@@ -48,6 +48,9 @@ class Delivery:
     failure: Failure | None = None
     detail: str = ""
     """What went wrong, e.g. `HTTP 503 from POST https://in.hotjar.com/api/identify`; never attribute values."""
+    made: int = 0
+    """Calls the page made before the delivery failed: Hotjar may hold some of them (a request failed, not
+    necessarily theirs), so sending the user again may repeat those it holds."""
 
     @property
     def sent(self) -> bool:

@@ -22,6 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from rich.console import Console
@@ -287,16 +288,17 @@ class Runner:
         spacing = len(user.calls) / settings.rate if settings.rate else 0.0
         hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30 + spacing
         delivery = Delivery(Failure.INTERRUPTED, "not started")
+        made = 0
         for attempt in range(settings.retries + 1):
             if attempt:
                 if self._stopping:
-                    return Delivery(self._stopped_as(), f"stopped before retry {attempt} ({delivery})")
+                    return Delivery(self._stopped_as(), f"stopped before retry {attempt} ({delivery})", made)
                 self.tally.retries += 1
                 await asyncio.sleep(backoff(attempt, settings.backoff_seconds, settings.backoff_max_seconds))
             probe = await self.breaker.admit()
             await self.rate.acquire(len(user.calls))
             if self._stopping:
-                return Delivery(self._stopped_as(), "stopped before it was sent")
+                return Delivery(self._stopped_as(), "stopped before it was sent", made)
             worker = asyncio.current_task()
             self._delivering.add(worker)
             try:
@@ -314,13 +316,15 @@ class Runner:
             self.breaker.record(delivery.sent, probe, str(delivery))
             if delivery.sent:
                 return delivery
+            made = max(made, delivery.made)
             self._last_failure = str(delivery)
             self.tally.attempt_failed(delivery)
-        return delivery
+        # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too.
+        return replace(delivery, made=made)
 
     def _give_up(self, user: UserPlan, delivery: Delivery) -> None:
         failure = delivery.failure or Failure.BROWSER_ERROR
-        self.tally.dead_lettered(user, failure)
+        self.tally.dead_lettered(user, failure, delivery.made)
         self.dead_letter.add(user)
         if failure not in (Failure.INTERRUPTED, Failure.GAVE_UP):
             if self._logged < LOGGED_FAILURES:

@@ -269,6 +269,40 @@ def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
     assert gaps and min(gaps) >= 0.04, sorted(gaps)[:5]
 
 
+def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_delivered(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Hotjar refuses identifies (503) and takes events: the page makes all three calls, the identify's request
+    # fails, and the events may reach Hotjar. The user is dead-lettered, and a resend repeats those that did.
+    fake.faults.identify_disabled = True
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps(message) + "\n"
+            for message in (
+                {"type": "identify", "userId": "u1", "messageId": "m1", "traits": {"plan": "pro"}},
+                {"type": "track", "userId": "u1", "messageId": "m2", "event": "Signed Up"},
+                {"type": "track", "userId": "u1", "messageId": "m3", "event": "Upgraded"},
+            )
+        )
+    )
+    report = run_replay(events_of(log), settings_for(fake, retries=1), quiet_console())
+    assert (report.sent, report.dead_lettered, report.users_dead_lettered) == (0, 3, 1)
+    assert (report.maybe_delivered, report.users_maybe_delivered) == (3, 1)
+    # What reached the fake is up to when the page was closed: the events, or some of them, never the identify.
+    assert {tuple(call.args) for call in fake.received()} <= {("event", "Signed Up"), ("event", "Upgraded")}
+    assert "maybe delivered: 3 of the dead-lettered calls (1 user) were made in a page before its delivery " in (
+        report.to_text()
+    )
+    assert report.as_dict()["maybe_delivered"] == 3
+    # A page whose script never loaded made no call: nothing is maybe delivered.
+    fake.faults.clear()
+    fake.faults.script_missing = True
+    missing = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
+    assert (missing.dead_lettered, missing.maybe_delivered) == (3, 0)
+    assert "maybe delivered" not in missing.to_text()
+
+
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.identify_disabled = True
     log = tmp_path / "log.ndjson"
