@@ -243,11 +243,29 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         ({"HOTJAR_CLI_PATHS": '"my logs/a.jsonl'}, "HOTJAR_CLI_PATHS: its quotes do not close; quote as in a shell"),
         ({"HOTJAR_CLI_ARGS": "-o report.txt"}, "HOTJAR_CLI_ARGS gives -o: the action chooses the reports"),
         ({"HOTJAR_CLI_ARGS": "--format=json"}, "HOTJAR_CLI_ARGS gives --format=json: the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-qo report.txt"}, "HOTJAR_CLI_ARGS gives -o (in -qo): the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-qoreport.txt"}, "HOTJAR_CLI_ARGS gives -o (in -qoreport.txt): the action chooses"),
+        ({"HOTJAR_CLI_ARGS": "-vf json"}, "HOTJAR_CLI_ARGS gives -f (in -vf): the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-j 2 --output=report.txt"}, "HOTJAR_CLI_ARGS gives --output=report.txt: the action"),
+        ({"HOTJAR_CLI_PATHS": "a.jsonl -o report.txt"}, "HOTJAR_CLI_PATHS gives -o: the action chooses the reports"),
         ({"HOTJAR_CLI": "/nowhere/hotjar-cli"}, "/nowhere/hotjar-cli: no such command; install hotjar-cli first"),
         ({"HOTJAR_CLI_PYTHON": "/nowhere/python3"}, "HOTJAR_CLI_PYTHON=/nowhere/python3: no such Python"),
         ({"HOTJAR_CLI_PATHS": ""}, "HOTJAR_CLI_PATHS is empty"),
     ],
-    ids=["args quotes", "paths quotes", "-o", "--format", "no hotjar-cli", "no python", "no paths"],
+    ids=[
+        "args quotes",
+        "paths quotes",
+        "-o",
+        "--format",
+        "-qo clustered",
+        "-qo joined",
+        "-vf clustered",
+        "--output=",
+        "-o in paths",
+        "no hotjar-cli",
+        "no python",
+        "no paths",
+    ],
 )
 def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
     tmp_path: Path, inputs: dict[str, str], said: str
@@ -262,6 +280,53 @@ def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert summary == f"\n**hotjar-cli could not validate the logs** (exit 2):\n\n    {done.stderr}"
     assert not (tmp_path / "report.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["--user -qo", "--user=-o", "-j 1 --select=HJ1 --event-name-characters -o", "-qj1 --user -f", "-- -o"],
+    ids=["a value after an option", "a value after =", "-j's value", "flags before -j", "a path after --"],
+)
+def test_the_action_takes_a_word_that_looks_like_an_output_option_for_what_it_is(tmp_path: Path, args: str) -> None:
+    # hotjar-cli reads the word after an option that takes a value as that value, and the words after `--` as paths:
+    # none of these asks for a report, and the step runs with its own.
+    (tmp_path / "a.jsonl").write_text(CLEAN)
+    (tmp_path / "-o").write_text(CLEAN)
+    done, summary, outputs = action_step(tmp_path, "a.jsonl", args)
+    assert done.returncode in (0, 1), done.stderr
+    assert outputs == f"exit-code={done.returncode}\n"
+    assert done.stdout.splitlines()[-1].startswith("::notice title=hotjar-cli validate::")
+    assert summary.startswith("## hotjar-cli validate: ")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["-o", "a.jsonl", "outputs.txt", "summary.md"]
+
+
+def test_the_action_knows_which_options_of_validate_take_a_value() -> None:
+    # The step script reads its inputs as hotjar-cli reads them: it must know every option of validate that takes a
+    # value, and its short flags.
+    import click
+    import typer.main
+
+    from hotjar_cli.cli.app import app
+
+    group = typer.main.get_command(app)
+    validate = group.get_command(click.Context(group), "validate")  # type: ignore[attr-defined]
+    options = [param for param in validate.params if isinstance(param, click.Option)]
+    script = ACTION_SCRIPT.read_text()
+
+    def listed(name: str) -> set[str]:
+        found = re.search(rf'^{name}="([^"]*)"', script, flags=re.MULTILINE)
+        assert found, name
+        return set(found.group(1).split())
+
+    with_value = [option for option in options if not option.is_flag and not option.count]
+    assert listed("long_with_value") == {name for option in with_value for name in option.opts if name[:2] == "--"}
+    assert listed("short_with_value") == {
+        "".join(sorted(name[1] for option in with_value for name in option.opts if name[:2] != "--"))
+    }
+    flags = [option for option in options if option.is_flag or option.count]
+    assert listed("short_flags") == {
+        "".join(sorted(name[1] for option in flags for name in option.opts if name[:2] != "--"))
+    }
 
 
 def test_the_action_runs_the_script_with_its_inputs() -> None:
