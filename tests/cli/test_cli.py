@@ -1235,6 +1235,39 @@ def test_github_annotations_of_standard_input_name_no_file_but_say_the_line(tmp_
     assert all("file=logs/a.jsonl,line=" in line for line in named.stdout.splitlines() if "title=HJ" in line)
 
 
+def as_github_reads(annotation: str) -> tuple[dict[str, str], str]:
+    """A workflow command's properties and message, decoded as GitHub decodes them."""
+    head, message = annotation.split("::", 2)[1:]
+    properties = dict(part.split("=", 1) for part in head.split(" ", 1)[1].split(","))
+
+    def decoded(text: str, codes: dict[str, str]) -> str:
+        return re.sub("%(25|0D|0A|3A|2C)", lambda code: codes[code.group(1)], text)
+
+    data = {"25": "%", "0D": "\r", "0A": "\n"}
+    return {key: decoded(value, {**data, "3A": ":", "2C": ","}) for key, value in properties.items()}, decoded(
+        message, data
+    )
+
+
+def test_github_annotations_show_line_breaks_from_the_logs_as_escapes(tmp_path: Path) -> None:
+    # GitHub turns %0A back into a line break: a trait named "nest\n" showed as `nest` and a new line, and a file
+    # name's line break split the annotation's file. They read as the text report shows them, `\u000a`.
+    log = identify(traits={"nest\n": {"a": 1}, "cr\r\u001b[31m": {"b": 1}})
+    result = process(
+        "validate", "-", "-f", "github", "--stdin-filename", "a\nb:c,d%e", input=log.encode(), cwd=tmp_path
+    )
+    annotations = [line for line in result.stdout.splitlines() if "title=HJ201" in line]
+    assert len(annotations) == 2
+    read = [as_github_reads(annotation) for annotation in annotations]
+    assert [properties["file"] for properties, _ in read] == ["a\\u000ab:c,d%e"] * 2
+    messages = [message for _, message in read]
+    assert all("\n" not in message and "\r" not in message and "\x1b" not in message for message in messages)
+    assert any('$.traits["nest\\u000a"]' in message for message in messages)
+    assert any('$.traits["cr\\u000d\\u001b[31m"]' in message for message in messages)
+    text = process("validate", "-", "--stdin-filename", "a\nb:c,d%e", input=log.encode(), cwd=tmp_path).stdout
+    assert "a\\u000ab:c,d%e:1" in text and '$.traits["nest\\u000a"]' in text  # as the text report shows them
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
