@@ -239,6 +239,12 @@ def replay(
     talk = voice(quiet, verbose, color)
     if check:
         return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
+    if not paths:
+        # First: what is missing from the command, before what is missing from the machine (Playwright).
+        raise UsageError(
+            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+            "--check to only check the site"
+        )
     delivery = None
     if dry_run:
         unused = given_options(DELIVERY_OPTIONS)
@@ -265,11 +271,6 @@ def replay(
                 progress=talk.shows_progress(progress),
                 quiet=talk.verbosity is Verbosity.QUIET,
             )
-        )
-    if not paths:
-        raise UsageError(
-            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
-            "--check to only check the site"
         )
     pyproject = read_config(config, talk)
     limits = limit_options(

@@ -914,6 +914,17 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     assert cli("replay", path, "--dry-run", "-q", *given).stderr == ""
 
 
+def test_replay_without_logs_says_so_before_what_it_needs_to_send() -> None:
+    # It asked for a --site-id (or for Playwright, where it is missing) before saying the logs were missing.
+    expected = (
+        "hotjar-cli: error: give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+        "--check to only check the site"
+    )
+    for given in ([], ["--site-id", "123"], ["--rate", "-5"], ["--dry-run"], ["--dry-run", "--rate", "-5"]):
+        result = cli("replay", *given)
+        assert result.code == 2 and one_line(result.stderr) == expected, given
+
+
 def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_identify(logs: Any) -> None:
     lines = [
         {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2024-03-01T10:00:00Z"},

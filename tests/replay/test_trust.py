@@ -64,7 +64,8 @@ def when(condition: Callable[[], bool], then: Callable[[], None], limit: float =
 
 def test_an_http_page_url_with_hotjars_own_script_is_refused_at_once() -> None:
     started = time.monotonic()
-    result = cli("replay", "--site-id", "1", "--page-url", "http://www.example.com/")
+    # Before the logs are even looked at: this one does not exist.
+    result = cli("replay", "missing.jsonl", "--site-id", "1", "--page-url", "http://www.example.com/")
     assert result.returncode == 2
     assert "HTTPS" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
