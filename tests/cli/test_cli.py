@@ -899,9 +899,9 @@ def test_dry_run_prints_exactly_the_calls_in_input_order(logs: Any) -> None:
 
 def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     # The replay's own command with --dry-run added: the calls all the same, and a word that nothing of the delivery
-    # was looked at (a checkpoint in a folder that does not exist, a rate below zero).
+    # was used (nor what it needs of this machine: a checkpoint in a folder that does not exist).
     path = logs("events.jsonl", DRY_RUN_INPUT)
-    given = ["--site-id", "123", "--checkpoint", "/nowhere/checkpoint", "--rate", "-1", "--concurrency", "16"]
+    given = ["--site-id", "123", "--checkpoint", "/nowhere/checkpoint", "--rate", "2.5", "--concurrency", "16"]
     result = cli("replay", path, "--dry-run", *given)
     assert result.code == 0
     assert result.lines() == DRY_RUN_CALLS
@@ -912,6 +912,33 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     alone = cli("replay", path, "--dry-run", "--show-values")
     assert alone.stderr.splitlines()[0] == "hotjar-cli: --dry-run sends nothing, so --show-values is not used"
     assert cli("replay", path, "--dry-run", "-q", *given).stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--rate", "-5", "--give-up-after", "bogus"], "--give-up-after: 'bogus' is not a duration"),
+        (["--rate", "-5"], "--rate must be a positive number of calls per second, not -5.0"),
+        (["--rate", "nan"], "--rate must be a positive number of calls per second, not nan"),
+        (["--settle", "nan"], "--settle must be a number of seconds, none or more, not nan"),
+        (["--give-up-after", "-"], "--give-up-after: '-' is not a duration"),
+        (["--site-id", "abc"], "--site-id 'abc' is no number"),
+        (["--site-id", "0"], "invalid site id 0"),
+        (["--page-url", "http://www.example.com/"], "Hotjar only works over HTTPS"),
+        (["--page-url", "https:///"], "--page-url 'https:///': no host"),
+        (["--script-url", "file:///tmp/hotjar.js"], "the script url 'file:///tmp/hotjar.js' is not an http(s) address"),
+    ],
+)
+def test_dry_run_refuses_the_delivery_values_a_replay_refuses(logs: Any, given: list[str], said: str) -> None:
+    # The replay's own command with --dry-run added passed values that the replay itself refuses, and exited 0.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    site = {"--site-id": "1234567", "--page-url": "https://www.example.com/"}
+    with_site = [*given, *(word for option in site.items() if option[0] not in given for word in option)]
+    sent = process("replay", path, *with_site)
+    assert sent.code == 2 and said in one_line(sent.stderr)
+    dry = process("replay", path, "--dry-run", *given)
+    assert dry.code == 2 and dry.stdout == ""
+    assert one_line(dry.stderr) == one_line(sent.stderr)
 
 
 def test_replay_without_logs_says_so_before_what_it_needs_to_send() -> None:
