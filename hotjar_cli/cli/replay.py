@@ -548,9 +548,17 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
     found = check_site(settings)
     problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
     if report is ReplayReport.JSON:
-        sys.stdout.write(
-            json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem}, indent=2) + "\n"
-        )
+        # The site checked, as the text's `site:` says it, and apart from it the site whose settings the script holds.
+        shown = asdict(found)
+        script_site_id = shown.pop("site_id")
+        document = {
+            "site_id": settings.site_id,
+            "script_site_id": script_site_id,
+            **shown,
+            "could_deliver": problem is None,
+            "problem": problem,
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return 0 if problem is None else 1
     attributes = {
         True: "on",
