@@ -60,18 +60,66 @@ split_words args HOTJAR_CLI_ARGS "${HOTJAR_CLI_ARGS:-}"
 if [[ ${#paths[@]} -eq 0 ]]; then
     fail "HOTJAR_CLI_PATHS names no path: set the action's input paths to the logs to validate"
 fi
-# The action writes its own reports (the annotations, then the summary): an output named in args would take both.
-for word in "${args[@]}"; do
-    case "$word" in
-        -o* | --output | --output=* | -f* | --format | --format=*)
-            fail "HOTJAR_CLI_ARGS gives $word: the action chooses the reports (annotations and the step summary); leave out --format and -o"
-            ;;
-    esac
-done
+# The action writes its own reports (the annotations, then the summary): a --format or an output given in the inputs
+# would take both. The words are read as hotjar-cli reads them (click): short options cluster (`-qo FILE`,
+# `-vfjson`: flags first, then one option whose value is the rest of the word or the next word), a long option's
+# value may follow `=`, the word after an option that takes a value is that value (`--user -o` names a user), and
+# the words after `--` are paths. validate's options, as `hotjar-cli validate --help` lists them:
+short_flags="qv"
+short_with_value="fjo"
+long_with_value=" --format --output --examples --fail-on --select --ignore --extend-select --extend-ignore --max-rate
+    --since --until --type --user --max-attribute-name-length --max-attribute-value-length --max-event-name-length
+    --event-name-characters --max-attributes --max-events --config --stdin-filename --color --jobs --engine --scheduler
+    --endpoint-url --known-attributes --known-events --by "
+long_with_value="${long_with_value//$'\n'/ }"
+value_next=false
+paths_only=false
+
+refuse_reports() {
+    fail "$1 gives $2: the action chooses the reports (annotations and the step summary); leave out --format and -o"
+}
+
+# Fails the step when the words of input $1 (the rest) give -f/--format or -o/--output, read on from the words of the
+# inputs before it (the command line is paths, then args).
+no_reports_in() {
+    local input=$1 word letter at
+    shift
+    for word in "$@"; do
+        if $value_next; then
+            value_next=false
+        elif $paths_only; then
+            :
+        elif [[ $word == -- ]]; then
+            paths_only=true
+        elif [[ $word == --* ]]; then
+            case "${word%%=*}" in
+                --format | --output) refuse_reports "$input" "$word" ;;
+            esac
+            [[ $word != *=* && $long_with_value == *" $word "* ]] && value_next=true
+        elif [[ $word == -?* ]]; then
+            for ((at = 1; at < ${#word}; at++)); do
+                letter="${word:at:1}"
+                if [[ $letter == [fo] && $word == "-$letter" ]]; then
+                    refuse_reports "$input" "$word"
+                elif [[ $letter == [fo] ]]; then
+                    refuse_reports "$input" "-$letter (in $word)"
+                elif [[ $short_with_value == *"$letter"* ]]; then
+                    ((at == ${#word} - 1)) && value_next=true
+                    break
+                elif [[ $short_flags != *"$letter"* ]]; then
+                    break # no such option: hotjar-cli refuses the word itself
+                fi
+            done
+        fi
+    done
+}
+no_reports_in HOTJAR_CLI_PATHS "${paths[@]}"
+no_reports_in HOTJAR_CLI_ARGS "${args[@]}"
 command -v "$hotjar_cli" > /dev/null 2>&1 || fail "$hotjar_cli: no such command; install hotjar-cli first (pip install hotjar-cli)"
 
-# Workflow commands on stdout become annotations; the gate's verdict is this run's exit code.
-"$hotjar_cli" validate "${paths[@]}" "${args[@]}" --format github --no-progress
+# Workflow commands on stdout become annotations; the gate's verdict is this run's exit code. The action's own
+# options come first, so that a `--` in args makes only the words after it paths.
+"$hotjar_cli" validate --format github --no-progress "${paths[@]}" "${args[@]}"
 code=$?
 
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
@@ -79,7 +127,7 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     # could not validate (exit 2) says why in the summary too, as an indented block: a file name from the logs is
     # shown as text there, never as Markdown.
     errors="$(mktemp)"
-    "$hotjar_cli" validate "${paths[@]}" "${args[@]}" --format markdown --no-progress -q \
+    "$hotjar_cli" validate --format markdown --no-progress -q "${paths[@]}" "${args[@]}" \
         >> "$GITHUB_STEP_SUMMARY" 2> "$errors"
     if [[ $code -eq 2 ]]; then
         {

@@ -2,7 +2,8 @@
 `--check` only checks the site.
 
 The replay package, and Playwright with it, is imported only by a replay that sends or checks, or that merges
-traits: a dry run needs neither.
+traits: a dry run needs neither (given delivery options, it checks their values with the replay package's checks,
+which import no Playwright).
 
 Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
 """
@@ -239,11 +240,19 @@ def replay(
     talk = voice(quiet, verbose, color)
     if check:
         return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
+    if not paths:
+        # First: what is missing from the command, before what is missing from the machine (Playwright).
+        raise UsageError(
+            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+            "--check to only check the site"
+        )
     delivery = None
     if dry_run:
         unused = given_options(DELIVERY_OPTIONS)
         if unused:
-            # Said, not refused: a replay's own command with --dry-run added is the way to look before sending.
+            # A replay's own command with --dry-run added is the way to look before sending: what the replay would
+            # refuse is refused here too, and the options it would use are said, not refused.
+            check_delivery_values(site_id, page_url, script_url, concurrency, rate, retries, settle, give_up_after)
             named = unused[0] if len(unused) == 1 else f"{', '.join(unused[:-1])} and {unused[-1]}"
             talk.say(f"hotjar-cli: --dry-run sends nothing, so {named} {'is' if len(unused) == 1 else 'are'} not used")
     else:
@@ -265,11 +274,6 @@ def replay(
                 progress=talk.shows_progress(progress),
                 quiet=talk.verbosity is Verbosity.QUIET,
             )
-        )
-    if not paths:
-        raise UsageError(
-            "give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
-            "--check to only check the site"
         )
     pyproject = read_config(config, talk)
     limits = limit_options(
@@ -372,23 +376,63 @@ def site_settings(
             "--site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites & "
             "Organizations); use --dry-run to only see the calls"
         )
-    if not site_id.strip().isdigit():
-        raise UsageError(
-            f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
-            "settings > Sites & Organizations)"
-        )
+    number = site_number(site_id)
     if page_url is None:
         raise UsageError(
             "--page-url is required: the site's own address, where Hotjar's tracking code runs "
             "(for example https://www.example.com/)"
         )
+    return ReplaySettings(
+        site_id=number, page_url=page_address(page_url), script_url=script_url, browser_path=browser_path
+    )
+
+
+def site_number(site_id: str) -> int:
+    """`--site-id` as a number; UsageError when it is none."""
+    if not site_id.strip().isdigit():
+        raise UsageError(
+            f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
+            "settings > Sites & Organizations)"
+        )
+    return int(site_id)
+
+
+def page_address(page_url: str) -> str:
+    """`--page-url` as the browser asks for it, where the replay serves its page; UsageError when it is no address
+    a browser can open."""
     from hotjar_cli.replay.settings import browser_url
 
     try:
-        page_url = browser_url(page_url)  # where the browser asks for the page the replay serves
+        return browser_url(page_url)
     except ValueError as error:
         raise UsageError(f"--page-url {visible(page_url)!r}: {error}") from None
-    return ReplaySettings(site_id=int(site_id), page_url=page_url, script_url=script_url, browser_path=browser_path)
+
+
+def check_delivery_values(
+    site_id: str | None,
+    page_url: str | None,
+    script_url: str | None,
+    concurrency: int,
+    rate: float | None,
+    retries: int,
+    settle: float,
+    give_up_after: str,
+) -> None:
+    """A usage error for a value of the delivery options that a replay would refuse, on any machine, in the words the
+    replay refuses it with: what the options need of the machine (Playwright, the browser, the folders of
+    `--dead-letter` and `--checkpoint`) is looked at only by a replay that sends."""
+    from hotjar_cli.replay import check_values
+
+    check_values(
+        site_id=None if site_id is None else site_number(site_id),
+        page_url=None if page_url is None else page_address(page_url),
+        script_url=script_url,
+        concurrency=concurrency,
+        rate=rate,
+        retries=retries,
+        settle_seconds=settle,
+        give_up_after_seconds=duration("--give-up-after", give_up_after),
+    )
 
 
 def checked(settings: "ReplaySettings") -> "ReplaySettings":
@@ -504,9 +548,17 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
     found = check_site(settings)
     problem = found.refusal(settings.site_id, identifies=True) or found.unreachable
     if report is ReplayReport.JSON:
-        sys.stdout.write(
-            json.dumps({**asdict(found), "could_deliver": problem is None, "problem": problem}, indent=2) + "\n"
-        )
+        # The site checked, as the text's `site:` says it, and apart from it the site whose settings the script holds.
+        shown = asdict(found)
+        script_site_id = shown.pop("site_id")
+        document = {
+            "site_id": settings.site_id,
+            "script_site_id": script_site_id,
+            **shown,
+            "could_deliver": problem is None,
+            "problem": problem,
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return 0 if problem is None else 1
     attributes = {
         True: "on",

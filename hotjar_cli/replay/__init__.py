@@ -47,6 +47,7 @@ __all__ = [
     "UserPlan",
     "check_settings",
     "check_site",
+    "check_values",
     "dry_run_report",
     "plan_events",
     "run_replay",
@@ -57,39 +58,21 @@ MAX_SITE_ID = 2**31 - 1
 
 def check_settings(settings: ReplaySettings) -> None:
     """Raise ReplaySetupError for settings no replay can start with; cheap, so callers may check first."""
-    if (
-        isinstance(settings.site_id, bool)
-        or not isinstance(settings.site_id, int)
-        or not 0 < settings.site_id <= MAX_SITE_ID
-    ):
+    check_values(
+        site_id=settings.site_id,
+        page_url=settings.page_url,
+        script_url=settings.script_url,
+        concurrency=settings.concurrency,
+        rate=settings.rate,
+        retries=settings.retries,
+        settle_seconds=settings.settle_seconds,
+        give_up_after_seconds=settings.give_up_after_seconds,
+    )
+    if not 0 < settings.request_timeout_seconds < math.inf:
+        # No option sets it: only a caller of this package does, by the setting's name.
         raise ReplaySetupError(
-            f"invalid site id {settings.site_id!r}: use the number Hotjar shows as the "
-            "Site ID (Sites & Organizations), e.g. --site-id 1234567"
+            f"request_timeout_seconds must be a positive number of seconds, not {settings.request_timeout_seconds}"
         )
-    _check_url("page url", settings.page_url, "--page-url https://www.example.com/")
-    if settings.script_url is not None:
-        _check_url("script url", settings.script_url, "leave --script-url out to load Hotjar's own script")
-    elif urlsplit(settings.page_url).scheme == "http":
-        raise ReplaySetupError(
-            f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
-            f"{settings.page_url!r}, so nothing would reach Hotjar; give the site's https:// "
-            "address as --page-url"
-        )
-    if settings.give_up_after_seconds < 0:
-        raise ReplaySetupError("--give-up-after cannot be negative")
-    if settings.concurrency < 1:
-        raise ReplaySetupError(f"--concurrency must be at least 1, not {settings.concurrency}")
-    if settings.rate is not None and not (0 < settings.rate < math.inf):
-        raise ReplaySetupError(f"--rate must be a positive number of calls per second, not {settings.rate}")
-    if settings.retries < 0:
-        raise ReplaySetupError(f"--retries cannot be negative ({settings.retries})")
-    if not 0 <= settings.settle_seconds < math.inf or not 0 < settings.request_timeout_seconds < math.inf:
-        raise ReplaySetupError(
-            f"--settle must be a number of seconds, none or more (not {settings.settle_seconds}), and the request "
-            "timeout a positive one"
-        )
-    if not settings.give_up_after_seconds < math.inf:
-        raise ReplaySetupError("--give-up-after must be a duration (90s, 10m, 1h; 0 never)")
     for option, path in (("--dead-letter", settings.dead_letter), ("--checkpoint", settings.checkpoint)):
         if path is None:
             continue
@@ -113,6 +96,51 @@ def check_settings(settings: ReplaySettings) -> None:
     from hotjar_cli.replay.browser import chromium_path
 
     chromium_path(settings)
+
+
+def check_values(
+    *,
+    site_id: int | None = None,
+    page_url: str | None = None,
+    script_url: str | None = None,
+    concurrency: int | None = None,
+    rate: float | None = None,
+    retries: int | None = None,
+    settle_seconds: float | None = None,
+    give_up_after_seconds: float | None = None,
+) -> None:
+    """Raise ReplaySetupError for a value of a replay's options that no replay can start with, on any machine (each
+    named as its option); None, a value not given. What a dry run, which sends nothing, checks of the options given
+    to it: the replay's own command with `--dry-run` added must not pass values the replay refuses."""
+    if site_id is not None and (
+        isinstance(site_id, bool) or not isinstance(site_id, int) or not 0 < site_id <= MAX_SITE_ID
+    ):
+        raise ReplaySetupError(
+            f"invalid site id {site_id!r}: use the number Hotjar shows as the "
+            "Site ID (Sites & Organizations), e.g. --site-id 1234567"
+        )
+    if page_url is not None:
+        _check_url("page url", page_url, "--page-url https://www.example.com/")
+    if script_url is not None:
+        _check_url("script url", script_url, "leave --script-url out to load Hotjar's own script")
+    elif page_url is not None and urlsplit(page_url).scheme == "http":
+        raise ReplaySetupError(
+            f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
+            f"{page_url!r}, so nothing would reach Hotjar; give the site's https:// "
+            "address as --page-url"
+        )
+    if give_up_after_seconds is not None and give_up_after_seconds < 0:
+        raise ReplaySetupError("--give-up-after cannot be negative")
+    if concurrency is not None and concurrency < 1:
+        raise ReplaySetupError(f"--concurrency must be at least 1, not {concurrency}")
+    if rate is not None and not (0 < rate < math.inf):
+        raise ReplaySetupError(f"--rate must be a positive number of calls per second, not {rate}")
+    if retries is not None and retries < 0:
+        raise ReplaySetupError(f"--retries cannot be negative ({retries})")
+    if settle_seconds is not None and not 0 <= settle_seconds < math.inf:
+        raise ReplaySetupError(f"--settle must be a number of seconds, none or more, not {settle_seconds}")
+    if give_up_after_seconds is not None and not give_up_after_seconds < math.inf:
+        raise ReplaySetupError("--give-up-after must be a duration (90s, 10m, 1h; 0 never)")
 
 
 def _writable(folder: Path) -> bool:

@@ -15,8 +15,10 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def _data(text: str) -> str:
-    # Our own line breaks are escaped as GitHub reads them; any control character from the input is made visible.
-    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+    # Every control character, CR and LF included, is shown as its escape (`\u000a`) as the text format shows it,
+    # before the workflow command's own encoding: GitHub decodes `%0A` back into a line break, so a trait named
+    # "nest\n" read as `nest` and a line break in the annotation. Then `%`, which GitHub decodes, is encoded.
+    return visible(text).replace("%", "%25")
 
 
 def _property(text: str) -> str:

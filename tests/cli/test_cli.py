@@ -899,9 +899,9 @@ def test_dry_run_prints_exactly_the_calls_in_input_order(logs: Any) -> None:
 
 def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     # The replay's own command with --dry-run added: the calls all the same, and a word that nothing of the delivery
-    # was looked at (a checkpoint in a folder that does not exist, a rate below zero).
+    # was used (nor what it needs of this machine: a checkpoint in a folder that does not exist).
     path = logs("events.jsonl", DRY_RUN_INPUT)
-    given = ["--site-id", "123", "--checkpoint", "/nowhere/checkpoint", "--rate", "-1", "--concurrency", "16"]
+    given = ["--site-id", "123", "--checkpoint", "/nowhere/checkpoint", "--rate", "2.5", "--concurrency", "16"]
     result = cli("replay", path, "--dry-run", *given)
     assert result.code == 0
     assert result.lines() == DRY_RUN_CALLS
@@ -912,6 +912,44 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
     alone = cli("replay", path, "--dry-run", "--show-values")
     assert alone.stderr.splitlines()[0] == "hotjar-cli: --dry-run sends nothing, so --show-values is not used"
     assert cli("replay", path, "--dry-run", "-q", *given).stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--rate", "-5", "--give-up-after", "bogus"], "--give-up-after: 'bogus' is not a duration"),
+        (["--rate", "-5"], "--rate must be a positive number of calls per second, not -5.0"),
+        (["--rate", "nan"], "--rate must be a positive number of calls per second, not nan"),
+        (["--settle", "nan"], "--settle must be a number of seconds, none or more, not nan"),
+        (["--give-up-after", "-"], "--give-up-after: '-' is not a duration"),
+        (["--site-id", "abc"], "--site-id 'abc' is no number"),
+        (["--site-id", "0"], "invalid site id 0"),
+        (["--page-url", "http://www.example.com/"], "Hotjar only works over HTTPS"),
+        (["--page-url", "https:///"], "--page-url 'https:///': no host"),
+        (["--script-url", "file:///tmp/hotjar.js"], "the script url 'file:///tmp/hotjar.js' is not an http(s) address"),
+    ],
+)
+def test_dry_run_refuses_the_delivery_values_a_replay_refuses(logs: Any, given: list[str], said: str) -> None:
+    # The replay's own command with --dry-run added passed values that the replay itself refuses, and exited 0.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    site = {"--site-id": "1234567", "--page-url": "https://www.example.com/"}
+    with_site = [*given, *(word for option in site.items() if option[0] not in given for word in option)]
+    sent = process("replay", path, *with_site)
+    assert sent.code == 2 and said in one_line(sent.stderr)
+    dry = process("replay", path, "--dry-run", *given)
+    assert dry.code == 2 and dry.stdout == ""
+    assert one_line(dry.stderr) == one_line(sent.stderr)
+
+
+def test_replay_without_logs_says_so_before_what_it_needs_to_send() -> None:
+    # It asked for a --site-id (or for Playwright, where it is missing) before saying the logs were missing.
+    expected = (
+        "hotjar-cli: error: give the logs to replay (files, directories, globs, s3:// paths or - for stdin), or "
+        "--check to only check the site"
+    )
+    for given in ([], ["--site-id", "123"], ["--rate", "-5"], ["--dry-run"], ["--dry-run", "--rate", "-5"]):
+        result = cli("replay", *given)
+        assert result.code == 2 and one_line(result.stderr) == expected, given
 
 
 def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_identify(logs: Any) -> None:
@@ -1233,6 +1271,39 @@ def test_github_annotations_of_standard_input_name_no_file_but_say_the_line(tmp_
         "validate", "-", "-f", "github", "--stdin-filename", "logs/a.jsonl", input=MIXED.encode(), cwd=tmp_path
     )
     assert all("file=logs/a.jsonl,line=" in line for line in named.stdout.splitlines() if "title=HJ" in line)
+
+
+def as_github_reads(annotation: str) -> tuple[dict[str, str], str]:
+    """A workflow command's properties and message, decoded as GitHub decodes them."""
+    head, message = annotation.split("::", 2)[1:]
+    properties = dict(part.split("=", 1) for part in head.split(" ", 1)[1].split(","))
+
+    def decoded(text: str, codes: dict[str, str]) -> str:
+        return re.sub("%(25|0D|0A|3A|2C)", lambda code: codes[code.group(1)], text)
+
+    data = {"25": "%", "0D": "\r", "0A": "\n"}
+    return {key: decoded(value, {**data, "3A": ":", "2C": ","}) for key, value in properties.items()}, decoded(
+        message, data
+    )
+
+
+def test_github_annotations_show_line_breaks_from_the_logs_as_escapes(tmp_path: Path) -> None:
+    # GitHub turns %0A back into a line break: a trait named "nest\n" showed as `nest` and a new line, and a file
+    # name's line break split the annotation's file. They read as the text report shows them, `\u000a`.
+    log = identify(traits={"nest\n": {"a": 1}, "cr\r\u001b[31m": {"b": 1}})
+    result = process(
+        "validate", "-", "-f", "github", "--stdin-filename", "a\nb:c,d%e", input=log.encode(), cwd=tmp_path
+    )
+    annotations = [line for line in result.stdout.splitlines() if "title=HJ201" in line]
+    assert len(annotations) == 2
+    read = [as_github_reads(annotation) for annotation in annotations]
+    assert [properties["file"] for properties, _ in read] == ["a\\u000ab:c,d%e"] * 2
+    messages = [message for _, message in read]
+    assert all("\n" not in message and "\r" not in message and "\x1b" not in message for message in messages)
+    assert any('$.traits["nest\\u000a"]' in message for message in messages)
+    assert any('$.traits["cr\\u000d\\u001b[31m"]' in message for message in messages)
+    text = process("validate", "-", "--stdin-filename", "a\nb:c,d%e", input=log.encode(), cwd=tmp_path).stdout
+    assert "a\\u000ab:c,d%e:1" in text and '$.traits["nest\\u000a"]' in text  # as the text report shows them
 
 
 @pytest.mark.parametrize(

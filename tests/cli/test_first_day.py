@@ -608,6 +608,19 @@ def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
 
 
+def test_replay_without_playwright_and_without_logs_asks_for_the_logs_first() -> None:
+    # It said Playwright was missing, where the dry run said the logs were: what the command lacks comes first.
+    for given in ([], ["--site-id", "1"], ["--dry-run"]):
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", *given],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert one_line(done.stderr.decode()).startswith("hotjar-cli: error: give the logs to replay"), given
+
+
 def rules_at(width: str) -> list[str]:
     """The lines `hotjar-cli rules` prints on a terminal `width` columns wide."""
     done = subprocess.run(

@@ -3,6 +3,7 @@ logs, and the GitHub Action's step script with the environment GitHub sets."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
@@ -13,11 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hotjar_cli.sources.reader import resolve
+from hotjar_cli.sources.source import received_day
 from tests.support.cli import CLEAN, MIXED
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ACTION_SCRIPT = REPO / "ci" / "github-action.sh"
+SAMPLES = REPO / "sample_events"
 
 
 # pre-commit
@@ -33,14 +37,17 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(tmp_path: Path, home: Path, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def try_repo(tmp_path: Path, home: Path, files: dict[str, str | bytes]) -> subprocess.CompletedProcess[str]:
     """`pre-commit try-repo` of this repository's hook, in a new git repository holding `files`."""
     project = tmp_path / "project"
     project.mkdir()
     git(project, "init", "-q")
-    for name, text in files.items():
+    for name, content in files.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text)
+        if isinstance(content, bytes):
+            (project / name).write_bytes(content)
+        else:
+            (project / name).write_text(content)
     git(project, "add", ".")
     env = {
         **os.environ,
@@ -78,13 +85,44 @@ def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: 
     assert "Passed" in done.stdout
 
 
+@pytest.mark.timeout(900)
+def test_the_pre_commit_hook_checks_segment_s_archive_objects_and_upper_case_suffixes(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    # The project's own samples, at the paths Segment's S3 archive gives them (`<ms timestamp>.<uuid>.gz`), and logs
+    # whose suffix is in upper case, which the CLI reads as it reads any other.
+    archive = {
+        str(path.relative_to(SAMPLES)): path.read_bytes() for path in sorted(SAMPLES.glob("segment-logs/*/*/*.gz"))
+    }
+    assert len(archive) == 2 and all("-" in Path(name).name for name in archive)  # a UUID's hyphens
+    files: dict[str, str | bytes] = {
+        **archive,
+        "fixtures/EVENTS.JSONL": MIXED,
+        "fixtures/more.NDJSON.GZ": gzip.compress(CLEAN.encode()),
+        "segment-logs/Xo3ZqW8mTn/1712016000000/dummy-object.txt": "",
+    }
+    done = try_repo(tmp_path, pre_commit_home, files)
+    assert done.returncode == 1, done.stdout + done.stderr  # MIXED fails the gate: every file was read
+    assert "HJ103 missing-user-id" in done.stdout
+    # 9 and 3 events of the archive's objects, 3 and 3 of the logs: all four files, and not dummy-object.txt
+    assert "18 events in 18 lines of 4 files" in done.stdout, done.stdout
+
+
 @pytest.mark.parametrize(
     ("name", "checked"),
     [
         ("fixtures/events.jsonl", True),
         ("fixtures/events.ndjson.gz", True),
+        ("fixtures/EVENTS.JSONL", True),
+        ("fixtures/Events.NDJSON.gz", True),
+        ("fixtures/events.jsonl.GZ", True),
         ("segment-logs/src1/2024-04-02/1712052117208.5f1c1e6f2a.gz", True),  # Segment's S3 archive, as it names them
         ("1712052117208.5f1c1e6f2a.gz", True),
+        ("segment-logs/Xo3ZqW8mTn/1712016000000/1712052117208.5f1c9a3e-7d2b-4e8a-b6c4-0a9e3d7f1b25.gz", True),
+        ("1712052117208.5f1c9a3e-7d2b-4e8a-b6c4-0a9e3d7f1b25.gz", True),
+        ("segment-logs/Xo3ZqW8mTn/1712016000000/part-0001.gz", True),  # any object of a received-day folder
+        ("segment-logs/Xo3ZqW8mTn/1712016000000/dummy-object.txt", False),
+        ("backups/2024-04-02/db.gz", False),
         ("assets/data.csv.gz", False),
         ("backup-2024.tar.gz", False),
         ("notes.md", False),
@@ -93,8 +131,24 @@ def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: 
 )
 def test_the_hook_checks_logs_and_segment_s_archive_objects_and_nothing_else(name: str, checked: bool) -> None:
     # pre-commit passes a file when the hook's `files` pattern is found in its path (re.search).
-    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
-    assert bool(re.search(hook["files"], name)) is checked
+    assert bool(re.search(hook_files(), name)) is checked
+
+
+def hook_files() -> str:
+    """The hook's `files` pattern."""
+    return str(yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]["files"])
+
+
+def test_the_hook_checks_every_log_a_walk_of_the_samples_reads() -> None:
+    read = [source.path for source in resolve([str(SAMPLES)])]
+    assert read and all(path is not None for path in read)
+    missed = [str(path) for path in read if path and not re.search(hook_files(), path.relative_to(REPO).as_posix())]
+    assert missed == []
+
+
+@pytest.mark.parametrize("day", ["1712016000000", "2024-04-02", "171201600000", "2024-4-2", "today"])
+def test_the_hook_knows_a_received_day_folder_as_the_cli_knows_it(day: str) -> None:
+    assert bool(re.search(hook_files(), f"segment-logs/src1/{day}/part-0001.gz")) is (received_day(day) is not None)
 
 
 def test_the_hook_runs_validate_once_over_every_log() -> None:
@@ -189,11 +243,29 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         ({"HOTJAR_CLI_PATHS": '"my logs/a.jsonl'}, "HOTJAR_CLI_PATHS: its quotes do not close; quote as in a shell"),
         ({"HOTJAR_CLI_ARGS": "-o report.txt"}, "HOTJAR_CLI_ARGS gives -o: the action chooses the reports"),
         ({"HOTJAR_CLI_ARGS": "--format=json"}, "HOTJAR_CLI_ARGS gives --format=json: the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-qo report.txt"}, "HOTJAR_CLI_ARGS gives -o (in -qo): the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-qoreport.txt"}, "HOTJAR_CLI_ARGS gives -o (in -qoreport.txt): the action chooses"),
+        ({"HOTJAR_CLI_ARGS": "-vf json"}, "HOTJAR_CLI_ARGS gives -f (in -vf): the action chooses the reports"),
+        ({"HOTJAR_CLI_ARGS": "-j 2 --output=report.txt"}, "HOTJAR_CLI_ARGS gives --output=report.txt: the action"),
+        ({"HOTJAR_CLI_PATHS": "a.jsonl -o report.txt"}, "HOTJAR_CLI_PATHS gives -o: the action chooses the reports"),
         ({"HOTJAR_CLI": "/nowhere/hotjar-cli"}, "/nowhere/hotjar-cli: no such command; install hotjar-cli first"),
         ({"HOTJAR_CLI_PYTHON": "/nowhere/python3"}, "HOTJAR_CLI_PYTHON=/nowhere/python3: no such Python"),
         ({"HOTJAR_CLI_PATHS": ""}, "HOTJAR_CLI_PATHS is empty"),
     ],
-    ids=["args quotes", "paths quotes", "-o", "--format", "no hotjar-cli", "no python", "no paths"],
+    ids=[
+        "args quotes",
+        "paths quotes",
+        "-o",
+        "--format",
+        "-qo clustered",
+        "-qo joined",
+        "-vf clustered",
+        "--output=",
+        "-o in paths",
+        "no hotjar-cli",
+        "no python",
+        "no paths",
+    ],
 )
 def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
     tmp_path: Path, inputs: dict[str, str], said: str
@@ -208,6 +280,53 @@ def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert summary == f"\n**hotjar-cli could not validate the logs** (exit 2):\n\n    {done.stderr}"
     assert not (tmp_path / "report.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["--user -qo", "--user=-o", "-j 1 --select=HJ1 --event-name-characters -o", "-qj1 --user -f", "-- -o"],
+    ids=["a value after an option", "a value after =", "-j's value", "flags before -j", "a path after --"],
+)
+def test_the_action_takes_a_word_that_looks_like_an_output_option_for_what_it_is(tmp_path: Path, args: str) -> None:
+    # hotjar-cli reads the word after an option that takes a value as that value, and the words after `--` as paths:
+    # none of these asks for a report, and the step runs with its own.
+    (tmp_path / "a.jsonl").write_text(CLEAN)
+    (tmp_path / "-o").write_text(CLEAN)
+    done, summary, outputs = action_step(tmp_path, "a.jsonl", args)
+    assert done.returncode in (0, 1), done.stderr
+    assert outputs == f"exit-code={done.returncode}\n"
+    assert done.stdout.splitlines()[-1].startswith("::notice title=hotjar-cli validate::")
+    assert summary.startswith("## hotjar-cli validate: ")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["-o", "a.jsonl", "outputs.txt", "summary.md"]
+
+
+def test_the_action_knows_which_options_of_validate_take_a_value() -> None:
+    # The step script reads its inputs as hotjar-cli reads them: it must know every option of validate that takes a
+    # value, and its short flags.
+    import click
+    import typer.main
+
+    from hotjar_cli.cli.app import app
+
+    group = typer.main.get_command(app)
+    validate = group.get_command(click.Context(group), "validate")  # type: ignore[attr-defined]
+    options = [param for param in validate.params if isinstance(param, click.Option)]
+    script = ACTION_SCRIPT.read_text()
+
+    def listed(name: str) -> set[str]:
+        found = re.search(rf'^{name}="([^"]*)"', script, flags=re.MULTILINE)
+        assert found, name
+        return set(found.group(1).split())
+
+    with_value = [option for option in options if not option.is_flag and not option.count]
+    assert listed("long_with_value") == {name for option in with_value for name in option.opts if name[:2] == "--"}
+    assert listed("short_with_value") == {
+        "".join(sorted(name[1] for option in with_value for name in option.opts if name[:2] != "--"))
+    }
+    flags = [option for option in options if option.is_flag or option.count]
+    assert listed("short_flags") == {
+        "".join(sorted(name[1] for option in flags for name in option.opts if name[:2] != "--"))
+    }
 
 
 def test_the_action_runs_the_script_with_its_inputs() -> None:

@@ -64,7 +64,8 @@ def when(condition: Callable[[], bool], then: Callable[[], None], limit: float =
 
 def test_an_http_page_url_with_hotjars_own_script_is_refused_at_once() -> None:
     started = time.monotonic()
-    result = cli("replay", "--site-id", "1", "--page-url", "http://www.example.com/")
+    # Before the logs are even looked at: this one does not exist.
+    result = cli("replay", "missing.jsonl", "--site-id", "1", "--page-url", "http://www.example.com/")
     assert result.returncode == 2
     assert "HTTPS" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -185,7 +186,27 @@ def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     assert result.returncode == 1
     found = json.loads(result.stdout)
     assert found["started"] and found["client_started"] and found["user_attributes"] is False
-    assert found["site_id"] == fake.site_id and "User Attributes" in found["problem"]
+    assert found["site_id"] == found["script_site_id"] == fake.site_id and "User Attributes" in found["problem"]
+
+
+def test_check_reports_the_site_it_checked_in_json_as_in_text(fake: FakeHotjar) -> None:
+    # The text said `site: 123` where the JSON report's site_id was null: the site whose settings the script held,
+    # which it held none of.
+    fake.faults.script_error = True
+    text = cli("replay", "--check", *site_options(fake))
+    assert text.returncode == 1 and f"site: {fake.site_id}\n" in text.stdout
+    found = json.loads(cli("replay", "--check", *site_options(fake), "--report", "json").stdout)
+    assert found["site_id"] == fake.site_id and found["script_site_id"] is None
+    assert not found["script_loaded"] and not found["could_deliver"]
+
+    fake.faults.clear()
+    other = [*site_options(fake)]
+    other[1] = str(fake.site_id + 1)
+    text = cli("replay", "--check", *other)
+    assert f"site: {fake.site_id + 1} (the script holds the settings of site {fake.site_id})" in text.stdout
+    found = json.loads(cli("replay", "--check", *other, "--report", "json").stdout)
+    assert found["site_id"] == fake.site_id + 1 and found["script_site_id"] == fake.site_id
+    assert f"holds the settings of site {fake.site_id}, not of site {fake.site_id + 1}" in found["problem"]
 
 
 def test_check_reports_a_refused_start_and_an_unreachable_script() -> None:
