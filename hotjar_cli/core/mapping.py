@@ -656,7 +656,8 @@ do not (2^53 + 1); a number written with a fraction or an exponent was read as t
 def _held_exactly(number: int) -> bool:
     """Whether JavaScript holds an integer as it is written: it reads it as the nearest double."""
     try:
-        return float(number) == number
+        # Compared as integers: compiled, `float == int` would compare two floats, the integer rounded too.
+        return int(float(number)) == number
     except OverflowError:  # past the largest double: JavaScript reads Infinity
         return False
 
