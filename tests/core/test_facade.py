@@ -11,7 +11,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.facade import Copied, copied, could_differ_here, keys_kept, left_as_is
+from hotjar_cli.core.limits import Limits
+from hotjar_cli.core.mapping import Mapper
+from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.rules import UNCOPYABLE_MESSAGE
 from tests.support.messages import PROPERTY_SETTINGS, facade_messages, facade_values, log_values, spelled
 
 WORDS = [b"__proto__", b"hasOwnProperty", b"valueOf", b"\\u004f", b"\\u005F", b"\\u0070", b"\\u007e"]
@@ -130,3 +135,15 @@ def test_the_fields_the_integration_reads_come_from_the_messages_proto_where_it_
     # An element's `__proto__` is a key like another: nothing is inherited through it.
     assert copied({"type": "track", "__proto__": {"nodeType": 1, "__proto__": proto}}) == Copied(None, {})
     assert copied({"type": "track", "nodeType": 1, "__proto__": proto}) == Copied(None, {})
+
+
+def test_a_message_nested_as_deep_as_the_decoder_reads_is_copied_without_python_s_recursion() -> None:
+    depth = 900
+    raw = '{"type": "track", "userId": "u1", "event": "E", "properties": ' + '{"a": ' * depth
+    raw += '{"hasOwnProperty": 1}' + "}" * depth + "}"
+    [parsed], _ = parse_line(raw.encode())
+    decision = Mapper(Limits()).decide(parsed)
+    assert decision.outcome is Outcome.REJECTED
+    [finding] = decision.findings
+    assert finding.code == UNCOPYABLE_MESSAGE.code
+    assert finding.path == "$.properties" + ".a" * depth + ".hasOwnProperty"
