@@ -386,3 +386,11 @@ def test_a_trait_proto_takes_none_of_the_sites_attribute_slots(counting_loop: bo
     assert types == {"string": 1, "object": 1, "null": 1}
     assert attributes["records"]["company"][-1] == {ATTRIBUTE_LIMIT_EXCEEDED.code: 1}
     assert inventory_state(text, limits, InventoryBounds(), decisions_held=0)[0] == attributes
+
+
+def test_a_trait_proto_is_held_first_when_the_inventory_holds_a_sample_of_names() -> None:
+    # Names where data is lost for the name alone come before every other in the sample: `__proto__` as `id` does.
+    traits = {**{f"trait_{number}": number for number in range(40)}, "__proto__": 1, "id": "crm-1"}
+    text = json.dumps({"type": "identify", "userId": "u1", "traits": traits}) + "\n"
+    attributes = inventory_state(text, Limits(), InventoryBounds(attribute_names=2), as_shown=True)[0]
+    assert set(attributes["records"]) == {"__proto__", "id"}
