@@ -71,6 +71,8 @@ _EVENT_NAME_HIGH_CARDINALITY_CODE: Final = rules.EVENT_NAME_HIGH_CARDINALITY.cod
 
 MESSAGE_TYPES: Final = frozenset({"identify", "track", "page", "screen", "group", "alias"})
 UNSUPPORTED_TYPES: Final = frozenset({"page", "screen", "group", "alias"})
+_COPIED_TYPES: Final = frozenset({"identify", "track"})
+"""The types Segment's Hotjar integration handles, whose facade's copy may throw (uncopyable-message)."""
 
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _HIGH_CARDINALITY: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
@@ -289,6 +291,9 @@ class Mapper:
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
+        fault = fields[COPY_FAULT]
+        if fault is not None and kind in _COPIED_TYPES:
+            return _uncopyable(fault, spec)  # before the integration's own rules: it never runs
         return decide_type(message, spec)
 
     def _unsupported(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
@@ -296,8 +301,6 @@ class Mapper:
         return _decision((*findings, _UNSUPPORTED[kind]), None) if findings else _IGNORED_BY[kind]
 
     def _identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        if message.copy_fault is not None:
-            return _uncopyable(message.copy_fault, findings)
         return self._identified(findings, message.userId, message.traits)
 
     def _identified(self, findings: list[Finding], user_id: Any, traits: Any) -> Decision:
@@ -376,8 +379,6 @@ class Mapper:
         return _decision(findings, HotjarCall("identify", user_id, attributes))
 
     def _track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        if message.copy_fault is not None:
-            return _uncopyable(message.copy_fault, findings)
         name = message.event
         if type(name) is not str or not name:
             if not is_truthy(name):
