@@ -524,7 +524,8 @@ PROTO_TRAIT = Rule(
     what_it_does="Flags a trait named `__proto__` (however its name is escaped), whatever its value. It is checked "
     "before a trait's other rules, and takes none of the site's attribute slots. Traits whose `nodeType` is 1 or "
     "whose `_isBuffer` is truthy are handed on uncopied, `__proto__` and all, and are not flagged; when "
-    "`__proto__` is `null` and other traits are sent beside it, the copy throws instead (HJ110).",
+    "`__proto__` is `null` (or a chain of `__proto__` objects ending in `null`) and other traits are sent beside it, "
+    "the copy throws instead (HJ110).",
     why_it_matters="Segment's facade copies the traits key by key (`copy[key] = value`), and in JavaScript "
     "writing `__proto__` sets the copy's prototype rather than a key: a string, a number, a boolean or `null` is "
     "lost, and an object's or a list's keys become inherited, which the facade's next copy, the one the integration "
