@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hotjar_cli.core.decode import BATCH, DECODE_ERRORS, TIMESTAMP, SegmentMessage, decode_one, message_fields
+from hotjar_cli.core.decode import (
+    BATCH,
+    DECODE_ERRORS,
+    TIMESTAMP,
+    SegmentMessage,
+    decode_fields,
+    message_fields,
+    with_copy,
+)
+from hotjar_cli.core.facade import lines_that_could_differ
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.tally import NOT_COUNTED
@@ -52,7 +61,7 @@ class CountingLoop:
         """
         # Methods called on their objects, not bound to names: compiled, such a call goes straight to the method.
         mapper, views, summary = self.mapper, self._views, self._summary
-        decode, fields_of = decode_one, message_fields
+        decode, fields_of = decode_fields, message_fields
         max_line_bytes, other_line = self._max_line_bytes, self._other_line
         # The time series shares the kinds: a kind's number is where it counts there too.
         kinds, counts, countable = summary.counting()
@@ -61,6 +70,9 @@ class CountingLoop:
         timeline = views.timeline if views is not None else None
         inventory = views.inventory if views is not None else None
         repeated = 0  # events counted by kind here, added to the summary's at the end
+        # The lines Segment's facade may copy otherwise than as they are (`decode_one`, in two steps): nearly always
+        # none. Asked once for the block, in C: a call for each line would cost it more than the question itself.
+        differing, first = lines_that_could_differ(lines), line + 1
         for raw in lines:
             line += 1
             try:
@@ -70,6 +82,8 @@ class CountingLoop:
             if message is None:
                 other_line(file, line, raw, None)
                 continue
+            if differing and line - first in differing:
+                message = with_copy(message, raw)
             fields = fields_of(message)  # read once, for the mapper and the site view
             if fields[BATCH] is not None:
                 other_line(file, line, raw, message)

@@ -4,10 +4,15 @@ The decoder reads only the fields the rules need: `properties` is kept as raw JS
 building Python objects, and of `context`, usually half of a message, only two members are read and the rest is
 skipped: the library that sent the message (a server or mobile library's messages never reached Hotjar, and the
 library decides how `integrations` is read) and, for replay, the user's time zone.
+
+A line that holds a key JavaScript gives a meaning of its own (`__proto__`, `hasOwnProperty`, `valueOf`) may reach
+Segment's Hotjar integration otherwise than as it is logged (see `hotjar_cli.core.facade`): such lines, which a
+search of the bytes finds, are also read whole, and their message says what Segment's facade makes of it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +22,7 @@ import msgspec
 import orjson
 
 from hotjar_cli.core import rules
+from hotjar_cli.core.facade import copied, could_differ
 
 # The rules that say why a line holds no message, by code, read here once: a module-level name costs less per
 # line than an attribute of the rule.
@@ -71,6 +77,11 @@ class SegmentMessage(msgspec.Struct, frozen=True, gc=False):
     """Set by Segment's tracking API (`client`, `server`, `mobile`); analytics.js does not send it, and archives
     write it second. It is last all the same: the places of the fields before it are fixed (`tally_native.c` reads
     them too)."""
+    copy_fault: Any = msgspec.field(default=None, name="__proto__")
+    """Where Segment's facade throws copying the message in the browser, as the keys and list indices of the place
+    (`facade.Copied.fault`), or None. Set by `with_copy` for the lines `could_differ` finds, and None on every
+    other line: it is read from the key `__proto__` only so that no line can set it, since a line holding that key
+    is always one of those, whose value `with_copy` then sets."""
 
 
 message_fields: Callable[[SegmentMessage], tuple[Any, ...]] = msgspec.structs.astuple
@@ -90,6 +101,7 @@ TRAITS: Final = 10
 PROPERTIES: Final = 11
 BATCH: Final = 12
 CHANNEL: Final = 13
+COPY_FAULT: Final = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +116,41 @@ Parsed = SegmentMessage | Unreadable
 
 
 _decoder = msgspec.json.Decoder(SegmentMessage)
-decode_one = _decoder.decode
-"""The message on a line, with `batch` set for an envelope; raises one of `DECODE_ERRORS` for anything else.
+decode_fields = _decoder.decode
+"""The message on a line as the decoder reads its fields (`decode_one` without `with_copy`), for the compiled loop
+that asks `could_differ` itself; raises one of `DECODE_ERRORS` for anything but an object."""
 
-The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
-"""
+
+def decode_one(raw: bytes) -> SegmentMessage:
+    """The message on a line, with `batch` set for an envelope; raises one of `DECODE_ERRORS` for anything else.
+
+    The engine's path for the common line. `parse_line` says what any line holds, and why it holds no message.
+    """
+    message = _decoder.decode(raw)
+    return with_copy(message, raw) if could_differ(raw) else message
+
+
+def with_copy(message: SegmentMessage, raw: bytes) -> SegmentMessage:
+    """A line's message with what Segment's facade makes of it (`facade.copied`), read from the whole line: where
+    copying it throws (`copy_fault`), and each field the Hotjar integration reads that the message lacks and its
+    `__proto__` lends it, as if the message held it. For the lines `could_differ` finds: slow, and exact."""
+    try:
+        value = msgspec.json.decode(raw)
+    except DECODE_ERRORS:
+        # Invalid UTF-8 or a number past a double where the decoder skips without reading (`context`), which the
+        # browser never wrote: read around them.
+        try:
+            value = json.loads(bytes(raw).decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            return msgspec.structs.replace(message, copy_fault=None)
+    if type(value) is not dict or "batch" in value:
+        return msgspec.structs.replace(message, copy_fault=None)  # an envelope: each item is read on its own
+    fault, inherited = copied(value)
+    if "properties" in inherited:
+        inherited["properties"] = msgspec.Raw(msgspec.json.encode(inherited["properties"]))
+    return msgspec.structs.replace(message, copy_fault=fault, **inherited)
+
+
 TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
 UTF8_BOM = b"\xef\xbb\xbf"
 BOM_INSIDE = "the line starts with a UTF-8 byte-order mark, which only a file's start may hold (files joined by cat?)"
@@ -153,7 +195,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     if len(raw) > max_line_bytes:
         return [Unreadable(_INVALID_JSON_CODE, f"the line is over the {max_line_bytes:,}-byte limit")], False
     try:
-        message = _decoder.decode(raw)
+        message = decode_one(raw)
     except msgspec.ValidationError:
         return [_not_a_message(raw)], False
     except DECODE_ERRORS as error:
@@ -291,7 +333,7 @@ def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
         if shared_context:
             own = item.get("context")
             item = {**item, "context": {**shared_context, **own} if isinstance(own, dict) else shared_context}
-        parsed.append(_decoder.decode(msgspec.json.encode(item)))
+        parsed.append(decode_one(msgspec.json.encode(item)))
     return parsed
 
 

@@ -14,6 +14,7 @@ from hotjar_cli.core.decode import (
     ANONYMOUS_ID,
     CHANNEL,
     CONTEXT,
+    COPY_FAULT,
     EVENT,
     INTEGRATIONS,
     MESSAGE_ID,
@@ -32,6 +33,7 @@ from hotjar_cli.core.decode import (
     message_fields,
     properties_keys_of,
 )
+from hotjar_cli.core.facade import Place, left_as_is
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
@@ -53,12 +55,14 @@ _RESERVED_TRAIT_ID_CODE: Final = rules.RESERVED_TRAIT_ID.code
 _NON_STRING_USER_ID_CODE: Final = rules.NON_STRING_USER_ID.code
 _INVALID_TRAITS_CODE: Final = rules.INVALID_TRAITS.code
 _EMAIL_AS_USER_ID_CODE: Final = rules.EMAIL_AS_USER_ID.code
+_UNCOPYABLE_MESSAGE_CODE: Final = rules.UNCOPYABLE_MESSAGE.code
 _NESTED_TRAIT_CODE: Final = rules.NESTED_TRAIT.code
 _LIST_TRAIT_CODE: Final = rules.LIST_TRAIT.code
 _ATTRIBUTE_NAME_TOO_LONG_CODE: Final = rules.ATTRIBUTE_NAME_TOO_LONG.code
 _ATTRIBUTE_VALUE_TOO_LONG_CODE: Final = rules.ATTRIBUTE_VALUE_TOO_LONG.code
 _UNSAFE_NUMBER_CODE: Final = rules.UNSAFE_NUMBER.code
 _ATTRIBUTE_LIMIT_EXCEEDED_CODE: Final = rules.ATTRIBUTE_LIMIT_EXCEEDED.code
+_PROTO_TRAIT_CODE: Final = rules.PROTO_TRAIT.code
 _EVENT_PROPERTIES_DROPPED_CODE: Final = rules.EVENT_PROPERTIES_DROPPED.code
 _EVENT_NAME_TOO_LONG_CODE: Final = rules.EVENT_NAME_TOO_LONG.code
 _EVENT_NAME_INVALID_CHARACTERS_CODE: Final = rules.EVENT_NAME_INVALID_CHARACTERS.code
@@ -67,6 +71,8 @@ _EVENT_NAME_HIGH_CARDINALITY_CODE: Final = rules.EVENT_NAME_HIGH_CARDINALITY.cod
 
 MESSAGE_TYPES: Final = frozenset({"identify", "track", "page", "screen", "group", "alias"})
 UNSUPPORTED_TYPES: Final = frozenset({"page", "screen", "group", "alias"})
+_COPIED_TYPES: Final = frozenset({"identify", "track"})
+"""The types Segment's Hotjar integration handles, whose facade's copy may throw (uncopyable-message)."""
 
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _HIGH_CARDINALITY: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
@@ -115,6 +121,14 @@ def _json_path(parent: str, key: str) -> str:
     if _IDENTIFIER.match(key):
         return f"{parent}.{key}"
     return f"{parent}[{_quote(key)}]"
+
+
+def place_path(place: Place) -> str:
+    """The JSON path of a place in a message (its keys and list indices): `$.traits.roles[1].hasOwnProperty`."""
+    path = "$"
+    for step in place:
+        path = f"{path}[{step}]" if isinstance(step, int) else _json_path(path, step)
+    return path
 
 
 def _quote(key: str) -> str:
@@ -248,6 +262,7 @@ class Mapper:
             ((type(user_id) is str and user_id) or (type(anonymous_id := fields[ANONYMOUS_ID]) is str and anonymous_id))
             and (message_id is None or (type(message_id) is str and len(message_id) <= 50))
             and (timestamp is None or type(timestamp) is str)
+            and fields[COPY_FAULT] is None
         ):
             if not fields[INTEGRATIONS]:
                 # Nearly every message: nothing to find before its type's own rules.
@@ -276,6 +291,9 @@ class Mapper:
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
         if disabled:
             return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
+        fault = fields[COPY_FAULT]
+        if fault is not None and kind in _COPIED_TYPES:
+            return _uncopyable(fault, spec)  # before the integration's own rules: it never runs
         return decide_type(message, spec)
 
     def _unsupported(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
@@ -312,6 +330,7 @@ class Mapper:
         limits = self.limits
         ready, refused = self._ready_attributes, self._refused_attributes
         nested, short_value = self._nested_traits, self._short_value
+        # Neither memory holds `__proto__`: a trait Segment's facade keeps only in traits it hands on uncopied.
         for name, value in traits.items():
             kind = type(value)
             if (
@@ -328,7 +347,10 @@ class Mapper:
                     del attributes[name]
                     findings.append(refusal)
                     continue
-            if kind is dict or kind is list:
+            problem: Finding | None
+            if name == "__proto__" and not left_as_is(traits):
+                problem = _PROTO_TRAIT
+            elif kind is dict or kind is list:
                 # Objects and lists under one name are usually of one size: their findings are made once.
                 shape = (name, kind, len(value))
                 problem = nested.get(shape)
@@ -339,7 +361,7 @@ class Mapper:
             else:
                 problem = _trait_problem(name, value, limits)
             if problem is None and (name in self.site.attributes or self.site.admit_attribute(name)):
-                if len(ready) < 100_000:
+                if len(ready) < 100_000 and name != "__proto__":
                     ready[name] = None
                 continue
             del attributes[name]
@@ -349,7 +371,7 @@ class Mapper:
                     json_path("$.traits", name),
                     f"the site already has {limits.max_attributes} attribute names",
                 )
-                if len(refused) < 100_000:
+                if len(refused) < 100_000 and name != "__proto__":
                     refused[name] = problem
             findings.append(problem)
         if not findings and self._bare_identify is not None:
@@ -663,8 +685,9 @@ def _held_exactly(number: int) -> bool:
 
 
 def attribute_name_at_fault(name: str, limits: Limits) -> bool:
-    """Whether a rule drops every value of an attribute for its name alone: the trait `id`, or a name too long."""
-    return name == "id" or utf16_length(name) > limits.max_attribute_name_length
+    """Whether a rule drops every value of an attribute for its name alone: the trait `id`, the trait `__proto__`
+    (which Segment's facade passes on only in traits it does not copy), or a name too long."""
+    return name == "id" or name == "__proto__" or utf16_length(name) > limits.max_attribute_name_length
 
 
 def event_name_at_fault(name: str, limits: Limits) -> bool:
@@ -694,6 +717,28 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
         if could_match and pattern.search(name):
             return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)
     return ()
+
+
+_PROTO_TRAIT: Final = Finding(
+    _PROTO_TRAIT_CODE,
+    "$.traits.__proto__",
+    "Segment's facade copies the traits key by key, and writing `__proto__` sets the copy's prototype, not a trait",
+)
+"""proto-trait: the same for every message, whatever the value."""
+
+
+def copy_fault_detail(place: Place) -> str:
+    """Why Segment's facade throws at a place (`facade.Copied.fault`), by the key there, without its value."""
+    key = place[-1] if place else ""
+    if key == "__proto__":
+        return "`__proto__: null` leaves an object Segment's facade copies again without `hasOwnProperty`"
+    return f"`{key}` is a value here, where Segment's facade calls JavaScript's method of that name to copy the object"
+
+
+def _uncopyable(place: Place, findings: list[Finding]) -> Decision:
+    """uncopyable-message: Segment's facade throws copying the message, at `place`."""
+    findings.append(Finding(_UNCOPYABLE_MESSAGE_CODE, place_path(place), copy_fault_detail(place)))
+    return _decision(findings, None)
 
 
 PROPERTIES_DROPPED: Final = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties")

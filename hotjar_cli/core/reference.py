@@ -12,11 +12,13 @@ import json
 from typing import Any
 
 from hotjar_cli.core.decode import Context, Library, Parsed, SegmentMessage, Unreadable, json_type
+from hotjar_cli.core.facade import keys_kept
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import (
     _EMAIL,
     _HIGH_CARDINALITY,
+    _PROTO_TRAIT,
     _ROUNDED_USER_ID,
     _UNSAFE_NUMBER,
     _UNSAFE_NUMBER_ROUNDED,
@@ -25,7 +27,9 @@ from hotjar_cli.core.mapping import (
     UNSUPPORTED_TYPES,
     _falsy,
     _unknown_type,
+    copy_fault_detail,
     json_path,
+    place_path,
 )
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import (
@@ -46,9 +50,11 @@ from hotjar_cli.core.rules import (
     NESTED_TRAIT,
     NON_STRING_USER_ID,
     NOT_FROM_A_BROWSER,
+    PROTO_TRAIT,
     RESERVED_TRAIT_ID,
     RULES,
     SPEC_VIOLATION,
+    UNCOPYABLE_MESSAGE,
     UNKNOWN_TYPE,
     UNSAFE_NUMBER,
     UNSUPPORTED_TYPE,
@@ -99,8 +105,10 @@ class ReferenceMapper:
         return self.track(message, findings)
 
     def identify(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        """missing-user-id, invalid-traits, email-as-user-id or non-string-user-id, then each trait's first broken
-        rule, then the site's attribute limit."""
+        """uncopyable-message, missing-user-id, invalid-traits, email-as-user-id or non-string-user-id, then each
+        trait's first broken rule, then the site's attribute limit."""
+        if message.copy_fault is not None:
+            return uncopyable(message, findings)
         if not is_truthy(message.userId):
             return decision(
                 [*findings, Finding(MISSING_USER_ID.code, "$.userId", _falsy("userId", message.userId))], None
@@ -126,8 +134,10 @@ class ReferenceMapper:
             findings.append(Finding(NON_STRING_USER_ID.code, "$.userId", reason))
             user_id = as_text
         attributes: dict[str, Any] = {}
-        for name, value in (message.traits or {}).items():
-            problem = self.trait_problem(name, value)
+        traits = message.traits or {}
+        kept = keys_kept(traits)  # the traits Segment's facade hands the integration
+        for name, value in traits.items():
+            problem = self.trait_problem(name, value, kept)
             if problem is None and not self.admit(self.attributes, name, self.limits.max_attributes):
                 problem = Finding(
                     ATTRIBUTE_LIMIT_EXCEEDED.code,
@@ -140,9 +150,13 @@ class ReferenceMapper:
                 findings.append(problem)
         return decision(findings, HotjarCall("identify", user_id, attributes))
 
-    def trait_problem(self, name: str, value: Any) -> Finding | None:
-        """The first rule, in catalogue order, that one trait breaks."""
+    def trait_problem(self, name: str, value: Any, kept: list[str]) -> Finding | None:
+        """The first rule that one trait breaks: proto-trait for a trait the facade's copy (`kept`) leaves out, then
+        each in catalogue order."""
         path = json_path("$.traits", name)
+        if name not in kept:
+            assert name == "__proto__", name  # the only key a copy loses
+            return Finding(PROTO_TRAIT.code, path, _PROTO_TRAIT.detail)
         if name == "id":
             return Finding(
                 RESERVED_TRAIT_ID.code, "$.traits.id", "Segment deletes the trait `id` before calling Hotjar"
@@ -172,7 +186,10 @@ class ReferenceMapper:
         return None
 
     def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
-        """missing-event-name, the name's own rules, the site's event limit, then event-properties-dropped."""
+        """uncopyable-message, missing-event-name, the name's own rules, the site's event limit, then
+        event-properties-dropped."""
+        if message.copy_fault is not None:
+            return uncopyable(message, findings)
         name = message.event
         if not is_truthy(name):
             return decision([*findings, Finding(MISSING_EVENT_NAME.code, "$.event", _falsy("event", name))], None)
@@ -248,6 +265,12 @@ class ReferenceMapper:
             return False
         names.append(name)
         return True
+
+
+def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
+    """uncopyable-message: Segment's facade throws copying the message, where the decoder found it."""
+    fault = message.copy_fault
+    return decision([*findings, Finding(UNCOPYABLE_MESSAGE.code, place_path(fault), copy_fault_detail(fault))], None)
 
 
 def spec_findings(message: SegmentMessage) -> list[Finding]:

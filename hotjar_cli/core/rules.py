@@ -54,6 +54,12 @@ SEGMENT_SOURCES = "https://segment.com/docs/connections/sources/catalog/"
 HOTJAR_IDENTIFY_API = "https://help.hotjar.com/hc/en-us/articles/360033640653-Identify-API-Reference"
 HOTJAR_EVENTS_API = "https://help.hotjar.com/hc/en-us/articles/4405109971095-Events-API-Reference"
 JSON_RFC = "https://www.rfc-editor.org/rfc/rfc8259"
+SEGMENT_FACADE = "https://www.npmjs.com/package/segmentio-facade"
+NDHOULE_CLONE = "https://www.npmjs.com/package/@ndhoule/clone"
+ANALYTICS_NEXT_DESTINATIONS = (
+    "https://github.com/segmentio/analytics-next/blob/master/packages/browser/src/plugins/ajs-destination/index.ts"
+)
+JAVASCRIPT_PROTO = "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Object/proto"
 SAFE_INTEGER = (
     "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Number/MAX_SAFE_INTEGER"
 )
@@ -107,6 +113,18 @@ class Rule(msgspec.Struct, frozen=True):
 _SEGMENT_DOCS = "Segment's documentation of its Hotjar destination."
 _INTEGRATION = "Segment's Hotjar integration for analytics.js, `@segment/analytics.js-integration-hotjar` 1.4.0."
 _SEGMENT_SPEC = "Segment's message spec (common fields, identify and track)."
+_FACADE_SOURCES = (
+    "segmentio-facade 3.2.7 (the version Segment's Hotjar integration resolves), `lib/facade.js`: the `Facade` "
+    "constructor copies the message (`if (opts.clone) obj = clone(obj)`) and `Facade.prototype.field` copies each "
+    "field read (`transform(obj)`); @ndhoule/clone 1.0.0, `index.js`, `clone`: `for (var key in obj) { if "
+    "(obj.hasOwnProperty(key)) { copy[key] = clone(obj[key]); } }`; component-type 1.2.2, `index.js`, `type`: "
+    "`val.valueOf ? val.valueOf() : ...`, after `val.nodeType === 1` (an element) and `val._isBuffer` (a buffer), "
+    "which `clone` hands on as they are. analytics-next builds the facade in "
+    "`packages/browser/src/plugins/ajs-destination/index.ts`, `LegacyDestination.send` (`new clz(afterMiddleware, "
+    "{...})`); classic analytics.js in analytics.js-core's `lib/analytics.js`, `Analytics.prototype.identify` and "
+    "`track` (`new Identify(msg)`, `new Track(msg)`). Checked "
+    "by running `@segment/analytics.js-integration-hotjar` 1.4.0 with node on every shape described here."
+)
 _SPEC_PAGES = (SEGMENT_SPEC_COMMON, SEGMENT_SPEC_IDENTIFY, SEGMENT_SPEC_TRACK)
 _INTEGRATION_PAGES = (SEGMENT_INTEGRATION, SEGMENT_HOTJAR_DOCS)
 
@@ -363,6 +381,39 @@ NOT_FROM_A_BROWSER = Rule(
     references=(SEGMENT_HOTJAR_DOCS, SEGMENT_SPEC_COMMON, SEGMENT_SOURCES),
 )
 
+UNCOPYABLE_MESSAGE = Rule(
+    code="HJ110",
+    name="uncopyable-message",
+    severity=Severity.ERROR,
+    effect=Effect.REJECTED,
+    message="Segment's facade throws copying the message",
+    what_it_does="Flags an identify or a track that Segment's facade cannot copy in the browser, so that its Hotjar "
+    "integration never runs: anywhere in the message (the message itself, `context`, `properties`, `traits`, "
+    "objects nested in them or in lists), an object with an own key `hasOwnProperty` (any value), or with a truthy "
+    "`valueOf` (a number other than 0, a non-empty string, `true`, an object, a list); or, where the integration "
+    "reads (the `userId`; the `traits` of an identify with a userId; the `event` and, with an event name, the "
+    "`properties` of a track), an object whose `__proto__` is `null`, itself or at the end of a chain of `__proto__` "
+    "objects, and that has keys besides. A key spelled with `\\u` escapes (`has\\u004fwnProperty`) is the same key. "
+    "An object whose `nodeType` is 1 or whose `_isBuffer` is truthy is handed on uncopied, with all it holds, and "
+    "throws nothing. The finding's path is the key at fault. It is checked before the rules of the message's "
+    "type (HJ103, HJ104, HJ107 and the trait rules), after those that keep a message from the integration (HJ101, "
+    'HJ102, HJ109). A `timestamp` that is an object JavaScript cannot turn into text (`{"__proto__": null}`, '
+    '`{"toString": 1}`) makes the facade throw too, converting it to a date: that is not checked.',
+    why_it_matters="analytics.js wraps each message in a facade whose constructor deep-copies it, and the facade "
+    "copies each field the integration reads again. The copy calls `obj.hasOwnProperty(key)` on every object and "
+    "`val.valueOf()` to tell objects from values; in the browser, a key of that name holds data where the copy "
+    "expects JavaScript's method, and `__proto__: null` leaves the copy of an object with no `hasOwnProperty` at "
+    "all. The copy throws (`obj.hasOwnProperty is not a function`), and no `hj` call is made: every trait or the "
+    "event is lost. analytics-next builds the facade in each destination while its Segment.io destination sends a "
+    "copy of its own, so the log holds a message Hotjar never received (classic analytics.js builds it once, "
+    "before every destination, and sends nothing).",
+    example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "hasOwnProperty": true}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "has_own_property": true}}',
+    source=_FACADE_SOURCES,
+    confidence="high",
+    references=(SEGMENT_INTEGRATION, SEGMENT_FACADE, NDHOULE_CLONE, ANALYTICS_NEXT_DESTINATIONS, JAVASCRIPT_PROTO),
+)
+
 NESTED_TRAIT = Rule(
     code="HJ201",
     name="nested-trait",
@@ -464,6 +515,28 @@ ATTRIBUTE_LIMIT_EXCEEDED = Rule(
     source="Hotjar's Identify API reference.",
     confidence="high",
     references=(HOTJAR_IDENTIFY_API,),
+)
+
+PROTO_TRAIT = Rule(
+    code="HJ207",
+    name="proto-trait",
+    severity=Severity.WARNING,
+    effect=Effect.DROPPED,
+    message="Trait `__proto__` never reaches Hotjar",
+    what_it_does="Flags a trait named `__proto__` (however its name is escaped), whatever its value. It is checked "
+    "before a trait's other rules, and takes none of the site's attribute slots. Traits whose `nodeType` is 1 or "
+    "whose `_isBuffer` is truthy are handed on uncopied, `__proto__` and all, and are not flagged; when "
+    "`__proto__` is `null` (or a chain of `__proto__` objects ending in `null`) and other traits are sent beside it, "
+    "the copy throws instead (HJ110).",
+    why_it_matters="Segment's facade copies the traits key by key (`copy[key] = value`), and in JavaScript "
+    "writing `__proto__` sets the copy's prototype rather than a key: a string, a number, a boolean or `null` is "
+    "lost, and an object's or a list's keys become inherited, which the facade's next copy, the one the integration "
+    'sends, leaves out: `{"__proto__": {"plan": "max"}}` reaches Hotjar as `{}`. Name the attributes plainly.',
+    example='{"type": "identify", "userId": "u1", "traits": {"__proto__": {"plan": "max"}}}',
+    instead='{"type": "identify", "userId": "u1", "traits": {"plan": "max"}}',
+    source=_FACADE_SOURCES,
+    confidence="high",
+    references=(SEGMENT_INTEGRATION, SEGMENT_FACADE, NDHOULE_CLONE, JAVASCRIPT_PROTO),
 )
 
 EVENT_PROPERTIES_DROPPED = Rule(
@@ -571,12 +644,14 @@ CATALOGUE: tuple[Rule, ...] = (
     INVALID_TRAITS,
     EMAIL_AS_USER_ID,
     NOT_FROM_A_BROWSER,
+    UNCOPYABLE_MESSAGE,
     NESTED_TRAIT,
     LIST_TRAIT,
     ATTRIBUTE_NAME_TOO_LONG,
     ATTRIBUTE_VALUE_TOO_LONG,
     UNSAFE_NUMBER,
     ATTRIBUTE_LIMIT_EXCEEDED,
+    PROTO_TRAIT,
     EVENT_PROPERTIES_DROPPED,
     EVENT_NAME_TOO_LONG,
     EVENT_NAME_INVALID_CHARACTERS,

@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 
+from hotjar_cli.core import facade
 from hotjar_cli.core import tally as tally_module
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
@@ -43,12 +44,28 @@ def tally_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
         from hotjar_cli.core import tally_native
 
         return tally_native
-    built = tmp_path_factory.mktemp("tally") / f"tally_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+    return c_module("tally_native", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def screen_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The line screen in C (`hotjar_cli/core/screen_native.c`): the one installed, or compiled here (see
+    `tally_native`)."""
+    if facade.could_differ is not facade.could_differ_here:
+        from hotjar_cli.core import screen_native
+
+        return screen_native
+    return c_module("screen_native", tmp_path_factory)
+
+
+def c_module(name: str, tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The core's module in C `name`, compiled from its source here."""
+    built = tmp_path_factory.mktemp(name) / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
     compiler = str(sysconfig.get_config_var("CC") or "cc").split()
-    source = Path(tally_module.__file__).with_name("tally_native.c")
+    source = Path(tally_module.__file__).with_name(f"{name}.c")
     include = sysconfig.get_paths()["include"]
     subprocess.run([*compiler, "-shared", "-fPIC", "-O2", f"-I{include}", str(source), "-o", str(built)], check=True)
-    spec = importlib.util.spec_from_file_location("tally_native", built)
+    spec = importlib.util.spec_from_file_location(name, built)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -21,6 +21,7 @@ PLACES = {
     "properties": decode.PROPERTIES,
     "batch": decode.BATCH,
     "channel": decode.CHANNEL,
+    "copy_fault": decode.COPY_FAULT,
 }
 
 
@@ -48,3 +49,13 @@ def test_a_message_read_by_place_reads_as_by_name() -> None:
     assert len(fields) == len(SegmentMessage.__struct_fields__)
     for name, place in PLACES.items():
         assert fields[place] is getattr(message, name), name
+
+
+def test_no_line_sets_where_the_facade_throws_but_the_decoder() -> None:
+    # `copy_fault` is read from the key `__proto__`, which only lines the decoder reads whole can hold.
+    plain = decode_one(b'{"type": "track", "event": "E", "__proto__": {"a": 1}, "properties": {"__proto__": 1}}')
+    assert plain.copy_fault is None
+    thrown = decode_one(b'{"type": "track", "event": "E", "__proto__": {"hasOwnProperty": 1}}')
+    assert thrown.copy_fault == ("__proto__", "hasOwnProperty")
+    escaped = decode_one(b'{"type": "track", "event": "E", "\\u005f_proto__": "not a place"}')
+    assert escaped.copy_fault is None

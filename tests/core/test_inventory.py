@@ -26,6 +26,7 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_HIGH_CARDINALITY,
     EVENT_NAME_INVALID_CHARACTERS,
     MISSING_EVENT_NAME,
+    PROTO_TRAIT,
 )
 from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
@@ -365,3 +366,31 @@ def test_an_inventory_counting_for_new_kinds_of_decisions_lets_go_of_the_kinds_i
     assert inventory.observe_event(decision, fields, "a.jsonl", 4) == NOT_COUNTED
     inventory.settle()
     assert inventory.events.records["Signed Up"].messages == 3
+
+
+@pytest.mark.parametrize("counting_loop", [False, True])
+def test_a_trait_proto_takes_none_of_the_sites_attribute_slots(counting_loop: bool) -> None:
+    # Segment's facade never passes it on: the site's two names are the next two sent, and the third is turned away.
+    lines = [
+        {"type": "identify", "userId": "u1", "traits": {"__proto__": "x", "plan": "pro"}},
+        {"type": "identify", "userId": "u2", "traits": {"__proto__": {"company": "Initech"}, "seats": 3}},
+        {"type": "identify", "userId": "u3", "traits": {"__proto__": None}},
+        {"type": "identify", "userId": "u3", "traits": {"company": "Initech", "plan": "free"}},
+    ]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    limits = Limits(max_attributes=2)
+    attributes = inventory_state(text, limits, InventoryBounds(), counting_loop=counting_loop)[0]
+    assert list(attributes["offered"]) == ["plan", "seats"]
+    messages, _, _, _, offered, types, dropped = attributes["records"]["__proto__"]
+    assert (messages, offered, dropped) == (3, False, {PROTO_TRAIT.code: 3})
+    assert types == {"string": 1, "object": 1, "null": 1}
+    assert attributes["records"]["company"][-1] == {ATTRIBUTE_LIMIT_EXCEEDED.code: 1}
+    assert inventory_state(text, limits, InventoryBounds(), decisions_held=0)[0] == attributes
+
+
+def test_a_trait_proto_is_held_first_when_the_inventory_holds_a_sample_of_names() -> None:
+    # Names where data is lost for the name alone come before every other in the sample: `__proto__` as `id` does.
+    traits = {**{f"trait_{number}": number for number in range(40)}, "__proto__": 1, "id": "crm-1"}
+    text = json.dumps({"type": "identify", "userId": "u1", "traits": traits}) + "\n"
+    attributes = inventory_state(text, Limits(), InventoryBounds(attribute_names=2), as_shown=True)[0]
+    assert set(attributes["records"]) == {"__proto__", "id"}

@@ -78,3 +78,41 @@ batches = st.fixed_dictionaries(
     optional={"integrations": integrations, "context": json_values | contexts},
 )
 log_values = st.one_of(segment_messages, segment_messages, batches, json_values)
+
+# The keys JavaScript reads on an object Segment's facade copies (see `hotjar_cli.core.facade`), among plain ones, at
+# every place of a message; and values that are truthy in JavaScript or not, `nodeType` 1 among them.
+FACADE_KEYS = ["__proto__", "hasOwnProperty", "valueOf", "nodeType", "_isBuffer", "toString", "plan", "a", "1"]
+facade_keys = st.sampled_from(FACADE_KEYS)
+facade_values = st.recursive(
+    st.sampled_from([None, True, False, 0, 1, 1.0, 2, "", "x", "2024-03-01T00:00:00Z"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(facade_keys, children, max_size=4),
+    max_leaves=12,
+)
+facade_messages = st.fixed_dictionaries(
+    {"type": st.sampled_from(["identify", "track"])},
+    optional={
+        "userId": st.sampled_from(["u1", ""]) | facade_values,
+        "event": st.sampled_from(["Signed Up", ""]) | facade_values,
+        "traits": st.dictionaries(facade_keys, facade_values, max_size=5) | facade_values,
+        "properties": facade_values,
+        "context": st.dictionaries(st.sampled_from(["page", *FACADE_KEYS]), facade_values, max_size=3),
+        **dict.fromkeys(("__proto__", "hasOwnProperty", "valueOf", "nodeType", "_isBuffer"), facade_values),
+    },
+)
+
+
+def spelled(text: str, escaped: set[str]) -> str:
+    """JSON text with each of the `escaped` characters inside its strings written as a `\\u` escape: the same
+    JSON, spelled otherwise."""
+    out, inside, at = [], False, 0
+    while at < len(text):
+        character = text[at]
+        if inside and character == "\\":
+            out.append(text[at : at + 2])
+            at += 2
+            continue
+        if character == '"':
+            inside = not inside
+        out.append(f"\\u{ord(character):04x}" if inside and character in escaped else character)
+        at += 1
+    return "".join(out)
