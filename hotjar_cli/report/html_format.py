@@ -35,6 +35,8 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
+    UNKNOWN,
+    counts_known,
     incomplete_words,
     inventory_record,
     listing_order,
@@ -43,6 +45,7 @@ from hotjar_cli.report.site_view import (
     natural_key,
     pace_words,
     span_words,
+    unknown_words,
     unnamed_words,
     unread_words,
     where,
@@ -544,10 +547,14 @@ def _counts_cell(counts: dict[str, int] | None) -> str:
     return f'<td class="counts" data-value="{sum(counts.values())}">{_e(text)}</td>'
 
 
+_UNKNOWN_CELL = '<td class="{}" data-value="">' + UNKNOWN + "</td>"
+"""A cell of a name whose counts are not known (a kept name outside the sample held): sorted last."""
+
+
 def _number_cell(value: int | None, estimated: bool = False) -> str:
-    """A count, or `-` (sorted last) for a kept name outside the sample held, whose counts are not known."""
+    """A count, or `?` (sorted last) for a kept name outside the sample held, whose counts are not known."""
     if value is None:
-        return '<td class="number" data-value="">-</td>'
+        return _UNKNOWN_CELL.format("number")
     return f'<td class="number" data-value="{value}">{"≈" if estimated else ""}{value:,}</td>'
 
 
@@ -569,9 +576,13 @@ def _inventory_table(record: dict[str, Any]) -> str:
         ("last seen", "text"),
     )
     rows = []
+    unknown = []  # what the table's `?` means, for each kind that shows one
     flagged = kept = sampled = 0
     for kind in ("attributes", "events"):
         shown, flagged_out, kept_out = _table_rows(record[kind])
+        words = unknown_words(shown, kind[:-1])
+        if words is not None:
+            unknown.append(f'<p class="muted">{_e(words)}.</p>')
         flagged, kept, sampled = flagged + flagged_out, kept + kept_out, sampled + record[kind]["remainder"]["names"]
         for row in shown:
             slot = row["slot"]
@@ -582,10 +593,16 @@ def _inventory_table(record: dict[str, Any]) -> str:
                 f'<td class="number" data-value="{slot or ""}">{slot or ""}</td>',
                 _number_cell(row["messages"]),
                 _number_cell(row["users"], row["users_estimated"]),
-                _counts_cell(row.get("types")),
-                _counts_cell(row["dropped"] if "dropped" in row else row["findings"]),
-                _seen_cell(row["first_seen"]),
-                _seen_cell(row["last_seen"]),
+                *(
+                    (
+                        _counts_cell(row.get("types")),
+                        _counts_cell(row["dropped"] if "dropped" in row else row["findings"]),
+                        _seen_cell(row["first_seen"]),
+                        _seen_cell(row["last_seen"]),
+                    )
+                    if counts_known(row)
+                    else (*[_UNKNOWN_CELL.format("counts")] * 2, *[_UNKNOWN_CELL.format("seen")] * 2)
+                ),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
     headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
@@ -604,7 +621,8 @@ def _inventory_table(record: dict[str, Any]) -> str:
         '<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
         'aria-label="Filter names">'
         f'<div class="table-wrap"><table id="inventory" class="sortable"><thead><tr>{headers}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>{more}<p class="muted">{_e(record["users_note"])}.</p>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(unknown)}{more}"
+        f'<p class="muted">{_e(record["users_note"])}.</p>'
     )
 
 

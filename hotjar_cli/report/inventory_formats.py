@@ -16,11 +16,14 @@ from hotjar_cli.core.visible import unambiguous, visible, visible_name
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
+    UNKNOWN,
+    counts_known,
     incomplete_words,
     listing_order,
     names_words,
     pace_words,
     span_words,
+    unknown_words,
     unnamed_words,
     unread_words,
     where,
@@ -82,8 +85,17 @@ def _fate(row: dict[str, Any]) -> str:
 
 def _users(row: dict[str, Any]) -> str:
     if row["users"] is None:
-        return "-"
+        return UNKNOWN
     return f"≈{row['users']:,}" if row["users_estimated"] else f"{row['users']:,}"
+
+
+def _messages(row: dict[str, Any]) -> str:
+    return UNKNOWN if row["messages"] is None else f"{row['messages']:,}"
+
+
+def _drops(row: dict[str, Any], key: str) -> str:
+    """A name's findings by code, `-` for none, `?` where its counts are not known."""
+    return (_counts(row[key]) or "-") if counts_known(row) else UNKNOWN
 
 
 def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | None:
@@ -147,13 +159,17 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                 [
                     visible_name(row["name"]),
                     _fate(row),
-                    f"{row['messages'] or 0:,}",
+                    _messages(row),
                     _users(row),
-                    *([_counts(row["types"])] if key == "attributes" else []),
-                    _counts(row[drops]) or "-",
+                    *([_counts(row["types"]) if counts_known(row) else UNKNOWN] if key == "attributes" else []),
+                    _drops(row, drops),
                 ]
             )
-            seen.append((visible(where(row["first_seen"])), visible(where(row["last_seen"]))))
+            seen.append(
+                (visible(where(row["first_seen"])), visible(where(row["last_seen"])))
+                if counts_known(row)
+                else (UNKNOWN, UNKNOWN)
+            )
         beside = _aligned([[*line, *sightings] for line, sightings in zip(table, seen, strict=True)], width)
         if beside is not None:
             lines += [line for row_lines in beside for line in row_lines]
@@ -172,6 +188,9 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                 if number:
                     first, last = seen[number]
                     lines += fitted(f"    first seen {first}", 6) + fitted(f"    last seen {last}", 6)
+        unknown = unknown_words(rows, key[:-1])
+        if unknown:
+            lines += fitted(f"{unknown}.")
         more = _remainder_line(kind, rows)
         if more:
             lines += fitted(more)
@@ -388,10 +407,13 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             ]
         for row in rows:
             lines.append(
-                f"| {_markdown_name(row['name'])} | {_fate(row)} | {row['messages'] or 0:,} | {_users(row)} | "
-                f"{_counts(row[drops]) or '-'} | {_markdown_place(row['first_seen'])} | "
-                f"{_markdown_place(row['last_seen'])} |"
+                f"| {_markdown_name(row['name'])} | {_fate(row)} | {_messages(row)} | {_users(row)} | "
+                f"{_drops(row, drops)} | {_markdown_place(row['first_seen']) if counts_known(row) else UNKNOWN} | "
+                f"{_markdown_place(row['last_seen']) if counts_known(row) else UNKNOWN} |"
             )
+        unknown = unknown_words(rows, key[:-1])
+        if unknown:
+            lines += ["", f"{unknown}."]  # no name from the input in it
         more = _remainder_line(kind, rows)
         if more:
             lines += ["", more]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from hotjar_cli.core.eventtime import iso
-from hotjar_cli.core.inventory import Inventory, NameRecord, Names, Seen, name_hash
+from hotjar_cli.core.inventory import NAMES_HELD, Inventory, NameRecord, Names, Seen, name_hash
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
@@ -272,6 +272,29 @@ def _names_record(
             "findings": dict(sorted(names.unnamed.items())),
         }
     return names_record
+
+
+UNKNOWN = "?"
+"""What every format but JSON (null) and CSV (empty) shows for a count or sighting not known (see `unknown_words`)."""
+
+
+def counts_known(row: dict[str, Any]) -> bool:
+    """Whether a name's row has counts: a name the site holds that was not held with them (past the sample of names
+    held) has none, and every count and sighting of its row is null."""
+    return row["messages"] is not None
+
+
+def unknown_words(rows: list[dict[str, Any]], kind: str) -> str | None:
+    """`?: not known for 15 of these names, which the site holds: ...`, for the rows a format shows of one kind
+    (`attribute` or `event`) when some have no counts (`counts_known`); None when every one has them."""
+    unknown = sum(not counts_known(row) for row in rows)
+    if not unknown:
+        return None
+    return (
+        f"{UNKNOWN}: not known for {unknown:,} of these names, which the site holds: "
+        f"{'it is' if unknown == 1 else 'they are'} outside the sample of names held (past {NAMES_HELD[kind]:,} "
+        f"{kind} names, a sample is held with its counts; the others are counted only in all, in the remainder)"
+    )
 
 
 def unnamed_words(kind: dict[str, Any]) -> str | None:

@@ -813,3 +813,34 @@ def test_a_trait_is_a_date_exactly_where_segment_makes_a_date_of_it(tmp_path: Pa
         if types[name] != {"date" if date else "string": 1}
     ]
     assert differ == [], "(trait, whether Segment makes a Date of it, the inventory's types)"
+
+
+def test_a_kept_name_whose_counts_are_not_known_reads_as_unknown_never_as_zero(tmp_path: Path) -> None:
+    # Past 2,000 attribute names a sample is held with its counts; a kept name outside it has none. The text and
+    # Markdown inventories said it had 0 messages, which a reader takes for a name the logs never sent.
+    log = tmp_path / "many-flags.jsonl"
+    log.write_text(
+        lines_of(*({"type": "identify", "userId": f"u{n % 7}", "traits": {f"flag_{n}": True}} for n in range(8000)))
+    )
+    code, out, _ = cli("inventory", log, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["attributes"]["names"]
+    unknown = {row["name"] for row in rows if row["fate"] == "kept" and row["messages"] is None}
+    assert unknown, "some kept names fall outside the sample"
+    assert all(row["users"] is None and row["first_seen"] is None for row in rows if row["name"] in unknown)
+    for format in ("text", "markdown"):
+        out = cli("inventory", log, "--format", format)[1]
+        cells = [
+            re.split(r" {2,}|\s*\|\s*", line.strip().strip("|").strip())
+            for line in out.splitlines()
+            if re.match(r"\|? ?`?flag_\d+`? ", line)
+        ]
+        shown = {cell[0].strip("`"): cell for cell in cells}
+        listed = unknown & set(shown)
+        assert listed, format
+        for name in listed:
+            assert shown[name][1].startswith("kept #") and set(shown[name][2:]) == {"?"}, (format, shown[name])
+        assert all(shown[name][2] != "?" for name in set(shown) - unknown), format
+        said = " ".join(out.split())
+        assert f"?: not known for {len(listed)} of these names, which the site holds" in said, format
+        assert "past 2,000 attribute names, a sample is held with its counts" in said, format

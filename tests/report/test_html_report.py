@@ -628,6 +628,25 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
     assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
 
 
+def test_a_kept_name_whose_counts_are_not_known_shows_a_question_mark_the_page_explains() -> None:
+    from hotjar_cli.report.html_format import _inventory_table
+
+    rows = [kept_row("Signed Up", 1, 7), kept_row("Viewed Page 2", 2, None)]
+    record = {
+        "attributes": {"names": [], "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "events": {"names": rows, "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "users_note": "Users counted per name",
+    }
+    table = _inventory_table(record)
+    unknown = re.search(r'data-name="Viewed Page 2">.*?</tr>', table)
+    assert unknown is not None
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", unknown.group(0))
+    assert cells[-6:] == ["?"] * 6  # messages, users, types, findings, first and last seen
+    counted = re.search(r'data-name="Signed Up">.*?</tr>', table)
+    assert counted is not None and "?" not in counted.group(0)
+    assert "?: not known for 1 of these names, which the site holds: it is outside the sample" in table
+
+
 def page_of_known_events(tmp_path: Path, open_report: Any, known: int, sent: int) -> Any:
     """The inventory page of `sent` new event names over a site that held `known` before them."""
     names = tmp_path / "known.txt"
