@@ -33,15 +33,15 @@ from hotjar_cli.core.jsvalues import is_truthy
 Place = tuple[str | int, ...]
 """Where a value is in a message: the keys and list indices from its top, `()` for the message itself."""
 
-_SUSPECT_KEYS: Final = (b"__proto__", b"hasOwnProperty", b"valueOf")
+_SUSPECT_KEYS: Final = (b"__proto__", b"hasOwnProperty", b"valueOf", b"toString")
 _ESCAPED_NAME_CHARACTER: Final = re.compile(rb"\\u00[4-7]")
 """A `\\u` escape of a character from `@` to DEL: every letter and `_` of the keys above, which JSON may spell so."""
 
 
 def could_differ_here(raw: bytes) -> bool:
     """Whether the message on a line may reach Segment's Hotjar integration otherwise than as it is logged: the line
-    holds `__proto__`, `hasOwnProperty` or `valueOf`, or a `\\u` escape that could spell a letter of them. False for
-    nearly every line; True may be a false alarm (such a word in a value), which `copied` then settles."""
+    holds `__proto__`, `hasOwnProperty`, `valueOf` or `toString`, or a `\\u` escape that could spell a letter of them.
+    False for nearly every line; True may be a false alarm (such a word in a value), which `copied` then settles."""
     return any(key in raw for key in _SUSPECT_KEYS) or _ESCAPED_NAME_CHARACTER.search(raw) is not None
 
 

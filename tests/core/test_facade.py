@@ -26,10 +26,11 @@ from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import UNCOPYABLE_MESSAGE
 from tests.support.messages import PROPERTY_SETTINGS, facade_messages, facade_values, log_values, spelled
 
-WORDS = [b"__proto__", b"hasOwnProperty", b"valueOf", b"\\u004f", b"\\u005F", b"\\u0070", b"\\u007e"]
+WORDS = [b"__proto__", b"hasOwnProperty", b"valueOf", b"toString", b"\\u004f", b"\\u005F", b"\\u0070", b"\\u007e"]
 """What the screen looks for; and near misses it must pass over."""
 NEAR = [b"_proto__", b"__proto_", b"hasOwnPropert", b"asOwnProperty", b"valueO", b"alueOf", b"\\u0030", b"\\u003f"]
 NEAR += [b"\\u00e9", b"\\u0026", b"\\u0080", b"\\U004f", b"\\u04f", b"___", b"OO", b"\\\\"]
+NEAR += [b"toStrin", b"oString", b"tostring", b"ToString", b"toSTRING", b"oS", b"Safari", b"macOS"]
 
 
 def test_the_screen_finds_each_word_and_passes_over_near_misses() -> None:
@@ -40,7 +41,9 @@ def test_the_screen_finds_each_word_and_passes_over_near_misses() -> None:
     assert not could_differ_here(b"")
 
 
-pieces = st.lists(st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"\\", b"u", b"0", b'"', b"x"]), max_size=12)
+pieces = st.lists(
+    st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"o", b"S", b"t", b"\\", b"u", b"0", b'"', b"x"]), max_size=12
+)
 
 
 @given(data=st.binary(max_size=80) | pieces.map(b"".join))
@@ -49,6 +52,9 @@ pieces = st.lists(st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"\\", b"u", b"0",
 @example(data=b"xvalueOf")
 @example(data=b"__proto__")
 @example(data=b"___proto__")
+@example(data=b"toString")
+@example(data=b"ttoStringg")
+@example(data=b"oStoString")
 @example(data=b"_\\u004")
 @example(data=b"\\u0045")
 def test_the_screen_in_c_answers_as_the_python_one(screen_native: ModuleType, data: bytes) -> None:
@@ -88,12 +94,14 @@ def test_the_screen_in_c_takes_bytes_only(screen_native: ModuleType) -> None:
 def test_the_screen_finds_each_word_at_each_place_of_a_long_line(screen_native: ModuleType) -> None:
     # The last of its blocks of 32 bytes overlaps the one before it: every place of a line of every length, once.
     for length in range(0, 100):
-        for word in (b"__proto__", b"hasOwnProperty", b"valueOf", b"\\u0041"):
+        for word in (b"__proto__", b"hasOwnProperty", b"valueOf", b"toString", b"\\u0041"):
             for at in range(0, length - len(word) + 1):
                 line = b"a" * at + word + b"a" * (length - at - len(word))
                 assert screen_native.could_differ(line), line
                 assert screen_native.could_differ_bytewise(line), line
             assert not screen_native.could_differ(b"_" * length + b"O" * length)
+            assert not screen_native.could_differ(b"o" * length + b"S" * length + b"tring")
+            assert not screen_native.could_differ_bytewise(b"o" * length + b"S" * length + b"tring")
 
 
 def as_it_is(message: object) -> bool:
