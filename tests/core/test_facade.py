@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.facade import (
+    MAX_JOIN_LENGTH,
+    MAX_STRING_LENGTH,
     Copied,
     copied,
     could_differ_here,
     keys_kept,
     left_as_is,
     lines_that_could_differ_here,
+    turning_into_a_date,
 )
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -114,11 +117,13 @@ def as_it_is(message: object) -> bool:
     return not isinstance(traits, dict) or set(keys_kept(traits)) == set(traits)  # in JavaScript's order
 
 
-@given(message=facade_messages | log_values, escaped=st.sets(st.sampled_from("_hasOwnPrtyvluefO")))
+@given(message=facade_messages | log_values, escaped=st.sets(st.sampled_from("_hasOwnPrtyvluefOSig")))
 @PROPERTY_SETTINGS
 @example(message={"type": "identify", "userId": "u1", "traits": {"__proto__": 1}}, escaped={"_"})
 @example(message={"type": "track", "event": "E", "context": {"hasOwnProperty": 1}}, escaped={"O"})
 @example(message={"type": "identify", "traits": {"nodeType": None, "1": None}}, escaped=set())
+@example(message={"type": "track", "timestamp": [{"toString": 1}]}, escaped={"S"})
+@example(message={"type": "track", "timestamp": {"__proto__": [], "length": 2, "1": {"a": 1}}}, escaped={"_"})
 def test_every_line_the_facade_copies_otherwise_is_one_the_screen_finds(message: object, escaped: set[str]) -> None:
     raw = spelled(json.dumps(message), escaped).encode()
     if not could_differ_here(raw):
@@ -178,3 +183,55 @@ def test_a_message_nested_as_deep_as_the_decoder_reads_is_copied_without_python_
     [finding] = decision.findings
     assert finding.code == UNCOPYABLE_MESSAGE.code
     assert finding.path == "$.properties" + ".a" * depth + ".hasOwnProperty"
+
+
+def timestamp_fault(timestamp: object) -> object:
+    """Where the facade throws on a track with this `timestamp`, or None."""
+    return copied({"type": "track", "userId": "u1", "event": "E", "timestamp": timestamp}).fault
+
+
+def test_a_list_too_long_for_text_throws_where_v8_does() -> None:
+    # Run with node (the tests' own node; Chrome's JavaScript is the same): `String(o)` of an object whose prototype
+    # is `[]` and whose `length` is 536,870,889 made 536,870,888 commas in about 20 s; 536,870,890 threw "Invalid
+    # string length"; a `length` of 2**32 threw "Invalid array length" at once, and 2**32 - 1 read the items.
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH + 1}) is None
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH + 2}) == ("timestamp", "length")
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH - 5, "0": "abcdef"}) is None
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH - 5, "0": "abcdefg"}) == (
+        "timestamp",
+        "length",
+    )
+    assert timestamp_fault({"__proto__": [], "length": MAX_JOIN_LENGTH + 1}) == ("timestamp", "length")
+    assert timestamp_fault({"__proto__": [], "length": MAX_JOIN_LENGTH, "7": {"toString": 1}}) == (
+        "timestamp",
+        "7",
+        "toString",
+    )
+    # The text is counted as V8 writes it: an item's text and the separators before it, once the item's text is
+    # made, and only when it is not empty (each run with node: 600,000,000 items, about 30 s each).
+    null_proto_at = {"__proto__": [], "length": 600_000_000, "560000000": {"__proto__": None}}
+    assert timestamp_fault(null_proto_at) == ("timestamp", "560000000", "__proto__")
+    assert timestamp_fault({**null_proto_at, "540000000": "x"}) == ("timestamp", "length")
+    assert timestamp_fault({**null_proto_at, "540000000": ""}) == ("timestamp", "560000000", "__proto__")
+
+
+def test_a_timestamp_nested_as_deep_as_the_decoder_reads_is_turned_into_text_without_python_s_recursion() -> None:
+    depth = 900
+    raw = '{"type": "track", "userId": "u1", "event": "E", "timestamp": ' + "[1, " * depth
+    raw += '{"toString": 1}' + "]" * depth + "}"
+    [parsed], _ = parse_line(raw.encode())
+    decision = Mapper(Limits()).decide(parsed)
+    assert decision.outcome is Outcome.REJECTED
+    assert decision.findings[-1].code == UNCOPYABLE_MESSAGE.code
+    assert decision.findings[-1].path == "$.timestamp" + "[1]" * depth + ".toString"
+
+
+def test_a_fault_is_told_apart_by_the_step_that_throws() -> None:
+    assert turning_into_a_date(("timestamp", "toString"))
+    assert turning_into_a_date(("timestamp", 0, "__proto__"))
+    assert turning_into_a_date(("__proto__", "__proto__", "timestamp", "__proto__"))
+    assert turning_into_a_date(("timestamp", "length"))
+    assert not turning_into_a_date(("timestamp", "hasOwnProperty"))
+    assert not turning_into_a_date(("traits", "__proto__"))
+    assert not turning_into_a_date(("__proto__", "traits", "a", "__proto__"))
+    assert not turning_into_a_date(("properties", "valueOf"))
