@@ -5,9 +5,10 @@ building Python objects, and of `context`, usually half of a message, only two m
 skipped: the library that sent the message (a server or mobile library's messages never reached Hotjar, and the
 library decides how `integrations` is read) and, for replay, the user's time zone.
 
-A line that holds a key JavaScript gives a meaning of its own (`__proto__`, `hasOwnProperty`, `valueOf`) may reach
-Segment's Hotjar integration otherwise than as it is logged (see `hotjar_cli.core.facade`): such lines, which a
-search of the bytes finds, are also read whole, and their message says what Segment's facade makes of it.
+A line that holds a key JavaScript gives a meaning of its own (`__proto__`, `hasOwnProperty`, `valueOf`, `toString`)
+may reach Segment's Hotjar integration otherwise than as it is logged, or not at all (see `hotjar_cli.core.facade`):
+such lines, which a search of the bytes finds, are also read whole, and their message says what Segment's facade
+makes of it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,13 @@ copied again. The copy runs on the object the browser parsed, in JavaScript, whe
 An object whose `nodeType` is 1 (an element, to the copy) or whose `_isBuffer` is truthy (a buffer) is handed on
 as it is, with every key it has.
 
+After copying the message, the constructor turns its `timestamp` into a date (`new-date`), which first turns an
+object or a list into text (JavaScript's `String(value)`, as a regular expression tests it). A fourth key is not data
+there, `toString`: JavaScript calls the method of that name, and a value under it is no method; nor is there one
+where a `__proto__: null` ended the object's prototypes. The text of a list joins the text of its items, so an item
+like that throws too; and so does a list too long for text, which only a `length` key beside a `__proto__` list can
+make of a logged message.
+
 `could_differ` tells from a line's bytes whether any of this can matter, for nearly no cost (`screen_native.c`
 does it in C; `could_differ_here` is the same in Python); `copied` then runs the facade's steps over the message,
 slowly and exactly. Both are held to the facade itself, run with node, by the tests.
@@ -24,24 +31,29 @@ slowly and exactly. Both are held to the facade itself, run with node, by the te
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any, Final, NamedTuple
 
-from hotjar_cli.core.jsvalues import is_truthy
+from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 
 Place = tuple[str | int, ...]
 """Where a value is in a message: the keys and list indices from its top, `()` for the message itself."""
 
-_SUSPECT_KEYS: Final = (b"__proto__", b"hasOwnProperty", b"valueOf")
+_SUSPECT_KEYS: Final = (b"__proto__", b"hasOwnProperty", b"valueOf", b"toString")
 _ESCAPED_NAME_CHARACTER: Final = re.compile(rb"\\u00[4-7]")
 """A `\\u` escape of a character from `@` to DEL: every letter and `_` of the keys above, which JSON may spell so."""
 
 
 def could_differ_here(raw: bytes) -> bool:
     """Whether the message on a line may reach Segment's Hotjar integration otherwise than as it is logged: the line
-    holds `__proto__`, `hasOwnProperty` or `valueOf`, or a `\\u` escape that could spell a letter of them. False for
-    nearly every line; True may be a false alarm (such a word in a value), which `copied` then settles."""
+    holds `__proto__`, `hasOwnProperty`, `valueOf` or `toString`, or a `\\u` escape that could spell a letter of them.
+    False for nearly every line; True may be a false alarm (such a word in a value), which `copied` then settles.
+
+    A `timestamp` the facade cannot turn into a date needs no word of its own: it holds a `toString` key, or one of its
+    objects inherits from a `__proto__` (a list's `length` and `join` included). Without either, every object's text
+    is JavaScript's own, and no list a line under 8 MB holds is too long for text."""
     return any(key in raw for key in _SUSPECT_KEYS) or _ESCAPED_NAME_CHARACTER.search(raw) is not None
 
 
@@ -71,7 +83,8 @@ class Copied(NamedTuple):
 
     fault: Place | None
     """The key at which the facade throws: `hasOwnProperty`, `valueOf`, or the `__proto__` that set a prototype to
-    null; None when it does not throw."""
+    null; in the `timestamp` (see `turning_into_a_date`), `toString`, the `__proto__` that left no `toString`, or the
+    `length` of a list too long for text; None when it does not throw."""
     inherited: dict[str, Any]
     """Each field the integration reads (`userId` and `traits`, or `event` and `properties`) that the message lacks
     and its `__proto__` holds, as logged there."""
@@ -83,14 +96,15 @@ FIELDS_READ: Final = {"identify": ("userId", "traits"), "track": ("event", "prop
 
 def copied(message: dict[str, Any]) -> Copied:
     """What the facade does with a message of the type it says (as the browser parsed it: JSON, a `__proto__` key a
-    key like any other): the constructor copies it whole, then the integration copies each field it reads.
+    key like any other): the constructor copies it whole and turns its `timestamp` into a date, then the integration
+    copies each field it reads.
 
-    The constructor also sets `timestamp` to a date and turns ISO-8601 strings into dates (`isodate-traverse`), which
-    changes no key and no value's truthiness, so nothing here; and it converts an object `timestamp` to a date, which
-    is left out (see the rule's documentation)."""
+    The constructor also turns ISO-8601 strings into dates (`isodate-traverse`), which changes no key and no value's
+    truthiness, and reads no object's text, so nothing here."""
     kind = message.get("type")
     try:
         copy = _clone(message, ())  # `new Identify(message)`, `new Track(message)`
+        _date_of_timestamp(copy)
         if kind == "identify":
             if _truthy(_field(copy, "userId")):  # `if (!identify.userId()) return`
                 _field(copy, "traits")  # `identify.traits()`, which reads the userId once more
@@ -104,6 +118,16 @@ def copied(message: dict[str, Any]) -> Copied:
         if value is not _UNDEFINED and place != (name,):
             inherited[name] = logged_at(message, place)
     return Copied(None, inherited)
+
+
+def turning_into_a_date(fault: Place) -> bool:
+    """Whether the facade throws at a fault (`Copied.fault`) turning the message's `timestamp` into a date, rather
+    than copying: at a `toString` or a `length` (which the copy calls nothing of), or at a `__proto__` in the
+    `timestamp` (the copy throws at a `__proto__` only in the fields the integration reads)."""
+    key = fault[-1] if fault else ""
+    if key == "toString" or key == "length":
+        return True
+    return key == "__proto__" and next((step for step in fault if step != "__proto__"), None) == "timestamp"
 
 
 def keys_kept(obj: dict[str, Any]) -> list[str]:
@@ -313,3 +337,205 @@ def _field(copy: Any, name: str) -> Any:
     """The facade's `field(name)`: `clone(this.obj[name])`."""
     value, place = _read(copy, name, ())
     return _clone(value, place)
+
+
+# Turning `timestamp` into a date: new-date 1.0.3's `newDate(value)` tests an object or a list with regular
+# expressions (`/\d{13}/.test(value)`), which turn it into text first: JavaScript's ToString, which asks the value for
+# a primitive (ToPrimitive) and throws "Cannot convert object to primitive value" when it gets none. A value the
+# browser parsed from JSON has no method of its own, so only JavaScript's are called: Object.prototype's `toString`
+# ("[object Object]") and `valueOf` (the object itself, no primitive), and Array.prototype's `toString`, which calls
+# `join` (Array.prototype's, or where that is a value, Object.prototype's `toString`). `join` reads the object's
+# `length` and each item below it; an item that is null or absent is empty text.
+
+MAX_STRING_LENGTH: Final = 2**29 - 24
+"""V8's longest string (Chrome's, and node's), in UTF-16 code units: a `join` whose text would be longer throws a
+RangeError ("Invalid string length"). Run with node: a `length` of 536,870,889 joins after about 20 s, 536,870,890
+throws, and an item that throws before the text is too long throws first."""
+MAX_JOIN_LENGTH: Final = 2**32 - 1
+"""The longest `length` V8's `join` takes: a longer one throws a TypeError ("Invalid array length") before any item
+is read."""
+_MAX_SAFE_LENGTH: Final = 2**53 - 1
+"""The longest `length` JavaScript has (ToLength)."""
+
+_Step = Generator[Any, Any, Any]
+"""One step of JavaScript's conversions: a generator that yields the step it needs the answer of, and returns its
+own. `_evaluated` runs them over a stack of its own: a list nests about as deeply as a line does."""
+_OBJECT_TO_STRING: Final = _Marker("Object.prototype.toString")
+_ARRAY_TO_STRING: Final = _Marker("Array.prototype.toString")
+_ARRAY_JOIN: Final = _Marker("Array.prototype.join")
+
+
+class _Joined(NamedTuple):
+    """The text of a list of two items or more, by its length alone (in UTF-16 code units): it holds a comma, so it is
+    no number, and what else it says nothing here reads."""
+
+    length: int
+
+
+_WHITE_SPACE: Final = (
+    "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+"""What JavaScript's StringToNumber trims: its white space (Unicode's spaces, and the byte-order mark) and line ends."""
+_DECIMAL: Final = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_NOT_DECIMAL: Final = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+_BASES: Final = {"x": 16, "o": 8, "b": 2}
+
+
+def _date_of_timestamp(copy: Any) -> None:
+    """The facade's constructor, after the copy: `if ('timestamp' in obj) obj.timestamp = newDate(obj.timestamp)`,
+    the `timestamp` read from the copy's prototypes too. Throws where turning it into text does."""
+    value, place = _read(copy, "timestamp", ())
+    if type(value) is dict or type(value) is list or type(value) is _Copy:
+        _evaluated(_text(value, place))
+
+
+def _evaluated(step: _Step) -> Any:
+    """What a step returns, its steps run over a stack rather than by Python's recursion; `_Thrown` goes through."""
+    stack = [step]
+    answer: Any = None
+    while stack:
+        try:
+            needed = stack[-1].send(answer)
+        except StopIteration as returned:
+            stack.pop()
+            answer = returned.value
+        else:
+            stack.append(needed)
+            answer = None
+    return answer
+
+
+def _get(obj: Any, key: str, place: Place) -> tuple[Any, Place]:
+    """`obj[key]` for an object or an array at `place`, as JavaScript's conversions read it: a value of the message,
+    `_UNDEFINED`, or one of the methods they call; and the place of the key it is read from, or, when nothing is, of
+    the `__proto__` that set the last prototype to null (`()` for JavaScript's own)."""
+    while True:
+        if type(obj) is _Copy:
+            if key in obj.own:
+                return obj.own[key], (*place, key)
+            obj, place = obj.prototype, (*place, "__proto__")
+        elif type(obj) is dict:
+            if key in obj:
+                return obj[key], (*place, key)
+            obj = _OBJECT_PROTOTYPE
+        elif type(obj) is list:
+            if key == "length":
+                return len(obj), (*place, key)
+            if _is_index(key) and int(key) < len(obj):
+                return obj[int(key)], (*place, int(key))
+            if key == "toString" or key == "join":  # Array.prototype's
+                return (_ARRAY_TO_STRING if key == "toString" else _ARRAY_JOIN), ()
+            obj = _OBJECT_PROTOTYPE
+        elif obj is None:
+            return _UNDEFINED, place
+        else:  # Object.prototype
+            return (_OBJECT_TO_STRING if key == "toString" else _UNDEFINED), ()
+
+
+def _text(value: Any, place: Place) -> _Step:
+    """`String(value)` (ToString) of a value other than null or undefined: a str, or a `_Joined`. An object's
+    ToPrimitive calls `valueOf` first or `toString` first by its hint; JavaScript's `valueOf` gives back the object,
+    no primitive, and a value under that name is no method: whatever the hint, the answer is `toString`'s."""
+    if type(value) is str:
+        return value
+    if type(value) is not dict and type(value) is not list and type(value) is not _Copy:
+        return js_string(value)  # a number or a boolean
+    method, at = _get(value, "toString", place)
+    if method is _OBJECT_TO_STRING:
+        return "[object Object]"
+    if method is _ARRAY_TO_STRING:
+        join, _ = _get(value, "join", place)
+        if join is not _ARRAY_JOIN:
+            return "[object Object]"  # Array.prototype.toString falls back to Object.prototype's
+        return (yield _join(value, place))
+    raise _Thrown(at)  # a value under `toString` is no method; nor is there one past a `__proto__: null`
+
+
+def _join(obj: Any, place: Place) -> _Step:
+    """V8's `Array.prototype.join` with its `,`, of an array or an object that inherits from one: each item's text
+    (null and absent ones empty), in order, its separators and text counted as they are written."""
+    length_value, length_place = _get(obj, "length", place)
+    length = _to_length((yield _number(length_value, length_place)))
+    if length > MAX_JOIN_LENGTH:
+        raise _Thrown(length_place)
+    written = 0  # the text of the items so far, in UTF-16 code units
+    first: Any = ""
+    for index, item, at in _items(obj, place, length):
+        if item is None or item is _UNDEFINED:
+            continue
+        text = yield _text(item, at)
+        size = text.length if type(text) is _Joined else utf16_length(text)
+        if size:  # V8 writes an item's text and the separators before it only when the text is not empty
+            written += size
+            if index + written > MAX_STRING_LENGTH:
+                raise _Thrown(length_place)
+        if index == 0:
+            first = text
+    if length <= 1:
+        return first
+    if length - 1 + written > MAX_STRING_LENGTH:
+        raise _Thrown(length_place)
+    return _Joined(length - 1 + written)
+
+
+def _items(obj: Any, place: Place, length: int) -> list[tuple[int, Any, Place]]:
+    """The items below `length` that `join` reads of an object (each index's nearest in its prototypes), by index:
+    only those the message holds, however long the `length`."""
+    found: dict[int, tuple[Any, Place]] = {}
+    while type(obj) is _Copy:
+        _add_items(found, obj.own, place, length)
+        obj, place = obj.prototype, (*place, "__proto__")
+    if type(obj) is dict:
+        _add_items(found, obj, place, length)  # then Object.prototype, which holds no item
+    elif type(obj) is list:
+        for index in range(min(len(obj), length)):
+            found.setdefault(index, (obj[index], (*place, index)))
+    return [(index, *found[index]) for index in sorted(found)]
+
+
+def _add_items(found: dict[int, tuple[Any, Place]], own: dict[str, Any], place: Place, length: int) -> None:
+    """To `found`, each item below `length` of an object's own keys (at `place`) that no nearer object holds."""
+    for key, value in own.items():
+        if _is_index(key) and int(key) < length:  # below `MAX_JOIN_LENGTH`, the keys `join` reads are the indices
+            found.setdefault(int(key), (value, (*place, key)))
+
+
+def _number(value: Any, place: Place) -> _Step:
+    """`Number(value)` (ToNumber), of a value of the model."""
+    if type(value) is bool:
+        return 1 if value else 0
+    if type(value) is int or type(value) is float:
+        return value
+    if value is None:
+        return 0
+    if value is _UNDEFINED:
+        return math.nan
+    text = value if type(value) is str else (yield _text(value, place))
+    return math.nan if type(text) is _Joined else _text_number(text)
+
+
+def _text_number(text: str) -> float:
+    """JavaScript's StringToNumber: a decimal literal, `Infinity`, or `0x`, `0o` or `0b` digits, between white space;
+    nothing (white space only) is 0; anything else is NaN."""
+    text = text.strip(_WHITE_SPACE)
+    if not text:
+        return 0.0
+    if _DECIMAL.fullmatch(text):
+        return float(text.replace("Infinity", "inf"))
+    if _NOT_DECIMAL.fullmatch(text):
+        try:
+            return float(int(text[2:], _BASES[text[1].lower()]))
+        except OverflowError:
+            return math.inf
+    return math.nan
+
+
+def _to_length(number: float) -> int:
+    """JavaScript's ToLength: the whole number toward zero, from 0 to 2**53 - 1 (NaN is 0)."""
+    if number != number or number <= 0:
+        return 0
+    if type(number) is float:
+        if math.isinf(number):
+            return _MAX_SAFE_LENGTH
+        number = math.trunc(number)
+    return min(int(number), _MAX_SAFE_LENGTH)

@@ -33,7 +33,7 @@ from hotjar_cli.core.decode import (
     message_fields,
     properties_keys_of,
 )
-from hotjar_cli.core.facade import Place, left_as_is
+from hotjar_cli.core.facade import Place, left_as_is, turning_into_a_date
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
@@ -727,9 +727,22 @@ _PROTO_TRAIT: Final = Finding(
 """proto-trait: the same for every message, whatever the value."""
 
 
+_DATE_FAULTS: Final = {
+    "toString": "`toString` is a value here, where Segment's facade calls JavaScript's method of that name to turn "
+    "the `timestamp` into a date",
+    "__proto__": "`__proto__: null` leaves an object in the `timestamp` without JavaScript's `toString`, which "
+    "Segment's facade calls to turn it into a date",
+    "length": "`length` makes the `timestamp` a list longer than JavaScript can turn into text, as Segment's facade "
+    "does to turn it into a date",
+}
+"""Why Segment's facade throws turning the `timestamp` into a date, by the key at fault."""
+
+
 def copy_fault_detail(place: Place) -> str:
     """Why Segment's facade throws at a place (`facade.Copied.fault`), by the key there, without its value."""
     key = place[-1] if place else ""
+    if turning_into_a_date(place):
+        return _DATE_FAULTS[str(key)]
     if key == "__proto__":
         return "`__proto__: null` leaves an object Segment's facade copies again without `hasOwnProperty`"
     return f"`{key}` is a value here, where Segment's facade calls JavaScript's method of that name to copy the object"

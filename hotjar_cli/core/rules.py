@@ -56,6 +56,8 @@ HOTJAR_EVENTS_API = "https://help.hotjar.com/hc/en-us/articles/4405109971095-Eve
 JSON_RFC = "https://www.rfc-editor.org/rfc/rfc8259"
 SEGMENT_FACADE = "https://www.npmjs.com/package/segmentio-facade"
 NDHOULE_CLONE = "https://www.npmjs.com/package/@ndhoule/clone"
+NEW_DATE = "https://www.npmjs.com/package/new-date"
+JAVASCRIPT_TO_PRIMITIVE = "https://tc39.es/ecma262/#sec-toprimitive"
 ANALYTICS_NEXT_DESTINATIONS = (
     "https://github.com/segmentio/analytics-next/blob/master/packages/browser/src/plugins/ajs-destination/index.ts"
 )
@@ -119,11 +121,15 @@ _FACADE_SOURCES = (
     "field read (`transform(obj)`); @ndhoule/clone 1.0.0, `index.js`, `clone`: `for (var key in obj) { if "
     "(obj.hasOwnProperty(key)) { copy[key] = clone(obj[key]); } }`; component-type 1.2.2, `index.js`, `type`: "
     "`val.valueOf ? val.valueOf() : ...`, after `val.nodeType === 1` (an element) and `val._isBuffer` (a buffer), "
-    "which `clone` hands on as they are. analytics-next builds the facade in "
+    "which `clone` hands on as they are. The constructor then turns the `timestamp` into a date (`obj.timestamp = "
+    "newDate(obj.timestamp)`, when `'timestamp' in obj`); new-date 1.0.3, `lib/index.js`, `newDate`: "
+    "`milliseconds.is(val)`, `/\\d{13}/.test(string)`, which turns an object into text (ECMAScript's ToString and "
+    "ToPrimitive; V8's `Array.prototype.join` for a list). analytics-next builds the facade in "
     "`packages/browser/src/plugins/ajs-destination/index.ts`, `LegacyDestination.send` (`new clz(afterMiddleware, "
     "{...})`); classic analytics.js in analytics.js-core's `lib/analytics.js`, `Analytics.prototype.identify` and "
     "`track` (`new Identify(msg)`, `new Track(msg)`). Checked "
-    "by running `@segment/analytics.js-integration-hotjar` 1.4.0 with node on every shape described here."
+    "by running `@segment/analytics.js-integration-hotjar` 1.4.0 with node on every shape described here (text too "
+    "long for Chrome by hand, as node takes about 20 s to make it)."
 )
 _SPEC_PAGES = (SEGMENT_SPEC_COMMON, SEGMENT_SPEC_IDENTIFY, SEGMENT_SPEC_TRACK)
 _INTEGRATION_PAGES = (SEGMENT_INTEGRATION, SEGMENT_HOTJAR_DOCS)
@@ -397,21 +403,35 @@ UNCOPYABLE_MESSAGE = Rule(
     "An object whose `nodeType` is 1 or whose `_isBuffer` is truthy is handed on uncopied, with all it holds, and "
     "throws nothing. The finding's path is the key at fault. It is checked before the rules of the message's "
     "type (HJ103, HJ104, HJ107 and the trait rules), after those that keep a message from the integration (HJ101, "
-    'HJ102, HJ109). A `timestamp` that is an object JavaScript cannot turn into text (`{"__proto__": null}`, '
-    '`{"toString": 1}`) makes the facade throw too, converting it to a date: that is not checked.',
+    "HJ102, HJ109). A `timestamp` that JavaScript cannot turn into text, which the facade does to turn it into a "
+    "date, makes it throw too: an object with a `toString` key (any value; its own, or one its `__proto__` lends "
+    'it), or whose `__proto__` is `null` (`{"__proto__": null}` alone included); a list holding such an object, at '
+    "any depth; or, where a `__proto__` list lends an object its items, a `length` that makes it too long for text "
+    "(in Chrome: over 4,294,967,295 items, or text over 536,870,888 characters). A message's `__proto__` lends it a "
+    "`timestamp` too; `originalTimestamp`, `sentAt` and `receivedAt` are not turned into dates.",
     why_it_matters="analytics.js wraps each message in a facade whose constructor deep-copies it, and the facade "
     "copies each field the integration reads again. The copy calls `obj.hasOwnProperty(key)` on every object and "
     "`val.valueOf()` to tell objects from values; in the browser, a key of that name holds data where the copy "
     "expects JavaScript's method, and `__proto__: null` leaves the copy of an object with no `hasOwnProperty` at "
     "all. The copy throws (`obj.hasOwnProperty is not a function`), and no `hj` call is made: every trait or the "
-    "event is lost. analytics-next builds the facade in each destination while its Segment.io destination sends a "
+    "event is lost. The constructor then turns the `timestamp` into a date (`new-date`), which asks JavaScript for "
+    "its text: a value under `toString` is no method, and nothing else gives one (`Cannot convert object to "
+    "primitive value`). analytics-next builds the facade in each destination while its Segment.io destination sends a "
     "copy of its own, so the log holds a message Hotjar never received (classic analytics.js builds it once, "
     "before every destination, and sends nothing).",
     example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "hasOwnProperty": true}}',
     instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "has_own_property": true}}',
     source=_FACADE_SOURCES,
     confidence="high",
-    references=(SEGMENT_INTEGRATION, SEGMENT_FACADE, NDHOULE_CLONE, ANALYTICS_NEXT_DESTINATIONS, JAVASCRIPT_PROTO),
+    references=(
+        SEGMENT_INTEGRATION,
+        SEGMENT_FACADE,
+        NDHOULE_CLONE,
+        ANALYTICS_NEXT_DESTINATIONS,
+        JAVASCRIPT_PROTO,
+        NEW_DATE,
+        JAVASCRIPT_TO_PRIMITIVE,
+    ),
 )
 
 NESTED_TRAIT = Rule(

@@ -1,13 +1,17 @@
 /* `hotjar_cli.core.facade.could_differ_here` in C: whether a line holds `__proto__`, `hasOwnProperty`, `valueOf`,
- * or a `\u` escape of a character from `@` to DEL (`\u0040` to `\u007f`, which could spell a letter of them).
+ * `toString`, or a `\u` escape of a character from `@` to DEL (`\u0040` to `\u007f`, which could spell a letter of
+ * them).
  * Built at install with the compiled core (hatch_build.py), and held equal to the Python by tests/core/test_facade.py.
  *
  * Every line the engine reads is asked, so the question costs one pass over the line rather than a search per word:
- * each word holds a byte rare in a log's lines (`\`, the capital `O` of `hasOwnProperty` and `valueOf`) or two
- * underscores in a row, and only where such a byte is found are the bytes around it compared. Where the processor
- * has AVX2 (nearly every x86-64 machine since 2013), the pass looks at 32 bytes at a time for all three at once;
- * elsewhere, memchr (vectorised by the C library) looks for each in turn. On the benchmark's short lines (345 bytes
- * on average) that is about 190 and 390 instructions a line (callgrind), where a line costs about 16,000 in all.
+ * each word holds a byte rare in a log's lines (`\`, the capital `O` of `hasOwnProperty` and `valueOf`) or a pair of
+ * bytes rarer still (two underscores in a row; the `oS` of `toString`, where a capital S alone is common: `Safari` in
+ * every browser's user agent), and only where one is found are the bytes around it compared. Where the processor
+ * has AVX2 (nearly every x86-64 machine since 2013), the pass looks at 32 bytes at a time for all four at once;
+ * elsewhere, memchr (vectorised by the C library) looks for each byte in turn (the `S` of `toString` alone). On the
+ * benchmark's short lines (345 bytes on average) that is about 240 and 460 instructions a line (callgrind, the pass
+ * alone over 20,000 lines), where a line costs about 16,000 in all; looking for `toString` too added about 57 and
+ * 107 (from 183 and 355).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -19,14 +23,16 @@
 #define WITH_AVX2 1
 #endif
 
-/* Whether the word that a byte found by the pass (`\`, `O`, or the first of two underscores) belongs to is one of
- * those asked about. */
+/* Whether the word that a byte found by the pass (`\`, `O`, the `o` before an `S`, or the first of two underscores)
+ * belongs to is one of those asked about. */
 static int word_at(const char *at, const char *start, const char *end) {
     if (*at == '\\')
         return end - at >= 5 && at[1] == 'u' && at[2] == '0' && at[3] == '0' && at[4] >= '4' && at[4] <= '7';
     if (*at == 'O') /* hasOwnProperty: `O` is its 4th character; valueOf: its 6th */
         return (at - start >= 3 && end - at >= 11 && memcmp(at - 3, "hasOwnProperty", 14) == 0) ||
                (at - start >= 5 && end - at >= 2 && memcmp(at - 5, "valueOf", 7) == 0);
+    if (*at == 'o') /* toString: `o` is its 2nd character */
+        return at - start >= 1 && end - at >= 7 && memcmp(at - 1, "toString", 8) == 0;
     return end - at >= 9 && memcmp(at, "__proto__", 9) == 0;
 }
 
@@ -43,19 +49,25 @@ static int differs_bytewise(const char *start, const char *end) {
          at = memchr(at + 1, '_', (size_t)(end - at - 1)))
         if (at[1] == '_' && word_at(at, start, end))
             return 1;
+    for (at = memchr(start, 'S', (size_t)(end - start)); at != NULL; at = memchr(at + 1, 'S', (size_t)(end - at - 1)))
+        if (at - start >= 1 && at[-1] == 'o' && word_at(at - 1, start, end))
+            return 1;
     return 0;
 }
 
 #ifdef WITH_AVX2
-/* The bytes marked in the 32 from `at`: each `\` or `O`, and each `_` followed by `_` (the byte after the block is
- * read too). */
+/* The bytes marked in the 32 from `at`: each `\` or `O`, each `_` followed by `_`, and each `o` followed by `S` (the
+ * byte after the block is read too). */
 __attribute__((target("avx2"))) static inline __m256i marked_at(const char *at) {
     const __m256i backslash = _mm256_set1_epi8('\\'), capital_o = _mm256_set1_epi8('O'),
-                  underscore = _mm256_set1_epi8('_');
+                  underscore = _mm256_set1_epi8('_'), small_o = _mm256_set1_epi8('o'), capital_s = _mm256_set1_epi8('S');
     __m256i here = _mm256_loadu_si256((const __m256i *)at);
     __m256i next = _mm256_loadu_si256((const __m256i *)(at + 1));
-    return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(here, backslash), _mm256_cmpeq_epi8(here, capital_o)),
-                           _mm256_and_si256(_mm256_cmpeq_epi8(here, underscore), _mm256_cmpeq_epi8(next, underscore)));
+    __m256i alone = _mm256_or_si256(_mm256_cmpeq_epi8(here, backslash), _mm256_cmpeq_epi8(here, capital_o));
+    __m256i pairs = _mm256_or_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi8(here, underscore), _mm256_cmpeq_epi8(next, underscore)),
+        _mm256_and_si256(_mm256_cmpeq_epi8(here, small_o), _mm256_cmpeq_epi8(next, capital_s)));
+    return _mm256_or_si256(alone, pairs);
 }
 
 __attribute__((target("avx2"))) static int word_in(__m256i marked, const char *at, const char *start,

@@ -1,4 +1,4 @@
-"""Messages Segment's facade cannot copy (HJ110) and traits its copy drops (HJ207), through every command: validate
+"""Messages Segment's facade throws on (HJ110) and traits its copy drops (HJ207), through every command: validate
 rejects and drops them wherever they are (a batch's items, a gzipped file, any number of jobs), replay sends none of
 them, and the inventory gives `__proto__` no place in the site's budget."""
 
@@ -26,10 +26,13 @@ LOG = (
         ]
     )
     + '{"type": "identify", "userId": "u5", "traits": {"has\\u004fwnProperty": true, "plan": "pro"}}\n'
+    + track("Paid", "u6", timestamp=[{"__proto__": None}])
 )
-"""Nine events on seven lines: four Segment's facade throws on, two with a trait `__proto__`, three clean."""
+"""Ten events on eight lines: five Segment's facade throws on (the last turning its `timestamp` into a date), two with
+a trait `__proto__`, three clean."""
 
 PATHS = ["$.traits.hasOwnProperty", "$.context.page.hasOwnProperty", "$.properties.valueOf", "$.traits.hasOwnProperty"]
+PATHS += ["$.timestamp[0].__proto__"]
 
 
 def test_validate_rejects_what_the_facade_cannot_copy_and_drops_the_trait_proto(logs: Any) -> None:
@@ -45,13 +48,14 @@ def test_validate_rejects_what_the_facade_cannot_copy_and_drops_the_trait_proto(
         (6, 0, "modified"),
         (6, 1, "rejected"),
         (7, None, "rejected"),
+        (8, None, "rejected"),
     ]
     findings = [finding for record in records for finding in record.get("findings", [])]
     assert [finding["path"] for finding in findings if finding["code"] == "HJ110"] == PATHS
     assert [finding["path"] for finding in findings if finding["code"] == "HJ207"] == ["$.traits.__proto__"] * 2
     # A detail says which key, never what the message held there (1, "x", "Acme", true).
     details = {finding["detail"] for finding in findings if finding["code"] in ("HJ110", "HJ207")}
-    assert len(details) == 3 and not any(word in detail.split() for detail in details for word in ("1", "x", "Acme"))
+    assert len(details) == 4 and not any(word in detail.split() for detail in details for word in ("1", "x", "Acme"))
 
 
 @pytest.mark.parametrize("command", [["validate", "-f", "json"], ["inventory", "-f", "json"], ["replay", "--dry-run"]])
@@ -67,7 +71,7 @@ def test_two_jobs_and_a_gzipped_log_answer_as_one_plain_reading(
     read_zipped = cli(*command, zipped, "--jobs", "2", *(["--fail-on", "never"] if one else [])).stdout
     assert read_zipped.replace("facade.jsonl.gz", "facade.jsonl") == alone
     if command[0] == "validate":
-        assert json.loads(alone)["summary"]["rules"] == {"HJ110": 1200, "HJ207": 600, "HJ301": 300}
+        assert json.loads(alone)["summary"]["rules"] == {"HJ005": 300, "HJ110": 1500, "HJ207": 600, "HJ301": 300}
 
 
 def test_replay_sends_neither_a_message_the_facade_cannot_copy_nor_a_trait_proto(logs: Any) -> None:

@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.facade import (
+    MAX_JOIN_LENGTH,
+    MAX_STRING_LENGTH,
     Copied,
     copied,
     could_differ_here,
     keys_kept,
     left_as_is,
     lines_that_could_differ_here,
+    turning_into_a_date,
 )
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
@@ -26,10 +29,11 @@ from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import UNCOPYABLE_MESSAGE
 from tests.support.messages import PROPERTY_SETTINGS, facade_messages, facade_values, log_values, spelled
 
-WORDS = [b"__proto__", b"hasOwnProperty", b"valueOf", b"\\u004f", b"\\u005F", b"\\u0070", b"\\u007e"]
+WORDS = [b"__proto__", b"hasOwnProperty", b"valueOf", b"toString", b"\\u004f", b"\\u005F", b"\\u0070", b"\\u007e"]
 """What the screen looks for; and near misses it must pass over."""
 NEAR = [b"_proto__", b"__proto_", b"hasOwnPropert", b"asOwnProperty", b"valueO", b"alueOf", b"\\u0030", b"\\u003f"]
 NEAR += [b"\\u00e9", b"\\u0026", b"\\u0080", b"\\U004f", b"\\u04f", b"___", b"OO", b"\\\\"]
+NEAR += [b"toStrin", b"oString", b"tostring", b"ToString", b"toSTRING", b"oS", b"Safari", b"macOS"]
 
 
 def test_the_screen_finds_each_word_and_passes_over_near_misses() -> None:
@@ -40,7 +44,9 @@ def test_the_screen_finds_each_word_and_passes_over_near_misses() -> None:
     assert not could_differ_here(b"")
 
 
-pieces = st.lists(st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"\\", b"u", b"0", b'"', b"x"]), max_size=12)
+pieces = st.lists(
+    st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"o", b"S", b"t", b"\\", b"u", b"0", b'"', b"x"]), max_size=12
+)
 
 
 @given(data=st.binary(max_size=80) | pieces.map(b"".join))
@@ -49,6 +55,9 @@ pieces = st.lists(st.sampled_from([*WORDS, *NEAR, b"_", b"O", b"\\", b"u", b"0",
 @example(data=b"xvalueOf")
 @example(data=b"__proto__")
 @example(data=b"___proto__")
+@example(data=b"toString")
+@example(data=b"ttoStringg")
+@example(data=b"oStoString")
 @example(data=b"_\\u004")
 @example(data=b"\\u0045")
 def test_the_screen_in_c_answers_as_the_python_one(screen_native: ModuleType, data: bytes) -> None:
@@ -88,12 +97,14 @@ def test_the_screen_in_c_takes_bytes_only(screen_native: ModuleType) -> None:
 def test_the_screen_finds_each_word_at_each_place_of_a_long_line(screen_native: ModuleType) -> None:
     # The last of its blocks of 32 bytes overlaps the one before it: every place of a line of every length, once.
     for length in range(0, 100):
-        for word in (b"__proto__", b"hasOwnProperty", b"valueOf", b"\\u0041"):
+        for word in (b"__proto__", b"hasOwnProperty", b"valueOf", b"toString", b"\\u0041"):
             for at in range(0, length - len(word) + 1):
                 line = b"a" * at + word + b"a" * (length - at - len(word))
                 assert screen_native.could_differ(line), line
                 assert screen_native.could_differ_bytewise(line), line
             assert not screen_native.could_differ(b"_" * length + b"O" * length)
+            assert not screen_native.could_differ(b"o" * length + b"S" * length + b"tring")
+            assert not screen_native.could_differ_bytewise(b"o" * length + b"S" * length + b"tring")
 
 
 def as_it_is(message: object) -> bool:
@@ -106,11 +117,13 @@ def as_it_is(message: object) -> bool:
     return not isinstance(traits, dict) or set(keys_kept(traits)) == set(traits)  # in JavaScript's order
 
 
-@given(message=facade_messages | log_values, escaped=st.sets(st.sampled_from("_hasOwnPrtyvluefO")))
+@given(message=facade_messages | log_values, escaped=st.sets(st.sampled_from("_hasOwnPrtyvluefOSig")))
 @PROPERTY_SETTINGS
 @example(message={"type": "identify", "userId": "u1", "traits": {"__proto__": 1}}, escaped={"_"})
 @example(message={"type": "track", "event": "E", "context": {"hasOwnProperty": 1}}, escaped={"O"})
 @example(message={"type": "identify", "traits": {"nodeType": None, "1": None}}, escaped=set())
+@example(message={"type": "track", "timestamp": [{"toString": 1}]}, escaped={"S"})
+@example(message={"type": "track", "timestamp": {"__proto__": [], "length": 2, "1": {"a": 1}}}, escaped={"_"})
 def test_every_line_the_facade_copies_otherwise_is_one_the_screen_finds(message: object, escaped: set[str]) -> None:
     raw = spelled(json.dumps(message), escaped).encode()
     if not could_differ_here(raw):
@@ -170,3 +183,55 @@ def test_a_message_nested_as_deep_as_the_decoder_reads_is_copied_without_python_
     [finding] = decision.findings
     assert finding.code == UNCOPYABLE_MESSAGE.code
     assert finding.path == "$.properties" + ".a" * depth + ".hasOwnProperty"
+
+
+def timestamp_fault(timestamp: object) -> object:
+    """Where the facade throws on a track with this `timestamp`, or None."""
+    return copied({"type": "track", "userId": "u1", "event": "E", "timestamp": timestamp}).fault
+
+
+def test_a_list_too_long_for_text_throws_where_v8_does() -> None:
+    # Run with node (the tests' own node; Chrome's JavaScript is the same): `String(o)` of an object whose prototype
+    # is `[]` and whose `length` is 536,870,889 made 536,870,888 commas in about 20 s; 536,870,890 threw "Invalid
+    # string length"; a `length` of 2**32 threw "Invalid array length" at once, and 2**32 - 1 read the items.
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH + 1}) is None
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH + 2}) == ("timestamp", "length")
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH - 5, "0": "abcdef"}) is None
+    assert timestamp_fault({"__proto__": [], "length": MAX_STRING_LENGTH - 5, "0": "abcdefg"}) == (
+        "timestamp",
+        "length",
+    )
+    assert timestamp_fault({"__proto__": [], "length": MAX_JOIN_LENGTH + 1}) == ("timestamp", "length")
+    assert timestamp_fault({"__proto__": [], "length": MAX_JOIN_LENGTH, "7": {"toString": 1}}) == (
+        "timestamp",
+        "7",
+        "toString",
+    )
+    # The text is counted as V8 writes it: an item's text and the separators before it, once the item's text is
+    # made, and only when it is not empty (each run with node: 600,000,000 items, about 30 s each).
+    null_proto_at = {"__proto__": [], "length": 600_000_000, "560000000": {"__proto__": None}}
+    assert timestamp_fault(null_proto_at) == ("timestamp", "560000000", "__proto__")
+    assert timestamp_fault({**null_proto_at, "540000000": "x"}) == ("timestamp", "length")
+    assert timestamp_fault({**null_proto_at, "540000000": ""}) == ("timestamp", "560000000", "__proto__")
+
+
+def test_a_timestamp_nested_as_deep_as_the_decoder_reads_is_turned_into_text_without_python_s_recursion() -> None:
+    depth = 900
+    raw = '{"type": "track", "userId": "u1", "event": "E", "timestamp": ' + "[1, " * depth
+    raw += '{"toString": 1}' + "]" * depth + "}"
+    [parsed], _ = parse_line(raw.encode())
+    decision = Mapper(Limits()).decide(parsed)
+    assert decision.outcome is Outcome.REJECTED
+    assert decision.findings[-1].code == UNCOPYABLE_MESSAGE.code
+    assert decision.findings[-1].path == "$.timestamp" + "[1]" * depth + ".toString"
+
+
+def test_a_fault_is_told_apart_by_the_step_that_throws() -> None:
+    assert turning_into_a_date(("timestamp", "toString"))
+    assert turning_into_a_date(("timestamp", 0, "__proto__"))
+    assert turning_into_a_date(("__proto__", "__proto__", "timestamp", "__proto__"))
+    assert turning_into_a_date(("timestamp", "length"))
+    assert not turning_into_a_date(("timestamp", "hasOwnProperty"))
+    assert not turning_into_a_date(("traits", "__proto__"))
+    assert not turning_into_a_date(("__proto__", "traits", "a", "__proto__"))
+    assert not turning_into_a_date(("properties", "valueOf"))

@@ -81,7 +81,8 @@ log_values = st.one_of(segment_messages, segment_messages, batches, json_values)
 
 # The keys JavaScript reads on an object Segment's facade copies (see `hotjar_cli.core.facade`), among plain ones, at
 # every place of a message; and values that are truthy in JavaScript or not, `nodeType` 1 among them.
-FACADE_KEYS = ["__proto__", "hasOwnProperty", "valueOf", "nodeType", "_isBuffer", "toString", "plan", "a", "1"]
+FACADE_KEYS = ["__proto__", "hasOwnProperty", "valueOf", "nodeType", "_isBuffer", "toString", "length", "join"]
+FACADE_KEYS += ["plan", "a", "0", "1"]
 facade_keys = st.sampled_from(FACADE_KEYS)
 facade_values = st.recursive(
     st.sampled_from([None, True, False, 0, 1, 1.0, 2, "", "x", "2024-03-01T00:00:00Z"]),
@@ -96,6 +97,7 @@ facade_messages = st.fixed_dictionaries(
         "traits": st.dictionaries(facade_keys, facade_values, max_size=5) | facade_values,
         "properties": facade_values,
         "context": st.dictionaries(st.sampled_from(["page", *FACADE_KEYS]), facade_values, max_size=3),
+        "timestamp": facade_values,
         **dict.fromkeys(("__proto__", "hasOwnProperty", "valueOf", "nodeType", "_isBuffer"), facade_values),
     },
 )
