@@ -281,6 +281,7 @@ class Names:
         "limits",
         "occurrences",
         "offered",
+        "outside",
         "slots",
         "threshold",
         "unnamed",
@@ -329,6 +330,9 @@ class Names:
         rule that rejected them: counted under no name, so that the inventory's findings add up to `validate`'s."""
         self.slots: dict[str, int] = {}
         """Each held name's slot in the `Tally` counting for it, and -1 for names met outside the sample held."""
+        self.outside = 0
+        """The names in `slots` with -1: past `SLOTS_PER_NAME_HELD` per name held, they are let go (see
+        `Inventory._slot`)."""
         self.kept_site: dict[str, None] | None = None
         """In an inventory a worker keeps over the parts it reads (`Inventory.begin_part`): every name one of its
         parts offered first, and every event name one turned away while the names it held before were not yet
@@ -671,7 +675,7 @@ DECISIONS_HELD: Final = 65_536
 shares up to three decisions for each event name the site admits (see `Mapper`), so that a full site's 10,000
 names are held with room to spare."""
 SLOTS_PER_NAME_HELD: Final = 4
-"""A kind's `Names.slots` lets the names met outside the sample go past this many per name held."""
+"""A kind's `Names.slots` lets the names met outside the sample go past this many per name held (`Names.outside`)."""
 
 
 def _offers_event(decision: Decision, found: list[str]) -> bool:
@@ -932,11 +936,16 @@ class Inventory:
         if names.records is not records:
             self._let_go(names, kind)
         if record is None:
-            if len(names.slots) >= names.held_names * SLOTS_PER_NAME_HELD:
+            # Counted apart from the names held, which may be many more than `held_names` (the event names a
+            # worker holds for the site, see `Names.kept_site`): were the bound on every name, a worker past it
+            # would let go and make its slots again for each new name outside the sample.
+            if names.outside >= names.held_names * SLOTS_PER_NAME_HELD:
                 kept = {held: slot for held, slot in names.slots.items() if slot >= 0}
                 names.slots.clear()  # the same dict: the tally watches the attributes' (`watch_attributes`)
                 names.slots.update(kept)
+                names.outside = 0
             names.slots[name] = -1
+            names.outside += 1
             return -1
         slot = names.slots[name] = self._new_slot(kind)
         return slot
@@ -948,6 +957,7 @@ class Inventory:
             if slot >= 0 and gone not in names.records:
                 self._tally.free_slot(kind, slot)
                 names.slots[gone] = -1
+                names.outside += 1
 
     def _track(
         self,

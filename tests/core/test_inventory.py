@@ -28,6 +28,7 @@ from hotjar_cli.core.rules import (
     MISSING_EVENT_NAME,
     PROTO_TRAIT,
 )
+from hotjar_cli.core.site import Site
 from hotjar_cli.core.tally import COUNTED, NOT_COUNTED, Tally, new_tally
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 from tests.support.site_view_logs import timed_log
@@ -394,3 +395,35 @@ def test_a_trait_proto_is_held_first_when_the_inventory_holds_a_sample_of_names(
     text = json.dumps({"type": "identify", "userId": "u1", "traits": traits}) + "\n"
     attributes = inventory_state(text, Limits(), InventoryBounds(attribute_names=2), as_shown=True)[0]
     assert set(attributes["records"]) == {"__proto__", "id"}
+
+
+def test_a_name_met_outside_the_sample_is_remembered_however_many_names_a_worker_holds_for_the_site() -> None:
+    # A worker that read a part before the site's names were known holds every event name it turned away there, as
+    # one the site may keep. The bound on the names remembered outside the sample counted those too: past it, each
+    # new name outside the sample let go of every other and made the slots again, and a log of many distinct event
+    # names took minutes on two processes instead of seconds.
+    limits = Limits(max_events=3)
+    inventory = Inventory(100, 3, bounds=InventoryBounds(event_names=4))
+
+    def read(mapper: Mapper, names: list[str], first_line: int) -> None:
+        for line, name in enumerate(names, first_line):
+            raw = json.dumps({"type": "track", "userId": "u1", "event": name, "timestamp": "2024-03-01T10:00:00Z"})
+            message = parse_line(raw.encode())[0][0]
+            decision = mapper.decide(message)
+            inventory.observe("a.jsonl", line, None, message, decision, segment_time(message))
+
+    kept = ["Kept 0", "Kept 1", "Kept 2"]
+    inventory.begin_part(0, exact_events=False)
+    inventory.held_before((), ())
+    read(Mapper(limits), [*kept, *(f"Held {n}" for n in range(200))], 1)
+    held = {name for name, slot in inventory.events.slots.items() if slot >= 0}
+    assert len(held) > 4 * 4  # many more than the bound on names outside the sample
+    inventory.begin_part(1, exact_events=True)
+    inventory.held_before((), kept)
+    outside = [f"Outside {n}" for n in range(12)]
+    read(Mapper(limits, Site(100, 3, (), kept)), outside, 1)
+    slots = inventory.events.slots
+    assert all(name in slots for name in outside)  # each remembered, held or not
+    not_held = [name for name in outside if slots[name] < 0]
+    assert len(not_held) >= 2
+    assert held <= {name for name, slot in slots.items() if slot >= 0}
