@@ -152,3 +152,19 @@ def test_the_layout_defines_its_words() -> None:
         "dead letter",
     ):
         assert f"**{word}" in words, f"the README's words do not define {word!r}"
+
+
+def test_the_readme_names_every_extra() -> None:
+    import tomllib
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    listed = README.split("Extras: ", 1)[1].split("\n\n", 1)[0]
+    assert [extra for extra in extras if f"`{extra}`" not in listed] == []
+
+
+def test_the_readme_dry_run_summary_is_what_the_samples_give() -> None:
+    from tests.support.cli import cli
+
+    said = cli("replay", REPO / "sample_events", "--dry-run").stderr.splitlines()
+    block = README.split("pass `validate` reports on:\n\n```text\n", 1)[1].split("```", 1)[0]
+    assert block.splitlines() == said[: len(block.splitlines())]
