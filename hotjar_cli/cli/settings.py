@@ -127,7 +127,11 @@ def common_settings(
         raise UsageError(
             f"--stdin-filename {stdin_filename}: names standard input, which is read only when - is among the inputs"
         )
-    sources, repeats = distinct(resolve(paths, endpoint_url or None, Window(filters.since, filters.until)))
+    window = Window(filters.since, filters.until)
+    sources, repeats = distinct(resolve(paths, endpoint_url or None, window))
+    skipped = window.skipped_words()
+    if skipped is not None:
+        talk.say(f"hotjar-cli: {visible(skipped)}")  # folder names come from the input
     if endpoint_url and all(source.remote is None for source in sources) and _on_the_command_line("endpoint_url"):
         # Said, not refused: a script may pass it to every run; from AWS_ENDPOINT_URL it is the machine's, unsaid.
         talk.say(

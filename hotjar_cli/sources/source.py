@@ -129,11 +129,14 @@ class Source(msgspec.Struct, frozen=True):
         return self.path is None and self.remote is None
 
 
-class Window(msgspec.Struct, frozen=True):
-    """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them."""
+class Window(msgspec.Struct):
+    """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them, and
+    remembering the names of those it skipped (`skipped`), for a run to say."""
 
     since: datetime | None = None
     until: datetime | None = None
+    skipped: dict[str, None] = msgspec.field(default_factory=dict)
+    """The received-day folders skipped, by name, in the order they were met."""
 
     def hint(self) -> str:
         """Words to add when nothing was found: the window may be why."""
@@ -146,9 +149,31 @@ class Window(msgspec.Struct, frozen=True):
         day = received_day(name)
         if day is None:
             return False
-        if self.since is not None and day + _DAY + RECEIVED_DAY_MARGIN <= self.since:
-            return True
-        return self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
+        excluded = (self.since is not None and day + _DAY + RECEIVED_DAY_MARGIN <= self.since) or (
+            self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
+        )
+        if excluded:
+            self.skipped[name] = None
+        return excluded
+
+    def skipped_words(self) -> str | None:
+        """`3 received-day folders outside --since/--until were not read (...)`, when any was skipped; else None."""
+        names = list(self.skipped)
+        if not names:
+            return None
+        shown = ", ".join(names[:SKIPPED_FOLDERS_NAMED]) + (
+            f" and {len(names) - SKIPPED_FOLDERS_NAMED:,} more" if len(names) > SKIPPED_FOLDERS_NAMED else ""
+        )
+        folders = "1 received-day folder" if len(names) == 1 else f"{len(names):,} received-day folders"
+        return (
+            f"{folders} outside --since/--until {'was' if len(names) == 1 else 'were'} not read ({shown}): an event "
+            "there is in the window only if it reached Segment over a day after it happened (a device offline, a "
+            "backfill); name such a folder without --since/--until to read it"
+        )
+
+
+SKIPPED_FOLDERS_NAMED = 3
+"""Received-day folders a run names of those `--since`/`--until` skipped; the rest are counted."""
 
 
 def received_day(name: str) -> datetime | None:

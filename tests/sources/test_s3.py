@@ -250,6 +250,10 @@ def test_since_and_until_skip_day_folders_before_reading_them(store: dict) -> No
         "never",
     )
     assert as_local(done.stdout, store) == files.stdout
+    # Said, not passed over: an event that reached Segment over a day late may sit in a folder skipped.
+    said = [line for line in done.stderr.decode().splitlines() if "received-day folder" in line]
+    assert len(said) == 1 and OLD_DAY in said[0] and "outside --since/--until" in said[0]
+    assert said == [line for line in files.stderr.decode().splitlines() if "received-day folder" in line]
     report = json.loads(done.stdout)
     # 2024-04-02 and 2024-04-04 are kept: within a day of the window, their events may still be in it.
     assert report["summary"]["files"] == len(
