@@ -38,6 +38,12 @@ class Limits:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")
+        if self.event_name_characters.startswith("^"):
+            # `[^^A-Za-z]` would allow `^` and letters, where a class that starts with `^` means all but them.
+            raise ValueError(
+                f"event-name-characters {self.event_name_characters!r} starts with ^, which in a character class "
+                "means all but what follows: give the characters allowed (a `^` itself as `\\^`)"
+            )
         try:
             pattern = re.compile(f"[^{self.event_name_characters}]")
         except re.error as error:

@@ -1324,6 +1324,15 @@ def test_a_character_class_closed_early_is_refused(body: str) -> None:
         Limits(event_name_characters=body)
 
 
+@pytest.mark.parametrize("body", ["^A-Za-z", "^"])
+def test_a_class_that_starts_with_a_caret_is_refused(body: str) -> None:
+    # Taken as given, `^A-Za-z` allowed `^` and letters, where a reader of the class reads all but letters.
+    with pytest.raises(ValueError, match="starts with \\^, which in a character class means all but"):
+        Limits(event_name_characters=body)
+    assert Limits(event_name_characters=r"\^A-Z").disallowed_characters("A^b") == ["b"]
+    assert Limits(event_name_characters="A-Z^").disallowed_characters("A^b") == ["b"]
+
+
 def test_a_bracket_escaped_or_first_stays_in_the_class() -> None:
     assert Limits(event_name_characters=r"a-z\]").disallowed_characters("ab]!") == ["!"]
     assert Limits(event_name_characters="]a-z").disallowed_characters("ab]!") == ["!"]
