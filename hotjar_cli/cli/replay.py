@@ -366,11 +366,7 @@ def site_settings(
     """The settings of a replay of the site, or of its check: the site, its page, the script and the browser."""
     from hotjar_cli.replay.settings import ReplaySettings
 
-    if importlib.util.find_spec("playwright") is None:
-        raise UsageError(
-            f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
-            "(--dry-run needs nothing more)"
-        )
+    # What the command lacks comes before what the machine lacks: without --site-id, --dry-run may be what was meant.
     if site_id is None:
         raise UsageError(
             "--site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites & "
@@ -381,6 +377,11 @@ def site_settings(
         raise UsageError(
             "--page-url is required: the site's own address, where Hotjar's tracking code runs "
             "(for example https://www.example.com/)"
+        )
+    if importlib.util.find_spec("playwright") is None:
+        raise UsageError(
+            f"replay drives Chromium with Playwright, which is not installed: {REPLAY_INSTALL_HINT} "
+            "(--dry-run needs nothing more)"
         )
     return ReplaySettings(
         site_id=number, page_url=page_address(page_url), script_url=script_url, browser_path=browser_path

@@ -608,6 +608,20 @@ def test_replay_without_playwright_says_what_to_install(logs: Any) -> None:
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 3
 
 
+def test_replay_without_playwright_and_without_a_site_asks_for_the_site_first(logs: Any) -> None:
+    # It said to install Playwright, and only then that --site-id was missing, where --dry-run may have been meant.
+    path = logs("log.jsonl", CLEAN)
+    for given, said in (([], "--site-id is required"), (["--site-id", "1"], "--page-url is required")):
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_PLAYWRIGHT, "replay", str(path), *given],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert one_line(done.stderr.decode()).startswith(f"hotjar-cli: error: {said}"), given
+
+
 def test_replay_without_playwright_and_without_logs_asks_for_the_logs_first() -> None:
     # It said Playwright was missing, where the dry run said the logs were: what the command lacks comes first.
     for given in ([], ["--site-id", "1"], ["--dry-run"]):
