@@ -132,3 +132,15 @@ def test_every_line_of_a_pretty_printed_document_says_it_is_a_piece_of_one(tmp_p
     log.write_text(document)
     report = json.loads(cli("validate", log, "-f", "json", "--examples", "1").stdout)
     assert report["examples"]["HJ001"][0]["findings"][0]["detail"] == SPREAD_OVER_LINES
+
+
+def test_a_json_array_of_messages_on_one_line_says_how_to_make_lines_of_it() -> None:
+    # It said only that the line was a list: the messages in it are lost, and `jq -c '.[]'` makes lines of them.
+    array = json.dumps([{"type": "track", "userId": "u1", "event": "A"}, {"type": "page"}, {}]).encode()
+    (parsed,), _ = parse_line(array)
+    assert isinstance(parsed, Unreadable) and parsed.code == "HJ002"
+    assert parsed.detail.startswith("the line is a list of 3 objects, not a message object: Segment writes one")
+    assert "jq -c '.[]'" in parsed.detail
+    for other in (b"[1, 2]", b"[]", b'[{"type": "page"}, 3]'):  # not a list of objects: as before
+        (parsed,), _ = parse_line(other)
+        assert isinstance(parsed, Unreadable) and parsed.detail == "the line is a list, not a message object", other
