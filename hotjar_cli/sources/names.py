@@ -1,8 +1,9 @@
 """The names a Hotjar site held before the logs (`--known-attributes`, `--known-events`), read from their files.
 
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
-and noted once a file: a name with whitespace at either end (Hotjar holds `plan ` apart from `plan`), a line
-starting with `#` (the file has no comments), a name holding the text of an escape (`pl\\u200ban`), which is how
+and noted once a file, the notes in the file's order: a name with whitespace at either end (Hotjar holds `plan `
+apart from `plan`), a line starting with `#` (the file has no comments) or with a byte-order mark past the file's
+start (a file joined to another by `cat`), a name holding the text of an escape (`pl\\u200ban`), which is how
 hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar holds), and a name
 listed again (read once: a site holds a name once). A file that is no list of names is refused: one that is not
 there or is a folder, a compressed one, or a JSON log (a line that is a JSON object).
@@ -58,6 +59,7 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
     starting: dict[str, int] = {}  # names with whitespace at their start, and the line each is first on
     ending: dict[str, int] = {}
     commented: dict[str, int] = {}
+    marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
     escape = ""  # the first escape's text
@@ -86,31 +88,49 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
             ending.setdefault(name, number)
         if name[0] == "#":
             commented.setdefault(name, number)
+        if name[0] == "\ufeff":
+            marked.setdefault(name, number)
         found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
         if found is not None:
             escape = escape or found.group()
             escaped.setdefault(name, number)
         if len(names) > MAX_KNOWN_NAMES:
             raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
-    spaced = [_spaced_note(path, "start", starting), _spaced_note(path, "end", ending)]
-    notes = [note for _, note in sorted(filter(None, spaced), key=lambda said: said[0])]  # in the file's order
+    notes = [_spaced_note(path, "start", starting), _spaced_note(path, "end", ending)]
     if commented:
         name, number = next(iter(commented.items()))
         notes.append(
-            f"{path}:{number}: '{visible(name)}' starts with '#': taken as a name, not a comment{_others(commented)}"
+            (
+                number,
+                f"{path}:{number}: '{visible(name)}' starts with '#': taken as a name, not a comment"
+                f"{_others(commented)}",
+            )
+        )
+    if marked:
+        name, number = next(iter(marked.items()))
+        notes.append(
+            (
+                number,
+                f"{path}:{number}: '{visible(name)}' starts with a byte-order mark, which only a file's start may hold "
+                f"(files joined by cat?): taken as a part of the name{_others(marked)}",
+            )
         )
     if escaped:
         name, number = next(iter(escaped.items()))
         notes.append(
-            f"{path}:{number}: '{visible(name)}' holds the text of an escape ({escape}): taken as it is, not as the "
-            f"character{_others(escaped)}; printed, hotjar-cli shows such a character so, and "
-            "`inventory --format csv -o FILE` writes names exactly"
+            (
+                number,
+                f"{path}:{number}: '{visible(name)}' holds the text of an escape ({escape}): taken as it is, not as "
+                f"the character{_others(escaped)}; printed, hotjar-cli shows such a character so, and "
+                "`inventory --format csv -o FILE` writes names exactly",
+            )
         )
     if repeated:
         name, number = next(iter(repeated.items()))
         again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
-        notes.append(f"{path}:{number}: '{visible(name)}' is listed again: read once{again}")
-    return tuple(names), notes
+        notes.append((number, f"{path}:{number}: '{visible(name)}' is listed again: read once{again}"))
+    # In the file's order (a sort keeps the order above for notes of one line).
+    return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
 
 
 def _lines(head: bytes, file: BinaryIO) -> Iterator[bytes]:

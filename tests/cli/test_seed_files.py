@@ -57,6 +57,23 @@ NOTED = {
         ],
     ),
     "a name listed again": ("plan\nemail\nplan\n", ["names.txt:3: 'plan' is listed again: read once"]),
+    # A byte-order mark past the file's start (files joined by `cat`) was kept in the name unsaid.
+    "a byte-order mark at the start of a later line": (
+        "\ufeffplan\nemail\n\ufeffseats\n",
+        [
+            "names.txt:3: '\\ufeffseats' starts with a byte-order mark, which only a file's start may hold (files "
+            "joined by cat?): taken as a part of the name"
+        ],
+    ),
+    # Said in the file's order: the name listed again came after the others, on the line it is on.
+    "notes of several kinds": (
+        "plan\nplan\n#x\nemail \n",
+        [
+            "names.txt:2: 'plan' is listed again: read once",
+            "names.txt:3: '#x' starts with '#': taken as a name, not a comment",
+            "names.txt:4: 'email ' ends with a space: taken as it is",
+        ],
+    ),
     "names listed again and again": (
         "plan\nplan\nemail\nplan\nemail\nx\n",
         ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
@@ -224,9 +241,9 @@ def test_a_list_of_names_is_read_from_a_fifo(logs: Any, command: list[str]) -> N
     result = cli(*command, path, "--known-attributes", "names.txt")
     writer.join(timeout=10)
     assert result.code == 0, result.stderr
-    assert seed_lines(result.stderr) == [
-        "hotjar-cli: names.txt:3: 'email ' ends with a space: taken as it is",
+    assert seed_lines(result.stderr) == [  # in the file's order
         "hotjar-cli: names.txt:2: '#legacy' starts with '#': taken as a name, not a comment",
+        "hotjar-cli: names.txt:3: 'email ' ends with a space: taken as it is",
     ]
 
 
