@@ -208,7 +208,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             return [Unreadable(_INVALID_JSON_CODE, BOM_INSIDE)], False
         if b"\0" in raw:
             return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES)], False
-        lone = _LONE_SURROGATE.search(raw)
+        lone = _LONE_SURROGATE.search(raw) if b"\\u" in raw else None  # the pattern's search is slow on a long line
         if lone is not None and not isinstance(error, RecursionError):
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
             detail = f"a lone UTF-16 surrogate ({lone.group().decode()}), which UTF-8 text cannot hold"
