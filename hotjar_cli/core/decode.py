@@ -161,8 +161,8 @@ SPREAD_OVER_LINES = (
     "a line (jq -c '.[]' turns an array into such lines, jq -c . a document)"
 )
 LIST_OF_OBJECTS = (
-    "the line is a list of {count:,} objects, not a message object: Segment writes one message a line, and a batch "
-    "as {{\"batch\": [...]}} (jq -c '.[]' turns an array into such lines)"
+    "the line is a list of {count}, not a message object: Segment writes one message a line, and a batch as "
+    "{{\"batch\": [...]}} (jq -c '.[]' turns an array into such lines)"
 )
 _PIECE_OF_A_DOCUMENT = re.compile(rb'\s*(?:[\[\]{}],?|"(?:[^"\\]|\\.)*"\s*:.*|[\]}],?\s*[\]}],?)\s*', re.DOTALL)
 """A line of pretty-printed JSON that holds no whole value: a bracket alone, or a `"key": ...` member."""
@@ -281,7 +281,8 @@ def _not_a_message(raw: bytes) -> Unreadable:
         return Unreadable(_INVALID_JSON_CODE, "a number is outside the range JavaScript can hold")
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         # A JSON array of messages written on one line: each of them is lost, not one line's worth.
-        return Unreadable(_NOT_AN_OBJECT_CODE, LIST_OF_OBJECTS.format(count=len(value)))
+        objects = "1 object" if len(value) == 1 else f"{len(value):,} objects"
+        return Unreadable(_NOT_AN_OBJECT_CODE, LIST_OF_OBJECTS.format(count=objects))
     return Unreadable(_NOT_AN_OBJECT_CODE, f"the line is {json_type(value)}, not a message object")
 
 
