@@ -109,33 +109,13 @@ Since = Annotated[
     typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
 ]
 Until = Annotated[str | None, typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
-
-
-def message_types(given: list[str] | None) -> list[str] | None:
-    """`--type`'s values, each one type or several separated by commas (`--type identify,track`), checked: the
-    types, one by one."""
-    if given is None:
-        return None
-    types = []
-    for value in given:
-        for part in value.split(","):
-            try:
-                types.append(MessageType(part.strip()).value)
-            except ValueError:
-                allowed = ", ".join(repr(kind.value) for kind in MessageType)
-                raise typer.BadParameter(f"{part.strip()!r} is not one of {allowed}.") from None
-    return types
-
-
 Types = Annotated[
-    list[str] | None,
+    list[MessageType] | None,
     typer.Option(
         "--type",
         metavar="TYPE",
-        help=f"Only these message types: {choices(MessageType)} (repeatable, or separated by commas).",
+        help=f"Only these message types: {choices(MessageType)} (repeatable).",
         rich_help_panel="Filters",
-        callback=message_types,
-        autocompletion=lambda: [kind.value for kind in MessageType],
     ),
 ]
 Users = Annotated[

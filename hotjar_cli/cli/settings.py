@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from hotjar_cli.cli.config import find_config, load_config, split_list
-from hotjar_cli.cli.options import EngineName
+from hotjar_cli.cli.options import EngineName, MessageType
 from hotjar_cli.cli.talk import Talk
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.eventtime import parse_time
@@ -91,7 +91,7 @@ def common_settings(
     paths: list[str],
     since: str | None,
     until: str | None,
-    types: list[str] | None,
+    types: list[MessageType] | None,
     users: list[str] | None,
     limits: dict[str, Any],
     selection: Selection | None = None,
@@ -115,7 +115,7 @@ def common_settings(
     filters = Filters(
         since=option_time("--since", since),
         until=option_time("--until", until),
-        types=frozenset(types or ()),
+        types=frozenset(kind.value for kind in types or ()),
         users=frozenset(users or ()),
     )
     if filters.since is not None and filters.until is not None and filters.since >= filters.until:
