@@ -96,39 +96,25 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
             escaped.setdefault(name, number)
         if len(names) > MAX_KNOWN_NAMES:
             raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
-    notes = [_spaced_note(path, "start", starting), _spaced_note(path, "end", ending)]
-    if commented:
-        name, number = next(iter(commented.items()))
-        notes.append(
-            (
-                number,
-                f"{path}:{number}: '{visible(name)}' starts with '#': taken as a name, not a comment"
-                f"{_others(commented)}",
-            )
-        )
-    if marked:
-        name, number = next(iter(marked.items()))
-        notes.append(
-            (
-                number,
-                f"{path}:{number}: '{visible(name)}' starts with a byte-order mark, which only a file's start may hold "
-                f"(files joined by cat?): taken as a part of the name{_others(marked)}",
-            )
-        )
-    if escaped:
-        name, number = next(iter(escaped.items()))
-        notes.append(
-            (
-                number,
-                f"{path}:{number}: '{visible(name)}' holds the text of an escape ({escape}): taken as it is, not as "
-                f"the character{_others(escaped)}; printed, hotjar-cli shows such a character so, and "
-                "`inventory --format csv -o FILE` writes names exactly",
-            )
-        )
-    if repeated:
-        name, number = next(iter(repeated.items()))
-        again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
-        notes.append((number, f"{path}:{number}: '{visible(name)}' is listed again: read once{again}"))
+    again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
+    notes = [
+        _spaced_note(path, "start", starting),
+        _spaced_note(path, "end", ending),
+        _note(path, commented, f"starts with '#': taken as a name, not a comment{_others(commented)}"),
+        _note(
+            path,
+            marked,
+            "starts with a byte-order mark, which only a file's start may hold (files joined by cat?): taken as a "
+            f"part of the name{_others(marked)}",
+        ),
+        _note(
+            path,
+            escaped,
+            f"holds the text of an escape ({escape}): taken as it is, not as the character{_others(escaped)}; "
+            "printed, hotjar-cli shows such a character so, and `inventory --format csv -o FILE` writes names exactly",
+        ),
+        _note(path, repeated, f"is listed again: read once{again}"),
+    ]
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
 
@@ -144,6 +130,15 @@ def _lines(head: bytes, file: BinaryIO) -> Iterator[bytes]:
     yield from file
 
 
+def _note(path: Path, names: dict[str, int], said: str) -> tuple[int, str] | None:
+    """What to say of the names of a file that look like one mistake (each with the line it is first on), with the line
+    it is said of: the first such name, and `said` of it; None when there is none."""
+    if not names:
+        return None
+    name, number = next(iter(names.items()))
+    return number, f"{path}:{number}: '{visible(name)}' {said}"
+
+
 def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str] | None:
     """What to say of the names with whitespace at their `end` ("start" or "end"), with the line it is said of: the
     first such name, and how many names in the file have whitespace at that end (a name with both is counted at each,
@@ -151,11 +146,10 @@ def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str]
     if not names:
         return None
     at = 0 if end == "start" else -1
-    name, number = next(iter(names.items()))
     others = _others(names)
     if len({other[at] for other in names}) > 1:  # not all "do" as the first does: a space, a tab
         others = f" ({len(names):,} names in this file {end} with whitespace)"
-    return number, f"{path}:{number}: '{visible(name)}' {end}s with {_blank_word(name[at])}: taken as it is{others}"
+    return _note(path, names, f"{end}s with {_blank_word(next(iter(names))[at])}: taken as it is{others}")
 
 
 def site_names(attributes: Path | None, events: Path | None) -> tuple[SiteNames, list[str]]:
