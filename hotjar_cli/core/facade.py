@@ -114,7 +114,7 @@ def copied(message: dict[str, Any]) -> Copied:
         return Copied(thrown.place, {})
     inherited = {}
     for name in FIELDS_READ.get(kind, ()) if isinstance(kind, str) else ():
-        value, place = _read(copy, name, ())
+        value, place = _get(copy, name, ())
         if value is not _UNDEFINED and place != (name,):
             inherited[name] = logged_at(message, place)
     return Copied(None, inherited)
@@ -229,29 +229,6 @@ def _own_keys(obj: Any) -> list[str]:
     return indices + [key for key in keys if not _is_index(key)]
 
 
-def _read(obj: Any, key: str, place: Place) -> tuple[Any, Place]:
-    """`obj[key]` for an object or an array at `place`: what is read, and the place of the key it is read from, or,
-    when nothing is, of the `__proto__` that set the last prototype to null (`()` when the prototypes end in
-    JavaScript's own, or for a method of theirs)."""
-    while True:
-        if type(obj) is _Copy:
-            if key in obj.own:
-                return obj.own[key], (*place, key)
-            obj, place = obj.prototype, (*place, "__proto__")
-        elif type(obj) is dict:
-            if key in obj:
-                return obj[key], (*place, key)
-            obj = _OBJECT_PROTOTYPE
-        elif type(obj) is list:
-            if _is_index(key) and int(key) < len(obj):
-                return obj[int(key)], (*place, int(key))
-            obj = _OBJECT_PROTOTYPE  # Array.prototype first, whose `constructor` is a method too
-        elif obj is None:
-            return _UNDEFINED, place
-        else:
-            return (_METHOD if key in _OBJECT_METHODS else _UNDEFINED), ()
-
-
 def _enumerated(obj: Any) -> list[str]:
     """The keys `for (var key in obj)` visits: the object's own, then each prototype's not met yet."""
     keys: list[str] = []
@@ -271,15 +248,15 @@ def _kind(value: Any, place: Place) -> str:
         return "array"
     if type(value) is not dict and type(value) is not _Copy:
         return "other"
-    node_type, _ = _read(value, "nodeType", place)
+    node_type, _ = _get(value, "nodeType", place)
     if (type(node_type) is int or type(node_type) is float) and node_type == 1:  # `val.nodeType === 1`
         return "other"  # an element
-    is_buffer, _ = _read(value, "_isBuffer", place)
+    is_buffer, _ = _get(value, "_isBuffer", place)
     if _truthy(is_buffer):
         # `isBuffer(val)` is `val._isBuffer || (val.constructor && typeof val.constructor.isBuffer === 'function' &&
         # ...)`: a constructor read from the message is data, whose `isBuffer` is no function, and Object's has none.
         return "other"  # a buffer
-    value_of, at = _read(value, "valueOf", place)
+    value_of, at = _get(value, "valueOf", place)
     if _truthy(value_of) and value_of is not _METHOD:  # `val.valueOf ? val.valueOf() : ...`
         raise _Thrown(at)
     return "object"
@@ -318,7 +295,7 @@ def _clone(value: Any, place: Place) -> Any:
             made = _Copy()
             keys = _enumerated(value)
             if keys:
-                has_own_property, where = _read(value, "hasOwnProperty", place)
+                has_own_property, where = _get(value, "hasOwnProperty", place)
                 if has_own_property is not _METHOD:
                     raise _Thrown(where)
             own = value.own if type(value) is _Copy else value
@@ -335,7 +312,7 @@ def _clone(value: Any, place: Place) -> Any:
 
 def _field(copy: Any, name: str) -> Any:
     """The facade's `field(name)`: `clone(this.obj[name])`."""
-    value, place = _read(copy, name, ())
+    value, place = _get(copy, name, ())
     return _clone(value, place)
 
 
@@ -384,7 +361,7 @@ _BASES: Final = {"x": 16, "o": 8, "b": 2}
 def _date_of_timestamp(copy: Any) -> None:
     """The facade's constructor, after the copy: `if ('timestamp' in obj) obj.timestamp = newDate(obj.timestamp)`,
     the `timestamp` read from the copy's prototypes too. Throws where turning it into text does."""
-    value, place = _read(copy, "timestamp", ())
+    value, place = _get(copy, "timestamp", ())
     if type(value) is dict or type(value) is list or type(value) is _Copy:
         _evaluated(_text(value, place))
 
@@ -406,9 +383,10 @@ def _evaluated(step: _Step) -> Any:
 
 
 def _get(obj: Any, key: str, place: Place) -> tuple[Any, Place]:
-    """`obj[key]` for an object or an array at `place`, as JavaScript's conversions read it: a value of the message,
-    `_UNDEFINED`, or one of the methods they call; and the place of the key it is read from, or, when nothing is, of
-    the `__proto__` that set the last prototype to null (`()` for JavaScript's own)."""
+    """`obj[key]` for an object or an array at `place`: a value of the message, `_UNDEFINED`, or a method of
+    JavaScript's own (those the conversions call by their markers, `_OBJECT_TO_STRING` and Array.prototype's, any
+    other `_METHOD`); and the place of the key it is read from, or, when nothing is, of the `__proto__` that set the
+    last prototype to null (`()` when the prototypes end in JavaScript's own, or for a method of theirs)."""
     while True:
         if type(obj) is _Copy:
             if key in obj.own:
@@ -428,8 +406,10 @@ def _get(obj: Any, key: str, place: Place) -> tuple[Any, Place]:
             obj = _OBJECT_PROTOTYPE
         elif obj is None:
             return _UNDEFINED, place
-        else:  # Object.prototype
-            return (_OBJECT_TO_STRING if key == "toString" else _UNDEFINED), ()
+        elif key == "toString":  # Object.prototype's
+            return _OBJECT_TO_STRING, ()
+        else:  # Array.prototype's `constructor` is one too
+            return (_METHOD if key in _OBJECT_METHODS else _UNDEFINED), ()
 
 
 def _text(value: Any, place: Place) -> _Step:
