@@ -173,16 +173,30 @@ def test_the_fields_the_integration_reads_come_from_the_messages_proto_where_it_
     assert copied({"type": "track", "nodeType": 1, "__proto__": proto}) == Copied(None, {})
 
 
-def test_a_message_nested_as_deep_as_the_decoder_reads_is_copied_without_python_s_recursion() -> None:
-    depth = 900
-    raw = '{"type": "track", "userId": "u1", "event": "E", "properties": ' + '{"a": ' * depth
-    raw += '{"hasOwnProperty": 1}' + "}" * depth + "}"
+DEPTH = 900
+"""Nearly as deep as the decoder reads."""
+
+
+@pytest.mark.parametrize(
+    ("field", "opened", "at_fault", "closed", "path", "before"),
+    [
+        # Copied: a key of JavaScript's own methods, deep in the properties.
+        ("properties", '{"a": ', '{"hasOwnProperty": 1}', "}", "$.properties" + ".a" * DEPTH + ".hasOwnProperty", []),
+        # Turned into text: a list in a list, each joined, down to an item that cannot be (a timestamp that is no
+        # text breaks Segment's spec too).
+        ("timestamp", "[1, ", '{"toString": 1}', "]", "$.timestamp" + "[1]" * DEPTH + ".toString", ["HJ005"]),
+    ],
+)
+def test_a_message_nested_as_deep_as_the_decoder_reads_is_read_without_python_s_recursion(
+    field: str, opened: str, at_fault: str, closed: str, path: str, before: list[str]
+) -> None:
+    raw = f'{{"type": "track", "userId": "u1", "event": "E", "{field}": ' + opened * DEPTH + at_fault
+    raw += closed * DEPTH + "}"
     [parsed], _ = parse_line(raw.encode())
     decision = Mapper(Limits()).decide(parsed)
     assert decision.outcome is Outcome.REJECTED
-    [finding] = decision.findings
-    assert finding.code == UNCOPYABLE_MESSAGE.code
-    assert finding.path == "$.properties" + ".a" * depth + ".hasOwnProperty"
+    assert [finding.code for finding in decision.findings] == [*before, UNCOPYABLE_MESSAGE.code]
+    assert decision.findings[-1].path == path
 
 
 def timestamp_fault(timestamp: object) -> object:
@@ -213,17 +227,6 @@ def test_a_list_too_long_for_text_throws_where_v8_does() -> None:
     assert timestamp_fault(null_proto_at) == ("timestamp", "560000000", "__proto__")
     assert timestamp_fault({**null_proto_at, "540000000": "x"}) == ("timestamp", "length")
     assert timestamp_fault({**null_proto_at, "540000000": ""}) == ("timestamp", "560000000", "__proto__")
-
-
-def test_a_timestamp_nested_as_deep_as_the_decoder_reads_is_turned_into_text_without_python_s_recursion() -> None:
-    depth = 900
-    raw = '{"type": "track", "userId": "u1", "event": "E", "timestamp": ' + "[1, " * depth
-    raw += '{"toString": 1}' + "]" * depth + "}"
-    [parsed], _ = parse_line(raw.encode())
-    decision = Mapper(Limits()).decide(parsed)
-    assert decision.outcome is Outcome.REJECTED
-    assert decision.findings[-1].code == UNCOPYABLE_MESSAGE.code
-    assert decision.findings[-1].path == "$.timestamp" + "[1]" * depth + ".toString"
 
 
 def test_a_fault_is_told_apart_by_the_step_that_throws() -> None:

@@ -386,6 +386,15 @@ def assert_agrees(result: dict[str, Any], decision: Decision) -> None:
         assert "__proto__" not in sent
 
 
+def assert_each_agrees(lines: list[str], done: list[dict[str, Any]]) -> None:
+    """`assert_agrees` for each line and what the integration did with it, naming the line that does not."""
+    for line, result, decision in zip(lines, done, decisions_of(lines), strict=True):
+        try:
+            assert_agrees(result, decision)
+        except AssertionError as error:
+            raise AssertionError(f"{line}\nnode: {result}\nhotjar-cli: {decision}") from error
+
+
 def decisions_of(lines: list[str]) -> list[Decision]:
     """Each line's decision by the mapping, which the reference makes too, line by line and as a batch's item."""
     decided = []
@@ -403,11 +412,7 @@ def test_the_mapping_makes_each_call_the_integration_makes_of_a_message_its_faca
     segment_integration_folder: Path,
 ) -> None:
     done = segment_calls(segment_integration_folder, FACADE_SHAPES)
-    for line, result, decision in zip(FACADE_SHAPES, done, decisions_of(FACADE_SHAPES), strict=True):
-        try:
-            assert_agrees(result, decision)
-        except AssertionError as error:
-            raise AssertionError(f"{line}\nnode: {result}\nhotjar-cli: {decision}") from error
+    assert_each_agrees(FACADE_SHAPES, done)
     threw = [line for line, result in zip(FACADE_SHAPES, done, strict=True) if "threw" in result]
     assert len(threw) == 95  # as node ran the shapes above when they were written: none of this is vacuous
     dropped = [decision for decision in decisions_of(FACADE_SHAPES) if PROTO_TRAIT.code in codes_of(decision)]
@@ -476,11 +481,8 @@ def test_the_mapping_throws_on_each_timestamp_the_facade_throws_on_and_the_scree
         for _ in range(600)
     ]
     done = segment_calls(segment_integration_folder, lines)
-    for line, result, decision in zip(lines, done, decisions_of(lines), strict=True):
-        try:
-            assert_agrees(result, decision)
-        except AssertionError as error:
-            raise AssertionError(f"{line}\nnode: {result}\nhotjar-cli: {decision}") from error
+    assert_each_agrees(lines, done)
+    for line, result in zip(lines, done, strict=True):
         if "threw" in result:
             assert could_differ_here(line.encode()), line
     threw = Counter(result.get("threw") for result in done)  # each answer, many times over
