@@ -217,11 +217,16 @@ def _names_record(
     # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in.
     masked = redact and names.kind == "event"
     rows = []
+    # The names the logs gave the site (its slots past the names held before them) listed outside the sample held:
+    # counted in `distinct_names`, and listed, so not in the remainder's names.
+    known, listed_unseen = len(names.known), 0
     for slot, name in enumerate(slots, start=1):
         record = held.get(name)
         shown = mask(name) if masked and event_name_at_fault(name, limits) else name
         if record is None:
             rows.append(_unseen_name_record(shown, slot, attribute, sampled))
+            if sampled and slot > known:
+                listed_unseen += 1
         else:
             rows.append(_name_record(shown, record, "kept", slot, attribute))
     others = sorted(
@@ -235,7 +240,6 @@ def _names_record(
     # names shown (not the records, which may hold more until they are trimmed to the sample: see `Names.held`).
     distinct = min(max(names.all_names.count(), len(held)), names.occurrences) if sampled else len(names.records)
     shown_messages = sum(record.messages for record in held.values())
-    known = len(names.known)
     new = len(slots) - min(known, len(slots))
     full_at = names.full_at(slots)
     budget: dict[str, Any] = {
@@ -262,7 +266,8 @@ def _names_record(
         "known_only_names": _known_only(names),
         "remainder": {
             "sampled": names.sampled,
-            "names": max(0, distinct - len(held)),
+            # The names not listed; their occurrences, and those of the names listed without counts.
+            "names": max(0, distinct - len(held) - listed_unseen),
             "occurrences": names.occurrences - shown_messages,
         },
     }

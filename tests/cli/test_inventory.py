@@ -844,3 +844,31 @@ def test_a_kept_name_whose_counts_are_not_known_reads_as_unknown_never_as_zero(t
         said = " ".join(out.split())
         assert f"?: not known for {len(listed)} of these names, which the site holds" in said, format
         assert "past 2,000 attribute names, a sample is held with its counts" in said, format
+
+
+def test_the_names_listed_and_the_remainder_add_up_to_the_names_of_the_logs_past_the_sample(tmp_path: Path) -> None:
+    # A kept name outside the sample held is listed (with `?` for its counts): it was counted in the remainder's
+    # names as well, so that 100 kept, 1,959 turned away and 3,000 in the remainder made 5,059 of 5,000 names.
+    log = tmp_path / "many-flags.jsonl"
+    log.write_text(
+        lines_of(*({"type": "identify", "userId": f"u{n % 7}", "traits": {f"flag_{n}": True}} for n in range(8000)))
+    )
+    attributes = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]
+    rows, remainder = attributes["names"], attributes["remainder"]
+    assert any(row["messages"] is None for row in rows), "some kept names fall outside the sample"
+    assert len(rows) + remainder["names"] == attributes["distinct_names"]
+    listed_messages = sum(row["messages"] or 0 for row in rows)
+    assert listed_messages + remainder["occurrences"] == 8000  # the unknown counts are the remainder's
+    said = " ".join(cli("inventory", log)[1].split())
+    parts = re.search(
+        r"Attributes: ([\d,]+) names \(estimated\); ([\d,]+) kept; of the others held, ([\d,]+) turned away, "
+        r"([\d,]+) never sent; ([\d,]+) more not held, in the remainder",
+        said,
+    )
+    assert parts is not None, said
+    total, *each = (int(number.replace(",", "")) for number in parts.groups())
+    assert sum(each) == total
+    more = re.search(r"… and ([\d,]+) more names: (.*?) \(", said)
+    assert more is not None, said
+    shown = len(re.findall(r"^ *flag_\d+ ", cli("inventory", log)[1], flags=re.MULTILINE))
+    assert shown + int(more[1].replace(",", "")) == total
