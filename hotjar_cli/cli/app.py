@@ -9,7 +9,11 @@ Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.
 """
 
 import difflib
+import io
+import os
+import shutil
 import sys
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from typing import Annotated, Any
 
@@ -29,8 +33,49 @@ COMMANDS: dict[str, str] = {
 """Every command, in the order the help lists them, and the function that is the command, as `module:function`."""
 
 
+def panels_fit(render: Callable[[], None]) -> bool:
+    """Whether Typer's panels of options, as `render` prints them, fit the terminal with every option's names and
+    value whole: narrower, Rich cuts them with `…` (`--max-attribute-name-le…`, and at 40 columns two options that
+    read alike), and click's plain layout, which puts a description under a long name, is used instead. They are
+    printed aside, at the terminal's width, to see (no help text holds a `…` of its own: a test holds that)."""
+    columns, out, printed = os.environ.get("COLUMNS"), sys.stdout, io.StringIO()
+    os.environ["COLUMNS"], sys.stdout = str(shutil.get_terminal_size().columns), printed
+    try:
+        render()
+    finally:
+        sys.stdout = out
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
+    return "…" not in printed.getvalue()
+
+
+def plainly(formatter: click.HelpFormatter) -> None:
+    """Click's plain layout at the terminal's width (click's own is never under 50 columns, which a terminal of 40
+    folds line by line), with a column of names a third of it (click's takes 30, which left the descriptions 8
+    columns at 40): a longer name has its description on the lines below it. A `[` the descriptions escape from
+    Rich's markup (`\\[default: 3]`) reads as itself."""
+    formatter.width = width = min(shutil.get_terminal_size().columns, 80) - 2
+    write_dl = formatter.write_dl
+
+    def plain_dl(rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        write_dl([(name, text.replace("\\[", "[")) for name, text in rows], min(col_max, width // 3), col_spacing)
+
+    formatter.write_dl = plain_dl  # type: ignore[method-assign]
+
+
 class Command(typer.core.TyperCommand):
-    """A hotjar-cli command: Typer's, each of whose usage errors knows the command it is about."""
+    """A hotjar-cli command: Typer's, each of whose usage errors knows the command it is about, and whose help is
+    laid out plainly where Typer's panels would cut the options' names (`panels_fit`)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Typer's panels where they fit, else click's plain layout (see `panels_fit`)."""
+        if panels_fit(lambda: super(Command, self).format_help(ctx, formatter)):
+            super().format_help(ctx, formatter)
+        else:
+            plainly(formatter)
+            click.Command.format_help(self, ctx, formatter)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
@@ -49,6 +94,14 @@ class LazyGroup(typer.core.TyperGroup):
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
         self._built: dict[str, click.Command] = {}
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Typer's panels where they fit, else click's plain layout (see `panels_fit`)."""
+        if panels_fit(lambda: super(LazyGroup, self).format_help(ctx, formatter)):
+            super().format_help(ctx, formatter)
+        else:
+            plainly(formatter)
+            click.Group.format_help(self, ctx, formatter)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, without importing any of them."""

@@ -79,3 +79,42 @@ def test_the_help_is_shown(columns: str) -> None:
 def test_a_narrow_width_from_the_minimum_on_is_taken(columns: str) -> None:
     result = process("inventory", "sample_events/", input=b"")
     assert widest(result.stdout) <= int(columns)
+
+
+def option_names(command: str | None) -> list[str]:
+    """Every name of every option `hotjar-cli [COMMAND] --help` lists."""
+    import click
+    import typer
+
+    from hotjar_cli.cli.app import app
+
+    group = typer.main.get_command(app)
+    context = click.Context(group)
+    shown = group if command is None else group.get_command(context, command)
+    assert shown is not None
+    return [
+        name
+        for param in shown.get_params(context)
+        if isinstance(param, click.Option) and not param.hidden
+        for name in (*param.opts, *param.secondary_opts)
+    ]
+
+
+@pytest.mark.parametrize("command", [None, "validate", "inventory", "replay"])
+@pytest.mark.parametrize("columns", ["20", "40", "60", "75", "100", "200"], indirect=True)
+def test_the_help_names_every_option_whole_at_any_width(command: str | None, columns: str) -> None:
+    # Narrower than its panels, Typer's help cut the options' names (`--max-attribute-name-le…` at 70 columns, and
+    # at 40 two options that read alike): the help is then laid out plainly, a description under a long name.
+    result = process(*([command] if command else []), "--help", input=b"")
+    assert result.code == 0
+    assert "…" not in result.stdout
+    words = set(result.stdout.replace(",", " ").split())
+    assert [name for name in option_names(command) if name not in words] == []
+    assert "\\[" not in result.stdout  # Rich's escape of a `[`, in the plain layout as in the panels
+    # Only an option's names, with its value, may be wider than a narrow terminal: a name is never cut. (At 20
+    # columns, the least that counts, click's usage line and its shortest descriptions take a few more.)
+    if int(columns) >= 40:
+        wider = [line for line in result.stdout.splitlines() if len(line) > int(columns)]
+        assert all(line.lstrip().startswith("-") for line in wider), wider
+    if int(columns) >= 100:
+        assert "╭" in result.stdout  # Typer's panels, where they fit
