@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import click
 import typer
 
 from hotjar_cli.cli.settings import UsageError
@@ -342,3 +343,15 @@ def say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> No
         f"{counted(summary.events, 'event')} in {seconds:.2f} s ({summary.events / seconds if seconds else 0:,.0f} "
         f"events/s) on {where}"
     )
+
+
+def given_options(names: tuple[str, ...]) -> list[str]:
+    """Those of these parameters given on the command line (or from the environment), as their options."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return []
+    return [
+        "--" + name.replace("_", "-")
+        for name in names
+        if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    ]

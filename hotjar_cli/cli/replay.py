@@ -17,11 +17,11 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 
 from hotjar_cli.cli.command import (
     beneath_progress,
+    given_options,
     guarded,
     outside_the_inputs,
     progress_bar,
@@ -330,18 +330,6 @@ DELIVERY_OPTIONS = (
     "show_values",
 )
 """The options of a replay that sends, which a dry run does not use."""
-
-
-def given_options(names: tuple[str, ...]) -> list[str]:
-    """Those of these parameters given on the command line (or from the environment), as their options."""
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return []
-    return [
-        "--" + name.replace("_", "-")
-        for name in names
-        if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
-    ]
 
 
 def require_local(engine: Engine, refusal: str) -> None:

@@ -13,6 +13,7 @@ import typer
 
 from hotjar_cli.cli.command import (
     beneath_progress,
+    given_options,
     guarded,
     open_output,
     output_path,
@@ -207,6 +208,7 @@ def validate(
         endpoint_url,
         stdin_filename,
     )
+    unused_options(format, by, talk)
     settings = ValidateSettings(
         common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
@@ -321,8 +323,18 @@ def build_gate(
 
 
 SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})
-"""The formats that always show the loss over time (by day unless --by says otherwise); the others collect it only
-with --by, since they do not show it."""
+"""The formats that show the loss over time (by day unless --by says otherwise). The others collect it only with
+--by, which they say they do not use (`unused_options`): `benchmarks/throughput.py` measures its cost so, the
+markdown report otherwise alike."""
+
+
+def unused_options(format: Format, by: Resolution | None, talk: Talk) -> None:
+    """Say which options the command line gives that the format does not use: it goes on, as `replay --dry-run`
+    does with the options of a delivery."""
+    if format is Format.JSONL and given_options(("examples",)):
+        talk.say("hotjar-cli: --format jsonl lists every finding, so --examples is not used")
+    if by is not None and format not in SITE_VIEW_FORMATS:
+        talk.say(f"hotjar-cli: --format {format.value} does not show the loss over time, so --by is not used")
 
 
 def site_views(format: Format, by: Resolution | None) -> frozenset[View]:

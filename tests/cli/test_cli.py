@@ -1512,3 +1512,31 @@ def test_a_rate_just_above_its_maximum_shows_how_it_is_above(
     verdict = cli("validate", path, "--max-rate", f"HJ103={maximum}", "-f", "json").json()["verdict"]
     assert verdict["reasons"] == [f"HJ103 missing-user-id: {reason}"]
     assert verdict["max_rates"] == {"HJ103": stored}
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["-f", "jsonl", "--examples", "7"],
+            "hotjar-cli: --format jsonl lists every finding, so --examples is not used",
+        ),
+        (
+            ["-f", "markdown", "--by", "hour"],
+            "hotjar-cli: --format markdown does not show the loss over time, so --by is not used",
+        ),
+        (
+            ["-f", "github", "--by", "day"],
+            "hotjar-cli: --format github does not show the loss over time, so --by is not used",
+        ),
+    ],
+)
+def test_validate_says_which_options_its_format_does_not_use(logs: Any, options: list[str], said: str) -> None:
+    # An option the format has no use for was taken without a word: a user looking for the examples or the hours
+    # in the report could not tell whether the option was misspelt, ignored or not yet applied.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    result = cli("validate", path, *options)
+    assert result.stderr.splitlines()[0] == said
+    assert result.stdout == cli("validate", path, *options[:2]).stdout  # the report as without the option
+    for used in (["-f", "jsonl"], ["-f", "json", "--by", "hour", "--examples", "7"], ["--examples", "7"]):
+        assert "not used" not in cli("validate", path, *used).stderr
