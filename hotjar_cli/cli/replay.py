@@ -457,8 +457,8 @@ def say_unidentified(talk: Talk, plan: "Plan") -> None:
     if plan.unidentified:
         users = "1 user's" if plan.unidentified == 1 else f"{plan.unidentified:,} users'"
         talk.say(
-            f"hotjar-cli: {users} events will belong to no Hotjar user: the filters left out every identify of "
-            f"{'theirs' if plan.unidentified > 1 else 'its'}, and an event belongs to a user only after an identify "
+            f"hotjar-cli: {users} events will belong to no Hotjar user: the filters left out all of "
+            f"{'their' if plan.unidentified > 1 else 'its'} identifies, and an event belongs to a user only after an identify "
             "in the same visit"
         )
 

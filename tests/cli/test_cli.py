@@ -962,15 +962,15 @@ def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_ide
         {"type": "track", "userId": "u3", "event": "Signed Up", "timestamp": "2024-03-01T10:01:00Z"},  # none to lose
     ]
     path = logs("users.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
-    said = "events will belong to no Hotjar user: the filters left out every identify of"
+    said = "events will belong to no Hotjar user: the filters left out all of"
     by_type = cli("replay", path, "--dry-run", "--latest-traits", "--type", "track")
     assert by_type.code == 0
     assert by_type.stderr.splitlines()[0] == (
-        f"hotjar-cli: 2 users' {said} theirs, and an event belongs to a user only after an identify in the same visit"
+        f"hotjar-cli: 2 users' {said} their identifies, and an event belongs to a user only after an identify in the same visit"
     )
     # Only u1 loses its only identify: u2 keeps its later one.
     by_time = cli("replay", path, "--dry-run", "--report", "json", "--since", "2024-03-01T10:20:00Z")
-    assert by_time.stderr.splitlines()[0].startswith(f"hotjar-cli: 1 user's {said} its,")
+    assert by_time.stderr.splitlines()[0].startswith(f"hotjar-cli: 1 user's {said} its identifies,")
     assert said not in cli("replay", path, "--dry-run", "--latest-traits").stderr
     assert said not in cli("replay", path, "--dry-run", "--latest-traits", "--user", "u3").stderr
     # The dry run that streams its lines holds no user: it says it of --type alone, which leaves out every identify.
