@@ -6,6 +6,9 @@ from what it holds. Every text that came from the input goes through `visible` b
 each such character is written as its JSON escape (`\\u001b`), which also keeps JSON valid and equal in value.
 A tab too: raw, it shifts a table's columns and reads as a space. A name (`visible_name`) also has the spaces at its
 ends escaped, so that `plan ` does not pass for `plan`.
+
+What `visible` leaves raw is also text XML 1.0 allows (the JUnit report holds it): XML forbids the C0 controls but
+tab, line feed and carriage return, the lone surrogates, U+FFFE and U+FFFF, and `visible` escapes all of them.
 """
 
 from __future__ import annotations
@@ -22,13 +25,26 @@ INVISIBLE = (
 direction marks, the soft hyphen, the byte-order mark, Hangul fillers, line and paragraph separators, the invisible
 tag characters, the no-break and other wide or narrow spaces, the blank braille pattern. Shown raw, `pl\\u200ban`
 reads as `plan` and `Signed\\u00a0Up` as `Signed Up`: two names Hotjar counts apart would look like one."""
-UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}]")
-"""C0 controls (tab included), DEL, C1 controls, the bidirectional embeddings, overrides and isolates, and
-`INVISIBLE`."""
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+"""The 66 noncharacters: U+FDD0–U+FDEF and the last two code points of each plane (U+FFFE, U+FFFF, U+1FFFE …
+U+10FFFF). Unicode keeps them for a program's own use, never for text: a terminal or a browser shows one as nothing,
+a box or a replacement character, so `Signed Up\\uffff` would read as `Signed Up` or as a name with a stray glyph,
+where Hotjar counts it apart. XML 1.0 forbids U+FFFE and U+FFFF and discourages the others; escaped all alike, the
+JUnit report (which writes what `visible` writes) shows the same text as the terminal and stays valid XML."""
+SURROGATES = "\ud800-\udfff"
+"""Halves of a UTF-16 pair, alone: no character, so no UTF-8 holds one and XML forbids them. A file name whose bytes
+are not UTF-8 holds them (Python reads each such byte as one, U+DC80–U+DCFF): shown as `\\udcff`, as JSON writes a
+lone surrogate, rather than failing to be written at all."""
+_ESCAPED_PAST_C0 = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{SURROGATES}{NONCHARACTERS}{INVISIBLE}"
+UNSAFE = re.compile(f"[\x00-\x1f{_ESCAPED_PAST_C0}]")
+"""C0 controls (tab included), DEL, C1 controls, the bidirectional embeddings, overrides and isolates, the lone
+surrogates, `NONCHARACTERS` and `INVISIBLE`: the one list of what `visible` (and every format after it) escapes."""
 _END_SPACES = re.compile("^ +| +$")
 _ESCAPE_LOOKALIKE = re.compile(r"\\(?=u[0-9a-fA-F]{4})")
 """A backslash that, with what follows it, reads as one of `visible`'s escapes."""
-_JSON_UNSAFE_CHARACTERS = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{INVISIBLE}"
+_JSON_UNSAFE_CHARACTERS = _ESCAPED_PAST_C0
 _JSON_UNSAFE = re.compile(f"[{_JSON_UNSAFE_CHARACTERS}]")
 """What a JSON encoder leaves raw of `UNSAFE`: it escapes C0 controls itself."""
 
@@ -46,7 +62,8 @@ def _first_bytes(characters: str) -> tuple[bytes, ...]:
         else:
             at += 1
         for code in range(ord(start), ord(last) + 1):
-            firsts.add(chr(code).encode()[:1])
+            if not 0xD800 <= code <= 0xDFFF:  # a lone surrogate has no UTF-8: no bytes hold one
+                firsts.add(chr(code).encode()[:1])
     return tuple(sorted(firsts))
 
 

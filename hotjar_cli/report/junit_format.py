@@ -16,8 +16,22 @@ def _example_text(example: Example, code: str) -> str:
         f"{finding.path}: {finding.detail}".rstrip(": ") for finding in example.findings if finding.code == code
     )
     message_id = f" messageId={example.message_id}" if example.message_id else ""
-    # Control characters are not even allowed in XML 1.0: shown as escapes, they keep the document valid too.
+    # One example, one line: its line breaks are escapes, as `visible` writes every character it escapes.
     return visible(f"{example.position}{message_id}: {details}")
+
+
+def _valid_xml(suites: ElementTree.Element) -> None:
+    """Every text and attribute value of the document, each of its lines through `visible`: what XML 1.0 forbids
+    (C0 controls but tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF) is written as an escape
+    (`\\uffff`), as the text report shows it, and one crafted name cannot make the whole file unreadable to a CI's
+    test reporter. The noncharacters XML only discourages (U+FDD0–U+FDEF, U+1FFFE …) are escapes too, since
+    `visible` escapes them for the terminal: the report shows a name as the other formats do. The examples went
+    through `visible` already (which changes nothing twice); this holds for any text put in the document."""
+    for element in suites.iter():
+        if element.text:
+            element.text = "\n".join(map(visible, element.text.split("\n")))
+        for key, value in list(element.attrib.items()):
+            element.set(key, "\n".join(map(visible, value.split("\n"))))
 
 
 class JunitReporter(Reporter):
@@ -67,6 +81,7 @@ class JunitReporter(Reporter):
         suites.set("tests", suite.get("tests", "0"))
         suites.set("failures", str(failures))
         suites.set("errors", suite.get("errors", "0"))
+        _valid_xml(suites)
         ElementTree.indent(suites)
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(ElementTree.tostring(suites, encoding="unicode") + "\n")

@@ -1,11 +1,11 @@
 """Logs are untrusted input: no control character or bidirectional override from them reaches stdout raw.
 
 Every C0 control (tab included: it shifts a table's columns and reads as a space), DEL, every C1 control,
-U+202A–U+202E and U+2066–U+2069, and a sample of the characters that show as nothing (a zero-width space, a tag
-character) go through every report format (the loop is over the format enum, so a new format cannot be forgotten),
-in every place the input shows up: the file name, message ids, user ids, trait names and values, event names,
-property names, an unknown type explained against the schemas, and the raw text of broken lines. The human formats
-show each as an escape; the JSON formats stay valid JSON.
+U+202A–U+202E and U+2066–U+2069, a sample of the characters that show as nothing (a zero-width space, a tag
+character) and of the noncharacters (U+FFFF) go through every report format (the loop is over the format enum, so a
+new format cannot be forgotten), in every place the input shows up: the file name, message ids, user ids, trait names
+and values, event names, property names, an unknown type explained against the schemas, and the raw text of broken
+lines. The human formats show each as an escape; the JSON formats stay valid JSON.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ UNSAFE = [
         # and the spaces that look like an ordinary one
         0x00A0,
         0x2800,
+        # noncharacters: of the first plane, past it, and the two XML forbids
+        0xFDD0,
+        0xFFFE,
+        0xFFFF,
+        0x1FFFE,
+        0x10FFFF,
     )
 ]
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "FORCE_COLOR": None}
@@ -77,7 +83,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "logs"
     folder.mkdir()
-    (folder / "events\x1b[31m\u202e\x9b.jsonl").write_text(hostile_log(), encoding="utf-8")
+    (folder / "events\x1b[31m\u202e\x9b\uffff.jsonl").write_text(hostile_log(), encoding="utf-8")
     return "logs"
 
 
@@ -133,8 +139,10 @@ def test_visible_escapes_each_character_as_json_does(character: str) -> None:
 
 
 def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
-    # Every character to 0x3400 (past every range escaped but the tags), then one in 61, the tags included.
-    codes = [*range(0x3400), *range(0x3400, 0x110000, 61), *range(0xE0000, 0xE0080)]
+    # Every character to 0x3400 (past every range escaped but the noncharacters and the tags), then one in 61, and
+    # the noncharacters and the tags.
+    codes = [*range(0x3400), *range(0x3400, 0x110000, 61), *range(0xE0000, 0xE0080), *range(0xFDD0, 0xFDF0)]
+    codes += [plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)]
     for code in codes:
         if 0xD800 <= code < 0xE000:
             continue  # a lone surrogate is no character of UTF-8
