@@ -458,8 +458,8 @@ def say_unidentified(talk: Talk, plan: "Plan") -> None:
         users = "1 user's" if plan.unidentified == 1 else f"{plan.unidentified:,} users'"
         talk.say(
             f"hotjar-cli: {users} events will belong to no Hotjar user: the filters left out all of "
-            f"{'their' if plan.unidentified > 1 else 'its'} identifies, and an event belongs to a user only after an identify "
-            "in the same visit"
+            f"{'their' if plan.unidentified > 1 else 'its'} identifies, and an event belongs to a user only after an "
+            "identify in the same visit"
         )
 
 

@@ -33,7 +33,7 @@ from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
 from hotjar_cli.sources.reader import distinct, resolve
-from hotjar_cli.sources.source import STDIN, Source, Window
+from hotjar_cli.sources.source import STDIN, Source, Window, shown_name
 
 
 class UsageError(UserError):
@@ -142,7 +142,7 @@ def common_settings(
         talk.say(f"hotjar-cli: {repeat.name} is named more than once{also}: read once")
     if any(source.is_stdin for source in sources):
         if stdin_filename is not None:
-            sources = [Source(stdin_filename) if source.is_stdin else source for source in sources]
+            sources = [Source(shown_name(stdin_filename)) if source.is_stdin else source for source in sources]
         if sys.stdin is None:  # started without one (`<&-`): see `hotjar_cli.cli.main.fill_closed_streams`
             raise UsageError("-: standard input is closed: there is nothing to read")
         if sys.stdin.isatty():

@@ -35,6 +35,7 @@ from hotjar_cli.sources.source import (
     Window,
     glob_root,
     is_log_name,
+    shown_name,
     walked,
 )
 
@@ -91,9 +92,9 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
             found = sorted(_walk(path, window))
             if not found:
                 raise InputError(f"{text}: {_nothing_to_read(path, window)}{window.hint()}")
-            sources.extend(Source(str(file), file) for file in found)
+            sources.extend(Source(shown_name(str(file)), file) for file in found)
         elif path.exists():
-            sources.append(Source(text, path))
+            sources.append(Source(shown_name(text), path))
         elif glob.has_magic(text):
             files = _expand(text, window)
             if not files:
@@ -108,7 +109,7 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
                         f"{text}: the pattern matches no log files: {_skipped_words(matched)}{window.hint()}"
                     )
                 raise InputError(f"{text}: no file matches this pattern{window.hint()}")
-            sources.extend(Source(str(file), file) for file in files)
+            sources.extend(Source(shown_name(str(file)), file) for file in files)
         else:
             raise InputError(f"{text}: no such file or directory")
     return sources

@@ -103,6 +103,16 @@ class Remote(msgspec.Struct, frozen=True):
     """The object's size in bytes, as listed."""
 
 
+def shown_name(text: str) -> str:
+    """A file's name as reports show it: its bytes that are not UTF-8 (which Python keeps as lone surrogates, and no
+    report can encode) written as `\\xff`, the rest as it is."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return text.encode(errors="surrogateescape").decode(errors="backslashreplace")
+    return text
+
+
 class Source(msgspec.Struct, frozen=True):
     """One input: the name as the user will see it in reports, where to read it, and which bytes of it.
 

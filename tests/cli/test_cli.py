@@ -966,7 +966,8 @@ def test_a_planned_dry_run_says_whose_events_the_filters_leave_without_their_ide
     by_type = cli("replay", path, "--dry-run", "--latest-traits", "--type", "track")
     assert by_type.code == 0
     assert by_type.stderr.splitlines()[0] == (
-        f"hotjar-cli: 2 users' {said} their identifies, and an event belongs to a user only after an identify in the same visit"
+        f"hotjar-cli: 2 users' {said} their identifies, and an event belongs to a user only after an identify in "
+        "the same visit"
     )
     # Only u1 loses its only identify: u2 keeps its later one.
     by_time = cli("replay", path, "--dry-run", "--report", "json", "--since", "2024-03-01T10:20:00Z")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, SPREAD_OVER_LINES, TOO_DEEP, Unreadable, parse_line
-from tests.support.cli import cli, one_line, track
+from tests.support.cli import cli, one_line, process, track
 
 
 def nested(levels: int) -> str:
@@ -144,3 +144,22 @@ def test_a_json_array_of_messages_on_one_line_says_how_to_make_lines_of_it() -> 
     for other in (b"[1, 2]", b"[]", b'[{"type": "page"}, 3]'):  # not a list of objects: as before
         (parsed,), _ = parse_line(other)
         assert isinstance(parsed, Unreadable) and parsed.detail == "the line is a list, not a message object", other
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *(["validate", "-f", format] for format in ("text", "json", "jsonl", "junit", "github", "markdown", "html")),
+        *(["inventory", "-f", format] for format in ("text", "json", "csv", "markdown", "html")),
+        ["replay", "--dry-run"],
+    ],
+    ids=" ".join,
+)
+def test_a_file_name_that_is_not_utf_8_is_shown_with_its_bytes_escaped(tmp_path: Path, command: list[str]) -> None:
+    # A name's bytes that are not UTF-8 (0xff) reach Python as a lone surrogate, which no report can encode: the
+    # json, jsonl and html reports, the inventory and the dry run stopped with a traceback.
+    nested = {"type": "identify", "userId": "u1", "traits": {"plan": {"tier": 1}}, "timestamp": "2024-03-01T10:00:00Z"}
+    (tmp_path / "bad\udcff.jsonl").write_text(track() + "\n" + json.dumps(nested) + "\n", encoding="utf-8")
+    result = process(*command, ".", cwd=tmp_path)  # a short name, which the text report does not fold
+    assert result.code in (0, 1), result.stderr
+    assert "bad\\xff.jsonl" in result.stdout.replace("\\\\", "\\")

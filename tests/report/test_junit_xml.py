@@ -75,21 +75,21 @@ def test_a_ci_reads_the_junit_report_of_a_log_full_of_characters_xml_forbids(
         # A broken line holds the characters raw (all but the line ends), cut short.
         '{"type": "track", "event": "Signed Up' + HOSTILE.replace("\n", "").replace("\r", ""),
     ]
-    # A file name whose bytes are not UTF-8 (0xff is read as the lone surrogate U+DCFF), with a noncharacter and a
-    # control character too.
+    # A file name whose bytes are not UTF-8 (0xff, which Python reads as the lone surrogate U+DCFF, is shown as
+    # \\xff), with a noncharacter and a control character too.
     (folder / "events\udcff\uffff\x01.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     report = junit_report(folder)
 
     suites = assert_valid_xml(report)
     shown = "\n".join(element.text or "" for element in suites.iter())
-    assert "events\\udcff\\uffff\\u0001.jsonl:1 messageId=m\\u0000\\u0001" in shown
+    assert "events\\xff\\uffff\\u0001.jsonl:1 messageId=m\\u0000\\u0001" in shown
     assert visible(f'$.traits["plan{HOSTILE}"]') in shown
     assert visible(f'$.traits["seats{HOSTILE}"]') in shown
     assert "\\ufdd0\\ufdef\\ufffe\\uffff\\ud83f\\udffe\\udbff\\udfff" in shown  # as JSON writes them
     assert '"\\u0000" "\\u0001"' in shown  # the event name's characters Hotjar does not allow
     assert "a lone UTF-16 surrogate (\\ud800)" in shown
-    assert "events\\udcff\\uffff\\u0001.jsonl:5" in shown  # the broken line
+    assert "events\\xff\\uffff\\u0001.jsonl:5" in shown  # the broken line
     assert not (set(HOSTILE) - {"\n"}) & set(report)  # no noncharacter, nor control but the line ends, raw
 
 
