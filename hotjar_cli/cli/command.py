@@ -4,6 +4,7 @@ destination, the progress bar and the closing lines."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import functools
 import gc
@@ -214,6 +215,12 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     is followed: the file it points to gets the report, and the link stays. What is no regular file (a device
     such as /dev/null, a named pipe) is written through, as a shell's `>` writes it. An error writing the report
     names the file.
+
+    A file that could not be written in place (read-only by its mode, root's run too, or by its permissions for
+    this user) is refused, as a shell's `>` refuses it, rather than replaced by the rename, which a folder's
+    permissions alone allow. A file in a folder that cannot be written is refused with that folder named, not
+    written in place: a run cut short would leave it truncated, half a report, where the rename leaves the old one
+    whole; a shell's `>` (the report on standard output) writes it in place for whoever accepts that.
     """
     if path is None:
         yield sys.stdout
@@ -226,6 +233,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     except OSError as error:
         raise _named(error, path) from None
     target = Path(os.path.realpath(path))
+    _refuse_read_only(path, target)
     import tempfile  # here: it costs start-up time, and most runs write to stdout
 
     try:
@@ -233,9 +241,13 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             target.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
+        except OSError as error:
+            raise UsageError(f"{path}: cannot make the folder {error.filename} ({error.strerror or error})") from None
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         file = open(handle, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
     except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise UsageError(_folder_not_writable(path, target, error)) from None
         raise UsageError(f"{path}: {error.strerror or error}") from None
     temporary = Path(name)
     try:
@@ -261,6 +273,45 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write a file in place (the kernel's word: root may write any)."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _refuse_read_only(path: Path, target: Path) -> None:
+    """UsageError when the report would replace a file that could not be written in place: one whose mode lets
+    no one write it (0444), which is a decision the rename would overrule, for root too, or one this user may
+    not write."""
+    try:
+        found = target.stat()
+    except OSError:
+        return  # not there yet (or not reachable: said when it is written)
+    if not stat.S_ISREG(found.st_mode) or (found.st_mode & 0o222 and _writable(target)):
+        return
+    import shlex
+
+    mine = found.st_uid == os.geteuid()
+    hint = f"make it writable (chmod u+w {shlex.quote(str(path))})" if mine else "have its owner make it writable"
+    raise UsageError(f"{path}: is read-only, so the report does not replace it; {hint}, or name another file")
+
+
+def _folder_not_writable(path: Path, target: Path, error: OSError) -> str:
+    """Why the report cannot go to a file whose folder cannot be written: the report is written beside the file and
+    renamed over it, which that folder must allow even when the file itself could be written."""
+    import shlex
+
+    said = f"{path}: its folder {target.parent} cannot be written ({error.strerror or error})"
+    if not target.exists():
+        return said
+    hint = "name a file in a folder you can write"
+    if _writable(target):
+        hint += f", or leave out -o and redirect the report into it (> {shlex.quote(str(path))})"
+    return (
+        f"{said}: the report is written to a new file in it, then renamed over {target.name}, so that a run cut "
+        f"short leaves the old report whole; {hint}"
+    )
 
 
 def _file_on_the_way(folder: Path) -> Path:

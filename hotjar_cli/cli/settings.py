@@ -367,10 +367,17 @@ def _entry_said(entry: str, rules: RuleList) -> str:
 
 
 def build_engine(engine: EngineName | None, scheduler: str | None, jobs: int | None) -> Engine:
-    """The engine the options name; dask is imported only when its cluster starts."""
-    if scheduler is not None and engine is EngineName.LOCAL:
-        raise UsageError("--scheduler is for --engine dask")
-    if engine is EngineName.DASK or scheduler is not None:
+    """The engine the options name; dask is imported only when its cluster starts. `--scheduler` without `--engine
+    dask` is refused, not taken to ask for Dask: what it asks for would be guessed, and a missing dask extra was then
+    said as a need of an `--engine dask` never given."""
+    if scheduler is not None and engine is not EngineName.DASK:
+        if engine is None:
+            raise UsageError(
+                f"--scheduler is used only with --engine dask: add --engine dask to run on {scheduler}, or leave "
+                "out --scheduler"
+            )
+        raise UsageError(f"--scheduler is used only with --engine dask, not with --engine {engine.value}")
+    if engine is EngineName.DASK:
         from hotjar_cli.run.dask_engine import DaskEngine
 
         return DaskEngine(job_count(jobs), scheduler)

@@ -287,18 +287,35 @@ def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
                 yield Path(root, name)
 
 
+REPORT_HEAD_BYTES = 4096
+"""How much of a file's start (decompressed, when gzipped) is looked at to know one of hotjar-cli's reports."""
+
+
 def _own_report(path: Path) -> bool:
     """Whether a file found in a folder is a report hotjar-cli wrote there (`OWN_REPORT`, `OWN_REPLAY`, `OWN_LINES`,
-    `OWN_TEXT`, `OWN_MARKUP`), whatever its name: read as a log, each of its lines would be an invalid message, or a
-    message it is not."""
+    `OWN_TEXT`, `OWN_MARKUP`), whatever its name, gzipped too (`replay --dry-run | gzip > calls.jsonl.gz`): read as
+    a log, each of its lines would be an invalid message, or a message it is not."""
     try:
         with open(path, "rb") as file:
-            head = file.read(4096)
-            return head.startswith((OWN_REPORT, OWN_REPLAY)) or any(
-                pattern.match(head) is not None for pattern in (OWN_LINES, OWN_TEXT, OWN_MARKUP)
-            )
+            head = file.read(REPORT_HEAD_BYTES)
     except OSError:
         return False  # read as a log, it fails there, named
+    if head[:2] == GZIP_MAGIC:
+        head = _inflated_head(head)
+    return head.startswith((OWN_REPORT, OWN_REPLAY)) or any(
+        pattern.match(head) is not None for pattern in (OWN_LINES, OWN_TEXT, OWN_MARKUP)
+    )
+
+
+def _inflated_head(head: bytes) -> bytes:
+    """The first bytes (up to `REPORT_HEAD_BYTES`) that the start of a gzip stream holds: gzip is the one
+    compression the reader opens (others are refused). b"" when the start is no gzip stream after all: read as a
+    log, it fails there, named."""
+    try:
+        inflated: bytes = decompressobj(GZIP_WBITS).decompress(head, REPORT_HEAD_BYTES)
+    except DECOMPRESS_ERRORS:
+        return b""
+    return inflated
 
 
 @contextmanager

@@ -1329,6 +1329,47 @@ def test_a_stdin_filename_that_names_nothing_is_refused(
     assert result.stderr == f"hotjar-cli: error: {said}\n"
 
 
+@pytest.mark.parametrize(
+    ("engine", "said"),
+    [
+        (
+            [],
+            "--scheduler is used only with --engine dask: add --engine dask to run on tcp://x:1, or leave out "
+            "--scheduler",
+        ),
+        (["--engine", "local"], "--scheduler is used only with --engine dask, not with --engine local"),
+    ],
+    ids=["no engine", "the local engine"],
+)
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_a_scheduler_without_the_dask_engine_is_refused_before_any_cluster_is_reached(
+    logs: Any, command: list[str], engine: list[str], said: str
+) -> None:
+    # Without --engine, the scheduler was taken to ask for Dask: with no dask extra, the error said that an
+    # `--engine dask` never given needed dask.distributed.
+    path = logs("log.jsonl", CLEAN)
+    result = process(*command, path, "--scheduler", "tcp://x:1", *engine)
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"hotjar-cli: error: {said}\n")
+    without_dask = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+            "from hotjar_cli.cli.main import main; sys.argv = ['hotjar-cli', *sys.argv[1:]]; main()",
+            *command,
+            str(path),
+            "--scheduler",
+            "tcp://x:1",
+            *engine,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (without_dask.returncode, without_dask.stderr) == (2, f"hotjar-cli: error: {said}\n")
+
+
 def test_gzipped_standard_input(tmp_path: Path) -> None:
     result = process("replay", "-", "--dry-run", input=gzip.compress(DRY_RUN_INPUT.encode()), cwd=tmp_path)
     assert result.code == 0

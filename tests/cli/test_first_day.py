@@ -754,6 +754,34 @@ def test_a_report_of_any_format_written_beside_the_logs_under_a_log_like_name_is
     )
 
 
+@pytest.mark.parametrize(("command", "format"), OWN_REPORTS)
+def test_a_gzipped_report_of_any_format_kept_beside_the_logs_is_not_read(logs: Any, command: str, format: str) -> None:
+    # `replay --dry-run | gzip > logs/calls.jsonl.gz` was read back as logs: each of its lines an unknown-type event.
+    logs("logs/events.jsonl", CLEAN)
+    mixed = logs("mixed.jsonl", MIXED)
+    for name in LOG_LIKE_NAMES:
+        _write_report(command, format, mixed, f"logs/{name}")
+        plain = Path(f"logs/{name}")
+        subprocess.run(["gzip", "-n", str(plain)], check=True, timeout=60)  # the report, gzipped as gzip(1) does
+        assert Path(f"logs/{name}.gz").read_bytes()[:2] == b"\x1f\x8b" and not plain.exists()
+    result = cli("validate", "logs", "-f", "json")
+    assert result.code == 0, result.stdout
+    assert (result.json()["summary"]["files"], result.json()["summary"]["events"]) == (1, 3)
+    # Named on its own, a gzipped report is read as the file it names, as a plain one is.
+    assert cli("validate", "logs/report.gz", "-f", "json").json()["summary"]["events"] > 0
+
+
+def test_the_dry_run_calls_piped_through_gzip_into_the_logs_folder_are_not_read_back(logs: Any) -> None:
+    logs("logs/events.jsonl", CLEAN)
+    calls = subprocess.run(
+        f"{CLI} replay logs --dry-run -q | gzip > logs/calls.jsonl.gz", shell=True, check=True, timeout=60
+    )
+    assert calls.returncode == 0 and Path("logs/calls.jsonl.gz").stat().st_size > 0
+    result = cli("validate", "logs", "-f", "json")
+    assert result.code == 0, result.stdout
+    assert (result.json()["summary"]["files"], result.json()["summary"]["events"]) == (1, 3)
+
+
 @pytest.mark.parametrize("command", ["validate", "inventory"])
 @pytest.mark.parametrize(("option", "columns"), [("--color=always", "200"), ("--color=never", "20")])
 def test_a_text_report_in_colour_or_folded_at_the_narrowest_width_is_not_read_back_as_logs(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import CLEAN, CLI, MIXED, cli, one_line, process
+from tests.support.cli import CLEAN, CLI, MIXED, cli, one_line, process, unprivileged
 from tests.support.site_view_logs import timed_log
 
 FULL = Path("/dev/full")
@@ -235,6 +235,78 @@ def test_a_report_over_a_file_keeps_its_permissions(logs: Any) -> None:
     cli("validate", path, "-f", "json", "-o", "private.json")
     assert stat.S_IMODE(Path("private.json").stat().st_mode) == 0o600
     assert Path("private.json").read_text().startswith("{")
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+def test_a_read_only_report_file_is_refused_and_left_as_it_was(logs: Any, command: str) -> None:
+    # The rename replaced it, mode and all, where a shell's `>` refuses: its mode is a decision, root's run's too.
+    path = logs("log.jsonl", MIXED)
+    Path("kept.json").write_text("old")
+    Path("kept.json").chmod(0o444)
+    result = cli(command, path, "-f", "json", "-o", "kept.json")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "hotjar-cli: error: kept.json: is read-only, so the report does not replace it; make it writable "
+        "(chmod u+w kept.json), or name another file\n"
+    )
+    assert Path("kept.json").read_text() == "old"
+    assert stat.S_IMODE(Path("kept.json").stat().st_mode) == 0o444
+    assert sorted(os.listdir()) == ["kept.json", "log.jsonl"]  # no temporary file left beside it
+    # Through a link too: the file it points to is the one replaced.
+    Path("latest.json").symlink_to("kept.json")
+    assert cli(command, path, "-f", "json", "-o", "latest.json").code == 2
+    assert Path("kept.json").read_text() == "old"
+    # Made writable, as the error says, it gets the report.
+    Path("kept.json").chmod(0o644)
+    assert cli(command, path, "-f", "json", "-o", "kept.json").code in (0, 1)
+    assert Path("kept.json").read_text().startswith("{")
+
+
+def test_a_report_file_in_a_folder_that_cannot_be_written_names_the_folder(tmp_path: Path) -> None:
+    # Said as `report.txt: Permission denied`, though the file could be written: the folder is what cannot be.
+    log = tmp_path / "log.jsonl"
+    log.write_text(CLEAN)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.txt").write_text("old")
+    (folder / "report.txt").chmod(0o644)
+    folder.chmod(0o555)
+    try:
+        runs = {
+            name: subprocess.run(
+                unprivileged(CLI, "validate", log, "-o", folder / name),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            for name in ("report.txt", "new.txt", "deeper/new.txt")
+        }
+        redirected = subprocess.run(
+            unprivileged("sh", "-c", '"$0" validate "$1" > "$2"', CLI, log, folder / "report.txt"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert {name: done.returncode for name, done in runs.items()} == dict.fromkeys(runs, 2)
+    assert runs["report.txt"].stderr == (
+        f"hotjar-cli: error: {folder / 'report.txt'}: its folder {folder} cannot be written (Permission denied): the "
+        "report is written to a new file in it, then renamed over report.txt, so that a run cut short leaves the old "
+        "report whole; name a file in a folder you can write, or leave out -o and redirect the report into it "
+        f"(> {folder / 'report.txt'})\n"
+    )
+    assert runs["new.txt"].stderr == (
+        f"hotjar-cli: error: {folder / 'new.txt'}: its folder {folder} cannot be written (Permission denied)\n"
+    )
+    assert runs["deeper/new.txt"].stderr == (
+        f"hotjar-cli: error: {folder / 'deeper/new.txt'}: cannot make the folder {folder / 'deeper'} "
+        "(Permission denied)\n"
+    )
+    assert sorted(os.listdir(folder)) == ["report.txt"]
+    # The way the error offers writes the report in place.
+    assert redirected.returncode == 0, redirected.stderr
+    assert (folder / "report.txt").read_text() == cli("validate", log).stdout
 
 
 def test_a_path_ending_in_a_slash_names_a_folder(logs: Any) -> None:

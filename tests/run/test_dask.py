@@ -183,7 +183,17 @@ def test_standard_input_and_a_dead_scheduler_are_one_line_errors(logs: Path) -> 
         "hotjar-cli: error: standard input cannot be read by Dask workers: save it to a file, or use --engine local"
     ]
     dead = subprocess.run(
-        [sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--scheduler", "tcp://127.0.0.1:9"],
+        [
+            sys.executable,
+            "-m",
+            "hotjar_cli",
+            "validate",
+            str(logs),
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
         capture_output=True,
         timeout=120,
     )
@@ -205,8 +215,9 @@ def test_standard_input_and_a_dead_scheduler_are_one_line_errors(logs: Path) -> 
         capture_output=True,
         timeout=60,
     )
-    assert (
-        local.returncode == 2 and local.stderr.decode().strip() == "hotjar-cli: error: --scheduler is for --engine dask"
+    assert local.returncode == 2
+    assert local.stderr.decode() == (
+        "hotjar-cli: error: --scheduler is used only with --engine dask, not with --engine local\n"
     )
 
 

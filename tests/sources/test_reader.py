@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import subprocess
 import sys
 import zlib
@@ -20,7 +19,7 @@ from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
 from hotjar_cli.sources.source import InputError, Source
-from tests.support.cli import cli, one_line
+from tests.support.cli import cli, one_line, unprivileged
 
 IDENTIFY = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}
 TRACK = {"type": "track", "userId": "u1", "event": "Signed Up"}
@@ -195,16 +194,6 @@ def test_a_folder_holding_only_links_up_the_tree_says_they_are_not_followed(tmp_
     )
     (tmp_path / "empty").mkdir()
     assert one_line(cli("validate", tmp_path / "empty").stderr).endswith("empty: directory holds no files")
-
-
-def unprivileged(*command: object) -> list[str]:
-    """A command run so that a folder's permissions hold for it: as it is for a user, and for root (as CI and
-    containers run) without the capabilities that let root read any folder."""
-    words = [str(word) for word in command]
-    if os.geteuid() != 0:
-        return words
-    capabilities = "-dac_override,-dac_read_search"
-    return ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}", "--", *words]
 
 
 @pytest.mark.parametrize("named", ["folder", "pattern", "the folder itself"])

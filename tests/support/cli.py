@@ -76,6 +76,16 @@ def cli(*args: str | Path) -> Result:
     return outcome
 
 
+def unprivileged(*command: object) -> list[str]:
+    """A command run so that a folder's permissions hold for it: as it is for a user, and for root (as CI and
+    containers run) without the capabilities that let root read and write any folder."""
+    words = [str(word) for word in command]
+    if os.geteuid() != 0:
+        return words
+    capabilities = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={capabilities}", f"--bounding-set={capabilities}", "--", *words]
+
+
 def process(*args: str | Path, input: bytes | None = None, cwd: Path | None = None) -> Result:
     """`hotjar-cli ARGS` as a separate process, for standard input and real file descriptors."""
     env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"} | {"NO_COLOR": "1"}
