@@ -56,9 +56,9 @@ class DaskEngine(Engine):
         self.block_bytes = block_bytes
         self.compress_over = compress_over
 
-    def plan(self, sources: list[Source]) -> list[Source]:
-        """Every file a task, and every block of a plain file of more than one block; standard input cannot reach
-        the workers."""
+    def plan(self, sources: list[Source], inventory: bool = False) -> list[Source]:
+        """Every file a task, and every block of a plain file of more than one block, whatever the pass collects;
+        standard input cannot reach the workers."""
         if any(source.is_stdin for source in sources):
             raise EngineError("standard input cannot be read by Dask workers: save it to a file, or use --engine local")
         units: list[Source] = []

@@ -168,7 +168,22 @@ def test_the_least_input_for_local_processes_can_be_set_and_an_empty_setting_is_
     # `HOTJAR_CLI_PARALLEL_MIN_BYTES= hotjar-cli ...`, or a CI variable defined empty, means the default.
     monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, value)
     assert parallel.parallel_min_bytes() == least
-    assert parallel.LocalEngine(2).min_bytes == least
+    assert parallel.LocalEngine(2).min_bytes == (None if least == parallel.PARALLEL_MIN_BYTES else least)
+
+
+def test_an_inventory_shares_its_work_from_more_input_than_validate_does(tmp_path: Path) -> None:
+    # Each worker meets the names afresh and hands its own over at the end: on 40 MB of the benchmark's logs two
+    # processes took as long as one, or longer.
+    log = tmp_path / "events.jsonl"
+    log.write_bytes(b"{}\n" * (parallel.INVENTORY_PARALLEL_MIN_BYTES // 3 - 1) + b"\n" * 2)  # a byte short
+    sources = resolve([str(log)])
+    engine = parallel.LocalEngine(2)
+    assert engine.plan(sources) is not None
+    assert engine.plan(sources, inventory=True) is None
+    with log.open("ab") as file:
+        file.write(b"\n")
+    assert engine.plan(resolve([str(log)]), inventory=True) is not None
+    assert parallel.LocalEngine(2, min_bytes=0).plan(sources, inventory=True) is not None  # as set, for both
 
 
 @pytest.mark.parametrize("value", ["lots", "-1", "1.5"])
@@ -253,7 +268,7 @@ class _InParts(parallel.Engine):
     def __init__(self, parts: int, in_flight: int, inline: _Inline) -> None:
         self.parts, self.window, self.inline = parts, in_flight, inline
 
-    def plan(self, sources: list[Source]) -> list[Source]:
+    def plan(self, sources: list[Source], inventory: bool = False) -> list[Source]:
         return split_ranges(sources[0], self.parts)
 
     def executor(self, units: int) -> contextlib.nullcontext[_Inline]:
