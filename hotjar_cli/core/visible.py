@@ -34,9 +34,10 @@ a box or a replacement character, so `Signed Up\\uffff` would read as `Signed Up
 where Hotjar counts it apart. XML 1.0 forbids U+FFFE and U+FFFF and discourages the others; escaped all alike, the
 JUnit report (which writes what `visible` writes) shows the same text as the terminal and stays valid XML."""
 SURROGATES = "\ud800-\udfff"
-"""Halves of a UTF-16 pair, alone: no character, so no UTF-8 holds one and XML forbids them. A file name whose bytes
-are not UTF-8 holds them (Python reads each such byte as one, U+DC80–U+DCFF): shown as `\\udcff`, as JSON writes a
-lone surrogate, rather than failing to be written at all."""
+"""Halves of a UTF-16 pair, alone: no character, so no UTF-8 holds one and XML forbids them. Python reads each byte
+of a file name that is not UTF-8 as one (U+DC80–U+DCFF); sources name such a file with those bytes as `\\xff`
+(`hotjar_cli.sources.source.shown_name`), and any other is shown as `\\udcff`, as JSON writes a lone surrogate,
+rather than failing to be written at all."""
 _ESCAPED_PAST_C0 = f"\x7f-\x9f\u202a-\u202e\u2066-\u2069{SURROGATES}{NONCHARACTERS}{INVISIBLE}"
 UNSAFE = re.compile(f"[\x00-\x1f{_ESCAPED_PAST_C0}]")
 """C0 controls (tab included), DEL, C1 controls, the bidirectional embeddings, overrides and isolates, the lone
