@@ -141,6 +141,7 @@ def inventory(
         limits,
         endpoint_url=endpoint_url,
         stdin_filename=stdin_filename,
+        skip_after_window=False,
     )
     settings = InventorySettings(
         common=add_site_view(common, inventory_views(format), known_attributes, known_events, talk),

@@ -98,8 +98,12 @@ def common_settings(
     example_limit: int = 3,
     endpoint_url: str | None = None,
     stdin_filename: str | None = None,
+    skip_after_window: bool = True,
 ) -> Common:
-    """The sources behind `paths` and the settings of the pass over them: limits, filters and rules."""
+    """The sources behind `paths` and the settings of the pass over them: limits, filters and rules.
+
+    `skip_after_window`: received-day folders after `--until` are not read (see `Window`), which a report of the site
+    as a whole (the inventory, whose names the messages after the window fill too) does not allow."""
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
     for key, value in limits.items():  # the pyproject's are checked as it is read (`load_config`)
@@ -127,7 +131,7 @@ def common_settings(
         raise UsageError(
             f"--stdin-filename {stdin_filename}: names standard input, which is read only when - is among the inputs"
         )
-    window = Window(filters.since, filters.until)
+    window = Window(filters.until if skip_after_window else None)
     sources, repeats = distinct(resolve(paths, endpoint_url or None, window))
     skipped = window.skipped_words()
     if skipped is not None:

@@ -207,6 +207,7 @@ def validate(
         example_limit,
         endpoint_url,
         stdin_filename,
+        skip_after_window=format is not Format.HTML,  # the page holds the inventory
     )
     unused_options(format, by, talk)
     settings = ValidateSettings(

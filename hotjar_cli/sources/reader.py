@@ -76,8 +76,9 @@ UTF8_BOM = b"\xef\xbb\xbf"
 def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = Window()) -> list[Source]:
     """The files behind the paths the user named, in a stable order: directories walked, globs expanded.
 
-    s3:// paths are listed in S3 (`endpoint_url` for an S3-compatible store). Received-day folders that the
-    window certainly excludes are skipped below a named folder or a glob's fixed part, locally and in S3 alike.
+    s3:// paths are listed in S3 (`endpoint_url` for an S3-compatible store). Received-day folders after the
+    window (see `Window`) are skipped below a named folder or a glob's fixed part, locally and in S3 alike; a path
+    whose every log they hold gives none, and no error (the run says which it skipped).
     """
     sources: list[Source] = []
     for text in paths:
@@ -88,8 +89,11 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
             sources.extend(s3.resolve(text, endpoint_url, window))
             continue
         path = Path(text)
+        skipped = len(window.skipped)
         if path.is_dir():
             found = sorted(_walk(path, window))
+            if not found and len(window.skipped) > skipped:
+                continue  # every log in it reached Segment after the window: no event to read, and said so
             if not found:
                 raise InputError(f"{text}: {_nothing_to_read(path, window)}{window.hint()}")
             sources.extend(Source(shown_name(str(file)), file) for file in found)
@@ -97,6 +101,8 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
             sources.append(Source(shown_name(text), path))
         elif glob.has_magic(text):
             files = _expand(text, window)
+            if not files and len(window.skipped) > skipped:
+                continue
             if not files:
                 fixed = len(glob_root(text).parts)
                 matched = sorted(
@@ -192,7 +198,7 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
     skipped = sorted(
         Path(root, name).relative_to(directory).as_posix()
         for root, _, files in _folders(directory, Window(), hidden=True)
-        # Folders outside --since/--until are left out: the window's hint says so.
+        # Folders after --until are left out: the window's hint says so.
         if not any(window.excludes_folder(part) for part in Path(root).relative_to(directory).parts)
         for name in files
     )

@@ -6,7 +6,7 @@ AWS chain (environment, shared files, instance or container roles), which s3fs h
 
 A listing skips what a local walk skips by name (dot-files, Segment's `dummy-object.txt`, documentation, scripts
 and reports; not a JSON report recognised by its first bytes, which would cost a request an object) and the
-received-day folders the `--since`/`--until` window certainly excludes, before any object is read. Keys
+received-day folders after the `--until` window (see `Window`), before any object is read. Keys
 are ordered as a local walk orders paths, folder by folder, so a local copy of the archive reads the same.
 """
 
@@ -51,14 +51,15 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
     if not path:
         raise InputError(f"{url}: name a bucket (s3://bucket/prefix)")
     fs = filesystem(endpoint_url)
+    skipped = len(window.skipped)  # a window that skipped every log found here leaves no event to read: no error
     try:
         if glob.has_magic(path):
             keys = _expand(fs, path, window)
-            if not keys:
+            if not keys and len(window.skipped) == skipped:
                 raise InputError(f"{url}: no object matches this pattern{window.hint()}")
         elif fs.isdir(path):
             keys = _walk(fs, path, window)
-            if not keys:
+            if not keys and len(window.skipped) == skipped:
                 raise InputError(f"{url}: no log objects under this prefix{window.hint()}")
         elif fs.isfile(path):
             keys = [(path, fs.size(path))]
@@ -79,7 +80,7 @@ def _parts(key: str) -> tuple[str, ...]:
 def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:
     """Every log object under a prefix, sorted; folders the window excludes are never listed."""
     depth = len(_parts(root))
-    if window.since is None and window.until is None:
+    if window.until is None:
         # No folder can be skipped, so one recursive listing (a page per thousand keys) beats one per folder.
         found = fs.find(root, detail=True)
         return sorted(

@@ -57,13 +57,12 @@ STDIN = "-"
 S3_SCHEME = "s3://"
 
 RECEIVED_DAY_MARGIN = timedelta(days=1)
-"""How far an event's own time may lie outside the day Segment received it and still be looked for there.
+"""How far an event's own time may lie before the day Segment received it and still be looked for there.
 
-A received-day folder is skipped by `--since`/`--until` only when the whole day, widened by this much on each
-side, is outside the window. Events that reached Segment later than this after they happened (a device offline
-for days, a backfill with explicit timestamps) can sit in a skipped folder: name the folders to read them all.
+A received-day folder is skipped by `--until` only when the day, less this much, is at or after it. Events that
+reached Segment later than this after they happened (a device offline for days, a backfill with explicit
+timestamps) can sit in a skipped folder: name the folders to read them all.
 """
-_DAY = timedelta(days=1)
 _DATE_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EPOCH_MS_FOLDER = re.compile(r"\d{13}")
 
@@ -140,35 +139,37 @@ class Source(msgspec.Struct, frozen=True):
 
 
 class Window(msgspec.Struct):
-    """The event times `--since`/`--until` keep; used to skip whole received-day folders before reading them, and
-    remembering the names of those it skipped (`skipped`), for a run to say."""
+    """The end of the event times `--until` keeps, used to skip whole received-day folders after it before reading
+    them, remembering the names of those it skipped (`skipped`), for a run to say.
 
-    since: datetime | None = None
+    Only the folders after the window are skipped: those before it are read, since their messages took the site's
+    slots before the window's did (a filter chooses what is reported, not what Hotjar received), and Hotjar's
+    site-wide limits judge the window's messages against them. What arrived after the window cannot change how
+    Hotjar took a message in it."""
+
     until: datetime | None = None
     skipped: dict[str, None] = msgspec.field(default_factory=dict)
     """The received-day folders skipped, by name, in the order they were met."""
 
     def hint(self) -> str:
         """Words to add when nothing was found: the window may be why."""
-        if self.since is None and self.until is None:
+        if self.until is None:
             return ""
-        return " (received-day folders outside --since/--until are skipped)"
+        return " (received-day folders after --until are skipped)"
 
     def excludes_folder(self, name: str) -> bool:
-        """Whether a folder named for a day Segment received events on certainly holds none in the window."""
+        """Whether a folder named for a day Segment received events on certainly holds none before the window's
+        end."""
         day = received_day(name)
-        if day is None:
-            return False
-        excluded = (self.since is not None and day + _DAY + RECEIVED_DAY_MARGIN <= self.since) or (
-            self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
-        )
+        excluded = day is not None and self.until is not None and day - RECEIVED_DAY_MARGIN >= self.until
         if excluded:
             self.skipped[name] = None
         return excluded
 
     def skipped_words(self) -> str | None:
-        """`3 received-day folders outside --since/--until were not read (...)`, when any was skipped; else None."""
-        names = list(self.skipped)
+        """`3 received-day folders after --until were not read (...)`, when any was skipped, the earliest named
+        first; else None."""
+        names = sorted(self.skipped, key=lambda name: (received_day(name), name))
         if not names:
             return None
         shown = ", ".join(names[:SKIPPED_FOLDERS_NAMED]) + (
@@ -176,14 +177,14 @@ class Window(msgspec.Struct):
         )
         folders = "1 received-day folder" if len(names) == 1 else f"{len(names):,} received-day folders"
         return (
-            f"{folders} outside --since/--until {'was' if len(names) == 1 else 'were'} not read ({shown}): an event "
-            "there is in the window only if it reached Segment over a day after it happened (a device offline, a "
-            "backfill); name such a folder without --since/--until to read it"
+            f"{folders} after --until {'was' if len(names) == 1 else 'were'} not read ({shown}): an event there is "
+            "in the window only if it reached Segment over a day after it happened (a device offline, a backfill); "
+            "name such a folder without --until to read it"
         )
 
 
 SKIPPED_FOLDERS_NAMED = 3
-"""Received-day folders a run names of those `--since`/`--until` skipped; the rest are counted."""
+"""Received-day folders a run names of those `--until` skipped; the rest are counted."""
 
 
 def received_day(name: str) -> datetime | None:

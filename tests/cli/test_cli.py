@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -1582,3 +1583,57 @@ def test_validate_says_which_options_its_format_does_not_use(logs: Any, options:
     assert result.stdout == cli("validate", path, *options[:2]).stdout  # the report as without the option
     for used in (["-f", "jsonl"], ["-f", "json", "--by", "hour", "--examples", "7"], ["--examples", "7"]):
         assert "not used" not in cli("validate", path, *used).stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--format", "json", "--fail-on", "never"],
+        ["inventory", "--format", "json"],
+        ["replay", "--dry-run", "--latest-traits"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_window_over_segment_s_archive_judges_the_site_limits_as_over_the_same_messages_in_one_file(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Every day of the archive sends a new trait and a new event name, on a site of 3 of each. The folders before
+    # --since were skipped, so that the window's days were judged on an empty site: HJ206 and HJ304 in one file,
+    # none over the archive, and a replay planned names Hotjar had long turned away.
+    archive, flat = tmp_path / "segment-logs" / "SRC", []
+    for day in range(10):
+        start = datetime(2024, 3, 1, tzinfo=UTC) + timedelta(days=day)
+        lines = [
+            {
+                "type": "identify",
+                "userId": f"u{day}",
+                "traits": {f"trait_day{day}": day},
+                "timestamp": start.isoformat(),
+            },
+            {"type": "track", "userId": f"u{day}", "event": f"event_day{day}", "timestamp": start.isoformat()},
+        ]
+        folder = archive / str(int(start.timestamp() * 1000))
+        folder.mkdir(parents=True)
+        (folder / f"{folder.name}.gz").write_bytes(
+            gzip.compress("".join(json.dumps(line) + "\n" for line in lines).encode())
+        )
+        flat += lines
+    (tmp_path / "flat.jsonl").write_text("".join(json.dumps(line) + "\n" for line in flat))
+    window = ["--since", "2024-03-09", "--max-attributes", "3", "--max-events", "3"]
+
+    def answer(path: Path) -> object:
+        out = cli(*command, path, *window).stdout
+        if command[0] == "validate":
+            summary = json.loads(out)["summary"]
+            return summary["outcomes"], summary["rules"]
+        if command[0] == "inventory":
+            kinds = json.loads(out)
+            return [
+                [(row["name"], row["fate"], row["slot"]) for row in kinds[kind]["names"]]
+                for kind in ("attributes", "events")
+            ]
+        calls = [json.loads(line) for line in out.splitlines()]
+        return [{key: value for key, value in call.items() if key not in ("file", "line")} for call in calls]
+
+    assert answer(tmp_path / "segment-logs") == answer(tmp_path / "flat.jsonl")
+    assert "event_day8" not in cli("replay", "--dry-run", tmp_path / "flat.jsonl", *window).stdout

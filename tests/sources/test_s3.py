@@ -219,73 +219,50 @@ def test_listing_follows_segment_layout_and_skips_what_is_not_a_log(store: dict)
     assert all(source.remote is not None and source.remote.size for source in sources if "old" not in source.name)
 
 
-def test_since_and_until_skip_day_folders_before_reading_them(store: dict) -> None:
+def test_until_skips_day_folders_after_the_window_and_the_days_before_it_are_read(store: dict) -> None:
+    # The messages before a window took the site's slots before the window's did, so its days are read (a filter
+    # chooses what is reported, not what Hotjar received); those after it cannot change how Hotjar took the
+    # window's messages, so their folders are neither listed nor read.
     requests = store["requests"]
-    before = len(requests.gets(OLD_DAY))
-    done = cli(
-        "validate",
-        f"s3://{BUCKET}/segment-logs/",
-        "--format",
-        "json",
-        "--since",
-        "2024-04-03",
-        "--until",
-        "2024-04-04",
-        "--fail-on",
-        "never",
-        env={"AWS_ENDPOINT_URL": store["endpoint"]},
-    )
-    assert done.returncode == 0, done.stderr  # the truncated 2023 object was never read
-    assert len(requests.gets(OLD_DAY)) == before
-    files = cli(
-        "validate",
-        f"{store['local']}/segment-logs/",
-        "--format",
-        "json",
-        "--since",
-        "2024-04-03",
-        "--until",
-        "2024-04-04",
-        "--fail-on",
-        "never",
-    )
+    before = len(requests.gets(DAY3))
+    window = ["--format", "json", "--since", "2024-04-02", "--until", "2024-04-03", "--fail-on", "never"]
+    done = cli("validate", f"s3://{BUCKET}/segment-logs/", *window, env={"AWS_ENDPOINT_URL": store["endpoint"]})
+    assert done.returncode == 2, done.stderr  # the truncated 2023 object, before the window, was read
+    assert requests.gets(f"{OLD_DAY}/old.gz")
+    assert len(requests.gets(DAY3)) == before
+    files = cli("validate", f"{store['local']}/segment-logs/", *window)
     assert as_local(done.stdout, store) == files.stdout
     # Said, not passed over: an event that reached Segment over a day late may sit in a folder skipped.
     said = [line for line in done.stderr.decode().splitlines() if "received-day folder" in line]
-    assert len(said) == 1 and OLD_DAY in said[0] and "outside --since/--until" in said[0]
+    assert len(said) == 1 and DAY3 in said[0] and "after --until" in said[0]
     assert said == [line for line in files.stderr.decode().splitlines() if "received-day folder" in line]
     report = json.loads(done.stdout)
-    # 2024-04-02 and 2024-04-04 are kept: within a day of the window, their events may still be in it.
+    # 2024-04-03 is kept: within a day of the window's end, its events may still be in it.
     assert report["summary"]["files"] == len(
         [
             key
             for key in archive_objects()
-            if key.startswith("segment-logs/") and key.endswith(".gz") and OLD_DAY not in key and "/." not in key
+            if key.startswith("segment-logs/") and key.endswith(".gz") and DAY3 not in key and "/." not in key
         ]
     )
     assert report["summary"]["filtered"] > 0
-    # The folders a window excludes are not even listed, and the objects in the kept ones are read.
     assert requests.gets(f"{DAY2}/{DAY2}.generated.gz")
-    narrow = cli(
-        "validate",
-        f"s3://{BUCKET}/segment-logs/srcB/",
-        "--since",
-        "2024-04-06",
-        env={"AWS_ENDPOINT_URL": store["endpoint"]},
-    )
-    assert narrow.returncode == 2 and b"outside --since/--until" in narrow.stderr
+    # A window every folder of a path is after leaves no event to read there: the gate says so, not an error.
+    early = ["--until", "2022-06-01", "--format", "json"]
+    narrow = cli("validate", f"s3://{BUCKET}/segment-logs/srcB/", *early, env={"AWS_ENDPOINT_URL": store["endpoint"]})
+    assert narrow.returncode == 1 and b"after --until" in narrow.stderr, narrow.stderr
+    assert json.loads(narrow.stdout)["summary"]["events"] == 0
+    assert cli("validate", f"{store['local']}/segment-logs/srcB/", *early, "--allow-empty").returncode == 0
 
 
 def test_received_day_folders_and_the_window_margin() -> None:
     assert received_day(DAY1) == datetime(2024, 4, 2, tzinfo=UTC)
     assert received_day("2024-04-02") == datetime(2024, 4, 2, tzinfo=UTC)
     assert received_day("srcA") is None and received_day("2024-13-45") is None and received_day("171201600000") is None
-    since = Window(since=datetime(2024, 4, 4, tzinfo=UTC))
-    assert since.excludes_folder("2024-04-02") and not since.excludes_folder("2024-04-03")
-    assert since.excludes_folder(OLD_DAY) and not since.excludes_folder(DAY3) and not since.excludes_folder("srcB")
     until = Window(until=datetime(2024, 4, 2, tzinfo=UTC))
     assert until.excludes_folder("2024-04-03") and not until.excludes_folder("2024-04-02")
-    assert not Window().excludes_folder(OLD_DAY)
+    assert until.excludes_folder(DAY3) and not until.excludes_folder(OLD_DAY) and not until.excludes_folder("srcB")
+    assert not Window().excludes_folder(DAY3)
 
 
 def test_processes_and_byte_ranges_over_s3_give_the_one_process_answer(store: dict) -> None:
