@@ -106,8 +106,14 @@ def names_words(kind: dict[str, Any]) -> str:
     10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
-    if kind["known_only_names"]:
-        names += f" in the logs, {kind['known_only_names']:,} more held before them"
+    more = [
+        f"{kind['known_only_names']:,} more held before them" if kind["known_only_names"] else "",
+        f"{kind['left_out_only_names']:,} more sent only by messages the filters left out"
+        if kind["left_out_only_names"]
+        else "",
+    ]
+    if any(more):
+        names += " in the logs" * bool(kind["known_only_names"]) + ", " + ", ".join(filter(None, more))
     kept, turned_away, never_sent = (
         sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")
     )
@@ -219,13 +225,15 @@ def _names_record(
     rows = []
     # The names the logs gave the site (its slots past the names held before them) listed outside the sample held:
     # counted in `distinct_names`, and listed, so not in the remainder's names.
+    # Past the sample, those are counted in `distinct_names`; while every name is held, they are the names only
+    # messages the filters left out sent (`left_out_only_names`), which no record tells of.
     known, listed_unseen = len(names.known), 0
     for slot, name in enumerate(slots, start=1):
         record = held.get(name)
         shown = mask(name) if masked and event_name_at_fault(name, limits) else name
         if record is None:
             rows.append(_unseen_name_record(shown, slot, attribute, sampled))
-            if sampled and slot > known:
+            if slot > known:
                 listed_unseen += 1
         else:
             rows.append(_name_record(shown, record, "kept", slot, attribute))
@@ -264,10 +272,11 @@ def _names_record(
         "distinct_names": distinct,
         "distinct_names_estimated": names.sampled,
         "known_only_names": _known_only(names),
+        "left_out_only_names": 0 if sampled else listed_unseen,
         "remainder": {
             "sampled": names.sampled,
             # The names not listed; their occurrences, and those of the names listed without counts.
-            "names": max(0, distinct - len(held) - listed_unseen),
+            "names": max(0, distinct - len(held) - (listed_unseen if sampled else 0)),
             "occurrences": names.occurrences - shown_messages,
         },
     }

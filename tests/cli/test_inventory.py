@@ -872,3 +872,25 @@ def test_the_names_listed_and_the_remainder_add_up_to_the_names_of_the_logs_past
     assert more is not None, said
     shown = len(re.findall(r"^ *flag_\d+ ", cli("inventory", log)[1], flags=re.MULTILINE))
     assert shown + int(more[1].replace(",", "")) == total
+
+
+def test_the_names_only_left_out_messages_sent_are_counted_apart_so_the_parts_add_up(tmp_path: Path) -> None:
+    # `--user u5` on a log where others' identifies filled the site: their names are listed, kept in their slots,
+    # but were counted in no part of `2 names; 9 kept, 0 turned away, 0 never sent`.
+    log = tmp_path / "users.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"a": 1, "b": 2}},
+            {"type": "identify", "userId": "u5", "traits": {"c": 1}},
+            {"type": "identify", "userId": "u2", "traits": {"d": 1, "e": 1, "c": 2}},
+        )
+    )
+    attributes = json.loads(cli("inventory", log, "--format", "json", "--user", "u5")[1])["attributes"]
+    assert (attributes["distinct_names"], attributes["left_out_only_names"], len(attributes["names"])) == (1, 4, 5)
+    assert len(attributes["names"]) == sum(
+        attributes[key] for key in ("distinct_names", "known_only_names", "left_out_only_names")
+    )
+    said = " ".join(cli("inventory", log, "--user", "u5")[1].split())
+    assert "Attributes: 1 name, 4 more sent only by messages the filters left out; 5 kept, 0 turned away" in said
+    unfiltered = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]
+    assert (unfiltered["distinct_names"], unfiltered["left_out_only_names"]) == (5, 0)
