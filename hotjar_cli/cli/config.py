@@ -193,16 +193,25 @@ def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, Decimal]
         return {}
     pairs = values.items() if isinstance(values, dict) else (_split_rate(text) for text in values)
     rates: dict[str, Decimal] = {}
+    given: dict[str, str] = {}  # each rule's maximum as written, by its code
     for key, raw in pairs:
-        rates[_rule_code(str(key))] = _rate(str(key), raw)
+        code, rate = _rule_code(str(key)), _rate(str(key), raw)
+        if code in rates and rates[code] != rate:
+            # Which one was meant cannot be told: the last one won without a word.
+            raise ConfigError(f"max-rate for {code} given twice: {given[code]} and {key}={raw}; keep one")
+        rates[code], given[code] = rate, f"{key}={raw}"
     return rates
 
 
 def _rate(key: str, raw: Any) -> Decimal:
     """One maximum: a fraction (`0.01`, a TOML number, read as written: see `_read`) or a percentage (`1%`, its
     decimal point moved two places, which no rounding touches: 13.636363636363% is 0.13636363636363)."""
-    shown = str(raw) if isinstance(raw, Decimal) else repr(raw)
+    shown = str(raw) if isinstance(raw, Decimal) else "true" if raw is True else "false" if raw is False else repr(raw)
     text = str(raw).strip()
+    if not text.isascii() or "_" in text:
+        # Decimal reads `1_0` and other scripts' digits (`١٠`) as numbers; the pyproject's TOML and a shell's
+        # rate are written in ASCII digits.
+        raise ConfigError(f"max-rate for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
     percent = text.endswith("%")
     try:
         number = Decimal(text[:-1] if percent else text) if not isinstance(raw, bool) else None

@@ -292,6 +292,15 @@ def rule_selection(
     A selection that leaves no rule is a UsageError naming the lists that emptied it: a gate run on it would pass
     whatever the logs hold. An entry of a select list whose rules the ignore lists all leave out (`--select CODE`
     with the pyproject's `ignore = ["CODE"]`) is said: the user asked for it, and it is not checked."""
+    for option, entries in (
+        ("--select", select),
+        ("--ignore", ignore),
+        ("--extend-select", extend_select),
+        ("--extend-ignore", extend_ignore),
+    ):
+        if entries is not None and any(not entry.strip(", ") for entry in entries):
+            # `--select "$RULES"` with the variable unset: neither a list that replaces the pyproject's nor no list.
+            raise UsageError(f"{option} '': names no rule (is a variable unset?)")
     selects = _rule_lists(select, extend_select, config, "select", config_path)
     ignores = _rule_lists(ignore, extend_ignore, config, "ignore", config_path)
     try:

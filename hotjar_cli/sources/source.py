@@ -18,10 +18,12 @@ SKIPPED_NAMES = frozenset({"dummy-object.txt"})
 """Files Segment's S3 destination writes beside the logs; skipped when a directory is walked."""
 SKIPPED_SUFFIXES = frozenset(
     {".md", ".rst", ".py", ".js", ".mjs", ".cjs", ".ts", ".sh", ".jq", ".pyc", ".html", ".htm", ".xml", ".csv"}
+    | {".toml", ".yaml", ".yml", ".cfg", ".ini"}
 )
-"""Documentation, scripts and reports kept beside logs (a README, the script that made or reads them, a report
-written there: HTML, JUnit XML, CSV), in any case; skipped when a folder is walked or a glob expanded. README.md
-lists the same suffixes."""
+"""Documentation, scripts, settings and reports kept beside logs (a README, the script that made or reads them, a
+project's settings such as the pyproject.toml `hotjar-cli validate .` would meet, a report written there: HTML,
+JUnit XML, CSV), in any case; skipped when a folder is walked or a glob expanded. README.md lists the same
+suffixes."""
 OWN_REPORT = b'{\n  "tool": "hotjar-cli",'
 """How a JSON report of hotjar-cli begins: one found in a folder walked (a report written beside the logs) is no log,
 and is skipped."""

@@ -88,6 +88,8 @@ def test_missing_path_exits_2_with_one_line(logs: Any) -> None:
         ["--since", "last tuesday"],
         ["--examples", "-1"],
         ["--select", "HJ999"],
+        ["--select", ""],  # a variable unset: the pyproject's list was kept, and without one every rule ran
+        ["--extend-ignore", " "],
         ["--ignore", "no-such-rule"],
         ["--max-rate", "HJ103"],
         ["--max-rate", "HJ103=lots"],
@@ -444,7 +446,9 @@ def test_a_rate_equal_to_its_maximum_passes_however_the_maximum_is_written(logs:
         assert cli("validate", path, "--max-rate", f"HJ103={maximum}").code == 1, maximum
 
 
-@pytest.mark.parametrize("maximum", ["1e-1000000000", "0." + "0" * 200 + "1", "nan", "inf", "-0.1", "1.0000001"])
+@pytest.mark.parametrize(
+    "maximum", ["1e-1000000000", "0." + "0" * 200 + "1", "nan", "inf", "-0.1", "1.0000001", "1_0%", "\u0661\u0660%"]
+)
 def test_a_maximum_that_cannot_be_used_exits_2(logs: Any, maximum: str) -> None:
     result = cli("validate", logs("log.jsonl", THREE_IN_22), "--max-rate", f"HJ103={maximum}")
     assert result.code == 2
@@ -1637,3 +1641,26 @@ def test_a_window_over_segment_s_archive_judges_the_site_limits_as_over_the_same
 
     assert answer(tmp_path / "segment-logs") == answer(tmp_path / "flat.jsonl")
     assert "event_day8" not in cli("replay", "--dry-run", tmp_path / "flat.jsonl", *window).stdout
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--max-rate", "HJ103=0.9", "--max-rate", "HJ103=0.1"], "HJ103=0.9 and HJ103=0.1"),
+        (["--max-rate", "HJ103=1%", "--max-rate", "missing-user-id=2%"], "HJ103=1% and missing-user-id=2%"),
+    ],
+)
+def test_two_maximum_rates_for_one_rule_are_refused_not_the_last_taken(logs: Any, given: list[str], said: str) -> None:
+    # Which one was meant cannot be told: the last one won without a word.
+    result = cli("validate", logs("log.jsonl", THREE_IN_22), *given)
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: max-rate for HJ103 given twice: {said}; keep one"
+    alike = ["--max-rate", "HJ103=1%", "--max-rate", "HJ103=0.01"]
+    assert cli("validate", logs("log.jsonl", THREE_IN_22), *alike).code != 2
+
+
+def test_a_maximum_rate_that_toml_writes_true_is_said_as_toml_writes_it(logs: Any, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.hotjar-cli]\nmax-rate = { HJ103 = true }\n")
+    result = cli("validate", logs("log.jsonl", THREE_IN_22), "--config", tmp_path / "pyproject.toml")
+    assert result.code == 2
+    assert "max-rate for HJ103: true is not a fraction" in one_line(result.stderr)
