@@ -94,6 +94,8 @@ no_reports_in() {
         elif [[ $word == --* ]]; then
             case "${word%%=*}" in
                 --format | --output) refuse_reports "$input" "$word" ;;
+                # It prints validate's help and exits 0: the step would pass having validated nothing.
+                --help) fail "$input gives --help, which prints validate's help and checks no log: leave it out" ;;
             esac
             [[ $word != *=* && $long_with_value == *" $word "* ]] && value_next=true
         elif [[ $word == -?* ]]; then

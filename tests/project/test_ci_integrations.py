@@ -251,6 +251,7 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         ({"HOTJAR_CLI": "/nowhere/hotjar-cli"}, "/nowhere/hotjar-cli: no such command; install hotjar-cli first"),
         ({"HOTJAR_CLI_PYTHON": "/nowhere/python3"}, "HOTJAR_CLI_PYTHON=/nowhere/python3: no such Python"),
         ({"HOTJAR_CLI_PATHS": ""}, "HOTJAR_CLI_PATHS is empty"),
+        ({"HOTJAR_CLI_ARGS": "--help"}, "HOTJAR_CLI_ARGS gives --help, which prints validate's help and checks no"),
     ],
     ids=[
         "args quotes",
@@ -265,6 +266,7 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         "no hotjar-cli",
         "no python",
         "no paths",
+        "--help",  # it printed the help and passed the step
     ],
 )
 def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
