@@ -175,8 +175,8 @@ def add_site_view(
     (see `hotjar_cli.sources.names`); names that look like a mistake are taken as they are, and said once a file.
     """
     _seeds_on_stdin(common, known_attributes, known_events, talk)
-    known, notes = site_names(known_attributes, known_events)
     limits = common.run.limits
+    known, notes = site_names(known_attributes, known_events, limits)
     for option, path, names, limit, setting in (
         ("--known-attributes", known_attributes, known.attributes, limits.max_attributes, "--max-attributes"),
         ("--known-events", known_events, known.events, limits.max_events, "--max-events"),

@@ -5,22 +5,27 @@ and noted once a file, the notes in the file's order: a name with whitespace at 
 apart from `plan`), a line starting with `#` (the file has no comments) or with a byte-order mark past the file's
 start (a file joined to another by `cat`), a name holding the text of an escape (`pl\\u200ban`), which is how
 hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar holds), and a name
-listed again (read once: a site holds a name once). A file that is no list of names is refused: one that is not
-there or is a folder, a compressed one, or a JSON log (a line that is a JSON object).
+listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one longer than its
+limit, or an event name with characters it refuses), which still takes a slot as given. A file that is no list of
+names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is a JSON
+object).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 import msgspec
 
+from hotjar_cli.core.jsvalues import utf16_length
+from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import quoted_characters, visible
 from hotjar_cli.sources.reader import GZIP_MAGIC, compressed_with
 from hotjar_cli.sources.source import STDIN, InputError
 
@@ -30,9 +35,14 @@ _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
 _LONGEST_MAGIC = 10
 """Bytes enough to hold the magic bytes of every compression refused."""
+NAME_SHOWN = 80
+"""A note shows this many characters of a longer name, then `…`."""
+
+Fault = Callable[[str], str | None]
+"""Why Hotjar holds no name so (`is 51 characters long, over --max-attribute-name-length 50`), or None."""
 
 
-def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[str]]:
+def read_names(option: str, path: Path | None, fault: Fault | None = None) -> tuple[tuple[str, ...], list[str]]:
     """The names in a seed file, one a line, in order, each once (blank lines skipped), and what to say of them (see
     the module's documentation). Raises InputError for a file that is no list of names.
 
@@ -42,9 +52,9 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
         return (), []
     try:
         if str(path) == STDIN:
-            return _read_names(option, path, sys.stdin.buffer)
+            return _read_names(option, path, sys.stdin.buffer, fault)
         with open(path, "rb") as file:
-            return _read_names(option, path, file)
+            return _read_names(option, path, file, fault)
     except IsADirectoryError:
         raise InputError(f"{option} {path}: is a folder; {option} names a file of names, one a line") from None
     except FileNotFoundError:
@@ -53,7 +63,7 @@ def read_names(option: str, path: Path | None) -> tuple[tuple[str, ...], list[st
         raise InputError(f"{option} {path}: {error.strerror or error}") from None
 
 
-def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...], list[str]]:
+def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) -> tuple[tuple[str, ...], list[str]]:
     """`read_names` of a file opened, read once from its start: its magic bytes first, then its lines."""
     names: dict[str, None] = {}
     starting: dict[str, int] = {}  # names with whitespace at their start, and the line each is first on
@@ -62,7 +72,8 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
-    escape = ""  # the first escape's text
+    faulted: dict[str, int] = {}  # names Hotjar holds none of
+    escape = why = ""  # the first escape's text, and what is wrong with the first name faulted
     head = file.read(_LONGEST_MAGIC)
     _refuse_compressed(option, path, head)
     for number, raw in enumerate(_lines(head, file), 1):
@@ -94,6 +105,10 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
         if found is not None:
             escape = escape or found.group()
             escaped.setdefault(name, number)
+        said = fault(name) if fault is not None else None
+        if said is not None:
+            why = why or said
+            faulted.setdefault(name, number)
         if len(names) > MAX_KNOWN_NAMES:
             raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
     again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
@@ -114,6 +129,7 @@ def _read_names(option: str, path: Path, file: BinaryIO) -> tuple[tuple[str, ...
             "printed, hotjar-cli shows such a character so, and `inventory --format csv -o FILE` writes names exactly",
         ),
         _note(path, repeated, f"is listed again: read once{again}"),
+        _note(path, faulted, f"{why}: Hotjar holds no such name; taken as it is, in its slot{_others(faulted)}"),
     ]
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
@@ -136,7 +152,8 @@ def _note(path: Path, names: dict[str, int], said: str) -> tuple[int, str] | Non
     if not names:
         return None
     name, number = next(iter(names.items()))
-    return number, f"{path}:{number}: '{visible(name)}' {said}"
+    shown = f"'{visible(name)}'" if len(name) <= NAME_SHOWN else f"'{visible(name[:NAME_SHOWN])}…'"
+    return number, f"{path}:{number}: {shown} {said}"
 
 
 def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str] | None:
@@ -152,12 +169,32 @@ def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str]
     return _note(path, names, f"{end}s with {_blank_word(next(iter(names))[at])}: taken as it is{others}")
 
 
-def site_names(attributes: Path | None, events: Path | None) -> tuple[SiteNames, list[str]]:
+def site_names(
+    attributes: Path | None, events: Path | None, limits: Limits | None = None
+) -> tuple[SiteNames, list[str]]:
     """`--known-attributes` and `--known-events`: the names the site held before these logs, in slot order, and what
-    to say of the files (see `read_names`)."""
-    attribute_names, attribute_notes = read_names("--known-attributes", attributes)
-    event_names, event_notes = read_names("--known-events", events)
+    to say of the files (see `read_names`), over the run's `limits` (Hotjar's own by default)."""
+    limits = Limits() if limits is None else limits
+    attribute_names, attribute_notes = read_names("--known-attributes", attributes, partial(_attribute_fault, limits))
+    event_names, event_notes = read_names("--known-events", events, partial(_event_fault, limits))
     return SiteNames(attribute_names, event_names), attribute_notes + event_notes
+
+
+def _attribute_fault(limits: Limits, name: str) -> str | None:
+    length = utf16_length(name)
+    if length > limits.max_attribute_name_length:
+        return f"is {length:,} characters long, over --max-attribute-name-length {limits.max_attribute_name_length}"
+    return None
+
+
+def _event_fault(limits: Limits, name: str) -> str | None:
+    length = utf16_length(name)
+    if length > limits.max_event_name_length:
+        return f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
+    refused = limits.disallowed_characters(name)
+    if refused:
+        return f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"
+    return None
 
 
 def _refuse_compressed(option: str, path: Path, head: bytes) -> None:

@@ -108,7 +108,11 @@ def test_a_leading_tab_is_said_escaped(logs: Any) -> None:
     path = logs("log.jsonl", LOG)
     Path("names.txt").write_text("\tplan\n")
     result = cli("inventory", path, "--known-events", "names.txt")
-    assert seed_lines(result.stderr) == ["hotjar-cli: names.txt:1: '\\u0009plan' starts with a tab: taken as it is"]
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: '\\u0009plan' starts with a tab: taken as it is",
+        "hotjar-cli: names.txt:1: '\\u0009plan' holds characters Hotjar refuses in an event name (\"\\u0009\"): Hotjar "
+        "holds no such name; taken as it is, in its slot",
+    ]
 
 
 def test_a_name_starting_with_a_hash_keeps_its_slot(logs: Any) -> None:
@@ -123,14 +127,16 @@ def test_whitespace_and_hash_are_each_said_once_per_file_and_not_with_quiet(logs
     path = logs("log.jsonl", LOG)
     Path("names.txt").write_text("#x \nplan \n")
     result = cli("inventory", path, "--known-attributes", "names.txt", "--known-events", "names.txt")
-    assert (
-        seed_lines(result.stderr)
-        == [
-            "hotjar-cli: names.txt:1: '#x ' ends with a space: taken as it is (2 names in this file do)",
-            "hotjar-cli: names.txt:1: '#x ' starts with '#': taken as a name, not a comment",
-        ]
-        * 2
-    )
+    noted = [
+        "hotjar-cli: names.txt:1: '#x ' ends with a space: taken as it is (2 names in this file do)",
+        "hotjar-cli: names.txt:1: '#x ' starts with '#': taken as a name, not a comment",
+    ]
+    refused = "'#x ' holds characters Hotjar refuses in an event name (\"#\"): Hotjar holds no such name; taken as"
+    assert seed_lines(result.stderr) == [
+        *noted,
+        *noted,
+        f"hotjar-cli: names.txt:1: {refused} it is, in its slot",
+    ]
     assert cli("inventory", path, "--known-attributes", "names.txt", "-q").stderr == ""
 
 
@@ -348,3 +354,36 @@ def test_dash_for_names_is_refused_when_stdin_is_closed(logs: Any) -> None:
     assert one_line(done.stderr.decode()) == (
         "hotjar-cli: error: --known-attributes -: standard input is closed: there is nothing to read"
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "names", "said"),
+    [
+        (
+            "--known-attributes",
+            "a" * 51 + "\nplan\n",
+            "'" + "a" * 51 + "' is 51 characters long, over --max-attribute-name-length 50",
+        ),
+        (
+            "--known-events",
+            "Signed Up\nbad name!\nalso bad?\n",
+            "'bad name!' holds characters Hotjar refuses in an event name (\"!\")",
+        ),
+        (
+            "--known-events",
+            "E" * 300 + "\n",
+            "'" + "E" * 80 + "…' is 300 characters long, over --max-event-name-length 250",
+        ),
+    ],
+    ids=["attribute too long", "event characters", "event too long"],
+)
+def test_a_name_hotjar_holds_none_of_is_said_and_keeps_its_slot(logs: Any, option: str, names: str, said: str) -> None:
+    # A seed file is what the site holds: a name no site can hold took a slot without a word (a name of 20,000,000
+    # characters too), and each turned a name of the logs away.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text(names)
+    result = cli("inventory", path, option, "names.txt", "-f", "json")
+    line = names.splitlines().index(next(name for name in names.splitlines() if said[1:].startswith(name[:20]))) + 1
+    assert seed_lines(result.stderr)[-1].startswith(f"hotjar-cli: names.txt:{line}: {said}: Hotjar holds no such name")
+    kind = "attributes" if option == "--known-attributes" else "events"
+    assert result.json()[kind]["names"][0]["name"] == names.splitlines()[0]  # in its slot all the same
