@@ -65,17 +65,25 @@ def plainly(formatter: click.HelpFormatter) -> None:
     formatter.write_dl = plain_dl  # type: ignore[method-assign]
 
 
+def fitted_help(formatter: click.HelpFormatter, panels: Callable[[], None], plain: Callable[[], None]) -> None:
+    """A command's help: Typer's `panels` where they fit (`panels_fit`), else click's `plain` layout (`plainly`)."""
+    if panels_fit(panels):
+        panels()
+    else:
+        plainly(formatter)
+        plain()
+
+
 class Command(typer.core.TyperCommand):
     """A hotjar-cli command: Typer's, each of whose usage errors knows the command it is about, and whose help is
-    laid out plainly where Typer's panels would cut the options' names (`panels_fit`)."""
+    laid out plainly where Typer's panels would cut the options' names (`fitted_help`)."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Typer's panels where they fit, else click's plain layout (see `panels_fit`)."""
-        if panels_fit(lambda: super(Command, self).format_help(ctx, formatter)):
-            super().format_help(ctx, formatter)
-        else:
-            plainly(formatter)
-            click.Command.format_help(self, ctx, formatter)
+        fitted_help(
+            formatter,
+            lambda: super(Command, self).format_help(ctx, formatter),
+            lambda: click.Command.format_help(self, ctx, formatter),
+        )
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
@@ -96,12 +104,11 @@ class LazyGroup(typer.core.TyperGroup):
         self._built: dict[str, click.Command] = {}
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Typer's panels where they fit, else click's plain layout (see `panels_fit`)."""
-        if panels_fit(lambda: super(LazyGroup, self).format_help(ctx, formatter)):
-            super().format_help(ctx, formatter)
-        else:
-            plainly(formatter)
-            click.Group.format_help(self, ctx, formatter)
+        fitted_help(
+            formatter,
+            lambda: super(LazyGroup, self).format_help(ctx, formatter),
+            lambda: click.Group.format_help(self, ctx, formatter),
+        )
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, without importing any of them."""

@@ -171,50 +171,22 @@ def test_spooled_output_is_compressed_only_when_large() -> None:
     assert out.getvalue().startswith("line 0\nline 1\n")
 
 
+def hotjar_cli(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """`hotjar-cli ARGS` as a process of its own."""
+    return subprocess.run([sys.executable, "-m", "hotjar_cli", *args], input=input, capture_output=True, timeout=120)
+
+
 def test_standard_input_and_a_dead_scheduler_are_one_line_errors(logs: Path) -> None:
-    piped = subprocess.run(
-        [sys.executable, "-m", "hotjar_cli", "validate", "-", "--engine", "dask"],
-        input=b'{"type":"track","event":"x","userId":"u"}\n',
-        capture_output=True,
-        timeout=60,
-    )
+    piped = hotjar_cli("validate", "-", "--engine", "dask", input=b'{"type":"track","event":"x","userId":"u"}\n')
     assert piped.returncode == 2
     assert piped.stderr.decode().splitlines() == [
         "hotjar-cli: error: standard input cannot be read by Dask workers: save it to a file, or use --engine local"
     ]
-    dead = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hotjar_cli",
-            "validate",
-            str(logs),
-            "--engine",
-            "dask",
-            "--scheduler",
-            "tcp://127.0.0.1:9",
-        ],
-        capture_output=True,
-        timeout=120,
-    )
+    dead = hotjar_cli("validate", str(logs), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
     lines = dead.stderr.decode().splitlines()
     assert dead.returncode == 2 and len(lines) == 1
     assert lines[0].startswith("hotjar-cli: error: --scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler")
-    local = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hotjar_cli",
-            "validate",
-            str(logs),
-            "--engine",
-            "local",
-            "--scheduler",
-            "tcp://127.0.0.1:9",
-        ],
-        capture_output=True,
-        timeout=60,
-    )
+    local = hotjar_cli("validate", str(logs), "--engine", "local", "--scheduler", "tcp://127.0.0.1:9")
     assert local.returncode == 2
     assert local.stderr.decode() == (
         "hotjar-cli: error: --scheduler is used only with --engine dask, not with --engine local\n"
