@@ -100,20 +100,18 @@ def _weekly_pace(pace: float) -> float:
 def names_words(kind: dict[str, Any]) -> str:
     """`22 names; 22 kept, 0 turned away, 0 never sent` for a kind of the inventory record: the names in the logs,
     then what became of every name listed. Names held before these logs that the logs never name are listed too
-    (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`. Every format of
-    the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the turned-away and
-    never-sent ones listed are those held, and the names not held are counted apart: `30,371 names (estimated);
-    10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`."""
+    (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`; so are those
+    only messages the filters left out sent (`1 name, 4 more sent only by messages the filters left out; ...`). Every
+    format of the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the
+    turned-away and never-sent ones listed are those held, and the names not held are counted apart: `30,371 names
+    (estimated); 10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the
+    remainder`."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
-    more = [
-        f"{kind['known_only_names']:,} more held before them" if kind["known_only_names"] else "",
-        f"{kind['left_out_only_names']:,} more sent only by messages the filters left out"
-        if kind["left_out_only_names"]
-        else "",
-    ]
-    if any(more):
-        names += " in the logs" * bool(kind["known_only_names"]) + ", " + ", ".join(filter(None, more))
+    if kind["known_only_names"]:
+        names += f" in the logs, {kind['known_only_names']:,} more held before them"
+    if kind["left_out_only_names"]:
+        names += f", {kind['left_out_only_names']:,} more sent only by messages the filters left out"
     kept, turned_away, never_sent = (
         sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")
     )
@@ -223,10 +221,9 @@ def _names_record(
     # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in.
     masked = redact and names.kind == "event"
     rows = []
-    # The names the logs gave the site (its slots past the names held before them) listed outside the sample held:
-    # counted in `distinct_names`, and listed, so not in the remainder's names.
-    # Past the sample, those are counted in `distinct_names`; while every name is held, they are the names only
-    # messages the filters left out sent (`left_out_only_names`), which no record tells of.
+    # The names the logs gave the site (its slots past the names held before them) that no record tells of: past the
+    # sample, those outside it (in `distinct_names`, and listed, so not in the remainder's names); while every name
+    # is held, those only messages the filters left out sent (`left_out_only_names`).
     known, listed_unseen = len(names.known), 0
     for slot, name in enumerate(slots, start=1):
         record = held.get(name)
