@@ -194,14 +194,18 @@ SKIPPED_NAMED = 3
 
 
 def _nothing_to_read(directory: Path, window: Window) -> str:
-    """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path)."""
-    skipped = sorted(
-        Path(root, name).relative_to(directory).as_posix()
-        for root, _, files in _folders(directory, Window(), hidden=True)
+    """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path). A
+    hidden folder is named, not walked: a `.git` of a hundred thousand files would be read through for one line."""
+    skipped = []
+    for root, folders, files in _folders(directory, Window(), hidden=True):
+        inside = Path(root).relative_to(directory)
+        hidden = [folder for folder in folders if folder.startswith(".")]
+        folders[:] = [folder for folder in folders if not folder.startswith(".")]  # `os.walk` goes into these only
         # Folders after --until are left out: the window's hint says so.
-        if not any(window.excludes_folder(part) for part in Path(root).relative_to(directory).parts)
-        for name in files
-    )
+        if not any(window.excludes_folder(part) for part in inside.parts):
+            skipped += [(inside / name).as_posix() for name in files]
+            skipped += [f"{(inside / folder).as_posix()}/" for folder in hidden]
+    skipped.sort()
     if not skipped:
         loops = _links_up(directory)
         if loops:
@@ -229,18 +233,28 @@ def _links_up(directory: Path) -> list[str]:
     return sorted(found)
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def _skipped_words(skipped: list[str]) -> str:
     """`skipped readme.md, notes.md and 3 more files (documentation, ...)`: the files a folder or a pattern gave that
-    are not read as logs, the first few by path, and why."""
+    are not read as logs (and the hidden folders, ending in `/`), the first few by path, and why."""
     named = skipped[:SKIPPED_NAMED]
-    rest = len(skipped) - len(named)
+    rest = skipped[len(named) :]
     if rest:
-        listing = f"{', '.join(named)} and {rest} more file{'s' if rest != 1 else ''}"
+        folders = sum(entry.endswith("/") for entry in rest)
+        files = len(rest) - folders
+        if files and folders:
+            more = f"{len(rest)} more ({_counted(files, 'file')}, {_counted(folders, 'hidden folder')})"
+        else:
+            more = _counted(len(rest), "more file" if files else "more hidden folder")
+        listing = f"{', '.join(named)} and {more}"
     else:
         listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     return (
-        f"skipped {listing} (documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read "
-        "from a folder or a pattern; name a file to read it)"
+        f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders and Segment's "
+        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
     )
 
 

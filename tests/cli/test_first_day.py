@@ -331,8 +331,8 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
 
 
 SKIPPED_WHY = (
-    "(documentation, scripts, reports, dot-files and Segment's dummy-object.txt are not read from a folder or a "
-    "pattern; name a file to read it)"
+    "(documentation, scripts, reports, dot-files, hidden folders and Segment's dummy-object.txt are not read from a "
+    "folder or a pattern; name a file to read it)"
 )
 
 
@@ -351,8 +351,31 @@ def test_a_folder_of_many_skipped_files_names_a_few(logs: Any) -> None:
         logs(f"logs/{name}", "x\n")
     said = one_line(cli("inventory", "logs").stderr)
     assert said == (
-        "hotjar-cli: error: logs: directory holds no log files: skipped .cache/old.jsonl, .env, dummy-object.txt "
+        "hotjar-cli: error: logs: directory holds no log files: skipped .cache/, .env, dummy-object.txt "
         f"and 3 more files {SKIPPED_WHY}"
+    )
+
+
+def test_a_hidden_folder_is_named_not_walked_when_a_folder_holds_no_log_files(logs: Any) -> None:
+    # `validate .` in a repository: its `.git` may hold a hundred thousand files, none of them worth a name.
+    for number in range(40):
+        logs(f"repo/.git/objects/{number:02x}/{number:038x}", "x\n")
+    logs("repo/.git/HEAD", "ref: refs/heads/main\n")
+    logs("repo/README.md", "# Our tracking plan\n")
+    logs("repo/scripts/export.py", "print()\n")
+    said = one_line(cli("validate", "repo").stderr)
+    assert said == (
+        "hotjar-cli: error: repo: directory holds no log files: skipped .git/, README.md and scripts/export.py "
+        f"{SKIPPED_WHY}"
+    )
+    for name in ("a.md", "b.md", "c.md"):
+        logs(f"repo/{name}", "x\n")
+    logs("repo/.cache/old.jsonl", "x\n")
+    logs("repo/scripts/.venv/lib/site.py", "x\n")
+    said = one_line(cli("inventory", "repo").stderr)
+    assert said == (
+        "hotjar-cli: error: repo: directory holds no log files: skipped .cache/, .git/, README.md and 5 more "
+        f"(4 files, 1 hidden folder) {SKIPPED_WHY}"
     )
 
 
