@@ -369,7 +369,7 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
         # that is not closed with `raw`.
         buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
-        head = buffered.peek(10)[:10]
+        head = _read(buffered.peek, 10)[:10]  # the first read of the file: its error is the input's, not the report's
         _refuse_other_compression(head, gzipped=False)
         if head[:2] == GZIP_MAGIC:
             yield Gunzip(counted(buffered))

@@ -163,3 +163,20 @@ def test_a_file_name_that_is_not_utf_8_is_shown_with_its_bytes_escaped(tmp_path:
     result = process(*command, ".", cwd=tmp_path)  # a short name, which the text report does not fold
     assert result.code in (0, 1), result.stderr
     assert "bad\\xff.jsonl" in result.stdout.replace("\\\\", "\\")
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="a file whose first read fails: Linux's /proc")
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "-f", "json"], ["validate", "-f", "markdown"], ["inventory"], ["replay", "--dry-run"]],
+    ids=" ".join,
+)
+def test_a_file_whose_first_read_fails_is_named_as_the_input_that_failed(command: list[str]) -> None:
+    # A disk or a network mount that fails the first read of a file (here /proc/self/mem, whose start is no memory
+    # of the process): that read looks at the file's first bytes for gzip, and its error was taken for the report's
+    # (`hotjar-cli: error: standard output: Input/output error`), with no report and no word of the input.
+    result = process(*command, "/proc/self/mem")
+    assert result.code == 2
+    last = result.stderr.splitlines()[-1]
+    assert last == "hotjar-cli: error: /proc/self/mem:1: read failed: Input/output error"
+    assert "standard output" not in result.stderr
