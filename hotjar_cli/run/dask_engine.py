@@ -11,6 +11,7 @@ dask.distributed is an optional extra and is imported only when this engine star
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -92,8 +93,16 @@ class DaskEngine(Engine):
                         f"({str(error).splitlines()[0] if str(error) else type(error).__name__})"
                     ) from None
             else:
+                # The cluster's own warnings (a task cancelled when the reader of the output goes away, `| head`)
+                # would reach the user's terminal as log lines of Dask's; its errors still do.
                 cluster = stack.enter_context(
-                    LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+                    LocalCluster(
+                        n_workers=self.jobs,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 )
                 client = stack.enter_context(Client(cluster))
             yield _Tasks(client)

@@ -204,3 +204,20 @@ def test_without_dask_the_error_says_what_to_install(logs: Path) -> None:
     assert done.stderr.splitlines() == [
         "hotjar-cli: error: --engine dask needs dask.distributed: pip install 'hotjar-cli[dask]'"
     ]
+
+
+def test_a_reader_that_goes_away_stops_a_local_cluster_without_its_log_lines(logs: Path) -> None:
+    # `validate --format jsonl --engine dask | head -1`: the tasks in flight are cancelled, and the cluster's workers
+    # said so on the terminal, a WARNING line of Dask's own for each, under the one line the user asked for.
+    with subprocess.Popen(
+        [sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--format", "jsonl", *LIMITS, "--engine", "dask"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    ) as running:
+        assert running.stdout is not None and running.stderr is not None
+        assert running.stdout.readline().startswith(b"{")
+        running.stdout.close()
+        said = running.stderr.read()
+        assert running.wait(timeout=180) == 128 + 13
+    assert b"distributed." not in said and b"Traceback" not in said, said.decode(errors="replace")
