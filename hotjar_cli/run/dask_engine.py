@@ -94,13 +94,15 @@ class DaskEngine(Engine):
                     ) from None
             else:
                 # The cluster's own warnings (a task cancelled when the reader of the output goes away, `| head`)
-                # would reach the user's terminal as log lines of Dask's; its errors still do.
+                # would reach the user's terminal as log lines of Dask's; its errors still do. Its scheduler serves
+                # HTTP (health, metrics) with or without a dashboard: on a port of its own on loopback, since Dask's
+                # 8787 is often a notebook's cluster's, and taking another then is a warning on the terminal too.
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=self.jobs,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address="127.0.0.1:0",
                         silence_logs=logging.ERROR,
                     )
                 )

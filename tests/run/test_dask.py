@@ -6,10 +6,12 @@ its units in any other way than the local engine's would print a different repor
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -221,3 +223,23 @@ def test_a_reader_that_goes_away_stops_a_local_cluster_without_its_log_lines(log
         said = running.stderr.read()
         assert running.wait(timeout=180) == 128 + 13
     assert b"distributed." not in said and b"Traceback" not in said, said.decode(errors="replace")
+
+
+def test_a_local_cluster_starts_quietly_beside_a_notebooks_dask_dashboard(logs: Path) -> None:
+    # Dask's default port, 8787, is where a notebook's own cluster serves its dashboard: the scheduler took another
+    # and said so on the terminal (`UserWarning: Port 8787 is already in use. Perhaps you already have a cluster
+    # running?`), though this run asked for no dashboard.
+    with contextlib.ExitStack() as stack:
+        taken = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already taken: by a dashboard, as in the case this test is about
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        done = subprocess.run(
+            [sys.executable, "-m", "hotjar_cli", "validate", str(logs), "--format", "json", "--engine", "dask"],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=180,
+        )
+    assert done.returncode in (0, 1) and json.loads(done.stdout)["summary"]["events"] > 0
+    assert done.stderr == b"", done.stderr.decode(errors="replace")
