@@ -110,11 +110,11 @@ Since = Annotated[
 ]
 Until = Annotated[str | None, typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
 Types = Annotated[
-    list[MessageType] | None,
+    list[str] | None,
     typer.Option(
         "--type",
         metavar="TYPE",
-        help=f"Only these message types: {choices(MessageType)} (repeatable).",
+        help=f"Only these message types: {choices(MessageType)} (repeatable, or comma-separated).",
         rich_help_panel="Filters",
     ),
 ]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from hotjar_cli.cli.config import find_config, load_config, split_list
-from hotjar_cli.cli.options import EngineName, MessageType
+from hotjar_cli.cli.options import EngineName, MessageType, choices
 from hotjar_cli.cli.talk import Talk
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.eventtime import parse_time
@@ -85,13 +85,24 @@ def limit_options(
     }
 
 
+def message_types(given: list[str] | None) -> frozenset[str]:
+    """The types `--type` keeps, repeated or comma-separated (`--type identify,track`, as `--select` takes codes)."""
+    if given is not None and not split_list(given):
+        raise UsageError("--type '': names no message type (is a variable unset?)")
+    known = [kind.value for kind in MessageType]
+    for kind in split_list(given):
+        if kind not in known:
+            raise UsageError(f"--type '{visible(kind)}': not a message type; one of {choices(MessageType)}")
+    return frozenset(split_list(given))
+
+
 def common_settings(
     talk: Talk,
     config: dict[str, Any],
     paths: list[str],
     since: str | None,
     until: str | None,
-    types: list[MessageType] | None,
+    types: list[str] | None,
     users: list[str] | None,
     limits: dict[str, Any],
     selection: Selection | None = None,
@@ -119,7 +130,7 @@ def common_settings(
     filters = Filters(
         since=option_time("--since", since),
         until=option_time("--until", until),
-        types=frozenset(kind.value for kind in types or ()),
+        types=message_types(types),
         users=frozenset(users or ()),
     )
     if filters.since is not None and filters.until is not None and filters.since >= filters.until:

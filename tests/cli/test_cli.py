@@ -1147,6 +1147,8 @@ def messages(result: Result) -> list[str | None]:
     [
         (["--type", "identify"], ["m1", "m6"], 5),
         (["--type", "track", "--type", "page"], ["m2", "m4", None], 3),
+        (["--type", "track,page"], ["m2", "m4", None], 3),
+        (["--type", " track , page,"], ["m2", "m4", None], 3),
         (["--since", "2024-05-01T10:01:00Z", "--until", "2024-05-01T10:03:00Z"], ["m2", "m4"], 4),
         (["--since", "2024-05-01T10:02"], ["m4", "m6"], 5),
         (["--until", "2024-05-01"], [], 8),
@@ -1164,6 +1166,23 @@ def test_filters(logs: Any, args: list[str], calls: list[str | None], filtered: 
     # The unreadable line is never filtered: it is a problem in the input whatever the filter.
     assert summary["outcomes"]["invalid"] == 1
     assert sum(summary["outcomes"].values()) == 9 - filtered
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("identify,trak", "--type 'trak': not a message type; one of identify, track, page, screen, group or alias"),
+        ("Track", "--type 'Track': not a message type; one of identify, track, page, screen, group or alias"),
+        ("", "--type '': names no message type (is a variable unset?)"),
+        (",", "--type '': names no message type (is a variable unset?)"),
+    ],
+)
+def test_a_type_that_is_none_of_segments_is_refused_in_one_line(logs: Any, given: str, said: str) -> None:
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    for command in (["validate"], ["inventory"], ["replay", "--dry-run"]):
+        result = cli(*command, path, "--type", given)
+        assert (result.code, result.stdout) == (2, "")
+        assert result.stderr == f"hotjar-cli: error: {said}\n"
 
 
 @pytest.mark.parametrize(

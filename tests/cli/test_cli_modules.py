@@ -109,12 +109,13 @@ def choice_parameters() -> list[tuple[str, click.Parameter]]:
 
 
 CHOICE_OPTIONS = {
-    "validate": {"--format", "--fail-on", "--by", "--type", "--color", "--engine"},
-    "inventory": {"--format", "--type", "--color", "--engine"},
-    "replay": {"--format", "--report", "--type", "--color", "--engine"},
+    "validate": {"--format", "--fail-on", "--by", "--color", "--engine"},
+    "inventory": {"--format", "--color", "--engine"},
+    "replay": {"--format", "--report", "--color", "--engine"},
     "rules": {"--format", "--color"},
 }
-"""The options whose value is one of a few words: click checks it, and the command receives an enum member."""
+"""The options whose value is one of a few words: click checks it, and the command receives an enum member. (`--type`
+takes a comma-separated list too, as `--select` does, checked against `MessageType` by `message_types`.)"""
 
 
 def test_every_option_that_takes_one_of_a_few_words_offers_them_as_choices() -> None:
