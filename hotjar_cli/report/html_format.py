@@ -562,7 +562,9 @@ def _seen_cell(record: dict[str, Any] | None) -> str:
     return '<td class="seen" data-value="">-</td>' if record is None else f'<td class="seen">{_seen(record)}</td>'
 
 
-def _inventory_table(record: dict[str, Any]) -> str:
+def inventory_table(record: dict[str, Any]) -> str:
+    """The page's sortable, filterable table of names, from an inventory record (`site_view.inventory_record`): the
+    names of each kind `_table_rows` shows, and a line for each part left out."""
     head = (
         ("kind", "text"),
         ("name", "text"),
@@ -632,7 +634,7 @@ def _site_sections(inventory: dict[str, Any]) -> list[str]:
         _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"]),
         _budget("Event names", inventory["events"], "--known-events", inventory["span"]),
         "<h2>Inventory</h2>",
-        _inventory_table(inventory),
+        inventory_table(inventory),
     ]
 
 

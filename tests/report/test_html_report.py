@@ -609,7 +609,7 @@ def kept_row(name: str, slot: int, messages: int | None) -> dict[str, Any]:
 
 
 def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() -> None:
-    from hotjar_cli.report.html_format import TABLE_ROWS, _inventory_table
+    from hotjar_cli.report.html_format import TABLE_ROWS, inventory_table
 
     known = [kept_row(f"Archived Flow {slot}", slot, None) for slot in range(1, TABLE_ROWS + 501)]
     # Past the sample of names held, a name these logs took a slot for has no counts, as a known one has none.
@@ -621,7 +621,7 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
         "events": {"names": known + sent + counted_sent, "budget": budget, "remainder": {"names": 0}},
         "users_note": "Users counted per name",
     }
-    table = _inventory_table(record)
+    table = inventory_table(record)
     shown = re.findall(r'<td class="name" data-name="[^"]*">([^<]*)</td>', table)
     assert len(shown) == TABLE_ROWS
     assert shown[:11] == ["Signed Up", *(f"Viewed Page {slot}" for slot in sorted(row["slot"] for row in sent))]
@@ -629,7 +629,7 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
 
 
 def test_a_kept_name_whose_counts_are_not_known_shows_a_question_mark_the_page_explains() -> None:
-    from hotjar_cli.report.html_format import _inventory_table
+    from hotjar_cli.report.html_format import inventory_table
 
     rows = [kept_row("Signed Up", 1, 7), kept_row("Viewed Page 2", 2, None)]
     record = {
@@ -637,7 +637,7 @@ def test_a_kept_name_whose_counts_are_not_known_shows_a_question_mark_the_page_e
         "events": {"names": rows, "budget": {"known_before": 0}, "remainder": {"names": 0}},
         "users_note": "Users counted per name",
     }
-    table = _inventory_table(record)
+    table = inventory_table(record)
     unknown = re.search(r'data-name="Viewed Page 2">.*?</tr>', table)
     assert unknown is not None
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", unknown.group(0))
