@@ -90,7 +90,14 @@ def test_a_number_that_is_no_number_of_seconds_or_calls_is_refused(logs: Path, o
 
 
 @pytest.mark.parametrize(
-    ("given", "said"), [(["--site-id", "abc"], "--site-id 'abc' is no number"), ([], "--site-id is required")]
+    ("given", "said"),
+    [
+        (["--site-id", "abc"], "--site-id 'abc' is no number"),
+        # Digits to Unicode, not to int(): a superscript two, and digits of other scripts that int() would take.
+        (["--site-id", "\u00b2"], "--site-id '\u00b2' is no number"),
+        (["--site-id", "\u0661\u0662\u0663"], "is no number"),
+        ([], "--site-id is required"),
+    ],
 )
 def test_a_site_id_missing_or_no_number_is_said_for_what_it_is(logs: Path, given: list[str], said: str) -> None:
     result = subprocess.run(
