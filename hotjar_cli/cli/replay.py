@@ -239,7 +239,12 @@ def replay(
     """
     talk = voice(quiet, verbose, color)
     if check:
-        return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
+        settings = site_settings(site_id, page_url, script_url, browser_path)
+        unused = [what for what, given in (("the logs", bool(paths)), ("--dry-run", dry_run)) if given]
+        if unused:
+            # Said, not refused: the look answers what was asked of it, but nothing of the logs is read or sent.
+            talk.say(f"hotjar-cli: --check only looks at the site, so {' and '.join(unused)} are not used")
+        return preflight(settings, report)
     if not paths:
         # First: what is missing from the command, before what is missing from the machine (Playwright).
         raise UsageError(

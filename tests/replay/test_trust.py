@@ -180,6 +180,12 @@ def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     assert "Hotjar started: yes" in result.stdout and "User Attributes: on" in result.stdout
     assert "a replay could deliver" in result.stdout
     assert fake.received() == []
+    assert result.stderr == ""
+
+    # Logs and --dry-run beside --check are not what it does: said, so that no one takes the look for a dry run.
+    result = cli("replay", "events.jsonl", "--check", "--dry-run", *site_options(fake))
+    assert result.returncode == 0 and "a replay could deliver" in result.stdout
+    assert result.stderr == "hotjar-cli: --check only looks at the site, so the logs and --dry-run are not used\n"
 
     fake.faults.user_attributes_enabled = False
     result = cli("replay", "--check", *site_options(fake), "--report", "json")
