@@ -199,3 +199,21 @@ def test_a_log_that_came_late_sends_only_its_calls(tmp_path: Path, fake: FakeHot
     assert again["sent"] == len(user) + 1  # its identify again, for the event to be the user's, and the event
     assert again["planned"] == again["sent"] + again["skipped"] == log.calls + 1
     assert sorted(map(str, received_args(fake)[before:])) == sorted(map(str, [*user, ["event", "Late Event"]]))
+
+
+def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of.
+    from hotjar_cli.cli.main import REPLAY_INTERRUPTED
+
+    os.mkfifo(tmp_path / "logs.ndjson")
+    command = replay_command(tmp_path / "logs.ndjson", fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
+    first = start(command, tmp_path)
+    try:
+        time.sleep(2)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert (code, report) == (130, {})
+    assert said.splitlines() == [REPLAY_INTERRUPTED]
+    assert "-o" not in said
