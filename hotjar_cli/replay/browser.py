@@ -263,7 +263,9 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   if (state !== 'loaded') return {state};
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
   let made = 0;
-  const report = state => ({state, found, made, inflight: watch.inflight, failures: watch.failures,
+  // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on.
+  const report = state => ({state, found, made: window.hj === window.__hotjarCliStub ? 0 : made,
+                            inflight: watch.inflight, failures: watch.failures,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');

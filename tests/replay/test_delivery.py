@@ -301,6 +301,12 @@ def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_deliv
     missing = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
     assert (missing.dead_lettered, missing.maybe_delivered) == (3, 0)
     assert "maybe delivered" not in missing.to_text()
+    # Nor did a page whose Hotjar client never loaded: its calls waited in the tracking code's queue stub.
+    fake.faults.clear()
+    fake.faults.client_error = True
+    queued = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
+    assert (queued.dead_lettered, queued.maybe_delivered, queued.users_maybe_delivered) == (3, 0, 0)
+    assert "maybe delivered" not in queued.to_text()
 
 
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
