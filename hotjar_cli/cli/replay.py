@@ -74,6 +74,7 @@ from hotjar_cli.report.records import planned_call_record
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
+from hotjar_cli.sources.source import STDIN
 
 if TYPE_CHECKING:
     from hotjar_cli.replay.plan import Plan
@@ -442,7 +443,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
     """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code."""
     from hotjar_cli.replay import EventPlanner, run_replay
 
-    planner = EventPlanner(settings.latest_traits)
+    planner = EventPlanner(settings.latest_traits, stdin_name=stdin_name(common))
     summary = run_pass(common.sources, common.run, planner, on_left_out=planner.left_out)
     if summary.errors:
         say_errors(talk, summary)
@@ -456,6 +457,11 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
         with result_known(result.exit_code):
             sys.stdout.write(result.to_json() + "\n")
     return result.exit_code
+
+
+def stdin_name(common: Common) -> str:
+    """The name standard input goes by in the run's positions (`--stdin-filename`), `-` when it is not read."""
+    return next((source.name for source in common.sources if source.is_stdin), STDIN)
 
 
 def say_unidentified(talk: Talk, plan: "Plan") -> None:
@@ -506,7 +512,7 @@ def print_plan(
     user by user, merged; with `--report json`, in their place, the report a replay of them starts from."""
     from hotjar_cli.replay import EventPlanner, dry_run_report
 
-    planner = EventPlanner(latest_traits, keep_times=report is None)
+    planner = EventPlanner(latest_traits, keep_times=report is None, stdin_name=stdin_name(common))
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     plan = planner.plan()
