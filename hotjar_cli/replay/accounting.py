@@ -190,10 +190,7 @@ class ReplayReport:
                 f"works again, {self._resume_hint()}"
             )
         elif self.interrupted:
-            lines.append(
-                "interrupted: users not yet sent are counted as dead-lettered; run the same command "
-                "with the same --checkpoint to send them"
-            )
+            lines.append(f"interrupted: users not yet sent are counted as dead-lettered; {self._resume_hint()}")
         if self.dead_letter_error:
             lines.append(f"the dead-letter file could not be written: {self.dead_letter_error}")
         elif self.dead_lettered and self.dead_letter is None:
@@ -220,5 +217,11 @@ class ReplayReport:
         if self.dead_letter is not None and self.dead_letter_error is None:
             ways.append(f"replay the dead-letter file {self.dead_letter}")
         if not ways:
-            return "run the same command again (with --checkpoint and --dead-letter, a run keeps its place)"
+            if not self.users_sent:
+                return "run the same command again to send them"
+            one = self.users_sent == 1
+            return (
+                f"run the same command again to send them, which sends the {self.users_sent} user{'' if one else 's'} "
+                f"sent again too: no --checkpoint recorded {'it' if one else 'them'}"
+            )
         return " or ".join(ways) + " to send them"

@@ -217,3 +217,27 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, 
     assert (code, report) == (130, {})
     assert said.splitlines() == [REPLAY_INTERRUPTED]
     assert "-o" not in said
+
+
+def test_ctrl_c_without_a_checkpoint_says_that_running_again_repeats_the_users_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Without --checkpoint nothing records who was sent: "the same --checkpoint" names an option never given, and
+    # running the same command again would send the users already sent a second time.
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    command = replay_command(log.path, fake, tmp_path / "x", tmp_path / "y")
+    del command[command.index("--checkpoint") : command.index("--checkpoint") + 2]
+    del command[command.index("--dead-letter") : command.index("--dead-letter") + 2]
+    first = start(command, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while len({call.visitor for call in fake.received()}) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1 and report["interrupted"] is True and report["users_sent"] > 0, said
+    interrupted = next(line for line in said.splitlines() if line.startswith("interrupted: "))
+    assert "--checkpoint to send" not in interrupted
+    assert f"sends the {report['users_sent']} users sent again too" in interrupted
