@@ -256,13 +256,14 @@ def run_replay(
         todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
         started = time.monotonic()
-        tally, interrupted, opened, gave_up = Tally(), False, 0, None
+        tally, interrupted, opened, gave_up, checkpoint_error = Tally(), False, 0, None, None
         if todo:
             from hotjar_cli.replay.runner import run_users
 
             factory = transport_factory or _browser(settings)
             tally, runner = run_users(settings, factory, todo, checkpoint, dead_letter, stderr_console)
             interrupted, opened, gave_up = runner.interrupted, runner.breaker.opened, runner.gave_up
+            checkpoint_error = runner.checkpoint_error
         elapsed = time.monotonic() - started
     finally:
         if checkpoint is not None:
@@ -298,6 +299,10 @@ def run_replay(
         first_repeated=None if plan.first_repeated is None else plan.first_repeated.record(),
         maybe_delivered=tally.calls_maybe_delivered,
         users_maybe_delivered=tally.users_maybe_delivered,
+        checkpoint_error=checkpoint_error,
+        users_not_checkpointed=tally.users_not_checkpointed,
+        maybe_repeated=tally.calls_maybe_repeated,
+        users_maybe_repeated=tally.users_maybe_repeated,
     )
 
 

@@ -148,6 +148,8 @@ class Runner:
         self.interrupted = False
         self.gave_up: str | None = None
         """Why the replay gave up on a failing Hotjar, or None."""
+        self.checkpoint_error: str | None = None
+        """Why the checkpoint could not be written, or None: the replay then stops (see `_record`)."""
         give_up = settings.give_up_after_seconds
         # Several probes fit in the give-up time, so one that succeeds can still save the run.
         self.breaker = Breaker(
@@ -203,7 +205,9 @@ class Runner:
         return self.tally
 
     def _stopped_as(self) -> Failure:
-        return Failure.GAVE_UP if self.gave_up else Failure.INTERRUPTED
+        if self.gave_up:
+            return Failure.GAVE_UP
+        return Failure.CHECKPOINT_FAILED if self.checkpoint_error else Failure.INTERRUPTED
 
     async def _give_up_on_outage(self) -> None:
         """Stop the replay once no delivery has succeeded for `give_up_after_seconds`."""
@@ -275,12 +279,30 @@ class Runner:
                 raise
             if delivery.sent:
                 self._last_sent = time.monotonic()
-                if self.checkpoint is not None:
-                    self.checkpoint.record(user.key, user.calls)
                 self.tally.sent(user)
+                self._record(user)
                 self._advance()
             else:
                 self._give_up(user, delivery)
+
+    def _record(self, user: UserPlan) -> None:
+        """Record a delivered user in the checkpoint. One that cannot be written (a full disk) stops the replay as
+        Ctrl-C does: every user sent from then on would be sent again by a run resumed from it."""
+        if self.checkpoint is None:
+            return
+        if self.checkpoint_error is None:
+            try:
+                self.checkpoint.record(user.key, user.calls)
+                return
+            except OSError as error:
+                self.checkpoint_error = f"{self.checkpoint.path}: {error.strerror or error}"
+                self.say(
+                    f"the checkpoint could not be written ({self.checkpoint_error}): stopping, as a run resumed "
+                    "from it would send again every user sent from now on; the users in flight finish",
+                    always=True,
+                )
+                self._halt()
+        self.tally.users_not_checkpointed += 1
 
     async def _deliver(self, user: UserPlan) -> Delivery:
         settings = self.settings
@@ -288,16 +310,18 @@ class Runner:
         spacing = len(user.calls) / settings.rate if settings.rate else 0.0
         hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30 + spacing
         delivery = Delivery(Failure.INTERRUPTED, "not started")
-        made = 0
+        made = made_in_all = 0
         for attempt in range(settings.retries + 1):
             if attempt:
                 if self._stopping:
+                    self.tally.resent(made_in_all - made)
                     return Delivery(self._stopped_as(), f"stopped before retry {attempt} ({delivery})", made)
                 self.tally.retries += 1
                 await asyncio.sleep(backoff(attempt, settings.backoff_seconds, settings.backoff_max_seconds))
             probe = await self.breaker.admit()
             await self.rate.acquire(len(user.calls))
             if self._stopping:
+                self.tally.resent(made_in_all - made)
                 return Delivery(self._stopped_as(), "stopped before it was sent", made)
             worker = asyncio.current_task()
             self._delivering.add(worker)
@@ -315,11 +339,16 @@ class Runner:
                 self._delivering.discard(worker)
             self.breaker.record(delivery.sent, probe, str(delivery))
             if delivery.sent:
+                # Each attempt is a fresh visitor: what the failed ones made, Hotjar may now hold twice.
+                self.tally.resent(made_in_all)
                 return delivery
             made = max(made, delivery.made)
+            made_in_all += delivery.made
             self._last_failure = str(delivery)
             self.tally.attempt_failed(delivery)
-        # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too.
+        # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too. The most any
+        # attempt made may be delivered (`Delivery.made`); what the others made, Hotjar may hold a second time.
+        self.tally.resent(made_in_all - made)
         return replace(delivery, made=made)
 
     def _give_up(self, user: UserPlan, delivery: Delivery) -> None:

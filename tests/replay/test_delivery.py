@@ -289,6 +289,9 @@ def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_deliv
     report = run_replay(events_of(log), settings_for(fake, retries=1), quiet_console())
     assert (report.sent, report.dead_lettered, report.users_dead_lettered) == (0, 3, 1)
     assert (report.maybe_delivered, report.users_maybe_delivered) == (3, 1)
+    # Both attempts made the three calls: the second made them again, and Hotjar may hold the events twice.
+    assert (report.maybe_repeated, report.users_maybe_repeated) == (3, 1)
+    assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
     # What reached the fake is up to when the page was closed: the events, or some of them, never the identify.
     assert {tuple(call.args) for call in fake.received()} <= {("event", "Signed Up"), ("event", "Upgraded")}
     assert "maybe delivered: 3 of the dead-lettered calls (1 user) were made in a page before its delivery " in (
@@ -333,3 +336,28 @@ def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar
     stderr = io.StringIO()
     run_replay(events_of(log), settings_for(fake, retries=0, show_values=True), quiet_console(stderr))
     assert "secret-user" in stderr.getvalue()
+
+
+def test_calls_a_failed_attempt_made_before_a_retry_delivered_the_user_are_said_to_be_maybe_repeated(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # One worker, so the fake numbers the calls in order: a's two calls are the 1st and 2nd; b's first attempt makes
+    # its two calls, the 4th is refused (every 4th is), and the retry's two calls (5th, 6th) arrive. Hotjar holds the
+    # call of b's first attempt that arrived twice, as two visitors: the report says so.
+    fake.faults.error_every = 4
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": user, "messageId": f"{user}{number}", "event": f"{user} {number}"})
+            + "\n"
+            for user in ("a", "b")
+            for number in (1, 2)
+        )
+    )
+    report = run_replay(events_of(log), settings_for(fake, concurrency=1, retries=1), quiet_console())
+    assert (report.sent, report.retries, report.dead_lettered) == (4, 1, 0)
+    assert (report.maybe_repeated, report.users_maybe_repeated) == (2, 1)
+    assert len(fake.received()) == 5  # one of b's calls twice
+    assert "maybe repeated: 2 calls (1 user) were made by an attempt that failed and made again" in report.to_text()
+    assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
+    assert report.as_dict()["maybe_repeated"] == 2
