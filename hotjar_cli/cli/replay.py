@@ -318,7 +318,7 @@ def replay(
     if delivery is None:
         return print_calls(talk, common, job_count(jobs), chosen, progress)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
-    return send(talk, common, delivery)
+    return send(talk, common, delivery, progress)
 
 
 DELIVERY_OPTIONS = (
@@ -439,12 +439,14 @@ def checked(settings: "ReplaySettings") -> "ReplaySettings":
     return settings
 
 
-def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
+def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool | None) -> int:
     """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code."""
     from hotjar_cli.replay import EventPlanner, run_replay
 
     planner = EventPlanner(settings.latest_traits, stdin_name=stdin_name(common))
-    summary = run_pass(common.sources, common.run, planner, on_left_out=planner.left_out)
+    # Reading a large archive takes a while before the first user is sent: its progress is shown as a dry run's.
+    with progress_bar(talk, "reading", common.sources, progress) as shown:
+        summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     if summary.errors:
         say_errors(talk, summary)
         return EXIT_ERROR

@@ -386,3 +386,18 @@ def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_s
     assert quiet.returncode == 1
     assert "dead-lettered the user" not in quiet.stderr
     assert "users: 2 planned, 0 sent, 2 dead-lettered" in quiet.stderr
+
+
+def test_progress_off_a_terminal_is_plain_lines_while_the_logs_are_read_and_the_users_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # `--progress` into a CI log: plain lines as users finish, not one bar drawn once the replay has ended.
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--concurrency", "2", "--progress")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "\x1b" not in result.stderr and "━" not in result.stderr
+    assert lines[0].startswith("reading: ") and any(line.startswith("reading: 100% ") for line in lines)
+    sending = [line for line in lines if line.startswith("replay: ") and " users, " in line]
+    assert len(sending) >= 5 and sending[-1].startswith("replay: 20/20 users, ")
+    assert all(" dead-lettered, " in line and " elapsed" in line for line in sending)
