@@ -176,6 +176,8 @@ class Runner:
         self._logged = 0
         self._last_sent = time.monotonic()
         self._last_failure = ""
+        self._failed_since_sent = False
+        """Whether an attempt failed since the last delivery (or the start): what makes a long wait an outage."""
 
     def say(self, line: str, always: bool = False) -> None:
         """One line on stderr, above the progress bar; with `quiet`, only the lines that are `always` said.
@@ -220,15 +222,17 @@ class Runner:
         return Failure.CHECKPOINT_FAILED if self.checkpoint_error else Failure.INTERRUPTED
 
     async def _give_up_on_outage(self) -> None:
-        """Stop the replay once no delivery has succeeded for `give_up_after_seconds`."""
+        """Stop the replay once no delivery has succeeded for `give_up_after_seconds` and an attempt has failed since
+        the last one: a user whose page takes longer (its calls spaced by `--rate`) is no outage while it fails
+        nothing, and an attempt that hangs fails by its own time limit."""
         limit = self.settings.give_up_after_seconds
         if limit <= 0:
             return
         while True:
             quiet = time.monotonic() - self._last_sent
-            if quiet >= limit:
+            if quiet >= limit and self._failed_since_sent:
                 break
-            await asyncio.sleep(min(limit - quiet, 1.0))
+            await asyncio.sleep(min(max(limit - quiet, 0.05), 1.0))
         self.gave_up = f"no user was delivered for {duration_text(limit)}"
         last = f" (last failure: {self._last_failure})" if self._last_failure else ""
         self.say(f"giving up: {self.gave_up}{last}; every user not sent is dead-lettered", always=True)
@@ -289,6 +293,7 @@ class Runner:
                 raise
             if delivery.sent:
                 self._last_sent = time.monotonic()
+                self._failed_since_sent = False
                 self.tally.sent(user)
                 self._record(user)
                 self._advance()
@@ -355,6 +360,7 @@ class Runner:
             made = max(made, delivery.made)
             made_in_all += delivery.made
             self._last_failure = str(delivery)
+            self._failed_since_sent = True
             self.tally.attempt_failed(delivery)
         # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too. The most any
         # attempt made may be delivered (`Delivery.made`); what the others made, Hotjar may hold a second time.

@@ -401,3 +401,19 @@ def test_progress_off_a_terminal_is_plain_lines_while_the_logs_are_read_and_the_
     sending = [line for line in lines if line.startswith("replay: ") and " users, " in line]
     assert len(sending) >= 5 and sending[-1].startswith("replay: 20/20 users, ")
     assert all(" dead-lettered, " in line and " elapsed" in line for line in sending)
+
+
+def test_a_user_slowed_by_the_rate_is_no_outage_to_give_up_on(tmp_path: Path, fake: FakeHotjar) -> None:
+    # 12 calls at 4 a second keep the user's page busy for 3 s, past a give-up time of 1 s: nothing failed, so the
+    # replay waits for it rather than saying that Hotjar had an outage.
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "slow", "event": f"step {number}", "messageId": f"m{number}"}) + "\n"
+            for number in range(12)
+        )
+    )
+    said = io.StringIO()
+    report = run_replay(events_of(log), settings_for(fake, rate=4.0, give_up_after_seconds=1), quiet_console(said))
+    assert report.gave_up is None and "giving up" not in said.getvalue()
+    assert (report.exit_code, report.sent) == (0, 12) and len(fake.received()) == 12
