@@ -251,6 +251,9 @@ def test_the_breaker_opens_pauses_probes_and_closes(tmp_path: Path, fake: FakeHo
 
 
 def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Hotjar's client arrives late, as its large script does: the calls made before it wait in the queue stub, and
+    # it sends them all at once when it loads.
+    fake.faults.client_latency = 0.35
     log = generate_log(tmp_path / "log.ndjson", users=8)
     started = time.monotonic()
     report = run_replay(events_of(log.path), settings_for(fake, rate=10.0, concurrency=4), quiet_console())
@@ -260,13 +263,14 @@ def test_the_rate_limit_spaces_calls(tmp_path: Path, fake: FakeHotjar) -> None:
     # run cannot have been faster than the rate allows (a busy machine only makes it slower).
     first_user = max(len(calls) for calls in log.expected.values())
     assert elapsed >= (log.calls - first_user) / 10.0
-    # Nor does a user's page burst: it makes its calls a tenth of a second apart. When each reaches the server is
-    # up to the browser, so 40 ms is the bound asserted between two of one visitor's calls.
-    arrivals: dict[str, list[float]] = {}
+    # Nor does a user's page burst: it makes its calls a tenth of a second apart, by its own clock. (When each
+    # reaches the server is up to the browser and the machine's load: on a busy machine two arrived 39 ms apart.)
+    made: dict[str, list[float]] = {}
     for call in fake.received():
-        arrivals.setdefault(call.visitor, []).append(call.at)
-    gaps = [later - earlier for times in arrivals.values() for earlier, later in itertools.pairwise(sorted(times))]
-    assert gaps and min(gaps) >= 0.04, sorted(gaps)[:5]
+        assert call.made is not None
+        made.setdefault(call.visitor, []).append(call.made)
+    gaps = [later - earlier for times in made.values() for earlier, later in itertools.pairwise(sorted(times))]
+    assert gaps and min(gaps) >= 90, sorted(gaps)[:5]
 
 
 def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_delivered(
