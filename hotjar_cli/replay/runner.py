@@ -178,6 +178,9 @@ class Runner:
         self._last_failure = ""
         self._failed_since_sent = False
         """Whether an attempt failed since the last delivery (or the start): what makes a long wait an outage."""
+        self._made_when_stopped: dict[str, int] = {}
+        """Per user being delivered, the most of its calls a page may have made so far (`Delivery.made`): what an
+        abandoned user counts as maybe delivered."""
 
     def say(self, line: str, always: bool = False) -> None:
         """One line on stderr, above the progress bar; with `quiet`, only the lines that are `always` said.
@@ -289,8 +292,10 @@ class Runner:
             try:
                 delivery = await self._deliver(user)
             except asyncio.CancelledError:
-                self._give_up(user, Delivery(self._stopped_as(), "abandoned in flight"))
+                made = self._made_when_stopped.pop(user.key, 0)
+                self._give_up(user, Delivery(self._stopped_as(), "abandoned in flight", made))
                 raise
+            self._made_when_stopped.pop(user.key, None)
             if delivery.sent:
                 self._last_sent = time.monotonic()
                 self._failed_since_sent = False
@@ -347,6 +352,8 @@ class Runner:
             except asyncio.CancelledError:
                 if probe:
                     self.breaker.record(False, True, "interrupted")
+                # Abandoned while its page ran: the page may have made every call, and Hotjar may hold them.
+                self._made_when_stopped[user.key] = len(user.calls)
                 raise
             except Exception as error:  # noqa: BLE001 - a transport must not take the replay down with it
                 delivery = Delivery(Failure.BROWSER_ERROR, _first_line(error))
@@ -359,6 +366,7 @@ class Runner:
                 return delivery
             made = max(made, delivery.made)
             made_in_all += delivery.made
+            self._made_when_stopped[user.key] = made  # should it be abandoned before its next attempt
             self._last_failure = str(delivery)
             self._failed_since_sent = True
             self.tally.attempt_failed(delivery)

@@ -269,3 +269,28 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, 
     assert (code, report) == (130, {})
     assert said.splitlines() == [REPLAY_INTERRUPTED]
     assert "-o" not in said
+
+
+def test_users_abandoned_in_flight_by_a_second_ctrl_c_count_as_maybe_delivered(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Hotjar answers each call after 2 s: the second Ctrl-C abandons users whose pages have made their calls, which
+    # Hotjar then holds. They are dead-lettered, and counted among what Hotjar may hold.
+    log = generate_log(tmp_path / "log.ndjson", users=8)
+    fake.faults.latency = 2.0
+    command = replay_command(log.path, fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
+    first = start(command, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not fake.served().posts and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(first.pid, signal.SIGINT)
+        time.sleep(0.2)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1 and "abandoning the users in flight" in said, said
+    assert report["users_maybe_delivered"] >= 1 and report["maybe_delivered"] >= 1
+    time.sleep(2.5)  # the calls held by the latency are taken
+    assert 0 < len(fake.received()) <= report["sent"] + report["maybe_delivered"] + report["maybe_repeated"]
