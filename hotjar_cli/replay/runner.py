@@ -35,6 +35,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from hotjar_cli.core.visible import visible
@@ -91,7 +92,7 @@ class _Remaining(ProgressColumn):
     """The time left, or what the circuit breaker is doing while it holds deliveries back (no ETA then)."""
 
     def __init__(self, breaker: Breaker) -> None:
-        super().__init__()
+        super().__init__(table_column=_whole())
         self.breaker = breaker
         self.eta = TimeRemainingColumn()
 
@@ -105,6 +106,9 @@ class _Remaining(ProgressColumn):
 class _Rates(ProgressColumn):
     """users/s and calls/s since the replay started sending."""
 
+    def __init__(self) -> None:
+        super().__init__(table_column=_whole())
+
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         if elapsed <= 0:
@@ -115,14 +119,20 @@ class _Rates(ProgressColumn):
         )
 
 
+def _whole() -> Column:
+    """A column of the bar whose text is never wrapped: on a terminal narrower than the bar, the bar itself gives way
+    (at 80 columns `calls/s` went to a second line)."""
+    return Column(no_wrap=True)
+
+
 def progress_bar(console: Console, breaker: Breaker, shown: bool = True) -> Progress:
     """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
     return Progress(
-        TextColumn("replay"),
+        TextColumn("replay", table_column=_whole()),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} users"),
+        TextColumn("{task.completed}/{task.total} users", table_column=_whole()),
         _Rates(),
-        TextColumn("[red]{task.fields[failed]} dead-lettered"),
+        TextColumn("[red]{task.fields[failed]} dead-lettered", table_column=_whole()),
         _Remaining(breaker),
         console=console,
         transient=False,

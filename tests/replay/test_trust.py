@@ -17,7 +17,7 @@ from rich.console import Console
 
 from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
 from hotjar_cli.replay.breaker import Breaker
-from hotjar_cli.replay.runner import duration_text
+from hotjar_cli.replay.runner import duration_text, progress_bar
 from hotjar_cli.replay.settings import parse_duration
 from tests.support.fake_hotjar import FakeHotjar
 from tests.support.replay_support import (
@@ -332,6 +332,19 @@ def test_the_progress_bar_shows_the_breaker_instead_of_an_eta() -> None:
     assert closed == ""
     assert opened.startswith("paused, probe in ") and opened.endswith(" s")
     assert probing == "probing Hotjar"
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_progress_bar_stays_on_one_line_on_a_narrow_terminal(width: int) -> None:
+    # Below 120 columns the rates went to a second line; the bar itself gives way now.
+    drawn = io.StringIO()
+    console = Console(file=drawn, width=width, no_color=True)
+    progress = progress_bar(console, Breaker(threshold=1, pause=0.2, announce=lambda line: None))
+    task = progress.add_task("replay", total=60, calls=1200, failed=2)
+    progress.update(task, completed=30)
+    console.print(progress.get_renderable())
+    assert len(drawn.getvalue().splitlines()) == 1, drawn.getvalue()
+    assert "users/s" in drawn.getvalue()
 
 
 @pytest.mark.parametrize(
