@@ -12,10 +12,26 @@ containers set, rich printed no report and no error at all, at 3 a table failed,
 character a line."""
 INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict; a file named by -o keeps its last report"
 """What Ctrl-C leaves on stderr (replay says what it delivered instead: see `hotjar_cli.replay`)."""
+REPLAY_INTERRUPTED = (
+    "hotjar-cli: interrupted before the replay was done: no summary; the users it delivered, if any, are in its "
+    "--checkpoint when one was given"
+)
+"""What Ctrl-C leaves on stderr when it stops a replay outside its sending (reading the logs, starting the browser,
+writing the dead letters): replay has no -o, and its users are recorded as they are delivered."""
 
 
 WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
 """The commands whose report `-o FILE` writes elsewhere than standard output."""
+
+
+def interrupted() -> str:
+    """What Ctrl-C leaves on stderr, for the command that was running."""
+    return REPLAY_INTERRUPTED if command_name() == "replay" else INTERRUPTED
+
+
+def command_name() -> str | None:
+    """The command on the command line (its first word that is no option), None when there is none."""
+    return next((word for word in sys.argv[1:] if not word.startswith("-")), None)
 
 
 class ClosedOutput(io.TextIOBase):
@@ -28,8 +44,7 @@ class ClosedOutput(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if text:
-            command = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
-            hint = " (name a file with -o)" if command in WRITES_TO_A_FILE else ""
+            hint = " (name a file with -o)" if command_name() in WRITES_TO_A_FILE else ""
             raise OSError(errno.EBADF, f"closed, so the report cannot go there{hint}")
         return 0
 
@@ -90,7 +105,7 @@ def main() -> None:
         Talk().error(error.format_message())
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        Talk().say(INTERRUPTED)
+        Talk().say(interrupted())
         sys.exit(130)
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
@@ -111,5 +126,5 @@ def main() -> None:
             sys.exit(0)
         raise
     if code == 130:  # Ctrl-C during a command: Typer turns the interrupt into this exit code
-        Talk().say(INTERRUPTED)
+        Talk().say(interrupted())
     sys.exit(code if isinstance(code, int) else 0)

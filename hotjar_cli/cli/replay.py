@@ -74,6 +74,7 @@ from hotjar_cli.report.records import planned_call_record
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
+from hotjar_cli.sources.source import STDIN
 
 if TYPE_CHECKING:
     from hotjar_cli.replay.plan import Plan
@@ -239,7 +240,12 @@ def replay(
     """
     talk = voice(quiet, verbose, color)
     if check:
-        return preflight(site_settings(site_id, page_url, script_url, browser_path), report)
+        settings = site_settings(site_id, page_url, script_url, browser_path)
+        unused = [what for what, given in (("the logs", bool(paths)), ("--dry-run", dry_run)) if given]
+        if unused:
+            # Said, not refused: the look answers what was asked of it, but nothing of the logs is read or sent.
+            talk.say(f"hotjar-cli: --check only looks at the site, so {' and '.join(unused)} are not used")
+        return preflight(settings, report)
     if not paths:
         # First: what is missing from the command, before what is missing from the machine (Playwright).
         raise UsageError(
@@ -312,7 +318,7 @@ def replay(
     if delivery is None:
         return print_calls(talk, common, job_count(jobs), chosen, progress)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
-    return send(talk, common, delivery)
+    return send(talk, common, delivery, progress)
 
 
 DELIVERY_OPTIONS = (
@@ -378,7 +384,8 @@ def site_settings(
 
 def site_number(site_id: str) -> int:
     """`--site-id` as a number; UsageError when it is none."""
-    if not site_id.strip().isdigit():
+    # ASCII digits alone: Unicode's digits include `²`, which int() refuses, and other scripts' digits.
+    if not (site_id.strip().isascii() and site_id.strip().isdigit()):
         raise UsageError(
             f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
@@ -432,12 +439,14 @@ def checked(settings: "ReplaySettings") -> "ReplaySettings":
     return settings
 
 
-def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
+def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool | None) -> int:
     """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code."""
     from hotjar_cli.replay import EventPlanner, run_replay
 
-    planner = EventPlanner(settings.latest_traits)
-    summary = run_pass(common.sources, common.run, planner, on_left_out=planner.left_out)
+    planner = EventPlanner(settings.latest_traits, stdin_name=stdin_name(common))
+    # Reading a large archive takes a while before the first user is sent: its progress is shown as a dry run's.
+    with progress_bar(talk, "reading", common.sources, progress) as shown:
+        summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     if summary.errors:
         say_errors(talk, summary)
         return EXIT_ERROR
@@ -450,6 +459,11 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings") -> int:
         with result_known(result.exit_code):
             sys.stdout.write(result.to_json() + "\n")
     return result.exit_code
+
+
+def stdin_name(common: Common) -> str:
+    """The name standard input goes by in the run's positions (`--stdin-filename`), `-` when it is not read."""
+    return next((source.name for source in common.sources if source.is_stdin), STDIN)
 
 
 def say_unidentified(talk: Talk, plan: "Plan") -> None:
@@ -500,7 +514,7 @@ def print_plan(
     user by user, merged; with `--report json`, in their place, the report a replay of them starts from."""
     from hotjar_cli.replay import EventPlanner, dry_run_report
 
-    planner = EventPlanner(latest_traits, keep_times=report is None)
+    planner = EventPlanner(latest_traits, keep_times=report is None, stdin_name=stdin_name(common))
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     plan = planner.plan()

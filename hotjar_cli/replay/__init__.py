@@ -81,6 +81,14 @@ def check_settings(settings: ReplaySettings) -> None:
             raise ReplaySetupError(f"{option} {path}: its directory does not exist")
         if Path(path).is_dir():
             raise ReplaySetupError(f"{option} {path} is a directory; name a file")
+        if Path(path).exists() and not Path(path).is_file():
+            if option == "--checkpoint":
+                # It is read back when the replay starts: a pipe or a terminal would wait for ever, /dev/zero never end.
+                raise ReplaySetupError(f"{option} {path} is no regular file: the next run reads it back; name a file")
+            # A device or a named pipe is written through (`DeadLetter.write`): its folder is not written.
+            if not os.access(path, os.W_OK):
+                raise ReplaySetupError(f"{option} {path}: not writable here")
+            continue
         # Found now rather than once every user was sent: the file is written as the replay goes, or at its end.
         if not _writable(folder) or (Path(path).exists() and not os.access(path, os.W_OK)):
             raise ReplaySetupError(f"{option} {path}: not writable here")
@@ -160,11 +168,16 @@ def _check_url(what: str, url: str, hint: str) -> None:
 
 class EventPlanner:
     """Plans events one at a time as the engine decides them, keeping only what delivery needs of each call, and
-    with `keep_times` (a dry run's lines) the time each message wrote."""
+    with `keep_times` (a dry run's lines) the time each message wrote.
 
-    def __init__(self, latest_traits: bool = False, keep_times: bool = False) -> None:
+    `stdin_name` is the name standard input goes by in the events' positions (`--stdin-filename`): its messages
+    cannot be read again, so they keep their JSON for the dead-letter file. A file of that name on disk is another
+    input, or none."""
+
+    def __init__(self, latest_traits: bool = False, keep_times: bool = False, stdin_name: str = STDIN) -> None:
         self._planner = Planner(latest_traits=latest_traits)
         self._keep_times = keep_times
+        self._stdin_name = stdin_name
         self.repeats = Repeats()
         """The calls left out: their message repeats the messageId of an earlier call's (see `core.repeats`)."""
         self._identified_apart: set[str] = set()
@@ -185,7 +198,9 @@ class EventPlanner:
         if key is None:
             # A message with neither id is a visitor of its own: grouping them would invent one person.
             key = f"{NO_USER}{message.messageId if isinstance(message.messageId, str) else event.position}"
-        origin = origin_of(event.position, message, keep_json=event.position.file == STDIN, keep_time=self._keep_times)
+        origin = origin_of(
+            event.position, message, keep_json=event.position.file == self._stdin_name, keep_time=self._keep_times
+        )
         self._planner.add(key, call, origin, message_time(message), context_timezone(message))
 
     def left_out(self, message: SegmentMessage, decision: Decision) -> None:
@@ -241,13 +256,14 @@ def run_replay(
         todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
         started = time.monotonic()
-        tally, interrupted, opened, gave_up = Tally(), False, 0, None
+        tally, interrupted, opened, gave_up, checkpoint_error = Tally(), False, 0, None, None
         if todo:
             from hotjar_cli.replay.runner import run_users
 
             factory = transport_factory or _browser(settings)
             tally, runner = run_users(settings, factory, todo, checkpoint, dead_letter, stderr_console)
             interrupted, opened, gave_up = runner.interrupted, runner.breaker.opened, runner.gave_up
+            checkpoint_error = runner.checkpoint_error
         elapsed = time.monotonic() - started
     finally:
         if checkpoint is not None:
@@ -283,6 +299,10 @@ def run_replay(
         first_repeated=None if plan.first_repeated is None else plan.first_repeated.record(),
         maybe_delivered=tally.calls_maybe_delivered,
         users_maybe_delivered=tally.users_maybe_delivered,
+        checkpoint_error=checkpoint_error,
+        users_not_checkpointed=tally.users_not_checkpointed,
+        maybe_repeated=tally.calls_maybe_repeated,
+        users_maybe_repeated=tally.users_maybe_repeated,
     )
 
 

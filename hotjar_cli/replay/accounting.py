@@ -9,6 +9,8 @@ sends (a dry run plans and sends nothing: the three are 0):
   the dead-letter file when one was given, and they are not in the checkpoint, so resuming sends them. A user's
   page may have made some of its calls before the delivery failed (a request failed after they left): those are
   counted apart too (`maybe_delivered`), since Hotjar may hold some of them and a resend repeats those.
+  A call made by an attempt that failed and made again by a later one is counted apart too (`maybe_repeated`):
+  Hotjar may hold it twice. What reached Hotjar is at most sent + maybe_delivered + maybe_repeated calls.
 
 A call whose message repeats the messageId of an earlier call's is not planned at all (`repeated`): Segment
 de-duplicates on messageId, so Hotjar got it once.
@@ -45,6 +47,13 @@ class Tally:
     users_maybe_delivered: int = 0
     calls_maybe_delivered: int = 0
     """Of the users dead-lettered, those whose page made calls before it failed, and the calls it made."""
+    users_not_checkpointed: int = 0
+    """Users sent that the checkpoint could not record (it could not be written): a run resumed from it sends them
+    again."""
+    users_maybe_repeated: int = 0
+    calls_maybe_repeated: int = 0
+    """The users whose calls a failed attempt made and a later attempt made again, and how many calls were made again
+    (`resent`)."""
 
     def attempt_failed(self, delivery: Delivery) -> None:
         """Count one failed delivery attempt (a retry may still send the user)."""
@@ -59,6 +68,14 @@ class Tally:
         """Count a delivered user."""
         self.users_sent += 1
         self.calls_sent += len(user.calls)
+
+    def resent(self, made: int) -> None:
+        """Count the calls of one user that an attempt made again after an earlier one that made them failed: every
+        call a failed attempt made, for a user a retry delivered; beyond the attempt that made the most, for a user
+        dead-lettered (those are `maybe_delivered`)."""
+        if made:
+            self.users_maybe_repeated += 1
+            self.calls_maybe_repeated += made
 
     def dead_lettered(self, user: UserPlan, failure: Failure, made: int = 0) -> None:
         """Count a user given up on, by the reason of its last failure; `made`: the most of its calls a page made
@@ -113,6 +130,16 @@ class ReplayReport:
     """Of the calls dead-lettered, those a page made before its delivery failed: Hotjar may hold some of them (the
     request that failed need not be theirs), so sending them again may repeat those it holds."""
     users_maybe_delivered: int = 0
+    maybe_repeated: int = 0
+    """Calls made by an attempt that failed and made again by a later attempt of their user: Hotjar may hold those
+    twice, each time as another visitor's (each attempt is a fresh visitor). What reached Hotjar is at most `sent +
+    maybe_delivered + maybe_repeated` calls."""
+    users_maybe_repeated: int = 0
+    checkpoint_error: str | None = None
+    """Why the checkpoint could not be written, which stopped the replay; None when it could (or none was given)."""
+    users_not_checkpointed: int = 0
+    """Users sent that the checkpoint does not record, since it could not be written: a run resumed from it sends
+    them again."""
 
     def __post_init__(self) -> None:
         if self.dry_run:
@@ -182,18 +209,27 @@ class ReplayReport:
                 "page before its delivery failed; Hotjar may hold some of them, and sending them again repeats those "
                 "it holds"
             )
+        if self.maybe_repeated:
+            users = f"{self.users_maybe_repeated} user{'s' if self.users_maybe_repeated != 1 else ''}"
+            lines.append(
+                f"maybe repeated: {self.maybe_repeated} calls ({users}) were made by an attempt that failed and made "
+                "again by a later one; Hotjar may hold those twice, each time as another visitor"
+            )
         if self.every_attempt_failed_with:
             lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")
+        if self.checkpoint_error:
+            users = f"{self.users_not_checkpointed} user{'s' if self.users_not_checkpointed != 1 else ''}"
+            lines.append(
+                f"checkpoint: could not be written ({self.checkpoint_error}), so the replay stopped; it does not "
+                f"record {users} sent, which a run resumed from it sends again once it can be written"
+            )
         if self.gave_up:
             lines.append(
                 f"gave up: {self.gave_up}, so the users not sent are counted as dead-lettered; once Hotjar "
                 f"works again, {self._resume_hint()}"
             )
         elif self.interrupted:
-            lines.append(
-                "interrupted: users not yet sent are counted as dead-lettered; run the same command "
-                "with the same --checkpoint to send them"
-            )
+            lines.append(f"interrupted: users not yet sent are counted as dead-lettered; {self._resume_hint()}")
         if self.dead_letter_error:
             lines.append(f"the dead-letter file could not be written: {self.dead_letter_error}")
         elif self.dead_lettered and self.dead_letter is None:
@@ -220,5 +256,11 @@ class ReplayReport:
         if self.dead_letter is not None and self.dead_letter_error is None:
             ways.append(f"replay the dead-letter file {self.dead_letter}")
         if not ways:
-            return "run the same command again (with --checkpoint and --dead-letter, a run keeps its place)"
+            if not self.users_sent:
+                return "run the same command again to send them"
+            one = self.users_sent == 1
+            return (
+                f"run the same command again to send them, which sends the {self.users_sent} user{'' if one else 's'} "
+                f"sent again too: no --checkpoint recorded {'it' if one else 'them'}"
+            )
         return " or ".join(ways) + " to send them"

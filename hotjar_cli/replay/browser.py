@@ -252,10 +252,10 @@ TAB_USES = 200
 # One round trip per user: start Hotjar's tracking code in a page that holds nothing of an earlier visitor,
 # wait for the script, check that Hotjar started for the site (and keeps attributes, when the user has an
 # identify), turn date strings into Dates as Segment's integration did at each call's own time (`dates`; the
-# calls' `times` are their `PlannedCall.at`), run the calls (`spacing` ms apart: `--rate`), wait until Hotjar's
-# client has taken them, then wait inside the page until its Hotjar requests have all been answered and none
-# started for `quiet` ms. Any failure, and anything Hotjar writes to the console, ends the wait at once, and
-# makes no further call.
+# calls' `times` are their `PlannedCall.at`), run the calls (`spacing` ms apart: `--rate`, from when Hotjar's client
+# has replaced the queue stub, which sends what waits in it at once), wait until Hotjar's client has taken them,
+# then wait inside the page until its Hotjar requests have all been answered and none started for `quiet` ms. Any
+# failure, and anything Hotjar writes to the console, ends the wait at once, and makes no further call.
 DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) => {
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
@@ -263,12 +263,19 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   if (state !== 'loaded') return {state};
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
   let made = 0;
-  const report = state => ({state, found, made, inflight: watch.inflight, failures: watch.failures,
+  // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on.
+  const report = state => ({state, found, made: window.hj === window.__hotjarCliStub ? 0 : made,
+                            inflight: watch.inflight, failures: watch.failures,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');
   if (found.attributes === false && calls.some(args => args[0] === 'identify')) return report('attributes-off');
   const toDates = SEGMENT_DATES, troubled = () => watch.failures.length || watch.console.length;
+  // Hotjar's client sends every call waiting in the queue stub at once when it loads: spaced calls wait for it.
+  const loaded = performance.now();
+  while (spacing && window.hj === window.__hotjarCliStub && !troubled() && performance.now() - loaded <= loading)
+    await new Promise(wake => setTimeout(wake, 10));
+  if (spacing && window.hj === window.__hotjarCliStub) return report(troubled() ? 'failed' : 'not-taken');
   for (let index = 0; index < calls.length; index++) {
     if (index && spacing) {
       await new Promise(wake => setTimeout(wake, spacing));
@@ -502,9 +509,8 @@ class BrowserTransport(Transport):
             if settled["state"] == "not-taken":
                 return watch.problem or Delivery(
                     Failure.NOT_TAKEN,
-                    f"Hotjar started, but its client did not "
-                    f"take the calls within {self.timeout:g} s "
-                    f"({settled['queued']} still queued)",
+                    f"Hotjar started, but its client did not take the calls within {self.timeout:g} s"
+                    + (f" ({settled['queued']} still queued)" if settled["queued"] else ""),
                 )
             if settled["inflight"]:
                 return Delivery(

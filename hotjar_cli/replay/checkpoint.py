@@ -63,6 +63,9 @@ class Checkpoint:
         except ReplaySetupError:
             self.close()
             raise
+        except OSError as error:  # its first line not written: a full disk
+            self.close()
+            raise ReplaySetupError(f"cannot write the checkpoint {path}: {error.strerror or error}") from None
 
     def _load(self) -> None:
         with open(self._fd, "rb", closefd=False) as stream:

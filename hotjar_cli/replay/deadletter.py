@@ -10,7 +10,8 @@ vanished in the meantime (a line is missing or its messageId differs), the call 
 from the call itself, and a warning says how many.
 
 The file is written beside its final name and renamed into place when complete, so it may also be the input
-of the replay that rewrites it, and a killed replay leaves the previous file whole. It holds the calls of
+of the replay that rewrites it, and a killed replay leaves the previous file whole; a device or a named pipe
+(/dev/null) is written through instead. It holds the calls of
 this run only: users it lists were not added to the checkpoint, so a resumed run retries them as well.
 """
 
@@ -21,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -60,20 +61,34 @@ class DeadLetter:
         self.users.append(user)
 
     def write(self) -> DeadLetterResult:
-        """Write the file (when a path was given). Raises OSError when it cannot be written."""
+        """Write the file (when a path was given). Raises OSError when it cannot be written.
+
+        A symbolic link is followed: the file it points to is replaced, and the link stays. What is no regular file
+        (a device such as /dev/null, a named pipe) is written through, as a shell's `>` writes it: renamed over,
+        it would be replaced by a regular file (root may rename over /dev/null)."""
         if self.path is None:
             return DeadLetterResult(None)
-        partial = self.path.with_name(self.path.name + ".partial")
-        messages = rebuilt = 0
+        target = Path(os.path.realpath(self.path))
+        if target.exists() and not target.is_file():
+            with open(target, "wb") as through:
+                messages, rebuilt = self._write_to(through)
+            return DeadLetterResult(self.path, messages, rebuilt)
+        partial = target.with_name(target.name + ".partial")
         with open(partial, "wb") as out:
-            for line, was_rebuilt in self._lines():
-                out.write(line + b"\n")
-                messages += 1
-                rebuilt += was_rebuilt
+            messages, rebuilt = self._write_to(out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(partial, self.path)
+        os.replace(partial, target)
         return DeadLetterResult(self.path, messages, rebuilt)
+
+    def _write_to(self, out: BinaryIO) -> tuple[int, int]:
+        """Write every message; how many, and how many of them were rebuilt."""
+        messages = rebuilt = 0
+        for line, was_rebuilt in self._lines():
+            out.write(line + b"\n")
+            messages += 1
+            rebuilt += was_rebuilt
+        return messages, rebuilt
 
     def _lines(self) -> Iterable[tuple[bytes, bool]]:
         by_file: dict[str, list[_Wanted]] = defaultdict(list)
@@ -83,7 +98,9 @@ class DeadLetter:
                     by_file[origin.position.file].append(_Wanted(origin, planned.call, user.key))
         for name, wanted in by_file.items():
             wanted.sort(key=lambda item: (item.origin.position.line, item.origin.position.index or 0))
-            if name == STDIN:
+            # Standard input, whatever name it goes by (`--stdin-filename`), was kept when planned: a file of that
+            # name on disk holds other messages, or none.
+            if name == STDIN or all(item.origin.saved is not None for item in wanted):
                 for item in wanted:
                     if item.origin.saved is not None:
                         yield item.origin.saved, False

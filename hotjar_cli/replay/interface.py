@@ -39,6 +39,8 @@ class Failure(str, Enum):
     """The replay was stopped (Ctrl-C) before this user was delivered."""
     GAVE_UP = "gave-up"
     """No delivery had succeeded for `--give-up-after`, so the replay stopped before this user was delivered."""
+    CHECKPOINT_FAILED = "checkpoint-failed"
+    """The checkpoint could not be written (a full disk), so the replay stopped before this user was delivered."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from hotjar_cli.core.visible import visible
@@ -49,6 +50,8 @@ from hotjar_cli.replay.settings import ReplaySettings
 
 T = TypeVar("T")
 LOGGED_FAILURES = 10
+LINE_SECONDS = 10.0
+"""Off a terminal, at most this long between two progress lines while users finish, besides one at each tenth."""
 """Users given up on that are named one by one on stderr; the rest are only counted."""
 
 
@@ -89,7 +92,7 @@ class _Remaining(ProgressColumn):
     """The time left, or what the circuit breaker is doing while it holds deliveries back (no ETA then)."""
 
     def __init__(self, breaker: Breaker) -> None:
-        super().__init__()
+        super().__init__(table_column=_whole())
         self.breaker = breaker
         self.eta = TimeRemainingColumn()
 
@@ -103,6 +106,9 @@ class _Remaining(ProgressColumn):
 class _Rates(ProgressColumn):
     """users/s and calls/s since the replay started sending."""
 
+    def __init__(self) -> None:
+        super().__init__(table_column=_whole())
+
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed or 0.0
         if elapsed <= 0:
@@ -113,14 +119,20 @@ class _Rates(ProgressColumn):
         )
 
 
+def _whole() -> Column:
+    """A column of the bar whose text is never wrapped: on a terminal narrower than the bar, the bar itself gives way
+    (at 80 columns `calls/s` went to a second line)."""
+    return Column(no_wrap=True)
+
+
 def progress_bar(console: Console, breaker: Breaker, shown: bool = True) -> Progress:
     """The replay's progress bar on stderr: users done, users/s, calls/s, failures, ETA. Counts only."""
     return Progress(
-        TextColumn("replay"),
+        TextColumn("replay", table_column=_whole()),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} users"),
+        TextColumn("{task.completed}/{task.total} users", table_column=_whole()),
         _Rates(),
-        TextColumn("[red]{task.fields[failed]} dead-lettered"),
+        TextColumn("[red]{task.fields[failed]} dead-lettered", table_column=_whole()),
         _Remaining(breaker),
         console=console,
         transient=False,
@@ -148,6 +160,8 @@ class Runner:
         self.interrupted = False
         self.gave_up: str | None = None
         """Why the replay gave up on a failing Hotjar, or None."""
+        self.checkpoint_error: str | None = None
+        """Why the checkpoint could not be written, or None: the replay then stops (see `_record`)."""
         give_up = settings.give_up_after_seconds
         # Several probes fit in the give-up time, so one that succeeds can still save the run.
         self.breaker = Breaker(
@@ -163,9 +177,20 @@ class Runner:
         self._stopping = False
         self._progress: Progress | None = None
         self._task_id: TaskID | None = None
+        self._lines = settings.progress and not console.is_terminal
+        """Progress off a terminal: plain lines (`_say_progress`), as a pass's `--progress` writes them there: a bar
+        is drawn there only once, when the replay ends."""
+        self._done = self._tenths = 0
+        self._total = 0
+        self._started = self._said = time.monotonic()
         self._logged = 0
         self._last_sent = time.monotonic()
         self._last_failure = ""
+        self._failed_since_sent = False
+        """Whether an attempt failed since the last delivery (or the start): what makes a long wait an outage."""
+        self._made_when_stopped: dict[str, int] = {}
+        """Per user being delivered, the most of its calls a page may have made so far (`Delivery.made`): what an
+        abandoned user counts as maybe delivered."""
 
     def say(self, line: str, always: bool = False) -> None:
         """One line on stderr, above the progress bar; with `quiet`, only the lines that are `always` said.
@@ -183,9 +208,11 @@ class Runner:
         self._pending = deque(users)
         loop = asyncio.get_running_loop()
         handled = self._handle_signals(loop)
-        progress = progress_bar(self.console, self.breaker, shown=self.settings.progress)
+        progress = progress_bar(self.console, self.breaker, shown=self.settings.progress and not self._lines)
         self._progress = progress
         self._task_id = progress.add_task("replay", total=len(users), calls=0, failed=0)
+        self._total = len(users)
+        self._started = self._said = time.monotonic()
         self._last_sent = time.monotonic()
         watchdog = asyncio.create_task(self._give_up_on_outage())
         try:
@@ -203,18 +230,22 @@ class Runner:
         return self.tally
 
     def _stopped_as(self) -> Failure:
-        return Failure.GAVE_UP if self.gave_up else Failure.INTERRUPTED
+        if self.gave_up:
+            return Failure.GAVE_UP
+        return Failure.CHECKPOINT_FAILED if self.checkpoint_error else Failure.INTERRUPTED
 
     async def _give_up_on_outage(self) -> None:
-        """Stop the replay once no delivery has succeeded for `give_up_after_seconds`."""
+        """Stop the replay once no delivery has succeeded for `give_up_after_seconds` and an attempt has failed since
+        the last one: a user whose page takes longer (its calls spaced by `--rate`) is no outage while it fails
+        nothing, and an attempt that hangs fails by its own time limit."""
         limit = self.settings.give_up_after_seconds
         if limit <= 0:
             return
         while True:
             quiet = time.monotonic() - self._last_sent
-            if quiet >= limit:
+            if quiet >= limit and self._failed_since_sent:
                 break
-            await asyncio.sleep(min(limit - quiet, 1.0))
+            await asyncio.sleep(min(max(limit - quiet, 0.05), 1.0))
         self.gave_up = f"no user was delivered for {duration_text(limit)}"
         last = f" (last failure: {self._last_failure})" if self._last_failure else ""
         self.say(f"giving up: {self.gave_up}{last}; every user not sent is dead-lettered", always=True)
@@ -271,16 +302,37 @@ class Runner:
             try:
                 delivery = await self._deliver(user)
             except asyncio.CancelledError:
-                self._give_up(user, Delivery(self._stopped_as(), "abandoned in flight"))
+                made = self._made_when_stopped.pop(user.key, 0)
+                self._give_up(user, Delivery(self._stopped_as(), "abandoned in flight", made))
                 raise
+            self._made_when_stopped.pop(user.key, None)
             if delivery.sent:
                 self._last_sent = time.monotonic()
-                if self.checkpoint is not None:
-                    self.checkpoint.record(user.key, user.calls)
+                self._failed_since_sent = False
                 self.tally.sent(user)
+                self._record(user)
                 self._advance()
             else:
                 self._give_up(user, delivery)
+
+    def _record(self, user: UserPlan) -> None:
+        """Record a delivered user in the checkpoint. One that cannot be written (a full disk) stops the replay as
+        Ctrl-C does: every user sent from then on would be sent again by a run resumed from it."""
+        if self.checkpoint is None:
+            return
+        if self.checkpoint_error is None:
+            try:
+                self.checkpoint.record(user.key, user.calls)
+                return
+            except OSError as error:
+                self.checkpoint_error = f"{self.checkpoint.path}: {error.strerror or error}"
+                self.say(
+                    f"the checkpoint could not be written ({self.checkpoint_error}): stopping, as a run resumed "
+                    "from it would send again every user sent from now on; the users in flight finish",
+                    always=True,
+                )
+                self._halt()
+        self.tally.users_not_checkpointed += 1
 
     async def _deliver(self, user: UserPlan) -> Delivery:
         settings = self.settings
@@ -288,16 +340,18 @@ class Runner:
         spacing = len(user.calls) / settings.rate if settings.rate else 0.0
         hard_limit = settings.settle_seconds + 3 * settings.request_timeout_seconds + 30 + spacing
         delivery = Delivery(Failure.INTERRUPTED, "not started")
-        made = 0
+        made = made_in_all = 0
         for attempt in range(settings.retries + 1):
             if attempt:
                 if self._stopping:
+                    self.tally.resent(made_in_all - made)
                     return Delivery(self._stopped_as(), f"stopped before retry {attempt} ({delivery})", made)
                 self.tally.retries += 1
                 await asyncio.sleep(backoff(attempt, settings.backoff_seconds, settings.backoff_max_seconds))
             probe = await self.breaker.admit()
             await self.rate.acquire(len(user.calls))
             if self._stopping:
+                self.tally.resent(made_in_all - made)
                 return Delivery(self._stopped_as(), "stopped before it was sent", made)
             worker = asyncio.current_task()
             self._delivering.add(worker)
@@ -308,6 +362,8 @@ class Runner:
             except asyncio.CancelledError:
                 if probe:
                     self.breaker.record(False, True, "interrupted")
+                # Abandoned while its page ran: the page may have made every call, and Hotjar may hold them.
+                self._made_when_stopped[user.key] = len(user.calls)
                 raise
             except Exception as error:  # noqa: BLE001 - a transport must not take the replay down with it
                 delivery = Delivery(Failure.BROWSER_ERROR, _first_line(error))
@@ -315,11 +371,18 @@ class Runner:
                 self._delivering.discard(worker)
             self.breaker.record(delivery.sent, probe, str(delivery))
             if delivery.sent:
+                # Each attempt is a fresh visitor: what the failed ones made, Hotjar may now hold twice.
+                self.tally.resent(made_in_all)
                 return delivery
             made = max(made, delivery.made)
+            made_in_all += delivery.made
+            self._made_when_stopped[user.key] = made  # should it be abandoned before its next attempt
             self._last_failure = str(delivery)
+            self._failed_since_sent = True
             self.tally.attempt_failed(delivery)
-        # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too.
+        # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too. The most any
+        # attempt made may be delivered (`Delivery.made`); what the others made, Hotjar may hold a second time.
+        self.tally.resent(made_in_all - made)
         return replace(delivery, made=made)
 
     def _give_up(self, user: UserPlan, delivery: Delivery) -> None:
@@ -342,6 +405,41 @@ class Runner:
         self._progress.update(
             self._task_id, advance=1, calls=self.tally.calls_sent, failed=self.tally.users_dead_lettered
         )
+        self._done += 1
+        if self._lines:
+            self._say_progress()
+
+    def _say_progress(self) -> None:
+        """Off a terminal, one plain line at each tenth of the users and at least every `LINE_SECONDS` while users
+        finish, such as `replay: 12/60 users, 4.1 users/s, 15.0 calls/s, 2 dead-lettered, 0:00:03 elapsed, eta
+        0:00:12`."""
+        now = time.monotonic()
+        tenths = self._done * 10 // self._total if self._total else 10
+        if not (tenths > self._tenths or now - self._said >= LINE_SECONDS):
+            return
+        self._tenths, self._said = max(self._tenths, tenths), now
+        elapsed = now - self._started
+        rates = (
+            f"{self.tally.users_sent / elapsed:.1f} users/s, {self.tally.calls_sent / elapsed:.1f} calls/s"
+            if elapsed > 0
+            else "- users/s, - calls/s"
+        )
+        line = (
+            f"replay: {self._done}/{self._total} users, {rates}, {self.tally.users_dead_lettered} dead-lettered, "
+            f"{_clock(elapsed)} elapsed"
+        )
+        status = self.breaker.status()
+        if status:
+            line += f", {status}"
+        elif self._done < self._total:
+            line += f", eta {_clock(elapsed * (self._total - self._done) / self._done)}"
+        self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _clock(seconds: float) -> str:
+    """`0:01:05`: a time as the progress shows it."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def duration_text(seconds: float) -> str:

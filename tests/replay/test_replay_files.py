@@ -3,16 +3,23 @@ as one, and settings no replay can finish with are refused before anything is re
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from hotjar_cli.cli.command import outside_the_inputs
 from hotjar_cli.cli.settings import UsageError
+from hotjar_cli.replay import plan_events
+from hotjar_cli.replay.deadletter import DeadLetter
 from hotjar_cli.sources.reader import resolve
-from tests.support.cli import one_line, track
+from tests.support.cli import identify, one_line, track
+from tests.support.replay_support import events_of
 
 SITE = ["--site-id", "1234567", "--page-url", "https://www.example.com/"]
 
@@ -90,7 +97,14 @@ def test_a_number_that_is_no_number_of_seconds_or_calls_is_refused(logs: Path, o
 
 
 @pytest.mark.parametrize(
-    ("given", "said"), [(["--site-id", "abc"], "--site-id 'abc' is no number"), ([], "--site-id is required")]
+    ("given", "said"),
+    [
+        (["--site-id", "abc"], "--site-id 'abc' is no number"),
+        # Digits to Unicode, not to int(): a superscript two, and digits of other scripts that int() would take.
+        (["--site-id", "\u00b2"], "--site-id '\u00b2' is no number"),
+        (["--site-id", "\u0661\u0662\u0663"], "is no number"),
+        ([], "--site-id is required"),
+    ],
 )
 def test_a_site_id_missing_or_no_number_is_said_for_what_it_is(logs: Path, given: list[str], said: str) -> None:
     result = subprocess.run(
@@ -98,3 +112,66 @@ def test_a_site_id_missing_or_no_number_is_said_for_what_it_is(logs: Path, given
         capture_output=True, text=True, timeout=60, check=False, cwd=logs.parent,
     )  # fmt: skip
     assert said in refused(result)
+
+
+def test_standard_input_under_another_name_is_dead_lettered_as_it_was_read(tmp_path: Path) -> None:
+    # `--stdin-filename` names standard input in reports; a file of that name in the folder is another log. The
+    # dead-letter file holds what was read from standard input, whole, never that file's lines.
+    from tests.support.fake_hotjar import FakeHotjar
+
+    (tmp_path / "events.jsonl").write_text(track("Unrelated", user="someone-else") * 2)
+    piped = track("Paid", user="alice", timestamp="2024-01-01T00:00:00Z", anonymousId="a-1") + identify(
+        "alice", timestamp="2024-01-01T00:00:01Z", context={"timezone": "Europe/Paris"}
+    )
+    with FakeHotjar(allow_http=True) as fake:
+        fake.faults.error_every = 1
+        site = ["--site-id", str(fake.site_id), "--page-url", fake.page_url, "--script-url", fake.script_url]
+        delivery = ["--retries", "0", "--settle", "0.2", "--give-up-after", "0", "--dead-letter", "dead.ndjson"]
+        result = subprocess.run(
+            [sys.executable, "-m", "hotjar_cli", "replay", "-", "--stdin-filename", "events.jsonl", *site, *delivery],
+            input=piped,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 1, result.stderr
+    assert "rebuilt" not in result.stderr
+    dead = [json.loads(text) for text in (tmp_path / "dead.ndjson").read_text().splitlines()]
+    assert [message["userId"] for message in dead] == ["alice", "alice"]
+    assert [message["timestamp"] for message in dead] == ["2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z"]
+    assert dead[0]["anonymousId"] == "a-1" and dead[1]["context"] == {"timezone": "Europe/Paris"}
+
+
+def test_a_checkpoint_that_is_no_regular_file_is_refused_before_it_is_read(logs: Path) -> None:
+    # The checkpoint is read back when the replay starts: a named pipe would wait for a writer for ever.
+    os.mkfifo(logs.parent / "pipe")
+    said = refused(replay(logs, "--checkpoint", "pipe", cwd=logs.parent))
+    assert said.endswith("--checkpoint pipe is no regular file: the next run reads it back; name a file")
+
+
+def test_a_dead_letter_file_behind_a_link_or_a_named_pipe_stays_what_it_is(tmp_path: Path) -> None:
+    # Renamed over, /dev/null would become a regular file (root may do that): a device or a pipe is written through,
+    # and a link keeps pointing at its file, which gets the messages.
+    log = tmp_path / "log.ndjson"
+    log.write_text(track("Paid", user="alice", messageId="m1"))
+    (user,) = plan_events(events_of(log)).users
+    (tmp_path / "kept.ndjson").write_text("")
+    link = tmp_path / "dead.ndjson"
+    link.symlink_to("kept.ndjson")
+    dead = DeadLetter(link)
+    dead.add(user)
+    assert dead.write().messages == 1
+    assert link.is_symlink() and (tmp_path / "kept.ndjson").read_text() == log.read_text()
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    dead = DeadLetter(pipe)
+    dead.add(user)
+    assert dead.write().messages == 1
+    reader.join(10)
+    assert read == [log.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)

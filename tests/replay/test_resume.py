@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -199,3 +200,97 @@ def test_a_log_that_came_late_sends_only_its_calls(tmp_path: Path, fake: FakeHot
     assert again["sent"] == len(user) + 1  # its identify again, for the event to be the user's, and the event
     assert again["planned"] == again["sent"] + again["skipped"] == log.calls + 1
     assert sorted(map(str, received_args(fake)[before:])) == sorted(map(str, [*user, ["event", "Late Event"]]))
+
+
+def test_ctrl_c_without_a_checkpoint_says_that_running_again_repeats_the_users_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Without --checkpoint nothing records who was sent: "the same --checkpoint" names an option never given, and
+    # running the same command again would send the users already sent a second time.
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    command = replay_command(log.path, fake, tmp_path / "x", tmp_path / "y")
+    del command[command.index("--checkpoint") : command.index("--checkpoint") + 2]
+    del command[command.index("--dead-letter") : command.index("--dead-letter") + 2]
+    first = start(command, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while len({call.visitor for call in fake.received()}) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1 and report["interrupted"] is True and report["users_sent"] > 0, said
+    interrupted = next(line for line in said.splitlines() if line.startswith("interrupted: "))
+    assert "--checkpoint to send" not in interrupted
+    assert f"sends the {report['users_sent']} users sent again too" in interrupted
+
+
+def test_a_checkpoint_that_can_no_longer_be_written_stops_the_replay_and_says_whom_it_lacks(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # The disk fills up mid-run: here the file size limit of the replay's own process is lowered to the checkpoint's
+    # size (its browser, started before, keeps its own), so that the next user's line cannot be written.
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    checkpoint = tmp_path / "replay.checkpoint"
+    command = replay_command(log.path, fake, checkpoint, tmp_path / "dead.ndjson")
+    del command[command.index("--dead-letter") : command.index("--dead-letter") + 2]
+    first = start(command, tmp_path)
+    try:
+        wait_for_users(first, checkpoint, 3)
+        size = checkpoint.stat().st_size
+        resource.prlimit(first.pid, resource.RLIMIT_FSIZE, (size, size))
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1 and "Traceback" not in said, said
+    recorded = len(checkpointed(checkpoint))
+    assert f"the checkpoint could not be written ({checkpoint}: File too large): stopping" in said
+    assert report["checkpoint_error"] == f"{checkpoint}: File too large"
+    assert report["planned"] == report["sent"] + report["dead_lettered"] + report["skipped"] == log.calls
+    assert report["users_not_checkpointed"] == report["users_sent"] - recorded > 0
+    assert report["users_dead_lettered"] > 0 and set(dict(report["failures"])) <= {"checkpoint-failed"}
+    assert f"record {report['users_not_checkpointed']} user" in said
+
+
+def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of.
+    from hotjar_cli.cli.main import REPLAY_INTERRUPTED
+
+    os.mkfifo(tmp_path / "logs.ndjson")
+    command = replay_command(tmp_path / "logs.ndjson", fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
+    first = start(command, tmp_path)
+    try:
+        time.sleep(2)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert (code, report) == (130, {})
+    assert said.splitlines() == [REPLAY_INTERRUPTED]
+    assert "-o" not in said
+
+
+def test_users_abandoned_in_flight_by_a_second_ctrl_c_count_as_maybe_delivered(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # Hotjar answers each call after 2 s: the second Ctrl-C abandons users whose pages have made their calls, which
+    # Hotjar then holds. They are dead-lettered, and counted among what Hotjar may hold.
+    log = generate_log(tmp_path / "log.ndjson", users=8)
+    fake.faults.latency = 2.0
+    command = replay_command(log.path, fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
+    first = start(command, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not fake.served().posts and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(first.pid, signal.SIGINT)
+        time.sleep(0.2)
+        os.kill(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 1 and "abandoning the users in flight" in said, said
+    assert report["users_maybe_delivered"] >= 1 and report["maybe_delivered"] >= 1
+    time.sleep(2.5)  # the calls held by the latency are taken
+    assert 0 < len(fake.received()) <= report["sent"] + report["maybe_delivered"] + report["maybe_repeated"]

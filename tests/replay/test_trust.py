@@ -17,7 +17,7 @@ from rich.console import Console
 
 from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
 from hotjar_cli.replay.breaker import Breaker
-from hotjar_cli.replay.runner import duration_text
+from hotjar_cli.replay.runner import duration_text, progress_bar
 from hotjar_cli.replay.settings import parse_duration
 from tests.support.fake_hotjar import FakeHotjar
 from tests.support.replay_support import (
@@ -180,6 +180,12 @@ def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     assert "Hotjar started: yes" in result.stdout and "User Attributes: on" in result.stdout
     assert "a replay could deliver" in result.stdout
     assert fake.received() == []
+    assert result.stderr == ""
+
+    # Logs and --dry-run beside --check are not what it does: said, so that no one takes the look for a dry run.
+    result = cli("replay", "events.jsonl", "--check", "--dry-run", *site_options(fake))
+    assert result.returncode == 0 and "a replay could deliver" in result.stdout
+    assert result.stderr == "hotjar-cli: --check only looks at the site, so the logs and --dry-run are not used\n"
 
     fake.faults.user_attributes_enabled = False
     result = cli("replay", "--check", *site_options(fake), "--report", "json")
@@ -328,6 +334,19 @@ def test_the_progress_bar_shows_the_breaker_instead_of_an_eta() -> None:
     assert probing == "probing Hotjar"
 
 
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_progress_bar_stays_on_one_line_on_a_narrow_terminal(width: int) -> None:
+    # Below 120 columns the rates went to a second line; the bar itself gives way now.
+    drawn = io.StringIO()
+    console = Console(file=drawn, width=width, no_color=True)
+    progress = progress_bar(console, Breaker(threshold=1, pause=0.2, announce=lambda line: None))
+    task = progress.add_task("replay", total=60, calls=1200, failed=2)
+    progress.update(task, completed=30)
+    console.print(progress.get_renderable())
+    assert len(drawn.getvalue().splitlines()) == 1, drawn.getvalue()
+    assert "users/s" in drawn.getvalue()
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"), [("90s", 90), ("10m", 600), ("1h", 3600), ("1h30m", 5400), ("45", 45), ("0", 0), ("1.5m", 90)]
 )
@@ -380,3 +399,34 @@ def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_s
     assert quiet.returncode == 1
     assert "dead-lettered the user" not in quiet.stderr
     assert "users: 2 planned, 0 sent, 2 dead-lettered" in quiet.stderr
+
+
+def test_progress_off_a_terminal_is_plain_lines_while_the_logs_are_read_and_the_users_sent(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # `--progress` into a CI log: plain lines as users finish, not one bar drawn once the replay has ended.
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--concurrency", "2", "--progress")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "\x1b" not in result.stderr and "━" not in result.stderr
+    assert lines[0].startswith("reading: ") and any(line.startswith("reading: 100% ") for line in lines)
+    sending = [line for line in lines if line.startswith("replay: ") and " users, " in line]
+    assert len(sending) >= 5 and sending[-1].startswith("replay: 20/20 users, ")
+    assert all(" dead-lettered, " in line and " elapsed" in line for line in sending)
+
+
+def test_a_user_slowed_by_the_rate_is_no_outage_to_give_up_on(tmp_path: Path, fake: FakeHotjar) -> None:
+    # 12 calls at 4 a second keep the user's page busy for 3 s, past a give-up time of 1 s: nothing failed, so the
+    # replay waits for it rather than saying that Hotjar had an outage.
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "slow", "event": f"step {number}", "messageId": f"m{number}"}) + "\n"
+            for number in range(12)
+        )
+    )
+    said = io.StringIO()
+    report = run_replay(events_of(log), settings_for(fake, rate=4.0, give_up_after_seconds=1), quiet_console(said))
+    assert report.gave_up is None and "giving up" not in said.getvalue()
+    assert (report.exit_code, report.sent) == (0, 12) and len(fake.received()) == 12

@@ -122,7 +122,7 @@ CLIENT = """(function () {
     var settings = window.hjSiteSettings || {};
     // With the site's User Attributes switched off, Hotjar keeps nothing of an identify call and says nothing.
     if (kind === 'identify' && settings.user_attributes_enabled === false) return;
-    var body = JSON.stringify({kind: kind, visitor: visitor, fresh: fresh, seq: sequence++,
+    var body = JSON.stringify({kind: kind, visitor: visitor, fresh: fresh, seq: sequence++, made: performance.now(),
                                site: window._hjSettings && window._hjSettings.hjid,
                                page: location.href, args: Array.prototype.slice.call(args)}, encode);
     if (!socket) {
@@ -197,6 +197,9 @@ class Received:
     at: float
     channel: str = "http"
     """How the call arrived: "http" or "websocket"."""
+    made: float | None = None
+    """When the page made the call, in milliseconds of its own clock (`performance.now()`): when it arrives is up to
+    the browser and the machine's load."""
 
 
 @dataclass(frozen=True)
@@ -525,6 +528,7 @@ class _Handler(BaseHTTPRequestHandler):
                         data["args"],
                         time.monotonic(),
                         channel,
+                        data.get("made"),
                     )
                 )
         return status
