@@ -307,6 +307,10 @@ def replay(
         outside_the_inputs("--dead-letter", delivery.dead_letter, paths, common.sources)
         outside_the_inputs("--checkpoint", delivery.checkpoint, paths, common.sources)
     chosen = build_engine(engine, scheduler, jobs)
+    one_process = "a replay that sends" if delivery is not None else "--latest-traits" if latest_traits else "--report"
+    if jobs is not None and (delivery is not None or latest_traits or report is not None):
+        # Said, not refused: the answer is the same, as for any number of jobs; only the time it takes is not.
+        talk.say(f"hotjar-cli: {one_process} plans each user's calls in one process, so --jobs is not used")
     if delivery is None and latest_traits:
         require_local(
             chosen, "--latest-traits merges each user's traits in one process: run this dry run without --engine dask"

@@ -1132,6 +1132,25 @@ def test_a_replay_plans_each_message_id_once_as_its_dry_run_prints_it(logs: Any)
     assert cli("replay", "once.jsonl", "--dry-run", "--report", "json").json()["repeated"] == 0
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--latest-traits"],
+            "hotjar-cli: --latest-traits plans each user's calls in one process, so --jobs is not used",
+        ),
+        (["--report", "json"], "hotjar-cli: --report plans each user's calls in one process, so --jobs is not used"),
+        ([], None),
+    ],
+)
+def test_a_dry_run_that_plans_users_says_jobs_are_not_used(logs: Any, options: list[str], said: str | None) -> None:
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    result = cli("replay", path, "--dry-run", *options, "--jobs", "2")
+    assert result.code == 0
+    assert (said in result.stderr.splitlines()) if said else "--jobs" not in result.stderr
+    assert result.stdout == cli("replay", path, "--dry-run", *options).stdout
+
+
 def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
     assert result.code == 2

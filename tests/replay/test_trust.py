@@ -430,3 +430,13 @@ def test_a_user_slowed_by_the_rate_is_no_outage_to_give_up_on(tmp_path: Path, fa
     report = run_replay(events_of(log), settings_for(fake, rate=4.0, give_up_after_seconds=1), quiet_console(said))
     assert report.gave_up is None and "giving up" not in said.getvalue()
     assert (report.exit_code, report.sent) == (0, 12) and len(fake.received()) == 12
+
+
+def test_a_replay_that_sends_says_jobs_are_not_used(tmp_path: Path, fake: FakeHotjar) -> None:
+    # The logs are read and each user's calls planned in one process: `--jobs 2` changed nothing, silently.
+    log = generate_log(tmp_path / "log.ndjson", users=3)
+    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--jobs", "2", "--report", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sent"] == log.calls == len(fake.received())
+    said = "hotjar-cli: a replay that sends plans each user's calls in one process, so --jobs is not used"
+    assert said in result.stderr.splitlines()
