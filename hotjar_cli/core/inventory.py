@@ -670,10 +670,12 @@ def _names(
     return unpickled
 
 
-DECISIONS_HELD: Final = 65_536
+DECISIONS_HELD: Final = 32_768
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go. The core
-shares up to three decisions for each event name the site admits (see `Mapper`), so that a full site's 10,000
-names are held with room to spare."""
+shares up to three decisions for each event name the site admits, nearly always one of them met (see `Mapper`), and
+one for each of the names a full site turned away that it remembers (`mapping.NAMES_REMEMBERED`): a full site's
+10,000 names are held with room to spare. Every other decision is met once: on logs where every track brings a new
+event name, 65,536 of them held about 15 MB more."""
 SLOTS_PER_NAME_HELD: Final = 4
 """A kind's `Names.slots` lets the names met outside the sample go past this many per name held (`Names.outside`)."""
 
