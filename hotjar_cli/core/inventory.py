@@ -31,7 +31,7 @@ import msgspec
 from hotjar_cli.core.decode import EVENT, TIMESTAMP, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.mapping import attribute_name_at_fault
+from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, attribute_name_at_fault
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -999,8 +999,11 @@ class Inventory:
             for code in found:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
-        # already (or the site was full, or knew it), so they only count.
-        self._hold(decision, name, slot, tuple(found), decision_kind)
+        # already (or the site was full, or knew it), so they only count. A name too long to be remembered
+        # (`NAME_LENGTH_REMEMBERED`, or the run's limit) is met in a new decision each time: holding one would only
+        # keep its name alive.
+        if len(name) <= max(NAME_LENGTH_REMEMBERED, names.limits.max_event_name_length):
+            self._hold(decision, name, slot, tuple(found), decision_kind)
 
     def _identify(
         self,

@@ -101,13 +101,20 @@ _STRENGTH_OF_CODE: Final = {
 _MODIFIED_STRENGTH: Final = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
 
 
+NAME_LENGTH_REMEMBERED: Final = 500
+"""Characters of the longest name (past the run's own limit on event names) whose checks are remembered: a name
+longer than that is rejected or dropped for its length and is judged afresh at each message, so that memories of
+`NAMES_REMEMBERED` names hold at most a few MB of them. A log of a thousand event names of 200,000 characters held
+200 MB of them."""
+
+
 def json_path(parent: str, key: str) -> str:
     """`$.traits.plan`, or `$.traits["first name"]` where the key is not an identifier."""
     if parent == "$.traits":
         path = _TRAIT_PATHS.get(key)
         if path is None:
             path = _json_path(parent, key)
-            if len(_TRAIT_PATHS) < 10_000:
+            if len(_TRAIT_PATHS) < 10_000 and len(key) <= NAME_LENGTH_REMEMBERED:
                 _TRAIT_PATHS[key] = path
         return path
     return _json_path(parent, key)
@@ -179,6 +186,7 @@ class Mapper:
         "_by_type",
         "_event_limit",
         "_event_names",
+        "_longest_remembered",
         "_nested_traits",
         "_ready_attributes",
         "_refused_attributes",
@@ -210,6 +218,8 @@ class Mapper:
         self._event_limit = Finding(
             _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"the site already has {limits.max_events} event names"
         )
+        self._longest_remembered = max(NAME_LENGTH_REMEMBERED, limits.max_event_name_length)
+        """The longest event name whose checks are remembered (see `NAME_LENGTH_REMEMBERED`)."""
         self._attribute_limit = f"the site already has {limits.max_attributes} attribute names"
         """The message of every attribute-limit-exceeded finding: one text, not one a name turned away."""
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
@@ -374,7 +384,7 @@ class Mapper:
                 problem = nested.get(shape)
                 if problem is None:
                     problem = _trait_problem(name, value, limits)
-                    if len(nested) < 10_000:
+                    if len(nested) < 10_000 and len(name) <= NAME_LENGTH_REMEMBERED:
                         nested[shape] = problem
             else:
                 problem = _trait_problem(name, value, limits)
@@ -461,7 +471,7 @@ class Mapper:
         name_findings = _event_name_findings(name, self.limits)
         rejected = bool(name_findings) and RULES[name_findings[0].code].effect is Effect.REJECTED
         known = (name_findings, None if rejected else HotjarCall("event", event=name))
-        if len(self._event_names) < NAMES_REMEMBERED:
+        if len(self._event_names) < NAMES_REMEMBERED and len(name) <= self._longest_remembered:
             self._event_names[name] = known
         return known
 

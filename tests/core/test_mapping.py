@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage, Unreadable, context_timezone, library_version, parse_line
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.mapping import NAMES_REMEMBERED, Mapper, described, json_path, user_key
+from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, NAMES_REMEMBERED, Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
 from hotjar_cli.core.rules import RULES
 
@@ -463,6 +463,20 @@ def test_a_log_of_names_never_met_again_fills_no_memory_past_its_bound() -> None
     assert [(finding.code, finding.path, finding.detail) for finding in turned_away] == [
         ("HJ206", "$.traits.trait_late", "the site already has 1 attribute names")
     ]
+
+
+def test_a_name_too_long_to_remember_is_judged_afresh_each_time() -> None:
+    # A thousand event names of 200,000 characters were remembered whole: 200 MB.
+    mapper = Mapper(Limits())
+    judged = mapper.remembered()["event names judged"]
+    too_long = "N" * (NAME_LENGTH_REMEMBERED + 1)
+    for number in range(3):
+        findings = decide(track(f"{too_long}{number}"), mapper=mapper).findings
+        assert [finding.code for finding in findings] == ["HJ302"]
+        assert decide(identify({f"{too_long}{number}": 1}), mapper=mapper).findings[0].code == "HJ203"
+    assert mapper.remembered()["event names judged"] == judged
+    decide(track("Remembered"), mapper=mapper)
+    assert mapper.remembered()["event names judged"] in (judged, judged + 1)  # shared with other tests' mappers
 
 
 def test_a_server_track_offers_no_name_to_the_site() -> None:
