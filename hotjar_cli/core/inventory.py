@@ -31,7 +31,7 @@ import msgspec
 from hotjar_cli.core.decode import EVENT, TIMESTAMP, TRAITS, TYPE, Parsed, SegmentMessage, message_fields
 from hotjar_cli.core.eventtime import event_seconds, segment_text
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.mapping import attribute_name_at_fault
+from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, attribute_name_at_fault
 from hotjar_cli.core.model import Decision
 from hotjar_cli.core.rules import (
     ATTRIBUTE_LIMIT_EXCEEDED,
@@ -670,10 +670,12 @@ def _names(
     return unpickled
 
 
-DECISIONS_HELD: Final = 65_536
+DECISIONS_HELD: Final = 32_768
 """At most this many decisions are held by identity (see `Inventory.observe`); past that they are let go. The core
-shares up to three decisions for each event name the site admits (see `Mapper`), so that a full site's 10,000
-names are held with room to spare."""
+shares up to three decisions for each event name the site admits, nearly always one of them met (see `Mapper`), and
+one for each of the names a full site turned away that it remembers (`mapping.NAMES_REMEMBERED`): a full site's
+10,000 names are held with room to spare. Every other decision is met once: on logs where every track brings a new
+event name, 65,536 of them held about 15 MB more."""
 SLOTS_PER_NAME_HELD: Final = 4
 """A kind's `Names.slots` lets the names met outside the sample go past this many per name held (`Names.outside`)."""
 
@@ -997,8 +999,11 @@ class Inventory:
             for code in found:
                 record.dropped[code] = record.dropped.get(code, 0) + 1
         # Later tracks with this decision are under the same name, with the same findings: the name is offered
-        # already (or the site was full, or knew it), so they only count.
-        self._hold(decision, name, slot, tuple(found), decision_kind)
+        # already (or the site was full, or knew it), so they only count. A name too long to be remembered
+        # (`NAME_LENGTH_REMEMBERED`, or the run's limit) is met in a new decision each time: holding one would only
+        # keep its name alive.
+        if len(name) <= max(NAME_LENGTH_REMEMBERED, names.limits.max_event_name_length):
+            self._hold(decision, name, slot, tuple(found), decision_kind)
 
     def _identify(
         self,

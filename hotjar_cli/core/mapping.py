@@ -101,13 +101,20 @@ _STRENGTH_OF_CODE: Final = {
 _MODIFIED_STRENGTH: Final = len(_OUTCOME_ORDER) - 1 - _OUTCOME_ORDER.index(Outcome.MODIFIED)
 
 
+NAME_LENGTH_REMEMBERED: Final = 500
+"""Characters of the longest name (past the run's own limit on event names) whose checks are remembered: a name
+longer than that is rejected or dropped for its length and is judged afresh at each message, so that memories of
+`NAMES_REMEMBERED` names hold at most a few MB of them. A log of a thousand event names of 200,000 characters held
+200 MB of them."""
+
+
 def json_path(parent: str, key: str) -> str:
     """`$.traits.plan`, or `$.traits["first name"]` where the key is not an identifier."""
     if parent == "$.traits":
         path = _TRAIT_PATHS.get(key)
         if path is None:
             path = _json_path(parent, key)
-            if len(_TRAIT_PATHS) < 10_000:
+            if len(_TRAIT_PATHS) < 10_000 and len(key) <= NAME_LENGTH_REMEMBERED:
                 _TRAIT_PATHS[key] = path
         return path
     return _json_path(parent, key)
@@ -163,15 +170,23 @@ def user_key_of(user_id: Any, anonymous_id: Any) -> str | None:
     return None
 
 
+NAMES_REMEMBERED: Final = 20_000
+"""Names whose checks a mapper remembers per memory (event names judged, names a full site turned away): past this,
+a name is judged afresh at each message. Names usually repeat, and a few thousand cover a site's; logs where every
+message brings a new name fill the memories with names never met again, and 100,000 a memory held about 60 MB."""
+
+
 class Mapper:
     """Decides, message by message, what Hotjar receives. Holds the limits and the site being folded."""
 
     __slots__ = (
         "_admitted_events",
+        "_attribute_limit",
         "_bare_identify",
         "_by_type",
         "_event_limit",
         "_event_names",
+        "_longest_remembered",
         "_nested_traits",
         "_ready_attributes",
         "_refused_attributes",
@@ -203,6 +218,10 @@ class Mapper:
         self._event_limit = Finding(
             _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"the site already has {limits.max_events} event names"
         )
+        self._longest_remembered = max(NAME_LENGTH_REMEMBERED, limits.max_event_name_length)
+        """The longest event name whose checks are remembered (see `NAME_LENGTH_REMEMBERED`)."""
+        self._attribute_limit = f"the site already has {limits.max_attributes} attribute names"
+        """The message of every attribute-limit-exceeded finding: one text, not one a name turned away."""
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
         # Trait names that break no rule of their own but that a full site turned away, with their finding.
@@ -235,6 +254,15 @@ class Mapper:
         if old.attributes_full and site.attributes_full and same_attributes:
             carried._refused_attributes = self._refused_attributes
         return carried
+
+    def remembered(self) -> dict[str, int]:
+        """How many names each memory of this mapper holds (see `NAMES_REMEMBERED`)."""
+        return {
+            "event names judged": len(self._event_names),
+            "event names turned away": len(self._refused_events),
+            "attribute names stored": len(self._ready_attributes),
+            "attribute names turned away": len(self._refused_attributes),
+        }
 
     def decide(self, parsed: Parsed) -> Decision:
         """The decision for one parsed line or batch item."""
@@ -356,22 +384,18 @@ class Mapper:
                 problem = nested.get(shape)
                 if problem is None:
                     problem = _trait_problem(name, value, limits)
-                    if len(nested) < 10_000:
+                    if len(nested) < 10_000 and len(name) <= NAME_LENGTH_REMEMBERED:
                         nested[shape] = problem
             else:
                 problem = _trait_problem(name, value, limits)
             if problem is None and (name in self.site.attributes or self.site.admit_attribute(name)):
-                if len(ready) < 100_000 and name != "__proto__":
+                if len(ready) < NAMES_REMEMBERED and name != "__proto__":
                     ready[name] = None
                 continue
             del attributes[name]
             if problem is None:
-                problem = Finding(
-                    _ATTRIBUTE_LIMIT_EXCEEDED_CODE,
-                    json_path("$.traits", name),
-                    f"the site already has {limits.max_attributes} attribute names",
-                )
-                if len(refused) < 100_000 and name != "__proto__":
+                problem = Finding(_ATTRIBUTE_LIMIT_EXCEEDED_CODE, json_path("$.traits", name), self._attribute_limit)
+                if len(refused) < NAMES_REMEMBERED and name != "__proto__":
                     refused[name] = problem
             findings.append(problem)
         if not findings and self._bare_identify is not None:
@@ -412,7 +436,7 @@ class Mapper:
             # Rejected whole, like a name Hotjar refuses: its properties are not a loss of their own.
             findings.append(self._event_limit)
             decision = _decision(findings, None)
-            if not spec_found and len(self._refused_events) < 100_000:
+            if not spec_found and len(self._refused_events) < NAMES_REMEMBERED:
                 self._refused_events[name] = decision
             return decision
         if not spec_found and len(self._admitted_events) < 100_000:
@@ -447,7 +471,7 @@ class Mapper:
         name_findings = _event_name_findings(name, self.limits)
         rejected = bool(name_findings) and RULES[name_findings[0].code].effect is Effect.REJECTED
         known = (name_findings, None if rejected else HotjarCall("event", event=name))
-        if len(self._event_names) < 100_000:
+        if len(self._event_names) < NAMES_REMEMBERED and len(name) <= self._longest_remembered:
             self._event_names[name] = known
         return known
 

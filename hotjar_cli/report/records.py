@@ -26,13 +26,17 @@ def write_document(record: dict[str, Any], out: TextIO) -> None:
     """A record as one indented JSON document and a line end, with the characters a terminal would act on escaped
     (still valid JSON, the same values). Its UTF-8 goes to the stream's bytes when it has them: a report of
     megabytes (an inventory) is then neither decoded nor encoded again."""
-    encoded = _visible_json(msgspec.json.format(msgspec.json.encode(record), indent=2) + b"\n")
+    # The line end is written on its own: added to the document, it copied it whole (12 MB more at the peak of an
+    # inventory of 24,000 names).
+    encoded = _visible_json(msgspec.json.format(msgspec.json.encode(record), indent=2))
     buffer = getattr(out, "buffer", None)
     if buffer is not None and (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8":
         out.flush()
         buffer.write(encoded)
+        buffer.write(b"\n")
     else:
         out.write(encoded.decode())
+        out.write("\n")
 
 
 _VISIBLE_PART = 1 << 16

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hotjar_cli.core.decode import SegmentMessage, Unreadable, context_timezone, library_version, parse_line
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.mapping import Mapper, described, json_path, user_key
+from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, NAMES_REMEMBERED, Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
 from hotjar_cli.core.rules import RULES
 
@@ -442,6 +442,41 @@ def test_batch_items_take_the_envelopes_library_and_channel_unless_they_name_the
         "$.context.library.name",
     ]
     assert decide_all({**envelope, "context": {"timezone": "Europe/Oslo"}})[0].outcome is Outcome.ACCEPTED
+
+
+def test_a_log_of_names_never_met_again_fills_no_memory_past_its_bound() -> None:
+    # Every track a new event name and every identify a new trait past a full site: each name is judged (and turned
+    # away) once, and a mapper remembering them all grew by some 600 bytes a name, to about 60 MB.
+    mapper = Mapper(Limits(max_events=1, max_attributes=1))
+    for number in range(NAMES_REMEMBERED + 500):
+        parsed = [
+            SegmentMessage(type="track", userId="u1", event=f"Event {number}"),
+            SegmentMessage(type="identify", userId="u1", traits={f"trait_{number}": 1}),
+        ]
+        decisions = [mapper.decide(message) for message in parsed]
+        assert [decision.outcome for decision in decisions] == (
+            [Outcome.ACCEPTED, Outcome.ACCEPTED] if number == 0 else [Outcome.REJECTED, Outcome.MODIFIED]
+        )
+    remembered = mapper.remembered()
+    assert max(remembered.values()) == NAMES_REMEMBERED, remembered
+    turned_away = decide(identify({"trait_late": 1}), mapper=mapper).findings
+    assert [(finding.code, finding.path, finding.detail) for finding in turned_away] == [
+        ("HJ206", "$.traits.trait_late", "the site already has 1 attribute names")
+    ]
+
+
+def test_a_name_too_long_to_remember_is_judged_afresh_each_time() -> None:
+    # A thousand event names of 200,000 characters were remembered whole: 200 MB.
+    mapper = Mapper(Limits())
+    judged = mapper.remembered()["event names judged"]
+    too_long = "N" * (NAME_LENGTH_REMEMBERED + 1)
+    for number in range(3):
+        findings = decide(track(f"{too_long}{number}"), mapper=mapper).findings
+        assert [finding.code for finding in findings] == ["HJ302"]
+        assert decide(identify({f"{too_long}{number}": 1}), mapper=mapper).findings[0].code == "HJ203"
+    assert mapper.remembered()["event names judged"] == judged
+    decide(track("Remembered"), mapper=mapper)
+    assert mapper.remembered()["event names judged"] in (judged, judged + 1)  # shared with other tests' mappers
 
 
 def test_a_server_track_offers_no_name_to_the_site() -> None:
