@@ -38,12 +38,11 @@ from rich.progress import (
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.report.wording import counted
+from hotjar_cli.run.lines_off_a_terminal import LINE_SECONDS, clock
 from hotjar_cli.sources.reader import size_of
 from hotjar_cli.sources.source import Source
 
 REDRAW_SECONDS = 0.125
-LINE_SECONDS = 10.0
-"""At most this long between two of `ProgressLines`' lines while input arrives, besides one at each tenth of it."""
 
 
 class RunProgress(ABC):
@@ -295,12 +294,6 @@ def same_terminal(one: IO[str], other: IO[str]) -> bool:
         return os.isatty(first) and os.isatty(second) and os.path.samestat(os.fstat(first), os.fstat(second))
     except (OSError, ValueError):  # no file descriptor (a test's captured output), or a closed one
         return False
-
-
-def clock(seconds: float) -> str:
-    """`0:02:05` for 125 seconds, as the bar writes a time."""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def total_bytes(sources: list[Source]) -> int:

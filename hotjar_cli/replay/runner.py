@@ -47,11 +47,10 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
+from hotjar_cli.run.lines_off_a_terminal import LINE_SECONDS, clock
 
 T = TypeVar("T")
 LOGGED_FAILURES = 10
-LINE_SECONDS = 10.0
-"""Off a terminal, at most this long between two progress lines while users finish, besides one at each tenth."""
 """Users given up on that are named one by one on stderr; the rest are only counted."""
 
 
@@ -426,20 +425,14 @@ class Runner:
         )
         line = (
             f"replay: {self._done}/{self._total} users, {rates}, {self.tally.users_dead_lettered} dead-lettered, "
-            f"{_clock(elapsed)} elapsed"
+            f"{clock(elapsed)} elapsed"
         )
         status = self.breaker.status()
         if status:
             line += f", {status}"
         elif self._done < self._total:
-            line += f", eta {_clock(elapsed * (self._total - self._done) / self._done)}"
+            line += f", eta {clock(elapsed * (self._total - self._done) / self._done)}"
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-
-
-def _clock(seconds: float) -> str:
-    """`0:01:05`: a time as the progress shows it."""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def duration_text(seconds: float) -> str:
