@@ -55,6 +55,12 @@ __all__ = [
 
 MAX_SITE_ID = 2**31 - 1
 
+LONGEST_WAIT_SECONDS = 86_400
+"""The longest a page waits in the browser: between two calls (`--rate`), or watching for failed requests
+(`--settle`). A browser's timer waits at most 2**31 - 1 ms (24.8 days) and fires at once past that, so a rate of
+less than one call in that time would send every call together, and a longer settle would watch nothing; a day is
+far beyond any replay's need."""
+
 
 def check_settings(settings: ReplaySettings) -> None:
     """Raise ReplaySetupError for settings no replay can start with; cheap, so callers may check first."""
@@ -143,10 +149,18 @@ def check_values(
         raise ReplaySetupError(f"--concurrency must be at least 1, not {concurrency}")
     if rate is not None and not (0 < rate < math.inf):
         raise ReplaySetupError(f"--rate must be a positive number of calls per second, not {rate}")
+    if rate is not None and rate * LONGEST_WAIT_SECONDS < 1:
+        raise ReplaySetupError(
+            f"--rate must be at least one call a day ({1 / LONGEST_WAIT_SECONDS:.7f} a second), not {rate:g}"
+        )
     if retries is not None and retries < 0:
         raise ReplaySetupError(f"--retries cannot be negative ({retries})")
     if settle_seconds is not None and not 0 <= settle_seconds < math.inf:
         raise ReplaySetupError(f"--settle must be a number of seconds, none or more, not {settle_seconds}")
+    if settle_seconds is not None and settle_seconds > LONGEST_WAIT_SECONDS:
+        raise ReplaySetupError(
+            f"--settle must be at most a day ({LONGEST_WAIT_SECONDS} seconds), not {settle_seconds:g}"
+        )
     if give_up_after_seconds is not None and not give_up_after_seconds < math.inf:
         raise ReplaySetupError("--give-up-after must be a duration (90s, 10m, 1h; 0 never)")
 

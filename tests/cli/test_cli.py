@@ -926,6 +926,9 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
         (["--rate", "-5"], "--rate must be a positive number of calls per second, not -5.0"),
         (["--rate", "nan"], "--rate must be a positive number of calls per second, not nan"),
         (["--settle", "nan"], "--settle must be a number of seconds, none or more, not nan"),
+        # A browser's timer fires at once past 24.8 days: calls that far apart would all go together.
+        (["--rate", "1e-9"], "--rate must be at least one call a day (0.0000116 a second), not 1e-09"),
+        (["--settle", "3e6"], "--settle must be at most a day (86400 seconds), not 3e+06"),
         (["--give-up-after", "-"], "--give-up-after: '-' is not a duration"),
         (["--site-id", "abc"], "--site-id 'abc' is no number"),
         (["--site-id", "0"], "invalid site id 0"),
