@@ -126,8 +126,8 @@ def text_width(out: TextIO) -> int:
 def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) -> None:
     """Budgets, then the most frequent names of each kind in aligned columns, fitted to `width` (else the
     terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
-    lines under each name. A name is never cut (two names cut alike would read the same): one longer than its
-    column folds over lines."""
+    lines under each name. A name longer than its column folds over lines; one past `TEXT_NAME_CHARACTERS` is cut,
+    with its length."""
     # rich lays the text out; imported here, as in `text_width`, the other formats start without it (about 15 ms).
     from hotjar_cli.report.layout import Flow, words
 
@@ -157,7 +157,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         for row in rows:
             table.append(
                 [
-                    visible_name(row["name"]),
+                    _text_name(row["name"]),
                     _fate(row),
                     _messages(row),
                     _users(row),
@@ -207,6 +207,20 @@ def _incomplete_lines(record: dict[str, Any], fitted: Callable[[str, int], list[
     for error in record["errors"]:
         lines += fitted(visible("  " + ": ".join(unread_words(error))), 4)
     return lines
+
+
+TEXT_NAME_CHARACTERS = 1_000
+"""A longer name is cut in the text inventory, with its length said: a name of 100,000 characters (a payload sent
+as a trait's name) folded over 1,300 lines of a terminal, and 300 of them took 5 s to lay out. Cut names that read
+alike are still rows of their own; the JSON and CSV hold every name whole."""
+
+
+def _text_name(name: str) -> str:
+    """A name as the text inventory shows it: its spaces at the ends and unsafe characters made visible, and past
+    `TEXT_NAME_CHARACTERS`, cut."""
+    if len(name) <= TEXT_NAME_CHARACTERS:
+        return visible_name(name)
+    return f"{visible_name(name[: TEXT_NAME_CHARACTERS - 1])}… ({len(name):,} characters)"
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:

@@ -797,6 +797,18 @@ def test_the_markdown_inventory_of_very_long_names_stays_small_enough_for_a_step
     assert {len(row["name"]) for row in whole["attributes"]["names"]} == {20_003}  # the JSON holds them whole
 
 
+def test_the_text_inventory_cuts_a_name_a_terminal_would_scroll_through(tmp_path: Path) -> None:
+    # A trait named with a 100,000-character payload folded over 1,300 lines of the terminal, each name of them.
+    log = tmp_path / "long.jsonl"
+    names = [f"{number:03}" + "n" * 100_000 for number in range(3)]
+    log.write_text(lines_of(*({"type": "identify", "userId": "u", "traits": {name: 1}} for name in names)))
+    code, out, _ = cli("inventory", log, "--format", "text")
+    assert code == 0
+    assert len(out.splitlines()) < 100
+    assert out.count("… (100,003 characters)") == 3
+    assert all(f"{number:03}" in out for number in range(3))  # each cut name is a row of its own
+
+
 def test_a_trait_is_a_date_exactly_where_segment_makes_a_date_of_it(tmp_path: Path, segment_dates_folder: Path) -> None:
     # Segment's integration runs traits through `@segment/isodate-traverse`: a string its `is()` accepts is a `Date`
     # in the browser, any other stays a string. Checked against those packages, run with node.
