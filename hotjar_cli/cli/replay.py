@@ -456,6 +456,13 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
         return EXIT_ERROR
     plan = planner.plan()
     say_unidentified(talk, plan)
+    if not plan.users:
+        # "0 planned" alone read as if the logs were lost: say what they held, as a dry run does.
+        left_out = planner.repeats.left_out
+        for line in dry_run_summary(
+            summary, repeated=Repeated(left_out["identify"], left_out["event"], plan.first_repeated)
+        ):
+            talk.say(line)
     result = run_replay(plan, settings, talk.console)
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)

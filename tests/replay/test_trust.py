@@ -440,3 +440,20 @@ def test_a_replay_that_sends_says_jobs_are_not_used(tmp_path: Path, fake: FakeHo
     assert json.loads(result.stdout)["sent"] == log.calls == len(fake.received())
     said = "hotjar-cli: a replay that sends plans each user's calls in one process, so --jobs is not used"
     assert said in result.stderr.splitlines()
+
+
+def test_a_replay_with_nothing_to_send_says_why_the_logs_made_no_call(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Logs of pages only (Hotjar takes none) ended in "calls: 0 planned" and nothing else: no word of the events read.
+    log = tmp_path / "pages.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "page", "userId": f"u{number}", "timestamp": "2024-01-01T00:00:00Z"}) + "\n"
+            for number in range(3)
+        )
+    )
+    result = cli("replay", str(log), *site_options(fake), "--settle", "0.2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "0 calls (0 identifies, 0 events) from 3 events." in lines
+    assert "3 events make no call: 3 ignored (`hotjar-cli validate` says why)." in lines
+    assert fake.received() == []
