@@ -36,7 +36,7 @@ from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
 # Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
 MAX_BUCKETS: Final = 2_000
 PENDING_GROUPS: Final = 4096
-"""Groups of events held before they are counted into buckets: the places kept for them (see `Timeline._pending`)."""
+"""Groups of events held before they are counted into buckets: the places kept for them (see `Timeline.held`)."""
 RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
@@ -376,6 +376,12 @@ class Timeline:
             group.first = sighting
         if _last_key(seen) > _last_key(_seen(group.last())):
             group.set_last(sighting)
+
+    @property
+    def held(self) -> int:
+        """The places the groups of events not yet counted into buckets take, counted from the groups themselves: at
+        most `PENDING_GROUPS`, however many kinds and hours the events fall in (past that, they are settled)."""
+        return sum(len(groups) for groups in self._pending.values())
 
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""

@@ -280,7 +280,7 @@ class Partial(msgspec.Struct, frozen=True):
     """Whether the unit's lines are numbered as in the whole file; else from the unit's own start."""
     abandoned: bool = False
     """Whether the unit stopped early, its result of no use: its site turned a name away while the names it started
-    with were incomplete (see `_work`). It then holds only which names it stopped for (`refused` in `attributes`,
+    with were incomplete (see `run_unit`). It then holds only which names it stopped for (`refused` in `attributes`,
     `events` or both): it runs again once those are exact."""
 
 
@@ -424,7 +424,7 @@ def _run_units(
         spool = None if folder is None else f"{folder}/{number}{'.again' if again else ''}.jsonl"
         keeping = None if run is None else (run, number)
         return executor.submit(
-            _work, units[number], settings, lines, spool, seeds, again, compress_over, shown.enough(), keeping
+            run_unit, units[number], settings, lines, spool, seeds, again, compress_over, shown.enough(), keeping
         )
 
     units = list(units)  # ranges are cut smaller while a site may fill (`SMALL_UNIT_BYTES`)
@@ -809,7 +809,7 @@ class OutputBuffer(io.TextIOBase):
         return Output(data=self._buffer.getvalue(), gzipped=True)
 
 
-def _work(
+def run_unit(
     unit: Source,
     settings: PassSettings,
     lines: Lines | None,
@@ -820,9 +820,9 @@ def _work(
     examples_shown: frozenset[str] = frozenset(),
     keeping: tuple[str, int] | None = None,
 ) -> Partial:
-    """One unit on one worker: its summary, its site's new names, and its streamed output (to `spool` if given,
-    else in the result, compressed past `compress_over` characters). It collects no examples of the rules in
-    `examples_shown`, which the units before it show enough of.
+    """One unit on one worker, as every engine's `Executor` runs it: its summary, its site's new names, and its
+    streamed output (to `spool` if given, else in the result, compressed past `compress_over` characters). It
+    collects no examples of the rules in `examples_shown`, which the units before it show enough of.
 
     `again` for a unit folded a second time, whose progress was counted the first time.
 

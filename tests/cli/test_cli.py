@@ -17,11 +17,8 @@ import pytest
 from hotjar_cli import __version__, compiled
 from hotjar_cli.cli.options import EngineName
 from hotjar_cli.cli.settings import build_engine
-from hotjar_cli.cli.validate import prepare_explanations
 from hotjar_cli.core.rules import CATALOGUE, RULES
-from hotjar_cli.core.summary import Summary
 from hotjar_cli.replay import ReplayReport
-from hotjar_cli.report import explain
 from hotjar_cli.run import parallel
 from tests.support.cli import (
     CLEAN,
@@ -1551,14 +1548,43 @@ def test_a_dry_run_line_shows_the_time_as_the_message_wrote_it_even_when_unreada
     assert [line["timestamp"] for line in cli("replay", log, "--dry-run", "--latest-traits").lines()] == expected
 
 
+EXPLANATIONS_GOT_READY = """
+import json, os, sys
+from hotjar_cli.cli.validate import prepare_explanations
+from hotjar_cli.core.summary import Summary
+from hotjar_cli.report.explain import explain, schema_dir
+
+schemas, opened = os.fspath(schema_dir()), []
+
+def heard(event, args):
+    if event == "open" and isinstance(args[0], (str, os.PathLike)) and os.fspath(args[0]).startswith(schemas):
+        opened.append(os.fspath(args[0]))
+
+sys.addaudithook(heard)
+loaded = []
+prepare_explanations(Summary())
+loaded.append(["jsonschema" in sys.modules, len(opened)])
+part = Summary()
+part.examples["HJ005"] = []
+prepare_explanations(part)
+loaded.append(["jsonschema" in sys.modules, len(opened)])
+explain({"type": "identify"})
+loaded.append(["jsonschema" in sys.modules, len(opened)])
+print(json.dumps(loaded))
+"""
+
+
 def test_a_part_with_an_example_to_explain_gets_the_explanations_ready_before_the_report() -> None:
-    explain._validators.cache_clear()
-    prepare_explanations(Summary())  # no example of a spec problem: nothing is loaded
-    assert explain._validators.cache_info().currsize == 0
-    part = Summary()
-    part.examples["HJ005"] = []
-    prepare_explanations(part)
-    assert explain._validators.cache_info().currsize == 1
+    # In a process of its own, where nothing was explained before: what was loaded (jsonschema) and how many of
+    # Segment's schemas were read, after each step.
+    done = subprocess.run(
+        [sys.executable, "-c", EXPLANATIONS_GOT_READY], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    nothing, ready, explained = json.loads(done.stdout)
+    assert nothing == [False, 0]  # no example of a spec problem: nothing is loaded
+    assert ready[0] and ready[1] > 0
+    assert explained == ready  # the explanation then reads no schema again: they were made ready
 
 
 @pytest.mark.parametrize(

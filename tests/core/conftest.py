@@ -40,7 +40,7 @@ def decide_lines() -> Callable[..., list[list[Decision]]]:
 def tally_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """The inventory's C module (`hotjar_cli/core/tally_native.c`): the one installed, or when the core runs from its
     sources (an edit since the install), the C source compiled here."""
-    if tally_module._native is not None:
+    if not isinstance(tally_module.new_tally(1, 1), tally_module.PythonTally):  # the inventory counts in C
         from hotjar_cli.core import tally_native
 
         return tally_native

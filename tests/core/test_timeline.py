@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.cli.app import app
-from hotjar_cli.core import timeline
 from hotjar_cli.core.decode import decode_one
 from hotjar_cli.core.eventtime import event_seconds
 from hotjar_cli.core.limits import Limits
@@ -342,7 +341,7 @@ def test_the_groups_held_stay_bounded_with_thousands_of_kinds_over_many_hours() 
         message = decode_one(json.dumps({"type": "track", "event": "x", "timestamp": time}).encode())
         decision = Decision(Outcome.REJECTED, None, tuple(Finding(code, "$.event") for code in shape))
         timeline.observe("log.jsonl", number + 1, None, message, decision)
-        assert sum(len(groups) for groups in timeline._pending.values()) <= PENDING_GROUPS
+        assert timeline.held <= PENDING_GROUPS
         start = int(datetime(2024, 3, 1 + hour // 24, hour % 24, tzinfo=UTC).timestamp())
         expected[start] = expected.get(start, 0) + 1
     timeline.finish()
@@ -368,9 +367,16 @@ def test_the_earlier_and_later_sighting_follow_the_order_of_time_then_file_line_
         place = (position.file, position.line, -1 if position.index is None else position.index)
         return (when is None, 0.0 if when is None else when, *place)
 
+    def part(seen: tuple[float | None, Position] | None) -> Timeline:
+        # A part of the input (`--jobs`, Dask) whose only sighting of a rule is `seen`; None: it has none.
+        timeline = Timeline()
+        if seen is not None:
+            timeline.first, timeline.last = {"HJ303": seen}, {"HJ303": seen}
+        return timeline
+
     earliest = other if key(other) < key(first) else first
-    assert timeline._earlier(first, other) == earliest
-    assert timeline._earlier(None, other) == other
+    assert part(first).merge(part(other)).first == {"HJ303": earliest}
+    assert part(None).merge(part(other)).first == {"HJ303": other}
     latest = other if (key(other)[0] is False, *key(other)[1:]) > (key(first)[0] is False, *key(first)[1:]) else first
-    assert timeline._later(first, other) == latest
-    assert timeline._later(None, other) == other
+    assert part(first).merge(part(other)).last == {"HJ303": latest}
+    assert part(None).merge(part(other)).last == {"HJ303": other}

@@ -520,7 +520,7 @@ def test_a_unit_stops_once_its_site_turns_a_name_away_before_the_names_before_it
         sent.clear()
         attach(SimpleNamespace(put=sent.append))
         try:
-            return parallel._work(unit, settings, None, None, seeds)
+            return parallel.run_unit(unit, settings, None, None, seeds)
         finally:
             attach(None)
 
@@ -660,7 +660,7 @@ def test_what_the_work_meanwhile_raises_is_raised_once_the_units_are_done(logs: 
         )
 
 
-def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_before() -> None:
+def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_before(tmp_path: Path) -> None:
     # Within a run each unit's seeds extend the last; a worker a cluster keeps from one run to the next meets others.
     # Every unit sent is unpacked before any runs (a cluster may receive many ahead): each keeps its own names.
     runs: tuple[list[str], ...] = (
@@ -673,6 +673,12 @@ def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_befo
         ["b", "a"],
         ["b", "a", "名"],
     )
+    met = ["a", "b", "c", "d", "x", "new"]  # the event names of the unit: all but "new" seeded in some run
+    log = tmp_path / "log.jsonl"
+    messages = [{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "tier": "gold"}}]
+    messages += [{"type": "track", "userId": "u1", "event": name} for name in met]
+    log.write_text("".join(json.dumps(message) + "\n" for message in messages), encoding="utf-8")
+    unit = resolve([str(log)])[0]
     sent, last = [], parallel.SeedNames("events")
     for names in runs:
         extends = names[: len(last)] == last
@@ -681,12 +687,13 @@ def test_a_worker_seeds_each_unit_with_exactly_its_names_whatever_it_seeded_befo
     other_kind = pickle.loads(pickle.dumps(parallel.SeedNames("attributes").extended(["plan"])))
     for names, received in zip(runs, sent, strict=True):
         assert received == names
-        seeded = parallel._seeded(received)
-        assert list(seeded) == names
-        site = parallel.Site(100, 10_000, known_events=seeded)
-        site.admit_event("new")
-        assert list(parallel._seeded(received)) == names  # the site took a copy
-    assert list(parallel._seeded(other_kind)) == ["plan"]
+        partial = parallel.run_unit(unit, PassSettings(), None, None, parallel.Seeds(other_kind, received, True, True))
+        # The unit's site started with exactly these names: it met every other name as new, in order.
+        assert partial.events.candidates == [name for name in met if name not in names]
+        assert partial.attributes.candidates == ["tier"]
+        # The names as the site copied them, in order, without the names the site took in after.
+        assert received.known is not None and list(received.known) == names
+    assert other_kind.known is not None and list(other_kind.known) == ["plan"]
     assert sent[1] is sent[2]  # the same names: unpacked once
 
 

@@ -219,7 +219,7 @@ def test_a_workers_timeline_crosses_without_the_decisions_it_met(tmp_path: Path)
     )
     settings = PassSettings(views=frozenset({View.TIMELINE}))
     seeds = parallel.Seeds([], names, True, True)  # the site holds them already: no new names to send either
-    partial = parallel._work(Source(str(log), log), settings, None, None, seeds)
+    partial = parallel.run_unit(Source(str(log), log), settings, None, None, seeds)
     assert partial.summary.events == 3000
     assert partial.summary.views is not None and partial.summary.views.timeline is not None
     assert len(pickle.dumps(partial)) < 8_000
