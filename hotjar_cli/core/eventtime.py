@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # Final, these tables are statics when compiled, rather than a lookup in the module's names at every use.
 _fromisoformat: Final = datetime.fromisoformat
-_HOURS: Final[dict[str, int]] = {}
+HOUR_STARTS: Final[dict[str, int]] = {}
 """The start of each hour met, in seconds, by its text `2024-03-01T10`: Segment's own times (`...T10:00:00.123Z`)
 are then read through it and in place, at a fraction of the cost of `fromisoformat`; any other form takes that
 path."""
@@ -47,9 +47,9 @@ def _segment_seconds(value: str) -> float | None:
     Past the hour it is read in place, character by character: compiled, looking slices of it up in tables of the
     minutes, seconds and fractions made and hashed three strings (2,900 instructions a time, against 900).
     """
-    hour = _HOURS.get(value[:13])
+    hour = HOUR_STARTS.get(value[:13])
     if hour is None:
-        hour = _hour_start(value[:13])
+        hour = hour_start(value[:13])
         if hour is None:
             return None
     size = len(value)
@@ -273,25 +273,27 @@ def text_seconds(text: str) -> float:
     return seconds if seconds is not None else hour_seconds(text[:13])
 
 
-def _hour_start(text: str) -> int | None:
+def hour_start(text: str) -> int | None:
+    """The start of an hour in seconds from its text `2024-03-01T10`, remembered in `HOUR_STARTS`; None for any other
+    text."""
     if len(text) != 13 or text[10] != "T":
         return None
     try:
         moment = _fromisoformat(text + ":00:00+00:00")
     except ValueError:
         return None
-    if len(_HOURS) >= 100_000:
-        _HOURS.clear()
-    start = _HOURS[text] = int(moment.timestamp())
+    if len(HOUR_STARTS) >= 100_000:
+        HOUR_STARTS.clear()
+    start = HOUR_STARTS[text] = int(moment.timestamp())
     return start
 
 
 def hour_seconds(text: str) -> int:
     """The start of an hour named as `2024-03-01T10` and read before: from the hours met, or read again once they
     were let go (past 100,000 of them)."""
-    start = _HOURS.get(text)
+    start = HOUR_STARTS.get(text)
     if start is None:
-        start = _hour_start(text)
+        start = hour_start(text)
         if start is None:
             raise ValueError(f"not an hour: {text!r}")
     return start

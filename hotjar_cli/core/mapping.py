@@ -74,14 +74,16 @@ UNSUPPORTED_TYPES: Final = frozenset({"page", "screen", "group", "alias"})
 _COPIED_TYPES: Final = frozenset({"identify", "track"})
 """The types Segment's Hotjar integration handles, whose facade's copy may throw (uncopyable-message)."""
 
-_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_HIGH_CARDINALITY: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
-    ("an email address", _EMAIL),
+EMAIL_PATTERN: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+"""An email address, as email-as-user-id and event-name-high-cardinality look for one."""
+HIGH_CARDINALITY_PATTERNS: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
+    ("an email address", EMAIL_PATTERN),
     ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
     ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)")),
     ("a number of 9 or more digits", re.compile(r"\d{9,}")),
     ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
 )
+"""What in an event name makes event-name-high-cardinality note it, each with its words."""
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 _OUTCOME_OF_EFFECT: Final = {
     Effect.INVALID: Outcome.INVALID,
@@ -313,7 +315,7 @@ class Mapper:
             spec = _spec_findings(message)
         decide_type = self._by_type.get(kind) if type(kind) is str else None
         if decide_type is None:
-            return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", _unknown_type(kind)),), None)
+            return _decision((Finding(_UNKNOWN_TYPE_CODE, "$.type", unknown_type_detail(kind)),), None)
         if outside is not None:
             return _decision((*spec, outside), None) if spec else _IGNORED_OUTSIDE[outside]
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
@@ -334,14 +336,14 @@ class Mapper:
     def _identified(self, findings: list[Finding], user_id: Any, traits: Any) -> Decision:
         """An identify's decision, from its `userId` and `traits`, after the `findings` of Segment's spec."""
         if not (type(user_id) is str and user_id) and not is_truthy(user_id):
-            findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", _falsy("userId", user_id)))
+            findings.append(Finding(_MISSING_USER_ID_CODE, "$.userId", falsy_detail("userId", user_id)))
             return _decision(findings, None)
         # Falsy traits (`""`, `0`, `false`) read as none: the facade's `traits()` is `this.field('traits') || {}`.
         if traits is not None and type(traits) is not dict and is_truthy(traits):
             findings.append(Finding(_INVALID_TRAITS_CODE, "$.traits", f"traits is {json_type(traits)}"))
             return _decision(findings, None)
         if type(user_id) is str:
-            if "@" in user_id and _EMAIL.search(user_id):
+            if "@" in user_id and EMAIL_PATTERN.search(user_id):
                 findings.append(
                     Finding(_EMAIL_AS_USER_ID_CODE, "$.userId", "the userId has the shape of an email address")
                 )
@@ -377,7 +379,7 @@ class Mapper:
                     continue
             problem: Finding | None
             if name == "__proto__" and not left_as_is(traits):
-                problem = _PROTO_TRAIT
+                problem = PROTO_TRAIT_FINDING
             elif kind is dict or kind is list:
                 # Objects and lists under one name are usually of one size: their findings are made once.
                 shape = (name, kind, len(value))
@@ -406,7 +408,7 @@ class Mapper:
         name = message.event
         if type(name) is not str or not name:
             if not is_truthy(name):
-                findings.append(Finding(_MISSING_EVENT_NAME_CODE, "$.event", _falsy("event", name)))
+                findings.append(Finding(_MISSING_EVENT_NAME_CODE, "$.event", falsy_detail("event", name)))
             else:
                 findings.append(
                     Finding(
@@ -570,7 +572,8 @@ def _outside_a_browser(channel: Any, context: Any) -> Finding | None:
     return _OUTSIDE_BY_LIBRARY[(name, path)]
 
 
-def _unknown_type(kind: Any) -> str:
+def unknown_type_detail(kind: Any) -> str:
+    """The detail of unknown-message-type for a message's `type`: missing, not a string, or no type Segment sends."""
     if kind is None:
         return "the message has no type"
     if isinstance(kind, str):
@@ -627,10 +630,11 @@ def _sent_by_analytics_next(message: SegmentMessage) -> bool:
     return version is not None and version.startswith(ANALYTICS_NEXT_VERSIONS)
 
 
-_ROUNDED_USER_ID: Final = (
+ROUNDED_USER_ID_DETAIL: Final = (
     "userId is a number too large for JavaScript to hold exactly; Hotjar receives it rounded, and ids that differ "
     "only in their last digits as one user"
 )
+"""The detail of a userId that is an integer JavaScript rounds."""
 
 
 def _non_string_user_id(user_id: Any, as_text: str) -> str:
@@ -638,11 +642,11 @@ def _non_string_user_id(user_id: Any, as_text: str) -> str:
     a detail holds no value)."""
     if type(user_id) is int and as_text != str(user_id):
         # JavaScript holds the number as the nearest double: ids that differ in their last digits become one user.
-        return _ROUNDED_USER_ID
+        return ROUNDED_USER_ID_DETAIL
     return f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
 
 
-def _falsy(field: str, value: Any) -> str:
+def falsy_detail(field: str, value: Any) -> str:
     """Why a falsy `userId` or `event` counts as missing, in the words of the value JavaScript sees."""
     if value is None:
         return f"{field} is missing or null"
@@ -688,13 +692,13 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
         return Finding(
             _UNSAFE_NUMBER_CODE,
             json_path("$.traits", name),
-            _UNSAFE_NUMBER_ROUNDED if type(value) is int and not _held_exactly(value) else _UNSAFE_NUMBER,
+            UNSAFE_NUMBER_ROUNDED_DETAIL if type(value) is int and not _held_exactly(value) else UNSAFE_NUMBER_DETAIL,
         )
     return None
 
 
-_UNSAFE_NUMBER: Final = "the number is outside ±(2^53 − 1), JavaScript's safe-integer range"
-_UNSAFE_NUMBER_ROUNDED: Final = _UNSAFE_NUMBER + ", and the browser cannot hold it exactly"
+UNSAFE_NUMBER_DETAIL: Final = "the number is outside ±(2^53 − 1), JavaScript's safe-integer range"
+UNSAFE_NUMBER_ROUNDED_DETAIL: Final = UNSAFE_NUMBER_DETAIL + ", and the browser cannot hold it exactly"
 """The details of `UNSAFE_NUMBER`: past the range, some integers have a double of their own (2^60) and others
 do not (2^53 + 1); a number written with a fraction or an exponent was read as the browser reads it."""
 
@@ -737,13 +741,13 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     # same, for a fifth of the cost on names like `Viewed Article 4821` (each new name is checked once).
     dot, colon = "." in name, ":" in name
     searched = ("@" in name, dot, dot or colon, True, colon)
-    for (what, pattern), could_match in zip(_HIGH_CARDINALITY, searched, strict=True):
+    for (what, pattern), could_match in zip(HIGH_CARDINALITY_PATTERNS, searched, strict=True):
         if could_match and pattern.search(name):
             return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)
     return ()
 
 
-_PROTO_TRAIT: Final = Finding(
+PROTO_TRAIT_FINDING: Final = Finding(
     _PROTO_TRAIT_CODE,
     "$.traits.__proto__",
     "Segment's facade copies the traits key by key, and writing `__proto__` sets the copy's prototype, not a trait",

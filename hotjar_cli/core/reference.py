@@ -16,20 +16,20 @@ from hotjar_cli.core.facade import keys_kept
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import (
-    _EMAIL,
-    _HIGH_CARDINALITY,
-    _PROTO_TRAIT,
-    _ROUNDED_USER_ID,
-    _UNSAFE_NUMBER,
-    _UNSAFE_NUMBER_ROUNDED,
+    EMAIL_PATTERN,
+    HIGH_CARDINALITY_PATTERNS,
     MESSAGE_TYPES,
     NON_BROWSER_LIBRARIES,
+    PROTO_TRAIT_FINDING,
+    ROUNDED_USER_ID_DETAIL,
+    UNSAFE_NUMBER_DETAIL,
+    UNSAFE_NUMBER_ROUNDED_DETAIL,
     UNSUPPORTED_TYPES,
-    _falsy,
-    _unknown_type,
     copy_fault_detail,
+    falsy_detail,
     json_path,
     place_path,
+    unknown_type_detail,
 )
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import (
@@ -87,7 +87,7 @@ class ReferenceMapper:
             return decision([Finding(parsed.code, "$", parsed.detail)], None)
         message = parsed
         if not isinstance(message.type, str) or message.type not in MESSAGE_TYPES:
-            return decision([Finding(UNKNOWN_TYPE.code, "$.type", _unknown_type(message.type))], None)
+            return decision([Finding(UNKNOWN_TYPE.code, "$.type", unknown_type_detail(message.type))], None)
         findings = spec_findings(message)
         outside = outside_a_browser(message)
         if outside is not None:
@@ -111,7 +111,7 @@ class ReferenceMapper:
             return uncopyable(message, findings)
         if not is_truthy(message.userId):
             return decision(
-                [*findings, Finding(MISSING_USER_ID.code, "$.userId", _falsy("userId", message.userId))], None
+                [*findings, Finding(MISSING_USER_ID.code, "$.userId", falsy_detail("userId", message.userId))], None
             )
         if is_truthy(message.traits) and not isinstance(message.traits, dict):
             return decision(
@@ -119,7 +119,7 @@ class ReferenceMapper:
             )
         user_id = message.userId
         if isinstance(user_id, str):
-            if _EMAIL.search(user_id):
+            if EMAIL_PATTERN.search(user_id):
                 findings.append(
                     Finding(EMAIL_AS_USER_ID.code, "$.userId", "the userId has the shape of an email address")
                 )
@@ -129,7 +129,7 @@ class ReferenceMapper:
             reason = (
                 f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
                 if exact
-                else _ROUNDED_USER_ID
+                else ROUNDED_USER_ID_DETAIL
             )
             findings.append(Finding(NON_STRING_USER_ID.code, "$.userId", reason))
             user_id = as_text
@@ -156,7 +156,7 @@ class ReferenceMapper:
         path = json_path("$.traits", name)
         if name not in kept:
             assert name == "__proto__", name  # the only key a copy loses
-            return Finding(PROTO_TRAIT.code, path, _PROTO_TRAIT.detail)
+            return Finding(PROTO_TRAIT.code, path, PROTO_TRAIT_FINDING.detail)
         if name == "id":
             return Finding(
                 RESERVED_TRAIT_ID.code, "$.traits.id", "Segment deletes the trait `id` before calling Hotjar"
@@ -182,7 +182,7 @@ class ReferenceMapper:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
             # An integer past every double, or between two of them, reaches the browser as another number.
             exact = isinstance(value, float) or (abs(value) < 2**1024 and int(float(value)) == value)
-            return Finding(UNSAFE_NUMBER.code, path, _UNSAFE_NUMBER if exact else _UNSAFE_NUMBER_ROUNDED)
+            return Finding(UNSAFE_NUMBER.code, path, UNSAFE_NUMBER_DETAIL if exact else UNSAFE_NUMBER_ROUNDED_DETAIL)
         return None
 
     def track(self, message: SegmentMessage, findings: list[Finding]) -> Decision:
@@ -192,7 +192,7 @@ class ReferenceMapper:
             return uncopyable(message, findings)
         name = message.event
         if not is_truthy(name):
-            return decision([*findings, Finding(MISSING_EVENT_NAME.code, "$.event", _falsy("event", name))], None)
+            return decision([*findings, Finding(MISSING_EVENT_NAME.code, "$.event", falsy_detail("event", name))], None)
         if not isinstance(name, str):
             return decision(
                 [
@@ -251,7 +251,7 @@ class ReferenceMapper:
                 bad.append(character)
         if bad:
             return Finding(EVENT_NAME_INVALID_CHARACTERS.code, "$.event", f"not allowed: {quoted_characters(bad)}")
-        for what, pattern in _HIGH_CARDINALITY:
+        for what, pattern in HIGH_CARDINALITY_PATTERNS:
             if pattern.search(name):
                 return Finding(EVENT_NAME_HIGH_CARDINALITY.code, "$.event", f"the name contains {what}")
         return None

@@ -21,11 +21,11 @@ from typing import Any, Final
 
 from hotjar_cli.core.decode import Parsed, SegmentMessage
 from hotjar_cli.core.eventtime import (
-    _HOURS,
     END_SECOND,
-    _hour_start,
+    HOUR_STARTS,
     event_seconds,
     hour_seconds,
+    hour_start,
     is_segment_time,
     segment_seconds,
     text_seconds,
@@ -325,7 +325,7 @@ class Timeline:
     ) -> None:
         """`observe` for any event, with its `timestamp` (`text`, None when it has none) and the number of its
         decision's kind in this timeline's kinds when known (else -1)."""
-        if type(text) is str and is_segment_time(text) and ((prefix := text[:13]) in _HOURS or _hour_start(prefix)):
+        if type(text) is str and is_segment_time(text) and ((prefix := text[:13]) in HOUR_STARTS or hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
             groups = self._pending.get(hour)
