@@ -123,7 +123,12 @@ def sample_key(name: str, at_fault: bool) -> int:
     name alone (and the run's settings), so the sample does not depend on how the input was split. A name a rule
     finds fault with for the name alone (`at_fault`) comes before every other, so the names where data is lost are
     held first."""
-    key = name_hash(name) >> 1
+    return key_of(name_hash(name), at_fault)
+
+
+def key_of(hashed: int, at_fault: bool) -> int:
+    """`sample_key` from the name's `name_hash`, which the caller has at hand."""
+    key = hashed >> 1
     return key if at_fault else key | _CLEAN
 
 
@@ -360,8 +365,9 @@ class Names:
         """The record of a name, made when new; None when the name falls outside the sample held. `at_fault`: a rule
         finds fault with the name alone (see `sample_key`). `in_site`: the site holds the name (it took it here, or
         held it before), so it is held whatever the sample (see `in_site`)."""
-        self.all_names.add(name_hash(name))
-        key = sample_key(name, at_fault)
+        hashed = name_hash(name)
+        self.all_names.add(hashed)
+        key = key_of(hashed, at_fault)
         threshold = self.threshold
         if threshold is not None and key > threshold and not in_site:
             return None
@@ -936,7 +942,7 @@ class Inventory:
         at_fault = event_name_at_fault if kind == EVENTS else attribute_name_at_fault(name, names.limits)
         record = names.record(name, at_fault, kind == EVENTS and names.in_site(name))
         if names.records is not records:
-            self._let_go(names, kind)
+            self._let_go(names, kind, records)
         if record is None:
             # Counted apart from the names held, which may be many more than `held_names` (the event names a
             # worker holds for the site, see `Names.kept_site`): were the bound on every name, a worker past it
@@ -952,14 +958,20 @@ class Inventory:
         slot = names.slots[name] = self._new_slot(kind)
         return slot
 
-    def _let_go(self, names: Names, kind: int) -> None:
-        """The sample of `names` was trimmed: the names it let go count no more."""
+    def _let_go(self, names: Names, kind: int, before: dict[str, NameRecord]) -> None:
+        """The sample of `names` was trimmed from the records `before`: the names it let go count no more. (A name has
+        a slot of its own only while it has a record, so only those of `before` are looked at, not every slot: with
+        the names met outside the sample, those are up to five times as many, and logs of a new event name in every
+        track trim every 3,000 names.)"""
         self._tally.forget()
-        for gone, slot in list(names.slots.items()):
-            if slot >= 0 and gone not in names.records:
-                self._tally.free_slot(kind, slot)
-                names.slots[gone] = -1
-                names.outside += 1
+        records, slots = names.records, names.slots
+        for gone in before:
+            if gone not in records:
+                slot = slots.get(gone)
+                if slot is not None and slot >= 0:
+                    self._tally.free_slot(kind, slot)
+                    slots[gone] = -1
+                    names.outside += 1
 
     def _track(
         self,
@@ -1074,7 +1086,7 @@ class Inventory:
             records = names.records
             names.extend(later_names)
             if names.records is not records:
-                self._let_go(names, kind)
+                self._let_go(names, kind, records)
         self.earliest = min(
             (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
         )
