@@ -218,9 +218,16 @@ alike are still rows of their own; the JSON and CSV hold every name whole."""
 def _text_name(name: str) -> str:
     """A name as the text inventory shows it: its spaces at the ends and unsafe characters made visible, and past
     `TEXT_NAME_CHARACTERS`, cut."""
-    if len(name) <= TEXT_NAME_CHARACTERS:
-        return visible_name(name)
-    return f"{visible_name(name[: TEXT_NAME_CHARACTERS - 1])}… ({len(name):,} characters)"
+    shown, length = _cut(name, TEXT_NAME_CHARACTERS)
+    return shown + length
+
+
+def _cut(name: str, limit: int) -> tuple[str, str]:
+    """A name made visible (`visible_name`), past `limit` characters cut to its first ones and an ellipsis, and the
+    words that then say its length (` (20,003 characters)`), else none."""
+    if len(name) <= limit:
+        return visible_name(name), ""
+    return visible_name(name[: limit - 1]) + "…", f" ({len(name):,} characters)"
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
@@ -374,10 +381,8 @@ MARKDOWN_NAME_CHARACTERS = 300
 def _markdown_name(name: str) -> str:
     """A name as a code span in a table cell, the spaces at its ends made visible (a code span shows them, but a
     rendered page does not); past `MARKDOWN_NAME_CHARACTERS`, cut, with its length."""
-    if len(name) <= MARKDOWN_NAME_CHARACTERS:
-        return table_cell(code(visible_name(name)))
-    cut = visible_name(name[: MARKDOWN_NAME_CHARACTERS - 1]) + "…"
-    return f"{table_cell(code(cut))} ({len(name):,} characters)"
+    shown, length = _cut(name, MARKDOWN_NAME_CHARACTERS)
+    return table_cell(code(shown)) + length
 
 
 def _markdown_place(seen: dict[str, Any] | None) -> str:
