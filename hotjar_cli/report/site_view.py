@@ -258,8 +258,20 @@ def _names_record(
         "new_per_week": None,
         "projected_fill": None,
     }
-    if full_at is None and new and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
-        pace = new / ((latest - earliest) / WEEK)
+    # The pace is of the names the site took within the span of event time it is measured over. With --since or
+    # --until the span is the window's, while the messages the filters left out still take their slots: counted,
+    # 31 names of a month over its last two days made 108.5 a week.
+    taken = (
+        sum(
+            1
+            for seen in list(slots.values())[known:]
+            if seen is None or seen[0] is None or earliest <= seen[0] <= latest
+        )
+        if earliest is not None and latest is not None
+        else 0
+    )
+    if full_at is None and taken and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
+        pace = taken / ((latest - earliest) / WEEK)
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))

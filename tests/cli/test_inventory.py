@@ -906,3 +906,18 @@ def test_the_names_only_left_out_messages_sent_are_counted_apart_so_the_parts_ad
     assert "Attributes: 1 name, 4 more sent only by messages the filters left out; 5 kept, 0 turned away" in said
     unfiltered = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]
     assert (unfiltered["distinct_names"], unfiltered["left_out_only_names"]) == (5, 0)
+
+
+def test_a_window_of_since_and_until_measures_the_pace_by_the_names_taken_within_it(tmp_path: Path) -> None:
+    # One new name a day for 30 days. The site took 31 names, but --since leaves the last two days: the pace is that
+    # of the 3 names taken within them, not the 31 of the whole logs over two days (108.5 a week, "full" in 5 days).
+    log = tmp_path / "month.jsonl"
+    spread_over(log, timedelta(days=30), 31)
+    since = (START + timedelta(days=28)).isoformat().replace("+00:00", "Z")
+    budget = json.loads(cli("inventory", log, "--format", "json", "--since", since)[1])["attributes"]["budget"]
+    assert budget["used"] == budget["admitted"] == 31  # the filters leave the slots as the site holds them
+    assert budget["new_per_week"] == 10.5  # 3 names in 2 days
+    projected = START + timedelta(days=30) + timedelta(weeks=69 / 10.5)
+    assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
+    whole = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]["budget"]
+    assert whole["new_per_week"] == round(31 / (30 / 7), 2)  # no filter: every name the logs added, as before
