@@ -461,7 +461,7 @@ SLOTS_DRAWN = 1_000
 10,000 event names, or a limit raised with `--max-attributes`) as one bar, so the page stays small."""
 
 
-def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any]) -> str:
+def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any], filtered: bool) -> str:
     budget = kind["budget"]
     parts = [
         f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
@@ -476,7 +476,7 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any])
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif pace := pace_words(budget, span):
+    elif pace := pace_words(budget, span, filtered):
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
@@ -628,11 +628,12 @@ def inventory_table(record: dict[str, Any]) -> str:
     )
 
 
-def _site_sections(inventory: dict[str, Any]) -> list[str]:
+def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
+    """The budgets and the table of names; `filtered`: whether the filters left events out (see `pace_words`)."""
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"]),
-        _budget("Event names", inventory["events"], "--known-events", inventory["span"]),
+        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"], filtered),
+        _budget("Event names", inventory["events"], "--known-events", inventory["span"], filtered),
         "<h2>Inventory</h2>",
         inventory_table(inventory),
     ]
@@ -711,7 +712,7 @@ def validate_page(report: Report) -> str:
     inventory = None
     if summary.views is not None and summary.views.inventory is not None:
         inventory = inventory_record(summary.views.inventory, report.redact, report.limits)
-        sections += _site_sections(inventory)
+        sections += _site_sections(inventory, bool(summary.filtered))
     for error in summary.errors:
         sections.append(
             f'<p class="severity-error">{_e(error.file)}:{error.line}: reading stopped here: {_e(error.message)}</p>'
@@ -734,7 +735,7 @@ def inventory_page(record: dict[str, Any]) -> str:
     timeline = record.get("timeline")
     if timeline is not None:
         sections += _timeline_sections(_charted(timeline, summary))
-    sections += _site_sections(record)
+    sections += _site_sections(record, bool(summary.get("filtered")))
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 
 

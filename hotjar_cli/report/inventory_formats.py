@@ -52,11 +52,16 @@ NO_NEW_NAMES = "no new names in these logs"
 
 
 def budget_line(
-    label: str, budget: dict[str, Any], show: Callable[[str], str] = visible, span: dict[str, Any] | None = None
+    label: str,
+    budget: dict[str, Any],
+    show: Callable[[str], str] = visible,
+    span: dict[str, Any] | None = None,
+    filtered: bool = False,
 ) -> str:
     """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
 
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
+    `span` and `filtered`: as `pace_words` takes them.
     """
     known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
     line = f"{label}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
@@ -64,7 +69,7 @@ def budget_line(
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
-    pace = pace_words(budget, span)
+    pace = pace_words(budget, span, filtered)
     return f"{line}; {pace or NO_NEW_NAMES}"
 
 
@@ -136,11 +141,15 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     def fitted(text: str, indent: int = 2) -> list[str]:
         return [line.plain for line in Flow(words(text), indent).lines(width)]
 
+    filtered = bool(record["summary"].get("filtered"))
     lines = [
         *fitted(f"hotjar-cli inventory: {span_words(record)}"),
         *_incomplete_lines(record, fitted),
-        *fitted(budget_line("attribute budget", record["attributes"]["budget"], span=record["span"])),
-        *fitted(budget_line("event budget", record["events"]["budget"], span=record["span"])),
+        *(
+            line
+            for label, key in (("attribute budget", "attributes"), ("event budget", "events"))
+            for line in fitted(budget_line(label, record[key]["budget"], span=record["span"], filtered=filtered))
+        ),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -398,9 +407,10 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             place, why = unread_words(error)
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
+    filtered = bool(record["summary"].get("filtered"))
     lines += [
-        f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code, span=record['span'])}",
-        f"- {budget_line('Event budget', record['events']['budget'], show=code, span=record['span'])}",
+        f"- {budget_line(label, record[key]['budget'], show=code, span=record['span'], filtered=filtered)}"
+        for label, key in (("Attribute budget", "attributes"), ("Event budget", "events"))
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]

@@ -5,6 +5,7 @@ documented in the README; every format of `inventory`, and the timeline parts of
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,11 +67,12 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
-def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None) -> str | None:
+def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filtered: bool = False) -> str | None:
     """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
     the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.
     `span`: the inventory record's (`{"first", "last"}`), which tells logs with no readable event time from logs
-    spanning less than a day. Every format of the inventory says the pace in these words, from the JSON's fields."""
+    spanning less than a day. `filtered`: whether the filters left events out, so that the span is of those left, not
+    of the logs. Every format of the inventory says the pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
     pace = budget["new_per_week"]
@@ -85,9 +87,19 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None) -> st
         return f"{shown} new name{'' if shown == '1' else 's'} a week, {when} at that pace"
     if budget["admitted"]:
         if span is not None and span["first"] is None:
+            if filtered:
+                return "no event the filters left has a readable event time to project a pace from"
             return "no readable event time in these logs to project a pace from"
+        if filtered and span is not None and _span_seconds(span) >= PACE_MIN_SPAN:
+            return "no new name within the span of event time the filters left, so no pace to project"
         return "too short a span of event time (under a day) to project a pace"
     return None
+
+
+def _span_seconds(span: dict[str, Any]) -> float:
+    """The seconds from the first to the last event time of the inventory record's `span` (both given)."""
+    first, last = (datetime.fromisoformat(span[end]) for end in ("first", "last"))
+    return (last - first).total_seconds()
 
 
 def _weekly_pace(pace: float) -> float:

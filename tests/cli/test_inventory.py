@@ -921,3 +921,31 @@ def test_a_window_of_since_and_until_measures_the_pace_by_the_names_taken_within
     assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
     whole = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]["budget"]
     assert whole["new_per_week"] == round(31 / (30 / 7), 2)  # no filter: every name the logs added, as before
+
+
+def test_the_budgets_of_logs_the_filters_left_out_do_not_say_the_logs_hold_no_event_time(tmp_path: Path) -> None:
+    log = tmp_path / "month.jsonl"
+    # Three new names on the first three days, then the last of them again each day to the 30th.
+    log.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {f"trait_{min(day, 2)}": 1},
+                    "timestamp": (START + timedelta(days=day)).isoformat().replace("+00:00", "Z"),
+                }
+                for day in range(30)
+            )
+        )
+    )
+    after = (START + timedelta(days=31)).isoformat().replace("+00:00", "Z")
+    from_day_5 = (START + timedelta(days=5)).isoformat().replace("+00:00", "Z")
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, "--since", after)[1].split())
+        assert "no readable event time in these logs" not in out, format  # every one of them has one
+        assert "no event the filters left has a readable event time to project a pace from" in out.lower(), format
+        # 25 days of events, within which the site took no name: no span "too short" to tell.
+        out = " ".join(cli("inventory", log, "--format", format, "--since", from_day_5)[1].split())
+        assert "too short a span" not in out, format
+        assert "no new name within the span of event time the filters left, so no pace to project" in out.lower()
