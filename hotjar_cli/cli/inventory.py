@@ -69,6 +69,7 @@ from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
 from hotjar_cli.report.records import inventory_document
+from hotjar_cli.report.site_view import no_message_words
 from hotjar_cli.report.wording import counted
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
@@ -193,6 +194,9 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             "standard output writes as escapes (\\u200b), so that no terminal acts on them; -o FILE writes every name "
             "exactly"
         )
+    no_message = no_message_words(document)
+    if no_message is not None and settings.format is InventoryFormat.CSV:
+        talk.say(f"hotjar-cli: {no_message}")  # the CSV is a table of names: this has no row in it
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     say_charts_left_out(talk, settings.format.value)
     say_errors(talk, summary)

@@ -43,6 +43,7 @@ from hotjar_cli.report.site_view import (
     names_words,
     narrower_words,
     natural_key,
+    no_message_words,
     pace_words,
     span_words,
     unknown_words,
@@ -728,6 +729,9 @@ def inventory_page(record: dict[str, Any]) -> str:
         "<h1>The Hotjar site's names</h1>",
         f'<p class="muted">hotjar-cli {_e(__version__)}: {_e(span_words(record))}</p>',
     ]
+    no_message = no_message_words(record)
+    if no_message is not None:
+        sections.append(f"<p>{_e(no_message)}.</p>")
     incomplete = incomplete_words(record["errors"])
     if incomplete is not None:
         unread = "".join(f"<li>{_e(place)}: {_e(why)}</li>" for place, why in map(unread_words, record["errors"]))

@@ -21,6 +21,7 @@ from hotjar_cli.report.site_view import (
     incomplete_words,
     listing_order,
     names_words,
+    no_message_words,
     pace_words,
     span_words,
     unknown_words,
@@ -144,6 +145,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     filtered = bool(record["summary"].get("filtered"))
     lines = [
         *fitted(f"hotjar-cli inventory: {span_words(record)}"),
+        *(fitted(f"{no_message}.") if (no_message := no_message_words(record)) else []),
         *_incomplete_lines(record, fitted),
         *(
             line
@@ -399,6 +401,9 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
     """
     lines = ["## Hotjar site inventory", ""]
+    no_message = no_message_words(record)
+    if no_message is not None:
+        lines += [f"{no_message}.", ""]  # no name from the input in it
     incomplete = incomplete_words(record["errors"])
     if incomplete is not None:
         # A quote: the list of errors in it cannot run on into the list of budgets after it.

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from hotjar_cli.core.eventtime import iso
+from hotjar_cli.core.gate import INVALIDITY
 from hotjar_cli.core.inventory import NAMES_HELD, Inventory, NameRecord, Names, Seen, name_hash
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
@@ -146,6 +147,19 @@ def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
         f"Incomplete: {counted(files, 'file')} could not be read to {'its end' if files == 1 else 'their ends'}; "
         f"the names and counts below leave out the rest of {'it' if files == 1 else 'them'}"
     )
+
+
+def no_message_words(record: dict[str, Any]) -> str | None:
+    """`3 events are not Segment messages (not JSON, ...) and send no name; hotjar-cli validate says where`, for the
+    inventory's document when some events are invalid; None when none is. An inventory of a file of the wrong shape
+    (a CSV export, a JSON array) lists no name: without this, it read as a site with nothing to fear. No text from the
+    input is in it."""
+    invalid = record["summary"]["outcomes"]["invalid"]
+    if not invalid:
+        return None
+    events = "is not a Segment message" if invalid == 1 else "are not Segment messages"
+    sends = "sends" if invalid == 1 else "send"
+    return f"{counted(invalid, 'event')} {events} {INVALIDITY} and {sends} no name; hotjar-cli validate says where"
 
 
 def unread_words(error: dict[str, Any]) -> tuple[str, str]:

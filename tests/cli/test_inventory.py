@@ -949,3 +949,31 @@ def test_the_budgets_of_logs_the_filters_left_out_do_not_say_the_logs_hold_no_ev
         out = " ".join(cli("inventory", log, "--format", format, "--since", from_day_5)[1].split())
         assert "too short a span" not in out, format
         assert "no new name within the span of event time the filters left, so no pace to project" in out.lower()
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_an_inventory_says_how_many_events_were_not_segment_messages(tmp_path: Path, format: str) -> None:
+    # A log of the wrong shape (a CSV export, a pretty-printed JSON array) names nothing: "0 names" alone read as a
+    # site with nothing to fear.
+    log = tmp_path / "export.jsonl"
+    log.write_text('userId,event\nu1,Signed Up\n[{"type": "track"}]\n')
+    code, out, _ = cli("inventory", log, "--format", format)
+    assert code == 0
+    said = " ".join(out.split())
+    assert (
+        "3 events are not Segment messages (not JSON, not an object, or of no known type) and send no name; "
+        "hotjar-cli validate says where" in said.replace("<code>", "").replace("</code>", "").replace("`", "")
+    )
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    assert "Segment message" not in cli("inventory", log, "--format", format)[1]
+
+
+def test_a_csv_inventory_says_on_stderr_how_many_events_were_not_segment_messages(tmp_path: Path) -> None:
+    log = tmp_path / "export.jsonl"
+    log.write_text("userId,event\n" + lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    code, out, err = cli("inventory", log, "--format", "csv")
+    assert code == 0 and out.count("\n") == 2  # the header and plan's row: the table stays one of names
+    assert (
+        "hotjar-cli: 1 event is not a Segment message (not JSON, not an object, or of no known type) and sends no "
+        "name; hotjar-cli validate says where" in err
+    )
