@@ -104,9 +104,10 @@ def _drops(row: dict[str, Any], key: str) -> str:
     return (_counts(row[key]) or "-") if counts_known(row) else UNKNOWN
 
 
-def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | None:
-    """`… and 115 more names: 65 kept, 42 turned away, 8 never sent (115 values or messages)`: the names not
-    listed, by fate (those outside the sample held, whose fate is not known, counted apart)."""
+def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]], counts: str) -> str | None:
+    """`… and 115 more names: 65 kept, 42 turned away, 8 never sent (115 values)`: the names not listed, by fate
+    (those outside the sample held, whose fate is not known, counted apart), and what they count: `counts`, `value`
+    for attribute names, `message` for event names."""
     listed = {id(row) for row in shown}
     hidden = [row for row in kind["names"] if id(row) not in listed]
     remainder = kind["remainder"]
@@ -118,7 +119,7 @@ def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | 
         parts.append(f"{remainder['names']:,} outside the sample held")
     occurrences = remainder["occurrences"] + sum(row["messages"] or 0 for row in hidden)
     more = counted(len(hidden) + remainder["names"], "more name")
-    return f"… and {more}: {', '.join(parts)} ({counted(occurrences, 'value or message', 'values or messages')})"
+    return f"… and {more}: {', '.join(parts)} ({counted(occurrences, counts)})"
 
 
 def text_width(out: TextIO) -> int:
@@ -202,7 +203,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         unknown = unknown_words(rows, key[:-1])
         if unknown:
             lines += fitted(f"{unknown}.")
-        more = _remainder_line(kind, rows)
+        more = _remainder_line(kind, rows, "value" if key == "attributes" else "message")
         if more:
             lines += fitted(more)
     lines += ["", *fitted(record["users_note"] + ".")]
@@ -443,7 +444,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         unknown = unknown_words(rows, key[:-1])
         if unknown:
             lines += ["", f"{unknown}."]  # no name from the input in it
-        more = _remainder_line(kind, rows)
+        more = _remainder_line(kind, rows, "value" if key == "attributes" else "message")
         if more:
             lines += ["", more]
     lines += ["", f"_{record['users_note']}; hotjar-cli {__version__}_"]

@@ -326,7 +326,7 @@ def test_every_count_of_one_in_the_text_markdown_and_html_inventory_is_singular(
     # 51 names kept, each in one message: the one past the 50 shown is counted below them.
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {f"trait_{n:02}": 1 for n in range(51)}}))
     for format in ("text", "markdown"):
-        assert "… and 1 more name: 1 kept (1 value or message)" in cli("inventory", log, "--format", format)[1], format
+        assert "… and 1 more name: 1 kept (1 value)" in cli("inventory", log, "--format", format)[1], format
 
 
 def test_the_text_and_markdown_inventories_list_the_names_whose_data_was_lost_first(tmp_path: Path) -> None:
@@ -336,8 +336,8 @@ def test_the_text_and_markdown_inventories_list_the_names_whose_data_was_lost_fi
     often = {"type": "identify", "userId": "u1", "traits": {f"kept_{n:02}": 1 for n in range(60)}}
     nested = {"type": "identify", "userId": "u3", "traits": {"nested_one": {"nested": 1}}}
     for lost, remainder in (
-        (45, "… and 10 more names: 10 kept (30 values or messages)"),
-        (55, "… and 16 more names: 10 kept, 5 turned away, 1 never sent (36 values or messages)"),
+        (45, "… and 10 more names: 10 kept (30 values)"),
+        (55, "… and 16 more names: 10 kept, 5 turned away, 1 never sent (36 values)"),
     ):
         once = {"type": "identify", "userId": "u2", "traits": {f"lost_{n:02}": 1 for n in range(lost)}}
         log.write_text(lines_of(*[often] * 3, once, nested))
@@ -977,3 +977,11 @@ def test_a_csv_inventory_says_on_stderr_how_many_events_were_not_segment_message
         "hotjar-cli: 1 event is not a Segment message (not JSON, not an object, or of no known type) and sends no "
         "name; hotjar-cli validate says where" in err
     )
+
+
+def test_the_names_left_unlisted_count_their_messages_as_messages(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(lines_of(*({"type": "track", "userId": "u1", "event": f"Event {n:02}"} for n in range(51))))
+    for format in ("text", "markdown"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split())
+        assert "… and 1 more name: 1 kept (1 message)" in out, format  # an event name has no values
