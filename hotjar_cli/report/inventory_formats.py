@@ -100,7 +100,7 @@ def _messages(row: dict[str, Any]) -> str:
 
 
 def _drops(row: dict[str, Any], key: str) -> str:
-    """A name's findings by code, `-` for none, `?` where its counts are not known."""
+    """A name's findings by code (or its types), `-` for none, `?` where its counts are not known."""
     return (_counts(row[key]) or "-") if counts_known(row) else UNKNOWN
 
 
@@ -173,7 +173,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                     _fate(row),
                     _messages(row),
                     _users(row),
-                    *([_counts(row["types"]) if counts_known(row) else UNKNOWN] if key == "attributes" else []),
+                    *([_drops(row, "types")] if key == "attributes" else []),
                     _drops(row, drops),
                 ]
             )

@@ -985,3 +985,13 @@ def test_the_names_left_unlisted_count_their_messages_as_messages(tmp_path: Path
     for format in ("text", "markdown"):
         out = " ".join(cli("inventory", log, "--format", format)[1].split())
         assert "… and 1 more name: 1 kept (1 message)" in out, format  # an event name has no values
+
+
+def test_a_name_held_before_the_logs_shows_a_dash_for_its_types_as_for_its_drops(tmp_path: Path) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    seed = tmp_path / "site-attributes.txt"
+    seed.write_text("company\n")
+    out = cli("inventory", log, "--known-attributes", seed)[1]
+    (row,) = [line for line in out.splitlines() if line.startswith("company ")]
+    assert row.split() == ["company", "kept", "#1", "0", "0", "-", "-"]  # no empty cell under "types"
