@@ -401,7 +401,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
 
     Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
     """
-    lines = ["## Hotjar site inventory", ""]
+    lines = ["## Hotjar site inventory", "", f"{span_words(record)}.", ""]  # no text from the input in it
     no_message = no_message_words(record)
     if no_message is not None:
         lines += [f"{no_message}.", ""]  # no name from the input in it

@@ -995,3 +995,14 @@ def test_a_name_held_before_the_logs_shows_a_dash_for_its_types_as_for_its_drops
     out = cli("inventory", log, "--known-attributes", seed)[1]
     (row,) = [line for line in out.splitlines() if line.startswith("company ")]
     assert row.split() == ["company", "kept", "#1", "0", "0", "-", "-"]  # no empty cell under "types"
+
+
+def test_the_markdown_inventory_says_what_it_read_as_the_text_and_html_do(tmp_path: Path) -> None:
+    # A step summary is read without the command that wrote it: "0 names" of logs the filters left out whole read as
+    # logs that sent none.
+    log = tmp_path / "spread.jsonl"
+    spread_over(log, timedelta(days=4), 5)
+    out = cli("inventory", log, "--format", "markdown")[1]
+    assert out.splitlines()[2] == "5 events from 2024-03-01T00:00:00Z to 2024-03-05T00:00:00Z."
+    out = cli("inventory", log, "--format", "markdown", "--since", "2025-01-01")[1]
+    assert out.splitlines()[2] == "5 events, 5 filtered out."
