@@ -149,7 +149,9 @@ def inventory(
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,
-        output=output_path(output, common.sources),
+        output=output_path(
+            output, common.sources, {"--known-attributes": known_attributes, "--known-events": known_events}
+        ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )

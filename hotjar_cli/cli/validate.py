@@ -216,7 +216,9 @@ def validate(
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
-        output=output_path(output, common.sources),
+        output=output_path(
+            output, common.sources, {"--known-attributes": known_attributes, "--known-events": known_events}
+        ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,
