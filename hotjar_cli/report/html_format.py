@@ -684,10 +684,11 @@ def validate_page(report: Report) -> str:
     timeline = record.get("timeline")
     if timeline is not None:
         sections += _timeline_sections(_charted(timeline, record["summary"]))
-        if timeline["untimed"]["events"]:
+        untimed = timeline["untimed"]["events"]
+        if untimed:
             sections.append(
-                f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
-                "and are not in the charts.</p>"
+                f'<p class="muted">{counted(untimed, "event")} {"has" if untimed == 1 else "have"} no readable time '
+                f"and {'is' if untimed == 1 else 'are'} not in the charts.</p>"
             )
     cards = []
     for code, rule_record in record["rules"].items():
