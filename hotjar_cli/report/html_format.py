@@ -45,6 +45,7 @@ from hotjar_cli.report.site_view import (
     natural_key,
     no_message_words,
     pace_words,
+    resolution_words,
     span_words,
     unknown_words,
     unnamed_words,
@@ -640,10 +641,11 @@ def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
     ]
 
 
-def _timeline_sections(timeline: dict[str, Any]) -> list[str]:
+def _timeline_sections(timeline: dict[str, Any], by: str) -> list[str]:
+    """The charts of outcomes over time; `by`: the buckets asked for (`--by`), which the span may have made coarser."""
     window = timeline["narrower"]
     return [
-        f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>",
+        f"<h2>Outcomes over time ({_e(resolution_words(timeline, by))})</h2>",
         *([f'<p class="muted">{_e(narrower_words(window))}.</p>'] if window is not None else []),
         outcomes_chart(timeline),
         "<h3>Not accepted as sent, on a scale of their own</h3>",
@@ -683,7 +685,7 @@ def validate_page(report: Report) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, record["summary"]))
+        sections += _timeline_sections(_charted(timeline, record["summary"]), report.by)
         untimed = timeline["untimed"]["events"]
         if untimed:
             sections.append(
@@ -739,7 +741,7 @@ def inventory_page(record: dict[str, Any]) -> str:
         sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, summary))
+        sections += _timeline_sections(_charted(timeline, summary), "day")  # an inventory has no --by
     sections += _site_sections(record, bool(summary.get("filtered")))
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

@@ -421,6 +421,13 @@ def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict
     }
 
 
+def resolution_words(timeline: dict[str, Any], by: str) -> str:
+    """`by day`, or when the span made the buckets coarser than `by` asked, `by day: hours would be too many buckets
+    over this span`, for a timeline record (`timeline_record`). Every report that shows the timeline says it so."""
+    coarser = f": {by}s would be too many buckets over this span" if timeline["by"] != by else ""
+    return f"by {timeline['by']}{coarser}"
+
+
 def narrower_words(window: dict[str, Any]) -> str:
     """`3 events lie outside 2024-01-01T00:00:00Z to 2025-01-01T00:00:00Z: --since ... --until ... charts the rest by
     day`, for `narrower`'s record. Every report says it in these words."""

@@ -845,3 +845,12 @@ def test_one_event_without_a_readable_time_is_one_event_on_the_page(tmp_path: Pa
     _, page = cli("validate", log, "--format", "html")
     assert "1 event has no readable time and is not in the charts." in page
     assert "1 events" not in page
+
+
+def test_a_page_asked_for_hours_says_why_it_charts_days_as_the_text_report_does(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track(f"2024-{month:02}-01T10:00:00Z") + "\n" for month in range(1, 13)))
+    _, page = cli("validate", log, "--format", "html", "--by", "hour")
+    assert "<h2>Outcomes over time (by day: hours would be too many buckets over this span)</h2>" in page
+    _, page = cli("validate", log, "--format", "html")
+    assert "<h2>Outcomes over time (by day)</h2>" in page
