@@ -87,6 +87,7 @@ def inventory(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write the inventory to this file instead of stdout (`-`): whole or not at all, written aside and "
             "then renamed; never over an input. Missing folders on its path are created. A device or named pipe is "
             "written through.",
