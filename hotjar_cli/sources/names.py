@@ -38,8 +38,9 @@ _LONGEST_MAGIC = 10
 NAME_SHOWN = 80
 """A note shows this many characters of a longer name, then `…`."""
 
-Fault = Callable[[str], str | None]
-"""Why Hotjar holds no name so (`is 51 characters long, over --max-attribute-name-length 50`), or None."""
+Fault = Callable[[str], tuple[str, str] | None]
+"""What kind of fault a name has (`length`, `characters`) and why Hotjar holds no name so (`is 51 characters long,
+over --max-attribute-name-length 50`), or None. Names are said once a kind: each kind its own words."""
 
 
 def read_names(option: str, path: Path | None, fault: Fault | None = None) -> tuple[tuple[str, ...], list[str]]:
@@ -72,8 +73,9 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
-    faulted: dict[str, int] = {}  # names Hotjar holds none of
-    escape = why = ""  # the first escape's text, and what is wrong with the first name faulted
+    faulted: dict[str, dict[str, int]] = {}  # names Hotjar holds none of, by the kind of their fault
+    why: dict[str, str] = {}  # what is wrong with the first name of each kind of fault
+    escape = ""  # the first escape's text
     head = file.read(_LONGEST_MAGIC)
     _refuse_compressed(option, path, head)
     for number, raw in enumerate(_lines(head, file), 1):
@@ -107,8 +109,9 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             escaped.setdefault(name, number)
         said = fault(name) if fault is not None else None
         if said is not None:
-            why = why or said
-            faulted.setdefault(name, number)
+            kind, reason = said
+            why.setdefault(kind, reason)
+            faulted.setdefault(kind, {}).setdefault(name, number)
         if len(names) > MAX_KNOWN_NAMES:
             raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
     again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
@@ -129,7 +132,10 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             "printed, hotjar-cli shows such a character so, and `inventory --format csv -o FILE` writes names exactly",
         ),
         _note(path, repeated, f"is listed again: read once{again}"),
-        _note(path, faulted, f"{why}: Hotjar holds no such name; taken as it is, in its slot{_others(faulted)}"),
+        *(
+            _note(path, names, f"{why[kind]}: Hotjar holds no such name; taken as it is, in its slot{_others(names)}")
+            for kind, names in faulted.items()
+        ),
     ]
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
@@ -180,20 +186,21 @@ def site_names(
     return SiteNames(attribute_names, event_names), attribute_notes + event_notes
 
 
-def _attribute_fault(limits: Limits, name: str) -> str | None:
+def _attribute_fault(limits: Limits, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_attribute_name_length:
-        return f"is {length:,} characters long, over --max-attribute-name-length {limits.max_attribute_name_length}"
+        limit = limits.max_attribute_name_length
+        return "length", f"is {length:,} characters long, over --max-attribute-name-length {limit}"
     return None
 
 
-def _event_fault(limits: Limits, name: str) -> str | None:
+def _event_fault(limits: Limits, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_event_name_length:
-        return f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
+        return "length", f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
     refused = limits.disallowed_characters(name)
     if refused:
-        return f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"
+        return "characters", f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"
     return None
 
 

@@ -387,3 +387,17 @@ def test_a_name_hotjar_holds_none_of_is_said_and_keeps_its_slot(logs: Any, optio
     assert seed_lines(result.stderr)[-1].startswith(f"hotjar-cli: names.txt:{line}: {said}: Hotjar holds no such name")
     kind = "attributes" if option == "--known-attributes" else "events"
     assert result.json()[kind]["names"][0]["name"] == names.splitlines()[0]  # in its slot all the same
+
+
+def test_an_event_name_too_long_and_one_with_refused_characters_are_each_said_for_what_they_are(logs: Any) -> None:
+    # Said as one, the long name was counted among those "holding characters Hotjar refuses", and its own fault,
+    # its length, was never said.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("bad(name)\n" + "E" * 300 + "\nalso bad?\n")
+    result = cli("inventory", path, "--known-events", "names.txt", "-f", "json")
+    assert seed_lines(result.stderr) == [
+        'hotjar-cli: names.txt:1: \'bad(name)\' holds characters Hotjar refuses in an event name ("(" ")"): Hotjar '
+        "holds no such name; taken as it is, in its slot (2 names in this file do)",
+        "hotjar-cli: names.txt:2: '" + "E" * 80 + "…' is 300 characters long, over --max-event-name-length 250: "
+        "Hotjar holds no such name; taken as it is, in its slot",
+    ]
