@@ -3,12 +3,13 @@
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
 and noted once a file, the notes in the file's order: a name with whitespace at either end (Hotjar holds `plan `
 apart from `plan`), a line starting with `#` (the file has no comments) or with a byte-order mark past the file's
-start (a file joined to another by `cat`), a name holding the text of an escape (`pl\\u200ban`), which is how
-hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar holds), and a name
-listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one longer than its
-limit, or an event name with characters it refuses), which still takes a slot as given. A file that is no list of
-names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is a JSON
-object).
+start (a file joined to another by `cat`), a name holding a carriage return (a file whose lines end in one alone, a
+classic Mac text saved from a spreadsheet, reads as one line), a name holding the text of an escape (`pl\\u200ban`),
+which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
+holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
+longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
+is no list of names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is
+a JSON object).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     commented: dict[str, int] = {}
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
+    returns: dict[str, int] = {}  # names holding a carriage return: lines ended by one alone read as one
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
     faulted: dict[str, dict[str, int]] = {}  # names Hotjar holds none of, by the kind of their fault
     why: dict[str, str] = {}  # what is wrong with the first name of each kind of fault
@@ -103,6 +105,8 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             commented.setdefault(name, number)
         if name[0] == "\ufeff":
             marked.setdefault(name, number)
+        if "\r" in name:
+            returns.setdefault(name, number)
         found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
         if found is not None:
             escape = escape or found.group()
@@ -130,6 +134,12 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             escaped,
             f"holds the text of an escape ({escape}): taken as it is, not as the character{_others(escaped)}; "
             "printed, hotjar-cli shows such a character so, and `inventory --format csv -o FILE` writes names exactly",
+        ),
+        _note(
+            path,
+            returns,
+            f"holds a carriage return: taken as one name{_others(returns)}, though a file whose lines end in a "
+            "carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)",
         ),
         _note(path, repeated, f"is listed again: read once{again}"),
         *(

@@ -401,3 +401,18 @@ def test_an_event_name_too_long_and_one_with_refused_characters_are_each_said_fo
         "hotjar-cli: names.txt:2: '" + "E" * 80 + "…' is 300 characters long, over --max-event-name-length 250: "
         "Hotjar holds no such name; taken as it is, in its slot",
     ]
+
+
+def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_said_to_name_one_name(logs: Any) -> None:
+    # A column saved from a spreadsheet as a classic Mac text: its three names were one, and the site held one name
+    # where the user meant three, without a word.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_bytes(b"plan\remail\rseats\r")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "-f", "json")
+    assert [row["name"] for row in result.json()["attributes"]["names"]][:1] == ["plan\remail\rseats"]  # as it is
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: 'plan\\u000demail\\u000dseats' holds a carriage return: taken as one name, though "
+        "a file whose lines end in a carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)"
+    ]
+    Path("names.txt").write_bytes(b"plan\r\nemail\r\n")  # CRLF: each line's end, as before
+    assert seed_lines(cli("inventory", path, "--known-attributes", "names.txt").stderr) == []
