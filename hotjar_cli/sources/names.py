@@ -8,8 +8,8 @@ classic Mac text saved from a spreadsheet, reads as one line), a name holding th
 which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
 holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
 longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
-is no list of names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is
-a JSON object).
+is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
+mark, or a line holding a NUL byte), or a JSON log (a line that is a JSON object).
 """
 
 from __future__ import annotations
@@ -80,11 +80,18 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     escape = ""  # the first escape's text
     head = file.read(_LONGEST_MAGIC)
     _refuse_compressed(option, path, head)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{option} {path}: the file is UTF-16 text: save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
     for number, raw in enumerate(_lines(head, file), 1):
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
             raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
+        if "\0" in line:  # UTF-16 without its byte-order mark: valid UTF-8, a NUL between letters
+            raise InputError(
+                f"{option} {path}:{number}: holds a NUL byte, which no name has: the file lists names as UTF-8 text "
+                "(UTF-16? iconv -f UTF-16 -t UTF-8)"
+            )
         name = line.rstrip("\r\n")
         text = name.strip()
         if not text:

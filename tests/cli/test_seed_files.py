@@ -190,6 +190,19 @@ REFUSED = {
         b"\x28\xb5\x2f\xfd" + bytes(20),
         "--known-attributes names.txt.zst: the file is compressed with zstd: decompress it first (zstd -d)",
     ),
+    # PowerShell's Out-File and Notepad's "Unicode" write UTF-16: with its byte-order mark, it was only "not UTF-8
+    # text"; without one, each name was taken with a NUL byte between its letters, in silence.
+    "UTF-16 with a byte-order mark": (
+        "names.txt",
+        "plan\r\nemail\r\n".encode("utf-16"),
+        "--known-attributes names.txt: the file is UTF-16 text: save it as UTF-8 (iconv -f UTF-16 -t UTF-8)",
+    ),
+    "UTF-16 without one": (
+        "names.txt",
+        "plan\nemail\n".encode("utf-16-be"),
+        "--known-attributes names.txt:1: holds a NUL byte, which no name has: the file lists names as UTF-8 text "
+        "(UTF-16? iconv -f UTF-16 -t UTF-8)",
+    ),
     "a folder": (
         "names",
         None,
