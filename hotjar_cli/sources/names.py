@@ -9,7 +9,7 @@ which is how hotjar-cli prints an invisible character (copied from its output, t
 holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
 longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
 is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
-mark, or a line holding a NUL byte), or a JSON log (a line that is a JSON object).
+mark, or a line holding a NUL byte), a JSON log (a line that is a JSON object), or an inventory CSV (its header).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
 _LONGEST_MAGIC = 10
 """Bytes enough to hold the magic bytes of every compression refused."""
+INVENTORY_CSV_HEADER = "kind,name,fate,"
+"""How the header of the CSV `inventory --format csv` writes starts (`report.inventory_formats.CSV_COLUMNS`): such a
+file holds the names to seed a site with, in its `name` column, but each of its lines is no name."""
 NAME_SHOWN = 80
 """A note shows this many characters of a longer name, then `…`."""
 
@@ -99,6 +102,12 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
         if text[0] == "{" and text[-1] == "}" and _is_json_object(text):
             raise InputError(
                 f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
+            )
+        if not names and name.startswith(INVENTORY_CSV_HEADER):
+            kind = "attribute" if option == "--known-attributes" else "event"
+            raise InputError(
+                f"{option} {path}: line {number} is the header of an inventory CSV, not a name: the file lists one "
+                f"name per line (the names of the CSV's kept {kind} rows, in slot order)"
             )
         if name in names:
             repeated.setdefault(name, number)

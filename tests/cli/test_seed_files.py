@@ -429,3 +429,17 @@ def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_said_to_name_one_n
     ]
     Path("names.txt").write_bytes(b"plan\r\nemail\r\n")  # CRLF: each line's end, as before
     assert seed_lines(cli("inventory", path, "--known-attributes", "names.txt").stderr) == []
+
+
+@pytest.mark.parametrize(("option", "kind"), [("--known-attributes", "attribute"), ("--known-events", "event")])
+def test_an_inventory_csv_given_as_a_seed_file_is_refused_in_one_line(logs: Any, option: str, kind: str) -> None:
+    # The CSV an inventory writes with -o is where the names to seed a site with are read from; given as it is, each
+    # of its rows was taken as a name (17 rows of 191 characters), with exit 0.
+    path = logs("log.jsonl", LOG)
+    assert cli("inventory", path, "-f", "csv", "-o", "names.csv").code == 0
+    result = cli("inventory", path, option, "names.csv")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {option} names.csv: line 1 is the header of an inventory CSV, not a name: the file lists "
+        f"one name per line (the names of the CSV's kept {kind} rows, in slot order)"
+    )
