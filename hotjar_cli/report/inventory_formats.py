@@ -308,9 +308,11 @@ def _cell(value: Any, exact: bool) -> Any:
     # exactly, a key to join on or to put in a seed file.
     if not exact:
         value = _for_a_terminal(value)
-    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text. A cell
+    # that starts with ' gets one more too, so that a ' at a cell's start is always the guard: dropped, the cell is
+    # the name (`-x` is `'-x` and `'-x` is `''-x`, which were one cell).
     shown = value.lstrip()
-    if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
+    if (len(shown) > 1 and shown[:1] in FORMULA_STARTS) or value[:1] == "'":
         return "'" + value
     return value
 

@@ -603,6 +603,20 @@ def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_space
     assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])
 
 
+def test_a_csv_name_read_back_without_its_guard_is_the_name_and_no_two_names_read_alike(tmp_path: Path) -> None:
+    # "-x" was written "'-x", as the name "'-x" was: two names of the site, one cell, and no way back to either.
+    log = tmp_path / "formulas.jsonl"
+    names = ["-x", "'-x", "''-x", "@handle", "'quoted", "-", " -x"]
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
+    out = tmp_path / "names.csv"
+    assert cli("inventory", log, "--format", "csv", "-o", out)[0] == 0
+    cells = [row["name"] for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline=""))]
+    assert len(set(cells)) == len(names)
+    # The README's rule: a cell that starts with ' has one added; drop it, and the cell is the name.
+    assert sorted(cell[1:] if cell.startswith("'") else cell for cell in cells) == sorted(names)
+    assert _unguarded_formulas([cells]) == []
+
+
 LINE_BREAKS = ["\r", "\r\n", "\r=cr", "\u2028", "\r=1+1", "a\rb", "\n@x", "\x85-x", "\u2029", "\x0b", "\x0c", "\x1c+1"]
 """Names holding a character some CSV reader or spreadsheet ends a line at, some of them before a formula."""
 
