@@ -9,7 +9,8 @@ which is how hotjar-cli prints an invisible character (copied from its output, t
 holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
 longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
 is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
-mark, or a line holding a NUL byte), a JSON log (a line that is a JSON object), or an inventory CSV (its header).
+mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a line that is a JSON
+object), or an inventory CSV (its header).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from hotjar_cli.sources.source import STDIN, InputError
 
 MAX_KNOWN_NAMES = 1_000_000
 """A seed file longer than this is not a list of a site's names."""
+LONGEST_LINE = 64 * 1024 * 1024
+"""Bytes a seed line may hold: a longer one is no name (a name of 20,000,000 characters has been met, as a mistake,
+and is taken), and is not read whole: `/dev/zero`, or a file with no line end, filled memory."""
 _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
 _LONGEST_MAGIC = 10
@@ -86,15 +90,20 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{option} {path}: the file is UTF-16 text: save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
     for number, raw in enumerate(_lines(head, file), 1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
-        if "\0" in line:  # UTF-16 without its byte-order mark: valid UTF-8, a NUL between letters
+        if b"\0" in raw:  # UTF-16 without its byte-order mark (valid UTF-8, a NUL between letters), or /dev/zero
             raise InputError(
                 f"{option} {path}:{number}: holds a NUL byte, which no name has: the file lists names as UTF-8 text "
                 "(UTF-16? iconv -f UTF-16 -t UTF-8)"
             )
+        if len(raw) > LONGEST_LINE:
+            raise InputError(
+                f"{option} {path}:{number}: over {LONGEST_LINE // 1024 // 1024} MiB long, which no name is: the file "
+                "lists one name per line"
+            )
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
         name = line.rstrip("\r\n")
         text = name.strip()
         if not text:
@@ -168,14 +177,16 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
 
 
 def _lines(head: bytes, file: BinaryIO) -> Iterator[bytes]:
-    """The lines of a file whose first bytes, `head`, were already read from it: a pipe cannot go back to its start."""
+    """The lines of a file whose first bytes, `head`, were already read from it: a pipe cannot go back to its start.
+    A line is read to at most a byte past `LONGEST_LINE`, so that a longer one is known without holding it all."""
     *whole, partial = head.split(b"\n")
     for line in whole:
         yield line + b"\n"
-    partial += file.readline()
+    partial += file.readline(LONGEST_LINE + 1)
     if partial:
         yield partial
-    yield from file
+    while line := file.readline(LONGEST_LINE + 1):
+        yield line
 
 
 def _note(path: Path, names: dict[str, int], said: str) -> tuple[int, str] | None:

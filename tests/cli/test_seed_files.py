@@ -443,3 +443,26 @@ def test_an_inventory_csv_given_as_a_seed_file_is_refused_in_one_line(logs: Any,
         f"hotjar-cli: error: {option} names.csv: line 1 is the header of an inventory CSV, not a name: the file lists "
         f"one name per line (the names of the CSV's kept {kind} rows, in slot order)"
     )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_device_of_endless_bytes_as_a_seed_file_is_refused_in_one_line(logs: Any, command: list[str]) -> None:
+    # /dev/zero (a slip for /dev/null) was read as one line until memory ran out: a MemoryError's traceback, exit 1.
+    path = logs("log.jsonl", LOG)
+    result = cli(*command, path, "--known-attributes", "/dev/zero")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes /dev/zero:1: holds a NUL byte, which no name has: the file lists "
+        "names as UTF-8 text (UTF-16? iconv -f UTF-16 -t UTF-8)"
+    )
+
+
+def test_a_seed_line_too_long_for_any_name_is_refused_before_it_fills_memory(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_bytes(b"plan\n" + b"a" * (64 * 1024 * 1024 + 1))  # no line end: one endless line
+    result = cli("inventory", path, "--known-attributes", "names.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes names.txt:2: over 64 MiB long, which no name is: the file lists one "
+        "name per line"
+    )
