@@ -189,6 +189,17 @@ def say_charts_left_out(talk: Talk, format: str) -> None:
         talk.say(f"hotjar-cli: the page leaves out its charts, which need the html extra: {INSTALL_HINT}")
 
 
+def not_a_seed_file(option: str, path: Path | None, seeds: dict[str, Path | None]) -> None:
+    """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the `seeds`
+    (the files of names the site held, by option), which it would replace: they list names no log tells of."""
+    found = None if path is None else _file_identity(path)
+    if found is None:
+        return  # not there yet: no seed file
+    for seed_option, seed in seeds.items():
+        if seed is not None and _file_identity(seed) == found:
+            raise UsageError(f"{option} {path}: is the {seed_option} file; the replay would replace it")
+
+
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:
     """UsageError when a file the command writes as it goes (a dead-letter file, a checkpoint) is one of the inputs,
     which it would replace, or lies where the inputs are read from (a folder walked, a glob) under a name read as
