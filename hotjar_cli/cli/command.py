@@ -117,11 +117,11 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
-def output_path(given: str | None, sources: list[Source], seeds: dict[str, Path | None] | None = None) -> Path | None:
+def output_path(given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
-    folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the `seeds` (the files of names
-    the site held, by option: `--known-attributes`), which the report would replace. A seed file holds the names no
-    log tells of: `-o` onto it, meant to refresh the list, lost them."""
+    folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
+    `read`, by what each is (`--known-attributes file`, `settings file (--config)`), which the report would replace.
+    A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them."""
     if given is None or given == "-":
         return None
     if not given:
@@ -135,9 +135,9 @@ def output_path(given: str | None, sources: list[Source], seeds: dict[str, Path 
         return output  # not there yet (or not reachable: said when it is written)
     if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
         raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
-    for option, seed in (seeds or {}).items():
-        if seed is not None and _file_identity(seed) == (written.st_dev, written.st_ino):
-            raise UsageError(f"{output}: is the {option} file; -o/--output would replace it with the report")
+    for what, file in (read or {}).items():
+        if file is not None and _file_identity(file) == (written.st_dev, written.st_ino):
+            raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
 
 

@@ -62,7 +62,8 @@ from hotjar_cli.cli.settings import (
     job_count,
     limit_options,
     pick,
-    read_config,
+    read_besides,
+    read_config_file,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_ERROR
@@ -123,7 +124,7 @@ def inventory(
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets; exit 0,
     or 2 when it cannot do its job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
-    pyproject = read_config(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,
@@ -150,9 +151,7 @@ def inventory(
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,
-        output=output_path(
-            output, common.sources, {"--known-attributes": known_attributes, "--known-events": known_events}
-        ),
+        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )

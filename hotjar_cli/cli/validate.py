@@ -65,6 +65,7 @@ from hotjar_cli.cli.settings import (
     job_count,
     limit_options,
     pick,
+    read_besides,
     read_config_file,
     rule_selection,
 )
@@ -217,9 +218,7 @@ def validate(
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
-        output=output_path(
-            output, common.sources, {"--known-attributes": known_attributes, "--known-events": known_events}
-        ),
+        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,

@@ -82,6 +82,21 @@ def test_a_seed_file_of_the_site_names_is_never_replaced_by_the_report(logs: Any
         assert Path("site-names.txt").read_text() == "plan\n"
 
 
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize("given", [[], ["--config", "pyproject.toml"]], ids=["found", "given"])
+def test_the_settings_file_is_never_replaced_by_the_report(logs: Any, command: str, given: list[str]) -> None:
+    path = logs("log.jsonl", CLEAN)
+    settings = "[tool.hotjar-cli]\nredact = true\n"
+    Path("pyproject.toml").write_text(settings)
+    result = cli(command, path, *given, "-f", "json", "-o", "pyproject.toml")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: pyproject.toml: is the settings file (--config); -o/--output would replace it with the "
+        "report"
+    )
+    assert Path("pyproject.toml").read_text() == settings
+
+
 def test_a_seed_file_redirected_to_standard_input_is_never_replaced_by_the_report(tmp_path: Path) -> None:
     log, seed = tmp_path / "log.jsonl", tmp_path / "site-names.txt"
     log.write_text(CLEAN)
