@@ -117,9 +117,11 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
-def output_path(given: str | None, sources: list[Source]) -> Path | None:
+def output_path(given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
-    folder (or ends in `/`, as a folder's name does) or one of the inputs, which the report would replace."""
+    folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
+    `read`, by what each is (`--known-attributes file`, `settings file (--config)`), which the report would replace.
+    A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them."""
     if given is None or given == "-":
         return None
     if not given:
@@ -133,7 +135,20 @@ def output_path(given: str | None, sources: list[Source]) -> Path | None:
         return output  # not there yet (or not reachable: said when it is written)
     if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
         raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
+    for what, file in (read or {}).items():
+        if file is not None and _file_identity(file) == (written.st_dev, written.st_ino):
+            raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """A file's device and inode (standard input's, for `-`, when a file is redirected to it); None when it has
+    none to compare (not there, a pipe, no standard input)."""
+    try:
+        found = os.fstat(sys.stdin.fileno()) if str(path) == "-" and sys.stdin is not None else path.stat()
+    except (OSError, ValueError):
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 FORMAT_OF_SUFFIX = {
@@ -172,6 +187,17 @@ def say_charts_left_out(talk: Talk, format: str) -> None:
         from hotjar_cli.report.html_format import INSTALL_HINT
 
         talk.say(f"hotjar-cli: the page leaves out its charts, which need the html extra: {INSTALL_HINT}")
+
+
+def not_a_seed_file(option: str, path: Path | None, seeds: dict[str, Path | None]) -> None:
+    """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the `seeds`
+    (the files of names the site held, by option), which it would replace: they list names no log tells of."""
+    found = None if path is None else _file_identity(path)
+    if found is None:
+        return  # not there yet: no seed file
+    for seed_option, seed in seeds.items():
+        if seed is not None and _file_identity(seed) == found:
+            raise UsageError(f"{option} {path}: is the {seed_option} file; the replay would replace it")
 
 
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:

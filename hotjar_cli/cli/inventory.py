@@ -62,13 +62,15 @@ from hotjar_cli.cli.settings import (
     job_count,
     limit_options,
     pick,
-    read_config,
+    read_besides,
+    read_config_file,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
 from hotjar_cli.report.records import inventory_document
+from hotjar_cli.report.site_view import no_message_words
 from hotjar_cli.report.wording import counted
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
@@ -86,6 +88,7 @@ def inventory(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write the inventory to this file instead of stdout (`-`): whole or not at all, written aside and "
             "then renamed; never over an input. Missing folders on its path are created. A device or named pipe is "
             "written through.",
@@ -121,7 +124,7 @@ def inventory(
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets; exit 0,
     or 2 when it cannot do its job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
-    pyproject = read_config(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,
@@ -148,7 +151,7 @@ def inventory(
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,
-        output=output_path(output, common.sources),
+        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )
@@ -193,6 +196,9 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             "standard output writes as escapes (\\u200b), so that no terminal acts on them; -o FILE writes every name "
             "exactly"
         )
+    no_message = no_message_words(document)
+    if no_message is not None and settings.format is InventoryFormat.CSV:
+        talk.say(f"hotjar-cli: {no_message}")  # the CSV is a table of names: this has no row in it
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     say_charts_left_out(talk, settings.format.value)
     say_errors(talk, summary)

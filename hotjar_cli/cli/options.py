@@ -108,7 +108,10 @@ Since = Annotated[
     str | None,
     typer.Option(help="Only events at or after this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
 ]
-Until = Annotated[str | None, typer.Option(help="Only events before this ISO-8601 time.", rich_help_panel="Filters")]
+Until = Annotated[
+    str | None,
+    typer.Option(help="Only events before this ISO-8601 time (UTC unless given).", rich_help_panel="Filters"),
+]
 Types = Annotated[
     list[str] | None,
     typer.Option(
@@ -227,8 +230,8 @@ KnownEvents = Annotated[
     typer.Option(
         "--known-events",
         metavar="FILE",
-        help="Event names the Hotjar site already holds, one a line. A file, a pipe (<(...)), or - for stdin "
-        "when the logs are not read from it.",
+        help="Event names the Hotjar site already holds, one a line, in the order it took them: they fill its first "
+        "slots. A file, a pipe (<(...)), or - for stdin when the logs are not read from it.",
         rich_help_panel="Hotjar site",
     ),
 ]

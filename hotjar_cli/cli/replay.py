@@ -23,6 +23,7 @@ from hotjar_cli.cli.command import (
     beneath_progress,
     given_options,
     guarded,
+    not_a_seed_file,
     outside_the_inputs,
     progress_bar,
     result_known,
@@ -304,8 +305,10 @@ def replay(
     )
     common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
     if delivery is not None:
-        outside_the_inputs("--dead-letter", delivery.dead_letter, paths, common.sources)
-        outside_the_inputs("--checkpoint", delivery.checkpoint, paths, common.sources)
+        seeds = {"--known-attributes": known_attributes, "--known-events": known_events}
+        for option, written in (("--dead-letter", delivery.dead_letter), ("--checkpoint", delivery.checkpoint)):
+            outside_the_inputs(option, written, paths, common.sources)
+            not_a_seed_file(option, written, seeds)
     chosen = build_engine(engine, scheduler, jobs)
     one_process = "a replay that sends" if delivery is not None else "--latest-traits" if latest_traits else "--report"
     if jobs is not None and (delivery is not None or latest_traits or report is not None):

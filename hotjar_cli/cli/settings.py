@@ -66,6 +66,18 @@ def read_config_file(config_path: Path | None, talk: Talk) -> tuple[dict[str, An
     return load_config(path), path
 
 
+def read_besides(
+    known_attributes: Path | None, known_events: Path | None, settings: Path | None
+) -> dict[str, Path | None]:
+    """The files a command reads besides the logs, by what each is, which what it writes must not replace: the seed
+    files, and the settings file, given or found."""
+    return {
+        "--known-attributes file": known_attributes,
+        "--known-events file": known_events,
+        "settings file (--config)": settings,
+    }
+
+
 def limit_options(
     name_length: int | None,
     value_length: int | None,

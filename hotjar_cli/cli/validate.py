@@ -65,6 +65,7 @@ from hotjar_cli.cli.settings import (
     job_count,
     limit_options,
     pick,
+    read_besides,
     read_config_file,
     rule_selection,
 )
@@ -90,6 +91,7 @@ def validate(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write the report to this file instead of stdout (`-`): whole or not at all, written aside and then "
             "renamed; never over an input. Missing folders on its path are created. A device or named pipe is written "
             "through.",
@@ -216,7 +218,7 @@ def validate(
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
-        output=output_path(output, common.sources),
+        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,

@@ -43,7 +43,9 @@ from hotjar_cli.report.site_view import (
     names_words,
     narrower_words,
     natural_key,
+    no_message_words,
     pace_words,
+    resolution_words,
     span_words,
     unknown_words,
     unnamed_words,
@@ -461,7 +463,7 @@ SLOTS_DRAWN = 1_000
 10,000 event names, or a limit raised with `--max-attributes`) as one bar, so the page stays small."""
 
 
-def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any]) -> str:
+def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any], filtered: bool) -> str:
     budget = kind["budget"]
     parts = [
         f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
@@ -476,7 +478,7 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any])
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif pace := pace_words(budget, span):
+    elif pace := pace_words(budget, span, filtered):
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
@@ -628,20 +630,22 @@ def inventory_table(record: dict[str, Any]) -> str:
     )
 
 
-def _site_sections(inventory: dict[str, Any]) -> list[str]:
+def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
+    """The budgets and the table of names; `filtered`: whether the filters left events out (see `pace_words`)."""
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"]),
-        _budget("Event names", inventory["events"], "--known-events", inventory["span"]),
+        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"], filtered),
+        _budget("Event names", inventory["events"], "--known-events", inventory["span"], filtered),
         "<h2>Inventory</h2>",
         inventory_table(inventory),
     ]
 
 
-def _timeline_sections(timeline: dict[str, Any]) -> list[str]:
+def _timeline_sections(timeline: dict[str, Any], by: str) -> list[str]:
+    """The charts of outcomes over time; `by`: the buckets asked for (`--by`), which the span may have made coarser."""
     window = timeline["narrower"]
     return [
-        f"<h2>Outcomes over time (by {_e(timeline['by'])})</h2>",
+        f"<h2>Outcomes over time ({_e(resolution_words(timeline, by))})</h2>",
         *([f'<p class="muted">{_e(narrower_words(window))}.</p>'] if window is not None else []),
         outcomes_chart(timeline),
         "<h3>Not accepted as sent, on a scale of their own</h3>",
@@ -681,11 +685,12 @@ def validate_page(report: Report) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, record["summary"]))
-        if timeline["untimed"]["events"]:
+        sections += _timeline_sections(_charted(timeline, record["summary"]), report.by)
+        untimed = timeline["untimed"]["events"]
+        if untimed:
             sections.append(
-                f'<p class="muted">{timeline["untimed"]["events"]:,} events have no readable time '
-                "and are not in the charts.</p>"
+                f'<p class="muted">{counted(untimed, "event")} {"has" if untimed == 1 else "have"} no readable time '
+                f"and {'is' if untimed == 1 else 'are'} not in the charts.</p>"
             )
     cards = []
     for code, rule_record in record["rules"].items():
@@ -711,7 +716,7 @@ def validate_page(report: Report) -> str:
     inventory = None
     if summary.views is not None and summary.views.inventory is not None:
         inventory = inventory_record(summary.views.inventory, report.redact, report.limits)
-        sections += _site_sections(inventory)
+        sections += _site_sections(inventory, bool(summary.filtered))
     for error in summary.errors:
         sections.append(
             f'<p class="severity-error">{_e(error.file)}:{error.line}: reading stopped here: {_e(error.message)}</p>'
@@ -727,14 +732,17 @@ def inventory_page(record: dict[str, Any]) -> str:
         "<h1>The Hotjar site's names</h1>",
         f'<p class="muted">hotjar-cli {_e(__version__)}: {_e(span_words(record))}</p>',
     ]
+    no_message = no_message_words(record)
+    if no_message is not None:
+        sections.append(f"<p>{_e(no_message)}.</p>")
     incomplete = incomplete_words(record["errors"])
     if incomplete is not None:
         unread = "".join(f"<li>{_e(place)}: {_e(why)}</li>" for place, why in map(unread_words, record["errors"]))
         sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, summary))
-    sections += _site_sections(record)
+        sections += _timeline_sections(_charted(timeline, summary), "day")  # an inventory has no --by
+    sections += _site_sections(record, bool(summary.get("filtered")))
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 
 

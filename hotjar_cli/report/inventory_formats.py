@@ -21,6 +21,7 @@ from hotjar_cli.report.site_view import (
     incomplete_words,
     listing_order,
     names_words,
+    no_message_words,
     pace_words,
     span_words,
     unknown_words,
@@ -52,11 +53,16 @@ NO_NEW_NAMES = "no new names in these logs"
 
 
 def budget_line(
-    label: str, budget: dict[str, Any], show: Callable[[str], str] = visible, span: dict[str, Any] | None = None
+    label: str,
+    budget: dict[str, Any],
+    show: Callable[[str], str] = visible,
+    span: dict[str, Any] | None = None,
+    filtered: bool = False,
 ) -> str:
     """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
 
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
+    `span` and `filtered`: as `pace_words` takes them.
     """
     known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
     line = f"{label}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
@@ -64,7 +70,7 @@ def budget_line(
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
-    pace = pace_words(budget, span)
+    pace = pace_words(budget, span, filtered)
     return f"{line}; {pace or NO_NEW_NAMES}"
 
 
@@ -94,13 +100,14 @@ def _messages(row: dict[str, Any]) -> str:
 
 
 def _drops(row: dict[str, Any], key: str) -> str:
-    """A name's findings by code, `-` for none, `?` where its counts are not known."""
+    """A name's findings by code (or its types), `-` for none, `?` where its counts are not known."""
     return (_counts(row[key]) or "-") if counts_known(row) else UNKNOWN
 
 
-def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | None:
-    """`… and 115 more names: 65 kept, 42 turned away, 8 never sent (115 values or messages)`: the names not
-    listed, by fate (those outside the sample held, whose fate is not known, counted apart)."""
+def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]], counts: str) -> str | None:
+    """`… and 115 more names: 65 kept, 42 turned away, 8 never sent (115 values)`: the names not listed, by fate
+    (those outside the sample held, whose fate is not known, counted apart), and what they count: `counts`, `value`
+    for attribute names, `message` for event names."""
     listed = {id(row) for row in shown}
     hidden = [row for row in kind["names"] if id(row) not in listed]
     remainder = kind["remainder"]
@@ -112,7 +119,7 @@ def _remainder_line(kind: dict[str, Any], shown: list[dict[str, Any]]) -> str | 
         parts.append(f"{remainder['names']:,} outside the sample held")
     occurrences = remainder["occurrences"] + sum(row["messages"] or 0 for row in hidden)
     more = counted(len(hidden) + remainder["names"], "more name")
-    return f"… and {more}: {', '.join(parts)} ({counted(occurrences, 'value or message', 'values or messages')})"
+    return f"… and {more}: {', '.join(parts)} ({counted(occurrences, counts)})"
 
 
 def text_width(out: TextIO) -> int:
@@ -136,11 +143,16 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     def fitted(text: str, indent: int = 2) -> list[str]:
         return [line.plain for line in Flow(words(text), indent).lines(width)]
 
+    filtered = bool(record["summary"].get("filtered"))
     lines = [
         *fitted(f"hotjar-cli inventory: {span_words(record)}"),
+        *(fitted(f"{no_message}.") if (no_message := no_message_words(record)) else []),
         *_incomplete_lines(record, fitted),
-        *fitted(budget_line("attribute budget", record["attributes"]["budget"], span=record["span"])),
-        *fitted(budget_line("event budget", record["events"]["budget"], span=record["span"])),
+        *(
+            line
+            for label, key in (("attribute budget", "attributes"), ("event budget", "events"))
+            for line in fitted(budget_line(label, record[key]["budget"], span=record["span"], filtered=filtered))
+        ),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -161,7 +173,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                     _fate(row),
                     _messages(row),
                     _users(row),
-                    *([_counts(row["types"]) if counts_known(row) else UNKNOWN] if key == "attributes" else []),
+                    *([_drops(row, "types")] if key == "attributes" else []),
                     _drops(row, drops),
                 ]
             )
@@ -191,7 +203,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         unknown = unknown_words(rows, key[:-1])
         if unknown:
             lines += fitted(f"{unknown}.")
-        more = _remainder_line(kind, rows)
+        more = _remainder_line(kind, rows, "value" if key == "attributes" else "message")
         if more:
             lines += fitted(more)
     lines += ["", *fitted(record["users_note"] + ".")]
@@ -303,9 +315,11 @@ def _cell(value: Any, exact: bool) -> Any:
     # exactly, a key to join on or to put in a seed file.
     if not exact:
         value = _for_a_terminal(value)
-    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text. A cell
+    # that starts with ' gets one more too, so that a ' at a cell's start is always the guard: dropped, the cell is
+    # the name (`-x` is `'-x` and `'-x` is `''-x`, which were one cell).
     shown = value.lstrip()
-    if len(shown) > 1 and shown[:1] in FORMULA_STARTS:
+    if (len(shown) > 1 and shown[:1] in FORMULA_STARTS) or value[:1] == "'":
         return "'" + value
     return value
 
@@ -394,7 +408,10 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
 
     Names and places come from the input: each is a code span (`hotjar_cli.report.markdown_escape`), shown as text.
     """
-    lines = ["## Hotjar site inventory", ""]
+    lines = ["## Hotjar site inventory", "", f"{span_words(record)}.", ""]  # no text from the input in it
+    no_message = no_message_words(record)
+    if no_message is not None:
+        lines += [f"{no_message}.", ""]  # no name from the input in it
     incomplete = incomplete_words(record["errors"])
     if incomplete is not None:
         # A quote: the list of errors in it cannot run on into the list of budgets after it.
@@ -403,9 +420,10 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             place, why = unread_words(error)
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
+    filtered = bool(record["summary"].get("filtered"))
     lines += [
-        f"- {budget_line('Attribute budget', record['attributes']['budget'], show=code, span=record['span'])}",
-        f"- {budget_line('Event budget', record['events']['budget'], show=code, span=record['span'])}",
+        f"- {budget_line(label, record[key]['budget'], show=code, span=record['span'], filtered=filtered)}"
+        for label, key in (("Attribute budget", "attributes"), ("Event budget", "events"))
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -433,7 +451,7 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         unknown = unknown_words(rows, key[:-1])
         if unknown:
             lines += ["", f"{unknown}."]  # no name from the input in it
-        more = _remainder_line(kind, rows)
+        more = _remainder_line(kind, rows, "value" if key == "attributes" else "message")
         if more:
             lines += ["", more]
     lines += ["", f"_{record['users_note']}; hotjar-cli {__version__}_"]

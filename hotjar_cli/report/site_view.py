@@ -5,10 +5,12 @@ documented in the README; every format of `inventory`, and the timeline parts of
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from hotjar_cli.core.eventtime import iso
+from hotjar_cli.core.gate import INVALIDITY
 from hotjar_cli.core.inventory import NAMES_HELD, Inventory, NameRecord, Names, Seen, name_hash
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
@@ -66,11 +68,12 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
-def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None) -> str | None:
+def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filtered: bool = False) -> str | None:
     """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
     the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.
     `span`: the inventory record's (`{"first", "last"}`), which tells logs with no readable event time from logs
-    spanning less than a day. Every format of the inventory says the pace in these words, from the JSON's fields."""
+    spanning less than a day. `filtered`: whether the filters left events out, so that the span is of those left, not
+    of the logs. Every format of the inventory says the pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
     pace = budget["new_per_week"]
@@ -85,9 +88,19 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None) -> st
         return f"{shown} new name{'' if shown == '1' else 's'} a week, {when} at that pace"
     if budget["admitted"]:
         if span is not None and span["first"] is None:
+            if filtered:
+                return "no event the filters left has a readable event time to project a pace from"
             return "no readable event time in these logs to project a pace from"
+        if filtered and span is not None and _span_seconds(span) >= PACE_MIN_SPAN:
+            return "no new name within the span of event time the filters left, so no pace to project"
         return "too short a span of event time (under a day) to project a pace"
     return None
+
+
+def _span_seconds(span: dict[str, Any]) -> float:
+    """The seconds from the first to the last event time of the inventory record's `span` (both given)."""
+    first, last = (datetime.fromisoformat(span[end]) for end in ("first", "last"))
+    return (last - first).total_seconds()
 
 
 def _weekly_pace(pace: float) -> float:
@@ -134,6 +147,19 @@ def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
         f"Incomplete: {counted(files, 'file')} could not be read to {'its end' if files == 1 else 'their ends'}; "
         f"the names and counts below leave out the rest of {'it' if files == 1 else 'them'}"
     )
+
+
+def no_message_words(record: dict[str, Any]) -> str | None:
+    """`3 events are not Segment messages (not JSON, ...) and send no name; hotjar-cli validate says where`, for the
+    inventory's document when some events are invalid; None when none is. An inventory of a file of the wrong shape
+    (a CSV export, a JSON array) lists no name: without this, it read as a site with nothing to fear. No text from the
+    input is in it."""
+    invalid = record["summary"]["outcomes"]["invalid"]
+    if not invalid:
+        return None
+    events = "is not a Segment message" if invalid == 1 else "are not Segment messages"
+    sends = "sends" if invalid == 1 else "send"
+    return f"{counted(invalid, 'event')} {events} {INVALIDITY} and {sends} no name; hotjar-cli validate says where"
 
 
 def unread_words(error: dict[str, Any]) -> tuple[str, str]:
@@ -258,8 +284,20 @@ def _names_record(
         "new_per_week": None,
         "projected_fill": None,
     }
-    if full_at is None and new and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
-        pace = new / ((latest - earliest) / WEEK)
+    # The pace is of the names the site took within the span of event time it is measured over. With --since or
+    # --until the span is the window's, while the messages the filters left out still take their slots: counted,
+    # 31 names of a month over its last two days made 108.5 a week.
+    taken = (
+        sum(
+            1
+            for seen in list(slots.values())[known:]
+            if seen is None or seen[0] is None or earliest <= seen[0] <= latest
+        )
+        if earliest is not None and latest is not None
+        else 0
+    )
+    if full_at is None and taken and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
+        pace = taken / ((latest - earliest) / WEEK)
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
@@ -381,6 +419,13 @@ def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict
         "by": finer[0],
         "or_finer": finer[0] != by,
     }
+
+
+def resolution_words(timeline: dict[str, Any], by: str) -> str:
+    """`by day`, or when the span made the buckets coarser than `by` asked, `by day: hours would be too many buckets
+    over this span`, for a timeline record (`timeline_record`). Every report that shows the timeline says it so."""
+    coarser = f": {by}s would be too many buckets over this span" if timeline["by"] != by else ""
+    return f"by {timeline['by']}{coarser}"
 
 
 def narrower_words(window: dict[str, Any]) -> str:

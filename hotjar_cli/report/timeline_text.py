@@ -11,7 +11,7 @@ from rich.table import Table
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
-from hotjar_cli.report.site_view import narrower_words, timeline_record, where
+from hotjar_cli.report.site_view import narrower_words, resolution_words, timeline_record, where
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
@@ -25,10 +25,8 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
     if views is None or views.timeline is None or not summary.rules:
         return
     record = timeline_record(views.timeline, by)
-    coarser = f": {by}s would be too many buckets over this span" if record["by"] != by else ""
-    if record["narrower"] is not None:
-        coarser += f"; {narrower_words(record['narrower'])}"
-    title = f"When each rule occurs (event time, by {record['by']}{coarser})"
+    narrower = f"; {narrower_words(record['narrower'])}" if record["narrower"] is not None else ""
+    title = f"When each rule occurs (event time, {resolution_words(record, by)}{narrower})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table(title=title, title_justify="left")
     table.add_column("rule", no_wrap=True)

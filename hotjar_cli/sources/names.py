@@ -3,12 +3,14 @@
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
 and noted once a file, the notes in the file's order: a name with whitespace at either end (Hotjar holds `plan `
 apart from `plan`), a line starting with `#` (the file has no comments) or with a byte-order mark past the file's
-start (a file joined to another by `cat`), a name holding the text of an escape (`pl\\u200ban`), which is how
-hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar holds), and a name
-listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one longer than its
-limit, or an event name with characters it refuses), which still takes a slot as given. A file that is no list of
-names is refused: one that is not there or is a folder, a compressed one, or a JSON log (a line that is a JSON
-object).
+start (a file joined to another by `cat`), a name holding a carriage return (a file whose lines end in one alone, a
+classic Mac text saved from a spreadsheet, reads as one line), a name holding the text of an escape (`pl\\u200ban`),
+which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
+holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
+longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
+is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
+mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a line that is a JSON
+object), or an inventory CSV (its header).
 """
 
 from __future__ import annotations
@@ -31,15 +33,22 @@ from hotjar_cli.sources.source import STDIN, InputError
 
 MAX_KNOWN_NAMES = 1_000_000
 """A seed file longer than this is not a list of a site's names."""
+LONGEST_LINE = 64 * 1024 * 1024
+"""Bytes a seed line may hold: a longer one is no name (a name of 20,000,000 characters has been met, as a mistake,
+and is taken), and is not read whole: `/dev/zero`, or a file with no line end, filled memory."""
 _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
 _LONGEST_MAGIC = 10
 """Bytes enough to hold the magic bytes of every compression refused."""
+INVENTORY_CSV_HEADER = "kind,name,fate,"
+"""How the header of the CSV `inventory --format csv` writes starts (`report.inventory_formats.CSV_COLUMNS`): such a
+file holds the names to seed a site with, in its `name` column, but each of its lines is no name."""
 NAME_SHOWN = 80
 """A note shows this many characters of a longer name, then `…`."""
 
-Fault = Callable[[str], str | None]
-"""Why Hotjar holds no name so (`is 51 characters long, over --max-attribute-name-length 50`), or None."""
+Fault = Callable[[str], tuple[str, str] | None]
+"""What kind of fault a name has (`length`, `characters`) and why Hotjar holds no name so (`is 51 characters long,
+over --max-attribute-name-length 50`), or None. Names are said once a kind: each kind its own words."""
 
 
 def read_names(option: str, path: Path | None, fault: Fault | None = None) -> tuple[tuple[str, ...], list[str]]:
@@ -71,12 +80,26 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     commented: dict[str, int] = {}
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
+    returns: dict[str, int] = {}  # names holding a carriage return: lines ended by one alone read as one
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
-    faulted: dict[str, int] = {}  # names Hotjar holds none of
-    escape = why = ""  # the first escape's text, and what is wrong with the first name faulted
+    faulted: dict[str, dict[str, int]] = {}  # names Hotjar holds none of, by the kind of their fault
+    why: dict[str, str] = {}  # what is wrong with the first name of each kind of fault
+    escape = ""  # the first escape's text
     head = file.read(_LONGEST_MAGIC)
     _refuse_compressed(option, path, head)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{option} {path}: the file is UTF-16 text: save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
     for number, raw in enumerate(_lines(head, file), 1):
+        if b"\0" in raw:  # UTF-16 without its byte-order mark (valid UTF-8, a NUL between letters), or /dev/zero
+            raise InputError(
+                f"{option} {path}:{number}: holds a NUL byte, which no name has: the file lists names as UTF-8 text "
+                "(UTF-16? iconv -f UTF-16 -t UTF-8)"
+            )
+        if len(raw) > LONGEST_LINE:
+            raise InputError(
+                f"{option} {path}:{number}: over {LONGEST_LINE // 1024 // 1024} MiB long, which no name is: the file "
+                "lists one name per line"
+            )
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
@@ -88,6 +111,12 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
         if text[0] == "{" and text[-1] == "}" and _is_json_object(text):
             raise InputError(
                 f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
+            )
+        if not names and name.startswith(INVENTORY_CSV_HEADER):
+            kind = "attribute" if option == "--known-attributes" else "event"
+            raise InputError(
+                f"{option} {path}: line {number} is the header of an inventory CSV, not a name: the file lists one "
+                f"name per line (the names of the CSV's kept {kind} rows, in slot order)"
             )
         if name in names:
             repeated.setdefault(name, number)
@@ -101,14 +130,17 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             commented.setdefault(name, number)
         if name[0] == "\ufeff":
             marked.setdefault(name, number)
+        if "\r" in name:
+            returns.setdefault(name, number)
         found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
         if found is not None:
             escape = escape or found.group()
             escaped.setdefault(name, number)
         said = fault(name) if fault is not None else None
         if said is not None:
-            why = why or said
-            faulted.setdefault(name, number)
+            kind, reason = said
+            why.setdefault(kind, reason)
+            faulted.setdefault(kind, {}).setdefault(name, number)
         if len(names) > MAX_KNOWN_NAMES:
             raise InputError(f"{option} {path}: more than {MAX_KNOWN_NAMES:,} names")
     again = f" ({len(repeated):,} names in this file are)" if len(repeated) > 1 else ""
@@ -128,22 +160,33 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             f"holds the text of an escape ({escape}): taken as it is, not as the character{_others(escaped)}; "
             "printed, hotjar-cli shows such a character so, and `inventory --format csv -o FILE` writes names exactly",
         ),
+        _note(
+            path,
+            returns,
+            f"holds a carriage return: taken as one name{_others(returns)}, though a file whose lines end in a "
+            "carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)",
+        ),
         _note(path, repeated, f"is listed again: read once{again}"),
-        _note(path, faulted, f"{why}: Hotjar holds no such name; taken as it is, in its slot{_others(faulted)}"),
+        *(
+            _note(path, names, f"{why[kind]}: Hotjar holds no such name; taken as it is, in its slot{_others(names)}")
+            for kind, names in faulted.items()
+        ),
     ]
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
 
 
 def _lines(head: bytes, file: BinaryIO) -> Iterator[bytes]:
-    """The lines of a file whose first bytes, `head`, were already read from it: a pipe cannot go back to its start."""
+    """The lines of a file whose first bytes, `head`, were already read from it: a pipe cannot go back to its start.
+    A line is read to at most a byte past `LONGEST_LINE`, so that a longer one is known without holding it all."""
     *whole, partial = head.split(b"\n")
     for line in whole:
         yield line + b"\n"
-    partial += file.readline()
+    partial += file.readline(LONGEST_LINE + 1)
     if partial:
         yield partial
-    yield from file
+    while line := file.readline(LONGEST_LINE + 1):
+        yield line
 
 
 def _note(path: Path, names: dict[str, int], said: str) -> tuple[int, str] | None:
@@ -180,20 +223,21 @@ def site_names(
     return SiteNames(attribute_names, event_names), attribute_notes + event_notes
 
 
-def _attribute_fault(limits: Limits, name: str) -> str | None:
+def _attribute_fault(limits: Limits, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_attribute_name_length:
-        return f"is {length:,} characters long, over --max-attribute-name-length {limits.max_attribute_name_length}"
+        limit = limits.max_attribute_name_length
+        return "length", f"is {length:,} characters long, over --max-attribute-name-length {limit}"
     return None
 
 
-def _event_fault(limits: Limits, name: str) -> str | None:
+def _event_fault(limits: Limits, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_event_name_length:
-        return f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
+        return "length", f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
     refused = limits.disallowed_characters(name)
     if refused:
-        return f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"
+        return "characters", f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"
     return None
 
 

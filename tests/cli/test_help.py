@@ -140,3 +140,12 @@ def test_the_shell_completes_commands_options_and_choices(words: str, expected: 
     )
     assert done.returncode == 0
     assert done.stdout.split() == expected
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+def test_the_report_and_site_options_say_what_they_take(command: str) -> None:
+    options = {parameter.name: parameter for parameter in COMMANDS[command].params}
+    assert options["output"].metavar == "FILE"  # a path, not any TEXT
+    assert "UTC unless given" in str(getattr(options["until"], "help", ""))  # as --since says
+    # Events fill their slots in order too: which names a seed file lists first decides which are turned away.
+    assert "in the order it took them" in str(getattr(options["known_events"], "help", ""))

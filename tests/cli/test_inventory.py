@@ -326,7 +326,7 @@ def test_every_count_of_one_in_the_text_markdown_and_html_inventory_is_singular(
     # 51 names kept, each in one message: the one past the 50 shown is counted below them.
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {f"trait_{n:02}": 1 for n in range(51)}}))
     for format in ("text", "markdown"):
-        assert "… and 1 more name: 1 kept (1 value or message)" in cli("inventory", log, "--format", format)[1], format
+        assert "… and 1 more name: 1 kept (1 value)" in cli("inventory", log, "--format", format)[1], format
 
 
 def test_the_text_and_markdown_inventories_list_the_names_whose_data_was_lost_first(tmp_path: Path) -> None:
@@ -336,8 +336,8 @@ def test_the_text_and_markdown_inventories_list_the_names_whose_data_was_lost_fi
     often = {"type": "identify", "userId": "u1", "traits": {f"kept_{n:02}": 1 for n in range(60)}}
     nested = {"type": "identify", "userId": "u3", "traits": {"nested_one": {"nested": 1}}}
     for lost, remainder in (
-        (45, "… and 10 more names: 10 kept (30 values or messages)"),
-        (55, "… and 16 more names: 10 kept, 5 turned away, 1 never sent (36 values or messages)"),
+        (45, "… and 10 more names: 10 kept (30 values)"),
+        (55, "… and 16 more names: 10 kept, 5 turned away, 1 never sent (36 values)"),
     ):
         once = {"type": "identify", "userId": "u2", "traits": {f"lost_{n:02}": 1 for n in range(lost)}}
         log.write_text(lines_of(*[often] * 3, once, nested))
@@ -601,6 +601,20 @@ def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_space
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
     rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
     assert sorted(row["name"] for row in rows) == sorted(["'=1+1", "'\t=1+1", "' +cmd", "-", "\tplain"])
+
+
+def test_a_csv_name_read_back_without_its_guard_is_the_name_and_no_two_names_read_alike(tmp_path: Path) -> None:
+    # "-x" was written "'-x", as the name "'-x" was: two names of the site, one cell, and no way back to either.
+    log = tmp_path / "formulas.jsonl"
+    names = ["-x", "'-x", "''-x", "@handle", "'quoted", "-", " -x"]
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
+    out = tmp_path / "names.csv"
+    assert cli("inventory", log, "--format", "csv", "-o", out)[0] == 0
+    cells = [row["name"] for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline=""))]
+    assert len(set(cells)) == len(names)
+    # The README's rule: a cell that starts with ' has one added; drop it, and the cell is the name.
+    assert sorted(cell[1:] if cell.startswith("'") else cell for cell in cells) == sorted(names)
+    assert _unguarded_formulas([cells]) == []
 
 
 LINE_BREAKS = ["\r", "\r\n", "\r=cr", "\u2028", "\r=1+1", "a\rb", "\n@x", "\x85-x", "\u2029", "\x0b", "\x0c", "\x1c+1"]
@@ -906,3 +920,103 @@ def test_the_names_only_left_out_messages_sent_are_counted_apart_so_the_parts_ad
     assert "Attributes: 1 name, 4 more sent only by messages the filters left out; 5 kept, 0 turned away" in said
     unfiltered = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]
     assert (unfiltered["distinct_names"], unfiltered["left_out_only_names"]) == (5, 0)
+
+
+def test_a_window_of_since_and_until_measures_the_pace_by_the_names_taken_within_it(tmp_path: Path) -> None:
+    # One new name a day for 30 days. The site took 31 names, but --since leaves the last two days: the pace is that
+    # of the 3 names taken within them, not the 31 of the whole logs over two days (108.5 a week, "full" in 5 days).
+    log = tmp_path / "month.jsonl"
+    spread_over(log, timedelta(days=30), 31)
+    since = (START + timedelta(days=28)).isoformat().replace("+00:00", "Z")
+    budget = json.loads(cli("inventory", log, "--format", "json", "--since", since)[1])["attributes"]["budget"]
+    assert budget["used"] == budget["admitted"] == 31  # the filters leave the slots as the site holds them
+    assert budget["new_per_week"] == 10.5  # 3 names in 2 days
+    projected = START + timedelta(days=30) + timedelta(weeks=69 / 10.5)
+    assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
+    whole = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]["budget"]
+    assert whole["new_per_week"] == round(31 / (30 / 7), 2)  # no filter: every name the logs added, as before
+
+
+def test_the_budgets_of_logs_the_filters_left_out_do_not_say_the_logs_hold_no_event_time(tmp_path: Path) -> None:
+    log = tmp_path / "month.jsonl"
+    # Three new names on the first three days, then the last of them again each day to the 30th.
+    log.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {f"trait_{min(day, 2)}": 1},
+                    "timestamp": (START + timedelta(days=day)).isoformat().replace("+00:00", "Z"),
+                }
+                for day in range(30)
+            )
+        )
+    )
+    after = (START + timedelta(days=31)).isoformat().replace("+00:00", "Z")
+    from_day_5 = (START + timedelta(days=5)).isoformat().replace("+00:00", "Z")
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, "--since", after)[1].split())
+        assert "no readable event time in these logs" not in out, format  # every one of them has one
+        assert "no event the filters left has a readable event time to project a pace from" in out.lower(), format
+        # 25 days of events, within which the site took no name: no span "too short" to tell.
+        out = " ".join(cli("inventory", log, "--format", format, "--since", from_day_5)[1].split())
+        assert "too short a span" not in out, format
+        assert "no new name within the span of event time the filters left, so no pace to project" in out.lower()
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_an_inventory_says_how_many_events_were_not_segment_messages(tmp_path: Path, format: str) -> None:
+    # A log of the wrong shape (a CSV export, a pretty-printed JSON array) names nothing: "0 names" alone read as a
+    # site with nothing to fear.
+    log = tmp_path / "export.jsonl"
+    log.write_text('userId,event\nu1,Signed Up\n[{"type": "track"}]\n')
+    code, out, _ = cli("inventory", log, "--format", format)
+    assert code == 0
+    said = " ".join(out.split())
+    assert (
+        "3 events are not Segment messages (not JSON, not an object, or of no known type) and send no name; "
+        "hotjar-cli validate says where" in said.replace("<code>", "").replace("</code>", "").replace("`", "")
+    )
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    assert "Segment message" not in cli("inventory", log, "--format", format)[1]
+
+
+def test_a_csv_inventory_says_on_stderr_how_many_events_were_not_segment_messages(tmp_path: Path) -> None:
+    log = tmp_path / "export.jsonl"
+    log.write_text("userId,event\n" + lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    code, out, err = cli("inventory", log, "--format", "csv")
+    assert code == 0 and out.count("\n") == 2  # the header and plan's row: the table stays one of names
+    assert (
+        "hotjar-cli: 1 event is not a Segment message (not JSON, not an object, or of no known type) and sends no "
+        "name; hotjar-cli validate says where" in err
+    )
+
+
+def test_the_names_left_unlisted_count_their_messages_as_messages(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(lines_of(*({"type": "track", "userId": "u1", "event": f"Event {n:02}"} for n in range(51))))
+    for format in ("text", "markdown"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split())
+        assert "… and 1 more name: 1 kept (1 message)" in out, format  # an event name has no values
+
+
+def test_a_name_held_before_the_logs_shows_a_dash_for_its_types_as_for_its_drops(tmp_path: Path) -> None:
+    log = tmp_path / "one.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}))
+    seed = tmp_path / "site-attributes.txt"
+    seed.write_text("company\n")
+    out = cli("inventory", log, "--known-attributes", seed)[1]
+    (row,) = [line for line in out.splitlines() if line.startswith("company ")]
+    assert row.split() == ["company", "kept", "#1", "0", "0", "-", "-"]  # no empty cell under "types"
+
+
+def test_the_markdown_inventory_says_what_it_read_as_the_text_and_html_do(tmp_path: Path) -> None:
+    # A step summary is read without the command that wrote it: "0 names" of logs the filters left out whole read as
+    # logs that sent none.
+    log = tmp_path / "spread.jsonl"
+    spread_over(log, timedelta(days=4), 5)
+    out = cli("inventory", log, "--format", "markdown")[1]
+    assert out.splitlines()[2] == "5 events from 2024-03-01T00:00:00Z to 2024-03-05T00:00:00Z."
+    out = cli("inventory", log, "--format", "markdown", "--since", "2025-01-01")[1]
+    assert out.splitlines()[2] == "5 events, 5 filtered out."

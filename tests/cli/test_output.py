@@ -65,6 +65,59 @@ def test_an_input_is_never_replaced_by_the_report(logs: Any, command: str, named
         assert path.read_text() == MIXED
 
 
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize("option", ["--known-attributes", "--known-events"])
+def test_a_seed_file_of_the_site_names_is_never_replaced_by_the_report(logs: Any, command: str, option: str) -> None:
+    # `inventory -o site-names.csv --known-attributes site-names.csv`, meant to refresh the list, lost it: the names
+    # Hotjar holds are in no log, and the report replaced them without a word.
+    path = logs("log.jsonl", CLEAN)
+    Path("site-names.txt").write_text("plan\n")
+    Path("alias.txt").symlink_to("site-names.txt")
+    for named in ("site-names.txt", "./site-names.txt", "alias.txt"):
+        result = cli(command, path, option, "site-names.txt", "-f", "json", "-o", named)
+        assert result.code == 2
+        assert one_line(result.stderr) == (
+            f"hotjar-cli: error: {Path(named)}: is the {option} file; -o/--output would replace it with the report"
+        )
+        assert Path("site-names.txt").read_text() == "plan\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize("given", [[], ["--config", "pyproject.toml"]], ids=["found", "given"])
+def test_the_settings_file_is_never_replaced_by_the_report(logs: Any, command: str, given: list[str]) -> None:
+    path = logs("log.jsonl", CLEAN)
+    settings = "[tool.hotjar-cli]\nredact = true\n"
+    Path("pyproject.toml").write_text(settings)
+    result = cli(command, path, *given, "-f", "json", "-o", "pyproject.toml")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: pyproject.toml: is the settings file (--config); -o/--output would replace it with the "
+        "report"
+    )
+    assert Path("pyproject.toml").read_text() == settings
+
+
+def test_a_seed_file_redirected_to_standard_input_is_never_replaced_by_the_report(tmp_path: Path) -> None:
+    log, seed = tmp_path / "log.jsonl", tmp_path / "site-names.txt"
+    log.write_text(CLEAN)
+    seed.write_text("plan\n")
+    with seed.open("rb") as stdin:
+        done = subprocess.run(
+            [str(CLI), "inventory", str(log), "--known-attributes", "-", "-o", str(seed)],
+            stdin=stdin,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode()
+        .strip()
+        .endswith("is the --known-attributes file; -o/--output would replace it with the report")
+    )
+    assert seed.read_text() == "plan\n"
+
+
 def test_a_folder_is_no_report_file(logs: Any) -> None:
     path = logs("log.jsonl", MIXED)
     result = cli("validate", path, "-o", ".")

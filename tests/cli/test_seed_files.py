@@ -190,6 +190,19 @@ REFUSED = {
         b"\x28\xb5\x2f\xfd" + bytes(20),
         "--known-attributes names.txt.zst: the file is compressed with zstd: decompress it first (zstd -d)",
     ),
+    # PowerShell's Out-File and Notepad's "Unicode" write UTF-16: with its byte-order mark, it was only "not UTF-8
+    # text"; without one, each name was taken with a NUL byte between its letters, in silence.
+    "UTF-16 with a byte-order mark": (
+        "names.txt",
+        "plan\r\nemail\r\n".encode("utf-16"),
+        "--known-attributes names.txt: the file is UTF-16 text: save it as UTF-8 (iconv -f UTF-16 -t UTF-8)",
+    ),
+    "UTF-16 without one": (
+        "names.txt",
+        "plan\nemail\n".encode("utf-16-be"),
+        "--known-attributes names.txt:1: holds a NUL byte, which no name has: the file lists names as UTF-8 text "
+        "(UTF-16? iconv -f UTF-16 -t UTF-8)",
+    ),
     "a folder": (
         "names",
         None,
@@ -387,3 +400,69 @@ def test_a_name_hotjar_holds_none_of_is_said_and_keeps_its_slot(logs: Any, optio
     assert seed_lines(result.stderr)[-1].startswith(f"hotjar-cli: names.txt:{line}: {said}: Hotjar holds no such name")
     kind = "attributes" if option == "--known-attributes" else "events"
     assert result.json()[kind]["names"][0]["name"] == names.splitlines()[0]  # in its slot all the same
+
+
+def test_an_event_name_too_long_and_one_with_refused_characters_are_each_said_for_what_they_are(logs: Any) -> None:
+    # Said as one, the long name was counted among those "holding characters Hotjar refuses", and its own fault,
+    # its length, was never said.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text("bad(name)\n" + "E" * 300 + "\nalso bad?\n")
+    result = cli("inventory", path, "--known-events", "names.txt", "-f", "json")
+    assert seed_lines(result.stderr) == [
+        'hotjar-cli: names.txt:1: \'bad(name)\' holds characters Hotjar refuses in an event name ("(" ")"): Hotjar '
+        "holds no such name; taken as it is, in its slot (2 names in this file do)",
+        "hotjar-cli: names.txt:2: '" + "E" * 80 + "…' is 300 characters long, over --max-event-name-length 250: "
+        "Hotjar holds no such name; taken as it is, in its slot",
+    ]
+
+
+def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_said_to_name_one_name(logs: Any) -> None:
+    # A column saved from a spreadsheet as a classic Mac text: its three names were one, and the site held one name
+    # where the user meant three, without a word.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_bytes(b"plan\remail\rseats\r")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "-f", "json")
+    assert [row["name"] for row in result.json()["attributes"]["names"]][:1] == ["plan\remail\rseats"]  # as it is
+    assert seed_lines(result.stderr) == [
+        "hotjar-cli: names.txt:1: 'plan\\u000demail\\u000dseats' holds a carriage return: taken as one name, though "
+        "a file whose lines end in a carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)"
+    ]
+    Path("names.txt").write_bytes(b"plan\r\nemail\r\n")  # CRLF: each line's end, as before
+    assert seed_lines(cli("inventory", path, "--known-attributes", "names.txt").stderr) == []
+
+
+@pytest.mark.parametrize(("option", "kind"), [("--known-attributes", "attribute"), ("--known-events", "event")])
+def test_an_inventory_csv_given_as_a_seed_file_is_refused_in_one_line(logs: Any, option: str, kind: str) -> None:
+    # The CSV an inventory writes with -o is where the names to seed a site with are read from; given as it is, each
+    # of its rows was taken as a name (17 rows of 191 characters), with exit 0.
+    path = logs("log.jsonl", LOG)
+    assert cli("inventory", path, "-f", "csv", "-o", "names.csv").code == 0
+    result = cli("inventory", path, option, "names.csv")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {option} names.csv: line 1 is the header of an inventory CSV, not a name: the file lists "
+        f"one name per line (the names of the CSV's kept {kind} rows, in slot order)"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_device_of_endless_bytes_as_a_seed_file_is_refused_in_one_line(logs: Any, command: list[str]) -> None:
+    # /dev/zero (a slip for /dev/null) was read as one line until memory ran out: a MemoryError's traceback, exit 1.
+    path = logs("log.jsonl", LOG)
+    result = cli(*command, path, "--known-attributes", "/dev/zero")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes /dev/zero:1: holds a NUL byte, which no name has: the file lists "
+        "names as UTF-8 text (UTF-16? iconv -f UTF-16 -t UTF-8)"
+    )
+
+
+def test_a_seed_line_too_long_for_any_name_is_refused_before_it_fills_memory(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_bytes(b"plan\n" + b"a" * (64 * 1024 * 1024 + 1))  # no line end: one endless line
+    result = cli("inventory", path, "--known-attributes", "names.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes names.txt:2: over 64 MiB long, which no name is: the file lists one "
+        "name per line"
+    )

@@ -58,6 +58,18 @@ def test_a_file_written_as_the_replay_goes_cannot_be_an_input(logs: Path, option
 
 
 @pytest.mark.parametrize("option", ["--dead-letter", "--checkpoint"])
+@pytest.mark.parametrize("seed", ["--known-attributes", "--known-events"])
+def test_a_file_written_as_the_replay_goes_cannot_be_a_seed_file(logs: Path, option: str, seed: str) -> None:
+    # The dead letters replaced the list of the names the site holds, after a browser had been started and every
+    # call tried.
+    names = logs.parent / "site-names.txt"
+    names.write_text("plan\n")
+    said = refused(replay(logs / "day1.jsonl", seed, names, option, names, cwd=logs.parent))
+    assert said == f"hotjar-cli: error: {option} {names}: is the {seed} file; the replay would replace it"
+    assert names.read_text() == "plan\n"
+
+
+@pytest.mark.parametrize("option", ["--dead-letter", "--checkpoint"])
 @pytest.mark.parametrize("read", ["logs", "logs/", "logs/*", "logs/d*"])
 def test_a_file_written_as_the_replay_goes_cannot_lie_where_the_logs_are_read(
     logs: Path, option: str, read: str

@@ -837,3 +837,20 @@ def test_under_a_ulimit_too_low_for_the_chart_renderer_the_page_is_written_witho
     page = report.read_text()
     assert "The charts could not be drawn: their renderer reserves about 70 GiB of address space" in page
     assert "ulimit -v allows 3.0 GiB" in page and "<svg" not in page
+
+
+def test_one_event_without_a_readable_time_is_one_event_on_the_page(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n" + track(None) + "\n")
+    _, page = cli("validate", log, "--format", "html")
+    assert "1 event has no readable time and is not in the charts." in page
+    assert "1 events" not in page
+
+
+def test_a_page_asked_for_hours_says_why_it_charts_days_as_the_text_report_does(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track(f"2024-{month:02}-01T10:00:00Z") + "\n" for month in range(1, 13)))
+    _, page = cli("validate", log, "--format", "html", "--by", "hour")
+    assert "<h2>Outcomes over time (by day: hours would be too many buckets over this span)</h2>" in page
+    _, page = cli("validate", log, "--format", "html")
+    assert "<h2>Outcomes over time (by day)</h2>" in page
