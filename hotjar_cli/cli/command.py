@@ -189,15 +189,16 @@ def say_charts_left_out(talk: Talk, format: str) -> None:
         talk.say(f"hotjar-cli: the page leaves out its charts, which need the html extra: {INSTALL_HINT}")
 
 
-def not_a_seed_file(option: str, path: Path | None, seeds: dict[str, Path | None]) -> None:
-    """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the `seeds`
-    (the files of names the site held, by option), which it would replace: they list names no log tells of."""
+def not_read_besides(option: str, path: Path | None, read: dict[str, Path | None]) -> None:
+    """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the other
+    files it `read` (`read_besides`: the seed files, which list names no log tells of, and the settings file), which
+    it would replace."""
     found = None if path is None else _file_identity(path)
     if found is None:
-        return  # not there yet: no seed file
-    for seed_option, seed in seeds.items():
-        if seed is not None and _file_identity(seed) == found:
-            raise UsageError(f"{option} {path}: is the {seed_option} file; the replay would replace it")
+        return  # not there yet: none of them
+    for what, file in read.items():
+        if file is not None and _file_identity(file) == found:
+            raise UsageError(f"{option} {path}: is the {what}; the replay would replace it")
 
 
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:

@@ -23,7 +23,7 @@ from hotjar_cli.cli.command import (
     beneath_progress,
     given_options,
     guarded,
-    not_a_seed_file,
+    not_read_besides,
     outside_the_inputs,
     progress_bar,
     result_known,
@@ -64,7 +64,8 @@ from hotjar_cli.cli.settings import (
     common_settings,
     job_count,
     limit_options,
-    read_config,
+    read_besides,
+    read_config_file,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR
@@ -282,7 +283,7 @@ def replay(
                 quiet=talk.verbosity is Verbosity.QUIET,
             )
         )
-    pyproject = read_config(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,
@@ -305,10 +306,10 @@ def replay(
     )
     common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
     if delivery is not None:
-        seeds = {"--known-attributes": known_attributes, "--known-events": known_events}
+        besides = read_besides(known_attributes, known_events, pyproject_path)
         for option, written in (("--dead-letter", delivery.dead_letter), ("--checkpoint", delivery.checkpoint)):
             outside_the_inputs(option, written, paths, common.sources)
-            not_a_seed_file(option, written, seeds)
+            not_read_besides(option, written, besides)
     chosen = build_engine(engine, scheduler, jobs)
     one_process = "a replay that sends" if delivery is not None else "--latest-traits" if latest_traits else "--report"
     if jobs is not None and (delivery is not None or latest_traits or report is not None):

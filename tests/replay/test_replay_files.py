@@ -70,6 +70,18 @@ def test_a_file_written_as_the_replay_goes_cannot_be_a_seed_file(logs: Path, opt
 
 
 @pytest.mark.parametrize("option", ["--dead-letter", "--checkpoint"])
+def test_a_file_written_as_the_replay_goes_cannot_be_the_settings_file(logs: Path, option: str) -> None:
+    # `--dead-letter pyproject.toml` replaced the project's settings with the dead letters.
+    settings = logs.parent / "pyproject.toml"
+    settings.write_text("[tool.hotjar-cli]\n")
+    said = refused(replay(logs / "day1.jsonl", option, "pyproject.toml", cwd=logs.parent))
+    assert said == (
+        f"hotjar-cli: error: {option} pyproject.toml: is the settings file (--config); the replay would replace it"
+    )
+    assert settings.read_text() == "[tool.hotjar-cli]\n"
+
+
+@pytest.mark.parametrize("option", ["--dead-letter", "--checkpoint"])
 @pytest.mark.parametrize("read", ["logs", "logs/", "logs/*", "logs/d*"])
 def test_a_file_written_as_the_replay_goes_cannot_lie_where_the_logs_are_read(
     logs: Path, option: str, read: str
