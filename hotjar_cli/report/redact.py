@@ -23,6 +23,12 @@ def mask(value: Any) -> Any:
     return MASKS.get(type(value), "‹value›")
 
 
+def masked_name(number: int) -> str:
+    """The `number`th event name an inventory masks (`‹string 3›`): numbered in the order of its rows, so that the
+    rows of two names masked stay apart, where one mark for all read as one name listed again."""
+    return f"{MASKS[str][:-1]} {number}›"
+
+
 def redact_example(example: Example, limits: Limits) -> Example:
     """The example with user ids, traits, properties, attributes and the raw line masked.
 

@@ -28,7 +28,7 @@ from hotjar_cli.core.timeline import (
     change_points,
     next_bucket,
 )
-from hotjar_cli.report.redact import mask
+from hotjar_cli.report.redact import masked_name
 from hotjar_cli.report.wording import counted, filtered_out
 
 WEEK = 7 * 86400
@@ -246,6 +246,15 @@ def _names_record(
     sampled = names.sampled
     # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in.
     masked = redact and names.kind == "event"
+    masks = 0
+
+    def shown_as(name: str) -> str:
+        nonlocal masks
+        if not masked or not event_name_at_fault(name, limits):
+            return name
+        masks += 1
+        return masked_name(masks)
+
     rows = []
     # The names the logs gave the site (its slots past the names held before them) that no record tells of: past the
     # sample, those outside it (in `distinct_names`, and listed, so not in the remainder's names); while every name
@@ -253,7 +262,7 @@ def _names_record(
     known, listed_unseen = len(names.known), 0
     for slot, name in enumerate(slots, start=1):
         record = held.get(name)
-        shown = mask(name) if masked and event_name_at_fault(name, limits) else name
+        shown = shown_as(name)
         if record is None:
             rows.append(_unseen_name_record(shown, slot, attribute, sampled))
             if slot > known:
@@ -265,7 +274,7 @@ def _names_record(
         key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
     )
     for name, record in others:
-        shown = mask(name) if masked and event_name_at_fault(name, limits) else name
+        shown = shown_as(name)
         rows.append(_name_record(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen, and at least the
     # names shown (not the records, which may hold more until they are trimmed to the sample: see `Names.held`).

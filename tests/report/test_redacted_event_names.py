@@ -3,6 +3,7 @@ in every format, whichever rules the run reports: a rule left out of the report 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,16 @@ def test_inventory_masks_names_at_fault(log: Path, tmp_path: Path, format: str) 
     report = out.read_text()
     assert [secret for secret in SECRETS if secret in report] == []
     assert "Signed Up" in report
+
+
+def test_the_inventory_keeps_the_names_it_masks_apart(log: Path, tmp_path: Path) -> None:
+    # Every masked name read "‹string›": three rows of three names looked like one name listed three times, and a
+    # table keyed by name kept one of them.
+    out = tmp_path / "inventory.json"
+    assert cli("inventory", log, "--redact", "-f", "json", "-o", out).code == 0
+    names = [row["name"] for row in json.loads(out.read_text())["events"]["names"]]
+    assert sorted(name for name in names if name.startswith("‹")) == ["‹string 1›", "‹string 2›", "‹string 3›"]
+    assert "Signed Up" in names
 
 
 @pytest.mark.parametrize(
