@@ -135,10 +135,19 @@ def output_path(given: str | None, sources: list[Source], read: dict[str, Path |
         return output  # not there yet (or not reachable: said when it is written)
     if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
         raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
-    for what, file in (read or {}).items():
-        if file is not None and _file_identity(file) == (written.st_dev, written.st_ino):
-            raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
+    what = read_as(output, read or {})
+    if what is not None:
+        raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
+
+
+def read_as(path: Path | None, read: dict[str, Path | None]) -> str | None:
+    """What `path` is among the other files a command `read` besides the logs (`read_besides`: the seed files, which
+    list names no log tells of, and the settings file), by the same file; None when it is none of them."""
+    found = None if path is None else _file_identity(path)
+    if found is None:
+        return None  # not there yet: none of them
+    return next((what for what, file in read.items() if file is not None and _file_identity(file) == found), None)
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
@@ -191,14 +200,10 @@ def say_charts_left_out(talk: Talk, format: str) -> None:
 
 def not_read_besides(option: str, path: Path | None, read: dict[str, Path | None]) -> None:
     """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the other
-    files it `read` (`read_besides`: the seed files, which list names no log tells of, and the settings file), which
-    it would replace."""
-    found = None if path is None else _file_identity(path)
-    if found is None:
-        return  # not there yet: none of them
-    for what, file in read.items():
-        if file is not None and _file_identity(file) == found:
-            raise UsageError(f"{option} {path}: is the {what}; the replay would replace it")
+    files it `read` (see `read_as`), which it would replace."""
+    what = read_as(path, read)
+    if what is not None:
+        raise UsageError(f"{option} {path}: is the {what}; the replay would replace it")
 
 
 def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources: list[Source]) -> None:
