@@ -50,6 +50,7 @@ from hotjar_cli.core.tally import (
     Tally,
     Where,
     js_type_number,
+    merged_days,
     new_tally,
     seconds,
     trait_codes,
@@ -729,6 +730,8 @@ class Inventory:
         "_stretch",
         "_tally",
         "attributes",
+        "day_shift",
+        "days",
         "earliest",
         "events",
         "latest",
@@ -756,6 +759,11 @@ class Inventory:
         self.earliest: float | None = None
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
+        self.day_shift = 0
+        self.days: dict[int, int] = {}
+        """Timed events by day since 1970, in bins of `1 << day_shift` days (see `Tally.days`): where the event times
+        of the logs lie, so that the pace of new names is measured where they lie, not over the far-off clocks of a
+        few devices (`hotjar_cli.report.site_view.pace_window`)."""
         self._tally = tally(bounds.exact_users, decisions_held)
         # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
         self._observe_held = self._tally.observe_held
@@ -820,6 +828,13 @@ class Inventory:
         times = [self.earliest, self.latest, *(when for each in kept for when in (each.earliest, each.latest))]
         timed = [when for when in times if when is not None]
         self.earliest, self.latest = min(timed, default=None), max(timed, default=None)
+        for inventory in kept:
+            self._add_days(inventory.day_shift, inventory.days)
+
+    def _add_days(self, shift: int, days: dict[int, int]) -> None:
+        """Events by day counted elsewhere added to these (`merged_days`)."""
+        if days:
+            self.day_shift, self.days = merged_days(self.day_shift, self.days, shift, days)
 
     def _watch(self) -> None:
         """Tell the tally the attribute names' slots, and whether the site is offered no more names."""
@@ -829,7 +844,7 @@ class Inventory:
     def __reduce__(self) -> tuple[Any, ...]:
         # What the tally holds stays behind: it is settled first, each name as it will be sent (`Names.send`).
         self.settle()
-        return _inventory, (self.attributes, self.events, self.earliest, self.latest)
+        return _inventory, (self.attributes, self.events, self.earliest, self.latest, self.day_shift, self.days)
 
     def settle(self) -> None:
         """Take the times and counts not yet settled in: every name's record, and the span, are then complete.
@@ -843,6 +858,7 @@ class Inventory:
                 self.earliest = earliest
             if self.latest is None or latest > self.latest:
                 self.latest = latest
+        self._add_days(*tally.days())
         for kind, names in ((ATTRIBUTES, self.attributes), (EVENTS, self.events)):
             names.occurrences += tally.occurrences(kind)
             if names.slots:  # else nothing was counted here: records sent by another process stay as they came
@@ -1091,6 +1107,7 @@ class Inventory:
             (value for value in (self.earliest, later_part.earliest) if value is not None), default=None
         )
         self.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
+        self._add_days(later_part.day_shift, later_part.days)
 
     def shift(self, lines: int) -> None:
         """Every sighting moved on by `lines`, in place: a part of a file read on its own."""
@@ -1109,11 +1126,19 @@ def _offers_of(names: Names) -> Names:
     return sent
 
 
-def _inventory(attributes: Names, events: Names, earliest: float | None, latest: float | None) -> Inventory:
+def _inventory(
+    attributes: Names,
+    events: Names,
+    earliest: float | None,
+    latest: float | None,
+    day_shift: int,
+    days: dict[int, int],
+) -> Inventory:
     """An inventory of these names, holding nothing by identity: unpickled (see `Names.__reduce__`). A name is given
     a slot in its tally when it is next met (see `_slot`)."""
     inventory = Inventory(attributes.limit, events.limit)
     inventory.attributes, inventory.events = attributes, events
     inventory._watch()
     inventory.earliest, inventory.latest = earliest, latest
+    inventory.day_shift, inventory.days = day_shift, days
     return inventory

@@ -18,6 +18,7 @@ ties keeping the first and taking the last. Distinct users are counted as `Disti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, Final, Protocol
 
@@ -37,6 +38,12 @@ NOT_COUNTED: Final = -2
 """What `Tally.observe_event` answers when it does not answer a decision's kind: it counted the event, or it did not
 (the inventory is then to look at it)."""
 
+DAY_BINS: Final = 4096
+"""Timed events are counted by day (`Tally.days`) in at most this many bins: past it, each bin holds twice as many
+days, so that far-off clocks spread over centuries are held in bounded memory, the same for any split of the input
+(`merged_days`)."""
+DAY_SECONDS: Final = 86400
+
 USERS_REMEMBERED: Final = 65_536
 """Users whose hashes `PythonTally` remembers: a user's events tend to come together."""
 
@@ -55,6 +62,36 @@ site, and findings by rule code."""
 def seconds(when: Any) -> Any:
     """A time as the inventory receives it (text in Segment's form, seconds, or None) in seconds."""
     return text_seconds(when) if isinstance(when, str) else when
+
+
+def day_of(when: Any) -> int | None:
+    """The day since 1970 (UTC) of a time as the inventory receives it; None past the years a date holds."""
+    value = seconds(when)
+    if value is None or not -1e15 < value < 1e15:
+        return None
+    day: int = math.floor(value / DAY_SECONDS)
+    return day
+
+
+def merged_days(
+    shift: int, days: dict[int, int], other_shift: int, other: dict[int, int]
+) -> tuple[int, dict[int, int]]:
+    """Events by day (see `Tally.days`) added up, in place when `days` is as wide: in the wider bins of the two, each
+    then twice as wide while there are more than `DAY_BINS`. The bins end the same for any split of the input: as
+    wide as the fewest that hold every day met, past that bound."""
+    if other_shift > shift:
+        shift, days, other_shift, other = other_shift, other, shift, days
+        days = dict(days)
+    step = shift - other_shift
+    for day, events in other.items():
+        key = day >> step
+        days[key] = days.get(key, 0) + events
+    while len(days) > DAY_BINS:
+        wider: dict[int, int] = {}
+        for day, events in days.items():
+            wider[day >> 1] = wider.get(day >> 1, 0) + events
+        days, shift = wider, shift + 1
+    return shift, days
 
 
 def _in_seconds(where: Where | None) -> Where | None:
@@ -200,6 +237,10 @@ class Tally(Protocol):
     def span(self) -> tuple[Any, Any] | None:
         """The earliest and latest time met since the last `span` (None: none), and the span emptied."""
 
+    def days(self) -> tuple[int, dict[int, int]]:
+        """The times `stretch` met since the last `days`, by day since 1970 (UTC, `day_of`), in bins of `1 << shift`
+        days as `(shift, {bin: events})` (see `DAY_BINS`), and emptied."""
+
     def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
         """The slots of the attribute names (see `observe_traits`), and whether the site is offered no name now:
         `observe_event` counts an identify's traits only then."""
@@ -247,6 +288,8 @@ class PythonTally:
         self._hashes: dict[str, int] = {}
         self._earliest: Any = None
         self._latest: Any = None
+        self._day_shift = 0
+        self._days: dict[int, int] = {}
         self._attribute_slots: dict[str, int] | None = None
         self._attributes_full = False
         self._line_base = 0
@@ -401,6 +444,12 @@ class PythonTally:
     def stretch(self, when: Any) -> bool:
         if when is None:
             return False
+        day = day_of(when)
+        if day is not None:
+            key = day >> self._day_shift
+            self._days[key] = self._days.get(key, 0) + 1
+            if len(self._days) > DAY_BINS:
+                self._day_shift, self._days = merged_days(self._day_shift, self._days, self._day_shift, {})
         earliest, latest = self._earliest, self._latest
         if type(when) is str and type(latest) is str and len(when) == len(latest) and when >= latest:
             self._latest = when
@@ -419,6 +468,11 @@ class PythonTally:
             return None
         self._earliest = self._latest = None
         return earliest, latest
+
+    def days(self) -> tuple[int, dict[int, int]]:
+        taken = self._day_shift, self._days
+        self._day_shift, self._days = 0, {}
+        return taken
 
     def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
         self._attribute_slots, self._attributes_full = slots, full

@@ -17,6 +17,7 @@ from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
+from hotjar_cli.core.tally import DAY_SECONDS
 from hotjar_cli.core.timeline import (
     MAX_BUCKETS,
     RESOLUTIONS,
@@ -76,6 +77,21 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filte
     of the logs. Every format of the inventory says the pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
+    window = budget["pace_window"]
+    words = _pace_words(budget, span, filtered, window)
+    if words is not None and window is not None:
+        # Measured where the event times lie, not over the far-off clocks of a few devices (`pace_window`).
+        outside = window["events_outside"]
+        words += (
+            f" (over {window['since']} to {window['until']}: {counted(outside, 'event')} "
+            f"{'lies' if outside == 1 else 'lie'} outside it)"
+        )
+    return words
+
+
+def _pace_words(
+    budget: dict[str, Any], span: dict[str, Any] | None, filtered: bool, window: dict[str, Any] | None
+) -> str | None:
     pace = budget["new_per_week"]
     if pace is not None:
         fill = budget["projected_fill"]
@@ -91,15 +107,20 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filte
             if filtered:
                 return "no event the filters left has a readable event time to project a pace from"
             return "no readable event time in these logs to project a pace from"
-        if filtered and span is not None and _span_seconds(span) >= PACE_MIN_SPAN:
-            return "no new name within the span of event time the filters left, so no pace to project"
+        if (filtered or window is not None) and span is not None and _span_seconds(span, window) >= PACE_MIN_SPAN:
+            left = "the filters left" if filtered else "where the event times lie"
+            return f"no new name within the span of event time {left}, so no pace to project"
         return "too short a span of event time (under a day) to project a pace"
     return None
 
 
-def _span_seconds(span: dict[str, Any]) -> float:
-    """The seconds from the first to the last event time of the inventory record's `span` (both given)."""
+def _span_seconds(span: dict[str, Any], window: dict[str, Any] | None = None) -> float:
+    """The seconds from the first to the last event time of the inventory record's `span` (both given), within the
+    budget's `pace_window` when it has one."""
     first, last = (datetime.fromisoformat(span[end]) for end in ("first", "last"))
+    if window is not None:
+        first = max(first, datetime.fromisoformat(window["since"]))
+        last = min(last, datetime.fromisoformat(window["until"]))
     return (last - first).total_seconds()
 
 
@@ -238,8 +259,15 @@ def _unseen_name_record(name: str, slot: int, attribute: bool, sampled: bool) ->
 
 
 def _names_record(
-    names: Names, earliest: float | None, latest: float | None, redact: bool, limits: Limits
+    names: Names,
+    earliest: float | None,
+    latest: float | None,
+    redact: bool,
+    limits: Limits,
+    window: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A kind's budget, names and remainder; its pace measured from `earliest` to `latest`, or within the `window`
+    where all but a few far-off event times lie (`pace_window`)."""
     slots = names.site()
     held = names.held()
     attribute = names.kind == "attribute"
@@ -292,7 +320,11 @@ def _names_record(
         "filled_at": sighting_record(full_at),
         "new_per_week": None,
         "projected_fill": None,
+        "pace_window": None,
     }
+    if window is not None and not budget["full"] and earliest is not None and latest is not None:
+        budget["pace_window"] = {key: window[key] for key in ("since", "until", "events_outside")}
+        earliest, latest = max(earliest, window["start"]), min(latest, window["end"])
     # The pace is of the names the site took within the span of event time it is measured over. With --since or
     # --until the span is the window's, while the messages the filters left out still take their slots: counted,
     # 31 names of a month over its last two days made 108.5 a week.
@@ -310,6 +342,7 @@ def _names_record(
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
+
     names_record: dict[str, Any] = {
         "budget": budget,
         "names": rows,
@@ -373,17 +406,66 @@ def unnamed_words(kind: dict[str, Any]) -> str | None:
 def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict[str, Any]:
     """`{"attributes": {...}, "events": {...}, "span", "users_note"}`: each kind's budget, names and remainder.
     `limits`: the run's, for `--redact`, which masks an event name they find fault with (`event_name_at_fault`)."""
+    earliest, latest = inventory.earliest, inventory.latest
+    window = pace_window(inventory)
     return {
-        "span": {"first": iso(inventory.earliest), "last": iso(inventory.latest)},
-        "attributes": _names_record(inventory.attributes, inventory.earliest, inventory.latest, redact, limits),
-        "events": _names_record(inventory.events, inventory.earliest, inventory.latest, redact, limits),
+        "span": {"first": iso(earliest), "last": iso(latest)},
+        "attributes": _names_record(inventory.attributes, earliest, latest, redact, limits, window),
+        "events": _names_record(inventory.events, earliest, latest, redact, limits, window),
         "users_note": USERS_NOTE,
     }
+
+
+def pace_window(inventory: Inventory) -> dict[str, Any] | None:
+    """When a few event times lie far from the others (the far-off clocks of a few devices): the shortest span of
+    days holding all but at most `PACE_OUTSIDE_SHARE` of the timed events, which the pace of new names is measured over
+    rather than a span they stretch to more than twice as long. `{"since", "until", "events_outside"}` and the span
+    in seconds (`start`, `end`); None when no time lies so far off, or the logs hold too few (under 100) to tell."""
+    earliest, latest = inventory.earliest, inventory.latest
+    if earliest is None or latest is None or not inventory.days:
+        return None
+    width = (1 << inventory.day_shift) * DAY_SECONDS
+    bins = sorted(inventory.days.items())
+    window = shortest_window([(day * width, (day + 1) * width, events) for day, events in bins], PACE_OUTSIDE_SHARE)
+    if window is None:
+        return None
+    start, end, outside = window
+    if not outside or (end - start) * 2 > latest - earliest:
+        return None
+    return {"since": iso(start), "until": iso(end), "events_outside": outside, "start": start, "end": end}
+
+
+def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:
+    """Of spans of time in order (`(start, end, events)`, in seconds), the shortest run from one to another holding all
+    but at most `share` of the events (and at most 1 %, at least one event): `(start, end, events outside)`; None when
+    no event may lie outside (too few events)."""
+    counts = [events for _, _, events in spans]
+    total = sum(counts)
+    allowed = max(1, int(total * share))
+    if not spans or allowed > total // 100:
+        return None
+    best: tuple[int, int, int] | None = None  # (length in seconds, first span, last span)
+    held, first = 0, 0
+    for last, count in enumerate(counts):
+        held += count
+        while held - counts[first] >= total - allowed:
+            held -= counts[first]
+            first += 1
+        if held >= total - allowed:
+            length = spans[last][1] - spans[first][0]
+            if best is None or length < best[0]:
+                best = (length, first, last)
+    assert best is not None, "every span holds every event"
+    _, first, last = best
+    return spans[first][0], spans[last][1], total - sum(counts[first : last + 1])
 
 
 OUTSIDE_SHARE = 0.001
 """At most this share of the timed events (and at most 1 %, at least one event) may lie outside the window that
 `narrower` names: the far-off clocks of a few devices, not a part of the logs."""
+PACE_OUTSIDE_SHARE = 0.01
+"""At most this share of the timed events (at least one) may lie outside the window `pace_window` measures the pace
+over, which holds the others in at most half the span of event time."""
 
 
 def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict[str, Any] | None:
@@ -393,26 +475,11 @@ def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict
     still (as fine as asked). None when the buckets are those asked for, or no such span would chart finer."""
     if resolution == by or not series:
         return None
-    counts = [bucket.events for _, bucket in series]
-    total = sum(counts)
-    allowed = max(1, int(total * OUTSIDE_SHARE))
-    if allowed > total // 100:
+    spans = [(start, next_bucket(start, resolution), bucket.events) for start, bucket in series]
+    window = shortest_window(spans, OUTSIDE_SHARE)
+    if window is None:
         return None
-    best: tuple[int, int, int] | None = None  # (span in seconds, first bucket, last bucket)
-    held, first = 0, 0
-    for last, count in enumerate(counts):
-        held += count
-        while held - counts[first] >= total - allowed:
-            held -= counts[first]
-            first += 1
-        if held >= total - allowed:
-            span = next_bucket(series[last][0], resolution) - series[first][0]
-            if best is None or span < best[0]:
-                best = (span, first, last)
-    assert best is not None, "the whole series holds every event"
-    _, first, last = best
-    since, until = series[first][0], next_bucket(series[last][0], resolution)
-    outside = total - sum(counts[first : last + 1])
+    since, until, outside = window
     finer = [
         option
         for option in RESOLUTIONS[RESOLUTIONS.index(by) : RESOLUTIONS.index(resolution)]

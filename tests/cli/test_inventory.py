@@ -449,6 +449,40 @@ def test_a_pace_under_a_hundredth_of_a_name_a_week_still_projects_when_the_site_
         assert "too short a span" not in out, format
 
 
+def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) -> None:
+    # A week of identifies, each adding a name, and two events whose devices' clocks are decades off: the pace is
+    # that of the week (the window of days holding all but them), not of the 130 years they stretch the span to.
+    week = tmp_path / "week.jsonl"
+    spread_over(week, timedelta(days=7) - timedelta(seconds=1), 400)
+    far_off = [
+        {"type": "track", "userId": "u1", "event": "Clock Reset", "timestamp": "1970-01-01T00:00:00Z"},
+        {"type": "track", "userId": "u2", "event": "Clock Ahead", "timestamp": "2099-12-31T00:00:00Z"},
+    ]
+    clocks = tmp_path / "clocks.jsonl"
+    clocks.write_text(week.read_text() + lines_of(*far_off))
+    alone = json.loads(cli("inventory", week, "--format", "json", "--max-attributes", "1000")[1])
+    both = json.loads(cli("inventory", clocks, "--format", "json", "--max-attributes", "1000")[1])
+    assert both["span"] == {"first": "1970-01-01T00:00:00Z", "last": "2099-12-31T00:00:00Z"}
+    budget, budget_alone = both["attributes"]["budget"], alone["attributes"]["budget"]
+    assert budget_alone["pace_window"] is None  # logs with no far-off clock are measured from end to end
+    assert budget["pace_window"] == {
+        "since": "2024-03-01T00:00:00Z",
+        "until": "2024-03-08T00:00:00Z",
+        "events_outside": 2,
+    }
+    assert budget["new_per_week"] == budget_alone["new_per_week"] == 400
+    fill, fill_alone = (datetime.fromisoformat(each["projected_fill"]) for each in (budget, budget_alone))
+    # Measured to the end of the window's last day, a second past the week's last event here.
+    assert abs(fill - fill_alone) <= timedelta(seconds=5)
+    # The event names the far-off tracks added are not in the week's pace: the event budget measures the week too.
+    assert both["events"]["budget"]["new_per_week"] is None
+    assert "no new name" in " ".join(cli("inventory", clocks, "--format", "text")[1].split())
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", clocks, "--format", format, "--max-attributes", "1000")[1].split())
+        pace = f"400 new names a week, full on {budget['projected_fill']} at that pace"
+        assert f"{pace} (over 2024-03-01T00:00:00Z to 2024-03-08T00:00:00Z: 2 events lie outside it)" in out, format
+
+
 # A file that could not be read to its end
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +19,18 @@ from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import packed_users, plain_user_hash, unpacked_users
-from hotjar_cli.core.tally import ATTRIBUTES, COUNTED, EVENTS, NOT_COUNTED, PythonTally, Tally, user_of
+from hotjar_cli.core.tally import (
+    ATTRIBUTES,
+    COUNTED,
+    DAY_BINS,
+    EVENTS,
+    NOT_COUNTED,
+    PythonTally,
+    Tally,
+    day_of,
+    merged_days,
+    user_of,
+)
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
@@ -68,6 +80,11 @@ WHENS: list[Any] = [  # as the inventory gives them: texts in Segment's form, se
     "2024-03-01T10:00:00.123456789123456789123456Z",
     1709287200.0,
     1709287199.5,
+    "2024-03-02T00:00:00.000Z",  # and other days, counted by day (`days`)
+    "1969-12-31T23:59:59.999Z",
+    -1.5,
+    86399.99999999999,
+    1e16,  # past the years a date holds: in no day
     None,
 ]
 TIMESTAMPS: list[Any] = [  # as messages carry them: Segment's form (in a few minutes) or not
@@ -192,6 +209,8 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
             said.append(("stretch", tally.stretch(when)))
         elif step < 0.67:
             said.append(("span", tally.span()))
+            if rng.random() < 0.5:
+                said.append(("days", tally.days()))
         elif step < 0.69:
             given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.8}
             tally.watch_attributes(given, rng.random() < 0.7)
@@ -204,6 +223,7 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
     for kind in (ATTRIBUTES, EVENTS):
         said.append(("end", kind, tally.occurrences(kind), [tally.take(kind, slot) for slot in slots[kind]]))
     said.append(("span", tally.span()))
+    said.append(("days", tally.days()))
     return said
 
 
@@ -361,3 +381,39 @@ def test_a_tally_says_which_slots_counted_anything_since_they_were_last_taken(
         tally.take(EVENTS, slots[1])
         tally.free_slot(EVENTS, slots[3])
         assert tally.used(EVENTS) == []
+
+
+def test_the_c_tally_counts_events_by_day_as_the_core_reads_their_times_in_bounded_bins(
+    native: Callable[[int, int], Tally],
+) -> None:
+    rng = random.Random(12)
+    times: list[Any] = []
+    for _ in range(6_000):  # far more days than the bins hold: any day of any year, some in runs of one day
+        year, month, day = rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28)
+        clock = f"{rng.randint(0, 23):02}:{rng.randint(0, 59):02}:{rng.randint(0, 59):02}"
+        text = f"{year:04}-{month:02}-{day:02}T{clock}{rng.choice(['', '.5', '.123'])}Z"
+        times += [text] * rng.choice([1, 1, 3])
+        times.append(rng.uniform(-1e11, 2.5e11))  # seconds, as a time in another form is handed over
+    answers = []
+    for tally in (native(1, 1), python(1, 1)):
+        for time in times:
+            tally.stretch(time)
+        answers.append(tally.days())
+        assert tally.days() == (0, {})  # taken: emptied
+    assert answers[0] == answers[1]
+    shift, days = answers[0]
+    assert len(days) <= DAY_BINS < len({day_of(time) >> (shift - 1) for time in times})  # as narrow as they fit
+    assert days == dict(Counter(day_of(time) >> shift for time in times))
+
+
+def test_events_by_day_counted_in_parts_add_up_to_the_same_bins_for_any_split() -> None:
+    rng = random.Random(13)
+    days = [rng.choice([rng.randint(-5_000, 5_000), rng.randint(19_000, 19_100)]) for _ in range(20_000)]
+    whole = merged_days(0, {}, 0, dict(Counter(days)))
+    for parts in (2, 3, 7):
+        cuts = sorted(rng.sample(range(1, len(days)), parts - 1))
+        shift, merged = 0, {}
+        for start, end in zip([0, *cuts], [*cuts, len(days)], strict=True):
+            part = merged_days(0, {}, 0, dict(Counter(days[start:end])))
+            shift, merged = merged_days(shift, merged, *part)
+        assert (shift, merged) == whole

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pickle
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -284,3 +285,27 @@ def test_names_just_past_the_bounds_held_give_the_same_bytes_for_any_split(tmp_p
             resolve([str(tmp_path / "a.jsonl")]), settings, jobs, None, io.StringIO(), engine=engine
         )
         assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == alone
+
+
+def test_far_off_clocks_leave_the_same_pace_window_for_any_split(tmp_path: Path) -> None:
+    # A few devices' clocks centuries off, among a few days of logs in two files: the pace is measured where the
+    # other event times lie (`pace_window`), the same for any split of the work.
+    rng = random.Random(8)
+    for name, seed in (("a.jsonl", 4), ("b.jsonl", 5)):
+        lines = timed_log(3000, 500, seed, step=120).splitlines()
+        for _ in range(6):
+            stamp = f"{rng.randint(1000, 9000):04}-06-01T00:00:00Z"
+            far_off = {"type": "track", "userId": "u1", "event": "Event 1", "timestamp": stamp}
+            lines.insert(rng.randrange(len(lines)), json.dumps(far_off))
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = PassSettings(limits=Limits(max_attributes=1000, max_events=1000), views=frozenset(View))
+    alone = site_view(tmp_path, settings, 1)
+    record = json.loads(alone)[0]
+    for kind in ("attributes", "events"):
+        window = record[kind]["budget"]["pace_window"]
+        # The 12 far-off events, and the 16 a clock jittered back to the day before the logs start: a whole day of
+        # few events, which the shortest window leaves out too.
+        assert window == {"since": "2024-03-01T00:00:00Z", "until": "2024-03-06T00:00:00Z", "events_outside": 28}
+        assert record[kind]["budget"]["new_per_week"] > 0
+    for jobs in (2, 3):
+        assert site_view(tmp_path, settings, jobs) == alone
