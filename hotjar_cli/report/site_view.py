@@ -114,7 +114,7 @@ def _pace_words(
     return None
 
 
-def _span_seconds(span: dict[str, Any], window: dict[str, Any] | None = None) -> float:
+def _span_seconds(span: dict[str, Any], window: dict[str, Any] | None) -> float:
     """The seconds from the first to the last event time of the inventory record's `span` (both given), within the
     budget's `pace_window` when it has one."""
     first, last = (datetime.fromisoformat(span[end]) for end in ("first", "last"))
@@ -342,7 +342,6 @@ def _names_record(
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
             budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
-
     names_record: dict[str, Any] = {
         "budget": budget,
         "names": rows,
@@ -430,9 +429,10 @@ def pace_window(inventory: Inventory) -> dict[str, Any] | None:
     if window is None:
         return None
     start, end, outside = window
-    if not outside or (end - start) * 2 > latest - earliest:
-        return None
-    return {"since": iso(start), "until": iso(end), "events_outside": outside, "start": start, "end": end}
+    since, until = iso(start), iso(end)
+    if not outside or (end - start) * 2 > latest - earliest or since is None or until is None:
+        return None  # (a window of wide bins may end past the years a date holds)
+    return {"since": since, "until": until, "events_outside": outside, "start": start, "end": end}
 
 
 def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:
