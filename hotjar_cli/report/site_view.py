@@ -322,7 +322,8 @@ def _names_record(
         "projected_fill": None,
         "pace_window": None,
     }
-    if window is not None and not budget["full"] and earliest is not None and latest is not None:
+    # A kind that took no new name measures no pace, so it names no window to measure one over.
+    if window is not None and new and not budget["full"] and earliest is not None and latest is not None:
         budget["pace_window"] = {key: window[key] for key in ("since", "until", "events_outside")}
         earliest, latest = max(earliest, window["start"]), min(latest, window["end"])
     # The pace is of the names the site took within the span of event time it is measured over. With --since or

@@ -483,6 +483,27 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
         assert f"{pace} (over 2024-03-01T00:00:00Z to 2024-03-08T00:00:00Z: 2 events lie outside it)" in out, format
 
 
+def test_a_kind_that_took_no_new_name_has_no_pace_window(tmp_path: Path) -> None:
+    # A week of identifies and a far-off clock, with every attribute name held before the logs: the attribute budget
+    # measures no pace, so it names no window to measure one over, as the text says "no new names in these logs".
+    week = tmp_path / "week.jsonl"
+    spread_over(week, timedelta(days=7) - timedelta(seconds=1), 200)
+    clocks = tmp_path / "clocks.jsonl"
+    far_off = {"type": "track", "userId": "u1", "event": "Clock Reset", "timestamp": "1970-01-01T00:00:00Z"}
+    clocks.write_text(week.read_text() + lines_of(far_off))
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"trait_{number}\n" for number in range(200)))
+    record = json.loads(
+        cli("inventory", clocks, "--format", "json", "--max-attributes", "1000", "--known-attributes", known)[1]
+    )
+    attributes = record["attributes"]["budget"]
+    assert attributes["admitted"] == 0
+    assert attributes["pace_window"] is None
+    assert record["events"]["budget"]["pace_window"] is not None  # its one new name is outside the window
+    text = " ".join(cli("inventory", clocks, "--max-attributes", "1000", "--known-attributes", known)[1].split())
+    assert "200 held before these logs; no new names in these logs" in text
+
+
 # A file that could not be read to its end
 
 
