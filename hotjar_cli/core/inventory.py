@@ -46,6 +46,7 @@ from hotjar_cli.core.tally import (
     COUNTED,
     EVENTS,
     JS_TYPES,
+    DayBin,
     Taken,
     Tally,
     Where,
@@ -760,7 +761,7 @@ class Inventory:
         """The earliest and latest event time of any event: the span the pace of new names is measured over."""
         self.latest: float | None = None
         self.day_shift = 0
-        self.days: dict[int, int] = {}
+        self.days: dict[int, DayBin] = {}
         """Timed events by day since 1970, in bins of `1 << day_shift` days (see `Tally.days`): where the event times
         of the logs lie, so that the pace of new names is measured where they lie, not over the far-off clocks of a
         few devices (`hotjar_cli.report.site_view.pace_window`)."""
@@ -831,7 +832,7 @@ class Inventory:
         for inventory in kept:
             self._add_days(inventory.day_shift, inventory.days)
 
-    def _add_days(self, shift: int, days: dict[int, int]) -> None:
+    def _add_days(self, shift: int, days: dict[int, DayBin]) -> None:
         """Events by day counted elsewhere added to these (`merged_days`)."""
         if days:
             self.day_shift, self.days = merged_days(self.day_shift, self.days, shift, days)
@@ -1132,7 +1133,7 @@ def _inventory(
     earliest: float | None,
     latest: float | None,
     day_shift: int,
-    days: dict[int, int],
+    days: dict[int, DayBin],
 ) -> Inventory:
     """An inventory of these names, holding nothing by identity: unpickled (see `Names.__reduce__`). A name is given
     a slot in its tally when it is next met (see `_slot`)."""

@@ -73,9 +73,14 @@ def day_of(when: Any) -> int | None:
     return day
 
 
+DayBin = tuple[int, float, float]
+"""The timed events of a bin of days (see `Tally.days`): how many, and the earliest and latest of their times in
+seconds, so that a span of bins is measured from its first event time to its last, not from the bins' edges."""
+
+
 def merged_days(
-    shift: int, days: dict[int, int], other_shift: int, other: dict[int, int]
-) -> tuple[int, dict[int, int]]:
+    shift: int, days: dict[int, DayBin], other_shift: int, other: dict[int, DayBin]
+) -> tuple[int, dict[int, DayBin]]:
     """Events by day (see `Tally.days`) added up, in place when `days` is as wide: in the wider bins of the two, each
     then twice as wide while there are more than `DAY_BINS`. The bins end the same for any split of the input: as
     wide as the fewest that hold every day met, past that bound."""
@@ -83,15 +88,23 @@ def merged_days(
         shift, days, other_shift, other = other_shift, other, shift, days
         days = dict(days)
     step = shift - other_shift
-    for day, events in other.items():
-        key = day >> step
-        days[key] = days.get(key, 0) + events
+    for day, day_bin in other.items():
+        _add_to_bin(days, day >> step, day_bin)
     while len(days) > DAY_BINS:
-        wider: dict[int, int] = {}
-        for day, events in days.items():
-            wider[day >> 1] = wider.get(day >> 1, 0) + events
+        wider: dict[int, DayBin] = {}
+        for day, day_bin in days.items():
+            _add_to_bin(wider, day >> 1, day_bin)
         days, shift = wider, shift + 1
     return shift, days
+
+
+def _add_to_bin(days: dict[int, DayBin], key: int, day_bin: DayBin) -> None:
+    """A bin's events added to the bin `key` of `days`."""
+    held = days.get(key)
+    if held is None:
+        days[key] = day_bin
+    else:
+        days[key] = (held[0] + day_bin[0], min(held[1], day_bin[1]), max(held[2], day_bin[2]))
 
 
 def _in_seconds(where: Where | None) -> Where | None:
@@ -237,9 +250,9 @@ class Tally(Protocol):
     def span(self) -> tuple[Any, Any] | None:
         """The earliest and latest time met since the last `span` (None: none), and the span emptied."""
 
-    def days(self) -> tuple[int, dict[int, int]]:
+    def days(self) -> tuple[int, dict[int, DayBin]]:
         """The times `stretch` met since the last `days`, by day since 1970 (UTC, `day_of`), in bins of `1 << shift`
-        days as `(shift, {bin: events})` (see `DAY_BINS`), and emptied."""
+        days as `(shift, {bin: (events, earliest, latest)})` (see `DAY_BINS`, `DayBin`), and emptied."""
 
     def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
         """The slots of the attribute names (see `observe_traits`), and whether the site is offered no name now:
@@ -289,7 +302,7 @@ class PythonTally:
         self._earliest: Any = None
         self._latest: Any = None
         self._day_shift = 0
-        self._days: dict[int, int] = {}
+        self._days: dict[int, DayBin] = {}
         self._attribute_slots: dict[str, int] | None = None
         self._attributes_full = False
         self._line_base = 0
@@ -446,8 +459,8 @@ class PythonTally:
             return False
         day = day_of(when)
         if day is not None:
-            key = day >> self._day_shift
-            self._days[key] = self._days.get(key, 0) + 1
+            value = float(seconds(when))
+            _add_to_bin(self._days, day >> self._day_shift, (1, value, value))
             if len(self._days) > DAY_BINS:
                 self._day_shift, self._days = merged_days(self._day_shift, self._days, self._day_shift, {})
         earliest, latest = self._earliest, self._latest
@@ -469,7 +482,7 @@ class PythonTally:
         self._earliest = self._latest = None
         return earliest, latest
 
-    def days(self) -> tuple[int, dict[int, int]]:
+    def days(self) -> tuple[int, dict[int, DayBin]]:
         taken = self._day_shift, self._days
         self._day_shift, self._days = 0, {}
         return taken

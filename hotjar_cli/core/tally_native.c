@@ -100,9 +100,11 @@ typedef struct {
     Py_ssize_t users_count;
     uint32_t *key_counts;
     size_t key_counts_size;
-    /* Timed events by day since 1970 (`days`): `days` holds them by bin of `1 << day_shift` days; the run of times
-     * met lately in one day is counted in `day_count` first, its date at hand in `day_text` when it is a text. */
+    /* Timed events by day since 1970 (`days`): `days` holds them by bin of `1 << day_shift` days, as `(events,
+     * earliest, latest)` in seconds; the run of times met lately in one day is counted in `day_count` first, its
+     * earliest and latest in `day_first` and `day_last`, its date at hand in `day_text` when it is a text. */
     PyObject *days;
+    Where day_first, day_last;
     int day_shift, day_text_known;
     int64_t day, day_count;
     char day_text[10];
@@ -1371,122 +1373,9 @@ static int segment_time(Tally *self, PyObject *when) {
     return truth;
 }
 
-/* ---- timed events by day: `hotjar_cli.core.tally.PythonTally.days` ---- */
-
-enum { DATE = 10, DAY_BINS = 4096 }; /* `hotjar_cli.core.tally.DAY_BINS` */
-
-static int calendar_seconds(const char *text, Py_ssize_t size, int64_t *whole, int *fraction, int *digits);
-
-/* `value >> shift` rounded down, whatever the sign. */
-static int64_t shifted_down(int64_t value, int shift) { return value >= 0 ? value >> shift : -((-value - 1) >> shift) - 1; }
-
-/* The run of times in one day added to `days`, and the bins halved while more than DAY_BINS. -1 on error. */
-static int add_day_run(Tally *self) {
-    if (!self->day_count)
-        return 0;
-    if (self->days == NULL && (self->days = PyDict_New()) == NULL)
-        return -1;
-    PyObject *key = PyLong_FromLongLong(shifted_down(self->day, self->day_shift));
-    if (key == NULL)
-        return -1;
-    PyObject *held = PyDict_GetItemWithError(self->days, key);
-    long long count = held == NULL ? 0 : PyLong_AsLongLong(held);
-    PyObject *value = PyErr_Occurred() ? NULL : PyLong_FromLongLong(count + self->day_count);
-    int failed = value == NULL || PyDict_SetItem(self->days, key, value) < 0;
-    Py_DECREF(key);
-    Py_XDECREF(value);
-    if (failed)
-        return -1;
-    self->day_count = 0;
-    while (PyDict_GET_SIZE(self->days) > DAY_BINS) {
-        PyObject *halved = PyDict_New(), *bin, *binned;
-        Py_ssize_t position = 0;
-        while (halved != NULL && PyDict_Next(self->days, &position, &bin, &binned)) {
-            long long number = PyLong_AsLongLong(bin), events = PyLong_AsLongLong(binned);
-            PyObject *wider = PyErr_Occurred() ? NULL : PyLong_FromLongLong(shifted_down(number, 1));
-            PyObject *before = wider == NULL ? NULL : PyDict_GetItemWithError(halved, wider);
-            long long sum = events + (before == NULL ? 0 : PyLong_AsLongLong(before));
-            PyObject *total = PyErr_Occurred() ? NULL : PyLong_FromLongLong(sum);
-            if (total == NULL || PyDict_SetItem(halved, wider, total) < 0)
-                Py_CLEAR(halved);
-            Py_XDECREF(wider);
-            Py_XDECREF(total);
-        }
-        if (halved == NULL)
-            return -1;
-        Py_SETREF(self->days, halved);
-        self->day_shift++;
-    }
-    return 0;
-}
-
-/* A timed event counted in its day (UTC). A text in Segment's form in the day of the last one met is counted in a
- * few instructions; another is read here when it is in Segment's form, else asked of the core (`seconds`). A time
- * past the years a date holds is not counted. -1 on error. */
-static int count_day(Tally *self, PyObject *when) {
-    const char *text = NULL;
-    Py_ssize_t size = 0;
-    if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when)) {
-        text = PyUnicode_DATA(when);
-        size = PyUnicode_GET_LENGTH(when);
-        if (self->day_text_known && size > DATE && memcmp(text, self->day_text, DATE) == 0) {
-            self->day_count++;
-            return 0;
-        }
-    }
-    int64_t day, whole;
-    int fraction, digits;
-    int dated = text != NULL && calendar_seconds(text, size, &whole, &fraction, &digits);
-    if (dated) {
-        day = whole >= 0 ? whole / 86400 : -((-whole - 1) / 86400) - 1;
-    } else {
-        PyObject *seconds = PyObject_CallOneArg(self->seconds, when);
-        if (seconds == NULL)
-            return -1;
-        double value = seconds == Py_None ? 0.0 : PyFloat_AsDouble(seconds);
-        int known = seconds != Py_None;
-        Py_DECREF(seconds);
-        if (value == -1.0 && PyErr_Occurred())
-            return -1;
-        if (!known || !(value > -1e15 && value < 1e15))
-            return 0;
-        double days = value / 86400.0; /* rounded down as `math.floor` rounds it */
-        day = (int64_t)days;
-        if ((double)day > days)
-            day--;
-    }
-    if (self->day_count && day != self->day && add_day_run(self) < 0)
-        return -1;
-    self->day = day;
-    self->day_count++;
-    self->day_text_known = dated;
-    if (dated)
-        memcpy(self->day_text, text, DATE);
-    return 0;
-}
-
-static PyObject *Tally_days(Tally *self, PyObject *unused) {
-    if (add_day_run(self) < 0)
-        return NULL;
-    PyObject *days = self->days != NULL ? self->days : PyDict_New();
-    if (days == NULL)
-        return NULL;
-    PyObject *taken = Py_BuildValue("(iN)", self->day_shift, days);
-    if (taken == NULL)
-        return NULL;
-    self->days = NULL;
-    self->day_shift = self->day_text_known = 0;
-    return taken;
-}
-
-/* The span stretched to a time: `hotjar_cli.core.tally.PythonTally.stretch`. 1 when it is the latest in order, 0,
- * -1 on error. */
-static int stretch(Tally *self, PyObject *when) {
-    if (when == Py_None)
-        return 0;
-    if (count_day(self, when) < 0)
-        return -1;
-    Where *earliest = &self->earliest, *latest = &self->latest;
+/* A span of times (`earliest`, `latest`) stretched to a time, not None: 1 when it is the latest in order, 0, -1 on
+ * error. */
+static int widen(Tally *self, Where *earliest, Where *latest, PyObject *when) {
     int in_order = text_not_before(when, latest);
     if (in_order < 0)
         return -1;
@@ -1518,6 +1407,147 @@ static int stretch(Tally *self, PyObject *when) {
     if (last)
         set_time(latest, when);
     return 0;
+}
+
+/* ---- timed events by day: `hotjar_cli.core.tally.PythonTally.days` ---- */
+
+enum { DATE = 10, DAY_BINS = 4096 }; /* `hotjar_cli.core.tally.DAY_BINS` */
+
+static int calendar_seconds(const char *text, Py_ssize_t size, int64_t *whole, int *fraction, int *digits);
+
+/* `value >> shift` rounded down, whatever the sign. */
+static int64_t shifted_down(int64_t value, int shift) { return value >= 0 ? value >> shift : -((-value - 1) >> shift) - 1; }
+
+/* A bin's `(events, earliest, latest)` added to the bin `number` of `days`: `hotjar_cli.core.tally._add_to_bin`.
+ * -1 on error. */
+static int add_to_bin(PyObject *days, long long number, long long events, double earliest, double latest) {
+    PyObject *key = PyLong_FromLongLong(number);
+    if (key == NULL)
+        return -1;
+    PyObject *held = PyDict_GetItemWithError(days, key);
+    if (held != NULL) {
+        events += PyLong_AsLongLong(PyTuple_GET_ITEM(held, 0));
+        double first = PyFloat_AsDouble(PyTuple_GET_ITEM(held, 1)), last = PyFloat_AsDouble(PyTuple_GET_ITEM(held, 2));
+        earliest = first < earliest ? first : earliest;
+        latest = last > latest ? last : latest;
+    }
+    PyObject *value = PyErr_Occurred() ? NULL : Py_BuildValue("(Ldd)", events, earliest, latest);
+    int failed = value == NULL || PyDict_SetItem(days, key, value) < 0;
+    Py_DECREF(key);
+    Py_XDECREF(value);
+    return failed ? -1 : 0;
+}
+
+/* A run's earliest or latest time in seconds, as the core reads it (`seconds`). -1 on error. */
+static int run_seconds(Tally *self, Where *where, double *value) {
+    PyObject *when = where_when(where);
+    PyObject *seconds = when == NULL ? NULL : PyObject_CallOneArg(self->seconds, when);
+    Py_XDECREF(when);
+    if (seconds == NULL)
+        return -1;
+    *value = PyFloat_AsDouble(seconds);
+    Py_DECREF(seconds);
+    return *value == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* The run of times in one day added to `days`, and the bins halved while more than DAY_BINS. -1 on error. */
+static int add_day_run(Tally *self) {
+    if (!self->day_count)
+        return 0;
+    if (self->days == NULL && (self->days = PyDict_New()) == NULL)
+        return -1;
+    double earliest, latest;
+    if (run_seconds(self, &self->day_first, &earliest) < 0 || run_seconds(self, &self->day_last, &latest) < 0 ||
+        add_to_bin(self->days, shifted_down(self->day, self->day_shift), self->day_count, earliest, latest) < 0)
+        return -1;
+    self->day_count = 0;
+    clear_where(&self->day_first);
+    clear_where(&self->day_last);
+    while (PyDict_GET_SIZE(self->days) > DAY_BINS) {
+        PyObject *halved = PyDict_New(), *bin, *binned;
+        Py_ssize_t position = 0;
+        while (halved != NULL && PyDict_Next(self->days, &position, &bin, &binned)) {
+            long long number = PyLong_AsLongLong(bin), events = PyLong_AsLongLong(PyTuple_GET_ITEM(binned, 0));
+            double first = PyFloat_AsDouble(PyTuple_GET_ITEM(binned, 1));
+            double last = PyFloat_AsDouble(PyTuple_GET_ITEM(binned, 2));
+            if (PyErr_Occurred() || add_to_bin(halved, shifted_down(number, 1), events, first, last) < 0)
+                Py_CLEAR(halved);
+        }
+        if (halved == NULL)
+            return -1;
+        Py_SETREF(self->days, halved);
+        self->day_shift++;
+    }
+    return 0;
+}
+
+/* A timed event counted in its day (UTC). A text in Segment's form in the day of the last one met is counted in a
+ * few instructions; another is read here when it is in Segment's form, else asked of the core (`seconds`). A time
+ * past the years a date holds is not counted. -1 on error. */
+static int count_day(Tally *self, PyObject *when) {
+    const char *text = NULL;
+    Py_ssize_t size = 0;
+    if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when)) {
+        text = PyUnicode_DATA(when);
+        size = PyUnicode_GET_LENGTH(when);
+        if (self->day_text_known && size > DATE && memcmp(text, self->day_text, DATE) == 0) {
+            self->day_count++;
+            return widen(self, &self->day_first, &self->day_last, when) < 0 ? -1 : 0;
+        }
+    }
+    int64_t day, whole;
+    int fraction, digits;
+    int dated = text != NULL && calendar_seconds(text, size, &whole, &fraction, &digits);
+    if (dated) {
+        day = whole >= 0 ? whole / 86400 : -((-whole - 1) / 86400) - 1;
+    } else {
+        PyObject *seconds = PyObject_CallOneArg(self->seconds, when);
+        if (seconds == NULL)
+            return -1;
+        double value = seconds == Py_None ? 0.0 : PyFloat_AsDouble(seconds);
+        int known = seconds != Py_None;
+        Py_DECREF(seconds);
+        if (value == -1.0 && PyErr_Occurred())
+            return -1;
+        if (!known || !(value > -1e15 && value < 1e15))
+            return 0;
+        double days = value / 86400.0; /* rounded down as `math.floor` rounds it */
+        day = (int64_t)days;
+        if ((double)day > days)
+            day--;
+    }
+    if (self->day_count && day != self->day && add_day_run(self) < 0)
+        return -1;
+    self->day = day;
+    self->day_count++;
+    self->day_text_known = dated;
+    if (dated)
+        memcpy(self->day_text, text, DATE);
+    return widen(self, &self->day_first, &self->day_last, when) < 0 ? -1 : 0;
+}
+
+static PyObject *Tally_days(Tally *self, PyObject *unused) {
+    if (add_day_run(self) < 0)
+        return NULL;
+    PyObject *days = self->days != NULL ? self->days : PyDict_New();
+    if (days == NULL)
+        return NULL;
+    PyObject *taken = Py_BuildValue("(iN)", self->day_shift, days);
+    if (taken == NULL)
+        return NULL;
+    self->days = NULL;
+    self->day_shift = self->day_text_known = 0;
+    return taken;
+}
+
+/* The span stretched to a time: `hotjar_cli.core.tally.PythonTally.stretch`. 1 when it is the latest in order, 0,
+ * -1 on error. */
+static int stretch(Tally *self, PyObject *when) {
+    if (when == Py_None)
+        return 0;
+    if (count_day(self, when) < 0)
+        return -1;
+    return widen(self, &self->earliest, &self->latest, when);
 }
 
 static PyObject *Tally_stretch(Tally *self, PyObject *when) {
@@ -1911,6 +1941,8 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->attribute_slots);
     clear_where(&self->earliest);
     clear_where(&self->latest);
+    clear_where(&self->day_first);
+    clear_where(&self->day_last);
     PyMem_Free(self->users_held);
     PyMem_Free(self->users_sorted);
     PyMem_Free(self->key_counts);

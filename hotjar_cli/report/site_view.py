@@ -83,7 +83,7 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filte
         # Measured where the event times lie, not over the far-off clocks of a few devices (`pace_window`).
         outside = window["events_outside"]
         words += (
-            f" (over {window['since']} to {window['until']}: {counted(outside, 'event')} "
+            f" (over {window['first']} to {window['last']}: {counted(outside, 'event')} "
             f"{'lies' if outside == 1 else 'lie'} outside it)"
         )
     return words
@@ -115,12 +115,9 @@ def _pace_words(
 
 
 def _span_seconds(span: dict[str, Any], window: dict[str, Any] | None) -> float:
-    """The seconds from the first to the last event time of the inventory record's `span` (both given), within the
+    """The seconds from the first to the last event time of the inventory record's `span` (both given), or within the
     budget's `pace_window` when it has one."""
-    first, last = (datetime.fromisoformat(span[end]) for end in ("first", "last"))
-    if window is not None:
-        first = max(first, datetime.fromisoformat(window["since"]))
-        last = min(last, datetime.fromisoformat(window["until"]))
+    first, last = (datetime.fromisoformat((span if window is None else window)[end]) for end in ("first", "last"))
     return (last - first).total_seconds()
 
 
@@ -322,9 +319,10 @@ def _names_record(
         "projected_fill": None,
         "pace_window": None,
     }
-    if window is not None and not budget["full"] and earliest is not None and latest is not None:
-        budget["pace_window"] = {key: window[key] for key in ("since", "until", "events_outside")}
-        earliest, latest = max(earliest, window["start"]), min(latest, window["end"])
+    # A kind that took no new name measures no pace, so it names no window to measure one over.
+    if window is not None and new and not budget["full"] and earliest is not None and latest is not None:
+        budget["pace_window"] = {key: window[key] for key in ("since", "until", "events_outside", "first", "last")}
+        earliest, latest = window["earliest"], window["latest"]
     # The pace is of the names the site took within the span of event time it is measured over. With --since or
     # --until the span is the window's, while the messages the filters left out still take their slots: counted,
     # 31 names of a month over its last two days made 108.5 a week.
@@ -417,22 +415,36 @@ def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict
 
 def pace_window(inventory: Inventory) -> dict[str, Any] | None:
     """When a few event times lie far from the others (the far-off clocks of a few devices): the shortest span of
-    days holding all but at most `PACE_OUTSIDE_SHARE` of the timed events, which the pace of new names is measured over
-    rather than a span they stretch to more than twice as long. `{"since", "until", "events_outside"}` and the span
-    in seconds (`start`, `end`); None when no time lies so far off, or the logs hold too few (under 100) to tell."""
+    days holding all but at most `PACE_OUTSIDE_SHARE` of the timed events, rather than a span they stretch to more than
+    twice as long: `{"since", "until", "events_outside"}`, and the first and last event time within it, which the pace
+    of new names is measured between (`first`, `last`; in seconds, `earliest`, `latest`). None when no time lies so
+    far off, or the logs hold too few (under 100) to tell."""
     earliest, latest = inventory.earliest, inventory.latest
     if earliest is None or latest is None or not inventory.days:
         return None
     width = (1 << inventory.day_shift) * DAY_SECONDS
     bins = sorted(inventory.days.items())
-    window = shortest_window([(day * width, (day + 1) * width, events) for day, events in bins], PACE_OUTSIDE_SHARE)
+    spans = [(day * width, (day + 1) * width, events) for day, (events, _, _) in bins]
+    window = shortest_window(spans, PACE_OUTSIDE_SHARE)
     if window is None:
         return None
     start, end, outside = window
     since, until = iso(start), iso(end)
     if not outside or (end - start) * 2 > latest - earliest or since is None or until is None:
         return None  # (a window of wide bins may end past the years a date holds)
-    return {"since": since, "until": until, "events_outside": outside, "start": start, "end": end}
+    # Measured from the window's first event time to its last, as logs without a far-off clock are: from the edges
+    # of its days, a 1970 clock among 25 hours of logs straddling two days made their pace half of what it was.
+    within = [day_bin for day, day_bin in bins if start <= day * width < end]
+    first, last = min(each[1] for each in within), max(each[2] for each in within)
+    return {
+        "since": since,
+        "until": until,
+        "events_outside": outside,
+        "first": iso(first),
+        "last": iso(last),
+        "earliest": first,
+        "latest": last,
+    }
 
 
 def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:

@@ -469,18 +469,77 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
         "since": "2024-03-01T00:00:00Z",
         "until": "2024-03-08T00:00:00Z",
         "events_outside": 2,
+        "first": "2024-03-01T00:00:00Z",  # the first and last event time within it, the pace measured between
+        "last": "2024-03-07T23:59:58.999Z",
     }
     assert budget["new_per_week"] == budget_alone["new_per_week"] == 400
-    fill, fill_alone = (datetime.fromisoformat(each["projected_fill"]) for each in (budget, budget_alone))
-    # Measured to the end of the window's last day, a second past the week's last event here.
-    assert abs(fill - fill_alone) <= timedelta(seconds=5)
+    assert budget["projected_fill"] == budget_alone["projected_fill"]
     # The event names the far-off tracks added are not in the week's pace: the event budget measures the week too.
     assert both["events"]["budget"]["new_per_week"] is None
     assert "no new name" in " ".join(cli("inventory", clocks, "--format", "text")[1].split())
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", clocks, "--format", format, "--max-attributes", "1000")[1].split())
         pace = f"400 new names a week, full on {budget['projected_fill']} at that pace"
-        assert f"{pace} (over 2024-03-01T00:00:00Z to 2024-03-08T00:00:00Z: 2 events lie outside it)" in out, format
+        window = "over 2024-03-01T00:00:00Z to 2024-03-07T23:59:58.999Z"  # the event times the pace is measured over
+        assert f"{pace} ({window}: 2 events lie outside it)" in out, format
+
+
+def test_a_far_off_clock_on_either_side_leaves_the_pace_of_logs_straddling_two_days(tmp_path: Path) -> None:
+    # 24.5 hours of identifies from 23:00 one day to 23:30 the next, each adding a name, and one event whose
+    # device's clock is decades off: the pace is measured from the logs' first event time to their last, as without
+    # it. Measured from the start of the first day, a 1970 clock made it about half, and measured to the end of the
+    # last, a 2099 clock made it less.
+    start = datetime(2024, 3, 1, 23, tzinfo=UTC)
+    identifies = [
+        {
+            "type": "identify",
+            "userId": f"u{number}",
+            "traits": {f"trait_{number}": 1},
+            "timestamp": (start + timedelta(hours=24.5) * number / 199).isoformat().replace("+00:00", "Z"),
+        }
+        for number in range(200)
+    ]
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(lines_of(*identifies))
+    alone = json.loads(cli("inventory", logs, "--format", "json", "--max-attributes", "1000")[1])
+    pace = {key: alone["attributes"]["budget"][key] for key in ("new_per_week", "projected_fill")}
+    assert pace["new_per_week"] == 1371.43
+    for clock in ("1970-01-01T00:00:00Z", "2099-12-31T00:00:00Z"):
+        far_off = {"type": "track", "userId": "u1", "event": "Clock", "timestamp": clock}
+        clocks = tmp_path / "clocks.jsonl"
+        clocks.write_text(lines_of(*identifies, far_off))
+        budget = json.loads(cli("inventory", clocks, "--format", "json", "--max-attributes", "1000")[1])["attributes"][
+            "budget"
+        ]
+        assert {key: budget[key] for key in pace} == pace, clock
+        assert budget["pace_window"] == {
+            "since": "2024-03-01T00:00:00Z",
+            "until": "2024-03-03T00:00:00Z",
+            "events_outside": 1,
+            "first": "2024-03-01T23:00:00Z",
+            "last": "2024-03-02T23:30:00Z",
+        }, clock
+
+
+def test_a_kind_that_took_no_new_name_has_no_pace_window(tmp_path: Path) -> None:
+    # A week of identifies and a far-off clock, with every attribute name held before the logs: the attribute budget
+    # measures no pace, so it names no window to measure one over, as the text says "no new names in these logs".
+    week = tmp_path / "week.jsonl"
+    spread_over(week, timedelta(days=7) - timedelta(seconds=1), 200)
+    clocks = tmp_path / "clocks.jsonl"
+    far_off = {"type": "track", "userId": "u1", "event": "Clock Reset", "timestamp": "1970-01-01T00:00:00Z"}
+    clocks.write_text(week.read_text() + lines_of(far_off))
+    known = tmp_path / "known.txt"
+    known.write_text("".join(f"trait_{number}\n" for number in range(200)))
+    record = json.loads(
+        cli("inventory", clocks, "--format", "json", "--max-attributes", "1000", "--known-attributes", known)[1]
+    )
+    attributes = record["attributes"]["budget"]
+    assert attributes["admitted"] == 0
+    assert attributes["pace_window"] is None
+    assert record["events"]["budget"]["pace_window"] is not None  # its one new name is outside the window
+    text = " ".join(cli("inventory", clocks, "--max-attributes", "1000", "--known-attributes", known)[1].split())
+    assert "200 held before these logs; no new names in these logs" in text
 
 
 # A file that could not be read to its end

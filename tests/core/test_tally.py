@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -25,10 +26,12 @@ from hotjar_cli.core.tally import (
     DAY_BINS,
     EVENTS,
     NOT_COUNTED,
+    DayBin,
     PythonTally,
     Tally,
     day_of,
     merged_days,
+    seconds,
     user_of,
 )
 from tests.core.test_inventory import LOGS, inventory_state, odd_log
@@ -403,17 +406,31 @@ def test_the_c_tally_counts_events_by_day_as_the_core_reads_their_times_in_bound
     assert answers[0] == answers[1]
     shift, days = answers[0]
     assert len(days) <= DAY_BINS < len({day_of(time) >> (shift - 1) for time in times})  # as narrow as they fit
-    assert days == dict(Counter(day_of(time) >> shift for time in times))
+    assert {day: events for day, (events, _, _) in days.items()} == dict(
+        Counter(day_of(time) >> shift for time in times)
+    )
+    for day, (_, earliest, latest) in days.items():  # and the earliest and latest time in each, in seconds
+        binned = [float(seconds(time)) for time in times if day_of(time) >> shift == day]
+        assert (earliest, latest) == (min(binned), max(binned))
 
 
 def test_events_by_day_counted_in_parts_add_up_to_the_same_bins_for_any_split() -> None:
     rng = random.Random(13)
     days = [rng.choice([rng.randint(-5_000, 5_000), rng.randint(19_000, 19_100)]) for _ in range(20_000)]
-    whole = merged_days(0, {}, 0, dict(Counter(days)))
+    times = [day * 86400 + rng.uniform(0, 86399) for day in days]
+    whole = merged_days(0, {}, 0, by_day(times))
     for parts in (2, 3, 7):
-        cuts = sorted(rng.sample(range(1, len(days)), parts - 1))
+        cuts = sorted(rng.sample(range(1, len(times)), parts - 1))
         shift, merged = 0, {}
-        for start, end in zip([0, *cuts], [*cuts, len(days)], strict=True):
-            part = merged_days(0, {}, 0, dict(Counter(days[start:end])))
+        for start, end in zip([0, *cuts], [*cuts, len(times)], strict=True):
+            part = merged_days(0, {}, 0, by_day(times[start:end]))
             shift, merged = merged_days(shift, merged, *part)
         assert (shift, merged) == whole
+
+
+def by_day(times: list[float]) -> dict[int, DayBin]:
+    """Times in seconds as a tally counts them by day: `(events, earliest, latest)`."""
+    days: dict[int, list[float]] = {}
+    for time in times:
+        days.setdefault(math.floor(time / 86400), []).append(time)
+    return {day: (len(held), min(held), max(held)) for day, held in days.items()}

@@ -305,7 +305,13 @@ def test_far_off_clocks_leave_the_same_pace_window_for_any_split(tmp_path: Path)
         window = record[kind]["budget"]["pace_window"]
         # The 12 far-off events, and the 16 a clock jittered back to the day before the logs start: a whole day of
         # few events, which the shortest window leaves out too.
-        assert window == {"since": "2024-03-01T00:00:00Z", "until": "2024-03-06T00:00:00Z", "events_outside": 28}
+        assert window == {
+            "since": "2024-03-01T00:00:00Z",
+            "until": "2024-03-06T00:00:00Z",
+            "events_outside": 28,
+            "first": "2024-03-01T00:00:13Z",
+            "last": "2024-03-05T04:47:14Z",
+        }
         assert record[kind]["budget"]["new_per_week"] > 0
     for jobs in (2, 3):
         assert site_view(tmp_path, settings, jobs) == alone
