@@ -38,10 +38,10 @@ NOT_COUNTED: Final = -2
 """What `Tally.observe_event` answers when it does not answer a decision's kind: it counted the event, or it did not
 (the inventory is then to look at it)."""
 
-DAY_BINS: Final = 4096
-"""Timed events are counted by day (`Tally.days`) in at most this many bins: past it, each bin holds twice as many
-days, so that far-off clocks spread over centuries are held in bounded memory, the same for any split of the input
-(`merged_days`)."""
+DAY_BINS: Final = 16_384
+"""Timed events are counted by day (`Tally.days`) in at most this many bins (45 years of days, about 3 MB at most):
+past it, each bin holds twice as many days, so that far-off clocks spread over centuries are held in bounded memory,
+the same for any split of the input (`merged_days`)."""
 DAY_SECONDS: Final = 86400
 
 USERS_REMEMBERED: Final = 65_536

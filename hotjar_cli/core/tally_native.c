@@ -1411,7 +1411,7 @@ static int widen(Tally *self, Where *earliest, Where *latest, PyObject *when) {
 
 /* ---- timed events by day: `hotjar_cli.core.tally.PythonTally.days` ---- */
 
-enum { DATE = 10, DAY_BINS = 4096 }; /* `hotjar_cli.core.tally.DAY_BINS` */
+enum { DATE = 10, DAY_BINS = 16384 }; /* `hotjar_cli.core.tally.DAY_BINS` */
 
 static int calendar_seconds(const char *text, Py_ssize_t size, int64_t *whole, int *fraction, int *digits);
 
