@@ -1438,11 +1438,11 @@ static int add_to_bin(PyObject *days, long long number, long long events, double
     return failed ? -1 : 0;
 }
 
-/* A run's earliest or latest time in seconds, as the core reads it (`seconds`). -1 on error. */
+static PyObject *where_seconds(Tally *self, Where *where);
+
+/* A run's earliest or latest time in seconds (`where_seconds`). -1 on error. */
 static int run_seconds(Tally *self, Where *where, double *value) {
-    PyObject *when = where_when(where);
-    PyObject *seconds = when == NULL ? NULL : PyObject_CallOneArg(self->seconds, when);
-    Py_XDECREF(when);
+    PyObject *seconds = where_seconds(self, where);
     if (seconds == NULL)
         return -1;
     *value = PyFloat_AsDouble(seconds);
@@ -1483,8 +1483,9 @@ static int add_day_run(Tally *self) {
 
 /* A timed event counted in its day (UTC). A text in Segment's form in the day of the last one met is counted in a
  * few instructions; another is read here when it is in Segment's form, else asked of the core (`seconds`). A time
- * past the years a date holds is not counted. -1 on error. */
-static int count_day(Tally *self, PyObject *when) {
+ * past the years a date holds is not counted. `in_order`: the time is the latest of the span (`stretch`), and so of
+ * the run, which holds only times the span met since it was last taken (`Tally_span` ends the run). -1 on error. */
+static int count_day(Tally *self, PyObject *when, int in_order) {
     const char *text = NULL;
     Py_ssize_t size = 0;
     if (PyUnicode_CheckExact(when) && PyUnicode_IS_ASCII(when)) {
@@ -1492,6 +1493,10 @@ static int count_day(Tally *self, PyObject *when) {
         size = PyUnicode_GET_LENGTH(when);
         if (self->day_text_known && size > DATE && memcmp(text, self->day_text, DATE) == 0) {
             self->day_count++;
+            if (in_order && self->day_last.state != NO_SIGHTING) {
+                set_time(&self->day_last, when); /* nearly every time: no need to compare it again */
+                return 0;
+            }
             return widen(self, &self->day_first, &self->day_last, when) < 0 ? -1 : 0;
         }
     }
@@ -1545,9 +1550,10 @@ static PyObject *Tally_days(Tally *self, PyObject *unused) {
 static int stretch(Tally *self, PyObject *when) {
     if (when == Py_None)
         return 0;
-    if (count_day(self, when) < 0)
+    int in_order = widen(self, &self->earliest, &self->latest, when);
+    if (in_order < 0 || count_day(self, when, in_order) < 0)
         return -1;
-    return widen(self, &self->earliest, &self->latest, when);
+    return in_order;
 }
 
 static PyObject *Tally_stretch(Tally *self, PyObject *when) {
@@ -1560,6 +1566,8 @@ static PyObject *Tally_stretch(Tally *self, PyObject *when) {
 static PyObject *Tally_span(Tally *self, PyObject *unused) {
     if (self->earliest.state == NO_SIGHTING)
         Py_RETURN_NONE;
+    if (add_day_run(self) < 0) /* the run ends with the span: its times are all within the next one's (`count_day`) */
+        return NULL;
     PyObject *span = Py_BuildValue("(NN)", where_when(&self->earliest), where_when(&self->latest));
     if (span != NULL) {
         clear_where(&self->earliest);
