@@ -969,6 +969,8 @@ class Inventory:
                 names.slots.clear()  # the same dict: the tally watches the attributes' (`watch_attributes`)
                 names.slots.update(kept)
                 names.outside = 0
+                if kind == ATTRIBUTES:
+                    self._watch()  # told again: the names let go have no slot now
             names.slots[name] = -1
             names.outside += 1
             return -1

@@ -256,7 +256,9 @@ class Tally(Protocol):
 
     def watch_attributes(self, slots: dict[str, int], full: bool) -> None:
         """The slots of the attribute names (see `observe_traits`), and whether the site is offered no name now:
-        `observe_event` counts an identify's traits only then."""
+        `observe_event` counts an identify's traits only then. Names may be added to `slots` afterwards; a name it
+        holds changes slot only once told again, after `forget`, or with its slot freed (`free_slot`): a tally may
+        remember what `slots` said of the names it met."""
 
     def observe_event(self, decision: Decision, fields: tuple[Any, ...], file: str, line: int) -> int:
         """An event of the counting loop (a message of a line of `file`, no batch), counted when what is held

@@ -95,6 +95,7 @@ typedef struct {
     char minute[MINUTE];    /* the last minute met in a time in Segment's form, when `minute_known` */
     int minute_known;
     PyObject *attribute_slots; /* `watch_attributes` */
+    struct NameSlot *name_slots; /* what `attribute_slots` says of the trait names met lately (see `attribute_slot`) */
     int attributes_full;
     struct HeldUser *users_held, *users_sorted; /* users to add (see `add_users`) */
     Py_ssize_t users_count;
@@ -770,6 +771,8 @@ static Held *held_entry(Tally *self, PyObject *decision) {
     return NULL;
 }
 
+static void forget_name_slots(Tally *self);
+
 static void forget_all(Tally *self) {
     for (Py_ssize_t at = 0; at < self->held_capacity; at++) {
         Held *held = &self->held[at];
@@ -782,6 +785,7 @@ static void forget_all(Tally *self) {
     self->held_count = 0;
     if (self->recent != NULL)
         memset(self->recent, 0, RECENT * sizeof(Held));
+    forget_name_slots(self);
 }
 
 /* ---- findings, by address: the trait each names ---- */
@@ -950,6 +954,8 @@ static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t 
     }
     clear_slot(slot);
     self->free_slots[kind][self->free_count[kind]++] = number;
+    if (kind == ATTRIBUTES)
+        forget_name_slots(self); /* the number may be a later name's */
     Py_RETURN_NONE;
 }
 
@@ -1162,6 +1168,56 @@ static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize
 
 /* ---- an identify's traits ---- */
 
+/* The slot `attribute_slots` gives a trait name met lately, by the name's address: the decoder hands out one object
+ * for each name it meets again, so an identify's traits are found here in a few instructions rather than by a
+ * lookup in the dict for each. Each entry holds its name (so that the address stays its own) and is let go whenever
+ * the slots may have changed: told again (`watch_attributes`), a slot freed, every decision let go (`forget`), which
+ * the inventory does before it changes the slot of a name the dict holds. */
+enum { NAMES_AT_HAND = 1 << 11 };
+
+typedef struct NameSlot {
+    PyObject *name; /* strong; NULL for an empty place */
+    Py_ssize_t number;
+} NameSlot;
+
+static void forget_name_slots(Tally *self) {
+    if (self->name_slots == NULL)
+        return;
+    for (Py_ssize_t at = 0; at < NAMES_AT_HAND; at++)
+        Py_CLEAR(self->name_slots[at].name);
+}
+
+/* The slot `slots` gives a name (-1: outside the sample held), -2 when it gives none, -3 on error. */
+static Py_ssize_t attribute_slot(Tally *self, PyObject *slots, PyObject *name) {
+    NameSlot *entry = NULL;
+    if (slots == self->attribute_slots) {
+        if (self->name_slots == NULL && (self->name_slots = PyMem_Calloc(NAMES_AT_HAND, sizeof(NameSlot))) == NULL) {
+            PyErr_NoMemory();
+            return -3;
+        }
+        entry = &self->name_slots[(((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15ull >> 40) & (NAMES_AT_HAND - 1)];
+        if (entry->name == name)
+            return entry->number;
+    }
+    PyObject *found = PyDict_GetItemWithError(slots, name);
+    if (found == NULL)
+        return PyErr_Occurred() ? -3 : -2;
+    Py_ssize_t number = PyLong_AsSsize_t(found);
+    if (number == -1 && PyErr_Occurred())
+        return -3;
+    if (number < -1 || (number >= 0 && slot_at(self, ATTRIBUTES, number) == NULL)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "a slot is -1 or more");
+        return -3;
+    }
+    if (entry != NULL) {
+        Py_INCREF(name);
+        Py_XSETREF(entry->name, name);
+        entry->number = number;
+    }
+    return number;
+}
+
 enum { TRAITS_AT_HAND = 32 };
 
 /* What counting an identify's traits needs, found before any is counted, in the order of the traits: each trait's
@@ -1237,17 +1293,14 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
     Py_ssize_t position = 0;
     PyObject *name, *value;
     while (PyDict_Next(traits, &position, &name, &value)) {
-        PyObject *found = PyDict_GetItemWithError(slots, name);
-        Py_ssize_t number = found == NULL ? -2 : PyLong_AsSsize_t(found);
-        if (PyErr_Occurred())
+        Py_ssize_t number = attribute_slot(self, slots, name);
+        if (number == -3)
             return -1;
-        if (found == NULL) {
+        if (number == -2) {
             if (unknown == NULL)
                 return 0;
             if ((*unknown == NULL && (*unknown = PyList_New(0)) == NULL) || PyList_Append(*unknown, name) < 0)
                 return -1;
-        } else if (number >= 0 && slot_at(self, ATTRIBUTES, number) == NULL) {
-            return -1;
         }
         Py_ssize_t at = plan->count++;
         plan->numbers[at] = number < 0 ? -1 : number;
@@ -1586,6 +1639,7 @@ static PyObject *Tally_watch_attributes(Tally *self, PyObject *const *args, Py_s
     int full = PyObject_IsTrue(args[1]);
     if (full < 0)
         return NULL;
+    forget_name_slots(self);
     Py_INCREF(args[0]);
     Py_XSETREF(self->attribute_slots, args[0]);
     self->attributes_full = full;
@@ -1947,6 +2001,8 @@ static void Tally_dealloc(Tally *self) {
     Py_XDECREF(self->is_segment_time);
     Py_XDECREF(self->seconds);
     Py_XDECREF(self->attribute_slots);
+    forget_name_slots(self);
+    PyMem_Free(self->name_slots);
     clear_where(&self->earliest);
     clear_where(&self->latest);
     clear_where(&self->day_first);

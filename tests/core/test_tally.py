@@ -163,6 +163,8 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
         for _ in range(12)
     ]
     said: list[Any] = []
+    watched: dict[str, int] = {}
+    watched_full = False
     for _ in range(4000):
         step = rng.random()
         kind = rng.choice((ATTRIBUTES, EVENTS))
@@ -214,9 +216,18 @@ def play(make: Callable[[int, int], Tally], seed: int, exact_users: int, held: i
             said.append(("span", tally.span()))
             if rng.random() < 0.5:
                 said.append(("days", tally.days()))
-        elif step < 0.69:
-            given = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.8}
-            tally.watch_attributes(given, rng.random() < 0.7)
+        elif step < 0.68:
+            watched = {name: rng.choice([*slots[ATTRIBUTES], -1]) for name in names if rng.random() < 0.8}
+            watched_full = rng.random() < 0.7
+            tally.watch_attributes(watched, watched_full)
+        elif step < 0.69:  # the slots watched changed in place, as the inventory changes them (see `watch_attributes`)
+            name = rng.choice(names)
+            held_already = name in watched
+            watched[name] = rng.choice([*slots[ATTRIBUTES], -1])
+            if held_already and rng.random() < 0.5:
+                tally.forget()
+            elif held_already:
+                tally.watch_attributes(watched, watched_full)
         elif step < 0.9:
             tally.count(kind, rng.choice(slots[kind]), fields, *where, in_order)
         elif slots[ATTRIBUTES]:
