@@ -1347,8 +1347,10 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
             count_type(slot, value);
         if (done == 0 && code != NULL)
             done = add_dropped(slot, code);
+        /* Attribute names are few, and their users' tables at hand: each user is added at once, not held for a
+         * batch sorted by name (see `add_users`), which pays for itself only over thousands of event names. */
         if (done == 0 && has_user)
-            done = add_user_later(self, ATTRIBUTES, number, user);
+            done = add_user(self, slot, user);
         int offered = code == NULL;
         if (done == 0 && !offered && (offered = same_text(code, self->still_offered)) < 0)
             done = -1;
