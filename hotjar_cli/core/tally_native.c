@@ -96,6 +96,7 @@ typedef struct {
     int minute_known;
     PyObject *attribute_slots; /* `watch_attributes` */
     struct NameSlot *name_slots; /* what `attribute_slots` says of the trait names met lately (see `attribute_slot`) */
+    Py_ssize_t name_slots_held;  /* entries made since it was last let go: none, nothing to let go */
     int attributes_full;
     struct HeldUser *users_held, *users_sorted; /* users to add (see `add_users`) */
     Py_ssize_t users_count;
@@ -1181,10 +1182,11 @@ typedef struct NameSlot {
 } NameSlot;
 
 static void forget_name_slots(Tally *self) {
-    if (self->name_slots == NULL)
-        return;
+    if (self->name_slots == NULL || !self->name_slots_held)
+        return; /* a trimmed sample frees its slots one by one, each after every entry was let go */
     for (Py_ssize_t at = 0; at < NAMES_AT_HAND; at++)
         Py_CLEAR(self->name_slots[at].name);
+    self->name_slots_held = 0;
 }
 
 /* The slot `slots` gives a name (-1: outside the sample held), -2 when it gives none, -3 on error. */
@@ -1214,6 +1216,7 @@ static Py_ssize_t attribute_slot(Tally *self, PyObject *slots, PyObject *name) {
         Py_INCREF(name);
         Py_XSETREF(entry->name, name);
         entry->number = number;
+        self->name_slots_held++;
     }
     return number;
 }
