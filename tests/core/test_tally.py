@@ -279,6 +279,34 @@ def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable
     assert answers[0] == answers[1]
 
 
+def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callable[[int, int], Tally]) -> None:
+    # More decisions than the C tally's first tables hold and than its table of recent ones (4,096), held again
+    # with other names, let go all at once at the limit and by `forget`, each met by address among the others.
+    answers = []
+    for make in (native, python):
+        rng = random.Random(11)
+        tally = make(4, 6_000)
+        slots = [tally.new_slot(EVENTS) for _ in range(50)]
+        decisions = [Decision(Outcome.ACCEPTED, None, ()) for _ in range(9_000)]
+        names = [f"Event {rng.randrange(40)}" for _ in decisions]  # the name each is held with, mostly
+        said = []
+        for line in range(40_000):
+            number = rng.randrange(len(decisions))
+            decision, name = decisions[number], names[number] if rng.random() < 0.9 else "Other"
+            step = rng.random()
+            if step < 0.3:
+                tally.hold(decision, name, rng.choice([*slots, -1]), rng.choice([(), ("HJ302",)]), rng.randint(0, 9))
+            elif step < 0.3002:
+                tally.forget()
+            else:
+                fields = fields_of(f"u{rng.randrange(99)}", None, name, "2024-03-01T10:00:00.000Z", "track")
+                said.append(tally.observe_held(decision, fields, None, "a.jsonl", line, None, True))
+        said += [tally.take(EVENTS, slot) for slot in slots]
+        answers.append(said)
+    assert answers[0] == answers[1]
+    assert sum(answers[0][:-50]) > 1_000  # events counted from what was held
+
+
 def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally]) -> None:
     tally = native(4, 4)
     with pytest.raises(IndexError):
