@@ -279,6 +279,35 @@ def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable
     assert answers[0] == answers[1]
 
 
+def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Callable[[int, int], Tally]) -> None:
+    # Each slot counted as soon as it is made, so the ones before it are counted while the C tally's slots grow
+    # (moved, in C, at each doubling), some freed and made again, all counted once more and taken at the end.
+    answers = []
+    for make in (native, python):
+        rng = random.Random(13)
+        tally = make(4, 4)
+        slots: dict[int, list[int]] = {ATTRIBUTES: [], EVENTS: []}
+        said = []
+        for line in range(9_000):
+            kind = rng.choice((ATTRIBUTES, EVENTS))
+            slots[kind].append(tally.new_slot(kind))
+            for slot in (slots[kind][-1], rng.choice(slots[kind])):
+                fields = fields_of(f"u{rng.randrange(9)}", None)
+                tally.count(kind, slot, fields, rng.choice(WHENS), "a.jsonl", line, None, rng.random() < 0.5)
+            if kind == ATTRIBUTES:
+                tally.count_type(slots[kind][-1], rng.choice(VALUES))
+            if rng.random() < 0.05:
+                slot = slots[kind].pop(rng.randrange(len(slots[kind])))
+                said.append(tally.take(kind, slot))
+                tally.free_slot(kind, slot)
+        for kind in (ATTRIBUTES, EVENTS):
+            for slot in slots[kind]:
+                tally.count(kind, slot, fields_of("u", None), None, "b.jsonl", 1, None, False)
+            said += [tally.take(kind, slot) for slot in slots[kind]]
+        answers.append(said)
+    assert answers[0] == answers[1]
+
+
 def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callable[[int, int], Tally]) -> None:
     # More decisions than the C tally's first tables hold and than its table of recent ones (4,096), held again
     # with other names, let go all at once at the limit and by `forget`, each met by address among the others.
