@@ -43,23 +43,33 @@ typedef struct {
     char text[TEXT_HELD];
 } Where;
 
-/* A name's counts. Counting a message (or a value) writes the first two lines of memory only: the users' fields,
- * which adding a user reads too, the messages and the last sighting; slots start on a line of their own. */
+/* A name's findings by code (see `add_dropped`). */
+typedef struct {
+    PyObject *code[DROP_CODES]; /* the first codes met, then `more` */
+    int64_t count[DROP_CODES];
+    PyObject *more; /* a dict of counts by code, once past DROP_CODES codes */
+} Drops;
+
+/* A name's counts, in three lines of memory. Counting a message (or a value) writes the first two only: the users'
+ * fields, which adding a user reads too, the messages and the last sighting; slots start on a line of their own.
+ * What most names never count is held apart: the types of an attribute's values (event names have none) and the
+ * findings (nine event names in ten have none). Held in the slot, they made it 320 bytes rather than 192: 330 page
+ * faults more for the 8,200 names of 150 MB of the short benchmark, and twice that for each process of
+ * `--jobs 2` on the whole of it. */
 typedef struct __attribute__((aligned(64))) {
     uint64_t *exact; /* open addressing, 0 for an empty place; a hash of 0 is `has_zero` */
     uint8_t *registers; /* once past the exact bound */
     uint32_t exact_count, exact_capacity;
-    int has_zero;
-    int used; /* anything counted since the slot was last taken */
+    uint8_t has_zero;
+    uint8_t used; /* anything counted since the slot was last taken */
+    uint8_t offered;
     int64_t messages;
     Where last;
-    int offered;
-    int64_t types[JS_TYPES];
+    int64_t *types; /* an attribute's, JS_TYPES counts: made with its slot and kept while it is; NULL for an event's */
+    Drops *drops; /* made at the first finding */
     Where first;
-    PyObject *drop_code[DROP_CODES]; /* findings by code: the first codes met, then `dropped` */
-    int64_t drop_count[DROP_CODES];
-    PyObject *dropped;
 } Slot;
+_Static_assert(sizeof(Slot) <= 192, "a slot is three lines of memory");
 
 /* A decision held: one line of memory, so that a track under it is matched and counted without reading its name
  * or codes from their objects (long cold by then) when the name is short and the decision has no finding. */
@@ -249,15 +259,24 @@ static void clear_where(Where *where) {
     where->state = NO_SIGHTING;
 }
 
+/* A slot emptied; an attribute's keeps its types, at zero. */
 static void clear_slot(Slot *slot) {
     clear_where(&slot->first);
     clear_where(&slot->last);
     PyMem_Free(slot->exact);
     PyMem_Free(slot->registers);
-    for (int at = 0; at < DROP_CODES; at++)
-        Py_CLEAR(slot->drop_code[at]);
-    Py_CLEAR(slot->dropped);
+    if (slot->drops != NULL) {
+        for (int at = 0; at < DROP_CODES; at++)
+            Py_XDECREF(slot->drops->code[at]);
+        Py_XDECREF(slot->drops->more);
+        PyMem_Free(slot->drops);
+    }
+    int64_t *types = slot->types;
     memset(slot, 0, sizeof(Slot));
+    if (types != NULL) {
+        memset(types, 0, JS_TYPES * sizeof(int64_t));
+        slot->types = types;
+    }
 }
 
 static Slot *slot_at(Tally *self, int kind, Py_ssize_t slot) {
@@ -650,34 +669,39 @@ static void count_type(Slot *slot, PyObject *value) {
 /* A finding under a slot's name, by its code. -1 on error. */
 static int add_dropped(Slot *slot, PyObject *code) {
     slot->used = 1;
+    if (slot->drops == NULL && (slot->drops = PyMem_Calloc(1, sizeof(Drops))) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Drops *drops = slot->drops;
     for (int at = 0; at < DROP_CODES; at++) {
-        PyObject *held = slot->drop_code[at];
+        PyObject *held = drops->code[at];
         if (held == NULL) {
-            slot->drop_code[at] = Py_NewRef(code);
-            slot->drop_count[at] = 1;
+            drops->code[at] = Py_NewRef(code);
+            drops->count[at] = 1;
             return 0;
         }
         if (held == code) {
-            slot->drop_count[at]++;
+            drops->count[at]++;
             return 0;
         }
         int same = PyObject_RichCompareBool(held, code, Py_EQ);
         if (same < 0)
             return -1;
         if (same) {
-            slot->drop_count[at]++;
+            drops->count[at]++;
             return 0;
         }
     }
-    if (slot->dropped == NULL && (slot->dropped = PyDict_New()) == NULL)
+    if (drops->more == NULL && (drops->more = PyDict_New()) == NULL)
         return -1;
-    PyObject *count = PyDict_GetItemWithError(slot->dropped, code);
+    PyObject *count = PyDict_GetItemWithError(drops->more, code);
     if (count == NULL && PyErr_Occurred())
         return -1;
     PyObject *more = PyLong_FromLongLong(count == NULL ? 1 : PyLong_AsLongLong(count) + 1);
     if (more == NULL)
         return -1;
-    int done = PyDict_SetItem(slot->dropped, code, more);
+    int done = PyDict_SetItem(drops->more, code, more);
     Py_DECREF(more);
     return done;
 }
@@ -685,18 +709,19 @@ static int add_dropped(Slot *slot, PyObject *code) {
 /* A slot's findings by code, as a dict (a new reference). */
 static PyObject *dropped_of(Slot *slot) {
     PyObject *dropped = PyDict_New();
-    if (dropped == NULL)
-        return NULL;
-    for (int at = 0; at < DROP_CODES && slot->drop_code[at] != NULL; at++) {
-        PyObject *count = PyLong_FromLongLong(slot->drop_count[at]);
-        if (count == NULL || PyDict_SetItem(dropped, slot->drop_code[at], count) < 0) {
+    Drops *drops = slot->drops;
+    if (dropped == NULL || drops == NULL)
+        return dropped;
+    for (int at = 0; at < DROP_CODES && drops->code[at] != NULL; at++) {
+        PyObject *count = PyLong_FromLongLong(drops->count[at]);
+        if (count == NULL || PyDict_SetItem(dropped, drops->code[at], count) < 0) {
             Py_XDECREF(count);
             Py_DECREF(dropped);
             return NULL;
         }
         Py_DECREF(count);
     }
-    if (slot->dropped != NULL && PyDict_Update(dropped, slot->dropped) < 0) {
+    if (drops->more != NULL && PyDict_Update(dropped, drops->more) < 0) {
         Py_DECREF(dropped);
         return NULL;
     }
@@ -983,7 +1008,10 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
     }
     /* Empty already, and cleared all the same: a page of fresh memory first read faults twice (once to read as
      * zeros, again at its first write), and a slot's first count reads it before it writes. */
-    memset(&self->slots[kind][self->slot_count[kind]], 0, sizeof(Slot));
+    Slot *slot = &self->slots[kind][self->slot_count[kind]];
+    memset(slot, 0, sizeof(Slot));
+    if (kind == ATTRIBUTES && (slot->types = PyMem_Calloc(JS_TYPES, sizeof(int64_t))) == NULL)
+        return PyErr_NoMemory();
     return PyLong_FromSsize_t(self->slot_count[kind]++);
 }
 
@@ -1920,7 +1948,7 @@ static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs
     if (!slot->used)
         Py_RETURN_NONE;
     int typed = 0; /* an event name's values have no types: None rather than eight zeros */
-    for (int at = 0; at < JS_TYPES; at++)
+    for (int at = 0; slot->types != NULL && at < JS_TYPES; at++)
         typed |= slot->types[at] != 0;
     PyObject *types = typed ? PyList_New(JS_TYPES) : Py_NewRef(Py_None);
     if (types == NULL)
@@ -2003,8 +2031,10 @@ static void Tally_dealloc(Tally *self) {
     PyMem_Free(self->held_places);
     PyMem_Free(self->recent);
     for (int kind = 0; kind < KINDS; kind++) {
-        for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++)
+        for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++) {
             clear_slot(&self->slots[kind][at]);
+            PyMem_Free(self->slots[kind][at].types);
+        }
         release_slots(self->slots[kind], self->slot_capacity[kind]);
         PyMem_Free(self->free_slots[kind]);
     }

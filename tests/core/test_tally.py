@@ -281,7 +281,8 @@ def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable
 
 def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Callable[[int, int], Tally]) -> None:
     # Each slot counted as soon as it is made, so the ones before it are counted while the C tally's slots grow
-    # (moved, in C, at each doubling), some freed and made again, all counted once more and taken at the end.
+    # (moved, in C, at each doubling), some taken and counted on, some freed and made again, all counted once more
+    # and taken at the end.
     answers = []
     for make in (native, python):
         rng = random.Random(13)
@@ -295,7 +296,10 @@ def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Calla
                 fields = fields_of(f"u{rng.randrange(9)}", None)
                 tally.count(kind, slot, fields, rng.choice(WHENS), "a.jsonl", line, None, rng.random() < 0.5)
             if kind == ATTRIBUTES:
-                tally.count_type(slots[kind][-1], rng.choice(VALUES))
+                for slot in (slots[kind][-1], rng.choice(slots[kind])):
+                    tally.count_type(slot, rng.choice(VALUES))
+            if rng.random() < 0.05:
+                said.append(tally.take(kind, rng.choice(slots[kind])))
             if rng.random() < 0.05:
                 slot = slots[kind].pop(rng.randrange(len(slots[kind])))
                 said.append(tally.take(kind, slot))
@@ -310,7 +314,8 @@ def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Calla
 
 def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callable[[int, int], Tally]) -> None:
     # More decisions than the C tally's first tables hold and than its table of recent ones (4,096), held again
-    # with other names, let go all at once at the limit and by `forget`, each met by address among the others.
+    # with other names, let go all at once at the limit and by `forget`, each met by address among the others; and
+    # more codes of findings under a name than a C slot holds at hand (4).
     answers = []
     for make in (native, python):
         rng = random.Random(11)
@@ -324,7 +329,8 @@ def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callab
             decision, name = decisions[number], names[number] if rng.random() < 0.9 else "Other"
             step = rng.random()
             if step < 0.3:
-                tally.hold(decision, name, rng.choice([*slots, -1]), rng.choice([(), ("HJ302",)]), rng.randint(0, 9))
+                codes = tuple(rng.sample(["HJ301", "HJ302", "HJ303", "HJ304", "HJ305", "HJ306"], rng.randint(0, 3)))
+                tally.hold(decision, name, rng.choice([*slots, -1]), codes, rng.randint(0, 9))
             elif step < 0.3002:
                 tally.forget()
             else:
