@@ -101,7 +101,8 @@ typedef struct {
     Held *held; /* the decisions held, in the order they were first held (see `place_to_hold`) */
     uint32_t *held_places; /* open addressing by address: 1 + a decision's number in `held`, 0 for an empty place */
     Py_ssize_t held_count, held_capacity, places_capacity;
-    Held *recent; /* copies of the decisions held met lately, by address: a small table the processor keeps */
+    Held *recent; /* copies of the decisions held met lately, by address: a small table the processor keeps; made at
+                   * the first decision held (a tally that only adds up what others counted holds none) */
     struct Known *known;
     Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
@@ -728,6 +729,18 @@ static PyObject *dropped_of(Slot *slot) {
     return dropped;
 }
 
+/* Memory for `count` entries of `size` bytes, zeroed by writing it. A table looked up before it is written to takes
+ * it so: of memory fresh from the system, which calloc leaves as it is, a page first read is mapped as zeros and
+ * faults again at its first write. NULL on error. */
+static void *written_zeros(size_t count, size_t size) {
+    if (size && count > (size_t)PY_SSIZE_T_MAX / size)
+        return NULL;
+    void *memory = PyMem_Malloc(count * size);
+    if (memory != NULL)
+        memset(memory, 0, count * size);
+    return memory;
+}
+
 /* ---- tables keyed by an object's address ----
  * Open addressing; each entry starts with its key, a strong reference (NULL for an empty place), so that the
  * address stays the key's own while it is there. */
@@ -740,7 +753,7 @@ static size_t address_place(PyObject *key, Py_ssize_t capacity) {
  * error. */
 static int grow_table(void **table, Py_ssize_t *capacity, size_t size) {
     Py_ssize_t larger = *capacity ? *capacity * 2 : 64;
-    char *moved = PyMem_Calloc((size_t)larger, size), *old = *table;
+    char *moved = written_zeros((size_t)larger, size), *old = *table;
     if (moved == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -787,6 +800,8 @@ static Held *held_entry(Tally *self, PyObject *decision) {
 
 /* A decision held, as the table of recent ones has it (copied there when found among all of them). */
 static Held *find_held(Tally *self, PyObject *decision) {
+    if (self->recent == NULL) /* none was ever held */
+        return NULL;
     Held *recent = recent_place(self, decision);
     if (recent->decision == decision)
         return recent;
@@ -800,7 +815,7 @@ static Held *find_held(Tally *self, PyObject *decision) {
 /* The decisions' numbers placed again in a table twice as large (`places_capacity`, then doubled). -1 on error. */
 static int widen_places(Tally *self) {
     Py_ssize_t larger = self->places_capacity * 2;
-    uint32_t *places = PyMem_Calloc((size_t)larger, sizeof(uint32_t));
+    uint32_t *places = written_zeros((size_t)larger, sizeof(uint32_t));
     if (places == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -1067,6 +1082,10 @@ static Held *place_to_hold(Tally *self, PyObject *decision) {
         forget_all(self);
         if (!self->held_limit)
             return NULL;
+    }
+    if (self->recent == NULL && (self->recent = written_zeros(RECENT, sizeof(Held))) == NULL) {
+        PyErr_NoMemory();
+        return NULL;
     }
     Held *held = held_entry(self, decision);
     if (held != NULL) {
@@ -2007,9 +2026,8 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
     self->held_capacity = 64;
     self->places_capacity = 128;
     self->held = PyMem_Calloc((size_t)self->held_capacity, sizeof(Held));
-    self->held_places = PyMem_Calloc((size_t)self->places_capacity, sizeof(uint32_t));
-    self->recent = PyMem_Calloc(RECENT, sizeof(Held));
-    if (self->held == NULL || self->held_places == NULL || self->recent == NULL) {
+    self->held_places = written_zeros((size_t)self->places_capacity, sizeof(uint32_t));
+    if (self->held == NULL || self->held_places == NULL) {
         PyErr_NoMemory();
         return -1;
     }
@@ -2025,11 +2043,12 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
 }
 
 static void Tally_dealloc(Tally *self) {
+    PyMem_Free(self->recent);
+    self->recent = NULL; /* let go, not cleared by `forget_all` */
     if (self->held != NULL)
         forget_all(self);
     PyMem_Free(self->held);
     PyMem_Free(self->held_places);
-    PyMem_Free(self->recent);
     for (int kind = 0; kind < KINDS; kind++) {
         for (Py_ssize_t at = 0; at < self->slot_count[kind]; at++) {
             clear_slot(&self->slots[kind][at]);
