@@ -213,7 +213,8 @@ class NameRecord:
         self.key = key
         """Where the name stands for the sample held (`sample_key`)."""
         self.messages = 0
-        self.users = DistinctUsers(exact_users) if users is None else users
+        # Empty and packed: a name a tally counts makes no set (232 bytes) before its users are taken in.
+        self.users = users_counted(b"", exact_users) if users is None else users
         self.first: Seen | None = None
         self.last: Seen | None = None
         self.offered = False

@@ -290,6 +290,69 @@ def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable
     assert answers[0] == answers[1]
 
 
+def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Callable[[int, int], Tally]) -> None:
+    # Each slot counted as soon as it is made, so the ones before it are counted while the C tally's slots grow
+    # (moved, in C, at each doubling), some taken and counted on, some freed and made again, all counted once more
+    # and taken at the end.
+    answers = []
+    for make in (native, python):
+        rng = random.Random(13)
+        tally = make(4, 4)
+        slots: dict[int, list[int]] = {ATTRIBUTES: [], EVENTS: []}
+        said = []
+        for line in range(9_000):
+            kind = rng.choice((ATTRIBUTES, EVENTS))
+            slots[kind].append(tally.new_slot(kind))
+            for slot in (slots[kind][-1], rng.choice(slots[kind])):
+                fields = fields_of(f"u{rng.randrange(9)}", None)
+                tally.count(kind, slot, fields, rng.choice(WHENS), "a.jsonl", line, None, rng.random() < 0.5)
+            if kind == ATTRIBUTES:
+                for slot in (slots[kind][-1], rng.choice(slots[kind])):
+                    tally.count_type(slot, rng.choice(VALUES))
+            if rng.random() < 0.05:
+                said.append(tally.take(kind, rng.choice(slots[kind])))
+            if rng.random() < 0.05:
+                slot = slots[kind].pop(rng.randrange(len(slots[kind])))
+                said.append(tally.take(kind, slot))
+                tally.free_slot(kind, slot)
+        for kind in (ATTRIBUTES, EVENTS):
+            for slot in slots[kind]:
+                tally.count(kind, slot, fields_of("u", None), None, "b.jsonl", 1, None, False)
+            said += [tally.take(kind, slot) for slot in slots[kind]]
+        answers.append(said)
+    assert answers[0] == answers[1]
+
+
+def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callable[[int, int], Tally]) -> None:
+    # More decisions than the C tally's first tables hold and than its table of recent ones (4,096), held again
+    # with other names, let go all at once at the limit and by `forget`, each met by address among the others; and
+    # more codes of findings under a name than a C slot holds at hand (4).
+    answers = []
+    for make in (native, python):
+        rng = random.Random(11)
+        tally = make(4, 6_000)
+        slots = [tally.new_slot(EVENTS) for _ in range(50)]
+        decisions = [Decision(Outcome.ACCEPTED, None, ()) for _ in range(9_000)]
+        names = [f"Event {rng.randrange(40)}" for _ in decisions]  # the name each is held with, mostly
+        said = []
+        for line in range(40_000):
+            number = rng.randrange(len(decisions))
+            decision, name = decisions[number], names[number] if rng.random() < 0.9 else "Other"
+            step = rng.random()
+            if step < 0.3:
+                codes = tuple(rng.sample(["HJ301", "HJ302", "HJ303", "HJ304", "HJ305", "HJ306"], rng.randint(0, 3)))
+                tally.hold(decision, name, rng.choice([*slots, -1]), codes, rng.randint(0, 9))
+            elif step < 0.3002:
+                tally.forget()
+            else:
+                fields = fields_of(f"u{rng.randrange(99)}", None, name, "2024-03-01T10:00:00.000Z", "track")
+                said.append(tally.observe_held(decision, fields, None, "a.jsonl", line, None, True))
+        said += [tally.take(EVENTS, slot) for slot in slots]
+        answers.append(said)
+    assert answers[0] == answers[1]
+    assert sum(answers[0][:-50]) > 1_000  # events counted from what was held
+
+
 def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally]) -> None:
     tally = native(4, 4)
     with pytest.raises(IndexError):
