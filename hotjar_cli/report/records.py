@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 import msgspec
+import orjson
 
 from hotjar_cli import __version__
 from hotjar_cli.core.decode import SegmentMessage
@@ -28,7 +29,7 @@ def write_document(record: dict[str, Any], out: TextIO) -> None:
     megabytes (an inventory) is then neither decoded nor encoded again."""
     # The line end is written on its own: added to the document, it copied it whole (12 MB more at the peak of an
     # inventory of 24,000 names).
-    encoded = _visible_json(msgspec.json.format(msgspec.json.encode(record), indent=2))
+    encoded = _visible_json(_indented_json(record))
     buffer = getattr(out, "buffer", None)
     if buffer is not None and (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8":
         out.flush()
@@ -37,6 +38,30 @@ def write_document(record: dict[str, Any], out: TextIO) -> None:
     else:
         out.write(encoded.decode())
         out.write("\n")
+
+
+def _indented_json(record: dict[str, Any]) -> bytes:
+    """A record as JSON indented by two spaces: the bytes msgspec encodes and `msgspec.json.format` indents, which the
+    documents have always been. orjson writes the same bytes in one step, in a third of the instructions (an inventory
+    of 11,500 names: 50 million against 132 million), but for a float of 10^16 or more, whose exponent it writes with
+    a plus sign (`1e+16`, where msgspec writes `1e16`), and for what it refuses (a `msgspec.Raw`, an integer past 64
+    bits, nesting past 254 levels, a lone surrogate): such a document, and any whose bytes hold `e+` at all (in a
+    string, say), is encoded by msgspec."""
+    try:
+        encoded = orjson.dumps(record, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        return _msgspec_json(record)
+    plus = encoded.find(b"+")  # a byte rarely met, looked for in one scan in C (an `e` is met everywhere)
+    while plus >= 0:
+        if encoded[plus - 1 : plus] == b"e":
+            return _msgspec_json(record)
+        plus = encoded.find(b"+", plus + 1)
+    return encoded
+
+
+def _msgspec_json(record: dict[str, Any]) -> bytes:
+    """`_indented_json` by msgspec."""
+    return msgspec.json.format(msgspec.json.encode(record), indent=2)
 
 
 _VISIBLE_PART = 1 << 16
