@@ -184,16 +184,20 @@ PART_BITS: Final = 40
 _IN_PART: Final = (1 << PART_BITS) - 1
 
 
-def _first_key(seen: Seen) -> tuple[bool, float, int, int]:
-    """A sighting's place among first sightings, as `earlier` orders them, its place in the input deciding a tie."""
-    when = seen[0]
-    return when is None, 0.0 if when is None else when, seen[2], -1 if seen[3] is None else seen[3]
-
-
-def _last_key(seen: Seen) -> tuple[bool, float, int, int]:
-    """A sighting's place among last sightings, as `later` orders them, its place in the input deciding a tie."""
-    when = seen[0]
-    return when is not None, 0.0 if when is None else when, seen[2], -1 if seen[3] is None else seen[3]
+def _sooner(seen: Seen, other: Seen, timed_first: bool = True) -> bool:
+    """Whether `seen` comes before `other` by event time, its place in the input deciding a tie: among first sightings
+    as `earlier` orders them (`timed_first`: a timed one before any untimed one), among last sightings as `later` does
+    (an untimed one before any timed one). Compared field by field: as tuples, two were made and compared for each
+    name a worker handed over."""
+    when, other_when = seen[0], other[0]
+    if when is None or other_when is None:
+        if (when is None) != (other_when is None):
+            return (when is not None) == timed_first
+    elif when != other_when:
+        return when < other_when
+    if seen[2] != other[2]:
+        return seen[2] < other[2]
+    return (-1 if seen[3] is None else seen[3]) < (-1 if other[3] is None else other[3])
 
 
 def placed(seen: Seen | None, lines_before: list[int]) -> Seen | None:
@@ -201,7 +205,10 @@ def placed(seen: Seen | None, lines_before: list[int]) -> Seen | None:
     if seen is None:
         return None
     line = seen[2]
-    return seen[0], seen[1], lines_before[line >> PART_BITS] + (line & _IN_PART), seen[3]
+    part = line >> PART_BITS
+    if not part and not lines_before[0]:
+        return seen  # the first part of the input, at its place already
+    return seen[0], seen[1], lines_before[part] + (line & _IN_PART), seen[3]
 
 
 class NameRecord:
@@ -511,14 +518,17 @@ class Names:
                 if threshold is not None and keys[at] > threshold and not self._site_held(name):
                     continue
                 mine = records.get(name)
-                if mine is None:
-                    mine = records[name] = NameRecord(keys[at], exact_users)
+                first, last = firsts[at], lasts[at]
+                if mine is None:  # the first worker's counts of the name, taken as they came
+                    mine = records[name] = NameRecord(keys[at], exact_users, users_counted(users[at], exact_users))
+                    mine.messages, mine.first, mine.last, mine.offered = messages[at], first, last, offered[at]
+                    mine.types, mine.dropped = types[at].copy(), dropped[at].copy()
+                    continue
                 mine.messages += messages[at]
                 mine._add_users(users_counted(users[at], exact_users))
-                first, last = firsts[at], lasts[at]
-                if first is not None and (mine.first is None or _first_key(first) < _first_key(mine.first)):
+                if first is not None and (mine.first is None or _sooner(first, mine.first)):
                     mine.first = first
-                if last is not None and (mine.last is None or _last_key(last) > _last_key(mine.last)):
+                if last is not None and (mine.last is None or _sooner(mine.last, last, timed_first=False)):
                     mine.last = last
                 mine.offered = mine.offered or offered[at]
                 _add(mine.types, types[at])
