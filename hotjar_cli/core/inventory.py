@@ -494,9 +494,13 @@ class Names:
             if threshold is not None and keys[at] > threshold and not self._site_held(names[at]):
                 continue
             mine = records.get(names[at])
-            if mine is None:
-                mine = records[names[at]] = NameRecord(keys[at], exact_users)
             counted = users_counted(users[at], exact_users)
+            if mine is None:  # new here: its counts taken as they came, rather than added to a record made empty
+                mine = records[names[at]] = NameRecord(keys[at], exact_users, counted)
+                mine.messages, mine.offered = messages[at], offered[at]
+                mine.first, mine.last = shifted(firsts[at], lines), shifted(lasts[at], lines)
+                mine.types, mine.dropped = types[at].copy(), dropped[at].copy()
+                continue
             mine.add(messages[at], counted, firsts[at], lasts[at], offered[at], types[at], dropped[at], lines)
 
     def add_kept(self, kept: list[Names], lines_before: list[int]) -> None:
