@@ -271,24 +271,33 @@ def users_counted(users: bytes | bytearray, exact_up_to: int) -> DistinctUsers:
     return _distinct_users(None, exact_up_to, None, users)
 
 
-_EXACT_RANKS = 42
+_EXACT_RANKS: Final = 42
 """Up to this rank in every register, every sum of their 2^-rank is held exactly: a multiple of 2^-42 below 2^11
 takes at most 53 bits."""
+_EXACT_WHOLE: Final = 1 << _EXACT_RANKS
+_EXACT_UNIT: Final = float(_EXACT_WHOLE)
 
 
 def _inverse_sum(registers: bytearray) -> float:
     """The sum of 2^-rank over the registers, in their order: the same float, rank by rank, while exact."""
-    # The highest rank held, from the highest a register can hold down: each test is one scan in C, where `max`
-    # made and compared an integer for every register (157,000 instructions a sketch).
-    top = _VALUE_BITS + 1
-    while top and top not in registers:
-        top -= 1
-    if top > _EXACT_RANKS:
-        return sum(map(_INVERSE_POWERS.__getitem__, registers))
-    total = 0.0
-    for rank in range(top + 1):
-        total += registers.count(rank) * _INVERSE_POWERS[rank]
-    return total
+    # While every rank is at most `_EXACT_RANKS`, the sum is a whole number of 2^-42 below 2^52: added up exactly in
+    # one machine integer, register by register, then made a float by an exact division. Rank by rank (a scan in C
+    # for each rank's count, and for the highest rank held), a sketch cost 90,000 instructions; the inventory of the
+    # 300 MB short benchmark reads 472 of them; this, 13,000. Compiled, a bytearray is indexed as any object is, and
+    # bytes by a machine integer directly: the registers are copied to bytes first. (A one shifted left by a machine
+    # integer is cut to 32 bits compiled: the units are a constant shifted right.)
+    ranks = bytes(registers)
+    whole: i64 = _EXACT_WHOLE
+    units: i64 = 0
+    size: i64 = len(ranks)
+    index: i64 = 0
+    while index < size:
+        rank: i64 = ranks[index]
+        if rank > _EXACT_RANKS:
+            return sum(map(_INVERSE_POWERS.__getitem__, registers))
+        units += whole >> rank
+        index += 1
+    return float(units) / _EXACT_UNIT
 
 
 def register_of(hashed: int) -> tuple[int, int]:

@@ -134,13 +134,22 @@ def visible_json(text: str) -> str:
 
 def visible_json_utf8(encoded: bytes) -> bytes:
     """`visible_json` of encoded JSON given as UTF-8 bytes, as UTF-8 bytes: the same bytes unless they hold a
-    character to escape. The bytes a character to escape starts with are looked for first, each by one scan in C:
-    a report of megabytes with a few characters past ASCII (`é`, `✓`) is neither searched character by character
-    nor decoded."""
+    character to escape (`json_unsafe_at`)."""
+    if json_unsafe_at(encoded) < 0:
+        return encoded
+    return visible_json(encoded.decode()).encode()
+
+
+def json_unsafe_at(encoded: bytes) -> int:
+    """Where the first character `visible_json` escapes starts in encoded JSON given as UTF-8 bytes, or -1 when there
+    is none. The bytes a character to escape starts with are looked for first, each by one scan in C: a report of
+    megabytes with a few characters past ASCII (`é`, `✓`) is neither searched character by character nor decoded."""
+    end = len(encoded)
     for first in _JSON_UNSAFE_FIRST_BYTES:
-        at = encoded.find(first)
+        at = encoded.find(first, 0, end)  # only before the first found so far
         while at >= 0:
             if _JSON_UNSAFE.match(encoded[at : at + 4].decode(errors="ignore")):
-                return visible_json(encoded.decode()).encode()
-            at = encoded.find(first, at + 1)
-    return encoded
+                end = at
+                break
+            at = encoded.find(first, at + 1, end)
+    return end if end < len(encoded) else -1

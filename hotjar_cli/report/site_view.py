@@ -11,7 +11,7 @@ from typing import Any
 
 from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.gate import INVALIDITY
-from hotjar_cli.core.inventory import NAMES_HELD, Inventory, NameRecord, Names, Seen, name_hash
+from hotjar_cli.core.inventory import NAMES_HELD, Inventory, Names, name_hash, name_row, sighting_record
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
@@ -48,17 +48,6 @@ def seen_record(seen: tuple[float | None, Position] | None) -> dict[str, Any] | 
         return None
     when, position = seen
     return sighting_record((when, position.file, position.line, position.index))
-
-
-def sighting_record(seen: Seen | None) -> dict[str, Any] | None:
-    """`seen_record` for a sighting of the inventory (`inventory.Seen`)."""
-    if seen is None:
-        return None
-    when, file, line, index = seen
-    record: dict[str, Any] = {"time": iso(when), "file": file, "line": line}
-    if index is not None:
-        record["index"] = index
-    return record
 
 
 def where(seen: dict[str, Any] | None) -> str:
@@ -199,40 +188,6 @@ def _known_only(names: Names) -> int:
     return max(0, names.all_names.merge(known).count() - names.all_names.count())
 
 
-def _counts(counts: dict[str, int]) -> dict[str, int]:
-    """A name's counts by rule code or type, in key order, as a dict of the row's own. Nearly every name has none
-    or one: those are copied without a sort."""
-    return dict(sorted(counts.items())) if len(counts) > 1 else counts.copy()
-
-
-def _name_record(name: str, record: NameRecord, fate: str, slot: int | None, attribute: bool) -> dict[str, Any]:
-    """One name's row, from what the logs say of it (`name`: as the report shows it, masked or not; `attribute`:
-    whether the names are attributes rather than events). A site near its limit of event names has over 10,000
-    rows: each is made with its keys at once, and nothing the same for every name is worked out again for it."""
-    messages = record.messages
-    users = record.users
-    counted_users = users.count()
-    first, last = record.first, record.last
-    row: dict[str, Any] = {
-        "name": name,
-        "fate": fate,
-        "slot": slot,
-        "messages": messages,
-        # An estimate is held to what is known: never more users than messages (nor, in `count`, fewer than the
-        # exact count had reached).
-        "users": counted_users if counted_users < messages else messages,
-        "users_estimated": users.estimated,
-        "first_seen": None if first is None else sighting_record(first),
-        "last_seen": None if last is None else sighting_record(last),
-    }
-    if attribute:
-        row["types"] = _counts(record.types)
-        row["dropped"] = _counts(record.dropped)
-    else:
-        row["findings"] = _counts(record.dropped)
-    return row
-
-
 def _unseen_name_record(name: str, slot: int, attribute: bool, sampled: bool) -> dict[str, Any]:
     """The row of a name the site holds that no record tells of: held before these logs and never named in them, or
     outside the sample held (`sampled`), whose counts are then unknown (null)."""
@@ -287,20 +242,20 @@ def _names_record(
     known, listed_unseen = len(names.known), 0
     for slot, name in enumerate(slots, start=1):
         record = held.get(name)
-        shown = shown_as(name)
+        shown = shown_as(name) if masked else name
         if record is None:
             rows.append(_unseen_name_record(shown, slot, attribute, sampled))
             if slot > known:
                 listed_unseen += 1
         else:
-            rows.append(_name_record(shown, record, "kept", slot, attribute))
+            rows.append(name_row(shown, record, "kept", slot, attribute))
     others = sorted(
         ((name, record) for name, record in held.items() if name not in slots),
         key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
     )
     for name, record in others:
-        shown = shown_as(name)
-        rows.append(_name_record(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
+        shown = shown_as(name) if masked else name
+        rows.append(name_row(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
     # Exact while every name is held; past that, HyperLogLog's estimate over every name seen, and at least the
     # names shown (not the records, which may hold more until they are trimmed to the sample: see `Names.held`).
     distinct = min(max(names.all_names.count(), len(held)), names.occurrences) if sampled else len(names.records)

@@ -1,6 +1,6 @@
-"""The JSON documents of `validate --format json` and `inventory --format json` are escaped by parts
-(`write_document`), and must stay the bytes they always were: msgspec's encoding, indented by `msgspec.json.format`,
-with the characters a terminal would act on escaped as over the whole document."""
+"""The JSON documents of `validate --format json` and `inventory --format json` are encoded by orjson where it writes
+the same bytes, and escaped by parts (`write_document`): they must stay the bytes they always were, msgspec's encoding,
+indented by `msgspec.json.format`, with the characters a terminal would act on escaped as over the whole document."""
 
 from __future__ import annotations
 
@@ -51,3 +51,30 @@ def test_a_large_document_is_escaped_by_parts_as_it_was_whole() -> None:
 def test_a_document_with_nothing_to_escape_is_written_as_it_is() -> None:
     record = {"names": [{"name": f"Step {number} ✓ naïve 日本語", "slot": number} for number in range(10_000)]}
     assert written(record, to_bytes=True) == msgspec_document(record)
+
+
+def test_a_document_is_written_as_msgspec_writes_it_whatever_it_holds() -> None:
+    # Floats past 10^16 (orjson writes `1e+16`, msgspec `1e16`), the same text inside a string, what orjson refuses
+    # (an integer past 64 bits, a `msgspec.Raw`, nesting past 254 levels), and plain values beside them.
+    nested: list[Any] = []
+    for _ in range(300):
+        nested = [nested]
+    values: list[Any] = [
+        1e16,
+        -2.5e300,
+        123456789012345.6,
+        1e-7,
+        0.00022,
+        18.24,
+        "1e+16 in a name",
+        "a+b",
+        "+",
+        2**64,
+        -(2**63),
+        msgspec.Raw(b"0.136363636363636363"),
+        nested,
+        {"": [], "types": {}, "name": "Signed Up ✓ déjà\u200b"},
+    ]
+    for value in values:
+        record = {"value": value, "names": [{"name": "plan", "messages": 3, "first_seen": None}]}
+        assert written(record, to_bytes=True) == visible_json_utf8(msgspec_document(record)), value

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.core.visible import visible, visible_json, visible_json_utf8, visible_name
+from hotjar_cli.core.visible import json_unsafe_at, visible, visible_json, visible_json_utf8, visible_name
 from hotjar_cli.report import Format
 
 UNSAFE = [
@@ -148,6 +148,16 @@ def test_json_as_utf8_is_escaped_as_its_text_is() -> None:
             continue  # a lone surrogate is no character of UTF-8
         encoded = json.dumps(f"naïve {chr(code)} ✓", ensure_ascii=False)
         assert visible_json_utf8(encoded.encode()) == visible_json(encoded).encode(), hex(code)
+
+
+def test_the_first_character_json_leaves_to_escape_is_found_whichever_byte_it_starts_with() -> None:
+    # Characters escaped past the C0 controls, two at a time in either order: the first one is found, not the one
+    # whose first byte is looked for first.
+    escaped = [character for character in UNSAFE if ord(character) >= 0x7F]
+    for one, other in zip(escaped, reversed(escaped), strict=True):
+        encoded = json.dumps(f"naïve ✓ {one} plan {other}", ensure_ascii=False).encode()
+        assert json_unsafe_at(encoded) == encoded.index(one.encode()), (hex(ord(one)), hex(ord(other)))
+    assert json_unsafe_at(json.dumps("naïve ✓ plan", ensure_ascii=False).encode()) == -1
 
 
 def test_ordinary_text_stays_as_it_is() -> None:
