@@ -1176,28 +1176,15 @@ def sighting_record(seen: Seen | None) -> dict[str, Any] | None:
 def name_row(name: str, record: NameRecord, fate: str, slot: int | None, attribute: bool) -> dict[str, Any]:
     """One name's row as the inventory's JSON writes it (see `hotjar_cli.report.site_view`), from what the logs say
     of it: `name` as the report shows it, masked or not; `attribute`, whether the names are attributes rather than
-    events. Made here, compiled, with its keys at once: a site near its limit of event names has over 10,000 rows, and
-    made in Python the 11,500 rows of the 300 MB short benchmark cost 56 million instructions more (221 million
-    against 165 for the whole inventory record)."""
+    events. Made here, compiled: a site near its limit of event names has over 10,000 rows, and made in Python the
+    11,500 rows of the 300 MB short benchmark cost 56 million instructions more (221 million against 165 for the
+    whole inventory record)."""
     messages = record.messages
     users = record.users
     counted = users.count()
     if counted > messages:
         counted = messages  # an estimate is held to what is known: never more users than messages
-    if attribute:
-        return {
-            "name": name,
-            "fate": fate,
-            "slot": slot,
-            "messages": messages,
-            "users": counted,
-            "users_estimated": users.estimated,
-            "first_seen": sighting_record(record.first),
-            "last_seen": sighting_record(record.last),
-            "types": _in_key_order(record.types),
-            "dropped": _in_key_order(record.dropped),
-        }
-    return {
+    row: dict[str, Any] = {
         "name": name,
         "fate": fate,
         "slot": slot,
@@ -1206,8 +1193,13 @@ def name_row(name: str, record: NameRecord, fate: str, slot: int | None, attribu
         "users_estimated": users.estimated,
         "first_seen": sighting_record(record.first),
         "last_seen": sighting_record(record.last),
-        "findings": _in_key_order(record.dropped),
     }
+    if attribute:
+        row["types"] = _in_key_order(record.types)
+        row["dropped"] = _in_key_order(record.dropped)
+    else:
+        row["findings"] = _in_key_order(record.dropped)
+    return row
 
 
 def _in_key_order(counts: dict[str, int]) -> dict[str, int]:
