@@ -270,8 +270,7 @@ def test_the_c_tally_hashes_a_user_as_the_sketch_does(native: Callable[[int, int
 def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable[[int, int], Tally]) -> None:
     # More users than the C tally holds before adding them (16,384), under 600 names of both kinds, past the exact
     # bound for many, with names taken and their slots freed and made again between.
-    answers = []
-    for make in (native, python):
+    def run(make: Callable[[int, int], Tally]) -> list[Any]:
         rng = random.Random(7)
         tally = make(8, 4)
         slots = {kind: [tally.new_slot(kind) for _ in range(300)] for kind in (ATTRIBUTES, EVENTS)}
@@ -286,16 +285,16 @@ def test_users_added_in_batches_count_as_users_added_one_by_one(native: Callable
                 slots[kind].remove(slot)
                 slots[kind].append(tally.new_slot(kind))
         said += [tally.take(kind, slot) for kind in (ATTRIBUTES, EVENTS) for slot in slots[kind]]
-        answers.append(said)
-    assert answers[0] == answers[1]
+        return said
+
+    assert run(native) == run(python)
 
 
 def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Callable[[int, int], Tally]) -> None:
     # Each slot counted as soon as it is made, so the ones before it are counted while the C tally's slots grow
     # (moved, in C, at each doubling), some taken and counted on, some freed and made again, all counted once more
     # and taken at the end.
-    answers = []
-    for make in (native, python):
+    def run(make: Callable[[int, int], Tally]) -> list[Any]:
         rng = random.Random(13)
         tally = make(4, 4)
         slots: dict[int, list[int]] = {ATTRIBUTES: [], EVENTS: []}
@@ -319,16 +318,16 @@ def test_slots_made_by_the_thousand_keep_their_counts_as_they_grow(native: Calla
             for slot in slots[kind]:
                 tally.count(kind, slot, fields_of("u", None), None, "b.jsonl", 1, None, False)
             said += [tally.take(kind, slot) for slot in slots[kind]]
-        answers.append(said)
-    assert answers[0] == answers[1]
+        return said
+
+    assert run(native) == run(python)
 
 
 def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callable[[int, int], Tally]) -> None:
     # More decisions than the C tally's first tables hold and than its table of recent ones (4,096), held again
     # with other names, let go all at once at the limit and by `forget`, each met by address among the others; and
     # more codes of findings under a name than a C slot holds at hand (4).
-    answers = []
-    for make in (native, python):
+    def run(make: Callable[[int, int], Tally]) -> list[Any]:
         rng = random.Random(11)
         tally = make(4, 6_000)
         slots = [tally.new_slot(EVENTS) for _ in range(50)]
@@ -348,9 +347,11 @@ def test_thousands_of_decisions_held_count_as_in_the_python_tally(native: Callab
                 fields = fields_of(f"u{rng.randrange(99)}", None, name, "2024-03-01T10:00:00.000Z", "track")
                 said.append(tally.observe_held(decision, fields, None, "a.jsonl", line, None, True))
         said += [tally.take(EVENTS, slot) for slot in slots]
-        answers.append(said)
-    assert answers[0] == answers[1]
-    assert sum(answers[0][:-50]) > 1_000  # events counted from what was held
+        return said
+
+    in_c = run(native)
+    assert in_c == run(python)
+    assert sum(in_c[:-50]) > 1_000  # events counted from what was held
 
 
 def test_a_tally_refuses_what_it_cannot_count(native: Callable[[int, int], Tally]) -> None:
