@@ -88,6 +88,10 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
         if text.startswith(S3_SCHEME):
             sources.extend(s3.resolve(text, endpoint_url, window))
             continue
+        if not text:
+            # `validate "$LOGS"` with the variable unset: Path("") is the working directory, which is not what it
+            # names, and reading a repository's files as logs would fail the gate on thousands of broken lines.
+            raise InputError("'': an empty path names no file (is a variable unset?)")
         path = Path(text)
         skipped = len(window.skipped)
         if path.is_dir():

@@ -79,6 +79,15 @@ def test_missing_path_exits_2_with_one_line(logs: Any) -> None:
     assert one_line(result.stderr) == "hotjar-cli: error: missing.jsonl: no such file or directory"
 
 
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_an_empty_path_is_refused_rather_than_read_as_the_working_directory(logs: Any, command: list[str]) -> None:
+    logs("clean.jsonl", CLEAN)  # what `.` would find and read
+    result = cli(*command, "")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == "hotjar-cli: error: '': an empty path names no file (is a variable unset?)"
+
+
 @pytest.mark.parametrize(
     "args",
     [
