@@ -290,7 +290,14 @@ def _not_json(raw: bytes, error: Exception) -> Unreadable:
     """A line that is not JSON, whichever parser found it: a piece of a document spread over lines, or why."""
     if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
         return Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)
-    return Unreadable(_INVALID_JSON_CODE, _json_error(error))
+    detail = _json_error(error)
+    malformed = _AT_BYTE.fullmatch(detail)
+    if malformed is not None:
+        # Python's json.dumps writes NaN and Infinity unless told not to; no JSON reader takes them back.
+        word = _NOT_A_NUMBER.match(raw, int(malformed[1]))
+        if word is not None:
+            return Unreadable(_INVALID_JSON_CODE, NOT_A_NUMBER.format(word=word[0].decode(), at=malformed[1]))
+    return Unreadable(_INVALID_JSON_CODE, detail)
 
 
 def _json_error(error: Exception) -> str:
@@ -317,6 +324,11 @@ def _json_error(error: Exception) -> str:
 
 
 _MALFORMED = re.compile(r"JSON is malformed: (.*) \(byte (\d+)\)")
+_AT_BYTE = re.compile(r"invalid character at byte (\d+)")
+_NOT_A_NUMBER = re.compile(rb"NaN|Infinity")
+NOT_A_NUMBER = (
+    "{word} at byte {at}: JSON has no NaN or Infinity (Python's json.dumps writes them unless allow_nan=False)"
+)
 _MORE_AFTER = "more follows the first value"
 _TWO_ON_A_LINE = " (two messages on one line?)"
 

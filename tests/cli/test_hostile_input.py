@@ -180,3 +180,22 @@ def test_a_file_whose_first_read_fails_is_named_as_the_input_that_failed(command
     last = result.stderr.splitlines()[-1]
     assert last == "hotjar-cli: error: /proc/self/mem:1: read failed: Input/output error"
     assert "standard output" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "word"), [("NaN", "NaN"), ("Infinity", "Infinity"), ("-Infinity", "Infinity"), ("nan", None)]
+)
+def test_nan_and_infinity_are_said_to_be_no_json(logs: Any, value: str, word: str | None) -> None:
+    # What Python's json.dumps writes for a float('nan') or float('inf') it is given, as the property of an event.
+    before = '{"type": "track", "userId": "u1", "event": "x", "properties": {"a": '
+    at = len(before) + value.startswith("-")
+    path = logs("log.jsonl", before + value + "}}\n")
+    (event,) = cli("validate", path, "-f", "jsonl", "--fail-on", "never").lines()
+    (finding,) = event["findings"]
+    assert (event["line"], finding["code"]) == (1, "HJ001")
+    if word is None:  # JSON's words are spelt as they are; another word is no more than a character it cannot read
+        assert finding["detail"].startswith("invalid character at byte ")
+    else:
+        assert finding["detail"] == (
+            f"{word} at byte {at}: JSON has no NaN or Infinity (Python's json.dumps writes them unless allow_nan=False)"
+        )
