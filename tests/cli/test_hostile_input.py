@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, SPREAD_OVER_LINES, TOO_DEEP, Unreadable, parse_line
+from hotjar_cli.core.decode import (
+    BINARY_BYTES,
+    BOM_INSIDE,
+    NUL_BYTES,
+    SPREAD_OVER_LINES,
+    TOO_DEEP,
+    Unreadable,
+    parse_line,
+)
 from tests.support.cli import cli, one_line, process, track
 
 
@@ -110,9 +118,13 @@ def test_a_surrogate_pair_is_one_character() -> None:
     [
         (b'\xef\xbb\xbf{"type": "track", "userId": "u1", "event": "x"}', BOM_INSIDE),
         ('{"type": "track", "userId": "u1", "event": "x"}'.encode("utf-16-le"), NUL_BYTES),
+        ('{"type": "track", "userId": "u1", "event": "x"}'.encode("utf-16-be"), NUL_BYTES),
+        ('\x00{"type": "track", "userId": "u1", "event": "Sehr schön"}'.encode("utf-16-le"), NUL_BYTES),  # after \n
+        (b"\x03\x00\x3e\x00\x01\x00\x00\x00\xd0\x8a\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00\x00", BINARY_BYTES),
+        (b"\x9a\x7f\x00\x13\xee\x00\x00\x41\x8c\x00\xfe\x12\x33\x00\x91\x00\x00\x00\x07\x6b", BINARY_BYTES),
     ],
 )
-def test_a_line_from_a_joined_or_utf16_file_says_what_it_holds(raw: bytes, detail: str) -> None:
+def test_a_line_from_a_joined_utf16_or_binary_file_says_what_it_holds(raw: bytes, detail: str) -> None:
     (parsed,), _ = parse_line(raw)
     assert isinstance(parsed, Unreadable)
     assert parsed.detail == detail
