@@ -121,6 +121,11 @@ def _check(path: Path, key: str, value: Any) -> None:
         raise ConfigError(f"{path}: [tool.hotjar-cli] {key} = {value}: must not be negative")
     try:
         if key in ("select", "ignore", "extend-select", "extend-ignore"):
+            entries = [value] if isinstance(value, str) else value
+            if any(not str(entry).strip(", ") for entry in entries):
+                # As `--select ""` is refused: an empty entry names no rule, and is dropped without a word otherwise
+                # (`select = ""` would select every rule).
+                raise ValueError(f"{key}: {_toml(value)} holds an empty entry, which names no rule")
             Selection(split_list(value))
         elif key == "event-name-characters":
             Limits(event_name_characters=value)
@@ -137,6 +142,8 @@ def _toml(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
     return repr(value)
 
 

@@ -666,6 +666,9 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
         # Refused by the same checks as the options, and named with the file they came from.
         ('select = ["HJ999"]', "select: 'HJ999' names no rule (see `hotjar-cli rules`)"),
         ('extend-ignore = "nope"', "extend-ignore: 'nope' names no rule (see `hotjar-cli rules`)"),
+        # An empty entry, refused as `--select ""` is: `select = ""` selected every rule without a word.
+        ('select = ""', 'select: "" holds an empty entry, which names no rule'),
+        ('ignore = ["HJ103", " "]', 'ignore: ["HJ103", " "] holds an empty entry, which names no rule'),
         ("examples = -3", "examples = -3: must not be negative"),
         ("max-events = -1", "max-events = -1: must not be negative"),
         (
