@@ -177,6 +177,28 @@ def test_a_file_name_that_is_not_utf_8_is_shown_with_its_bytes_escaped(tmp_path:
     assert "bad\\xff.jsonl" in result.stdout.replace("\\\\", "\\")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["validate", "missing\udcff.jsonl"], "missing\\xff.jsonl: no such file or directory"),
+        (["inventory", "missing\udcff*"], "missing\\xff*: no file matches this pattern"),
+        (["validate", "log.jsonl", "--known-events", "names\udcff.txt"], "--known-events names\\xff.txt: no such"),
+        (["validate", "log.jsonl", "-o", "folder\udcff"], "folder\\xff: is a folder; -o/--output names"),
+    ],
+)
+def test_a_path_that_is_not_utf_8_is_said_on_stderr_as_the_reports_write_it(
+    tmp_path: Path, arguments: list[str], said: str
+) -> None:
+    # Said as the lone surrogate Python holds the byte as (`missing\udcff.jsonl`), the name was not the one the
+    # reports and the other messages write (`missing\xff.jsonl`), nor any byte the file system holds.
+    (tmp_path / "log.jsonl").write_text(track())
+    (tmp_path / "folder\udcff").mkdir()
+    result = process(*arguments, cwd=tmp_path)
+    assert result.code == 2
+    assert said in one_line(result.stderr)
+    assert "udcff" not in result.stderr
+
+
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="a file whose first read fails: Linux's /proc")
 @pytest.mark.parametrize(
     "command",
