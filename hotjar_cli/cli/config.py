@@ -176,6 +176,9 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:  # tomllib reads the bytes as UTF-8 before it parses them
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not valid TOML: not UTF-8 text (a TOML file is UTF-8)") from None
 
 
 def split_list(values: list[str] | str | None) -> tuple[str, ...]:

@@ -688,6 +688,20 @@ def test_an_unusable_value_in_the_pyproject_is_named_with_its_file_as_toml_write
     assert one_line(result.stderr) == f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [tool.hotjar-cli] {said}"
 
 
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_a_pyproject_that_is_not_utf_8_is_one_line_naming_the_file_and_line(
+    logs: Any, tmp_path: Path, command: list[str]
+) -> None:
+    # Saved in Latin-1 (a comment's é as the byte 0xe9), it stopped every command with a traceback.
+    path = logs("log.jsonl", CLEAN)
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.hotjar-cli]\nfail-on = "never"\n# caf\xe9\n')
+    result = cli(*command, path)
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}:3: not valid TOML: not UTF-8 text (a TOML file is UTF-8)"
+    )
+
+
 def test_missing_config_file_exits_2(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nowhere/pyproject.toml")
     assert result.code == 2
