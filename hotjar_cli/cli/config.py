@@ -66,7 +66,8 @@ def find_config(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _may_hold_our_table(candidate):
             tool = _read(candidate).get("tool", {})
-            if "hotjar-cli" in tool:
+            # `tool` is any TOML value: `tool = 5` or `tool = "hotjar-cli"` is no table, and holds no settings.
+            if isinstance(tool, dict) and "hotjar-cli" in tool:
                 return candidate
             _refuse_misspelt(candidate, tool)
     return None

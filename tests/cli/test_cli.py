@@ -597,6 +597,20 @@ def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: A
     assert cli("validate", path).code == 1
 
 
+@pytest.mark.parametrize("tool", ["5", '"hotjar-cli"', '["hotjar-cli"]'])
+def test_a_pyproject_whose_tool_is_no_table_holds_no_settings(logs: Any, tmp_path: Path, tool: str) -> None:
+    # `tool = 5` stopped every command with a traceback (TypeError: argument of type 'int' is not iterable).
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(f"tool = {tool}\n")
+    assert cli("validate", path).code == 1  # the default gate: no settings were read
+    result = cli("validate", path, "--config", tmp_path / "pyproject.toml")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: has no [tool.hotjar-cli] table, so it holds no settings "
+        "of hotjar-cli"
+    )
+
+
 @pytest.mark.parametrize("table", ["tool.hotjar_cli", "tool.HotjarCli", "tool.'hotjar cli'"])
 def test_a_misspelt_table_is_said_not_passed_over(logs: Any, tmp_path: Path, table: str) -> None:
     # Passed over, a gate's settings were the defaults without a word: this log failed a gate set to never.
