@@ -123,6 +123,9 @@ def _check(path: Path, key: str, value: Any) -> None:
     try:
         if key in ("select", "ignore", "extend-select", "extend-ignore"):
             entries = [value] if isinstance(value, str) else value
+            if not all(isinstance(entry, str) for entry in entries):
+                # `select = [true]` was said as 'True' names no rule: a word of Python's, not of the file's.
+                raise ValueError(f"{key} must be a string or a list of strings, not {_toml(value)}")
             if any(not str(entry).strip(", ") for entry in entries):
                 # As `--select ""` is refused: an empty entry names no rule, and is dropped without a word otherwise
                 # (`select = ""` would select every rule).

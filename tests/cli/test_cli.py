@@ -683,6 +683,11 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
         # An empty entry, refused as `--select ""` is: `select = ""` selected every rule without a word.
         ('select = ""', 'select: "" holds an empty entry, which names no rule'),
         ('ignore = ["HJ103", " "]', 'ignore: ["HJ103", " "] holds an empty entry, which names no rule'),
+        ("select = [true]", "select must be a string or a list of strings, not [true]"),
+        (
+            'extend-ignore = ["HJ103", ["HJ2"]]',
+            'extend-ignore must be a string or a list of strings, not ["HJ103", ["HJ2"]]',
+        ),
         ("examples = -3", "examples = -3: must not be negative"),
         ("max-events = -1", "max-events = -1: must not be negative"),
         (
