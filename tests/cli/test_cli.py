@@ -1483,7 +1483,8 @@ def test_rules_lists_the_whole_catalogue() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id"])
+# Copied from a table or a list with the space around it, as --select takes it (`--select " HJ103 "`).
+@pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id", " HJ103 ", "missing-user-id\n"])
 def test_rule_prints_its_documentation(name: str) -> None:
     result = cli("rule", name)
     assert result.code == 0
