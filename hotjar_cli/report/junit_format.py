@@ -7,15 +7,18 @@ import xml.etree.ElementTree as ElementTree
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.diff import shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 
 
 def _example_text(example: Example, code: str) -> str:
     details = "; ".join(
-        f"{finding.path}: {finding.detail}".rstrip(": ") for finding in example.findings if finding.code == code
+        f"{shortened(finding.path)}: {finding.detail}".rstrip(": ")
+        for finding in example.findings
+        if finding.code == code
     )
-    message_id = f" messageId={example.message_id}" if example.message_id else ""
+    message_id = f" messageId={shortened(example.message_id)}" if example.message_id else ""
     # One example, one line: its line breaks are escapes, as `visible` writes every character it escapes.
     return visible(f"{example.position}{message_id}: {details}")
 
