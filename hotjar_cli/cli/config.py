@@ -66,7 +66,8 @@ def find_config(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _may_hold_our_table(candidate):
             tool = _read(candidate).get("tool", {})
-            if "hotjar-cli" in tool:
+            # `tool` is any TOML value: `tool = 5` or `tool = "hotjar-cli"` is no table, and holds no settings.
+            if isinstance(tool, dict) and "hotjar-cli" in tool:
                 return candidate
             _refuse_misspelt(candidate, tool)
     return None
@@ -121,6 +122,14 @@ def _check(path: Path, key: str, value: Any) -> None:
         raise ConfigError(f"{path}: [tool.hotjar-cli] {key} = {value}: must not be negative")
     try:
         if key in ("select", "ignore", "extend-select", "extend-ignore"):
+            entries = [value] if isinstance(value, str) else value
+            if not all(isinstance(entry, str) for entry in entries):
+                # `select = [true]` was said as 'True' names no rule: a word of Python's, not of the file's.
+                raise ValueError(f"{key} must be a string or a list of strings, not {_toml(value)}")
+            if any(not str(entry).strip(", ") for entry in entries):
+                # As `--select ""` is refused: an empty entry names no rule, and is dropped without a word otherwise
+                # (`select = ""` would select every rule).
+                raise ValueError(f"{key}: {_toml(value)} holds an empty entry, which names no rule")
             Selection(split_list(value))
         elif key == "event-name-characters":
             Limits(event_name_characters=value)
@@ -137,6 +146,8 @@ def _toml(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
     return repr(value)
 
 
@@ -169,6 +180,9 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:  # tomllib reads the bytes as UTF-8 before it parses them
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not valid TOML: not UTF-8 text (a TOML file is UTF-8)") from None
 
 
 def split_list(values: list[str] | str | None) -> tuple[str, ...]:

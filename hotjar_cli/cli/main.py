@@ -66,6 +66,20 @@ def fill_closed_streams() -> None:
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - for the life of the process
 
 
+def utf8_output() -> None:
+    """Standard output in UTF-8, whatever the locale says: a report is a UTF-8 document (the JUnit report declares
+    it, JSON is UTF-8, and `-o FILE` writes every format so); in an ASCII or Latin-1 locale (`LC_ALL=C` with
+    `PYTHONUTF8=0`, `PYTHONIOENCODING=latin-1`) its first `…` or `←` stopped the command with a traceback. Standard
+    error keeps the terminal's encoding, a character it cannot show written as an escape (`\\u2026`)."""
+    for stream, encoding, errors in ((sys.stdout, "utf-8", "strict"), (sys.stderr, None, "backslashreplace")):
+        if not isinstance(stream, io.TextIOWrapper) or (stream.encoding or "").lower().replace("-", "") == "utf8":
+            continue
+        try:
+            stream.reconfigure(encoding=encoding, errors=errors) if encoding else stream.reconfigure(errors=errors)
+        except (OSError, ValueError):  # a stream already written to keeps its encoding
+            continue
+
+
 def usable_columns() -> None:
     """A `COLUMNS` that is no whole number of at least `MIN_COLUMNS` counts as unset: every console, the help's
     included, then takes the terminal's width, or 80 off a terminal."""
@@ -77,6 +91,7 @@ def usable_columns() -> None:
 def main() -> None:
     """The `hotjar-cli` console script."""
     fill_closed_streams()
+    utf8_output()
     usable_columns()
     # Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
     # run over them again and again while starting. It is paused for the imports, and what they made is set aside

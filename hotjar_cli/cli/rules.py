@@ -103,7 +103,7 @@ def show_rule(
     color: Color = ColorMode.AUTO,
 ) -> int:
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
-    rule = find_rule(code)
+    rule = find_rule(code.strip())  # as --select reads an entry: a code copied with the space around it
     if rule is None:
         raise UsageError(f"no rule {code!r} (see `hotjar-cli rules`)")
     if not sys.stdout.isatty() and not color.forced:

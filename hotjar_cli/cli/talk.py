@@ -7,6 +7,7 @@ with its control characters made visible. rich is imported only when something i
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING
@@ -15,6 +16,16 @@ from hotjar_cli.core.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+_UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
+"""A byte of a path that is not UTF-8, as Python keeps it (a lone surrogate, `surrogateescape`)."""
+
+
+def shown(text: str) -> str:
+    """A line as stderr shows it: a path's bytes that are not UTF-8 as `\\xff`, as the reports write them (not as
+    the lone surrogate `\\udcff` Python holds them as), then every control and invisible character visible."""
+    return visible(_UNDECODED_BYTE.sub(lambda byte: f"\\x{ord(byte[0]) - 0xDC00:02x}", text))
 
 
 class ColorMode(str, Enum):
@@ -69,17 +80,17 @@ class Talk:
 
     def error(self, text: str) -> None:
         """`hotjar-cli: error: TEXT`, whatever -q says."""
-        self.console.print(f"hotjar-cli: error: {visible(text)}", markup=False, highlight=False)
+        self.console.print(f"hotjar-cli: error: {shown(text)}", markup=False, highlight=False)
 
     def say(self, text: str) -> None:
         """A line of talk, unless -q."""
         if self.verbosity >= Verbosity.NORMAL:
-            self.console.print(visible(text), markup=False, highlight=False)
+            self.console.print(shown(text), markup=False, highlight=False)
 
     def detail(self, text: str) -> None:
         """A line of detail, only with -v."""
         if self.verbosity >= Verbosity.VERBOSE:
-            self.console.print(f"hotjar-cli: {visible(text)}", markup=False, highlight=False)
+            self.console.print(f"hotjar-cli: {shown(text)}", markup=False, highlight=False)
 
     @property
     def on_terminal(self) -> bool:

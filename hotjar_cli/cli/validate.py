@@ -266,7 +266,11 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
         with result_known(verdict.exit_code), collector_paused():
-            reporter.finish(Report(summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits))
+            reporter.finish(
+                Report(
+                    summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
+                )
+            )
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     say_charts_left_out(talk, settings.format.value)

@@ -156,6 +156,7 @@ TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
 UTF8_BOM = b"\xef\xbb\xbf"
 BOM_INSIDE = "the line starts with a UTF-8 byte-order mark, which only a file's start may hold (files joined by cat?)"
 NUL_BYTES = "the line holds NUL bytes: UTF-16 text? (iconv -f UTF-16 -t UTF-8 converts it)"
+BINARY_BYTES = "the line holds NUL bytes, and is no text: a binary file?"
 SPREAD_OVER_LINES = (
     "the line is a piece of a JSON document spread over lines, not a message of its own: Segment writes one message "
     "a line (jq -c '.[]' turns an array into such lines, jq -c . a document)"
@@ -207,7 +208,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
         if raw.startswith(UTF8_BOM):
             return [Unreadable(_INVALID_JSON_CODE, BOM_INSIDE)], False
         if b"\0" in raw:
-            return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES)], False
+            return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES if _utf16_like(raw) else BINARY_BYTES)], False
         lone = _LONE_SURROGATE.search(raw) if b"\\u" in raw else None  # the pattern's search is slow on a long line
         if lone is not None and not isinstance(error, RecursionError):
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
@@ -217,6 +218,14 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     if message.batch is not None:
         return parse_batch(message)
     return [message], False
+
+
+def _utf16_like(raw: bytes) -> bool:
+    """Whether a line's NUL bytes are those of UTF-16 text: the other half of each Latin character, so at least
+    half the bytes of one parity, and (nearly) none of the other. A binary file's NULs fall anywhere."""
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    more, fewer = max(even, odd), min(even, odd)
+    return more * 2 >= len(raw) // 2 and fewer * 10 <= more
 
 
 def parse_batch(envelope: SegmentMessage) -> tuple[list[Parsed], bool]:
@@ -290,7 +299,14 @@ def _not_json(raw: bytes, error: Exception) -> Unreadable:
     """A line that is not JSON, whichever parser found it: a piece of a document spread over lines, or why."""
     if _PIECE_OF_A_DOCUMENT.fullmatch(raw):
         return Unreadable(_INVALID_JSON_CODE, SPREAD_OVER_LINES)
-    return Unreadable(_INVALID_JSON_CODE, _json_error(error))
+    detail = _json_error(error)
+    malformed = _AT_BYTE.fullmatch(detail)
+    if malformed is not None:
+        # Python's json.dumps writes NaN and Infinity unless told not to; no JSON reader takes them back.
+        word = _NOT_A_NUMBER.match(raw, int(malformed[1]))
+        if word is not None:
+            return Unreadable(_INVALID_JSON_CODE, NOT_A_NUMBER.format(word=word[0].decode(), at=malformed[1]))
+    return Unreadable(_INVALID_JSON_CODE, detail)
 
 
 def _json_error(error: Exception) -> str:
@@ -317,6 +333,11 @@ def _json_error(error: Exception) -> str:
 
 
 _MALFORMED = re.compile(r"JSON is malformed: (.*) \(byte (\d+)\)")
+_AT_BYTE = re.compile(r"invalid character at byte (\d+)")
+_NOT_A_NUMBER = re.compile(rb"NaN|Infinity")
+NOT_A_NUMBER = (
+    "{word} at byte {at}: JSON has no NaN or Infinity (Python's json.dumps writes them unless allow_nan=False)"
+)
 _MORE_AFTER = "more follows the first value"
 _TWO_ON_A_LINE = " (two messages on one line?)"
 

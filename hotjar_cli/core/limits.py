@@ -38,6 +38,12 @@ class Limits:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")
+        if not self.event_name_characters:
+            # `[^]` is no class at all: the regular expression's own words ("unterminated character set") say
+            # nothing of the setting, which was most likely a variable left unset.
+            raise ValueError(
+                "event-name-characters '' allows no character, so no event name could pass (is a variable unset?)"
+            )
         if self.event_name_characters.startswith("^"):
             # `[^^A-Za-z]` would allow `^` and letters, where a class that starts with `^` means all but them.
             raise ValueError(

@@ -20,6 +20,8 @@ from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 
 VALUE_WIDTH = 80
+SHOWN_WIDTH = 300
+"""The most characters of a name, a JSON path or a messageId from the logs the human formats show whole."""
 
 
 class Mark(str, Enum):
@@ -41,6 +43,14 @@ class DiffLine:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", visible(self.text))
+
+
+def shortened(text: str, width: int = SHOWN_WIDTH) -> str:
+    """A text from the logs as the human formats show it (a JSON path that holds a trait's name, a messageId, a key
+    of the payload): cut past `width` characters, with its length said. Sent 600,000 characters long, a trait's name
+    made a markdown report of megabytes (over the 1 MiB of GitHub's step summary) and a text report of thousands of
+    lines; the json and jsonl reports keep it whole."""
+    return text if len(text) <= width else f"{text[: width - 1]}… ({len(text):,} characters)"
 
 
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
@@ -77,7 +87,7 @@ def diff_lines(example: Example) -> list[DiffLine]:
             for name, item in value.items():
                 code = by_path.get(json_path(f"$.{key}", name), "")
                 mark = Mark.DROPPED if whole or code else Mark.KEPT
-                lines.append(DiffLine(mark, f"  {_name(name)}: {short_json(item)}", code))
+                lines.append(DiffLine(mark, f"  {shortened(_name(name))}: {short_json(item)}", code))
             continue
         code = by_path.get(f"$.{key}", "")
         text = f"{key}: {short_json(value)}"

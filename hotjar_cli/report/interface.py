@@ -10,6 +10,7 @@ import msgspec
 from hotjar_cli.core.gate import Gate, Verdict
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Event
+from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
 
 
@@ -24,6 +25,9 @@ class Report(msgspec.Struct, frozen=True):
     """The buckets of the loss over time (`validate --by`)."""
     limits: Limits = msgspec.field(default_factory=Limits)
     """The limits the run decided by: `--redact` masks an event name they find fault with (`redact_example`)."""
+    selected: Selection = msgspec.field(default_factory=Selection)
+    """The rules the run checked (`--select`, `--ignore` and the pyproject's lists): a format that lists every rule
+    of the catalogue tells those it did not check from those that found nothing."""
 
 
 class Reporter(ABC):

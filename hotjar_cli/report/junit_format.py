@@ -7,15 +7,18 @@ import xml.etree.ElementTree as ElementTree
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.diff import shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 
 
 def _example_text(example: Example, code: str) -> str:
     details = "; ".join(
-        f"{finding.path}: {finding.detail}".rstrip(": ") for finding in example.findings if finding.code == code
+        f"{shortened(finding.path)}: {finding.detail}".rstrip(": ")
+        for finding in example.findings
+        if finding.code == code
     )
-    message_id = f" messageId={example.message_id}" if example.message_id else ""
+    message_id = f" messageId={shortened(example.message_id)}" if example.message_id else ""
     # One example, one line: its line breaks are escapes, as `visible` writes every character it escapes.
     return visible(f"{example.position}{message_id}: {details}")
 
@@ -35,16 +38,26 @@ def _valid_xml(suites: ElementTree.Element) -> None:
 
 
 class JunitReporter(Reporter):
-    """A JUnit XML document CI systems show as tests: every rule of the catalogue is a test case."""
+    """A JUnit XML document CI systems show as tests: every rule of the catalogue is a test case, skipped when the
+    run's selection leaves it out."""
 
     def finish(self, report: Report) -> None:
         """Write the document."""
         summary, verdict = report.summary, report.verdict
         suites = ElementTree.Element("testsuites", name="hotjar-cli")
         suite = ElementTree.SubElement(suites, "testsuite", name="hotjar-cli validate")
-        failures = 0
+        failures = skipped = 0
         for rule in CATALOGUE:
             case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.rules", name=rule.title)
+            if not report.selected(rule.code):
+                # Shown as passed, a rule left out would say the logs hold none of what it finds: it never looked.
+                skipped += 1
+                ElementTree.SubElement(
+                    case,
+                    "skipped",
+                    message="not checked in this run: --select or --ignore (or the pyproject) leave it out",
+                )
+                continue
             count = summary.rules.get(rule.code, 0)
             examples = [
                 redact_example(example, report.limits) if report.redact else example
@@ -81,6 +94,9 @@ class JunitReporter(Reporter):
         suites.set("tests", suite.get("tests", "0"))
         suites.set("failures", str(failures))
         suites.set("errors", suite.get("errors", "0"))
+        if skipped:
+            suite.set("skipped", str(skipped))
+            suites.set("skipped", str(skipped))
         _valid_xml(suites)
         ElementTree.indent(suites)
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.report.diff import Mark, diff_lines, hj_call
+from hotjar_cli.report.diff import Mark, diff_lines, hj_call, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
@@ -50,11 +50,11 @@ class MarkdownReporter(Reporter):
                 if report.redact:
                     example = redact_example(example, report.limits)
                 details = "; ".join(
-                    f"{code(finding.path)} {text(finding.detail)}".rstrip()
+                    f"{code(shortened(finding.path))} {text(finding.detail)}".rstrip()
                     for finding in example.findings
                     if finding.code == rule_code
                 )
-                message_id = f" messageId {code(example.message_id)}" if example.message_id else ""
+                message_id = f" messageId {code(shortened(example.message_id))}" if example.message_id else ""
                 write(f"\n{code(str(example.position))}{message_id}: {details}\n")
                 if example.position in shown:
                     write(f"\n(the same event as under `{shown[example.position]}` above)\n")

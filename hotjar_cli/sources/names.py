@@ -81,6 +81,7 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
     returns: dict[str, int] = {}  # names holding a carriage return: lines ended by one alone read as one
+    quoted: dict[str, int] = {}  # names in double quotes, as a JSON string: jq's output without -r
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
     faulted: dict[str, dict[str, int]] = {}  # names Hotjar holds none of, by the kind of their fault
     why: dict[str, str] = {}  # what is wrong with the first name of each kind of fault
@@ -112,6 +113,13 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             raise InputError(
                 f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
             )
+        if text[0] == "[" and text[-1] == "]" and _json_type(text) is list:
+            # `jq .names` writes a list where `jq -r '.names[]'` writes its names a line each: taken as one name, it
+            # held the site's first slot, and the names in it none.
+            raise InputError(
+                f"{option} {path}: line {number} is a JSON list, not a name: the file lists one name per line "
+                "(jq -r '.[]' writes a list's names so)"
+            )
         if not names and name.startswith(INVENTORY_CSV_HEADER):
             kind = "attribute" if option == "--known-attributes" else "event"
             raise InputError(
@@ -132,6 +140,8 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             marked.setdefault(name, number)
         if "\r" in name:
             returns.setdefault(name, number)
+        if name[0] == '"' and name[-1] == '"' and _json_type(name) is str:
+            quoted.setdefault(name, number)
         found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
         if found is not None:
             escape = escape or found.group()
@@ -165,6 +175,11 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             returns,
             f"holds a carriage return: taken as one name{_others(returns)}, though a file whose lines end in a "
             "carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)",
+        ),
+        _note(
+            path,
+            quoted,
+            f"is in double quotes, as jq writes a string without -r: taken as it is, quotes included{_others(quoted)}",
         ),
         _note(path, repeated, f"is listed again: read once{again}"),
         *(
@@ -253,10 +268,15 @@ def _refuse_compressed(option: str, path: Path, head: bytes) -> None:
 
 def _is_json_object(text: str) -> bool:
     """Whether a line is a JSON object: a line of a log, not a name."""
+    return _json_type(text) is dict
+
+
+def _json_type(text: str) -> type | None:
+    """The type of the JSON value a line is (`dict`, `list`, `str`...), None when it is no JSON."""
     try:
-        return isinstance(msgspec.json.decode(text), dict)
+        return type(msgspec.json.decode(text))
     except msgspec.DecodeError:
-        return False
+        return None
 
 
 def _blank_word(character: str) -> str:

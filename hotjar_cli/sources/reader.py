@@ -66,6 +66,18 @@ OTHER_COMPRESSIONS = (
 )
 """Compressed formats Segment's archive never writes, by their magic bytes, with what decompresses them: read as
 text, their bytes would be counted as thousands of broken messages."""
+OTHER_FORMATS = (
+    (b"PAR1", "a Parquet file"),
+    (b"Obj\x01", "an Avro file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x7fELF", "an executable or a library (ELF)"),
+)
+"""Files of other kinds kept beside logs, by their magic bytes (a warehouse's Parquet or Avro export, a
+screenshot, a built library): no line of them is a message, and read as text each would be counted as hundreds
+of broken ones, said to be UTF-16 for their NUL bytes."""
 GZIP_INPUT_BYTES = 16 << 10
 """How much compressed input is inflated at once: about a block of lines."""
 GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -88,6 +100,10 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
         if text.startswith(S3_SCHEME):
             sources.extend(s3.resolve(text, endpoint_url, window))
             continue
+        if not text:
+            # `validate "$LOGS"` with the variable unset: Path("") is the working directory, which is not what it
+            # names, and reading a repository's files as logs would fail the gate on thousands of broken lines.
+            raise InputError("'': an empty path names no file (is a variable unset?)")
         path = Path(text)
         skipped = len(window.skipped)
         if path.is_dir():
@@ -360,7 +376,7 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             return
         if source.remote is not None:
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
-            head = _read(raw.read, 10)
+            head = _read(raw.read, 16)
             raw.seek(0)
             _refuse_other_compression(head, gzipped=False)
             yield Gunzip(counted(raw)) if head[:2] == GZIP_MAGIC else counted(raw)
@@ -369,7 +385,7 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
         # that is not closed with `raw`.
         buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
-        head = _read(buffered.peek, 10)[:10]  # the first read of the file: its error is the input's, not the report's
+        head = _read(buffered.peek, 16)[:16]  # the first read of the file: its error is the input's, not the report's
         _refuse_other_compression(head, gzipped=False)
         if head[:2] == GZIP_MAGIC:
             yield Gunzip(counted(buffered))
@@ -438,11 +454,26 @@ def compressed_with(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def other_format(head: bytes) -> str | None:
+    """What kind of file that is no log bytes begin as (`OTHER_FORMATS`): `a Parquet file`; None for any other."""
+    for magic, name in OTHER_FORMATS:
+        if head.startswith(magic):
+            return name
+    return None
+
+
 def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
     """ReadError when the first bytes of a file (or of what its gzip stream holds, `gzipped`) are compressed in a
-    way hotjar-cli does not read, gzip inside gzip included: read as text, they would count as broken messages."""
+    way hotjar-cli does not read, gzip inside gzip included, or are those of a file of another kind
+    (`OTHER_FORMATS`): read as text, they would count as broken messages."""
     if gzipped and head.startswith(GZIP_MAGIC):
         raise ReadError("the file is gzipped twice: decompress it once (gunzip), and give it plain or gzipped")
+    kind = other_format(head)
+    if kind is not None:
+        inside = "gzipped, and inside is " if gzipped else ""
+        raise ReadError(
+            f"the file is {inside}{kind}, not a log: hotjar-cli reads newline-delimited JSON, plain or gzipped"
+        )
     found = compressed_with(head)
     if found is not None:
         name, command = found
@@ -496,7 +527,7 @@ class Gunzip:
             if out:
                 if not self._looked:
                     self._looked = True
-                    _refuse_other_compression(out[:10], gzipped=True)
+                    _refuse_other_compression(out[:16], gzipped=True)
                 return out
             if not data and not self._inflate.eof:
                 raise EOFError("the file ends inside a gzip member")
@@ -571,11 +602,12 @@ def _next_line_start(file: Seekable, end: int) -> int:
 
 def is_compressed(file: Path | Source) -> bool:
     """Whether a file (or a source's object) starts with gzip's magic bytes, or another compression's
-    (`OTHER_COMPRESSIONS`): read whole, never in byte ranges."""
+    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`): read whole, never in byte ranges, so that its
+    first range says what it is and no other range reads its bytes as lines."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
-        head = raw.read(10)
-    return head[:2] == GZIP_MAGIC or compressed_with(head) is not None
+        head = raw.read(16)
+    return head[:2] == GZIP_MAGIC or compressed_with(head) is not None or other_format(head) is not None
 
 
 def lines_before(source: Source) -> int:

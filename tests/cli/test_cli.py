@@ -79,6 +79,15 @@ def test_missing_path_exits_2_with_one_line(logs: Any) -> None:
     assert one_line(result.stderr) == "hotjar-cli: error: missing.jsonl: no such file or directory"
 
 
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_an_empty_path_is_refused_rather_than_read_as_the_working_directory(logs: Any, command: list[str]) -> None:
+    logs("clean.jsonl", CLEAN)  # what `.` would find and read
+    result = cli(*command, "")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == "hotjar-cli: error: '': an empty path names no file (is a variable unset?)"
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -588,6 +597,20 @@ def test_a_pyproject_naming_hotjar_cli_without_the_table_is_not_settings(logs: A
     assert cli("validate", path).code == 1
 
 
+@pytest.mark.parametrize("tool", ["5", '"hotjar-cli"', '["hotjar-cli"]'])
+def test_a_pyproject_whose_tool_is_no_table_holds_no_settings(logs: Any, tmp_path: Path, tool: str) -> None:
+    # `tool = 5` stopped every command with a traceback (TypeError: argument of type 'int' is not iterable).
+    path = logs("log.jsonl", MIXED)
+    (tmp_path / "pyproject.toml").write_text(f"tool = {tool}\n")
+    assert cli("validate", path).code == 1  # the default gate: no settings were read
+    result = cli("validate", path, "--config", tmp_path / "pyproject.toml")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: has no [tool.hotjar-cli] table, so it holds no settings "
+        "of hotjar-cli"
+    )
+
+
 @pytest.mark.parametrize("table", ["tool.hotjar_cli", "tool.HotjarCli", "tool.'hotjar cli'"])
 def test_a_misspelt_table_is_said_not_passed_over(logs: Any, tmp_path: Path, table: str) -> None:
     # Passed over, a gate's settings were the defaults without a word: this log failed a gate set to never.
@@ -657,6 +680,14 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
         # Refused by the same checks as the options, and named with the file they came from.
         ('select = ["HJ999"]', "select: 'HJ999' names no rule (see `hotjar-cli rules`)"),
         ('extend-ignore = "nope"', "extend-ignore: 'nope' names no rule (see `hotjar-cli rules`)"),
+        # An empty entry, refused as `--select ""` is: `select = ""` selected every rule without a word.
+        ('select = ""', 'select: "" holds an empty entry, which names no rule'),
+        ('ignore = ["HJ103", " "]', 'ignore: ["HJ103", " "] holds an empty entry, which names no rule'),
+        ("select = [true]", "select must be a string or a list of strings, not [true]"),
+        (
+            'extend-ignore = ["HJ103", ["HJ2"]]',
+            'extend-ignore must be a string or a list of strings, not ["HJ103", ["HJ2"]]',
+        ),
         ("examples = -3", "examples = -3: must not be negative"),
         ("max-events = -1", "max-events = -1: must not be negative"),
         (
@@ -674,6 +705,20 @@ def test_an_unusable_value_in_the_pyproject_is_named_with_its_file_as_toml_write
     result = cli("validate", path)
     assert result.code == 2
     assert one_line(result.stderr) == f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [tool.hotjar-cli] {said}"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+def test_a_pyproject_that_is_not_utf_8_is_one_line_naming_the_file_and_line(
+    logs: Any, tmp_path: Path, command: list[str]
+) -> None:
+    # Saved in Latin-1 (a comment's é as the byte 0xe9), it stopped every command with a traceback.
+    path = logs("log.jsonl", CLEAN)
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.hotjar-cli]\nfail-on = "never"\n# caf\xe9\n')
+    result = cli(*command, path)
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}:3: not valid TOML: not UTF-8 text (a TOML file is UTF-8)"
+    )
 
 
 def test_missing_config_file_exits_2(logs: Any) -> None:
@@ -1438,7 +1483,8 @@ def test_rules_lists_the_whole_catalogue() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id"])
+# Copied from a table or a list with the space around it, as --select takes it (`--select " HJ103 "`).
+@pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id", " HJ103 ", "missing-user-id\n"])
 def test_rule_prints_its_documentation(name: str) -> None:
     result = cli("rule", name)
     assert result.code == 0

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from hotjar_cli.core.decode import BOM_INSIDE, NUL_BYTES, SPREAD_OVER_LINES, TOO_DEEP, Unreadable, parse_line
+from hotjar_cli.core.decode import (
+    BINARY_BYTES,
+    BOM_INSIDE,
+    NUL_BYTES,
+    SPREAD_OVER_LINES,
+    TOO_DEEP,
+    Unreadable,
+    parse_line,
+)
 from tests.support.cli import cli, one_line, process, track
 
 
@@ -110,9 +118,13 @@ def test_a_surrogate_pair_is_one_character() -> None:
     [
         (b'\xef\xbb\xbf{"type": "track", "userId": "u1", "event": "x"}', BOM_INSIDE),
         ('{"type": "track", "userId": "u1", "event": "x"}'.encode("utf-16-le"), NUL_BYTES),
+        ('{"type": "track", "userId": "u1", "event": "x"}'.encode("utf-16-be"), NUL_BYTES),
+        ('\x00{"type": "track", "userId": "u1", "event": "Sehr schön"}'.encode("utf-16-le"), NUL_BYTES),  # after \n
+        (b"\x03\x00\x3e\x00\x01\x00\x00\x00\xd0\x8a\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00\x00", BINARY_BYTES),
+        (b"\x9a\x7f\x00\x13\xee\x00\x00\x41\x8c\x00\xfe\x12\x33\x00\x91\x00\x00\x00\x07\x6b", BINARY_BYTES),
     ],
 )
-def test_a_line_from_a_joined_or_utf16_file_says_what_it_holds(raw: bytes, detail: str) -> None:
+def test_a_line_from_a_joined_utf16_or_binary_file_says_what_it_holds(raw: bytes, detail: str) -> None:
     (parsed,), _ = parse_line(raw)
     assert isinstance(parsed, Unreadable)
     assert parsed.detail == detail
@@ -165,6 +177,28 @@ def test_a_file_name_that_is_not_utf_8_is_shown_with_its_bytes_escaped(tmp_path:
     assert "bad\\xff.jsonl" in result.stdout.replace("\\\\", "\\")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["validate", "missing\udcff.jsonl"], "missing\\xff.jsonl: no such file or directory"),
+        (["inventory", "missing\udcff*"], "missing\\xff*: no file matches this pattern"),
+        (["validate", "log.jsonl", "--known-events", "names\udcff.txt"], "--known-events names\\xff.txt: no such"),
+        (["validate", "log.jsonl", "-o", "folder\udcff"], "folder\\xff: is a folder; -o/--output names"),
+    ],
+)
+def test_a_path_that_is_not_utf_8_is_said_on_stderr_as_the_reports_write_it(
+    tmp_path: Path, arguments: list[str], said: str
+) -> None:
+    # Said as the lone surrogate Python holds the byte as (`missing\udcff.jsonl`), the name was not the one the
+    # reports and the other messages write (`missing\xff.jsonl`), nor any byte the file system holds.
+    (tmp_path / "log.jsonl").write_text(track())
+    (tmp_path / "folder\udcff").mkdir()
+    result = process(*arguments, cwd=tmp_path)
+    assert result.code == 2
+    assert said in one_line(result.stderr)
+    assert "udcff" not in result.stderr
+
+
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="a file whose first read fails: Linux's /proc")
 @pytest.mark.parametrize(
     "command",
@@ -180,3 +214,22 @@ def test_a_file_whose_first_read_fails_is_named_as_the_input_that_failed(command
     last = result.stderr.splitlines()[-1]
     assert last == "hotjar-cli: error: /proc/self/mem:1: read failed: Input/output error"
     assert "standard output" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "word"), [("NaN", "NaN"), ("Infinity", "Infinity"), ("-Infinity", "Infinity"), ("nan", None)]
+)
+def test_nan_and_infinity_are_said_to_be_no_json(logs: Any, value: str, word: str | None) -> None:
+    # What Python's json.dumps writes for a float('nan') or float('inf') it is given, as the property of an event.
+    before = '{"type": "track", "userId": "u1", "event": "x", "properties": {"a": '
+    at = len(before) + value.startswith("-")
+    path = logs("log.jsonl", before + value + "}}\n")
+    (event,) = cli("validate", path, "-f", "jsonl", "--fail-on", "never").lines()
+    (finding,) = event["findings"]
+    assert (event["line"], finding["code"]) == (1, "HJ001")
+    if word is None:  # JSON's words are spelt as they are; another word is no more than a character it cannot read
+        assert finding["detail"].startswith("invalid character at byte ")
+    else:
+        assert finding["detail"] == (
+            f"{word} at byte {at}: JSON has no NaN or Infinity (Python's json.dumps writes them unless allow_nan=False)"
+        )

@@ -432,3 +432,35 @@ def test_an_html_report_without_its_charts_says_so_where_the_command_is_run(
     assert said in done.stderr.splitlines()
     assert "Charts need the html extra" in page.read_text()  # and the page says so too
     assert said not in cli(command, log, "-f", "html", "-o", str(page)).stderr
+
+
+@pytest.mark.parametrize(
+    "locale",
+    [{"LC_ALL": "C", "PYTHONUTF8": "0"}, {"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}],
+    ids=["C locale", "ascii", "latin-1"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "-f", "text"],
+        ["validate", "-f", "markdown"],
+        ["validate", "-f", "junit"],
+        ["inventory"],
+        ["validate", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_a_report_is_utf_8_in_a_locale_that_is_not(logs: Any, locale: dict[str, str], command: list[str]) -> None:
+    # The first `…`, `←` or `✅` of a report stopped the command with a traceback (UnicodeEncodeError).
+    path = logs("café….jsonl", MIXED)
+    arguments = command if "--help" in command else [*command[:1], path, *command[1:]]
+    env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "LANG", "LC_ALL")}
+    done = subprocess.run(
+        [str(CLI), *map(str, arguments)], capture_output=True, env=env | locale, timeout=60, check=False
+    )
+    assert b"Traceback" not in done.stdout + done.stderr
+    assert done.returncode in (0, 1), done.stderr
+    shown = done.stdout.decode("utf-8")  # as every file -o writes, and as the JUnit report declares itself
+    assert any(character in shown for character in "…←✅─━"), shown[:300]
+    if "--help" not in command:
+        assert "caf" in shown

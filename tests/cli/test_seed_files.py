@@ -74,6 +74,14 @@ NOTED = {
             "names.txt:4: 'email ' ends with a space: taken as it is",
         ],
     ),
+    # `jq '.[]'` without -r writes each name as a JSON string: the quotes were kept in the name unsaid.
+    "names in double quotes": (
+        '"plan"\n"email"\n"\n""\n',
+        [
+            "names.txt:1: '\"plan\"' is in double quotes, as jq writes a string without -r: taken as it is, "
+            "quotes included (3 names in this file do)"
+        ],
+    ),
     "names listed again and again": (
         "plan\nplan\nemail\nplan\nemail\nx\n",
         ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
@@ -174,6 +182,13 @@ REFUSED = {
         "events.jsonl",
         LOG.encode(),
         "--known-attributes events.jsonl: line 1 is a JSON object, not a name: the file lists one name per line",
+    ),
+    # `jq -c .names` writes a list: taken as one name, it held the site's first slot, and its names none.
+    "a JSON list of names": (
+        "names.txt",
+        b'plan\n[beta]\n["email", "seats"]\n',
+        "--known-attributes names.txt: line 3 is a JSON list, not a name: the file lists one name per line "
+        "(jq -r '.[]' writes a list's names so)",
     ),
     "a JSON object on a later line (braces alone are a name)": (
         "names.txt",

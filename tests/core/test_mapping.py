@@ -1359,6 +1359,13 @@ def test_a_character_class_closed_early_is_refused(body: str) -> None:
         Limits(event_name_characters=body)
 
 
+def test_an_empty_class_is_refused_in_words_of_the_setting() -> None:
+    # `[^]` is no class: the regular expression said "unterminated character set at position 0".
+    said = "event-name-characters '' allows no character, so no event name could pass (is a variable unset?)"
+    with pytest.raises(ValueError, match=f"^{re.escape(said)}$"):
+        Limits(event_name_characters="")
+
+
 @pytest.mark.parametrize("body", ["^A-Za-z", "^"])
 def test_a_class_that_starts_with_a_caret_is_refused(body: str) -> None:
     # Taken as given, `^A-Za-z` allowed `^` and letters, where a reader of the class reads all but letters.

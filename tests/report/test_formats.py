@@ -402,3 +402,31 @@ def test_a_file_name_or_message_id_holding_json_cannot_pass_for_another_message_
     assert out.getvalue() == "".join(lines[:4] + lines[5:])
     assert first_calls.repeats.calls == 1
     assert str(first_calls.first) == 'b",\n"messageId":"m-1:5'
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "github", "junit"])
+def test_a_name_sent_hundreds_of_thousands_of_characters_long_is_cut_in_the_human_formats(
+    tmp_path: Path, format: str
+) -> None:
+    # A payload sent as a trait's name and as a messageId: the markdown report was 3.6 MB (GitHub's step summary
+    # takes 1 MiB), the text report 25,000 lines of one path folded at 80 columns.
+    long = "k" * 600_000
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "identify", "userId": "u1", "messageId": long, "traits": {f"{long}{n}": {"a": 1}}})
+            + "\n"
+            for n in range(3)
+        )
+    )
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"}).invoke(
+        app, ["validate", str(log), "-f", format, "--fail-on", "warning"]
+    )
+    assert result.exit_code == 1, result.output
+    assert len(result.stdout) < 20_000
+    shown = re.sub(r"\s+", " ", result.stdout)  # the text report folds a long heading
+    assert "k… (600,010 characters)" in shown  # the path, `$.traits.` and the name: cut, and said to be
+    if format != "github":  # an annotation names no messageId
+        assert "k… (600,000 characters)" in shown
+    whole = CliRunner().invoke(app, ["validate", str(log), "-f", "jsonl", "--fail-on", "never"]).stdout
+    assert f'"$.traits.{long}0"' in whole  # the machine formats keep it whole

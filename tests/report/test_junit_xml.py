@@ -129,3 +129,39 @@ def test_the_text_report_shows_a_noncharacter_in_an_event_name_escaped(
 )
 def test_each_character_xml_forbids_or_discourages_is_shown_escaped(character: str) -> None:
     assert visible(f"a{character}b") == "a" + json.dumps(character)[1:-1].lower() + "b"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "checked"),
+    [
+        (["--select", "HJ3"], {"HJ301", "HJ302", "HJ303", "HJ304", "HJ305"}),
+        (
+            ["--ignore", "HJ001,HJ2", "--ignore", "HJ1"],
+            {"HJ002", "HJ003", "HJ004", "HJ005", *(f"HJ30{n}" for n in range(1, 6))},
+        ),
+    ],
+)
+def test_a_rule_the_run_does_not_check_is_skipped_not_passed(
+    tmp_path: Path, arguments: list[str], checked: set[str]
+) -> None:
+    # A broken line and a nested trait: passed, HJ001 and HJ201 would say the logs hold none, where no one looked.
+    (tmp_path / "log.jsonl").write_text(
+        'not json\n{"type": "identify", "userId": "u1", "traits": {"address": {"city": "Oslo"}}}\n'
+        + "".join(f'{{"type": "track", "userId": "u1", "event": "Signed Up {number}"}}\n' for number in range(3))
+    )
+    suite = assert_valid_xml(junit_report(tmp_path, *arguments)).find("testsuite")
+    assert suite is not None
+    cases = {case.get("name", "").split()[0]: case for case in suite.iter("testcase")}
+    skipped = {code for code, case in cases.items() if case.find("skipped") is not None}
+    assert skipped == {code for code in cases if code.startswith("HJ")} - checked
+    assert {"HJ001", "HJ201"} <= skipped
+    assert all(cases[code].find("skipped").get("message", "").startswith("not checked in this run") for code in skipped)
+    assert suite.get("skipped") == str(len(skipped))
+    assert suite.get("tests") == str(len(cases))
+
+
+def test_a_run_of_every_rule_skips_none() -> None:
+    tmp = Path(__file__).parents[2] / "sample_events" / "track.jsonl"
+    suite = assert_valid_xml(junit_report(tmp)).find("testsuite")
+    assert suite is not None and suite.get("skipped") is None
+    assert not any(case.find("skipped") is not None for case in suite.iter("testcase"))

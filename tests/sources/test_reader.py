@@ -90,6 +90,39 @@ def test_a_file_compressed_in_a_way_not_read_is_refused_in_one_line_not_read_as_
     assert said in one_line(result.stderr)
 
 
+PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
+"""A screenshot kept beside the logs: a real PNG file."""
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (lambda: PNG.read_bytes(), "the file is a PNG image, not a log"),
+        (lambda: gzip.compress(PNG.read_bytes()), "the file is gzipped, and inside is a PNG image, not a log"),
+        (
+            lambda: Path(sys.executable).resolve().read_bytes(),
+            "the file is an executable or a library (ELF), not a log",
+        ),
+        # Segment's data lakes and a warehouse's export write Parquet: its magic begins and ends the file.
+        (lambda: b"PAR1" + LOG * 200 + b"\x00\x00\x00\x00PAR1", "the file is a Parquet file, not a log"),
+    ],
+    ids=["png", "gzipped png", "elf", "parquet"],
+)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_of_another_kind_is_refused_in_one_line_not_read_as_broken_lines(
+    tmp_path: Path, content: Any, said: str, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")  # with --jobs 2, even a small file would be cut up
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(content())
+    result = cli("validate", path, "-q", "-f", "json", "--jobs", jobs)
+    assert result.code == 2
+    report = result.json()
+    assert report["summary"]["events"] == 0  # not a line of it counted as a broken message, said to be UTF-16
+    assert said in report["errors"][0]["message"]
+    assert one_line(result.stderr).endswith(f"{said}: hotjar-cli reads newline-delimited JSON, plain or gzipped")
+
+
 def test_text_that_begins_as_a_compressed_format_might_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"BZh not bzip2 at all\nPK but no zip\n" + LOG)
