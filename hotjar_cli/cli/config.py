@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -148,7 +149,16 @@ def _toml(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
-    return repr(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(key)} = {_toml(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, (datetime.date, datetime.time)):  # a datetime is a date too
+        return value.isoformat().replace("+00:00", "Z")
+    return repr(value)  # a number: `5`, `1.5`, `inf`
+
+
+def _toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
 
 
 # Every way TOML can spell the table tool.hotjar-cli (or misspell it: `hotjar_cli`, said rather than passed over),
@@ -220,7 +230,7 @@ def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, Decimal]
 def _rate(key: str, raw: Any) -> Decimal:
     """One maximum: a fraction (`0.01`, a TOML number, read as written: see `_read`) or a percentage (`1%`, its
     decimal point moved two places, which no rounding touches: 13.636363636363% is 0.13636363636363)."""
-    shown = str(raw) if isinstance(raw, Decimal) else "true" if raw is True else "false" if raw is False else repr(raw)
+    shown = repr(raw) if isinstance(raw, str) else _toml(raw)  # a text from the command line, quoted as Python does
     text = str(raw).strip()
     if not text.isascii() or "_" in text:
         # Decimal reads `1_0` and other scripts' digits (`١٠`) as numbers; the pyproject's TOML and a shell's

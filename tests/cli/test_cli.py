@@ -689,6 +689,14 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
             'extend-ignore must be a string or a list of strings, not ["HJ103", ["HJ2"]]',
         ),
         ("examples = -3", "examples = -3: must not be negative"),
+        # TOML's dates, times and tables said as TOML writes them, not as Python holds them.
+        (
+            "max-rate = { HJ103 = 1979-05-27 }",
+            "max-rate for HJ103: 1979-05-27 is not a fraction (0.01) or a percentage (1%)",
+        ),
+        ("examples = 1979-05-27T07:32:00Z", "examples must be a whole number, not 1979-05-27T07:32:00Z"),
+        ("examples = 07:32:00", "examples must be a whole number, not 07:32:00"),
+        ('examples = { a = 1, "b c" = [2] }', 'examples must be a whole number, not { a = 1, "b c" = [2] }'),
         ("max-events = -1", "max-events = -1: must not be negative"),
         (
             'event-name-characters = "a-z ]"',
