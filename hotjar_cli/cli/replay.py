@@ -467,7 +467,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
             summary, repeated=Repeated(left_out["identify"], left_out["event"], plan.first_repeated)
         ):
             talk.say(line)
-    result = run_replay(plan, settings, talk.console)
+    result = run_replay(plan, settings, talk.console, sources=common.sources)
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
