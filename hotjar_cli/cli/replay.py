@@ -242,7 +242,7 @@ def replay(
     """
     talk = voice(quiet, verbose, color)
     if check:
-        settings = site_settings(site_id, page_url, script_url, browser_path)
+        settings = site_settings(site_id, page_url, script_url, browser_path, check=True)
         unused = [what for what, given in (("the logs", bool(paths)), ("--dry-run", dry_run)) if given]
         if unused:
             # Said, not refused: the look answers what was asked of it, but nothing of the logs is read or sent.
@@ -363,16 +363,26 @@ def duration(option: str, text: str) -> float:
 
 
 def site_settings(
-    site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None
+    site_id: str | None,
+    page_url: str | None,
+    script_url: str | None,
+    browser_path: Path | None,
+    check: bool = False,
 ) -> "ReplaySettings":
-    """The settings of a replay of the site, or of its check: the site, its page, the script and the browser."""
+    """The settings of a replay of the site, or of its check (`check`): the site, its page, the script and the
+    browser."""
     from hotjar_cli.replay.settings import ReplaySettings
 
-    # What the command lacks comes before what the machine lacks: without --site-id, --dry-run may be what was meant.
+    # What the command lacks comes before what the machine lacks: without --site-id, --dry-run may be what was meant,
+    # unless the command is --check, which looks at a site and has no calls to show.
     if site_id is None:
         raise UsageError(
             "--site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites & "
-            "Organizations); use --dry-run to only see the calls"
+            + (
+                "Organizations), the site --check looks at"
+                if check
+                else "Organizations); use --dry-run to only see the calls"
+            )
         )
     number = site_number(site_id)
     if page_url is None:
