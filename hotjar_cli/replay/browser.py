@@ -524,6 +524,10 @@ class BrowserTransport(Transport):
                 )
             return watch.problem or SENT
         except PlaywrightError as error:
+            if watch.calling:
+                # The page or the browser went away while the calls ran (a crash, the browser killed): the page may
+                # have made every call before it could say how many, and Hotjar may hold them.
+                watch.made = len(user.calls)
             return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
         finally:
             watch.closed = True
@@ -551,7 +555,9 @@ class BrowserTransport(Transport):
                 await self.forget(tab)
             except PlaywrightError:
                 return _STALE
+        watch.calling = script is DELIVER
         found: dict[str, Any] = await tab.page.evaluate(script, args)
+        watch.calling = False
         state = found["state"]
         if state == "stale":
             return _STALE
@@ -690,6 +696,8 @@ class _Watch:
         self.last_activity = time.monotonic()
         self.made = 0
         """The user's calls the page made, once it says."""
+        self.calling = False
+        """Whether the page is running the user's calls (`DELIVER`), which it says how many it made only at the end."""
 
     def on_request(self, request: Request) -> None:
         if not self.closed and self.is_hotjar(request.url):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -365,3 +368,60 @@ def test_calls_a_failed_attempt_made_before_a_retry_delivered_the_user_are_said_
     assert "maybe repeated: 2 calls (1 user) were made by an attempt that failed and made again" in report.to_text()
     assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
     assert report.as_dict()["maybe_repeated"] == 2
+
+
+def browser_processes() -> list[int]:
+    """The Chromium browser processes (not their renderers or helpers) this test process started, through Playwright."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, waiting = [], [os.getpid()]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            waiting.append(child)
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().split(b"\0")
+            if arguments[0].endswith((b"chromium-headless-shell", b"chromium")) and not any(
+                argument.startswith(b"--type=") for argument in arguments
+            ):
+                found.append(child)
+    return found
+
+
+def test_calls_a_page_made_before_its_browser_died_are_said_to_be_maybe_repeated(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # The browser dies (killed, out of memory) while a user's page waits for Hotjar to be quiet, after its calls
+    # arrived: the retry, in a browser started again, delivers them a second time. The report said nothing of it
+    # (maybe_repeated 0): the page could no longer say how many calls it had made.
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "a", "messageId": f"a{number}", "event": f"a {number}"}) + "\n"
+            for number in (1, 2)
+        )
+    )
+    killed: list[int] = []
+
+    def kill_the_browser_once_the_calls_arrived() -> None:
+        deadline = time.monotonic() + 60
+        while len(fake.received()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for pid in browser_processes():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_browser_once_the_calls_arrived, daemon=True)
+    killer.start()
+    report = run_replay(
+        events_of(log), settings_for(fake, concurrency=1, retries=1, settle_seconds=3.0), quiet_console()
+    )
+    killer.join()
+    assert killed, "no browser process was found to kill"
+    assert (report.sent, report.retries, report.dead_lettered) == (2, 1, 0)
+    assert len(fake.received()) == 4  # both calls twice, as two visitors
+    assert (report.maybe_repeated, report.users_maybe_repeated) == (2, 1)
+    assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
