@@ -225,6 +225,19 @@ def test_a_disabled_identify_api_dead_letters_identified_users_only(tmp_path: Pa
     assert dict(report.failures) == {"http-error": len(dead_users)}
 
 
+@pytest.mark.parametrize("fault", ["identify_disabled", "error_every"])
+def test_calls_refused_over_a_websocket_are_dead_lettered(
+    tmp_path: Path, websocket_fake: FakeHotjar, fault: str
+) -> None:
+    # Over a WebSocket Hotjar answers each call in a message: a refusal (the April 2020 outage's disabled Identify
+    # API, a 500) closes nothing. Every user counted as sent, and Hotjar held none of the refused calls.
+    setattr(websocket_fake.faults, fault, 1 if fault == "error_every" else True)
+    report, dead_users, log = replay_with_fault(tmp_path, websocket_fake, users=10, retries=1)
+    refused = set(log.expected) if fault == "error_every" else {key for key in log.expected if key.startswith("user-")}
+    assert dead_users == refused
+    assert dict(report.failures) == {"http-error": len(dead_users)}
+
+
 def test_the_breaker_opens_pauses_probes_and_closes(tmp_path: Path, fake: FakeHotjar) -> None:
     class ClearsTheFaultWhenTheBreakerOpens(io.StringIO):
         def write(self, text: str) -> int:
