@@ -191,7 +191,12 @@ def replay(
         ),
     ] = None,
     show_values: Annotated[
-        bool, typer.Option("--show-values", help="Allow progress and logs to print attribute values.")
+        bool,
+        typer.Option(
+            "--show-values",
+            help="Name each user said to be dead-lettered by its user id on stderr (attribute values are never "
+            "printed).",
+        ),
     ] = False,
     check: Annotated[
         bool,

@@ -7,6 +7,8 @@ import itertools
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -355,7 +357,21 @@ def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar
 
     stderr = io.StringIO()
     run_replay(events_of(log), settings_for(fake, retries=0, show_values=True), quiet_console(stderr))
-    assert "secret-user" in stderr.getvalue()
+    assert "secret-user" in stderr.getvalue() and "very-secret" not in stderr.getvalue()
+
+
+def test_show_values_says_what_it_shows() -> None:
+    # Its help said it let progress and logs print attribute values: no line ever does, with it or without.
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=60,
+    )
+    line = next(line for line in done.stdout.splitlines() if "--show-values" in line)
+    assert "user id" in line and "attribute values are never printed" in line, line
 
 
 def test_calls_a_failed_attempt_made_before_a_retry_delivered_the_user_are_said_to_be_maybe_repeated(
