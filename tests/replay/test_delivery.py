@@ -360,6 +360,16 @@ def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar
     assert "secret-user" in stderr.getvalue() and "very-secret" not in stderr.getvalue()
 
 
+def test_one_dead_letter_is_one_message(tmp_path: Path, fake: FakeHotjar) -> None:
+    # It said "dead letters: 1 messages in ...".
+    fake.faults.identify_disabled = True
+    log = tmp_path / "log.ndjson"
+    log.write_text(json.dumps({"type": "identify", "userId": "u", "messageId": "m1", "traits": {"a": 1}}) + "\n")
+    dead = tmp_path / "dead.ndjson"
+    report = run_replay(events_of(log), settings_for(fake, retries=0, dead_letter=dead), quiet_console())
+    assert f"dead letters: 1 message in {dead}; replay that file to send them" in report.to_text().splitlines()
+
+
 def test_show_values_says_what_it_shows() -> None:
     # Its help said it let progress and logs print attribute values: no line ever does, with it or without.
     done = subprocess.run(
