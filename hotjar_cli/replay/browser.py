@@ -190,9 +190,9 @@ PAGE_WATCH = r"""(function (w) {
     if (isHotjar(url)) { watch.last = performance.now(); }
     return beacon.apply(this, arguments);
   };
-  // A socket counts as in flight until it opens; once open, every message sent or received restarts the quiet
-  // time, an answer with a status of 4xx or 5xx is a failure, and so is a close that is not a clean one (an
-  // error, a dropped connection: code 1006).
+  // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time (not one
+  // received: a socket that keeps talking would never be quiet), an answer with a status of 4xx or 5xx is a
+  // failure, and so is a close that is not a clean one (an error, a dropped connection: code 1006).
   var Socket = w.WebSocket;
   if (Socket) {
     var Watched = function (url, protocols) {
@@ -210,7 +210,6 @@ PAGE_WATCH = r"""(function (w) {
       socket.send = function () { watch.last = performance.now(); return sendOne.apply(socket, arguments); };
       // A call refused over the socket is answered there, with a status as a request's would be: a 4xx or 5xx.
       socket.addEventListener('message', function (event) {
-        watch.last = performance.now();
         if (typeof event.data !== 'string' || event.data.indexOf('status') < 0) return;
         var answer = null;
         try { answer = JSON.parse(event.data); } catch (error) { return; }
