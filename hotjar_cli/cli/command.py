@@ -401,8 +401,12 @@ def beneath_progress(out: TextIO, shown: Any) -> TextIO:
 
 
 def with_progress(engine: Engine, shown: Any) -> Engine:
-    """The engine, its local processes sending their progress to the bar when one is shown."""
-    if shown is None or not isinstance(engine, LocalEngine):
+    """The engine, its local processes sending their progress to the bar when one is shown; the workers of another
+    engine send none, and the bar moves as each unit of work comes back."""
+    if shown is None:
+        return engine
+    if not isinstance(engine, LocalEngine):
+        shown.counted_by_unit()
         return engine
     return LocalEngine(engine.jobs, shown.channel)
 

@@ -93,11 +93,21 @@ class RunProgress(ABC):
         self._summary = summary
 
     def source(self, source: Source) -> None:
-        """A source starts (in this process), or a unit of work came back from a worker that sends no counts."""
-        if self._summary is None and not self._live:
-            end = source.end if source.end is not None else size_of(source)
-            self._bytes += max(end - source.start, 0)
+        """A source starts in this process: its bytes are counted as they are read."""
+        return
+
+    def folded(self, unit: Source, events: int) -> None:
+        """A unit of work came back from a worker and was folded: counted here when its worker sent no counts."""
+        if not self._live:
+            end = unit.end if unit.end is not None else size_of(unit)
+            self._bytes += max(end - unit.start, 0)
+            self._events += events
             self._refresh()
+
+    def counted_by_unit(self) -> None:
+        """The workers of this run send no counts (a Dask cluster's cannot reach the queue): the progress moves as
+        each unit of work comes back (`folded`)."""
+        self._live = False
 
     def read(self, size: int) -> None:
         """Bytes read in this process."""

@@ -191,7 +191,12 @@ def replay(
         ),
     ] = None,
     show_values: Annotated[
-        bool, typer.Option("--show-values", help="Allow progress and logs to print attribute values.")
+        bool,
+        typer.Option(
+            "--show-values",
+            help="Name each user said to be dead-lettered by its user id on stderr (attribute values are never "
+            "printed).",
+        ),
     ] = False,
     check: Annotated[
         bool,
@@ -242,7 +247,7 @@ def replay(
     """
     talk = voice(quiet, verbose, color)
     if check:
-        settings = site_settings(site_id, page_url, script_url, browser_path)
+        settings = site_settings(site_id, page_url, script_url, browser_path, check=True)
         unused = [what for what, given in (("the logs", bool(paths)), ("--dry-run", dry_run)) if given]
         if unused:
             # Said, not refused: the look answers what was asked of it, but nothing of the logs is read or sent.
@@ -363,16 +368,26 @@ def duration(option: str, text: str) -> float:
 
 
 def site_settings(
-    site_id: str | None, page_url: str | None, script_url: str | None, browser_path: Path | None
+    site_id: str | None,
+    page_url: str | None,
+    script_url: str | None,
+    browser_path: Path | None,
+    check: bool = False,
 ) -> "ReplaySettings":
-    """The settings of a replay of the site, or of its check: the site, its page, the script and the browser."""
+    """The settings of a replay of the site, or of its check (`check`): the site, its page, the script and the
+    browser."""
     from hotjar_cli.replay.settings import ReplaySettings
 
-    # What the command lacks comes before what the machine lacks: without --site-id, --dry-run may be what was meant.
+    # What the command lacks comes before what the machine lacks: without --site-id, --dry-run may be what was meant,
+    # unless the command is --check, which looks at a site and has no calls to show.
     if site_id is None:
         raise UsageError(
             "--site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites & "
-            "Organizations); use --dry-run to only see the calls"
+            + (
+                "Organizations), the site --check looks at"
+                if check
+                else "Organizations); use --dry-run to only see the calls"
+            )
         )
     number = site_number(site_id)
     if page_url is None:
@@ -467,7 +482,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
             summary, repeated=Repeated(left_out["identify"], left_out["event"], plan.first_repeated)
         ):
             talk.say(line)
-    result = run_replay(plan, settings, talk.console)
+    result = run_replay(plan, settings, talk.console, sources=common.sources)
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:

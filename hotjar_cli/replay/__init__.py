@@ -32,7 +32,7 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import NO_USER, Plan, Planner, UserPlan, origin_of
 from hotjar_cli.replay.settings import ReplaySettings
-from hotjar_cli.sources.source import STDIN
+from hotjar_cli.sources.source import STDIN, Source
 
 __all__ = [
     "Delivery",
@@ -257,18 +257,20 @@ def run_replay(
     settings: ReplaySettings,
     stderr_console: Console,
     transport_factory: Callable[[], Transport] | None = None,
+    sources: Iterable[Source] = (),
 ) -> ReplayReport:
     """Plan, send and account for a replay; progress and warnings go to `stderr_console`.
 
     Raises ReplaySetupError for a setup problem (no Chromium, invalid site id or page address, a checkpoint
-    that belongs to another site or is in use). `transport_factory` replaces the browser transport.
+    that belongs to another site or is in use). `transport_factory` replaces the browser transport. `sources`, the
+    inputs read, are where the dead-letter file reads its messages again.
     """
     check_settings(settings)
     checkpoint = Checkpoint(Path(settings.checkpoint), settings.site_id) if settings.checkpoint else None
     try:
         plan = events if isinstance(events, Plan) else plan_events(events, settings.latest_traits)
         todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
-        dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None)
+        dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None, sources)
         started = time.monotonic()
         tally, interrupted, opened, gave_up, checkpoint_error = Tally(), False, 0, None, None
         if todo:

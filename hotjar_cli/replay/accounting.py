@@ -239,14 +239,13 @@ class ReplayReport:
             )
         elif self.dead_letter is not None and self.dead_lettered:
             rebuilt = (
-                f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed)"
+                f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed, or could not be read "
+                "again)"
                 if self.dead_letter_rebuilt
                 else ""
             )
-            lines.append(
-                f"dead letters: {self.dead_letter_messages} messages in {self.dead_letter}{rebuilt}; "
-                "replay that file to send them"
-            )
+            messages = f"{self.dead_letter_messages} message{'s' if self.dead_letter_messages != 1 else ''}"
+            lines.append(f"dead letters: {messages} in {self.dead_letter}{rebuilt}; replay that file to send them")
         return "\n".join(lines)
 
     def _resume_hint(self) -> str:

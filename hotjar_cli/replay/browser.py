@@ -190,8 +190,9 @@ PAGE_WATCH = r"""(function (w) {
     if (isHotjar(url)) { watch.last = performance.now(); }
     return beacon.apply(this, arguments);
   };
-  // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time, and
-  // a close that is not a clean one (an error, a dropped connection: code 1006) is a failure.
+  // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time (not one
+  // received: a socket that keeps talking would never be quiet), an answer with a status of 4xx or 5xx is a
+  // failure, and so is a close that is not a clean one (an error, a dropped connection: code 1006).
   var Socket = w.WebSocket;
   if (Socket) {
     var Watched = function (url, protocols) {
@@ -207,6 +208,14 @@ PAGE_WATCH = r"""(function (w) {
           watch.failures.push(['websocket-closed', label + ' closed abnormally (code ' + event.code + ')']);
       });
       socket.send = function () { watch.last = performance.now(); return sendOne.apply(socket, arguments); };
+      // A call refused over the socket is answered there, with a status as a request's would be: a 4xx or 5xx.
+      socket.addEventListener('message', function (event) {
+        if (typeof event.data !== 'string' || event.data.indexOf('status') < 0) return;
+        var answer = null;
+        try { answer = JSON.parse(event.data); } catch (error) { return; }
+        if (answer && typeof answer.status === 'number' && answer.status >= 400)
+          watch.failures.push(['http-error', 'status ' + answer.status + ' in an answer on ' + label]);
+      });
       return socket;
     };
     Watched.prototype = Socket.prototype;
@@ -524,6 +533,10 @@ class BrowserTransport(Transport):
                 )
             return watch.problem or SENT
         except PlaywrightError as error:
+            if watch.calling:
+                # The page or the browser went away while the calls ran (a crash, the browser killed): the page may
+                # have made every call before it could say how many, and Hotjar may hold them.
+                watch.made = len(user.calls)
             return watch.problem or Delivery(Failure.BROWSER_ERROR, _first_line(error))
         finally:
             watch.closed = True
@@ -551,7 +564,9 @@ class BrowserTransport(Transport):
                 await self.forget(tab)
             except PlaywrightError:
                 return _STALE
+        watch.calling = script is DELIVER
         found: dict[str, Any] = await tab.page.evaluate(script, args)
+        watch.calling = False
         state = found["state"]
         if state == "stale":
             return _STALE
@@ -690,6 +705,8 @@ class _Watch:
         self.last_activity = time.monotonic()
         self.made = 0
         """The user's calls the page made, once it says."""
+        self.calling = False
+        """Whether the page is running the user's calls (`DELIVER`), which it says how many it made only at the end."""
 
     def on_request(self, request: Request) -> None:
         if not self.closed and self.is_hotjar(request.url):

@@ -52,9 +52,13 @@ class _Wanted:
 class DeadLetter:
     """Collects the users a replay gave up on, and writes their messages when it ends."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, sources: Iterable[Source] = ()) -> None:
+        """`sources` are the replay's inputs: a message is read again from the one its position names (an s3://
+        object, a file whose name's bytes are not UTF-8, which reports show escaped), else from the file of that
+        name on disk."""
         self.path = path
         self.users: list[UserPlan] = []
+        self._sources = {source.name: Source(source.name, source.path, remote=source.remote) for source in sources}
 
     def add(self, user: UserPlan) -> None:
         """Give up on one user: all of its calls go to the dead-letter file."""
@@ -107,17 +111,17 @@ class DeadLetter:
                     else:
                         yield rebuild(item.call, item.user, item.origin), True
             else:
-                yield from _read_again(name, wanted)
+                yield from _read_again(self._sources.get(name) or Source(name, Path(name)), wanted)
 
 
-def _read_again(name: str, wanted: list[_Wanted]) -> Iterable[tuple[bytes, bool]]:
+def _read_again(source: Source, wanted: list[_Wanted]) -> Iterable[tuple[bytes, bool]]:
     by_line: dict[int, list[_Wanted]] = defaultdict(list)
     for item in wanted:
         by_line[item.origin.position.line].append(item)
     found: dict[int, bytes] = {}
     last = max(by_line)
     try:
-        with open_source(Source(name, Path(name))) as stream:
+        with open_source(source) as stream:
             for number, raw in enumerate(read_lines(stream), 1):
                 if number in by_line:
                     found[number] = bytes(raw)

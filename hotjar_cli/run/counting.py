@@ -47,6 +47,9 @@ class ProgressCounter:
     def source(self, source: Source) -> None:
         """Nothing: bytes are counted as they are read."""
 
+    def folded(self, unit: Source, events: int) -> None:
+        """Nothing: a worker folds no units."""
+
     def read(self, size: int) -> None:
         """Count a block read; send when the last send is old enough."""
         self._bytes += size

@@ -75,6 +75,9 @@ class Observer(Protocol):
     def done(self) -> None:
         """The run is over: the summary is complete."""
 
+    def folded(self, unit: Source, events: int) -> None:
+        """A unit of work came back from a worker with `events` decided, and was folded into the run's summary."""
+
 
 def run_pass(
     sources: Iterable[Source],

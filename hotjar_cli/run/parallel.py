@@ -519,7 +519,7 @@ def _run_units(
             folded = replace(partial.summary, views=None)
         folded_bytes += sizes[number]
         if observer is not None:
-            observer.source(units[number])
+            observer.folded(units[number], partial.summary.events)
         before = site_seeds(everything_before=True)
         turned_away = attributes.fold(partial.attributes, seeds.exact_attributes, folded_bytes)
         turned_away |= events.fold(partial.events, seeds.exact_events, folded_bytes)

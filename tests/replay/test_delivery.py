@@ -5,6 +5,11 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -222,6 +227,19 @@ def test_a_disabled_identify_api_dead_letters_identified_users_only(tmp_path: Pa
     assert dict(report.failures) == {"http-error": len(dead_users)}
 
 
+@pytest.mark.parametrize("fault", ["identify_disabled", "error_every"])
+def test_calls_refused_over_a_websocket_are_dead_lettered(
+    tmp_path: Path, websocket_fake: FakeHotjar, fault: str
+) -> None:
+    # Over a WebSocket Hotjar answers each call in a message: a refusal (the April 2020 outage's disabled Identify
+    # API, a 500) closes nothing. Every user counted as sent, and Hotjar held none of the refused calls.
+    setattr(websocket_fake.faults, fault, 1 if fault == "error_every" else True)
+    report, dead_users, log = replay_with_fault(tmp_path, websocket_fake, users=10, retries=1)
+    refused = set(log.expected) if fault == "error_every" else {key for key in log.expected if key.startswith("user-")}
+    assert dead_users == refused
+    assert dict(report.failures) == {"http-error": len(dead_users)}
+
+
 def test_the_breaker_opens_pauses_probes_and_closes(tmp_path: Path, fake: FakeHotjar) -> None:
     class ClearsTheFaultWhenTheBreakerOpens(io.StringIO):
         def write(self, text: str) -> int:
@@ -339,7 +357,31 @@ def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar
 
     stderr = io.StringIO()
     run_replay(events_of(log), settings_for(fake, retries=0, show_values=True), quiet_console(stderr))
-    assert "secret-user" in stderr.getvalue()
+    assert "secret-user" in stderr.getvalue() and "very-secret" not in stderr.getvalue()
+
+
+def test_one_dead_letter_is_one_message(tmp_path: Path, fake: FakeHotjar) -> None:
+    # It said "dead letters: 1 messages in ...".
+    fake.faults.identify_disabled = True
+    log = tmp_path / "log.ndjson"
+    log.write_text(json.dumps({"type": "identify", "userId": "u", "messageId": "m1", "traits": {"a": 1}}) + "\n")
+    dead = tmp_path / "dead.ndjson"
+    report = run_replay(events_of(log), settings_for(fake, retries=0, dead_letter=dead), quiet_console())
+    assert f"dead letters: 1 message in {dead}; replay that file to send them" in report.to_text().splitlines()
+
+
+def test_show_values_says_what_it_shows() -> None:
+    # Its help said it let progress and logs print attribute values: no line ever does, with it or without.
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=60,
+    )
+    line = next(line for line in done.stdout.splitlines() if "--show-values" in line)
+    assert "user id" in line and "attribute values are never printed" in line, line
 
 
 def test_calls_a_failed_attempt_made_before_a_retry_delivered_the_user_are_said_to_be_maybe_repeated(
@@ -365,3 +407,60 @@ def test_calls_a_failed_attempt_made_before_a_retry_delivered_the_user_are_said_
     assert "maybe repeated: 2 calls (1 user) were made by an attempt that failed and made again" in report.to_text()
     assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
     assert report.as_dict()["maybe_repeated"] == 2
+
+
+def browser_processes() -> list[int]:
+    """The Chromium browser processes (not their renderers or helpers) this test process started, through Playwright."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, waiting = [], [os.getpid()]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            waiting.append(child)
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().split(b"\0")
+            if arguments[0].endswith((b"chromium-headless-shell", b"chromium")) and not any(
+                argument.startswith(b"--type=") for argument in arguments
+            ):
+                found.append(child)
+    return found
+
+
+def test_calls_a_page_made_before_its_browser_died_are_said_to_be_maybe_repeated(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # The browser dies (killed, out of memory) while a user's page waits for Hotjar to be quiet, after its calls
+    # arrived: the retry, in a browser started again, delivers them a second time. The report said nothing of it
+    # (maybe_repeated 0): the page could no longer say how many calls it had made.
+    log = tmp_path / "log.ndjson"
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "a", "messageId": f"a{number}", "event": f"a {number}"}) + "\n"
+            for number in (1, 2)
+        )
+    )
+    killed: list[int] = []
+
+    def kill_the_browser_once_the_calls_arrived() -> None:
+        deadline = time.monotonic() + 60
+        while len(fake.received()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for pid in browser_processes():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_browser_once_the_calls_arrived, daemon=True)
+    killer.start()
+    report = run_replay(
+        events_of(log), settings_for(fake, concurrency=1, retries=1, settle_seconds=3.0), quiet_console()
+    )
+    killer.join()
+    assert killed, "no browser process was found to kill"
+    assert (report.sent, report.retries, report.dead_lettered) == (2, 1, 0)
+    assert len(fake.received()) == 4  # both calls twice, as two visitors
+    assert (report.maybe_repeated, report.users_maybe_repeated) == (2, 1)
+    assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated

@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
 from hotjar_cli.replay.plan import PlannedCall
 from hotjar_cli.replay.runner import RateLimit, backoff
+from hotjar_cli.sources.reader import resolve
 from tests.support.replay_support import events_of
 
 SETTINGS = ReplaySettings(site_id=1234567, page_url="https://www.example.com/", script_url=None)
@@ -103,6 +105,29 @@ def stdin_events(text: bytes) -> list[Event]:
         for message in parse_line(line)[0]:
             events.append(Event(Position("-", number), message, mapper.decide(message)))
     return events
+
+
+def test_a_file_whose_name_is_not_utf8_gives_its_own_messages_to_the_dead_letter_file(tmp_path: Path) -> None:
+    # Reports show the name's byte 0xe9 as `\\xe9`: no file has that name, so reading the messages again by it
+    # found none, and each was rebuilt from its call, without its time, context or anonymousId.
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.jsonl"))
+    lines = [
+        '{"type":"identify","userId":"u1","anonymousId":"a1","traits":{"plan":"pro"},"timestamp":"2024-03-01T10:00:00Z",'
+        '"messageId":"m1","context":{"timezone":"Asia/Tokyo"}}',
+        '{"type":"track","anonymousId":"a2","event":"Opened","timestamp":"2024-03-01T10:01:00Z","messageId":"m2"}',
+    ]
+    log.write_text("\n".join(lines) + "\n")
+    sources = resolve([str(folder)])
+    assert [source.name for source in sources] == [f"{folder}/caf\\xe9.jsonl"]
+    plan = plan_events(events_of(folder))
+    dead = DeadLetter(tmp_path / "dead.ndjson", sources)
+    for user in plan.users:
+        dead.add(user)
+    result = dead.write()
+    assert (result.messages, result.rebuilt) == (2, 0)
+    assert (tmp_path / "dead.ndjson").read_text().splitlines() == lines
 
 
 def test_the_dead_letter_file_holds_original_messages_from_files_batches_gzip_and_stdin(tmp_path: Path) -> None:

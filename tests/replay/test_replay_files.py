@@ -138,6 +138,19 @@ def test_a_site_id_missing_or_no_number_is_said_for_what_it_is(logs: Path, given
     assert said in refused(result)
 
 
+@pytest.mark.parametrize("given", [[], ["logs", "--dry-run"]])
+def test_check_without_a_site_id_asks_for_the_site_it_looks_at(logs: Path, given: list[str]) -> None:
+    # It said to use --dry-run to only see the calls: a check has none, and its --dry-run is said not to be used.
+    result = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", "--check", *given, "--page-url", "https://www.example.com/"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=logs.parent,
+    )  # fmt: skip
+    assert refused(result) == (
+        "hotjar-cli: error: --site-id is required: the number Hotjar shows as the Site ID (Account settings > Sites "
+        "& Organizations), the site --check looks at"
+    )
+
+
 def test_standard_input_under_another_name_is_dead_lettered_as_it_was_read(tmp_path: Path) -> None:
     # `--stdin-filename` names standard input in reports; a file of that name in the folder is another log. The
     # dead-letter file holds what was read from standard input, whole, never that file's lines.

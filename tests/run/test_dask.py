@@ -243,3 +243,25 @@ def test_a_local_cluster_starts_quietly_beside_a_notebooks_dask_dashboard(logs: 
         )
     assert done.returncode in (0, 1) and json.loads(done.stdout)["summary"]["events"] > 0
     assert done.stderr == b"", done.stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize("command", [["validate", "--format", "json"], ["inventory"], ["replay", "--dry-run"]])
+def test_progress_moves_as_the_cluster_s_units_come_back(logs: Path, scheduler: str, command: list[str]) -> None:
+    # The workers of a cluster cannot send their counts: the progress stayed at `0% 0.0/… MB, 0 events` to the
+    # end of the run, and said so in its last line.
+    gate = ["--fail-on", "never"] if command[0] == "validate" else []
+    cluster = ["--engine", "dask", "--scheduler", scheduler, "--progress"]
+    done = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", *command, str(logs), *cluster, *gate],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    label = "dry run" if command[0] == "replay" else command[0]
+    lines = [line for line in done.stderr.splitlines() if line.startswith(f"{label}: ")]
+    total = sum(path.stat().st_size for path in logs.rglob("*") if path.is_file()) / 1e6
+    events = 1500 + 900 + 2500 + 600 + 1500
+    assert lines[-1].startswith(f"{label}: 100% {total:,.1f}/{total:,.1f} MB, {events:,} events, "), lines

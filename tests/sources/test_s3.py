@@ -394,3 +394,35 @@ def test_a_remote_source_reads_through_open_source(store: dict, monkeypatch: pyt
         assert stream.read().count(b"\n") == 400
     with pytest.raises(InputError):
         resolve([f"s3://{BUCKET}/segment-logs/srcB/{DAY1}/missing.gz"])
+
+
+def test_a_replay_of_an_object_dead_letters_its_original_messages(store: dict, tmp_path: Path) -> None:
+    # The dead-letter file reads each message again from its input: an s3:// object was looked for on disk, not
+    # found, and every message rebuilt from its call, said to be from an input that changed.
+    from tests.support.fake_hotjar import FakeHotjar
+
+    key = f"segment-logs/srcA/{DAY2}/1712016001000.clean.gz"
+    dead = tmp_path / "dead.ndjson"
+    with FakeHotjar(allow_http=True) as fake:
+        fake.faults.client_error = True
+        done = cli(
+            "replay",
+            f"s3://{BUCKET}/{key}",
+            "--site-id",
+            str(fake.site_id),
+            "--page-url",
+            fake.page_url,
+            "--script-url",
+            fake.script_url,
+            "--retries",
+            "0",
+            "--settle",
+            "0.2",
+            "--dead-letter",
+            str(dead),
+            env={"AWS_ENDPOINT_URL": store["endpoint"]},
+        )
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr
+    assert "rebuilt" not in stderr and "dead letters: 7 messages in" in stderr, stderr
+    assert dead.read_bytes() == (SAMPLES / "clean.jsonl").read_bytes()
