@@ -125,9 +125,24 @@ Users = Annotated[
     list[str] | None,
     typer.Option("--user", help="Only these users, by userId or anonymousId (repeatable).", rich_help_panel="Filters"),
 ]
+
+
+def named_file(given: str) -> Path:
+    """A file option's path, refused when empty: Python reads `''` as `.`, the folder the command runs in, so
+    `--config "$SETTINGS"` with the variable unset was said to name a folder."""
+    if not given:
+        raise typer.BadParameter("an empty path names no file (is a variable unset?)")
+    return Path(given)
+
+
 ConfigPath = Annotated[
     Path | None,
-    typer.Option("--config", help="A pyproject.toml with \\[tool.hotjar-cli] (default: the nearest one upwards)."),
+    typer.Option(
+        "--config",
+        parser=named_file,
+        metavar="PATH",
+        help="A pyproject.toml with \\[tool.hotjar-cli] (default: the nearest one upwards).",
+    ),
 ]
 NameLength = Annotated[
     int | None,
@@ -218,6 +233,7 @@ KnownAttributes = Annotated[
     Path | None,
     typer.Option(
         "--known-attributes",
+        parser=named_file,
         metavar="FILE",
         help="Attribute names the Hotjar site already holds, one a line, in "
         "the order it took them: they fill its first slots. A file, a pipe (<(...)), or - for stdin "
@@ -229,6 +245,7 @@ KnownEvents = Annotated[
     Path | None,
     typer.Option(
         "--known-events",
+        parser=named_file,
         metavar="FILE",
         help="Event names the Hotjar site already holds, one a line, in the order it took them: they fill its first "
         "slots. A file, a pipe (<(...)), or - for stdin when the logs are not read from it.",

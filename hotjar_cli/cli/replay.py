@@ -55,6 +55,7 @@ from hotjar_cli.cli.options import (
     Users,
     ValueLength,
     Verbose,
+    named_file,
 )
 from hotjar_cli.cli.settings import (
     Common,
@@ -138,6 +139,8 @@ def replay(
     browser_path: Annotated[
         Path | None,
         typer.Option(
+            parser=named_file,
+            metavar="PATH",
             help="Chromium to drive \\[default: the system's chromium-headless-shell, else chromium].",
             rich_help_panel="Delivery",
             show_default=False,
@@ -163,6 +166,8 @@ def replay(
     dead_letter: Annotated[
         Path | None,
         typer.Option(
+            parser=named_file,
+            metavar="PATH",
             help="NDJSON file for the messages that could not be delivered (replay accepts it as input).",
             rich_help_panel="Delivery",
         ),
@@ -170,6 +175,8 @@ def replay(
     checkpoint: Annotated[
         Path | None,
         typer.Option(
+            parser=named_file,
+            metavar="PATH",
             help="Record the calls delivered here, user by user; the same command run again sends only the rest.",
             rich_help_panel="Delivery",
         ),

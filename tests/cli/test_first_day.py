@@ -20,6 +20,7 @@ import pytest
 
 from hotjar_cli import __version__, compiled
 from hotjar_cli.cli.main import INTERRUPTED
+from hotjar_cli.cli.options import named_file
 from hotjar_cli.report import Format
 from hotjar_cli.report.inventory_formats import InventoryFormat
 from hotjar_cli.sources.source import SKIPPED_SUFFIXES
@@ -292,6 +293,19 @@ def test_every_option_missing_its_value_points_to_its_own_command_s_help() -> No
     for (name, option), line in zip(options, said, strict=True):
         assert one_line(line) == (
             f"hotjar-cli: error: Option '{option.opts[0]}' requires an argument. (see `hotjar-cli {name} --help`)"
+        )
+
+
+def test_every_option_naming_a_file_refuses_an_empty_path_rather_than_reading_the_working_directory() -> None:
+    # `--config "$SETTINGS"` with the variable unset: Python reads '' as `.`, the folder the command ran in.
+    options = [(name, option) for name, option in value_options() if isinstance(option.type, click.Path)]
+    options += [(name, option) for name, option in value_options() if getattr(option.type, "func", None) is named_file]
+    assert {option.opts[0] for _, option in options} >= {"--config", "--known-attributes", "--known-events"}
+    said = usage_errors([[name, *POSITIONAL.get(name, []), option.opts[0], ""] for name, option in options])
+    for (name, option), line in zip(options, said, strict=True):
+        assert one_line(line) == (
+            f"hotjar-cli: error: Invalid value for '{option.opts[0]}': an empty path names no file (is a variable "
+            f"unset?) (see `hotjar-cli {name} --help`)"
         )
 
 
