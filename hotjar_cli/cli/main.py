@@ -97,14 +97,18 @@ def main() -> None:
     # run over them again and again while starting. It is paused for the imports, and what they made is set aside
     # for good (gc.freeze): out of the collector's sight for the rest of the process.
     gc.disable()
-    import click
-    from click.utils import PacifyFlushWrapper
+    try:
+        import click
+        from click.utils import PacifyFlushWrapper
 
-    from hotjar_cli.cli.app import app
-    from hotjar_cli.cli.command import drop_stdout, output_error
-    from hotjar_cli.cli.talk import Talk
-    from hotjar_cli.core.gate import EXIT_ERROR
-
+        from hotjar_cli.cli.app import app
+        from hotjar_cli.cli.command import drop_stdout, output_error
+        from hotjar_cli.cli.talk import Talk
+        from hotjar_cli.core.gate import EXIT_ERROR
+    except KeyboardInterrupt:
+        # Ctrl-C while starting (the imports take a few tenths of a second): nothing was read or written yet.
+        sys.stderr.write(interrupted() + "\n")
+        sys.exit(130)
     gc.freeze()
     gc.enable()
     try:

@@ -196,6 +196,24 @@ def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [report]
 
 
+def test_ctrl_c_while_the_command_starts_says_so_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # A real SIGINT, sent as the command imports its parts: the first few tenths of a second of every run.
+    script = (
+        "import builtins, os, signal, sys\n"
+        "real = builtins.__import__\n"
+        "def importing(name, *args, **kwargs):\n"
+        "    if name == 'hotjar_cli.cli.app':\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = importing\n"
+        "from hotjar_cli.cli.main import main\n"
+        "sys.argv = ['hotjar-cli', 'validate', 'events.jsonl']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (130, "", [INTERRUPTED])
+
+
 def test_a_finished_run_replaces_the_report_with_ordinary_permissions(logs: Any) -> None:
     path = logs("log.jsonl", CLEAN)
     Path("report.json").write_text("the previous report\n")
