@@ -415,7 +415,13 @@ def site_settings(
 def site_number(site_id: str) -> int:
     """`--site-id` as a number; UsageError when it is none."""
     # ASCII digits alone: Unicode's digits include `²`, which int() refuses, and other scripts' digits.
-    if not (site_id.strip().isascii() and site_id.strip().isdigit()):
+    text = site_id.strip()
+    if text.isascii() and text[:1] == "-" and text[1:].isdigit():
+        raise UsageError(
+            f"--site-id {visible(site_id)!r} is negative: give the number Hotjar shows as the Site ID (Account "
+            "settings > Sites & Organizations)"
+        )
+    if not (text.isascii() and text.isdigit()):
         raise UsageError(
             f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"

@@ -124,6 +124,7 @@ def test_a_number_that_is_no_number_of_seconds_or_calls_is_refused(logs: Path, o
     ("given", "said"),
     [
         (["--site-id", "abc"], "--site-id 'abc' is no number"),
+        (["--site-id", "-5"], "--site-id '-5' is negative: give the number Hotjar shows as the Site ID"),
         # Digits to Unicode, not to int(): a superscript two, and digits of other scripts that int() would take.
         (["--site-id", "\u00b2"], "--site-id '\u00b2' is no number"),
         (["--site-id", "\u0661\u0662\u0663"], "is no number"),
