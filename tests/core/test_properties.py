@@ -23,7 +23,14 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report.site_view import timeline_record
 from hotjar_cli.run.one_pass import PassSettings, run_pass
-from hotjar_cli.sources.reader import GZIP_MAGIC, OTHER_COMPRESSIONS, UTF8_BOM, open_source, read_lines
+from hotjar_cli.sources.reader import (
+    GZIP_MAGIC,
+    OTHER_COMPRESSIONS,
+    OTHER_FORMATS,
+    UTF8_BOM,
+    open_source,
+    read_lines,
+)
 from hotjar_cli.sources.source import ReadError, Source
 from tests.support.messages import PROPERTY_SETTINGS, log_values
 
@@ -36,6 +43,10 @@ OUTCOME_OF_EFFECT = {
     Effect.IGNORED: Outcome.IGNORED,
     Effect.INVALID: Outcome.INVALID,
 }
+
+
+REFUSED_MAGIC = (*(magic for magic, _, _ in OTHER_COMPRESSIONS), *(magic for magic, _ in OTHER_FORMATS))
+"""How the files the reader refuses whole begin: compressed otherwise than gzip, or of another kind (an image, say)."""
 
 
 def expected_messages(value: Any) -> int:
@@ -284,9 +295,11 @@ def test_any_bytes_never_raise_and_every_line_is_counted_once(workdir: Path, dat
 
     lines, failed = physical_lines(path)
     assert summary.lines == lines
-    if failed and data.startswith(tuple(magic for magic, _, _ in OTHER_COMPRESSIONS)):
-        # Compressed in a way not read (or bytes that begin so): refused whole, not one byte taken for a line.
-        assert lines == 0 and "which hotjar-cli does not read" in summary.errors[0].message
+    if failed and data.startswith(REFUSED_MAGIC):
+        # Compressed in a way not read, or a file of another kind (or bytes that begin so): refused whole, not one
+        # byte taken for a line.
+        message = summary.errors[0].message
+        assert lines == 0 and ("which hotjar-cli does not read" in message or "not a log" in message)
     elif not data.startswith(GZIP_MAGIC):
         # Without gzip the lines are simply the newline-separated pieces after a leading byte-order mark.
         text = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
@@ -325,8 +338,8 @@ def extended(first: Summary, *later: Summary) -> Summary:
 
 def starts_no_file(line: bytes) -> bool:
     """Whether a line means the same at the start of a file as inside it (no byte-order mark, no magic bytes of gzip
-    or of a compression refused, `OTHER_COMPRESSIONS`)."""
-    return not line.startswith((UTF8_BOM, GZIP_MAGIC, *(magic for magic, _, _ in OTHER_COMPRESSIONS)))
+    or of a compression or another kind of file refused, `REFUSED_MAGIC`)."""
+    return not line.startswith((UTF8_BOM, GZIP_MAGIC, *REFUSED_MAGIC))
 
 
 roomy = PassSettings(limits=Limits(max_attributes=10**6, max_events=10**6), example_limit=2)
