@@ -35,6 +35,7 @@ from hotjar_cli.sources.source import (
     Window,
     glob_root,
     is_log_name,
+    not_read_by_name,
     shown_name,
     walked,
 )
@@ -128,7 +129,7 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
                 )
                 if matched:
                     raise InputError(
-                        f"{text}: the pattern matches no log files: {_skipped_words(matched)}{window.hint()}"
+                        f"{text}: the pattern matches no log files: {not_read_by_name(matched)}{window.hint()}"
                     )
                 raise InputError(f"{text}: no file matches this pattern{window.hint()}")
             sources.extend(Source(shown_name(str(file)), file) for file in files)
@@ -205,10 +206,6 @@ def _through_a_loop(match: Path, fixed: int) -> bool:
     return False
 
 
-SKIPPED_NAMED = 3
-"""Files named when a folder holds nothing but skipped ones; the rest are counted."""
-
-
 def _nothing_to_read(directory: Path, window: Window) -> str:
     """Why a folder gave no log to read: that it holds no files, or which it skipped (the first few, by path). A
     hidden folder is named, not walked: a `.git` of a hundred thousand files would be read through for one line."""
@@ -232,7 +229,7 @@ def _nothing_to_read(directory: Path, window: Window) -> str:
                 "followed: that would read the same folders again and again"
             )
         return "directory holds no files"
-    return f"directory holds no log files: {_skipped_words(skipped)}"
+    return f"directory holds no log files: {not_read_by_name(skipped)}"
 
 
 def _links_up(directory: Path) -> list[str]:
@@ -247,31 +244,6 @@ def _links_up(directory: Path) -> list[str]:
                 if entry.is_symlink() and _up_the_tree(entry.path, inside)
             ]
     return sorted(found)
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-def _skipped_words(skipped: list[str]) -> str:
-    """`skipped readme.md, notes.md and 3 more files (documentation, ...)`: the files a folder or a pattern gave that
-    are not read as logs (and the hidden folders, ending in `/`), the first few by path, and why."""
-    named = skipped[:SKIPPED_NAMED]
-    rest = skipped[len(named) :]
-    if rest:
-        folders = sum(entry.endswith("/") for entry in rest)
-        files = len(rest) - folders
-        if files and folders:
-            more = f"{len(rest)} more ({_counted(files, 'file')}, {_counted(folders, 'hidden folder')})"
-        else:
-            more = _counted(len(rest), "more file" if files else "more hidden folder")
-        listing = f"{', '.join(named)} and {more}"
-    else:
-        listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
-    return (
-        f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders and Segment's "
-        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
-    )
 
 
 def _folders(directory: Path, window: Window, hidden: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:

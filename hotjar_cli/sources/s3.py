@@ -26,6 +26,7 @@ from hotjar_cli.sources.source import (
     Window,
     glob_root,
     is_log_name,
+    not_read_by_name,
     walked,
 )
 
@@ -60,7 +61,7 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
         elif fs.isdir(path):
             keys = _walk(fs, path, window)
             if not keys and len(window.skipped) == skipped:
-                raise InputError(f"{url}: no log objects under this prefix{window.hint()}")
+                raise InputError(f"{url}: {_nothing_to_read(fs, path)}{window.hint()}")
         elif fs.isfile(path):
             keys = [(path, fs.size(path))]
         else:
@@ -102,6 +103,25 @@ def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:
         elif is_log_name(name):
             keys.append((key, info.get("size") or 0))
     return sorted(keys, key=lambda item: _parts(item[0]))
+
+
+def _nothing_to_read(fs: Any, root: str) -> str:
+    """Why a prefix gave no log object to read: which objects it skipped by their names, the first few by key under
+    the prefix, as a local folder says (a hidden folder named, not each object in it)."""
+    depth = len(_parts(root))
+    skipped: dict[str, None] = {}
+    for key, info in fs.find(root, detail=True).items():
+        inside = _parts(key)[depth:]
+        if info.get("type") == "directory" or not inside:
+            continue
+        hidden = next((at for at, part in enumerate(inside[:-1]) if part.startswith(".")), None)
+        if hidden is not None:
+            skipped["/".join(inside[: hidden + 1]) + "/"] = None
+        elif not is_log_name(inside[-1]):
+            skipped["/".join(inside)] = None
+    if not skipped:
+        return "no log objects under this prefix"
+    return f"no log objects under this prefix: {not_read_by_name(sorted(skipped))}"
 
 
 def _listing(fs: Any, folder: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -222,6 +222,35 @@ def walked(parts: Iterable[str], window: Window) -> bool:
     return not any(part.startswith(".") or window.excludes_folder(part) for part in parts)
 
 
+SKIPPED_NAMED = 3
+"""Files named when a folder holds nothing but skipped ones; the rest are counted."""
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def not_read_by_name(skipped: list[str]) -> str:
+    """`skipped readme.md, notes.md and 3 more files (documentation, ...)`: the files a folder or a pattern gave that
+    are not read as logs (and the hidden folders, ending in `/`), the first few by path, and why."""
+    named = skipped[:SKIPPED_NAMED]
+    rest = skipped[len(named) :]
+    if rest:
+        folders = sum(entry.endswith("/") for entry in rest)
+        files = len(rest) - folders
+        if files and folders:
+            more = f"{len(rest)} more ({_counted(files, 'file')}, {_counted(folders, 'hidden folder')})"
+        else:
+            more = _counted(len(rest), "more file" if files else "more hidden folder")
+        listing = f"{', '.join(named)} and {more}"
+    else:
+        listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
+    return (
+        f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders and Segment's "
+        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
+    )
+
+
 def glob_root(pattern: str) -> PurePosixPath:
     """The part of a glob pattern before its first wildcard: what the user named as it is."""
     parts = PurePosixPath(pattern).parts

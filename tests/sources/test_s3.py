@@ -91,6 +91,9 @@ def archive_objects() -> dict[str, bytes]:
     # A plain (not gzipped) export kept by date, large enough in lines to be cut into byte ranges.
     objects[f"exports/{DATE_DAY}/export.jsonl"] = _generated(900, 7, DATE_DAY).encode()
     objects["segment-logs/README.md"] = b"# not a log\n"
+    # A prefix of nothing but what a walk skips: its notes, a script, a hidden folder.
+    for key in ("notes/runbook.md", "notes/fetch.sh", "notes/.cache/1712016000000.gz"):
+        objects[key] = b"not a log\n"
     objects["segment-logs/srcA/.hidden/x.gz"] = b"junk"
     objects[f"segment-logs/srcB/{OLD_DAY}/old.gz"] = gzip.compress(_generated(50, 9, "2023-01-01").encode())[:60]
     return objects
@@ -334,6 +337,18 @@ def test_s3_paths_that_name_nothing_are_one_line_errors(store: dict, path: str, 
     assert done.stderr.decode().splitlines() == [f"hotjar-cli: error: {path}: {said}"] or (
         said in done.stderr.decode() and len(done.stderr.decode().splitlines()) == 1
     )
+
+
+def test_a_prefix_of_skipped_objects_names_them_as_a_local_folder_does(store: dict) -> None:
+    remote = cli("validate", f"s3://{BUCKET}/notes", env={"AWS_ENDPOINT_URL": store["endpoint"]})
+    local = cli("validate", str(store["local"] / "notes"))
+    assert remote.returncode == local.returncode == 2
+    skipped = "skipped .cache/, fetch.sh and runbook.md (documentation, scripts, reports, dot-files, hidden folders"
+    assert remote.stderr.decode().splitlines() == [
+        f"hotjar-cli: error: s3://{BUCKET}/notes: no log objects under this prefix: {skipped} and Segment's "
+        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
+    ]
+    assert skipped in local.stderr.decode()
 
 
 def test_missing_credentials_are_a_one_line_error(store: dict, tmp_path: Path) -> None:
