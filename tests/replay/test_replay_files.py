@@ -163,7 +163,7 @@ def test_standard_input_under_another_name_is_dead_lettered_as_it_was_read(tmp_p
     )
     with FakeHotjar(allow_http=True) as fake:
         fake.faults.error_every = 1
-        site = ["--site-id", str(fake.site_id), "--page-url", fake.page_url, "--script-url", fake.script_url]
+        site = fake.site_options()
         delivery = ["--retries", "0", "--settle", "0.2", "--give-up-after", "0", "--dead-letter", "dead.ndjson"]
         result = subprocess.run(
             [sys.executable, "-m", "hotjar_cli", "replay", "-", "--stdin-filename", "events.jsonl", *site, *delivery],

@@ -41,10 +41,6 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "hotjar_cli", *args], capture_output=True, text=True, timeout=timeout)
 
 
-def site_options(fake: FakeHotjar) -> list[str]:
-    return ["--site-id", str(fake.site_id), "--page-url", fake.page_url, "--script-url", fake.script_url]
-
-
 def when(condition: Callable[[], bool], then: Callable[[], None], limit: float = 120) -> threading.Thread:
     """Run `then` once `condition` holds, from a thread, while a replay runs."""
 
@@ -75,7 +71,7 @@ def test_an_http_page_url_with_hotjars_own_script_is_refused_at_once() -> None:
 def test_a_script_that_refuses_an_http_page_stops_the_replay_before_anything_is_sent(tmp_path: Path) -> None:
     with FakeHotjar() as strict:  # as Hotjar's own script: no start on an http: page
         log = generate_log(tmp_path / "log.ndjson", users=5)
-        result = cli("replay", str(log.path), *site_options(strict), "--settle", "0.2")
+        result = cli("replay", str(log.path), *strict.site_options(), "--settle", "0.2")
         assert result.returncode == 2
         assert "Hotjar refused to start: it only works over HTTPS" in result.stderr
         assert "nothing was sent" in result.stderr
@@ -134,7 +130,7 @@ def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_s
 ) -> None:
     fake.faults.user_attributes_enabled = False
     log = generate_log(tmp_path / "log.ndjson", users=6)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2")
+    result = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2")
     assert result.returncode == 2
     assert "User Attributes are off" in result.stderr and "switch on User Attributes" in result.stderr
     assert fake.received() == []
@@ -143,7 +139,9 @@ def test_user_attributes_off_stops_a_replay_with_identifies_before_anything_is_s
 def test_user_attributes_off_lets_an_events_only_replay_go_ahead(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.user_attributes_enabled = False
     log = generate_log(tmp_path / "log.ndjson", users=6)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--type", "track", "--report", "json")
+    result = cli(
+        "replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--type", "track", "--report", "json"
+    )
     assert result.returncode == 0, result.stderr
     events = sum(1 for calls in log.expected.values() for args in calls if args[0] == "event")
     assert json.loads(result.stdout)["sent"] == events == len(fake.received())
@@ -175,7 +173,7 @@ def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_
 
 
 def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
-    result = cli("replay", "--check", *site_options(fake))
+    result = cli("replay", "--check", *fake.site_options())
     assert result.returncode == 0, result.stderr
     assert "Hotjar started: yes" in result.stdout and "User Attributes: on" in result.stdout
     assert "a replay could deliver" in result.stdout
@@ -183,12 +181,12 @@ def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     assert result.stderr == ""
 
     # Logs and --dry-run beside --check are not what it does: said, so that no one takes the look for a dry run.
-    result = cli("replay", "events.jsonl", "--check", "--dry-run", *site_options(fake))
+    result = cli("replay", "events.jsonl", "--check", "--dry-run", *fake.site_options())
     assert result.returncode == 0 and "a replay could deliver" in result.stdout
     assert result.stderr == "hotjar-cli: --check only looks at the site, so the logs and --dry-run are not used\n"
 
     fake.faults.user_attributes_enabled = False
-    result = cli("replay", "--check", *site_options(fake), "--report", "json")
+    result = cli("replay", "--check", *fake.site_options(), "--report", "json")
     assert result.returncode == 1
     found = json.loads(result.stdout)
     assert found["started"] and found["client_started"] and found["user_attributes"] is False
@@ -199,14 +197,14 @@ def test_check_reports_the_site_it_checked_in_json_as_in_text(fake: FakeHotjar) 
     # The text said `site: 123` where the JSON report's site_id was null: the site whose settings the script held,
     # which it held none of.
     fake.faults.script_error = True
-    text = cli("replay", "--check", *site_options(fake))
+    text = cli("replay", "--check", *fake.site_options())
     assert text.returncode == 1 and f"site: {fake.site_id}\n" in text.stdout
-    found = json.loads(cli("replay", "--check", *site_options(fake), "--report", "json").stdout)
+    found = json.loads(cli("replay", "--check", *fake.site_options(), "--report", "json").stdout)
     assert found["site_id"] == fake.site_id and found["script_site_id"] is None
     assert not found["script_loaded"] and not found["could_deliver"]
 
     fake.faults.clear()
-    other = [*site_options(fake)]
+    other = [*fake.site_options()]
     other[1] = str(fake.site_id + 1)
     text = cli("replay", "--check", *other)
     assert f"site: {fake.site_id + 1} (the script holds the settings of site {fake.site_id})" in text.stdout
@@ -217,7 +215,7 @@ def test_check_reports_the_site_it_checked_in_json_as_in_text(fake: FakeHotjar) 
 
 def test_check_reports_a_refused_start_and_an_unreachable_script() -> None:
     with FakeHotjar() as strict:
-        result = cli("replay", "--check", *site_options(strict))
+        result = cli("replay", "--check", *strict.site_options())
         assert result.returncode == 1
         assert "Hotjar started: no" in result.stdout and "only works over HTTPS" in result.stdout
 
@@ -389,13 +387,13 @@ def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_s
 ) -> None:
     fake.faults.identify_disabled = True
     log = generate_log(tmp_path / "log\x1b[31m\u202e.ndjson", users=2)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0")
+    result = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--retries", "0")
     assert result.returncode == 1
     assert "dead-lettered the user first seen at" in result.stderr
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "\\u001b[31m\\u202e.ndjson" in result.stderr
 
-    quiet = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--retries", "0", "-q")
+    quiet = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--retries", "0", "-q")
     assert quiet.returncode == 1
     assert "dead-lettered the user" not in quiet.stderr
     assert "users: 2 planned, 0 sent, 2 dead-lettered" in quiet.stderr
@@ -406,7 +404,7 @@ def test_progress_off_a_terminal_is_plain_lines_while_the_logs_are_read_and_the_
 ) -> None:
     # `--progress` into a CI log: plain lines as users finish, not one bar drawn once the replay has ended.
     log = generate_log(tmp_path / "log.ndjson", users=20)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--concurrency", "2", "--progress")
+    result = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--concurrency", "2", "--progress")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert "\x1b" not in result.stderr and "━" not in result.stderr
@@ -435,7 +433,7 @@ def test_a_user_slowed_by_the_rate_is_no_outage_to_give_up_on(tmp_path: Path, fa
 def test_a_replay_that_sends_says_jobs_are_not_used(tmp_path: Path, fake: FakeHotjar) -> None:
     # The logs are read and each user's calls planned in one process: `--jobs 2` changed nothing, silently.
     log = generate_log(tmp_path / "log.ndjson", users=3)
-    result = cli("replay", str(log.path), *site_options(fake), "--settle", "0.2", "--jobs", "2", "--report", "json")
+    result = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--jobs", "2", "--report", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["sent"] == log.calls == len(fake.received())
     said = "hotjar-cli: a replay that sends plans each user's calls in one process, so --jobs is not used"
@@ -451,7 +449,7 @@ def test_a_replay_with_nothing_to_send_says_why_the_logs_made_no_call(tmp_path: 
             for number in range(3)
         )
     )
-    result = cli("replay", str(log), *site_options(fake), "--settle", "0.2")
+    result = cli("replay", str(log), *fake.site_options(), "--settle", "0.2")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert "0 calls (0 identifies, 0 events) from 3 events." in lines

@@ -423,12 +423,7 @@ def test_a_replay_of_an_object_dead_letters_its_original_messages(store: dict, t
         done = cli(
             "replay",
             f"s3://{BUCKET}/{key}",
-            "--site-id",
-            str(fake.site_id),
-            "--page-url",
-            fake.page_url,
-            "--script-url",
-            fake.script_url,
+            *fake.site_options(),
             "--retries",
             "0",
             "--settle",

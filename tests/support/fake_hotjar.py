@@ -302,6 +302,10 @@ class FakeHotjar:
         The fake itself answers it with 404: a test serves the page holding the tracking code."""
         return f"{self.base}/shop/"
 
+    def site_options(self) -> list[str]:
+        """The options of `hotjar-cli replay` that send to this fake: its site, its page, its tracking script."""
+        return ["--site-id", str(self.site_id), "--page-url", self.page_url, "--script-url", self.script_url]
+
     def received(self) -> list[Received]:
         """Every accepted call so far, in arrival order."""
         with self.state.lock:
