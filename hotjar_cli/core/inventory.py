@@ -371,15 +371,15 @@ class Names:
         self._sent, self._sent_lines = None, 0
         self._add_columns(sent, lines, None)
 
-    def record(self, name: str, at_fault: bool, in_site: bool = False) -> NameRecord | None:
-        """The record of a name, made when new; None when the name falls outside the sample held. `at_fault`: a rule
-        finds fault with the name alone (see `sample_key`). `in_site`: the site holds the name (it took it here, or
-        held it before), so it is held whatever the sample (see `in_site`)."""
+    def record(self, name: str, at_fault: bool) -> NameRecord | None:
+        """The record of a name, made when new; None when the name falls outside the sample held and is not an event
+        name the site holds (`_site_held`, asked only then: logs with an id in every event name meet a new name in
+        nearly every track). `at_fault`: a rule finds fault with the name alone (see `sample_key`)."""
         hashed = name_hash(name)
         self.all_names.add(hashed)
         key = key_of(hashed, at_fault)
         threshold = self.threshold
-        if threshold is not None and key > threshold and not in_site:
+        if threshold is not None and key > threshold and not self._site_held(name):
             return None
         records = self.records
         made = records[name] = NameRecord(key, self.exact_users)
@@ -400,12 +400,12 @@ class Names:
     def offer(self, name: str, where: Where) -> None:
         """The site is asked to admit `name` here (no other rule dropped it)."""
         offered = self.offered
-        if name in offered or name in self.before:
+        if self.full:  # asked first: past the limit every new name is offered, and the lookups below find nothing
+            if self.inexact and self.kept_site is not None and name not in offered and name not in self.before:
+                self.kept_site[name] = None  # turned away by names that may not all be the site's
             return
-        if not self.full:
+        if name not in offered and name not in self.before:
             offered[name] = _seen(where)
-        elif self.inexact and self.kept_site is not None:
-            self.kept_site[name] = None  # turned away by names that may not all be the site's
 
     @property
     def full(self) -> bool:
@@ -972,7 +972,7 @@ class Inventory:
             return slot
         records = names.records
         at_fault = event_name_at_fault if kind == EVENTS else attribute_name_at_fault(name, names.limits)
-        record = names.record(name, at_fault, kind == EVENTS and names.in_site(name))
+        record = names.record(name, at_fault)
         if names.records is not records:
             self._let_go(names, kind, records)
         if record is None:
