@@ -854,3 +854,32 @@ def test_a_page_asked_for_hours_says_why_it_charts_days_as_the_text_report_does(
     assert "<h2>Outcomes over time (by day: hours would be too many buckets over this span)</h2>" in page
     _, page = cli("validate", log, "--format", "html")
     assert "<h2>Outcomes over time (by day)</h2>" in page
+
+
+def test_each_budget_on_the_page_says_what_the_text_and_markdown_inventories_say(
+    tmp_path: Path, open_report: Any
+) -> None:
+    # Two attribute names held before, one of them sent again and one new; an event name held before, sent again:
+    # the site held slots before these logs, and the events took no new name.
+    seeds = tmp_path / "attributes.txt"
+    seeds.write_text("plan\nemail\n")
+    events = tmp_path / "events.txt"
+    events.write_text("Signed Up\n")
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}})
+        + "\n"
+        + track("2024-03-01T10:00:00Z", event="Signed Up")
+        + "\n"
+    )
+    seeded = ("--known-attributes", seeds, "--known-events", events)
+    text = " ".join(cli("inventory", log, *seeded)[1].split())
+    markdown = cli("inventory", log, *seeded, "--format", "markdown")[1]
+    report = tmp_path / "report.html"
+    cli("inventory", log, *seeded, "--format", "html", "-o", report)
+    page = " ".join(open_report(report).page.locator("body").inner_text().split())
+    for said in ("3 of 100 slots used, 2 held before these logs", "1 of 10,000 slots used, 1 held before these logs"):
+        assert said in text and said in markdown
+        assert said in page, said
+    assert "event budget: 1 of 10,000 slots used, 1 held before these logs; no new names in these logs" in text
+    assert "no new names in these logs" in page.lower()
