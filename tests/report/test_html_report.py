@@ -883,3 +883,23 @@ def test_each_budget_on_the_page_says_what_the_text_and_markdown_inventories_say
         assert said in page, said
     assert "event budget: 1 of 10,000 slots used, 1 held before these logs; no new names in these logs" in text
     assert "no new names in these logs" in page.lower()
+
+
+def test_more_examples_than_the_page_shows_are_said_to_be_cut_to_its_bound(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track(f"2024-03-01T10:0{number}:00Z", event="Bad Event!") + "\n" for number in range(8)))
+    report = tmp_path / "report.html"
+    result = CliRunner(env=ENV).invoke(
+        app, ["validate", str(log), "--examples", "6", "--fail-on", "never", "--format", "html", "-o", str(report)]
+    )
+    assert result.exit_code == 0
+    page = open_report(report).page
+    assert page.locator("#HJ303 pre.example").count() == 3
+    assert " ".join(result.stderr.split()) == (
+        "hotjar-cli: --format html shows at most 3 examples a rule, so --examples 6 shows 3 there (--format text or "
+        "json shows 6)"
+    )
+    within = CliRunner(env=ENV).invoke(
+        app, ["validate", str(log), "--examples", "2", "--fail-on", "never", "--format", "html", "-o", str(report)]
+    )
+    assert within.stderr == "" and open_report(report).page.locator("#HJ303 pre.example").count() == 2
