@@ -6,8 +6,9 @@ apart from `plan`), a line starting with `#` (the file has no comments) or with 
 start (a file joined to another by `cat`), a name holding a carriage return (a file whose lines end in one alone, a
 classic Mac text saved from a spreadsheet, reads as one line), a name holding the text of an escape (`pl\\u200ban`),
 which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
-holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
-longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
+holds), a name listed again (read once: a site holds a name once), a name Hotjar holds none of (`Fault`: one
+longer than its limit, or an event name with characters it refuses), which still takes a slot as given, and a file
+holding no name at all (empty, or blank lines only: a download that failed, a `>` that emptied it). A file that
 is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
 mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a line that is a JSON
 object), or an inventory CSV (its header).
@@ -187,6 +188,9 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             for kind, names in faulted.items()
         ),
     ]
+    if not names:
+        # Most often a download that failed or a `>` that emptied the file: the site then holds nothing before the logs.
+        notes.append((0, f"{path}: holds no name: taken as a site that held none before these logs"))
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
 

@@ -86,6 +86,12 @@ NOTED = {
         "plan\nplan\nemail\nplan\nemail\nx\n",
         ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
     ),
+    # An empty file (a download that failed, a `>` that emptied it) read as a site that held no name, unsaid.
+    "an empty file": ("", ["names.txt: holds no name: taken as a site that held none before these logs"]),
+    "a file of blank lines": (
+        "\n  \n\t\n",
+        ["names.txt: holds no name: taken as a site that held none before these logs"],
+    ),
 }
 """Seed files whose names look like a mistake: what each holds, and the lines said of it (one for each way a name
 looks like a mistake)."""
