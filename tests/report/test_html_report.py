@@ -903,3 +903,45 @@ def test_more_examples_than_the_page_shows_are_said_to_be_cut_to_its_bound(tmp_p
         app, ["validate", str(log), "--examples", "2", "--fail-on", "never", "--format", "html", "-o", str(report)]
     )
     assert within.stderr == "" and open_report(report).page.locator("#HJ303 pre.example").count() == 2
+
+
+@pytest.mark.parametrize("selection", [["--select", "HJ303"], ["--ignore", "HJ203,HJ302"]])
+def test_the_page_of_a_selection_of_rules_lists_the_names_as_the_inventory_does(
+    tmp_path: Path, open_report: Any, selection: list[str]
+) -> None:
+    # --select and --ignore choose the rules reported, not what Hotjar does: an attribute name too long for Hotjar
+    # took no slot of the site, and an event name too long for it was never sent, whichever rules are reported.
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"L" * 60: 1, "plan": "pro"}})
+        + "\n"
+        + track("2024-03-01T10:00:00Z", event="E" * 300)
+        + "\n"
+        + track("2024-03-01T11:00:00Z", event="Bad Event!")
+        + "\n"
+        + track("2024-03-01T12:00:00Z", event="Signed Up")
+        + "\n"
+    )
+    selected, whole = tmp_path / "selected.html", tmp_path / "inventory.html"
+    cli("validate", log, *selection, "--fail-on", "never", "--format", "html", "-o", selected)
+    cli("inventory", log, "--format", "html", "-o", whole)
+
+    def names(page: Any) -> list[tuple[str, ...]]:
+        rows = page.locator("#inventory tbody tr").all()
+        return sorted(tuple(row.locator("td").all_inner_texts()[:4]) for row in rows)
+
+    def budgets(page: Any) -> list[str]:
+        return [heading for heading in page.locator("h3").all_inner_texts() if "slots used" in heading]
+
+    page, expected = open_report(selected).page, open_report(whole).page
+    assert (
+        budgets(page)
+        == budgets(expected)
+        == [
+            "Attribute names: 1 of 100 slots used",
+            "Event names: 1 of 10,000 slots used",
+        ]
+    )
+    assert names(page) == names(expected)
+    assert ("attribute", "L" * 60, "never-sent", "") in names(page)
+    assert any(row[0] == "event" and row[1].startswith("EEE") and row[2] == "never-sent" for row in names(page))
