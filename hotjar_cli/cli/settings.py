@@ -199,7 +199,7 @@ def add_site_view(
     """
     _seeds_on_stdin(common, known_attributes, known_events, talk)
     limits = common.run.limits
-    known, notes = site_names(known_attributes, known_events, limits)
+    known, notes = site_names(known_attributes, known_events, limits, _limit_words)
     for option, path, names, limit, setting in (
         ("--known-attributes", known_attributes, known.attributes, limits.max_attributes, "--max-attributes"),
         ("--known-events", known_events, known.events, limits.max_events, "--max-events"),
@@ -221,6 +221,12 @@ def _limit_source(option: str, limit: int) -> str:
     if _on_the_command_line(field) or limit == getattr(Limits(), field):
         return option
     return f"{option.removeprefix('--')} = {limit} in the pyproject"
+
+
+def _limit_words(option: str, limit: int) -> str:
+    """A limit as the notes on seed files name it: `--max-attribute-name-length 50`, or where the pyproject set it."""
+    source = _limit_source(option, limit)
+    return f"{option} {limit}" if source == option else source
 
 
 def _seeds_on_stdin(common: Common, known_attributes: Path | None, known_events: Path | None, talk: Talk) -> None:

@@ -231,29 +231,41 @@ def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str]
     return _note(path, names, f"{end}s with {_blank_word(next(iter(names))[at])}: taken as it is{others}")
 
 
+Setting = Callable[[str, int], str]
+"""The words that name a limit and where it came from, for its option and value: `--max-attribute-name-length 50`,
+or `max-attribute-name-length = 5 in the pyproject`."""
+
+
+def _option_words(option: str, limit: int) -> str:
+    return f"{option} {limit}"
+
+
 def site_names(
-    attributes: Path | None, events: Path | None, limits: Limits | None = None
+    attributes: Path | None, events: Path | None, limits: Limits | None = None, setting: Setting = _option_words
 ) -> tuple[SiteNames, list[str]]:
     """`--known-attributes` and `--known-events`: the names the site held before these logs, in slot order, and what
-    to say of the files (see `read_names`), over the run's `limits` (Hotjar's own by default)."""
+    to say of the files (see `read_names`), over the run's `limits` (Hotjar's own by default), each named in the
+    words of `setting`."""
     limits = Limits() if limits is None else limits
-    attribute_names, attribute_notes = read_names("--known-attributes", attributes, partial(_attribute_fault, limits))
-    event_names, event_notes = read_names("--known-events", events, partial(_event_fault, limits))
+    attribute_fault = partial(_attribute_fault, limits, setting)
+    attribute_names, attribute_notes = read_names("--known-attributes", attributes, attribute_fault)
+    event_names, event_notes = read_names("--known-events", events, partial(_event_fault, limits, setting))
     return SiteNames(attribute_names, event_names), attribute_notes + event_notes
 
 
-def _attribute_fault(limits: Limits, name: str) -> tuple[str, str] | None:
+def _attribute_fault(limits: Limits, setting: Setting, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_attribute_name_length:
-        limit = limits.max_attribute_name_length
-        return "length", f"is {length:,} characters long, over --max-attribute-name-length {limit}"
+        limit = setting("--max-attribute-name-length", limits.max_attribute_name_length)
+        return "length", f"is {length:,} characters long, over {limit}"
     return None
 
 
-def _event_fault(limits: Limits, name: str) -> tuple[str, str] | None:
+def _event_fault(limits: Limits, setting: Setting, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_event_name_length:
-        return "length", f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
+        limit = setting("--max-event-name-length", limits.max_event_name_length)
+        return "length", f"is {length:,} characters long, over {limit}"
     refused = limits.disallowed_characters(name)
     if refused:
         return "characters", f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"

@@ -509,3 +509,20 @@ def test_a_seed_file_past_a_limit_the_pyproject_sets_names_that_setting(logs: An
     Path("names.txt").write_text("".join(f"a{number}\n" for number in range(101)))
     default = cli(*command, path, "--known-attributes", "names.txt")
     assert one_line(default.stderr).endswith("101 names, more than the 100 a site holds (--max-attributes)")
+
+
+def test_a_seed_name_past_a_length_the_pyproject_sets_is_said_over_that_setting(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\nmax-attribute-name-length = 5\nmax-event-name-length = 4\n")
+    Path("names.txt").write_text("plan\nlonger\n")
+    said = seed_lines(cli("inventory", path, "--known-attributes", "names.txt").stderr)
+    assert said == [
+        "hotjar-cli: names.txt:2: 'longer' is 6 characters long, over max-attribute-name-length = 5 in the pyproject: "
+        "Hotjar holds no such name; taken as it is, in its slot"
+    ]
+    said = seed_lines(cli("inventory", path, "--known-events", "names.txt").stderr)
+    assert said[0].startswith(
+        "hotjar-cli: names.txt:2: 'longer' is 6 characters long, over max-event-name-length = 4 in"
+    )
+    given = cli("inventory", path, "--known-attributes", "names.txt", "--max-attribute-name-length", "5")
+    assert "'longer' is 6 characters long, over --max-attribute-name-length 5: " in seed_lines(given.stderr)[0]
