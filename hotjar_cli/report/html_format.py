@@ -399,17 +399,24 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
 
 
 def _no_buckets(timeline: dict[str, Any]) -> str:
-    """Why a chart has nothing to draw: the filters let no event through, or no event had a readable time."""
+    """Why a chart has nothing to draw: the logs hold no event, the filters let none through, or no event had a
+    readable time."""
+    if timeline.get("no_events"):
+        return "These logs hold no event, so there is nothing to chart."
     if timeline.get("all_filtered"):
         return "The filters let no event through, so there is nothing to chart."
     return "No event in these logs has a readable time."
 
 
 def _charted(timeline: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
-    """The timeline, marked when the filters let no event through: its charts then say so, not that no event
-    had a readable time."""
+    """The timeline, marked when the logs hold no event or the filters let none through: its charts then say so,
+    not that no event had a readable time."""
     passed = summary["events"] - summary.get("filtered", 0)
-    return {**timeline, "all_filtered": bool(summary.get("filtered")) and passed == 0}
+    return {
+        **timeline,
+        "all_filtered": bool(summary.get("filtered")) and passed == 0,
+        "no_events": not summary["events"],
+    }
 
 
 def _example_line(text: str, mark_class: str = "", note: str = "") -> str:

@@ -945,3 +945,17 @@ def test_the_page_of_a_selection_of_rules_lists_the_names_as_the_inventory_does(
     assert names(page) == names(expected)
     assert ("attribute", "L" * 60, "never-sent", "") in names(page)
     assert any(row[0] == "event" and row[1].startswith("EEE") and row[2] == "never-sent" for row in names(page))
+
+
+@pytest.mark.parametrize("command", [["inventory"], ["validate", "--allow-empty"]])
+def test_the_charts_of_logs_with_no_event_say_there_is_none(
+    tmp_path: Path, open_report: Any, command: list[str]
+) -> None:
+    # "No event in these logs has a readable time" read as if events were there without times.
+    log = tmp_path / "empty.jsonl"
+    log.write_text("")
+    report = tmp_path / "report.html"
+    cli(command[0], log, *command[1:], "--format", "html", "-o", report)
+    text = " ".join(open_report(report).page.locator("body").inner_text().split())
+    assert "readable time" not in text
+    assert text.count("These logs hold no event, so there is nothing to chart.") == 2
