@@ -185,16 +185,18 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
         with result_known(code), collector_paused():
             document = inventory_document(summary, settings.redact, run.limits)
             escaped = 0
+            # A file named by -o holds the names exactly: no terminal reads it. A terminal named by -o (/dev/tty,
+            # /dev/stdout on one) is written through, and acts on them as standard output's would.
+            terminal = settings.output is not None and out.isatty()
             if settings.format is InventoryFormat.CSV:
-                # A file named by -o holds the names exactly: no terminal reads it.
-                escaped = write_csv(document, out, exact=settings.output is not None)
+                escaped = write_csv(document, out, exact=settings.output is not None and not terminal)
             else:
                 WRITERS[settings.format](document, out)
     if escaped:
         talk.say(
-            f"hotjar-cli: {counted(escaped, 'name')} {'holds' if escaped == 1 else 'hold'} characters the CSV on "
-            "standard output writes as escapes (\\u200b), so that no terminal acts on them; -o FILE writes every name "
-            "exactly"
+            f"hotjar-cli: {counted(escaped, 'name')} {'holds' if escaped == 1 else 'hold'} characters the CSV "
+            f"{'written to a terminal' if terminal else 'on standard output'} writes as escapes (\\u200b), so that "
+            "no terminal acts on them; -o FILE writes every name exactly"
         )
     no_message = no_message_words(document)
     if no_message is not None and settings.format is InventoryFormat.CSV:

@@ -199,16 +199,34 @@ def add_site_view(
     """
     _seeds_on_stdin(common, known_attributes, known_events, talk)
     limits = common.run.limits
-    known, notes = site_names(known_attributes, known_events, limits)
+    known, notes = site_names(known_attributes, known_events, limits, _limit_words)
     for option, path, names, limit, setting in (
         ("--known-attributes", known_attributes, known.attributes, limits.max_attributes, "--max-attributes"),
         ("--known-events", known_events, known.events, limits.max_events, "--max-events"),
     ):
         if len(names) > limit:
-            raise UsageError(f"{option} {path}: {len(names):,} names, more than the {limit:,} a site holds ({setting})")
+            raise UsageError(
+                f"{option} {path}: {len(names):,} names, more than the {limit:,} a site holds "
+                f"({_limit_source(setting, limit)})"
+            )
     for note in notes:
         talk.say(f"hotjar-cli: {note}")
     return Common(common.sources, with_site_view(common.run, views, known))
+
+
+def _limit_source(option: str, limit: int) -> str:
+    """Where a site limit came from: its option (`--max-attributes`), given or left at Hotjar's own, or the pyproject
+    (`max-attributes = 3 in the pyproject`), which a user who gave no option has to be told of."""
+    field = option.removeprefix("--").replace("-", "_")
+    if _on_the_command_line(field) or limit == getattr(Limits(), field):
+        return option
+    return f"{option.removeprefix('--')} = {limit} in the pyproject"
+
+
+def _limit_words(option: str, limit: int) -> str:
+    """A limit as the notes on seed files name it: `--max-attribute-name-length 50`, or where the pyproject set it."""
+    source = _limit_source(option, limit)
+    return f"{option} {limit}" if source == option else source
 
 
 def _seeds_on_stdin(common: Common, known_attributes: Path | None, known_events: Path | None, talk: Talk) -> None:

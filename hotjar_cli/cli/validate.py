@@ -211,7 +211,7 @@ def validate(
         stdin_filename,
         skip_after_window=format is not Format.HTML,  # the page holds the inventory
     )
-    unused_options(format, by, talk)
+    unused_options(format, by, talk, example_limit)
     settings = ValidateSettings(
         common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
@@ -335,11 +335,24 @@ SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})
 markdown report otherwise alike."""
 
 
-def unused_options(format: Format, by: Resolution | None, talk: Talk) -> None:
-    """Say which options the command line gives that the format does not use: it goes on, as `replay --dry-run`
-    does with the options of a delivery."""
+def unused_options(format: Format, by: Resolution | None, talk: Talk, example_limit: int = 0) -> None:
+    """Say which options the command line gives that the format does not use, or uses only in part (`example_limit`,
+    the examples a rule asked for): it goes on, as `replay --dry-run` does with the options of a delivery."""
     if format is Format.JSONL and given_options(("examples",)):
         talk.say("hotjar-cli: --format jsonl lists every finding, so --examples is not used")
+    if format is Format.HTML:
+        from hotjar_cli.report.html_format import EXAMPLES  # the page's bound, kept so that its size stays bounded
+
+        if example_limit > EXAMPLES:
+            asked = (
+                f"--examples {example_limit}"
+                if given_options(("examples",))
+                else f"examples = {example_limit} in the pyproject"
+            )
+            talk.say(
+                f"hotjar-cli: --format html shows at most {EXAMPLES} examples a rule, so {asked} shows {EXAMPLES} "
+                f"there (--format text or json shows {example_limit})"
+            )
     if by is not None and format not in SITE_VIEW_FORMATS:
         talk.say(f"hotjar-cli: --format {format.value} does not show the loss over time, so --by is not used")
 

@@ -9,7 +9,8 @@ every part of a split input is at most as coarse as the whole. Events with no re
 
 A rule *starts* in a bucket (a change point) when its share of the bucket's messages is at least `START_JUMP`
 (5 percentage points) above, and at least twice, its highest share in any of the `START_BASELINE` buckets before
-(up to 7), counting only buckets of at least `START_MESSAGES` messages, with at least one such bucket before, and
+(up to 7), counting only buckets of at least `START_MESSAGES` messages (the quieter ones between are passed over, so
+that the nights between days of logs do not hide a start by hour), with at least one such bucket before, and
 when it did not already start in one of those buckets (a rule that starts in the middle of a bucket and is at full
 strength in the next starts once). The report names the bucket and the rule's first event in it.
 """
@@ -536,24 +537,24 @@ class Timeline:
 def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
     found: list[tuple[int, Seen | None]] = []
+    # The shares of the rule in the buckets of at least `START_MESSAGES` messages so far, and how many of them came
+    # before its last start. Quiet buckets are passed over, not counted among the `START_BASELINE` before: by hour,
+    # the nights between days of logs (or the hours between the runs of a nightly job) left no bucket to compare
+    # the morning's first with.
+    busy: list[float] = []
     last_start = -START_BASELINE - 1
-    for number in range(1, len(series)):
-        start, bucket = series[number]
+    for start, bucket in series:
         events = bucket.events
-        if events < START_MESSAGES or number - last_start <= START_BASELINE:
+        if events < START_MESSAGES:
             continue
-        before = [
-            earlier.affected.get(code, 0) / earlier.events
-            for _, earlier in series[max(0, number - START_BASELINE) : number]
-            if earlier.events >= START_MESSAGES
-        ]
-        if not before:
-            continue
-        baseline = max(before)
         share = bucket.affected.get(code, 0) / events
-        if share >= baseline + START_JUMP and share >= 2 * baseline:
-            found.append((start, bucket.first.get(code)))
-            last_start = number
+        before = busy[-START_BASELINE:]
+        if before and len(busy) - last_start > START_BASELINE:
+            baseline = max(before)
+            if share >= baseline + START_JUMP and share >= 2 * baseline:
+                found.append((start, bucket.first.get(code)))
+                last_start = len(busy)
+        busy.append(share)
     return found
 
 

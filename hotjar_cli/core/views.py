@@ -60,13 +60,24 @@ class Views:
             inventory = Inventory(max_attributes, max_events, known.attributes, known.events, bounds, limits=limits)
         self.inventory = inventory
 
-    def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
+    def observe(
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        parsed: Parsed,
+        decision: Decision,
+        decided: Decision | None = None,
+    ) -> None:
         """One decided event (filtered ones are not); a line that holds no message has no time, and only the timeline
-        counts it. A pass's counting loop calls each view itself."""
+        counts it. A pass's counting loop calls each view itself. `decided`: the decision with every finding, where
+        `decision` holds only those of the rules reported (`--select`, `--ignore`): the timeline counts the rules
+        reported, while the inventory's names fare as Hotjar makes them fare, whichever rules are reported."""
         if self.timeline is not None:
             self.timeline.observe(file, line, index, parsed, decision)
         if self.inventory is not None and type(parsed) is SegmentMessage:
-            self.inventory.observe_message(file, line, index, parsed, decision, parsed.timestamp)
+            whole = decision if decided is None else decided
+            self.inventory.observe_message(file, line, index, parsed, whole, parsed.timestamp)
 
     @property
     def observer(self) -> Callable[[str, int, int | None, Parsed, Decision], None]:

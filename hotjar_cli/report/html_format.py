@@ -35,6 +35,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
+    NO_NEW_NAMES,
     UNKNOWN,
     counts_known,
     incomplete_words,
@@ -50,6 +51,7 @@ from hotjar_cli.report.site_view import (
     unknown_words,
     unnamed_words,
     unread_words,
+    used_words,
     where,
 )
 from hotjar_cli.report.wording import counted, read_from
@@ -397,17 +399,24 @@ def _chart(name: str, timeline: dict[str, Any], series: dict[str, list[int]], si
 
 
 def _no_buckets(timeline: dict[str, Any]) -> str:
-    """Why a chart has nothing to draw: the filters let no event through, or no event had a readable time."""
+    """Why a chart has nothing to draw: the logs hold no event, the filters let none through, or no event had a
+    readable time."""
+    if timeline.get("no_events"):
+        return "These logs hold no event, so there is nothing to chart."
     if timeline.get("all_filtered"):
         return "The filters let no event through, so there is nothing to chart."
     return "No event in these logs has a readable time."
 
 
 def _charted(timeline: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
-    """The timeline, marked when the filters let no event through: its charts then say so, not that no event
-    had a readable time."""
+    """The timeline, marked when the logs hold no event or the filters let none through: its charts then say so,
+    not that no event had a readable time."""
     passed = summary["events"] - summary.get("filtered", 0)
-    return {**timeline, "all_filtered": bool(summary.get("filtered")) and passed == 0}
+    return {
+        **timeline,
+        "all_filtered": bool(summary.get("filtered")) and passed == 0,
+        "no_events": not summary["events"],
+    }
 
 
 def _example_line(text: str, mark_class: str = "", note: str = "") -> str:
@@ -466,7 +475,7 @@ SLOTS_DRAWN = 1_000
 def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any], filtered: bool) -> str:
     budget = kind["budget"]
     parts = [
-        f"<h3>{_e(label)}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used</h3>",
+        f"<h3>{_e(label)}: {_e(used_words(budget))}</h3>",
         f"<p>{_e(names_words(kind))}.</p>",  # starts with a number: no capital to make
     ]
     unnamed = unnamed_words(kind)
@@ -478,7 +487,8 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
             if budget["filled_at"]
             else "<p>Full before these logs.</p>"
         )
-    elif pace := pace_words(budget, span, filtered):
+    else:
+        pace = pace_words(budget, span, filtered) or NO_NEW_NAMES
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)

@@ -16,6 +16,7 @@ from hotjar_cli.core.visible import unambiguous, visible, visible_name
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
+    NO_NEW_NAMES,
     UNKNOWN,
     counts_known,
     incomplete_words,
@@ -27,6 +28,7 @@ from hotjar_cli.report.site_view import (
     unknown_words,
     unnamed_words,
     unread_words,
+    used_words,
     where,
 )
 from hotjar_cli.report.wording import counted
@@ -49,9 +51,6 @@ class InventoryFormat(str, Enum):
     HTML = "html"
 
 
-NO_NEW_NAMES = "no new names in these logs"
-
-
 def budget_line(
     label: str,
     budget: dict[str, Any],
@@ -64,8 +63,7 @@ def budget_line(
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
     `span` and `filtered`: as `pace_words` takes them.
     """
-    known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
-    line = f"{label}: {budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
+    line = f"{label}: {used_words(budget)}"
     if budget["full"]:
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"

@@ -58,6 +58,17 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
+NO_NEW_NAMES = "no new names in these logs"
+"""What every format of the inventory says of a budget with room the logs took no name of (no pace to project)."""
+
+
+def used_words(budget: dict[str, Any]) -> str:
+    """`100 of 100 slots used, 3 held before these logs`: a budget's slots, as every format of the inventory says them;
+    the names held before these logs (`--known-attributes`, `--known-events`) only when there are some."""
+    known = f", {budget['known_before']:,} held before these logs" if budget["known_before"] else ""
+    return f"{budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
+
+
 def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filtered: bool = False) -> str | None:
     """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
     the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.

@@ -187,12 +187,16 @@ def _run(
             if on_left_out is not None:
                 on_left_out(parsed, left_out)
             return
-        decision = decide(parsed)
-        if selecting and decision.findings:
-            decision = _only_selected(decision, selected)
+        decided = decide(parsed)
+        decision = _only_selected(decided, selected) if selecting and decided.findings else decided
         add(name, line, item, parsed, decision, raw)
         if observe is not None:
-            observe(name, line, item, parsed, decision)
+            if decision is decided or views is None:
+                observe(name, line, item, parsed, decision)
+            else:
+                # The rules reported are those selected; the site's names fare as Hotjar makes them, whatever is
+                # reported: a name too long for it takes no slot, though its rule is not reported.
+                views.observe(name, line, item, parsed, decision, decided)
         if on_event is not None:
             on_event(Event(Position(name, line, item), parsed, decision))
 

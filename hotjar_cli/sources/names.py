@@ -6,8 +6,9 @@ apart from `plan`), a line starting with `#` (the file has no comments) or with 
 start (a file joined to another by `cat`), a name holding a carriage return (a file whose lines end in one alone, a
 classic Mac text saved from a spreadsheet, reads as one line), a name holding the text of an escape (`pl\\u200ban`),
 which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
-holds), and a name listed again (read once: a site holds a name once), and a name Hotjar holds none of (`Fault`: one
-longer than its limit, or an event name with characters it refuses), which still takes a slot as given. A file that
+holds), a name listed again (read once: a site holds a name once), a name Hotjar holds none of (`Fault`: one
+longer than its limit, or an event name with characters it refuses), which still takes a slot as given, and a file
+holding no name at all (empty, or blank lines only: a download that failed, a `>` that emptied it). A file that
 is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
 mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a line that is a JSON
 object), or an inventory CSV (its header).
@@ -187,6 +188,9 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             for kind, names in faulted.items()
         ),
     ]
+    if not names:
+        # Most often a download that failed or a `>` that emptied the file: the site then holds nothing before the logs.
+        notes.append((0, f"{path}: holds no name: taken as a site that held none before these logs"))
     # In the file's order (a sort keeps the order above for notes of one line).
     return tuple(names), [note for _, note in sorted(filter(None, notes), key=lambda said: said[0])]
 
@@ -227,29 +231,41 @@ def _spaced_note(path: Path, end: str, names: dict[str, int]) -> tuple[int, str]
     return _note(path, names, f"{end}s with {_blank_word(next(iter(names))[at])}: taken as it is{others}")
 
 
+Setting = Callable[[str, int], str]
+"""The words that name a limit and where it came from, for its option and value: `--max-attribute-name-length 50`,
+or `max-attribute-name-length = 5 in the pyproject`."""
+
+
+def _option_words(option: str, limit: int) -> str:
+    return f"{option} {limit}"
+
+
 def site_names(
-    attributes: Path | None, events: Path | None, limits: Limits | None = None
+    attributes: Path | None, events: Path | None, limits: Limits | None = None, setting: Setting = _option_words
 ) -> tuple[SiteNames, list[str]]:
     """`--known-attributes` and `--known-events`: the names the site held before these logs, in slot order, and what
-    to say of the files (see `read_names`), over the run's `limits` (Hotjar's own by default)."""
+    to say of the files (see `read_names`), over the run's `limits` (Hotjar's own by default), each named in the
+    words of `setting`."""
     limits = Limits() if limits is None else limits
-    attribute_names, attribute_notes = read_names("--known-attributes", attributes, partial(_attribute_fault, limits))
-    event_names, event_notes = read_names("--known-events", events, partial(_event_fault, limits))
+    attribute_fault = partial(_attribute_fault, limits, setting)
+    attribute_names, attribute_notes = read_names("--known-attributes", attributes, attribute_fault)
+    event_names, event_notes = read_names("--known-events", events, partial(_event_fault, limits, setting))
     return SiteNames(attribute_names, event_names), attribute_notes + event_notes
 
 
-def _attribute_fault(limits: Limits, name: str) -> tuple[str, str] | None:
+def _attribute_fault(limits: Limits, setting: Setting, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_attribute_name_length:
-        limit = limits.max_attribute_name_length
-        return "length", f"is {length:,} characters long, over --max-attribute-name-length {limit}"
+        limit = setting("--max-attribute-name-length", limits.max_attribute_name_length)
+        return "length", f"is {length:,} characters long, over {limit}"
     return None
 
 
-def _event_fault(limits: Limits, name: str) -> tuple[str, str] | None:
+def _event_fault(limits: Limits, setting: Setting, name: str) -> tuple[str, str] | None:
     length = utf16_length(name)
     if length > limits.max_event_name_length:
-        return "length", f"is {length:,} characters long, over --max-event-name-length {limits.max_event_name_length}"
+        limit = setting("--max-event-name-length", limits.max_event_name_length)
+        return "length", f"is {length:,} characters long, over {limit}"
     refused = limits.disallowed_characters(name)
     if refused:
         return "characters", f"holds characters Hotjar refuses in an event name ({quoted_characters(refused)})"

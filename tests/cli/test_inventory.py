@@ -688,6 +688,34 @@ def test_a_csv_written_to_a_file_holds_names_exactly_and_they_seed_the_same_site
     assert cli("inventory", plain, "--format", "csv")[2] == ""  # nothing escaped, nothing to say
 
 
+def test_a_csv_written_by_o_to_a_terminal_reaches_it_escaped(tmp_path: Path) -> None:
+    # -o /dev/tty (or /dev/stdout on a terminal) names a terminal, not a file: the names reach it as on standard output,
+    # escaped, and the note says so; a regular file still gets every name exactly.
+    log = tmp_path / "names.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": {"esc\x1b]0;title\x07": 1, "rtl\u202e": 1}}))
+    controller, terminal = os.openpty()
+    try:
+        code, _, said = cli("inventory", log, "--format", "csv", "-o", os.ttyname(terminal))
+        written = b""
+        os.set_blocking(controller, False)
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            written += chunk
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert code == 0
+    shown = written.decode("utf-8")
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "esc\\u001b]0;title\\u0007" in shown and "rtl\\u202e" in shown
+    assert "2 names hold characters the CSV written to a terminal writes as escapes" in one_line(said)
+
+
 def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
     log = tmp_path / "formulas.jsonl"
     names = ["=1+1", "\t=1+1", " +cmd", "-", "\tplain"]

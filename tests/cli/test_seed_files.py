@@ -86,6 +86,12 @@ NOTED = {
         "plan\nplan\nemail\nplan\nemail\nx\n",
         ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
     ),
+    # An empty file (a download that failed, a `>` that emptied it) read as a site that held no name, unsaid.
+    "an empty file": ("", ["names.txt: holds no name: taken as a site that held none before these logs"]),
+    "a file of blank lines": (
+        "\n  \n\t\n",
+        ["names.txt: holds no name: taken as a site that held none before these logs"],
+    ),
 }
 """Seed files whose names look like a mistake: what each holds, and the lines said of it (one for each way a name
 looks like a mistake)."""
@@ -481,3 +487,42 @@ def test_a_seed_line_too_long_for_any_name_is_refused_before_it_fills_memory(log
         "hotjar-cli: error: --known-attributes names.txt:2: over 64 MiB long, which no name is: the file lists one "
         "name per line"
     )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_seed_file_past_a_limit_the_pyproject_sets_names_that_setting(logs: Any, command: list[str]) -> None:
+    # The limit came from the pyproject, not the command line: the line named --max-attributes, which was not given.
+    path = logs("log.jsonl", LOG)
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\nmax-attributes = 3\nmax-events = 2\n")
+    Path("names.txt").write_text("a\nb\nc\nd\n")
+    result = cli(*command, path, "--known-attributes", "names.txt")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --known-attributes names.txt: 4 names, more than the 3 a site holds "
+        "(max-attributes = 3 in the pyproject)"
+    )
+    result = cli(*command, path, "--known-events", "names.txt")
+    assert one_line(result.stderr).endswith("4 names, more than the 2 a site holds (max-events = 2 in the pyproject)")
+    given = cli(*command, path, "--known-attributes", "names.txt", "--max-attributes", "2")
+    assert one_line(given.stderr).endswith("4 names, more than the 2 a site holds (--max-attributes)")
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\n")
+    Path("names.txt").write_text("".join(f"a{number}\n" for number in range(101)))
+    default = cli(*command, path, "--known-attributes", "names.txt")
+    assert one_line(default.stderr).endswith("101 names, more than the 100 a site holds (--max-attributes)")
+
+
+def test_a_seed_name_past_a_length_the_pyproject_sets_is_said_over_that_setting(logs: Any) -> None:
+    path = logs("log.jsonl", LOG)
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\nmax-attribute-name-length = 5\nmax-event-name-length = 4\n")
+    Path("names.txt").write_text("plan\nlonger\n")
+    said = seed_lines(cli("inventory", path, "--known-attributes", "names.txt").stderr)
+    assert said == [
+        "hotjar-cli: names.txt:2: 'longer' is 6 characters long, over max-attribute-name-length = 5 in the pyproject: "
+        "Hotjar holds no such name; taken as it is, in its slot"
+    ]
+    said = seed_lines(cli("inventory", path, "--known-events", "names.txt").stderr)
+    assert said[0].startswith(
+        "hotjar-cli: names.txt:2: 'longer' is 6 characters long, over max-event-name-length = 4 in"
+    )
+    given = cli("inventory", path, "--known-attributes", "names.txt", "--max-attribute-name-length", "5")
+    assert "'longer' is 6 characters long, over --max-attribute-name-length 5: " in seed_lines(given.stderr)[0]

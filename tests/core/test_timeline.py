@@ -380,3 +380,30 @@ def test_the_earlier_and_later_sighting_follow_the_order_of_time_then_file_line_
     latest = other if (key(other)[0] is False, *key(other)[1:]) > (key(first)[0] is False, *key(first)[1:]) else first
     assert part(first).merge(part(other)).last == {"HJ303": latest}
     assert part(None).merge(part(other)).last == {"HJ303": other}
+
+
+@pytest.mark.parametrize("by", ["day", "hour"])
+def test_a_loss_that_starts_in_logs_sent_once_a_night_is_found_by_hour_as_by_day(tmp_path: Path, by: str) -> None:
+    # A nightly job sends 30 events at 02:00; from the 6th, half have an event name Hotjar refuses. By hour, the 23
+    # quiet hours between nights left no busy hour among the 7 before each night to compare with, so no start was
+    # ever found; the nights before are what the 6th night is compared with.
+    log = tmp_path / "nightly.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "type": "track",
+                    "userId": f"u{number}",
+                    "event": "Bad Event!" if day >= 6 and number % 2 == 0 else "Good Event",
+                    "timestamp": f"2024-03-{day:02d}T02:00:{number:02d}Z",
+                }
+            )
+            + "\n"
+            for day in range(1, 11)
+            for number in range(30)
+        )
+    )
+    timeline = json.loads(cli("validate", log, "--format", "json", "--by", by)[1])["timeline"]
+    started = timeline["rules"]["HJ303"]["started"]
+    assert [start["bucket"] for start in started] == ["2024-03-06" if by == "day" else "2024-03-06T02:00Z"]
+    assert started[0]["first_example"]["line"] == 151

@@ -854,3 +854,108 @@ def test_a_page_asked_for_hours_says_why_it_charts_days_as_the_text_report_does(
     assert "<h2>Outcomes over time (by day: hours would be too many buckets over this span)</h2>" in page
     _, page = cli("validate", log, "--format", "html")
     assert "<h2>Outcomes over time (by day)</h2>" in page
+
+
+def test_each_budget_on_the_page_says_what_the_text_and_markdown_inventories_say(
+    tmp_path: Path, open_report: Any
+) -> None:
+    # Two attribute names held before, one of them sent again and one new; an event name held before, sent again:
+    # the site held slots before these logs, and the events took no new name.
+    seeds = tmp_path / "attributes.txt"
+    seeds.write_text("plan\nemail\n")
+    events = tmp_path / "events.txt"
+    events.write_text("Signed Up\n")
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}})
+        + "\n"
+        + track("2024-03-01T10:00:00Z", event="Signed Up")
+        + "\n"
+    )
+    seeded = ("--known-attributes", seeds, "--known-events", events)
+    text = " ".join(cli("inventory", log, *seeded)[1].split())
+    markdown = cli("inventory", log, *seeded, "--format", "markdown")[1]
+    report = tmp_path / "report.html"
+    cli("inventory", log, *seeded, "--format", "html", "-o", report)
+    page = " ".join(open_report(report).page.locator("body").inner_text().split())
+    for said in ("3 of 100 slots used, 2 held before these logs", "1 of 10,000 slots used, 1 held before these logs"):
+        assert said in text and said in markdown
+        assert said in page, said
+    assert "event budget: 1 of 10,000 slots used, 1 held before these logs; no new names in these logs" in text
+    assert "no new names in these logs" in page.lower()
+
+
+def test_more_examples_than_the_page_shows_are_said_to_be_cut_to_its_bound(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(track(f"2024-03-01T10:0{number}:00Z", event="Bad Event!") + "\n" for number in range(8)))
+    report = tmp_path / "report.html"
+    result = CliRunner(env=ENV).invoke(
+        app, ["validate", str(log), "--examples", "6", "--fail-on", "never", "--format", "html", "-o", str(report)]
+    )
+    assert result.exit_code == 0
+    page = open_report(report).page
+    assert page.locator("#HJ303 pre.example").count() == 3
+    assert " ".join(result.stderr.split()) == (
+        "hotjar-cli: --format html shows at most 3 examples a rule, so --examples 6 shows 3 there (--format text or "
+        "json shows 6)"
+    )
+    within = CliRunner(env=ENV).invoke(
+        app, ["validate", str(log), "--examples", "2", "--fail-on", "never", "--format", "html", "-o", str(report)]
+    )
+    assert within.stderr == "" and open_report(report).page.locator("#HJ303 pre.example").count() == 2
+
+
+@pytest.mark.parametrize("selection", [["--select", "HJ303"], ["--ignore", "HJ203,HJ302"]])
+def test_the_page_of_a_selection_of_rules_lists_the_names_as_the_inventory_does(
+    tmp_path: Path, open_report: Any, selection: list[str]
+) -> None:
+    # --select and --ignore choose the rules reported, not what Hotjar does: an attribute name too long for Hotjar
+    # took no slot of the site, and an event name too long for it was never sent, whichever rules are reported.
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps({"type": "identify", "userId": "u1", "traits": {"L" * 60: 1, "plan": "pro"}})
+        + "\n"
+        + track("2024-03-01T10:00:00Z", event="E" * 300)
+        + "\n"
+        + track("2024-03-01T11:00:00Z", event="Bad Event!")
+        + "\n"
+        + track("2024-03-01T12:00:00Z", event="Signed Up")
+        + "\n"
+    )
+    selected, whole = tmp_path / "selected.html", tmp_path / "inventory.html"
+    cli("validate", log, *selection, "--fail-on", "never", "--format", "html", "-o", selected)
+    cli("inventory", log, "--format", "html", "-o", whole)
+
+    def names(page: Any) -> list[tuple[str, ...]]:
+        rows = page.locator("#inventory tbody tr").all()
+        return sorted(tuple(row.locator("td").all_inner_texts()[:4]) for row in rows)
+
+    def budgets(page: Any) -> list[str]:
+        return [heading for heading in page.locator("h3").all_inner_texts() if "slots used" in heading]
+
+    page, expected = open_report(selected).page, open_report(whole).page
+    assert (
+        budgets(page)
+        == budgets(expected)
+        == [
+            "Attribute names: 1 of 100 slots used",
+            "Event names: 1 of 10,000 slots used",
+        ]
+    )
+    assert names(page) == names(expected)
+    assert ("attribute", "L" * 60, "never-sent", "") in names(page)
+    assert any(row[0] == "event" and row[1].startswith("EEE") and row[2] == "never-sent" for row in names(page))
+
+
+@pytest.mark.parametrize("command", [["inventory"], ["validate", "--allow-empty"]])
+def test_the_charts_of_logs_with_no_event_say_there_is_none(
+    tmp_path: Path, open_report: Any, command: list[str]
+) -> None:
+    # "No event in these logs has a readable time" read as if events were there without times.
+    log = tmp_path / "empty.jsonl"
+    log.write_text("")
+    report = tmp_path / "report.html"
+    cli(command[0], log, *command[1:], "--format", "html", "-o", report)
+    text = " ".join(open_report(report).page.locator("body").inner_text().split())
+    assert "readable time" not in text
+    assert text.count("These logs hold no event, so there is nothing to chart.") == 2
