@@ -10,6 +10,7 @@ from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import shortened
 from hotjar_cli.report.interface import Report, Reporter
+from hotjar_cli.report.redact import redact_finding
 from hotjar_cli.report.wording import counted, filtered_out
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -50,6 +51,8 @@ class GithubReporter(Reporter):
                 for finding in example.findings:
                     if finding.code != code:
                         continue
+                    if report.redact:
+                        finding = redact_finding(finding)
                     position = example.position
                     where = f" (batch item {position.index})" if position.index is not None else ""
                     message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message

@@ -10,6 +10,7 @@ from hotjar_cli.core.model import Event
 from hotjar_cli.core.visible import visible_json
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import finding_record
+from hotjar_cli.report.redact import redact_finding
 
 
 class JsonLinesReporter(Reporter):
@@ -28,8 +29,11 @@ class JsonLinesReporter(Reporter):
             record["type"] = message.type if isinstance(message.type, str) else None
         else:
             record["messageId"] = record["type"] = None
+        findings = described(event.decision.findings, message)
+        if self.redact:
+            findings = tuple(redact_finding(finding) for finding in findings)
         record["outcome"] = event.decision.outcome.value
-        record["findings"] = [finding_record(finding) for finding in described(event.decision.findings, message)]
+        record["findings"] = [finding_record(finding) for finding in findings]
         self.out.write(visible_json(msgspec.json.encode(record).decode()) + "\n")
 
     def finish(self, report: Report) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
+from hotjar_cli.core.model import Finding
+from hotjar_cli.core.rules import EVENT_NAME_INVALID_CHARACTERS
 from hotjar_cli.core.summary import Example
 
 MASKS = {str: "‹string›", bool: "‹boolean›", int: "‹number›", float: "‹number›"}
@@ -27,6 +29,20 @@ def masked_name(number: int) -> str:
     """The `number`th event name an inventory masks (`‹string 3›`): numbered in the order of its rows, so that the
     rows of two names masked stay apart, where one mark for all read as one name listed again."""
     return f"{MASKS[str][:-1]} {number}›"
+
+
+MASKED_CHARACTERS = "not allowed: ‹characters›"
+"""event-name-invalid-characters' detail under `--redact`: it lists the characters of the name that Hotjar refuses, in
+the order they come, and the name is masked. A name written in another script than the characters allowed would be
+spelt out nearly whole (`"К" "у" "п" "и" "л"`)."""
+
+
+def redact_finding(finding: Finding) -> Finding:
+    """The finding with nothing of the input in its detail: the characters an event name was refused for masked. Every
+    other detail says only what kind of value broke a rule (see `Finding`), and a path names keys, which stay."""
+    if finding.code == EVENT_NAME_INVALID_CHARACTERS.code and finding.detail.startswith("not allowed:"):
+        return Finding(finding.code, finding.path, MASKED_CHARACTERS)
+    return finding
 
 
 def redact_example(example: Example, limits: Limits) -> Example:
@@ -56,4 +72,5 @@ def redact_example(example: Example, limits: Limits) -> Example:
         call = ["identify", mask(call[1]), mask(call[2])]
     elif call is not None and faulty_name:
         call = ["event", mask(call[1])]
-    return replace(example, payload=payload, call=call, line_text="")
+    findings = tuple(redact_finding(finding) for finding in example.findings)
+    return replace(example, payload=payload, call=call, line_text="", findings=findings)

@@ -80,3 +80,21 @@ def test_the_names_are_there_without_redact(
     assert cli(command, log, *args, "-o", out).code in (0, 1)
     report = out.read_text().replace("\\u003c", "<").replace("\\u003e", ">")
     assert [secret for secret in shown if secret not in report] == []
+
+
+@pytest.mark.parametrize("format", ["text", "json", "jsonl", "markdown", "junit", "github", "html"])
+def test_validate_masks_the_characters_a_name_was_refused_for(tmp_path: Path, format: str) -> None:
+    # event-name-invalid-characters lists the characters refused, each once, in the order they come: a name written
+    # in another script than those allowed was spelt out nearly whole, though the name itself was masked.
+    log = tmp_path / "events.jsonl"
+    log.write_text(track("Купил Иван Петров", timestamp="2024-03-01T10:00:00Z"))
+    out = tmp_path / f"report.{format}"
+    result = cli("validate", log, "--redact", "--fail-on", "never", "-f", format, "-o", out)
+    assert result.code == 0, result.stderr
+    report = out.read_text()
+    cyrillic = [ch for ch in "КупилИванПетров" if ch in report or f"\\u{ord(ch):04x}" in report.lower()]
+    assert cyrillic == []
+    if format != "html":  # the page shows the rule's examples, not each finding's detail
+        assert "HJ303" in report and "‹characters›" in report
+    unmasked = cli("validate", log, "--fail-on", "never", "-f", format, "-o", tmp_path / "plain")
+    assert unmasked.code == 0 and "‹characters›" not in (tmp_path / "plain").read_text()
