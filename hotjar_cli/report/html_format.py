@@ -458,11 +458,12 @@ def _name(name: str) -> str:
     return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
-def _slots_legend(option: str) -> str:
-    """What the colours of the slots and of the bar mean."""
+def _slots_legend(option: str, known: int) -> str:
+    """What the colours of the slots and of the bar mean; the names held before these logs only when there are some
+    (`known`), as the budget's words say them (`used_words`)."""
+    before = f'<span class="slot known"></span> held before these logs (<code>{_e(option)}</code>) ' if known else ""
     return (
-        '<p class="slots-legend"><span class="slot known"></span> held before these logs '
-        f'(<code>{_e(option)}</code>) <span class="slot taken"></span> taken by these logs '
+        f'<p class="slots-legend">{before}<span class="slot taken"></span> taken by these logs '
         '<span class="slot"></span> empty</p>'
     )
 
@@ -510,13 +511,13 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
         known = min(budget["known_before"], used)
         taken = used - known
         shares = (known / limit * 100, taken / limit * 100) if limit else (0.0, 100.0)
+        before = f"{known:,} held before these logs, " if known else ""
         parts.append(
-            f'<div class="bar" title="{used:,} of {limit:,}: {known:,} held before these logs, '
-            f'{taken:,} taken by these logs">'
+            f'<div class="bar" title="{used:,} of {limit:,}: {before}{taken:,} taken by these logs">'
             f'<div class="known" style="width:{shares[0]:.2f}%"></div>'
             f'<div class="taken" style="width:{shares[1]:.2f}%"></div></div>'
         )
-    parts.append(_slots_legend(option))
+    parts.append(_slots_legend(option, budget["known_before"]))
     if turned_away:
         names = ", ".join(f'<span class="name"{_name(name)}</span>' for name in turned_away[:TURNED_AWAY_LISTED])
         more = len(turned_away) - TURNED_AWAY_LISTED
