@@ -295,9 +295,13 @@ def test_a_checkpoint_that_can_no_longer_be_written_stops_the_replay_and_says_wh
     assert f"record {report['users_not_checkpointed']} user" in said
 
 
-def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, fake: FakeHotjar) -> None:
-    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of.
-    from hotjar_cli.cli.main import REPLAY_INTERRUPTED
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(
+    tmp_path: Path, fake: FakeHotjar, stop: signal.Signals
+) -> None:
+    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of. SIGTERM
+    # stops it as Ctrl-C does, and says so: it ended the replay with no word at all.
+    from hotjar_cli.cli.main import REPLAY_INTERRUPTED, REPLAY_TERMINATED
 
     os.mkfifo(tmp_path / "logs.ndjson")
     command = replay_command(tmp_path / "logs.ndjson", fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
@@ -307,14 +311,14 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, 
         # starting, before the command can say anything.
         logs = opened_by(first, tmp_path / "logs.ndjson")
         try:
-            os.kill(first.pid, signal.SIGINT)
+            os.kill(first.pid, stop)
             code, report, said = finish(first, limit=60)
         finally:
             os.close(logs)
     finally:
         clean_up(first)
-    assert (code, report) == (130, {})
-    assert said.splitlines() == [REPLAY_INTERRUPTED]
+    assert (code, report) == (128 + stop, {})
+    assert said.splitlines() == [REPLAY_INTERRUPTED if stop == signal.SIGINT else REPLAY_TERMINATED]
     assert "-o" not in said
 
 
