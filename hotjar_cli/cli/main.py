@@ -4,20 +4,54 @@ import errno
 import gc
 import io
 import os
+import signal
 import sys
+from types import FrameType
 
 MIN_COLUMNS = 20
 """The narrowest `COLUMNS` text is laid out at. Narrower, there is no room for its words: at `COLUMNS=0`, which
 containers set, rich printed no report and no error at all, at 3 a table failed, and the inventory went one
 character a line."""
-INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict; a file named by -o keeps its last report"
-"""What Ctrl-C leaves on stderr (replay says what it delivered instead: see `hotjar_cli.replay`)."""
-REPLAY_INTERRUPTED = (
-    "hotjar-cli: interrupted before the replay was done: no summary; the users it delivered, if any, are in its "
-    "--checkpoint when one was given"
+RUN_LEFT = "before the run was done: no verdict; a file named by -o keeps its last report"
+"""What a run stopped before its end leaves (replay says what it delivered instead: see `hotjar_cli.replay`)."""
+REPLAY_LEFT = (
+    "before the replay was done: no summary; the users it delivered, if any, are in its --checkpoint when one was given"
 )
-"""What Ctrl-C leaves on stderr when it stops a replay outside its sending (reading the logs, starting the browser,
-writing the dead letters): replay has no -o, and its users are recorded as they are delivered."""
+"""What a replay stopped outside its sending (reading the logs, starting the browser, writing the dead letters)
+leaves: replay has no -o, and its users are recorded as they are delivered."""
+INTERRUPTED = f"hotjar-cli: interrupted {RUN_LEFT}"
+"""What Ctrl-C leaves on stderr."""
+REPLAY_INTERRUPTED = f"hotjar-cli: interrupted {REPLAY_LEFT}"
+"""What Ctrl-C leaves on stderr when it stops a replay outside its sending."""
+TERMINATED = f"hotjar-cli: stopped by SIGTERM {RUN_LEFT}"
+"""What SIGTERM (`kill`, a service manager, a CI job cancelled) leaves on stderr."""
+REPLAY_TERMINATED = f"hotjar-cli: stopped by SIGTERM {REPLAY_LEFT}"
+"""What SIGTERM leaves on stderr when it stops a replay outside its sending."""
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a cancelled CI job), raised where the command is, so that it stops as
+    Ctrl-C stops it: what it was writing is left as Ctrl-C leaves it, and one line says so. Left to the system,
+    SIGTERM ended the command with exit 143 and no word at all."""
+
+
+_TERMINATED_BY: list[int] = []
+"""The SIGTERM that stopped the command, once one has: Typer turns every interrupt into the same exit code."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    _TERMINATED_BY.append(signum)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one, while the first is being said, ends the command
+    raise Terminated
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM raises `Terminated` from here on, unless whoever started the command chose to ignore it (as a shell
+    starts a background job with Ctrl-C ignored, and the command keeps to that)."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
@@ -25,8 +59,17 @@ WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
 
 
 def interrupted() -> str:
-    """What Ctrl-C leaves on stderr, for the command that was running."""
-    return REPLAY_INTERRUPTED if command_name() == "replay" else INTERRUPTED
+    """What Ctrl-C or SIGTERM leaves on stderr, for the command that was running."""
+    replay = command_name() == "replay"
+    if _TERMINATED_BY:
+        return REPLAY_TERMINATED if replay else TERMINATED
+    return REPLAY_INTERRUPTED if replay else INTERRUPTED
+
+
+def interrupted_code() -> int:
+    """The exit code of a command stopped by Ctrl-C or SIGTERM: 128 and the signal's number, as a shell reports a
+    command the signal ended."""
+    return EXIT_TERMINATED if _TERMINATED_BY else EXIT_INTERRUPTED
 
 
 def command_name() -> str | None:
@@ -90,6 +133,7 @@ def usable_columns() -> None:
 
 def main() -> None:
     """The `hotjar-cli` console script."""
+    stop_on_sigterm()
     fill_closed_streams()
     utf8_output()
     usable_columns()
@@ -106,9 +150,10 @@ def main() -> None:
         from hotjar_cli.cli.talk import Talk
         from hotjar_cli.core.gate import EXIT_ERROR
     except KeyboardInterrupt:
-        # Ctrl-C while starting (the imports take a few tenths of a second): nothing was read or written yet.
+        # Ctrl-C or SIGTERM while starting (the imports take a few tenths of a second): nothing was read or written
+        # yet.
         sys.stderr.write(interrupted() + "\n")
-        sys.exit(130)
+        sys.exit(interrupted_code())
     gc.freeze()
     gc.enable()
     try:
@@ -125,7 +170,7 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
         Talk().say(interrupted())
-        sys.exit(130)
+        sys.exit(interrupted_code())
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
         drop_stdout()
@@ -144,6 +189,7 @@ def main() -> None:
             drop_stdout()
             sys.exit(0)
         raise
-    if code == 130:  # Ctrl-C during a command: Typer turns the interrupt into this exit code
+    if code == EXIT_INTERRUPTED:  # Ctrl-C or SIGTERM during a command: Typer turns either into this exit code
         Talk().say(interrupted())
+        sys.exit(interrupted_code())
     sys.exit(code if isinstance(code, int) else 0)

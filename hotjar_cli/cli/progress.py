@@ -189,13 +189,25 @@ class ProgressBar(RunProgress):
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        super().__exit__(*exc)
+        super().__exit__(*exc)  # the counts of worker processes are all in from here on
+        if exc[0] is None:
+            self._draw_last()
         # Erased as it is, not drawn once more before (rich's last refresh).
         self._progress.hidden = True
         self._progress.__exit__(*exc)
         if exc[0] is None:
             for stream in self._streams:
                 stream.end()
+
+    def _draw_last(self) -> None:
+        """The final counts, drawn whatever the time since the last frame: a redraw is skipped within
+        `REDRAW_SECONDS` of the one before, so the frame the bar was erased from could show a count up to that old
+        (73% of the input and 43,087 events, for a run that read it all and decided 60,000)."""
+        self._progress.update(self._task, completed=self._bytes, read=self._read(), events=self.events)
+        with self._drawing:
+            self._drawn = time.monotonic()
+            self._progress.hidden = False
+            self._progress.refresh()
 
     def beneath(self, out: TextIO) -> TextIO:
         """`out`, written so that no line of it shares the bar's when it is the terminal the bar is drawn on."""

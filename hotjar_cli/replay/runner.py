@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -221,8 +221,12 @@ class Runner:
                 await asyncio.gather(*self._workers, return_exceptions=True)
         finally:
             watchdog.cancel()
-            for signum in handled:
+            for signum, before in handled:
                 loop.remove_signal_handler(signum)
+                # asyncio leaves the system's own behaviour behind it (SIGTERM then ends the process without a
+                # word): the command's is put back, for what the replay does after sending.
+                if before is not None:  # None: a handler set outside Python, which cannot be put back from here
+                    signal.signal(signum, before)
             self._progress = None
         while self._pending:
             self._give_up(self._pending.popleft(), Delivery(self._stopped_as(), "not started"))
@@ -254,14 +258,17 @@ class Runner:
         if self._delivering:
             self.abandon()
 
-    def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[signal.Signals]:
+    def _handle_signals(self, loop: asyncio.AbstractEventLoop) -> list[tuple[signal.Signals, Any]]:
+        """Ctrl-C and SIGTERM stop the sending (`_on_interrupt`) while it runs: each signal with the handler it had
+        before, to be put back."""
         if threading.current_thread() is not threading.main_thread():
             return []
         handled = []
         for signum in (signal.SIGINT, signal.SIGTERM):
+            before = signal.getsignal(signum)
             try:
                 loop.add_signal_handler(signum, self._on_interrupt)
-                handled.append(signum)
+                handled.append((signum, before))
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
         return handled

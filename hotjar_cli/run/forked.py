@@ -123,6 +123,8 @@ class ForkPool:
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process that started it
+                # And so is saying what SIGTERM stopped: a worker it reaches ends, as the system ends a process.
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 for fd in (task_write, answer_read, *(fd for w in self._workers for fd in (w.tasks, w.answers))):
                     os.close(fd)
                 if initializer is not None:

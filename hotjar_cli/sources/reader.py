@@ -158,10 +158,10 @@ def distinct(sources: list[Source]) -> tuple[list[Source], list[tuple[Source, So
 
 def identity(source: Source) -> tuple[object, ...]:
     """What tells an input from every other: a file's device and inode (standard input's too, when a file is
-    redirected to it), else its name."""
+    redirected to it), a broken link's own (reached under two names, it would be reported twice), else its name."""
     try:
         if source.path is not None:
-            found = source.path.stat()
+            found = _file_or_link(source.path)
         elif source.is_stdin and sys.stdin is not None:
             found = os.fstat(sys.stdin.fileno())
             if not stat.S_ISREG(found.st_mode):
@@ -171,6 +171,17 @@ def identity(source: Source) -> tuple[object, ...]:
     except (OSError, ValueError):  # not there (said when it is read), or no standard input at all
         return ("named", source.name)
     return ("file", found.st_dev, found.st_ino)
+
+
+def _file_or_link(path: Path) -> os.stat_result:
+    """The file a path names; the link itself when it leads nowhere (OSError when neither is there)."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        found = path.lstat()
+        if not stat.S_ISLNK(found.st_mode):
+            raise
+        return found
 
 
 def _expand(pattern: str, window: Window) -> list[Path]:
@@ -189,7 +200,9 @@ def _expand(pattern: str, window: Window) -> list[Path]:
         if recursive and _through_a_loop(match, fixed):
             continue
         if match.is_dir():
-            if walked((match.name,), window):
+            # A link up the tree (`a/up -> ..`, matched by `a/*`) is passed over, as a walk of the folder it is in
+            # passes it over: walked, it read that folder again under another name, and its broken links twice.
+            if walked((match.name,), window) and not _up_the_tree(str(match), os.path.realpath(match.parent)):
                 files.update(dict.fromkeys(sorted(_walk(match, window))))
         elif is_log_name(match.name) and not _own_report(match):
             files[match] = None

@@ -19,7 +19,7 @@ import click
 import pytest
 
 from hotjar_cli import __version__, compiled
-from hotjar_cli.cli.main import INTERRUPTED
+from hotjar_cli.cli.main import INTERRUPTED, TERMINATED
 from hotjar_cli.cli.options import named_file
 from hotjar_cli.report import Format
 from hotjar_cli.report.inventory_formats import InventoryFormat
@@ -168,13 +168,23 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, args: list[str]) -> 
 # -o is written whole or not at all
 
 
-def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGINT, 130, INTERRUPTED), (signal.SIGTERM, 143, TERMINATED)],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_an_interrupted_run_leaves_the_previous_report(
+    tmp_path: Path, command: str, stop: signal.Signals, code: int, said: str
+) -> None:
+    # SIGTERM, what `kill`, a service manager or a cancelled CI job sends, stops a run as Ctrl-C does, and says so:
+    # it ended the command with no word at all.
     report = tmp_path / "report.json"
     report.write_text("the previous report\n")
     # Reading from a pipe that stays open keeps the run going until it is interrupted. Started as from a terminal,
     # where Ctrl-C interrupts: a shell starts a background job with SIGINT ignored, and the command keeps to that.
     with subprocess.Popen(
-        [str(CLI), "validate", "-", "-f", "json", "-o", str(report)],
+        [str(CLI), command, "-", "-f", "json", "-o", str(report)],
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -188,10 +198,10 @@ def test_an_interrupted_run_leaves_the_previous_report(tmp_path: Path) -> None:
             time.sleep(0.05)
         assert list(tmp_path.glob(".report.json.*.tmp")), "the report is not written aside"
         assert report.read_text() == "the previous report\n"
-        running.send_signal(signal.SIGINT)
-        assert running.wait(timeout=30) == 130
+        running.send_signal(stop)
+        assert running.wait(timeout=30) == code
         assert running.stderr is not None
-        assert running.stderr.read().decode().splitlines() == [INTERRUPTED]
+        assert running.stderr.read().decode().splitlines() == [said]
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
 

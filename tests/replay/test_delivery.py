@@ -464,3 +464,22 @@ def test_calls_a_page_made_before_its_browser_died_are_said_to_be_maybe_repeated
     assert len(fake.received()) == 4  # both calls twice, as two visitors
     assert (report.maybe_repeated, report.users_maybe_repeated) == (2, 1)
     assert len(fake.received()) <= report.sent + report.maybe_delivered + report.maybe_repeated
+
+
+def test_a_replay_leaves_ctrl_c_and_sigterm_to_the_command_once_it_has_sent(tmp_path: Path, fake: FakeHotjar) -> None:
+    # While it sends, the replay stops on Ctrl-C or SIGTERM by itself; after, the command's handling is back (see
+    # `hotjar_cli.cli.main`): left to the system, SIGTERM while the dead letters are written ended it without a word.
+    def command_s_own(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    log = generate_log(tmp_path / "log.ndjson", users=2)
+    before = signal.signal(signal.SIGTERM, command_s_own)
+    try:
+        report = run_replay(events_of(log.path), settings_for(fake), quiet_console())
+        assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == (
+            command_s_own,
+            signal.default_int_handler,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert report.users_sent == 2

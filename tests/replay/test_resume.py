@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import resource
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +53,28 @@ def replay_command(log: Path, fake: FakeHotjar, checkpoint: Path, dead_letter: P
 
 
 def start(command: list[str], tmp_path: Path) -> subprocess.Popen[bytes]:
-    """Start the replay in its own session, as a terminal would run it in its own process group."""
-    return subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
+    """Start the replay in its own session, as a terminal would run it in its own process group, where Ctrl-C
+    interrupts. The tests may run where Ctrl-C is ignored (a script's background job), which a command started from
+    there keeps to, as the replay does while it reads its logs: Ctrl-C would then never stop it."""
+    with ctrl_c_interrupts():
+        return subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl-C interrupts the processes started meanwhile: a program started gets the system's default for a signal
+    its parent handles, but keeps one its parent ignores ignored."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def checkpointed(checkpoint: Path) -> list[str]:
@@ -74,11 +94,38 @@ def wait_for_users(process: subprocess.Popen[bytes], checkpoint: Path, users: in
         time.sleep(0.05)
 
 
-def finish(process: subprocess.Popen[bytes]) -> tuple[int, dict[str, Any], str]:
-    """Wait for the replay; its exit code, its JSON report and what it said on stderr."""
-    out, err = process.communicate(timeout=180)
+def finish(process: subprocess.Popen[bytes], limit: float = 180) -> tuple[int, dict[str, Any], str]:
+    """Wait for the replay, at most `limit` seconds; its exit code, its JSON report and what it said on stderr."""
+    try:
+        out, err = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        clean_up(process)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            err = b"(nothing: its output is held open by a process outside its group)"
+        pytest.fail(f"the replay was still running after {limit:g} s; it said: {err.decode()[-2000:]!r}")
     report = json.loads(out) if out.strip() else {}
     return process.returncode, report, err.decode()
+
+
+def opened_by(process: subprocess.Popen[bytes], fifo: Path, limit: float = 60) -> int:
+    """Wait until the replay opens the named pipe to read its logs, at most `limit` seconds; the pipe's other end,
+    held open (the replay then waits for lines), for the caller to close."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:  # ENXIO: no reader yet
+            if error.errno != errno.ENXIO:
+                raise
+        if process.poll() is not None:
+            pytest.fail(
+                f"the replay ended (exit {process.returncode}) before it read {fifo.name}: {finish(process)[2]!r}"
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(f"the replay did not open {fifo.name} to read it within {limit:g} s")
+        time.sleep(0.05)
 
 
 def clean_up(process: subprocess.Popen[bytes]) -> None:
@@ -248,21 +295,30 @@ def test_a_checkpoint_that_can_no_longer_be_written_stops_the_replay_and_says_wh
     assert f"record {report['users_not_checkpointed']} user" in said
 
 
-def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(tmp_path: Path, fake: FakeHotjar) -> None:
-    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of.
-    from hotjar_cli.cli.main import REPLAY_INTERRUPTED
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(
+    tmp_path: Path, fake: FakeHotjar, stop: signal.Signals
+) -> None:
+    # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of. SIGTERM
+    # stops it as Ctrl-C does, and says so: it ended the replay with no word at all.
+    from hotjar_cli.cli.main import REPLAY_INTERRUPTED, REPLAY_TERMINATED
 
     os.mkfifo(tmp_path / "logs.ndjson")
     command = replay_command(tmp_path / "logs.ndjson", fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
     first = start(command, tmp_path)
     try:
-        time.sleep(2)
-        os.kill(first.pid, signal.SIGINT)
-        code, report, said = finish(first)
+        # Stopped once it reads, not after a guess of how long it takes to start: sooner, Ctrl-C finds Python still
+        # starting, before the command can say anything.
+        logs = opened_by(first, tmp_path / "logs.ndjson")
+        try:
+            os.kill(first.pid, stop)
+            code, report, said = finish(first, limit=60)
+        finally:
+            os.close(logs)
     finally:
         clean_up(first)
-    assert (code, report) == (130, {})
-    assert said.splitlines() == [REPLAY_INTERRUPTED]
+    assert (code, report) == (128 + stop, {})
+    assert said.splitlines() == [REPLAY_INTERRUPTED if stop == signal.SIGINT else REPLAY_TERMINATED]
     assert "-o" not in said
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import multiprocessing
 import os
 import re
@@ -23,7 +24,7 @@ from hotjar_cli.run.parallel import (
     run_jobs,
 )
 from hotjar_cli.sources.reader import resolve
-from tests.support.cli import CLI, on_one_terminal, screen, track
+from tests.support.cli import CLI, on_a_terminal, on_one_terminal, screen, track
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +117,15 @@ def test_the_bar_is_gone_before_the_inventory_is_written_to_the_terminal(large: 
     assert BAR.encode() in shown
     lines = screen(shown)
     assert lines == lines_piped(["inventory", "-f", format], large)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_last_frame_of_the_bar_shows_the_whole_run(large: Path, jobs: str) -> None:
+    # The bar is redrawn at most every REDRAW_SECONDS: the frame it was erased from showed the counts of its last
+    # redraw (33% of this input, with two processes), not the run's.
+    code, stdout, shown = on_a_terminal("validate", large, "-f", "json", "--color", "never", "--jobs", jobs)
+    assert code == 0, shown
+    events = json.loads(stdout)["summary"]["events"]
+    frames = [frame for frame in re.split(r"\r|\x1b\[2K", shown) if " events " in frame]
+    assert frames, shown
+    assert re.search(rf" 100% \S+ MB {events:,} events ", frames[-1]), frames[-1]

@@ -247,6 +247,29 @@ def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
     assert one_line(result.stderr).endswith("b.jsonl:1: a link to gone.jsonl, which is not there")
 
 
+@pytest.mark.parametrize(
+    "named",
+    [["a"], ["a/*"], ["a/**"], ["a/**/*.jsonl"], ["a/*/*/*"], ["a", "a/up/a"]],
+    ids=["folder", "pattern", "recursive pattern", "recursive pattern of logs", "pattern through the link", "twice"],
+)
+def test_a_link_to_a_file_that_is_not_there_is_said_once_however_a_link_up_the_tree_reaches_it(
+    tmp_path: Path, named: list[str]
+) -> None:
+    # `a/up -> ..` reaches `a` again under another name: each of its files is read once, and the link that leads
+    # nowhere, which has no file to tell it by, is said once too.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "ok.jsonl").write_bytes(LOG)
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "bad.jsonl").symlink_to("missing.jsonl")
+    result = cli("validate", *(tmp_path / path for path in named), "-f", "json")
+    assert result.code == 2
+    assert [error["message"] for error in result.json()["errors"]] == ["a link to missing.jsonl, which is not there"]
+    assert result.json()["summary"]["files"] == 2
+    assert [line for line in result.stderr.splitlines() if "error:" in line] == [
+        f"hotjar-cli: error: {result.json()['errors'][0]['file']}:1: a link to missing.jsonl, which is not there"
+    ]
+
+
 def test_globs_are_expanded_in_sorted_order(tmp_path: Path) -> None:
     files = make_archive(tmp_path)
     gzipped = [file for file in files if file.suffix == ".gz"]
