@@ -620,6 +620,8 @@ def inventory_table(record: dict[str, Any]) -> str:
                 ),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
+    if not rows and not sampled:
+        return "<p>These logs name no attribute and no event.</p>"  # as the text and markdown show no table
     headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
     left_out = [
         f"{counted(kept, 'less frequent kept name')}" if kept else "",

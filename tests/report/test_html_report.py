@@ -965,3 +965,8 @@ def test_the_charts_of_logs_with_no_event_say_there_is_none(
     text = " ".join(open_report(report).page.locator("body").inner_text().split())
     assert "readable time" not in text
     assert text.count("These logs hold no event, so there is nothing to chart.") == 2
+    # No table of names with its headers and filter and nothing in it, where the text and markdown inventories list
+    # no name: a sentence says there is none.
+    page = open_report(report).page
+    assert page.locator("table#inventory").count() == 0 and page.locator("input.filter").count() == 0
+    assert "These logs name no attribute and no event." in text
