@@ -38,8 +38,9 @@ spelt out nearly whole (`"К" "у" "п" "и" "л"`)."""
 
 
 def redact_finding(finding: Finding) -> Finding:
-    """The finding with nothing of the input in its detail: the characters an event name was refused for masked. Every
-    other detail says only what kind of value broke a rule (see `Finding`), and a path names keys, which stay."""
+    """The finding with the characters an event name was refused for masked. Every other detail holds no name, id,
+    trait or property value (see `Finding`): at most the `type` or `channel` a message gave, which redaction leaves
+    as they are; and a path names keys, which stay."""
     if finding.code == EVENT_NAME_INVALID_CHARACTERS.code and finding.detail.startswith("not allowed:"):
         return Finding(finding.code, finding.path, MASKED_CHARACTERS)
     return finding
