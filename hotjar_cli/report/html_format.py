@@ -620,7 +620,7 @@ def inventory_table(record: dict[str, Any]) -> str:
                 ),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-    if not rows and not sampled:
+    if not rows and not (sampled or flagged or kept):  # a name past the table's bound is still a name
         return "<p>These logs name no attribute and no event.</p>"  # as the text and markdown show no table
     headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
     left_out = [

@@ -970,3 +970,16 @@ def test_the_charts_of_logs_with_no_event_say_there_is_none(
     page = open_report(report).page
     assert page.locator("table#inventory").count() == 0 and page.locator("input.filter").count() == 0
     assert "These logs name no attribute and no event." in text
+
+
+def test_a_name_too_long_for_the_table_is_said_to_be_left_out_not_absent(tmp_path: Path) -> None:
+    # An event name of 300,000 characters is past the table's bound of text by itself: the page said "These logs
+    # name no attribute and no event." over budgets that counted it.
+    log = tmp_path / "long.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z", event="E" * 300_000) + "\n")
+    report = tmp_path / "report.html"
+    code, _ = cli("inventory", log, "--format", "html", "-o", report)
+    page = report.read_text()
+    assert code == 0
+    assert "These logs name no attribute and no event." not in page
+    assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
