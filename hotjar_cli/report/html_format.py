@@ -539,14 +539,18 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
 def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
     kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
-    rows and `TABLE_NAME_BYTES` of names; with how many of each are left out."""
+    rows and `TABLE_NAME_BYTES` of names (a name too long for the room left is passed over); with how many of each
+    are left out."""
     left_out, kept = listing_order(kind)
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:
-        size += len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
-        if len(shown) >= TABLE_ROWS or size > TABLE_NAME_BYTES:
+        if len(shown) >= TABLE_ROWS:
             break
+        length = len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
+        if size + length > TABLE_NAME_BYTES:
+            continue  # too long for the room left: one long name leaves out itself, not every name after it
+        size += length
         shown.append(row)
     flagged = sum(row["fate"] != "kept" for row in shown)
     return shown, len(left_out) - flagged, len(kept) - (len(shown) - flagged)

@@ -983,3 +983,18 @@ def test_a_name_too_long_for_the_table_is_said_to_be_left_out_not_absent(tmp_pat
     assert code == 0
     assert "These logs name no attribute and no event." not in page
     assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
+
+
+def test_a_name_too_long_for_the_table_leaves_out_itself_not_the_names_after_it(tmp_path: Path) -> None:
+    # The most frequent never-sent name, of 300,000 characters, came first and ended the table: the short names
+    # after it, turned away, never sent or kept, were left out with it.
+    log = tmp_path / "long.jsonl"
+    lines = [track("2024-03-01T10:00:00Z", event="E" * 300_000, user=f"u{number}") for number in range(3)]
+    lines += [track("2024-03-01T10:00:00Z", event=name) for name in ("bad!", "worse?", "Signed Up")]
+    log.write_text("".join(line + "\n" for line in lines))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    page = report.read_text()
+    shown = re.findall(r'<td class="name" data-name="[^"]*"[^>]*>([^<]*)</td>', page)
+    assert sorted(shown) == ["Signed Up", "bad!", "worse?"]
+    assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
