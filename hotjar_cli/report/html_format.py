@@ -458,6 +458,15 @@ def _name(name: str) -> str:
     return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
+def _slot_name(name: str) -> str:
+    """A slot's name as its title says it: past `LINE_CHARACTERS`, cut and its length said. A seed file takes a name
+    of any length in its slot (a payload pasted as a name, of 20,000,000 characters, has been met), and whole, each
+    title of up to 1,000 slots made the page as large as the name."""
+    if len(name) <= LINE_CHARACTERS:
+        return visible_name(name)
+    return f"{visible_name(name[: LINE_CHARACTERS - 1])}… ({len(name):,} characters)"
+
+
 def _slots_legend(option: str, known: int) -> str:
     """What the colours of the slots and of the bar mean; the names held before these logs only when there are some
     (`known`), as the budget's words say them (`used_words`)."""
@@ -503,7 +512,7 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
             else:
                 # The site's first slots are the names it held before these logs, in the order it took them.
                 held = "known" if slot <= budget["known_before"] else "taken"
-                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(visible_name(name))}">{slot}</div>')
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(_slot_name(name))}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
     else:
         # The slots held before these logs, then the ones they took, in the grid's colours.

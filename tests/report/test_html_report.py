@@ -998,3 +998,19 @@ def test_a_name_too_long_for_the_table_leaves_out_itself_not_the_names_after_it(
     shown = re.findall(r'<td class="name" data-name="[^"]*"[^>]*>([^<]*)</td>', page)
     assert sorted(shown) == ["Signed Up", "bad!", "worse?"]
     assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
+
+
+def test_a_slot_of_a_name_of_a_million_characters_says_its_length_rather_than_holding_it(tmp_path: Path) -> None:
+    # A seed file takes a name of any length in its slot: the slot's title held it whole, and the page was as large.
+    names = tmp_path / "names.txt"
+    names.write_text("plan\n" + "P" * 1_000_000 + "\n")
+    log = tmp_path / "log.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    for command in (["inventory"], ["validate", "--fail-on", "never"]):
+        report = tmp_path / f"{command[0]}.html"
+        code, _ = cli(*command, log, "--known-attributes", names, "--format", "html", "-o", report)
+        assert code == 0
+        page = report.read_text()
+        assert report.stat().st_size < 1_000_000
+        assert f'title="slot 2: {"P" * 199}… (1,000,000 characters)"' in page
+        assert 'title="slot 1: plan"' in page
