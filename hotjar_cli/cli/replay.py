@@ -418,12 +418,12 @@ def site_number(site_id: str) -> int:
     text = site_id.strip()
     if text.isascii() and text[:1] == "-" and text[1:].isdigit():
         raise UsageError(
-            f"--site-id {visible(site_id)!r} is negative: give the number Hotjar shows as the Site ID (Account "
+            f"--site-id '{visible(site_id)}' is negative: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
         )
     if not (text.isascii() and text.isdigit()):
         raise UsageError(
-            f"--site-id {visible(site_id)!r} is no number: give the number Hotjar shows as the Site ID (Account "
+            f"--site-id '{visible(site_id)}' is no number: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
         )
     return int(site_id)
@@ -437,7 +437,7 @@ def page_address(page_url: str) -> str:
     try:
         return browser_url(page_url)
     except ValueError as error:
-        raise UsageError(f"--page-url {visible(page_url)!r}: {error}") from None
+        raise UsageError(f"--page-url '{visible(page_url)}': {error}") from None
 
 
 def check_delivery_values(

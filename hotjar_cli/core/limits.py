@@ -8,6 +8,7 @@ from re import _parser  # type: ignore[attr-defined]  # how re reads a pattern: 
 from typing import Any
 
 from hotjar_cli.core.model import rebuilt
+from hotjar_cli.core.visible import visible
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's Number.MAX_SAFE_INTEGER: larger numbers cannot be held exactly in the browser."""
@@ -44,24 +45,25 @@ class Limits:
             raise ValueError(
                 "event-name-characters '' allows no character, so no event name could pass (is a variable unset?)"
             )
+        # Quoted as given, not as Python writes a string: `A-Z\]` was said `'A-Z\\]'`, beside advice to write `\]`.
+        shown = f"'{visible(self.event_name_characters)}'"
         if self.event_name_characters.startswith("^"):
             # `[^^A-Za-z]` would allow `^` and letters, where a class that starts with `^` means all but them.
             raise ValueError(
-                f"event-name-characters {self.event_name_characters!r} starts with ^, which in a character class "
+                f"event-name-characters {shown} starts with ^, which in a character class "
                 "means all but what follows: give the characters allowed (a `^` itself as `\\^`)"
             )
         try:
             pattern = re.compile(f"[^{self.event_name_characters}]")
         except re.error as error:
             raise ValueError(
-                f"event-name-characters {self.event_name_characters!r} is not a regular-expression "
-                f"character class body: {error}"
+                f"event-name-characters {shown} is not a regular-expression character class body: {error}"
             ) from None
         if len(_parser.parse(pattern.pattern)) != 1:
             # `a-z ]` closes the class early: `[^a-z ]]` is a class and a literal `]`, which no single character
             # matches, so every event name would pass. POSIX classes (`[:alpha:]`) read the same way.
             raise ValueError(
-                f"event-name-characters {self.event_name_characters!r} closes its character class early: "
+                f"event-name-characters {shown} closes its character class early: "
                 "escape a `]` in it as `\\]` (POSIX classes such as [:alpha:] are not supported)"
             )
         object.__setattr__(self, "_disallowed", pattern)

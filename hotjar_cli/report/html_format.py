@@ -458,6 +458,15 @@ def _name(name: str) -> str:
     return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
+def _slot_name(name: str) -> str:
+    """A slot's name as its title says it: past `LINE_CHARACTERS`, cut and its length said. A seed file takes a name
+    of any length in its slot (a payload pasted as a name, of 20,000,000 characters, has been met), and whole, each
+    title of up to 1,000 slots made the page as large as the name."""
+    if len(name) <= LINE_CHARACTERS:
+        return visible_name(name)
+    return f"{visible_name(name[: LINE_CHARACTERS - 1])}… ({len(name):,} characters)"
+
+
 def _slots_legend(option: str, known: int) -> str:
     """What the colours of the slots and of the bar mean; the names held before these logs only when there are some
     (`known`), as the budget's words say them (`used_words`)."""
@@ -503,7 +512,7 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
             else:
                 # The site's first slots are the names it held before these logs, in the order it took them.
                 held = "known" if slot <= budget["known_before"] else "taken"
-                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(visible_name(name))}">{slot}</div>')
+                cells.append(f'<div class="slot {held}" title="slot {slot}: {_e(_slot_name(name))}">{slot}</div>')
         parts.append(f'<div class="slots" data-slots="{budget["limit"]}">{"".join(cells)}</div>')
     else:
         # The slots held before these logs, then the ones they took, in the grid's colours.
@@ -539,14 +548,18 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
 def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
     kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
-    rows and `TABLE_NAME_BYTES` of names; with how many of each are left out."""
+    rows and `TABLE_NAME_BYTES` of names (a name too long for the room left is passed over); with how many of each
+    are left out."""
     left_out, kept = listing_order(kind)
     shown: list[dict[str, Any]] = []
     size = 0
     for row in left_out + kept:
-        size += len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
-        if len(shown) >= TABLE_ROWS or size > TABLE_NAME_BYTES:
+        if len(shown) >= TABLE_ROWS:
             break
+        length = len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
+        if size + length > TABLE_NAME_BYTES:
+            continue  # too long for the room left: one long name leaves out itself, not every name after it
+        size += length
         shown.append(row)
     flagged = sum(row["fate"] != "kept" for row in shown)
     return shown, len(left_out) - flagged, len(kept) - (len(shown) - flagged)
@@ -620,7 +633,7 @@ def inventory_table(record: dict[str, Any]) -> str:
                 ),
             ]
             rows.append(f"<tr>{''.join(cells)}</tr>")
-    if not rows and not sampled:
+    if not rows and not (sampled or flagged or kept):  # a name past the table's bound is still a name
         return "<p>These logs name no attribute and no event.</p>"  # as the text and markdown show no table
     headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
     left_out = [

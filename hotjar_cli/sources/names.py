@@ -1,17 +1,17 @@
 """The names a Hotjar site held before the logs (`--known-attributes`, `--known-events`), read from their files.
 
 Each line is a name exactly as it is, since Hotjar's names may hold spaces. What looks like a mistake is still taken,
-and noted once a file, the notes in the file's order: a name with whitespace at either end (Hotjar holds `plan `
-apart from `plan`), a line starting with `#` (the file has no comments) or with a byte-order mark past the file's
-start (a file joined to another by `cat`), a name holding a carriage return (a file whose lines end in one alone, a
-classic Mac text saved from a spreadsheet, reads as one line), a name holding the text of an escape (`pl\\u200ban`),
-which is how hotjar-cli prints an invisible character (copied from its output, the name is not the one Hotjar
-holds), a name listed again (read once: a site holds a name once), a name Hotjar holds none of (`Fault`: one
-longer than its limit, or an event name with characters it refuses), which still takes a slot as given, and a file
-holding no name at all (empty, or blank lines only: a download that failed, a `>` that emptied it). A file that
-is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16 text (its byte-order
-mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a line that is a JSON
-object), or an inventory CSV (its header).
+and noted once a file, the notes in the file's order: a name with whitespace at either end or of whitespace alone
+(Hotjar holds `plan ` apart from `plan`, and a trait named ` `), a line starting with `#` (the file has no comments) or
+with a byte-order mark past the file's start (a file joined to another by `cat`), a name holding a carriage return (a
+file whose lines end in one alone, a classic Mac text saved from a spreadsheet, reads as one line), a name holding the
+text of an escape (`pl\\u200ban`), which is how hotjar-cli prints an invisible character (copied from its output, the
+name is not the one Hotjar holds), a name listed again (read once: a site holds a name once), a name Hotjar holds none
+of (`Fault`: one longer than its limit, or an event name with characters it refuses), which still takes a slot as given,
+and a file holding no name at all (empty, or blank lines only, with nothing on them: a download that failed, a `>` that
+emptied it). A file that is no list of names is refused: one that is not there or is a folder, a compressed one, UTF-16
+text (its byte-order mark, or a line holding a NUL byte), a line longer than any name (`LONGEST_LINE`), a JSON log (a
+line that is a JSON object), or an inventory CSV (its header).
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     names: dict[str, None] = {}
     starting: dict[str, int] = {}  # names with whitespace at their start, and the line each is first on
     ending: dict[str, int] = {}
+    blank: dict[str, int] = {}  # names of whitespace alone, which Hotjar holds as it holds `plan `
     commented: dict[str, int] = {}
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
@@ -107,14 +108,14 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
         except UnicodeDecodeError:
             raise InputError(f"{option} {path}:{number}: not UTF-8 text") from None
         name = line.rstrip("\r\n")
+        if not name:
+            continue  # a blank line: nothing on it but its end
         text = name.strip()
-        if not text:
-            continue
-        if text[0] == "{" and text[-1] == "}" and _is_json_object(text):
+        if text[:1] == "{" and text[-1:] == "}" and _is_json_object(text):
             raise InputError(
                 f"{option} {path}: line {number} is a JSON object, not a name: the file lists one name per line"
             )
-        if text[0] == "[" and text[-1] == "]" and _json_type(text) is list:
+        if text[:1] == "[" and text[-1:] == "]" and _json_type(text) is list:
             # `jq .names` writes a list where `jq -r '.names[]'` writes its names a line each: taken as one name, it
             # held the site's first slot, and the names in it none.
             raise InputError(
@@ -131,9 +132,13 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             repeated.setdefault(name, number)
             continue
         names[name] = None
-        if name[0].isspace():
+        if not text:
+            # `inventory --format csv -o FILE` lists a trait named ` ` as a kept name in its slot: skipped, every name
+            # after it took the slot before its own.
+            blank.setdefault(name, number)
+        elif name[0].isspace():
             starting.setdefault(name, number)
-        if name[-1].isspace():
+        if text and name[-1].isspace():
             ending.setdefault(name, number)
         if name[0] == "#":
             commented.setdefault(name, number)
@@ -158,6 +163,12 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     notes = [
         _spaced_note(path, "start", starting),
         _spaced_note(path, "end", ending),
+        _note(
+            path,
+            blank,
+            f"is whitespace alone: taken as a name{_others(blank)}, as Hotjar holds one (a blank line has nothing on "
+            "it)",
+        ),
         _note(path, commented, f"starts with '#': taken as a name, not a comment{_others(commented)}"),
         _note(
             path,

@@ -6,6 +6,7 @@ Lines are streamed in blocks, so memory stays flat whatever the size of the inpu
 
 from __future__ import annotations
 
+import errno
 import glob
 import io
 import os
@@ -133,9 +134,23 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
                     )
                 raise InputError(f"{text}: no file matches this pattern{window.hint()}")
             sources.extend(Source(shown_name(str(file)), file) for file in files)
+        elif path.is_symlink():
+            # Said as a link in a folder is said (`open_source`): "no such file or directory" sent one looking for
+            # a name mistyped, where the name is there and what it links to is not.
+            raise InputError(f"{text}: {_link_to_nothing(path)}")
         else:
             raise InputError(f"{text}: no such file or directory")
     return sources
+
+
+def _link_to_nothing(path: Path) -> str:
+    """What a link that leads to no file leads to: a path that is not there, or round to itself."""
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"a link that leads round to itself ({error.strerror})"
+    return f"a link to {os.readlink(path)}, which is not there"
 
 
 def distinct(sources: list[Source]) -> tuple[list[Source], list[tuple[Source, Source]]]:

@@ -999,6 +999,24 @@ def test_dry_run_refuses_the_delivery_values_a_replay_refuses(logs: Any, given: 
     assert one_line(dry.stderr) == one_line(sent.stderr)
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--site-id", "\x1b[31m1"], "--site-id '\\u001b[31m1' is no number"),
+        (["--site-id", "-\u202e5"], "--site-id '-\\u202e5' is no number"),
+        (["--page-url", "https://a\u202eb.com/"], "--page-url 'https://a\\u202eb.com/': a\\u202eb.com is no host"),
+    ],
+)
+def test_a_delivery_value_is_quoted_with_its_characters_escaped_once(logs: Any, given: list[str], said: str) -> None:
+    # Escaped, then quoted as Python writes a string, the value was said as '\\u001b[31m1', with a backslash it
+    # never held, and --page-url's host further on in the same line escaped once: a\u202eb.com.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    dry = process("replay", path, "--dry-run", *given)
+    assert dry.code == 2
+    assert said in one_line(dry.stderr)
+    assert "\\\\" not in dry.stderr
+
+
 def test_replay_without_logs_says_so_before_what_it_needs_to_send() -> None:
     # It asked for a --site-id (or for Playwright, where it is missing) before saying the logs were missing.
     expected = (

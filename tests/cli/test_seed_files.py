@@ -3,6 +3,7 @@ file that is no list of names refused in one line."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import os
@@ -89,8 +90,18 @@ NOTED = {
     # An empty file (a download that failed, a `>` that emptied it) read as a site that held no name, unsaid.
     "an empty file": ("", ["names.txt: holds no name: taken as a site that held none before these logs"]),
     "a file of blank lines": (
-        "\n  \n\t\n",
+        "\n\r\n\n",
         ["names.txt: holds no name: taken as a site that held none before these logs"],
+    ),
+    # A trait named ` ` is a name the inventory lists in its slot: skipped as a blank line, each name after it in
+    # the file took the slot before its own.
+    "names of whitespace alone": (
+        "plan\n \n\n\t\nemail \n",
+        [
+            "names.txt:2: ' ' is whitespace alone: taken as a name (2 names in this file do), as Hotjar holds one (a "
+            "blank line has nothing on it)",
+            "names.txt:5: 'email ' ends with a space: taken as it is",
+        ],
     ),
 }
 """Seed files whose names look like a mistake: what each holds, and the lines said of it (one for each way a name
@@ -116,6 +127,21 @@ def test_names_with_whitespace_keep_their_slots(logs: Any) -> None:
     result = cli("inventory", path, "--known-attributes", "names.txt", "--format", "json")
     kept = [row["name"] for row in result.json()["attributes"]["names"] if row["fate"] == "kept"]
     assert kept[:2] == ["plan ", "email\t"] and "plan" in kept and "email" in kept
+
+
+def test_the_kept_names_of_an_inventory_csv_seed_a_site_in_the_same_slots(logs: Any) -> None:
+    # The README's way to a seed file: the kept names of a kind from `inventory --format csv -o FILE`, in slot order.
+    # A trait named ` ` was skipped as a blank line, and every name after it took the slot before its own.
+    path = logs("log.jsonl", identify(traits={"plan": "pro", " ": 1, "email": "a@example.com"}))
+    assert cli("inventory", path, "--format", "csv", "-o", "names.csv").code == 0
+    with open("names.csv", newline="") as file:
+        kept = [row for row in csv.DictReader(file) if row["kind"] == "attribute" and row["fate"] == "kept"]
+    names = [row["name"] for row in sorted(kept, key=lambda row: int(row["slot"]))]
+    assert names == ["plan", " ", "email"]
+    Path("names.txt").write_text("".join(f"{name}\n" for name in names))
+    result = cli("inventory", path, "--known-attributes", "names.txt", "--format", "json")
+    slots = {row["name"]: row["slot"] for row in result.json()["attributes"]["names"]}
+    assert slots == {"plan": 1, " ": 2, "email": 3}
 
 
 def test_a_leading_tab_is_said_escaped(logs: Any) -> None:

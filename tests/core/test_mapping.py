@@ -1359,6 +1359,22 @@ def test_a_character_class_closed_early_is_refused(body: str) -> None:
         Limits(event_name_characters=body)
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (r"^A-Z\]", r"event-name-characters '^A-Z\]' starts with ^"),
+        (r"a-\d", r"event-name-characters 'a-\d' is not a regular-expression character class body"),
+        (r"A-Za-z0-9 _\-.:|/]", r"event-name-characters 'A-Za-z0-9 _\-.:|/]' closes its character class early"),
+        ("^a\x1b", "event-name-characters '^a\\u001b' starts with ^"),
+    ],
+)
+def test_a_refused_class_is_quoted_as_it_was_given(body: str, said: str) -> None:
+    # Quoted as Python writes a string, `^A-Z\]` was said '^A-Z\\]', a backslash it never held, beside the advice
+    # to write a `^` as `\^`.
+    with pytest.raises(ValueError, match=f"^{re.escape(said)}"):
+        Limits(event_name_characters=body)
+
+
 def test_an_empty_class_is_refused_in_words_of_the_setting() -> None:
     # `[^]` is no class: the regular expression said "unterminated character set at position 0".
     said = "event-name-characters '' allows no character, so no event name could pass (is a variable unset?)"

@@ -970,3 +970,47 @@ def test_the_charts_of_logs_with_no_event_say_there_is_none(
     page = open_report(report).page
     assert page.locator("table#inventory").count() == 0 and page.locator("input.filter").count() == 0
     assert "These logs name no attribute and no event." in text
+
+
+def test_a_name_too_long_for_the_table_is_said_to_be_left_out_not_absent(tmp_path: Path) -> None:
+    # An event name of 300,000 characters is past the table's bound of text by itself: the page said "These logs
+    # name no attribute and no event." over budgets that counted it.
+    log = tmp_path / "long.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z", event="E" * 300_000) + "\n")
+    report = tmp_path / "report.html"
+    code, _ = cli("inventory", log, "--format", "html", "-o", report)
+    page = report.read_text()
+    assert code == 0
+    assert "These logs name no attribute and no event." not in page
+    assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
+
+
+def test_a_name_too_long_for_the_table_leaves_out_itself_not_the_names_after_it(tmp_path: Path) -> None:
+    # The most frequent never-sent name, of 300,000 characters, came first and ended the table: the short names
+    # after it, turned away, never sent or kept, were left out with it.
+    log = tmp_path / "long.jsonl"
+    lines = [track("2024-03-01T10:00:00Z", event="E" * 300_000, user=f"u{number}") for number in range(3)]
+    lines += [track("2024-03-01T10:00:00Z", event=name) for name in ("bad!", "worse?", "Signed Up")]
+    log.write_text("".join(line + "\n" for line in lines))
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    page = report.read_text()
+    shown = re.findall(r'<td class="name" data-name="[^"]*"[^>]*>([^<]*)</td>', page)
+    assert sorted(shown) == ["Signed Up", "bad!", "worse?"]
+    assert "Not in the table: 1 turned-away or never-sent name past the table's bound" in page
+
+
+def test_a_slot_of_a_name_of_a_million_characters_says_its_length_rather_than_holding_it(tmp_path: Path) -> None:
+    # A seed file takes a name of any length in its slot: the slot's title held it whole, and the page was as large.
+    names = tmp_path / "names.txt"
+    names.write_text("plan\n" + "P" * 1_000_000 + "\n")
+    log = tmp_path / "log.jsonl"
+    log.write_text(track("2024-03-01T10:00:00Z") + "\n")
+    for command in (["inventory"], ["validate", "--fail-on", "never"]):
+        report = tmp_path / f"{command[0]}.html"
+        code, _ = cli(*command, log, "--known-attributes", names, "--format", "html", "-o", report)
+        assert code == 0
+        page = report.read_text()
+        assert report.stat().st_size < 1_000_000
+        assert f'title="slot 2: {"P" * 199}… (1,000,000 characters)"' in page
+        assert 'title="slot 1: plan"' in page

@@ -247,6 +247,25 @@ def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
     assert one_line(result.stderr).endswith("b.jsonl:1: a link to gone.jsonl, which is not there")
 
 
+def test_a_link_named_that_leads_to_no_file_says_so_as_a_link_in_a_folder_does(tmp_path: Path) -> None:
+    # Named on the command line, it said "no such file or directory", as of a name mistyped: the name is there.
+    (tmp_path / "b.jsonl").symlink_to("gone.jsonl")
+    (tmp_path / "round.jsonl").symlink_to("again.jsonl")
+    (tmp_path / "again.jsonl").symlink_to("round.jsonl")
+    result = cli("validate", tmp_path / "b.jsonl")
+    assert result.code == 2
+    assert (
+        one_line(result.stderr)
+        == f"hotjar-cli: error: {tmp_path / 'b.jsonl'}: a link to gone.jsonl, which is not there"
+    )
+    result = cli("validate", tmp_path / "round.jsonl")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        f"hotjar-cli: error: {tmp_path / 'round.jsonl'}: a link that leads round to itself (Too many levels of "
+        "symbolic links)"
+    )
+
+
 @pytest.mark.parametrize(
     "named",
     [["a"], ["a/*"], ["a/**"], ["a/**/*.jsonl"], ["a/*/*/*"], ["a", "a/up/a"]],
