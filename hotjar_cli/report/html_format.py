@@ -450,12 +450,15 @@ def _exact(name: str) -> str:
     return UNSAFE.sub(lambda found: f"&#x{ord(found.group()):x};", html.escape(name, quote=True))
 
 
-def _name(name: str) -> str:
-    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut. Spaces at
-    its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it (`.name`)."""
+def _name(name: str, whole: bool = True) -> str:
+    """A name from the logs cut to `LINE_CHARACTERS`, escaped, with the whole name as its title when cut (`whole`: the
+    table, whose names are bounded in bytes, see `_table_rows`), else its first characters and its length
+    (`_slot_name`). Spaces at its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it
+    (`.name`)."""
     if len(name) <= LINE_CHARACTERS:
         return f">{_e(visible_name(name))}"
-    return f' title="{_e(visible_name(name))}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
+    title = visible_name(name) if whole else _slot_name(name)
+    return f' title="{_e(title)}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
 
 
 def _slot_name(name: str) -> str:
@@ -528,7 +531,11 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
         )
     parts.append(_slots_legend(option, budget["known_before"]))
     if turned_away:
-        names = ", ".join(f'<span class="name"{_name(name)}</span>' for name in turned_away[:TURNED_AWAY_LISTED])
+        # Each listed name titled by its first characters and its length past `LINE_CHARACTERS`: with the limits on
+        # names raised, 20 turned-away names of 300,000 characters, each whole in its title, made a page of 12 MB.
+        names = ", ".join(
+            f'<span class="name"{_name(name, whole=False)}</span>' for name in turned_away[:TURNED_AWAY_LISTED]
+        )
         more = len(turned_away) - TURNED_AWAY_LISTED
         in_table = sum(row["fate"] == "turned-away" for row in _table_rows(kind)[0])
         if more <= 0:
@@ -556,7 +563,7 @@ def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     for row in left_out + kept:
         if len(shown) >= TABLE_ROWS:
             break
-        length = len(_e(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
+        length = len(_name(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
         if size + length > TABLE_NAME_BYTES:
             continue  # too long for the room left: one long name leaves out itself, not every name after it
         size += length

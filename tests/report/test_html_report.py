@@ -284,6 +284,29 @@ def test_the_page_stays_small_whatever_limits_the_site_is_given(tmp_path: Path) 
         assert "1 of 10,000,000 slots used" in page and 'class="bar"' in page and 'class="slots"' not in page
 
 
+def test_turned_away_names_of_any_length_keep_the_page_small(tmp_path: Path) -> None:
+    # With the limits on names raised, each of the 20 turned-away names the budget lists held its whole self in its
+    # title: 25 attribute and 25 event names of 300,000 characters made a page of 12 MB.
+    log = tmp_path / "long.jsonl"
+    lines = [json.dumps({"type": "identify", "userId": "u0", "traits": {"plan": 1}, "timestamp": "2024-03-01T10:00Z"})]
+    for number in range(25):
+        moment = "2024-03-01T10:01:00Z"
+        lines.append(json.dumps({"type": "identify", "userId": "u1", "traits": {chr(65 + number) * 300_000: 1}}))
+        lines.append(
+            json.dumps({"type": "track", "userId": "u1", "event": chr(97 + number) * 300_000, "timestamp": moment})
+        )
+    log.write_text("\n".join(lines) + "\n")
+    limits = ["--max-attributes", "1", "--max-events", "1"]
+    lengths = ["--max-attribute-name-length", "1000000", "--max-event-name-length", "1000000"]
+    for command in (["validate", "--fail-on", "never"], ["inventory"]):
+        report = tmp_path / f"{command[0]}.html"
+        assert cli(command[0], log, *command[1:], *limits, *lengths, "--format", "html", "-o", report)[0] == 0
+        assert 0 < report.stat().st_size < 1_000_000
+        page = report.read_text()
+        assert page.count("… (300,000 characters)") >= 2 * 20  # each listed name, attributes and events
+        assert f'title="{"B" * 199}… (300,000 characters)">{"B" * 199}…' in page
+
+
 @pytest.mark.parametrize("command", [["validate", "--fail-on", "never"], ["inventory"]])
 def test_any_number_of_jobs_writes_the_same_page(
     tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
