@@ -14,6 +14,7 @@ from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
 from hotjar_cli.core.selection import Selection
+from hotjar_cli.core.visible import given
 
 KEYS = {
     "fail-on",
@@ -260,7 +261,7 @@ def _rate(key: str, raw: Any) -> Decimal:
 def _split_rate(text: str) -> tuple[str, str]:
     code, separator, rate = text.partition("=")
     if not separator:
-        raise ConfigError(f"max-rate {text!r} is not CODE=FRACTION (for example {MISSING_USER_ID.code}=0.01)")
+        raise ConfigError(f"max-rate {given(text)} is not CODE=FRACTION (for example {MISSING_USER_ID.code}=0.01)")
     return code.strip(), rate
 
 
@@ -272,7 +273,7 @@ def _rule_code(entry: str) -> str:
     if covered:
         # A prefix selects rules (`--select HJ3`), but a maximum rate is one rule's.
         raise ConfigError(
-            f"max-rate for {entry!r}: a maximum rate is one rule's; give its code or name, not a prefix of "
+            f"max-rate for {given(entry)}: a maximum rate is one rule's; give its code or name, not a prefix of "
             f"{len(covered)} rules ({', '.join(covered)})"
         )
-    raise ConfigError(f"{entry!r} names no rule (see `hotjar-cli rules`)")
+    raise ConfigError(f"{given(entry)} names no rule (see `hotjar-cli rules`)")

@@ -70,7 +70,7 @@ from hotjar_cli.cli.settings import (
 )
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import given, visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
 from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
 from hotjar_cli.report.records import planned_call_record
@@ -418,12 +418,12 @@ def site_number(site_id: str) -> int:
     text = site_id.strip()
     if text.isascii() and text[:1] == "-" and text[1:].isdigit():
         raise UsageError(
-            f"--site-id '{visible(site_id)}' is negative: give the number Hotjar shows as the Site ID (Account "
+            f"--site-id {given(site_id)} is negative: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
         )
     if not (text.isascii() and text.isdigit()):
         raise UsageError(
-            f"--site-id '{visible(site_id)}' is no number: give the number Hotjar shows as the Site ID (Account "
+            f"--site-id {given(site_id)} is no number: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
         )
     return int(site_id)
@@ -437,7 +437,7 @@ def page_address(page_url: str) -> str:
     try:
         return browser_url(page_url)
     except ValueError as error:
-        raise UsageError(f"--page-url '{visible(page_url)}': {error}") from None
+        raise UsageError(f"--page-url {given(page_url)}: {error}") from None
 
 
 def check_delivery_values(

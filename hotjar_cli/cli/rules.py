@@ -16,6 +16,7 @@ from hotjar_cli.cli.options import Color, choices
 from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
+from hotjar_cli.core.visible import given
 from hotjar_cli.report.records import rule_record
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def show_rule(
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code.strip())  # as --select reads an entry: a code copied with the space around it
     if rule is None:
-        raise UsageError(f"no rule {code!r} (see `hotjar-cli rules`)")
+        raise UsageError(f"no rule {given(code)} (see `hotjar-cli rules`)")
     if not sys.stdout.isatty() and not color.forced:
         sys.stdout.write(rule.documentation())  # Markdown as it is, for a file, a pipe or a page of docs
         return 0

@@ -28,7 +28,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.views import View
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import given, visible
 from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
@@ -285,7 +285,7 @@ def option_time(option: str, text: str | None) -> datetime | None:
         return parse_time(text)
     except ValueError:
         raise UsageError(
-            f"{option} {text!r} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)"
+            f"{option} {given(text)} is not an ISO-8601 date or time (for example 2020-04-10T21:07:00Z)"
         ) from None
 
 

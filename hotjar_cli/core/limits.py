@@ -8,7 +8,7 @@ from re import _parser  # type: ignore[attr-defined]  # how re reads a pattern: 
 from typing import Any
 
 from hotjar_cli.core.model import rebuilt
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import given
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's Number.MAX_SAFE_INTEGER: larger numbers cannot be held exactly in the browser."""
@@ -46,7 +46,7 @@ class Limits:
                 "event-name-characters '' allows no character, so no event name could pass (is a variable unset?)"
             )
         # Quoted as given, not as Python writes a string: `A-Z\]` was said `'A-Z\\]'`, beside advice to write `\]`.
-        shown = f"'{visible(self.event_name_characters)}'"
+        shown = given(self.event_name_characters)
         if self.event_name_characters.startswith("^"):
             # `[^^A-Za-z]` would allow `^` and letters, where a class that starts with `^` means all but them.
             raise ValueError(

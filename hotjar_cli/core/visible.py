@@ -92,6 +92,13 @@ def quoted(text: str) -> str:
     return visible_json(json.dumps(text, ensure_ascii=False))
 
 
+def given(text: str) -> str:
+    """A value as the user gave it (an option's, a setting's), in single quotes, with what `visible` escapes escaped
+    and nothing else: how an error quotes it. Quoted as Python writes a string, `C:\\x` read `'C:\\\\x'`, a backslash
+    the value never held, beside advice on how to write one."""
+    return f"'{visible(text)}'"
+
+
 def quoted_characters(characters: list[str], most: int = 10) -> str:
     """Characters a finding names, each in double quotes and written as `visible` writes it (`"\\u001b" "["`), the
     first `most` of them, then `…`."""

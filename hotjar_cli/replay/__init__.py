@@ -24,7 +24,7 @@ from hotjar_cli.core.eventtime import message_time
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.repeats import Repeats
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import given, visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
@@ -140,7 +140,7 @@ def check_values(
     elif page_url is not None and urlsplit(page_url).scheme == "http":
         raise ReplaySetupError(
             f"Hotjar only works over HTTPS: its script refuses to start on the http: page "
-            f"{page_url!r}, so nothing would reach Hotjar; give the site's https:// "
+            f"{given(page_url)}, so nothing would reach Hotjar; give the site's https:// "
             "address as --page-url"
         )
     if give_up_after_seconds is not None and give_up_after_seconds < 0:
@@ -177,7 +177,7 @@ def _writable(folder: Path) -> bool:
 def _check_url(what: str, url: str, hint: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ReplaySetupError(f"the {what} {url!r} is not an http(s) address: {hint}")
+        raise ReplaySetupError(f"the {what} {given(url)} is not an http(s) address: {hint}")
 
 
 class EventPlanner:

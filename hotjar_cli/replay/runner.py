@@ -38,7 +38,7 @@ from rich.progress import (
 from rich.table import Column
 from rich.text import Text
 
-from hotjar_cli.core.visible import visible
+from hotjar_cli.core.visible import given, visible
 from hotjar_cli.replay.accounting import Tally
 from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.checkpoint import Checkpoint
@@ -397,7 +397,7 @@ class Runner:
         self.dead_letter.add(user)
         if failure not in (Failure.INTERRUPTED, Failure.GAVE_UP):
             if self._logged < LOGGED_FAILURES:
-                who = f"{user.key!r} " if self.settings.show_values else ""
+                who = f"{given(user.key)} " if self.settings.show_values else ""
                 calls = f"{len(user.calls)} call{'s' if len(user.calls) != 1 else ''}"
                 self.say(f"dead-lettered the user {who}first seen at {user.first} ({calls}): {delivery}")
             elif self._logged == LOGGED_FAILURES:

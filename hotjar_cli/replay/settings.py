@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from hotjar_cli.core.visible import given
+
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?")
 
 
@@ -15,7 +17,7 @@ def parse_duration(text: str) -> float:
     """Seconds in `90s`, `10m`, `1h`, `1h30m` or a bare number of seconds. Raises ValueError."""
     match = _DURATION.fullmatch(text.strip().lower())
     if not text.strip() or match is None or not any(match.groups()):
-        raise ValueError(f"{text!r} is not a duration: write it like 90s, 10m or 1h")
+        raise ValueError(f"{given(text)} is not a duration: write it like 90s, 10m or 1h")
     hours, minutes, seconds = (float(part) if part else 0.0 for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
 
@@ -55,7 +57,7 @@ def browser_url(url: str) -> str:
         if not host:
             raise ValueError(f"no host: {_AN_ADDRESS}")
         if forbidden := _FORBIDDEN_HOST.search(host):
-            raise ValueError(f"a host with {forbidden.group()!r} in it: {_AN_ADDRESS}")
+            raise ValueError(f"a host with {given(forbidden.group())} in it: {_AN_ADDRESS}")
     port = parts.port
     netloc = host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
     if parts.username is not None:

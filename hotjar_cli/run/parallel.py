@@ -51,6 +51,7 @@ from hotjar_cli.core.model import Event
 from hotjar_cli.core.site import Site
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
+from hotjar_cli.core.visible import given
 from hotjar_cli.run.counting import attach, for_worker
 from hotjar_cli.run.one_pass import Observer, PassSettings, run_pass
 from hotjar_cli.sources.reader import is_compressed, lines_before, size_of, split_ranges
@@ -113,7 +114,7 @@ def parallel_min_bytes(default: int | None = PARALLEL_MIN_BYTES) -> int | None:
     except ValueError:
         value = -1
     if value < 0:
-        raise EngineError(f"{MIN_BYTES_VARIABLE}={text!r}: not a number of bytes")
+        raise EngineError(f"{MIN_BYTES_VARIABLE}={given(text)}: not a number of bytes")
     return value
 
 

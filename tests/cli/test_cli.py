@@ -1017,6 +1017,27 @@ def test_a_delivery_value_is_quoted_with_its_characters_escaped_once(logs: Any, 
     assert "\\\\" not in dry.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["validate", "--since", "C:\\x"], "--since 'C:\\x' is not an ISO-8601 date or time"),
+        (["validate", "--select", "C:\\x"], "'C:\\x' names no rule"),
+        (["validate", "--max-rate", "C:\\x"], "max-rate 'C:\\x' is not CODE=FRACTION"),
+        (["validate", "--max-rate", "C:\\x=0.1"], "'C:\\x' names no rule"),
+        (["replay", "--dry-run", "--give-up-after", "C:\\x"], "'C:\\x' is not a duration"),
+        (["replay", "--dry-run", "--page-url", "https://a\x1bb.com/"], "a host with '\\u001b' in it"),
+    ],
+)
+def test_a_refused_value_is_quoted_as_it_was_given(logs: Any, given: list[str], said: str) -> None:
+    # Quoted as Python writes a string, `C:\x` read 'C:\\x', a backslash the value never held, and an escape
+    # character '\x1b' where every other message writes \u001b.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    refused = process(given[0], path, *given[1:])
+    assert refused.code == 2
+    assert said in one_line(refused.stderr)
+    assert "\\\\" not in refused.stderr and "\\x1b" not in refused.stderr
+
+
 def test_replay_without_logs_says_so_before_what_it_needs_to_send() -> None:
     # It asked for a --site-id (or for Playwright, where it is missing) before saying the logs were missing.
     expected = (
