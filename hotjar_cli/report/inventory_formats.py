@@ -338,9 +338,10 @@ def _field(value: Any) -> str:
     return text
 
 
-def _plain_counts(counts: dict[str, int]) -> str:
-    """`string:21963 number:4`: the pairs without thousands separators, for a program to split."""
-    return " ".join(f"{key}:{value}" for key, value in counts.items())
+def _plain_counts(counts: dict[str, int] | None) -> str | None:
+    """`string:21963 number:4`: the pairs without thousands separators, for a program to split; None (an empty cell)
+    where they are not known."""
+    return None if counts is None else " ".join(f"{key}:{value}" for key, value in counts.items())
 
 
 def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> int:

@@ -201,23 +201,24 @@ def _known_only(names: Names) -> int:
 
 def _unseen_name_record(name: str, slot: int, attribute: bool, sampled: bool) -> dict[str, Any]:
     """The row of a name the site holds that no record tells of: held before these logs and never named in them, or
-    outside the sample held (`sampled`), whose counts are then unknown (null)."""
-    unknown = None if sampled else 0
+    outside the sample held (`sampled`), whose counts are then unknown: null, every one (an empty `types` or a false
+    `users_estimated` would read as known)."""
+    counts: dict[str, int] | None = None if sampled else {}
     row: dict[str, Any] = {
         "name": name,
         "fate": "kept",
         "slot": slot,
-        "messages": unknown,
-        "users": unknown,
-        "users_estimated": False,
+        "messages": None if sampled else 0,
+        "users": None if sampled else 0,
+        "users_estimated": None if sampled else False,
         "first_seen": None,
         "last_seen": None,
     }
     if attribute:
-        row["types"] = {}
-        row["dropped"] = {}
+        row["types"] = counts
+        row["dropped"] = None if counts is None else {}
     else:
-        row["findings"] = {}
+        row["findings"] = counts
     return row
 
 

@@ -974,7 +974,15 @@ def test_a_kept_name_whose_counts_are_not_known_reads_as_unknown_never_as_zero(t
     rows = json.loads(out)["attributes"]["names"]
     unknown = {row["name"] for row in rows if row["fate"] == "kept" and row["messages"] is None}
     assert unknown, "some kept names fall outside the sample"
-    assert all(row["users"] is None and row["first_seen"] is None for row in rows if row["name"] in unknown)
+    # Every count null: an empty `types` and a false `users_estimated` read as counts known to be none.
+    nulls = ("users", "users_estimated", "types", "dropped", "first_seen", "last_seen")
+    assert all(all(row[key] is None for key in nulls) for row in rows if row["name"] in unknown)
+    csv_rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv")[1])))
+    assert all(
+        all(row[key] == "" for key in ("users_estimated", "types", "findings"))
+        for row in csv_rows
+        if row["name"] in unknown
+    )
     for format in ("text", "markdown"):
         out = cli("inventory", log, "--format", format)[1]
         cells = [
