@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Outcome
 from hotjar_cli.core.rules import RULES, Effect
@@ -49,8 +50,9 @@ def shortened(text: str, width: int = SHOWN_WIDTH) -> str:
     """A text from the logs as the human formats show it (a JSON path that holds a trait's name, a messageId, a key
     of the payload): cut past `width` characters, with its length said. Sent 600,000 characters long, a trait's name
     made a markdown report of megabytes (over the 1 MiB of GitHub's step summary) and a text report of thousands of
-    lines; the json and jsonl reports keep it whole."""
-    return text if len(text) <= width else f"{text[: width - 1]}… ({len(text):,} characters)"
+    lines; the json and jsonl reports keep it whole. Its length is counted as Hotjar and the rules count one
+    (`utf16_length`: an emoji is two), so that it reads as the finding's own."""
+    return text if len(text) <= width else f"{text[: width - 1]}… ({utf16_length(text):,} characters)"
 
 
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:

@@ -26,6 +26,7 @@ import msgspec
 
 from hotjar_cli import __version__
 from hotjar_cli.core.eventtime import END_SECOND
+from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
@@ -467,7 +468,7 @@ def _slot_name(name: str) -> str:
     title of up to 1,000 slots made the page as large as the name."""
     if len(name) <= LINE_CHARACTERS:
         return visible_name(name)
-    return f"{visible_name(name[: LINE_CHARACTERS - 1])}… ({len(name):,} characters)"
+    return f"{visible_name(name[: LINE_CHARACTERS - 1])}… ({utf16_length(name):,} characters)"
 
 
 def _slots_legend(option: str, known: int) -> str:

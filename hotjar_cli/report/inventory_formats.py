@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, TextIO
 
 from hotjar_cli import __version__
+from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.visible import unambiguous, visible, visible_name
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
@@ -234,10 +235,11 @@ def _text_name(name: str) -> str:
 
 def _cut(name: str, limit: int) -> tuple[str, str]:
     """A name made visible (`visible_name`), past `limit` characters cut to its first ones and an ellipsis, and the
-    words that then say its length (` (20,003 characters)`), else none."""
+    words that then say its length (` (20,003 characters)`, counted as Hotjar and the rules count them: `utf16_length`),
+    else none."""
     if len(name) <= limit:
         return visible_name(name), ""
-    return visible_name(name[: limit - 1]) + "…", f" ({len(name):,} characters)"
+    return visible_name(name[: limit - 1]) + "…", f" ({utf16_length(name):,} characters)"
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:

@@ -1149,3 +1149,17 @@ def test_the_markdown_inventory_says_what_it_read_as_the_text_and_html_do(tmp_pa
     assert out.splitlines()[2] == "5 events from 2024-03-01T00:00:00Z to 2024-03-05T00:00:00Z."
     out = cli("inventory", log, "--format", "markdown", "--since", "2025-01-01")[1]
     assert out.splitlines()[2] == "5 events, 5 filtered out."
+
+
+def test_a_cut_name_is_said_to_be_as_long_as_its_finding_says(tmp_path: Path) -> None:
+    # The inventories counted a name's characters as Python does (1,202) where event-name-too-long says it is 1,205
+    # characters long, as Hotjar counts: each emoji is two.
+    name = "\N{GRINNING FACE}" * 3 + "x" * 1_199
+    log = tmp_path / "emoji.jsonl"
+    log.write_text(lines_of({"type": "track", "userId": "u1", "event": name, "timestamp": "2024-03-01T10:00:00Z"}))
+    finding = json.loads(cli("validate", log, "--format", "json", "--fail-on", "never")[1])
+    assert "1205 characters long" in json.dumps(finding)
+    for format in ("text", "markdown"):
+        out = " ".join(cli("inventory", log, "--format", format)[1].split())  # however the table wraps it
+        assert "(1,205 characters)" in out, format
+        assert "(1,202 characters)" not in out, format
