@@ -167,6 +167,7 @@ FORMAT_OF_SUFFIX = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".md": "markdown",
+    ".markdown": "markdown",
     ".xml": "junit",
     ".csv": "csv",
 }

@@ -394,6 +394,10 @@ def test_missing_folders_on_the_report_path_are_made_and_a_file_in_the_way_is_na
             "report.JSON gets the text report; --format json writes the json one",
         ),
         (["inventory", "{log}", "-o", "names.csv"], "names.csv gets the text report; --format csv writes the csv one"),
+        (
+            ["inventory", "{log}", "-o", "names.markdown"],
+            "names.markdown gets the text report; --format markdown writes the markdown one",
+        ),
         (["validate", "{log}", "-o", "report.html", "-f", "text"], None),  # asked for by name
         (["validate", "{log}", "-o", "report.txt"], None),
         (["inventory", "{log}", "-o", "names.xml"], None),  # no JUnit inventory to point to
