@@ -10,6 +10,7 @@ import functools
 import gc
 import glob
 import os
+import signal
 import stat
 import sys
 import time
@@ -267,8 +268,6 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         raise _named(error, path) from None
     target = Path(os.path.realpath(path))
     _refuse_read_only(path, target)
-    import tempfile  # here: it costs start-up time, and most runs write to stdout
-
     try:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -276,19 +275,24 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
         except OSError as error:
             raise UsageError(f"{path}: cannot make the folder {error.filename} ({error.strerror or error})") from None
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        file = open(handle, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
+        temporary = _write_aside(target)
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise UsageError(_folder_not_writable(path, target, error)) from None
         raise UsageError(f"{path}: {error.strerror or error}") from None
-    temporary = Path(name)
+    try:
+        file = open(temporary, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
+    except BaseException as error:
+        _remove_aside(temporary)
+        if isinstance(error, OSError):
+            raise UsageError(f"{path}: {error.strerror or error}") from None
+        raise
     try:
         yield file
         file.close()
     except BaseException as error:
         file.close()
-        temporary.unlink(missing_ok=True)
+        _remove_aside(temporary)
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise _named(error, path) from None
         raise
@@ -303,9 +307,45 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             mode = 0o666 & ~umask
         temporary.chmod(mode)
         os.replace(temporary, target)
+        _WRITTEN_ASIDE.discard(temporary)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        _remove_aside(temporary)
         raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+_WRITTEN_ASIDE: set[Path] = set()
+"""The reports being written beside their files (`open_output`), until renamed over them or removed."""
+
+
+def _write_aside(target: Path) -> Path:
+    """A new, empty file beside `target`, in `_WRITTEN_ASIDE` before Ctrl-C or SIGTERM can come: one that came before
+    `open_output` reached its `try`, or once it gave the file but before the command's first step (when no `with`
+    removes it), would leave the file behind but for `remove_written_aside`."""
+    import tempfile  # here: it costs start-up time, and most runs write to stdout
+
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        temporary = Path(name)
+        _WRITTEN_ASIDE.add(temporary)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal that came meanwhile is raised from here
+    return temporary
+
+
+def _remove_aside(temporary: Path) -> None:
+    temporary.unlink(missing_ok=True)
+    _WRITTEN_ASIDE.discard(temporary)
+
+
+def remove_written_aside() -> None:
+    """Removes the reports an interrupted command was writing beside their files: the files named by -o keep their
+    last reports, and nothing else is left."""
+    for temporary in list(_WRITTEN_ASIDE):
+        with contextlib.suppress(OSError):
+            _remove_aside(temporary)
 
 
 def _writable(path: Path) -> bool:

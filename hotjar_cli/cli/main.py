@@ -54,6 +54,27 @@ def stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _terminate)
 
 
+def interrupt_again(unraisable: "sys.UnraisableHookArgs") -> None:
+    """`sys.unraisablehook`: Ctrl-C or SIGTERM is raised again, in the command, when it came as Python ran code whose
+    exceptions it can only print (a weak reference's callback, which ends every import, a `__del__`): there, it
+    was printed as `Exception ignored in …` and the command went on, reading a pipe for ever. Other exceptions are
+    printed as Python prints them."""
+    stop = unraisable.exc_type
+    if not issubclass(stop, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+
+    def again(frame: FrameType, event: str, arg: object) -> None:
+        if frame.f_code is interrupt_again.__code__:
+            return  # raised in this hook, it would be printed again
+        sys.setprofile(None)
+        raise stop
+
+    # Raised from the next call or return of the code that ran the callback, once this hook is done; and once more,
+    # should that be another such callback.
+    sys.setprofile(again)
+
+
 WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
 """The commands whose report `-o FILE` writes elsewhere than standard output."""
 
@@ -133,6 +154,7 @@ def usable_columns() -> None:
 
 def main() -> None:
     """The `hotjar-cli` console script."""
+    sys.unraisablehook = interrupt_again
     stop_on_sigterm()
     fill_closed_streams()
     utf8_output()
@@ -146,7 +168,7 @@ def main() -> None:
         from click.utils import PacifyFlushWrapper
 
         from hotjar_cli.cli.app import app
-        from hotjar_cli.cli.command import drop_stdout, output_error
+        from hotjar_cli.cli.command import drop_stdout, output_error, remove_written_aside
         from hotjar_cli.cli.talk import Talk
         from hotjar_cli.core.gate import EXIT_ERROR
     except KeyboardInterrupt:
@@ -169,6 +191,7 @@ def main() -> None:
         Talk().error(error.format_message())
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
+        remove_written_aside()
         Talk().say(interrupted())
         sys.exit(interrupted_code())
     except BrokenPipeError:
@@ -190,6 +213,7 @@ def main() -> None:
             sys.exit(0)
         raise
     if code == EXIT_INTERRUPTED:  # Ctrl-C or SIGTERM during a command: Typer turns either into this exit code
+        remove_written_aside()
         Talk().say(interrupted())
         sys.exit(interrupted_code())
     sys.exit(code if isinstance(code, int) else 0)

@@ -168,6 +168,33 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, args: list[str]) -> 
 # -o is written whole or not at all
 
 
+def interrupt_as_the_report_is_written(
+    folder: Path, command: str, stop: signal.Signals, poll: float
+) -> tuple[int, str]:
+    """Runs `command` with `-o report.json` in `folder` on a pipe that stays open, which keeps it going, and sends it
+    `stop` once the report's file is being written aside (looked for every `poll` seconds): its exit code and stderr.
+    Started as from a terminal, where Ctrl-C interrupts: a shell starts a background job with SIGINT ignored, and the
+    command keeps to that."""
+    report = folder / "report.json"
+    with subprocess.Popen(
+        [str(CLI), command, "-", "-f", "json", "-o", str(report)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=folder,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    ) as running:
+        assert running.stdin is not None and running.stderr is not None
+        running.stdin.write(identify().encode())
+        running.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not list(folder.glob(".report.json.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(poll)
+        assert list(folder.glob(".report.json.*.tmp")), "the report is not written aside"
+        assert report.read_text() == "the previous report\n"
+        running.send_signal(stop)
+        return running.wait(timeout=30), running.stderr.read().decode()
+
+
 @pytest.mark.parametrize("command", ["validate", "inventory"])
 @pytest.mark.parametrize(
     ("stop", "code", "said"),
@@ -181,50 +208,110 @@ def test_an_interrupted_run_leaves_the_previous_report(
     # it ended the command with no word at all.
     report = tmp_path / "report.json"
     report.write_text("the previous report\n")
-    # Reading from a pipe that stays open keeps the run going until it is interrupted. Started as from a terminal,
-    # where Ctrl-C interrupts: a shell starts a background job with SIGINT ignored, and the command keeps to that.
-    with subprocess.Popen(
-        [str(CLI), command, "-", "-f", "json", "-o", str(report)],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    ) as running:
-        assert running.stdin is not None
-        running.stdin.write(identify().encode())
-        running.stdin.flush()
-        deadline = time.monotonic() + 30
-        while not list(tmp_path.glob(".report.json.*.tmp")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert list(tmp_path.glob(".report.json.*.tmp")), "the report is not written aside"
-        assert report.read_text() == "the previous report\n"
-        running.send_signal(stop)
-        assert running.wait(timeout=30) == code
-        assert running.stderr is not None
-        assert running.stderr.read().decode().splitlines() == [said]
+    assert interrupt_as_the_report_is_written(tmp_path, command, stop, 0.05) == (code, said + "\n")
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
 
 
-def test_ctrl_c_while_the_command_starts_says_so_in_one_line_not_a_traceback(tmp_path: Path) -> None:
-    # A real SIGINT, sent as the command imports its parts: the first few tenths of a second of every run. Ctrl-C
-    # interrupts, as in a terminal, even when the tests run as a background job, which ignores it (and so would the
-    # command, as it keeps to what it was started with).
-    script = (
-        "import builtins, os, signal, sys\n"
-        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        "real = builtins.__import__\n"
-        "def importing(name, *args, **kwargs):\n"
-        "    if name == 'hotjar_cli.cli.app':\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return real(name, *args, **kwargs)\n"
-        "builtins.__import__ = importing\n"
-        "from hotjar_cli.cli.main import main\n"
-        "sys.argv = ['hotjar-cli', 'validate', 'events.jsonl']\n"
-        "main()\n"
-    )
+@pytest.mark.parametrize(
+    ("command", "stop"),
+    [("validate", signal.SIGINT), ("inventory", signal.SIGTERM)],
+    ids=["validate-ctrl-c", "inventory-sigterm"],
+)
+def test_an_interrupt_the_moment_the_report_file_is_made_leaves_nothing_behind(
+    tmp_path: Path, command: str, stop: signal.Signals
+) -> None:
+    # The interrupt comes within a millisecond of the file's making, before the command has begun to write it: once
+    # in three runs, that left the file beside the report.
+    for attempt in range(16):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        report = folder / "report.json"
+        report.write_text("the previous report\n")
+        code, _ = interrupt_as_the_report_is_written(folder, command, stop, 0.0002)
+        assert code == 128 + stop
+        assert report.read_text() == "the previous report\n"
+        assert list(folder.iterdir()) == [report], f"attempt {attempt}"
+
+
+CTRL_C = (
+    "import builtins, gc, glob, os, signal, sys, weakref\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    "def ctrl_c(*args):\n"
+    "    os.kill(os.getpid(), signal.SIGINT)\n"
+    "{when}\n"
+    "from hotjar_cli.cli.main import main\n"
+    "sys.argv = ['hotjar-cli', *{args!r}]\n"
+    "main()\n"
+)
+"""A script that runs `hotjar-cli *args` and gets a real Ctrl-C (`ctrl_c`) at the moment `when` sets up. Ctrl-C
+interrupts, as in a terminal, even when the tests run as a background job, which ignores it (and so would the
+command, as it keeps to what it was started with)."""
+
+AS_THE_APP_IS_IMPORTED = (
+    "real = builtins.__import__\n"
+    "def importing(name, *args, **kwargs):\n"
+    "    if name == 'hotjar_cli.cli.app':\n"
+    "        ctrl_c()\n"
+    "    return real(name, *args, **kwargs)\n"
+    "builtins.__import__ = importing\n"
+)
+"""As the command imports its parts: the first few tenths of a second of every run."""
+
+IN_A_CALLBACK_AS_THE_APP_IS_IMPORTED = (
+    "class Held: pass\n"
+    "real = builtins.__import__\n"
+    "def importing(name, *args, **kwargs):\n"
+    "    if name == 'hotjar_cli.cli.app':\n"
+    "        held = Held()\n"
+    "        reference = weakref.ref(held, ctrl_c)\n"
+    "        del held\n"
+    "    return real(name, *args, **kwargs)\n"
+    "builtins.__import__ = importing\n"
+)
+"""As the command imports its parts, and as Python runs a weak reference's callback, where an exception can only be
+printed (as the end of every import runs one)."""
+
+AS_THE_COLLECTOR_RUNS_WITH_THE_REPORT_ASIDE = (
+    "def collecting(phase, info):\n"
+    "    if phase == 'start' and glob.glob('.report.json.*.tmp'):\n"
+    "        gc.callbacks.remove(collecting)\n"
+    "        ctrl_c()\n"
+    "gc.callbacks.append(collecting)\n"
+)
+"""In the garbage collector's callback, where an exception can only be printed, once the run has begun to write its
+report: the collection at the start of a run ends imports' weak references, whose callbacks run then."""
+
+
+@pytest.mark.parametrize(
+    "when", [AS_THE_APP_IS_IMPORTED, IN_A_CALLBACK_AS_THE_APP_IS_IMPORTED], ids=["importing", "in-a-callback"]
+)
+def test_ctrl_c_while_the_command_starts_says_so_in_one_line_not_a_traceback(tmp_path: Path, when: str) -> None:
+    script = CTRL_C.format(when=when, args=["validate", "events.jsonl"])
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert (done.returncode, done.stdout, done.stderr.splitlines()) == (130, "", [INTERRUPTED])
+
+
+def test_ctrl_c_in_a_callback_while_a_run_reads_a_pipe_stops_it(tmp_path: Path) -> None:
+    # Python printed it (`Exception ignored in …`) and went on: the run read its pipe, which stays open, for ever.
+    report = tmp_path / "report.json"
+    report.write_text("the previous report\n")
+    args = ["validate", "-", "-f", "json", "-o", report.name]
+    script = CTRL_C.format(when=AS_THE_COLLECTOR_RUNS_WITH_THE_REPORT_ASIDE, args=args)
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+    ) as running:
+        assert running.stdin is not None and running.stderr is not None
+        running.stdin.write(identify().encode())
+        running.stdin.flush()
+        try:
+            code = running.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            raise
+        assert (code, running.stderr.read().decode().splitlines()) == (130, [INTERRUPTED])
+    assert report.read_text() == "the previous report\n"
+    assert list(tmp_path.iterdir()) == [report]
 
 
 def test_a_finished_run_replaces_the_report_with_ordinary_permissions(logs: Any) -> None:
