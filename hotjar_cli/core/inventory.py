@@ -7,7 +7,8 @@ users, the JavaScript types of an attribute's values and the values dropped by e
 - kept: one of the names the site holds, with its slot number (the order in which the site admitted it);
 - turned away: offered to the site (no other rule dropped it) only once the site was full
   (attribute-limit-exceeded, event-limit-exceeded);
-- never sent: every value or message under it was dropped by another rule.
+- never sent: every value or message under it was dropped by another rule (a message Segment's integration takes in
+  and drops whole, an identify with no userId say, loses every name it carries).
 
 A name is *offered* to the site at the first value or message under it that no other rule drops: that is where
 Hotjar's site-wide limit is decided (see `Site`). Which names the site keeps follows from the names offered, in
@@ -39,6 +40,8 @@ from hotjar_cli.core.rules import (
     EVENT_NAME_HIGH_CARDINALITY,
     EVENT_NAME_INVALID_CHARACTERS,
     EVENT_NAME_TOO_LONG,
+    MISSING_USER_ID,
+    UNCOPYABLE_MESSAGE,
 )
 from hotjar_cli.core.sketch import EXACT_USERS, DistinctUsers, packed_users, user_hash, users_counted
 from hotjar_cli.core.tally import (
@@ -69,6 +72,11 @@ _REJECTING_EVENT_NAME_CODES: Final = (
 _EVENT_NAME_CODES: Final = frozenset((*_REJECTING_EVENT_NAME_CODES, EVENT_NAME_HIGH_CARDINALITY.code))
 _EVENT_LIMIT_CODE: Final = EVENT_LIMIT_EXCEEDED.code
 _ATTRIBUTE_LIMIT_CODE: Final = ATTRIBUTE_LIMIT_EXCEEDED.code
+_LOST_WHOLE_CODES: Final = frozenset((MISSING_USER_ID.code, UNCOPYABLE_MESSAGE.code))
+"""The rules that reject a message Segment's Hotjar integration takes in, for something other than a name (an
+identify with no userId, a message its facade cannot copy): every name the message carries is lost with it, and
+counted as dropped by that rule. (A message the integration never takes in, disabled for Hotjar or sent from a
+server, and one of a type it does not send, carry no name to Hotjar.)"""
 
 
 class InventoryBounds(msgspec.Struct, frozen=True):
@@ -721,6 +729,17 @@ def _offers_attribute(code: str | None) -> bool:
     return code is None or code == _ATTRIBUTE_LIMIT_CODE
 
 
+def _lost_whole(decision: Decision) -> str | None:
+    """The code of the rule that rejected a message whole, and every name it carries with it (`_LOST_WHOLE_CODES`);
+    None for any other message."""
+    if decision.call is not None:
+        return None
+    for finding in decision.findings:
+        if finding.code in _LOST_WHOLE_CODES:
+            return finding.code
+    return None
+
+
 def _event_name_codes(decision: Decision) -> list[str]:
     """The codes of a track's findings about its event name: rejected for the name (too long, invalid
     characters) or by the site's limit, or noted (high cardinality)."""
@@ -957,8 +976,13 @@ class Inventory:
                 if decision.call.attributes is None:  # shared by identifies (see `Kinds`)
                     self._tally.hold_identify(decision, decision_kind)
                 self._identify(traits, fields, decision, when, file, line, index, in_order)
+        elif kind == "identify" and (lost := _lost_whole(decision)) is not None:
+            # Not held: an identify with traits and one without may share the decision.
+            traits = fields[TRAITS]
+            if traits and type(traits) is dict:
+                self._lost_traits(traits, lost, fields, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
-            self._hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify dropped whole: no name
+            self._hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify ignored: no name
 
     def _slot(self, names: Names, kind: int, name: str, event_name_at_fault: bool = False) -> int:
         """A name's slot in the tally, with its record made when new; -1 outside the sample held.
@@ -1028,8 +1052,11 @@ class Inventory:
             return
         found = _event_name_codes(decision)
         if decision.call is None and not _rejected_for_name(found):
-            self._hold(decision, None, -1, (), decision_kind)  # dropped for something other than its name
-            return
+            lost = _lost_whole(decision)
+            if lost is None:
+                self._hold(decision, None, -1, (), decision_kind)  # ignored (disabled for Hotjar, from a server)
+                return
+            found.append(lost)  # lost whole: its name with it
         names = self.events
         names.occurrences += 1
         offered = _offers_event(decision, found)
@@ -1078,6 +1105,30 @@ class Inventory:
             self._trait(name, value, codes, True, fields, when, file, line, index, in_order)
         if names.full:
             self._watch()  # the site is full: the tally counts the traits of later identifies
+
+    def _lost_traits(
+        self,
+        traits: dict[str, Any],
+        code: str,
+        fields: tuple[Any, ...],
+        when: Any,
+        file: str,
+        line: int,
+        index: int | None,
+        in_order: bool,
+    ) -> None:
+        """An identify rejected whole by the rule of `code`: each trait counted under its name, its value dropped by
+        that rule, and no name offered to the site."""
+        names = self.attributes
+        names.occurrences += len(traits)
+        for name, value in traits.items():
+            slot = self._slot(names, ATTRIBUTES, name)
+            if slot < 0:
+                continue
+            self._count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
+            self._count_type(slot, value)
+            dropped = names.records[name].dropped
+            dropped[code] = dropped.get(code, 0) + 1
 
     def _trait(
         self,

@@ -57,6 +57,55 @@ def test_inventory_of_the_samples_lists_every_name_with_every_field(monkeypatch:
     assert turned_away and all("HJ206" in row["dropped"] for row in turned_away)
 
 
+def test_the_names_a_message_rejected_whole_carries_are_never_sent_under_the_rule_that_rejected_it(
+    tmp_path: Path,
+) -> None:
+    # Segment's integration takes these in and sends nothing: an identify with no userId, and messages its facade
+    # cannot copy. Every name they carry is lost; one also sent by a call elsewhere is kept, with the loss counted.
+    # Messages the integration never takes in (disabled for Hotjar, from a server) carry no name to Hotjar.
+    messages = [
+        {"type": "identify", "anonymousId": "a1", "traits": {"plan": "pro", "seats": 3}},
+        {"type": "identify", "anonymousId": "a2"},
+        {"type": "identify", "userId": "u1", "traits": {"plan": "team"}},
+        {"type": "identify", "anonymousId": "a3", "traits": {"seats": 4}},
+        {"type": "identify", "userId": "u2", "traits": {"region": "eu", "hasOwnProperty": 1}},
+        {"type": "track", "userId": "u3", "event": "Cart Copied", "properties": {"hasOwnProperty": 1}},
+        {"type": "track", "userId": "u3", "event": "Signed Up", "integrations": {"Hotjar": False}},
+        {"type": "identify", "userId": "u3", "traits": {"quiet": 1}, "integrations": {"All": False}},
+        {
+            "type": "identify",
+            "userId": "u4",
+            "traits": {"server": 1},
+            "context": {"library": {"name": "analytics-python"}},
+        },
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps({**message, "timestamp": "2026-01-01T00:00:00Z"}) + "\n" for message in messages))
+    code, out, _ = cli("inventory", log, "--format", "json")
+    assert code == 0
+    record = json.loads(out)
+    rows = {(kind, row["name"]): row for kind in ("attributes", "events") for row in record[kind]["names"]}
+    assert set(rows) == {("attributes", name) for name in ("plan", "seats", "region", "hasOwnProperty")} | {
+        ("events", "Cart Copied")
+    }
+    got = {
+        key: (row["fate"], row["messages"], row["users"], row.get("dropped", row.get("findings")))
+        for key, row in rows.items()
+    }
+    assert got == {
+        ("attributes", "plan"): ("kept", 2, 2, {"HJ103": 1}),
+        ("attributes", "seats"): ("never-sent", 2, 2, {"HJ103": 2}),
+        ("attributes", "region"): ("never-sent", 1, 1, {"HJ110": 1}),
+        ("attributes", "hasOwnProperty"): ("never-sent", 1, 1, {"HJ110": 1}),
+        ("events", "Cart Copied"): ("never-sent", 1, 1, {"HJ110": 1}),
+    }
+    assert (
+        rows["attributes", "seats"]["first_seen"]["line"] == 1 and rows["attributes", "seats"]["last_seen"]["line"] == 4
+    )
+    assert rows["attributes", "seats"]["types"] == {"number": 2}
+    assert record["attributes"]["budget"]["used"] == 1 and record["events"]["budget"]["used"] == 0
+
+
 @pytest.mark.parametrize("format", list(InventoryFormat))
 def test_every_format_writes_the_inventory(format: InventoryFormat, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
