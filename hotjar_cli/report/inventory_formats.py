@@ -234,12 +234,21 @@ def _text_name(name: str) -> str:
 
 
 def _cut(name: str, limit: int) -> tuple[str, str]:
-    """A name made visible (`visible_name`), past `limit` characters cut to its first ones and an ellipsis, and the
-    words that then say its length (` (20,003 characters)`, counted as Hotjar and the rules count them: `utf16_length`),
-    else none."""
-    if len(name) <= limit:
-        return visible_name(name), ""
-    return visible_name(name[: limit - 1]) + "…", f" ({utf16_length(name):,} characters)"
+    """A name made visible (`visible_name`), past `limit` characters as shown (a control character shows as the
+    six of its escape) cut to its first ones and an ellipsis, and the words that then say its length (` (20,003
+    characters)`, counted as Hotjar and the rules count them: `utf16_length`), else none."""
+    shown = visible_name(name[: limit + 1])
+    if len(shown) <= limit and len(name) <= limit:
+        return shown, ""
+    # The longest start of the name that shows in `limit - 1` characters: a name shows in at least as many as it has.
+    fits, over = 0, min(len(name), limit)
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if len(visible_name(name[:middle])) <= limit - 1:
+            fits = middle
+        else:
+            over = middle
+    return visible_name(name[:fits]) + "…", f" ({utf16_length(name):,} characters)"
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:

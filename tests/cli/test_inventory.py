@@ -993,6 +993,21 @@ def test_the_text_inventory_cuts_a_name_a_terminal_would_scroll_through(tmp_path
     assert all(f"{number:03}" in out for number in range(3))  # each cut name is a row of its own
 
 
+@pytest.mark.parametrize(("format", "bound"), [("text", 1_000), ("markdown", 300)])
+def test_a_name_of_control_characters_is_cut_at_the_characters_it_shows(
+    tmp_path: Path, format: str, bound: int
+) -> None:
+    # Each shows as its six-character escape: 900 of them, under the text inventory's bound, showed as 5,400.
+    log = tmp_path / "controls.jsonl"
+    log.write_text(lines_of({"type": "identify", "userId": "u", "traits": {"\x01" * 900: 1}}))
+    code, out, _ = cli("inventory", log, "--format", format)
+    assert code == 0
+    # The text inventory folds a long name over lines, its first beside the other columns: one escape may be cut.
+    escapes = re.sub(r"\s+", "", out).count("\\u0001")
+    assert (bound - 1) // 6 - 1 <= escapes <= (bound - 1) // 6
+    assert "(900 characters)" in out
+
+
 def test_a_trait_is_a_date_exactly_where_segment_makes_a_date_of_it(tmp_path: Path, segment_dates_folder: Path) -> None:
     # Segment's integration runs traits through `@segment/isodate-traverse`: a string its `is()` accepts is a `Date`
     # in the browser, any other stays a string. Checked against those packages, run with node.
