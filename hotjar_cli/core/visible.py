@@ -132,6 +132,24 @@ def visible_name(name: str) -> str:
     return _END_SPACES.sub(lambda spaces: "\\u0020" * len(spaces.group()), shown)
 
 
+def visible_name_cut(name: str, limit: int) -> tuple[str, bool]:
+    """`visible_name` of a name, in at most `limit` characters as shown: past them, the longest start of the name that
+    shows in `limit - 1`, and an ellipsis (a control character shows as the six of its escape, so a name of 900 of
+    them is cut short of 1,000). Whether it was cut."""
+    shown = visible_name(name[: limit + 1])
+    if len(shown) <= limit and len(name) <= limit:
+        return shown, False
+    # A name shows in at least as many characters as it has.
+    fits, over = 0, min(len(name), limit)
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if len(visible_name(name[:middle])) <= limit - 1:
+            fits = middle
+        else:
+            over = middle
+    return visible_name(name[:fits]) + "…", True
+
+
 def visible_json(text: str) -> str:
     """Encoded JSON with DEL, C1 controls and bidirectional characters escaped too: still valid, the same value."""
     if text.isascii() and "\x7f" not in text:

@@ -30,7 +30,7 @@ from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
-from hotjar_cli.core.visible import UNSAFE, visible, visible_json, visible_name
+from hotjar_cli.core.visible import UNSAFE, visible, visible_json, visible_name, visible_name_cut
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
@@ -456,19 +456,19 @@ def _name(name: str, whole: bool = True) -> str:
     table, whose names are bounded in bytes, see `_table_rows`), else its first characters and its length
     (`_slot_name`). Spaces at its ends are escapes (`visible_name`), and the page keeps the runs of spaces inside it
     (`.name`)."""
-    if len(name) <= LINE_CHARACTERS:
-        return f">{_e(visible_name(name))}"
+    shown, cut = visible_name_cut(name, LINE_CHARACTERS)
+    if not cut:
+        return f">{_e(shown)}"
     title = visible_name(name) if whole else _slot_name(name)
-    return f' title="{_e(title)}">{_e(visible_name(name[: LINE_CHARACTERS - 1]))}…'
+    return f' title="{_e(title)}">{_e(shown)}'
 
 
 def _slot_name(name: str) -> str:
     """A slot's name as its title says it: past `LINE_CHARACTERS`, cut and its length said. A seed file takes a name
     of any length in its slot (a payload pasted as a name, of 20,000,000 characters, has been met), and whole, each
     title of up to 1,000 slots made the page as large as the name."""
-    if len(name) <= LINE_CHARACTERS:
-        return visible_name(name)
-    return f"{visible_name(name[: LINE_CHARACTERS - 1])}… ({utf16_length(name):,} characters)"
+    shown, cut = visible_name_cut(name, LINE_CHARACTERS)
+    return f"{shown} ({utf16_length(name):,} characters)" if cut else shown
 
 
 def _slots_legend(option: str, known: int) -> str:

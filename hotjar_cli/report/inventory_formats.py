@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from hotjar_cli import __version__
 from hotjar_cli.core.jsvalues import utf16_length
-from hotjar_cli.core.visible import unambiguous, visible, visible_name
+from hotjar_cli.core.visible import unambiguous, visible, visible_name_cut
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
@@ -234,21 +234,10 @@ def _text_name(name: str) -> str:
 
 
 def _cut(name: str, limit: int) -> tuple[str, str]:
-    """A name made visible (`visible_name`), past `limit` characters as shown (a control character shows as the
-    six of its escape) cut to its first ones and an ellipsis, and the words that then say its length (` (20,003
-    characters)`, counted as Hotjar and the rules count them: `utf16_length`), else none."""
-    shown = visible_name(name[: limit + 1])
-    if len(shown) <= limit and len(name) <= limit:
-        return shown, ""
-    # The longest start of the name that shows in `limit - 1` characters: a name shows in at least as many as it has.
-    fits, over = 0, min(len(name), limit)
-    while over - fits > 1:
-        middle = (fits + over) // 2
-        if len(visible_name(name[:middle])) <= limit - 1:
-            fits = middle
-        else:
-            over = middle
-    return visible_name(name[:fits]) + "…", f" ({utf16_length(name):,} characters)"
+    """A name made visible and cut to `limit` characters as shown (`visible_name_cut`), and when cut the words that say
+    its length (` (20,003 characters)`, counted as Hotjar and the rules count them: `utf16_length`), else none."""
+    shown, cut = visible_name_cut(name, limit)
+    return shown, f" ({utf16_length(name):,} characters)" if cut else ""
 
 
 def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:

@@ -18,7 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.core.visible import json_unsafe_at, visible, visible_json, visible_json_utf8, visible_name
+from hotjar_cli.core.visible import (
+    json_unsafe_at,
+    visible,
+    visible_json,
+    visible_json_utf8,
+    visible_name,
+    visible_name_cut,
+)
 from hotjar_cli.report import Format
 
 UNSAFE = [
@@ -194,3 +201,30 @@ def test_a_tab_is_an_escape_to_read_and_stays_a_tab_in_json() -> None:
 )
 def test_a_name_shows_its_end_spaces_so_that_it_cannot_pass_for_another(name: str, shown: str) -> None:
     assert visible_name(name) == shown
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plan",
+        "p" * 200,
+        "p" * 201,
+        "\x01" * 33,
+        "\x01" * 34,
+        "\x01" * 900,
+        "a" + "\x1b" * 40 + "b",
+        "x " * 150,
+        " " * 50,
+    ],
+)
+def test_a_name_cut_shows_in_at_most_its_bound_and_as_much_of_it_as_fits(name: str) -> None:
+    # Bounded by the characters it shows: a control character shows as the six of its escape.
+    shown, cut = visible_name_cut(name, 200)
+    assert len(shown) <= 200
+    assert cut == (visible_name(name) != shown)
+    if cut:
+        start = shown[:-1]
+        assert shown.endswith("…")
+        # The longest start that fits: one more character would not.
+        taken = next(size for size in range(len(name) + 1) if visible_name(name[:size]) == start)
+        assert len(visible_name(name[: taken + 1])) > 199
