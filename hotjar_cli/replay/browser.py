@@ -477,7 +477,7 @@ class BrowserTransport(Transport):
                 self.stale_tabs += 1
                 delivery = Delivery(Failure.BROWSER_ERROR, "a new browser context did not start clean")
         tab.uses += 1
-        if delivery is SENT and tab.uses < TAB_USES:
+        if delivery.sent and tab.uses < TAB_USES:
             self._idle.append(tab)
             return delivery
         # A tab that failed, or served its share, is not trusted with another user.
@@ -531,7 +531,7 @@ class BrowserTransport(Transport):
                 return Delivery(
                     Failure.TIMEOUT, f"{watch.pending_description()} had no answer within {self.timeout:g} s"
                 )
-            return watch.problem or SENT
+            return watch.problem or replace(SENT, attributes=settled["found"]["attributes"])
         except PlaywrightError as error:
             if watch.calling:
                 # The page or the browser went away while the calls ran (a crash, the browser killed): the page may
@@ -594,6 +594,7 @@ class BrowserTransport(Transport):
             return Delivery(
                 Failure.USER_ATTRIBUTES_OFF,
                 f"User Attributes are off for site {site_id}: Hotjar drops every identify; {USER_ATTRIBUTES_HINT}",
+                attributes=False,
             )
         if found["failures"]:
             kind, detail = found["failures"][0]

@@ -53,6 +53,8 @@ class Delivery:
     made: int = 0
     """Calls the page made before the delivery failed: Hotjar may hold some of them (a request failed, not
     necessarily theirs), so sending the user again may repeat those it holds."""
+    attributes: bool | None = None
+    """The site's User Attributes switch as the page read it when Hotjar's script loaded; None when not read."""
 
     @property
     def sent(self) -> bool:

@@ -11,6 +11,14 @@ in flight may have been delivered, and is sent again by the next run. When no de
 `give_up_after_seconds` (Hotjar is down), the replay stops the same way by itself, giving the users in flight
 one request timeout to finish, so an outage ends the run in bounded time. Every user not sent is counted as
 dead-lettered (see `accounting`).
+
+A user with identify calls is recorded as sent only once a page loaded after its delivery ended shows the site's
+User Attributes still on (or a look at the site when the replay ends does): Hotjar reads that switch when its script
+loads, and while it is off keeps no identify, without a word. A user whose page loaded with it on, and whose
+identifies reached Hotjar after someone switched it off, showed as sent; once a later page shows it off, every such
+user not yet confirmed is dead-lettered instead (user-attributes-off, its calls counted as maybe delivered). The
+checkpoint records it as it is delivered all the same: its events reached Hotjar, so a resumed run does not send
+them again, and the dead-letter file holds it to send once User Attributes are on.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
 from hotjar_cli.replay.errors import ReplaySetupError
-from hotjar_cli.replay.interface import Delivery, Failure, SiteCheck, Transport
+from hotjar_cli.replay.interface import USER_ATTRIBUTES_HINT, Delivery, Failure, SiteCheck, Transport
 from hotjar_cli.replay.plan import UserPlan
 from hotjar_cli.replay.settings import ReplaySettings
 from hotjar_cli.run.lines_off_a_terminal import LINE_SECONDS, clock
@@ -190,6 +198,9 @@ class Runner:
         self._made_when_stopped: dict[str, int] = {}
         """Per user being delivered, the most of its calls a page may have made so far (`Delivery.made`): what an
         abandoned user counts as maybe delivered."""
+        self._unconfirmed: list[tuple[float, UserPlan]] = []
+        """Users with identify calls delivered, with when their delivery ended, that no page loaded since has shown
+        the site's User Attributes on (see the module's docstring)."""
 
     def say(self, line: str, always: bool = False) -> None:
         """One line on stderr, above the progress bar; with `quiet`, only the lines that are `always` said.
@@ -219,6 +230,8 @@ class Runner:
                 workers = min(self.settings.concurrency, len(users)) or 1
                 self._workers = [asyncio.create_task(self._work()) for _ in range(workers)]
                 await asyncio.gather(*self._workers, return_exceptions=True)
+                if self._unconfirmed and not self._stopping:
+                    await self._look_at_the_site()
         finally:
             watchdog.cancel()
             for signum, before in handled:
@@ -228,9 +241,45 @@ class Runner:
                 if before is not None:  # None: a handler set outside Python, which cannot be put back from here
                     signal.signal(signum, before)
             self._progress = None
+        # Stopped before any page showed the switch again: sent, as every page they loaded showed it.
+        for _, user in self._unconfirmed:
+            self._delivered(user)
+        self._unconfirmed = []
         while self._pending:
             self._give_up(self._pending.popleft(), Delivery(self._stopped_as(), "not started"))
         return self.tally
+
+    async def _look_at_the_site(self) -> None:
+        """A page loaded once more, with no call, for the users delivered since the last page loaded: whether the
+        site's User Attributes were still on once they were."""
+        looked = time.monotonic()
+        try:
+            found = await asyncio.wait_for(self.transport.check(), 3 * self.settings.request_timeout_seconds + 30)
+        except Exception:  # noqa: BLE001 - no look is no news: the users stay as every page they loaded showed
+            return
+        self._attributes_seen(looked, found.user_attributes)
+
+    def _attributes_seen(self, loaded: float, attributes: bool | None) -> None:
+        """A page whose load began at `loaded` showed the site's User Attributes switch (None: did not read it). On,
+        it confirms the users whose delivery ended before; off, no user not yet confirmed is known to have got its
+        identifies through."""
+        if attributes is True:
+            confirmed = [user for ended, user in self._unconfirmed if ended < loaded]
+            self._unconfirmed = [(ended, user) for ended, user in self._unconfirmed if ended >= loaded]
+            for user in confirmed:
+                self._delivered(user)
+        elif attributes is False:
+            doubtful, self._unconfirmed = self._unconfirmed, []
+            for _, user in doubtful:
+                self._give_up(
+                    user,
+                    Delivery(
+                        Failure.USER_ATTRIBUTES_OFF,
+                        "the site's User Attributes were switched off while it was delivered: Hotjar may have kept "
+                        f"none of its identifies; {USER_ATTRIBUTES_HINT}",
+                        len(user.calls),
+                    ),
+                )
 
     def _stopped_as(self) -> Failure:
         if self.gave_up:
@@ -315,11 +364,19 @@ class Runner:
             if delivery.sent:
                 self._last_sent = time.monotonic()
                 self._failed_since_sent = False
-                self.tally.sent(user)
+                # In the checkpoint at once, confirmed or not: its calls were made, and a run resumed after a kill
+                # sends again no more than the users in flight.
                 self._record(user)
-                self._advance()
+                if delivery.attributes is not None and any(call.args[0] == "identify" for call in user.calls):
+                    self._unconfirmed.append((self._last_sent, user))
+                else:
+                    self._delivered(user)
             else:
                 self._give_up(user, delivery)
+
+    def _delivered(self, user: UserPlan) -> None:
+        self.tally.sent(user)
+        self._advance()
 
     def _record(self, user: UserPlan) -> None:
         """Record a delivered user in the checkpoint. One that cannot be written (a full disk) stops the replay as
@@ -361,6 +418,7 @@ class Runner:
                 return Delivery(self._stopped_as(), "stopped before it was sent", made)
             worker = asyncio.current_task()
             self._delivering.add(worker)
+            loading = time.monotonic()
             try:
                 delivery = await asyncio.wait_for(self.transport.deliver(user), hard_limit)
             except TimeoutError:
@@ -376,6 +434,7 @@ class Runner:
             finally:
                 self._delivering.discard(worker)
             self.breaker.record(delivery.sent, probe, str(delivery))
+            self._attributes_seen(loading, delivery.attributes)
             if delivery.sent:
                 # Each attempt is a fresh visitor: what the failed ones made, Hotjar may now hold twice.
                 self.tally.resent(made_in_all)

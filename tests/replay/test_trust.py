@@ -172,6 +172,38 @@ def test_user_attributes_switched_off_midway_fail_the_users_with_identifies(tmp_
     assert dead_users and all(user.startswith("user-") for user in dead_users)
 
 
+@pytest.mark.parametrize("users", [1, 2], ids=["the-look-at-the-end", "the-next-page"])
+def test_identifies_kept_by_no_one_as_user_attributes_are_switched_off_are_dead_lettered(
+    tmp_path: Path, fake: FakeHotjar, users: int
+) -> None:
+    # The first user's page loaded with User Attributes on; they were switched off as its first call, an identify,
+    # arrived, and Hotjar kept none of it, without a word. It counted as sent. A page loaded later shows the switch
+    # off: the next user's, or the look at the site once the last user is delivered.
+    log = generate_log(tmp_path / "log.ndjson", users=users)
+    dead = tmp_path / "dead.ndjson"
+    fake.faults.attributes_off_at = 1
+    said = io.StringIO()
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=1, retries=0), quiet_console(said)
+    )
+    assert (report.users_sent, report.users_dead_lettered) == (0, users)
+    assert dict(report.failures) == {"user-attributes-off": users}
+    assert report.users_maybe_delivered >= 1  # the first user's page made its calls: its events reached Hotjar
+    assert assert_received_or_dead_lettered(log, fake.received(), dead) == {f"user-{number}" for number in range(users)}
+    assert "switched off while it was delivered" in said.getvalue()
+
+
+def test_a_user_delivered_with_user_attributes_on_throughout_is_sent(tmp_path: Path, fake: FakeHotjar) -> None:
+    # The look at the site when the replay ends shows them still on: the last users are sent, as before.
+    log = generate_log(tmp_path / "log.ndjson", users=3)
+    dead = tmp_path / "dead.ndjson"
+    report = run_replay(
+        events_of(log.path), settings_for(fake, dead_letter=dead, concurrency=1, retries=0), quiet_console()
+    )
+    assert (report.users_sent, report.users_dead_lettered, report.exit_code) == (3, 0, 0)
+    assert assert_received_or_dead_lettered(log, fake.received(), dead) == set()
+
+
 def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     result = cli("replay", "--check", *fake.site_options())
     assert result.returncode == 0, result.stderr

@@ -170,6 +170,9 @@ class Faults:
     """The incident's "disabled API": identify calls get status 503, events still work."""
     user_attributes_enabled: bool = True
     """The site's "User Attributes" switch in `hjSiteSettings`; off, identify calls are silently not sent."""
+    attributes_off_at: int = 0
+    """Switch User Attributes off as the n-th call arrives, before it is judged: a page that loaded with them on then
+    sends its identifies to a site that keeps none, as when someone switches them off during a replay."""
     suspicious_user_agent: str = ""
     """A regular expression added to Hotjar's bot pattern (e.g. "Chrome"): matching pages refuse to start."""
     websocket_drop_after: int = 0
@@ -507,6 +510,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.calls += 1
             number = self.state.calls
+            if faults.attributes_off_at and number >= faults.attributes_off_at:
+                faults.user_attributes_enabled = False
         if faults.latency:
             time.sleep(faults.latency)
         kind = str(data["args"][0]) if data.get("args") else ""
