@@ -95,4 +95,6 @@ def test_the_trait_proto_takes_no_slot_of_the_sites_attributes(logs: Any) -> Non
         "plan": ("kept", 1),
         "seats": ("kept", 2),
         "company": ("turned-away", None),
+        "hasOwnProperty": ("never-sent", None),  # only in identifies the facade throws on: lost with them
     }
+    assert rows["hasOwnProperty"]["dropped"] == {"HJ110": 2} and rows["plan"]["dropped"] == {"HJ110": 2}
