@@ -980,7 +980,11 @@ class Inventory:
             # Not held: an identify with traits and one without may share the decision.
             traits = fields[TRAITS]
             if traits and type(traits) is dict:
-                self._lost_traits(traits, lost, fields, when, file, line, index, in_order)
+                # Each trait counted under its name, its value dropped by that rule, no name offered to the site.
+                self.attributes.occurrences += len(traits)
+                codes = dict.fromkeys(traits, lost)
+                for name, value in traits.items():
+                    self._trait(name, value, codes, False, fields, when, file, line, index, in_order)
         elif decision.call is None and not _event_name_codes(decision):
             self._hold(decision, None, -1, (), decision_kind)  # a page, group, alias, identify ignored: no name
 
@@ -1105,30 +1109,6 @@ class Inventory:
             self._trait(name, value, codes, True, fields, when, file, line, index, in_order)
         if names.full:
             self._watch()  # the site is full: the tally counts the traits of later identifies
-
-    def _lost_traits(
-        self,
-        traits: dict[str, Any],
-        code: str,
-        fields: tuple[Any, ...],
-        when: Any,
-        file: str,
-        line: int,
-        index: int | None,
-        in_order: bool,
-    ) -> None:
-        """An identify rejected whole by the rule of `code`: each trait counted under its name, its value dropped by
-        that rule, and no name offered to the site."""
-        names = self.attributes
-        names.occurrences += len(traits)
-        for name, value in traits.items():
-            slot = self._slot(names, ATTRIBUTES, name)
-            if slot < 0:
-                continue
-            self._count(ATTRIBUTES, slot, fields, when, file, line, index, in_order)
-            self._count_type(slot, value)
-            dropped = names.records[name].dropped
-            dropped[code] = dropped.get(code, 0) + 1
 
     def _trait(
         self,
