@@ -12,7 +12,7 @@ in flight may have been delivered, and is sent again by the next run. When no de
 one request timeout to finish, so an outage ends the run in bounded time. Every user not sent is counted as
 dead-lettered (see `accounting`).
 
-A user with identify calls is recorded as sent only once a page loaded after its delivery ended shows the site's
+A user with identify calls counts as sent only once a page loaded after its delivery ended shows the site's
 User Attributes still on (or a look at the site when the replay ends does): Hotjar reads that switch when its script
 loads, and while it is off keeps no identify, without a word. A user whose page loaded with it on, and whose
 identifies reached Hotjar after someone switched it off, showed as sent; once a later page shows it off, every such
