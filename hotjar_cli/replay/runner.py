@@ -198,6 +198,8 @@ class Runner:
         self._made_when_stopped: dict[str, int] = {}
         """Per user being delivered, the most of its calls a page may have made so far (`Delivery.made`): what an
         abandoned user counts as maybe delivered."""
+        self._looking: asyncio.Future[SiteCheck] | None = None
+        """The look at the site once every user is delivered (`_look_at_the_site`), while it runs."""
         self._unconfirmed: list[tuple[float, UserPlan]] = []
         """Users with identify calls delivered, with when their delivery ended, that no page loaded since has shown
         the site's User Attributes on (see the module's docstring)."""
@@ -251,12 +253,21 @@ class Runner:
 
     async def _look_at_the_site(self) -> None:
         """A page loaded once more, with no call, for the users delivered since the last page loaded: whether the
-        site's User Attributes were still on once they were."""
+        site's User Attributes were still on once they were. Ctrl-C ends the look at once (`_halt`)."""
         looked = time.monotonic()
+        limit = 3 * self.settings.request_timeout_seconds + 30
+        self._looking = asyncio.ensure_future(asyncio.wait_for(self.transport.check(), limit))
         try:
-            found = await asyncio.wait_for(self.transport.check(), 3 * self.settings.request_timeout_seconds + 30)
+            found = await self._looking
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the replay itself is cancelled, not only the look
+            return
         except Exception:  # noqa: BLE001 - no look is no news: the users stay as every page they loaded showed
             return
+        finally:
+            self._looking = None
         self._attributes_seen(looked, found.user_attributes)
 
     def _attributes_seen(self, loaded: float, attributes: bool | None) -> None:
@@ -343,6 +354,8 @@ class Runner:
         for worker in self._workers:
             if worker not in self._delivering:
                 worker.cancel()
+        if self._looking is not None:
+            self._looking.cancel()
 
     def abandon(self) -> None:
         """Stop now: the users in flight are abandoned and counted as dead-lettered."""

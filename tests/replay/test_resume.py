@@ -268,6 +268,29 @@ def test_ctrl_c_without_a_checkpoint_says_that_running_again_repeats_the_users_s
     assert f"sends the {report['users_sent']} users sent again too" in interrupted
 
 
+def test_ctrl_c_while_the_replay_looks_at_the_site_once_more_ends_it_at_once(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Once its last user is delivered, a replay of identifies loads the page once more, to see User Attributes still
+    # on. A Hotjar that stalls that page held the replay past Ctrl-C for as long as a page may take to load.
+    log = generate_log(tmp_path / "log.ndjson", users=3)
+    # The script is loaded by the look before the first user, once by each user's page, then by the last look.
+    fake.faults.stall_scripts_after = 4
+    command = replay_command(log.path, fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
+    first = start(command, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while fake.state.scripts < 5 and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake.state.scripts == 5, "the replay did not look at the site once more"
+        os.kill(first.pid, signal.SIGINT)
+        stopped = time.monotonic()
+        code, report, said = finish(first, limit=60)
+    finally:
+        clean_up(first)
+    assert time.monotonic() - stopped < 5, said
+    assert (code, report["users_sent"], report["users_dead_lettered"]) == (0, 3, 0), said
+    assert "Traceback" not in said
+
+
 def test_a_checkpoint_that_can_no_longer_be_written_stops_the_replay_and_says_whom_it_lacks(
     tmp_path: Path, fake: FakeHotjar
 ) -> None:

@@ -170,6 +170,8 @@ class Faults:
     """The incident's "disabled API": identify calls get status 503, events still work."""
     user_attributes_enabled: bool = True
     """The site's "User Attributes" switch in `hjSiteSettings`; off, identify calls are silently not sent."""
+    stall_scripts_after: int = 0
+    """Hold every load of the tracking script past the n-th for 30 s before answering it (0: none)."""
     attributes_off_at: int = 0
     """Switch User Attributes off as the n-th call arrives, before it is judged: a page that loaded with them on then
     sends its identifies to a site that keeps none, as when someone switches them off during a replay."""
@@ -418,8 +420,9 @@ class _Handler(BaseHTTPRequestHandler):
         if script:
             with self.state.lock:
                 self.state.scripts += 1
-            if faults.latency:
-                time.sleep(faults.latency)
+                stalled = 0 < faults.stall_scripts_after < self.state.scripts
+            if faults.latency or stalled:
+                time.sleep(30 if stalled else faults.latency)
             if faults.script_missing:
                 self._answer(404, b"not found", "text/plain")
             elif faults.script_error:
