@@ -339,6 +339,9 @@ class Runner:
             return
         self.stop()
         in_flight = len(self._delivering)
+        if not in_flight:  # waiting to retry, or the last look at the site (ended by `stop`)
+            self.say("stopping: no user is in flight")
+            return
         self.say(
             f"stopping: finishing the {in_flight} user{'s' if in_flight != 1 else ''} in flight; "
             "press Ctrl-C again (or signal again) to abandon them"

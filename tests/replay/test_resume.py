@@ -287,6 +287,7 @@ def test_ctrl_c_while_the_replay_looks_at_the_site_once_more_ends_it_at_once(tmp
     finally:
         clean_up(first)
     assert time.monotonic() - stopped < 5, said
+    assert "replay: stopping: no user is in flight" in said.splitlines()
     assert (code, report["users_sent"], report["users_dead_lettered"]) == (0, 3, 0), said
     assert "Traceback" not in said
 
