@@ -87,6 +87,8 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
     empty = None if gate.allow_empty else _nothing_checked(summary)
+    if empty == NO_EVENTS and summary.errors:
+        empty = None  # what could not be read says why: "no events were read" sent one looking at the input's size
     if empty is not None:
         reasons.append(empty)
     for error in summary.errors:

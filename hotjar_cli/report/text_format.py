@@ -82,7 +82,8 @@ class TextReporter(Reporter):
         for outcome, count in summary.outcomes.items():
             share = f"{count / decided:.1%}" if decided else "-"
             outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
-        parts.append(outcomes)
+        if summary.events or not summary.errors:  # a table of zeros says nothing that the error below does not
+            parts.append(outcomes)
         if summary.rules:
             parts.extend(_rules_by_finding(self.console, report))
         parts.extend(since_lines(summary, report.by, self.console))  # the loss over time, when the run collected it

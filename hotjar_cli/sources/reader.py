@@ -80,6 +80,12 @@ OTHER_FORMATS = (
 """Files of other kinds kept beside logs, by their magic bytes (a warehouse's Parquet or Avro export, a
 screenshot, a built library): no line of them is a message, and read as text each would be counted as hundreds
 of broken ones, said to be UTF-16 for their NUL bytes."""
+TAR_MAGIC_AT = 257
+"""Where a tar archive's first header holds its magic, `ustar` (POSIX and GNU tar alike): a `.tar.gz` of logs is
+the usual way to hand them over, and read as text its headers glued to each member's first line, broke it, and
+numbered every line by its place in the archive."""
+HEAD_BYTES = 512
+"""How much of a file's start is looked at for what it is: a tar header's whole first block."""
 GZIP_INPUT_BYTES = 16 << 10
 """How much compressed input is inflated at once: about a block of lines."""
 GZIP_WBITS = 16 + zlib.MAX_WBITS
@@ -376,7 +382,7 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             return
         if source.remote is not None:
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
-            head = _read(raw.read, 16)
+            head = _read(raw.read, HEAD_BYTES)
             raw.seek(0)
             _refuse_other_compression(head, gzipped=False)
             yield Gunzip(counted(raw)) if head[:2] == GZIP_MAGIC else counted(raw)
@@ -385,7 +391,9 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
         # that is not closed with `raw`.
         buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
-        head = _read(buffered.peek, 16)[:16]  # the first read of the file: its error is the input's, not the report's
+        head = _read(buffered.peek, HEAD_BYTES)[
+            :HEAD_BYTES
+        ]  # the first read of the file: its error is the input's, not the report's
         _refuse_other_compression(head, gzipped=False)
         if head[:2] == GZIP_MAGIC:
             yield Gunzip(counted(buffered))
@@ -427,7 +435,7 @@ def _open_raw(source: Source, block_bytes: int | None = None) -> Seekable:
         if isinstance(error, FileNotFoundError) and source.path.is_symlink():
             target = os.readlink(source.path)
             raise InputError(f"{source.name}: a link to {target}, which is not there") from None
-        raise InputError(f"{source.name}: {error.strerror or error}") from None
+        raise InputError(f"{source.name}: cannot be opened ({error.strerror or error})") from None
 
 
 class _Range:
@@ -454,8 +462,16 @@ def compressed_with(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def is_tar(head: bytes) -> bool:
+    """Whether bytes begin as a tar archive (`TAR_MAGIC_AT`)."""
+    return head[TAR_MAGIC_AT : TAR_MAGIC_AT + 5] == b"ustar"
+
+
 def other_format(head: bytes) -> str | None:
-    """What kind of file that is no log bytes begin as (`OTHER_FORMATS`): `a Parquet file`; None for any other."""
+    """What kind of file that is no log bytes begin as (`OTHER_FORMATS`, a tar archive): `a Parquet file`; None for
+    any other."""
+    if is_tar(head):
+        return "a tar archive"
     for magic, name in OTHER_FORMATS:
         if head.startswith(magic):
             return name
@@ -468,6 +484,12 @@ def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
     (`OTHER_FORMATS`): read as text, they would count as broken messages."""
     if gzipped and head.startswith(GZIP_MAGIC):
         raise ReadError("the file is gzipped twice: decompress it once (gunzip), and give it plain or gzipped")
+    if is_tar(head):
+        inside, command = ("gzipped, and inside is ", "tar -xzf") if gzipped else ("", "tar -xf")
+        raise ReadError(
+            f"the file is {inside}a tar archive, not a log: extract it first ({command}), and give the folder of its "
+            "files"
+        )
     kind = other_format(head)
     if kind is not None:
         inside = "gzipped, and inside is " if gzipped else ""
@@ -527,7 +549,7 @@ class Gunzip:
             if out:
                 if not self._looked:
                     self._looked = True
-                    _refuse_other_compression(out[:16], gzipped=True)
+                    _refuse_other_compression(out[:HEAD_BYTES], gzipped=True)
                 return out
             if not data and not self._inflate.eof:
                 raise EOFError("the file ends inside a gzip member")
@@ -606,7 +628,7 @@ def is_compressed(file: Path | Source) -> bool:
     first range says what it is and no other range reads its bytes as lines."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
-        head = raw.read(16)
+        head = raw.read(HEAD_BYTES)
     return head[:2] == GZIP_MAGIC or compressed_with(head) is not None or other_format(head) is not None
 
 

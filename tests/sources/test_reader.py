@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
+import tarfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -86,8 +88,11 @@ PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
         ),
         # Segment's data lakes and a warehouse's export write Parquet: its magic begins and ends the file.
         (lambda: b"PAR1" + LOG * 200 + b"\x00\x00\x00\x00PAR1", "the file is a Parquet file, not a log"),
+        # Logs handed over as an archive: read as text, its headers broke each member's first line.
+        (lambda: tar_of_logs(), "the file is a tar archive, not a log: extract it first (tar -xf)"),
+        (lambda: gzip.compress(tar_of_logs()), "gzipped, and inside is a tar archive, not a log: extract it first"),
     ],
-    ids=["xz", "bzip2", "gzip twice", "xz in gzip", "png", "gzipped png", "elf", "parquet"],
+    ids=["xz", "bzip2", "gzip twice", "xz in gzip", "png", "gzipped png", "elf", "parquet", "tar", "tar.gz"],
 )
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_file_compressed_otherwise_or_of_another_kind_is_refused_in_one_line_not_read_as_text(
@@ -102,7 +107,18 @@ def test_a_file_compressed_otherwise_or_of_another_kind_is_refused_in_one_line_n
     assert report["summary"]["events"] == 0  # no byte of it taken for a broken message (said to be UTF-16, say)
     assert said in report["errors"][0]["message"]
     assert said in one_line(result.stderr)
-    assert one_line(result.stderr).endswith("plain or gzipped") or "not a log" not in said
+    assert one_line(result.stderr).endswith(("plain or gzipped", "the folder of its files")) or "not a log" not in said
+
+
+def tar_of_logs() -> bytes:
+    """A tar archive of two logs, as `tar -cf` writes one."""
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        for name in ("a.jsonl", "b.jsonl"):
+            member = tarfile.TarInfo(name)
+            member.size = len(LOG * 50)
+            tar.addfile(member, io.BytesIO(LOG * 50))
+    return archive.getvalue()
 
 
 def test_text_that_begins_as_a_compressed_format_might_is_read_as_text(tmp_path: Path) -> None:
@@ -235,6 +251,28 @@ def test_a_folder_that_cannot_be_listed_is_said_and_fails_the_run(tmp_path: Path
         "out; make it readable, or name the files and folders to read\n"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_lone_file_that_cannot_be_opened_is_said_without_a_report_of_zeros(tmp_path: Path) -> None:
+    # The whole report of zeros came first, and the gate blamed "no events were read" before the cause.
+    path = tmp_path / "locked.jsonl"
+    path.write_bytes(LOG)
+    path.chmod(0)
+    try:
+        done = subprocess.run(
+            unprivileged(sys.executable, "-m", "hotjar_cli", "validate", path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        )
+    finally:
+        path.chmod(0o644)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "What Hotjar does with each event" not in done.stdout
+    assert "no events were read" not in done.stdout
+    assert f"{path}:1: reading stopped here: cannot be opened (Permission denied)" in done.stdout
+    assert done.stderr == f"hotjar-cli: error: {path}:1: cannot be opened (Permission denied)\n"
 
 
 def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
@@ -586,4 +624,4 @@ def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
     path.unlink()
     summary = run_pass(sources, PassSettings())
     assert [(error.file, error.line) for error in summary.errors] == [(str(path), 1)]
-    assert summary.errors[0].message == "No such file or directory"  # shown after the file's name, not twice
+    assert summary.errors[0].message == "cannot be opened (No such file or directory)"  # after the name, not twice
