@@ -118,12 +118,22 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
-def output_path(given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None) -> Path | None:
+def output_path(
+    given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None, format: str = ""
+) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
     folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
     `read`, by what each is (`--known-attributes file`, `settings file (--config)`), which the report would replace.
-    A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them."""
+    A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them.
+
+    The html `format` is refused on a terminal: the page's megabyte of markup and script scrolled past, read by
+    no one."""
     if given is None or given == "-":
+        if format == "html" and sys.stdout.isatty():
+            raise UsageError(
+                "--format html writes a page for a browser, not for a terminal: name its file with -o report.html, "
+                "or redirect the output"
+            )
         return None
     if not given:
         raise UsageError("-o/--output names no file")

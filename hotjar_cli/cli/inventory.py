@@ -151,7 +151,9 @@ def inventory(
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         format=format,
-        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
+        output=output_path(
+            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value
+        ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,
     )

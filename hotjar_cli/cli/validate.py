@@ -218,7 +218,9 @@ def validate(
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
-        output=output_path(output, common.sources, read_besides(known_attributes, known_events, pyproject_path)),
+        output=output_path(
+            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value
+        ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,

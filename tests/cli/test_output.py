@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import CLEAN, CLI, MIXED, cli, one_line, process, unprivileged
+from tests.support.cli import CLEAN, CLI, MIXED, cli, on_a_terminal, one_line, process, unprivileged
 from tests.support.site_view_logs import timed_log
 
 FULL = Path("/dev/full")
@@ -468,3 +468,24 @@ def test_a_report_is_utf_8_in_a_locale_that_is_not(logs: Any, locale: dict[str, 
     assert any(character in shown for character in "…←✅─━"), shown[:300]
     if "--help" not in command:
         assert "caf" in shown
+
+
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+@pytest.mark.parametrize("output", [[], ["-o", "-"]], ids=["no -o", "-o -"])
+def test_an_html_page_is_not_written_to_a_terminal(tmp_path: Path, command: str, output: list[str]) -> None:
+    # The page's markup and script scrolled past on the terminal, read by no one.
+    log = tmp_path / "events.jsonl"
+    log.write_text(CLEAN)
+    code, _, shown = on_a_terminal(command, log, "-f", "html", *output, stdout_too=True)
+    assert code == 2
+    assert one_line(shown) == (
+        "hotjar-cli: error: --format html writes a page for a browser, not for a terminal: name its file with -o "
+        "report.html, or redirect the output"
+    )
+
+
+def test_an_html_page_goes_to_a_pipe(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(CLEAN)
+    code, page, _ = on_a_terminal("validate", log, "-f", "html")
+    assert code == 0 and page.startswith(b"<!DOCTYPE html>")
