@@ -285,6 +285,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
         except OSError as error:
             raise UsageError(f"{path}: cannot make the folder {error.filename} ({error.strerror or error})") from None
+        _UNFINISHED.append(path)
         temporary = _write_aside(target)
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -318,11 +319,15 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         temporary.chmod(mode)
         os.replace(temporary, target)
         _WRITTEN_ASIDE.discard(temporary)
+        _UNFINISHED.remove(path)
     except OSError as error:
         _remove_aside(temporary)
         raise UsageError(f"{path}: {error.strerror or error}") from None
 
 
+_UNFINISHED: list[Path] = []
+"""The files named by -o whose reports were begun and not put in place: an interrupted command leaves them as they
+were, and says so (`unfinished_reports`)."""
 _WRITTEN_ASIDE: set[Path] = set()
 """The reports being written beside their files (`open_output`), until renamed over them or removed."""
 
@@ -348,6 +353,11 @@ def _write_aside(target: Path) -> Path:
 def _remove_aside(temporary: Path) -> None:
     temporary.unlink(missing_ok=True)
     _WRITTEN_ASIDE.discard(temporary)
+
+
+def unfinished_reports() -> list[Path]:
+    """The files named by -o whose reports were begun and not put in place (each left as it was)."""
+    return list(_UNFINISHED)
 
 
 def remove_written_aside() -> None:

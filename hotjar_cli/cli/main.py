@@ -12,21 +12,22 @@ MIN_COLUMNS = 20
 """The narrowest `COLUMNS` text is laid out at. Narrower, there is no room for its words: at `COLUMNS=0`, which
 containers set, rich printed no report and no error at all, at 3 a table failed, and the inventory went one
 character a line."""
-RUN_LEFT = "before the run was done: no verdict; a file named by -o keeps its last report"
-"""What a run stopped before its end leaves (replay says what it delivered instead: see `hotjar_cli.replay`)."""
 REPLAY_LEFT = (
     "before the replay was done: no summary; the users it delivered, if any, are in its --checkpoint when one was given"
 )
 """What a replay stopped outside its sending (reading the logs, starting the browser, writing the dead letters)
 leaves: replay has no -o, and its users are recorded as they are delivered."""
-INTERRUPTED = f"hotjar-cli: interrupted {RUN_LEFT}"
-"""What Ctrl-C leaves on stderr."""
-REPLAY_INTERRUPTED = f"hotjar-cli: interrupted {REPLAY_LEFT}"
-"""What Ctrl-C leaves on stderr when it stops a replay outside its sending."""
-TERMINATED = f"hotjar-cli: stopped by SIGTERM {RUN_LEFT}"
-"""What SIGTERM (`kill`, a service manager, a CI job cancelled) leaves on stderr."""
-REPLAY_TERMINATED = f"hotjar-cli: stopped by SIGTERM {REPLAY_LEFT}"
-"""What SIGTERM leaves on stderr when it stops a replay outside its sending."""
+DRY_RUN_LEFT = "before the dry run was done: its calls are those of the events read so far, and nothing was sent"
+"""What a dry run stopped leaves."""
+
+
+def run_left(command: str | None, files: list[str]) -> str:
+    """What `validate` or `inventory` stopped before its end leaves: no report, and each file named by -o whose
+    report was begun as it was."""
+    left = "no inventory" if command == "inventory" else "no verdict"
+    return f"before the run was done: {left}" + "".join(f"; {file} is left as it was" for file in files)
+
+
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
@@ -79,12 +80,14 @@ WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
 """The commands whose report `-o FILE` writes elsewhere than standard output."""
 
 
-def interrupted() -> str:
-    """What Ctrl-C or SIGTERM leaves on stderr, for the command that was running."""
-    replay = command_name() == "replay"
-    if _TERMINATED_BY:
-        return REPLAY_TERMINATED if replay else TERMINATED
-    return REPLAY_INTERRUPTED if replay else INTERRUPTED
+def interrupted(files: list[str] | None = None) -> str:
+    """What Ctrl-C or SIGTERM leaves on stderr, for the command that was running: `files`, those named by -o whose
+    reports were begun (`unfinished_reports`), shown as the command line named them."""
+    command = command_name()
+    how = "stopped by SIGTERM" if _TERMINATED_BY else "interrupted"
+    if command == "replay":
+        return f"hotjar-cli: {how} {DRY_RUN_LEFT if '--dry-run' in sys.argv[1:] else REPLAY_LEFT}"
+    return f"hotjar-cli: {how} {run_left(command, files or [])}"
 
 
 def interrupted_code() -> int:
@@ -168,7 +171,7 @@ def main() -> None:
         from click.utils import PacifyFlushWrapper
 
         from hotjar_cli.cli.app import app
-        from hotjar_cli.cli.command import drop_stdout, output_error, remove_written_aside
+        from hotjar_cli.cli.command import drop_stdout, output_error, remove_written_aside, unfinished_reports
         from hotjar_cli.cli.talk import Talk
         from hotjar_cli.core.gate import EXIT_ERROR
     except KeyboardInterrupt:
@@ -192,7 +195,7 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
         remove_written_aside()
-        Talk().say(interrupted())
+        Talk().say(interrupted([str(file) for file in unfinished_reports()]))
         sys.exit(interrupted_code())
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
@@ -214,6 +217,6 @@ def main() -> None:
         raise
     if code == EXIT_INTERRUPTED:  # Ctrl-C or SIGTERM during a command: Typer turns either into this exit code
         remove_written_aside()
-        Talk().say(interrupted())
+        Talk().say(interrupted([str(file) for file in unfinished_reports()]))
         sys.exit(interrupted_code())
     sys.exit(code if isinstance(code, int) else 0)

@@ -19,7 +19,6 @@ import click
 import pytest
 
 from hotjar_cli import __version__, compiled
-from hotjar_cli.cli.main import INTERRUPTED, TERMINATED
 from hotjar_cli.cli.options import named_file
 from hotjar_cli.report import Format
 from hotjar_cli.report.inventory_formats import InventoryFormat
@@ -195,20 +194,24 @@ def interrupt_as_the_report_is_written(
         return running.wait(timeout=30), running.stderr.read().decode()
 
 
-@pytest.mark.parametrize("command", ["validate", "inventory"])
+INTERRUPTED = "hotjar-cli: interrupted before the run was done: no verdict"
+"""What Ctrl-C says of a validate run that wrote no report to a file."""
+
+
+@pytest.mark.parametrize(("command", "left"), [("validate", "no verdict"), ("inventory", "no inventory")])
 @pytest.mark.parametrize(
-    ("stop", "code", "said"),
-    [(signal.SIGINT, 130, INTERRUPTED), (signal.SIGTERM, 143, TERMINATED)],
-    ids=["ctrl-c", "sigterm"],
+    ("stop", "code", "how"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped by SIGTERM")]
 )
 def test_an_interrupted_run_leaves_the_previous_report(
-    tmp_path: Path, command: str, stop: signal.Signals, code: int, said: str
+    tmp_path: Path, command: str, left: str, stop: signal.Signals, code: int, how: str
 ) -> None:
     # SIGTERM, what `kill`, a service manager or a cancelled CI job sends, stops a run as Ctrl-C does, and says so:
-    # it ended the command with no word at all.
+    # it ended the command with no word at all. The file named by -o is said to be left as it was; an inventory
+    # was said to leave "no verdict", and a run without -o spoke of "a file named by -o".
     report = tmp_path / "report.json"
     report.write_text("the previous report\n")
-    assert interrupt_as_the_report_is_written(tmp_path, command, stop, 0.05) == (code, said + "\n")
+    said = f"hotjar-cli: {how} before the run was done: {left}; {report} is left as it was\n"
+    assert interrupt_as_the_report_is_written(tmp_path, command, stop, 0.05) == (code, said)
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
 
@@ -286,10 +289,26 @@ report: the collection at the start of a run ends imports' weak references, whos
 @pytest.mark.parametrize(
     "when", [AS_THE_APP_IS_IMPORTED, IN_A_CALLBACK_AS_THE_APP_IS_IMPORTED], ids=["importing", "in-a-callback"]
 )
-def test_ctrl_c_while_the_command_starts_says_so_in_one_line_not_a_traceback(tmp_path: Path, when: str) -> None:
-    script = CTRL_C.format(when=when, args=["validate", "events.jsonl"])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["validate", "events.jsonl"], INTERRUPTED),
+        (["inventory", "events.jsonl"], "hotjar-cli: interrupted before the run was done: no inventory"),
+        (
+            ["replay", "events.jsonl", "--dry-run"],
+            "hotjar-cli: interrupted before the dry run was done: its calls are those of the events read so far, "
+            "and nothing was sent",
+        ),
+    ],
+    ids=["validate", "inventory", "dry-run"],
+)
+def test_ctrl_c_while_the_command_starts_says_so_in_one_line_not_a_traceback(
+    tmp_path: Path, when: str, args: list[str], said: str
+) -> None:
+    # Each says what it leaves: an inventory was said to leave "no verdict", a dry run the users it delivered.
+    script = CTRL_C.format(when=when, args=args)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60)
-    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (130, "", [INTERRUPTED])
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (130, "", [said])
 
 
 def test_ctrl_c_in_a_callback_while_a_run_reads_a_pipe_stops_it(tmp_path: Path) -> None:
@@ -309,7 +328,8 @@ def test_ctrl_c_in_a_callback_while_a_run_reads_a_pipe_stops_it(tmp_path: Path) 
         except subprocess.TimeoutExpired:
             running.kill()
             raise
-        assert (code, running.stderr.read().decode().splitlines()) == (130, [INTERRUPTED])
+        said = running.stderr.read().decode().splitlines()
+        assert (code, said) == (130, [f"{INTERRUPTED}; report.json is left as it was"])
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
 

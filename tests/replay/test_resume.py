@@ -325,7 +325,7 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(
 ) -> None:
     # Stopped while its logs are read (a named pipe no one writes to yet), a replay has no -o to speak of. SIGTERM
     # stops it as Ctrl-C does, and says so: it ended the replay with no word at all.
-    from hotjar_cli.cli.main import REPLAY_INTERRUPTED, REPLAY_TERMINATED
+    from hotjar_cli.cli.main import REPLAY_LEFT
 
     os.mkfifo(tmp_path / "logs.ndjson")
     command = replay_command(tmp_path / "logs.ndjson", fake, tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson")
@@ -342,7 +342,8 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(
     finally:
         clean_up(first)
     assert (code, report) == (128 + stop, {})
-    assert said.splitlines() == [REPLAY_INTERRUPTED if stop == signal.SIGINT else REPLAY_TERMINATED]
+    how = "interrupted" if stop == signal.SIGINT else "stopped by SIGTERM"
+    assert said.splitlines() == [f"hotjar-cli: {how} {REPLAY_LEFT}"]
     assert "-o" not in said
 
 
