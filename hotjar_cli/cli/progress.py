@@ -30,6 +30,7 @@ from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     Progress,
+    ProgressColumn,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -130,9 +131,12 @@ class RunProgress(ABC):
 
     def _read(self) -> str:
         """`20.0/50.0 MB` read of the total; `20.0 MB` when the total is not known (standard input)."""
+        return self._read_of(self._bytes)
+
+    def _read_of(self, read: int) -> str:
         if self._total:
-            return f"{self._bytes / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
-        return f"{self._bytes / 1e6:,.1f} MB"
+            return f"{read / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
+        return f"{read / 1e6:,.1f} MB"
 
     @abstractmethod
     def _refresh(self) -> None:
@@ -163,17 +167,8 @@ class ProgressBar(RunProgress):
         self._drawing = threading.Lock()
         """Held while the bar is drawn, and while lines are written on its terminal with the bar erased."""
         self._streams: list[LinesBeneath] = []
-        # Short enough for 80 columns with ten million events of a 1,234.5 MB input: a narrow terminal cuts nothing.
         self._progress = _Bar(
-            TextColumn(f"[bold]{label}"),
-            BarColumn(bar_width=10),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[read]}"),
-            TextColumn("{task.fields[events]:,} events"),
-            TimeElapsedColumn(),
-            # Of standard input, whose size is not known, only what was read: no total, no ETA.
-            TextColumn("eta" if total_bytes else ""),
-            TimeRemainingColumn(),
+            *_columns_that_fit(label, self._read_of(total_bytes), console.width, bool(total_bytes)),
             # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
             console=console,
             transient=True,
@@ -238,6 +233,34 @@ class ProgressBar(RunProgress):
                 self._progress.refresh()
             finally:
                 self._drawing.release()
+
+
+EVENTS_SHOWN = f"{10_000_000:,} events"
+"""The widest count of events a bar makes room for."""
+
+
+def _columns_that_fit(label: str, widest_read: str, width: int, sized: bool) -> list[ProgressColumn]:
+    """The bar's columns, those least needed left out until the rest fit in `width` whole: squeezed, rich cut every
+    column short, numbers included (`10…` for the share read, at 40 columns). Left out first the time so far, then
+    the label, the bar itself, the ETA and the megabytes read; the share read and the events stay. Of standard input,
+    whose size is not known (`sized`), only what was read: no share, no ETA."""
+    time_width = len("0:00:00")
+    # (width, the order it is left out in, the columns); a space between two columns
+    parts: list[tuple[int, int, list[ProgressColumn]]] = [
+        (len(label), 2, [TextColumn(f"[bold]{label}")]),
+        (10, 3, [BarColumn(bar_width=10)]),
+        (len("100%"), 9, [TaskProgressColumn()]),
+        (len(widest_read), 5, [TextColumn("{task.fields[read]}")]),
+        (len(EVENTS_SHOWN), 9, [TextColumn("{task.fields[events]:,} events")]),
+        (time_width, 1, [TimeElapsedColumn()]),
+        (len("eta ") + time_width, 4, [TextColumn("eta" if sized else ""), TimeRemainingColumn()]),
+    ]
+    kept = list(parts)
+    for order in range(1, 6):
+        if sum(part[0] + len(part[2]) for part in kept) - 1 <= width:
+            break
+        kept = [part for part in kept if part[1] != order]
+    return [column for part in kept for column in part[2]]
 
 
 class LinesBeneath(io.TextIOBase):

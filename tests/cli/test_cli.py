@@ -30,6 +30,7 @@ from tests.support.cli import (
     identify,
     line,
     on_a_terminal,
+    on_one_terminal,
     one_line,
     process,
     track,
@@ -1824,3 +1825,19 @@ def test_a_maximum_rate_that_toml_writes_true_is_said_as_toml_writes_it(logs: An
     result = cli("validate", logs("log.jsonl", THREE_IN_22), "--config", tmp_path / "pyproject.toml")
     assert result.code == 2
     assert "max-rate for HJ103: true is not a fraction" in one_line(result.stderr)
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+def test_a_narrow_terminal_gets_fewer_progress_columns_none_cut_short(tmp_path: Path, columns: int) -> None:
+    # Squeezed, every column was cut short: `valida… 10… 53.6/53.6 … 381,976 eve… e…` at 40 columns.
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 20000)
+    code, shown = on_one_terminal("validate", path, "-f", "json", "-o", tmp_path / "report.json", columns=columns)
+    frames = [
+        frame
+        for frame in re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).decode().replace("\r", "\n").splitlines()
+        if "events" in frame
+    ]
+    assert code == 1 and frames, shown
+    assert all("…" not in frame and len(frame) <= columns for frame in frames), frames
+    assert all(re.search(r"\d+% [\d.,/]+ MB [\d,]+ events", frame) for frame in frames), frames
