@@ -218,11 +218,11 @@ class Mapper:
         # decision, made once.
         self._refused_events: dict[str, Decision] = {}
         self._event_limit = Finding(
-            _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"the site already has {limits.max_events} event names"
+            _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"{limits.max_events:,} names are held; this one is new"
         )
         self._longest_remembered = max(NAME_LENGTH_REMEMBERED, limits.max_event_name_length)
         """The longest event name whose checks are remembered (see `NAME_LENGTH_REMEMBERED`)."""
-        self._attribute_limit = f"the site already has {limits.max_attributes} attribute names"
+        self._attribute_limit = f"{limits.max_attributes:,} names are held; this one is new"
         """The message of every attribute-limit-exceeded finding: one text, not one a name turned away."""
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
@@ -675,7 +675,7 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
         return Finding(
             _ATTRIBUTE_NAME_TOO_LONG_CODE,
             json_path("$.traits", name),
-            f"the name is {utf16_length(name)} characters long; the limit is {limits.max_attribute_name_length}",
+            f"the name is {utf16_length(name):,} characters long; the limit is {limits.max_attribute_name_length:,}",
         )
     if isinstance(value, str):
         limit = limits.max_attribute_value_length
@@ -684,7 +684,7 @@ def _trait_problem(name: str, value: Any, limits: Limits) -> Finding | None:
             return Finding(
                 _ATTRIBUTE_VALUE_TOO_LONG_CODE,
                 json_path("$.traits", name),
-                f"the value is {utf16_length(value)} characters long; the limit is {limit}",
+                f"the value is {utf16_length(value):,} characters long; the limit is {limit:,}",
             )
     # Not `isinstance(value, (int, float))`: compiled, that narrows to a float, which an integer beyond a double's
     # range cannot be made into. `type` also leaves out booleans.
@@ -731,7 +731,7 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
             Finding(
                 _EVENT_NAME_TOO_LONG_CODE,
                 "$.event",
-                f"the name is {length} characters long; the limit is {limits.max_event_name_length}",
+                f"the name is {length:,} characters long; the limit is {limits.max_event_name_length:,}",
             ),
         )
     bad = limits.disallowed_characters(name)

@@ -142,7 +142,7 @@ class ReferenceMapper:
                 problem = Finding(
                     ATTRIBUTE_LIMIT_EXCEEDED.code,
                     json_path("$.traits", name),
-                    f"the site already has {self.limits.max_attributes} attribute names",
+                    f"{self.limits.max_attributes:,} names are held; this one is new",
                 )
             if problem is None:
                 attributes[name] = value
@@ -169,15 +169,15 @@ class ReferenceMapper:
             return Finding(
                 ATTRIBUTE_NAME_TOO_LONG.code,
                 path,
-                f"the name is {utf16_length(name)} characters long; the limit is "
-                f"{self.limits.max_attribute_name_length}",
+                f"the name is {utf16_length(name):,} characters long; the limit is "
+                f"{self.limits.max_attribute_name_length:,}",
             )
         if isinstance(value, str) and utf16_length(value) > self.limits.max_attribute_value_length:
             return Finding(
                 ATTRIBUTE_VALUE_TOO_LONG.code,
                 path,
-                f"the value is {utf16_length(value)} characters long; the limit is "
-                f"{self.limits.max_attribute_value_length}",
+                f"the value is {utf16_length(value):,} characters long; the limit is "
+                f"{self.limits.max_attribute_value_length:,}",
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
             # An integer past every double, or between two of them, reaches the browser as another number.
@@ -217,7 +217,7 @@ class ReferenceMapper:
                     Finding(
                         EVENT_LIMIT_EXCEEDED.code,
                         "$.event",
-                        f"the site already has {self.limits.max_events} event names",
+                        f"{self.limits.max_events:,} names are held; this one is new",
                     ),
                 ],
                 None,
@@ -243,7 +243,8 @@ class ReferenceMapper:
             return Finding(
                 EVENT_NAME_TOO_LONG.code,
                 "$.event",
-                f"the name is {utf16_length(name)} characters long; the limit is {self.limits.max_event_name_length}",
+                f"the name is {utf16_length(name):,} characters long; the limit is "
+                f"{self.limits.max_event_name_length:,}",
             )
         bad = []
         for character in name:

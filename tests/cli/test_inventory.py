@@ -1222,7 +1222,7 @@ def test_a_cut_name_is_said_to_be_as_long_as_its_finding_says(tmp_path: Path) ->
     log = tmp_path / "emoji.jsonl"
     log.write_text(lines_of({"type": "track", "userId": "u1", "event": name, "timestamp": "2024-03-01T10:00:00Z"}))
     finding = json.loads(cli("validate", log, "--format", "json", "--fail-on", "never")[1])
-    assert "1205 characters long" in json.dumps(finding)
+    assert "1,205 characters long" in json.dumps(finding)
     for format in ("text", "markdown"):
         out = " ".join(cli("inventory", log, "--format", format)[1].split())  # however the table wraps it
         assert "(1,205 characters)" in out, format

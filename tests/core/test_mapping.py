@@ -461,7 +461,7 @@ def test_a_log_of_names_never_met_again_fills_no_memory_past_its_bound() -> None
     assert max(remembered.values()) == NAMES_REMEMBERED, remembered
     turned_away = decide(identify({"trait_late": 1}), mapper=mapper).findings
     assert [(finding.code, finding.path, finding.detail) for finding in turned_away] == [
-        ("HJ206", "$.traits.trait_late", "the site already has 1 attribute names")
+        ("HJ206", "$.traits.trait_late", "1 names are held; this one is new")
     ]
 
 
@@ -733,8 +733,8 @@ def test_attribute_limit_counts_names_in_input_order_and_keeps_known_names() -> 
     assert first.outcome is Outcome.ACCEPTED
     assert second.outcome is Outcome.MODIFIED
     assert second.findings == (
-        Finding("HJ206", "$.traits.company", "the site already has 2 attribute names"),
-        Finding("HJ206", "$.traits.team", "the site already has 2 attribute names"),
+        Finding("HJ206", "$.traits.company", "2 names are held; this one is new"),
+        Finding("HJ206", "$.traits.team", "2 names are held; this one is new"),
     )
     assert second.call.args == ["identify", "u2", {"plan": "free"}]
     assert third.outcome is Outcome.ACCEPTED
@@ -782,7 +782,7 @@ def test_attribute_limit_default_is_one_hundred_names() -> None:
     accepted = decide(identify({f"trait_{index}": index for index in range(100)}), mapper=mapper)
     assert accepted.findings == ()
     decision = decide(identify({"trait_0": 0, "trait_100": 100}), mapper=mapper)
-    assert decision.findings == (Finding("HJ206", "$.traits.trait_100", "the site already has 100 attribute names"),)
+    assert decision.findings == (Finding("HJ206", "$.traits.trait_100", "100 names are held; this one is new"),)
     assert decision.call.args == ["identify", "u1", {"trait_0": 0}]
 
 
@@ -794,9 +794,7 @@ def test_event_limit_counts_distinct_names_in_input_order() -> None:
     assert decide(track("A"), mapper=mapper).outcome is Outcome.ACCEPTED
     assert decide(track("B"), mapper=mapper).outcome is Outcome.ACCEPTED
     over = decide(track("C"), mapper=mapper)
-    assert over == Decision(
-        Outcome.REJECTED, None, (Finding("HJ304", "$.event", "the site already has 2 event names"),)
-    )
+    assert over == Decision(Outcome.REJECTED, None, (Finding("HJ304", "$.event", "2 names are held; this one is new"),))
     assert decide(track("A"), mapper=mapper).outcome is Outcome.ACCEPTED
     assert codes(decide(track("C"), mapper=mapper)) == ["HJ304"]
 
