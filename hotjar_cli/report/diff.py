@@ -55,6 +55,12 @@ def shortened(text: str, width: int = SHOWN_WIDTH) -> str:
     return text if len(text) <= width else f"{text[: width - 1]}… ({utf16_length(text):,} characters)"
 
 
+def path_shown(path: str) -> str:
+    """A finding's JSON path as the human formats show it (`shortened`): none for `$`, the whole line, which a
+    finding's file and line say already (`broken.jsonl:2: $ it ends before its value does` read as a typo)."""
+    return "" if path == "$" else shortened(path)
+
+
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
     """Compact JSON of a value, cut to `width` characters."""
     text = msgspec.json.encode(value).decode()

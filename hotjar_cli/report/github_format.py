@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import shortened
+from hotjar_cli.report.diff import path_shown
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_finding
 from hotjar_cli.report.wording import counted, filtered_out
@@ -57,10 +57,10 @@ class GithubReporter(Reporter):
                     where = f" (batch item {position.index})" if position.index is not None else ""
                     message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message
                     place, said = _place(position.file, position.line)
-                    at = shortened(finding.path)
+                    at = f" at {path}" if (path := path_shown(finding.path)) else ""
                     self.out.write(
                         f"::{COMMANDS[rule.severity]} {place}"
-                        f"title={_property(rule.title)}::{_data(f'{message} at {at}{where}{said}')}\n"
+                        f"title={_property(rule.title)}::{_data(f'{message}{at}{where}{said}')}\n"
                     )
         for error in summary.errors:
             place, said = _place(error.file, error.line)

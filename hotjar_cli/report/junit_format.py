@@ -7,14 +7,14 @@ import xml.etree.ElementTree as ElementTree
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import shortened
+from hotjar_cli.report.diff import path_shown, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 
 
 def _example_text(example: Example, code: str) -> str:
     details = "; ".join(
-        f"{shortened(finding.path)}: {finding.detail}".rstrip(": ")
+        ": ".join(part for part in (path_shown(finding.path), finding.detail) if part)
         for finding in example.findings
         if finding.code == code
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.report.diff import Mark, diff_lines, hj_call, shortened
+from hotjar_cli.report.diff import Mark, diff_lines, hj_call, path_shown, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
@@ -50,7 +50,7 @@ class MarkdownReporter(Reporter):
                 if report.redact:
                     example = redact_example(example, report.limits)
                 details = "; ".join(
-                    f"{code(shortened(finding.path))} {text(finding.detail)}".rstrip()
+                    f"{code(path) if (path := path_shown(finding.path)) else ''} {text(finding.detail)}".strip()
                     for finding in example.findings
                     if finding.code == rule_code
                 )

@@ -14,7 +14,7 @@ from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call, shortened
+from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call, path_shown, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
@@ -171,7 +171,7 @@ def _examples(
         if report.redact:
             example = redact_example(example, report.limits)
         details = "; ".join(
-            f"{shortened(finding.path)} {finding.detail}".rstrip()
+            f"{path_shown(finding.path)} {finding.detail}".strip()
             for finding in example.findings
             if finding.code == code
         )
