@@ -119,7 +119,7 @@ def test_a_max_rate_for_a_prefix_says_a_maximum_is_one_rule_s(logs: Any) -> None
     result = cli("validate", logs("clean.jsonl", CLEAN), "--max-rate", "HJ3=0.1")
     assert result.code == 2
     assert one_line(result.stderr) == (
-        "hotjar-cli: error: max-rate for 'HJ3': a maximum rate is one rule's; give its code or name, not a prefix of "
+        "hotjar-cli: error: --max-rate for 'HJ3': a maximum rate is one rule's; give its code or name, not a prefix of "
         "5 rules (HJ301, HJ302, HJ303, HJ304, HJ305)"
     )
 
@@ -459,7 +459,7 @@ def test_a_rate_equal_to_its_maximum_passes_however_the_maximum_is_written(logs:
 def test_a_maximum_that_cannot_be_used_exits_2(logs: Any, maximum: str) -> None:
     result = cli("validate", logs("log.jsonl", THREE_IN_22), "--max-rate", f"HJ103={maximum}")
     assert result.code == 2
-    assert one_line(result.stderr).startswith("hotjar-cli: error: max-rate for HJ103: ")
+    assert one_line(result.stderr).startswith("hotjar-cli: error: --max-rate for HJ103: ")
 
 
 @pytest.mark.parametrize("format", ["text", "json", "markdown", "github", "junit", "html"])
@@ -1023,7 +1023,7 @@ def test_a_delivery_value_is_quoted_with_its_characters_escaped_once(logs: Any, 
     [
         (["validate", "--since", "C:\\x"], "--since 'C:\\x' is not an ISO-8601 date or time"),
         (["validate", "--select", "C:\\x"], "'C:\\x' names no rule"),
-        (["validate", "--max-rate", "C:\\x"], "max-rate 'C:\\x' is not CODE=FRACTION"),
+        (["validate", "--max-rate", "C:\\x"], "--max-rate 'C:\\x' is not CODE=FRACTION"),
         (["validate", "--max-rate", "C:\\x=0.1"], "'C:\\x' names no rule"),
         (["replay", "--dry-run", "--give-up-after", "C:\\x"], "'C:\\x' is not a duration"),
         (["replay", "--dry-run", "--page-url", "https://a\x1bb.com/"], "a host with '\\u001b' in it"),
@@ -1815,7 +1815,7 @@ def test_two_maximum_rates_for_one_rule_are_refused_not_the_last_taken(logs: Any
     # Which one was meant cannot be told: the last one won without a word.
     result = cli("validate", logs("log.jsonl", THREE_IN_22), *given)
     assert result.code == 2
-    assert one_line(result.stderr) == f"hotjar-cli: error: max-rate for HJ103 given twice: {said}; keep one"
+    assert one_line(result.stderr) == f"hotjar-cli: error: --max-rate for HJ103 given twice: {said}; keep one"
     alike = ["--max-rate", "HJ103=1%", "--max-rate", "HJ103=0.01"]
     assert cli("validate", logs("log.jsonl", THREE_IN_22), *alike).code != 2
 
