@@ -31,6 +31,27 @@ COMMANDS: dict[str, str] = {
     "rule": "hotjar_cli.cli.rules:show_rule",
 }
 """Every command, in the order the help lists them, and the function that is the command, as `module:function`."""
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "validate": (
+        "hotjar-cli validate events.jsonl",
+        "hotjar-cli validate segment-logs/ --format junit -o hotjar.xml",
+        "hotjar-cli validate logs/ --format html -o report.html --by hour",
+        "hotjar-cli validate logs/ --max-rate HJ103=0.05 --fail-on never",
+    ),
+    "inventory": (
+        "hotjar-cli inventory segment-logs/",
+        "hotjar-cli inventory logs/ --format csv -o names.csv --known-attributes held.txt",
+    ),
+    "replay": (
+        "hotjar-cli replay events.jsonl.gz --dry-run",
+        "hotjar-cli replay --check --site-id 1234567 --page-url https://www.example.com/",
+        "hotjar-cli replay logs/ --site-id 1234567 --page-url https://www.example.com/ --latest-traits "
+        "--checkpoint replay.checkpoint --dead-letter dead.ndjson",
+    ),
+    "rules": ("hotjar-cli rules", "hotjar-cli rules --format markdown"),
+    "rule": ("hotjar-cli rule HJ103", "hotjar-cli rule missing-user-id"),
+}
+"""What each command's help shows last: a few command lines as a newcomer would first write them."""
 
 
 def panels_fit(render: Callable[[], None]) -> bool:
@@ -140,7 +161,9 @@ class LazyGroup(typer.core.TyperGroup):
         single = typer.Typer(
             add_completion=False, rich_markup_mode=self.rich_markup_mode, pretty_exceptions_enable=False
         )
-        single.command(name, cls=Command)(getattr(import_module(module), function))
+        # Each example a paragraph of its own: the help joins the lines of one.
+        epilog = "\n\n".join(["Examples:", *(f"  {example}" for example in EXAMPLES[name])])
+        single.command(name, cls=Command, epilog=epilog)(getattr(import_module(module), function))
         command = typer.main.get_command(single)
         # The group's list of commands shows each one's first paragraph as its docstring wraps it in the source: the
         # lines joined, it wraps at the terminal's width instead.

@@ -114,7 +114,8 @@ def replay(
     site_id: Annotated[
         str | None,
         typer.Option(
-            help="The Hotjar site id (Account settings > Sites & Organizations).", rich_help_panel="Hotjar site"
+            help="The Hotjar site id (Account settings > Sites & Organizations); needed unless --dry-run.",
+            rich_help_panel="Hotjar site",
         ),
     ] = None,
     dry_run: Annotated[
@@ -150,7 +151,12 @@ def replay(
         int, typer.Option(help="Browser workers, each one tab.", rich_help_panel="Delivery", min=1)
     ] = 16,
     rate: Annotated[
-        float | None, typer.Option(help="At most this many calls per second.", rich_help_panel="Delivery")
+        float | None,
+        typer.Option(
+            help="At most this many calls per second \\[default: no limit].",
+            rich_help_panel="Delivery",
+            show_default=False,
+        ),
     ] = None,
     retries: Annotated[
         int, typer.Option(help="Retries per user before dead-lettering.", rich_help_panel="Delivery", min=0)
@@ -168,8 +174,10 @@ def replay(
         typer.Option(
             parser=named_file,
             metavar="PATH",
-            help="NDJSON file for the messages that could not be delivered (replay accepts it as input).",
+            help="NDJSON file for the messages that could not be delivered (replay accepts it as input) \\[default: "
+            "none: they are counted, not written].",
             rich_help_panel="Delivery",
+            show_default=False,
         ),
     ] = None,
     checkpoint: Annotated[

@@ -149,3 +149,18 @@ def test_the_report_and_site_options_say_what_they_take(command: str) -> None:
     assert "UTC unless given" in str(getattr(options["until"], "help", ""))  # as --since says
     # Events fill their slots in order too: which names a seed file lists first decides which are turned away.
     assert "in the order it took them" in str(getattr(options["known_events"], "help", ""))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_shows_examples_whose_options_it_has(command: str) -> None:
+    # A newcomer found no example in any command's help.
+    from hotjar_cli.cli.app import EXAMPLES
+
+    shown = " ".join(tokens(help_text(command)))
+    assert "Examples:" in shown
+    options = {name for parameter in COMMANDS[command].params for name in parameter.opts}
+    for example in EXAMPLES[command]:
+        words = example.split()
+        assert words[:2] == ["hotjar-cli", command]
+        assert " ".join(words[:4]) in shown, example
+        assert [word for word in words if word.startswith("-") and word not in options] == [], example
