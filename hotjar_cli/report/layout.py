@@ -32,10 +32,17 @@ def words(text: str, style: str = "", lead: str = "") -> list[Chunk]:
     return [(lead + parts[0], style), *((" " + part, style) for part in parts[1:])]
 
 
+FOLD_AFTER = ("/", "-_", ".")
+"""Where a piece too wide for its line is folded by preference, in this order: after a path's `/`, a name's or an
+id's `-` or `_`, a `.`; so that `segment-logs/Xo3ZqW8mTn/` stays whole rather than end its line at `Xo3Zq`, and
+`http-api-batch.jsonl` is not cut inside its suffix."""
+
+
 def _split(text: str, room: int, at: int = 0) -> int:
     """Where to fold `text[at:]` to fit `room` cells, as an index into `text`: the most characters that fit, moved
-    back to the start of a number the fold would cut (and the colon before it, as in `file:12`); `at` when not even
-    one character fits, or the number starts the text."""
+    back to just after the last of `FOLD_AFTER` among them if that keeps at least half the room, then to the start
+    of a number the fold would cut (and the colon before it, as in `file:12`); `at` when not even one character
+    fits, or the number starts the text."""
     end = at
     used = 0
     while end < len(text):  # by index: the rest of the text is not copied at each fold
@@ -45,6 +52,11 @@ def _split(text: str, room: int, at: int = 0) -> int:
         end += 1
     if end >= len(text):
         return end
+    for marks in FOLD_AFTER:
+        after = max(text.rfind(mark, at, end) for mark in marks) + 1
+        if after > at and cell_len(text[at:after]) * 2 >= room:
+            end = after
+            break
     start = end
     while start > at and text[start].isdigit() and (text[start - 1].isdigit() or text[start - 1] == ":"):
         start -= 1

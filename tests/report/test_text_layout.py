@@ -108,6 +108,12 @@ def laid_out_plainly(chunks: list[tuple[str, str]], width: int, indent: int = 0)
                     break
                 end += 1
             if end < len(text):
+                # After a path's `/`, else a `-` or `_`, else a `.`, when that keeps half the room or more.
+                for marks in ("/", "-_", "."):
+                    after = max((at + 1 for at, character in enumerate(text[:end]) if character in marks), default=0)
+                    if after and 2 * cell_len(text[:after]) >= room:
+                        end = after
+                        break
                 while end > 0 and text[end].isdigit() and (text[end - 1].isdigit() or text[end - 1] == ":"):
                     end -= 1
             if end == 0 or not text[:end].strip():
@@ -127,7 +133,9 @@ def laid_out_plainly(chunks: list[tuple[str, str]], width: int, indent: int = 0)
     return lines
 
 
-PIECES = st.text(alphabet=st.sampled_from(["a", "1", ":", " ", "\u200b", "\u754c", "\N{GRINNING FACE}"]), max_size=60)
+PIECES = st.text(
+    alphabet=st.sampled_from(["a", "1", ":", " ", "/", "-", ".", "\u200b", "\u754c", "\N{GRINNING FACE}"]), max_size=60
+)
 
 
 @given(st.lists(st.tuples(PIECES, st.sampled_from(["", "bold"])), max_size=6), st.integers(0, 30), st.integers(0, 8))
@@ -140,3 +148,15 @@ def test_a_name_of_twenty_thousand_characters_folds_into_lines_of_the_width() ->
     lines = lay_out(words(name), 40, 2)
     assert [cell_len("".join(text for text, _ in line)) for line in lines] == [40] * 526 + [14]
     assert lines == laid_out_plainly(words(name), 40, 2)
+
+
+def test_a_long_path_folds_after_its_slashes_and_dashes() -> None:
+    # Folded anywhere, a path of Segment's archive ended its line at `Xo3Zq` and an id at `…7d2`.
+    path = "sample_events/segment-logs/Xo3ZqW8mTn/1712016000000/1712052117208.5f1c9a3e-7d2b-4e8a-b6c4.gz:1"
+    lines = ["".join(text for text, _ in line) for line in lay_out(words(path), 32)]
+    assert lines == [
+        "sample_events/segment-logs/",
+        "Xo3ZqW8mTn/1712016000000/",
+        "1712052117208.5f1c9a3e-7d2b-",
+        "4e8a-b6c4.gz:1",
+    ]
