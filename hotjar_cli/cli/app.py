@@ -36,7 +36,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "hotjar-cli validate events.jsonl",
         "hotjar-cli validate segment-logs/ --format junit -o hotjar.xml",
         "hotjar-cli validate logs/ --format html -o report.html --by hour",
-        "hotjar-cli validate logs/ --max-rate HJ103=0.05 --fail-on never",
+        "hotjar-cli validate logs/ --max-rate missing-user-id=0.05 --fail-on never",
     ),
     "inventory": (
         "hotjar-cli inventory segment-logs/",
@@ -49,7 +49,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--checkpoint replay.checkpoint --dead-letter dead.ndjson",
     ),
     "rules": ("hotjar-cli rules", "hotjar-cli rules --format markdown"),
-    "rule": ("hotjar-cli rule HJ103", "hotjar-cli rule missing-user-id"),
+    "rule": ("hotjar-cli rule missing-user-id", "hotjar-cli rule nested-trait"),
 }
 """What each command's help shows last: a few command lines as a newcomer would first write them."""
 

@@ -258,8 +258,11 @@ def _add_counts(first: dict[str, int], second: dict[str, int]) -> dict[str, int]
 
 
 def make_example(position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> Example:
-    """An example of one event, holding only the part of the message the rules read; `raw` may keep its line end."""
+    """An example of one event, holding only the part of the message the rules read; `raw` may keep its line end,
+    `\r\n` included (shown, its `\r` ended every line of a file written on Windows as `\u000d`)."""
     if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):  # before a line end, which the pass may have taken off already
         raw = raw[:-1]
     line_text = raw[:EXAMPLE_LINE_BYTES].decode("utf-8", "replace")
     findings = described(decision.findings, parsed)

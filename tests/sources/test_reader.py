@@ -625,3 +625,13 @@ def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
     summary = run_pass(sources, PassSettings())
     assert [(error.file, error.line) for error in summary.errors] == [(str(path), 1)]
     assert summary.errors[0].message == "cannot be opened (No such file or directory)"  # after the name, not twice
+
+
+def test_an_example_of_a_line_ending_in_crlf_shows_no_carriage_return(tmp_path: Path) -> None:
+    # A file written on Windows: every example of a line that is no message ended in `\u000d`.
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"null\r\n[1]\r\n" + LOG.replace(b"\n", b"\r\n"))
+    report = cli("validate", path, "-f", "json").json()
+    shown = [example["payload"]["line"] for example in report["examples"]["HJ002"]]
+    assert shown == ["null", "[1]"]
+    assert "\\u000d" not in cli("validate", path).stdout
