@@ -46,6 +46,7 @@ from hotjar_cli.report.site_view import (
     narrower_words,
     natural_key,
     no_message_words,
+    order_words,
     pace_words,
     resolution_words,
     span_words,
@@ -502,8 +503,11 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
             else "<p>Full before these logs.</p>"
         )
     else:
-        pace = pace_words(budget, span, filtered) or NO_NEW_NAMES
+        pace = pace_words(budget, span, filtered, option) or NO_NEW_NAMES
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
+    order = order_words(kind)
+    if order is not None:
+        parts.append(f"<p>{_e(order[0].upper() + order[1:])}.</p>")
     rows = kind["names"]
     turned_away = sorted((row["name"] for row in rows if row["fate"] == "turned-away"), key=natural_key)
     if budget["limit"] <= SLOTS_DRAWN:

@@ -24,6 +24,7 @@ from hotjar_cli.report.site_view import (
     listing_order,
     names_words,
     no_message_words,
+    order_words,
     pace_words,
     span_words,
     unknown_words,
@@ -58,19 +59,24 @@ def budget_line(
     show: Callable[[str], str] = visible,
     span: dict[str, Any] | None = None,
     filtered: bool = False,
+    option: str = "",
 ) -> str:
     """`attributes: 100 of 100 slots used (...); full since ...`, or the pace and projected fill.
 
     `show` writes where the budget filled up, a file name from the input: as `visible` text, or as Markdown code.
-    `span` and `filtered`: as `pace_words` takes them.
+    `span`, `filtered` and `option`: as `pace_words` takes them.
     """
     line = f"{label}: {used_words(budget)}"
     if budget["full"]:
         if budget["filled_at"] is not None:
             return f"{line}; full since {show(where(budget['filled_at']))}"
         return f"{line}; full before these logs"
-    pace = pace_words(budget, span, filtered)
+    pace = pace_words(budget, span, filtered, option)
     return f"{line}; {pace or NO_NEW_NAMES}"
+
+
+BUDGETS = (("attribute budget", "attributes", "--known-attributes"), ("event budget", "events", "--known-events"))
+"""Each budget's label, its kind in the inventory's record, and the option that names what the site held before."""
 
 
 def _listed(kind: dict[str, Any]) -> list[dict[str, Any]]:
@@ -149,8 +155,12 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         *_incomplete_lines(record, fitted),
         *(
             line
-            for label, key in (("attribute budget", "attributes"), ("event budget", "events"))
-            for line in fitted(budget_line(label, record[key]["budget"], span=record["span"], filtered=filtered))
+            for label, key, option in BUDGETS
+            for text in (
+                budget_line(label, record[key]["budget"], span=record["span"], filtered=filtered, option=option),
+                *filter(None, [order_words(record[key])]),
+            )
+            for line in fitted(text)
         ),
     ]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
@@ -420,10 +430,12 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
     filtered = bool(record["summary"].get("filtered"))
-    lines += [
-        f"- {budget_line(label, record[key]['budget'], show=code, span=record['span'], filtered=filtered)}"
-        for label, key in (("Attribute budget", "attributes"), ("Event budget", "events"))
-    ]
+    for label, key, option in BUDGETS:
+        budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
+        lines.append(f"- {budget}")
+        order = order_words(record[key])
+        if order is not None:
+            lines.append(f"  {text(order)}.")
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         drops = "dropped" if key == "attributes" else "findings"

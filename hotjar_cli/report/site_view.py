@@ -69,12 +69,44 @@ def used_words(budget: dict[str, Any]) -> str:
     return f"{budget['used']:,} of {counted(budget['limit'], 'slot')} used{known}"
 
 
-def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filtered: bool = False) -> str | None:
+def order_words(kind: dict[str, Any]) -> str | None:
+    """Why a site that filled up turned names away that were sent before it filled, by event time, when the
+    inventory lists any: Hotjar keeps the first names it receives, and the site takes them in the order the logs are
+    read (a folder's files in sorted order: one source of Segment's archive after another), which is not always the
+    order of their times. None when no name listed was. Every human format of the inventory says it in these
+    words."""
+    filled = kind["budget"]["filled_at"]
+    if filled is None or filled["time"] is None:
+        return None
+    full_since = datetime.fromisoformat(filled["time"])
+    early = sum(
+        1
+        for row in kind["names"]
+        if row["fate"] == "turned-away"
+        and row["first_seen"] is not None
+        and row["first_seen"]["time"] is not None
+        and datetime.fromisoformat(row["first_seen"]["time"]) < full_since
+    )  # times as the inventory writes them: ISO 8601, in UTC
+    if not early:
+        return None
+    return (
+        f"{counted(early, 'name')} turned away {'was' if early == 1 else 'were'} first sent before the site filled up, "
+        "by event time: the site takes names in the order the logs are read, which is not the order of their times "
+        "here (one source of an archive after another?); give the logs in the order Hotjar received them for the "
+        "slots it gave"
+    )
+
+
+def pace_words(
+    budget: dict[str, Any], span: dict[str, Any] | None = None, filtered: bool = False, option: str = ""
+) -> str | None:
     """`12 new names a week, full on 2024-05-01T10:00:00Z at that pace` for a budget with room (`full only after
     the year 9999` when that is where the pace leads), or why no pace is projected; None when the logs added no name.
     `span`: the inventory record's (`{"first", "last"}`), which tells logs with no readable event time from logs
     spanning less than a day. `filtered`: whether the filters left events out, so that the span is of those left, not
-    of the logs. Every format of the inventory says the pace in these words, from the JSON's fields."""
+    of the logs. `option`: the one that names the site's names held before these logs, said when none were given (a
+    site that only sends the names it always did was told it would fill up). Every format of the inventory says the
+    pace in these words, from the JSON's fields."""
     if budget["full"]:
         return None
     window = budget["pace_window"]
@@ -86,6 +118,8 @@ def pace_words(budget: dict[str, Any], span: dict[str, Any] | None = None, filte
             f" (over {window['first']} to {window['last']}: {counted(outside, 'event')} "
             f"{'lies' if outside == 1 else 'lie'} outside it)"
         )
+    if words is not None and budget["new_per_week"] is not None and option and not budget["known_before"]:
+        words += f", every name in these logs taken as new to the site ({option} names those it held before)"
     return words
 
 

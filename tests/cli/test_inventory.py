@@ -1227,3 +1227,65 @@ def test_a_cut_name_is_said_to_be_as_long_as_its_finding_says(tmp_path: Path) ->
         out = " ".join(cli("inventory", log, "--format", format)[1].split())  # however the table wraps it
         assert "(1,205 characters)" in out, format
         assert "(1,202 characters)" not in out, format
+
+
+def test_names_turned_away_though_sent_before_the_site_filled_are_said(tmp_path: Path) -> None:
+    # Two sources of Segment's archive, read one after the other: the second's names came first by event time, and
+    # were said to be turned away a day and a half before the site was full, without a word.
+    for source, day, user, hours in (
+        ("Aweb", "1709337600000", "u1", (11, 12, 13)),
+        ("bapp", "1709251200000", "u2", (1, 2, 3)),
+    ):
+        folder = tmp_path / "segment-logs" / source / day
+        folder.mkdir(parents=True)
+        stamp = "2024-03-02" if source == "Aweb" else "2024-03-01"
+        (folder / "events.jsonl").write_text(
+            lines_of(
+                *(
+                    {
+                        "type": "track",
+                        "userId": user,
+                        "event": f"{source}{hour}",
+                        "timestamp": f"{stamp}T{hour:02d}:00:00Z",
+                    }
+                    for hour in hours
+                )
+            )
+        )
+    said = (
+        "3 names turned away were first sent before the site filled up, by event time: the site takes names in the "
+        "order the logs are read"
+    )
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", tmp_path, "--max-events", "3", "--format", format)[1].split())
+        assert said in out.replace("\\", ""), format  # Markdown's escapes taken out
+    # In time order, nothing to say.
+    code, out, _ = cli(
+        "inventory", tmp_path / "segment-logs" / "bapp", tmp_path / "segment-logs" / "Aweb", "--max-events", "3"
+    )
+    assert code == 0 and "first sent before the site filled up" not in out
+
+
+def test_a_pace_without_the_names_held_before_says_it_takes_every_name_as_new(tmp_path: Path) -> None:
+    # A site that only sends the names it always did was told it would fill up, with no word of why.
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": "u1",
+                    "traits": {"plan": 1, "seats": 2},
+                    "timestamp": f"2024-03-{day:02d}T10:00:00Z",
+                }
+                for day in range(1, 15)
+            )
+        )
+    )
+    note = "every name in these logs taken as new to the site (--known-attributes names those it held before)"
+    out = " ".join(cli("inventory", log)[1].split())
+    assert "new names a week" in out and note in out
+    known = tmp_path / "known.txt"
+    known.write_text("plan\nseats\n")
+    out = " ".join(cli("inventory", log, "--known-attributes", known)[1].split())
+    assert note not in out and "no new names in these logs" in out
