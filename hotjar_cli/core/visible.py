@@ -178,3 +178,16 @@ def json_unsafe_at(encoded: bytes) -> int:
                 break
             at = encoded.find(first, at + 1, end)
     return end if end < len(encoded) else -1
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any whitespace: tabs, spaces
+and line breaks (`\\r=1+1`), which a reader may drop or end a line at."""
+
+
+def spreadsheet_guarded(value: str) -> bool:
+    """Whether the inventory's CSV writes a text with a `'` before it, as a spreadsheet's guard: one that starts with
+    = + - @ (after any whitespace), which a spreadsheet runs as a formula, or with `'`, so that a `'` at a cell's
+    start is always the guard (`-x` is `'-x` and `'-x` is `''-x`)."""
+    shown = value.lstrip()
+    return (len(shown) > 1 and shown[:1] in FORMULA_STARTS) or value[:1] == "'"

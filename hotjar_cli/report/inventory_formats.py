@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from hotjar_cli import __version__
 from hotjar_cli.core.jsvalues import utf16_length
-from hotjar_cli.core.visible import unambiguous, visible, visible_name_cut
+from hotjar_cli.core.visible import spreadsheet_guarded, unambiguous, visible, visible_name_cut
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
@@ -303,9 +303,6 @@ CSV_COLUMNS = (
 `types` and `findings` (an attribute's `dropped`) as `key:count` pairs."""
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-"""What a spreadsheet runs a cell as a formula for, when the cell starts with it after any whitespace: tabs, spaces
-and line breaks (`\\r=1+1`), which a reader may drop or end a line at."""
 LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """Every character `str.splitlines` ends a line at: a CSV reader or a spreadsheet may take any of them, a lone `\\r`
 included, for the end of a row, unless the cell is quoted."""
@@ -323,13 +320,8 @@ def _cell(value: Any, exact: bool) -> Any:
     # exactly, a key to join on or to put in a seed file.
     if not exact:
         value = _for_a_terminal(value)
-    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text. A cell
-    # that starts with ' gets one more too, so that a ' at a cell's start is always the guard: dropped, the cell is
-    # the name (`-x` is `'-x` and `'-x` is `''-x`, which were one cell).
-    shown = value.lstrip()
-    if (len(shown) > 1 and shown[:1] in FORMULA_STARTS) or value[:1] == "'":
-        return "'" + value
-    return value
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: names from the logs must stay text.
+    return "'" + value if spreadsheet_guarded(value) else value
 
 
 def _for_a_terminal(text: str) -> str:

@@ -28,7 +28,7 @@ import msgspec
 from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames
-from hotjar_cli.core.visible import quoted_characters, visible
+from hotjar_cli.core.visible import quoted_characters, spreadsheet_guarded, visible
 from hotjar_cli.sources.reader import GZIP_MAGIC, compressed_with
 from hotjar_cli.sources.source import STDIN, InputError
 
@@ -84,6 +84,7 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     escaped: dict[str, int] = {}
     returns: dict[str, int] = {}  # names holding a carriage return: lines ended by one alone read as one
     quoted: dict[str, int] = {}  # names in double quotes, as a JSON string: jq's output without -r
+    guarded: dict[str, int] = {}  # names as a cell of the inventory's CSV writes them: a spreadsheet's ' before them
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
     faulted: dict[str, dict[str, int]] = {}  # names Hotjar holds none of, by the kind of their fault
     why: dict[str, str] = {}  # what is wrong with the first name of each kind of fault
@@ -148,6 +149,8 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             returns.setdefault(name, number)
         if name[0] == '"' and name[-1] == '"' and _json_type(name) is str:
             quoted.setdefault(name, number)
+        if name[0] == "'" and spreadsheet_guarded(name[1:]):
+            guarded.setdefault(name, number)
         found = _ESCAPE_TEXT.search(name) if "\\u" in name else None
         if found is not None:
             escape = escape or found.group()
@@ -192,6 +195,13 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             path,
             quoted,
             f"is in double quotes, as jq writes a string without -r: taken as it is, quotes included{_others(quoted)}",
+        ),
+        _note(
+            path,
+            guarded,
+            "starts with ' as a cell of the inventory's CSV does, a spreadsheet's guard before a name that starts with "
+            f"= + - @ or ': taken as it is, ' included{_others(guarded)}; a name copied from that CSV is its cell "
+            "without the first '",
         ),
         _note(path, repeated, f"is listed again: read once{again}"),
         *(

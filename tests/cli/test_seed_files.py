@@ -83,6 +83,15 @@ NOTED = {
             "quotes included (3 names in this file do)"
         ],
     ),
+    # Names copied from the inventory's CSV keep the spreadsheet's guard: `'-beta` took a slot no name holds, unsaid.
+    "names as the inventory's CSV guards them": (
+        "plan\n'-beta\n''quoted\n'=x\n'tis\n",
+        [
+            "names.txt:2: ''-beta' starts with ' as a cell of the inventory's CSV does, a spreadsheet's guard before "
+            "a name that starts with = + - @ or ': taken as it is, ' included (3 names in this file do); a name copied "
+            "from that CSV is its cell without the first '"
+        ],
+    ),
     "names listed again and again": (
         "plan\nplan\nemail\nplan\nemail\nx\n",
         ["names.txt:2: 'plan' is listed again: read once (2 names in this file are)"],
