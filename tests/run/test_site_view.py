@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import hotjar_cli.report.site_view as site_view_module
 import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.inventory import Inventory, InventoryBounds
 from hotjar_cli.core.limits import Limits
@@ -315,3 +316,24 @@ def test_far_off_clocks_leave_the_same_pace_window_for_any_split(tmp_path: Path)
         assert record[kind]["budget"]["new_per_week"] > 0
     for jobs in (2, 3):
         assert site_view(tmp_path, settings, jobs) == alone
+
+
+def test_an_estimate_of_names_counts_no_more_names_than_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The estimate of the names seen, over names sent once each, read 21,031 names in the remainder for its 20,909
+    # messages: a name has a message at least. An estimate 5% over the truth, as HyperLogLog's may be:
+    lines = [
+        json.dumps(
+            {"type": "track", "userId": "u1", "event": f"Event {number % 2_000}", "timestamp": "2024-03-01T10:00:00Z"}
+        )
+        for number in range(2_100)
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(site_view_module, "estimated_names", lambda names: 2_100)
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(limits=Limits(max_events=25), views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
+    events = json.loads(site_view_of_one(tmp_path / "a.jsonl", settings))["events"]
+    remainder = events["remainder"]
+    assert remainder["sampled"] and 0 < remainder["names"] <= remainder["occurrences"]
+    assert events["distinct_names"] <= 2_100
