@@ -599,13 +599,14 @@ def natural_key(name: str) -> tuple[list[tuple[int, int, str]], str]:
 
 def listing_order(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The names of a kind (`inventory_record`'s) in the order every report lists them, in two lists: the names
-    whose data was lost, what a reader came for (turned away, then never sent, the most frequent first), and the
+    whose data was lost, what a reader came for (the most frequent first, turned away before never sent where they
+    tie: listed turned away first, fifty feature flags sent once each hid the nested trait sent 175 times), and the
     kept names (those these logs sent, the most frequent first; those outside the sample held, whose counts are not
     known, after them; then the names held before these logs that they never sent)."""
     names, known_before = kind["names"], kind["budget"]["known_before"]
     left_out = sorted(
         (row for row in names if row["fate"] != "kept"),
-        key=lambda row: (row["fate"] != "turned-away", -(row["messages"] or 0), natural_key(row["name"])),
+        key=lambda row: (-(row["messages"] or 0), row["fate"] != "turned-away", natural_key(row["name"])),
     )
     kept = sorted((row for row in names if row["fate"] == "kept"), key=lambda row: _sent_first(row, known_before))
     return left_out, kept
