@@ -118,25 +118,30 @@ def voice(quiet: bool, verbose: bool, color: ColorMode) -> Talk:
     return Talk(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL, color)
 
 
+PAGE_ON_A_TERMINAL = (
+    "--format html writes a page for a browser, not for a terminal: name its file with -o report.html, or redirect "
+    "the output"
+)
+
+
 def output_path(
-    given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None, format: str = ""
+    given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None, page: bool = False
 ) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
     folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
     `read`, by what each is (`--known-attributes file`, `settings file (--config)`), which the report would replace.
     A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them.
 
-    The html `format` is refused on a terminal: the page's megabyte of markup and script scrolled past, read by
-    no one."""
+    A `page` (the html format) is refused on a terminal, standard output or one `-o` names (`/dev/tty`,
+    `/dev/stdout`): the page's megabyte of markup and script scrolled past, read by no one."""
     if given is None or given == "-":
-        if format == "html" and sys.stdout.isatty():
-            raise UsageError(
-                "--format html writes a page for a browser, not for a terminal: name its file with -o report.html, "
-                "or redirect the output"
-            )
+        if page and sys.stdout.isatty():
+            raise UsageError(PAGE_ON_A_TERMINAL)
         return None
     if not given:
         raise UsageError("-o/--output names no file")
+    if page and _is_a_terminal(given):
+        raise UsageError(f"{given}: {PAGE_ON_A_TERMINAL}")
     output = Path(given)
     if output.is_dir() or given.endswith(os.sep):
         raise UsageError(f"{given}: is a folder; -o/--output names the report's file")
@@ -150,6 +155,21 @@ def output_path(
     if what is not None:
         raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
+
+
+def _is_a_terminal(path: str) -> bool:
+    """Whether a path names a terminal (`/dev/tty`, `/dev/stdout` on one): opened to ask, without becoming the
+    process's controlling terminal and without waiting."""
+    try:
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+        opened = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False  # not there, or not to be opened: said when the report is written
+    try:
+        return os.isatty(opened)
+    finally:
+        os.close(opened)
 
 
 def read_as(path: Path | None, read: dict[str, Path | None]) -> str | None:

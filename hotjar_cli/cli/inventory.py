@@ -152,7 +152,7 @@ def inventory(
         jobs=job_count(jobs),
         format=format,
         output=output_path(
-            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value
+            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value == "html"
         ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         progress=progress,

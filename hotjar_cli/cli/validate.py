@@ -219,7 +219,7 @@ def validate(
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
         output=output_path(
-            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value
+            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value == "html"
         ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,

@@ -81,9 +81,10 @@ OTHER_FORMATS = (
 screenshot, a built library): no line of them is a message, and read as text each would be counted as hundreds
 of broken ones, said to be UTF-16 for their NUL bytes."""
 TAR_MAGIC_AT = 257
-"""Where a tar archive's first header holds its magic, `ustar` (POSIX and GNU tar alike): a `.tar.gz` of logs is
-the usual way to hand them over, and read as text its headers glued to each member's first line, broke it, and
-numbered every line by its place in the archive."""
+TAR_MAGICS = (b"ustar\x0000", b"ustar  \x00")
+"""What a tar archive's first header holds at `TAR_MAGIC_AT`, POSIX's and GNU's: a `.tar.gz` of logs is the usual way
+to hand them over, and read as text its headers glued to each member's first line, broke it, and numbered every line
+by its place in the archive. A NUL included, which no line of JSON holds: `ustar` alone was found in `custard`."""
 HEAD_BYTES = 512
 """How much of a file's start is looked at for what it is: a tar header's whole first block."""
 GZIP_INPUT_BYTES = 16 << 10
@@ -464,7 +465,7 @@ def compressed_with(head: bytes) -> tuple[str, str] | None:
 
 def is_tar(head: bytes) -> bool:
     """Whether bytes begin as a tar archive (`TAR_MAGIC_AT`)."""
-    return head[TAR_MAGIC_AT : TAR_MAGIC_AT + 5] == b"ustar"
+    return head[TAR_MAGIC_AT : TAR_MAGIC_AT + 8] in TAR_MAGICS
 
 
 def other_format(head: bytes) -> str | None:

@@ -471,16 +471,19 @@ def test_a_report_is_utf_8_in_a_locale_that_is_not(logs: Any, locale: dict[str, 
 
 
 @pytest.mark.parametrize("command", ["validate", "inventory"])
-@pytest.mark.parametrize("output", [[], ["-o", "-"]], ids=["no -o", "-o -"])
+@pytest.mark.parametrize(
+    "output", [[], ["-o", "-"], ["-o", "/dev/stdout"], ["-o", "/dev/fd/1"]], ids=["no -o", "-o -", "stdout", "fd"]
+)
 def test_an_html_page_is_not_written_to_a_terminal(tmp_path: Path, command: str, output: list[str]) -> None:
     # The page's markup and script scrolled past on the terminal, read by no one.
     log = tmp_path / "events.jsonl"
     log.write_text(CLEAN)
     code, _, shown = on_a_terminal(command, log, "-f", "html", *output, stdout_too=True)
     assert code == 2
+    named = f"{output[1]}: " if output and output[1] != "-" else ""
     assert one_line(shown) == (
-        "hotjar-cli: error: --format html writes a page for a browser, not for a terminal: name its file with -o "
-        "report.html, or redirect the output"
+        f"hotjar-cli: error: {named}--format html writes a page for a browser, not for a terminal: name its file "
+        "with -o report.html, or redirect the output"
     )
 
 

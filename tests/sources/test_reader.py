@@ -635,3 +635,13 @@ def test_an_example_of_a_line_ending_in_crlf_shows_no_carriage_return(tmp_path: 
     shown = [example["payload"]["line"] for example in report["examples"]["HJ002"]]
     assert shown == ["null", "[1]"]
     assert "\\u000d" not in cli("validate", path).stdout
+
+
+def test_a_log_with_ustar_where_a_tar_archive_holds_its_magic_is_read(tmp_path: Path) -> None:
+    # `ustar` alone was taken for a tar archive's magic: a log of custard pies was refused.
+    custard = b'{"type": "track", "userId": "u1", "event": "' + b"c" * 213 + b'ustard pie"}\n'
+    assert custard[257:262] == b"ustar"
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(custard + LOG)
+    report = cli("validate", path, "-q", "-f", "json").json()
+    assert report["summary"]["events"] == 4 and not report["errors"]
