@@ -305,7 +305,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
         except OSError as error:
             raise UsageError(f"{path}: cannot make the folder {error.filename} ({error.strerror or error})") from None
-        _UNFINISHED.append(path)
+        _UNFINISHED[path] = target.exists()
         temporary = _write_aside(target)
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -337,17 +337,18 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             os.umask(umask)
             mode = 0o666 & ~umask
         temporary.chmod(mode)
-        os.replace(temporary, target)
-        _WRITTEN_ASIDE.discard(temporary)
-        _UNFINISHED.remove(path)
+        with _stops_held():  # the file replaced and said to be, at once
+            os.replace(temporary, target)
+            _WRITTEN_ASIDE.discard(temporary)
+            del _UNFINISHED[path]
     except OSError as error:
         _remove_aside(temporary)
         raise UsageError(f"{path}: {error.strerror or error}") from None
 
 
-_UNFINISHED: list[Path] = []
-"""The files named by -o whose reports were begun and not put in place: an interrupted command leaves them as they
-were, and says so (`unfinished_reports`)."""
+_UNFINISHED: dict[Path, bool] = {}
+"""The files named by -o whose reports were begun and not put in place, and whether each was there: an interrupted
+command leaves them as they were, and says so (`unfinished_reports`)."""
 _WRITTEN_ASIDE: set[Path] = set()
 """The reports being written beside their files (`open_output`), until renamed over them or removed."""
 
@@ -358,16 +359,23 @@ def _write_aside(target: Path) -> Path:
     removes it), would leave the file behind but for `remove_written_aside`."""
     import tempfile  # here: it costs start-up time, and most runs write to stdout
 
-    stopping = {signal.SIGINT, signal.SIGTERM}
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
-    try:
+    with _stops_held():
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(handle)
         temporary = Path(name)
         _WRITTEN_ASIDE.add(temporary)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal that came meanwhile is raised from here
     return temporary
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held off while a file is made or replaced and said to be: one that comes meanwhile is
+    raised once they are done."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _remove_aside(temporary: Path) -> None:
@@ -375,9 +383,10 @@ def _remove_aside(temporary: Path) -> None:
     _WRITTEN_ASIDE.discard(temporary)
 
 
-def unfinished_reports() -> list[Path]:
-    """The files named by -o whose reports were begun and not put in place (each left as it was)."""
-    return list(_UNFINISHED)
+def unfinished_reports() -> list[tuple[Path, bool]]:
+    """The files named by -o whose reports were begun and not put in place (each left as it was), and whether each
+    was there."""
+    return list(_UNFINISHED.items())
 
 
 def remove_written_aside() -> None:

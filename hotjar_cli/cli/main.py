@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 MIN_COLUMNS = 20
 """The narrowest `COLUMNS` text is laid out at. Narrower, there is no room for its words: at `COLUMNS=0`, which
@@ -21,11 +22,13 @@ DRY_RUN_LEFT = "before the dry run was done: its calls are those of the events r
 """What a dry run stopped leaves."""
 
 
-def run_left(command: str | None, files: list[str]) -> str:
+def run_left(command: str | None, files: list[tuple[str, bool]]) -> str:
     """What `validate` or `inventory` stopped before its end leaves: no report, and each file named by -o whose
-    report was begun as it was."""
+    report was begun as it was (`files`: each, and whether it was there)."""
     left = "no inventory" if command == "inventory" else "no verdict"
-    return f"before the run was done: {left}" + "".join(f"; {file} is left as it was" for file in files)
+    return f"before the run was done: {left}" + "".join(
+        f"; {file} is left as it was" if there else f"; {file} was not written" for file, there in files
+    )
 
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT
@@ -80,14 +83,25 @@ WRITES_TO_A_FILE = frozenset({"validate", "inventory"})
 """The commands whose report `-o FILE` writes elsewhere than standard output."""
 
 
-def interrupted(files: list[str] | None = None) -> str:
+def interrupted(files: list[tuple[str, bool]] | None = None) -> str:
     """What Ctrl-C or SIGTERM leaves on stderr, for the command that was running: `files`, those named by -o whose
-    reports were begun (`unfinished_reports`), shown as the command line named them."""
+    reports were begun, and whether each was there (`unfinished_reports`)."""
     command = command_name()
     how = "stopped by SIGTERM" if _TERMINATED_BY else "interrupted"
     if command == "replay":
         return f"hotjar-cli: {how} {DRY_RUN_LEFT if '--dry-run' in sys.argv[1:] else REPLAY_LEFT}"
     return f"hotjar-cli: {how} {run_left(command, files or [])}"
+
+
+def stopped() -> NoReturn:
+    """A command stopped by Ctrl-C or SIGTERM: what it wrote aside removed, one line of what it leaves, and its exit
+    code."""
+    from hotjar_cli.cli.command import remove_written_aside, unfinished_reports
+    from hotjar_cli.cli.talk import Talk
+
+    remove_written_aside()
+    Talk().say(interrupted([(str(file), there) for file, there in unfinished_reports()]))
+    sys.exit(interrupted_code())
 
 
 def interrupted_code() -> int:
@@ -171,7 +185,7 @@ def main() -> None:
         from click.utils import PacifyFlushWrapper
 
         from hotjar_cli.cli.app import app
-        from hotjar_cli.cli.command import drop_stdout, output_error, remove_written_aside, unfinished_reports
+        from hotjar_cli.cli.command import drop_stdout, output_error
         from hotjar_cli.cli.talk import Talk
         from hotjar_cli.core.gate import EXIT_ERROR
     except KeyboardInterrupt:
@@ -194,9 +208,7 @@ def main() -> None:
         Talk().error(error.format_message())
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        remove_written_aside()
-        Talk().say(interrupted([str(file) for file in unfinished_reports()]))
-        sys.exit(interrupted_code())
+        stopped()
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
         drop_stdout()
@@ -216,7 +228,5 @@ def main() -> None:
             sys.exit(0)
         raise
     if code == EXIT_INTERRUPTED:  # Ctrl-C or SIGTERM during a command: Typer turns either into this exit code
-        remove_written_aside()
-        Talk().say(interrupted([str(file) for file in unfinished_reports()]))
-        sys.exit(interrupted_code())
+        stopped()
     sys.exit(code if isinstance(code, int) else 0)

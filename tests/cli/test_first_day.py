@@ -189,7 +189,7 @@ def interrupt_as_the_report_is_written(
         while not list(folder.glob(".report.json.*.tmp")) and time.monotonic() < deadline:
             time.sleep(poll)
         assert list(folder.glob(".report.json.*.tmp")), "the report is not written aside"
-        assert report.read_text() == "the previous report\n"
+        assert not report.exists() or report.read_text() == "the previous report\n"
         running.send_signal(stop)
         return running.wait(timeout=30), running.stderr.read().decode()
 
@@ -214,6 +214,14 @@ def test_an_interrupted_run_leaves_the_previous_report(
     assert interrupt_as_the_report_is_written(tmp_path, command, stop, 0.05) == (code, said)
     assert report.read_text() == "the previous report\n"
     assert list(tmp_path.iterdir()) == [report]
+
+
+def test_an_interrupted_run_says_a_new_report_file_was_not_written(tmp_path: Path) -> None:
+    # It was said to be "left as it was", as if there had been one.
+    report = tmp_path / "report.json"
+    said = f"{INTERRUPTED}; {report} was not written\n"
+    assert interrupt_as_the_report_is_written(tmp_path, "validate", signal.SIGINT, 0.05) == (130, said)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
