@@ -168,7 +168,7 @@ class ProgressBar(RunProgress):
         """Held while the bar is drawn, and while lines are written on its terminal with the bar erased."""
         self._streams: list[LinesBeneath] = []
         self._progress = _Bar(
-            *_columns_that_fit(label, self._read_of(total_bytes), console.width, bool(total_bytes)),
+            *_columns_that_fit(label, self._read_of(total_bytes or UNSIZED_SHOWN), console.width, bool(total_bytes)),
             # stdout is the report's: left as it is, not sent through the bar's console (rich's default).
             console=console,
             transient=True,
@@ -237,24 +237,29 @@ class ProgressBar(RunProgress):
 
 EVENTS_SHOWN = f"{10_000_000:,} events"
 """The widest count of events a bar makes room for."""
+UNSIZED_SHOWN = 9_999_900_000
+"""The most bytes read a bar of standard input, whose size is not known, makes room for: `9,999.9 MB`."""
 
 
 def _columns_that_fit(label: str, widest_read: str, width: int, sized: bool) -> list[ProgressColumn]:
     """The bar's columns, those least needed left out until the rest fit in `width` whole: squeezed, rich cut every
     column short, numbers included (`10…` for the share read, at 40 columns). Left out first the time so far, then
     the label, the bar itself, the ETA and the megabytes read; the share read and the events stay. Of standard input,
-    whose size is not known (`sized`), only what was read: no share, no ETA."""
+    whose size is not known (`sized`), only what was read: no share, no ETA, and room for up to `UNSIZED_SHOWN`."""
     time_width = len("0:00:00")
     # (width, the order it is left out in, the columns); a space between two columns
+    share: list[ProgressColumn] = [TaskProgressColumn()]
+    eta: list[ProgressColumn] = [TextColumn("eta"), TimeRemainingColumn()]
     parts: list[tuple[int, int, list[ProgressColumn]]] = [
         (len(label), 2, [TextColumn(f"[bold]{label}")]),
         (10, 3, [BarColumn(bar_width=10)]),
-        (len("100%"), 9, [TaskProgressColumn()]),
+        (len("100%"), 9, share if sized else []),
         (len(widest_read), 5, [TextColumn("{task.fields[read]}")]),
         (len(EVENTS_SHOWN), 9, [TextColumn("{task.fields[events]:,} events")]),
         (time_width, 1, [TimeElapsedColumn()]),
-        (len("eta ") + time_width, 4, [TextColumn("eta" if sized else ""), TimeRemainingColumn()]),
+        (len("eta") + time_width, 4, eta if sized else []),
     ]
+    parts = [part for part in parts if part[2]]
     kept = list(parts)
     for order in range(1, 6):
         if sum(part[0] + len(part[2]) for part in kept) - 1 <= width:

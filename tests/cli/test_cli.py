@@ -1841,3 +1841,21 @@ def test_a_narrow_terminal_gets_fewer_progress_columns_none_cut_short(tmp_path: 
     assert code == 1 and frames, shown
     assert all("…" not in frame and len(frame) <= columns for frame in frames), frames
     assert all(re.search(r"\d+% [\d.,/]+ MB [\d,]+ events", frame) for frame in frames), frames
+
+
+def test_a_narrow_terminal_gets_every_column_standard_input_has_room_for(tmp_path: Path) -> None:
+    # Of standard input, whose size is not known, the share and the ETA are blank: they took the room of the bar and
+    # of the command's name.
+    path = tmp_path / "log.jsonl"
+    path.write_text(MIXED * 20000)
+    with subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE) as cat:
+        code, shown = on_one_terminal(
+            "validate", "-", "-f", "json", "-o", tmp_path / "report.json", "--progress", columns=50, stdin=cat.stdout
+        )
+    frames = [
+        frame.strip()
+        for frame in re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).decode().replace("\r", "\n").splitlines()
+        if "events" in frame
+    ]
+    assert code == 1 and frames, shown
+    assert all(re.fullmatch(r"validate \S+ [\d.,]+ MB [\d,]+ events", frame) for frame in frames), frames

@@ -132,17 +132,17 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
-def on_one_terminal(*args: str | Path, columns: int = 100) -> tuple[int, bytes]:
+def on_one_terminal(*args: str | Path, columns: int = 100, stdin: Any = subprocess.DEVNULL) -> tuple[int, bytes]:
     """`hotjar-cli ARGS` with stdout and stderr on the same terminal of `columns` columns, as a person runs it: its
     exit code and every byte the terminal received, read while it runs (a long output would fill the terminal's
-    buffer otherwise)."""
+    buffer otherwise). `stdin`: what it reads as standard input, nothing unless given."""
     controller, terminal = os.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "COLUMNS", "LINES")}
     shown = bytearray()
     try:
         with subprocess.Popen(
-            [str(CLI), *map(str, args)], stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, env=env
+            [str(CLI), *map(str, args)], stdin=stdin, stdout=terminal, stderr=terminal, env=env
         ) as running:
             os.close(terminal)
             terminal = -1
