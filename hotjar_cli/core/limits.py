@@ -76,3 +76,9 @@ class Limits:
         if self._disallowed.search(name) is None:
             return []  # nearly every name: one search costs a quarter of collecting the characters
         return list(dict.fromkeys(self._disallowed.findall(name)))
+
+
+def site_full_detail(held: int) -> str:
+    """What a name a full site turns away is told (attribute-limit-exceeded, event-limit-exceeded): `10,000 names are
+    held; this one is new`."""
+    return f"{held:,} name{' is' if held == 1 else 's are'} held; this one is new"

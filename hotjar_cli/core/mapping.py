@@ -35,7 +35,7 @@ from hotjar_cli.core.decode import (
 )
 from hotjar_cli.core.facade import Place, left_as_is, turning_into_a_date
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
-from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
+from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits, site_full_detail
 from hotjar_cli.core.model import Decision, Finding, HotjarCall, Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.site import Site
@@ -217,12 +217,10 @@ class Mapper:
         # A name a full site turned away stays turned away: a track under it with no spec finding has one
         # decision, made once.
         self._refused_events: dict[str, Decision] = {}
-        self._event_limit = Finding(
-            _EVENT_LIMIT_EXCEEDED_CODE, "$.event", f"{limits.max_events:,} names are held; this one is new"
-        )
+        self._event_limit = Finding(_EVENT_LIMIT_EXCEEDED_CODE, "$.event", site_full_detail(limits.max_events))
         self._longest_remembered = max(NAME_LENGTH_REMEMBERED, limits.max_event_name_length)
         """The longest event name whose checks are remembered (see `NAME_LENGTH_REMEMBERED`)."""
-        self._attribute_limit = f"{limits.max_attributes:,} names are held; this one is new"
+        self._attribute_limit = site_full_detail(limits.max_attributes)
         """The message of every attribute-limit-exceeded finding: one text, not one a name turned away."""
         # Trait names the site has stored and that break no rule of their own: only their values need checking.
         self._ready_attributes: dict[str, None] = {}
@@ -588,7 +586,7 @@ def _spec_findings(message: SegmentMessage) -> list[Finding]:
         findings.append(Finding(_SPEC_VIOLATION_CODE, "$", "neither userId nor anonymousId is set"))
     message_id = message.messageId
     if message_id is not None and not (isinstance(message_id, str) and utf16_length(message_id) <= 100):
-        what = f"{utf16_length(message_id)} characters long" if isinstance(message_id, str) else json_type(message_id)
+        what = f"{utf16_length(message_id):,} characters long" if isinstance(message_id, str) else json_type(message_id)
         findings.append(
             Finding(_SPEC_VIOLATION_CODE, "$.messageId", f"messageId is {what}; at most 100 characters allowed")
         )

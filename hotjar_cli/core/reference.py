@@ -14,7 +14,7 @@ from typing import Any
 from hotjar_cli.core.decode import Context, Library, Parsed, SegmentMessage, Unreadable, json_type
 from hotjar_cli.core.facade import keys_kept
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
-from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
+from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits, site_full_detail
 from hotjar_cli.core.mapping import (
     EMAIL_PATTERN,
     HIGH_CARDINALITY_PATTERNS,
@@ -142,7 +142,7 @@ class ReferenceMapper:
                 problem = Finding(
                     ATTRIBUTE_LIMIT_EXCEEDED.code,
                     json_path("$.traits", name),
-                    f"{self.limits.max_attributes:,} names are held; this one is new",
+                    site_full_detail(self.limits.max_attributes),
                 )
             if problem is None:
                 attributes[name] = value
@@ -217,7 +217,7 @@ class ReferenceMapper:
                     Finding(
                         EVENT_LIMIT_EXCEEDED.code,
                         "$.event",
-                        f"{self.limits.max_events:,} names are held; this one is new",
+                        site_full_detail(self.limits.max_events),
                     ),
                 ],
                 None,
@@ -294,7 +294,7 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
                 Finding(
                     SPEC_VIOLATION.code,
                     "$.messageId",
-                    f"messageId is {utf16_length(message_id)} characters long; at most 100 characters allowed",
+                    f"messageId is {utf16_length(message_id):,} characters long; at most 100 characters allowed",
                 )
             )
     if message.timestamp is not None and not isinstance(message.timestamp, str):

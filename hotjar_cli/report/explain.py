@@ -172,7 +172,7 @@ def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:
         yield path, "is an empty string"
     elif keyword in ("minLength", "maxLength"):
         bound = "at least" if keyword == "minLength" else "at most"
-        yield path, f"is {len(value)} characters long; {bound} {expected} allowed"
+        yield path, f"is {len(value):,} characters long; {bound} {expected:,} allowed"
     elif keyword == "format":
         what = "an ISO-8601 date-time" if expected == "date-time" else f"a valid {expected}"
         yield path, f"{_show(value, redact)} is not {what}"

@@ -8,7 +8,7 @@ from hotjar_cli.report.diff import Mark, diff_lines, hj_call, path_shown, shorte
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.wording import read_from
+from hotjar_cli.report.wording import outcomes_said, read_from
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -26,9 +26,10 @@ class MarkdownReporter(Reporter):
         status = "❌ failed" if verdict.exit_code else "✅ passed"
         write(f"## hotjar-cli validate: {status}\n\n")
         write(f"{read_from(summary.events, summary.lines, summary.files, summary.filtered)}.\n\n")
-        write("| outcome | events |\n| --- | ---: |\n")
-        for outcome, count in summary.outcomes.items():
-            write(f"| {outcome.value} | {count:,} |\n")
+        if outcomes_said(summary.events, len(summary.errors)):
+            write("| outcome | events |\n| --- | ---: |\n")
+            for outcome, count in summary.outcomes.items():
+                write(f"| {outcome.value} | {count:,} |\n")
         if summary.rules:
             write("\n| rule | severity | findings | events | gate |\n| --- | --- | ---: | ---: | --- |\n")
             for rule_code, count in summary.sorted_rules():

@@ -19,7 +19,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
-from hotjar_cli.report.wording import counted, read_from
+from hotjar_cli.report.wording import counted, outcomes_said, read_from
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -82,7 +82,7 @@ class TextReporter(Reporter):
         for outcome, count in summary.outcomes.items():
             share = f"{count / decided:.1%}" if decided else "-"
             outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
-        if summary.events or not summary.errors:  # a table of zeros says nothing that the error below does not
+        if outcomes_said(summary.events, len(summary.errors)):
             parts.append(outcomes)
         if summary.rules:
             parts.extend(_rules_by_finding(self.console, report))

@@ -14,6 +14,12 @@ def filtered_out(filtered: int) -> str:
     return f", {filtered:,} filtered out" if filtered else ""
 
 
+def outcomes_said(events: int, errors: int) -> bool:
+    """Whether a report shows its table of outcomes: not when no event was read and a file could not be, a table of
+    zeros that says nothing the error does not."""
+    return bool(events or not errors)
+
+
 def read_from(events: int, lines: int, files: int, filtered: int) -> str:
     """What a run read, as every report says it: `10,081 events in 10,078 lines of 8 files, 10,073 filtered out`."""
     return f"{counted(events, 'event')} in {counted(lines, 'line')} of {counted(files, 'file')}{filtered_out(filtered)}"

@@ -461,7 +461,7 @@ def test_a_log_of_names_never_met_again_fills_no_memory_past_its_bound() -> None
     assert max(remembered.values()) == NAMES_REMEMBERED, remembered
     turned_away = decide(identify({"trait_late": 1}), mapper=mapper).findings
     assert [(finding.code, finding.path, finding.detail) for finding in turned_away] == [
-        ("HJ206", "$.traits.trait_late", "1 names are held; this one is new")
+        ("HJ206", "$.traits.trait_late", "1 name is held; this one is new")
     ]
 
 

@@ -273,6 +273,17 @@ def test_a_lone_file_that_cannot_be_opened_is_said_without_a_report_of_zeros(tmp
     assert "no events were read" not in done.stdout
     assert f"{path}:1: reading stopped here: cannot be opened (Permission denied)" in done.stdout
     assert done.stderr == f"hotjar-cli: error: {path}:1: cannot be opened (Permission denied)\n"
+    path.chmod(0)
+    try:
+        markdown = subprocess.run(
+            unprivileged(sys.executable, "-m", "hotjar_cli", "validate", path, "-f", "markdown"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        path.chmod(0o644)
+    assert markdown.returncode == 2 and "| outcome |" not in markdown.stdout
 
 
 def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
