@@ -211,24 +211,25 @@ MAX_RATE_DECIMALS = 40
 bound on the digits a verdict takes to show a rate above it (`1e-1000000000` would take a billion)."""
 
 
-def parse_rates(values: list[str] | dict[str, Any] | None) -> dict[str, Decimal]:
+def parse_rates(values: list[str] | dict[str, Any] | None, option: str = "max-rate") -> dict[str, Decimal]:
     """`CODE=0.01` or `CODE=1%` (or a TOML table `{CODE = 0.01}`) as `{"CODE": Decimal("0.01")}`; a rule's name for
-    its code. A maximum is kept exactly as written, never rounded: the gate compares it exactly with the rate."""
+    its code. A maximum is kept exactly as written, never rounded: the gate compares it exactly with the rate.
+    `option`: what an error calls them, as they were given (`--max-rate`, the pyproject's `max-rate`)."""
     if not values:
         return {}
-    pairs = values.items() if isinstance(values, dict) else (_split_rate(text) for text in values)
+    pairs = values.items() if isinstance(values, dict) else (_split_rate(text, option) for text in values)
     rates: dict[str, Decimal] = {}
     given: dict[str, str] = {}  # each rule's maximum as written, by its code
     for key, raw in pairs:
-        code, rate = _rule_code(str(key)), _rate(str(key), raw)
+        code, rate = _rule_code(str(key), option), _rate(str(key), raw, option)
         if code in rates and rates[code] != rate:
             # Which one was meant cannot be told: the last one won without a word.
-            raise ConfigError(f"max-rate for {code} given twice: {given[code]} and {key}={raw}; keep one")
+            raise ConfigError(f"{option} for {code} given twice: {given[code]} and {key}={raw}; keep one")
         rates[code], given[code] = rate, f"{key}={raw}"
     return rates
 
 
-def _rate(key: str, raw: Any) -> Decimal:
+def _rate(key: str, raw: Any, option: str) -> Decimal:
     """One maximum: a fraction (`0.01`, a TOML number, read as written: see `_read`) or a percentage (`1%`, its
     decimal point moved two places, which no rounding touches: 13.636363636363% is 0.13636363636363)."""
     shown = repr(raw) if isinstance(raw, str) else _toml(raw)  # a text from the command line, quoted as Python does
@@ -236,36 +237,36 @@ def _rate(key: str, raw: Any) -> Decimal:
     if not text.isascii() or "_" in text:
         # Decimal reads `1_0` and other scripts' digits (`١٠`) as numbers; the pyproject's TOML and a shell's
         # rate are written in ASCII digits.
-        raise ConfigError(f"max-rate for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
+        raise ConfigError(f"{option} for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
     percent = text.endswith("%")
     try:
         number = Decimal(text[:-1] if percent else text) if not isinstance(raw, bool) else None
     except InvalidOperation:
         number = None
     if number is None or number.is_nan():
-        raise ConfigError(f"max-rate for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
+        raise ConfigError(f"{option} for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
     if percent and number.is_finite():
         sign, digits, exponent = number.as_tuple()
         number = Decimal((sign, digits, int(exponent) - 2))  # exact, where dividing by 100 rounds past 28 digits
     if not number.is_finite() or not 0 <= number <= 1:
-        raise ConfigError(f"max-rate for {key}: {shown} is not between 0 and 1")
+        raise ConfigError(f"{option} for {key}: {shown} is not between 0 and 1")
     sign, digits, exponent = number.as_tuple()
     written = "".join(map(str, digits)).rstrip("0")  # the decimals that count: 0.0100 has two
     if written and -int(exponent) - (len(digits) - len(written)) > MAX_RATE_DECIMALS:
         raise ConfigError(
-            f"max-rate for {key}: {shown} has more than {MAX_RATE_DECIMALS} decimals as a fraction of the events"
+            f"{option} for {key}: {shown} has more than {MAX_RATE_DECIMALS} decimals as a fraction of the events"
         )
     return number.copy_abs()  # -0 is 0
 
 
-def _split_rate(text: str) -> tuple[str, str]:
+def _split_rate(text: str, option: str) -> tuple[str, str]:
     code, separator, rate = text.partition("=")
     if not separator:
-        raise ConfigError(f"max-rate {given(text)} is not CODE=FRACTION (for example {MISSING_USER_ID.code}=0.01)")
+        raise ConfigError(f"{option} {given(text)} is not CODE=FRACTION (for example {MISSING_USER_ID.code}=0.01)")
     return code.strip(), rate
 
 
-def _rule_code(entry: str) -> str:
+def _rule_code(entry: str, option: str) -> str:
     for rule in CATALOGUE:
         if rule.code == entry.strip().upper() or rule.name == entry.strip().lower():
             return rule.code
@@ -273,7 +274,7 @@ def _rule_code(entry: str) -> str:
     if covered:
         # A prefix selects rules (`--select HJ3`), but a maximum rate is one rule's.
         raise ConfigError(
-            f"max-rate for {given(entry)}: a maximum rate is one rule's; give its code or name, not a prefix of "
+            f"{option} for {given(entry)}: a maximum rate is one rule's; give its code or name, not a prefix of "
             f"{len(covered)} rules ({', '.join(covered)})"
         )
-    raise ConfigError(f"{given(entry)} names no rule (see `hotjar-cli rules`)")
+    raise ConfigError(f"{option} {given(entry)} names no rule (see `hotjar-cli rules`)")

@@ -27,7 +27,7 @@ from hotjar_cli.cli.command import (
     voice,
     with_progress,
 )
-from hotjar_cli.cli.config import ConfigError, parse_rates
+from hotjar_cli.cli.config import parse_rates
 from hotjar_cli.cli.options import (
     Color,
     ConfigPath,
@@ -323,11 +323,7 @@ def build_gate(
     A maximum rate of a rule the selection leaves out is said and left out of the gate: the run never counts that
     rule, so it could never fail by it, and a verdict listing it would tell a reviewer it was checked."""
     fail_level = FailOn(pick(fail_on, pyproject.get("fail-on"), FailOn.ERROR))  # checked on load
-    try:
-        rates = parse_rates(max_rate)
-    except ConfigError as error:  # said as the option is written, as every other option's error is
-        raise UsageError(f"--{error}" if str(error).startswith("max-rate") else f"--max-rate {error}") from None
-    rates = rates or parse_rates(pyproject.get("max-rate"))
+    rates = parse_rates(max_rate, "--max-rate") or parse_rates(pyproject.get("max-rate"))
     for code in [code for code in rates if not rules.selection(code)]:
         del rates[code]
         said = "--max-rate" if max_rate else "max-rate in the pyproject"
