@@ -40,18 +40,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "inventory": (
         "hotjar-cli inventory segment-logs/",
-        "hotjar-cli inventory logs/ --format csv -o names.csv --known-attributes held.txt",
+        "hotjar-cli inventory logs/ -f csv -o names.csv --known-attributes held.txt",
     ),
     "replay": (
         "hotjar-cli replay events.jsonl.gz --dry-run",
-        "hotjar-cli replay --check --site-id 1234567 --page-url https://www.example.com/",
-        "hotjar-cli replay logs/ --site-id 1234567 --page-url https://www.example.com/ --latest-traits "
-        "--checkpoint replay.checkpoint --dead-letter dead.ndjson",
+        "hotjar-cli replay --check --site-id 1234567 --page-url https://example.com/",
+        "hotjar-cli replay logs/ --site-id 1234567 --page-url https://example.com/",
+        "hotjar-cli replay logs/ --dry-run --latest-traits --report json",
     ),
     "rules": ("hotjar-cli rules", "hotjar-cli rules --format markdown"),
     "rule": ("hotjar-cli rule missing-user-id", "hotjar-cli rule nested-trait"),
 }
-"""What each command's help shows last: a few command lines as a newcomer would first write them."""
+"""What each command's help shows last: a few command lines as a newcomer would first write them, each short enough
+for a line of 80 columns (wrapped, a command reads as two)."""
 
 
 def panels_fit(render: Callable[[], None]) -> bool:

@@ -162,5 +162,6 @@ def test_every_command_shows_examples_whose_options_it_has(command: str) -> None
     for example in EXAMPLES[command]:
         words = example.split()
         assert words[:2] == ["hotjar-cli", command]
+        assert len(example) <= 76, example  # wrapped at 80 columns, past its indent, one command read as two
         assert " ".join(words[:4]) in shown, example
         assert [word for word in words if word.startswith("-") and word not in options] == [], example
