@@ -15,7 +15,7 @@ import msgspec
 
 from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.mapping import json_path
-from hotjar_cli.core.model import Outcome
+from hotjar_cli.core.model import Finding, Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
@@ -59,6 +59,20 @@ def path_shown(path: str) -> str:
     """A finding's JSON path as the human formats show it (`shortened`): none for `$`, the whole line, which a
     finding's file and line say already (`broken.jsonl:2: $ it ends before its value does` read as a typo)."""
     return "" if path == "$" else shortened(path)
+
+
+def details(
+    example: Example, code: str, path: Callable[[str], str] = str, detail: Callable[[str], str] = str, joint: str = " "
+) -> str:
+    """An example's findings of one rule as the human formats say them, `; ` between two: each one's path
+    (`path_shown`, then written by `path`) and detail (written by `detail`), `joint` between them when both are
+    there."""
+
+    def said(finding: Finding) -> str:
+        shown = path_shown(finding.path)
+        return joint.join(part for part in (path(shown) if shown else "", detail(finding.detail)) if part)
+
+    return "; ".join(said(finding) for finding in example.findings if finding.code == code)
 
 
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:

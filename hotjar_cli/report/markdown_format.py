@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.report.diff import Mark, diff_lines, hj_call, path_shown, shortened
+from hotjar_cli.report.diff import Mark, details, diff_lines, hj_call, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
@@ -50,13 +50,9 @@ class MarkdownReporter(Reporter):
             for example in examples:
                 if report.redact:
                     example = redact_example(example, report.limits)
-                details = "; ".join(
-                    f"{code(path) if (path := path_shown(finding.path)) else ''} {text(finding.detail)}".strip()
-                    for finding in example.findings
-                    if finding.code == rule_code
-                )
+                said = details(example, rule_code, code, text)
                 message_id = f" messageId {code(shortened(example.message_id))}" if example.message_id else ""
-                write(f"\n{code(str(example.position))}{message_id}: {details}\n")
+                write(f"\n{code(str(example.position))}{message_id}: {said}\n")
                 if example.position in shown:
                     write(f"\n(the same event as under `{shown[example.position]}` above)\n")
                     continue

@@ -14,7 +14,7 @@ from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import DiffLine, Mark, diff_lines, hj_call, path_shown, shortened
+from hotjar_cli.report.diff import DiffLine, Mark, details, diff_lines, hj_call, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
@@ -170,18 +170,14 @@ def _examples(
     for example in examples:
         if report.redact:
             example = redact_example(example, report.limits)
-        details = "; ".join(
-            f"{path_shown(finding.path)} {finding.detail}".strip()
-            for finding in example.findings
-            if finding.code == code
-        )
+        said = details(example, code)
         # A location and a messageId are folded inside a file name or an id when they must be, never inside a
         # line number, and never back to the first column.
         heading: list[Chunk] = words(visible(str(example.position)), "bold", lead="  ")
         if example.message_id:
             heading.append(("  messageId " + visible(shortened(example.message_id)), ""))
         heading.append((":", ""))
-        heading.extend(words(visible(details), lead=" "))
+        heading.extend(words(visible(said), lead=" "))
         yield Flow(heading, indent=6)
         if example.position in shown:
             yield Flow(
