@@ -151,6 +151,9 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       });
       rows.forEach(function (row) { body.appendChild(row); });
     });
+    header.addEventListener('keydown', function (event) {  // a header is a button to the keyboard too
+      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); header.click(); }
+    });
   });
 });
 document.querySelectorAll('input.filter').forEach(function (input) {
@@ -647,7 +650,9 @@ def inventory_table(record: dict[str, Any]) -> str:
             rows.append(f"<tr>{''.join(cells)}</tr>")
     if not rows and not (sampled or flagged or kept):  # a name past the table's bound is still a name
         return "<p>These logs name no attribute and no event.</p>"  # as the text and markdown show no table
-    headers = "".join(f'<th data-type="{kind}">{_e(name)}</th>' for name, kind in head)
+    headers = "".join(
+        f'<th data-type="{kind}" tabindex="0" title="Sort by {_e(name)}">{_e(name)}</th>' for name, kind in head
+    )
     left_out = [
         f"{counted(kept, 'less frequent kept name')}" if kept else "",
         f"{counted(flagged, 'turned-away or never-sent name')} past the table's bound" if flagged else "",
@@ -661,7 +666,7 @@ def inventory_table(record: dict[str, Any]) -> str:
     )
     return (
         '<input class="filter" type="search" placeholder="Filter names" data-table="inventory" '
-        'aria-label="Filter names">'
+        'aria-label="Filter names"> <span class="muted">Click a column\'s header (or press Enter on it) to sort.</span>'
         f'<div class="table-wrap"><table id="inventory" class="sortable"><thead><tr>{headers}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(unknown)}{more}"
         f'<p class="muted">{_e(record["users_note"])}.</p>'

@@ -1037,3 +1037,18 @@ def test_a_slot_of_a_name_of_a_million_characters_says_its_length_rather_than_ho
         assert report.stat().st_size < 1_000_000
         assert f'title="slot 2: {"P" * 199}… (1,000,000 characters)"' in page
         assert 'title="slot 1: plan"' in page
+
+
+def test_the_table_sorts_from_the_keyboard_too(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    # The headers sorted on a click alone: no key reached them, and nothing on the page said they sort.
+    page, _ = samples_page
+    assert "Click a column's header" in page.inner_text("body")
+    index = column_index(page, "messages")
+    header = page.locator("#inventory th").nth(index)
+    header.focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press(" ")
+    assert header.get_attribute("aria-sort") == "descending"
+    counts = [float(value) for value in cells(page, index) if value is not None]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
