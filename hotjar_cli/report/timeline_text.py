@@ -12,6 +12,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import narrower_words, resolution_words, timeline_record, where
+from hotjar_cli.report.wording import counted
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
@@ -26,7 +27,9 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
         return
     record = timeline_record(views.timeline, by)
     narrower = f"; {narrower_words(record['narrower'])}" if record["narrower"] is not None else ""
-    title = f"When each rule occurs (event time, {resolution_words(record, by)}{narrower})"
+    untimed = record["untimed"]["events"]  # said, as the HTML report says it: they are in no row's times
+    unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
+    title = f"When each rule occurs (event time, {resolution_words(record, by)}{narrower}{unread})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table(title=title, title_justify="left")
     table.add_column("rule", no_wrap=True)
