@@ -29,7 +29,7 @@ from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames
 from hotjar_cli.core.visible import quoted_characters, spreadsheet_guarded, visible
-from hotjar_cli.sources.reader import GZIP_MAGIC, compressed_with
+from hotjar_cli.sources.reader import GZIP_MAGIC, HEAD_BYTES, compressed_with, is_tar
 from hotjar_cli.sources.source import STDIN, InputError
 
 MAX_KNOWN_NAMES = 1_000_000
@@ -39,8 +39,8 @@ LONGEST_LINE = 64 * 1024 * 1024
 and is taken), and is not read whole: `/dev/zero`, or a file with no line end, filled memory."""
 _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
-_LONGEST_MAGIC = 10
-"""Bytes enough to hold the magic bytes of every compression refused."""
+_LONGEST_MAGIC = HEAD_BYTES
+"""Bytes enough to hold the magic bytes of every compression refused, and a tar archive's."""
 INVENTORY_CSV_HEADER = "kind,name,fate,"
 """How the header of the CSV `inventory --format csv` writes starts (`report.inventory_formats.CSV_COLUMNS`): such a
 file holds the names to seed a site with, in its `name` column, but each of its lines is no name."""
@@ -294,10 +294,12 @@ def _event_fault(limits: Limits, setting: Setting, name: str) -> tuple[str, str]
 
 
 def _refuse_compressed(option: str, path: Path, head: bytes) -> None:
-    """InputError when a seed file starts with gzip's or another compression's magic bytes: read as text, its first
-    line would be refused as not UTF-8."""
+    """InputError when a seed file starts with gzip's or another compression's magic bytes, or is a tar archive: read
+    as text, its first line would be refused as not UTF-8, or as holding a NUL byte."""
     if head.startswith(GZIP_MAGIC):
         raise InputError(f"{option} {path}: the file is gzip-compressed: decompress it first (gunzip)")
+    if is_tar(head):
+        raise InputError(f"{option} {path}: the file is a tar archive: extract it first (tar -xf), and give its list")
     found = compressed_with(head)
     if found is not None:
         raise InputError(f"{option} {path}: the file is compressed with {found[0]}: decompress it first ({found[1]})")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import os
 import re
 import subprocess
+import tarfile
 import threading
 from contextlib import suppress
 from pathlib import Path
@@ -19,6 +21,18 @@ import pytest
 from tests.support.cli import CLI, Result, cli, identify, one_line, process, track
 
 COMMANDS = [["inventory"], ["validate", "--fail-on", "never"], ["replay", "--dry-run"]]
+
+
+def tar_of(names: bytes) -> bytes:
+    """A tar archive holding a file of names, as `tar -cf` writes one."""
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        member = tarfile.TarInfo("names.txt")
+        member.size = len(names)
+        tar.addfile(member, io.BytesIO(names))
+    return archive.getvalue()
+
+
 LOG = identify(traits={"plan": "pro", "email": "a@example.com"}) + track()
 
 
@@ -240,6 +254,12 @@ REFUSED = {
         "names.txt.gz",
         gzip.compress(b"plan\nemail\n"),
         "--known-attributes names.txt.gz: the file is gzip-compressed: decompress it first (gunzip)",
+    ),
+    # A list handed over as an archive: it was said to hold a NUL byte, as UTF-16 text.
+    "tar": (
+        "names.tar",
+        tar_of(b"plan\nemail\n"),
+        "--known-attributes names.tar: the file is a tar archive: extract it first (tar -xf), and give its list",
     ),
     "zstd": (
         "names.txt.zst",
