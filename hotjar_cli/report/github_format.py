@@ -13,7 +13,10 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_finding
 from hotjar_cli.report.wording import counted, filtered_out
 
-COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+BELOW_THE_GATE = {Severity.ERROR: "warning", Severity.WARNING: "warning", Severity.INFO: "notice"}
+"""The level of an annotation of a rule that does not fail the run, by its severity: a rule that does is an error,
+as the JUnit and Markdown reports mark it. By severity alone, a run whose gate passed showed red errors, and the rule
+a maximum rate failed it by showed as a warning."""
 
 
 def _data(text: str) -> str:
@@ -40,13 +43,15 @@ def _place(file: str, line: int) -> tuple[str, str]:
 
 
 class GithubReporter(Reporter):
-    """One annotation per example finding, then a notice with the counts and the verdict."""
+    """One annotation per example finding, then one with the counts and the verdict (an error when the run fails,
+    else a notice)."""
 
     def finish(self, report: Report) -> None:
         """Write the workflow commands."""
-        summary = report.summary
+        summary, failing = report.summary, report.verdict.failing_codes
         for code, examples in sorted(summary.examples.items()):
             rule = RULES[code]
+            level = "error" if code in failing else BELOW_THE_GATE[rule.severity]
             for example in examples:
                 for finding in example.findings:
                     if finding.code != code:
@@ -59,8 +64,7 @@ class GithubReporter(Reporter):
                     place, said = _place(position.file, position.line)
                     at = f" at {path}" if (path := path_shown(finding.path)) else ""
                     self.out.write(
-                        f"::{COMMANDS[rule.severity]} {place}"
-                        f"title={_property(rule.title)}::{_data(f'{message}{at}{where}{said}')}\n"
+                        f"::{level} {place}title={_property(rule.title)}::{_data(f'{message}{at}{where}{said}')}\n"
                     )
         for error in summary.errors:
             place, said = _place(error.file, error.line)
@@ -70,4 +74,6 @@ class GithubReporter(Reporter):
         verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"
         read = f"{counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
         totals = f"{read} ({outcomes}). Findings: {rules}. Gate {verdict}."
-        self.out.write(f"::notice title=hotjar-cli validate::{_data(totals)}\n")
+        # An error when the run fails, whatever failed it: an empty input's reason showed as a blue note.
+        level = "error" if report.verdict.exit_code else "notice"
+        self.out.write(f"::{level} title=hotjar-cli validate::{_data(totals)}\n")

@@ -288,7 +288,18 @@ def test_junit_report_parses_with_one_case_per_rule() -> None:
 def test_github_report_is_workflow_commands_only() -> None:
     lines = golden_path(Format.GITHUB).read_text().splitlines()
     assert all(re.match(r"::(error|warning|notice) ", line) for line in lines)
-    assert lines[-1].startswith("::notice title=hotjar-cli validate::")
+    assert lines[-1].startswith("::error title=hotjar-cli validate::") and "Gate failed" in lines[-1]
+
+
+def test_github_annotations_are_errors_for_the_rules_that_fail_the_run_alone() -> None:
+    # By severity, a run whose gate passed showed red errors, and a rule its maximum rate failed it by a warning.
+    failing = {
+        code for code, rule in json.loads(golden_path(Format.JSON).read_bytes())["rules"].items() if rule["fails"]
+    }
+    for line in golden_path(Format.GITHUB).read_text().splitlines()[:-1]:
+        found = re.search(r"title=(HJ\d+) ", line)
+        if found is not None:
+            assert line.startswith("::error ") == (found.group(1) in failing), line
 
 
 def test_text_report_uses_the_terminal_width_and_no_colour() -> None:
@@ -430,3 +441,20 @@ def test_a_name_sent_hundreds_of_thousands_of_characters_long_is_cut_in_the_huma
         assert "k… (600,000 characters)" in shown
     whole = CliRunner().invoke(app, ["validate", str(log), "-f", "jsonl", "--fail-on", "never"]).stdout
     assert f'"$.traits.{long}0"' in whole  # the machine formats keep it whole
+
+
+def test_github_annotation_levels_follow_the_gate_not_the_severity(tmp_path: Path) -> None:
+    # A maximum rate fails the run by a warning's rule, and --fail-on never lets an error's pass: the warning was
+    # annotated as a warning, the error as an error, on a green run.
+    from tests.support.cli import cli, identify
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(identify(None, anonymousId="a1") + identify("u2", traits={"address": {"city": "Oslo"}}))
+    result = cli("validate", log, "-f", "github", "--fail-on", "never", "--max-rate", "nested-trait=0.01")
+    lines = result.stdout.splitlines()
+    assert result.code == 1
+    assert any(line.startswith("::error ") and "title=HJ201 " in line for line in lines)
+    assert any(line.startswith("::warning ") and "title=HJ103 " in line for line in lines)
+    assert lines[-1].startswith("::error title=hotjar-cli validate::")
+    passed = cli("validate", log, "-f", "github", "--fail-on", "never").stdout.splitlines()
+    assert not any(line.startswith("::error ") for line in passed) and passed[-1].startswith("::notice ")
