@@ -132,6 +132,10 @@ def _check(path: Path, key: str, value: Any) -> None:
                 # As `--select ""` is refused: an empty entry names no rule, and is dropped without a word otherwise
                 # (`select = ""` would select every rule).
                 raise ValueError(f"{key}: {_toml(value)} holds an empty entry, which names no rule")
+            if key == "select" and not entries:
+                # Read as no list, it checked every rule; read as a list of none, it would check none, which a gate
+                # would pass whatever the logs hold.
+                raise ValueError("select = [] selects no rule: leave select out to check every rule")
             Selection(split_list(value))
         elif key == "event-name-characters":
             Limits(event_name_characters=value)

@@ -683,6 +683,8 @@ def test_unusable_values_in_the_pyproject_exit_2(logs: Any, tmp_path: Path, tabl
         ('extend-ignore = "nope"', "extend-ignore: 'nope' names no rule (see `hotjar-cli rules`)"),
         # An empty entry, refused as `--select ""` is: `select = ""` selected every rule without a word.
         ('select = ""', 'select: "" holds an empty entry, which names no rule'),
+        # Read as no list, it checked every rule without a word.
+        ("select = []", "select = [] selects no rule: leave select out to check every rule"),
         ('ignore = ["HJ103", " "]', 'ignore: ["HJ103", " "] holds an empty entry, which names no rule'),
         ("select = [true]", "select must be a string or a list of strings, not [true]"),
         (
