@@ -70,7 +70,7 @@ from hotjar_cli.cli.settings import (
     rule_selection,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
-from hotjar_cli.core.gate import EXIT_CLEAN, FailOn, Gate, Verdict, judge
+from hotjar_cli.core.gate import EXIT_CLEAN, EXIT_FINDINGS, FailOn, Gate, Verdict, judge
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
@@ -283,9 +283,14 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
 
 def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:
     """The gate's verdict in one line, on a terminal, when the report went elsewhere (`-o FILE`, a pipe): a run
-    that exits 1 says why where its user is looking. A script, whose stderr is no terminal, hears nothing."""
-    if not talk.on_terminal or (output is None and sys.stdout.isatty()):
-        return  # no one reads stderr as it comes, or the report itself is on the terminal
+    that exits 1 says why where its user is looking. Off a terminal (a CI job's log, a script), only a gate failed by
+    the findings of a report written to a file is said: the job's log showed a red step and not a word of why
+    (`--format junit -o hotjar.xml`), where a passed gate needs no word, and a file that could not be read has its
+    own line."""
+    if output is None and sys.stdout.isatty():
+        return  # the report itself is on the terminal
+    if not talk.on_terminal and (output is None or verdict.exit_code != EXIT_FINDINGS):
+        return
     where = f"; the report is in {output}" if output is not None else ""
     if verdict.exit_code == EXIT_CLEAN:
         talk.say(f"Gate passed{where}.")

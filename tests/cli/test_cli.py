@@ -845,7 +845,20 @@ def test_a_report_that_goes_elsewhere_leaves_its_verdict_on_the_terminal(tmp_pat
         f"Gate passed; the report is in {report}.\r\n",
     )
     assert run("-q") == (1, "")
-    # Where no one reads stderr as it comes (a script's), nothing is said: see `test_first_day`.
+
+
+def test_off_a_terminal_only_a_gate_failed_by_findings_of_a_report_in_a_file_is_said(tmp_path: Path) -> None:
+    # A CI job's log showed a red step and not a word of why (`--format junit -o hotjar.xml`). A passed gate, a
+    # report on standard output (which says its verdict itself) and -q say nothing there.
+    path, report = tmp_path / "log.jsonl", tmp_path / "hotjar.xml"
+    path.write_text(MIXED)
+    failed = process("validate", path, "-f", "junit", "-o", report)
+    assert failed.code == 1 and failed.stdout == ""
+    assert one_line(failed.stderr).startswith("Gate failed (exit 1): HJ")
+    assert one_line(failed.stderr).endswith(f"; the report is in {report}.")
+    assert process("validate", path, "-f", "junit", "-o", report, "--fail-on", "never").stderr == ""
+    assert process("validate", path, "-f", "junit").stderr == ""
+    assert process("validate", path, "-f", "junit", "-o", report, "-q").stderr == ""
 
 
 def test_dry_run_talk_goes_to_stderr(logs: Any) -> None:

@@ -686,8 +686,9 @@ def test_forced_progress_off_a_terminal_is_plain_lines_ending_with_the_whole_inp
         )
     said = (tmp_path / "progress.txt").read_text()
     assert "\x1b" not in said and "\r" not in said  # no cursor, erasing or colour codes in a file
-    last = said.splitlines()[-1]
+    *_, last, verdict = said.splitlines()  # the verdict of a report written to a file after it
     assert last.startswith("validate: 100% ") and " events, " in last and last.endswith(" elapsed")
+    assert verdict.startswith("Gate failed (exit 1): ") and verdict.endswith("; the report is in report.json.")
 
 
 def test_quiet_with_progress_shows_only_the_progress_as_the_help_says(logs: Any) -> None:
