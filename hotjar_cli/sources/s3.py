@@ -65,6 +65,10 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
         elif fs.isfile(path):
             keys = [(path, fs.size(path))]
         else:
+            bucket = path.split("/")[0]
+            if path != bucket and not fs.exists(bucket):
+                # A bucket's name mistyped was said as an object or a prefix missing from it.
+                raise InputError(f"{url}: no bucket named {bucket} (or none this account can see)")
             raise InputError(f"{url}: no such object or prefix")
     except InputError:
         raise

@@ -326,7 +326,7 @@ def test_an_endpoint_given_for_local_files_only_is_said_to_be_unused(store: dict
     ("path", "said"),
     [
         (f"s3://{BUCKET}/no/such/prefix", "no such object or prefix"),
-        ("s3://no-such-bucket/segment-logs/", "no such object or prefix"),
+        ("s3://no-such-bucket/segment-logs/", "no bucket named no-such-bucket (or none this account can see)"),
         (f"s3://{BUCKET}/segment-logs/*/nothing-*", "no object matches this pattern"),
         ("s3://", "name a bucket"),
     ],
