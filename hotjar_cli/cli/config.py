@@ -248,7 +248,9 @@ def _rate(key: str, raw: Any, option: str) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or number.is_nan():
-        raise ConfigError(f"{option} for {key}: {shown} is not a fraction (0.01) or a percentage (1%)")
+        # `HJ103=0.01,HJ201=0.5`, as --select takes a list: each rule's maximum is given on its own.
+        apart = f"; give each rule's maximum on its own ({option} {key}=... {option} ...)" if "=" in text else ""
+        raise ConfigError(f"{option} for {key}: {shown} is not a fraction (0.01) or a percentage (1%){apart}")
     if percent and number.is_finite():
         sign, digits, exponent = number.as_tuple()
         number = Decimal((sign, digits, int(exponent) - 2))  # exact, where dividing by 100 rounds past 28 digits
