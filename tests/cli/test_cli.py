@@ -1819,13 +1819,6 @@ def test_a_window_over_segment_s_archive_judges_the_site_limits_as_over_the_same
     assert "event_day8" not in cli("replay", "--dry-run", tmp_path / "flat.jsonl", *window).stdout
 
 
-@pytest.mark.parametrize(
-    ("given", "said"),
-    [
-        (["--max-rate", "HJ103=0.9", "--max-rate", "HJ103=0.1"], "HJ103=0.9 and HJ103=0.1"),
-        (["--max-rate", "HJ103=1%", "--max-rate", "missing-user-id=2%"], "HJ103=1% and missing-user-id=2%"),
-    ],
-)
 def test_maximum_rates_given_as_a_list_say_to_give_each_on_its_own(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", THREE_IN_22), "--max-rate", "HJ103=0.01,HJ201=0.5")
     assert result.code == 2
@@ -1835,6 +1828,13 @@ def test_maximum_rates_given_as_a_list_say_to_give_each_on_its_own(logs: Any) ->
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--max-rate", "HJ103=0.9", "--max-rate", "HJ103=0.1"], "HJ103=0.9 and HJ103=0.1"),
+        (["--max-rate", "HJ103=1%", "--max-rate", "missing-user-id=2%"], "HJ103=1% and missing-user-id=2%"),
+    ],
+)
 def test_two_maximum_rates_for_one_rule_are_refused_not_the_last_taken(logs: Any, given: list[str], said: str) -> None:
     # Which one was meant cannot be told: the last one won without a word.
     result = cli("validate", logs("log.jsonl", THREE_IN_22), *given)
