@@ -462,9 +462,19 @@ def _name(name: str, whole: bool = True) -> str:
     (`.name`)."""
     shown, cut = visible_name_cut(name, LINE_CHARACTERS)
     if not cut:
-        return f">{_e(shown)}"
+        return f">{_breakable(_e(shown))}"
     title = visible_name(name) if whole else _slot_name(name)
-    return f' title="{_e(title)}">{_e(shown)}'
+    return f' title="{_e(title)}">{_breakable(_e(shown))}'
+
+
+_BREAK_AFTER = re.compile(r"([_/.-])")
+
+
+def _breakable(escaped: str) -> str:
+    """Escaped text that a narrow cell breaks after a `_`, `/`, `.` or `-` rather than anywhere
+    (`flag_automations_dark_mo` and `de` on two lines): `<wbr>`, which adds no character to the text a reader copies
+    or the table sorts and filters by."""
+    return _BREAK_AFTER.sub(r"\1<wbr>", escaped)
 
 
 def _slot_name(name: str) -> str:

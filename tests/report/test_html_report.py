@@ -1052,3 +1052,13 @@ def test_the_table_sorts_from_the_keyboard_too(samples_page: tuple[Any, dict[str
     assert header.get_attribute("aria-sort") == "descending"
     counts = [float(value) for value in cells(page, index) if value is not None]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_a_name_breaks_after_its_underscores_and_reads_whole(samples_page: tuple[Any, dict[str, Any]]) -> None:
+    # A narrow cell broke a name anywhere: `flag_automations_dark_mo` and `de`.
+    page, _ = samples_page
+    cell = page.locator("#inventory td.name", has_text="flag_automations_dark_mode").first
+    assert cell.inner_html() == "flag_<wbr>automations_<wbr>dark_<wbr>mode"
+    assert cell.text_content() == "flag_automations_dark_mode"  # what is copied, sorted and filtered by
+    page.fill("input.filter", "automations_dark")
+    assert page.locator("#inventory tbody tr:not([hidden]) td.name").all_inner_texts() == ["flag_automations_dark_mode"]
