@@ -392,17 +392,65 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
         # that is not closed with `raw`.
         buffered: Any = raw if hasattr(raw, "peek") else open(raw.fileno(), "rb", closefd=False)  # type: ignore[attr-defined]  # noqa: SIM115
-        head = _read(buffered.peek, HEAD_BYTES)[
-            :HEAD_BYTES
-        ]  # the first read of the file: its error is the input's, not the report's
+        # The first read of the file: its error is the input's, not the report's.
+        head = _read(buffered.peek, HEAD_BYTES)[:HEAD_BYTES]
+        stream: Any = buffered
+        if source.is_stdin and len(head) < HEAD_BYTES and not _a_terminal(buffered):
+            # A pipe hands over what was written to it so far: a tar archive written a hundred bytes at a time was
+            # read as lines. Its first block is read whole (or all there is), and handed out first.
+            head = _read_head(buffered)
+            stream = _Prefixed(head, buffered)
         _refuse_other_compression(head, gzipped=False)
         if head[:2] == GZIP_MAGIC:
-            yield Gunzip(counted(buffered))
+            yield Gunzip(counted(stream))
         else:
-            yield counted(buffered)
+            yield counted(stream)
     finally:
         if not source.is_stdin:
             raw.close()
+
+
+def _a_terminal(stream: Any) -> bool:
+    """Whether a stream reads a terminal, whose user types a line at a time; False for one with no file."""
+    try:
+        return os.isatty(stream.fileno())
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return False
+
+
+def _read_head(stream: Any) -> bytes:
+    """The first `HEAD_BYTES` of a stream, fewer only at its end."""
+    parts: list[bytes] = []
+    got = 0
+    while got < HEAD_BYTES:
+        part = _read(stream.read1, HEAD_BYTES - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+class _Prefixed:
+    """A stream whose first bytes were read from it already (`head`): they are handed out first."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self._head, self._stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return bytes(self._stream.read(size))
+        taken = self._head if size < 0 else self._head[:size]
+        self._head = self._head[len(taken) :]
+        more = self._stream.read(-1 if size < 0 else size - len(taken)) if size < 0 or size > len(taken) else b""
+        return taken + more
+
+    def read1(self, size: int = -1) -> bytes:
+        if not self._head:
+            return bytes(self._stream.read1(size))
+        taken = self._head if size < 0 else self._head[:size]
+        self._head = self._head[len(taken) :]
+        return taken
 
 
 class _Counted:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources import reader
 from hotjar_cli.sources.reader import open_source, read_lines, resolve
 from hotjar_cli.sources.source import InputError, Source
-from tests.support.cli import cli, one_line, unprivileged
+from tests.support.cli import CLI, cli, one_line, unprivileged
 
 IDENTIFY = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}}
 TRACK = {"type": "track", "userId": "u1", "event": "Signed Up"}
@@ -656,3 +657,26 @@ def test_a_log_with_ustar_where_a_tar_archive_holds_its_magic_is_read(tmp_path: 
     path.write_bytes(custard + LOG)
     report = cli("validate", path, "-q", "-f", "json").json()
     assert report["summary"]["events"] == 4 and not report["errors"]
+
+
+def test_a_tar_archive_piped_in_slowly_is_refused_as_one() -> None:
+    # A pipe hands over what was written so far: its first hundred bytes alone were looked at, and the archive was
+    # read as lines.
+    archive = tar_of_logs()
+    with subprocess.Popen(
+        [str(CLI), "validate", "-", "-q"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as running:
+        assert running.stdin is not None and running.stderr is not None
+        running.stdin.write(archive[:100])
+        running.stdin.flush()
+        time.sleep(0.3)
+        running.stdin.write(archive[100:])
+        running.stdin.close()
+        said = running.stderr.read().decode()
+        assert running.wait(timeout=60) == 2
+    assert "the file is a tar archive, not a log: extract it first (tar -xf)" in one_line(said)
+
+
+def test_standard_input_shorter_than_a_tar_header_is_read_whole() -> None:
+    done = subprocess.run([str(CLI), "validate", "-", "-f", "json"], input=LOG, capture_output=True, timeout=60)
+    assert json.loads(done.stdout)["summary"]["events"] == 3 and done.stderr == b""
