@@ -8,7 +8,7 @@ from hotjar_cli.report.diff import Mark, details, diff_lines, hj_call, shortened
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.wording import outcomes_said, read_from
+from hotjar_cli.report.wording import gate_word, outcomes_said, read_from
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -34,7 +34,7 @@ class MarkdownReporter(Reporter):
             write("\n| rule | severity | findings | events | gate |\n| --- | --- | ---: | ---: | --- |\n")
             for rule_code, count in summary.sorted_rules():
                 rule = RULES[rule_code]
-                gate = "fails" if rule_code in verdict.failing_codes else ""
+                gate = gate_word(rule_code, verdict.failing_codes, report.gate.max_rates)
                 write(
                     f"| `{rule_code}` {rule.name} | {rule.severity.value} | {count:,} | "
                     f"{summary.affected.get(rule_code, 0):,} | {gate} |\n"

@@ -19,7 +19,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, fits, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
-from hotjar_cli.report.wording import counted, outcomes_said, read_from
+from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -128,7 +128,9 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
             Text(rule.severity.value, SEVERITY_STYLES[rule.severity]),
             f"{findings:,}",
             f"{summary.affected.get(code, 0):,}",
-            Text("fails", "bold red") if code in verdict.failing_codes else "",
+            Text(gate, "bold red" if gate == "fails" else "")
+            if (gate := gate_word(code, verdict.failing_codes, report.gate.max_rates))
+            else "",
         )
     if fits(console, table):
         yield table

@@ -3,6 +3,8 @@ run whose report needs no rich does not load it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 
 def counted(number: int, noun: str, nouns: str | None = None) -> str:
     """`1 event`, `10,081 events`: the noun agrees with the number."""
@@ -12,6 +14,14 @@ def counted(number: int, noun: str, nouns: str | None = None) -> str:
 def filtered_out(filtered: int) -> str:
     """`, 10,073 filtered out`; nothing when the filters left every event in."""
     return f", {filtered:,} filtered out" if filtered else ""
+
+
+def gate_word(code: str, failing: frozenset[str], max_rates: Collection[str]) -> str:
+    """What a rule's row says of the gate: `fails`, `within its maximum` for a rule checked against a maximum rate
+    that it did not pass (its row was blank, as if no maximum had been checked), else nothing."""
+    if code in failing:
+        return "fails"
+    return "within its maximum" if code in max_rates else ""
 
 
 def outcomes_said(events: int, errors: int) -> bool:

@@ -458,3 +458,15 @@ def test_github_annotation_levels_follow_the_gate_not_the_severity(tmp_path: Pat
     assert lines[-1].startswith("::error title=hotjar-cli validate::")
     passed = cli("validate", log, "-f", "github", "--fail-on", "never").stdout.splitlines()
     assert not any(line.startswith("::error ") for line in passed) and passed[-1].startswith("::notice ")
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_a_rule_within_its_maximum_rate_says_so_in_the_gate_column(tmp_path: Path, format: str) -> None:
+    # Its row was blank, as if no maximum had been checked.
+    from tests.support.cli import cli, identify
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(identify(None, anonymousId="a1") + identify("u2") + identify("u3"))
+    out = cli("validate", log, "-f", format, "--max-rate", "missing-user-id=50%", "--color", "never").stdout
+    row = next(line for line in out.splitlines() if "missing-user-id" in line and "HJ103" in line)
+    assert "within its maximum" in row
