@@ -60,6 +60,9 @@ CHROMIUM_ARGS = [
     "--in-process-gpu",
     "--disable-features=RenderDocument,LocalNetworkAccessChecks",
 ]
+LAUNCH_ATTEMPTS = 2
+"""Launches of Chromium before a replay is refused for it: on a loaded machine it has closed as it started, once,
+where the next launch came up (`Target page, context or browser has been closed`)."""
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io", "contentsquare.com", "contentsquare.net")
 """Hotjar's hosts; Hotjar is part of Contentsquare, whose script (`@hotjar/browser`) loads from its own hosts."""
 SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
@@ -401,19 +404,24 @@ class BrowserTransport(Transport):
             self._idle.clear()  # tabs of a browser that went away
             if self._playwright is None:
                 self._playwright = await async_playwright().start()
-            try:
-                self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.executable,
-                    args=CHROMIUM_ARGS,
-                    handle_sigint=False,
-                    timeout=max(30_000, self.timeout * 1000),
-                )
-            except PlaywrightError as error:
-                first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
-                raise ReplaySetupError(
-                    f"Chromium at {self.executable} did not start ({first_line}); "
-                    "pass --browser-path with a working Chromium"
-                ) from None
+            for attempt in range(LAUNCH_ATTEMPTS):
+                try:
+                    self._browser = await self._playwright.chromium.launch(
+                        executable_path=self.executable,
+                        args=CHROMIUM_ARGS,
+                        handle_sigint=False,
+                        timeout=max(30_000, self.timeout * 1000),
+                    )
+                    break
+                except PlaywrightError as error:
+                    if attempt + 1 < LAUNCH_ATTEMPTS:
+                        continue
+                    first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+                    raise ReplaySetupError(
+                        f"Chromium at {self.executable} did not start ({first_line}); "
+                        "pass --browser-path with a working Chromium"
+                    ) from None
+            assert self._browser is not None, "launched, or said why not"
             # Hotjar should see an ordinary Chrome, not one that announces itself as headless.
             major = self._browser.version.split(".", 1)[0]
             self._user_agent = (

@@ -481,3 +481,17 @@ def test_a_replay_leaves_ctrl_c_and_sigterm_to_the_command_once_it_has_sent(tmp_
     finally:
         signal.signal(signal.SIGTERM, before)
     assert report.users_sent == 2
+
+
+def test_a_browser_that_closes_as_it_starts_is_launched_once_more(tmp_path: Path, fake: FakeHotjar) -> None:
+    # On a loaded machine Chromium closed once as it started, and the replay was refused for it.
+    marker, browser = tmp_path / "started-once", tmp_path / "chromium"
+    browser.write_text(
+        f'#!/bin/sh\nif [ ! -e "{marker}" ]; then touch "{marker}"; exit 1; fi\n'
+        'exec /usr/bin/chromium-headless-shell "$@"\n'
+    )
+    browser.chmod(0o755)
+    log = generate_log(tmp_path / "log.ndjson", users=3)
+    report = run_replay(events_of(log.path), settings_for(fake, browser_path=browser), quiet_console())
+    assert marker.exists() and (report.planned, report.sent) == (log.calls, log.calls)
+    assert_complete_once(log, fake.received())
