@@ -438,16 +438,16 @@ class _Prefixed:
         self._head, self._stream = head, stream
 
     def read(self, size: int = -1) -> bytes:
-        if not self._head:
-            return bytes(self._stream.read(size))
-        taken = self._head if size < 0 else self._head[:size]
-        self._head = self._head[len(taken) :]
-        more = self._stream.read(-1 if size < 0 else size - len(taken)) if size < 0 or size > len(taken) else b""
-        return taken + more
+        taken = self._take(size)
+        if 0 <= size <= len(taken):
+            return taken
+        return taken + bytes(self._stream.read(size - len(taken) if size >= 0 else -1))
 
     def read1(self, size: int = -1) -> bytes:
-        if not self._head:
-            return bytes(self._stream.read1(size))
+        return self._take(size) if self._head else bytes(self._stream.read1(size))
+
+    def _take(self, size: int) -> bytes:
+        """Up to `size` bytes of what was read already (all of it when negative)."""
         taken = self._head if size < 0 else self._head[:size]
         self._head = self._head[len(taken) :]
         return taken
