@@ -102,6 +102,21 @@ def is_segment_time(text: str) -> bool:
     return segment_seconds(text)
 
 
+def is_date_time(text: str) -> bool:
+    """Whether a text is an ISO-8601 date and time, as Segment's spec has a `timestamp` (`schemas/common.json`'s
+    `dateTime`): a date, `T` (or `t`, or a space), a time of at least hours and minutes, then any zone. Segment's
+    own form is read in place (`is_segment_time`, nearly every time); any other by `fromisoformat`."""
+    if is_segment_time(text):
+        return True
+    if len(text) < 16 or text[10] not in "Tt ":
+        return False
+    try:
+        _fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def segment_seconds(text: str) -> bool:
     """Whether a time whose first 16 characters are a minute in Segment's form (`2024-03-01T10:00`), and whose
     length is one such a time has, goes on as one does: `:SS`, then none, one, two or three decimals, then `Z`."""

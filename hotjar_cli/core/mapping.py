@@ -33,6 +33,7 @@ from hotjar_cli.core.decode import (
     message_fields,
     properties_keys_of,
 )
+from hotjar_cli.core.eventtime import is_date_time
 from hotjar_cli.core.facade import Place, left_as_is, turning_into_a_date
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits, site_full_detail
@@ -289,7 +290,7 @@ class Mapper:
         if outside is None and (
             ((type(user_id) is str and user_id) or (type(anonymous_id := fields[ANONYMOUS_ID]) is str and anonymous_id))
             and (message_id is None or (type(message_id) is str and len(message_id) <= 50))
-            and (timestamp is None or type(timestamp) is str)
+            and (timestamp is None or (type(timestamp) is str and is_date_time(timestamp)))
             and fields[COPY_FAULT] is None
         ):
             if not fields[INTEGRATIONS]:
@@ -580,6 +581,10 @@ def unknown_type_detail(kind: Any) -> str:
     return f"type is {json_type(kind)}, not a string"
 
 
+TIMESTAMP_NOT_A_DATE_TIME: Final = "timestamp is not an ISO-8601 date and time"
+"""The detail of spec-violation for a `timestamp` text that is not one (`eventtime.is_date_time`)."""
+
+
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
@@ -590,10 +595,13 @@ def _spec_findings(message: SegmentMessage) -> list[Finding]:
         findings.append(
             Finding(_SPEC_VIOLATION_CODE, "$.messageId", f"messageId is {what}; at most 100 characters allowed")
         )
-    if message.timestamp is not None and not isinstance(message.timestamp, str):
+    timestamp = message.timestamp
+    if timestamp is not None and not isinstance(timestamp, str):
         findings.append(
-            Finding(_SPEC_VIOLATION_CODE, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
+            Finding(_SPEC_VIOLATION_CODE, "$.timestamp", f"timestamp is {json_type(timestamp)}, not a string")
         )
+    elif isinstance(timestamp, str) and not is_date_time(timestamp):
+        findings.append(Finding(_SPEC_VIOLATION_CODE, "$.timestamp", TIMESTAMP_NOT_A_DATE_TIME))
     return findings
 
 

@@ -9,6 +9,7 @@ Only the words of each finding's detail are shared with `mapping` (they are the 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from hotjar_cli.core.decode import Context, Library, Parsed, SegmentMessage, Unreadable, json_type
@@ -22,6 +23,7 @@ from hotjar_cli.core.mapping import (
     NON_BROWSER_LIBRARIES,
     PROTO_TRAIT_FINDING,
     ROUNDED_USER_ID_DETAIL,
+    TIMESTAMP_NOT_A_DATE_TIME,
     UNSAFE_NUMBER_DETAIL,
     UNSAFE_NUMBER_ROUNDED_DETAIL,
     UNSUPPORTED_TYPES,
@@ -274,6 +276,17 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
     return decision([*findings, Finding(UNCOPYABLE_MESSAGE.code, place_path(fault), copy_fault_detail(fault))], None)
 
 
+def _date_time(text: str) -> bool:
+    """An ISO-8601 date and time as `schemas/common.json` has one: a date, `T`, `t` or a space, then a time."""
+    if len(text) < 16 or text[10] not in "Tt ":
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def spec_findings(message: SegmentMessage) -> list[Finding]:
     """spec-violation: where the message breaks Segment's spec in a way the rules read."""
     findings = []
@@ -301,6 +314,8 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
         findings.append(
             Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
         )
+    elif isinstance(message.timestamp, str) and not _date_time(message.timestamp):
+        findings.append(Finding(SPEC_VIOLATION.code, "$.timestamp", TIMESTAMP_NOT_A_DATE_TIME))
     return findings
 
 

@@ -207,10 +207,13 @@ SPEC_VIOLATION = Rule(
     message="Message breaks Segment's spec",
     what_it_does="Flags a message of a known type that breaks Segment's spec in a way the rules can "
     "check cheaply: neither `userId` nor `anonymousId`, a `messageId` that is not a string of at most "
-    "100 characters, or a `timestamp` that is not a string. The report explains the message against "
-    "the JSON Schemas in `schemas/`.",
-    why_it_matters="Segment's API rejects such messages, so a log holding them was not written by "
-    "Segment's pipeline, and Hotjar may never have seen them.",
+    "100 characters, or a `timestamp` that is not an ISO-8601 date and time (`2024-04-02T09:14:03.118Z`; "
+    "a date and at least hours and minutes). The report explains the message against the JSON Schemas in "
+    "`schemas/`.",
+    why_it_matters="Segment's API rejects a message with neither id or a longer `messageId`, so a log holding "
+    "such messages was not written by Segment's pipeline as it stands, and Hotjar may never have seen them. "
+    "An event whose `timestamp` is not a time is placed in time by its `originalTimestamp` or `receivedAt`, "
+    "or not at all.",
     example='{"type": "track", "event": "Signed Up"}',
     instead='{"type": "track", "event": "Signed Up", "anonymousId": "a1"}',
     source=_SEGMENT_SPEC,

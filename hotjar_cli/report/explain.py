@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from hotjar_cli.core.eventtime import is_date_time
 from hotjar_cli.core.jsvalues import js_string
 from hotjar_cli.core.mapping import MESSAGE_TYPES, json_path
 from hotjar_cli.core.visible import quoted
@@ -137,15 +137,7 @@ def _validators() -> dict[str, Any]:
 
 
 def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if len(value) < 16 or value[10] not in "Tt ":
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return not isinstance(value, str) or is_date_time(value)
 
 
 def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:

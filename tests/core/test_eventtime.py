@@ -13,6 +13,7 @@ import pytest
 from hotjar_cli.core.decode import SegmentMessage
 from hotjar_cli.core.eventtime import (
     event_seconds,
+    is_date_time,
     is_segment_date,
     iso,
     iso_date_text,
@@ -103,6 +104,26 @@ def odd_times(count: int, seed: int) -> list[str]:
 def test_segment_form_is_what_iso_8601_reads_in_segment_layout(seed: int) -> None:
     for text in [*odd_times(20_000, seed), "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2000-02-29T23:59:59.9Z"]:
         assert segment_time(SegmentMessage(timestamp=text)) == reference_segment_time(text), text
+
+
+def reference_date_time(text: str) -> bool:
+    """An ISO-8601 date and time from `schemas/common.json`'s definition: a date, `T`, `t` or a space, then a time
+    of hours and minutes at least, as `datetime.fromisoformat` reads ISO 8601."""
+    if len(text) < 16 or text[10] not in "Tt ":
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_timestamp_is_a_date_and_time_exactly_where_iso_8601_reads_one(seed: int) -> None:
+    # Segment's own form is read in place; any other goes to `fromisoformat`: the two must agree on every text.
+    others = ["2024-03-01", "2024-03-01T10", "2024-03-01 10:00", "2024-03-01t10:00:00+02:00", "20240301T1000", "hello"]
+    for text in [*odd_times(20_000, seed), *others, "2024-03-01T10:00:00.123456789Z", " 2024-03-01T10:00:00Z"]:
+        assert is_date_time(text) == reference_date_time(text), text
 
 
 _MINUTES = {f":{minute:02d}": minute * 60 for minute in range(60)}

@@ -1071,14 +1071,45 @@ def test_invalid_utf8_outside_the_fields_the_rules_read_is_accepted() -> None:
         ({**track(), "messageId": "m" * 101}, "$.messageId"),
         ({**track(), "messageId": 5}, "$.messageId"),
         ({**track(), "timestamp": 1586552820}, "$.timestamp"),
+        ({**track(), "timestamp": "yesterday"}, "$.timestamp"),
+        ({**track(), "timestamp": "2020-04-10"}, "$.timestamp"),
+        ({**track(), "timestamp": "2020-02-30T21:07:00Z"}, "$.timestamp"),
     ],
-    ids=["no ids", "falsy ids", "long messageId", "numeric messageId", "numeric timestamp"],
+    ids=[
+        "no ids",
+        "falsy ids",
+        "long messageId",
+        "numeric messageId",
+        "numeric timestamp",
+        "timestamp in words",
+        "timestamp without a time",
+        "timestamp on no day",
+    ],
 )
 def test_spec_violations_are_noted_without_changing_the_call(message: dict[str, Any], path: str) -> None:
     decision = decide(message)
     assert decision.outcome is Outcome.ACCEPTED
     assert decision.findings == (Finding("HJ005", path, decision.findings[0].detail),)
     assert decision.call.args == ["event", "Signed Up"]
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["2020-04-10T21:07:00.118Z", "2020-04-10T21:07:00Z", "2020-04-10T23:07:00+02:00", "2020-04-10 21:07", None],
+)
+def test_a_timestamp_that_is_a_date_and_time_is_fine(timestamp: str | None) -> None:
+    # Any ISO-8601 date and time, as the shared decision of its name (the second track) and as its own (the first).
+    mapper = Mapper(Limits())
+    for _ in range(2):
+        assert decide({**track(), "timestamp": timestamp}, mapper=mapper).findings == ()
+
+
+def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> None:
+    mapper = Mapper(Limits())
+    good, bad = {**track(), "timestamp": "2020-04-10T21:07:00Z"}, {**track(), "timestamp": "10/04/2020 21:07"}
+    found = [decide(message, mapper=mapper).findings for message in (good, bad, good, bad)]
+    detail = "timestamp is not an ISO-8601 date and time"
+    assert found == [(), (Finding("HJ005", "$.timestamp", detail),), (), (Finding("HJ005", "$.timestamp", detail),)]
 
 
 def test_message_id_of_one_hundred_characters_is_fine() -> None:
