@@ -146,7 +146,7 @@ def output_path(
     if output.is_dir() or given.endswith(os.sep):
         raise UsageError(f"{given}: is a folder; -o/--output names the report's file")
     try:
-        written = output.stat()
+        written = landing(output).stat()
     except OSError:
         return output  # not there yet (or not reachable: said when it is written)
     if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
@@ -155,6 +155,13 @@ def output_path(
     if what is not None:
         raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
+
+
+def landing(path: Path) -> Path:
+    """The file a path names once written (`open_output` writes there): its links followed, and each `..` taken
+    back from the folder before it, as the system takes it once that folder is made. Compared by the path as given,
+    `new/../log.jsonl` was no file yet, so not one of the inputs, and the report replaced `log.jsonl`."""
+    return Path(os.path.realpath(path))
 
 
 def _is_a_terminal(path: str) -> bool:
@@ -185,7 +192,7 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     """A file's device and inode (standard input's, for `-`, when a file is redirected to it); None when it has
     none to compare (not there, a pipe, no standard input)."""
     try:
-        found = os.fstat(sys.stdin.fileno()) if str(path) == "-" and sys.stdin is not None else path.stat()
+        found = os.fstat(sys.stdin.fileno()) if str(path) == "-" and sys.stdin is not None else landing(path).stat()
     except (OSError, ValueError):
         return None
     return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
@@ -246,7 +253,7 @@ def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources
     if path is None:
         return
     try:
-        found = path.stat()
+        found = landing(path).stat()
     except OSError:
         pass  # not there yet
     else:
@@ -296,7 +303,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             return
     except OSError as error:
         raise _named(error, path) from None
-    target = Path(os.path.realpath(path))
+    target = landing(path)
     _refuse_read_only(path, target)
     try:
         try:

@@ -51,7 +51,7 @@ def test_dash_is_standard_output(logs: Any) -> None:
 
 
 @pytest.mark.parametrize("command", ["validate", "inventory"])
-@pytest.mark.parametrize("named", ["log.jsonl", "logs/../log.jsonl", "alias.jsonl"])
+@pytest.mark.parametrize("named", ["log.jsonl", "logs/../log.jsonl", "no-such-folder/../log.jsonl", "alias.jsonl"])
 def test_an_input_is_never_replaced_by_the_report(logs: Any, command: str, named: str) -> None:
     path = logs("log.jsonl", MIXED)
     Path("logs").mkdir()
@@ -73,7 +73,7 @@ def test_a_seed_file_of_the_site_names_is_never_replaced_by_the_report(logs: Any
     path = logs("log.jsonl", CLEAN)
     Path("site-names.txt").write_text("plan\n")
     Path("alias.txt").symlink_to("site-names.txt")
-    for named in ("site-names.txt", "./site-names.txt", "alias.txt"):
+    for named in ("site-names.txt", "./site-names.txt", "no-such-folder/../site-names.txt", "alias.txt"):
         result = cli(command, path, option, "site-names.txt", "-f", "json", "-o", named)
         assert result.code == 2
         assert one_line(result.stderr) == (
@@ -84,14 +84,17 @@ def test_a_seed_file_of_the_site_names_is_never_replaced_by_the_report(logs: Any
 
 @pytest.mark.parametrize("command", ["validate", "inventory"])
 @pytest.mark.parametrize("given", [[], ["--config", "pyproject.toml"]], ids=["found", "given"])
-def test_the_settings_file_is_never_replaced_by_the_report(logs: Any, command: str, given: list[str]) -> None:
+@pytest.mark.parametrize("named", ["pyproject.toml", "no-such-folder/../pyproject.toml"])
+def test_the_settings_file_is_never_replaced_by_the_report(
+    logs: Any, command: str, given: list[str], named: str
+) -> None:
     path = logs("log.jsonl", CLEAN)
     settings = "[tool.hotjar-cli]\nredact = true\n"
     Path("pyproject.toml").write_text(settings)
-    result = cli(command, path, *given, "-f", "json", "-o", "pyproject.toml")
+    result = cli(command, path, *given, "-f", "json", "-o", named)
     assert result.code == 2
     assert one_line(result.stderr) == (
-        "hotjar-cli: error: pyproject.toml: is the settings file (--config); -o/--output would replace it with the "
+        f"hotjar-cli: error: {Path(named)}: is the settings file (--config); -o/--output would replace it with the "
         "report"
     )
     assert Path("pyproject.toml").read_text() == settings
