@@ -106,8 +106,9 @@ class TextReporter(Reporter):
 def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableType]:
     """The findings by rule as a table, or, where the table would not fit whole, one rule to a few lines.
 
-    Codes, names (what --select takes), severities, counts and the gate are never cut or wrapped: a terminal too
-    narrow for all of them side by side gets each rule's values stacked instead of losing columns."""
+    Codes, names (what --select takes), severities, counts and the gate are never cut (nor wrapped, but for the
+    gate's words): a terminal too narrow for all of them side by side gets each rule's values stacked instead of
+    losing columns."""
     summary, verdict = report.summary, report.verdict
     table = Table(title="Findings by rule", title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
@@ -119,7 +120,9 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
         ("gate", "left"),
     )
     for column, justify in columns:
-        table.add_column(column, justify=justify, no_wrap=True)
+        # The gate's words may go on two lines (`within its` / `maximum`): on one, a run with a maximum rate no
+        # longer fit 80 columns, and every rule went to the lines below.
+        table.add_column(column, justify=justify, no_wrap=column != "gate")
     for code, findings in summary.sorted_rules():
         rule = RULES[code]
         table.add_row(
@@ -139,14 +142,15 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
     for code, findings in summary.sorted_rules():
         rule = RULES[code]
         yield Flow([(code, "bold"), (" " + rule.name, "")], indent=2)
-        fails = [(";", ""), (" fails the gate", "bold red")]
+        gate = gate_word(code, verdict.failing_codes, report.gate.max_rates)
+        said = {"fails": [(";", ""), (" fails the gate", "bold red")], "": []}.get(gate, words(gate, lead="; "))
         yield Flow(
             [
                 ("  " + rule.severity.value, SEVERITY_STYLES[rule.severity]),
                 *words(
                     f"{counted(findings, 'finding')} in {counted(summary.affected.get(code, 0), 'event')}", lead=": "
                 ),
-                *(fails if code in verdict.failing_codes else []),
+                *said,
             ],
             indent=4,
         )

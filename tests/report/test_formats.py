@@ -470,3 +470,20 @@ def test_a_rule_within_its_maximum_rate_says_so_in_the_gate_column(tmp_path: Pat
     out = cli("validate", log, "-f", format, "--max-rate", "missing-user-id=50%", "--color", "never").stdout
     row = next(line for line in out.splitlines() if "missing-user-id" in line and "HJ103" in line)
     assert "within its maximum" in row
+
+
+@pytest.mark.parametrize("width", [80, 40])
+def test_a_rule_within_its_maximum_rate_says_so_on_a_narrow_terminal(tmp_path: Path, width: int) -> None:
+    # At 80 columns the words widened the table past the terminal, and the lines that stack each rule's values
+    # then said only which rules failed.
+    from tests.support.cli import ENV, identify
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(identify(None, anonymousId="a1") + identify("u2", traits={"address": {"city": "Oslo"}}))
+    args = ["validate", str(log), "--max-rate", "missing-user-id=50%", "--color", "never"]
+    out = CliRunner(env={**ENV, "COLUMNS": str(width)}).invoke(app, args).stdout
+    assert max(map(len, out.splitlines())) <= width
+    # The rule's row, read without the table's lines: its words may go on two lines of the row, or stack below it.
+    rules = out[out.index("Findings by rule") : out.index("When each rule")]
+    said = " ".join(rules.replace("│", " ").split())
+    assert "within its maximum" in said[said.index("HJ103") :]
