@@ -189,8 +189,14 @@ def _read(path: Path) -> dict[str, Any]:
 
     try:
         with open(path, "rb") as file:
-            # Floats as written (`max-rate = { HJ103 = 0.136363636363636363 }`): a double would round a maximum.
-            return tomllib.load(file, parse_float=Decimal)
+            data = file.read()  # once: `--config <(...)` names a pipe
+        if data.startswith(b"\xef\xbb\xbf"):  # what some editors on Windows write first
+            raise ConfigError(
+                f"{path}: starts with a byte-order mark (U+FEFF), which TOML does not allow: save it as UTF-8 "
+                "without one"
+            )
+        # Floats as written (`max-rate = { HJ103 = 0.136363636363636363 }`): a double would round a maximum.
+        return tomllib.loads(data.decode(), parse_float=Decimal)
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:

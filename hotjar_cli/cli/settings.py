@@ -60,7 +60,7 @@ def read_config_file(config_path: Path | None, talk: Talk) -> tuple[dict[str, An
         return {}, None
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; --config names a pyproject.toml")
-    if not path.is_file():
+    if not path.exists():  # a pipe (`--config <(...)`) or a device is read as a file is
         raise UsageError(f"{path}: no such file")
     talk.detail(f"settings from {path}")
     return load_config(path), path

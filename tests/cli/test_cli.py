@@ -732,6 +732,28 @@ def test_a_pyproject_that_is_not_utf_8_is_one_line_naming_the_file_and_line(
     )
 
 
+@pytest.mark.parametrize("given", [[], ["--config", "pyproject.toml"]], ids=["found", "given"])
+def test_a_pyproject_with_a_byte_order_mark_says_so(logs: Any, tmp_path: Path, given: list[str]) -> None:
+    # Saved by an editor that starts UTF-8 with one: "not valid TOML: Invalid statement (at line 1, column 1)".
+    path = logs("log.jsonl", CLEAN)
+    (tmp_path / "pyproject.toml").write_bytes(b'\xef\xbb\xbf[tool.hotjar-cli]\nfail-on = "never"\n')
+    result = cli("validate", path, *given)
+    assert result.code == 2
+    assert one_line(result.stderr).endswith(
+        "pyproject.toml: starts with a byte-order mark (U+FEFF), which TOML does not allow: save it as UTF-8 without "
+        "one"
+    )
+
+
+def test_a_config_from_a_pipe_is_read(tmp_path: Path) -> None:
+    # `--config <(...)`: "no such file", while the pipe was there to read.
+    log = tmp_path / "log.jsonl"
+    log.write_text(CLEAN + "not json\n")
+    result = process("validate", log, "--config", "/dev/stdin", input=b"[tool.hotjar-cli]\nfail-on = 'never'\n")
+    assert result.code == 0, result.stderr
+    assert process("validate", log).code == 1  # the invalid line fails the gate the settings open
+
+
 def test_missing_config_file_exits_2(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nowhere/pyproject.toml")
     assert result.code == 2
