@@ -28,7 +28,7 @@ class Filters(msgspec.Struct, frozen=True):
         """Whether the message passes every filter; a message without a readable timestamp fails a time filter."""
         if self.types and not (isinstance(message.type, str) and message.type in self.types):
             return False
-        if self.users and not (_as_text(message.userId) in self.users or _as_text(message.anonymousId) in self.users):
+        if self.users and not (_is_one_of(message.userId, self.users) or _is_one_of(message.anonymousId, self.users)):
             return False
         if self.since or self.until:
             moment = message_time(message)
@@ -41,5 +41,12 @@ class Filters(msgspec.Struct, frozen=True):
         return True
 
 
-def _as_text(value: object) -> str | None:
-    return js_string(value) if is_truthy(value) else None
+def _is_one_of(value: object, users: frozenset[str]) -> bool:
+    """Whether an id is one of `users`: as Hotjar receives it (JavaScript's text of a number), or, for a whole
+    number, its digits as the log writes them (`12345678901234567890`, which reaches Hotjar as
+    `12345678901234567000`: copied from the log, it matched nothing)."""
+    if not is_truthy(value):
+        return False
+    if js_string(value) in users:
+        return True
+    return type(value) is int and str(value) in users

@@ -1281,6 +1281,16 @@ def test_a_dry_run_that_plans_users_says_jobs_are_not_used(logs: Any, options: l
     assert result.stdout == cli("replay", path, "--dry-run", *options).stdout
 
 
+@pytest.mark.parametrize("given", ["12345678901234567890", "12345678901234567000"], ids=["as logged", "as received"])
+def test_a_numeric_user_id_is_found_by_its_digits_in_the_log_or_as_hotjar_receives_it(logs: Any, given: str) -> None:
+    # Copied from the log, the id matched nothing: Hotjar receives JavaScript's text of the number, rounded.
+    log = (
+        '{"type":"identify","userId":12345678901234567890,"traits":{"plan":"pro"}}\n{"type":"identify","userId":"u2"}\n'
+    )
+    result = cli("replay", logs("events.jsonl", log), "--dry-run", "--user", given)
+    assert [record["line"] for record in result.lines()] == [1]
+
+
 def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
     assert result.code == 2
