@@ -180,18 +180,20 @@ def distinct(sources: list[Source]) -> tuple[list[Source], list[tuple[Source, So
 
 def identity(source: Source) -> tuple[object, ...]:
     """What tells an input from every other: a file's device and inode (standard input's too, when a file is
-    redirected to it), a broken link's own (reached under two names, it would be reported twice), else its name."""
+    redirected to it), a broken link's own (reached under two names, it would be reported twice), a pipe's or a
+    device's (`- /dev/stdin` with a pipe on standard input: its second reading found it drained, and two files were
+    counted), else its name."""
     try:
         if source.path is not None:
             found = _file_or_link(source.path)
         elif source.is_stdin and sys.stdin is not None:
             found = os.fstat(sys.stdin.fileno())
-            if not stat.S_ISREG(found.st_mode):
-                return ("named", source.name)
         else:
             return ("named", source.name)
     except (OSError, ValueError):  # not there (said when it is read), or no standard input at all
         return ("named", source.name)
+    if not (stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)):
+        return ("stream", found.st_dev, found.st_ino)
     return ("file", found.st_dev, found.st_ino)
 
 

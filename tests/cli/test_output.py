@@ -284,6 +284,19 @@ def test_a_file_redirected_to_standard_input_is_an_input_too(tmp_path: Path) -> 
     assert "is named more than once (as -): read once" in twice.stderr.decode()
 
 
+def test_a_pipe_on_standard_input_named_twice_is_read_once() -> None:
+    # `- /dev/stdin`: the second reading found the pipe drained, and the report counted two files without a word.
+    done = subprocess.run(
+        [str(CLI), "validate", "-", "/dev/stdin", "-f", "json"],
+        input=MIXED.encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert json.loads(done.stdout)["summary"]["files"] == 1
+    assert "hotjar-cli: /dev/stdin is named more than once (as -): read once" in done.stderr.decode()
+
+
 def test_a_report_over_a_file_keeps_its_permissions(logs: Any) -> None:
     path = logs("log.jsonl", MIXED)
     Path("private.json").write_text("old")
