@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from hotjar_cli.core import facade
+from hotjar_cli.core import eventtime, facade
 from hotjar_cli.core import tally as tally_module
 from hotjar_cli.core.decode import parse_line
 from hotjar_cli.core.limits import Limits
@@ -56,6 +56,17 @@ def screen_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
 
         return screen_native
     return c_module("screen_native", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def time_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """Segment's time form in C (`hotjar_cli/core/time_native.c`): the one installed, or compiled here (see
+    `tally_native`)."""
+    if eventtime.is_segment_time is not eventtime.plain_is_segment_time:
+        from hotjar_cli.core import time_native
+
+        return time_native
+    return c_module("time_native", tmp_path_factory)
 
 
 def c_module(name: str, tmp_path_factory: pytest.TempPathFactory) -> ModuleType:

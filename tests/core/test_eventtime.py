@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +19,7 @@ from hotjar_cli.core.eventtime import (
     iso,
     iso_date_text,
     message_time,
+    plain_is_segment_time,
     segment_time,
 )
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
@@ -104,6 +106,16 @@ def odd_times(count: int, seed: int) -> list[str]:
 def test_segment_form_is_what_iso_8601_reads_in_segment_layout(seed: int) -> None:
     for text in [*odd_times(20_000, seed), "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2000-02-29T23:59:59.9Z"]:
         assert segment_time(SegmentMessage(timestamp=text)) == reference_segment_time(text), text
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_time_form_in_c_answers_as_the_python_one(time_native: ModuleType, seed: int) -> None:
+    # Half the times share the minute of the one before (as most times in a log do), which each keeps.
+    texts = [*odd_times(20_000, seed), "", "2024-03-01T10:00:00.123Z", "2024-03-01T10:00:00.1\u0663Z", "x" * 24]
+    for text in texts:
+        assert time_native.is_segment_time(text) == plain_is_segment_time(text), text
+    with pytest.raises(TypeError):
+        time_native.is_segment_time(b"2024-03-01T10:00:00Z")
 
 
 def reference_date_time(text: str) -> bool:
