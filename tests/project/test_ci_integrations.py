@@ -79,6 +79,16 @@ def test_the_pre_commit_hook_fails_on_a_bad_log(tmp_path: Path, pre_commit_home:
 
 
 @pytest.mark.timeout(900)
+def test_the_pre_commit_hook_reads_a_log_named_like_an_option(tmp_path: Path, pre_commit_home: Path) -> None:
+    # `-o.jsonl` was taken as `-o .jsonl`: the report went to a new file, the bad log was never read, and the hook
+    # passed.
+    done = try_repo(tmp_path, pre_commit_home, {"-o.jsonl": MIXED, "good.jsonl": CLEAN})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "HJ103 missing-user-id" in done.stdout
+    assert not (tmp_path / "project" / ".jsonl").exists()
+
+
+@pytest.mark.timeout(900)
 def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: Path) -> None:
     done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN})
     assert done.returncode == 0, done.stdout + done.stderr
