@@ -1,7 +1,8 @@
 """`--format github`: GitHub Actions workflow commands that annotate the log files at the offending lines.
 
-GitHub shows only a few annotations per step, so each rule's examples are annotated (`--examples` of them) and
-one notice carries the totals.
+GitHub shows only a few annotations per step (ten errors and ten warnings), first come first shown, so the first
+carries the totals and the verdict, and then each rule's examples are annotated (`--examples` of them), one
+annotation an example however many of the rule's findings it holds.
 """
 
 from __future__ import annotations
@@ -43,37 +44,43 @@ def _place(file: str, line: int) -> tuple[str, str]:
 
 
 class GithubReporter(Reporter):
-    """One annotation per example finding, then one with the counts and the verdict (an error when the run fails,
-    else a notice)."""
+    """First one annotation with the counts and the verdict (an error when the run fails, else a notice), then one
+    per example, then one per file that could not be read to its end."""
 
     def finish(self, report: Report) -> None:
         """Write the workflow commands."""
         summary, failing = report.summary, report.verdict.failing_codes
-        for code, examples in sorted(summary.examples.items()):
-            rule = RULES[code]
-            level = "error" if code in failing else BELOW_THE_GATE[rule.severity]
-            for example in examples:
-                for finding in example.findings:
-                    if finding.code != code:
-                        continue
-                    if report.redact:
-                        finding = redact_finding(finding)
-                    position = example.position
-                    where = f" (batch item {position.index})" if position.index is not None else ""
-                    message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message
-                    place, said = _place(position.file, position.line)
-                    at = f" at {path}" if (path := path_shown(finding.path)) else ""
-                    self.out.write(
-                        f"::{level} {place}title={_property(rule.title)}::{_data(f'{message}{at}{where}{said}')}\n"
-                    )
-        for error in summary.errors:
-            place, said = _place(error.file, error.line)
-            self.out.write(f"::error {place}title=hotjar-cli could not read the file::{_data(error.message + said)}\n")
         outcomes = ", ".join(f"{count:,} {outcome.value}" for outcome, count in summary.outcomes.items())
         rules = ", ".join(f"{code} {count:,}" for code, count in summary.sorted_rules()) or "no findings"
         verdict = "failed: " + "; ".join(report.verdict.reasons) if report.verdict.exit_code else "passed"
         read = f"{counted(summary.events, 'event')}{filtered_out(summary.filtered)}"
         totals = f"{read} ({outcomes}). Findings: {rules}. Gate {verdict}."
-        # An error when the run fails, whatever failed it: an empty input's reason showed as a blue note.
+        # An error when the run fails, whatever failed it: an empty input's reason showed as a blue note. First: after
+        # a few rules' examples, GitHub showed no more errors, and the verdict was never seen.
         level = "error" if report.verdict.exit_code else "notice"
         self.out.write(f"::{level} title=hotjar-cli validate::{_data(totals)}\n")
+        for code, examples in sorted(summary.examples.items()):
+            rule = RULES[code]
+            level = "error" if code in failing else BELOW_THE_GATE[rule.severity]
+            for example in examples:
+                found = [finding for finding in example.findings if finding.code == code]
+                if not found:
+                    continue
+                # One annotation an example: an identify with 3,000 nested traits made 3,000, all on one line.
+                finding = redact_finding(found[0]) if report.redact else found[0]
+                position = example.position
+                where = f" (batch item {position.index})" if position.index is not None else ""
+                message = f"{rule.message}: {finding.detail}" if finding.detail else rule.message
+                place, said = _place(position.file, position.line)
+                at = f" at {path}" if (path := path_shown(finding.path)) else ""
+                more = (
+                    f", and {counted(len(found) - 1, 'more finding')} of the rule in this event"
+                    if len(found) > 1
+                    else ""
+                )
+                self.out.write(
+                    f"::{level} {place}title={_property(rule.title)}::{_data(f'{message}{at}{more}{where}{said}')}\n"
+                )
+        for error in summary.errors:
+            place, said = _place(error.file, error.line)
+            self.out.write(f"::error {place}title=hotjar-cli could not read the file::{_data(error.message + said)}\n")

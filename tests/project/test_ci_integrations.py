@@ -200,7 +200,7 @@ def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
     annotations = done.stdout.splitlines()
     assert "::error file=logs/events.jsonl,line=1,title=HJ103 missing-user-id::" in done.stdout
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in annotations)
-    assert annotations[-1].startswith("::error title=hotjar-cli validate::") and "Gate failed" in annotations[-1]
+    assert annotations[0].startswith("::error title=hotjar-cli validate::") and "Gate failed" in annotations[0]
     assert summary.startswith("## hotjar-cli validate: ❌ failed")
     assert "| `HJ103` missing-user-id | error |" in summary
     assert outputs == "exit-code=1\n"
@@ -307,8 +307,8 @@ def test_the_action_takes_a_word_that_looks_like_an_output_option_for_what_it_is
     done, summary, outputs = action_step(tmp_path, "a.jsonl", args)
     assert done.returncode in (0, 1), done.stderr
     assert outputs == f"exit-code={done.returncode}\n"
-    last = done.stdout.splitlines()[-1]
-    assert last.startswith(
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(
         "::notice title=hotjar-cli validate::" if done.returncode == 0 else "::error title=hotjar-cli validate::"
     )
     assert summary.startswith("## hotjar-cli validate: ")

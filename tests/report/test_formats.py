@@ -288,7 +288,9 @@ def test_junit_report_parses_with_one_case_per_rule() -> None:
 def test_github_report_is_workflow_commands_only() -> None:
     lines = golden_path(Format.GITHUB).read_text().splitlines()
     assert all(re.match(r"::(error|warning|notice) ", line) for line in lines)
-    assert lines[-1].startswith("::error title=hotjar-cli validate::") and "Gate failed" in lines[-1]
+    # The verdict first: GitHub shows the first ten errors of a step, and after a few rules' examples it was not seen.
+    assert lines[0].startswith("::error title=hotjar-cli validate::") and "Gate failed" in lines[0]
+    assert sum(line.startswith("::error title=hotjar-cli validate::") for line in lines) == 1
 
 
 def test_github_annotations_are_errors_for_the_rules_that_fail_the_run_alone() -> None:
@@ -455,9 +457,21 @@ def test_github_annotation_levels_follow_the_gate_not_the_severity(tmp_path: Pat
     assert result.code == 1
     assert any(line.startswith("::error ") and "title=HJ201 " in line for line in lines)
     assert any(line.startswith("::warning ") and "title=HJ103 " in line for line in lines)
-    assert lines[-1].startswith("::error title=hotjar-cli validate::")
+    assert lines[0].startswith("::error title=hotjar-cli validate::")
     passed = cli("validate", log, "-f", "github", "--fail-on", "never").stdout.splitlines()
-    assert not any(line.startswith("::error ") for line in passed) and passed[-1].startswith("::notice ")
+    assert not any(line.startswith("::error ") for line in passed) and passed[0].startswith("::notice ")
+
+
+def test_github_annotates_an_example_once_however_many_findings_it_holds(tmp_path: Path) -> None:
+    # An identify with 3,000 nested traits was 3,000 annotations of one line, past any GitHub shows.
+    from tests.support.cli import cli, identify
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(identify("u1", traits={f"t{number}": {} for number in range(3000)}))
+    lines = cli("validate", log, "-f", "github").stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith(f"::warning file={log},line=1,title=HJ201 nested-trait::")
+    assert lines[1].endswith(", and 2,999 more findings of the rule in this event")
 
 
 @pytest.mark.parametrize("format", ["text", "markdown"])
