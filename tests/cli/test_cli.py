@@ -1474,7 +1474,7 @@ def as_github_reads(annotation: str) -> tuple[dict[str, str], str]:
 def test_github_annotations_show_line_breaks_from_the_logs_as_escapes(tmp_path: Path) -> None:
     # GitHub turns %0A back into a line break: a trait named "nest\n" showed as `nest` and a new line, and a file
     # name's line break split the annotation's file. They read as the text report shows them, `\u000a`.
-    log = identify(traits={"nest\n": {"a": 1}, "cr\r\u001b[31m": {"b": 1}})
+    log = identify(traits={"nest\n": {"a": 1}}) + identify(traits={"cr\r\u001b[31m": {"b": 1}})
     result = process(
         "validate", "-", "-f", "github", "--stdin-filename", "a\nb:c,d%e", input=log.encode(), cwd=tmp_path
     )
