@@ -23,6 +23,11 @@ from hotjar_cli.core.visible import visible
 VALUE_WIDTH = 80
 SHOWN_WIDTH = 300
 """The most characters of a name, a JSON path or a messageId from the logs the human formats show whole."""
+SHOWN_LINES = 60
+"""The most lines of an example's payload the human formats show: an identify of 3,000 traits, all dropped, made a
+text report of 1.5 MB for six events and a markdown one over the 1 MiB of GitHub's step summary."""
+SHOWN_FINDINGS = 10
+"""The most of an example's findings of one rule said on its heading (`details`)."""
 
 
 class Mark(str, Enum):
@@ -41,6 +46,7 @@ class DiffLine:
     mark: Mark
     text: str
     code: str = ""
+    nested: bool = False  # a trait or a property, under its object's line
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", visible(self.text))
@@ -72,7 +78,9 @@ def details(
         shown = path_shown(finding.path)
         return joint.join(part for part in (path(shown) if shown else "", detail(finding.detail)) if part)
 
-    return "; ".join(said(finding) for finding in example.findings if finding.code == code)
+    found = [finding for finding in example.findings if finding.code == code]
+    more = f"; and {len(found) - SHOWN_FINDINGS:,} more" if len(found) > SHOWN_FINDINGS else ""
+    return "; ".join(said(finding) for finding in found[:SHOWN_FINDINGS]) + more
 
 
 def short_json(value: Any, width: int = VALUE_WIDTH) -> str:
@@ -92,11 +100,40 @@ def hj_call(call: list[Any] | None, show: Callable[[str], str] = visible) -> str
 
 
 def diff_lines(example: Example) -> list[DiffLine]:
-    """The example's payload, one line per field (and per trait), marked kept, dropped or coerced.
+    """The example's payload, one line per field (and per trait), marked kept, dropped or coerced, at most
+    `SHOWN_LINES` of them: past that, the lines of its fields and of the values a rule concerns first (in the order of
+    the payload), then the others, each run of lines left out said in one (`… 2,940 more lines`).
 
     Each rule is named on the line of the value it concerns; a rule that stops the whole message strikes every
     line and is named where its path points (or on the first line when it concerns the message as a whole).
     """
+    lines = _payload_lines(example)
+    if len(lines) <= SHOWN_LINES:
+        return lines
+    first = [at for at, line in enumerate(lines) if line.code or not line.nested]
+    shown = set(first[:SHOWN_LINES])
+    shown.update([at for at in range(len(lines)) if at not in shown][: SHOWN_LINES - len(shown)])
+    kept: list[DiffLine] = []
+    left_out = 0
+    for at, line in enumerate(lines):
+        if at not in shown:
+            left_out += 1
+            continue
+        if left_out:
+            kept.append(_left_out(left_out))
+            left_out = 0
+        kept.append(line)
+    if left_out:
+        kept.append(_left_out(left_out))
+    return kept
+
+
+def _left_out(count: int) -> DiffLine:
+    return DiffLine(Mark.KEPT, f"  … {count:,} more line{'' if count == 1 else 's'}", nested=True)
+
+
+def _payload_lines(example: Example) -> list[DiffLine]:
+    """Every line of the example's payload (`diff_lines`)."""
     by_path = {finding.path: finding.code for finding in example.findings}
     whole = _message_level_code(example)
     payload = example.payload
@@ -109,7 +146,7 @@ def diff_lines(example: Example) -> list[DiffLine]:
             for name, item in value.items():
                 code = by_path.get(json_path(f"$.{key}", name), "")
                 mark = Mark.DROPPED if whole or code else Mark.KEPT
-                lines.append(DiffLine(mark, f"  {shortened(_name(name))}: {short_json(item)}", code))
+                lines.append(DiffLine(mark, f"  {shortened(_name(name))}: {short_json(item)}", code, nested=True))
             continue
         code = by_path.get(f"$.{key}", "")
         text = f"{key}: {short_json(value)}"

@@ -8,7 +8,7 @@ path and payload from the logs is escaped: the page shows it as text and runs no
 The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts draw
 a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds at most `TABLE_ROWS`
 names of each kind (the turned-away and never-sent ones first) and `TABLE_NAME_BYTES` of their text, and each rule
-shows at most `EXAMPLES` examples of at most `EXAMPLE_LINES` lines.
+shows at most `EXAMPLES` examples of at most `hotjar_cli.report.diff.SHOWN_LINES` lines.
 """
 
 from __future__ import annotations
@@ -68,7 +68,6 @@ TABLE_NAME_BYTES = 500_000
 long names cannot make the page large."""
 TURNED_AWAY_LISTED = 20
 EXAMPLES = 3
-EXAMPLE_LINES = 60
 LINE_CHARACTERS = 200
 INSTALL_HINT = "pip install 'hotjar-cli[html]'"
 OUTCOME_COLOURS = {
@@ -437,7 +436,7 @@ def _example(example: Example, report: Report) -> str:
     if report.redact:
         example = redact_example(example, report.limits)
     lines = []
-    for line in diff_lines(example)[:EXAMPLE_LINES]:
+    for line in diff_lines(example):
         note = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
         lines.append(_example_line(f"{SIGNS[line.mark]} {line.text}", MARK_CLASSES[line.mark], note))
     lines.append(_example_line(hj_call(example.call)))

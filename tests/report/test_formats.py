@@ -445,6 +445,28 @@ def test_a_name_sent_hundreds_of_thousands_of_characters_long_is_cut_in_the_huma
     assert f'"$.traits.{long}0"' in whole  # the machine formats keep it whole
 
 
+@pytest.mark.parametrize("format", ["text", "markdown", "html", "junit"])
+def test_an_event_of_thousands_of_findings_is_shown_in_a_bounded_example(tmp_path: Path, format: str) -> None:
+    # Six identifies of 3,000 traits each, every one dropped: 1.5 MB of text report, and a markdown report over the
+    # 1 MiB of GitHub's step summary. The one trait of the last event a rule drops is shown among its thousands kept.
+    log = tmp_path / "log.jsonl"
+    events = [{"type": "identify", "userId": f"u{n}", "traits": {f"t{i}": {} for i in range(3000)}} for n in range(6)]
+    events.append({"type": "identify", "userId": "u9", "traits": {**{f"k{i}": i for i in range(3000)}, "last": []}})
+    log.write_text("".join(json.dumps(event) + "\n" for event in events))
+    out = tmp_path / f"report.{format}"
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"}).invoke(
+        app, ["validate", str(log), "-f", format, "-o", str(out), "--fail-on", "never"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = out.read_text()
+    assert len(shown) < (1_000_000 if format == "html" else 60_000)
+    if format != "junit":  # a failure's message says the findings, not the payload
+        assert "2,943 more lines" in shown
+        assert "last" in shown and "k2999" not in shown
+    if format != "html":  # a card shows the payload alone
+        assert "2,990 more" in shown  # the findings on an example's heading
+
+
 def test_github_annotation_levels_follow_the_gate_not_the_severity(tmp_path: Path) -> None:
     # A maximum rate fails the run by a warning's rule, and --fail-on never lets an error's pass: the warning was
     # annotated as a warning, the error as an error, on a green run.
