@@ -125,19 +125,36 @@ command -v "$hotjar_cli" > /dev/null 2>&1 || fail "$hotjar_cli: no such command;
 code=$?
 
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
-    # The same settings, so the summary tells the same verdict; the step's result is the first run's. A run that
-    # could not validate (exit 2) says why in the summary too, as an indented block: a file name from the logs is
-    # shown as text there, never as Markdown.
+    # The same settings, so the summary tells the same verdict; the step's result is the first run's. What it says
+    # on stderr is kept apart (no -q: args may hold -v, and the two together are refused, which left the summary
+    # empty). A run that could not validate (exit 2) says why in the summary too, as an indented block: a file name
+    # from the logs is shown as text there, never as Markdown.
     errors="$(mktemp)"
-    "$hotjar_cli" validate --format markdown --no-progress -q "${paths[@]}" "${args[@]}" \
-        >> "$GITHUB_STEP_SUMMARY" 2> "$errors"
+    report="$(mktemp)"
+    "$hotjar_cli" validate --format markdown --no-progress "${paths[@]}" "${args[@]}" > "$report" 2> "$errors"
+    summary_code=$?
+    # GitHub takes at most 1 MiB of summary a step, and drops the whole of a larger one: past that the report ends
+    # before the rule whose examples would pass it, and says so.
+    "$python" -c 'import sys
+limit = 1_000_000
+report = open(sys.argv[1], "rb").read()
+if len(report) > limit:
+    cut = report.rfind(b"\n### ", 0, limit - 400)
+    report = report[: cut if cut > 0 else 0] + (
+        b"\n\n**The report ends here**: the rest of its examples would take it past 1 MiB, the most GitHub shows of "
+        b"a step summary. `hotjar-cli validate --format markdown` on the same logs writes it whole.\n"
+    )
+sys.stdout.buffer.write(report)' "$report" >> "$GITHUB_STEP_SUMMARY"
     if [[ $code -eq 2 ]]; then
-        {
-            printf '\n**hotjar-cli could not validate the logs** (exit 2):\n\n'
-            sed 's/^/    /' "$errors"
-        } >> "$GITHUB_STEP_SUMMARY"
+        printf '\n**hotjar-cli could not validate the logs** (exit 2):\n\n' >> "$GITHUB_STEP_SUMMARY"
+    elif [[ $summary_code -eq 2 ]]; then
+        printf '\n**hotjar-cli could not write this summary** (exit 2):\n\n' >> "$GITHUB_STEP_SUMMARY"
+        echo "::warning title=hotjar-cli step summary::the markdown report could not be written: the step summary says why"
     fi
-    rm -f "$errors"
+    if [[ $code -eq 2 || $summary_code -eq 2 ]]; then
+        sed 's/^/    /' "$errors" >> "$GITHUB_STEP_SUMMARY"
+    fi
+    rm -f "$errors" "$report"
 fi
 if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
     echo "exit-code=$code" >> "$GITHUB_OUTPUT"

@@ -4,6 +4,7 @@ logs, and the GitHub Action's step script with the environment GitHub sets."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -190,6 +191,31 @@ def action_step(
         ["bash", str(ACTION_SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     return done, summary.read_text() if summary.exists() else "", outputs.read_text() if outputs.exists() else ""
+
+
+@pytest.mark.parametrize("args", ["-v", "--verbose --fail-on never"])
+def test_the_action_summarises_with_verbose_args(tmp_path: Path, args: str) -> None:
+    # The summary's run added -q, which -v is refused beside: the summary was empty, and nothing said so.
+    (tmp_path / "events.jsonl").write_text(MIXED)
+    done, summary, _ = action_step(tmp_path, "events.jsonl", args)
+    assert done.returncode in (0, 1), done.stderr
+    assert summary.startswith("## hotjar-cli validate: ")
+    assert "could not" not in summary
+
+
+def test_the_action_ends_a_summary_past_github_s_limit_before_the_rule_that_would_pass_it(tmp_path: Path) -> None:
+    # GitHub drops the whole of a step summary over 1 MiB.
+    long = "k" * 290
+    lines = [
+        json.dumps({"type": "identify", "userId": f"u{n}", "traits": {f"{long}{n}": {"a": n}}}) for n in range(2000)
+    ]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
+    done, summary, outputs = action_step(tmp_path, "events.jsonl", "--examples 2000")
+    assert done.returncode == 0, done.stderr
+    assert outputs == "exit-code=0\n"
+    assert len(summary.encode()) <= 1_000_000
+    assert summary.startswith("## hotjar-cli validate: ✅ passed")
+    assert summary.rstrip().endswith("writes it whole.")
 
 
 def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
