@@ -17,6 +17,7 @@ from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
 from hotjar_cli.core.visible import given
+from hotjar_cli.report.layout import written_to_a_file
 from hotjar_cli.report.records import rule_record
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _console(color: ColorMode) -> "Console":
 
     forced = color.forced
     if forced is None:
-        return Console(no_color="NO_COLOR" in os.environ)
+        return Console(no_color="NO_COLOR" in os.environ, force_terminal=written_to_a_file(sys.stdout))
     return Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None)
 
 

@@ -9,12 +9,25 @@ printed, so it fits a terminal, a table cell or a pipe alike.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+
+
+def written_to_a_file(out: object) -> bool | None:
+    """False when `out` is a regular file (`-o report.txt`, `> report.txt`), else None: what rich's `force_terminal`
+    is given under `--color auto`, so that a file never holds colour unless `--color always` asks, even with
+    `FORCE_COLOR` set (as CI sets it for its logs), which rich otherwise obeys on any stream."""
+    try:
+        return False if stat.S_ISREG(os.fstat(out.fileno()).st_mode) else None  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO, a test's capture), or closed
+        return None
+
 
 Chunk = tuple[str, str]
 """A piece of a line that is never broken, unless it is wider than the line, and its style. A piece starting with

@@ -716,6 +716,25 @@ def test_color(logs: Any, color: str, coloured: bool) -> None:
     assert ("\x1b[" in listing.stdout) is coloured
 
 
+@pytest.mark.parametrize("color", ["auto", "always"])
+def test_force_color_colours_no_file_unless_always_asks(logs: Any, tmp_path: Path, color: str) -> None:
+    # CI sets FORCE_COLOR for its logs: a report written to a file held escapes, which `--color auto` promises to a
+    # terminal only.
+    log = logs("log.jsonl", MIXED)
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    env.pop("NO_COLOR", None)
+    report, listing = tmp_path / "report.txt", tmp_path / "rules.txt"
+    subprocess.run(
+        [str(CLI), "validate", str(log), "--color", color, "-o", str(report)], env=env, timeout=60, check=False
+    )
+    with listing.open("w") as out:
+        subprocess.run([str(CLI), "rules", "--color", color], env=env, stdout=out, timeout=60, check=True)
+    assert ("\x1b[" in report.read_text()) is (color == "always")
+    assert ("\x1b[" in listing.read_text()) is (color == "always")
+    piped = subprocess.run([str(CLI), "rules"], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert "\x1b[" in piped.stdout  # a pipe is coloured as FORCE_COLOR asks: a CI job's log, read by a browser
+
+
 @pytest.mark.parametrize("flag", ["-V", "--version"])
 def test_version_flags(flag: str) -> None:
     assert cli(flag).stdout == f"hotjar-cli {__version__} ({compiled.describe()})\n"
