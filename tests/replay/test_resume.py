@@ -128,6 +128,26 @@ def opened_by(process: subprocess.Popen[bytes], fifo: Path, limit: float = 60) -
         time.sleep(0.05)
 
 
+def asleep_reading(process: subprocess.Popen[bytes], limit: float = 60) -> None:
+    """Wait until the replay, its logs opened, sleeps (in their read), at most `limit` seconds. A signal that comes in
+    the last microseconds before the read begins is noted by Python, whose handler then waits for the read to
+    return: on a pipe no one writes to, never (once in some hundred runs on a loaded machine, signalled as soon as
+    the pipe was opened). Asleep, it is woken by the signal."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            state = Path(f"/proc/{process.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            return  # no /proc to tell
+        if state == b"S":
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the replay ended (exit {process.returncode}) before it read its logs: {finish(process)[2]!r}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"the replay did not wait for its logs within {limit:g} s")
+        time.sleep(0.01)
+
+
 def clean_up(process: subprocess.Popen[bytes]) -> None:
     """Stop what the killed replay left behind (its browser driver notices on its own, this makes sure)."""
     with contextlib.suppress(ProcessLookupError):
@@ -335,6 +355,7 @@ def test_ctrl_c_before_the_first_user_says_what_a_replay_leaves(
         # starting, before the command can say anything.
         logs = opened_by(first, tmp_path / "logs.ndjson")
         try:
+            asleep_reading(first)
             os.kill(first.pid, stop)
             code, report, said = finish(first, limit=60)
         finally:
