@@ -613,12 +613,28 @@ class BrowserTransport(Transport):
             )
         return None
 
+    def _not_loaded(self, script_url: str, why: Delivery) -> SiteCheck:
+        """What `check` says of a tracking page that did not load, and why."""
+        return SiteCheck(
+            script_url,
+            self.page_url,
+            script_loaded=False,
+            started=False,
+            client_started=False,
+            site_id=None,
+            user_attributes=None,
+            unreachable=str(why),
+        )
+
     async def check(self) -> SiteCheck:
         """Load the tracking page once in a new context, make no call, and say what Hotjar showed."""
         from playwright.async_api import Error as PlaywrightError
 
         script_url = _strip_query(self.script_url)
-        tab = await self._new_tab()
+        try:
+            tab = await self._new_tab()
+        except PlaywrightError as error:  # the browser went away (a crash, closed by a second Ctrl-C): no traceback
+            return self._not_loaded(script_url, Delivery(Failure.BROWSER_ERROR, _first_line(error)))
         watch = tab.watch = _Watch(self.is_hotjar)
         try:
             found = await self._visit(tab, watch, CHECK, [str(self.settings.site_id), self.timeout * 1000])
@@ -634,16 +650,7 @@ class BrowserTransport(Transport):
         else:
             self._idle.append(tab)
         if isinstance(found, Delivery):
-            return SiteCheck(
-                script_url,
-                self.page_url,
-                script_loaded=False,
-                started=False,
-                client_started=False,
-                site_id=None,
-                user_attributes=None,
-                unreachable=str(found),
-            )
+            return self._not_loaded(script_url, found)
         settings = found["found"]
         problem = self._refused(found, watch)
         unreachable = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,27 @@ def test_a_tab_that_kept_an_earlier_visitor_is_replaced_before_any_call_runs(tmp
     assert_complete_once(log, fake.received())
     assert len({call.visitor for call in fake.received()}) == 12
     assert transport.stale_tabs > 0
+
+
+class BrowserGoneTransport(BrowserTransport):
+    """A browser that goes away (a crash, or closed by a second Ctrl-C) once handed over to open a tab in."""
+
+    async def _ensure_browser(self) -> Any:
+        browser = await super()._ensure_browser()
+        await browser.close()
+        return browser
+
+
+def test_the_look_at_the_site_says_the_browser_went_away_rather_than_raise(fake: Any) -> None:
+    # `BrowserContext.new_page: Target page, context or browser has been closed` ended a replay in a traceback.
+    async def look() -> Any:
+        transport = BrowserGoneTransport(settings_for(fake))
+        await transport.start()
+        try:
+            return await transport.check()
+        finally:
+            await transport.close()
+
+    site = asyncio.run(look())
+    assert not site.script_loaded
+    assert site.unreachable is not None and "closed" in site.unreachable
