@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from hotjar_cli import __version__
-from hotjar_cli.core.eventtime import END_SECOND
+from hotjar_cli.core.eventtime import END_SECOND, parse_time
 from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
@@ -590,8 +590,9 @@ def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
 
 
 def _counts_cell(counts: dict[str, int] | None) -> str:
-    """`string:9 boolean:2`, sorted by the sum of its counts; blank (sorted last) where the kind has none."""
-    if counts is None:
+    """`string:9 boolean:2`, sorted by the sum of its counts; blank (sorted last) where the kind has none, or none
+    were counted (a name no rule found fault with: its blank sorted first, as a 0)."""
+    if not counts:
         return '<td class="counts" data-value=""></td>'
     text = " ".join(f"{key}:{value:,}" for key, value in counts.items())
     return f'<td class="counts" data-value="{sum(counts.values())}">{_e(text)}</td>'
@@ -609,7 +610,11 @@ def _number_cell(value: int | None, estimated: bool = False) -> str:
 
 
 def _seen_cell(record: dict[str, Any] | None) -> str:
-    return '<td class="seen" data-value="">-</td>' if record is None else f'<td class="seen">{_seen(record)}</td>'
+    """A sighting, sorted by its time (`…00.500Z` after `…00Z`, which text puts first); blank (sorted last) without
+    one."""
+    if record is None or record["time"] is None:
+        return f'<td class="seen" data-value="">{_seen(record)}</td>'
+    return f'<td class="seen" data-value="{parse_time(record["time"]).timestamp()!r}">{_seen(record)}</td>'
 
 
 def inventory_table(record: dict[str, Any]) -> str:
@@ -624,8 +629,8 @@ def inventory_table(record: dict[str, Any]) -> str:
         ("users", "number"),
         ("types", "number"),
         ("findings", "number"),
-        ("first seen", "text"),
-        ("last seen", "text"),
+        ("first seen", "number"),
+        ("last seen", "number"),
     )
     rows = []
     unknown = []  # what the table's `?` means, for each kind that shows one

@@ -454,15 +454,22 @@ def test_sorting_by_slot_puts_names_without_a_slot_last_both_ways(samples_page: 
         assert values == [str(slot) for slot in sorted(slots, reverse=reverse)] + [None] * values.count(None)
 
 
-def test_types_and_findings_sort_by_their_counts(samples_page: tuple[Any, dict[str, Any]]) -> None:
+@pytest.mark.parametrize("title", ["types", "findings", "first seen", "last seen"])
+def test_counts_and_sightings_sort_by_their_values_with_blanks_last_both_ways(
+    samples_page: tuple[Any, dict[str, Any]], title: str
+) -> None:
+    # A name with no finding showed a blank that sorted first (its value was 0), and `…00.500Z` came before `…00Z`,
+    # as text has them.
     page, _ = samples_page
-    for title in ("types", "findings"):
-        index = column_index(page, title)
+    index = column_index(page, title)
+    for reverse in (False, True):
         page.locator("#inventory th").nth(index).click()
         values = cells(page, index)
         counts = [float(value) for value in values if value is not None]
-        assert counts == sorted(counts) and counts[0] < counts[-1], title
+        assert counts == sorted(counts, reverse=reverse) and counts[0] != counts[-1], title
         assert values[len(counts) :] == [None] * (len(values) - len(counts))
+    if title == "findings":
+        assert None in values  # the names no rule found fault with
 
 
 def test_the_turned_away_names_read_in_natural_order(samples_page: tuple[Any, dict[str, Any]]) -> None:
