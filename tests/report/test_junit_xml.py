@@ -151,7 +151,8 @@ def test_a_rule_the_run_does_not_check_is_skipped_not_passed(
     )
     suite = assert_valid_xml(junit_report(tmp_path, *arguments)).find("testsuite")
     assert suite is not None
-    cases = {case.get("name", "").split()[0]: case for case in suite.iter("testcase")}
+    cases = {case.get("name", ""): case for case in suite.iter("testcase")}
+    cases = {name.split()[0] if name.startswith("HJ") else name: case for name, case in cases.items()}
     skipped = {code for code, case in cases.items() if case.find("skipped") is not None}
     assert skipped == {code for code in cases if code.startswith("HJ")} - checked
     assert {"HJ001", "HJ201"} <= skipped
