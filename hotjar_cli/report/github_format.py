@@ -45,7 +45,7 @@ def _place(file: str, line: int) -> tuple[str, str]:
 
 class GithubReporter(Reporter):
     """First one annotation with the counts and the verdict (an error when the run fails, else a notice), then one
-    per example, then one per file that could not be read to its end."""
+    per file that could not be read to its end, then one per example."""
 
     def finish(self, report: Report) -> None:
         """Write the workflow commands."""
@@ -59,6 +59,9 @@ class GithubReporter(Reporter):
         # a few rules' examples, GitHub showed no more errors, and the verdict was never seen.
         level = "error" if report.verdict.exit_code else "notice"
         self.out.write(f"::{level} title=hotjar-cli validate::{_data(totals)}\n")
+        for error in summary.errors:
+            place, said = _place(error.file, error.line)
+            self.out.write(f"::error {place}title=hotjar-cli could not read the file::{_data(error.message + said)}\n")
         for code, examples in sorted(summary.examples.items()):
             rule = RULES[code]
             level = "error" if code in failing else BELOW_THE_GATE[rule.severity]
@@ -81,6 +84,3 @@ class GithubReporter(Reporter):
                 self.out.write(
                     f"::{level} {place}title={_property(rule.title)}::{_data(f'{message}{at}{more}{where}{said}')}\n"
                 )
-        for error in summary.errors:
-            place, said = _place(error.file, error.line)
-            self.out.write(f"::error {place}title=hotjar-cli could not read the file::{_data(error.message + said)}\n")
