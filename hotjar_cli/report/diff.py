@@ -100,9 +100,9 @@ def hj_call(call: list[Any] | None, show: Callable[[str], str] = visible) -> str
 
 
 def diff_lines(example: Example) -> list[DiffLine]:
-    """The example's payload, one line per field (and per trait), marked kept, dropped or coerced, at most
-    `SHOWN_LINES` of them: past that, the lines of its fields and of the values a rule concerns first (in the order of
-    the payload), then the others, each run of lines left out said in one (`… 2,940 more lines`).
+    """The example's payload, one line per field (and per trait), marked kept, dropped or coerced, in at most
+    `SHOWN_LINES` lines: past that, its fields and the values a rule concerns first, then the others, each run of
+    lines left out said in one (`… 2,940 more lines`).
 
     Each rule is named on the line of the value it concerns; a rule that stops the whole message strikes every
     line and is named where its path points (or on the first line when it concerns the message as a whole).
@@ -110,21 +110,22 @@ def diff_lines(example: Example) -> list[DiffLine]:
     lines = _payload_lines(example)
     if len(lines) <= SHOWN_LINES:
         return lines
-    first = [at for at, line in enumerate(lines) if line.code or not line.nested]
-    shown = set(first[:SHOWN_LINES])
-    shown.update([at for at in range(len(lines)) if at not in shown][: SHOWN_LINES - len(shown)])
+    # The fields first (a handful), then the values a rule concerns, then the others, each in payload order; as many
+    # as fit with a line for each run left out. A run of one line is shown rather than said.
+    order = sorted(range(len(lines)), key=lambda at: (lines[at].nested, not lines[at].code, at))
+    for count in range(SHOWN_LINES, 0, -1):
+        shown = sorted(order[:count])
+        runs = sum(1 for before, at in zip([-1, *shown], [*shown, len(lines)], strict=True) if at - before > 1)
+        if count + runs <= SHOWN_LINES:
+            break
     kept: list[DiffLine] = []
-    left_out = 0
-    for at, line in enumerate(lines):
-        if at not in shown:
-            left_out += 1
-            continue
-        if left_out:
-            kept.append(_left_out(left_out))
-            left_out = 0
-        kept.append(line)
-    if left_out:
-        kept.append(_left_out(left_out))
+    for before, at in zip([-1, *shown], [*shown, len(lines)], strict=True):
+        if at - before == 2:
+            kept.append(lines[before + 1])
+        elif at - before > 2:
+            kept.append(_left_out(at - before - 1))
+        if at < len(lines):
+            kept.append(lines[at])
     return kept
 
 

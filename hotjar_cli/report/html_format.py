@@ -8,7 +8,7 @@ path and payload from the logs is escaped: the page shows it as text and runs no
 The size is bounded whatever the input: the buckets are (`hotjar_cli.core.timeline.MAX_BUCKETS`), charts draw
 a shape per series rather than a bar per bucket past `BARS_UP_TO` buckets, the table holds at most `TABLE_ROWS`
 names of each kind (the turned-away and never-sent ones first) and `TABLE_NAME_BYTES` of their text, and each rule
-shows at most `EXAMPLES` examples of at most `hotjar_cli.report.diff.SHOWN_LINES` lines.
+shows at most `EXAMPLES` examples of at most `hotjar_cli.report.diff.SHOWN_LINES` lines of payload.
 """
 
 from __future__ import annotations

@@ -447,6 +447,29 @@ def test_a_name_sent_hundreds_of_thousands_of_characters_long_is_cut_in_the_huma
     assert f'"$.traits.{long}0"' in whole  # the machine formats keep it whole
 
 
+def test_an_example_cut_to_its_bound_counts_its_marks_and_shows_a_lone_line_rather_than_mark_it() -> None:
+    # Traits dropped and kept in turn: 60 lines of payload and 21 marks of `… 1 more line` between them.
+    from hotjar_cli.core.model import Finding
+    from hotjar_cli.core.summary import Example
+    from hotjar_cli.report.diff import SHOWN_LINES, diff_lines
+
+    traits = {f"t{number}": ({} if number % 2 else number) for number in range(200)}
+    findings = tuple(Finding("HJ201", f"$.traits.t{number}", "") for number in range(1, 200, 2))
+    example = Example(
+        Position("log.jsonl", 1),
+        None,
+        "identify",
+        Outcome.MODIFIED,
+        findings,
+        {"type": "identify", "traits": traits},
+        ["identify", None, {}],
+    )
+    lines = diff_lines(example)
+    assert len(lines) <= SHOWN_LINES
+    assert not any(line.text.endswith("… 1 more line") for line in lines)
+    assert [line.text for line in lines[:2]] == ['type: "identify"', "traits:"]
+
+
 @pytest.mark.parametrize("format", ["text", "markdown", "html", "junit"])
 def test_an_event_of_thousands_of_findings_is_shown_in_a_bounded_example(tmp_path: Path, format: str) -> None:
     # Six identifies of 3,000 traits each, every one dropped: 1.5 MB of text report, and a markdown report over the
@@ -463,7 +486,8 @@ def test_an_event_of_thousands_of_findings_is_shown_in_a_bounded_example(tmp_pat
     shown = out.read_text()
     assert len(shown) < (1_000_000 if format == "html" else 60_000)
     if format != "junit":  # a failure's message says the findings, not the payload
-        assert "2,943 more lines" in shown
+        assert "2,944 more lines" in shown  # 3,003 lines: type, traits, userId and 56 of the traits shown
+        assert "u0" in shown  # the userId, after the traits in the payload, among the fields shown first
         assert "last" in shown and "k2999" not in shown
     if format != "html":  # a card shows the payload alone
         assert "2,990 more" in shown  # the findings on an example's heading
