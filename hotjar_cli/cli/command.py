@@ -10,6 +10,7 @@ import functools
 import gc
 import glob
 import os
+import re
 import signal
 import stat
 import sys
@@ -143,18 +144,43 @@ def output_path(
     if page and _is_a_terminal(given):
         raise UsageError(f"{given}: {PAGE_ON_A_TERMINAL}")
     output = Path(given)
-    if output.is_dir() or given.endswith(os.sep):
+    if landing(output).is_dir() or given.endswith(os.sep):
         raise UsageError(f"{given}: is a folder; -o/--output names the report's file")
     try:
         written = landing(output).stat()
     except OSError:
         return output  # not there yet (or not reachable: said when it is written)
-    if any(identity(source) == ("file", written.st_dev, written.st_ino) for source in sources):
+    if _is_an_input(written, sources):
         raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
     what = read_as(output, read or {})
     if what is not None:
         raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
     return output
+
+
+_DESCRIPTOR_NAMES = re.compile(r"/dev/(?:std(?P<stream>in|out|err)|fd/(?P<fd>\d+))|/proc/self/fd/(?P<own>\d+)")
+"""The names of a descriptor this process holds: `/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`."""
+
+
+def _is_an_input(found: os.stat_result, sources: list[Source]) -> bool:
+    """Whether a file to be written is one of the inputs: the same file, or the same named pipe (read and written
+    at once, each would take the other's bytes). A device read and written (`/dev/null`) is no harm."""
+    kinds = ("file", "stream") if stat.S_ISFIFO(found.st_mode) else ("file",)
+    return any(identity(source) in [(kind, found.st_dev, found.st_ino) for kind in kinds] for source in sources)
+
+
+def _descriptor_named(path: Path) -> int | None:
+    """The open descriptor a path names (`_DESCRIPTOR_NAMES`), None when it names none or none is open there."""
+    named = _DESCRIPTOR_NAMES.fullmatch(str(path))
+    if named is None:
+        return None
+    stream = named.group("stream")
+    descriptor = ("in", "out", "err").index(stream) if stream else int(named.group("fd") or named.group("own"))
+    try:
+        os.fstat(descriptor)
+    except (OSError, OverflowError):
+        return None
+    return descriptor
 
 
 def landing(path: Path) -> Path:
@@ -257,7 +283,7 @@ def outside_the_inputs(option: str, path: Path | None, paths: list[str], sources
     except OSError:
         pass  # not there yet
     else:
-        if any(identity(source) == ("file", found.st_dev, found.st_ino) for source in sources):
+        if _is_an_input(found, sources):
             raise UsageError(f"{option} {path}: is one of the inputs; the replay would replace it")
     if not is_log_name(path.name):
         return  # a walk skips it (a dot-file, a .txt ...)
@@ -284,8 +310,8 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     The report is written to a temporary file beside the target and renamed over it once complete, so a run
     that is interrupted or fails leaves the previous report as it was, never a half-written one. A symbolic link
     is followed: the file it points to gets the report, and the link stays. What is no regular file (a device
-    such as /dev/null, a named pipe) is written through, as a shell's `>` writes it. An error writing the report
-    names the file.
+    such as /dev/null, a named pipe) is written through, as a shell's `>` writes it, and so is a descriptor named
+    (`/dev/stdout`, `/dev/fd/3`), where its opener left it. An error writing the report names the file.
 
     A file that could not be written in place (read-only by its mode, root's run too, or by its permissions for
     this user) is refused, as a shell's `>` refuses it, rather than replaced by the rename, which a folder's
@@ -295,6 +321,17 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     """
     if path is None:
         yield sys.stdout
+        return
+    descriptor = _descriptor_named(path)
+    if descriptor is not None:
+        # `-o /dev/stdout >> log.txt`: reopened by its name (or renamed over), the file a shell opened was emptied or
+        # replaced, and what it held before was lost. Written through the descriptor, where the shell left it.
+        try:
+            through = os.fdopen(os.dup(descriptor), "w", encoding="utf-8")
+        except OSError as error:
+            raise _named(error, path) from None
+        with through:
+            yield through
         return
     try:
         if path.exists() and not path.is_file():

@@ -297,6 +297,39 @@ def test_a_pipe_on_standard_input_named_twice_is_read_once() -> None:
     assert "hotjar-cli: /dev/stdin is named more than once (as -): read once" in done.stderr.decode()
 
 
+def test_a_report_to_dev_stdout_appended_to_a_file_keeps_what_the_file_held(tmp_path: Path) -> None:
+    # `-o /dev/stdout >> log.txt` reopened the file by its name and renamed the report over it: its lines were lost.
+    log, kept = tmp_path / "log.jsonl", tmp_path / "log.txt"
+    log.write_text(CLEAN)
+    kept.write_text("earlier\n")
+    for named in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
+        with kept.open("a") as out:
+            done = subprocess.run(
+                [str(CLI), "validate", str(log), "-f", "json", "-o", named], stdout=out, timeout=60, check=False
+            )
+        assert done.returncode == 0
+    text = kept.read_text()
+    assert text.startswith("earlier\n{") and text.count('"tool": "hotjar-cli"') == 3
+
+
+def test_a_named_pipe_read_is_never_the_report(logs: Any) -> None:
+    # Read and written at once, each would take the other's bytes.
+    os.mkfifo("logs.pipe")
+    result = cli("validate", "logs.pipe", "-o", "logs.pipe")
+    assert result.code == 2
+    assert one_line(result.stderr).endswith(
+        "logs.pipe: is one of the inputs; -o/--output would replace it with the report"
+    )
+
+
+def test_a_folder_named_through_one_that_is_not_there_is_a_folder(logs: Any) -> None:
+    result = cli("validate", logs("log.jsonl", CLEAN), "-o", "not-there/..")
+    assert result.code == 2
+    assert (
+        one_line(result.stderr) == "hotjar-cli: error: not-there/..: is a folder; -o/--output names the report's file"
+    )
+
+
 def test_a_report_over_a_file_keeps_its_permissions(logs: Any) -> None:
     path = logs("log.jsonl", MIXED)
     Path("private.json").write_text("old")
