@@ -184,12 +184,18 @@ def _may_hold_our_table(path: Path) -> bool:
         return True  # let _read report it
 
 
+SETTINGS_BYTES = 1 << 20
+"""The most a pyproject.toml is read of: a project's settings take a few kilobytes."""
+
+
 def _read(path: Path) -> dict[str, Any]:
     import tomllib  # here: most runs find no pyproject.toml that names hotjar-cli, and start faster without it
 
     try:
         with open(path, "rb") as file:
-            data = file.read()  # once: `--config <(...)` names a pipe
+            data = file.read(SETTINGS_BYTES + 1)  # once: `--config <(...)` names a pipe
+        if len(data) > SETTINGS_BYTES:  # `--config /dev/zero` read for ever
+            raise ConfigError(f"{path}: over {SETTINGS_BYTES:,} bytes, too long for a file of settings")
         if data.startswith(b"\xef\xbb\xbf"):  # what some editors on Windows write first
             raise ConfigError(
                 f"{path}: starts with a byte-order mark (U+FEFF), which TOML does not allow: save it as UTF-8 "

@@ -124,7 +124,7 @@ def inventory(
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets; exit 0,
     or 2 when it cannot do its job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
-    pyproject, pyproject_path = read_config_file(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk, paths)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,

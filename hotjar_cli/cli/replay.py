@@ -303,7 +303,7 @@ def replay(
                 quiet=talk.verbosity is Verbosity.QUIET,
             )
         )
-    pyproject, pyproject_path = read_config_file(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk, paths)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,

@@ -52,8 +52,13 @@ def read_config(config_path: Path | None, talk: Talk) -> dict[str, Any]:
     return read_config_file(config_path, talk)[0]
 
 
-def read_config_file(config_path: Path | None, talk: Talk) -> tuple[dict[str, Any], Path | None]:
-    """`read_config`, and the file the table is in (None when none is), to name it in what is said of a setting."""
+def read_config_file(
+    config_path: Path | None, talk: Talk, paths: list[str] | None = None
+) -> tuple[dict[str, Any], Path | None]:
+    """`read_config`, and the file the table is in (None when none is), to name it in what is said of a setting.
+    `paths`: the inputs, among which `-` reads standard input as the logs, which a pipe gives once."""
+    if config_path is not None and "-" in (paths or []) and _names_piped_input(config_path):
+        raise UsageError(f"--config {config_path}: standard input is read as the logs (-); give the settings in a file")
     path = config_path or find_config(Path.cwd())
     if path is None:
         talk.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")

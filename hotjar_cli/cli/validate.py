@@ -185,7 +185,7 @@ def validate(
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 when it cannot do its
     job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
-    pyproject, pyproject_path = read_config_file(config, talk)
+    pyproject, pyproject_path = read_config_file(config, talk, paths)
     rules = rule_selection(select, ignore, extend_select, extend_ignore, pyproject, talk, pyproject_path)
     example_limit = example_count(examples, pyproject)
     limits = limit_options(

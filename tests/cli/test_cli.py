@@ -754,6 +754,23 @@ def test_a_config_from_a_pipe_is_read(tmp_path: Path) -> None:
     assert process("validate", log).code == 1  # the invalid line fails the gate the settings open
 
 
+def test_a_config_on_standard_input_read_as_the_logs_is_refused(tmp_path: Path) -> None:
+    # `cat logs | hotjar-cli validate - --config /dev/stdin`: the logs were read as TOML, "Invalid statement".
+    result = process("validate", "-", "--config", "/dev/stdin", input=CLEAN.encode(), cwd=tmp_path)
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: --config /dev/stdin: standard input is read as the logs (-); give the settings in a file"
+    )
+
+
+def test_a_config_that_never_ends_is_refused(logs: Any) -> None:
+    result = cli("validate", logs("log.jsonl", CLEAN), "--config", "/dev/zero")
+    assert result.code == 2
+    assert one_line(result.stderr) == (
+        "hotjar-cli: error: /dev/zero: over 1,048,576 bytes, too long for a file of settings"
+    )
+
+
 def test_missing_config_file_exits_2(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nowhere/pyproject.toml")
     assert result.code == 2
