@@ -123,7 +123,7 @@ def is_date_time(text: str) -> bool:
     if len(text) < 16 or text[10] not in "Tt ":
         return False
     try:
-        _fromisoformat(text)
+        _fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)  # RFC 3339 allows a `z` as it does a `t`
     except ValueError:
         return False
     return True

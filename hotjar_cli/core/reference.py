@@ -276,12 +276,13 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
     return decision([*findings, Finding(UNCOPYABLE_MESSAGE.code, place_path(fault), copy_fault_detail(fault))], None)
 
 
-def _date_time(text: str) -> bool:
-    """An ISO-8601 date and time as `schemas/common.json` has one: a date, `T`, `t` or a space, then a time."""
+def date_time(text: str) -> bool:
+    """An ISO-8601 date and time as `schemas/common.json` has one: a date, `T`, `t` or a space, then a time, then
+    any zone (`Z` or `z`)."""
     if len(text) < 16 or text[10] not in "Tt ":
         return False
     try:
-        datetime.fromisoformat(text)
+        datetime.fromisoformat(text.removesuffix("z") + "Z" if text.endswith("z") else text)
     except ValueError:
         return False
     return True
@@ -314,7 +315,7 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
         findings.append(
             Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
         )
-    elif isinstance(message.timestamp, str) and not _date_time(message.timestamp):
+    elif isinstance(message.timestamp, str) and not date_time(message.timestamp):
         findings.append(Finding(SPEC_VIOLATION.code, "$.timestamp", TIMESTAMP_NOT_A_DATE_TIME))
     return findings
 

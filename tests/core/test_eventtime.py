@@ -22,6 +22,7 @@ from hotjar_cli.core.eventtime import (
     plain_is_segment_time,
     segment_time,
 )
+from hotjar_cli.core.reference import date_time as reference_date_time
 from tests.support.isodate import DATE_STRINGS, segment_makes_dates
 
 
@@ -118,22 +119,11 @@ def test_the_time_form_in_c_answers_as_the_python_one(time_native: ModuleType, s
         time_native.is_segment_time(b"2024-03-01T10:00:00Z")
 
 
-def reference_date_time(text: str) -> bool:
-    """An ISO-8601 date and time from `schemas/common.json`'s definition: a date, `T`, `t` or a space, then a time
-    of hours and minutes at least, as `datetime.fromisoformat` reads ISO 8601."""
-    if len(text) < 16 or text[10] not in "Tt ":
-        return False
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize("seed", range(2))
 def test_a_timestamp_is_a_date_and_time_exactly_where_iso_8601_reads_one(seed: int) -> None:
     # Segment's own form is read in place; any other goes to `fromisoformat`: the two must agree on every text.
     others = ["2024-03-01", "2024-03-01T10", "2024-03-01 10:00", "2024-03-01t10:00:00+02:00", "20240301T1000", "hello"]
+    others += ["2024-03-01T10:00:00z", "2024-03-01T10:00:00.5z", "2024-03-01T10:00z"]
     for text in [*odd_times(20_000, seed), *others, "2024-03-01T10:00:00.123456789Z", " 2024-03-01T10:00:00Z"]:
         assert is_date_time(text) == reference_date_time(text), text
 

@@ -1095,7 +1095,14 @@ def test_spec_violations_are_noted_without_changing_the_call(message: dict[str, 
 
 @pytest.mark.parametrize(
     "timestamp",
-    ["2020-04-10T21:07:00.118Z", "2020-04-10T21:07:00Z", "2020-04-10T23:07:00+02:00", "2020-04-10 21:07", None],
+    [
+        "2020-04-10T21:07:00.118Z",
+        "2020-04-10T21:07:00Z",
+        "2020-04-10T23:07:00+02:00",
+        "2020-04-10 21:07",
+        "2020-04-10t21:07z",
+        None,
+    ],
 )
 def test_a_timestamp_that_is_a_date_and_time_is_fine(timestamp: str | None) -> None:
     # Any ISO-8601 date and time, as the shared decision of its name (the second track) and as its own (the first).
