@@ -9,7 +9,8 @@
 #                        shell when one holds a space (required)
 #   HOTJAR_CLI_ARGS      more options for `hotjar-cli validate` (say `--fail-on warning --redact`), quoted as in a
 #                        shell, no --format/-o
-#   HOTJAR_CLI_PYTHON    the Python that splits those into words (default: python3)
+#   HOTJAR_CLI_PYTHON    the Python that splits those into words and ends a summary past GitHub's 1 MiB
+#                        (default: python3)
 #   HOTJAR_CLI           the command to run (default: hotjar-cli on the PATH)
 #   GITHUB_STEP_SUMMARY  where the Markdown report is appended (skipped when unset)
 #   GITHUB_OUTPUT        where `exit-code=N` is appended (skipped when unset)
@@ -134,13 +135,13 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     "$hotjar_cli" validate --format markdown --no-progress "${paths[@]}" "${args[@]}" > "$report" 2> "$errors"
     summary_code=$?
     # GitHub takes at most 1 MiB of summary a step, and drops the whole of a larger one: past that the report ends
-    # before the rule whose examples would pass it, and says so.
-    "$python" -c 'import sys
+    # before the rule or the example that would pass it, and says so.
+    "$python" -c 'import re, sys
 limit = 1_000_000
 report = open(sys.argv[1], "rb").read()
 if len(report) > limit:
-    cut = report.rfind(b"\n### ", 0, limit - 400)
-    report = report[: cut if cut > 0 else 0] + (
+    starts = [found.start() for found in re.finditer(rb"\n(?=### |`[^`])", report[: limit - 400])]
+    report = report[: starts[-1] if starts else 0] + (
         b"\n\n**The report ends here**: the rest of its examples would take it past 1 MiB, the most GitHub shows of "
         b"a step summary. `hotjar-cli validate --format markdown` on the same logs writes it whole.\n"
     )

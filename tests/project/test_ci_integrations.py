@@ -216,6 +216,9 @@ def test_the_action_ends_a_summary_past_github_s_limit_before_the_rule_that_woul
     assert len(summary.encode()) <= 1_000_000
     assert summary.startswith("## hotjar-cli validate: ✅ passed")
     assert summary.rstrip().endswith("writes it whole.")
+    # Cut between two examples of the rule, not before its heading: the examples that fit are shown.
+    assert "### `HJ201` nested-trait" in summary and summary.count("Hotjar receives") > 100
+    assert summary.count("```") % 2 == 0  # no code block left open
 
 
 def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
