@@ -123,7 +123,12 @@ Types = Annotated[
 ]
 Users = Annotated[
     list[str] | None,
-    typer.Option("--user", help="Only these users, by userId or anonymousId (repeatable).", rich_help_panel="Filters"),
+    typer.Option(
+        "--user",
+        help="Only these users, by userId or anonymousId (repeatable); a numeric id by its digits in the log or as "
+        "Hotjar receives it.",
+        rich_help_panel="Filters",
+    ),
 ]
 
 
