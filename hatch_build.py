@@ -157,13 +157,14 @@ def _remove_compiled(root: Path) -> None:
 
 
 def _write_manifest(root: Path, state: str, sources: list[str]) -> None:
-    """The state, with the modules compiled, then every source of the core (Python and C) with its size and CRC.
+    """The state, with the modules compiled, then every source of the core (Python, C and its header) with its size
+    and CRC.
 
     Every source, not only the compiled ones: mypyc compiled them against the types of the modules they import.
     """
     lines = [" ".join([state, *map(_module, sources)])]
     core = root / "hotjar_cli" / "core"
-    for path in sorted([*core.rglob("*.py"), *core.rglob("*.c")]):
+    for path in sorted([*core.rglob("*.py"), *core.rglob("*.c"), *core.rglob("*.h")]):
         data = path.read_bytes()
         lines.append(f"{path.relative_to(root).as_posix()} {len(data)} {zlib.crc32(data)}")
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #endif
 
+#include "segment_time.h"
+
 enum { ATTRIBUTES = 0, EVENTS = 1, KINDS = 2 };
 enum { JS_TYPES = 8, PRECISION = 10, REGISTERS = 1 << PRECISION, HIGH_VALUE_BITS = 32 - PRECISION };
 /* The places of a message's fields in `hotjar_cli.core.decode.message_fields`. */
@@ -1520,20 +1522,8 @@ static int segment_time(Tally *self, PyObject *when) {
     if (size != 20 && (size < 22 || size > 24))
         return 0;
     const char *text = PyUnicode_DATA(when);
-    if (self->minute_known && memcmp(text, self->minute, MINUTE) == 0) {
-        /* `segment_seconds`: `:SS`, then none or one to three decimals after a dot, then `Z` */
-        if (text[size - 1] != 'Z' || text[16] != ':' || text[17] < '0' || text[17] > '5' || text[18] < '0' ||
-            text[18] > '9')
-            return 0;
-        if (size == 20)
-            return 1;
-        if (text[19] != '.')
-            return 0;
-        for (Py_ssize_t at = 20; at < size - 1; at++)
-            if (text[at] < '0' || text[at] > '9')
-                return 0;
-        return 1;
-    }
+    if (self->minute_known && memcmp(text, self->minute, MINUTE) == 0)
+        return segment_seconds(text, size);
     PyObject *answer = PyObject_CallOneArg(self->is_segment_time, when);
     if (answer == NULL)
         return -1;

@@ -12,6 +12,8 @@
 #include <Python.h>
 #include <string.h>
 
+#include "segment_time.h"
+
 enum { MINUTE = 16 }; /* the characters of `2024-03-01T10:00` */
 
 static char last_minute[MINUTE];
@@ -43,21 +45,6 @@ static int segment_minute(const char *text) {
         return 0;
     int hour = number_at(text, 11, 13), minute = number_at(text, 14, 16);
     return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59;
-}
-
-/* `segment_seconds`: `:SS`, then none or one to three decimals after a dot, then `Z`. */
-static int segment_seconds(const char *text, Py_ssize_t size) {
-    if (text[size - 1] != 'Z' || text[16] != ':' || text[17] < '0' || text[17] > '5' || text[18] < '0' ||
-        text[18] > '9')
-        return 0;
-    if (size == 20)
-        return 1;
-    if (text[19] != '.')
-        return 0;
-    for (Py_ssize_t at = 20; at < size - 1; at++)
-        if (text[at] < '0' || text[at] > '9')
-            return 0;
-    return 1;
 }
 
 static PyObject *is_segment_time(PyObject *module, PyObject *text) {
