@@ -40,33 +40,27 @@ def decide_lines() -> Callable[..., list[list[Decision]]]:
 def tally_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """The inventory's C module (`hotjar_cli/core/tally_native.c`): the one installed, or when the core runs from its
     sources (an edit since the install), the C source compiled here."""
-    if not isinstance(tally_module.new_tally(1, 1), tally_module.PythonTally):  # the inventory counts in C
-        from hotjar_cli.core import tally_native
-
-        return tally_native
-    return c_module("tally_native", tmp_path_factory)
+    in_use = not isinstance(tally_module.new_tally(1, 1), tally_module.PythonTally)  # the inventory counts in C
+    return native("tally_native", in_use, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def screen_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """The line screen in C (`hotjar_cli/core/screen_native.c`): the one installed, or compiled here (see
     `tally_native`)."""
-    if facade.could_differ is not facade.could_differ_here:
-        from hotjar_cli.core import screen_native
-
-        return screen_native
-    return c_module("screen_native", tmp_path_factory)
+    return native("screen_native", facade.could_differ is not facade.could_differ_here, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def time_native(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """Segment's time form in C (`hotjar_cli/core/time_native.c`): the one installed, or compiled here (see
     `tally_native`)."""
-    if eventtime.is_segment_time is not eventtime.plain_is_segment_time:
-        from hotjar_cli.core import time_native
+    return native("time_native", eventtime.is_segment_time is not eventtime.plain_is_segment_time, tmp_path_factory)
 
-        return time_native
-    return c_module("time_native", tmp_path_factory)
+
+def native(name: str, in_use: bool, tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The core's module in C `name`: the one installed when the core uses it, else its source compiled here."""
+    return importlib.import_module(f"hotjar_cli.core.{name}") if in_use else c_module(name, tmp_path_factory)
 
 
 def c_module(name: str, tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
