@@ -103,15 +103,18 @@ def plain_is_segment_time(text: str) -> bool:
     return segment_seconds(text)
 
 
-is_segment_time: Callable[[str], bool]
-"""`plain_is_segment_time`, in C when the core was compiled at install (`hotjar_cli/core/time_native.c`): every
-message's `timestamp` is asked (see `is_date_time`), and the compiled Python took about 410 instructions a call."""
-try:
-    from hotjar_cli.core import time_native  # named from its package: a module in C has no imports to follow
+def _segment_time_reader() -> Callable[[str], bool]:
+    try:
+        from hotjar_cli.core import time_native  # named from its package: a module in C has no imports to follow
+    except ImportError:  # not compiled, or the core runs from its sources (`hotjar_cli.compiled`)
+        return plain_is_segment_time
+    return time_native.is_segment_time
 
-    is_segment_time = time_native.is_segment_time
-except ImportError:  # not compiled, or the core runs from its sources (`hotjar_cli.compiled`)
-    is_segment_time = plain_is_segment_time
+
+is_segment_time: Final = _segment_time_reader()
+"""`plain_is_segment_time`, in C when the core was compiled at install (`hotjar_cli/core/time_native.c`): every
+message's `timestamp` is asked (see `is_date_time`), and the compiled Python took about 410 instructions a call.
+Final, compiled code holds it rather than look it up among the module's names at each call."""
 
 
 def is_date_time(text: str) -> bool:
