@@ -590,8 +590,8 @@ def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
 
 
 def _counts_cell(counts: dict[str, int] | None) -> str:
-    """`string:9 boolean:2`, sorted by the sum of its counts; blank (sorted last) where the kind has none, or none
-    were counted (a name no rule found fault with: its blank sorted first, as a 0)."""
+    """`string:9 boolean:2`, sorted by the sum of its counts; blank, and sorted last, where the kind has none or
+    none were counted (a name no rule found fault with, whose blank cell sorted first as a 0)."""
     if not counts:
         return '<td class="counts" data-value=""></td>'
     text = " ".join(f"{key}:{value:,}" for key, value in counts.items())
