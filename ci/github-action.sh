@@ -71,7 +71,7 @@ short_with_value="fjo"
 long_with_value=" --format --output --examples --fail-on --select --ignore --extend-select --extend-ignore --max-rate
     --since --until --type --user --max-attribute-name-length --max-attribute-value-length --max-event-name-length
     --event-name-characters --max-attributes --max-events --config --stdin-filename --color --jobs --engine --scheduler
-    --endpoint-url --known-attributes --known-events --by "
+    --endpoint-url --known-attributes --known-events --by --also "
 long_with_value="${long_with_value//$'\n'/ }"
 value_next=false
 paths_only=false
@@ -120,22 +120,23 @@ no_reports_in HOTJAR_CLI_PATHS "${paths[@]}"
 no_reports_in HOTJAR_CLI_ARGS "${args[@]}"
 command -v "$hotjar_cli" > /dev/null 2>&1 || fail "$hotjar_cli: no such command; install hotjar-cli first (pip install hotjar-cli)"
 
-# Workflow commands on stdout become annotations; the gate's verdict is this run's exit code. The action's own
-# options come first, so that a `--` in args makes only the words after it paths.
-"$hotjar_cli" validate --format github --no-progress "${paths[@]}" "${args[@]}"
+# Workflow commands on stdout become annotations; the gate's verdict is this run's exit code. The markdown report for
+# the step summary comes from the same reading of the logs (`--also`): logs read once, however large, and a summary
+# that tells the same verdict. What the run says on stderr is kept, then shown in the step's log: a run that could
+# not validate (exit 2) says why in the summary too. The action's own options come first, so that a `--` in args
+# makes only the words after it paths.
+report="$(mktemp)"
+errors="$(mktemp)"
+summary=()
+[[ -n "${GITHUB_STEP_SUMMARY:-}" ]] && summary=(--also "markdown=$report")
+"$hotjar_cli" validate --format github --no-progress "${summary[@]}" "${paths[@]}" "${args[@]}" 2> "$errors"
 code=$?
+cat "$errors" >&2
 
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
-    # The same settings, so the summary tells the same verdict; the step's result is the first run's. What it says
-    # on stderr is kept apart (no -q: args may hold -v, and the two together are refused, which left the summary
-    # empty). A run that could not validate (exit 2) says why in the summary too, as an indented block: a file name
-    # from the logs is shown as text there, never as Markdown.
-    errors="$(mktemp)"
-    report="$(mktemp)"
-    "$hotjar_cli" validate --format markdown --no-progress "${paths[@]}" "${args[@]}" > "$report" 2> "$errors"
-    summary_code=$?
     # GitHub takes at most 1 MiB of summary a step, and drops the whole of a larger one: past that the report ends
-    # before the rule or the example that would pass it, and says so.
+    # before the rule or the example that would pass it, and says so. A run that could not validate wrote none, and
+    # says why as an indented block: a file name from the logs is shown as text there, never as Markdown.
     "$python" -c 'import re, sys
 limit = 1_000_000
 report = open(sys.argv[1], "rb").read()
@@ -148,15 +149,10 @@ if len(report) > limit:
 sys.stdout.buffer.write(report)' "$report" >> "$GITHUB_STEP_SUMMARY"
     if [[ $code -eq 2 ]]; then
         printf '\n**hotjar-cli could not validate the logs** (exit 2):\n\n' >> "$GITHUB_STEP_SUMMARY"
-    elif [[ $summary_code -eq 2 ]]; then
-        printf '\n**hotjar-cli could not write this summary** (exit 2):\n\n' >> "$GITHUB_STEP_SUMMARY"
-        echo "::warning title=hotjar-cli step summary::the markdown report could not be written: the step summary says why"
-    fi
-    if [[ $code -eq 2 || $summary_code -eq 2 ]]; then
         sed 's/^/    /' "$errors" >> "$GITHUB_STEP_SUMMARY"
     fi
-    rm -f "$errors" "$report"
 fi
+rm -f "$errors" "$report"
 if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
     echo "exit-code=$code" >> "$GITHUB_OUTPUT"
 fi

@@ -126,7 +126,11 @@ PAGE_ON_A_TERMINAL = (
 
 
 def output_path(
-    given: str | None, sources: list[Source], read: dict[str, Path | None] | None = None, page: bool = False
+    given: str | None,
+    sources: list[Source],
+    read: dict[str, Path | None] | None = None,
+    page: bool = False,
+    option: str = "-o/--output",
 ) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
     folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
@@ -134,27 +138,28 @@ def output_path(
     A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them.
 
     A `page` (the html format) is refused on a terminal, standard output or one `-o` names (`/dev/tty`,
-    `/dev/stdout`): the page's megabyte of markup and script scrolled past, read by no one."""
+    `/dev/stdout`): the page's megabyte of markup and script scrolled past, read by no one. `option`: the option
+    that named the file, as messages say it."""
     if given is None or given == "-":
         if page and sys.stdout.isatty():
             raise UsageError(PAGE_ON_A_TERMINAL)
         return None
     if not given:
-        raise UsageError("-o/--output names no file")
+        raise UsageError(f"{option} names no file")
     if page and _is_a_terminal(given):
         raise UsageError(f"{given}: {PAGE_ON_A_TERMINAL}")
     output = Path(given)
     if landing(output).is_dir() or given.endswith(os.sep):
-        raise UsageError(f"{given}: is a folder; -o/--output names the report's file")
+        raise UsageError(f"{given}: is a folder; {option} names the report's file")
     try:
         written = landing(output).stat()
     except OSError:
         return output  # not there yet (or not reachable: said when it is written)
     if _is_an_input(written, sources):
-        raise UsageError(f"{output}: is one of the inputs; -o/--output would replace it with the report")
+        raise UsageError(f"{output}: is one of the inputs; {option} would replace it with the report")
     what = read_as(output, read or {})
     if what is not None:
-        raise UsageError(f"{output}: is the {what}; -o/--output would replace it with the report")
+        raise UsageError(f"{output}: is the {what}; {option} would replace it with the report")
     return output
 
 
@@ -238,18 +243,23 @@ FORMAT_OF_SUFFIX = {
 """The report format a file's name asks for, by its suffix."""
 
 
-def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[str]) -> None:
+def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[str], asked: bool = False) -> None:
     """Say when `-o` names a file whose suffix asks for another of the command's formats than the report's, the
-    format left to its default: `-o report.html` alone wrote the text report into a page no browser shows as one."""
+    format left to its default: `-o report.html` alone wrote the text report into a page no browser shows as one.
+    `asked`: the format was given with the file (`--also markdown=report.html`), which is said too."""
     import click
     from click.core import ParameterSource
 
-    context = click.get_current_context(silent=True)
-    if output is None or context is None or context.get_parameter_source("format") is not ParameterSource.DEFAULT:
+    if output is None:
         return
+    if not asked:
+        context = click.get_current_context(silent=True)
+        if context is None or context.get_parameter_source("format") is not ParameterSource.DEFAULT:
+            return
     wanted = FORMAT_OF_SUFFIX.get(output.suffix.lower())
     if wanted is not None and wanted != format and wanted in formats:
-        talk.say(f"hotjar-cli: {output} gets the {format} report; --format {wanted} writes the {wanted} one")
+        how = f"--also {wanted}={output}" if asked else f"--format {wanted}"
+        talk.say(f"hotjar-cli: {output} gets the {format} report; {how} writes the {wanted} one")
 
 
 def say_charts_left_out(talk: Talk, format: str) -> None:

@@ -3,8 +3,11 @@
 Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.options`).
 """
 
+import os
+import stat
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -15,6 +18,7 @@ from hotjar_cli.cli.command import (
     beneath_progress,
     given_options,
     guarded,
+    landing,
     open_output,
     output_path,
     progress_bar,
@@ -78,6 +82,7 @@ from hotjar_cli.report import Format, Report, Reporter, make_reporter
 from hotjar_cli.report.lines import FindingLines
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
+from hotjar_cli.sources.source import Source
 
 
 @guarded
@@ -95,6 +100,18 @@ def validate(
             help="Write the report to this file instead of stdout (`-`): whole or not at all, written aside and then "
             "renamed; never over an input. Missing folders on its path are created. A device or named pipe is written "
             "through.",
+        ),
+    ] = None,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            metavar="FORMAT=FILE",
+            help="Also write the report in another format to FILE, from the same reading of the logs; repeatable "
+            "(--also markdown=summary.md --also junit=hotjar.xml). Each FILE is written as -o writes; `-` is "
+            "standard output, when -o names a file. Not jsonl, which is written as the logs are read: give it as "
+            "--format.",
+            show_default=False,
         ),
     ] = None,
     examples: Annotated[
@@ -185,6 +202,8 @@ def validate(
     """Report what Hotjar would keep and lose of every event; exit 1 when the gate fails, 2 when it cannot do its
     job (usage, unreadable input, nowhere to write)."""
     talk = voice(quiet, verbose, color)
+    also_reports = [also_format(given) for given in also or []]
+    formats = [format, *(each for each, _ in also_reports)]
     pyproject, pyproject_path = read_config_file(config, talk, paths)
     rules = rule_selection(select, ignore, extend_select, extend_ignore, pyproject, talk, pyproject_path)
     example_limit = example_count(examples, pyproject)
@@ -209,18 +228,19 @@ def validate(
         example_limit,
         endpoint_url,
         stdin_filename,
-        skip_after_window=format is not Format.HTML,  # the page holds the inventory
+        skip_after_window=Format.HTML not in formats,  # the page holds the inventory
     )
-    unused_options(format, by, talk, example_limit)
+    unused_options(formats, by, talk, example_limit)
+    read = read_besides(known_attributes, known_events, pyproject_path)
+    main_output = output_path(output, common.sources, read, format.value == "html")
     settings = ValidateSettings(
-        common=add_site_view(common, site_views(format, by), known_attributes, known_events, talk),
+        common=add_site_view(common, site_views(formats, by), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
         jobs=job_count(jobs),
         gate=build_gate(fail_on, max_rate, allow_empty, pyproject, rules, talk),
         format=format,
-        output=output_path(
-            output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value == "html"
-        ),
+        output=main_output,
+        also=also_outputs(also_reports, main_output, common.sources, read),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         by=by,
@@ -239,6 +259,8 @@ class ValidateSettings:
     gate: Gate
     format: Format
     output: Path | None
+    also: list[tuple[Format, Path | None]]
+    """`--also`: each further report's format and file (None: standard output)."""
     redact: bool
     color: bool | None
     """Colour in the text report: as `Reporter.color`."""
@@ -250,8 +272,14 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     """Read the logs, write the report, say how it went; the gate's exit code."""
     sources, run = settings.common.sources, settings.common.run
     started = time.monotonic()
-    with open_output(settings.output) as out:
+    with ExitStack() as outputs:
+        # Every file is opened before the logs are read: one that cannot be written stops the run before the pass.
+        out = outputs.enter_context(open_output(settings.output))
         reporter = build_reporter(settings, out)
+        others = [
+            make_reporter(format, outputs.enter_context(open_output(path)), settings.redact, settings.color)
+            for format, path in settings.also
+        ]
         lines = FindingLines(settings.redact) if reporter.streams else None
         with progress_bar(talk, "validate", sources, settings.progress) as shown, set_aside_after(settings.engine):
             summary = run_jobs(
@@ -268,14 +296,17 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
         with result_known(verdict.exit_code), collector_paused():
-            reporter.finish(
-                Report(
-                    summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
-                )
+            report = Report(
+                summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
             )
+            for each in (reporter, *others):
+                each.finish(report)
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
-    say_charts_left_out(talk, settings.format.value)
+    for format, path in settings.also:
+        say_format_for(talk, path, format.value, [choice.value for choice in Format], asked=True)
+    if any(format is Format.HTML for format in (settings.format, *(format for format, _ in settings.also))):
+        say_charts_left_out(talk, "html")
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)
     return verdict.exit_code
@@ -342,12 +373,13 @@ SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})
 markdown report otherwise alike."""
 
 
-def unused_options(format: Format, by: Resolution | None, talk: Talk, example_limit: int = 0) -> None:
-    """Say which options the command line gives that the format does not use, or uses only in part (`example_limit`,
-    the examples a rule asked for): it goes on, as `replay --dry-run` does with the options of a delivery."""
-    if format is Format.JSONL and given_options(("examples",)):
+def unused_options(formats: list[Format], by: Resolution | None, talk: Talk, example_limit: int = 0) -> None:
+    """Say which options the command line gives that the formats (`--format`, then each `--also`) do not use, or use
+    only in part (`example_limit`, the examples a rule asked for): it goes on, as `replay --dry-run` does with the
+    options of a delivery."""
+    if formats == [Format.JSONL] and given_options(("examples",)):
         talk.say("hotjar-cli: --format jsonl lists every finding, so --examples is not used")
-    if format is Format.HTML:
+    if Format.HTML in formats:
         from hotjar_cli.report.html_format import EXAMPLES  # the page's bound, kept so that its size stays bounded
 
         if example_limit > EXAMPLES:
@@ -360,17 +392,70 @@ def unused_options(format: Format, by: Resolution | None, talk: Talk, example_li
                 f"hotjar-cli: --format html shows at most {EXAMPLES} examples a rule, so {asked} shows {EXAMPLES} "
                 f"there (--format text or json shows {example_limit})"
             )
-    if by is not None and format not in SITE_VIEW_FORMATS:
-        talk.say(f"hotjar-cli: --format {format.value} does not show the loss over time, so --by is not used")
+    if by is not None and not SITE_VIEW_FORMATS.intersection(formats):
+        named = " or ".join(sorted({format.value for format in formats}))
+        talk.say(f"hotjar-cli: --format {named} does not show the loss over time, so --by is not used")
 
 
-def site_views(format: Format, by: Resolution | None) -> frozenset[View]:
-    """The site view the report shows: the timeline in text, json and html or with --by, and the inventory in
+def site_views(formats: list[Format], by: Resolution | None) -> frozenset[View]:
+    """The site view the reports show: the timeline in text, json and html or with --by, and the inventory in
     html."""
-    views = frozenset({View.TIMELINE}) if by is not None or format in SITE_VIEW_FORMATS else frozenset()
-    if format is Format.HTML:
+    views = frozenset({View.TIMELINE}) if by is not None or SITE_VIEW_FORMATS.intersection(formats) else frozenset()
+    if Format.HTML in formats:
         views |= {View.INVENTORY}  # the page shows the budgets and the inventory too
     return views
+
+
+def also_format(given: str) -> tuple[Format, str]:
+    """`--also FORMAT=FILE` read: the format and the file as given."""
+    name, equals, file = given.partition("=")
+    usable = [choice.value for choice in Format if choice is not Format.JSONL]
+    try:
+        format = Format(name.strip().lower())
+    except ValueError:
+        format = None
+    if not equals or format is None:
+        raise UsageError(f"--also {given}: give FORMAT=FILE, FORMAT one of {', '.join(usable)}")
+    if format is Format.JSONL:
+        raise UsageError(
+            f"--also {given}: jsonl is written as the logs are read, so only --format gives it (--format jsonl -o "
+            "FILE, and the other formats with --also)"
+        )
+    return format, file
+
+
+def also_outputs(
+    also: list[tuple[Format, str]], main: Path | None, sources: list[Source], read: dict[str, Path | None]
+) -> list[tuple[Format, Path | None]]:
+    """Where each `--also` report goes, checked as -o is (`output_path`), and no file written twice: one named by
+    two options would get only the report written last."""
+    outputs: list[tuple[Format, Path | None]] = []
+    landed = {_written_at(main): "the --format report"}
+    for format, given in also:
+        option = f"--also {format.value}={given}"
+        if given == "-" and main is None:
+            raise UsageError(f"{option}: the report is on standard output already; -o FILE writes it elsewhere")
+        path = output_path(given, sources, read, format is Format.HTML, option=f"--also {format.value}=FILE")
+        where = _written_at(path)
+        if where in landed:
+            named = "standard output" if path is None else str(path)
+            raise UsageError(f"{option}: {named} gets {landed[where]} already; each report needs a file of its own")
+        landed[where] = f"the report of --also {format.value}={given}"
+        outputs.append((format, path))
+    return outputs
+
+
+def _written_at(path: Path | None) -> object:
+    """What a report is written to, the same for two names of one file or stream (`/dev/stdout` and standard
+    output, a link and its file); a new file by where it lands. A device takes two reports unharmed (`/dev/null`, a
+    terminal, which shows one after the other), so it matches nothing."""
+    try:
+        found = os.fstat(sys.stdout.fileno()) if path is None else os.stat(path)
+    except (OSError, ValueError, AttributeError):
+        return "-" if path is None else landing(path)
+    if stat.S_ISCHR(found.st_mode):
+        return object()
+    return (found.st_dev, found.st_ino)
 
 
 EXPLAINED_CODES = tuple(rule.code for rule in CATALOGUE if rule.schema_explained)

@@ -235,6 +235,28 @@ def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
     assert outputs == "exit-code=1\n"
 
 
+def test_the_action_reads_the_logs_once_for_its_annotations_and_its_summary(tmp_path: Path) -> None:
+    # It ran validate twice, so every log was read twice: twice the time and the S3 transfer for a large archive, and
+    # a log that can be read once (a named pipe, a stream) gave the summary nothing. The wrapper counts the runs.
+    calls = tmp_path / "calls"
+    wrapper = tmp_path / "hotjar-cli"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{calls}"\nexec "{BIN / "hotjar-cli"}" "$@"\n')
+    wrapper.chmod(0o755)
+    os.mkfifo(tmp_path / "events.jsonl")
+    writer = subprocess.Popen(["sh", "-c", f'printf %s "$0" > "{tmp_path / "events.jsonl"}"', MIXED])
+    try:
+        done, summary, outputs = action_step(tmp_path, "events.jsonl", more={"HOTJAR_CLI": str(wrapper)})
+    finally:
+        writer.kill()
+        writer.wait()
+    assert calls.read_text() == "run\n"
+    assert done.returncode == 1, done.stderr
+    assert "::error file=events.jsonl,line=1,title=HJ103 missing-user-id::" in done.stdout
+    assert summary.startswith("## hotjar-cli validate: ❌ failed")
+    assert "| `HJ103` missing-user-id | error |" in summary
+    assert outputs == "exit-code=1\n"
+
+
 def test_the_action_passes_clean_logs_and_takes_options(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(CLEAN)
     (tmp_path / "b.jsonl").write_text(MIXED)
