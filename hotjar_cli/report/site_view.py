@@ -461,8 +461,8 @@ def pace_window(inventory: Inventory) -> dict[str, Any] | None:
 
 def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:
     """Of spans of time in order (`(start, end, events)`, in seconds), the shortest run from one to another holding all
-    but at most `share` of the events (and at most 1 %, at least one event): `(start, end, events outside)`; None when
-    no event may lie outside (too few events)."""
+    but at most `share` of the events (and at most 1 %, at least one event), then widened to the events near it
+    (`_widened`): `(start, end, events outside)`; None when no event may lie outside (too few events)."""
     counts = [events for _, _, events in spans]
     total = sum(counts)
     allowed = max(1, int(total * share))
@@ -481,7 +481,25 @@ def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[in
                 best = (length, first, last)
     assert best is not None, "every span holds every event"
     _, first, last = best
+    first, last = _widened(spans, first, last)
     return spans[first][0], spans[last][1], total - sum(counts[first : last + 1])
+
+
+def _widened(spans: list[tuple[int, int, int]], first: int, last: int) -> tuple[int, int]:
+    """The run of spans from `first` to `last` taking in, one after the other, the spans with events that lie at most
+    half its length before or after it: the shortest run leaves out the quiet edges of the logs as readily as a far-off
+    clock (the ten events of a daily export just past its last midnight, beside one at 1970-01-01), and those
+    measured the week's pace of new names at less than half of what it was."""
+    while True:
+        half = (spans[last][1] - spans[first][0]) / 2
+        before = next((at for at in range(first - 1, -1, -1) if spans[at][2]), None)
+        after = next((at for at in range(last + 1, len(spans)) if spans[at][2]), None)
+        if before is not None and spans[first][0] - spans[before][1] <= half:
+            first = before
+        elif after is not None and spans[after][0] - spans[last][1] <= half:
+            last = after
+        else:
+            return first, last
 
 
 OUTSIDE_SHARE = 0.001

@@ -571,6 +571,42 @@ def test_a_far_off_clock_on_either_side_leaves_the_pace_of_logs_straddling_two_d
         }, clock
 
 
+def test_a_far_off_clock_leaves_the_quiet_edges_of_the_logs_in_their_pace(tmp_path: Path) -> None:
+    # A week of identifies, and ten more just past the last midnight, as a daily export spills over, each adding a
+    # name: one 1970 clock among them left out that day too (the shortest run of days holding all but 1 % of the
+    # events), and with it the ten names, which measured the week's pace at 7.03 new names rather than 16.98.
+    identifies = [
+        {
+            "type": "identify",
+            "userId": f"u{k % 5}",
+            "traits": {f"a{day}": 1},
+            "timestamp": f"2024-03-0{day + 1}T{k * 24 // 200:02}:{k % 60:02}:00Z",
+        }
+        for day in range(7)
+        for k in range(200)
+    ] + [
+        {"type": "identify", "userId": "u1", "traits": {f"new{k}": 1}, "timestamp": f"2024-03-08T00:{k:02}:00Z"}
+        for k in range(10)
+    ]
+    far_off = {"type": "track", "userId": "z", "event": "Boot", "timestamp": "1970-01-01T00:00:00Z"}
+    logs, clocks = tmp_path / "logs.jsonl", tmp_path / "clocks.jsonl"
+    logs.write_text(lines_of(*identifies))
+    clocks.write_text(lines_of(far_off, *identifies))
+    alone = json.loads(cli("inventory", logs, "--format", "json")[1])["attributes"]["budget"]
+    budget = json.loads(cli("inventory", clocks, "--format", "json")[1])["attributes"]["budget"]
+    assert alone["new_per_week"] == 16.98
+    assert {key: budget[key] for key in ("new_per_week", "projected_fill")} == {
+        key: alone[key] for key in ("new_per_week", "projected_fill")
+    }
+    assert budget["pace_window"] == {
+        "since": "2024-03-01T00:00:00Z",
+        "until": "2024-03-09T00:00:00Z",
+        "events_outside": 1,
+        "first": "2024-03-01T00:00:00Z",
+        "last": "2024-03-08T00:09:00Z",
+    }
+
+
 def test_a_kind_that_took_no_new_name_has_no_pace_window(tmp_path: Path) -> None:
     # A week of identifies and a far-off clock, with every attribute name held before the logs: the attribute budget
     # measures no pace, so it names no window to measure one over, as the text says "no new names in these logs".
