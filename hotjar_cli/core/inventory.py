@@ -62,6 +62,10 @@ from hotjar_cli.core.tally import (
 
 NAMES_HELD = {"attribute": 2_000, "event": 12_000}
 """Names held per kind with their details; past this, a sample (see the module's docstring)."""
+EXACT_NAMES_PER_HELD = 4
+"""The distinct names of a kind are counted exactly up to this many times the names held (48,000 event names, about
+3 MB of hashes), then estimated: only the names' own count, met once a name. Estimated past the names held, 12,200
+event names read as 12,001 (HyperLogLog's 3 % below), and the 199 messages of the names not held as under none."""
 # Final, the module's constants are statics when compiled, not lookups in its names at every use.
 _REJECTING_EVENT_NAME_CODES: Final = (
     EVENT_NAME_TOO_LONG.code,
@@ -329,7 +333,7 @@ class Names:
         self._trim_at = self.held_names * 5 // 4
         """Records are trimmed to the sample (`_trim`) once there are more than this."""
         self.exact_users = exact_users
-        """Distinct users counted exactly per name (and distinct names in all); past this, an estimate."""
+        """Distinct users counted exactly per name; past this, an estimate."""
         self._records: dict[str, NameRecord] = {}
         self._sent: _Columns | None = None
         """The records as another process sent them (see `__reduce__`), not yet made: a part of an input is added
@@ -344,8 +348,8 @@ class Names:
         one of the site's first."""
         self.threshold: int | None = None
         """Once past `held_names`, only names whose `sample_key` is at most this are held."""
-        self.all_names = DistinctUsers(exact_users)
-        """Every distinct name seen (a distinct count, whether held or not)."""
+        self.all_names = DistinctUsers(max(exact_users, EXACT_NAMES_PER_HELD * self.held_names))
+        """Every distinct name seen (a distinct count, whether held or not: see `EXACT_NAMES_PER_HELD`)."""
         self.occurrences = 0
         """Every message (or, for attributes, value) seen under any name, held or not."""
         self.unnamed: dict[str, int] = {}

@@ -173,9 +173,9 @@ def names_words(kind: dict[str, Any]) -> str:
     (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`; so are those
     only messages the filters left out sent (`1 name, 4 more sent only by messages the filters left out; ...`). Every
     format of the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the
-    turned-away and never-sent ones listed are those held, and the names not held are counted apart: `30,371 names
-    (estimated); 10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the
-    remainder`."""
+    turned-away and never-sent ones listed are those held, and the names not held are counted apart: `30,371 names;
+    10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`
+    (`names (estimated)` once past the names counted exactly: `EXACT_NAMES_PER_HELD`)."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
     if kind["known_only_names"]:
@@ -307,16 +307,15 @@ def _names_record(
     for name, record in others:
         shown = shown_as(name) if masked else name
         rows.append(name_row(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
-    # Exact while every name is held; past that, HyperLogLog's estimate over every name seen, and at least the
-    # names shown (not the records, which may hold more until they are trimmed to the sample: see `Names.held`).
+    # Exact while every name is held; past that, the distinct count of every name seen (exact up to a bound, then
+    # HyperLogLog's estimate), and at least the names shown (not the records, which may hold more until they are
+    # trimmed to the sample: see `Names.held`), and one more while messages are under no name listed.
     shown_messages = sum(record.messages for record in held.values())
+    outside = names.occurrences - shown_messages
     # A name not held has a message at least: the estimate, over names sent once each, read 21,031 names in the
-    # remainder for its 20,909 messages.
-    distinct = (
-        min(max(estimated_names(names), len(held)), len(held) + names.occurrences - shown_messages)
-        if sampled
-        else len(names.records)
-    )
+    # remainder for its 20,909 messages; and one below the truth read 199 messages under no name.
+    fewest = len(held) + listed_unseen + (1 if outside and not listed_unseen else 0)
+    distinct = min(max(estimated_names(names), fewest), len(held) + outside) if sampled else len(names.records)
     new = len(slots) - min(known, len(slots))
     full_at = names.full_at(slots)
     budget: dict[str, Any] = {
@@ -356,14 +355,14 @@ def _names_record(
         "budget": budget,
         "names": rows,
         "distinct_names": distinct,
-        "distinct_names_estimated": names.sampled,
+        "distinct_names_estimated": names.sampled and names.all_names.estimated,
         "known_only_names": _known_only(names),
         "left_out_only_names": 0 if sampled else listed_unseen,
         "remainder": {
             "sampled": names.sampled,
             # The names not listed; their occurrences, and those of the names listed without counts.
             "names": max(0, distinct - len(held) - (listed_unseen if sampled else 0)),
-            "occurrences": names.occurrences - shown_messages,
+            "occurrences": outside,
         },
     }
     if names.kind == "event":

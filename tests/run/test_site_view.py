@@ -337,3 +337,44 @@ def test_an_estimate_of_names_counts_no_more_names_than_messages(
     remainder = events["remainder"]
     assert remainder["sampled"] and 0 < remainder["names"] <= remainder["occurrences"]
     assert events["distinct_names"] <= 2_100
+
+
+def test_an_estimate_of_names_below_the_names_held_leaves_a_name_for_the_messages_outside_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An estimate below the truth, as HyperLogLog's may be, once put 199 messages under no name: `12,001 names
+    # (estimated); 100 kept; of the others held, 11,901 turned away, 0 never sent; 0 more not held`.
+    lines = [
+        json.dumps({"type": "track", "userId": "u1", "event": f"Event {number}", "timestamp": "2024-03-01T10:00:00Z"})
+        for number in range(300)
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(site_view_module, "estimated_names", lambda names: 3)
+    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
+    settings = PassSettings(limits=Limits(max_events=25), views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
+    events = json.loads(site_view_of_one(tmp_path / "a.jsonl", settings))["events"]
+    remainder = events["remainder"]
+    assert remainder["sampled"] and remainder["occurrences"] > 0
+    assert 0 < remainder["names"] <= remainder["occurrences"]
+    assert events["distinct_names"] == len(events["names"]) + remainder["names"]
+
+
+def test_the_names_of_logs_past_the_sample_are_counted_exactly_up_to_four_times_the_names_held(
+    tmp_path: Path,
+) -> None:
+    # 300 event names sent once each, 40 held: every name is counted, none estimated.
+    lines = [
+        json.dumps({"type": "track", "userId": "u1", "event": f"Event {number}", "timestamp": "2024-03-01T10:00:00Z"})
+        for number in range(300)
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    for held, exact in ((80, True), (40, False)):  # 4 x 80 = 320 names counted exactly, 4 x 40 = 160
+        bounds = InventoryBounds(attribute_names=20, event_names=held, exact_users=8)
+        settings = PassSettings(limits=Limits(max_events=25), views=frozenset(View), inventory_bounds=bounds)
+        events = json.loads(site_view_of_one(tmp_path / "a.jsonl", settings))["events"]
+        assert events["distinct_names_estimated"] is not exact
+        if exact:
+            assert events["distinct_names"] == 300
+            assert events["remainder"]["names"] == events["remainder"]["occurrences"]
+        for jobs in (2, 3):
+            assert site_view(tmp_path, settings, jobs) == site_view(tmp_path, settings, 1)
