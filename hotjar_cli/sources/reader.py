@@ -133,7 +133,7 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
                 matched = sorted(
                     found
                     for found in glob.glob(text, recursive=True)
-                    if Path(found).is_file() and walked(Path(found).parts[fixed:-1], window)
+                    if not Path(found).is_dir() and walked(Path(found).parts[fixed:-1], window)
                 )
                 if matched:
                     raise InputError(
@@ -228,7 +228,7 @@ def _expand(pattern: str, window: Window) -> list[Path]:
             # passes it over: walked, it read that folder again under another name, and its broken links twice.
             if walked((match.name,), window) and not _up_the_tree(str(match), os.path.realpath(match.parent)):
                 files.update(dict.fromkeys(sorted(_walk(match, window))))
-        elif is_log_name(match.name) and not _own_report(match):
+        elif _read_in_a_walk(match):
             files[match] = None
     return list(files)
 
@@ -328,8 +328,22 @@ def _up_the_tree(folder: str, inside: str) -> bool:
 def _walk(directory: Path, window: Window = Window()) -> Iterator[Path]:
     for root, _, files in _folders(directory, window):
         for name in files:
-            if is_log_name(name) and not _own_report(Path(root, name)):
+            if _read_in_a_walk(Path(root, name)):
                 yield Path(root, name)
+
+
+def _read_in_a_walk(path: Path) -> bool:
+    """Whether a file a folder or a pattern gives is read as a log: named as one, a file (a named pipe, a socket or
+    a device is named on its own to be read: opened in a walk, a pipe no one writes to held the run for ever), and
+    none of hotjar-cli's own reports."""
+    if not is_log_name(path.name):
+        return False
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+    except OSError:
+        pass  # a link to nothing, or no longer there: read as a log, it fails there, named
+    return not _own_report(path)
 
 
 REPORT_HEAD_BYTES = 4096

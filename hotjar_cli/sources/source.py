@@ -37,9 +37,14 @@ OWN_TEXT = re.compile(
     _STYLE + rb"hotjar-cli\s+(?:validate|inventory)" + _STYLE + rb":\s"
     rb"|## hotjar-cli validate: |## Hotjar site inventory\n"
     rb"|kind,name,fate,slot,messages,users,|::(?:error|warning|notice) (?:file=|title=HJ\d|title=hotjar-cli)"
+    rb"| *" + _STYLE + rb"HJ\d{3}" + _STYLE + rb" " + rb'|\[\{"code":"HJ\d{3}","name":"'
+    rb"|\| code \| name \| severity \| effect \|\n|# HJ\d{3} [a-z-]+\n"
+    rb"|(?:\x1b\[[0-9;]*m| )*code(?:\x1b\[[0-9;]*m| )*\xe2\x94\x83"  # the catalogue's table: ` code  ┃ name`
 )
 """How hotjar-cli's other reports begin: the text and markdown reports of `validate` and `inventory`, the
-inventory's CSV and `validate`'s GitHub annotations, whatever the file is called (a `.txt`, a `.log`). No Segment
+inventory's CSV, `validate`'s GitHub annotations, and the catalogue of rules (`rules` in each format, `rule CODE`,
+whose examples are Segment messages, which read as logs would count), whatever the file is called (a `.txt`, a
+`.log`, a `.json`). No Segment
 log line starts so; written beside the logs (`-o report.txt`), each would be read back as logs, and every line of
 it would count as a broken message. A text report's first words may be styled (`--color always`) or folded over
 two lines (at the narrowest `COLUMNS`)."""
@@ -246,7 +251,7 @@ def not_read_by_name(skipped: list[str]) -> str:
     else:
         listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     return (
-        f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders and Segment's "
+        f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders, named pipes and Segment's "
         "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
     )
 

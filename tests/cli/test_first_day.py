@@ -491,8 +491,8 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
 
 
 SKIPPED_WHY = (
-    "(documentation, scripts, reports, dot-files, hidden folders and Segment's dummy-object.txt are not read from a "
-    "folder or a pattern; name a file to read it)"
+    "(documentation, scripts, reports, dot-files, hidden folders, named pipes and Segment's dummy-object.txt are not "
+    "read from a folder or a pattern; name a file to read it)"
 )
 
 
@@ -924,15 +924,22 @@ OWN_REPORTS = [
     *(("validate", format.value) for format in Format),
     *(("inventory", format.value) for format in InventoryFormat),
     ("replay", "report"),  # `replay --dry-run --report json`, redirected into a file
+    # The catalogue of rules, redirected into a file: its examples are Segment messages, which read back would count.
+    *(("rules", format) for format in ("text", "json", "markdown")),
+    ("rule", "HJ201"),
 ]
 """Every report hotjar-cli writes of logs: each format of `validate` and `inventory` (from their enums, so that no
-format is left out), and the summary of `replay --report json`."""
+format is left out), the summary of `replay --report json`, and the catalogue of its rules."""
 LOG_LIKE_NAMES = ("report.jsonl", "v.junit", "x.ndjson", "report")
 
 
 def _write_report(command: str, format: str, source: Path, to: str) -> None:
     if command == "replay":
         Path(to).write_text(cli("replay", "--dry-run", "--report", "json", source).stdout)
+    elif command == "rules":
+        Path(to).write_text(cli("rules", "-f", format).stdout)
+    elif command == "rule":
+        Path(to).write_text(cli("rule", format).stdout)
     else:
         cli(command, source, "-f", format, "-o", to)
     assert Path(to).stat().st_size > 0

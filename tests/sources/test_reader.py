@@ -179,6 +179,35 @@ def test_directories_are_walked_recursively_in_sorted_order(tmp_path: Path, run_
     assert summary.outcomes[Outcome.INVALID] == 0
 
 
+def test_a_named_pipe_in_a_folder_or_a_pattern_is_skipped_not_waited_for(tmp_path: Path) -> None:
+    # Opened to see whether it was a report of hotjar-cli's own, a pipe no one writes to held the run for ever.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_bytes(LOG)
+    os.mkfifo(logs / "p.jsonl")
+    for named in (str(logs), str(logs / "*.jsonl")):
+        done = subprocess.run(
+            [str(CLI), "validate", named, "-f", "json", "--fail-on", "never"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["summary"]["files"] == 1
+    os.remove(logs / "a.jsonl")
+    for named in (str(logs), str(logs / "*.jsonl")):
+        done = subprocess.run([str(CLI), "validate", named], capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 2
+        assert "skipped" in done.stderr and "p.jsonl" in done.stderr and "named pipes" in done.stderr
+    # Named on its own, it is read: what a process writes to it is the log.
+    (tmp_path / "src").write_bytes(LOG)
+    writer = subprocess.Popen(["sh", "-c", 'cat "$0" > "$1"', str(tmp_path / "src"), str(logs / "p.jsonl")])
+    done = cli("validate", logs / "p.jsonl", "-f", "json", "--fail-on", "never")
+    writer.wait(timeout=30)
+    assert done.json()["summary"]["events"] == 3
+
+
 def test_a_linked_folder_is_walked_as_a_glob_reads_it_and_a_link_up_the_tree_is_not(tmp_path: Path) -> None:
     top, elsewhere = tmp_path / "top", tmp_path / "elsewhere"
     top.mkdir()
