@@ -23,6 +23,7 @@ from hotjar_cli.cli.command import (
     beneath_progress,
     given_options,
     guarded,
+    landing,
     not_read_besides,
     outside_the_inputs,
     progress_bar,
@@ -275,15 +276,13 @@ def replay(
             "--check to only check the site"
         )
     delivery = None
-    if dry_run:
-        unused = given_options(DELIVERY_OPTIONS)
-        if unused:
-            # A replay's own command with --dry-run added is the way to look before sending: what the replay would
-            # refuse is refused here too, and the options it would use are said, not refused.
-            check_delivery_values(site_id, page_url, script_url, concurrency, rate, retries, settle, give_up_after)
-            named = unused[0] if len(unused) == 1 else f"{', '.join(unused[:-1])} and {unused[-1]}"
-            talk.say(f"hotjar-cli: --dry-run sends nothing, so {named} {'is' if len(unused) == 1 else 'are'} not used")
-    else:
+    unused = given_options(DELIVERY_OPTIONS) if dry_run else []
+    if unused:
+        # A replay's own command with --dry-run added is the way to look before sending: what the replay would refuse
+        # is refused here too, and the options it would use are said (once the files they name are checked, below),
+        # not refused.
+        check_delivery_values(site_id, page_url, script_url, concurrency, rate, retries, settle, give_up_after)
+    elif not dry_run:
         # Before reading the logs: a typo should not wait for a large archive.
         give_up_seconds = duration("--give-up-after", give_up_after)
         delivery = checked(
@@ -325,11 +324,20 @@ def replay(
         stdin_filename=stdin_filename,
     )
     common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
-    if delivery is not None:
-        besides = read_besides(known_attributes, known_events, pyproject_path)
-        for option, written in (("--dead-letter", delivery.dead_letter), ("--checkpoint", delivery.checkpoint)):
-            outside_the_inputs(option, written, paths, common.sources)
-            not_read_besides(option, written, besides)
+    # What the files a replay writes are among the files of the command is the command's own, checked on a dry run
+    # too (what they need of the machine, a writable folder, only by a replay that sends): a dry run said all was
+    # well of `--dead-letter events.jsonl` beside `events.jsonl`, and the replay refused it.
+    besides = read_besides(known_attributes, known_events, pyproject_path)
+    for option, written in (("--dead-letter", dead_letter), ("--checkpoint", checkpoint)):
+        outside_the_inputs(option, written, paths, common.sources)
+        not_read_besides(option, written, besides)
+    if dry_run and dead_letter is not None and checkpoint is not None and landing(dead_letter) == landing(checkpoint):
+        raise UsageError(
+            f"--dead-letter and --checkpoint name the same file ({dead_letter}): each would overwrite the other"
+        )
+    if dry_run and unused:
+        named = unused[0] if len(unused) == 1 else f"{', '.join(unused[:-1])} and {unused[-1]}"
+        talk.say(f"hotjar-cli: --dry-run sends nothing, so {named} {'is' if len(unused) == 1 else 'are'} not used")
     chosen = build_engine(engine, scheduler, jobs)
     one_process = "a replay that sends" if delivery is not None else "--latest-traits" if latest_traits else "--report"
     if jobs is not None and (delivery is not None or latest_traits or report is not None):

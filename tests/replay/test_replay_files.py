@@ -213,3 +213,32 @@ def test_a_dead_letter_file_behind_a_link_or_a_named_pipe_stays_what_it_is(tmp_p
     assert dead.write().messages == 1
     reader.join(10)
     assert read == [log.read_bytes()] and stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ["logs/day1.jsonl", "--dead-letter", "logs/day1.jsonl"],
+        ["logs/day1.jsonl", "--checkpoint", "logs/day1.jsonl"],
+        ["logs", "--dead-letter", "logs/dead.ndjson"],
+        ["logs/day1.jsonl", "--known-events", "names.txt", "--checkpoint", "names.txt"],
+        ["logs/day1.jsonl", "--dead-letter", "pyproject.toml"],
+        ["logs/day1.jsonl", "--dead-letter", "same.txt", "--checkpoint", "same.txt"],
+    ],
+)
+def test_a_dry_run_refuses_the_files_to_write_as_the_replay_refuses_them(logs: Path, given: list[str]) -> None:
+    # The dry run said all was well, and the same command without --dry-run was refused: a dry run is the way to look
+    # before sending, so that the command runs once --dry-run is taken out.
+    (logs.parent / "names.txt").write_text("Signed Up\n")
+    (logs.parent / "pyproject.toml").write_text("[tool.hotjar-cli]\n")
+    sent = refused(replay(*given, cwd=logs.parent))
+    dry = subprocess.run(
+        [sys.executable, "-m", "hotjar_cli", "replay", "--dry-run", *given],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=logs.parent,
+    )
+    assert refused(dry) == sent
+    assert dry.stdout == ""
