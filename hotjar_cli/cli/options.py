@@ -125,8 +125,8 @@ Users = Annotated[
     list[str] | None,
     typer.Option(
         "--user",
-        help="Only these users, by userId or anonymousId (repeatable); a numeric id by its digits in the log or as "
-        "Hotjar receives it.",
+        help="Only these users, by userId or anonymousId (repeatable); a numeric id as the log writes it (or the "
+        "same number written otherwise: 1.0 or 1) or as Hotjar receives it.",
         rich_help_panel="Filters",
     ),
 ]

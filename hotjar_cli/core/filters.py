@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 import msgspec
 
@@ -42,11 +44,31 @@ class Filters(msgspec.Struct, frozen=True):
 
 
 def _is_one_of(value: object, users: frozenset[str]) -> bool:
-    """Whether an id is one of `users`: as Hotjar receives it (JavaScript's text of a number), or, for a whole
-    number, its digits as the log writes them (`12345678901234567890`, which reaches Hotjar as
-    `12345678901234567000`: copied from the log, it matched nothing)."""
+    """Whether an id is one of `users`: as Hotjar receives it (JavaScript's text of a number), or, for a number, as
+    the log writes it, which is the same number (`12345678901234567890`, which reaches Hotjar as
+    `12345678901234567000`; `1.0`, `1e21`, `1E-7`, which reach it as `1`, `1e+21`, `1e-7`: copied from the log, each
+    matched nothing)."""
     if not is_truthy(value):
         return False
     if js_string(value) in users:
         return True
-    return type(value) is int and str(value) in users
+    if type(value) is int:
+        return value in _numbers(users)[0]
+    return type(value) is float and value in _numbers(users)[1]
+
+
+@functools.lru_cache(maxsize=4)
+def _numbers(users: frozenset[str]) -> tuple[frozenset[Decimal], frozenset[float]]:
+    """The users given that are numbers: exactly, for a whole number in the log (a Decimal equals an int of its
+    value, `Decimal("1.0") == 1`), and as the nearest float, for a number with a fraction or an exponent, which the
+    log's text read as JSON is too."""
+    exact, nearest = set(), set()
+    for user in users:
+        try:
+            number = Decimal(user.strip())
+        except (InvalidOperation, ValueError):
+            continue
+        if number.is_finite():
+            exact.add(number)
+            nearest.add(float(number))
+    return frozenset(exact), frozenset(nearest)

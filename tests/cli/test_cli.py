@@ -1308,6 +1308,32 @@ def test_a_numeric_user_id_is_found_by_its_digits_in_the_log_or_as_hotjar_receiv
     assert [record["line"] for record in result.lines()] == [1]
 
 
+@pytest.mark.parametrize(
+    ("logged", "given"),
+    [
+        ("1.0", "1.0"),
+        ("1.0", "1"),
+        ("1e21", "1e21"),
+        ("1e21", "1e+21"),
+        ("1E-7", "1E-7"),
+        ("1E-7", "1e-7"),
+        ("12345678901234567890", "1.2345678901234567890e19"),
+    ],
+)
+def test_a_numeric_user_id_with_a_fraction_or_an_exponent_is_found_as_the_log_writes_it(
+    logs: Any, logged: str, given: str
+) -> None:
+    # `--user 1.0` matched nothing in a log that writes `"userId": 1.0`: Hotjar receives `1`, and the log's text is
+    # not what the decoded number prints as. The same number as given, written either way, is found.
+    log = f'{{"type":"identify","userId":{logged},"traits":{{"plan":"pro"}}}}\n{{"type":"identify","userId":2}}\n'
+    result = cli("replay", logs("events.jsonl", log), "--dry-run", "--user", given)
+    assert [record["line"] for record in result.lines()] == [1]
+    # Another number, however near as a float, is not.
+    near = logs("near.jsonl", '{"type":"identify","userId":12345678901234567168,"traits":{"plan":"pro"}}\n')
+    assert [record["line"] for record in cli("replay", near, "--dry-run").lines()] == [1]
+    assert cli("replay", near, "--dry-run", "--user", "12345678901234567890").lines() == []
+
+
 def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
     assert result.code == 2
