@@ -134,6 +134,12 @@ def test_the_pre_commit_hook_checks_segment_s_archive_objects_and_upper_case_suf
         ("segment-logs/Xo3ZqW8mTn/1712016000000/part-0001.gz", True),  # any object of a received-day folder
         ("segment-logs/Xo3ZqW8mTn/1712016000000/dummy-object.txt", False),
         ("backups/2024-04-02/db.gz", False),
+        # Named by a time, as Segment's objects are, but a dump, an export or an archive: no log.
+        ("backups/20240402123456.sql.gz", False),
+        ("exports/1712052117.csv.gz", False),
+        ("logs/1712052117208.log.gz", False),
+        ("archive/1712052117.tar.gz", False),
+        ("1712052117208.5F1C1E6F2A.gz", True),
         ("assets/data.csv.gz", False),
         ("backup-2024.tar.gz", False),
         ("notes.md", False),
