@@ -339,7 +339,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         try:
             through = os.fdopen(os.dup(descriptor), "w", encoding="utf-8")
         except OSError as error:
-            raise _named(error, path) from None
+            raise named_error(error, path) from None
         with through:
             yield through
         return
@@ -349,7 +349,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
                 yield through
             return
     except OSError as error:
-        raise _named(error, path) from None
+        raise named_error(error, path) from None
     target = landing(path)
     _refuse_read_only(path, target)
     try:
@@ -379,7 +379,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         file.close()
         _remove_aside(temporary)
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
-            raise _named(error, path) from None
+            raise named_error(error, path) from None
         raise
     try:
         # mkstemp makes the file readable by its owner only: the report keeps the permissions of the file it
@@ -498,10 +498,13 @@ def _file_on_the_way(folder: Path) -> Path:
     return folder
 
 
-def _named(error: OSError, path: Path) -> Exception:
-    """An error writing the report, as one line that names its file (a full disk does not)."""
+def named_error(error: OSError, path: Path | None) -> Exception:
+    """An error writing a report, as one line that names its file (a full disk does not), or standard output (None):
+    said where it happened, before it passes the other reports' files, which would take it for theirs."""
     if isinstance(error, BrokenPipeError):
-        return error  # the reader of a named pipe went away: as for stdout
+        return error  # the reader of a named pipe, or of standard output, went away
+    if path is None:
+        return UsageError(output_error(error))
     return UsageError(f"{error.filename or path}: {error.strerror or error}")
 
 

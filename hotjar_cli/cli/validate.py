@@ -19,6 +19,7 @@ from hotjar_cli.cli.command import (
     given_options,
     guarded,
     landing,
+    named_error,
     open_output,
     output_path,
     progress_bar,
@@ -32,6 +33,7 @@ from hotjar_cli.cli.command import (
     with_progress,
 )
 from hotjar_cli.cli.config import parse_rates
+from hotjar_cli.cli.main import ClosedOutput
 from hotjar_cli.cli.options import (
     Color,
     ConfigPath,
@@ -276,22 +278,27 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         # Every file is opened before the logs are read: one that cannot be written stops the run before the pass.
         out = outputs.enter_context(open_output(settings.output))
         reporter = build_reporter(settings, out)
-        others = [
-            make_reporter(format, outputs.enter_context(open_output(path)), settings.redact, settings.color)
-            for format, path in settings.also
-        ]
+        writers = [(reporter, out, settings.output)]
+        for format, path in settings.also:
+            stream = outputs.enter_context(open_output(path))
+            writers.append((make_reporter(format, stream, settings.redact, settings.color), stream, path))
         lines = FindingLines(settings.redact) if reporter.streams else None
         with progress_bar(talk, "validate", sources, settings.progress) as shown, set_aside_after(settings.engine):
-            summary = run_jobs(
-                sources,
-                run,
-                settings.jobs,
-                lines,
-                beneath_progress(out, shown),
-                shown,
-                with_progress(settings.engine, shown),
-                prepare_explanations,
-            )
+            try:
+                summary = run_jobs(
+                    sources,
+                    run,
+                    settings.jobs,
+                    lines,
+                    beneath_progress(out, shown),
+                    shown,
+                    with_progress(settings.engine, shown),
+                    prepare_explanations,
+                )
+            except OSError as error:
+                if lines is None:
+                    raise
+                raise named_error(error, settings.output) from None  # the lines streamed (jsonl) as they are found
         summary = explained(summary, settings.redact)
         verdict = judge(summary, settings.gate)
         by = settings.by.value if settings.by else "day"
@@ -299,8 +306,12 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
             report = Report(
                 summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
             )
-            for each in (reporter, *others):
-                each.finish(report)
+            for writer, stream, path in writers:
+                try:
+                    writer.finish(report)
+                    stream.flush()  # a full disk found now, before any file is put in place: all of them or none
+                except OSError as error:
+                    raise named_error(error, path) from None
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     for format, path in settings.also:
@@ -435,6 +446,8 @@ def also_outputs(
         option = f"--also {format.value}={given}"
         if given == "-" and main is None:
             raise UsageError(f"{option}: the report is on standard output already; -o FILE writes it elsewhere")
+        if given == "-" and isinstance(sys.stdout, ClosedOutput):
+            raise UsageError(f"{option}: standard output is closed (the command was started without it); name a file")
         path = output_path(given, sources, read, format is Format.HTML, option=f"--also {format.value}=FILE")
         where = _written_at(path)
         if where in landed:

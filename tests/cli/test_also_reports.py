@@ -135,3 +135,39 @@ def test_what_an_also_report_does_not_use_or_its_file_asks_for_is_said(logs: Any
         assert "not used" not in done.stderr
     else:
         assert said in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["-o", "/dev/full", "--also", "markdown=m.md"], "/dev/full: No space left on device"),
+        (["-f", "jsonl", "-o", "/dev/full", "--also", "json=m.json"], "/dev/full: No space left on device"),
+        (["--also", "markdown=m.md"], "standard output: closed, so the report cannot go there (name a file with -o)"),
+        (
+            ["-o", "r.json", "--also", "text=-"],
+            "--also text=-: standard output is closed (the command was started without it); name a file",
+        ),
+    ],
+)
+def test_a_report_that_cannot_be_written_is_named_not_the_file_of_another(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    # The error passed the files of the other reports on its way out, and the last of them named it as its own:
+    # `m.md: No space left on device` for a full /dev/full, and neither was written.
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED)
+    done = subprocess.run(
+        [str(CLI), "validate", str(log), *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL if "standard output" not in said else None,
+        stderr=subprocess.PIPE,
+        close_fds=True,
+        pass_fds=(),
+        check=False,
+        timeout=60,
+        **({"preexec_fn": lambda: os.close(1)} if "standard output" in said else {}),
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == f"hotjar-cli: error: {said}"
+    assert not (tmp_path / "m.md").exists() and not (tmp_path / "m.json").exists()
