@@ -318,56 +318,41 @@ def test_far_off_clocks_leave_the_same_pace_window_for_any_split(tmp_path: Path)
         assert site_view(tmp_path, settings, jobs) == alone
 
 
-def test_an_estimate_of_names_counts_no_more_names_than_messages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The estimate of the names seen, over names sent once each, read 21,031 names in the remainder for its 20,909
-    # messages: a name has a message at least. An estimate 5% over the truth, as HyperLogLog's may be:
+def _names_sent(folder: Path, names: int, messages: int) -> None:
+    """`a.jsonl`: tracks under `names` event names, `messages` in all, one name after the other."""
     lines = [
         json.dumps(
-            {"type": "track", "userId": "u1", "event": f"Event {number % 2_000}", "timestamp": "2024-03-01T10:00:00Z"}
+            {"type": "track", "userId": "u1", "event": f"Event {number % names}", "timestamp": "2024-03-01T10:00:00Z"}
         )
-        for number in range(2_100)
+        for number in range(messages)
     ]
-    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(site_view_module, "estimated_names", lambda names: 2_100)
-    bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
-    settings = PassSettings(limits=Limits(max_events=25), views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
-    events = json.loads(site_view_of_one(tmp_path / "a.jsonl", settings))["events"]
-    remainder = events["remainder"]
-    assert remainder["sampled"] and 0 < remainder["names"] <= remainder["occurrences"]
-    assert events["distinct_names"] <= 2_100
+    (folder / "a.jsonl").write_text("\n".join(lines) + "\n")
 
 
-def test_an_estimate_of_names_below_the_names_held_leaves_a_name_for_the_messages_outside_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("names", "estimate"), [(2_000, 2_100), (300, 3)], ids=["over", "under"])
+def test_an_estimate_of_names_leaves_the_remainder_a_name_at_least_and_a_message_for_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: int, estimate: int
 ) -> None:
-    # An estimate below the truth, as HyperLogLog's may be, once put 199 messages under no name: `12,001 names
-    # (estimated); 100 kept; of the others held, 11,901 turned away, 0 never sent; 0 more not held`.
-    lines = [
-        json.dumps({"type": "track", "userId": "u1", "event": f"Event {number}", "timestamp": "2024-03-01T10:00:00Z"})
-        for number in range(300)
-    ]
-    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(site_view_module, "estimated_names", lambda names: 3)
+    # Past the names counted exactly, HyperLogLog's estimate may be 5% over the truth or under it. Over names sent
+    # once each, one read 21,031 names in the remainder for its 20,909 messages; one under the truth put 199
+    # messages under no name (`12,001 names (estimated); 100 kept; of the others held, 11,901 turned away, 0 never
+    # sent; 0 more not held`).
+    _names_sent(tmp_path, names, 2_100)
+    monkeypatch.setattr(site_view_module, "estimated_names", lambda names: estimate)
     bounds = InventoryBounds(attribute_names=20, event_names=40, exact_users=8)
     settings = PassSettings(limits=Limits(max_events=25), views=frozenset({View.INVENTORY}), inventory_bounds=bounds)
     events = json.loads(site_view_of_one(tmp_path / "a.jsonl", settings))["events"]
     remainder = events["remainder"]
     assert remainder["sampled"] and remainder["occurrences"] > 0
     assert 0 < remainder["names"] <= remainder["occurrences"]
-    assert events["distinct_names"] == len(events["names"]) + remainder["names"]
+    assert events["distinct_names"] == len(events["names"]) + remainder["names"] <= 2_100
 
 
 def test_the_names_of_logs_past_the_sample_are_counted_exactly_up_to_four_times_the_names_held(
     tmp_path: Path,
 ) -> None:
     # 300 event names sent once each, 40 held: every name is counted, none estimated.
-    lines = [
-        json.dumps({"type": "track", "userId": "u1", "event": f"Event {number}", "timestamp": "2024-03-01T10:00:00Z"})
-        for number in range(300)
-    ]
-    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    _names_sent(tmp_path, 300, 300)
     for held, exact in ((80, True), (40, False)):  # 4 x 80 = 320 names counted exactly, 4 x 40 = 160
         bounds = InventoryBounds(attribute_names=20, event_names=held, exact_users=8)
         settings = PassSettings(limits=Limits(max_events=25), views=frozenset(View), inventory_bounds=bounds)
