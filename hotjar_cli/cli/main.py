@@ -171,16 +171,16 @@ def usable_columns() -> None:
 
 def main() -> None:
     """The `hotjar-cli` console script."""
-    sys.unraisablehook = interrupt_again
-    stop_on_sigterm()
-    fill_closed_streams()
-    utf8_output()
-    usable_columns()
     # Importing Typer, click, msgspec and the core makes many lasting objects and no garbage, yet the collector would
     # run over them again and again while starting. It is paused for the imports, and what they made is set aside
     # for good (gc.freeze): out of the collector's sight for the rest of the process.
-    gc.disable()
     try:
+        sys.unraisablehook = interrupt_again
+        stop_on_sigterm()
+        fill_closed_streams()
+        utf8_output()
+        usable_columns()
+        gc.disable()
         import click
         from click.utils import PacifyFlushWrapper
 
@@ -191,7 +191,8 @@ def main() -> None:
     except KeyboardInterrupt:
         # Ctrl-C or SIGTERM while starting (the imports take a few tenths of a second): nothing was read or written
         # yet.
-        sys.stderr.write(interrupted() + "\n")
+        if sys.stderr is not None:
+            sys.stderr.write(interrupted() + "\n")
         sys.exit(interrupted_code())
     gc.freeze()
     gc.enable()

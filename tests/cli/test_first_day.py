@@ -216,6 +216,27 @@ def test_an_interrupted_run_leaves_the_previous_report(
     assert list(tmp_path.iterdir()) == [report]
 
 
+@pytest.mark.parametrize("at", ["hotjar_cli.compiled", "typer"])
+def test_ctrl_c_as_the_command_starts_is_one_line_not_a_traceback(tmp_path: Path, at: str) -> None:
+    # Ctrl-C while the package checked its compiled core against the sources (reading every one of them), in the
+    # first tens of milliseconds, printed a traceback. The interrupt is raised here as the module `at` is imported.
+    script = (
+        "import sys\n"
+        f"sys.argv = [{str(CLI)!r}, 'validate', 'log.jsonl']\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {at!r}:\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from hotjar_cli.cli.main import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (130, f"{INTERRUPTED}\n")
+
+
 def test_an_interrupted_run_says_a_new_report_file_was_not_written(tmp_path: Path) -> None:
     # It was said to be "left as it was", as if there had been one.
     report = tmp_path / "report.json"
