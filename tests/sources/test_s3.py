@@ -345,8 +345,8 @@ def test_a_prefix_of_skipped_objects_names_them_as_a_local_folder_does(store: di
     assert remote.returncode == local.returncode == 2
     skipped = "skipped .cache/, fetch.sh and runbook.md (documentation, scripts, reports, dot-files, hidden folders"
     assert remote.stderr.decode().splitlines() == [
-        f"hotjar-cli: error: s3://{BUCKET}/notes: no log objects under this prefix: {skipped}, named pipes and Segment's "
-        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
+        f"hotjar-cli: error: s3://{BUCKET}/notes: no log objects under this prefix: {skipped}, named pipes and "
+        "Segment's dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
     ]
     assert skipped in local.stderr.decode()
 
