@@ -15,8 +15,6 @@ except KeyboardInterrupt:
     # a traceback. Imported by other code, the interrupt is theirs.
     if os.path.basename(sys.argv[0]) not in ("hotjar-cli", "-m", "__main__.py"):
         raise
-    from hotjar_cli.cli.main import interrupted, interrupted_code
-
     if sys.stderr is not None:
-        sys.stderr.write(interrupted() + "\n")
-    sys.exit(interrupted_code())
+        sys.stderr.write("hotjar-cli: interrupted as it started: nothing was read or written\n")
+    sys.exit(130)  # 128 + SIGINT, as a shell reports a command Ctrl-C ended (`hotjar_cli.cli.main.EXIT_INTERRUPTED`)
