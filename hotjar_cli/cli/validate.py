@@ -15,6 +15,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from hotjar_cli.cli.command import (
+    ReaderGone,
     beneath_progress,
     given_options,
     guarded,
@@ -306,12 +307,19 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
             report = Report(
                 summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
             )
+            gone = False  # the reader of standard output (or of a pipe -o names) went away
             for writer, stream, path in writers:
                 try:
                     writer.finish(report)
                     stream.flush()  # a full disk found now, before any file is put in place: all of them or none
+                except BrokenPipeError:
+                    # `| head -1`: that reader has what it wanted. The other reports are still written: unwound with
+                    # the error, they were all left unwritten, the previous ones in place, and nothing said so.
+                    gone = True
                 except OSError as error:
                     raise named_error(error, path) from None
+    if gone:
+        raise ReaderGone(verdict.exit_code)  # the command ends with its verdict, quietly
     say_errors(talk, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     for format, path in settings.also:
@@ -458,12 +466,21 @@ def also_outputs(
     return outputs
 
 
+def _found(path: Path) -> os.stat_result:
+    """What a path names: through its links (`/dev/stdout` to the pipe it is), else where it lands
+    (`missing/../r.json`, which the system takes as `r.json` once `missing` is made)."""
+    try:
+        return os.stat(path)
+    except OSError:
+        return landing(path).stat()
+
+
 def _written_at(path: Path | None) -> object:
     """What a report is written to, the same for two names of one file or stream (`/dev/stdout` and standard
     output, a link and its file); a new file by where it lands. A device takes two reports unharmed (`/dev/null`, a
     terminal, which shows one after the other), so it matches nothing."""
     try:
-        found = os.fstat(sys.stdout.fileno()) if path is None else os.stat(path)
+        found = os.fstat(sys.stdout.fileno()) if path is None else _found(path)
     except (OSError, ValueError, AttributeError):
         return "-" if path is None else landing(path)
     if stat.S_ISCHR(found.st_mode):

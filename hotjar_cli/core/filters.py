@@ -48,7 +48,8 @@ def _is_one_of(value: object, users: frozenset[str]) -> bool:
     the log writes it, which is the same number (`12345678901234567890`, which reaches Hotjar as
     `12345678901234567000`; `1.0`, `1e21`, `1E-7`, which reach it as `1`, `1e+21`, `1e-7`: copied from the log, each
     matched nothing)."""
-    if not is_truthy(value):
+    number = type(value) is int or type(value) is float
+    if not number and not is_truthy(value):  # no id (a falsy one is none to Segment), but the number 0 is one
         return False
     if js_string(value) in users:
         return True

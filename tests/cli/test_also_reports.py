@@ -86,6 +86,11 @@ def test_an_also_that_cannot_be_given_is_one_line_and_exit_2(logs: Any, also: st
             "--also markdown=alias.json: alias.json gets the report of --also json=a.json already",
         ),
         (["--also", "markdown=/dev/stdout"], "--also markdown=/dev/stdout: /dev/stdout gets the --format report"),
+        # through a folder that is not there: the file it lands on once the folder is made
+        (
+            ["-o", "report.json", "--also", "markdown=missing/../report.json"],
+            "--also markdown=missing/../report.json: missing/../report.json gets the --format report already",
+        ),
     ],
 )
 def test_a_file_given_two_reports_is_refused(tmp_path: Path, args: list[str], said: str) -> None:
@@ -171,3 +176,25 @@ def test_a_report_that_cannot_be_written_is_named_not_the_file_of_another(
     assert done.returncode == 2
     assert one_line(done.stderr.decode()) == f"hotjar-cli: error: {said}"
     assert not (tmp_path / "m.md").exists() and not (tmp_path / "m.json").exists()
+
+
+def test_a_reader_of_standard_output_that_leaves_early_leaves_the_other_reports_written(tmp_path: Path) -> None:
+    # `| head -1` on the report on standard output: the broken pipe unwound every report, each file was left
+    # unwritten (the previous one in place, for a CI job to upload as new) and nothing said so, exit 0.
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED * 400)  # a JSON report larger than a pipe holds
+    (tmp_path / "page.html").write_text("the previous page")
+    also = ["--also", "markdown=summary.md", "--also", "html=page.html"]
+    reader = subprocess.Popen(
+        [str(CLI), "validate", str(log), "-f", "json", "--fail-on", "never", *also],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.read(100)
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0
+    assert "Traceback" not in reader.stderr.read().decode()
+    assert (tmp_path / "summary.md").read_text() == cli("validate", log, "-f", "markdown", "--fail-on", "never").stdout
+    assert (tmp_path / "page.html").read_text().startswith("<!DOCTYPE html>")

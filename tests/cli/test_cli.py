@@ -1334,6 +1334,18 @@ def test_a_numeric_user_id_with_a_fraction_or_an_exponent_is_found_as_the_log_wr
     assert cli("replay", near, "--dry-run", "--user", "12345678901234567890").lines() == []
 
 
+@pytest.mark.parametrize("given", ["0", "-0", "0.0"])
+def test_a_user_id_that_is_the_number_zero_is_found(logs: Any, given: str) -> None:
+    # Segment takes a userId of 0 for none (HJ103), which is why such an identify is looked for; `--user 0` found
+    # nothing, as if 0 were no id. An empty id, or false, is still none.
+    log = (
+        '{"type":"identify","userId":0,"traits":{"plan":"pro"}}\n{"type":"track","anonymousId":0.0,"event":"X"}\n'
+        '{"type":"track","userId":false,"anonymousId":"a","event":"X"}\n'
+    )
+    result = cli("validate", logs("events.jsonl", log), "-f", "json", "--fail-on", "never", "--user", given)
+    assert (result.json()["summary"]["events"], result.json()["summary"]["filtered"]) == (3, 1)
+
+
 def test_dry_run_accepts_only_jsonl(logs: Any) -> None:
     result = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--format", "json")
     assert result.code == 2
