@@ -134,23 +134,33 @@ code=$?
 cat "$errors" >&2
 
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
-    # GitHub takes at most 1 MiB of summary a step, and drops the whole of a larger one: past that the report ends
-    # before the rule or the example that would pass it, and says so. A run that could not validate wrote none, and
-    # says why as an indented block: a file name from the logs is shown as text there, never as Markdown.
+    # GitHub takes at most 1 MiB of summary a step, and drops the whole of a larger one. A run that could not validate
+    # says why as an indented block (a file name from the logs is shown as text there, never as Markdown), its first
+    # 100 KB: the step's log has the rest. The report ends before the rule or the example that would take the two past
+    # the limit, and says so: the block once took a summary cut to the limit past it, and GitHub showed nothing.
     "$python" -c 'import re, sys
-limit = 1_000_000
+limit, said_at_most = 1_000_000, 100_000
 report = open(sys.argv[1], "rb").read()
-if len(report) > limit:
-    starts = [found.start() for found in re.finditer(rb"\n(?=### |`[^`])", report[: limit - 400])]
+said = b""
+if sys.argv[3] == "2":
+    lines = open(sys.argv[2], "rb").read().splitlines()
+    shown, size = [], 0
+    for line in lines:
+        if size + len(line) + 5 > said_at_most:
+            break
+        shown.append(b"    " + line + b"\n")
+        size += len(line) + 5
+    if len(shown) < len(lines):
+        shown.append(b"    ... and %d more lines: the step\x27s log holds them all\n" % (len(lines) - len(shown)))
+    said = b"\n**hotjar-cli could not validate the logs** (exit 2):\n\n" + b"".join(shown)
+room = limit - len(said)
+if len(report) > room:
+    starts = [found.start() for found in re.finditer(rb"\n(?=### |`[^`])", report[: room - 400])]
     report = report[: starts[-1] if starts else 0] + (
         b"\n\n**The report ends here**: the rest of its examples would take it past 1 MiB, the most GitHub shows of "
         b"a step summary. `hotjar-cli validate --format markdown` on the same logs writes it whole.\n"
     )
-sys.stdout.buffer.write(report)' "$report" >> "$GITHUB_STEP_SUMMARY"
-    if [[ $code -eq 2 ]]; then
-        printf '\n**hotjar-cli could not validate the logs** (exit 2):\n\n' >> "$GITHUB_STEP_SUMMARY"
-        sed 's/^/    /' "$errors" >> "$GITHUB_STEP_SUMMARY"
-    fi
+sys.stdout.buffer.write(report + said)' "$report" "$errors" "$code" >> "$GITHUB_STEP_SUMMARY"
 fi
 rm -f "$errors" "$report"
 if [[ -n "${GITHUB_OUTPUT:-}" ]]; then

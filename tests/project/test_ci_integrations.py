@@ -227,6 +227,30 @@ def test_the_action_ends_a_summary_past_github_s_limit_before_the_rule_that_woul
     assert summary.count("```") % 2 == 0  # no code block left open
 
 
+def test_the_action_keeps_a_summary_with_why_it_could_not_validate_under_github_s_limit(tmp_path: Path) -> None:
+    # The report was cut to the limit, then every line of why the run could not validate was added after it: past
+    # 1 MiB, GitHub showed none of the summary, the reason least of all.
+    long = "k" * 290
+    lines = [
+        json.dumps({"type": "identify", "userId": f"u{n}", "traits": {f"{long}{n}": {"a": n}}}) for n in range(2000)
+    ]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "cut").mkdir()
+    whole = gzip.compress(("\n".join(lines[:50]) + "\n").encode())
+    cut = whole[: len(whole) // 2]  # a gzip stream cut short: the file cannot be read to its end
+    for number in range(400):
+        (tmp_path / "cut" / f"{number:04}-{'n' * 150}.jsonl.gz").write_bytes(cut)
+    done, summary, outputs = action_step(tmp_path, "events.jsonl cut/", "--examples 2000")
+    assert done.returncode == 2, done.stderr
+    assert outputs == "exit-code=2\n"
+    assert len(summary.encode()) <= 1_000_000
+    assert summary.startswith("## hotjar-cli validate: ")
+    assert "**The report ends here**" in summary
+    said = summary[summary.index("**hotjar-cli could not validate the logs** (exit 2):") :]
+    assert "cut/0000-" in said and said.rstrip().endswith("more lines: the step's log holds them all")
+    assert len(said.encode()) <= 100_200
+
+
 def test_the_action_annotates_bad_lines_and_summarises(tmp_path: Path) -> None:
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "events.jsonl").write_text(MIXED)
