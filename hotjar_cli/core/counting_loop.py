@@ -7,8 +7,8 @@ inventory`) spends most of its time here, line by line. This module is compiled 
 interpreter, as it was, each line paid for the loop's own bytecode and a bound-method call into each of them.
 
 Only the common line is handled here: one message, within the length limit. Any other line (blank, unreadable,
-too long, a batch envelope) goes back to the pass that started the loop, which handles it as it handles every line
-when it does more than count.
+too long or too deep, a batch envelope) goes back to the pass that started the loop, which handles it as it handles
+every line when it does more than count.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hotjar_cli.core.decode import (
     SegmentMessage,
     decode_fields,
     message_fields,
+    too_deep,
     with_copy,
 )
 from hotjar_cli.core.facade import lines_that_could_differ
@@ -76,7 +77,7 @@ class CountingLoop:
         for raw in lines:
             line += 1
             try:
-                message = decode(raw) if len(raw) <= max_line_bytes else None
+                message = decode(raw) if len(raw) <= max_line_bytes and not too_deep(raw) else None
             except DECODE_ERRORS:
                 message = None
             if message is None:

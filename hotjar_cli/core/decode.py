@@ -152,7 +152,47 @@ def with_copy(message: SegmentMessage, raw: bytes) -> SegmentMessage:
     return msgspec.structs.replace(message, copy_fault=fault, **inherited)
 
 
-TOO_DEEP = "nested too deeply to read (over about 1,000 levels)"
+MAX_LEVELS: Final = 1_000
+"""Objects and lists within each other a line may hold, the message itself counted: one nested deeper is not read
+(`TOO_DEEP`), whatever the stack of the reading process (see `too_deep`)."""
+TOO_DEEP = f"nested too deeply to read (over {MAX_LEVELS:,} levels)"
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+def nested_deeper_here(raw: bytes, levels: int) -> bool:
+    """Whether a line opens more than `levels` objects or lists within each other, its strings skipped (a `\\`
+    escapes the byte after it; a string left open runs to the line's end)."""
+    depth = 0
+    for token in _STRING_OR_BRACKET.finditer(raw):
+        byte = raw[token.start()]
+        if byte in b"{[":
+            depth += 1
+            if depth > levels:
+                return True
+        elif byte in b"}]":
+            depth -= 1
+    return False
+
+
+nested_deeper: Callable[[bytes, int], bool]
+"""`nested_deeper_here`, in C when the core was compiled at install (`hotjar_cli/core/screen_native.c`)."""
+try:
+    from hotjar_cli.core import screen_native  # named from its package: a module in C has no imports to follow
+
+    nested_deeper = screen_native.nested_deeper
+except ImportError:  # not compiled, or the core runs from its sources (`hotjar_cli.compiled`)
+    nested_deeper = nested_deeper_here
+
+
+def too_deep(raw: bytes) -> bool:
+    """Whether a line is nested deeper than `MAX_LEVELS`, asked before it is decoded: a decoder stops at as many
+    levels as the interpreter's recursion has left, which depends on where it is called (a worker process, a report
+    written, a value decoded late), so the pass decides, at a depth of its own, and runs deep enough to read, pickle
+    and write any line it reads (`hotjar_cli.run.one_pass.RECURSION_LIMIT`). A line so deep holds more than twice as
+    many bytes: any other is not asked."""
+    return len(raw) > 2 * MAX_LEVELS and nested_deeper(raw, MAX_LEVELS)
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 BOM_INSIDE = "the line starts with a UTF-8 byte-order mark, which only a file's start may hold (files joined by cat?)"
 NUL_BYTES = "the line holds NUL bytes: UTF-16 text? (iconv -f UTF-16 -t UTF-8 converts it)"
@@ -169,7 +209,7 @@ _PIECE_OF_A_DOCUMENT = re.compile(rb'\s*(?:[\[\]{}],?|"(?:[^"\\]|\\.)*"\s*:.*|[\
 """A line of pretty-printed JSON that holds no whole value: a bracket alone, or a `"key": ...` member."""
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 """What decoding a line can raise besides `msgspec.ValidationError`: it is not JSON, not UTF-8, or nested deeper
-than a reader's stack allows (msgspec and orjson both stop at about 1,000 levels)."""
+than the interpreter's recursion allows (a line `too_deep` is not decoded)."""
 _LONE_SURROGATE = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
@@ -200,6 +240,8 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     """
     if len(raw) > max_line_bytes:
         return [Unreadable(_INVALID_JSON_CODE, f"the line is over the {max_line_bytes:,}-byte limit")], False
+    if too_deep(raw):
+        return [Unreadable(_INVALID_JSON_CODE, TOO_DEEP)], False
     try:
         message = decode_one(raw)
     except msgspec.ValidationError:

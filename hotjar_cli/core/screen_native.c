@@ -1,4 +1,4 @@
-/* `hotjar_cli.core.facade.could_differ_here` in C: whether a line holds `__proto__`, `hasOwnProperty`, `valueOf`,
+/* `hotjar_cli.core.facade.could_differ_here` in C (and `hotjar_cli.core.decode.nested_deeper_here`, at the end): whether a line holds `__proto__`, `hasOwnProperty`, `valueOf`,
  * `toString`, or a `\u` escape of a character from `@` to DEL (`\u0040` to `\u007f`, which could spell a letter of
  * them).
  * Built at install with the compiled core (hatch_build.py), and held equal to the Python by tests/core/test_facade.py.
@@ -169,7 +169,46 @@ static PyObject *lines_that_could_differ(PyObject *module, PyObject *lines) {
     return found;
 }
 
+/* `hotjar_cli.core.decode.nested_deeper_here`: whether a line opens more than `levels` objects or lists within each
+ * other, its strings skipped (a `\` escapes the byte after it; a string left open runs to the line's end). Asked of
+ * lines long enough to be (more than twice `levels` bytes): a byte at a time, and nearly never. */
+static int deeper(const char *line, Py_ssize_t size, Py_ssize_t levels) {
+    Py_ssize_t depth = 0;
+    for (Py_ssize_t at = 0; at < size; at++) {
+        char byte = line[at];
+        if (byte == '"') {
+            for (at++; at < size && line[at] != '"'; at++)
+                if (line[at] == '\\')
+                    at++;
+        } else if (byte == '{' || byte == '[') {
+            if (++depth > levels)
+                return 1;
+        } else if (byte == '}' || byte == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+static PyObject *nested_deeper(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "nested_deeper takes a line and a number of levels");
+        return NULL;
+    }
+    Py_ssize_t levels = PyLong_AsSsize_t(args[1]);
+    if (levels == -1 && PyErr_Occurred())
+        return NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    int found = deeper(view.buf, view.len, levels);
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
 static PyMethodDef module_functions[] = {
+    {"nested_deeper", (PyCFunction)(void (*)(void))nested_deeper, METH_FASTCALL, NULL},
     {"could_differ", (PyCFunction)could_differ, METH_O, NULL},
     {"could_differ_bytewise", (PyCFunction)could_differ_bytewise, METH_O, NULL},
     {"lines_that_could_differ", (PyCFunction)lines_that_could_differ, METH_O, NULL},

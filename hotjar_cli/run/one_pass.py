@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -17,6 +18,7 @@ from hotjar_cli.core.decode import (
     decode_fields,
     parse_batch,
     parse_line,
+    too_deep,
     with_copy,
 )
 from hotjar_cli.core.facade import lines_that_could_differ
@@ -34,6 +36,19 @@ from hotjar_cli.core.views import SiteNames, View, Views
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.sources.reader import BLOCK_BYTES, lines_before, open_source, read_blocks
 from hotjar_cli.sources.source import InputError, ReadError, Source
+
+RECURSION_LIMIT = 4_000
+"""The interpreter's recursion limit while a process runs passes, at least: a line nests up to `core.decode.MAX_LEVELS`
+(deeper, it is not decoded: `too_deep`), and each level costs a decoder, an encoder or a pickle one or two levels of
+recursion wherever it is called (the interpreter's 1,000 stopped a report or a worker's answer holding a value nested
+600 to 980 levels deep). A level of C recursion takes well under a kilobyte of an 8 MB stack."""
+
+
+def deep_enough() -> None:
+    """Raise the interpreter's recursion limit to `RECURSION_LIMIT` for the rest of the process (never lowered: other
+    threads may be running passes). Every pass does, and so does a process that only writes what its workers read."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
 
 
 class PassSettings(msgspec.Struct):
@@ -110,6 +125,7 @@ def run_pass(
     counting (nothing per message refers back to itself), and a collection every few hundred messages would
     only walk them.
     """
+    deep_enough()
     with collector_paused():
         return _run(
             sources,
@@ -247,7 +263,7 @@ def _run(
                     for raw in lines:  # each with its line end, which JSON ignores
                         line_number += 1
                         try:
-                            message = decode_fields(raw)
+                            message = None if too_deep(raw) else decode_fields(raw)
                         except DECODE_ERRORS:
                             message = None
                         if differing and message is not None and line_number - first in differing:

@@ -53,7 +53,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.core.visible import given
 from hotjar_cli.run.counting import attach, for_worker
-from hotjar_cli.run.one_pass import Observer, PassSettings, run_pass
+from hotjar_cli.run.one_pass import Observer, PassSettings, deep_enough, run_pass
 from hotjar_cli.sources.reader import is_compressed, lines_before, size_of, split_ranges
 from hotjar_cli.sources.source import InputError, ReadError, Source
 
@@ -376,6 +376,7 @@ def run_jobs(
     The summary and what is written to `out` are those of one process reading the sources in order. `meanwhile`
     is called only when the work is shared among workers.
     """
+    deep_enough()  # the workers' answers are unpickled, and the report written, here
     engine = engine if engine is not None else LocalEngine(jobs)
     units = engine.plan(sources, View.INVENTORY in settings.views)
     if units is None:

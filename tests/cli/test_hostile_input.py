@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,14 @@ import pytest
 from hotjar_cli.core.decode import (
     BINARY_BYTES,
     BOM_INSIDE,
+    MAX_LEVELS,
     NUL_BYTES,
     SPREAD_OVER_LINES,
     TOO_DEEP,
     Unreadable,
     parse_line,
 )
+from hotjar_cli.run.one_pass import deep_enough
 from tests.support.cli import cli, one_line, process, track
 
 
@@ -50,15 +53,61 @@ def test_a_line_nested_too_deeply_to_read_is_invalid_json(levels: int) -> None:
         assert parsed.detail == TOO_DEEP
 
 
-@pytest.mark.parametrize("command", [["validate"], ["validate", "--jobs", "2"], ["inventory"], ["replay", "--dry-run"]])
-def test_every_command_reads_on_past_lines_nested_too_deeply(logs: Any, command: list[str]) -> None:
-    # Enough lines after them that `--jobs 2` splits the file.
-    path = logs("deep.jsonl", deep_lines(1_000) + deep_lines(900) + track() * 50_000)
-    result = cli(*command, path, *(["--fail-on", "never"] if command[0] == "validate" else []))
-    assert result.code == 0, result.stderr
-    if command[0] == "validate":
-        report = json.loads(cli(*command, path, "-f", "json", "--fail-on", "never").stdout)
-        assert report["summary"]["rules"]["HJ001"] == 4
+def nested_objects(levels: int) -> str:
+    return '{"a": ' * levels + "1" + "}" * levels
+
+
+def as_deep_as(levels: int) -> str:
+    """An identify and a track nested `levels` deep, the message itself counted."""
+    value = nested_objects(levels - 2)
+    return (
+        f'{{"type": "identify", "userId": "u1", "traits": {{"x": {value}}}}}\n'
+        f'{{"type": "track", "userId": "u1", "event": "x", "properties": {{"x": {value}}}}}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *(["validate", "-f", form] for form in ("json", "html", "jsonl", "markdown", "text", "junit", "github")),
+        *(["inventory", "-f", form] for form in ("json", "html", "csv", "text")),
+        ["replay", "--dry-run"],
+    ],
+)
+def test_every_command_reads_and_writes_lines_as_deep_as_a_line_is_read(
+    logs: Any, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # The deepest lines read, one level deeper, and lines far too deep, split over two processes: the depth a line is
+    # read to is the same in each, and a value that deep is pickled, decoded late and written wherever (the
+    # interpreter's 1,000 levels of recursion stopped a worker's answer at 600, a report at 975).
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")
+    text = track() * 300 + as_deep_as(MAX_LEVELS) + track() * 300 + as_deep_as(MAX_LEVELS + 1)
+    path = logs("deep.jsonl", text + deep_lines(1_000) + deep_lines(900) + track() * 300)
+    options = ["--fail-on", "never"] if command[0] == "validate" else []
+    one = cli(*command, path, "--jobs", "1", *options)
+    assert one.code == 0, one.stderr
+    assert cli(*command, path, "--jobs", "2", *options).stdout == one.stdout
+    if command[:3] == ["validate", "-f", "json"]:
+        assert one.json()["summary"]["rules"]["HJ001"] == 6
+
+
+def test_a_line_is_read_to_its_depth_however_deep_the_reader_is_called() -> None:
+    # A decoder stops where the interpreter's recursion runs out: lines past `MAX_LEVELS` are never decoded, and a pass
+    # leaves room enough for any other, even called 2,000 levels deep.
+    limit = sys.getrecursionlimit()
+    deep_enough()
+    try:
+        for levels in (MAX_LEVELS, MAX_LEVELS + 1, 5_000):
+            assert read_deep_down(as_deep_as(levels).encode(), 2_000) == [levels > MAX_LEVELS] * 2
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def read_deep_down(raw: bytes, levels: int) -> list[bool]:
+    """Whether each line is unreadable, read with `levels` of the interpreter's recursion in use."""
+    if levels:
+        return read_deep_down(raw, levels - 1)
+    return [isinstance(parse_line(line)[0][0], Unreadable) for line in raw.splitlines()]
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
+
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from hotjar_cli.core import decode
-from hotjar_cli.core.decode import SegmentMessage, decode_one, message_fields
+from hotjar_cli.core.decode import (
+    MAX_LEVELS,
+    SegmentMessage,
+    decode_one,
+    message_fields,
+    nested_deeper_here,
+    too_deep,
+)
+from tests.support.messages import PROPERTY_SETTINGS
 
 PLACES = {
     "anonymousId": decode.ANONYMOUS_ID,
@@ -59,3 +71,25 @@ def test_no_line_sets_where_the_facade_throws_but_the_decoder() -> None:
     assert thrown.copy_fault == ("__proto__", "hasOwnProperty")
     escaped = decode_one(b'{"type": "track", "event": "E", "\\u005f_proto__": "not a place"}')
     assert escaped.copy_fault is None
+
+
+brackets = st.lists(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b"\\", b"a", b":", b",", b"\n"]), max_size=40)
+
+
+@given(raw=brackets.map(b"".join) | st.binary(max_size=40), levels=st.integers(0, 6))
+@PROPERTY_SETTINGS
+@example(raw=b'["[[', levels=0)
+@example(raw=b'"\\"[', levels=0)
+@example(raw=b'"ab\\', levels=0)
+@example(raw=b"[]]][[", levels=1)
+def test_the_depth_screen_in_c_answers_as_the_python_one(screen_native: ModuleType, raw: bytes, levels: int) -> None:
+    expected = nested_deeper_here(raw, levels)
+    assert screen_native.nested_deeper(raw, levels) is expected
+    assert screen_native.nested_deeper(bytearray(raw), levels) is expected
+
+
+def test_the_depth_screen_skips_strings_and_counts_the_message_itself() -> None:
+    message = b'{"traits": {"a": [1, "]]]]", "[[[[\\"[["]}}'
+    assert not nested_deeper_here(message, 3) and nested_deeper_here(message, 2)
+    deepest = b'{"a": ' * MAX_LEVELS + b"1" + b"}" * MAX_LEVELS
+    assert not too_deep(deepest) and too_deep(b"[" + deepest + b"]")
