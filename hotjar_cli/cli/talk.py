@@ -6,11 +6,12 @@ with its control characters made visible. rich is imported only when something i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 from enum import Enum, IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, cast
 
 from hotjar_cli.core.visible import visible
 
@@ -26,6 +27,50 @@ def shown(text: str) -> str:
     """A line as stderr shows it: a path's bytes that are not UTF-8 as `\\xff`, as the reports write them (not as
     the lone surrogate `\\udcff` Python holds them as), then every control and invisible character visible."""
     return visible(_UNDECODED_BYTE.sub(lambda byte: f"\\x{ord(byte[0]) - 0xDC00:02x}", text))
+
+
+class Stderr:
+    """stderr as the consoles write to it: once it cannot be written (its reader went away, as in `2>&1 | head`, or
+    its device is full), what is said is dropped and the command goes on, to end with its own exit code; the error
+    ended it with 0, and a log that could not be read passed a gate."""
+
+    def __init__(self) -> None:
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                sys.stderr.write(text)
+            except OSError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                sys.stderr.flush()
+            except OSError:
+                self._drop()
+
+    def isatty(self) -> bool:
+        return not self.gone and sys.stderr.isatty()
+
+    def fileno(self) -> int:
+        return sys.stderr.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return sys.stderr.encoding
+
+    def _drop(self) -> None:
+        # Pointed at /dev/null, so that what stderr still holds is flushed at exit without a word.
+        self.gone = True
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+
+
+STDERR = cast("TextIO", Stderr())
+"""The stderr every console of the command line writes to (a text stream in all that they use of one)."""
 
 
 class ColorMode(str, Enum):
@@ -67,10 +112,10 @@ class Talk:
 
             forced = self.color.forced
             if forced is None:
-                self._console = Console(stderr=True, no_color="NO_COLOR" in os.environ, soft_wrap=True)
+                self._console = Console(file=STDERR, no_color="NO_COLOR" in os.environ, soft_wrap=True)
             else:
                 self._console = Console(
-                    stderr=True,
+                    file=STDERR,
                     soft_wrap=True,
                     force_terminal=forced or None,
                     no_color=not forced,
@@ -121,4 +166,4 @@ class Talk:
             return self.console
         from rich.console import Console
 
-        return Console(stderr=True, force_terminal=True, color_system=None)
+        return Console(file=STDERR, force_terminal=True, color_system=None)

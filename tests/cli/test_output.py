@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import stat
@@ -196,6 +197,48 @@ def test_a_reader_that_stops_early_leaves_the_exit_code_to_what_was_known(
     result, stderr = read_one_line([arg.format(log=log, names=names) for arg in args])
     assert result == code, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{broken}", "{log}"],
+        ["validate", "{broken}", "{log}", "-o", "{report}"],
+        ["inventory", "{broken}", "{log}", "-o", "{report}"],
+        ["replay", "--dry-run", "{broken}", "{log}"],
+    ],
+)
+@pytest.mark.parametrize("stderr", ["gone", "full"])
+def test_a_stderr_that_cannot_be_written_leaves_the_exit_code_to_the_run(
+    tmp_path: Path, args: list[str], stderr: str
+) -> None:
+    # A log that cannot be read to its end is exit 2 whatever becomes of what is said about it: `2>&1 | head -1`, a
+    # reader of stderr gone before it is written to, or a full device, ended the run with 0 (the error that writing
+    # to it raised).
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(MIXED.encode() * 50)[:60])
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED)
+    argv = [str(CLI), *(arg.format(broken=broken, log=log, report=tmp_path / "report") for arg in args)]
+    if stderr == "full" and FULL.exists():
+        with FULL.open("w") as full:
+            done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=full, timeout=60, check=False)
+        assert done.returncode == 2
+        return
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is said
+    try:
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=write, timeout=60, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 2
+    # and with stdout and stderr on one pipe whose reader takes a line: cut short while it streams its calls, the dry
+    # run reached no verdict (see `test_a_reader_that_stops_early_leaves_the_exit_code_to_what_was_known`)
+    reader = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == (141 if args[0] == "replay" else 2)
 
 
 def started_without(number: int) -> Any:
