@@ -250,7 +250,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
         if raw.startswith(UTF8_BOM):
             return [Unreadable(_INVALID_JSON_CODE, BOM_INSIDE)], False
         if b"\0" in raw:
-            return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES if _utf16_like(raw) else BINARY_BYTES)], False
+            return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES if utf16_like(raw) else BINARY_BYTES)], False
         lone = _LONE_SURROGATE.search(raw) if b"\\u" in raw else None  # the pattern's search is slow on a long line
         if lone is not None and not isinstance(error, RecursionError):
             # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
@@ -262,7 +262,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
     return [message], False
 
 
-def _utf16_like(raw: bytes) -> bool:
+def utf16_like(raw: bytes) -> bool:
     """Whether a line's NUL bytes are those of UTF-16 text: the other half of each Latin character, so at least
     half the bytes of one parity, and (nearly) none of the other. A binary file's NULs fall anywhere."""
     even, odd = raw[0::2].count(0), raw[1::2].count(0)

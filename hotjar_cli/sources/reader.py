@@ -18,7 +18,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from hotjar_cli.core.decode import MAX_LINE_BYTES
+from hotjar_cli.core.decode import MAX_LINE_BYTES, utf16_like
 from hotjar_cli.sources import s3
 from hotjar_cli.sources.source import (
     OWN_LINES,
@@ -543,6 +543,25 @@ def other_format(head: bytes) -> str | None:
     return None
 
 
+OTHER_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+"""Byte-order marks of text in an encoding other than UTF-8, which Segment never writes: what a Windows export writes
+(PowerShell's `Out-File`, Notepad's "Unicode"). Read as UTF-8, each line of it was counted as a broken message."""
+
+
+def other_encoding(head: bytes) -> str | None:
+    """The encoding of text other than UTF-8 that bytes begin as: a byte-order mark (`OTHER_ENCODINGS`), or the NUL
+    bytes UTF-16 puts beside each Latin character; None for any other."""
+    for mark, name in OTHER_ENCODINGS:
+        if head.startswith(mark):
+            return name
+    return "UTF-16" if b"\0" in head and utf16_like(head) else None
+
+
 def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
     """ReadError when the first bytes of a file (or of what its gzip stream holds, `gzipped`) are compressed in a
     way hotjar-cli does not read, gzip inside gzip included, or are those of a file of another kind
@@ -560,6 +579,13 @@ def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
         inside = "gzipped, and inside is " if gzipped else ""
         raise ReadError(
             f"the file is {inside}{kind}, not a log: hotjar-cli reads newline-delimited JSON, plain or gzipped"
+        )
+    encoding = other_encoding(head)
+    if encoding is not None:
+        inside = "gzipped, and inside is " if gzipped else ""
+        raise ReadError(
+            f"the file is {inside}{encoding} text, not UTF-8 as Segment writes logs: convert it first (iconv -f "
+            f"{encoding} -t UTF-8)"
         )
     found = compressed_with(head)
     if found is not None:
@@ -689,12 +715,17 @@ def _next_line_start(file: Seekable, end: int) -> int:
 
 def is_compressed(file: Path | Source) -> bool:
     """Whether a file (or a source's object) starts with gzip's magic bytes, or another compression's
-    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`): read whole, never in byte ranges, so that its
+    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`) or encoding (`other_encoding`): read whole, never in byte ranges, so that its
     first range says what it is and no other range reads its bytes as lines."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
         head = raw.read(HEAD_BYTES)
-    return head[:2] == GZIP_MAGIC or compressed_with(head) is not None or other_format(head) is not None
+    return (
+        head[:2] == GZIP_MAGIC
+        or compressed_with(head) is not None
+        or other_format(head) is not None
+        or other_encoding(head) is not None
+    )
 
 
 def lines_before(source: Source) -> int:

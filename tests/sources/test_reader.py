@@ -92,8 +92,30 @@ PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
         # Logs handed over as an archive: read as text, its headers broke each member's first line.
         (lambda: tar_of_logs(), "the file is a tar archive, not a log: extract it first (tar -xf)"),
         (lambda: gzip.compress(tar_of_logs()), "gzipped, and inside is a tar archive, not a log: extract it first"),
+        # Logs saved on Windows (PowerShell's Out-File, Notepad's "Unicode"): each line was a broken message.
+        (lambda: ("\ufeff" + LOG.decode()).encode("utf-16-le"), "the file is UTF-16 text, not UTF-8"),
+        (lambda: ("\ufeff" + LOG.decode()).encode("utf-16-be"), "(iconv -f UTF-16 -t UTF-8)"),
+        (lambda: LOG.decode().encode("utf-16-le") * 20, "the file is UTF-16 text"),
+        (lambda: ("\ufeff" + LOG.decode()).encode("utf-32-le"), "the file is UTF-32 text, not UTF-8"),
+        (lambda: gzip.compress(LOG.decode().encode("utf-16-le")), "the file is gzipped, and inside is UTF-16 text"),
     ],
-    ids=["xz", "bzip2", "gzip twice", "xz in gzip", "png", "gzipped png", "elf", "parquet", "tar", "tar.gz"],
+    ids=[
+        "xz",
+        "bzip2",
+        "gzip twice",
+        "xz in gzip",
+        "png",
+        "gzipped png",
+        "elf",
+        "parquet",
+        "tar",
+        "tar.gz",
+        "utf-16",
+        "utf-16 big-endian",
+        "utf-16 without its mark",
+        "utf-32",
+        "gzipped utf-16",
+    ],
 )
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_file_compressed_otherwise_or_of_another_kind_is_refused_in_one_line_not_read_as_text(
