@@ -17,7 +17,16 @@ if TYPE_CHECKING:
     from mypy_extensions import i64  # compiled, a machine integer; run as Python, an `int`
 
 # Final, these tables are statics when compiled, rather than a lookup in the module's names at every use.
-_fromisoformat: Final = datetime.fromisoformat
+
+
+def _fromisoformat(text: str) -> datetime:
+    """`datetime.fromisoformat`, which stops reading at a NUL character (CPython reads the text as C does), so that
+    `2024-03-01T10:00:00\u0000Z` was a time; Segment's `@segment/isodate`, and its spec's `dateTime`, have none."""
+    if "\x00" in text:
+        raise ValueError(f"Invalid isoformat string: {text!r}")
+    return datetime.fromisoformat(text)
+
+
 HOUR_STARTS: Final[dict[str, int]] = {}
 """The start of each hour met, in seconds, by its text `2024-03-01T10`: Segment's own times (`...T10:00:00.123Z`)
 are then read through it and in place, at a fraction of the cost of `fromisoformat`; any other form takes that
@@ -428,7 +437,7 @@ _ENDS: Final = ("Z", *(f".{number:03d}Z" for number in range(1, 1000)))
 
 def parse_time(text: str) -> datetime:
     """An ISO-8601 date or date-time; without a zone it is UTC. Raises ValueError."""
-    moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    moment = _fromisoformat(text.strip().replace("z", "Z"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

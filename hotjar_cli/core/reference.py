@@ -279,7 +279,7 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
 def date_time(text: str) -> bool:
     """An ISO-8601 date and time as `schemas/common.json` has one: a date, `T`, `t` or a space, then a time, then
     any zone (`Z` or `z`)."""
-    if len(text) < 16 or text[10] not in "Tt ":
+    if len(text) < 16 or text[10] not in "Tt " or "\x00" in text:  # at a NUL, `fromisoformat` stops reading
         return False
     try:
         datetime.fromisoformat(text.removesuffix("z") + "Z" if text.endswith("z") else text)

@@ -715,8 +715,8 @@ def _next_line_start(file: Seekable, end: int) -> int:
 
 def is_compressed(file: Path | Source) -> bool:
     """Whether a file (or a source's object) starts with gzip's magic bytes, or another compression's
-    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`) or encoding (`other_encoding`): read whole, never in byte ranges, so that its
-    first range says what it is and no other range reads its bytes as lines."""
+    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`) or encoding (`other_encoding`): read whole,
+    never in byte ranges, so that its first range says what it is and no other range reads its bytes as lines."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
         head = raw.read(HEAD_BYTES)

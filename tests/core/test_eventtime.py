@@ -19,6 +19,7 @@ from hotjar_cli.core.eventtime import (
     iso,
     iso_date_text,
     message_time,
+    parse_time,
     plain_is_segment_time,
     segment_time,
 )
@@ -49,6 +50,18 @@ def test_a_time_in_segment_form_is_its_own_order(text: str) -> None:
 )
 def test_any_other_time_is_read(text: str) -> None:
     assert segment_time(SegmentMessage(timestamp=text)) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-03-01T10:00:00\u0000Z", "2024-03-01T10:00:00Z\u0000", "2024-03-01T10:00\u0000", "2024-03-01\u0000"]
+)
+def test_a_time_holding_a_nul_is_no_time(text: str) -> None:
+    # Python's `fromisoformat` stops reading at a NUL: the first two were read as 10:00 and escaped HJ005.
+    message = SegmentMessage(timestamp=text)
+    assert not is_date_time(text) and not reference_date_time(text)
+    assert event_seconds(message) is None and message_time(message) is None
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        parse_time(text)
 
 
 def test_times_of_one_length_in_segment_form_sort_as_text_as_in_time() -> None:

@@ -35,6 +35,10 @@ DATE_STRINGS: list[str] = [
     "2024-01-01T1000",
     "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661",
     "\uff12\uff10\uff12\uff14-\u0660\u0661-\u0660\u0661",
+    # A NUL, at which Python's `fromisoformat` stops reading.
+    "2024-03-01T10:00:00\u0000Z",
+    "2024-03-01T10:00:00Z\u0000",
+    "2024-03-01\u0000",
     # A date alone.
     "2024-01-01",
     "0000-00-00",
