@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 import msgspec
 
@@ -58,6 +60,10 @@ def _is_one_of(value: object, users: frozenset[str]) -> bool:
     return type(value) is float and value in _numbers(users)[1]
 
 
+_JSON_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+"""A number as JSON writes one, and so a log."""
+
+
 @functools.lru_cache(maxsize=4)
 def _numbers(users: frozenset[str]) -> tuple[frozenset[Decimal], frozenset[float]]:
     """The users given that are numbers: exactly, for a whole number in the log (a Decimal equals an int of its
@@ -65,8 +71,10 @@ def _numbers(users: frozenset[str]) -> tuple[frozenset[Decimal], frozenset[float
     log's text read as JSON is too."""
     exact, nearest = set(), set()
     for user in users:
+        if _JSON_NUMBER.fullmatch(user) is None:  # ` 1`, `+1`, `01`, `1_000`: no log writes a number so
+            continue
         try:
-            number = Decimal(user.strip())
+            number = Decimal(user)
         except (InvalidOperation, ValueError):
             continue
         if number.is_finite():

@@ -1334,6 +1334,14 @@ def test_a_numeric_user_id_with_a_fraction_or_an_exponent_is_found_as_the_log_wr
     assert cli("replay", near, "--dry-run", "--user", "12345678901234567890").lines() == []
 
 
+@pytest.mark.parametrize("given", [" 1", "1 ", "+1", "01", "1_0", "\u0661", "1.", ".5e1"])
+def test_a_user_given_as_no_log_writes_a_number_is_no_number(logs: Any, given: str) -> None:
+    # A stray space in a shell variable, a plus sign or a leading zero found the number 1 (or 10, or 5).
+    log = '{"type":"identify","userId":1,"traits":{"plan":"pro"}}\n{"type":"identify","userId":10}\n'
+    log += '{"type":"identify","userId":5,"traits":{"plan":"pro"}}\n'
+    assert cli("replay", logs("events.jsonl", log), "--dry-run", "--user", given).lines() == []
+
+
 @pytest.mark.parametrize("given", ["0", "-0", "0.0"])
 def test_a_user_id_that_is_the_number_zero_is_found(logs: Any, given: str) -> None:
     # Segment takes a userId of 0 for none (HJ103), which is why such an identify is looked for; `--user 0` found
