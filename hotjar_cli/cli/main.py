@@ -125,6 +125,8 @@ class ClosedOutput(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if text:
+            if "--help" in sys.argv[1:]:
+                raise OSError(errno.EBADF, "closed, so the help cannot go there")
             hint = " (name a file with -o)" if command_name() in WRITES_TO_A_FILE else ""
             raise OSError(errno.EBADF, f"closed, so the report cannot go there{hint}")
         return 0
