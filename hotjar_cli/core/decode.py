@@ -214,7 +214,21 @@ _LONE_SURROGATE = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
-"""A `\\uD800`–`\\uDFFF` escape without its other half: JavaScript's JSON.parse takes it, a UTF-8 decoder cannot."""
+"""A `\\uD800`–`\\uDFFF` escape without its other half: JavaScript's JSON.parse takes it, a UTF-8 decoder cannot.
+Found where it is not one too (`\\\\ud800`, an escaped backslash before `ud800`): `_LONE_SURROGATE_ESCAPE` tells."""
+_LONE_SURROGATE_ESCAPE = re.compile(
+    rb"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+"""An escaped backslash, a surrogate pair's escapes, or a lone surrogate's escape, each whole and in turn from the
+line's start: so an escape is never read inside another (`\\\\ud800` is a backslash, then `ud800`)."""
+
+
+def _mended_escape(found: re.Match[bytes]) -> bytes:
+    """A lone surrogate's escape as U+FFFD's, as a browser's UTF-8 makes it; any other as it is."""
+    escape = found.group()
+    return rb"\ufffd" if len(escape) == 6 else escape
+
+
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _json_types = {
     dict: "an object",
@@ -253,9 +267,12 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             return [Unreadable(_INVALID_JSON_CODE, NUL_BYTES if utf16_like(raw) else BINARY_BYTES)], False
         lone = _LONE_SURROGATE.search(raw) if b"\\u" in raw else None  # the pattern's search is slow on a long line
         if lone is not None and not isinstance(error, RecursionError):
-            # msgspec says "truncated" of a lone high surrogate: the line is whole, the escape is what it cannot read
-            detail = f"a lone UTF-16 surrogate ({lone.group().decode()}), which UTF-8 text cannot hold"
-            return [Unreadable(_INVALID_JSON_CODE, detail)], False
+            # A lone surrogate's escape, which UTF-8 text cannot hold (JavaScript's `slice` cuts an emoji in two):
+            # JSON.parse takes it, and a browser sends U+FFFD for it, so Hotjar receives that. So does the message
+            # here: it was never lost (msgspec refuses it, saying "truncated").
+            mended = _LONE_SURROGATE_ESCAPE.sub(_mended_escape, raw)
+            if mended != raw:
+                return parse_line(mended, max_line_bytes)
         return [_not_json(raw, error)], False
     if message.batch is not None:
         return parse_batch(message)

@@ -16,6 +16,7 @@ from hotjar_cli.core.decode import (
     NUL_BYTES,
     SPREAD_OVER_LINES,
     TOO_DEEP,
+    SegmentMessage,
     Unreadable,
     parse_line,
 )
@@ -144,17 +145,33 @@ def test_a_seed_that_is_not_utf8_names_its_line(logs: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "escape"),
+    ("raw", "event"),
     [
-        (rb'{"type": "track", "userId": "u1", "event": "ab\ud800"}', "\\ud800"),
-        (rb'{"type": "track", "userId": "u1", "event": "ab\udc00x"}', "\\udc00"),
-        (rb'{"type": "track", "userId": "u1", "event": "\ud83d\ude00 \uDBFF"}', "\\uDBFF"),
+        (rb'{"type": "track", "userId": "u1", "event": "ab\ud800"}', "ab\ufffd"),
+        (rb'{"type": "track", "userId": "u1", "event": "ab\udc00x"}', "ab\ufffdx"),
+        (rb'{"type": "track", "userId": "u1", "event": "\ud83d\ude00 \uDBFF"}', "\U0001f600 \ufffd"),
+        (rb'{"type": "track", "userId": "u1", "event": "\\ud800 \udc00\ud800"}', "\\ud800 \ufffd\ufffd"),
+        (rb'{"type": "track", "userId": "u1", "event": "\\\ud800", "context": {"a": "\udfff"}}', "\\\ufffd"),
     ],
 )
-def test_a_lone_surrogate_is_named_as_what_it_is(raw: bytes, escape: str) -> None:
+def test_a_lone_surrogate_is_read_as_segment_reads_it(raw: bytes, event: str) -> None:
+    # JavaScript's `slice` cuts an emoji in two, and JSON.stringify writes the half as an escape: JSON.parse takes it,
+    # and a browser sends U+FFFD for it. The message was counted as invalid JSON, and lost.
     (parsed,), _ = parse_line(raw)
-    assert isinstance(parsed, Unreadable)
-    assert parsed.detail == f"a lone UTF-16 surrogate ({escape}), which UTF-8 text cannot hold"
+    assert isinstance(parsed, SegmentMessage)
+    assert parsed.event == event
+
+
+def test_a_message_holding_a_lone_surrogate_is_counted_and_replayed(logs: Any) -> None:
+    path = logs(
+        "cut.jsonl",
+        '{"type": "identify", "userId": "u1", "traits": {"name": "Ana \\ud83d", "x\\udc00": 1}}\n'
+        '{"type": "track", "userId": "u1", "event": "Signed Up", "context": {"page": {"title": "\\ud83d"}}}\n',
+    )
+    report = cli("validate", path, "-f", "json").json()
+    assert report["summary"]["outcomes"]["invalid"] == 0
+    calls = [line["call"] for line in cli("replay", path, "--dry-run").lines()]
+    assert calls == [["identify", "u1", {"name": "Ana \ufffd", "x\ufffd": 1}], ["event", "Signed Up"]]
 
 
 def test_a_surrogate_pair_is_one_character() -> None:
