@@ -229,6 +229,11 @@ def _mended_escape(found: re.Match[bytes]) -> bytes:
     return rb"\ufffd" if len(escape) == 6 else escape
 
 
+def mend_lone_surrogates(raw: bytes) -> bytes:
+    """A line with each lone surrogate's escape written as U+FFFD's, which a UTF-8 decoder takes (see `parse_line`)."""
+    return _LONE_SURROGATE_ESCAPE.sub(_mended_escape, raw) if b"\\u" in raw else raw
+
+
 _properties_keys = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _json_types = {
     dict: "an object",
@@ -270,7 +275,7 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             # A lone surrogate's escape, which UTF-8 text cannot hold (JavaScript's `slice` cuts an emoji in two):
             # JSON.parse takes it, and a browser sends U+FFFD for it, so Hotjar receives that. So does the message
             # here: it was never lost (msgspec refuses it, saying "truncated").
-            mended = _LONE_SURROGATE_ESCAPE.sub(_mended_escape, raw)
+            mended = mend_lone_surrogates(raw)
             if mended != raw:
                 return parse_line(mended, max_line_bytes)
         return [_not_json(raw, error)], False

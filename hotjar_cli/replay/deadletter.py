@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgspec
 import orjson
 
+from hotjar_cli.core.decode import mend_lone_surrogates
 from hotjar_cli.core.model import HotjarCall
 from hotjar_cli.replay.plan import Origin, UserPlan
 from hotjar_cli.sources.reader import open_source, read_lines
@@ -139,33 +141,49 @@ def _read_again(source: Source, wanted: list[_Wanted]) -> Iterable[tuple[bytes, 
                 yield message, False
 
 
+_OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+
+
 def _original(raw: bytes, origin: Origin) -> bytes | None:
-    """The message at `origin` on its line, or None when the line no longer holds it."""
+    """The message at `origin` on its line, or None when the line no longer holds it. The line is read as the replay
+    read it: its values kept as their bytes, so one the replay planned is found again whatever its `context` holds
+    (a byte that is not UTF-8, a number past a double: read whole, such a line was rebuilt from its call, without its
+    `timestamp`, `context` and `integrations`)."""
     try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+        value = _OBJECT.decode(mend_lone_surrogates(raw))
+        index = origin.position.index
+        if index is None:
+            return raw if _same_message(value, origin) else None
+        items = _ITEMS.decode(value["batch"]) if "batch" in value else []
+        if index >= len(items):
+            return None
+        item = _OBJECT.decode(items[index])
+        for shared in ("context", "integrations"):
+            outer = _members(value.get(shared))
+            if outer:  # as Segment applies an envelope's: under the item's own
+                own = _members(item.get(shared))
+                item[shared] = msgspec.Raw(msgspec.json.encode(outer if own is None else {**outer, **own}))
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    if not isinstance(value, dict):
-        return None
-    index = origin.position.index
-    if index is None:
-        return raw if _same_message(value, origin) else None
-    items = value.get("batch")
-    if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], dict):
-        return None
-    item = dict(items[index])
-    for shared in ("context", "integrations"):
-        outer = value.get(shared)
-        if isinstance(outer, dict) and outer:
-            own = item.get(shared)
-            item[shared] = {**outer, **own} if isinstance(own, dict) else outer
-    return orjson.dumps(item) if _same_message(item, origin) else None
+    return msgspec.json.encode(item) if _same_message(item, origin) else None
 
 
-def _same_message(value: dict[str, Any], origin: Origin) -> bool:
+def _members(value: msgspec.Raw | None) -> dict[str, msgspec.Raw] | None:
+    """An object's members, as their bytes; None for anything but an object."""
+    if value is None or not bytes(value).startswith(b"{"):
+        return None
+    return _OBJECT.decode(value)
+
+
+def _same_message(value: dict[str, msgspec.Raw], origin: Origin) -> bool:
     if origin.message_id is None:
         return True
-    return value.get("messageId") == origin.message_id
+    held = value.get("messageId")
+    try:
+        return held is not None and msgspec.json.decode(held) == origin.message_id
+    except msgspec.DecodeError:
+        return False
 
 
 def rebuild(call: HotjarCall, user: str, origin: Origin) -> bytes:
