@@ -181,6 +181,37 @@ def test_the_dead_letter_file_holds_original_messages_from_files_batches_gzip_an
     ]
 
 
+def test_a_message_the_replay_read_is_dead_lettered_as_it_was_whatever_its_context_holds(tmp_path: Path) -> None:
+    # A byte that is not UTF-8 in `context` (kept as bytes, never checked), a number past a double in `properties`,
+    # a lone surrogate's escape: read whole and strictly again, each was rebuilt from its call, without its
+    # `timestamp`, `context` and `integrations`, so a replay of the file with the same --since planned nothing.
+    lines = [
+        b'{"type":"identify","userId":"z1","messageId":"z1a","timestamp":"2024-04-02T00:00:00Z","traits":{"n":"x"},'
+        b'"context":{"timezone":"Asia/Tokyo","t":"caf\xe9"},"integrations":{"All":false,"Hotjar":true}}',
+        b'{"type":"track","userId":"z2","event":"E","timestamp":"2024-04-02T00:00:00Z","properties":{"x":1e400}}',
+        b'{"type":"track","userId":"z3","event":"E","messageId":"z3\\ud83d","context":{"page":{"title":"\\ud83d"}}}',
+    ]
+    log = tmp_path / "log.ndjson"
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    batch = tmp_path / "batch.ndjson"
+    batch.write_bytes(
+        b'{"batch":[{"type":"track","userId":"z4","event":"E","context":{"t":"x"}}],'
+        b'"context":{"timezone":"Asia/Tokyo","n":1e400},"integrations":{"Amplitude":false}}\n'
+    )
+    plan = plan_events(events_of(log, batch))
+    dead = DeadLetter(tmp_path / "dead.ndjson")
+    for user in plan.users:
+        dead.add(user)
+    result = dead.write()
+    written = (tmp_path / "dead.ndjson").read_bytes().splitlines()
+    assert (result.messages, result.rebuilt) == (4, 0)
+    assert written[:3] == lines
+    assert written[3] == (
+        b'{"type":"track","userId":"z4","event":"E","context":{"timezone":"Asia/Tokyo","n":1e400,"t":"x"},'
+        b'"integrations":{"Amplitude":false}}'
+    )
+
+
 def test_a_changed_input_gives_rebuilt_dead_letters(tmp_path: Path) -> None:
     log = write(
         tmp_path / "log.ndjson", {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "messageId": "m1"}
