@@ -559,7 +559,8 @@ def other_encoding(head: bytes) -> str | None:
     for mark, name in OTHER_ENCODINGS:
         if head.startswith(mark):
             return name
-    return "UTF-16" if b"\0" in head and utf16_like(head) else None
+    # Without a mark: a first character of one NUL byte and one other, and NULs beside each character that follows.
+    return "UTF-16" if len(head) >= 4 and (head[0] == 0) != (head[1] == 0) and utf16_like(head) else None
 
 
 def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
