@@ -319,7 +319,8 @@ class Mapper:
             return _decision((*spec, outside), None) if spec else _IGNORED_OUTSIDE[outside]
         disabled = _disabled_for_hotjar(message) if message.integrations else ""
         if disabled:
-            return _decision((*spec, _DISABLED[disabled]), None) if spec else _IGNORED_BY[disabled]
+            setting = _DISABLED.get(disabled) or Finding(_DISABLED_FOR_HOTJAR_CODE, disabled, "")
+            return _decision((*spec, setting), None) if spec or disabled not in _IGNORED_BY else _IGNORED_BY[disabled]
         fault = fields[COPY_FAULT]
         if fault is not None and kind in _COPIED_TYPES:
             return _uncopyable(fault, spec)  # before the integration's own rules: it never runs
@@ -612,23 +613,43 @@ ANALYTICS_NEXT_VERSIONS: Final = ("next-", "npm:next-")
 def _disabled_for_hotjar(message: SegmentMessage) -> str:
     """The path of the setting that keeps a message from Hotjar, or "" when it is enabled.
 
-    Classic analytics.js: `Hotjar: false` disables, and `All: false` does when the `Hotjar` key is absent; any other
-    value of `Hotjar` (null included) enables. analytics-next decides with `integrations.Hotjar ?? (integrations.All
-    !== false)` and keeps the message when the result is truthy: a null `Hotjar` falls through to `All`, and a falsy
-    one (`0`, `""`) disables.
+    Classic analytics.js: `Hotjar: false` disables, and `All: false` does when the `Hotjar` key is absent, `all` read
+    in any case (`_all_key`); any other value of `Hotjar` (null included) enables. analytics-next decides with
+    `integrations.Hotjar ?? (integrations.All !== false)` and keeps the message when the result is truthy: a null
+    `Hotjar` falls through to `All`, and a falsy one (`0`, `""`) disables.
     """
     integrations = message.integrations
     if not isinstance(integrations, dict) or not integrations:
         return ""
+    next_ = _sent_by_analytics_next(message)
     if "Hotjar" in integrations:
         value = integrations["Hotjar"]
         if value is False:
             return "$.integrations.Hotjar"
-        if is_truthy(value) or not _sent_by_analytics_next(message):
+        if is_truthy(value) or not next_:
             return ""
         if value is not None:
             return "$.integrations.Hotjar"
-    return "$.integrations.All" if integrations.get("All") is False else ""
+    if next_:
+        return "$.integrations.All" if integrations.get("All") is False else ""
+    key = _all_key(integrations)
+    if key is None or integrations[key] is not False:
+        return ""
+    return "$.integrations.All" if key == "All" else json_path("$.integrations", key)
+
+
+_NOT_IN_A_KEY: Final = re.compile(r"[^a-zA-Z0-9.]+")
+"""What obj-case leaves out of a key before it compares it, lower-cased, with the one looked for."""
+
+
+def _all_key(integrations: dict[str, Any]) -> str | None:
+    """The key classic analytics.js reads `all` from (segmentio-facade's `enabled`, through obj-case): the first that
+    is `all` once lower-cased, with every character but letters, digits and dots left out (`All`, `all`, `ALL`,
+    `a_l_l`); None when there is none."""
+    for key in integrations:
+        if key == "All" or (len(key) >= 3 and _NOT_IN_A_KEY.sub("", key).lower() == "all"):
+            return key
+    return None
 
 
 def _sent_by_analytics_next(message: SegmentMessage) -> bool:

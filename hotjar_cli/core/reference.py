@@ -342,7 +342,13 @@ def disabled_by(integrations: Any) -> str | None:
         return None
     if "Hotjar" in integrations:
         return "$.integrations.Hotjar" if integrations["Hotjar"] is False else None
-    return "$.integrations.All" if integrations.get("All") is False else None
+    # obj-case finds `all` as the first key whose ASCII letters and digits (and dots) spell it, in any case.
+    for key, value in integrations.items():
+        if "".join(c for c in key if c.isascii() and (c.isalnum() or c == ".")).lower() == "all":
+            if value is not False:
+                return None
+            return "$.integrations.All" if key == "All" else json_path("$.integrations", key)
+    return None
 
 
 def decision(findings: list[Finding], call: HotjarCall | None) -> Decision:

@@ -245,9 +245,12 @@ DISABLED_FOR_HOTJAR = Rule(
     effect=Effect.IGNORED,
     message="Message is disabled for Hotjar",
     what_it_does="Notes a message whose `integrations.Hotjar` is `false`, or whose `integrations.All` "
-    "is `false` with `Hotjar` unset. Keys are case-sensitive; `Hotjar: true` or a settings object "
-    "re-enables it. A message sent by analytics-next (`context.library.version` starting with `next-` or "
-    "`npm:next-`) follows analytics-next's own rule, `Hotjar ?? (All !== false)`: `Hotjar: null` counts as "
+    "is `false` with `Hotjar` unset. `Hotjar` is read as written; classic analytics.js reads `All` in any case "
+    "and with any characters but letters and digits left out (`all`, `ALL`, `a_l_l`: the first such key), as "
+    "segmentio-facade's obj-case does (the `all` and `providers` it would read in `context` when set there are "
+    "not read). `Hotjar: true` or a settings object re-enables it. A message sent by analytics-next "
+    "(`context.library.version` starting with `next-` or `npm:next-`) follows analytics-next's own rule, "
+    "`Hotjar ?? (All !== false)`, with `All` as written: `Hotjar: null` counts as "
     'unset, and a falsy `Hotjar` (`0`, `""`) disables it too.',
     why_it_matters="The message never reaches Segment's Hotjar integration. Segment's S3 archive "
     "ignores the `integrations` object, so archives hold such messages although Hotjar never got them.",

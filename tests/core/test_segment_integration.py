@@ -21,6 +21,7 @@ from hotjar_cli.core.reference import ReferenceMapper
 from hotjar_cli.core.rules import (
     ATTRIBUTE_NAME_TOO_LONG,
     ATTRIBUTE_VALUE_TOO_LONG,
+    DISABLED_FOR_HOTJAR,
     EVENT_NAME_INVALID_CHARACTERS,
     INVALID_TRAITS,
     LIST_TRAIT,
@@ -30,7 +31,7 @@ from hotjar_cli.core.rules import (
     UNCOPYABLE_MESSAGE,
     UNSAFE_NUMBER,
 )
-from tests.support.integration import segment_calls
+from tests.support.integration import segment_calls, segment_enabled
 
 NOT_OBJECTS = ['"pro"', '""', "42", "0", "-0", "1.5", "true", "false", '["pro"]', "[]", "[{}]"]
 """`traits` that are present, not null and not an object."""
@@ -487,3 +488,49 @@ def test_the_mapping_throws_on_each_timestamp_the_facade_throws_on_and_the_scree
             assert could_differ_here(line.encode()), line
     threw = Counter(result.get("threw") for result in done)  # each answer, many times over
     assert threw[None] > 200 and threw["Cannot convert object to primitive value"] > 100
+
+
+INTEGRATION_SETTINGS = [
+    {},
+    {"All": False},
+    {"all": False},
+    {"ALL": False},
+    {"a_l_l": False},
+    {"all ": False},
+    {"A-L-L!": False},
+    {"a.ll": False},
+    {"al": False},
+    {"All": True},
+    {"all": "false"},
+    {"All": 0},
+    {"All": None},
+    {"all": "no", "All": False},
+    {"All": False, "all": True},
+    {"Amplitude": False, "aLL": False},
+    {"All": False, "Hotjar": True},
+    {"all": False, "Hotjar": {}},
+    {"all": False, "Hotjar": None},
+    {"all": False, "hotjar": True},
+    {"All": True, "Hotjar": False},
+    {"Hotjar": 0},
+    {"Hotjar": "false"},
+]
+
+
+def test_a_message_is_disabled_for_hotjar_exactly_where_classic_analytics_js_keeps_it_from_the_integration(
+    segment_integration_folder: Path,
+) -> None:
+    # Classic analytics.js reads `all` through obj-case, in any case: `{"all": false}`, as `analytics.track(name,
+    # props, {all: false})` logs it, was taken for enabled, sent, and given a slot of the site's.
+    lines = [
+        json.dumps({"type": "track", "userId": "u1", "event": "E", "integrations": settings})
+        for settings in INTEGRATION_SETTINGS
+    ]
+    enabled = segment_enabled(segment_integration_folder, lines)
+    mapper, reference = Mapper(Limits()), ReferenceMapper(Limits())
+    for line, settings, handed in zip(lines, INTEGRATION_SETTINGS, enabled, strict=True):
+        (message,), _ = parse_line(line.encode())
+        for decided in (mapper.decide(message), reference.decide(message)):
+            ignored = [finding.path for finding in decided.findings if finding.code == DISABLED_FOR_HOTJAR.code]
+            assert bool(ignored) is not handed, settings
+            assert (decided.call is not None) is handed, settings

@@ -48,6 +48,28 @@ process.stdout.write(JSON.stringify(results));
 """
 
 
+ENABLED_SCRIPT = r"""
+const {Track} = require('segmentio-facade');
+// What classic analytics.js asks before it hands a message to an integration (analytics.js-core's `_invoke`:
+// `facadeCopy.enabled(name)`), of each message as the browser parsed it.
+const messages = JSON.parse(require('fs').readFileSync(0, 'utf8')).map(text => JSON.parse(text));
+process.stdout.write(JSON.stringify(messages.map(message => new Track(message).enabled('Hotjar'))));
+"""
+
+
+def segment_enabled(folder: Path, lines: list[str]) -> list[bool]:
+    """For each message (one JSON text), whether classic analytics.js hands it to its Hotjar integration: the
+    facade's own `enabled('Hotjar')`."""
+    (folder / "enabled.js").write_text(ENABLED_SCRIPT)
+    done = subprocess.run(
+        ["node", "enabled.js"], cwd=folder, capture_output=True, text=True, timeout=120, input=json.dumps(lines)
+    )
+    assert done.returncode == 0, done.stderr
+    results: list[bool] = json.loads(done.stdout)
+    assert len(results) == len(lines)
+    return results
+
+
 def install_segment_integration(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with Segment's Hotjar integration installed from the npm registry (see the module's documentation)."""
     name = "segment-hotjar-" + "-".join(version for version in PACKAGES.values())
