@@ -326,6 +326,10 @@ class Runner:
         handled = []
         for signum in (signal.SIGINT, signal.SIGTERM):
             before = signal.getsignal(signum)
+            if before is signal.SIG_IGN:
+                # Ignored by whoever started the command (a shell's `&` ignores Ctrl-C), as the command keeps it
+                # ignored (`stop_on_sigterm`): a signal the planning shrugged off stopped the sending.
+                continue
             try:
                 loop.add_signal_handler(signum, self._on_interrupt)
                 handled.append((signum, before))

@@ -221,6 +221,34 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_sends_the_rest(
     assert len(repeated_users(log, fake)) <= CONCURRENCY
 
 
+def test_ctrl_c_that_whoever_started_the_replay_ignores_stops_nothing(tmp_path: Path, fake: FakeHotjar) -> None:
+    # A shell's `replay ... &` starts it with Ctrl-C ignored, which the command keeps to while it reads its logs: once
+    # sending began, the signal stopped it all the same, so the same command stopped or not by when it came.
+    log = generate_log(tmp_path / "log.ndjson", users=40)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+
+    def ignoring_ctrl_c() -> None:
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    first = subprocess.Popen(
+        replay_command(log.path, fake, checkpoint, dead),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=ignoring_ctrl_c,
+    )
+    try:
+        wait_for_users(first, checkpoint, 10)
+        os.killpg(first.pid, signal.SIGINT)
+        code, report, said = finish(first)
+    finally:
+        clean_up(first)
+    assert code == 0, said
+    assert report["interrupted"] is False and report["users_sent"] == 40
+    assert "stopping" not in said
+
+
 def received_args(fake: FakeHotjar) -> list[list[Any]]:
     return [call.args for call in fake.received()]
 
