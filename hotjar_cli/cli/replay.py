@@ -33,6 +33,7 @@ from hotjar_cli.cli.command import (
     voice,
     with_progress,
 )
+from hotjar_cli.cli.main import ClosedOutput
 from hotjar_cli.cli.options import (
     Color,
     ConfigPath,
@@ -354,6 +355,10 @@ def replay(
     if delivery is None:
         return print_calls(talk, common, job_count(jobs), chosen, progress)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
+    if delivery.report_json and isinstance(sys.stdout, ClosedOutput):
+        # Known before the first user: refused once every call was sent, the run exited 2, and a wrapper that runs
+        # it again on 2 sent every call again.
+        raise UsageError("--report json: standard output is closed (the command was started without it)")
     return send(talk, common, delivery, progress)
 
 

@@ -296,6 +296,32 @@ def test_a_report_for_a_standard_output_the_command_was_started_without_is_one_l
     assert one_line(done.stderr.decode()) == f"hotjar-cli: error: standard output: closed, so {said}"
 
 
+def test_a_replay_whose_json_report_has_no_standard_output_is_refused_before_it_sends(logs: Any) -> None:
+    # Refused only once every call was sent, exit 2 read as "nothing done", and a wrapper sent every call again.
+    path = logs("log.jsonl", MIXED)
+    done = subprocess.run(
+        [
+            str(CLI),
+            "replay",
+            path,
+            "--site-id",
+            "1234567",
+            "--page-url",
+            "https://www.example.com/",
+            "--report",
+            "json",
+        ],
+        preexec_fn=started_without(1),
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == (
+        "hotjar-cli: error: --report json: standard output is closed (the command was started without it)"
+    )
+
+
 @pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
 def test_reading_a_standard_input_the_command_was_started_without_is_one_line_and_exit_2(command: list[str]) -> None:
     done = subprocess.run(
