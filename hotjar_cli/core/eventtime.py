@@ -16,8 +16,6 @@ from hotjar_cli.core.decode import Parsed, SegmentMessage
 if TYPE_CHECKING:
     from mypy_extensions import i64  # compiled, a machine integer; run as Python, an `int`
 
-# Final, these tables are statics when compiled, rather than a lookup in the module's names at every use.
-
 
 def _fromisoformat(text: str) -> datetime:
     """`datetime.fromisoformat`, which stops reading at a NUL character (CPython reads the text as C does), so that
@@ -27,6 +25,7 @@ def _fromisoformat(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+# Final, these tables are statics when compiled, rather than a lookup in the module's names at every use.
 HOUR_STARTS: Final[dict[str, int]] = {}
 """The start of each hour met, in seconds, by its text `2024-03-01T10`: Segment's own times (`...T10:00:00.123Z`)
 are then read through it and in place, at a fraction of the cost of `fromisoformat`; any other form takes that
