@@ -23,7 +23,7 @@ import click
 import typer
 
 from hotjar_cli.cli.settings import UsageError
-from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
+from hotjar_cli.cli.talk import STDERR, ColorMode, Talk, Verbosity
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.summary import Summary
@@ -519,7 +519,7 @@ def progress_bar(
 
     if talk.on_terminal:
         return ProgressBar(label, total_bytes(sources), talk.progress_console())
-    return ProgressLines(label, total_bytes(sources), sys.stderr)
+    return ProgressLines(label, total_bytes(sources), STDERR)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
 from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
 from hotjar_cli.core.visible import given
-from hotjar_cli.report.layout import written_to_a_file
+from hotjar_cli.report.layout import OutputConsole, written_to_a_file
 from hotjar_cli.report.records import rule_record
 
 if TYPE_CHECKING:
@@ -51,12 +51,12 @@ def list_rules(
 
 def _console(color: ColorMode) -> "Console":
     """stdout as a rich console, coloured as `--color` asks."""
-    from rich.console import Console
-
     forced = color.forced
     if forced is None:
-        return Console(no_color="NO_COLOR" in os.environ, force_terminal=written_to_a_file(sys.stdout))
-    return Console(force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None)
+        return OutputConsole(no_color="NO_COLOR" in os.environ, force_terminal=written_to_a_file(sys.stdout))
+    return OutputConsole(
+        force_terminal=forced or None, no_color=not forced, color_system="standard" if forced else None
+    )
 
 
 def print_table(color: ColorMode) -> None:

@@ -19,6 +19,15 @@ from rich.measure import Measurement
 from rich.text import Text
 
 
+class OutputConsole(Console):
+    """A rich console for a report: a reader that goes away (`| true`, `| head -1`) raises `BrokenPipeError`, which
+    the command answers with its verdict. Rich's own answer is to exit 1, which the command line took for a `--help |
+    head` and turned into 0: a failed gate exited 0, and its other reports went unwritten."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def written_to_a_file(out: object) -> bool | None:
     """False when `out` is a regular file (`-o report.txt`, `> report.txt`), else None: what rich's `force_terminal`
     is given under `--color auto`, so that a file never holds colour unless `--color always` asks, even with

@@ -206,6 +206,9 @@ def test_a_reader_that_stops_early_leaves_the_exit_code_to_what_was_known(
         ["validate", "{broken}", "{log}", "-o", "{report}"],
         ["inventory", "{broken}", "{log}", "-o", "{report}"],
         ["replay", "--dry-run", "{broken}", "{log}"],
+        # Progress written as plain lines: the first of them, failing, dropped the report and exited 2 or 141.
+        ["validate", "{broken}", "{log}", "-o", "{report}", "--progress"],
+        ["inventory", "{broken}", "{log}", "-o", "{report}", "--progress"],
     ],
 )
 @pytest.mark.parametrize("stderr", ["gone", "full"])
@@ -224,6 +227,7 @@ def test_a_stderr_that_cannot_be_written_leaves_the_exit_code_to_the_run(
         with FULL.open("w") as full:
             done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=full, timeout=60, check=False)
         assert done.returncode == 2
+        assert "-o" not in args or (tmp_path / "report").exists()
         return
     read, write = os.pipe()
     os.close(read)  # the reader is gone before anything is said
@@ -239,6 +243,31 @@ def test_a_stderr_that_cannot_be_written_leaves_the_exit_code_to_the_run(
     reader.stdout.readline()
     reader.stdout.close()
     assert reader.wait(timeout=60) == (141 if args[0] == "replay" else 2)
+
+
+@pytest.mark.parametrize("form", ["text", "json", "markdown"])
+def test_a_reader_gone_before_the_report_begins_leaves_the_verdict_and_the_other_reports(
+    tmp_path: Path, form: str
+) -> None:
+    # `validate ... | true`: the text report, written by rich, exited 0 whatever the verdict, and left every `--also`
+    # file unwritten (rich ends a closed pipe with exit 1, which the command line took for `--help | head`).
+    log = tmp_path / "log.jsonl"
+    log.write_text(MIXED)
+    also = tmp_path / "also.json"
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [str(CLI), "validate", log, "-f", form, "--also", f"json={also}"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(also.read_text())["summary"]["events"] > 0
 
 
 def started_without(number: int) -> Any:
