@@ -559,7 +559,12 @@ def other_encoding(head: bytes) -> str | None:
     for mark, name in OTHER_ENCODINGS:
         if head.startswith(mark):
             return name
-    # Without a mark: a first character of one NUL byte and one other, and NULs beside each character that follows.
+    # Without a mark: a first character of three NUL bytes and one other (UTF-32), or of one and one (UTF-16), with
+    # NULs beside each character that follows.
+    if len(head) >= 8 and head[0] != 0 and head[1:4] == head[5:8] == b"\0\0\0":
+        return "UTF-32"  # little-endian
+    if len(head) >= 8 and head[3] != 0 and head[:3] == head[4:7] == b"\0\0\0":
+        return "UTF-32"  # big-endian
     return "UTF-16" if len(head) >= 4 and (head[0] == 0) != (head[1] == 0) and utf16_like(head) else None
 
 

@@ -97,6 +97,8 @@ PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
         (lambda: ("\ufeff" + LOG.decode()).encode("utf-16-be"), "(iconv -f UTF-16 -t UTF-8)"),
         (lambda: LOG.decode().encode("utf-16-le") * 20, "the file is UTF-16 text"),
         (lambda: ("\ufeff" + LOG.decode()).encode("utf-32-le"), "the file is UTF-32 text, not UTF-8"),
+        (lambda: LOG.decode().encode("utf-32-le"), "the file is UTF-32 text, not UTF-8"),
+        (lambda: LOG.decode().encode("utf-32-be"), "(iconv -f UTF-32 -t UTF-8)"),
         (lambda: gzip.compress(LOG.decode().encode("utf-16-le")), "the file is gzipped, and inside is UTF-16 text"),
     ],
     ids=[
@@ -114,6 +116,8 @@ PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
         "utf-16 big-endian",
         "utf-16 without its mark",
         "utf-32",
+        "utf-32 without its mark",
+        "utf-32 big-endian without its mark",
         "gzipped utf-16",
     ],
 )
