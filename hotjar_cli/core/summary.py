@@ -276,7 +276,7 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
         # A spec problem in a field the payload leaves out: show that field too, so the diff can mark it.
         field_name = finding.path[2:]
         if finding.path in ("$.messageId", "$.timestamp") and field_name not in payload:
-            payload[field_name] = getattr(parsed, field_name)
+            payload[field_name] = _shown(getattr(parsed, field_name))
     return Example(
         position,
         message_id,
@@ -289,19 +289,35 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
     )
 
 
+SHOWN_LEVELS = 64
+"""Objects and lists within each other an example shows, the message counted; deeper, `DEEPER_THAN_SHOWN`. A line
+may nest 1,000 (`decode.MAX_LEVELS`): shown whole, each level indented a little more, 50 values that deep in a line
+of 100 KB made a JSON report of 101 MB, deeper than Python's `json` and jq read."""
+DEEPER_THAN_SHOWN = "‹nested deeper than a report shows›"
+
+
+def _shown(value: Any, levels: int = SHOWN_LEVELS - 1) -> Any:
+    """A value of the message as an example shows it: up to `levels` more objects and lists deep."""
+    if type(value) is dict:
+        return {key: _shown(item, levels - 1) for key, item in value.items()} if levels > 0 else DEEPER_THAN_SHOWN
+    if type(value) is list:
+        return [_shown(item, levels - 1) for item in value] if levels > 0 else DEEPER_THAN_SHOWN
+    return value
+
+
 def _payload(message: SegmentMessage) -> dict[str, Any]:
     payload: dict[str, Any] = {"type": message.type}
     if message.type == "track":
         payload["event"] = message.event
         properties = _safe_properties(message)
         if properties is not None:
-            payload["properties"] = properties
+            payload["properties"] = _shown(properties)
     elif message.traits is not None:
-        payload["traits"] = message.traits
+        payload["traits"] = _shown(message.traits)
     for key in ("userId", "anonymousId", "integrations"):
         value = getattr(message, key)
         if value is not None:
-            payload[key] = value
+            payload[key] = _shown(value)
     return payload
 
 

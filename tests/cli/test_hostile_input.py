@@ -20,6 +20,7 @@ from hotjar_cli.core.decode import (
     Unreadable,
     parse_line,
 )
+from hotjar_cli.core.summary import DEEPER_THAN_SHOWN
 from hotjar_cli.run.one_pass import deep_enough
 from tests.support.cli import cli, one_line, process, track
 
@@ -90,6 +91,20 @@ def test_every_command_reads_and_writes_lines_as_deep_as_a_line_is_read(
     assert cli(*command, path, "--jobs", "2", *options).stdout == one.stdout
     if command[:3] == ["validate", "-f", "json"]:
         assert one.json()["summary"]["rules"]["HJ001"] == 6
+
+
+def test_an_example_nested_as_deep_as_a_line_is_read_keeps_the_report_small_and_readable(logs: Any) -> None:
+    # Fifty values 997 levels deep in a line of 100 KB: shown whole, each level indented further, the JSON report was
+    # 101 MB, and deeper than Python's json (and jq) read.
+    deep = "[" * 997 + "1" + "]" * 997
+    path = logs(
+        "deep.jsonl", f'{{"type": "identify", "userId": "u1", "traits": {{"x": [{", ".join([deep] * 50)}]}}}}\n'
+    )
+    result = cli("validate", path, "-f", "json", "--fail-on", "never")
+    assert len(result.stdout) < 1_000_000
+    report = json.loads(result.stdout)  # no deeper than Python's own reader goes
+    assert DEEPER_THAN_SHOWN in result.stdout
+    assert report["summary"]["events"] == 1
 
 
 def test_a_line_is_read_to_its_depth_however_deep_the_reader_is_called() -> None:
