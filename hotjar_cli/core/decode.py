@@ -224,7 +224,7 @@ line's start: so an escape is never read inside another (`\\\\ud800` is a backsl
 
 
 def _mended_escape(found: re.Match[bytes]) -> bytes:
-    """A lone surrogate's escape as U+FFFD's, as a browser's UTF-8 makes it; any other as it is."""
+    """A lone surrogate's escape as U+FFFD's, as UTF-8 makes it; any other as it is."""
     escape = found.group()
     return rb"\ufffd" if len(escape) == 6 else escape
 
@@ -273,8 +273,8 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
         lone = _LONE_SURROGATE.search(raw) if b"\\u" in raw else None  # the pattern's search is slow on a long line
         if lone is not None and not isinstance(error, RecursionError):
             # A lone surrogate's escape, which UTF-8 text cannot hold (JavaScript's `slice` cuts an emoji in two):
-            # JSON.parse takes it, and a browser sends U+FFFD for it, so Hotjar receives that. So does the message
-            # here: it was never lost (msgspec refuses it, saying "truncated").
+            # JSON.parse takes it, and the integration makes its call: the message was never lost (msgspec refuses
+            # it, saying "truncated"). It is read as U+FFFD, what UTF-8 makes of such a half.
             mended = mend_lone_surrogates(raw)
             if mended != raw:
                 return parse_line(mended, max_line_bytes)
