@@ -169,7 +169,7 @@ def test_a_seed_that_is_not_utf8_names_its_line(logs: Any) -> None:
         (rb'{"type": "track", "userId": "u1", "event": "\\\ud800", "context": {"a": "\udfff"}}', "\\\ufffd"),
     ],
 )
-def test_a_lone_surrogate_is_read_as_segment_reads_it(raw: bytes, event: str) -> None:
+def test_a_lone_surrogate_is_read_as_u_fffd(raw: bytes, event: str) -> None:
     # JavaScript's `slice` cuts an emoji in two, and JSON.stringify writes the half as an escape: JSON.parse takes it,
     # and the integration makes its call. The message was counted as invalid JSON, and lost.
     (parsed,), _ = parse_line(raw)

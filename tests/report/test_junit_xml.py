@@ -88,7 +88,7 @@ def test_a_ci_reads_the_junit_report_of_a_log_full_of_characters_xml_forbids(
     assert visible(f'$.traits["seats{HOSTILE}"]') in shown
     assert "\\ufdd0\\ufdef\\ufffe\\uffff\\ud83f\\udffe\\udbff\\udfff" in shown  # as JSON writes them
     assert '"\\u0000" "\\u0001"' in shown  # the event name's characters Hotjar does not allow
-    assert ".jsonl:4" not in shown  # read as U+FFFD, as a browser sends it: no finding
+    assert ".jsonl:4" not in shown  # read as U+FFFD: no finding
     assert "events\\xff\\uffff\\u0001.jsonl:5" in shown  # the broken line
     assert not (set(HOSTILE) - {"\n"}) & set(report)  # no noncharacter, nor control but the line ends, raw
 
