@@ -447,7 +447,15 @@ def site_number(site_id: str) -> int:
             f"--site-id {given(site_id)} is no number: give the number Hotjar shows as the Site ID (Account "
             "settings > Sites & Organizations)"
         )
-    return int(site_id)
+    from hotjar_cli.replay import MAX_SITE_ID
+
+    if not 0 < int(text) <= MAX_SITE_ID:
+        # Said as every other value is: it was said in the replay's own words, unlike any other.
+        raise UsageError(
+            f"--site-id {given(site_id)} is no Site ID (1 to {MAX_SITE_ID:,}): give the number Hotjar shows as the "
+            "Site ID (Account settings > Sites & Organizations)"
+        )
+    return int(text)
 
 
 def page_address(page_url: str) -> str:

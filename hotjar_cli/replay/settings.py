@@ -58,7 +58,12 @@ def browser_url(url: str) -> str:
             raise ValueError(f"no host: {_AN_ADDRESS}")
         if forbidden := _FORBIDDEN_HOST.search(host):
             raise ValueError(f"a host with {given(forbidden.group())} in it: {_AN_ADDRESS}")
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # Python's own words: "Port out of range 0-65535"
+        port = 0
+    if port == 0:
+        raise ValueError(f"{given(parts.netloc.rpartition(':')[2])} is no port a browser can open: 1 to 65535")
     netloc = host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
     if parts.username is not None:
         credentials = parts.username + (f":{parts.password}" if parts.password is not None else "")

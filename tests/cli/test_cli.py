@@ -1036,8 +1036,13 @@ def test_dry_run_says_which_delivery_options_it_does_not_use(logs: Any) -> None:
         (["--settle", "3e6"], "--settle must be at most a day (86400 seconds), not 3e+06"),
         (["--give-up-after", "-"], "--give-up-after: '-' is not a duration"),
         (["--site-id", "abc"], "--site-id 'abc' is no number"),
-        (["--site-id", "0"], "invalid site id 0"),
+        # Said as every other value is, where it was said in the replay's own words.
+        (["--site-id", "0"], "--site-id '0' is no Site ID (1 to 2,147,483,647): give the number Hotjar shows"),
+        (["--site-id", "99999999999999999999"], "--site-id '99999999999999999999' is no Site ID (1 to 2,147,483,647)"),
         (["--page-url", "http://www.example.com/"], "Hotjar only works over HTTPS"),
+        # Python's own words were said: `Port out of range 0-65535`; and port 0 was taken.
+        (["--page-url", "https://example.com:99999/"], "'99999' is no port a browser can open: 1 to 65535"),
+        (["--page-url", "https://example.com:0/"], "'0' is no port a browser can open: 1 to 65535"),
         (["--page-url", "https:///"], "--page-url 'https:///': no host"),
         (["--script-url", "file:///tmp/hotjar.js"], "the script url 'file:///tmp/hotjar.js' is not an http(s) address"),
     ],
