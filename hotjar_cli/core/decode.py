@@ -278,6 +278,10 @@ def parse_line(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[P
             mended = mend_lone_surrogates(raw)
             if mended != raw:
                 return parse_line(mended, max_line_bytes)
+        if b'"batch"' in raw and (isinstance(error, UnicodeDecodeError) or "UTF-8" in str(error)):
+            items = _envelope_of_bytes(raw)
+            if items is not None:
+                return items, True
         return [_not_json(raw, error)], False
     if message.batch is not None:
         return parse_batch(message)
@@ -428,6 +432,54 @@ def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
             own = item.get("context")
             item = {**item, "context": {**shared_context, **own} if isinstance(own, dict) else shared_context}
         parsed.append(decode_one(msgspec.json.encode(item)))
+    return parsed
+
+
+class _Envelope(msgspec.Struct, frozen=True, gc=False):
+    """A batch envelope whose items are kept as their bytes: read whole, a byte that is not UTF-8 in one item's
+    `context` (kept as bytes, never checked, in a message of its own) made every item of the line one broken line."""
+
+    batch: list[msgspec.Raw] | None = None
+    context: Context | _NotAnObject = None
+    integrations: Any = None
+
+
+_envelope = msgspec.json.Decoder(_Envelope)
+_object_members = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+def _envelope_of_bytes(raw: bytes) -> list[Parsed] | None:
+    """The items of a batch envelope read item by item (`_Envelope`), as `_unbatch` gives them; None when the line is
+    no envelope with a list of items, even so."""
+    try:
+        envelope = _envelope.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if not envelope.batch:
+        return None
+    shared = envelope.integrations if isinstance(envelope.integrations, dict) else {}
+    shared_context = _members(envelope.context)
+    parsed: list[Parsed] = []
+    for item in envelope.batch:
+        try:
+            members = _object_members.decode(item) if bytes(item).startswith(b"{") else None
+            if members is None:
+                value = msgspec.json.decode(item)
+                what = f"the batch item is {json_type(value)}, not a message object"
+                parsed.append(Unreadable(_NOT_AN_OBJECT_CODE, what))
+                continue
+            merged: dict[str, Any] = dict(members)
+            own = members.get("integrations")
+            if shared:
+                own_value = msgspec.json.decode(own) if own is not None else None
+                merged["integrations"] = {**shared, **own_value} if isinstance(own_value, dict) else shared
+            own = members.get("context")
+            if shared_context:
+                own_members = _object_members.decode(own) if own is not None and bytes(own).startswith(b"{") else None
+                merged["context"] = {**shared_context, **own_members} if own_members is not None else shared_context
+            parsed.append(decode_one(msgspec.json.encode(merged)))
+        except (msgspec.ValidationError, *DECODE_ERRORS) as error:
+            parsed.append(_not_json(bytes(item), error))
     return parsed
 
 

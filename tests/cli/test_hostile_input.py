@@ -177,6 +177,30 @@ def test_a_lone_surrogate_is_read_as_u_fffd(raw: bytes, event: str) -> None:
     assert parsed.event == event
 
 
+def test_a_byte_that_is_not_utf8_in_a_batch_item_breaks_that_item_alone(logs: Any) -> None:
+    # A message's `context` is kept as bytes, never checked; in a batch envelope, a byte that is not UTF-8 in one
+    # item's `context` made every item of the line one broken line, lost.
+    items = [
+        b'{"type":"track","userId":"u1","event":"E","context":{"page":{"title":"caf\xe9"}}}',
+        b'{"type":"identify","userId":"u2","traits":{"plan":"caf\xe9"}}',
+        b'"no message"',
+        b'{"type":"track","userId":"u3","event":"F","integrations":{"All":false}}',
+    ]
+    envelope = (
+        b'{"batch":[' + b",".join(items) + b'],"context":{"timezone":"Asia/Tokyo"},"integrations":{"All":true}}\n'
+    )
+    path = logs("batch.jsonl", "")
+    Path(path).write_bytes(envelope)
+    report = cli("validate", path, "-f", "jsonl", "--fail-on", "never").lines()
+    assert [(line["index"], line["outcome"], [f["code"] for f in line["findings"]]) for line in report] == [
+        (1, "invalid", ["HJ001"]),
+        (2, "invalid", ["HJ002"]),
+        (3, "ignored", ["HJ102"]),
+    ]
+    calls = [(line["index"], line["call"]) for line in cli("replay", path, "--dry-run").lines()]
+    assert calls == [(0, ["event", "E"])]
+
+
 def test_a_message_holding_a_lone_surrogate_is_counted_and_replayed(logs: Any) -> None:
     path = logs(
         "cut.jsonl",
