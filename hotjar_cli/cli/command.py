@@ -134,7 +134,7 @@ def output_path(
 ) -> Path | None:
     """Where `-o` sends the report: None for stdout (no `-o`, or `-o -`), else the path, refused when it is a
     folder (or ends in `/`, as a folder's name does), one of the inputs, or one of the other files the command
-    `read`, by what each is (`--known-attributes file`, `settings file (--config)`), which the report would replace.
+    `read`, by what each is (`--known-attributes file`, `settings file`), which the report would replace.
     A seed file holds the names no log tells of: `-o` onto it, meant to refresh the list, lost them.
 
     A `page` (the html format) is refused on a terminal, standard output or one `-o` names (`/dev/tty`,

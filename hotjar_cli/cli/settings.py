@@ -79,7 +79,7 @@ def read_besides(
     return {
         "--known-attributes file": known_attributes,
         "--known-events file": known_events,
-        "settings file (--config)": settings,
+        "settings file": settings,  # given with --config, or found (no --config to name)
     }
 
 

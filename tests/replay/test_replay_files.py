@@ -75,9 +75,7 @@ def test_a_file_written_as_the_replay_goes_cannot_be_the_settings_file(logs: Pat
     settings = logs.parent / "pyproject.toml"
     settings.write_text("[tool.hotjar-cli]\n")
     said = refused(replay(logs / "day1.jsonl", option, "pyproject.toml", cwd=logs.parent))
-    assert said == (
-        f"hotjar-cli: error: {option} pyproject.toml: is the settings file (--config); the replay would replace it"
-    )
+    assert said == (f"hotjar-cli: error: {option} pyproject.toml: is the settings file; the replay would replace it")
     assert settings.read_text() == "[tool.hotjar-cli]\n"
 
 
