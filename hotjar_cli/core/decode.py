@@ -435,49 +435,55 @@ def _unbatch(envelope: SegmentMessage) -> list[Parsed]:
     return parsed
 
 
-class _Envelope(msgspec.Struct, frozen=True, gc=False):
-    """A batch envelope whose items are kept as their bytes: read whole, a byte that is not UTF-8 in one item's
-    `context` (kept as bytes, never checked, in a message of its own) made every item of the line one broken line."""
-
-    batch: list[msgspec.Raw] | None = None
-    context: Context | _NotAnObject = None
-    integrations: Any = None
-
-
-_envelope = msgspec.json.Decoder(_Envelope)
 _object_members = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_items = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def object_members(value: bytes | msgspec.Raw | None) -> dict[str, msgspec.Raw] | None:
+    """An object's members, each kept as its bytes (not checked: a byte that is not UTF-8 in a `context` stays as it
+    is); None for anything but an object. Raises `msgspec.DecodeError` for what is no JSON."""
+    if value is None or not bytes(value).lstrip().startswith(b"{"):
+        return None
+    return _object_members.decode(value)
+
+
+def batch_items(envelope: dict[str, msgspec.Raw]) -> list[msgspec.Raw]:
+    """The items of a batch envelope read by `object_members`, each kept as its bytes; none when `batch` is no list."""
+    batch = envelope.get("batch")
+    return _items.decode(batch) if batch is not None and bytes(batch).startswith(b"[") else []
+
+
+def with_envelope(item: dict[str, msgspec.Raw], envelope: dict[str, msgspec.Raw]) -> dict[str, msgspec.Raw]:
+    """A batch item with its envelope's `context` and `integrations` under its own, member by member, as Segment
+    applies them."""
+    for shared in ("context", "integrations"):
+        outer = object_members(envelope.get(shared))
+        if outer:
+            own = object_members(item.get(shared))
+            item[shared] = msgspec.Raw(msgspec.json.encode(outer if own is None else {**outer, **own}))
+    return item
 
 
 def _envelope_of_bytes(raw: bytes) -> list[Parsed] | None:
-    """The items of a batch envelope read item by item (`_Envelope`), as `_unbatch` gives them; None when the line is
-    no envelope with a list of items, even so."""
+    """The items of a batch envelope read item by item, each kept as its bytes until it is decoded, as `_unbatch`
+    gives them: read whole, a byte that is not UTF-8 in one item's `context` (never checked, in a message of its own)
+    made every item of the line one broken line. None when the line is no envelope with a list of items, even so."""
     try:
-        envelope = _envelope.decode(raw)
+        envelope = object_members(raw)
+        items = batch_items(envelope) if envelope is not None else []
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    if not envelope.batch:
+    if not items or envelope is None:
         return None
-    shared = envelope.integrations if isinstance(envelope.integrations, dict) else {}
-    shared_context = _members(envelope.context)
     parsed: list[Parsed] = []
-    for item in envelope.batch:
+    for item in items:
         try:
-            members = _object_members.decode(item) if bytes(item).startswith(b"{") else None
+            members = object_members(item)
             if members is None:
-                value = msgspec.json.decode(item)
-                what = f"the batch item is {json_type(value)}, not a message object"
+                what = f"the batch item is {json_type(msgspec.json.decode(item))}, not a message object"
                 parsed.append(Unreadable(_NOT_AN_OBJECT_CODE, what))
-                continue
-            merged: dict[str, Any] = dict(members)
-            own = members.get("integrations")
-            if shared:
-                own_value = msgspec.json.decode(own) if own is not None else None
-                merged["integrations"] = {**shared, **own_value} if isinstance(own_value, dict) else shared
-            own = members.get("context")
-            if shared_context:
-                own_members = _object_members.decode(own) if own is not None and bytes(own).startswith(b"{") else None
-                merged["context"] = {**shared_context, **own_members} if own_members is not None else shared_context
-            parsed.append(decode_one(msgspec.json.encode(merged)))
+            else:
+                parsed.append(decode_one(msgspec.json.encode(with_envelope(members, envelope))))
         except (msgspec.ValidationError, *DECODE_ERRORS) as error:
             parsed.append(_not_json(bytes(item), error))
     return parsed

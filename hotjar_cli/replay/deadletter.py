@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 import msgspec
 import orjson
 
-from hotjar_cli.core.decode import mend_lone_surrogates
+from hotjar_cli.core.decode import batch_items, mend_lone_surrogates, object_members, with_envelope
 from hotjar_cli.core.model import HotjarCall
 from hotjar_cli.replay.plan import Origin, UserPlan
 from hotjar_cli.sources.reader import open_source, read_lines
@@ -141,39 +141,26 @@ def _read_again(source: Source, wanted: list[_Wanted]) -> Iterable[tuple[bytes, 
                 yield message, False
 
 
-_OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
-
-
 def _original(raw: bytes, origin: Origin) -> bytes | None:
     """The message at `origin` on its line, or None when the line no longer holds it. The line is read as the replay
     read it: its values kept as their bytes, so one the replay planned is found again whatever its `context` holds
     (a byte that is not UTF-8, a number past a double: read whole, such a line was rebuilt from its call, without its
     `timestamp`, `context` and `integrations`)."""
     try:
-        value = _OBJECT.decode(mend_lone_surrogates(raw))
+        value = object_members(mend_lone_surrogates(raw))
+        if value is None:
+            return None
         index = origin.position.index
         if index is None:
             return raw if _same_message(value, origin) else None
-        items = _ITEMS.decode(value["batch"]) if "batch" in value else []
-        if index >= len(items):
+        items = batch_items(value)
+        item = object_members(items[index]) if index < len(items) else None
+        if item is None:
             return None
-        item = _OBJECT.decode(items[index])
-        for shared in ("context", "integrations"):
-            outer = _members(value.get(shared))
-            if outer:  # as Segment applies an envelope's: under the item's own
-                own = _members(item.get(shared))
-                item[shared] = msgspec.Raw(msgspec.json.encode(outer if own is None else {**outer, **own}))
+        item = with_envelope(item, value)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     return msgspec.json.encode(item) if _same_message(item, origin) else None
-
-
-def _members(value: msgspec.Raw | None) -> dict[str, msgspec.Raw] | None:
-    """An object's members, as their bytes; None for anything but an object."""
-    if value is None or not bytes(value).startswith(b"{"):
-        return None
-    return _OBJECT.decode(value)
 
 
 def _same_message(value: dict[str, msgspec.Raw], origin: Origin) -> bool:
