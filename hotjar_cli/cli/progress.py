@@ -130,13 +130,16 @@ class RunProgress(ABC):
         return self._summary.events if self._summary is not None else self._events
 
     def _read(self) -> str:
-        """`20.0/50.0 MB` read of the total; `20.0 MB` when the total is not known (standard input)."""
+        """`20.0/50.0 MB` read of the total (`16.9/168.6 kB` below a megabyte); `20.0 MB` when the total is not known
+        (standard input)."""
         return self._read_of(self._bytes)
 
     def _read_of(self, read: int) -> str:
+        # In kB below a megabyte: the bundled sample_events/ (169 kB) read `0.0/0.1 MB` as it went.
+        size, unit = (1e6, "MB") if max(self._total, read) >= 1e6 else (1e3, "kB")
         if self._total:
-            return f"{read / 1e6:,.1f}/{self._total / 1e6:,.1f} MB"
-        return f"{read / 1e6:,.1f} MB"
+            return f"{read / size:,.1f}/{self._total / size:,.1f} {unit}"
+        return f"{read / size:,.1f} {unit}"
 
     @abstractmethod
     def _refresh(self) -> None:

@@ -855,7 +855,7 @@ def test_progress_goes_to_stderr_and_stdout_holds_only_the_report(tmp_path: Path
     code, stdout, shown = _stderr_on_a_terminal("validate", str(path), "-f", "json")
     assert code == 1
     assert json.loads(stdout)["summary"]["events"] == 6000
-    assert " MB" in shown and "events" in shown and "eta" in shown  # the bar was drawn on the terminal
+    assert re.search(r"/[\d.]+ [kM]B", shown) and "events" in shown and "eta" in shown  # the bar, on the terminal
 
 
 def test_the_progress_bar_shows_the_time_so_far_and_the_eta(tmp_path: Path) -> None:
@@ -1967,6 +1967,16 @@ def test_a_narrow_terminal_gets_fewer_progress_columns_none_cut_short(tmp_path: 
     assert all(re.search(r"\d+% [\d.,/]+ MB [\d,]+ events", frame) for frame in frames), frames
 
 
+def test_progress_of_less_than_a_megabyte_is_counted_in_kilobytes() -> None:
+    # The bundled sample_events/ read `0.0/0.1 MB` as it went: a newcomer's first run looked stuck at nothing.
+    sample = Path(__file__).parents[2] / "sample_events"
+    lines = process("validate", sample, "--progress", "--fail-on", "never", "-f", "json").stderr.splitlines()
+    shares = [line for line in lines if line.startswith("validate: ") and "%" in line]
+    totals = {re.search(r"% [\d.,]+/([\d.,]+) kB, ", line).group(1) for line in shares}  # type: ignore[union-attr]
+    assert len(totals) == 1 and 100 < float(totals.pop()) < 1_000, shares
+    assert not any(" 0.0/" in line for line in shares)
+
+
 def test_a_narrow_terminal_gets_every_column_standard_input_has_room_for(tmp_path: Path) -> None:
     # Of standard input, whose size is not known, the share and the ETA are blank: they took the room of the bar and
     # of the command's name.
@@ -1982,4 +1992,4 @@ def test_a_narrow_terminal_gets_every_column_standard_input_has_room_for(tmp_pat
         if "events" in frame
     ]
     assert code == 1 and frames, shown
-    assert all(re.fullmatch(r"validate \S+ [\d.,]+ MB [\d,]+ events", frame) for frame in frames), frames
+    assert all(re.fullmatch(r"validate \S+ [\d.,]+ [kM]B [\d,]+ events", frame) for frame in frames), frames
