@@ -262,6 +262,7 @@ def test_progress_moves_as_the_cluster_s_units_come_back(logs: Path, scheduler: 
     assert done.returncode == 0, done.stderr
     label = "dry run" if command[0] == "replay" else command[0]
     lines = [line for line in done.stderr.splitlines() if line.startswith(f"{label}: ")]
-    total = sum(path.stat().st_size for path in logs.rglob("*") if path.is_file()) / 1e6
+    size = sum(path.stat().st_size for path in logs.rglob("*") if path.is_file())
+    total, unit = (size / 1e6, "MB") if size >= 1e6 else (size / 1e3, "kB")
     events = 1500 + 900 + 2500 + 600 + 1500
-    assert lines[-1].startswith(f"{label}: 100% {total:,.1f}/{total:,.1f} MB, {events:,} events, "), lines
+    assert lines[-1].startswith(f"{label}: 100% {total:,.1f}/{total:,.1f} {unit}, {events:,} events, "), lines
