@@ -42,6 +42,7 @@ from hotjar_cli.report.site_view import (
     incomplete_words,
     inventory_record,
     listing_order,
+    lost_listed,
     names_words,
     narrower_words,
     natural_key,
@@ -49,6 +50,7 @@ from hotjar_cli.report.site_view import (
     order_words,
     pace_words,
     resolution_words,
+    sent_here,
     span_words,
     unknown_words,
     unnamed_words,
@@ -570,14 +572,16 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
 
 
 def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
-    """The names the table shows: every turned-away and never-sent name first (what a reader came for), then the
-    kept names these logs sent, the most frequent first, then the known names they never sent, up to `TABLE_ROWS`
-    rows and `TABLE_NAME_BYTES` of names (a name too long for the room left is passed over); with how many of each
-    are left out."""
+    """The names the table shows: the turned-away and never-sent names first (what a reader came for; past half the
+    table's rows, as many as the kept names these logs sent leave room for, and half of them at least of each fate:
+    `lost_listed`), then the kept names these logs sent, the most frequent first, then the known names they never
+    sent, up to `TABLE_ROWS` rows and `TABLE_NAME_BYTES` of names (a name too long for the room left is passed over);
+    with how many of each are left out. Thousands of names turned away left no room for a kept name the logs sent."""
     left_out, kept = listing_order(kind)
+    sent = sum(sent_here(row, kind["budget"]["known_before"]) for row in kept)
     shown: list[dict[str, Any]] = []
     size = 0
-    for row in left_out + kept:
+    for row in lost_listed(left_out, max(TABLE_ROWS // 2, TABLE_ROWS - sent)) + kept:
         if len(shown) >= TABLE_ROWS:
             break
         length = len(_name(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is

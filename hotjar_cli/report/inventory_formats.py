@@ -22,6 +22,7 @@ from hotjar_cli.report.site_view import (
     counts_known,
     incomplete_words,
     listing_order,
+    lost_listed,
     names_words,
     no_message_words,
     order_words,
@@ -81,23 +82,9 @@ BUDGETS = (("attribute budget", "attributes", "--known-attributes"), ("event bud
 
 def _listed(kind: dict[str, Any]) -> list[dict[str, Any]]:
     """The names the text and Markdown inventories list, in `listing_order`: up to `TOP` of those whose data was
-    lost (turned away, never sent; half of them at least of each where there are as many), then up to `TOP` kept
-    ones, the most frequent first."""
+    lost (`lost_listed`), then up to `TOP` kept ones, the most frequent first."""
     left_out, kept = listing_order(kind)
-    if len(left_out) > TOP:
-        # Half of them at least of each fate, where there are as many: fifty feature flags turned away hid every name
-        # never sent (a nested trait, an identify with no userId), which the logs' senders can mend name by name.
-        never = sum(row["fate"] == "never-sent" for row in left_out)
-        room = {"never-sent": max(TOP // 2, TOP - (len(left_out) - never))}
-        room["turned-away"] = TOP - min(room["never-sent"], never)
-        taken = dict.fromkeys(room, 0)
-        listed = []
-        for row in left_out:
-            if taken[row["fate"]] < room[row["fate"]]:
-                taken[row["fate"]] += 1
-                listed.append(row)
-        left_out = listed
-    return left_out[:TOP] + kept[:TOP]
+    return lost_listed(left_out, TOP) + kept[:TOP]
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -629,8 +629,30 @@ def listing_order(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict
     return left_out, kept
 
 
+def lost_listed(left_out: list[dict[str, Any]], room: int) -> list[dict[str, Any]]:
+    """Up to `room` of the names whose data was lost (`listing_order`'s first list), in its order: half of them at
+    least of each fate, turned away and never sent, where there are as many. Fifty feature flags turned away hid every
+    name never sent (a nested trait, an identify with no userId), which the logs' senders can mend name by name."""
+    if len(left_out) <= room:
+        return left_out
+    never = sum(row["fate"] == "never-sent" for row in left_out)
+    rooms = {"never-sent": max(room // 2, room - (len(left_out) - never))}
+    rooms["turned-away"] = room - min(rooms["never-sent"], never)
+    taken = dict.fromkeys(rooms, 0)
+    listed = []
+    for row in left_out:
+        if taken[row["fate"]] < rooms[row["fate"]]:
+            taken[row["fate"]] += 1
+            listed.append(row)
+    return listed
+
+
+def sent_here(row: dict[str, Any], known_before: int) -> bool:
+    """Whether these logs sent a kept name: they counted it, or it has a slot past the known ones (they took it)."""
+    return (row["messages"] or 0) > 0 or (row["slot"] or 0) > known_before
+
+
 def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int, Any]:
     """A kept name's rank in `listing_order`."""
     messages = row["messages"]
-    sent = (messages or 0) > 0 or (row["slot"] or 0) > known_before  # a slot past the known ones: these logs took it
-    return not sent, messages is None, -(messages or 0), natural_key(row["name"])
+    return not sent_here(row, known_before), messages is None, -(messages or 0), natural_key(row["name"])

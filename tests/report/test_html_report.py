@@ -662,6 +662,34 @@ def test_kept_names_the_logs_sent_rank_ahead_of_known_names_they_never_sent() ->
     assert shown[11:] == [row["name"] for row in known[: TABLE_ROWS - 11]]
 
 
+def test_names_turned_away_by_thousands_leave_half_the_table_to_kept_names_and_a_share_to_names_never_sent() -> None:
+    from hotjar_cli.report.html_format import TABLE_ROWS, inventory_table
+
+    def lost_row(name: str, fate: str, messages: int) -> dict[str, Any]:
+        return {**kept_row(name, 0, messages), "fate": fate, "slot": None}
+
+    # Every turned-away name more frequent than every name never sent, and than every kept one.
+    turned_away = [lost_row(f"Flag {n}", "turned-away", 1_000 + n) for n in range(TABLE_ROWS * 2)]
+    never_sent = [lost_row(f"Nested {n}", "never-sent", 100 + n) for n in range(TABLE_ROWS // 3)]
+    kept = [kept_row(f"Kept {n}", n, 10) for n in range(1, TABLE_ROWS * 3)]
+    record = {
+        "attributes": {"names": [], "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "events": {"names": kept + turned_away + never_sent, "budget": {"known_before": 0}, "remainder": {"names": 0}},
+        "users_note": "Users counted per name",
+    }
+    table = inventory_table(record)
+    fates = re.findall(r'<td class="nowrap fate-([a-z-]+)">', table)
+    assert len(fates) == TABLE_ROWS
+    assert fates.count("kept") == TABLE_ROWS // 2
+    assert fates.count("turned-away") == fates.count("never-sent") == TABLE_ROWS // 4
+    shown = re.findall(r'<td class="name" data-name="[^"]*">([^<]*)</td>', table)
+    assert (
+        shown[: TABLE_ROWS // 4]
+        == [row["name"] for row in sorted(turned_away, key=lambda row: -row["messages"])][: TABLE_ROWS // 4]
+    )
+    assert f"{len(kept) - TABLE_ROWS // 2:,} less frequent kept names" in table
+
+
 def test_a_kept_name_whose_counts_are_not_known_shows_a_question_mark_the_page_explains() -> None:
     from hotjar_cli.report.html_format import inventory_table
 
