@@ -29,6 +29,7 @@ from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.views import View
 from hotjar_cli.core.visible import given, visible
+from hotjar_cli.report.wording import counted
 from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
@@ -211,7 +212,7 @@ def add_site_view(
     ):
         if len(names) > limit:
             raise UsageError(
-                f"{option} {path}: {len(names):,} names, more than the {limit:,} a site holds "
+                f"{option} {path}: {counted(len(names), 'name')}, more than the {limit:,} a site holds "
                 f"({_limit_source(setting, limit)})"
             )
     for note in notes:

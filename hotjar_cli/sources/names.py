@@ -4,7 +4,8 @@ Each line is a name exactly as it is, since Hotjar's names may hold spaces. What
 and noted once a file, the notes in the file's order: a name with whitespace at either end or of whitespace alone
 (Hotjar holds `plan ` apart from `plan`, and a trait named ` `), a line starting with `#` (the file has no comments) or
 with a byte-order mark past the file's start (a file joined to another by `cat`), a name holding a carriage return (a
-file whose lines end in one alone, a classic Mac text saved from a spreadsheet, reads as one line), a name holding the
+file whose lines end in one alone, a classic Mac text saved from a spreadsheet, reads as one line) or another character
+many tools end a line at (a vertical tab, a form feed, U+2028), a name holding the
 text of an escape (`pl\\u200ban`), which is how hotjar-cli prints an invisible character (copied from its output, the
 name is not the one Hotjar holds), a name listed again (read once: a site holds a name once), a name Hotjar holds none
 of (`Fault`: one longer than its limit, or an event name with characters it refuses), which still takes a slot as given,
@@ -39,6 +40,9 @@ LONGEST_LINE = 64 * 1024 * 1024
 and is taken), and is not read whole: `/dev/zero`, or a file with no line end, filled memory."""
 _ESCAPE_TEXT = re.compile(r"\\u[0-9a-fA-F]{4}")
 """The text hotjar-cli prints in a name's place for a character a terminal would act on or not show."""
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""The characters besides `\n` and `\r` that Python's `str.splitlines` ends a line at, as many editors do: in a seed
+file's name, most likely a line break copied in by mistake."""
 _LONGEST_MAGIC = HEAD_BYTES
 """Bytes enough to hold the magic bytes of every compression refused, and a tar archive's."""
 INVENTORY_CSV_HEADER = "kind,name,fate,"
@@ -83,6 +87,7 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
     marked: dict[str, int] = {}  # names starting with a byte-order mark, past the file's start
     escaped: dict[str, int] = {}
     returns: dict[str, int] = {}  # names holding a carriage return: lines ended by one alone read as one
+    breaks: dict[str, int] = {}  # names holding another character many tools end a line at (`_OTHER_BREAKS`)
     quoted: dict[str, int] = {}  # names in double quotes, as a JSON string: jq's output without -r
     guarded: dict[str, int] = {}  # names as a cell of the inventory's CSV writes them: a spreadsheet's ' before them
     repeated: dict[str, int] = {}  # names listed again, and the line each is first listed again on
@@ -147,6 +152,8 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             marked.setdefault(name, number)
         if "\r" in name:
             returns.setdefault(name, number)
+        if _OTHER_BREAKS.search(name) is not None:
+            breaks.setdefault(name, number)
         if name[0] == '"' and name[-1] == '"' and _json_type(name) is str:
             quoted.setdefault(name, number)
         if name[0] == "'" and spreadsheet_guarded(name[1:]):
@@ -190,6 +197,12 @@ def _read_names(option: str, path: Path, file: BinaryIO, fault: Fault | None) ->
             returns,
             f"holds a carriage return: taken as one name{_others(returns)}, though a file whose lines end in a "
             "carriage return alone reads as one line (tr '\\r' '\\n' < FILE makes them lines)",
+        ),
+        _note(
+            path,
+            breaks,
+            "holds a character many editors and tools end a line at (a vertical tab, a form feed, U+001C to U+001E, "
+            f"U+0085, U+2028, U+2029): taken as one name{_others(breaks)}",
         ),
         _note(
             path,

@@ -492,6 +492,20 @@ def test_an_event_name_too_long_and_one_with_refused_characters_are_each_said_fo
     ]
 
 
+@pytest.mark.parametrize("breaking", ["\x0b", "\x0c", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_name_holding_a_character_editors_end_a_line_at_is_said_to_be_one_name(logs: Any, breaking: str) -> None:
+    # Python's splitlines and many editors end a line at these: two names joined so were taken without a word, where a
+    # carriage return was said.
+    path = logs("log.jsonl", LOG)
+    Path("names.txt").write_text(f"plan{breaking}email\nseats\n", encoding="utf-8")
+    result = cli("inventory", path, "--known-attributes", "names.txt", "-f", "json")
+    assert [row["name"] for row in result.json()["attributes"]["names"]][:2] == [f"plan{breaking}email", "seats"]
+    assert seed_lines(result.stderr) == [
+        f"hotjar-cli: names.txt:1: 'plan\\u{ord(breaking):04x}email' holds a character many editors and tools end a "
+        "line at (a vertical tab, a form feed, U+001C to U+001E, U+0085, U+2028, U+2029): taken as one name"
+    ]
+
+
 def test_a_file_whose_lines_end_in_a_carriage_return_alone_is_said_to_name_one_name(logs: Any) -> None:
     # A column saved from a spreadsheet as a classic Mac text: its three names were one, and the site held one name
     # where the user meant three, without a word.
@@ -560,6 +574,9 @@ def test_a_seed_file_past_a_limit_the_pyproject_sets_names_that_setting(logs: An
     assert one_line(result.stderr).endswith("4 names, more than the 2 a site holds (max-events = 2 in the pyproject)")
     given = cli(*command, path, "--known-attributes", "names.txt", "--max-attributes", "2")
     assert one_line(given.stderr).endswith("4 names, more than the 2 a site holds (--max-attributes)")
+    Path("one.txt").write_text("a\n")
+    one = cli(*command, path, "--known-attributes", "one.txt", "--max-attributes", "0")
+    assert one_line(one.stderr).endswith("one.txt: 1 name, more than the 0 a site holds (--max-attributes)")
     Path("pyproject.toml").write_text("[tool.hotjar-cli]\n")
     Path("names.txt").write_text("".join(f"a{number}\n" for number in range(101)))
     default = cli(*command, path, "--known-attributes", "names.txt")
