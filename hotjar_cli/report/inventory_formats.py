@@ -440,15 +440,18 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             *(["", f"{unnamed}."] if (unnamed := unnamed_words(kind)) else []),
         ]
         rows = _listed(kind)
+        attributes = key == "attributes"  # an attribute's values have types, as the text and HTML show
         if rows:
+            types = "types | " if attributes else ""
             lines += [
                 "",
-                f"| name | fate | messages | users | {drops} | first seen | last seen |",
-                "| --- | --- | ---: | ---: | --- | --- | --- |",
+                f"| name | fate | messages | users | {types}{drops} | first seen | last seen |",
+                f"| --- | --- | ---: | ---: | {'--- | ' if attributes else ''}--- | --- | --- |",
             ]
         for row in rows:
+            types = f"{_drops(row, 'types')} | " if attributes else ""
             lines.append(
-                f"| {_markdown_name(row['name'])} | {_fate(row)} | {_messages(row)} | {_users(row)} | "
+                f"| {_markdown_name(row['name'])} | {_fate(row)} | {_messages(row)} | {_users(row)} | {types}"
                 f"{_drops(row, drops)} | {_markdown_place(row['first_seen']) if counts_known(row) else UNKNOWN} | "
                 f"{_markdown_place(row['last_seen']) if counts_known(row) else UNKNOWN} |"
             )

@@ -1343,3 +1343,30 @@ def test_the_names_that_lost_the_most_are_listed_first_whatever_their_fate(tmp_p
     )
     out = cli("inventory", log, "--max-attributes", "3")[1]
     assert re.findall(r"^(address|late) ", out, flags=re.MULTILINE) == ["address", "late"]
+
+
+def test_the_markdown_inventory_shows_the_types_of_an_attributes_values_as_the_text_does(tmp_path: Path) -> None:
+    # The text and HTML inventories showed each attribute's types; the Markdown one, alone, left the column out.
+    log = tmp_path / "types.jsonl"
+    log.write_text(
+        lines_of(
+            {
+                "type": "identify",
+                "userId": "u1",
+                "traits": {"plan": "pro", "seats": 3},
+                "timestamp": "2024-03-01T10:00:00Z",
+            },
+            {"type": "identify", "userId": "u2", "traits": {"plan": None}, "timestamp": "2024-03-01T11:00:00Z"},
+            {"type": "identify", "userId": "u3", "traits": {"plan": "team"}, "timestamp": "2024-03-01T11:00:00Z"},
+            {"type": "track", "userId": "u1", "event": "Signed Up", "timestamp": "2024-03-01T12:00:00Z"},
+        )
+    )
+    out = cli("inventory", log, "--format", "markdown")[1]
+    headers = [line for line in out.splitlines() if line.startswith("| name |")]
+    assert headers == [
+        "| name | fate | messages | users | types | dropped | first seen | last seen |",
+        "| name | fate | messages | users | findings | first seen | last seen |",
+    ]
+    rows = {line.split(" | ")[0]: line.split(" | ") for line in out.splitlines() if line.startswith("| `")}
+    assert sorted(rows["| `plan`"][4].split()) == ["null:1", "string:2"]
+    assert rows["| `seats`"][4] == "number:1"
