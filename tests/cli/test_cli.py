@@ -1865,6 +1865,18 @@ def test_validate_says_which_options_its_format_does_not_use(logs: Any, options:
         assert "not used" not in cli("validate", path, *used).stderr
 
 
+def test_by_with_a_text_report_of_logs_no_rule_found_anything_in_says_there_is_no_loss_over_time(logs: Any) -> None:
+    # The text report's table over time is of rules: over clean logs `--by hour` showed nothing of time, and said
+    # nothing of why.
+    path = logs("events.jsonl", identify() * 3)
+    said = "hotjar-cli: no rule found anything, so the text report shows no loss over time (--by hour)"
+    assert said in cli("validate", path, "--by", "hour").stderr.splitlines()
+    for other in (["--by", "hour", "--also", "json=report.json"], []):
+        assert "no loss over time" not in cli("validate", path, *other).stderr  # charted there, or not asked for
+    broken = logs("broken.jsonl", identify(None))
+    assert "no loss over time" not in cli("validate", broken, "--by", "hour").stderr  # HJ103's table is shown
+
+
 @pytest.mark.parametrize(
     "command",
     [
