@@ -352,6 +352,12 @@ def _slow_seconds(parsed: SegmentMessage) -> float | None:
     return None
 
 
+def read_as_time(text: str) -> bool:
+    """Whether the event time is read from a `timestamp` text (`event_seconds`) that is no ISO-8601 date and time
+    (`is_date_time`): a date alone (as its midnight, UTC), hours without minutes, the basic form (`20240301`)."""
+    return _read_time(text) is not None
+
+
 def _read_time(value: str) -> datetime | None:
     """An ISO-8601 time as `fromisoformat` reads it, else with the spaces around it and a lower-case `z` forgiven;
     without a zone, UTC. None when unreadable, and for a time whose offset takes it past the years a date holds

@@ -9,7 +9,7 @@ Only the words of each finding's detail are shared with `mapping` (they are the 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from hotjar_cli.core.decode import Context, Library, Parsed, SegmentMessage, Unreadable, json_type
@@ -24,6 +24,7 @@ from hotjar_cli.core.mapping import (
     PROTO_TRAIT_FINDING,
     ROUNDED_USER_ID_DETAIL,
     TIMESTAMP_NOT_A_DATE_TIME,
+    TIMESTAMP_READ_ALL_THE_SAME,
     UNSAFE_NUMBER_DETAIL,
     UNSAFE_NUMBER_ROUNDED_DETAIL,
     UNSUPPORTED_TYPES,
@@ -276,6 +277,24 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
     return decision([*findings, Finding(UNCOPYABLE_MESSAGE.code, place_path(fault), copy_fault_detail(fault))], None)
 
 
+def read_as_time(text: str) -> bool:
+    """Whether an event's time is read from a text: as `fromisoformat` reads it, or with the spaces around it and any
+    `z` as `Z`, no NUL in it, and within the years 1 to 9999 in UTC (a time without a zone is UTC)."""
+    for candidate in (text, text.strip().replace("z", "Z")):
+        if "\x00" in candidate:
+            return False
+        try:
+            moment = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        try:
+            (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:  # past the years a date holds, in UTC
+            return False
+        return True
+    return False
+
+
 def date_time(text: str) -> bool:
     """An ISO-8601 date and time as `schemas/common.json` has one: a date, `T`, `t` or a space, then a time, then
     any zone (`Z` or `z`)."""
@@ -316,7 +335,8 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
             Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
         )
     elif isinstance(message.timestamp, str) and not date_time(message.timestamp):
-        findings.append(Finding(SPEC_VIOLATION.code, "$.timestamp", TIMESTAMP_NOT_A_DATE_TIME))
+        detail = TIMESTAMP_READ_ALL_THE_SAME if read_as_time(message.timestamp) else TIMESTAMP_NOT_A_DATE_TIME
+        findings.append(Finding(SPEC_VIOLATION.code, "$.timestamp", detail))
     return findings
 
 

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotjar_cli.core.decode import SegmentMessage, Unreadable, context_timezone, library_version, parse_line
+from hotjar_cli.core.decode import (
+    SegmentMessage,
+    Unreadable,
+    context_timezone,
+    decode_fields,
+    library_version,
+    parse_line,
+)
+from hotjar_cli.core.eventtime import event_seconds
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, NAMES_REMEMBERED, Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
@@ -1117,6 +1125,19 @@ def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> Non
     found = [decide(message, mapper=mapper).findings for message in (good, bad, good, bad)]
     detail = "timestamp is not an ISO-8601 date and time"
     assert found == [(), (Finding("HJ005", "$.timestamp", detail),), (), (Finding("HJ005", "$.timestamp", detail),)]
+
+
+@pytest.mark.parametrize("timestamp", ["2020-04-10", "2020-04-10T21", "20200410", " 2020-04-10T21:07z "])
+def test_a_timestamp_that_is_no_date_and_time_but_is_read_as_the_events_time_says_so(timestamp: str) -> None:
+    # A date alone was said to be no date and time, while the time series placed the event at its midnight: the
+    # finding now says the time is read from it all the same.
+    detail = "timestamp is not an ISO-8601 date and time; read as the event's time all the same (a date alone as its "
+    detail += "midnight, UTC)"
+    message = {**track(), "timestamp": timestamp}
+    assert decide(message).findings == (Finding("HJ005", "$.timestamp", detail),)
+    assert event_seconds(decode_fields(json.dumps(message).encode())) is not None
+    unread = {**track(), "timestamp": "2020-04-10T21:99:00Z", "receivedAt": "2020-04-11T00:00:00Z"}
+    assert decide(unread).findings == (Finding("HJ005", "$.timestamp", "timestamp is not an ISO-8601 date and time"),)
 
 
 def test_message_id_of_one_hundred_characters_is_fine() -> None:
