@@ -12,7 +12,7 @@ from typing import Any
 from hotjar_cli.core.errors import UserError
 from hotjar_cli.core.gate import FailOn
 from hotjar_cli.core.limits import Limits
-from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, see_rules
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.visible import given
 
@@ -295,4 +295,4 @@ def _rule_code(entry: str, option: str) -> str:
             f"{option} for {given(entry)}: a maximum rate is one rule's; give its code or name, not a prefix of "
             f"{len(covered)} rules ({', '.join(covered)})"
         )
-    raise ConfigError(f"{option} {given(entry)} names no rule (see `hotjar-cli rules`)")
+    raise ConfigError(f"{option} {given(entry)} names no rule ({see_rules(entry)})")

@@ -15,7 +15,7 @@ from hotjar_cli.cli.command import guarded_listing
 from hotjar_cli.cli.options import Color, choices
 from hotjar_cli.cli.settings import UsageError
 from hotjar_cli.cli.talk import ColorMode
-from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table
+from hotjar_cli.core.rules import CATALOGUE, MISSING_USER_ID, find_rule, markdown_table, see_rules
 from hotjar_cli.core.visible import given
 from hotjar_cli.report.layout import OutputConsole, written_to_a_file
 from hotjar_cli.report.records import rule_record
@@ -107,7 +107,7 @@ def show_rule(
     """Explain one rule: what it does, why it matters, an example, what to do instead, source and confidence."""
     rule = find_rule(code.strip())  # as --select reads an entry: a code copied with the space around it
     if rule is None:
-        raise UsageError(f"no rule {given(code)} (see `hotjar-cli rules`)")
+        raise UsageError(f"no rule {given(code)} ({see_rules(code)})")
     if not sys.stdout.isatty() and not color.forced:
         sys.stdout.write(rule.documentation())  # Markdown as it is, for a file, a pipe or a page of docs
         return 0

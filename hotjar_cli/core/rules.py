@@ -10,6 +10,7 @@ out, and the README's rule table is `markdown_table()`. Tests hold the package t
 
 from __future__ import annotations
 
+import difflib
 from enum import Enum
 from typing import Any
 
@@ -696,6 +697,22 @@ RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in CATALOGUE}
 def find_rule(code_or_name: str) -> Rule | None:
     """A rule by its code (any case) or its name."""
     return RULES.get(code_or_name.upper()) or RULES_BY_NAME.get(code_or_name.lower())
+
+
+def see_rules(entry: str) -> str:
+    """What to say after an entry that names no rule: the rules it is close to, then where every rule is listed.
+    `103` is HJ103's number without its letters; `missing-userid` a name mistyped; `HJ13` a code."""
+    text = entry.strip()
+    near = []
+    if text.isascii() and text.isdigit() and f"HJ{text}" in RULES:
+        near.append(f"HJ{text}")
+    near += difflib.get_close_matches(text.upper(), RULES, n=3, cutoff=0.8)
+    near += (RULES_BY_NAME[name].code for name in difflib.get_close_matches(text.lower(), RULES_BY_NAME, cutoff=0.75))
+    named = [f"{code} {RULES[code].name}" for code in dict.fromkeys(near)][:3]
+    if not named:
+        return "see `hotjar-cli rules`"
+    close = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    return f"did you mean {close}? see `hotjar-cli rules`"
 
 
 def markdown_table() -> str:

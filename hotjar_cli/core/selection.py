@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hotjar_cli.core.rules import CATALOGUE, RULES_BY_NAME
+from hotjar_cli.core.rules import CATALOGUE, RULES_BY_NAME, see_rules
 from hotjar_cli.core.visible import given
 
 
@@ -17,7 +17,7 @@ class Selection(msgspec.Struct, frozen=True):
     def __post_init__(self) -> None:
         for entry in (*self.select, *self.ignore):
             if not any(_matches(entry, rule.code) for rule in CATALOGUE):
-                raise ValueError(f"{given(entry)} names no rule (see `hotjar-cli rules`)")
+                raise ValueError(f"{given(entry)} names no rule ({see_rules(entry)})")
 
     @property
     def everything(self) -> bool:

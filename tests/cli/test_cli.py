@@ -1646,6 +1646,31 @@ def test_rules_lists_the_whole_catalogue() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("command", "entry", "said"),
+    [
+        (["rule"], "103", "no rule '103' (did you mean HJ103 missing-user-id? see `hotjar-cli rules`)"),
+        (["rule"], "list trait", "no rule 'list trait' (did you mean HJ202 list-trait? see `hotjar-cli rules`)"),
+        (["rule"], "zzz", "no rule 'zzz' (see `hotjar-cli rules`)"),
+        (["validate", "--select"], "HJ13", "'HJ13' names no rule (did you mean HJ103 missing-user-id? see"),
+        (
+            ["validate", "--max-rate"],
+            "nested_trait=1",
+            "'nested_trait' names no rule (did you mean HJ201 nested-trait?",
+        ),
+    ],
+)
+def test_an_entry_that_names_no_rule_is_answered_with_the_rules_it_is_close_to(
+    logs: Any, command: list[str], entry: str, said: str
+) -> None:
+    # A rule's number without its letters, or a name with an underscore, was refused with no more than the list to
+    # read through.
+    path = logs("events.jsonl", identify())
+    result = cli(*command, entry, *([path] if command[0] == "validate" else []))
+    assert result.code == 2
+    assert said in one_line(result.stderr)
+
+
 # Copied from a table or a list with the space around it, as --select takes it (`--select " HJ103 "`).
 @pytest.mark.parametrize("name", ["HJ103", "hj103", "missing-user-id", " HJ103 ", "missing-user-id\n"])
 def test_rule_prints_its_documentation(name: str) -> None:
