@@ -72,6 +72,7 @@ from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_
 from hotjar_cli.report.records import inventory_document
 from hotjar_cli.report.site_view import no_message_words
 from hotjar_cli.report.wording import counted
+from hotjar_cli.report.workflow import inert
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
 
@@ -190,10 +191,13 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             # A file named by -o holds the names exactly: no terminal reads it. A terminal named by -o (/dev/tty,
             # /dev/stdout on one) is written through, and acts on them as standard output's would.
             terminal = settings.output is not None and out.isatty()
+            exact = settings.output is not None and not terminal
+            written = out if exact and settings.format is InventoryFormat.CSV else inert(settings.format.value, out)
             if settings.format is InventoryFormat.CSV:
-                escaped = write_csv(document, out, exact=settings.output is not None and not terminal)
+                escaped = write_csv(document, written, exact=exact)
             else:
-                WRITERS[settings.format](document, out)
+                WRITERS[settings.format](document, written)
+            written.flush()
     if escaped:
         talk.say(
             f"hotjar-cli: {counted(escaped, 'name')} {'holds' if escaped == 1 else 'hold'} characters the CSV "

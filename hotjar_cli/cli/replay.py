@@ -76,6 +76,7 @@ from hotjar_cli.core.visible import given, visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
 from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
 from hotjar_cli.report.records import planned_call_record
+from hotjar_cli.report.workflow import inert
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.one_pass import run_pass
 from hotjar_cli.run.parallel import Engine, LocalEngine, run_jobs
@@ -529,7 +530,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
         with result_known(result.exit_code):
-            sys.stdout.write(result.to_json() + "\n")
+            inert("json", sys.stdout).write(result.to_json() + "\n")
     return result.exit_code
 
 
@@ -554,7 +555,7 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
     started = time.monotonic()
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         # The lines reach stdout in input order, less the calls a replay leaves out for repeating a messageId.
-        first_calls = FirstCalls(beneath_progress(sys.stdout, shown))
+        first_calls = FirstCalls(beneath_progress(inert("jsonl", sys.stdout), shown))
         summary = run_jobs(
             common.sources,
             common.run,
@@ -592,6 +593,7 @@ def print_plan(
     plan = planner.plan()
     say_unidentified(talk, plan)
     code = EXIT_ERROR if summary.errors else 0
+    out = inert("jsonl", sys.stdout)
     with result_known(code), collector_paused():  # a record a call, none holding a cycle
         if report is None:
             for user in plan.users:
@@ -601,9 +603,10 @@ def print_plan(
                     record = planned_call_record(
                         latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
                     )
-                    sys.stdout.write(json_line(record))
+                    out.write(json_line(record))
         elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read
-            sys.stdout.write(dry_run_report(plan).to_json() + "\n")
+            out.write(dry_run_report(plan).to_json() + "\n")
+        out.flush()
     merge = None
     if latest_traits:
         identify_calls = sum(1 for user in plan.users for planned in user.calls if planned.call.kind == "identify")
@@ -633,7 +636,7 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
             "could_deliver": problem is None,
             "problem": problem,
         }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        inert("json", sys.stdout).write(json.dumps(document, indent=2) + "\n")
         return 0 if problem is None else 1
     attributes = {
         True: "on",
@@ -659,5 +662,6 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
         lines.append(f"verdict: identify calls could not be delivered ({problem}); events could")
     else:
         lines.append(f"verdict: a replay could not deliver: {problem}")
-    sys.stdout.write("\n".join(visible(line) for line in lines) + "\n")  # addresses as given: no escape acts
+    # Addresses as given: no escape acts, and none makes a line a CI workflow command.
+    inert("text", sys.stdout).write("\n".join(visible(line) for line in lines) + "\n")
     return 0 if problem is None else 1

@@ -14,6 +14,7 @@ from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, TextIO, cast
 
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.workflow import InertLines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,18 +30,30 @@ def shown(text: str) -> str:
     return visible(_UNDECODED_BYTE.sub(lambda byte: f"\\x{ord(byte[0]) - 0xDC00:02x}", text))
 
 
+class _SystemStderr:
+    """`sys.stderr`, whichever stream it is when written to."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 class Stderr:
     """stderr as the consoles write to it: once it cannot be written (its reader went away, as in `2>&1 | head`, or
     its device is full), what is said is dropped and the command goes on, to end with its own exit code; the error
-    ended it with 0, and a log that could not be read passed a gate."""
+    ended it with 0, and a log that could not be read passed a gate. No line of it is a CI workflow command (see
+    `hotjar_cli.report.workflow`): a message folded at its width may start a line with a name from the logs."""
 
     def __init__(self) -> None:
         self.gone = False
+        self._lines = InertLines(cast("TextIO", _SystemStderr()))
 
     def write(self, text: str) -> int:
         if not self.gone:
             try:
-                sys.stderr.write(text)
+                self._lines.write(text)
             except OSError:
                 self._drop()
         return len(text)
@@ -48,7 +61,7 @@ class Stderr:
     def flush(self) -> None:
         if not self.gone:
             try:
-                sys.stderr.flush()
+                self._lines.flush()
             except OSError:
                 self._drop()
 

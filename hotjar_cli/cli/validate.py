@@ -83,6 +83,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
 from hotjar_cli.report import Format, Report, Reporter, make_reporter
 from hotjar_cli.report.lines import FindingLines
+from hotjar_cli.report.workflow import inert
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.parallel import Engine, run_jobs
 from hotjar_cli.sources.source import Source
@@ -277,11 +278,11 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     started = time.monotonic()
     with ExitStack() as outputs:
         # Every file is opened before the logs are read: one that cannot be written stops the run before the pass.
-        out = outputs.enter_context(open_output(settings.output))
+        out = inert(settings.format.value, outputs.enter_context(open_output(settings.output)))
         reporter = build_reporter(settings, out)
         writers = [(reporter, out, settings.output)]
         for format, path in settings.also:
-            stream = outputs.enter_context(open_output(path))
+            stream = inert(format.value, outputs.enter_context(open_output(path)))
             writers.append((make_reporter(format, stream, settings.redact, settings.color), stream, path))
         lines = FindingLines(settings.redact) if reporter.streams else None
         with progress_bar(talk, "validate", sources, settings.progress) as shown, set_aside_after(settings.engine):

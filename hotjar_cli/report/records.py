@@ -30,6 +30,8 @@ def write_document(record: dict[str, Any], out: TextIO) -> None:
     # The line end is written on its own: added to the document, it copied it whole (12 MB more at the peak of an
     # inventory of 24,000 names).
     encoded = _visible_json(_indented_json(record))
+    if b"##[" in encoded:  # a CI log's workflow command (see `hotjar_cli.report.workflow`): the same value escaped
+        encoded = encoded.replace(b"##[", b"#\\u0023[")
     buffer = getattr(out, "buffer", None)
     if buffer is not None and (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8":
         out.flush()

@@ -338,3 +338,65 @@ def test_nan_and_infinity_are_said_to_be_no_json(logs: Any, value: str, word: st
         assert finding["detail"] == (
             f"{word} at byte {at}: JSON has no NaN or Infinity (Python's json.dumps writes them unless allow_nan=False)"
         )
+
+
+def forging_log(path: Path) -> None:
+    """Messages whose ids and trait names, folded at any of 80 places, start a line of a report with a GitHub Actions
+    workflow command, and event names and a broken line holding the runner's older form of one (`##[error]`)."""
+    forged = "::error title=Deploy blocked::Forged by a log line"
+    lines = []
+    for length in range(40, 120):
+        lines.append(json.dumps({"type": "identify", "messageId": "p" * length + " " + forged, "traits": {"a": 1}}))
+        lines.append(json.dumps({"type": "identify", "userId": "u1", "traits": {"t" * length + " " + forged: {}}}))
+    lines.append(json.dumps({"type": "track", "userId": "u1", "event": "##[error]boom", "timestamp": "x ##[add-mask]"}))
+    lines.append(json.dumps({"type": "identify", "userId": "u2", "traits": {"plan": "##[error]a value"}}))
+    lines.append("not json ##[error]raw line")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def runner_commands(text: str) -> list[str]:
+    """The lines GitHub's runner reads as a workflow command (actions/runner, `ActionCommand.TryParseV2` and
+    `TryParse`): one that starts with `::` once its leading whitespace is trimmed, or holds `##[` anywhere."""
+    return [line for line in text.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--fail-on", "never"],
+        ["validate", "--fail-on", "never", "-f", "markdown"],
+        ["validate", "--fail-on", "never", "-f", "json", "--by", "hour"],
+        ["validate", "--fail-on", "never", "-f", "jsonl"],
+        ["validate", "--fail-on", "never", "-f", "junit"],
+        ["validate", "--fail-on", "never", "-v"],
+        ["inventory"],
+        ["inventory", "-f", "markdown"],
+        ["inventory", "-f", "json"],
+        ["inventory", "-f", "csv"],
+        ["replay", "--dry-run"],
+        ["replay", "--dry-run", "--report", "json"],
+    ],
+    ids=" ".join,
+)
+def test_no_text_from_the_logs_makes_a_line_a_ci_workflow_command(tmp_path: Path, command: list[str]) -> None:
+    # A report folds a long text onto lines of its own: a messageId or a trait name from the logs started a line with
+    # `::error ...`, which GitHub's runner took for a command of the job's (a forged annotation; `::stop-commands::`
+    # would have hidden the rest of the log from it).
+    log = tmp_path / "forged ##[error]name.jsonl"  # named in every report
+    forging_log(log)
+    result = process(*command, log)
+    assert runner_commands(result.stdout) == []
+    assert runner_commands(result.stderr) == []
+    if command[-2:] == ["-f", "json"] or "--by" in command:  # the same values, escaped the JSON way
+        assert "##[error]boom" in json.dumps(result.json(), ensure_ascii=False)
+
+
+def test_the_github_format_writes_its_own_commands_and_no_forged_one(tmp_path: Path) -> None:
+    log = tmp_path / "forged ::error:: ##[error]name.jsonl"
+    forging_log(log)
+    result = process("validate", "--fail-on", "never", "-f", "github", log)
+    for line in result.stdout.splitlines():
+        # Each line one command of its own, read as such before any `##[` in it; its file named whole, `:` escaped.
+        assert line.startswith(("::notice ", "::warning ", "::error ")), line
+        assert "file=" not in line or "file=" + str(log).replace(":", "%3A") + ",line=" in line, line
+    assert runner_commands(result.stderr) == []

@@ -1,0 +1,91 @@
+"""Output that a CI log shows as it is: no text from the logs makes a line of it a GitHub Actions workflow command.
+
+GitHub's runner reads every line a job writes, to standard output or standard error, as a command in two forms
+(actions/runner, `src/Runner.Common/ActionCommand.cs`, read by `ActionCommandManager.TryProcessCommand`): a line
+that starts with `::` once its leading whitespace is trimmed (`::error title=…::…`, `::add-mask::…`,
+`::stop-commands::…`), and, anywhere in a line, `##[` before a command's name and `]` (`##[error]…`). A report
+folds a long text onto lines of its own, indented, so that a message id or a trait name from the logs may start a
+line; and a log line shown as it is may hold `##[`. Such a line forged an error annotation, or hid the rest of the
+log from the runner, on any job that printed a report.
+
+`InertLines` writes a stream's text with the two made inert: the first `:` of a line that would start with `::`,
+and the second `#` of every `##[`, are written as an escape, as the reports write a character a terminal would act
+on (`\\u003a`, `\\u0023`; `&#58;` and `&#35;` in XML). A JSON string reads the same with the escape, and no JSON
+line starts with `::` outside a string. The `github` format writes workflow commands on purpose (its data
+percent-encoded by the runner's rules), and HTML is a page, not a log: neither is written through it, nor a CSV
+file written exactly (`-o`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, TextIO, cast
+
+
+class Escapes(NamedTuple):
+    """How a format writes the two characters: in text and JSON, `\\u003a` and `\\u0023`."""
+
+    colon: str
+    hash: str
+
+
+TEXT_ESCAPES = Escapes("\\u003a", "\\u0023")
+XML_ESCAPES = Escapes("&#58;", "&#35;")
+
+
+class InertLines:
+    """A text stream written with no workflow command in it (see the module). A line is looked at whole once its end
+    is written; what `flush` writes of a line before its end is made safe whatever may follow it."""
+
+    def __init__(self, stream: TextIO, escapes: Escapes = TEXT_ESCAPES) -> None:
+        self.stream = stream
+        self._escapes = escapes
+        self._pending = ""  # the part of the current line written here and not on yet
+        self._started = False  # a part of the current line other than whitespace was written on (by `flush`)
+
+    def write(self, text: str) -> int:
+        if "\n" not in text:
+            self._pending += text
+            return len(text)
+        ended, _, self._pending = (self._pending + text).rpartition("\n")
+        if "::" in ended or "##[" in ended:  # nearly never: the lines as they are otherwise
+            ended = "\n".join(self._inert(line, cut=False) for line in ended.split("\n"))
+        self._started = False
+        self.stream.write(ended + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            piece, self._pending = self._inert(self._pending, cut=True), ""
+            self.stream.write(piece)
+        self.stream.flush()
+
+    def _inert(self, line: str, cut: bool) -> str:
+        """A line made inert; `cut`: the part of one written before its end, whose last `#` (or `:` where only
+        whitespace is before it) is escaped too, so that what follows cannot make a command of it."""
+        escapes = self._escapes
+        if "##[" in line:
+            line = line.replace("##[", "#" + escapes.hash + "[")
+        rest = line.lstrip()
+        if not self._started and (rest[:2] == "::" or (cut and rest == ":")):
+            line = line[: len(line) - len(rest)] + escapes.colon + rest[1:]
+        if cut:
+            if line[-1:] == "#":
+                line = line[:-1] + escapes.hash
+            self._started = self._started or bool(rest)
+        else:
+            self._started = False  # the next line starts afresh
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)  # isatty, fileno, encoding, buffer: the stream's own
+
+
+WRITTEN_AS_THEY_ARE = frozenset({"github", "html"})
+"""The formats written as they are: workflow commands on purpose, and a page."""
+
+
+def inert(format: str, stream: TextIO) -> TextIO:
+    """`stream` as a report in `format` (`--format`'s value, for `validate` or `inventory`) is written to it."""
+    if format in WRITTEN_AS_THEY_ARE:
+        return stream
+    return cast("TextIO", InertLines(stream, XML_ESCAPES if format == "junit" else TEXT_ESCAPES))
