@@ -7,6 +7,7 @@ Lines are streamed in blocks, so memory stays flat whatever the size of the inpu
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import io
 import os
@@ -15,7 +16,8 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hotjar_cli.core.decode import MAX_LINE_BYTES, utf16_like
@@ -131,9 +133,9 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
             if not files:
                 fixed = len(glob_root(text).parts)
                 matched = sorted(
-                    found
-                    for found in glob.glob(text, recursive=True)
-                    if not Path(found).is_dir() and walked(Path(found).parts[fixed:-1], window)
+                    str(found)
+                    for found in _matches(text, window)
+                    if not found.is_dir() and walked(found.parts[fixed:-1], window)
                 )
                 if matched:
                     raise InputError(
@@ -211,17 +213,9 @@ def _file_or_link(path: Path) -> os.stat_result:
 def _expand(pattern: str, window: Window) -> list[Path]:
     root = glob_root(pattern)
     fixed = len(root.parts)
-    recursive = "**" in pattern
-    if recursive:
-        # `**` reads every folder below the pattern's fixed part, as a folder named is walked: a folder it cannot
-        # list is said (Python's glob passes over it), and a link up the tree is not followed round and round.
-        for _ in _folders(Path(root) if fixed else Path("."), window):
-            pass
     files: dict[Path, None] = {}
-    for match in sorted(Path(found) for found in glob.glob(pattern, recursive=True)):
+    for match in _matches(pattern, window):
         if not walked(match.parts[fixed:-1], window):
-            continue
-        if recursive and _through_a_loop(match, fixed):
             continue
         if match.is_dir():
             # A link up the tree (`a/up -> ..`, matched by `a/*`) is passed over, as a walk of the folder it is in
@@ -233,14 +227,38 @@ def _expand(pattern: str, window: Window) -> list[Path]:
     return list(files)
 
 
-def _through_a_loop(match: Path, fixed: int) -> bool:
-    """Whether a path a `**` pattern matched goes through a link up the tree (see `_up_the_tree`): the same files
-    again, deeper and deeper, until the system refuses the path."""
-    for depth in range(fixed + 1, len(match.parts)):
-        folder = Path(*match.parts[:depth])
-        if os.path.islink(folder) and _up_the_tree(str(folder), os.path.realpath(folder.parent)):
-            return True
-    return False
+def _matches(pattern: str, window: Window) -> list[Path]:
+    """The paths a pattern matches, in order. A `**` pattern is matched against the folders below its fixed part as
+    a folder named is walked (`_folders`): each folder once, a folder it cannot list said (Python's glob passes over
+    it), and never up a link to a folder around it. Python's glob follows every link: a link up the tree beside a
+    link to a sibling folder made it list paths without end, twice as many a level deeper."""
+    if "**" not in pattern:
+        return sorted(Path(found) for found in glob.glob(pattern))
+    root = glob_root(pattern)
+    parts = PurePosixPath(pattern).parts[len(root.parts) :]
+    start = Path(root) if root.parts else Path(".")
+    found = []
+    for folder, folders, names in _folders(start, window):
+        inside = Path(folder).relative_to(start).parts
+        found += [Path(folder, name) for name in (*folders, *names) if _matched((*inside, name), parts)]
+    if _matched((), parts):
+        found.append(start)  # `logs/**` names the folder itself too, as glob has it
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _matched(names: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether the names on a path below a pattern's fixed part match its parts, as `glob.glob(recursive=True)` has
+    them: `**` any number of names, none hidden; any other part one name, a hidden one only by a part that starts
+    with `.`."""
+    if not parts:
+        return not names
+    part, rest = parts[0], parts[1:]
+    if part == "**":
+        return _matched(names, rest) or (bool(names) and not names[0].startswith(".") and _matched(names[1:], parts))
+    if not names or (names[0].startswith(".") and not part.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(names[0], part) and _matched(names[1:], rest)
 
 
 def _nothing_to_read(directory: Path, window: Window) -> str:

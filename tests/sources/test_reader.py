@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import gzip
 import io
 import json
@@ -264,6 +265,42 @@ def test_a_recursive_pattern_does_not_follow_a_link_up_the_tree(tmp_path: Path) 
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     assert result.json()["summary"]["files"] == 1
+
+
+def test_a_recursive_pattern_through_a_link_up_the_tree_and_a_link_to_a_sibling_ends(tmp_path: Path) -> None:
+    # Python's glob followed both: twice as many paths a level deeper, at full speed, for as long as one waited.
+    (tmp_path / "g" / "sub").mkdir(parents=True)
+    (tmp_path / "g" / "sub" / "a.jsonl").write_bytes(LOG)
+    (tmp_path / "g" / "sub" / "up").symlink_to("..")
+    (tmp_path / "g" / "dirlink").symlink_to("sub")
+    pattern = str(tmp_path / "g" / "**" / "*.jsonl")
+    read = [source.name for source in resolve([pattern])]
+    assert read == [str(tmp_path / "g" / "dirlink" / "a.jsonl")]  # as a walk of the folder reads it: once
+    assert [source.name for source in resolve([str(tmp_path / "g")])] == read
+    assert cli("validate", pattern, "-q", "-f", "json").json()["summary"]["files"] == 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matched"),
+    [
+        ("**/*.jsonl", ["a.jsonl", "d/b.jsonl", "d/e/c.jsonl"]),
+        ("**", ["a.jsonl", "d/b.jsonl", "d/e/c.jsonl"]),
+        ("d/**/*.jsonl", ["d/b.jsonl", "d/e/c.jsonl"]),
+        ("**/e/*.jsonl", ["d/e/c.jsonl"]),
+        ("d/**/c*", ["d/e/c.jsonl"]),
+    ],
+)
+def test_a_recursive_pattern_matches_as_pythons_glob_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str, matched: list[str]
+) -> None:
+    for name in ("a.jsonl", "d/b.jsonl", "d/e/c.jsonl", ".h/x.jsonl", "d/.y.jsonl"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(LOG)
+    monkeypatch.chdir(tmp_path)
+    read = [source.name for source in resolve([pattern])]
+    assert read == matched
+    expected = sorted({*glob.glob(pattern, recursive=True)} - {".h/x.jsonl", "d/.y.jsonl"})
+    assert read == [name for name in expected if not Path(name).is_dir()]
 
 
 def test_a_folder_holding_only_links_up_the_tree_says_they_are_not_followed(tmp_path: Path) -> None:
