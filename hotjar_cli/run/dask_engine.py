@@ -24,9 +24,9 @@ from hotjar_cli.run.parallel import (
     EngineError,
     Executor,
     Future,
-    splittable,
+    ranges_of,
 )
-from hotjar_cli.sources.reader import size_of, split_ranges
+from hotjar_cli.sources.reader import size_of
 from hotjar_cli.sources.source import Source
 
 BLOCK_BYTES = 16 * 1024 * 1024
@@ -69,11 +69,7 @@ class DaskEngine(Engine):
                 # file there. Reports keep the name as the user gave it.
                 source = msgspec.structs.replace(source, path=source.path.absolute())
             size = size_of(source)
-            parts = -(-size // self.block_bytes)
-            if parts > 1 and splittable(source, size, self.block_bytes):
-                units.extend(split_ranges(source, parts))
-            else:
-                units.append(source)
+            units.extend(ranges_of(source, size, -(-size // self.block_bytes), self.block_bytes))
         return units
 
     @contextlib.contextmanager

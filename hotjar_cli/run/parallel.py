@@ -699,11 +699,20 @@ def plan_units(sources: list[Source], jobs: int, min_bytes: int = PARALLEL_MIN_B
         return None
     units: list[Source] = []
     for source, size in zip(sources, sizes, strict=True):
-        if splittable(source, size, min_bytes):
-            units.extend(split_ranges(source, max(jobs, -(-size // UNIT_BYTES))))
-        else:
-            units.append(source)
+        units.extend(ranges_of(source, size, max(jobs, -(-size // UNIT_BYTES)), min_bytes))
     return units if len(units) > 1 else None
+
+
+def ranges_of(source: Source, size: int, parts: int, min_bytes: int) -> list[Source]:
+    """A source as the units that read it: up to `parts` byte ranges when it is `splittable`, else whole. A file that
+    cannot be opened is a unit whole, which says so where it reads it, as one process does: opened here to be cut,
+    it stopped the run, and the files beside it went unread."""
+    try:
+        if parts > 1 and splittable(source, size, min_bytes):
+            return split_ranges(source, parts)
+    except InputError:
+        pass
+    return [source]
 
 
 def splittable(source: Source, size: int, min_bytes: int = PARALLEL_MIN_BYTES) -> bool:

@@ -320,6 +320,35 @@ def test_a_folder_holding_only_links_up_the_tree_says_they_are_not_followed(tmp_
     assert one_line(cli("validate", tmp_path / "empty").stderr).endswith("empty: directory holds no files")
 
 
+def test_a_file_that_cannot_be_opened_is_said_alike_by_one_process_and_two(tmp_path: Path) -> None:
+    # Opened to be cut into ranges for two processes, it stopped the run with no report, where one process read the
+    # file beside it and reported the one it could not open.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_bytes(LOG)
+    (logs / "b.jsonl").write_bytes(LOG * 10)
+    (logs / "b.jsonl").chmod(0)
+    env = {**os.environ, "HOTJAR_CLI_PARALLEL_MIN_BYTES": "0"}  # cut into ranges, however small
+    try:
+        done = [
+            subprocess.run(
+                unprivileged(sys.executable, "-m", "hotjar_cli", "validate", logs, "-f", "json", "--jobs", jobs),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
+            for jobs in ("1", "2")
+        ]
+    finally:
+        (logs / "b.jsonl").chmod(0o644)
+    assert [run.returncode for run in done] == [2, 2]
+    assert done[1].stdout == done[0].stdout
+    assert json.loads(done[1].stdout)["summary"]["events"] == 3  # a.jsonl's
+    assert done[1].stderr == done[0].stderr
+    assert "b.jsonl" in done[1].stderr and "Permission denied" in done[1].stderr
+
+
 @pytest.mark.parametrize("named", ["folder", "pattern", "the folder itself"])
 def test_a_folder_that_cannot_be_listed_is_said_and_fails_the_run(tmp_path: Path, named: str) -> None:
     # Passed over, its logs were missing from every count, and the gate passed on the rest.
