@@ -78,7 +78,9 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
 
 
 def _parts(key: str) -> tuple[str, ...]:
-    """A key's folders and name: sorting on these orders keys as a local walk orders paths."""
+    """A key's folders and name: sorting on these orders keys as a local walk orders paths. A key ending in `/` (an
+    empty object the S3 console makes for each folder it creates) names a folder, not an object to read: read, each
+    was counted as a file of no lines."""
     return tuple(key.split("/"))
 
 
@@ -93,6 +95,7 @@ def _walk(fs: Any, root: str, window: Window) -> list[tuple[str, int]]:
                 (key, info.get("size") or 0)
                 for key, info in found.items()
                 if info.get("type") != "directory"
+                and not key.endswith("/")  # a folder's marker (`_parts`)
                 and walked(_parts(key)[depth:-1], Window())
                 and is_log_name(_parts(key)[-1])
             ),
@@ -116,7 +119,7 @@ def _nothing_to_read(fs: Any, root: str) -> str:
     skipped: dict[str, None] = {}
     for key, info in fs.find(root, detail=True).items():
         inside = _parts(key)[depth:]
-        if info.get("type") == "directory" or not inside:
+        if info.get("type") == "directory" or not inside or key.endswith("/"):
             continue
         hidden = next((at for at, part in enumerate(inside[:-1]) if part.startswith(".")), None)
         if hidden is not None:
@@ -147,7 +150,7 @@ def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:
         if info.get("type") == "directory":
             if walked(parts[-1:], window):
                 keys.update(_walk(fs, key, window))
-        elif is_log_name(parts[-1]):
+        elif is_log_name(parts[-1]) and not key.endswith("/"):
             keys[key] = info.get("size") or 0
     return list(keys.items())
 

@@ -114,6 +114,10 @@ class Requests(logging.Handler):
         return [line for line in self.lines if f'"GET /{BUCKET}/' in line and key_part in line]
 
 
+FOLDER_MARKERS = ("segment-logs/", "segment-logs/srcB/", "exports/", "made-in-the-console/")
+"""Keys of the folders the S3 console creates, each an empty object: read as files, each was a file of no lines."""
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """A moto S3 server on 127.0.0.1 holding the archive, the same archive on disk, and the server's request log."""
@@ -146,6 +150,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                 fs.pipe(f"{BUCKET}/{key}", data)
                 (local / key).parent.mkdir(parents=True, exist_ok=True)
                 (local / key).write_bytes(data)
+            for marker in FOLDER_MARKERS:  # the empty objects the S3 console makes for folders: none on disk
+                fs.pipe(f"{BUCKET}/{marker}", b"")
             yield {"endpoint": endpoint, "local": local, "requests": requests}
         finally:
             logger.removeHandler(requests)
@@ -436,3 +442,13 @@ def test_a_replay_of_an_object_dead_letters_its_original_messages(store: dict, t
     assert done.returncode == 1, stderr
     assert "rebuilt" not in stderr and "dead letters: 7 messages in" in stderr, stderr
     assert dead.read_bytes() == (SAMPLES / "clean.jsonl").read_bytes()
+
+
+def test_a_prefix_holding_only_a_folder_marker_holds_no_log(store: dict) -> None:
+    # Its marker was read as a file of no lines: "0 events in 0 lines of 1 file", and the gate failed (exit 1) where
+    # an empty folder on disk is an input that cannot be read (exit 2).
+    done = cli("validate", f"s3://{BUCKET}/made-in-the-console/", env={"AWS_ENDPOINT_URL": store["endpoint"]})
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        f"hotjar-cli: error: s3://{BUCKET}/made-in-the-console/: no log objects under this prefix\n"
+    )
