@@ -90,3 +90,52 @@ def test_a_tree_never_installed_runs_the_sources(tmp_path: Path) -> None:
     where, said = imported(root)
     assert where == str(root / "hotjar_cli" / "core" / "mapping.py")
     assert said == "compiled: no, not compiled at install"
+
+
+# A part of the input counted by one process and pickled, as a worker sends it, and read back by another.
+PART = (
+    "import base64, pickle, sys\n"
+    "from pathlib import Path\n"
+    "from hotjar_cli.core.views import View\n"
+    "from hotjar_cli.run.one_pass import PassSettings, run_pass\n"
+    "from hotjar_cli.sources.source import Source\n"
+    "settings = PassSettings(views=frozenset({View.TIMELINE, View.INVENTORY}))\n"
+    "summary = run_pass([Source('sample_events', path) for path in sorted(Path('sample_events').rglob('*.jsonl'))], "
+    "settings)\n"
+    "print(base64.b64encode(pickle.dumps(summary)).decode())\n"
+)
+READ_BACK = (
+    "import base64, json, pickle, sys\n"
+    "from hotjar_cli.core.limits import Limits\n"
+    "from hotjar_cli.report.site_view import inventory_record, timeline_record\n"
+    "summary = pickle.loads(base64.b64decode(sys.stdin.read()))\n"
+    "views = summary.views\n"
+    "record = [timeline_record(views.timeline, 'day'), inventory_record(views.inventory, False, Limits())]\n"
+    "print(json.dumps(record, sort_keys=True, default=str))\n"
+)
+
+
+def read_back(part: str, **environment: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", READ_BACK],
+        input=part,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, **environment},
+    )
+    return done.stdout
+
+
+def test_a_part_counted_as_python_reads_back_the_same_compiled_and_the_other_way_round() -> None:
+    # A Dask worker installed without a C compiler runs the core as Python: the time series of the parts it counted
+    # read back, in a compiled client, as no buckets at all, without a word.
+    root = Path(__file__).parent.parent
+    as_python = printed(PART, root, HOTJAR_CLI_PURE_PYTHON="1")
+    as_installed = printed(PART, root)
+    expected = read_back(as_installed)
+    assert json.loads(expected)[0]["buckets"]  # the sample logs have a time series
+    assert read_back(as_python) == expected
+    assert read_back(as_installed, HOTJAR_CLI_PURE_PYTHON="1") == expected
+    assert read_back(as_python, HOTJAR_CLI_PURE_PYTHON="1") == expected

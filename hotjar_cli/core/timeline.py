@@ -111,6 +111,9 @@ class Bucket:
         self.first: dict[str, Seen] = {}
         """Each rule's earliest event in the bucket (by time; ties by file name and line)."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _bucket, (self.outcomes, self.rules, self.affected, self.first)
+
     @property
     def events(self) -> int:
         """Messages in the bucket, whatever their outcome."""
@@ -492,6 +495,13 @@ class Timeline:
             merged._coarsen(merged._span)
         return merged
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Settled, pickled as its fields. An object of slots pickles in one form compiled and in another as Python,
+        and neither reads the other's back: a Dask worker whose core was not compiled (installed without a C
+        compiler) sent the part of the time series it counted, and a compiled client read it as no buckets at all."""
+        self.settle()
+        return _timeline, (self.resolution, self.buckets, self.untimed, self.first, self.last, self._span)
+
     def _copy(self) -> Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
@@ -567,3 +577,25 @@ def bucket_record(start: int, resolution: str, bucket: Bucket) -> dict[str, Any]
         "rules": dict(sorted(bucket.rules.items())),
         "events_by_rule": dict(sorted(bucket.affected.items())),
     }
+
+
+def _bucket(outcomes: list[int], rules: dict[str, int], affected: dict[str, int], first: dict[str, Seen]) -> Bucket:
+    """A bucket unpickled (see `Timeline.__reduce__`)."""
+    bucket = Bucket()
+    bucket.outcomes, bucket.rules, bucket.affected, bucket.first = outcomes, rules, affected, first
+    return bucket
+
+
+def _timeline(
+    resolution: str,
+    buckets: dict[int, Bucket],
+    untimed: Bucket,
+    first: dict[str, Seen],
+    last: dict[str, Seen],
+    span: tuple[int, int] | None,
+) -> Timeline:
+    """A settled timeline unpickled (see `Timeline.__reduce__`): the kinds it counted by are its process's own."""
+    timeline = Timeline()
+    timeline.resolution, timeline.buckets, timeline.untimed = resolution, buckets, untimed
+    timeline.first, timeline.last, timeline._span = first, last, span
+    return timeline
