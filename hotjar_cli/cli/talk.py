@@ -30,14 +30,23 @@ def shown(text: str) -> str:
     return visible(_UNDECODED_BYTE.sub(lambda byte: f"\\x{ord(byte[0]) - 0xDC00:02x}", text))
 
 
+def _stderr() -> TextIO:
+    """`sys.stderr` as it is now, less the stand-in a live progress bar puts there while it runs (rich's `FileProxy`,
+    which prints what is written to it through the bar's console): written to, the console writing here wrote to
+    itself, for ever, and a replay on a terminal hung before its first user."""
+    stream = sys.stderr
+    proxied: TextIO = getattr(stream, "rich_proxied_file", stream)
+    return proxied
+
+
 class _SystemStderr:
-    """`sys.stderr`, whichever stream it is when written to."""
+    """`sys.stderr`, whichever stream it is when written to (`_stderr`)."""
 
     def write(self, text: str) -> int:
-        return sys.stderr.write(text)
+        return _stderr().write(text)
 
     def flush(self) -> None:
-        sys.stderr.flush()
+        _stderr().flush()
 
 
 class Stderr:
@@ -66,14 +75,14 @@ class Stderr:
                 self._drop()
 
     def isatty(self) -> bool:
-        return not self.gone and sys.stderr.isatty()
+        return not self.gone and _stderr().isatty()
 
     def fileno(self) -> int:
-        return sys.stderr.fileno()
+        return _stderr().fileno()
 
     @property
     def encoding(self) -> str:
-        return sys.stderr.encoding
+        return _stderr().encoding
 
     def _drop(self) -> None:
         # Pointed at /dev/null, so that what stderr still holds is flushed at exit without a word.

@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 
 from hotjar_cli.replay import ReplayReport, run_replay
+from tests.support.cli import on_a_terminal
 from tests.support.fake_hotjar import FakeHotjar
 from tests.support.replay_support import (
     assert_complete_once,
@@ -495,3 +496,14 @@ def test_a_browser_that_closes_as_it_starts_is_launched_once_more(tmp_path: Path
     report = run_replay(events_of(log.path), settings_for(fake, browser_path=browser), quiet_console())
     assert marker.exists() and (report.planned, report.sent) == (log.calls, log.calls)
     assert_complete_once(log, fake.received())
+
+
+def test_a_replay_with_its_live_bar_on_a_terminal_delivers_every_call(tmp_path: Path, fake: FakeHotjar) -> None:
+    # The bar puts a stand-in for stderr in place while it runs, which prints what is written to it through the bar's
+    # console; the console wrote to stderr, that is to itself: the replay hung before its first user, for ever, at
+    # full speed, and Ctrl-C could not stop it.
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    code, _, shown = on_a_terminal("replay", log.path, *fake.site_options(), "--settle", "0.2")
+    assert code == 0, shown
+    assert_complete_once(log, fake.received())
+    assert "20/20 users" in shown  # the bar, drawn on the terminal
