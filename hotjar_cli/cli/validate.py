@@ -351,7 +351,7 @@ def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:
         return  # the report itself is on the terminal
     if not talk.on_terminal and (output is None or verdict.exit_code != EXIT_FINDINGS):
         return
-    where = f"; the report is in {output}" if output is not None else ""
+    where = f"; the report is in {output}" if output is not None and _holds_a_report(output) else ""
     if verdict.exit_code == EXIT_CLEAN:
         talk.say(f"Gate passed{where}.")
         return
@@ -360,6 +360,15 @@ def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:
         f", and {more} more reason{'s' if more != 1 else ''}" if more > 0 else ""
     )
     talk.say(f"Gate failed (exit {verdict.exit_code}): {reasons}{where}.")
+
+
+def _holds_a_report(output: Path) -> bool:
+    """Whether a report written to `output` can be read there afterwards: a file, not a device (`/dev/null`) or a
+    pipe, of which "the report is in /dev/null" said nothing of use."""
+    try:
+        return stat.S_ISREG(output.stat().st_mode)
+    except OSError:
+        return False
 
 
 def build_reporter(settings: ValidateSettings, out: TextIO) -> Reporter:

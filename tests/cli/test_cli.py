@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
@@ -898,6 +899,9 @@ def test_off_a_terminal_only_a_gate_failed_by_findings_of_a_report_in_a_file_is_
     assert process("validate", path, "-f", "junit", "-o", report, "--fail-on", "never").stderr == ""
     assert process("validate", path, "-f", "junit").stderr == ""
     assert process("validate", path, "-f", "junit", "-o", report, "-q").stderr == ""
+    # A report sent to a device is in no file to read afterwards: "the report is in /dev/null" said nothing of use.
+    nowhere = process("validate", path, "-f", "junit", "-o", os.devnull)
+    assert one_line(nowhere.stderr).startswith("Gate failed (exit 1): HJ") and "report is in" not in nowhere.stderr
 
 
 def test_dry_run_talk_goes_to_stderr(logs: Any) -> None:
