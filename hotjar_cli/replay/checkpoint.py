@@ -6,7 +6,10 @@ Format: NDJSON. The first line names the site, `{"checkpoint": "hotjar-cli repla
 `["user-1", ["5f0c…", "a41e…"]]` (`call_digest`). A user is written only after its delivery counted as sent, and
 each line is flushed and fsync'd before the next user is taken, so a process killed at any instant loses no
 delivered user and repeats at most the users it had in flight. A line cut short by a crash is dropped when the
-file is next opened. A line of version 1, the user key alone, stands for every call of the user.
+file is next opened. A line of version 1, the user key alone, stands for every call of the user. A line
+`{"undelivered": "user-1", "calls": ["5f0c…"]}` takes back calls recorded before (`take_back`): the identifies of a
+user that the site's User Attributes, switched off while it was delivered, may have kept from Hotjar. A reader that
+knows no such line passes over it.
 
 Calls, not users, because the same command run again may plan more for a user than was delivered: a log that
 came late, or other filters (`--type identify`, then `--type track`). Skipping the user would lose those calls;
@@ -75,6 +78,12 @@ class Checkpoint:
         lines = content[:complete].splitlines()
         if lines:
             header = _header(lines[0])
+            later = _later_version(lines[0])
+            if later is not None:
+                raise ReplaySetupError(
+                    f"the checkpoint {self.path} was written by a later hotjar-cli (its version {later}; this one "
+                    f"reads 1 and {VERSION}): resume with that hotjar-cli, or choose another file"
+                )
             if header is None:
                 raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
             if header != self.site_id:
@@ -97,6 +106,10 @@ class Checkpoint:
                 continue
             if isinstance(entry, str):
                 self.delivered[entry] = ALL_CALLS
+            elif isinstance(entry, dict):
+                key, digests = entry.get("undelivered"), entry.get("calls")
+                if isinstance(key, str) and isinstance(digests, list) and all(isinstance(d, str) for d in digests):
+                    self._take(key, digests)
             elif (
                 isinstance(entry, list)
                 and len(entry) == 2
@@ -110,6 +123,14 @@ class Checkpoint:
         if key in self.delivered and self.delivered[key] is ALL_CALLS:
             return
         self.delivered.setdefault(key, Counter()).update(digests)  # type: ignore[union-attr]  # not ALL_CALLS
+
+    def _take(self, key: str, digests: Iterable[str]) -> None:
+        delivered = self.delivered.get(key)
+        if delivered is None or delivered is ALL_CALLS:
+            return  # nothing to take back, or a version 1 line's every call, which names none
+        delivered.subtract(digests)
+        for digest in [digest for digest, count in delivered.items() if count <= 0]:
+            del delivered[digest]
 
     def remaining(self, key: str, calls: tuple[PlannedCall, ...]) -> tuple[PlannedCall, ...]:
         """The calls of a user an earlier run did not deliver, in their order: every one for a user never delivered,
@@ -134,6 +155,13 @@ class Checkpoint:
         digests = [call_digest(planned) for planned in calls]
         self._append(orjson.dumps([key, digests]))
         self._add(key, digests)
+
+    def take_back(self, key: str, calls: tuple[PlannedCall, ...]) -> None:
+        """Take back calls of a user recorded as delivered, durably: the same command resumed from the checkpoint
+        sends them again."""
+        digests = [call_digest(planned) for planned in calls]
+        self._append(orjson.dumps({"undelivered": key, "calls": digests}))
+        self._take(key, digests)
 
     def _append(self, line: bytes) -> None:
         data = line + b"\n"
@@ -168,6 +196,18 @@ def _header(line: bytes) -> int | None:
     ):
         return int(value["site_id"])
     return None
+
+
+def _later_version(line: bytes) -> int | None:
+    """The version of a checkpoint's first line when a later hotjar-cli wrote it, else None."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict) or value.get("checkpoint") != MARK:
+        return None
+    version = value.get("version")
+    return version if isinstance(version, int) and not isinstance(version, bool) and version > VERSION else None
 
 
 def _sync_directory(path: Path) -> None:

@@ -17,8 +17,10 @@ User Attributes still on (or a look at the site when the replay ends does): Hotj
 loads, and while it is off keeps no identify, without a word. A user whose page loaded with it on, and whose
 identifies reached Hotjar after someone switched it off, showed as sent; once a later page shows it off, every such
 user not yet confirmed is dead-lettered instead (user-attributes-off, its calls counted as maybe delivered). The
-checkpoint records it as it is delivered all the same: its events reached Hotjar, so a resumed run does not send
-them again, and the dead-letter file holds it to send once User Attributes are on.
+checkpoint records it as it is delivered all the same, and then takes its identifies back: its events reached
+Hotjar, so a resumed run does not send them again, and the same command resumed once User Attributes are on sends
+its identifies again (the same attributes, set twice without harm), as a replay of the dead-letter file does. Left
+recorded, they were taken for delivered, and a resumed run said the user was done.
 """
 
 from __future__ import annotations
@@ -282,6 +284,7 @@ class Runner:
         elif attributes is False:
             doubtful, self._unconfirmed = self._unconfirmed, []
             for _, user in doubtful:
+                self._take_back_identifies(user)
                 self._give_up(
                     user,
                     Delivery(
@@ -408,14 +411,29 @@ class Runner:
                 self.checkpoint.record(user.key, user.calls)
                 return
             except OSError as error:
-                self.checkpoint_error = f"{self.checkpoint.path}: {error.strerror or error}"
-                self.say(
-                    f"the checkpoint could not be written ({self.checkpoint_error}): stopping, as a run resumed "
-                    "from it would send again every user sent from now on; the users in flight finish",
-                    always=True,
-                )
-                self._halt()
+                self._unwritable(error, "would send again every user sent from now on")
         self.tally.users_not_checkpointed += 1
+
+    def _take_back_identifies(self, user: UserPlan) -> None:
+        """A user's identifies taken back from the checkpoint (see the module's docstring). A checkpoint that cannot
+        be written stops the replay as `_record` says."""
+        if self.checkpoint is None or self.checkpoint_error is not None:
+            return
+        try:
+            self.checkpoint.take_back(user.key, tuple(call for call in user.calls if call.args[0] == "identify"))
+        except OSError as error:
+            self._unwritable(error, "would take identifies Hotjar may not have kept for delivered")
+
+    def _unwritable(self, error: OSError, because: str) -> None:
+        """The checkpoint could not be written (a full disk): said, and the replay stopped as Ctrl-C stops it."""
+        assert self.checkpoint is not None
+        self.checkpoint_error = f"{self.checkpoint.path}: {error.strerror or error}"
+        self.say(
+            f"the checkpoint could not be written ({self.checkpoint_error}): stopping, as a run resumed from it "
+            f"{because}; the users in flight finish",
+            always=True,
+        )
+        self._halt()
 
     async def _deliver(self, user: UserPlan) -> Delivery:
         settings = self.settings

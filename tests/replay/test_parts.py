@@ -278,6 +278,19 @@ def test_the_checkpoint_leaves_the_calls_not_delivered_whatever_their_order_or_k
         assert checkpoint.remaining("u1", plan) == ()
 
 
+def test_calls_taken_back_from_the_checkpoint_are_sent_again(tmp_path: Path) -> None:
+    # Identifies recorded as delivered, then found kept by no one (User Attributes switched off meanwhile).
+    path = tmp_path / "replay.checkpoint"
+    with Checkpoint(path, 1) as checkpoint:
+        checkpoint.record("u1", (IDENTIFY, SIGNED_UP))
+        checkpoint.take_back("u1", (IDENTIFY,))
+        assert checkpoint.remaining("u1", (IDENTIFY, SIGNED_UP)) == (IDENTIFY,)
+    with Checkpoint(path, 1) as reopened:  # as durably as it was recorded
+        assert reopened.remaining("u1", (IDENTIFY, SIGNED_UP)) == (IDENTIFY,)
+        reopened.take_back("u2", (IDENTIFY,))  # never recorded: nothing to take back
+        assert reopened.remaining("u2", (IDENTIFY,)) == (IDENTIFY,)
+
+
 def test_a_checkpoint_of_users_alone_skips_each_user_whole(tmp_path: Path) -> None:
     # Written before checkpoints held calls: a user's line stood for all its calls.
     path = tmp_path / "old.checkpoint"
@@ -286,7 +299,9 @@ def test_a_checkpoint_of_users_alone_skips_each_user_whole(tmp_path: Path) -> No
         assert checkpoint.remaining("u1", (IDENTIFY, VIEWED)) == ()
         assert checkpoint.remaining("u2", (VIEWED,)) == (VIEWED,)
     path.write_text('{"checkpoint": "hotjar-cli replay", "version": 3, "site_id": 1}\n')
-    with pytest.raises(ReplaySetupError, match="not a hotjar-cli replay checkpoint"):
+    with pytest.raises(
+        ReplaySetupError, match="written by a later hotjar-cli \\(its version 3; this one reads 1 and 2\\)"
+    ):
         Checkpoint(path, 1)
 
 

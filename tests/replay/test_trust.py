@@ -487,3 +487,30 @@ def test_a_replay_with_nothing_to_send_says_why_the_logs_made_no_call(tmp_path: 
     assert "0 calls (0 identifies, 0 events) from 3 events." in lines
     assert "3 events make no call: 3 ignored (`hotjar-cli validate` says why)." in lines
     assert fake.received() == []
+
+
+def test_identifies_kept_by_no_one_are_sent_again_by_the_same_command_resumed_from_its_checkpoint(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # The advice said to run the same command with the same --checkpoint once User Attributes were on; the
+    # checkpoint held the doubtful users' identifies as delivered, and the resumed run skipped them, said "0
+    # dead-lettered" and exited 0, while Hotjar held none of them.
+    log = generate_log(tmp_path / "log.ndjson", users=2)
+    checkpoint = tmp_path / "checkpoint"
+    fake.faults.attributes_off_at = 1
+    settings = settings_for(fake, checkpoint=checkpoint, concurrency=1, retries=0)
+    first = run_replay(events_of(log.path), settings, quiet_console())
+    assert first.users_dead_lettered == 2 and dict(first.failures) == {"user-attributes-off": 2}
+    fake.faults.attributes_off_at = 0
+    fake.faults.user_attributes_enabled = True  # switched on again
+    before = len(fake.received())
+    resumed = run_replay(events_of(log.path), settings, quiet_console())
+    assert (resumed.users_dead_lettered, resumed.exit_code) == (0, 0)
+    expected = [args for calls in log.expected.values() for args in calls]
+    again = [call.args for call in fake.received()[before:]]
+    # Every identify now, and each event once in all: those that reached Hotjar the first time are not sent again.
+    assert sorted(map(str, (args for args in again if args[0] == "identify"))) == sorted(
+        map(str, (args for args in expected if args[0] == "identify"))
+    )
+    events = [call.args for call in fake.received() if call.args[0] == "event"]
+    assert sorted(map(str, events)) == sorted(map(str, (args for args in expected if args[0] == "event")))
