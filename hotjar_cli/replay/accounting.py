@@ -185,10 +185,10 @@ class ReplayReport:
     def to_text(self) -> str:
         """The human summary: a few lines, no attribute values."""
         lines = [
-            f"calls: {self.planned} planned, {self.sent} sent, {self.dead_lettered} dead-lettered, "
-            f"{self.skipped} skipped (already delivered)",
-            f"users: {self.users_planned} planned, {self.users_sent} sent, {self.users_dead_lettered} "
-            f"dead-lettered, {self.users_skipped} skipped",
+            f"calls: {self.planned:,} planned, {self.sent:,} sent, {self.dead_lettered:,} dead-lettered, "
+            f"{self.skipped:,} skipped (already delivered)",
+            f"users: {self.users_planned:,} planned, {self.users_sent:,} sent, {self.users_dead_lettered:,} "
+            f"dead-lettered, {self.users_skipped:,} skipped",
         ]
         if self.repeated:
             first = None if self.first_repeated is None else str(Position(**self.first_repeated))
@@ -200,25 +200,25 @@ class ReplayReport:
             )
         if self.failures:
             lines.append(
-                "dead-lettered users by reason: " + ", ".join(f"{reason} {count}" for reason, count in self.failures)
+                "dead-lettered users by reason: " + ", ".join(f"{reason} {count:,}" for reason, count in self.failures)
             )
         if self.maybe_delivered:
-            users = f"{self.users_maybe_delivered} user{'s' if self.users_maybe_delivered != 1 else ''}"
+            users = f"{self.users_maybe_delivered:,} user{'s' if self.users_maybe_delivered != 1 else ''}"
             lines.append(
-                f"maybe delivered: {self.maybe_delivered} of the dead-lettered calls ({users}) were made in a "
+                f"maybe delivered: {self.maybe_delivered:,} of the dead-lettered calls ({users}) were made in a "
                 "page before its delivery failed; Hotjar may hold some of them, and sending them again repeats those "
                 "it holds"
             )
         if self.maybe_repeated:
-            users = f"{self.users_maybe_repeated} user{'s' if self.users_maybe_repeated != 1 else ''}"
+            users = f"{self.users_maybe_repeated:,} user{'s' if self.users_maybe_repeated != 1 else ''}"
             lines.append(
-                f"maybe repeated: {self.maybe_repeated} calls ({users}) were made by an attempt that failed and made "
+                f"maybe repeated: {self.maybe_repeated:,} calls ({users}) were made by an attempt that failed and made "
                 "again by a later one; Hotjar may hold those twice, each time as another visitor"
             )
         if self.every_attempt_failed_with:
             lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")
         if self.checkpoint_error:
-            users = f"{self.users_not_checkpointed} user{'s' if self.users_not_checkpointed != 1 else ''}"
+            users = f"{self.users_not_checkpointed:,} user{'s' if self.users_not_checkpointed != 1 else ''}"
             lines.append(
                 f"checkpoint: could not be written ({self.checkpoint_error}), so the replay stopped; it does not "
                 f"record {users} sent, which a run resumed from it sends again once it can be written"
@@ -239,12 +239,12 @@ class ReplayReport:
             )
         elif self.dead_letter is not None and self.dead_lettered:
             rebuilt = (
-                f" ({self.dead_letter_rebuilt} rebuilt from their call: their input changed, or could not be read "
+                f" ({self.dead_letter_rebuilt:,} rebuilt from their call: their input changed, or could not be read "
                 "again)"
                 if self.dead_letter_rebuilt
                 else ""
             )
-            messages = f"{self.dead_letter_messages} message{'s' if self.dead_letter_messages != 1 else ''}"
+            messages = f"{self.dead_letter_messages:,} message{'s' if self.dead_letter_messages != 1 else ''}"
             lines.append(f"dead letters: {messages} in {self.dead_letter}{rebuilt}; replay that file to send them")
         return "\n".join(lines)
 
@@ -259,7 +259,8 @@ class ReplayReport:
                 return "run the same command again to send them"
             one = self.users_sent == 1
             return (
-                f"run the same command again to send them, which sends the {self.users_sent} user{'' if one else 's'} "
-                f"sent again too: no --checkpoint recorded {'it' if one else 'them'}"
+                "run the same command again to send them, which sends the "
+                f"{self.users_sent:,} user{'' if one else 's'} sent again too: no --checkpoint recorded "
+                f"{'it' if one else 'them'}"
             )
         return " or ".join(ways) + " to send them"
