@@ -471,7 +471,11 @@ class Runner:
                 delivery = Delivery(Failure.BROWSER_ERROR, _first_line(error))
             finally:
                 self._delivering.discard(worker)
-            self.breaker.record(delivery.sent, probe, str(delivery))
+            # User Attributes off is the site's setting, not Hotjar failing: no outage for the breaker to wait out,
+            # and no attempt to make again. Taken for one, a site switched off mid-run held every user back for ten
+            # minutes of pauses, then gave up on those Hotjar would have taken, events alone.
+            setting = delivery.failure is Failure.USER_ATTRIBUTES_OFF
+            self.breaker.record(delivery.sent or setting, probe, str(delivery))
             self._attributes_seen(loading, delivery.attributes)
             if delivery.sent:
                 # Each attempt is a fresh visitor: what the failed ones made, Hotjar may now hold twice.
@@ -480,9 +484,11 @@ class Runner:
             made = max(made, delivery.made)
             made_in_all += delivery.made
             self._made_when_stopped[user.key] = made  # should it be abandoned before its next attempt
+            self.tally.attempt_failed(delivery)
+            if setting:
+                break
             self._last_failure = str(delivery)
             self._failed_since_sent = True
-            self.tally.attempt_failed(delivery)
         # An earlier attempt may have made more of the calls than the last: Hotjar may hold those too. The most any
         # attempt made may be delivered (`Delivery.made`); what the others made, Hotjar may hold a second time.
         self.tally.resent(made_in_all - made)

@@ -514,3 +514,24 @@ def test_identifies_kept_by_no_one_are_sent_again_by_the_same_command_resumed_fr
     )
     events = [call.args for call in fake.received() if call.args[0] == "event"]
     assert sorted(map(str, events)) == sorted(map(str, (args for args in expected if args[0] == "event")))
+
+
+def test_user_attributes_switched_off_mid_run_is_no_outage_to_wait_out(tmp_path: Path, fake: FakeHotjar) -> None:
+    # Taken for an outage, the switch opened the breaker: pauses of 10, 20, 40 s and more, probing each time with a
+    # user with identifies, until the replay gave up, on the users with events alone too, which Hotjar would take.
+    log = generate_log(tmp_path / "log.ndjson", users=20)
+    fake.faults.attributes_off_at = 6
+    started = time.monotonic()
+    report = run_replay(
+        events_of(log.path),
+        settings_for(fake, concurrency=1, retries=2, breaker_failures=2, breaker_pause_seconds=30),
+        quiet_console(),
+    )
+    assert time.monotonic() - started < 60  # no pause of the breaker
+    assert set(dict(report.failures)) == {"user-attributes-off"}
+    assert report.users_sent + report.users_dead_lettered == 20
+    anonymous = {key for key in log.expected if key.startswith("anon-")}
+    received = {call.args[1] for call in fake.received() if call.args[0] == "event"}
+    # Every user with events alone reached Hotjar, before the switch and after it.
+    assert all(any(f"of {key}" in name for name in received) for key in anonymous)
+    assert report.retries == 0  # the site's setting is not tried again
