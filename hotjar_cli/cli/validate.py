@@ -10,7 +10,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, cast
 
 import typer
 
@@ -279,6 +279,9 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     with ExitStack() as outputs:
         # Every file is opened before the logs are read: one that cannot be written stops the run before the pass.
         out = inert(settings.format.value, outputs.enter_context(open_output(settings.output)))
+        outlived = Outlived(out) if settings.also else None
+        if outlived is not None:
+            out = cast("TextIO", outlived)
         reporter = build_reporter(settings, out)
         writers = [(reporter, out, settings.output)]
         for format, path in settings.also:
@@ -319,7 +322,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
                     gone = True
                 except OSError as error:
                     raise named_error(error, path) from None
-    if gone:
+    if gone or (outlived is not None and outlived.gone):
         raise ReaderGone(verdict.exit_code)  # the command ends with its verdict, quietly
     say_errors(talk, summary)
     say_no_loss_over_time(talk, [settings.format, *(format for format, _ in settings.also)], settings.by, summary)
@@ -331,6 +334,35 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     say_verdict(talk, verdict, settings.output)
     say_done(talk, summary, started, settings.engine)
     return verdict.exit_code
+
+
+class Outlived:
+    """The report on standard output when others (`--also`) are written from the same reading: a reader that goes
+    away (`| head -1`) while the lines of a streaming format (jsonl) are written stops them, not the reading, so that
+    the other reports are whole. The lines' reader going stopped the run, and the other files were never written,
+    without a word."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.gone = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def say_no_loss_over_time(talk: Talk, formats: list[Format], by: Resolution | None, summary: Summary) -> None:

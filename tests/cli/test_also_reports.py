@@ -178,15 +178,19 @@ def test_a_report_that_cannot_be_written_is_named_not_the_file_of_another(
     assert not (tmp_path / "m.md").exists() and not (tmp_path / "m.json").exists()
 
 
-def test_a_reader_of_standard_output_that_leaves_early_leaves_the_other_reports_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("format", ["json", "jsonl"])
+def test_a_reader_of_standard_output_that_leaves_early_leaves_the_other_reports_written(
+    tmp_path: Path, format: str
+) -> None:
     # `| head -1` on the report on standard output: the broken pipe unwound every report, each file was left
-    # unwritten (the previous one in place, for a CI job to upload as new) and nothing said so, exit 0.
+    # unwritten (the previous one in place, for a CI job to upload as new) and nothing said so, exit 0. The lines of
+    # jsonl, written as the logs are read, stopped the reading, and the other reports with it.
     log = tmp_path / "log.jsonl"
-    log.write_text(MIXED * 400)  # a JSON report larger than a pipe holds
+    log.write_text(MIXED * 400)  # a JSON report larger than a pipe holds, and more lines of findings
     (tmp_path / "page.html").write_text("the previous page")
     also = ["--also", "markdown=summary.md", "--also", "html=page.html"]
     reader = subprocess.Popen(
-        [str(CLI), "validate", str(log), "-f", "json", "--fail-on", "never", *also],
+        [str(CLI), "validate", str(log), "-f", format, "--fail-on", "never", *also],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
