@@ -65,9 +65,11 @@ def read_config_file(
         talk.detail("no pyproject.toml with [tool.hotjar-cli] here or above: default settings")
         return {}, None
     if path.is_dir():
-        raise UsageError(f"{path}: is a folder; --config names a pyproject.toml")
+        raise UsageError(f"--config {path}: is a folder; --config names a pyproject.toml")
     if not path.exists():  # a pipe (`--config <(...)`) or a device is read as a file is
-        raise UsageError(f"{path}: no such file")
+        # Named with its option, as every other file a command reads besides the logs is: "/nonexistent: no such
+        # file" alone read as a log that was not there.
+        raise UsageError(f"--config {path}: no such file")
     talk.detail(f"settings from {path}")
     return load_config(path), path
 

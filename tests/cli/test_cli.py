@@ -1847,7 +1847,15 @@ def test_a_negative_count_names_where_it_was_given(
 def test_config_naming_a_folder_says_so(logs: Any) -> None:
     result = cli("validate", logs("log.jsonl", CLEAN), "--config", ".")
     assert result.code == 2
-    assert one_line(result.stderr) == "hotjar-cli: error: .: is a folder; --config names a pyproject.toml"
+    assert one_line(result.stderr) == "hotjar-cli: error: --config .: is a folder; --config names a pyproject.toml"
+
+
+def test_config_naming_no_file_names_the_option(logs: Any) -> None:
+    # "/nonexistent: no such file" alone read as a log that was not there; every other file read besides the logs is
+    # named with its option.
+    result = cli("validate", logs("log.jsonl", CLEAN), "--config", "nonexistent.toml")
+    assert result.code == 2
+    assert one_line(result.stderr) == "hotjar-cli: error: --config nonexistent.toml: no such file"
 
 
 @pytest.mark.parametrize(
