@@ -77,18 +77,18 @@ class Checkpoint:
         complete = content.rfind(b"\n") + 1
         lines = content[:complete].splitlines()
         if lines:
-            header = _header(lines[0])
-            later = _later_version(lines[0])
-            if later is not None:
+            version, site_id = _header(lines[0])
+            if version is not None and version > VERSION:
                 raise ReplaySetupError(
-                    f"the checkpoint {self.path} was written by a later hotjar-cli (its version {later}; this one "
+                    f"the checkpoint {self.path} was written by a later hotjar-cli (its version {version}; this one "
                     f"reads 1 and {VERSION}): resume with that hotjar-cli, or choose another file"
                 )
-            if header is None:
+            if version not in (1, VERSION) or site_id is None:
                 raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
-            if header != self.site_id:
+            if site_id != self.site_id:
                 raise ReplaySetupError(
-                    f"the checkpoint {self.path} was written for site {header}, not {self.site_id}; choose another file"
+                    f"the checkpoint {self.path} was written for site {site_id}, not {self.site_id}; "
+                    "choose another file"
                 )
         elif content and not content.startswith(b'{"checkpoint"'):
             raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
@@ -183,31 +183,20 @@ class Checkpoint:
         self.close()
 
 
-def _header(line: bytes) -> int | None:
+def _header(line: bytes) -> tuple[int | None, int | None]:
+    """A checkpoint's first line: its version and its site, each None when it is not a whole number (both when the
+    line is no checkpoint's)."""
     try:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return None
-    if (
-        isinstance(value, dict)
-        and value.get("checkpoint") == MARK
-        and value.get("version") in (1, VERSION)
-        and isinstance(value.get("site_id"), int)
-    ):
-        return int(value["site_id"])
-    return None
-
-
-def _later_version(line: bytes) -> int | None:
-    """The version of a checkpoint's first line when a later hotjar-cli wrote it, else None."""
-    try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return None
+        return None, None
     if not isinstance(value, dict) or value.get("checkpoint") != MARK:
-        return None
-    version = value.get("version")
-    return version if isinstance(version, int) and not isinstance(version, bool) and version > VERSION else None
+        return None, None
+    version, site_id = value.get("version"), value.get("site_id")
+    return (
+        version if isinstance(version, int) and not isinstance(version, bool) else None,
+        site_id if isinstance(site_id, int) and not isinstance(site_id, bool) else None,
+    )
 
 
 def _sync_directory(path: Path) -> None:
