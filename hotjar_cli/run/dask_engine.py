@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -93,16 +94,17 @@ class DaskEngine(Engine):
                 # would reach the user's terminal as log lines of Dask's; its errors still do. Its scheduler serves
                 # HTTP (health, metrics) with or without a dashboard: on a port of its own on loopback, since Dask's
                 # 8787 is often a notebook's cluster's, and taking another then is a warning on the terminal too.
-                cluster = stack.enter_context(
-                    LocalCluster(
-                        n_workers=self.jobs,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address="127.0.0.1:0",
-                        silence_logs=logging.ERROR,
+                with _interrupts_ignored():
+                    cluster = stack.enter_context(
+                        LocalCluster(
+                            n_workers=self.jobs,
+                            threads_per_worker=1,
+                            processes=True,
+                            dashboard_address="127.0.0.1:0",
+                            silence_logs=logging.ERROR,
+                        )
                     )
-                )
-                client = stack.enter_context(Client(cluster))
+                    client = stack.enter_context(Client(cluster))
             yield _Tasks(client)
 
     def in_flight(self, executor: Executor) -> int:
@@ -116,6 +118,28 @@ class DaskEngine(Engine):
         from dask.distributed import wait
 
         wait(futures, return_when="FIRST_COMPLETED")
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while a local cluster starts, and by its processes from then on.
+
+    Ctrl-C reaches every process of the terminal's foreground group: the cluster's processes, each printing the
+    traceback of its interrupted start or work, and the start itself, cut off in a thread of the cluster's that
+    printed a traceback of its own. The processes are the run's to stop, as the local engine's workers are
+    (`hotjar_cli.run.forked`): a signal ignored is ignored still in a process started meanwhile, and Python leaves it
+    so. (A signal blocked instead, and raised once the cluster is up, would not do: the cluster's threads start with
+    none blocked.) A Ctrl-C pressed during the start (a second or so) is not seen; one pressed after stops the run.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: no Ctrl-C comes here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Tasks:

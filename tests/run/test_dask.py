@@ -11,11 +11,14 @@ import gzip
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,3 +269,53 @@ def test_progress_moves_as_the_cluster_s_units_come_back(logs: Path, scheduler: 
     total, unit = (size / 1e6, "MB") if size >= 1e6 else (size / 1e3, "kB")
     events = 1500 + 900 + 2500 + 600 + 1500
     assert lines[-1].startswith(f"{label}: 100% {total:,.1f}/{total:,.1f} {unit}, {events:,} events, "), lines
+
+
+@pytest.mark.parametrize("moment", ["while-its-workers-start", "once-its-workers-run"])
+def test_ctrl_c_while_a_local_cluster_starts_prints_no_traceback(logs: Path, moment: str) -> None:
+    # Ctrl-C reaches every process of the terminal's foreground group. Pressed while the cluster started, each of its
+    # worker processes printed the traceback of its interrupted start, and the cluster's own thread one more: a
+    # hundred lines of Dask's insides under the one line that says the run was interrupted.
+    import psutil
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "hotjar_cli", "validate", str(logs), *LIMITS, "--engine", "dask"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+    ) as running:
+        assert running.stderr is not None
+        started = psutil.Process(running.pid)
+        while running.poll() is None:
+            workers = [child for child in started.children(recursive=True) if "spawn_main" in _command_of(child)]
+            if moment == "while-its-workers-start" and workers:
+                time.sleep(0.2)  # its Python started, and is loading Dask
+                break
+            if moment == "once-its-workers-run" and len(workers) == 2 and all(map(_connected, workers)):
+                break
+        os.killpg(running.pid, signal.SIGINT)
+        said = running.stderr.read()
+        code = running.wait(timeout=180)
+    assert b"Traceback" not in said and b"distributed." not in said, said.decode(errors="replace")
+    assert code in (0, 1, 130), said.decode(errors="replace")
+
+
+def _command_of(process: Any) -> str:
+    """A process's command line, or "" once it is gone."""
+    import psutil
+
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def _connected(process: Any) -> bool:
+    """Whether a process holds a TCP connection (a worker, once it has reached its scheduler)."""
+    import psutil
+
+    try:
+        return any(connection.status == psutil.CONN_ESTABLISHED for connection in process.net_connections("tcp"))
+    except psutil.Error:
+        return False
