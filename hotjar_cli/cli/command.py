@@ -561,7 +561,7 @@ def with_progress(engine: Engine, shown: Any) -> Engine:
 def say_errors(talk: Talk, summary: Summary) -> None:
     """Files that could not be read to their end, one line each on stderr, whatever the report format."""
     for error in summary.errors:
-        talk.error(f"{error.file}:{error.line}: {error.message}")
+        talk.error(f"{error.place}: {error.message}")
 
 
 def say_done(talk: Talk, summary: Summary, started: float, engine: Engine) -> None:

@@ -92,7 +92,7 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
     if empty is not None:
         reasons.append(empty)
     for error in summary.errors:
-        reasons.append(f"{error.file}:{error.line}: {error.message}")
+        reasons.append(f"{error.place}: {error.message}")
     if summary.errors:
         return Verdict(EXIT_ERROR, tuple(reasons), frozenset(failing), empty, above)
     exit_code = EXIT_FINDINGS if failing or empty else EXIT_CLEAN

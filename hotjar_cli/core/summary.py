@@ -44,11 +44,19 @@ class Example:
 
 @dataclass(frozen=True)
 class SourceError:
-    """A file that could not be read to its end: it is reported and makes the run exit 2."""
+    """A file that could not be read to its end: it is reported and makes the run exit 2. `line`: where the reading
+    stopped, None for a file that could not be opened at all (a link to nothing, no permission), of which no line was
+    read."""
 
     file: str
-    line: int
+    line: int | None
     message: str
+
+    @property
+    def place(self) -> str:
+        """Where the reading stopped, as every report says it: `logs/a.gz:12`, or the file alone when it could not be
+        opened (not line 1 of it, which no one read)."""
+        return self.file if self.line is None else f"{self.file}:{self.line}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return rebuilt(self)
@@ -229,7 +237,9 @@ class Summary:
             ]
             for code, shown in self.examples.items()
         }
-        self.errors = [replace(error, line=error.line + lines) for error in self.errors]
+        self.errors = [
+            replace(error, line=error.line + lines) if error.line is not None else error for error in self.errors
+        ]
         if self.views is not None:
             self.views.shift(lines)
 

@@ -35,12 +35,12 @@ STDIN = "-"
 """Standard input's name in reports when `--stdin-filename` gave it none: no file in the repository to annotate."""
 
 
-def _place(file: str, line: int) -> tuple[str, str]:
-    """The annotation's properties for a line of a file, and what its message adds: for standard input, where in it
-    (an annotation naming a file `-` is attached to no file)."""
+def _place(file: str, line: int | None) -> tuple[str, str]:
+    """The annotation's properties for a line of a file (the file alone when `line` is None), and what its message
+    adds: for standard input, where in it (an annotation naming a file `-` is attached to no file)."""
     if file == STDIN:
-        return "", f" (standard input, line {line})"
-    return f"file={_property(file)},line={line},", ""
+        return "", "" if line is None else f" (standard input, line {line})"
+    return f"file={_property(file)},{'' if line is None else f'line={line},'}", ""
 
 
 class GithubReporter(Reporter):

@@ -58,7 +58,7 @@ from hotjar_cli.report.site_view import (
     used_words,
     where,
 )
-from hotjar_cli.report.wording import counted, read_from
+from hotjar_cli.report.wording import counted, read_from, stopped_words
 
 BARS_UP_TO = 200
 MIN_BAR_PIXELS = 2
@@ -779,9 +779,8 @@ def validate_page(report: Report) -> str:
         inventory = inventory_record(summary.views.inventory, report.redact, report.limits)
         sections += _site_sections(inventory, bool(summary.filtered))
     for error in summary.errors:
-        sections.append(
-            f'<p class="severity-error">{_e(error.file)}:{error.line}: reading stopped here: {_e(error.message)}</p>'
-        )
+        place, why = stopped_words(error.file, error.line, error.message)
+        sections.append(f'<p class="severity-error">{_e(place)}: {_e(why)}</p>')
     data = {"summary": record["summary"], "verdict": record["verdict"], "timeline": timeline}
     return page("hotjar-cli validate", sections, data)
 

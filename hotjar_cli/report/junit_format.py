@@ -85,7 +85,7 @@ class JunitReporter(Reporter):
         case = ElementTree.SubElement(suite, "testcase", classname="hotjar-cli.input", name="input is readable")
         if summary.errors:
             error = ElementTree.SubElement(case, "error", message=f"{len(summary.errors)} file(s) could not be read")
-            error.text = "\n".join(visible(f"{item.file}:{item.line}: {item.message}") for item in summary.errors)
+            error.text = "\n".join(visible(f"{item.place}: {item.message}") for item in summary.errors)
         suite.set("tests", str(len(suite)))
         suite.set("failures", str(failures))
         suite.set("errors", str(1 if summary.errors else 0))

@@ -30,7 +30,7 @@ from hotjar_cli.core.timeline import (
     next_bucket,
 )
 from hotjar_cli.report.redact import masked_name
-from hotjar_cli.report.wording import counted, filtered_out
+from hotjar_cli.report.wording import counted, filtered_out, stopped_words
 
 WEEK = 7 * 86400
 PACE_MIN_SPAN = 86400
@@ -222,7 +222,7 @@ def no_message_words(record: dict[str, Any]) -> str | None:
 def unread_words(error: dict[str, Any]) -> tuple[str, str]:
     """Where the reading of a file stopped and why, as `validate`'s reports say it: (`logs/a.gz:12`,
     `reading stopped here: the gzip stream is corrupt or truncated ...`)."""
-    return f"{error['file']}:{error['line']}", f"reading stopped here: {error['message']}"
+    return stopped_words(error["file"], error["line"], error["message"])
 
 
 def _known_only(names: Names) -> int:

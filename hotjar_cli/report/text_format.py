@@ -19,7 +19,7 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, OutputConsole, fits, words, written_to_a_file
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
-from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from
+from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from, stopped_words
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -93,7 +93,7 @@ class TextReporter(Reporter):
             parts.extend(_examples(code, examples, report, shown, width))
         for error in summary.errors:
             parts.append(
-                Flow(words(visible(f"{error.file}:{error.line}: reading stopped here: {error.message}"), "bold red"), 4)
+                Flow(words(visible(": ".join(stopped_words(error.file, error.line, error.message))), "bold red"), 4)
             )
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))

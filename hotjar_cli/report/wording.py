@@ -33,3 +33,12 @@ def outcomes_said(events: int, errors: int) -> bool:
 def read_from(events: int, lines: int, files: int, filtered: int) -> str:
     """What a run read, as every report says it: `10,081 events in 10,078 lines of 8 files, 10,073 filtered out`."""
     return f"{counted(events, 'event')} in {counted(lines, 'line')} of {counted(files, 'file')}{filtered_out(filtered)}"
+
+
+def stopped_words(file: str, line: int | None, message: str) -> tuple[str, str]:
+    """Where a file's reading stopped and why, as the human reports say it: (`logs/a.gz:12`, `reading stopped here:
+    the gzip stream is corrupt or truncated ...`); (`logs/a.gz`, `cannot be opened (Permission denied)`) for a file
+    that could not be opened (`line` None: see `SourceError`)."""
+    if line is None:
+        return file, message
+    return f"{file}:{line}", f"reading stopped here: {message}"

@@ -273,9 +273,11 @@ def _run(
                         else:
                             other_line(name, line_offset + line_number, raw, message)
         except (ReadError, InputError) as error:
-            # The error is shown after the file's name and line: a file that cannot be opened names itself once.
+            # The error is shown after the file's name (and line): a file that cannot be opened names itself once,
+            # and no line, since none of it was read.
             said = str(error).removeprefix(f"{source.name}: ")
-            summary.errors.append(SourceError(source.name, line_offset + line_number + 1, said))
+            line = None if isinstance(error, InputError) else line_offset + line_number + 1
+            summary.errors.append(SourceError(source.name, line, said))
         summary.lines += line_number
         if stopped:
             break

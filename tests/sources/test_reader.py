@@ -393,8 +393,8 @@ def test_a_lone_file_that_cannot_be_opened_is_said_without_a_report_of_zeros(tmp
     assert done.returncode == 2, done.stdout + done.stderr
     assert "What Hotjar does with each event" not in done.stdout
     assert "no events were read" not in done.stdout
-    assert f"{path}:1: reading stopped here: cannot be opened (Permission denied)" in done.stdout
-    assert done.stderr == f"hotjar-cli: error: {path}:1: cannot be opened (Permission denied)\n"
+    assert f"{path}: cannot be opened (Permission denied)" in done.stdout
+    assert done.stderr == f"hotjar-cli: error: {path}: cannot be opened (Permission denied)\n"
     path.chmod(0)
     try:
         markdown = subprocess.run(
@@ -415,7 +415,31 @@ def test_a_link_to_a_file_that_is_not_there_says_so(tmp_path: Path) -> None:
     result = cli("validate", tmp_path / "logs", "-q", "-f", "json")
     assert result.code == 2
     assert result.json()["errors"][0]["message"] == "a link to gone.jsonl, which is not there"
-    assert one_line(result.stderr).endswith("b.jsonl:1: a link to gone.jsonl, which is not there")
+    assert one_line(result.stderr).endswith("/b.jsonl: a link to gone.jsonl, which is not there")
+
+
+@pytest.mark.parametrize("format", ["text", "json", "markdown", "github", "junit", "html", "jsonl"])
+def test_a_file_that_cannot_be_opened_is_named_without_a_line_in_every_format(tmp_path: Path, format: str) -> None:
+    # No line of it was read: `b.jsonl:1: ...` sent one looking at its first line, which is not there to look at.
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.jsonl").write_bytes(LOG)
+    (tmp_path / "logs" / "b.jsonl").symlink_to("gone.jsonl")
+    unread = tmp_path / "logs" / "b.jsonl"
+    result = cli("validate", tmp_path / "logs", "-f", format)
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == f"hotjar-cli: error: {unread}: a link to gone.jsonl, which is not there"
+    assert f"{unread}:1" not in result.stdout and "b.jsonl,line=" not in result.stdout
+    if format == "json":
+        assert result.json()["errors"] == [
+            {"file": str(unread), "line": None, "message": "a link to gone.jsonl, which is not there"}
+        ]
+        assert f"{unread}: a link to gone.jsonl, which is not there" in result.json()["verdict"]["reasons"]
+    elif format == "github":
+        assert f"::error file={unread},title=hotjar-cli could not read the file::a link to gone.jsonl" in result.stdout
+    elif format == "markdown":
+        assert "b\\.jsonl\\: a link to gone\\.jsonl, which is not there" in result.stdout
+    elif format != "jsonl":  # the line report has findings only; the error is on stderr
+        assert f"{unread}: a link to gone.jsonl, which is not there" in result.stdout
 
 
 def test_a_link_named_that_leads_to_no_file_says_so_as_a_link_in_a_folder_does(tmp_path: Path) -> None:
@@ -456,7 +480,7 @@ def test_a_link_to_a_file_that_is_not_there_is_said_once_however_a_link_up_the_t
     assert [error["message"] for error in result.json()["errors"]] == ["a link to missing.jsonl, which is not there"]
     assert result.json()["summary"]["files"] == 2
     assert [line for line in result.stderr.splitlines() if "error:" in line] == [
-        f"hotjar-cli: error: {result.json()['errors'][0]['file']}:1: a link to missing.jsonl, which is not there"
+        f"hotjar-cli: error: {result.json()['errors'][0]['file']}: a link to missing.jsonl, which is not there"
     ]
 
 
@@ -756,7 +780,7 @@ def test_file_removed_after_resolving_is_an_error(tmp_path: Path) -> None:
     sources = resolve([str(path)])
     path.unlink()
     summary = run_pass(sources, PassSettings())
-    assert [(error.file, error.line) for error in summary.errors] == [(str(path), 1)]
+    assert [(error.file, error.line) for error in summary.errors] == [(str(path), None)]
     assert summary.errors[0].message == "cannot be opened (No such file or directory)"  # after the name, not twice
 
 
