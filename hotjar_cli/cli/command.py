@@ -352,16 +352,19 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         raise named_error(error, path) from None
     target = landing(path)
     _refuse_read_only(path, target)
+    made = _missing_folders(target.parent)
     try:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise UsageError(f"{path}: {_file_on_the_way(Path(path).parent)} is a file, not a folder") from None
         except OSError as error:
+            _remove_folders(made)
             raise UsageError(f"{path}: cannot make the folder {error.filename} ({error.strerror or error})") from None
         _UNFINISHED[path] = target.exists()
         temporary = _write_aside(target)
     except OSError as error:
+        _remove_folders(made)
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise UsageError(_folder_not_writable(path, target, error)) from None
         raise UsageError(f"{path}: {error.strerror or error}") from None
@@ -369,6 +372,7 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         file = open(temporary, "w", encoding="utf-8")  # noqa: SIM115 - closed below, before the rename or the removal
     except BaseException as error:
         _remove_aside(temporary)
+        _remove_folders(made)
         if isinstance(error, OSError):
             raise UsageError(f"{path}: {error.strerror or error}") from None
         raise
@@ -378,6 +382,9 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     except BaseException as error:
         file.close()
         _remove_aside(temporary)
+        # A run refused once the report's file was opened (no Dask scheduler, standard input for Dask workers)
+        # leaves no folder it made for the report either: a CI step that uploads `out/` would find it, empty.
+        _remove_folders(made)
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise named_error(error, path) from None
         raise
@@ -398,6 +405,26 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     except OSError as error:
         _remove_aside(temporary)
         raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders on the way to `folder` that are not there yet (`folder` first, then those around it): the ones a
+    report's file makes, and removes when no report is written."""
+    missing = []
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Removes the folders a report's file made, innermost first, each only while it is empty: another report, or
+    another program, may have put a file there meanwhile."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 _UNFINISHED: dict[Path, bool] = {}

@@ -639,3 +639,27 @@ def test_an_html_page_goes_to_a_pipe(tmp_path: Path) -> None:
     log.write_text(CLEAN)
     code, page, _ = on_a_terminal("validate", log, "-f", "html")
     assert code == 0 and page.startswith(b"<!DOCTYPE html>")
+
+
+def test_a_run_refused_after_its_report_files_were_opened_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    # Standard input cannot reach Dask workers: the run is refused once the reports' files are open, and the folders
+    # made for them were left behind, empty, for a CI step that uploads `out/` to find.
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "notes.txt").write_text("mine\n")
+    done = process(
+        "validate",
+        "-",
+        "--engine",
+        "dask",
+        "-o",
+        "out/sub/report.json",
+        "--also",
+        "markdown=out/other/summary.md",
+        "--also",
+        "junit=kept/new/junit.xml",
+        input=CLEAN.encode(),
+        cwd=tmp_path,
+    )
+    assert done.code == 2, done.stderr
+    assert done.stderr.startswith("hotjar-cli: error: standard input cannot be read by Dask workers")
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")) == ["kept", "kept/notes.txt"]
