@@ -34,7 +34,7 @@ from hotjar_cli.run.one_pass import PassSettings, with_site_view
 from hotjar_cli.run.parallel import Engine, LocalEngine, available_cores
 from hotjar_cli.sources.names import site_names
 from hotjar_cli.sources.reader import distinct, resolve
-from hotjar_cli.sources.source import STDIN, Source, Window, shown_name
+from hotjar_cli.sources.source import STDIN, NothingToRead, Source, Window, shown_name
 
 
 class UsageError(UserError):
@@ -130,11 +130,14 @@ def common_settings(
     endpoint_url: str | None = None,
     stdin_filename: str | None = None,
     skip_after_window: bool = True,
+    allow_empty: bool = False,
 ) -> Common:
     """The sources behind `paths` and the settings of the pass over them: limits, filters and rules.
 
     `skip_after_window`: received-day folders after `--until` are not read (see `Window`), which a report of the site
-    as a whole (the inventory, whose names the messages after the window fill too) does not allow."""
+    as a whole (the inventory, whose names the messages after the window fill too) does not allow. `allow_empty`: a
+    folder or a pattern named that holds no log is said and read as no event, as `--allow-empty` passes a run that
+    read none; else it stops the run."""
     merged = {key: config.get(key.replace("_", "-")) for key in limits}
     merged.update({key: value for key, value in limits.items() if value is not None})
     for key, value in limits.items():  # the pyproject's are checked as it is read (`load_config`)
@@ -163,7 +166,18 @@ def common_settings(
             f"--stdin-filename {stdin_filename}: names standard input, which is read only when - is among the inputs"
         )
     window = Window(filters.until if skip_after_window else None)
-    sources, repeats = distinct(resolve(paths, endpoint_url or None, window))
+    found: list[Source] = []
+    own_reports: list[str] = []
+    for path in paths:
+        try:
+            found += resolve([path], endpoint_url or None, window, own_reports)
+        except NothingToRead as error:
+            if not allow_empty:
+                raise
+            talk.say(f"hotjar-cli: {error}; read as no event (--allow-empty)")
+    for name in own_reports:
+        talk.say(f"hotjar-cli: {name} is not read: it is a report of hotjar-cli, not a Segment log")
+    sources, repeats = distinct(found)
     skipped = window.skipped_words()
     if skipped is not None:
         talk.say(f"hotjar-cli: {visible(skipped)}")  # folder names come from the input

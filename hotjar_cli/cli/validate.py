@@ -159,7 +159,8 @@ def validate(
         bool | None,
         typer.Option(
             "--allow-empty/--no-allow-empty",
-            help="Pass the gate when no event was read \\[default: an empty input fails it].",
+            help="Pass the gate when no event was read, a folder or pattern named that holds no log "
+            "included \\[default: an empty input fails it].",
             rich_help_panel="Gate",
             show_default=False,
         ),
@@ -233,6 +234,7 @@ def validate(
         endpoint_url,
         stdin_filename,
         skip_after_window=Format.HTML not in formats,  # the page holds the inventory
+        allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)),
     )
     unused_options(formats, by, talk, example_limit)
     read = read_besides(known_attributes, known_events, pyproject_path)

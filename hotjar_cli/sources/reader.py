@@ -31,6 +31,7 @@ from hotjar_cli.sources.source import (
     S3_SCHEME,
     STDIN,
     InputError,
+    NothingToRead,
     Readable,
     ReadError,
     Seekable,
@@ -96,12 +97,17 @@ GZIP_WBITS = 16 + zlib.MAX_WBITS
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = Window()) -> list[Source]:
+def resolve(
+    paths: list[str], endpoint_url: str | None = None, window: Window = Window(), own_reports: list[str] | None = None
+) -> list[Source]:
     """The files behind the paths the user named, in a stable order: directories walked, globs expanded.
 
     s3:// paths are listed in S3 (`endpoint_url` for an S3-compatible store). Received-day folders after the
     window (see `Window`) are skipped below a named folder or a glob's fixed part, locally and in S3 alike; a path
-    whose every log they hold gives none, and no error (the run says which it skipped).
+    whose every log they hold gives none, and no error (the run says which it skipped). A file named that is one of
+    hotjar-cli's own reports is skipped as a walk skips it, and its name added to `own_reports`, for the run to say:
+    a pre-commit hook names every staged `*.jsonl`, a report committed beside the logs too. NothingToRead when a
+    folder or a pattern named gives no log.
     """
     sources: list[Source] = []
     for text in paths:
@@ -122,9 +128,13 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
             if not found and len(window.skipped) > skipped:
                 continue  # every log in it reached Segment after the window: no event to read, and said so
             if not found:
-                raise InputError(f"{text}: {_nothing_to_read(path, window)}{window.hint()}")
+                raise NothingToRead(f"{text}: {_nothing_to_read(path, window)}{window.hint()}")
             sources.extend(Source(shown_name(str(file)), file) for file in found)
         elif path.exists():
+            if _named_report(path):
+                if own_reports is not None:
+                    own_reports.append(shown_name(text))
+                continue
             sources.append(Source(shown_name(text), path))
         elif glob.has_magic(text):
             files = _expand(text, window)
@@ -138,10 +148,10 @@ def resolve(paths: list[str], endpoint_url: str | None = None, window: Window = 
                     if not found.is_dir() and walked(found.parts[fixed:-1], window)
                 )
                 if matched:
-                    raise InputError(
+                    raise NothingToRead(
                         f"{text}: the pattern matches no log files: {not_read_by_name(matched)}{window.hint()}"
                     )
-                raise InputError(f"{text}: no file matches this pattern{window.hint()}")
+                raise NothingToRead(f"{text}: no file matches this pattern{window.hint()}")
             sources.extend(Source(shown_name(str(file)), file) for file in files)
         elif path.is_symlink():
             # Said as a link in a folder is said (`open_source`): "no such file or directory" sent one looking for
@@ -362,6 +372,15 @@ def _read_in_a_walk(path: Path) -> bool:
     except OSError:
         pass  # a link to nothing, or no longer there: read as a log, it fails there, named
     return not _own_report(path)
+
+
+def _named_report(path: Path) -> bool:
+    """Whether a file named is one of hotjar-cli's own reports (`_own_report`). Only a file is looked into: a named
+    pipe is read once, by the run, and opened here it would hold the run until someone wrote to it."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode) and _own_report(path)
+    except OSError:
+        return False  # read as a log, it fails there, named
 
 
 REPORT_HEAD_BYTES = 4096

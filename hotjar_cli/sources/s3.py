@@ -19,6 +19,7 @@ from typing import Any
 from hotjar_cli.sources.source import (
     S3_SCHEME,
     InputError,
+    NothingToRead,
     ReadError,
     Remote,
     Seekable,
@@ -57,11 +58,11 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
         if glob.has_magic(path):
             keys = _expand(fs, path, window)
             if not keys and len(window.skipped) == skipped:
-                raise InputError(f"{url}: no object matches this pattern{window.hint()}")
+                raise NothingToRead(f"{url}: no object matches this pattern{window.hint()}")
         elif fs.isdir(path):
             keys = _walk(fs, path, window)
             if not keys and len(window.skipped) == skipped:
-                raise InputError(f"{url}: {_nothing_to_read(fs, path)}{window.hint()}")
+                raise NothingToRead(f"{url}: {_nothing_to_read(fs, path)}{window.hint()}")
         elif fs.isfile(path):
             keys = [(path, fs.size(path))]
         else:

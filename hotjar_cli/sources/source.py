@@ -94,6 +94,10 @@ class InputError(UserError):
     """A path the user named cannot be read at all (missing, empty directory, no match for a glob)."""
 
 
+class NothingToRead(InputError):
+    """A folder, a pattern or an S3 prefix named holds no log to read: no file at all, or only files a walk skips."""
+
+
 class ReadError(Exception):
     """A file stopped being readable part-way (a truncated or corrupt gzip stream, an I/O error)."""
 

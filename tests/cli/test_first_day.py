@@ -571,6 +571,58 @@ def test_an_empty_folder_holds_no_files(logs: Any) -> None:
     assert one_line(cli("validate", "empty").stderr) == "hotjar-cli: error: empty: directory holds no files"
 
 
+@pytest.mark.parametrize(
+    ("named", "said"),
+    [
+        ("empty", "empty: directory holds no files"),
+        ("empty/*.jsonl", "empty/*.jsonl: no file matches this pattern"),
+        ("docs", f"docs: directory holds no log files: skipped README.md {SKIPPED_WHY}"),
+    ],
+    ids=["empty folder", "pattern", "folder of no log"],
+)
+def test_allow_empty_reads_a_folder_or_a_pattern_with_no_log_as_no_event(logs: Any, named: str, said: str) -> None:
+    # A daily export whose folder came out empty: `--allow-empty` passes a run that read no event, and the folder
+    # named stopped it before (exit 2) whatever the option said.
+    Path("empty").mkdir()
+    logs("docs/README.md", "# notes\n")
+    allowed = cli("validate", named, "--allow-empty", "-f", "json")
+    assert allowed.code == 0, allowed.stderr
+    assert allowed.stderr == f"hotjar-cli: {said}; read as no event (--allow-empty)\n"
+    assert allowed.json()["summary"]["files"] == 0
+    # Beside a log, the log is read and the gate judges it.
+    beside = cli("validate", named, logs("events.jsonl", MIXED), "--allow-empty", "-f", "json")
+    assert beside.code == 1 and beside.json()["summary"]["events"] == 3
+    # Without the option, or with the pyproject's, as before / the same.
+    assert one_line(cli("validate", named).stderr) == f"hotjar-cli: error: {said}"
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\nallow-empty = true\n")
+    assert cli("validate", named).code == 0
+    assert cli("validate", named, "--no-allow-empty").code == 2
+    # The inventory has no gate and no --allow-empty: a folder with no log stays an error there.
+    assert one_line(cli("inventory", named).stderr) == f"hotjar-cli: error: {said}"
+
+
+def test_a_report_named_on_the_command_line_is_skipped_with_a_line_naming_it(logs: Any) -> None:
+    # A pre-commit hook names every staged `*.jsonl`: a report committed beside the logs was read back as logs, each
+    # of its lines a broken message, and the gate failed.
+    mixed = logs("mixed.jsonl", MIXED)
+    cli("validate", mixed, "-f", "jsonl", "-o", "out/r.jsonl")
+    hostile = Path("out/r\x1b[2J.jsonl")  # the terminal is told nothing by a name from the disk
+    hostile.write_bytes(Path("out/r.jsonl").read_bytes())
+    clean = logs("clean.jsonl", CLEAN)
+    result = cli("validate", "out/r.jsonl", hostile, clean, "-f", "json")
+    assert result.code == 0, result.stdout
+    assert (result.json()["summary"]["files"], result.json()["summary"]["events"]) == (1, 3)
+    assert result.stderr.splitlines() == [
+        "hotjar-cli: out/r.jsonl is not read: it is a report of hotjar-cli, not a Segment log",
+        "hotjar-cli: out/r\\u001b[2J.jsonl is not read: it is a report of hotjar-cli, not a Segment log",
+    ]
+    # Every file named a report: the run read no event, and the gate says so unless --allow-empty.
+    alone = cli("validate", "out/r.jsonl", "-f", "json")
+    assert alone.code == 1
+    assert alone.json()["verdict"]["reasons"] == ["no events were read (--allow-empty passes an empty input)"]
+    assert cli("validate", "out/r.jsonl", "--allow-empty").code == 0
+
+
 def test_the_readme_names_every_skipped_suffix() -> None:
     assert all(f"`{suffix}`" in README for suffix in SKIPPED_SUFFIXES)
 
@@ -945,8 +997,10 @@ def test_a_report_written_into_the_folder_it_reads_is_not_read_as_logs_the_next_
     again = cli("validate", "logs", "-f", "json", "-o", "logs/report.json")
     assert first.code == again.code == 0
     assert json.loads(Path("logs/report.json").read_text())["summary"]["files"] == 1
-    # Named on its own, a report is read as the file it names: nothing read is left out unasked.
-    assert cli("validate", "logs/report.json", "-f", "json").json()["summary"]["events"] > 0
+    # Named on its own (as a pre-commit hook names every staged file), a report is skipped too, and said.
+    named = cli("validate", "logs/report.json", "-f", "json")
+    assert named.json()["summary"]["events"] == 0
+    assert "hotjar-cli: logs/report.json is not read: it is a report of hotjar-cli, not a Segment log" in named.stderr
 
 
 OWN_REPORTS = [
@@ -1006,8 +1060,8 @@ def test_a_gzipped_report_of_any_format_kept_beside_the_logs_is_not_read(logs: A
     result = cli("validate", "logs", "-f", "json")
     assert result.code == 0, result.stdout
     assert (result.json()["summary"]["files"], result.json()["summary"]["events"]) == (1, 3)
-    # Named on its own, a gzipped report is read as the file it names, as a plain one is.
-    assert cli("validate", "logs/report.gz", "-f", "json").json()["summary"]["events"] > 0
+    # Named on its own, a gzipped report is skipped, as a plain one is.
+    assert cli("validate", "logs/report.gz", "-f", "json").json()["summary"]["events"] == 0
 
 
 def test_the_dry_run_calls_piped_through_gzip_into_the_logs_folder_are_not_read_back(logs: Any) -> None:
