@@ -256,7 +256,8 @@ def not_read_by_name(skipped: list[str]) -> str:
         listing = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     return (
         f"skipped {listing} (documentation, scripts, reports, dot-files, hidden folders, named pipes and Segment's "
-        "dummy-object.txt are not read from a folder or a pattern; name a file to read it)"
+        "dummy-object.txt are not read from a folder or a pattern; name a file to read it, unless it is a report of "
+        "hotjar-cli's own)"
     )
 
 

@@ -519,7 +519,7 @@ def test_documentation_and_scripts_in_a_folder_are_skipped(logs: Any, suffix: st
 
 SKIPPED_WHY = (
     "(documentation, scripts, reports, dot-files, hidden folders, named pipes and Segment's dummy-object.txt are not "
-    "read from a folder or a pattern; name a file to read it)"
+    "read from a folder or a pattern; name a file to read it, unless it is a report of hotjar-cli's own)"
 )
 
 
