@@ -97,6 +97,27 @@ def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: 
 
 
 @pytest.mark.timeout(900)
+def test_the_pre_commit_hook_passes_over_a_report_of_hotjar_cli_committed_beside_the_logs(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    # A repository that keeps `validate -f jsonl -o reports/findings.jsonl` beside its logs: the hook named the
+    # report among the staged *.jsonl, it was read as a log, each of its lines a message of no known type, and every
+    # commit failed.
+    report = subprocess.run(
+        [str(BIN / "hotjar-cli"), "validate", "-", "-f", "jsonl", "--fail-on", "never"],
+        input=MIXED,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert report.startswith('{"file":"-","line":')
+    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN, "reports/findings.jsonl": report})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+@pytest.mark.timeout(900)
 def test_the_pre_commit_hook_checks_segment_s_archive_objects_and_upper_case_suffixes(
     tmp_path: Path, pre_commit_home: Path
 ) -> None:
