@@ -26,6 +26,7 @@ from hotjar_cli.core.model import Decision, Event, Position
 from hotjar_cli.core.repeats import Repeats
 from hotjar_cli.core.visible import given, visible
 from hotjar_cli.replay.accounting import ReplayReport, Tally
+from hotjar_cli.replay.checkpoint import VERSION as CHECKPOINT_VERSION
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter, DeadLetterResult
 from hotjar_cli.replay.errors import ReplaySetupError
@@ -270,6 +271,18 @@ def run_replay(
     try:
         plan = events if isinstance(events, Plan) else plan_events(events, settings.latest_traits)
         todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
+        if checkpoint is not None and skipped_calls and checkpoint.version < CHECKPOINT_VERSION:
+            # Said, as the one thing such a checkpoint cannot tell: whether a call skipped came from the logs it was
+            # written for (see `hotjar_cli.replay.checkpoint`).
+            stderr_console.print(
+                visible(
+                    f"replay: the checkpoint {checkpoint.path} was begun by an earlier hotjar-cli and knows calls by "
+                    "their arguments alone: a call equal to one it records for the same user is skipped, from any "
+                    "logs; for logs other than those it was written for, begin a new checkpoint file"
+                ),
+                markup=False,
+                highlight=False,
+            )
         dead_letter = DeadLetter(Path(settings.dead_letter) if settings.dead_letter else None, sources)
         started = time.monotonic()
         tally, interrupted, opened, gave_up, checkpoint_error = Tally(), False, 0, None, None

@@ -1,19 +1,32 @@
 """The checkpoint: an append-only file of the calls a replay delivered, user by user, so a later run sends only
 what was not.
 
-Format: NDJSON. The first line names the site, `{"checkpoint": "hotjar-cli replay", "version": 2,
+Format: NDJSON. The first line names the site, `{"checkpoint": "hotjar-cli replay", "version": 3,
 "site_id": 123}`; every further line is one delivery: the user key and a digest of each call delivered,
-`["user-1", ["5f0c…", "a41e…"]]` (`call_digest`). A user is written only after its delivery counted as sent, and
-each line is flushed and fsync'd before the next user is taken, so a process killed at any instant loses no
-delivered user and repeats at most the users it had in flight. A line cut short by a crash is dropped when the
-file is next opened. A line of version 1, the user key alone, stands for every call of the user. A line
-`{"undelivered": "user-1", "calls": ["5f0c…"]}` takes back calls recorded before (`take_back`): the identifies of a
-user that the site's User Attributes, switched off while it was delivered, may have kept from Hotjar. A reader that
-knows no such line passes over it.
+`["user-1", ["5f0c…", "a41e…"]]`. A user is written only after its delivery counted as sent, and each line is
+flushed and fsync'd before the next user is taken, so a process killed at any instant loses no delivered user and
+repeats at most the users it had in flight. A line cut short by a crash is dropped when the file is next opened. A
+line `{"undelivered": "user-1", "calls": ["5f0c…"]}` takes back calls recorded before (`take_back`): the
+identifies of a user that the site's User Attributes, switched off while it was delivered, may have kept from
+Hotjar. A reader that knows no such line passes over it.
 
 Calls, not users, because the same command run again may plan more for a user than was delivered: a log that
 came late, or other filters (`--type identify`, then `--type track`). Skipping the user would lose those calls;
 sending it whole would send the others twice.
+
+A call is known by the messages it stands for (`call_digest`): its arguments and the messageIds of its
+messages, several for a `--latest-traits` merge. Segment tells messages apart by messageId, so a message of
+another log (the next day's `Viewed Pricing` of the same user, an identify repeated with the same traits) is
+another call, sent, though its arguments equal those of a call delivered; the same message read again, from the
+same logs or a copy of them, is skipped. A call whose messages have no messageId is known by its arguments
+alone, as every call was before version 3: one equal to a call delivered for the same user is skipped.
+
+Earlier versions, read as they were written: a version 2 checkpoint records each call by its arguments alone
+(`arguments_digest`), and one resumed goes on being written in version 2, since its lines cannot be turned into
+digests of messages the file does not hold, and a file holding both kinds would be misread by the hotjar-cli that
+began it. A line of version 1, the user key alone, stands for every call of the user (a version 1 checkpoint
+resumed records its new lines as version 2 does). A checkpoint of a later version than this hotjar-cli reads is
+refused, since its digests mean what this one does not know.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ import fcntl
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -31,14 +44,34 @@ from hotjar_cli.replay.errors import ReplaySetupError
 from hotjar_cli.replay.plan import PlannedCall
 
 MARK = "hotjar-cli replay"
-VERSION = 2
+VERSION = 3
+"""The version a new checkpoint is written in."""
 ALL_CALLS = None
 """What a version 1 line records of its user: every call."""
 
 
+def arguments_digest(planned: PlannedCall) -> str:
+    """A call by its arguments alone (as the page runs them, keys sorted): 16 hex digits. What checkpoints of
+    versions 1 and 2 record."""
+    return _digest(planned.args)
+
+
 def call_digest(planned: PlannedCall) -> str:
-    """A call by its arguments (as the page runs them, keys sorted): 16 hex digits."""
-    return hashlib.blake2b(orjson.dumps(planned.args, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
+    """A call by the messages it stands for: its arguments and the messageIds of its messages (in sorted order, so
+    a `--latest-traits` merge of the same identifies is the same call whatever order they were read in), 16 hex
+    digits. A call whose messages have no messageId is known by its arguments alone (`arguments_digest`)."""
+    message_ids = sorted(origin.message_id for origin in planned.origins if origin.message_id is not None)
+    if not message_ids:
+        return arguments_digest(planned)
+    return _digest({"args": planned.args, "messageIds": message_ids})
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(orjson.dumps(value, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
+
+
+DIGESTS: dict[int, Callable[[PlannedCall], str]] = {1: arguments_digest, 2: arguments_digest, VERSION: call_digest}
+"""What the lines of a checkpoint record each call by, by the version its first line names."""
 
 
 class Checkpoint:
@@ -48,6 +81,8 @@ class Checkpoint:
         """Open (or create) the checkpoint at `path` for `site_id`; raises ReplaySetupError when it cannot."""
         self.path = path
         self.site_id = site_id
+        self.version = VERSION
+        """The version the file was begun in, which its new lines keep to: it decides what a call's digest is."""
         self.delivered: dict[str, Counter[str] | None] = {}
         """Each user's calls delivered, by digest and how many times; `ALL_CALLS` for a version 1 line."""
         try:
@@ -81,15 +116,16 @@ class Checkpoint:
             if version is not None and version > VERSION:
                 raise ReplaySetupError(
                     f"the checkpoint {self.path} was written by a later hotjar-cli (its version {version}; this one "
-                    f"reads 1 and {VERSION}): resume with that hotjar-cli, or choose another file"
+                    f"reads 1 to {VERSION}): resume with that hotjar-cli, or choose another file"
                 )
-            if version not in (1, VERSION) or site_id is None:
+            if version is None or version not in DIGESTS or site_id is None:
                 raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
             if site_id != self.site_id:
                 raise ReplaySetupError(
                     f"the checkpoint {self.path} was written for site {site_id}, not {self.site_id}; "
                     "choose another file"
                 )
+            self.version = version
         elif content and not content.startswith(b'{"checkpoint"'):
             raise ReplaySetupError(f"{self.path} is not a hotjar-cli replay checkpoint; choose another file")
         if complete < len(content):
@@ -119,6 +155,9 @@ class Checkpoint:
             ):
                 self._add(entry[0], entry[1])
 
+    def _digest(self, planned: PlannedCall) -> str:
+        return DIGESTS[self.version](planned)
+
     def _add(self, key: str, digests: Iterable[str]) -> None:
         if key in self.delivered and self.delivered[key] is ALL_CALLS:
             return
@@ -143,7 +182,7 @@ class Checkpoint:
         left = Counter(delivered)
         remaining = []
         for planned in calls:
-            digest = call_digest(planned)
+            digest = self._digest(planned)
             if left[digest] > 0:
                 left[digest] -= 1
             else:
@@ -152,14 +191,14 @@ class Checkpoint:
 
     def record(self, key: str, calls: tuple[PlannedCall, ...]) -> None:
         """Record one user's delivered calls durably: the line is on disk when this returns."""
-        digests = [call_digest(planned) for planned in calls]
+        digests = [self._digest(planned) for planned in calls]
         self._append(orjson.dumps([key, digests]))
         self._add(key, digests)
 
     def take_back(self, key: str, calls: tuple[PlannedCall, ...]) -> None:
         """Take back calls of a user recorded as delivered, durably: the same command resumed from the checkpoint
         sends them again."""
-        digests = [call_digest(planned) for planned in calls]
+        digests = [self._digest(planned) for planned in calls]
         self._append(orjson.dumps({"undelivered": key, "calls": digests}))
         self._take(key, digests)
 

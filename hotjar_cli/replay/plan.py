@@ -48,6 +48,8 @@ class Origin:
 
     position: Position
     message_id: str | None = None
+    """Its messageId, None when it has none (or one that is no string): how Segment, and the checkpoint, tell one
+    message from another."""
     saved: bytes | None = None
     """The message as JSON, kept only when its input cannot be read again (standard input)."""
     timestamp: Any = None

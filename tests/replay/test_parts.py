@@ -32,7 +32,7 @@ from hotjar_cli.replay import (
 from hotjar_cli.replay.breaker import Breaker, BreakerState
 from hotjar_cli.replay.checkpoint import Checkpoint
 from hotjar_cli.replay.deadletter import DeadLetter
-from hotjar_cli.replay.plan import PlannedCall
+from hotjar_cli.replay.plan import Origin, PlannedCall
 from hotjar_cli.replay.runner import RateLimit, backoff
 from hotjar_cli.sources.reader import resolve
 from tests.support.replay_support import events_of
@@ -298,11 +298,96 @@ def test_a_checkpoint_of_users_alone_skips_each_user_whole(tmp_path: Path) -> No
     with Checkpoint(path, 1) as checkpoint:
         assert checkpoint.remaining("u1", (IDENTIFY, VIEWED)) == ()
         assert checkpoint.remaining("u2", (VIEWED,)) == (VIEWED,)
-    path.write_text('{"checkpoint": "hotjar-cli replay", "version": 3, "site_id": 1}\n')
+    path.write_text('{"checkpoint": "hotjar-cli replay", "version": 4, "site_id": 1}\n')
     with pytest.raises(
-        ReplaySetupError, match="written by a later hotjar-cli \\(its version 3; this one reads 1 and 2\\)"
+        ReplaySetupError, match="written by a later hotjar-cli \\(its version 4; this one reads 1 to 3\\)"
     ):
         Checkpoint(path, 1)
+
+
+def from_messages(call: PlannedCall, *message_ids: str | None) -> PlannedCall:
+    """The call as the plan makes it of messages with these messageIds (None: a message without one)."""
+    origins = tuple(Origin(Position("log.ndjson", line), message_id) for line, message_id in enumerate(message_ids, 1))
+    return replace(call, origins=origins)
+
+
+def header(path: Path) -> dict[str, Any]:
+    """A checkpoint's first line."""
+    first: dict[str, Any] = json.loads(path.read_text().splitlines()[0])
+    return first
+
+
+def test_a_message_of_another_log_is_sent_though_its_call_equals_one_delivered(tmp_path: Path) -> None:
+    # `replay day1/`, then `replay day2/` with the same checkpoint: the user viewed the pricing page and was
+    # identified with the same traits on both days. Day 2's messages were taken for day 1's and never sent.
+    path = tmp_path / "replay.checkpoint"
+    with Checkpoint(path, 1) as checkpoint:
+        checkpoint.record("u1", (from_messages(IDENTIFY, "day1-identify"), from_messages(VIEWED, "day1-viewed")))
+    day2 = (from_messages(IDENTIFY, "day2-identify"), from_messages(VIEWED, "day2-viewed"))
+    with Checkpoint(path, 1) as reopened:
+        assert reopened.remaining("u1", day2) == day2
+        reopened.record("u1", day2)
+        assert reopened.remaining("u1", day2) == ()
+    assert header(path)["version"] == 3
+
+
+def test_the_same_messages_read_again_are_skipped_and_a_late_one_is_sent(tmp_path: Path) -> None:
+    path = tmp_path / "replay.checkpoint"
+    delivered = (from_messages(IDENTIFY, "identify-1"), from_messages(VIEWED, "viewed-1"))
+    with Checkpoint(path, 1) as checkpoint:
+        checkpoint.record("u1", delivered)
+    late = from_messages(VIEWED, "viewed-2")  # the same event once more, in a log that came late
+    with Checkpoint(path, 1) as reopened:
+        assert reopened.remaining("u1", delivered) == ()
+        assert reopened.remaining("u1", (delivered[0], late, delivered[1])) == (late,)
+        assert reopened.remaining("u1", (late,)) == (late,)  # the late log replayed on its own
+
+
+def test_a_merged_identify_is_known_by_every_identify_it_merges(tmp_path: Path) -> None:
+    # `--latest-traits`: one call for several identifies. The same identifies, read in another order, make the same
+    # call; a further identify that changes no attribute makes another.
+    with Checkpoint(tmp_path / "replay.checkpoint", 1) as checkpoint:
+        checkpoint.record("u1", (from_messages(IDENTIFY, "identify-1", "identify-2"),))
+        assert checkpoint.remaining("u1", (from_messages(IDENTIFY, "identify-2", "identify-1"),)) == ()
+        merged_again = from_messages(IDENTIFY, "identify-1", "identify-2", "identify-3")
+        assert checkpoint.remaining("u1", (merged_again,)) == (merged_again,)
+
+
+def test_a_call_whose_message_has_no_message_id_is_known_by_its_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "replay.checkpoint"
+    with Checkpoint(path, 1) as checkpoint:
+        checkpoint.record("u1", (from_messages(VIEWED, None), from_messages(SIGNED_UP, "signed-up-1")))
+        # The same arguments without a messageId: the call delivered, as in a checkpoint of version 2.
+        assert checkpoint.remaining("u1", (from_messages(VIEWED, None), VIEWED)) == (VIEWED,)
+        other_day = from_messages(SIGNED_UP, "signed-up-2")
+        assert checkpoint.remaining("u1", (other_day,)) == (other_day,)
+    # Its digest is the one a version 2 checkpoint wrote for it.
+    assert json.loads(path.read_text().splitlines()[1])[1][0] == "7b65f3d627f73071"
+
+
+def test_a_version_2_checkpoint_resumed_skips_its_calls_by_their_arguments_and_stays_version_2(
+    tmp_path: Path,
+) -> None:
+    # Written by a hotjar-cli that knew calls by their arguments alone: its identify and its "Viewed" of u1.
+    path = tmp_path / "replay.checkpoint"
+    path.write_text(
+        '{"checkpoint": "hotjar-cli replay", "version": 2, "site_id": 1}\n'
+        '["u1", ["91ef3f64567540d4", "7b65f3d627f73071"]]\n'
+    )
+    plan = (
+        from_messages(IDENTIFY, "identify-2"),
+        from_messages(VIEWED, "viewed-2"),
+        from_messages(SIGNED_UP, "signed-up-2"),
+    )
+    with Checkpoint(path, 1) as checkpoint:
+        assert checkpoint.remaining("u1", plan) == (plan[2],)
+        checkpoint.record("u1", (plan[2],))
+        checkpoint.take_back("u1", (plan[0],))
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0]["version"] == 2
+    assert lines[2:] == [["u1", ["ede6ef6e60fd6dd1"]], {"undelivered": "u1", "calls": ["91ef3f64567540d4"]}]
+    with Checkpoint(path, 1) as reopened:
+        assert reopened.remaining("u1", plan) == (plan[0],)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import resource
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from tests.support.fake_hotjar import FakeHotjar
@@ -290,6 +292,85 @@ def test_a_log_that_came_late_sends_only_its_calls(tmp_path: Path, fake: FakeHot
     assert again["sent"] == len(user) + 1  # its identify again, for the event to be the user's, and the event
     assert again["planned"] == again["sent"] + again["skipped"] == log.calls + 1
     assert sorted(map(str, received_args(fake)[before:])) == sorted(map(str, [*user, ["event", "Late Event"]]))
+
+
+def test_the_next_day_s_logs_with_the_same_checkpoint_send_calls_equal_to_the_first_day_s(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # The user was identified with the same traits and viewed the pricing page on both days: day 2's messages were
+    # taken for day 1's by the checkpoint of day 1, skipped as delivered, and never reached Hotjar.
+    logs = tmp_path / "logs"
+    for day in (1, 2):
+        _day_log(logs, day)
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    calls = [["identify", "user-1", {"plan": "pro"}], ["event", "Viewed Pricing"]]
+    code, first, said = finish(start(replay_command(logs / "day1.ndjson", fake, checkpoint, dead), tmp_path))
+    assert (code, first["sent"]) == (0, 2), said
+    code, second, said = finish(start(replay_command(logs / "day2.ndjson", fake, checkpoint, dead), tmp_path))
+    assert code == 0, said
+    assert (second["sent"], second["skipped"]) == (2, 0)
+    assert sorted(map(str, received_args(fake))) == sorted(map(str, calls + calls))  # one request each, in any order
+    # Both days again: every message was delivered once, so nothing is sent.
+    code, again, said = finish(start(replay_command(logs, fake, checkpoint, dead), tmp_path))
+    assert code == 0, said
+    assert (again["planned"], again["skipped"], again["sent"], again["users_skipped"]) == (4, 4, 0, 1)
+    assert len(fake.received()) == 4
+
+
+def test_a_checkpoint_begun_by_an_earlier_hotjar_cli_says_it_skips_calls_equal_to_those_it_records(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # A checkpoint of version 2 knows calls by their arguments alone: the next day's calls equal to the first day's
+    # are skipped as delivered, which only the run can say, with what to do about it.
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    day_1 = [["identify", "user-1", {"plan": "pro"}], ["event", "Viewed Pricing"]]
+    digests = [
+        hashlib.blake2b(orjson.dumps(args, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest() for args in day_1
+    ]
+    checkpoint.write_text(
+        json.dumps({"checkpoint": "hotjar-cli replay", "version": 2, "site_id": fake.site_id})
+        + "\n"
+        + json.dumps(["user-1", digests])
+        + "\n"
+    )
+    code, report, said = finish(start(replay_command(_day_log(tmp_path / "logs", 2), fake, checkpoint, dead), tmp_path))
+    assert code == 0, said
+    assert (report["skipped"], report["sent"]) == (2, 0)
+    assert (
+        f"replay: the checkpoint {checkpoint} was begun by an earlier hotjar-cli and knows calls by their arguments "
+        "alone: a call equal to one it records for the same user is skipped, from any logs; for logs other than "
+        "those it was written for, begin a new checkpoint file"
+    ) in " ".join(said.split())
+    # A checkpoint of this version that skips calls says nothing: they are the very messages it delivered.
+    fresh = tmp_path / "fresh.checkpoint"
+    assert finish(start(replay_command(tmp_path / "logs" / "day2.ndjson", fake, fresh, dead), tmp_path))[0] == 0
+    code, report, said = finish(start(replay_command(tmp_path / "logs" / "day2.ndjson", fake, fresh, dead), tmp_path))
+    assert (code, report["skipped"]) == (0, 2)
+    assert "earlier hotjar-cli" not in said
+
+
+def _day_log(logs: Path, day: int) -> Path:
+    """A day's log of one user: an identify with the same traits every day, then a view of the pricing page."""
+    logs.mkdir(exist_ok=True)
+    messages = [
+        {
+            "type": "identify",
+            "userId": "user-1",
+            "traits": {"plan": "pro"},
+            "timestamp": f"2020-04-1{day}T09:00:00Z",
+            "messageId": f"day{day}-identify",
+        },
+        {
+            "type": "track",
+            "userId": "user-1",
+            "event": "Viewed Pricing",
+            "timestamp": f"2020-04-1{day}T09:01:00Z",
+            "messageId": f"day{day}-viewed",
+        },
+    ]
+    path = logs / f"day{day}.ndjson"
+    path.write_text("".join(json.dumps(message) + "\n" for message in messages))
+    return path
 
 
 def test_ctrl_c_without_a_checkpoint_says_that_running_again_repeats_the_users_sent(
