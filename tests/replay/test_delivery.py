@@ -415,15 +415,21 @@ def browser_processes() -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # ended since the folder was listed (another test's process, on a busy machine)
             children.setdefault(parent, []).append(int(entry))
     found, waiting = [], [os.getpid()]
     while waiting:
         for child in children.get(waiting.pop(), []):
             waiting.append(child)
-            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
-                arguments = cmdline.read().split(b"\0")
+            try:
+                with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                    arguments = cmdline.read().split(b"\0")
+            except (FileNotFoundError, ProcessLookupError):
+                continue
             if arguments[0].endswith((b"chromium-headless-shell", b"chromium")) and not any(
                 argument.startswith(b"--type=") for argument in arguments
             ):
