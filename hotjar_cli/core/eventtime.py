@@ -352,10 +352,12 @@ def _slow_seconds(parsed: SegmentMessage) -> float | None:
     return None
 
 
-def read_as_time(text: str) -> bool:
-    """Whether the event time is read from a `timestamp` text (`event_seconds`) that is no ISO-8601 date and time
-    (`is_date_time`): a date alone (as its midnight, UTC), hours without minutes, the basic form (`20240301`)."""
-    return _read_time(text) is not None
+def read_time_text(text: str) -> str | None:
+    """The event time read from a `timestamp` text (`event_seconds`) that is no ISO-8601 date and time
+    (`is_date_time`), as reports show times (`iso`): a date alone at its midnight, hours without minutes, the basic
+    form (`20240301`), each in UTC without a zone. None when no time is read from it."""
+    moment = _read_time(text)
+    return None if moment is None else iso(moment.timestamp())
 
 
 def _read_time(value: str) -> datetime | None:

@@ -33,7 +33,7 @@ from hotjar_cli.core.decode import (
     message_fields,
     properties_keys_of,
 )
-from hotjar_cli.core.eventtime import is_date_time, read_as_time
+from hotjar_cli.core.eventtime import is_date_time, read_time_text
 from hotjar_cli.core.facade import Place, left_as_is, turning_into_a_date
 from hotjar_cli.core.jsvalues import is_truthy, js_string, utf16_length
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits, site_full_detail
@@ -585,16 +585,17 @@ def unknown_type_detail(kind: Any) -> str:
 TIMESTAMP_NOT_A_DATE_TIME: Final = "timestamp is not an ISO-8601 date and time"
 """The detail of spec-violation for a `timestamp` text that is not one (`eventtime.is_date_time`)."""
 TIMESTAMP_READ_ALL_THE_SAME: Final = (
-    "timestamp is not an ISO-8601 date and time; read as the event's time all the same (a date alone as its "
-    "midnight, UTC)"
+    "timestamp is not an ISO-8601 date and time; read as the event's time all the same: "
 )
-"""The detail for such a text that the event's time is read from (`eventtime.read_as_time`): the time series places
-the event by it, where an unreadable one leaves the time to `originalTimestamp` or `receivedAt`."""
+"""The detail for such a text that the event's time is read from (`eventtime.read_time_text`), followed by that
+time: the time series places the event by it, where an unreadable one leaves the time to `originalTimestamp` or
+`receivedAt`. The time itself, not how it was read: `2024-03-10T12Z` is no date alone, and is not read as midnight."""
 
 
 def timestamp_detail(timestamp: str) -> str:
     """The detail of spec-violation for a `timestamp` text that is no ISO-8601 date and time."""
-    return TIMESTAMP_READ_ALL_THE_SAME if read_as_time(timestamp) else TIMESTAMP_NOT_A_DATE_TIME
+    read = read_time_text(timestamp)
+    return TIMESTAMP_NOT_A_DATE_TIME if read is None else TIMESTAMP_READ_ALL_THE_SAME + read
 
 
 def _spec_findings(message: SegmentMessage) -> list[Finding]:

@@ -277,22 +277,24 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
     return decision([*findings, Finding(UNCOPYABLE_MESSAGE.code, place_path(fault), copy_fault_detail(fault))], None)
 
 
-def read_as_time(text: str) -> bool:
-    """Whether an event's time is read from a text: as `fromisoformat` reads it, or with the spaces around it and any
-    `z` as `Z`, no NUL in it, and within the years 1 to 9999 in UTC (a time without a zone is UTC)."""
+def read_time(text: str) -> str | None:
+    """The event's time read from a text, as `2024-03-10T12:00:00.123Z` (milliseconds when there are any): as
+    `fromisoformat` reads it, or with the spaces around it and any `z` as `Z`, no NUL in it, and within the years 1 to
+    9999 in UTC (a time without a zone is UTC). None when none is read."""
     for candidate in (text, text.strip().replace("z", "Z")):
         if "\x00" in candidate:
-            return False
+            return None
         try:
             moment = datetime.fromisoformat(candidate)
         except ValueError:
             continue
         try:
-            (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+            moment = (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
         except OverflowError:  # past the years a date holds, in UTC
-            return False
-        return True
-    return False
+            return None
+        milliseconds = moment.microsecond // 1000
+        return f"{moment:%Y-%m-%dT%H:%M:%S}" + (f".{milliseconds:03d}" if milliseconds else "") + "Z"
+    return None
 
 
 def date_time(text: str) -> bool:
@@ -335,7 +337,8 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
             Finding(SPEC_VIOLATION.code, "$.timestamp", f"timestamp is {json_type(message.timestamp)}, not a string")
         )
     elif isinstance(message.timestamp, str) and not date_time(message.timestamp):
-        detail = TIMESTAMP_READ_ALL_THE_SAME if read_as_time(message.timestamp) else TIMESTAMP_NOT_A_DATE_TIME
+        read = read_time(message.timestamp)
+        detail = TIMESTAMP_NOT_A_DATE_TIME if read is None else TIMESTAMP_READ_ALL_THE_SAME + read
         findings.append(Finding(SPEC_VIOLATION.code, "$.timestamp", detail))
     return findings
 

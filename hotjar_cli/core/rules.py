@@ -214,7 +214,7 @@ SPEC_VIOLATION = Rule(
     why_it_matters="Segment's API rejects a message with neither id or a longer `messageId`, so a log holding "
     "such messages was not written by Segment's pipeline as it stands, and Hotjar may never have seen them. "
     "An event whose `timestamp` is not a time is placed in time by its `originalTimestamp` or `receivedAt`, "
-    "or not at all; one the time is read from all the same (a date alone, as its midnight UTC) says so.",
+    "or not at all; one the time is read from all the same (a date alone, as its midnight UTC) says so, with the time.",
     example='{"type": "track", "event": "Signed Up"}',
     instead='{"type": "track", "event": "Signed Up", "anonymousId": "a1"}',
     source=_SEGMENT_SPEC,

@@ -18,7 +18,7 @@ from hotjar_cli.core.decode import (
     library_version,
     parse_line,
 )
-from hotjar_cli.core.eventtime import event_seconds
+from hotjar_cli.core.eventtime import event_seconds, iso
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
 from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, NAMES_REMEMBERED, Mapper, described, json_path, user_key
 from hotjar_cli.core.model import Decision, Finding, Outcome
@@ -1127,15 +1127,27 @@ def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> Non
     assert found == [(), (Finding("HJ005", "$.timestamp", detail),), (), (Finding("HJ005", "$.timestamp", detail),)]
 
 
-@pytest.mark.parametrize("timestamp", ["2020-04-10", "2020-04-10T21", "20200410", " 2020-04-10T21:07z "])
-def test_a_timestamp_that_is_no_date_and_time_but_is_read_as_the_events_time_says_so(timestamp: str) -> None:
+@pytest.mark.parametrize(
+    ("timestamp", "read"),
+    [
+        ("2020-04-10", "2020-04-10T00:00:00Z"),
+        ("2020-04-10T21", "2020-04-10T21:00:00Z"),
+        ("2024-03-10T12Z", "2024-03-10T12:00:00Z"),
+        ("20200410", "2020-04-10T00:00:00Z"),
+        (" 2020-04-10T21:07z ", "2020-04-10T21:07:00Z"),
+        ("20240310T120000.25+0100", "2024-03-10T11:00:00.250Z"),
+    ],
+)
+def test_a_timestamp_that_is_no_date_and_time_but_is_read_as_the_events_time_says_as_what(
+    timestamp: str, read: str
+) -> None:
     # A date alone was said to be no date and time, while the time series placed the event at its midnight: the
-    # finding now says the time is read from it all the same.
-    detail = "timestamp is not an ISO-8601 date and time; read as the event's time all the same (a date alone as its "
-    detail += "midnight, UTC)"
+    # finding says the time is read from it all the same, and which time (it said "a date alone as its midnight"
+    # of `2024-03-10T12Z`, which the time series placed at noon).
+    detail = f"timestamp is not an ISO-8601 date and time; read as the event's time all the same: {read}"
     message = {**track(), "timestamp": timestamp}
     assert decide(message).findings == (Finding("HJ005", "$.timestamp", detail),)
-    assert event_seconds(decode_fields(json.dumps(message).encode())) is not None
+    assert iso(event_seconds(decode_fields(json.dumps(message).encode()))) == read  # where the time series puts it
     unread = {**track(), "timestamp": "2020-04-10T21:99:00Z", "receivedAt": "2020-04-11T00:00:00Z"}
     assert decide(unread).findings == (Finding("HJ005", "$.timestamp", "timestamp is not an ISO-8601 date and time"),)
 
