@@ -61,33 +61,44 @@ class ConfigError(UserError):
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table. One whose table is
-    misspelt (`[tool.hotjar_cli]`) is an error: passed over, its settings (a gate's `fail-on`, say) would silently
-    be the defaults."""
+    """The nearest pyproject.toml from `start` upwards that has a `[tool.hotjar-cli]` table. One with a table that is
+    hotjar-cli's misspelt (`[tool.hotjar_cli]`, `[tool.hotjar]`), beside it or not, is an error: passed over, its
+    settings (a gate's `fail-on`, say) would silently be the defaults."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _may_hold_our_table(candidate):
-            tool = _read(candidate).get("tool", {})
+            document = _read(candidate)
+            _refuse_misspelt(candidate, document)
+            tool = document.get("tool", {})
             # `tool` is any TOML value: `tool = 5` or `tool = "hotjar-cli"` is no table, and holds no settings.
             if isinstance(tool, dict) and "hotjar-cli" in tool:
                 return candidate
-            _refuse_misspelt(candidate, tool)
     return None
 
 
-def _refuse_misspelt(path: Path, tool: Any) -> None:
-    """Raise ConfigError when `[tool]` holds a table that is hotjar-cli's misspelt: `hotjar_cli`, `HotjarCli`."""
-    for key in tool if isinstance(tool, dict) else ():
-        if key != "hotjar-cli" and re.sub(r"[^a-z]", "", str(key).lower()) == "hotjarcli":
-            raise ConfigError(f"{path}: [tool.{key}] is not read: hotjar-cli's settings are in [tool.hotjar-cli]")
+def _refuse_misspelt(path: Path, document: dict[str, Any]) -> None:
+    """Raise ConfigError when a pyproject holds a table that is hotjar-cli's misspelt: under `[tool]` any name but
+    `hotjar-cli` that starts as it does (`hotjar_cli`, `HotjarCli`, `hotjar`, `hotjar.cli`, `hotjar-cl`), and
+    `[hotjar-cli]` or `[tools.hotjar-cli]` outside it."""
+    places = [("tool.", document.get("tool")), ("tools.", document.get("tools")), ("", document)]
+    for prefix, table in places:
+        for key in table if isinstance(table, dict) else ():
+            if prefix == "tool." and key == "hotjar-cli":
+                continue
+            if re.sub(r"[^a-z]", "", str(key).lower()).startswith("hotjar"):
+                raise ConfigError(
+                    f"{path}: [{prefix}{_toml_key(str(key))}] is not read: hotjar-cli's settings are in "
+                    "[tool.hotjar-cli]"
+                )
 
 
 def load_config(path: Path) -> dict[str, Any]:
     """The `[tool.hotjar-cli]` table of a pyproject.toml, with its keys checked. A file named on purpose
     (`--config`) that has none is an error: its settings would be the defaults."""
-    tool = _read(path).get("tool", {})
+    document = _read(path)
+    _refuse_misspelt(path, document)
+    tool = document.get("tool", {})
     if not isinstance(tool, dict) or "hotjar-cli" not in tool:
-        _refuse_misspelt(path, tool)
         raise ConfigError(f"{path}: has no [tool.hotjar-cli] table, so it holds no settings of hotjar-cli")
     table = tool["hotjar-cli"]
     if not isinstance(table, dict):
@@ -166,11 +177,13 @@ def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
 
 
-# Every way TOML can spell the table tool.hotjar-cli (or misspell it: `hotjar_cli`, said rather than passed over),
-# with any quoting and spacing: a `[tool.hotjar-cli]` header or a `tool.hotjar-cli.key` dotted key; keys under a
-# `[tool]` header; an inline `tool = {...}` table; and a quoted key with escapes, which could spell either name.
+# Every way TOML can spell the table tool.hotjar-cli (or misspell it: `hotjar_cli`, `hotjar`, `tools.hotjar-cli`,
+# a `[hotjar-cli]` of its own, said rather than passed over), with any quoting and spacing: a `[tool.hotjar-cli]`
+# header or a `tool.hotjar-cli.key` dotted key; keys under a `[tool]` header; an inline `tool = {...}` table; and a
+# quoted key with escapes, which could spell any name.
 _OUR_TABLE = re.compile(
-    rb"""tool["']?\s*\.\s*["']?hotjar[^a-z]*cli|\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=|\\[uU]""",
+    rb"""tools?["']?\s*\.\s*["']?hotjar|\[\s*["']?tools?["']?\s*\]|^\s*["']?tools?["']?\s*="""
+    rb"""|^\s*\[+\s*["']?hotjar|^\s*["']?hotjar|\\[uU]""",
     re.MULTILINE | re.IGNORECASE,
 )
 

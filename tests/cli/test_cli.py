@@ -613,18 +613,35 @@ def test_a_pyproject_whose_tool_is_no_table_holds_no_settings(logs: Any, tmp_pat
     )
 
 
-@pytest.mark.parametrize("table", ["tool.hotjar_cli", "tool.HotjarCli", "tool.'hotjar cli'"])
-def test_a_misspelt_table_is_said_not_passed_over(logs: Any, tmp_path: Path, table: str) -> None:
-    # Passed over, a gate's settings were the defaults without a word: this log failed a gate set to never.
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ("tool.hotjar_cli", "tool.hotjar_cli"),
+        ("tool.HotjarCli", "tool.HotjarCli"),
+        ("tool.'hotjar cli'", 'tool."hotjar cli"'),
+        ("tool.hotjar", "tool.hotjar"),
+        ("tool.hotjar.cli", "tool.hotjar"),
+        ("tool.hotjar-cl", "tool.hotjar-cl"),
+        ("tools.hotjar-cli", "tools.hotjar-cli"),
+        ("hotjar-cli", "hotjar-cli"),
+    ],
+)
+@pytest.mark.parametrize("beside", [False, True], ids=["alone", "beside-the-right-table"])
+def test_a_misspelt_table_is_said_not_passed_over(
+    logs: Any, tmp_path: Path, table: str, said: str, beside: bool
+) -> None:
+    # Passed over, a gate's settings were the defaults without a word: this log failed a gate set to never. Beside
+    # the right table (a key added by a teammate under another spelling), it was passed over too.
     path = logs("log.jsonl", MIXED)
-    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "analytics"\n\n[{table}]\nfail-on = "never"\n')
-    result = cli("validate", path)
-    assert result.code == 2
-    key = table.removeprefix("tool.").strip("'")
-    assert one_line(result.stderr) == (
-        f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [tool.{key}] is not read: hotjar-cli's settings are in "
-        "[tool.hotjar-cli]"
-    )
+    right = "[tool.hotjar-cli]\nexamples = 1\n\n" if beside else ""
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "analytics"\n\n{right}[{table}]\nfail-on = "never"\n')
+    for named in ([], ["--config", tmp_path / "pyproject.toml"]):
+        result = cli("validate", path, *named)
+        assert result.code == 2
+        assert one_line(result.stderr) == (
+            f"hotjar-cli: error: {tmp_path / 'pyproject.toml'}: [{said}] is not read: hotjar-cli's settings are in "
+            "[tool.hotjar-cli]"
+        )
 
 
 def test_a_config_file_named_without_the_table_is_said(logs: Any, tmp_path: Path) -> None:
