@@ -366,6 +366,12 @@ def rule_selection(
             raise UsageError(f"{option} '': names no rule (is a variable unset?)")
     selects = _rule_lists(select, extend_select, config, "select", config_path)
     ignores = _rule_lists(ignore, extend_ignore, config, "ignore", config_path)
+    for listed in (*selects, *ignores):
+        for entry in listed.entries if listed.config is None else ():  # the pyproject's are checked as it is read
+            try:
+                Selection((entry,))
+            except ValueError as error:
+                raise UsageError(f"--{listed.key} {error}") from None  # which option, as --max-rate and --type say
     try:
         rules = RuleSelection(Selection(_entries(selects), _entries(ignores)), selects, ignores)
     except ValueError as error:

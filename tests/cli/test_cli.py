@@ -1673,7 +1673,7 @@ def test_rules_lists_the_whole_catalogue() -> None:
         (["rule"], "103", "no rule '103' (did you mean HJ103 missing-user-id? see `hotjar-cli rules`)"),
         (["rule"], "list trait", "no rule 'list trait' (did you mean HJ202 list-trait? see `hotjar-cli rules`)"),
         (["rule"], "zzz", "no rule 'zzz' (see `hotjar-cli rules`)"),
-        (["validate", "--select"], "HJ13", "'HJ13' names no rule (did you mean HJ103 missing-user-id? see"),
+        (["validate", "--select"], "HJ13", "--select 'HJ13' names no rule (did you mean HJ103 missing-user-id? see"),
         (
             ["validate", "--max-rate"],
             "nested_trait=1",
@@ -1690,6 +1690,16 @@ def test_an_entry_that_names_no_rule_is_answered_with_the_rules_it_is_close_to(
     result = cli(*command, entry, *([path] if command[0] == "validate" else []))
     assert result.code == 2
     assert said in one_line(result.stderr)
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select", "--extend-ignore"])
+def test_a_rule_option_that_names_no_rule_is_named(logs: Any, option: str) -> None:
+    # `--select HJ103 --ignore HJ99` said "'HJ99' names no rule", of one of two lists, where --max-rate, --type and
+    # the pyproject's keys each name themselves.
+    path = logs("events.jsonl", identify())
+    result = cli("validate", path, "--select", "HJ1", option, "HJ99")
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: {option} 'HJ99' names no rule (see `hotjar-cli rules`)"
 
 
 # Copied from a table or a list with the space around it, as --select takes it (`--select " HJ103 "`).
