@@ -22,6 +22,7 @@ import typer
 import typer.core
 
 from hotjar_cli import __version__, compiled
+from hotjar_cli.core.visible import given
 
 COMMANDS: dict[str, str] = {
     "validate": "hotjar_cli.cli.validate:validate",
@@ -195,3 +196,34 @@ def _main(
     ] = False,
 ) -> None:
     """See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar."""
+
+
+COMPLETION_OPTIONS = {"--install-completion": "installs", "--show-completion": "prints"}
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+"""The shells Typer's completion scripts are written for."""
+
+
+def completion_refused(arguments: list[str]) -> str | None:
+    """Why `--install-completion` or `--show-completion` cannot do what it is asked, or None. Typer's own answers for
+    a shell it has no script for (`/bin/sh`, dash) were a line without our prefix and the exit code of a failed gate,
+    and a shell named after the option (`--install-completion zsh`) was passed over: bash's script was installed."""
+    asked = [argument for argument in arguments if argument in COMPLETION_OPTIONS]
+    if not asked:
+        return None
+    from typer._completion_shared import _get_shell_name  # the shell Typer's completion itself finds
+
+    shell = _get_shell_name()
+    option = asked[0]
+    if shell not in COMPLETION_SHELLS:
+        running = f"runs in {given(shell)}" if shell else "cannot tell which shell it runs in"
+        return (
+            f"{option}: shell completion is for bash, zsh, fish and PowerShell, and this command {running}: run it "
+            "from one of those"
+        )
+    others = [argument for argument in arguments if argument != option]
+    if others:
+        return (
+            f"{option} takes nothing beside it ({given(others[0])}): it {COMPLETION_OPTIONS[option]} completion for "
+            f"the shell it runs in ({shell}); for another shell, run it from that shell"
+        )
+    return None

@@ -186,7 +186,7 @@ def main() -> None:
         import click
         from click.utils import PacifyFlushWrapper
 
-        from hotjar_cli.cli.app import app
+        from hotjar_cli.cli.app import app, completion_refused
         from hotjar_cli.cli.command import drop_stdout, output_error
         from hotjar_cli.cli.talk import Talk
         from hotjar_cli.core.gate import EXIT_ERROR
@@ -198,6 +198,10 @@ def main() -> None:
         sys.exit(interrupted_code())
     gc.freeze()
     gc.enable()
+    refused = completion_refused(sys.argv[1:])
+    if refused is not None:
+        Talk().error(refused)
+        sys.exit(EXIT_ERROR)
     try:
         code = app(prog_name="hotjar-cli", standalone_mode=False)
     except click.UsageError as error:

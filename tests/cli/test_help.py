@@ -116,6 +116,41 @@ def test_completion_can_be_installed_and_shown() -> None:
 
 
 @pytest.mark.parametrize(
+    ("shell", "arguments", "said"),
+    [
+        (
+            "sh",
+            ["--show-completion"],
+            "--show-completion: shell completion is for bash, zsh, fish and PowerShell, and this command runs in "
+            "'sh': run it from one of those",
+        ),
+        (
+            "bash",
+            ["--install-completion", "zsh"],
+            "--install-completion takes nothing beside it ('zsh'): it installs completion for the shell it runs in "
+            "(bash); for another shell, run it from that shell",
+        ),
+    ],
+)
+def test_completion_that_cannot_do_what_it_is_asked_says_why_in_one_line(
+    tmp_path: Path, shell: str, arguments: list[str], said: str
+) -> None:
+    # Run from /bin/sh (dash on Debian), Typer said `Shell sh not supported.` with no prefix and exit 1, a failed
+    # gate's code; `--install-completion zsh` installed bash's script, the shell it ran in, and said so.
+    command = " ".join([f"'{Path(sys.executable).parent / 'hotjar-cli'}'", *arguments])
+    done = subprocess.run(
+        [shell, "-c", f"{command}; exit $?"],
+        env={**{k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}, "HOME": str(tmp_path), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"hotjar-cli: error: {said}\n")
+    assert list(tmp_path.iterdir()) == []  # nothing installed
+
+
+@pytest.mark.parametrize(
     ("words", "expected"),
     [
         ("hotjar-cli val", ["validate"]),
