@@ -5,8 +5,10 @@ Pure: no I/O, no terminal, no clock. The only state is the `Site`, folded over m
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import struct
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from hotjar_cli.core import rules
@@ -77,14 +79,43 @@ _COPIED_TYPES: Final = frozenset({"identify", "track"})
 
 EMAIL_PATTERN: Final = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 """An email address, as email-as-user-id and event-name-high-cardinality look for one."""
-HIGH_CARDINALITY_PATTERNS: Final = (  # a match needs: "@"; "."; "." or ":"; any name; ":" (see `_event_name_findings`)
-    ("an email address", EMAIL_PATTERN),
-    ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
-    ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)")),
-    ("a number of 9 or more digits", re.compile(r"\d{9,}")),
-    ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
+_IPV6_RUN: Final = re.compile(r"(?i)(?<![0-9a-z:.])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![0-9a-z:])")
+"""A run of hex digits and two to seven colons, standing apart from the words around it: what an IPv6 address looks
+like (`2001:db8::1`), where `Module::Action` is no such run."""
+
+
+def has_ipv6_address(name: str) -> bool:
+    """Whether a text holds an IPv6 address: a run that looks like one (`_IPV6_RUN`) and is one (`ipaddress`), which
+    a time of day (`12:30:45`) is not."""
+    for run in _IPV6_RUN.finditer(name):
+        try:
+            ipaddress.IPv6Address(run.group())
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+HIGH_CARDINALITY_PATTERNS: Final[tuple[tuple[str, Callable[[str], object]], ...]] = (
+    # A match needs: "@"; "."; ":"; "." or ":"; any name; ":"; any name (see `_event_name_findings`).
+    ("an email address", EMAIL_PATTERN.search),
+    ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])").search),
+    ("an IP address", has_ipv6_address),
+    ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)").search),
+    ("a number of 9 or more digits", re.compile(r"\d{9,}").search),
+    ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}").search),
+    # A day a year from 1800 to 2999, as ISO 8601 writes it, extended or basic: `Report 2024-03-10`, `Daily
+    # 20240310`, `Backup 20240310T120000Z`; a name a day is ten thousand names in 27 years.
+    (
+        "a date",
+        re.compile(
+            r"(?<!\d)(?:1[89]|2\d)\d\d(?:-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+            r"(?!\d)"
+        ).search,
+    ),
 )
-"""What in an event name makes event-name-high-cardinality note it, each with its words."""
+"""What in an event name makes event-name-high-cardinality note it, each with its words, as a function that finds
+it."""
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 _OUTCOME_OF_EFFECT: Final = {
     Effect.INVALID: Outcome.INVALID,
@@ -779,9 +810,9 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     # Each pattern but the digits' needs a character most names lack: searching only names that have it finds the
     # same, for a fifth of the cost on names like `Viewed Article 4821` (each new name is checked once).
     dot, colon = "." in name, ":" in name
-    searched = ("@" in name, dot, dot or colon, True, colon)
-    for (what, pattern), could_match in zip(HIGH_CARDINALITY_PATTERNS, searched, strict=True):
-        if could_match and pattern.search(name):
+    searched = ("@" in name, dot, colon, dot or colon, True, colon, True)
+    for (what, search), could_match in zip(HIGH_CARDINALITY_PATTERNS, searched, strict=True):
+        if could_match and search(name):
             return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)
     return ()
 

@@ -883,6 +883,13 @@ def test_event_names_with_characters_hotjar_does_not_allow(event: str, shown: st
         ("Visited https://example.com/pricing", "a URL"),
         ("Order 123456789", "a number of 9 or more digits"),
         ("Report 2020-04-10 21:07", "a timestamp"),
+        # A day, an IPv6 address: each a name of its own, and left in full in a redacted report.
+        ("Login from 2001:db8::1", "an IP address"),
+        ("Login from ::1", "an IP address"),
+        ("Report 2024-03-10", "a date"),
+        ("Daily 20240310", "a date"),
+        ("Backup 20240310T120000Z", "a date"),
+        ("Dump 2024-03-10_12-00-00", "a date"),
     ],
 )
 def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> None:
@@ -891,6 +898,16 @@ def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> N
     assert decision.outcome is Outcome.ACCEPTED
     assert decision.findings == (Finding("HJ305", "$.event", f"the name contains {what}"),)
     assert decision.call.args == ["event", event]
+
+
+@pytest.mark.parametrize(
+    "event",
+    ["Module::Action", "Shown at 12:30:45", "Step a:b:c", "Order 12345678", "Plan 2024", "Era 1799-01-01", "v2.3.4"],
+)
+def test_event_names_that_only_look_like_an_address_or_a_date_are_not_noted(event: str) -> None:
+    # A Rails-style name, a time of day and numbers that are no day are no IPv6 address and no date.
+    limits = Limits(event_name_characters=r"A-Za-z0-9 _\-.:|/@")
+    assert decide(track(event), limits).findings == ()
 
 
 # Event properties
