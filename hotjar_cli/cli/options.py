@@ -219,7 +219,8 @@ Color = Annotated[
     typer.Option(
         "--color",
         metavar="WHEN",
-        help=f"Colour: {choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is set).",
+        help=f"Colour: {choices(ColorMode)} (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR colours "
+        "off one too).",
         rich_help_panel="Output",
     ),
 ]

@@ -156,7 +156,7 @@ def replay(
     rate: Annotated[
         float | None,
         typer.Option(
-            help="At most this many calls per second \\[default: no limit].",
+            help="At most this many calls per second, one a day at the least \\[default: no limit].",
             rich_help_panel="Delivery",
             show_default=False,
         ),
@@ -167,7 +167,7 @@ def replay(
     settle: Annotated[
         float,
         typer.Option(
-            help="Seconds a page is watched for failed Hotjar requests after its calls ran.",
+            help="Seconds a page is watched for failed Hotjar requests after its calls ran, a day at most.",
             rich_help_panel="Delivery",
             min=0,
         ),
