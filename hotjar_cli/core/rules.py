@@ -722,7 +722,7 @@ def markdown_table() -> str:
     """
     rows = ["| code | name | severity | effect |", "| --- | --- | --- | --- |"]
     for rule in CATALOGUE:
-        effect = rule.effect.value.replace("-", " ")
+        effect = rule.effect.value  # as `rules`, `rule CODE` and the JSON reports spell it: one word to search for
         if rule.schema_explained:
             effect += " (explained against `schemas/`)"
         rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {effect} |")
