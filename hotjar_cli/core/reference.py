@@ -293,7 +293,9 @@ def read_time(text: str) -> str | None:
         except OverflowError:  # past the years a date holds, in UTC
             return None
         milliseconds = moment.microsecond // 1000
-        return f"{moment:%Y-%m-%dT%H:%M:%S}" + (f".{milliseconds:03d}" if milliseconds else "") + "Z"
+        day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # `%Y` writes the year 1 as `1` on Linux
+        time = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+        return f"{day}T{time}" + (f".{milliseconds:03d}" if milliseconds else "") + "Z"
     return None
 
 

@@ -1153,6 +1153,7 @@ def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> Non
         ("20200410", "2020-04-10T00:00:00Z"),
         (" 2020-04-10T21:07z ", "2020-04-10T21:07:00Z"),
         ("20240310T120000.25+0100", "2024-03-10T11:00:00.250Z"),
+        ("0012-03-10", "0012-03-10T00:00:00Z"),
     ],
 )
 def test_a_timestamp_that_is_no_date_and_time_but_is_read_as_the_events_time_says_as_what(

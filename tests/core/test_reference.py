@@ -121,6 +121,18 @@ REMEMBERED = [
         {**track, "properties": {"__proto__": None, "n": 1}},
         {**track, "properties": {"__proto__": None}},
     ],
+    # timestamps no ISO-8601 date and time that are read all the same, each said with the time read; event names
+    # holding a date or an IPv6 address
+    [
+        {**track, "timestamp": "2024-03-10T12Z"},
+        {**track, "timestamp": "0012-03-10"},
+        {**track, "timestamp": " 20240310T120000.25+0100 "},
+        {**track, "timestamp": "2024-03-10T12:99Z"},
+        {**track, "event": "Report 2024-03-10"},
+        {**track, "event": "Backup 20240310T120000Z"},
+        {**track, "event": "Login from 2001:db8::1"},
+        {**track, "event": "Module::Action"},
+    ],
 ]
 
 
@@ -138,6 +150,7 @@ def lines_of(values: list[object]) -> list[bytes]:
 @example(values=REMEMBERED[4], chosen=Limits())
 @example(values=REMEMBERED[4], chosen=Limits(max_attributes=1))
 @example(values=REMEMBERED[4][1:] + REMEMBERED[4], chosen=Limits(max_attributes=2))
+@example(values=REMEMBERED[5], chosen=Limits(event_name_characters=r"A-Za-z0-9 _\-.:"))
 def test_the_mapper_decides_every_sequence_as_the_reference_does(values: list[object], chosen: Limits) -> None:
     fast, slow = Mapper(chosen), ReferenceMapper(chosen)
     for raw in lines_of(values):
