@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
 from hotjar_cli.report import Format
+from tests.support.cli import process
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None}
 GROUP: Any = typer.main.get_command(app)
@@ -200,3 +201,11 @@ def test_every_command_shows_examples_whose_options_it_has(command: str) -> None
         assert len(example) <= 76, example  # wrapped at 80 columns, past its indent, one command read as two
         assert " ".join(words[:4]) in shown, example
         assert [word for word in words if word.startswith("-") and word not in options] == [], example
+
+
+def test_no_command_prints_the_help_and_exits_as_a_usage_error() -> None:
+    # The README said only that `--help` exits 0: a script that ran `hotjar-cli` with an empty command word got the
+    # help and an exit code of 2, said nowhere.
+    done = process()
+    assert done.code == 2
+    assert "Usage: hotjar-cli" in done.stdout and "validate" in done.stdout
