@@ -108,6 +108,25 @@ class Command(typer.core.TyperCommand):
             lambda: click.Command.format_help(self, ctx, formatter),
         )
 
+    examples: tuple[str, ...] = ()
+    """The command lines its help ends with (`EXAMPLES`)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The examples, in the plain layout (the panels' own are at least 76 columns wide, where each fits a line):
+        one too long for the terminal goes on over lines that end in ` \\` and are indented below it, as a shell
+        reads them, rather than wrapped into what reads as two commands."""
+        if not self.examples:
+            super().format_epilog(ctx, formatter)
+            return
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text("Examples:")
+            margin = " " * (formatter.current_indent + 2)
+            for example in self.examples:
+                formatter.write_paragraph()
+                for line in shell_lines(example, formatter.width - len(margin)):
+                    formatter.write(f"{margin}{line}\n")
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
         this command's, so that the error names the help to read: `hotjar-cli validate --help`, not the group's."""
@@ -167,6 +186,8 @@ class LazyGroup(typer.core.TyperGroup):
         epilog = "\n\n".join(["Examples:", *(f"  {example}" for example in EXAMPLES[name])])
         single.command(name, cls=Command, epilog=epilog)(getattr(import_module(module), function))
         command = typer.main.get_command(single)
+        if isinstance(command, Command):
+            command.examples = EXAMPLES[name]
         # The group's list of commands shows each one's first paragraph as its docstring wraps it in the source: the
         # lines joined, it wraps at the terminal's width instead.
         first = (command.help or "").split("\n\n")[0]
@@ -227,3 +248,27 @@ def completion_refused(arguments: list[str]) -> str | None:
             f"the shell it runs in ({shell}); for another shell, run it from that shell"
         )
     return None
+
+
+def shell_lines(command: str, width: int) -> list[str]:
+    """A command line in lines of at most `width` characters where its words allow: an option and its value kept
+    together, each line but the last ending in ` \\`, each but the first indented four spaces, so that the lines
+    copied run as the one command."""
+    words = command.split(" ")
+    groups: list[str] = []
+    for word in words:
+        if groups and groups[-1].startswith("-") and " " not in groups[-1] and not word.startswith("-"):
+            groups[-1] += f" {word}"  # the option's value
+        else:
+            groups.append(word)
+    lines: list[str] = []
+    line = ""
+    for group in groups:
+        indent = "    " if lines else ""
+        if line and len(indent) + len(line) + 1 + len(group) + 2 > width:
+            lines.append(f"{indent}{line} \\")
+            line = group
+        else:
+            line = f"{line} {group}" if line else group
+    lines.append(f"{'    ' if lines else ''}{line}")
+    return lines

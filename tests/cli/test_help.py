@@ -203,6 +203,30 @@ def test_every_command_shows_examples_whose_options_it_has(command: str) -> None
         assert [word for word in words if word.startswith("-") and word not in options] == [], example
 
 
+@pytest.mark.parametrize("columns", [40, 60, 79, 100])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_example_too_wide_for_the_terminal_goes_on_as_a_shell_reads_it(command: str, columns: int) -> None:
+    # At 40 columns `hotjar-cli validate segment-logs/` and `--format junit -o hotjar.xml` were wrapped onto lines
+    # of their own at the same indent: two commands to the eye, and neither runs as the example does.
+    from hotjar_cli.cli.app import EXAMPLES
+
+    result = CliRunner(env={**ENV, "COLUMNS": str(columns)}).invoke(app, [command, "--help"])
+    lines = [line.rstrip() for line in result.stdout.split("Examples:", 1)[1].splitlines() if line.strip()]
+    commands: list[str] = []
+    going_on = False
+    for line in lines:
+        assert len(line) <= columns or len(line.split()) <= 3, line  # but an option and its value, not to be cut
+        words = line.strip().removesuffix(" \\").strip()
+        if going_on:
+            assert line.startswith(" " * 8), line  # below the line it goes on from
+            commands[-1] += f" {words}"
+        else:
+            assert words.startswith("hotjar-cli "), line  # no line that reads as a command of its own
+            commands.append(words)
+        going_on = line.endswith(" \\")
+    assert commands == list(EXAMPLES[command])
+
+
 def test_no_command_prints_the_help_and_exits_as_a_usage_error() -> None:
     # The README said only that `--help` exits 0: a script that ran `hotjar-cli` with an empty command word got the
     # help and an exit code of 2, said nowhere.
