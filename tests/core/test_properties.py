@@ -342,8 +342,9 @@ def extended(first: Summary, *later: Summary) -> Summary:
 
 def starts_no_file(line: bytes) -> bool:
     """Whether a line means the same at the start of a file as inside it (no byte-order mark, no magic bytes of gzip
-    or of a compression or another kind of file refused, `REFUSED_MAGIC`)."""
-    return not line.startswith((UTF8_BOM, GZIP_MAGIC, *REFUSED_MAGIC))
+    or of a compression or another kind of file refused, `REFUSED_MAGIC`, nor the start of text in another encoding,
+    `other_encoding`: `\\xfe\\xff` begins UTF-16, refused as a file, and is a broken line within one)."""
+    return not line.startswith((UTF8_BOM, GZIP_MAGIC, *REFUSED_MAGIC)) and other_encoding(line) is None
 
 
 roomy = PassSettings(limits=Limits(max_attributes=10**6, max_events=10**6), example_limit=2)
