@@ -377,7 +377,9 @@ def _read_time(value: str) -> datetime | None:
 
 
 def iso(seconds: float | None) -> str | None:
-    """`2024-03-01T10:00:00.123Z` for a time in seconds (milliseconds only when there are any; finer digits are cut);
+    """`2024-03-01T10:00:00.123Z` for a time in seconds, always with its milliseconds (`.000Z` too: every time of a
+    report has one width, so that times sort as text and a reader such as pandas takes them in one format; finer
+    digits are cut);
     None stays None, and so does a time past the years a date holds (a projection far ahead, say).
 
     A time in seconds is a float, whose last bit is a second's millionth around 2000 and 30 millionths in the year
@@ -438,7 +440,7 @@ _DATES_HELD: Final = 4096
 """Dates remembered at most: past that, they are let go and remembered anew."""
 _ulp: Final = math.ulp
 """Bound once: compiled, `math.ulp` is looked up in the module's names at every call."""
-_ENDS: Final = ("Z", *(f".{number:03d}Z" for number in range(1, 1000)))
+_ENDS: Final = tuple(f".{number:03d}Z" for number in range(1000))
 """The end of a time written by `iso`, by its milliseconds: none shown when there are none."""
 
 

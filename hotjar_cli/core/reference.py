@@ -278,7 +278,7 @@ def uncopyable(message: SegmentMessage, findings: list[Finding]) -> Decision:
 
 
 def read_time(text: str) -> str | None:
-    """The event's time read from a text, as `2024-03-10T12:00:00.123Z` (milliseconds when there are any): as
+    """The event's time read from a text, as `2024-03-10T12:00:00.123Z` (its milliseconds always): as
     `fromisoformat` reads it, or with the spaces around it and any `z` as `Z`, no NUL in it, and within the years 1 to
     9999 in UTC (a time without a zone is UTC). None when none is read."""
     for candidate in (text, text.strip().replace("z", "Z")):
@@ -295,7 +295,7 @@ def read_time(text: str) -> str | None:
         milliseconds = moment.microsecond // 1000
         day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # `%Y` writes the year 1 as `1` on Linux
         time = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-        return f"{day}T{time}" + (f".{milliseconds:03d}" if milliseconds else "") + "Z"
+        return f"{day}T{time}.{milliseconds:03d}Z"
     return None
 
 

@@ -1521,7 +1521,7 @@ def test_events_a_filter_leaves_out_still_fill_the_site(
     assert fates["Four"] == ("turned-away", None, 1)
     assert fates["Two"] == ("kept", 2, 1)
     assert fates["One"] == ("kept", 1, 0)  # received by the site, left out of the report
-    assert names["events"]["budget"]["filled_at"] == {"time": "2024-05-01T10:02:00Z", "file": str(first), "line": 3}
+    assert names["events"]["budget"]["filled_at"] == {"time": "2024-05-01T10:02:00.000Z", "file": str(first), "line": 3}
 
 
 # Standard input

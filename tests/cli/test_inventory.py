@@ -160,7 +160,7 @@ def filling_log(path: Path) -> list[dict[str, Any]]:
     """A site that fills up: a few new attribute and event names a day, some values other rules drop."""
     messages = []
     for number in range(1500):
-        moment = (START + timedelta(hours=number)).isoformat().replace("+00:00", "Z")
+        moment = (START + timedelta(hours=number)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         day = number // 24
         if number % 3 == 0:
             traits = {f"trait_{day * 2 + number % 2}": number, "plan": "pro", "nested": {"a": 1}}
@@ -336,19 +336,19 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
 def test_the_text_inventory_says_how_many_events_the_filters_left_out_as_validate_does(tmp_path: Path) -> None:
     log = tmp_path / "spread.jsonl"
     spread_over(log, timedelta(days=4), 5)  # one a day from START
-    since = (START + timedelta(days=3)).isoformat().replace("+00:00", "Z")
+    since = (START + timedelta(days=3)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def header(*args: str) -> str:
         return " ".join(cli("inventory", log, *args)[1].split("\nattribute budget")[0].split())
 
     assert header("--since", since) == (
         f"hotjar-cli inventory: 5 events, 3 filtered out, 2 left from {since} to "
-        f"{(START + timedelta(days=4)).isoformat().replace('+00:00', 'Z')}"
+        f"{(START + timedelta(days=4)).isoformat(timespec='milliseconds').replace('+00:00', 'Z')}"
     )
     assert "5 events in 5 lines of 1 file, 3 filtered out" in " ".join(
         cli("validate", log, "--since", since)[1].split()
     )
-    assert header("--until", START.isoformat().replace("+00:00", "Z")) == (
+    assert header("--until", START.isoformat(timespec="milliseconds").replace("+00:00", "Z")) == (
         "hotjar-cli inventory: 5 events, 5 filtered out"  # not "none with a readable event time": none was left
     )
     assert header().startswith("hotjar-cli inventory: 5 events from ")  # no filter: as before
@@ -512,14 +512,14 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
     clocks.write_text(week.read_text() + lines_of(*far_off))
     alone = json.loads(cli("inventory", week, "--format", "json", "--max-attributes", "1000")[1])
     both = json.loads(cli("inventory", clocks, "--format", "json", "--max-attributes", "1000")[1])
-    assert both["span"] == {"first": "1970-01-01T00:00:00Z", "last": "2099-12-31T00:00:00Z"}
+    assert both["span"] == {"first": "1970-01-01T00:00:00.000Z", "last": "2099-12-31T00:00:00.000Z"}
     budget, budget_alone = both["attributes"]["budget"], alone["attributes"]["budget"]
     assert budget_alone["pace_window"] is None  # logs with no far-off clock are measured from end to end
     assert budget["pace_window"] == {
-        "since": "2024-03-01T00:00:00Z",
-        "until": "2024-03-08T00:00:00Z",
+        "since": "2024-03-01T00:00:00.000Z",
+        "until": "2024-03-08T00:00:00.000Z",
         "events_outside": 2,
-        "first": "2024-03-01T00:00:00Z",  # the first and last event time within it, the pace measured between
+        "first": "2024-03-01T00:00:00.000Z",  # the first and last event time within it, the pace measured between
         "last": "2024-03-07T23:59:58.999Z",
     }
     assert budget["new_per_week"] == budget_alone["new_per_week"] == 400
@@ -530,7 +530,9 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", clocks, "--format", format, "--max-attributes", "1000")[1].split())
         pace = f"400 new names a week, full on {budget['projected_fill']} at that pace"
-        window = "over 2024-03-01T00:00:00Z to 2024-03-07T23:59:58.999Z"  # the event times the pace is measured over
+        window = (
+            "over 2024-03-01T00:00:00.000Z to 2024-03-07T23:59:58.999Z"  # the event times the pace is measured over
+        )
         assert f"{pace} ({window}: 2 events lie outside it)" in out, format
 
 
@@ -563,11 +565,11 @@ def test_a_far_off_clock_on_either_side_leaves_the_pace_of_logs_straddling_two_d
         ]
         assert {key: budget[key] for key in pace} == pace, clock
         assert budget["pace_window"] == {
-            "since": "2024-03-01T00:00:00Z",
-            "until": "2024-03-03T00:00:00Z",
+            "since": "2024-03-01T00:00:00.000Z",
+            "until": "2024-03-03T00:00:00.000Z",
             "events_outside": 1,
-            "first": "2024-03-01T23:00:00Z",
-            "last": "2024-03-02T23:30:00Z",
+            "first": "2024-03-01T23:00:00.000Z",
+            "last": "2024-03-02T23:30:00.000Z",
         }, clock
 
 
@@ -599,11 +601,11 @@ def test_a_far_off_clock_leaves_the_quiet_edges_of_the_logs_in_their_pace(tmp_pa
         key: alone[key] for key in ("new_per_week", "projected_fill")
     }
     assert budget["pace_window"] == {
-        "since": "2024-03-01T00:00:00Z",
-        "until": "2024-03-09T00:00:00Z",
+        "since": "2024-03-01T00:00:00.000Z",
+        "until": "2024-03-09T00:00:00.000Z",
         "events_outside": 1,
-        "first": "2024-03-01T00:00:00Z",
-        "last": "2024-03-08T00:09:00Z",
+        "first": "2024-03-01T00:00:00.000Z",
+        "last": "2024-03-08T00:09:00.000Z",
     }
 
 
@@ -1249,7 +1251,7 @@ def test_the_markdown_inventory_says_what_it_read_as_the_text_and_html_do(tmp_pa
     log = tmp_path / "spread.jsonl"
     spread_over(log, timedelta(days=4), 5)
     out = cli("inventory", log, "--format", "markdown")[1]
-    assert out.splitlines()[2] == "5 events from 2024-03-01T00:00:00Z to 2024-03-05T00:00:00Z."
+    assert out.splitlines()[2] == "5 events from 2024-03-01T00:00:00.000Z to 2024-03-05T00:00:00.000Z."
     out = cli("inventory", log, "--format", "markdown", "--since", "2025-01-01")[1]
     assert out.splitlines()[2] == "5 events, 5 filtered out."
 

@@ -188,13 +188,13 @@ def test_the_filters_read_the_time_the_reports_read(seed: int) -> None:
 
 def reference_iso(seconds: float) -> str:
     """`iso` from its definition: the whole seconds and cut milliseconds of the time and one unit in its last place
-    (exact, in fractions), milliseconds only when there are any."""
+    (exact, in fractions), the milliseconds always written: every time has one width, and sorts as text."""
     time = Fraction(seconds) + Fraction(math.ulp(seconds))
     whole = math.floor(time)
     milliseconds = math.floor((time - whole) * 1000)
     moment = datetime.fromtimestamp(whole, UTC)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year < 1000 else moment.isoformat(timespec="seconds")[:19]
-    return f"{text}.{milliseconds:03d}Z" if milliseconds else f"{text}Z"
+    return f"{text}.{milliseconds:03d}Z"
 
 
 @pytest.mark.parametrize("text", ["2300-06-15T12:34:56.001Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00.001Z"])

@@ -81,17 +81,17 @@ def test_the_report_names_the_day_each_loss_started_and_its_first_line(
     assert [bucket["start"] for bucket in timeline["buckets"]][:2] == ["2024-03-01", "2024-03-02"]
     assert sum(bucket["events"] for bucket in timeline["buckets"]) == 480
     nested, extra = timeline["rules"]["HJ201"], timeline["rules"]["HJ206"]
-    assert nested["first_seen"] == {"time": "2024-03-05T05:00:00Z", "file": str(log), "line": nested_from}
+    assert nested["first_seen"] == {"time": "2024-03-05T05:00:00.000Z", "file": str(log), "line": nested_from}
     assert nested["started"] == [{"bucket": "2024-03-05", "first_example": nested["first_seen"]}]
-    assert extra["first_seen"] == {"time": "2024-03-08T13:00:00Z", "file": str(log), "line": extra_from}
+    assert extra["first_seen"] == {"time": "2024-03-08T13:00:00.000Z", "file": str(log), "line": extra_from}
     assert extra["started"] == [{"bucket": "2024-03-08", "first_example": extra["first_seen"]}]
     assert nested["last_seen"]["line"] == extra["last_seen"]["line"] == 480
     monkeypatch.chdir(tmp_path)
     _, text = cli("validate", "changing.jsonl", "--jobs", jobs, "--by", "day")
     rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ HJ")}
-    assert f"│ 2024-03-05T05:00:00Z at changing.jsonl:{nested_from} " in rows["HJ201"]
-    assert f"│ on 2024-03-05: first 2024-03-05T05:00:00Z at changing.jsonl:{nested_from} " in rows["HJ201"]
-    assert f"│ on 2024-03-08: first 2024-03-08T13:00:00Z at changing.jsonl:{extra_from} " in rows["HJ206"]
+    assert f"│ 2024-03-05T05:00:00.000Z at changing.jsonl:{nested_from} " in rows["HJ201"]
+    assert f"│ on 2024-03-05: first 2024-03-05T05:00:00.000Z at changing.jsonl:{nested_from} " in rows["HJ201"]
+    assert f"│ on 2024-03-08: first 2024-03-08T13:00:00.000Z at changing.jsonl:{extra_from} " in rows["HJ206"]
 
 
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_times_at_the_ends_of_the_years_a_date_holds_are_bucketed_or_counted_apa
         assert [timeline["buckets"][0]["start"], timeline["buckets"][-1]["start"]] == ["0001", "9999"]
         assert sum(bucket["events"] for bucket in timeline["buckets"]) == 2
     else:
-        assert report["span"] == {"first": "0001-01-01T00:00:00Z", "last": "9999-12-31T23:59:59.500Z"}
+        assert report["span"] == {"first": "0001-01-01T00:00:00.000Z", "last": "9999-12-31T23:59:59.500Z"}
         assert [name["name"] for name in report["attributes"]["names"]] == ["plan"]
 
 

@@ -616,13 +616,15 @@ def test_the_inventory_header_counts_in_words_and_reads_without_a_time_span(tmp_
     report = tmp_path / "timed.html"
     cli("inventory", log, "--format", "html", "-o", report)
     header = open_report(report).page.locator("p.muted").first.inner_text()
-    assert header.endswith(": 1 event from 2024-03-01T10:00:00Z to 2024-03-01T10:00:00Z")
+    assert header.endswith(": 1 event from 2024-03-01T10:00:00.000Z to 2024-03-01T10:00:00.000Z")
     # Some let through: the span is theirs, worded as the text inventory words it.
     log.write_text(track("2024-03-01T10:00:00Z") + "\n" + track("2024-03-02T10:00:00Z") + "\n")
     report = tmp_path / "some.html"
     cli("inventory", log, "--since", "2024-03-02", "--format", "html", "-o", report)
     header = open_report(report).page.locator("p.muted").first.inner_text()
-    assert header.endswith(": 2 events, 1 filtered out, 1 left from 2024-03-02T10:00:00Z to 2024-03-02T10:00:00Z")
+    assert header.endswith(
+        ": 2 events, 1 filtered out, 1 left from 2024-03-02T10:00:00.000Z to 2024-03-02T10:00:00.000Z"
+    )
     text = cli("inventory", log, "--since", "2024-03-02")[1]
     assert " ".join(text.split("\nattribute budget")[0].split()).endswith(header.split(": ", 1)[1])
 

@@ -37,13 +37,15 @@ def test_the_span_named_charts_the_rest_as_finely_as_promised(tmp_path: Path) ->
     window = timeline["narrower"]
     assert window == {
         "events_outside": 2,
-        "since": "2024-01-01T00:00:00Z",
-        "until": "2025-01-01T00:00:00Z",
+        "since": "2024-01-01T00:00:00.000Z",
+        "until": "2025-01-01T00:00:00.000Z",
         "by": "day",
         "or_finer": True,
     }
     text = cli("validate", log, "--by", "hour", "--fail-on", "never").stdout
-    assert "2 events lie outside 2024-01-01T00:00:00Z to 2025-01-01T00:00:00Z: --since" in " ".join(text.split())
+    assert "2 events lie outside 2024-01-01T00:00:00.000Z to 2025-01-01T00:00:00.000Z: --since" in " ".join(
+        text.split()
+    )
     followed = cli(
         "validate", log, "--by", "hour", "-f", "json", "--fail-on", "never",
         "--since", window["since"], "--until", window["until"],

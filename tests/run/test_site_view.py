@@ -137,7 +137,7 @@ def test_past_the_bounds_every_event_name_the_site_keeps_is_held_with_its_counts
     assert sorted(kept) == sorted(f"Viewed Page {number}" for number in range(100))
     assert {(row["messages"], row["users"]) for row in kept.values()} == {(3, 3)}
     assert kept["Viewed Page 7"]["first_seen"] == {
-        "time": "2024-03-01T00:07:00Z",
+        "time": "2024-03-01T00:07:00.000Z",
         "file": str(tmp_path / "0.jsonl"),
         "line": 8,
     }
@@ -307,11 +307,11 @@ def test_far_off_clocks_leave_the_same_pace_window_for_any_split(tmp_path: Path)
         # The 12 far-off events only: the 16 a clock jittered back to the day before the logs start are a whole day
         # of few events, which the shortest window left out too, though they lie beside the others.
         assert window == {
-            "since": "2024-02-29T00:00:00Z",
-            "until": "2024-03-06T00:00:00Z",
+            "since": "2024-02-29T00:00:00.000Z",
+            "until": "2024-03-06T00:00:00.000Z",
             "events_outside": 12,
-            "first": "2024-02-29T23:10:43Z",
-            "last": "2024-03-05T04:47:14Z",
+            "first": "2024-02-29T23:10:43.000Z",
+            "last": "2024-03-05T04:47:14.000Z",
         }
         assert record[kind]["budget"]["new_per_week"] > 0
     for jobs in (2, 3):
