@@ -188,6 +188,7 @@ and line breaks (`\\r=1+1`), which a reader may drop or end a line at."""
 def spreadsheet_guarded(value: str) -> bool:
     """Whether the inventory's CSV writes a text with a `'` before it, as a spreadsheet's guard: one that starts with
     = + - @ (after any whitespace), which a spreadsheet runs as a formula, or with `'`, so that a `'` at a cell's
-    start is always the guard (`-x` is `'-x` and `'-x` is `''-x`)."""
+    start is always the guard (`-x` is `'-x` and `'-x` is `''-x`). A `-` alone, standard input's name, is no formula
+    and stays as it is; a `=`, `+` or `@` alone is one a spreadsheet starts and fails on."""
     shown = value.lstrip()
-    return (len(shown) > 1 and shown[:1] in FORMULA_STARTS) or value[:1] == "'"
+    return (shown[:1] in FORMULA_STARTS and shown != "-") or value[:1] == "'"

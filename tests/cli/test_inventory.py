@@ -815,7 +815,7 @@ def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_space
 def test_a_csv_name_read_back_without_its_guard_is_the_name_and_no_two_names_read_alike(tmp_path: Path) -> None:
     # "-x" was written "'-x", as the name "'-x" was: two names of the site, one cell, and no way back to either.
     log = tmp_path / "formulas.jsonl"
-    names = ["-x", "'-x", "''-x", "@handle", "'quoted", "-", " -x"]
+    names = ["-x", "'-x", "''-x", "@handle", "'quoted", "-", " -x", "=", "+", "@", " ="]
     log.write_text(lines_of({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}))
     out = tmp_path / "names.csv"
     assert cli("inventory", log, "--format", "csv", "-o", out)[0] == 0
@@ -832,7 +832,7 @@ LINE_BREAKS = ["\r", "\r\n", "\r=cr", "\u2028", "\r=1+1", "a\rb", "\n@x", "\x85-
 
 def _unguarded_formulas(rows: list[list[str]]) -> list[str]:
     # The README's rule, with every kind of whitespace and line break a reader might drop before the `=`.
-    return [cell for row in rows for cell in row if len(cell.lstrip()) > 1 and cell.lstrip()[0] in "=+-@"]
+    return [cell for row in rows for cell in row if cell.lstrip()[:1] in ("=", "+", "-", "@") and cell.lstrip() != "-"]
 
 
 @pytest.mark.parametrize("exact", [True, False], ids=["file", "terminal"])
@@ -856,7 +856,10 @@ def test_a_csv_name_holding_a_line_break_is_one_quoted_cell_and_no_formula_escap
         assert _unguarded_formulas(rows) == []
         names = [row[1] for row in rows[1:]]
         expected = [name if exact else visible(name) for name in LINE_BREAKS]
-        guarded = ["'" + name if len(name.lstrip()) > 1 and name.lstrip()[0] in "=+-@" else name for name in expected]
+        guarded = [
+            "'" + name if name.lstrip()[:1] in ("=", "+", "-", "@") and name.lstrip() != "-" else name
+            for name in expected
+        ]
         assert sorted(names) == sorted(guarded)
     if exact:
         # Every field holding a line break is quoted, so the name is read back exactly, break and all.
