@@ -452,8 +452,15 @@ def _seen(record: dict[str, Any] | None) -> str:
 
 def _exact(name: str) -> str:
     """A name exactly, as an attribute's value: every character the page shows escaped (`visible`) is a character
-    reference, which the browser reads as the character itself and no terminal acts on."""
-    return UNSAFE.sub(lambda found: f"&#x{ord(found.group()):x};", html.escape(name, quote=True))
+    reference, which the browser reads as the character itself and no terminal acts on. But for NUL and the C1
+    controls, which no reference gives back (HTML reads `&#x0;` as U+FFFD, and `&#x80;` to `&#x9f;` as the characters
+    of Windows-1252 at those places: `&#x85;` is `…`): they are written as the page shows them, `\\u0085`."""
+    return UNSAFE.sub(_reference, html.escape(name, quote=True))
+
+
+def _reference(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return visible(found.group()) if code == 0 or 0x80 <= code <= 0x9F else f"&#x{code:x};"
 
 
 def _name(name: str, whole: bool = True) -> str:

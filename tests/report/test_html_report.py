@@ -854,7 +854,7 @@ def test_names_that_differ_in_tabs_and_spaces_read_apart_in_the_table(tmp_path: 
 
 
 def test_the_filter_finds_a_name_typed_as_it_is_or_as_the_page_shows_it(tmp_path: Path, open_report: Any) -> None:
-    names = ["plan ", "plan", "pl\u200ban", "tab\there", "esc\x1b[31m"]
+    names = ["plan ", "plan", "pl\u200ban", "tab\there", "esc\x1b[31m", "nel\x85x"]
     log = tmp_path / "names.jsonl"
     log.write_text(json.dumps({"type": "identify", "userId": "u1", "traits": dict.fromkeys(names, 1)}) + "\n")
     report = tmp_path / "report.html"
@@ -874,6 +874,9 @@ def test_the_filter_finds_a_name_typed_as_it_is_or_as_the_page_shows_it(tmp_path
     assert found("pl\u200ban") == ["pl\u200ban"]
     assert found("tab\there") == ["tab\there"]
     assert found("esc\x1b") == ["esc\x1b[31m"]
+    # No reference gives a C1 control back (`&#x85;` reads as `…`): the name is matched as the page shows it.
+    assert found("\u2026") == []
+    assert found("nel\\u0085") == ["nel\\u0085x"]
     assert len(found("")) == len(names)
 
 
