@@ -140,8 +140,9 @@ def named_file(given: str) -> Path:
     return Path(given)
 
 
+# A list, so that one given twice can be refused (`settings.one_config`): click keeps the last of a single option's.
 ConfigPath = Annotated[
-    Path | None,
+    list[Path] | None,
     typer.Option(
         "--config",
         parser=named_file,

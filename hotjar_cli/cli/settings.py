@@ -48,16 +48,18 @@ class Common(msgspec.Struct, frozen=True):
     run: PassSettings
 
 
-def read_config(config_path: Path | None, talk: Talk) -> dict[str, Any]:
-    """The `[tool.hotjar-cli]` table of `--config`, else of the nearest pyproject.toml upwards; {} when none."""
-    return read_config_file(config_path, talk)[0]
+def read_config(config: list[Path] | None, talk: Talk) -> dict[str, Any]:
+    """The `[tool.hotjar-cli]` table of `--config` (the option as given), else of the nearest pyproject.toml upwards;
+    {} when none."""
+    return read_config_file(config, talk)[0]
 
 
 def read_config_file(
-    config_path: Path | None, talk: Talk, paths: list[str] | None = None
+    config: list[Path] | None, talk: Talk, paths: list[str] | None = None
 ) -> tuple[dict[str, Any], Path | None]:
     """`read_config`, and the file the table is in (None when none is), to name it in what is said of a setting.
     `paths`: the inputs, among which `-` reads standard input as the logs, which a pipe gives once."""
+    config_path = one_config(config)
     if config_path is not None and "-" in (paths or []) and _names_piped_input(config_path):
         raise UsageError(f"--config {config_path}: standard input is read as the logs (-); give the settings in a file")
     path = config_path or find_config(Path.cwd())
@@ -72,6 +74,16 @@ def read_config_file(
         raise UsageError(f"--config {path}: no such file")
     talk.detail(f"settings from {path}")
     return load_config(path), path
+
+
+def one_config(given: list[Path] | None) -> Path | None:
+    """The file `--config` names, None when it is not given. Two files named are refused: which one was meant cannot
+    be told, and the last one was read without a word (a script's `--config` added to one already there). The same
+    file named twice is that file."""
+    named = list(dict.fromkeys(given or ()))
+    if len(named) > 1:
+        raise UsageError(f"--config given twice: {named[0]} and {named[1]}; keep one")
+    return named[0] if named else None
 
 
 def read_besides(

@@ -1885,6 +1885,18 @@ def test_config_naming_no_file_names_the_option(logs: Any) -> None:
     assert one_line(result.stderr) == "hotjar-cli: error: --config nonexistent.toml: no such file"
 
 
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]], ids=lambda words: words[0])
+def test_config_given_twice_is_refused(logs: Any, tmp_path: Path, command: list[str]) -> None:
+    # The last one was read without a word, and the first one's settings (a gate's fail-on) passed over.
+    path = logs("log.jsonl", MIXED)
+    first, second = pyproject(tmp_path / "first", 'fail-on = "never"'), pyproject(tmp_path / "second", "examples = 1")
+    result = cli(*command, path, "--config", first, "--config", second)
+    assert result.code == 2
+    assert one_line(result.stderr) == f"hotjar-cli: error: --config given twice: {first} and {second}; keep one"
+    assert result.stdout == ""
+    assert cli(*command, path, "--config", first, "--config", first).code == 0  # one file, named twice
+
+
 @pytest.mark.parametrize(
     ("maximum", "reason", "stored"),
     [
