@@ -340,8 +340,13 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             through = os.fdopen(os.dup(descriptor), "w", encoding="utf-8")
         except OSError as error:
             raise named_error(error, path) from None
-        with through:
-            yield through
+        try:
+            with through:
+                yield through
+        except OSError as error:
+            # A report that fits the buffer fails as it is closed: left unnamed, it was said as standard output's,
+            # or as the -o file's when it was an --also report.
+            raise named_error(error, path) from None
         return
     try:
         if path.exists() and not path.is_file():
@@ -380,7 +385,10 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         yield file
         file.close()
     except BaseException as error:
-        file.close()
+        # Closing writes what is left of the report, which fails again on a full disk: that second error, unnamed,
+        # was said as standard output's, and the file written aside was left there.
+        with contextlib.suppress(OSError):
+            file.close()
         _remove_aside(temporary)
         # A run refused once the report's file was opened (no Dask scheduler, standard input for Dask workers)
         # leaves no folder it made for the report either: a CI step that uploads `out/` would find it, empty.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import resource
 import stat
 import subprocess
 import sys
@@ -157,6 +158,59 @@ def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, 
         assert result.code == 2
         assert one_line(result.stderr) == f"hotjar-cli: error: {FULL}: No space left on device"
         assert stat.S_ISCHR(FULL.stat().st_mode)
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{log}", "-o", "{full}"],
+        ["validate", "{log}", "-f", "json", "-o", "{full}"],
+        ["inventory", "{log}", "-o", "{full}"],
+        ["validate", "{log}", "-o", "{tmp}/report.txt", "--also", "markdown={full}"],
+    ],
+)
+def test_a_full_descriptor_named_by_its_option_is_named_in_the_error(tmp_path: Path, args: list[str]) -> None:
+    # `-o /dev/fd/3 3>/dev/full`: a small report fails as it is closed, and was said as standard output's (a pipe
+    # here, that took nothing amiss), or as report.txt's when it was an --also report.
+    log = tmp_path / "log.jsonl"
+    log.write_text(CLEAN)
+    with FULL.open("w") as full:
+        named = f"/dev/fd/{full.fileno()}"
+        argv = [arg.format(log=log, tmp=tmp_path, full=named) for arg in args]
+        done = subprocess.run(
+            [str(CLI), *argv], pass_fds=(full.fileno(),), capture_output=True, timeout=60, check=False
+        )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == f"hotjar-cli: error: {named}: No space left on device"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "log.jsonl", "-o", "report"],
+        ["validate", "log.jsonl", "-f", "json", "-o", "report"],
+        ["validate", "log.jsonl", "-o", "report", "--also", "markdown=other.md"],
+        ["inventory", "log.jsonl", "-o", "report"],
+        ["inventory", "log.jsonl", "-f", "csv", "-o", "report"],
+    ],
+)
+def test_a_report_file_the_disk_has_no_room_for_is_named_and_left_unwritten(tmp_path: Path, args: list[str]) -> None:
+    # A full disk, as a file size limit of 0 makes it (`ulimit -f 0`): closing the report's file writes what is left
+    # of it, which failed again, said unnamed ("standard output: File too large"), and the file written aside was
+    # left behind.
+    (tmp_path / "log.jsonl").write_text(CLEAN)
+    done = subprocess.run(
+        [str(CLI), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)),
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr.decode()) == "hotjar-cli: error: report: File too large"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["log.jsonl"]
 
 
 def read_one_line(argv: list[str]) -> tuple[int, str]:
