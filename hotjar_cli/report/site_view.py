@@ -15,7 +15,7 @@ from hotjar_cli.core.inventory import NAMES_HELD, Inventory, Names, name_hash, n
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
-from hotjar_cli.core.rules import RULES
+from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED, EVENT_LIMIT_EXCEEDED, RULES, Effect
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
 from hotjar_cli.core.tally import DAY_SECONDS
 from hotjar_cli.core.timeline import (
@@ -58,6 +58,9 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
+_LIMIT_CODES = frozenset({ATTRIBUTE_LIMIT_EXCEEDED.code, EVENT_LIMIT_EXCEEDED.code})
+_SENT_ALL_THE_SAME = frozenset({Effect.NOTED, Effect.COERCED})
+
 NO_NEW_NAMES = "no new names in these logs"
 """What every format of the inventory says of a budget with room the logs took no name of (no pace to project)."""
 
@@ -78,8 +81,9 @@ def order_words(kind: dict[str, Any]) -> str | None:
     """Why a site that filled up turned names away that were sent before it filled, by event time, when the
     inventory lists any: Hotjar keeps the first names it receives, and the site takes them in the order the logs are
     read (a folder's files in sorted order: one source of Segment's archive after another), which is not always the
-    order of their times. None when no name listed was. Every human format of the inventory says it in these
-    words."""
+    order of their times. None when no name listed was. A name another rule dropped a value of is not counted: it may
+    have been offered only after the site filled (`offered_from_first`). Every human format of the inventory says it
+    in these words."""
     filled = kind["budget"]["filled_at"]
     if filled is None or filled["time"] is None:
         return None
@@ -88,6 +92,7 @@ def order_words(kind: dict[str, Any]) -> str | None:
         1
         for row in kind["names"]
         if row["fate"] == "turned-away"
+        and offered_from_first(row)
         and row["first_seen"] is not None
         and row["first_seen"]["time"] is not None
         and datetime.fromisoformat(row["first_seen"]["time"]) < full_since
@@ -100,6 +105,15 @@ def order_words(kind: dict[str, Any]) -> str | None:
         "here (one source of an archive after another?); give the logs in the order Hotjar received them for the "
         "slots it gave"
     )
+
+
+def offered_from_first(row: dict[str, Any]) -> bool:
+    """Whether a name's first sighting is where it was first offered to the site: no rule but the site's limit kept
+    a value (or track) of it from Hotjar (a rule that only notes or coerces sends it all the same). Where a name was
+    first offered is not kept: one whose first value another rule dropped (a nested object) may have been offered only
+    after the site filled, in logs read in the order of their times."""
+    codes = row["dropped"] if "dropped" in row else row["findings"]
+    return all(code in _LIMIT_CODES or RULES[code].effect in _SENT_ALL_THE_SAME for code in codes)
 
 
 def pace_words(

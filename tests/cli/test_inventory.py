@@ -1310,6 +1310,32 @@ def test_names_turned_away_though_sent_before_the_site_filled_are_said(tmp_path:
     assert code == 0 and "first sent before the site filled up" not in out
 
 
+def test_a_name_first_offered_after_the_site_filled_is_not_said_to_be_sent_before(tmp_path: Path) -> None:
+    # Logs in time order: `b` came first as a nested object, which HJ201 drops and the site never sees, and was
+    # offered only after `a` filled the site. It was said to be "first sent before the site filled up" and the logs
+    # "not in the order of their times".
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"b": {"x": 1}}, "timestamp": "2024-03-01T00:00:00Z"},
+            {"type": "identify", "userId": "u1", "traits": {"a": 1}, "timestamp": "2024-03-01T01:00:00Z"},
+            {"type": "identify", "userId": "u1", "traits": {"b": 1}, "timestamp": "2024-03-01T02:00:00Z"},
+        )
+    )
+    for format in ("text", "markdown", "html"):
+        code, out, _ = cli("inventory", log, "--max-attributes", "1", "--format", format)
+        assert code == 0 and "turned away" in out and "before the site filled up" not in out, format
+    # Read out of the order of their times, a name every value of which was offered is said.
+    log.write_text(
+        lines_of(
+            {"type": "identify", "userId": "u1", "traits": {"a": 1}, "timestamp": "2024-03-01T02:00:00Z"},
+            {"type": "identify", "userId": "u1", "traits": {"b": 1}, "timestamp": "2024-03-01T01:00:00Z"},
+        )
+    )
+    out = " ".join(cli("inventory", log, "--max-attributes", "1")[1].split())
+    assert "1 name turned away was first sent before the site filled up, by event time" in out
+
+
 def test_a_pace_without_the_names_held_before_says_it_takes_every_name_as_new(tmp_path: Path) -> None:
     # A site that only sends the names it always did was told it would fill up, with no word of why.
     log = tmp_path / "log.jsonl"
