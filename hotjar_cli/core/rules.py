@@ -645,7 +645,8 @@ EVENT_NAME_HIGH_CARDINALITY = Rule(
     effect=Effect.NOTED,
     message="Event name holds an unbounded value",
     what_it_does="Flags an event name that contains an email address, an IP address (v4 or v6), a URL, a number "
-    "of 9 or more digits, a timestamp or a date (`2024-03-10`, `20240310`, years 1800 to 2999).",
+    "of 9 or more digits, a timestamp or a date (`2024-03-10`, `20240310`, years 1800 to 2999). A name another "
+    "rule rejects for itself (HJ302, HJ303) is not flagged too: Hotjar never receives it.",
     why_it_matters="Hotjar asks for no personal data or high-cardinality values in event names; they "
     "also use up the site's 10,000 distinct events.",
     example='{"type": "track", "userId": "u1", "event": "Order 1234567890 Completed"}',
