@@ -8,9 +8,10 @@ folds a long text onto lines of its own, indented, so that a message id or a tra
 line; and a log line shown as it is may hold `##[`. Such a line forged an error annotation, or hid the rest of the
 log from the runner, on any job that printed a report.
 
-`InertLines` writes a stream's text with the two made inert: the first `:` of a line that would start with `::`,
-and the second `#` of every `##[`, are written as an escape, as the reports write a character a terminal would act
-on (`\\u003a`, `\\u0023`; `&#58;` and `&#35;` in XML). A JSON string reads the same with the escape, and no JSON
+`InertLines` writes a stream's text with the two made inert: the first `:` of a line that would start with `::`
+(once the colour codes before it are taken out too, as a log viewer that shows no colour does), and the second `#`
+of every `##[`, are written as an escape, as the reports write a character a terminal would act on (`\\u003a`,
+`\\u0023`; `&#58;` and `&#35;` in XML). A JSON string reads the same with the escape, and no JSON
 line starts with `::` outside a string. The `github` format writes workflow commands on purpose (its data
 percent-encoded by the runner's rules), and HTML is a page, not a log: neither is written through it, nor a CSV
 file written exactly (`-o`).
@@ -18,6 +19,7 @@ file written exactly (`-o`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple, TextIO, cast
 
 
@@ -29,6 +31,9 @@ class Escapes(NamedTuple):
 
 
 TEXT_ESCAPES = Escapes("\\u003a", "\\u0023")
+_LEAD = re.compile(r"(?:\s|\x1b\[[0-9;]*m)*")
+"""What a line starts with before its text: whitespace, and the colour codes of a coloured report (`--color always`):
+a log viewer that takes the colours out leaves a line that starts with `::` where the report's was dim."""
 XML_ESCAPES = Escapes("&#58;", "&#35;")
 
 
@@ -65,7 +70,7 @@ class InertLines:
         escapes = self._escapes
         if "##[" in line:
             line = line.replace("##[", "#" + escapes.hash + "[")
-        rest = line.lstrip()
+        rest = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]  # it matches every text
         if not self._started and (rest[:2] == "::" or (cut and rest == ":")):
             line = line[: len(line) - len(rest)] + escapes.colon + rest[1:]
         if cut:

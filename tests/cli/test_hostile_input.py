@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from hotjar_cli.core.decode import (
 )
 from hotjar_cli.core.summary import DEEPER_THAN_SHOWN
 from hotjar_cli.run.one_pass import deep_enough
-from tests.support.cli import cli, one_line, process, track
+from tests.support.cli import CLI, cli, one_line, process, track
 
 
 def nested(levels: int) -> str:
@@ -356,8 +359,10 @@ def forging_log(path: Path) -> None:
 
 def runner_commands(text: str) -> list[str]:
     """The lines GitHub's runner reads as a workflow command (actions/runner, `ActionCommand.TryParseV2` and
-    `TryParse`): one that starts with `::` once its leading whitespace is trimmed, or holds `##[` anywhere."""
-    return [line for line in text.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+    `TryParse`): one that starts with `::` once its leading whitespace is trimmed, or holds `##[` anywhere; and, in a
+    coloured report, once its colour codes are taken out too, as a log viewer that shows no colour does."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return [line for line in plain.split("\n") if line.lstrip().startswith("::") or "##[" in line]
 
 
 @pytest.mark.parametrize(
@@ -369,7 +374,9 @@ def runner_commands(text: str) -> list[str]:
         ["validate", "--fail-on", "never", "-f", "jsonl"],
         ["validate", "--fail-on", "never", "-f", "junit"],
         ["validate", "--fail-on", "never", "-v"],
+        ["validate", "--fail-on", "never", "--color", "always"],
         ["inventory"],
+        ["inventory", "--color", "always"],
         ["inventory", "-f", "markdown"],
         ["inventory", "-f", "json"],
         ["inventory", "-f", "csv"],
@@ -389,6 +396,25 @@ def test_no_text_from_the_logs_makes_a_line_a_ci_workflow_command(tmp_path: Path
     assert runner_commands(result.stderr) == []
     if command[-2:] == ["-f", "json"] or "--by" in command:  # the same values, escaped the JSON way
         assert "##[error]boom" in json.dumps(result.json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80"])
+def test_a_coloured_report_folded_narrow_makes_no_line_a_ci_workflow_command(tmp_path: Path, columns: str) -> None:
+    # At 40 columns a value from the logs was folded onto a line of its own after a dim colour code,
+    # `\x1b[2m::warning::x`, which a log viewer that takes the colours out shows as a workflow command.
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"type":"aaaaaaaaaaaaaaaaaaaaaa ::warning::x"}\n')
+    env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "NO_COLOR")}
+    done = subprocess.run(
+        [str(CLI), "validate", str(log), "--color", "always"],
+        capture_output=True,
+        env=env | {"COLUMNS": columns},
+        timeout=60,
+        check=False,
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 1 and "\x1b[" in out  # coloured, and the gate failed on the invalid message
+    assert runner_commands(out) == []
 
 
 def test_the_github_format_writes_its_own_commands_and_no_forged_one(tmp_path: Path) -> None:

@@ -37,6 +37,16 @@ def test_a_line_that_would_start_with_two_colons_and_every_double_hash_bracket_a
     assert written([text], escapes=XML_ESCAPES).splitlines()[1] == "      &#58;:error title=Deploy blocked::forged"
 
 
+def test_a_line_that_would_start_with_two_colons_once_its_colour_codes_are_taken_out_is_escaped() -> None:
+    # A coloured report (`--color always`) folded a value from the logs onto a line of its own that began with a dim
+    # colour code, then `::warning::`: a log viewer that takes the colours out showed a workflow command.
+    text = "schema:\n        \x1b[2m::warning::x\x1b[0m is not a string\n  \x1b[1;31m \x1b[0m::error::y\n"
+    assert written([text]) == (
+        "schema:\n        \x1b[2m\\u003a:warning::x\x1b[0m is not a string\n  \x1b[1;31m \x1b[0m\\u003a:error::y\n"
+    )
+    assert written(["x\n\x1b[2m", ":", ":warning::x\n"], flushed=True).endswith("\\u003a:warning::x\n")
+
+
 def test_text_with_neither_is_written_as_it_is() -> None:
     text = "a::b  # not at a line's start\n  x :: y\n#[#]\n"
     assert written([text]) == text
