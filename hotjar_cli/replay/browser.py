@@ -195,22 +195,32 @@ PAGE_WATCH = r"""(function (w) {
   };
   // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time (not one
   // received: a socket that keeps talking would never be quiet), an answer with a status of 4xx or 5xx is a
-  // failure, and so is a close that is not a clean one (an error, a dropped connection: code 1006).
+  // failure, and so is a close that is not a clean one (an error, a dropped connection: code 1006), and a message
+  // sent once the socket is closing or closed, even cleanly (1001 as a server goes away): the browser drops it
+  // without a word.
   var Socket = w.WebSocket;
   if (Socket) {
     var Watched = function (url, protocols) {
       var socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
       if (!isHotjar(url)) return socket;
-      var label = where('WebSocket', url), opened = false, sendOne = socket.send;
+      var label = where('WebSocket', url), opened = false, closedWith = null, sendOne = socket.send;
       begin();
       socket.addEventListener('open', function () { opened = true; end(null); });
       socket.addEventListener('close', function (event) {
+        closedWith = event.code;
         if (!opened) { end(['websocket-closed', label + ' did not open (code ' + event.code + ')']); return; }
         watch.last = performance.now();
         if (!event.wasClean || (event.code !== 1000 && event.code !== 1001))
           watch.failures.push(['websocket-closed', label + ' closed abnormally (code ' + event.code + ')']);
       });
-      socket.send = function () { watch.last = performance.now(); return sendOne.apply(socket, arguments); };
+      socket.send = function () {
+        watch.last = performance.now();
+        if (opened && socket.readyState >= Socket.CLOSING) {
+          var code = closedWith === null ? '' : ' (code ' + closedWith + ')';
+          watch.failures.push(['websocket-closed', label + ' was closed' + code + ': a call sent on it was lost']);
+        }
+        return sendOne.apply(socket, arguments);
+      };
       // A call refused over the socket is answered there, with a status as a request's would be: a 4xx or 5xx.
       socket.addEventListener('message', function (event) {
         if (typeof event.data !== 'string' || event.data.indexOf('status') < 0) return;
@@ -311,7 +321,8 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   return report('taken');
 }""".replace("SEGMENT_DATES", SEGMENT_DATES_JS)
 
-# The preflight: the same page and start, no call; wait for Hotjar's client as a delivery would.
+# The preflight: the same page and start, no call; wait for Hotjar's client as a delivery would, and for what it opens
+# at once (its socket) to open or fail.
 CHECK = """async ([siteId, loading]) => {
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
@@ -320,6 +331,10 @@ CHECK = """async ([siteId, loading]) => {
   const watch = window.__hotjarCliWatch, since = performance.now();
   while (window.__hotjarCliFound(siteId).started && !window.__hotjarCliTaken() && !watch.failures.length
          && !watch.console.length && performance.now() - since <= loading)
+    await new Promise(wake => setTimeout(wake, 10));
+  // A client that took the queue may still be opening its socket, which a replay's calls would go out on.
+  while (window.__hotjarCliTaken() && watch.inflight && !watch.failures.length && !watch.console.length
+         && performance.now() - since <= loading)
     await new Promise(wake => setTimeout(wake, 10));
   return {state, found: window.__hotjarCliFound(siteId), taken: window.__hotjarCliTaken(),
           failures: watch.failures, console: watch.console, queued: 0};

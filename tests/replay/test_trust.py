@@ -307,6 +307,38 @@ def test_a_websocket_that_keeps_closing_dead_letters_the_user_as_websocket_close
     assert "closed abnormally (code 1006)" in (report.every_attempt_failed_with or "")
 
 
+def test_a_websocket_closed_cleanly_while_a_user_sends_fails_the_user(
+    tmp_path: Path, websocket_fake: FakeHotjar
+) -> None:
+    # Hotjar closed its socket cleanly (1001, going away, as a server being deployed does) after a user's first call:
+    # the browser dropped the user's later calls without a word, and the replay counted them sent, exit 0.
+    websocket_fake.faults.websocket_close_after = 1
+    log = generate_log(tmp_path / "log.ndjson", users=2)
+    report = run_replay(events_of(log.path), settings_for(websocket_fake, retries=0, rate=10.0), quiet_console())
+    assert report.users_sent == 0 and report.users_dead_lettered == 2 and report.exit_code != 0
+    assert dict(report.failures) == {"websocket-closed": 2}
+    assert "was closed (code 1001): a call sent on it was lost" in (report.every_attempt_failed_with or "")
+    assert len(websocket_fake.received()) == 2  # each user's first call, before the socket closed
+
+    # Once Hotjar keeps its sockets open, the same users are delivered whole.
+    websocket_fake.faults.clear()
+    report = run_replay(events_of(log.path), settings_for(websocket_fake, retries=0, rate=10.0), quiet_console())
+    assert report.users_sent == 2 and report.exit_code == 0
+
+
+def test_check_waits_for_the_socket_a_replay_would_send_on(websocket_fake: FakeHotjar) -> None:
+    # Every WebSocket handshake refused: the look stopped as soon as Hotjar's client had taken the queue, before its
+    # socket failed, and said "a replay could deliver" where every user of a replay was then dead-lettered.
+    websocket_fake.faults.websocket_refused = True
+    websocket_fake.faults.latency = 0.5  # the handshake refused half a second after Hotjar's client took the queue
+    result = cli("replay", "--check", *websocket_fake.site_options())
+    assert result.returncode == 1, result.stdout
+    assert "a replay could deliver" not in result.stdout and "did not open" in result.stdout
+    websocket_fake.faults.clear()
+    result = cli("replay", "--check", *websocket_fake.site_options())
+    assert result.returncode == 0 and "a replay could deliver" in result.stdout
+
+
 # An outage ends in bounded time, and what it dead-lettered is delivered once Hotjar is back.
 
 

@@ -181,6 +181,9 @@ class Faults:
     """Drop each WebSocket, without a close frame (1006), as its n-th call arrives; that call is not recorded."""
     websocket_refused: bool = False
     """Answer the WebSocket handshake with HTTP 503, so the socket never opens."""
+    websocket_close_after: int = 0
+    """Close each WebSocket cleanly (1001, going away, as a server being deployed does) once its n-th call is
+    answered: the browser drops every call the page sends on it afterwards, without a word."""
 
     def clear(self) -> None:
         """Back to a healthy Hotjar."""
@@ -605,6 +608,9 @@ class _Handler(BaseHTTPRequestHandler):
                 ws.drop()
                 return
             ws.send(0x1, json.dumps({"seq": data.get("seq"), "status": status}).encode())
+            if calls == self.state.faults.websocket_close_after:
+                # Begun apart: this thread goes on reading, to take the page's close frame in answer.
+                threading.Thread(target=ws.close, args=(1001,), daemon=True).start()
 
     def _read_frame(self) -> tuple[bool, int, bytes] | None:
         """One frame from the page (masked, as browsers send them): (final, opcode, payload), None at the end."""
