@@ -271,6 +271,9 @@ def run_replay(
     try:
         plan = events if isinstance(events, Plan) else plan_events(events, settings.latest_traits)
         todo, skipped_users, skipped_calls = _left_to_send(plan, checkpoint)
+        damage = checkpoint.damage() if checkpoint is not None else None
+        if damage is not None:
+            stderr_console.print(visible(damage))
         if checkpoint is not None and skipped_calls and checkpoint.version < CHECKPOINT_VERSION:
             # Said, as the one thing such a checkpoint cannot tell: whether a call skipped came from the logs it was
             # written for (see `hotjar_cli.replay.checkpoint`).

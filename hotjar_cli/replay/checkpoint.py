@@ -85,6 +85,9 @@ class Checkpoint:
         """The version the file was begun in, which its new lines keep to: it decides what a call's digest is."""
         self.delivered: dict[str, Counter[str] | None] = {}
         """Each user's calls delivered, by digest and how many times; `ALL_CALLS` for a version 1 line."""
+        self.damaged: list[int] = []
+        """The numbers of the lines read that hold no record (a disk's damage, an edit): passed over, so the calls
+        they recorded are sent again."""
         try:
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         except OSError as error:
@@ -135,17 +138,20 @@ class Checkpoint:
             self._append(orjson.dumps({"checkpoint": MARK, "version": VERSION, "site_id": self.site_id}))
             _sync_directory(self.path)
             return
-        for line in lines[1:]:
+        for number, line in enumerate(lines[1:], start=2):
             try:
                 entry = orjson.loads(line)
             except orjson.JSONDecodeError:
+                self.damaged.append(number)
                 continue
             if isinstance(entry, str):
                 self.delivered[entry] = ALL_CALLS
-            elif isinstance(entry, dict):
+                continue
+            if isinstance(entry, dict):
                 key, digests = entry.get("undelivered"), entry.get("calls")
                 if isinstance(key, str) and isinstance(digests, list) and all(isinstance(d, str) for d in digests):
                     self._take(key, digests)
+                    continue
             elif (
                 isinstance(entry, list)
                 and len(entry) == 2
@@ -154,6 +160,23 @@ class Checkpoint:
                 and all(isinstance(digest, str) for digest in entry[1])
             ):
                 self._add(entry[0], entry[1])
+                continue
+            self.damaged.append(number)
+
+    def damage(self) -> str | None:
+        """What is said of the lines that hold no record (`damaged`), None when there are none."""
+        if not self.damaged:
+            return None
+        shown = ", ".join(map(str, self.damaged[:5])) + (", ..." if len(self.damaged) > 5 else "")
+        if len(self.damaged) == 1:
+            return (
+                f"replay: the checkpoint {self.path}: line {shown} holds no record and is passed over; the calls it "
+                "recorded are sent again"
+            )
+        return (
+            f"replay: the checkpoint {self.path}: {len(self.damaged)} lines hold no record ({shown}) and are passed "
+            "over; the calls they recorded are sent again"
+        )
 
     def _digest(self, planned: PlannedCall) -> str:
         return DIGESTS[self.version](planned)

@@ -349,6 +349,29 @@ def test_a_checkpoint_begun_by_an_earlier_hotjar_cli_says_it_skips_calls_equal_t
     assert "earlier hotjar-cli" not in said
 
 
+def test_a_checkpoint_line_that_holds_no_record_is_said_and_its_user_sent_again(
+    tmp_path: Path, fake: FakeHotjar
+) -> None:
+    # A line damaged in the middle of a checkpoint (a disk's fault, an edit) was passed over without a word, and the
+    # user it recorded sent to Hotjar a second time.
+    checkpoint, dead = tmp_path / "replay.checkpoint", tmp_path / "dead.ndjson"
+    log = _day_log(tmp_path / "logs", 1)
+    assert finish(start(replay_command(log, fake, checkpoint, dead), tmp_path))[0] == 0
+    header, *records = checkpoint.read_text().splitlines()
+    assert len(records) == 1
+    checkpoint.write_text("\n".join([header, "this is not json", '{"neither": "is this"}', *records]) + "\n")
+    code, report, said = finish(start(replay_command(log, fake, checkpoint, dead), tmp_path))
+    assert (code, report["skipped"], report["sent"]) == (0, 2, 0), said
+    assert (
+        f"replay: the checkpoint {checkpoint}: 2 lines hold no record (2, 3) and are passed over; the calls they "
+        "recorded are sent again"
+    ) in " ".join(said.split())
+    checkpoint.write_text("\n".join([header, "this is not json"]) + "\n")
+    code, report, said = finish(start(replay_command(log, fake, checkpoint, dead), tmp_path))
+    assert (code, report["sent"]) == (0, 2)
+    assert f"the checkpoint {checkpoint}: line 2 holds no record" in " ".join(said.split())
+
+
 def _day_log(logs: Path, day: int) -> Path:
     """A day's log of one user: an identify with the same traits every day, then a view of the pricing page."""
     logs.mkdir(exist_ok=True)
