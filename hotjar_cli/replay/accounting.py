@@ -19,6 +19,7 @@ de-duplicates on messageId, so Hotjar got it once.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -27,6 +28,9 @@ from hotjar_cli.core.model import Position
 from hotjar_cli.core.repeats import repeated_line
 from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.plan import UserPlan
+
+_OWN_COUNT = re.compile(r" \(\d+ [^()]*\)$")
+"""A count of one user's own at the end of a failure's words: `Hotjar started, but ... (4 still queued)`."""
 
 
 @dataclass
@@ -56,13 +60,18 @@ class Tally:
     (`resent`)."""
 
     def attempt_failed(self, delivery: Delivery) -> None:
-        """Count one failed delivery attempt (a retry may still send the user)."""
+        """Count one failed delivery attempt (a retry may still send the user). Attempts that failed in the same words
+        but for a count of the user's own at their end (`(4 still queued)`) failed the same way: said without it."""
         text = str(delivery)
         self.attempts_failed += 1
         if self.first_failure is None:
             self.first_failure = text
         elif text != self.first_failure:
-            self.one_reason = False
+            same = _OWN_COUNT.sub("", text)
+            if same == _OWN_COUNT.sub("", self.first_failure):
+                self.first_failure = same
+            else:
+                self.one_reason = False
 
     def sent(self, user: UserPlan) -> None:
         """Count a delivered user."""

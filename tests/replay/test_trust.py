@@ -16,7 +16,9 @@ import pytest
 from rich.console import Console
 
 from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
+from hotjar_cli.replay.accounting import Tally
 from hotjar_cli.replay.breaker import Breaker
+from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.runner import duration_text, progress_bar
 from hotjar_cli.replay.settings import parse_duration
 from tests.support.fake_hotjar import FakeHotjar
@@ -305,6 +307,22 @@ def test_a_websocket_that_keeps_closing_dead_letters_the_user_as_websocket_close
     assert report.users_dead_lettered == 2 and report.retries == 2
     assert dict(report.failures) == {"websocket-closed": 2}
     assert "closed abnormally (code 1006)" in (report.every_attempt_failed_with or "")
+
+
+def test_attempts_that_failed_alike_but_for_a_users_own_count_failed_the_same_way() -> None:
+    # Every user failed with "Hotjar started, but its client did not take the calls within 15 s (4 still queued)", or
+    # 6 still queued: the replay did not say that every attempt failed the same way.
+    tally = Tally()
+    said = "Hotjar started, but its client did not take the calls within 15 s"
+    for queued in (4, 6, 4):
+        tally.attempt_failed(Delivery(Failure.NOT_TAKEN, f"{said} ({queued} still queued)"))
+    assert tally.one_reason and tally.first_failure == f"not-taken: {said}"
+    tally.attempt_failed(Delivery(Failure.HTTP_ERROR, "HTTP 503 from POST https://in.hotjar.com/api/identify"))
+    assert not tally.one_reason
+    other = Tally()
+    other.attempt_failed(Delivery(Failure.HTTP_ERROR, "HTTP 500 from GET https://script.hotjar.com/modules.js"))
+    other.attempt_failed(Delivery(Failure.HTTP_ERROR, "HTTP 503 from GET https://script.hotjar.com/modules.js"))
+    assert not other.one_reason  # numbers elsewhere in the words tell ways apart
 
 
 def test_a_websocket_closed_cleanly_while_a_user_sends_fails_the_user(
