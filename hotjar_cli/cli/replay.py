@@ -652,7 +652,14 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
         ),
         f"script: {found.script_url} ({'loaded' if found.script_loaded else 'did not load'})",
         f"page: {found.page_url}",
-        f"Hotjar started: {'yes' if found.started else 'no'}",
+        "Hotjar started: "
+        + (
+            "yes"
+            if found.started
+            else f"for site {found.site_id}, not this one"
+            if found.site_id not in (None, settings.site_id) and found.refused is None
+            else "no"
+        ),
         f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",
         f"User Attributes: {attributes}",
     ]

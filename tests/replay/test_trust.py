@@ -242,6 +242,8 @@ def test_check_reports_the_site_it_checked_in_json_as_in_text(fake: FakeHotjar) 
     other[1] = str(fake.site_id + 1)
     text = cli("replay", "--check", *other)
     assert f"site: {fake.site_id + 1} (the script holds the settings of site {fake.site_id})" in text.stdout
+    # The script started Hotjar, for its own site: "Hotjar started: no" read as a refusal to start.
+    assert f"Hotjar started: for site {fake.site_id}, not this one\n" in text.stdout
     found = json.loads(cli("replay", "--check", *other, "--report", "json").stdout)
     assert found["site_id"] == fake.site_id + 1 and found["script_site_id"] == fake.site_id
     assert f"holds the settings of site {fake.site_id}, not of site {fake.site_id + 1}" in found["problem"]
