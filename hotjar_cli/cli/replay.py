@@ -657,7 +657,7 @@ def preflight(settings: "ReplaySettings", report: ReplayReport | None) -> int:
             "yes"
             if found.started
             else f"for site {found.site_id}, not this one"
-            if found.site_id not in (None, settings.site_id) and found.refused is None
+            if found.site_id not in (None, settings.site_id) and found.script_site_started
             else "no"
         ),
         f"Hotjar's client loaded: {'yes' if found.client_started else 'no'}",

@@ -258,8 +258,8 @@ PAGE_WATCH = r"""(function (w) {
     var called = Array.isArray(w.hjBootstrapCalled) ? w.hjBootstrapCalled.map(String) : [];
     var settings = w.hjSiteSettings && typeof w.hjSiteSettings === 'object' ? w.hjSiteSettings : {};
     var attributes = settings.user_attributes_enabled;
-    return {started: called.indexOf(String(siteId)) >= 0,
-            site: settings.site_id === undefined || settings.site_id === null ? null : String(settings.site_id),
+    var site = settings.site_id === undefined || settings.site_id === null ? null : String(settings.site_id);
+    return {started: called.indexOf(String(siteId)) >= 0, site: site, siteStarted: called.indexOf(site) >= 0,
             attributes: typeof attributes === 'boolean' ? attributes : null};
   };
   w.__hotjarCliTaken = function () {
@@ -681,6 +681,7 @@ class BrowserTransport(Transport):
             self.page_url,
             script_loaded=True,
             started=settings["started"],
+            script_site_started=bool(settings["siteStarted"]),
             client_started=bool(found["taken"]),
             site_id=int(site) if site is not None and site.isdigit() else None,
             user_attributes=settings["attributes"],

@@ -91,6 +91,9 @@ class SiteCheck:
     """The site's User Attributes switch (`hjSiteSettings.user_attributes_enabled`); None when unknown."""
     refused: str | None = None
     """Why Hotjar's script loaded but Hotjar did not start, in words: no retry changes that."""
+    script_site_started: bool = False
+    """Hotjar's bootstrap ran for the site whose settings the script holds: for another site than the one checked,
+    when they differ."""
     unreachable: str | None = None
     """Why the script or Hotjar's client did not load or take calls, in words: an outage, perhaps a passing one."""
 

@@ -246,6 +246,7 @@ def test_check_reports_the_site_it_checked_in_json_as_in_text(fake: FakeHotjar) 
     assert f"Hotjar started: for site {fake.site_id}, not this one\n" in text.stdout
     found = json.loads(cli("replay", "--check", *other, "--report", "json").stdout)
     assert found["site_id"] == fake.site_id + 1 and found["script_site_id"] == fake.site_id
+    assert found["script_site_started"] and not found["started"]
     assert f"holds the settings of site {fake.site_id}, not of site {fake.site_id + 1}" in found["problem"]
 
 
