@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.models import OptionInfo
 
 from hotjar_cli.cli.talk import ColorMode
 from hotjar_cli.core.limits import DEFAULT_EVENT_NAME_CHARACTERS
@@ -130,6 +131,22 @@ Users = Annotated[
         rich_help_panel="Filters",
     ),
 ]
+
+
+def allow_empty_option(passes: str, panel: str | None = None) -> OptionInfo:
+    """`--allow-empty`, as each command that fails on an input with nothing to work on (no event read, none the
+    filters let through, or none but invalid ones) offers it: `passes`, what it then lets pass (`the gate`)."""
+    option: OptionInfo = typer.Option(
+        "--allow-empty/--no-allow-empty",
+        help=f"Pass {passes} when no event was read, a folder or pattern named that holds no log included "
+        "\\[default: an empty input fails it].",
+        rich_help_panel=panel,
+        show_default=False,
+    )
+    return option
+
+
+AllowEmpty = Annotated[bool | None, allow_empty_option("the gate", "Gate")]
 
 
 def named_file(given: str) -> Path:

@@ -488,6 +488,12 @@ def job_count(jobs: int | None) -> int:
     return cores if jobs is None else min(jobs, cores)
 
 
+def allows_empty(given: bool | None, config: dict[str, Any]) -> bool:
+    """`--allow-empty` (or `--no-allow-empty`), else the pyproject's `allow-empty`, else not: an input with nothing to
+    work on fails the run (see `hotjar_cli.core.gate.nothing_to`)."""
+    return bool(pick(given, config.get("allow-empty"), False))
+
+
 def pick(given: Any, configured: Any, default: Any) -> Any:
     """The option as given, else the pyproject's setting, else the default."""
     return given if given is not None else configured if configured is not None else default

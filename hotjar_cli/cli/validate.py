@@ -36,6 +36,7 @@ from hotjar_cli.cli.command import (
 from hotjar_cli.cli.config import parse_rates
 from hotjar_cli.cli.main import ClosedOutput
 from hotjar_cli.cli.options import (
+    AllowEmpty,
     Color,
     ConfigPath,
     EndpointUrl,
@@ -67,6 +68,7 @@ from hotjar_cli.cli.settings import (
     RuleSelection,
     UsageError,
     add_site_view,
+    allows_empty,
     build_engine,
     common_settings,
     job_count,
@@ -155,16 +157,7 @@ def validate(
         list[str] | None,
         typer.Option(help="Rules to ignore besides those --ignore or the pyproject ignores.", rich_help_panel="Gate"),
     ] = None,
-    allow_empty: Annotated[
-        bool | None,
-        typer.Option(
-            "--allow-empty/--no-allow-empty",
-            help="Pass the gate when no event was read, a folder or pattern named that holds no log "
-            "included \\[default: an empty input fails it].",
-            rich_help_panel="Gate",
-            show_default=False,
-        ),
-    ] = None,
+    allow_empty: AllowEmpty = None,
     max_rate: Annotated[
         list[str] | None,
         typer.Option(
@@ -234,7 +227,7 @@ def validate(
         endpoint_url,
         stdin_filename,
         skip_after_window=Format.HTML not in formats,  # the page holds the inventory
-        allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)),
+        allow_empty=allows_empty(allow_empty, pyproject),
     )
     unused_options(formats, by, talk, example_limit)
     read = read_besides(known_attributes, known_events, pyproject_path)
@@ -436,7 +429,7 @@ def build_gate(
         del rates[code]
         said = "--max-rate" if max_rate else "max-rate in the pyproject"
         talk.say(f"hotjar-cli: {said} for {code} is not checked: {rules.left_out(code)}")
-    return Gate(fail_level.severity, rates, allow_empty=bool(pick(allow_empty, pyproject.get("allow-empty"), False)))
+    return Gate(fail_level.severity, rates, allow_empty=allows_empty(allow_empty, pyproject))
 
 
 SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})

@@ -16,9 +16,9 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 NO_EVENTS = "no events were read (--allow-empty passes an empty input)"
-ALL_FILTERED = "no events left to check: {filters} (--allow-empty passes it)"
-ALL_INVALID = "no Segment message to check: {invalid} (--allow-empty passes it)"
-FILTERED_AND_INVALID = "no Segment message left to check: {filters}, and {invalid} (--allow-empty passes it)"
+ALL_FILTERED = "no events left to {doing}: {filters} (--allow-empty passes it)"
+ALL_INVALID = "no Segment message to {doing}: {invalid} (--allow-empty passes it)"
+FILTERED_AND_INVALID = "no Segment message left to {doing}: {filters}, and {invalid} (--allow-empty passes it)"
 INVALIDITY = "(not JSON, not an object, or of no known type)"
 
 
@@ -86,9 +86,7 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
         elif gate.fail_on is not None and rule.severity.rank >= gate.fail_on.rank:
             failing.add(code)
             reasons.append(f"{rule.title}: {count:,} finding{'s' if count != 1 else ''} ({rule.severity.value})")
-    empty = None if gate.allow_empty else _nothing_checked(summary)
-    if empty == NO_EVENTS and summary.errors:
-        empty = None  # what could not be read says why: "no events were read" sent one looking at the input's size
+    empty = nothing_to(summary, "check", gate.allow_empty)
     if empty is not None:
         reasons.append(empty)
     for error in summary.errors:
@@ -99,16 +97,20 @@ def judge(summary: Summary, gate: Gate) -> Verdict:
     return Verdict(exit_code, tuple(reasons), frozenset(failing), empty, above)
 
 
-def _nothing_checked(summary: Summary) -> str | None:
-    """Why the run checked nothing: no event read, the filters let none through, or every event they let through
-    is invalid; None when there was a message to check. When the filters left out every message, they are named
+def nothing_to(summary: Summary, doing: str, allow_empty: bool) -> str | None:
+    """Why a run had nothing to do its work on (`doing`: check, replay), in one line: no event read, the filters let
+    none through, or every event they let through is invalid; None when there was a message to do it on, or when
+    `allow_empty` passes an empty input. A file that could not be read says itself why no event was read: "no events
+    were read" alone sent one looking at the input's size. When the filters left out every message, they are named
     even if invalid events remain: a mistyped `--user` is the cause, not the broken line no filter leaves out."""
+    if allow_empty:
+        return None
     checked, filtered = summary.events - summary.filtered, summary.filtered
     if not checked:
         if not filtered:
-            return NO_EVENTS
+            return None if summary.errors else NO_EVENTS
         said = "did not let the 1 event through" if filtered == 1 else f"let none of {filtered:,} through"
-        return ALL_FILTERED.format(filters=f"the filters {said}")
+        return ALL_FILTERED.format(doing=doing, filters=f"the filters {said}")
     if summary.outcomes.get(Outcome.INVALID, 0) != checked:
         return None
     if filtered:
@@ -116,9 +118,9 @@ def _nothing_checked(summary: Summary) -> str | None:
             "did not let the 1 message through" if filtered == 1 else f"let none of the {filtered:,} messages through"
         )
         others = f"the {checked:,} other event{' is' if checked == 1 else 's are'} invalid {INVALIDITY}"
-        return FILTERED_AND_INVALID.format(filters=f"the filters {said}", invalid=others)
+        return FILTERED_AND_INVALID.format(doing=doing, filters=f"the filters {said}", invalid=others)
     invalid = "the 1 event is invalid" if checked == 1 else f"all {checked:,} events are invalid"
-    return ALL_INVALID.format(invalid=f"{invalid} {INVALIDITY}")
+    return ALL_INVALID.format(doing=doing, invalid=f"{invalid} {INVALIDITY}")
 
 
 def _percentages(rate: Fraction, maximum: Fraction) -> tuple[str, str]:
