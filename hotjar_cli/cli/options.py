@@ -147,6 +147,7 @@ def allow_empty_option(passes: str, panel: str | None = None) -> OptionInfo:
 
 
 AllowEmpty = Annotated[bool | None, allow_empty_option("the gate", "Gate")]
+ReplayAllowEmpty = Annotated[bool | None, allow_empty_option("the replay (exit 0, nothing sent)")]
 
 
 def named_file(given: str) -> Path:

@@ -49,6 +49,7 @@ from hotjar_cli.cli.options import (
     NameLength,
     ProgressOption,
     Quiet,
+    ReplayAllowEmpty,
     Scheduler,
     Since,
     StdinFilename,
@@ -63,6 +64,7 @@ from hotjar_cli.cli.settings import (
     Common,
     UsageError,
     add_site_view,
+    allows_empty,
     build_engine,
     common_settings,
     job_count,
@@ -71,7 +73,7 @@ from hotjar_cli.cli.settings import (
     read_config_file,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
-from hotjar_cli.core.gate import EXIT_ERROR
+from hotjar_cli.core.gate import EXIT_ERROR, nothing_to
 from hotjar_cli.core.visible import given, visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
 from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
@@ -234,6 +236,7 @@ def replay(
             rich_help_panel="Delivery",
         ),
     ] = "10m",
+    allow_empty: ReplayAllowEmpty = None,
     since: Since = None,
     until: Until = None,
     type: Types = None,
@@ -262,6 +265,8 @@ def replay(
     A call whose message repeats an earlier call's messageId is left out, as Segment de-duplicates on messageId.
 
     Exit 0 when every planned call was delivered, 1 when any was dead-lettered, 2 when it cannot do its job.
+
+    Logs with nothing to replay in them exit 2 too (sending nothing), unless --allow-empty.
     """
     talk = voice(quiet, verbose, color)
     if check:
@@ -305,6 +310,7 @@ def replay(
             )
         )
     pyproject, pyproject_path = read_config_file(config, talk, paths)
+    empty_allowed = allows_empty(allow_empty, pyproject)
     limits = limit_options(
         max_attribute_name_length,
         max_attribute_value_length,
@@ -324,6 +330,7 @@ def replay(
         limits,
         endpoint_url=endpoint_url,
         stdin_filename=stdin_filename,
+        allow_empty=empty_allowed,
     )
     common = add_site_view(common, frozenset(), known_attributes, known_events, talk)
     # What the files a replay writes are among the files of the command is the command's own, checked on a dry run
@@ -352,15 +359,15 @@ def replay(
     if delivery is None and report is not None:
         require_local(chosen, "--report plans each user's calls in one process: run this dry run without --engine dask")
     if delivery is None and (latest_traits or report is not None):
-        return print_plan(talk, common, progress, latest_traits, report)
+        return print_plan(talk, common, progress, latest_traits, report, empty_allowed)
     if delivery is None:
-        return print_calls(talk, common, job_count(jobs), chosen, progress)
+        return print_calls(talk, common, job_count(jobs), chosen, progress, empty_allowed)
     require_local(chosen, "--engine dask runs validate and replay --dry-run; a replay sends from this machine")
     if delivery.report_json and isinstance(sys.stdout, ClosedOutput):
         # Known before the first user: refused once every call was sent, the run exited 2, and a wrapper that runs
         # it again on 2 sent every call again.
         raise UsageError("--report json: standard output is closed (the command was started without it)")
-    return send(talk, common, delivery, progress)
+    return send(talk, common, delivery, progress, empty_allowed)
 
 
 DELIVERY_OPTIONS = (
@@ -505,8 +512,10 @@ def checked(settings: "ReplaySettings") -> "ReplaySettings":
     return settings
 
 
-def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool | None) -> int:
-    """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code."""
+def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool | None, allow_empty: bool) -> int:
+    """Plan the accepted calls user by user, send them, and say what arrived; the delivery's exit code. Logs with
+    nothing to replay in them (see `nothing_to`) stop it with exit 2 before the browser starts, unless
+    `allow_empty`."""
     from hotjar_cli.replay import EventPlanner, run_replay
 
     planner = EventPlanner(settings.latest_traits, stdin_name=stdin_name(common))
@@ -525,6 +534,11 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
             summary, repeated=Repeated(left_out["identify"], left_out["event"], plan.first_repeated)
         ):
             talk.say(line)
+    empty = nothing_to(summary, "replay", allow_empty)
+    if empty is not None:
+        # A backfill pointed at the wrong prefix, or filtered to nothing, sent nothing and exited 0 as a success.
+        talk.error(empty)
+        return EXIT_ERROR
     result = run_replay(plan, settings, talk.console, sources=common.sources)
     for line in result.to_text().splitlines():
         talk.console.print(visible(line), markup=False, highlight=False)
@@ -550,8 +564,9 @@ def say_unidentified(talk: Talk, plan: "Plan") -> None:
         )
 
 
-def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress: bool | None) -> int:
-    """`--dry-run`: every call in input order on stdout, as one JSON line each; 2 when a file could not be read."""
+def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress: bool | None, allow_empty: bool) -> int:
+    """`--dry-run`: every call in input order on stdout, as one JSON line each; 2 when a file could not be read, or
+    when the logs hold nothing to replay, as the replay would stop (unless `allow_empty`)."""
     started = time.monotonic()
     with progress_bar(talk, "dry run", common.sources, progress) as shown:
         # The lines reach stdout in input order, less the calls a replay leaves out for repeating a messageId.
@@ -576,15 +591,24 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
             "belongs to a user only after an identify in the same visit"
         )
     say_errors(talk, summary)
+    empty = nothing_to(summary, "replay", allow_empty)
+    if empty is not None:
+        talk.error(empty)
     say_done(talk, summary, started, engine)
-    return EXIT_ERROR if summary.errors else 0
+    return EXIT_ERROR if summary.errors or empty is not None else 0
 
 
 def print_plan(
-    talk: Talk, common: Common, progress: bool | None, latest_traits: bool, report: ReplayReport | None
+    talk: Talk,
+    common: Common,
+    progress: bool | None,
+    latest_traits: bool,
+    report: ReplayReport | None,
+    allow_empty: bool,
 ) -> int:
     """`--dry-run` planned as a replay plans it: with `--latest-traits`, the calls in the order the replay makes them,
-    user by user, merged; with `--report json`, in their place, the report a replay of them starts from."""
+    user by user, merged; with `--report json`, in their place, the report a replay of them starts from. Logs with
+    nothing to replay in them give no report, and exit 2, as the replay would stop (unless `allow_empty`)."""
     from hotjar_cli.replay import EventPlanner, dry_run_report
 
     planner = EventPlanner(latest_traits, keep_times=report is None, stdin_name=stdin_name(common))
@@ -592,7 +616,8 @@ def print_plan(
         summary = run_pass(common.sources, common.run, planner, observer=shown, on_left_out=planner.left_out)
     plan = planner.plan()
     say_unidentified(talk, plan)
-    code = EXIT_ERROR if summary.errors else 0
+    empty = nothing_to(summary, "replay", allow_empty)
+    code = EXIT_ERROR if summary.errors or empty is not None else 0
     out = inert("jsonl", sys.stdout)
     with result_known(code), collector_paused():  # a record a call, none holding a cycle
         if report is None:
@@ -604,7 +629,7 @@ def print_plan(
                         latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
                     )
                     out.write(json_line(record))
-        elif not summary.errors:  # as a replay would: nothing is planned from logs that could not all be read
+        elif code == 0:  # as a replay would: nothing is planned from logs that could not all be read, or held nothing
             out.write(dry_run_report(plan).to_json() + "\n")
         out.flush()
     merge = None
@@ -616,6 +641,8 @@ def print_plan(
     for line in dry_run_summary(summary, merge, repeated):
         talk.say(line)
     say_errors(talk, summary)
+    if empty is not None:
+        talk.error(empty)
     return code
 
 

@@ -3,6 +3,7 @@ option values that are not choices, the talk on stderr, colour, and rule lists t
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -138,6 +139,135 @@ def test_one_event_filtered_out_is_said_in_the_singular(logs: Any) -> None:
     assert report.json()["verdict"]["reasons"] == [
         "no events left to check: the filters did not let the 1 event through (--allow-empty passes it)"
     ]
+
+
+# An input with nothing to replay stops a replay, as it fails validate's gate
+
+NO_EVENTS = "hotjar-cli: error: no events were read (--allow-empty passes an empty input)"
+SITE = ["--site-id", "1", "--page-url", "https://www.example.com/"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.jsonl", b""), ("empty.jsonl.gz", gzip.compress(b"")), ("blank.jsonl", b"\n\n")],
+    ids=["empty file", "empty gzipped file", "blank lines"],
+)
+def test_a_dry_run_of_an_input_with_no_event_fails_unless_allow_empty(
+    logs: Any, name: str, text: bytes, jobs: str
+) -> None:
+    # A backfill pointed at the wrong path said `0 calls ... from 0 events.` and exited 0, as a success.
+    path = logs(name, text)
+    result = cli("replay", path, "--dry-run", "--jobs", jobs)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == NO_EVENTS
+    allowed = cli("replay", path, "--dry-run", "--jobs", jobs, "--allow-empty")
+    assert (allowed.code, allowed.stdout) == (0, "")
+    assert "error" not in allowed.stderr
+
+
+@pytest.mark.parametrize("args", [["--type", "page"], ["--user", "nobody"], ["--since", "2030-01-01"]])
+def test_a_dry_run_of_events_all_filtered_out_fails_as_validate_does(logs: Any, args: list[str]) -> None:
+    path = logs("log.jsonl", CLEAN)
+    result = cli("replay", path, "--dry-run", *args)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "hotjar-cli: error: no events left to replay: the filters let none of 3 through (--allow-empty passes it)"
+    )
+    assert cli("replay", path, "--dry-run", *args, "--allow-empty").code == 0
+
+
+def test_a_dry_run_of_nothing_but_invalid_events_fails_as_validate_does(logs: Any) -> None:
+    # A folder of other JSON, or a pipeline writing garbage, has nothing to replay either.
+    path = logs("garbage.jsonl", 'not json\n[1, 2]\n{"type": "purchase"}\n')
+    result = cli("replay", path, "--dry-run")
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"hotjar-cli: error: no Segment message to replay: all 3 events are invalid {INVALIDITY} "
+        "(--allow-empty passes it)"
+    )
+    assert cli("replay", path, "--dry-run", "--allow-empty").code == 0
+    # One readable message is something to replay, as it is something to check; so are messages that make no call.
+    assert cli("replay", logs("some.jsonl", "not json\n" + CLEAN), "--dry-run").code == 0
+    assert (
+        cli("replay", logs("pages.jsonl", json.dumps({"type": "page", "userId": "u1"}) + "\n"), "--dry-run").code == 0
+    )
+
+
+@pytest.mark.parametrize("planned", [["--latest-traits"], ["--report", "json"]])
+def test_a_planned_dry_run_of_an_input_with_no_event_writes_no_plan(logs: Any, planned: list[str]) -> None:
+    path = logs("empty.jsonl", "")
+    result = cli("replay", path, "--dry-run", *planned)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == NO_EVENTS
+    allowed = cli("replay", path, "--dry-run", *planned, "--allow-empty")
+    assert allowed.code == 0
+    if planned == ["--report", "json"]:
+        assert allowed.json()["planned"] == 0
+
+
+@pytest.mark.parametrize(
+    ("named", "said"),
+    [("empty", "empty: directory holds no files"), ("empty/*.jsonl", "empty/*.jsonl: no file matches this pattern")],
+    ids=["empty folder", "pattern"],
+)
+def test_a_replay_allows_a_folder_or_a_pattern_with_no_log_as_validate_does(logs: Any, named: str, said: str) -> None:
+    Path("empty").mkdir()
+    assert one_line(cli("replay", named, "--dry-run").stderr) == f"hotjar-cli: error: {said}"
+    allowed = cli("replay", named, "--dry-run", "--allow-empty")
+    assert allowed.code == 0, allowed.stderr
+    assert allowed.stderr.splitlines()[0] == f"hotjar-cli: {said}; read as no event (--allow-empty)"
+
+
+def test_the_settings_file_allows_an_empty_input_to_replay_as_it_does_to_validate(logs: Any) -> None:
+    path = logs("empty.jsonl", "")
+    Path("settings.toml").write_text("[tool.hotjar-cli]\nallow-empty = false\n")
+    assert cli("replay", path, "--dry-run", "--config", "settings.toml").stderr.splitlines()[-1] == NO_EVENTS
+    Path("settings.toml").write_text("[tool.hotjar-cli]\nallow-empty = true\n")
+    assert cli("replay", path, "--dry-run", "--config", "settings.toml").code == 0
+    # The option wins over the file, as it does for validate.
+    refused = cli("replay", path, "--dry-run", "--config", "settings.toml", "--no-allow-empty")
+    assert refused.code == 2 and refused.stderr.splitlines()[-1] == NO_EVENTS
+    Path("pyproject.toml").write_text("[tool.hotjar-cli]\nallow-empty = true\n")  # found, not named
+    assert cli("replay", path, "--dry-run").code == 0
+    assert cli("replay", path, *SITE, "--browser-path", browser_that_says_it_started()).code == 0
+    assert not Path("browser-started").exists()
+
+
+def browser_that_says_it_started() -> Path:
+    """A `--browser-path` that leaves a file `browser-started` in the working folder when it is started, and exits."""
+    browser = Path("browser").absolute()
+    browser.write_text(f"#!/bin/sh\ntouch {Path('browser-started').absolute()}\nexit 1\n")
+    browser.chmod(0o755)
+    return browser
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "said"),
+    [
+        ("", [], NO_EVENTS),
+        (
+            CLEAN,
+            ["--user", "nobody"],
+            "hotjar-cli: error: no events left to replay: the filters let none of 3 through (--allow-empty passes it)",
+        ),
+    ],
+    ids=["no event", "all filtered out"],
+)
+def test_a_replay_with_nothing_to_replay_fails_before_it_starts_a_browser(
+    logs: Any, text: str, args: list[str], said: str
+) -> None:
+    path = logs("log.jsonl", text)
+    browser = browser_that_says_it_started()
+    result = cli("replay", path, *SITE, "--browser-path", browser, "--report", "json", *args)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == said
+    assert not Path("browser-started").exists()
+    # Allowed, it sends nothing, and needs no browser for that either.
+    allowed = cli("replay", path, *SITE, "--browser-path", browser, "--report", "json", *args, "--allow-empty")
+    assert allowed.code == 0, allowed.stderr
+    assert allowed.json()["planned"] == 0
+    assert not Path("browser-started").exists()
 
 
 # A closed pipe

@@ -248,6 +248,29 @@ def test_a_local_cluster_starts_quietly_beside_a_notebooks_dask_dashboard(logs: 
     assert done.stderr == b"", done.stderr.decode(errors="replace")
 
 
+def test_a_dry_run_with_nothing_to_replay_fails_on_the_cluster_as_on_this_machine(
+    logs: Path, scheduler: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.jsonl.gz"
+    empty.write_bytes(gzip.compress(b""))
+    for given in ([str(empty)], [str(logs), "--user", "nobody"]):
+        said = []
+        for engine in (["--jobs", "2"], ["--engine", "dask", "--scheduler", scheduler]):
+            done = subprocess.run(
+                [sys.executable, "-m", "hotjar_cli", "replay", *given, "--dry-run", *engine],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "NO_COLOR": "1"},
+                timeout=180,
+            )
+            assert (done.returncode, done.stdout) == (2, ""), done.stderr
+            said.append(done.stderr.splitlines()[-1])
+            assert cli("replay", *given, "--dry-run", *engine, "--allow-empty") == (0, b"")
+        assert said[0] == said[1]
+        assert said[0].startswith("hotjar-cli: error: no ") and "(--allow-empty passes" in said[0]
+
+
 @pytest.mark.parametrize("command", [["validate", "--format", "json"], ["inventory"], ["replay", "--dry-run"]])
 def test_progress_moves_as_the_cluster_s_units_come_back(logs: Path, scheduler: str, command: list[str]) -> None:
     # The workers of a cluster cannot send their counts: the progress stayed at `0% 0.0/… MB, 0 events` to the
