@@ -50,6 +50,7 @@ from hotjar_cli.cli.options import (
     ProgressOption,
     Quiet,
     ReplayAllowEmpty,
+    ReplayPaths,
     Scheduler,
     Since,
     StdinFilename,
@@ -101,16 +102,6 @@ class ReplayReport(str, Enum):
     """The formats of `replay --report`."""
 
     JSON = "json"
-
-
-ReplayPaths = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Files, directories (read recursively), globs, s3://bucket/prefix paths, or - for stdin. Plain or "
-        "gzipped NDJSON, Segment batch envelopes too. Not needed with --check.",
-        show_default=False,
-    ),
-]
 
 
 @guarded
