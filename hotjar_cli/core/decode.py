@@ -14,6 +14,7 @@ makes of it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -316,6 +317,31 @@ def properties_keys_of(raw: bytes | msgspec.Raw) -> list[str] | None:
     except (msgspec.DecodeError, UnicodeDecodeError):
         # The message decoder skips `properties` without checking its UTF-8; name such keys as best we can.
         return list(_properties_keys.decode(bytes(raw).decode("utf-8", "replace").encode()))
+
+
+MessageId = str | int | float | bool
+"""A messageId as the reports write it (`written_message_id`)."""
+
+
+def written_message_id(message: SegmentMessage) -> MessageId | None:
+    """The message's `messageId` as every report, dry-run line and dead-letter message writes it: a string, a number
+    or a boolean as the message carries it, so that the message is found by its id wherever it is looked for (a
+    warehouse, the logs). Segment's spec asks for a string, and spec-violation notes any other, but emitters with a
+    bug send numbers. None when it has none, or holds an object or a list: no id anyone searches by, and the
+    example's payload shows it as it is. A number is a whole one of at most 4,300 digits or a finite double: the
+    decoder reads no other."""
+    value = message.messageId
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value if isinstance(value, str | int) else None  # a boolean is an int
+
+
+def message_id_text(message_id: MessageId | None) -> str:
+    """A messageId as the human formats show it: a string as it is, a number or a boolean as JSON writes it (`12345`,
+    `1.5`, `true`), as the machine formats and the logs do; none is `""`. Not escaped for a terminal (`visible`)."""
+    if message_id is None or isinstance(message_id, str):
+        return message_id or ""
+    return msgspec.json.encode(message_id).decode()
 
 
 def context_timezone(message: SegmentMessage) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from hotjar_cli.core.decode import Parsed, SegmentMessage, Unreadable, properties_value
+from hotjar_cli.core.decode import MessageId, Parsed, SegmentMessage, Unreadable, properties_value, written_message_id
 from hotjar_cli.core.kinds import Kinds, Signature, distinct
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
@@ -25,7 +25,8 @@ class Example:
     """One event shown in a report: where it is, what Segment had and what Hotjar receives."""
 
     position: Position
-    message_id: str | None
+    message_id: MessageId | None
+    """As the reports write it (`written_message_id`)."""
     type: str | None
     outcome: Outcome
     findings: tuple[Finding, ...]
@@ -279,7 +280,7 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
     if isinstance(parsed, Unreadable):
         text = raw[:300].decode("utf-8", "replace") + ("…" if len(raw) > 300 else "")
         return Example(position, None, None, decision.outcome, findings, {"line": text}, None, line_text)
-    message_id = parsed.messageId if isinstance(parsed.messageId, str) else None
+    message_id = written_message_id(parsed)
     kind = parsed.type if isinstance(parsed.type, str) else None
     payload = _payload(parsed)
     for finding in findings:

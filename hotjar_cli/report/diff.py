@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from hotjar_cli.core.decode import message_id_text
 from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.mapping import json_path
 from hotjar_cli.core.model import Finding, Outcome
@@ -59,6 +60,12 @@ def shortened(text: str, width: int = SHOWN_WIDTH) -> str:
     lines; the json and jsonl reports keep it whole. Its length is counted as Hotjar and the rules count one
     (`utf16_length`: an emoji is two), so that it reads as the finding's own."""
     return text if len(text) <= width else f"{text[: width - 1]}… ({utf16_length(text):,} characters)"
+
+
+def message_id_shown(example: Example) -> str:
+    """An example's messageId as the human formats name it on its heading (`message_id_text`, `shortened`): a number
+    as `12345`; `""` for none and for an empty one, which the heading leaves out. Not escaped yet (`visible`)."""
+    return shortened(message_id_text(example.message_id))
 
 
 def path_shown(path: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.decode import SegmentMessage, written_message_id
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.visible import visible_json
@@ -25,7 +25,7 @@ class JsonLinesReporter(Reporter):
         record = event.position.record()
         message = event.message
         if isinstance(message, SegmentMessage):
-            record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
+            record["messageId"] = written_message_id(message)
             record["type"] = message.type if isinstance(message.type, str) else None
         else:
             record["messageId"] = record["type"] = None

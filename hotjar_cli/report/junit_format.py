@@ -7,14 +7,15 @@ import xml.etree.ElementTree as ElementTree
 from hotjar_cli.core.rules import CATALOGUE
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import details, shortened
+from hotjar_cli.report.diff import details, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.redact import redact_example
 
 
 def _example_text(example: Example, code: str) -> str:
     said = details(example, code, joint=": ")
-    message_id = f" messageId={shortened(example.message_id)}" if example.message_id else ""
+    shown_id = message_id_shown(example)
+    message_id = f" messageId={shown_id}" if shown_id else ""
     # One example, one line: its line breaks are escapes, as `visible` writes every character it escapes.
     return visible(f"{example.position}{message_id}: {said}")
 

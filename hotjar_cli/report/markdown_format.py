@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
-from hotjar_cli.report.diff import Mark, details, diff_lines, hj_call, shortened
+from hotjar_cli.report.diff import Mark, details, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, text
 from hotjar_cli.report.redact import redact_example
@@ -51,7 +51,8 @@ class MarkdownReporter(Reporter):
                 if report.redact:
                     example = redact_example(example, report.limits)
                 said = details(example, rule_code, code, text)
-                message_id = f" messageId {code(shortened(example.message_id))}" if example.message_id else ""
+                shown_id = message_id_shown(example)
+                message_id = f" messageId {code(shown_id)}" if shown_id else ""
                 write(f"\n{code(str(example.position))}{message_id}: {said}\n")
                 if example.position in shown:
                     write(f"\n(the same event as under `{shown[example.position]}` above)\n")

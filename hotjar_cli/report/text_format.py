@@ -14,7 +14,7 @@ from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.rules import RULES, Severity
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
-from hotjar_cli.report.diff import DiffLine, Mark, details, diff_lines, hj_call, shortened
+from hotjar_cli.report.diff import DiffLine, Mark, details, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.layout import Chunk, Flow, OutputConsole, fits, words, written_to_a_file
 from hotjar_cli.report.redact import redact_example
@@ -180,8 +180,9 @@ def _examples(
         # A location and a messageId are folded inside a file name or an id when they must be, never inside a
         # line number, and never back to the first column.
         heading: list[Chunk] = words(visible(str(example.position)), "bold", lead="  ")
-        if example.message_id:
-            heading.append(("  messageId " + visible(shortened(example.message_id)), ""))
+        message_id = message_id_shown(example)
+        if message_id:
+            heading.append(("  messageId " + visible(message_id), ""))
         heading.append((":", ""))
         heading.extend(words(visible(said), lead=" "))
         yield Flow(heading, indent=6)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import msgspec
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -15,8 +19,10 @@ from hotjar_cli.core.decode import (
     SegmentMessage,
     decode_one,
     message_fields,
+    message_id_text,
     nested_deeper_here,
     too_deep,
+    written_message_id,
 )
 from tests.support.messages import PROPERTY_SETTINGS
 
@@ -93,3 +99,56 @@ def test_the_depth_screen_skips_strings_and_counts_the_message_itself() -> None:
     assert not nested_deeper_here(message, 3) and nested_deeper_here(message, 2)
     deepest = b'{"a": ' * MAX_LEVELS + b"1" + b"}" * MAX_LEVELS
     assert not too_deep(deepest) and too_deep(b"[" + deepest + b"]")
+
+
+@pytest.mark.parametrize(
+    ("given", "written", "shown"),
+    [
+        ('"m-1"', "m-1", "m-1"),
+        ('"12345"', "12345", "12345"),
+        ('""', "", ""),
+        ("12345", 12345, "12345"),
+        ("-0", 0, "0"),
+        ("true", True, "true"),
+        ("false", False, "false"),
+        ("1.5", 1.5, "1.5"),
+        ("1E16", 1e16, "1e16"),
+        ("9" * 4_300, int("9" * 4_300), "9" * 4_300),
+        ("null", None, ""),
+        ('{"id": "m-1"}', None, ""),
+        ('["m-1"]', None, ""),
+    ],
+)
+def test_a_message_id_is_written_as_the_message_gave_it_and_an_object_or_list_is_none(
+    given: str, written: Any, shown: str
+) -> None:
+    message = decode_one(f'{{"type": "track", "messageId": {given}}}'.encode())
+    assert (type(written_message_id(message)), written_message_id(message)) == (type(written), written)
+    assert message_id_text(written_message_id(message)) == shown
+
+
+def test_a_message_without_a_message_id_has_none_to_write() -> None:
+    message = decode_one(b'{"type": "track"}')
+    assert written_message_id(message) is None
+    assert message_id_text(None) == ""
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@given(value=json_values)
+@PROPERTY_SETTINGS
+def test_a_written_message_id_is_the_value_the_line_holds_or_none(value: Any) -> None:
+    message = decode_one(json.dumps({"type": "track", "messageId": value}).encode())
+    written = written_message_id(message)
+    if isinstance(value, dict | list) or value is None:
+        assert written is None
+        return
+    # Written and read back, it is the line's value, of the line's type.
+    assert (type(msgspec.json.decode(msgspec.json.encode(written))), written) == (type(value), value)
+    if not isinstance(value, str):
+        assert json.loads(message_id_text(written)) == value  # shown as the JSON a reader takes back

@@ -549,3 +549,111 @@ def test_a_rule_within_its_maximum_rate_says_so_on_a_narrow_terminal(tmp_path: P
     rules = out[out.index("Findings by rule") : out.index("When each rule")]
     said = " ".join(rules.replace("│", " ").split())
     assert "within its maximum" in said[said.index("HJ103") :]
+
+
+HUGE = "9" * 4_300  # the most digits an integer read has (Python's own bound for its text)
+MESSAGE_IDS = [
+    # (the messageId as the line holds it, as the JSON formats write it, as the human formats show it)
+    ("12345", 12345, "12345"),
+    ("true", True, "true"),
+    ("false", False, "false"),
+    ("0", 0, "0"),
+    ("-7", -7, "-7"),
+    ("1.5", 1.5, "1.5"),
+    ("1E16", 1e16, "1e16"),
+    ("-0.0", -0.0, "-0.0"),
+    ("5e-324", 5e-324, "5e-324"),
+    ("1.7976931348623157e308", 1.7976931348623157e308, "1.7976931348623157e308"),
+    (HUGE, int(HUGE), f"{HUGE[:299]}… (4,300 characters)"),
+    (f"-{HUGE[1:]}", -int(HUGE[1:]), f"-{HUGE[:298]}… (4,300 characters)"),
+    ('"m-1"', "m-1", "m-1"),
+    ('"42"', "42", "42"),
+    ('""', "", None),  # an empty id: none to name
+    ("null", None, None),
+    (None, None, None),  # no messageId at all
+    ('{"id": 1}', None, None),  # an object or a list is no id: the payload shows it, HJ005 says what it is
+    ("[1, 2]", None, None),
+]
+"""messageIds of every JSON type, each on a line of its own (line 1 the first), every line with a finding."""
+
+
+def message_id_log(folder: Path) -> Path:
+    """`ids.jsonl`: a track of an event name Hotjar refuses (HJ303) with each of `MESSAGE_IDS`, and last a line whose
+    messageId is past a double (1e400), which is no JSON a reader takes (HJ001)."""
+    lines = []
+    for given, _, _ in MESSAGE_IDS:
+        message_id = "" if given is None else f', "messageId": {given}'
+        lines.append(f'{{"type": "track", "userId": "u1", "event": "Bad Name!!"{message_id}}}\n')
+    lines.append('{"type": "track", "userId": "u1", "event": "Bad Name!!", "messageId": 1e400}\n')
+    log = folder / "ids.jsonl"
+    log.write_text("".join(lines))
+    return log
+
+
+def validate_ids(folder: Path, monkeypatch: pytest.MonkeyPatch, format: str, *extra: str) -> str:
+    """`hotjar-cli validate ids.jsonl` in `folder`, every example shown, on a terminal wide enough for any heading."""
+    monkeypatch.chdir(folder)
+    message_id_log(folder)
+    examples = [] if format == "jsonl" else ["--examples", "50"]
+    result = CliRunner(env=ENV | {"COLUMNS": "1000"}).invoke(
+        app, ["validate", "ids.jsonl", "-f", format, *examples, *extra]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    return result.stdout
+
+
+def typed(value: object) -> tuple[type, object]:
+    """A value with its type, so that `true` is not taken for `1` nor `1.0` for `1`."""
+    return type(value), value
+
+
+@pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
+def test_a_message_id_of_any_json_type_is_reported_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: Format
+) -> None:
+    # A huge integer, a double at either end of its range, an object: no format fails on one.
+    out = validate_ids(tmp_path, monkeypatch, format.value)
+    assert "ids.jsonl" in out
+
+
+@pytest.mark.parametrize("redact", [False, True], ids=["plain", "redacted"])
+def test_the_json_report_writes_a_message_id_as_the_message_gave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redact: bool
+) -> None:
+    # A number was written as null: no one could find the message by its id in their warehouse.
+    document = json.loads(validate_ids(tmp_path, monkeypatch, "json", *(["--redact"] if redact else [])))
+    written = {example["line"]: example["messageId"] for example in document["examples"]["HJ303"]}
+    assert [typed(written[line]) for line in range(1, len(MESSAGE_IDS) + 1)] == [
+        typed(expected) for _, expected, _ in MESSAGE_IDS
+    ]
+    assert document["examples"]["HJ001"][0]["messageId"] is None  # 1e400: the line is read as no message
+
+
+def test_the_jsonl_report_writes_a_message_id_as_the_message_gave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [json.loads(line) for line in validate_ids(tmp_path, monkeypatch, "jsonl").splitlines()]
+    assert [typed(record["messageId"]) for record in records] == [
+        *(typed(expected) for _, expected, _ in MESSAGE_IDS),
+        typed(None),
+    ]
+
+
+HEADINGS = {
+    "text": ("ids.jsonl:{line}  messageId {id}:", "ids.jsonl:{line}:"),
+    "markdown": ("`ids.jsonl:{line}` messageId `{id}`:", "`ids.jsonl:{line}`:"),
+    "junit": ("ids.jsonl:{line} messageId={id}:", "ids.jsonl:{line}:"),
+}
+"""How an example's heading names its message in each human format that names it: with an id, and with none."""
+
+
+@pytest.mark.parametrize("format", list(HEADINGS))
+def test_the_human_formats_name_a_message_by_the_message_id_it_carries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: str
+) -> None:
+    out = validate_ids(tmp_path, monkeypatch, format)
+    with_id, without_id = HEADINGS[format]
+    for line, (_, _, shown) in enumerate(MESSAGE_IDS, 1):
+        heading = without_id.format(line=line) if shown is None else with_id.format(line=line, id=shown)
+        assert heading in out, (line, shown)
