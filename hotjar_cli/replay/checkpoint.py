@@ -19,7 +19,9 @@ messages, several for a `--latest-traits` merge. Segment tells messages apart by
 another log (the next day's `Viewed Pricing` of the same user, an identify repeated with the same traits) is
 another call, sent, though its arguments equal those of a call delivered; the same message read again, from the
 same logs or a copy of them, is skipped. A call whose messages have no messageId is known by its arguments
-alone, as every call was before version 3: one equal to a call delivered for the same user is skipped.
+alone, as every call was before version 3: one equal to a call delivered for the same user is skipped. So is a call
+whose messageIds are no strings (a number, which a buggy emitter sends): Segment's ids are strings, and the digests
+of version 3 were always made of those alone.
 
 Earlier versions, read as they were written: a version 2 checkpoint records each call by its arguments alone
 (`arguments_digest`), and one resumed goes on being written in version 2, since its lines cannot be turned into
@@ -59,8 +61,9 @@ def arguments_digest(planned: PlannedCall) -> str:
 def call_digest(planned: PlannedCall) -> str:
     """A call by the messages it stands for: its arguments and the messageIds of its messages (in sorted order, so
     a `--latest-traits` merge of the same identifies is the same call whatever order they were read in), 16 hex
-    digits. A call whose messages have no messageId is known by its arguments alone (`arguments_digest`)."""
-    message_ids = sorted(origin.message_id for origin in planned.origins if origin.message_id is not None)
+    digits. A call whose messages have no messageId, or none that is a string, is known by its arguments alone
+    (`arguments_digest`)."""
+    message_ids = sorted(origin.message_id for origin in planned.origins if isinstance(origin.message_id, str))
     if not message_ids:
         return arguments_digest(planned)
     return _digest({"args": planned.args, "messageIds": message_ids})

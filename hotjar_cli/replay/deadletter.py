@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import msgspec
-import orjson
 
 from hotjar_cli.core.decode import batch_items, mend_lone_surrogates, object_members, with_envelope
 from hotjar_cli.core.model import HotjarCall
@@ -168,9 +167,11 @@ def _same_message(value: dict[str, msgspec.Raw], origin: Origin) -> bool:
         return True
     held = value.get("messageId")
     try:
-        return held is not None and msgspec.json.decode(held) == origin.message_id
+        found = msgspec.json.decode(held) if held is not None else None
     except msgspec.DecodeError:
         return False
+    # Of one type too: the number 1 is neither `true` nor `1.0`, though Python holds them equal.
+    return type(found) is type(origin.message_id) and found == origin.message_id
 
 
 def rebuild(call: HotjarCall, user: str, origin: Origin) -> bytes:
@@ -182,4 +183,4 @@ def rebuild(call: HotjarCall, user: str, origin: Origin) -> bytes:
         message = {"type": "track", "userId": user, "event": call.event}
     if origin.message_id is not None:
         message["messageId"] = origin.message_id
-    return orjson.dumps(message)
+    return msgspec.json.encode(message)  # orjson refuses an integer past 64 bits, which a messageId may be

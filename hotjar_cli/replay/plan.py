@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import msgspec
 import orjson
 
-from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.decode import MessageId, SegmentMessage, written_message_id
 from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.model import HotjarCall, Position
 from hotjar_cli.run.collector import collector_paused
@@ -47,9 +47,10 @@ class Origin:
     """The Segment message a planned call came from."""
 
     position: Position
-    message_id: str | None = None
-    """Its messageId, None when it has none (or one that is no string): how Segment, and the checkpoint, tell one
-    message from another."""
+    message_id: MessageId | None = None
+    """Its messageId as the message wrote it (`written_message_id`): as the dry run's lines and the dead-letter file
+    write it. A string is how Segment, and the checkpoint, tell one message from another; the checkpoint knows a
+    message of any other by its call alone, as one without."""
     saved: bytes | None = None
     """The message as JSON, kept only when its input cannot be read again (standard input)."""
     timestamp: Any = None
@@ -253,10 +254,9 @@ def merge_identifies(identifies: list[_Pending]) -> PlannedCall:
 def origin_of(position: Position, message: SegmentMessage, keep_json: bool, keep_time: bool = False) -> Origin:
     """The origin of a planned call; `keep_json` keeps the message's JSON for inputs that cannot be re-read, and
     `keep_time` the time the message wrote."""
-    message_id = message.messageId if isinstance(message.messageId, str) else None
     return Origin(
         position,
-        message_id,
+        written_message_id(message),
         message_json(message) if keep_json else None,
         message_time_text(message) if keep_time else None,
     )

@@ -49,8 +49,9 @@ def json_line(record: dict[str, Any]) -> str:
 
 _ID_KEY = ',"messageId":'
 _USER_KEY = ',"user":'
-_NO_ID = frozenset(("null", '""'))
-"""A messageId missing (or not a text) and an empty one, as a line writes them: never repeats."""
+_EMPTY_ID = '""'
+"""An empty messageId as a line writes it: never a repeat, as one missing is not (`null`), nor one that is no string
+(a number, `true`: written as the message gave it, `written_message_id`), which Segment does not take for an id."""
 
 
 class FirstCalls(io.TextIOBase):
@@ -114,7 +115,7 @@ class FirstCalls(io.TextIOBase):
             record = msgspec.json.decode(line)
             where = Position(record["file"], record["line"], record.get("index"))
             return self.repeats.keep(message_id, record["call"][0], where)
-        if message_id not in _NO_ID:
+        if message_id.startswith('"') and message_id != _EMPTY_ID:
             ids.add(message_id)
         return True
 

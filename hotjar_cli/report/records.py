@@ -10,7 +10,7 @@ import msgspec
 import orjson
 
 from hotjar_cli import __version__
-from hotjar_cli.core.decode import SegmentMessage
+from hotjar_cli.core.decode import MessageId, SegmentMessage, written_message_id
 from hotjar_cli.core.eventtime import message_time_text
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import user_key
@@ -193,7 +193,7 @@ def call_record(event: Event) -> dict[str, Any]:
     message = event.message
     assert isinstance(message, SegmentMessage) and event.decision.call is not None
     record = event.position.record()
-    record["messageId"] = message.messageId if isinstance(message.messageId, str) else None
+    record["messageId"] = written_message_id(message)
     record["user"] = user_key(message)
     record["timestamp"] = message_time_text(message)
     record["call"] = event.decision.call.args
@@ -202,7 +202,7 @@ def call_record(event: Event) -> dict[str, Any]:
 
 def planned_call_record(
     position: Position,
-    message_id: str | None,
+    message_id: MessageId | None,
     user: str | None,
     timestamp: Any,
     args: list[Any],

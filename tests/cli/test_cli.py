@@ -1285,6 +1285,37 @@ def test_a_repeat_is_counted_by_its_call_whatever_its_line_holds_elsewhere(
     ]
 
 
+NUMBERED = (
+    track("Signed Up", "u1", messageId=12345)
+    + track("Signed Up", "u1", messageId=12345)  # a number twice: no id Segment de-duplicates on, so both are sent
+    + track("Paid", "u1", messageId=True)
+    + track("Paid", "u1", messageId=1.5)
+    + track("Invited", "u1", messageId="12345")
+    + track("Invited", "u1", messageId="12345")  # the same text twice: a repeat, left out
+    + track("Logged In", "u1", messageId={"id": 1})
+    + track("Logged In", "u1", messageId=[1])
+)
+
+
+@pytest.mark.parametrize(
+    "options", [["--jobs", "1"], ["--jobs", "2"], ["--latest-traits"]], ids=["one-process", "two", "planned"]
+)
+def test_a_dry_run_line_writes_the_message_id_as_the_message_gave_it(
+    logs: Any, options: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A number was written as null: the call could not be told from one whose message has no id. Read twice (a day
+    # downloaded twice), the copy's calls are repeats only where the id is a text.
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")  # each file a unit of its own, on its own process
+    logs("day.jsonl", NUMBERED)
+    logs("copy.jsonl", NUMBERED)
+    result = cli("replay", "day.jsonl", "copy.jsonl", "--dry-run", *options)
+    written = [(line["file"], line["line"], type(line["messageId"]), line["messageId"]) for line in result.lines()]
+    kept = [(1, int, 12345), (2, int, 12345), (3, bool, True), (4, float, 1.5), (5, str, "12345")]
+    kept += [(7, type(None), None), (8, type(None), None)]
+    assert written == [("day.jsonl", *line) for line in kept] + [("copy.jsonl", *line) for line in kept if line[0] != 5]
+    assert "3 calls left out: each repeats the messageId of an earlier call" in result.stderr
+
+
 def test_a_replay_plans_each_message_id_once_as_its_dry_run_prints_it(logs: Any) -> None:
     logs("day.jsonl", FIRST_DAY)
     logs("copy.jsonl", SECOND_COPY)

@@ -30,7 +30,7 @@ from hotjar_cli.replay import (
     run_replay,
 )
 from hotjar_cli.replay.breaker import Breaker, BreakerState
-from hotjar_cli.replay.checkpoint import Checkpoint
+from hotjar_cli.replay.checkpoint import Checkpoint, call_digest
 from hotjar_cli.replay.deadletter import DeadLetter
 from hotjar_cli.replay.plan import Origin, PlannedCall
 from hotjar_cli.replay.runner import RateLimit, backoff
@@ -229,6 +229,40 @@ def test_a_changed_input_gives_rebuilt_dead_letters(tmp_path: Path) -> None:
     }
 
 
+def test_a_dead_letter_carries_a_message_id_that_is_no_string_as_the_message_gave_it(tmp_path: Path) -> None:
+    # Rebuilt from its call, a message whose messageId was a number lost it: replayed, it could not be told apart.
+    log = write(
+        tmp_path / "log.ndjson",
+        {"type": "track", "userId": "u1", "event": "A", "messageId": 12345},
+        {"type": "track", "userId": "u1", "event": "B", "messageId": 123456789012345678901234567890},
+        {"type": "track", "userId": "u1", "event": "C", "messageId": 1},
+        {"type": "track", "userId": "u1", "event": "D", "messageId": 1.5},
+        {"type": "track", "userId": "u1", "event": "E", "messageId": {"id": 1}},
+    )
+    plan = plan_events(events_of(log))
+    kept = log.read_text().splitlines()
+    changed = [kept[0], kept[1].replace("}", ', "context": {"ip": "1.2.3.4"}}')]  # the same messages, read again
+    changed += [kept[2].replace(": 1}", ": true}"), kept[3].replace("1.5", '"1.5"'), kept[4]]  # another id: rebuilt
+    log.write_text("\n".join(changed) + "\n")
+    dead = DeadLetter(tmp_path / "dead.ndjson")
+    dead.add(plan.users[0])
+    result = dead.write()
+    written = (tmp_path / "dead.ndjson").read_text().splitlines()
+    assert (result.messages, result.rebuilt) == (5, 2)
+    assert written[:2] == changed[:2]
+    assert written[4] == changed[4]  # an object is no id: the message at its place is taken as it is
+    assert [json.loads(line) for line in written[2:4]] == [
+        {"type": "track", "userId": "u1", "event": "C", "messageId": 1},
+        {"type": "track", "userId": "u1", "event": "D", "messageId": 1.5},
+    ]
+    assert type(json.loads(written[2])["messageId"]) is int
+    # A message that cannot be read again keeps its id, however many digits it has.
+    log.unlink()
+    dead.write()
+    rebuilt = [json.loads(line) for line in (tmp_path / "dead.ndjson").read_text().splitlines()]
+    assert [message.get("messageId") for message in rebuilt] == [12345, 123456789012345678901234567890, 1, 1.5, None]
+
+
 def planned(*args: Any) -> PlannedCall:
     if args[0] == "identify":
         return PlannedCall(HotjarCall("identify", user_id=args[1], attributes=args[2]), ())
@@ -305,7 +339,7 @@ def test_a_checkpoint_of_users_alone_skips_each_user_whole(tmp_path: Path) -> No
         Checkpoint(path, 1)
 
 
-def from_messages(call: PlannedCall, *message_ids: str | None) -> PlannedCall:
+def from_messages(call: PlannedCall, *message_ids: Any) -> PlannedCall:
     """The call as the plan makes it of messages with these messageIds (None: a message without one)."""
     origins = tuple(Origin(Position("log.ndjson", line), message_id) for line, message_id in enumerate(message_ids, 1))
     return replace(call, origins=origins)
@@ -363,6 +397,14 @@ def test_a_call_whose_message_has_no_message_id_is_known_by_its_arguments(tmp_pa
         assert checkpoint.remaining("u1", (other_day,)) == (other_day,)
     # Its digest is the one a version 2 checkpoint wrote for it.
     assert json.loads(path.read_text().splitlines()[1])[1][0] == "7b65f3d627f73071"
+
+
+def test_a_call_whose_message_id_is_no_string_is_known_by_its_arguments_as_before(tmp_path: Path) -> None:
+    # The plan holds such an id now, for the dry run's lines and the dead letters; the checkpoint knows the call as
+    # it did when the plan held none, so a checkpoint begun before is resumed without sending the call again.
+    for message_id in (12345, True, 1.5):
+        assert call_digest(from_messages(VIEWED, message_id)) == call_digest(from_messages(VIEWED, None))
+    assert call_digest(from_messages(VIEWED, 12345, "viewed-1")) == call_digest(from_messages(VIEWED, "viewed-1"))
 
 
 def test_a_version_2_checkpoint_resumed_skips_its_calls_by_their_arguments_and_stays_version_2(

@@ -366,7 +366,7 @@ def test_text_report_never_cuts_a_rule_code_name_severity_count_or_gate(
     assert section.count("fails") == len(failing)
 
 
-def _call_line(file: str, line: int, message_id: str | None, kind: str = "event", index: int | None = None) -> str:
+def _call_line(file: str, line: int, message_id: object, kind: str = "event", index: int | None = None) -> str:
     """A line of the dry run, as `CallLines` writes it."""
     fields: dict[str, object] = {"type": "track", "userId": "u1", "event": "Signed Up"}
     if message_id is not None:
@@ -417,6 +417,19 @@ def test_a_file_name_or_message_id_holding_json_cannot_pass_for_another_message_
     assert out.getvalue() == "".join(lines[:4] + lines[5:])
     assert first_calls.repeats.calls == 1
     assert str(first_calls.first) == 'b",\n"messageId":"m-1:5'
+
+
+def test_a_dry_run_line_whose_message_id_is_no_string_is_never_a_repeat() -> None:
+    # Written as the message gave it (`12345`, `true`), such an id is no text Segment de-duplicates on, as the replay
+    # plans it; a text of the same digits is an id of its own.
+    lines = [_call_line("a.ndjson", number, message_id) for number, message_id in enumerate([12345, True, 1.5], 1)]
+    lines += [_call_line("b.ndjson", number, message_id) for number, message_id in enumerate([12345, True, 1.5], 1)]
+    lines += [_call_line("c.ndjson", 1, "12345"), _call_line("c.ndjson", 2, "12345")]
+    out = io.StringIO()
+    first_calls = FirstCalls(out)
+    first_calls.write("".join(lines))
+    assert out.getvalue() == "".join(lines[:-1])
+    assert str(first_calls.first) == "c.ndjson:2"
 
 
 @pytest.mark.parametrize("format", ["text", "markdown", "github", "junit"])
