@@ -34,7 +34,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 import msgspec
-import orjson
 
 from hotjar_cli.core.decode import MessageId, SegmentMessage, written_message_id
 from hotjar_cli.core.eventtime import message_time_text
@@ -272,13 +271,13 @@ def message_json(message: SegmentMessage) -> bytes:
     for name in message.__struct_fields__:
         value = getattr(message, name)
         if isinstance(value, msgspec.Raw):
-            raw = bytes(value)
-            if raw:
-                fields[name] = orjson.loads(raw)
+            if len(value):
+                fields[name] = value  # `properties`, as the line holds it: read, it may not be UTF-8
         elif isinstance(value, msgspec.Struct):
             built = msgspec.to_builtins(value)  # `context`: the members read, those not set left out
             if built:
                 fields[name] = built
         elif value is not None:
             fields[name] = value
-    return orjson.dumps(fields)
+    # msgspec, where orjson refuses an integer past 64 bits (a messageId or a userId a buggy emitter sent).
+    return msgspec.json.encode(fields)

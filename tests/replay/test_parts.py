@@ -212,6 +212,30 @@ def test_a_message_the_replay_read_is_dead_lettered_as_it_was_whatever_its_conte
     )
 
 
+def test_a_message_from_stdin_is_dead_lettered_whatever_its_numbers_and_properties_hold(tmp_path: Path) -> None:
+    # Kept as JSON when planned, such a message stopped the replay: orjson refuses an integer past 64 bits (a
+    # messageId or a userId), and `properties` that are not UTF-8, which the decoder reads without looking.
+    big = 123456789012345678901234567890
+    text = (
+        f'{{"type":"identify","userId":{big},"messageId":{big},"traits":{{"n":{big}}}}}\n'.encode()
+        + f'{{"type":"track","userId":"u1","event":"E","messageId":12345,"properties":{{"n":{big}}}}}\n'.encode()
+        + b'{"type":"track","userId":"u1","event":"F","properties":{"t":"caf\xe9"}}\n'
+    )
+    plan = plan_events(stdin_events(text))
+    dead = DeadLetter(tmp_path / "dead.ndjson")
+    for user in plan.users:
+        dead.add(user)
+    result = dead.write()
+    assert (result.messages, result.rebuilt) == (3, 0)
+    written = (tmp_path / "dead.ndjson").read_bytes().splitlines()
+    assert [json.loads(line) for line in written[:2]] == [json.loads(line) for line in text.splitlines()[:2]]
+    assert b'"properties":{"t":"caf\xe9"}' in written[2]
+    again = plan_events(events_of(tmp_path / "dead.ndjson"))
+    assert [call.args for user in again.users for call in user.calls] == [
+        call.args for user in plan.users for call in user.calls
+    ]
+
+
 def test_a_changed_input_gives_rebuilt_dead_letters(tmp_path: Path) -> None:
     log = write(
         tmp_path / "log.ndjson", {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "messageId": "m1"}
