@@ -88,6 +88,9 @@ class Rule(msgspec.Struct, frozen=True):
     """Limits the example runs under, where the real limit would make the example unreadably long."""
     schema_explained: bool = False
     """Reports explain the rule's examples against Segment's JSON Schemas in `schemas/`."""
+    applies_to: str = "message"
+    """The messages the rule can find fault with: `identify`, `track`, or any `message`. A rule's share of the
+    messages over time is of these (see `hotjar_cli.core.timeline.change_points`)."""
 
     @property
     def title(self) -> str:
@@ -264,6 +267,7 @@ DISABLED_FOR_HOTJAR = Rule(
 
 MISSING_USER_ID = Rule(
     code="HJ103",
+    applies_to="identify",
     name="missing-user-id",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -281,6 +285,7 @@ MISSING_USER_ID = Rule(
 
 MISSING_EVENT_NAME = Rule(
     code="HJ104",
+    applies_to="track",
     name="missing-event-name",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -296,6 +301,7 @@ MISSING_EVENT_NAME = Rule(
 
 RESERVED_TRAIT_ID = Rule(
     code="HJ105",
+    applies_to="identify",
     name="reserved-trait-id",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -312,6 +318,7 @@ RESERVED_TRAIT_ID = Rule(
 
 NON_STRING_USER_ID = Rule(
     code="HJ106",
+    applies_to="identify",
     name="non-string-user-id",
     severity=Severity.WARNING,
     effect=Effect.COERCED,
@@ -331,6 +338,7 @@ NON_STRING_USER_ID = Rule(
 
 INVALID_TRAITS = Rule(
     code="HJ107",
+    applies_to="identify",
     name="invalid-traits",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -352,6 +360,7 @@ INVALID_TRAITS = Rule(
 
 EMAIL_AS_USER_ID = Rule(
     code="HJ108",
+    applies_to="identify",
     name="email-as-user-id",
     severity=Severity.WARNING,
     effect=Effect.NOTED,
@@ -443,6 +452,7 @@ UNCOPYABLE_MESSAGE = Rule(
 
 NESTED_TRAIT = Rule(
     code="HJ201",
+    applies_to="identify",
     name="nested-trait",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -459,6 +469,7 @@ NESTED_TRAIT = Rule(
 
 LIST_TRAIT = Rule(
     code="HJ202",
+    applies_to="identify",
     name="list-trait",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -474,6 +485,7 @@ LIST_TRAIT = Rule(
 
 ATTRIBUTE_NAME_TOO_LONG = Rule(
     code="HJ203",
+    applies_to="identify",
     name="attribute-name-too-long",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -491,6 +503,7 @@ ATTRIBUTE_NAME_TOO_LONG = Rule(
 
 ATTRIBUTE_VALUE_TOO_LONG = Rule(
     code="HJ204",
+    applies_to="identify",
     name="attribute-value-too-long",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -507,6 +520,7 @@ ATTRIBUTE_VALUE_TOO_LONG = Rule(
 
 UNSAFE_NUMBER = Rule(
     code="HJ205",
+    applies_to="identify",
     name="unsafe-number",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -525,6 +539,7 @@ UNSAFE_NUMBER = Rule(
 
 ATTRIBUTE_LIMIT_EXCEEDED = Rule(
     code="HJ206",
+    applies_to="identify",
     name="attribute-limit-exceeded",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -546,6 +561,7 @@ ATTRIBUTE_LIMIT_EXCEEDED = Rule(
 
 PROTO_TRAIT = Rule(
     code="HJ207",
+    applies_to="identify",
     name="proto-trait",
     severity=Severity.WARNING,
     effect=Effect.DROPPED,
@@ -568,6 +584,7 @@ PROTO_TRAIT = Rule(
 
 EVENT_PROPERTIES_DROPPED = Rule(
     code="HJ301",
+    applies_to="track",
     name="event-properties-dropped",
     severity=Severity.INFO,
     effect=Effect.DROPPED,
@@ -585,6 +602,7 @@ EVENT_PROPERTIES_DROPPED = Rule(
 
 EVENT_NAME_TOO_LONG = Rule(
     code="HJ302",
+    applies_to="track",
     name="event-name-too-long",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -601,6 +619,7 @@ EVENT_NAME_TOO_LONG = Rule(
 
 EVENT_NAME_INVALID_CHARACTERS = Rule(
     code="HJ303",
+    applies_to="track",
     name="event-name-invalid-characters",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -618,6 +637,7 @@ EVENT_NAME_INVALID_CHARACTERS = Rule(
 
 EVENT_LIMIT_EXCEEDED = Rule(
     code="HJ304",
+    applies_to="track",
     name="event-limit-exceeded",
     severity=Severity.ERROR,
     effect=Effect.REJECTED,
@@ -640,6 +660,7 @@ EVENT_LIMIT_EXCEEDED = Rule(
 
 EVENT_NAME_HIGH_CARDINALITY = Rule(
     code="HJ305",
+    applies_to="track",
     name="event-name-high-cardinality",
     severity=Severity.WARNING,
     effect=Effect.NOTED,

@@ -7,12 +7,15 @@ Buckets are hours while the input spans at most `MAX_BUCKETS` of them, else days
 years: the span (from the earliest to the latest event time) decides, so memory and the report stay bounded, and
 every part of a split input is at most as coarse as the whole. Events with no readable time are counted apart.
 
-A rule *starts* in a bucket (a change point) when its share of the bucket's messages is at least `START_JUMP`
-(5 percentage points) above, and at least twice, its highest share in any of the `START_BASELINE` buckets before
-(up to 7), counting only buckets of at least `START_MESSAGES` messages (the quieter ones between are passed over, so
-that the nights between days of logs do not hide a start by hour), with at least one such bucket before, and
-when it did not already start in one of those buckets (a rule that starts in the middle of a bucket and is at full
-strength in the next starts once). The report names the bucket and the rule's first event in it.
+A rule *starts* in a bucket (a change point) when its share of the bucket's messages it applies to (identifies for
+the rules of identifies and their traits, tracks for those of events, else every message: `Rule.applies_to`) is at
+least `START_JUMP` (5 percentage points) above, and at least twice, its highest share in any of the
+`START_BASELINE` buckets before (up to 7), counting only buckets of at least `START_MESSAGES` such messages (the
+quieter ones between are passed over, so that the nights between days of logs do not hide a start by hour), with at
+least one such bucket before, and when it did not already start in one of those buckets (a rule that starts in the
+middle of a bucket and is at full strength in the next starts once). The report names the bucket and the rule's
+first event in it. Measured against every message, a rule of identifies could never start in logs whose identifies
+are under 5 % of the messages, however many of them it broke.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from hotjar_cli.core.eventtime import (
 )
 from hotjar_cli.core.kinds import Kinds, distinct
 from hotjar_cli.core.model import OUTCOMES, Decision, Outcome, Position
+from hotjar_cli.core.rules import RULES
 
 # Module-level names are `Final`: compiled, such a name is read from a C variable, not looked up in a dictionary.
 MAX_BUCKETS: Final = 2_000
@@ -43,6 +47,8 @@ START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
 START_MESSAGES: Final = 20
 _OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
+IDENTIFY, TRACK, OTHER = 0, 1, 2
+"""The places of a bucket's messages by type in a timeline's counts of an hour (see `Timeline._types`)."""
 
 Seen = tuple[float | None, Position]
 
@@ -100,10 +106,14 @@ def bucket_label(start: int, resolution: str) -> str:
 class Bucket:
     """What happened in one bucket of event time."""
 
-    __slots__ = ("affected", "first", "outcomes", "rules")
+    __slots__ = ("affected", "first", "identifies", "outcomes", "rules", "tracks")
 
     def __init__(self) -> None:
         self.outcomes = [0] * len(OUTCOMES)
+        self.identifies = 0
+        self.tracks = 0
+        """Its messages of these types: the rules of identifies (and their traits) and of tracks are measured
+        against them (see `change_points`)."""
         self.rules: dict[str, int] = {}
         """Findings per rule code."""
         self.affected: dict[str, int] = {}
@@ -112,7 +122,7 @@ class Bucket:
         """Each rule's earliest event in the bucket (by time; ties by file name and line)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _bucket, (self.outcomes, self.rules, self.affected, self.first)
+        return _bucket, (self.outcomes, self.rules, self.affected, self.first, self.identifies, self.tracks)
 
     @property
     def events(self) -> int:
@@ -123,6 +133,8 @@ class Bucket:
         """This bucket's counts followed by `later_part`'s."""
         merged = Bucket()
         merged.outcomes = [mine + theirs for mine, theirs in zip(self.outcomes, later_part.outcomes, strict=True)]
+        merged.identifies = self.identifies + later_part.identifies
+        merged.tracks = self.tracks + later_part.tracks
         merged.rules = _added(self.rules, later_part.rules)
         merged.affected = _added(self.affected, later_part.affected)
         first = dict(self.first)
@@ -135,6 +147,7 @@ class Bucket:
         """Every sighting moved on by `lines`."""
         moved = Bucket()
         moved.outcomes, moved.rules, moved.affected = self.outcomes, self.rules, self.affected
+        moved.identifies, moved.tracks = self.identifies, self.tracks
         moved.first = {code: _shifted(seen, lines) for code, seen in self.first.items()}
         return moved
 
@@ -241,11 +254,13 @@ class Timeline:
     __slots__ = (
         "_groups",
         "_held",
+        "_hour_types",
         "_length",
         "_met",
         "_minute",
         "_pending",
         "_span",
+        "_types",
         "buckets",
         "first",
         "last",
@@ -268,9 +283,14 @@ class Timeline:
         seconds, or None) and kind (`_Group`, at the kind's number; None for a kind not met in the hour): a list
         indexed by a small number costs a fraction of a dict's lookup. `settle` counts them."""
         self._groups: list[_Group | None] = []
+        self._types: dict[Any, list[int]] = {}
+        """The events of `_pending` by hour and type: identifies, tracks and the others (`IDENTIFY`, `TRACK`,
+        `OTHER`)."""
+        self._hour_types: list[int] = []
         self._minute, self._length, self._held = "", -1, 0
         """The minute of the last event in Segment's form (`2024-03-01T10:00`, read), its time's length (-1 before
-        any) and its hour's groups; the places in the lists of groups held, at most `PENDING_GROUPS`."""
+        any) and its hour's groups and counts by type; the places in the lists of groups held, at most
+        `PENDING_GROUPS`."""
 
     def observe(self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision) -> None:
         """One decided event, at its event time (`hotjar_cli.core.eventtime`). Call `settle` when done.
@@ -310,6 +330,7 @@ class Timeline:
             groups = self._groups
             group = groups[kind] if kind < len(groups) else None
             if group is not None:
+                self._hour_types[_type_of(message)] += 1
                 group.count += 1
                 first = group.first
                 if first is not None:
@@ -335,13 +356,17 @@ class Timeline:
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = []
-            self._minute, self._length, self._groups = text[:16], len(text), groups
+                self._types[hour] = [0, 0, 0]
+            types = self._types[hour]
+            self._minute, self._length, self._groups, self._hour_types = text[:16], len(text), groups, types
         else:
             order = event_seconds(parsed)
             hour = None if order is None else int(order // 3600) * 3600
             groups = self._pending.get(hour)
             if groups is None:
                 groups = self._pending[hour] = []
+                self._types[hour] = [0, 0, 0]
+            types = self._types[hour]
         if kind < 0:
             kind = self._met.kind_of(decision)
         group = groups[kind] if kind < len(groups) else None
@@ -355,9 +380,11 @@ class Timeline:
             if added > 0:
                 groups.extend([None] * added)
                 self._held += added
+            types[_type_of(parsed)] += 1
             # Only findings have sightings to report: a kind without them keeps none.
             groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][2] else None)
             return
+        types[_type_of(parsed)] += 1
         group.count += 1
         first = group.first
         if first is None:
@@ -390,7 +417,8 @@ class Timeline:
     def settle(self) -> None:
         """Count the events held in groups into their buckets: every count is then complete."""
         pending, self._pending = self._pending, {}
-        self._minute, self._length, self._groups, self._held = "", -1, [], 0
+        types_of, self._types = self._types, {}
+        self._minute, self._length, self._groups, self._hour_types, self._held = "", -1, [], [], 0
         kinds = self._met.signatures
         codes_once: dict[int, tuple[str, ...]] = {}  # a kind's codes, each once: worked out once a kind
         for hour, groups in pending.items():
@@ -402,6 +430,9 @@ class Timeline:
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)
                 bucket = found if found is not None else self._new_bucket(start, start)
+            types = types_of[hour]
+            bucket.identifies += types[IDENTIFY]
+            bucket.tracks += types[TRACK]
             for kind, group in enumerate(groups):
                 if group is None:
                     continue
@@ -506,8 +537,8 @@ class Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
         copy.first, copy.last, copy._span = self.first, self.last, self._span
-        copy._met, copy._pending = Kinds(), {}
-        copy._minute, copy._length, copy._groups, copy._held = "", -1, [], 0
+        copy._met, copy._pending, copy._types = Kinds(), {}, {}
+        copy._minute, copy._length, copy._groups, copy._hour_types, copy._held = "", -1, [], [], 0
         return copy
 
     def shifted(self, lines: int) -> Timeline:
@@ -553,8 +584,11 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     # the morning's first with.
     busy: list[float] = []
     last_start = -START_BASELINE - 1
+    applies_to = RULES[code].applies_to if code in RULES else "message"
     for start, bucket in series:
-        events = bucket.events
+        events = (
+            bucket.identifies if applies_to == "identify" else bucket.tracks if applies_to == "track" else bucket.events
+        )
         if events < START_MESSAGES:
             continue
         share = bucket.affected.get(code, 0) / events
@@ -573,17 +607,39 @@ def bucket_record(start: int, resolution: str, bucket: Bucket) -> dict[str, Any]
     return {
         "start": bucket_label(start, resolution),
         "events": bucket.events,
+        "identifies": bucket.identifies,
+        "tracks": bucket.tracks,
         "outcomes": {outcome.value: bucket.outcomes[_OUTCOME_INDEX[outcome]] for outcome in Outcome},
         "rules": dict(sorted(bucket.rules.items())),
         "events_by_rule": dict(sorted(bucket.affected.items())),
     }
 
 
-def _bucket(outcomes: list[int], rules: dict[str, int], affected: dict[str, int], first: dict[str, Seen]) -> Bucket:
+def _bucket(
+    outcomes: list[int],
+    rules: dict[str, int],
+    affected: dict[str, int],
+    first: dict[str, Seen],
+    identifies: int,
+    tracks: int,
+) -> Bucket:
     """A bucket unpickled (see `Timeline.__reduce__`)."""
     bucket = Bucket()
     bucket.outcomes, bucket.rules, bucket.affected, bucket.first = outcomes, rules, affected, first
+    bucket.identifies, bucket.tracks = identifies, tracks
     return bucket
+
+
+def _type_of(parsed: Parsed) -> int:
+    """Where an event counts among its hour's messages by type: `IDENTIFY`, `TRACK` or `OTHER` (a line holding no
+    message among them)."""
+    if type(parsed) is SegmentMessage:
+        kind = parsed.type
+        if kind == "identify":
+            return IDENTIFY
+        if kind == "track":
+            return TRACK
+    return OTHER
 
 
 def _timeline(

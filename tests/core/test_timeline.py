@@ -94,6 +94,64 @@ def test_the_report_names_the_day_each_loss_started_and_its_first_line(
     assert f"│ on 2024-03-08: first 2024-03-08T13:00:00.000Z at changing.jsonl:{extra_from} " in rows["HJ206"]
 
 
+def minority_log(path: Path) -> tuple[int, int]:
+    """Ten days of 500 messages a day, 20 identifies and 20 tracks among pages: from day 5 every identify carries a
+    nested trait, from day 7 every track an event name Hotjar refuses. Returns the lines where each starts."""
+    lines: list[str] = []
+    nested_from = refused_from = 0
+    for day in range(10):
+        for number in range(500):
+            moment = (START + timedelta(days=day, seconds=number * 170)).isoformat().replace("+00:00", "Z")
+            message: dict[str, object] = {"type": "page", "userId": f"u{number % 40}", "timestamp": moment}
+            if number % 25 == 0:
+                traits: dict[str, object] = {"plan": "pro"}
+                if day >= 4:
+                    traits["address"] = {"city": "Berlin"}
+                    nested_from = nested_from or len(lines) + 1
+                message.update(type="identify", traits=traits)
+            elif number % 25 == 1:
+                message.update(type="track", event="Signed Up" if day < 6 else "Signed Up!!")
+                refused_from = refused_from or (len(lines) + 1 if day >= 6 else 0)
+            lines.append(json.dumps(message))
+    path.write_text("\n".join(lines) + "\n")
+    return nested_from, refused_from
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_a_loss_starts_among_the_messages_its_rule_applies_to_however_few_they_are(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Identifies and tracks are 4 % of the messages each: measured against every message, neither rule's share rose by
+    # the 5 percentage points a start takes, though every identify (or track) broke it from one day on.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")
+    log = tmp_path / "minority.jsonl"
+    nested_from, refused_from = minority_log(log)
+    _, out = cli("validate", log, "--format", "json", "--jobs", jobs, "--by", "day", "--fail-on", "never")
+    timeline = json.loads(out)["timeline"]
+    assert [(bucket["events"], bucket["identifies"], bucket["tracks"]) for bucket in timeline["buckets"]] == [
+        (500, 20, 20)
+    ] * 10
+    nested, refused = timeline["rules"]["HJ201"], timeline["rules"]["HJ303"]
+    assert nested["started"] == [
+        {
+            "bucket": "2024-03-05",
+            "first_example": {"time": nested["first_seen"]["time"], "file": str(log), "line": nested_from},
+        }
+    ]
+    assert refused["started"] == [
+        {
+            "bucket": "2024-03-07",
+            "first_example": {"time": refused["first_seen"]["time"], "file": str(log), "line": refused_from},
+        }
+    ]
+    assert timeline["rules"]["HJ101"]["started"] == []  # the pages, the same every day
+    monkeypatch.chdir(tmp_path)
+    _, text = cli("validate", "minority.jsonl", "--jobs", jobs, "--by", "day", "--fail-on", "never")
+    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ HJ")}
+    assert f"on 2024-03-05: first 2024-03-05T00:00:00.000Z at minority.jsonl:{nested_from} " in rows["HJ201"]
+    assert f"on 2024-03-07: first 2024-03-07T00:02:50.000Z at minority.jsonl:{refused_from} " in rows["HJ303"]
+
+
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
     log = tmp_path / "changing.jsonl"
     changing_log(log)
