@@ -20,6 +20,7 @@ from hotjar_cli.core.decode import (
     DECODE_ERRORS,
     MAX_LEVELS,
     TIMESTAMP,
+    TYPE,
     SegmentMessage,
     decode_fields,
     message_fields,
@@ -100,7 +101,7 @@ class CountingLoop:
             counted = inventory.observe_event(decision, fields, file, line) if inventory is not None else NOT_COUNTED
             kind = counted if counted >= 0 else kinds.kind_of(decision)  # once, for the summary and the time series
             if timeline is not None:
-                timeline.observe_message(file, line, None, message, decision, timestamp, kind, kinds)
+                timeline.observe_message(file, line, None, message, decision, timestamp, fields[TYPE], kind, kinds)
             if counted == NOT_COUNTED and inventory is not None:
                 inventory.observe_message(file, line, None, message, decision, timestamp, fields, kind)
             if kind < len(countable) and countable[kind]:

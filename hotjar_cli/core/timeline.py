@@ -304,9 +304,9 @@ class Timeline:
         takes the first branch; only a kind with findings keeps its first and last sighting.
         """
         if type(parsed) is SegmentMessage:
-            self.observe_message(file, line, index, parsed, decision, parsed.timestamp)
+            self.observe_message(file, line, index, parsed, decision, parsed.timestamp, parsed.type)
         else:
-            self._observe_any(file, line, index, parsed, decision, None)
+            self._observe_any(file, line, index, parsed, decision, None, OTHER)
 
     def observe_message(
         self,
@@ -316,10 +316,12 @@ class Timeline:
         message: SegmentMessage,
         decision: Decision,
         text: Any,
+        message_type: Any,
         kind: int = -1,
         kinds: Kinds | None = None,
     ) -> None:
-        """`observe` for a message (not a line that holds none), with its `timestamp` (`text`). `kind`: the number of
+        """`observe` for a message (not a line that holds none), with its `timestamp` (`text`) and `type`
+        (`message_type`: both read by the caller, which has them at hand). `kind`: the number of
         the decision's kind in `kinds`, when the caller knows it (else -1): it counts here when those are the kinds
         met here (a timeline takes kinds of its own once they grow past `PENDING_GROUPS`)."""
         if kind < 0 or kinds is not self._met:
@@ -330,7 +332,7 @@ class Timeline:
             groups = self._groups
             group = groups[kind] if kind < len(groups) else None
             if group is not None:
-                self._hour_types[_type_of(message)] += 1
+                self._hour_types[type_index(message_type)] += 1
                 group.count += 1
                 first = group.first
                 if first is not None:
@@ -343,13 +345,21 @@ class Timeline:
                     elif text == first[0] or text == last:
                         _tie(group, (text, file, line, index))
                 return
-        self._observe_any(file, line, index, message, decision, text, kind)
+        self._observe_any(file, line, index, message, decision, text, type_index(message_type), kind)
 
     def _observe_any(
-        self, file: str, line: int, index: int | None, parsed: Parsed, decision: Decision, text: Any, kind: int = -1
+        self,
+        file: str,
+        line: int,
+        index: int | None,
+        parsed: Parsed,
+        decision: Decision,
+        text: Any,
+        type_place: int,
+        kind: int = -1,
     ) -> None:
-        """`observe` for any event, with its `timestamp` (`text`, None when it has none) and the number of its
-        decision's kind in this timeline's kinds when known (else -1)."""
+        """`observe` for any event, with its `timestamp` (`text`, None when it has none), its place among the types
+        (`type_index`) and the number of its decision's kind in this timeline's kinds when known (else -1)."""
         if type(text) is str and is_segment_time(text) and ((prefix := text[:13]) in HOUR_STARTS or hour_start(prefix)):
             order: Any = text
             hour: Any = (prefix, len(text))  # times of one length compare as text
@@ -375,16 +385,16 @@ class Timeline:
             added = kind + 1 - len(groups)
             if added > 0 and self._held + added > PENDING_GROUPS:
                 self.settle()  # which starts kinds afresh once they are many (a kind's number is below their count)
-                self._observe_any(file, line, index, parsed, decision, text)
+                self._observe_any(file, line, index, parsed, decision, text, type_place)
                 return
             if added > 0:
                 groups.extend([None] * added)
                 self._held += added
-            types[_type_of(parsed)] += 1
+            types[type_place] += 1
             # Only findings have sightings to report: a kind without them keeps none.
             groups[kind] = _Group((order, file, line, index) if self._met.signatures[kind][2] else None)
             return
-        types[_type_of(parsed)] += 1
+        types[type_place] += 1
         group.count += 1
         first = group.first
         if first is None:
@@ -630,16 +640,12 @@ def _bucket(
     return bucket
 
 
-def _type_of(parsed: Parsed) -> int:
-    """Where an event counts among its hour's messages by type: `IDENTIFY`, `TRACK` or `OTHER` (a line holding no
-    message among them)."""
-    if type(parsed) is SegmentMessage:
-        kind = parsed.type
-        if kind == "identify":
-            return IDENTIFY
-        if kind == "track":
-            return TRACK
-    return OTHER
+def type_index(message_type: Any) -> int:
+    """Where a message of this `type` counts among its hour's messages by type: `IDENTIFY`, `TRACK` or `OTHER` (with
+    the lines that hold no message)."""
+    if message_type == "identify":
+        return IDENTIFY
+    return TRACK if message_type == "track" else OTHER
 
 
 def _timeline(

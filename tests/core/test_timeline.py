@@ -373,11 +373,13 @@ def test_a_kind_numbered_by_other_kinds_is_not_taken_for_one_met_here() -> None:
     decisions = [mapper.decide_message(message) for message in (rejected, accepted)]
     elsewhere.number(decisions[1])  # its number 0 there; the rejected track's number 0 here
     timeline.observe("log.jsonl", 1, None, rejected, decisions[0])
-    timeline.observe_message("log.jsonl", 2, None, accepted, decisions[1], accepted.timestamp, 0, elsewhere)
+    timeline.observe_message(
+        "log.jsonl", 2, None, accepted, decisions[1], accepted.timestamp, accepted.type, 0, elsewhere
+    )
     timeline.finish()
     (_, bucket), *_ = timeline.series("hour")[1]
     assert bucket.rules == {"HJ303": 1}
-    assert bucket.events == 2
+    assert (bucket.events, bucket.tracks) == (2, 2)
 
 
 def test_the_groups_held_stay_bounded_with_thousands_of_kinds_over_many_hours() -> None:
