@@ -16,16 +16,27 @@ from hotjar_cli.report.wording import counted
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
+GAPS_SAID = 5
+"""The spans without events a report names, at most: the longest (the others are counted)."""
 
 
 def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
     """A table with one row per rule: first and last seen (event time, file:line), and each change point with
-    its first example; on a `console` too narrow for that table, each rule's sightings stacked under it. Nothing
-    when the run collected no timeline."""
+    its first example; on a `console` too narrow for that table, each rule's sightings stacked under it. Then the
+    spans of event time without events (`gap_words`). Nothing when the run collected no timeline."""
     views = summary.views
-    if views is None or views.timeline is None or not summary.rules:
+    if views is None or views.timeline is None:
         return
     record = timeline_record(views.timeline, by)
+    if summary.rules:
+        yield from _rule_lines(summary, record, by, console)
+    gaps = gap_words(record["buckets"], record["by"])
+    if gaps:
+        yield Flow(words(gaps), indent=2)
+
+
+def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Console | None) -> Iterator[RenderableType]:
+    """The rules' table (or each rule's sightings stacked, on a narrow `console`)."""
     narrower = f"; {narrower_words(record['narrower'])}" if record["narrower"] is not None else ""
     untimed = record["untimed"]["events"]  # said, as the HTML report says it: they are in no row's times
     unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
@@ -63,3 +74,29 @@ def _where(seen: dict[str, Any] | None) -> Flow:
 
 def _started(start: dict[str, Any], lead: str = "") -> Flow:
     return Flow(words(f"on {start['bucket']}: first {visible(where(start['first_example']))}", "bold", lead))
+
+
+def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
+    """`No events in 2 spans of event time, between the first event and the last: 2024-03-14 to 2024-03-15 (2 days),
+    2024-03-20 (1 day)`, for the runs of empty buckets among `buckets` (the timeline record's, every one from the
+    first to the last): the longest `GAPS_SAID` in time order, and how many more. An outage, or an export that
+    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none."""
+    gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
+    run: list[str] = []
+    for place, bucket in enumerate(buckets):
+        if not bucket["events"]:
+            run.append(bucket["start"])
+            continue
+        if run:
+            gaps.append((place, run[0], run[-1], len(run)))
+            run = []
+    if not gaps:
+        return ""
+    said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
+    spans = ", ".join(
+        f"{first}{'' if first == last else f' to {last}'} ({counted(length, resolution)})"
+        for _, first, last, length in said
+    )
+    more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
+    where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
+    return f"No events in {where} of event time, between the first event and the last: {spans}{more}"

@@ -152,6 +152,48 @@ def test_a_loss_starts_among_the_messages_its_rule_applies_to_however_few_they_a
     assert f"on 2024-03-07: first 2024-03-07T00:02:50.000Z at minority.jsonl:{refused_from} " in rows["HJ303"]
 
 
+@pytest.mark.parametrize(
+    ("empty", "said"),
+    [
+        ((), ""),
+        ((4,), "No events in a span of event time, between the first event and the last: 2024-03-05 (1 day)"),
+        (
+            (4, 5, 8),
+            "No events in 2 spans of event time, between the first event and the last: 2024-03-05 to 2024-03-06 "
+            "(2 days), 2024-03-09 (1 day)",
+        ),
+        (
+            # The five longest, in time order, and the others counted.
+            (1, 3, 4, 6, 7, 8, 10, 12, 13, 15, 17),
+            "No events in 7 spans of event time, between the first event and the last: 2024-03-02 (1 day), "
+            "2024-03-04 to 2024-03-05 (2 days), 2024-03-07 to 2024-03-09 (3 days), 2024-03-11 (1 day), "
+            "2024-03-13 to 2024-03-14 (2 days), and 2 more",
+        ),
+    ],
+    ids=["none", "a-day", "two-spans", "past-five"],
+)
+def test_the_text_report_names_the_spans_of_event_time_without_events(
+    tmp_path: Path, empty: tuple[int, ...], said: str
+) -> None:
+    # An outage, or an export that missed days, shows as no events between the first and the last.
+    log = tmp_path / "gaps.jsonl"
+    days = [day for day in range(19) if day not in empty]
+    log.write_text(
+        "".join(
+            json.dumps(
+                {"type": "track", "userId": "u", "event": "Signed Up", "timestamp": f"2024-03-{day + 1:02d}T10:00:00Z"}
+            )
+            + "\n"
+            for day in days
+        )
+    )
+    code, out = cli("validate", log, "--fail-on", "never")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    found = [" ".join(lines[at : at + 3]) for at, line in enumerate(lines) if line.startswith("No events in")]
+    assert [text[: len(said)] for text in found] == ([said] if said else [])
+
+
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
     log = tmp_path / "changing.jsonl"
     changing_log(log)
