@@ -35,6 +35,7 @@ from hotjar_cli.report.site_view import (
     where,
 )
 from hotjar_cli.report.wording import counted
+from hotjar_cli.report.workflow import TEXT_ESCAPES, inert_hashes, inert_line
 
 TOP = 50
 """Names per kind the text and Markdown formats show of those whose data was lost, and as many of the kept ones
@@ -141,13 +142,10 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
     terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
     lines under each name. A name longer than its column folds over lines; one past `TEXT_NAME_CHARACTERS` is cut,
     with its length."""
-    # rich lays the text out; imported here, as in `text_width`, the other formats start without it (about 15 ms).
-    from hotjar_cli.report.layout import Flow, words
-
     width = width or text_width(out)
 
     def fitted(text: str, indent: int = 2) -> list[str]:
-        return [line.plain for line in Flow(words(text), indent).lines(width)]
+        return _shown_lines(text, indent, width)
 
     filtered = bool(record["summary"].get("filtered"))
     lines = [
@@ -251,23 +249,52 @@ def _cut(name: str, limit: int) -> tuple[str, str]:
     return shown, f" ({utf16_length(name):,} characters)" if cut else ""
 
 
-def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
-    """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
-    which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
-    None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter)."""
+GUARD_WIDENS = len(TEXT_ESCAPES.colon) - 1
+"""Cells a line is widened by when its first `:` is escaped (`inert_line`)."""
+
+
+def _shown_lines(text: str, indent: int, width: int) -> list[str]:
+    """The text folded at its spaces into lines of `width` cells, further lines indented, each line as it is written
+    (`inert_line`): escaped before it is measured, so that a name from the logs, whose `::` or `##[` the escape
+    makes five characters longer, is padded and folded as it is shown. Where a folded line would start with `::`,
+    the escape of its `:` took it past `width`: the text is then folded that much narrower."""
+    # rich lays the text out; imported here, the formats other than text start without it (about 15 ms).
     from rich.cells import cell_len
 
     from hotjar_cli.report.layout import Flow, words
 
+    chunks = words(inert_hashes(text))
+
+    def folded(room: int) -> list[str]:
+        return [inert_line(line.plain) for line in Flow(chunks, indent).lines(room)]
+
+    lines = folded(width)
+    if width > GUARD_WIDENS and any(cell_len(line) > width for line in lines):
+        lines = folded(width - GUARD_WIDENS)
+    return lines
+
+
+def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
+    """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
+    which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
+    None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter).
+    Cells are measured as they are shown (`inert_line` for a name, which starts its line, `inert_hashes` for the
+    others)."""
+    from rich.cells import cell_len
+
+    table = [[inert_hashes(cell) for cell in line] for line in table]
     # In cells, not characters: a CJK character or an emoji takes two.
-    widths = [max(cell_len(line[column]) for line in table) for column in range(len(table[0]))]
+    widths = [
+        max(cell_len(inert_line(line[column]) if column == 0 else line[column]) for line in table)
+        for column in range(len(table[0]))
+    ]
     room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
     if room < min(widths[0], NAME_COLUMN_MIN):
         return None
     widths[0] = min(widths[0], room)
     rows = []
     for line in table:
-        name, *folds = [part.plain for part in Flow(words(line[0]), 2).lines(widths[0])]
+        name, *folds = _shown_lines(line[0], 2, widths[0])
         cells = [name, *line[1:]]
         rows.append(
             [

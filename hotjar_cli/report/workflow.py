@@ -37,6 +37,28 @@ a log viewer that takes the colours out leaves a line that starts with `::` wher
 XML_ESCAPES = Escapes("&#58;", "&#35;")
 
 
+def _after_lead(line: str) -> str:
+    """The line less the whitespace and colour codes it starts with (`_LEAD`)."""
+    return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]  # it matches every text
+
+
+def inert_hashes(text: str, escapes: Escapes = TEXT_ESCAPES) -> str:
+    """The text with the second `#` of every `##[` escaped, as `InertLines` writes it wherever it lies in a line."""
+    return text.replace("##[", "#" + escapes.hash + "[") if "##[" in text else text
+
+
+def inert_line(line: str, escapes: Escapes = TEXT_ESCAPES) -> str:
+    """A whole line as `InertLines` writes it (`inert_hashes`, and its first `:` escaped where it would start with
+    `::`), which `InertLines` then writes as it is. A report that pads or folds text from the logs lays out the lines
+    this gives: each escape is five characters longer than what it stands for, and added after the padding it pushed
+    a guarded name's row out of line with the others."""
+    line = inert_hashes(line, escapes)
+    rest = _after_lead(line)
+    if rest[:2] == "::":
+        return line[: len(line) - len(rest)] + escapes.colon + rest[1:]
+    return line
+
+
 class InertLines:
     """A text stream written with no workflow command in it (see the module). A line is looked at whole once its end
     is written; what `flush` writes of a line before its end is made safe whatever may follow it."""
@@ -68,9 +90,8 @@ class InertLines:
         """A line made inert; `cut`: the part of one written before its end, whose last `#` (or `:` where only
         whitespace is before it) is escaped too, so that what follows cannot make a command of it."""
         escapes = self._escapes
-        if "##[" in line:
-            line = line.replace("##[", "#" + escapes.hash + "[")
-        rest = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]  # it matches every text
+        line = inert_hashes(line, escapes)
+        rest = _after_lead(line)
         if not self._started and (rest[:2] == "::" or (cut and rest == ":")):
             line = line[: len(line) - len(rest)] + escapes.colon + rest[1:]
         if cut:

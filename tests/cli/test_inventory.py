@@ -458,6 +458,53 @@ def test_wide_characters_in_names_keep_the_columns_aligned(tmp_path: Path, width
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= width
 
 
+GUARDED_EVENTS = [
+    "::error::forged ev",
+    "##[group]x",
+    "normal name",
+    f"{'a' * 30} ::{'b' * 30}",  # folded at 40 and 80 columns, its second line starting with `::`
+    "::" + "x " * 600,  # cut past 1,000 characters, and folded
+]
+
+
+def runner_commands(text: str) -> list[str]:
+    """The lines GitHub's runner reads as a workflow command: starting with `::` once trimmed, or holding `##[`."""
+    return [line for line in text.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_names_guarded_from_the_ci_log_keep_the_columns_aligned_and_within_the_width(
+    tmp_path: Path, width: int
+) -> None:
+    # `::error::forged` is shown as `\u003a:error::forged` and `##[` as `#\u0023[`, five characters longer: padded
+    # before that, their rows stood five columns right of the others, and a folded line went past the width.
+    log = tmp_path / "guarded.jsonl"
+    log.write_text(
+        lines_of(
+            *({"type": "track", "userId": "u1", "event": name} for name in GUARDED_EVENTS),
+            {"type": "identify", "userId": "u1", "traits": {"::warning::x": 1, "plan": 1, "##[error]y": 1}},
+        )
+    )
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(app, ["inventory", str(log)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert runner_commands(result.stdout) == []
+    assert "\\u003a:error::forged ev" in result.stdout and "#\\u0023[group]x" in result.stdout
+    attributes, events = result.stdout.split("\nEvents: ")
+    for table, rows in ((attributes, 4), (events, 6)):
+        # Where the fate column starts in the header and in each name's row: one column for all.
+        starts = [
+            match.start(1) - match.start()
+            for match in re.finditer(r"^\S.*?  (fate|kept #\d+|never-sent)\b", table, re.M)
+        ]
+        if width == 40:
+            assert starts == []  # each name on lines of its own, its values under it
+            assert table.count("    fate ") == rows - 1
+        else:
+            assert len(starts) == rows and len(set(starts)) == 1, table
+
+
 def test_names_added_over_centuries_give_a_slow_pace_and_say_the_site_fills_only_after_the_year_9999(
     tmp_path: Path,
 ) -> None:

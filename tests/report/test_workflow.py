@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotjar_cli.report.workflow import XML_ESCAPES, InertLines
+from hotjar_cli.report.workflow import XML_ESCAPES, InertLines, inert_line
 
 
 def runner_commands(text: str) -> list[str]:
@@ -74,3 +74,10 @@ def test_no_writing_of_colons_hashes_and_brackets_makes_a_command(pieces: list[s
     assert runner_commands(out) == []
     # Nothing is lost or added but the escapes.
     assert out.replace("\\u003a", ":").replace("\\u0023", "#") == "".join(pieces)
+
+
+@given(st.text(alphabet=" \t:#[]xem1;\x1b", max_size=16))
+def test_a_line_laid_out_as_inert_line_gives_it_is_written_as_it_is(line: str) -> None:
+    # A report pads and folds the text as it is shown, so `InertLines` must have nothing left to add to it.
+    assert written([line + "\n"]) == inert_line(line) + "\n"
+    assert written([inert_line(line) + "\n"]) == inert_line(line) + "\n"
