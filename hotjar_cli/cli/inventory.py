@@ -68,7 +68,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_ERROR
 from hotjar_cli.core.views import View
-from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv
+from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv, write_text
 from hotjar_cli.report.records import inventory_document
 from hotjar_cli.report.site_view import no_message_words
 from hotjar_cli.report.wording import counted
@@ -156,6 +156,7 @@ def inventory(
             output, common.sources, read_besides(known_attributes, known_events, pyproject_path), format.value == "html"
         ),
         redact=bool(pick(redact, pyproject.get("redact"), False)),
+        color=color.forced,
         progress=progress,
     )
     return execute(settings, talk)
@@ -171,6 +172,8 @@ class InventorySettings:
     format: InventoryFormat
     output: Path | None
     redact: bool
+    color: bool | None
+    """Colour in the text inventory: as `Reporter.color`."""
     progress: bool | None
 
 
@@ -195,6 +198,8 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             written = out if exact and settings.format is InventoryFormat.CSV else inert(settings.format.value, out)
             if settings.format is InventoryFormat.CSV:
                 escaped = write_csv(document, written, exact=exact)
+            elif settings.format is InventoryFormat.TEXT:
+                write_text(document, written, color=settings.color)
             else:
                 WRITERS[settings.format](document, written)
             written.flush()

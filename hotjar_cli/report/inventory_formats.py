@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hotjar_cli import __version__
 from hotjar_cli.core.jsvalues import utf16_length
@@ -36,6 +36,9 @@ from hotjar_cli.report.site_view import (
 )
 from hotjar_cli.report.wording import counted
 from hotjar_cli.report.workflow import TEXT_ESCAPES, inert_hashes, inert_line
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 TOP = 50
 """Names per kind the text and Markdown formats show of those whose data was lost, and as many of the kept ones
@@ -137,34 +140,44 @@ def text_width(out: TextIO) -> int:
     return Console(file=out).width
 
 
-def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) -> None:
+FATE_STYLES = {"kept": "green", "turned-away": "red", "never-sent": "yellow"}
+"""A fate's colour in the text inventory, as `validate` colours what Hotjar does with an event: kept green, lost to
+the full site red, lost to another rule yellow. The names themselves, text from the logs, are never coloured."""
+
+
+def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, color: bool | None = None) -> None:
     """Budgets, then the most frequent names of each kind in aligned columns, fitted to `width` (else the
     terminal's): where the columns of first and last sightings do not fit beside the others, they go on indented
     lines under each name. A name longer than its column folds over lines; one past `TEXT_NAME_CHARACTERS` is cut,
-    with its length."""
+    with its length. Coloured as `validate`'s text report is (`color` as `Reporter.color`): the title, headings and
+    budgets' labels in bold, a full budget's in red, each name's fate in its `FATE_STYLES`."""
+    # rich lays the text out; imported here, the other formats start without it (about 15 ms).
+    from rich.text import Text
+
+    from hotjar_cli.report.layout import report_console
+
     width = width or text_width(out)
 
-    def fitted(text: str, indent: int = 2) -> list[str]:
-        return _shown_lines(text, indent, width)
+    def fitted(text: str, indent: int = 2) -> list[Text]:
+        return [Text(line) for line in _shown_lines(text, indent, width)]
 
     filtered = bool(record["summary"].get("filtered"))
+    title = "hotjar-cli inventory"
     lines = [
-        *fitted(f"hotjar-cli inventory: {span_words(record)}"),
+        *_styled(fitted(f"{title}: {span_words(record)}"), "bold", 0, len(title)),
         *(fitted(f"{no_message}.") if (no_message := no_message_words(record)) else []),
         *_incomplete_lines(record, fitted),
-        *(
-            line
-            for label, key, option in BUDGETS
-            for text in (
-                budget_line(label, record[key]["budget"], span=record["span"], filtered=filtered, option=option),
-                *filter(None, [order_words(record[key])]),
-            )
-            for line in fitted(text)
-        ),
     ]
+    for label, key, option in BUDGETS:
+        budget = record[key]["budget"]
+        text = budget_line(label, budget, span=record["span"], filtered=filtered, option=option)
+        lines += _styled(fitted(text), "bold red" if budget["full"] else "bold", 0, len(label))
+        order = order_words(record[key])
+        if order:
+            lines += fitted(order)
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
-        lines += ["", *fitted(f"{label}: {names_words(kind)}")]
+        lines += [Text(), *_styled(fitted(f"{label}: {names_words(kind)}"), "bold", 0, len(label))]
         unnamed = unnamed_words(kind)
         if unnamed:
             lines += fitted(f"{unnamed}.")
@@ -190,21 +203,26 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
                 if counts_known(row)
                 else (UNKNOWN, UNKNOWN)
             )
-        beside = _aligned([[*line, *sightings] for line, sightings in zip(table, seen, strict=True)], width)
+        # The header in bold, each name's fate (the second column) in its colour.
+        styles = ["bold", *(FATE_STYLES[row["fate"]] for row in rows)]
+        beside = _aligned([[*line, *sightings] for line, sightings in zip(table, seen, strict=True)], width, styles)
         if beside is not None:
             lines += [line for row_lines in beside for line in row_lines]
         else:
             # Narrower still, each name on lines of its own and its values, labelled, under it.
-            main = _aligned(table, width)
-            for number, row_lines in enumerate(main or table):
+            main = _aligned(table, width, styles)
+            for number in range(len(table)):
                 if main is None and number:
                     lines += fitted(table[number][0], 4)
                     values = ", ".join(
                         f"{label} {value}" for label, value in zip(table[0][1:], table[number][1:], strict=True)
                     )
-                    lines += fitted(f"    {values}", 6)
+                    fate_at = len("    fate ")
+                    lines += _styled(
+                        fitted(f"    {values}", 6), styles[number], fate_at, fate_at + len(table[number][1])
+                    )
                 elif main is not None:
-                    lines += row_lines
+                    lines += main[number]
                 if number:
                     first, last = seen[number]
                     lines += fitted(f"    first seen {first}", 6) + fitted(f"    last seen {last}", 6)
@@ -214,16 +232,29 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None) ->
         more = _remainder_line(kind, rows, "value" if key == "attributes" else "message")
         if more:
             lines += fitted(more)
-    lines += ["", *fitted(record["users_note"] + ".")]
-    out.write("\n".join(lines) + "\n")
+    lines += [Text(), *fitted(record["users_note"] + ".")]
+    console = report_console(out, color)
+    if console.color_system is None:  # no colour, nor bold: the lines as they are, without rich's rendering
+        out.write("\n".join(line.plain for line in lines) + "\n")
+    else:
+        console.print(Text("\n").join(lines), soft_wrap=True)
 
 
-def _incomplete_lines(record: dict[str, Any], fitted: Callable[[str, int], list[str]]) -> list[str]:
-    """What the text inventory says of files it could not read to their end: the inventory is partial."""
+def _styled(lines: list[Text], style: str, start: int, end: int) -> list[Text]:
+    """The lines, the characters from `start` to `end` of the first one in `style` (words of the report's own)."""
+    lines[0].stylize(style, start, end)
+    return lines
+
+
+def _incomplete_lines(record: dict[str, Any], fitted: Callable[..., list[Text]]) -> list[Text]:
+    """What the text inventory says of files it could not read to their end: the inventory is partial (in bold red,
+    as `validate` says a file it could not read; the files' names and errors, text from the input, uncoloured)."""
     incomplete = incomplete_words(record["errors"])
     if incomplete is None:
         return []
     lines = fitted(f"{incomplete}:", 2)
+    for line in lines:
+        line.stylize("bold red")  # words of its own, none from the input
     for error in record["errors"]:
         lines += fitted(visible("  " + ": ".join(unread_words(error))), 4)
     return lines
@@ -274,13 +305,14 @@ def _shown_lines(text: str, indent: int, width: int) -> list[str]:
     return lines
 
 
-def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
+def _aligned(table: list[list[str]], width: int, styles: list[str]) -> list[list[Text]] | None:
     """The rows of a table as lines within `width`, each column as wide as its widest cell but the first, the names,
     which takes the room the others leave: a name wider than that folds at its spaces onto further lines, indented.
     None when the other columns leave the names less than `NAME_COLUMN_MIN` cells (or their longest, if shorter).
     Cells are measured as they are shown (`inert_line` for a name, which starts its line, `inert_hashes` for the
-    others)."""
+    others). `styles`: the header's, then each row's fate's (its second cell; a name is never styled)."""
     from rich.cells import cell_len
+    from rich.text import Text
 
     table = [[inert_hashes(cell) for cell in line] for line in table]
     # In cells, not characters: a CJK character or an emoji takes two.
@@ -293,18 +325,16 @@ def _aligned(table: list[list[str]], width: int) -> list[list[str]] | None:
         return None
     widths[0] = min(widths[0], room)
     rows = []
-    for line in table:
+    for number, (line, style) in enumerate(zip(table, styles, strict=True)):
         name, *folds = _shown_lines(line[0], 2, widths[0])
-        cells = [name, *line[1:]]
-        rows.append(
-            [
-                "  ".join(
-                    cell + " " * (column_width - cell_len(cell))
-                    for cell, column_width in zip(cells, widths, strict=True)
-                ).rstrip(),
-                *folds,
-            ]
-        )
+        shown = Text()
+        for column, (cell, column_width) in enumerate(zip([name, *line[1:]], widths, strict=True)):
+            if column:
+                shown.append("  ")
+            shown.append(cell, style if number == 0 or column == 1 else "")
+            shown.append(" " * (column_width - cell_len(cell)))
+        shown.rstrip()
+        rows.append([shown, *(Text(fold) for fold in folds)])
     return rows
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
+from typing import TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -36,6 +37,24 @@ def written_to_a_file(out: object) -> bool | None:
         return False if stat.S_ISREG(os.fstat(out.fileno()).st_mode) else None  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError):  # no descriptor (a StringIO, a test's capture), or closed
         return None
+
+
+def report_console(out: TextIO, color: bool | None) -> OutputConsole:
+    """The console a text report prints to `out`, coloured as `--color` asks: `color` as `Reporter.color`.
+
+    None (`auto`): as rich decides for `out` (a terminal, unless NO_COLOR; a pipe too with FORCE_COLOR), never a file
+    (`written_to_a_file`). True (`always`) colours a pipe or a file too, whatever NO_COLOR says; False (`never`)
+    writes no escape at all."""
+    if color is None:
+        return OutputConsole(file=out, highlight=False, soft_wrap=False, force_terminal=written_to_a_file(out))
+    return OutputConsole(
+        file=out,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=color or None,
+        no_color=not color,
+        color_system="standard" if color else None,
+    )
 
 
 Chunk = tuple[str, str]

@@ -16,7 +16,7 @@ from hotjar_cli.core.summary import Example
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, details, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.layout import Chunk, Flow, OutputConsole, fits, words, written_to_a_file
+from hotjar_cli.report.layout import Chunk, Flow, fits, report_console, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
 from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from, stopped_words
@@ -44,19 +44,7 @@ class TextReporter(Reporter):
         console: Console | None = None,
     ) -> None:
         super().__init__(out, redact, color)
-        if console is None and color is None:
-            console = OutputConsole(file=out, highlight=False, soft_wrap=False, force_terminal=written_to_a_file(out))
-        elif console is None:
-            # `--color always` colours a pipe or a file too, whatever NO_COLOR says; `never` writes no escape at all.
-            console = OutputConsole(
-                file=out,
-                highlight=False,
-                soft_wrap=False,
-                force_terminal=color or None,
-                no_color=not color,
-                color_system="standard" if color else None,
-            )
-        self.console = console
+        self.console = console or report_console(out, color)
 
     def finish(self, report: Report) -> None:
         """Print the report."""

@@ -505,6 +505,64 @@ def test_names_guarded_from_the_ci_log_keep_the_columns_aligned_and_within_the_w
             assert len(starts) == rows and len(set(starts)) == 1, table
 
 
+COLOUR_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_color_always_colours_the_text_inventory_and_nothing_from_the_logs(tmp_path: Path, width: int) -> None:
+    # `--color always` coloured only the progress bar on stderr: the report itself was never coloured.
+    log = tmp_path / "colours.jsonl"
+    log.write_text(
+        lines_of(
+            *({"type": "track", "userId": "u1", "event": name} for name in GUARDED_EVENTS),
+            {"type": "track", "userId": "u1", "event": "evil\x1b[31mred"},
+            {"type": "identify", "userId": "u1", "traits": {"::warning::x": 1, "plan\x1b]0;t\x07": 1}},
+        )
+    )
+    args = ["inventory", str(log), "--max-events", "2"]
+    env = ENV | {"COLUMNS": str(width)}  # NO_COLOR set: `always` colours all the same, as validate's report
+    coloured = CliRunner(env=env).invoke(app, [*args, "--color", "always"]).stdout
+    plain = CliRunner(env=env).invoke(app, [*args, "--color", "never"]).stdout
+    assert "\x1b" not in plain
+    # The only escapes are colours of the report's own; taken out, the report is the plain one.
+    assert COLOUR_CODE.sub("", coloured) == plain
+    assert "\x1b[1mhotjar-cli inventory\x1b[0m" in coloured
+    assert "\x1b[1;31mevent budget\x1b[0m" in coloured  # full
+    for fate, code in (("kept #1", "32"), ("turned-away", "31"), ("never-sent", "33")):
+        assert f"\x1b[{code}m{fate}\x1b[0m" in coloured, fate
+    # No name is coloured, nor any line of one: each starts uncoloured where the names are listed.
+    names = coloured[coloured.index("\x1b[1mAttributes") :]
+    assert not [
+        line
+        for line in names.splitlines()
+        if line.startswith(("\\u003a:", "#\\u0023[", "evil", "plan")) and COLOUR_CODE.match(line)
+    ]
+    assert runner_commands(COLOUR_CODE.sub("", coloured)) == []
+
+
+def test_the_text_inventory_is_coloured_when_and_where_validates_is(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(lines_of({"type": "track", "userId": "u1", "event": "Signed Up"}))
+    env = {"COLUMNS": "80"}
+    # A pipe: coloured with FORCE_COLOR (a CI log) or --color always; never with NO_COLOR and auto, nor by default.
+    for extra, options, colour in (
+        ({}, [], False),
+        ({"FORCE_COLOR": "1"}, [], True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, ["--color", "never"], False),
+        ({"NO_COLOR": "1"}, ["--color", "always"], True),
+    ):
+        out = CliRunner(env=env | extra).invoke(app, ["inventory", str(log), *options]).stdout
+        assert ("\x1b[32mkept #1" in out) is colour, (extra, options)
+    # A file: never by auto, even with FORCE_COLOR; with --color always, yes.
+    for options, colour in (([], False), (["--color", "always"], True)):
+        report = tmp_path / f"inventory-{colour}.txt"
+        result = CliRunner(env=env | {"FORCE_COLOR": "1"}).invoke(
+            app, ["inventory", str(log), "-o", str(report), *options]
+        )
+        assert result.exit_code == 0, result.output
+        assert ("\x1b[32mkept #1" in report.read_text()) is colour
+
+
 def test_names_added_over_centuries_give_a_slow_pace_and_say_the_site_fills_only_after_the_year_9999(
     tmp_path: Path,
 ) -> None:
