@@ -53,6 +53,7 @@ from hotjar_cli.core.tally import (
     Taken,
     Tally,
     Where,
+    day_of,
     js_type_number,
     merged_days,
     new_tally,
@@ -774,6 +775,8 @@ class Inventory:
         "earliest",
         "events",
         "latest",
+        "left_out_days",
+        "left_out_shift",
         "observe_event",
     )
 
@@ -803,6 +806,11 @@ class Inventory:
         """Timed events by day since 1970, in bins of `1 << day_shift` days (see `Tally.days`): where the event times
         of the logs lie, so that the pace of new names is measured where they lie, not over the far-off clocks of a
         few devices (`hotjar_cli.report.site_view.pace_window`)."""
+        self.left_out_shift = 0
+        self.left_out_days: dict[int, DayBin] = {}
+        """The timed messages the filters left out (`offer_only`), binned as `days`: they still take the site's slots,
+        so the slots used describe the site up to the latest of them too, which the fill is projected from
+        (`hotjar_cli.report.site_view.site_as_of`). Counted apart from `days`, which the pace is measured over."""
         self._tally = tally(bounds.exact_users, decisions_held)
         # Bound once: compiled, a method called on an object not compiled is looked up by name at every call.
         self._observe_held = self._tally.observe_held
@@ -869,11 +877,17 @@ class Inventory:
         self.earliest, self.latest = min(timed, default=None), max(timed, default=None)
         for inventory in kept:
             self._add_days(inventory.day_shift, inventory.days)
+            self._add_left_out_days(inventory.left_out_shift, inventory.left_out_days)
 
     def _add_days(self, shift: int, days: dict[int, DayBin]) -> None:
         """Events by day counted elsewhere added to these (`merged_days`)."""
         if days:
             self.day_shift, self.days = merged_days(self.day_shift, self.days, shift, days)
+
+    def _add_left_out_days(self, shift: int, days: dict[int, DayBin]) -> None:
+        """Messages left out by the filters, by day, counted elsewhere added to these (`merged_days`)."""
+        if days:
+            self.left_out_shift, self.left_out_days = merged_days(self.left_out_shift, self.left_out_days, shift, days)
 
     def _watch(self) -> None:
         """Tell the tally the attribute names' slots, and whether the site is offered no more names."""
@@ -883,7 +897,14 @@ class Inventory:
     def __reduce__(self) -> tuple[Any, ...]:
         # What the tally holds stays behind: it is settled first, each name as it will be sent (`Names.send`).
         self.settle()
-        return _inventory, (self.attributes, self.events, self.earliest, self.latest, self.day_shift, self.days)
+        return _inventory, (
+            self.attributes,
+            self.events,
+            self.earliest,
+            self.latest,
+            (self.day_shift, self.days),
+            (self.left_out_shift, self.left_out_days),
+        )
 
     def settle(self) -> None:
         """Take the times and counts not yet settled in: every name's record, and the span, are then complete.
@@ -925,6 +946,10 @@ class Inventory:
         fields = message_fields(message)
         when = segment_text(fields[TIMESTAMP])
         where = (event_seconds(message) if when is None else when, file, line, index)
+        day = day_of(where[0])
+        if day is not None:
+            value = float(seconds(where[0]))
+            self._add_left_out_days(0, {day: (1, value, value)})
         kind = fields[TYPE]
         if kind == "track":
             name = fields[EVENT]
@@ -1161,6 +1186,7 @@ class Inventory:
         )
         self.latest = max((value for value in (self.latest, later_part.latest) if value is not None), default=None)
         self._add_days(later_part.day_shift, later_part.days)
+        self._add_left_out_days(later_part.left_out_shift, later_part.left_out_days)
 
     def shift(self, lines: int) -> None:
         """Every sighting moved on by `lines`, in place: a part of a file read on its own."""
@@ -1184,8 +1210,8 @@ def _inventory(
     events: Names,
     earliest: float | None,
     latest: float | None,
-    day_shift: int,
-    days: dict[int, DayBin],
+    days: tuple[int, dict[int, DayBin]],
+    left_out_days: tuple[int, dict[int, DayBin]],
 ) -> Inventory:
     """An inventory of these names, holding nothing by identity: unpickled (see `Names.__reduce__`). A name is given
     a slot in its tally when it is next met (see `_slot`)."""
@@ -1193,7 +1219,8 @@ def _inventory(
     inventory.attributes, inventory.events = attributes, events
     inventory._watch()
     inventory.earliest, inventory.latest = earliest, latest
-    inventory.day_shift, inventory.days = day_shift, days
+    inventory.day_shift, inventory.days = days
+    inventory.left_out_shift, inventory.left_out_days = left_out_days
     return inventory
 
 

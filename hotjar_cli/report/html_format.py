@@ -38,6 +38,7 @@ from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
     NO_NEW_NAMES,
     UNKNOWN,
+    as_of_words,
     counts_known,
     incomplete_words,
     inventory_record,
@@ -508,7 +509,8 @@ SLOTS_DRAWN = 1_000
 10,000 event names, or a limit raised with `--max-attributes`) as one bar, so the page stays small."""
 
 
-def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any], filtered: bool) -> str:
+def _budget(label: str, inventory: dict[str, Any], key: str, option: str, filtered: bool) -> str:
+    kind, span = inventory[key], inventory["span"]
     budget = kind["budget"]
     parts = [
         f"<h3>{_e(label)}: {_e(used_words(budget))}</h3>",
@@ -526,6 +528,9 @@ def _budget(label: str, kind: dict[str, Any], option: str, span: dict[str, Any],
     else:
         pace = pace_words(budget, span, filtered, option) or NO_NEW_NAMES
         parts.append(f"<p>{_e(pace[0].upper() + pace[1:])}.</p>")
+    as_of = as_of_words(budget, inventory, filtered)
+    if as_of is not None:
+        parts.append(f"<p>{_e(as_of)}.</p>")
     order = order_words(kind)
     if order is not None:
         parts.append(f"<p>{_e(order[0].upper() + order[1:])}.</p>")
@@ -702,8 +707,8 @@ def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
     """The budgets and the table of names; `filtered`: whether the filters left events out (see `pace_words`)."""
     return [
         "<h2>The site's budgets</h2>",
-        _budget("Attribute names", inventory["attributes"], "--known-attributes", inventory["span"], filtered),
-        _budget("Event names", inventory["events"], "--known-events", inventory["span"], filtered),
+        _budget("Attribute names", inventory, "attributes", "--known-attributes", filtered),
+        _budget("Event names", inventory, "events", "--known-events", filtered),
         "<h2>Inventory</h2>",
         inventory_table(inventory),
     ]

@@ -19,6 +19,7 @@ from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
     NO_NEW_NAMES,
     UNKNOWN,
+    as_of_words,
     counts_known,
     incomplete_words,
     listing_order,
@@ -74,10 +75,12 @@ def budget_line(
     line = f"{label}: {used_words(budget)}"
     if budget["full"]:
         if budget["filled_at"] is not None:
-            return f"{line}; full since {show(where(budget['filled_at']))}"
-        return f"{line}; full before these logs"
-    pace = pace_words(budget, span, filtered, option)
-    return f"{line}; {pace or NO_NEW_NAMES}"
+            line = f"{line}; full since {show(where(budget['filled_at']))}"
+        else:
+            line = f"{line}; full before these logs"
+    else:
+        line = f"{line}; {pace_words(budget, span, filtered, option) or NO_NEW_NAMES}"
+    return line
 
 
 BUDGETS = (("attribute budget", "attributes", "--known-attributes"), ("event budget", "events", "--known-events"))
@@ -172,9 +175,8 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, co
         budget = record[key]["budget"]
         text = budget_line(label, budget, span=record["span"], filtered=filtered, option=option)
         lines += _styled(fitted(text), "bold red" if budget["full"] else "bold", 0, len(label))
-        order = order_words(record[key])
-        if order:
-            lines += fitted(order)
+        for said in filter(None, [as_of_words(budget, record, filtered), order_words(record[key])]):
+            lines += fitted(said)
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         lines += [Text(), *_styled(fitted(f"{label}: {names_words(kind)}"), "bold", 0, len(label))]
@@ -483,6 +485,9 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     for label, key, option in BUDGETS:
         budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
         lines.append(f"- {budget}")
+        as_of = as_of_words(record[key]["budget"], record, filtered)
+        if as_of is not None:
+            lines.append(f"  {text(as_of)}.")
         order = order_words(record[key])
         if order is not None:
             lines.append(f"  {text(order)}.")

@@ -17,7 +17,7 @@ from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED, EVENT_LIMIT_EXCEEDED, RULES, Effect
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
-from hotjar_cli.core.tally import DAY_SECONDS
+from hotjar_cli.core.tally import DAY_SECONDS, DayBin, merged_days
 from hotjar_cli.core.timeline import (
     MAX_BUCKETS,
     RESOLUTIONS,
@@ -142,6 +142,29 @@ def pace_words(
     return words
 
 
+def as_of_words(budget: dict[str, Any], record: dict[str, Any], filtered: bool) -> str | None:
+    """`The slots used are the site's as of 2024-03-21T23:00:00.000Z, the latest event read: the messages the filters
+    left out take slots too; ...` for a budget of the inventory record when the filters left out messages later than
+    the events they left (or left none with a time): the slots used, and where the site filled, are then the site's
+    after the span the report is of, and a fill is projected from there (`site_as_of`). None otherwise: the budget is
+    the site's at the end of that span. `record`: the inventory record (`inventory_record`); `filtered`: whether the
+    filters left events out. Every human format of the inventory says it in these words, after the budget's."""
+    as_of, last = record["site_as_of"], record["span"]["last"]
+    if not filtered or as_of is None:
+        return None
+    if last is not None and datetime.fromisoformat(as_of) <= datetime.fromisoformat(last):
+        return None
+    words = (
+        f"The slots used are the site's as of {as_of}, the latest event read: the messages the filters left out take "
+        "slots too"
+    )
+    if budget["projected_fill"] is not None:
+        words += "; the pace is that of the span the filters left, and the fill is projected from there"
+    elif budget["new_per_week"] is not None:
+        words += "; the pace is that of the span the filters left"
+    return words
+
+
 def _pace_words(
     budget: dict[str, Any], span: dict[str, Any] | None, filtered: bool, window: dict[str, Any] | None
 ) -> str | None:
@@ -149,7 +172,9 @@ def _pace_words(
     if pace is not None:
         fill = budget["projected_fill"]
         # A budget with room has free slots: no fill date means one past the years a date holds.
-        when = f"full on {fill}" if fill else "full only after the year 9999"
+        # To the day: a pace of names a week, measured over days, tells no hour of the fill, and the JSON's exact
+        # instant read to the millisecond as a forecast far surer than it is.
+        when = f"full on {fill.split('T')[0]}" if fill else "full only after the year 9999"
         # The JSON's number as it is, without the zeros of a float: 14, not 14.0; 18.24 and 0.00022 as they are.
         shown = f"{Decimal(repr(pace)):,f}"
         if "." in shown:
@@ -282,9 +307,11 @@ def _names_record(
     redact: bool,
     limits: Limits,
     window: dict[str, Any] | None = None,
+    as_of: float | None = None,
 ) -> dict[str, Any]:
     """A kind's budget, names and remainder; its pace measured from `earliest` to `latest`, or within the `window`
-    where all but a few far-off event times lie (`pace_window`)."""
+    where all but a few far-off event times lie (`pace_window`), and its fill projected from `as_of` (`site_as_of`)
+    when that is later: the slots used are the site's up to there."""
     slots = names.site()
     held = names.held()
     attribute = names.kind == "attribute"
@@ -364,7 +391,11 @@ def _names_record(
         pace = taken / ((latest - earliest) / WEEK)
         budget["new_per_week"] = _weekly_pace(pace)
         if budget["free"]:
-            budget["projected_fill"] = iso(round(latest + budget["free"] / pace * WEEK))
+            # From where the slots used are counted to: the messages the filters left out after the span the pace is
+            # measured over still took slots (or took none), and projected from the span's end, `--until` made a
+            # site the logs show at 84 slots for two weeks more "full" two days after it.
+            start = latest if as_of is None else max(latest, as_of)
+            budget["projected_fill"] = iso(round(start + budget["free"] / pace * WEEK))
     names_record: dict[str, Any] = {
         "budget": budget,
         "names": rows,
@@ -430,10 +461,12 @@ def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict
     `limits`: the run's, for `--redact`, which masks an event name they find fault with (`event_name_at_fault`)."""
     earliest, latest = inventory.earliest, inventory.latest
     window = pace_window(inventory)
+    as_of = site_as_of(inventory)
     return {
         "span": {"first": iso(earliest), "last": iso(latest)},
-        "attributes": _names_record(inventory.attributes, earliest, latest, redact, limits, window),
-        "events": _names_record(inventory.events, earliest, latest, redact, limits, window),
+        "site_as_of": iso(as_of),
+        "attributes": _names_record(inventory.attributes, earliest, latest, redact, limits, window, as_of),
+        "events": _names_record(inventory.events, earliest, latest, redact, limits, window, as_of),
         "users_note": USERS_NOTE,
     }
 
@@ -444,11 +477,36 @@ def pace_window(inventory: Inventory) -> dict[str, Any] | None:
     twice as long: `{"since", "until", "events_outside"}`, and the first and last event time within it, which the pace
     of new names is measured between (`first`, `last`; in seconds, `earliest`, `latest`). None when no time lies so
     far off, or the logs hold too few (under 100) to tell."""
-    earliest, latest = inventory.earliest, inventory.latest
-    if earliest is None or latest is None or not inventory.days:
+    return _window_of(inventory.day_shift, inventory.days, inventory.earliest, inventory.latest)
+
+
+def site_as_of(inventory: Inventory) -> float | None:
+    """The latest event time of every message read, those the filters left out included (`Inventory.left_out_days`),
+    in seconds: the slots used describe the site up to there, so a fill is projected from there. Measured, as the
+    pace is (`pace_window`), where all but a few far-off event times lie: one device's clock in 2099 among the
+    messages `--until` left out would otherwise project every fill from 2099. Without such messages, the latest event
+    time the pace is measured to; None when no message read has a readable event time."""
+    shift, days = inventory.day_shift, inventory.days
+    timed = [when for when in (inventory.earliest, inventory.latest) if when is not None]
+    if inventory.left_out_days:
+        left_out = inventory.left_out_days.values()
+        timed += [min(each[1] for each in left_out), max(each[2] for each in left_out)]
+        shift, days = merged_days(shift, dict(days), inventory.left_out_shift, inventory.left_out_days)
+    if not timed:
         return None
-    width = (1 << inventory.day_shift) * DAY_SECONDS
-    bins = sorted(inventory.days.items())
+    window = _window_of(shift, days, min(timed), max(timed))
+    return max(timed) if window is None else float(window["latest"])
+
+
+def _window_of(
+    shift: int, days: dict[int, DayBin], earliest: float | None, latest: float | None
+) -> dict[str, Any] | None:
+    """`pace_window` of the timed events binned in `days` (bins of `1 << shift` days, see `Tally.days`), whose
+    earliest and latest event time are `earliest` and `latest`."""
+    if earliest is None or latest is None or not days:
+        return None
+    width = (1 << shift) * DAY_SECONDS
+    bins = sorted(days.items())
     spans = [(day * width, (day + 1) * width, events) for day, (events, _, _) in bins]
     window = shortest_window(spans, PACE_OUTSIDE_SHARE)
     if window is None:

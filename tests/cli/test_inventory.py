@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import io
 import json
 import os
@@ -600,7 +601,7 @@ def test_a_pace_under_a_hundredth_of_a_name_a_week_still_projects_when_the_site_
     assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(seconds=1)
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", log, "--format", format, "--max-attributes", "3")[1].split())
-        assert f"0.0038 new names a week, full on {budget['projected_fill']} at that pace" in out, format
+        assert f"0.0038 new names a week, full on {budget['projected_fill'][:10]} at that pace" in out, format
         assert "too short a span" not in out, format
 
 
@@ -634,7 +635,7 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
     assert "no new name" in " ".join(cli("inventory", clocks, "--format", "text")[1].split())
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", clocks, "--format", format, "--max-attributes", "1000")[1].split())
-        pace = f"400 new names a week, full on {budget['projected_fill']} at that pace"
+        pace = f"400 new names a week, full on {budget['projected_fill'][:10]} at that pace"
         window = (
             "over 2024-03-01T00:00:00.000Z to 2024-03-07T23:59:58.999Z"  # the event times the pace is measured over
         )
@@ -1506,3 +1507,78 @@ def test_the_markdown_inventory_shows_the_types_of_an_attributes_values_as_the_t
     rows = {line.split(" | ")[0]: line.split(" | ") for line in out.splitlines() if line.startswith("| `")}
     assert sorted(rows["| `plan`"][4].split()) == ["null:1", "string:2"]
     assert rows["| `seats`"][4] == "number:1"
+
+
+def three_weeks_filling_then_still(path: Path) -> None:
+    """21 days of hourly identifies: ten new trait names a day on the first 8 days (and `plan`), then only `plan`."""
+    path.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": f"u{hour % 7}",
+                    "traits": {"plan": "pro", **({f"t_{hour}": 1} if hour < 8 * 24 and hour % 24 < 10 else {})},
+                    "timestamp": (START + timedelta(hours=hour)).isoformat().replace("+00:00", "Z"),
+                }
+                for hour in range(21 * 24)
+            )
+        )
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_window_of_since_and_until_projects_the_fill_from_the_latest_event_read(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 81 slots taken by 2024-03-08, then two weeks of nothing new. --since 03-03 --until 03-06 measures the pace over
+    # those three days (right), but projected it from 03-05T23:00: "full on 2024-03-07", which the logs contradict.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "weeks.jsonl"
+    three_weeks_filling_then_still(log)
+    window = ("--since", "2024-03-03", "--until", "2024-03-06")
+    record = json.loads(cli("inventory", log, "--format", "json", "--jobs", jobs, *window)[1])
+    budget = record["attributes"]["budget"]
+    assert budget["used"] == 81 and record["span"]["last"] == "2024-03-05T23:00:00.000Z"
+    assert record["site_as_of"] == "2024-03-21T23:00:00.000Z"  # the messages left out after --until included
+    assert budget["new_per_week"] == round(30 / (71 / 168), 2)  # 30 names over the 71 hours left, as before
+    projected = datetime(2024, 3, 21, 23, tzinfo=UTC) + timedelta(weeks=19 / budget["new_per_week"])
+    assert abs(datetime.fromisoformat(budget["projected_fill"]) - projected) < timedelta(minutes=1)
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--format", format, "--jobs", jobs, *window)[1].split())
+        out = html.unescape(out.replace("\\", ""))  # Markdown's escapes and HTML's references taken out
+        assert f"full on {budget['projected_fill'][:10]} at that pace" in out, format  # to the day
+        assert (
+            "The slots used are the site's as of 2024-03-21T23:00:00.000Z, the latest event read: the messages " in out
+        )
+        assert "the fill is projected from there" in out, format
+    # Unfiltered, the span is the site's: nothing more to say.
+    whole = json.loads(cli("inventory", log, "--format", "json", "--jobs", jobs)[1])
+    assert whole["site_as_of"] == whole["span"]["last"]
+    assert "the latest event read" not in cli("inventory", log, "--jobs", jobs)[1]
+
+
+def test_a_site_full_after_the_window_says_its_slots_are_the_sites_after_it(tmp_path: Path) -> None:
+    log = tmp_path / "weeks.jsonl"
+    three_weeks_filling_then_still(log)
+    window = ("--since", "2024-03-02", "--until", "2024-03-04", "--max-attributes", "70")
+    budget = json.loads(cli("inventory", log, "--format", "json", *window)[1])["attributes"]["budget"]
+    assert budget["full"] and budget["filled_at"]["time"] == "2024-03-07T08:00:00.000Z"  # after --until
+    for format in ("text", "markdown", "html"):
+        out = html.unescape(" ".join(cli("inventory", log, "--format", format, *window)[1].split()).replace("\\", ""))
+        assert "full since" in out.lower(), format
+        assert "The slots used are the site's as of 2024-03-21T23:00:00.000Z, the latest event read" in out, format
+    # --since alone: the messages left out came before the span, and the site's slots are those at its end.
+    out = cli("inventory", log, "--since", "2024-03-10")[1]
+    assert "the latest event read" not in out
+
+
+def test_a_far_off_clock_among_the_messages_left_out_does_not_move_the_projection(tmp_path: Path) -> None:
+    log = tmp_path / "weeks.jsonl"
+    three_weeks_filling_then_still(log)
+    far = {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}, "timestamp": "2099-01-01T00:00:00Z"}
+    with log.open("a") as file:
+        file.write(lines_of(far))
+    window = ("--since", "2024-03-03", "--until", "2024-03-06")
+    record = json.loads(cli("inventory", log, "--format", "json", *window)[1])
+    assert record["site_as_of"] == "2024-03-21T23:00:00.000Z"
+    assert record["attributes"]["budget"]["projected_fill"].startswith("2024-03-2")

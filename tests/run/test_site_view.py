@@ -4,6 +4,7 @@ obviously correct references."""
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import io
 import json
 import os
@@ -201,6 +202,21 @@ def test_dask_gives_the_same_inventory_json_and_html_bytes(logs: Path) -> None:
         alone = cli(*command, *limits, "--jobs", "1")
         assert alone[0] == 0 and alone[1]
         assert cli(*command, *limits, "--engine", "dask", "--jobs", "2") == alone
+
+
+def test_the_site_as_of_the_messages_the_filters_left_out_is_the_same_for_any_split(
+    logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The messages --until leaves out still take slots, and the fill is projected from the latest of them
+    # (`site_as_of`): their event times, counted by each worker, add up to those of one process, on Dask too.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    command = ["inventory", str(logs), "--format", "json", "--max-attributes", "200", "--until", "2024-03-03"]
+    alone = cli(*command, "--jobs", "1")
+    record = json.loads(alone[1])
+    assert alone[0] == 0 and record["span"]["last"] < "2024-03-03" < record["site_as_of"]
+    assert cli(*command, "--jobs", "3") == alone
+    if importlib.util.find_spec("dask.distributed") is not None:
+        assert cli(*command, "--engine", "dask", "--jobs", "2") == alone
 
 
 def test_a_workers_timeline_crosses_without_the_decisions_it_met(tmp_path: Path) -> None:
