@@ -1582,3 +1582,27 @@ def test_a_far_off_clock_among_the_messages_left_out_does_not_move_the_projectio
     record = json.loads(cli("inventory", log, "--format", "json", *window)[1])
     assert record["site_as_of"] == "2024-03-21T23:00:00.000Z"
     assert record["attributes"]["budget"]["projected_fill"].startswith("2024-03-2")
+
+
+def test_names_sent_before_the_site_filled_whose_other_values_a_rule_dropped_are_counted_as_up_to(
+    tmp_path: Path,
+) -> None:
+    # Days of an archive read newest first; on each, 8 new trait names, 6 of them also sent by an identify with no
+    # userId (HJ103) first. 80 names turned away were first seen before the site filled; "20 names" read as all.
+    messages = []
+    for day in reversed(range(21)):
+        for hour in range(8):
+            moment = (START + timedelta(days=day, hours=hour)).isoformat().replace("+00:00", "Z")
+            traits = {f"trait_{day}_{hour}": 1}
+            if hour % 4:
+                messages.append({"type": "identify", "anonymousId": "a1", "traits": traits, "timestamp": moment})
+            messages.append({"type": "identify", "userId": "u1", "traits": traits, "timestamp": moment})
+    log = tmp_path / "newest-first.jsonl"
+    log.write_text(lines_of(*messages))
+    said = (
+        "at least 20 names turned away were first sent before the site filled up, by event time, and up to 60 more "
+        "first seen before it, values of which another rule dropped (an identify with no userId, a nested object)"
+    )
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", log, "--max-attributes", "88", "--format", format)[1].split())
+        assert said in out.replace("\\", "").replace("At least", "at least"), format
