@@ -47,8 +47,11 @@ START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
 START_MESSAGES: Final = 20
 _OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
-IDENTIFY, TRACK, OTHER = 0, 1, 2
-"""The places of a bucket's messages by type in a timeline's counts of an hour (see `Timeline._types`)."""
+IDENTIFY: Final = 0
+TRACK: Final = 1
+OTHER: Final = 2
+"""The places of an hour's messages by type, identifies, tracks and the others, in a timeline's counts of them (see
+`Timeline._types`)."""
 
 Seen = tuple[float | None, Position]
 
