@@ -36,7 +36,7 @@ from hotjar_cli.report.site_view import (
     where,
 )
 from hotjar_cli.report.wording import counted
-from hotjar_cli.report.workflow import TEXT_ESCAPES, inert_hashes, inert_line
+from hotjar_cli.report.workflow import inert_hashes, inert_line
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -282,29 +282,14 @@ def _cut(name: str, limit: int) -> tuple[str, str]:
     return shown, f" ({utf16_length(name):,} characters)" if cut else ""
 
 
-GUARD_WIDENS = len(TEXT_ESCAPES.colon) - 1
-"""Cells a line is widened by when its first `:` is escaped (`inert_line`)."""
-
-
 def _shown_lines(text: str, indent: int, width: int) -> list[str]:
     """The text folded at its spaces into lines of `width` cells, further lines indented, each line as it is written
-    (`inert_line`): escaped before it is measured, so that a name from the logs, whose `::` or `##[` the escape
-    makes five characters longer, is padded and folded as it is shown. Where a folded line would start with `::`,
-    the escape of its `:` took it past `width`: the text is then folded that much narrower."""
+    (`Flow`): a name from the logs, whose `::` or `##[` the escape makes five characters longer, is padded and folded
+    as it is shown."""
     # rich lays the text out; imported here, the formats other than text start without it (about 15 ms).
-    from rich.cells import cell_len
-
     from hotjar_cli.report.layout import Flow, words
 
-    chunks = words(inert_hashes(text))
-
-    def folded(room: int) -> list[str]:
-        return [inert_line(line.plain) for line in Flow(chunks, indent).lines(room)]
-
-    lines = folded(width)
-    if width > GUARD_WIDENS and any(cell_len(line) > width for line in lines):
-        lines = folded(width - GUARD_WIDENS)
-    return lines
+    return [line.plain for line in Flow(words(text), indent).lines(width)]
 
 
 def _aligned(table: list[list[str]], width: int, styles: list[str]) -> list[list[Text]] | None:

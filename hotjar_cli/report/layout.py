@@ -19,6 +19,8 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
+from hotjar_cli.report.workflow import GUARD_WIDENS, inert_hashes, inert_line
+
 
 class OutputConsole(Console):
     """A rich console for a report: a reader that goes away (`| true`, `| head -1`) raises `BrokenPipeError`, which
@@ -152,16 +154,48 @@ def lay_out(chunks: Iterable[Chunk], width: int, indent: int = 0) -> list[list[C
     return lines
 
 
-class Flow:
-    """Pieces of text that break at their spaces to fit the width they are printed at, further lines indented."""
+def _as_written(line: list[Chunk]) -> list[Chunk]:
+    """A line of pieces as the output stream writes it (`inert_line`): where it starts with `::`, its first `:`
+    escaped, in the style of the `:`; pieces of one style after the escape joined again."""
+    plain = "".join(text for text, _ in line)
+    shown = inert_line(plain)
+    if shown == plain:
+        return line
+    written: list[Chunk] = []
+    at = 0
+    for character, style in ((character, style) for text, style in line for character in text):
+        # Each escape stands for one character, which it never starts with: where the two differ, the escape is next.
+        piece = character if shown.startswith(character, at) else shown[at : at + GUARD_WIDENS + 1]
+        at += len(piece)
+        if written and written[-1][1] == style:
+            written[-1] = (written[-1][0] + piece, style)
+        else:
+            written.append((piece, style))
+    return written
 
-    def __init__(self, chunks: Iterable[Chunk], indent: int = 0) -> None:
-        self.chunks = list(chunks)
+
+class Flow:
+    """Pieces of text that break at their spaces to fit the width they are printed at, further lines indented.
+
+    Its lines are laid out as the output stream writes them (`hotjar_cli.report.workflow`): a `##[` is escaped in each
+    piece, and a line that would start with `::` has its first `:` escaped, each escape five characters longer than
+    what it stands for. `starts_lines`: whether each of its lines starts a line of the report, as it does unless it
+    is in a table's cell, whose line starts with the table's border (the stream escapes no `::` after it)."""
+
+    def __init__(self, chunks: Iterable[Chunk], indent: int = 0, starts_lines: bool = True) -> None:
+        self.chunks = [(inert_hashes(text), style) for text, style in chunks]
         self.indent = indent
+        self.starts_lines = starts_lines
 
     def lines(self, width: int) -> list[Text]:
-        """The flow's lines at `width` cells."""
-        return [Text.assemble(*line) for line in lay_out(self.chunks, width, self.indent)]
+        """The flow's lines at `width` cells, as they are written. Where a line would start with `::`, the escape of
+        its `:` took it past `width`: the flow is then folded that much narrower."""
+        lines = lay_out(self.chunks, width, self.indent)
+        if self.starts_lines:
+            lines = [_as_written(line) for line in lines]
+            if width > GUARD_WIDENS and any(sum(cell_len(text) for text, _ in line) > width for line in lines):
+                lines = [_as_written(line) for line in lay_out(self.chunks, width - GUARD_WIDENS, self.indent)]
+        return [Text.assemble(*line) for line in lines]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         text = Text("\n").join(self.lines(options.max_width))

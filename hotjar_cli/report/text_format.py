@@ -20,6 +20,7 @@ from hotjar_cli.report.layout import Chunk, Flow, fits, report_console, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.timeline_text import since_lines
 from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from, stopped_words
+from hotjar_cli.report.workflow import inert_line
 
 OUTCOME_STYLES = {
     Outcome.ACCEPTED: "green",
@@ -181,7 +182,7 @@ def _examples(
             continue
         shown[example.position] = code
         lines = [_payload_line(line, width) for line in diff_lines(example)]
-        lines.append(Text("    " + hj_call(example.call), "dim"))
+        lines.append(Text(inert_line("    " + hj_call(example.call)), "dim"))
         payload = Text("\n").join(lines)
         payload.no_wrap, payload.overflow = True, "ellipsis"  # cut at the width, never wrapped
         yield payload
@@ -194,9 +195,12 @@ MARKER_MIN_ROOM = 12
 
 
 def _payload_line(line: DiffLine, width: int) -> Text:
-    """One line of the payload, cut with an ellipsis to fit the width, and its rule marker, which is never cut."""
+    """One line of the payload, cut with an ellipsis to fit the width, and its rule marker, which is never cut. The
+    line is measured and cut as it is written (`inert_line`: a value's `##[` escaped, five characters longer), so
+    that it does not run past the width once written."""
     marker = f"   ← {line.code} {RULES[line.code].name}" if line.code else ""
-    text = f"{SIGNS[line.mark]} {line.text}"
+    # The line starts with four spaces, which `inert_line` looks past as it would past this text's own.
+    text = inert_line(f"{SIGNS[line.mark]} {line.text}")
     room = width - 4 - cell_len(marker)
     if marker and room < MARKER_MIN_ROOM:
         marker = marker.lstrip()

@@ -69,11 +69,14 @@ def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Cons
 
 
 def _where(seen: dict[str, Any] | None) -> Flow:
-    return Flow(words(visible(where(seen))))
+    return Flow(words(visible(where(seen))), starts_lines=False)
 
 
 def _started(start: dict[str, Any], lead: str = "") -> Flow:
-    return Flow(words(f"on {start['bucket']}: first {visible(where(start['first_example']))}", "bold", lead))
+    """Where a rule started, as a cell of the table (or its chunks, on a line of their own)."""
+    return Flow(
+        words(f"on {start['bucket']}: first {visible(where(start['first_example']))}", "bold", lead), starts_lines=False
+    )
 
 
 def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:

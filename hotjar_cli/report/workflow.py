@@ -35,6 +35,8 @@ _LEAD = re.compile(r"(?:\s|\x1b\[[0-9;]*m)*")
 """What a line starts with before its text: whitespace, and the colour codes of a coloured report (`--color always`):
 a log viewer that takes the colours out leaves a line that starts with `::` where the report's was dim."""
 XML_ESCAPES = Escapes("&#58;", "&#35;")
+GUARD_WIDENS = len(TEXT_ESCAPES.colon) - 1
+"""Cells a text escape adds to a line (`\\u003a` for `:`, `\\u0023` for `#`)."""
 
 
 def _after_lead(line: str) -> str:

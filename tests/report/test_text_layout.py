@@ -160,3 +160,52 @@ def test_a_long_path_folds_after_its_slashes_and_dashes() -> None:
         "1712052117208.5f1c9a3e-7d2b-",
         "4e8a-b6c4.gz:1",
     ]
+
+
+GUARDED_LOG = "::x.jsonl"
+"""A file whose name, at the start of an example's heading, the output stream writes as `\\u003a:x.jsonl`."""
+
+
+@pytest.fixture(scope="module")
+def guarded_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Logs whose text the output stream guards from a CI log: `::` starting a line, `##[` anywhere; in values, in
+    messageIds folded onto a line of their own, in a trait's name and in the file names of the timeline's table."""
+    folder = tmp_path_factory.mktemp("guarded")
+    day = iter(f"2024-03-{day:02d}T00:00:00Z" for day in range(1, 20))
+    (folder / GUARDED_LOG).write_text(
+        identify(None, messageId="::error::x", traits={"plan": "##[group]x", "note": {"a": 1}}, timestamp=next(day))
+        + identify(
+            traits={"v": "::error::x", "nested": {"a": "##[group]" + "y" * 100}, "long": "##[" + "y" * 190},
+            timestamp=next(day),
+        )
+        + identify(None, messageId="m ::" + "z" * 250, traits={"w": "::error::x"}, timestamp=next(day))
+        + identify(messageId=f"{'a' * 30} ::{'b' * 30}", traits={"::warn::" + "q" * 20: {"k": 1}}, timestamp=next(day))
+        + track(properties={"p": {"x": "##[error]zz"}}, timestamp=next(day))
+    )
+    (folder / "a##[b.jsonl").write_text(identify(None, traits={"t": {"z": "::e " + "x" * 60}}, timestamp=next(day)))
+    return folder
+
+
+def runner_commands(text: str) -> list[str]:
+    """The lines GitHub's runner reads as a workflow command: starting with `::` once trimmed, or holding `##[`."""
+    return [line for line in text.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+@pytest.mark.parametrize("width", [40, 80, 200])
+def test_text_guarded_from_a_ci_log_is_laid_out_as_it_is_written(
+    guarded_folder: Path, width: int, color: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `::` starting a line is written `\u003a:` and `##[` as `#\u0023[`, five characters longer: added after the
+    # report had cut a payload line at the width, or folded a heading or padded the timeline's table, it took such a
+    # line five columns past the width (85 columns at 80).
+    monkeypatch.chdir(guarded_folder)
+    result = CliRunner(env=ENV | {"COLUMNS": str(width)}).invoke(
+        app, ["validate", GUARDED_LOG, "a##[b.jsonl", "--by", "day", "--color", color, "--fail-on", "never"]
+    )
+    assert result.exit_code == 0, result.output
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert (color == "always") == (plain != result.stdout)
+    assert max(cell_len(line) for line in plain.splitlines()) <= width
+    assert runner_commands(plain) == []
+    assert "\\u003a:x.jsonl:1" in plain and '"#\\u0023[group]x"' in plain and "a#\\u0023[b.jsonl" in plain
