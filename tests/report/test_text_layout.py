@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
-from hotjar_cli.report.layout import lay_out, words
+from hotjar_cli.report.layout import Flow, lay_out, words
 from tests.support.cli import ENV, identify, track
 
 LOG = "site-exports/volume-site-limits-of-the-second-quarter/volume-site-limits.jsonl"
@@ -209,3 +209,15 @@ def test_text_guarded_from_a_ci_log_is_laid_out_as_it_is_written(
     assert max(cell_len(line) for line in plain.splitlines()) <= width
     assert runner_commands(plain) == []
     assert "\\u003a:x.jsonl:1" in plain and '"#\\u0023[group]x"' in plain and "a#\\u0023[b.jsonl" in plain
+
+
+def test_a_flow_escapes_a_line_it_starts_with_colons_and_folds_narrower_for_it() -> None:
+    flow = Flow([("  ", ""), *words(f"{'a' * 30} ::{'b' * 30} ##[x", "bold")], indent=2)
+    lines = flow.lines(40)
+    assert [line.plain for line in lines] == ["  " + "a" * 30, "  \\u003a:" + "b" * 30, "  #\\u0023[x"]
+    assert [(span.start, span.end, span.style) for span in lines[1].spans] == [(2, 39, "bold")]
+    # 37 characters fit 40 columns, escaped they would not: folded at 35, then escaped.
+    wider = [line.plain for line in Flow(words(f"{'a' * 30} ::{'b' * 35}"), indent=2).lines(40)]
+    assert wider[1].startswith("  \\u003a:") and max(map(len, wider)) <= 40, wider
+    # In a table's cell its lines start after the border, where the output stream leaves `::` as it is.
+    assert [line.plain for line in Flow(words("::x ##[y"), starts_lines=False).lines(20)] == ["::x #\\u0023[y"]
