@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from hotjar_cli import __version__
 from hotjar_cli.core.jsvalues import utf16_length
 from hotjar_cli.core.visible import spreadsheet_guarded, unambiguous, visible, visible_name_cut
+from hotjar_cli.report.families import FAMILIES_SHOWN, families_words, family_words, more_families_words
 from hotjar_cli.report.markdown_escape import code, table_cell, text
 from hotjar_cli.report.records import write_document
 from hotjar_cli.report.site_view import (
@@ -177,6 +178,7 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, co
         lines += _styled(fitted(text), "bold red" if budget["full"] else "bold", 0, len(label))
         for said in filter(None, [as_of_words(budget, record, filtered), order_words(record[key])]):
             lines += fitted(said)
+    lines += _families_lines(record["events"], fitted)
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         lines += [Text(), *_styled(fitted(f"{label}: {names_words(kind)}"), "bold", 0, len(label))]
@@ -240,6 +242,22 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, co
         out.write("\n".join(line.plain for line in lines) + "\n")
     else:
         console.print(Text("\n").join(lines), soft_wrap=True)
+
+
+def _families_lines(kind: dict[str, Any], fitted: Callable[..., list[Text]]) -> list[Text]:
+    """What the text inventory says of the event names built from values, under the event budget: a line, then one
+    per family shown (`FAMILIES_SHOWN`), its template and example escaped and cut as the table's names are."""
+    heading = families_words(kind)
+    if heading is None:
+        return []
+    lines = fitted(f"{heading}:")
+    for family in kind["families"][:FAMILIES_SHOWN]:
+        shown = f'"{_text_name(family["template"])}": {family_words(family)}, e.g. "{_text_name(family["example"])}"'
+        lines += fitted(f"  {shown}", 4)
+    more = more_families_words(kind)
+    if more is not None:
+        lines += fitted(f"  {more}", 4)
+    return lines
 
 
 def _styled(lines: list[Text], style: str, start: int, end: int) -> list[Text]:
@@ -445,6 +463,12 @@ def _markdown_name(name: str) -> str:
     return table_cell(code(shown)) + length
 
 
+def _markdown_text_name(name: str) -> str:
+    """A name as a code span in running text (`_markdown_name` outside a table), cut as the table cuts it."""
+    shown, length = _cut(name, MARKDOWN_NAME_CHARACTERS)
+    return code(shown) + length
+
+
 def _markdown_place(seen: dict[str, Any] | None) -> str:
     return "-" if seen is None else table_cell(code(where(seen)))
 
@@ -476,6 +500,17 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         order = order_words(record[key])
         if order is not None:
             lines.append(f"  {text(order)}.")
+    families = families_words(record["events"])
+    if families is not None:
+        lines += ["", f"{text(families)}:", ""]
+        for family in record["events"]["families"][:FAMILIES_SHOWN]:
+            lines.append(
+                f"- {_markdown_text_name(family['template'])}: {family_words(family)}, e.g. "
+                f"{_markdown_text_name(family['example'])}"
+            )
+        more = more_families_words(record["events"])
+        if more is not None:
+            lines += ["", text(more)]
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
         drops = "dropped" if key == "attributes" else "findings"

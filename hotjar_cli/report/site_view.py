@@ -29,6 +29,7 @@ from hotjar_cli.core.timeline import (
     change_points,
     next_bucket,
 )
+from hotjar_cli.report.families import families_record, filled
 from hotjar_cli.report.redact import masked_name
 from hotjar_cli.report.wording import counted, filtered_out, stopped_words
 
@@ -347,7 +348,9 @@ def _names_record(
     # sample, those outside it (in `distinct_names`, and listed, so not in the remainder's names); while every name
     # is held, those only messages the filters left out sent (`left_out_only_names`).
     known, listed_unseen = len(names.known), 0
+    real_names = []  # each row's name as the logs gave it, where `--redact` masks the row's
     for slot, name in enumerate(slots, start=1):
+        real_names.append(name)
         record = held.get(name)
         shown = shown_as(name) if masked else name
         if record is None:
@@ -361,6 +364,7 @@ def _names_record(
         key=lambda item: (not item[1].offered, -item[1].messages, item[0]),
     )
     for name, record in others:
+        real_names.append(name)
         shown = shown_as(name) if masked else name
         rows.append(name_row(shown, record, "turned-away" if record.offered else "never-sent", None, attribute))
     # Exact while every name is held; past that, the distinct count of every name seen (exact up to a bound, then
@@ -426,6 +430,12 @@ def _names_record(
         },
     }
     if names.kind == "event":
+        # Over the names held, once per report: at most the sample and the names kept, about 22,000.
+        families, more = families_record(
+            real_names, rows, lambda shape: masked and event_name_at_fault(filled(shape), limits)
+        )
+        names_record["families"] = families
+        names_record["more_families"] = more
         names_record["unnamed"] = {
             "messages": sum(names.unnamed.values()),
             "findings": dict(sorted(names.unnamed.items())),

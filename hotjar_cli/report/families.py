@@ -1,0 +1,132 @@
+"""Event-name families: the templates of event names that differ only in values (`Viewed Article {n}`), and what
+each costs the site's event budget. A site fills its 10,000 slots with one name per article, order or user long
+before it runs out of things users do; listed one by one, 11,438 such names never said that one template took them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from hotjar_cli.core.mapping import EMAIL_PATTERN
+from hotjar_cli.report.wording import counted
+
+FAMILY_MIN_NAMES: Final = 20
+"""The fewest names a template needs to be a family: 0.2 % of Hotjar's 10,000 event slots. Fewer are most often the
+steps of a funnel or the versions of a form (`Step 1 Completed` to `Step 5 Completed`), which are names a site means
+to keep, not values."""
+FAMILIES_LISTED: Final = 20
+"""Families the JSON lists (the most names first); the rest are counted in `more_families`."""
+FAMILIES_SHOWN: Final = 5
+"""Families the text, Markdown and HTML inventories show; the rest are counted."""
+
+_IDS: Final = re.compile(
+    # A UUID, then a hex run with a digit and a letter (an object id, a hash: `5f2b9c1e`; `deadbeef` is a word, and
+    # digits alone are a number), then any run of digits.
+    r"(?P<uuid>(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+    r"(?![0-9A-Za-z]))"
+    r"|(?P<hex>(?<![0-9A-Za-z])(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{8,}(?![0-9A-Za-z]))"
+    r"|(?P<n>\d+)"
+)
+"""The ids an event name is built from, each named by the placeholder that stands for it in a template. An email
+address is replaced before them (its digits are its own), found as event-name-high-cardinality (HJ305) and
+email-as-user-id find one (`EMAIL_PATTERN`)."""
+
+
+def template(name: str) -> str | None:
+    """The template of an event name: each value in it replaced by its placeholder, `{email}`, `{uuid}`, `{hex}` or
+    `{n}` (`_IDS`). None for a name with no value in it, which is a family of one. A name holding the text of a
+    placeholder (`Coupon {n}`) shares its template with the names built from values: rare, and counted with them."""
+    addresses = 0
+    if "@" in name:  # the address's pattern backtracks over every word of a name without one
+        name, addresses = EMAIL_PATTERN.subn("{email}", name)
+    if not any(character.isdigit() for character in name):
+        return name if addresses else None  # most names without a value are passed over here
+    shown, ids = _IDS.subn(_placeholder, name)
+    return shown if ids or addresses else None
+
+
+def _placeholder(found: re.Match[str]) -> str:
+    return "{" + str(found.lastgroup) + "}"
+
+
+def families_record(
+    names: list[str], rows: list[dict[str, Any]], masked: Callable[[str], bool]
+) -> tuple[list[dict[str, Any]], int]:
+    """The families of the event names held (`names`, the real names of the inventory's `rows`, in their order: the
+    kept ones in slot order first), at most `FAMILIES_LISTED`, the most names first (then by template), and how many
+    more there are: each `{"template", "names", "kept", "turned_away", "never_sent", "messages", "example"}`, its
+    example the first of its names kept in slot order, else the most frequent (the row's name, masked where the row's
+    is). `masked`: whether `--redact` masks a template (`REDACTED_TEMPLATE`)."""
+    members: dict[str, list[int]] = {}
+    for at, name in enumerate(names):
+        shape = template(name)
+        if shape is not None:
+            members.setdefault(shape, []).append(at)
+    families = []
+    for shape, ats in members.items():
+        if len(ats) < FAMILY_MIN_NAMES:
+            continue
+        fates = [rows[at]["fate"] for at in ats]
+        kept = [at for at in ats if rows[at]["fate"] == "kept"]
+        example = (
+            min(kept, key=lambda at: rows[at]["slot"])
+            if kept
+            else min(ats, key=lambda at: (-(rows[at]["messages"] or 0), names[at]))
+        )
+        families.append(
+            {
+                "template": REDACTED_TEMPLATE if masked(shape) else shape,
+                "names": len(ats),
+                "kept": fates.count("kept"),
+                "turned_away": fates.count("turned-away"),
+                "never_sent": fates.count("never-sent"),
+                "messages": sum(rows[at]["messages"] or 0 for at in ats),
+                "example": rows[example]["name"],
+            }
+        )
+    families.sort(key=lambda family: (-family["names"], family["template"]))
+    return families[:FAMILIES_LISTED], max(0, len(families) - FAMILIES_LISTED)
+
+
+def filled(shape: str) -> str:
+    """A template with each placeholder a value of one digit, as a name: what `--redact` asks a rule about."""
+    return re.sub(r"\{(?:n|uuid|hex|email)\}", "0", shape)
+
+
+REDACTED_TEMPLATE: Final = "‹template›"
+"""A template as `--redact` shows it when its fixed part holds what an event name is masked for (characters Hotjar
+refuses, an IP address, a URL), which no placeholder stands for."""
+
+
+def families_words(kind: dict[str, Any]) -> str | None:
+    """`Event names built from values, 2 templates of 20 names or more:` for the events of the inventory record
+    when it has families, and that they are counted over the names held when the inventory is sampled; None when
+    it has none. Every human format says it so, then a line per family (`family_words`)."""
+    families = kind.get("families")
+    if not families:
+        return None
+    total = len(families) + kind["more_families"]
+    words = f"Event names built from values, {counted(total, 'template')} of {FAMILY_MIN_NAMES:,} names or more"
+    if kind["remainder"]["sampled"]:
+        words += ", counted over the event names held (a sample, and every name kept), not every name in the logs"
+    return words
+
+
+def family_words(family: dict[str, Any]) -> str:
+    """`11,438 names (9,871 kept, 1,567 turned away), 201,304 messages`: a family's counts, after its template."""
+    fates = [
+        f"{family[key]:,} {words}"
+        for key, words in (("kept", "kept"), ("turned_away", "turned away"), ("never_sent", "never sent"))
+        if family[key]
+    ]
+    return f"{counted(family['names'], 'name')} ({', '.join(fates)}), {counted(family['messages'], 'message')}"
+
+
+def more_families_words(kind: dict[str, Any]) -> str | None:
+    """`… and 3 more templates`: the families not shown (`FAMILIES_SHOWN`), the JSON's beyond its list included."""
+    more = len(kind.get("families") or []) - FAMILIES_SHOWN + kind.get("more_families", 0)
+    if more <= 0:
+        return None
+    return f"… and {counted(more, 'more template')} (inventory --format json lists {FAMILIES_LISTED})"

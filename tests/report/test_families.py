@@ -1,0 +1,185 @@
+"""Event-name families: the templates of event names built from values, and what each costs the event budget."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from hotjar_cli.cli.app import app
+from hotjar_cli.report.families import FAMILY_MIN_NAMES, template
+
+UUIDS = [f"{number:08x}-e29b-41d4-a716-{number:012x}" for number in range(1, 31)]
+
+
+def cli(*args: str | Path, columns: int = 200) -> str:
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": str(columns)}).invoke(app, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Viewed Article 4821", "Viewed Article {n}"),
+        ("Page 1 of 3", "Page {n} of {n}"),
+        ("Order 550e8400-e29b-41d4-a716-446655440000 Paid", "Order {uuid} Paid"),
+        ("Opened 5f2b9c1e77", "Opened {hex}"),
+        ("Invited ana.lima+2@example.com", "Invited {email}"),
+        ("Signed Up", None),  # no value: a family of one
+        ("deadbeefcafe", None),  # hex letters without a digit are a word
+        ("Opened 5f2b9c", "Opened {n}f{n}b{n}c"),  # too short for an id: its digits are numbers
+        ("a@b", None),  # no address
+    ],
+)
+def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, expected: str | None) -> None:
+    assert template(name) == expected
+
+
+def track(event: str, user: str = "u1") -> str:
+    return json.dumps({"type": "track", "userId": user, "event": event, "timestamp": "2024-03-01T10:00:00Z"})
+
+
+def write(path: Path, events: list[str]) -> Path:
+    path.write_text("".join(track(event, f"u{number % 5}") + "\n" for number, event in enumerate(events)))
+    return path
+
+
+HOSTILE_FIXED = "\x1b[31m<b>|`Alert`</b> ::error::x"
+
+
+@pytest.fixture
+def families_log(tmp_path: Path) -> Path:
+    # Article names crossing a site of 50 slots, UUID names, email names, a fixed part of escape bytes and markup,
+    # too few names of a template to be a family, and names built from no value.
+    events = [f"Viewed Article {4800 + number}" for number in range(120)]
+    events += ["Signed Up"] * 3 + ["Viewed Article 4800"] * 4
+    events += [f"Order {uuid} Paid" for uuid in UUIDS]
+    events += [f"Invited user{number}@example.com" for number in range(25)]
+    events += [f"{HOSTILE_FIXED} {number}" for number in range(21)]
+    events += [f"Step {number} Completed" for number in range(1, 6)]
+    events += [f"Plain Name {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXY"]
+    return write(tmp_path / "families.jsonl", events)
+
+
+def families_of(log: Path, *options: str) -> dict[str, Any]:
+    events = json.loads(cli("inventory", log, "--format", "json", "--max-events", "50", *options))["events"]
+    return {"families": events["families"], "more": events["more_families"], "events": events}
+
+
+def test_the_json_counts_each_family_s_names_by_fate_and_its_messages(families_log: Path) -> None:
+    found = families_of(families_log)
+    assert found["more"] == 0
+    by_template = {family["template"]: family for family in found["families"]}
+    assert list(by_template) == [
+        "Viewed Article {n}",
+        "Order {uuid} Paid",
+        "Invited {email}",
+        "\x1b[{n}m<b>|`Alert`</b> ::error::x {n}",
+    ]  # the most names first; a funnel's 5 steps and names without a value are no family
+    articles = by_template["Viewed Article {n}"]
+    assert articles == {
+        "template": "Viewed Article {n}",
+        "names": 120,
+        "kept": 50,
+        "turned_away": 70,
+        "never_sent": 0,
+        "messages": 124,
+        "example": "Viewed Article 4800",  # the first kept, in slot order
+    }
+    orders = by_template["Order {uuid} Paid"]
+    assert orders["turned_away"] == 30 and orders["kept"] == 0
+    assert orders["example"] == f"Order {UUIDS[0]} Paid"  # none kept: the most frequent, then by name
+    rows = {row["name"]: row for row in found["events"]["names"]}
+    for family in found["families"]:
+        members = [row for name, row in rows.items() if template(name) == family["template"]]
+        assert family["names"] == len(members) >= FAMILY_MIN_NAMES
+        assert family["messages"] == sum(row["messages"] for row in members)
+
+
+def test_families_past_the_twentieth_are_counted(tmp_path: Path) -> None:
+    log = write(
+        tmp_path / "many.jsonl",
+        [f"Feature {letter} {digit}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWX" for digit in range(20)],
+    )
+    found = families_of(log)
+    assert len(found["families"]) == 20 and found["more"] == 4
+    assert [family["template"] for family in found["families"]][:2] == ["Feature A {n}", "Feature B {n}"]
+    assert "… and 19 more templates" in cli("inventory", log, "--max-events", "50")
+
+
+def test_a_log_of_names_without_values_has_no_family_and_says_nothing_of_them(tmp_path: Path) -> None:
+    log = write(tmp_path / "plain.jsonl", [f"Plain Name {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"])
+    assert families_of(log)["families"] == []
+    for format in ("text", "markdown", "html"):
+        assert "built from values" not in cli("inventory", log, "--format", format)
+
+
+@pytest.mark.parametrize("columns", [40, 80, 200])
+def test_the_text_inventory_says_the_families_under_the_event_budget_within_its_width(
+    families_log: Path, columns: int
+) -> None:
+    out = cli("inventory", families_log, "--max-events", "50", columns=columns)
+    # Nothing from the logs reaches the terminal unescaped, nor starts a line GitHub's runner reads as a command.
+    assert "\x1b" not in out
+    assert [line for line in out.splitlines() if line.lstrip().startswith("::")] == []
+    assert all(len(line) <= columns for line in out.splitlines())
+    flat = re.sub(r"\s+", " ", out).replace("\\u003a:", "::")  # folded lines read as one; the guard taken off
+    section = flat[flat.index("Event names built from values, 4 templates of 20 names or more:") :]
+    assert flat.index("event budget:") < flat.index("built from values") < flat.index(" Attributes:")
+    assert '"Viewed Article {n}": 120 names (50 kept, 70 turned away), 124 messages, e.g. "Viewed Article 4800"' in (
+        section
+    )
+    # Refused for its escape character: never sent.
+    assert r'"\u001b[{n}m<b>|`Alert`</b> ::error::x {n}": 21 names (21 never sent), 21 messages' in section
+
+
+def test_the_markdown_inventory_lists_the_families_as_code(families_log: Path) -> None:
+    out = cli("inventory", families_log, "--format", "markdown", "--max-events", "50")
+    assert "\nEvent names built from values, 4 templates of 20 names or more:\n" in out
+    assert (
+        "- `Viewed Article {n}`: 120 names (50 kept, 70 turned away), 124 messages, e.g. `Viewed Article 4800`" in out
+    )
+    hostile = next(line for line in out.splitlines() if "Alert" in line and line.startswith("- "))
+    assert "\x1b" not in hostile and "\\u001b" in hostile
+    assert hostile.startswith("- ``\\u001b[{n}m<b>|`Alert`</b> ::error::x {n}``: 21 names (21 never sent)")
+    assert out.index("- Event budget:") < out.index("built from values") < out.index("### Attributes")
+
+
+def test_the_html_inventory_lists_the_families_escaped(families_log: Path) -> None:
+    out = cli("inventory", families_log, "--format", "html", "--max-events", "50")
+    section = out[out.index('<p class="families">') : out.index("</ul>", out.index('<ul class="families">'))]
+    assert "Viewed Article {n}</span>: 120 names (50 kept, 70 turned away), 124 messages" in section
+    assert "<b>" not in section and "&lt;b&gt;" in section and "\x1b" not in section
+
+
+def test_a_sampled_inventory_says_its_families_are_counted_over_the_names_held(tmp_path: Path) -> None:
+    log = write(tmp_path / "wide.jsonl", [f"Viewed Article {number}" for number in range(12_100)])
+    found = families_of(log)
+    assert found["events"]["remainder"]["sampled"]
+    (articles,) = found["families"]
+    assert articles["names"] == len(found["events"]["names"]) < 12_100
+    for format in ("text", "markdown"):
+        assert "counted over the event names held" in cli("inventory", log, "--format", format, "--max-events", "50")
+
+
+def test_any_number_of_jobs_gives_the_same_families(tmp_path: Path, families_log: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    lines = families_log.read_text().splitlines(keepends=True)
+    for part in range(4):
+        (logs / f"part-{part}.jsonl").write_text("".join(lines[part::4]))
+    outs = [cli("inventory", logs, "--format", "json", "--max-events", "50", "--jobs", jobs) for jobs in ("1", "2")]
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0])["events"]["families"]
+
+
+def test_redact_masks_an_example_a_rule_finds_fault_with_and_keeps_the_template(tmp_path: Path) -> None:
+    log = write(tmp_path / "emails.jsonl", [f"Invited user{number}@example.com" for number in range(25)])
+    (invited,) = families_of(log, "--redact")["families"]
+    assert invited["template"] == "Invited {email}"
+    assert "@" not in invited["example"] and invited["example"].startswith("‹string")
