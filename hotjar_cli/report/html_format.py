@@ -32,6 +32,7 @@ from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
 from hotjar_cli.core.visible import UNSAFE, visible, visible_json, visible_name, visible_name_cut
 from hotjar_cli.report.diff import Mark, diff_lines, hj_call
+from hotjar_cli.report.families import FAMILIES_SHOWN, families_words, family_words, more_families_words
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
 from hotjar_cli.report.redact import redact_example
@@ -580,7 +581,28 @@ def _budget(label: str, inventory: dict[str, Any], key: str, option: str, filter
                 f"<code>inventory --format json</code> or <code>csv</code> lists {every}"
             )
         parts.append(f'<p class="fate-turned-away">Turned away ({len(turned_away):,}): {names}{more_words}</p>')
+    parts += _families(kind)
     return "".join(parts)
+
+
+def _families(kind: dict[str, Any]) -> list[str]:
+    """The event names built from values (`families_words`) as a list under the event budget: each template and
+    example cut and escaped as the names above it are, its title its first characters and length past
+    `LINE_CHARACTERS`."""
+    heading = families_words(kind)
+    if heading is None:
+        return []
+    items = [
+        f'<li><span class="name"{_name(family["template"], whole=False)}</span>: {_e(family_words(family))}, e.g. '
+        f'<span class="name"{_name(family["example"], whole=False)}</span></li>'
+        for family in kind["families"][:FAMILIES_SHOWN]
+    ]
+    more = more_families_words(kind)
+    return [
+        f'<p class="families">{_e(heading)}:</p>',
+        f'<ul class="families">{"".join(items)}</ul>',
+        *([f"<p>{_e(more)}</p>"] if more is not None else []),
+    ]
 
 
 def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:

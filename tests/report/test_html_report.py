@@ -1102,3 +1102,21 @@ def test_a_name_breaks_after_its_underscores_and_reads_whole(samples_page: tuple
     assert cell.text_content() == "flag_automations_dark_mode"  # what is copied, sorted and filtered by
     page.fill("input.filter", "automations_dark")
     assert page.locator("#inventory tbody tr:not([hidden]) td.name").all_inner_texts() == ["flag_automations_dark_mode"]
+
+
+def test_event_name_families_built_from_markup_show_as_text_and_run_nothing(tmp_path: Path, open_report: Any) -> None:
+    log = tmp_path / "families.jsonl"
+    log.write_text(
+        "".join(track("2024-03-01T10:00:00Z", f"{text} {number}") + "\n" for text in HOSTILE for number in range(20))
+    )
+    report = tmp_path / "report.html"
+    cli("inventory", log, "--format", "html", "-o", report)
+    opened = open_report(report)
+    page = opened.page
+    page.wait_for_timeout(300)
+    assert opened.dialogs == [] and opened.requests == [] and opened.errors == []
+    assert page.locator("img, iframe, textarea, svg[onload]").count() == 0
+    assert page.locator("script").count() == 2
+    families = page.locator("ul.families li")
+    assert families.count() == 5  # six families, the rest counted under the list
+    assert families.filter(has_text="<img src=x onerror=alert({n})> {n}: 20 names").count() == 1
