@@ -493,13 +493,13 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     filtered = bool(record["summary"].get("filtered"))
     for label, key, option in BUDGETS:
         budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
-        lines.append(f"- {budget}")
-        as_of = as_of_words(record[key]["budget"], record, filtered)
-        if as_of is not None:
-            lines.append(f"  {text(as_of)}.")
-        order = order_words(record[key])
-        if order is not None:
-            lines.append(f"  {text(order)}.")
+        said = [
+            f"{text(words)}."
+            for words in (as_of_words(record[key]["budget"], record, filtered), order_words(record[key]))
+            if words
+        ]
+        # One paragraph of the list item: the budget a sentence of its own, or the next one runs on from it.
+        lines += [f"- {budget}{'.' if said else ''}", *(f"  {sentence}" for sentence in said)]
     families = families_words(record["events"])
     if families is not None:
         lines += ["", f"{text(families)}:", ""]

@@ -104,7 +104,7 @@ def order_words(kind: dict[str, Any]) -> str | None:
         return None
     unsure = len(early) - sent
     words = (
-        f"{'at least ' if unsure else ''}{counted(sent, 'name')} turned away {'was' if sent == 1 else 'were'} "
+        f"{'At least ' if unsure else ''}{counted(sent, 'name')} turned away {'was' if sent == 1 else 'were'} "
         "first sent before the site filled up, by event time"
     )
     if unsure:

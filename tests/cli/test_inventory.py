@@ -1606,3 +1606,7 @@ def test_names_sent_before_the_site_filled_whose_other_values_a_rule_dropped_are
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", log, "--max-attributes", "88", "--format", format)[1].split())
         assert said in out.replace("\\", "").replace("At least", "at least"), format
+    markdown = cli("inventory", log, "--max-attributes", "88", "--format", "markdown")[1].splitlines()
+    budget = next(at for at, line in enumerate(markdown) if line.startswith("- Attribute budget: "))
+    # One paragraph once rendered: the budget ends its sentence before the note under it begins its own.
+    assert markdown[budget].endswith(".") and markdown[budget + 1].startswith("  At least 20 names turned away")
