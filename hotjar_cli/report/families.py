@@ -30,7 +30,7 @@ _IDS: Final = re.compile(
     r"|(?P<n>\d+)"
 )
 """The ids an event name is built from, each named by the placeholder that stands for it in a template. An email
-address is replaced before them (its digits are its own), found as event-name-high-cardinality (HJ305) and
+address is replaced before them (its digits are its own), found as event-name-high-cardinality and
 email-as-user-id find one (`EMAIL_PATTERN`)."""
 
 
