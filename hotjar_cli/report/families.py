@@ -54,13 +54,16 @@ def _placeholder(found: re.Match[str]) -> str:
 def families_record(
     names: list[str], rows: list[dict[str, Any]], masked: Callable[[str], bool]
 ) -> tuple[list[dict[str, Any]], int]:
-    """The families of the event names held (`names`, the real names of the inventory's `rows`, in their order: the
+    """The families of the event names held that the logs send within the filters (`names`, the real names of the
+    inventory's `rows`, in their order: the
     kept ones in slot order first), at most `FAMILIES_LISTED`, the most names first (then by template), and how many
     more there are: each `{"template", "names", "kept", "turned_away", "never_sent", "messages", "example"}`, its
     example the first of its names kept in slot order, else the most frequent (the row's name, masked where the row's
     is). `masked`: whether `--redact` masks a template (`REDACTED_TEMPLATE`)."""
     members: dict[str, list[int]] = {}
     for at, name in enumerate(names):
+        if rows[at]["messages"] == 0:
+            continue  # held before these logs, or sent only by messages the filters left out: not in the report's span
         shape = template(name)
         if shape is not None:
             members.setdefault(shape, []).append(at)

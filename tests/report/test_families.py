@@ -183,3 +183,30 @@ def test_redact_masks_an_example_a_rule_finds_fault_with_and_keeps_the_template(
     (invited,) = families_of(log, "--redact")["families"]
     assert invited["template"] == "Invited {email}"
     assert "@" not in invited["example"] and invited["example"].startswith("‹string")
+
+
+def test_a_family_counts_only_the_names_the_logs_send_within_the_filters(tmp_path: Path) -> None:
+    # Ten days of 30 new article names a day: the messages after --until still take their slots (Hotjar received
+    # them), but the family counts the names of the span the report is of, as its events line does.
+    log = tmp_path / "days.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "type": "track",
+                    "userId": "u1",
+                    "event": f"Viewed Article {day * 30 + number}",
+                    "timestamp": f"2024-05-{day + 1:02d}T10:{number:02d}:00Z",
+                }
+            )
+            + "\n"
+            for day in range(10)
+            for number in range(30)
+        )
+    )
+    events = json.loads(cli("inventory", log, "--format", "json", "--since", "2024-05-03", "--until", "2024-05-06"))[
+        "events"
+    ]
+    (family,) = events["families"]
+    assert (family["names"], family["kept"], family["messages"]) == (90, 90, 90)
+    assert family["example"] == "Viewed Article 60"
