@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -30,7 +31,9 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
     record = timeline_record(views.timeline, by)
     if summary.rules:
         yield from _rule_lines(summary, record, by, console)
-    gaps = gap_words(record["buckets"], record["by"])
+    # Buckets made coarse by a few far-off clocks hide the gaps among the rest, and show one as long as the clocks are
+    # far: the narrower span the title names charts them.
+    gaps = gap_words(record["buckets"], record["by"]) if record["narrower"] is None else ""
     if gaps:
         yield Flow(words(gaps), indent=2)
 
@@ -97,9 +100,18 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
         return ""
     said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
     spans = ", ".join(
-        f"{first}{'' if first == last else f' to {last}'} ({counted(length, resolution)})"
-        for _, first, last, length in said
+        f"{_span(first, last, resolution)} ({counted(length, resolution)})" for _, first, last, length in said
     )
     more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
     where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
     return f"No events in {where} of event time, between the first event and the last: {spans}{more}"
+
+
+def _span(first: str, last: str, resolution: str) -> str:
+    """A run of empty buckets from the one labelled `first` to the one labelled `last`: whole days, months or years
+    read as they are (`2024-03-05 to 2024-03-06`); hours as the instants they start and end at
+    (`2024-03-05T11:00Z to 2024-03-05T13:00Z` for the two hours from 11:00), as `11:00 to 12:00` read one hour short."""
+    if resolution == "hour":
+        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
+        return f"{first} to {end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"  # `%Y` may be unpadded
+    return first if first == last else f"{first} to {last}"

@@ -194,6 +194,42 @@ def test_the_text_report_names_the_spans_of_event_time_without_events(
     assert [text[: len(said)] for text in found] == ([said] if said else [])
 
 
+def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_path: Path) -> None:
+    log = tmp_path / "hours.jsonl"
+    hours = [0, 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]  # none at 03:00 and 04:00
+    log.write_text(
+        "".join(
+            json.dumps(
+                {"type": "track", "userId": "u", "event": "Signed Up", "timestamp": f"2024-03-01T{hour:02d}:10:00Z"}
+            )
+            + "\n"
+            for hour in hours
+        )
+    )
+    _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    assert (
+        "No events in a span of event time, between the first event and the last: 2024-03-01T03:00Z to "
+        "2024-03-01T05:00Z (2 hours)" in " ".join(out.split())
+    )
+
+
+def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_path: Path) -> None:
+    # One event from a clock 23 years off among 200 of a week: the buckets turn to months, and the years between
+    # would read as an outage of 279 months. The title's narrower span charts the rest instead.
+    log = tmp_path / "far.jsonl"
+    times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u", "event": "Signed Up", "timestamp": time}) + "\n"
+            for time in times
+        )
+    )
+    code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    assert code == 0 and json.loads(out)["timeline"]["narrower"] is not None
+    _, text = cli("validate", log, "--fail-on", "never")
+    assert "No events in" not in text
+
+
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
     log = tmp_path / "changing.jsonl"
     changing_log(log)
