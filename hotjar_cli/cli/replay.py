@@ -257,7 +257,8 @@ def replay(
 
     Exit 0 when every planned call was delivered, 1 when any was dead-lettered, 2 when it cannot do its job.
 
-    Logs with nothing to replay in them exit 2 too (sending nothing), unless --allow-empty.
+    Logs with no event to replay (none read, none the filters let through, or none but unreadable lines) exit 2
+    too, sending nothing, unless --allow-empty; logs whose events make no call to Hotjar exit 0.
     """
     talk = voice(quiet, verbose, color)
     if check:
