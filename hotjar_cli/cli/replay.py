@@ -257,8 +257,9 @@ def replay(
 
     Exit 0 when every planned call was delivered, 1 when any was dead-lettered, 2 when it cannot do its job.
 
-    Logs with no event to replay (none read, none the filters let through, or none but unreadable lines) exit 2
-    too, sending nothing, unless --allow-empty; logs whose events make no call to Hotjar exit 0.
+    Logs with no event to replay (none read, none the filters keep, only unreadable lines) exit 2 unless --allow-empty.
+
+    Logs whose events all make no call to Hotjar (pages, rejected tracks) send nothing and exit 0.
     """
     talk = voice(quiet, verbose, color)
     if check:
