@@ -138,8 +138,8 @@ def allow_empty_option(passes: str, panel: str | None = None) -> OptionInfo:
     filters let through, or none but invalid ones) offers it: `passes`, what it then lets pass (`the gate`)."""
     option: OptionInfo = typer.Option(
         "--allow-empty/--no-allow-empty",
-        help=f"Pass {passes} when no event was read, a folder or pattern named that holds no log included "
-        "\\[default: an empty input fails it].",
+        help=f"Pass {passes} when no event was read (a folder or pattern named that holds no log included), none "
+        "the filters keep, or none but unreadable lines \\[default: such an input fails it].",
         rich_help_panel=panel,
         show_default=False,
     )
