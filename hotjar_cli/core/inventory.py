@@ -946,10 +946,9 @@ class Inventory:
         fields = message_fields(message)
         when = segment_text(fields[TIMESTAMP])
         where = (event_seconds(message) if when is None else when, file, line, index)
-        day = day_of(where[0])
-        if day is not None:
-            value = float(seconds(where[0]))
-            self._add_left_out_days(0, {day: (1, value, value)})
+        dated = day_of(where[0])
+        if dated is not None:
+            self._add_left_out_days(0, {dated[0]: dated[1]})
         kind = fields[TYPE]
         if kind == "track":
             name = fields[EVENT]

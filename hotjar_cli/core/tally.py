@@ -64,18 +64,19 @@ def seconds(when: Any) -> Any:
     return text_seconds(when) if isinstance(when, str) else when
 
 
-def day_of(when: Any) -> int | None:
-    """The day since 1970 (UTC) of a time as the inventory receives it; None past the years a date holds."""
+DayBin = tuple[int, float, float]
+"""The timed events of a bin of days (see `Tally.days`): how many, and the earliest and latest of their times in
+seconds, so that a span of bins is measured from its first event time to its last, not from the bins' edges."""
+
+
+def day_of(when: Any) -> tuple[int, DayBin] | None:
+    """The day since 1970 (UTC) of a time as the inventory receives it, with the bin of that one event; None past the
+    years a date holds. The time is read once, for both."""
     value = seconds(when)
     if value is None or not -1e15 < value < 1e15:
         return None
     day: int = math.floor(value / DAY_SECONDS)
-    return day
-
-
-DayBin = tuple[int, float, float]
-"""The timed events of a bin of days (see `Tally.days`): how many, and the earliest and latest of their times in
-seconds, so that a span of bins is measured from its first event time to its last, not from the bins' edges."""
+    return day, (1, float(value), float(value))
 
 
 def merged_days(
@@ -459,10 +460,9 @@ class PythonTally:
     def stretch(self, when: Any) -> bool:
         if when is None:
             return False
-        day = day_of(when)
-        if day is not None:
-            value = float(seconds(when))
-            _add_to_bin(self._days, day >> self._day_shift, (1, value, value))
+        dated = day_of(when)
+        if dated is not None:
+            _add_to_bin(self._days, dated[0] >> self._day_shift, dated[1])
             if len(self._days) > DAY_BINS:
                 self._day_shift, self._days = merged_days(self._day_shift, self._days, self._day_shift, {})
         earliest, latest = self._earliest, self._latest

@@ -29,7 +29,6 @@ from hotjar_cli.core.tally import (
     DayBin,
     PythonTally,
     Tally,
-    day_of,
     merged_days,
     seconds,
     user_of,
@@ -480,6 +479,10 @@ def test_the_c_tally_counts_events_by_day_as_the_core_reads_their_times_in_bound
         assert tally.days() == (0, {})  # taken: emptied
     assert answers[0] == answers[1]
     shift, days = answers[0]
+
+    def day_of(time: Any) -> int:  # the day since 1970 of a time, in UTC, read as the core reads it
+        return math.floor(float(seconds(time)) / 86_400)
+
     assert len(days) <= DAY_BINS < len({day_of(time) >> (shift - 1) for time in times})  # as narrow as they fit
     assert {day: events for day, (events, _, _) in days.items()} == dict(
         Counter(day_of(time) >> shift for time in times)
