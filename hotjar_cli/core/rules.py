@@ -89,8 +89,8 @@ class Rule(msgspec.Struct, frozen=True):
     schema_explained: bool = False
     """Reports explain the rule's examples against Segment's JSON Schemas in `schemas/`."""
     applies_to: str = "message"
-    """The messages the rule can find fault with: `identify`, `track`, or any `message`. A rule's share of the
-    messages over time is of these (see `hotjar_cli.core.timeline.change_points`)."""
+    """The messages the rule can find fault with: `identify`, `track`, `identify-or-track`, or any `message`. A
+    rule's share of the messages over time is of these (see `hotjar_cli.core.timeline.change_points`)."""
 
     @property
     def title(self) -> str:
@@ -448,6 +448,7 @@ UNCOPYABLE_MESSAGE = Rule(
         NEW_DATE,
         JAVASCRIPT_TO_PRIMITIVE,
     ),
+    applies_to="identify-or-track",
 )
 
 NESTED_TRAIT = Rule(

@@ -8,14 +8,14 @@ years: the span (from the earliest to the latest event time) decides, so memory 
 every part of a split input is at most as coarse as the whole. Events with no readable time are counted apart.
 
 A rule *starts* in a bucket (a change point) when its share of the bucket's messages it applies to (identifies for
-the rules of identifies and their traits, tracks for those of events, else every message: `Rule.applies_to`) is at
-least `START_JUMP` (5 percentage points) above, and at least twice, its highest share in any of the
-`START_BASELINE` buckets before (up to 7), counting only buckets of at least `START_MESSAGES` such messages (the
-quieter ones between are passed over, so that the nights between days of logs do not hide a start by hour), with at
-least one such bucket before, and when it did not already start in one of those buckets (a rule that starts in the
-middle of a bucket and is at full strength in the next starts once). The report names the bucket and the rule's
-first event in it. Measured against every message, a rule of identifies could never start in logs whose identifies
-are under 5 % of the messages, however many of them it broke.
+the rules of identifies and their traits, tracks for those of events, both for a rule of either, else every message:
+`Rule.applies_to`) is at least `START_JUMP` (5 percentage points) above, and at least twice, its highest share in
+any of the `START_BASELINE` buckets before (up to 7), counting only buckets of at least `START_MESSAGES` such
+messages (the quieter ones between are passed over, so that the nights between days of logs do not hide a start by
+hour), with at least one such bucket before, and when it did not already start in one of those buckets (a rule that
+starts in the middle of a bucket and is at full strength in the next starts once). The report names the bucket and
+the rule's first event in it. Measured against every message, a rule of identifies could never start in logs whose
+identifies are under 5 % of the messages, however many of them it broke.
 """
 
 from __future__ import annotations
@@ -588,6 +588,17 @@ class Timeline:
         return resolution, filled
 
 
+def _applied(bucket: Bucket, applies_to: str) -> int:
+    """A bucket's messages a rule applies to (`Rule.applies_to`)."""
+    if applies_to == "identify":
+        return bucket.identifies
+    if applies_to == "track":
+        return bucket.tracks
+    if applies_to == "identify-or-track":
+        return bucket.identifies + bucket.tracks
+    return bucket.events
+
+
 def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
     found: list[tuple[int, Seen | None]] = []
@@ -599,9 +610,7 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     last_start = -START_BASELINE - 1
     applies_to = RULES[code].applies_to if code in RULES else "message"
     for start, bucket in series:
-        events = (
-            bucket.identifies if applies_to == "identify" else bucket.tracks if applies_to == "track" else bucket.events
-        )
+        events = _applied(bucket, applies_to)
         if events < START_MESSAGES:
             continue
         share = bucket.affected.get(code, 0) / events

@@ -152,6 +152,35 @@ def test_a_loss_starts_among_the_messages_its_rule_applies_to_however_few_they_a
     assert f"on 2024-03-07: first 2024-03-07T00:02:50.000Z at minority.jsonl:{refused_from} " in rows["HJ303"]
 
 
+def test_an_uncopyable_message_starts_among_the_identifies_and_tracks(tmp_path: Path) -> None:
+    # HJ110 finds fault with identifies and tracks alone: 8 % of these messages. From day 6, every track holds an
+    # object with its own `hasOwnProperty`, half the identifies and tracks; against every message, 4 % started nothing.
+    log = tmp_path / "uncopyable.jsonl"
+    lines: list[str] = []
+    first = 0
+    for day in range(10):
+        for number in range(500):
+            moment = (START + timedelta(days=day, seconds=number * 170)).isoformat().replace("+00:00", "Z")
+            message: dict[str, object] = {"type": "page", "userId": f"u{number % 40}", "timestamp": moment}
+            if number % 25 == 0:
+                message.update(type="identify", traits={"plan": "pro"})
+            elif number % 25 == 1:
+                message.update(type="track", event="Signed Up")
+                if day >= 5:
+                    message["properties"] = {"cart": {"hasOwnProperty": 1}}
+                    first = first or len(lines) + 1
+            lines.append(json.dumps(message))
+    log.write_text("\n".join(lines) + "\n")
+    _, out = cli("validate", log, "--format", "json", "--by", "day", "--fail-on", "never")
+    uncopyable = json.loads(out)["timeline"]["rules"]["HJ110"]
+    assert uncopyable["started"] == [
+        {
+            "bucket": "2024-03-06",
+            "first_example": {"time": uncopyable["first_seen"]["time"], "file": str(log), "line": first},
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("empty", "said"),
     [
