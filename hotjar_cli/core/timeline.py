@@ -20,6 +20,7 @@ identifies are under 5 % of the messages, however many of them it broke.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -588,15 +589,20 @@ class Timeline:
         return resolution, filled
 
 
-def _applied(bucket: Bucket, applies_to: str) -> int:
-    """A bucket's messages a rule applies to (`Rule.applies_to`)."""
+def applied(identifies: int, tracks: int, messages: int, applies_to: str) -> int:
+    """Of a bucket's messages, how many a rule that `applies_to` them applies to (`Rule.applies_to`)."""
     if applies_to == "identify":
-        return bucket.identifies
+        return identifies
     if applies_to == "track":
-        return bucket.tracks
+        return tracks
     if applies_to == "identify-or-track":
-        return bucket.identifies + bucket.tracks
-    return bucket.events
+        return identifies + tracks
+    return messages
+
+
+def applies_to(code: str) -> str:
+    """The messages a rule can find fault with (`Rule.applies_to`)."""
+    return RULES[code].applies_to if code in RULES else "message"
 
 
 def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
@@ -608,11 +614,7 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     # the morning's first with.
     busy: list[float] = []
     last_start = -START_BASELINE - 1
-    applies_to = RULES[code].applies_to if code in RULES else "message"
-    for start, bucket in series:
-        events = _applied(bucket, applies_to)
-        if events < START_MESSAGES:
-            continue
+    for start, bucket, events in _busy(series, code):
         share = bucket.affected.get(code, 0) / events
         before = busy[-START_BASELINE:]
         if before and len(busy) - last_start > START_BASELINE:
@@ -622,6 +624,22 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
                 last_start = len(busy)
         busy.append(share)
     return found
+
+
+def start_measured(series: list[tuple[int, Bucket]], code: str) -> bool:
+    """Whether a start of the rule can be told: two buckets at least hold `START_MESSAGES` messages it applies to (a
+    start is a bucket measured against those before). By hour, a site of ten identifies an hour has none."""
+    busy = _busy(series, code)
+    return next(busy, None) is not None and next(busy, None) is not None
+
+
+def _busy(series: list[tuple[int, Bucket]], code: str) -> Iterator[tuple[int, Bucket, int]]:
+    """The buckets with at least `START_MESSAGES` messages a rule applies to (`Rule.applies_to`), and how many."""
+    kind = applies_to(code)
+    for start, bucket in series:
+        events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
+        if events >= START_MESSAGES:
+            yield start, bucket, events
 
 
 def bucket_record(start: int, resolution: str, bucket: Bucket) -> dict[str, Any]:

@@ -55,6 +55,7 @@ from hotjar_cli.report.site_view import (
     sent_here,
     span_words,
     unknown_words,
+    unmeasured_words,
     unnamed_words,
     unread_words,
     used_words,
@@ -795,6 +796,10 @@ def validate_page(report: Report) -> str:
             f"<li>started on {_e(start['bucket'])}: first {_seen(start['first_example'])}</li>"
             for start in seen.get("started", [])
         )
+        unmeasured = "".join(
+            f'<p class="muted">{_e(said)}.</p>'
+            for said in (unmeasured_words(timeline, code) if timeline is not None and seen else [])
+        )
         examples = "".join(_example(example, report) for example in summary.examples.get(code, [])[:EXAMPLES])
         cards.append(
             f'<section class="card" id="{_e(code)}"><h3>{_e(code)} {_e(rule.name)} '
@@ -803,7 +808,7 @@ def validate_page(report: Report) -> str:
             f"<p>{_e(rule.message)}</p><p>{counted(rule_record['findings'], 'finding')} in "
             f"{counted(rule_record['events'], 'event')}"
             f'</p><p class="muted">since {_seen(seen.get("first_seen"))}<br>last {_seen(seen.get("last_seen"))}</p>'
-            f"{f'<ul>{started}</ul>' if started else ''}"
+            f"{f'<ul>{started}</ul>' if started else ''}{unmeasured}"
             f"{rule_chart(timeline, code) if timeline is not None else ''}{examples}</section>"
         )
     if cards:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from hotjar_cli.core.eventtime import iso
 from hotjar_cli.core.gate import INVALIDITY
@@ -21,17 +21,21 @@ from hotjar_cli.core.tally import DAY_SECONDS, DayBin, merged_days
 from hotjar_cli.core.timeline import (
     MAX_BUCKETS,
     RESOLUTIONS,
+    START_MESSAGES,
     Bucket,
     Timeline,
+    applied,
+    applies_to,
     bucket_count,
     bucket_label,
     bucket_record,
     change_points,
     next_bucket,
+    start_measured,
 )
 from hotjar_cli.report.families import families_record, filled
 from hotjar_cli.report.redact import masked_name
-from hotjar_cli.report.wording import counted, filtered_out, stopped_words
+from hotjar_cli.report.wording import counted, filtered_out, listed, stopped_words
 
 WEEK = 7 * 86400
 PACE_MIN_SPAN = 86400
@@ -642,6 +646,44 @@ def resolution_words(timeline: dict[str, Any], by: str) -> str:
     return f"by {timeline['by']}{coarser}"
 
 
+_APPLIES_TO_WORDS: Final = {
+    "identify": "identifies",
+    "track": "tracks",
+    "identify-or-track": "identifies and tracks",
+    "message": "messages",
+}
+
+
+def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[str]:
+    """`Too few identifies an hour to tell when HJ201 started: a start is told over hours of 20 identifies or more, two
+    at least; --by day gathers more in each`, once for each kind of message (`Rule.applies_to`) some rule seen has
+    too few of in its buckets (`start_measured`) though enough in all for two such buckets, or for the rule `code`
+    alone (`... when it started ...`): an empty list of starts is then no answer. Logs too small for any start (a
+    few dozen events) say nothing of it."""
+    resolution = timeline["by"]
+    totals = {
+        kind: sum(
+            applied(bucket["identifies"], bucket["tracks"], bucket["events"], kind) for bucket in timeline["buckets"]
+        )
+        for kind in _APPLIES_TO_WORDS
+    }
+    unmeasured: dict[str, list[str]] = {}
+    for seen, rule in timeline["rules"].items():
+        kind = applies_to(seen)
+        if not rule["start_measured"] and code in (None, seen) and totals[kind] >= 2 * START_MESSAGES:
+            unmeasured.setdefault(kind, []).append(seen)
+    said = []
+    for kind, codes in unmeasured.items():
+        noun = _APPLIES_TO_WORDS[kind]
+        finer = "; --by day gathers more in each" if resolution == "hour" else ""
+        said.append(
+            f"Too few {noun} a{'n' if resolution == 'hour' else ''} {resolution} to tell when "
+            f"{'it' if code is not None else listed(codes)} started: a start is told over {resolution}s of "
+            f"{START_MESSAGES} {noun} or more, two at least{finer}"
+        )
+    return said
+
+
 def narrower_words(window: dict[str, Any]) -> str:
     """`3 events lie outside 2024-01-01T00:00:00Z to 2025-01-01T00:00:00Z: --since ... --until ... charts the rest by
     day`, for `narrower`'s record. Every report says it in these words."""
@@ -669,6 +711,7 @@ def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
                 {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
                 for start, seen in change_points(series, code)
             ],
+            "start_measured": start_measured(series, code),
         }
     return {
         "by": resolution,

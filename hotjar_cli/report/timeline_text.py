@@ -12,7 +12,7 @@ from rich.table import Table
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
-from hotjar_cli.report.site_view import narrower_words, resolution_words, timeline_record, where
+from hotjar_cli.report.site_view import narrower_words, resolution_words, timeline_record, unmeasured_words, where
 from hotjar_cli.report.wording import counted
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
@@ -31,6 +31,8 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
     record = timeline_record(views.timeline, by)
     if summary.rules:
         yield from _rule_lines(summary, record, by, console)
+        for said in unmeasured_words(record):
+            yield Flow(words(said), indent=2)
     # Buckets made coarse by a few far-off clocks hide the gaps among the rest, and show one as long as the clocks are
     # far: the narrower span the title names charts them.
     gaps = gap_words(record["buckets"], record["by"]) if record["narrower"] is None else ""

@@ -11,6 +11,11 @@ def counted(number: int, noun: str, nouns: str | None = None) -> str:
     return f"{number:,} {noun if number == 1 else nouns or noun + 's'}"
 
 
+def listed(items: list[str]) -> str:
+    """`HJ201`, `HJ201 and HJ206`, `HJ201, HJ205 and HJ206`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def filtered_out(filtered: int) -> str:
     """`, 10,073 filtered out`; nothing when the filters left every event in."""
     return f", {filtered:,} filtered out" if filtered else ""

@@ -181,6 +181,48 @@ def test_an_uncopyable_message_starts_among_the_identifies_and_tracks(tmp_path: 
     ]
 
 
+def few_identifies_log(path: Path) -> None:
+    """Two days of a page a minute and an identify every six: ten identifies an hour, each with a nested trait from
+    the second day's 06:00."""
+    lines = []
+    for minute in range(48 * 60):
+        moment = (START + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z")
+        message: dict[str, object] = {"type": "page", "userId": f"u{minute % 60}", "timestamp": moment}
+        if minute % 6 == 0:
+            traits: dict[str, object] = {"plan": "pro"}
+            if minute >= 30 * 60:
+                traits["address"] = {"city": "Berlin"}
+            message.update(type="identify", traits=traits)
+        lines.append(json.dumps(message))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_rule_with_too_few_messages_a_bucket_to_start_says_so(tmp_path: Path) -> None:
+    # By hour, no hour holds the 20 identifies a start is measured over: an empty started column answered nothing.
+    log = tmp_path / "few.jsonl"
+    few_identifies_log(log)
+    _, out = cli("validate", log, "--format", "json", "--by", "hour", "--fail-on", "never")
+    rules = json.loads(out)["timeline"]["rules"]
+    assert (rules["HJ201"]["started"], rules["HJ201"]["start_measured"]) == ([], False)
+    assert rules["HJ101"]["start_measured"]  # the pages: 50 an hour
+    _, text = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    said = " ".join(line.strip() for line in text.split("Too few", 1)[1].splitlines()[:3])
+    assert said.startswith(
+        "identifies an hour to tell when HJ201 started: a start is told over hours of 20 identifies or more, two at "
+        "least; --by day gathers more in each"
+    )
+    report = tmp_path / "report.html"
+    cli("validate", log, "--by", "hour", "--format", "html", "-o", report, "--fail-on", "never")
+    card = report.read_text().split('id="HJ201"', 1)[1].split("</section>", 1)[0]
+    assert "Too few identifies an hour to tell when it started" in card
+    # By day, 240 identifies a day: measured, and the start found.
+    _, out = cli("validate", log, "--format", "json", "--by", "day", "--fail-on", "never")
+    nested = json.loads(out)["timeline"]["rules"]["HJ201"]
+    assert nested["start_measured"] and [start["bucket"] for start in nested["started"]] == ["2024-03-02"]
+    _, text = cli("validate", log, "--by", "day", "--fail-on", "never")
+    assert "Too few" not in text
+
+
 @pytest.mark.parametrize(
     ("empty", "said"),
     [
