@@ -22,10 +22,14 @@ FAMILIES_SHOWN: Final = 5
 """Families the text, Markdown and HTML inventories show; the rest are counted."""
 
 _IDS: Final = re.compile(
-    # A UUID, then a hex run with a digit and a letter (an object id, a hash: `5f2b9c1e`; `deadbeef` is a word, and
-    # digits alone are a number), then any run of digits.
+    # A UUID; a day as ISO 8601 writes it, a year from 1800 to 2999 as event-name-high-cardinality reads one, with
+    # its time and zone if it has them (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00+02:00`); a hex run
+    # with a digit and a letter (an object id, a hash: `5f2b9c1e`; `deadbeef` is a word, and digits alone are a
+    # number); then any run of digits. Each stands apart from the letters and digits around it.
     r"(?P<uuid>(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
     r"(?![0-9A-Za-z]))"
+    r"|(?P<date>(?<![0-9A-Za-z])(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"
     r"|(?P<hex>(?<![0-9A-Za-z])(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{8,}(?![0-9A-Za-z]))"
     r"|(?P<n>\d+)"
 )
@@ -35,20 +39,23 @@ email-as-user-id find one (`EMAIL_PATTERN`)."""
 _NUMBER: Final = re.compile(r"\d+")
 _DIGIT: Final = re.compile(r"\d").search
 _HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]{8}").search
-"""Eight hex digits in a row, in every UUID and hex id: a name without them holds numbers only, replaced without
-calling back for each (a template is made for each of 11,000 names)."""
+"""Eight hex digits in a row, in every UUID and hex id; every date holds a `-`. A name with neither holds numbers
+only, replaced without calling back for each (a template is made for each of 11,000 names)."""
 
 
 def template(name: str) -> str | None:
-    """The template of an event name: each value in it replaced by its placeholder, `{email}`, `{uuid}`, `{hex}` or
-    `{n}` (`_IDS`). None for a name with no value in it, which is a family of one. A name holding the text of a
-    placeholder (`Coupon {n}`) shares its template with the names built from values: rare, and counted with them."""
+    """The template of an event name: each value in it replaced by its placeholder, `{email}`, `{uuid}`, `{date}`,
+    `{hex}` or `{n}` (`_IDS`). None for a name with no value in it, which is a family of one. A name holding the text
+    of a placeholder (`Coupon {n}`) shares its template with the names built from values: rare, and counted with
+    them."""
     addresses = 0
     if "@" in name:  # the address's pattern backtracks over every word of a name without one
         name, addresses = EMAIL_PATTERN.subn("{email}", name)
     if _DIGIT(name) is None:
         return name if addresses else None  # most names without a value are passed over here
-    shown, ids = _IDS.subn(_placeholder, name) if _HEX_RUN(name) is not None else _NUMBER.subn("{n}", name)
+    shown, ids = (
+        _IDS.subn(_placeholder, name) if "-" in name or _HEX_RUN(name) is not None else _NUMBER.subn("{n}", name)
+    )
     return shown if ids or addresses else None
 
 
@@ -97,7 +104,7 @@ def families_record(
 
 def filled(shape: str) -> str:
     """A template with each placeholder a value of one digit, as a name: what `--redact` asks a rule about."""
-    return re.sub(r"\{(?:n|uuid|hex|email)\}", "0", shape)
+    return re.sub(r"\{(?:n|uuid|date|hex|email)\}", "0", shape)
 
 
 REDACTED_TEMPLATE: Final = "‹template›"

@@ -29,6 +29,10 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("Page 1 of 3", "Page {n} of {n}"),
         ("Order 550e8400-e29b-41d4-a716-446655440000 Paid", "Order {uuid} Paid"),
         ("Opened 5f2b9c1e77", "Opened {hex}"),
+        ("Report 2024-03-01 Exported", "Report {date} Exported"),
+        ("Synced 2024-03-01T10:00:00Z", "Synced {date}"),
+        ("Synced 2024-03-01 10:00:00.250+02:00 at last", "Synced {date} at last"),
+        ("Build 2024-13-01", "Build {n}-{n}-{n}"),  # no month 13: not a day
         ("Invited ana.lima+2@example.com", "Invited {email}"),
         ("Signed Up", None),  # no value: a family of one
         ("deadbeefcafe", None),  # hex letters without a digit are a word
@@ -38,6 +42,21 @@ def cli(*args: str | Path, columns: int = 200) -> str:
 )
 def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, expected: str | None) -> None:
     assert template(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        pytest.param(
+            [f"Report 2024-03-{day:02d} Exported" for day in range(1, 26)], "Report {date} Exported", id="date"
+        ),
+    ],
+)
+def test_names_built_from_one_value_are_a_family_read_as_one_placeholder(
+    tmp_path: Path, names: list[str], expected: str
+) -> None:
+    (family,) = families_of(write(tmp_path / "names.jsonl", names))["families"]
+    assert (family["template"], family["names"]) == (expected, 25)
 
 
 def track(event: str, user: str = "u1") -> str:
