@@ -23,14 +23,15 @@ FAMILIES_SHOWN: Final = 5
 
 _IDS: Final = re.compile(
     # A UUID; a day as ISO 8601 writes it, a year from 1800 to 2999 as event-name-high-cardinality reads one, with
-    # its time and zone if it has them (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00+02:00`); a hex run
-    # with a digit and a letter (an object id, a hash: `5f2b9c1e`; `deadbeef` is a word, and digits alone are a
-    # number); then any run of digits. Each stands apart from the letters and digits around it.
+    # its time and zone if it has them (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00+02:00`); a run of 6
+    # or more hex digits with a digit and a letter (an object id, a hash, a short commit: `3f9b2c1`; `deadbeef` and
+    # `facade` are words, and digits alone are a number); then any run of digits. Each stands apart from the letters
+    # and digits around it.
     r"(?P<uuid>(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
     r"(?![0-9A-Za-z]))"
     r"|(?P<date>(?<![0-9A-Za-z])(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"
-    r"|(?P<hex>(?<![0-9A-Za-z])(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{8,}(?![0-9A-Za-z]))"
+    r"|(?P<hex>(?<![0-9A-Za-z])(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{6,}(?![0-9A-Za-z]))"
     r"|(?P<n>\d+)"
 )
 """The ids an event name is built from, each named by the placeholder that stands for it in a template. An email
@@ -38,9 +39,9 @@ address is replaced before them (its digits are its own), found as event-name-hi
 email-as-user-id find one (`EMAIL_PATTERN`)."""
 _NUMBER: Final = re.compile(r"\d+")
 _DIGIT: Final = re.compile(r"\d").search
-_HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]{8}").search
-"""Eight hex digits in a row, in every UUID and hex id; every date holds a `-`. A name with neither holds numbers
-only, replaced without calling back for each (a template is made for each of 11,000 names)."""
+_HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]{6}").search
+"""Six hex digits in a row, in every UUID and hex id; every date holds a `-`. A name with neither holds numbers only,
+replaced without calling back for each (a template is made for each of 11,000 names)."""
 
 
 def template(name: str) -> str | None:

@@ -36,7 +36,13 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("Invited ana.lima+2@example.com", "Invited {email}"),
         ("Signed Up", None),  # no value: a family of one
         ("deadbeefcafe", None),  # hex letters without a digit are a word
-        ("Opened 5f2b9c", "Opened {n}f{n}b{n}c"),  # too short for an id: its digits are numbers
+        ("deadbeef", None),
+        ("facade", None),
+        ("Deploy 3f9b2c1", "Deploy {hex}"),  # a short commit
+        ("Opened 5f2b9c", "Opened {hex}"),
+        ("Opened 5f2b9", "Opened {n}f{n}b{n}"),  # too short for an id: its digits are numbers
+        ("Deploy 3f9b2c1x", "Deploy {n}f{n}b{n}c{n}x"),  # not a word of hex digits
+        ("Step 3 Completed", "Step {n} Completed"),  # a family of one
         ("a@b", None),  # no address
     ],
 )
@@ -50,6 +56,7 @@ def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, exp
         pytest.param(
             [f"Report 2024-03-{day:02d} Exported" for day in range(1, 26)], "Report {date} Exported", id="date"
         ),
+        pytest.param([f"Deploy 3f9b{number:03x}" for number in range(25)], "Deploy {hex}", id="short-hex"),
     ],
 )
 def test_names_built_from_one_value_are_a_family_read_as_one_placeholder(
