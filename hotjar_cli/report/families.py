@@ -36,12 +36,15 @@ _IDS: Final = re.compile(
 )
 """The ids an event name is built from, each named by the placeholder that stands for it in a template. An email
 address is replaced before them (its digits are its own), found as event-name-high-cardinality and
-email-as-user-id find one (`EMAIL_PATTERN`)."""
+email-as-user-id find one (`EMAIL_PATTERN`), from its local part on (`_JOINED`)."""
 _NUMBER: Final = re.compile(r"\d+")
 _DIGIT: Final = re.compile(r"\d").search
 _HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]{6}").search
 """Six hex digits in a row, in every UUID and hex id; every date holds a `-`. A name with neither holds numbers only,
 replaced without calling back for each (a template is made for each of 11,000 names)."""
+_JOINED: Final = re.compile(r"[^@]*[^\w.%+@-]")
+"""What `EMAIL_PATTERN` takes before an address's local part (the letters, digits and `._%+-` up to its `@`): the
+word the address is joined to (`User:` in `User:bob@example.com`), which a template keeps (`User:{email}`)."""
 
 
 def template(name: str) -> str | None:
@@ -51,13 +54,21 @@ def template(name: str) -> str | None:
     them."""
     addresses = 0
     if "@" in name:  # the address's pattern backtracks over every word of a name without one
-        name, addresses = EMAIL_PATTERN.subn("{email}", name)
+        name, addresses = EMAIL_PATTERN.subn(_address, name)
     if _DIGIT(name) is None:
         return name if addresses else None  # most names without a value are passed over here
     shown, ids = (
         _IDS.subn(_placeholder, name) if "-" in name or _HEX_RUN(name) is not None else _NUMBER.subn("{n}", name)
     )
     return shown if ids or addresses else None
+
+
+def _address(found: re.Match[str]) -> str:
+    address = found.group()
+    joined = _JOINED.match(address)
+    if joined is None or address[joined.end()] == "@":  # nothing joined to it, or nothing but punctuation before "@"
+        return "{email}"
+    return joined.group() + "{email}"
 
 
 def _placeholder(found: re.Match[str]) -> str:

@@ -34,6 +34,10 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("Synced 2024-03-01 10:00:00.250+02:00 at last", "Synced {date} at last"),
         ("Build 2024-13-01", "Build {n}-{n}-{n}"),  # no month 13: not a day
         ("Invited ana.lima+2@example.com", "Invited {email}"),
+        ("User:bob@x.com signed up", "User:{email} signed up"),  # the word an address is joined to stays
+        ("Shared with bob@x.com,ana@y.org", "Shared with {email},{email}"),
+        ("Invited (renée.dupont@x.org)", "Invited ({email})"),
+        ("Tagged ::@x.com", "Tagged {email}"),  # no local part: the whole is the address
         ("Signed Up", None),  # no value: a family of one
         ("deadbeefcafe", None),  # hex letters without a digit are a word
         ("deadbeef", None),
@@ -57,6 +61,9 @@ def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, exp
             [f"Report 2024-03-{day:02d} Exported" for day in range(1, 26)], "Report {date} Exported", id="date"
         ),
         pytest.param([f"Deploy 3f9b{number:03x}" for number in range(25)], "Deploy {hex}", id="short-hex"),
+        pytest.param(
+            [f"User:user{number}@example.com signed up" for number in range(25)], "User:{email} signed up", id="email"
+        ),
     ],
 )
 def test_names_built_from_one_value_are_a_family_read_as_one_placeholder(
