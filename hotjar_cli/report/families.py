@@ -39,9 +39,10 @@ address is replaced before them (its digits are its own), found as event-name-hi
 email-as-user-id find one (`EMAIL_PATTERN`), from its local part on (`_JOINED`)."""
 _NUMBER: Final = re.compile(r"\d+")
 _DIGIT: Final = re.compile(r"\d").search
-_HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]{6}").search
-"""Six hex digits in a row, in every UUID and hex id; every date holds a `-`. A name with neither holds numbers only,
-replaced without calling back for each (a template is made for each of 11,000 names)."""
+_HEX_RUNS: Final = re.compile(r"[0-9A-Fa-f]{6,}").findall
+"""The runs of 6 or more hex digits in a name, each hex id one of them; every UUID and date holds a `-`. A name with
+no `-` whose runs are digits only (`Viewed Article 1048576`) holds numbers only, replaced without calling back for
+each (a template is made for each of 11,000 names)."""
 _JOINED: Final = re.compile(r"[^@]*[^\w.%+@-]")
 """What `EMAIL_PATTERN` takes before an address's local part (the letters, digits and `._%+-` up to its `@`): the
 word the address is joined to (`User:` in `User:bob@example.com`), which a template keeps (`User:{email}`)."""
@@ -57,9 +58,10 @@ def template(name: str) -> str | None:
         name, addresses = EMAIL_PATTERN.subn(_address, name)
     if _DIGIT(name) is None:
         return name if addresses else None  # most names without a value are passed over here
-    shown, ids = (
-        _IDS.subn(_placeholder, name) if "-" in name or _HEX_RUN(name) is not None else _NUMBER.subn("{n}", name)
-    )
+    if "-" in name or ((runs := _HEX_RUNS(name)) and not "".join(runs).isdigit()):
+        shown, ids = _IDS.subn(_placeholder, name)
+    else:
+        shown, ids = _NUMBER.subn("{n}", name)
     return shown if ids or addresses else None
 
 

@@ -47,6 +47,8 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("Opened 5f2b9", "Opened {n}f{n}b{n}"),  # too short for an id: its digits are numbers
         ("Deploy 3f9b2c1x", "Deploy {n}f{n}b{n}c{n}x"),  # not a word of hex digits
         ("Step 3 Completed", "Step {n} Completed"),  # a family of one
+        ("Viewed Article 1048576", "Viewed Article {n}"),
+        ("Order 1048576 Shipped by 3f9b2c1", "Order {n} Shipped by {hex}"),  # a long number, then an id
         ("a@b", None),  # no address
     ],
 )
