@@ -25,13 +25,14 @@ _IDS: Final = re.compile(
     # A UUID; a day as ISO 8601 writes it, a year from 1800 to 2999 as event-name-high-cardinality reads one, with
     # its time and zone if it has them (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00+02:00`); a run of 6
     # or more hex digits with a digit and a letter (an object id, a hash, a short commit: `3f9b2c1`; `deadbeef` and
-    # `facade` are words, and digits alone are a number); then any run of digits. The first three stand apart from
+    # `facade` are words, and digits alone are a number), its letters of one case when it is shorter than 8 (`Feb2024`
+    # and `Face10` are a word and a number); then any run of digits. The first three stand apart from
     # the letters and digits around them, a start looked for once for the three (a fifth faster on names with ids).
     r"(?<![0-9A-Za-z])(?:(?P<uuid>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
     r"(?![0-9A-Za-z]))"
     r"|(?P<date>(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"
-    r"|(?P<hex>(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{6,}(?![0-9A-Za-z])))"
+    r"|(?P<hex>(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])(?:[0-9A-Fa-f]{8,}|[0-9a-f]{6,7}|[0-9A-F]{6,7})(?![0-9A-Za-z])))"
     r"|(?P<n>\d+)"
 )
 """The ids an event name is built from, each named by the placeholder that stands for it in a template. An email

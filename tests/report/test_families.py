@@ -43,6 +43,9 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("deadbeef", None),
         ("facade", None),
         ("Deploy 3f9b2c1", "Deploy {hex}"),  # a short commit
+        ("Deploy 3F9B2C1", "Deploy {hex}"),
+        ("Sale Feb2024", "Sale Feb{n}"),  # short, and of both cases: a month and a year, as `Sale Mar2024` reads
+        ("Build A1b2C3d4", "Build {hex}"),  # 8 or more: of either case
         ("Opened 5f2b9c", "Opened {hex}"),
         ("Opened 5f2b9", "Opened {n}f{n}b{n}"),  # too short for an id: its digits are numbers
         ("Deploy 3f9b2c1x", "Deploy {n}f{n}b{n}c{n}x"),  # not a word of hex digits
