@@ -112,8 +112,10 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
 def _span(first: str, last: str, resolution: str) -> str:
     """A run of empty buckets from the one labelled `first` to the one labelled `last`: whole days, months or years
     read as they are (`2024-03-05 to 2024-03-06`); hours as the instants they start and end at
-    (`2024-03-05T11:00Z to 2024-03-05T13:00Z` for the two hours from 11:00), as `11:00 to 12:00` read one hour short."""
+    (`from 2024-03-05T11:00Z until 2024-03-05T13:00Z` for the two hours from 11:00), as `11:00 to 12:00` read one
+    hour short, and `11:00 to 13:00` read as if the hour from 13:00 were empty too."""
     if resolution == "hour":
         end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
-        return f"{first} to {end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"  # `%Y` may be unpadded
+        until = f"{end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"  # `%Y` may be unpadded
+        return f"from {first} until {until}"
     return first if first == last else f"{first} to {last}"

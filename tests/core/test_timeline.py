@@ -279,7 +279,7 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
     )
     _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
     assert (
-        "No events in a span of event time, between the first event and the last: 2024-03-01T03:00Z to "
+        "No events in a span of event time, between the first event and the last: from 2024-03-01T03:00Z until "
         "2024-03-01T05:00Z (2 hours)" in " ".join(out.split())
     )
 
