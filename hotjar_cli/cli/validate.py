@@ -320,7 +320,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
     if gone or (outlived is not None and outlived.gone):
         raise ReaderGone(verdict.exit_code)  # the command ends with its verdict, quietly
     say_errors(talk, summary)
-    say_no_loss_over_time(talk, [settings.format, *(format for format, _ in settings.also)], settings.by, summary)
+    say_no_rules_over_time(talk, [settings.format, *(format for format, _ in settings.also)], settings.by, summary)
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in Format])
     for format, path in settings.also:
         say_format_for(talk, path, format.value, [choice.value for choice in Format], asked=True)
@@ -360,12 +360,14 @@ class Outlived:
         return getattr(self.stream, name)
 
 
-def say_no_loss_over_time(talk: Talk, formats: list[Format], by: Resolution | None, summary: Summary) -> None:
+def say_no_rules_over_time(talk: Talk, formats: list[Format], by: Resolution | None, summary: Summary) -> None:
     """`--by` given for a text report of logs no rule found anything in: the report's table over time is of rules, so
-    it shows none, and nothing said why (the JSON and HTML reports chart the outcomes whatever)."""
+    it shows none, and nothing said why (the JSON and HTML reports chart the outcomes whatever). It names the table
+    alone: the report may still show spans of event time without events, which "no loss over time" contradicted."""
     if by is None or summary.rules or Format.TEXT not in formats or {Format.JSON, Format.HTML}.intersection(formats):
         return
-    talk.say(f"hotjar-cli: no rule found anything, so the text report shows no loss over time (--by {by.value})")
+    table = "no table of when each rule occurs"
+    talk.say(f"hotjar-cli: no rule found anything, so the text report has {table} (--by {by.value})")
 
 
 def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:

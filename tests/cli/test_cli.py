@@ -1972,16 +1972,37 @@ def test_validate_says_which_options_its_format_does_not_use(logs: Any, options:
         assert "not used" not in cli("validate", path, *used).stderr
 
 
-def test_by_with_a_text_report_of_logs_no_rule_found_anything_in_says_there_is_no_loss_over_time(logs: Any) -> None:
+def test_by_with_a_text_report_of_logs_no_rule_found_anything_in_says_there_is_no_table_of_rules(logs: Any) -> None:
     # The text report's table over time is of rules: over clean logs `--by hour` showed nothing of time, and said
     # nothing of why.
     path = logs("events.jsonl", identify() * 3)
-    said = "hotjar-cli: no rule found anything, so the text report shows no loss over time (--by hour)"
+    said = "hotjar-cli: no rule found anything, so the text report has no table of when each rule occurs (--by hour)"
     assert said in cli("validate", path, "--by", "hour").stderr.splitlines()
     for other in (["--by", "hour", "--also", "json=report.json"], []):
-        assert "no loss over time" not in cli("validate", path, *other).stderr  # charted there, or not asked for
+        assert "no table of when" not in cli("validate", path, *other).stderr  # charted there, or not asked for
     broken = logs("broken.jsonl", identify(None))
-    assert "no loss over time" not in cli("validate", broken, "--by", "hour").stderr  # HJ103's table is shown
+    assert "no table of when" not in cli("validate", broken, "--by", "hour").stderr  # HJ103's table is shown
+
+
+def test_by_with_a_text_report_of_clean_logs_with_days_missing_says_nothing_against_the_spans_it_shows(
+    logs: Any,
+) -> None:
+    # Clean logs of scattered days: the report named the spans without events, then said it showed no loss over time.
+    days = (1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15)
+    path = logs(
+        "gaps.jsonl",
+        "".join(
+            json.dumps(
+                {"type": "track", "userId": "u", "event": "Signed Up", "timestamp": f"2024-03-{day:02d}T10:00:00Z"}
+            )
+            + "\n"
+            for day in days
+        ),
+    )
+    result = cli("validate", path, "--by", "hour")
+    assert "No events in" in result.stdout
+    assert "shows no" not in result.stderr
+    assert "no table of when each rule occurs" in result.stderr
 
 
 @pytest.mark.parametrize(
