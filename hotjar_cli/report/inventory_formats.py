@@ -493,8 +493,10 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     filtered = bool(record["summary"].get("filtered"))
     for label, key, option in BUDGETS:
         budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
+        # Our words, counts and times only, as the budget's line: written as they are, as the span's times are.
+        # Escaped, they read `read\: the` and a time of backslashes wherever the Markdown is read unrendered.
         said = [
-            f"{text(words)}."
+            f"{words}."
             for words in (as_of_words(record[key]["budget"], record, filtered), order_words(record[key]))
             if words
         ]

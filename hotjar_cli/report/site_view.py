@@ -90,7 +90,7 @@ def order_words(kind: dict[str, Any]) -> str | None:
     only after the site filled (`offered_from_first`): such names are counted apart, as "up to" so many more, and
     only beside names known to be sent before it, so that logs in the order of their times, where a name turned away
     was offered only after the site filled, are not said to be out of it. Every human format of the inventory says
-    it in these words."""
+    it in these words (the Markdown one unescaped: no text from the input is in them)."""
     filled = kind["budget"]["filled_at"]
     if filled is None or filled["time"] is None:
         return None
@@ -168,7 +168,8 @@ def as_of_words(budget: dict[str, Any], record: dict[str, Any], filtered: bool) 
     the events they left (or left none with a time): the slots used, and where the site filled, are then the site's
     after the span the report is of, and a fill is projected from there (`site_as_of`). None otherwise: the budget is
     the site's at the end of that span. `record`: the inventory record (`inventory_record`); `filtered`: whether the
-    filters left events out. Every human format of the inventory says it in these words, after the budget's."""
+    filters left events out. Every human format of the inventory says it in these words, after the budget's (the
+    Markdown one unescaped: no text from the input is in them)."""
     as_of, last = record["site_as_of"], record["span"]["last"]
     if not filtered or as_of is None:
         return None

@@ -1409,6 +1409,8 @@ def test_names_turned_away_though_sent_before_the_site_filled_are_said(tmp_path:
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", tmp_path, "--max-events", "3", "--format", format)[1].split())
         assert said in out.replace("\\", ""), format  # Markdown's escapes taken out
+    markdown = " ".join(cli("inventory", tmp_path, "--max-events", "3", "--format", "markdown")[1].split())
+    assert "read, which is not the order of their times here (one source of an archive after another?);" in markdown
     # In time order, nothing to say.
     code, out, _ = cli(
         "inventory", tmp_path / "segment-logs" / "bapp", tmp_path / "segment-logs" / "Aweb", "--max-events", "3"
@@ -1570,6 +1572,24 @@ def test_a_site_full_after_the_window_says_its_slots_are_the_sites_after_it(tmp_
     # --since alone: the messages left out came before the span, and the site's slots are those at its end.
     out = cli("inventory", log, "--since", "2024-03-10")[1]
     assert "the latest event read" not in out
+
+
+def test_the_markdown_inventory_shows_the_time_the_slots_are_of_as_it_shows_the_span(tmp_path: Path) -> None:
+    # The time was escaped character by character (`2024\-03\-21T23\:00...`), and our own colon with it, where the
+    # span's times above it read plainly.
+    log = tmp_path / "weeks.jsonl"
+    three_weeks_filling_then_still(log)
+    markdown = cli("inventory", log, "--format", "markdown", "--since", "2024-03-03", "--until", "2024-03-06")[1]
+    assert "left from 2024-03-03T00:00:00.000Z to 2024-03-05T23:00:00.000Z." in markdown
+    said = [line for line in markdown.splitlines() if "The slots used are" in line]
+    assert len(said) == 2 and all(
+        line.startswith(
+            "  The slots used are the site's as of 2024-03-21T23:00:00.000Z, the latest event read: the messages the "
+            "filters left out take slots too"
+        )
+        and "\\" not in line
+        for line in said
+    )
 
 
 def test_a_far_off_clock_among_the_messages_left_out_does_not_move_the_projection(tmp_path: Path) -> None:
