@@ -43,6 +43,8 @@ class MarkdownReporter(Reporter):
             write("\n**Why:**\n\n" + "".join(f"- {text(reason)}\n" for reason in verdict.reasons))
         shown: dict[Position, str] = {}
         for rule_code, examples in sorted(summary.examples.items()):
+            if not examples:
+                continue  # none with `--examples 0`: a rule's heading with nothing under it read as a broken report
             rule = RULES[rule_code]
             write(
                 f"\n### `{rule_code}` {rule.name}\n\n{rule.message}. Run `hotjar-cli rule {rule_code}` for details.\n"

@@ -79,7 +79,8 @@ class TextReporter(Reporter):
         shown: dict[Position, str] = {}
         width = self.console.width
         for code, examples in sorted(summary.examples.items()):
-            parts.extend(_examples(code, examples, report, shown, width))
+            if examples:  # none with `--examples 0`: a rule's heading with nothing under it read as a broken report
+                parts.extend(_examples(code, examples, report, shown, width))
         for error in summary.errors:
             parts.append(
                 Flow(words(visible(": ".join(stopped_words(error.file, error.line, error.message))), "bold red"), 4)

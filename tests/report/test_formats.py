@@ -134,6 +134,24 @@ def test_report_matches_its_golden(format: Format, monkeypatch: pytest.MonkeyPat
     compare(golden_path(format), stdout)
 
 
+@pytest.mark.parametrize(
+    ("format", "heading", "row"),
+    [
+        pytest.param(Format.TEXT, "(hotjar-cli rule ", "│ HJ", id="text"),
+        pytest.param(Format.MARKDOWN, "### ", "| `HJ", id="markdown"),
+    ],
+)
+def test_no_examples_asked_for_shows_no_rule_headings_and_counts_every_finding(
+    format: Format, heading: str, row: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--examples 0` printed each rule's heading with nothing under it.
+    code, stdout, _ = validate(format, "--examples", "0", monkeypatch=monkeypatch)
+    report, golden = stdout.decode(), golden_path(format).read_text()
+    assert code == 1 and heading in golden and heading not in report
+    rows = [line for line in report.splitlines() if line.startswith(row)]
+    assert rows and rows == [line for line in golden.splitlines() if line.startswith(row)]
+
+
 @pytest.mark.parametrize("jobs", ["1", "3"])
 @pytest.mark.parametrize("format", list(Format), ids=lambda format: format.value)
 def test_report_does_not_depend_on_the_number_of_processes(
