@@ -656,8 +656,8 @@ _APPLIES_TO_WORDS: Final = {
 
 
 def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[str]:
-    """`Too few identifies an hour to tell when HJ201 started: a start is told over hours of 20 identifies or more, two
-    at least; --by day gathers more in each`, once for each kind of message (`Rule.applies_to`) some rule seen has
+    """`Too few identifies an hour to tell when <rules> started: a start is told over hours of 20 identifies or more,
+    two at least; --by day gathers more in each`, once for each kind of message (`Rule.applies_to`) some rule seen has
     too few of in its buckets (`start_measured`) though enough in all for two such buckets, or for the rule `code`
     alone (`... when it started ...`): an empty list of starts is then no answer. Logs too small for any start (a
     few dozen events) say nothing of it."""

@@ -12,7 +12,7 @@ def counted(number: int, noun: str, nouns: str | None = None) -> str:
 
 
 def listed(items: list[str]) -> str:
-    """`HJ201`, `HJ201 and HJ206`, `HJ201, HJ205 and HJ206`."""
+    """`a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
