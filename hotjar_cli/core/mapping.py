@@ -96,12 +96,28 @@ def has_ipv6_address(name: str) -> bool:
     return False
 
 
+UUID_PATTERN: Final = re.compile(
+    r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])"
+)
+"""A UUID in either case (`550e8400-e29b-41d4-a716-446655440000`) that no other letter or digit touches, as
+event-name-high-cardinality looks for one: `doc_550e8400-…` holds one, `v550e8400-…` does not."""
+HEX_ID_PATTERN: Final = re.compile(
+    r"(?<![0-9A-Za-z])(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])[0-9A-Fa-f]{8,}(?![0-9A-Za-z])"
+)
+"""A hex id (an object id, a hash: `5f2b9c1e7a`), as event-name-high-cardinality looks for one: a run of 8 or more
+hex digits that no other letter or digit touches, with a digit and a letter in it. `deadbeef` is a word, and digits
+alone are a number."""
+
+
 HIGH_CARDINALITY_PATTERNS: Final[tuple[tuple[str, Callable[[str], object]], ...]] = (
-    # A match needs: "@"; "."; ":"; "." or ":"; any name; ":"; any name (see `_event_name_findings`).
+    # A match needs: "@"; "."; ":"; "." or ":"; "-"; any name; any name; ":"; any name (see `_event_name_findings`).
     ("an email address", EMAIL_PATTERN.search),
     ("an IP address", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])").search),
     ("an IP address", has_ipv6_address),
     ("a URL", re.compile(r"(?i)\b(?:https?://|www\.)").search),
+    # Before the number: a UUID's or a hex id's digits can make 9 in a row, and are the id's, not a number.
+    ("a UUID", UUID_PATTERN.search),
+    ("a hex id", HEX_ID_PATTERN.search),
     ("a number of 9 or more digits", re.compile(r"\d{9,}").search),
     ("a timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}").search),
     # A day a year from 1800 to 2999, as ISO 8601 writes it, extended or basic: `Report 2024-03-10`, `Daily
@@ -807,10 +823,11 @@ def _event_name_findings(name: str, limits: Limits) -> tuple[Finding, ...]:
     bad = limits.disallowed_characters(name)
     if bad:
         return (Finding(_EVENT_NAME_INVALID_CHARACTERS_CODE, "$.event", f"not allowed: {quoted_characters(bad)}"),)
-    # Each pattern but the digits' needs a character most names lack: searching only names that have it finds the
-    # same, for a fifth of the cost on names like `Viewed Article 4821` (each new name is checked once).
+    # Each pattern but the hex id's and the digits' needs a character most names lack: searching only names that
+    # have it finds the same, for a fifth of the cost on names like `Viewed Article 4821` (each new name is checked
+    # once).
     dot, colon = "." in name, ":" in name
-    searched = ("@" in name, dot, colon, dot or colon, True, colon, True)
+    searched = ("@" in name, dot, colon, dot or colon, "-" in name, True, True, colon, True)
     for (what, search), could_match in zip(HIGH_CARDINALITY_PATTERNS, searched, strict=True):
         if could_match and search(name):
             return (Finding(_EVENT_NAME_HIGH_CARDINALITY_CODE, "$.event", f"the name contains {what}"),)

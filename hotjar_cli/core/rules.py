@@ -666,9 +666,12 @@ EVENT_NAME_HIGH_CARDINALITY = Rule(
     severity=Severity.WARNING,
     effect=Effect.NOTED,
     message="Event name holds an unbounded value",
-    what_it_does="Flags an event name that contains an email address, an IP address (v4 or v6), a URL, a number "
-    "of 9 or more digits, a timestamp or a date (`2024-03-10`, `20240310`, years 1800 to 2999). A name another "
-    "rule rejects for itself (HJ302, HJ303) is not flagged too: Hotjar never receives it.",
+    what_it_does="Flags an event name that contains an email address, an IP address (v4 or v6), a URL, a UUID "
+    "(`550e8400-e29b-41d4-a716-446655440000`, either case), a hex id (a word of 8 or more hex digits with a digit "
+    "and a letter in it: `5f2b9c1e7a`, where `deadbeef` is a word), a number of 9 or more digits, a timestamp or "
+    "a date (`2024-03-10`, `20240310`, years 1800 to 2999). A UUID or a hex id counts only where no other letter "
+    "or digit touches it (`doc_5f2b9c1e7a` holds one, `v5f2b9c1e7a` does not). A name another rule rejects for "
+    "itself (HJ302, HJ303) is not flagged too: Hotjar never receives it.",
     why_it_matters="Hotjar asks for no personal data or high-cardinality values in event names; they "
     "also use up the site's 10,000 distinct events.",
     example='{"type": "track", "userId": "u1", "event": "Order 1234567890 Completed"}',

@@ -890,6 +890,14 @@ def test_event_names_with_characters_hotjar_does_not_allow(event: str, shown: st
         ("Daily 20240310", "a date"),
         ("Backup 20240310T120000Z", "a date"),
         ("Dump 2024-03-10_12-00-00", "a date"),
+        # An id a name is built from: each document, report or order a name of its own.
+        ("Opened doc 3f2a9c1e-7b4d-4e8a-9f1c-2d5e8b7a4c6f", "a UUID"),
+        ("Opened doc 3F2A9C1E-7B4D-4E8A-9F1C-2D5E8B7A4C6F", "a UUID"),
+        ("Opened doc 550e8400-e29b-41d4-a716-446655440000", "a UUID"),  # its digits make no number of their own
+        ("Opened doc_550e8400-e29b-41d4-a716-446655440000", "a UUID"),
+        ("Exported report 5f2b9c1e7a", "a hex id"),
+        ("Exported report 5F2B9C1E", "a hex id"),
+        ("Commit a123456789", "a hex id"),
     ],
 )
 def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> None:
@@ -902,10 +910,27 @@ def test_event_names_with_unbounded_values_are_noted(event: str, what: str) -> N
 
 @pytest.mark.parametrize(
     "event",
-    ["Module::Action", "Shown at 12:30:45", "Step a:b:c", "Order 12345678", "Plan 2024", "Era 1799-01-01", "v2.3.4"],
+    [
+        "Module::Action",
+        "Shown at 12:30:45",
+        "Step a:b:c",
+        "Order 12345678",
+        "Plan 2024",
+        "Era 1799-01-01",
+        "v2.3.4",
+        "deadbeef",
+        "facade",
+        "Step 3 Completed",
+        "Level 12345678",
+        "Opened 5f2b9c",
+        "Opened doc x55008400-e29b-41d4-a716-abcdefabcdef",
+        "Opened doc 55008400-e29b-41d4-a716-abcdefabcdefx",
+    ],
 )
-def test_event_names_that_only_look_like_an_address_or_a_date_are_not_noted(event: str) -> None:
-    # A Rails-style name, a time of day and numbers that are no day are no IPv6 address and no date.
+def test_event_names_that_only_look_like_an_address_a_date_or_an_id_are_not_noted(event: str) -> None:
+    # A Rails-style name, a time of day and numbers that are no day are no IPv6 address and no date; hex letters
+    # without a digit are a word, digits without a letter a number, and an id is a word of its own, not the end or
+    # the start of a longer one.
     limits = Limits(event_name_characters=r"A-Za-z0-9 _\-.:|/@")
     assert decide(track(event), limits).findings == ()
 

@@ -122,7 +122,7 @@ REMEMBERED = [
         {**track, "properties": {"__proto__": None}},
     ],
     # timestamps no ISO-8601 date and time that are read all the same, each said with the time read; event names
-    # holding a date or an IPv6 address
+    # holding a date, an IPv6 address, a UUID or a hex id
     [
         {**track, "timestamp": "2024-03-10T12Z"},
         {**track, "timestamp": "0012-03-10"},
@@ -132,6 +132,9 @@ REMEMBERED = [
         {**track, "event": "Backup 20240310T120000Z"},
         {**track, "event": "Login from 2001:db8::1"},
         {**track, "event": "Module::Action"},
+        {**track, "event": "Opened doc 3f2a9c1e-7b4d-4e8a-9f1c-2d5e8b7a4c6f"},
+        {**track, "event": "Exported report 5f2b9c1e7a"},
+        {**track, "event": "deadbeef"},
     ],
 ]
 

@@ -216,11 +216,22 @@ def test_any_number_of_jobs_gives_the_same_families(tmp_path: Path, families_log
     assert json.loads(outs[0])["events"]["families"]
 
 
-def test_redact_masks_an_example_a_rule_finds_fault_with_and_keeps_the_template(tmp_path: Path) -> None:
-    log = write(tmp_path / "emails.jsonl", [f"Invited user{number}@example.com" for number in range(25)])
-    (invited,) = families_of(log, "--redact")["families"]
-    assert invited["template"] == "Invited {email}"
-    assert "@" not in invited["example"] and invited["example"].startswith("‹string")
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([f"Invited user{number}@example.com" for number in range(25)], "Invited {email}"),
+        ([f"Order 3f2a9c1e-7b4d-4e8a-9f1c-{number:04x}5e8b7a4c Paid" for number in range(25)], "Order {uuid} Paid"),
+        ([f"Exported report {number:04x}9c1e7a" for number in range(25)], "Exported report {hex}"),
+    ],
+    ids=["email", "uuid", "hex"],
+)
+def test_redact_masks_an_example_a_rule_finds_fault_with_and_keeps_the_template(
+    tmp_path: Path, names: list[str], expected: str
+) -> None:
+    log = write(tmp_path / "names.jsonl", names)
+    (family,) = families_of(log, "--redact")["families"]
+    assert family["template"] == expected
+    assert family["example"] not in names and family["example"].startswith("‹string")
 
 
 def test_a_family_counts_only_the_names_the_logs_send_within_the_filters(tmp_path: Path) -> None:
