@@ -96,9 +96,9 @@ def has_ipv6_address(name: str) -> bool:
     return False
 
 
-UUID_PATTERN: Final = re.compile(
-    r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])"
-)
+UUID_FORM: Final = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+"""A UUID's characters, in either case: the pattern below, and the inventory's event-name families."""
+UUID_PATTERN: Final = re.compile(rf"(?<![0-9A-Za-z]){UUID_FORM}(?![0-9A-Za-z])")
 """A UUID in either case (`550e8400-e29b-41d4-a716-446655440000`) that no other letter or digit touches, as
 event-name-high-cardinality looks for one: `doc_550e8400-…` holds one, `v550e8400-…` does not."""
 HEX_ID_PATTERN: Final = re.compile(

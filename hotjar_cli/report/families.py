@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from hotjar_cli.core.mapping import EMAIL_PATTERN
+from hotjar_cli.core.mapping import EMAIL_PATTERN, UUID_FORM
 from hotjar_cli.report.wording import counted
 
 FAMILY_MIN_NAMES: Final = 20
@@ -28,8 +28,7 @@ _IDS: Final = re.compile(
     # `facade` are words, and digits alone are a number), its letters of one case when it is shorter than 8 (`Feb2024`
     # and `Face10` are a word and a number); then any run of digits. The first three stand apart from
     # the letters and digits around them, a start looked for once for the three (a fifth faster on names with ids).
-    r"(?<![0-9A-Za-z])(?:(?P<uuid>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-    r"(?![0-9A-Za-z]))"
+    rf"(?<![0-9A-Za-z])(?:(?P<uuid>{UUID_FORM}(?![0-9A-Za-z]))"
     r"|(?P<date>(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"
     r"|(?P<hex>(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])(?:[0-9A-Fa-f]{8,}|[0-9a-f]{6,7}|[0-9A-F]{6,7})(?![0-9A-Za-z])))"
