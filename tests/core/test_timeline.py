@@ -301,6 +301,24 @@ def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_p
     assert "No events in" not in text
 
 
+def test_a_far_off_clock_makes_no_rule_too_quiet_to_start(tmp_path: Path) -> None:
+    # The months of a 23-year span hold 200 tracks in one: "too few tracks a month" would blame the logs, where the
+    # title's narrower span is the fix.
+    log = tmp_path / "far.jsonl"
+    times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
+    log.write_text(
+        "".join(
+            json.dumps({"type": "track", "userId": "u", "event": "Signed Up!!", "timestamp": time}) + "\n"
+            for time in times
+        )
+    )
+    _, out = cli("validate", log, "--format", "json", "--fail-on", "never")
+    timeline = json.loads(out)["timeline"]
+    assert timeline["narrower"] is not None and not timeline["rules"]["HJ303"]["start_measured"]
+    _, text = cli("validate", log, "--fail-on", "never")
+    assert "When each rule occurs" in text and "Too few" not in text
+
+
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
     log = tmp_path / "changing.jsonl"
     changing_log(log)
