@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hotjar_cli.cli.app import app
+from hotjar_cli.core.mapping import EMAIL_PATTERN
+from hotjar_cli.report import families
 from hotjar_cli.report.families import FAMILY_MIN_NAMES, template
 
 UUIDS = [f"{number:08x}-e29b-41d4-a716-{number:012x}" for number in range(1, 31)]
@@ -259,3 +263,12 @@ def test_a_family_counts_only_the_names_the_logs_send_within_the_filters(tmp_pat
     (family,) = events["families"]
     assert (family["names"], family["kept"], family["messages"]) == (90, 90, 90)
     assert family["example"] == "Viewed Article 60"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789abcdefABCDEFxyz- :_.@T+Z٣", max_size=40))
+def test_a_template_is_the_one_every_id_looked_for_would_give(name: str) -> None:
+    # The fast path (numbers alone, one substitution) must give what looking for every kind of id gives.
+    shown, found = EMAIL_PATTERN.subn(families._address, name) if "@" in name else (name, 0)
+    shown, ids = families._IDS.subn(families._placeholder, shown)
+    assert template(name) == (shown if found or ids else None)
