@@ -79,6 +79,7 @@ from hotjar_cli.core.visible import given, visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
 from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
 from hotjar_cli.report.records import planned_call_record
+from hotjar_cli.report.wording import listed
 from hotjar_cli.report.workflow import inert
 from hotjar_cli.run.collector import collector_paused
 from hotjar_cli.run.one_pass import run_pass
@@ -264,10 +265,11 @@ def replay(
     talk = voice(quiet, verbose, color)
     if check:
         settings = site_settings(site_id, page_url, script_url, browser_path, check=True)
-        unused = [what for what, given in (("the logs", bool(paths)), ("--dry-run", dry_run)) if given]
+        given_with = (("the logs", bool(paths)), ("--dry-run", dry_run), ("--allow-empty", bool(allow_empty)))
+        unused = [what for what, given in given_with if given]
         if unused:
             # Said, not refused: the look answers what was asked of it, but nothing of the logs is read or sent.
-            talk.say(f"hotjar-cli: --check only looks at the site, so {' and '.join(unused)} are not used")
+            talk.say(f"hotjar-cli: --check only looks at the site, so {listed(unused)} are not used")
         return preflight(settings, report)
     if not paths:
         # First: what is missing from the command, before what is missing from the machine (Playwright).

@@ -218,6 +218,11 @@ def test_check_reports_what_hotjar_showed(fake: FakeHotjar) -> None:
     result = cli("replay", "events.jsonl", "--check", "--dry-run", *fake.site_options())
     assert result.returncode == 0 and "a replay could deliver" in result.stdout
     assert result.stderr == "hotjar-cli: --check only looks at the site, so the logs and --dry-run are not used\n"
+    result = cli("replay", "events.jsonl", "--check", "--dry-run", "--allow-empty", *fake.site_options())
+    assert result.returncode == 0 and "a replay could deliver" in result.stdout
+    assert result.stderr == (
+        "hotjar-cli: --check only looks at the site, so the logs, --dry-run and --allow-empty are not used\n"
+    )
 
     fake.faults.user_attributes_enabled = False
     result = cli("replay", "--check", *fake.site_options(), "--report", "json")
