@@ -284,17 +284,20 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
     )
 
 
-def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_path: Path) -> None:
-    # One event from a clock 23 years off among 200 of a week: the buckets turn to months, and the years between
-    # would read as an outage of 279 months. The title's narrower span charts the rest instead.
-    log = tmp_path / "far.jsonl"
+def far_off_clock_log(path: Path, event: str) -> Path:
+    """One track from a clock 23 years off among 200 of a week, each under `event`: the buckets turn to months."""
     times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
-    log.write_text(
+    path.write_text(
         "".join(
-            json.dumps({"type": "track", "userId": "u", "event": "Signed Up", "timestamp": time}) + "\n"
-            for time in times
+            json.dumps({"type": "track", "userId": "u", "event": event, "timestamp": time}) + "\n" for time in times
         )
     )
+    return path
+
+
+def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_path: Path) -> None:
+    # The years between would read as an outage of 279 months. The title's narrower span charts the rest instead.
+    log = far_off_clock_log(tmp_path / "far.jsonl", "Signed Up")
     code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
     assert code == 0 and json.loads(out)["timeline"]["narrower"] is not None
     _, text = cli("validate", log, "--fail-on", "never")
@@ -304,14 +307,7 @@ def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_p
 def test_a_far_off_clock_makes_no_rule_too_quiet_to_start(tmp_path: Path) -> None:
     # The months of a 23-year span hold 200 tracks in one: "too few tracks a month" would blame the logs, where the
     # title's narrower span is the fix.
-    log = tmp_path / "far.jsonl"
-    times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
-    log.write_text(
-        "".join(
-            json.dumps({"type": "track", "userId": "u", "event": "Signed Up!!", "timestamp": time}) + "\n"
-            for time in times
-        )
-    )
+    log = far_off_clock_log(tmp_path / "far.jsonl", "Signed Up!!")
     _, out = cli("validate", log, "--format", "json", "--fail-on", "never")
     timeline = json.loads(out)["timeline"]
     assert timeline["narrower"] is not None and not timeline["rules"]["HJ303"]["start_measured"]
