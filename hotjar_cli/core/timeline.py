@@ -3,9 +3,12 @@ sighting; and the buckets where a rule starts.
 
 Folded event by event and merged associatively, like `Summary`: the same bytes for any split of the work.
 
-Buckets are hours while the input spans at most `MAX_BUCKETS` of them, else days, else calendar months, else
-years: the span (from the earliest to the latest event time) decides, so memory and the report stay bounded, and
-every part of a split input is at most as coarse as the whole. Events with no readable time are counted apart.
+Buckets are hours while the input's events fall in at most `MAX_BUCKETS` of them, else days, else calendar months,
+else years: the buckets that hold events decide, not the span from the earliest to the latest event time, so that one
+device's clock at 1970-01-01 leaves this March's logs in hours, memory stays bounded, and every part of a split input
+is at most as coarse as the whole. A series charts every bucket from its first to its last; when a few far-off
+clocks put those too far apart, it charts the span that holds all but a few events and lists the buckets of those
+apart (`Timeline.series`). Events with no readable time are counted apart.
 
 A rule *starts* in a bucket (a change point) when its share of the bucket's messages it applies to (identifies for
 the rules of identifies and their traits, tracks for those of events, both for a rule of either, else every message:
@@ -47,6 +50,10 @@ RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
 START_MESSAGES: Final = 20
+OUTSIDE_SHARE: Final = 0.001
+"""At most this share of the timed events (and at most 1 %, at least one event) may lie outside the span a series
+charts when its first and last buckets are too far apart to chart every bucket between: the far-off clocks of a few
+devices, not a part of the logs (see `Timeline.series`)."""
 _OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
 IDENTIFY: Final = 0
 TRACK: Final = 1
@@ -263,7 +270,6 @@ class Timeline:
         "_met",
         "_minute",
         "_pending",
-        "_span",
         "_types",
         "buckets",
         "first",
@@ -278,7 +284,6 @@ class Timeline:
         self.untimed = Bucket()
         self.first: dict[str, Seen] = {}
         self.last: dict[str, Seen] = {}
-        self._span: tuple[int, int] | None = None
         self._met = kinds if kinds is not None else Kinds()
         """The kinds of decisions met, maybe shared with other passes (see `Kinds`); kinds of its own once they grow
         past `PENDING_GROUPS`."""
@@ -443,7 +448,7 @@ class Timeline:
                 if self.resolution != "hour":
                     start = bucket_start(start, self.resolution)
                 found = self.buckets.get(start)
-                bucket = found if found is not None else self._new_bucket(start, start)
+                bucket = found if found is not None else self._new_bucket(start)
             types = types_of[hour]
             bucket.identifies += types[IDENTIFY]
             bucket.tracks += types[TRACK]
@@ -476,24 +481,18 @@ class Timeline:
         self.settle()
         self._met = Kinds()
 
-    def _new_bucket(self, start: int, when: float) -> Bucket:
-        span = self._span
-        span = (start, start) if span is None else (min(span[0], start), max(span[1], start))
-        self._span = span
-        if bucket_count(span[0], span[1], self.resolution) > MAX_BUCKETS:
-            self._coarsen(span)
-            start = bucket_start(when, self.resolution)
-            found = self.buckets.get(start)
-            if found is not None:
-                return found
+    def _new_bucket(self, start: int) -> Bucket:
         bucket = self.buckets[start] = Bucket()
-        return bucket
+        if len(self.buckets) <= MAX_BUCKETS or self.resolution == RESOLUTIONS[-1]:
+            return bucket  # (years past `MAX_BUCKETS` are at most 9,999, and years are the coarsest)
+        self._coarsen()
+        return self.buckets[bucket_start(start, self.resolution)]
 
-    def _coarsen(self, span: tuple[int, int]) -> None:
+    def _coarsen(self) -> None:
+        """The finest resolution (from its own on) at which the buckets holding events are at most `MAX_BUCKETS`."""
         resolution = self.resolution
-        while (
-            bucket_count(bucket_start(span[0], resolution), bucket_start(span[1], resolution), resolution) > MAX_BUCKETS
-            and resolution != RESOLUTIONS[-1]
+        while resolution != RESOLUTIONS[-1] and len({bucket_start(start, resolution) for start in self.buckets}) > (
+            MAX_BUCKETS
         ):
             resolution = RESOLUTIONS[RESOLUTIONS.index(resolution) + 1]
         self._regroup(resolution)
@@ -508,8 +507,6 @@ class Timeline:
             regrouped[coarse] = self.buckets[start] if found is None else found.merge(self.buckets[start])
         self.buckets = regrouped
         self.resolution = resolution
-        if self._span is not None:
-            self._span = (bucket_start(self._span[0], resolution), bucket_start(self._span[1], resolution))
 
     def merge(self, later_part: Timeline) -> Timeline:
         """This input's timeline followed by `later_part`'s."""
@@ -534,10 +531,8 @@ class Timeline:
         for code, seen in theirs.last.items():
             last[code] = _later(last.get(code), seen)
         merged.first, merged.last = dict(sorted(first.items())), dict(sorted(last.items()))
-        if merged.buckets:
-            starts = list(merged.buckets)
-            merged._span = (starts[0], starts[-1])
-            merged._coarsen(merged._span)
+        if len(merged.buckets) > MAX_BUCKETS:
+            merged._coarsen()
         return merged
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -545,12 +540,12 @@ class Timeline:
         and neither reads the other's back: a Dask worker whose core was not compiled (installed without a C
         compiler) sent the part of the time series it counted, and a compiled client read it as no buckets at all."""
         self.settle()
-        return _timeline, (self.resolution, self.buckets, self.untimed, self.first, self.last, self._span)
+        return _timeline, (self.resolution, self.buckets, self.untimed, self.first, self.last)
 
     def _copy(self) -> Timeline:
         copy = Timeline()
         copy.resolution, copy.buckets, copy.untimed = self.resolution, dict(self.buckets), self.untimed
-        copy.first, copy.last, copy._span = self.first, self.last, self._span
+        copy.first, copy.last = self.first, self.last
         copy._met, copy._pending, copy._types = Kinds(), {}, {}
         copy._minute, copy._length, copy._groups, copy._hour_types, copy._held = "", -1, [], [], 0
         return copy
@@ -565,28 +560,98 @@ class Timeline:
         moved.last = {code: _shifted(seen, lines) for code, seen in self.last.items()}
         return moved
 
-    def series(self, by: str = "day") -> tuple[str, list[tuple[int, Bucket]]]:
+    def series(self, by: str = "day") -> tuple[str, list[tuple[int, Bucket]], list[tuple[int, Bucket]]]:
         """The buckets at resolution `by` (or the timeline's own when it is coarser), every bucket from the first
-        to the last included, empty ones too; with the resolution used. Past `MAX_BUCKETS` of them, which only years
-        can reach (events from the years 1 and 9999, say), the buckets that hold events alone: a report stays
-        bounded whatever times the logs hold."""
+        to the last included, empty ones too; with the resolution used, and the buckets left out of them, in order.
+
+        None is left out unless the first and last buckets lie more than `MAX_BUCKETS` apart, which a few far-off
+        clocks do (one device at 1970-01-01 beside this March's logs). The series then charts the shortest span
+        holding all but at most `OUTSIDE_SHARE` of the timed events (`shortest_window`), at the finest resolution
+        that charts it in at most `MAX_BUCKETS`, and leaves out the buckets of the others. With too few events for
+        any to be left out (under 100), it charts coarser; past `MAX_BUCKETS` years (the years 1 and 9999), the
+        buckets that hold events alone: a report stays bounded whatever times the logs hold."""
         self.settle()
-        resolution = RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution))]
         grouped: dict[int, Bucket] = {}
-        for start in sorted(self.buckets):
-            coarse = bucket_start(start, resolution)
-            found = grouped.get(coarse)
-            grouped[coarse] = self.buckets[start] if found is None else found.merge(self.buckets[start])
-        if not grouped:
-            return resolution, []
-        start, last = min(grouped), max(grouped)
-        if bucket_count(start, last, resolution) > MAX_BUCKETS:
-            return resolution, sorted(grouped.items())
-        filled: list[tuple[int, Bucket]] = []
-        while start <= last:
-            filled.append((start, grouped.get(start) or Bucket()))
-            start = next_bucket(start, resolution)
-        return resolution, filled
+        for resolution in RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution)) :]:
+            grouped = _grouped(self.buckets, resolution)
+            starts = list(grouped)
+            if not starts:
+                return resolution, [], []
+            if bucket_count(starts[0], starts[-1], resolution) <= MAX_BUCKETS:
+                return resolution, _filled(grouped, starts[0], starts[-1], resolution), []
+            window = shortest_window(
+                [(start, next_bucket(start, resolution), grouped[start].events) for start in starts], OUTSIDE_SHARE
+            )
+            if window is None:
+                continue
+            since, until, _ = window
+            inside = [start for start in starts if since <= start < until]
+            if bucket_count(inside[0], inside[-1], resolution) <= MAX_BUCKETS:
+                outside = [(start, grouped[start]) for start in starts if not since <= start < until]
+                return resolution, _filled(grouped, inside[0], inside[-1], resolution), outside
+        return RESOLUTIONS[-1], sorted(grouped.items()), []
+
+
+def _grouped(buckets: dict[int, Bucket], resolution: str) -> dict[int, Bucket]:
+    """Buckets regrouped at a resolution as coarse as theirs or coarser, in time order."""
+    grouped: dict[int, Bucket] = {}
+    for start in sorted(buckets):
+        coarse = bucket_start(start, resolution)
+        found = grouped.get(coarse)
+        grouped[coarse] = buckets[start] if found is None else found.merge(buckets[start])
+    return grouped
+
+
+def _filled(grouped: dict[int, Bucket], start: int, last: int, resolution: str) -> list[tuple[int, Bucket]]:
+    """Every bucket from `start` to `last`, empty ones too."""
+    filled: list[tuple[int, Bucket]] = []
+    while start <= last:
+        filled.append((start, grouped.get(start) or Bucket()))
+        start = next_bucket(start, resolution)
+    return filled
+
+
+def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:
+    """Of spans of time in order (`(start, end, events)`, in seconds), the shortest run from one to another holding all
+    but at most `share` of the events (and at most 1 %, at least one event), then widened to the events near it
+    (`_widened`): `(start, end, events outside)`; None when no event may lie outside (too few events)."""
+    counts = [events for _, _, events in spans]
+    total = sum(counts)
+    allowed = max(1, int(total * share))
+    if not spans or allowed > total // 100:
+        return None
+    best: tuple[int, int, int] | None = None  # (length in seconds, first span, last span)
+    held, first = 0, 0
+    for last, count in enumerate(counts):
+        held += count
+        while held - counts[first] >= total - allowed:
+            held -= counts[first]
+            first += 1
+        if held >= total - allowed:
+            length = spans[last][1] - spans[first][0]
+            if best is None or length < best[0]:
+                best = (length, first, last)
+    assert best is not None, "every span holds every event"
+    _, first, last = best
+    first, last = _widened(spans, first, last)
+    return spans[first][0], spans[last][1], total - sum(counts[first : last + 1])
+
+
+def _widened(spans: list[tuple[int, int, int]], first: int, last: int) -> tuple[int, int]:
+    """The run of spans from `first` to `last` taking in, one after the other, the spans with events that lie at most
+    half its length before or after it: the shortest run leaves out the quiet edges of the logs as readily as a far-off
+    clock (the ten events of a daily export just past its last midnight, beside one at 1970-01-01), and those
+    measured the week's pace of new names at less than half of what it was."""
+    while True:
+        half = (spans[last][1] - spans[first][0]) / 2
+        before = next((at for at in range(first - 1, -1, -1) if spans[at][2]), None)
+        after = next((at for at in range(last + 1, len(spans)) if spans[at][2]), None)
+        if before is not None and spans[first][0] - spans[before][1] <= half:
+            first = before
+        elif after is not None and spans[after][0] - spans[last][1] <= half:
+            last = after
+        else:
+            return first, last
 
 
 def applied(identifies: int, tracks: int, messages: int, applies_to: str) -> int:
@@ -684,10 +749,9 @@ def _timeline(
     untimed: Bucket,
     first: dict[str, Seen],
     last: dict[str, Seen],
-    span: tuple[int, int] | None,
 ) -> Timeline:
     """A settled timeline unpickled (see `Timeline.__reduce__`): the kinds it counted by are its process's own."""
     timeline = Timeline()
     timeline.resolution, timeline.buckets, timeline.untimed = resolution, buckets, untimed
-    timeline.first, timeline.last, timeline._span = first, last, span
+    timeline.first, timeline.last = first, last
     return timeline

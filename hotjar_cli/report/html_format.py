@@ -41,12 +41,12 @@ from hotjar_cli.report.site_view import (
     UNKNOWN,
     as_of_words,
     counts_known,
+    far_off_words,
     incomplete_words,
     inventory_record,
     listing_order,
     lost_listed,
     names_words,
-    narrower_words,
     natural_key,
     no_message_words,
     order_words,
@@ -377,19 +377,29 @@ def losses_chart(timeline: dict[str, Any]) -> str:
     accepted, a day's few rejected events would be a sliver."""
     series = {outcome: [bucket["outcomes"][outcome] for bucket in timeline["buckets"]] for outcome in LOSSES}
     if timeline["buckets"] and not any(any(counts) for counts in series.values()):
-        return '<p class="muted">Every event with a readable time was accepted as sent.</p>'
+        which = "charted" if timeline["far_off"] is not None else "with a readable time"
+        return f'<p class="muted">Every event {which} was accepted as sent.</p>'
     return _chart("losses", timeline, series, (1000, 160))
 
 
 def rule_chart(timeline: dict[str, Any], code: str) -> str:
-    """Events with the rule's findings per bucket; or, when none of them has a readable time, that sentence."""
+    """Events with the rule's findings per bucket, and those left out of the chart (no readable time, a clock far
+    off); or, when none of them is in the chart, that sentence."""
     counts = [bucket["events_by_rule"].get(code, 0) for bucket in timeline["buckets"]]
     untimed = timeline["untimed"]["events_by_rule"].get(code, 0)
-    if untimed and not any(counts):
+    far_off = (timeline["far_off"] or {}).get("events_by_rule", {}).get(code, 0)
+    if untimed and not far_off and not any(counts):
         return f'<p class="muted untimed">No event time, so no chart ({counted(untimed, "event")}).</p>'
+    if far_off and not any(counts):
+        apart = f"{counted(far_off, 'event')} from clocks far off"
+        if untimed:
+            apart += f", {untimed:,} with no event time"
+        return f'<p class="muted untimed">None in the span charted, so no chart ({apart}).</p>'
     chart = _chart(f"rule-{code}", timeline, {code: counts}, (460, 90))
     if untimed:
         chart += f'<p class="muted untimed">And {counted(untimed, "event")} with no event time, not in the chart.</p>'
+    if far_off:
+        chart += f'<p class="muted untimed">And {counted(far_off, "event")} from clocks far off, not in the chart.</p>'
     return chart
 
 
@@ -739,10 +749,9 @@ def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
 
 def _timeline_sections(timeline: dict[str, Any], by: str) -> list[str]:
     """The charts of outcomes over time; `by`: the buckets asked for (`--by`), which the span may have made coarser."""
-    window = timeline["narrower"]
     return [
         f"<h2>Outcomes over time ({_e(resolution_words(timeline, by))})</h2>",
-        *([f'<p class="muted">{_e(narrower_words(window))}.</p>'] if window is not None else []),
+        *([f'<p class="muted">{_e(far_off_words(timeline))}.</p>'] if timeline["far_off"] is not None else []),
         outcomes_chart(timeline),
         "<h3>Not accepted as sent, on a scale of their own</h3>",
         losses_chart(timeline),

@@ -19,18 +19,15 @@ from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED, EVENT_LIMIT_EXCEEDED
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
 from hotjar_cli.core.tally import DAY_SECONDS, DayBin, merged_days
 from hotjar_cli.core.timeline import (
-    MAX_BUCKETS,
-    RESOLUTIONS,
     START_MESSAGES,
     Bucket,
     Timeline,
     applied,
     applies_to,
-    bucket_count,
     bucket_label,
     bucket_record,
     change_points,
-    next_bucket,
+    shortest_window,
     start_measured,
 )
 from hotjar_cli.report.families import families_record, filled
@@ -560,84 +557,9 @@ def _window_of(
     }
 
 
-def shortest_window(spans: list[tuple[int, int, int]], share: float) -> tuple[int, int, int] | None:
-    """Of spans of time in order (`(start, end, events)`, in seconds), the shortest run from one to another holding all
-    but at most `share` of the events (and at most 1 %, at least one event), then widened to the events near it
-    (`_widened`): `(start, end, events outside)`; None when no event may lie outside (too few events)."""
-    counts = [events for _, _, events in spans]
-    total = sum(counts)
-    allowed = max(1, int(total * share))
-    if not spans or allowed > total // 100:
-        return None
-    best: tuple[int, int, int] | None = None  # (length in seconds, first span, last span)
-    held, first = 0, 0
-    for last, count in enumerate(counts):
-        held += count
-        while held - counts[first] >= total - allowed:
-            held -= counts[first]
-            first += 1
-        if held >= total - allowed:
-            length = spans[last][1] - spans[first][0]
-            if best is None or length < best[0]:
-                best = (length, first, last)
-    assert best is not None, "every span holds every event"
-    _, first, last = best
-    first, last = _widened(spans, first, last)
-    return spans[first][0], spans[last][1], total - sum(counts[first : last + 1])
-
-
-def _widened(spans: list[tuple[int, int, int]], first: int, last: int) -> tuple[int, int]:
-    """The run of spans from `first` to `last` taking in, one after the other, the spans with events that lie at most
-    half its length before or after it: the shortest run leaves out the quiet edges of the logs as readily as a far-off
-    clock (the ten events of a daily export just past its last midnight, beside one at 1970-01-01), and those
-    measured the week's pace of new names at less than half of what it was."""
-    while True:
-        half = (spans[last][1] - spans[first][0]) / 2
-        before = next((at for at in range(first - 1, -1, -1) if spans[at][2]), None)
-        after = next((at for at in range(last + 1, len(spans)) if spans[at][2]), None)
-        if before is not None and spans[first][0] - spans[before][1] <= half:
-            first = before
-        elif after is not None and spans[after][0] - spans[last][1] <= half:
-            last = after
-        else:
-            return first, last
-
-
-OUTSIDE_SHARE = 0.001
-"""At most this share of the timed events (and at most 1 %, at least one event) may lie outside the window that
-`narrower` names: the far-off clocks of a few devices, not a part of the logs."""
 PACE_OUTSIDE_SHARE = 0.01
 """At most this share of the timed events (at least one) may lie outside the window `pace_window` measures the pace
 over, which holds the others in at most half the span of event time."""
-
-
-def narrower(series: list[tuple[int, Bucket]], resolution: str, by: str) -> dict[str, Any] | None:
-    """When a few far-off event times made the buckets coarser than `by`: the shortest span of buckets holding all
-    but at most `OUTSIDE_SHARE` of the timed events, and the finest resolution it could be charted at (`--since` and
-    `--until` it): `{"events_outside", "since", "until", "by", "or_finer"}`, `or_finer` when the span may chart finer
-    still (as fine as asked). None when the buckets are those asked for, or no such span would chart finer."""
-    if resolution == by or not series:
-        return None
-    spans = [(start, next_bucket(start, resolution), bucket.events) for start, bucket in series]
-    window = shortest_window(spans, OUTSIDE_SHARE)
-    if window is None:
-        return None
-    since, until, outside = window
-    finer = [
-        option
-        for option in RESOLUTIONS[RESOLUTIONS.index(by) : RESOLUTIONS.index(resolution)]
-        if bucket_count(since, until - 1, option) <= MAX_BUCKETS
-    ]
-    if not outside or not finer:
-        return None
-    # Buckets as fine as asked, or the finest these coarse ones tell for sure: the span may chart finer still.
-    return {
-        "events_outside": outside,
-        "since": iso(since),
-        "until": iso(until),
-        "by": finer[0],
-        "or_finer": finer[0] != by,
-    }
 
 
 def resolution_words(timeline: dict[str, Any], by: str) -> str:
@@ -660,10 +582,7 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     two at least; --by day gathers more in each`, once for each kind of message (`Rule.applies_to`) some rule seen has
     too few of in its buckets (`start_measured`) though enough in all for two such buckets, or for the rule `code`
     alone (`... when it started ...`): an empty list of starts is then no answer. Logs too small for any start (a
-    few dozen events) say nothing of it, nor do buckets made coarse by a few far-off clocks (`narrower`), whose fix
-    the report gives already: the months of a 61-year span read "too few identifies a month" of thousands a day."""
-    if timeline["narrower"] is not None:
-        return []
+    few dozen events) say nothing of it."""
     resolution = timeline["by"]
     totals = {
         kind: sum(
@@ -688,21 +607,24 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     return said
 
 
-def narrower_words(window: dict[str, Any]) -> str:
-    """`3 events lie outside 2024-01-01T00:00:00Z to 2025-01-01T00:00:00Z: --since ... --until ... charts the rest by
-    day`, for `narrower`'s record. Every report says it in these words."""
+def far_off_words(timeline: dict[str, Any]) -> str:
+    """`2 events lie outside 2024-03-01 to 2024-03-28, from clocks far off (0001-01-01 and 1970-01-01): counted apart,
+    not charted`, for a timeline record whose series left out the buckets of a few far-off clocks (`far_off`). Every
+    report that charts the timeline says it in these words."""
+    far_off, buckets = timeline["far_off"], timeline["buckets"]
+    starts = far_off["starts"]
+    where = listed(starts) if len(starts) <= 3 else f"{len(starts):,} {timeline['by']}s, {starts[0]} to {starts[-1]}"
     return (
-        f"{counted(window['events_outside'], 'event')} {'lies' if window['events_outside'] == 1 else 'lie'} outside "
-        f"{window['since']} to {window['until']}: --since {window['since']} --until {window['until']} charts the "
-        f"rest by {window['by']}{' or finer' if window['or_finer'] else ''}"
+        f"{counted(far_off['events'], 'event')} {'lies' if far_off['events'] == 1 else 'lie'} outside "
+        f"{buckets[0]['start']} to {buckets[-1]['start']}, from clocks far off ({where}): counted apart, not charted"
     )
 
 
 def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
     """The time series (every bucket from the first to the last), the untimed events, per rule its first and last
-    sighting and the buckets where it starts, and when a few far-off times made the buckets coarse, the span that
-    would chart the rest finer (`narrower`)."""
-    resolution, series = timeline.series(by)
+    sighting and the buckets where it starts; and the events of a few far-off clocks the series left out
+    (`far_off`: their counts and the buckets they lie in)."""
+    resolution, series, outside = timeline.series(by)
     untimed = bucket_record(0, "day", timeline.untimed)
     del untimed["start"]
     rules = {}
@@ -721,9 +643,21 @@ def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
         "by": resolution,
         "buckets": [bucket_record(start, resolution, bucket) for start, bucket in series],
         "untimed": untimed,
+        "far_off": _far_off_record(outside, resolution),
         "rules": rules,
-        "narrower": narrower(series, resolution, by),
     }
+
+
+def _far_off_record(outside: list[tuple[int, Bucket]], resolution: str) -> dict[str, Any] | None:
+    """The buckets a series left out (`Timeline.series`), counted as one, with the `starts` of each: None for none."""
+    if not outside:
+        return None
+    merged = outside[0][1]
+    for _, bucket in outside[1:]:
+        merged = merged.merge(bucket)
+    record = bucket_record(outside[0][0], resolution, merged)
+    del record["start"]
+    return {**record, "starts": [bucket_label(start, resolution) for start, _ in outside]}
 
 
 def span_words(record: dict[str, Any]) -> str:

@@ -12,7 +12,13 @@ from rich.table import Table
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
-from hotjar_cli.report.site_view import narrower_words, resolution_words, timeline_record, unmeasured_words, where
+from hotjar_cli.report.site_view import (
+    far_off_words,
+    resolution_words,
+    timeline_record,
+    unmeasured_words,
+    where,
+)
 from hotjar_cli.report.wording import counted
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
@@ -33,19 +39,17 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):
             yield Flow(words(said), indent=2)
-    # Buckets made coarse by a few far-off clocks hide the gaps among the rest, and show one as long as the clocks are
-    # far: the narrower span the title names charts them.
-    gaps = gap_words(record["buckets"], record["by"]) if record["narrower"] is None else ""
+    gaps = gap_words(record["buckets"], record["by"])
     if gaps:
         yield Flow(words(gaps), indent=2)
 
 
 def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Console | None) -> Iterator[RenderableType]:
     """The rules' table (or each rule's sightings stacked, on a narrow `console`)."""
-    narrower = f"; {narrower_words(record['narrower'])}" if record["narrower"] is not None else ""
+    far_off = f"; {far_off_words(record)}" if record["far_off"] is not None else ""
     untimed = record["untimed"]["events"]  # said, as the HTML report says it: they are in no row's times
     unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
-    title = f"When each rule occurs (event time, {resolution_words(record, by)}{narrower}{unread})"
+    title = f"When each rule occurs (event time, {resolution_words(record, by)}{far_off}{unread})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table(title=title, title_justify="left")
     table.add_column("rule", no_wrap=True)

@@ -285,7 +285,7 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
 
 
 def far_off_clock_log(path: Path, event: str) -> Path:
-    """One track from a clock 23 years off among 200 of a week, each under `event`: the buckets turn to months."""
+    """One track from a clock 23 years off among 200 of a week, each under `event`."""
     times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
     path.write_text(
         "".join(
@@ -295,24 +295,34 @@ def far_off_clock_log(path: Path, event: str) -> Path:
     return path
 
 
-def test_a_far_off_clock_makes_no_span_without_events_of_the_years_between(tmp_path: Path) -> None:
-    # The years between would read as an outage of 279 months. The title's narrower span charts the rest instead.
+def test_a_far_off_clock_is_counted_apart_and_makes_no_span_without_events_of_the_years_between(
+    tmp_path: Path,
+) -> None:
+    # Charted with the rest, the years between would read as an outage of 279 months, in buckets of a month.
     log = far_off_clock_log(tmp_path / "far.jsonl", "Signed Up")
     code, out = cli("validate", log, "--format", "json", "--fail-on", "never")
-    assert code == 0 and json.loads(out)["timeline"]["narrower"] is not None
+    timeline = json.loads(out)["timeline"]
+    assert code == 0 and timeline["by"] == "day"
+    assert [bucket["start"] for bucket in timeline["buckets"]] == [f"2024-05-0{day}" for day in range(1, 8)]
+    assert timeline["far_off"]["events"] == 1 and timeline["far_off"]["starts"] == ["2001-01-01"]
     _, text = cli("validate", log, "--fail-on", "never")
     assert "No events in" not in text
 
 
-def test_a_far_off_clock_makes_no_rule_too_quiet_to_start(tmp_path: Path) -> None:
-    # The months of a 23-year span hold 200 tracks in one: "too few tracks a month" would blame the logs, where the
-    # title's narrower span is the fix.
+def test_a_far_off_clock_leaves_a_rule_measured_in_the_days_of_the_rest(tmp_path: Path) -> None:
+    # The months of a 23-year span would hold the 200 tracks in one: too few months to tell when a rule started.
     log = far_off_clock_log(tmp_path / "far.jsonl", "Signed Up!!")
     _, out = cli("validate", log, "--format", "json", "--fail-on", "never")
     timeline = json.loads(out)["timeline"]
-    assert timeline["narrower"] is not None and not timeline["rules"]["HJ303"]["start_measured"]
+    assert timeline["far_off"]["events_by_rule"] == {"HJ303": 1}
+    assert timeline["rules"]["HJ303"]["start_measured"]
+    assert timeline["rules"]["HJ303"]["first_seen"]["time"] == "2001-01-01T10:00:00.000Z"  # the truth, far off or not
     _, text = cli("validate", log, "--fail-on", "never")
     assert "When each rule occurs" in text and "Too few" not in text
+    assert (
+        "1 event lies outside 2024-05-01 to 2024-05-07, from clocks far off (2001-01-01): counted apart, not charted"
+        in " ".join(text.split())
+    )
 
 
 def test_by_hour_has_a_bucket_for_every_hour_empty_ones_too(tmp_path: Path) -> None:
@@ -495,8 +505,8 @@ def test_every_event_is_bucketed_at_the_time_its_timestamp_holds_or_counted_apar
             start = int(seconds // 3600) * 3600
             expected[start] = expected.get(start, 0) + 1
     timeline.finish()
-    _, series = timeline.series("hour")
-    assert {start: bucket.events for start, bucket in series if bucket.events} == expected
+    _, series, far_off = timeline.series("hour")
+    assert {start: bucket.events for start, bucket in series + far_off if bucket.events} == expected
     assert timeline.untimed.events == untimed
     timed = [(event_seconds_of(time), line) for line, time in enumerate(times, 1) if event_seconds_of(time) is not None]
     if timed:
@@ -568,8 +578,8 @@ def test_the_groups_held_stay_bounded_with_thousands_of_kinds_over_many_hours() 
         start = int(datetime(2024, 3, 1 + hour // 24, hour % 24, tzinfo=UTC).timestamp())
         expected[start] = expected.get(start, 0) + 1
     timeline.finish()
-    _, series = timeline.series("hour")
-    assert {start: bucket.events for start, bucket in series if bucket.events} == expected
+    _, series, far_off = timeline.series("hour")
+    assert {start: bucket.events for start, bucket in series + far_off if bucket.events} == expected
 
 
 _SEEN = st.tuples(

@@ -379,3 +379,35 @@ def test_the_names_of_logs_past_the_sample_are_counted_exactly_up_to_four_times_
             assert events["remainder"]["names"] == events["remainder"]["occurrences"]
         for jobs in (2, 3):
             assert site_view(tmp_path, settings, jobs) == site_view(tmp_path, settings, 1)
+
+
+def test_buckets_made_coarse_by_the_whole_and_far_off_clocks_give_the_same_series_for_any_split(
+    tmp_path: Path,
+) -> None:
+    # Three files of 900 hours each: each part of the work holds its hours, the whole too many (2,700), so it turns
+    # to days; two clocks far off among them are counted apart. The same bytes for any split of the work.
+    start = 1_704_067_200  # 2024-01-01
+    for number, name in enumerate(("a.jsonl", "b.jsonl", "c.jsonl")):
+        lines = [
+            {"type": "track", "userId": f"u{hour}", "event": "Signed Up!", "timestamp": iso_of(start + hour * 3600)}
+            for hour in range(number * 900, (number + 1) * 900)
+        ]
+        if name == "b.jsonl":
+            lines[10:10] = [
+                {"type": "track", "userId": "far", "event": "Signed Up", "timestamp": stamp}
+                for stamp in ("1970-01-01T00:00:00Z", "2061-01-01T00:00:00Z")
+            ]
+        (tmp_path / name).write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    settings = PassSettings(views=frozenset(View))
+    alone = site_view(tmp_path, settings, 1, "hour")
+    timeline = json.loads(alone)[1]
+    assert timeline["by"] == "day" and len(timeline["buckets"]) == 2700 // 24 + 1
+    assert timeline["far_off"]["starts"] == ["1970-01-01", "2061-01-01"]
+    for jobs in (2, 3):
+        assert site_view(tmp_path, settings, jobs, "hour") == alone
+
+
+def iso_of(seconds: int) -> str:
+    from hotjar_cli.core.eventtime import iso
+
+    return str(iso(seconds))
