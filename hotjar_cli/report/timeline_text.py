@@ -25,6 +25,9 @@ TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
 GAPS_SAID = 5
 """The spans without events a report names, at most: the longest (the others are counted)."""
+QUIET_DAYS = 3
+"""By hour, an hour of the day is quiet when the logs cover it on at least this many days and it holds events on
+fewer than half of them: the nights of a site used by day (see `gap_words`)."""
 
 
 def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
@@ -92,16 +95,25 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
     """`No events in 2 spans of event time, between the first event and the last: 2024-03-14 to 2024-03-15 (2 days),
     2024-03-20 (1 day)`, for the runs of empty buckets among `buckets` (the timeline record's, every one from the
     first to the last): the longest `GAPS_SAID` in time order, and how many more. An outage, or an export that
-    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none."""
+    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none.
+
+    By hour, a run of the hours of the day that are quiet on most days (`quiet_hours`: the nights of a site used by
+    day) is no such hole, and is only counted (`..., not counting 6 spans in hours of the day quiet on most days`):
+    listed, the nights were the longest runs, and hid an afternoon's outage behind them."""
+    quiet = quiet_hours(buckets) if resolution == "hour" else set()
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
+    usual = 0  # runs of quiet hours alone
     for place, bucket in enumerate(buckets):
         if not bucket["events"]:
             run.append(bucket["start"])
             continue
-        if run:
+        if run and quiet and all(_hour_of_day(start) in quiet for start in run):
+            usual += 1
+        elif run:
             gaps.append((place, run[0], run[-1], len(run)))
-            run = []
+        run = []
+    usual_words = f", not counting {counted(usual, 'span')} in hours of the day quiet on most days" if usual else ""
     if not gaps:
         return ""
     said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
@@ -110,7 +122,23 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
     )
     more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
     where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
-    return f"No events in {where} of event time, between the first event and the last: {spans}{more}"
+    return f"No events in {where} of event time, between the first event and the last: {spans}{more}{usual_words}"
+
+
+def quiet_hours(buckets: list[dict[str, Any]]) -> set[int]:
+    """The hours of the day (0 to 23) that `buckets`, hours from the first to the last, cover on at least
+    `QUIET_DAYS` days and that hold events on fewer than half of them."""
+    covered, busy = [0] * 24, [0] * 24
+    for bucket in buckets:
+        hour = _hour_of_day(bucket["start"])
+        covered[hour] += 1
+        busy[hour] += bucket["events"] > 0
+    return {hour for hour in range(24) if covered[hour] >= QUIET_DAYS and busy[hour] * 2 < covered[hour]}
+
+
+def _hour_of_day(start: str) -> int:
+    """The hour of the day of an hour's label (`2024-03-05T11:00Z`: 11)."""
+    return int(start[11:13])
 
 
 def _span(first: str, last: str, resolution: str) -> str:

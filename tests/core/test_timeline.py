@@ -284,6 +284,57 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
     )
 
 
+def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]]) -> Path:
+    """Tracks in each of `hours` of the day, over `days` days from 2024-03-01, but for the `empty` (day, hour)."""
+    path.write_text(
+        "".join(
+            json.dumps(
+                {"type": "track", "userId": "u", "event": "A", "timestamp": f"2024-03-{day:02d}T{hour:02d}:10:00Z"}
+            )
+            + "\n"
+            for day in range(1, days + 1)
+            for hour in hours
+            if (day, hour) not in empty
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("days", "hours", "empty", "said"),
+    [
+        # A site used by day, an afternoon's outage: the six nights between are no outage, and listed, the nights
+        # (the longest runs) hid it.
+        (
+            7,
+            range(8, 18),
+            {(4, 11), (4, 12), (4, 13)},
+            "from 2024-03-04T11:00Z until 2024-03-04T14:00Z (3 hours), not counting 6 spans in hours of the day "
+            "quiet on most days",
+        ),
+        # An outage that runs into the night is listed whole, its quiet hours included.
+        (
+            7,
+            range(8, 18),
+            {(4, 16), (4, 17), (5, 8)},
+            "from 2024-03-04T16:00Z until 2024-03-05T09:00Z (17 hours), not counting 5 spans",
+        ),
+        # A site used day and night: a night's outage is one.
+        (5, range(24), {(3, 2), (3, 3)}, "from 2024-03-03T02:00Z until 2024-03-03T04:00Z (2 hours)"),
+        # Two days tell no habit: the night between is listed.
+        (2, range(8, 18), set(), "from 2024-03-01T18:00Z until 2024-03-02T08:00Z (14 hours)"),
+    ],
+    ids=["daytime-outage", "into-the-night", "day-and-night", "two-days"],
+)
+def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
+    tmp_path: Path, days: int, hours: range, empty: set[tuple[int, int]], said: str
+) -> None:
+    log = hourly_log(tmp_path / "hours.jsonl", days, hours, empty)
+    _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    text = " ".join(out.split())
+    assert f"No events in a span of event time, between the first event and the last: {said}" in text
+
+
 def far_off_clock_log(path: Path, event: str) -> Path:
     """One track from a clock 23 years off among 200 of a week, each under `event`."""
     times = ["2001-01-01T10:00:00Z"] + [f"2024-05-0{1 + number % 7}T10:{number % 60:02d}:00Z" for number in range(200)]
