@@ -1260,6 +1260,7 @@ def name_row(name: str, record: NameRecord, fate: str, slot: int | None, attribu
         row["dropped"] = _in_key_order(record.dropped)
     else:
         row["findings"] = _in_key_order(record.dropped)
+        row["family"] = None  # the report's families name it (see `hotjar_cli.report.families.families_record`)
     return row
 
 

@@ -85,7 +85,8 @@ def families_record(
     kept ones in slot order first), at most `FAMILIES_LISTED`, the most names first (then by template), and how many
     more there are: each `{"template", "names", "kept", "turned_away", "never_sent", "messages", "example"}`, its
     example the first of its names kept in slot order, else the most frequent (the row's name, masked where the row's
-    is). `masked`: whether `--redact` masks a template (`REDACTED_TEMPLATE`)."""
+    is). `masked`: whether `--redact` masks a template (`REDACTED_TEMPLATE`). Each row of a family's names gets its
+    template as its `family`, listed or not, so that a CSV of the names groups them."""
     members: dict[str, list[int]] = {}
     for at, name in enumerate(names):
         if rows[at]["messages"] == 0:
@@ -97,13 +98,16 @@ def families_record(
     for shape, ats in members.items():
         if len(ats) < FAMILY_MIN_NAMES:
             continue
+        shown = REDACTED_TEMPLATE if masked(shape) else shape
+        for at in ats:
+            rows[at]["family"] = shown
         fates = [rows[at]["fate"] for at in ats]
         example = (  # the names kept come first, in slot order
             ats[0] if fates[0] == "kept" else min(ats, key=lambda at: (-(rows[at]["messages"] or 0), names[at]))
         )
         families.append(
             {
-                "template": REDACTED_TEMPLATE if masked(shape) else shape,
+                "template": shown,
                 "names": len(ats),
                 "kept": fates.count("kept"),
                 "turned_away": fates.count("turned-away"),

@@ -361,6 +361,7 @@ CSV_COLUMNS = (
     "last_seen_index",
     "types",
     "findings",
+    "family",
 )
 """The inventory CSV's header, one column per field of a name in the JSON: sightings spread over four columns each,
 `types` and `findings` (an attribute's `dropped`) as `key:count` pairs."""
@@ -445,6 +446,7 @@ def write_csv(record: dict[str, Any], out: TextIO, exact: bool = False) -> int:
                         last.get("index"),
                         _plain_counts(row.get("types", {})),
                         _plain_counts(row.get("dropped", row.get("findings", {}))),
+                        row.get("family"),
                     )
                 ]
             )

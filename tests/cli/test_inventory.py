@@ -1000,6 +1000,7 @@ def test_the_csv_carries_every_field_of_the_json_as_plain_values(monkeypatch: py
                     **{f"last_seen_{key}": plain(last.get(key)) for key in ("time", "file", "line", "index")},
                     "types": pairs(name.get("types", {})),
                     "findings": pairs(name.get("dropped", name.get("findings", {}))),
+                    "family": plain(name.get("family")),
                 }
             )
     assert rows == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -141,6 +143,22 @@ def test_the_json_counts_each_family_s_names_by_fate_and_its_messages(families_l
         members = [row for name, row in rows.items() if template(name) == family["template"]]
         assert family["names"] == len(members) >= FAMILY_MIN_NAMES
         assert family["messages"] == sum(row["messages"] for row in members)
+    # Each name names its family, the names of no family (a funnel's steps, a name without a value) none.
+    families = {family["template"] for family in found["families"]}
+    assert all(row["family"] == (template(name) if template(name) in families else None) for name, row in rows.items())
+    assert rows["Viewed Article 4800"]["family"] == "Viewed Article {n}"
+
+
+def test_the_csv_names_each_name_s_family_to_group_them_by(tmp_path: Path) -> None:
+    # Past the twentieth, a family is only counted in the JSON's families; its names name it all the same.
+    log = write(
+        tmp_path / "many.jsonl",
+        [f"Feature {letter} {digit}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWX" for digit in range(20)] + ["Signed Up"],
+    )
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv"))))
+    families = {row["name"]: row["family"] for row in rows if row["kind"] == "event"}
+    assert families["Feature X 19"] == "Feature X {n}" and families["Signed Up"] == ""
+    assert len({family for family in families.values() if family}) == 24
 
 
 def test_families_past_the_twentieth_are_counted(tmp_path: Path) -> None:
