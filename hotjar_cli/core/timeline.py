@@ -16,9 +16,11 @@ the rules of identifies and their traits, tracks for those of events, both for a
 any of the `START_BASELINE` buckets before (up to 7), counting only buckets of at least `START_MESSAGES` such
 messages (the quieter ones between are passed over, so that the nights between days of logs do not hide a start by
 hour), with at least one such bucket before, and when it did not already start in one of those buckets (a rule that
-starts in the middle of a bucket and is at full strength in the next starts once). The report names the bucket and
-the rule's first event in it. Measured against every message, a rule of identifies could never start in logs whose
-identifies are under 5 % of the messages, however many of them it broke.
+starts in the middle of a bucket and is at full strength in the next starts once). The start is then the earliest
+of the quiet buckets just before, as long as each holds the rule at such a share (a deploy at midnight shows in the
+hours of few identifies before the morning's first busy one). The report names the bucket and the rule's first
+event in it. Measured against every message, a rule of identifies could never start in logs whose identifies are
+under 5 % of the messages, however many of them it broke.
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ RESOLUTIONS: Final = ("hour", "day", "month", "year")
 START_JUMP: Final = 0.05
 START_BASELINE: Final = 7
 START_MESSAGES: Final = 20
-OUTSIDE_SHARE: Final = 0.001
-"""At most this share of the timed events (and at most 1 %, at least one event) may lie outside the span a series
-charts when its first and last buckets are too far apart to chart every bucket between: the far-off clocks of a few
-devices, not a part of the logs (see `Timeline.series`)."""
+OUTSIDE_SHARES: Final = (0.001, 0.01)
+"""At most these shares of the timed events (at least one event) may lie outside the span a series charts when its
+first and last buckets are too far apart to chart every bucket between: the far-off clocks of a few devices, not a
+part of the logs (see `Timeline.series`). The smaller first: 11 events of a 1970 clock among 10,000, a tenth of a
+percent and one more, turned a week's days into the 651 months since 1970."""
 _OUTCOME_INDEX: Final = {outcome: number for number, outcome in enumerate(OUTCOMES)}
 IDENTIFY: Final = 0
 TRACK: Final = 1
@@ -566,10 +569,10 @@ class Timeline:
 
         None is left out unless the first and last buckets lie more than `MAX_BUCKETS` apart, which a few far-off
         clocks do (one device at 1970-01-01 beside this March's logs). The series then charts the shortest span
-        holding all but at most `OUTSIDE_SHARE` of the timed events (`shortest_window`), at the finest resolution
-        that charts it in at most `MAX_BUCKETS`, and leaves out the buckets of the others. With too few events for
-        any to be left out (under 100), it charts coarser; past `MAX_BUCKETS` years (the years 1 and 9999), the
-        buckets that hold events alone: a report stays bounded whatever times the logs hold."""
+        holding all but at most 0.1 % of the timed events (`shortest_window`), else 1 % (`OUTSIDE_SHARES`), at the
+        finest resolution that charts it in at most `MAX_BUCKETS`, and leaves out the buckets of the others. With
+        too few events for any to be left out (under 100), it charts coarser; past `MAX_BUCKETS` years (the years 1
+        and 9999), the buckets that hold events alone: a report stays bounded whatever times the logs hold."""
         self.settle()
         grouped: dict[int, Bucket] = {}
         for resolution in RESOLUTIONS[max(RESOLUTIONS.index(by), RESOLUTIONS.index(self.resolution)) :]:
@@ -579,16 +582,16 @@ class Timeline:
                 return resolution, [], []
             if bucket_count(starts[0], starts[-1], resolution) <= MAX_BUCKETS:
                 return resolution, _filled(grouped, starts[0], starts[-1], resolution), []
-            window = shortest_window(
-                [(start, next_bucket(start, resolution), grouped[start].events) for start in starts], OUTSIDE_SHARE
-            )
-            if window is None:
-                continue
-            since, until, _ = window
-            inside = [start for start in starts if since <= start < until]
-            if bucket_count(inside[0], inside[-1], resolution) <= MAX_BUCKETS:
-                outside = [(start, grouped[start]) for start in starts if not since <= start < until]
-                return resolution, _filled(grouped, inside[0], inside[-1], resolution), outside
+            spans = [(start, next_bucket(start, resolution), grouped[start].events) for start in starts]
+            for share in OUTSIDE_SHARES:
+                window = shortest_window(spans, share)
+                if window is None:
+                    break
+                since, until, _ = window
+                inside = [start for start in starts if since <= start < until]
+                if bucket_count(inside[0], inside[-1], resolution) <= MAX_BUCKETS:
+                    outside = [(start, grouped[start]) for start in starts if not since <= start < until]
+                    return resolution, _filled(grouped, inside[0], inside[-1], resolution), outside
         return RESOLUTIONS[-1], sorted(grouped.items()), []
 
 
@@ -673,21 +676,36 @@ def applies_to(code: str) -> str:
 def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
     found: list[tuple[int, Seen | None]] = []
+    kind = applies_to(code)
     # The shares of the rule in the buckets of at least `START_MESSAGES` messages so far, and how many of them came
     # before its last start. Quiet buckets are passed over, not counted among the `START_BASELINE` before: by hour,
     # the nights between days of logs (or the hours between the runs of a nightly job) left no bucket to compare
     # the morning's first with.
     busy: list[float] = []
     last_start = -START_BASELINE - 1
-    for start, bucket, events in _busy(series, code):
+    quiet: list[tuple[int, Bucket, float]] = []  # the quiet buckets with such messages since the last busy one
+    for start, bucket in series:
+        events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
+        if not events:
+            continue
         share = bucket.affected.get(code, 0) / events
+        if events < START_MESSAGES:
+            quiet.append((start, bucket, share))
+            continue
         before = busy[-START_BASELINE:]
         if before and len(busy) - last_start > START_BASELINE:
             baseline = max(before)
             if share >= baseline + START_JUMP and share >= 2 * baseline:
+                # It started in the quiet buckets just before, those at the strength it starts with: by hour, a
+                # deploy at midnight showed in the hours of few identifies up to the morning's first busy hour.
+                for quiet_start, quiet_bucket, quiet_share in reversed(quiet):
+                    if quiet_share < baseline + START_JUMP or quiet_share < 2 * baseline:
+                        break
+                    start, bucket = quiet_start, quiet_bucket
                 found.append((start, bucket.first.get(code)))
                 last_start = len(busy)
         busy.append(share)
+        quiet = []
     return found
 
 

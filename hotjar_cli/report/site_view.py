@@ -5,7 +5,7 @@ documented in the README; every format of `inventory`, and the timeline parts of
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -582,18 +582,20 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     two at least; --by day gathers more in each`, once for each kind of message (`Rule.applies_to`) some rule seen has
     too few of in its buckets (`start_measured`) though enough in all for two such buckets, or for the rule `code`
     alone (`... when it started ...`): an empty list of starts is then no answer. Logs too small for any start (a
-    few dozen events) say nothing of it."""
+    few dozen events) say nothing of it, nor do logs whose messages of the kind all lie in one bucket (a day's logs by
+    day), which no finer bucket would blame."""
     resolution = timeline["by"]
-    totals = {
-        kind: sum(
-            applied(bucket["identifies"], bucket["tracks"], bucket["events"], kind) for bucket in timeline["buckets"]
-        )
-        for kind in _APPLIES_TO_WORDS
-    }
+    totals, busy = dict.fromkeys(_APPLIES_TO_WORDS, 0), dict.fromkeys(_APPLIES_TO_WORDS, 0)
+    for bucket in timeline["buckets"]:
+        for kind in _APPLIES_TO_WORDS:
+            messages = applied(bucket["identifies"], bucket["tracks"], bucket["events"], kind)
+            totals[kind] += messages
+            busy[kind] += messages > 0
     unmeasured: dict[str, list[str]] = {}
     for seen, rule in timeline["rules"].items():
         kind = applies_to(seen)
-        if not rule["start_measured"] and code in (None, seen) and totals[kind] >= 2 * START_MESSAGES:
+        enough = totals[kind] >= 2 * START_MESSAGES and busy[kind] >= 2
+        if not rule["start_measured"] and code in (None, seen) and enough:
             unmeasured.setdefault(kind, []).append(seen)
     said = []
     for kind, codes in unmeasured.items():
@@ -608,15 +610,23 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
 
 
 def far_off_words(timeline: dict[str, Any]) -> str:
-    """`2 events lie outside 2024-03-01 to 2024-03-28, from clocks far off (0001-01-01 and 1970-01-01): counted apart,
-    not charted`, for a timeline record whose series left out the buckets of a few far-off clocks (`far_off`). Every
-    report that charts the timeline says it in these words."""
-    far_off, buckets = timeline["far_off"], timeline["buckets"]
+    """`2 events lie outside 2024-03-01 to 2024-03-10, far from the rest (1970-01-01 and 2031-05-02): counted apart,
+    not charted`, for a timeline record whose series left out the buckets of a few far-off clocks (`far_off`); by
+    hour, `outside the span from 2024-03-01T00:00Z until 2024-03-11T00:00Z`. Every report that charts the timeline
+    says it in these words."""
+    far_off, buckets, resolution = timeline["far_off"], timeline["buckets"], timeline["by"]
     starts = far_off["starts"]
-    where = listed(starts) if len(starts) <= 3 else f"{len(starts):,} {timeline['by']}s, {starts[0]} to {starts[-1]}"
+    where = listed(starts) if len(starts) <= 3 else f"{len(starts):,} {resolution}s, {starts[0]} to {starts[-1]}"
+    first, last = buckets[0]["start"], buckets[-1]["start"]
+    if resolution == "hour" and not last.startswith("9999-12-31T23"):  # (the last hour a date holds ends past it)
+        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
+        charted = f"the span from {first} until {end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"
+    else:
+        charted = first if first == last else f"{first} to {last}"
+    events = far_off["events"]
     return (
-        f"{counted(far_off['events'], 'event')} {'lies' if far_off['events'] == 1 else 'lie'} outside "
-        f"{buckets[0]['start']} to {buckets[-1]['start']}, from clocks far off ({where}): counted apart, not charted"
+        f"{counted(events, 'event')} {'lies' if events == 1 else 'lie'} outside {charted}, far from the rest "
+        f"({where}): counted apart, not charted"
     )
 
 

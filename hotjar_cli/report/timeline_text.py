@@ -42,7 +42,7 @@ def since_lines(summary: Summary, by: str = "day", console: Console | None = Non
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):
             yield Flow(words(said), indent=2)
-    gaps = gap_words(record["buckets"], record["by"])
+    gaps = gap_words(record["buckets"], record["by"], record["far_off"] is not None)
     if gaps:
         yield Flow(words(gaps), indent=2)
 
@@ -91,11 +91,12 @@ def _started(start: dict[str, Any], lead: str = "") -> Flow:
     )
 
 
-def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
+def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = False) -> str:
     """`No events in 2 spans of event time, between the first event and the last: 2024-03-14 to 2024-03-15 (2 days),
     2024-03-20 (1 day)`, for the runs of empty buckets among `buckets` (the timeline record's, every one from the
     first to the last): the longest `GAPS_SAID` in time order, and how many more. An outage, or an export that
-    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none.
+    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none. `far_off`:
+    the series left out a few far-off clocks, and the first and last events said are those charted.
 
     By hour, a run of the hours of the day that are quiet on most days (`quiet_hours`: the nights of a site used by
     day) is no such hole, and is only counted (`..., not counting 6 spans in hours of the day quiet on most days`):
@@ -122,7 +123,8 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str) -> str:
     )
     more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
     where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
-    return f"No events in {where} of event time, between the first event and the last: {spans}{more}{usual_words}"
+    between = "between the first event charted and the last" if far_off else "between the first event and the last"
+    return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
 
 
 def quiet_hours(buckets: list[dict[str, Any]]) -> set[int]:

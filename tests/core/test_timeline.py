@@ -94,6 +94,66 @@ def test_the_report_names_the_day_each_loss_started_and_its_first_line(
     assert f"│ on 2024-03-08: first 2024-03-08T13:00:00.000Z at changing.jsonl:{extra_from} " in rows["HJ206"]
 
 
+def test_a_day_of_logs_by_day_says_no_rule_is_too_quiet_to_start(tmp_path: Path) -> None:
+    # 400 tracks in one day: no day is too quiet, there is one; by hour, its hours are too few to tell.
+    log = tmp_path / "day.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "type": "track",
+                    "userId": "u",
+                    "event": "A",
+                    "properties": {"a": 1},
+                    "timestamp": f"2024-03-01T{number % 3:02d}:{number % 60:02d}:00Z",
+                }
+            )
+            + "\n"
+            for number in range(400)
+        )
+    )
+    assert "Too few" not in cli("validate", log, "--fail-on", "never")[1]
+    assert "Too few" not in cli("validate", log, "--fail-on", "never", "--by", "hour")[1]  # 3 busy hours, measured
+
+
+def midnight_deploy_log(path: Path, without: int | None = None) -> int:
+    """Three days by hour: 30 identifies an hour from 06:00 to 21:59, 10 in the night's hours; from midnight of the
+    third day every identify carries a nested trait, but in the hour `without`. Returns the line of the first."""
+    lines: list[str] = []
+    first = 0
+    for day in (1, 2, 3):
+        for hour in range(24):
+            for number in range(30 if 6 <= hour < 22 else 10):
+                traits: dict[str, object] = {"plan": "pro"}
+                if day == 3 and hour != without:
+                    traits["company"] = {"name": "Acme"}
+                    first = first or len(lines) + 1
+                time = f"2024-03-{day:02d}T{hour:02d}:{number:02d}:00.000Z"
+                lines.append(
+                    json.dumps({"type": "identify", "userId": f"u{number}", "traits": traits, "timestamp": time})
+                )
+    path.write_text("\n".join(lines) + "\n")
+    return first
+
+
+def test_by_hour_a_loss_starts_in_the_quiet_hours_before_the_first_busy_one_that_shows_it(tmp_path: Path) -> None:
+    # The night's hours hold 10 identifies, too few to measure a start by; every one of them from midnight on
+    # carries the nested trait, so it started at midnight, not at 06:00, the first hour busy enough to tell.
+    log = tmp_path / "deploy.jsonl"
+    first = midnight_deploy_log(log)
+    started = json.loads(cli("validate", log, "-f", "json", "--by", "hour")[1])["timeline"]["rules"]["HJ201"]["started"]
+    assert started == [
+        {
+            "bucket": "2024-03-03T00:00Z",
+            "first_example": {"time": "2024-03-03T00:00:00.000Z", "file": str(log), "line": first},
+        }
+    ]
+    # A quiet hour without it ends the walk back: the start is after that hour.
+    midnight_deploy_log(log, without=2)
+    started = json.loads(cli("validate", log, "-f", "json", "--by", "hour")[1])["timeline"]["rules"]["HJ201"]["started"]
+    assert [start["bucket"] for start in started] == ["2024-03-03T03:00Z"]
+
+
 def minority_log(path: Path) -> tuple[int, int]:
     """Ten days of 500 messages a day, 20 identifies and 20 tracks among pages: from day 5 every identify carries a
     nested trait, from day 7 every track an event name Hotjar refuses. Returns the lines where each starts."""
@@ -371,7 +431,7 @@ def test_a_far_off_clock_leaves_a_rule_measured_in_the_days_of_the_rest(tmp_path
     _, text = cli("validate", log, "--fail-on", "never")
     assert "When each rule occurs" in text and "Too few" not in text
     assert (
-        "1 event lies outside 2024-05-01 to 2024-05-07, from clocks far off (2001-01-01): counted apart, not charted"
+        "1 event lies outside 2024-05-01 to 2024-05-07, far from the rest (2001-01-01): counted apart, not charted"
         in " ".join(text.split())
     )
 
