@@ -31,7 +31,7 @@ from hotjar_cli.core.rules import RULES
 from hotjar_cli.core.summary import Example
 from hotjar_cli.core.timeline import next_bucket
 from hotjar_cli.core.visible import UNSAFE, visible, visible_json, visible_name, visible_name_cut
-from hotjar_cli.report.diff import Mark, diff_lines, hj_call
+from hotjar_cli.report.diff import Mark, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.families import FAMILIES_SHOWN, families_words, family_words, more_families_words
 from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.records import report_record
@@ -456,7 +456,9 @@ def _example(example: Example, report: Report) -> str:
         lines.append(_example_line(f"{SIGNS[line.mark]} {line.text}", MARK_CLASSES[line.mark], note))
     lines.append(_example_line(hj_call(example.call)))
     # Each line is a box of its own, so no newline between them: a newline would add an empty line.
-    return f'<p class="muted">{_e(str(example.position))}</p><pre class="example">{"".join(lines)}</pre>'
+    message_id = message_id_shown(example)  # as the text and markdown reports name it, to find it by in Segment
+    heading = _e(visible(str(example.position))) + (f"  messageId {_e(visible(message_id))}" if message_id else "")
+    return f'<p class="muted">{heading}</p><pre class="example">{"".join(lines)}</pre>'
 
 
 def _seen(record: dict[str, Any] | None) -> str:

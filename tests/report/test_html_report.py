@@ -916,6 +916,23 @@ def test_one_event_without_a_readable_time_is_one_event_on_the_page(tmp_path: Pa
     assert "1 events" not in page
 
 
+def test_an_example_on_the_page_names_its_messageid_as_the_text_report_does(tmp_path: Path) -> None:
+    # The id to look a message up by in Segment's debugger; escaped, as every text from the logs is.
+    log = tmp_path / "log.jsonl"
+    messages = [
+        {"type": "track", "userId": "u", "event": "A!!", "messageId": "ajs-<b>1</b>", "timestamp": "2024-03-01"},
+        {"type": "track", "userId": "u", "event": "A!!", "messageId": 42, "timestamp": "2024-03-01"},
+        {"type": "track", "userId": "u", "event": "A!!", "timestamp": "2024-03-01"},
+    ]
+    log.write_text("".join(json.dumps(message) + "\n" for message in messages))
+    _, page = cli("validate", log, "--format", "html", "--fail-on", "never")
+    assert f"{log}:1  messageId ajs-&lt;b&gt;1&lt;/b&gt;</p>" in page
+    assert f"{log}:2  messageId 42</p>" in page
+    assert f"{log}:3</p>" in page
+    _, text = cli("validate", log, "--fail-on", "never")
+    assert "messageId ajs-<b>1</b>" in text and "messageId 42" in text
+
+
 def test_a_page_asked_for_hours_says_why_it_charts_days_as_the_text_report_does(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text("".join(track(f"2024-{month:02}-01T10:00:00Z") + "\n" for month in range(1, 13)))
