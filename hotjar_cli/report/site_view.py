@@ -609,6 +609,19 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     return said
 
 
+def buckets_span(first: str, last: str, resolution: str) -> str:
+    """The buckets from the one labelled `first` to the one labelled `last`: whole days, months or years read as they
+    are (`2024-03-05 to 2024-03-06`); hours as the instants they start and end at (`from 2024-03-05T11:00Z until
+    2024-03-05T13:00Z` for the two hours from 11:00), as `11:00 to 12:00` read one hour short, and `11:00 to 13:00`
+    read as if the hour from 13:00 were in them too."""
+    if resolution != "hour":
+        return first if first == last else f"{first} to {last}"
+    if last.startswith("9999-12-31T23"):  # the last hour a date holds ends past the years it holds
+        return f"from {first} until the end of 9999"
+    end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
+    return f"from {first} until {end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"  # `%Y` may be unpadded
+
+
 def far_off_words(timeline: dict[str, Any]) -> str:
     """`2 events lie outside 2024-03-01 to 2024-03-10, far from the rest (1970-01-01 and 2031-05-02): counted apart,
     not charted`, for a timeline record whose series left out the buckets of a few far-off clocks (`far_off`); by
@@ -617,12 +630,8 @@ def far_off_words(timeline: dict[str, Any]) -> str:
     far_off, buckets, resolution = timeline["far_off"], timeline["buckets"], timeline["by"]
     starts = far_off["starts"]
     where = listed(starts) if len(starts) <= 3 else f"{len(starts):,} {resolution}s, {starts[0]} to {starts[-1]}"
-    first, last = buckets[0]["start"], buckets[-1]["start"]
-    if resolution == "hour" and not last.startswith("9999-12-31T23"):  # (the last hour a date holds ends past it)
-        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
-        charted = f"the span from {first} until {end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"
-    else:
-        charted = first if first == last else f"{first} to {last}"
+    charted = buckets_span(buckets[0]["start"], buckets[-1]["start"], resolution)
+    charted = f"the span {charted}" if resolution == "hour" else charted
     events = far_off["events"]
     return (
         f"{counted(events, 'event')} {'lies' if events == 1 else 'lie'} outside {charted}, far from the rest "

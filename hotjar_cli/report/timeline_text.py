@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -13,6 +12,7 @@ from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import (
+    buckets_span,
     far_off_words,
     resolution_words,
     timeline_record,
@@ -119,7 +119,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
         return ""
     said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
     spans = ", ".join(
-        f"{_span(first, last, resolution)} ({counted(length, resolution)})" for _, first, last, length in said
+        f"{buckets_span(first, last, resolution)} ({counted(length, resolution)})" for _, first, last, length in said
     )
     more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
     where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
@@ -141,15 +141,3 @@ def quiet_hours(buckets: list[dict[str, Any]]) -> set[int]:
 def _hour_of_day(start: str) -> int:
     """The hour of the day of an hour's label (`2024-03-05T11:00Z`: 11)."""
     return int(start[11:13])
-
-
-def _span(first: str, last: str, resolution: str) -> str:
-    """A run of empty buckets from the one labelled `first` to the one labelled `last`: whole days, months or years
-    read as they are (`2024-03-05 to 2024-03-06`); hours as the instants they start and end at
-    (`from 2024-03-05T11:00Z until 2024-03-05T13:00Z` for the two hours from 11:00), as `11:00 to 12:00` read one
-    hour short, and `11:00 to 13:00` read as if the hour from 13:00 were empty too."""
-    if resolution == "hour":
-        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(hours=1)
-        until = f"{end.year:04d}-{end.month:02d}-{end.day:02d}T{end.hour:02d}:00Z"  # `%Y` may be unpadded
-        return f"from {first} until {until}"
-    return first if first == last else f"{first} to {last}"
