@@ -17,8 +17,9 @@ any of the `START_BASELINE` buckets before (up to 7), counting only buckets of a
 messages (the quieter ones between are passed over, so that the nights between days of logs do not hide a start by
 hour), with at least one such bucket before, and when it did not already start in one of those buckets (a rule that
 starts in the middle of a bucket and is at full strength in the next starts once). The start is then the earliest
-of the quiet buckets just before, as long as each holds the rule at such a share (a deploy at midnight shows in the
-hours of few identifies before the morning's first busy one). The report names the bucket and the rule's first
+of the quiet buckets just before, as long as each holds the rule at such a share and none is without such messages
+(a deploy at midnight shows in the hours of few identifies before the morning's first busy one; one stray message
+alone in an empty night does not move the start to it). The report names the bucket and the rule's first
 event in it. Measured against every message, a rule of identifies could never start in logs whose identifies are
 under 5 % of the messages, however many of them it broke.
 """
@@ -683,10 +684,11 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     # the morning's first with.
     busy: list[float] = []
     last_start = -START_BASELINE - 1
-    quiet: list[tuple[int, Bucket, float]] = []  # the quiet buckets with such messages since the last busy one
+    quiet: list[tuple[int, Bucket, float]] = []  # the quiet buckets with such messages just before, without a gap
     for start, bucket in series:
         events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
         if not events:
+            quiet = []  # a start moves back over quiet buckets, never across one without such messages
             continue
         share = bucket.affected.get(code, 0) / events
         if events < START_MESSAGES:

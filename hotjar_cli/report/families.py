@@ -95,10 +95,11 @@ def families_record(
         if shape is not None:
             members.setdefault(shape, []).append(at)
     families = []
+    masks: dict[str, str] = {}  # each masked template's own mask, so that two families never read as one
     for shape, ats in members.items():
         if len(ats) < FAMILY_MIN_NAMES:
             continue
-        shown = REDACTED_TEMPLATE if masked(shape) else shape
+        shown = masks.setdefault(shape, REDACTED_TEMPLATE.format(len(masks) + 1)) if masked(shape) else shape
         for at in ats:
             rows[at]["family"] = shown
         fates = [rows[at]["fate"] for at in ats]
@@ -125,9 +126,10 @@ def filled(shape: str) -> str:
     return re.sub(r"\{(?:n|uuid|date|hex|email)\}", "0", shape)
 
 
-REDACTED_TEMPLATE: Final = "‹template›"
+REDACTED_TEMPLATE: Final = "‹template {}›"
 """A template as `--redact` shows it when its fixed part holds what an event name is masked for (characters Hotjar
-refuses, an IP address, a URL), which no placeholder stands for."""
+refuses, an IP address, a URL), which no placeholder stands for: numbered in the order of their first names in the
+inventory (`‹template 1›`), so that two such families read apart."""
 
 
 def families_words(kind: dict[str, Any]) -> str | None:
@@ -156,7 +158,9 @@ def family_words(family: dict[str, Any]) -> str:
 
 def more_families_words(kind: dict[str, Any]) -> str | None:
     """`… and 3 more templates`: the families not shown (`FAMILIES_SHOWN`), the JSON's beyond its list included."""
-    more = len(kind.get("families") or []) - FAMILIES_SHOWN + kind.get("more_families", 0)
+    listed = len(kind.get("families") or [])
+    more = listed - FAMILIES_SHOWN + kind.get("more_families", 0)
     if more <= 0:
         return None
-    return f"… and {counted(more, 'more template')} (inventory --format json lists {FAMILIES_LISTED})"
+    lists = f"the first {FAMILIES_LISTED:,}" if kind.get("more_families", 0) else "them all"
+    return f"… and {counted(more, 'more template')} (inventory --format json lists {lists})"

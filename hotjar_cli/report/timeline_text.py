@@ -26,8 +26,8 @@ TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 GAPS_SAID = 5
 """The spans without events a report names, at most: the longest (the others are counted)."""
 QUIET_DAYS = 3
-"""By hour, an hour of the day is quiet when the logs cover it on at least this many days and it holds events on
-fewer than half of them: the nights of a site used by day (see `gap_words`)."""
+"""By hour, an hour of the day the logs cover on fewer days tells no habit: it counts as one that holds events (see
+`busy_hours`)."""
 
 
 def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
@@ -98,23 +98,24 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none. `far_off`:
     the series left out a few far-off clocks, and the first and last events said are those charted.
 
-    By hour, a run of the hours of the day that are quiet on most days (`quiet_hours`: the nights of a site used by
-    day) is no such hole, and is only counted (`..., not counting 6 spans in hours of the day quiet on most days`):
-    listed, the nights were the longest runs, and hid an afternoon's outage behind them."""
-    quiet = quiet_hours(buckets) if resolution == "hour" else set()
+    By hour, a run shorter than a day in none of the hours of the day that usually hold events (`busy_hours`: the
+    nights of a site used by day) but one at either end (`_usual`) is no such hole, and is only counted (`..., not
+    counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
+    an afternoon's outage behind them."""
+    busy = busy_hours(buckets) if resolution == "hour" else None
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
-    usual = 0  # runs of quiet hours alone
+    usual = 0  # runs of hours that often hold no events
     for place, bucket in enumerate(buckets):
         if not bucket["events"]:
             run.append(bucket["start"])
             continue
-        if run and quiet and all(_hour_of_day(start) in quiet for start in run):
+        if run and busy is not None and len(run) < 24 and _usual(run, busy):
             usual += 1
         elif run:
             gaps.append((place, run[0], run[-1], len(run)))
         run = []
-    usual_words = f", not counting {counted(usual, 'span')} in hours of the day quiet on most days" if usual else ""
+    usual_words = f", not counting {counted(usual, 'span')} in hours of the day often without events" if usual else ""
     if not gaps:
         return ""
     said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
@@ -127,15 +128,27 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
 
 
-def quiet_hours(buckets: list[dict[str, Any]]) -> set[int]:
-    """The hours of the day (0 to 23) that `buckets`, hours from the first to the last, cover on at least
-    `QUIET_DAYS` days and that hold events on fewer than half of them."""
+def _usual(run: list[str], busy: set[int]) -> bool:
+    """Whether a run of empty hours is a site's usual quiet: it holds an hour of the day that often holds no events,
+    and none that usually does (`busy`) but one at either end, which a clock shifted an hour (summer time) leaves
+    empty at the edge of every night on one side of the shift. An afternoon's outage holds busy hours alone."""
+    flags = [_hour_of_day(start) in busy for start in run]
+    if all(flags):
+        return False
+    first, end = int(flags[0]), len(flags) - int(flags[-1])
+    return not any(flags[first:end])
+
+
+def busy_hours(buckets: list[dict[str, Any]]) -> set[int]:
+    """The hours of the day (0 to 23) that usually hold events, among `buckets` (hours from the first to the last):
+    those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
+    than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven."""
     covered, busy = [0] * 24, [0] * 24
     for bucket in buckets:
         hour = _hour_of_day(bucket["start"])
         covered[hour] += 1
         busy[hour] += bucket["events"] > 0
-    return {hour for hour in range(24) if covered[hour] >= QUIET_DAYS and busy[hour] * 2 < covered[hour]}
+    return {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]}
 
 
 def _hour_of_day(start: str) -> int:

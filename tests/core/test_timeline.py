@@ -152,6 +152,12 @@ def test_by_hour_a_loss_starts_in_the_quiet_hours_before_the_first_busy_one_that
     midnight_deploy_log(log, without=2)
     started = json.loads(cli("validate", log, "-f", "json", "--by", "hour")[1])["timeline"]["rules"]["HJ201"]["started"]
     assert [start["bucket"] for start in started] == ["2024-03-03T03:00Z"]
+    # So does an hour without identifies: one stray message alone in an empty night is not where it started.
+    lines = [line for line in log.read_text().splitlines() if "2024-03-03T0" not in line or "T06:" in line]
+    stray = {"type": "identify", "userId": "s", "traits": {"x": {"y": 1}}, "timestamp": "2024-03-02T23:59:00.000Z"}
+    log.write_text("\n".join([*lines, json.dumps(stray)]) + "\n")
+    started = json.loads(cli("validate", log, "-f", "json", "--by", "hour")[1])["timeline"]["rules"]["HJ201"]["started"]
+    assert [start["bucket"] for start in started] == ["2024-03-03T06:00Z"]
 
 
 def minority_log(path: Path) -> tuple[int, int]:
@@ -344,17 +350,18 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
     )
 
 
-def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]]) -> Path:
-    """Tracks in each of `hours` of the day, over `days` days from 2024-03-01, but for the `empty` (day, hour)."""
+def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]], earlier_from: int = 99) -> Path:
+    """Tracks in each of `hours` of the day, over `days` days from 2024-03-01, an hour earlier from the day
+    `earlier_from` on (a clock's shift), but for the `empty` (day, hour)."""
     path.write_text(
         "".join(
             json.dumps(
-                {"type": "track", "userId": "u", "event": "A", "timestamp": f"2024-03-{day:02d}T{hour:02d}:10:00Z"}
+                {"type": "track", "userId": "u", "event": "A", "timestamp": f"2024-03-{day:02d}T{at:02d}:10:00Z"}
             )
             + "\n"
             for day in range(1, days + 1)
-            for hour in hours
-            if (day, hour) not in empty
+            for at in (hour - (day >= earlier_from) for hour in hours)
+            if (day, at) not in empty
         )
     )
     return path
@@ -370,7 +377,7 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]])
             range(8, 18),
             {(4, 11), (4, 12), (4, 13)},
             "from 2024-03-04T11:00Z until 2024-03-04T14:00Z (3 hours), not counting 6 spans in hours of the day "
-            "quiet on most days",
+            "often without events",
         ),
         # An outage that runs into the night is listed whole, its quiet hours included.
         (
@@ -383,8 +390,15 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]])
         (5, range(24), {(3, 2), (3, 3)}, "from 2024-03-03T02:00Z until 2024-03-03T04:00Z (2 hours)"),
         # Two days tell no habit: the night between is listed.
         (2, range(8, 18), set(), "from 2024-03-01T18:00Z until 2024-03-02T08:00Z (14 hours)"),
+        # A whole day without events is an outage, whichever hours it holds.
+        (
+            5,
+            range(8, 18),
+            {(3, hour) for hour in range(8, 18)},
+            "from 2024-03-02T18:00Z until 2024-03-04T08:00Z (38 hours), not counting 2 spans",
+        ),
     ],
-    ids=["daytime-outage", "into-the-night", "day-and-night", "two-days"],
+    ids=["daytime-outage", "into-the-night", "day-and-night", "two-days", "a-whole-day"],
 )
 def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
     tmp_path: Path, days: int, hours: range, empty: set[tuple[int, int]], said: str
@@ -393,6 +407,17 @@ def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
     _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
     text = " ".join(out.split())
     assert f"No events in a span of event time, between the first event and the last: {said}" in text
+
+
+def test_by_hour_a_clock_shifted_an_hour_leaves_the_nights_no_outage(tmp_path: Path) -> None:
+    # From the fourth day, the site's hours are an hour earlier (a change of summer time): the hours at either end
+    # hold events on some days only, and the nights about them are still no outage; the afternoon's is.
+    log = hourly_log(tmp_path / "hours.jsonl", 7, range(8, 18), {(6, 13), (6, 14)}, earlier_from=4)
+    _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    assert (
+        "No events in a span of event time, between the first event and the last: from 2024-03-06T13:00Z until "
+        "2024-03-06T15:00Z (2 hours), not counting 6 spans in hours of the day often without events"
+    ) in " ".join(out.split())
 
 
 def far_off_clock_log(path: Path, event: str) -> Path:

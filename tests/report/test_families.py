@@ -169,7 +169,25 @@ def test_families_past_the_twentieth_are_counted(tmp_path: Path) -> None:
     found = families_of(log)
     assert len(found["families"]) == 20 and found["more"] == 4
     assert [family["template"] for family in found["families"]][:2] == ["Feature A {n}", "Feature B {n}"]
-    assert "… and 19 more templates" in cli("inventory", log, "--max-events", "50")
+    assert "… and 19 more templates (inventory --format json lists the first 20)" in cli(
+        "inventory", log, "--max-events", "50"
+    )
+
+
+def test_fewer_families_than_the_json_lists_are_all_in_it(tmp_path: Path) -> None:
+    log = write(tmp_path / "some.jsonl", [f"Feature {letter} {digit}" for letter in "ABCDEFGH" for digit in range(20)])
+    assert "… and 3 more templates (inventory --format json lists them all)" in cli("inventory", log)
+
+
+def test_under_redact_each_masked_family_has_a_mask_of_its_own(tmp_path: Path) -> None:
+    # Two templates whose fixed parts a rule finds fault with: masked alike, their names read as one family of 40.
+    log = write(
+        tmp_path / "masked.jsonl", [f"Open\x1b[31m {n}" for n in range(20)] + [f"Buy=cmd| {n}" for n in range(20)]
+    )
+    found = families_of(log, "--redact")
+    assert [family["template"] for family in found["families"]] == ["‹template 1›", "‹template 2›"]
+    rows = list(csv.DictReader(io.StringIO(cli("inventory", log, "--format", "csv", "--redact"))))
+    assert sorted({row["family"] for row in rows}) == ["‹template 1›", "‹template 2›"]
 
 
 def test_a_log_of_names_without_values_has_no_family_and_says_nothing_of_them(tmp_path: Path) -> None:
