@@ -146,14 +146,17 @@ def families_words(kind: dict[str, Any]) -> str | None:
     return words
 
 
-def family_words(family: dict[str, Any]) -> str:
-    """`11,438 names (9,871 kept, 1,567 turned away), 201,304 messages`: a family's counts, after its template."""
+def family_words(family: dict[str, Any], sampled: bool = False) -> str:
+    """`11,438 names (9,871 kept, 1,567 turned away), 201,304 messages`: a family's counts, after its template; of an
+    inventory past its sample (`sampled`), `11,438 names held (...)`: its names outside the sample, turned away ones
+    among them, are not counted, and a family of kept names alone read as one that lost none."""
     fates = [
         f"{family[key]:,} {words}"
         for key, words in (("kept", "kept"), ("turned_away", "turned away"), ("never_sent", "never sent"))
         if family[key]
     ]
-    return f"{counted(family['names'], 'name')} ({', '.join(fates)}), {counted(family['messages'], 'message')}"
+    held = " held" if sampled else ""
+    return f"{counted(family['names'], 'name')}{held} ({', '.join(fates)}), {counted(family['messages'], 'message')}"
 
 
 def more_families_words(kind: dict[str, Any]) -> str | None:

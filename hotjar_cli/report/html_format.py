@@ -605,8 +605,10 @@ def _families(kind: dict[str, Any]) -> list[str]:
     heading = families_words(kind)
     if heading is None:
         return []
+    sampled = kind["remainder"]["sampled"]
     items = [
-        f'<li><span class="name"{_name(family["template"], whole=False)}</span>: {_e(family_words(family))}, e.g. '
+        f'<li><span class="name"{_name(family["template"], whole=False)}</span>: '
+        f"{_e(family_words(family, sampled))}, e.g. "
         f'<span class="name"{_name(family["example"], whole=False)}</span></li>'
         for family in kind["families"][:FAMILIES_SHOWN]
     ]

@@ -252,7 +252,8 @@ def _families_lines(kind: dict[str, Any], fitted: Callable[..., list[Text]]) -> 
         return []
     lines = fitted(f"{heading}:")
     for family in kind["families"][:FAMILIES_SHOWN]:
-        shown = f'"{_text_name(family["template"])}": {family_words(family)}, e.g. "{_text_name(family["example"])}"'
+        counts = family_words(family, kind["remainder"]["sampled"])
+        shown = f'"{_text_name(family["template"])}": {counts}, e.g. "{_text_name(family["example"])}"'
         lines += fitted(f"  {shown}", 4)
     more = more_families_words(kind)
     if more is not None:
@@ -509,7 +510,8 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
         lines += ["", f"{text(families)}:", ""]
         for family in record["events"]["families"][:FAMILIES_SHOWN]:
             lines.append(
-                f"- {_markdown_text_name(family['template'])}: {family_words(family)}, e.g. "
+                f"- {_markdown_text_name(family['template'])}: "
+                f"{family_words(family, record['events']['remainder']['sampled'])}, e.g. "
                 f"{_markdown_text_name(family['example'])}"
             )
         more = more_families_words(record["events"])

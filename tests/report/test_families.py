@@ -241,8 +241,11 @@ def test_a_sampled_inventory_says_its_families_are_counted_over_the_names_held(t
     assert found["events"]["remainder"]["sampled"]
     (articles,) = found["families"]
     assert articles["names"] == len(found["events"]["names"]) < 12_100
-    for format in ("text", "markdown"):
-        assert "counted over the event names held" in cli("inventory", log, "--format", format, "--max-events", "50")
+    for format in ("text", "markdown", "html"):
+        out = cli("inventory", log, "--format", format, "--max-events", "50")
+        assert "counted over the event names held" in out
+        # Its names outside the sample are not counted, turned away ones among them: the count says "held".
+        assert f"{articles['names']:,} names held (" in out
 
 
 def test_any_number_of_jobs_gives_the_same_families(tmp_path: Path, families_log: Path) -> None:
