@@ -95,7 +95,7 @@ def test_the_report_names_the_day_each_loss_started_and_its_first_line(
 
 
 def test_a_day_of_logs_by_day_says_no_rule_is_too_quiet_to_start(tmp_path: Path) -> None:
-    # 400 tracks in one day: no day is too quiet, there is one; by hour, its hours are too few to tell.
+    # 400 tracks in one day: no day is too quiet, there is one day; by hour, each of its three hours holds enough.
     log = tmp_path / "day.jsonl"
     log.write_text(
         "".join(
