@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from hotjar_cli.core.eventtime import event_seconds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Position
-from hotjar_cli.core.timeline import Timeline
+from hotjar_cli.core.timeline import MAX_BUCKETS, Timeline
+from hotjar_cli.report.site_view import timeline_record
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -776,3 +778,51 @@ def test_a_loss_that_starts_in_logs_sent_once_a_night_is_found_by_hour_as_by_day
     started = timeline["rules"]["HJ303"]["started"]
     assert [start["bucket"] for start in started] == ["2024-03-06" if by == "day" else "2024-03-06T02:00Z"]
     assert started[0]["first_example"]["line"] == 151
+
+
+def _hours_from(start: datetime, hours: list[int]) -> list[str]:
+    return [(start + timedelta(hours=hour)).strftime("%Y-%m-%dT%H:%M:%SZ") for hour in hours]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 3000),
+    st.integers(1, 3),
+    st.lists(st.integers(1, 9999), max_size=8),
+    st.lists(st.integers(1, 2999), max_size=3),
+)
+def test_the_series_and_the_far_off_events_are_the_same_for_any_split(
+    hours: int, step: int, far_years: list[int], cuts: list[int]
+) -> None:
+    # Up to 3,000 hours with events, around 2,000 (past which the whole turns to days, and its parts may not), with a
+    # few clocks in any year: counted whole, or in parts merged in order, the same record, by hour and by day, and
+    # every event in it once.
+    times = _hours_from(START, list(range(0, hours * step, step)))
+    for at, year in enumerate(far_years):
+        times.insert(at * 97 % (len(times) + 1), f"{year:04d}-06-01T00:00:00Z")
+    mapper = Mapper(Limits())
+    messages = [
+        decode_one(json.dumps({"type": "track", "userId": "u", "event": "A!", "timestamp": time}).encode())
+        for time in times
+    ]
+
+    def counted(first: int, last: int) -> Timeline:
+        timeline = Timeline()
+        for line in range(first, last):
+            timeline.observe("log.jsonl", line + 1, None, messages[line], mapper.decide_message(messages[line]))
+        timeline.finish()
+        return timeline
+
+    bounds = [0, *sorted({cut for cut in cuts if cut < len(messages)}), len(messages)]
+    parts = [counted(first, last) for first, last in pairwise(bounds)]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merge(part)
+    whole = counted(0, len(messages))
+    # Bounded as the whole is: at most `MAX_BUCKETS` buckets held, at the resolution the whole holds.
+    assert merged.resolution == whole.resolution and len(merged.buckets) == len(whole.buckets) <= MAX_BUCKETS
+    for by in ("hour", "day"):
+        record = timeline_record(whole, by)
+        assert json.dumps(timeline_record(merged, by)) == json.dumps(record)
+        far_off = record["far_off"]["events"] if record["far_off"] is not None else 0
+        assert sum(bucket["events"] for bucket in record["buckets"]) + far_off == len(messages)
