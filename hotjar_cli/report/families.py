@@ -161,8 +161,7 @@ def family_words(family: dict[str, Any], sampled: bool = False) -> str:
 
 def more_families_words(kind: dict[str, Any]) -> str | None:
     """`… and 3 more templates`: the families not shown (`FAMILIES_SHOWN`), the JSON's beyond its list included."""
-    listed = len(kind.get("families") or [])
-    more = listed - FAMILIES_SHOWN + kind.get("more_families", 0)
+    more = len(kind.get("families") or []) - FAMILIES_SHOWN + kind.get("more_families", 0)
     if more <= 0:
         return None
     lists = f"the first {FAMILIES_LISTED:,}" if kind.get("more_families", 0) else "them all"

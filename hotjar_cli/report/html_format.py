@@ -391,7 +391,7 @@ def rule_chart(timeline: dict[str, Any], code: str) -> str:
     if untimed and not far_off and not any(counts):
         return f'<p class="muted untimed">No event time, so no chart ({counted(untimed, "event")}).</p>'
     if far_off and not any(counts):
-        apart = f"{counted(far_off, 'event')} from clocks far off"
+        apart = f"{counted(far_off, 'event')} far from the rest"
         if untimed:
             apart += f", {untimed:,} with no event time"
         return f'<p class="muted untimed">None in the span charted, so no chart ({apart}).</p>'
@@ -399,7 +399,7 @@ def rule_chart(timeline: dict[str, Any], code: str) -> str:
     if untimed:
         chart += f'<p class="muted untimed">And {counted(untimed, "event")} with no event time, not in the chart.</p>'
     if far_off:
-        chart += f'<p class="muted untimed">And {counted(far_off, "event")} from clocks far off, not in the chart.</p>'
+        chart += f'<p class="muted untimed">And {counted(far_off, "event")} far from the rest, not in the chart.</p>'
     return chart
 
 
