@@ -14,6 +14,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -60,13 +61,35 @@ CHROMIUM_ARGS = [
     "--in-process-gpu",
     "--disable-features=RenderDocument,LocalNetworkAccessChecks",
 ]
-LAUNCH_ATTEMPTS = 2
-"""Launches of Chromium before a replay is refused for it: on a loaded machine it has closed as it started, once,
-where the next launch came up (`Target page, context or browser has been closed`)."""
+LAUNCH_ATTEMPTS = 3
+"""Launches of Chromium before a replay is refused for it: on a loaded machine it has closed as it started, now and
+then, where the next launch came up (`Target page, context or browser has been closed`)."""
+LAUNCH_PAUSE = 0.5
+"""Seconds before the second launch, doubled before each one after it."""
 HOTJAR_DOMAINS = ("hotjar.com", "hotjar.io", "contentsquare.com", "contentsquare.net")
 """Hotjar's hosts; Hotjar is part of Contentsquare, whose script (`@hotjar/browser`) loads from its own hosts."""
 SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium")
 _POLL = 0.05
+
+
+def launch_failure(error: str) -> str:
+    """What a failed launch says of Chromium's end: how its process ended and the last line it wrote to stderr.
+
+    Playwright's own first line (`Target page, context or browser has been closed`) is the same for a missing
+    library, a crash and a process that was killed; its log after that line tells them apart."""
+    lines = [line.strip().removeprefix("- ") for line in error.strip().splitlines()]
+    ended = next(
+        (match for line in lines if (match := re.search(r"<process did exit: exitCode=(\w+), signal=(\w+)>", line))),
+        None,
+    )
+    said = [line.split("[err]", 1)[1].strip() for line in lines if re.match(r"\[pid=\d+\]\[err\]", line)]
+    parts = []
+    if ended is not None:
+        code, signal = ended.groups()
+        parts.append(f"it ended on {signal}" if signal != "null" else f"it exited with code {code}")
+    if said and said[-1]:
+        parts.append(said[-1])
+    return ": ".join(parts) if parts else (lines[0] if lines and lines[0] else "unknown error")
 
 
 def default_script_url(site_id: int) -> str:
@@ -430,10 +453,10 @@ class BrowserTransport(Transport):
                     break
                 except PlaywrightError as error:
                     if attempt + 1 < LAUNCH_ATTEMPTS:
+                        await asyncio.sleep(LAUNCH_PAUSE * 2**attempt)
                         continue
-                    first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
                     raise ReplaySetupError(
-                        f"Chromium at {self.executable} did not start ({first_line}); "
+                        f"Chromium at {self.executable} did not start ({launch_failure(str(error))}); "
                         "pass --browser-path with a working Chromium"
                     ) from None
             assert self._browser is not None, "launched, or said why not"

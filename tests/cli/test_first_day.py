@@ -243,6 +243,35 @@ def browser_that_says_it_started() -> Path:
 
 
 @pytest.mark.parametrize(
+    ("ending", "said"),
+    [
+        (
+            'echo "chromium: error while loading shared libraries: libnss3.so: cannot open shared object file" >&2\n'
+            "exit 127",
+            "it exited with code 127: chromium: error while loading shared libraries: libnss3.so: "
+            "cannot open shared object file",
+        ),
+        ("kill -SEGV $$", "it ended on SIGSEGV"),
+    ],
+    ids=["missing library", "crash"],
+)
+def test_a_browser_that_cannot_start_is_tried_three_times_and_said_why_in_one_line(
+    logs: Any, ending: str, said: str
+) -> None:
+    # Every failed launch read "Target page, context or browser has been closed", whatever Chromium had said.
+    path = logs("log.jsonl", CLEAN)
+    browser = Path("browser").absolute()
+    browser.write_text(f"#!/bin/sh\necho started >> {Path('starts').absolute()}\n{ending}\n")
+    browser.chmod(0o755)
+    result = cli("replay", path, *SITE, "--browser-path", browser)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"hotjar-cli: error: Chromium at {browser} did not start ({said}); pass --browser-path with a working Chromium"
+    ]
+    assert Path("starts").read_text().count("started") == 3
+
+
+@pytest.mark.parametrize(
     ("text", "args", "said"),
     [
         ("", [], NO_EVENTS),
