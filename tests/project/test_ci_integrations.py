@@ -1,5 +1,5 @@
-"""The CI integrations, run for real: the pre-commit hook through `pre-commit try-repo` on a repository holding
-logs, and the GitHub Action's step script with the environment GitHub sets."""
+"""The CI integrations, run for real: the pre-commit hook through `pre-commit run` and `pre-commit try-repo` on a
+repository holding logs, and the GitHub Action's step script with the environment GitHub sets."""
 
 from __future__ import annotations
 
@@ -38,8 +38,35 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(tmp_path: Path, home: Path, files: dict[str, str | bytes]) -> subprocess.CompletedProcess[str]:
-    """`pre-commit try-repo` of this repository's hook, in a new git repository holding `files`."""
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A git repository holding this repository's files as they are, changes not yet committed included (as
+    `pre-commit try-repo` takes them), and its commit: a `.pre-commit-config.yaml` names it as a team names ours."""
+    shadow = tmp_path_factory.mktemp("hook-repo")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        if (REPO / name).is_file():  # not a file deleted and not yet committed
+            (shadow / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, shadow / name)
+    git(shadow, "init", "-q")
+    git(shadow, "add", ".")
+    git(shadow, "-c", "user.name=hotjar-cli", "-c", "user.email=hotjar-cli@example.com", "commit", "-q", "-m", "hook")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=shadow, check=True, capture_output=True, text=True)
+    return shadow, head.stdout.strip()
+
+
+def pre_commit(
+    tmp_path: Path, home: Path, files: dict[str, str | bytes], hook_repo: tuple[Path, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`pre-commit run --all-files` in a new git repository holding `files`, its config naming `hook_repo`'s hook as
+    a team's does; without `hook_repo`, `pre-commit try-repo` of this repository, as the README says to try it.
+    try-repo builds the hook's environment each time, in a folder of its own; `run` builds it once in `home`."""
     project = tmp_path / "project"
     project.mkdir()
     git(project, "init", "-q")
@@ -49,6 +76,10 @@ def try_repo(tmp_path: Path, home: Path, files: dict[str, str | bytes]) -> subpr
             (project / name).write_bytes(content)
         else:
             (project / name).write_text(content)
+    if hook_repo is not None:
+        repo, rev = hook_repo
+        config = {"repos": [{"repo": str(repo), "rev": rev, "hooks": [{"id": "hotjar-cli-validate"}]}]}
+        (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(project, "add", ".")
     env = {
         **os.environ,
@@ -56,12 +87,13 @@ def try_repo(tmp_path: Path, home: Path, files: dict[str, str | bytes]) -> subpr
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "NO_COLOR": "1",
         # The hook's environment is built by pip from this repository: compiling the core there would add most
-        # of a minute to each test, and what the hook runs is the same either way (CI's install checks compiling).
+        # of a minute to each build, and what the hook runs is the same either way (CI's install checks compiling).
         "HOTJAR_CLI_PURE_PYTHON": "1",
     }
     env.pop("FORCE_COLOR", None)
+    command = ["run"] if hook_repo is not None else ["try-repo", str(REPO)]
     return subprocess.run(
-        [str(BIN / "pre-commit"), "try-repo", str(REPO), "hotjar-cli-validate", "--all-files", "--color", "never"],
+        [str(BIN / "pre-commit"), *command, "hotjar-cli-validate", "--all-files", "--color", "never"],
         cwd=project,
         env=env,
         capture_output=True,
@@ -72,33 +104,37 @@ def try_repo(tmp_path: Path, home: Path, files: dict[str, str | bytes]) -> subpr
 
 
 @pytest.mark.timeout(900)
-def test_the_pre_commit_hook_fails_on_a_bad_log(tmp_path: Path, pre_commit_home: Path) -> None:
-    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": MIXED, "notes.md": "not a log\n"})
+def test_the_pre_commit_hook_fails_on_a_bad_log(
+    tmp_path: Path, pre_commit_home: Path, hook_repo: tuple[Path, str]
+) -> None:
+    done = pre_commit(tmp_path, pre_commit_home, {"fixtures/events.jsonl": MIXED, "notes.md": "not a log\n"}, hook_repo)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "hotjar-cli validate" in done.stdout and "Failed" in done.stdout
     assert "HJ103 missing-user-id" in done.stdout  # the report says why
 
 
 @pytest.mark.timeout(900)
-def test_the_pre_commit_hook_reads_a_log_named_like_an_option(tmp_path: Path, pre_commit_home: Path) -> None:
+def test_the_pre_commit_hook_reads_a_log_named_like_an_option(
+    tmp_path: Path, pre_commit_home: Path, hook_repo: tuple[Path, str]
+) -> None:
     # `-o.jsonl` was taken as `-o .jsonl`: the report went to a new file, the bad log was never read, and the hook
     # passed.
-    done = try_repo(tmp_path, pre_commit_home, {"-o.jsonl": MIXED, "good.jsonl": CLEAN})
+    done = pre_commit(tmp_path, pre_commit_home, {"-o.jsonl": MIXED, "good.jsonl": CLEAN}, hook_repo)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "HJ103 missing-user-id" in done.stdout
     assert not (tmp_path / "project" / ".jsonl").exists()
 
 
 @pytest.mark.timeout(900)
-def test_the_pre_commit_hook_passes_a_good_log(tmp_path: Path, pre_commit_home: Path) -> None:
-    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN})
+def test_the_pre_commit_hook_passes_a_good_log_tried_as_the_readme_says(tmp_path: Path, pre_commit_home: Path) -> None:
+    done = pre_commit(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
 
 
 @pytest.mark.timeout(900)
 def test_the_pre_commit_hook_passes_over_a_report_of_hotjar_cli_committed_beside_the_logs(
-    tmp_path: Path, pre_commit_home: Path
+    tmp_path: Path, pre_commit_home: Path, hook_repo: tuple[Path, str]
 ) -> None:
     # A repository that keeps `validate -f jsonl -o reports/findings.jsonl` beside its logs: the hook named the
     # report among the staged *.jsonl, it was read as a log, each of its lines a message of no known type, and every
@@ -112,14 +148,16 @@ def test_the_pre_commit_hook_passes_over_a_report_of_hotjar_cli_committed_beside
         check=True,
     ).stdout
     assert report.startswith('{"file":"-","line":')
-    done = try_repo(tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN, "reports/findings.jsonl": report})
+    done = pre_commit(
+        tmp_path, pre_commit_home, {"fixtures/events.jsonl": CLEAN, "reports/findings.jsonl": report}, hook_repo
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
 
 
 @pytest.mark.timeout(900)
 def test_the_pre_commit_hook_checks_segment_s_archive_objects_and_upper_case_suffixes(
-    tmp_path: Path, pre_commit_home: Path
+    tmp_path: Path, pre_commit_home: Path, hook_repo: tuple[Path, str]
 ) -> None:
     # The project's own samples, at the paths Segment's S3 archive gives them (`<ms timestamp>.<uuid>.gz`), and logs
     # whose suffix is in upper case, which the CLI reads as it reads any other.
@@ -133,7 +171,7 @@ def test_the_pre_commit_hook_checks_segment_s_archive_objects_and_upper_case_suf
         "fixtures/more.NDJSON.GZ": gzip.compress(CLEAN.encode()),
         "segment-logs/Xo3ZqW8mTn/1712016000000/dummy-object.txt": "",
     }
-    done = try_repo(tmp_path, pre_commit_home, files)
+    done = pre_commit(tmp_path, pre_commit_home, files, hook_repo)
     assert done.returncode == 1, done.stdout + done.stderr  # MIXED fails the gate: every file was read
     assert "HJ103 missing-user-id" in done.stdout
     # 9 and 3 events of the archive's objects, 3 and 3 of the logs: all four files, and not dummy-object.txt
