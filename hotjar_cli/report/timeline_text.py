@@ -102,7 +102,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     nights of a site used by day) but one at either end (`_usual`) is no such hole, and is only counted (`..., not
     counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
     an afternoon's outage behind them."""
-    busy = busy_hours(buckets) if resolution == "hour" else None
+    busy, shifted = busy_hours(buckets) if resolution == "hour" else (None, set())
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
     usual = 0  # runs of hours that often hold no events
@@ -110,7 +110,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
         if not bucket["events"]:
             run.append(bucket["start"])
             continue
-        if run and busy is not None and len(run) < 24 and _usual(run, busy):
+        if run and busy is not None and len(run) < 24 and _usual(run, busy, shifted):
             usual += 1
         elif run:
             gaps.append((place, run[0], run[-1], len(run)))
@@ -128,27 +128,33 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
 
 
-def _usual(run: list[str], busy: set[int]) -> bool:
+def _usual(run: list[str], busy: set[int], shifted: set[int]) -> bool:
     """Whether a run of empty hours is a site's usual quiet: it holds an hour of the day that often holds no events,
-    and none that usually does (`busy`) but one at either end, which a clock shifted an hour (summer time) leaves
-    empty at the edge of every night on one side of the shift. An afternoon's outage holds busy hours alone."""
+    and none that usually does (`busy`) but one at either end that is empty on another day too (`shifted`): a clock
+    shifted an hour (summer time) leaves that hour empty at the edge of every night on one side of the shift. An
+    afternoon's outage holds busy hours alone; an outage of the morning's first hour, one night's edge alone."""
     flags = [_hour_of_day(start) in busy for start in run]
     if all(flags):
         return False
-    first, end = int(flags[0]), len(flags) - int(flags[-1])
+    first = int(flags[0] and _hour_of_day(run[0]) in shifted)
+    end = len(flags) - int(flags[-1] and _hour_of_day(run[-1]) in shifted)
     return not any(flags[first:end])
 
 
-def busy_hours(buckets: list[dict[str, Any]]) -> set[int]:
+def busy_hours(buckets: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
     """The hours of the day (0 to 23) that usually hold events, among `buckets` (hours from the first to the last):
     those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
-    than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven."""
+    than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven. And the
+    hours of the day empty on two days at least, as a clock's shift leaves the hour at a night's edge."""
     covered, busy = [0] * 24, [0] * 24
     for bucket in buckets:
         hour = _hour_of_day(bucket["start"])
         covered[hour] += 1
         busy[hour] += bucket["events"] > 0
-    return {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]}
+    return (
+        {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]},
+        {hour for hour in range(24) if covered[hour] - busy[hour] >= 2},
+    )
 
 
 def _hour_of_day(start: str) -> int:

@@ -388,6 +388,14 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]],
             {(4, 16), (4, 17), (5, 8)},
             "from 2024-03-04T16:00Z until 2024-03-05T09:00Z (17 hours), not counting 5 spans",
         ),
+        # An outage of the morning's first hour, which a clock's shift would leave empty on every night's edge on
+        # one side of the shift: here on one day alone, so no shift; listed whole, with the night before it.
+        (
+            7,
+            range(8, 18),
+            {(4, 8)},
+            "from 2024-03-03T18:00Z until 2024-03-04T09:00Z (15 hours), not counting 5 spans",
+        ),
         # A site used day and night: a night's outage is one.
         (5, range(24), {(3, 2), (3, 3)}, "from 2024-03-03T02:00Z until 2024-03-03T04:00Z (2 hours)"),
         # Two days tell no habit: the night between is listed.
@@ -400,7 +408,7 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]],
             "from 2024-03-02T18:00Z until 2024-03-04T08:00Z (38 hours), not counting 2 spans",
         ),
     ],
-    ids=["daytime-outage", "into-the-night", "day-and-night", "two-days", "a-whole-day"],
+    ids=["daytime-outage", "into-the-night", "first-hour", "day-and-night", "two-days", "a-whole-day"],
 )
 def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
     tmp_path: Path, days: int, hours: range, empty: set[tuple[int, int]], said: str
@@ -419,6 +427,17 @@ def test_by_hour_a_clock_shifted_an_hour_leaves_the_nights_no_outage(tmp_path: P
     assert (
         "No events in a span of event time, between the first event and the last: from 2024-03-06T13:00Z until "
         "2024-03-06T15:00Z (2 hours), not counting 6 spans in hours of the day often without events"
+    ) in " ".join(out.split())
+
+
+def test_by_hour_a_clock_shifted_late_in_the_logs_leaves_a_busy_hour_empty_at_each_night_s_edge(tmp_path: Path) -> None:
+    # From the eighth of ten days the site's hours are an hour earlier: 17:00 still holds events on seven days in
+    # ten, a busy hour, and it is empty at the start of each of the last three nights, which are still no outage.
+    log = hourly_log(tmp_path / "hours.jsonl", 10, range(8, 18), {(5, 13)}, earlier_from=8)
+    _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    assert (
+        "No events in a span of event time, between the first event and the last: from 2024-03-05T13:00Z until "
+        "2024-03-05T14:00Z (1 hour), not counting 9 spans in hours of the day often without events"
     ) in " ".join(out.split())
 
 
