@@ -98,11 +98,11 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none. `far_off`:
     the series left out a few far-off clocks, and the first and last events said are those charted.
 
-    By hour, a run shorter than a day in none of the hours of the day that usually hold events (`busy_hours`: the
-    nights of a site used by day) but one at either end (`_usual`) is no such hole, and is only counted (`..., not
+    By hour, a run shorter than a day that is a site's usual quiet (`_usual`: the nights of a site used by day, by
+    the hours of the day that usually hold events, `busy_hours`) is no such hole, and is only counted (`..., not
     counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
     an afternoon's outage behind them."""
-    busy, shifted = busy_hours(buckets) if resolution == "hour" else (None, set())
+    busy, often_empty = busy_hours(buckets) if resolution == "hour" else (None, set())
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
     usual = 0  # runs of hours that often hold no events
@@ -110,7 +110,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
         if not bucket["events"]:
             run.append(bucket["start"])
             continue
-        if run and busy is not None and len(run) < 24 and _usual(run, busy, shifted):
+        if run and busy is not None and len(run) < 24 and _usual(run, busy, often_empty):
             usual += 1
         elif run:
             gaps.append((place, run[0], run[-1], len(run)))
@@ -128,24 +128,23 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
 
 
-def _usual(run: list[str], busy: set[int], shifted: set[int]) -> bool:
+def _usual(run: list[str], busy: set[int], often_empty: set[int]) -> bool:
     """Whether a run of empty hours is a site's usual quiet: it holds an hour of the day that often holds no events,
-    and none that usually does (`busy`) but one at either end that is empty on another day too (`shifted`): a clock
-    shifted an hour (summer time) leaves that hour empty at the edge of every night on one side of the shift. An
-    afternoon's outage holds busy hours alone; an outage of the morning's first hour, one night's edge alone."""
-    flags = [_hour_of_day(start) in busy for start in run]
-    if all(flags):
+    and those of its hours that usually do (`busy`) are empty on other days too (`often_empty`): the sparse hours
+    of a site's night, an evening that tails off, or the hour at a night's edge that a clock shifted an hour (summer
+    time) leaves empty on every night on one side of the shift. An afternoon's outage holds busy hours alone; an
+    outage of one morning's first hour, a busy hour empty on that day alone."""
+    hours = [_hour_of_day(start) for start in run]
+    if all(hour in busy for hour in hours):
         return False
-    first = int(flags[0] and _hour_of_day(run[0]) in shifted)
-    end = len(flags) - int(flags[-1] and _hour_of_day(run[-1]) in shifted)
-    return not any(flags[first:end])
+    return all(hour not in busy or hour in often_empty for hour in hours)
 
 
 def busy_hours(buckets: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
     """The hours of the day (0 to 23) that usually hold events, among `buckets` (hours from the first to the last):
     those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
     than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven. And the
-    hours of the day empty on two days at least, as a clock's shift leaves the hour at a night's edge."""
+    hours of the day empty on two days at least (see `_usual`)."""
     covered, busy = [0] * 24, [0] * 24
     for bucket in buckets:
         hour = _hour_of_day(bucket["start"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -352,7 +353,9 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
     )
 
 
-def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]], earlier_from: int = 99) -> Path:
+def hourly_log(
+    path: Path, days: int, hours: Iterable[int], empty: set[tuple[int, int]], earlier_from: int = 99
+) -> Path:
     """Tracks in each of `hours` of the day, over `days` days from 2024-03-01, an hour earlier from the day
     `earlier_from` on (a clock's shift), but for the `empty` (day, hour)."""
     path.write_text(
@@ -396,6 +399,23 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]],
             {(4, 8)},
             "from 2024-03-03T18:00Z until 2024-03-04T09:00Z (15 hours), not counting 5 spans",
         ),
+        # An evening that tails off: its last two hours hold events on most days, but not on every one, and the
+        # nights that start early are still no outage; the afternoon's hour is.
+        (
+            10,
+            range(8, 20),
+            {(2, 19), (5, 18), (5, 19), (8, 18), (8, 19), (6, 13)},
+            "from 2024-03-06T13:00Z until 2024-03-06T14:00Z (1 hour), not counting 9 spans in hours of the day "
+            "often without events",
+        ),
+        # A night's hour that holds events on most days, not every one: the nights it is empty are still no outage.
+        (
+            10,
+            [*range(8, 18), 23],
+            {(3, 23), (6, 23), (5, 12)},
+            "from 2024-03-05T12:00Z until 2024-03-05T13:00Z (1 hour), not counting 17 spans in hours of the day "
+            "often without events",
+        ),
         # A site used day and night: a night's outage is one.
         (5, range(24), {(3, 2), (3, 3)}, "from 2024-03-03T02:00Z until 2024-03-03T04:00Z (2 hours)"),
         # Two days tell no habit: the night between is listed.
@@ -408,10 +428,19 @@ def hourly_log(path: Path, days: int, hours: range, empty: set[tuple[int, int]],
             "from 2024-03-02T18:00Z until 2024-03-04T08:00Z (38 hours), not counting 2 spans",
         ),
     ],
-    ids=["daytime-outage", "into-the-night", "first-hour", "day-and-night", "two-days", "a-whole-day"],
+    ids=[
+        "daytime-outage",
+        "into-the-night",
+        "first-hour",
+        "evening-tails-off",
+        "a-night-hour",
+        "day-and-night",
+        "two-days",
+        "a-whole-day",
+    ],
 )
 def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
-    tmp_path: Path, days: int, hours: range, empty: set[tuple[int, int]], said: str
+    tmp_path: Path, days: int, hours: Iterable[int], empty: set[tuple[int, int]], said: str
 ) -> None:
     log = hourly_log(tmp_path / "hours.jsonl", days, hours, empty)
     _, out = cli("validate", log, "--by", "hour", "--fail-on", "never")
