@@ -583,7 +583,8 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     too few of in its buckets (`start_measured`) though enough in all for two such buckets, or for the rule `code`
     alone (`... when it started ...`): an empty list of starts is then no answer. Logs too small for any start (a
     few dozen events) say nothing of it, nor do logs whose messages of the kind all lie in one bucket (a day's logs by
-    day), which no finer bucket would blame."""
+    day), which no finer bucket would blame, nor a rule found in no bucket charted (broken lines, which have no event
+    time, or far-off clocks alone), which no size of bucket would date."""
     resolution = timeline["by"]
     totals, busy = dict.fromkeys(_APPLIES_TO_WORDS, 0), dict.fromkeys(_APPLIES_TO_WORDS, 0)
     for bucket in timeline["buckets"]:
@@ -591,11 +592,12 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
             messages = applied(bucket["identifies"], bucket["tracks"], bucket["events"], kind)
             totals[kind] += messages
             busy[kind] += messages > 0
+    charted = {seen for bucket in timeline["buckets"] for seen in bucket["rules"]}
     unmeasured: dict[str, list[str]] = {}
     for seen, rule in timeline["rules"].items():
         kind = applies_to(seen)
         enough = totals[kind] >= 2 * START_MESSAGES and busy[kind] >= 2
-        if not rule["start_measured"] and code in (None, seen) and enough:
+        if not rule["start_measured"] and code in (None, seen) and enough and seen in charted:
             unmeasured.setdefault(kind, []).append(seen)
     said = []
     for kind, codes in unmeasured.items():

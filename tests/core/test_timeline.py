@@ -292,6 +292,24 @@ def test_a_rule_with_too_few_messages_a_bucket_to_start_says_so(tmp_path: Path) 
     assert "Too few" not in text
 
 
+def test_a_rule_found_only_on_lines_without_an_event_time_is_not_said_to_need_larger_buckets(tmp_path: Path) -> None:
+    # Broken lines have no event time: "Too few events an hour to tell when HJ001 started; --by day gathers more" sent
+    # the reader to buckets no size of which would date them.
+    lines = [
+        json.dumps(
+            {"type": "track", "event": "A", "timestamp": f"2024-03-0{1 + hour // 24}T{hour % 24:02d}:{m:02d}:00Z"}
+        )
+        for hour in range(48)
+        for m in range(0, 60, 6)
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join([*lines, "{broken"]) + "\n")
+    _, text = cli("validate", log, "--by", "hour", "--fail-on", "never")
+    said = " ".join(text.split("Too few", 1)[1].split("gathers more in each", 1)[0].split())
+    assert said.startswith("messages an hour to tell when HJ005 started:")  # no user id, on every timed track
+    assert "HJ001" not in said
+
+
 @pytest.mark.parametrize(
     ("empty", "said"),
     [
