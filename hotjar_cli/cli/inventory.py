@@ -206,7 +206,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
     if escaped:
         talk.say(
             f"hotjar-cli: {counted(escaped, 'name')} {'holds' if escaped == 1 else 'hold'} characters the CSV "
-            f"{'written to a terminal' if terminal else 'on standard output'} writes as escapes (\\u200b), so that "
+            f"{'written to a terminal' if terminal else 'on standard output'} writes as \\uXXXX escapes, so that "
             "no terminal acts on them; -o FILE writes every name exactly"
         )
     no_message = no_message_words(document)

@@ -874,7 +874,7 @@ def test_a_csv_written_to_a_file_holds_names_exactly_and_they_seed_the_same_site
     escaped = sorted(row["name"] for row in csv.DictReader(io.StringIO(shown)))
     assert escaped == sorted(["pl\\u200ban", "pl\\u005cu200ban", "rtl\\u200fname", "esc\\u001b[31m"])
     assert one_line(said) == (
-        "hotjar-cli: 4 names hold characters the CSV on standard output writes as escapes (\\u200b), so that no "
+        "hotjar-cli: 4 names hold characters the CSV on standard output writes as \\uXXXX escapes, so that no "
         "terminal acts on them; -o FILE writes every name exactly"
     )
     plain = tmp_path / "plain.jsonl"
@@ -907,7 +907,7 @@ def test_a_csv_written_by_o_to_a_terminal_reaches_it_escaped(tmp_path: Path) -> 
     shown = written.decode("utf-8")
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "esc\\u001b]0;title\\u0007" in shown and "rtl\\u202e" in shown
-    assert "2 names hold characters the CSV written to a terminal writes as escapes" in one_line(said)
+    assert "2 names hold characters the CSV written to a terminal writes as \\uXXXX escapes" in one_line(said)
 
 
 def test_a_csv_name_that_a_spreadsheet_would_run_stays_text_after_tabs_and_spaces(tmp_path: Path) -> None:
