@@ -42,6 +42,7 @@ from hotjar_cli.report.site_view import (
     as_of_words,
     counts_known,
     far_off_words,
+    gap_words,
     incomplete_words,
     inventory_record,
     listing_order,
@@ -752,10 +753,14 @@ def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
 
 
 def _timeline_sections(timeline: dict[str, Any], by: str) -> list[str]:
-    """The charts of outcomes over time; `by`: the buckets asked for (`--by`), which the span may have made coarser."""
+    """The charts of outcomes over time, and the spans without events, in words as the text report says them (in a
+    chart of many buckets they are a step); `by`: the buckets asked for (`--by`), which the span may have made
+    coarser."""
+    gaps = gap_words(timeline["buckets"], timeline["by"], timeline["far_off"] is not None)
     return [
         f"<h2>Outcomes over time ({_e(resolution_words(timeline, by))})</h2>",
         *([f'<p class="muted">{_e(far_off_words(timeline))}.</p>'] if timeline["far_off"] is not None else []),
+        *([f'<p class="gaps">{_e(gaps)}.</p>'] if gaps else []),
         outcomes_chart(timeline),
         "<h3>Not accepted as sent, on a scale of their own</h3>",
         losses_chart(timeline),

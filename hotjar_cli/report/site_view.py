@@ -43,6 +43,13 @@ USERS_NOTE = (
 )
 
 
+GAPS_SAID = 5
+"""The spans without events a report names, at most: the longest (the others are counted)."""
+QUIET_DAYS = 3
+"""By hour, an hour of the day the logs cover on fewer days tells no habit: it counts as one that holds events (see
+`busy_hours`)."""
+
+
 def seen_record(seen: tuple[float | None, Position] | None) -> dict[str, Any] | None:
     """`{"time", "file", "line"}` (and `"index"` in a batch) for a sighting of the timeline; `time` is null when
     unreadable."""
@@ -755,3 +762,73 @@ def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int
     """A kept name's rank in `listing_order`."""
     messages = row["messages"]
     return not sent_here(row, known_before), messages is None, -(messages or 0), natural_key(row["name"])
+
+
+def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = False) -> str:
+    """`No events in 2 spans of event time, between the first event and the last: 2024-03-14 to 2024-03-15 (2 days),
+    2024-03-20 (1 day)`, for the runs of empty buckets among `buckets` (the timeline record's, every one from the
+    first to the last): the longest `GAPS_SAID` in time order, and how many more. An outage, or an export that
+    missed some days, is a hole in the logs that the counts alone do not show. Nothing when there is none. `far_off`:
+    the series left out a few far-off clocks, and the first and last events said are those charted.
+
+    By hour, a run shorter than a day that is a site's usual quiet (`_usual`: the nights of a site used by day, by
+    the hours of the day that usually hold events, `busy_hours`) is no such hole, and is only counted (`..., not
+    counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
+    an afternoon's outage behind them."""
+    busy, often_empty = busy_hours(buckets) if resolution == "hour" else (None, set())
+    gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
+    run: list[str] = []
+    usual = 0  # runs of hours that often hold no events
+    for place, bucket in enumerate(buckets):
+        if not bucket["events"]:
+            run.append(bucket["start"])
+            continue
+        if run and busy is not None and len(run) < 24 and _usual(run, busy, often_empty):
+            usual += 1
+        elif run:
+            gaps.append((place, run[0], run[-1], len(run)))
+        run = []
+    usual_words = f", not counting {counted(usual, 'span')} in hours of the day often without events" if usual else ""
+    if not gaps:
+        return ""
+    said = sorted(sorted(gaps, key=lambda gap: (-gap[3], gap[0]))[:GAPS_SAID])
+    spans = ", ".join(
+        f"{buckets_span(first, last, resolution)} ({counted(length, resolution)})" for _, first, last, length in said
+    )
+    more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
+    where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
+    between = "between the first event charted and the last" if far_off else "between the first event and the last"
+    return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
+
+
+def _usual(run: list[str], busy: set[int], often_empty: set[int]) -> bool:
+    """Whether a run of empty hours is a site's usual quiet: it holds an hour of the day that often holds no events,
+    and those of its hours that usually do (`busy`) are empty on other days too (`often_empty`): the sparse hours
+    of a site's night, an evening that tails off, or the hour at a night's edge that a clock shifted an hour (summer
+    time) leaves empty on every night on one side of the shift. An afternoon's outage holds busy hours alone; an
+    outage of one morning's first hour, a busy hour empty on that day alone."""
+    hours = [_hour_of_day(start) for start in run]
+    if all(hour in busy for hour in hours):
+        return False
+    return all(hour not in busy or hour in often_empty for hour in hours)
+
+
+def busy_hours(buckets: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    """The hours of the day (0 to 23) that usually hold events, among `buckets` (hours from the first to the last):
+    those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
+    than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven. And the
+    hours of the day empty on two days at least (see `_usual`)."""
+    covered, busy = [0] * 24, [0] * 24
+    for bucket in buckets:
+        hour = _hour_of_day(bucket["start"])
+        covered[hour] += 1
+        busy[hour] += bucket["events"] > 0
+    return (
+        {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]},
+        {hour for hour in range(24) if covered[hour] - busy[hour] >= 2},
+    )
+
+
+def _hour_of_day(start: str) -> int:
+    """The hour of the day of an hour's label (`2024-03-05T11:00Z`: 11)."""
+    return int(start[11:13])

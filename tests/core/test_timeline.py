@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -330,7 +332,7 @@ def test_a_rule_found_only_on_lines_without_an_event_time_is_not_said_to_need_la
     ],
     ids=["none", "a-day", "two-spans", "past-five"],
 )
-def test_the_text_report_names_the_spans_of_event_time_without_events(
+def test_the_text_and_html_reports_name_the_spans_of_event_time_without_events(
     tmp_path: Path, empty: tuple[int, ...], said: str
 ) -> None:
     # An outage, or an export that missed days, shows as no events between the first and the last.
@@ -350,6 +352,10 @@ def test_the_text_report_names_the_spans_of_event_time_without_events(
     lines = [line.strip() for line in out.splitlines()]
     found = [" ".join(lines[at : at + 3]) for at, line in enumerate(lines) if line.startswith("No events in")]
     assert [text[: len(said)] for text in found] == ([said] if said else [])
+    # The HTML report says it in the same words: in a chart of many buckets, a span is a step, read by no one.
+    page = tmp_path / "report.html"
+    cli("validate", log, "--format", "html", "-o", page, "--fail-on", "never")
+    assert re.findall(r'<p class="gaps">(.*?)\.</p>', page.read_text()) == ([html.escape(said)] if said else [])
 
 
 def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_path: Path) -> None:
