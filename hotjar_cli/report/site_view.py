@@ -497,7 +497,14 @@ def inventory_record(inventory: Inventory, redact: bool, limits: Limits) -> dict
     window = pace_window(inventory)
     as_of = site_as_of(inventory)
     return {
-        "span": {"first": iso(earliest), "last": iso(latest)},
+        "span": {
+            "first": iso(earliest),
+            "last": iso(latest),
+            # The few far-off clocks that stretch it, and the first and last event time of the rest.
+            "far_off": None
+            if window is None
+            else {"events": window["events_outside"], "first": window["first"], "last": window["last"]},
+        },
         "site_as_of": iso(as_of),
         "attributes": _names_record(inventory.attributes, earliest, latest, redact, limits, window, as_of),
         "events": _names_record(inventory.events, earliest, latest, redact, limits, window, as_of),
@@ -692,7 +699,9 @@ def span_words(record: dict[str, Any]) -> str:
     """`10,081 events from 2024-04-02T09:14:40.618Z to 2024-04-04T04:26:56Z`, or that none had a readable time.
 
     With `--since`/`--until`, how many the filters left out, as `validate` says it, and the span of those left:
-    `10,069 events, 10,054 filtered out, 15 left from 2024-04-04T04:26:03Z to 2024-04-04T04:26:56Z`."""
+    `10,069 events, 10,054 filtered out, 15 left from 2024-04-04T04:26:03Z to 2024-04-04T04:26:56Z`. And the few
+    events far from the rest (`pace_window`) that stretch the span: `...; 2 lie outside 2024-03-01T00:00:00.000Z to
+    2024-03-07T23:59:58.999Z, far from the rest`."""
     summary = record["summary"]
     filtered = summary.get("filtered", 0)
     events = counted(summary["events"], "event") + filtered_out(filtered)
@@ -701,10 +710,17 @@ def span_words(record: dict[str, Any]) -> str:
         if not left:
             return events  # every event filtered out: no span, and no word of their times
         events += f", {left:,} left"
-    first, last = record["span"]["first"], record["span"]["last"]
+    first, last, far_off = record["span"]["first"], record["span"]["last"], record["span"]["far_off"]
     if first is None or last is None:
         return f"{events}, none with a readable event time" if left else events
-    return f"{events} from {first} to {last}"
+    if far_off is None:
+        return f"{events} from {first} to {last}"
+    # As `far_off_words` says it of the time series: a few far-off clocks stretch the span to decades.
+    outside = far_off["events"]
+    return (
+        f"{events} from {first} to {last}; {outside:,} {'lies' if outside == 1 else 'lie'} outside "
+        f"{far_off['first']} to {far_off['last']}, far from the rest"
+    )
 
 
 _DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")

@@ -618,7 +618,19 @@ def test_a_few_far_off_clocks_leave_the_pace_where_the_logs_lie(tmp_path: Path) 
     clocks.write_text(week.read_text() + lines_of(*far_off))
     alone = json.loads(cli("inventory", week, "--format", "json", "--max-attributes", "1000")[1])
     both = json.loads(cli("inventory", clocks, "--format", "json", "--max-attributes", "1000")[1])
-    assert both["span"] == {"first": "1970-01-01T00:00:00.000Z", "last": "2099-12-31T00:00:00.000Z"}
+    assert both["span"] == {
+        "first": "1970-01-01T00:00:00.000Z",
+        "last": "2099-12-31T00:00:00.000Z",
+        "far_off": {"events": 2, "first": "2024-03-01T00:00:00.000Z", "last": "2024-03-07T23:59:58.999Z"},
+    }
+    assert alone["span"]["far_off"] is None
+    # Every format says so where it gives the span, which two clocks stretched from a week to 130 years.
+    for format in ("text", "markdown", "html"):
+        out = " ".join(cli("inventory", clocks, "--format", format, "--max-attributes", "1000")[1].split())
+        assert (
+            "402 events from 1970-01-01T00:00:00.000Z to 2099-12-31T00:00:00.000Z; 2 lie outside "
+            "2024-03-01T00:00:00.000Z to 2024-03-07T23:59:58.999Z, far from the rest"
+        ) in out, format
     budget, budget_alone = both["attributes"]["budget"], alone["attributes"]["budget"]
     assert budget_alone["pace_window"] is None  # logs with no far-off clock are measured from end to end
     assert budget["pace_window"] == {
@@ -1085,7 +1097,7 @@ def test_logs_with_no_readable_event_time_say_so_rather_than_a_short_span(tmp_pa
     log.write_text(lines_of({"type": "track", "userId": "u", "event": "Signed Up"}))
     assert cli("inventory", log)[1].startswith("hotjar-cli inventory: 1 event, none with a readable event time\n")
     record = json.loads(cli("inventory", log, "--format", "json")[1])
-    assert record["span"] == {"first": None, "last": None}
+    assert record["span"] == {"first": None, "last": None, "far_off": None}
     assert record["events"]["budget"]["new_per_week"] is None
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", log, "--format", format)[1].split()).lower()
