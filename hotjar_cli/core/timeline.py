@@ -19,9 +19,10 @@ hour), with at least one such bucket before, and when it did not already start i
 starts in the middle of a bucket and is at full strength in the next starts once). The start is then the earliest
 of the quiet buckets just before, as long as each holds the rule at such a share and none is without such messages
 (a deploy at midnight shows in the hours of few identifies before the morning's first busy one; one stray message
-alone in an empty night does not move the start to it). The report names the bucket and the rule's first
-event in it. Measured against every message, a rule of identifies could never start in logs whose identifies are
-under 5 % of the messages, however many of them it broke.
+alone in an empty night does not move the start to it); or the busy bucket just before, when the rule first showed
+there, in a few of its messages, and in none of the buckets measured against before that one (a deploy at 23:30).
+The report names the bucket and the rule's first event in it. Measured against every message, a rule of
+identifies could never start in logs whose identifies are under 5 % of the messages, however many of them it broke.
 """
 
 from __future__ import annotations
@@ -685,10 +686,12 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     busy: list[float] = []
     last_start = -START_BASELINE - 1
     quiet: list[tuple[int, Bucket, float]] = []  # the quiet buckets with such messages just before, without a gap
-    for start, bucket in series:
+    previous: tuple[int, Bucket] | None = None  # the last busy bucket, while no other bucket came after it
+    for here in series:
+        start, bucket = here
         events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
         if not events:
-            quiet = []  # a start moves back over quiet buckets, never across one without such messages
+            quiet, previous = [], None  # a start moves back over quiet buckets, never across one without such messages
             continue
         share = bucket.affected.get(code, 0) / events
         if events < START_MESSAGES:
@@ -700,14 +703,20 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
             if share >= baseline + START_JUMP and share >= 2 * baseline:
                 # It started in the quiet buckets just before, those at the strength it starts with: by hour, a
                 # deploy at midnight showed in the hours of few identifies up to the morning's first busy hour.
+                moved = 0
                 for quiet_start, quiet_bucket, quiet_share in reversed(quiet):
                     if quiet_share < baseline + START_JUMP or quiet_share < 2 * baseline:
                         break
-                    start, bucket = quiet_start, quiet_bucket
+                    start, bucket, moved = quiet_start, quiet_bucket, moved + 1
+                # Or late in the busy bucket just before, where it first showed, in a few of its messages: a deploy
+                # at 23:30 was said to start the next day, after the first line that showed it.
+                first_showed = len(before) > 1 and before[-1] and not any(before[:-1])
+                if previous is not None and moved == len(quiet) and first_showed:
+                    start, bucket = previous
                 found.append((start, bucket.first.get(code)))
                 last_start = len(busy)
         busy.append(share)
-        quiet = []
+        quiet, previous = [], here
     return found
 
 

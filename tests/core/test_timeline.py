@@ -165,6 +165,39 @@ def test_by_hour_a_loss_starts_in_the_quiet_hours_before_the_first_busy_one_that
     assert [start["bucket"] for start in started] == ["2024-03-03T06:00Z"]
 
 
+def late_deploy_log(path: Path, stray_on_day: int | None = None) -> int:
+    """Six days of 48 identifies a day, every half hour; from the fourth day's 23:30 each carries a nested trait (and,
+    on `stray_on_day`, one at 12:00). Returns the line of the first at 23:30."""
+    lines, first = [], 0
+    for day in range(6):
+        for half_hour in range(48):
+            traits: dict[str, object] = {"plan": "pro"}
+            late = (day, half_hour) >= (3, 47)
+            if late or (day == stray_on_day and half_hour == 24):
+                traits["address"] = {"city": "Berlin"}
+            moment = (START + timedelta(days=day, minutes=30 * half_hour)).isoformat().replace("+00:00", "Z")
+            lines.append(json.dumps({"type": "identify", "userId": "u", "traits": traits, "timestamp": moment}))
+            first = first or (len(lines) if late else 0)
+    path.write_text("\n".join(lines) + "\n")
+    return first
+
+
+def test_a_loss_that_starts_late_in_a_day_starts_that_day_at_its_first_line(tmp_path: Path) -> None:
+    # Deployed at 23:30, the nested trait showed in 1 of the day's 48 identifies, too few to be a start; the next
+    # day, in all of them, was: "started on" the next day, after the line "since" named, read as two starts.
+    log = tmp_path / "late.jsonl"
+    first = late_deploy_log(log)
+    rule = json.loads(cli("validate", log, "-f", "json")[1])["timeline"]["rules"]["HJ201"]
+    assert rule["started"] == [
+        {"bucket": "2024-03-04", "first_example": {"time": "2024-03-04T23:30:00.000Z", "file": str(log), "line": first}}
+    ]
+    assert rule["first_seen"] == rule["started"][0]["first_example"]
+    # Where it showed before, in the days measured against, it started the day it grew: the next.
+    late_deploy_log(log, stray_on_day=1)
+    rule = json.loads(cli("validate", log, "-f", "json")[1])["timeline"]["rules"]["HJ201"]
+    assert [start["bucket"] for start in rule["started"]] == ["2024-03-05"]
+
+
 def minority_log(path: Path) -> tuple[int, int]:
     """Ten days of 500 messages a day, 20 identifies and 20 tracks among pages: from day 5 every identify carries a
     nested trait, from day 7 every track an event name Hotjar refuses. Returns the lines where each starts."""
@@ -599,7 +632,11 @@ def test_times_at_the_ends_of_the_years_a_date_holds_are_bucketed_or_counted_apa
         assert [timeline["buckets"][0]["start"], timeline["buckets"][-1]["start"]] == ["0001", "9999"]
         assert sum(bucket["events"] for bucket in timeline["buckets"]) == 2
     else:
-        assert report["span"] == {"first": "0001-01-01T00:00:00.000Z", "last": "9999-12-31T23:59:59.500Z"}
+        assert report["span"] == {
+            "first": "0001-01-01T00:00:00.000Z",
+            "last": "9999-12-31T23:59:59.500Z",
+            "far_off": None,
+        }
         assert [name["name"] for name in report["attributes"]["names"]] == ["plan"]
 
 
