@@ -35,6 +35,7 @@ from hotjar_cli.cli.options import (
     EngineOption,
     EventCharacters,
     EventLength,
+    InventoryAllowEmpty,
     Jobs,
     KnownAttributes,
     KnownEvents,
@@ -57,6 +58,7 @@ from hotjar_cli.cli.options import (
 from hotjar_cli.cli.settings import (
     Common,
     add_site_view,
+    allows_empty,
     build_engine,
     common_settings,
     job_count,
@@ -66,7 +68,7 @@ from hotjar_cli.cli.settings import (
     read_config_file,
 )
 from hotjar_cli.cli.talk import ColorMode, Talk
-from hotjar_cli.core.gate import EXIT_ERROR
+from hotjar_cli.core.gate import EXIT_ERROR, nothing_to
 from hotjar_cli.core.views import View
 from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv, write_text
 from hotjar_cli.report.records import inventory_document
@@ -113,6 +115,7 @@ def inventory(
     known_events: KnownEvents = None,
     config: ConfigPath = None,
     stdin_filename: StdinFilename = None,
+    allow_empty: InventoryAllowEmpty = None,
     progress: ProgressOption = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -123,7 +126,8 @@ def inventory(
     endpoint_url: EndpointUrl = None,
 ) -> int:
     """List every attribute and event name sent to Hotjar, its fate at the site's limits, and the budgets; exit 0,
-    or 2 when it cannot do its job (usage, unreadable input, nowhere to write)."""
+    or 2 when it cannot do its job (usage, unreadable input, nowhere to write), or has no event to list (unless
+    --allow-empty)."""
     talk = voice(quiet, verbose, color)
     pyproject, pyproject_path = read_config_file(config, talk, paths)
     limits = limit_options(
@@ -134,6 +138,7 @@ def inventory(
         max_attributes,
         max_events,
     )
+    empty_allowed = allows_empty(allow_empty, pyproject)
     common = common_settings(
         talk,
         pyproject,
@@ -146,6 +151,7 @@ def inventory(
         endpoint_url=endpoint_url,
         stdin_filename=stdin_filename,
         skip_after_window=False,
+        allow_empty=empty_allowed,
     )
     settings = InventorySettings(
         common=add_site_view(common, inventory_views(format), known_attributes, known_events, talk),
@@ -158,6 +164,7 @@ def inventory(
         redact=bool(pick(redact, pyproject.get("redact"), False)),
         color=color.forced,
         progress=progress,
+        allow_empty=empty_allowed,
     )
     return execute(settings, talk)
 
@@ -175,10 +182,13 @@ class InventorySettings:
     color: bool | None
     """Colour in the text inventory: as `Reporter.color`."""
     progress: bool | None
+    allow_empty: bool = False
+    """Whether an input with no event to list (none read, none the filters keep, none but unreadable lines) passes."""
 
 
 def execute(settings: InventorySettings, talk: Talk) -> int:
-    """Read the logs, write the inventory, say how it went; 2 when a file could not be read to its end, else 0."""
+    """Read the logs, write the inventory, say how it went; 2 when a file could not be read to its end, or when
+    there was no event to list (`nothing_to`) and `allow_empty` does not pass that, else 0."""
     sources, run = settings.common.sources, settings.common.run
     started = time.monotonic()
     with open_output(settings.output) as out:
@@ -187,7 +197,10 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
             summary = run_jobs(
                 sources, run, settings.jobs, None, io.StringIO(), shown, with_progress(settings.engine, shown)
             )
-        code = EXIT_ERROR if summary.errors else 0
+        # An export pointed at the wrong prefix, or a file of another kind, listed no name and exited 0. The
+        # inventory is written all the same, as validate writes its report: it says what the input held.
+        empty = nothing_to(summary, "list", settings.allow_empty)
+        code = EXIT_ERROR if summary.errors or empty is not None else 0
         with result_known(code), collector_paused():
             document = inventory_document(summary, settings.redact, run.limits)
             escaped = 0
@@ -215,6 +228,8 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
     say_format_for(talk, settings.output, settings.format.value, [choice.value for choice in InventoryFormat])
     say_charts_left_out(talk, settings.format.value)
     say_errors(talk, summary)
+    if empty is not None:
+        talk.error(empty)
     say_done(talk, summary, started, settings.engine)
     return code
 

@@ -148,6 +148,7 @@ def allow_empty_option(passes: str, panel: str | None = None) -> OptionInfo:
 
 AllowEmpty = Annotated[bool | None, allow_empty_option("the gate", "Gate")]
 ReplayAllowEmpty = Annotated[bool | None, allow_empty_option("the replay (exit 0, nothing sent)")]
+InventoryAllowEmpty = Annotated[bool | None, allow_empty_option("the inventory (exit 0, no name listed)")]
 
 
 def named_file(given: str) -> Path:

@@ -756,8 +756,11 @@ def test_allow_empty_reads_a_folder_or_a_pattern_with_no_log_as_no_event(logs: A
     Path("pyproject.toml").write_text("[tool.hotjar-cli]\nallow-empty = true\n")
     assert cli("validate", named).code == 0
     assert cli("validate", named, "--no-allow-empty").code == 2
-    # The inventory has no gate and no --allow-empty: a folder with no log stays an error there.
-    assert one_line(cli("inventory", named).stderr) == f"hotjar-cli: error: {said}"
+    # The inventory takes the option, and the pyproject's, as validate does.
+    listed = cli("inventory", named, "-f", "json")
+    assert listed.code == 0 and listed.stderr == f"hotjar-cli: {said}; read as no event (--allow-empty)\n"
+    assert listed.json()["attributes"]["budget"]["used"] == 0
+    assert one_line(cli("inventory", named, "--no-allow-empty").stderr) == f"hotjar-cli: error: {said}"
 
 
 def test_a_report_named_on_the_command_line_is_skipped_with_a_line_naming_it(logs: Any) -> None:

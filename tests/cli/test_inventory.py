@@ -1327,8 +1327,14 @@ def test_an_inventory_says_how_many_events_were_not_segment_messages(tmp_path: P
     # site with nothing to fear.
     log = tmp_path / "export.jsonl"
     log.write_text('userId,event\nu1,Signed Up\n[{"type": "track"}]\n')
-    code, out, _ = cli("inventory", log, "--format", format)
-    assert code == 0
+    code, out, err = cli("inventory", log, "--format", format)
+    # Written all the same, as validate writes its report, and the command fails as validate and replay do.
+    assert code == 2
+    assert " ".join(err.split()).endswith(
+        "hotjar-cli: error: no Segment message to list: all 3 events are invalid (not JSON, not an object, or of no "
+        "known type) (--allow-empty passes it)"
+    )
+    assert cli("inventory", log, "--format", format, "--allow-empty")[0] == 0
     said = " ".join(out.split())
     assert (
         "3 events are not Segment messages (not JSON, not an object, or of no known type) and send no name; "
