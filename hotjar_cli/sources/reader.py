@@ -88,6 +88,10 @@ TAR_MAGICS = (b"ustar\x0000", b"ustar  \x00")
 """What a tar archive's first header holds at `TAR_MAGIC_AT`, POSIX's and GNU's: a `.tar.gz` of logs is the usual way
 to hand them over, and read as text its headers glued to each member's first line, broke it, and numbered every line
 by its place in the archive. A NUL included, which no line of JSON holds: `ustar` alone was found in `custard`."""
+TABLE_SUFFIXES = ((".csv", "a CSV table"), (".tsv", "a TSV table"))
+"""Tables exported beside logs (a warehouse query's result), by the name's suffix, `.gz` after it or not: a walk skips
+them, and one named whose first line is no JSON is refused (`named_table`): read as text, its header and each row
+were counted as broken messages, with nothing to say what the file was."""
 HEAD_BYTES = 512
 """How much of a file's start is looked at for what it is: a tar header's whole first block."""
 GZIP_INPUT_BYTES = 16 << 10
@@ -438,8 +442,8 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             # A remote object is read through its own read-ahead buffer: look at its start and go back.
             head = _read(raw.read, HEAD_BYTES)
             raw.seek(0)
-            _refuse_other_compression(head, gzipped=False)
-            yield Gunzip(counted(raw)) if head[:2] == GZIP_MAGIC else counted(raw)
+            _refuse_other_compression(head, gzipped=False, name=source.name)
+            yield Gunzip(counted(raw), name=source.name) if head[:2] == GZIP_MAGIC else counted(raw)
             return
         # A local file or standard input: look at its start through a buffer, without consuming it.
         # Standard input's buffer has `peek`; a file opened here is a buffered reader too, so this opens nothing
@@ -453,9 +457,9 @@ def open_source(source: Source, on_read: Callable[[int], None] | None = None) ->
             # read as lines. Its first block is read whole (or all there is), and handed out first.
             head = _read_head(buffered)
             stream = _Prefixed(head, buffered)
-        _refuse_other_compression(head, gzipped=False)
+        _refuse_other_compression(head, gzipped=False, name=source.name)
         if head[:2] == GZIP_MAGIC:
-            yield Gunzip(counted(stream))
+            yield Gunzip(counted(stream), name=source.name)
         else:
             yield counted(stream)
     finally:
@@ -605,10 +609,22 @@ def other_encoding(head: bytes) -> str | None:
     return "UTF-16" if len(head) >= 4 and (head[0] == 0) != (head[1] == 0) and utf16_like(head) else None
 
 
-def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
+def named_table(head: bytes, name: str) -> str | None:
+    """The kind of table a file `name`d as one is (`TABLE_SUFFIXES`: `a CSV table`) when its first bytes are no JSON
+    object or array; None otherwise, and for gzip's bytes, looked at once inflated."""
+    stem = name.lower().removesuffix(".gz")
+    kind = next((kind for suffix, kind in TABLE_SUFFIXES if stem.endswith(suffix)), None)
+    start = head.removeprefix(UTF8_BOM).lstrip(b" \t\r\n")
+    if kind is None or not start or start[:1] in (b"{", b"[") or head.startswith(GZIP_MAGIC):
+        return None
+    return kind
+
+
+def _refuse_other_compression(head: bytes, gzipped: bool, name: str = "") -> None:
     """ReadError when the first bytes of a file (or of what its gzip stream holds, `gzipped`) are compressed in a
     way hotjar-cli does not read, gzip inside gzip included, or are those of a file of another kind
-    (`OTHER_FORMATS`): read as text, they would count as broken messages."""
+    (`OTHER_FORMATS`, and a table `name`d as one: `TABLE_SUFFIXES`): read as text, they would count as broken
+    messages."""
     if gzipped and head.startswith(GZIP_MAGIC):
         raise ReadError("the file is gzipped twice: decompress it once (gunzip), and give it plain or gzipped")
     if is_tar(head):
@@ -632,11 +648,18 @@ def _refuse_other_compression(head: bytes, gzipped: bool) -> None:
         )
     found = compressed_with(head)
     if found is not None:
-        name, command = found
+        tool, command = found
         inside = "gzipped, and inside " if gzipped else ""
         raise ReadError(
-            f"the file is {inside}compressed with {name}, which hotjar-cli does not read: decompress it first "
+            f"the file is {inside}compressed with {tool}, which hotjar-cli does not read: decompress it first "
             f"({command}), and give it plain or gzipped"
+        )
+    table = named_table(head, name)
+    if table is not None:
+        inside = "gzipped, and inside is " if gzipped else ""
+        raise ReadError(
+            f"the file is {inside}{table}, not a log: hotjar-cli reads newline-delimited JSON, plain or gzipped "
+            "(export the events as JSON lines)"
         )
 
 
@@ -648,8 +671,9 @@ class Gunzip:
     a member are padding, as gzip reads them. Each member's CRC and length are checked.
     """
 
-    def __init__(self, raw: Readable, inflater: Callable[[int], Any] = decompressobj) -> None:
+    def __init__(self, raw: Readable, inflater: Callable[[int], Any] = decompressobj, name: str = "") -> None:
         self._read = raw.read
+        self._name = name  # the file's, for what its first bytes inflated are (`_refuse_other_compression`)
         self._new = inflater
         self._inflate = inflater(GZIP_WBITS)
         self._input = b""
@@ -683,7 +707,7 @@ class Gunzip:
             if out:
                 if not self._looked:
                     self._looked = True
-                    _refuse_other_compression(out[:HEAD_BYTES], gzipped=True)
+                    _refuse_other_compression(out[:HEAD_BYTES], gzipped=True, name=self._name)
                 return out
             if not data and not self._inflate.eof:
                 raise EOFError("the file ends inside a gzip member")
@@ -758,8 +782,9 @@ def _next_line_start(file: Seekable, end: int) -> int:
 
 def is_compressed(file: Path | Source) -> bool:
     """Whether a file (or a source's object) starts with gzip's magic bytes, or another compression's
-    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`) or encoding (`other_encoding`): read whole,
-    never in byte ranges, so that its first range says what it is and no other range reads its bytes as lines."""
+    (`OTHER_COMPRESSIONS`), or is of another kind (`OTHER_FORMATS`, `named_table`) or encoding (`other_encoding`):
+    read whole, never in byte ranges, so that its first range says what it is and no other range reads its bytes as
+    lines."""
     source = file if isinstance(file, Source) else Source(str(file), file)
     with closing(_open_raw(source, SPLIT_PROBE_BYTES)) as raw:
         head = raw.read(HEAD_BYTES)
@@ -768,6 +793,7 @@ def is_compressed(file: Path | Source) -> bool:
         or compressed_with(head) is not None
         or other_format(head) is not None
         or other_encoding(head) is not None
+        or named_table(head, source.name) is not None
     )
 
 

@@ -70,6 +70,41 @@ def test_gzip_is_recognised_by_its_magic_bytes_not_its_name(
     assert events[0].decision.call.args == ["identify", "u1", {"plan": "pro"}]
 
 
+TABLE = b"type,userId,event\n" + b"track,u1,Signed Up\n" * 400
+"""A warehouse query's result, exported as a table."""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("events.csv", lambda: TABLE, "the file is a CSV table, not a log"),
+        ("EVENTS.CSV.GZ", lambda: gzip.compress(TABLE), "the file is gzipped, and inside is a CSV table, not a log"),
+        ("events.tsv", lambda: TABLE.replace(b",", b"\t"), "the file is a TSV table, not a log"),
+    ],
+    ids=["csv", "gzipped csv", "tsv"],
+)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_table_named_on_the_command_line_is_refused_in_one_line_not_read_as_broken_messages(
+    tmp_path: Path, name: str, content: Any, said: str, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder walk skips tables; one named was read as its header and rows, each a broken message, with nothing to
+    # say what the file was.
+    monkeypatch.setenv("HOTJAR_CLI_PARALLEL_MIN_BYTES", "0")  # with --jobs 2, even a small file would be cut up
+    path = tmp_path / name
+    path.write_bytes(content())
+    result = cli("validate", path, "-q", "-f", "json", "--jobs", jobs)
+    assert result.code == 2
+    report = result.json()
+    assert report["summary"]["events"] == 0
+    assert said in report["errors"][0]["message"]
+    assert one_line(result.stderr).endswith("plain or gzipped (export the events as JSON lines)")
+    # Named so, a file of JSON lines (or an empty one) is read as a log.
+    path.write_bytes(gzip.compress(LOG) if name.endswith(".GZ") else LOG)
+    assert cli("validate", path, "-q", "-f", "json", "--jobs", jobs).json()["summary"]["events"] == 3
+    path.write_bytes(b"")
+    assert cli("validate", path, "-q", "-f", "json", "--jobs", jobs, "--allow-empty").code == 0
+
+
 PNG = Path(__file__).parents[1] / "reference" / "report-1280.png"
 """A screenshot kept beside the logs: a real PNG file."""
 
