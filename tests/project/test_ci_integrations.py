@@ -68,7 +68,7 @@ def pre_commit(
     a team's does; without `hook_repo`, `pre-commit try-repo` of this repository, as the README says to try it.
     try-repo builds the hook's environment each time, in a folder of its own; `run` builds it once in `home`."""
     project = tmp_path / "project"
-    project.mkdir()
+    project.mkdir(parents=True)
     git(project, "init", "-q")
     for name, content in files.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
@@ -153,6 +153,10 @@ def test_the_pre_commit_hook_passes_over_a_report_of_hotjar_cli_committed_beside
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
+    # A commit of the report alone stages no log: it failed for "no events were read".
+    alone = pre_commit(tmp_path / "alone", pre_commit_home, {"reports/findings.jsonl": report}, hook_repo)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "Passed" in alone.stdout
 
 
 @pytest.mark.timeout(900)
@@ -231,6 +235,7 @@ def test_the_hook_runs_validate_once_over_every_log() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert [hook["id"] for hook in hooks] == ["hotjar-cli-validate"]
     assert hooks[0]["entry"] == "hotjar-cli validate" and hooks[0]["require_serial"] is True
+    assert hooks[0]["args"] == ["--allow-empty", "--"]  # as the README says
 
 
 # The GitHub Action
