@@ -97,6 +97,10 @@ def fitted_help(formatter: click.HelpFormatter, panels: Callable[[], None], plai
         plain()
 
 
+HELP = {"help_option_names": ["-h", "--help"]}
+"""`-h` as well as `--help`, on the command and each subcommand, as most tools take it."""
+
+
 class Command(typer.core.TyperCommand):
     """A hotjar-cli command: Typer's, each of whose usage errors knows the command it is about, and whose help is
     laid out plainly where Typer's panels would cut the options' names (`fitted_help`)."""
@@ -184,7 +188,9 @@ class LazyGroup(typer.core.TyperGroup):
         )
         # Each example a paragraph of its own: the help joins the lines of one.
         epilog = "\n\n".join(["Examples:", *(f"  {example}" for example in EXAMPLES[name])])
-        single.command(name, cls=Command, epilog=epilog)(getattr(import_module(module), function))
+        single.command(name, cls=Command, epilog=epilog, context_settings=HELP)(
+            getattr(import_module(module), function)
+        )
         command = typer.main.get_command(single)
         if isinstance(command, Command):
             command.examples = EXAMPLES[name]
@@ -199,6 +205,7 @@ app = typer.Typer(
     name="hotjar-cli",
     cls=LazyGroup,
     no_args_is_help=True,
+    context_settings=HELP,
     pretty_exceptions_enable=False,
     help="See what Hotjar keeps of your Segment logs, gate CI on it, and replay the accepted calls into Hotjar.",
 )

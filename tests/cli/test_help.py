@@ -233,3 +233,12 @@ def test_no_command_prints_the_help_and_exits_as_a_usage_error() -> None:
     done = process()
     assert done.code == 2
     assert "Usage: hotjar-cli" in done.stdout and "validate" in done.stdout
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_minus_h_shows_the_help_as_minus_minus_help_does(command: str | None) -> None:
+    # `hotjar-cli -h` and `hotjar-cli validate -h` were "No such option '-h'", where most tools take it.
+    words = [command] if command is not None else []
+    result = CliRunner(env=ENV).invoke(app, [*words, "-h"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == help_text(*words)
