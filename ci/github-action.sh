@@ -83,7 +83,7 @@ refuse_reports() {
 # Fails the step when the words of input $1 (the rest) give -f/--format or -o/--output, read on from the words of the
 # inputs before it (the command line is paths, then args).
 no_reports_in() {
-    local input=$1 word letter at
+    local input=$1 word letter at given
     shift
     for word in "$@"; do
         if $value_next; then
@@ -102,7 +102,10 @@ no_reports_in() {
         elif [[ $word == -?* ]]; then
             for ((at = 1; at < ${#word}; at++)); do
                 letter="${word:at:1}"
-                if [[ $letter == [fo] && $word == "-$letter" ]]; then
+                if [[ $letter == h ]]; then
+                    [[ $word == -h ]] && given=-h || given="-h (in $word)"
+                    fail "$input gives $given, which prints validate's help and checks no log: leave it out"
+                elif [[ $letter == [fo] && $word == "-$letter" ]]; then
                     refuse_reports "$input" "$word"
                 elif [[ $letter == [fo] ]]; then
                     refuse_reports "$input" "-$letter (in $word)"

@@ -407,6 +407,8 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         ({"HOTJAR_CLI_PYTHON": "/nowhere/python3"}, "HOTJAR_CLI_PYTHON=/nowhere/python3: no such Python"),
         ({"HOTJAR_CLI_PATHS": ""}, "HOTJAR_CLI_PATHS is empty"),
         ({"HOTJAR_CLI_ARGS": "--help"}, "HOTJAR_CLI_ARGS gives --help, which prints validate's help and checks no"),
+        ({"HOTJAR_CLI_ARGS": "-h"}, "HOTJAR_CLI_ARGS gives -h, which prints validate's help and checks no log"),
+        ({"HOTJAR_CLI_ARGS": "-qh"}, "HOTJAR_CLI_ARGS gives -h (in -qh), which prints validate's help"),
     ],
     ids=[
         "args quotes",
@@ -422,6 +424,8 @@ def test_the_action_splits_its_inputs_as_a_shell_does_with_quotes_and_runs_nothi
         "no python",
         "no paths",
         "--help",  # it printed the help and passed the step
+        "-h",
+        "-qh clustered",
     ],
 )
 def test_an_action_that_cannot_run_as_asked_says_why_and_does_not_pass(
