@@ -158,7 +158,10 @@ def common_settings(
     try:
         limit_settings = Limits(**{key: value for key, value in merged.items() if value is not None})
     except (ValueError, TypeError) as error:
-        raise UsageError(str(error)) from None
+        # The pyproject's were checked as it was read: a value refused here is an option's, named as options are.
+        said = str(error)
+        named = any(said.startswith(key.replace("_", "-") + " ") for key in limits)
+        raise UsageError(f"--{said}" if named else said) from None
     if users is not None and any(not user for user in users):
         # An unset variable (`--user "$USER_ID"`) would otherwise keep only events with an empty id, and a gate pass.
         raise UsageError("--user '': an empty user id names no user (is a variable unset?)")

@@ -737,6 +737,25 @@ def test_an_unusable_value_in_the_pyproject_is_named_with_its_file_as_toml_write
 
 
 @pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("a-z ]", "'a-z ]' closes its character class early"),
+        ("\\", "'\\' is not a regular-expression character class body"),
+        ("^a-z", "'^a-z' starts with ^"),
+    ],
+)
+def test_an_unusable_event_name_characters_option_is_named_as_the_option(
+    logs: Any, command: list[str], value: str, said: str
+) -> None:
+    # Said "event-name-characters '\\' is not ...", the option's dashes lost, where every other option is named as
+    # it is typed (`--since ...`).
+    result = cli(*command, logs("log.jsonl", CLEAN), "--event-name-characters", value)
+    assert result.code == 2
+    assert one_line(result.stderr).startswith(f"hotjar-cli: error: --event-name-characters {said}")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["inventory"], ["replay", "--dry-run"]])
 def test_a_pyproject_that_is_not_utf_8_is_one_line_naming_the_file_and_line(
     logs: Any, tmp_path: Path, command: list[str]
 ) -> None:
