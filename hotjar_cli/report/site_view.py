@@ -601,12 +601,13 @@ def unmeasured_words(timeline: dict[str, Any], code: str | None = None) -> list[
     time, or far-off clocks alone), which no size of bucket would date."""
     resolution = timeline["by"]
     totals, busy = dict.fromkeys(_APPLIES_TO_WORDS, 0), dict.fromkeys(_APPLIES_TO_WORDS, 0)
+    charted: set[str] = set()  # the rules found in a bucket charted
     for bucket in timeline["buckets"]:
+        charted.update(bucket["rules"])
         for kind in _APPLIES_TO_WORDS:
             messages = applied(bucket["identifies"], bucket["tracks"], bucket["events"], kind)
             totals[kind] += messages
             busy[kind] += messages > 0
-    charted = {seen for bucket in timeline["buckets"] for seen in bucket["rules"]}
     unmeasured: dict[str, list[str]] = {}
     for seen, rule in timeline["rules"].items():
         kind = applies_to(seen)
@@ -648,11 +649,14 @@ def far_off_words(timeline: dict[str, Any]) -> str:
     where = listed(starts) if len(starts) <= 3 else f"{len(starts):,} {resolution}s, {starts[0]} to {starts[-1]}"
     charted = buckets_span(buckets[0]["start"], buckets[-1]["start"], resolution)
     charted = f"the span {charted}" if resolution == "hour" else charted
-    events = far_off["events"]
-    return (
-        f"{counted(events, 'event')} {'lies' if events == 1 else 'lie'} outside {charted}, far from the rest "
-        f"({where}): counted apart, not charted"
-    )
+    return f"{far_from_the_rest(far_off['events'], charted, 'event')} ({where}): counted apart, not charted"
+
+
+def far_from_the_rest(events: int, span: str, noun: str = "") -> str:
+    """`2 events lie outside 2024-03-01 to 2024-03-10, far from the rest` (`2 lie ...` without a `noun`): the events
+    of a few far-off clocks, as the time series (`far_off_words`) and the inventory's span (`span_words`) say them."""
+    count = counted(events, noun) if noun else f"{events:,}"
+    return f"{count} {'lies' if events == 1 else 'lie'} outside {span}, far from the rest"
 
 
 def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
@@ -715,12 +719,8 @@ def span_words(record: dict[str, Any]) -> str:
         return f"{events}, none with a readable event time" if left else events
     if far_off is None:
         return f"{events} from {first} to {last}"
-    # As `far_off_words` says it of the time series: a few far-off clocks stretch the span to decades.
-    outside = far_off["events"]
-    return (
-        f"{events} from {first} to {last}; {outside:,} {'lies' if outside == 1 else 'lie'} outside "
-        f"{far_off['first']} to {far_off['last']}, far from the rest"
-    )
+    rest = f"{far_off['first']} to {far_off['last']}"  # a few far-off clocks stretch the span to decades
+    return f"{events} from {first} to {last}; {far_from_the_rest(far_off['events'], rest)}"
 
 
 _DIGITS_OR_NOT = re.compile(r"[0-9]+|[^0-9]+")
