@@ -107,10 +107,11 @@ PART = (
 READ_BACK = (
     "import base64, json, pickle, sys\n"
     "from hotjar_cli.core.limits import Limits\n"
-    "from hotjar_cli.report.site_view import inventory_record, timeline_record\n"
+    "from hotjar_cli.report.site_view import LIMIT_CODES, inventory_record, timeline_record\n"
     "summary = pickle.loads(base64.b64decode(sys.stdin.read()))\n"
     "views = summary.views\n"
-    "record = [timeline_record(views.timeline, 'day'), inventory_record(views.inventory, False, Limits())]\n"
+    "timeline = timeline_record(views.timeline, 'day', LIMIT_CODES)\n"
+    "record = [timeline, inventory_record(views.inventory, False, Limits())]\n"
     "print(json.dumps(record, sort_keys=True, default=str))\n"
 )
 

@@ -304,7 +304,14 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
         by = settings.by.value if settings.by else "day"
         with result_known(verdict.exit_code), collector_paused():
             report = Report(
-                summary, verdict, settings.gate, settings.redact, by=by, limits=run.limits, selected=run.selected
+                summary,
+                verdict,
+                settings.gate,
+                settings.redact,
+                by=by,
+                limits=run.limits,
+                site_names=run.site_names,
+                selected=run.selected,
             )
             gone = False  # the reader of standard output (or of a pipe -o names) went away
             for writer, stream, path in writers:

@@ -21,6 +21,8 @@ of the quiet buckets just before, as long as each holds the rule at such a share
 (a deploy at midnight shows in the hours of few identifies before the morning's first busy one; one stray message
 alone in an empty night does not move the start to it); or the busy bucket just before, when the rule first showed
 there, in a few of its messages, and in none of the buckets measured against before that one (a deploy at 23:30).
+A site's limit cannot be met before the site is full: when the site had room as the logs began, such a rule starts
+where it is first seen, even in the logs' first bucket, where nothing before could be measured against.
 The report names the bucket and the rule's first event in it. Measured against every message, a rule of
 identifies could never start in logs whose identifies are under 5 % of the messages, however many of them it broke.
 """
@@ -675,8 +677,13 @@ def applies_to(code: str) -> str:
     return RULES[code].applies_to if code in RULES else "message"
 
 
-def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int, Seen | None]]:
-    """The buckets where a rule starts (see the module's docstring), with the rule's first event in each."""
+def change_points(
+    series: list[tuple[int, Bucket]], code: str, first_seen: Seen | None = None
+) -> list[tuple[int, Seen | None]]:
+    """The buckets where a rule starts (see the module's docstring), with the rule's first event in each.
+    `first_seen`: the rule's first sighting, when that is where it started (a site's limit, met once the site is full:
+    see `hotjar_cli.report.site_view.starts_where_first_seen`); the bucket holding it is a start, however few of its
+    messages the rule found."""
     found: list[tuple[int, Seen | None]] = []
     kind = applies_to(code)
     # The shares of the rule in the buckets of at least `START_MESSAGES` messages so far, and how many of them came
@@ -689,6 +696,9 @@ def change_points(series: list[tuple[int, Bucket]], code: str) -> list[tuple[int
     previous: tuple[int, Bucket] | None = None  # the last busy bucket, while no other bucket came after it
     for here in series:
         start, bucket = here
+        if first_seen is not None and bucket.first.get(code) == first_seen:
+            found.append((start, first_seen))
+            last_start = len(busy)  # at full strength in the buckets after, it does not start again there
         events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
         if not events:
             quiet, previous = [], None  # a start moves back over quiet buckets, never across one without such messages

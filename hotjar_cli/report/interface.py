@@ -12,6 +12,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.model import Event
 from hotjar_cli.core.selection import Selection
 from hotjar_cli.core.summary import Summary
+from hotjar_cli.core.views import SiteNames
 
 
 class Report(msgspec.Struct, frozen=True):
@@ -25,6 +26,9 @@ class Report(msgspec.Struct, frozen=True):
     """The buckets of the loss over time (`validate --by`)."""
     limits: Limits = msgspec.field(default_factory=Limits)
     """The limits the run decided by: `--redact` masks an event name they find fault with (`redact_example`)."""
+    site_names: SiteNames = msgspec.field(default_factory=SiteNames)
+    """The names the site held before these logs (`--known-attributes`, `--known-events`): a site full before them
+    shows no start of its limit's rule (`hotjar_cli.report.site_view.starts_where_first_seen`)."""
     selected: Selection = msgspec.field(default_factory=Selection)
     """The rules the run checked (`--select`, `--ignore` and the pyproject's lists): a format that lists every rule
     of the catalogue tells those it did not check from those that found nothing."""

@@ -17,10 +17,11 @@ from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event, Finding, Position
 from hotjar_cli.core.rules import RULES, Rule
 from hotjar_cli.core.summary import Example, Summary
+from hotjar_cli.core.views import SiteNames
 from hotjar_cli.core.visible import json_unsafe_at, visible_json_utf8
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, timeline_record
+from hotjar_cli.report.site_view import inventory_record, starts_where_first_seen, timeline_record
 
 
 def write_document(record: dict[str, Any], out: TextIO) -> None:
@@ -178,7 +179,8 @@ def report_record(report: Report) -> dict[str, Any]:
         },
     }
     if summary.views is not None and summary.views.timeline is not None:
-        record["timeline"] = timeline_record(summary.views.timeline, report.by)  # the loss over time
+        starts = starts_where_first_seen(report.limits, report.site_names)
+        record["timeline"] = timeline_record(summary.views.timeline, report.by, starts)  # the loss over time
     return record
 
 
@@ -238,8 +240,10 @@ def inventory_document(summary: Summary, redact: bool, limits: Limits) -> dict[s
     """The whole `inventory --format json` document."""
     assert summary.views is not None and summary.views.inventory is not None
     record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
-    record.update(inventory_record(summary.views.inventory, redact, limits))
+    inventory = summary.views.inventory
+    record.update(inventory_record(inventory, redact, limits))
     record["errors"] = [{"file": error.file, "line": error.line, "message": error.message} for error in summary.errors]
     if summary.views.timeline is not None:
-        record["timeline"] = timeline_record(summary.views.timeline)
+        known = SiteNames(inventory.attributes.known, inventory.events.known)
+        record["timeline"] = timeline_record(summary.views.timeline, "day", starts_where_first_seen(limits, known))
     return record

@@ -30,6 +30,7 @@ from hotjar_cli.core.timeline import (
     shortest_window,
     start_measured,
 )
+from hotjar_cli.core.views import SiteNames
 from hotjar_cli.report.families import families_record, filled
 from hotjar_cli.report.redact import masked_name
 from hotjar_cli.report.wording import counted, filtered_out, listed, stopped_words
@@ -67,7 +68,8 @@ def where(seen: dict[str, Any] | None) -> str:
     return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
-_LIMIT_CODES = frozenset({ATTRIBUTE_LIMIT_EXCEEDED.code, EVENT_LIMIT_EXCEEDED.code})
+LIMIT_CODES = frozenset({ATTRIBUTE_LIMIT_EXCEEDED.code, EVENT_LIMIT_EXCEEDED.code})
+"""The rules of a site's limits, which turn a name away once the site is full."""
 _SENT_ALL_THE_SAME = frozenset({Effect.NOTED, Effect.COERCED})
 
 NO_NEW_NAMES = "no new names in these logs"
@@ -137,7 +139,7 @@ def offered_from_first(row: dict[str, Any]) -> bool:
     after the site filled, in logs read in the order of their times. Keeping it would cost the compiled tally a second
     sighting per name, past the three lines of memory its slot holds to, and a comparison for every value counted."""
     codes = row["dropped"] if "dropped" in row else row["findings"]
-    return all(code in _LIMIT_CODES or RULES[code].effect in _SENT_ALL_THE_SAME for code in codes)
+    return all(code in LIMIT_CODES or RULES[code].effect in _SENT_ALL_THE_SAME for code in codes)
 
 
 def pace_words(
@@ -659,22 +661,35 @@ def far_from_the_rest(events: int, span: str, noun: str = "") -> str:
     return f"{count} {'lies' if events == 1 else 'lie'} outside {span}, far from the rest"
 
 
-def timeline_record(timeline: Timeline, by: str = "day") -> dict[str, Any]:
+def starts_where_first_seen(limits: Limits, known: SiteNames) -> frozenset[str]:
+    """The site-limit rules that start where they are first seen (see `change_points`): those of a site with room as
+    the logs began. A site full before them (`--known-attributes`, `--known-events`) turns names away from the first
+    message, and the logs do not show when that started."""
+    room = {
+        ATTRIBUTE_LIMIT_EXCEEDED.code: len(known.attributes) < limits.max_attributes,
+        EVENT_LIMIT_EXCEEDED.code: len(known.events) < limits.max_events,
+    }
+    return frozenset(code for code, has_room in room.items() if has_room)
+
+
+def timeline_record(timeline: Timeline, by: str, first_seen_starts: frozenset[str]) -> dict[str, Any]:
     """The time series (every bucket from the first to the last), the untimed events, per rule its first and last
-    sighting and the buckets where it starts; and the events of a few far-off clocks the series left out
-    (`far_off`: their counts and the buckets they lie in)."""
+    sighting and the buckets where it starts (those of `first_seen_starts` where first seen, too:
+    `starts_where_first_seen`); and the events of a few far-off clocks the series left out (`far_off`: their counts
+    and the buckets they lie in)."""
     resolution, series, outside = timeline.series(by)
     untimed = bucket_record(0, "day", timeline.untimed)
     del untimed["start"]
     rules = {}
     for code in sorted(set(timeline.first) | set(timeline.last)):
+        first = timeline.first.get(code)
         rules[code] = {
             "name": RULES[code].name,
-            "first_seen": seen_record(timeline.first.get(code)),
+            "first_seen": seen_record(first),
             "last_seen": seen_record(timeline.last.get(code)),
             "started": [
                 {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
-                for start, seen in change_points(series, code)
+                for start, seen in change_points(series, code, first if code in first_seen_starts else None)
             ],
             "start_measured": start_measured(series, code),
         }

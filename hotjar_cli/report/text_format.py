@@ -75,7 +75,7 @@ class TextReporter(Reporter):
             parts.append(outcomes)
         if summary.rules:
             parts.extend(_rules_by_finding(self.console, report))
-        parts.extend(since_lines(summary, report.by, self.console))  # the loss over time, when the run collected it
+        parts.extend(since_lines(report, self.console))  # the loss over time, when the run collected it
         shown: dict[Position, str] = {}
         width = self.console.width
         for code, examples in sorted(summary.examples.items()):

@@ -10,11 +10,13 @@ from rich.table import Table
 
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.visible import visible
+from hotjar_cli.report.interface import Report
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import (
     far_off_words,
     gap_words,
     resolution_words,
+    starts_where_first_seen,
     timeline_record,
     unmeasured_words,
     where,
@@ -25,14 +27,15 @@ TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
 
 
-def since_lines(summary: Summary, by: str = "day", console: Console | None = None) -> Iterator[RenderableType]:
+def since_lines(report: Report, console: Console | None = None) -> Iterator[RenderableType]:
     """A table with one row per rule: first and last seen (event time, file:line), and each change point with
     its first example; on a `console` too narrow for that table, each rule's sightings stacked under it. Then the
     spans of event time without events (`gap_words`). Nothing when the run collected no timeline."""
+    summary, by = report.summary, report.by
     views = summary.views
     if views is None or views.timeline is None:
         return
-    record = timeline_record(views.timeline, by)
+    record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names))
     if summary.rules:
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):

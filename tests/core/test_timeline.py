@@ -23,6 +23,7 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.timeline import MAX_BUCKETS, Timeline
+from hotjar_cli.report.site_view import LIMIT_CODES as LIMIT_RULES
 from hotjar_cli.report.site_view import timeline_record
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
@@ -196,6 +197,47 @@ def test_a_loss_that_starts_late_in_a_day_starts_that_day_at_its_first_line(tmp_
     late_deploy_log(log, stray_on_day=1)
     rule = json.loads(cli("validate", log, "-f", "json")[1])["timeline"]["rules"]["HJ201"]
     assert [start["bucket"] for start in rule["started"]] == ["2024-03-05"]
+
+
+def first_day_fill_log(path: Path) -> int:
+    """Three days of identifies a minute, each with three of 90 attribute names until 20:00 on the first day, then of
+    200: the site fills that evening. Returns the line of the first name it turns away."""
+    lines, first = [], 0
+    for minute in range(3 * 24 * 60):
+        names = 90 if minute < 20 * 60 else 200
+        traits = {f"t{(minute * 7 + step * 31) % names}": 1 for step in range(3)}
+        moment = (START + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z")
+        lines.append(
+            json.dumps({"type": "identify", "userId": f"u{minute % 50}", "traits": traits, "timestamp": moment})
+        )
+    path.write_text("\n".join(lines) + "\n")
+    site: dict[str, None] = {}
+    for number, line in enumerate(lines, start=1):
+        for name in json.loads(line)["traits"]:
+            if name not in site and len(site) == 100:
+                first = first or number
+            elif len(site) < 100:
+                site[name] = None
+    return first
+
+
+def test_a_site_that_fills_on_the_logs_first_day_starts_turning_names_away_that_day(tmp_path: Path) -> None:
+    # Nothing before the logs' first day can be measured against, so a loss in it showed no start, and the next day,
+    # at full strength, read "started on" the second day. A site's limit is met only once the site is full: a site
+    # with room as the logs began starts losing names where the first is turned away.
+    log = tmp_path / "fill.jsonl"
+    first = first_day_fill_log(log)
+    assert first > 20 * 60
+    rule = json.loads(cli("validate", log, "-f", "json")[1])["timeline"]["rules"]["HJ206"]
+    assert rule["started"] == [{"bucket": "2024-03-01", "first_example": rule["first_seen"]}]
+    assert rule["first_seen"]["line"] == first
+    text = cli("validate", log)[1]
+    assert f"on 2024-03-01: first {rule['first_seen']['time']} at" in text  # the table folds the path
+    # A site full before the logs turns names away from the first new one: when that started, they do not show.
+    known = tmp_path / "known.txt"
+    known.write_text("\n".join(f"t{number}" for number in range(100)) + "\n")
+    rule = json.loads(cli("validate", log, "-f", "json", "--known-attributes", known)[1])["timeline"]["rules"]["HJ206"]
+    assert "2024-03-01" not in [start["bucket"] for start in rule["started"]]
 
 
 def minority_log(path: Path) -> tuple[int, int]:
@@ -931,7 +973,7 @@ def test_the_series_and_the_far_off_events_are_the_same_for_any_split(
     # Bounded as the whole is: at most `MAX_BUCKETS` buckets held, at the resolution the whole holds.
     assert merged.resolution == whole.resolution and len(merged.buckets) == len(whole.buckets) <= MAX_BUCKETS
     for by in ("hour", "day"):
-        record = timeline_record(whole, by)
-        assert json.dumps(timeline_record(merged, by)) == json.dumps(record)
+        record = timeline_record(whole, by, LIMIT_RULES)
+        assert json.dumps(timeline_record(merged, by, LIMIT_RULES)) == json.dumps(record)
         far_off = record["far_off"]["events"] if record["far_off"] is not None else 0
         assert sum(bucket["events"] for bucket in record["buckets"]) + far_off == len(messages)

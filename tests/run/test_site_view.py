@@ -21,6 +21,7 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.inventory import Inventory, InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
+from hotjar_cli.report.site_view import LIMIT_CODES as LIMIT_RULES
 from hotjar_cli.report.site_view import inventory_record, timeline_record
 from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
@@ -42,7 +43,10 @@ def site_view(folder: Path, settings: PassSettings, jobs: int, by: str = "day") 
     engine = parallel.LocalEngine(jobs, min_bytes=0)  # local processes, however small the input
     summary = parallel.run_jobs(resolve([str(folder)]), settings, jobs, None, io.StringIO(), engine=engine)
     return json.dumps(
-        [inventory_record(summary.views.inventory, False, Limits()), timeline_record(summary.views.timeline, by)]
+        [
+            inventory_record(summary.views.inventory, False, Limits()),
+            timeline_record(summary.views.timeline, by, LIMIT_RULES),
+        ]
     )
 
 
