@@ -77,7 +77,8 @@ from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR, nothing_to
 from hotjar_cli.core.visible import given, visible
 from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
-from hotjar_cli.report.lines import CallLines, FirstCalls, json_line
+from hotjar_cli.report.jsonl_format import error_lines, json_line
+from hotjar_cli.report.lines import CallLines, FirstCalls
 from hotjar_cli.report.records import planned_call_record
 from hotjar_cli.report.wording import listed
 from hotjar_cli.report.workflow import inert
@@ -575,6 +576,8 @@ def print_calls(talk: Talk, common: Common, jobs: int, engine: Engine, progress:
             observer=shown,
             engine=with_progress(engine, shown),
         )
+        first_calls.write(error_lines(summary.errors))
+        first_calls.flush()
     left_out = first_calls.repeats.left_out
     for line in dry_run_summary(summary, repeated=Repeated(left_out["identify"], left_out["event"], first_calls.first)):
         talk.say(line)
@@ -624,6 +627,7 @@ def print_plan(
                         latest.position, latest.message_id, user.user, latest.timestamp, planned.args, merged
                     )
                     out.write(json_line(record))
+            out.write(error_lines(summary.errors))
         elif code == 0:  # as a replay would: nothing is planned from logs that could not all be read, or held nothing
             out.write(dry_run_report(plan).to_json() + "\n")
         out.flush()

@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 import msgspec
 
 from hotjar_cli.core.model import Event, Position
 from hotjar_cli.core.repeats import Repeats
-from hotjar_cli.core.visible import visible_json
-from hotjar_cli.report.jsonl_format import JsonLinesReporter
+from hotjar_cli.report.jsonl_format import JsonLinesReporter, json_line
 from hotjar_cli.report.records import call_record
 
 
@@ -40,11 +39,6 @@ class CallLines:
                 out.write(json_line(call_record(event)))
 
         return write_call
-
-
-def json_line(record: dict[str, Any]) -> str:
-    """A record as one line of JSON, its line end included, with the input's control characters made visible."""
-    return visible_json(msgspec.json.encode(record).decode()) + "\n"
 
 
 _ID_KEY = ',"messageId":'

@@ -194,6 +194,36 @@ def test_truncated_gzip_in_a_dry_run_says_so_in_one_line(logs: Any) -> None:
     assert len(errors) == 1 and errors[0].startswith("hotjar-cli: error: cut.gz:")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["replay", "--dry-run"],
+        ["replay", "--dry-run", "--latest-traits"],
+        ["replay", "--dry-run", "--jobs", "2"],
+        ["validate", "-f", "jsonl"],
+        ["validate", "-f", "jsonl", "--jobs", "2"],
+    ],
+)
+def test_lines_kept_from_a_file_cut_short_end_with_where_reading_stopped(
+    logs: Any, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # `replay --dry-run > calls.jsonl` kept the calls before the cut, and nothing in them said the plan was partial:
+    # the exit code and the words on stderr are not kept with the file.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    logs("a-cut.gz", truncated_gzip())
+    logs("b-clean.jsonl", CLEAN + '{"type": "identify"}\n')
+    result = cli(*command, "a-cut.gz", "b-clean.jsonl")
+    assert result.code == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    stopped = [record for record in records if "error" in record]
+    assert records[-1:] == stopped and stopped[0]["file"] == "a-cut.gz" and stopped[0]["line"] > 1
+    assert "corrupt or truncated" in stopped[0]["error"]
+    assert any(record["file"] == "b-clean.jsonl" for record in records[:-1])  # the other files were read all the same
+    # A whole file's lines end with its last call or finding.
+    clean = cli(*command, "b-clean.jsonl")
+    assert clean.code != 2 and all("error" not in json.loads(line) for line in clean.stdout.splitlines())
+
+
 def test_text_report_of_a_truncated_gzip_names_the_file(logs: Any) -> None:
     logs("cut.gz", truncated_gzip())
     result = cli("validate", "cut.gz")

@@ -30,7 +30,8 @@ from hotjar_cli.core.decode import decode_one
 from hotjar_cli.core.model import Decision, Event, HotjarCall, Outcome, Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report import Format
-from hotjar_cli.report.lines import FirstCalls, json_line
+from hotjar_cli.report.jsonl_format import json_line
+from hotjar_cli.report.lines import FirstCalls
 from hotjar_cli.report.records import call_record
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
