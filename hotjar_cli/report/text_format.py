@@ -87,7 +87,14 @@ class TextReporter(Reporter):
             )
         if verdict.exit_code:
             parts.append(Text("Gate failed:", "bold red"))
-            parts.extend(Flow(words(visible(reason), lead="  "), 4) for reason in verdict.reasons)
+            # A file's reading that stopped was said just above, whole: here, where alone. Said again in full, with the
+            # error line on stderr, a terminal showed it three times.
+            stopped = {f"{error.place}: {error.message}": error.place for error in summary.errors}
+            reasons = [
+                f"{stopped[reason]}: reading stopped, as said above" if reason in stopped else reason
+                for reason in verdict.reasons
+            ]
+            parts.extend(Flow(words(visible(reason), lead="  "), 4) for reason in reasons)
         else:
             parts.append(Text("Gate passed.", "bold green"))
         self.console.print(Group(*parts))

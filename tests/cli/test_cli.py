@@ -229,6 +229,11 @@ def test_text_report_of_a_truncated_gzip_names_the_file(logs: Any) -> None:
     result = cli("validate", "cut.gz")
     assert result.code == 2
     assert "cut.gz:" in result.stdout and "corrupt or truncated" in result.stdout
+    # Said once in the report, whole, and under the gate's reasons by where alone: with the error line on stderr, a
+    # terminal showed it three times.
+    assert result.stdout.count("corrupt or truncated") == 1
+    gate = result.stdout[result.stdout.index("Gate failed:") :]
+    assert re.search(r"^  cut\.gz:\d+: reading stopped, as said above$", gate, re.MULTILINE)
 
 
 # Selecting rules
