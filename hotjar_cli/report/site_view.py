@@ -806,7 +806,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     the hours of the day that usually hold events, `busy_hours`) is no such hole, and is only counted (`..., not
     counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
     an afternoon's outage behind them."""
-    busy, often_empty = busy_hours(buckets) if resolution == "hour" else (None, set())
+    hours_of_day = busy_hours(buckets) if resolution == "hour" else None
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
     usual = 0  # runs of hours that often hold no events
@@ -814,7 +814,7 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
         if not bucket["events"]:
             run.append(bucket["start"])
             continue
-        if run and busy is not None and len(run) < 24 and _usual(run, busy, often_empty):
+        if run and hours_of_day is not None and len(run) < 24 and _usual(run, hours_of_day):
             usual += 1
         elif run:
             gaps.append((place, run[0], run[-1], len(run)))
@@ -832,31 +832,41 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
 
 
-def _usual(run: list[str], busy: set[int], often_empty: set[int]) -> bool:
+def _usual(run: list[str], hours_of_day: HoursOfDay) -> bool:
     """Whether a run of empty hours is a site's usual quiet: it holds an hour of the day that often holds no events,
     and those of its hours that usually do (`busy`) are empty on other days too (`often_empty`): the sparse hours
     of a site's night, an evening that tails off, or the hour at a night's edge that a clock shifted an hour (summer
-    time) leaves empty on every night on one side of the shift. An afternoon's outage holds busy hours alone; an
-    outage of one morning's first hour, a busy hour empty on that day alone."""
+    time) leaves empty on every night on one side of the shift. Or it holds busy hours alone, each empty on a quarter
+    of the other days at least (`regularly_empty`): a night's hour with events on nine nights in thirteen. An
+    afternoon's outage holds busy hours empty on that day alone, or on one more; an outage of one morning's first
+    hour, a busy hour empty on that day alone."""
+    busy, often_empty, regularly_empty = hours_of_day
     hours = [_hour_of_day(start) for start in run]
     if all(hour in busy for hour in hours):
-        return False
+        return all(hour in regularly_empty for hour in hours)
     return all(hour not in busy or hour in often_empty for hour in hours)
 
 
-def busy_hours(buckets: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
+HoursOfDay = tuple[set[int], set[int], set[int]]
+"""The hours of the day (0 to 23) that usually hold events, those often empty, those regularly empty (`busy_hours`)."""
+
+
+def busy_hours(buckets: list[dict[str, Any]]) -> HoursOfDay:
     """The hours of the day (0 to 23) that usually hold events, among `buckets` (hours from the first to the last):
     those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
     than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven. And the
-    hours of the day empty on two days at least (see `_usual`)."""
+    hours of the day empty on two days at least, and those empty on two other days at least and on a quarter of the
+    days but one, whichever that one is (see `_usual`)."""
     covered, busy = [0] * 24, [0] * 24
     for bucket in buckets:
         hour = _hour_of_day(bucket["start"])
         covered[hour] += 1
         busy[hour] += bucket["events"] > 0
+    others = [covered[hour] - busy[hour] - 1 for hour in range(24)]  # the days empty besides any one
     return (
         {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]},
         {hour for hour in range(24) if covered[hour] - busy[hour] >= 2},
+        {hour for hour in range(24) if others[hour] >= 2 and 4 * others[hour] >= covered[hour] - 1},
     )
 
 
