@@ -136,10 +136,25 @@ class Command(typer.core.TyperCommand):
         this command's, so that the error names the help to read: `hotjar-cli validate --help`, not the group's."""
         try:
             return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            near = near_options(error.option_name, [name for param in self.params for name in param.opts])
+            raise click.NoSuchOption(error.option_name, possibilities=near, ctx=error.ctx or ctx) from None
         except click.UsageError as error:
             if error.ctx is None:
                 error.ctx = ctx
             raise
+
+
+def near_options(given: str, options: list[str]) -> list[str]:
+    """The option a mistyped one was likely meant to be, if any: one it starts with (`--format-json`: `--format`),
+    else the closest by its letters, dashes left out (`--jbos`: `--jobs`, `--dryrun`: `--dry-run`). Click's own, with
+    the dashes counted, offered `--jobs`, `--user` and `--verbose` for `--bogus`."""
+    long = [option for option in options if option.startswith("--")]
+    started = [option for option in long if given.startswith(f"{option}-")]
+    if started:
+        return started[-1:]
+    letters = {option.lstrip("-"): option for option in long}
+    return [letters[near] for near in difflib.get_close_matches(given.lstrip("-"), list(letters), n=1, cutoff=0.7)]
 
 
 class LazyGroup(typer.core.TyperGroup):

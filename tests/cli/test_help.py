@@ -242,3 +242,25 @@ def test_minus_h_shows_the_help_as_minus_minus_help_does(command: str | None) ->
     result = CliRunner(env=ENV).invoke(app, [*words, "-h"])
     assert result.exit_code == 0, result.output
     assert result.stdout == help_text(*words)
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "meant"),
+    [
+        ("validate", "--bogus", None),
+        ("validate", "--jbos", "--jobs"),
+        ("validate", "--format-json", "--format"),
+        ("inventory", "--know-attributes", "--known-attributes"),
+        ("replay", "--dryrun", "--dry-run"),
+        ("validate", "-z", None),
+    ],
+)
+def test_a_mistyped_option_is_answered_with_the_one_meant_or_none(command: str, given: str, meant: str | None) -> None:
+    # Click's suggestions counted the dashes: `--bogus` got "Did you mean one of: '--jobs', '--user', '--verbose'?".
+    result = process(command, given, "x.jsonl")
+    assert result.code == 2
+    said = f" Did you mean '{meant}'?" if meant else ""
+    assert (
+        result.stderr.strip()
+        == f"hotjar-cli: error: No such option '{given}'.{said} (see `hotjar-cli {command} --help`)"
+    )
