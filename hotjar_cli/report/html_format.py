@@ -207,7 +207,8 @@ figure.chart svg { max-width: 100%; height: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
-.name { white-space: pre-wrap; }
+td.family { overflow-wrap: anywhere; max-width: 16em; }
+.name, td.family { white-space: pre-wrap; }
 .fate-turned-away { color: #c62828; } .fate-never-sent { color: #6a1b9a; }
 input.filter { padding: .3em; width: 20em; margin: .5em 0; }
 .table-wrap { max-height: 70vh; overflow: auto; border: 1px solid #eee; }
@@ -634,13 +635,29 @@ def _table_rows(kind: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
     for row in lost_listed(left_out, max(TABLE_ROWS // 2, TABLE_ROWS - sent)) + kept:
         if len(shown) >= TABLE_ROWS:
             break
-        length = len(_name(row["name"]).encode()) + len(_exact(row["name"]).encode())  # shown, and as it is
+        # Shown, and as it is; an event name's family shown too.
+        length = len(_name(row["name"]).encode()) + len(_exact(row["name"]).encode()) + _family_bytes(row)
         if size + length > TABLE_NAME_BYTES:
             continue  # too long for the room left: one long name leaves out itself, not every name after it
         size += length
         shown.append(row)
     flagged = sum(row["fate"] != "kept" for row in shown)
     return shown, len(left_out) - flagged, len(kept) - (len(shown) - flagged)
+
+
+def _family_cell(row: dict[str, Any]) -> str:
+    """The template of an event name built from values (`hotjar_cli.report.families`): the table sorts and filters
+    the names of a family together (`Viewed Article {n}`); blank for an attribute, or a name of no family."""
+    family = row.get("family")
+    if family is None:
+        return '<td class="family" data-value=""></td>'
+    return f'<td class="family" data-value="{_exact(family)}"{_name(family)}</td>'
+
+
+def _family_bytes(row: dict[str, Any]) -> int:
+    """The bytes an event name's family takes in the table (`_family_cell`), counted with its name's."""
+    family = row.get("family")
+    return 0 if family is None else len(_name(family).encode()) + len(_exact(family).encode())
 
 
 def _counts_cell(counts: dict[str, int] | None) -> str:
@@ -677,6 +694,7 @@ def inventory_table(record: dict[str, Any]) -> str:
     head = (
         ("kind", "text"),
         ("name", "text"),
+        ("family", "text"),
         ("fate", "text"),
         ("slot", "number"),
         ("messages", "number"),
@@ -700,6 +718,7 @@ def inventory_table(record: dict[str, Any]) -> str:
             cells = [
                 f'<td class="nowrap">{kind[:-1]}</td>',
                 f'<td class="name" data-name="{_exact(row["name"])}"{_name(row["name"])}</td>',
+                _family_cell(row),
                 f'<td class="nowrap fate-{_e(row["fate"])}">{_e(row["fate"])}</td>',
                 f'<td class="number" data-value="{slot or ""}">{slot or ""}</td>',
                 _number_cell(row["messages"]),
