@@ -661,10 +661,14 @@ def far_from_the_rest(events: int, span: str, noun: str = "") -> str:
     return f"{count} {'lies' if events == 1 else 'lie'} outside {span}, far from the rest"
 
 
-def starts_where_first_seen(limits: Limits, known: SiteNames) -> frozenset[str]:
+def starts_where_first_seen(limits: Limits, known: SiteNames, filtered: int) -> frozenset[str]:
     """The site-limit rules that start where they are first seen (see `change_points`): those of a site with room as
-    the logs began. A site full before them (`--known-attributes`, `--known-events`) turns names away from the first
-    message, and the logs do not show when that started."""
+    the logs began, when the filters left out no message (`filtered`). A site full before them (`--known-attributes`,
+    `--known-events`) turns names away from the first message, and the logs do not show when that started. The
+    messages the filters leave out take their slots all the same: with `--since`, the site may have filled long before
+    the first name turned away within the window, and that is no start."""
+    if filtered:
+        return frozenset()
     room = {
         ATTRIBUTE_LIMIT_EXCEEDED.code: len(known.attributes) < limits.max_attributes,
         EVENT_LIMIT_EXCEEDED.code: len(known.events) < limits.max_events,

@@ -238,6 +238,11 @@ def test_a_site_that_fills_on_the_logs_first_day_starts_turning_names_away_that_
     known.write_text("\n".join(f"t{number}" for number in range(100)) + "\n")
     rule = json.loads(cli("validate", log, "-f", "json", "--known-attributes", known)[1])["timeline"]["rules"]["HJ206"]
     assert "2024-03-01" not in [start["bucket"] for start in rule["started"]]
+    # Nor do the filters: the messages they leave out take their slots, and the site full since the first evening
+    # turns the first name away within the window as it opens.
+    for window in (["--since", "2024-03-02"], ["--since", "2024-03-02T12:00Z", "--by", "hour"]):
+        rule = json.loads(cli("validate", log, "-f", "json", *window)[1])["timeline"]["rules"]["HJ206"]
+        assert rule["started"] == [], window
 
 
 def minority_log(path: Path) -> tuple[int, int]:
