@@ -771,11 +771,14 @@ def _site_sections(inventory: dict[str, Any], filtered: bool) -> list[str]:
     ]
 
 
-def _timeline_sections(timeline: dict[str, Any], by: str) -> list[str]:
+def _timeline_sections(timeline: dict[str, Any], by: str, record: dict[str, Any]) -> list[str]:
     """The charts of outcomes over time, and the spans without events, in words as the text report says them (in a
     chart of many buckets they are a step); `by`: the buckets asked for (`--by`), which the span may have made
-    coarser."""
-    gaps = gap_words(timeline["buckets"], timeline["by"], timeline["far_off"] is not None)
+    coarser; `record`: the report's, whose filters and unread files the spans' words say."""
+    filtered, unread = bool(record["summary"].get("filtered")), len(record["errors"])
+    gaps = gap_words(
+        timeline["buckets"], timeline["by"], timeline["far_off"] is not None, filtered=filtered, unread=unread
+    )
     return [
         f"<h2>Outcomes over time ({_e(resolution_words(timeline, by))})</h2>",
         *([f'<p class="muted">{_e(far_off_words(timeline))}.</p>'] if timeline["far_off"] is not None else []),
@@ -818,7 +821,7 @@ def validate_page(report: Report) -> str:
     ]
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, record["summary"]), report.by)
+        sections += _timeline_sections(_charted(timeline, record["summary"]), report.by, record)
         untimed = timeline["untimed"]["events"]
         if untimed:
             sections.append(
@@ -877,7 +880,7 @@ def inventory_page(record: dict[str, Any]) -> str:
         sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, summary), "day")  # an inventory has no --by
+        sections += _timeline_sections(_charted(timeline, summary), "day", record)  # an inventory has no --by
     sections += _site_sections(record, bool(summary.get("filtered")))
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

@@ -799,7 +799,9 @@ def _sent_first(row: dict[str, Any], known_before: int) -> tuple[bool, bool, int
     return not sent_here(row, known_before), messages is None, -(messages or 0), natural_key(row["name"])
 
 
-def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = False) -> str:
+def gap_words(
+    buckets: list[dict[str, Any]], resolution: str, far_off: bool = False, *, filtered: bool = False, unread: int = 0
+) -> str:
     """`No events in 2 spans of event time, between the first event and the last: 2024-03-14 to 2024-03-15 (2 days),
     2024-03-20 (1 day)`, for the runs of empty buckets among `buckets` (the timeline record's, every one from the
     first to the last): the longest `GAPS_SAID` in time order, and how many more. An outage, or an export that
@@ -809,7 +811,11 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     By hour, a run shorter than a day that is a site's usual quiet (`_usual`: the nights of a site used by day, by
     the hours of the day that usually hold events, `busy_hours`) is no such hole, and is only counted (`..., not
     counting 6 spans in hours of the day often without events`): listed, the nights were the longest runs, and hid
-    an afternoon's outage behind them."""
+    an afternoon's outage behind them.
+
+    The spans are of the events the filters let through, when they left some out (`filtered`): one user's idle days
+    are no outage. And when `unread` files could not be read to their end, the sentence says their unread rest may lie
+    in those spans: a gzip cut short read as a two-hour outage."""
     hours_of_day = busy_hours(buckets) if resolution == "hour" else None
     gaps: list[tuple[int, str, str, int]] = []  # (place, first, last, buckets)
     run: list[str] = []
@@ -832,8 +838,17 @@ def gap_words(buckets: list[dict[str, Any]], resolution: str, far_off: bool = Fa
     )
     more = f", and {len(gaps) - len(said):,} more" if len(gaps) > len(said) else ""
     where = "a span" if len(gaps) == 1 else counted(len(gaps), "span")
-    between = "between the first event charted and the last" if far_off else "between the first event and the last"
-    return f"No events in {where} of event time, {between}: {spans}{more}{usual_words}"
+    events = "events the filters let through" if filtered else "events"
+    first = "the first such event" if filtered else "the first event"
+    between = f"between {first} charted and the last" if far_off else f"between {first} and the last"
+    cut = (
+        f"; {counted(unread, 'file')} could not be read to {'its' if unread == 1 else 'their'} end, and what "
+        f"{'it holds' if unread == 1 else 'they hold'} past where reading stopped may lie in "
+        f"{'it' if len(gaps) == 1 else 'them'}"
+        if unread
+        else ""
+    )
+    return f"No {events} in {where} of event time, {between}: {spans}{more}{usual_words}{cut}"
 
 
 def _usual(run: list[str], hours_of_day: HoursOfDay) -> bool:

@@ -42,7 +42,8 @@ def since_lines(report: Report, console: Console | None = None) -> Iterator[Rend
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):
             yield Flow(words(said), indent=2)
-    gaps = gap_words(record["buckets"], record["by"], record["far_off"] is not None)
+    far_off, filtered, unread = record["far_off"] is not None, bool(summary.filtered), len(summary.errors)
+    gaps = gap_words(record["buckets"], record["by"], far_off, filtered=filtered, unread=unread)
     if gaps:
         yield Flow(words(gaps), indent=2)
 

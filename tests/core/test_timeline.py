@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -571,6 +572,30 @@ def test_by_hour_the_nights_of_a_site_used_by_day_are_no_outage(
         said in text
         if said.startswith("No events")
         else f"No events in a span of event time, between the first event and the last: {said}" in text
+    )
+
+
+def test_spans_without_events_say_when_they_are_of_the_filtered_events_or_may_hold_a_file_s_unread_rest(
+    tmp_path: Path,
+) -> None:
+    # One user's idle days read as outages of the logs, and the unread rest of a gzip cut short as a two-hour one.
+    log = hourly_log(tmp_path / "hours.jsonl", 7, range(8, 18), {(4, 11), (4, 12), (4, 13)})
+    other = {"type": "track", "userId": "someone else", "event": "A", "timestamp": "2024-03-04T12:30:00Z"}
+    log.write_text(log.read_text() + json.dumps(other) + "\n")
+    text = " ".join(cli("validate", log, "--by", "hour", "--fail-on", "never", "--user", "u")[1].split())
+    assert (
+        "No events the filters let through in a span of event time, between the first such event and the last: " in text
+    )
+    assert "from 2024-03-04T11:00Z until 2024-03-04T14:00Z (3 hours)" in text
+    whole = " ".join(cli("validate", log, "--by", "hour", "--fail-on", "never")[1].split())
+    assert "No events in 2 spans" in whole and "filters let through" not in whole  # someone else's track at 12:30
+    cut = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress(log.read_bytes())
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    code, out = cli("validate", cut, "--by", "hour", "--fail-on", "never")
+    assert code == 2
+    assert "; 1 file could not be read to its end, and what it holds past where reading stopped may lie in" in " ".join(
+        out.split()
     )
 
 
