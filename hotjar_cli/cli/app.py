@@ -134,6 +134,10 @@ class Command(typer.core.TyperCommand):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
         this command's, so that the error names the help to read: `hotjar-cli validate --help`, not the group's."""
+        one_dash = long_option_with_one_dash(args, [name for param in self.params for name in param.opts])
+        if one_dash is not None:
+            given, meant = one_dash
+            raise click.UsageError(f"{given}: a long option takes two dashes: {meant}", ctx)
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as error:
@@ -143,6 +147,21 @@ class Command(typer.core.TyperCommand):
             if error.ctx is None:
                 error.ctx = ctx
             raise
+
+
+def long_option_with_one_dash(args: list[str], options: list[str]) -> tuple[str, str] | None:
+    """The first argument (before `--`) that is a long option written with one dash (`-output`, `-jobs=2`), with the
+    option meant; None when there is none. Read as short options, `-output` wrote the report to a file named `utput`,
+    and `-jobs 2` said "'obs' is not a valid integer"."""
+    long = {option for option in options if option.startswith("--")}
+    for arg in args:
+        if arg == "--":
+            return None
+        if len(arg) > 2 and arg[0] == "-" and arg[1] != "-":
+            meant = "-" + arg.split("=", 1)[0]
+            if meant in long:
+                return arg, meant
+    return None
 
 
 def near_options(given: str, options: list[str]) -> list[str]:

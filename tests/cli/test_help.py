@@ -264,3 +264,23 @@ def test_a_mistyped_option_is_answered_with_the_one_meant_or_none(command: str, 
         result.stderr.strip()
         == f"hotjar-cli: error: No such option '{given}'.{said} (see `hotjar-cli {command} --help`)"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "meant"),
+    [("validate", "-output", "--output"), ("validate", "-jobs=2", "--jobs"), ("replay", "-dry-run", "--dry-run")],
+)
+def test_a_long_option_with_one_dash_is_refused_for_the_one_meant(
+    tmp_path: Path, command: str, given: str, meant: str
+) -> None:
+    # Read as short options, `-output` wrote the report to a file named `utput`, and `-jobs 2` said "'obs' is not a
+    # valid integer".
+    result = process(command, "x.jsonl", given, "report.json", cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        f"hotjar-cli: error: {given}: a long option takes two dashes: {meant} (see `hotjar-cli {command} --help`)"
+    )
+    assert list(tmp_path.iterdir()) == []
+    # Short options run together, and a log named with a dash after `--`, are what they were.
+    assert "cannot go together" in process("validate", "-qv", "x.jsonl").stderr
+    assert "no such file" in process("validate", "--", "-output", cwd=tmp_path).stderr
