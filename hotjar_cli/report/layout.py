@@ -10,6 +10,7 @@ printed, so it fits a terminal, a table cell or a pipe alike.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable
 from typing import TextIO
@@ -84,7 +85,8 @@ id's `-` or `_`, a `.`; so that `segment-logs/Xo3ZqW8mTn/` stays whole rather th
 def _split(text: str, room: int, at: int = 0) -> int:
     """Where to fold `text[at:]` to fit `room` cells, as an index into `text`: the most characters that fit, moved
     back to just after the last of `FOLD_AFTER` among them if that keeps at least half the room, then to the start
-    of a number the fold would cut (and the colon before it, as in `file:12`); `at` when not even one character
+    of a number the fold would cut (and the colon before it, as in `file:12`), or of an escape it would cut
+    (`\\u0007`: its `\\u` at a line's end and `0007` on the next read as neither); `at` when not even one character
     fits, or the number starts the text."""
     end = at
     used = 0
@@ -103,7 +105,14 @@ def _split(text: str, room: int, at: int = 0) -> int:
     start = end
     while start > at and text[start].isdigit() and (text[start - 1].isdigit() or text[start - 1] == ":"):
         start -= 1
-    return start
+    backslash = text.rfind("\\", max(at + 1, start - _ESCAPE_LENGTH + 1), start)
+    escape = _ESCAPE.match(text, backslash) if backslash >= 0 else None
+    return backslash if escape is not None and escape.end() > start else start
+
+
+_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}")
+"""An escape the reports write a character as (`hotjar_cli.core.visible`, `\\xff` for a byte of a file's name)."""
+_ESCAPE_LENGTH = 6
 
 
 def fits(console: Console, renderable: RenderableType) -> bool:

@@ -150,6 +150,18 @@ def test_a_name_of_twenty_thousand_characters_folds_into_lines_of_the_width() ->
     assert lines == laid_out_plainly(words(name), 40, 2)
 
 
+@pytest.mark.parametrize("width", range(8, 41))
+def test_a_name_folds_around_its_escapes_never_inside_one(width: int) -> None:
+    # At 80 columns the inventory ended a line with `...pwned\u` and began the next with `0007`: neither reads as the
+    # character, and the first looks like a cut name.
+    name = "\\u001b[31mRED\\u001b[0m\\u001b]0;pwned\\u0007 file\\xff.gz"
+    lines = ["".join(text for text, _ in line) for line in lay_out([(name, "")], width)]
+    assert "".join(lines) == name
+    ends = list(itertools.accumulate(len(line) for line in lines))[:-1]
+    escapes = [(found.start(), found.end()) for found in re.finditer(r"\\u[0-9a-f]{4}|\\x[0-9a-f]{2}", name)]
+    assert not any(start < end < stop for end in ends for start, stop in escapes), lines
+
+
 def test_a_long_path_folds_after_its_slashes_and_dashes() -> None:
     # Folded anywhere, a path of Segment's archive ended its line at `Xo3Zq` and an id at `…7d2`.
     path = "sample_events/segment-logs/Xo3ZqW8mTn/1712016000000/1712052117208.5f1c9a3e-7d2b-4e8a-b6c4.gz:1"
