@@ -4,6 +4,7 @@ documented in the README; every format of `inventory`, and the timeline parts of
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -49,6 +50,10 @@ GAPS_SAID = 5
 QUIET_DAYS = 3
 """By hour, an hour of the day the logs cover on fewer days tells no habit: it counts as one that holds events (see
 `busy_hours`)."""
+CHANCE_EVENTS = 5
+"""By hour, a run of hours that usually hold fewer events than this in all (their mean on the other days the logs
+cover them) is empty by chance too often to be an outage: about once in 150 times, were events to come at random at
+that rate (`_usual`); a night's hours of one event each, or an hour of three, are empty on some day of a week."""
 
 
 def seen_record(seen: tuple[float | None, Position] | None) -> dict[str, Any] | None:
@@ -856,18 +861,22 @@ def _usual(run: list[str], hours_of_day: HoursOfDay) -> bool:
     and those of its hours that usually do (`busy`) are empty on other days too (`often_empty`): the sparse hours
     of a site's night, an evening that tails off, or the hour at a night's edge that a clock shifted an hour (summer
     time) leaves empty on every night on one side of the shift. Or it holds busy hours alone, each empty on a quarter
-    of the other days at least (`regularly_empty`): a night's hour with events on nine nights in thirteen. An
-    afternoon's outage holds busy hours empty on that day alone, or on one more; an outage of one morning's first
+    of the other days at least (`regularly_empty`): a night's hour with events on nine nights in thirteen. Or its
+    hours usually hold fewer than `CHANCE_EVENTS` events in all (`expected`): such a run is often empty by chance.
+    An afternoon's outage holds busy hours empty on that day alone, or on one more; an outage of one morning's first
     hour, a busy hour empty on that day alone."""
-    busy, often_empty, regularly_empty = hours_of_day
+    busy, often_empty, regularly_empty, expected = hours_of_day
     hours = [_hour_of_day(start) for start in run]
+    if sum(expected[hour] for hour in hours) < CHANCE_EVENTS:
+        return True
     if all(hour in busy for hour in hours):
         return all(hour in regularly_empty for hour in hours)
     return all(hour not in busy or hour in often_empty for hour in hours)
 
 
-HoursOfDay = tuple[set[int], set[int], set[int]]
-"""The hours of the day (0 to 23) that usually hold events, those often empty, those regularly empty (`busy_hours`)."""
+HoursOfDay = tuple[set[int], set[int], set[int], list[float]]
+"""The hours of the day (0 to 23) that usually hold events, those often empty, those regularly empty, and the events
+each holds on average (`busy_hours`)."""
 
 
 def busy_hours(buckets: list[dict[str, Any]]) -> HoursOfDay:
@@ -875,17 +884,21 @@ def busy_hours(buckets: list[dict[str, Any]]) -> HoursOfDay:
     those that hold events on at least two days in three that the logs cover them, and those the logs cover on fewer
     than `QUIET_DAYS` days. An outage of one afternoon in a week leaves its hours busy on six days in seven. And the
     hours of the day empty on two days at least, and those empty on two other days at least and on a quarter of the
-    days but one, whichever that one is (see `_usual`)."""
-    covered, busy = [0] * 24, [0] * 24
+    days but one, whichever that one is; and the events each holds on average on the days the logs cover it but one
+    (the day of a run the average is asked for, which holds none), or infinitely many where they cover it on one day
+    alone (see `_usual`)."""
+    covered, busy, events = [0] * 24, [0] * 24, [0] * 24
     for bucket in buckets:
         hour = _hour_of_day(bucket["start"])
         covered[hour] += 1
         busy[hour] += bucket["events"] > 0
+        events[hour] += bucket["events"]
     others = [covered[hour] - busy[hour] - 1 for hour in range(24)]  # the days empty besides any one
     return (
         {hour for hour in range(24) if covered[hour] < QUIET_DAYS or 3 * busy[hour] >= 2 * covered[hour]},
         {hour for hour in range(24) if covered[hour] - busy[hour] >= 2},
         {hour for hour in range(24) if others[hour] >= 2 and 4 * others[hour] >= covered[hour] - 1},
+        [events[hour] / (covered[hour] - 1) if covered[hour] > 1 else math.inf for hour in range(24)],
     )
 
 

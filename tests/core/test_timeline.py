@@ -459,19 +459,25 @@ def test_spans_without_events_by_hour_end_where_the_last_empty_hour_ends(tmp_pat
 
 
 def hourly_log(
-    path: Path, days: int, hours: Iterable[int], empty: set[tuple[int, int]], earlier_from: int = 99
+    path: Path, days: int, hours: Iterable[int], empty: set[tuple[int, int]], earlier_from: int = 99, per_hour: int = 8
 ) -> Path:
-    """Tracks in each of `hours` of the day, over `days` days from 2024-03-01, an hour earlier from the day
+    """`per_hour` tracks in each of `hours` of the day, over `days` days from 2024-03-01, an hour earlier from the day
     `earlier_from` on (a clock's shift), but for the `empty` (day, hour)."""
     path.write_text(
         "".join(
             json.dumps(
-                {"type": "track", "userId": "u", "event": "A", "timestamp": f"2024-03-{day:02d}T{at:02d}:10:00Z"}
+                {
+                    "type": "track",
+                    "userId": "u",
+                    "event": "A",
+                    "timestamp": f"2024-03-{day:02d}T{at:02d}:{minute:02d}:00Z",
+                }
             )
             + "\n"
             for day in range(1, days + 1)
             for at in (hour - (day >= earlier_from) for hour in hours)
             if (day, at) not in empty
+            for minute in range(10, 10 + per_hour)
         )
     )
     return path
@@ -539,8 +545,14 @@ def hourly_log(
             "No events in 2 spans of event time, between the first event and the last: from 2024-03-03T02:00Z until "
             "2024-03-03T03:00Z (1 hour), from 2024-03-07T02:00Z until 2024-03-07T03:00Z (1 hour)",
         ),
-        # Two days tell no habit: the night between is listed.
-        (2, range(8, 18), set(), "from 2024-03-01T18:00Z until 2024-03-02T08:00Z (14 hours)"),
+        # Two days tell no habit, and the logs cover the night between once: it is listed, with the afternoon's hour.
+        (
+            2,
+            range(8, 18),
+            {(2, 12)},
+            "No events in 2 spans of event time, between the first event and the last: from 2024-03-01T18:00Z until "
+            "2024-03-02T08:00Z (14 hours), from 2024-03-02T12:00Z until 2024-03-02T13:00Z (1 hour)",
+        ),
         # A whole day without events is an outage, whichever hours it holds.
         (
             5,
@@ -597,6 +609,22 @@ def test_spans_without_events_say_when_they_are_of_the_filtered_events_or_may_ho
     assert "; 1 file could not be read to its end, and what it holds past where reading stopped may lie in" in " ".join(
         out.split()
     )
+
+
+def test_by_hour_a_few_days_of_sparse_nights_list_no_outage_but_the_day_s(tmp_path: Path) -> None:
+    # Five days of a site busy by day, with an event or two in each night hour but on some nights none: the night
+    # hours held events on most days, so each empty one was listed as an outage of an hour or three, beside the real
+    # one. An hour of one event is empty by chance on some day of a week.
+    day = hourly_log(tmp_path / "day.jsonl", 5, range(8, 18), {(3, 12), (3, 13)})
+    quiet = {(2, 3), (3, 0), (3, 1), (4, 5), (5, 2)}
+    night = hourly_log(tmp_path / "night.jsonl", 5, [*range(6), *range(18, 24)], quiet, per_hour=1)
+    log = tmp_path / "site.jsonl"
+    log.write_text(day.read_text() + night.read_text())
+    text = " ".join(cli("validate", log, "--by", "hour", "--fail-on", "never")[1].split())
+    assert (
+        "No events in a span of event time, between the first event and the last: from 2024-03-03T12:00Z until "
+        "2024-03-03T14:00Z (2 hours), not counting 8 spans in hours of the day often without events"
+    ) in text
 
 
 def test_by_hour_a_clock_shifted_an_hour_leaves_the_nights_no_outage(tmp_path: Path) -> None:
