@@ -415,3 +415,31 @@ def iso_of(seconds: int) -> str:
     from hotjar_cli.core.eventtime import iso
 
     return str(iso(seconds))
+
+
+def test_a_pass_that_keeps_its_names_cuts_smaller_units_where_a_site_may_fill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its units read to their end however their site fills, so each in flight when a site fills runs twice in full:
+    # cut as small as validate's, that second run cost the 300 MB benchmark's inventory half a second of work.
+    log = tmp_path / "log.jsonl"
+    log.write_text(timed_log(6000, 400, 1, step=30))
+    monkeypatch.setattr(parallel, "SMALL_UNIT_BYTES", log.stat().st_size // 8)
+    floors: list[int] = []
+    cut = parallel._cut
+
+    def recorded(unit: Source, size: int, largest: int, smallest: int) -> list[Source]:
+        floors.append(smallest)
+        return cut(unit, size, largest, smallest)
+
+    monkeypatch.setattr(parallel, "_cut", recorded)
+    limits = Limits(max_attributes=60, max_events=150)
+    inventory = PassSettings(limits=limits, views=frozenset({View.INVENTORY}))
+    summary = parallel.run_jobs(resolve([str(log)]), inventory, 2, None, io.StringIO(), engine=_CollectingEngine(2))
+    assert set(floors) == {parallel.SMALL_UNIT_BYTES // parallel.KEPT_NAMES_SMALLER}
+    assert json.dumps(inventory_record(summary.views.inventory, False, Limits())) == site_view_of_one(log, inventory)
+    floors.clear()
+    parallel.run_jobs(
+        resolve([str(log)]), PassSettings(limits=limits), 2, None, io.StringIO(), engine=_CollectingEngine(2)
+    )
+    assert set(floors) == {parallel.SMALL_UNIT_BYTES}
