@@ -134,14 +134,15 @@ class Command(typer.core.TyperCommand):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments parsed; a usage error raised without its context (click's "requires an argument") gets
         this command's, so that the error names the help to read: `hotjar-cli validate --help`, not the group's."""
-        one_dash = long_option_with_one_dash(args, [name for param in self.params for name in param.opts])
+        options = [name for param in self.params for name in param.opts]
+        one_dash = long_option_with_one_dash(args, options)
         if one_dash is not None:
             given, meant = one_dash
             raise click.UsageError(f"{given}: a long option takes two dashes: {meant}", ctx)
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as error:
-            near = near_options(error.option_name, [name for param in self.params for name in param.opts])
+            near = near_options(error.option_name, options)
             raise click.NoSuchOption(error.option_name, possibilities=near, ctx=error.ctx or ctx) from None
         except click.UsageError as error:
             if error.ctx is None:
