@@ -549,7 +549,8 @@ ATTRIBUTE_LIMIT_EXCEEDED = Rule(
     "(setting `max-attributes`), counted in input order over the values that survive every other rule; "
     "null values count.",
     why_it_matters="Hotjar keeps at most 100 attribute names per site, over all users; later names are "
-    "not stored. Choose the attributes worth filtering on.",
+    "not stored. Choose the attributes worth filtering on: `hotjar-cli inventory` lists the names kept and those "
+    "turned away, and when the budget filled.",
     example='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
     '{"type": "identify", "userId": "u2", "traits": {"plan": "free", "company": "Initech"}}',
     instead='{"type": "identify", "userId": "u1", "traits": {"plan": "pro", "seats": 3}}\n'
@@ -646,7 +647,8 @@ EVENT_LIMIT_EXCEEDED = Rule(
     what_it_does="Flags an event whose name is new after the site's first 10,000 distinct event names "
     "(setting `max-events`), counted in input order over the events that survive every other rule.",
     why_it_matters="Hotjar keeps at most 10,000 distinct events per site; later names are not recorded. "
-    "Unbounded names (ids, URLs) in event names are the usual cause.",
+    "Unbounded names (ids, URLs) in event names are the usual cause: `hotjar-cli inventory` names the templates "
+    "that fill the budget (`Viewed Article {n}`) and when it filled.",
     example='{"type": "track", "userId": "u1", "event": "Signed Up"}\n'
     '{"type": "track", "userId": "u1", "event": "Plan Chosen"}\n'
     '{"type": "track", "userId": "u2", "event": "Invited Teammate"}',
