@@ -265,15 +265,17 @@ def names_words(kind: dict[str, Any]) -> str:
     )
 
 
-def incomplete_words(errors: list[dict[str, Any]]) -> str | None:
-    """`Incomplete: 1 file could not be read to its end; ...` for the `errors` of the inventory's document, which each
-    format says before its budgets, followed by the errors; None when every file was read to its end."""
+def incomplete_words(errors: list[dict[str, Any]], counts: str = "the names and counts") -> str | None:
+    """`Incomplete: 1 file could not be read to its end; ...` for the `errors` of a document (each `{"file", ...}`),
+    which each format of the inventory says before its budgets, followed by the errors, and the text report of
+    `validate` under its first line (`counts`: what the report below leaves out of them); None when every file was
+    read to its end."""
     if not errors:
         return None
     files = len({error["file"] for error in errors})
     return (
         f"Incomplete: {counted(files, 'file')} could not be read to {'its end' if files == 1 else 'their ends'}; "
-        f"the names and counts below leave out the rest of {'it' if files == 1 else 'them'}"
+        f"{counts} below leave out the rest of {'it' if files == 1 else 'them'}"
     )
 
 

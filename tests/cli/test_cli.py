@@ -232,6 +232,12 @@ def test_text_report_of_a_truncated_gzip_names_the_file(logs: Any) -> None:
     # Said once in the report, whole, and under the gate's reasons by where alone: with the error line on stderr, a
     # terminal showed it three times.
     assert result.stdout.count("corrupt or truncated") == 1
+    # And said at the top, as the inventory says it: the first line, "N events in N lines of 1 file", read as whole.
+    top = " ".join(result.stdout.split("What Hotjar does")[0].split())
+    assert top.endswith(
+        "Incomplete: 1 file could not be read to its end; the counts and findings below leave out the rest of it "
+        "(where reading stopped is said at the end)"
+    )
     gate = result.stdout[result.stdout.index("Gate failed:") :]
     assert re.search(r"^  cut\.gz:\d+: reading stopped, as said above$", gate, re.MULTILINE)
 
