@@ -142,8 +142,17 @@ class Command(typer.core.TyperCommand):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as error:
-            near = near_options(error.option_name, options)
-            raise click.NoSuchOption(error.option_name, possibilities=near, ctx=error.ctx or ctx) from None
+            given = error.option_name
+            near = near_options(given, options)
+            if near:  # said here: click keeps only the suggestions close by its own measure, which drops `--f`'s
+                said = f"No such option '{given}'. Did you mean {' or '.join(map(repr, near))}?"
+            elif elsewhere := commands_with(ctx, given):
+                said = f"No such option '{given}': it is an option of " + " and ".join(
+                    f"`hotjar-cli {name}`" for name in elsewhere
+                )
+            else:
+                said = f"No such option '{given}'."
+            raise click.NoSuchOption(given, said, ctx=error.ctx or ctx) from None
         except click.UsageError as error:
             if error.ctx is None:
                 error.ctx = ctx
@@ -166,15 +175,33 @@ def long_option_with_one_dash(args: list[str], options: list[str]) -> tuple[str,
 
 
 def near_options(given: str, options: list[str]) -> list[str]:
-    """The option a mistyped one was likely meant to be, if any: one it starts with (`--format-json`: `--format`),
-    else the closest by its letters, dashes left out (`--jbos`: `--jobs`, `--dryrun`: `--dry-run`). Click's own, with
-    the dashes counted, offered `--jobs`, `--user` and `--verbose` for `--bogus`."""
+    """The options a mistyped one was likely meant to be, if any: one it starts with (`--format-json`: `--format`),
+    else those that start with it (`--f`: `--fail-on`, `--format`), else the closest by its letters, dashes left out
+    (`--jbos`: `--jobs`, `--dryrun`: `--dry-run`). Click's own, with the dashes counted, offered `--jobs`, `--user`
+    and `--verbose` for `--bogus`."""
     long = [option for option in options if option.startswith("--")]
     started = [option for option in long if given.startswith(f"{option}-")]
     if started:
         return started[-1:]
+    if len(given) > 2:  # the start of an option's name (`--f`: `--fail-on`, `--format`), which click takes only whole
+        begun = sorted({option for option in long if option.startswith(given)})
+        if begun:
+            return begun
     letters = {option.lstrip("-"): option for option in long}
     return [letters[near] for near in difflib.get_close_matches(given.lstrip("-"), list(letters), n=1, cutoff=0.7)]
+
+
+def commands_with(ctx: click.Context, option: str) -> list[str]:
+    """The other commands that have `option` (`--dry-run`, given to validate: replay), by name."""
+    group = ctx.parent.command if ctx.parent is not None else None
+    if not isinstance(group, click.Group) or ctx.parent is None:
+        return []
+    found = []
+    for name in group.list_commands(ctx.parent):
+        command = group.get_command(ctx.parent, name)
+        if command is not None and command is not ctx.command and any(option in param.opts for param in command.params):
+            found.append(name)
+    return found
 
 
 class LazyGroup(typer.core.TyperGroup):

@@ -267,6 +267,30 @@ def test_a_mistyped_option_is_answered_with_the_one_meant_or_none(command: str, 
 
 
 @pytest.mark.parametrize(
+    ("command", "given", "said"),
+    [
+        ("validate", "--f", "Did you mean '--fail-on' or '--format'?"),
+        ("inventory", "--know", "Did you mean '--known-attributes' or '--known-events'?"),
+        ("validate", "--dry-run", ": it is an option of `hotjar-cli replay`"),
+        ("inventory", "--by", ": it is an option of `hotjar-cli validate`"),
+        ("replay", "--redact", ": it is an option of `hotjar-cli validate` and `hotjar-cli inventory`"),
+    ],
+)
+def test_the_start_of_an_option_or_one_of_another_command_is_answered_with_where_to_find_it(
+    command: str, given: str, said: str
+) -> None:
+    # `--f json` said only "No such option '--f'" (click keeps only what is close by its own measure), and
+    # `validate --dry-run` never said which command has it.
+    result = process(command, given, "x.jsonl")
+    assert result.code == 2
+    said = f". {said}" if said.startswith("Did") else said
+    assert (
+        result.stderr.strip()
+        == f"hotjar-cli: error: No such option '{given}'{said} (see `hotjar-cli {command} --help`)"
+    )
+
+
+@pytest.mark.parametrize(
     ("command", "given", "meant"),
     [("validate", "-output", "--output"), ("validate", "-jobs=2", "--jobs"), ("replay", "-dry-run", "--dry-run")],
 )
