@@ -146,10 +146,12 @@ class Command(typer.core.TyperCommand):
             near = near_options(given, options)
             if near:  # said here: click keeps only the suggestions close by its own measure, which drops `--f`'s
                 said = f"No such option '{given}'. Did you mean {' or '.join(map(repr, near))}?"
-            elif elsewhere := commands_with(ctx, given):
-                said = f"No such option '{given}': it is an option of " + " and ".join(
-                    f"`hotjar-cli {name}`" for name in elsewhere
-                )
+            elif (
+                ctx.parent is not None
+                and isinstance(ctx.parent.command, click.Group)
+                and (elsewhere := commands_with(ctx.parent.command, ctx.parent, given, self))
+            ):
+                said = elsewhere_words(given, elsewhere)
             else:
                 said = f"No such option '{given}'."
             raise click.NoSuchOption(given, said, ctx=error.ctx or ctx) from None
@@ -191,17 +193,23 @@ def near_options(given: str, options: list[str]) -> list[str]:
     return [letters[near] for near in difflib.get_close_matches(given.lstrip("-"), list(letters), n=1, cutoff=0.7)]
 
 
-def commands_with(ctx: click.Context, option: str) -> list[str]:
-    """The other commands that have `option` (`--dry-run`, given to validate: replay), by name."""
-    group = ctx.parent.command if ctx.parent is not None else None
-    if not isinstance(group, click.Group) or ctx.parent is None:
-        return []
+def commands_with(group: click.Group, ctx: click.Context, option: str, besides: click.Command | None) -> list[str]:
+    """The commands of `group` (`ctx` its context) other than `besides` that have `option`, by name: `--dry-run`,
+    given to validate, is replay's."""
     found = []
-    for name in group.list_commands(ctx.parent):
-        command = group.get_command(ctx.parent, name)
-        if command is not None and command is not ctx.command and any(option in param.opts for param in command.params):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is not None and command is not besides and any(option in param.opts for param in command.params):
             found.append(name)
     return found
+
+
+def elsewhere_words(given: str, commands: list[str]) -> str:
+    """`No such option '--by': it is an option of `hotjar-cli validate`` (`... of `hotjar-cli validate`, `hotjar-cli
+    inventory` and `hotjar-cli replay``)."""
+    named = [f"`hotjar-cli {name}`" for name in commands]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"No such option '{given}': it is an option of {listed}"
 
 
 class LazyGroup(typer.core.TyperGroup):
@@ -229,6 +237,23 @@ class LazyGroup(typer.core.TyperGroup):
         if name not in self._built:
             self._built[name] = self._build(name)
         return self._built[name]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The arguments parsed; an option of a command given before the command's name (`hotjar-cli --jobs 2
+        validate`) is answered with the commands it belongs to."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            commands = commands_with(self, ctx, error.option_name, None)
+            if not commands:
+                raise
+            named = next((arg for arg in args if arg in commands), None)  # the command given after it, if it has it
+            said = (
+                f"{elsewhere_words(error.option_name, commands)}, given after the command's name"
+                if named is None
+                else f"{elsewhere_words(error.option_name, [named])}: give it after `{named}`"
+            )
+            raise click.NoSuchOption(error.option_name, said, ctx=error.ctx or ctx) from None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -291,6 +291,27 @@ def test_the_start_of_an_option_or_one_of_another_command_is_answered_with_where
 
 
 @pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--jobs", "2", "validate"], "it is an option of `hotjar-cli validate`: give it after `validate`"),
+        (
+            ["--jobs", "2", "rules"],
+            "it is an option of `hotjar-cli validate`, `hotjar-cli inventory` and `hotjar-cli replay`, given after "
+            "the command's name",
+        ),
+    ],
+)
+def test_an_option_of_a_command_given_before_its_name_says_where_it_goes(args: list[str], said: str) -> None:
+    # `hotjar-cli --jobs 2 validate` said only "No such option '--jobs'", where the option was right but early.
+    result = process(*args, "x.jsonl")
+    assert result.code == 2
+    assert result.stderr.strip() == f"hotjar-cli: error: No such option '--jobs': {said} (see `hotjar-cli --help`)"
+    assert process("--bogus", "validate").stderr.strip() == (
+        "hotjar-cli: error: No such option '--bogus'. (see `hotjar-cli --help`)"
+    )
+
+
+@pytest.mark.parametrize(
     ("command", "given", "meant"),
     [("validate", "-output", "--output"), ("validate", "-jobs=2", "--jobs"), ("replay", "-dry-run", "--dry-run")],
 )
