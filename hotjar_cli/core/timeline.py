@@ -678,12 +678,14 @@ def applies_to(code: str) -> str:
 
 
 def change_points(
-    series: list[tuple[int, Bucket]], code: str, first_seen: Seen | None = None
+    series: list[tuple[int, Bucket]], code: str, where_first_seen: bool = False
 ) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each.
-    `first_seen`: the rule's first sighting, when that is where it started (a site's limit, met once the site is full:
-    see `hotjar_cli.report.site_view.starts_where_first_seen`); the bucket holding it is a start, however few of its
-    messages the rule found."""
+    `where_first_seen`: the rule started where it is first seen (a site's limit, met once the site is full: see
+    `hotjar_cli.report.site_view.starts_where_first_seen`), so the first bucket charted that holds it is a start,
+    however few of its messages the rule found: the bucket of its first sighting, or when a far-off clock put that
+    outside the buckets charted, the first within them (a device's clock at 1970 turned away after the site filled
+    took the start with it)."""
     found: list[tuple[int, Seen | None]] = []
     kind = applies_to(code)
     # The shares of the rule in the buckets of at least `START_MESSAGES` messages so far, and how many of them came
@@ -696,8 +698,8 @@ def change_points(
     previous: tuple[int, Bucket] | None = None  # the last busy bucket, while no other bucket came after it
     for here in series:
         start, bucket = here
-        if first_seen is not None and bucket.first.get(code) == first_seen:
-            found.append((start, first_seen))
+        if where_first_seen and not found and code in bucket.first:
+            found.append((start, bucket.first[code]))
             last_start = len(busy)  # at full strength in the buckets after, it does not start again there
         events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
         if not events:

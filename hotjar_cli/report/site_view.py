@@ -700,9 +700,10 @@ def timeline_record(timeline: Timeline, by: str, first_seen_starts: frozenset[st
             "last_seen": seen_record(timeline.last.get(code)),
             "started": [
                 {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
-                for start, seen in change_points(series, code, first if code in first_seen_starts else None)
+                for start, seen in change_points(series, code, code in first_seen_starts)
             ],
-            "start_measured": start_measured(series, code),
+            # A start where first seen is told however few messages each bucket holds.
+            "start_measured": code in first_seen_starts or start_measured(series, code),
         }
     return {
         "by": resolution,

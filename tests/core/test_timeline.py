@@ -200,11 +200,11 @@ def test_a_loss_that_starts_late_in_a_day_starts_that_day_at_its_first_line(tmp_
     assert [start["bucket"] for start in rule["started"]] == ["2024-03-05"]
 
 
-def first_day_fill_log(path: Path) -> int:
-    """Three days of identifies a minute, each with three of 90 attribute names until 20:00 on the first day, then of
-    200: the site fills that evening. Returns the line of the first name it turns away."""
+def first_day_fill_log(path: Path, every: int = 1) -> int:
+    """Three days of identifies every `every` minutes, each with three of 90 attribute names until 20:00 on the first
+    day, then of 200: the site fills that evening. Returns the line of the first name it turns away."""
     lines, first = [], 0
-    for minute in range(3 * 24 * 60):
+    for minute in range(0, 3 * 24 * 60, every):
         names = 90 if minute < 20 * 60 else 200
         traits = {f"t{(minute * 7 + step * 31) % names}": 1 for step in range(3)}
         moment = (START + timedelta(minutes=minute)).isoformat().replace("+00:00", "Z")
@@ -244,6 +244,31 @@ def test_a_site_that_fills_on_the_logs_first_day_starts_turning_names_away_that_
     for window in (["--since", "2024-03-02"], ["--since", "2024-03-02T12:00Z", "--by", "hour"]):
         rule = json.loads(cli("validate", log, "-f", "json", *window)[1])["timeline"]["rules"]["HJ206"]
         assert rule["started"] == [], window
+
+
+def test_a_site_limit_s_start_is_told_however_few_its_messages_and_whatever_a_far_off_clock_says(
+    tmp_path: Path,
+) -> None:
+    # By hour, 12 identifies an hour: the report said the limit "started on" the evening the site filled, then "Too
+    # few identifies an hour to tell when HJ206 started". And one identify from a device whose clock read 1970, turned
+    # away after the fill, made that the rule's first sighting, outside the buckets charted: the start was gone, and
+    # nothing said why.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    first = first_day_fill_log(logs / "a.jsonl", every=5)
+    report = json.loads(cli("validate", logs, "-f", "json", "--by", "hour")[1])
+    rule = report["timeline"]["rules"]["HJ206"]
+    assert rule["start_measured"] and rule["first_seen"]["line"] == first
+    assert [start["first_example"] for start in rule["started"]] == [rule["first_seen"]]
+    text = cli("validate", logs, "--by", "hour")[1]
+    assert "on 2024-03-01T22:00Z" in text and "to tell when" not in text
+    stray = {"type": "identify", "userId": "u1", "traits": {"brand_new": 1}, "timestamp": "1970-01-01T00:00:00Z"}
+    (logs / "b.jsonl").write_text(json.dumps(stray) + "\n")
+    for by in ("hour", "day"):
+        timeline = json.loads(cli("validate", logs, "-f", "json", "--by", by)[1])["timeline"]
+        rule = timeline["rules"]["HJ206"]
+        assert rule["first_seen"]["file"].endswith("b.jsonl") and timeline["far_off"] is not None
+        assert [start["first_example"]["line"] for start in rule["started"]] == [first], by
 
 
 def minority_log(path: Path) -> tuple[int, int]:
