@@ -930,6 +930,15 @@ def finding_codes(findings: tuple[Finding, ...]) -> tuple[str, ...]:
     return tuple([finding.code for finding in findings])
 
 
+def listed_key(key: str) -> str:
+    """A key as a finding's detail lists it among others: as it is, or in double quotes as JSON writes it when it
+    would not read as itself there (empty, with spaces at its ends, a comma or a quote in it, or a character a report
+    escapes): ` plan` listed bare read as `plan`."""
+    if key and key.strip() == key and key.isprintable() and "," not in key and '"' not in key:
+        return key
+    return quoted(key)
+
+
 def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, ...]:
     """The findings as a report shows them, with the details that are worked out only then.
 
@@ -938,6 +947,6 @@ def described(findings: tuple[Finding, ...], message: Parsed) -> tuple[Finding, 
     if PROPERTIES_DROPPED not in findings or not isinstance(message, SegmentMessage):
         return findings
     keys = properties_keys_of(message.properties) or []
-    shown = ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
+    shown = ", ".join(map(listed_key, keys[:20])) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
     detail = Finding(_EVENT_PROPERTIES_DROPPED_CODE, "$.properties", f"{len(keys)} dropped: {shown}")
     return tuple(detail if finding == PROPERTIES_DROPPED else finding for finding in findings)

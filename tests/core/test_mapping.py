@@ -1013,6 +1013,13 @@ def test_properties_are_judged_alike_under_a_new_and_an_admitted_name(properties
         assert found == (() if expected is None else (Finding("HJ301", "$.properties", expected),))
 
 
+def test_dropped_properties_whose_keys_would_not_read_as_themselves_are_listed_in_quotes() -> None:
+    # ` plan` listed bare read as `plan`, and `a,b` as two keys.
+    properties = {" plan": 1, "a,b": 2, "": 3, 'say "hi"': 4, "x\u202ey": 5, "ok": 6, "Größe": 7}
+    (finding,) = shown_findings(track(properties=properties))
+    assert finding.detail == ('7 dropped: " plan", "a,b", "", "say \\"hi\\"", "x\\u202ey", ok, Größe')
+
+
 def test_properties_that_are_not_an_object_are_reported() -> None:
     decision = decide(track(properties="plan=pro"))
     assert codes(decision) == ["HJ301"]
