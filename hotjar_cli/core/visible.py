@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u2060-\u2064\u206a-\u206f"
@@ -72,7 +73,12 @@ _JSON_UNSAFE_FIRST_BYTES = _first_bytes(_JSON_UNSAFE_CHARACTERS)
 
 
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    return _escaped(match.group())
+
+
+def _escaped(character: str) -> str:
+    """`\\uXXXX` for a character, as JSON writes it (a surrogate pair past U+FFFF)."""
+    code = ord(character)
     if code > 0xFFFF:  # as JSON writes it: a surrogate pair
         code -= 0x10000
         return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
@@ -101,9 +107,17 @@ def given(text: str) -> str:
 
 def quoted_characters(characters: list[str], most: int = 10) -> str:
     """Characters a finding names, each in double quotes and written as `visible` writes it (`"\\u001b" "["`), the
-    first `most` of them, then `…`."""
-    shown = " ".join(f'"\\{c}"' if c in '"\\' else f'"{visible(c)}"' for c in characters[:most])
+    first `most` of them, then `…`. A combining mark is written `\\uXXXX` too: alone, it sits on the quote before it
+    (`"\u0301"` showed as a quote with an accent)."""
+    shown = " ".join(f'"\\{c}"' if c in '"\\' else f'"{_alone(c)}"' for c in characters[:most])
     return shown + (" …" if len(characters) > most else "")
+
+
+def _alone(character: str) -> str:
+    """A character as `quoted_characters` shows it on its own."""
+    if not character.isascii() and unicodedata.category(character).startswith("M"):
+        return _escaped(character)
+    return visible(character)
 
 
 def unambiguous(text: str) -> str:

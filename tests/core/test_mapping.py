@@ -866,6 +866,7 @@ def test_event_names_hotjar_allows(event: str) -> None:
         ("tab\there", '"\\u0009"'),  # as the text report writes every control character
         ("a+b+c", '"+"'),
         (EMOJI, f'"{EMOJI}"'),
+        ("Cafe\u0301 Visited", '"\\u0301"'),  # a combining accent alone sat on the quote before it
     ],
 )
 def test_event_names_with_characters_hotjar_does_not_allow(event: str, shown: str) -> None:
