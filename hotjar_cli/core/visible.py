@@ -108,7 +108,7 @@ def given(text: str) -> str:
 def quoted_characters(characters: list[str], most: int = 10) -> str:
     """Characters a finding names, each in double quotes and written as `visible` writes it (`"\\u001b" "["`), the
     first `most` of them, then `…`. A combining mark is written `\\uXXXX` too: alone, it sits on the quote before it
-    (`"\u0301"` showed as a quote with an accent)."""
+    (a lone `\\u0301` showed as a quote with an accent)."""
     shown = " ".join(f'"\\{c}"' if c in '"\\' else f'"{_alone(c)}"' for c in characters[:most])
     return shown + (" …" if len(characters) > most else "")
 
