@@ -110,7 +110,7 @@ READ_BACK = (
     "from hotjar_cli.report.site_view import LIMIT_CODES, inventory_record, timeline_record\n"
     "summary = pickle.loads(base64.b64decode(sys.stdin.read()))\n"
     "views = summary.views\n"
-    "timeline = timeline_record(views.timeline, 'day', LIMIT_CODES)\n"
+    "timeline = timeline_record(views.timeline, 'day', dict.fromkeys(LIMIT_CODES))\n"
     "record = [timeline, inventory_record(views.inventory, False, Limits())]\n"
     "print(json.dumps(record, sort_keys=True, default=str))\n"
 )

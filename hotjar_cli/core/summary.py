@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from hotjar_cli.core.decode import MessageId, Parsed, SegmentMessage, Unreadable, properties_value, written_message_id
+from hotjar_cli.core.eventtime import event_seconds
 from hotjar_cli.core.kinds import Kinds, Signature, distinct
 from hotjar_cli.core.mapping import described
 from hotjar_cli.core.model import OUTCOMES, Decision, Finding, Outcome, Position, rebuilt
@@ -38,6 +39,8 @@ class Example:
     """The start of the source line, for explaining the message against Segment's schemas. Never printed."""
     explanation: tuple[str, ...] = ()
     """Why the message breaks Segment's spec, filled in by the shell for the rules that ask for it."""
+    when: float | None = None
+    """Its event time in seconds (`event_seconds`), None when unreadable: the bucket of the time series it lies in."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         return rebuilt(self)
@@ -297,6 +300,7 @@ def make_example(position: Position, parsed: Parsed, decision: Decision, raw: by
         payload,
         decision.call.args if decision.call is not None else None,
         line_text,
+        when=event_seconds(parsed),
     )
 
 

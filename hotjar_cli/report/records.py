@@ -179,7 +179,7 @@ def report_record(report: Report) -> dict[str, Any]:
         },
     }
     if summary.views is not None and summary.views.timeline is not None:
-        starts = starts_where_first_seen(report.limits, report.site_names, summary.filtered)
+        starts = starts_where_first_seen(report.limits, report.site_names, summary)
         record["timeline"] = timeline_record(summary.views.timeline, report.by, starts)  # the loss over time
     return record
 
@@ -246,6 +246,6 @@ def inventory_document(summary: Summary, redact: bool, limits: Limits) -> dict[s
     if summary.views.timeline is not None:
         known = SiteNames(inventory.attributes.known, inventory.events.known)
         record["timeline"] = timeline_record(
-            summary.views.timeline, "day", starts_where_first_seen(limits, known, summary.filtered)
+            summary.views.timeline, "day", starts_where_first_seen(limits, known, summary)
         )
     return record

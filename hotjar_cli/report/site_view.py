@@ -18,15 +18,18 @@ from hotjar_cli.core.mapping import event_name_at_fault
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import ATTRIBUTE_LIMIT_EXCEEDED, EVENT_LIMIT_EXCEEDED, RULES, Effect
 from hotjar_cli.core.sketch import EXACT_USERS, STANDARD_ERROR, DistinctUsers
+from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.tally import DAY_SECONDS, DayBin, merged_days
 from hotjar_cli.core.timeline import (
     START_MESSAGES,
     Bucket,
+    Seen,
     Timeline,
     applied,
     applies_to,
     bucket_label,
     bucket_record,
+    bucket_start,
     change_points,
     shortest_window,
     start_measured,
@@ -668,41 +671,54 @@ def far_from_the_rest(events: int, span: str, noun: str = "") -> str:
     return f"{count} {'lies' if events == 1 else 'lie'} outside {span}, far from the rest"
 
 
-def starts_where_first_seen(limits: Limits, known: SiteNames, filtered: int) -> frozenset[str]:
-    """The site-limit rules that start where they are first seen (see `change_points`): those of a site with room as
-    the logs began, when the filters left out no message (`filtered`). A site full before them (`--known-attributes`,
-    `--known-events`) turns names away from the first message, and the logs do not show when that started. The
-    messages the filters leave out take their slots all the same: with `--since`, the site may have filled long before
-    the first name turned away within the window, and that is no start."""
-    if filtered:
-        return frozenset()
+def starts_where_first_seen(limits: Limits, known: SiteNames, summary: Summary) -> dict[str, Seen | None]:
+    """The site-limit rules that start where they are first met (see `change_points`), each with its first event read
+    (in input order, the first of its examples; None when the run kept none): those of a site with room as the logs
+    began, when the filters left out no message. A site full before them (`--known-attributes`, `--known-events`)
+    turns names away from the first message, and the logs do not show when that started. The messages the filters
+    leave out take their slots all the same: with `--since`, the site may have filled long before the first name
+    turned away within the window, and that is no start. The first read, not the earliest by event time: a file of
+    earlier days read after the site filled on a later one (`b.jsonl` after `a.jsonl`) lost its names to a site
+    already full, and its first day read as the start, days before the site filled."""
+    if summary.filtered:
+        return {}
     room = {
         ATTRIBUTE_LIMIT_EXCEEDED.code: len(known.attributes) < limits.max_attributes,
         EVENT_LIMIT_EXCEEDED.code: len(known.events) < limits.max_events,
     }
-    return frozenset(code for code, has_room in room.items() if has_room)
+    starts: dict[str, Seen | None] = {}
+    for code, has_room in room.items():
+        if has_room:
+            shown = summary.examples.get(code)
+            starts[code] = (shown[0].when, shown[0].position) if shown else None
+    return starts
 
 
-def timeline_record(timeline: Timeline, by: str, first_seen_starts: frozenset[str]) -> dict[str, Any]:
+def timeline_record(timeline: Timeline, by: str, first_seen_starts: dict[str, Seen | None]) -> dict[str, Any]:
     """The time series (every bucket from the first to the last), the untimed events, per rule its first and last
-    sighting and the buckets where it starts (those of `first_seen_starts` where first seen, too:
+    sighting and the buckets where it starts (those of `first_seen_starts` where first met, too:
     `starts_where_first_seen`); and the events of a few far-off clocks the series left out (`far_off`: their counts
     and the buckets they lie in)."""
     resolution, series, outside = timeline.series(by)
     untimed = bucket_record(0, "day", timeline.untimed)
     del untimed["start"]
+    charted = {start for start, _ in series}
     rules = {}
     for code in sorted(set(timeline.first) | set(timeline.last)):
         first = timeline.first.get(code)
+        read = first_seen_starts.get(code)
+        at = None if read is None or read[0] is None else bucket_start(read[0], resolution)
         rules[code] = {
             "name": RULES[code].name,
             "first_seen": seen_record(first),
             "last_seen": seen_record(timeline.last.get(code)),
             "started": [
                 {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
-                for start, seen in change_points(series, code, code in first_seen_starts)
+                for start, seen in change_points(
+                    series, code, code in first_seen_starts, (at, read) if at in charted and read else None
+                )
             ],
-            # A start where first seen is told however few messages each bucket holds.
+            # A start where first met is told however few messages each bucket holds.
             "start_measured": code in first_seen_starts or start_measured(series, code),
         }
     return {

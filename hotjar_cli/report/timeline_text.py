@@ -35,9 +35,7 @@ def since_lines(report: Report, console: Console | None = None) -> Iterator[Rend
     views = summary.views
     if views is None or views.timeline is None:
         return
-    record = timeline_record(
-        views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary.filtered)
-    )
+    record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary))
     if summary.rules:
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):

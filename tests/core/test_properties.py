@@ -21,8 +21,7 @@ from hotjar_cli.core.model import Decision, Event, Outcome
 from hotjar_cli.core.rules import RULES, Effect
 from hotjar_cli.core.summary import Summary
 from hotjar_cli.core.views import View
-from hotjar_cli.report.site_view import LIMIT_CODES as LIMIT_RULES
-from hotjar_cli.report.site_view import timeline_record
+from hotjar_cli.report.site_view import LIMIT_CODES, timeline_record
 from hotjar_cli.run.one_pass import PassSettings, run_pass
 from hotjar_cli.sources.reader import (
     GZIP_MAGIC,
@@ -36,6 +35,9 @@ from hotjar_cli.sources.reader import (
 )
 from hotjar_cli.sources.source import ReadError, Source
 from tests.support.messages import PROPERTY_SETTINGS, log_values
+
+LIMIT_RULES = dict.fromkeys(LIMIT_CODES)
+"""The site's limits, started where first met, with no first read known: at the first bucket holding each."""
 
 STRENGTH = {Outcome.ACCEPTED: 0, Outcome.MODIFIED: 1, Outcome.REJECTED: 2, Outcome.IGNORED: 3, Outcome.INVALID: 4}
 OUTCOME_OF_EFFECT = {

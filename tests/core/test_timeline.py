@@ -24,8 +24,10 @@ from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import Mapper
 from hotjar_cli.core.model import Position
 from hotjar_cli.core.timeline import MAX_BUCKETS, Timeline
-from hotjar_cli.report.site_view import LIMIT_CODES as LIMIT_RULES
-from hotjar_cli.report.site_view import timeline_record
+from hotjar_cli.report.site_view import LIMIT_CODES, timeline_record
+
+LIMIT_RULES = dict.fromkeys(LIMIT_CODES)
+"""The site's limits, started where first met, with no first read known: at the first bucket holding each."""
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -269,6 +271,48 @@ def test_a_site_limit_s_start_is_told_however_few_its_messages_and_whatever_a_fa
         rule = timeline["rules"]["HJ206"]
         assert rule["first_seen"]["file"].endswith("b.jsonl") and timeline["far_off"] is not None
         assert [start["first_example"]["line"] for start in rule["started"]] == [first], by
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_site_limit_starts_where_the_site_filled_when_earlier_days_are_read_after_it(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `a.jsonl` holds 5 and 6 March and fills the site; `b.jsonl`, read after it, holds 1 March, whose new names the
+    # full site turns away. validate said the limit "started on 2026-03-01" at b.jsonl:1, four days before the site
+    # filled, where the inventory says it filled at a.jsonl:100.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+
+    def identifies(day: int, prefix: str, count: int) -> str:
+        moments = (datetime(2026, 3, day, tzinfo=UTC) + timedelta(minutes=10 * number) for number in range(count))
+        return "".join(
+            json.dumps(
+                {
+                    "type": "identify",
+                    "userId": f"u{number % 7}",
+                    "traits": {f"{prefix}{number}": 1},
+                    "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                }
+            )
+            + "\n"
+            for number, moment in enumerate(moments)
+        )
+
+    (logs / "a.jsonl").write_text(identifies(5, "a", 140))
+    (logs / "b.jsonl").write_text(identifies(1, "b", 30))
+    rule = json.loads(cli("validate", logs, "-f", "json", "--jobs", jobs, "--fail-on", "never")[1])["timeline"][
+        "rules"
+    ]["HJ206"]
+    assert rule["first_seen"]["file"].endswith("b.jsonl")  # the earliest by event time, as it is
+    assert rule["started"] == [
+        {
+            "bucket": "2026-03-05",
+            "first_example": {"time": "2026-03-05T16:40:00.000Z", "file": str(logs / "a.jsonl"), "line": 101},
+        }
+    ]
+    inventory = json.loads(cli("inventory", logs, "-f", "json", "--jobs", jobs)[1])
+    assert inventory["attributes"]["budget"]["filled_at"]["line"] == 100
 
 
 def minority_log(path: Path) -> tuple[int, int]:

@@ -21,12 +21,14 @@ import hotjar_cli.run.parallel as parallel
 from hotjar_cli.core.inventory import Inventory, InventoryBounds
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.views import SiteNames, View
-from hotjar_cli.report.site_view import LIMIT_CODES as LIMIT_RULES
-from hotjar_cli.report.site_view import inventory_record, timeline_record
+from hotjar_cli.report.site_view import LIMIT_CODES, inventory_record, timeline_record
 from hotjar_cli.run.one_pass import PassSettings
 from hotjar_cli.sources.reader import resolve
 from hotjar_cli.sources.source import Source
 from tests.support.site_view_logs import timed_log
+
+LIMIT_RULES = dict.fromkeys(LIMIT_CODES)
+"""The site's limits, started where first met, with no first read known: at the first bucket holding each."""
 
 
 @pytest.fixture(scope="module")
