@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from hotjar_cli.core.eventtime import iso
+from hotjar_cli.core.eventtime import END_SECOND, FIRST_SECOND, iso
 from hotjar_cli.core.gate import INVALIDITY
 from hotjar_cli.core.inventory import NAMES_HELD, Inventory, Names, name_hash, name_row, sighting_record
 from hotjar_cli.core.limits import Limits
@@ -707,7 +707,9 @@ def timeline_record(timeline: Timeline, by: str, first_seen_starts: dict[str, Se
     for code in sorted(set(timeline.first) | set(timeline.last)):
         first = timeline.first.get(code)
         read = first_seen_starts.get(code)
-        at = None if read is None or read[0] is None else bucket_start(read[0], resolution)
+        when = None if read is None else read[0]
+        # (A time past the years a date holds lies in no bucket: `bucket_start` reads some through a date.)
+        at = bucket_start(when, resolution) if when is not None and FIRST_SECOND <= when < END_SECOND else None
         rules[code] = {
             "name": RULES[code].name,
             "first_seen": seen_record(first),
