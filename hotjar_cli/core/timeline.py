@@ -678,17 +678,12 @@ def applies_to(code: str) -> str:
 
 
 def change_points(
-    series: list[tuple[int, Bucket]],
-    code: str,
-    where_first_seen: bool = False,
-    first_read: tuple[int, Seen] | None = None,
+    series: list[tuple[int, Bucket]], code: str, first_met: tuple[int, Seen | None] | None = None
 ) -> list[tuple[int, Seen | None]]:
     """The buckets where a rule starts (see the module's docstring), with the rule's first event in each.
-    `where_first_seen`: the rule started where it is first met (a site's limit, met once the site is full: see
-    `hotjar_cli.report.site_view.starts_where_first_seen`), so that bucket is a start, however few of its messages
-    the rule found: the bucket of `first_read` (the start of a bucket charted, and the rule's first event read, in
-    input order) when given, else the first bucket charted that holds the rule (a device's clock at 1970 turned away
-    after the site filled took the start with it, outside the buckets charted)."""
+    `first_met`: the bucket where the rule started and its first event there, when that is where it is first met (a
+    site's limit, met once the site is full: see `hotjar_cli.report.site_view.timeline_record`); that bucket is a
+    start, however few of its messages the rule found."""
     found: list[tuple[int, Seen | None]] = []
     kind = applies_to(code)
     # The shares of the rule in the buckets of at least `START_MESSAGES` messages so far, and how many of them came
@@ -701,8 +696,8 @@ def change_points(
     previous: tuple[int, Bucket] | None = None  # the last busy bucket, while no other bucket came after it
     for here in series:
         start, bucket = here
-        if where_first_seen and not found and (start == first_read[0] if first_read else code in bucket.first):
-            found.append((start, first_read[1] if first_read else bucket.first[code]))
+        if first_met is not None and start == first_met[0]:
+            found.append(first_met)
             last_start = len(busy)  # at full strength in the buckets after, it does not start again there
         events = applied(bucket.identifies, bucket.tracks, bucket.events, kind)
         if not events:

@@ -706,19 +706,26 @@ def timeline_record(timeline: Timeline, by: str, first_seen_starts: dict[str, Se
     rules = {}
     for code in sorted(set(timeline.first) | set(timeline.last)):
         first = timeline.first.get(code)
-        read = first_seen_starts.get(code)
-        when = None if read is None else read[0]
-        # (A time past the years a date holds lies in no bucket: `bucket_start` reads some through a date.)
-        at = bucket_start(when, resolution) if when is not None and FIRST_SECOND <= when < END_SECOND else None
+        first_met = None
+        if code in first_seen_starts:
+            # The bucket of its first event read; else (none kept, or a far-off clock put it outside the buckets
+            # charted: a device at 1970 turned away after the site filled) the first bucket charted that holds it.
+            read = first_seen_starts[code]
+            when = None if read is None else read[0]
+            # (A time past the years a date holds lies in no bucket: `bucket_start` reads some through a date.)
+            at = bucket_start(when, resolution) if when is not None and FIRST_SECOND <= when < END_SECOND else None
+            first_met = (
+                (at, read)
+                if at in charted and at is not None
+                else next(((start, bucket.first[code]) for start, bucket in series if code in bucket.first), None)
+            )
         rules[code] = {
             "name": RULES[code].name,
             "first_seen": seen_record(first),
             "last_seen": seen_record(timeline.last.get(code)),
             "started": [
                 {"bucket": bucket_label(start, resolution), "first_example": seen_record(seen)}
-                for start, seen in change_points(
-                    series, code, code in first_seen_starts, (at, read) if at in charted and read else None
-                )
+                for start, seen in change_points(series, code, first_met)
             ],
             # A start where first met is told however few messages each bucket holds.
             "start_measured": code in first_seen_starts or start_measured(series, code),
