@@ -106,6 +106,9 @@ typedef struct {
     Held *recent; /* copies of the decisions held met lately, by address: a small table the processor keeps; made at
                    * the first decision held (a tally that only adds up what others counted holds none) */
     struct Known *known;
+    struct Deferred *deferred; /* events found and not yet counted (see `count_deferred`) */
+    struct Planned *planned;
+    Py_ssize_t deferred_count;
     Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
     Where earliest, latest; /* the span of event times since it was last taken: times only */
@@ -128,6 +131,12 @@ typedef struct {
     int64_t day, day_count;
     char day_text[10];
 } Tally;
+
+/* Events found and not yet counted, counted first by every method but `observe_event` (see `deferred_place`). */
+static int count_deferred(Tally *self);
+#define COUNT_DEFERRED(self)                                                                                           \
+    if ((self)->deferred_count && count_deferred(self) < 0)                                                          \
+    return NULL
 
 /* ---- users: `hotjar_cli.core.sketch.user_hash`, `register_of` ---- */
 
@@ -1019,6 +1028,7 @@ static void release_slots(Slot *slots, Py_ssize_t capacity) {
 }
 
 static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
+    COUNT_DEFERRED(self);
     int kind;
     if (read_kind(kind_object, &kind) < 0)
         return NULL;
@@ -1042,6 +1052,7 @@ static PyObject *Tally_new_slot(Tally *self, PyObject *kind_object) {
 }
 
 static PyObject *Tally_free_slot(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     int kind;
     Py_ssize_t number;
     if (check_args("free_slot", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || add_users(self) < 0)
@@ -1136,6 +1147,7 @@ static void held_again(Tally *self, Held *held) {
 }
 
 static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("hold", nargs, 5) < 0)
         return NULL;
     PyObject *decision = args[0], *name = args[1], *codes = args[3];
@@ -1176,6 +1188,7 @@ static PyObject *Tally_hold(Tally *self, PyObject *const *args, Py_ssize_t nargs
 }
 
 static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("hold_identify", nargs, 2) < 0)
         return NULL;
     PyObject *decision = args[0];
@@ -1202,11 +1215,13 @@ static PyObject *Tally_hold_identify(Tally *self, PyObject *const *args, Py_ssiz
 }
 
 static PyObject *Tally_forget(Tally *self, PyObject *unused) {
+    COUNT_DEFERRED(self);
     forget_all(self);
     Py_RETURN_NONE;
 }
 
 static PyObject *Tally_number_lines_from(Tally *self, PyObject *base) {
+    COUNT_DEFERRED(self);
     Py_ssize_t value = PyLong_AsSsize_t(base);
     if (value == -1 && PyErr_Occurred())
         return NULL;
@@ -1268,6 +1283,7 @@ static int count_held(Tally *self, Held *held, Event *event) {
 }
 
 static PyObject *Tally_observe_held(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("observe_held", nargs, 7) < 0)
         return NULL;
     Held *held = find_held(self, args[0]);
@@ -1449,12 +1465,12 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
 
 /* Each trait with a slot counted, as planned: its message and user, its value's type, the finding that dropped it,
  * whether it was offered. -1 on error. */
-static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event) {
+static int count_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event) {
     uint64_t user = 0;
     int has_user = user_of(self, event->fields, &user);
     if (has_user < 0)
         return -1;
-    self->occurrences[ATTRIBUTES] += PyDict_GET_SIZE(traits);
+    self->occurrences[ATTRIBUTES] += traits;
     for (Py_ssize_t at = 0; at < plan->count; at++) {
         Py_ssize_t number = plan->numbers[at];
         if (number < 0)
@@ -1483,7 +1499,141 @@ static int count_traits(Tally *self, PyObject *traits, Plan *plan, Event *event)
     return 0;
 }
 
+static int stretch(Tally *self, PyObject *when);
+
+/* ---- events counted a few at a time ----
+ *
+ * An event the tally counts by itself (a track whose decision is held, an identify whose traits all have a slot) is
+ * found at once, its kind being the counting loop's answer, but counted with the next ones, DEFERRED at a time:
+ * counted one by one, between the decoding and the deciding of the next messages, its code and data were gone from
+ * the processor's caches each time. Every other method counts them first (`COUNT_DEFERRED`), so that whatever reads
+ * or changes the tally finds them counted, in input order. An identify's plan is made at once, with the slots as
+ * they are then, and kept (`planned`) until counted. */
+
+enum { DEFERRED = 64 };
+
+typedef struct Deferred {
+    PyObject *fields, *file; /* strong: the fields hold the traits, whose values a plan borrows */
+    PyObject *codes;         /* a track's: its held decision's, held until counted as nothing else runs before */
+    Py_ssize_t line;
+    Py_ssize_t traits, first, count; /* an identify's: its traits, and its plan's place among `planned` */
+    int32_t slot;
+    int16_t code_count;
+    int8_t named, identify;
+} Deferred;
+
+/* Plans kept until counted, one after another: slots, values (borrowed), codes (strong or NULL). */
+typedef struct Planned {
+    Py_ssize_t *numbers;
+    PyObject **values, **codes;
+    Py_ssize_t count, capacity;
+} Planned;
+
+static int count_deferred(Tally *self) {
+    Py_ssize_t count = self->deferred_count;
+    self->deferred_count = 0;
+    int failed = 0;
+    Planned *planned = self->planned;
+    for (Py_ssize_t at = 0; at < count; at++) {
+        Deferred *deferred = &self->deferred[at];
+        if (!failed) {
+            Event event = {deferred->fields, PyTuple_GET_ITEM(deferred->fields, TIMESTAMP), deferred->file, Py_None,
+                           deferred->line, 0};
+            failed = (event.in_order = stretch(self, event.when)) < 0;
+            if (!failed && deferred->identify) {
+                Plan plan = {.count = deferred->count, .numbers = planned->numbers + deferred->first,
+                             .values = planned->values + deferred->first, .codes = planned->codes + deferred->first};
+                failed = count_traits(self, deferred->traits, &plan, &event) < 0;
+            } else if (!failed) {
+                Held held = {.name = deferred->named ? Py_None : NULL, .codes = deferred->codes,
+                             .slot = deferred->slot, .code_count = deferred->code_count};
+                failed = count_held(self, &held, &event) < 0;
+            }
+        }
+        Py_DECREF(deferred->fields);
+        Py_DECREF(deferred->file);
+    }
+    if (planned != NULL) {
+        for (Py_ssize_t at = 0; at < planned->count; at++)
+            Py_XDECREF(planned->codes[at]);
+        planned->count = 0;
+    }
+    return failed ? -1 : 0;
+}
+
+/* Room for one more event deferred, the others counted when there is none: the entry, its fields and file held, or
+ * NULL on error. */
+static Deferred *deferred_place(Tally *self, Event *event) {
+    if (self->deferred == NULL && (self->deferred = PyMem_Malloc(DEFERRED * sizeof(Deferred))) == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (self->deferred_count == DEFERRED && count_deferred(self) < 0)
+        return NULL;
+    Deferred *deferred = &self->deferred[self->deferred_count++];
+    deferred->fields = Py_NewRef(event->fields);
+    deferred->file = Py_NewRef(event->file);
+    deferred->line = event->line;
+    deferred->identify = 0;
+    return deferred;
+}
+
+/* A track whose decision is held, to be counted with the next events. -1 on error. */
+static int defer_track(Tally *self, Held *held, Event *event) {
+    Deferred *deferred = deferred_place(self, event);
+    if (deferred == NULL)
+        return -1;
+    deferred->codes = held->codes;
+    deferred->slot = held->slot;
+    deferred->code_count = held->code_count;
+    deferred->named = held->name != NULL;
+    return 0;
+}
+
+/* An identify's traits, as planned, to be counted with the next events: the plan's codes are kept, and the plan
+ * holds none after. -1 on error. */
+static int defer_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event) {
+    Planned *planned = self->planned;
+    if (planned == NULL && (planned = self->planned = PyMem_Calloc(1, sizeof(Planned))) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Deferred *deferred = deferred_place(self, event); /* may count what is planned, and so empty it */
+    if (deferred == NULL)
+        return -1;
+    deferred->identify = 1;
+    deferred->traits = traits;
+    deferred->first = planned->count;
+    deferred->count = plan->count;
+    if (planned->count + plan->count > planned->capacity) {
+        Py_ssize_t capacity = planned->capacity ? planned->capacity : 256;
+        while (capacity < planned->count + plan->count)
+            capacity *= 2;
+        Py_ssize_t *numbers = PyMem_Realloc(planned->numbers, (size_t)capacity * sizeof(Py_ssize_t));
+        if (numbers != NULL)
+            planned->numbers = numbers;
+        PyObject **values = numbers == NULL ? NULL : PyMem_Realloc(planned->values, (size_t)capacity * 2 * sizeof(PyObject *));
+        if (values == NULL) {
+            deferred->count = 0; /* counted as an identify of no trait, its place let go with the others */
+            PyErr_NoMemory();
+            return -1;
+        }
+        /* the codes follow the values in one block: moved up as the block grew */
+        memmove(values + capacity, values + planned->capacity, (size_t)planned->count * sizeof(PyObject *));
+        planned->values = values;
+        planned->codes = values + capacity;
+        planned->capacity = capacity;
+    }
+    memcpy(planned->numbers + planned->count, plan->numbers, (size_t)plan->count * sizeof(Py_ssize_t));
+    memcpy(planned->values + planned->count, plan->values, (size_t)plan->count * sizeof(PyObject *));
+    memcpy(planned->codes + planned->count, plan->codes, (size_t)plan->count * sizeof(PyObject *));
+    memset(plan->codes, 0, (size_t)plan->count * sizeof(PyObject *)); /* the codes are the planned ones now */
+    planned->count += plan->count;
+    return 0;
+}
+
 static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("observe_traits", nargs, 9) < 0)
         return NULL;
     PyObject *traits = args[0], *slots = args[1], *findings = args[2];
@@ -1498,7 +1648,7 @@ static PyObject *Tally_observe_traits(Tally *self, PyObject *const *args, Py_ssi
     PyObject *unknown = NULL;
     Plan plan;
     int failed = plan_traits(self, traits, slots, findings, &plan, &unknown) < 0 ||
-                 count_traits(self, traits, &plan, &event) < 0;
+                 count_traits(self, PyDict_GET_SIZE(traits), &plan, &event) < 0;
     release_plan(&plan);
     Py_DECREF(traits);
     if (failed) {
@@ -1695,6 +1845,7 @@ static int count_day(Tally *self, PyObject *when, int in_order) {
 }
 
 static PyObject *Tally_days(Tally *self, PyObject *unused) {
+    COUNT_DEFERRED(self);
     if (add_day_run(self) < 0)
         return NULL;
     PyObject *days = self->days != NULL ? self->days : PyDict_New();
@@ -1720,6 +1871,7 @@ static int stretch(Tally *self, PyObject *when) {
 }
 
 static PyObject *Tally_stretch(Tally *self, PyObject *when) {
+    COUNT_DEFERRED(self);
     int in_order = stretch(self, when);
     if (in_order < 0)
         return NULL;
@@ -1727,6 +1879,7 @@ static PyObject *Tally_stretch(Tally *self, PyObject *when) {
 }
 
 static PyObject *Tally_span(Tally *self, PyObject *unused) {
+    COUNT_DEFERRED(self);
     if (self->earliest.state == NO_SIGHTING)
         Py_RETURN_NONE;
     if (add_day_run(self) < 0) /* the run ends with the span: its times are all within the next one's (`count_day`) */
@@ -1740,6 +1893,7 @@ static PyObject *Tally_span(Tally *self, PyObject *unused) {
 }
 
 static PyObject *Tally_watch_attributes(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("watch_attributes", nargs, 2) < 0)
         return NULL;
     if (!PyDict_Check(args[0])) {
@@ -1788,10 +1942,9 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
         int matches = held_matches(held, event.fields);
         if (matches <= 0)
             return matches < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
-        int32_t decision_kind = held->decision_kind; /* counting may call back into Python */
-        if ((event.in_order = stretch(self, event.when)) < 0 || count_held(self, held, &event) < 0)
+        if (defer_track(self, held, &event) < 0)
             return NULL;
-        return PyLong_FromLong(decision_kind);
+        return PyLong_FromLong(held->decision_kind);
     }
     PyObject *traits;
     if (!self->attributes_full || self->attribute_slots == NULL)
@@ -1808,9 +1961,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     PyObject *slots = Py_NewRef(self->attribute_slots);
     Plan plan;
     int planned = plan_traits(self, traits, slots, findings, &plan, NULL);
-    if (planned == 1 && (event.in_order = stretch(self, event.when)) < 0)
-        planned = -1;
-    if (planned == 1 && count_traits(self, traits, &plan, &event) < 0)
+    if (planned == 1 && defer_traits(self, PyDict_GET_SIZE(traits), &plan, &event) < 0)
         planned = -1;
     release_plan(&plan);
     Py_DECREF(traits);
@@ -1822,6 +1973,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
 }
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     int kind;
     Py_ssize_t number;
     if (check_args("count", nargs, 8) < 0 || read_slot(args, &kind, &number) < 0)
@@ -1833,6 +1985,7 @@ static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t narg
 }
 
 static PyObject *Tally_count_type(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     if (check_args("count_type", nargs, 2) < 0)
         return NULL;
     Py_ssize_t number = PyLong_AsSsize_t(args[0]);
@@ -1846,6 +1999,7 @@ static PyObject *Tally_count_type(Tally *self, PyObject *const *args, Py_ssize_t
 }
 
 static PyObject *Tally_occurrences(Tally *self, PyObject *kind_object) {
+    COUNT_DEFERRED(self);
     int kind;
     if (read_kind(kind_object, &kind) < 0)
         return NULL;
@@ -1856,6 +2010,7 @@ static PyObject *Tally_occurrences(Tally *self, PyObject *kind_object) {
 
 /* The slots of a kind with anything counted since they were last taken, by number, in order. */
 static PyObject *Tally_used(Tally *self, PyObject *kind_object) {
+    COUNT_DEFERRED(self);
     int kind;
     if (read_kind(kind_object, &kind) < 0)
         return NULL;
@@ -2010,6 +2165,7 @@ static PyObject *users_of(Slot *slot) {
 }
 
 static PyObject *Tally_take(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
+    COUNT_DEFERRED(self);
     int kind;
     Py_ssize_t number;
     if (check_args("take", nargs, 2) < 0 || read_slot(args, &kind, &number) < 0 || add_users(self) < 0)
@@ -2096,6 +2252,18 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
 }
 
 static void Tally_dealloc(Tally *self) {
+    for (Py_ssize_t at = 0; at < self->deferred_count; at++) {
+        Py_DECREF(self->deferred[at].fields);
+        Py_DECREF(self->deferred[at].file);
+    }
+    PyMem_Free(self->deferred);
+    if (self->planned != NULL) {
+        for (Py_ssize_t at = 0; at < self->planned->count; at++)
+            Py_XDECREF(self->planned->codes[at]);
+        PyMem_Free(self->planned->numbers);
+        PyMem_Free(self->planned->values);
+        PyMem_Free(self->planned);
+    }
     PyMem_Free(self->recent);
     self->recent = NULL; /* let go, not cleared by `forget_all` */
     if (self->held != NULL)

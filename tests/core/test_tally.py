@@ -248,6 +248,66 @@ def test_every_operation_of_the_c_tally_answers_as_the_python_one(
     assert play(native, seed, exact_users, held) == play(python, seed, exact_users, held)
 
 
+def runs_of_events(make: Callable[[int, int], Tally], seed: int) -> list[Any]:
+    """Long runs of events the tally counts by itself, as the counting loop hands them over (tracks under decisions
+    held, identifies whose traits all have a slot), with another operation between runs; what each returned, and
+    every slot taken at the end."""
+    rng = random.Random(seed)
+    tally = make(8, 4096)
+    attributes = {name: tally.new_slot(ATTRIBUTES) for name in NAMES[:6]}
+    tally.watch_attributes(attributes, True)
+    events = {name: tally.new_slot(EVENTS) for name in NAMES[:4]}
+    tracks = {name: Decision(Outcome.ACCEPTED, None, ()) for name in events}
+    for number, (name, decision) in enumerate(tracks.items()):
+        tally.hold(decision, name, events[name], ("HJ302",) if number % 2 else (), number)
+    identifies = [Decision(Outcome.ACCEPTED, HotjarCall("identify"), tuple(rng.sample(FINDINGS, 2))) for _ in range(3)]
+    for number, decision in enumerate(identifies):
+        tally.hold_identify(decision, 10 + number)
+    said: list[Any] = []
+    for _ in range(30):
+        for _ in range(rng.randint(1, 300)):  # past the events the C tally holds before counting them
+            user, timestamp = rng.choice(USERS), rng.choice(TIMESTAMPS[:8])
+            if rng.random() < 0.3:
+                traits = {name: rng.choice(VALUES) for name in rng.sample(list(attributes), rng.randint(1, 6))}
+                fields = fields_of(user, rng.choice(USERS), None, timestamp, "identify", traits)
+                decision = rng.choice(identifies)
+            else:
+                name = rng.choice(list(tracks))
+                fields, decision = fields_of(user, rng.choice(USERS), name, timestamp, "track"), tracks[name]
+            said.append(tally.observe_event(decision, fields, rng.choice(["a.jsonl", "b.jsonl"]), rng.randint(1, 999)))
+        step = rng.random()
+        if step < 0.2:
+            kind = rng.choice((ATTRIBUTES, EVENTS))
+            said.append(
+                ("take", [tally.take(kind, slot) for slot in (attributes if kind == ATTRIBUTES else events).values()])
+            )
+        elif step < 0.3:
+            tally.number_lines_from(rng.choice([0, 1 << 40]))
+        elif step < 0.4:
+            said.append(("span", tally.span(), tally.days()))
+        elif step < 0.5:
+            said.append(("occurrences", tally.occurrences(ATTRIBUTES), tally.occurrences(EVENTS)))
+        elif step < 0.6:
+            said.append(("stretch", tally.stretch(rng.choice(WHENS))))
+        elif step < 0.7:
+            name = rng.choice(list(attributes))
+            said.append(("take", tally.take(ATTRIBUTES, attributes[name])))
+            tally.free_slot(ATTRIBUTES, attributes[name])
+            attributes[name] = tally.new_slot(ATTRIBUTES)
+            tally.watch_attributes(attributes, True)
+    for kind, slots in ((ATTRIBUTES, attributes), (EVENTS, events)):
+        said.append(("end", tally.occurrences(kind), [tally.take(kind, slot) for slot in slots.values()]))
+    said.append(("span", tally.span(), tally.days()))
+    return said
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_long_runs_of_events_count_in_the_c_tally_as_in_the_python_one(
+    native: Callable[[int, int], Tally], seed: int
+) -> None:
+    assert runs_of_events(native, seed) == runs_of_events(python, seed)
+
+
 def test_the_c_tally_hashes_a_user_as_the_sketch_does(native: Callable[[int, int], Tally]) -> None:
     rng = random.Random(3)
     users = [f"usr_{number:06d}" for number in range(3_000)]
