@@ -108,6 +108,7 @@ typedef struct {
     struct Known *known;
     struct Deferred *deferred; /* events found and not yet counted (see `count_deferred`) */
     struct Planned *planned;
+    PyObject **kind_numbers; /* `kind_number`'s, made as first answered */
     Py_ssize_t deferred_count;
     Py_ssize_t known_count, known_capacity;
     int64_t occurrences[KINDS];
@@ -1927,6 +1928,22 @@ static int sends_traits(PyObject *decision, PyObject *fields, PyObject **traits)
     return call != Py_None;
 }
 
+/* A decision's kind as `observe_event` answers it: the first KIND_NUMBERS kinds made once, as nearly every event
+ * answers one of them and most are past the integers Python keeps made (a new one was made and freed for each event
+ * otherwise). */
+enum { KIND_NUMBERS = 4096 };
+
+static PyObject *kind_number(Tally *self, int32_t kind) {
+    if (kind < 0 || kind >= KIND_NUMBERS)
+        return PyLong_FromLong(kind);
+    if (self->kind_numbers == NULL && (self->kind_numbers = PyMem_Calloc(KIND_NUMBERS, sizeof(PyObject *))) == NULL)
+        return PyErr_NoMemory();
+    PyObject **number = &self->kind_numbers[kind];
+    if (*number == NULL && (*number = PyLong_FromLong(kind)) == NULL)
+        return NULL;
+    return Py_NewRef(*number);
+}
+
 static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
     if (check_args("observe_event", nargs, 4) < 0 || read_fields(args[1]) < 0)
         return NULL;
@@ -1944,7 +1961,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
             return matches < 0 ? NULL : PyLong_FromLong(NOT_COUNTED);
         if (defer_track(self, held, &event) < 0)
             return NULL;
-        return PyLong_FromLong(held->decision_kind);
+        return kind_number(self, held->decision_kind);
     }
     PyObject *traits;
     if (!self->attributes_full || self->attribute_slots == NULL)
@@ -1969,7 +1986,7 @@ static PyObject *Tally_observe_event(Tally *self, PyObject *const *args, Py_ssiz
     Py_DECREF(findings);
     if (planned < 0)
         return NULL;
-    return PyLong_FromLong(planned ? decision_kind : NOT_COUNTED);
+    return planned ? kind_number(self, decision_kind) : PyLong_FromLong(NOT_COUNTED);
 }
 
 static PyObject *Tally_count(Tally *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -2257,6 +2274,9 @@ static void Tally_dealloc(Tally *self) {
         Py_DECREF(self->deferred[at].file);
     }
     PyMem_Free(self->deferred);
+    for (int at = 0; self->kind_numbers != NULL && at < KIND_NUMBERS; at++)
+        Py_XDECREF(self->kind_numbers[at]);
+    PyMem_Free(self->kind_numbers);
     if (self->planned != NULL) {
         for (Py_ssize_t at = 0; at < self->planned->count; at++)
             Py_XDECREF(self->planned->codes[at]);
