@@ -267,7 +267,9 @@ class Tally(Protocol):
         held and it matches it (`observe_held`), or it is an identify sending attributes to a site offered no name
         now whose every trait has a slot (`observe_traits`); its time then stretches the span. Counted, the answer
         is the decision's kind as held (the loop then need not find it), else `COUNTED`. `NOT_COUNTED`: nothing was
-        counted or stretched, and the inventory looks at it (`Inventory.observe`)."""
+        counted or stretched, and the inventory looks at it (`Inventory.observe`). The answer is given at once; the
+        counting may wait for the next events (the C tally counts them a few dozen at a time), but every other method
+        finds it done."""
 
 
 class _Slot:
