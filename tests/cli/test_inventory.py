@@ -1548,6 +1548,28 @@ def three_weeks_filling_then_still(path: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+def test_names_only_untimed_messages_sent_are_not_taken_within_a_window_of_since_and_until(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three identifies without a time, which --since and --until leave out, took three slots first: the pace of the
+    # three days measured counted them as taken within those days (33 names rather than 30).
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "weeks.jsonl"
+    three_weeks_filling_then_still(log)
+    untimed = [{"type": "identify", "userId": "u9", "traits": {f"untimed_{number}": 1}} for number in range(3)]
+    log.write_text(lines_of(*untimed) + log.read_text())
+    window = ("--since", "2024-03-03", "--until", "2024-03-06")
+    record = json.loads(cli("inventory", log, "--format", "json", "--jobs", jobs, *window)[1])
+    budget = record["attributes"]["budget"]
+    assert budget["used"] == 84
+    assert budget["new_per_week"] == round(30 / (71 / 168), 2)
+    # Read without a window, the same names are the logs' own, taken at no known time: the pace counts them.
+    whole = json.loads(cli("inventory", log, "--format", "json", "--jobs", jobs)[1])["attributes"]["budget"]
+    assert whole["used"] == 84 and whole["full"] is False
+    assert whole["new_per_week"] == round(84 / ((20 * 24 + 23) / 168), 2)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_window_of_since_and_until_projects_the_fill_from_the_latest_event_read(
     tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
