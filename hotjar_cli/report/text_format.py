@@ -112,7 +112,7 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
     gate's words): a terminal too narrow for all of them side by side gets each rule's values stacked instead of
     losing columns."""
     summary, verdict = report.summary, report.verdict
-    table = Table(title="Findings by rule", title_justify="left")
+    table = Table()  # its title on a line of its own: as a table's title, Rich pads it to the table's width
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("rule", "left"),
         ("name", "left"),
@@ -137,10 +137,10 @@ def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableTy
             if (gate := gate_word(code, verdict.failing_codes, report.gate.max_rates))
             else "",
         )
+    yield Text("Findings by rule")
     if fits(console, table):
         yield table
         return
-    yield Text("Findings by rule")
     for code, findings in summary.sorted_rules():
         rule = RULES[code]
         yield Flow([(code, "bold"), (" " + rule.name, "")], indent=2)

@@ -53,7 +53,7 @@ def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Cons
     unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
     title = f"When each rule occurs (event time, {resolution_words(record, by)}{far_off}{unread})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
-    table = Table(title=title, title_justify="left")
+    table = Table()  # its title on a line of its own: as a table's title, Rich pads it to the table's width
     table.add_column("rule", no_wrap=True)
     # The started column only when a rule started somewhere: empty, it took the room the times need.
     started = any(rule["started"] for _, rule in rows)
@@ -68,6 +68,7 @@ def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Cons
             cells.append(Group(*(_started(start) for start in rule["started"])) if rule["started"] else "")
         table.add_row(*cells)
     if console is None or fits(console, table):
+        yield Flow(words(title))
         yield table
         return
     yield Flow(words(title), indent=2)

@@ -118,3 +118,12 @@ def test_the_help_names_every_option_whole_at_any_width(command: str | None, col
         assert all(line.lstrip().startswith("-") for line in wider), wider
     if int(columns) >= 100:
         assert "╭" in result.stdout  # Typer's panels, where they fit
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "160"], indirect=True)
+@pytest.mark.parametrize("command", ["validate", "inventory"])
+def test_no_line_of_a_text_report_ends_in_spaces(columns: str, command: str) -> None:
+    # A table's title was padded to the table's width, which a copy from the terminal keeps.
+    result = process(command, "sample_events/", input=b"")
+    assert "Findings by rule" in result.stdout or command == "inventory"
+    assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
