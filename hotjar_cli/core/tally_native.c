@@ -1613,7 +1613,8 @@ static int defer_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event
         Py_ssize_t *numbers = PyMem_Realloc(planned->numbers, (size_t)capacity * sizeof(Py_ssize_t));
         if (numbers != NULL)
             planned->numbers = numbers;
-        PyObject **values = numbers == NULL ? NULL : PyMem_Realloc(planned->values, (size_t)capacity * 2 * sizeof(PyObject *));
+        PyObject **values =
+            numbers == NULL ? NULL : PyMem_Realloc(planned->values, (size_t)capacity * 2 * sizeof(PyObject *));
         if (values == NULL) {
             deferred->count = 0; /* counted as an identify of no trait, its place let go with the others */
             PyErr_NoMemory();
