@@ -368,13 +368,15 @@ class Outlived:
 
 
 def say_no_rules_over_time(talk: Talk, formats: list[Format], by: Resolution | None, summary: Summary) -> None:
-    """`--by` given for a text report of logs no rule found anything in: the report's table over time is of rules, so
+    """`--by` given for a text or markdown report of logs no rule found anything in: its table over time is of rules, so
     it shows none, and nothing said why (the JSON and HTML reports chart the outcomes whatever). It names the table
     alone: the report may still show spans of event time without events, which "no loss over time" contradicted."""
-    if by is None or summary.rules or Format.TEXT not in formats or {Format.JSON, Format.HTML}.intersection(formats):
+    tables = [format.value for format in (Format.TEXT, Format.MARKDOWN) if format in formats]
+    if by is None or summary.rules or not tables or {Format.JSON, Format.HTML}.intersection(formats):
         return
     table = "no table of when each rule occurs"
-    talk.say(f"hotjar-cli: no rule found anything, so the text report has {table} (--by {by.value})")
+    reports = f"{' and '.join(tables)} report{'s have' if len(tables) > 1 else ' has'}"
+    talk.say(f"hotjar-cli: no rule found anything, so the {reports} {table} (--by {by.value})")
 
 
 def say_verdict(talk: Talk, verdict: Verdict, output: Path | None) -> None:
@@ -442,9 +444,11 @@ def build_gate(
 
 
 SITE_VIEW_FORMATS = frozenset({Format.TEXT, Format.JSON, Format.HTML})
-"""The formats that show the loss over time (by day unless --by says otherwise). The others collect it only with
---by, which they say they do not use (`unused_options`): `benchmarks/throughput.py` measures its cost so, the
-markdown report otherwise alike."""
+"""The formats that show the loss over time always (by day unless --by says otherwise)."""
+BY_ONLY_FORMATS = frozenset({Format.MARKDOWN})
+"""The formats that show it only with --by, which collects it: a CI step's summary stays as short as it was, and
+`benchmarks/throughput.py` measures its cost so, the markdown report otherwise alike. The others never show it, and
+say so of --by (`unused_options`)."""
 
 
 def unused_options(formats: list[Format], by: Resolution | None, talk: Talk, example_limit: int = 0) -> None:
@@ -466,7 +470,7 @@ def unused_options(formats: list[Format], by: Resolution | None, talk: Talk, exa
                 f"hotjar-cli: --format html shows at most {EXAMPLES} examples a rule, so {asked} shows {EXAMPLES} "
                 f"there (--format text or json shows {example_limit})"
             )
-    if by is not None and not SITE_VIEW_FORMATS.intersection(formats):
+    if by is not None and not (SITE_VIEW_FORMATS | BY_ONLY_FORMATS).intersection(formats):
         named = " or ".join(sorted({format.value for format in formats}))
         talk.say(f"hotjar-cli: --format {named} does not show the loss over time, so --by is not used")
 

@@ -6,9 +6,18 @@ from hotjar_cli.core.model import Position
 from hotjar_cli.core.rules import RULES
 from hotjar_cli.report.diff import Mark, details, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.markdown_escape import code, code_block, text
+from hotjar_cli.report.markdown_escape import code, code_block, table_cell, text
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.wording import gate_word, outcomes_said, read_from
+from hotjar_cli.report.site_view import (
+    far_off_words,
+    gap_words,
+    resolution_words,
+    starts_where_first_seen,
+    timeline_record,
+    unmeasured_words,
+    where,
+)
+from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -39,6 +48,7 @@ class MarkdownReporter(Reporter):
                     f"| `{rule_code}` {rule.name} | {rule.severity.value} | {count:,} | "
                     f"{summary.affected.get(rule_code, 0):,} | {gate} |\n"
                 )
+        write(_when_each_rule_occurs(report))
         if verdict.reasons:
             write("\n**Why:**\n\n" + "".join(f"- {text(reason)}\n" for reason in verdict.reasons))
         shown: dict[Position, str] = {}
@@ -68,3 +78,44 @@ class MarkdownReporter(Reporter):
                 write("\n" + code_block(lines, "diff") + hj_call(example.call, show=code) + "\n")
                 for explanation in example.explanation:
                     write(f"- schema: {text(explanation)}\n")
+
+
+def _when_each_rule_occurs(report: Report) -> str:
+    """With `--by`, which collects the time series: since when each rule occurs (first and last seen, event time
+    and file:line), where it started, as the text report's table says them, and the spans of event time without
+    events. Nothing without it: the report of a CI step stays as short as it was."""
+    summary, by = report.summary, report.by
+    views = summary.views
+    if views is None or views.timeline is None or by is None:
+        return ""
+    record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary))
+    said = []
+    rows = [
+        (rule_code, record["rules"][rule_code]) for rule_code in sorted(summary.rules) if rule_code in record["rules"]
+    ]
+    if rows:
+        far_off = f"; {far_off_words(record)}" if record["far_off"] is not None else ""
+        untimed = record["untimed"]["events"]
+        unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
+        said.append(
+            f"\n**When each rule occurs** ({text(f'event time, {resolution_words(record, by)}{far_off}{unread}')})\n"
+        )
+        said.append("\n| rule | since | last seen | started |\n| --- | --- | --- | --- |\n")
+        for rule_code, rule in rows:
+            started = "<br>".join(
+                table_cell(f"on {code(start['bucket'])}: first {where(start['first_example'], code)}")
+                for start in rule["started"]
+            )
+            since, last = (table_cell(where(rule[seen], code)) for seen in ("first_seen", "last_seen"))
+            said.append(f"| `{rule_code}` {rule['name']} | {since} | {last} | {started} |\n")
+        said.extend(f"\n{text(words)}.\n" for words in unmeasured_words(record))
+    gaps = gap_words(
+        record["buckets"],
+        record["by"],
+        record["far_off"] is not None,
+        filtered=bool(summary.filtered),
+        unread=len(summary.errors),
+    )
+    if gaps:
+        said.append(f"\n{text(gaps)}.\n")
+    return "".join(said)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -68,12 +69,13 @@ def seen_record(seen: tuple[float | None, Position] | None) -> dict[str, Any] | 
     return sighting_record((when, position.file, position.line, position.index))
 
 
-def where(seen: dict[str, Any] | None) -> str:
-    """`2024-03-01T10:00:00Z at logs/a.jsonl:12` for a sighting record."""
+def where(seen: dict[str, Any] | None, shown: Callable[[str], str] = str) -> str:
+    """`2024-03-01T10:00:00Z at logs/a.jsonl:12` for a sighting record; its time and file:line each `shown` so (the
+    Markdown report's as code spans)."""
     if seen is None:
         return "-"
-    place = f"{seen['file']}:{seen['line']}" + (f" (batch item {seen['index']})" if "index" in seen else "")
-    return f"{seen['time']} at {place}" if seen["time"] else f"{place} (no event time)"
+    place = shown(f"{seen['file']}:{seen['line']}") + (f" (batch item {seen['index']})" if "index" in seen else "")
+    return f"{shown(seen['time'])} at {place}" if seen["time"] else f"{place} (no event time)"
 
 
 LIMIT_CODES = frozenset({ATTRIBUTE_LIMIT_EXCEEDED.code, EVENT_LIMIT_EXCEEDED.code})

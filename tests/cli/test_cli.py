@@ -2012,8 +2012,8 @@ def test_a_rate_just_above_its_maximum_shows_how_it_is_above(
             "hotjar-cli: --format jsonl lists every finding, so --examples is not used",
         ),
         (
-            ["-f", "markdown", "--by", "hour"],
-            "hotjar-cli: --format markdown does not show the loss over time, so --by is not used",
+            ["-f", "junit", "--by", "hour"],
+            "hotjar-cli: --format junit does not show the loss over time, so --by is not used",
         ),
         (
             ["-f", "github", "--by", "day"],
@@ -2028,7 +2028,12 @@ def test_validate_says_which_options_its_format_does_not_use(logs: Any, options:
     result = cli("validate", path, *options)
     assert result.stderr.splitlines()[0] == said
     assert result.stdout == cli("validate", path, *options[:2]).stdout  # the report as without the option
-    for used in (["-f", "jsonl"], ["-f", "json", "--by", "hour", "--examples", "7"], ["--examples", "7"]):
+    for used in (
+        ["-f", "jsonl"],
+        ["-f", "json", "--by", "hour", "--examples", "7"],
+        ["--examples", "7"],
+        ["-f", "markdown", "--by", "hour"],
+    ):
         assert "not used" not in cli("validate", path, *used).stderr
 
 
@@ -2042,6 +2047,24 @@ def test_by_with_a_text_report_of_logs_no_rule_found_anything_in_says_there_is_n
         assert "no table of when" not in cli("validate", path, *other).stderr  # charted there, or not asked for
     broken = logs("broken.jsonl", identify(None))
     assert "no table of when" not in cli("validate", broken, "--by", "hour").stderr  # HJ103's table is shown
+
+
+def test_by_with_a_markdown_report_adds_when_each_rule_occurs(logs: Any) -> None:
+    # `--format markdown --by day` said "--by is not used": a newcomer asking for the loss over time in a CI step's
+    # summary got a warning instead. Now the table says since when each rule occurs, as the text report's does,
+    # with the file:line of each sighting as code, its pipes and backticks kept as text.
+    path = logs("a|b`c.jsonl", identify() * 2 + identify(None))
+    plain = cli("validate", path, "-f", "markdown").stdout
+    result = cli("validate", path, "-f", "markdown", "--by", "day")
+    assert "not used" not in result.stderr and "When each rule occurs" not in plain
+    assert result.stdout.startswith(plain.split("\n**Why:**")[0])  # the same report, the table added
+    assert "**When each rule occurs** (event time, by day; 3 events with no readable event time)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| `HJ103`") and ".jsonl" in line]
+    assert len(rows) == 1 and len(re.split(r"(?<!\\)\|", rows[0])) == 6  # four cells, the path's pipe escaped
+    assert "``a\\|b`c.jsonl:3`` (no event time)" in rows[0]
+    clean = logs("clean.jsonl", identify() * 3)
+    said = "hotjar-cli: no rule found anything, so the markdown report has no table of when each rule occurs (--by day)"
+    assert said in cli("validate", clean, "-f", "markdown", "--by", "day").stderr.splitlines()
 
 
 def test_by_with_a_text_report_of_clean_logs_with_days_missing_says_nothing_against_the_spans_it_shows(
