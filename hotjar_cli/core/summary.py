@@ -85,6 +85,10 @@ class Summary:
     calls_by_rule: dict[str, int] = field(default_factory=dict)
     """Of those, the events that still make a call: what a replay sends with a value lost or changed, per rule."""
     examples: dict[str, list[Example]] = field(default_factory=dict)
+    first_found: dict[str, tuple[float | None, Position]] = field(default_factory=dict)
+    """Per rule code, the first event it found in input order, with its event time (`event_seconds`, None when
+    unreadable): the first of its examples, kept however many a report shows (`--examples 0` shows none), since where a
+    site's limit started is told from it (`hotjar_cli.report.site_view.starts_where_first_seen`)."""
     errors: list[SourceError] = field(default_factory=list)
     views: Any = None
     """The site view collected beside the counts, when a report asks for it (`hotjar_cli.core.views.Views`)."""
@@ -198,6 +202,8 @@ class Summary:
                 calls_by_rule[code] = calls_by_rule.get(code, 0) + times
 
     def _add_example(self, code: str, position: Position, parsed: Parsed, decision: Decision, raw: bytes) -> None:
+        if code not in self.first_found:
+            self.first_found[code] = (None if isinstance(parsed, Unreadable) else event_seconds(parsed), position)
         shown = self.examples.setdefault(code, [])
         if len(shown) < self.example_limit:
             shown.append(make_example(position, parsed, decision, raw))
@@ -223,6 +229,7 @@ class Summary:
             for code in sorted(set(self.examples) | set(later.examples))
         }
         self._shown_enough = {code for code, shown in self.examples.items() if len(shown) >= self.example_limit}
+        self.first_found = {**later.first_found, **self.first_found}  # the earlier part's first, where both found it
         self.errors = self.errors + later.errors
         if self.views is not None and later.views is not None:
             self.views.extend(later.views)
@@ -240,6 +247,10 @@ class Summary:
                 for example in shown
             ]
             for code, shown in self.examples.items()
+        }
+        self.first_found = {
+            code: (when, Position(position.file, position.line + lines, position.index))
+            for code, (when, position) in self.first_found.items()
         }
         self.errors = [
             replace(error, line=error.line + lines) if error.line is not None else error for error in self.errors

@@ -677,13 +677,13 @@ def far_from_the_rest(events: int, span: str, noun: str = "") -> str:
 
 def starts_where_first_seen(limits: Limits, known: SiteNames, summary: Summary) -> dict[str, Seen | None]:
     """The site-limit rules that start where they are first met (see `change_points`), each with its first event read
-    (in input order, the first of its examples; None when the run kept none): those of a site with room as the logs
-    began, when the filters left out no message. A site full before them (`--known-attributes`, `--known-events`)
-    turns names away from the first message, and the logs do not show when that started. The messages the filters
-    leave out take their slots all the same: with `--since`, the site may have filled long before the first name
-    turned away within the window, and that is no start. The first read, not the earliest by event time: a file of
-    earlier days read after the site filled on a later one (`b.jsonl` after `a.jsonl`) lost its names to a site
-    already full, and its first day read as the start, days before the site filled."""
+    (in input order, `Summary.first_found`, whatever examples are shown; None when it found none): those of a site with
+    room as the logs began, when the filters left out no message. A site full before them (`--known-attributes`,
+    `--known-events`) turns names away from the first message, and the logs do not show when that started. The messages
+    the filters leave out take their slots all the same: with `--since`, the site may have filled long before the first
+    name turned away within the window, and that is no start. The first read, not the earliest by event time: a file of
+    earlier days read after the site filled on a later one (`b.jsonl` after `a.jsonl`) lost its names to a site already
+    full, and its first day read as the start, days before the site filled."""
     if summary.filtered:
         return {}
     room = {
@@ -693,8 +693,7 @@ def starts_where_first_seen(limits: Limits, known: SiteNames, summary: Summary) 
     starts: dict[str, Seen | None] = {}
     for code, has_room in room.items():
         if has_room:
-            shown = summary.examples.get(code)
-            starts[code] = (shown[0].when, shown[0].position) if shown else None
+            starts[code] = summary.first_found.get(code)
     return starts
 
 

@@ -301,16 +301,18 @@ def test_a_site_limit_starts_where_the_site_filled_when_earlier_days_are_read_af
 
     (logs / "a.jsonl").write_text(identifies(5, "a", 140))
     (logs / "b.jsonl").write_text(identifies(1, "b", 30))
-    rule = json.loads(cli("validate", logs, "-f", "json", "--jobs", jobs, "--fail-on", "never")[1])["timeline"][
-        "rules"
-    ]["HJ206"]
-    assert rule["first_seen"]["file"].endswith("b.jsonl")  # the earliest by event time, as it is
-    assert rule["started"] == [
-        {
-            "bucket": "2026-03-05",
-            "first_example": {"time": "2026-03-05T16:40:00.000Z", "file": str(logs / "a.jsonl"), "line": 101},
-        }
-    ]
+    # However many examples are shown: with --examples 0 the start was the earliest by event time, 1 March.
+    for examples in ("3", "0"):
+        rule = json.loads(
+            cli("validate", logs, "-f", "json", "--jobs", jobs, "--fail-on", "never", "--examples", examples)[1]
+        )["timeline"]["rules"]["HJ206"]
+        assert rule["first_seen"]["file"].endswith("b.jsonl")  # the earliest by event time, as it is
+        assert rule["started"] == [
+            {
+                "bucket": "2026-03-05",
+                "first_example": {"time": "2026-03-05T16:40:00.000Z", "file": str(logs / "a.jsonl"), "line": 101},
+            }
+        ], examples
     inventory = json.loads(cli("inventory", logs, "-f", "json", "--jobs", jobs)[1])
     assert inventory["attributes"]["budget"]["filled_at"]["line"] == 100
 
