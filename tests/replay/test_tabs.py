@@ -50,7 +50,9 @@ def test_each_worker_reuses_its_tab_and_every_user_is_a_fresh_visitor(tmp_path: 
     assert_complete_once(log, fake.received())
     assert len({call.visitor for call in fake.received()}) == 40
     assert transport.stale_tabs == 0
-    assert transport.tabs_opened <= 3
+    # A tab is reused while its users are sent; one whose attempt failed (a timeout on a loaded machine) is closed,
+    # and the retry opens another.
+    assert transport.tabs_opened <= 3 + report.retries
 
 
 def test_a_tab_that_kept_an_earlier_visitor_is_replaced_before_any_call_runs(tmp_path: Path, fake: Any) -> None:
