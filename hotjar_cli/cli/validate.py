@@ -309,6 +309,7 @@ def execute(settings: ValidateSettings, talk: Talk) -> int:
                 settings.gate,
                 settings.redact,
                 by=by,
+                by_given=settings.by is not None,
                 limits=run.limits,
                 site_names=run.site_names,
                 selected=run.selected,

@@ -24,6 +24,9 @@ class Report(msgspec.Struct, frozen=True):
     redact: bool = False
     by: str = "day"
     """The buckets of the loss over time (`validate --by`)."""
+    by_given: bool = False
+    """Whether `--by` was given: the markdown report shows the loss over time only then, whichever other reports the
+    run writes (they collect it for their own)."""
     limits: Limits = msgspec.field(default_factory=Limits)
     """The limits the run decided by: `--redact` masks an event name they find fault with (`redact_example`)."""
     site_names: SiteNames = msgspec.field(default_factory=SiteNames)

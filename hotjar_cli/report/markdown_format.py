@@ -83,10 +83,11 @@ class MarkdownReporter(Reporter):
 def _when_each_rule_occurs(report: Report) -> str:
     """With `--by`, which collects the time series: since when each rule occurs (first and last seen, event time
     and file:line), where it started, as the text report's table says them, and the spans of event time without
-    events. Nothing without it: the report of a CI step stays as short as it was."""
+    events. Nothing without it, even when another report of the run collected it: the report of a CI step stays as
+    short as it was."""
     summary, by = report.summary, report.by
     views = summary.views
-    if views is None or views.timeline is None or by is None:
+    if views is None or views.timeline is None or not report.by_given:
         return ""
     record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary))
     said = []

@@ -125,9 +125,10 @@ def test_an_also_that_cannot_be_written_stops_the_run_with_its_file_named(tmp_pa
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        # --by is used by the json report given with --also
+        # --by is used by the json report given with --also, and by the markdown report
         (["-f", "markdown", "--also", "json=r.json", "--by", "hour"], None),
-        (["-f", "markdown", "--also", "junit=r.xml", "--by", "hour"], "--by is not used"),
+        (["-f", "markdown", "--also", "junit=r.xml", "--by", "hour"], None),
+        (["-f", "github", "--also", "junit=r.xml", "--by", "hour"], "--by is not used"),
         # a file named for another format than the one given with it
         (["--also", "markdown=report.html"], "report.html gets the markdown report; --also html=report.html writes"),
     ],
