@@ -9,15 +9,14 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, table_cell, text
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
-    far_off_words,
-    gap_words,
-    resolution_words,
+    rules_over_time_words,
     starts_where_first_seen,
+    summary_gap_words,
     timeline_record,
     unmeasured_words,
     where,
 )
-from hotjar_cli.report.wording import counted, gate_word, outcomes_said, read_from
+from hotjar_cli.report.wording import gate_word, outcomes_said, read_from
 
 SIGNS = {Mark.KEPT: " ", Mark.DROPPED: "-", Mark.COERCED: "~"}
 
@@ -95,12 +94,7 @@ def _when_each_rule_occurs(report: Report) -> str:
         (rule_code, record["rules"][rule_code]) for rule_code in sorted(summary.rules) if rule_code in record["rules"]
     ]
     if rows:
-        far_off = f"; {far_off_words(record)}" if record["far_off"] is not None else ""
-        untimed = record["untimed"]["events"]
-        unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
-        said.append(
-            f"\n**When each rule occurs** ({text(f'event time, {resolution_words(record, by)}{far_off}{unread}')})\n"
-        )
+        said.append(f"\n**When each rule occurs** ({text(rules_over_time_words(record, by))})\n")
         said.append("\n| rule | since | last seen | started |\n| --- | --- | --- | --- |\n")
         for rule_code, rule in rows:
             started = "<br>".join(
@@ -110,13 +104,7 @@ def _when_each_rule_occurs(report: Report) -> str:
             since, last = (table_cell(where(rule[seen], code)) for seen in ("first_seen", "last_seen"))
             said.append(f"| `{rule_code}` {rule['name']} | {since} | {last} | {started} |\n")
         said.extend(f"\n{text(words)}.\n" for words in unmeasured_words(record))
-    gaps = gap_words(
-        record["buckets"],
-        record["by"],
-        record["far_off"] is not None,
-        filtered=bool(summary.filtered),
-        unread=len(summary.errors),
-    )
+    gaps = summary_gap_words(record, summary)
     if gaps:
         said.append(f"\n{text(gaps)}.\n")
     return "".join(said)

@@ -599,6 +599,23 @@ def resolution_words(timeline: dict[str, Any], by: str) -> str:
     return f"by {timeline['by']}{coarser}"
 
 
+def rules_over_time_words(timeline: dict[str, Any], by: str) -> str:
+    """`event time, by day; 8 events with no readable event time`: what the table of when each rule occurs is over,
+    as the text and Markdown reports title it (with the far-off clocks left out, `far_off_words`)."""
+    far_off = f"; {far_off_words(timeline)}" if timeline["far_off"] is not None else ""
+    untimed = timeline["untimed"]["events"]  # said, as the HTML report says it: they are in no row's times
+    unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
+    return f"event time, {resolution_words(timeline, by)}{far_off}{unread}"
+
+
+def summary_gap_words(timeline: dict[str, Any], summary: Summary) -> str:
+    """`gap_words` for a run's timeline record and summary: its filters and its files not read to their end."""
+    far_off = timeline["far_off"] is not None
+    return gap_words(
+        timeline["buckets"], timeline["by"], far_off, filtered=bool(summary.filtered), unread=len(summary.errors)
+    )
+
+
 _APPLIES_TO_WORDS: Final = {
     "identify": "identifies",
     "track": "tracks",

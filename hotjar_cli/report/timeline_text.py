@@ -13,15 +13,13 @@ from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import (
-    far_off_words,
-    gap_words,
-    resolution_words,
+    rules_over_time_words,
     starts_where_first_seen,
+    summary_gap_words,
     timeline_record,
     unmeasured_words,
     where,
 )
-from hotjar_cli.report.wording import counted
 
 TIME_WIDTH = len("2024-04-02T09:41:05.618Z")
 """A column that shows an event time is never narrower: a time folded across two lines reads as two."""
@@ -40,18 +38,14 @@ def since_lines(report: Report, console: Console | None = None) -> Iterator[Rend
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):
             yield Flow(words(said), indent=2)
-    far_off, filtered, unread = record["far_off"] is not None, bool(summary.filtered), len(summary.errors)
-    gaps = gap_words(record["buckets"], record["by"], far_off, filtered=filtered, unread=unread)
+    gaps = summary_gap_words(record, summary)
     if gaps:
         yield Flow(words(gaps), indent=2)
 
 
 def _rule_lines(summary: Summary, record: dict[str, Any], by: str, console: Console | None) -> Iterator[RenderableType]:
     """The rules' table (or each rule's sightings stacked, on a narrow `console`)."""
-    far_off = f"; {far_off_words(record)}" if record["far_off"] is not None else ""
-    untimed = record["untimed"]["events"]  # said, as the HTML report says it: they are in no row's times
-    unread = f"; {counted(untimed, 'event')} with no readable event time" if untimed else ""
-    title = f"When each rule occurs (event time, {resolution_words(record, by)}{far_off}{unread})"
+    title = f"When each rule occurs ({rules_over_time_words(record, by)})"
     rows = [(code, record["rules"][code]) for code in sorted(summary.rules) if code in record["rules"]]
     table = Table()  # its title on a line of its own: as a table's title, Rich pads it to the table's width
     table.add_column("rule", no_wrap=True)
