@@ -9,10 +9,9 @@ from hotjar_cli.report.interface import Report, Reporter
 from hotjar_cli.report.markdown_escape import code, code_block, table_cell, text
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import (
+    report_timeline,
     rules_over_time_words,
-    starts_where_first_seen,
     summary_gap_words,
-    timeline_record,
     unmeasured_words,
     where,
 )
@@ -85,10 +84,9 @@ def _when_each_rule_occurs(report: Report) -> str:
     events. Nothing without it, even when another report of the run collected it: the report of a CI step stays as
     short as it was."""
     summary, by = report.summary, report.by
-    views = summary.views
-    if views is None or views.timeline is None or not report.by_given:
+    record = report_timeline(report) if report.by_given else None
+    if record is None:
         return ""
-    record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary))
     said = []
     rows = [
         (rule_code, record["rules"][rule_code]) for rule_code in sorted(summary.rules) if rule_code in record["rules"]

@@ -21,7 +21,7 @@ from hotjar_cli.core.views import SiteNames
 from hotjar_cli.core.visible import json_unsafe_at, visible_json_utf8
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import redact_example
-from hotjar_cli.report.site_view import inventory_record, starts_where_first_seen, timeline_record
+from hotjar_cli.report.site_view import inventory_record, report_timeline, starts_where_first_seen, timeline_record
 
 
 def write_document(record: dict[str, Any], out: TextIO) -> None:
@@ -178,9 +178,9 @@ def report_record(report: Report) -> dict[str, Any]:
             "reasons": list(verdict.reasons),
         },
     }
-    if summary.views is not None and summary.views.timeline is not None:
-        starts = starts_where_first_seen(report.limits, report.site_names, summary)
-        record["timeline"] = timeline_record(summary.views.timeline, report.by, starts)  # the loss over time
+    timeline = report_timeline(report)  # the loss over time
+    if timeline is not None:
+        record["timeline"] = timeline
     return record
 
 

@@ -37,6 +37,7 @@ from hotjar_cli.core.timeline import (
 )
 from hotjar_cli.core.views import SiteNames
 from hotjar_cli.report.families import families_record, filled
+from hotjar_cli.report.interface import Report
 from hotjar_cli.report.redact import masked_name
 from hotjar_cli.report.wording import counted, filtered_out, listed, stopped_words
 
@@ -712,6 +713,16 @@ def starts_where_first_seen(limits: Limits, known: SiteNames, summary: Summary) 
         if has_room:
             starts[code] = summary.first_found.get(code)
     return starts
+
+
+def report_timeline(report: Report) -> dict[str, Any] | None:
+    """The time series of a `validate` run as its reports show it (`timeline_record`, a site limit starting where
+    first met), None when the run collected none."""
+    views = report.summary.views
+    if views is None or views.timeline is None:
+        return None
+    starts = starts_where_first_seen(report.limits, report.site_names, report.summary)
+    return timeline_record(views.timeline, report.by, starts)
 
 
 def timeline_record(timeline: Timeline, by: str, first_seen_starts: dict[str, Seen | None]) -> dict[str, Any]:

@@ -13,10 +13,9 @@ from hotjar_cli.core.visible import visible
 from hotjar_cli.report.interface import Report
 from hotjar_cli.report.layout import Flow, fits, words
 from hotjar_cli.report.site_view import (
+    report_timeline,
     rules_over_time_words,
-    starts_where_first_seen,
     summary_gap_words,
-    timeline_record,
     unmeasured_words,
     where,
 )
@@ -30,10 +29,9 @@ def since_lines(report: Report, console: Console | None = None) -> Iterator[Rend
     its first example; on a `console` too narrow for that table, each rule's sightings stacked under it. Then the
     spans of event time without events (`gap_words`). Nothing when the run collected no timeline."""
     summary, by = report.summary, report.by
-    views = summary.views
-    if views is None or views.timeline is None:
+    record = report_timeline(report)
+    if record is None:
         return
-    record = timeline_record(views.timeline, by, starts_where_first_seen(report.limits, report.site_names, summary))
     if summary.rules:
         yield from _rule_lines(summary, record, by, console)
         for said in unmeasured_words(record):
