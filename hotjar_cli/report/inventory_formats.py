@@ -88,6 +88,12 @@ BUDGETS = (("attribute budget", "attributes", "--known-attributes"), ("event bud
 """Each budget's label, its kind in the inventory's record, and the option that names what the site held before."""
 
 
+def _once(words: str | None, said: str | None) -> tuple[str | None, str | None]:
+    """`words` to say under a budget, None when the budget before said the same (the slots of both are then the site's
+    as of one time, told once), and what the next budget compares with."""
+    return (None if words is not None and words == said else words), (words or said)
+
+
 def _listed(kind: dict[str, Any]) -> list[dict[str, Any]]:
     """The names the text and Markdown inventories list, in `listing_order`: up to `TOP` of those whose data was
     lost (`lost_listed`), then up to `TOP` kept ones, the most frequent first."""
@@ -172,11 +178,13 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, co
         *(fitted(f"{no_message}.") if (no_message := no_message_words(record)) else []),
         *_incomplete_lines(record, fitted),
     ]
+    as_of_said = None
     for label, key, option in BUDGETS:
         budget = record[key]["budget"]
         text = budget_line(label, budget, span=record["span"], filtered=filtered, option=option)
         lines += _styled(fitted(text), "bold red" if budget["full"] else "bold", 0, len(label))
-        for said in filter(None, [as_of_words(budget, record, filtered), order_words(record[key])]):
+        as_of, as_of_said = _once(as_of_words(budget, record, filtered), as_of_said)
+        for said in filter(None, [as_of, order_words(record[key])]):
             lines += fitted(said)
     lines += _families_lines(record["events"], fitted)
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
@@ -494,15 +502,13 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
     filtered = bool(record["summary"].get("filtered"))
+    as_of_said = None
     for label, key, option in BUDGETS:
         budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
         # Our words, counts and times only, as the budget's line: written as they are, as the span's times are.
         # Escaped, they read `read\: the` and a time of backslashes wherever the Markdown is read unrendered.
-        said = [
-            f"{words}."
-            for words in (as_of_words(record[key]["budget"], record, filtered), order_words(record[key]))
-            if words
-        ]
+        as_of, as_of_said = _once(as_of_words(record[key]["budget"], record, filtered), as_of_said)
+        said = [f"{words}." for words in (as_of, order_words(record[key])) if words]
         # One paragraph of the list item: the budget a sentence of its own, or the next one runs on from it.
         lines += [f"- {budget}{'.' if said else ''}", *(f"  {sentence}" for sentence in said)]
     families = families_words(record["events"])

@@ -1615,6 +1615,17 @@ def test_a_site_full_after_the_window_says_its_slots_are_the_sites_after_it(tmp_
     assert "the latest event read" not in out
 
 
+def test_the_time_the_slots_are_of_is_said_once_when_both_budgets_are_of_it() -> None:
+    # Both budgets of the sample fill before the events --until leaves out: the same sentence stood under each, one
+    # line after the other, and read as a report printed twice.
+    for format in ("text", "markdown"):
+        out = " ".join(
+            cli("inventory", "sample_events/", "--format", format, "--until", "2024-04-03T12:00:00Z")[1].split()
+        )
+        assert out.count("The slots used are the site's as of 2024-04-04T04:26:56.000Z, the latest event read") == 1
+        assert out.count("full since") == 2, format  # both budgets are there, full
+
+
 def test_the_markdown_inventory_shows_the_time_the_slots_are_of_as_it_shows_the_span(tmp_path: Path) -> None:
     # The time was escaped character by character (`2024\-03\-21T23\:00...`), and our own colon with it, where the
     # span's times above it read plainly.
