@@ -403,13 +403,21 @@ def test_a_rule_whose_findings_have_no_event_time_says_so_instead_of_a_flat_char
     assert "no event time" in card.inner_text().lower()
 
 
+@pytest.fixture(scope="module")
+def samples_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The samples' page and inventory, made once for the tests that read them: each opens the page afresh."""
+    report = tmp_path_factory.mktemp("samples") / "report.html"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(ROOT)
+        cli("validate", "sample_events/", "--format", "html", "-o", report)
+        _, out = cli("inventory", "sample_events/", "--format", "json")
+    return report, json.loads(out)
+
+
 @pytest.fixture
-def samples_page(tmp_path: Path, open_report: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, Any]]:
-    monkeypatch.chdir(ROOT)
-    report = tmp_path / "report.html"
-    cli("validate", "sample_events/", "--format", "html", "-o", report)
-    _, out = cli("inventory", "sample_events/", "--format", "json")
-    return open_report(report).page, json.loads(out)
+def samples_page(samples_report: tuple[Path, dict[str, Any]], open_report: Any) -> tuple[Any, dict[str, Any]]:
+    report, inventory = samples_report
+    return open_report(report).page, inventory
 
 
 def cells(page: Any, index: int) -> list[str | None]:
