@@ -193,11 +193,13 @@ def test_a_least_input_that_is_not_a_number_of_bytes_is_refused(monkeypatch: pyt
         parallel.parallel_min_bytes()
 
 
-def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path) -> None:
+def test_the_command_line_prints_the_same_bytes_for_any_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Local processes for a file of a few megabytes, as for one past the least input they start for by default.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")
     big = tmp_path / "big.jsonl"
     chunk = site_limit_log(4000, 400, 4)
     with open(big, "w", encoding="utf-8") as file:
-        while file.tell() < parallel.PARALLEL_MIN_BYTES + 1_000_000:
+        while file.tell() < 3_000_000:
             file.write(chunk)
     outputs = {}
     for jobs in ("1", "2"):
