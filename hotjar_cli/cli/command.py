@@ -273,6 +273,11 @@ def say_charts_left_out(talk: Talk, format: str) -> None:
         talk.say(f"hotjar-cli: the page leaves out its charts, which need the html extra: {INSTALL_HINT}")
 
 
+def say_by_not_used(talk: Talk, formats: str) -> None:
+    """Say that `--by` was given to formats (`text`, `jsonl or junit`) that show no loss over time."""
+    talk.say(f"hotjar-cli: --format {formats} does not show the loss over time, so --by is not used")
+
+
 def not_read_besides(option: str, path: Path | None, read: dict[str, Path | None]) -> None:
     """UsageError when a file the replay writes as it goes (a dead-letter file, a checkpoint) is one of the other
     files it `read` (see `read_as`), which it would replace."""

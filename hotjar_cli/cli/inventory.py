@@ -20,6 +20,7 @@ from hotjar_cli.cli.command import (
     output_path,
     progress_bar,
     result_known,
+    say_by_not_used,
     say_charts_left_out,
     say_done,
     say_errors,
@@ -45,6 +46,7 @@ from hotjar_cli.cli.options import (
     Paths,
     ProgressOption,
     Quiet,
+    Resolution,
     Scheduler,
     Since,
     StdinFilename,
@@ -101,6 +103,13 @@ def inventory(
         bool | None,
         typer.Option("--redact/--no-redact", help="Mask event names a rule found fault with.", show_default=False),
     ] = None,
+    by: Annotated[
+        Resolution | None,
+        typer.Option(
+            help="The buckets of event time the html page's charts are drawn in \\[default: day].",
+            show_default=False,
+        ),
+    ] = None,
     since: Since = None,
     until: Until = None,
     type: Types = None,
@@ -153,6 +162,8 @@ def inventory(
         skip_after_window=False,
         allow_empty=empty_allowed,
     )
+    if by is not None and format is not InventoryFormat.HTML:
+        say_by_not_used(talk, format.value)
     settings = InventorySettings(
         common=add_site_view(common, inventory_views(format), known_attributes, known_events, talk),
         engine=build_engine(engine, scheduler, jobs),
@@ -165,6 +176,7 @@ def inventory(
         color=color.forced,
         progress=progress,
         allow_empty=empty_allowed,
+        by=by.value if by is not None else "day",
     )
     return execute(settings, talk)
 
@@ -184,6 +196,8 @@ class InventorySettings:
     progress: bool | None
     allow_empty: bool = False
     """Whether an input with no event to list (none read, none the filters keep, none but unreadable lines) passes."""
+    by: str = "day"
+    """The buckets of event time the html page's charts are drawn in (`Resolution`)."""
 
 
 def execute(settings: InventorySettings, talk: Talk) -> int:
@@ -202,7 +216,7 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
         empty = nothing_to(summary, "list", settings.allow_empty)
         code = EXIT_ERROR if summary.errors or empty is not None else 0
         with result_known(code), collector_paused():
-            document = inventory_document(summary, settings.redact, run.limits)
+            document = inventory_document(summary, settings.redact, run.limits, settings.by)
             escaped = 0
             # A file named by -o holds the names exactly: no terminal reads it. A terminal named by -o (/dev/tty,
             # /dev/stdout on one) is written through, and acts on them as standard output's would.

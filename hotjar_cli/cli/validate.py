@@ -25,6 +25,7 @@ from hotjar_cli.cli.command import (
     output_path,
     progress_bar,
     result_known,
+    say_by_not_used,
     say_charts_left_out,
     say_done,
     say_errors,
@@ -472,8 +473,7 @@ def unused_options(formats: list[Format], by: Resolution | None, talk: Talk, exa
                 f"there (--format text or json shows {example_limit})"
             )
     if by is not None and not (SITE_VIEW_FORMATS | BY_ONLY_FORMATS).intersection(formats):
-        named = " or ".join(sorted({format.value for format in formats}))
-        talk.say(f"hotjar-cli: --format {named} does not show the loss over time, so --by is not used")
+        say_by_not_used(talk, " or ".join(sorted({format.value for format in formats})))
 
 
 def site_views(formats: list[Format], by: Resolution | None) -> frozenset[View]:

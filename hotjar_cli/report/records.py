@@ -236,8 +236,9 @@ def rule_record(rule: Rule) -> dict[str, Any]:
     }
 
 
-def inventory_document(summary: Summary, redact: bool, limits: Limits) -> dict[str, Any]:
-    """The whole `inventory --format json` document."""
+def inventory_document(summary: Summary, redact: bool, limits: Limits, by: str = "day") -> dict[str, Any]:
+    """The whole `inventory --format json` document; with the time series by `by` when the run collected it (for
+    the html page's charts)."""
     assert summary.views is not None and summary.views.inventory is not None
     record: dict[str, Any] = {"tool": "hotjar-cli", "version": __version__, "summary": summary_record(summary)}
     inventory = summary.views.inventory
@@ -246,6 +247,6 @@ def inventory_document(summary: Summary, redact: bool, limits: Limits) -> dict[s
     if summary.views.timeline is not None:
         known = SiteNames(inventory.attributes.known, inventory.events.known)
         record["timeline"] = timeline_record(
-            summary.views.timeline, "day", starts_where_first_seen(limits, known, summary)
+            summary.views.timeline, by, starts_where_first_seen(limits, known, summary)
         )
     return record

@@ -272,7 +272,7 @@ def test_a_mistyped_option_is_answered_with_the_one_meant_or_none(command: str, 
         ("validate", "--f", "Did you mean '--fail-on' or '--format'?"),
         ("inventory", "--know", "Did you mean '--known-attributes' or '--known-events'?"),
         ("validate", "--dry-run", ": it is an option of `hotjar-cli replay`"),
-        ("inventory", "--by", ": it is an option of `hotjar-cli validate`"),
+        ("inventory", "--examples", ": it is an option of `hotjar-cli validate`"),
         ("replay", "--redact", ": it is an option of `hotjar-cli validate` and `hotjar-cli inventory`"),
     ],
 )

@@ -1615,6 +1615,31 @@ def test_a_site_full_after_the_window_says_its_slots_are_the_sites_after_it(tmp_
     assert "the latest event read" not in out
 
 
+def test_by_hour_draws_the_pages_charts_by_the_hour_and_the_other_formats_say_they_do_not_use_it() -> None:
+    # `inventory --format html --by hour` was refused ("an option of hotjar-cli validate"), though the page charts
+    # the loss over time as validate's does, by the day only.
+    code, page, _ = cli("inventory", "sample_events/", "--format", "html", "--by", "hour")
+    found = re.search(r'<script[^>]*id="report-data"[^>]*>(.*?)</script>', page, re.S)
+    assert code == 0 and found is not None
+    timeline = json.loads(found.group(1))["timeline"]
+    series = json.loads(cli("validate", "sample_events/", "--format", "json", "--by", "hour")[1])["timeline"]
+    assert timeline["by"] == series["by"] == "hour"
+    assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == [
+        (bucket["start"], bucket["events"]) for bucket in series["buckets"]
+    ]
+    days = re.search(
+        r'<script[^>]*id="report-data"[^>]*>(.*?)</script>', cli("inventory", "sample_events/", "-f", "html")[1], re.S
+    )
+    assert days is not None and json.loads(days.group(1))["timeline"]["by"] == "day"
+    for format in ("text", "json", "csv", "markdown"):
+        code, out, err = cli("inventory", "sample_events/", "--format", format, "--by", "hour")
+        assert code == 0 and out == cli("inventory", "sample_events/", "--format", format)[1], format
+        assert (
+            err.splitlines()[0]
+            == f"hotjar-cli: --format {format} does not show the loss over time, so --by is not used"
+        )
+
+
 def test_the_time_the_slots_are_of_is_said_once_when_both_budgets_are_of_it() -> None:
     # Both budgets of the sample fill before the events --until leaves out: the same sentence stood under each, one
     # line after the other, and read as a report printed twice.

@@ -816,7 +816,9 @@ def x_ticks(page: Any, chart: str) -> list[str]:
 
 @pytest.mark.parametrize("times", EDGES_OF_TIME.values(), ids=EDGES_OF_TIME)
 @pytest.mark.parametrize(
-    "command", [["validate", "--by", "day"], ["validate", "--by", "hour"], ["inventory"]], ids=" ".join
+    "command",
+    [["validate", "--by", "day"], ["validate", "--by", "hour"], ["inventory"], ["inventory", "--by", "hour"]],
+    ids=" ".join,
 )
 def test_an_html_report_of_events_in_the_year_1_or_the_year_9999_is_written_and_charts_every_bucket(
     tmp_path: Path, open_report: Any, times: list[str], command: list[str]
