@@ -107,23 +107,12 @@ def order_words(kind: dict[str, Any]) -> str | None:
     only after the site filled (`offered_from_first`): such names are counted apart, as "up to" so many more, and
     only beside names known to be sent before it, so that logs in the order of their times, where a name turned away
     was offered only after the site filled, are not said to be out of it. Every human format of the inventory says
-    it in these words (the Markdown one unescaped: no text from the input is in them)."""
-    filled = kind["budget"]["filled_at"]
-    if filled is None or filled["time"] is None:
+    it in these words (the Markdown one unescaped: no text from the input is in them), from the JSON's counts
+    (`turned_away_before_fill`)."""
+    early = kind["budget"]["turned_away_before_fill"]
+    if early is None or not early["sent"]:
         return None
-    full_since = datetime.fromisoformat(filled["time"])
-    early = [
-        row
-        for row in kind["names"]
-        if row["fate"] == "turned-away"
-        and row["first_seen"] is not None
-        and row["first_seen"]["time"] is not None
-        and datetime.fromisoformat(row["first_seen"]["time"]) < full_since
-    ]  # times as the inventory writes them: ISO 8601, in UTC
-    sent = sum(1 for row in early if offered_from_first(row))
-    if not sent:
-        return None
-    unsure = len(early) - sent
+    sent, unsure = early["sent"], early["unsure"]
     words = (
         f"{'At least ' if unsure else ''}{counted(sent, 'name')} turned away {'was' if sent == 1 else 'were'} "
         "first sent before the site filled up, by event time"
@@ -141,6 +130,26 @@ def order_words(kind: dict[str, Any]) -> str | None:
         "here (one source of an archive after another?); give the logs in the order Hotjar received them for the "
         "slots it gave"
     )
+
+
+def turned_away_before_fill(filled: dict[str, Any] | None, rows: list[dict[str, Any]]) -> dict[str, int] | None:
+    """The names listed that a full site turned away though they were first seen before it filled, by event time:
+    `sent`, those first sent then (`offered_from_first`), and `unsure`, those a value of which another rule dropped
+    there, so that where each was first offered is not known (see `order_words`). None while the site is not full,
+    or filled at no known time."""
+    if filled is None or filled["time"] is None:
+        return None
+    full_since = datetime.fromisoformat(filled["time"])
+    early = [
+        row
+        for row in rows
+        if row["fate"] == "turned-away"
+        and row["first_seen"] is not None
+        and row["first_seen"]["time"] is not None
+        and datetime.fromisoformat(row["first_seen"]["time"]) < full_since
+    ]  # times as the inventory writes them: ISO 8601, in UTC
+    sent = sum(1 for row in early if offered_from_first(row))
+    return {"sent": sent, "unsure": len(early) - sent}
 
 
 def offered_from_first(row: dict[str, Any]) -> bool:
@@ -441,6 +450,7 @@ def _names_record(
             # site the logs show at 84 slots for two weeks more "full" two days after it.
             start = latest if as_of is None else max(latest, as_of)
             budget["projected_fill"] = iso(round(start + budget["free"] / pace * WEEK))
+    budget["turned_away_before_fill"] = turned_away_before_fill(budget["filled_at"], rows)
     names_record: dict[str, Any] = {
         "budget": budget,
         "names": rows,

@@ -1430,11 +1430,22 @@ def test_names_turned_away_though_sent_before_the_site_filled_are_said(tmp_path:
         assert said in out.replace("\\", ""), format  # Markdown's escapes taken out
     markdown = " ".join(cli("inventory", tmp_path, "--max-events", "3", "--format", "markdown")[1].split())
     assert "read, which is not the order of their times here (one source of an archive after another?);" in markdown
+    # The JSON counts them, for a check that reads it (the attribute budget, never full, counts nothing).
+    record = json.loads(cli("inventory", tmp_path, "--max-events", "3", "--format", "json")[1])
+    assert record["events"]["budget"]["turned_away_before_fill"] == {"sent": 3, "unsure": 0}
+    assert record["attributes"]["budget"]["turned_away_before_fill"] is None
     # In time order, nothing to say.
-    code, out, _ = cli(
-        "inventory", tmp_path / "segment-logs" / "bapp", tmp_path / "segment-logs" / "Aweb", "--max-events", "3"
+    in_order = (
+        "inventory",
+        tmp_path / "segment-logs" / "bapp",
+        tmp_path / "segment-logs" / "Aweb",
+        "--max-events",
+        "3",
     )
+    code, out, _ = cli(*in_order)
     assert code == 0 and "first sent before the site filled up" not in out
+    budget = json.loads(cli(*in_order, "--format", "json")[1])["events"]["budget"]
+    assert budget["full"] and budget["turned_away_before_fill"] == {"sent": 0, "unsure": 0}
 
 
 def test_a_name_first_offered_after_the_site_filled_is_not_said_to_be_sent_before(tmp_path: Path) -> None:
@@ -1703,6 +1714,8 @@ def test_names_sent_before_the_site_filled_whose_other_values_a_rule_dropped_are
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", log, "--max-attributes", "88", "--format", format)[1].split())
         assert said in out.replace("\\", "").replace("At least", "at least"), format
+    budget = json.loads(cli("inventory", log, "--max-attributes", "88", "--format", "json")[1])["attributes"]["budget"]
+    assert budget["turned_away_before_fill"] == {"sent": 20, "unsure": 60}
     markdown = cli("inventory", log, "--max-attributes", "88", "--format", "markdown")[1].splitlines()
     budget = next(at for at, line in enumerate(markdown) if line.startswith("- Attribute budget: "))
     # One paragraph once rendered: the budget ends its sentence before the note under it begins its own.
