@@ -192,8 +192,8 @@ def validate(
     by: Annotated[
         Resolution | None,
         typer.Option(
-            help="The buckets of event time the loss over time is "
-            "shown in (text, json and html reports) \\[default: day].",
+            help="The buckets of event time the loss over time is shown in (text, json and html reports, and "
+            "markdown when given) \\[default: day].",
             show_default=False,
         ),
     ] = None,

@@ -211,8 +211,9 @@ SPEC_VIOLATION = Rule(
     message="Message breaks Segment's spec",
     what_it_does="Flags a message of a known type that breaks Segment's spec in a way the rules can "
     "check cheaply: neither `userId` nor `anonymousId`, a `messageId` that is not a string of at most "
-    "100 characters, or a `timestamp` that is not an ISO-8601 date and time (`2024-04-02T09:14:03.118Z`; "
-    "a date and at least hours and minutes). The report explains the message against the JSON Schemas in "
+    "100 characters, or a `timestamp` that is not an ISO-8601 date and time in the extended form "
+    "(`2024-04-02T09:14:03.118Z`: a date, `T` or a space, at least hours and minutes, any zone or none; the "
+    "basic form, `20240402T091403Z`, is flagged too). The report explains the message against the JSON Schemas in "
     "`schemas/`.",
     why_it_matters="Segment's API rejects a message with neither id or a longer `messageId`, so a log holding "
     "such messages was not written by Segment's pipeline as it stands, and Hotjar may never have seen them. "

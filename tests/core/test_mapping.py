@@ -20,7 +20,15 @@ from hotjar_cli.core.decode import (
 )
 from hotjar_cli.core.eventtime import event_seconds, iso
 from hotjar_cli.core.limits import MAX_SAFE_INTEGER, Limits
-from hotjar_cli.core.mapping import NAME_LENGTH_REMEMBERED, NAMES_REMEMBERED, Mapper, described, json_path, user_key
+from hotjar_cli.core.mapping import (
+    NAME_LENGTH_REMEMBERED,
+    NAMES_REMEMBERED,
+    TIMESTAMP_NOT_A_DATE_TIME,
+    Mapper,
+    described,
+    json_path,
+    user_key,
+)
 from hotjar_cli.core.model import Decision, Finding, Outcome
 from hotjar_cli.core.rules import RULES
 
@@ -1173,7 +1181,7 @@ def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> Non
     mapper = Mapper(Limits())
     good, bad = {**track(), "timestamp": "2020-04-10T21:07:00Z"}, {**track(), "timestamp": "10/04/2020 21:07"}
     found = [decide(message, mapper=mapper).findings for message in (good, bad, good, bad)]
-    detail = "timestamp is not an ISO-8601 date and time"
+    detail = "timestamp is not an ISO-8601 date and time in the extended form (2024-04-02T09:14:03.118Z)"
     assert found == [(), (Finding("HJ005", "$.timestamp", detail),), (), (Finding("HJ005", "$.timestamp", detail),)]
 
 
@@ -1195,12 +1203,12 @@ def test_a_timestamp_that_is_no_date_and_time_but_is_read_as_the_events_time_say
     # A date alone was said to be no date and time, while the time series placed the event at its midnight: the
     # finding says the time is read from it all the same, and which time (it said "a date alone as its midnight"
     # of `2024-03-10T12Z`, which the time series placed at noon).
-    detail = f"timestamp is not an ISO-8601 date and time; read as the event's time all the same: {read}"
+    detail = f"{TIMESTAMP_NOT_A_DATE_TIME}; read as the event's time all the same: {read}"
     message = {**track(), "timestamp": timestamp}
     assert decide(message).findings == (Finding("HJ005", "$.timestamp", detail),)
     assert iso(event_seconds(decode_fields(json.dumps(message).encode()))) == read  # where the time series puts it
     unread = {**track(), "timestamp": "2020-04-10T21:99:00Z", "receivedAt": "2020-04-11T00:00:00Z"}
-    assert decide(unread).findings == (Finding("HJ005", "$.timestamp", "timestamp is not an ISO-8601 date and time"),)
+    assert decide(unread).findings == (Finding("HJ005", "$.timestamp", TIMESTAMP_NOT_A_DATE_TIME),)
 
 
 def test_message_id_of_one_hundred_characters_is_fine() -> None:
