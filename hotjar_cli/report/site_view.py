@@ -183,6 +183,11 @@ def pace_words(
             f" (over {window['first']} to {window['last']}: {counted(outside, 'event')} "
             f"{'lies' if outside == 1 else 'lie'} outside it)"
         )
+    left_out = budget["pace_names_left_out"]
+    if words is not None and left_out:
+        words += (
+            f" (it counts {counted(left_out, 'name')} sent only by messages the filters left out, which take slots too)"
+        )
     if words is not None and budget["new_per_week"] is not None and option and not budget["known_before"]:
         words += f", every name in these logs taken as new to the site ({option} names those it held before)"
     return words
@@ -422,6 +427,7 @@ def _names_record(
         "new_per_week": None,
         "projected_fill": None,
         "pace_window": None,
+        "pace_names_left_out": None,
     }
     # A kind that took no new name measures no pace, so it names no window to measure one over.
     if window is not None and new and not budget["full"] and earliest is not None and latest is not None:
@@ -433,17 +439,20 @@ def _names_record(
     # when the run counted its messages, not when only messages the filters left out sent it (`held` holds no such
     # name): three untimed identifies made 30 names of three days 33.
     taken = (
-        sum(
-            1
+        [
+            name
             for name, seen in list(slots.items())[known:]
             if (earliest <= seen[0] <= latest if seen is not None and seen[0] is not None else name in held)
-        )
+        ]
         if earliest is not None and latest is not None
-        else 0
+        else []
     )
     if full_at is None and taken and earliest is not None and latest is not None and latest - earliest >= PACE_MIN_SPAN:
-        pace = taken / ((latest - earliest) / WEEK)
+        pace = len(taken) / ((latest - earliest) / WEEK)
         budget["new_per_week"] = _weekly_pace(pace)
+        # The site took them all the same: `--type track` gave the attributes a pace from the identifies it left out.
+        # Not known of a sample: `held` then holds only some of the names the run counted.
+        budget["pace_names_left_out"] = None if sampled else sum(1 for name in taken if name not in held)
         if budget["free"]:
             # From where the slots used are counted to: the messages the filters left out after the span the pace is
             # measured over still took slots (or took none), and projected from the span's end, `--until` made a

@@ -1651,6 +1651,37 @@ def test_by_hour_draws_the_pages_charts_by_the_hour_and_the_other_formats_say_th
         )
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pace_that_counts_names_only_the_messages_left_out_sent_says_so(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--type track` gave the attributes "7 new names a week, full on 2024-10-08" from the identifies it left out,
+    # beside a listing of no name the run counted, and no word of where the pace came from.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "week.jsonl"
+    messages = []
+    for day in range(1, 8):
+        messages.append(
+            {"type": "identify", "userId": "u1", "traits": {f"attr_{day}": 1}, "timestamp": f"2024-07-0{day}T10:00:00Z"}
+        )
+        messages.append({"type": "track", "userId": "u1", "event": "Clicked", "timestamp": f"2024-07-0{day}T11:00:00Z"})
+    log.write_text(lines_of(*messages))
+    tracks = ("inventory", log, "--type", "track", "--jobs", jobs)
+    record = json.loads(cli(*tracks, "--format", "json")[1])
+    # The span is that of the tracks: the six identifies within it took six slots, which the pace counts.
+    assert record["attributes"]["budget"]["new_per_week"] == 7.0
+    assert record["attributes"]["budget"]["pace_names_left_out"] == 6
+    assert record["events"]["budget"]["pace_names_left_out"] == 0
+    said = "(it counts 6 names sent only by messages the filters left out, which take slots too)"
+    for format in ("text", "markdown", "html"):
+        out = html.unescape(" ".join(cli(*tracks, "--format", format)[1].split()).replace("\\", ""))
+        assert f"7 new names a week, full on 2024-10-08 at that pace {said}" in out, format
+    # Unfiltered, the pace counts the names the run counted: nothing more to say.
+    whole = json.loads(cli("inventory", log, "--format", "json", "--jobs", jobs)[1])
+    assert whole["attributes"]["budget"]["pace_names_left_out"] == 0
+    assert "sent only by messages the filters left out" not in cli("inventory", log, "--jobs", jobs)[1]
+
+
 def test_the_time_the_slots_are_of_is_said_once_when_both_budgets_are_of_it() -> None:
     # Both budgets of the sample fill before the events --until leaves out: the same sentence stood under each, one
     # line after the other, and read as a report printed twice.
