@@ -72,7 +72,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk
 from hotjar_cli.core.gate import EXIT_ERROR, nothing_to
 from hotjar_cli.core.views import View
-from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv, write_text
+from hotjar_cli.report.inventory_formats import WRITERS, InventoryFormat, write_csv, write_html, write_text
 from hotjar_cli.report.records import inventory_document
 from hotjar_cli.report.site_view import no_message_words
 from hotjar_cli.report.wording import counted
@@ -227,6 +227,8 @@ def execute(settings: InventorySettings, talk: Talk) -> int:
                 escaped = write_csv(document, written, exact=exact)
             elif settings.format is InventoryFormat.TEXT:
                 write_text(document, written, color=settings.color)
+            elif settings.format is InventoryFormat.HTML:
+                write_html(document, written, settings.by)
             else:
                 WRITERS[settings.format](document, written)
             written.flush()

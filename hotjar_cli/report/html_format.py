@@ -864,8 +864,8 @@ def validate_page(report: Report) -> str:
     return page("hotjar-cli validate", sections, data)
 
 
-def inventory_page(record: dict[str, Any]) -> str:
-    """The page of `inventory --format html`."""
+def inventory_page(record: dict[str, Any], by: str = "day") -> str:
+    """The page of `inventory --format html`, its charts asked for `by` (`--by`)."""
     summary = record["summary"]
     sections = [
         "<h1>The Hotjar site's names</h1>",
@@ -880,7 +880,7 @@ def inventory_page(record: dict[str, Any]) -> str:
         sections.append(f'<div class="verdict failed">{_e(incomplete)}:<ul>{unread}</ul></div>')
     timeline = record.get("timeline")
     if timeline is not None:
-        sections += _timeline_sections(_charted(timeline, summary), "day", record)  # an inventory has no --by
+        sections += _timeline_sections(_charted(timeline, summary), by, record)
     sections += _site_sections(record, bool(summary.get("filtered")))
     return page("hotjar-cli inventory", sections, {"summary": summary, "timeline": timeline})
 

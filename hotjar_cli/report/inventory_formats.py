@@ -559,11 +559,12 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
     out.write("\n".join(lines) + "\n")
 
 
-def write_html(record: dict[str, Any], out: TextIO) -> None:
-    """The self-contained HTML page (see `hotjar_cli.report.html_format`)."""
+def write_html(record: dict[str, Any], out: TextIO, by: str = "day") -> None:
+    """The self-contained HTML page (see `hotjar_cli.report.html_format`); `by`: the buckets its charts were asked
+    for (`--by`), which the span may have made coarser."""
     from hotjar_cli.report.html_format import inventory_page
 
-    out.write(inventory_page(record))
+    out.write(inventory_page(record, by))
 
 
 WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], object]] = {

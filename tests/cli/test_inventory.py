@@ -1633,6 +1633,8 @@ def test_by_hour_draws_the_pages_charts_by_the_hour_and_the_other_formats_say_th
     found = re.search(r'<script[^>]*id="report-data"[^>]*>(.*?)</script>', page, re.S)
     assert code == 0 and found is not None
     timeline = json.loads(found.group(1))["timeline"]
+    # As asked, not as if days were asked and the span had made them hours ("days would be too many buckets").
+    assert "<h2>Outcomes over time (by hour)</h2>" in page
     series = json.loads(cli("validate", "sample_events/", "--format", "json", "--by", "hour")[1])["timeline"]
     assert timeline["by"] == series["by"] == "hour"
     assert [(bucket["start"], bucket["events"]) for bucket in timeline["buckets"]] == [
