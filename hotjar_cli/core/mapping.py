@@ -629,10 +629,10 @@ def unknown_type_detail(kind: Any) -> str:
     return f"type is {json_type(kind)}, not a string"
 
 
-EXTENDED_FORM: Final = "in the extended form (2024-04-02T09:14:03.118Z)"
-"""The form of ISO 8601 Segment's spec shows, and the only one a `timestamp` meets it in (`eventtime.is_date_time`): the
-basic form (`20240402T091403Z`) is ISO 8601 too."""
-TIMESTAMP_NOT_A_DATE_TIME: Final = f"timestamp is not an ISO-8601 date and time {EXTENDED_FORM}"
+SEGMENT_FORM: Final = "in the form Segment's spec shows (2024-04-02T09:14:03.118Z)"
+"""The form a `timestamp` meets the spec in (`eventtime.is_date_time`: a date written `2024-04-02`, `T` or a space,
+then a time), said so rather than "ISO 8601": the basic form (`20240402T091403Z`) is ISO 8601 too, and is flagged."""
+TIMESTAMP_NOT_A_DATE_TIME: Final = f"timestamp is not a date and time {SEGMENT_FORM}"
 """The detail of spec-violation for a `timestamp` text that is not one (`eventtime.is_date_time`)."""
 TIMESTAMP_READ_ALL_THE_SAME: Final = f"{TIMESTAMP_NOT_A_DATE_TIME}; read as the event's time all the same: "
 """The detail for such a text that the event's time is read from (`eventtime.read_time_text`), followed by that

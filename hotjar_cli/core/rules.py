@@ -211,10 +211,10 @@ SPEC_VIOLATION = Rule(
     message="Message breaks Segment's spec",
     what_it_does="Flags a message of a known type that breaks Segment's spec in a way the rules can "
     "check cheaply: neither `userId` nor `anonymousId`, a `messageId` that is not a string of at most "
-    "100 characters, or a `timestamp` that is not an ISO-8601 date and time in the extended form "
-    "(`2024-04-02T09:14:03.118Z`: a date, `T` or a space, at least hours and minutes, any zone or none; the "
-    "basic form, `20240402T091403Z`, is flagged too). The report explains the message against the JSON Schemas in "
-    "`schemas/`.",
+    "100 characters, or a `timestamp` that is not a date and time in the form Segment's spec shows "
+    "(`2024-04-02T09:14:03.118Z`: a date written `2024-04-02`, `T` or a space, at least hours and minutes, any "
+    "zone or none; the basic form of ISO 8601, `20240402T091403Z`, is flagged). The report explains the message "
+    "against the JSON Schemas in `schemas/`.",
     why_it_matters="Segment's API rejects a message with neither id or a longer `messageId`, so a log holding "
     "such messages was not written by Segment's pipeline as it stands, and Hotjar may never have seen them. "
     "An event whose `timestamp` is not a time is placed in time by its `originalTimestamp` or `receivedAt`, "

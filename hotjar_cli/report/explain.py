@@ -16,7 +16,7 @@ import orjson
 
 from hotjar_cli.core.eventtime import is_date_time
 from hotjar_cli.core.jsvalues import js_string
-from hotjar_cli.core.mapping import EXTENDED_FORM, MESSAGE_TYPES, json_path
+from hotjar_cli.core.mapping import MESSAGE_TYPES, SEGMENT_FORM, json_path
 from hotjar_cli.core.visible import quoted
 
 MAX_LINES = 10
@@ -166,7 +166,7 @@ def _describe(error: Any, redact: bool) -> Iterator[tuple[str, str]]:
         bound = "at least" if keyword == "minLength" else "at most"
         yield path, f"is {len(value):,} characters long; {bound} {expected:,} allowed"
     elif keyword == "format":
-        what = f"an ISO-8601 date-time {EXTENDED_FORM}" if expected == "date-time" else f"a valid {expected}"
+        what = f"a date-time {SEGMENT_FORM}" if expected == "date-time" else f"a valid {expected}"
         yield path, f"{_show(value, redact)} is not {what}"
     elif keyword in ("anyOf", "oneOf") and isinstance(error.schema, dict) and error.schema.get("description"):
         yield path, str(error.schema["description"])

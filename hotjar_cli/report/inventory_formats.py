@@ -88,10 +88,14 @@ BUDGETS = (("attribute budget", "attributes", "--known-attributes"), ("event bud
 """Each budget's label, its kind in the inventory's record, and the option that names what the site held before."""
 
 
-def _once(words: str | None, said: str | None) -> tuple[str | None, str | None]:
-    """`words` to say under a budget, None when the budget before said the same (the slots of both are then the site's
-    as of one time, told once), and what the next budget compares with."""
-    return (None if words is not None and words == said else words), (words or said)
+def _as_of(record: dict[str, Any], filtered: bool) -> tuple[list[str | None], str | None]:
+    """The time the site's slots are of (`as_of_words`) to say under each budget of `BUDGETS`, and, when both budgets
+    would say the same, nothing under either but that once, after both: said under the first, it read as of that
+    budget alone."""
+    said = [as_of_words(record[key]["budget"], record, filtered) for _, key, _ in BUDGETS]
+    if said[0] is not None and all(words == said[0] for words in said):
+        return [None] * len(said), said[0]
+    return said, None
 
 
 def _listed(kind: dict[str, Any]) -> list[dict[str, Any]]:
@@ -178,14 +182,15 @@ def write_text(record: dict[str, Any], out: TextIO, width: int | None = None, co
         *(fitted(f"{no_message}.") if (no_message := no_message_words(record)) else []),
         *_incomplete_lines(record, fitted),
     ]
-    as_of_said = None
-    for label, key, option in BUDGETS:
+    as_of, as_of_both = _as_of(record, filtered)
+    for (label, key, option), as_of_one in zip(BUDGETS, as_of, strict=True):
         budget = record[key]["budget"]
         text = budget_line(label, budget, span=record["span"], filtered=filtered, option=option)
         lines += _styled(fitted(text), "bold red" if budget["full"] else "bold", 0, len(label))
-        as_of, as_of_said = _once(as_of_words(budget, record, filtered), as_of_said)
-        for said in filter(None, [as_of, order_words(record[key])]):
+        for said in filter(None, [as_of_one, order_words(record[key])]):
             lines += fitted(said)
+    if as_of_both is not None:
+        lines += fitted(as_of_both)
     lines += _families_lines(record["events"], fitted)
     for label, key in (("Attributes", "attributes"), ("Events", "events")):
         kind = record[key]
@@ -502,15 +507,16 @@ def write_markdown(record: dict[str, Any], out: TextIO) -> None:
             lines.append(f"> - {code(place)}: {text(why)}")
         lines.append("")
     filtered = bool(record["summary"].get("filtered"))
-    as_of_said = None
-    for label, key, option in BUDGETS:
+    as_of, as_of_both = _as_of(record, filtered)
+    for (label, key, option), as_of_one in zip(BUDGETS, as_of, strict=True):
         budget = budget_line(label.capitalize(), record[key]["budget"], code, record["span"], filtered, option)
         # Our words, counts and times only, as the budget's line: written as they are, as the span's times are.
         # Escaped, they read `read\: the` and a time of backslashes wherever the Markdown is read unrendered.
-        as_of, as_of_said = _once(as_of_words(record[key]["budget"], record, filtered), as_of_said)
-        said = [f"{words}." for words in (as_of, order_words(record[key])) if words]
+        said = [f"{words}." for words in (as_of_one, order_words(record[key])) if words]
         # One paragraph of the list item: the budget a sentence of its own, or the next one runs on from it.
         lines += [f"- {budget}{'.' if said else ''}", *(f"  {sentence}" for sentence in said)]
+    if as_of_both is not None:
+        lines += ["", f"{as_of_both}."]  # a paragraph after the list, of both budgets
     families = families_words(record["events"])
     if families is not None:
         lines += ["", f"{text(families)}:", ""]

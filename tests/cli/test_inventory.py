@@ -1693,6 +1693,8 @@ def test_the_time_the_slots_are_of_is_said_once_when_both_budgets_are_of_it() ->
         )
         assert out.count("The slots used are the site's as of 2024-04-04T04:26:56.000Z, the latest event read") == 1
         assert out.count("full since") == 2, format  # both budgets are there, full
+        # After both: said under the first budget, it read as of that one alone.
+        assert out.lower().index("event budget") < out.index("The slots used are"), format
 
 
 def test_the_markdown_inventory_shows_the_time_the_slots_are_of_as_it_shows_the_span(tmp_path: Path) -> None:

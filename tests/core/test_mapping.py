@@ -1181,7 +1181,7 @@ def test_a_timestamp_that_is_not_a_date_and_time_is_noted_on_each_track() -> Non
     mapper = Mapper(Limits())
     good, bad = {**track(), "timestamp": "2020-04-10T21:07:00Z"}, {**track(), "timestamp": "10/04/2020 21:07"}
     found = [decide(message, mapper=mapper).findings for message in (good, bad, good, bad)]
-    detail = "timestamp is not an ISO-8601 date and time in the extended form (2024-04-02T09:14:03.118Z)"
+    detail = "timestamp is not a date and time in the form Segment's spec shows (2024-04-02T09:14:03.118Z)"
     assert found == [(), (Finding("HJ005", "$.timestamp", detail),), (), (Finding("HJ005", "$.timestamp", detail),)]
 
 

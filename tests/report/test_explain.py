@@ -195,14 +195,14 @@ MISTAKES = [
     pytest.param(
         {"type": "identify", "userId": "u1", "timestamp": "02/04/2024 09:14"},
         (
-            '$.timestamp: "02/04/2024 09:14" is not an ISO-8601 date-time in the extended form '
-            "(2024-04-02T09:14:03.118Z)",
+            '$.timestamp: "02/04/2024 09:14" is not a date-time in the form '
+            "Segment's spec shows (2024-04-02T09:14:03.118Z)",
         ),
         id="local-timestamp",
     ),
     pytest.param(
         {"type": "identify", "userId": "u1", "sentAt": "2024-04-02"},
-        ('$.sentAt: "2024-04-02" is not an ISO-8601 date-time in the extended form (2024-04-02T09:14:03.118Z)',),
+        ('$.sentAt: "2024-04-02" is not a date-time in the form Segment\'s spec shows (2024-04-02T09:14:03.118Z)',),
         id="date-without-time",
     ),
     pytest.param(
@@ -269,7 +269,7 @@ def test_redacted_explanations_hold_no_values() -> None:
     }
     lines = explain(message, redact=True)
     assert lines == (
-        "$.timestamp: the value is not an ISO-8601 date-time in the extended form (2024-04-02T09:14:03.118Z)",
+        "$.timestamp: the value is not a date-time in the form Segment's spec shows (2024-04-02T09:14:03.118Z)",
         "$.traits: the value is a string, not an object or null",
         "$.userId: the value is a number, not a string or null (some libraries send numbers; Hotjar receives a string)",
     )
