@@ -574,9 +574,8 @@ def write_html(record: dict[str, Any], out: TextIO, by: str = "day") -> None:
 
 
 WRITERS: dict[InventoryFormat, Callable[[dict[str, Any], TextIO], object]] = {
-    InventoryFormat.TEXT: write_text,
     InventoryFormat.JSON: write_document,  # as `validate`'s JSON report is written
-    InventoryFormat.CSV: write_csv,
     InventoryFormat.MARKDOWN: write_markdown,
-    InventoryFormat.HTML: write_html,
 }
+"""The formats written from the document alone; the text, CSV and html ones take the run's settings too (colour, an
+exact file, the buckets of `--by`: `hotjar_cli.cli.inventory.execute`)."""
