@@ -125,10 +125,13 @@ def order_words(kind: dict[str, Any]) -> str | None:
             "another rule dropped (an identify with no userId, a nested object), so that where "
             f"{'it was' if unsure == 1 else 'each was'} first offered to the site is not known"
         )
+    # Read from several files, the likely cause is named; within one file, its lines are out of time order.
+    filled = kind["budget"]["filled_at"]
+    files = {row["first_seen"]["file"] for row in _first_seen_before(filled, kind["names"])} | {filled["file"]}
     return (
         f"{words}: the site takes names in the order the logs are read, which is not the order of their times "
-        "here (one source of an archive after another?); give the logs in the order Hotjar received them for the "
-        "slots it gave"
+        f"here{' (one source of an archive after another?)' if len(files) > 1 else ''}; give the logs in the order "
+        "Hotjar received them for the slots it gave"
     )
 
 
@@ -139,8 +142,15 @@ def turned_away_before_fill(filled: dict[str, Any] | None, rows: list[dict[str, 
     or filled at no known time."""
     if filled is None or filled["time"] is None:
         return None
+    early = _first_seen_before(filled, rows)
+    sent = sum(1 for row in early if offered_from_first(row))
+    return {"sent": sent, "unsure": len(early) - sent}
+
+
+def _first_seen_before(filled: dict[str, Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of names turned away though first seen before the site filled (`filled`, at a known time)."""
     full_since = datetime.fromisoformat(filled["time"])
-    early = [
+    return [
         row
         for row in rows
         if row["fate"] == "turned-away"
@@ -148,8 +158,6 @@ def turned_away_before_fill(filled: dict[str, Any] | None, rows: list[dict[str, 
         and row["first_seen"]["time"] is not None
         and datetime.fromisoformat(row["first_seen"]["time"]) < full_since
     ]  # times as the inventory writes them: ISO 8601, in UTC
-    sent = sum(1 for row in early if offered_from_first(row))
-    return {"sent": sent, "unsure": len(early) - sent}
 
 
 def offered_from_first(row: dict[str, Any]) -> bool:
@@ -331,18 +339,30 @@ def _known_only(names: Names) -> int:
     return max(0, names.all_names.merge(known).count() - names.all_names.count())
 
 
-def _unseen_name_record(name: str, slot: int, attribute: bool, sampled: bool) -> dict[str, Any]:
-    """The row of a name the site holds that no record tells of: held before these logs and never named in them, or
-    outside the sample held (`sampled`), whose counts are then unknown: null, every one (an empty `types` or a false
-    `users_estimated` would read as known)."""
-    counts: dict[str, int] | None = None if sampled else {}
+def _names_in_logs(names: Names) -> Callable[[str], bool | None]:
+    """Whether a name no record tells of was named by the messages within the filters (a name outside the sample
+    held), or not (held before these logs, or sent only by messages the filters left out): told by the distinct names
+    of the logs while they are counted exactly, else None."""
+    if not names.sampled:
+        return lambda name: False
+    hashes = names.all_names.hashes()
+    if hashes is None:
+        return lambda name: None
+    return lambda name: name_hash(name) in hashes
+
+
+def _unseen_name_record(name: str, slot: int, attribute: bool, unknown: bool) -> dict[str, Any]:
+    """The row of a name the site holds that no record tells of: held before these logs, or sent only by messages the
+    filters left out, and never named within them; or outside the sample held, whose counts are then unknown
+    (`unknown`): null, every one (an empty `types` or a false `users_estimated` would read as known)."""
+    counts: dict[str, int] | None = None if unknown else {}
     row: dict[str, Any] = {
         "name": name,
         "fate": "kept",
         "slot": slot,
-        "messages": None if sampled else 0,
-        "users": None if sampled else 0,
-        "users_estimated": None if sampled else False,
+        "messages": None if unknown else 0,
+        "users": None if unknown else 0,
+        "users_estimated": None if unknown else False,
         "first_seen": None,
         "last_seen": None,
     }
@@ -382,19 +402,23 @@ def _names_record(
         return masked_name(masks)
 
     rows = []
-    # The names the logs gave the site (its slots past the names held before them) that no record tells of: past the
-    # sample, those outside it (in `distinct_names`, and listed, so not in the remainder's names); while every name
-    # is held, those only messages the filters left out sent (`left_out_only_names`).
-    known, listed_unseen = len(names.known), 0
+    # The names the logs gave the site (its slots past the names held before them) that no record tells of: those
+    # only messages the filters left out sent (`left_out_only_names`), and past the sample, those outside it (in
+    # `distinct_names`, and listed, so not in the remainder's names). The distinct names of the logs tell them apart
+    # while counted exactly (`in_logs`); past that, every such name is taken to be outside the sample.
+    known, listed_unseen, left_out_only = len(names.known), 0, 0
+    in_logs = _names_in_logs(names)
     real_names = []  # each row's name as the logs gave it, where `--redact` masks the row's
     for slot, name in enumerate(slots, start=1):
         real_names.append(name)
         record = held.get(name)
         shown = shown_as(name) if masked else name
         if record is None:
-            rows.append(_unseen_name_record(shown, slot, attribute, sampled))
+            unseen = in_logs(name)
+            rows.append(_unseen_name_record(shown, slot, attribute, unseen is not False))
             if slot > known:
-                listed_unseen += 1
+                listed_unseen += unseen is not False
+                left_out_only += unseen is False
         else:
             rows.append(name_row(shown, record, "kept", slot, attribute))
     others = sorted(
@@ -451,8 +475,9 @@ def _names_record(
         pace = len(taken) / ((latest - earliest) / WEEK)
         budget["new_per_week"] = _weekly_pace(pace)
         # The site took them all the same: `--type track` gave the attributes a pace from the identifies it left out.
-        # Not known of a sample: `held` then holds only some of the names the run counted.
-        budget["pace_names_left_out"] = None if sampled else sum(1 for name in taken if name not in held)
+        # Of a sample, told by the distinct names of the logs while counted exactly (`in_logs`), else not known.
+        named = [in_logs(name) for name in taken if name not in held]
+        budget["pace_names_left_out"] = None if None in named else named.count(False)
         if budget["free"]:
             # From where the slots used are counted to: the messages the filters left out after the span the pace is
             # measured over still took slots (or took none), and projected from the span's end, `--until` made a
@@ -466,11 +491,11 @@ def _names_record(
         "distinct_names": distinct,
         "distinct_names_estimated": names.sampled and names.all_names.estimated,
         "known_only_names": _known_only(names),
-        "left_out_only_names": 0 if sampled else listed_unseen,
+        "left_out_only_names": left_out_only,
         "remainder": {
             "sampled": names.sampled,
             # The names not listed; their occurrences, and those of the names listed without counts.
-            "names": max(0, distinct - len(held) - (listed_unseen if sampled else 0)),
+            "names": max(0, distinct - len(held) - listed_unseen),
             "occurrences": outside,
         },
     }

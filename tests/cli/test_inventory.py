@@ -1278,6 +1278,58 @@ def test_the_names_only_left_out_messages_sent_are_counted_apart_so_the_parts_ad
     assert (unfiltered["distinct_names"], unfiltered["left_out_only_names"]) == (5, 0)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_past_the_sample_the_names_only_left_out_messages_sent_are_told_from_those_outside_it(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 6,000 names, one an identify, two users; `--user u0` keeps half. Past the 2,000 names held, the kept names no
+    # record tells of were all counted as outside the sample: `3,000 names; 2,500 kept; of the others held, 1,177
+    # turned away, 0 never sent; 0 more not held` (3,677 of 3,000), and the pace did not say whose names it counted.
+    monkeypatch.setenv(parallel.MIN_BYTES_VARIABLE, "0")  # local processes, however small the input
+    log = tmp_path / "flags.jsonl"
+    log.write_text(
+        lines_of(
+            *(
+                {
+                    "type": "identify",
+                    "userId": f"u{n % 2}",
+                    "traits": {f"flag_{n}": 1},
+                    "timestamp": f"2024-05-{1 + n // 300:02d}T10:00:00Z",
+                }
+                for n in range(6000)
+            )
+        )
+    )
+    rows_of: dict[int, dict] = {}
+    for limit in (2500, 8000):
+        run = ("inventory", log, "--user", "u0", "--max-attributes", str(limit), "--jobs", jobs)
+        attributes = json.loads(cli(*run, "--format", "json")[1])["attributes"]
+        rows, remainder = attributes["names"], attributes["remainder"]
+        assert remainder["sampled"], "more names than are held"
+        # The kept names of u1's identifies alone: listed in their slots, with no message within the filter.
+        only_left_out = {row["name"] for row in rows if row["fate"] == "kept" and row["messages"] == 0}
+        assert only_left_out == {f"flag_{n}" for n in range(1, min(limit, 6000), 2)}
+        assert attributes["left_out_only_names"] == len(only_left_out)
+        assert attributes["distinct_names"] == 3000
+        # Every name of the logs listed or in the remainder once; the names only left-out messages sent apart.
+        in_logs = [row for row in rows if row["messages"] != 0]
+        assert len(in_logs) + remainder["names"] == attributes["distinct_names"]
+        said = " ".join(cli(*run)[1].split())
+        parts = re.search(
+            r"Attributes: ([\d,]+) names, ([\d,]+) more sent only by messages the filters left out; ([\d,]+) kept"
+            r"(?:, |; of the others held, )([\d,]+) turned away, ([\d,]+) never sent(?:; ([\d,]+) more not held)?",
+            said,
+        )
+        assert parts is not None, said
+        names, left_out, *fates = (int((number or "0").replace(",", "")) for number in parts.groups())
+        assert names + left_out == sum(fates), said
+        rows_of[limit] = attributes
+    # Not full, the site's pace counts u1's names the filter left out, and says so.
+    budget = rows_of[8000]["budget"]
+    assert budget["new_per_week"] is not None
+    assert budget["pace_names_left_out"] == 3000
+
+
 def test_a_window_of_since_and_until_measures_the_pace_by_the_names_taken_within_it(tmp_path: Path) -> None:
     # One new name a day for 30 days. The site took 31 names, but --since leaves the last two days: the pace is that
     # of the 3 names taken within them, not the 31 of the whole logs over two days (108.5 a week, "full" in 5 days).
@@ -1446,6 +1498,13 @@ def test_names_turned_away_though_sent_before_the_site_filled_are_said(tmp_path:
     assert code == 0 and "first sent before the site filled up" not in out
     budget = json.loads(cli(*in_order, "--format", "json")[1])["events"]["budget"]
     assert budget["full"] and budget["turned_away_before_fill"] == {"sent": 0, "unsure": 0}
+    # One file whose lines are out of time order: no second source to blame.
+    one = tmp_path / "one.jsonl"
+    one.write_text(
+        "".join((folder / "events.jsonl").read_text() for folder in sorted(tmp_path.glob("segment-logs/*/*")))
+    )
+    out = " ".join(cli("inventory", one, "--max-events", "3")[1].split())
+    assert "which is not the order of their times here; give the logs in the order Hotjar received them" in out
 
 
 def test_a_name_first_offered_after_the_site_filled_is_not_said_to_be_sent_before(tmp_path: Path) -> None:
