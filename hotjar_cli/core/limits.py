@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from re import _parser  # type: ignore[attr-defined]  # how re reads a pattern: to count its items
 from typing import Any
@@ -54,12 +55,20 @@ class Limits:
                 "means all but what follows: give the characters allowed (a `^` itself as `\\^`)"
             )
         try:
+            # Parsed first, with the warnings of what a later Python may read otherwise as errors: `&&` in a class
+            # printed "<string>:9: FutureWarning: Possible set intersection at position 9" and the source line of
+            # this module, under -q too. `re.compile` caches the pattern, and would warn once only.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", FutureWarning)
+                parsed = _parser.parse(f"[^{self.event_name_characters}]")
             pattern = re.compile(f"[^{self.event_name_characters}]")
         except re.error as error:
             raise ValueError(
                 f"event-name-characters {shown} is not a regular-expression character class body: {error}"
             ) from None
-        if len(_parser.parse(pattern.pattern)) != 1:
+        except FutureWarning as warning:
+            raise ValueError(f"event-name-characters {shown} {_read_otherwise(str(warning))}") from None
+        if len(parsed) != 1:
             # `a-z ]` closes the class early: `[^a-z ]]` is a class and a literal `]`, which no single character
             # matches, so every event name would pass. POSIX classes (`[:alpha:]`) read the same way.
             raise ValueError(
@@ -76,6 +85,22 @@ class Limits:
         if self._disallowed.search(name) is None:
             return []  # nearly every name: one search costs a quarter of collecting the characters
         return list(dict.fromkeys(self._disallowed.findall(name)))
+
+
+_SET_OPERATIONS = {"intersection": "&&", "union": "||", "difference": "--", "symmetric difference": "~~"}
+
+
+def _read_otherwise(warning: str) -> str:
+    """What the regular expression warned of in a setting, and how to write it: `has && in it, which a later Python
+    reads as a set intersection: escape each character (\\&\\&)`."""
+    operation = re.match(r"Possible set (.+?) at position", warning)
+    if operation is not None and operation[1] in _SET_OPERATIONS:
+        twice = _SET_OPERATIONS[operation[1]]
+        escaped = "".join(f"\\{character}" for character in twice)
+        return f"has {twice} in it, which a later Python reads as a set {operation[1]}: escape it ({escaped})"
+    # Any other, in the regular expression's words, without the position in `[^...]`, which is not the setting's.
+    said = re.sub(r" at position \d+$", "", warning).lower()
+    return f"may be read otherwise by a later Python ({said}): escape the character"
 
 
 def site_full_detail(held: int) -> str:
