@@ -32,6 +32,16 @@ COMMANDS: dict[str, str] = {
     "rule": "hotjar_cli.cli.rules:show_rule",
 }
 """Every command, in the order the help lists them, and the function that is the command, as `module:function`."""
+ALIASES: dict[str, str] = {
+    "explain": "rule",
+    "describe": "rule",
+    "doc": "rule",
+    "docs": "rule",
+    "check": "validate",
+    "lint": "validate",
+}
+"""Words a newcomer may type for a command, answered with the command meant: difflib finds `replay` nearest to
+`explain`."""
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "validate": (
         "hotjar-cli validate events.jsonl",
@@ -262,7 +272,9 @@ class LazyGroup(typer.core.TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as error:
-            near = difflib.get_close_matches(args[0], COMMANDS) if args else []
+            # `explain HJ103` was answered "Did you mean 'replay'?": the one command that sends data.
+            near = [ALIASES[args[0]]] if args and args[0] in ALIASES else []
+            near = near or (difflib.get_close_matches(args[0], COMMANDS) if args else [])
             if not near:
                 raise
             suggestion = f"Did you mean {', '.join(map(repr, near))}?"
@@ -275,7 +287,9 @@ class LazyGroup(typer.core.TyperGroup):
         )
         # Each example a paragraph of its own: the help joins the lines of one.
         epilog = "\n\n".join(["Examples:", *(f"  {example}" for example in EXAMPLES[name])])
-        single.command(name, cls=Command, epilog=epilog, context_settings=HELP)(
+        # `rules` takes the arguments given to it, to answer a code with the command that explains one.
+        settings = HELP | ({"allow_extra_args": True} if name == "rules" else {})
+        single.command(name, cls=Command, epilog=epilog, context_settings=settings)(
             getattr(import_module(module), function)
         )
         command = typer.main.get_command(single)

@@ -34,12 +34,17 @@ class RulesFormat(str, Enum):
 
 @guarded_listing
 def list_rules(
+    context: typer.Context,
     format: Annotated[
         RulesFormat, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {choices(RulesFormat)}.")
     ] = RulesFormat.TEXT,
     color: Color = ColorMode.AUTO,
 ) -> int:
     """List every rule: code, name, severity, effect and message."""
+    if context.args:
+        # `rules HJ103` was "Got unexpected extra argument (HJ103)", with no word of the command that explains one.
+        said = given(context.args[0])
+        raise UsageError(f"rules lists every rule and takes no code: `hotjar-cli rule {said}` explains one")
     if format is RulesFormat.JSON:
         sys.stdout.write(msgspec.json.encode([rule_record(rule) for rule in CATALOGUE]).decode() + "\n")
     elif format is RulesFormat.MARKDOWN:

@@ -245,6 +245,27 @@ def test_minus_h_shows_the_help_as_minus_minus_help_does(command: str | None) ->
 
 
 @pytest.mark.parametrize(
+    ("given", "meant"), [("explain", "rule"), ("docs", "rule"), ("lint", "validate"), ("valdate", "validate")]
+)
+def test_a_command_word_a_newcomer_types_is_answered_with_the_command_meant(given: str, meant: str) -> None:
+    # `explain HJ103` was answered "Did you mean 'replay'?", the one command that sends data: the nearest in letters.
+    result = process(given, "HJ103")
+    assert result.code == 2
+    said = f"No such command '{given}'. Did you mean '{meant}'? (see `hotjar-cli --help`)"
+    assert result.stderr.strip() == f"hotjar-cli: error: {said}"
+
+
+def test_rules_given_a_code_names_the_command_that_explains_one() -> None:
+    # `rules HJ103` was "Got unexpected extra argument (HJ103)".
+    result = process("rules", "HJ103")
+    assert result.code == 2
+    said = "rules lists every rule and takes no code: `hotjar-cli rule 'HJ103'` explains one"
+    assert result.stderr.strip() == f"hotjar-cli: error: {said}"
+    usage = process("rules", "--help").stdout.split("\n")[1]
+    assert usage.split() == ["Usage:", "hotjar-cli", "rules", "[OPTIONS]"]  # no argument to offer
+
+
+@pytest.mark.parametrize(
     ("command", "given", "meant"),
     [
         ("validate", "--bogus", None),
