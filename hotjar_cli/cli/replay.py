@@ -76,7 +76,7 @@ from hotjar_cli.cli.settings import (
 from hotjar_cli.cli.talk import ColorMode, Talk, Verbosity
 from hotjar_cli.core.gate import EXIT_ERROR, nothing_to
 from hotjar_cli.core.visible import given, visible
-from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary
+from hotjar_cli.report.dry_run import Merge, Repeated, dry_run_summary, read_counts
 from hotjar_cli.report.jsonl_format import error_lines, json_line
 from hotjar_cli.report.lines import CallLines, FirstCalls
 from hotjar_cli.report.records import planned_call_record
@@ -540,7 +540,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
         with result_known(result.exit_code):
-            inert("json", sys.stdout).write(result.to_json() + "\n")
+            inert("json", sys.stdout).write(replace(result, **read_counts(summary)).to_json() + "\n")
     return result.exit_code
 
 
@@ -629,7 +629,7 @@ def print_plan(
                     out.write(json_line(record))
             out.write(error_lines(summary.errors))
         elif code == 0:  # as a replay would: nothing is planned from logs that could not all be read, or held nothing
-            out.write(dry_run_report(plan).to_json() + "\n")
+            out.write(replace(dry_run_report(plan), **read_counts(summary)).to_json() + "\n")
         out.flush()
     merge = None
     if latest_traits:

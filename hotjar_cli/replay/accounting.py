@@ -149,6 +149,12 @@ class ReplayReport:
     users_not_checkpointed: int = 0
     """Users sent that the checkpoint does not record, since it could not be written: a run resumed from it sends
     them again."""
+    events: int = 0
+    """Every event read, those the filters left out among them (`filtered_out`)."""
+    filtered_out: int = 0
+    no_call: tuple[tuple[str, int], ...] = ()
+    """The events read that make no call, by outcome (`rejected`, `ignored`, `invalid`): `hotjar-cli validate` says
+    why."""
 
     def __post_init__(self) -> None:
         if self.dry_run:
@@ -183,6 +189,7 @@ class ReplayReport:
         """The report as plain JSON-ready values, with stable keys."""
         data = asdict(self)
         data["failures"] = dict(self.failures)
+        data["no_call"] = dict(self.no_call)
         data["elapsed_seconds"] = round(self.elapsed_seconds, 3)
         data["exit_code"] = self.exit_code
         return data

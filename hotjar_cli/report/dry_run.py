@@ -4,6 +4,7 @@ same pass `validate` reports on (nothing here decides anything again)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.repeats import repeated_line
@@ -36,6 +37,13 @@ class Repeated:
     events: int
     first: Position | None
     """Where the first of them came from."""
+
+
+def read_counts(summary: Summary) -> dict[str, Any]:
+    """What the logs held besides the calls, for `--report json` (`ReplayReport`'s `events`, `filtered_out` and
+    `no_call`): the events read and those that make no call, by outcome, which the lines of `dry_run_summary` say."""
+    no_call = tuple((outcome.value, summary.outcomes[outcome]) for outcome in NO_CALL if summary.outcomes[outcome])
+    return {"events": summary.events, "filtered_out": summary.filtered, "no_call": no_call}
 
 
 def dry_run_summary(summary: Summary, merge: Merge | None = None, repeated: Repeated | None = None) -> list[str]:

@@ -1290,6 +1290,17 @@ def test_dry_run_with_report_json_prints_the_report_a_replay_starts_from_with_no
     assert (report["sent"], report["dead_lettered"], report["skipped"], report["users_sent"]) == (0, 0, 0, 0)
     assert report["exit_code"] == 0
     assert result.stderr.splitlines()[0] == "5 calls (2 identifies, 3 events) from 9 events."
+    # What makes no call is in the report too, not only in words on stderr, which -q leaves out.
+    no_call = result.stderr.splitlines()[-1]
+    assert no_call == "4 events make no call: 1 rejected, 2 ignored, 1 invalid (`hotjar-cli validate` says why)."
+    assert (report["events"], report["filtered_out"]) == (9, 0)
+    assert report["no_call"] == {"rejected": 1, "ignored": 2, "invalid": 1}
+    filtered = cli("replay", logs("events.jsonl", DRY_RUN_INPUT), "--dry-run", "--report", "json", "--type", "track")
+    assert {key: filtered.json()[key] for key in ("events", "filtered_out", "planned")} == {
+        "events": 9,
+        "filtered_out": 4,
+        "planned": 3,
+    }
 
 
 def test_dry_run_report_of_logs_that_could_not_all_be_read_is_not_written(logs: Any) -> None:
