@@ -343,6 +343,13 @@ def replay(
     if dry_run and unused:
         named = unused[0] if len(unused) == 1 else f"{', '.join(unused[:-1])} and {unused[-1]}"
         talk.say(f"hotjar-cli: --dry-run sends nothing, so {named} {'is' if len(unused) == 1 else 'are'} not used")
+    if dry_run and report is None and pyproject.get("redact"):
+        # The settings' `redact` masks the reports of validate and inventory: the calls printed here were the
+        # users' own ids and values under it, without a word.
+        talk.say(
+            f"hotjar-cli: redact = true ({pyproject_path}) masks the reports of validate and inventory; --dry-run "
+            "prints each call as Hotjar would receive it, user ids and values included"
+        )
     chosen = build_engine(engine, scheduler, jobs)
     one_process = "a replay that sends" if delivery is not None else "--latest-traits" if latest_traits else "--report"
     if jobs is not None and (delivery is not None or latest_traits or report is not None):

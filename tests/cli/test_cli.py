@@ -1303,6 +1303,21 @@ def test_dry_run_with_report_json_prints_the_report_a_replay_starts_from_with_no
     }
 
 
+def test_a_dry_run_under_the_settings_redact_says_it_prints_the_calls_as_they_are(logs: Any, tmp_path: Path) -> None:
+    # `redact = true` masks validate's and inventory's reports; the dry run printed the users' ids and values under
+    # it without a word.
+    path = logs("events.jsonl", DRY_RUN_INPUT)
+    pyproject(tmp_path, "redact = true")
+    said = (
+        f"hotjar-cli: redact = true ({tmp_path / 'pyproject.toml'}) masks the reports of validate and inventory; "
+        "--dry-run prints each call as Hotjar would receive it, user ids and values included"
+    )
+    result = cli("replay", path, "--dry-run")
+    assert said in result.stderr.splitlines() and '"u1"' in result.stdout
+    # A report of counts prints no value: nothing to say.
+    assert "redact" not in cli("replay", path, "--dry-run", "--report", "json").stderr
+
+
 def test_dry_run_report_of_logs_that_could_not_all_be_read_is_not_written(logs: Any) -> None:
     logs("cut.gz", truncated_gzip())
     result = cli("replay", "--dry-run", "--report", "json", "cut.gz")
