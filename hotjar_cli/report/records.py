@@ -11,7 +11,7 @@ import orjson
 
 from hotjar_cli import __version__
 from hotjar_cli.core.decode import MessageId, SegmentMessage, written_message_id
-from hotjar_cli.core.eventtime import message_time_text
+from hotjar_cli.core.eventtime import iso_date_text, message_time_text
 from hotjar_cli.core.limits import Limits
 from hotjar_cli.core.mapping import user_key
 from hotjar_cli.core.model import Event, Finding, Position
@@ -198,7 +198,18 @@ def call_record(event: Event) -> dict[str, Any]:
     record["messageId"] = written_message_id(message)
     record["user"] = user_key(message)
     record["timestamp"] = message_time_text(message)
-    record["call"] = event.decision.call.args
+    record["call"] = args = event.decision.call.args
+    return _with_dates(record, args)
+
+
+def _with_dates(record: dict[str, Any], args: list[Any]) -> dict[str, Any]:
+    """A call's line with, for an identify, `dates`: the traits whose text the browser turns into a JavaScript `Date`
+    (`@segment/isodate`'s, see `iso_date_text`) before the call, in the order of the call's traits, when there are
+    any. The call holds their text, as the message wrote it."""
+    if args[0] == "identify" and len(args) > 2 and type(args[2]) is dict:
+        dates = [name for name, value in args[2].items() if type(value) is str and iso_date_text(value)]
+        if dates:
+            record["dates"] = dates
     return record
 
 
@@ -220,7 +231,7 @@ def planned_call_record(
     if merged is not None:
         record["merged"] = merged
     record["call"] = args
-    return record
+    return _with_dates(record, args)
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:

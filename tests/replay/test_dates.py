@@ -31,6 +31,7 @@ from hotjar_cli.replay import plan_events
 from hotjar_cli.replay.checkpoint import call_digest
 from hotjar_cli.replay.dates import SEGMENT_DATES_JS
 from hotjar_cli.replay.plan import At, PlannedCall, message_json, valid_timezone
+from tests.support.cli import cli
 
 ZONES = ("UTC", "Europe/Paris", "America/New_York")
 
@@ -269,6 +270,20 @@ def test_the_replay_page_converts_trait_strings_as_segment_does(
     kinds = {"date" if isinstance(value, dict) else "string" for value in segment["strings"]}
     assert kinds == {"date", "string"}
     assert sum(isinstance(value, dict) for value in segment["strings"]) >= 40
+
+
+def test_the_dry_run_names_the_traits_segment_turns_into_dates(segment_dates: Path, tmp_path: Path) -> None:
+    # The dry run printed `{"a": "2024-01-01T1000"}` as a plain string, which the page sends as a Date.
+    traits = {f"t{number}": text for number, text in enumerate(STRINGS)}
+    log = tmp_path / "dates.jsonl"
+    log.write_text(json.dumps({"type": "identify", "userId": "u1", "traits": traits}) + "\n")
+    segment = run_segment(segment_dates, "UTC")
+    turned = [f"t{number}" for number, value in enumerate(segment["strings"]) if isinstance(value, dict)]
+    for planned in ([], ["--latest-traits"]):
+        lines = cli("replay", log, "--dry-run", *planned).stdout.splitlines()
+        assert len(lines) == 1
+        assert json.loads(lines[0])["dates"] == turned
+    assert len(turned) >= 40
 
 
 def test_the_zone_changes_only_space_separated_date_times(browser: Any) -> None:
