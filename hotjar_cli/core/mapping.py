@@ -649,7 +649,7 @@ def timestamp_detail(timestamp: str) -> str:
 def _spec_findings(message: SegmentMessage) -> list[Finding]:
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
-        findings.append(Finding(_SPEC_VIOLATION_CODE, "$", "neither userId nor anonymousId is set"))
+        findings.append(Finding(_SPEC_VIOLATION_CODE, "$", no_user_detail(message.userId, message.anonymousId)))
     message_id = message.messageId
     if message_id is not None and not (isinstance(message_id, str) and utf16_length(message_id) <= 100):
         what = f"{utf16_length(message_id):,} characters long" if isinstance(message_id, str) else json_type(message_id)
@@ -731,6 +731,14 @@ def _non_string_user_id(user_id: Any, as_text: str) -> str:
         # JavaScript holds the number as the nearest double: ids that differ in their last digits become one user.
         return ROUNDED_USER_ID_DETAIL
     return f"userId is {json_type(user_id)}; Hotjar receives its JavaScript string form"
+
+
+def no_user_detail(user_id: Any, anonymous_id: Any) -> str:
+    """Why a message has no user, for spec-violation: `neither userId nor anonymousId is set`, and when one is given
+    a value JavaScript reads as none, which (`userId is 0`): "set" alone read as false beside `"userId": -0`."""
+    given = [falsy_detail(field, value) for field, value in (("userId", user_id), ("anonymousId", anonymous_id))]
+    given = [detail for detail in given if not detail.endswith("missing or null")]
+    return "neither userId nor anonymousId is set" + (f" ({' and '.join(given)})" if given else "")
 
 
 def falsy_detail(field: str, value: Any) -> str:

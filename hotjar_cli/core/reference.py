@@ -31,6 +31,7 @@ from hotjar_cli.core.mapping import (
     copy_fault_detail,
     falsy_detail,
     json_path,
+    no_user_detail,
     place_path,
     unknown_type_detail,
 )
@@ -315,7 +316,7 @@ def spec_findings(message: SegmentMessage) -> list[Finding]:
     """spec-violation: where the message breaks Segment's spec in a way the rules read."""
     findings = []
     if not is_truthy(message.userId) and not is_truthy(message.anonymousId):
-        findings.append(Finding(SPEC_VIOLATION.code, "$", "neither userId nor anonymousId is set"))
+        findings.append(Finding(SPEC_VIOLATION.code, "$", no_user_detail(message.userId, message.anonymousId)))
     message_id = message.messageId
     if message_id is not None:
         if not isinstance(message_id, str):

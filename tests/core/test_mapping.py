@@ -394,6 +394,23 @@ def test_early_analytics_ios_names_itself_as_the_library() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("users", "said"),
+    [
+        ({}, "neither userId nor anonymousId is set"),
+        ({"userId": 0}, "neither userId nor anonymousId is set (userId is 0)"),
+        (
+            {"userId": "", "anonymousId": False},
+            "neither userId nor anonymousId is set (userId is an empty string and anonymousId is false)",
+        ),
+    ],
+)
+def test_a_user_given_a_value_javascript_reads_as_none_is_named_as_given(users: dict, said: str) -> None:
+    # `"userId": -0` was told "neither userId nor anonymousId is set", beside the userId it had.
+    findings = decide({"type": "track", "event": "x", **users}).findings
+    assert [finding.detail for finding in findings if finding.code == "HJ005"] == [said]
+
+
 def test_the_channel_is_found_before_the_library_and_spec_findings_stay() -> None:
     message = {"type": "track", "event": "x", "channel": "mobile", "context": {"library": {"name": "analytics-python"}}}
     assert decide(message).findings == (
