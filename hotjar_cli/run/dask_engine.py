@@ -90,8 +90,10 @@ class DaskEngine(Engine):
                         f"({str(error).splitlines()[0] if str(error) else type(error).__name__})"
                     ) from None
             else:
-                # The cluster's own warnings (a task cancelled when the reader of the output goes away, `| head`)
-                # would reach the user's terminal as log lines of Dask's; its errors still do. Its scheduler serves
+                # The cluster's own log lines would reach the user's terminal: its warnings (a task cancelled when the
+                # reader of the output goes away, `| head`), and its errors, with their tracebacks: a worker whose
+                # heartbeat met the scheduler closing after a Ctrl-C logged 60 lines of Dask's insides. What fails the
+                # run reaches it as an exception of its task, said in one line. Its scheduler serves
                 # HTTP (health, metrics) with or without a dashboard: on a port of its own on loopback, since Dask's
                 # 8787 is often a notebook's cluster's, and taking another then is a warning on the terminal too.
                 with _interrupts_ignored():
@@ -101,7 +103,7 @@ class DaskEngine(Engine):
                             threads_per_worker=1,
                             processes=True,
                             dashboard_address="127.0.0.1:0",
-                            silence_logs=logging.ERROR,
+                            silence_logs=logging.CRITICAL,
                         )
                     )
                     client = stack.enter_context(Client(cluster))
