@@ -184,7 +184,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1200px
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 .verdict { padding: .8em 1em; border-radius: 6px; font-weight: 600; }
 .verdict.passed { background: #e8f5e9; } .verdict.failed { background: #ffebee; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 1em; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(540px, 100%), 1fr)); gap: 1em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .8em 1em; overflow: hidden; }
 .card h3 { margin: 0 0 .3em; font-size: 1.05em; } .muted { color: #666; }
 .severity-error { color: #c62828; } .severity-warning { color: #ef6c00; } .severity-info { color: #1565c0; }
@@ -192,7 +192,7 @@ pre { background: #fafafa; border: 1px solid #eee; padding: .5em; overflow-x: au
 pre .dropped { color: #c62828; text-decoration: line-through; } pre .coerced { color: #ef6c00; }
 pre.example .line { display: flex; } pre.example .text { overflow: hidden; text-overflow: ellipsis; min-width: 4em; }
 pre.example .rule { flex: none; }
-.slots { display: grid; grid-template-columns: repeat(20, 1.6em); gap: 3px; margin: .5em 0; }
+.slots { display: grid; grid-template-columns: repeat(20, minmax(0, 1.6em)); gap: 3px; margin: .5em 0; }
 .slot { height: 1.6em; border-radius: 3px; background: #eee; font-size: 9px; text-align: center; line-height: 1.6em; }
 .slot.taken { background: #66bb6a; } .slot.known { background: #1e88e5; }
 .slots-legend .slot { display: inline-block; width: 1.2em; height: 1.2em; vertical-align: middle; margin-left: .8em; }
@@ -208,7 +208,7 @@ th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
 td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
 td.family { overflow-wrap: anywhere; max-width: 16em; }
-.name, td.family { white-space: pre-wrap; }
+.name, td.family { white-space: pre-wrap; overflow-wrap: anywhere; }
 .fate-turned-away { color: #c62828; } .fate-never-sent { color: #6a1b9a; }
 input.filter { padding: .3em; width: 20em; margin: .5em 0; }
 .table-wrap { max-height: 70vh; overflow: auto; border: 1px solid #eee; }
