@@ -243,7 +243,7 @@ def _pace_words(
     if budget["admitted"]:
         if span is not None and span["first"] is None:
             if filtered:
-                return "no event the filters left has a readable event time to project a pace from"
+                return "the filters left no event with a readable event time to project a pace from"
             return "no readable event time in these logs to project a pace from"
         if (filtered or window is not None) and span is not None and _span_seconds(span, window) >= PACE_MIN_SPAN:
             left = "the filters left" if filtered else "where the event times lie"
@@ -270,7 +270,7 @@ def names_words(kind: dict[str, Any]) -> str:
     """`22 names; 22 kept, 0 turned away, 0 never sent` for a kind of the inventory record: the names in the logs,
     then what became of every name listed. Names held before these logs that the logs never name are listed too
     (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`; so are those
-    only messages the filters left out sent (`1 name, 4 more sent only by messages the filters left out; ...`). Every
+    only messages the filters left out sent (`1 name, 4 more kept, sent only by messages the filters left out; ...`). Every
     format of the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the
     turned-away and never-sent ones listed are those held, and the names not held are counted apart: `30,371 names;
     10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`
@@ -280,7 +280,7 @@ def names_words(kind: dict[str, Any]) -> str:
     if kind["known_only_names"]:
         names += f" in the logs, {kind['known_only_names']:,} more held before them"
     if kind["left_out_only_names"]:
-        names += f", {kind['left_out_only_names']:,} more sent only by messages the filters left out"
+        names += f", {kind['left_out_only_names']:,} more kept, sent only by messages the filters left out"
     kept, turned_away, never_sent = (
         sum(1 for row in kind["names"] if row["fate"] == fate) for fate in ("kept", "turned-away", "never-sent")
     )

@@ -1273,7 +1273,7 @@ def test_the_names_only_left_out_messages_sent_are_counted_apart_so_the_parts_ad
         attributes[key] for key in ("distinct_names", "known_only_names", "left_out_only_names")
     )
     said = " ".join(cli("inventory", log, "--user", "u5")[1].split())
-    assert "Attributes: 1 name, 4 more sent only by messages the filters left out; 5 kept, 0 turned away" in said
+    assert "Attributes: 1 name, 4 more kept, sent only by messages the filters left out; 5 kept, 0 turned away" in said
     unfiltered = json.loads(cli("inventory", log, "--format", "json")[1])["attributes"]
     assert (unfiltered["distinct_names"], unfiltered["left_out_only_names"]) == (5, 0)
 
@@ -1316,7 +1316,7 @@ def test_past_the_sample_the_names_only_left_out_messages_sent_are_told_from_tho
         assert len(in_logs) + remainder["names"] == attributes["distinct_names"]
         said = " ".join(cli(*run)[1].split())
         parts = re.search(
-            r"Attributes: ([\d,]+) names, ([\d,]+) more sent only by messages the filters left out; ([\d,]+) kept"
+            r"Attributes: ([\d,]+) names, ([\d,]+) more kept, sent only by messages the filters left out; ([\d,]+) kept"
             r"(?:, |; of the others held, )([\d,]+) turned away, ([\d,]+) never sent(?:; ([\d,]+) more not held)?",
             said,
         )
@@ -1366,7 +1366,7 @@ def test_the_budgets_of_logs_the_filters_left_out_do_not_say_the_logs_hold_no_ev
     for format in ("text", "markdown", "html"):
         out = " ".join(cli("inventory", log, "--format", format, "--since", after)[1].split())
         assert "no readable event time in these logs" not in out, format  # every one of them has one
-        assert "no event the filters left has a readable event time to project a pace from" in out.lower(), format
+        assert "the filters left no event with a readable event time to project a pace from" in out.lower(), format
         # 25 days of events, within which the site took no name: no span "too short" to tell.
         out = " ".join(cli("inventory", log, "--format", format, "--since", from_day_5)[1].split())
         assert "too short a span" not in out, format
