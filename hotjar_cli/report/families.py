@@ -26,12 +26,14 @@ _IDS: Final = re.compile(
     # its time and zone if it has them (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00+02:00`); a run of 6
     # or more hex digits with a digit and a letter (an object id, a hash, a short commit: `3f9b2c1`; `deadbeef` and
     # `facade` are words, and digits alone are a number), its letters of one case when it is shorter than 8 (`Feb2024`
-    # and `Face10` are a word and a number); then any run of digits. The first three stand apart from
+    # and `Face10` are a word and a number), or any hex digits after `0x` (a code: `Error 0x80070005`, which was
+    # `Error {n}x{n}` and a template of each name for its letters); then any run of digits. The first three stand apart from
     # the letters and digits around them, a start looked for once for the three (a fifth faster on names with ids).
     rf"(?<![0-9A-Za-z])(?:(?P<uuid>{UUID_FORM}(?![0-9A-Za-z]))"
     r"|(?P<date>(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"
-    r"|(?P<hex>(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])(?:[0-9A-Fa-f]{8,}|[0-9a-f]{6,7}|[0-9A-F]{6,7})(?![0-9A-Za-z])))"
+    r"|(?P<hex>(?:0[xX][0-9A-Fa-f]+|(?=[a-fA-F]*[0-9])(?=[0-9]*[a-fA-F])(?:[0-9A-Fa-f]{8,}|[0-9a-f]{6,7}|[0-9A-F]{6,7}))"
+    r"(?![0-9A-Za-z])))"
     r"|(?P<n>\d+)"
 )
 """The ids an event name is built from, each named by the placeholder that stands for it in a template. An email
@@ -58,7 +60,7 @@ def template(name: str) -> str | None:
         name, addresses = EMAIL_PATTERN.subn(_address, name)
     if _DIGIT(name) is None:
         return name if addresses else None  # most names without a value are passed over here
-    if "-" in name or ((runs := _HEX_RUNS(name)) and not "".join(runs).isdigit()):
+    if "-" in name or "0x" in name or "0X" in name or ((runs := _HEX_RUNS(name)) and not "".join(runs).isdigit()):
         shown, ids = _IDS.subn(_placeholder, name)
     else:
         shown, ids = _NUMBER.subn("{n}", name)
@@ -69,10 +71,10 @@ def template_alike(name: str, alike: dict[bytes, str | None]) -> str | None:
     """`template(name)`, made once for all the names alike but for their digits (`Viewed Article 1048` and `Viewed
     Article 2231`) and remembered in `alike`: made one by one, the 7,200 event names of the long benchmark's 500 MB
     cost 80 million instructions more, a third of its inventory record.
-    A name without a `-` or `@` has the template of its ASCII digits made 0s: no template holds a digit, and only a
-    date or an email address (each with a `-` or `@`) is told by what its digits are, the other values by where
-    digits and letters are."""
-    if "-" in name or "@" in name:
+    A name without a `-`, `@` or `0x` has the template of its ASCII digits made 1s: no template holds a digit, and
+    only a date, an email address or a code after `0x` is told by what its digits are, the other values by where
+    digits and letters are (made 0s, `9x9` was read as the code `0x0`)."""
+    if "-" in name or "@" in name or "0x" in name or "0X" in name:
         return template(name)
     form = name.encode("utf-8", "surrogatepass").translate(_DIGITS_ALIKE)  # (str.translate costs 20 times more)
     if form in alike:
@@ -81,7 +83,7 @@ def template_alike(name: str, alike: dict[bytes, str | None]) -> str | None:
     return shape
 
 
-_DIGITS_ALIKE: Final = bytes.maketrans(b"123456789", b"000000000")
+_DIGITS_ALIKE: Final = bytes.maketrans(b"0123456789", b"1111111111")
 
 
 def _address(found: re.Match[str]) -> str:

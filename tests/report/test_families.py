@@ -59,6 +59,11 @@ def cli(*args: str | Path, columns: int = 200) -> str:
         ("Viewed Article 1048576", "Viewed Article {n}"),
         ("Order 1048576 Shipped by 3f9b2c1", "Order {n} Shipped by {hex}"),  # a long number, then an id
         ("a@b", None),  # no address
+        # A code after `0x`, however long and whatever its digits: `Error {n}x{n}C{n}D{n}` made a template of each.
+        ("Error 0x1027C4D1", "Error {hex}"),
+        ("Error 0x12345678 at step 3", "Error {hex} at step {n}"),
+        ("Failed 0X1f", "Failed {hex}"),
+        ("Box0x12", "Box{n}x{n}"),  # joined to a word: not a code
     ],
 )
 def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, expected: str | None) -> None:
@@ -72,6 +77,7 @@ def test_a_name_s_template_replaces_each_value_by_its_placeholder(name: str, exp
             [f"Report 2024-03-{day:02d} Exported" for day in range(1, 26)], "Report {date} Exported", id="date"
         ),
         pytest.param([f"Deploy 3f9b{number:03x}" for number in range(25)], "Deploy {hex}", id="short-hex"),
+        pytest.param([f"Error 0x{number * 7919:08X}" for number in range(25)], "Error {hex}", id="hex-code"),
         pytest.param(
             [f"User:user{number}@example.com signed up" for number in range(25)], "User:{email} signed up", id="email"
         ),
