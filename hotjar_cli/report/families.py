@@ -27,8 +27,9 @@ _IDS: Final = re.compile(
     # or more hex digits with a digit and a letter (an object id, a hash, a short commit: `3f9b2c1`; `deadbeef` and
     # `facade` are words, and digits alone are a number), its letters of one case when it is shorter than 8 (`Feb2024`
     # and `Face10` are a word and a number), or any hex digits after `0x` (a code: `Error 0x80070005`, which was
-    # `Error {n}x{n}` and a template of each name for its letters); then any run of digits. The first three stand apart from
-    # the letters and digits around them, a start looked for once for the three (a fifth faster on names with ids).
+    # `Error {n}x{n}` and a template of each name for its letters); then any run of digits. The first three stand
+    # apart from the letters and digits around them, a start looked for once for the three (a fifth faster on names
+    # with ids).
     rf"(?<![0-9A-Za-z])(?:(?P<uuid>{UUID_FORM}(?![0-9A-Za-z]))"
     r"|(?P<date>(?:1[89]|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?![0-9A-Za-z]))"

@@ -270,11 +270,11 @@ def names_words(kind: dict[str, Any]) -> str:
     """`22 names; 22 kept, 0 turned away, 0 never sent` for a kind of the inventory record: the names in the logs,
     then what became of every name listed. Names held before these logs that the logs never name are listed too
     (kept), so they are counted apart: `22 names in the logs, 1 more held before them; 23 kept, ...`; so are those
-    only messages the filters left out sent (`1 name, 4 more kept, sent only by messages the filters left out; ...`). Every
-    format of the inventory says it in these words. Past the names held (a sample, `remainder.sampled`), the
-    turned-away and never-sent ones listed are those held, and the names not held are counted apart: `30,371 names;
-    10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not held, in the remainder`
-    (`names (estimated)` once past the names counted exactly: `EXACT_NAMES_PER_HELD`)."""
+    only messages the filters left out sent (`1 name, 4 more kept, sent only by messages the filters left out;
+    ...`). Every format of the inventory says it in these words. Past the names held (a sample,
+    `remainder.sampled`), the turned-away and never-sent ones listed are those held, and the names not held are
+    counted apart: `30,371 names; 10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not
+    held, in the remainder` (`names (estimated)` once past the names counted exactly: `EXACT_NAMES_PER_HELD`)."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
     if kind["known_only_names"]:
