@@ -101,7 +101,12 @@ def inventory(
     ] = None,
     redact: Annotated[
         bool | None,
-        typer.Option("--redact/--no-redact", help="Mask event names a rule found fault with.", show_default=False),
+        typer.Option(
+            "--redact/--no-redact",
+            help="Mask event names a rule found fault with, and attribute names that hold an email address, an "
+            "id or the like.",
+            show_default=False,
+        ),
     ] = None,
     by: Annotated[
         Resolution | None,

@@ -128,7 +128,8 @@ def validate(
         bool | None,
         typer.Option(
             "--redact/--no-redact",
-            help="Mask trait and property values and user ids in every format.",
+            help="Mask trait and property values, user ids, and names that hold an email address, an id or the "
+            "like, in every format.",
             show_default=False,
         ),
     ] = None,

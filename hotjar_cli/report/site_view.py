@@ -38,7 +38,7 @@ from hotjar_cli.core.timeline import (
 from hotjar_cli.core.views import SiteNames
 from hotjar_cli.report.families import families_record, filled
 from hotjar_cli.report.interface import Report
-from hotjar_cli.report.redact import masked_name
+from hotjar_cli.report.redact import holds_a_value, masked_name
 from hotjar_cli.report.wording import counted, filtered_out, listed, stopped_words
 
 WEEK = 7 * 86400
@@ -390,13 +390,15 @@ def _names_record(
     held = names.held()
     attribute = names.kind == "attribute"
     sampled = names.sampled
-    # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in.
-    masked = redact and names.kind == "event"
+    # `--redact` masks an event name a rule found fault with: that is where an email or an id slips in; and an
+    # attribute name that holds one as a key of an example does (`holds_a_value`): a trait named after a user's email.
+    masked = redact
+    at_fault = (lambda name: event_name_at_fault(name, limits)) if names.kind == "event" else holds_a_value
     masks = 0
 
     def shown_as(name: str) -> str:
         nonlocal masks
-        if not masked or not event_name_at_fault(name, limits):
+        if not masked or not at_fault(name):
             return name
         masks += 1
         return masked_name(masks)

@@ -108,3 +108,49 @@ def test_validate_masks_the_characters_a_name_was_refused_for(tmp_path: Path, fo
         assert "HJ303" in report and "‹characters›" in report
     unmasked = cli("validate", log, "--fail-on", "never", "-f", format, "-o", tmp_path / "plain")
     assert unmasked.code == 0 and "‹characters›" not in (tmp_path / "plain").read_text()
+
+
+KEYS = ("bob@corp.com", "10.0.0.1", "ana@corp.com", "3f2a9c1e-7b4d-4e8a-9f1c-2d5e8b7a4c6f")
+"""Trait and property names that hold what a rule finds in an event name: an email or IP address, a UUID."""
+
+
+@pytest.fixture
+def keyed(tmp_path: Path) -> Path:
+    path = tmp_path / "keys.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(message) + "\n"
+            for message in (
+                {"type": "identify", "userId": "u1", "traits": {KEYS[0]: True, "plan": "pro", KEYS[1]: {"x": 1}}},
+                {"type": "track", "userId": "u1", "event": "Signed Up", "properties": {KEYS[2]: 1, "plan": "x"}},
+                {"type": "identify", "userId": "u2", "traits": {KEYS[3]: [1, 2], "seats": 3}},
+            )
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("format", ["text", "json", "jsonl", "markdown", "junit", "github", "html"])
+def test_validate_masks_keys_that_hold_a_value(keyed: Path, tmp_path: Path, format: str) -> None:
+    # A trait named after a user's email address was shown in full, as a key, beside the user id masked for it.
+    out = tmp_path / f"report.{format}"
+    result = cli("validate", keyed, "--redact", "--fail-on", "never", "-f", format, "-o", out)
+    assert result.code == 0, result.stderr
+    report = out.read_text()
+    assert [key for key in KEYS if key in report] == []
+    if format in ("text", "json", "markdown", "html"):
+        assert "plan" in report and "‹key 1›" in report  # the other keys stay; a masked one is numbered
+    if format == "text":
+        # A finding's path and the properties it lists name each key as its example shows it.
+        assert '$.traits["‹key 2›"] an object with 1 key' in report
+        assert "2 dropped: ‹key 1›, plan" in report
+
+
+@pytest.mark.parametrize("format", ["text", "json", "csv", "markdown", "html"])
+def test_inventory_masks_attribute_names_that_hold_a_value(keyed: Path, tmp_path: Path, format: str) -> None:
+    out = tmp_path / f"inventory.{format}"
+    result = cli("inventory", keyed, "--redact", "-f", format, "-o", out)
+    assert result.code == 0, result.stderr
+    report = out.read_text()
+    assert [key for key in KEYS if key in report] == []
+    assert "plan" in report and "seats" in report
