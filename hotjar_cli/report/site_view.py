@@ -274,7 +274,8 @@ def names_words(kind: dict[str, Any]) -> str:
     ...`). Every format of the inventory says it in these words. Past the names held (a sample,
     `remainder.sampled`), the turned-away and never-sent ones listed are those held, and the names not held are
     counted apart: `30,371 names; 10,000 kept; of the others held, 1,999 turned away, 1 never sent; 18,371 more not
-    held, in the remainder` (`names (estimated)` once past the names counted exactly: `EXACT_NAMES_PER_HELD`)."""
+    held, turned away or never sent, in the remainder` (every kept name is listed; `names (estimated)` once past the
+    names counted exactly: `EXACT_NAMES_PER_HELD`)."""
     estimated = " (estimated)" if kind["distinct_names_estimated"] else ""
     names = f"{counted(kind['distinct_names'], 'name')}{estimated}"
     if kind["known_only_names"]:
@@ -289,7 +290,7 @@ def names_words(kind: dict[str, Any]) -> str:
         return f"{names}; {kept:,} kept, {turned_away:,} turned away, {never_sent:,} never sent"
     return (
         f"{names}; {kept:,} kept; of the others held, {turned_away:,} turned away, {never_sent:,} never sent; "
-        f"{remainder['names']:,} more not held, in the remainder"
+        f"{remainder['names']:,} more not held, turned away or never sent, in the remainder"
     )
 
 
