@@ -92,7 +92,7 @@ _SET_OPERATIONS = {"intersection": "&&", "union": "||", "difference": "--", "sym
 
 def _read_otherwise(warning: str) -> str:
     """What the regular expression warned of in a setting, and how to write it: `has && in it, which a later Python
-    reads as a set intersection: escape each character (\\&\\&)`."""
+    reads as a set intersection: escape it (\\&\\&)`."""
     operation = re.match(r"Possible set (.+?) at position", warning)
     if operation is not None and operation[1] in _SET_OPERATIONS:
         twice = _SET_OPERATIONS[operation[1]]

@@ -61,7 +61,7 @@ def template(name: str) -> str | None:
         name, addresses = EMAIL_PATTERN.subn(_address, name)
     if _DIGIT(name) is None:
         return name if addresses else None  # most names without a value are passed over here
-    if "-" in name or "0x" in name or "0X" in name or ((runs := _HEX_RUNS(name)) and not "".join(runs).isdigit()):
+    if "-" in name or _has_code(name) or ((runs := _HEX_RUNS(name)) and not "".join(runs).isdigit()):
         shown, ids = _IDS.subn(_placeholder, name)
     else:
         shown, ids = _NUMBER.subn("{n}", name)
@@ -75,7 +75,7 @@ def template_alike(name: str, alike: dict[bytes, str | None]) -> str | None:
     A name without a `-`, `@` or `0x` has the template of its ASCII digits made 1s: no template holds a digit, and
     only a date, an email address or a code after `0x` is told by what its digits are, the other values by where
     digits and letters are (made 0s, `9x9` was read as the code `0x0`)."""
-    if "-" in name or "@" in name or "0x" in name or "0X" in name:
+    if "-" in name or "@" in name or _has_code(name):
         return template(name)
     form = name.encode("utf-8", "surrogatepass").translate(_DIGITS_ALIKE)  # (str.translate costs 20 times more)
     if form in alike:
@@ -85,6 +85,11 @@ def template_alike(name: str, alike: dict[bytes, str | None]) -> str | None:
 
 
 _DIGITS_ALIKE: Final = bytes.maketrans(b"0123456789", b"1111111111")
+
+
+def _has_code(name: str) -> bool:
+    """Whether a name may hold a code after `0x` (see `_IDS`)."""
+    return "0x" in name or "0X" in name
 
 
 def _address(found: re.Match[str]) -> str:

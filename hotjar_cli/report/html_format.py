@@ -206,8 +206,7 @@ figure.chart { margin: .5em 0; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; }
 th { cursor: pointer; background: #f5f5f5; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
-td.number { text-align: right; } td.name { overflow-wrap: anywhere; min-width: 12em; max-width: 24em; }
-td.family { overflow-wrap: anywhere; max-width: 16em; }
+td.number { text-align: right; } td.name { min-width: 12em; max-width: 24em; } td.family { max-width: 16em; }
 .name, td.family { white-space: pre-wrap; overflow-wrap: anywhere; }
 .fate-turned-away { color: #c62828; } .fate-never-sent { color: #6a1b9a; }
 input.filter { padding: .3em; width: 20em; margin: .5em 0; }
