@@ -48,12 +48,17 @@ def test_validate_masks_names_at_fault_whatever_the_selection(
         assert "Signed Up" in report  # a name no rule finds fault with is the name of what users did: it stays
 
 
-@pytest.mark.parametrize("format", ["text", "json", "csv", "markdown", "html"])
-def test_inventory_masks_names_at_fault(log: Path, tmp_path: Path, format: str) -> None:
+def inventory_redacted(log: Path, tmp_path: Path, format: str) -> str:
+    """`inventory --redact` of a log in a format."""
     out = tmp_path / f"inventory.{format}"
     result = cli("inventory", log, "--redact", "-f", format, "-o", out)
     assert result.code == 0, result.stderr
-    report = out.read_text()
+    return out.read_text()
+
+
+@pytest.mark.parametrize("format", ["text", "json", "csv", "markdown", "html"])
+def test_inventory_masks_names_at_fault(log: Path, tmp_path: Path, format: str) -> None:
+    report = inventory_redacted(log, tmp_path, format)
     assert [secret for secret in SECRETS if secret in report] == []
     assert "Signed Up" in report
 
@@ -148,9 +153,6 @@ def test_validate_masks_keys_that_hold_a_value(keyed: Path, tmp_path: Path, form
 
 @pytest.mark.parametrize("format", ["text", "json", "csv", "markdown", "html"])
 def test_inventory_masks_attribute_names_that_hold_a_value(keyed: Path, tmp_path: Path, format: str) -> None:
-    out = tmp_path / f"inventory.{format}"
-    result = cli("inventory", keyed, "--redact", "-f", format, "-o", out)
-    assert result.code == 0, result.stderr
-    report = out.read_text()
+    report = inventory_redacted(keyed, tmp_path, format)
     assert [key for key in KEYS if key in report] == []
     assert "plan" in report and "seats" in report
