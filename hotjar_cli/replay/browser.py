@@ -164,7 +164,8 @@ window.__hotjarCliStart = function () {{
 
 
 PAGE_WATCH = r"""(function (w) {
-  var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: []};
+  var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: [],
+                                    expectAnswers: false, answered: false, socketSent: false};
   var scriptHost = %(script_host)s, domains = %(domains)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
@@ -220,19 +221,27 @@ PAGE_WATCH = r"""(function (w) {
   // received: a socket that keeps talking would never be quiet), an answer with a status of 4xx or 5xx is a
   // failure, and so is a close that is not a clean one (an error, a dropped connection: code 1006), and a message
   // sent once the socket is closing or closed, even cleanly (1001 as a server goes away): the browser drops it
-  // without a word.
+  // without a word. A socket that answers its messages with a status (one seen on it, or on an earlier page of the
+  // replay: `expectAnswers`) holds each message sent in flight until its answer comes, and one closed before then
+  // fails: a Hotjar slower to answer than `--settle` had calls counted as sent that it never took.
   var Socket = w.WebSocket;
   if (Socket) {
     var Watched = function (url, protocols) {
       var socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
       if (!isHotjar(url)) return socket;
       var label = where('WebSocket', url), opened = false, closedWith = null, sendOne = socket.send;
+      var answering = watch.expectAnswers, unanswered = 0;
       begin();
       socket.addEventListener('open', function () { opened = true; end(null); });
       socket.addEventListener('close', function (event) {
         closedWith = event.code;
         if (!opened) { end(['websocket-closed', label + ' did not open (code ' + event.code + ')']); return; }
         watch.last = performance.now();
+        if (answering && unanswered) {
+          watch.inflight -= unanswered;
+          watch.failures.push(['websocket-closed', label + ' closed before answering ' + unanswered + ' call(s)']);
+          unanswered = 0;
+        }
         if (!event.wasClean || (event.code !== 1000 && event.code !== 1001))
           watch.failures.push(['websocket-closed', label + ' closed abnormally (code ' + event.code + ')']);
       });
@@ -241,6 +250,10 @@ PAGE_WATCH = r"""(function (w) {
         if (opened && socket.readyState >= Socket.CLOSING) {
           var code = closedWith === null ? '' : ' (code ' + closedWith + ')';
           watch.failures.push(['websocket-closed', label + ' was closed' + code + ': a call sent on it was lost']);
+        } else if (opened) {
+          unanswered++;
+          watch.socketSent = true;
+          if (answering) begin();
         }
         return sendOne.apply(socket, arguments);
       };
@@ -249,8 +262,11 @@ PAGE_WATCH = r"""(function (w) {
         if (typeof event.data !== 'string' || event.data.indexOf('status') < 0) return;
         var answer = null;
         try { answer = JSON.parse(event.data); } catch (error) { return; }
-        if (answer && typeof answer.status === 'number' && answer.status >= 400)
-          watch.failures.push(['http-error', 'status ' + answer.status + ' in an answer on ' + label]);
+        if (!answer || typeof answer.status !== 'number') return;
+        var failed = answer.status < 400 ? null
+          : ['http-error', 'status ' + answer.status + ' in an answer on ' + label];
+        if (!answering) { answering = watch.answered = true; for (var held = 0; held < unanswered; held++) begin(); }
+        if (unanswered) { unanswered--; end(failed); } else if (failed) watch.failures.push(failed);
       });
       return socket;
     };
@@ -301,7 +317,8 @@ TAB_USES = 200
 # has replaced the queue stub, which sends what waits in it at once), wait until Hotjar's client has taken them,
 # then wait inside the page until its Hotjar requests have all been answered and none started for `quiet` ms. Any
 # failure, and anything Hotjar writes to the console, ends the wait at once, and makes no further call.
-DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) => {
+DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing, answers]) => {
+  window.__hotjarCliWatch.expectAnswers = answers === true;
   const started = window.__hotjarCliStart();
   if (!started) return {state: 'stale'};
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
@@ -310,7 +327,8 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   let made = 0;
   // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on.
   const report = state => ({state, found, made: window.hj === window.__hotjarCliStub ? 0 : made,
-                            inflight: watch.inflight, failures: watch.failures,
+                            inflight: watch.inflight, failures: watch.failures, answered: watch.answered,
+                            socketSent: watch.socketSent,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
   if (found.site !== null && found.site !== String(siteId)) return report('other-site');
   if (!found.started) return report('refused');
@@ -338,7 +356,10 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing]) =>
   watch.last = Math.max(watch.last, performance.now());
   for (;;) {
     const now = performance.now();
-    if (troubled() || (watch.inflight === 0 && now - watch.last >= quiet) || now - since > timeout) break;
+    // Not yet known whether Hotjar answers its socket's messages (`answers` null): the first page that sends on one
+    // waits for an answer as for a request's, so that a Hotjar slower than `--settle` is known to answer.
+    const unknown = answers === null && watch.socketSent && !watch.answered;
+    if (troubled() || (watch.inflight === 0 && !unknown && now - watch.last >= quiet) || now - since > timeout) break;
     await new Promise(wake => setTimeout(wake, Math.max(5, Math.min(50, quiet - (now - watch.last)))));
   }
   return report('taken');
@@ -420,6 +441,10 @@ class BrowserTransport(Transport):
         """Browser contexts opened so far, each with its one page: a tab."""
         self.stale_tabs = 0
         """Tabs found still holding an earlier visitor's state, each given up for a new one."""
+        self.answers: bool | None = None
+        """Whether Hotjar answers the messages on its socket, as the first page that sent on one found (None: not
+        known yet, and the next such page waits for an answer): a page then holds each message in flight until its
+        answer comes (see `PAGE_WATCH`)."""
 
     def is_hotjar(self, url: str) -> bool:
         """Whether a request goes to Hotjar: the tracking script's host, or any host under Hotjar's domains."""
@@ -552,11 +577,14 @@ class BrowserTransport(Transport):
                     self.settings.settle_seconds * 1000,
                     (self.settings.settle_seconds + self.timeout) * 1000,
                     1000 / self.settings.rate if self.settings.rate else 0,
+                    self.answers,
                 ],
                 user.timezone,
             )
             if isinstance(settled, Delivery):
                 return settled
+            if self.answers is None and settled.get("socketSent"):
+                self.answers = bool(settled.get("answered"))
             watch.made = settled["made"]
             refused = self._refused(settled, watch)
             if refused is not None:
