@@ -543,7 +543,7 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
         talk.error(empty)
         return EXIT_ERROR
     result = run_replay(plan, settings, talk.console, sources=common.sources)
-    for line in result.to_text().splitlines():
+    for line in result.text_lines():  # a line end in a file name escaped, not a line of its own
         talk.console.print(visible(line), markup=False, highlight=False)
     if settings.report_json:
         with result_known(result.exit_code):

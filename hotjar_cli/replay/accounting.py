@@ -200,6 +200,11 @@ class ReplayReport:
 
     def to_text(self) -> str:
         """The human summary: a few lines, no attribute values."""
+        return "\n".join(self.text_lines())
+
+    def text_lines(self) -> list[str]:
+        """The human summary's lines, each whole: a file name with a line end in it (a log's, from an S3 key, or the
+        dead-letter file's) is within its line, for the terminal to be shown escaped."""
         lines = [
             f"calls: {self.planned:,} planned, {self.sent:,} sent, {self.dead_lettered:,} dead-lettered, "
             f"{self.skipped:,} skipped (already delivered)",
@@ -262,7 +267,7 @@ class ReplayReport:
             )
             messages = f"{self.dead_letter_messages:,} message{'s' if self.dead_letter_messages != 1 else ''}"
             lines.append(f"dead letters: {messages} in {self.dead_letter}{rebuilt}; replay that file to send them")
-        return "\n".join(lines)
+        return lines
 
     def _resume_hint(self) -> str:
         ways = []

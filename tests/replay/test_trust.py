@@ -484,11 +484,17 @@ def test_replay_talk_shows_control_characters_escaped_and_quiet_keeps_only_the_s
 ) -> None:
     fake.faults.identify_disabled = True
     log = generate_log(tmp_path / "log\x1b[31m\u202e.ndjson", users=2)
-    result = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--retries", "0")
+    dead = tmp_path / "dead\nletters.ndjson"  # a line end in a file name split the summary's line in two
+    result = cli(
+        "replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--retries", "0", "--dead-letter", dead
+    )
     assert result.returncode == 1
     assert "dead-lettered the user first seen at" in result.stderr
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "\\u001b[31m\\u202e.ndjson" in result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("dead letters: ")]
+    assert len(said) == 1, result.stderr
+    assert said[0].endswith(f" in {tmp_path}/dead\\u000aletters.ndjson; replay that file to send them")
 
     quiet = cli("replay", str(log.path), *fake.site_options(), "--settle", "0.2", "--retries", "0", "-q")
     assert quiet.returncode == 1
