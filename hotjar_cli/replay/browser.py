@@ -165,7 +165,7 @@ window.__hotjarCliStart = function () {{
 
 PAGE_WATCH = r"""(function (w) {
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: [],
-                                    expectAnswers: false, answered: false, socketSent: false};
+                                    expectAnswers: false, answered: false, socketSent: false, sends: 0};
   var scriptHost = %(script_host)s, domains = %(domains)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
@@ -188,6 +188,7 @@ PAGE_WATCH = r"""(function (w) {
     if (!isHotjar(url)) return fetch.apply(this, arguments);
     var method = (init && init.method) || (input && input.method) || 'GET';
     begin();
+    watch.sends++;
     return fetch.apply(this, arguments).then(function (response) {
       end(response.status >= 400 ? ['http-error', 'HTTP ' + response.status + ' from ' + where(method, url)] : null);
       return response;
@@ -205,6 +206,7 @@ PAGE_WATCH = r"""(function (w) {
     var request = this, label = this.__hotjarCli;
     if (label) {
       begin();
+      watch.sends++;
       this.addEventListener('loadend', function () {
         end(request.status === 0 ? ['request-failed', 'network error for ' + label]
           : request.status >= 400 ? ['http-error', 'HTTP ' + request.status + ' from ' + label] : null);
@@ -214,7 +216,7 @@ PAGE_WATCH = r"""(function (w) {
   };
   var beacon = navigator.sendBeacon;
   if (beacon) navigator.sendBeacon = function (url) {
-    if (isHotjar(url)) { watch.last = performance.now(); }
+    if (isHotjar(url)) { watch.last = performance.now(); watch.sends++; }
     return beacon.apply(this, arguments);
   };
   // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time (not one
@@ -253,6 +255,7 @@ PAGE_WATCH = r"""(function (w) {
         } else if (opened) {
           unanswered++;
           watch.socketSent = true;
+          watch.sends++;
           if (answering) begin();
         }
         return sendOne.apply(socket, arguments);
@@ -324,9 +327,13 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing, ans
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
   if (state !== 'loaded') return {state};
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
-  let made = 0;
-  // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on.
-  const report = state => ({state, found, made: window.hj === window.__hotjarCliStub ? 0 : made,
+  let made = 0, sendsBefore = watch.sends;
+  // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on. Nor do
+  // they leave it when its socket did not open and nothing went to Hotjar since the first call: they wait in the
+  // client's own queue (a page that cannot see a request, an image's, keeps them all as made).
+  const waiting = () => watch.sends === sendsBefore
+    && watch.failures.some(failure => failure[0] === 'websocket-closed' && failure[1].indexOf(' did not open ') >= 0);
+  const report = state => ({state, found, made: window.hj === window.__hotjarCliStub || waiting() ? 0 : made,
                             inflight: watch.inflight, failures: watch.failures, answered: watch.answered,
                             socketSent: watch.socketSent,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
@@ -650,7 +657,9 @@ class BrowserTransport(Transport):
             )
         if state != "loaded" and "found" not in found:
             reason = watch.problem.detail if watch.problem else f"script state {state}"
-            return Delivery(Failure.SCRIPT_NOT_LOADED, f"{_strip_query(self.script_url)}: {reason}")
+            script = _strip_query(self.script_url)
+            # Named once: "HTTP 500 from GET <script>" was said after the script's address.
+            return Delivery(Failure.SCRIPT_NOT_LOADED, reason if script in reason else f"{script}: {reason}")
         return found
 
     def _refused(self, found: dict[str, Any], watch: _Watch) -> Delivery | None:

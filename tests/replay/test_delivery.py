@@ -340,6 +340,8 @@ def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_deliv
     fake.faults.script_missing = True
     missing = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
     assert (missing.dead_lettered, missing.maybe_delivered) == (3, 0)
+    said = missing.every_attempt_failed_with or ""
+    assert said.count(fake.script_url.split("?")[0]) == 1, said  # the script named once, not before its own words
     assert "maybe delivered" not in missing.to_text()
     # Nor did a page whose Hotjar client never loaded: its calls waited in the tracking code's queue stub.
     fake.faults.clear()
@@ -347,6 +349,13 @@ def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_deliv
     queued = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
     assert (queued.dead_lettered, queued.maybe_delivered, queued.users_maybe_delivered) == (3, 0, 0)
     assert "maybe delivered" not in queued.to_text()
+    # Nor did a page whose Hotjar socket never opened: the client kept the calls (it counted 81 calls of 40 users).
+    fake.faults.clear()
+    fake.channel = "websocket"
+    fake.faults.websocket_refused = True
+    closed = run_replay(events_of(log), settings_for(fake, retries=0), quiet_console())
+    assert (closed.dead_lettered, closed.maybe_delivered, closed.users_maybe_delivered) == (3, 0, 0)
+    assert dict(closed.failures) == {"websocket-closed": 1}
 
 
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
