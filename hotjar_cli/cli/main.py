@@ -62,8 +62,12 @@ def interrupt_again(unraisable: "sys.UnraisableHookArgs") -> None:
     """`sys.unraisablehook`: Ctrl-C or SIGTERM is raised again, in the command, when it came as Python ran code whose
     exceptions it can only print (a weak reference's callback, which ends every import, a `__del__`): there, it
     was printed as `Exception ignored in …` and the command went on, reading a pipe for ever. Other exceptions are
-    printed as Python prints them."""
+    printed as Python prints them, but for an asyncio transport's, left over from a replay stopped by Ctrl-C as its
+    browser started, whose loop had closed: "RuntimeError: Event loop is closed", with its traceback, under the one
+    line that said the replay was interrupted."""
     stop = unraisable.exc_type
+    if issubclass(stop, RuntimeError) and str(unraisable.exc_value) == "Event loop is closed":
+        return
     if not issubclass(stop, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return

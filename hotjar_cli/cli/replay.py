@@ -10,6 +10,7 @@ Annotations here are evaluated when defined, not postponed (see `hotjar_cli.cli.
 
 import importlib.util
 import json
+import logging
 import sys
 import time
 from dataclasses import asdict, replace
@@ -542,6 +543,9 @@ def send(talk: Talk, common: Common, settings: "ReplaySettings", progress: bool 
         # A backfill pointed at the wrong prefix, or filtered to nothing, sent nothing and exited 0 as a success.
         talk.error(empty)
         return EXIT_ERROR
+    # asyncio's own warnings reach a terminal through logging's last resort: Ctrl-C as the browser started printed
+    # "Loop <_UnixSelectorEventLoop running=False closed=True ...> that handles pid 20968 is closed".
+    logging.getLogger("asyncio").setLevel(logging.ERROR)
     result = run_replay(plan, settings, talk.console, sources=common.sources)
     for line in result.text_lines():  # a line end in a file name escaped, not a line of its own
         talk.console.print(visible(line), markup=False, highlight=False)

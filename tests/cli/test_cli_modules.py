@@ -200,3 +200,21 @@ def test_a_local_run_is_set_aside_from_the_collector_and_a_clusters_is_not() -> 
     assert ran["local"]["frozen"] >= 1000
     # A Dask client's process runs the client's own threads: it is left as it is.
     assert (ran["cluster"]["paused"], ran["cluster"]["enabled"], ran["cluster"]["frozen"]) == (False, True, 0)
+
+
+def test_an_asyncio_transport_left_over_after_its_loop_closed_prints_nothing() -> None:
+    # Ctrl-C as a replay's browser started left Playwright's driver transport to be freed after its loop closed:
+    # "Exception ignored in: <function BaseSubprocessTransport.__del__ ...> RuntimeError: Event loop is closed", with
+    # its traceback, under the one line that said the replay was interrupted. Any other such exception is printed.
+    code = (
+        "import sys; from hotjar_cli.cli.main import interrupt_again; sys.unraisablehook = interrupt_again\n"
+        "class Transport:\n"
+        "    def __init__(self, error): self.error = error\n"
+        "    def __del__(self): raise self.error\n"
+        "Transport(RuntimeError('Event loop is closed'))\n"
+        "Transport(ValueError('kept'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert "Event loop is closed" not in done.stderr
+    assert "ValueError: kept" in done.stderr
