@@ -165,7 +165,8 @@ window.__hotjarCliStart = function () {{
 
 PAGE_WATCH = r"""(function (w) {
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: [],
-                                    expectAnswers: false, answered: false, socketSent: false, sends: 0};
+                                    expectAnswers: false, answered: false, socketSent: false, sends: 0,
+                                    unopened: false};
   var scriptHost = %(script_host)s, domains = %(domains)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
@@ -237,7 +238,11 @@ PAGE_WATCH = r"""(function (w) {
       socket.addEventListener('open', function () { opened = true; end(null); });
       socket.addEventListener('close', function (event) {
         closedWith = event.code;
-        if (!opened) { end(['websocket-closed', label + ' did not open (code ' + event.code + ')']); return; }
+        if (!opened) {
+          watch.unopened = true;
+          end(['websocket-closed', label + ' did not open (code ' + event.code + ')']);
+          return;
+        }
         watch.last = performance.now();
         if (answering && unanswered) {
           watch.inflight -= unanswered;
@@ -331,9 +336,8 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing, ans
   // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on. Nor do
   // they leave it when its socket did not open and nothing went to Hotjar since the first call: they wait in the
   // client's own queue (a page that cannot see a request, an image's, keeps them all as made).
-  const waiting = () => watch.sends === sendsBefore
-    && watch.failures.some(failure => failure[0] === 'websocket-closed' && failure[1].indexOf(' did not open ') >= 0);
-  const report = state => ({state, found, made: window.hj === window.__hotjarCliStub || waiting() ? 0 : made,
+  const waiting = () => window.hj === window.__hotjarCliStub || (watch.unopened && watch.sends === sendsBefore);
+  const report = state => ({state, found, made: waiting() ? 0 : made,
                             inflight: watch.inflight, failures: watch.failures, answered: watch.answered,
                             socketSent: watch.socketSent,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
