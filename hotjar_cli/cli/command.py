@@ -241,25 +241,37 @@ FORMAT_OF_SUFFIX = {
     ".csv": "csv",
 }
 """The report format a file's name asks for, by its suffix."""
+COMPRESSED_SUFFIXES = frozenset((".gz", ".gzip", ".bz2", ".xz", ".zst", ".zip"))
+"""Suffixes of a compressed file's name: no report is written compressed."""
 
 
 def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[str], asked: bool = False) -> None:
     """Say when `-o` names a file whose suffix asks for another of the command's formats than the report's, the
     format left to its default: `-o report.html` alone wrote the text report into a page no browser shows as one.
-    `asked`: the format was given with the file (`--also markdown=report.html`), which is said too."""
+    `asked`: the format was given with the file (`--also markdown=report.html`), which is said too. A name of a
+    compressed file (`report.json.gz`) is said to get its report uncompressed, whatever the format."""
     import click
     from click.core import ParameterSource
 
     if output is None:
         return
+    suffixes = [suffix.lower() for suffix in output.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] in COMPRESSED_SUFFIXES
+    if compressed:
+        suffixes.pop()
     if not asked:
         context = click.get_current_context(silent=True)
         if context is None or context.get_parameter_source("format") is not ParameterSource.DEFAULT:
+            if compressed:
+                talk.say(f"hotjar-cli: {output} gets the {format} report uncompressed: no report is compressed")
             return
-    wanted = FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    wanted = FORMAT_OF_SUFFIX.get(suffixes[-1]) if suffixes else None
     if wanted is not None and wanted != format and wanted in formats:
         how = f"--also {wanted}={output}" if asked else f"--format {wanted}"
-        talk.say(f"hotjar-cli: {output} gets the {format} report; {how} writes the {wanted} one")
+        plain = ", uncompressed" if compressed else ""
+        talk.say(f"hotjar-cli: {output} gets the {format} report{plain}; {how} writes the {wanted} one")
+    elif compressed:
+        talk.say(f"hotjar-cli: {output} gets the {format} report uncompressed: no report is compressed")
 
 
 def say_charts_left_out(talk: Talk, format: str) -> None:

@@ -86,7 +86,13 @@ def inventory(
     paths: Paths,
     format: Annotated[
         InventoryFormat,
-        typer.Option("--format", "-f", metavar="FORMAT", help=f"Inventory format: {choices(InventoryFormat)}."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help=f"Inventory format: {choices(InventoryFormat)}.",
+        ),
     ] = InventoryFormat.TEXT,
     output: Annotated[
         str | None,

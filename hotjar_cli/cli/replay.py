@@ -121,7 +121,8 @@ def replay(
         bool, typer.Option("--dry-run", help="Print the calls that would be made; send nothing.")
     ] = False,
     format: Annotated[
-        DryRunFormat, typer.Option("--format", "-f", metavar="FORMAT", help="Dry-run output format: jsonl.")
+        DryRunFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", case_sensitive=False, help="Dry-run output format: jsonl."),
     ] = DryRunFormat.JSONL,
     page_url: Annotated[
         str | None,
@@ -200,6 +201,7 @@ def replay(
         typer.Option(
             "--report",
             metavar="FORMAT",
+            case_sensitive=False,
             help="json: print the delivery summary as JSON on stdout (with --dry-run: the plan's, nothing sent, "
             "in place of the calls).",
         ),

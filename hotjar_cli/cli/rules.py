@@ -36,7 +36,10 @@ class RulesFormat(str, Enum):
 def list_rules(
     context: typer.Context,
     format: Annotated[
-        RulesFormat, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {choices(RulesFormat)}.")
+        RulesFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", case_sensitive=False, help=f"Output format: {choices(RulesFormat)}."
+        ),
     ] = RulesFormat.TEXT,
     color: Color = ColorMode.AUTO,
 ) -> int:

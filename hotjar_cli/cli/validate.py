@@ -96,7 +96,10 @@ from hotjar_cli.sources.source import Source
 def validate(
     paths: Paths,
     format: Annotated[
-        Format, typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format: {choices(Format)}.")
+        Format,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", case_sensitive=False, help=f"Report format: {choices(Format)}."
+        ),
     ] = Format.TEXT,
     output: Annotated[
         str | None,

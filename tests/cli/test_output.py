@@ -599,6 +599,19 @@ def test_missing_folders_on_the_report_path_are_made_and_a_file_in_the_way_is_na
             ["inventory", "{log}", "-o", "names.markdown"],
             "names.markdown gets the text report; --format markdown writes the markdown one",
         ),
+        # a compressed file's name: the report is not compressed, whatever the format
+        (
+            ["validate", "{log}", "-o", "report.json.gz"],
+            "report.json.gz gets the text report, uncompressed; --format json writes the json one",
+        ),
+        (
+            ["validate", "{log}", "-f", "json", "-o", "r.json.gz"],
+            "r.json.gz gets the json report uncompressed: no report is compressed",
+        ),
+        (
+            ["inventory", "{log}", "-o", "names.gz"],
+            "names.gz gets the text report uncompressed: no report is compressed",
+        ),
         (["validate", "{log}", "-o", "report.html", "-f", "text"], None),  # asked for by name
         (["validate", "{log}", "-o", "report.txt"], None),
         (["inventory", "{log}", "-o", "names.xml"], None),  # no JUnit inventory to point to
@@ -610,6 +623,23 @@ def test_a_report_file_named_for_another_format_is_said(logs: Any, args: list[st
     result = cli(*[arg.format(log=path) for arg in args])
     assert result.code == 0
     assert result.stderr == ("" if said is None else f"hotjar-cli: {said}\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{log}", "-f", "{format}"],
+        ["inventory", "{log}", "--format", "{format}"],
+        ["rules", "-f", "{format}"],
+        ["replay", "{log}", "--dry-run", "--report", "{format}"],
+    ],
+)
+def test_a_format_is_named_in_any_case_as_also_names_it(logs: Any, args: list[str]) -> None:
+    # `--also JUNIT=up.xml` was taken and `-f JSON` refused with exit 2: a pipeline broke when a format moved.
+    path = logs("log.jsonl", MIXED)
+    lower, upper = (cli(*[arg.format(log=path, format=format) for arg in args]) for format in ("json", "JSON"))
+    assert upper.code == lower.code != 2
+    assert upper.stdout == lower.stdout and json.loads(upper.stdout)
 
 
 WITHOUT_CHARTS = """
