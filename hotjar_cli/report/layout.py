@@ -85,7 +85,7 @@ id's `-` or `_`, a `.`; so that `segment-logs/Xo3ZqW8mTn/` stays whole rather th
 def _split(text: str, room: int, at: int = 0) -> int:
     """Where to fold `text[at:]` to fit `room` cells, as an index into `text`: the most characters that fit, moved
     back to just after the last of `FOLD_AFTER` among them if that keeps at least half the room, then to the start
-    of a number the fold would cut (and the colon before it, as in `file:12`), or of an escape it would cut
+    of a number the fold would cut (`cuts_a_number`), or of an escape it would cut
     (`\\u0007`: its `\\u` at a line's end and `0007` on the next read as neither); `at` when not even one character
     fits, or the number starts the text."""
     end = at
@@ -103,11 +103,22 @@ def _split(text: str, room: int, at: int = 0) -> int:
             end = after
             break
     start = end
-    while start > at and text[start].isdigit() and (text[start - 1].isdigit() or text[start - 1] == ":"):
+    while start > at and cuts_a_number(text, start, at):
         start -= 1
     backslash = text.rfind("\\", max(at + 1, start - _ESCAPE_LENGTH + 1), start)
     escape = _ESCAPE.match(text, backslash) if backslash >= 0 else None
     return backslash if escape is not None and escape.end() > start else start
+
+
+def cuts_a_number(text: str, end: int, at: int = 0) -> bool:
+    """Whether a fold just before `text[end]` (past `at`) cuts a number: between its digits, its separators
+    (`12,345`, `100.0`) and a percent sign after it, or just after the colon before it (`file:12`)."""
+    before, here = text[end - 1], text[end]
+    if here.isdigit():
+        return before.isdigit() or before == ":" or (before in ",." and end - 2 >= at and text[end - 2].isdigit())
+    if here in ",.":
+        return before.isdigit() and end + 1 < len(text) and text[end + 1].isdigit()
+    return here == "%" and before.isdigit()
 
 
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}")

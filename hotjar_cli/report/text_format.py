@@ -12,11 +12,11 @@ from rich.text import Text
 
 from hotjar_cli.core.model import Outcome, Position
 from hotjar_cli.core.rules import RULES, Severity
-from hotjar_cli.core.summary import Example
+from hotjar_cli.core.summary import Example, Summary
 from hotjar_cli.core.visible import visible
 from hotjar_cli.report.diff import DiffLine, Mark, details, diff_lines, hj_call, message_id_shown
 from hotjar_cli.report.interface import Report, Reporter
-from hotjar_cli.report.layout import Chunk, Flow, fits, report_console, words
+from hotjar_cli.report.layout import Chunk, Flow, fits, lay_out, report_console, words
 from hotjar_cli.report.redact import redact_example
 from hotjar_cli.report.site_view import incomplete_words
 from hotjar_cli.report.timeline_text import since_lines
@@ -57,7 +57,8 @@ class TextReporter(Reporter):
             Flow(
                 [
                     ("hotjar-cli validate", "bold"),
-                    *words(read_from(summary.events, summary.lines, summary.files, summary.filtered), lead=": "),
+                    (":", ""),  # the count after it may start the next line, whole
+                    *words(read_from(summary.events, summary.lines, summary.files, summary.filtered), lead=" "),
                 ],
                 indent=2,
             )
@@ -77,7 +78,7 @@ class TextReporter(Reporter):
             share = f"{count / decided:.1%}" if decided else "-"
             outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
         if outcomes_said(summary.events, len(summary.errors)):
-            parts.append(outcomes)
+            parts.extend(_outcomes(self.console, outcomes, summary))
         if summary.rules:
             parts.extend(_rules_by_finding(self.console, report))
         parts.extend(since_lines(report, self.console))  # the loss over time, when the run collected it
@@ -103,6 +104,20 @@ class TextReporter(Reporter):
         else:
             parts.append(Text("Gate passed.", "bold green"))
         self.console.print(Group(*parts))
+
+
+def _outcomes(console: Console, table: Table, summary: Summary) -> Iterator[RenderableType]:
+    """The outcomes as a table, or, where the table would cut its counts or shares, one outcome to a line."""
+    if fits(console, table):
+        yield table
+        return
+    yield Flow(words("What Hotjar does with each event"))
+    decided = summary.events - summary.filtered
+    for outcome, count in summary.outcomes.items():
+        share = f" ({count / decided:.1%})" if decided else ""
+        yield Flow(
+            [("  " + outcome.value, OUTCOME_STYLES[outcome]), (":", ""), *words(f"{count:,}{share}", lead=" ")], 4
+        )
 
 
 def _rules_by_finding(console: Console, report: Report) -> Iterator[RenderableType]:
@@ -216,10 +231,14 @@ def _payload_line(line: DiffLine, width: int) -> Text:
     text = inert_line(f"{SIGNS[line.mark]} {line.text}")
     room = width - 4 - cell_len(marker)
     if marker and room < MARKER_MIN_ROOM:
-        marker = marker.lstrip()
-        # Indented as far as it can be and still fit: a marker is never cut.
-        margin = " " * max(0, min(6, width - cell_len(marker)))
-        shown = Text.assemble("    ", (_cut(text, width - 4), MARK_STYLES[line.mark]), "\n", (margin + marker, "dim"))
+        # Indented as far as it can be and still fit: a marker is never cut, but folded when wider than the line.
+        folded = ["".join(piece for piece, _ in part) for part in lay_out(words(marker.lstrip()), width)]
+        margin = " " * max(0, min(6, width - max(cell_len(part) for part in folded)))
+        shown = Text.assemble(
+            "    ",
+            (_cut(text, width - 4), MARK_STYLES[line.mark]),
+            *(piece for part in folded for piece in ("\n", (margin + part, "dim"))),
+        )
     else:
         shown = Text.assemble("    ", (_cut(text, room), MARK_STYLES[line.mark]), (marker, "dim"))
     return shown

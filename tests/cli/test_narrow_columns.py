@@ -5,6 +5,7 @@ The commands run as the console script, with standard input, output and error of
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,39 @@ def test_no_line_of_a_text_report_ends_in_spaces(columns: str, command: str) -> 
     result = process(command, "sample_events/", input=b"")
     assert "Findings by rule" in result.stdout or command == "inventory"
     assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
+
+
+NARROW = [str(width) for width in range(MIN_COLUMNS, 36)]
+
+
+@pytest.fixture(scope="module")
+def narrow_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12,345 identifies, and one of each rule whose name is wider than the narrowest terminal."""
+    lines = [f'{{"type":"identify","userId":"u{number}","traits":{{"plan":"pro"}}}}\n' for number in range(12_340)]
+    lines += [
+        '{"type":"identify","userId":"u","traits":{"v":"' + "x" * 201 + '"}}\n',
+        '{"type":"track","userId":"u","event":"éééééééééé"}\n',
+        '{"type":"identify","traits":{"a":1}}\n',
+        '{"type":"track","userId":"u","event":"' + "E" * 80 + '"}\n',
+        '{"type":"identify","userId":"u","traits":{"n":{"a":1}}}\n',
+    ]
+    log = tmp_path_factory.mktemp("narrow") / "n.jsonl"
+    log.write_text("".join(lines))
+    return log
+
+
+@pytest.mark.parametrize("columns", NARROW, indirect=True)
+def test_a_narrow_report_cuts_no_count_and_no_rule_marker(columns: str, narrow_log: Path) -> None:
+    # At 20 to 29 columns the heading read `validate: 12,` / `345 events`, the outcomes table `12,…` and `100.…`, and an
+    # example's marker `← HJ204 attribute-value-too-l…`.
+    result = process("validate", narrow_log, "--examples", "1", input=b"")
+    assert result.code == 1
+    assert widest(result.stdout) <= int(columns)
+    joined = re.sub(r"\n +", " ", result.stdout)
+    assert joined.startswith("hotjar-cli validate: 12,345 events in 12,345 lines of 1 file\n")
+    # Only an example's payload lines, four spaces in, are cut, with an ellipsis: never a count.
+    assert [line for line in result.stdout.splitlines() if "…" in line and not line.startswith("    ")] == []
+    assert re.search(r"accepted:? 12,341 \(?100\.0%", re.sub(r"[\s│]+", " ", result.stdout))
+    for code, name in [("HJ204", "attribute-value-too-long"), ("HJ303", "event-name-invalid-characters")]:
+        marker = re.search(rf"← {code}\s+([a-z\-\s]+)", result.stdout)
+        assert marker is not None and re.sub(r"\s+", "", marker.group(1)).startswith(name), code
