@@ -2,7 +2,9 @@
 
 planned = sent + dead_lettered + skipped holds for calls and for users, whatever happened, in every replay that
 sends (a dry run plans and sends nothing: the three are 0):
-- sent: delivered in a page whose tracking script loaded and where no Hotjar request failed;
+- sent: delivered in a page whose tracking script loaded and where no Hotjar request failed (and the events of a
+  user whose identifies were lost to User Attributes switched off while it was delivered: the user and its
+  identifies are dead-lettered);
 - skipped: the checkpoint says an earlier run delivered the user;
 - dead_lettered: everything else. That is users whose retries ran out, and also, when the replay was
   interrupted (Ctrl-C), the users in flight and those never started: they were not sent, they are written to
@@ -78,6 +80,12 @@ class Tally:
         self.users_sent += 1
         self.calls_sent += len(user.calls)
 
+    def partly_sent(self, calls: int) -> None:
+        """Count the calls of a user dead-lettered for the rest that reached Hotjar all the same: its events, when
+        its identifies were lost to User Attributes switched off (the user is counted by `dead_lettered`, with only
+        its identifies)."""
+        self.calls_sent += calls
+
     def resent(self, made: int) -> None:
         """Count the calls of one user that an attempt made again after an earlier one that made them failed: every
         call a failed attempt made, for a user a retry delivered; beyond the attempt that made the most, for a user
@@ -125,7 +133,7 @@ class ReplayReport:
     gave_up: str | None = None
     """Why the replay stopped by itself on a failing Hotjar (`--give-up-after`), or None."""
     every_attempt_failed_with: str | None = None
-    """When nothing was delivered and every attempt failed the same way: that way, in words."""
+    """When no user was delivered in full and every attempt failed the same way: that way, in words."""
     checkpoint: str | None = None
     """The checkpoint file, when one was given: running the same command again resumes from it."""
     dry_run: bool = False
@@ -237,7 +245,13 @@ class ReplayReport:
                 "again by a later one; Hotjar may hold those twice, each time as another visitor"
             )
         if self.every_attempt_failed_with:
-            lines.append(f"nothing was delivered: every attempt failed the same way: {self.every_attempt_failed_with}")
+            # Nothing, only where no call reached Hotjar and none may have: a page's calls made before its delivery
+            # failed, or the events of a user whose identifies were lost, were said to be and were held.
+            nothing = not (self.sent or self.maybe_delivered or self.maybe_repeated)
+            lines.append(
+                f"{'nothing was delivered' if nothing else 'no user was delivered in full'}: every attempt failed the "
+                f"same way: {self.every_attempt_failed_with}"
+            )
         if self.checkpoint_error:
             users = f"{self.users_not_checkpointed:,} user{'s' if self.users_not_checkpointed != 1 else ''}"
             lines.append(
@@ -253,10 +267,15 @@ class ReplayReport:
             lines.append(f"interrupted: users not yet sent are counted as dead-lettered; {self._resume_hint()}")
         if self.dead_letter_error:
             lines.append(f"the dead-letter file could not be written: {self.dead_letter_error}")
-        elif self.dead_lettered and self.dead_letter is None:
+        elif self.dead_lettered and self.dead_letter is None and self.checkpoint is not None:
             lines.append(
                 "no --dead-letter file was given: the dead-lettered calls were not written anywhere "
-                "(they are not in the checkpoint, so a run with --checkpoint retries them)"
+                "(they are not in the checkpoint, so the same command run again retries them)"
+            )
+        elif self.dead_lettered and self.dead_letter is None:
+            lines.append(
+                "no --dead-letter file and no --checkpoint were given: nothing records which calls were not "
+                "delivered, and the same command run again sends every call again"
             )
         elif self.dead_letter is not None and self.dead_lettered:
             rebuilt = (

@@ -16,11 +16,11 @@ A user with identify calls counts as sent only once a page loaded after its deli
 User Attributes still on (or a look at the site when the replay ends does): Hotjar reads that switch when its script
 loads, and while it is off keeps no identify, without a word. A user whose page loaded with it on, and whose
 identifies reached Hotjar after someone switched it off, showed as sent; once a later page shows it off, every such
-user not yet confirmed is dead-lettered instead (user-attributes-off, its calls counted as maybe delivered). The
-checkpoint records it as it is delivered all the same, and then takes its identifies back: its events reached
-Hotjar, so a resumed run does not send them again, and the same command resumed once User Attributes are on sends
-its identifies again (the same attributes, set twice without harm), as a replay of the dead-letter file does. Left
-recorded, they were taken for delivered, and a resumed run said the user was done.
+user not yet confirmed is dead-lettered instead (user-attributes-off), its identifies alone: its events reached
+Hotjar, and count as sent. The checkpoint records it as it is delivered all the same, and then takes its identifies
+back: a resumed run does not send its events again, and the same command resumed once User Attributes are on sends
+its identifies again (the same attributes, set twice without harm), as a replay of the dead-letter file, which holds
+only those, does. Left recorded, they were taken for delivered, and a resumed run said the user was done.
 """
 
 from __future__ import annotations
@@ -285,13 +285,17 @@ class Runner:
             doubtful, self._unconfirmed = self._unconfirmed, []
             for _, user in doubtful:
                 self._take_back_identifies(user)
+                # Its events reached Hotjar, and stay in the checkpoint: sent. Its identifies are dead-lettered,
+                # alone, so that neither the dead-letter file nor the counts send or say its events again.
+                identifies = tuple(call for call in user.calls if call.args[0] == "identify")
+                self.tally.partly_sent(len(user.calls) - len(identifies))
                 self._give_up(
-                    user,
+                    replace(user, calls=identifies),
                     Delivery(
                         Failure.USER_ATTRIBUTES_OFF,
                         "the site's User Attributes were switched off while it was delivered: Hotjar may have kept "
                         f"none of its identifies; {USER_ATTRIBUTES_HINT}",
-                        len(user.calls),
+                        len(identifies),
                     ),
                 )
 

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from hotjar_cli.replay import ReplaySetupError, check_site, run_replay
-from hotjar_cli.replay.accounting import Tally
+from hotjar_cli.replay.accounting import ReplayReport, Tally
 from hotjar_cli.replay.breaker import Breaker
 from hotjar_cli.replay.interface import Delivery, Failure
 from hotjar_cli.replay.runner import duration_text, progress_bar
@@ -196,9 +196,18 @@ def test_identifies_kept_by_no_one_as_user_attributes_are_switched_off_are_dead_
     )
     assert (report.users_sent, report.users_dead_lettered) == (0, users)
     assert dict(report.failures) == {"user-attributes-off": users}
-    assert report.users_maybe_delivered >= 1  # the first user's page made its calls: its events reached Hotjar
     assert assert_received_or_dead_lettered(log, fake.received(), dead) == {f"user-{number}" for number in range(users)}
     assert "switched off while it was delivered" in said.getvalue()
+    # The first user's events reached Hotjar, and stay in the checkpoint: sent, not dead-lettered, and not in the
+    # dead-letter file, which a replay of would send them again. It said "0 sent" and "nothing was delivered".
+    events = [call for call in fake.received() if call.args[0] == "event"]
+    first = log.owner_of_event[events[0].args[1]]
+    assert events and report.sent == len(events) == sum(args[0] == "event" for args in log.expected[first])
+    identifies = sum(args[0] == "identify" for args in log.expected[first])
+    assert (report.maybe_delivered, report.users_maybe_delivered) == (identifies, 1)
+    assert report.dead_lettered == log.calls - len(events)
+    assert all(message["type"] == "identify" for message in dead_letter_messages(dead) if message["userId"] == first)
+    assert "nothing was delivered" not in report.to_text()
 
 
 def test_a_user_delivered_with_user_attributes_on_throughout_is_sent(tmp_path: Path, fake: FakeHotjar) -> None:
@@ -577,6 +586,8 @@ def test_identifies_kept_by_no_one_are_sent_again_by_the_same_command_resumed_fr
     before = len(fake.received())
     resumed = run_replay(events_of(log.path), settings, quiet_console())
     assert (resumed.users_dead_lettered, resumed.exit_code) == (0, 0)
+    # What the first run said it sent is what the checkpoint held for delivered, and the resumed run skipped.
+    assert resumed.skipped == first.sent > 0
     expected = [args for calls in log.expected.values() for args in calls]
     again = [call.args for call in fake.received()[before:]]
     # Every identify now, and each event once in all: those that reached Hotjar the first time are not sent again.
@@ -606,3 +617,30 @@ def test_user_attributes_switched_off_mid_run_is_no_outage_to_wait_out(tmp_path:
     # Every user with events alone reached Hotjar, before the switch and after it.
     assert all(any(f"of {key}" in name for name in received) for key in anonymous)
     assert report.retries == 0  # the site's setting is not tried again
+
+
+def test_nothing_is_said_to_be_delivered_only_where_no_call_may_have_been() -> None:
+    # Identifies refused with HTTP 503 while Hotjar took every event: "nothing was delivered", beside its own "maybe
+    # delivered" lines.
+    failed = {"every_attempt_failed_with": "http-error: HTTP 503 from POST /api/identify"}
+    counts = {"planned": 4, "sent": 0, "dead_lettered": 4, "skipped": 0}
+    users = {"users_planned": 1, "users_sent": 0, "users_dead_lettered": 1, "users_skipped": 0}
+    for maybe, said in [
+        ({}, "nothing was delivered: every attempt failed the same way: http-error"),
+        ({"maybe_delivered": 3}, "no user was delivered in full: every attempt failed the same way: http-error"),
+        ({"maybe_repeated": 3}, "no user was delivered in full: every attempt failed"),
+    ]:
+        assert said in ReplayReport(**counts, **users, **failed, **maybe).to_text()
+    partly = {**counts, "sent": 3, "dead_lettered": 1}
+    assert "no user was delivered in full" in ReplayReport(**partly, **users, **failed).to_text()
+
+
+def test_the_advice_on_calls_dead_lettered_without_a_file_names_what_records_them() -> None:
+    # With no --checkpoint either, it said "a run with --checkpoint retries them": a new checkpoint is empty, and
+    # that run sends every call again, those delivered too.
+    counts = {"planned": 4, "sent": 3, "dead_lettered": 1, "skipped": 0}
+    users = {"users_planned": 2, "users_sent": 1, "users_dead_lettered": 1, "users_skipped": 0}
+    alone = ReplayReport(**counts, **users).to_text()
+    assert "nothing records which calls were not delivered, and the same command run again sends every call" in alone
+    kept = ReplayReport(**counts, **users, checkpoint="replay.checkpoint").to_text()
+    assert "(they are not in the checkpoint, so the same command run again retries them)" in kept
