@@ -971,12 +971,25 @@ static int read_fields(PyObject *fields) {
     return -1;
 }
 
-/* The arguments every count takes, from `fields`: fields, when, file, line, index, in_order. */
+/* The arguments every count takes, from `fields`: fields, when, file, line, index, in_order. An event counted with
+ * the next ones holds no fields (NULL): the user it counts for was read when it was found (`user_known`). */
 typedef struct {
     PyObject *fields, *when, *file, *index;
     Py_ssize_t line;
     int in_order;
+    int user_known, has_user;
+    uint64_t user;
 } Event;
+
+static int user_of(Tally *self, PyObject *fields, uint64_t *hash);
+
+/* The user an event counts for: 1 with its hash, 0 for none, -1 on error. */
+static int event_user(Tally *self, Event *event, uint64_t *hash) {
+    if (!event->user_known)
+        return user_of(self, event->fields, hash);
+    *hash = event->user;
+    return event->has_user;
+}
 
 static int read_event(PyObject *const *args, Event *event) {
     event->fields = args[0];
@@ -989,6 +1002,7 @@ static int read_event(PyObject *const *args, Event *event) {
     if (event->line == -1 && PyErr_Occurred())
         return -1;
     event->in_order = PyObject_IsTrue(args[5]);
+    event->user_known = 0;
     return event->in_order < 0 ? -1 : 0;
 }
 
@@ -1232,7 +1246,7 @@ static PyObject *Tally_number_lines_from(Tally *self, PyObject *base) {
 
 static int count_event(Tally *self, int kind, Py_ssize_t number, Event *event) {
     uint64_t user = 0;
-    int has_user = user_of(self, event->fields, &user);
+    int has_user = event_user(self, event, &user);
     if (has_user < 0)
         return -1;
     Slot *slot = slot_at(self, kind, number); /* after any call back into Python */
@@ -1358,13 +1372,16 @@ static Py_ssize_t attribute_slot(Tally *self, PyObject *slots, PyObject *name) {
 enum { TRAITS_AT_HAND = 32 };
 
 /* What counting an identify's traits needs, found before any is counted, in the order of the traits: each trait's
- * name and value (borrowed from the traits, which the core's functions the tally calls do not change), its slot (-1
- * outside the sample held, -2 without a slot), and the code of the finding that drops it (as `trait_codes` finds
- * them: the last finding wins), a strong reference or NULL. The traits are read once, here. */
+ * name (borrowed from the traits, which the core's functions the tally calls do not change), its slot (-1 outside
+ * the sample held, -2 without a slot), its value's JavaScript type (`js_type_number`, read for a trait with a slot),
+ * and the code of the finding that drops it (as `trait_codes` finds them: the last finding wins), a strong
+ * reference or NULL. The traits are read once, here: counted later (`defer_traits`), the identify holds none of
+ * its message. */
 typedef struct {
     Py_ssize_t count;
     Py_ssize_t *numbers, numbers_at_hand[TRAITS_AT_HAND];
-    PyObject **names, **values, **codes, *at_hand[TRAITS_AT_HAND * 3];
+    int8_t *types, types_at_hand[TRAITS_AT_HAND];
+    PyObject **names, **codes, *at_hand[TRAITS_AT_HAND * 2];
 } Plan;
 
 static void release_plan(Plan *plan) {
@@ -1372,6 +1389,7 @@ static void release_plan(Plan *plan) {
         Py_XDECREF(plan->codes[at]);
     if (plan->numbers != plan->numbers_at_hand) {
         PyMem_Free(plan->numbers);
+        PyMem_Free(plan->types);
         PyMem_Free(plan->names);
     }
 }
@@ -1411,22 +1429,25 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
                        PyObject **unknown) {
     plan->count = 0;
     plan->numbers = plan->numbers_at_hand;
+    plan->types = plan->types_at_hand;
     plan->names = plan->at_hand;
     Py_ssize_t size = PyDict_GET_SIZE(traits);
     if (size > TRAITS_AT_HAND) {
         plan->numbers = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t));
-        plan->names = PyMem_Malloc((size_t)size * 3 * sizeof(PyObject *));
-        if (plan->numbers == NULL || plan->names == NULL) {
+        plan->types = PyMem_Malloc((size_t)size);
+        plan->names = PyMem_Malloc((size_t)size * 2 * sizeof(PyObject *));
+        if (plan->numbers == NULL || plan->types == NULL || plan->names == NULL) {
             PyMem_Free(plan->numbers);
+            PyMem_Free(plan->types);
             PyMem_Free(plan->names);
             plan->numbers = plan->numbers_at_hand;
+            plan->types = plan->types_at_hand;
             plan->names = plan->at_hand;
             PyErr_NoMemory();
             return -1;
         }
     }
-    plan->values = plan->names + size;
-    plan->codes = plan->values + size;
+    plan->codes = plan->names + size;
     Py_ssize_t position = 0;
     PyObject *name, *value;
     while (PyDict_Next(traits, &position, &name, &value)) {
@@ -1441,8 +1462,8 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
         }
         Py_ssize_t at = plan->count++;
         plan->numbers[at] = number < 0 ? -1 : number;
+        plan->types[at] = number < 0 ? 0 : (int8_t)js_type_number(value);
         plan->names[at] = name;
-        plan->values[at] = value;
         plan->codes[at] = NULL;
     }
     for (Py_ssize_t at = 0; at < PyTuple_GET_SIZE(findings); at++) {
@@ -1468,7 +1489,7 @@ static int plan_traits(Tally *self, PyObject *traits, PyObject *slots, PyObject 
  * whether it was offered. -1 on error. */
 static int count_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event) {
     uint64_t user = 0;
-    int has_user = user_of(self, event->fields, &user);
+    int has_user = event_user(self, event, &user);
     if (has_user < 0)
         return -1;
     self->occurrences[ATTRIBUTES] += traits;
@@ -1476,12 +1497,12 @@ static int count_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event
         Py_ssize_t number = plan->numbers[at];
         if (number < 0)
             continue;
-        PyObject *code = plan->codes[at], *value = Py_NewRef(plan->values[at]);
+        PyObject *code = plan->codes[at];
         int done = count_one(self, &self->slots[ATTRIBUTES][number], event->when, event->file, event->line,
                              event->index, event->in_order);
         Slot *slot = &self->slots[ATTRIBUTES][number]; /* after any call back into Python */
         if (done == 0)
-            count_type(slot, value);
+            slot->types[plan->types[at]]++;
         if (done == 0 && code != NULL)
             done = add_dropped(slot, code);
         /* Attribute names are few, and their users' tables at hand: each user is added at once, not held for a
@@ -1491,7 +1512,6 @@ static int count_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event
         int offered = code == NULL;
         if (done == 0 && !offered && (offered = same_text(code, self->still_offered)) < 0)
             done = -1;
-        Py_DECREF(value);
         if (done < 0)
             return -1;
         if (offered)
@@ -1514,19 +1534,21 @@ static int stretch(Tally *self, PyObject *when);
 enum { DEFERRED = 64 };
 
 typedef struct Deferred {
-    PyObject *fields, *file; /* strong: the fields hold the traits, whose values a plan borrows */
-    PyObject *codes;         /* a track's: its held decision's, held until counted as nothing else runs before */
+    PyObject *when, *file; /* strong: the time and file alone, so that the message is let go as soon as it was read */
+    PyObject *codes;       /* a track's: its held decision's, held until counted as nothing else runs before */
+    uint64_t user;         /* the user it counts for, read when it was found */
     Py_ssize_t line;
     Py_ssize_t traits, first, count; /* an identify's: its traits, and its plan's place among `planned` */
     int32_t slot;
     int16_t code_count;
-    int8_t named, identify;
+    int8_t named, identify, has_user;
 } Deferred;
 
-/* Plans kept until counted, one after another: slots, values (borrowed), codes (strong or NULL). */
+/* Plans kept until counted, one after another: slots, types, codes (strong or NULL). */
 typedef struct Planned {
     Py_ssize_t *numbers;
-    PyObject **values, **codes;
+    int8_t *types;
+    PyObject **codes;
     Py_ssize_t count, capacity;
 } Planned;
 
@@ -1538,12 +1560,12 @@ static int count_deferred(Tally *self) {
     for (Py_ssize_t at = 0; at < count; at++) {
         Deferred *deferred = &self->deferred[at];
         if (!failed) {
-            Event event = {deferred->fields, PyTuple_GET_ITEM(deferred->fields, TIMESTAMP), deferred->file, Py_None,
-                           deferred->line, 0};
+            Event event = {NULL, deferred->when, deferred->file, Py_None, deferred->line, 0, 1, deferred->has_user,
+                           deferred->user};
             failed = (event.in_order = stretch(self, event.when)) < 0;
             if (!failed && deferred->identify) {
                 Plan plan = {.count = deferred->count, .numbers = planned->numbers + deferred->first,
-                             .values = planned->values + deferred->first, .codes = planned->codes + deferred->first};
+                             .types = planned->types + deferred->first, .codes = planned->codes + deferred->first};
                 failed = count_traits(self, deferred->traits, &plan, &event) < 0;
             } else if (!failed) {
                 Held held = {.name = deferred->named ? Py_None : NULL, .codes = deferred->codes,
@@ -1551,7 +1573,7 @@ static int count_deferred(Tally *self) {
                 failed = count_held(self, &held, &event) < 0;
             }
         }
-        Py_DECREF(deferred->fields);
+        Py_DECREF(deferred->when);
         Py_DECREF(deferred->file);
     }
     if (planned != NULL) {
@@ -1562,18 +1584,22 @@ static int count_deferred(Tally *self) {
     return failed ? -1 : 0;
 }
 
-/* Room for one more event deferred, the others counted when there is none: the entry, its fields and file held, or
- * NULL on error. */
+/* Room for one more event deferred, the others counted when there is none: the entry, its time and file held and
+ * its user read (while the message is at hand), or NULL on error. */
 static Deferred *deferred_place(Tally *self, Event *event) {
     if (self->deferred == NULL && (self->deferred = PyMem_Malloc(DEFERRED * sizeof(Deferred))) == NULL) {
         PyErr_NoMemory();
         return NULL;
     }
-    if (self->deferred_count == DEFERRED && count_deferred(self) < 0)
+    uint64_t user = 0;
+    int has_user = user_of(self, event->fields, &user);
+    if (has_user < 0 || (self->deferred_count == DEFERRED && count_deferred(self) < 0))
         return NULL;
     Deferred *deferred = &self->deferred[self->deferred_count++];
-    deferred->fields = Py_NewRef(event->fields);
+    deferred->when = Py_NewRef(event->when);
     deferred->file = Py_NewRef(event->file);
+    deferred->user = user;
+    deferred->has_user = (int8_t)has_user;
     deferred->line = event->line;
     deferred->identify = 0;
     return deferred;
@@ -1613,21 +1639,20 @@ static int defer_traits(Tally *self, Py_ssize_t traits, Plan *plan, Event *event
         Py_ssize_t *numbers = PyMem_Realloc(planned->numbers, (size_t)capacity * sizeof(Py_ssize_t));
         if (numbers != NULL)
             planned->numbers = numbers;
-        PyObject **values =
-            numbers == NULL ? NULL : PyMem_Realloc(planned->values, (size_t)capacity * 2 * sizeof(PyObject *));
-        if (values == NULL) {
+        int8_t *types = numbers == NULL ? NULL : PyMem_Realloc(planned->types, (size_t)capacity);
+        if (types != NULL)
+            planned->types = types;
+        PyObject **codes = types == NULL ? NULL : PyMem_Realloc(planned->codes, (size_t)capacity * sizeof(PyObject *));
+        if (codes == NULL) {
             deferred->count = 0; /* counted as an identify of no trait, its place let go with the others */
             PyErr_NoMemory();
             return -1;
         }
-        /* the codes follow the values in one block: moved up as the block grew */
-        memmove(values + capacity, values + planned->capacity, (size_t)planned->count * sizeof(PyObject *));
-        planned->values = values;
-        planned->codes = values + capacity;
+        planned->codes = codes;
         planned->capacity = capacity;
     }
     memcpy(planned->numbers + planned->count, plan->numbers, (size_t)plan->count * sizeof(Py_ssize_t));
-    memcpy(planned->values + planned->count, plan->values, (size_t)plan->count * sizeof(PyObject *));
+    memcpy(planned->types + planned->count, plan->types, (size_t)plan->count);
     memcpy(planned->codes + planned->count, plan->codes, (size_t)plan->count * sizeof(PyObject *));
     memset(plan->codes, 0, (size_t)plan->count * sizeof(PyObject *)); /* the codes are the planned ones now */
     planned->count += plan->count;
@@ -2271,7 +2296,7 @@ static int Tally_init(Tally *self, PyObject *args, PyObject *kwargs) {
 
 static void Tally_dealloc(Tally *self) {
     for (Py_ssize_t at = 0; at < self->deferred_count; at++) {
-        Py_DECREF(self->deferred[at].fields);
+        Py_DECREF(self->deferred[at].when);
         Py_DECREF(self->deferred[at].file);
     }
     PyMem_Free(self->deferred);
@@ -2282,7 +2307,8 @@ static void Tally_dealloc(Tally *self) {
         for (Py_ssize_t at = 0; at < self->planned->count; at++)
             Py_XDECREF(self->planned->codes[at]);
         PyMem_Free(self->planned->numbers);
-        PyMem_Free(self->planned->values);
+        PyMem_Free(self->planned->types);
+        PyMem_Free(self->planned->codes);
         PyMem_Free(self->planned);
     }
     PyMem_Free(self->recent);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from collections import Counter
@@ -576,3 +577,48 @@ def by_day(times: list[float]) -> dict[int, DayBin]:
     for time in times:
         days.setdefault(math.floor(time / 86400), []).append(time)
     return {day: (len(held), min(held), max(held)) for day, held in days.items()}
+
+
+def fresh(value: Any) -> Any:
+    """A value equal to `value`, made anew (a text, a list or an object)."""
+    if isinstance(value, str):
+        return "".join(list(value))
+    return copy.deepcopy(value)
+
+
+def messages_let_go(make: Callable[[int, int], Tally], seed: int) -> list[Any]:
+    """Events the tally counts by itself, each message's traits emptied and its user id given back as soon as the
+    tally found it, identifies of up to 50 traits among them; what each returned, and every slot taken at the end."""
+    rng = random.Random(seed)
+    tally = make(8, 4096)
+    names = [f"trait {number}" for number in range(50)]
+    attributes = {name: tally.new_slot(ATTRIBUTES) for name in names}
+    tally.watch_attributes(attributes, True)
+    track = Decision(Outcome.ACCEPTED, None, ())
+    tally.hold(track, "Order Completed", tally.new_slot(EVENTS), ("HJ302",), 1)
+    identify = Decision(Outcome.ACCEPTED, HotjarCall("identify"), tuple(rng.sample(FINDINGS, 3)))
+    tally.hold_identify(identify, 2)
+    said: list[Any] = []
+    for _ in range(500):
+        user = "".join(rng.choice("abc") for _ in range(rng.randint(1, 12)))
+        timestamp = rng.choice(TIMESTAMPS[:8])
+        if rng.random() < 0.5:
+            # Values of their own, freed with the traits: the shared ones would outlive them.
+            traits = {name: fresh(rng.choice(VALUES)) for name in rng.sample(names, rng.randint(1, 50))}
+            fields = fields_of(user, None, None, timestamp, "identify", traits)
+            said.append(tally.observe_event(identify, fields, "a.jsonl", rng.randint(1, 999)))
+            traits.clear()  # what the tally counts later was read when it found the event
+        else:
+            fields = fields_of(user, None, "Order Completed", timestamp, "track")
+            said.append(tally.observe_event(track, fields, "a.jsonl", rng.randint(1, 999)))
+        del fields, user
+    for kind, slots in ((ATTRIBUTES, list(attributes.values())), (EVENTS, [0])):
+        said.append(("end", tally.occurrences(kind), [tally.take(kind, slot) for slot in slots]))
+    return said
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_event_counted_later_is_counted_as_it_was_when_found(native: Callable[[int, int], Tally], seed: int) -> None:
+    # The C tally counts events a few dozen at a time; held until then, a message kept its memory from being used
+    # again for the next ones. It holds the time and what it read of the message when it found it.
+    assert messages_let_go(native, seed) == messages_let_go(python, seed)
