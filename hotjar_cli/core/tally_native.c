@@ -1529,7 +1529,9 @@ static int stretch(Tally *self, PyObject *when);
  * counted one by one, between the decoding and the deciding of the next messages, its code and data were gone from
  * the processor's caches each time. Every other method counts them first (`COUNT_DEFERRED`), so that whatever reads
  * or changes the tally finds them counted, in input order. An identify's plan is made at once, with the slots as
- * they are then, and kept (`planned`) until counted. */
+ * they are then, and kept (`planned`) until counted. What an event is counted from is read when it is found (its
+ * user's hash, its traits' types) and held with its time and file: not its message, whose memory the decoder then
+ * uses again for the next ones, as it does in a run without an inventory. */
 
 enum { DEFERRED = 64 };
 
