@@ -37,6 +37,20 @@ STREAM_BLOCK_BYTES = 8 << 20
 
 INSTALL_HINT = "pip install 'hotjar-cli[s3]'"
 
+CONNECT_TIMEOUT_SECONDS = 10
+READ_TIMEOUT_SECONDS = 20
+"""How long a request to the store may wait to connect, and then for each answer's bytes: past it, the request fails.
+(botocore's defaults, 60 s each with five attempts, and s3fs's two layers of five retries around them, held a run on a
+store that stopped answering for over ten minutes an object, without a word.)"""
+ATTEMPTS = 2
+"""Attempts of a request, at each of s3fs's two layers and botocore's: a store that does not answer costs an object at
+most 2 × 2 × 2 attempts of `READ_TIMEOUT_SECONDS`, once (`_unreachable`)."""
+
+_unreachable: dict[str | None, str] = {}
+"""The stores this process found not answering (by endpoint URL, None for AWS's own), with the first failure in words:
+no other object of theirs is asked for. A dead endpoint cost each object of an archive its attempts in turn, silently,
+before the first word (8 s an object refused, hours for a day's thousands)."""
+
 
 def filesystem(endpoint_url: str | None) -> Any:
     """The S3 file system for a store; s3fs keeps one per process and per settings."""
@@ -44,7 +58,39 @@ def filesystem(endpoint_url: str | None) -> Any:
         import s3fs
     except ImportError:
         raise InputError(f"reading s3:// paths needs s3fs: {INSTALL_HINT}") from None
-    return s3fs.S3FileSystem(endpoint_url=endpoint_url) if endpoint_url else s3fs.S3FileSystem()
+    settings: dict[str, Any] = {
+        "config_kwargs": {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "read_timeout": READ_TIMEOUT_SECONDS,
+            "retries": {"max_attempts": ATTEMPTS, "mode": "standard"},
+        },
+    }
+    fs = s3fs.S3FileSystem(endpoint_url=endpoint_url, **settings) if endpoint_url else s3fs.S3FileSystem(**settings)
+    fs.retries = ATTEMPTS  # s3fs's own layers' (a class attribute, not an argument)
+    return fs
+
+
+def _unanswered(error: BaseException) -> bool:
+    """Whether an error of the S3 stack says the store did not answer (no connection, or no answer in time), rather than
+    answered a refusal: along its chain of causes, as s3fs translates botocore's errors."""
+    import aiohttp
+    import botocore.exceptions
+
+    kinds = (
+        botocore.exceptions.ConnectionError,
+        botocore.exceptions.ReadTimeoutError,
+        aiohttp.ClientConnectionError,
+        TimeoutError,
+        ConnectionError,
+    )
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, kinds) or type(cause).__name__ == "FSTimeoutError":
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> list[Source]:
@@ -157,16 +203,21 @@ def _expand(fs: Any, pattern: str, window: Window) -> list[tuple[str, int]]:
 
 
 def open_object(remote: Remote, block_bytes: int | None = None) -> Seekable:
-    """A remote object's raw bytes as a seekable stream, fetched in ranged GETs of `block_bytes` as it is read."""
+    """A remote object's raw bytes as a seekable stream, fetched in ranged GETs of `block_bytes` as it is read. An
+    object of a store found not answering is not asked for (`_unreachable`)."""
+    first = _unreachable.get(remote.endpoint_url)
+    if first is not None:
+        raise InputError(f"{remote.url}: not read: the store stopped answering ({first})")
     fs = filesystem(remote.endpoint_url)
     try:
         return _Guarded(
             fs.open(
                 remote.url, "rb", block_size=block_bytes or STREAM_BLOCK_BYTES, cache_type="readahead", size=remote.size
-            )
+            ),
+            remote.endpoint_url,
         )
     except Exception as error:  # noqa: BLE001 - whatever the store answered, the object cannot be read
-        raise InputError(f"{remote.url}: {_describe(error)}") from None
+        raise InputError(f"{remote.url}: {_failed(error, remote.endpoint_url)}") from None
 
 
 def object_size(remote: Remote) -> int:
@@ -182,15 +233,16 @@ def object_size(remote: Remote) -> int:
 class _Guarded:
     """An S3 object whose failures mid-read are ReadErrors, whatever layer of the S3 stack raised them."""
 
-    def __init__(self, file: Any) -> None:
+    def __init__(self, file: Any, endpoint_url: str | None) -> None:
         self._file = file
+        self._endpoint_url = endpoint_url
 
     def read(self, size: int = -1) -> bytes:
         try:
             data: bytes = self._file.read(size)
             return data
         except Exception as error:  # noqa: BLE001 - any failure of the S3 stack is a one-line error
-            raise ReadError(f"read failed: {_describe(error)}") from None
+            raise ReadError(f"read failed: {_failed(error, self._endpoint_url)}") from None
 
     def seek(self, offset: int, whence: int = 0) -> int:
         return int(self._file.seek(offset, whence))
@@ -206,6 +258,15 @@ class _Guarded:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _failed(error: BaseException, endpoint_url: str | None) -> str:
+    """A failure to read an object, in words; one that says the store did not answer is remembered
+    (`_unreachable`)."""
+    said = _describe(error)
+    if _unanswered(error):
+        _unreachable.setdefault(endpoint_url, said)
+    return said
 
 
 def _describe(error: BaseException) -> str:

@@ -7,6 +7,7 @@ without a single request for their objects.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -453,3 +455,126 @@ def test_a_prefix_holding_only_a_folder_marker_holds_no_log(store: dict) -> None
     assert done.stderr.decode() == (
         f"hotjar-cli: error: s3://{BUCKET}/made-in-the-console/: no log objects under this prefix\n"
     )
+
+
+class GoingDown:
+    """A TCP proxy on 127.0.0.1 in front of the S3 server, which goes down when told: from then on it cuts every
+    connection it holds and, as `mode` says, closes each new one at once ("close") or holds it without a word
+    ("hang"), once it has read what the connection asks for (`asked`)."""
+
+    def __init__(self, target: str, mode: str) -> None:
+        import socket
+        import threading
+
+        self.target = target.removeprefix("http://").split(":")
+        self.mode = mode
+        self.down = False
+        self.after_down = 0
+        self.asked: list[str] = []
+        """The path each request made to it once down asked for."""
+        self.held: list[socket.socket] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                if self.down:
+                    self.after_down += 1
+                    client.settimeout(5)
+                    with contextlib.suppress(OSError):
+                        head = client.recv(4096).split(b"\r\n", 1)[0].decode()
+                        self.asked.append(head.split(" ")[1].split("?")[0] if head.count(" ") >= 2 else head)
+                    if self.mode == "close":
+                        client.close()
+                    else:
+                        self.held.append(client)
+                    continue
+                upstream = socket.create_connection((self.target[0], int(self.target[1])))
+                self.held += [client, upstream]
+            for one, other in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(one, other), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: Any, sink: Any) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                end.close()
+
+    def go_down(self) -> None:
+        import socket
+
+        with self.lock:
+            self.down = True
+            held, self.held = self.held, []
+            for one in held:
+                with contextlib.suppress(OSError):
+                    one.shutdown(socket.SHUT_RDWR)
+                one.close()
+
+    def stop(self) -> None:
+        self.listener.close()
+        with self.lock:
+            for one in self.held:
+                one.close()
+
+
+class DownAtTheFirstObject(logging.Handler):
+    """Takes the proxy down once the server has answered the GET of the first object read."""
+
+    def __init__(self, proxy: GoingDown) -> None:
+        super().__init__()
+        self.proxy = proxy
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = re.sub(r"\x1b\[[0-9;]*m", "", record.getMessage())  # the server colours some lines
+        if f'"GET /{BUCKET}/segment-logs/' in line and not self.proxy.down:
+            self.proxy.go_down()
+
+
+@pytest.mark.parametrize("mode", ["close", "hang"])
+def test_a_store_that_stops_answering_is_asked_for_no_other_object(
+    store: dict, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store gone down mid-run cost each object left its attempts in turn, without a word: 8 s an object refused,
+    # and one that held connections without answering kept a run going past ten minutes with three objects left.
+    import hotjar_cli.sources.s3 as s3
+
+    monkeypatch.setattr(s3, "_unreachable", {})
+    monkeypatch.setattr(s3, "READ_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(s3, "CONNECT_TIMEOUT_SECONDS", 1)
+    proxy = GoingDown(store["endpoint"], mode)
+    endpoint = f"http://127.0.0.1:{proxy.port}"
+    down = DownAtTheFirstObject(proxy)
+    logger = logging.getLogger("werkzeug")
+    try:
+        sources = resolve([f"s3://{BUCKET}/segment-logs/"], endpoint)
+        assert len(sources) > 5
+        logger.addHandler(down)
+        summary = parallel.run_jobs(sources, PassSettings(), 1, CallLines(), io.StringIO(), engine=LocalEngine(1))
+    finally:
+        logger.removeHandler(down)
+        proxy.stop()
+    assert proxy.down
+    failed = [error for error in summary.errors if not error.message.startswith("not read: ")]
+    assert len(failed) == 1 and failed[0].message.startswith("read failed: ")
+    later = [error for error in summary.errors if error.message.startswith("not read: ")]
+    assert len(later) >= len(sources) - 2 and all(error.line is None for error in later)
+    assert all(error.message.endswith(f"the store stopped answering ({failed[0].message[13:]})") for error in later)
+    # Every request made once the store was down asked for the one object it could not read, and no other.
+    assert proxy.after_down and len(set(proxy.asked)) == 1, proxy.asked
+    assert proxy.asked[0] == f"/{BUCKET}/{failed[0].file.removeprefix(f's3://{BUCKET}/')}"
