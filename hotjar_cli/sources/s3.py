@@ -13,6 +13,7 @@ are ordered as a local walk orders paths, folder by folder, so a local copy of t
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,9 +114,12 @@ def resolve(url: str, endpoint_url: str | None, window: Window = Window()) -> li
             keys = [(path, fs.size(path))]
         else:
             bucket = path.split("/")[0]
-            if path != bucket and not fs.exists(bucket):
-                # A bucket's name mistyped was said as an object or a prefix missing from it.
-                raise InputError(f"{url}: no bucket named {bucket} (or none this account can see)")
+            if path == bucket or not fs.exists(bucket):
+                # A bucket's name mistyped was said as an object or a prefix missing from it. Named with the store
+                # asked: a server that is no S3 API at all (a console's port for the API's) answers as if none.
+                store = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+                at = f" at {store}" if store else ""
+                raise InputError(f"{url}: no bucket named {bucket}{at} (or none this account can see)")
             raise InputError(f"{url}: no such object or prefix")
     except InputError:
         raise

@@ -334,12 +334,18 @@ def test_an_endpoint_given_for_local_files_only_is_said_to_be_unused(store: dict
     ("path", "said"),
     [
         (f"s3://{BUCKET}/no/such/prefix", "no such object or prefix"),
-        ("s3://no-such-bucket/segment-logs/", "no bucket named no-such-bucket (or none this account can see)"),
+        (
+            "s3://no-such-bucket/segment-logs/",
+            "no bucket named no-such-bucket at {endpoint} (or none this account can see)",
+        ),
+        # a bucket alone was said to be "no such object or prefix"
+        ("s3://no-such-bucket", "no bucket named no-such-bucket at {endpoint} (or none this account can see)"),
         (f"s3://{BUCKET}/segment-logs/*/nothing-*", "no object matches this pattern"),
         ("s3://", "name a bucket"),
     ],
 )
 def test_s3_paths_that_name_nothing_are_one_line_errors(store: dict, path: str, said: str) -> None:
+    said = said.format(endpoint=store["endpoint"])
     done = cli("validate", path, env={"AWS_ENDPOINT_URL": store["endpoint"]})
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [f"hotjar-cli: error: {path}: {said}"] or (
