@@ -67,18 +67,8 @@ class TextReporter(Reporter):
         incomplete = incomplete_words([{"file": error.file} for error in summary.errors], "the counts and findings")
         if incomplete is not None:
             parts.append(Flow(words(f"{incomplete} (where reading stopped is said at the end)", "bold red"), 2))
-        title = "What Hotjar does with each event"
-        # A table's title wraps at the table's width, and this table is narrower than its title.
-        outcomes = Table(title=title, title_justify="left", min_width=len(title))
-        outcomes.add_column("outcome", no_wrap=True)
-        outcomes.add_column("events", justify="right", no_wrap=True)
-        outcomes.add_column("share", justify="right", no_wrap=True)
-        decided = summary.events - summary.filtered
-        for outcome, count in summary.outcomes.items():
-            share = f"{count / decided:.1%}" if decided else "-"
-            outcomes.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", share)
         if outcomes_said(summary.events, len(summary.errors)):
-            parts.extend(_outcomes(self.console, outcomes, summary))
+            parts.extend(_outcomes(self.console, summary))
         if summary.rules:
             parts.extend(_rules_by_finding(self.console, report))
         parts.extend(since_lines(report, self.console))  # the loss over time, when the run collected it
@@ -106,15 +96,24 @@ class TextReporter(Reporter):
         self.console.print(Group(*parts))
 
 
-def _outcomes(console: Console, table: Table, summary: Summary) -> Iterator[RenderableType]:
+def _outcomes(console: Console, summary: Summary) -> Iterator[RenderableType]:
     """The outcomes as a table, or, where the table would cut its counts or shares, one outcome to a line."""
+    title = "What Hotjar does with each event"
+    # A table's title wraps at the table's width, and this table is narrower than its title.
+    table = Table(title=title, title_justify="left", min_width=len(title))
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("events", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    decided = summary.events - summary.filtered
+    shares = {outcome: f"{count / decided:.1%}" if decided else "-" for outcome, count in summary.outcomes.items()}
+    for outcome, count in summary.outcomes.items():
+        table.add_row(Text(outcome.value, OUTCOME_STYLES[outcome]), f"{count:,}", shares[outcome])
     if fits(console, table):
         yield table
         return
-    yield Flow(words("What Hotjar does with each event"))
-    decided = summary.events - summary.filtered
+    yield Flow(words(title))
     for outcome, count in summary.outcomes.items():
-        share = f" ({count / decided:.1%})" if decided else ""
+        share = f" ({shares[outcome]})" if decided else ""
         yield Flow(
             [("  " + outcome.value, OUTCOME_STYLES[outcome]), (":", ""), *words(f"{count:,}{share}", lead=" ")], 4
         )
