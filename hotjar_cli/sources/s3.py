@@ -44,8 +44,8 @@ READ_TIMEOUT_SECONDS = 20
 (botocore's defaults, 60 s each with five attempts, and s3fs's two layers of five retries around them, held a run on a
 store that stopped answering for over ten minutes an object, without a word.)"""
 ATTEMPTS = 2
-"""Attempts of a request, at each of s3fs's two layers and botocore's: a store that does not answer costs an object at
-most 2 × 2 × 2 attempts of `READ_TIMEOUT_SECONDS`, once (`_unreachable`)."""
+"""Attempts of a request, at each of s3fs's two layers and botocore's: a store that does not answer costs the first
+object it fails on a few minutes at most (12 connections held unanswered, in a test), and no other (`_unreachable`)."""
 
 _unreachable: dict[str | None, str] = {}
 """The stores this process found not answering (by endpoint URL, None for AWS's own), with the first failure in words:
