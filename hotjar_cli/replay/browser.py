@@ -166,7 +166,7 @@ window.__hotjarCliStart = function () {{
 PAGE_WATCH = r"""(function (w) {
   var watch = w.__hotjarCliWatch = {inflight: 0, last: performance.now(), failures: [], console: [],
                                     expectAnswers: false, answered: false, socketSent: false, sends: 0,
-                                    unopened: false};
+                                    posted: 0, refused: 0, callsFrom: Infinity, unopened: false};
   var scriptHost = %(script_host)s, domains = %(domains)s;
   function isHotjar(url) {
     try { var host = new URL(url, location.href).hostname.toLowerCase(); } catch (e) { return false; }
@@ -183,17 +183,26 @@ PAGE_WATCH = r"""(function (w) {
     watch.inflight--; watch.last = performance.now();
     if (problem) watch.failures.push(problem);
   }
+  // The sends that may carry calls (a request with a body, a socket's message, a beacon) made once the calls began,
+  // and those of them refused (an error answer, a request that failed): every one refused, no call reached Hotjar.
+  function carries(number, body) {
+    var after = body && number > watch.callsFrom;
+    if (after) watch.posted++;
+    return after;
+  }
   var fetch = w.fetch;
   if (fetch) w.fetch = function (input, init) {
     var url = typeof input === 'string' ? input : (input && input.url) || String(input);
     if (!isHotjar(url)) return fetch.apply(this, arguments);
     var method = (init && init.method) || (input && input.method) || 'GET';
     begin();
-    watch.sends++;
+    var carried = carries(++watch.sends, !!(init && init.body != null) || (input && input.body != null));
     return fetch.apply(this, arguments).then(function (response) {
+      if (carried && response.status >= 400) watch.refused++;
       end(response.status >= 400 ? ['http-error', 'HTTP ' + response.status + ' from ' + where(method, url)] : null);
       return response;
     }, function (error) {
+      if (carried) watch.refused++;
       end(['request-failed', 'network error for ' + where(method, url)]);
       throw error;
     });
@@ -207,8 +216,9 @@ PAGE_WATCH = r"""(function (w) {
     var request = this, label = this.__hotjarCli;
     if (label) {
       begin();
-      watch.sends++;
+      var carried = carries(++watch.sends, arguments.length > 0 && arguments[0] != null);
       this.addEventListener('loadend', function () {
+        if (carried && (request.status === 0 || request.status >= 400)) watch.refused++;
         end(request.status === 0 ? ['request-failed', 'network error for ' + label]
           : request.status >= 400 ? ['http-error', 'HTTP ' + request.status + ' from ' + label] : null);
       });
@@ -217,7 +227,7 @@ PAGE_WATCH = r"""(function (w) {
   };
   var beacon = navigator.sendBeacon;
   if (beacon) navigator.sendBeacon = function (url) {
-    if (isHotjar(url)) { watch.last = performance.now(); watch.sends++; }
+    if (isHotjar(url)) { watch.last = performance.now(); carries(++watch.sends, true); }
     return beacon.apply(this, arguments);
   };
   // A socket counts as in flight until it opens; once open, every message sent restarts the quiet time (not one
@@ -233,7 +243,7 @@ PAGE_WATCH = r"""(function (w) {
       var socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols);
       if (!isHotjar(url)) return socket;
       var label = where('WebSocket', url), opened = false, closedWith = null, sendOne = socket.send;
-      var answering = watch.expectAnswers, unanswered = 0;
+      var answering = watch.expectAnswers, unanswered = 0, sends = [];
       begin();
       socket.addEventListener('open', function () { opened = true; end(null); });
       socket.addEventListener('close', function (event) {
@@ -248,6 +258,7 @@ PAGE_WATCH = r"""(function (w) {
           watch.inflight -= unanswered;
           watch.failures.push(['websocket-closed', label + ' closed before answering ' + unanswered + ' call(s)']);
           unanswered = 0;
+          sends = [];
         }
         if (!event.wasClean || (event.code !== 1000 && event.code !== 1001))
           watch.failures.push(['websocket-closed', label + ' closed abnormally (code ' + event.code + ')']);
@@ -260,7 +271,7 @@ PAGE_WATCH = r"""(function (w) {
         } else if (opened) {
           unanswered++;
           watch.socketSent = true;
-          watch.sends++;
+          sends.push(carries(++watch.sends, true));
           if (answering) begin();
         }
         return sendOne.apply(socket, arguments);
@@ -274,6 +285,8 @@ PAGE_WATCH = r"""(function (w) {
         var failed = answer.status < 400 ? null
           : ['http-error', 'status ' + answer.status + ' in an answer on ' + label];
         if (!answering) { answering = watch.answered = true; for (var held = 0; held < unanswered; held++) begin(); }
+        var carried = sends.shift();
+        if (unanswered && failed && carried) watch.refused++;
         if (unanswered) { unanswered--; end(failed); } else if (failed) watch.failures.push(failed);
       });
       return socket;
@@ -332,12 +345,14 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing, ans
   const state = await Promise.race([started, new Promise(late => setTimeout(late, loading, 'pending'))]);
   if (state !== 'loaded') return {state};
   const watch = window.__hotjarCliWatch, found = window.__hotjarCliFound(siteId);
-  let made = 0, sendsBefore = watch.sends;
+  let made = 0, sendsBefore = watch.callsFrom = watch.sends;
   // Calls made while the queue stub is still in place wait in the page: only Hotjar's client sends them on. Nor do
   // they leave it when its socket did not open and nothing went to Hotjar since the first call: they wait in the
-  // client's own queue (a page that cannot see a request, an image's, keeps them all as made).
+  // client's own queue (a page that cannot see a request, an image's, keeps them all as made). Nor did they reach
+  // Hotjar when it refused every request (or message on a socket that answers) that went to it since the first call.
   const waiting = () => window.hj === window.__hotjarCliStub || (watch.unopened && watch.sends === sendsBefore);
-  const report = state => ({state, found, made: waiting() ? 0 : made,
+  const refused = () => watch.posted > 0 && watch.refused === watch.posted;
+  const report = state => ({state, found, made: waiting() || refused() ? 0 : made,
                             inflight: watch.inflight, failures: watch.failures, answered: watch.answered,
                             socketSent: watch.socketSent,
                             console: watch.console, queued: (window.hj && window.hj.q || []).length});
@@ -373,6 +388,11 @@ DELIVER = """async ([siteId, calls, times, loading, quiet, timeout, spacing, ans
     if (troubled() || (watch.inflight === 0 && !unknown && now - watch.last >= quiet) || now - since > timeout) break;
     await new Promise(wake => setTimeout(wake, Math.max(5, Math.min(50, quiet - (now - watch.last)))));
   }
+  // Failed: the sends still in flight get the quiet time to be answered, so that a page all of whose sends Hotjar
+  // refused is told from one some of whose sends it may have taken (`made`).
+  const failed = performance.now();
+  while (troubled() && watch.inflight > 0 && performance.now() - failed < quiet)
+    await new Promise(wake => setTimeout(wake, 5));
   return report('taken');
 }""".replace("SEGMENT_DATES", SEGMENT_DATES_JS)
 

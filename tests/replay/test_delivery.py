@@ -358,6 +358,28 @@ def test_calls_a_page_made_before_its_delivery_failed_are_said_to_be_maybe_deliv
     assert dict(closed.failures) == {"websocket-closed": 1}
 
 
+@pytest.mark.parametrize("channel", ["http", "websocket"])
+def test_calls_hotjar_refused_every_send_of_are_not_said_to_be_maybe_delivered(
+    tmp_path: Path, fake: FakeHotjar, channel: str
+) -> None:
+    # Every request answered 500: 279 calls of 16 users were said to be maybe delivered, and a resend to repeat those
+    # Hotjar held, while it held none.
+    fake.channel = channel
+    fake.faults.error_every = 1
+    log = generate_log(tmp_path / "log.ndjson", users=4)
+    report = run_replay(events_of(log.path), settings_for(fake, retries=1), quiet_console())
+    assert (report.sent, report.dead_lettered, fake.received()) == (0, log.calls, [])
+    assert (report.maybe_delivered, report.users_maybe_delivered, report.maybe_repeated) == (0, 0, 0)
+    assert "maybe delivered" not in report.to_text() and "maybe repeated" not in report.to_text()
+    # Some refused, some taken: what reached Hotjar is still within what the report says may have.
+    fake.faults.clear()
+    fake.faults.error_every = 3
+    before = len(fake.received())
+    some = run_replay(events_of(log.path), settings_for(fake, retries=0), quiet_console())
+    assert some.dead_lettered and some.maybe_delivered
+    assert len(fake.received()) - before <= some.sent + some.maybe_delivered + some.maybe_repeated
+
+
 def test_progress_never_prints_attribute_values(tmp_path: Path, fake: FakeHotjar) -> None:
     fake.faults.identify_disabled = True
     log = tmp_path / "log.ndjson"

@@ -561,8 +561,8 @@ def test_a_store_that_stops_answering_is_asked_for_no_other_object(
     import hotjar_cli.sources.s3 as s3
 
     monkeypatch.setattr(s3, "_unreachable", {})
-    monkeypatch.setattr(s3, "READ_TIMEOUT_SECONDS", 1)
-    monkeypatch.setattr(s3, "CONNECT_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(s3, "READ_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(s3, "CONNECT_TIMEOUT_SECONDS", 0.5)
     proxy = GoingDown(store["endpoint"], mode)
     endpoint = f"http://127.0.0.1:{proxy.port}"
     down = DownAtTheFirstObject(proxy)
