@@ -259,13 +259,9 @@ def say_format_for(talk: Talk, output: Path | None, format: str, formats: list[s
     compressed = bool(suffixes) and suffixes[-1] in COMPRESSED_SUFFIXES
     if compressed:
         suffixes.pop()
-    if not asked:
-        context = click.get_current_context(silent=True)
-        if context is None or context.get_parameter_source("format") is not ParameterSource.DEFAULT:
-            if compressed:
-                talk.say(f"hotjar-cli: {output} gets the {format} report uncompressed: no report is compressed")
-            return
-    wanted = FORMAT_OF_SUFFIX.get(suffixes[-1]) if suffixes else None
+    context = None if asked else click.get_current_context(silent=True)
+    compared = asked or (context is not None and context.get_parameter_source("format") is ParameterSource.DEFAULT)
+    wanted = FORMAT_OF_SUFFIX.get(suffixes[-1]) if compared and suffixes else None
     if wanted is not None and wanted != format and wanted in formats:
         how = f"--also {wanted}={output}" if asked else f"--format {wanted}"
         plain = ", uncompressed" if compressed else ""

@@ -193,8 +193,8 @@ def assert_received_or_dead_lettered(log: Log, received: list[Received], dead_le
     for key, expected in log.expected.items():
         if expected in users.get(key, []):
             continue
-        identifies = {message for message in log.message_ids[key] if message.startswith("id-")}
         if not log.message_ids[key] <= dead_ids:
+            identifies = {message for message in log.message_ids[key] if message.startswith("id-")}
             events = [args for args in expected if args[0] == "event"]
             assert identifies and identifies == dead_ids & log.message_ids[key], (
                 f"{key} was neither delivered nor dead-lettered"
